@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tapeless",
+    products: [
+        .library(name: "Tapeless", targets: ["Tapeless"]),
+        .library(name: "TapelessCompiler", targets: ["TapelessCompiler"]),
+        .executable(name: "tapeless", targets: ["tapeless"]),
+    ],
+    targets: [
+        // Matrix-multiply micro-kernels in C, chosen at run time by CPU features.
+        .target(name: "CTapelessKernels"),
+        // The runtime: tensors, kernels, optimizers, losses, training loop, checkpoints.
+        .target(name: "Tapeless", dependencies: ["CTapelessKernels"]),
+        // The compiler: .tapeless source to Swift.
+        .target(name: "TapelessCompiler"),
+        // The command-line front end of the compiler.
+        .executableTarget(name: "tapeless", dependencies: ["TapelessCompiler"]),
+
+        .testTarget(
+            name: "TapelessTests",
+            dependencies: ["Tapeless"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "TapelessCompilerTests",
+            dependencies: ["TapelessCompiler"],
+            resources: [.copy("Resources")]
+        ),
+    ]
+)

@@ -1,0 +1,173 @@
+/// Where each of a model's parameters lives in its one flat buffer, and how it starts.
+///
+/// Every model keeps all of its parameters in one contiguous `[Float]`, in the order of this
+/// layout, and its gradient uses the same layout. So an optimizer step is one pass over
+/// memory, and a checkpoint is a list of named slices.
+public struct ParameterLayout: Sendable, Equatable {
+    /// One parameter of a model.
+    public struct Entry: Sendable, Equatable {
+        /// The parameter's name as written in the model, for example `w` or `fc1.weight`.
+        public let name: String
+        /// The parameter's shape; `[]` for a scalar.
+        public let shape: [Int]
+        /// How the parameter's first value is drawn.
+        public let initializer: Initializer
+        /// Whether optimizers update it; `false` for a `frozen param`.
+        public let isTrainable: Bool
+        /// The index of its first element in the flat buffer.
+        public let offset: Int
+
+        /// The number of elements.
+        public var scalarCount: Int { shape.reduce(1, *) }
+        /// The elements' positions in the flat buffer.
+        public var range: Range<Int> { offset..<(offset + scalarCount) }
+    }
+
+    /// The parameters in order.
+    public let entries: [Entry]
+    /// The length of the flat buffer.
+    public let scalarCount: Int
+
+    /// Creates a layout that places the parameters one after another in the given order.
+    ///
+    /// - Precondition: names are unique.
+    public init(_ parameters: [(name: String, shape: [Int], initializer: Initializer, isTrainable: Bool)]) {
+        var offset = 0
+        var entries: [Entry] = []
+        for parameter in parameters {
+            precondition(
+                !entries.contains { $0.name == parameter.name },
+                "Parameter name '\(parameter.name)' appears twice in one model."
+            )
+            let entry = Entry(
+                name: parameter.name, shape: parameter.shape, initializer: parameter.initializer,
+                isTrainable: parameter.isTrainable, offset: offset)
+            entries.append(entry)
+            offset += entry.scalarCount
+        }
+        self.entries = entries
+        self.scalarCount = offset
+    }
+
+    /// The entry with the given name, if any.
+    public func entry(named name: String) -> Entry? {
+        entries.first { $0.name == name }
+    }
+
+    /// The flat buffer of a freshly initialized model.
+    ///
+    /// Parameter `k` (0-based, in layout order) draws from the random stream whose seed is
+    /// element `k` of stream `seed` (see ``RandomStream``), so adding a parameter at the end
+    /// leaves the others' first values unchanged, and a seed gives the same model everywhere.
+    public func initialScalars(seed: UInt64) -> [Float] {
+        var scalars = [Float](repeating: 0, count: scalarCount)
+        let seeds = RandomStream(seed: seed)
+        for (k, entry) in entries.enumerated() {
+            let values = entry.initializer.values(shape: entry.shape, stream: RandomStream(seed: seeds.bits(at: k)))
+            scalars.replaceSubrange(entry.range, with: values)
+        }
+        return scalars
+    }
+}
+
+/// A type that keeps named parameters (or their gradients) in one flat buffer.
+///
+/// Generated models and their nested `Gradient` types conform to it, so the runtime can
+/// enumerate, update, save and load any model without knowing its type.
+public protocol ParameterContainer: Sendable {
+    /// The names, shapes and positions of the parameters.
+    static var parameterLayout: ParameterLayout { get }
+    /// Every parameter's elements, one after another in layout order.
+    var parameterScalars: [Float] { get set }
+    /// Creates a value from a flat buffer laid out as ``parameterLayout``.
+    init(parameterScalars: [Float])
+}
+
+extension ParameterContainer {
+    /// A value whose every element is zero.
+    public static var zero: Self {
+        Self(parameterScalars: [Float](repeating: 0, count: parameterLayout.scalarCount))
+    }
+
+    /// The parameter with the given name, as a tensor (a scalar parameter has shape `[]`).
+    ///
+    /// - Precondition: the layout has a parameter of that name.
+    public subscript(parameter name: String) -> Tensor {
+        get {
+            let entry = Self.requireEntry(name)
+            return Tensor(shape: entry.shape, scalars: Array(parameterScalars[entry.range]))
+        }
+        set {
+            let entry = Self.requireEntry(name)
+            precondition(
+                newValue.shape == entry.shape,
+                "Parameter '\(name)' has shape \(entry.shape); a tensor of shape \(newValue.shape) cannot replace it."
+            )
+            parameterScalars.replaceSubrange(entry.range, with: newValue.scalars)
+        }
+    }
+
+    /// Every parameter with its name, in layout order (PyTorch's `named_parameters()`).
+    public var namedParameters: [(name: String, value: Tensor)] {
+        Self.parameterLayout.entries.map { ($0.name, self[parameter: $0.name]) }
+    }
+
+    /// The number of parameters, counting every element (trainable and frozen).
+    public static var parameterCount: Int { parameterLayout.scalarCount }
+
+    private static func requireEntry(_ name: String) -> ParameterLayout.Entry {
+        guard let entry = parameterLayout.entry(named: name) else {
+            let known = parameterLayout.entries.map(\.name).joined(separator: ", ")
+            preconditionFailure("\(Self.self) has no parameter named '\(name)'; it has: \(known).")
+        }
+        return entry
+    }
+}
+
+/// A model: named parameters with a gradient type of the same layout.
+///
+/// The compiler generates a conforming struct for every `model` in a `.tapeless` file.
+public protocol Model: ParameterContainer {
+    /// The gradient of a scalar with respect to every parameter, laid out like the model.
+    associatedtype Gradient: ParameterContainer
+}
+
+extension Model {
+    /// Creates a model whose parameters are drawn by their initializers from a seeded generator.
+    ///
+    /// The same seed gives the same model on every machine.
+    public init(seed: UInt64) {
+        self.init(parameterScalars: Self.parameterLayout.initialScalars(seed: seed))
+    }
+}
+
+/// A model with a forward function from one batch of inputs to one batch of outputs, which the
+/// runtime's losses, ``fit`` and custom training loops can drive.
+public protocol Module: Model {
+    /// Runs the forward function on a batch (rows are examples).
+    func callAsFunction(_ input: Tensor) -> Tensor
+
+    /// Runs the forward function, asks `outputGradient` for the gradient of the loss with
+    /// respect to the output, and returns the gradient with respect to every parameter.
+    func gradient(
+        at input: Tensor,
+        outputGradient: (_ output: Tensor) throws -> Tensor
+    ) rethrows -> Gradient
+}
+
+/// The weight and bias of a `Dense` layer, as one value.
+///
+/// Generated models expose each layer's parameters through this type, so `model.fc1.weight`
+/// reads like PyTorch's `model.fc1.weight`.
+public struct DenseParameters: Sendable, Equatable {
+    /// The weight, input-major: shape `[inputs, outputs]`, used as `x @ weight`.
+    public var weight: Tensor
+    /// The bias, shape `[outputs]`.
+    public var bias: Tensor
+
+    /// Creates a layer's parameters from its weight and bias.
+    public init(weight: Tensor, bias: Tensor) {
+        self.weight = weight
+        self.bias = bias
+    }
+}
