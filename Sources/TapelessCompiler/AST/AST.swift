@@ -247,7 +247,7 @@ public indirect enum ExprKind: Sendable, Equatable {
     /// `left op right`.
     case binary(BinaryOperator, Expr, Expr)
     /// `base[i, j, …]`: each index is a number, `:` (all) or a range such as `0..<2`.
-    case subscript(Expr, [SubscriptIndex])
+    case index(Expr, [SubscriptIndex])
 }
 
 /// A binary operator, in increasing precedence groups: comparisons; `+ -`; `* / @`.
