@@ -1,0 +1,162 @@
+/// Appends instructions to a function body, inferring result types where the rule is plain.
+///
+/// Lowering and the derivative rules both build IR through it, so shape rules live in one
+/// place.
+public struct IRBuilder {
+    public private(set) var instructions: [IRInstruction]
+    private var nextID: Int
+    /// The source position attached to instructions appended from now on.
+    public var origin: SourceOrigin?
+    private var types: [IRValue: IRType]
+
+    /// Starts appending to `instructions`, numbering new values from `nextID`.
+    public init(instructions: [IRInstruction] = [], nextID: Int = 0) {
+        self.instructions = instructions
+        self.nextID = max(nextID, (instructions.map(\.result.id).max() ?? -1) + 1)
+        self.types = Dictionary(uniqueKeysWithValues: instructions.map { ($0.result, $0.type) })
+    }
+
+    /// The type of a value defined so far.
+    public func type(of value: IRValue) -> IRType {
+        guard let type = types[value] else { preconditionFailure("IR value \(value) is not defined") }
+        return type
+    }
+
+    /// Appends an instruction and returns its result.
+    @discardableResult
+    public mutating func emit(_ op: IROp, _ operands: [IRValue] = [], type: IRType) -> IRValue {
+        let result = IRValue(nextID)
+        nextID += 1
+        instructions.append(IRInstruction(result: result, op: op, operands: operands, type: type, origin: origin))
+        types[result] = type
+        return result
+    }
+
+    // MARK: - Shape rules
+
+    /// The NumPy broadcast of two shapes, or `nil` when they don't broadcast.
+    public static func broadcastShape(_ left: [IRDimension], _ right: [IRDimension]) -> [IRDimension]? {
+        let rank = max(left.count, right.count)
+        var shape: [IRDimension] = []
+        for position in 0..<rank {
+            let l = position < rank - left.count ? IRDimension.fixed(1) : left[position - (rank - left.count)]
+            let r = position < rank - right.count ? IRDimension.fixed(1) : right[position - (rank - right.count)]
+            if l == r || r == .fixed(1) {
+                shape.append(l)
+            } else if l == .fixed(1) {
+                shape.append(r)
+            } else {
+                return nil
+            }
+        }
+        return shape
+    }
+
+    private func broadcastType(_ operands: [IRValue], element: IRType.Element) -> IRType {
+        var shape: [IRDimension] = []
+        for operand in operands {
+            guard let merged = Self.broadcastShape(shape, type(of: operand).shape) else {
+                preconditionFailure("IR operands \(operands) do not broadcast")
+            }
+            shape = merged
+        }
+        return IRType(element, shape)
+    }
+
+    // MARK: - Conveniences used by lowering and derivative rules
+
+    public mutating func constant(_ value: Double) -> IRValue {
+        emit(.constant(value), type: .scalar)
+    }
+
+    public mutating func unary(_ function: UnaryFunction, _ x: IRValue) -> IRValue {
+        emit(.unary(function), [x], type: type(of: x).with(.float))
+    }
+
+    public mutating func binary(_ function: BinaryFunction, _ x: IRValue, _ y: IRValue) -> IRValue {
+        emit(.binary(function), [x, y], type: broadcastType([x, y], element: .float))
+    }
+
+    public mutating func compare(_ comparison: Comparison, _ x: IRValue, _ y: IRValue) -> IRValue {
+        emit(.compare(comparison), [x, y], type: broadcastType([x, y], element: .bool))
+    }
+
+    public mutating func select(_ condition: IRValue, _ ifTrue: IRValue, _ ifFalse: IRValue) -> IRValue {
+        emit(.select, [condition, ifTrue, ifFalse], type: broadcastType([condition, ifTrue, ifFalse], element: .float))
+    }
+
+    public mutating func add(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.add, x, y) }
+    public mutating func subtract(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.subtract, x, y) }
+    public mutating func multiply(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.multiply, x, y) }
+    public mutating func divide(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.divide, x, y) }
+    public mutating func negate(_ x: IRValue) -> IRValue { unary(.negate, x) }
+
+    /// `x * constant`.
+    public mutating func scale(_ x: IRValue, by factor: Double) -> IRValue {
+        multiply(x, constant(factor))
+    }
+
+    /// `x` broadcast to `shape`, or `x` itself when it already has that shape.
+    public mutating func broadcast(_ x: IRValue, to shape: [IRDimension]) -> IRValue {
+        type(of: x).shape == shape ? x : emit(.broadcast, [x], type: IRType(type(of: x).element, shape))
+    }
+
+    /// `x` summed down to `shape`, or `x` itself when it already has that shape.
+    public mutating func sum(_ x: IRValue, toShape shape: [IRDimension]) -> IRValue {
+        type(of: x).shape == shape ? x : emit(.sumToShape, [x], type: .float(shape))
+    }
+
+    public mutating func reduceSum(_ x: IRValue, axis: Int?) -> IRValue {
+        emit(.reduceSum(axis: axis), [x], type: .float(Self.removing(axis, from: type(of: x).shape)))
+    }
+
+    public mutating func reduceMax(_ x: IRValue, axis: Int?) -> IRValue {
+        emit(.reduceMax(axis: axis), [x], type: .float(Self.removing(axis, from: type(of: x).shape)))
+    }
+
+    /// Repeats `x` along a new `axis` of size `size`.
+    public mutating func expand(_ x: IRValue, axis: Int, size: IRDimension) -> IRValue {
+        var shape = type(of: x).shape
+        shape.insert(size, at: axis)
+        return emit(.expandAxis(axis), [x], type: .float(shape))
+    }
+
+    /// `x` reduced by `reduceSum(axis:)` and spread back over the original shape: the
+    /// reverse of a reduction along `axis` (or of a whole-tensor reduction).
+    public mutating func spread(_ x: IRValue, axis: Int?, over shape: [IRDimension]) -> IRValue {
+        guard let axis else { return broadcast(x, to: shape) }
+        return expand(x, axis: axis, size: shape[axis])
+    }
+
+    public mutating func matmul(_ x: IRValue, _ y: IRValue, transposeLeft: Bool = false, transposeRight: Bool = false) -> IRValue {
+        let left = type(of: x).shape, right = type(of: y).shape
+        let rows = transposeLeft ? left[1] : left[0]
+        let columns = transposeRight ? right[0] : right[1]
+        return emit(
+            .matmul(transposeLeft: transposeLeft, transposeRight: transposeRight), [x, y],
+            type: .float([rows, columns]))
+    }
+
+    public mutating func transpose(_ x: IRValue) -> IRValue {
+        let shape = type(of: x).shape
+        return emit(.transpose, [x], type: .float([shape[1], shape[0]]))
+    }
+
+    /// The number of elements along `axis` (or in the whole of `x` when `axis` is `nil`).
+    public mutating func count(of x: IRValue, axis: Int?) -> IRValue {
+        let shape = type(of: x).shape
+        let dimensions = axis.map { [shape[$0]] } ?? shape
+        let known = dimensions.allSatisfy { if case .fixed = $0 { return true } else { return false } }
+        if known {
+            return constant(Double(dimensions.reduce(1) { if case .fixed(let n) = $1 { return $0 * n } else { return $0 } }))
+        }
+        return emit(.count(dimensions), type: .scalar)
+    }
+
+    static func removing(_ axis: Int?, from shape: [IRDimension]) -> [IRDimension] {
+        guard let axis else { return [] }
+        var shape = shape
+        shape.remove(at: axis)
+        return shape
+    }
+}

@@ -1,0 +1,71 @@
+/// Renders IR as text, one instruction a line, for `tapeless explain` and for tests.
+///
+/// ```
+/// func loss(x: [n], y: [n]) -> (value: Float)
+///   %0 = argument 0 : [n]
+///   %1 = parameter w : Float
+///   %2 = multiply %1, %0 : [n]          // line 6: w * x
+///   return value = %9, gradient w = %14
+/// ```
+public enum IRPrinter {
+    public static func render(_ function: IRFunction) -> String {
+        let arguments = function.arguments.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        var lines = ["func \(function.name)(\(arguments))"]
+        var lastOrigin: SourceOrigin?
+        for instruction in function.instructions {
+            var line = "  \(instruction.result) = \(describe(instruction.op))"
+            if !instruction.operands.isEmpty {
+                line += " " + instruction.operands.map(\.description).joined(separator: ", ")
+            }
+            line += " : \(instruction.type)"
+            if let origin = instruction.origin, origin != lastOrigin {
+                line = line.padding(toLength: max(line.count, 44), withPad: " ", startingAt: 0) + "  // \(origin)"
+                lastOrigin = origin
+            }
+            lines.append(line)
+        }
+        let results = function.results.map { result -> String in
+            switch result.role {
+            case .value: return "\(result.name) = \(result.value)"
+            case .gradient: return "gradient \(result.name) = \(result.value)"
+            }
+        }
+        lines.append("  return " + results.joined(separator: ", "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The name of an operation with its attributes, as printed.
+    public static func describe(_ op: IROp) -> String {
+        switch op {
+        case .argument(let index): return "argument \(index)"
+        case .parameter(let name): return "parameter \(name)"
+        case .constant(let value): return "constant \(format(value))"
+        case .count(let dimensions): return "count [" + dimensions.map(\.description).joined(separator: ", ") + "]"
+        case .unary(let function): return function.rawValue
+        case .binary(let function): return function.rawValue
+        case .compare(let comparison): return "compare \(comparison.rawValue)"
+        case .select: return "select"
+        case .matmul(let left, let right):
+            return "matmul" + (left ? " transposeLeft" : "") + (right ? " transposeRight" : "")
+        case .transpose: return "transpose"
+        case .broadcast: return "broadcast"
+        case .sumToShape: return "sumToShape"
+        case .reduceSum(let axis): return "reduceSum" + (axis.map { " axis \($0)" } ?? "")
+        case .reduceMax(let axis): return "reduceMax" + (axis.map { " axis \($0)" } ?? "")
+        case .expandAxis(let axis): return "expandAxis \(axis)"
+        case .logSumExp(let axis): return "logSumExp axis \(axis)"
+        case .softmax(let axis): return "softmax axis \(axis)"
+        case .pickClass: return "pickClass"
+        case .scatterClass: return "scatterClass"
+        case .slice(let axis, let start, let end): return "slice axis \(axis) \(start)..<\(end)"
+        case .pad(let axis, let start): return "pad axis \(axis) at \(start)"
+        case .stopGradient: return "stopGradient"
+        }
+    }
+
+    /// A number as briefly as it round-trips: `3`, `0.5`, `1e-08`.
+    public static func format(_ value: Double) -> String {
+        if value == value.rounded(), Swift.abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
+}

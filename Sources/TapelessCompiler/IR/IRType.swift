@@ -1,0 +1,47 @@
+/// One dimension of an IR value: a number known at compile time, or a size variable bound
+/// from a function's arguments when it is called.
+public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
+    case fixed(Int)
+    case size(String)
+
+    public var description: String {
+        switch self {
+        case .fixed(let value): return String(value)
+        case .size(let name): return name
+        }
+    }
+}
+
+/// The type of an IR value: an element kind and a shape. A Float scalar has the shape `[]`.
+public struct IRType: Hashable, Sendable, CustomStringConvertible {
+    /// The kind of each element.
+    public enum Element: String, Hashable, Sendable {
+        case float = "Float", int = "Int", bool = "Bool"
+    }
+
+    public var element: Element
+    public var shape: [IRDimension]
+
+    public init(_ element: Element, _ shape: [IRDimension] = []) {
+        self.element = element
+        self.shape = shape
+    }
+
+    /// A Float scalar.
+    public static let scalar = IRType(.float)
+
+    /// A Float tensor of the given shape.
+    public static func float(_ shape: [IRDimension]) -> IRType { IRType(.float, shape) }
+
+    /// Whether the value is a single number rather than a tensor.
+    public var isScalar: Bool { shape.isEmpty }
+
+    /// The same shape with another element kind.
+    public func with(_ element: Element) -> IRType { IRType(element, shape) }
+
+    public var description: String {
+        if shape.isEmpty { return element.rawValue }
+        let dims = "[" + shape.map(\.description).joined(separator: ", ") + "]"
+        return element == .float ? dims : element.rawValue + dims
+    }
+}

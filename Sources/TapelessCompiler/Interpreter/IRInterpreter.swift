@@ -1,0 +1,225 @@
+import Foundation
+
+/// A dense tensor of `Double`s for the interpreter (integers and booleans as whole numbers).
+public struct IRTensor: Equatable, Sendable, CustomStringConvertible {
+    public var shape: [Int]
+    public var values: [Double]
+
+    public init(shape: [Int], values: [Double]) {
+        precondition(values.count == shape.reduce(1, *), "\(values.count) values do not fill shape \(shape)")
+        self.shape = shape
+        self.values = values
+    }
+
+    public init(_ scalar: Double) { self.init(shape: [], values: [scalar]) }
+
+    public var description: String { "\(shape) \(values)" }
+}
+
+/// Evaluates IR in `Double` precision.
+///
+/// It is the reference semantics of every operation: tests check derivative rules against
+/// finite differences through it, and check generated Swift against it.
+public struct IRInterpreter {
+    /// A reason evaluation could not proceed.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case argumentCount(expected: Int, given: Int)
+        case shapeMismatch(argument: String, expected: String, given: [Int])
+        case missingParameter(String)
+
+        public var description: String {
+            switch self {
+            case .argumentCount(let expected, let given): return "expected \(expected) arguments, got \(given)"
+            case .shapeMismatch(let argument, let expected, let given):
+                return "argument '\(argument)' has shape \(given), expected \(expected)"
+            case .missingParameter(let name): return "no value for parameter '\(name)'"
+            }
+        }
+    }
+
+    /// Runs `function` and returns its results by name.
+    public static func run(
+        _ function: IRFunction, arguments: [IRTensor], parameters: [String: IRTensor] = [:]
+    ) throws -> [String: IRTensor] {
+        guard arguments.count == function.arguments.count else {
+            throw Failure.argumentCount(expected: function.arguments.count, given: arguments.count)
+        }
+        var sizes: [String: Int] = [:]
+        for (declared, given) in zip(function.arguments, arguments) {
+            let mismatch = Failure.shapeMismatch(argument: declared.name, expected: declared.type.description, given: given.shape)
+            guard declared.type.shape.count == given.shape.count else { throw mismatch }
+            for (dimension, size) in zip(declared.type.shape, given.shape) {
+                switch dimension {
+                case .fixed(let n): guard n == size else { throw mismatch }
+                case .size(let name):
+                    if let bound = sizes[name], bound != size { throw mismatch }
+                    sizes[name] = size
+                }
+            }
+        }
+        var values: [IRValue: IRTensor] = [:]
+        for instruction in function.instructions {
+            let operands = instruction.operands.map { values[$0]! }
+            let shape = instruction.type.shape.map { dimension -> Int in
+                switch dimension {
+                case .fixed(let n): return n
+                case .size(let name): return sizes[name] ?? 0
+                }
+            }
+            values[instruction.result] = try evaluate(
+                instruction.op, operands, shape: shape, arguments: arguments, parameters: parameters, sizes: sizes)
+        }
+        return Dictionary(uniqueKeysWithValues: function.results.map { ($0.name, values[$0.value]!) })
+    }
+
+    private static func evaluate(
+        _ op: IROp, _ x: [IRTensor], shape: [Int], arguments: [IRTensor], parameters: [String: IRTensor],
+        sizes: [String: Int]
+    ) throws -> IRTensor {
+        switch op {
+        case .argument(let index): return arguments[index]
+        case .parameter(let name):
+            guard let value = parameters[name] else { throw Failure.missingParameter(name) }
+            return value
+        case .constant(let value): return IRTensor(shape: shape, values: Array(repeating: value, count: shape.reduce(1, *)))
+        case .count(let dimensions):
+            return IRTensor(Double(dimensions.reduce(1) { product, dimension in
+                switch dimension {
+                case .fixed(let n): return product * n
+                case .size(let name): return product * (sizes[name] ?? 0)
+                }
+            }))
+        case .unary(let function): return map(x, to: shape) { ScalarSemantics.unary(function, $0[0]) }
+        case .binary(let function): return map(x, to: shape) { ScalarSemantics.binary(function, $0[0], $0[1]) }
+        case .compare(let comparison): return map(x, to: shape) { ScalarSemantics.compare(comparison, $0[0], $0[1]) ? 1 : 0 }
+        case .select: return map(x, to: shape) { $0[0] != 0 ? $0[1] : $0[2] }
+        case .broadcast, .stopGradient: return map(x, to: shape) { $0[0] }
+        case .sumToShape:
+            var result = IRTensor(shape: shape, values: Array(repeating: 0, count: shape.reduce(1, *)))
+            let target = broadcastIndices(from: shape, to: x[0].shape)
+            for (index, value) in x[0].values.enumerated() { result.values[target[index]] += value }
+            return result
+        case .reduceSum(let axis): return reduce(x[0], axis: axis, initial: 0, +)
+        case .reduceMax(let axis): return reduce(x[0], axis: axis, initial: -.infinity, Swift.max)
+        case .expandAxis(let axis):
+            let (outer, length, inner) = split(shape, at: axis)
+            var values: [Double] = []
+            values.reserveCapacity(outer * length * inner)
+            for o in 0..<outer { for _ in 0..<length { values += x[0].values[(o * inner)..<((o + 1) * inner)] } }
+            return IRTensor(shape: shape, values: values)
+        case .logSumExp(let axis):
+            return alongAxis(x[0], axis: axis, keepsAxis: false) { row in
+                let top = row.max() ?? 0
+                return [top + Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - top) })]
+            }
+        case .softmax(let axis):
+            return alongAxis(x[0], axis: axis, keepsAxis: true) { row in
+                let top = row.max() ?? 0
+                let exps = row.map { Foundation.exp($0 - top) }
+                let total = exps.reduce(0, +)
+                return exps.map { $0 / total }
+            }
+        case .matmul(let transposeLeft, let transposeRight):
+            let (a, b) = (x[0], x[1])
+            let k = transposeLeft ? a.shape[0] : a.shape[1]
+            let (m, n) = (shape[0], shape[1])
+            var values = Array(repeating: 0.0, count: m * n)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var total = 0.0
+                    for p in 0..<k {
+                        let left = transposeLeft ? a.values[p * m + i] : a.values[i * k + p]
+                        let right = transposeRight ? b.values[j * k + p] : b.values[p * n + j]
+                        total += left * right
+                    }
+                    values[i * n + j] = total
+                }
+            }
+            return IRTensor(shape: shape, values: values)
+        case .transpose:
+            let (rows, columns) = (x[0].shape[0], x[0].shape[1])
+            return IRTensor(shape: shape, values: (0..<(rows * columns)).map { index in
+                x[0].values[(index % rows) * columns + index / rows]
+            })
+        case .pickClass:
+            let classes = x[0].shape[1]
+            return IRTensor(shape: shape, values: (0..<shape[0]).map { x[0].values[$0 * classes + Int(x[1].values[$0])] })
+        case .scatterClass:
+            let classes = shape[1]
+            var values = Array(repeating: 0.0, count: shape.reduce(1, *))
+            for row in 0..<shape[0] { values[row * classes + Int(x[1].values[row])] = x[0].values[row] }
+            return IRTensor(shape: shape, values: values)
+        case .slice(let axis, let start, let end):
+            let (outer, length, inner) = split(x[0].shape, at: axis)
+            var values: [Double] = []
+            for o in 0..<outer { values += x[0].values[((o * length + start) * inner)..<((o * length + end) * inner)] }
+            return IRTensor(shape: shape, values: values)
+        case .pad(let axis, let start):
+            let (outer, length, inner) = split(shape, at: axis)
+            let pieceLength = x[0].shape[axis]
+            var values = Array(repeating: 0.0, count: shape.reduce(1, *))
+            for o in 0..<outer {
+                for p in 0..<(pieceLength * inner) { values[(o * length + start) * inner + p] = x[0].values[o * pieceLength * inner + p] }
+            }
+            return IRTensor(shape: shape, values: values)
+        }
+    }
+
+    /// Applies `body` at every position of `shape`, reading each operand at its broadcast position.
+    private static func map(_ operands: [IRTensor], to shape: [Int], _ body: ([Double]) -> Double) -> IRTensor {
+        let indices = operands.map { broadcastIndices(from: $0.shape, to: shape) }
+        let count = shape.reduce(1, *)
+        return IRTensor(shape: shape, values: (0..<count).map { position in
+            body(operands.indices.map { operands[$0].values[indices[$0][position]] })
+        })
+    }
+
+    /// For each position of `target`, the position of `source` that NumPy broadcasting reads.
+    static func broadcastIndices(from source: [Int], to target: [Int]) -> [Int] {
+        let offset = target.count - source.count
+        var strides = Array(repeating: 0, count: target.count)
+        var step = 1
+        for axis in stride(from: source.count - 1, through: 0, by: -1) {
+            strides[axis + offset] = source[axis] == 1 ? 0 : step
+            step *= source[axis]
+        }
+        let count = target.reduce(1, *)
+        return (0..<count).map { position in
+            var remainder = position
+            var index = 0
+            for axis in stride(from: target.count - 1, through: 0, by: -1) {
+                index += (remainder % target[axis]) * strides[axis]
+                remainder /= target[axis]
+            }
+            return index
+        }
+    }
+
+    private static func split(_ shape: [Int], at axis: Int) -> (outer: Int, length: Int, inner: Int) {
+        (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+    }
+
+    private static func reduce(
+        _ x: IRTensor, axis: Int?, initial: Double, _ combine: (Double, Double) -> Double
+    ) -> IRTensor {
+        guard let axis else { return IRTensor(x.values.reduce(initial, combine)) }
+        return alongAxis(x, axis: axis, keepsAxis: false) { [$0.reduce(initial, combine)] }
+    }
+
+    /// Applies `body` to every line of `x` along `axis`.
+    private static func alongAxis(
+        _ x: IRTensor, axis: Int, keepsAxis: Bool, _ body: ([Double]) -> [Double]
+    ) -> IRTensor {
+        let (outer, length, inner) = split(x.shape, at: axis)
+        var shape = x.shape
+        if !keepsAxis { shape.remove(at: axis) }
+        var values = Array(repeating: 0.0, count: shape.reduce(1, *))
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let line = body((0..<length).map { x.values[(o * length + $0) * inner + i] })
+                for (position, value) in line.enumerated() { values[(o * line.count + position) * inner + i] = value }
+            }
+        }
+        return IRTensor(shape: shape, values: values)
+    }
+}

@@ -1,0 +1,120 @@
+/// Simplifies IR without changing what it computes: constant folding, algebraic identities,
+/// common-subexpression elimination and dead-code elimination, repeated until nothing changes.
+///
+/// Derived code is full of multiplications by one, additions of zero and repeated
+/// subexpressions; after this pass it reads like the derivative a person would write.
+public enum Simplifier {
+    /// Returns `function` simplified.
+    public static func simplify(_ function: IRFunction) -> IRFunction {
+        var current = function
+        while true {
+            let next = eliminateDeadCode(rewrite(current))
+            if next == current { return next }
+            current = next
+        }
+    }
+
+    private struct Key: Hashable {
+        var op: IROp
+        var operands: [IRValue]
+        var type: IRType
+    }
+
+    /// One forward pass of folding, identities and CSE.
+    private static func rewrite(_ function: IRFunction) -> IRFunction {
+        var replacement: [IRValue: IRValue] = [:]
+        var seen: [Key: IRValue] = [:]
+        var constants: [IRValue: Double] = [:]
+        var definitions: [IRValue: IRInstruction] = [:]
+        var kept: [IRInstruction] = []
+
+        for original in function.instructions {
+            var instruction = original
+            instruction.operands = instruction.operands.map { replacement[$0] ?? $0 }
+
+            // Folding and identities may produce a new constant instruction or an existing value.
+            switch simplified(instruction, constants: constants, definitions: definitions) {
+            case .value(let value) where value != instruction.result:
+                replacement[instruction.result] = value
+                continue
+            case .constant(let number):
+                instruction.op = .constant(number)
+                instruction.operands = []
+            default:
+                break
+            }
+
+            let key = Key(op: instruction.op, operands: instruction.operands, type: instruction.type)
+            if let existing = seen[key] {
+                replacement[instruction.result] = existing
+                continue
+            }
+            seen[key] = instruction.result
+            if case .constant(let number) = instruction.op { constants[instruction.result] = number }
+            definitions[instruction.result] = instruction
+            kept.append(instruction)
+        }
+        let results = function.results.map { result in
+            IRResult(name: result.name, value: replacement[result.value] ?? result.value, role: result.role)
+        }
+        return IRFunction(name: function.name, arguments: function.arguments, instructions: kept, results: results)
+    }
+
+    private enum Outcome {
+        case unchanged
+        case value(IRValue)
+        case constant(Double)
+    }
+
+    private static func simplified(
+        _ instruction: IRInstruction, constants: [IRValue: Double], definitions: [IRValue: IRInstruction]
+    ) -> Outcome {
+        let x = instruction.operands
+        let known = x.map { constants[$0] }
+        // An operand can stand for the result only if it already has the result's type.
+        func same(_ index: Int) -> Outcome {
+            definitions[x[index]]?.type == instruction.type ? .value(x[index]) : .unchanged
+        }
+
+        switch instruction.op {
+        case .unary(let function):
+            if let value = known[0] { return .constant(ScalarSemantics.unary(function, value)) }
+            if function == .negate, let inner = definitions[x[0]], inner.op == .unary(.negate) {
+                return definitions[inner.operands[0]]?.type == instruction.type ? .value(inner.operands[0]) : .unchanged
+            }
+        case .binary(let function):
+            if let a = known[0], let b = known[1] { return .constant(ScalarSemantics.binary(function, a, b)) }
+            switch (function, known[0], known[1]) {
+            case (.add, 0, _): return same(1)
+            case (.add, _, 0), (.subtract, _, 0): return same(0)
+            case (.multiply, 1, _): return same(1)
+            case (.multiply, _, 1), (.divide, _, 1): return same(0)
+            case (.multiply, 0, _), (.multiply, _, 0): return .constant(0)
+            case (.power, _, 1): return same(0)
+            default: break
+            }
+        case .select:
+            if let condition = known[0] { return same(condition != 0 ? 1 : 2) }
+            if x[1] == x[2] { return same(1) }
+        case .broadcast, .sumToShape:
+            if instruction.op == .broadcast, let value = known[0] { return .constant(value) }
+            return same(0)
+        case .transpose:
+            if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
+        default:
+            break
+        }
+        return .unchanged
+    }
+
+    /// Drops instructions whose results nothing uses.
+    private static func eliminateDeadCode(_ function: IRFunction) -> IRFunction {
+        var live = Set(function.results.map(\.value))
+        for instruction in function.instructions.reversed() where live.contains(instruction.result) {
+            live.formUnion(instruction.operands)
+        }
+        var pruned = function
+        pruned.instructions = function.instructions.filter { live.contains($0.result) }
+        return pruned
+    }
+}
