@@ -63,7 +63,7 @@ public enum ReverseMode {
 
         for instruction in function.instructions.reversed() {
             guard let g = adjoints[instruction.result], active.contains(instruction.result) else { continue }
-            builder.origin = instruction.origin
+            builder.origin = instruction.origin?.derivative
             let wants = instruction.operands.map { active.contains($0) }
             let contributions = DerivativeRules.pullback(instruction, adjoint: g, wants: wants, &builder)
             for (index, operand) in instruction.operands.enumerated() {

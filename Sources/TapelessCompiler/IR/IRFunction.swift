@@ -15,14 +15,22 @@ public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
     public var column: Int
     /// The source text of the expression (first line only).
     public var text: String
+    /// Whether the instruction computes a derivative of this expression rather than its value.
+    public var isDerivative: Bool
 
-    public init(line: Int, column: Int, text: String) {
+    public init(line: Int, column: Int, text: String, isDerivative: Bool = false) {
         self.line = line
         self.column = column
         self.text = text
+        self.isDerivative = isDerivative
     }
 
-    public var description: String { "line \(line): \(text)" }
+    /// The same place, marked as the derivative of what is written there.
+    public var derivative: SourceOrigin {
+        SourceOrigin(line: line, column: column, text: text, isDerivative: true)
+    }
+
+    public var description: String { (isDerivative ? "∂ " : "") + "line \(line): \(text)" }
 }
 
 /// One instruction: `result = op(operands) : type`.

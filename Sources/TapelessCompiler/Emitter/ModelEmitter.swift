@@ -1,0 +1,146 @@
+/// Renders one model: a struct conforming to `Model` (or `Module` when it has a forward
+/// function), its parameter layout and accessors, a nested `Gradient`, and its functions.
+struct ModelEmitter {
+    let model: LoweredModel
+    /// `public ` or empty.
+    let modifier: String
+
+    func emit(into printer: inout CodePrinter) {
+        let name = SwiftNames.identifier(model.name)
+        let conformance = model.forwardFunction == nil ? "Model" : "Module"
+        let count = model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        printer.line("/// The model `\(SwiftNames.comment(model.name))` (line \(model.line)): \(count) parameters in \(model.parameters.count) tensors.")
+        printer.block("\(modifier)struct \(name): \(conformance) {") { p in
+            emitLayout(&p)
+            p.line()
+            emitStorage(typeName: model.name, &p)
+            p.line()
+            p.line("/// The gradient of a scalar with respect to every parameter, with the model's layout.")
+            p.block("\(modifier)struct Gradient: ParameterContainer {") { p in
+                p.line("\(modifier)static var parameterLayout: ParameterLayout { \(name).parameterLayout }")
+                p.line()
+                emitStorage(typeName: "\(model.name).Gradient", &p)
+            }
+            for function in model.functions {
+                emitFunction(function, &p)
+            }
+            if let forward = model.forwardFunction, let function = model.functions.first(where: { $0.name == forward }) {
+                emitModuleConformance(function, &p)
+            }
+        }
+    }
+
+    private func emitLayout(_ printer: inout CodePrinter) {
+        printer.line("/// Every parameter's name, shape, initializer and place in `parameterScalars`.")
+        printer.block("\(modifier)static let parameterLayout = ParameterLayout([", closing: "])") { p in
+            for parameter in model.parameters {
+                let shape = "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]"
+                p.line("(name: \"\(SwiftNames.escapedString(parameter.name))\", shape: \(shape), initializer: \(initializer(parameter.initializer)), isTrainable: \(parameter.isTrainable)),  // line \(parameter.line)")
+            }
+        }
+    }
+
+    /// The flat storage, its initializer and one accessor per parameter or layer.
+    private func emitStorage(typeName: String, _ printer: inout CodePrinter) {
+        let total = model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        printer.line("/// Every parameter's elements, one after another in layout order.")
+        printer.line("\(modifier)var parameterScalars: [Float]")
+        printer.line()
+        printer.line("/// Creates a value from a flat buffer laid out as `parameterLayout`.")
+        printer.block("\(modifier)init(parameterScalars: [Float]) {") { p in
+            p.line("precondition(parameterScalars.count == \(total), \"\(SwiftNames.escapedString(typeName)) has \(total) parameter scalars, not \\(parameterScalars.count).\")")
+            p.line("self.parameterScalars = parameterScalars")
+        }
+        let offsets = model.offsets
+        let layerParameters = Set(model.layers.flatMap { ["\($0).weight", "\($0).bias"] })
+        for parameter in model.parameters where !layerParameters.contains(parameter.name) {
+            let property = SwiftNames.property(parameter.name)
+            let key = "\"\(SwiftNames.escapedString(parameter.name))\""
+            printer.line()
+            printer.line("/// The parameter `\(SwiftNames.comment(parameter.name))` (line \(parameter.line)).")
+            if parameter.shape.isEmpty {
+                let offset = offsets[parameter.name]!.offset
+                printer.block("\(modifier)var \(property): Float {") { p in
+                    p.line("get { parameterScalars[\(offset)] }")
+                    p.line("set { parameterScalars[\(offset)] = newValue }")
+                }
+            } else {
+                printer.block("\(modifier)var \(property): Tensor {") { p in
+                    p.line("get { self[parameter: \(key)] }")
+                    p.line("set { self[parameter: \(key)] = newValue }")
+                }
+            }
+        }
+        for layer in model.layers {
+            let weight = "\"\(SwiftNames.escapedString(layer)).weight\"", bias = "\"\(SwiftNames.escapedString(layer)).bias\""
+            printer.line()
+            printer.line("/// The weight and bias of layer `\(SwiftNames.comment(layer))`.")
+            printer.block("\(modifier)var \(SwiftNames.identifier(layer)): DenseParameters {") { p in
+                p.line("get { DenseParameters(weight: self[parameter: \(weight)], bias: self[parameter: \(bias)]) }")
+                p.block("set {") { p in
+                    p.line("self[parameter: \(weight)] = newValue.weight")
+                    p.line("self[parameter: \(bias)] = newValue.bias")
+                }
+            }
+        }
+    }
+
+    private func emitFunction(_ function: LoweredFunction, _ printer: inout CodePrinter) {
+        let body = function.body
+        let labels = body.arguments.map { SwiftNames.identifier($0.name) }
+        let parameters = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }.joined(separator: ", ")
+        let returnType = SwiftTypes.name(of: body.results[0].value, in: body)
+        let swiftName = SwiftNames.identifier(function.name)
+        printer.line()
+        printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
+        printer.block("\(modifier)func \(swiftName)(\(parameters)) -> \(returnType) {") { p in
+            emitBody(body, names: labels, signature: SwiftTypes.signature(function.name, body.arguments.map(\.name)), style: .value, &p)
+        }
+        if let withGradient = function.withGradient {
+            printer.line()
+            printer.line("/// The value of `\(SwiftNames.comment(function.name))` and its gradient with respect to every trainable parameter, in one pass.")
+            printer.block("\(modifier)func \(function.name)WithGradient(\(parameters)) -> (value: \(returnType), gradient: Gradient) {") { p in
+                emitBody(withGradient, names: labels, signature: SwiftTypes.signature("\(function.name)WithGradient", body.arguments.map(\.name)), style: .valueAndGradient, &p)
+            }
+        }
+    }
+
+    private func emitModuleConformance(_ function: LoweredFunction, _ printer: inout CodePrinter) {
+        let label = SwiftNames.identifier(function.body.arguments[0].name)
+        printer.line()
+        printer.line("/// Runs `\(SwiftNames.comment(function.name))` on a batch: the model's forward function.")
+        printer.block("\(modifier)func callAsFunction(_ input: Tensor) -> Tensor {") { p in
+            p.line("\(SwiftNames.identifier(function.name))(\(label): input)")
+        }
+        guard let pullback = function.pullback else { return }
+        printer.line()
+        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, asks `outputGradient` for the gradient of the loss with respect to its output, and returns the gradient of every trainable parameter.")
+        printer.block("\(modifier)func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {") { p in
+            emitBody(pullback, names: ["input", "outputGradient"], signature: "gradient(at:outputGradient:)", style: .pullback, &p)
+        }
+    }
+
+    private func emitBody(
+        _ function: IRFunction, names: [String], signature: String, style: FunctionEmitter.ResultStyle,
+        _ printer: inout CodePrinter
+    ) {
+        var emitter = FunctionEmitter(
+            function: function, argumentNames: names, declaredNames: function.arguments.map(\.name),
+            parameterOffsets: model.offsets, parameterCount: model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) },
+            swiftSignature: signature, style: style)
+        emitter.emit(into: &printer)
+    }
+
+    private func initializer(_ spec: InitializerSpec) -> String {
+        switch spec {
+        case .constant(let value): return ".constant(\(FunctionEmitter.literal(value)))"
+        case .uniform(let low, let high): return ".uniform(low: \(FunctionEmitter.literal(low)), high: \(FunctionEmitter.literal(high)))"
+        case .normal(let mean, let deviation):
+            return ".normal(mean: \(FunctionEmitter.literal(mean)), standardDeviation: \(FunctionEmitter.literal(deviation)))"
+        case .glorotUniform: return ".glorotUniform"
+        case .glorotNormal: return ".glorotNormal"
+        case .heUniform: return ".heUniform"
+        case .heNormal: return ".heNormal"
+        }
+    }
+}

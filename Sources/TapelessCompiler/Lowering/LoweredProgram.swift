@@ -1,0 +1,112 @@
+/// A checked program in IR form: what the emitter turns into Swift.
+///
+/// Every function is already differentiated and simplified; the emitter only renders.
+public struct LoweredProgram: Sendable, Equatable {
+    /// The `.tapeless` file it came from, for the header comment.
+    public var sourcePath: String
+    public var models: [LoweredModel]
+    /// Top-level functions and `grad` definitions, in source order.
+    public var functions: [LoweredFunction]
+
+    public init(sourcePath: String, models: [LoweredModel], functions: [LoweredFunction]) {
+        self.sourcePath = sourcePath
+        self.models = models
+        self.functions = functions
+    }
+}
+
+/// A model: its parameters in layout order and its functions.
+public struct LoweredModel: Sendable, Equatable {
+    public var name: String
+    public var line: Int
+    public var parameters: [LoweredParameter]
+    /// Layers, each grouping two parameters (`name.weight`, `name.bias`) for accessors.
+    public var layers: [String]
+    public var functions: [LoweredFunction]
+    /// The function that makes the model a `Module` (one Float tensor in, one out), if any.
+    public var forwardFunction: String?
+
+    public init(
+        name: String, line: Int, parameters: [LoweredParameter], layers: [String], functions: [LoweredFunction],
+        forwardFunction: String?
+    ) {
+        self.name = name
+        self.line = line
+        self.parameters = parameters
+        self.layers = layers
+        self.functions = functions
+        self.forwardFunction = forwardFunction
+    }
+
+    /// Where each parameter starts in the flat buffer, and its length.
+    public var offsets: [String: (offset: Int, count: Int)] {
+        var offsets: [String: (Int, Int)] = [:]
+        var offset = 0
+        for parameter in parameters {
+            let count = parameter.shape.reduce(1, *)
+            offsets[parameter.name] = (offset, count)
+            offset += count
+        }
+        return offsets
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.line == rhs.line && lhs.parameters == rhs.parameters && lhs.layers == rhs.layers
+            && lhs.functions == rhs.functions && lhs.forwardFunction == rhs.forwardFunction
+    }
+}
+
+/// One model parameter.
+public struct LoweredParameter: Sendable, Equatable {
+    /// The name as written, with a dot for layer parameters: `w`, `fc1.weight`.
+    public var name: String
+    public var shape: [Int]
+    public var initializer: InitializerSpec
+    public var isTrainable: Bool
+    public var line: Int
+
+    public init(name: String, shape: [Int], initializer: InitializerSpec, isTrainable: Bool, line: Int) {
+        self.name = name
+        self.shape = shape
+        self.initializer = initializer
+        self.isTrainable = isTrainable
+        self.line = line
+    }
+}
+
+/// How a parameter's first value is drawn (rendered as the runtime's `Initializer`).
+public enum InitializerSpec: Sendable, Equatable {
+    case constant(Double)
+    case uniform(Double, Double)
+    case normal(Double, Double)
+    case glorotUniform, glorotNormal, heUniform, heNormal
+}
+
+/// A function with every form the emitter renders.
+public struct LoweredFunction: Sendable, Equatable {
+    /// The name as written.
+    public var name: String
+    public var line: Int
+    /// The declaration as written, for the doc comment (for example `func loss(x: [n]) -> Float`).
+    public var declaration: String
+    /// The function itself: its results are its value(s), or for a `grad` definition the
+    /// gradients it returns.
+    public var body: IRFunction
+    /// For a scalar model function: its value and the gradient of every trainable parameter.
+    public var withGradient: IRFunction?
+    /// For a model's forward function: the gradient of every trainable parameter, seeded by the
+    /// gradient of the output (the function's last argument).
+    public var pullback: IRFunction?
+
+    public init(
+        name: String, line: Int, declaration: String, body: IRFunction, withGradient: IRFunction? = nil,
+        pullback: IRFunction? = nil
+    ) {
+        self.name = name
+        self.line = line
+        self.declaration = declaration
+        self.body = body
+        self.withGradient = withGradient
+        self.pullback = pullback
+    }
+}
