@@ -1,0 +1,87 @@
+/// How a builtin is called from source: its name and the slots its arguments fill.
+struct BuiltinForm {
+    /// What an argument slot holds.
+    enum SlotKind {
+        /// A tensor or scalar expression.
+        case value
+        /// A numeric literal such as `0.2` or `-1` (slope, alpha, exponent, delta, label smoothing).
+        case constant
+        /// An integer literal axis, negative counting from the end.
+        case axis
+        /// `approximate: tanh` or `approximate: none` for gelu.
+        case approximation
+    }
+
+    /// One argument position.
+    struct Slot {
+        var label: String
+        var kind: SlotKind
+        var isRequired: Bool
+
+        static func value(_ label: String) -> Slot { Slot(label: label, kind: .value, isRequired: true) }
+        static func constant(_ label: String, isRequired: Bool = false) -> Slot {
+            Slot(label: label, kind: .constant, isRequired: isRequired)
+        }
+        static let axis = Slot(label: "axis", kind: .axis, isRequired: false)
+    }
+
+    var builtin: Builtin
+    var slots: [Slot]
+
+    /// The builtin function names as written in source.
+    static let sourceNames = [
+        "exp", "log", "sqrt", "rsqrt", "abs", "square", "sin", "cos", "tanh", "sigmoid", "relu", "leakyRelu",
+        "elu", "gelu", "silu", "softplus", "pow", "stopGradient", "min", "max", "clamp", "where", "matmul",
+        "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
+        "binaryCrossEntropy", "crossEntropy",
+    ]
+
+    /// The form of an elementwise unary builtin (the ones a layer's `activation:` may name).
+    static func unaryForm(named name: String) -> BuiltinForm? {
+        guard let builtin = Builtin(rawValue: name) else { return nil }
+        switch builtin {
+        case .exp, .log, .sqrt, .rsqrt, .abs, .square, .sin, .cos, .tanh, .sigmoid, .relu, .silu, .softplus,
+             .stopGradient:
+            return BuiltinForm(builtin: builtin, slots: [.value("x")])
+        case .leakyRelu: return BuiltinForm(builtin: builtin, slots: [.value("x"), .constant("slope")])
+        case .elu: return BuiltinForm(builtin: builtin, slots: [.value("x"), .constant("alpha")])
+        case .gelu:
+            return BuiltinForm(
+                builtin: builtin, slots: [.value("x"), Slot(label: "approximate", kind: .approximation, isRequired: false)])
+        case .pow: return BuiltinForm(builtin: builtin, slots: [.value("x"), .constant("exponent", isRequired: true)])
+        default: return nil
+        }
+    }
+
+    /// The form of the builtin `name` for these arguments (`max(a, b)` is elementwise,
+    /// `max(x)` and `max(x, axis: 1)` reduce). `name` is one of ``sourceNames``.
+    static func form(named name: String, arguments: [Argument]) -> BuiltinForm {
+        if let unary = unaryForm(named: name) { return unary }
+        let isReduction = arguments.count == 1 || arguments.contains { $0.label?.name == "axis" }
+        switch name {
+        case "min": return BuiltinForm(builtin: .minimum, slots: [.value("a"), .value("b")])
+        case "max" where isReduction: return BuiltinForm(builtin: .maxReduce, slots: [.value("x"), .axis])
+        case "max": return BuiltinForm(builtin: .maximum, slots: [.value("a"), .value("b")])
+        case "clamp": return BuiltinForm(builtin: .clamp, slots: [.value("x"), .value("low"), .value("high")])
+        case "where": return BuiltinForm(builtin: .where, slots: [.value("condition"), .value("a"), .value("b")])
+        case "matmul": return BuiltinForm(builtin: .matmul, slots: [.value("a"), .value("b")])
+        case "transpose": return BuiltinForm(builtin: .transpose, slots: [.value("x")])
+        case "sum": return BuiltinForm(builtin: .sum, slots: [.value("x"), .axis])
+        case "mean": return BuiltinForm(builtin: .mean, slots: [.value("x"), .axis])
+        case "logSumExp": return BuiltinForm(builtin: .logSumExp, slots: [.value("x"), .axis])
+        case "softmax": return BuiltinForm(builtin: .softmax, slots: [.value("x"), .axis])
+        case "logSoftmax": return BuiltinForm(builtin: .logSoftmax, slots: [.value("x"), .axis])
+        case "mse": return BuiltinForm(builtin: .mse, slots: [.value("predicted"), .value("target")])
+        case "mae": return BuiltinForm(builtin: .mae, slots: [.value("predicted"), .value("target")])
+        case "huber":
+            return BuiltinForm(builtin: .huber, slots: [.value("predicted"), .value("target"), .constant("delta")])
+        case "binaryCrossEntropy":
+            return BuiltinForm(builtin: .binaryCrossEntropy, slots: [.value("logits"), .value("labels")])
+        case "crossEntropy":
+            return BuiltinForm(
+                builtin: .crossEntropy, slots: [.value("logits"), .value("labels"), .constant("labelSmoothing")])
+        default:
+            preconditionFailure("'\(name)' is not a builtin function name")
+        }
+    }
+}

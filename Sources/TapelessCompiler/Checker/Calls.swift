@@ -1,0 +1,148 @@
+/// Calls: of layers, of the model's functions, of top-level functions and derivatives, and of builtins.
+extension Checker {
+    /// What a callee name refers to, in lookup order: the model's layers and functions shadow
+    /// top-level functions and derivatives, which shadow builtins.
+    private enum Callee {
+        case layer(CheckedLayer)
+        case modelFunction(FunctionSignature)
+        case function(FunctionSignature)
+        case derivative(CheckedDerivative)
+        /// A callable whose declaration was invalid: its calls are error-typed silently.
+        case invalid
+        case builtin
+    }
+
+    private func callee(named name: String, in context: BodyContext) -> Callee? {
+        if let model = context.model {
+            if let layer = model.layer(named: name) { return .layer(layer) }
+            if let function = model.function(named: name) { return .modelFunction(function) }
+            if model.invalidMembers.contains(name) { return .invalid }
+        }
+        if let function = functions[name] { return .function(function) }
+        if let derivative = derivatives[name] { return derivative.map(Callee.derivative) ?? .invalid }
+        if BuiltinForm.sourceNames.contains(name) { return .builtin }
+        return nil
+    }
+
+    /// Whether `name` can be called in this body.
+    func isCallable(_ name: String, in context: BodyContext) -> Bool {
+        callee(named: name, in: context) != nil
+    }
+
+    /// The names callable in a body, for suggestions.
+    private func callableNames(in context: BodyContext) -> [String] {
+        BuiltinForm.sourceNames + functions.keys.sorted() + derivatives.keys.sorted()
+            + (context.model.map { $0.layers.map(\.name) + $0.functionsInOrder.map(\.name) } ?? [])
+    }
+
+    /// `callee(arguments)`.
+    func checkCall(_ calleeExpr: Expr, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        guard case .identifier(let name) = calleeExpr.kind, !calleeExpr.isMissing else {
+            if !calleeExpr.isMissing {
+                error("only functions, layers and builtins can be called", at: calleeExpr.range)
+            }
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        }
+        switch callee(named: name, in: context) {
+        case .layer(let layer):
+            return checkLayerCall(layer, arguments, expr, in: &context)
+        case .modelFunction(let function):
+            callGraph.addCall(from: context.signature.key, to: function.key, name: function.name, at: calleeExpr.range)
+            return checkFunctionCall(
+                name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
+                in: &context, resolve: { .modelFunction(name, arguments: $0) })
+        case .function(let function):
+            callGraph.addCall(from: context.signature.key, to: function.key, name: function.name, at: calleeExpr.range)
+            return checkFunctionCall(
+                name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
+                in: &context, resolve: { .function(name, arguments: $0) })
+        case .derivative(let derivative):
+            callGraph.addCall(from: context.signature.key, to: derivative.name, name: derivative.name, at: calleeExpr.range)
+            guard let returnType = derivative.returnType else {
+                error("'\(name)' returns a tuple of \(derivative.resultTypes.count) gradients, which can't be used in an expression; declare one derivative per argument with grad(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))",
+                      at: calleeExpr.range)
+                checkStrayArguments(arguments, in: &context)
+                return nil
+            }
+            return checkFunctionCall(
+                name: name, parameters: derivative.parameters.map { ($0.name, $0.type) }, returnType: returnType,
+                arguments, expr, in: &context, resolve: { .function(name, arguments: $0) })
+        case .invalid:
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        case .builtin:
+            return checkBuiltinCall(name, arguments, expr, in: &context)
+        case nil:
+            let isValue = context.locals[name] != nil || context.signature.parameters.contains { $0.name == name }
+                || context.model?.parameter(named: name) != nil
+            if isValue {
+                error("'\(name)' is a value, not a function; it can't be called", at: calleeExpr.range)
+            } else if CheckedLayer.Kind(rawValue: name) != nil {
+                error("layers are declared in a model, as 'layer name = \(name)(in -> out)', then applied with name(x)",
+                      at: calleeExpr.range)
+            } else {
+                error("unknown function '\(name)'\(suggestion(for: name, among: callableNames(in: context)))",
+                      at: calleeExpr.range)
+            }
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        }
+    }
+
+    /// Checks the arguments of a call that couldn't be matched, so errors inside them are still reported.
+    func checkStrayArguments(_ arguments: [Argument], in context: inout BodyContext) {
+        for argument in arguments {
+            // Option values such as `tanh` in `approximate: tanh` aren't values.
+            if case .identifier(let name) = argument.value.kind, BuiltinForm.sourceNames.contains(name) { continue }
+            checkExpression(argument.value, in: &context)
+        }
+    }
+
+    /// A call of a user function or derivative: binds the callee's size variables to the
+    /// arguments' dimensions and returns the declared result type with those bindings.
+    private func checkFunctionCall(
+        name: String, parameters: [(name: String, type: ValueType?)], returnType: ValueType?,
+        _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext,
+        resolve: ([Expr]) -> Resolution
+    ) -> ValueType? {
+        let slots = parameters.map { ArgumentSlot(label: $0.name, isRequired: true) }
+        guard let matched = matchArguments(arguments, to: slots, callee: name, callRange: expr.range) else {
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        }
+        let values = matched.map { $0!.value }
+        resolutions[expr.id] = resolve(values)
+        var bindings: [String: Dimension] = [:]
+        for (parameter, value) in zip(parameters, values) {
+            guard let actual = checkExpression(value, in: &context), let expected = parameter.type else { continue }
+            if !ShapeRules.unify(parameter: expected, argument: actual, bindings: &bindings) {
+                let shown = expected.substituting(bindings)
+                error("argument '\(parameter.name)' of '\(name)' must be \(shown), not \(actual)", at: value.range)
+            }
+        }
+        guard let returnType, returnType.sizeVariables.allSatisfy({ bindings[$0] != nil }) else { return nil }
+        return returnType.substituting(bindings)
+    }
+
+    /// `fc1(x)`: x is `[in]` or `[rows, in]`; the result has `out` in place of `in`.
+    private func checkLayerCall(
+        _ layer: CheckedLayer, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext
+    ) -> ValueType? {
+        let slots = [ArgumentSlot(label: "x", isRequired: true)]
+        guard let matched = matchArguments(arguments, to: slots, callee: layer.name, callRange: expr.range),
+              let input = matched[0]?.value else {
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        }
+        resolutions[expr.id] = .layer(layer.name, input: input)
+        guard let type = requireFloat(checkExpression(input, in: &context), input) else { return nil }
+        guard (1...2).contains(type.rank), type.shape.last == .fixed(layer.inputSize) else {
+            let shape = "Dense(\(layer.inputSize) -> \(layer.outputSize))"
+            error("'\(layer.name)' is \(shape) and needs an input [\(layer.inputSize)] or [rows, \(layer.inputSize)], not \(type)",
+                  at: input.range)
+            return nil
+        }
+        return .tensor(type.shape.dropLast() + [.fixed(layer.outputSize)])
+    }
+}

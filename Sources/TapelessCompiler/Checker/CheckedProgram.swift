@@ -1,0 +1,152 @@
+/// What a name, operator, call or subscript in the source refers to, as the checker decided.
+public enum Resolution: Sendable, Equatable {
+    /// A `let` binding in the enclosing function body.
+    case local(String)
+    /// The enclosing function's argument at this index.
+    case argument(Int)
+    /// A model parameter by its layout name, such as `w` or `fc1.weight`.
+    case parameter(String)
+    /// A builtin operation; operators (`+`, `@`, `<`, unary `-`) resolve to builtins too.
+    case builtin(ResolvedCall)
+    /// Applying a model's layer to an input.
+    case layer(String, input: Expr)
+    /// A call of another function of the same model, arguments in declaration order.
+    case modelFunction(String, arguments: [Expr])
+    /// A call of a top-level function or derivative, arguments in declaration order.
+    case function(String, arguments: [Expr])
+    /// A subscript of a tensor; negative indices on literal dimensions are normalized.
+    case index(Expr, [SubscriptIndex])
+}
+
+/// How a parameter's initial values are drawn, as written in its declaration.
+public enum InitializerSpec: Sendable, Equatable {
+    /// Every element is the value (`zeros`, `ones`, `0.5`, `-1`).
+    case constant(Double)
+    /// `uniform(low, high)`.
+    case uniform(Double, Double)
+    /// `normal(mean, std)`.
+    case normal(Double, Double)
+    /// `glorotUniform`.
+    case glorotUniform
+    /// `glorotNormal`.
+    case glorotNormal
+    /// `heUniform`.
+    case heUniform
+    /// `heNormal`.
+    case heNormal
+}
+
+/// A model parameter with its shape and initializer; layers contribute `name.weight` and `name.bias`.
+public struct CheckedParameter: Sendable, Equatable {
+    /// The layout name, such as `w` or `fc1.weight`.
+    public var name: String
+    /// The shape (literal dimensions only).
+    public var shape: [Int]
+    /// How initial values are drawn.
+    public var initializer: InitializerSpec
+    /// Whether the parameter is excluded from training.
+    public var isFrozen: Bool
+    /// The declaration (of the parameter or of its layer).
+    public var range: SourceRange
+
+    /// The parameter's value type.
+    public var type: ValueType { .tensor(shape.map(Dimension.fixed)) }
+}
+
+/// A model's layer.
+public struct CheckedLayer: Sendable, Equatable {
+    /// The kinds of layer.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// `Dense(in -> out)`: `x @ weight + bias` with weight `[in, out]` and bias `[out]`.
+        case dense = "Dense"
+    }
+
+    /// The layer's name; its parameters are `name.weight` and `name.bias`.
+    public var name: String
+    /// The kind of layer.
+    public var kind: Kind
+    /// The size of each input example.
+    public var inputSize: Int
+    /// The size of each output example.
+    public var outputSize: Int
+    /// The elementwise activation applied to the output, if any.
+    public var activation: Builtin?
+    /// The activation's numeric constant (leakyRelu slope, elu alpha), defaults filled in.
+    public var activationConstant: Double?
+    /// Whether the layer's parameters are excluded from training.
+    public var isFrozen: Bool
+    /// The declaration.
+    public var range: SourceRange
+}
+
+/// A checked function: a model's method or a top-level function.
+public struct CheckedFunction: Sendable {
+    /// The function's name.
+    public var name: String
+    /// The arguments in declaration order.
+    public var parameters: [(name: String, type: ValueType)]
+    /// The declared result type.
+    public var returnType: ValueType
+    /// The size variables of the arguments, in order of first appearance.
+    public var sizeVariables: [String]
+    /// The declaration; look up its expressions' types and resolutions by `Expr.id`.
+    public var decl: FunctionDecl
+}
+
+/// A checked model.
+public struct CheckedModel: Sendable {
+    /// The model's name.
+    public var name: String
+    /// The parameters in declaration order, each layer expanded to its weight then its bias.
+    public var parameters: [CheckedParameter]
+    /// The layers in declaration order.
+    public var layers: [CheckedLayer]
+    /// The methods in declaration order.
+    public var functions: [CheckedFunction]
+    /// The declaration.
+    public var range: SourceRange
+}
+
+/// A checked `let name = grad(f)` or `grad(f, wrt: x)`.
+public struct CheckedDerivative: Sendable {
+    /// The derivative's name.
+    public var name: String
+    /// The differentiated function: a top-level function or an earlier derivative.
+    public var function: String
+    /// The top-level function at the bottom of a chain of derivatives (`f` for `grad(grad(f))`).
+    public var rootFunction: String
+    /// The indices of the arguments differentiated with respect to, in increasing order.
+    public var withRespectTo: [Int]
+    /// The arguments, the same as the differentiated function's.
+    public var parameters: [(name: String, type: ValueType)]
+    /// The gradient's type for each argument in ``withRespectTo``.
+    public var resultTypes: [ValueType]
+    /// The size variables of the arguments, in order of first appearance.
+    public var sizeVariables: [String]
+    /// 1 for a derivative of a function, 2 for a derivative of a derivative, and so on.
+    public var order: Int
+    /// The declaration.
+    public var range: SourceRange
+
+    /// The result type when the derivative returns one gradient; `nil` when it returns a tuple.
+    public var returnType: ValueType? { resultTypes.count == 1 ? resultTypes[0] : nil }
+}
+
+/// A type-checked program with every name resolved: the input to lowering.
+public struct CheckedProgram: Sendable {
+    /// The syntax tree that was checked.
+    public var file: SourceFile
+    /// The models in source order.
+    public var models: [CheckedModel]
+    /// The top-level functions in source order.
+    public var functions: [CheckedFunction]
+    /// The derivatives, each after the derivative it differentiates.
+    public var derivatives: [CheckedDerivative]
+    /// The type of every value expression, by `Expr.id`. Callee names, the layer name in
+    /// `fc1.weight` and option names such as `tanh` in `approximate: tanh` are not values and
+    /// have no entry.
+    public var types: [Int: ValueType]
+    /// What every identifier, member, call, operator and subscript refers to, by `Expr.id`
+    /// (with the same exceptions as ``types``).
+    public var resolutions: [Int: Resolution]
+}

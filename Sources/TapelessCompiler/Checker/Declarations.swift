@@ -1,0 +1,302 @@
+/// Declarations: top-level names, models with their parameters and layers, and function signatures.
+extension Checker {
+    /// Declares every top-level name and builds each model's context and each function's signature.
+    func declareTopLevel() {
+        for declaration in file.declarations {
+            switch declaration {
+            case .model(let model):
+                guard !model.name.name.isEmpty else { continue }
+                checkModelName(model.name)
+                _ = declare(model.name, in: &topLevelDeclarations)
+                models.append(declareModel(model))
+            case .function(let function):
+                guard !function.name.name.isEmpty else { continue }
+                checkMemberName(function.name)
+                if declare(function.name, in: &topLevelDeclarations) {
+                    functions[function.name.name] = signature(of: function, key: function.name.name)
+                }
+            case .derivative(let derivative):
+                guard !derivative.name.name.isEmpty else { continue }
+                checkMemberName(derivative.name)
+                if declare(derivative.name, in: &topLevelDeclarations) {
+                    derivativeDeclarations[derivative.name.name] = derivative
+                }
+            }
+        }
+    }
+
+    /// Builds a model's context: parameters (layers expanded), layers and method signatures.
+    private func declareModel(_ model: ModelDecl) -> ModelContext {
+        var context = ModelContext(name: model.name.name, range: model.range)
+        for member in model.members {
+            switch member {
+            case .parameter(let parameter):
+                guard !parameter.name.name.isEmpty else { continue }
+                checkMemberName(parameter.name)
+                guard declare(parameter.name, in: &context.declarations) else { continue }
+                if let checked = checkParameter(parameter) {
+                    context.parameters.append(checked)
+                } else {
+                    context.invalidMembers.insert(parameter.name.name)
+                }
+            case .layer(let layer):
+                guard !layer.name.name.isEmpty else { continue }
+                checkMemberName(layer.name)
+                guard declare(layer.name, in: &context.declarations) else { continue }
+                if let checked = checkLayer(layer) {
+                    context.layers.append(checked)
+                    context.parameters.append(contentsOf: layerParameters(checked))
+                } else {
+                    context.invalidMembers.insert(layer.name.name)
+                }
+            case .function(let function):
+                guard !function.name.name.isEmpty else { continue }
+                checkMemberName(function.name)
+                guard declare(function.name, in: &context.declarations) else { continue }
+                context.functionsInOrder.append(signature(of: function, key: "\(model.name.name).\(function.name.name)"))
+            }
+        }
+        return context
+    }
+
+    /// The signature of a function, reporting invalid argument and return types.
+    func signature(of function: FunctionDecl, key: String) -> FunctionSignature {
+        var names: [String: SourceRange] = [:]
+        var parameters: [(name: String, type: ValueType?)] = []
+        var sizeVariables: [String] = []
+        for parameter in function.parameters {
+            _ = declare(parameter.name, in: &names)
+            let type = valueType(of: parameter.type, sizeVariablesAllowed: true)
+            if let type {
+                sizeVariables.append(contentsOf: type.sizeVariables.filter { !sizeVariables.contains($0) })
+            }
+            parameters.append((parameter.name.name, type))
+        }
+        var returnType = valueType(of: function.returnType, sizeVariablesAllowed: true)
+        if let type = returnType {
+            if type.element != .float {
+                error("'\(function.name.name)' must return Float or a Float tensor, not \(type)",
+                      at: function.returnType.range)
+                returnType = nil
+            }
+            for case .symbol(let symbol) in function.returnType.dimensions where !sizeVariables.contains(symbol.name) {
+                error("size variable '\(symbol.name)' in the return type is not the size of any argument of '\(function.name.name)'; use a literal size or a size variable from the arguments",
+                      at: symbol.range)
+                returnType = nil
+            }
+        }
+        return FunctionSignature(
+            key: key, name: function.name.name, parameters: parameters, returnType: returnType,
+            sizeVariables: sizeVariables, decl: function)
+    }
+
+    /// Converts a written type, reporting invalid dimensions; `nil` when invalid.
+    func valueType(of type: TypeExpr, sizeVariablesAllowed: Bool, owner: String? = nil) -> ValueType? {
+        var shape: [Dimension] = []
+        var isValid = true
+        for dimension in type.dimensions {
+            switch dimension {
+            case .literal(let size, let range):
+                if size < 1 {
+                    error("dimension \(size) must be a positive size", at: range)
+                    isValid = false
+                }
+                shape.append(.fixed(size))
+            case .symbol(let symbol):
+                if !sizeVariablesAllowed {
+                    error("parameter shapes must be literal: '\(symbol.name)' is a size variable; write the size as a number",
+                          at: symbol.range)
+                    isValid = false
+                }
+                shape.append(.size(symbol.name))
+            }
+        }
+        if type.element == .int && type.dimensions.isEmpty {
+            error("Int is only for label tensors; write its dimensions, such as Int[batch]", at: type.range)
+            return nil
+        }
+        if type.element == .int, let owner {
+            error("parameter '\(owner)' must be a Float tensor, not Int\(ValueType.tensor(shape))", at: type.range)
+            return nil
+        }
+        return isValid ? ValueType(element: type.element == .int ? .int : .float, shape: shape) : nil
+    }
+
+    /// Checks `param name: Type = initializer`.
+    private func checkParameter(_ parameter: ParameterDecl) -> CheckedParameter? {
+        let type = valueType(of: parameter.type, sizeVariablesAllowed: false, owner: parameter.name.name)
+        let initializer = parameter.initializer.map(initializerSpec) ?? .constant(0)
+        guard let type, let initializer else { return nil }
+        let shape = type.shape.map { dimension -> Int in
+            if case .fixed(let size) = dimension { return size }
+            preconditionFailure("parameter shapes were checked to be literal")
+        }
+        return CheckedParameter(
+            name: parameter.name.name, shape: shape, initializer: initializer, isFrozen: parameter.isFrozen,
+            range: parameter.range)
+    }
+
+    /// The initializer an expression names: a number, a named scheme or `uniform`/`normal` with constants.
+    private func initializerSpec(_ expr: Expr) -> InitializerSpec? {
+        if expr.isMissing { return nil }
+        if let value = numberLiteral(expr) { return .constant(value) }
+        let schemes: [String: InitializerSpec] = [
+            "zeros": .constant(0), "ones": .constant(1), "glorotUniform": .glorotUniform,
+            "glorotNormal": .glorotNormal, "heUniform": .heUniform, "heNormal": .heNormal,
+        ]
+        let usage = "a number, zeros, ones, uniform(low, high), normal(mean, std), glorotUniform, glorotNormal, heUniform or heNormal"
+        switch expr.kind {
+        case .identifier(let name):
+            if let scheme = schemes[name] { return scheme }
+            let hint = suggestion(for: name, among: Array(schemes.keys).sorted() + ["uniform", "normal"])
+            error("unknown initializer '\(name)'\(hint); use \(usage)", at: expr.range)
+            return nil
+        case .call(let callee, let arguments):
+            guard case .identifier(let name) = callee.kind, name == "uniform" || name == "normal" else {
+                error("unknown initializer; use \(usage)", at: callee.range)
+                return nil
+            }
+            let labels = name == "uniform" ? ["low", "high"] : ["mean", "std"]
+            let slots = labels.map { ArgumentSlot(label: $0, isRequired: true) }
+            guard let matched = matchArguments(arguments, to: slots, callee: name, callRange: expr.range) else { return nil }
+            var values: [Double] = []
+            for case (let argument?, let label) in zip(matched, labels) {
+                guard let value = numberLiteral(argument.value) else {
+                    error("'\(label)' of \(name) must be a number", at: argument.value.range)
+                    return nil
+                }
+                values.append(value)
+            }
+            if name == "uniform" {
+                guard values[0] < values[1] else {
+                    error("uniform needs low < high, but \(values[0]) >= \(values[1])", at: expr.range)
+                    return nil
+                }
+                return .uniform(values[0], values[1])
+            }
+            guard values[1] > 0 else {
+                error("normal needs a positive std, not \(values[1])", at: expr.range)
+                return nil
+            }
+            return .normal(values[0], values[1])
+        default:
+            error("unknown initializer; use \(usage)", at: expr.range)
+            return nil
+        }
+    }
+
+    /// Checks `layer name = Kind(in -> out, activation: f)`.
+    private func checkLayer(_ layer: LayerDecl) -> CheckedLayer? {
+        var isValid = true
+        guard let kind = CheckedLayer.Kind(rawValue: layer.kind.name) else {
+            if !layer.kind.name.isEmpty {
+                let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
+                error("unknown layer kind '\(layer.kind.name)'\(suggestion(for: layer.kind.name, among: kinds)); the supported kind is \(kinds.joined(separator: ", "))",
+                      at: layer.kind.range)
+            }
+            return nil
+        }
+        func size(_ dimension: DimExpr, _ role: String) -> Int {
+            switch dimension {
+            case .literal(let value, let range):
+                if value < 1 {
+                    error("the \(role) size of layer '\(layer.name.name)' must be positive, not \(value)", at: range)
+                    isValid = false
+                }
+                return value
+            case .symbol(let symbol):
+                if !symbol.name.isEmpty {
+                    error("layer sizes must be literal: '\(symbol.name)' is a size variable; write the size as a number",
+                          at: symbol.range)
+                }
+                isValid = false
+                return 0
+            }
+        }
+        let inputSize = size(layer.inputSize, "input")
+        let outputSize = size(layer.outputSize, "output")
+        var activation: (builtin: Builtin, constant: Double?)?
+        for option in layer.options {
+            guard let label = option.label, label.name == "activation" else {
+                let range = option.label?.range ?? option.value.range
+                error("\(kind.rawValue) has no option '\(option.label?.name ?? "")'; its only option is 'activation:'", at: range)
+                isValid = false
+                continue
+            }
+            guard activation == nil else {
+                error("'activation:' is given twice", at: label.range)
+                isValid = false
+                continue
+            }
+            if let resolved = layerActivation(option.value) {
+                activation = resolved
+            } else {
+                isValid = false
+            }
+        }
+        guard isValid else { return nil }
+        return CheckedLayer(
+            name: layer.name.name, kind: kind, inputSize: inputSize, outputSize: outputSize,
+            activation: activation?.builtin, activationConstant: activation?.constant, isFrozen: layer.isFrozen,
+            range: layer.range)
+    }
+
+    /// The activation an `activation:` value names: `relu`, or a call with constants such as `leakyRelu(0.2)`.
+    private func layerActivation(_ expr: Expr) -> (builtin: Builtin, constant: Double?)? {
+        if expr.isMissing { return nil }
+        let names = Builtin.activations.filter { $0 != .geluTanh }.map(\.rawValue)
+        let usage = "use one of \(names.joined(separator: ", "))"
+        switch expr.kind {
+        case .identifier(let name):
+            guard let builtin = Builtin(rawValue: name), names.contains(name) else {
+                error("unknown activation '\(name)'\(suggestion(for: name, among: names)); \(usage)", at: expr.range)
+                return nil
+            }
+            return (builtin, builtin.defaultConstant)
+        case .call(let callee, let arguments):
+            guard case .identifier(let name) = callee.kind, names.contains(name),
+                  let form = BuiltinForm.unaryForm(named: name) else {
+                error("unknown activation; \(usage)", at: callee.range)
+                return nil
+            }
+            // The layer's output is the implicit first operand.
+            let slots = form.slots.dropFirst().map { ArgumentSlot(label: $0.label, isRequired: $0.isRequired) }
+            guard let matched = matchArguments(arguments, to: Array(slots), callee: name, callRange: expr.range) else {
+                return nil
+            }
+            guard let option = matched.first ?? nil else { return (form.builtin, form.builtin.defaultConstant) }
+            if name == "gelu" {
+                return approximation(option.value).map { ($0, nil) }
+            }
+            guard let value = numberLiteral(option.value) else {
+                error("'\(slots[0].label):' must be a number", at: option.value.range)
+                return nil
+            }
+            return (form.builtin, value)
+        default:
+            error("unknown activation; \(usage)", at: expr.range)
+            return nil
+        }
+    }
+
+    /// A Dense layer's parameters: `name.weight` [in, out] (Glorot uniform) and `name.bias` [out] (zeros).
+    private func layerParameters(_ layer: CheckedLayer) -> [CheckedParameter] {
+        [
+            CheckedParameter(
+                name: "\(layer.name).weight", shape: [layer.inputSize, layer.outputSize],
+                initializer: .glorotUniform, isFrozen: layer.isFrozen, range: layer.range),
+            CheckedParameter(
+                name: "\(layer.name).bias", shape: [layer.outputSize], initializer: .constant(0),
+                isFrozen: layer.isFrozen, range: layer.range),
+        ]
+    }
+}
+
+/// The value of a number literal, possibly negated, such as `0.5` or `-1`.
+func numberLiteral(_ expr: Expr) -> Double? {
+    switch expr.kind {
+    case .number(let value): return value
+    case .negate(let operand): return numberLiteral(operand).map { -$0 }
+    default: return nil
+    }
+}

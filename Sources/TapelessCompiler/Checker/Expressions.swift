@@ -1,0 +1,215 @@
+/// Expressions: names, members, operators and subscripts. Calls are in `Calls.swift`.
+extension Checker {
+    /// Infers an expression's type, records it and its resolution; `nil` is the error type,
+    /// meaning a diagnostic was already reported and nothing more should be said about it.
+    @discardableResult
+    func checkExpression(_ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        let type: ValueType?
+        switch expr.kind {
+        case .number:
+            type = .scalar
+        case .identifier(let name):
+            type = expr.isMissing ? nil : checkIdentifier(name, expr, in: &context)
+        case .member(let base, let member):
+            type = checkMember(base, member, expr, in: &context)
+        case .call(let callee, let arguments):
+            type = checkCall(callee, arguments, expr, in: &context)
+        case .negate(let operand):
+            type = requireFloat(checkExpression(operand, in: &context), operand)
+            resolutions[expr.id] = .builtin(ResolvedCall(builtin: .negate, operands: [operand]))
+        case .binary(let op, let left, let right):
+            type = checkBinary(op, left, right, expr, in: &context)
+        case .index(let base, let indices):
+            type = checkSubscript(base, indices, expr, in: &context)
+        }
+        if let type { types[expr.id] = type }
+        return type
+    }
+
+    /// Rejects Int and Bool values where Float values are needed; passes Float types through.
+    func requireFloat(_ type: ValueType?, _ expr: Expr) -> ValueType? {
+        guard let type else { return nil }
+        switch type.element {
+        case .float:
+            return type
+        case .int:
+            error("integer labels (\(type)) can only be passed to crossEntropy or to a function taking \(type); they have no arithmetic",
+                  at: expr.range)
+        case .bool:
+            error("a comparison gives \(type), which can only be the condition of where(condition, a, b)", at: expr.range)
+        }
+        return nil
+    }
+
+    /// A name used as a value: a local, an argument or a model parameter.
+    private func checkIdentifier(_ name: String, _ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        if let local = context.locals[name] {
+            context.locals[name]?.isUsed = true
+            resolutions[expr.id] = .local(name)
+            return local.type
+        }
+        if let index = context.signature.parameters.firstIndex(where: { $0.name == name }) {
+            resolutions[expr.id] = .argument(index)
+            return context.signature.parameters[index].type
+        }
+        if let model = context.model {
+            if let parameter = model.parameter(named: name) {
+                resolutions[expr.id] = .parameter(name)
+                return parameter.type
+            }
+            if model.invalidMembers.contains(name) { return nil }
+            if let layer = model.layer(named: name) {
+                error("'\(name)' is a layer; apply it with \(name)(x) or use \(name).weight and \(name).bias (weight is [\(layer.inputSize), \(layer.outputSize)])",
+                      at: expr.range)
+                return nil
+            }
+        }
+        if isCallable(name, in: context) {
+            error("'\(name)' is a function; call it with arguments, such as \(name)(x)", at: expr.range)
+        } else if context.signature.sizeVariables.contains(name) {
+            error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
+        } else {
+            error("unknown name '\(name)'\(suggestion(for: name, among: valueNames(in: context)))", at: expr.range)
+        }
+        return nil
+    }
+
+    /// The names usable as values in a body, for suggestions.
+    private func valueNames(in context: BodyContext) -> [String] {
+        context.locals.keys.sorted() + context.signature.parameters.map(\.name)
+            + (context.model?.parameters.map(\.name).filter { !$0.contains(".") } ?? [])
+    }
+
+    /// `layer.weight` or `layer.bias`.
+    private func checkMember(_ base: Expr, _ member: Identifier, _ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        guard case .identifier(let name) = base.kind, !base.isMissing else {
+            checkExpression(base, in: &context)
+            error("only layers have members, such as fc1.weight", at: member.range)
+            return nil
+        }
+        let isShadowed = context.locals[name] != nil || context.signature.parameters.contains { $0.name == name }
+        guard !isShadowed, let model = context.model, model.layer(named: name) != nil || model.invalidMembers.contains(name) else {
+            if isShadowed || context.model?.parameter(named: name) != nil {
+                error("'\(name)' is not a layer; only layers have members, such as fc1.weight", at: base.range)
+            } else {
+                let layers = context.model?.layers.map(\.name) ?? []
+                error("unknown layer '\(name)'\(suggestion(for: name, among: layers))", at: base.range)
+            }
+            return nil
+        }
+        if model.invalidMembers.contains(name) || member.name.isEmpty { return nil }
+        guard let parameter = model.parameter(named: "\(name).\(member.name)") else {
+            error("layer '\(name)' has no member '\(member.name)'\(suggestion(for: member.name, among: ["weight", "bias"])); its members are weight and bias",
+                  at: member.range)
+            return nil
+        }
+        resolutions[expr.id] = .parameter(parameter.name)
+        return parameter.type
+    }
+
+    /// Arithmetic (with broadcasting), comparisons and `@`.
+    private func checkBinary(
+        _ op: BinaryOperator, _ left: Expr, _ right: Expr, _ expr: Expr, in context: inout BodyContext
+    ) -> ValueType? {
+        let builtin: Builtin
+        switch op {
+        case .add: builtin = .add
+        case .subtract: builtin = .subtract
+        case .multiply: builtin = .multiply
+        case .divide: builtin = .divide
+        case .matrixMultiply: builtin = .matmul
+        case .less: builtin = .less
+        case .lessEqual: builtin = .lessEqual
+        case .greater: builtin = .greater
+        case .greaterEqual: builtin = .greaterEqual
+        case .equal: builtin = .equal
+        case .notEqual: builtin = .notEqual
+        }
+        resolutions[expr.id] = .builtin(ResolvedCall(builtin: builtin, operands: [left, right]))
+        let leftType = requireFloat(checkExpression(left, in: &context), left)
+        let rightType = requireFloat(checkExpression(right, in: &context), right)
+        guard let leftType, let rightType else { return nil }
+        if builtin == .matmul {
+            return matrixProduct(leftType, rightType, at: expr.range)
+        }
+        guard let shape = broadcast(leftType, rightType, verb: op.isComparison ? "compare" : builtin.rawValue, at: expr.range) else {
+            return nil
+        }
+        return ValueType(element: op.isComparison ? .bool : .float, shape: shape)
+    }
+
+    /// The broadcast shape of two operands, reporting `cannot <verb> A and B: dimension …`.
+    func broadcast(_ left: ValueType, _ right: ValueType, verb: String, at range: SourceRange) -> [Dimension]? {
+        switch ShapeRules.broadcast(left.shape, right.shape) {
+        case .success(let shape):
+            return shape
+        case .failure(let mismatch):
+            error("cannot \(verb) \(left) and \(right): dimension \(mismatch.axis) is \(mismatch.left) on the left and \(mismatch.right) on the right",
+                  at: range)
+            return nil
+        }
+    }
+
+    /// The type of `left @ right`, reporting operands that don't multiply.
+    func matrixProduct(_ left: ValueType, _ right: ValueType, at range: SourceRange) -> ValueType? {
+        switch ShapeRules.matrixProduct(left.shape, right.shape) {
+        case .success(let shape):
+            return .tensor(shape)
+        case .failure(let failure):
+            error(failure.message, at: range)
+            return nil
+        }
+    }
+
+    /// `x[:, 0]`, `x[0..<2]`: integers remove an axis, `:` and ranges keep it.
+    private func checkSubscript(
+        _ base: Expr, _ indices: [SubscriptIndex], _ expr: Expr, in context: inout BodyContext
+    ) -> ValueType? {
+        guard let baseType = requireFloat(checkExpression(base, in: &context), base) else { return nil }
+        guard indices.count <= baseType.rank else {
+            error("too many indices: \(baseType) has rank \(baseType.rank) but \(indices.count) indices were given",
+                  at: expr.range)
+            return nil
+        }
+        var shape: [Dimension] = []
+        var normalized: [SubscriptIndex] = []
+        var isValid = true
+        for (axis, index) in indices.enumerated() {
+            let dimension = baseType.shape[axis]
+            let size: Int? = if case .fixed(let size) = dimension { size } else { nil }
+            switch index {
+            case .all:
+                shape.append(dimension)
+                normalized.append(index)
+            case .index(let position, let range):
+                if let size {
+                    guard let inBounds = ShapeRules.normalizedAxis(position, rank: size) else {
+                        error("index \(position) is out of range for dimension \(axis) of size \(size)", at: range)
+                        isValid = false
+                        continue
+                    }
+                    normalized.append(.index(inBounds, range))
+                } else {
+                    normalized.append(index)
+                }
+            case .range(let lower, let upper, let range):
+                guard lower >= 0, lower < upper else {
+                    error("the range \(lower)..<\(upper) must be nonempty with nonnegative bounds", at: range)
+                    isValid = false
+                    continue
+                }
+                if let size, upper > size {
+                    error("the range \(lower)..<\(upper) is out of range for dimension \(axis) of size \(size)", at: range)
+                    isValid = false
+                    continue
+                }
+                shape.append(.fixed(upper - lower))
+                normalized.append(index)
+            }
+        }
+        guard isValid else { return nil }
+        shape.append(contentsOf: baseType.shape.dropFirst(indices.count))
+        resolutions[expr.id] = .index(base, normalized)
+        return .tensor(shape)
+    }
+}

@@ -1,0 +1,56 @@
+/// A function's declared interface, known before any body is checked so calls can go in any order.
+struct FunctionSignature {
+    /// Identifies the function in the call graph: `f` at top level, `Model.f` in a model.
+    var key: String
+    var name: String
+    /// Argument types; `nil` where the declared type was invalid (already reported).
+    var parameters: [(name: String, type: ValueType?)]
+    /// `nil` when the declared return type was invalid (already reported).
+    var returnType: ValueType?
+    var sizeVariables: [String]
+    var decl: FunctionDecl
+
+    /// The checked form, when every declared type is valid.
+    var checked: CheckedFunction? {
+        guard let returnType else { return nil }
+        var valid: [(name: String, type: ValueType)] = []
+        for parameter in parameters {
+            guard let type = parameter.type else { return nil }
+            valid.append((parameter.name, type))
+        }
+        return CheckedFunction(
+            name: name, parameters: valid, returnType: returnType, sizeVariables: sizeVariables, decl: decl)
+    }
+}
+
+/// What the functions of one model can see: its parameters, layers and other functions.
+struct ModelContext {
+    var name: String
+    var range: SourceRange
+    /// Parameters by layout name (`w`, `fc1.weight`) in declaration order; invalid ones are absent.
+    var parameters: [CheckedParameter] = []
+    var layers: [CheckedLayer] = []
+    var functionsInOrder: [FunctionSignature] = []
+    /// Every member name (valid or not) with where it was declared.
+    var declarations: [String: SourceRange] = [:]
+    /// Member names whose declarations were invalid: uses of them are silently error-typed.
+    var invalidMembers: Set<String> = []
+
+    func parameter(named name: String) -> CheckedParameter? {
+        parameters.first { $0.name == name }
+    }
+
+    func layer(named name: String) -> CheckedLayer? {
+        layers.first { $0.name == name }
+    }
+
+    func function(named name: String) -> FunctionSignature? {
+        functionsInOrder.first { $0.name == name }
+    }
+
+    var checked: CheckedModel {
+        CheckedModel(
+            name: name, parameters: parameters, layers: layers,
+            functions: functionsInOrder.compactMap(\.checked), range: range)
+    }
+}

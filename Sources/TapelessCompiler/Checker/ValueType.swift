@@ -1,0 +1,77 @@
+/// One dimension of a checked tensor shape: a known size or a size variable bound at run time.
+public enum Dimension: Hashable, Sendable, CustomStringConvertible {
+    /// A size written as an integer literal.
+    case fixed(Int)
+    /// A size variable such as `batch`, bound from the arguments when the function is called.
+    case size(String)
+
+    public var description: String {
+        switch self {
+        case .fixed(let value): return String(value)
+        case .size(let name): return name
+        }
+    }
+}
+
+/// The type of a checked expression: an element type and a shape (empty for a scalar).
+public struct ValueType: Hashable, Sendable, CustomStringConvertible {
+    /// The kind of values a tensor holds.
+    public enum Element: Hashable, Sendable {
+        /// 32-bit floating point; the only differentiable element type.
+        case float
+        /// Integer class labels (`Int[batch]`), never differentiated.
+        case int
+        /// The result of a comparison, usable only as the condition of `where`.
+        case bool
+    }
+
+    /// The element type.
+    public var element: Element
+    /// The dimensions, outermost first; empty for a scalar.
+    public var shape: [Dimension]
+
+    /// Creates a type from an element type and a shape.
+    public init(element: Element, shape: [Dimension]) {
+        self.element = element
+        self.shape = shape
+    }
+
+    /// The `Float` scalar type.
+    public static let scalar = ValueType(element: .float, shape: [])
+
+    /// A Float tensor of the given shape.
+    public static func tensor(_ shape: [Dimension]) -> ValueType {
+        ValueType(element: .float, shape: shape)
+    }
+
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+
+    /// Whether this is the `Float` scalar type.
+    public var isFloatScalar: Bool { element == .float && shape.isEmpty }
+
+    /// The size variables in the shape, in order of first appearance.
+    public var sizeVariables: [String] {
+        var names: [String] = []
+        for case .size(let name) in shape where !names.contains(name) { names.append(name) }
+        return names
+    }
+
+    /// The type as written in source: `Float`, `[batch, 10]`, `Int[batch]` or `Bool[n]`.
+    public var description: String {
+        let dimensions = "[" + shape.map(\.description).joined(separator: ", ") + "]"
+        switch element {
+        case .float: return shape.isEmpty ? "Float" : dimensions
+        case .int: return shape.isEmpty ? "Int" : "Int" + dimensions
+        case .bool: return shape.isEmpty ? "Bool" : "Bool" + dimensions
+        }
+    }
+
+    /// The type with each size variable replaced by its binding (unbound ones are kept).
+    func substituting(_ bindings: [String: Dimension]) -> ValueType {
+        ValueType(element: element, shape: shape.map { dimension in
+            if case .size(let name) = dimension, let bound = bindings[name] { return bound }
+            return dimension
+        })
+    }
+}

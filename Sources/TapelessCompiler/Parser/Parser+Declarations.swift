@@ -1,0 +1,258 @@
+extension Parser {
+    /// `declaration*` until the end of the file.
+    mutating func parseDeclarations() -> [Declaration] {
+        var declarations: [Declaration] = []
+        while !at(.endOfFile) {
+            let before = position
+            switch current.kind {
+            case .keyword(.model):
+                isRecovering = false
+                declarations.append(.model(parseModel()))
+            case .keyword(.func):
+                isRecovering = false
+                declarations.append(.function(parseFunction()))
+            case .keyword(.let):
+                isRecovering = false
+                if let derivative = parseDerivative() { declarations.append(.derivative(derivative)) }
+            case .keyword(.param), .keyword(.layer), .keyword(.frozen):
+                isRecovering = false
+                let keyword = at(.frozen) && peek().kind == .keyword(.layer) ? "layer" : at(.layer) ? "layer" : "param"
+                report("'\(keyword)' must be inside a model", at: current.range)
+                _ = parseMember()
+            default:
+                error("expected a declaration: 'model', 'func' or 'let', found \(current.quoted)", at: current.range)
+                skip { $0.startsDeclaration }
+            }
+            if position == before { advance() }
+        }
+        return declarations
+    }
+
+    /// `model Name { member* }`
+    mutating func parseModel() -> ModelDecl {
+        let start = advance().range.start
+        let name = expectIdentifier("expected a model name after 'model'")
+        let open = expect(.leftBrace, "expected '{' after the model name to begin its members")
+        if open == nil {
+            skip { $0 == .leftBrace || $0 == .rightBrace || $0.startsDeclaration }
+            _ = consume(.leftBrace)
+        }
+        var members: [ModelMember] = []
+        memberLoop: while true {
+            let before = position
+            switch current.kind {
+            case .rightBrace:
+                advance()
+                break memberLoop
+            case .endOfFile, .keyword(.model):
+                if let open { expectClosing(.rightBrace, for: open) }
+                break memberLoop
+            case _ where current.kind.startsMember:
+                isRecovering = false
+                if let member = parseMember() { members.append(member) }
+            case .keyword(.let):
+                error("'let' cannot declare a model member; use 'param', 'layer' or 'func'", at: current.range)
+                skip { $0.startsMember || $0 == .rightBrace || $0 == .keyword(.model) }
+            default:
+                error("expected a model member: 'param', 'layer' or 'func', found \(current.quoted)", at: current.range)
+                skip { $0.startsMember || $0 == .rightBrace || $0 == .keyword(.model) }
+            }
+            if position == before { advance() }
+        }
+        return ModelDecl(name: name, members: members, range: range(from: start))
+    }
+
+    /// `[frozen] param …`, `[frozen] layer …` or `func …`; `nil` when `frozen` is followed by neither.
+    mutating func parseMember() -> ModelMember? {
+        let start = current.range.start
+        let frozen = consume(.keyword(.frozen))
+        switch current.kind {
+        case .keyword(.param):
+            return .parameter(parseParameter(from: start, isFrozen: frozen != nil))
+        case .keyword(.layer):
+            return .layer(parseLayer(from: start, isFrozen: frozen != nil))
+        case .keyword(.func):
+            if let frozen { report("'frozen' applies to 'param' and 'layer', not to 'func'", at: frozen.range) }
+            return .function(parseFunction())
+        default:
+            error("expected 'param' or 'layer' after 'frozen'", at: missingRange)
+            return nil
+        }
+    }
+
+    /// `param name: Type [= initializer]`
+    mutating func parseParameter(from start: SourceLocation, isFrozen: Bool) -> ParameterDecl {
+        advance()
+        let name = expectIdentifier("expected a parameter name after 'param'")
+        let type: TypeExpr
+        if consume(.colon) != nil {
+            type = parseType()
+        } else {
+            error("expected ':' and a type after the parameter name, as in 'param w: [784, 10]'", at: missingRange)
+            type = TypeExpr(element: .float, dimensions: [], range: missingRange)
+        }
+        var initializer: Expr?
+        if consume(.equal) != nil {
+            initializer = parseExpression()
+        }
+        return ParameterDecl(
+            name: name, type: type, initializer: initializer, isFrozen: isFrozen, range: range(from: start))
+    }
+
+    /// `layer name = Kind(in -> out, label: value, …)`
+    mutating func parseLayer(from start: SourceLocation, isFrozen: Bool) -> LayerDecl {
+        advance()
+        let name = expectIdentifier("expected a layer name after 'layer'")
+        expect(.equal, "expected '=' and a layer such as 'Dense(784 -> 128)' after the layer name")
+        let kind = expectIdentifier("expected a layer kind such as 'Dense(784 -> 128)'")
+        var inputSize = DimExpr.symbol(Identifier("", range: missingRange))
+        var outputSize = inputSize
+        var options: [Argument] = []
+        if let open = expect(.leftParen, "expected '(' and the layer's sizes, as in 'Dense(784 -> 128)'") {
+            inputSize = parseDimension()
+            expect(.arrow, "expected '->' between the layer's input and output sizes, as in 'Dense(784 -> 128)'")
+            outputSize = parseDimension()
+            while consume(.comma) != nil, !at(.rightParen) {
+                let before = position
+                let option = parseArgument()
+                if option.label == nil {
+                    report("a layer option needs a label, as in 'activation: relu'", at: option.value.range)
+                }
+                options.append(option)
+                if position == before { break }
+            }
+            expectClosing(.rightParen, for: open)
+        }
+        return LayerDecl(
+            name: name, kind: kind, inputSize: inputSize, outputSize: outputSize, options: options,
+            isFrozen: isFrozen, range: range(from: start))
+    }
+
+    /// `func name(p: Type, …) -> Type { body }`
+    mutating func parseFunction() -> FunctionDecl {
+        let start = advance().range.start
+        let name = expectIdentifier("expected a function name after 'func'")
+        var parameters: [FunctionParameter] = []
+        if let open = expect(.leftParen, "expected '(' and the parameter list after the function name") {
+            while !at(.rightParen), !at(.endOfFile) {
+                let before = position
+                let parameterName = expectIdentifier("expected a parameter name, as in 'x: Float'")
+                let type: TypeExpr
+                if expect(.colon, "expected ':' and a type after parameter '\(parameterName)'") != nil {
+                    type = parseType()
+                } else {
+                    type = TypeExpr(element: .float, dimensions: [], range: missingRange)
+                }
+                parameters.append(FunctionParameter(name: parameterName, type: type))
+                if consume(.comma) == nil || position == before { break }
+            }
+            if isRecovering {
+                skip { $0 == .rightParen || $0 == .arrow || $0 == .leftBrace || $0.endsStatement }
+            }
+            expectClosing(.rightParen, for: open)
+        }
+        let returnType: TypeExpr
+        if consume(.arrow) != nil {
+            returnType = parseType()
+        } else {
+            error("expected '->' and a return type after the parameter list, as in '-> Float'", at: missingRange)
+            returnType = TypeExpr(element: .float, dimensions: [], range: missingRange)
+        }
+        let body = parseBlock()
+        return FunctionDecl(
+            name: name, parameters: parameters, returnType: returnType, body: body, range: range(from: start))
+    }
+
+    /// `{ (let name = value)* [return] result }`
+    mutating func parseBlock() -> Block {
+        if isRecovering {
+            skip { $0 == .leftBrace || $0.endsStatement }
+        }
+        let start = current.range.start
+        guard let open = expect(.leftBrace, "expected '{' to begin the function body") else {
+            return Block(bindings: [], result: missingExpression(at: missingRange), range: missingRange)
+        }
+        var bindings: [LetBinding] = []
+        var result: Expr?
+        var end = open.range
+        statementLoop: while true {
+            let before = position
+            switch current.kind {
+            case .rightBrace:
+                end = advance().range
+                break statementLoop
+            case .endOfFile, .keyword(.model), .keyword(.func), .keyword(.param), .keyword(.layer), .keyword(.frozen):
+                expectClosing(.rightBrace, for: open)
+                end = missingRange
+                break statementLoop
+            case .semicolon:
+                advance()
+            case .keyword(.let):
+                isRecovering = false
+                if result != nil { reportMisplacedResult(); result = nil }
+                bindings.append(parseLet())
+            case .keyword(.return):
+                isRecovering = false
+                if result != nil { reportMisplacedResult() }
+                advance()
+                result = parseExpression()
+            default:
+                if isRecovering {
+                    skip { $0.endsStatement }
+                } else {
+                    if result != nil { reportMisplacedResult() }
+                    result = parseExpression()
+                }
+            }
+            if position == before { advance() }
+        }
+        if result == nil {
+            error("a function body must end with an expression, the function's result", at: end)
+        }
+        return Block(
+            bindings: bindings, result: result ?? missingExpression(at: end), range: range(from: start))
+    }
+
+    private mutating func reportMisplacedResult() {
+        report("expected '}' after the function's result; only 'let' bindings may come before the result",
+               at: current.range)
+    }
+
+    /// `let name = value` inside a body.
+    mutating func parseLet() -> LetBinding {
+        let start = advance().range.start
+        let name = expectIdentifier("expected a name after 'let'")
+        expect(.equal, "expected '=' and a value after 'let \(name)'")
+        let value = parseExpression()
+        return LetBinding(name: name, value: value, range: range(from: start))
+    }
+
+    /// `let name = grad(function [, wrt: argument])` at the top level.
+    mutating func parseDerivative() -> DerivativeDecl? {
+        let start = advance().range.start
+        let name = expectIdentifier("expected a name after 'let'")
+        expect(.equal, "expected '=' and 'grad(f)' after 'let \(name)'")
+        guard !isRecovering, at(.identifier), current.text == "grad", let open = peek().kind == .leftParen ? peek() : nil
+        else {
+            error("a top-level 'let' must define a derivative, as in 'let df = grad(f)' or 'let dg = grad(g, wrt: x)'",
+                  at: current.range)
+            skip { $0.startsDeclaration }
+            return nil
+        }
+        advance()
+        advance()
+        let function = expectIdentifier("expected the name of the function to differentiate, as in 'grad(f)'")
+        var argument: Identifier?
+        if consume(.comma) != nil {
+            if at(.identifier), current.text == "wrt", peek().kind == .colon {
+                advance()
+                advance()
+                argument = expectIdentifier("expected the name of an argument of '\(function)' after 'wrt:'")
+            } else {
+                error("expected 'wrt:' and an argument name, as in 'grad(\(function), wrt: x)'", at: missingRange)
+            }
+        }
+        expectClosing(.rightParen, for: open)
+        return DerivativeDecl(name: name, function: function, withRespectTo: argument, range: range(from: start))
+    }
+}

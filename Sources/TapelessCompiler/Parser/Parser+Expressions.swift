@@ -1,0 +1,177 @@
+extension Parser {
+    /// Binary operator groups, lowest precedence first: comparisons (non-associative); `+ -`; `* / @`.
+    private static let operatorGroups: [[TokenKind: BinaryOperator]] = [
+        [.less: .less, .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
+         .equalEqual: .equal, .notEqual: .notEqual],
+        [.plus: .add, .minus: .subtract],
+        [.star: .multiply, .slash: .divide, .at: .matrixMultiply],
+    ]
+
+    /// Any expression.
+    mutating func parseExpression() -> Expr {
+        guard enterNesting() else { return missingExpression(at: missingRange) }
+        defer { nesting -= 1 }
+        return parseBinary(group: 0)
+    }
+
+    /// Counts one more level of nesting; when that is too deep, reports it, skips the rest of the
+    /// statement and returns `false`.
+    private mutating func enterNesting() -> Bool {
+        guard nesting < Self.maximumNesting else {
+            error("expression is nested too deeply (more than \(Self.maximumNesting) levels); "
+                  + "split it into smaller 'let' bindings", at: current.range)
+            skip { $0.endsStatement }
+            return false
+        }
+        nesting += 1
+        return true
+    }
+
+    /// A left-associative chain of the operators of `group` and tighter groups.
+    private mutating func parseBinary(group: Int) -> Expr {
+        guard group < Self.operatorGroups.count else { return parseUnary() }
+        var left = parseBinary(group: group + 1)
+        // Each operator in a chain deepens the tree by one level, so it counts as nesting.
+        var levels = 0
+        defer { nesting -= levels }
+        while let op = Self.operatorGroups[group][current.kind] {
+            if group == 0, levels > 0 {
+                report("comparisons cannot be chained; compare two values at a time", at: current.range)
+            }
+            guard enterNesting() else { break }
+            levels += 1
+            advance()
+            let right = parseBinary(group: group + 1)
+            left = makeExpression(.binary(op, left, right), left.range.union(right.range))
+        }
+        return left
+    }
+
+    /// `-operand` or a postfix expression.
+    private mutating func parseUnary() -> Expr {
+        guard at(.minus) else { return parsePostfix() }
+        guard enterNesting() else { return missingExpression(at: missingRange) }
+        defer { nesting -= 1 }
+        let minus = advance()
+        let operand = parseUnary()
+        return makeExpression(.negate(operand), minus.range.union(operand.range))
+    }
+
+    /// A primary followed by calls `(…)`, members `.name` and subscripts `[…]`.
+    ///
+    /// A `(` or `[` on a new line starts a new statement rather than continuing the expression.
+    private mutating func parsePostfix() -> Expr {
+        var expression = parsePrimary()
+        var levels = 0
+        defer { nesting -= levels }
+        while at(.dot) || (at(.leftParen) || at(.leftBracket)) && !current.isAtStartOfLine {
+            guard enterNesting() else { break }
+            levels += 1
+            let start = expression.range.start
+            switch advance().kind {
+            case .dot:
+                let member = expectIdentifier("expected a member name after '.'")
+                expression = makeExpression(.member(expression, member), range(from: start))
+            case .leftParen:
+                let arguments = parseArguments(openedBy: tokens[position - 1])
+                expression = makeExpression(.call(expression, arguments), range(from: start))
+            default:
+                let indices = parseSubscript(openedBy: tokens[position - 1])
+                expression = makeExpression(.index(expression, indices), range(from: start))
+            }
+        }
+        return expression
+    }
+
+    /// A number, a name or `( expression )`.
+    private mutating func parsePrimary() -> Expr {
+        switch current.kind {
+        case .number:
+            let token = advance()
+            return makeExpression(.number(token.numberValue), token.range)
+        case .identifier:
+            let token = advance()
+            return makeExpression(.identifier(token.text), token.range)
+        case .leftParen:
+            let open = advance()
+            var inner = parseExpression()
+            if let close = expectClosing(.rightParen, for: open) {
+                inner.range = open.range.union(close.range)
+            }
+            return inner
+        default:
+            let range = missingRange
+            let found = range == current.range ? ", found \(current.quoted)" : ""
+            error("expected an expression\(found)", at: range)
+            return missingExpression(at: range)
+        }
+    }
+
+    /// The arguments of a call, after its `(`, through the closing `)`.
+    private mutating func parseArguments(openedBy open: Token) -> [Argument] {
+        var arguments: [Argument] = []
+        while !at(.rightParen), !at(.endOfFile) {
+            let before = position
+            arguments.append(parseArgument())
+            if consume(.comma) == nil || position == before { break }
+        }
+        expectClosing(.rightParen, for: open)
+        return arguments
+    }
+
+    /// `value` or `label: value`.
+    mutating func parseArgument() -> Argument {
+        var label: Identifier?
+        if at(.identifier), peek().kind == .colon {
+            let token = advance()
+            label = Identifier(token.text, range: token.range)
+            advance()
+        }
+        return Argument(label: label, value: parseExpression())
+    }
+
+    /// The indices of a subscript, after its `[`, through the closing `]`.
+    private mutating func parseSubscript(openedBy open: Token) -> [SubscriptIndex] {
+        var indices: [SubscriptIndex] = []
+        if at(.rightBracket) {
+            report("a subscript needs at least one index, such as '0', ':' or '0..<2'", at: current.range)
+        }
+        while !at(.rightBracket), !at(.endOfFile) {
+            let before = position
+            indices.append(parseSubscriptIndex())
+            if consume(.comma) == nil || position == before { break }
+        }
+        expectClosing(.rightBracket, for: open)
+        return indices
+    }
+
+    /// `:`, an integer (possibly negative) or `a..<b`.
+    private mutating func parseSubscriptIndex() -> SubscriptIndex {
+        let start = current.range.start
+        if consume(.colon) != nil {
+            return .all(range(from: start))
+        }
+        guard let lower = parseSignedInteger() else {
+            error("expected a subscript index: an integer such as 0 or -1, ':', or a range such as '0..<2'",
+                  at: missingRange)
+            return .all(missingRange)
+        }
+        guard consume(.halfOpenRange) != nil else {
+            return .index(lower, range(from: start))
+        }
+        guard let upper = parseSignedInteger() else {
+            error("expected an integer after '..<', as in '0..<2'", at: missingRange)
+            return .range(lower, lower, range(from: start))
+        }
+        return .range(lower, upper, range(from: start))
+    }
+
+    /// `[-]digits`, or `nil` without consuming anything if the next tokens are not a number.
+    private mutating func parseSignedInteger() -> Int? {
+        let isNegative = at(.minus) && peek().kind == .number
+        guard isNegative || at(.number) else { return nil }
+        if isNegative { advance() }
+        let value = integerValue(of: advance(), what: "a subscript index") ?? 0
+        return isNegative ? -value : value
+    }
+}
