@@ -58,22 +58,34 @@ public struct CrossEntropy: Loss {
                     let z = logits.baseAddress! + example &* classes
                     let label = labels[example]
                     var largest = z[0]
-                    var smoothed: Float = 0  // the logits weighted by the smoothing share
-                    for c in 0..<classes {
-                        largest = max(largest, z[c])
-                        smoothed += z[c]
-                    }
+                    for c in 1..<classes { largest = max(largest, z[c]) }
+                    // Work with z - largest so that large logits lose no digits.
                     var sumOfExponentials: Float = 0
-                    for c in 0..<classes { sumOfExponentials += exp(z[c] - largest) }
-                    let logSumExp = largest + log(sumOfExponentials)
-                    // -Σ q_c log softmax_c with q = onLabel * onehot + everywhere.
-                    total += Double(logSumExp - onLabel * z[label] - everywhere * smoothed)
-                    guard let gradient else { continue }
-                    let row = gradient + example &* classes
-                    for c in 0..<classes {
-                        row[c] = scale * (exp(z[c] - logSumExp) - everywhere)
+                    var shiftedSum: Float = 0
+                    if let gradient {
+                        // Keep each exponential in the gradient row so it is computed once.
+                        let row = gradient + example &* classes
+                        for c in 0..<classes {
+                            let shifted = z[c] - largest
+                            let e = exp(shifted)
+                            row[c] = e
+                            sumOfExponentials += e
+                            shiftedSum += shifted
+                        }
+                        let toSoftmax = scale / sumOfExponentials
+                        let smoothingShare = scale * everywhere
+                        for c in 0..<classes { row[c] = row[c] * toSoftmax - smoothingShare }
+                        row[label] -= scale * onLabel
+                    } else {
+                        for c in 0..<classes {
+                            let shifted = z[c] - largest
+                            sumOfExponentials += exp(shifted)
+                            shiftedSum += shifted
+                        }
                     }
-                    row[label] -= scale * onLabel
+                    // -Σ q_c log softmax_c with q = onLabel * onehot + everywhere, whose
+                    // weights sum to one, so `largest` cancels.
+                    total += Double(log(sumOfExponentials) - onLabel * (z[label] - largest) - everywhere * shiftedSum)
                 }
             }
         }
