@@ -69,7 +69,7 @@ public struct Adagrad: Optimizer {
                     let d = g[i] + weightDecay * p[i]
                     let total = sum[i] + d * d
                     sum[i] = total
-                    p[i] -= stepSize * d / (total.squareRoot() + epsilon)
+                    p[i] -= stepSize * d / (nonnegativeSquareRoot(total) + epsilon)
                 }
             }
         }

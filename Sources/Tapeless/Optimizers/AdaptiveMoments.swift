@@ -65,18 +65,29 @@ struct AdaptiveMoments: Sendable {
                     // Without AMSGrad the running maximum is unused and may be empty.
                     let vMax = vMax.baseAddress ?? v
                     model.forEachTrainableRange(along: gradient, updatedBy: optimizer) { p, g, range in
-                        for i in range {
+                        /// Decays the parameter and advances both moments at `i`.
+                        @inline(__always) func advance(_ i: Int) -> (parameter: Float, m: Float, v: Float) {
                             let parameter = keep * p[i]
                             let d = g[i] + gradientDecay * parameter
                             let mi = beta1 * m[i] + (1 - beta1) * d
-                            var vi = beta2 * v[i] + (1 - beta2) * d * d
+                            let vi = beta2 * v[i] + (1 - beta2) * d * d
                             m[i] = mi
                             v[i] = vi
-                            if amsgrad {
-                                vi = max(vMax[i], vi)
-                                vMax[i] = vi
+                            return (parameter, mi, vi)
+                        }
+                        // Two loops rather than a branch per element, so the common one vectorizes.
+                        if amsgrad {
+                            for i in range {
+                                let (parameter, mi, vi) = advance(i)
+                                let largest = max(vMax[i], vi)
+                                vMax[i] = largest
+                                p[i] = parameter - stepSize * mi / (nonnegativeSquareRoot(largest) * inverseCorrection2 + epsilon)
                             }
-                            p[i] = parameter - stepSize * mi / (vi.squareRoot() * inverseCorrection2 + epsilon)
+                        } else {
+                            for i in range {
+                                let (parameter, mi, vi) = advance(i)
+                                p[i] = parameter - stepSize * mi / (nonnegativeSquareRoot(vi) * inverseCorrection2 + epsilon)
+                            }
                         }
                     }
                 }

@@ -14,13 +14,21 @@
 @discardableResult
 public func clipByGlobalNorm<G: ParameterContainer>(_ gradient: inout G, maxNorm: Float) -> Float {
     precondition(maxNorm > 0, "clipByGlobalNorm needs a positive maxNorm (got \(maxNorm)).")
-    var sumOfSquares = 0.0
+    // Four running sums in Double: independent additions pipeline, and no digits are lost.
+    var sums = SIMD4<Double>()
     gradient.forEachTrainableRange { g, range in
-        for i in range {
-            let x = Double(g[i])
-            sumOfSquares += x * x
+        var i = range.lowerBound
+        while i &+ 4 <= range.upperBound {
+            let x = SIMD4<Double>(Double(g[i]), Double(g[i &+ 1]), Double(g[i &+ 2]), Double(g[i &+ 3]))
+            sums += x * x
+            i &+= 4
+        }
+        for j in i..<range.upperBound {
+            let x = Double(g[j])
+            sums[0] += x * x
         }
     }
+    let sumOfSquares = sums.sum()
     let norm = Float(sumOfSquares.squareRoot())
     guard norm > maxNorm, norm.isFinite else { return norm }
     let scale = maxNorm / (norm + 1e-6)

@@ -83,24 +83,34 @@ public struct RMSprop: Optimizer {
                     // Buffers the hyperparameters leave unused may be empty; they are never read then.
                     let (a, b) = (a.baseAddress ?? s, b.baseAddress ?? s)
                     model.forEachTrainableRange(along: gradient, updatedBy: "RMSprop") { p, g, range in
-                        for i in range {
-                            let d = g[i] + weightDecay * p[i]
-                            let si = alpha * s[i] + (1 - alpha) * d * d
-                            s[i] = si
-                            var variance = si
-                            if centered {
-                                let ai = alpha * a[i] + (1 - alpha) * d
-                                a[i] = ai
-                                variance = si - ai * ai
+                        /// One loop with the options fixed, so that each of the four inlined
+                        /// copies is free of per-element branches and vectorizes.
+                        @inline(__always) func run(centered: Bool, usesMomentum: Bool) {
+                            for i in range {
+                                let d = g[i] + weightDecay * p[i]
+                                let si = alpha * s[i] + (1 - alpha) * d * d
+                                s[i] = si
+                                var variance = si
+                                if centered {
+                                    let ai = alpha * a[i] + (1 - alpha) * d
+                                    a[i] = ai
+                                    variance = si - ai * ai
+                                }
+                                let step = d / (nonnegativeSquareRoot(variance) + epsilon)
+                                if usesMomentum {
+                                    let bi = momentum * b[i] + step
+                                    b[i] = bi
+                                    p[i] -= learningRate * bi
+                                } else {
+                                    p[i] -= learningRate * step
+                                }
                             }
-                            let step = d / (variance.squareRoot() + epsilon)
-                            if usesMomentum {
-                                let bi = momentum * b[i] + step
-                                b[i] = bi
-                                p[i] -= learningRate * bi
-                            } else {
-                                p[i] -= learningRate * step
-                            }
+                        }
+                        switch (centered, usesMomentum) {
+                        case (false, false): run(centered: false, usesMomentum: false)
+                        case (false, true): run(centered: false, usesMomentum: true)
+                        case (true, false): run(centered: true, usesMomentum: false)
+                        case (true, true): run(centered: true, usesMomentum: true)
                         }
                     }
                 }
