@@ -1,0 +1,34 @@
+/// Reduces an elementwise loss of `predicted` against a target of the same shape in one
+/// pass, writing the gradient with respect to `predicted` when asked.
+///
+/// `term` maps a prediction and its target to the element's loss and its derivative with
+/// respect to the prediction. Sums are kept in `Double` so that large batches lose no digits.
+@inline(__always)
+func reduceElementwise(
+    _ predicted: Tensor, _ target: Tensor, reduction: Reduction, loss: String, wantsGradient: Bool,
+    term: (_ prediction: Float, _ target: Float) -> (value: Float, derivative: Float)
+) -> (value: Float, gradient: Tensor?) {
+    precondition(
+        predicted.shape == target.shape,
+        "\(loss) needs a target of the prediction's shape \(predicted.shape), but the target has shape \(target.shape)."
+    )
+    let count = predicted.scalarCount
+    let scale = reduction.scale(count: count)
+    var total = 0.0
+    let gradient: Tensor? = predicted.withUnsafeBufferPointer { p in
+        target.withUnsafeBufferPointer { y in
+            guard wantsGradient else {
+                for i in 0..<count { total += Double(term(p[i], y[i]).value) }
+                return nil
+            }
+            return Tensor(shape: predicted.shape, unsafeUninitializedScalars: { gradient in
+                for i in 0..<count {
+                    let (value, derivative) = term(p[i], y[i])
+                    total += Double(value)
+                    gradient[i] = scale * derivative
+                }
+            })
+        }
+    }
+    return (Float(total) * scale, gradient)
+}

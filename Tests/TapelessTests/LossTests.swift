@@ -1,0 +1,109 @@
+import Foundation
+import Tapeless
+import Testing
+
+@Suite("Losses")
+struct LossTests {
+    /// A tensor from a JSON vector or matrix of numbers.
+    private func tensor(_ value: Any?) throws -> Tensor {
+        if let rows = value as? [[Double]] { return Tensor(rows.map { $0.map(Float.init) }) }
+        return Tensor(try floats(value))
+    }
+
+    private func reduction(_ name: Any?) throws -> Reduction {
+        switch try #require(name as? String) {
+        case "mean": .mean
+        case "sum": .sum
+        case let other: throw LossReferenceError.unknown(other)
+        }
+    }
+
+    private enum LossReferenceError: Error { case unknown(String) }
+
+    /// Value and gradient of one reference case through the Swift API; also checks that
+    /// `callAsFunction` gives the same value.
+    private func evaluate(_ reference: [String: Any]) throws -> (value: Float, gradient: Tensor) {
+        let inputs = try #require(reference["inputs"] as? [String: Any])
+        let reduction = try reduction(reference["reduction"])
+        func run<L: Loss>(_ loss: L, _ predicted: Tensor, _ target: L.Target) -> (value: Float, gradient: Tensor) {
+            let result = loss.valueWithGradient(predicted, target)
+            #expect(loss(predicted, target) == result.value)
+            return result
+        }
+        switch try #require(reference["loss"] as? String) {
+        case "mse":
+            return run(MeanSquaredError(reduction: reduction), try tensor(inputs["p"]), try tensor(inputs["y"]))
+        case "mae":
+            return run(MeanAbsoluteError(reduction: reduction), try tensor(inputs["p"]), try tensor(inputs["y"]))
+        case "huber":
+            let delta = Float(try #require(reference["delta"] as? Double))
+            return run(Huber(delta: delta, reduction: reduction), try tensor(inputs["p"]), try tensor(inputs["y"]))
+        case "binaryCrossEntropyWithLogits":
+            return run(BinaryCrossEntropy(reduction: reduction), try tensor(inputs["z"]), try tensor(inputs["y"]))
+        case "crossEntropyWithLogits":
+            let smoothing = Float(reference["label_smoothing"] as? Double ?? 0)
+            let labels = IntTensor(try #require(inputs["labels"] as? [Int]))
+            return run(CrossEntropy(labelSmoothing: smoothing, reduction: reduction), try tensor(inputs["z"]), labels)
+        case let other:
+            throw LossReferenceError.unknown(other)
+        }
+    }
+
+    @Test("every torch.nn.functional reference case: value and gradient")
+    func referenceCases() throws {
+        let cases = try #require(try loadJSONResource("losses")["cases"] as? [[String: Any]])
+        #expect(cases.count == 14)
+        for reference in cases {
+            let name = "\(reference["loss"]!) \(reference["reduction"]!) \(reference["delta"] ?? reference["label_smoothing"] ?? "")"
+            let (value, gradient) = try evaluate(reference)
+            let expectedValue = try #require(reference["value"] as? Double)
+            let expectedGradient = try tensor(reference["gradient"])
+            #expect(isClose(value, expectedValue, relative: 1e-4), "\(name): value \(value) vs \(expectedValue)")
+            #expect(gradient.shape == expectedGradient.shape, "\(name)")
+            for (a, e) in zip(gradient.scalars, expectedGradient.scalars) {
+                #expect(isClose(a, Double(e), relative: 1e-4), "\(name): gradient \(gradient.scalars) vs \(expectedGradient.scalars)")
+            }
+        }
+    }
+
+    @Test("binary cross-entropy stays finite for extreme logits")
+    func binaryCrossEntropyExtremes() {
+        let (value, gradient) = BinaryCrossEntropy(reduction: .sum).valueWithGradient(Tensor([200, -200]), Tensor([0, 1]))
+        // Each term is |z| (log(1 + e^-200) vanishes); σ(200) - 0 = 1 and σ(-200) - 1 = -1.
+        #expect(value == 400)
+        #expect(gradient.scalars == [1, -1])
+    }
+
+    @Test("cross-entropy is shift invariant and stable for large logits")
+    func crossEntropyLargeLogits() {
+        let loss = CrossEntropy()
+        let small = loss.valueWithGradient(Tensor([[1, 2, 3]]), IntTensor([0]))
+        let large = loss.valueWithGradient(Tensor([[1001, 1002, 1003]]), IntTensor([0]))
+        // log(e + e² + e³) - 1 computed by hand.
+        let expected = log(exp(1.0) + exp(2.0) + exp(3.0)) - 1
+        #expect(isClose(small.value, expected, relative: 1e-6))
+        #expect(isClose(large.value, expected, relative: 1e-6))
+        #expect(zip(small.gradient.scalars, large.gradient.scalars).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
+    @Test("shape mismatches are rejected")
+    func shapeMismatch() async {
+        await #expect(processExitsWith: .failure) {
+            _ = MeanSquaredError()(Tensor([[1, 2]]), Tensor([1, 2]))
+        }
+    }
+
+    @Test("a label out of range is rejected")
+    func labelOutOfRange() async {
+        await #expect(processExitsWith: .failure) {
+            _ = CrossEntropy()(Tensor([[1, 2], [3, 4]]), IntTensor([1, 2]))
+        }
+    }
+
+    @Test("labels of the wrong count are rejected")
+    func labelCount() async {
+        await #expect(processExitsWith: .failure) {
+            _ = CrossEntropy()(Tensor([[1, 2], [3, 4]]), IntTensor([1]))
+        }
+    }
+}
