@@ -74,14 +74,6 @@ public struct LoweredParameter: Sendable, Equatable {
     }
 }
 
-/// How a parameter's first value is drawn (rendered as the runtime's `Initializer`).
-public enum InitializerSpec: Sendable, Equatable {
-    case constant(Double)
-    case uniform(Double, Double)
-    case normal(Double, Double)
-    case glorotUniform, glorotNormal, heUniform, heNormal
-}
-
 /// A function with every form the emitter renders.
 public struct LoweredFunction: Sendable, Equatable {
     /// The name as written.

@@ -1,0 +1,86 @@
+/// Renders a syntax tree as an indented outline with source positions, for
+/// `tapeless explain --stage ast`.
+public enum ASTPrinter {
+    public static func render(_ file: SourceFile) -> String {
+        var printer = CodePrinter(indentUnit: "  ")
+        printer.line("file \(file.path)")
+        printer.indent()
+        for declaration in file.declarations {
+            switch declaration {
+            case .model(let model):
+                printer.block("model \(model.name) @\(model.range.start)", closing: "") { p in
+                    for member in model.members { render(member, &p) }
+                }
+            case .function(let function):
+                render(function, &printer)
+            case .derivative(let derivative):
+                let wrt = derivative.withRespectTo.map { ", wrt: \($0)" } ?? ""
+                printer.line("let \(derivative.name) = grad(\(derivative.function)\(wrt)) @\(derivative.range.start)")
+            }
+        }
+        return printer.text
+    }
+
+    private static func render(_ member: ModelMember, _ printer: inout CodePrinter) {
+        switch member {
+        case .parameter(let parameter):
+            let initializer = parameter.initializer.map { " = " + expression($0) } ?? ""
+            printer.line("\(parameter.isFrozen ? "frozen " : "")param \(parameter.name): \(type(parameter.type))\(initializer) @\(parameter.range.start)")
+        case .layer(let layer):
+            let options = layer.options.map { ", " + argument($0) }.joined()
+            printer.line("\(layer.isFrozen ? "frozen " : "")layer \(layer.name) = \(layer.kind)(\(dimension(layer.inputSize)) -> \(dimension(layer.outputSize))\(options)) @\(layer.range.start)")
+        case .function(let function):
+            render(function, &printer)
+        }
+    }
+
+    private static func render(_ function: FunctionDecl, _ printer: inout CodePrinter) {
+        let parameters = function.parameters.map { "\($0.name): \(type($0.type))" }.joined(separator: ", ")
+        printer.block("func \(function.name)(\(parameters)) -> \(type(function.returnType)) @\(function.range.start)", closing: "") { p in
+            for binding in function.body.bindings {
+                p.line("let \(binding.name) = \(expression(binding.value))")
+            }
+            p.line("result \(expression(function.body.result))")
+        }
+    }
+
+    private static func type(_ type: TypeExpr) -> String {
+        let element = type.element == .int ? "Int" : ""
+        if type.dimensions.isEmpty { return element.isEmpty ? "Float" : element }
+        return element + "[" + type.dimensions.map(dimension).joined(separator: ", ") + "]"
+    }
+
+    private static func dimension(_ dimension: DimExpr) -> String {
+        switch dimension {
+        case .literal(let value, _): return String(value)
+        case .symbol(let name): return name.name
+        }
+    }
+
+    private static func argument(_ argument: Argument) -> String {
+        (argument.label.map { "\($0.name): " } ?? "") + expression(argument.value)
+    }
+
+    /// An expression fully parenthesized, so precedence is visible.
+    static func expression(_ expression: Expr) -> String {
+        switch expression.kind {
+        case .number(let value): return IRPrinter.format(value)
+        case .identifier(let name): return name
+        case .member(let base, let member): return "\(self.expression(base)).\(member.name)"
+        case .call(let callee, let arguments):
+            return "\(self.expression(callee))(" + arguments.map(argument).joined(separator: ", ") + ")"
+        case .negate(let operand): return "(-\(self.expression(operand)))"
+        case .binary(let op, let left, let right):
+            return "(\(self.expression(left)) \(op.rawValue) \(self.expression(right)))"
+        case .index(let base, let indices):
+            let parts = indices.map { index -> String in
+                switch index {
+                case .all: return ":"
+                case .index(let value, _): return String(value)
+                case .range(let start, let end, _): return "\(start)..<\(end)"
+                }
+            }
+            return "\(self.expression(base))[" + parts.joined(separator: ", ") + "]"
+        }
+    }
+}

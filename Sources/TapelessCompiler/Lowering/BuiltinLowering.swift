@@ -1,0 +1,133 @@
+import Foundation
+
+/// How each builtin of the language is built from IR primitives.
+///
+/// Composite functions (gelu, silu, elu, leakyRelu, the losses) are spelled out here in
+/// primitives, so they need no derivative rules of their own and differentiate to any order.
+enum BuiltinLowering {
+    static func lower(
+        _ call: ResolvedCall, operands x: [IRValue], resultType: IRType, _ b: inout IRBuilder
+    ) throws -> IRValue {
+        let constant = call.constant ?? 0
+        switch call.builtin {
+        case .exp: return b.unary(.exp, x[0])
+        case .log: return b.unary(.log, x[0])
+        case .sqrt: return b.unary(.sqrt, x[0])
+        case .rsqrt: return b.unary(.rsqrt, x[0])
+        case .abs: return b.unary(.abs, x[0])
+        case .sin: return b.unary(.sin, x[0])
+        case .cos: return b.unary(.cos, x[0])
+        case .tanh: return b.unary(.tanh, x[0])
+        case .sigmoid: return b.unary(.sigmoid, x[0])
+        case .relu: return b.unary(.relu, x[0])
+        case .softplus: return b.unary(.softplus, x[0])
+        case .square: return b.multiply(x[0], x[0])
+        case .negate: return b.negate(x[0])
+        case .stopGradient: return b.emit(.stopGradient, [x[0]], type: b.type(of: x[0]))
+        case .pow: return b.binary(.power, x[0], b.constant(constant))
+        case .leakyRelu:
+            // PyTorch: slope * x for x <= 0, so the derivative at 0 is the slope.
+            return b.select(b.compare(.greater, x[0], b.constant(0)), x[0], b.scale(x[0], by: constant))
+        case .elu:
+            let negative = b.scale(b.subtract(b.unary(.exp, x[0]), b.constant(1)), by: constant)
+            return b.select(b.compare(.greater, x[0], b.constant(0)), x[0], negative)
+        case .gelu:
+            // x * Φ(x) with Φ(x) = (1 + erf(x / √2)) / 2 (Hendrycks & Gimpel 2016).
+            let phi = b.scale(b.add(b.constant(1), b.unary(.erf, b.scale(x[0], by: 1 / 2.0.squareRoot()))), by: 0.5)
+            return b.multiply(x[0], phi)
+        case .geluTanh:
+            // x * (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2, PyTorch's approximate="tanh".
+            let cube = b.multiply(x[0], b.multiply(x[0], x[0]))
+            let inner = b.scale(b.add(x[0], b.scale(cube, by: 0.044715)), by: (2 / Double.pi).squareRoot())
+            return b.multiply(b.scale(x[0], by: 0.5), b.add(b.constant(1), b.unary(.tanh, inner)))
+        case .silu:
+            return b.multiply(x[0], b.unary(.sigmoid, x[0]))
+        case .minimum: return b.binary(.minimum, x[0], x[1])
+        case .maximum: return b.binary(.maximum, x[0], x[1])
+        case .clamp:
+            // The derivative passes through where low <= x <= high, as in PyTorch.
+            let aboveHigh = b.select(b.compare(.greater, x[0], x[2]), x[2], x[0])
+            return b.select(b.compare(.less, x[0], x[1]), x[1], aboveHigh)
+        case .where: return b.select(x[0], x[1], x[2])
+        case .add: return b.add(x[0], x[1])
+        case .subtract: return b.subtract(x[0], x[1])
+        case .multiply: return b.multiply(x[0], x[1])
+        case .divide: return b.divide(x[0], x[1])
+        case .matmul: return matrixProduct(x[0], x[1], &b)
+        case .transpose: return b.transpose(x[0])
+        case .less: return b.compare(.less, x[0], x[1])
+        case .lessEqual: return b.compare(.lessEqual, x[0], x[1])
+        case .greater: return b.compare(.greater, x[0], x[1])
+        case .greaterEqual: return b.compare(.greaterEqual, x[0], x[1])
+        case .equal: return b.compare(.equal, x[0], x[1])
+        case .notEqual: return b.compare(.notEqual, x[0], x[1])
+        case .sum: return b.reduceSum(x[0], axis: call.axis)
+        case .mean: return mean(x[0], axis: call.axis, &b)
+        case .maxReduce: return b.reduceMax(x[0], axis: call.axis)
+        case .logSumExp:
+            let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
+            return b.emit(.logSumExp(axis: axis), [x[0]], type: .float(IRBuilder.removing(axis, from: b.type(of: x[0]).shape)))
+        case .softmax:
+            let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
+            return b.emit(.softmax(axis: axis), [x[0]], type: b.type(of: x[0]))
+        case .logSoftmax:
+            let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
+            let shape = b.type(of: x[0]).shape
+            let total = b.emit(.logSumExp(axis: axis), [x[0]], type: .float(IRBuilder.removing(axis, from: shape)))
+            return b.subtract(x[0], b.spread(total, axis: axis, over: shape))
+        case .mse:
+            let difference = b.subtract(x[0], x[1])
+            return mean(b.multiply(difference, difference), axis: nil, &b)
+        case .mae:
+            return mean(b.unary(.abs, b.subtract(x[0], x[1])), axis: nil, &b)
+        case .huber:
+            // 0.5 d² where |d| < delta, else delta (|d| - delta / 2) (torch.nn.functional.huber_loss).
+            let difference = b.subtract(x[0], x[1])
+            let size = b.unary(.abs, difference)
+            let quadratic = b.scale(b.multiply(difference, difference), by: 0.5)
+            let linear = b.scale(b.subtract(size, b.constant(constant / 2)), by: constant)
+            return mean(b.select(b.compare(.less, size, b.constant(constant)), quadratic, linear), axis: nil, &b)
+        case .binaryCrossEntropy:
+            // softplus(z) - z y = max(z, 0) - z y + log(1 + exp(-|z|)), stable for any z.
+            return mean(b.subtract(b.unary(.softplus, x[0]), b.multiply(x[0], x[1])), axis: nil, &b)
+        case .crossEntropy:
+            return crossEntropy(logits: x[0], labels: x[1], smoothing: constant, &b)
+        }
+    }
+
+    /// `sum / count`, with the count folded when the shape is known.
+    static func mean(_ x: IRValue, axis: Int?, _ b: inout IRBuilder) -> IRValue {
+        b.divide(b.reduceSum(x, axis: axis), b.count(of: x, axis: axis))
+    }
+
+    /// Cross-entropy of logits `[b, c]` against integer labels, averaged over the batch, with
+    /// label smoothing ε: each row is `logSumExp(z) - (1 - ε) z[label] - ε mean(z)` (PyTorch).
+    static func crossEntropy(logits: IRValue, labels: IRValue, smoothing: Double, _ b: inout IRBuilder) -> IRValue {
+        let shape = b.type(of: logits).shape
+        let total = b.emit(.logSumExp(axis: 1), [logits], type: .float([shape[0]]))
+        let picked = b.emit(.pickClass, [logits, labels], type: .float([shape[0]]))
+        var perRow = b.subtract(total, b.scale(picked, by: 1 - smoothing))
+        if smoothing != 0 {
+            let average = mean(logits, axis: 1, &b)
+            perRow = b.subtract(perRow, b.scale(average, by: smoothing))
+        }
+        return mean(perRow, axis: nil, &b)
+    }
+
+    /// The matrix product in every rank combination the language allows: vectors are
+    /// handled as broadcast products summed along the shared axis.
+    static func matrixProduct(_ left: IRValue, _ right: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let leftRank = b.type(of: left).shape.count, rightRank = b.type(of: right).shape.count
+        switch (leftRank, rightRank) {
+        case (2, 2):
+            return b.matmul(left, right)
+        case (2, 1):
+            return b.reduceSum(b.multiply(left, right), axis: 1)
+        case (1, 2):
+            let columns = b.type(of: right).shape[1]
+            return b.reduceSum(b.multiply(b.expand(left, axis: 1, size: columns), right), axis: 0)
+        default:
+            return b.reduceSum(b.multiply(left, right), axis: nil)
+        }
+    }
+}

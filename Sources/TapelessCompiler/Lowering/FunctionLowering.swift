@@ -1,0 +1,150 @@
+/// Lowers one function's body to IR, inlining every call.
+struct FunctionLowering {
+    let lowering: Lowering
+    let model: CheckedModel?
+    var builder = IRBuilder()
+    /// `let` bindings in scope.
+    var locals: [String: IRValue] = [:]
+    /// The values of the function's arguments.
+    var arguments: [IRValue] = []
+
+    init(lowering: Lowering, model: CheckedModel?) {
+        self.lowering = lowering
+        self.model = model
+    }
+
+    var program: CheckedProgram { lowering.program }
+
+    /// The function as IR with one result, `value`.
+    mutating func lower(
+        _ function: CheckedFunction, bodies: inout [String: IRFunction], cache: inout Lowering.FunctionCache
+    ) throws -> IRFunction {
+        let irArguments = function.parameters.map { IRArgument(name: $0.name, type: Self.irType($0.type)) }
+        arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
+        var calls = CallLowering(bodies: bodies, cache: cache)
+        for binding in function.decl.body.bindings {
+            locals[binding.name.name] = try lower(binding.value, calls: &calls)
+        }
+        let value = try lower(function.decl.body.result, calls: &calls)
+        bodies = calls.bodies
+        cache = calls.cache
+        return IRFunction(
+            name: function.name, arguments: irArguments, instructions: builder.instructions,
+            results: [IRResult(name: "value", value: value)])
+    }
+
+    /// The caches a call may fill while it is being inlined.
+    struct CallLowering {
+        var bodies: [String: IRFunction]
+        var cache: Lowering.FunctionCache
+    }
+
+    static func irType(_ type: ValueType) -> IRType {
+        let element: IRType.Element = switch type.element {
+        case .float: .float
+        case .int: .int
+        case .bool: .bool
+        }
+        return IRType(element, type.shape.map { dimension in
+            switch dimension {
+            case .fixed(let n): return .fixed(n)
+            case .size(let name): return .size(name)
+            }
+        })
+    }
+
+    // MARK: - Expressions
+
+    mutating func lower(_ expression: Expr, calls: inout CallLowering) throws -> IRValue {
+        let previousOrigin = builder.origin
+        builder.origin = origin(of: expression)
+        defer { builder.origin = previousOrigin }
+
+        if case .number(let value) = expression.kind { return builder.constant(value) }
+        guard let resolution = program.resolutions[expression.id] else {
+            throw Lowering.Failure(description: "expression at \(expression.range.start) was not resolved by the checker")
+        }
+        switch resolution {
+        case .local(let name):
+            guard let value = locals[name] else { throw Lowering.Failure(description: "unknown local '\(name)'") }
+            return value
+        case .argument(let index):
+            return arguments[index]
+        case .parameter(let name):
+            guard let parameter = model?.parameters.first(where: { $0.name == name }) else {
+                throw Lowering.Failure(description: "unknown parameter '\(name)'")
+            }
+            return builder.emit(.parameter(name), type: .float(parameter.shape.map(IRDimension.fixed)))
+        case .builtin(let call):
+            let operands = try call.operands.map { try lower($0, calls: &calls) }
+            return try BuiltinLowering.lower(call, operands: operands, resultType: type(of: expression), &builder)
+        case .layer(let name, let input):
+            return try lowerLayer(name, input: lower(input, calls: &calls))
+        case .modelFunction(let name, let argumentExpressions):
+            let values = try argumentExpressions.map { try lower($0, calls: &calls) }
+            guard let model else { throw Lowering.Failure(description: "'\(name)' called outside a model") }
+            var bodies = calls.bodies
+            let callee = try lowering.lowerModelFunction(name, model: model, bodies: &bodies, cache: &calls.cache)
+            calls.bodies = bodies
+            return Inliner.inline(callee, arguments: values, into: &builder)[0]
+        case .function(let name, let argumentExpressions):
+            let values = try argumentExpressions.map { try lower($0, calls: &calls) }
+            let callee = try lowering.lowerTopLevel(name, cache: &calls.cache)
+            let results = Inliner.inline(callee, arguments: values, into: &builder)
+            guard results.count == 1 else {
+                throw Lowering.Failure(description: "'\(name)' returns \(results.count) values and cannot be used in an expression")
+            }
+            return results[0]
+        case .index(let base, let indices):
+            return lowerIndex(try lower(base, calls: &calls), indices)
+        }
+    }
+
+    private func type(of expression: Expr) throws -> IRType {
+        guard let type = program.types[expression.id] else {
+            throw Lowering.Failure(description: "expression at \(expression.range.start) has no type")
+        }
+        return Self.irType(type)
+    }
+
+    private func origin(of expression: Expr) -> SourceOrigin {
+        SourceOrigin(line: expression.range.start.line, column: expression.range.start.column, text: lowering.text(expression.range))
+    }
+
+    /// `x @ weight + bias`, then the activation.
+    private mutating func lowerLayer(_ name: String, input: IRValue) throws -> IRValue {
+        guard let layer = model?.layers.first(where: { $0.name == name }) else {
+            throw Lowering.Failure(description: "unknown layer '\(name)'")
+        }
+        let weight = builder.emit(.parameter("\(name).weight"), type: .float([.fixed(layer.inputSize), .fixed(layer.outputSize)]))
+        let bias = builder.emit(.parameter("\(name).bias"), type: .float([.fixed(layer.outputSize)]))
+        let product = BuiltinLowering.matrixProduct(input, weight, &builder)
+        let affine = builder.add(product, bias)
+        guard let activation = layer.activation else { return affine }
+        let call = ResolvedCall(builtin: activation, operands: [], constant: layer.activationConstant)
+        return try BuiltinLowering.lower(call, operands: [affine], resultType: builder.type(of: affine), &builder)
+    }
+
+    /// Subscripts: a range keeps its axis (`slice`), an integer removes it (a slice of one,
+    /// summed away).
+    private mutating func lowerIndex(_ base: IRValue, _ indices: [SubscriptIndex]) -> IRValue {
+        var value = base
+        var axis = 0
+        for index in indices {
+            var shape = builder.type(of: value).shape
+            switch index {
+            case .all:
+                axis += 1
+            case .range(let start, let end, _):
+                shape[axis] = .fixed(end - start)
+                value = builder.emit(.slice(axis: axis, start: start, end: end), [value], type: .float(shape))
+                axis += 1
+            case .index(let position, _):
+                shape[axis] = .fixed(1)
+                let one = builder.emit(.slice(axis: axis, start: position, end: position + 1), [value], type: .float(shape))
+                value = builder.reduceSum(one, axis: axis)
+            }
+        }
+        return value
+    }
+}

@@ -1,0 +1,145 @@
+/// Lowers a checked program to IR and derives every derivative it needs.
+///
+/// Each function becomes a straight-line IR function (calls are inlined). Then, by source
+/// transformation: every scalar model function gets a version that also returns the gradient
+/// of each trainable parameter, the model's forward function gets a pullback seeded by the
+/// gradient of its output, and each `grad` definition is the derivative of the function it
+/// names (a derivative of a derivative for higher orders). Everything is simplified.
+public struct Lowering {
+    let program: CheckedProgram
+    let source: [Unicode.Scalar]
+
+    /// Prepares to lower `program`, whose source text is `source` (for comments).
+    public init(program: CheckedProgram, source: String) {
+        self.program = program
+        self.source = Array(source.unicodeScalars)
+    }
+
+    /// Errors that the checker should have ruled out; reported rather than trapped on.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The whole program in IR, ready to emit.
+    public func lower() throws -> LoweredProgram {
+        var cache = FunctionCache()
+        var models: [LoweredModel] = []
+        for model in program.models {
+            models.append(try lowerModel(model, cache: &cache))
+        }
+        var functions: [LoweredFunction] = []
+        for declaration in program.file.declarations {
+            switch declaration {
+            case .function(let decl):
+                let body = Simplifier.simplify(try lowerTopLevel(decl.name.name, cache: &cache))
+                functions.append(LoweredFunction(name: decl.name.name, line: decl.range.start.line, declaration: text(decl.range, upTo: "{"), body: body))
+            case .derivative(let decl):
+                let body = try lowerTopLevel(decl.name.name, cache: &cache)
+                functions.append(LoweredFunction(name: decl.name.name, line: decl.range.start.line, declaration: text(decl.range), body: body))
+            case .model:
+                break
+            }
+        }
+        return LoweredProgram(sourcePath: program.file.path, models: models, functions: functions)
+    }
+
+    /// Lowered top-level functions and derivatives, by name, so each is lowered once.
+    struct FunctionCache {
+        var functions: [String: IRFunction] = [:]
+    }
+
+    // MARK: - Models
+
+    private func lowerModel(_ model: CheckedModel, cache: inout FunctionCache) throws -> LoweredModel {
+        var bodies: [String: IRFunction] = [:]
+        let trainable = model.parameters.filter { !$0.isFrozen }.map(\.name)
+        let forward = Self.forwardFunction(of: model)
+        var functions: [LoweredFunction] = []
+        for function in model.functions {
+            let body = Simplifier.simplify(try lowerModelFunction(function.name, model: model, bodies: &bodies, cache: &cache))
+            let read = Set(body.parametersRead)
+            let inputs = trainable.filter(read.contains).map(DifferentiableInput.parameter)
+            var lowered = LoweredFunction(
+                name: function.name, line: function.decl.range.start.line,
+                declaration: text(function.decl.range, upTo: "{"), body: body)
+            if function.returnType.isFloatScalar {
+                lowered.withGradient = Simplifier.simplify(try ReverseMode.differentiate(body, result: "value", withRespectTo: inputs))
+            }
+            if function.name == forward {
+                lowered.pullback = Simplifier.simplify(try ReverseMode.differentiate(
+                    body, result: "value", withRespectTo: inputs, seed: .argument(name: "outputGradient")))
+            }
+            functions.append(lowered)
+        }
+        return LoweredModel(
+            name: model.name, line: model.range.start.line,
+            parameters: model.parameters.map {
+                LoweredParameter(name: $0.name, shape: $0.shape, initializer: $0.initializer, isTrainable: !$0.isFrozen, line: $0.range.start.line)
+            },
+            layers: model.layers.map(\.name), functions: functions, forwardFunction: forward)
+    }
+
+    /// The function `fit` drives: one Float tensor in, one Float tensor out; `forward` if
+    /// several qualify, else the first declared.
+    static func forwardFunction(of model: CheckedModel) -> String? {
+        let candidates = model.functions.filter { function in
+            function.parameters.count == 1 && function.parameters[0].type.element == .float
+                && !function.parameters[0].type.shape.isEmpty && function.returnType.element == .float
+                && !function.returnType.shape.isEmpty
+        }
+        return (candidates.first { $0.name == "forward" } ?? candidates.first)?.name
+    }
+
+    func lowerModelFunction(
+        _ name: String, model: CheckedModel, bodies: inout [String: IRFunction], cache: inout FunctionCache
+    ) throws -> IRFunction {
+        if let body = bodies[name] { return body }
+        guard let function = model.functions.first(where: { $0.name == name }) else {
+            throw Failure(description: "model '\(model.name)' has no function '\(name)'")
+        }
+        var context = FunctionLowering(lowering: self, model: model)
+        let body = try context.lower(function, bodies: &bodies, cache: &cache)
+        bodies[name] = body
+        return body
+    }
+
+    // MARK: - Top-level functions and derivatives
+
+    func lowerTopLevel(_ name: String, cache: inout FunctionCache) throws -> IRFunction {
+        if let body = cache.functions[name] { return body }
+        let body: IRFunction
+        if let function = program.functions.first(where: { $0.name == name }) {
+            var context = FunctionLowering(lowering: self, model: nil)
+            var noBodies: [String: IRFunction] = [:]
+            body = try context.lower(function, bodies: &noBodies, cache: &cache)
+        } else if let derivative = program.derivatives.first(where: { $0.name == name }) {
+            let base = Simplifier.simplify(try lowerTopLevel(derivative.function, cache: &cache))
+            guard base.results.count == 1 else {
+                throw Failure(description: "'\(derivative.function)' returns \(base.results.count) values; grad needs one")
+            }
+            let derived = try ReverseMode.differentiate(
+                base, result: base.results[0].name, withRespectTo: derivative.withRespectTo.map(DifferentiableInput.argument))
+            var gradientOnly = derived
+            gradientOnly.name = name
+            gradientOnly.results = derived.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
+            body = Simplifier.simplify(gradientOnly)
+        } else {
+            throw Failure(description: "no top-level function or derivative named '\(name)'")
+        }
+        cache.functions[name] = body
+        return body
+    }
+
+    // MARK: - Source text
+
+    /// The source text of `range` on its first line, cut at `marker` if given, for comments.
+    func text(_ range: SourceRange, upTo marker: Character? = nil) -> String {
+        let start = max(0, min(range.start.offset, source.count))
+        let end = max(start, min(range.end.offset, source.count))
+        var text = String(String.UnicodeScalarView(source[start..<end]))
+        if let marker, let cut = text.firstIndex(of: marker) { text = String(text[..<cut]) }
+        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let trimmed = String(firstLine.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        return trimmed.count > 72 ? String(trimmed.prefix(71)) + "…" : trimmed
+    }
+}

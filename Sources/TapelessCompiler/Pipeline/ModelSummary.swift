@@ -1,0 +1,97 @@
+/// A report of each model before anything runs, like Keras's `model.summary()` but from the
+/// compiled IR: parameters per tensor and in total, and per function the FLOPs and activation
+/// memory of one example (every size variable set to 1).
+public struct ModelSummary {
+    public let program: LoweredProgram
+
+    public init(program: LoweredProgram) {
+        self.program = program
+    }
+
+    /// The report as aligned text.
+    public func render() -> String {
+        var lines: [String] = []
+        for model in program.models {
+            lines.append("Model \(model.name)")
+            var rows = [["Parameter", "Shape", "Elements", "Bytes", "Trainable"]]
+            for parameter in model.parameters {
+                let count = parameter.shape.reduce(1, *)
+                rows.append([
+                    parameter.name, "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]",
+                    String(count), Self.bytes(count * 4), parameter.isTrainable ? "yes" : "no",
+                ])
+            }
+            let total = model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) }
+            let trainable = model.parameters.filter(\.isTrainable).reduce(0) { $0 + $1.shape.reduce(1, *) }
+            rows.append(["Total", "", String(total), Self.bytes(total * 4), "\(trainable) trainable"])
+            lines += Self.table(rows)
+            var costs = [["Function", "Forward FLOPs", "Backward FLOPs", "Activations"]]
+            for function in model.functions {
+                let forward = Cost(function.body)
+                let derived = (function.withGradient ?? function.pullback).map(Cost.init)
+                costs.append([
+                    function.name, String(forward.flops),
+                    derived.map { String(max(0, $0.flops - forward.flops)) } ?? "-",
+                    Self.bytes(forward.activationElements * 4),
+                ])
+            }
+            lines.append("Per example:")
+            lines += Self.table(costs)
+            lines.append("")
+        }
+        return lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
+    }
+
+    /// Operation counts of one IR function with every size variable set to 1.
+    struct Cost {
+        var flops = 0
+        var activationElements = 0
+
+        init(_ function: IRFunction) {
+            let definitions = function.definitions()
+            func elements(_ type: IRType) -> Int {
+                type.shape.reduce(1) { product, dimension in
+                    if case .fixed(let n) = dimension { return product * n }
+                    return product
+                }
+            }
+            for instruction in function.instructions {
+                let count = elements(instruction.type)
+                switch instruction.op {
+                case .argument, .parameter, .constant, .count, .stopGradient, .broadcast:
+                    continue
+                case .matmul(let transposeLeft, _):
+                    let left = definitions[instruction.operands[0]]!.type
+                    let inner = transposeLeft ? left.shape[0] : left.shape[1]
+                    flops += 2 * count * elements(IRType(.float, [inner]))
+                case .reduceSum, .reduceMax, .sumToShape, .logSumExp, .softmax:
+                    flops += elements(definitions[instruction.operands[0]]!.type) * (instruction.op == .reduceSum(axis: nil) ? 1 : 2)
+                default:
+                    flops += count
+                }
+                if !instruction.type.isScalar { activationElements += count }
+            }
+        }
+    }
+
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20 { return String(format1(Double(count) / Double(1 << 20))) + " MiB" }
+        if count >= 1 << 10 { return String(format1(Double(count) / Double(1 << 10))) + " KiB" }
+        return "\(count) B"
+    }
+
+    private static func format1(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    private static func table(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import TapelessCompiler
+
+/// The subcommands of `tapeless`.
+enum Command: String, CaseIterable {
+    case generate, check, explain, summary
+
+    var help: String {
+        switch self {
+        case .generate:
+            return """
+                OVERVIEW: Write the Swift code for .tapeless files.
+
+                USAGE: tapeless generate <file>... [-o <output.swift> | --output-dir <dir>] [--access public|internal]
+
+                OPTIONS:
+                  -o, --output <file>    Write the Swift for one input to this file.
+                  --output-dir <dir>     Write <name>.swift for each input into this folder.
+                  --access <level>       public (default) or internal declarations.
+
+                Without -o or --output-dir the Swift goes to standard output. A file is
+                rewritten only when its contents change, so builds stay incremental.
+                """
+        case .check:
+            return """
+                OVERVIEW: Check .tapeless files and print every diagnostic.
+
+                USAGE: tapeless check <file>...
+
+                Exits with 1 when any file has an error.
+                """
+        case .explain:
+            return """
+                OVERVIEW: Print one stage of the compiler, to see exactly what was derived.
+
+                USAGE: tapeless explain <file> [--stage ast|ir|gradient|optimized|swift]
+
+                STAGES:
+                  ast        the syntax tree
+                  ir         each function in IR, calls inlined
+                  gradient   the derived functions as reverse mode produced them
+                  optimized  the derived functions after simplification (default)
+                  swift      the generated Swift
+                """
+        case .summary:
+            return """
+                OVERVIEW: Report each model before anything runs, like Keras's model.summary().
+
+                USAGE: tapeless summary <file>...
+
+                Per parameter and in total: element count and bytes; per function: forward
+                and backward FLOPs and activation memory per example (size variables set to 1).
+                """
+        }
+    }
+
+    /// Runs the command on every file; returns 1 if any had errors.
+    func run(_ options: Options) throws -> Int32 {
+        let compiler = Compiler(emitter: SwiftEmitter(access: options.access))
+        var failed = false
+        for path in options.files {
+            let source = try SourceReader.read(path)
+            let displayPath = path == "-" ? "<stdin>" : path
+            switch self {
+            case .check:
+                let output = compiler.compile(source: source, path: displayPath)
+                report(output.diagnostics, path: displayPath, source: source)
+                failed = failed || output.hasErrors
+            case .generate:
+                let output = compiler.compile(source: source, path: displayPath)
+                report(output.diagnostics, path: displayPath, source: source)
+                guard let program = output.program else { failed = true; continue }
+                try write(compiler.swiftSource(for: program), for: path, options)
+            case .explain:
+                let (text, diagnostics) = compiler.explain(source: source, path: displayPath, stage: options.stage)
+                report(diagnostics, path: displayPath, source: source)
+                if let text { print(text, terminator: "") } else { failed = true }
+            case .summary:
+                let output = compiler.compile(source: source, path: displayPath)
+                report(output.diagnostics, path: displayPath, source: source)
+                guard let program = output.program else { failed = true; continue }
+                print(ModelSummary(program: program).render(), terminator: "")
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    private func report(_ diagnostics: [Diagnostic], path: String, source: String) {
+        guard !diagnostics.isEmpty else { return }
+        let renderer = DiagnosticRenderer(path: path, source: source)
+        printError(diagnostics.map { renderer.render($0) }.joined())
+        printError(DiagnosticRenderer.summary(of: diagnostics))
+    }
+
+    private func write(_ swift: String, for path: String, _ options: Options) throws {
+        if let output = options.output {
+            try SourceReader.writeIfChanged(swift, to: output)
+        } else if let directory = options.outputDirectory {
+            let name = path == "-" ? "stdin" : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try SourceReader.writeIfChanged(swift, to: URL(fileURLWithPath: directory).appendingPathComponent("\(name).swift").path)
+        } else {
+            print(swift, terminator: "")
+        }
+    }
+}
+
+/// Reads sources and writes outputs.
+enum SourceReader {
+    struct Failure: LocalizedError {
+        var errorDescription: String?
+    }
+
+    /// The text of `path`, or of standard input for `-`.
+    static func read(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw Failure(errorDescription: "cannot read '\(path)': no such file, or it is not readable")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure(errorDescription: "'\(path)' is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Writes `text` unless the file already holds exactly it, atomically.
+    static func writeIfChanged(_ text: String, to path: String) throws {
+        let data = Data(text.utf8)
+        if FileManager.default.contents(atPath: path) == data { return }
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
