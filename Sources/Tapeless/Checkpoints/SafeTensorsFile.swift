@@ -78,9 +78,9 @@ public struct SafeTensorsFile: Sendable, Equatable {
         let dataStart = 8 + Int(headerLength)
         let descriptions = try Self.parseHeader(bytes[8..<dataStart])
         let dataSize = bytes.count - dataStart
-        try Self.checkTiling(descriptions.entries, dataSize: dataSize)
+        let ordered = try Self.inDataOrder(descriptions.entries, dataSize: dataSize)
         self.metadata = descriptions.metadata
-        self.entries = descriptions.entries.map { description in
+        self.entries = ordered.map { description in
             Entry(
                 name: description.name, dtype: description.dtype, shape: description.shape,
                 bytes: Array(bytes[(dataStart + description.begin)..<(dataStart + description.end)]))
@@ -202,21 +202,25 @@ public struct SafeTensorsFile: Sendable, Equatable {
         return Description(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
     }
 
-    /// A JSON array of integers as `[Int]`, or `nil` if it is anything else.
+    /// A JSON array of integers as `[Int]`, or `nil` if it is anything else (booleans and
+    /// numbers with a fraction or exponent included).
     private static func integers(_ value: Any?) -> [Int]? {
         guard let array = value as? [Any] else { return nil }
         var result: [Int] = []
         for element in array {
-            guard let number = element as? NSNumber, !(number is Bool),
-                  let integer = Int(exactly: number.doubleValue), NSNumber(value: integer) == number
+            // JSON booleans arrive as NSNumbers of Objective-C type "c" (char), which would
+            // otherwise convert to 0 and 1.
+            guard let number = element as? NSNumber, String(cString: number.objCType) != "c",
+                  let integer = element as? Int
             else { return nil }
             result.append(integer)
         }
         return result
     }
 
-    /// Checks that the entries' byte ranges tile `0..<dataSize` exactly.
-    private static func checkTiling(_ entries: [Description], dataSize: Int) throws {
+    /// The entries sorted by position, after checking that their byte ranges tile
+    /// `0..<dataSize` exactly.
+    private static func inDataOrder(_ entries: [Description], dataSize: Int) throws -> [Description] {
         let sorted = entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         var cursor = 0
         var previous: String?
@@ -236,6 +240,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
         if cursor < dataSize {
             throw CheckpointError.trailingBytes(count: dataSize - cursor)
         }
+        return sorted
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.

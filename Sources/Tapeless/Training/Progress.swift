@@ -88,9 +88,10 @@ struct ProgressPrinter {
         lastDraw = -Double.infinity
     }
 
-    /// Redraws the live line after batch `batch` (0-based) if enough time has passed.
+    /// Redraws the live line after batch `batch` (0-based) if enough time has passed; the
+    /// last batch is left to the epoch's final line.
     mutating func endBatch(_ batch: Int, logs: [String: Float]) {
-        guard drawsLiveLine else { return }
+        guard drawsLiveLine && batch < batchCount - 1 else { return }
         let now = output.now()
         guard now - lastDraw >= Self.redrawInterval || batch == 0 else { return }
         lastDraw = now
