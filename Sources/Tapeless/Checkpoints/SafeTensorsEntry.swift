@@ -76,11 +76,7 @@ extension SafeTensorsFile {
             precondition(
                 scalars.count == shape.reduce(1, *),
                 "Entry '\(name)' of shape \(shape) needs \(shape.reduce(1, *)) scalars, but \(scalars.count) were given.")
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(scalars.count * 4)
-            for scalar in scalars {
-                withUnsafeBytes(of: scalar.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            }
+            let bytes = Self.encode(scalars) { $0.bitPattern }
             self.init(name: name, dtype: .float32, shape: shape, bytes: bytes)
         }
 
@@ -91,11 +87,7 @@ extension SafeTensorsFile {
 
         /// Creates an `I64` entry holding an integer tensor.
         public init(name: String, integers: IntTensor) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(integers.scalarCount * 8)
-            for scalar in integers.scalars {
-                withUnsafeBytes(of: Int64(scalar).littleEndian) { bytes.append(contentsOf: $0) }
-            }
+            let bytes = Self.encode(integers.scalars) { Int64($0) }
             self.init(name: name, dtype: .int64, shape: integers.shape, bytes: bytes)
         }
 
@@ -145,6 +137,22 @@ extension SafeTensorsFile {
         /// The elements as an integer tensor of this entry's shape (see ``integerScalars()``).
         public func intTensor() throws -> IntTensor {
             IntTensor(shape: shape, scalars: try integerScalars())
+        }
+
+        /// Writes every element as its little-endian `Bits`, one after another.
+        private static func encode<Value, Bits: FixedWidthInteger>(
+            _ values: some Collection<Value>, _ convert: (Value) -> Bits
+        ) -> [UInt8] {
+            let size = MemoryLayout<Bits>.size
+            return [UInt8](unsafeUninitializedCapacity: values.count &* size) { output, initialized in
+                let raw = UnsafeMutableRawBufferPointer(output)
+                var offset = 0
+                for value in values {
+                    raw.storeBytes(of: convert(value).littleEndian, toByteOffset: offset, as: Bits.self)
+                    offset &+= size
+                }
+                initialized = offset
+            }
         }
 
         /// Reads every element as a little-endian `Bits` and converts it.

@@ -20,6 +20,8 @@ import Foundation
 public struct SafeTensorsFile: Sendable, Equatable {
     /// The tensors, in the order of their data.
     public private(set) var entries: [Entry]
+    /// The position of every entry in ``entries``, by name.
+    private var positions: [String: Int] = [:]
     /// The `__metadata__` strings.
     public var metadata: [String: String]
 
@@ -42,13 +44,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// - Precondition: no entry has the same name, and the name is not `__metadata__`.
     public mutating func append(_ entry: Entry) {
         precondition(entry.name != Self.metadataKey, "'\(Self.metadataKey)' is reserved for metadata and cannot name a tensor.")
-        precondition(self[entry.name] == nil, "A safetensors file cannot hold two entries named '\(entry.name)'.")
+        precondition(positions[entry.name] == nil, "A safetensors file cannot hold two entries named '\(entry.name)'.")
+        positions[entry.name] = entries.count
         entries.append(entry)
     }
 
     /// The entry with the given name, if any.
     public subscript(name: String) -> Entry? {
-        entries.first { $0.name == name }
+        positions[name].map { entries[$0] }
     }
 
     /// Reads and validates the file at `url`.
@@ -79,12 +82,13 @@ public struct SafeTensorsFile: Sendable, Equatable {
         let descriptions = try Self.parseHeader(bytes[8..<dataStart])
         let dataSize = bytes.count - dataStart
         let ordered = try Self.inDataOrder(descriptions.entries, dataSize: dataSize)
-        self.metadata = descriptions.metadata
-        self.entries = ordered.map { description in
-            Entry(
-                name: description.name, dtype: description.dtype, shape: description.shape,
-                bytes: Array(bytes[(dataStart + description.begin)..<(dataStart + description.end)]))
-        }
+        self.init(
+            entries: ordered.map { description in
+                Entry(
+                    name: description.name, dtype: description.dtype, shape: description.shape,
+                    bytes: Array(bytes[(dataStart + description.begin)..<(dataStart + description.end)]))
+            },
+            metadata: descriptions.metadata)
     }
 
     /// The bytes of the file: header length, padded JSON header, then the data.

@@ -88,14 +88,18 @@ extension Module {
             progress.beginEpoch(epoch)
             var accumulator = LogAccumulator(metricNames: metricNames)
             var batchesRun = 0
+            // The batch's loss, then its metrics; reused across steps.
+            var values = [Float](repeating: 0, count: 1 + metrics.count)
             let order = BatchSequence(exampleCount: trainingCount, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
             for (batch, indices) in order.enumerated() {
                 let xb = trainX.gathering(examples: indices)
                 let yb = trainY.gathering(examples: indices)
-                var values: [Float] = []
                 let gradient = gradient(at: xb) { output in
                     let (value, outputGradient) = loss.valueWithGradient(output, yb)
-                    values = [value] + metrics.map { $0(output, yb) }
+                    values[0] = value
+                    for (k, metric) in metrics.enumerated() {
+                        values[k + 1] = metric(output, yb)
+                    }
                     return outputGradient
                 }
                 guard values[0].isFinite else {
@@ -104,12 +108,14 @@ extension Module {
                 optimizer.update(&self, along: gradient)
                 accumulator.add(values, examples: indices.count)
                 batchesRun += 1
-                let logs = accumulator.means()
-                runCallbacks(session, optimizer: &optimizer, exposingParameters: false) { session in
-                    for callback in callbacks { callback.onBatchEnd(batch, logs: logs, session: session) }
+                if !callbacks.isEmpty || progress.drawsLiveLine {
+                    let logs = accumulator.means()
+                    runCallbacks(session, optimizer: &optimizer, exposingParameters: false) { session in
+                        for callback in callbacks { callback.onBatchEnd(batch, logs: logs, session: session) }
+                    }
+                    progress.endBatch(batch, logs: logs)
+                    if session.isStopRequested { break }
                 }
-                progress.endBatch(batch, logs: logs)
-                if session.isStopRequested { break }
             }
 
             var logs = accumulator.means()

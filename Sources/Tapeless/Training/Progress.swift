@@ -80,7 +80,8 @@ struct ProgressPrinter {
         self.logOrder = names + names.map { "val_" + $0 }
     }
 
-    private var drawsLiveLine: Bool { verbosity == .progressBar && output.isTerminal }
+    /// Whether batches redraw a live line (so `fit` needs running logs per batch).
+    var drawsLiveLine: Bool { verbosity == .progressBar && output.isTerminal }
 
     mutating func beginEpoch(_ epoch: Int) {
         self.epoch = epoch
