@@ -12,7 +12,7 @@ public protocol Loss: Sendable {
 }
 
 /// A measure of prediction quality, reported during training but not differentiated.
-public protocol Metric: Sendable {
+public protocol Metric<Target>: Sendable {
     /// What a prediction is compared with.
     associatedtype Target: Batchable
     /// A short name shown in progress output and history, such as `accuracy` or `mae`.

@@ -1,0 +1,188 @@
+extension Module {
+    /// Trains the model on `x` and `y` for a number of epochs, Keras style, and returns what it
+    /// measured.
+    ///
+    /// ```swift
+    /// var model = MLP(seed: 0)
+    /// var optimizer = Adam(learningRate: 1e-3)
+    /// let history = try model.fit(
+    ///     x: images, y: labels, loss: CrossEntropy(), optimizer: &optimizer, epochs: 10,
+    ///     validationSplit: 0.1, metrics: [Accuracy()],
+    ///     callbacks: [EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true)])
+    /// ```
+    ///
+    /// Semantics (those of Keras's `Model.fit`):
+    /// - **Validation split.** `validationSplit` takes the *last* fraction of the examples,
+    ///   before any shuffling: the first `floor(n * (1 - validationSplit))` examples train and the
+    ///   rest validate. `validationData` gives a separate validation set instead; passing both
+    ///   is an error.
+    /// - **Batches.** Every epoch visits the training examples in batches of `batchSize`; the
+    ///   last batch holds the remainder. With `shuffle`, epoch `e` uses the order of
+    ///   ``BatchSequence`` with this `seed` and `epoch: e`, so a seed reproduces a run exactly.
+    /// - **Step.** For each batch the model runs forward, the loss gives its value and its
+    ///   gradient with respect to the output, the model back-propagates it, and the optimizer
+    ///   takes one step. Metrics are computed on the same forward output (before the step).
+    /// - **Logs.** An epoch's `loss` and metrics are means over its batches weighted by batch
+    ///   size; with validation, `val_loss` and `val_<metric>` are computed after the epoch's
+    ///   last step, in batches of `batchSize`. ``History`` records them per epoch.
+    /// - **Divergence.** A NaN or infinite batch loss throws
+    ///   ``TrainingError/nonFiniteLoss(epoch:batch:value:)`` before that batch's step, so the
+    ///   model keeps its last finite parameters.
+    /// - **Callbacks** run in order: `onTrainBegin`, then per epoch `onEpochBegin`, `onBatchEnd`
+    ///   after every step, `onEpochEnd` after validation, and finally `onTrainEnd`. They can
+    ///   set the learning rate, replace the parameters or stop training through the
+    ///   ``TrainingSession``. A stop takes effect after the current batch; the epoch is then
+    ///   completed (logs, validation, `onEpochEnd`) and no further epoch runs.
+    /// - **Output.** See ``Verbosity``; `output` says where it goes.
+    ///
+    /// - Parameters:
+    ///   - x: The inputs, examples along dimension 0.
+    ///   - y: The targets, one per input example.
+    ///   - loss: The loss to minimize.
+    ///   - optimizer: Updates the model; its state carries over between calls.
+    ///   - epochs: The number of passes over the training data.
+    ///   - batchSize: The number of examples per step.
+    ///   - shuffle: Whether every epoch visits the examples in a new seeded order.
+    ///   - seed: The seed of the shuffling.
+    ///   - validationSplit: The fraction of examples, taken from the end, held out to validate.
+    ///   - validationData: A separate validation set.
+    ///   - metrics: Quantities to report besides the loss, by their names.
+    ///   - callbacks: Hooks called during training.
+    ///   - verbosity: How much progress to print.
+    ///   - output: Where progress goes; standard output by default.
+    /// - Returns: The logs of every epoch.
+    /// - Throws: ``TrainingError`` for empty or mismatched data, a batch size below 1, a
+    ///   negative epoch count, a validation split outside `[0, 1)` or one that leaves no
+    ///   training or no validation examples, both validation options, duplicate metric names,
+    ///   and a NaN or infinite loss.
+    @discardableResult
+    public mutating func fit<L: Loss>(
+        x: Tensor, y: L.Target, loss: L, optimizer: inout some Optimizer,
+        epochs: Int = 1, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0,
+        validationSplit: Float = 0, validationData: (x: Tensor, y: L.Target)? = nil,
+        metrics: [any Metric<L.Target>] = [], callbacks: [any Callback] = [],
+        verbosity: Verbosity = .progressBar, output: ProgressOutput = .standardOutput
+    ) throws -> History {
+        guard epochs >= 0 else { throw TrainingError.invalidEpochCount(epochs) }
+        guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
+        let count = try checkedExampleCount(x: x, y: y, dataSet: "training")
+        guard count > 0 else { throw TrainingError.emptyDataSet }
+        let metricNames = try checkedMetricNames(metrics)
+        let (trainX, trainY, validation) = try Self.splitForValidation(
+            x: x, y: y, exampleCount: count, validationSplit: validationSplit, validationData: validationData)
+
+        let trainingCount = trainX.exampleCount
+        let batchCount = (trainingCount + batchSize - 1) / batchSize
+        let session = TrainingSession(epochCount: epochs, batchesPerEpoch: batchCount, learningRate: optimizer.learningRate)
+        var progress = ProgressPrinter(
+            verbosity: verbosity, output: output, epochCount: epochs, batchCount: batchCount, metricNames: metricNames)
+
+        runCallbacks(session, optimizer: &optimizer, exposingParameters: true) { session in
+            for callback in callbacks { callback.onTrainBegin(session: session) }
+        }
+        for epoch in 0..<epochs {
+            session.epoch = epoch
+            runCallbacks(session, optimizer: &optimizer, exposingParameters: true) { session in
+                for callback in callbacks { callback.onEpochBegin(epoch, session: session) }
+            }
+            progress.beginEpoch(epoch)
+            var accumulator = LogAccumulator(metricNames: metricNames)
+            var batchesRun = 0
+            // The batch's loss, then its metrics; reused across steps.
+            var values = [Float](repeating: 0, count: 1 + metrics.count)
+            let order = BatchSequence(exampleCount: trainingCount, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
+            for (batch, indices) in order.enumerated() {
+                let xb = trainX.gathering(examples: indices)
+                let yb = trainY.gathering(examples: indices)
+                let gradient = gradient(at: xb) { output in
+                    let (value, outputGradient) = loss.valueWithGradient(output, yb)
+                    values[0] = value
+                    for (k, metric) in metrics.enumerated() {
+                        values[k + 1] = metric(output, yb)
+                    }
+                    return outputGradient
+                }
+                guard values[0].isFinite else {
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: values[0])
+                }
+                optimizer.update(&self, along: gradient)
+                accumulator.add(values, examples: indices.count)
+                batchesRun += 1
+                if !callbacks.isEmpty || progress.drawsLiveLine {
+                    let logs = accumulator.means()
+                    runCallbacks(session, optimizer: &optimizer, exposingParameters: false) { session in
+                        for callback in callbacks { callback.onBatchEnd(batch, logs: logs, session: session) }
+                    }
+                    progress.endBatch(batch, logs: logs)
+                    if session.isStopRequested { break }
+                }
+            }
+
+            var logs = accumulator.means()
+            if let validation {
+                logs.merge(
+                    evaluateLogs(
+                        x: validation.x, y: validation.y, loss: loss, metrics: metrics, metricNames: metricNames,
+                        batchSize: batchSize, prefix: "val_"),
+                    uniquingKeysWith: { first, _ in first })
+            }
+            session.history.append(logs)
+            progress.endEpoch(logs: logs, batchesRun: batchesRun)
+            runCallbacks(session, optimizer: &optimizer, exposingParameters: true) { session in
+                for callback in callbacks { callback.onEpochEnd(epoch, logs: logs, session: session) }
+            }
+            if session.isStopRequested { break }
+        }
+        let history = session.history
+        runCallbacks(session, optimizer: &optimizer, exposingParameters: true) { session in
+            for callback in callbacks { callback.onTrainEnd(history: history, session: session) }
+        }
+        return history
+    }
+
+    /// Runs one round of callbacks with the optimizer's learning rate (and, at epoch and
+    /// training level, the parameters) exposed through the session, then applies their changes.
+    private mutating func runCallbacks(
+        _ session: TrainingSession, optimizer: inout some Optimizer, exposingParameters: Bool,
+        _ body: (TrainingSession) -> Void
+    ) {
+        session.learningRate = optimizer.learningRate
+        if exposingParameters {
+            if let replacement = session.exposingParameters(parameterScalars, { body(session) }) {
+                parameterScalars = replacement
+            }
+        } else {
+            body(session)
+        }
+        if session.learningRate != optimizer.learningRate {
+            optimizer.learningRate = session.learningRate
+        }
+    }
+
+    /// The training set and the validation set, as `fit` documents.
+    private static func splitForValidation<Target: Batchable>(
+        x: Tensor, y: Target, exampleCount: Int, validationSplit: Float, validationData: (x: Tensor, y: Target)?
+    ) throws -> (Tensor, Target, (x: Tensor, y: Target)?) {
+        guard validationSplit >= 0 && validationSplit < 1 else {
+            throw TrainingError.invalidValidationSplit(validationSplit)
+        }
+        if let validationData {
+            guard validationSplit == 0 else { throw TrainingError.conflictingValidationOptions }
+            let validationCount = try checkedExampleCount(x: validationData.x, y: validationData.y, dataSet: "validation")
+            guard validationCount > 0 else { throw TrainingError.emptyDataSet }
+            return (x, y, validationData)
+        }
+        guard validationSplit > 0 else { return (x, y, nil) }
+        let trainingCount = Int((Double(exampleCount) * (1 - Double(validationSplit))).rounded(.down))
+        guard trainingCount > 0 && trainingCount < exampleCount else {
+            throw TrainingError.validationSplitLeavesNoData(
+                split: validationSplit, exampleCount: exampleCount, trainingCount: trainingCount)
+        }
+        let training = 0..<trainingCount
+        let held = trainingCount..<exampleCount
+        return (
+            x.gathering(examples: training), y.gathering(examples: training),
+            (x: x.gathering(examples: held), y: y.gathering(examples: held))
+        )
+    }
+}
