@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Tapeless", targets: ["Tapeless"]),
         .library(name: "TapelessCompiler", targets: ["TapelessCompiler"]),
         .executable(name: "tapeless", targets: ["tapeless"]),
+        .plugin(name: "TapelessPlugin", targets: ["TapelessPlugin"]),
     ],
     targets: [
         // Matrix-multiply micro-kernels in C, chosen at run time by CPU features.
@@ -17,11 +18,20 @@ let package = Package(
         .target(name: "TapelessCompiler"),
         // The command-line front end of the compiler.
         .executableTarget(name: "tapeless", dependencies: ["TapelessCompiler"]),
+        // Compiles every .tapeless file of a target to Swift at build time.
+        .plugin(name: "TapelessPlugin", capability: .buildTool(), dependencies: ["tapeless"]),
 
         .testTarget(
             name: "TapelessTests",
             dependencies: ["Tapeless"],
             resources: [.copy("Resources")]
+        ),
+        // Models compiled by the plugin, then run: the emitted Swift tested by behaviour.
+        .testTarget(
+            name: "GeneratedCodeTests",
+            dependencies: ["Tapeless"],
+            resources: [.copy("Resources")],
+            plugins: ["TapelessPlugin"]
         ),
         .testTarget(
             name: "TapelessCompilerTests",
