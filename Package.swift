@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(
             name: "TapelessCompilerTests",
             dependencies: ["TapelessCompiler"],
+            exclude: ["Golden"],
             resources: [.copy("Resources")]
         ),
     ]
