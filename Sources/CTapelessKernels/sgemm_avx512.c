@@ -9,19 +9,22 @@
 #define TL_AVX512 __attribute__((target("avx512f,fma")))
 enum { MR = 12, NR = 32 };
 
-static TL_AVX512 void tl_kernel_avx512(long kc, const float *a, const float *b, float *c,
-                                       long ldc, float alpha, float beta) {
+static TL_AVX512 void tl_kernel_avx512(long kc, const float *a, long ars, long aps,
+    const float *b, float *c, long ldc, float alpha, float beta) {
     __m512 lo[MR], hi[MR];
     for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm512_setzero_ps();
     for (int i = 0; i < MR; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-    for (long p = 0; p < kc; p++) {
+    // Independent row pointers plus one shared offset keep the address arithmetic off the
+    // critical path when the panel is read in place with a run-time row stride.
+    const float *row[MR];
+    for (int i = 0; i < MR; i++) row[i] = a + i * ars;
+    for (long p = 0, offset = 0; p < kc; p++, offset += aps) {
         const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
         for (int i = 0; i < MR; i++) {
-            const __m512 ai = _mm512_set1_ps(a[i]);
+            const __m512 ai = _mm512_set1_ps(row[i][offset]);
             lo[i] = _mm512_fmadd_ps(ai, b0, lo[i]);
             hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
         }
-        a += MR;
         b += NR;
     }
     const __m512 va = _mm512_set1_ps(alpha);
@@ -33,9 +36,9 @@ static TL_AVX512 void tl_kernel_avx512(long kc, const float *a, const float *b, 
     } else {
         const __m512 vb = _mm512_set1_ps(beta);
         for (int i = 0; i < MR; i++) {
-            float *row = c + i * ldc;
-            _mm512_storeu_ps(row, _mm512_fmadd_ps(va, lo[i], _mm512_mul_ps(vb, _mm512_loadu_ps(row))));
-            _mm512_storeu_ps(row + 16, _mm512_fmadd_ps(va, hi[i], _mm512_mul_ps(vb, _mm512_loadu_ps(row + 16))));
+            float *out = c + i * ldc;
+            _mm512_storeu_ps(out, _mm512_fmadd_ps(va, lo[i], _mm512_mul_ps(vb, _mm512_loadu_ps(out))));
+            _mm512_storeu_ps(out + 16, _mm512_fmadd_ps(va, hi[i], _mm512_mul_ps(vb, _mm512_loadu_ps(out + 16))));
         }
     }
 }

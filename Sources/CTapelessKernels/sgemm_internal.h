@@ -31,10 +31,11 @@ typedef struct {
     long ldc;
 } tl_gemm_problem;
 
-/// Computes a full MR x NR tile: c = alpha * (packed A panel) * (packed B panel) + beta * c,
-/// reading c only when beta is nonzero.
-typedef void (*tl_microkernel)(long kc, const float *a, const float *b, float *c, long ldc,
-                               float alpha, float beta);
+/// Computes a full MR x NR tile: c = alpha * (A panel) * (packed B panel) + beta * c, reading
+/// c only when beta is nonzero. Element (r, p) of the A panel is a[r * ars + p * aps]: packed
+/// panels have ars = 1 and aps = MR, unpacked ones are read in place.
+typedef void (*tl_microkernel)(long kc, const float *a, long ars, long aps, const float *b,
+                               float *c, long ldc, float alpha, float beta);
 
 /// Blocking of one instruction set: the register tile and the cache blocks.
 typedef struct {
@@ -111,7 +112,12 @@ static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_
     const long mcMax = tl_min(bl.mc, (m + bl.mr - 1) / bl.mr * bl.mr);
     const long ncMax = tl_min(bl.nc, (n + bl.nr - 1) / bl.nr * bl.nr);
     const long kcMax = tl_min(bl.kc, k);
-    const long aFloats = (mcMax * kcMax + 15) / 16 * 16;  // keeps the B block 64-byte aligned
+    // Packing A pays off only when each panel meets several column panels of B. With one
+    // (narrow n, such as a 10-class output layer) full panels are read in place and only a
+    // partial last panel is packed.
+    const int packA = n > bl.nr;
+    const long aRows = packA ? mcMax : bl.mr;
+    const long aFloats = (aRows * kcMax + 15) / 16 * 16;  // keeps the B block 64-byte aligned
     float *packedA = tl_gemm_workspace((size_t)(aFloats + kcMax * ncMax));
     if (!packedA) {
         tl_gemm_direct(p);
@@ -130,21 +136,32 @@ static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_
             const long kc = tl_min(bl.kc, k - pc);
             // Later depth blocks accumulate onto what the first one stored.
             const float beta = pc == 0 ? p->beta : 1.0f;
-            tl_pack_a(p->a + ic * ars + pc * aps, ars, aps, mc, kc, bl.mr, packedA);
+            const float *aBlock = p->a + ic * ars + pc * aps;
+            if (packA) tl_pack_a(aBlock, ars, aps, mc, kc, bl.mr, packedA);
             for (long jc = 0; jc < n; jc += bl.nc) {
                 const long nc = tl_min(bl.nc, n - jc);
                 tl_pack_b(p->b + pc * bps + jc * bcs, bps, bcs, kc, nc, bl.nr, packedB);
                 for (long ir = 0; ir < mc; ir += bl.mr) {
                     const long mr = tl_min(bl.mr, mc - ir);
                     const float *ap = packedA + ir * kc;
+                    long apr = 1, app = bl.mr;
+                    if (!packA && mr == bl.mr) {
+                        ap = aBlock + ir * ars;
+                        apr = ars;
+                        app = aps;
+                    } else if (!packA) {
+                        // A partial panel is packed so the kernel's padding rows read zeros.
+                        ap = packedA;
+                        tl_pack_a(aBlock + ir * ars, ars, aps, mr, kc, bl.mr, packedA);
+                    }
                     for (long jr = 0; jr < nc; jr += bl.nr) {
                         const long nr = tl_min(bl.nr, nc - jr);
                         const float *bp = packedB + jr * kc;
                         float *cp = p->c + (ic + ir) * p->ldc + jc + jr;
                         if (mr == bl.mr && nr == bl.nr) {
-                            kernel(kc, ap, bp, cp, p->ldc, p->alpha, beta);
+                            kernel(kc, ap, apr, app, bp, cp, p->ldc, p->alpha, beta);
                         } else {
-                            kernel(kc, ap, bp, tile, bl.nr, p->alpha, 0.0f);
+                            kernel(kc, ap, apr, app, bp, tile, bl.nr, p->alpha, 0.0f);
                             tl_gemm_merge_tile(tile, bl.nr, mr, nr, beta, cp, p->ldc);
                         }
                     }

@@ -9,33 +9,36 @@
 enum { MR = 6, NR = 8 };
 typedef float tl_float4 __attribute__((vector_size(16)));
 
-static void tl_kernel_portable(long kc, const float *a, const float *b, float *c, long ldc,
-                               float alpha, float beta) {
+static void tl_kernel_portable(long kc, const float *a, long ars, long aps, const float *b,
+                               float *c, long ldc, float alpha, float beta) {
     tl_float4 lo[MR], hi[MR];
     for (int i = 0; i < MR; i++) lo[i] = hi[i] = (tl_float4){0, 0, 0, 0};
-    for (long p = 0; p < kc; p++) {
+    // Independent row pointers plus one shared offset keep the address arithmetic off the
+    // critical path when the panel is read in place with a run-time row stride.
+    const float *row[MR];
+    for (int i = 0; i < MR; i++) row[i] = a + i * ars;
+    for (long p = 0, offset = 0; p < kc; p++, offset += aps) {
         tl_float4 b0, b1;
         memcpy(&b0, b, sizeof b0);
         memcpy(&b1, b + 4, sizeof b1);
         for (int i = 0; i < MR; i++) {
-            lo[i] += a[i] * b0;
-            hi[i] += a[i] * b1;
+            lo[i] += row[i][offset] * b0;
+            hi[i] += row[i][offset] * b1;
         }
-        a += MR;
         b += NR;
     }
     for (int i = 0; i < MR; i++) {
-        float *row = c + i * ldc;
+        float *out = c + i * ldc;
         tl_float4 r0 = alpha * lo[i], r1 = alpha * hi[i];
         if (beta != 0.0f) {
             tl_float4 c0, c1;
-            memcpy(&c0, row, sizeof c0);
-            memcpy(&c1, row + 4, sizeof c1);
+            memcpy(&c0, out, sizeof c0);
+            memcpy(&c1, out + 4, sizeof c1);
             r0 += beta * c0;
             r1 += beta * c1;
         }
-        memcpy(row, &r0, sizeof r0);
-        memcpy(row + 4, &r1, sizeof r1);
+        memcpy(out, &r0, sizeof r0);
+        memcpy(out + 4, &r1, sizeof r1);
     }
 }
 
