@@ -16,7 +16,7 @@ private struct Lane {
     /// The sum, accumulated in `Double` so long lanes do not lose small terms.
     var sum: Double {
         var total = 0.0
-        for i in 0..<count { total += Double(elements[position(i)]) }
+        for i in 0..<count { total += Double(self[i]) }
         return total
     }
 
@@ -24,9 +24,10 @@ private struct Lane {
     /// PyTorch. The lane must not be empty.
     var indexOfMaximum: Int {
         var best = 0
-        var bestValue = elements[start]
-        for i in 1..<Swift.max(count, 1) where !bestValue.isNaN {
-            let value = elements[position(i)]
+        var bestValue = self[0]
+        for i in 1..<count {
+            if bestValue.isNaN { break }  // nothing replaces a NaN
+            let value = self[i]
             if value > bestValue || value.isNaN {
                 best = i
                 bestValue = value
@@ -36,7 +37,7 @@ private struct Lane {
     }
 
     /// The largest element (NaN if any element is NaN). The lane must not be empty.
-    var maximum: Float { elements[position(indexOfMaximum)] }
+    var maximum: Float { self[indexOfMaximum] }
 }
 
 extension Tensor {

@@ -39,6 +39,8 @@ struct TensorReductionTests {
         let logits = Tensor([[0.1, 0.7, 0.2], [3, -1, 3], [-5, -4, -6]])
         #expect(logits.argmax(alongAxis: 1) == IntTensor([1, 0, 1]))
         #expect(logits.argmax(alongAxis: 0) == IntTensor([1, 0, 1]))
+        #expect(Tensor([1, .nan, 3, .nan]).argmax(alongAxis: 0) == IntTensor(shape: [], scalars: [1]))
+        #expect(Tensor([[7]]).argmax(alongAxis: 1) == IntTensor([0]))
     }
 
     @Test func emptyLanes() {
