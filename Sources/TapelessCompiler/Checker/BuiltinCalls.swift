@@ -34,7 +34,8 @@ extension Checker {
                 }
             case .axis:
                 checkExpression(value, in: &context)
-                if let literal = numberLiteral(value), literal == literal.rounded(), abs(literal) < 1e6 {
+                // Truncate and compare rather than round: the module doesn't link libm.
+                if let literal = numberLiteral(value), abs(literal) < 1e6, Double(Int(literal)) == literal {
                     axis = (Int(literal), value)
                 } else {
                     error("'axis:' of \(name) must be an integer literal, such as 1 or -1", at: value.range)
