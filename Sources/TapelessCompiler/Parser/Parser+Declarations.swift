@@ -172,6 +172,8 @@ extension Parser {
         guard let open = expect(.leftBrace, "expected '{' to begin the function body") else {
             return Block(bindings: [], result: missingExpression(at: missingRange), range: missingRange)
         }
+        // Whatever went wrong in the signature, the body's statements can be trusted again.
+        isRecovering = false
         var bindings: [LetBinding] = []
         var result: Expr?
         var end = open.range
