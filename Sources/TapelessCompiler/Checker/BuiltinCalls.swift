@@ -17,6 +17,7 @@ extension Checker {
         var call = ResolvedCall(builtin: form.builtin, operands: [], constant: form.builtin.defaultConstant)
         var operandTypes: [ValueType?] = []
         var axis: (value: Int, expr: Expr)?
+        var constantRange = expr.range
         var isValid = true
         for (slot, argument) in zip(form.slots, matched) {
             guard let value = argument?.value else { continue }
@@ -28,6 +29,7 @@ extension Checker {
                 checkExpression(value, in: &context)
                 if let constant = numberLiteral(value), constant.isFinite {
                     call.constant = constant
+                    constantRange = value.range
                 } else {
                     error("'\(slot.label):' of \(name) must be a number literal, such as 0.5", at: value.range)
                     isValid = false
@@ -45,7 +47,7 @@ extension Checker {
                 if let builtin = approximation(value) { call.builtin = builtin } else { isValid = false }
             }
         }
-        guard isValid, checkConstant(call, name: name, at: expr.range) else { return nil }
+        guard isValid, checkConstant(call, name: name, at: constantRange) else { return nil }
         let types = operandTypes.compactMap { $0 }
         guard types.count == operandTypes.count else { return nil }
         guard let type = resultType(of: &call, name: name, types, axis: axis, at: expr.range) else { return nil }

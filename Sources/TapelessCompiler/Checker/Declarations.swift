@@ -145,15 +145,23 @@ extension Checker {
             "glorotNormal": .glorotNormal, "heUniform": .heUniform, "heNormal": .heNormal,
         ]
         let usage = "a number, zeros, ones, uniform(low, high), normal(mean, std), glorotUniform, glorotNormal, heUniform or heNormal"
+        func reportUnknown(_ expr: Expr) {
+            guard case .identifier(let name) = expr.kind else {
+                error("unknown initializer; use \(usage)", at: expr.range)
+                return
+            }
+            let names = Array(schemes.keys).sorted() + ["uniform", "normal"]
+            error("unknown initializer '\(name)'\(suggestion(for: name, among: names, otherwise: "use \(usage)"))",
+                  at: expr.range)
+        }
         switch expr.kind {
         case .identifier(let name):
             if let scheme = schemes[name] { return scheme }
-            let hint = suggestion(for: name, among: Array(schemes.keys).sorted() + ["uniform", "normal"])
-            error("unknown initializer '\(name)'\(hint); use \(usage)", at: expr.range)
+            reportUnknown(expr)
             return nil
         case .call(let callee, let arguments):
             guard case .identifier(let name) = callee.kind, name == "uniform" || name == "normal" else {
-                error("unknown initializer; use \(usage)", at: callee.range)
+                reportUnknown(callee)
                 return nil
             }
             let labels = name == "uniform" ? ["low", "high"] : ["mean", "std"]
@@ -180,7 +188,7 @@ extension Checker {
             }
             return .normal(values[0], values[1])
         default:
-            error("unknown initializer; use \(usage)", at: expr.range)
+            reportUnknown(expr)
             return nil
         }
     }
@@ -191,7 +199,7 @@ extension Checker {
         guard let kind = CheckedLayer.Kind(rawValue: layer.kind.name) else {
             if !layer.kind.name.isEmpty {
                 let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
-                error("unknown layer kind '\(layer.kind.name)'\(suggestion(for: layer.kind.name, among: kinds)); the supported kind is \(kinds.joined(separator: ", "))",
+                error("unknown layer kind '\(layer.kind.name)'\(suggestion(for: layer.kind.name, among: kinds, otherwise: "the supported kind is \(kinds.joined(separator: ", "))"))",
                       at: layer.kind.range)
             }
             return nil
@@ -249,7 +257,7 @@ extension Checker {
         switch expr.kind {
         case .identifier(let name):
             guard let builtin = Builtin(rawValue: name), names.contains(name) else {
-                error("unknown activation '\(name)'\(suggestion(for: name, among: names)); \(usage)", at: expr.range)
+                error("unknown activation '\(name)'\(suggestion(for: name, among: names, otherwise: usage))", at: expr.range)
                 return nil
             }
             return (builtin, builtin.defaultConstant)

@@ -68,6 +68,8 @@ extension Checker {
             error("'\(name)' is a function; call it with arguments, such as \(name)(x)", at: expr.range)
         } else if context.signature.sizeVariables.contains(name) {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
+        } else if context.model == nil, models.contains(where: { $0.parameter(named: name) != nil }) {
+            error("unknown name '\(name)'; model parameters are visible only inside their model's functions", at: expr.range)
         } else {
             error("unknown name '\(name)'\(suggestion(for: name, among: valueNames(in: context)))", at: expr.range)
         }
@@ -99,7 +101,7 @@ extension Checker {
         }
         if model.invalidMembers.contains(name) || member.name.isEmpty { return nil }
         guard let parameter = model.parameter(named: "\(name).\(member.name)") else {
-            error("layer '\(name)' has no member '\(member.name)'\(suggestion(for: member.name, among: ["weight", "bias"])); its members are weight and bias",
+            error("layer '\(name)' has no member '\(member.name)'\(suggestion(for: member.name, among: ["weight", "bias"], otherwise: "its members are weight and bias"))",
                   at: member.range)
             return nil
         }

@@ -33,16 +33,19 @@ extension Checker {
         }
     }
 
-    /// `; did you mean 'x'?` for the closest candidate, or an empty string when none is close.
-    func suggestion(for name: String, among candidates: [String]) -> String {
-        closestName(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    /// `; did you mean 'x'?` for the closest candidate; when none is close, `; ` and `otherwise`
+    /// (such as the list of valid choices), or nothing.
+    func suggestion(for name: String, among candidates: [String], otherwise: String? = nil) -> String {
+        if let closest = closestName(to: name, among: candidates) { return "; did you mean '\(closest)'?" }
+        return otherwise.map { "; " + $0 } ?? ""
     }
 }
 
 /// The candidate closest to `name` by edit distance (transpositions count once), if close enough
-/// to be a likely typo: at most one edit per three characters, and at least one.
+/// to be a likely typo: at most one edit per three characters (so none for names of one or two
+/// characters, where any other short name would be "close").
 func closestName(to name: String, among candidates: [String]) -> String? {
-    let limit = max(1, name.count / 3)
+    let limit = name.count / 3
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
         let distance = editDistance(Array(name.lowercased()), Array(candidate.lowercased()))
