@@ -10,8 +10,11 @@ import TapelessCompiler
 @Suite struct BadProgramTests {
     /// The diagnostics of the whole front end for one file: the single place to extend when a
     /// later stage (such as the checker) should run on the corpus too.
+    /// The checker runs only after a clean parse, as the compiler driver does.
     static func compileDiagnostics(source: String, path: String) -> [Diagnostic] {
-        parse(source: source, path: path).diagnostics
+        let parsed = parse(source: source, path: path)
+        guard !parsed.diagnostics.contains(where: { $0.severity == .error }) else { return parsed.diagnostics }
+        return parsed.diagnostics + check(parsed.file).diagnostics
     }
 
     static func badProgramURLs() throws -> [URL] {

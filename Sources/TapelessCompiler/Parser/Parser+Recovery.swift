@@ -35,4 +35,23 @@ extension Parser {
             diagnostics.error(message, at: range)
         }
     }
+
+    /// Parses `element, element, …` up to `closer` (a trailing comma is allowed) and consumes the
+    /// closer. After an error inside the list it skips to the closer, so the rest of the
+    /// statement can still be read.
+    mutating func parseList<Element>(
+        closedBy closer: TokenKind, openedBy open: Token, _ element: (inout Parser) -> Element
+    ) -> [Element] {
+        var elements: [Element] = []
+        while !at(closer), !at(.endOfFile) {
+            let before = position
+            elements.append(element(&self))
+            if consume(.comma) == nil || position == before { break }
+        }
+        if isRecovering {
+            skip { $0 == closer || $0 == .leftBrace || $0.endsStatement }
+        }
+        expectClosing(closer, for: open)
+        return elements
+    }
 }

@@ -107,11 +107,12 @@ struct Parser {
         isRecovering = true
     }
 
-    /// Skips tokens until `isStop` accepts one (or the file ends), skipping `{ … }` groups whole.
-    mutating func skip(until isStop: (TokenKind) -> Bool) {
+    /// Skips tokens until `isStop` accepts one (or the file ends), skipping `{ … }` groups whole;
+    /// with `atLineStart`, also stops at the first token of a line.
+    mutating func skip(atLineStart: Bool = false, until isStop: (TokenKind) -> Bool) {
         var braceDepth = 0
         while !at(.endOfFile) {
-            if braceDepth == 0, isStop(current.kind) { return }
+            if braceDepth == 0, isStop(current.kind) || atLineStart && current.isAtStartOfLine { return }
             if at(.leftBrace) { braceDepth += 1 }
             if at(.rightBrace) { braceDepth = max(0, braceDepth - 1) }
             advance()
