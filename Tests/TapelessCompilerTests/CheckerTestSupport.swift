@@ -53,6 +53,52 @@ struct CheckedSource {
         return String(String.UnicodeScalarView(scalars[expr.range.start.offset..<expr.range.end.offset]))
     }
 
+    /// Value expressions that lack a type, or names, calls, operators and subscripts that lack a
+    /// resolution (callee names, the layer in `fc1.weight` and option names are not values).
+    func incompletelyCheckedExpressions() -> [String] {
+        var missing: [String] = []
+        func visit(_ expr: Expr) {
+            if program.types[expr.id] == nil { missing.append("type of \(text(of: expr))") }
+            switch expr.kind {
+            case .number:
+                break
+            case .identifier:
+                if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
+            case .member:
+                if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
+            case .call(_, let arguments):
+                if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
+                for argument in arguments where argument.label?.name != "approximate" { visit(argument.value) }
+            case .negate(let operand):
+                if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
+                visit(operand)
+            case .binary(_, let left, let right):
+                if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
+                visit(left)
+                visit(right)
+            case .index(let base, _):
+                if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
+                visit(base)
+            }
+        }
+        for function in functionDeclarations() {
+            function.body.bindings.forEach { visit($0.value) }
+            visit(function.body.result)
+        }
+        return missing
+    }
+
+    private func functionDeclarations() -> [FunctionDecl] {
+        program.file.declarations.flatMap { declaration -> [FunctionDecl] in
+            switch declaration {
+            case .model(let model):
+                return model.members.compactMap { if case .function(let function) = $0 { function } else { nil } }
+            case .function(let function): return [function]
+            case .derivative: return []
+            }
+        }
+    }
+
     private func allExpressions() -> [Expr] {
         var result: [Expr] = []
         func visit(_ expr: Expr) {
@@ -74,14 +120,7 @@ struct CheckedSource {
             function.body.bindings.forEach { visit($0.value) }
             visit(function.body.result)
         }
-        for declaration in program.file.declarations {
-            switch declaration {
-            case .model(let model):
-                for case .function(let function) in model.members { visit(function) }
-            case .function(let function): visit(function)
-            case .derivative: break
-            }
-        }
+        functionDeclarations().forEach(visit)
         return result
     }
 }

@@ -126,7 +126,7 @@ extension Checker {
             }
             guard let a = float(1), let b = float(2),
                   let values = broadcast(a, b, verb: "select between", at: range),
-                  let shape = broadcast(types[0], .tensor(values), verb: "apply the condition", at: range) else {
+                  let shape = broadcast(types[0], .tensor(values), verb: "broadcast the condition", at: range) else {
                 return nil
             }
             return .tensor(shape)

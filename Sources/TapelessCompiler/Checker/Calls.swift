@@ -78,6 +78,8 @@ extension Checker {
                 || context.model?.parameter(named: name) != nil
             if isValue {
                 error("'\(name)' is a value, not a function; it can't be called", at: calleeExpr.range)
+            } else if context.model == nil, models.contains(where: { $0.function(named: name) != nil }) {
+                error("unknown function '\(name)'; a model's functions are visible only inside the model", at: calleeExpr.range)
             } else if CheckedLayer.Kind(rawValue: name) != nil {
                 error("layers are declared in a model, as 'layer name = \(name)(in -> out)', then applied with name(x)",
                       at: calleeExpr.range)
