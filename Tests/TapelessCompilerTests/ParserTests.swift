@@ -208,6 +208,37 @@ import Testing
         #expect(file.declarations.count == 3)
     }
 
+    @Test func keepsABestEffortTreeWithMissingPiecesMarked() throws {
+        let source = "func f(x: Float) -> Float { x + }\nmodel M {\n    param w: = 1\n    layer fc = Dense(3 -> 4)\n}"
+        let (file, diagnostics) = parse(source: source, path: "t")
+        #expect(diagnostics.map(\.message) == [
+            "expected an expression, found '}'",
+            "expected a type such as 'Float', '[n, 784]' or 'Int[batch]'",
+        ])
+        guard file.declarations.count == 2, case .function(let function) = file.declarations[0],
+              case .model(let model) = file.declarations[1],
+              case .binary(.add, let left, let right) = function.body.result.kind else {
+            Issue.record("unexpected tree: \(file.declarations)")
+            return
+        }
+        #expect(!left.isMissing && right.isMissing)
+        #expect(model.members.count == 2)
+        if case .parameter(let w) = model.members[0] {
+            #expect(w.name.name == "w" && w.initializer.map(notation) == "1")
+        } else {
+            Issue.record("expected the parameter, got \(model.members[0])")
+        }
+    }
+
+    @Test func namesTheMemberKeywordWrittenOutsideAModel() {
+        let (_, diagnostics) = parse(source: "frozen layer a = Dense(1 -> 2)\nfrozen func f(x: Float) -> Float { x }", path: "t")
+        #expect(diagnostics.map(\.message) == [
+            "'layer' must be inside a model",
+            "'frozen' must be inside a model",
+            "'frozen' applies to 'param' and 'layer', not to 'func'",
+        ])
+    }
+
     private func dimensionText(_ dimension: DimExpr) -> String {
         switch dimension {
         case .literal(let value, _): return String(value)

@@ -16,7 +16,8 @@ extension Parser {
                 if let derivative = parseDerivative() { declarations.append(.derivative(derivative)) }
             case .keyword(.param), .keyword(.layer), .keyword(.frozen):
                 isRecovering = false
-                let memberKeyword = at(.frozen) && peek().kind.startsMember ? peek() : current
+                let isFrozenMember = at(.frozen) && [.keyword(.param), .keyword(.layer)].contains(peek().kind)
+                let memberKeyword = isFrozenMember ? peek() : current
                 report("'\(memberKeyword.text)' must be inside a model", at: current.range)
                 _ = parseMember()
             default:
