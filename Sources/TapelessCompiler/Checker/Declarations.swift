@@ -252,7 +252,7 @@ extension Checker {
     /// The activation an `activation:` value names: `relu`, or a call with constants such as `leakyRelu(0.2)`.
     private func layerActivation(_ expr: Expr) -> (builtin: Builtin, constant: Double?)? {
         if expr.isMissing { return nil }
-        let names = Builtin.activations.filter { $0 != .geluTanh }.map(\.rawValue)
+        let names = Builtin.activations.map(\.rawValue)
         let usage = "use one of \(names.joined(separator: ", "))"
         switch expr.kind {
         case .identifier(let name):

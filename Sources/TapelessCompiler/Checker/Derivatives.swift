@@ -17,7 +17,7 @@ extension Checker {
         derivatives[name] = .some(resolved)
         if let resolved {
             resolvedDerivatives.append(resolved)
-            callGraph.addCall(from: name, to: resolved.function, name: resolved.function, at: decl.function.range)
+            callGraph.addCall(from: name, to: resolved.function, at: decl.function.range)
         }
         return resolved
     }
