@@ -44,6 +44,16 @@ import TapelessCompiler
         """)
     }
 
+    @Test func showsAnInsertionFixItUnderTheCaret() {
+        let (_, diagnostics) = parse(source: source, path: "f.tapeless")
+        #expect(diagnostics.first?.fixIts.map(\.replacement) == [")"])
+        let text = DiagnosticRenderer(path: "f.tapeless", source: source).render(diagnostics)
+        #expect(text == "f.tapeless:2:8: error: expected ')' to close '(' opened at 2:2\n"
+            + "\t(x + 1\n"
+            + "\t      ^\n"
+            + "\t      )\n")
+    }
+
     @Test func summarizesCounts() {
         let range = SourceRange(start: location(1, 1), end: location(1, 1))
         let error = Diagnostic.error("e", at: range)
