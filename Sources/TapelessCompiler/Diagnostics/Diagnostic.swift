@@ -2,7 +2,12 @@
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// How serious a diagnostic is.
     public enum Severity: String, Sendable, Hashable, Comparable {
-        case error, warning, note
+        /// The program is wrong and cannot be compiled.
+        case error
+        /// The program compiles but probably does not do what was meant.
+        case warning
+        /// Extra information attached to an error or warning.
+        case note
 
         /// Errors sort before warnings, warnings before notes.
         public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
