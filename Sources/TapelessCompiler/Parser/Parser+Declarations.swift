@@ -135,7 +135,7 @@ extension Parser {
         let name = expectIdentifier("expected a function name after 'func'")
         var parameters: [FunctionParameter] = []
         if let open = expect(.leftParen, "expected '(' and the parameter list after the function name") {
-            parameters = parseList(closedBy: .rightParen, openedBy: open) { $0.parseFunctionParameter() }
+            parameters = parseList(of: "parameters", closedBy: .rightParen, openedBy: open) { $0.parseFunctionParameter() }
         }
         let returnType: TypeExpr
         if consume(.arrow) != nil {

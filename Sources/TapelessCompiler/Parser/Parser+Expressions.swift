@@ -109,7 +109,7 @@ extension Parser {
 
     /// The arguments of a call, after its `(`, through the closing `)`.
     private mutating func parseArguments(openedBy open: Token) -> [Argument] {
-        parseList(closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
+        parseList(of: "arguments", closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
     }
 
     /// `value` or `label: value`.
@@ -128,7 +128,7 @@ extension Parser {
         if at(.rightBracket) {
             report("a subscript needs at least one index, such as '0', ':' or '0..<2'", at: current.range)
         }
-        return parseList(closedBy: .rightBracket, openedBy: open) { $0.parseSubscriptIndex() }
+        return parseList(of: "subscript indices", closedBy: .rightBracket, openedBy: open) { $0.parseSubscriptIndex() }
     }
 
     /// `:`, an integer (possibly negative) or `a..<b`.

@@ -18,6 +18,14 @@ extension TokenKind {
         }
     }
 
+    /// A token that can start an argument, a parameter, a dimension or a subscript index.
+    var startsListElement: Bool {
+        switch self {
+        case .identifier, .number, .leftParen, .minus, .colon: return true
+        default: return false
+        }
+    }
+
     /// A token where a statement inside a body can start or the body can end.
     var endsStatement: Bool {
         switch self {
@@ -37,16 +45,23 @@ extension Parser {
     }
 
     /// Parses `element, element, …` up to `closer` (a trailing comma is allowed) and consumes the
-    /// closer. After an error inside the list it skips to the closer, so the rest of the
-    /// statement can still be read.
+    /// closer. A missing comma between elements on one line is reported and assumed; after any
+    /// other error it skips to the closer, so the rest of the statement can still be read.
+    ///
+    /// - Parameter elementsName: What the elements are called in a message, such as `arguments`.
     mutating func parseList<Element>(
-        closedBy closer: TokenKind, openedBy open: Token, _ element: (inout Parser) -> Element
+        of elementsName: String, closedBy closer: TokenKind, openedBy open: Token,
+        _ element: (inout Parser) -> Element
     ) -> [Element] {
         var elements: [Element] = []
         while !at(closer), !at(.endOfFile) {
             let before = position
             elements.append(element(&self))
-            if consume(.comma) == nil || position == before { break }
+            guard position != before else { break }
+            if consume(.comma) == nil {
+                guard !isRecovering, current.kind.startsListElement, !current.isAtStartOfLine else { break }
+                report("expected ',' between \(elementsName)", at: current.range)
+            }
         }
         if isRecovering {
             skip { $0 == closer || $0 == .leftBrace || $0.endsStatement }

@@ -35,7 +35,7 @@ extension Parser {
         if at(.rightBracket) {
             report("a tensor type needs at least one dimension; write 'Float' for a scalar", at: current.range)
         }
-        return parseList(closedBy: .rightBracket, openedBy: open) { $0.parseDimension() }
+        return parseList(of: "dimensions", closedBy: .rightBracket, openedBy: open) { $0.parseDimension() }
     }
 
     /// A whole number such as `784` or a size name such as `batch`.
