@@ -13,7 +13,11 @@ extension Checker {
                 guard !function.name.name.isEmpty else { continue }
                 checkMemberName(function.name)
                 if declare(function.name, in: &topLevelDeclarations) {
-                    functions[function.name.name] = signature(of: function, key: function.name.name)
+                    let signature = signature(of: function, key: function.name.name)
+                    functionsInOrder.append(signature)
+                    functions[function.name.name] = signature
+                } else {
+                    duplicateFunctions.append((signature(of: function, key: duplicateKey(function)), nil))
                 }
             case .derivative(let derivative):
                 guard !derivative.name.name.isEmpty else { continue }
@@ -52,11 +56,19 @@ extension Checker {
             case .function(let function):
                 guard !function.name.name.isEmpty else { continue }
                 checkMemberName(function.name)
-                guard declare(function.name, in: &context.declarations) else { continue }
-                context.functionsInOrder.append(signature(of: function, key: "\(model.name.name).\(function.name.name)"))
+                if declare(function.name, in: &context.declarations) {
+                    context.functionsInOrder.append(signature(of: function, key: "\(model.name.name).\(function.name.name)"))
+                } else {
+                    duplicateFunctions.append((signature(of: function, key: duplicateKey(function)), models.count))
+                }
             }
         }
         return context
+    }
+
+    /// A call-graph key no other function has, for a function whose name was already taken.
+    private func duplicateKey(_ function: FunctionDecl) -> String {
+        "\(function.name.name)#\(function.name.range.start.offset)"
     }
 
     /// The signature of a function, reporting invalid argument and return types.
