@@ -66,6 +66,9 @@ extension Checker {
         }
         if isCallable(name, in: context) {
             error("'\(name)' is a function; call it with arguments, such as \(name)(x)", at: expr.range)
+        } else if let later = context.signature.decl.body.bindings.first(where: { $0.name.name == name }) {
+            error("'\(name)' is used before its declaration at \(later.name.range.start); move the 'let' earlier",
+                  at: expr.range)
         } else if context.signature.sizeVariables.contains(name) {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
         } else if context.model == nil, models.contains(where: { $0.parameter(named: name) != nil }) {
