@@ -197,6 +197,8 @@ extension Parser {
                 // Statements are separated by line breaks, so a new line is a new start.
                 if isRecovering, !current.isAtStartOfLine {
                     skip(atLineStart: true) { $0.endsStatement }
+                } else if !current.kind.startsExpression {
+                    error("expected 'let', 'return' or an expression, found \(current.quoted)", at: current.range)
                 } else {
                     isRecovering = false
                     if result != nil { reportMisplacedResult() }

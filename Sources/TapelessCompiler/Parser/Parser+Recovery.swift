@@ -18,11 +18,19 @@ extension TokenKind {
         }
     }
 
+    /// A token that can start an expression.
+    var startsExpression: Bool {
+        switch self {
+        case .identifier, .number, .leftParen, .minus: return true
+        default: return false
+        }
+    }
+
     /// A token that can start an argument, a parameter, a dimension or a subscript index.
     var startsListElement: Bool {
         switch self {
-        case .identifier, .number, .leftParen, .minus, .colon: return true
-        default: return false
+        case .colon: return true
+        default: return startsExpression
         }
     }
 
