@@ -50,6 +50,16 @@ import Testing
         #expect(tokenize("a b").tokens.map(\.isAtStartOfLine) == [true, false, true])
     }
 
+    @Test func readsWindowsLineEndings() {
+        let (tokens, diagnostics) = tokenize("a // c\r\n  b\r\n")
+        #expect(diagnostics.isEmpty)
+        #expect(tokens.map(\.text) == ["a", "b", ""])
+        #expect(tokens[1].range.start.line == 2 && tokens[1].range.start.column == 3)
+        let rendered = DiagnosticRenderer(path: "w", source: "a // c\r\n  b\r\n")
+            .render(.error("e", at: tokens[1].range))
+        #expect(rendered == "w:2:3: error: e\n  b\n  ^\n")
+    }
+
     @Test func skipsCommentsIncludingNestedBlockComments() {
         let (tokens, diagnostics) = tokenize("a // b c\n/* d /* e */ f */ g")
         #expect(diagnostics.isEmpty)
