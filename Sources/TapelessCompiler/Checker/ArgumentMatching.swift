@@ -18,9 +18,9 @@ extension Checker {
             if let label = argument.label {
                 guard let index = slots.firstIndex(where: { $0.label == label.name }) else {
                     let known = slots.map { "'\($0.label):'" }.joined(separator: ", ")
-                    let hint = suggestion(
-                        for: label.name + ":", among: slots.map { $0.label + ":" }, otherwise: "its arguments are \(known)")
-                    error("'\(callee)' has no argument '\(label.name):'\(hint)", at: label.range)
+                    reportMisspelling(
+                        "'\(callee)' has no argument '\(label.name):'", name: label.name, at: label.range,
+                        among: slots.map(\.label), otherwise: "its arguments are \(known)", suffix: ":")
                     isValid = false
                     continue
                 }

@@ -84,8 +84,8 @@ extension Checker {
                 error("layers are declared in a model, as 'layer name = \(name)(in -> out)', then applied with name(x)",
                       at: calleeExpr.range)
             } else {
-                error("unknown function '\(name)'\(suggestion(for: name, among: callableNames(in: context)))",
-                      at: calleeExpr.range)
+                reportMisspelling(
+                    "unknown function '\(name)'", name: name, at: calleeExpr.range, among: callableNames(in: context))
             }
             checkStrayArguments(arguments, in: &context)
             return nil

@@ -163,8 +163,8 @@ extension Checker {
                 return
             }
             let names = Array(schemes.keys).sorted() + ["uniform", "normal"]
-            error("unknown initializer '\(name)'\(suggestion(for: name, among: names, otherwise: "use \(usage)"))",
-                  at: expr.range)
+            reportMisspelling(
+                "unknown initializer '\(name)'", name: name, at: expr.range, among: names, otherwise: "use \(usage)")
         }
         switch expr.kind {
         case .identifier(let name):
@@ -208,13 +208,12 @@ extension Checker {
     /// Checks `layer name = Kind(in -> out, activation: f)`.
     private func checkLayer(_ layer: LayerDecl) -> CheckedLayer? {
         var isValid = true
-        guard let kind = CheckedLayer.Kind(rawValue: layer.kind.name) else {
-            if !layer.kind.name.isEmpty {
-                let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
-                error("unknown layer kind '\(layer.kind.name)'\(suggestion(for: layer.kind.name, among: kinds, otherwise: "the supported kind is \(kinds.joined(separator: ", "))"))",
-                      at: layer.kind.range)
-            }
-            return nil
+        let kind = CheckedLayer.Kind(rawValue: layer.kind.name)
+        if kind == nil, !layer.kind.name.isEmpty {
+            let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
+            reportMisspelling(
+                "unknown layer kind '\(layer.kind.name)'", name: layer.kind.name, at: layer.kind.range,
+                among: kinds, otherwise: "the supported kind is \(kinds.joined(separator: ", "))")
         }
         func size(_ dimension: DimExpr, _ role: String) -> Int {
             switch dimension {
@@ -239,7 +238,7 @@ extension Checker {
         for option in layer.options {
             guard let label = option.label, label.name == "activation" else {
                 let range = option.label?.range ?? option.value.range
-                error("\(kind.rawValue) has no option '\(option.label?.name ?? "")'; its only option is 'activation:'", at: range)
+                error("\(layer.kind.name) has no option '\(option.label?.name ?? "")'; its only option is 'activation:'", at: range)
                 isValid = false
                 continue
             }
@@ -254,7 +253,7 @@ extension Checker {
                 isValid = false
             }
         }
-        guard isValid else { return nil }
+        guard isValid, let kind else { return nil }
         return CheckedLayer(
             name: layer.name.name, kind: kind, inputSize: inputSize, outputSize: outputSize,
             activation: activation?.builtin, activationConstant: activation?.constant, isFrozen: layer.isFrozen,
@@ -269,7 +268,7 @@ extension Checker {
         switch expr.kind {
         case .identifier(let name):
             guard let builtin = Builtin(rawValue: name), names.contains(name) else {
-                error("unknown activation '\(name)'\(suggestion(for: name, among: names, otherwise: usage))", at: expr.range)
+                reportMisspelling("unknown activation '\(name)'", name: name, at: expr.range, among: names, otherwise: usage)
                 return nil
             }
             return (builtin, builtin.defaultConstant)

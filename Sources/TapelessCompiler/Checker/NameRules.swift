@@ -33,11 +33,20 @@ extension Checker {
         }
     }
 
-    /// `; did you mean 'x'?` for the closest candidate; when none is close, `; ` and `otherwise`
-    /// (such as the list of valid choices), or nothing.
-    func suggestion(for name: String, among candidates: [String], otherwise: String? = nil) -> String {
-        if let closest = closestName(to: name, among: candidates) { return "; did you mean '\(closest)'?" }
-        return otherwise.map { "; " + $0 } ?? ""
+    /// Reports `message` about the name written at `range`, adding `; did you mean 'x'?` and a
+    /// fix-it that replaces the name when a candidate is close, or else `; ` and `otherwise` (such
+    /// as the list of valid choices). `suffix` follows names in the message (`:` for labels).
+    func reportMisspelling(
+        _ message: String, name: String, at range: SourceRange, among candidates: [String],
+        otherwise: String? = nil, suffix: String = ""
+    ) {
+        guard let closest = closestName(to: name, among: candidates) else {
+            error(message + (otherwise.map { "; " + $0 } ?? ""), at: range)
+            return
+        }
+        diagnostics.append(.error(
+            "\(message); did you mean '\(closest)\(suffix)'?", at: range,
+            fixIts: [Diagnostic.FixIt(replacing: range, with: closest)]))
     }
 }
 
