@@ -66,10 +66,15 @@ extension Checker {
         }
         if isCallable(name, in: context) {
             error("'\(name)' is a function; call it with arguments, such as \(name)(x)", at: expr.range)
+        } else if let later = context.signature.decl.body.bindings.first(where: { $0.name.name == name }) {
+            error("'\(name)' is used before its declaration at \(later.name.range.start); move the 'let' earlier",
+                  at: expr.range)
         } else if context.signature.sizeVariables.contains(name) {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
+        } else if context.model == nil, models.contains(where: { $0.parameter(named: name) != nil }) {
+            error("unknown name '\(name)'; model parameters are visible only inside their model's functions", at: expr.range)
         } else {
-            error("unknown name '\(name)'\(suggestion(for: name, among: valueNames(in: context)))", at: expr.range)
+            reportMisspelling("unknown name '\(name)'", name: name, at: expr.range, among: valueNames(in: context))
         }
         return nil
     }
@@ -93,14 +98,15 @@ extension Checker {
                 error("'\(name)' is not a layer; only layers have members, such as fc1.weight", at: base.range)
             } else {
                 let layers = context.model?.layers.map(\.name) ?? []
-                error("unknown layer '\(name)'\(suggestion(for: name, among: layers))", at: base.range)
+                reportMisspelling("unknown layer '\(name)'", name: name, at: base.range, among: layers)
             }
             return nil
         }
         if model.invalidMembers.contains(name) || member.name.isEmpty { return nil }
         guard let parameter = model.parameter(named: "\(name).\(member.name)") else {
-            error("layer '\(name)' has no member '\(member.name)'\(suggestion(for: member.name, among: ["weight", "bias"])); its members are weight and bias",
-                  at: member.range)
+            reportMisspelling(
+                "layer '\(name)' has no member '\(member.name)'", name: member.name, at: member.range,
+                among: ["weight", "bias"], otherwise: "its members are weight and bias")
             return nil
         }
         resolutions[expr.id] = .parameter(parameter.name)
