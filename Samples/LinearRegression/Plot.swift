@@ -64,12 +64,13 @@ private func panelBody(_ panel: Panel, id: String) -> String {
     let dashes = ["", "8,4", "2,3"], widths = [5.0, 2.5, 2.0]
     for (k, line) in panel.lines.enumerated() {
         let (w, b) = (Double(line.w), Double(line.b))
+        let dash = dashes[k % 3].isEmpty ? "" : " stroke-dasharray=\"\(dashes[k % 3])\""
+        let style = "stroke=\"\(line.color)\" stroke-width=\"\(widths[k % 3])\"\(dash)"
         s += "<line x1=\"\(px(x0))\" y1=\"\(py(w * x0 + b))\" x2=\"\(px(x1))\" y2=\"\(py(w * x1 + b))\" "
-        s += "stroke=\"\(line.color)\" stroke-width=\"\(widths[k % 3])\" stroke-dasharray=\"\(dashes[k % 3])\" "
-        s += "clip-path=\"url(#clip-\(id))\"/>\n"
+        s += "\(style) clip-path=\"url(#clip-\(id))\"/>\n"
         let legendY = margin + 14 + Double(k) * 18
         s += "<line x1=\"\(margin + 10)\" y1=\"\(legendY - 4)\" x2=\"\(margin + 40)\" y2=\"\(legendY - 4)\" "
-        s += "stroke=\"\(line.color)\" stroke-width=\"\(widths[k % 3])\" stroke-dasharray=\"\(dashes[k % 3])\"/>\n"
+        s += "\(style)/>\n"
         let equation = "y = \(String(format: "%.3f", w))x \(b < 0 ? "−" : "+") \(String(format: "%.3f", abs(b)))"
         s += "<text x=\"\(margin + 46)\" y=\"\(legendY)\">\(line.label): \(equation)</text>\n"
     }
