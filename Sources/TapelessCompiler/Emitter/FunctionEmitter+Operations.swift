@@ -153,7 +153,7 @@ extension FunctionEmitter {
         printer.line("let \(seedTensor) = try outputGradient(\(outputTensor))")
         checkShape(of: seedTensor, type: instruction.type, label: "outputGradient", &printer)
         let buffer = names.fresh("seedBuffer")
-        printer.line("return try \(seedTensor).withUnsafeBufferPointer { \(buffer) in")
+        printer.line("return \(seedTensor).withUnsafeBufferPointer { \(buffer) in")
         printer.indent()
         openClosures += 1
         let seed = names.fresh("seed")

@@ -173,12 +173,15 @@ extension FunctionEmitter {
             printer.block("for \(loopIndex) in 0..<\(count) {") { $0.lines(lines) }
             return
         }
+        // An axis whose index the body never reads (all reads broadcast along it) loops as `_`.
+        let words = Set(body.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
         func open(_ axis: Int, _ p: inout CodePrinter) {
             if axis == indices.count {
                 p.lines(lines)
                 return
             }
-            p.block("for \(indices[axis]) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
+            let variable = words.contains(indices[axis]) ? indices[axis] : "_"
+            p.block("for \(variable) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
         }
         open(0, &printer)
     }

@@ -143,18 +143,22 @@ struct ModelEmitter {
         _ function: IRFunction, names: [String], signature: String, key: String, style: FunctionEmitter.ResultStyle,
         _ printer: inout CodePrinter
     ) {
-        let offsets = model.offsets
-        let writesGradient = if case .value = style { false } else { true }
+        var emitter = FunctionEmitter(
+            plan: Self.plan(function, of: model, style: style), argumentNames: names, parameterOffsets: model.offsets,
+            swiftSignature: signature, workspaceKey: "\(model.name).\(key)", style: style)
+        emitter.emit(into: &printer)
+    }
+
+    /// The fusion plan of one form of a model's function: gradients go straight into the
+    /// caller's gradient, and a pullback's seed is read after the output exists.
+    static func plan(_ function: IRFunction, of model: LoweredModel, style: FunctionEmitter.ResultStyle) -> FusionPlan {
         var orderAfter: [IRValue: IRValue] = [:]
         if case .pullbackIntoGradient = style, let output = function.results.first(where: { $0.role == .value }),
            let seed = function.instructions.first(where: { $0.op == .argument(function.arguments.count - 1) }) {
             orderAfter[seed.result] = output.value
         }
-        let plan = Fusion.plan(function, gradientOffsets: writesGradient ? offsets.mapValues(\.offset) : [:], orderAfter: orderAfter)
-        var emitter = FunctionEmitter(
-            plan: plan, argumentNames: names, parameterOffsets: offsets, swiftSignature: signature,
-            workspaceKey: "\(model.name).\(key)", style: style)
-        emitter.emit(into: &printer)
+        let writesGradient = if case .value = style { false } else { true }
+        return Fusion.plan(function, gradientOffsets: writesGradient ? model.offsets.mapValues(\.offset) : [:], orderAfter: orderAfter)
     }
 
     private func initializer(_ spec: InitializerSpec) -> String {

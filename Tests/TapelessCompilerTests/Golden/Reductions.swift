@@ -74,95 +74,92 @@ public struct Mixture: Model {
 
     /// `func loss(x: [5, 4]) -> Float` (line 7).
     public func loss(x: Tensor) -> Float {
-        ArgumentCheck.shape(x.shape, [5, 4], argument: "x", declared: "[5, 4]", function: "loss(x:)")
+        if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "loss(x:)")
+        }
+        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + 5 + 5, for: "Mixture.loss")
+        let slot0 = workspace
+        let slot1 = slot0 + (5 * 4)
+        let slot2 = slot1 + (5 * 4)
+        let slot3 = slot2 + 5
+        let slot4 = slot3 + 5
+        let slot5 = slot4 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
+            x.withUnsafeBufferPointer { xBuffer in
+                let x = xBuffer.baseAddress!
                 // line 8: a
-                let v1 = UnsafeBufferPointer(rebasing: parameters[0..<4])  // a
+                let v1 = parameters.baseAddress! + 0  // a
+                // line 9: c
+                let v5 = parameters.baseAddress! + 4  // c
                 // line 8: x * a
-                let v2 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v2.deallocate() }
+                let v2 = slot0  // [5, 4]
+                // line 9: x + c
+                let v6 = slot1  // [5, 4]
+                // line 9: sum(weighted, axis: 1)
+                let v10 = slot2  // [5]
+                v10.update(repeating: 0, count: 5)
                 for i0 in 0..<5 {
                     for i1 in 0..<4 {
-                        v2[i0 * 4 + i1] = x[i0 * 4 + i1] * v1[i1]
+                        let i = i0 &* 4 &+ i1
+                        // line 8: x * a
+                        let v2_2: Float = x[i] * v1[i1]
+                        v2[i] = v2_2
+                        // line 9: x + c
+                        let v6_2: Float = x[i] + v5[i0]
+                        v6[i] = v6_2
+                        // line 9: sum(weighted, axis: 1)
+                        v10[i0] += v2_2
                     }
                 }
                 // line 9: logSumExp(weighted, axis: 1)
-                let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v3.deallocate() }
+                let v3 = slot3  // [5]
                 for row in 0..<5 {
                     var largest = -Float.infinity
-                    for i in 0..<4 { largest = Swift.max(largest, v2[row * 4 + i]) }
+                    for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
                     var total: Float = 0
-                    for i in 0..<4 { total += Foundation.exp(v2[row * 4 + i] - largest) }
+                    for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
                     v3[row] = largest + Foundation.log(total)
                 }
-                // line 9: sum(logSumExp(weighted, axis: 1))
-                var v4: Float = 0
-                for i in 0..<5 {
-                    v4 += v3[i]
-                }
-                // line 9: c
-                let v5 = UnsafeBufferPointer(rebasing: parameters[4..<9])  // c
-                // line 9: x + c
-                let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v6.deallocate() }
-                for i0 in 0..<5 {
-                    for i1 in 0..<4 {
-                        v6[i0 * 4 + i1] = x[i0 * 4 + i1] + v5[i0]
-                    }
-                }
                 // line 9: softmax(x + c, axis: 1)
-                let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v7.deallocate() }
-                for row in 0..<5 {
+                let v7 = slot0  // [5, 4]
+                for row_2 in 0..<5 {
                     var largest_2 = -Float.infinity
-                    for i in 0..<4 { largest_2 = Swift.max(largest_2, v6[row * 4 + i]) }
+                    for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row_2 &* 4 &+ k_2]) }
                     var total_2: Float = 0
-                    for i in 0..<4 {
-                        let e = Foundation.exp(v6[row * 4 + i] - largest_2)
-                        v7[row * 4 + i] = e
+                    for k_2 in 0..<4 {
+                        let e = Foundation.exp(v6[row_2 &* 4 &+ k_2] - largest_2)
+                        v7[row_2 &* 4 &+ k_2] = e
                         total_2 += e
                     }
-                    for i in 0..<4 { v7[row * 4 + i] /= total_2 }
+                    let scale = 1 / total_2
+                    for k_2 in 0..<4 { v7[row_2 &* 4 &+ k_2] *= scale }
                 }
                 // line 9: softmax(x + c, axis: 1)[:, 0]
-                let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v8.deallocate() }
-                for row in 0..<5 {
-                    for i in 0..<1 {
-                        v8[row * 1 + i] = v7[row * 4 + 0 + i]
+                let v8 = slot4  // [5, 1]
+                for row_3 in 0..<5 {
+                    for k_3 in 0..<1 {
+                        for position in 0..<1 {
+                            v8[(row_3 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_3 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                        }
                     }
                 }
-                let v9 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v9.deallocate() }
-                for row in 0..<5 {
-                    var total_3: Float = 0
-                    for i in 0..<1 {
-                        total_3 += v8[row * 1 + i]
+                let v9 = slot5  // [5]
+                v9.update(repeating: 0, count: 5)
+                for i0 in 0..<5 {
+                    for _ in 0..<1 {
+                        let i = i0
+                        v9[i0] += v8[i]
                     }
-                    v9[row] = total_3
                 }
-                // line 9: sum(weighted, axis: 1)
-                let v10 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v10.deallocate() }
-                for row in 0..<5 {
-                    var total_4: Float = 0
-                    for i in 0..<4 {
-                        total_4 += v2[row * 4 + i]
-                    }
-                    v10[row] = total_4
-                }
-                // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                let v11 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v11.deallocate() }
-                for i in 0..<5 {
-                    v11[i] = v9[i] * v10[i]
-                }
-                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                var v4: Float = 0
                 var v12: Float = 0
                 for i in 0..<5 {
-                    v12 += v11[i]
+                    // line 9: sum(logSumExp(weighted, axis: 1))
+                    v4 += v3[i]
+                    // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                    let v11: Float = v9[i] * v10[i]
+                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                    v12 += v11
                 }
                 let v14: Float = v12 / 5.0
                 // line 9: scale
@@ -176,244 +173,202 @@ public struct Mixture: Model {
         }
     }
 
-    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
-    public func lossWithGradient(x: Tensor) -> (value: Float, gradient: Gradient) {
-        ArgumentCheck.shape(x.shape, [5, 4], argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:)")
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
+        }
+        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5 + 5 + (5 * 4), for: "Mixture.lossWithGradient")
+        let slot0 = workspace
+        let slot1 = slot0 + (5 * 4)
+        let slot2 = slot1 + (5 * 4)
+        let slot3 = slot2 + 5
+        let slot4 = slot3 + 5
+        let slot5 = slot4 + (5 * 4)
+        let slot6 = slot5 + 5
+        let slot7 = slot6 + 5
+        let slot8 = slot7 + 5
+        let slot9 = slot8 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
-                // line 8: a
-                let v1 = UnsafeBufferPointer(rebasing: parameters[0..<4])  // a
-                // line 8: x * a
-                let v2 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v2.deallocate() }
-                for i0 in 0..<5 {
-                    for i1 in 0..<4 {
-                        v2[i0 * 4 + i1] = x[i0 * 4 + i1] * v1[i1]
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    let x = xBuffer.baseAddress!
+                    // line 8: a
+                    let v1 = parameters.baseAddress! + 0  // a
+                    // line 9: c
+                    let v5 = parameters.baseAddress! + 4  // c
+                    // line 8: x * a
+                    let v2 = slot0  // [5, 4]
+                    // line 9: x + c
+                    let v6 = slot1  // [5, 4]
+                    // line 9: sum(weighted, axis: 1)
+                    let v10 = slot2  // [5]
+                    v10.update(repeating: 0, count: 5)
+                    for i0 in 0..<5 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // line 8: x * a
+                            let v2_2: Float = x[i] * v1[i1]
+                            v2[i] = v2_2
+                            // line 9: x + c
+                            let v6_2: Float = x[i] + v5[i0]
+                            v6[i] = v6_2
+                            // line 9: sum(weighted, axis: 1)
+                            v10[i0] += v2_2
+                        }
                     }
-                }
-                // line 9: logSumExp(weighted, axis: 1)
-                let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v3.deallocate() }
-                for row in 0..<5 {
-                    var largest = -Float.infinity
-                    for i in 0..<4 { largest = Swift.max(largest, v2[row * 4 + i]) }
-                    var total: Float = 0
-                    for i in 0..<4 { total += Foundation.exp(v2[row * 4 + i] - largest) }
-                    v3[row] = largest + Foundation.log(total)
-                }
-                // line 9: sum(logSumExp(weighted, axis: 1))
-                var v4: Float = 0
-                for i in 0..<5 {
-                    v4 += v3[i]
-                }
-                // line 9: c
-                let v5 = UnsafeBufferPointer(rebasing: parameters[4..<9])  // c
-                // line 9: x + c
-                let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v6.deallocate() }
-                for i0 in 0..<5 {
-                    for i1 in 0..<4 {
-                        v6[i0 * 4 + i1] = x[i0 * 4 + i1] + v5[i0]
+                    // line 9: logSumExp(weighted, axis: 1)
+                    let v3 = slot3  // [5]
+                    for row in 0..<5 {
+                        var largest = -Float.infinity
+                        for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
+                        var total: Float = 0
+                        for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
+                        v3[row] = largest + Foundation.log(total)
                     }
-                }
-                // line 9: softmax(x + c, axis: 1)
-                let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v7.deallocate() }
-                for row in 0..<5 {
-                    var largest_2 = -Float.infinity
-                    for i in 0..<4 { largest_2 = Swift.max(largest_2, v6[row * 4 + i]) }
-                    var total_2: Float = 0
-                    for i in 0..<4 {
-                        let e = Foundation.exp(v6[row * 4 + i] - largest_2)
-                        v7[row * 4 + i] = e
-                        total_2 += e
+                    // line 9: softmax(x + c, axis: 1)
+                    let v7 = slot4  // [5, 4]
+                    for row_2 in 0..<5 {
+                        var largest_2 = -Float.infinity
+                        for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row_2 &* 4 &+ k_2]) }
+                        var total_2: Float = 0
+                        for k_2 in 0..<4 {
+                            let e = Foundation.exp(v6[row_2 &* 4 &+ k_2] - largest_2)
+                            v7[row_2 &* 4 &+ k_2] = e
+                            total_2 += e
+                        }
+                        let scale = 1 / total_2
+                        for k_2 in 0..<4 { v7[row_2 &* 4 &+ k_2] *= scale }
                     }
-                    for i in 0..<4 { v7[row * 4 + i] /= total_2 }
-                }
-                // line 9: softmax(x + c, axis: 1)[:, 0]
-                let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v8.deallocate() }
-                for row in 0..<5 {
-                    for i in 0..<1 {
-                        v8[row * 1 + i] = v7[row * 4 + 0 + i]
+                    // line 9: softmax(x + c, axis: 1)[:, 0]
+                    let v8 = slot5  // [5, 1]
+                    for row_3 in 0..<5 {
+                        for k_3 in 0..<1 {
+                            for position in 0..<1 {
+                                v8[(row_3 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_3 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                            }
+                        }
                     }
-                }
-                let v9 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v9.deallocate() }
-                for row in 0..<5 {
-                    var total_3: Float = 0
-                    for i in 0..<1 {
-                        total_3 += v8[row * 1 + i]
+                    let v9 = slot6  // [5]
+                    v9.update(repeating: 0, count: 5)
+                    for i0 in 0..<5 {
+                        for _ in 0..<1 {
+                            let i = i0
+                            v9[i0] += v8[i]
+                        }
                     }
-                    v9[row] = total_3
-                }
-                // line 9: sum(weighted, axis: 1)
-                let v10 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v10.deallocate() }
-                for row in 0..<5 {
-                    var total_4: Float = 0
-                    for i in 0..<4 {
-                        total_4 += v2[row * 4 + i]
+                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                    // line 9: scale
+                    let v15: Float = parameters[9]  // scale
+                    // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                    let v20: Float = v15 / 5.0
+                    // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                    let v22 = slot5  // [5]
+                    let v23 = slot7  // [5]
+                    // ∂ line 9: sum(logSumExp(weighted, axis: 1))
+                    let v33 = slot8  // [5]
+                    var v4: Float = 0
+                    var v12: Float = 0
+                    for i in 0..<5 {
+                        // line 9: sum(logSumExp(weighted, axis: 1))
+                        v4 += v3[i]
+                        // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                        let v11: Float = v9[i] * v10[i]
+                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        v12 += v11
+                        // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        let v21: Float = v20
+                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                        let v22_2: Float = v21 * v10[i]
+                        v22[i] = v22_2
+                        let v23_2: Float = v21 * v9[i]
+                        v23[i] = v23_2
+                        // ∂ line 9: sum(logSumExp(weighted, axis: 1))
+                        let v33_2: Float = 1.0
+                        v33[i] = v33_2
                     }
-                    v10[row] = total_4
-                }
-                // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                let v11 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v11.deallocate() }
-                for i in 0..<5 {
-                    v11[i] = v9[i] * v10[i]
-                }
-                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                var v12: Float = 0
-                for i in 0..<5 {
-                    v12 += v11[i]
-                }
-                let v14: Float = v12 / 5.0
-                // line 9: scale
-                let v15: Float = parameters[9]  // scale
-                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)) * scale
-                let v16: Float = v14 * v15
-                // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
-                let v17: Float = v4 + v16
-                // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                let v20: Float = v15 / 5.0
-                let v21 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v21.deallocate() }
-                for i in 0..<5 {
-                    v21[i] = v20
-                }
-                // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                let v22 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v22.deallocate() }
-                for i in 0..<5 {
-                    v22[i] = v21[i] * v10[i]
-                }
-                let v23 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v23.deallocate() }
-                for i in 0..<5 {
-                    v23[i] = v21[i] * v9[i]
-                }
-                // ∂ line 9: sum(weighted, axis: 1)
-                let v24 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v24.deallocate() }
-                for row in 0..<5 {
-                    for i in 0..<4 {
-                        v24[row * 4 + i] = v23[row]
+                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                    let v14: Float = v12 / 5.0
+                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)) * scale
+                    let v16: Float = v14 * v15
+                    // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
+                    let v17: Float = v4 + v16
+                    // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
+                    let v25 = slot6  // [5, 1]
+                    for i0 in 0..<5 {
+                        for _ in 0..<1 {
+                            let i = i0
+                            let v25_2: Float = v22[i0]
+                            v25[i] = v25_2
+                        }
                     }
-                }
-                // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
-                let v25 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v25.deallocate() }
-                for row in 0..<5 {
-                    for i in 0..<1 {
-                        v25[row * 1 + i] = v22[row]
+                    let v26 = slot1  // [5, 4]
+                    v26.update(repeating: 0, count: 5 * 4)
+                    for row_4 in 0..<5 {
+                        for k_4 in 0..<1 {
+                            for position_2 in 0..<1 {
+                                v26[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v25[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                            }
+                        }
                     }
-                }
-                let v26 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v26.deallocate() }
-                v26.initialize(repeating: 0)
-                for row in 0..<5 {
-                    for i in 0..<1 {
-                        v26[row * 4 + 0 + i] = v25[row * 1 + i]
+                    // ∂ line 9: logSumExp(weighted, axis: 1)
+                    let v34 = slot9  // [5, 4]
+                    for row_5 in 0..<5 {
+                        var largest_3 = -Float.infinity
+                        for k_5 in 0..<4 { largest_3 = Swift.max(largest_3, v2[row_5 &* 4 &+ k_5]) }
+                        var total_3: Float = 0
+                        for k_5 in 0..<4 {
+                            let e = Foundation.exp(v2[row_5 &* 4 &+ k_5] - largest_3)
+                            v34[row_5 &* 4 &+ k_5] = e
+                            total_3 += e
+                        }
+                        let scale = 1 / total_3
+                        for k_5 in 0..<4 { v34[row_5 &* 4 &+ k_5] *= scale }
                     }
-                }
-                // ∂ line 9: softmax(x + c, axis: 1)
-                let v27 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v27.deallocate() }
-                for i in 0..<5 * 4 {
-                    v27[i] = v26[i] * v7[i]
-                }
-                let v28 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v28.deallocate() }
-                for row in 0..<5 {
-                    var total_5: Float = 0
-                    for i in 0..<4 {
-                        total_5 += v27[row * 4 + i]
+                    // ∂ line 9: softmax(x + c, axis: 1)
+                    let v28 = slot6  // [5]
+                    // ∂ line 9: x + c
+                    let v32 = g.baseAddress! + 4  // gradient of c
+                    // ∂ line 8: x * a
+                    let v39 = g.baseAddress! + 0  // gradient of a
+                    v28.update(repeating: 0, count: 5)
+                    v32.update(repeating: 0, count: 5)
+                    v39.update(repeating: 0, count: 4)
+                    for i0 in 0..<5 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // ∂ line 9: sum(weighted, axis: 1)
+                            let v24: Float = v23[i0]
+                            // ∂ line 9: softmax(x + c, axis: 1)
+                            let v27: Float = v26[i] * v7[i]
+                            v28[i0] += v27
+                            let v29: Float = v28[i0]
+                            let v30: Float = v26[i] - v29
+                            let v31: Float = v7[i] * v30
+                            // ∂ line 9: x + c
+                            v32[i0] += v31
+                            // ∂ line 9: logSumExp(weighted, axis: 1)
+                            let v35: Float = v33[i0]
+                            let v36: Float = v35 * v34[i]
+                            let v37: Float = v24 + v36
+                            // ∂ line 8: x * a
+                            let v38: Float = v37 * x[i]
+                            v39[i1] += v38
+                        }
                     }
-                    v28[row] = total_5
+                    // The gradient of every parameter.
+                    (g.baseAddress! + 9).update(repeating: 0, count: 1)  // scale: no gradient
+                    return v17
                 }
-                let v29 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v29.deallocate() }
-                for row in 0..<5 {
-                    for i in 0..<4 {
-                        v29[row * 4 + i] = v28[row]
-                    }
-                }
-                let v30 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v30.deallocate() }
-                for i in 0..<5 * 4 {
-                    v30[i] = v26[i] - v29[i]
-                }
-                let v31 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v31.deallocate() }
-                for i in 0..<5 * 4 {
-                    v31[i] = v7[i] * v30[i]
-                }
-                // ∂ line 9: x + c
-                let v32 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v32.deallocate() }
-                v32.initialize(repeating: 0)
-                for i0 in 0..<5 {
-                    for i1 in 0..<4 {
-                        v32[i0] += v31[i0 * 4 + i1]
-                    }
-                }
-                // ∂ line 9: sum(logSumExp(weighted, axis: 1))
-                let v33 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5)
-                defer { v33.deallocate() }
-                v33.initialize(repeating: 1.0)
-                // ∂ line 9: logSumExp(weighted, axis: 1)
-                let v34 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v34.deallocate() }
-                for row in 0..<5 {
-                    var largest_3 = -Float.infinity
-                    for i in 0..<4 { largest_3 = Swift.max(largest_3, v2[row * 4 + i]) }
-                    var total_6: Float = 0
-                    for i in 0..<4 {
-                        let e = Foundation.exp(v2[row * 4 + i] - largest_3)
-                        v34[row * 4 + i] = e
-                        total_6 += e
-                    }
-                    for i in 0..<4 { v34[row * 4 + i] /= total_6 }
-                }
-                let v35 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v35.deallocate() }
-                for row in 0..<5 {
-                    for i in 0..<4 {
-                        v35[row * 4 + i] = v33[row]
-                    }
-                }
-                let v36 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v36.deallocate() }
-                for i in 0..<5 * 4 {
-                    v36[i] = v35[i] * v34[i]
-                }
-                let v37 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v37.deallocate() }
-                for i in 0..<5 * 4 {
-                    v37[i] = v24[i] + v36[i]
-                }
-                // ∂ line 8: x * a
-                let v38 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 5 * 4)
-                defer { v38.deallocate() }
-                for i in 0..<5 * 4 {
-                    v38[i] = v37[i] * x[i]
-                }
-                let v39 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4)
-                defer { v39.deallocate() }
-                v39.initialize(repeating: 0)
-                for i0 in 0..<5 {
-                    for i1 in 0..<4 {
-                        v39[i1] += v38[i0 * 4 + i1]
-                    }
-                }
-                var gradient = [Float](repeating: 0, count: 10)
-                gradient.withUnsafeMutableBufferPointer { g in
-                    (g.baseAddress! + 0).update(from: v39.baseAddress!, count: 4)  // a
-                    (g.baseAddress! + 4).update(from: v32.baseAddress!, count: 5)  // c
-                }
-                return (value: v17, gradient: Gradient(parameterScalars: gradient))
             }
         }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, into: &gradient)
+        return (value, gradient)
     }
 }

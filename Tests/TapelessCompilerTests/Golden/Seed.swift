@@ -61,71 +61,63 @@ public struct LinearRegression: Module {
 
     /// `func predict(x: [n]) -> [n]` (line 6).
     public func predict(x: Tensor) -> Tensor {
-        ArgumentCheck.shape(x.shape, [nil], argument: "x", declared: "[n]", function: "predict(x:)")
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "predict(x:)")
+        }
         let n = x.shape[0]
+        let workspace = Workspace.floats(count: n, for: "LinearRegression.predict")
+        let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
+            x.withUnsafeBufferPointer { xBuffer in
+                let x = xBuffer.baseAddress!
                 // line 7: w
                 let v1: Float = parameters[0]  // w
-                // line 7: w * x
-                let v2 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v2.deallocate() }
-                for i in 0..<n {
-                    v2[i] = v1 * x[i]
-                }
                 // line 7: b
                 let v3: Float = parameters[1]  // b
                 // line 7: w * x + b
-                let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v4.deallocate() }
+                let v4 = slot0  // [n]
                 for i in 0..<n {
-                    v4[i] = v2[i] + v3
+                    // line 7: w * x
+                    let v2: Float = v1 * x[i]
+                    // line 7: w * x + b
+                    let v4_2: Float = v2 + v3
+                    v4[i] = v4_2
                 }
-                return Tensor(shape: [n], copying: UnsafeBufferPointer(v4))
+                return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v4, count: n))
             }
         }
     }
 
     /// `func loss(x: [n], y: [n]) -> Float` (line 10).
     public func loss(x: Tensor, y: Tensor) -> Float {
-        ArgumentCheck.shape(x.shape, [nil], argument: "x", declared: "[n]", function: "loss(x:y:)")
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "loss(x:y:)")
+        }
         let n = x.shape[0]
-        ArgumentCheck.shape(y.shape, [n], argument: "y", declared: "[n]", function: "loss(x:y:)")
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "loss(x:y:)")
+        }
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
-                y.withUnsafeBufferPointer { y in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeBufferPointer { yBuffer in
+                    let x = xBuffer.baseAddress!
+                    let y = yBuffer.baseAddress!
                     // line 7: w
                     let v2: Float = parameters[0]  // w
-                    // line 7: w * x
-                    let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v3.deallocate() }
-                    for i in 0..<n {
-                        v3[i] = v2 * x[i]
-                    }
                     // line 7: b
                     let v4: Float = parameters[1]  // b
-                    // line 7: w * x + b
-                    let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v5.deallocate() }
-                    for i in 0..<n {
-                        v5[i] = v3[i] + v4
-                    }
-                    // line 11: predict(x) - y
-                    let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v6.deallocate() }
-                    for i in 0..<n {
-                        v6[i] = v5[i] - y[i]
-                    }
-                    // line 11: square(predict(x) - y)
-                    let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v7.deallocate() }
-                    for i in 0..<n {
-                        v7[i] = v6[i] * v6[i]
-                    }
-                    // line 11: mean(square(predict(x) - y))
                     var v8: Float = 0
                     for i in 0..<n {
-                        v8 += v7[i]
+                        // line 7: w * x
+                        let v3: Float = v2 * x[i]
+                        // line 7: w * x + b
+                        let v5: Float = v3 + v4
+                        // line 11: predict(x) - y
+                        let v6: Float = v5 - y[i]
+                        // line 11: square(predict(x) - y)
+                        let v7: Float = v6 * v6
+                        // line 11: mean(square(predict(x) - y))
+                        v8 += v7
                     }
                     let v10: Float = v8 / Float(n)
                     return v10
@@ -134,90 +126,71 @@ public struct LinearRegression: Module {
         }
     }
 
-    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
-    public func lossWithGradient(x: Tensor, y: Tensor) -> (value: Float, gradient: Gradient) {
-        ArgumentCheck.shape(x.shape, [nil], argument: "x", declared: "[n]", function: "lossWithGradient(x:y:)")
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, y: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "lossWithGradient(x:y:into:)")
+        }
         let n = x.shape[0]
-        ArgumentCheck.shape(y.shape, [n], argument: "y", declared: "[n]", function: "lossWithGradient(x:y:)")
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossWithGradient(x:y:into:)")
+        }
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
-                y.withUnsafeBufferPointer { y in
-                    // line 7: w
-                    let v2: Float = parameters[0]  // w
-                    // line 7: w * x
-                    let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v3.deallocate() }
-                    for i in 0..<n {
-                        v3[i] = v2 * x[i]
-                    }
-                    // line 7: b
-                    let v4: Float = parameters[1]  // b
-                    // line 7: w * x + b
-                    let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v5.deallocate() }
-                    for i in 0..<n {
-                        v5[i] = v3[i] + v4
-                    }
-                    // line 11: predict(x) - y
-                    let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v6.deallocate() }
-                    for i in 0..<n {
-                        v6[i] = v5[i] - y[i]
-                    }
-                    // line 11: square(predict(x) - y)
-                    let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v7.deallocate() }
-                    for i in 0..<n {
-                        v7[i] = v6[i] * v6[i]
-                    }
-                    // line 11: mean(square(predict(x) - y))
-                    var v8: Float = 0
-                    for i in 0..<n {
-                        v8 += v7[i]
-                    }
-                    let v10: Float = v8 / Float(n)
-                    // ∂ line 11: mean(square(predict(x) - y))
-                    let v12: Float = 1.0 / Float(n)
-                    let v13 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v13.deallocate() }
-                    for i in 0..<n {
-                        v13[i] = v12
-                    }
-                    // ∂ line 11: square(predict(x) - y)
-                    let v14 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v14.deallocate() }
-                    for i in 0..<n {
-                        v14[i] = v13[i] * v6[i]
-                    }
-                    let v16 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v16.deallocate() }
-                    for i in 0..<n {
-                        v16[i] = v14[i] + v14[i]
-                    }
-                    // ∂ line 7: w * x + b
-                    var v17: Float = 0
-                    for i in 0..<n {
-                        v17 += v16[i]
-                    }
-                    // ∂ line 7: w * x
-                    let v18 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v18.deallocate() }
-                    for i in 0..<n {
-                        v18[i] = v16[i] * x[i]
-                    }
-                    var v19: Float = 0
-                    for i in 0..<n {
-                        v19 += v18[i]
-                    }
-                    var gradient = [Float](repeating: 0, count: 2)
-                    gradient.withUnsafeMutableBufferPointer { g in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    y.withUnsafeBufferPointer { yBuffer in
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 7: w
+                        let v2: Float = parameters[0]  // w
+                        // line 7: b
+                        let v4: Float = parameters[1]  // b
+                        // line 11: mean(square(predict(x) - y))
+                        // ∂ line 11: mean(square(predict(x) - y))
+                        let v12: Float = 1.0 / Float(n)
+                        var v8: Float = 0
+                        var v17: Float = 0
+                        var v19: Float = 0
+                        for i in 0..<n {
+                            // line 7: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 7: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 11: predict(x) - y
+                            let v6: Float = v5 - y[i]
+                            // line 11: square(predict(x) - y)
+                            let v7: Float = v6 * v6
+                            // line 11: mean(square(predict(x) - y))
+                            v8 += v7
+                            // ∂ line 11: mean(square(predict(x) - y))
+                            let v13: Float = v12
+                            // ∂ line 11: square(predict(x) - y)
+                            let v14: Float = v13 * v6
+                            let v16: Float = v14 + v14
+                            // ∂ line 7: w * x + b
+                            v17 += v16
+                            // ∂ line 7: w * x
+                            let v18: Float = v16 * x[i]
+                            v19 += v18
+                        }
+                        // line 11: mean(square(predict(x) - y))
+                        let v10: Float = v8 / Float(n)
+                        // The gradient of every parameter.
                         g[0] = v19  // w
                         g[1] = v17  // b
+                        return v10
                     }
-                    return (value: v10, gradient: Gradient(parameterScalars: gradient))
                 }
             }
         }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor, y: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, y: y, into: &gradient)
+        return (value, gradient)
     }
 
     /// Runs `predict` on a batch: the model's forward function.
@@ -225,56 +198,64 @@ public struct LinearRegression: Module {
         predict(x: input)
     }
 
-    /// Runs `predict`, asks `outputGradient` for the gradient of the loss with respect to its output, and returns the gradient of every trainable parameter.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        ArgumentCheck.shape(input.shape, [nil], argument: "x", declared: "[n]", function: "gradient(at:outputGradient:)")
+    /// Runs `predict`, asks `outputGradient` for the gradient of the loss with respect to its
+    /// output, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {
+        if input.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gradient(at:outputGradient:into:)")
+        }
         let n = input.shape[0]
+        let workspace = Workspace.floats(count: n, for: "LinearRegression.gradient(at:)")
+        let slot0 = workspace
         return try parameterScalars.withUnsafeBufferPointer { parameters in
-            try input.withUnsafeBufferPointer { input in
-                // line 7: w
-                let v1: Float = parameters[0]  // w
-                // line 7: w * x
-                let v2 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v2.deallocate() }
-                for i in 0..<n {
-                    v2[i] = v1 * input[i]
-                }
-                // line 7: b
-                let v3: Float = parameters[1]  // b
-                // line 7: w * x + b
-                let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v4.deallocate() }
-                for i in 0..<n {
-                    v4[i] = v2[i] + v3
-                }
-                let output = Tensor(shape: [n], copying: UnsafeBufferPointer(v4))
-                let outputGradientTensor = try outputGradient(output)
-                ArgumentCheck.shape(outputGradientTensor.shape, [n], argument: "outputGradient", declared: "[n]", function: "gradient(at:outputGradient:)")
-                return try outputGradientTensor.withUnsafeBufferPointer { seed in
-                    // ∂ line 7: w * x + b
-                    var v6: Float = 0
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    let input = inputBuffer.baseAddress!
+                    // line 7: w
+                    let v1: Float = parameters[0]  // w
+                    // line 7: b
+                    let v3: Float = parameters[1]  // b
+                    // line 7: w * x + b
+                    let v4 = slot0  // [n]
                     for i in 0..<n {
-                        v6 += seed[i]
+                        // line 7: w * x
+                        let v2: Float = v1 * input[i]
+                        // line 7: w * x + b
+                        let v4_2: Float = v2 + v3
+                        v4[i] = v4_2
                     }
-                    // ∂ line 7: w * x
-                    let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v7.deallocate() }
-                    for i in 0..<n {
-                        v7[i] = seed[i] * input[i]
+                    // The gradient of the loss with respect to the output, from the caller.
+                    let output = Tensor(shape: [n], copying: UnsafeBufferPointer(start: v4, count: n))
+                    let outputGradientTensor = try outputGradient(output)
+                    if outputGradientTensor.shape.count != 1 || outputGradientTensor.shape[0] != n {
+                        ArgumentCheck.shapeMismatch(outputGradientTensor.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:outputGradient:into:)")
                     }
-                    var v8: Float = 0
-                    for i in 0..<n {
-                        v8 += v7[i]
-                    }
-                    var gradient = [Float](repeating: 0, count: 2)
-                    gradient.withUnsafeMutableBufferPointer { g in
+                    return outputGradientTensor.withUnsafeBufferPointer { seedBuffer in
+                        let seed = seedBuffer.baseAddress!
+                        var v6: Float = 0
+                        var v8: Float = 0
+                        for i in 0..<n {
+                            // ∂ line 7: w * x + b
+                            v6 += seed[i]
+                            // ∂ line 7: w * x
+                            let v7: Float = seed[i] * input[i]
+                            v8 += v7
+                        }
+                        // The gradient of every parameter.
                         g[0] = v8  // w
                         g[1] = v6  // b
                     }
-                    return Gradient(parameterScalars: gradient)
                 }
             }
         }
+    }
+
+    /// Runs `predict`, asks `outputGradient` for the gradient of the loss with respect to its
+    /// output, and returns the gradient of every trainable parameter.
+    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
+        var gradient = Gradient.zero
+        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
+        return gradient
     }
 }
 
@@ -349,110 +330,117 @@ public struct SimpleNN: Module {
 
     /// `func forward(x: [batch, 784]) -> [batch, 10]` (line 19).
     public func forward(x: Tensor) -> Tensor {
-        ArgumentCheck.shape(x.shape, [nil, 784], argument: "x", declared: "[batch, 784]", function: "forward(x:)")
+        if x.shape.count != 2 || x.shape[1] != 784 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "forward(x:)")
+        }
         let batch = x.shape[0]
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10), for: "SimpleNN.forward")
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 128)
+        let slot2 = slot1 + (batch * 128)
+        let slot3 = slot2 + (batch * 10)
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
+            x.withUnsafeBufferPointer { xBuffer in
+                let x = xBuffer.baseAddress!
                 // line 20: fc1(x)
-                let v1 = UnsafeBufferPointer(rebasing: parameters[0..<100352])  // fc1.weight
-                let v2 = UnsafeBufferPointer(rebasing: parameters[100352..<100480])  // fc1.bias
-                let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                defer { v3.deallocate() }
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x.baseAddress!, lda: 784, b: v1.baseAddress!, ldb: 128, c: v3.baseAddress!, ldc: 128)
-                let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                defer { v4.deallocate() }
+                let v1 = parameters.baseAddress! + 0  // fc1.weight
+                let v2 = parameters.baseAddress! + 100352  // fc1.bias
+                let v3 = slot0  // [batch, 128]
+                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                let v5 = slot1  // [batch, 128]
                 for i0 in 0..<batch {
                     for i1 in 0..<128 {
-                        v4[i0 * 128 + i1] = v3[i0 * 128 + i1] + v2[i1]
+                        let i = i0 &* 128 &+ i1
+                        let v4: Float = v3[i] + v2[i1]
+                        let v5_2: Float = (v4 > 0 ? v4 : 0)
+                        v5[i] = v5_2
                     }
-                }
-                let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                defer { v5.deallocate() }
-                for i in 0..<batch * 128 {
-                    v5[i] = (v4[i] > 0 ? v4[i] : 0)
                 }
                 // line 20: fc2(fc1(x))
-                let v6 = UnsafeBufferPointer(rebasing: parameters[100480..<101760])  // fc2.weight
-                let v7 = UnsafeBufferPointer(rebasing: parameters[101760..<101770])  // fc2.bias
-                let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                defer { v8.deallocate() }
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5.baseAddress!, lda: 128, b: v6.baseAddress!, ldb: 10, c: v8.baseAddress!, ldc: 10)
-                let v9 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                defer { v9.deallocate() }
+                let v6 = parameters.baseAddress! + 100480  // fc2.weight
+                let v7 = parameters.baseAddress! + 101760  // fc2.bias
+                let v8 = slot2  // [batch, 10]
+                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                let v9 = slot3  // [batch, 10]
                 for i0 in 0..<batch {
                     for i1 in 0..<10 {
-                        v9[i0 * 10 + i1] = v8[i0 * 10 + i1] + v7[i1]
+                        let i = i0 &* 10 &+ i1
+                        let v9_2: Float = v8[i] + v7[i1]
+                        v9[i] = v9_2
                     }
                 }
-                return Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(v9))
+                return Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(start: v9, count: batch * 10))
             }
         }
     }
 
     /// `func loss(x: [batch, 784], labels: Int[batch]) -> Float` (line 23).
     public func loss(x: Tensor, labels: IntTensor) -> Float {
-        ArgumentCheck.shape(x.shape, [nil, 784], argument: "x", declared: "[batch, 784]", function: "loss(x:labels:)")
+        if x.shape.count != 2 || x.shape[1] != 784 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "loss(x:labels:)")
+        }
         let batch = x.shape[0]
-        ArgumentCheck.shape(labels.shape, [batch], argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
+        }
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch, for: "SimpleNN.loss")
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 128)
+        let slot2 = slot1 + (batch * 128)
+        let slot3 = slot2 + (batch * 10)
+        let slot4 = slot3 + (batch * 10)
+        let slot5 = slot4 + batch
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
-                labels.withUnsafeBufferPointer { labels in
+            x.withUnsafeBufferPointer { xBuffer in
+                labels.withUnsafeBufferPointer { labelsBuffer in
+                    let x = xBuffer.baseAddress!
+                    let labels = labelsBuffer.baseAddress!
                     // line 20: fc1(x)
-                    let v2 = UnsafeBufferPointer(rebasing: parameters[0..<100352])  // fc1.weight
-                    let v3 = UnsafeBufferPointer(rebasing: parameters[100352..<100480])  // fc1.bias
-                    let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v4.deallocate() }
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x.baseAddress!, lda: 784, b: v2.baseAddress!, ldb: 128, c: v4.baseAddress!, ldc: 128)
-                    let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v5.deallocate() }
+                    let v2 = parameters.baseAddress! + 0  // fc1.weight
+                    let v3 = parameters.baseAddress! + 100352  // fc1.bias
+                    let v4 = slot0  // [batch, 128]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                    let v6 = slot1  // [batch, 128]
                     for i0 in 0..<batch {
                         for i1 in 0..<128 {
-                            v5[i0 * 128 + i1] = v4[i0 * 128 + i1] + v3[i1]
+                            let i = i0 &* 128 &+ i1
+                            let v5: Float = v4[i] + v3[i1]
+                            let v6_2: Float = (v5 > 0 ? v5 : 0)
+                            v6[i] = v6_2
                         }
                     }
-                    let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v6.deallocate() }
-                    for i in 0..<batch * 128 {
-                        v6[i] = (v5[i] > 0 ? v5[i] : 0)
-                    }
                     // line 20: fc2(fc1(x))
-                    let v7 = UnsafeBufferPointer(rebasing: parameters[100480..<101760])  // fc2.weight
-                    let v8 = UnsafeBufferPointer(rebasing: parameters[101760..<101770])  // fc2.bias
-                    let v9 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v9.deallocate() }
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6.baseAddress!, lda: 128, b: v7.baseAddress!, ldb: 10, c: v9.baseAddress!, ldc: 10)
-                    let v10 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v10.deallocate() }
+                    let v7 = parameters.baseAddress! + 100480  // fc2.weight
+                    let v8 = parameters.baseAddress! + 101760  // fc2.bias
+                    let v9 = slot2  // [batch, 10]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
+                    let v10 = slot3  // [batch, 10]
                     for i0 in 0..<batch {
                         for i1 in 0..<10 {
-                            v10[i0 * 10 + i1] = v9[i0 * 10 + i1] + v8[i1]
+                            let i = i0 &* 10 &+ i1
+                            let v10_2: Float = v9[i] + v8[i1]
+                            v10[i] = v10_2
                         }
                     }
                     // line 24: crossEntropy(logits: forward(x), labels: labels)
-                    let v11 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v11.deallocate() }
+                    let v11 = slot4  // [batch]
                     for row in 0..<batch {
                         var largest = -Float.infinity
-                        for i in 0..<10 { largest = Swift.max(largest, v10[row * 10 + i]) }
+                        for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
                         var total: Float = 0
-                        for i in 0..<10 { total += Foundation.exp(v10[row * 10 + i] - largest) }
+                        for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
                         v11[row] = largest + Foundation.log(total)
                     }
-                    let v12 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v12.deallocate() }
-                    for row in 0..<batch {
-                        let label = labels[row]
-                        ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "loss(x:labels:)")
-                        v12[row] = v10[row * 10 + label]
-                    }
-                    let v15 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v15.deallocate() }
-                    for i in 0..<batch {
-                        v15[i] = v11[i] - v12[i]
+                    let v12 = slot5  // [batch]
+                    for row_2 in 0..<batch {
+                        let label = labels[row_2]
+                        ArgumentCheck.label(label, classes: 10, at: row_2, argument: "labels", function: "loss(x:labels:)")
+                        v12[row_2] = v10[row_2 &* 10 &+ label]
                     }
                     var v16: Float = 0
                     for i in 0..<batch {
-                        v16 += v15[i]
+                        let v15: Float = v11[i] - v12[i]
+                        v16 += v15
                     }
                     let v18: Float = v16 / Float(batch)
                     return v18
@@ -461,170 +449,166 @@ public struct SimpleNN: Module {
         }
     }
 
-    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
-    public func lossWithGradient(x: Tensor, labels: IntTensor) -> (value: Float, gradient: Gradient) {
-        ArgumentCheck.shape(x.shape, [nil, 784], argument: "x", declared: "[batch, 784]", function: "lossWithGradient(x:labels:)")
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 784 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "lossWithGradient(x:labels:into:)")
+        }
         let batch = x.shape[0]
-        ArgumentCheck.shape(labels.shape, [batch], argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:)")
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + batch + (batch * 10), for: "SimpleNN.lossWithGradient")
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 128)
+        let slot2 = slot1 + (batch * 128)
+        let slot3 = slot2 + (batch * 128)
+        let slot4 = slot3 + (batch * 10)
+        let slot5 = slot4 + (batch * 10)
+        let slot6 = slot5 + batch
+        let slot7 = slot6 + batch
+        let slot8 = slot7 + batch
+        let slot9 = slot8 + batch
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            x.withUnsafeBufferPointer { x in
-                labels.withUnsafeBufferPointer { labels in
-                    // line 20: fc1(x)
-                    let v2 = UnsafeBufferPointer(rebasing: parameters[0..<100352])  // fc1.weight
-                    let v3 = UnsafeBufferPointer(rebasing: parameters[100352..<100480])  // fc1.bias
-                    let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v4.deallocate() }
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x.baseAddress!, lda: 784, b: v2.baseAddress!, ldb: 128, c: v4.baseAddress!, ldc: 128)
-                    let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v5.deallocate() }
-                    for i0 in 0..<batch {
-                        for i1 in 0..<128 {
-                            v5[i0 * 128 + i1] = v4[i0 * 128 + i1] + v3[i1]
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        let x = xBuffer.baseAddress!
+                        let labels = labelsBuffer.baseAddress!
+                        // line 20: fc1(x)
+                        let v2 = parameters.baseAddress! + 0  // fc1.weight
+                        let v3 = parameters.baseAddress! + 100352  // fc1.bias
+                        let v4 = slot0  // [batch, 128]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                        let v6 = slot1  // [batch, 128]
+                        // ∂ line 20: fc1(x)
+                        let v31 = slot2  // [batch, 128]
+                        for i0 in 0..<batch {
+                            for i1 in 0..<128 {
+                                let i = i0 &* 128 &+ i1
+                                // line 20: fc1(x)
+                                let v5: Float = v4[i] + v3[i1]
+                                let v6_2: Float = (v5 > 0 ? v5 : 0)
+                                v6[i] = v6_2
+                                // ∂ line 20: fc1(x)
+                                let v31_2: Float = (v5 > 0 ? 1 : 0)
+                                v31[i] = v31_2
+                            }
                         }
-                    }
-                    let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v6.deallocate() }
-                    for i in 0..<batch * 128 {
-                        v6[i] = (v5[i] > 0 ? v5[i] : 0)
-                    }
-                    // line 20: fc2(fc1(x))
-                    let v7 = UnsafeBufferPointer(rebasing: parameters[100480..<101760])  // fc2.weight
-                    let v8 = UnsafeBufferPointer(rebasing: parameters[101760..<101770])  // fc2.bias
-                    let v9 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v9.deallocate() }
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6.baseAddress!, lda: 128, b: v7.baseAddress!, ldb: 10, c: v9.baseAddress!, ldc: 10)
-                    let v10 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v10.deallocate() }
-                    for i0 in 0..<batch {
-                        for i1 in 0..<10 {
-                            v10[i0 * 10 + i1] = v9[i0 * 10 + i1] + v8[i1]
+                        // line 20: fc2(fc1(x))
+                        let v7 = parameters.baseAddress! + 100480  // fc2.weight
+                        let v8 = parameters.baseAddress! + 101760  // fc2.bias
+                        let v9 = slot3  // [batch, 10]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
+                        let v10 = slot4  // [batch, 10]
+                        for i0 in 0..<batch {
+                            for i1 in 0..<10 {
+                                let i = i0 &* 10 &+ i1
+                                let v10_2: Float = v9[i] + v8[i1]
+                                v10[i] = v10_2
+                            }
                         }
-                    }
-                    // line 24: crossEntropy(logits: forward(x), labels: labels)
-                    let v11 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v11.deallocate() }
-                    for row in 0..<batch {
-                        var largest = -Float.infinity
-                        for i in 0..<10 { largest = Swift.max(largest, v10[row * 10 + i]) }
-                        var total: Float = 0
-                        for i in 0..<10 { total += Foundation.exp(v10[row * 10 + i] - largest) }
-                        v11[row] = largest + Foundation.log(total)
-                    }
-                    let v12 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v12.deallocate() }
-                    for row in 0..<batch {
-                        let label = labels[row]
-                        ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:)")
-                        v12[row] = v10[row * 10 + label]
-                    }
-                    let v15 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v15.deallocate() }
-                    for i in 0..<batch {
-                        v15[i] = v11[i] - v12[i]
-                    }
-                    var v16: Float = 0
-                    for i in 0..<batch {
-                        v16 += v15[i]
-                    }
-                    let v18: Float = v16 / Float(batch)
-                    // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                    let v20: Float = 1.0 / Float(batch)
-                    let v21 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v21.deallocate() }
-                    for i in 0..<batch {
-                        v21[i] = v20
-                    }
-                    let v22 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch)
-                    defer { v22.deallocate() }
-                    for i in 0..<batch {
-                        v22[i] = -v21[i]
-                    }
-                    let v23 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v23.deallocate() }
-                    v23.initialize(repeating: 0)
-                    for row in 0..<batch {
-                        let label = labels[row]
-                        ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:)")
-                        v23[row * 10 + label] = v22[row]
-                    }
-                    let v24 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v24.deallocate() }
-                    for row in 0..<batch {
-                        var largest_2 = -Float.infinity
-                        for i in 0..<10 { largest_2 = Swift.max(largest_2, v10[row * 10 + i]) }
-                        var total_2: Float = 0
-                        for i in 0..<10 {
-                            let e = Foundation.exp(v10[row * 10 + i] - largest_2)
-                            v24[row * 10 + i] = e
-                            total_2 += e
+                        // line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v11 = slot5  // [batch]
+                        for row in 0..<batch {
+                            var largest = -Float.infinity
+                            for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
+                            v11[row] = largest + Foundation.log(total)
                         }
-                        for i in 0..<10 { v24[row * 10 + i] /= total_2 }
-                    }
-                    let v25 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v25.deallocate() }
-                    for row in 0..<batch {
-                        for i in 0..<10 {
-                            v25[row * 10 + i] = v21[row]
+                        let v12 = slot6  // [batch]
+                        for row_2 in 0..<batch {
+                            let label = labels[row_2]
+                            ArgumentCheck.label(label, classes: 10, at: row_2, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            v12[row_2] = v10[row_2 &* 10 &+ label]
                         }
-                    }
-                    let v26 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v26.deallocate() }
-                    for i in 0..<batch * 10 {
-                        v26[i] = v25[i] * v24[i]
-                    }
-                    let v27 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                    defer { v27.deallocate() }
-                    for i in 0..<batch * 10 {
-                        v27[i] = v23[i] + v26[i]
-                    }
-                    // ∂ line 20: fc2(fc1(x))
-                    let v28 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 10)
-                    defer { v28.deallocate() }
-                    v28.initialize(repeating: 0)
-                    for i0 in 0..<batch {
-                        for i1 in 0..<10 {
-                            v28[i1] += v27[i0 * 10 + i1]
+                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v20: Float = 1.0 / Float(batch)
+                        let v21 = slot7  // [batch]
+                        let v22 = slot8  // [batch]
+                        var v16: Float = 0
+                        for i in 0..<batch {
+                            // line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v15: Float = v11[i] - v12[i]
+                            v16 += v15
+                            // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v21_2: Float = v20
+                            v21[i] = v21_2
+                            let v22_2: Float = -v21_2
+                            v22[i] = v22_2
                         }
-                    }
-                    let v29 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v29.deallocate() }
-                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v27.baseAddress!, lda: 10, b: v7.baseAddress!, ldb: 10, c: v29.baseAddress!, ldc: 128)
-                    let v30 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 128 * 10)
-                    defer { v30.deallocate() }
-                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6.baseAddress!, lda: 128, b: v27.baseAddress!, ldb: 10, c: v30.baseAddress!, ldc: 10)
-                    // ∂ line 20: fc1(x)
-                    let v31 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v31.deallocate() }
-                    for i in 0..<batch * 128 {
-                        v31[i] = (v5[i] > 0 ? 1 : 0)
-                    }
-                    let v32 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v32.deallocate() }
-                    for i in 0..<batch * 128 {
-                        v32[i] = v29[i] * v31[i]
-                    }
-                    let v33 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 128)
-                    defer { v33.deallocate() }
-                    v33.initialize(repeating: 0)
-                    for i0 in 0..<batch {
-                        for i1 in 0..<128 {
-                            v33[i1] += v32[i0 * 128 + i1]
+                        // line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v18: Float = v16 / Float(batch)
+                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v23 = slot3  // [batch, 10]
+                        v23.update(repeating: 0, count: batch * 10)
+                        for row_3 in 0..<batch {
+                            let label = labels[row_3]
+                            ArgumentCheck.label(label, classes: 10, at: row_3, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            v23[row_3 &* 10 &+ label] = v22[row_3]
                         }
+                        let v24 = slot9  // [batch, 10]
+                        for row_4 in 0..<batch {
+                            var largest_2 = -Float.infinity
+                            for k_2 in 0..<10 { largest_2 = Swift.max(largest_2, v10[row_4 &* 10 &+ k_2]) }
+                            var total_2: Float = 0
+                            for k_2 in 0..<10 {
+                                let e = Foundation.exp(v10[row_4 &* 10 &+ k_2] - largest_2)
+                                v24[row_4 &* 10 &+ k_2] = e
+                                total_2 += e
+                            }
+                            let scale = 1 / total_2
+                            for k_2 in 0..<10 { v24[row_4 &* 10 &+ k_2] *= scale }
+                        }
+                        let v27 = slot4  // [batch, 10]
+                        // ∂ line 20: fc2(fc1(x))
+                        let v28 = g.baseAddress! + 101760  // gradient of fc2.bias
+                        v28.update(repeating: 0, count: 10)
+                        for i0 in 0..<batch {
+                            for i1 in 0..<10 {
+                                let i = i0 &* 10 &+ i1
+                                // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                                let v25: Float = v21[i0]
+                                let v26: Float = v25 * v24[i]
+                                let v27_2: Float = v23[i] + v26
+                                v27[i] = v27_2
+                                // ∂ line 20: fc2(fc1(x))
+                                v28[i1] += v27_2
+                            }
+                        }
+                        let v29 = slot0  // [batch, 128]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v27, lda: 10, b: v7, ldb: 10, c: v29, ldc: 128)
+                        let v30 = g.baseAddress! + 100480  // gradient of fc2.weight
+                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v27, ldb: 10, c: v30, ldc: 10)
+                        // ∂ line 20: fc1(x)
+                        let v32 = slot1  // [batch, 128]
+                        let v33 = g.baseAddress! + 100352  // gradient of fc1.bias
+                        v33.update(repeating: 0, count: 128)
+                        for i0 in 0..<batch {
+                            for i1 in 0..<128 {
+                                let i = i0 &* 128 &+ i1
+                                let v32_2: Float = v29[i] * v31[i]
+                                v32[i] = v32_2
+                                v33[i1] += v32_2
+                            }
+                        }
+                        let v34 = g.baseAddress! + 0  // gradient of fc1.weight
+                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v32, ldb: 128, c: v34, ldc: 128)
+                        // The gradient of every parameter.
+                        return v18
                     }
-                    let v34 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 784 * 128)
-                    defer { v34.deallocate() }
-                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x.baseAddress!, lda: 784, b: v32.baseAddress!, ldb: 128, c: v34.baseAddress!, ldc: 128)
-                    var gradient = [Float](repeating: 0, count: 101770)
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        (g.baseAddress! + 0).update(from: v34.baseAddress!, count: 100352)  // fc1.weight
-                        (g.baseAddress! + 100352).update(from: v33.baseAddress!, count: 128)  // fc1.bias
-                        (g.baseAddress! + 100480).update(from: v30.baseAddress!, count: 1280)  // fc2.weight
-                        (g.baseAddress! + 101760).update(from: v28.baseAddress!, count: 10)  // fc2.bias
-                    }
-                    return (value: v18, gradient: Gradient(parameterScalars: gradient))
                 }
             }
         }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor, labels: IntTensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, labels: labels, into: &gradient)
+        return (value, gradient)
     }
 
     /// Runs `forward` on a batch: the model's forward function.
@@ -632,95 +616,104 @@ public struct SimpleNN: Module {
         forward(x: input)
     }
 
-    /// Runs `forward`, asks `outputGradient` for the gradient of the loss with respect to its output, and returns the gradient of every trainable parameter.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        ArgumentCheck.shape(input.shape, [nil, 784], argument: "x", declared: "[batch, 784]", function: "gradient(at:outputGradient:)")
+    /// Runs `forward`, asks `outputGradient` for the gradient of the loss with respect to its
+    /// output, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {
+        if input.shape.count != 2 || input.shape[1] != 784 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "gradient(at:outputGradient:into:)")
+        }
         let batch = input.shape[0]
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10), for: "SimpleNN.gradient(at:)")
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 128)
+        let slot2 = slot1 + (batch * 128)
+        let slot3 = slot2 + (batch * 128)
+        let slot4 = slot3 + (batch * 10)
         return try parameterScalars.withUnsafeBufferPointer { parameters in
-            try input.withUnsafeBufferPointer { input in
-                // line 20: fc1(x)
-                let v1 = UnsafeBufferPointer(rebasing: parameters[0..<100352])  // fc1.weight
-                let v2 = UnsafeBufferPointer(rebasing: parameters[100352..<100480])  // fc1.bias
-                let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                defer { v3.deallocate() }
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input.baseAddress!, lda: 784, b: v1.baseAddress!, ldb: 128, c: v3.baseAddress!, ldc: 128)
-                let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                defer { v4.deallocate() }
-                for i0 in 0..<batch {
-                    for i1 in 0..<128 {
-                        v4[i0 * 128 + i1] = v3[i0 * 128 + i1] + v2[i1]
-                    }
-                }
-                let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                defer { v5.deallocate() }
-                for i in 0..<batch * 128 {
-                    v5[i] = (v4[i] > 0 ? v4[i] : 0)
-                }
-                // line 20: fc2(fc1(x))
-                let v6 = UnsafeBufferPointer(rebasing: parameters[100480..<101760])  // fc2.weight
-                let v7 = UnsafeBufferPointer(rebasing: parameters[101760..<101770])  // fc2.bias
-                let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                defer { v8.deallocate() }
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5.baseAddress!, lda: 128, b: v6.baseAddress!, ldb: 10, c: v8.baseAddress!, ldc: 10)
-                let v9 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 10)
-                defer { v9.deallocate() }
-                for i0 in 0..<batch {
-                    for i1 in 0..<10 {
-                        v9[i0 * 10 + i1] = v8[i0 * 10 + i1] + v7[i1]
-                    }
-                }
-                let output = Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(v9))
-                let outputGradientTensor = try outputGradient(output)
-                ArgumentCheck.shape(outputGradientTensor.shape, [batch, 10], argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:outputGradient:)")
-                return try outputGradientTensor.withUnsafeBufferPointer { seed in
-                    // ∂ line 20: fc2(fc1(x))
-                    let v11 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 10)
-                    defer { v11.deallocate() }
-                    v11.initialize(repeating: 0)
-                    for i0 in 0..<batch {
-                        for i1 in 0..<10 {
-                            v11[i1] += seed[i0 * 10 + i1]
-                        }
-                    }
-                    let v12 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v12.deallocate() }
-                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: seed.baseAddress!, lda: 10, b: v6.baseAddress!, ldb: 10, c: v12.baseAddress!, ldc: 128)
-                    let v13 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 128 * 10)
-                    defer { v13.deallocate() }
-                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v5.baseAddress!, lda: 128, b: seed.baseAddress!, ldb: 10, c: v13.baseAddress!, ldc: 10)
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    let input = inputBuffer.baseAddress!
+                    // line 20: fc1(x)
+                    let v1 = parameters.baseAddress! + 0  // fc1.weight
+                    let v2 = parameters.baseAddress! + 100352  // fc1.bias
+                    let v3 = slot0  // [batch, 128]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                    let v5 = slot1  // [batch, 128]
                     // ∂ line 20: fc1(x)
-                    let v14 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v14.deallocate() }
-                    for i in 0..<batch * 128 {
-                        v14[i] = (v4[i] > 0 ? 1 : 0)
-                    }
-                    let v15 = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * 128)
-                    defer { v15.deallocate() }
-                    for i in 0..<batch * 128 {
-                        v15[i] = v12[i] * v14[i]
-                    }
-                    let v16 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 128)
-                    defer { v16.deallocate() }
-                    v16.initialize(repeating: 0)
+                    let v14 = slot2  // [batch, 128]
                     for i0 in 0..<batch {
                         for i1 in 0..<128 {
-                            v16[i1] += v15[i0 * 128 + i1]
+                            let i = i0 &* 128 &+ i1
+                            // line 20: fc1(x)
+                            let v4: Float = v3[i] + v2[i1]
+                            let v5_2: Float = (v4 > 0 ? v4 : 0)
+                            v5[i] = v5_2
+                            // ∂ line 20: fc1(x)
+                            let v14_2: Float = (v4 > 0 ? 1 : 0)
+                            v14[i] = v14_2
                         }
                     }
-                    let v17 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 784 * 128)
-                    defer { v17.deallocate() }
-                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: input.baseAddress!, lda: 784, b: v15.baseAddress!, ldb: 128, c: v17.baseAddress!, ldc: 128)
-                    var gradient = [Float](repeating: 0, count: 101770)
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        (g.baseAddress! + 0).update(from: v17.baseAddress!, count: 100352)  // fc1.weight
-                        (g.baseAddress! + 100352).update(from: v16.baseAddress!, count: 128)  // fc1.bias
-                        (g.baseAddress! + 100480).update(from: v13.baseAddress!, count: 1280)  // fc2.weight
-                        (g.baseAddress! + 101760).update(from: v11.baseAddress!, count: 10)  // fc2.bias
+                    // line 20: fc2(fc1(x))
+                    let v6 = parameters.baseAddress! + 100480  // fc2.weight
+                    let v7 = parameters.baseAddress! + 101760  // fc2.bias
+                    let v8 = slot3  // [batch, 10]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                    let v9 = slot4  // [batch, 10]
+                    for i0 in 0..<batch {
+                        for i1 in 0..<10 {
+                            let i = i0 &* 10 &+ i1
+                            let v9_2: Float = v8[i] + v7[i1]
+                            v9[i] = v9_2
+                        }
                     }
-                    return Gradient(parameterScalars: gradient)
+                    // The gradient of the loss with respect to the output, from the caller.
+                    let output = Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(start: v9, count: batch * 10))
+                    let outputGradientTensor = try outputGradient(output)
+                    if outputGradientTensor.shape.count != 2 || outputGradientTensor.shape[0] != batch || outputGradientTensor.shape[1] != 10 {
+                        ArgumentCheck.shapeMismatch(outputGradientTensor.shape, expected: "[\(batch), 10]", argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:outputGradient:into:)")
+                    }
+                    return outputGradientTensor.withUnsafeBufferPointer { seedBuffer in
+                        let seed = seedBuffer.baseAddress!
+                        // ∂ line 20: fc2(fc1(x))
+                        let v11 = g.baseAddress! + 101760  // gradient of fc2.bias
+                        v11.update(repeating: 0, count: 10)
+                        for i0 in 0..<batch {
+                            for i1 in 0..<10 {
+                                let i = i0 &* 10 &+ i1
+                                v11[i1] += seed[i]
+                            }
+                        }
+                        let v12 = slot0  // [batch, 128]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: seed, lda: 10, b: v6, ldb: 10, c: v12, ldc: 128)
+                        let v13 = g.baseAddress! + 100480  // gradient of fc2.weight
+                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v5, lda: 128, b: seed, ldb: 10, c: v13, ldc: 10)
+                        // ∂ line 20: fc1(x)
+                        let v15 = slot1  // [batch, 128]
+                        let v16 = g.baseAddress! + 100352  // gradient of fc1.bias
+                        v16.update(repeating: 0, count: 128)
+                        for i0 in 0..<batch {
+                            for i1 in 0..<128 {
+                                let i = i0 &* 128 &+ i1
+                                let v15_2: Float = v12[i] * v14[i]
+                                v15[i] = v15_2
+                                v16[i1] += v15_2
+                            }
+                        }
+                        let v17 = g.baseAddress! + 0  // gradient of fc1.weight
+                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: input, lda: 784, b: v15, ldb: 128, c: v17, ldc: 128)
+                        // The gradient of every parameter.
+                    }
                 }
             }
         }
+    }
+
+    /// Runs `forward`, asks `outputGradient` for the gradient of the loss with respect to its
+    /// output, and returns the gradient of every trainable parameter.
+    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
+        var gradient = Gradient.zero
+        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
+        return gradient
     }
 }
 

@@ -61,93 +61,81 @@ public struct Keywords: Module {
 
     /// `func in(struct: [n, 3]) -> [n]` (line 6).
     public func `in`(`struct`: Tensor) -> Tensor {
-        ArgumentCheck.shape(`struct`.shape, [nil, 3], argument: "struct", declared: "[n, 3]", function: "in(struct:)")
+        if `struct`.shape.count != 2 || `struct`.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(`struct`.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "in(struct:)")
+        }
         let n = `struct`.shape[0]
+        let workspace = Workspace.floats(count: n + n, for: "Keywords.in")
+        let slot0 = workspace
+        let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            `struct`.withUnsafeBufferPointer { `struct` in
+            `struct`.withUnsafeBufferPointer { structBuffer in
+                let `struct` = structBuffer.baseAddress!
                 // line 7: self
-                let v1 = UnsafeBufferPointer(rebasing: parameters[1..<4])  // self
+                let v1 = parameters.baseAddress! + 1  // self
                 // line 7: struct @ self
-                let v2 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                defer { v2.deallocate() }
+                let v3 = slot0  // [n]
+                v3.update(repeating: 0, count: n)
                 for i0 in 0..<n {
                     for i1 in 0..<3 {
-                        v2[i0 * 3 + i1] = `struct`[i0 * 3 + i1] * v1[i1]
+                        let i = i0 &* 3 &+ i1
+                        let v2: Float = `struct`[i] * v1[i1]
+                        v3[i0] += v2
                     }
-                }
-                let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v3.deallocate() }
-                for row in 0..<n {
-                    var total: Float = 0
-                    for i in 0..<3 {
-                        total += v2[row * 3 + i]
-                    }
-                    v3[row] = total
                 }
                 // line 8: class
                 let v4: Float = parameters[0]  // class
                 // line 8: where * class
-                let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v5.deallocate() }
+                let v5 = slot1  // [n]
                 for i in 0..<n {
-                    v5[i] = v3[i] * v4
+                    let v5_2: Float = v3[i] * v4
+                    v5[i] = v5_2
                 }
-                return Tensor(shape: [n], copying: UnsafeBufferPointer(v5))
+                return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
             }
         }
     }
 
     /// `func protocol(struct: [n, 3], default: [n]) -> Float` (line 11).
     public func `protocol`(`struct`: Tensor, `default`: Tensor) -> Float {
-        ArgumentCheck.shape(`struct`.shape, [nil, 3], argument: "struct", declared: "[n, 3]", function: "protocol(struct:default:)")
+        if `struct`.shape.count != 2 || `struct`.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(`struct`.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "protocol(struct:default:)")
+        }
         let n = `struct`.shape[0]
-        ArgumentCheck.shape(`default`.shape, [n], argument: "default", declared: "[n]", function: "protocol(struct:default:)")
+        if `default`.shape.count != 1 || `default`.shape[0] != n {
+            ArgumentCheck.shapeMismatch(`default`.shape, expected: "[\(n)]", argument: "default", declared: "[n]", function: "protocol(struct:default:)")
+        }
+        let workspace = Workspace.floats(count: n, for: "Keywords.protocol")
+        let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            `struct`.withUnsafeBufferPointer { `struct` in
-                `default`.withUnsafeBufferPointer { `default` in
+            `struct`.withUnsafeBufferPointer { structBuffer in
+                `default`.withUnsafeBufferPointer { defaultBuffer in
+                    let `struct` = structBuffer.baseAddress!
+                    let `default` = defaultBuffer.baseAddress!
                     // line 7: self
-                    let v2 = UnsafeBufferPointer(rebasing: parameters[1..<4])  // self
+                    let v2 = parameters.baseAddress! + 1  // self
                     // line 7: struct @ self
-                    let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                    defer { v3.deallocate() }
+                    let v4 = slot0  // [n]
+                    v4.update(repeating: 0, count: n)
                     for i0 in 0..<n {
                         for i1 in 0..<3 {
-                            v3[i0 * 3 + i1] = `struct`[i0 * 3 + i1] * v2[i1]
+                            let i = i0 &* 3 &+ i1
+                            let v3: Float = `struct`[i] * v2[i1]
+                            v4[i0] += v3
                         }
-                    }
-                    let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v4.deallocate() }
-                    for row in 0..<n {
-                        var total: Float = 0
-                        for i in 0..<3 {
-                            total += v3[row * 3 + i]
-                        }
-                        v4[row] = total
                     }
                     // line 8: class
                     let v5: Float = parameters[0]  // class
-                    // line 8: where * class
-                    let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v6.deallocate() }
-                    for i in 0..<n {
-                        v6[i] = v4[i] * v5
-                    }
-                    // line 12: in(struct) - default
-                    let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v7.deallocate() }
-                    for i in 0..<n {
-                        v7[i] = v6[i] - `default`[i]
-                    }
-                    // line 12: abs(in(struct) - default)
-                    let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v8.deallocate() }
-                    for i in 0..<n {
-                        v8[i] = Swift.abs(v7[i])
-                    }
-                    // line 12: mean(abs(in(struct) - default))
                     var v9: Float = 0
                     for i in 0..<n {
-                        v9 += v8[i]
+                        // line 8: where * class
+                        let v6: Float = v4[i] * v5
+                        // line 12: in(struct) - default
+                        let v7: Float = v6 - `default`[i]
+                        // line 12: abs(in(struct) - default)
+                        let v8: Float = Swift.abs(v7)
+                        // line 12: mean(abs(in(struct) - default))
+                        v9 += v8
                     }
                     let v11: Float = v9 / Float(n)
                     return v11
@@ -156,210 +144,176 @@ public struct Keywords: Module {
         }
     }
 
-    /// The value of `protocol` and its gradient with respect to every trainable parameter, in one pass.
-    public func protocolWithGradient(`struct`: Tensor, `default`: Tensor) -> (value: Float, gradient: Gradient) {
-        ArgumentCheck.shape(`struct`.shape, [nil, 3], argument: "struct", declared: "[n, 3]", function: "protocolWithGradient(struct:default:)")
+    /// The value of `protocol`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func protocolWithGradient(`struct`: Tensor, `default`: Tensor, into gradient: inout Gradient) -> Float {
+        if `struct`.shape.count != 2 || `struct`.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(`struct`.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "protocolWithGradient(struct:default:into:)")
+        }
         let n = `struct`.shape[0]
-        ArgumentCheck.shape(`default`.shape, [n], argument: "default", declared: "[n]", function: "protocolWithGradient(struct:default:)")
+        if `default`.shape.count != 1 || `default`.shape[0] != n {
+            ArgumentCheck.shapeMismatch(`default`.shape, expected: "[\(n)]", argument: "default", declared: "[n]", function: "protocolWithGradient(struct:default:into:)")
+        }
+        let workspace = Workspace.floats(count: n + n, for: "Keywords.protocolWithGradient")
+        let slot0 = workspace
+        let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            `struct`.withUnsafeBufferPointer { `struct` in
-                `default`.withUnsafeBufferPointer { `default` in
-                    // line 7: self
-                    let v2 = UnsafeBufferPointer(rebasing: parameters[1..<4])  // self
-                    // line 7: struct @ self
-                    let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                    defer { v3.deallocate() }
-                    for i0 in 0..<n {
-                        for i1 in 0..<3 {
-                            v3[i0 * 3 + i1] = `struct`[i0 * 3 + i1] * v2[i1]
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                `struct`.withUnsafeBufferPointer { structBuffer in
+                    `default`.withUnsafeBufferPointer { defaultBuffer in
+                        let `struct` = structBuffer.baseAddress!
+                        let `default` = defaultBuffer.baseAddress!
+                        // line 7: self
+                        let v2 = parameters.baseAddress! + 1  // self
+                        // line 7: struct @ self
+                        let v4 = slot0  // [n]
+                        v4.update(repeating: 0, count: n)
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v3: Float = `struct`[i] * v2[i1]
+                                v4[i0] += v3
+                            }
                         }
-                    }
-                    let v4 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v4.deallocate() }
-                    for row in 0..<n {
-                        var total: Float = 0
-                        for i in 0..<3 {
-                            total += v3[row * 3 + i]
+                        // line 8: class
+                        let v5: Float = parameters[0]  // class
+                        // line 12: mean(abs(in(struct) - default))
+                        // ∂ line 12: mean(abs(in(struct) - default))
+                        let v13: Float = 1.0 / Float(n)
+                        // ∂ line 8: where * class
+                        let v17 = slot1  // [n]
+                        var v9: Float = 0
+                        var v19: Float = 0
+                        for i in 0..<n {
+                            // line 8: where * class
+                            let v6: Float = v4[i] * v5
+                            // line 12: in(struct) - default
+                            let v7: Float = v6 - `default`[i]
+                            // line 12: abs(in(struct) - default)
+                            let v8: Float = Swift.abs(v7)
+                            // line 12: mean(abs(in(struct) - default))
+                            v9 += v8
+                            // ∂ line 12: mean(abs(in(struct) - default))
+                            let v14: Float = v13
+                            // ∂ line 12: abs(in(struct) - default)
+                            let v15: Float = (v7 > 0 ? 1 : (v7 < 0 ? -1 : 0))
+                            let v16: Float = v14 * v15
+                            // ∂ line 8: where * class
+                            let v17_2: Float = v16 * v5
+                            v17[i] = v17_2
+                            let v18: Float = v16 * v4[i]
+                            v19 += v18
                         }
-                        v4[row] = total
-                    }
-                    // line 8: class
-                    let v5: Float = parameters[0]  // class
-                    // line 8: where * class
-                    let v6 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v6.deallocate() }
-                    for i in 0..<n {
-                        v6[i] = v4[i] * v5
-                    }
-                    // line 12: in(struct) - default
-                    let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v7.deallocate() }
-                    for i in 0..<n {
-                        v7[i] = v6[i] - `default`[i]
-                    }
-                    // line 12: abs(in(struct) - default)
-                    let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v8.deallocate() }
-                    for i in 0..<n {
-                        v8[i] = Swift.abs(v7[i])
-                    }
-                    // line 12: mean(abs(in(struct) - default))
-                    var v9: Float = 0
-                    for i in 0..<n {
-                        v9 += v8[i]
-                    }
-                    let v11: Float = v9 / Float(n)
-                    // ∂ line 12: mean(abs(in(struct) - default))
-                    let v13: Float = 1.0 / Float(n)
-                    let v14 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v14.deallocate() }
-                    for i in 0..<n {
-                        v14[i] = v13
-                    }
-                    // ∂ line 12: abs(in(struct) - default)
-                    let v15 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v15.deallocate() }
-                    for i in 0..<n {
-                        v15[i] = (v7[i] > 0 ? 1 : (v7[i] < 0 ? -1 : 0))
-                    }
-                    let v16 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v16.deallocate() }
-                    for i in 0..<n {
-                        v16[i] = v14[i] * v15[i]
-                    }
-                    // ∂ line 8: where * class
-                    let v17 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v17.deallocate() }
-                    for i in 0..<n {
-                        v17[i] = v16[i] * v5
-                    }
-                    let v18 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v18.deallocate() }
-                    for i in 0..<n {
-                        v18[i] = v16[i] * v4[i]
-                    }
-                    var v19: Float = 0
-                    for i in 0..<n {
-                        v19 += v18[i]
-                    }
-                    // ∂ line 7: struct @ self
-                    let v20 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                    defer { v20.deallocate() }
-                    for row in 0..<n {
-                        for i in 0..<3 {
-                            v20[row * 3 + i] = v17[row]
+                        // line 12: mean(abs(in(struct) - default))
+                        let v11: Float = v9 / Float(n)
+                        // ∂ line 7: struct @ self
+                        let v22 = g.baseAddress! + 1  // gradient of self
+                        v22.update(repeating: 0, count: 3)
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v20: Float = v17[i0]
+                                let v21: Float = v20 * `struct`[i]
+                                v22[i1] += v21
+                            }
                         }
-                    }
-                    let v21 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                    defer { v21.deallocate() }
-                    for i in 0..<n * 3 {
-                        v21[i] = v20[i] * `struct`[i]
-                    }
-                    let v22 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3)
-                    defer { v22.deallocate() }
-                    v22.initialize(repeating: 0)
-                    for i0 in 0..<n {
-                        for i1 in 0..<3 {
-                            v22[i1] += v21[i0 * 3 + i1]
-                        }
-                    }
-                    var gradient = [Float](repeating: 0, count: 4)
-                    gradient.withUnsafeMutableBufferPointer { g in
+                        // The gradient of every parameter.
                         g[0] = v19  // class
-                        (g.baseAddress! + 1).update(from: v22.baseAddress!, count: 3)  // self
+                        return v11
                     }
-                    return (value: v11, gradient: Gradient(parameterScalars: gradient))
                 }
             }
         }
+    }
+
+    /// The value of `protocol` and its gradient with respect to every trainable parameter, in one pass.
+    public func protocolWithGradient(`struct`: Tensor, `default`: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = protocolWithGradient(struct: `struct`, default: `default`, into: &gradient)
+        return (value, gradient)
     }
 
     /// Runs `in` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        `in`(`struct`: input)
+        `in`(struct: input)
     }
 
-    /// Runs `in`, asks `outputGradient` for the gradient of the loss with respect to its output, and returns the gradient of every trainable parameter.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        ArgumentCheck.shape(input.shape, [nil, 3], argument: "struct", declared: "[n, 3]", function: "gradient(at:outputGradient:)")
+    /// Runs `in`, asks `outputGradient` for the gradient of the loss with respect to its
+    /// output, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {
+        if input.shape.count != 2 || input.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "gradient(at:outputGradient:into:)")
+        }
         let n = input.shape[0]
+        let workspace = Workspace.floats(count: n + n + n, for: "Keywords.gradient(at:)")
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        let slot2 = slot1 + n
         return try parameterScalars.withUnsafeBufferPointer { parameters in
-            try input.withUnsafeBufferPointer { input in
-                // line 7: self
-                let v1 = UnsafeBufferPointer(rebasing: parameters[1..<4])  // self
-                // line 7: struct @ self
-                let v2 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                defer { v2.deallocate() }
-                for i0 in 0..<n {
-                    for i1 in 0..<3 {
-                        v2[i0 * 3 + i1] = input[i0 * 3 + i1] * v1[i1]
-                    }
-                }
-                let v3 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v3.deallocate() }
-                for row in 0..<n {
-                    var total: Float = 0
-                    for i in 0..<3 {
-                        total += v2[row * 3 + i]
-                    }
-                    v3[row] = total
-                }
-                // line 8: class
-                let v4: Float = parameters[0]  // class
-                // line 8: where * class
-                let v5 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                defer { v5.deallocate() }
-                for i in 0..<n {
-                    v5[i] = v3[i] * v4
-                }
-                let output = Tensor(shape: [n], copying: UnsafeBufferPointer(v5))
-                let outputGradientTensor = try outputGradient(output)
-                ArgumentCheck.shape(outputGradientTensor.shape, [n], argument: "outputGradient", declared: "[n]", function: "gradient(at:outputGradient:)")
-                return try outputGradientTensor.withUnsafeBufferPointer { seed in
-                    // ∂ line 8: where * class
-                    let v7 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v7.deallocate() }
-                    for i in 0..<n {
-                        v7[i] = seed[i] * v4
-                    }
-                    let v8 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
-                    defer { v8.deallocate() }
-                    for i in 0..<n {
-                        v8[i] = seed[i] * v3[i]
-                    }
-                    var v9: Float = 0
-                    for i in 0..<n {
-                        v9 += v8[i]
-                    }
-                    // ∂ line 7: struct @ self
-                    let v10 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                    defer { v10.deallocate() }
-                    for row in 0..<n {
-                        for i in 0..<3 {
-                            v10[row * 3 + i] = v7[row]
-                        }
-                    }
-                    let v11 = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * 3)
-                    defer { v11.deallocate() }
-                    for i in 0..<n * 3 {
-                        v11[i] = v10[i] * input[i]
-                    }
-                    let v12 = UnsafeMutableBufferPointer<Float>.allocate(capacity: 3)
-                    defer { v12.deallocate() }
-                    v12.initialize(repeating: 0)
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    let input = inputBuffer.baseAddress!
+                    // line 7: self
+                    let v1 = parameters.baseAddress! + 1  // self
+                    // line 7: struct @ self
+                    let v3 = slot0  // [n]
+                    v3.update(repeating: 0, count: n)
                     for i0 in 0..<n {
                         for i1 in 0..<3 {
-                            v12[i1] += v11[i0 * 3 + i1]
+                            let i = i0 &* 3 &+ i1
+                            let v2: Float = input[i] * v1[i1]
+                            v3[i0] += v2
                         }
                     }
-                    var gradient = [Float](repeating: 0, count: 4)
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        g[0] = v9  // class
-                        (g.baseAddress! + 1).update(from: v12.baseAddress!, count: 3)  // self
+                    // line 8: class
+                    let v4: Float = parameters[0]  // class
+                    // line 8: where * class
+                    let v5 = slot1  // [n]
+                    for i in 0..<n {
+                        let v5_2: Float = v3[i] * v4
+                        v5[i] = v5_2
                     }
-                    return Gradient(parameterScalars: gradient)
+                    // The gradient of the loss with respect to the output, from the caller.
+                    let output = Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
+                    let outputGradientTensor = try outputGradient(output)
+                    if outputGradientTensor.shape.count != 1 || outputGradientTensor.shape[0] != n {
+                        ArgumentCheck.shapeMismatch(outputGradientTensor.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:outputGradient:into:)")
+                    }
+                    return outputGradientTensor.withUnsafeBufferPointer { seedBuffer in
+                        let seed = seedBuffer.baseAddress!
+                        // ∂ line 8: where * class
+                        let v7 = slot2  // [n]
+                        var v9: Float = 0
+                        for i in 0..<n {
+                            let v7_2: Float = seed[i] * v4
+                            v7[i] = v7_2
+                            let v8: Float = seed[i] * v3[i]
+                            v9 += v8
+                        }
+                        // ∂ line 7: struct @ self
+                        let v12 = g.baseAddress! + 1  // gradient of self
+                        v12.update(repeating: 0, count: 3)
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v10: Float = v7[i0]
+                                let v11: Float = v10 * input[i]
+                                v12[i1] += v11
+                            }
+                        }
+                        // The gradient of every parameter.
+                        g[0] = v9  // class
+                    }
                 }
             }
         }
+    }
+
+    /// Runs `in`, asks `outputGradient` for the gradient of the loss with respect to its
+    /// output, and returns the gradient of every trainable parameter.
+    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
+        var gradient = Gradient.zero
+        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
+        return gradient
     }
 }
