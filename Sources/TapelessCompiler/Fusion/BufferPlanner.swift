@@ -44,7 +44,7 @@ struct BufferPlanner {
                 }
             }
             // Slots whose values are read for the last time here become free for later steps.
-            for (value, last) in lastUse where last == index {
+            for (value, last) in lastUse.sorted(by: { $0.key < $1.key }) where last == index {
                 if case .workspace(let slot) = storage[value] {
                     free[Self.sizeKey(slots[slot]), default: []].append(slot)
                 }

@@ -295,7 +295,7 @@ public struct Mixture: Model {
                     // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
                     let v17: Float = v4 + v16
                     // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
-                    let v25 = slot6  // [5, 1]
+                    let v25 = slot2  // [5, 1]
                     for i0 in 0..<5 {
                         for _ in 0..<1 {
                             let i = i0
@@ -327,7 +327,7 @@ public struct Mixture: Model {
                         for k_5 in 0..<4 { v34[row_5 &* 4 &+ k_5] *= scale }
                     }
                     // ∂ line 9: softmax(x + c, axis: 1)
-                    let v28 = slot6  // [5]
+                    let v28 = slot2  // [5]
                     // ∂ line 9: x + c
                     let v32 = g.baseAddress! + 4  // gradient of c
                     // ∂ line 8: x * a
