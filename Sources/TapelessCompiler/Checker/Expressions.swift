@@ -182,22 +182,25 @@ extension Checker {
         var isValid = true
         for (axis, index) in indices.enumerated() {
             let dimension = baseType.shape[axis]
+            if case .size(let name) = dimension, index != .all(index.range) {
+                // The bounds could not be checked before the function runs.
+                error("cannot pick positions along dimension \(axis) of \(baseType): its size '\(name)' is only known when the function is called; use ':' for that dimension",
+                      at: index.range)
+                isValid = false
+                continue
+            }
             let size: Int? = if case .fixed(let size) = dimension { size } else { nil }
             switch index {
             case .all:
                 shape.append(dimension)
                 normalized.append(index)
             case .index(let position, let range):
-                if let size {
-                    guard let inBounds = ShapeRules.normalizedAxis(position, rank: size) else {
-                        error("index \(position) is out of range for dimension \(axis) of size \(size)", at: range)
-                        isValid = false
-                        continue
-                    }
-                    normalized.append(.index(inBounds, range))
-                } else {
-                    normalized.append(index)
+                guard let size, let inBounds = ShapeRules.normalizedAxis(position, rank: size) else {
+                    error("index \(position) is out of range for dimension \(axis) of size \(size ?? 0)", at: range)
+                    isValid = false
+                    continue
                 }
+                normalized.append(.index(inBounds, range))
             case .range(let lower, let upper, let range):
                 guard lower >= 0, lower < upper else {
                     error("the range \(lower)..<\(upper) must be nonempty with nonnegative bounds", at: range)
