@@ -6,10 +6,10 @@ import Testing
 @Suite struct CheckerRobustnessTests {
     static let source = CheckerTests.examples + """
 
-        func helper(a: [n, 3], m: Int[n]) -> Float {
+        func helper(a: [n, 3], m: Int[n], w: [4, 3]) -> Float {
             let p = softmax(a, axis: -1)
             let mask = a[:, 0..<2] > 0
-            let q = where(mask, a[:, 0..<2] @ transpose(a[0..<2, 0..<2]), -a[1, 0..<2])
+            let q = where(mask, a[:, 0..<2] @ transpose(w[0..<2, 0..<2]), -w[1, 0..<2])
             crossEntropy(logits: a, labels: m, labelSmoothing: 0.1) + sum(q) + max(p) + gelu(df(2), approximate: tanh)
         }
         let dh = grad(helper, wrt: a)
@@ -19,7 +19,7 @@ import Testing
         let checked = CheckedSource(Self.source)
         #expect(checked.messages == [])
         #expect(checked.incompletelyCheckedExpressions() == [])
-        #expect(checked.type(of: "where(mask, a[:, 0..<2] @ transpose(a[0..<2, 0..<2]), -a[1, 0..<2])") == shape("n", 2))
+        #expect(checked.type(of: "where(mask, a[:, 0..<2] @ transpose(w[0..<2, 0..<2]), -w[1, 0..<2])") == shape("n", 2))
     }
 
     /// Deletes each non-space character in turn and checks whatever the parser recovers.

@@ -63,14 +63,14 @@ import Testing
     @Test func subscripts() throws {
         let checked = checkBody(
             "sum(x[:, 0]) + sum(x[0..<2]) + sum(x[:, -1]) + sum(x[1, 2..<5]) + sum(y[-1])",
-            arguments: "x: [batch, 784], y: [n, 3]")
+            arguments: "x: [5, 784], y: [4, 3]")
         #expect(checked.messages == [])
-        #expect(checked.type(of: "x[:, 0]") == shape("batch"))
+        #expect(checked.type(of: "x[:, 0]") == shape(5))
         #expect(checked.type(of: "x[0..<2]") == shape(2, 784))
         #expect(checked.type(of: "x[1, 2..<5]") == shape(3))
         #expect(checked.type(of: "y[-1]") == shape(3))
         let base = try #require(checked.expression("x", occurrence: 2))
-        // A negative index on a literal dimension is normalized; on a size variable it is kept.
+        // A negative index counts from the end of its (literal) dimension.
         guard case .index(let indexed, let indices)? = checked.resolution(of: "x[:, -1]") else {
             Issue.record("x[:, -1] did not resolve to a subscript")
             return
@@ -80,8 +80,8 @@ import Testing
             Issue.record("expected index 783, got \(indices[1])")
             return
         }
-        guard case .index(_, let yIndices)? = checked.resolution(of: "y[-1]"), case .index(-1, _) = yIndices[0] else {
-            Issue.record("y[-1] should keep its negative index")
+        guard case .index(_, let yIndices)? = checked.resolution(of: "y[-1]"), case .index(3, _) = yIndices[0] else {
+            Issue.record("y[-1] should be normalized to index 3")
             return
         }
     }
@@ -91,7 +91,9 @@ import Testing
                                 arguments: "x: [batch, 784], y: [n]")
         #expect(checked.errors == [
             "index 784 is out of range for dimension 1 of size 784",
+            "cannot pick positions along dimension 0 of [batch, 784]: its size 'batch' is only known when the function is called; use ':' for that dimension",
             "too many indices: [batch, 784] has rank 2 but 3 indices were given",
+            "cannot pick positions along dimension 0 of [n]: its size 'n' is only known when the function is called; use ':' for that dimension",
         ])
     }
 
