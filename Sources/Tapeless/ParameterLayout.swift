@@ -153,6 +153,26 @@ public protocol Module: Model {
         at input: Tensor,
         outputGradient: (_ output: Tensor) throws -> Tensor
     ) rethrows -> Gradient
+
+    /// Like ``gradient(at:outputGradient:)``, but writes into an existing gradient, so a
+    /// training loop that keeps one gradient allocates nothing per step.
+    func gradient(
+        at input: Tensor,
+        outputGradient: (_ output: Tensor) throws -> Tensor,
+        into gradient: inout Gradient
+    ) rethrows
+}
+
+extension Module {
+    /// Writes ``gradient(at:outputGradient:)``'s result into `gradient`; generated models
+    /// provide a version that computes in place.
+    public func gradient(
+        at input: Tensor,
+        outputGradient: (_ output: Tensor) throws -> Tensor,
+        into gradient: inout Gradient
+    ) rethrows {
+        gradient = try self.gradient(at: input, outputGradient: outputGradient)
+    }
 }
 
 /// The weight and bias of a `Dense` layer, as one value.

@@ -74,6 +74,7 @@ extension Module {
         let trainingCount = trainX.exampleCount
         let batchCount = (trainingCount + batchSize - 1) / batchSize
         let session = TrainingSession(epochCount: epochs, batchesPerEpoch: batchCount, learningRate: optimizer.learningRate)
+        var batchGradient = Gradient.zero
         var progress = ProgressPrinter(
             verbosity: verbosity, output: output, epochCount: epochs, batchCount: batchCount, metricNames: metricNames)
 
@@ -88,24 +89,24 @@ extension Module {
             progress.beginEpoch(epoch)
             var accumulator = LogAccumulator(metricNames: metricNames)
             var batchesRun = 0
-            // The batch's loss, then its metrics; reused across steps.
+            // The batch's loss, then its metrics; reused across steps, like the gradient.
             var values = [Float](repeating: 0, count: 1 + metrics.count)
             let order = BatchSequence(exampleCount: trainingCount, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
             for (batch, indices) in order.enumerated() {
                 let xb = trainX.gathering(examples: indices)
                 let yb = trainY.gathering(examples: indices)
-                let gradient = gradient(at: xb) { output in
+                self.gradient(at: xb, outputGradient: { output in
                     let (value, outputGradient) = loss.valueWithGradient(output, yb)
                     values[0] = value
                     for (k, metric) in metrics.enumerated() {
                         values[k + 1] = metric(output, yb)
                     }
                     return outputGradient
-                }
+                }, into: &batchGradient)
                 guard values[0].isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: values[0])
                 }
-                optimizer.update(&self, along: gradient)
+                optimizer.update(&self, along: batchGradient)
                 accumulator.add(values, examples: indices.count)
                 batchesRun += 1
                 if !callbacks.isEmpty || progress.drawsLiveLine {
