@@ -70,8 +70,10 @@ enum DerivativeRules {
             return [b.reduceSum(g, axis: axis)]
 
         case .logSumExp(let axis):
+            // dx = g * softmax(x), with softmax(x) = exp(x - y) from the saved result: an
+            // elementwise expression (no second pass over each line), stable since x <= y.
             let shape = b.type(of: x[0]).shape
-            let probabilities = b.emit(.softmax(axis: axis), [x[0]], type: .float(shape))
+            let probabilities = b.unary(.exp, b.subtract(x[0], b.spread(y, axis: axis, over: shape)))
             return [b.multiply(b.spread(g, axis: axis, over: shape), probabilities)]
 
         case .softmax(let axis):

@@ -76,6 +76,36 @@ struct Grouping {
                 placeAccumulator(instruction)
             }
         }
+        sinkIntoConsumers()
+    }
+
+    /// Moves a member that only a later loop reads into that loop, when everything it reads is
+    /// in memory anyway: recomputing it there is cheaper than storing it and reading it back.
+    /// (The derivative of relu, `step(relu(x))`, moves next to the gradient it masks.)
+    private mutating func sinkIntoConsumers() {
+        var users: [IRValue: [IRValue]] = [:]
+        for instruction in function.instructions {
+            for operand in instruction.operands { users[operand, default: []].append(instruction.result) }
+        }
+        let results = Set(function.results.map(\.value))
+        for instruction in function.instructions.reversed() where members.contains(instruction.result) {
+            let value = instruction.result
+            guard let home = loopOf[value], !results.contains(value), let readers = users[value], !readers.isEmpty,
+                  let target = loopOf[readers[0]], target != home, loops[target].shape == loops[home].shape,
+                  readers.allSatisfy({ loopOf[$0] == target && members.contains($0) })
+            else { continue }
+            // Every tensor it reads must already be kept in memory for some other reader.
+            let readsMemory = instruction.operands.allSatisfy { operand in
+                guard !type(operand).isScalar, loopOf[operand] == home, members.contains(operand) else { return true }
+                return (users[operand] ?? []).contains { $0 != value && loopOf[$0] != home } || results.contains(operand)
+            }
+            guard readsMemory else { continue }
+            loops[home].values.remove(value)
+            loopOf[value] = nil
+            if join(value, into: [target]) { continue }
+            loops[home].values.insert(value)
+            loopOf[value] = home
+        }
     }
 
     private func type(_ value: IRValue) -> IRType { definitions[value]!.type }

@@ -40,10 +40,19 @@ public enum Simplifier {
             case .constant(let number):
                 instruction.op = .constant(number)
                 instruction.operands = []
+            case .rewritten(let op, let operands):
+                instruction.op = op
+                instruction.operands = operands
             default:
                 break
             }
 
+            // relu(x) > 0 exactly where x > 0: reading relu's result lets the derivative of relu
+            // reuse the activation already kept for the next layer instead of storing a mask.
+            if instruction.op == .unary(.step),
+               let activation = seen[Key(op: .unary(.relu), operands: instruction.operands, type: instruction.type)] {
+                instruction.operands = [activation]
+            }
             let key = Key(op: instruction.op, operands: instruction.operands, type: instruction.type)
             if let existing = seen[key] {
                 replacement[instruction.result] = existing
@@ -64,6 +73,8 @@ public enum Simplifier {
         case unchanged
         case value(IRValue)
         case constant(Double)
+        /// The same result computed by another operation.
+        case rewritten(IROp, [IRValue])
     }
 
     private static func simplified(
@@ -99,6 +110,13 @@ public enum Simplifier {
         case .broadcast, .sumToShape:
             if instruction.op == .broadcast, let value = known[0] { return .constant(value) }
             return same(0)
+        case .expandAxis:
+            // Repeating a broadcast scalar is broadcasting it further.
+            if let value = known[0] { return .constant(value) }
+            if let inner = definitions[x[0]], inner.op == .broadcast, let scalar = inner.operands.first,
+               definitions[scalar]?.type.isScalar == true {
+                return .rewritten(.broadcast, [scalar])
+            }
         case .transpose:
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
         default:

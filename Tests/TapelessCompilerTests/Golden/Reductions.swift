@@ -179,7 +179,7 @@ public struct Mixture: Model {
         if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
         }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5 + 5 + (5 * 4), for: "Mixture.lossWithGradient")
+        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5, for: "Mixture.lossWithGradient")
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
         let slot2 = slot1 + (5 * 4)
@@ -188,8 +188,6 @@ public struct Mixture: Model {
         let slot5 = slot4 + (5 * 4)
         let slot6 = slot5 + 5
         let slot7 = slot6 + 5
-        let slot8 = slot7 + 5
-        let slot9 = slot8 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -266,8 +264,6 @@ public struct Mixture: Model {
                     // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
                     let v22 = slot5  // [5]
                     let v23 = slot7  // [5]
-                    // ∂ line 9: sum(logSumExp(weighted, axis: 1))
-                    let v33 = slot8  // [5]
                     var v4: Float = 0
                     var v12: Float = 0
                     for i in 0..<5 {
@@ -284,9 +280,6 @@ public struct Mixture: Model {
                         v22[i] = v22_2
                         let v23_2: Float = v21 * v9[i]
                         v23[i] = v23_2
-                        // ∂ line 9: sum(logSumExp(weighted, axis: 1))
-                        let v33_2: Float = 1.0
-                        v33[i] = v33_2
                     }
                     // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                     let v14: Float = v12 / 5.0
@@ -312,29 +305,15 @@ public struct Mixture: Model {
                             }
                         }
                     }
-                    // ∂ line 9: logSumExp(weighted, axis: 1)
-                    let v34 = slot9  // [5, 4]
-                    for row_5 in 0..<5 {
-                        var largest_3 = -Float.infinity
-                        for k_5 in 0..<4 { largest_3 = Swift.max(largest_3, v2[row_5 &* 4 &+ k_5]) }
-                        var total_3: Float = 0
-                        for k_5 in 0..<4 {
-                            let e = Foundation.exp(v2[row_5 &* 4 &+ k_5] - largest_3)
-                            v34[row_5 &* 4 &+ k_5] = e
-                            total_3 += e
-                        }
-                        let scale = 1 / total_3
-                        for k_5 in 0..<4 { v34[row_5 &* 4 &+ k_5] *= scale }
-                    }
                     // ∂ line 9: softmax(x + c, axis: 1)
                     let v28 = slot2  // [5]
                     // ∂ line 9: x + c
                     let v32 = g.baseAddress! + 4  // gradient of c
                     // ∂ line 8: x * a
-                    let v39 = g.baseAddress! + 0  // gradient of a
+                    let v41 = g.baseAddress! + 0  // gradient of a
                     v28.update(repeating: 0, count: 5)
                     v32.update(repeating: 0, count: 5)
-                    v39.update(repeating: 0, count: 4)
+                    v41.update(repeating: 0, count: 4)
                     for i0 in 0..<5 {
                         for i1 in 0..<4 {
                             let i = i0 &* 4 &+ i1
@@ -349,12 +328,13 @@ public struct Mixture: Model {
                             // ∂ line 9: x + c
                             v32[i0] += v31
                             // ∂ line 9: logSumExp(weighted, axis: 1)
-                            let v35: Float = v33[i0]
-                            let v36: Float = v35 * v34[i]
-                            let v37: Float = v24 + v36
+                            let v34: Float = v3[i0]
+                            let v35: Float = v2[i] - v34
+                            let v36: Float = Foundation.exp(v35)
+                            let v39: Float = v24 + v36
                             // ∂ line 8: x * a
-                            let v38: Float = v37 * x[i]
-                            v39[i1] += v38
+                            let v40: Float = v39 * x[i]
+                            v41[i1] += v40
                         }
                     }
                     // The gradient of every parameter.

@@ -459,17 +459,16 @@ public struct SimpleNN: Module {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
         }
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + batch + (batch * 10), for: "SimpleNN.lossWithGradient")
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + (batch * 10) + (batch * 128), for: "SimpleNN.lossWithGradient")
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
         let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 128)
+        let slot3 = slot2 + (batch * 10)
         let slot4 = slot3 + (batch * 10)
-        let slot5 = slot4 + (batch * 10)
+        let slot5 = slot4 + batch
         let slot6 = slot5 + batch
         let slot7 = slot6 + batch
-        let slot8 = slot7 + batch
-        let slot9 = slot8 + batch
+        let slot8 = slot7 + (batch * 10)
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -482,26 +481,20 @@ public struct SimpleNN: Module {
                         let v4 = slot0  // [batch, 128]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
                         let v6 = slot1  // [batch, 128]
-                        // ∂ line 20: fc1(x)
-                        let v31 = slot2  // [batch, 128]
                         for i0 in 0..<batch {
                             for i1 in 0..<128 {
                                 let i = i0 &* 128 &+ i1
-                                // line 20: fc1(x)
                                 let v5: Float = v4[i] + v3[i1]
                                 let v6_2: Float = (v5 > 0 ? v5 : 0)
                                 v6[i] = v6_2
-                                // ∂ line 20: fc1(x)
-                                let v31_2: Float = (v5 > 0 ? 1 : 0)
-                                v31[i] = v31_2
                             }
                         }
                         // line 20: fc2(fc1(x))
                         let v7 = parameters.baseAddress! + 100480  // fc2.weight
                         let v8 = parameters.baseAddress! + 101760  // fc2.bias
-                        let v9 = slot3  // [batch, 10]
+                        let v9 = slot2  // [batch, 10]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
-                        let v10 = slot4  // [batch, 10]
+                        let v10 = slot3  // [batch, 10]
                         for i0 in 0..<batch {
                             for i1 in 0..<10 {
                                 let i = i0 &* 10 &+ i1
@@ -510,7 +503,7 @@ public struct SimpleNN: Module {
                             }
                         }
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v11 = slot5  // [batch]
+                        let v11 = slot4  // [batch]
                         for row in 0..<batch {
                             var largest = -Float.infinity
                             for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
@@ -518,7 +511,7 @@ public struct SimpleNN: Module {
                             for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
                             v11[row] = largest + Foundation.log(total)
                         }
-                        let v12 = slot6  // [batch]
+                        let v12 = slot5  // [batch]
                         for row_2 in 0..<batch {
                             let label = labels[row_2]
                             ArgumentCheck.label(label, classes: 10, at: row_2, argument: "labels", function: "lossWithGradient(x:labels:into:)")
@@ -526,76 +519,65 @@ public struct SimpleNN: Module {
                         }
                         // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
                         let v20: Float = 1.0 / Float(batch)
-                        let v21 = slot7  // [batch]
-                        let v22 = slot8  // [batch]
+                        let v22 = slot6  // [batch]
                         var v16: Float = 0
                         for i in 0..<batch {
                             // line 24: crossEntropy(logits: forward(x), labels: labels)
                             let v15: Float = v11[i] - v12[i]
                             v16 += v15
                             // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                            let v21_2: Float = v20
-                            v21[i] = v21_2
-                            let v22_2: Float = -v21_2
+                            let v21: Float = v20
+                            let v22_2: Float = -v21
                             v22[i] = v22_2
                         }
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
                         let v18: Float = v16 / Float(batch)
                         // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v23 = slot3  // [batch, 10]
+                        let v23 = slot2  // [batch, 10]
                         v23.update(repeating: 0, count: batch * 10)
                         for row_3 in 0..<batch {
                             let label = labels[row_3]
                             ArgumentCheck.label(label, classes: 10, at: row_3, argument: "labels", function: "lossWithGradient(x:labels:into:)")
                             v23[row_3 &* 10 &+ label] = v22[row_3]
                         }
-                        let v24 = slot9  // [batch, 10]
-                        for row_4 in 0..<batch {
-                            var largest_2 = -Float.infinity
-                            for k_2 in 0..<10 { largest_2 = Swift.max(largest_2, v10[row_4 &* 10 &+ k_2]) }
-                            var total_2: Float = 0
-                            for k_2 in 0..<10 {
-                                let e = Foundation.exp(v10[row_4 &* 10 &+ k_2] - largest_2)
-                                v24[row_4 &* 10 &+ k_2] = e
-                                total_2 += e
-                            }
-                            let scale = 1 / total_2
-                            for k_2 in 0..<10 { v24[row_4 &* 10 &+ k_2] *= scale }
-                        }
-                        let v27 = slot4  // [batch, 10]
+                        let v29 = slot7  // [batch, 10]
                         // ∂ line 20: fc2(fc1(x))
-                        let v28 = g.baseAddress! + 101760  // gradient of fc2.bias
-                        v28.update(repeating: 0, count: 10)
+                        let v30 = g.baseAddress! + 101760  // gradient of fc2.bias
+                        v30.update(repeating: 0, count: 10)
                         for i0 in 0..<batch {
                             for i1 in 0..<10 {
                                 let i = i0 &* 10 &+ i1
                                 // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                                let v25: Float = v21[i0]
-                                let v26: Float = v25 * v24[i]
-                                let v27_2: Float = v23[i] + v26
-                                v27[i] = v27_2
+                                let v24: Float = v11[i0]
+                                let v25: Float = v10[i] - v24
+                                let v26: Float = Foundation.exp(v25)
+                                let v27: Float = v20
+                                let v28: Float = v27 * v26
+                                let v29_2: Float = v23[i] + v28
+                                v29[i] = v29_2
                                 // ∂ line 20: fc2(fc1(x))
-                                v28[i1] += v27_2
+                                v30[i1] += v29_2
                             }
                         }
-                        let v29 = slot0  // [batch, 128]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v27, lda: 10, b: v7, ldb: 10, c: v29, ldc: 128)
-                        let v30 = g.baseAddress! + 100480  // gradient of fc2.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v27, ldb: 10, c: v30, ldc: 10)
+                        let v31 = slot0  // [batch, 128]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v29, lda: 10, b: v7, ldb: 10, c: v31, ldc: 128)
+                        let v32 = g.baseAddress! + 100480  // gradient of fc2.weight
+                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v29, ldb: 10, c: v32, ldc: 10)
                         // ∂ line 20: fc1(x)
-                        let v32 = slot1  // [batch, 128]
-                        let v33 = g.baseAddress! + 100352  // gradient of fc1.bias
-                        v33.update(repeating: 0, count: 128)
+                        let v34 = slot8  // [batch, 128]
+                        let v35 = g.baseAddress! + 100352  // gradient of fc1.bias
+                        v35.update(repeating: 0, count: 128)
                         for i0 in 0..<batch {
                             for i1 in 0..<128 {
                                 let i = i0 &* 128 &+ i1
-                                let v32_2: Float = v29[i] * v31[i]
-                                v32[i] = v32_2
-                                v33[i1] += v32_2
+                                let v33: Float = (v6[i] > 0 ? 1 : 0)
+                                let v34_2: Float = v31[i] * v33
+                                v34[i] = v34_2
+                                v35[i1] += v34_2
                             }
                         }
-                        let v34 = g.baseAddress! + 0  // gradient of fc1.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v32, ldb: 128, c: v34, ldc: 128)
+                        let v36 = g.baseAddress! + 0  // gradient of fc1.weight
+                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v34, ldb: 128, c: v36, ldc: 128)
                         // The gradient of every parameter.
                         return v18
                     }
@@ -623,11 +605,11 @@ public struct SimpleNN: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "gradient(at:outputGradient:into:)")
         }
         let batch = input.shape[0]
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10), for: "SimpleNN.gradient(at:)")
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + (batch * 128), for: "SimpleNN.gradient(at:)")
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
         let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 128)
+        let slot3 = slot2 + (batch * 10)
         let slot4 = slot3 + (batch * 10)
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
@@ -639,26 +621,20 @@ public struct SimpleNN: Module {
                     let v3 = slot0  // [batch, 128]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
                     let v5 = slot1  // [batch, 128]
-                    // ∂ line 20: fc1(x)
-                    let v14 = slot2  // [batch, 128]
                     for i0 in 0..<batch {
                         for i1 in 0..<128 {
                             let i = i0 &* 128 &+ i1
-                            // line 20: fc1(x)
                             let v4: Float = v3[i] + v2[i1]
                             let v5_2: Float = (v4 > 0 ? v4 : 0)
                             v5[i] = v5_2
-                            // ∂ line 20: fc1(x)
-                            let v14_2: Float = (v4 > 0 ? 1 : 0)
-                            v14[i] = v14_2
                         }
                     }
                     // line 20: fc2(fc1(x))
                     let v6 = parameters.baseAddress! + 100480  // fc2.weight
                     let v7 = parameters.baseAddress! + 101760  // fc2.bias
-                    let v8 = slot3  // [batch, 10]
+                    let v8 = slot2  // [batch, 10]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
-                    let v9 = slot4  // [batch, 10]
+                    let v9 = slot3  // [batch, 10]
                     for i0 in 0..<batch {
                         for i1 in 0..<10 {
                             let i = i0 &* 10 &+ i1
@@ -688,13 +664,14 @@ public struct SimpleNN: Module {
                         let v13 = g.baseAddress! + 100480  // gradient of fc2.weight
                         Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v5, lda: 128, b: seed, ldb: 10, c: v13, ldc: 10)
                         // ∂ line 20: fc1(x)
-                        let v15 = slot1  // [batch, 128]
+                        let v15 = slot4  // [batch, 128]
                         let v16 = g.baseAddress! + 100352  // gradient of fc1.bias
                         v16.update(repeating: 0, count: 128)
                         for i0 in 0..<batch {
                             for i1 in 0..<128 {
                                 let i = i0 &* 128 &+ i1
-                                let v15_2: Float = v12[i] * v14[i]
+                                let v14: Float = (v5[i] > 0 ? 1 : 0)
+                                let v15_2: Float = v12[i] * v14
                                 v15[i] = v15_2
                                 v16[i1] += v15_2
                             }
