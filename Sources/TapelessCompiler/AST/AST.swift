@@ -8,6 +8,7 @@ public struct SourceFile: Sendable, Equatable {
     /// The top-level declarations in source order.
     public var declarations: [Declaration]
 
+    /// Creates a file from its path and its declarations in source order.
     public init(path: String, declarations: [Declaration]) {
         self.path = path
         self.declarations = declarations
@@ -16,14 +17,18 @@ public struct SourceFile: Sendable, Equatable {
 
 /// A name as written, with where it was written.
 public struct Identifier: Sendable, Hashable, CustomStringConvertible {
+    /// The name's text.
     public var name: String
+    /// Where the name is written.
     public var range: SourceRange
 
+    /// Creates an identifier with its text and where it is written.
     public init(_ name: String, range: SourceRange) {
         self.name = name
         self.range = range
     }
 
+    /// The name's text.
     public var description: String { name }
 }
 
@@ -39,10 +44,14 @@ public enum Declaration: Sendable, Equatable {
 
 /// `model Name { members }`
 public struct ModelDecl: Sendable, Equatable {
+    /// The model's name, which becomes the name of the generated Swift struct.
     public var name: Identifier
+    /// The parameters, layers and functions of the model, in source order.
     public var members: [ModelMember]
+    /// Where the declaration is written.
     public var range: SourceRange
 
+    /// Creates a model declaration.
     public init(name: Identifier, members: [ModelMember], range: SourceRange) {
         self.name = name
         self.members = members
@@ -52,22 +61,29 @@ public struct ModelDecl: Sendable, Equatable {
 
 /// A declaration inside a model.
 public enum ModelMember: Sendable, Equatable {
+    /// `[frozen] param name: Type [= initializer]`.
     case parameter(ParameterDecl)
+    /// `[frozen] layer name = Kind(in -> out, …)`.
     case layer(LayerDecl)
+    /// `func name(…) -> T { … }` inside the model, which may read the model's parameters and layers.
     case function(FunctionDecl)
 }
 
 /// `[frozen] param name: Type [= initializer]`
 public struct ParameterDecl: Sendable, Equatable {
+    /// The parameter's name, unique within the model.
     public var name: Identifier
+    /// The parameter's type; its dimensions must be integer literals.
     public var type: TypeExpr
     /// The initializer expression: a number, `-number`, a name such as `zeros` or `heNormal`,
     /// or a call such as `uniform(-0.1, 0.1)`. `nil` means zeros.
     public var initializer: Expr?
     /// A frozen parameter is used by the model but never trained.
     public var isFrozen: Bool
+    /// Where the declaration is written.
     public var range: SourceRange
 
+    /// Creates a parameter declaration.
     public init(name: Identifier, type: TypeExpr, initializer: Expr?, isFrozen: Bool, range: SourceRange) {
         self.name = name
         self.type = type
@@ -79,6 +95,7 @@ public struct ParameterDecl: Sendable, Equatable {
 
 /// `layer name = Kind(in -> out, option: value, …)`, for example `Dense(784 -> 128, activation: relu)`.
 public struct LayerDecl: Sendable, Equatable {
+    /// The layer's name; its parameters are `name.weight` and `name.bias`.
     public var name: Identifier
     /// The layer kind, such as `Dense`.
     public var kind: Identifier
@@ -90,8 +107,10 @@ public struct LayerDecl: Sendable, Equatable {
     public var options: [Argument]
     /// Whether the layer's parameters are frozen (`frozen layer …`).
     public var isFrozen: Bool
+    /// Where the declaration is written.
     public var range: SourceRange
 
+    /// Creates a layer declaration.
     public init(
         name: Identifier, kind: Identifier, inputSize: DimExpr, outputSize: DimExpr,
         options: [Argument], isFrozen: Bool, range: SourceRange
@@ -108,13 +127,18 @@ public struct LayerDecl: Sendable, Equatable {
 
 /// A type as written: `Float`, `[n, 784]` (a Float tensor) or `Int[batch]` (integer labels).
 public struct TypeExpr: Sendable, Equatable {
+    /// The element type of a tensor type.
+    ///
+    /// `float` is written `Float` or implied by a bare `[…]`; `int` is written `Int`.
     public enum Element: Sendable, Equatable { case float, int }
     /// The element type.
     public var element: Element
     /// The dimensions; empty for the scalar `Float` (and `Int`).
     public var dimensions: [DimExpr]
+    /// Where the type is written.
     public var range: SourceRange
 
+    /// Creates a type from its element type and dimensions.
     public init(element: Element, dimensions: [DimExpr], range: SourceRange) {
         self.element = element
         self.dimensions = dimensions
@@ -124,9 +148,12 @@ public struct TypeExpr: Sendable, Equatable {
 
 /// One dimension of a tensor type: an integer literal or a size variable such as `batch`.
 public enum DimExpr: Sendable, Equatable {
+    /// A dimension of fixed size, such as `784`.
     case literal(Int, SourceRange)
+    /// A size variable, such as `batch`, bound when the function is called.
     case symbol(Identifier)
 
+    /// Where the dimension is written.
     public var range: SourceRange {
         switch self {
         case .literal(_, let range): return range
@@ -137,12 +164,18 @@ public enum DimExpr: Sendable, Equatable {
 
 /// `func name(arguments) -> ReturnType { body }`
 public struct FunctionDecl: Sendable, Equatable {
+    /// The function's name.
     public var name: Identifier
+    /// The arguments the function takes, in order.
     public var parameters: [FunctionParameter]
+    /// The declared type of the result (after `->`).
     public var returnType: TypeExpr
+    /// The bindings and the result expression between the braces.
     public var body: Block
+    /// Where the declaration is written, from `func` to the closing brace.
     public var range: SourceRange
 
+    /// Creates a function declaration.
     public init(
         name: Identifier, parameters: [FunctionParameter], returnType: TypeExpr, body: Block, range: SourceRange
     ) {
@@ -156,9 +189,12 @@ public struct FunctionDecl: Sendable, Equatable {
 
 /// `name: Type` in a function's parameter list. Call sites label arguments with the name.
 public struct FunctionParameter: Sendable, Equatable {
+    /// The argument's name, which is also its label at call sites.
     public var name: Identifier
+    /// The argument's type; its dimensions may be size variables.
     public var type: TypeExpr
 
+    /// Creates a function parameter.
     public init(name: Identifier, type: TypeExpr) {
         self.name = name
         self.type = type
@@ -167,10 +203,14 @@ public struct FunctionParameter: Sendable, Equatable {
 
 /// A function body: `let` bindings, then the result (`return` is optional).
 public struct Block: Sendable, Equatable {
+    /// The `let` bindings, in order; each may use the ones before it.
     public var bindings: [LetBinding]
+    /// The expression whose value the function returns.
     public var result: Expr
+    /// Where the body is written, including its braces.
     public var range: SourceRange
 
+    /// Creates a body from its bindings and result.
     public init(bindings: [LetBinding], result: Expr, range: SourceRange) {
         self.bindings = bindings
         self.result = result
@@ -180,10 +220,14 @@ public struct Block: Sendable, Equatable {
 
 /// `let name = value` inside a body.
 public struct LetBinding: Sendable, Equatable {
+    /// The name the value is bound to.
     public var name: Identifier
+    /// The bound expression.
     public var value: Expr
+    /// Where the binding is written.
     public var range: SourceRange
 
+    /// Creates a binding.
     public init(name: Identifier, value: Expr, range: SourceRange) {
         self.name = name
         self.value = value
@@ -193,13 +237,16 @@ public struct LetBinding: Sendable, Equatable {
 
 /// `let name = grad(function)` or `let name = grad(function, wrt: argument)`.
 public struct DerivativeDecl: Sendable, Equatable {
+    /// The name of the derived function.
     public var name: Identifier
     /// The differentiated function: a top-level function or another derivative.
     public var function: Identifier
     /// The argument to differentiate with respect to; `nil` means every Float argument.
     public var withRespectTo: Identifier?
+    /// Where the declaration is written.
     public var range: SourceRange
 
+    /// Creates a derivative declaration.
     public init(name: Identifier, function: Identifier, withRespectTo: Identifier?, range: SourceRange) {
         self.name = name
         self.function = function
@@ -210,9 +257,12 @@ public struct DerivativeDecl: Sendable, Equatable {
 
 /// An argument in a call: `value` or `label: value`.
 public struct Argument: Sendable, Equatable {
+    /// The label before the colon, or `nil` for an unlabeled argument.
     public var label: Identifier?
+    /// The argument's value.
     public var value: Expr
 
+    /// Creates an argument.
     public init(label: Identifier?, value: Expr) {
         self.label = label
         self.value = value
@@ -221,10 +271,14 @@ public struct Argument: Sendable, Equatable {
 
 /// An expression. `id` is unique within a file and keys the checker's side tables.
 public struct Expr: Sendable, Equatable {
+    /// A number unique within the file that keys the checker's side tables.
     public var id: Int
+    /// What the expression is.
     public var kind: ExprKind
+    /// Where the expression is written.
     public var range: SourceRange
 
+    /// Creates an expression; `id` must be unique within the file.
     public init(id: Int, kind: ExprKind, range: SourceRange) {
         self.id = id
         self.kind = kind
@@ -252,9 +306,12 @@ public indirect enum ExprKind: Sendable, Equatable {
 
 /// A binary operator, in increasing precedence groups: comparisons; `+ -`; `* / @`.
 public enum BinaryOperator: String, Sendable, CaseIterable {
+    /// Arithmetic: `+`, `-`, `*` and `/` elementwise with broadcasting, and `@` the matrix product.
     case add = "+", subtract = "-", multiply = "*", divide = "/", matrixMultiply = "@"
+    /// Elementwise comparisons with broadcasting; the result can only be the condition of `where`.
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
 
+    /// Whether the operator compares (`<`, `<=`, `>`, `>=`, `==`, `!=`) rather than computes.
     public var isComparison: Bool {
         switch self {
         case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return true

@@ -1,6 +1,8 @@
 /// Renders a syntax tree as an indented outline with source positions, for
 /// `tapeless explain --stage ast`.
 public enum ASTPrinter {
+    /// The outline of `file`: one line per declaration, member and binding, indented by nesting,
+    /// with the position where each declaration starts.
     public static func render(_ file: SourceFile) -> String {
         var printer = CodePrinter(indentUnit: "  ")
         printer.line("file \(file.path)")

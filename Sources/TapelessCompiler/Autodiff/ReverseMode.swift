@@ -16,9 +16,12 @@ public enum ReverseMode {
 
     /// Errors in a differentiation request (the checker rules them out for user programs).
     public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// The function has no result with this name.
         case noSuchResult(String)
+        /// The result is a tensor and the seed was ``Seed/one``; a tensor needs ``Seed/argument(name:)``.
         case resultNotScalar(String, IRType)
 
+        /// What is wrong with the request.
         public var description: String {
             switch self {
             case .noSuchResult(let name): return "the function has no result named '\(name)'"

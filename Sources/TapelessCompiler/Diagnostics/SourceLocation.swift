@@ -14,8 +14,10 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
         self.offset = offset
     }
 
+    /// Orders locations by their offset in the file.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.offset < rhs.offset }
 
+    /// The location as `line:column`.
     public var description: String { "\(line):\(column)" }
 }
 
@@ -37,5 +39,6 @@ public struct SourceRange: Sendable, Hashable, CustomStringConvertible {
         SourceRange(start: min(start, other.start), end: max(end, other.end))
     }
 
+    /// The range as `line:column-line:column`.
     public var description: String { "\(start)-\(end)" }
 }

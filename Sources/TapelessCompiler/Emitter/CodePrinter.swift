@@ -3,10 +3,12 @@
 /// Emitters call ``line(_:)``, ``indent()`` and ``outdent()``; nothing else in the
 /// compiler counts spaces.
 public struct CodePrinter {
+    /// The text printed so far, every line ending in a newline.
     public private(set) var text = ""
     private var level = 0
     private let unit: String
 
+    /// Creates an empty printer that indents each level by `indentUnit`.
     public init(indentUnit: String = "    ") {
         self.unit = indentUnit
     }
@@ -22,8 +24,10 @@ public struct CodePrinter {
         contents.forEach { line($0) }
     }
 
+    /// Indents the following lines one more level.
     public mutating func indent() { level += 1 }
 
+    /// Indents the following lines one level less; there must be a level to remove.
     public mutating func outdent() {
         precondition(level > 0, "outdent below zero")
         level -= 1

@@ -6,11 +6,15 @@
 public struct SwiftEmitter {
     /// The access level of the generated declarations.
     public enum AccessLevel: String, Sendable, CaseIterable {
+        /// Generated declarations are `public` (the default of `tapeless generate`) or `internal`
+        /// (what the build plugin uses, as the code lives in the target that uses it).
         case `public`, `internal`
     }
 
+    /// The access level of the generated declarations.
     public var access: AccessLevel
 
+    /// Creates an emitter whose declarations have the given access level.
     public init(access: AccessLevel = .public) {
         self.access = access
     }

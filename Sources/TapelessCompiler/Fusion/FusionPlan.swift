@@ -18,8 +18,11 @@ public struct FusionPlan: Sendable {
     /// A loop over `shape` computing `members` at each position (in order) and updating
     /// `accumulators` (reductions of values available at each position).
     public struct Loop: Sendable {
+        /// The iteration space: the shape of the loop's elementwise values.
         public var shape: [IRDimension]
+        /// The elementwise instructions computed at each position, in program order.
         public var members: [IRInstruction]
+        /// The reductions the loop folds its values into as it goes.
         public var accumulators: [IRInstruction]
 
         /// Every instruction of the loop in program order.
@@ -36,7 +39,9 @@ public struct FusionPlan: Sendable {
         case gradient(offset: Int)
     }
 
+    /// The function the plan runs.
     public var function: IRFunction
+    /// The steps, in execution order; together they compute every instruction of ``function``.
     public var steps: [Step]
     /// The storage of every tensor value that is written to memory.
     public var storage: [IRValue: Storage]

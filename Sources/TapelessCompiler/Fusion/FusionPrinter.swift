@@ -5,6 +5,8 @@
 /// loop over [n]: %3 %5 %6 %7 %14 %16 %18, accumulate %8 %17 %19
 /// ```
 public enum FusionPrinter {
+    /// The text of `plan`: its steps in order, then the values that share each workspace slot and
+    /// those written in place into the gradient.
     public static func render(_ plan: FusionPlan) -> String {
         var printer = CodePrinter(indentUnit: "  ")
         let arguments = plan.function.arguments.map { "\($0.name): \($0.type)" }.joined(separator: ", ")

@@ -3,6 +3,7 @@
 /// Lowering and the derivative rules both build IR through it, so shape rules live in one
 /// place.
 public struct IRBuilder {
+    /// The instructions appended so far, including the ones the builder started with.
     public private(set) var instructions: [IRInstruction]
     private var nextID: Int
     /// The source position attached to instructions appended from now on.
@@ -65,30 +66,40 @@ public struct IRBuilder {
 
     // MARK: - Conveniences used by lowering and derivative rules
 
+    /// Appends a Float scalar constant.
     public mutating func constant(_ value: Double) -> IRValue {
         emit(.constant(value), type: .scalar)
     }
 
+    /// Appends an elementwise function of `x`; the result has the shape of `x`.
     public mutating func unary(_ function: UnaryFunction, _ x: IRValue) -> IRValue {
         emit(.unary(function), [x], type: type(of: x).with(.float))
     }
 
+    /// Appends an elementwise function of `x` and `y`; the result has their broadcast shape.
     public mutating func binary(_ function: BinaryFunction, _ x: IRValue, _ y: IRValue) -> IRValue {
         emit(.binary(function), [x, y], type: broadcastType([x, y], element: .float))
     }
 
+    /// Appends an elementwise comparison; the result is Bool, of the operands' broadcast shape.
     public mutating func compare(_ comparison: Comparison, _ x: IRValue, _ y: IRValue) -> IRValue {
         emit(.compare(comparison), [x, y], type: broadcastType([x, y], element: .bool))
     }
 
+    /// Appends `ifTrue` where `condition` holds, else `ifFalse`, at the broadcast shape of all three.
     public mutating func select(_ condition: IRValue, _ ifTrue: IRValue, _ ifFalse: IRValue) -> IRValue {
         emit(.select, [condition, ifTrue, ifFalse], type: broadcastType([condition, ifTrue, ifFalse], element: .float))
     }
 
+    /// Appends `x + y`, broadcast.
     public mutating func add(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.add, x, y) }
+    /// Appends `x - y`, broadcast.
     public mutating func subtract(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.subtract, x, y) }
+    /// Appends `x * y` (elementwise), broadcast.
     public mutating func multiply(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.multiply, x, y) }
+    /// Appends `x / y`, broadcast.
     public mutating func divide(_ x: IRValue, _ y: IRValue) -> IRValue { binary(.divide, x, y) }
+    /// Appends `-x`.
     public mutating func negate(_ x: IRValue) -> IRValue { unary(.negate, x) }
 
     /// `x * constant`.
@@ -106,10 +117,12 @@ public struct IRBuilder {
         type(of: x).shape == shape ? x : emit(.sumToShape, [x], type: .float(shape))
     }
 
+    /// Appends the sum of `x` over `axis` (removing it), or over all of `x` when `axis` is `nil`.
     public mutating func reduceSum(_ x: IRValue, axis: Int?) -> IRValue {
         emit(.reduceSum(axis: axis), [x], type: .float(Self.removing(axis, from: type(of: x).shape)))
     }
 
+    /// Appends the maximum of `x` over `axis` (removing it), or over all of `x` when `axis` is `nil`.
     public mutating func reduceMax(_ x: IRValue, axis: Int?) -> IRValue {
         emit(.reduceMax(axis: axis), [x], type: .float(Self.removing(axis, from: type(of: x).shape)))
     }
@@ -128,6 +141,9 @@ public struct IRBuilder {
         return expand(x, axis: axis, size: shape[axis])
     }
 
+    /// Appends the matrix product of `x` and `y`, each transposed first if asked.
+    ///
+    /// Both operands must have rank 2; the result is `[rows, columns]` of the (transposed) operands.
     public mutating func matmul(_ x: IRValue, _ y: IRValue, transposeLeft: Bool = false, transposeRight: Bool = false) -> IRValue {
         let left = type(of: x).shape, right = type(of: y).shape
         let rows = transposeLeft ? left[1] : left[0]
@@ -137,6 +153,7 @@ public struct IRBuilder {
             type: .float([rows, columns]))
     }
 
+    /// Appends the transpose of the matrix `x`.
     public mutating func transpose(_ x: IRValue) -> IRValue {
         let shape = type(of: x).shape
         return emit(.transpose, [x], type: .float([shape[1], shape[0]]))

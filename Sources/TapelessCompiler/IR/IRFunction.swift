@@ -1,23 +1,30 @@
 /// A value in SSA form: defined once, by one instruction, printed `%id`.
 public struct IRValue: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The value's number, unique within its function.
     public let id: Int
 
+    /// Creates the value numbered `id`.
     public init(_ id: Int) { self.id = id }
 
+    /// Orders values by number, which is their order of definition.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.id < rhs.id }
 
+    /// The value as printed: `%` followed by its number.
     public var description: String { "%\(id)" }
 }
 
 /// Where in the `.tapeless` source an instruction came from, for comments in generated code.
 public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
+    /// The 1-based line of the expression.
     public var line: Int
+    /// The 1-based column where the expression starts.
     public var column: Int
     /// The source text of the expression (first line only).
     public var text: String
     /// Whether the instruction computes a derivative of this expression rather than its value.
     public var isDerivative: Bool
 
+    /// Creates an origin; `isDerivative` marks instructions that compute the expression's derivative.
     public init(line: Int, column: Int, text: String, isDerivative: Bool = false) {
         self.line = line
         self.column = column
@@ -30,17 +37,24 @@ public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
         SourceOrigin(line: line, column: column, text: text, isDerivative: true)
     }
 
+    /// The origin as printed in comments: `line 6: w * x`, prefixed with `∂ ` for a derivative.
     public var description: String { (isDerivative ? "∂ " : "") + "line \(line): \(text)" }
 }
 
 /// One instruction: `result = op(operands) : type`.
 public struct IRInstruction: Hashable, Sendable {
+    /// The value the instruction defines.
     public var result: IRValue
+    /// The operation, with its attributes.
     public var op: IROp
+    /// The values the operation reads, each defined by an earlier instruction.
     public var operands: [IRValue]
+    /// The element kind and shape of the result.
     public var type: IRType
+    /// The source expression the instruction computes, or `nil` for bookkeeping instructions.
     public var origin: SourceOrigin?
 
+    /// Creates an instruction.
     public init(result: IRValue, op: IROp, operands: [IRValue], type: IRType, origin: SourceOrigin?) {
         self.result = result
         self.op = op
@@ -52,9 +66,12 @@ public struct IRInstruction: Hashable, Sendable {
 
 /// A function argument.
 public struct IRArgument: Hashable, Sendable {
+    /// The argument's name, as written in the `.tapeless` declaration.
     public var name: String
+    /// The argument's type; its shape may contain size variables.
     public var type: IRType
 
+    /// Creates an argument.
     public init(name: String, type: IRType) {
         self.name = name
         self.type = type
@@ -63,9 +80,12 @@ public struct IRArgument: Hashable, Sendable {
 
 /// An input that can be differentiated: a function argument or a model parameter.
 public enum DifferentiableInput: Hashable, Sendable, CustomStringConvertible {
+    /// The function argument at this index.
     case argument(Int)
+    /// The model parameter with this name, such as `fc1.weight`.
     case parameter(String)
 
+    /// The input as printed: `argument 0` or `parameter w`.
     public var description: String {
         switch self {
         case .argument(let index): return "argument \(index)"
@@ -77,15 +97,22 @@ public enum DifferentiableInput: Hashable, Sendable, CustomStringConvertible {
 /// A named result of a function: a computed value, or the gradient of the function's value
 /// with respect to one of its inputs.
 public struct IRResult: Hashable, Sendable {
+    /// What a result is.
     public enum Role: Hashable, Sendable {
+        /// A value the function computes.
         case value
+        /// The gradient of the function's differentiated result with respect to this input.
         case gradient(DifferentiableInput)
     }
 
+    /// The result's name: `value` for a function's own result, or the input's name for a gradient.
     public var name: String
+    /// The value returned.
     public var value: IRValue
+    /// Whether the result is a computed value or a gradient.
     public var role: Role
 
+    /// Creates a result; `role` defaults to a computed value.
     public init(name: String, value: IRValue, role: Role = .value) {
         self.name = name
         self.value = value
@@ -98,11 +125,16 @@ public struct IRResult: Hashable, Sendable {
 /// There is no control flow: calls are inlined by lowering and branches are `select`s, so
 /// differentiation and fusion see the whole computation.
 public struct IRFunction: Hashable, Sendable {
+    /// The function's name, as written in the `.tapeless` source.
     public var name: String
+    /// The arguments, in order; ``IROp/argument(_:)`` refers to them by index.
     public var arguments: [IRArgument]
+    /// The body in execution order; every operand is defined before it is read.
     public var instructions: [IRInstruction]
+    /// The values the function returns, by name.
     public var results: [IRResult]
 
+    /// Creates a function from its parts.
     public init(name: String, arguments: [IRArgument], instructions: [IRInstruction], results: [IRResult]) {
         self.name = name
         self.arguments = arguments

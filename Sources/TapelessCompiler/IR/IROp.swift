@@ -55,6 +55,7 @@ public enum IROp: Hashable, Sendable {
 
 /// Elementwise functions of one value.
 public enum UnaryFunction: String, Hashable, Sendable, CaseIterable {
+    /// Negation, `exp`, natural `log`, `sqrt`, `1/sqrt`, `abs`, `sign` (0 at 0), `sin`, `cos`, `tanh`, the logistic `sigmoid`, `relu`, `softplus` (`log(1 + exp(x))`) and the error function `erf`.
     case negate, exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, softplus, erf
     /// `1 / x`.
     case reciprocal
@@ -64,6 +65,7 @@ public enum UnaryFunction: String, Hashable, Sendable, CaseIterable {
 
 /// Elementwise functions of two values.
 public enum BinaryFunction: String, Hashable, Sendable, CaseIterable {
+    /// Sum, difference, product, quotient, and the smaller or larger of the two.
     case add, subtract, multiply, divide, minimum, maximum
     /// `x` raised to `y`, for positive `x` or constant integral `y`.
     case power
@@ -71,6 +73,7 @@ public enum BinaryFunction: String, Hashable, Sendable, CaseIterable {
 
 /// Elementwise comparisons.
 public enum Comparison: String, Hashable, Sendable, CaseIterable {
+    /// `x < y`, `x <= y`, `x > y`, `x >= y`, `x == y` and `x != y`, spelled as their raw values.
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
 }
 

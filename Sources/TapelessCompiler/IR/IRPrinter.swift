@@ -8,6 +8,8 @@
 ///   return value = %9, gradient w = %14
 /// ```
 public enum IRPrinter {
+    /// The text of `function`: its signature, one line per instruction (with the source line
+    /// when it changes) and its results.
     public static func render(_ function: IRFunction) -> String {
         let arguments = function.arguments.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
         var lines = ["func \(function.name)(\(arguments))"]

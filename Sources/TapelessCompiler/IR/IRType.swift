@@ -1,9 +1,12 @@
 /// One dimension of an IR value: a number known at compile time, or a size variable bound
 /// from a function's arguments when it is called.
 public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
+    /// A size known at compile time.
     case fixed(Int)
+    /// A size variable, such as `batch`, bound when the function is called.
     case size(String)
 
+    /// The dimension as written: the number or the variable's name.
     public var description: String {
         switch self {
         case .fixed(let value): return String(value)
@@ -16,12 +19,16 @@ public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
 public struct IRType: Hashable, Sendable, CustomStringConvertible {
     /// The kind of each element.
     public enum Element: String, Hashable, Sendable {
+        /// A 32-bit float (`Float`), an integer such as a class label (`Int`), or the result of a comparison (`Bool`).
         case float = "Float", int = "Int", bool = "Bool"
     }
 
+    /// The kind of each element.
     public var element: Element
+    /// The dimensions, outermost first; empty for a scalar.
     public var shape: [IRDimension]
 
+    /// Creates a type; the default shape `[]` is a scalar.
     public init(_ element: Element, _ shape: [IRDimension] = []) {
         self.element = element
         self.shape = shape
@@ -39,6 +46,7 @@ public struct IRType: Hashable, Sendable, CustomStringConvertible {
     /// The same shape with another element kind.
     public func with(_ element: Element) -> IRType { IRType(element, shape) }
 
+    /// The type as printed: `Float`, `[n, 10]` for a Float tensor, `Int[n]` or `Bool[n]` otherwise.
     public var description: String {
         if shape.isEmpty { return element.rawValue }
         let dims = "[" + shape.map(\.description).joined(separator: ", ") + "]"

@@ -2,17 +2,22 @@ import Foundation
 
 /// A dense tensor of `Double`s for the interpreter (integers and booleans as whole numbers).
 public struct IRTensor: Equatable, Sendable, CustomStringConvertible {
+    /// The dimensions, outermost first; empty for a scalar.
     public var shape: [Int]
+    /// The elements in row-major order; as many as the product of ``shape``.
     public var values: [Double]
 
+    /// Creates a tensor; `values` must fill `shape` exactly.
     public init(shape: [Int], values: [Double]) {
         precondition(values.count == shape.reduce(1, *), "\(values.count) values do not fill shape \(shape)")
         self.shape = shape
         self.values = values
     }
 
+    /// Creates a scalar.
     public init(_ scalar: Double) { self.init(shape: [], values: [scalar]) }
 
+    /// The shape followed by the values.
     public var description: String { "\(shape) \(values)" }
 }
 
@@ -23,10 +28,14 @@ public struct IRTensor: Equatable, Sendable, CustomStringConvertible {
 public struct IRInterpreter {
     /// A reason evaluation could not proceed.
     public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// The function takes `expected` arguments but `given` were passed.
         case argumentCount(expected: Int, given: Int)
+        /// An argument's shape does not match its declared type (or a size variable bound earlier).
         case shapeMismatch(argument: String, expected: String, given: [Int])
+        /// The function reads a model parameter that was not passed.
         case missingParameter(String)
 
+        /// A message that names what was expected and what was given.
         public var description: String {
             switch self {
             case .argumentCount(let expected, let given): return "expected \(expected) arguments, got \(given)"

@@ -5,6 +5,7 @@ import Foundation
 /// The interpreter and constant folding share it, so they cannot disagree. Conventions at
 /// kinks are PyTorch's: relu'(0) = 0 comes from step(0) = 0, abs'(0) = 0 from sign(0) = 0.
 public enum ScalarSemantics {
+    /// The value of an elementwise function of one number.
     public static func unary(_ function: UnaryFunction, _ x: Double) -> Double {
         switch function {
         case .negate: return -x
@@ -26,6 +27,7 @@ public enum ScalarSemantics {
         }
     }
 
+    /// The value of an elementwise function of two numbers.
     public static func binary(_ function: BinaryFunction, _ x: Double, _ y: Double) -> Double {
         switch function {
         case .add: return x + y
@@ -38,6 +40,7 @@ public enum ScalarSemantics {
         }
     }
 
+    /// The outcome of an elementwise comparison of two numbers.
     public static func compare(_ comparison: Comparison, _ x: Double, _ y: Double) -> Bool {
         switch comparison {
         case .less: return x < y

@@ -4,10 +4,12 @@
 public struct LoweredProgram: Sendable, Equatable {
     /// The `.tapeless` file it came from, for the header comment.
     public var sourcePath: String
+    /// The models, in source order.
     public var models: [LoweredModel]
     /// Top-level functions and `grad` definitions, in source order.
     public var functions: [LoweredFunction]
 
+    /// Creates a program from its lowered models and top-level functions.
     public init(sourcePath: String, models: [LoweredModel], functions: [LoweredFunction]) {
         self.sourcePath = sourcePath
         self.models = models
@@ -17,15 +19,20 @@ public struct LoweredProgram: Sendable, Equatable {
 
 /// A model: its parameters in layout order and its functions.
 public struct LoweredModel: Sendable, Equatable {
+    /// The model's name, which is also the name of the generated struct.
     public var name: String
+    /// The 1-based source line of the `model` declaration.
     public var line: Int
+    /// Every parameter, layers' included, in the order they are laid out in the flat buffer.
     public var parameters: [LoweredParameter]
     /// Layers, each grouping two parameters (`name.weight`, `name.bias`) for accessors.
     public var layers: [String]
+    /// The model's functions, in source order.
     public var functions: [LoweredFunction]
     /// The function that makes the model a `Module` (one Float tensor in, one out), if any.
     public var forwardFunction: String?
 
+    /// Creates a model from its lowered parts.
     public init(
         name: String, line: Int, parameters: [LoweredParameter], layers: [String], functions: [LoweredFunction],
         forwardFunction: String?
@@ -50,6 +57,7 @@ public struct LoweredModel: Sendable, Equatable {
         return offsets
     }
 
+    /// Whether two models are the same (``offsets`` is derived, so it is not compared).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.name == rhs.name && lhs.line == rhs.line && lhs.parameters == rhs.parameters && lhs.layers == rhs.layers
             && lhs.functions == rhs.functions && lhs.forwardFunction == rhs.forwardFunction
@@ -60,11 +68,16 @@ public struct LoweredModel: Sendable, Equatable {
 public struct LoweredParameter: Sendable, Equatable {
     /// The name as written, with a dot for layer parameters: `w`, `fc1.weight`.
     public var name: String
+    /// The dimensions, all known at compile time.
     public var shape: [Int]
+    /// How the generated `init(seed:)` fills the parameter.
     public var initializer: InitializerSpec
+    /// Whether optimizers update the parameter; `false` for a frozen parameter or layer.
     public var isTrainable: Bool
+    /// The 1-based source line of the declaration.
     public var line: Int
 
+    /// Creates a parameter.
     public init(name: String, shape: [Int], initializer: InitializerSpec, isTrainable: Bool, line: Int) {
         self.name = name
         self.shape = shape
@@ -78,6 +91,7 @@ public struct LoweredParameter: Sendable, Equatable {
 public struct LoweredFunction: Sendable, Equatable {
     /// The name as written.
     public var name: String
+    /// The 1-based source line of the declaration.
     public var line: Int
     /// The declaration as written, for the doc comment (for example `func loss(x: [n]) -> Float`).
     public var declaration: String
@@ -90,6 +104,7 @@ public struct LoweredFunction: Sendable, Equatable {
     /// gradient of the output (the function's last argument).
     public var pullback: IRFunction?
 
+    /// Creates a function; the derived forms are `nil` where they don't apply.
     public init(
         name: String, line: Int, declaration: String, body: IRFunction, withGradient: IRFunction? = nil,
         pullback: IRFunction? = nil

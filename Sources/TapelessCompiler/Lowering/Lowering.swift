@@ -17,6 +17,7 @@ public struct Lowering {
 
     /// Errors that the checker should have ruled out; reported rather than trapped on.
     public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong, for the internal-error diagnostic.
         public var description: String
     }
 

@@ -37,8 +37,10 @@ public struct Compiler {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
+    /// The emitter that renders the generated Swift.
     public var emitter: SwiftEmitter
 
+    /// Creates a compiler that renders Swift with `emitter`.
     public init(emitter: SwiftEmitter = SwiftEmitter()) {
         self.emitter = emitter
     }

@@ -2,8 +2,10 @@
 /// compiled IR: parameters per tensor and in total, and per function the FLOPs and activation
 /// memory of one example (every size variable set to 1).
 public struct ModelSummary {
+    /// The program the summary describes.
     public let program: LoweredProgram
 
+    /// Creates a summary of the models of a compiled program.
     public init(program: LoweredProgram) {
         self.program = program
     }
