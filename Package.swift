@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TapelessCompiler", targets: ["TapelessCompiler"]),
         .executable(name: "tapeless", targets: ["tapeless"]),
         .plugin(name: "TapelessPlugin", targets: ["TapelessPlugin"]),
+        .plugin(name: "TapelessGenerate", targets: ["TapelessGenerate"]),
     ],
     targets: [
         // Matrix-multiply micro-kernels in C, chosen at run time by CPU features.
@@ -20,8 +21,17 @@ let package = Package(
         .executableTarget(name: "tapeless", dependencies: ["TapelessCompiler"]),
         // Compiles every .tapeless file of a target to Swift at build time.
         .plugin(name: "TapelessPlugin", capability: .buildTool(), dependencies: ["tapeless"]),
+        // `swift package tapeless-generate`: writes the generated Swift into the source tree.
+        .plugin(
+            name: "TapelessGenerate",
+            capability: .command(
+                intent: .custom(verb: "tapeless-generate", description: "Write the Swift for every .tapeless file beside it"),
+                permissions: [.writeToPackageDirectory(reason: "Writes Name.tapeless.swift next to each Name.tapeless file")]
+            ),
+            dependencies: ["tapeless"]
+        ),
 
-        // Samples (issue 4): small programs whose models the plugin compiles; `swift run <Name>`.
+        // Samples: small programs whose models the plugin compiles; `swift run <Name>`.
         .executableTarget(
             name: "LinearRegression", dependencies: ["Tapeless"], path: "Samples/LinearRegression",
             plugins: ["TapelessPlugin"]),

@@ -13,7 +13,7 @@ struct TapelessPlugin: BuildToolPlugin {
         let tool = try context.tool(named: "tapeless")
         let models = target.sourceFiles(withSuffix: "tapeless").map(\.url)
         return models.map { model in
-            let output = context.pluginWorkDirectoryURL.appending(path: Self.outputName(for: model, among: models))
+            let output = context.pluginWorkDirectoryURL.appending(path: GeneratedFileName.forModel(model, among: models))
             return .buildCommand(
                 displayName: "Compiling \(model.lastPathComponent) with tapeless",
                 executable: tool.url,
@@ -21,13 +21,5 @@ struct TapelessPlugin: BuildToolPlugin {
                 inputFiles: [model],
                 outputFiles: [output])
         }
-    }
-
-    /// `Name.swift`, or `Folder_Name.swift` when two models of the target share a file name.
-    static func outputName(for model: URL, among models: [URL]) -> String {
-        let name = model.deletingPathExtension().lastPathComponent
-        let clashes = models.filter { $0.deletingPathExtension().lastPathComponent == name }.count > 1
-        let folder = model.deletingLastPathComponent().lastPathComponent
-        return (clashes ? "\(folder)_\(name)" : name) + ".tapeless.swift"
     }
 }
