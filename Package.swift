@@ -20,6 +20,16 @@ let package = Package(
         .executableTarget(name: "tapeless", dependencies: ["TapelessCompiler"]),
         // Compiles every .tapeless file of a target to Swift at build time.
         .plugin(name: "TapelessPlugin", capability: .buildTool(), dependencies: ["tapeless"]),
+        // Benchmark support in C: a malloc counter (interposes malloc in the one executable that
+        // links it) and an optimization barrier. Linked only into tapeless-bench.
+        .target(name: "CBenchmarkSupport"),
+        // The benchmark workloads of BENCHMARKS.md, compiled by the plugin: `swift run -c release tapeless-bench`.
+        .executableTarget(
+            name: "tapeless-bench",
+            dependencies: ["Tapeless", "CBenchmarkSupport"],
+            exclude: ["Peers"],
+            plugins: ["TapelessPlugin"]
+        ),
 
         .testTarget(
             name: "TapelessTests",
