@@ -31,6 +31,21 @@ let package = Package(
             plugins: ["TapelessPlugin"]
         ),
 
+        // Samples (issue 4): small programs whose models the plugin compiles; `swift run <Name>`.
+        .executableTarget(
+            name: "LinearRegression", dependencies: ["Tapeless"], path: "Samples/LinearRegression",
+            plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "SimpleNN", dependencies: ["Tapeless"], path: "Samples/SimpleNN",
+            plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "Derivatives", dependencies: ["Tapeless"], path: "Samples/Derivatives",
+            plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "Digits", dependencies: ["Tapeless"], path: "Samples/Digits",
+            exclude: ["README.md"], resources: [.copy("digits.csv")],
+            plugins: ["TapelessPlugin"]),
+
         .testTarget(
             name: "TapelessTests",
             dependencies: ["Tapeless"],
@@ -46,6 +61,7 @@ let package = Package(
         .testTarget(
             name: "TapelessCompilerTests",
             dependencies: ["TapelessCompiler"],
+            exclude: ["Golden"],
             resources: [.copy("Resources")]
         ),
     ]

@@ -4,20 +4,18 @@
 /// Generated code calls these once per call, before any loop runs, so a mistake is reported
 /// at the call site rather than as a crash deep inside a kernel.
 public enum ArgumentCheck {
-    /// Stops unless `actual` matches `expected`, where a `nil` entry accepts any size (a size
-    /// variable seen for the first time, whose value the caller then binds).
+    /// Stops because an argument's shape is not the declared one. Generated code compares
+    /// the shapes itself (without allocating) and calls this only on a mismatch.
     ///
     /// - Parameters:
+    ///   - expected: the declared shape with the sizes bound so far, such as `[32, 784]`.
     ///   - declared: the type as written in the model, such as `[batch, 784]`.
     ///   - function: the Swift name of the called function, such as `loss(x:labels:)`.
-    public static func shape(
-        _ actual: [Int], _ expected: [Int?], argument: String, declared: String, function: String
-    ) {
-        let matches = actual.count == expected.count && zip(actual, expected).allSatisfy { $1 == nil || $0 == $1 }
-        guard !matches else { return }
-        let concrete = "[" + expected.map { $0.map(String.init) ?? "_" }.joined(separator: ", ") + "]"
+    public static func shapeMismatch(
+        _ actual: [Int], expected: String, argument: String, declared: String, function: String
+    ) -> Never {
         preconditionFailure(
-            "\(function): argument '\(argument)' must have shape \(declared) (here \(concrete)), but it has shape \(actual)."
+            "\(function): argument '\(argument)' must have shape \(declared) (here \(expected)), but it has shape \(actual)."
         )
     }
 

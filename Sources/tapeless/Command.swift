@@ -33,13 +33,14 @@ enum Command: String, CaseIterable {
             return """
                 OVERVIEW: Print one stage of the compiler, to see exactly what was derived.
 
-                USAGE: tapeless explain <file> [--stage ast|ir|gradient|optimized|swift]
+                USAGE: tapeless explain <file> [--stage ast|ir|gradient|optimized|fused|swift]
 
                 STAGES:
                   ast        the syntax tree
                   ir         each function in IR, calls inlined
                   gradient   the derived functions as reverse mode produced them
                   optimized  the derived functions after simplification (default)
+                  fused      the fused loops and the workspace buffer plan
                   swift      the generated Swift
                 """
         case .summary:

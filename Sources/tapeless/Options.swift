@@ -17,7 +17,7 @@ struct Options {
         var remaining = words[...]
         while let word = remaining.popFirst() {
             switch word {
-            case "-o", "--output" where command == .generate:
+            case "-o" where command == .generate, "--output" where command == .generate:
                 output = try value(after: word, &remaining)
             case "--output-dir" where command == .generate:
                 outputDirectory = try value(after: word, &remaining)

@@ -5,12 +5,19 @@
 ///
 /// op(A) is m x k, op(B) is k x n, C is m x n with leading dimension ldc. When transA is
 /// nonzero, A is stored k x m (lda >= m); otherwise m x k (lda >= k). Likewise for B.
-/// beta == 0 overwrites C without reading it (so C may hold NaN or garbage).
+/// beta == 0 overwrites C without reading it (so C may hold NaN or garbage). Reentrant: each
+/// thread packs into its own buffers.
 void tl_sgemm(int transA, int transB, long m, long n, long k, float alpha,
               const float *a, long lda, const float *b, long ldb,
               float beta, float *c, long ldc);
 
 /// The instruction set the kernels chose at run time: "avx512", "avx2", "neon" or "portable".
 const char *tl_kernel_isa(void);
+
+/// tl_sgemm on the named instruction set's blocked path (even for small products), for testing
+/// every path on one machine. Returns 0 and leaves C untouched when this CPU or build lacks it.
+int tl_sgemm_with_isa(const char *isa, int transA, int transB, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb,
+                      float beta, float *c, long ldc);
 
 #endif

@@ -271,4 +271,11 @@ public enum SubscriptIndex: Sendable, Equatable {
     case index(Int, SourceRange)
     /// `a..<b`, a half-open range of integer literals, which keeps the axis.
     case range(Int, Int, SourceRange)
+
+    /// Where the index is written.
+    public var range: SourceRange {
+        switch self {
+        case .all(let range), .index(_, let range), .range(_, _, let range): return range
+        }
+    }
 }

@@ -17,10 +17,10 @@ extension Checker {
         for argument in arguments {
             if let label = argument.label {
                 guard let index = slots.firstIndex(where: { $0.label == label.name }) else {
-                    let hint = suggestion(for: label.name, among: slots.map(\.label))
                     let known = slots.map { "'\($0.label):'" }.joined(separator: ", ")
-                    error("'\(callee)' has no argument '\(label.name):'\(hint.isEmpty ? "; its arguments are \(known)" : hint)",
-                          at: label.range)
+                    reportMisspelling(
+                        "'\(callee)' has no argument '\(label.name):'", name: label.name, at: label.range,
+                        among: slots.map(\.label), otherwise: "its arguments are \(known)", suffix: ":")
                     isValid = false
                     continue
                 }

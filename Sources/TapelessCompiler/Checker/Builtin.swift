@@ -1,21 +1,104 @@
 /// The primitive operations a checked program is built from; operators resolve to these too.
 public enum Builtin: String, CaseIterable, Sendable {
-    // Elementwise unary.
-    case exp, log, sqrt, rsqrt, abs, square, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu, geluTanh
-    case silu, softplus, pow, stopGradient
-    // Elementwise with broadcasting.
-    case minimum, maximum, clamp, `where`
-    // Operators.
-    case add, subtract, multiply, divide, negate, matmul, transpose
-    case less, lessEqual, greater, greaterEqual, equal, notEqual
-    // Reductions and normalizations.
-    case sum, mean, maxReduce, logSumExp, softmax, logSoftmax
-    // Losses.
-    case mse, mae, huber, binaryCrossEntropy, crossEntropy
+    /// `exp(x)`, elementwise.
+    case exp
+    /// `log(x)`, the natural logarithm, elementwise.
+    case log
+    /// `sqrt(x)`, elementwise.
+    case sqrt
+    /// `rsqrt(x)`: `1 / sqrt(x)`, elementwise.
+    case rsqrt
+    /// `abs(x)`, elementwise.
+    case abs
+    /// `square(x)`: `x * x`, elementwise.
+    case square
+    /// `sin(x)`, elementwise.
+    case sin
+    /// `cos(x)`, elementwise.
+    case cos
+    /// `tanh(x)`, elementwise.
+    case tanh
+    /// `sigmoid(x)`: `1 / (1 + exp(-x))`, elementwise.
+    case sigmoid
+    /// `relu(x)`: `max(x, 0)`, elementwise.
+    case relu
+    /// `leakyRelu(x, slope)`: `x` where positive, else `slope * x`; the constant is the slope.
+    case leakyRelu
+    /// `elu(x, alpha:)`: `x` where positive, else `alpha * (exp(x) - 1)`; the constant is alpha.
+    case elu
+    /// `gelu(x)`: `x * Φ(x)` with the exact normal CDF `Φ`.
+    case gelu
+    /// `gelu(x, approximate: tanh)`: `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
+    case geluTanh
+    /// `silu(x)`: `x * sigmoid(x)`.
+    case silu
+    /// `softplus(x)`: `log(1 + exp(x))`.
+    case softplus
+    /// `pow(x, exponent)` with a constant exponent (the constant).
+    case pow
+    /// `stopGradient(x)`: `x`, with no gradient flowing back through it.
+    case stopGradient
+    /// `min(a, b)`, elementwise with broadcasting.
+    case minimum
+    /// `max(a, b)`, elementwise with broadcasting.
+    case maximum
+    /// `clamp(x, low, high)` with Float scalar bounds (operands `x, low, high`).
+    case clamp
+    /// `where(condition, a, b)`: `a` where the condition holds, else `b`, broadcasting all three.
+    case `where`
+    /// `a + b` with broadcasting.
+    case add
+    /// `a - b` with broadcasting.
+    case subtract
+    /// `a * b` with broadcasting.
+    case multiply
+    /// `a / b` with broadcasting.
+    case divide
+    /// `-x`.
+    case negate
+    /// `a @ b` or `matmul(a, b)`: matrix-matrix, matrix-vector or vector-matrix product.
+    case matmul
+    /// `transpose(x)` of a matrix.
+    case transpose
+    /// `a < b`, giving Bool.
+    case less
+    /// `a <= b`, giving Bool.
+    case lessEqual
+    /// `a > b`, giving Bool.
+    case greater
+    /// `a >= b`, giving Bool.
+    case greaterEqual
+    /// `a == b`, giving Bool.
+    case equal
+    /// `a != b`, giving Bool.
+    case notEqual
+    /// `sum(x)` of every element, or `sum(x, axis:)` removing the axis.
+    case sum
+    /// `mean(x)` of every element, or `mean(x, axis:)` removing the axis.
+    case mean
+    /// `max(x)` of every element, or `max(x, axis:)` removing the axis.
+    case maxReduce
+    /// `logSumExp(x, axis:)`: `log(sum(exp(x), axis:))`, computed stably, removing the axis.
+    case logSumExp
+    /// `softmax(x, axis:)` along the axis; the shape is unchanged.
+    case softmax
+    /// `logSoftmax(x, axis:)` along the axis; the shape is unchanged.
+    case logSoftmax
+    /// `mse(predicted, target)`: the mean of the squared differences.
+    case mse
+    /// `mae(predicted, target)`: the mean of the absolute differences.
+    case mae
+    /// `huber(predicted, target, delta:)`: the mean Huber loss; the constant is delta.
+    case huber
+    /// `binaryCrossEntropy(logits:, labels:)`: the mean sigmoid cross-entropy with Float labels.
+    case binaryCrossEntropy
+    /// `crossEntropy(logits: [b, c], labels: Int[b], labelSmoothing:)`: the mean softmax
+    /// cross-entropy over the batch; the constant is the label smoothing.
+    case crossEntropy
 
     /// The builtins that may be written as a Dense layer's `activation:`.
     static let activations: [Builtin] = [
-        .relu, .leakyRelu, .elu, .gelu, .geluTanh, .silu, .softplus, .sigmoid, .tanh,
+        .relu, .leakyRelu, .elu, .gelu, .silu, .softplus, .sigmoid, .tanh,
         .exp, .log, .sqrt, .rsqrt, .abs, .square, .sin, .cos,
     ]
 

@@ -17,6 +17,7 @@ extension Checker {
         var call = ResolvedCall(builtin: form.builtin, operands: [], constant: form.builtin.defaultConstant)
         var operandTypes: [ValueType?] = []
         var axis: (value: Int, expr: Expr)?
+        var constantRange = expr.range
         var isValid = true
         for (slot, argument) in zip(form.slots, matched) {
             guard let value = argument?.value else { continue }
@@ -28,13 +29,15 @@ extension Checker {
                 checkExpression(value, in: &context)
                 if let constant = numberLiteral(value), constant.isFinite {
                     call.constant = constant
+                    constantRange = value.range
                 } else {
                     error("'\(slot.label):' of \(name) must be a number literal, such as 0.5", at: value.range)
                     isValid = false
                 }
             case .axis:
                 checkExpression(value, in: &context)
-                if let literal = numberLiteral(value), literal == literal.rounded(), abs(literal) < 1e6 {
+                // Truncate and compare rather than round: the module doesn't link libm.
+                if let literal = numberLiteral(value), abs(literal) < 1e6, Double(Int(literal)) == literal {
                     axis = (Int(literal), value)
                 } else {
                     error("'axis:' of \(name) must be an integer literal, such as 1 or -1", at: value.range)
@@ -44,7 +47,7 @@ extension Checker {
                 if let builtin = approximation(value) { call.builtin = builtin } else { isValid = false }
             }
         }
-        guard isValid, checkConstant(call, name: name, at: expr.range) else { return nil }
+        guard isValid, checkConstant(call, name: name, at: constantRange) else { return nil }
         let types = operandTypes.compactMap { $0 }
         guard types.count == operandTypes.count else { return nil }
         guard let type = resultType(of: &call, name: name, types, axis: axis, at: expr.range) else { return nil }
@@ -123,7 +126,7 @@ extension Checker {
             }
             guard let a = float(1), let b = float(2),
                   let values = broadcast(a, b, verb: "select between", at: range),
-                  let shape = broadcast(types[0], .tensor(values), verb: "apply the condition", at: range) else {
+                  let shape = broadcast(types[0], .tensor(values), verb: "broadcast the condition", at: range) else {
                 return nil
             }
             return .tensor(shape)

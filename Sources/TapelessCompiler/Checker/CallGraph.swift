@@ -5,8 +5,6 @@
 struct CallGraph {
     struct Call {
         var callee: String
-        /// The callee's name as written, for messages.
-        var name: String
         var range: SourceRange
     }
 
@@ -15,9 +13,9 @@ struct CallGraph {
     /// Callers in the order they were first seen, so reports come out in a stable order.
     private(set) var callers: [String] = []
 
-    mutating func addCall(from caller: String, to callee: String, name: String, at range: SourceRange) {
+    mutating func addCall(from caller: String, to callee: String, at range: SourceRange) {
         if calls[caller] == nil { callers.append(caller) }
-        calls[caller, default: []].append(Call(callee: callee, name: name, range: range))
+        calls[caller, default: []].append(Call(callee: callee, range: range))
     }
 
     /// Each cycle once, as the call that closes it, its caller and the names of the functions

@@ -48,17 +48,17 @@ extension Checker {
         case .layer(let layer):
             return checkLayerCall(layer, arguments, expr, in: &context)
         case .modelFunction(let function):
-            callGraph.addCall(from: context.signature.key, to: function.key, name: function.name, at: calleeExpr.range)
+            callGraph.addCall(from: context.signature.key, to: function.key, at: calleeExpr.range)
             return checkFunctionCall(
                 name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
                 in: &context, resolve: { .modelFunction(name, arguments: $0) })
         case .function(let function):
-            callGraph.addCall(from: context.signature.key, to: function.key, name: function.name, at: calleeExpr.range)
+            callGraph.addCall(from: context.signature.key, to: function.key, at: calleeExpr.range)
             return checkFunctionCall(
                 name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
                 in: &context, resolve: { .function(name, arguments: $0) })
         case .derivative(let derivative):
-            callGraph.addCall(from: context.signature.key, to: derivative.name, name: derivative.name, at: calleeExpr.range)
+            callGraph.addCall(from: context.signature.key, to: derivative.name, at: calleeExpr.range)
             guard let returnType = derivative.returnType else {
                 error("'\(name)' returns a tuple of \(derivative.resultTypes.count) gradients, which can't be used in an expression; declare one derivative per argument with grad(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))",
                       at: calleeExpr.range)
@@ -78,12 +78,14 @@ extension Checker {
                 || context.model?.parameter(named: name) != nil
             if isValue {
                 error("'\(name)' is a value, not a function; it can't be called", at: calleeExpr.range)
+            } else if context.model == nil, models.contains(where: { $0.function(named: name) != nil }) {
+                error("unknown function '\(name)'; a model's functions are visible only inside the model", at: calleeExpr.range)
             } else if CheckedLayer.Kind(rawValue: name) != nil {
                 error("layers are declared in a model, as 'layer name = \(name)(in -> out)', then applied with name(x)",
                       at: calleeExpr.range)
             } else {
-                error("unknown function '\(name)'\(suggestion(for: name, among: callableNames(in: context)))",
-                      at: calleeExpr.range)
+                reportMisspelling(
+                    "unknown function '\(name)'", name: name, at: calleeExpr.range, among: callableNames(in: context))
             }
             checkStrayArguments(arguments, in: &context)
             return nil

@@ -19,8 +19,12 @@ final class Checker {
 
     /// Where each top-level name (model, function, derivative) was declared.
     var topLevelDeclarations: [String: SourceRange] = [:]
-    /// The top-level functions' signatures by name.
+    /// The top-level functions in source order, and by name.
+    var functionsInOrder: [FunctionSignature] = []
     var functions: [String: FunctionSignature] = [:]
+    /// Functions whose names were already taken, with the index of their model if any: their
+    /// bodies are checked, but nothing can call them (so they are never part of a cycle).
+    var duplicateFunctions: [(signature: FunctionSignature, modelIndex: Int?)] = []
     /// The derivative declarations by name, and those resolved so far (`nil` when invalid).
     var derivativeDeclarations: [String: DerivativeDecl] = [:]
     var derivatives: [String: CheckedDerivative?] = [:]
@@ -39,15 +43,16 @@ final class Checker {
         for case .derivative(let declaration) in file.declarations {
             _ = resolveDerivative(named: declaration.name.name)
         }
-        for case .function(let declaration) in file.declarations {
-            if let signature = functions[declaration.name.name], signature.decl == declaration {
-                checkBody(of: signature, model: nil)
-            }
+        for signature in functionsInOrder {
+            checkBody(of: signature, model: nil)
         }
         for model in models {
             for signature in model.functionsInOrder {
                 checkBody(of: signature, model: model)
             }
+        }
+        for duplicate in duplicateFunctions {
+            checkBody(of: duplicate.signature, model: duplicate.modelIndex.map { models[$0] })
         }
         reportRecursion()
     }
@@ -57,11 +62,7 @@ final class Checker {
         CheckedProgram(
             file: file,
             models: models.map(\.checked),
-            functions: file.declarations.compactMap { declaration in
-                guard case .function(let decl) = declaration, let signature = functions[decl.name.name],
-                      signature.decl == decl else { return nil }
-                return signature.checked
-            },
+            functions: functionsInOrder.compactMap(\.checked),
             derivatives: resolvedDerivatives,
             types: types,
             resolutions: resolutions

@@ -13,7 +13,11 @@ extension Checker {
                 guard !function.name.name.isEmpty else { continue }
                 checkMemberName(function.name)
                 if declare(function.name, in: &topLevelDeclarations) {
-                    functions[function.name.name] = signature(of: function, key: function.name.name)
+                    let signature = signature(of: function, key: function.name.name)
+                    functionsInOrder.append(signature)
+                    functions[function.name.name] = signature
+                } else {
+                    duplicateFunctions.append((signature(of: function, key: duplicateKey(function)), nil))
                 }
             case .derivative(let derivative):
                 guard !derivative.name.name.isEmpty else { continue }
@@ -52,11 +56,19 @@ extension Checker {
             case .function(let function):
                 guard !function.name.name.isEmpty else { continue }
                 checkMemberName(function.name)
-                guard declare(function.name, in: &context.declarations) else { continue }
-                context.functionsInOrder.append(signature(of: function, key: "\(model.name.name).\(function.name.name)"))
+                if declare(function.name, in: &context.declarations) {
+                    context.functionsInOrder.append(signature(of: function, key: "\(model.name.name).\(function.name.name)"))
+                } else {
+                    duplicateFunctions.append((signature(of: function, key: duplicateKey(function)), models.count))
+                }
             }
         }
         return context
+    }
+
+    /// A call-graph key no other function has, for a function whose name was already taken.
+    private func duplicateKey(_ function: FunctionDecl) -> String {
+        "\(function.name.name)#\(function.name.range.start.offset)"
     }
 
     /// The signature of a function, reporting invalid argument and return types.
@@ -145,15 +157,23 @@ extension Checker {
             "glorotNormal": .glorotNormal, "heUniform": .heUniform, "heNormal": .heNormal,
         ]
         let usage = "a number, zeros, ones, uniform(low, high), normal(mean, std), glorotUniform, glorotNormal, heUniform or heNormal"
+        func reportUnknown(_ expr: Expr) {
+            guard case .identifier(let name) = expr.kind else {
+                error("unknown initializer; use \(usage)", at: expr.range)
+                return
+            }
+            let names = Array(schemes.keys).sorted() + ["uniform", "normal"]
+            reportMisspelling(
+                "unknown initializer '\(name)'", name: name, at: expr.range, among: names, otherwise: "use \(usage)")
+        }
         switch expr.kind {
         case .identifier(let name):
             if let scheme = schemes[name] { return scheme }
-            let hint = suggestion(for: name, among: Array(schemes.keys).sorted() + ["uniform", "normal"])
-            error("unknown initializer '\(name)'\(hint); use \(usage)", at: expr.range)
+            reportUnknown(expr)
             return nil
         case .call(let callee, let arguments):
             guard case .identifier(let name) = callee.kind, name == "uniform" || name == "normal" else {
-                error("unknown initializer; use \(usage)", at: callee.range)
+                reportUnknown(callee)
                 return nil
             }
             let labels = name == "uniform" ? ["low", "high"] : ["mean", "std"]
@@ -180,7 +200,7 @@ extension Checker {
             }
             return .normal(values[0], values[1])
         default:
-            error("unknown initializer; use \(usage)", at: expr.range)
+            reportUnknown(expr)
             return nil
         }
     }
@@ -188,13 +208,12 @@ extension Checker {
     /// Checks `layer name = Kind(in -> out, activation: f)`.
     private func checkLayer(_ layer: LayerDecl) -> CheckedLayer? {
         var isValid = true
-        guard let kind = CheckedLayer.Kind(rawValue: layer.kind.name) else {
-            if !layer.kind.name.isEmpty {
-                let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
-                error("unknown layer kind '\(layer.kind.name)'\(suggestion(for: layer.kind.name, among: kinds)); the supported kind is \(kinds.joined(separator: ", "))",
-                      at: layer.kind.range)
-            }
-            return nil
+        let kind = CheckedLayer.Kind(rawValue: layer.kind.name)
+        if kind == nil, !layer.kind.name.isEmpty {
+            let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
+            reportMisspelling(
+                "unknown layer kind '\(layer.kind.name)'", name: layer.kind.name, at: layer.kind.range,
+                among: kinds, otherwise: "the supported kind is \(kinds.joined(separator: ", "))")
         }
         func size(_ dimension: DimExpr, _ role: String) -> Int {
             switch dimension {
@@ -219,7 +238,7 @@ extension Checker {
         for option in layer.options {
             guard let label = option.label, label.name == "activation" else {
                 let range = option.label?.range ?? option.value.range
-                error("\(kind.rawValue) has no option '\(option.label?.name ?? "")'; its only option is 'activation:'", at: range)
+                error("\(layer.kind.name) has no option '\(option.label?.name ?? "")'; its only option is 'activation:'", at: range)
                 isValid = false
                 continue
             }
@@ -234,7 +253,7 @@ extension Checker {
                 isValid = false
             }
         }
-        guard isValid else { return nil }
+        guard isValid, let kind else { return nil }
         return CheckedLayer(
             name: layer.name.name, kind: kind, inputSize: inputSize, outputSize: outputSize,
             activation: activation?.builtin, activationConstant: activation?.constant, isFrozen: layer.isFrozen,
@@ -244,12 +263,12 @@ extension Checker {
     /// The activation an `activation:` value names: `relu`, or a call with constants such as `leakyRelu(0.2)`.
     private func layerActivation(_ expr: Expr) -> (builtin: Builtin, constant: Double?)? {
         if expr.isMissing { return nil }
-        let names = Builtin.activations.filter { $0 != .geluTanh }.map(\.rawValue)
+        let names = Builtin.activations.map(\.rawValue)
         let usage = "use one of \(names.joined(separator: ", "))"
         switch expr.kind {
         case .identifier(let name):
             guard let builtin = Builtin(rawValue: name), names.contains(name) else {
-                error("unknown activation '\(name)'\(suggestion(for: name, among: names)); \(usage)", at: expr.range)
+                reportMisspelling("unknown activation '\(name)'", name: name, at: expr.range, among: names, otherwise: usage)
                 return nil
             }
             return (builtin, builtin.defaultConstant)

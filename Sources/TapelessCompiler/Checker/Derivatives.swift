@@ -17,7 +17,7 @@ extension Checker {
         derivatives[name] = .some(resolved)
         if let resolved {
             resolvedDerivatives.append(resolved)
-            callGraph.addCall(from: name, to: resolved.function, name: resolved.function, at: decl.function.range)
+            callGraph.addCall(from: name, to: resolved.function, at: decl.function.range)
         }
         return resolved
     }
@@ -54,7 +54,7 @@ extension Checker {
                       at: decl.function.range)
             } else {
                 let candidates = functions.keys.sorted() + derivativeDeclarations.keys.sorted()
-                error("unknown function '\(target)'\(suggestion(for: target, among: candidates))", at: decl.function.range)
+                reportMisspelling("unknown function '\(target)'", name: target, at: decl.function.range, among: candidates)
             }
             return nil
         }
@@ -94,8 +94,8 @@ extension Checker {
         }
         guard !wrt.name.isEmpty else { return nil }
         guard let index = parameters.firstIndex(where: { $0.name == wrt.name }) else {
-            error("'\(target)' has no argument '\(wrt.name)'\(suggestion(for: wrt.name, among: parameters.map(\.name)))",
-                  at: wrt.range)
+            reportMisspelling(
+                "'\(target)' has no argument '\(wrt.name)'", name: wrt.name, at: wrt.range, among: parameters.map(\.name))
             return nil
         }
         guard parameters[index].type.element == .float else {

@@ -66,10 +66,15 @@ extension Checker {
         }
         if isCallable(name, in: context) {
             error("'\(name)' is a function; call it with arguments, such as \(name)(x)", at: expr.range)
+        } else if let later = context.signature.decl.body.bindings.first(where: { $0.name.name == name }) {
+            error("'\(name)' is used before its declaration at \(later.name.range.start); move the 'let' earlier",
+                  at: expr.range)
         } else if context.signature.sizeVariables.contains(name) {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
+        } else if context.model == nil, models.contains(where: { $0.parameter(named: name) != nil }) {
+            error("unknown name '\(name)'; model parameters are visible only inside their model's functions", at: expr.range)
         } else {
-            error("unknown name '\(name)'\(suggestion(for: name, among: valueNames(in: context)))", at: expr.range)
+            reportMisspelling("unknown name '\(name)'", name: name, at: expr.range, among: valueNames(in: context))
         }
         return nil
     }
@@ -93,14 +98,15 @@ extension Checker {
                 error("'\(name)' is not a layer; only layers have members, such as fc1.weight", at: base.range)
             } else {
                 let layers = context.model?.layers.map(\.name) ?? []
-                error("unknown layer '\(name)'\(suggestion(for: name, among: layers))", at: base.range)
+                reportMisspelling("unknown layer '\(name)'", name: name, at: base.range, among: layers)
             }
             return nil
         }
         if model.invalidMembers.contains(name) || member.name.isEmpty { return nil }
         guard let parameter = model.parameter(named: "\(name).\(member.name)") else {
-            error("layer '\(name)' has no member '\(member.name)'\(suggestion(for: member.name, among: ["weight", "bias"])); its members are weight and bias",
-                  at: member.range)
+            reportMisspelling(
+                "layer '\(name)' has no member '\(member.name)'", name: member.name, at: member.range,
+                among: ["weight", "bias"], otherwise: "its members are weight and bias")
             return nil
         }
         resolutions[expr.id] = .parameter(parameter.name)
@@ -176,22 +182,25 @@ extension Checker {
         var isValid = true
         for (axis, index) in indices.enumerated() {
             let dimension = baseType.shape[axis]
+            if case .size(let name) = dimension, index != .all(index.range) {
+                // The bounds could not be checked before the function runs.
+                error("cannot pick positions along dimension \(axis) of \(baseType): its size '\(name)' is only known when the function is called; use ':' for that dimension",
+                      at: index.range)
+                isValid = false
+                continue
+            }
             let size: Int? = if case .fixed(let size) = dimension { size } else { nil }
             switch index {
             case .all:
                 shape.append(dimension)
                 normalized.append(index)
             case .index(let position, let range):
-                if let size {
-                    guard let inBounds = ShapeRules.normalizedAxis(position, rank: size) else {
-                        error("index \(position) is out of range for dimension \(axis) of size \(size)", at: range)
-                        isValid = false
-                        continue
-                    }
-                    normalized.append(.index(inBounds, range))
-                } else {
-                    normalized.append(index)
+                guard let size, let inBounds = ShapeRules.normalizedAxis(position, rank: size) else {
+                    error("index \(position) is out of range for dimension \(axis) of size \(size ?? 0)", at: range)
+                    isValid = false
+                    continue
                 }
+                normalized.append(.index(inBounds, range))
             case .range(let lower, let upper, let range):
                 guard lower >= 0, lower < upper else {
                     error("the range \(lower)..<\(upper) must be nonempty with nonnegative bounds", at: range)

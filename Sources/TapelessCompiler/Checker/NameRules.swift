@@ -33,16 +33,28 @@ extension Checker {
         }
     }
 
-    /// `; did you mean 'x'?` for the closest candidate, or an empty string when none is close.
-    func suggestion(for name: String, among candidates: [String]) -> String {
-        closestName(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    /// Reports `message` about the name written at `range`, adding `; did you mean 'x'?` and a
+    /// fix-it that replaces the name when a candidate is close, or else `; ` and `otherwise` (such
+    /// as the list of valid choices). `suffix` follows names in the message (`:` for labels).
+    func reportMisspelling(
+        _ message: String, name: String, at range: SourceRange, among candidates: [String],
+        otherwise: String? = nil, suffix: String = ""
+    ) {
+        guard let closest = closestName(to: name, among: candidates) else {
+            error(message + (otherwise.map { "; " + $0 } ?? ""), at: range)
+            return
+        }
+        diagnostics.append(.error(
+            "\(message); did you mean '\(closest)\(suffix)'?", at: range,
+            fixIts: [Diagnostic.FixIt(replacing: range, with: closest)]))
     }
 }
 
 /// The candidate closest to `name` by edit distance (transpositions count once), if close enough
-/// to be a likely typo: at most one edit per three characters, and at least one.
+/// to be a likely typo: at most one edit per three characters (so none for names of one or two
+/// characters, where any other short name would be "close").
 func closestName(to name: String, among candidates: [String]) -> String? {
-    let limit = max(1, name.count / 3)
+    let limit = name.count / 3
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
         let distance = editDistance(Array(name.lowercased()), Array(candidate.lowercased()))

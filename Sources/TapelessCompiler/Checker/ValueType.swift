@@ -5,6 +5,7 @@ public enum Dimension: Hashable, Sendable, CustomStringConvertible {
     /// A size variable such as `batch`, bound from the arguments when the function is called.
     case size(String)
 
+    /// The size as written: `784` or `batch`.
     public var description: String {
         switch self {
         case .fixed(let value): return String(value)

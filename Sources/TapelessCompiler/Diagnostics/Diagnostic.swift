@@ -2,7 +2,12 @@
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// How serious a diagnostic is.
     public enum Severity: String, Sendable, Hashable, Comparable {
-        case error, warning, note
+        /// The program is wrong and cannot be compiled.
+        case error
+        /// The program compiles but probably does not do what was meant.
+        case warning
+        /// Extra information attached to an error or warning.
+        case note
 
         /// Errors sort before warnings, warnings before notes.
         public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
@@ -30,6 +35,20 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A suggested edit that fixes the problem, such as inserting a missing `)`.
+    public struct FixIt: Sendable, Hashable {
+        /// The text to replace; empty (start equals end) for an insertion.
+        public var range: SourceRange
+        /// The text to put there.
+        public var replacement: String
+
+        /// Creates a fix-it that replaces `range` with `replacement`.
+        public init(replacing range: SourceRange, with replacement: String) {
+            self.range = range
+            self.replacement = replacement
+        }
+    }
+
     /// How serious the diagnostic is.
     public var severity: Severity
     /// The message: plain English that says what is wrong and what to do.
@@ -38,18 +57,25 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var range: SourceRange
     /// Related places, such as where a bracket was opened.
     public var notes: [Note]
+    /// Suggested edits, for editors that can apply them.
+    public var fixIts: [FixIt]
 
     /// Creates a diagnostic.
-    public init(_ severity: Severity, _ message: String, at range: SourceRange, notes: [Note] = []) {
+    public init(
+        _ severity: Severity, _ message: String, at range: SourceRange, notes: [Note] = [], fixIts: [FixIt] = []
+    ) {
         self.severity = severity
         self.message = message
         self.range = range
         self.notes = notes
+        self.fixIts = fixIts
     }
 
     /// Creates an error.
-    public static func error(_ message: String, at range: SourceRange, notes: [Note] = []) -> Diagnostic {
-        Diagnostic(.error, message, at: range, notes: notes)
+    public static func error(
+        _ message: String, at range: SourceRange, notes: [Note] = [], fixIts: [FixIt] = []
+    ) -> Diagnostic {
+        Diagnostic(.error, message, at: range, notes: notes, fixIts: fixIts)
     }
 
     /// Creates a warning.

@@ -19,8 +19,10 @@ public struct DiagnosticCollector: Sendable {
     }
 
     /// Reports an error.
-    public mutating func error(_ message: String, at range: SourceRange, notes: [Diagnostic.Note] = []) {
-        append(.error(message, at: range, notes: notes))
+    public mutating func error(
+        _ message: String, at range: SourceRange, notes: [Diagnostic.Note] = [], fixIts: [Diagnostic.FixIt] = []
+    ) {
+        append(.error(message, at: range, notes: notes, fixIts: fixIts))
     }
 
     /// Reports a warning.

@@ -91,22 +91,32 @@ struct ModelEmitter {
         let parameters = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }.joined(separator: ", ")
         let returnType = SwiftTypes.name(of: body.results[0].value, in: body)
         let swiftName = SwiftNames.identifier(function.name)
+        let argumentLabels = body.arguments.map(\.name)
         printer.line()
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
         printer.block("\(modifier)func \(swiftName)(\(parameters)) -> \(returnType) {") { p in
-            emitBody(body, names: labels, signature: SwiftTypes.signature(function.name, body.arguments.map(\.name)), style: .value, &p)
+            emitBody(body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels), key: function.name, style: .value, &p)
         }
-        if let withGradient = function.withGradient {
-            printer.line()
-            printer.line("/// The value of `\(SwiftNames.comment(function.name))` and its gradient with respect to every trainable parameter, in one pass.")
-            printer.block("\(modifier)func \(function.name)WithGradient(\(parameters)) -> (value: \(returnType), gradient: Gradient) {") { p in
-                emitBody(withGradient, names: labels, signature: SwiftTypes.signature("\(function.name)WithGradient", body.arguments.map(\.name)), style: .valueAndGradient, &p)
-            }
+        guard let withGradient = function.withGradient else { return }
+        let name = "\(function.name)WithGradient"
+        let calls = zip(argumentLabels, labels).map { "\($0): \($1)" }.joined(separator: ", ")
+        printer.line()
+        printer.line("/// The value of `\(SwiftNames.comment(function.name))`, and its gradient with respect to every trainable parameter")
+        printer.line("/// written into `gradient`, in one pass (no allocation once the workspace exists).")
+        printer.block("\(modifier)func \(name)(\(parameters), into gradient: inout Gradient) -> \(returnType) {") { p in
+            emitBody(withGradient, names: labels, signature: SwiftTypes.signature(name, argumentLabels + ["into"]), key: name, style: .valueIntoGradient, &p)
+        }
+        printer.line()
+        printer.line("/// The value of `\(SwiftNames.comment(function.name))` and its gradient with respect to every trainable parameter, in one pass.")
+        printer.block("\(modifier)func \(name)(\(parameters)) -> (value: \(returnType), gradient: Gradient) {") { p in
+            p.line("var gradient = Gradient.zero")
+            p.line("let value = \(name)(\(calls)\(calls.isEmpty ? "" : ", ")into: &gradient)")
+            p.line("return (value, gradient)")
         }
     }
 
     private func emitModuleConformance(_ function: LoweredFunction, _ printer: inout CodePrinter) {
-        let label = SwiftNames.identifier(function.body.arguments[0].name)
+        let label = function.body.arguments[0].name
         printer.line()
         printer.line("/// Runs `\(SwiftNames.comment(function.name))` on a batch: the model's forward function.")
         printer.block("\(modifier)func callAsFunction(_ input: Tensor) -> Tensor {") { p in
@@ -114,21 +124,41 @@ struct ModelEmitter {
         }
         guard let pullback = function.pullback else { return }
         printer.line()
-        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, asks `outputGradient` for the gradient of the loss with respect to its output, and returns the gradient of every trainable parameter.")
+        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, asks `outputGradient` for the gradient of the loss with respect to its")
+        printer.line("/// output, and writes the gradient of every trainable parameter into `gradient`.")
+        printer.block("\(modifier)func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {") { p in
+            emitBody(pullback, names: ["input", "outputGradient"], signature: "gradient(at:outputGradient:into:)", key: "gradient(at:)", style: .pullbackIntoGradient, &p)
+        }
+        printer.line()
+        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, asks `outputGradient` for the gradient of the loss with respect to its")
+        printer.line("/// output, and returns the gradient of every trainable parameter.")
         printer.block("\(modifier)func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {") { p in
-            emitBody(pullback, names: ["input", "outputGradient"], signature: "gradient(at:outputGradient:)", style: .pullback, &p)
+            p.line("var gradient = Gradient.zero")
+            p.line("try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)")
+            p.line("return gradient")
         }
     }
 
     private func emitBody(
-        _ function: IRFunction, names: [String], signature: String, style: FunctionEmitter.ResultStyle,
+        _ function: IRFunction, names: [String], signature: String, key: String, style: FunctionEmitter.ResultStyle,
         _ printer: inout CodePrinter
     ) {
         var emitter = FunctionEmitter(
-            function: function, argumentNames: names, declaredNames: function.arguments.map(\.name),
-            parameterOffsets: model.offsets, parameterCount: model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) },
-            swiftSignature: signature, style: style)
+            plan: Self.plan(function, of: model, style: style), argumentNames: names, parameterOffsets: model.offsets,
+            swiftSignature: signature, workspaceKey: "\(model.name).\(key)", style: style)
         emitter.emit(into: &printer)
+    }
+
+    /// The fusion plan of one form of a model's function: gradients go straight into the
+    /// caller's gradient, and a pullback's seed is read after the output exists.
+    static func plan(_ function: IRFunction, of model: LoweredModel, style: FunctionEmitter.ResultStyle) -> FusionPlan {
+        var orderAfter: [IRValue: IRValue] = [:]
+        if case .pullbackIntoGradient = style, let output = function.results.first(where: { $0.role == .value }),
+           let seed = function.instructions.first(where: { $0.op == .argument(function.arguments.count - 1) }) {
+            orderAfter[seed.result] = output.value
+        }
+        let writesGradient = if case .value = style { false } else { true }
+        return Fusion.plan(function, gradientOffsets: writesGradient ? model.offsets.mapValues(\.offset) : [:], orderAfter: orderAfter)
     }
 
     private func initializer(_ spec: InitializerSpec) -> String {

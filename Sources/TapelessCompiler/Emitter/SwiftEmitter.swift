@@ -48,10 +48,9 @@ public struct SwiftEmitter {
         let parameters = zip(arguments, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
         printer.block("\(modifier)func \(SwiftNames.identifier(function.name))(\(parameters.joined(separator: ", "))) -> \(returnType) {") { p in
             var emitter = FunctionEmitter(
-                function: body, argumentNames: arguments, declaredNames: body.arguments.map(\.name),
-                parameterOffsets: [:], parameterCount: 0,
+                plan: Fusion.plan(body), argumentNames: arguments, parameterOffsets: [:],
                 swiftSignature: SwiftTypes.signature(function.name, body.arguments.map(\.name)),
-                style: resultTypes.count == 1 ? .value : .tuple(labels))
+                workspaceKey: function.name, style: resultTypes.count == 1 ? .value : .tuple(labels))
             emitter.emit(into: &p)
         }
     }

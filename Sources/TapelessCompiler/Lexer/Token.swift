@@ -1,5 +1,5 @@
 /// A reserved word of the language.
-enum Keyword: String, Sendable, Hashable, CaseIterable {
+enum Keyword: String, Sendable, Hashable {
     case model, `func`, param, frozen, layer, `let`, `return`
 }
 

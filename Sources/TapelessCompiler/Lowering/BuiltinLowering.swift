@@ -29,8 +29,9 @@ enum BuiltinLowering {
             // PyTorch: slope * x for x <= 0, so the derivative at 0 is the slope.
             return b.select(b.compare(.greater, x[0], b.constant(0)), x[0], b.scale(x[0], by: constant))
         case .elu:
+            // The x >= 0 branch at 0 gives PyTorch's elu'(0) = 1 and elu''(0) = 0 (alpha 1).
             let negative = b.scale(b.subtract(b.unary(.exp, x[0]), b.constant(1)), by: constant)
-            return b.select(b.compare(.greater, x[0], b.constant(0)), x[0], negative)
+            return b.select(b.compare(.greaterEqual, x[0], b.constant(0)), x[0], negative)
         case .gelu:
             // x * Φ(x) with Φ(x) = (1 + erf(x / √2)) / 2 (Hendrycks & Gimpel 2016).
             let phi = b.scale(b.add(b.constant(1), b.unary(.erf, b.scale(x[0], by: 1 / 2.0.squareRoot()))), by: 0.5)

@@ -16,8 +16,9 @@ extension Parser {
                 if let derivative = parseDerivative() { declarations.append(.derivative(derivative)) }
             case .keyword(.param), .keyword(.layer), .keyword(.frozen):
                 isRecovering = false
-                let keyword = at(.frozen) && peek().kind == .keyword(.layer) ? "layer" : at(.layer) ? "layer" : "param"
-                report("'\(keyword)' must be inside a model", at: current.range)
+                let isFrozenMember = at(.frozen) && [.keyword(.param), .keyword(.layer)].contains(peek().kind)
+                let memberKeyword = isFrozenMember ? peek() : current
+                report("'\(memberKeyword.text)' must be inside a model", at: current.range)
                 _ = parseMember()
             default:
                 error("expected a declaration: 'model', 'func' or 'let', found \(current.quoted)", at: current.range)
@@ -134,22 +135,7 @@ extension Parser {
         let name = expectIdentifier("expected a function name after 'func'")
         var parameters: [FunctionParameter] = []
         if let open = expect(.leftParen, "expected '(' and the parameter list after the function name") {
-            while !at(.rightParen), !at(.endOfFile) {
-                let before = position
-                let parameterName = expectIdentifier("expected a parameter name, as in 'x: Float'")
-                let type: TypeExpr
-                if expect(.colon, "expected ':' and a type after parameter '\(parameterName)'") != nil {
-                    type = parseType()
-                } else {
-                    type = TypeExpr(element: .float, dimensions: [], range: missingRange)
-                }
-                parameters.append(FunctionParameter(name: parameterName, type: type))
-                if consume(.comma) == nil || position == before { break }
-            }
-            if isRecovering {
-                skip { $0 == .rightParen || $0 == .arrow || $0 == .leftBrace || $0.endsStatement }
-            }
-            expectClosing(.rightParen, for: open)
+            parameters = parseList(of: "parameters", closedBy: .rightParen, openedBy: open) { $0.parseFunctionParameter() }
         }
         let returnType: TypeExpr
         if consume(.arrow) != nil {
@@ -163,6 +149,15 @@ extension Parser {
             name: name, parameters: parameters, returnType: returnType, body: body, range: range(from: start))
     }
 
+    /// `name: Type` in a parameter list.
+    private mutating func parseFunctionParameter() -> FunctionParameter {
+        let name = expectIdentifier("expected a parameter name, as in 'x: Float'")
+        guard expect(.colon, "expected ':' and a type after parameter '\(name)'") != nil else {
+            return FunctionParameter(name: name, type: TypeExpr(element: .float, dimensions: [], range: missingRange))
+        }
+        return FunctionParameter(name: name, type: parseType())
+    }
+
     /// `{ (let name = value)* [return] result }`
     mutating func parseBlock() -> Block {
         if isRecovering {
@@ -172,6 +167,8 @@ extension Parser {
         guard let open = expect(.leftBrace, "expected '{' to begin the function body") else {
             return Block(bindings: [], result: missingExpression(at: missingRange), range: missingRange)
         }
+        // Whatever went wrong in the signature, the body's statements can be trusted again.
+        isRecovering = false
         var bindings: [LetBinding] = []
         var result: Expr?
         var end = open.range
@@ -197,9 +194,13 @@ extension Parser {
                 advance()
                 result = parseExpression()
             default:
-                if isRecovering {
-                    skip { $0.endsStatement }
+                // Statements are separated by line breaks, so a new line is a new start.
+                if isRecovering, !current.isAtStartOfLine {
+                    skip(atLineStart: true) { $0.endsStatement }
+                } else if !current.kind.startsExpression {
+                    error("expected 'let', 'return' or an expression, found \(current.quoted)", at: current.range)
                 } else {
+                    isRecovering = false
                     if result != nil { reportMisplacedResult() }
                     result = parseExpression()
                 }

@@ -109,14 +109,7 @@ extension Parser {
 
     /// The arguments of a call, after its `(`, through the closing `)`.
     private mutating func parseArguments(openedBy open: Token) -> [Argument] {
-        var arguments: [Argument] = []
-        while !at(.rightParen), !at(.endOfFile) {
-            let before = position
-            arguments.append(parseArgument())
-            if consume(.comma) == nil || position == before { break }
-        }
-        expectClosing(.rightParen, for: open)
-        return arguments
+        parseList(of: "arguments", closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
     }
 
     /// `value` or `label: value`.
@@ -132,17 +125,10 @@ extension Parser {
 
     /// The indices of a subscript, after its `[`, through the closing `]`.
     private mutating func parseSubscript(openedBy open: Token) -> [SubscriptIndex] {
-        var indices: [SubscriptIndex] = []
         if at(.rightBracket) {
             report("a subscript needs at least one index, such as '0', ':' or '0..<2'", at: current.range)
         }
-        while !at(.rightBracket), !at(.endOfFile) {
-            let before = position
-            indices.append(parseSubscriptIndex())
-            if consume(.comma) == nil || position == before { break }
-        }
-        expectClosing(.rightBracket, for: open)
-        return indices
+        return parseList(of: "subscript indices", closedBy: .rightBracket, openedBy: open) { $0.parseSubscriptIndex() }
     }
 
     /// `:`, an integer (possibly negative) or `a..<b`.

@@ -32,17 +32,10 @@ extension Parser {
     /// `[d0, d1, …]`
     private mutating func parseDimensionList() -> [DimExpr] {
         let open = advance()
-        var dimensions: [DimExpr] = []
         if at(.rightBracket) {
             report("a tensor type needs at least one dimension; write 'Float' for a scalar", at: current.range)
         }
-        while !at(.rightBracket), !at(.endOfFile) {
-            let before = position
-            dimensions.append(parseDimension())
-            if consume(.comma) == nil || position == before { break }
-        }
-        expectClosing(.rightBracket, for: open)
-        return dimensions
+        return parseList(of: "dimensions", closedBy: .rightBracket, openedBy: open) { $0.parseDimension() }
     }
 
     /// A whole number such as `784` or a size name such as `batch`.

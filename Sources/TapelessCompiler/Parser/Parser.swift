@@ -76,10 +76,18 @@ struct Parser {
         return nil
     }
 
-    /// Consumes `closer`, or reports that it is needed to close `opener`.
+    /// Consumes `closer`, or reports that it is needed to close `opener`, suggesting to insert it.
     @discardableResult
     mutating func expectClosing(_ closer: TokenKind, for opener: Token) -> Token? {
-        expect(closer, "expected '\(closer.spelling ?? "")' to close '\(opener.text)' opened at \(opener.range.start)")
+        if let token = consume(closer) { return token }
+        let spelling = closer.spelling ?? ""
+        let range = missingRange
+        let insertion = Diagnostic.FixIt(
+            replacing: SourceRange(start: range.start, end: range.start),
+            with: range.start == previousEnd ? spelling : spelling + " ")
+        error("expected '\(spelling)' to close '\(opener.text)' opened at \(opener.range.start)", at: range,
+              fixIts: [insertion])
+        return nil
     }
 
     /// Consumes an identifier, or reports `message` and returns an empty identifier.
@@ -100,18 +108,19 @@ struct Parser {
     // MARK: Errors and recovery
 
     /// Reports an error unless the parser is recovering from an earlier one, then starts recovering.
-    mutating func error(_ message: String, at range: SourceRange) {
+    mutating func error(_ message: String, at range: SourceRange, fixIts: [Diagnostic.FixIt] = []) {
         if !isRecovering {
-            diagnostics.error(message, at: range)
+            diagnostics.error(message, at: range, fixIts: fixIts)
         }
         isRecovering = true
     }
 
-    /// Skips tokens until `isStop` accepts one (or the file ends), skipping `{ … }` groups whole.
-    mutating func skip(until isStop: (TokenKind) -> Bool) {
+    /// Skips tokens until `isStop` accepts one (or the file ends), skipping `{ … }` groups whole;
+    /// with `atLineStart`, also stops at the first token of a line.
+    mutating func skip(atLineStart: Bool = false, until isStop: (TokenKind) -> Bool) {
         var braceDepth = 0
         while !at(.endOfFile) {
-            if braceDepth == 0, isStop(current.kind) { return }
+            if braceDepth == 0, isStop(current.kind) || atLineStart && current.isAtStartOfLine { return }
             if at(.leftBrace) { braceDepth += 1 }
             if at(.rightBrace) { braceDepth = max(0, braceDepth - 1) }
             advance()

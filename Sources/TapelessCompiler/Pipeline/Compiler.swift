@@ -5,7 +5,8 @@
 /// 3. **Lowering**: the checked tree to straight-line IR, with calls inlined (``Lowering``).
 /// 4. **Autodiff**: gradients by source transformation (``ReverseMode``), inside lowering.
 /// 5. **Simplify**: folding, identities, common subexpressions, dead code (``Simplifier``).
-/// 6. **Emitter**: IR to Swift (``SwiftEmitter``).
+/// 6. **Fusion and buffer plan**: loops and workspace slots (``Fusion``).
+/// 7. **Emitter**: IR to Swift (``SwiftEmitter``).
 ///
 /// Each stage's output can be printed (``Stage``), so a user can see what was derived.
 public struct Compiler {
@@ -19,6 +20,8 @@ public struct Compiler {
         case gradient
         /// Every function as emitted: differentiated and simplified.
         case optimized
+        /// The fused loops and the buffer plan of every function.
+        case fused
         /// The generated Swift.
         case swift
     }
@@ -78,7 +81,7 @@ public struct Compiler {
         switch stage {
         case .ast: return (nil, output.diagnostics)
         case .swift: return (emitter.emit(program), output.diagnostics)
-        case .ir, .gradient, .optimized:
+        case .ir, .gradient, .optimized, .fused:
             return (StagePrinter.render(program, stage: stage), output.diagnostics)
         }
     }

@@ -4,7 +4,7 @@ enum StagePrinter {
         var sections: [String] = []
         for model in program.models {
             for function in model.functions {
-                sections += forms(of: function, in: model.name, stage: stage)
+                sections += forms(of: function, in: model, stage: stage)
             }
         }
         for function in program.functions {
@@ -13,8 +13,19 @@ enum StagePrinter {
         return sections.joined(separator: "\n")
     }
 
-    private static func forms(of function: LoweredFunction, in model: String?, stage: Compiler.Stage) -> [String] {
-        let prefix = model.map { "\($0)." } ?? ""
+    private static func forms(of function: LoweredFunction, in model: LoweredModel?, stage: Compiler.Stage) -> [String] {
+        let prefix = model.map { "\($0.name)." } ?? ""
+        if stage == .fused {
+            let forms: [(String, IRFunction?, FunctionEmitter.ResultStyle)] = [
+                ("", function.body, .value), (", with gradient", function.withGradient, .valueIntoGradient),
+                (", pullback", function.pullback, .pullbackIntoGradient),
+            ]
+            return forms.compactMap { label, body, style in
+                guard let body else { return nil }
+                let plan = model.map { ModelEmitter.plan(body, of: $0, style: style) } ?? Fusion.plan(body)
+                return "// \(prefix)\(function.name)\(label)\n" + FusionPrinter.render(plan)
+            }
+        }
         var forms = ["// \(prefix)\(function.name): \(function.declaration)\n" + IRPrinter.render(function.body)]
         guard stage != .ir else { return forms }
         for (label, derived) in [("with gradient", function.withGradient), ("pullback", function.pullback)] {

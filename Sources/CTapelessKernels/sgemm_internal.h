@@ -1,0 +1,174 @@
+// Private to CTapelessKernels: the problem description, the blocked driver shared by every
+// instruction set, and the per-ISA entry points.
+//
+// The structure is the one of BLIS (Van Zee & van de Geijn, "BLIS: A Framework for Rapidly
+// Instantiating BLAS Functionality", ACM TOMS 2015), transposed for row-major C with vectors
+// along the columns: op(A) is packed into MR-row panels, op(B) into NR-column panels, and one
+// register-tiled micro-kernel per instruction set multiplies a panel pair. Transposes are
+// absorbed by the packing, so the micro-kernel never sees them.
+#ifndef CTAPELESS_SGEMM_INTERNAL_H
+#define CTAPELESS_SGEMM_INTERNAL_H
+
+#include <stddef.h>
+
+#define TL_ALWAYS_INLINE inline __attribute__((always_inline))
+#define TL_ALIGNED __attribute__((aligned(64)))
+
+/// The largest micro-tile (MR * NR) of any instruction set, for the edge-tile scratch.
+#define TL_MAX_TILE (12 * 32)
+
+/// One call of tl_sgemm.
+typedef struct {
+    int transA, transB;
+    long m, n, k;
+    float alpha;
+    const float *a;
+    long lda;
+    const float *b;
+    long ldb;
+    float beta;
+    float *c;
+    long ldc;
+} tl_gemm_problem;
+
+/// Computes a full MR x NR tile: c = alpha * (A panel) * (packed B panel) + beta * c, reading
+/// c only when beta is nonzero. Element (r, p) of the A panel is a[r * ars + p * aps]: packed
+/// panels have ars = 1 and aps = MR, unpacked ones are read in place.
+typedef void (*tl_microkernel)(long kc, const float *a, long ars, long aps, const float *b,
+                               float *c, long ldc, float alpha, float beta);
+
+/// Blocking of one instruction set: the register tile and the cache blocks.
+typedef struct {
+    long mr, nr;  // micro-tile: rows of op(A) by columns of op(B)
+    long mc;      // rows of op(A) packed at once (a multiple of mr)
+    long nc;      // columns of op(B) packed at once (a multiple of nr); kc x nc stays in L2
+    long kc;      // depth of one packed block; an mr x kc panel of A stays in L1
+} tl_blocking;
+
+/// A 64-byte aligned scratch buffer of at least `count` floats owned by the calling thread,
+/// reused across calls; NULL if it cannot be allocated.
+float *tl_gemm_workspace(size_t count);
+
+/// Adds an alpha-scaled edge tile (row stride `tileStride`) to beta * c over `rows` x `cols`;
+/// beta == 0 overwrites c without reading it.
+void tl_gemm_merge_tile(const float *tile, long tileStride, long rows, long cols, float beta,
+                        float *c, long ldc);
+
+/// The unblocked product, for small or degenerate problems and as a last resort.
+void tl_gemm_direct(const tl_gemm_problem *p);
+
+/// Per-ISA implementations of the whole product (defined only where the ISA can exist).
+void tl_gemm_avx512(const tl_gemm_problem *p);
+void tl_gemm_avx2(const tl_gemm_problem *p);
+void tl_gemm_neon(const tl_gemm_problem *p);
+void tl_gemm_portable(const tl_gemm_problem *p);
+
+static TL_ALWAYS_INLINE long tl_min(long x, long y) { return x < y ? x : y; }
+
+/// Packs rows [0, rows) and depth [0, depth) of op(A), whose element (i, p) is at
+/// a[i * rs + p * ps], into mr-row panels: panel element (p, r) at dst[p * mr + r].
+/// The last panel is zero-padded to mr rows.
+static TL_ALWAYS_INLINE void tl_pack_a(const float *a, long rs, long ps, long rows, long depth,
+                                       long mr, float *restrict dst) {
+    for (long i0 = 0; i0 < rows; i0 += mr) {
+        long valid = tl_min(mr, rows - i0);
+        const float *src = a + i0 * rs;
+        if (valid == mr) {
+            for (long p = 0; p < depth; p++)
+                for (long r = 0; r < mr; r++) dst[p * mr + r] = src[r * rs + p * ps];
+        } else {
+            for (long p = 0; p < depth; p++)
+                for (long r = 0; r < mr; r++) dst[p * mr + r] = r < valid ? src[r * rs + p * ps] : 0.0f;
+        }
+        dst += mr * depth;
+    }
+}
+
+/// Packs depth [0, depth) and columns [0, cols) of op(B), whose element (p, j) is at
+/// b[p * ps + j * cs], into nr-column panels: panel element (p, j) at dst[p * nr + j].
+/// The last panel is zero-padded to nr columns.
+static TL_ALWAYS_INLINE void tl_pack_b(const float *b, long ps, long cs, long depth, long cols,
+                                       long nr, float *restrict dst) {
+    for (long j0 = 0; j0 < cols; j0 += nr) {
+        long valid = tl_min(nr, cols - j0);
+        const float *src = b + j0 * cs;
+        if (valid == nr) {
+            for (long p = 0; p < depth; p++)
+                for (long j = 0; j < nr; j++) dst[p * nr + j] = src[p * ps + j * cs];
+        } else {
+            for (long p = 0; p < depth; p++)
+                for (long j = 0; j < nr; j++) dst[p * nr + j] = j < valid ? src[p * ps + j * cs] : 0.0f;
+        }
+        dst += nr * depth;
+    }
+}
+
+/// The blocked product with the given micro-kernel. Inlined into each ISA's entry point (which
+/// carries the ISA's target attribute), so packing and the kernel compile for that ISA and the
+/// blocking constants fold.
+static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_blocking bl,
+                                             tl_microkernel kernel) {
+    const long m = p->m, n = p->n, k = p->k;
+    const long mcMax = tl_min(bl.mc, (m + bl.mr - 1) / bl.mr * bl.mr);
+    const long ncMax = tl_min(bl.nc, (n + bl.nr - 1) / bl.nr * bl.nr);
+    const long kcMax = tl_min(bl.kc, k);
+    // Packing A pays off only when each panel meets several column panels of B. With one
+    // (narrow n, such as a 10-class output layer) full panels are read in place and only a
+    // partial last panel is packed.
+    const int packA = n > bl.nr;
+    const long aRows = packA ? mcMax : bl.mr;
+    const long aFloats = (aRows * kcMax + 15) / 16 * 16;  // keeps the B block 64-byte aligned
+    float *packedA = tl_gemm_workspace((size_t)(aFloats + kcMax * ncMax));
+    if (!packedA) {
+        tl_gemm_direct(p);
+        return;
+    }
+    float *packedB = packedA + aFloats;
+    float tile[TL_MAX_TILE] TL_ALIGNED;
+
+    // Element strides of op(A) (rows, depth) and op(B) (depth, columns) in memory.
+    const long ars = p->transA ? 1 : p->lda, aps = p->transA ? p->lda : 1;
+    const long bps = p->transB ? 1 : p->ldb, bcs = p->transB ? p->ldb : 1;
+
+    for (long ic = 0; ic < m; ic += bl.mc) {
+        const long mc = tl_min(bl.mc, m - ic);
+        for (long pc = 0; pc < k; pc += bl.kc) {
+            const long kc = tl_min(bl.kc, k - pc);
+            // Later depth blocks accumulate onto what the first one stored.
+            const float beta = pc == 0 ? p->beta : 1.0f;
+            const float *aBlock = p->a + ic * ars + pc * aps;
+            if (packA) tl_pack_a(aBlock, ars, aps, mc, kc, bl.mr, packedA);
+            for (long jc = 0; jc < n; jc += bl.nc) {
+                const long nc = tl_min(bl.nc, n - jc);
+                tl_pack_b(p->b + pc * bps + jc * bcs, bps, bcs, kc, nc, bl.nr, packedB);
+                for (long ir = 0; ir < mc; ir += bl.mr) {
+                    const long mr = tl_min(bl.mr, mc - ir);
+                    const float *ap = packedA + ir * kc;
+                    long apr = 1, app = bl.mr;
+                    if (!packA && mr == bl.mr) {
+                        ap = aBlock + ir * ars;
+                        apr = ars;
+                        app = aps;
+                    } else if (!packA) {
+                        // A partial panel is packed so the kernel's padding rows read zeros.
+                        ap = packedA;
+                        tl_pack_a(aBlock + ir * ars, ars, aps, mr, kc, bl.mr, packedA);
+                    }
+                    for (long jr = 0; jr < nc; jr += bl.nr) {
+                        const long nr = tl_min(bl.nr, nc - jr);
+                        const float *bp = packedB + jr * kc;
+                        float *cp = p->c + (ic + ir) * p->ldc + jc + jr;
+                        if (mr == bl.mr && nr == bl.nr) {
+                            kernel(kc, ap, apr, app, bp, cp, p->ldc, p->alpha, beta);
+                        } else {
+                            kernel(kc, ap, apr, app, bp, tile, bl.nr, p->alpha, 0.0f);
+                            tl_gemm_merge_tile(tile, bl.nr, mr, nr, beta, cp, p->ldc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,163 @@
+/// The operations that are not elementwise: each reads its operands from memory and writes
+/// its planned storage.
+extension FunctionEmitter {
+    mutating func emitOperation(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let x = instruction.operands
+        switch instruction.op {
+        case .argument(let index):
+            if case .pullbackIntoGradient = style, index == function.arguments.count - 1 {
+                openOutputGradient(instruction, &printer)
+            } else {
+                expressions[instruction.result] = argumentNames[index]
+            }
+        case .parameter(let name):
+            let local = names.fresh("v\(instruction.result.id)")
+            printer.line("let \(local) = \(parameterBuffer!).baseAddress! + \(parameterOffsets[name]!.offset)  // \(name)")
+            expressions[instruction.result] = local
+        case .stopGradient:
+            expressions[instruction.result] = expressions[x[0]]!
+        case .matmul(let transposeLeft, let transposeRight):
+            let out = bindStorage(instruction, &printer)
+            let (aShape, bShape) = (shape(of: x[0]), shape(of: x[1]))
+            let m = dimension(instruction.type.shape[0]), n = dimension(instruction.type.shape[1])
+            let k = dimension(transposeLeft ? aShape[0] : aShape[1])
+            printer.line(
+                "Kernels.matrixMultiply(transposeA: \(transposeLeft), transposeB: \(transposeRight), m: \(m), n: \(n), k: \(k), "
+                    + "a: \(expressions[x[0]]!), lda: \(dimension(aShape[1])), b: \(expressions[x[1]]!), ldb: \(dimension(bShape[1])), "
+                    + "c: \(out), ldc: \(n))")
+        case .transpose:
+            let out = bindStorage(instruction, &printer)
+            let (rows, columns) = (dimension(instruction.type.shape[0]), dimension(instruction.type.shape[1]))
+            let source = expressions[x[0]]!
+            let (row, column) = (names.fresh("row"), names.fresh("column"))
+            printer.block("for \(row) in 0..<\(rows) {") { p in
+                p.block("for \(column) in 0..<\(columns) {") { p in
+                    p.line("\(out)[\(row) &* \(columns) &+ \(column)] = \(source)[\(column) &* \(rows) &+ \(row)]")
+                }
+            }
+        case .logSumExp(let axis), .softmax(let axis):
+            rowwise(instruction, axis: axis, &printer)
+        case .pickClass, .scatterClass:
+            pickOrScatter(instruction, &printer)
+        case .slice(let axis, let start, _), .pad(let axis, let start):
+            sliceOrPad(instruction, axis: axis, start: start, &printer)
+        default:
+            preconditionFailure("\(instruction.op) should have been fused or computed as a scalar")
+        }
+    }
+
+    /// The lines along `axis`: `outer` before it, `length` on it, `inner` after it.
+    private func lines(of shape: [IRDimension], axis: Int) -> (outer: String, length: String, inner: String) {
+        (product(shape[..<axis].map(dimension)), dimension(shape[axis]), product(shape[(axis + 1)...].map(dimension)))
+    }
+
+    /// Runs `body` once per line along an axis, with an expression for element `k` of the line.
+    private mutating func forEachLine(
+        of shape: [IRDimension], axis: Int, _ printer: inout CodePrinter,
+        _ body: (inout CodePrinter, _ element: (String) -> String, _ line: String) -> Void
+    ) {
+        let (outer, length, inner) = lines(of: shape, axis: axis)
+        let row = names.fresh("row")
+        if inner == "1" {
+            printer.block("for \(row) in 0..<\(outer) {") { p in
+                body(&p, { "\(row) &* \(length) &+ \($0)" }, row)
+            }
+        } else {
+            let position = names.fresh("position")
+            printer.block("for \(row) in 0..<\(outer) {") { p in
+                p.block("for \(position) in 0..<\(inner) {") { p in
+                    body(&p, { "(\(row) &* \(length) &+ \($0)) &* \(inner) &+ \(position)" }, "\(row) &* \(inner) &+ \(position)")
+                }
+            }
+        }
+    }
+
+    /// Softmax or log-sum-exp along an axis, both relative to the line's maximum.
+    private mutating func rowwise(_ instruction: IRInstruction, axis: Int, _ printer: inout CodePrinter) {
+        let isSoftmax = if case .softmax = instruction.op { true } else { false }
+        let scalarResult = instruction.type.isScalar
+        let out = scalarResult ? names.fresh("v\(instruction.result.id)") : bindStorage(instruction, &printer)
+        if scalarResult { printer.line("var \(out): Float = 0") }
+        let source = expressions[instruction.operands[0]]!
+        let length = dimension(shape(of: instruction.operands[0])[axis])
+        let (largest, total, k) = (names.fresh("largest"), names.fresh("total"), names.fresh("k"))
+        forEachLine(of: shape(of: instruction.operands[0]), axis: axis, &printer) { p, element, line in
+            p.line("var \(largest) = -Float.infinity")
+            p.line("for \(k) in 0..<\(length) { \(largest) = Swift.max(\(largest), \(source)[\(element(k))]) }")
+            p.line("var \(total): Float = 0")
+            if isSoftmax {
+                p.block("for \(k) in 0..<\(length) {") { p in
+                    p.line("let e = Foundation.exp(\(source)[\(element(k))] - \(largest))")
+                    p.line("\(out)[\(element(k))] = e")
+                    p.line("\(total) += e")
+                }
+                p.line("let scale = 1 / \(total)")
+                p.line("for \(k) in 0..<\(length) { \(out)[\(element(k))] *= scale }")
+            } else {
+                p.line("for \(k) in 0..<\(length) { \(total) += Foundation.exp(\(source)[\(element(k))] - \(largest)) }")
+                p.line(scalarResult ? "\(out) = \(largest) + Foundation.log(\(total))" : "\(out)[\(line)] = \(largest) + Foundation.log(\(total))")
+            }
+        }
+        if scalarResult { expressions[instruction.result] = out }
+    }
+
+    private mutating func pickOrScatter(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let out = bindStorage(instruction, &printer)
+        let (values, labels) = (expressions[instruction.operands[0]]!, expressions[instruction.operands[1]]!)
+        let isPick = instruction.op == .pickClass
+        let matrix = isPick ? shape(of: instruction.operands[0]) : instruction.type.shape
+        let (rows, classes) = (dimension(matrix[0]), dimension(matrix[1]))
+        let labelName: String
+        if case .argument(let index) = definitions[instruction.operands[1]]?.op {
+            labelName = SwiftNames.escapedString(function.arguments[index].name)
+        } else {
+            labelName = "labels"
+        }
+        if !isPick { printer.line("\(out).update(repeating: 0, count: \(rows) * \(classes))") }
+        let row = names.fresh("row")
+        printer.block("for \(row) in 0..<\(rows) {") { p in
+            p.line("let label = \(labels)[\(row)]")
+            p.line("ArgumentCheck.label(label, classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(SwiftNames.escapedString(swiftSignature))\")")
+            p.line(isPick ? "\(out)[\(row)] = \(values)[\(row) &* \(classes) &+ label]" : "\(out)[\(row) &* \(classes) &+ label] = \(values)[\(row)]")
+        }
+    }
+
+    private mutating func sliceOrPad(_ instruction: IRInstruction, axis: Int, start: Int, _ printer: inout CodePrinter) {
+        let out = bindStorage(instruction, &printer)
+        let source = expressions[instruction.operands[0]]!
+        let isSlice = if case .slice = instruction.op { true } else { false }
+        let big = isSlice ? shape(of: instruction.operands[0]) : instruction.type.shape
+        let small = isSlice ? instruction.type.shape : shape(of: instruction.operands[0])
+        let (outer, bigLength, inner) = lines(of: big, axis: axis)
+        let smallLength = dimension(small[axis])
+        if !isSlice { printer.line("\(out).update(repeating: 0, count: \(product(big.map(dimension))))") }
+        let (row, k, position) = (names.fresh("row"), names.fresh("k"), names.fresh("position"))
+        printer.block("for \(row) in 0..<\(outer) {") { p in
+            p.block("for \(k) in 0..<\(smallLength) {") { p in
+                p.block("for \(position) in 0..<\(inner) {") { p in
+                    let bigIndex = "(\(row) &* \(bigLength) &+ \(start) &+ \(k)) &* \(inner) &+ \(position)"
+                    let smallIndex = "(\(row) &* \(smallLength) &+ \(k)) &* \(inner) &+ \(position)"
+                    p.line(isSlice ? "\(out)[\(smallIndex)] = \(source)[\(bigIndex)]" : "\(out)[\(bigIndex)] = \(source)[\(smallIndex)]")
+                }
+            }
+        }
+    }
+
+    /// Calls `outputGradient` with the forward result and opens its buffer.
+    private mutating func openOutputGradient(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let output = function.results.first { $0.role == .value }!.value
+        let outputTensor = names.fresh("output")
+        let seedTensor = names.fresh("outputGradientTensor")
+        printer.line("// The gradient of the loss with respect to the output, from the caller.")
+        printer.line("let \(outputTensor) = \(tensorExpression(output))")
+        printer.line("let \(seedTensor) = try outputGradient(\(outputTensor))")
+        checkShape(of: seedTensor, type: instruction.type, label: "outputGradient", &printer)
+        let buffer = names.fresh("seedBuffer")
+        printer.line("return \(seedTensor).withUnsafeBufferPointer { \(buffer) in")
+        printer.indent()
+        openClosures += 1
+        let seed = names.fresh("seed")
+        printer.line("let \(seed) = \(buffer).baseAddress!")
+        expressions[instruction.result] = seed
+    }
+}

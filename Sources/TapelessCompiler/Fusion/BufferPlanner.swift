@@ -1,0 +1,111 @@
+/// Decides which tensor values live in memory and where: one workspace slot per value,
+/// reused by later values of the same size once its last reader has run, or the caller's
+/// gradient buffer for a parameter's gradient.
+struct BufferPlanner {
+    let function: IRFunction
+    let steps: [FusionPlan.Step]
+    let gradientOffsets: [String: Int]
+    private(set) var slots: [[IRDimension]] = []
+
+    init(function: IRFunction, steps: [FusionPlan.Step], gradientOffsets: [String: Int]) {
+        self.function = function
+        self.steps = steps
+        self.gradientOffsets = gradientOffsets
+    }
+
+    mutating func assign() -> [IRValue: FusionPlan.Storage] {
+        let stepOf = stepIndices()
+        let resultValues = Set(function.results.map(\.value))
+        // The last step that reads each value; results are read at the end.
+        var lastUse: [IRValue: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            for instruction in Self.instructions(of: step) {
+                for operand in instruction.operands { lastUse[BufferPlanner.resolve(operand, in: function)] = index }
+            }
+        }
+        for value in resultValues { lastUse[BufferPlanner.resolve(value, in: function)] = steps.count }
+
+        var storage: [IRValue: FusionPlan.Storage] = [:]
+        var free: [String: [Int]] = [:]
+        var usedOffsets = Set<Int>()
+        for (index, step) in steps.enumerated() {
+            for instruction in needingStorage(step, stepOf: stepOf, resultValues: resultValues) {
+                if let offset = gradientOffset(of: instruction.result), !usedOffsets.contains(offset) {
+                    storage[instruction.result] = .gradient(offset: offset)
+                    usedOffsets.insert(offset)
+                    continue
+                }
+                let key = Self.sizeKey(instruction.type.shape)
+                if let slot = free[key]?.popLast() {
+                    storage[instruction.result] = .workspace(slot: slot)
+                } else {
+                    slots.append(instruction.type.shape)
+                    storage[instruction.result] = .workspace(slot: slots.count - 1)
+                }
+            }
+            // Slots whose values are read for the last time here become free for later steps.
+            for (value, last) in lastUse.sorted(by: { $0.key < $1.key }) where last == index {
+                if case .workspace(let slot) = storage[value] {
+                    free[Self.sizeKey(slots[slot]), default: []].append(slot)
+                }
+            }
+        }
+        return storage
+    }
+
+    /// The value a `stopGradient` stands for (it is the same memory).
+    static func resolve(_ value: IRValue, in function: IRFunction) -> IRValue {
+        var current = value
+        while let definition = function.instructions.first(where: { $0.result == current }), definition.op == .stopGradient {
+            current = definition.operands[0]
+        }
+        return current
+    }
+
+    private func stepIndices() -> [IRValue: Int] {
+        var stepOf: [IRValue: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            for instruction in Self.instructions(of: step) { stepOf[instruction.result] = index }
+        }
+        return stepOf
+    }
+
+    static func instructions(of step: FusionPlan.Step) -> [IRInstruction] {
+        switch step {
+        case .scalar(let instruction), .operation(let instruction): return [instruction]
+        case .loop(let loop): return loop.instructions
+        }
+    }
+
+    /// The tensor values a step writes to memory: an operation's result, a loop member read
+    /// by another step or returned, a loop's tensor-shaped accumulators.
+    private func needingStorage(_ step: FusionPlan.Step, stepOf: [IRValue: Int], resultValues: Set<IRValue>) -> [IRInstruction] {
+        switch step {
+        case .scalar:
+            return []
+        case .operation(let instruction):
+            switch instruction.op {
+            case .argument, .parameter, .stopGradient: return []
+            default: return [instruction]
+            }
+        case .loop(let loop):
+            let own = Set(loop.instructions.map(\.result))
+            let readOutside = Set(function.instructions.filter { !own.contains($0.result) }.flatMap(\.operands))
+                .union(resultValues)
+            return loop.members.filter { readOutside.contains($0.result) }
+                + loop.accumulators.filter { !$0.type.isScalar }
+        }
+    }
+
+    private func gradientOffset(of value: IRValue) -> Int? {
+        for result in function.results where result.value == value {
+            if case .gradient(.parameter(let name)) = result.role { return gradientOffsets[name] }
+        }
+        return nil
+    }
+
+    /// Sizes with the same factors share slots.
+    static func sizeKey(_ shape: [IRDimension]) -> String {
+        shape.map(\.description).filter { $0 != "1" }.sorted().joined(separator: "*")
+    }
+}

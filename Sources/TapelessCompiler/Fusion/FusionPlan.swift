@@ -1,0 +1,45 @@
+/// How a function runs: its instructions grouped into fused loops and single operations, in
+/// execution order, with a buffer for every tensor that must live in memory.
+///
+/// A ``Loop`` computes several elementwise values at each position of one iteration space
+/// and folds reductions into accumulators as it goes, so a chain of operations reads and
+/// writes memory once. Values used only inside their loop never touch memory at all.
+public struct FusionPlan: Sendable {
+    /// One step of execution.
+    public enum Step: Sendable {
+        /// A Float scalar computed once (straight-line code).
+        case scalar(IRInstruction)
+        /// A fused loop.
+        case loop(Loop)
+        /// An operation that is not elementwise (a matrix product, a softmax, …).
+        case operation(IRInstruction)
+    }
+
+    /// A loop over `shape` computing `members` at each position (in order) and updating
+    /// `accumulators` (reductions of values available at each position).
+    public struct Loop: Sendable {
+        public var shape: [IRDimension]
+        public var members: [IRInstruction]
+        public var accumulators: [IRInstruction]
+
+        /// Every instruction of the loop in program order.
+        public var instructions: [IRInstruction] {
+            (members + accumulators).sorted { $0.result < $1.result }
+        }
+    }
+
+    /// Where a tensor value lives.
+    public enum Storage: Hashable, Sendable {
+        /// Buffer `slot` of the function's workspace.
+        case workspace(slot: Int)
+        /// The slice of the gradient at `offset` (a parameter's gradient, written in place).
+        case gradient(offset: Int)
+    }
+
+    public var function: IRFunction
+    public var steps: [Step]
+    /// The storage of every tensor value that is written to memory.
+    public var storage: [IRValue: Storage]
+    /// The element count of each workspace slot (as dimensions whose product is the size).
+    public var slots: [[IRDimension]]
+}

@@ -1,0 +1,67 @@
+/// Prints a fusion plan for `tapeless explain --stage fused`: the loop nests in execution
+/// order with what each computes, and the workspace slots with the values that share them.
+///
+/// ```
+/// loop over [n]: %3 %5 %6 %7 %14 %16 %18, accumulate %8 %17 %19
+/// ```
+public enum FusionPrinter {
+    public static func render(_ plan: FusionPlan) -> String {
+        var printer = CodePrinter(indentUnit: "  ")
+        let arguments = plan.function.arguments.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        printer.line("func \(plan.function.name)(\(arguments))")
+        printer.indent()
+        for step in plan.steps {
+            switch step {
+            case .scalar(let instruction):
+                guard !isFree(instruction.op) else { continue }
+                printer.line("scalar \(describe(instruction))")
+            case .operation(let instruction):
+                guard !isFree(instruction.op) else { continue }
+                printer.line("\(describe(instruction))\(place(instruction.result, plan))")
+            case .loop(let loop):
+                let shape = "[" + loop.shape.map(\.description).joined(separator: ", ") + "]"
+                printer.block("loop over \(shape) {", closing: "}") { p in
+                    for member in loop.members {
+                        p.line("\(describe(member))\(place(member.result, plan))")
+                    }
+                    for accumulator in loop.accumulators {
+                        p.line("accumulate \(describe(accumulator))\(place(accumulator.result, plan))")
+                    }
+                }
+            }
+        }
+        printer.outdent()
+        if !plan.slots.isEmpty {
+            printer.line("workspace:")
+            for (slot, shape) in plan.slots.enumerated() {
+                let users = plan.storage.filter { $0.value == .workspace(slot: slot) }.keys.sorted().map(\.description)
+                printer.line("  slot \(slot): [\(shape.map(\.description).joined(separator: ", "))] holds \(users.joined(separator: ", "))")
+            }
+        }
+        let inPlace = plan.storage.filter { if case .gradient = $0.value { return true } else { return false } }
+        if !inPlace.isEmpty {
+            printer.line("written in place into the gradient: " + inPlace.keys.sorted().map(\.description).joined(separator: ", "))
+        }
+        return printer.text
+    }
+
+    private static func isFree(_ op: IROp) -> Bool {
+        switch op {
+        case .argument, .constant, .stopGradient: return true
+        default: return false
+        }
+    }
+
+    private static func describe(_ instruction: IRInstruction) -> String {
+        let operands = instruction.operands.map(\.description).joined(separator: ", ")
+        return "\(instruction.result) = \(IRPrinter.describe(instruction.op))\(operands.isEmpty ? "" : " " + operands) : \(instruction.type)"
+    }
+
+    private static func place(_ value: IRValue, _ plan: FusionPlan) -> String {
+        switch plan.storage[value] {
+        case .workspace(let slot): return "  -> slot \(slot)"
+        case .gradient(let offset): return "  -> gradient[\(offset)...]"
+        case nil: return ""
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import TapelessCompiler
+
+/// A compact prefix notation for expressions, so tests can state whole trees in one line:
+/// `(+ a (* b c))`, `(neg x)`, `(call f x: a b)`, `(. fc1 weight)`, `(index x 0 : 1..<3)`.
+func notation(_ expression: Expr) -> String {
+    switch expression.kind {
+    case .number(let value):
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    case .identifier(let name):
+        return name.isEmpty ? "<missing>" : name
+    case .member(let base, let member):
+        return "(. \(notation(base)) \(member.name))"
+    case .call(let callee, let arguments):
+        let parts = arguments.map { ($0.label.map { "\($0.name): " } ?? "") + notation($0.value) }
+        return "(call \(notation(callee))" + parts.map { " " + $0 }.joined() + ")"
+    case .negate(let operand):
+        return "(neg \(notation(operand)))"
+    case .binary(let op, let left, let right):
+        return "(\(op.rawValue) \(notation(left)) \(notation(right)))"
+    case .index(let base, let indices):
+        let parts = indices.map { index -> String in
+            switch index {
+            case .all: return ":"
+            case .index(let value, _): return String(value)
+            case .range(let lower, let upper, _): return "\(lower)..<\(upper)"
+            }
+        }
+        return "(index \(notation(base)) \(parts.joined(separator: " ")))"
+    }
+}
+
+/// Every expression in a tree, parents before children.
+func allExpressions(in expression: Expr) -> [Expr] {
+    switch expression.kind {
+    case .number, .identifier:
+        return [expression]
+    case .member(let base, _), .negate(let base), .index(let base, _):
+        return [expression] + allExpressions(in: base)
+    case .call(let callee, let arguments):
+        return [expression] + allExpressions(in: callee) + arguments.flatMap { allExpressions(in: $0.value) }
+    case .binary(_, let left, let right):
+        return [expression] + allExpressions(in: left) + allExpressions(in: right)
+    }
+}
+
+/// Every expression of a file.
+func allExpressions(in file: SourceFile) -> [Expr] {
+    func ofFunction(_ function: FunctionDecl) -> [Expr] {
+        function.body.bindings.flatMap { allExpressions(in: $0.value) } + allExpressions(in: function.body.result)
+    }
+    return file.declarations.flatMap { declaration -> [Expr] in
+        switch declaration {
+        case .function(let function): return ofFunction(function)
+        case .derivative: return []
+        case .model(let model):
+            return model.members.flatMap { member -> [Expr] in
+                switch member {
+                case .function(let function): return ofFunction(function)
+                case .parameter(let parameter): return parameter.initializer.map(allExpressions) ?? []
+                case .layer(let layer): return layer.options.flatMap { allExpressions(in: $0.value) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import TapelessCompiler
+
+/// The fusion stage: what it fuses, and that every plan it makes is a valid schedule.
+@Suite struct FusionTests {
+    static func program(_ source: String) throws -> LoweredProgram {
+        let output = Compiler().compile(source: source, path: "test.tapeless")
+        return try #require(output.program, "\(output.diagnostics)")
+    }
+
+    static let linearRegression = """
+        model LinearRegression {
+            param w: Float = 0
+            param b: Float = 0
+            func predict(x: [n]) -> [n] { w * x + b }
+            func loss(x: [n], y: [n]) -> Float { mean(square(predict(x) - y)) }
+        }
+        """
+
+    @Test func linearRegressionLossAndBothGradientsAreOneLoop() throws {
+        let model = try Self.program(Self.linearRegression).models[0]
+        let loss = try #require(model.functions.first { $0.name == "loss" }?.withGradient)
+        let plan = ModelEmitter.plan(loss, of: model, style: .valueIntoGradient)
+        let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
+        #expect(loops.count == 1)
+        #expect(loops.first?.accumulators.count == 3)  // the loss sum and the two gradients
+        #expect(plan.slots.isEmpty)  // nothing is written to memory
+    }
+
+    @Test func biasAndActivationRunInOnePassOverTheProduct() throws {
+        let model = try Self.program("""
+            model MLP {
+                layer fc1 = Dense(784 -> 128, activation: relu)
+                func forward(x: [batch, 784]) -> [batch, 128] { fc1(x) }
+            }
+            """).models[0]
+        let plan = Fusion.plan(model.functions[0].body)
+        let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
+        #expect(loops.count == 1)
+        let operations = Set(loops[0].members.map { IRPrinter.describe($0.op) })
+        #expect(operations == ["add", "relu"])
+    }
+
+    /// Every plan of every golden program is a valid schedule with a sound buffer plan.
+    @Test(arguments: GoldenFileTests.inputs)
+    func plansAreValidSchedules(_ name: String) throws {
+        let source = try String(contentsOf: GoldenFileTests.folder.appendingPathComponent(name), encoding: .utf8)
+        let program = try Self.program(source)
+        for model in program.models {
+            for function in model.functions {
+                Self.validate(ModelEmitter.plan(function.body, of: model, style: .value))
+                if let derived = function.withGradient { Self.validate(ModelEmitter.plan(derived, of: model, style: .valueIntoGradient)) }
+                if let pullback = function.pullback { Self.validate(ModelEmitter.plan(pullback, of: model, style: .pullbackIntoGradient)) }
+            }
+        }
+        for function in program.functions { Self.validate(Fusion.plan(function.body)) }
+    }
+
+    /// Checks that each value is computed once, after everything it reads, that every value
+    /// read from outside its loop is in memory, and that no two values in memory at the same
+    /// time share a workspace slot.
+    static func validate(_ plan: FusionPlan, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        var available = Set<IRValue>()
+        var memoryUntil: [Int: IRValue] = [:]  // slot -> value currently held
+        let lastRead = lastReads(plan)
+        for (index, step) in plan.steps.enumerated() {
+            let instructions = BufferPlanner.instructions(of: step)
+            let own = Set(instructions.map(\.result))
+            var computedHere = Set<IRValue>()
+            for instruction in instructions {
+                for operand in instruction.operands {
+                    let ready = available.contains(operand) || computedHere.contains(operand)
+                    #expect(ready, "\(plan.function.name): \(instruction.result) reads \(operand) before it is computed", sourceLocation: sourceLocation)
+                    if !own.contains(operand), !(plan.function.definitions()[operand]?.type.isScalar ?? true) {
+                        let inMemory = plan.storage[BufferPlanner.resolve(operand, in: plan.function)] != nil || isInput(operand, plan)
+                        #expect(inMemory, "\(plan.function.name): \(operand) is read outside its loop but not stored", sourceLocation: sourceLocation)
+                    }
+                }
+                computedHere.insert(instruction.result)
+            }
+            for instruction in instructions {
+                guard case .workspace(let slot) = plan.storage[instruction.result] else { continue }
+                if let holder = memoryUntil[slot], (lastRead[holder] ?? -1) >= index, holder != instruction.result {
+                    Issue.record("\(plan.function.name): slot \(slot) holds \(holder) (read until step \(lastRead[holder]!)) when \(instruction.result) is written at step \(index)", sourceLocation: sourceLocation)
+                }
+                memoryUntil[slot] = instruction.result
+            }
+            available.formUnion(own)
+        }
+    }
+
+    private static func isInput(_ value: IRValue, _ plan: FusionPlan) -> Bool {
+        switch plan.function.definitions()[value]?.op {
+        case .argument, .parameter, .stopGradient: return true
+        default: return false
+        }
+    }
+
+    private static func lastReads(_ plan: FusionPlan) -> [IRValue: Int] {
+        var last: [IRValue: Int] = [:]
+        for (index, step) in plan.steps.enumerated() {
+            for instruction in BufferPlanner.instructions(of: step) {
+                for operand in instruction.operands { last[operand] = index }
+            }
+        }
+        for result in plan.function.results { last[result.value] = plan.steps.count }
+        return last
+    }
+}

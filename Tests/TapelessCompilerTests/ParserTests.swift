@@ -1,0 +1,248 @@
+import Testing
+@testable import TapelessCompiler
+
+@Suite struct ParserTests {
+    /// Parses `source` and requires that it produced no diagnostics.
+    func parseClean(_ source: String) throws -> SourceFile {
+        let (file, diagnostics) = parse(source: source, path: "test.tapeless")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        return file
+    }
+
+    /// The result expression of `func t(...) -> Float { expression }`, in prefix notation.
+    func parseExpression(_ expression: String) throws -> String {
+        let file = try parseClean("func t(a: Float) -> Float { \(expression) }")
+        guard case .function(let function) = try #require(file.declarations.first) else {
+            Issue.record("expected a function")
+            return ""
+        }
+        return notation(function.body.result)
+    }
+
+    func range(_ startLine: Int, _ startColumn: Int, _ endLine: Int, _ endColumn: Int) -> (Int, Int, Int, Int) {
+        (startLine, startColumn, endLine, endColumn)
+    }
+
+    func position(_ range: SourceRange) -> (Int, Int, Int, Int) {
+        (range.start.line, range.start.column, range.end.line, range.end.column)
+    }
+
+    @Test func parsesTheExampleIntoTheExpectedDeclarations() throws {
+        let file = try parseClean(ExampleProgram.source)
+        #expect(file.path == "test.tapeless")
+        #expect(file.declarations.count == 6)
+        guard case .model(let linear) = file.declarations[0], case .model(let network) = file.declarations[1],
+              case .function(let f) = file.declarations[2] else {
+            Issue.record("unexpected declaration kinds: \(file.declarations)")
+            return
+        }
+        #expect(linear.name.name == "LinearRegression")
+        #expect(linear.members.count == 4)
+        #expect(position(linear.range) == range(2, 1, 13, 2))
+
+        guard case .parameter(let w) = linear.members[0], case .function(let predict) = linear.members[2],
+              case .function(let loss) = linear.members[3] else {
+            Issue.record("unexpected members: \(linear.members)")
+            return
+        }
+        #expect(w.name.name == "w" && !w.isFrozen)
+        #expect(w.type == TypeExpr(element: .float, dimensions: [], range: w.type.range))
+        #expect(w.initializer.map(notation) == "0")
+        #expect(position(w.range) == range(3, 5, 3, 23))
+        #expect(position(w.name.range) == range(3, 11, 3, 12))
+        let offsetOfW = ExampleProgram.source.utf8.firstRange(of: "w: Float".utf8).map {
+            ExampleProgram.source.utf8.distance(from: ExampleProgram.source.utf8.startIndex, to: $0.lowerBound)
+        }
+        #expect(w.name.range.start.offset == offsetOfW)
+
+        #expect(predict.name.name == "predict")
+        #expect(predict.parameters.map(\.name.name) == ["x"])
+        #expect(predict.parameters[0].type.dimensions.map(dimensionText) == ["n"])
+        #expect(predict.returnType.dimensions.map(dimensionText) == ["n"])
+        #expect(predict.body.bindings.isEmpty)
+        #expect(notation(predict.body.result) == "(+ (* w x) b)")
+        #expect(position(predict.body.result.range) == range(7, 9, 7, 18))
+        #expect(notation(loss.body.result) == "(call mean (call square (- (call predict x: x) y)))")
+        #expect(loss.returnType.dimensions.isEmpty && loss.returnType.element == .float)
+
+        #expect(network.name.name == "SimpleNN")
+        guard network.members.count == 6,
+              case .layer(let fc1) = network.members[0], case .layer(let fc2) = network.members[1],
+              case .parameter(let scale) = network.members[2], case .parameter(let t) = network.members[3],
+              case .function(let forward) = network.members[4], case .function(let nnLoss) = network.members[5]
+        else {
+            Issue.record("unexpected members: \(network.members)")
+            return
+        }
+        #expect(fc1.name.name == "fc1" && fc1.kind.name == "Dense" && !fc1.isFrozen)
+        #expect(dimensionText(fc1.inputSize) == "784" && dimensionText(fc1.outputSize) == "128")
+        #expect(position(fc1.inputSize.range) == range(16, 23, 16, 26))
+        #expect(fc1.options.map { $0.label?.name } == ["activation"])
+        #expect(fc1.options.map { notation($0.value) } == ["relu"])
+        #expect(position(fc1.range) == range(16, 5, 16, 52))
+        #expect(fc2.options.isEmpty && dimensionText(fc2.outputSize) == "10")
+
+        #expect(scale.isFrozen && scale.name.name == "scale")
+        #expect(scale.type.dimensions.map(dimensionText) == ["10"])
+        #expect(scale.initializer.map(notation) == "ones")
+        #expect(position(scale.range).0 == 18 && position(scale.range).1 == 5)
+        #expect(t.type.dimensions.map(dimensionText) == ["3", "4"])
+        #expect(t.initializer.map(notation) == "(call uniform (neg 0.1) 0.1)")
+
+        #expect(forward.parameters[0].type.dimensions.map(dimensionText) == ["batch", "784"])
+        #expect(forward.returnType.dimensions.map(dimensionText) == ["batch", "10"])
+        #expect(forward.body.bindings.map(\.name.name) == ["h"])
+        #expect(forward.body.bindings.map { notation($0.value) } == ["(call fc1 x)"])
+        #expect(notation(forward.body.result) == "(* (call fc2 h) scale)")
+        #expect(position(forward.body.result.range) == range(23, 16, 23, 30))
+        #expect(position(forward.body.range) == range(21, 50, 24, 6))
+
+        let labels = nnLoss.parameters[1]
+        #expect(labels.name.name == "labels")
+        #expect(labels.type.element == .int && labels.type.dimensions.map(dimensionText) == ["batch"])
+        #expect(notation(nnLoss.body.result) == "(call crossEntropy logits: (call forward x) labels: labels)")
+
+        #expect(f.name.name == "f" && notation(f.body.result) == "(+ (* x x) (* 3 x))")
+    }
+
+    @Test func parsesDerivativeDeclarations() throws {
+        let file = try parseClean(ExampleProgram.source)
+        let derivatives = file.declarations.compactMap { declaration -> DerivativeDecl? in
+            if case .derivative(let derivative) = declaration { return derivative }
+            return nil
+        }
+        #expect(derivatives.map(\.name.name) == ["df", "d2f", "dg"])
+        #expect(derivatives.map(\.function.name) == ["f", "df", "g"])
+        #expect(derivatives.map { $0.withRespectTo?.name } == [nil, nil, "y"])
+        #expect(position(derivatives[2].range) == range(34, 1, 34, 25))
+        let argument = try #require(derivatives[2].withRespectTo)
+        #expect(position(argument.range) == range(34, 23, 34, 24))
+    }
+
+    @Test func givesEveryExpressionAUniqueSequentialID() throws {
+        let file = try parseClean(ExampleProgram.source)
+        let ids = allExpressions(in: file).map(\.id).sorted()
+        #expect(ids == Array(0..<ids.count))
+        #expect(ids.count > 40)
+    }
+
+    @Test func appliesOperatorPrecedenceAndAssociativity() throws {
+        #expect(try parseExpression("a + b * c @ d") == "(+ a (@ (* b c) d))")
+        #expect(try parseExpression("a - b - c") == "(- (- a b) c)")
+        #expect(try parseExpression("a / b * c") == "(* (/ a b) c)")
+        #expect(try parseExpression("a < b + c") == "(< a (+ b c))")
+        #expect(try parseExpression("a * b >= c - 1") == "(>= (* a b) (- c 1))")
+        #expect(try parseExpression("a == b") == "(== a b)")
+        #expect(try parseExpression("a != b") == "(!= a b)")
+        #expect(try parseExpression("a <= b") == "(<= a b)")
+        #expect(try parseExpression("(a + b) * c") == "(* (+ a b) c)")
+    }
+
+    @Test func parsesUnaryMinus() throws {
+        #expect(try parseExpression("-a * b") == "(* (neg a) b)")
+        #expect(try parseExpression("a - -b") == "(- a (neg b))")
+        #expect(try parseExpression("--a") == "(neg (neg a))")
+        #expect(try parseExpression("-x.y") == "(neg (. x y))")
+        #expect(try parseExpression("-2.5e-1") == "(neg 0.25)")
+    }
+
+    @Test func parsesPostfixChains() throws {
+        #expect(try parseExpression("fc1.weight") == "(. fc1 weight)")
+        #expect(try parseExpression("f(x)(y)") == "(call (call f x) y)")
+        #expect(try parseExpression("a.b.c(d)") == "(call (. (. a b) c) d)")
+        #expect(try parseExpression("f(x: 1, 2, y: g(z))") == "(call f x: 1 2 y: (call g z))")
+        #expect(try parseExpression("f()") == "(call f)")
+    }
+
+    @Test func parsesSubscripts() throws {
+        #expect(try parseExpression("x[0, :, 1..<3, -1]") == "(index x 0 : 1..<3 -1)")
+        #expect(try parseExpression("x[-3..<-1]") == "(index x -3..<-1)")
+        #expect(try parseExpression("f(a)[0][1]") == "(index (index (call f a) 0) 1)")
+        let file = try parseClean("func t(x: [4, 5]) -> [5] {\n    x[2, :]\n}")
+        guard case .function(let function) = file.declarations[0], case .index(_, let indices) = function.body.result.kind
+        else {
+            Issue.record("expected a subscript")
+            return
+        }
+        #expect(indices.count == 2)
+        if case .index(2, let range) = indices[0] { #expect(position(range) == self.range(2, 7, 2, 8)) }
+        else { Issue.record("expected index 2, got \(indices[0])") }
+        if case .all(let range) = indices[1] { #expect(position(range) == self.range(2, 10, 2, 11)) }
+        else { Issue.record("expected ':', got \(indices[1])") }
+        #expect(position(function.body.result.range) == range(2, 5, 2, 12))
+    }
+
+    @Test func widensParenthesizedRangesToTheParentheses() throws {
+        let file = try parseClean("func t(a: Float) -> Float { (a + 1) * 2 }")
+        guard case .function(let function) = file.declarations[0],
+              case .binary(.multiply, let left, _) = function.body.result.kind else {
+            Issue.record("expected a product")
+            return
+        }
+        #expect(position(left.range) == range(1, 29, 1, 36))
+        #expect(position(function.body.result.range) == range(1, 29, 1, 40))
+    }
+
+    @Test func acceptsSemicolonsReturnAndNestedComments() throws {
+        let source = """
+        /* header /* nested */ still comment */
+        func t(a: Float) -> Float { let b = a; let c = b * 2; return c }
+        """
+        let file = try parseClean(source)
+        guard case .function(let function) = file.declarations[0] else {
+            Issue.record("expected a function")
+            return
+        }
+        #expect(function.body.bindings.map(\.name.name) == ["b", "c"])
+        #expect(notation(function.body.result) == "c")
+    }
+
+    @Test func doesNotContinueAnExpressionWithABracketOnTheNextLine() throws {
+        let (_, diagnostics) = parse(source: "func t(a: Float) -> Float {\n    let b = a\n    (b)\n}", path: "t")
+        #expect(diagnostics.isEmpty)
+    }
+
+    @Test func reportsAllDiagnosticsInSourceOrder() {
+        let (file, diagnostics) = parse(source: "func a( -> Float { 1 }\nmodel M { param }\nfunc c(x: Float) -> Float { }", path: "t")
+        #expect(diagnostics.map(\.range.start.line) == [1, 2, 3])
+        #expect(file.declarations.count == 3)
+    }
+
+    @Test func keepsABestEffortTreeWithMissingPiecesMarked() throws {
+        let source = "func f(x: Float) -> Float { x + }\nmodel M {\n    param w: = 1\n    layer fc = Dense(3 -> 4)\n}"
+        let (file, diagnostics) = parse(source: source, path: "t")
+        #expect(diagnostics.map(\.message) == [
+            "expected an expression, found '}'",
+            "expected a type such as 'Float', '[n, 784]' or 'Int[batch]'",
+        ])
+        guard file.declarations.count == 2, case .function(let function) = file.declarations[0],
+              case .model(let model) = file.declarations[1],
+              case .binary(.add, let left, let right) = function.body.result.kind else {
+            Issue.record("unexpected tree: \(file.declarations)")
+            return
+        }
+        #expect(!left.isMissing && right.isMissing)
+        #expect(model.members.count == 2)
+        if case .parameter(let w) = model.members[0] {
+            #expect(w.name.name == "w" && w.initializer.map(notation) == "1")
+        } else {
+            Issue.record("expected the parameter, got \(model.members[0])")
+        }
+    }
+
+    @Test func namesTheMemberKeywordWrittenOutsideAModel() {
+        let (_, diagnostics) = parse(source: "frozen layer a = Dense(1 -> 2)\nfrozen func f(x: Float) -> Float { x }", path: "t")
+        #expect(diagnostics.map(\.message) == [
+            "'layer' must be inside a model",
+            "'frozen' must be inside a model",
+            "'frozen' applies to 'param' and 'layer', not to 'func'",
+        ])
+    }
+
+    private func dimensionText(_ dimension: DimExpr) -> String {
+        switch dimension {
+        case .literal(let value, _): return String(value)
+        case .symbol(let identifier): return identifier.name
+        }
+    }
+}
