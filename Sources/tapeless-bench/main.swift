@@ -41,7 +41,7 @@ announce("B1 linear regression")
 let linearRegression = LinearRegressionBenchmark.run(rounds: isQuick ? 1 : 5)
 let mlp = [1000, 32].map { batch in
     announce("B2 mlp, batch \(batch)")
-    return MLPBenchmark.run(batch: batch, warmUp: isQuick ? 1 : 5, timed: isQuick ? 4 : 100)
+    return MLPBenchmark.run(batch: batch, warmUp: isQuick ? 1 : 5, timed: isQuick ? 2 : 100)
 }
 let results = Results(
     machine: Machine(),  // after the runs: the kernels may choose their instruction set on first use

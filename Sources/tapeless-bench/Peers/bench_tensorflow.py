@@ -134,7 +134,7 @@ def main():
     rounds, warmup, steps, calls = timing.sizes(args.quick)
     results = b1_linreg_one_function(rounds)
     for compile_it in (True, False):
-        part = {**b1_linreg(rounds, compile_it), **b3_scalar(compile_it, calls // 100)}
+        part = {**b1_linreg(rounds, compile_it), **b3_scalar(compile_it, calls // 1000)}
         for batch in (1000, 32):
             part.update(timing.b2_results(batch, MLP(batch, compile_it).step, warmup, steps))
         results.update(with_suffix(part, compile_it))

@@ -20,7 +20,7 @@ def arguments(description):
 
 def sizes(quick):
     """(B1 rounds, B2 warm-up steps, B2 timed steps, B3 calls) for a full or a quick run."""
-    return (1, 1, 4, 10_000) if quick else (5, 5, 100, 1_000_000)
+    return (1, 1, 2, 10_000) if quick else (5, 5, 100, 1_000_000)
 
 
 def seconds(call, sync=lambda value: value):
