@@ -30,6 +30,16 @@ let package = Package(
             ),
             dependencies: ["tapeless"]
         ),
+        // Benchmark support in C: a malloc counter (interposes malloc in the one executable that
+        // links it) and an optimization barrier. Linked only into tapeless-bench.
+        .target(name: "CBenchmarkSupport"),
+        // The benchmark workloads of BENCHMARKS.md, compiled by the plugin: `swift run -c release tapeless-bench`.
+        .executableTarget(
+            name: "tapeless-bench",
+            dependencies: ["Tapeless", "CBenchmarkSupport"],
+            exclude: ["Peers"],
+            plugins: ["TapelessPlugin"]
+        ),
 
         // Samples: small programs whose models the plugin compiles; `swift run <Name>`.
         .executableTarget(

@@ -1,0 +1,43 @@
+import Tapeless
+
+/// The inputs and initial weights of the workloads in BENCHMARKS.md, drawn from the runtime's
+/// splitmix64 `RandomStream`, bit for bit the same as `Peers/peers_data.py`.
+enum BenchmarkData {
+    /// How many bits of element 0 of stream 1 differ from BENCHMARKS.md's check value
+    /// `0x910a2dec89025cc1`: zero when `RandomStream` is splitmix64.
+    static var splitmixDifferingBits: Int {
+        (RandomStream(seed: 1).bits(at: 0) ^ 0x910a_2dec_8902_5cc1).nonzeroBitCount
+    }
+
+    /// B1: `x = uniform(1)`, `y = 2x + 1 + 0.1·normal(2)` computed in `Double`, 1000 points.
+    static func linearRegression(count: Int = 1000) -> (x: [Float], y: [Float]) {
+        let x = RandomStream(seed: 1).uniformValues(count: count)
+        let noise = RandomStream(seed: 2)
+        let y = x.indices.map { i in Float(2 * Double(x[i]) + 1 + 0.1 * Double(noise.normal(at: i))) }
+        return (x, y)
+    }
+
+    /// B2's batch: `x = normal(3)` as a row-major `[batch, 784]`, `labels = ⌊10·uniform(4)⌋`.
+    static func mlpBatch(size batch: Int) -> (x: Tensor, labels: IntTensor) {
+        let x = RandomStream(seed: 3).normalValues(count: batch * 784)
+        let uniform = RandomStream(seed: 4)
+        let labels = (0..<batch).map { Int((Double(uniform.uniform(at: $0)) * 10).rounded(.down)) }
+        return (Tensor(shape: [batch, 784], scalars: x), IntTensor(labels))
+    }
+
+    /// B2's first parameters: `W = (2u − 1)/√fanIn` in `Double` with `u = uniform(5)` for
+    /// `fc1.weight [784, 128]` and `uniform(6)` for `fc2.weight [128, 10]`; biases zero.
+    static func mlpInitialModel() -> MLP {
+        var model = MLP.zero
+        model[parameter: "fc1.weight"] = weights(seed: 5, inputs: 784, outputs: 128)
+        model[parameter: "fc2.weight"] = weights(seed: 6, inputs: 128, outputs: 10)
+        return model
+    }
+
+    private static func weights(seed: UInt64, inputs: Int, outputs: Int) -> Tensor {
+        let uniform = RandomStream(seed: seed)
+        let scale = Double(inputs).squareRoot()
+        let scalars = (0..<(inputs * outputs)).map { Float((2 * Double(uniform.uniform(at: $0)) - 1) / scale) }
+        return Tensor(shape: [inputs, outputs], scalars: scalars)
+    }
+}

@@ -1,0 +1,24 @@
+/// Everything one run of tapeless-bench measured.
+struct Results {
+    var machine: Machine
+    var isQuick: Bool
+    var allocationCounterWorks: Bool
+    var linearRegression: (generated: LinearRegressionBenchmark.Run, handWritten: LinearRegressionBenchmark.Run)
+    /// B2 at batch 1000, then at batch 32.
+    var mlp: [MLPBenchmark.Result]
+    var scalar: ScalarBenchmark.Result
+
+    /// Every comparison with a published check value, in report order.
+    var checks: [Check] {
+        var checks = [Check(
+            name: "splitmix64 bits differing from the check value", key: "splitmix64_differing_bits",
+            value: Double(BenchmarkData.splitmixDifferingBits), expected: 0, tolerance: 0)]
+        checks += LinearRegressionBenchmark.checks(linearRegression.generated, prefix: "b1", label: "generated")
+        checks += LinearRegressionBenchmark.checks(linearRegression.handWritten, prefix: "b1_hand", label: "hand-written")
+        for result in mlp {
+            checks += MLPBenchmark.checks(result, result.generated, prefix: "b2_b\(result.batch)", label: "generated")
+            checks += MLPBenchmark.checks(result, result.handWritten, prefix: "b2_b\(result.batch)_hand", label: "hand-written")
+        }
+        return checks + ScalarBenchmark.checks(scalar)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+extension Results {
+    /// The human-readable report: header, one row per measurement, then the checks.
+    var table: String {
+        let build = machine.isReleaseBuild ? "release build" : "DEBUG BUILD (numbers mean nothing: use -c release)"
+        var lines = [
+            "Tapeless benchmarks (BENCHMARKS.md)  \(machine.dateString)  \(build)\(isQuick ? "  --quick: smoke run, not a measurement" : "")",
+            "\(machine.cpu), \(machine.cores) cores, matrix kernels: \(machine.instructionSet), "
+                + "allocation counter: \(allocationCounterWorks ? "working" : "NOT working (allocations shown as n/a)")",
+            "",
+            row("workload", "generated", "hand-written", "allocations/step (gen, hand)"),
+        ]
+        let (b1, b1Hand) = linearRegression
+        lines.append(row(
+            "B1 linreg µs/epoch", number(b1.microsecondsPerEpoch), number(b1Hand.microsecondsPerEpoch),
+            allocations(b1.allocationsPerEpoch, b1Hand.allocationsPerEpoch)))
+        for result in mlp {
+            func cell(_ run: MLPBenchmark.Run) -> String {
+                "\(number(run.millisecondsPerStep)) (\(number(result.gigaflopsPerSecond(run))) GFLOP/s)"
+            }
+            lines.append(row(
+                "B2 mlp B=\(result.batch) ms/step", cell(result.generated), cell(result.handWritten),
+                allocations(result.generated.allocationsPerStep, result.handWritten.allocationsPerStep)))
+        }
+        lines.append(row(
+            "B3 df ns/call", number(scalar.gradient), number(scalar.handWritten),
+            allocations(scalar.allocationsPerCall, nil)))
+        lines.append(row("B3 d2f ns/call", number(scalar.secondGradient), "", ""))
+        lines.append(row("B3 loop + opaque call alone", number(scalar.callFloor), "", ""))
+        lines += ["", "checks (published values in BENCHMARKS.md):"]
+        for check in checks {
+            lines.append("  \(check.passes ? "ok  " : "FAIL") \(check.name): \(number(check.value, digits: 8)) "
+                + "(expected \(number(check.expected, digits: 8)) ± \(number(check.tolerance, digits: 2)))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func row(_ cells: String...) -> String {
+        zip(cells, [30, 26, 26, 0]).map { cell, width in
+            cell.padding(toLength: max(width, cell.count + 1), withPad: " ", startingAt: 0)
+        }.joined().trimmingCharacters(in: .whitespaces)
+    }
+
+    private func number(_ value: Double, digits: Int = 4) -> String {
+        String(format: "%.\(digits)g", value)
+    }
+
+    private func allocations(_ generated: Double?, _ handWritten: Double?) -> String {
+        [generated, handWritten].map { $0.map { number($0) } ?? "n/a" }.joined(separator: ", ")
+    }
+}
