@@ -77,7 +77,8 @@ import Testing
                         #expect(inMemory, "\(plan.function.name): \(operand) is read outside its loop but not stored", sourceLocation: sourceLocation)
                     }
                 }
-                computedHere.insert(instruction.result)
+                // A reduction's result is available only after its loop.
+                if !Fusion.isAccumulable(instruction) { computedHere.insert(instruction.result) }
             }
             for instruction in instructions {
                 guard case .workspace(let slot) = plan.storage[instruction.result] else { continue }

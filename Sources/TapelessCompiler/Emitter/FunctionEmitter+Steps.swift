@@ -76,54 +76,113 @@ extension FunctionEmitter {
             stored[instruction.result] = bindStorage(instruction, &printer)
         }
         for accumulator in loop.accumulators {
-            let initial = if case .reduceMax = accumulator.op { "-Float.infinity" } else { "0" }
             if accumulator.type.isScalar {
                 let local = names.fresh("v\(accumulator.result.id)")
-                printer.line("var \(local): Float = \(initial)")
+                printer.line("var \(local): Float = \(Self.initialValue(of: accumulator))")
                 expressions[accumulator.result] = local
             } else {
-                printer.line("\(stored[accumulator.result]!).update(repeating: \(initial), count: \(product(accumulator.type.shape.map(dimension))))")
+                printer.line("\(stored[accumulator.result]!).update(repeating: \(Self.initialValue(of: accumulator)), count: \(product(accumulator.type.shape.map(dimension))))")
             }
         }
+        for member in loop.members { expressions[member.result] = names.fresh("v\(member.result.id)") }
 
         let count = product(loopShape.map(dimension))
-        let flat = needsNest ? rowMajorIndex(loopShape, indices) : loopIndex
+        let origin = lastOrigin
+        if !needsNest, Self.canRunInLanes(loop, stored: stored) {
+            // Eight elements at a time in SIMD registers, with partial sums per lane, then the rest.
+            let lanes = Self.lanes
+            let end = names.fresh("laneEnd")
+            printer.line("let \(end) = \(parenthesized(count)) & ~\(lanes - 1)")
+            var laneSums: [IRValue: String] = [:]
+            for accumulator in loop.accumulators {
+                let name = names.fresh("\(expressions[accumulator.result]!)Lanes")
+                laneSums[accumulator.result] = name
+                printer.line("var \(name) = SIMD\(lanes)<Float>(repeating: \(Self.initialValue(of: accumulator)))")
+            }
+            let vectorBody = loopBody(loop, stored: stored, indices: [], laneSums: laneSums)
+            printer.block("for \(loopIndex) in stride(from: 0, to: \(end), by: \(lanes)) {") { $0.lines(vectorBody) }
+            for accumulator in loop.accumulators {
+                let combine = if case .reduceMax = accumulator.op { "max" } else { "sum" }
+                printer.line("\(expressions[accumulator.result]!) = \(laneSums[accumulator.result]!).\(combine)()")
+            }
+            lastOrigin = origin
+            let scalarBody = loopBody(loop, stored: stored, indices: [], laneSums: nil)
+            printer.block("for \(loopIndex) in \(end)..<\(count) {") { $0.lines(scalarBody) }
+        } else {
+            let body = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
+            emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
+        }
+        for member in loop.members where stored[member.result] != nil {
+            expressions[member.result] = stored[member.result]!
+        }
+    }
+
+    /// The width of SIMD loops: two SSE registers on baseline x86-64, enough for ILP without a
+    /// long remainder.
+    static let lanes = 8
+
+    static func initialValue(of accumulator: IRInstruction) -> String {
+        if case .reduceMax = accumulator.op { return "-Float.infinity" }
+        return "0"
+    }
+
+    /// Whether a flat loop can run in SIMD lanes: every member has a lane form, every
+    /// accumulator is a whole reduction, and no truth value goes through memory.
+    static func canRunInLanes(_ loop: FusionPlan.Loop, stored: [IRValue: String]) -> Bool {
+        loop.members.allSatisfy { member in
+            VectorCode.supports(member.op) && !(member.type.element == .bool && stored[member.result] != nil)
+        } && loop.accumulators.allSatisfy(\.type.isScalar)
+    }
+
+    /// The statements of one loop iteration, in lanes when `laneSums` names the accumulators'
+    /// lane vectors, else one element at a time.
+    private mutating func loopBody(
+        _ loop: FusionPlan.Loop, stored: [IRValue: String], indices: [String], laneSums: [IRValue: String]?
+    ) -> [String] {
         var inner = CodePrinter(indentUnit: "    ")
-        var locals: [IRValue: String] = [:]
-        if needsNest { inner.line("let \(loopIndex) = \(flat)") }
+        let inLanes = laneSums != nil
+        let members = Set(loop.members.map(\.result))
+        if !indices.isEmpty { inner.line("let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))") }
         for instruction in loop.instructions {
             comment(instruction.origin, &inner)
-            let isMember = loop.members.contains { $0.result == instruction.result }
-            let emitter = self
-            let currentLocals = locals
-            func read(_ operand: IRValue) -> String {
-                if let local = currentLocals[operand] { return local }
-                return emitter.memoryRead(operand, by: isMember ? instruction : nil, indices: indices)
+            let isMember = members.contains(instruction.result)
+            let operands = instruction.operands.map { operand -> VectorCode.Operand in
+                if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes) }
+                let isTensor = !shape(of: operand).isEmpty
+                if inLanes && isTensor {
+                    return .init(code: "UnsafeRawPointer(\(expressions[operand]!) + \(loopIndex)).loadUnaligned(as: SIMD\(Self.lanes)<Float>.self)", isVector: true)
+                }
+                return .init(code: memoryRead(operand, by: isMember ? instruction : nil, indices: indices), isVector: false)
             }
             if isMember {
-                let local = names.fresh("v\(instruction.result.id)")
-                let type = instruction.type.element == .bool ? "Bool" : "Float"
-                inner.line("let \(local): \(type) = \(elementCode(instruction, instruction.operands.map(read)))")
-                locals[instruction.result] = local
-                if let pointer = stored[instruction.result] {
-                    inner.line(instruction.type.element == .bool ? "\(pointer)[\(loopIndex)] = \(local) ? 1 : 0" : "\(pointer)[\(loopIndex)] = \(local)")
+                let local = expressions[instruction.result]!
+                if inLanes {
+                    inner.line("let \(local) = \(VectorCode.code(instruction.op, operands, lanes: Self.lanes))")
+                    if let pointer = stored[instruction.result] {
+                        inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
+                    }
+                } else {
+                    let type = instruction.type.element == .bool ? "Bool" : "Float"
+                    inner.line("let \(local): \(type) = \(elementCode(instruction, operands.map(\.code)))")
+                    if let pointer = stored[instruction.result] {
+                        inner.line(instruction.type.element == .bool ? "\(pointer)[\(loopIndex)] = \(local) ? 1 : 0" : "\(pointer)[\(loopIndex)] = \(local)")
+                    }
                 }
             } else {
-                let value = read(instruction.operands[0])
-                let target = instruction.type.isScalar
-                    ? expressions[instruction.result]!
-                    : "\(stored[instruction.result]!)[\(accumulatorIndex(instruction, loopShape: loopShape, indices: indices))]"
+                let value = operands[0].code
+                let target = if let laneSums { laneSums[instruction.result]! } else if instruction.type.isScalar {
+                    expressions[instruction.result]!
+                } else {
+                    "\(stored[instruction.result]!)[\(accumulatorIndex(instruction, loopShape: loop.shape, indices: indices))]"
+                }
                 if case .reduceMax = instruction.op {
-                    inner.line("\(target) = Swift.max(\(target), \(value))")
+                    inner.line(inLanes ? "\(target) = pointwiseMax(\(target), \(value))" : "\(target) = Swift.max(\(target), \(value))")
                 } else {
                     inner.line("\(target) += \(value)")
                 }
             }
         }
-        emitLoopNest(shape: loopShape, indices: indices, count: count, body: inner.text, &printer)
-        for member in loop.members where stored[member.result] != nil {
-            expressions[member.result] = stored[member.result]!
-        }
+        return inner.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// Reads a value kept in memory (or a scalar) at the loop position, for `member` (or for
@@ -167,8 +226,8 @@ extension FunctionEmitter {
         return Array(nestIndexNames.prefix(count))
     }
 
-    private func emitLoopNest(shape: [IRDimension], indices: [String], count: String, body: String, _ printer: inout CodePrinter) {
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    private func emitLoopNest(shape: [IRDimension], indices: [String], count: String, body lines: [String], _ printer: inout CodePrinter) {
+        let body = lines.joined(separator: "\n")
         guard !indices.isEmpty else {
             printer.block("for \(loopIndex) in 0..<\(count) {") { $0.lines(lines) }
             return

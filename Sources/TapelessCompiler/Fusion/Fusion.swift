@@ -181,8 +181,12 @@ struct Grouping {
                 }
             }
         }
+        // A reduction's result exists only once its loop has ended, so nothing in the loop reads it.
+        let accumulators = group.filter { Fusion.isAccumulable(definitions[$0]!) }
         return !group.contains { value in
-            inputs(of: definitions[value]!).contains { !group.contains($0) && after.contains(node($0)) }
+            inputs(of: definitions[value]!).contains {
+                accumulators.contains($0) || (!group.contains($0) && after.contains(node($0)))
+            }
         }
     }
 

@@ -34,8 +34,9 @@ enum MLPBenchmark {
         let (x, labels) = BenchmarkData.mlpBatch(size: batch)
         var model = BenchmarkData.mlpInitialModel()
         var optimizer = Adam(learningRate: 1e-3)
+        var gradient = MLP.Gradient.zero
         let generated = measure(warmUp: warmUp, timed: timed) {
-            let (loss, gradient) = model.lossWithGradient(x: x, labels: labels)
+            let loss = model.lossWithGradient(x: x, labels: labels, into: &gradient)
             optimizer.update(&model, along: gradient)
             return loss
         }

@@ -153,7 +153,20 @@ public struct Mixture: Model {
                 }
                 var v4: Float = 0
                 var v12: Float = 0
-                for i in 0..<5 {
+                let laneEnd = 5 & ~7
+                var v4Lanes = SIMD8<Float>(repeating: 0)
+                var v12Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 9: sum(logSumExp(weighted, axis: 1))
+                    v4Lanes += UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                    let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                    v12Lanes += v11
+                }
+                v4 = v4Lanes.sum()
+                v12 = v12Lanes.sum()
+                for i in laneEnd..<5 {
                     // line 9: sum(logSumExp(weighted, axis: 1))
                     v4 += v3[i]
                     // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
@@ -266,7 +279,27 @@ public struct Mixture: Model {
                     let v23 = slot7  // [5]
                     var v4: Float = 0
                     var v12: Float = 0
-                    for i in 0..<5 {
+                    let laneEnd = 5 & ~7
+                    var v4Lanes = SIMD8<Float>(repeating: 0)
+                    var v12Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 9: sum(logSumExp(weighted, axis: 1))
+                        v4Lanes += UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                        let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        v12Lanes += v11
+                        // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        let v21 = SIMD8<Float>(repeating: v20)
+                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                        let v22_2 = v21 * UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                        let v23_2 = v21 * UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                    }
+                    v4 = v4Lanes.sum()
+                    v12 = v12Lanes.sum()
+                    for i in laneEnd..<5 {
                         // line 9: sum(logSumExp(weighted, axis: 1))
                         v4 += v3[i]
                         // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
@@ -307,11 +340,18 @@ public struct Mixture: Model {
                     }
                     // ∂ line 9: softmax(x + c, axis: 1)
                     let v28 = slot2  // [5]
+                    v28.update(repeating: 0, count: 5)
+                    for i0 in 0..<5 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            let v27: Float = v26[i] * v7[i]
+                            v28[i0] += v27
+                        }
+                    }
                     // ∂ line 9: x + c
                     let v32 = g.baseAddress! + 4  // gradient of c
                     // ∂ line 8: x * a
                     let v41 = g.baseAddress! + 0  // gradient of a
-                    v28.update(repeating: 0, count: 5)
                     v32.update(repeating: 0, count: 5)
                     v41.update(repeating: 0, count: 4)
                     for i0 in 0..<5 {
@@ -320,8 +360,6 @@ public struct Mixture: Model {
                             // ∂ line 9: sum(weighted, axis: 1)
                             let v24: Float = v23[i0]
                             // ∂ line 9: softmax(x + c, axis: 1)
-                            let v27: Float = v26[i] * v7[i]
-                            v28[i0] += v27
                             let v29: Float = v28[i0]
                             let v30: Float = v26[i] - v29
                             let v31: Float = v7[i] * v30

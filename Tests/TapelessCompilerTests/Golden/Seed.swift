@@ -76,7 +76,15 @@ public struct LinearRegression: Module {
                 let v3: Float = parameters[1]  // b
                 // line 7: w * x + b
                 let v4 = slot0  // [n]
-                for i in 0..<n {
+                let laneEnd = n & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 7: w * x
+                    let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 7: w * x + b
+                    let v4_2 = v2 + v3
+                    UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<n {
                     // line 7: w * x
                     let v2: Float = v1 * x[i]
                     // line 7: w * x + b
@@ -107,7 +115,22 @@ public struct LinearRegression: Module {
                     // line 7: b
                     let v4: Float = parameters[1]  // b
                     var v8: Float = 0
-                    for i in 0..<n {
+                    let laneEnd = n & ~7
+                    var v8Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 7: w * x
+                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 7: w * x + b
+                        let v5 = v3 + v4
+                        // line 11: predict(x) - y
+                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 11: square(predict(x) - y)
+                        let v7 = v6 * v6
+                        // line 11: mean(square(predict(x) - y))
+                        v8Lanes += v7
+                    }
+                    v8 = v8Lanes.sum()
+                    for i in laneEnd..<n {
                         // line 7: w * x
                         let v3: Float = v2 * x[i]
                         // line 7: w * x + b
@@ -152,7 +175,36 @@ public struct LinearRegression: Module {
                         var v8: Float = 0
                         var v17: Float = 0
                         var v19: Float = 0
-                        for i in 0..<n {
+                        let laneEnd = n & ~7
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        var v17Lanes = SIMD8<Float>(repeating: 0)
+                        var v19Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 7: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 7: w * x + b
+                            let v5 = v3 + v4
+                            // line 11: predict(x) - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 11: square(predict(x) - y)
+                            let v7 = v6 * v6
+                            // line 11: mean(square(predict(x) - y))
+                            v8Lanes += v7
+                            // ∂ line 11: mean(square(predict(x) - y))
+                            let v13 = SIMD8<Float>(repeating: v12)
+                            // ∂ line 11: square(predict(x) - y)
+                            let v14 = v13 * v6
+                            let v16 = v14 + v14
+                            // ∂ line 7: w * x + b
+                            v17Lanes += v16
+                            // ∂ line 7: w * x
+                            let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v19Lanes += v18
+                        }
+                        v8 = v8Lanes.sum()
+                        v17 = v17Lanes.sum()
+                        v19 = v19Lanes.sum()
+                        for i in laneEnd..<n {
                             // line 7: w * x
                             let v3: Float = v2 * x[i]
                             // line 7: w * x + b
@@ -217,7 +269,15 @@ public struct LinearRegression: Module {
                     let v3: Float = parameters[1]  // b
                     // line 7: w * x + b
                     let v4 = slot0  // [n]
-                    for i in 0..<n {
+                    let laneEnd = n & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 7: w * x
+                        let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 7: w * x + b
+                        let v4_2 = v2 + v3
+                        UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n {
                         // line 7: w * x
                         let v2: Float = v1 * input[i]
                         // line 7: w * x + b
@@ -234,7 +294,19 @@ public struct LinearRegression: Module {
                         let seed = seedBuffer.baseAddress!
                         var v6: Float = 0
                         var v8: Float = 0
-                        for i in 0..<n {
+                        let laneEnd_2 = n & ~7
+                        var v6Lanes = SIMD8<Float>(repeating: 0)
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // ∂ line 7: w * x + b
+                            v6Lanes += UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 7: w * x
+                            let v7 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v8Lanes += v7
+                        }
+                        v6 = v6Lanes.sum()
+                        v8 = v8Lanes.sum()
+                        for i in laneEnd_2..<n {
                             // ∂ line 7: w * x + b
                             v6 += seed[i]
                             // ∂ line 7: w * x
@@ -438,7 +510,14 @@ public struct SimpleNN: Module {
                         v12[row_2] = v10[row_2 &* 10 &+ label]
                     }
                     var v16: Float = 0
-                    for i in 0..<batch {
+                    let laneEnd = batch & ~7
+                    var v16Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v15 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        v16Lanes += v15
+                    }
+                    v16 = v16Lanes.sum()
+                    for i in laneEnd..<batch {
                         let v15: Float = v11[i] - v12[i]
                         v16 += v15
                     }
@@ -521,7 +600,19 @@ public struct SimpleNN: Module {
                         let v20: Float = 1.0 / Float(batch)
                         let v22 = slot6  // [batch]
                         var v16: Float = 0
-                        for i in 0..<batch {
+                        let laneEnd = batch & ~7
+                        var v16Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v15 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v16Lanes += v15
+                            // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v21 = SIMD8<Float>(repeating: v20)
+                            let v22_2 = -v21
+                            UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                        }
+                        v16 = v16Lanes.sum()
+                        for i in laneEnd..<batch {
                             // line 24: crossEntropy(logits: forward(x), labels: labels)
                             let v15: Float = v11[i] - v12[i]
                             v16 += v15

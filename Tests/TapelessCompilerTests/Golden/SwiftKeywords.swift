@@ -87,7 +87,12 @@ public struct Keywords: Module {
                 let v4: Float = parameters[0]  // class
                 // line 8: where * class
                 let v5 = slot1  // [n]
-                for i in 0..<n {
+                let laneEnd = n & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v5_2 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                    UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<n {
                     let v5_2: Float = v3[i] * v4
                     v5[i] = v5_2
                 }
@@ -127,7 +132,20 @@ public struct Keywords: Module {
                     // line 8: class
                     let v5: Float = parameters[0]  // class
                     var v9: Float = 0
-                    for i in 0..<n {
+                    let laneEnd = n & ~7
+                    var v9Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 8: where * class
+                        let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) * v5
+                        // line 12: in(struct) - default
+                        let v7 = v6 - UnsafeRawPointer(`default` + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 12: abs(in(struct) - default)
+                        let v8 = pointwiseMax(v7, -v7)
+                        // line 12: mean(abs(in(struct) - default))
+                        v9Lanes += v8
+                    }
+                    v9 = v9Lanes.sum()
+                    for i in laneEnd..<n {
                         // line 8: where * class
                         let v6: Float = v4[i] * v5
                         // line 12: in(struct) - default
@@ -184,7 +202,32 @@ public struct Keywords: Module {
                         let v17 = slot1  // [n]
                         var v9: Float = 0
                         var v19: Float = 0
-                        for i in 0..<n {
+                        let laneEnd = n & ~7
+                        var v9Lanes = SIMD8<Float>(repeating: 0)
+                        var v19Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 8: where * class
+                            let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) * v5
+                            // line 12: in(struct) - default
+                            let v7 = v6 - UnsafeRawPointer(`default` + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 12: abs(in(struct) - default)
+                            let v8 = pointwiseMax(v7, -v7)
+                            // line 12: mean(abs(in(struct) - default))
+                            v9Lanes += v8
+                            // ∂ line 12: mean(abs(in(struct) - default))
+                            let v14 = SIMD8<Float>(repeating: v13)
+                            // ∂ line 12: abs(in(struct) - default)
+                            let v15 = SIMD8<Float>().replacing(with: 1, where: v7 .> 0).replacing(with: -1, where: v7 .< 0)
+                            let v16 = v14 * v15
+                            // ∂ line 8: where * class
+                            let v17_2 = v16 * v5
+                            UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                            let v18 = v16 * UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v19Lanes += v18
+                        }
+                        v9 = v9Lanes.sum()
+                        v19 = v19Lanes.sum()
+                        for i in laneEnd..<n {
                             // line 8: where * class
                             let v6: Float = v4[i] * v5
                             // line 12: in(struct) - default
@@ -269,7 +312,12 @@ public struct Keywords: Module {
                     let v4: Float = parameters[0]  // class
                     // line 8: where * class
                     let v5 = slot1  // [n]
-                    for i in 0..<n {
+                    let laneEnd = n & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v5_2 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                        UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n {
                         let v5_2: Float = v3[i] * v4
                         v5[i] = v5_2
                     }
@@ -284,7 +332,16 @@ public struct Keywords: Module {
                         // ∂ line 8: where * class
                         let v7 = slot2  // [n]
                         var v9: Float = 0
-                        for i in 0..<n {
+                        let laneEnd_2 = n & ~7
+                        var v9Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let v7_2 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                            UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+                            let v8 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v9Lanes += v8
+                        }
+                        v9 = v9Lanes.sum()
+                        for i in laneEnd_2..<n {
                             let v7_2: Float = seed[i] * v4
                             v7[i] = v7_2
                             let v8: Float = seed[i] * v3[i]
