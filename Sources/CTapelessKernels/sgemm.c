@@ -15,6 +15,7 @@
 typedef struct {
     const char *name;
     void (*gemm)(const tl_gemm_problem *);
+    long mr, nr;  // the micro-tile, as in the ISA's tl_blocking
 } tl_isa;
 
 static int tl_isa_available(const char *name) {
@@ -32,13 +33,13 @@ static int tl_isa_available(const char *name) {
 /// Every compiled path, fastest first.
 static const tl_isa tl_isas[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512", tl_gemm_avx512},
-    {"avx2", tl_gemm_avx2},
+    {"avx512", tl_gemm_avx512, TL_AVX512_MR, TL_AVX512_NR},
+    {"avx2", tl_gemm_avx2, TL_AVX2_MR, TL_AVX2_NR},
 #endif
 #if defined(__aarch64__)
-    {"neon", tl_gemm_neon},
+    {"neon", tl_gemm_neon, TL_NEON_MR, TL_NEON_NR},
 #endif
-    {"portable", tl_gemm_portable},
+    {"portable", tl_gemm_portable, TL_PORTABLE_MR, TL_PORTABLE_NR},
 };
 
 static const tl_isa *tl_find_isa(const char *name) {
@@ -60,6 +61,12 @@ static const tl_isa *tl_chosen_isa(void) {
 }
 
 const char *tl_kernel_isa(void) { return tl_chosen_isa()->name; }
+
+void tl_sgemm_micro_tile(long *rows, long *columns) {
+    const tl_isa *isa = tl_chosen_isa();
+    *rows = isa->mr;
+    *columns = isa->nr;
+}
 
 // MARK: - Workspace
 

@@ -6,7 +6,7 @@
 #include <immintrin.h>
 
 #define TL_AVX2 __attribute__((target("avx2,fma")))
-enum { MR = 6, NR = 16 };
+enum { MR = TL_AVX2_MR, NR = TL_AVX2_NR };
 
 static TL_AVX2 void tl_kernel_avx2(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {

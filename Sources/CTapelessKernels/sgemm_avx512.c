@@ -7,7 +7,7 @@
 #include <immintrin.h>
 
 #define TL_AVX512 __attribute__((target("avx512f,fma")))
-enum { MR = 12, NR = 32 };
+enum { MR = TL_AVX512_MR, NR = TL_AVX512_NR };
 
 static TL_AVX512 void tl_kernel_avx512(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {

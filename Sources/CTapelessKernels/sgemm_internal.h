@@ -14,6 +14,15 @@
 #define TL_ALWAYS_INLINE inline __attribute__((always_inline))
 #define TL_ALIGNED __attribute__((aligned(64)))
 
+/// Micro-tiles (rows of op(A) x columns of op(B)) of every instruction set, shared by the
+/// kernels and tl_sgemm_micro_tile.
+enum {
+    TL_AVX512_MR = 12, TL_AVX512_NR = 32,
+    TL_AVX2_MR = 6, TL_AVX2_NR = 16,
+    TL_NEON_MR = 8, TL_NEON_NR = 12,
+    TL_PORTABLE_MR = 6, TL_PORTABLE_NR = 8,
+};
+
 /// The largest micro-tile (MR * NR) of any instruction set, for the edge-tile scratch.
 #define TL_MAX_TILE (12 * 32)
 

@@ -5,7 +5,7 @@
 #if defined(__aarch64__)
 #include <arm_neon.h>
 
-enum { MR = 8, NR = 12 };
+enum { MR = TL_NEON_MR, NR = TL_NEON_NR };
 
 static void tl_kernel_neon(long kc, const float *a, long ars, long aps, const float *b,
                            float *c, long ldc, float alpha, float beta) {

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-enum { MR = 6, NR = 8 };
+enum { MR = TL_PORTABLE_MR, NR = TL_PORTABLE_NR };
 typedef float tl_float4 __attribute__((vector_size(16)));
 
 static void tl_kernel_portable(long kc, const float *a, long ars, long aps, const float *b,

@@ -11,8 +11,9 @@ public enum Kernels {
     ///
     /// `op(a)` is `m × k` and `op(b)` is `k × n`; `c` is `m × n` with row stride `ldc`.
     /// With `transposeA`, `a` is stored `k × m`; with `transposeB`, `b` is stored `n × k`.
-    /// When `beta` is zero, `c` is overwritten without being read.
-    @inlinable
+    /// When `beta` is zero, `c` is overwritten without being read. Products of about a million
+    /// multiply-adds or more are split across up to ``maximumThreadCount`` threads, with results
+    /// bit-identical to a single-threaded run.
     public static func matrixMultiply(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
@@ -22,8 +23,9 @@ public enum Kernels {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        tl_sgemm(
-            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
-            a, lda, b, ldb, beta, c, ldc)
+        var product = ParallelMatrixMultiply(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        product.run()
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// One product to check: operands are filled from a random stream, C is padded past `n` with
 /// a sentinel that must survive, and with `beta == 0` C starts as NaN that must not.
-private struct Product: CustomStringConvertible {
+struct Product: CustomStringConvertible {
     var transposeA = false, transposeB = false
     var m: Int, n: Int, k: Int
     var alpha: Float = 1, beta: Float = 0
@@ -17,14 +17,17 @@ private struct Product: CustomStringConvertible {
 
     static let sentinel: Float = -7777
 
-    /// Runs the product with `multiply` and returns how many elements of C are wrong.
-    func mismatches(
-        _ multiply: (_ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
-    ) -> Int {
-        let (aRows, aColumns) = transposeA ? (k, m) : (m, k)
-        let (bRows, bColumns) = transposeB ? (n, k) : (k, n)
-        let lda = aColumns + padding, ldb = bColumns + padding, ldc = n + padding
+    /// A multiply-accumulate under test, on this product's operands and strides.
+    typealias Multiply = (_ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                          _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
+
+    var lda: Int { (transposeA ? m : k) + padding }
+    var ldb: Int { (transposeB ? k : n) + padding }
+    var ldc: Int { n + padding }
+
+    /// The operands, the same on every call: A and B, and C before the product.
+    func operands() -> (a: [Float], b: [Float], c: [Float]) {
+        let aRows = transposeA ? k : m, bRows = transposeB ? n : k
         // Allocate at least one element so empty operands still have an address.
         let a = RandomStream(seed: 11).uniformValues(count: Swift.max(aRows * lda, 1), low: -1, high: 1)
         let b = RandomStream(seed: 12).uniformValues(count: Swift.max(bRows * ldb, 1), low: -1, high: 1)
@@ -32,7 +35,13 @@ private struct Product: CustomStringConvertible {
         for i in 0..<m {
             for j in 0..<ldc { c[i * ldc + j] = j >= n ? Self.sentinel : beta == 0 ? .nan : c[i * ldc + j] }
         }
-        let original = c
+        return (a, b, c)
+    }
+
+    /// C after running `multiply` on the operands.
+    func result(_ multiply: Multiply) -> [Float] {
+        let (a, b, original) = operands()
+        var c = original
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
@@ -40,6 +49,13 @@ private struct Product: CustomStringConvertible {
                 }
             }
         }
+        return c
+    }
+
+    /// Runs the product with `multiply` and returns how many elements of C are wrong.
+    func mismatches(_ multiply: Multiply) -> Int {
+        let (a, b, original) = operands()
+        let c = result(multiply)
         var wrong = 0
         for i in 0..<m {
             for j in 0..<ldc {

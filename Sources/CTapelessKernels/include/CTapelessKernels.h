@@ -14,6 +14,20 @@ void tl_sgemm(int transA, int transB, long m, long n, long k, float alpha,
 /// The instruction set the kernels chose at run time: "avx512", "avx2", "neon" or "portable".
 const char *tl_kernel_isa(void);
 
+/// The register tile of the chosen instruction set: rows of op(A) and columns of op(B) one
+/// micro-kernel call computes. Splitting C at multiples of these along M and N leaves every
+/// element in the same kind of tile (full or edge), so the parts round exactly as one call.
+void tl_sgemm_micro_tile(long *rows, long *columns);
+
+/// A hint to the CPU that the caller is spinning on a memory location (PAUSE, YIELD).
+static inline void tl_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// tl_sgemm on the named instruction set's blocked path (even for small products), for testing
 /// every path on one machine. Returns 0 and leaves C untouched when this CPU or build lacks it.
 int tl_sgemm_with_isa(const char *isa, int transA, int transB, long m, long n, long k, float alpha,
