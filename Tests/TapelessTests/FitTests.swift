@@ -20,14 +20,14 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         let y = column(xs.map { 2 * $0 + 1 })
         var model = AffineModel(w: 0, b: 0)
         var optimizer = TestSGD(learningRate: 0.1)
-        let history = try model.fit(x: x, y: y, loss: TestMSE(), optimizer: &optimizer, epochs: 60, batchSize: 16, verbosity: .silent)
+        let history = try model.fit(x: x, y: y, loss: MeanSquaredError(), optimizer: &optimizer, epochs: 60, batchSize: 16, verbosity: .silent)
         #expect(history.epochCount == 60)
         #expect(history.keys == ["loss"])
         #expect(history.loss.count == 60)
         #expect(history.loss.last! < history.loss.first! * 1e-3)
         #expect(abs(model.w - 2) < 0.01 && abs(model.b - 1) < 0.01)
         #expect(optimizer.state.step == 60 * 4, "64 examples in batches of 16 make 4 steps per epoch.")
-        #expect(try model.evaluate(x: x, y: y, loss: TestMSE())["loss"]! < 1e-4)
+        #expect(try model.evaluate(x: x, y: y, loss: MeanSquaredError())["loss"]! < 1e-4)
     }
 
     @Test func epochLossIsTheMeanOfBatchLossesWeightedByBatchSize() throws {
@@ -35,7 +35,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var model = AffineModel(w: 0, b: 0)
         var optimizer = TestSGD(learningRate: 0)
         let history = try model.fit(
-            x: column([0, 0, 0, 0]), y: column([1, 1, 1, 3]), loss: TestMSE(), optimizer: &optimizer,
+            x: column([0, 0, 0, 0]), y: column([1, 1, 1, 3]), loss: MeanSquaredError(), optimizer: &optimizer,
             batchSize: 3, shuffle: false, metrics: [TestMAE()], verbosity: .silent)
         let expectedLoss: Float = (3 * 1 + 1 * 9) / 4
         let expectedMAE: Float = (3 * 1 + 1 * 3) / 4
@@ -50,7 +50,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var optimizer = TestSGD(learningRate: 0)
         let y = column([1, 1, 1, 1, 1, 1, 10, 10])
         let history = try model.fit(
-            x: column([Float](repeating: 0, count: 8)), y: y, loss: TestMSE(), optimizer: &optimizer, epochs: 3,
+            x: column([Float](repeating: 0, count: 8)), y: y, loss: MeanSquaredError(), optimizer: &optimizer, epochs: 3,
             batchSize: 4, shuffle: true, seed: 5, validationSplit: 0.25, metrics: [TestMAE()], verbosity: .silent)
         #expect(history.keys == ["loss", "mae", "val_loss", "val_mae"])
         #expect(history.loss == [1, 1, 1])
@@ -63,7 +63,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var model = AffineModel(w: 0, b: 0)
         var optimizer = ScriptedOptimizer(script: [3, 5])
         let history = try model.fit(
-            x: column([0]), y: column([0]), loss: TestMSE(), optimizer: &optimizer, epochs: 2,
+            x: column([0]), y: column([0]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: 2,
             validationData: (column([0, 0]), column([1, 1])), verbosity: .silent)
         #expect(history.loss == [0, 9])
         #expect(history.validationLoss == [4, 16])
@@ -77,7 +77,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         func fit(x: Tensor = x, y: Tensor = y, batchSize: Int = 32, split: Float = 0,
                  validation: (x: Tensor, y: Tensor)? = nil, metrics: [any Metric<Tensor>] = []) throws {
             try model.fit(
-                x: x, y: y, loss: TestMSE(), optimizer: &optimizer, batchSize: batchSize, validationSplit: split,
+                x: x, y: y, loss: MeanSquaredError(), optimizer: &optimizer, batchSize: batchSize, validationSplit: split,
                 validationData: validation, metrics: metrics, verbosity: .silent)
         }
         expectTrainingError(.emptyDataSet) { try fit(x: column([]), y: column([])) }
@@ -108,7 +108,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         let counter = LambdaCallback(onBatchEnd: { _, _, _ in batchesSeen += 1 })
         expectTrainingError(.nonFiniteLoss(epoch: 1, batch: 1, value: .infinity)) {
             try model.fit(
-                x: column([0, 0]), y: column([0, 0]), loss: TestMSE(), optimizer: &optimizer, epochs: 5, batchSize: 1,
+                x: column([0, 0]), y: column([0, 0]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: 5, batchSize: 1,
                 shuffle: false, callbacks: [counter], verbosity: .silent)
         }
         #expect(batchesSeen == 3)
@@ -132,7 +132,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var model = AffineModel(w: 0, b: 0)
         var optimizer = TestSGD(learningRate: 0)
         let history = try model.fit(
-            x: column([0, 0, 0, 0]), y: column([1, 1, 3, 3]), loss: TestMSE(), optimizer: &optimizer, epochs: 5,
+            x: column([0, 0, 0, 0]), y: column([1, 1, 3, 3]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: 5,
             batchSize: 2, shuffle: false, callbacks: [recorder], verbosity: .silent)
         #expect(events == [
             "train begin",
@@ -148,7 +148,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var optimizer = TestSGD(learningRate: 0.1)
         let scheduler = LearningRateScheduler { epoch, rate in epoch == 0 ? rate : rate / 2 }
         try model.fit(
-            x: column([1, 2, 3, 4]), y: column([1, 2, 3, 4]), loss: TestMSE(), optimizer: &optimizer, epochs: 3,
+            x: column([1, 2, 3, 4]), y: column([1, 2, 3, 4]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: 3,
             batchSize: 2, callbacks: [scheduler], verbosity: .silent)
         #expect(optimizer.ratesUsed == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
         #expect(optimizer.learningRate == 0.025)
@@ -161,7 +161,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
             #expect(session.parameterScalars == [0, 0])
             session.parameterScalars = [7, 8]
         })
-        try model.fit(x: column([1]), y: column([1]), loss: TestMSE(), optimizer: &optimizer, callbacks: [reset], verbosity: .silent)
+        try model.fit(x: column([1]), y: column([1]), loss: MeanSquaredError(), optimizer: &optimizer, callbacks: [reset], verbosity: .silent)
         #expect(model == AffineModel(w: 7, b: 8))
     }
 }
@@ -173,7 +173,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var model = AffineModel(w: 0, b: 0)
         var optimizer = ScriptedOptimizer(script: script)
         let history = try model.fit(
-            x: column([0]), y: column([0]), loss: TestMSE(), optimizer: &optimizer, epochs: script.count,
+            x: column([0]), y: column([0]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: script.count,
             validationData: (column([0]), column([0])), callbacks: [stopping], verbosity: .silent)
         return (model, history)
     }
@@ -230,7 +230,7 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
         var model = AffineModel(w: 0, b: 1)
         var optimizer = ScriptedOptimizer(script: [2, 2, 3, 4])
         let history = try model.fit(
-            x: column([0]), y: column([0]), loss: TestMSE(), optimizer: &optimizer, epochs: 4,
+            x: column([0]), y: column([0]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: 4,
             metrics: [Magnitude()], callbacks: [stopping], verbosity: .silent)
         #expect(history["accuracy"] == [1, 2, 2])
         #expect(stopping.stoppedEpoch == 2)

@@ -9,7 +9,7 @@ import Testing
         var model = AffineModel(w: 0, b: 0)
         var optimizer = TestSGD(learningRate: 0)
         try model.fit(
-            x: column([0, 0, 0, 0]), y: column([1, 1, 3, 3]), loss: TestMSE(), optimizer: &optimizer, epochs: 2,
+            x: column([0, 0, 0, 0]), y: column([1, 1, 3, 3]), loss: MeanSquaredError(), optimizer: &optimizer, epochs: 2,
             batchSize: 1, validationSplit: 0.5, metrics: [TestMAE()], verbosity: verbosity,
             output: recording.output(isTerminal: isTerminal))
         return recording.text
