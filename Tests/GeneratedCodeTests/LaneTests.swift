@@ -52,3 +52,22 @@ import Testing
         #expect(abs(Double(gradient.b) - db) <= 1e-4 * max(1, abs(db)))
     }
 }
+
+/// `let dx = grad(loss, wrt: x)` inside a model: the loss's gradient with respect to an input.
+@Suite struct InputGradientTests {
+    @Test(arguments: [5, 16, 21])
+    func gradientsWithRespectToInputs(_ count: Int) {
+        let (x, y) = LaneTests.data(count)
+        let model = InputGradient(seed: 0)
+        let (w, b) = (Double(model.w), Double(model.b))
+        let residuals = (0..<count).map { w * Double(x[$0]) + b - Double(y[$0]) }
+        let byX = model.lossByX(x: Tensor(x), y: Tensor(y))
+        let both = model.lossByBoth(x: Tensor(x), y: Tensor(y))
+        for i in 0..<count {
+            let dx = 2 * residuals[i] * w / Double(count), dy = -2 * residuals[i] / Double(count)
+            #expect(abs(Double(byX.scalars[i]) - dx) <= 1e-5 * max(1, abs(dx)))
+            #expect(abs(Double(both.x.scalars[i]) - dx) <= 1e-5 * max(1, abs(dx)))
+            #expect(abs(Double(both.y.scalars[i]) - dy) <= 1e-5 * max(1, abs(dy)))
+        }
+    }
+}

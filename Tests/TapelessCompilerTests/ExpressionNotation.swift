@@ -58,6 +58,7 @@ func allExpressions(in file: SourceFile) -> [Expr] {
                 case .function(let function): return ofFunction(function)
                 case .parameter(let parameter): return parameter.initializer.map(allExpressions) ?? []
                 case .layer(let layer): return layer.options.flatMap { allExpressions(in: $0.value) }
+                case .derivative: return []
                 }
             }
         }

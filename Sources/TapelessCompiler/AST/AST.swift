@@ -67,6 +67,9 @@ public enum ModelMember: Sendable, Equatable {
     case layer(LayerDecl)
     /// `func name(…) -> T { … }` inside the model, which may read the model's parameters and layers.
     case function(FunctionDecl)
+    /// `let name = grad(function, wrt: argument)`: a derivative of one of the model's functions
+    /// with respect to its inputs (its parameters' gradients come with every scalar function).
+    case derivative(DerivativeDecl)
 }
 
 /// `[frozen] param name: Type [= initializer]`

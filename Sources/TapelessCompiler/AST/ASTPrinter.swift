@@ -16,8 +16,7 @@ public enum ASTPrinter {
             case .function(let function):
                 render(function, &printer)
             case .derivative(let derivative):
-                let wrt = derivative.withRespectTo.map { ", wrt: \($0)" } ?? ""
-                printer.line("let \(derivative.name) = grad(\(derivative.function)\(wrt)) @\(derivative.range.start)")
+                render(derivative, &printer)
             }
         }
         return printer.text
@@ -33,7 +32,14 @@ public enum ASTPrinter {
             printer.line("\(layer.isFrozen ? "frozen " : "")layer \(layer.name) = \(layer.kind)(\(dimension(layer.inputSize)) -> \(dimension(layer.outputSize))\(options)) @\(layer.range.start)")
         case .function(let function):
             render(function, &printer)
+        case .derivative(let derivative):
+            render(derivative, &printer)
         }
+    }
+
+    private static func render(_ derivative: DerivativeDecl, _ printer: inout CodePrinter) {
+        let wrt = derivative.withRespectTo.map { ", wrt: \($0)" } ?? ""
+        printer.line("let \(derivative.name) = grad(\(derivative.function)\(wrt)) @\(derivative.range.start)")
     }
 
     private static func render(_ function: FunctionDecl, _ printer: inout CodePrinter) {

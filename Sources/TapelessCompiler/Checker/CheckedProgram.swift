@@ -103,6 +103,8 @@ public struct CheckedModel: Sendable {
     public var layers: [CheckedLayer]
     /// The methods in declaration order.
     public var functions: [CheckedFunction]
+    /// The derivatives of methods with respect to their inputs (`let dx = grad(loss, wrt: x)`).
+    public var derivatives: [CheckedDerivative]
     /// The declaration.
     public var range: SourceRange
 }

@@ -32,6 +32,7 @@ extension Checker {
     /// Builds a model's context: parameters (layers expanded), layers and method signatures.
     private func declareModel(_ model: ModelDecl) -> ModelContext {
         var context = ModelContext(name: model.name.name, range: model.range)
+        var derivatives: [DerivativeDecl] = []
         for member in model.members {
             switch member {
             case .parameter(let parameter):
@@ -61,8 +62,13 @@ extension Checker {
                 } else {
                     duplicateFunctions.append((signature(of: function, key: duplicateKey(function)), models.count))
                 }
+            case .derivative(let derivative):
+                guard !derivative.name.name.isEmpty else { continue }
+                checkMemberName(derivative.name)
+                if declare(derivative.name, in: &context.declarations) { derivatives.append(derivative) }
             }
         }
+        context.derivatives = derivatives.compactMap { modelDerivative(from: $0, in: context) }
         return context
     }
 

@@ -80,7 +80,7 @@ extension Checker {
     }
 
     /// The indices of the arguments to differentiate: `wrt:`, or every Float argument.
-    private func differentiatedArguments(
+    func differentiatedArguments(
         of parameters: [(name: String, type: ValueType)], decl: DerivativeDecl
     ) -> [Int]? {
         let target = decl.function.name
@@ -104,5 +104,31 @@ extension Checker {
             return nil
         }
         return [index]
+    }
+
+    /// A derivative declared in a model: a method's gradient with respect to its inputs.
+    func modelDerivative(from decl: DerivativeDecl, in model: ModelContext) -> CheckedDerivative? {
+        let target = decl.function.name
+        guard !target.isEmpty else { return nil }
+        guard let function = model.function(named: target) else {
+            let candidates = model.functionsInOrder.map(\.name)
+            reportMisspelling("'\(model.name)' has no function '\(target)'", name: target, at: decl.function.range, among: candidates)
+            return nil
+        }
+        guard let returnType = function.returnType else { return nil }
+        guard returnType.isFloatScalar else {
+            error("grad needs a function that returns Float; '\(target)' returns \(returnType)", at: decl.function.range)
+            return nil
+        }
+        var typed: [(name: String, type: ValueType)] = []
+        for parameter in function.parameters {
+            guard let type = parameter.type else { return nil }
+            typed.append((parameter.name, type))
+        }
+        guard let withRespectTo = differentiatedArguments(of: typed, decl: decl) else { return nil }
+        return CheckedDerivative(
+            name: decl.name.name, function: target, rootFunction: target, withRespectTo: withRespectTo,
+            parameters: typed, resultTypes: withRespectTo.map { typed[$0].type }, sizeVariables: function.sizeVariables,
+            order: 1, range: decl.range)
     }
 }

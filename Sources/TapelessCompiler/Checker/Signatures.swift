@@ -31,6 +31,8 @@ struct ModelContext {
     var parameters: [CheckedParameter] = []
     var layers: [CheckedLayer] = []
     var functionsInOrder: [FunctionSignature] = []
+    /// Derivatives of the model's functions with respect to their inputs, once checked.
+    var derivatives: [CheckedDerivative] = []
     /// Every member name (valid or not) with where it was declared.
     var declarations: [String: SourceRange] = [:]
     /// Member names whose declarations were invalid: uses of them are silently error-typed.
@@ -51,6 +53,6 @@ struct ModelContext {
     var checked: CheckedModel {
         CheckedModel(
             name: name, parameters: parameters, layers: layers,
-            functions: functionsInOrder.compactMap(\.checked), range: range)
+            functions: functionsInOrder.compactMap(\.checked), derivatives: derivatives, range: range)
     }
 }

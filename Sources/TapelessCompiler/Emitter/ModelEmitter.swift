@@ -89,13 +89,13 @@ struct ModelEmitter {
         let body = function.body
         let labels = body.arguments.map { SwiftNames.identifier($0.name) }
         let parameters = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }.joined(separator: ", ")
-        let returnType = SwiftTypes.name(of: body.results[0].value, in: body)
+        let (returnType, style) = SwiftTypes.results(of: body)
         let swiftName = SwiftNames.identifier(function.name)
         let argumentLabels = body.arguments.map(\.name)
         printer.line()
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
         printer.block("\(modifier)func \(swiftName)(\(parameters)) -> \(returnType) {") { p in
-            emitBody(body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels), key: function.name, style: .value, &p)
+            emitBody(body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels), key: function.name, style: style, &p)
         }
         guard let withGradient = function.withGradient else { return }
         let name = "\(function.name)WithGradient"

@@ -43,10 +43,7 @@ public struct SwiftEmitter {
 
     private func emitTopLevel(_ function: LoweredFunction, _ printer: inout CodePrinter) {
         let body = function.body
-        let resultTypes = body.results.map { SwiftTypes.name(of: $0.value, in: body) }
-        let labels = body.results.map { SwiftNames.identifier($0.name) }
-        let returnType = resultTypes.count == 1
-            ? resultTypes[0] : "(" + zip(labels, resultTypes).map { "\($0): \($1)" }.joined(separator: ", ") + ")"
+        let (returnType, style) = SwiftTypes.results(of: body)
         let arguments = body.arguments.map { SwiftNames.identifier($0.name) }
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
         let parameters = zip(arguments, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
@@ -54,7 +51,7 @@ public struct SwiftEmitter {
             var emitter = FunctionEmitter(
                 plan: Fusion.plan(body), argumentNames: arguments, parameterOffsets: [:],
                 swiftSignature: SwiftTypes.signature(function.name, body.arguments.map(\.name)),
-                workspaceKey: function.name, style: resultTypes.count == 1 ? .value : .tuple(labels))
+                workspaceKey: function.name, style: style)
             emitter.emit(into: &p)
         }
     }
@@ -74,6 +71,15 @@ enum SwiftTypes {
 
     static func name(of value: IRValue, in function: IRFunction) -> String {
         name(of: function.instructions.first { $0.result == value }?.type ?? .scalar)
+    }
+
+    /// The Swift return type of a function's results and how the body returns them: one value,
+    /// or a tuple labeled with the results' names (the gradients of a `grad` over several inputs).
+    static func results(of function: IRFunction) -> (type: String, style: FunctionEmitter.ResultStyle) {
+        let types = function.results.map { name(of: $0.value, in: function) }
+        guard types.count > 1 else { return (types[0], .value) }
+        let labels = function.results.map { SwiftNames.identifier($0.name) }
+        return ("(" + zip(labels, types).map { "\($0): \($1)" }.joined(separator: ", ") + ")", .tuple(labels))
     }
 
     /// A Swift function's name with its argument labels, as in `loss(x:labels:)`.

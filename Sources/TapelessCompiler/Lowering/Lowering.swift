@@ -72,6 +72,12 @@ public struct Lowering {
             }
             functions.append(lowered)
         }
+        for derivative in model.derivatives {
+            let base = Simplifier.simplify(try lowerModelFunction(derivative.function, model: model, bodies: &bodies, cache: &cache))
+            let body = try Self.gradients(of: base, withRespectTo: derivative.withRespectTo, named: derivative.name)
+            functions.append(LoweredFunction(
+                name: derivative.name, line: derivative.range.start.line, declaration: text(derivative.range), body: body))
+        }
         return LoweredModel(
             name: model.name, line: model.range.start.line,
             parameters: model.parameters.map {
@@ -118,17 +124,23 @@ public struct Lowering {
             guard base.results.count == 1 else {
                 throw Failure(description: "'\(derivative.function)' returns \(base.results.count) values; grad needs one")
             }
-            let derived = try ReverseMode.differentiate(
-                base, result: base.results[0].name, withRespectTo: derivative.withRespectTo.map(DifferentiableInput.argument))
-            var gradientOnly = derived
-            gradientOnly.name = name
-            gradientOnly.results = derived.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
-            body = Simplifier.simplify(gradientOnly)
+            body = try Self.gradients(of: base, withRespectTo: derivative.withRespectTo, named: name)
         } else {
             throw Failure(description: "no top-level function or derivative named '\(name)'")
         }
         cache.functions[name] = body
         return body
+    }
+
+    /// A function that returns only the gradient of `base`'s single result with respect to the
+    /// given arguments (a `grad` definition, at top level or in a model).
+    static func gradients(of base: IRFunction, withRespectTo arguments: [Int], named name: String) throws -> IRFunction {
+        let derived = try ReverseMode.differentiate(
+            base, result: base.results[0].name, withRespectTo: arguments.map(DifferentiableInput.argument))
+        var gradientOnly = derived
+        gradientOnly.name = name
+        gradientOnly.results = derived.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
+        return Simplifier.simplify(gradientOnly)
     }
 
     // MARK: - Source text

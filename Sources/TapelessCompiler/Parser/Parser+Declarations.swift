@@ -51,8 +51,11 @@ extension Parser {
             case _ where current.kind.startsMember:
                 isRecovering = false
                 if let member = parseMember() { members.append(member) }
+            case .keyword(.let) where peek(2).kind == .equal && peek(3).text == "grad":
+                isRecovering = false
+                if let derivative = parseDerivative() { members.append(.derivative(derivative)) }
             case .keyword(.let):
-                error("'let' cannot declare a model member; use 'param', 'layer' or 'func'", at: current.range)
+                error("'let' in a model can only define a derivative of one of its functions, as in 'let dx = grad(loss, wrt: x)'; use 'param', 'layer' or 'func' for other members", at: current.range)
                 skip { $0.startsMember || $0 == .rightBrace || $0 == .keyword(.model) }
             default:
                 error("expected a model member: 'param', 'layer' or 'func', found \(current.quoted)", at: current.range)

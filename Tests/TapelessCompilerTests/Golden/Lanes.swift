@@ -493,3 +493,345 @@ public struct LaneRegression: Model {
         return (value, gradient)
     }
 }
+
+/// The model `InputGradient` (line 18): 2 parameters in 2 tensors.
+public struct InputGradient: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "w", shape: [], initializer: .constant(0.5), isTrainable: true),  // line 19
+        (name: "b", shape: [], initializer: .constant((-0.25)), isTrainable: true),  // line 20
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 2, "InputGradient has 2 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `w` (line 19).
+    public var w: Float {
+        get { parameterScalars[0] }
+        set { parameterScalars[0] = newValue }
+    }
+
+    /// The parameter `b` (line 20).
+    public var b: Float {
+        get { parameterScalars[1] }
+        set { parameterScalars[1] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { InputGradient.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 2, "InputGradient.Gradient has 2 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `w` (line 19).
+        public var w: Float {
+            get { parameterScalars[0] }
+            set { parameterScalars[0] = newValue }
+        }
+
+        /// The parameter `b` (line 20).
+        public var b: Float {
+            get { parameterScalars[1] }
+            set { parameterScalars[1] = newValue }
+        }
+    }
+
+    /// `func loss(x: [n], y: [n]) -> Float` (line 22).
+    public func loss(x: Tensor, y: Tensor) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "loss(x:y:)")
+        }
+        let n = x.shape[0]
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "loss(x:y:)")
+        }
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeBufferPointer { yBuffer in
+                    let x = xBuffer.baseAddress!
+                    let y = yBuffer.baseAddress!
+                    // line 23: w
+                    let v2: Float = parameters[0]  // w
+                    // line 23: b
+                    let v4: Float = parameters[1]  // b
+                    var v8: Float = 0
+                    let laneEnd = n & ~7
+                    var v8Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 23: w * x
+                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 23: w * x + b
+                        let v5 = v3 + v4
+                        // line 23: w * x + b - y
+                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 23: square(w * x + b - y)
+                        let v7 = v6 * v6
+                        // line 23: mean(square(w * x + b - y))
+                        v8Lanes += v7
+                    }
+                    v8 = v8Lanes.sum()
+                    for i in laneEnd..<n {
+                        // line 23: w * x
+                        let v3: Float = v2 * x[i]
+                        // line 23: w * x + b
+                        let v5: Float = v3 + v4
+                        // line 23: w * x + b - y
+                        let v6: Float = v5 - y[i]
+                        // line 23: square(w * x + b - y)
+                        let v7: Float = v6 * v6
+                        // line 23: mean(square(w * x + b - y))
+                        v8 += v7
+                    }
+                    let v10: Float = v8 / Float(n)
+                    return v10
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, y: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "lossWithGradient(x:y:into:)")
+        }
+        let n = x.shape[0]
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossWithGradient(x:y:into:)")
+        }
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    y.withUnsafeBufferPointer { yBuffer in
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 23: w
+                        let v2: Float = parameters[0]  // w
+                        // line 23: b
+                        let v4: Float = parameters[1]  // b
+                        // line 23: mean(square(w * x + b - y))
+                        // ∂ line 23: mean(square(w * x + b - y))
+                        let v12: Float = 1.0 / Float(n)
+                        var v8: Float = 0
+                        var v17: Float = 0
+                        var v19: Float = 0
+                        let laneEnd = n & ~7
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        var v17Lanes = SIMD8<Float>(repeating: 0)
+                        var v19Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 23: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 23: w * x + b
+                            let v5 = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 23: square(w * x + b - y)
+                            let v7 = v6 * v6
+                            // line 23: mean(square(w * x + b - y))
+                            v8Lanes += v7
+                            // ∂ line 23: mean(square(w * x + b - y))
+                            let v13 = SIMD8<Float>(repeating: v12)
+                            // ∂ line 23: square(w * x + b - y)
+                            let v14 = v13 * v6
+                            let v16 = v14 + v14
+                            // ∂ line 23: w * x + b
+                            v17Lanes += v16
+                            // ∂ line 23: w * x
+                            let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v19Lanes += v18
+                        }
+                        v8 = v8Lanes.sum()
+                        v17 = v17Lanes.sum()
+                        v19 = v19Lanes.sum()
+                        for i in laneEnd..<n {
+                            // line 23: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 23: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6: Float = v5 - y[i]
+                            // line 23: square(w * x + b - y)
+                            let v7: Float = v6 * v6
+                            // line 23: mean(square(w * x + b - y))
+                            v8 += v7
+                            // ∂ line 23: mean(square(w * x + b - y))
+                            let v13: Float = v12
+                            // ∂ line 23: square(w * x + b - y)
+                            let v14: Float = v13 * v6
+                            let v16: Float = v14 + v14
+                            // ∂ line 23: w * x + b
+                            v17 += v16
+                            // ∂ line 23: w * x
+                            let v18: Float = v16 * x[i]
+                            v19 += v18
+                        }
+                        // line 23: mean(square(w * x + b - y))
+                        let v10: Float = v8 / Float(n)
+                        // The gradient of every parameter.
+                        g[0] = v19  // w
+                        g[1] = v17  // b
+                        return v10
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor, y: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, y: y, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// `let lossByX = grad(loss, wrt: x)` (line 26).
+    public func lossByX(x: Tensor, y: Tensor) -> Tensor {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "lossByX(x:y:)")
+        }
+        let n = x.shape[0]
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossByX(x:y:)")
+        }
+        let workspace = Workspace.floats(count: n, for: "InputGradient.lossByX")
+        let slot0 = workspace
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeBufferPointer { yBuffer in
+                    let x = xBuffer.baseAddress!
+                    let y = yBuffer.baseAddress!
+                    // line 23: w
+                    let v2: Float = parameters[0]  // w
+                    // line 23: b
+                    let v4: Float = parameters[1]  // b
+                    // line 23: mean(square(w * x + b - y))
+                    // ∂ line 23: mean(square(w * x + b - y))
+                    let v12: Float = 1.0 / Float(n)
+                    // ∂ line 23: w * x
+                    let v17 = slot0  // [n]
+                    let laneEnd = n & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 23: w * x
+                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 23: w * x + b
+                        let v5 = v3 + v4
+                        // line 23: w * x + b - y
+                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // ∂ line 23: mean(square(w * x + b - y))
+                        let v13 = SIMD8<Float>(repeating: v12)
+                        // ∂ line 23: square(w * x + b - y)
+                        let v14 = v13 * v6
+                        let v16 = v14 + v14
+                        // ∂ line 23: w * x
+                        let v17_2 = v16 * v2
+                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n {
+                        // line 23: w * x
+                        let v3: Float = v2 * x[i]
+                        // line 23: w * x + b
+                        let v5: Float = v3 + v4
+                        // line 23: w * x + b - y
+                        let v6: Float = v5 - y[i]
+                        // ∂ line 23: mean(square(w * x + b - y))
+                        let v13: Float = v12
+                        // ∂ line 23: square(w * x + b - y)
+                        let v14: Float = v13 * v6
+                        let v16: Float = v14 + v14
+                        // ∂ line 23: w * x
+                        let v17_2: Float = v16 * v2
+                        v17[i] = v17_2
+                    }
+                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v17, count: n))
+                }
+            }
+        }
+    }
+
+    /// `let lossByBoth = grad(loss)` (line 27).
+    public func lossByBoth(x: Tensor, y: Tensor) -> (x: Tensor, y: Tensor) {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "lossByBoth(x:y:)")
+        }
+        let n = x.shape[0]
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossByBoth(x:y:)")
+        }
+        let workspace = Workspace.floats(count: n + n, for: "InputGradient.lossByBoth")
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeBufferPointer { yBuffer in
+                    let x = xBuffer.baseAddress!
+                    let y = yBuffer.baseAddress!
+                    // line 23: w
+                    let v2: Float = parameters[0]  // w
+                    // line 23: b
+                    let v4: Float = parameters[1]  // b
+                    // line 23: mean(square(w * x + b - y))
+                    // ∂ line 23: mean(square(w * x + b - y))
+                    let v12: Float = 1.0 / Float(n)
+                    // ∂ line 23: w * x + b - y
+                    let v17 = slot0  // [n]
+                    // ∂ line 23: w * x
+                    let v18 = slot1  // [n]
+                    let laneEnd = n & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 23: w * x
+                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 23: w * x + b
+                        let v5 = v3 + v4
+                        // line 23: w * x + b - y
+                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // ∂ line 23: mean(square(w * x + b - y))
+                        let v13 = SIMD8<Float>(repeating: v12)
+                        // ∂ line 23: square(w * x + b - y)
+                        let v14 = v13 * v6
+                        let v16 = v14 + v14
+                        // ∂ line 23: w * x + b - y
+                        let v17_2 = -v16
+                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                        // ∂ line 23: w * x
+                        let v18_2 = v16 * v2
+                        UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n {
+                        // line 23: w * x
+                        let v3: Float = v2 * x[i]
+                        // line 23: w * x + b
+                        let v5: Float = v3 + v4
+                        // line 23: w * x + b - y
+                        let v6: Float = v5 - y[i]
+                        // ∂ line 23: mean(square(w * x + b - y))
+                        let v13: Float = v12
+                        // ∂ line 23: square(w * x + b - y)
+                        let v14: Float = v13 * v6
+                        let v16: Float = v14 + v14
+                        // ∂ line 23: w * x + b - y
+                        let v17_2: Float = -v16
+                        v17[i] = v17_2
+                        // ∂ line 23: w * x
+                        let v18_2: Float = v16 * v2
+                        v18[i] = v18_2
+                    }
+                    return (x: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v18, count: n)), y: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v17, count: n)))
+                }
+            }
+        }
+    }
+}
