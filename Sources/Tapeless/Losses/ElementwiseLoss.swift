@@ -1,3 +1,35 @@
+/// A loss that is a sum (or mean) of one term per element, comparing predictions with targets
+/// of the same shape.
+///
+/// A conforming type gives the term of one element and its derivative; the value and the
+/// gradient of a whole batch then come from one pass over memory. Write your own elementwise
+/// loss by conforming to it.
+public protocol ElementwiseLoss: Loss where Target == Tensor {
+    /// How the element losses are combined.
+    var reduction: Reduction { get }
+    /// The loss of one element and its derivative with respect to the prediction.
+    func term(prediction: Float, target: Float) -> (value: Float, derivative: Float)
+}
+
+extension ElementwiseLoss {
+    /// The loss of `predicted` against `target`.
+    ///
+    /// - Precondition: both have the same shape.
+    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) -> Float {
+        reduceElementwise(predicted, target, reduction: reduction, loss: "\(Self.self)", wantsGradient: false, term: term).value
+    }
+
+    /// The loss and its gradient with respect to `predicted` (divided by the element count for
+    /// `.mean`).
+    ///
+    /// - Precondition: both have the same shape.
+    public func valueWithGradient(_ predicted: Tensor, _ target: Tensor) -> (value: Float, gradient: Tensor) {
+        let (value, gradient) = reduceElementwise(
+            predicted, target, reduction: reduction, loss: "\(Self.self)", wantsGradient: true, term: term)
+        return (value, gradient!)
+    }
+}
+
 /// Reduces an elementwise loss of `predicted` against a target of the same shape in one
 /// pass, writing the gradient with respect to `predicted` when asked.
 ///
