@@ -51,50 +51,49 @@ import Testing
         }
     }
 
+    /// Loads the case's parameters into a fresh `M`, runs `lossWithGradient` through `compute`,
+    /// and compares the loss and every gradient with PyTorch's.
+    static func check<M: Model>(
+        _ name: String, _ type: M.Type, _ compute: (M, Case) throws -> (value: Float, gradient: M.Gradient)
+    ) throws {
+        let reference = try referenceCase(name)
+        var model = M(seed: 0)
+        try load(reference, into: &model)
+        let (value, gradient) = try compute(model, reference)
+        #expect(abs(Double(value) - reference.loss) <= 1e-4 * reference.loss, "\(name): loss \(value) vs PyTorch \(reference.loss)")
+        try expectGradients(gradient, match: reference)
+    }
+
     @Test func linearRegression() throws {
-        let reference = try Self.referenceCase("linear_regression_mse")
-        var model = LinearRegression(seed: 0)
-        try Self.load(reference, into: &model)
-        let (value, gradient) = model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), y: try Self.tensor(reference.inputs["y"]))
-        #expect(abs(Double(value) - reference.loss) <= 1e-4 * reference.loss)
-        #expect(model.loss(x: try Self.tensor(reference.inputs["x"]), y: try Self.tensor(reference.inputs["y"])) == value)
-        try Self.expectGradients(gradient, match: reference)
+        try Self.check("linear_regression_mse", LinearRegression.self) { model, reference in
+            let (x, y) = (try Self.tensor(reference.inputs["x"]), try Self.tensor(reference.inputs["y"]))
+            #expect(model.loss(x: x, y: y) == model.lossWithGradient(x: x, y: y).value)
+            return model.lossWithGradient(x: x, y: y)
+        }
     }
 
     @Test func multilayerPerceptronWithCrossEntropy() throws {
-        let reference = try Self.referenceCase("mlp_relu_ce")
-        var model = MLPReluCrossEntropy(seed: 0)
-        try Self.load(reference, into: &model)
-        let labels = IntTensor(try #require(reference.inputs["labels"] as? [Int]))
-        let (value, gradient) = model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), labels: labels)
-        #expect(abs(Double(value) - reference.loss) <= 1e-4 * reference.loss)
-        try Self.expectGradients(gradient, match: reference)
+        try Self.check("mlp_relu_ce", MLPReluCrossEntropy.self) { model, reference in
+            let labels = IntTensor(try #require(reference.inputs["labels"] as? [Int]))
+            return model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), labels: labels)
+        }
     }
 
     @Test func multilayerPerceptronWithMeanSquaredError() throws {
-        let reference = try Self.referenceCase("mlp_tanh_mse")
-        var model = MLPTanhMSE(seed: 0)
-        try Self.load(reference, into: &model)
-        let (value, gradient) = model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), y: try Self.tensor(reference.inputs["y"]))
-        #expect(abs(Double(value) - reference.loss) <= 1e-4 * reference.loss)
-        try Self.expectGradients(gradient, match: reference)
+        try Self.check("mlp_tanh_mse", MLPTanhMSE.self) { model, reference in
+            model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), y: try Self.tensor(reference.inputs["y"]))
+        }
     }
 
     @Test func logisticRegression() throws {
-        let reference = try Self.referenceCase("logistic_regression_bce")
-        var model = LogisticRegression(seed: 0)
-        try Self.load(reference, into: &model)
-        let (value, gradient) = model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), y: try Self.tensor(reference.inputs["y"]))
-        #expect(abs(Double(value) - reference.loss) <= 1e-4 * reference.loss)
-        try Self.expectGradients(gradient, match: reference)
+        try Self.check("logistic_regression_bce", LogisticRegression.self) { model, reference in
+            model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]), y: try Self.tensor(reference.inputs["y"]))
+        }
     }
 
     @Test func reductionsSoftmaxAndBroadcasting() throws {
-        let reference = try Self.referenceCase("reductions_broadcast")
-        var model = ReductionsBroadcast(seed: 0)
-        try Self.load(reference, into: &model)
-        let (value, gradient) = model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]))
-        #expect(abs(Double(value) - reference.loss) <= 1e-4 * reference.loss)
-        try Self.expectGradients(gradient, match: reference)
+        try Self.check("reductions_broadcast", ReductionsBroadcast.self) { model, reference in
+            model.lossWithGradient(x: try Self.tensor(reference.inputs["x"]))
+        }
     }
 }
