@@ -8,7 +8,9 @@ public enum ArgumentCheck {
     /// the shapes itself (without allocating) and calls this only on a mismatch.
     ///
     /// - Parameters:
+    ///   - actual: the shape of the tensor that was passed.
     ///   - expected: the declared shape with the sizes bound so far, such as `[32, 784]`.
+    ///   - argument: the argument's name, such as `x`.
     ///   - declared: the type as written in the model, such as `[batch, 784]`.
     ///   - function: the Swift name of the called function, such as `loss(x:labels:)`.
     public static func shapeMismatch(

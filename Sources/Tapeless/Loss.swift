@@ -17,7 +17,8 @@ public protocol Metric<Target>: Sendable {
     associatedtype Target: Batchable
     /// A short name shown in progress output and history, such as `accuracy` or `mae`.
     var name: String { get }
-    /// The metric of one batch; ``fit`` averages batch values weighted by batch size.
+    /// The metric of one batch; ``Module/fit(x:y:loss:optimizer:epochs:batchSize:shuffle:seed:validationSplit:validationData:metrics:callbacks:verbosity:output:)``
+    /// averages batch values weighted by batch size.
     func callAsFunction(_ predicted: Tensor, _ target: Target) -> Float
 }
 

@@ -142,7 +142,8 @@ extension Model {
 }
 
 /// A model with a forward function from one batch of inputs to one batch of outputs, which the
-/// runtime's losses, ``fit`` and custom training loops can drive.
+/// runtime's losses, ``Module/fit(x:y:loss:optimizer:epochs:batchSize:shuffle:seed:validationSplit:validationData:metrics:callbacks:verbosity:output:)``
+/// and custom training loops can drive.
 public protocol Module: Model {
     /// Runs the forward function on a batch (rows are examples).
     func callAsFunction(_ input: Tensor) -> Tensor

@@ -1,7 +1,8 @@
 /// A rule that gives the learning rate for each epoch or step of training.
 ///
-/// A schedule is a pure function of a count, so the caller chooses the unit: ``fit`` applies
-/// it once per epoch, and a custom loop may apply it once per step:
+/// A schedule is a pure function of a count, so the caller chooses the unit: with `fit`, a
+/// ``LearningRateScheduler`` callback applies it once per epoch, and a custom loop may apply
+/// it once per step:
 /// ```swift
 /// let schedule = LinearWarmup(steps: 100, then: CosineAnnealing(period: 900))
 /// for step in 0..<1000 {

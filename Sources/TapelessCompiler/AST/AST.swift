@@ -130,10 +130,12 @@ public struct LayerDecl: Sendable, Equatable {
 
 /// A type as written: `Float`, `[n, 784]` (a Float tensor) or `Int[batch]` (integer labels).
 public struct TypeExpr: Sendable, Equatable {
-    /// The element type of a tensor type.
-    ///
-    /// `float` is written `Float` or implied by a bare `[…]`; `int` is written `Int`.
-    public enum Element: Sendable, Equatable { case float, int }
+    /// The element type of a written type.
+    public enum Element: Sendable, Equatable {
+        /// 32-bit floats (written `Float`, or implied by a bare `[…]`) and integer labels
+        /// (written `Int[…]`).
+        case float, int
+    }
     /// The element type.
     public var element: Element
     /// The dimensions; empty for the scalar `Float` (and `Int`).
@@ -192,7 +194,7 @@ public struct FunctionDecl: Sendable, Equatable {
 
 /// `name: Type` in a function's parameter list. Call sites label arguments with the name.
 public struct FunctionParameter: Sendable, Equatable {
-    /// The argument's name, which is also its label at call sites.
+    /// The argument's name, which call sites may use as the argument's label.
     public var name: Identifier
     /// The argument's type; its dimensions may be size variables.
     public var type: TypeExpr

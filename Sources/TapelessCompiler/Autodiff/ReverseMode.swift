@@ -1,7 +1,7 @@
 /// Reverse-mode differentiation of IR by source transformation.
 ///
 /// The derived function runs the original instructions, then the adjoint of each active
-/// instruction in reverse order (from ``DerivativeRules``), and returns the original results
+/// instruction in reverse order (from `DerivativeRules`), and returns the original results
 /// followed by one gradient per requested input. Its output is ordinary IR, so it can be
 /// simplified, emitted, or differentiated again for higher orders.
 public enum ReverseMode {

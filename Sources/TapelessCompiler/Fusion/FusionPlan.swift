@@ -41,7 +41,7 @@ public struct FusionPlan: Sendable {
 
     /// The function the plan runs.
     public var function: IRFunction
-    /// The steps, in execution order; together they compute every instruction of ``function``.
+    /// The steps, in execution order.
     public var steps: [Step]
     /// The storage of every tensor value that is written to memory.
     public var storage: [IRValue: Storage]

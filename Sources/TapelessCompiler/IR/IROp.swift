@@ -1,6 +1,6 @@
 /// The primitive operations of the IR.
 ///
-/// Every operation has exactly one derivative rule in ``DerivativeRules``. Elementwise
+/// Every operation has exactly one derivative rule in `DerivativeRules`. Elementwise
 /// operations broadcast their operands to the result's shape (NumPy rules), so fusion can
 /// treat them as one loop over the result.
 public enum IROp: Hashable, Sendable {
@@ -55,7 +55,9 @@ public enum IROp: Hashable, Sendable {
 
 /// Elementwise functions of one value.
 public enum UnaryFunction: String, Hashable, Sendable, CaseIterable {
-    /// Negation, `exp`, natural `log`, `sqrt`, `1/sqrt`, `abs`, `sign` (0 at 0), `sin`, `cos`, `tanh`, the logistic `sigmoid`, `relu`, `softplus` (`log(1 + exp(x))`) and the error function `erf`.
+    /// Negation, `exp`, natural `log`, `sqrt`, `1/sqrt`, `abs`, `sign` (0 at 0), `sin`, `cos`,
+    /// `tanh`, the logistic `sigmoid`, `relu`, `softplus` (`log(1 + exp(x))`) and the error
+    /// function `erf`.
     case negate, exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, softplus, erf
     /// `1 / x`.
     case reciprocal

@@ -19,7 +19,8 @@ public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
 public struct IRType: Hashable, Sendable, CustomStringConvertible {
     /// The kind of each element.
     public enum Element: String, Hashable, Sendable {
-        /// A 32-bit float (`Float`), an integer such as a class label (`Int`), or the result of a comparison (`Bool`).
+        /// A 32-bit float (`Float`), an integer such as a class label (`Int`), or the result of a
+        /// comparison (`Bool`).
         case float = "Float", int = "Int", bool = "Bool"
     }
 
