@@ -16,10 +16,18 @@ public struct ModelSummary {
         for model in program.models {
             lines.append("Model \(model.name)")
             var rows = [["Parameter", "Shape", "Elements", "Bytes", "Trainable"]]
+            var layersShown = Set<String>()
             for parameter in model.parameters {
+                // A layer's parameters follow a row with the layer's total.
+                if let layer = model.layers.first(where: { parameter.name.hasPrefix("\($0).") }), layersShown.insert(layer).inserted {
+                    let own = model.parameters.filter { $0.name.hasPrefix("\(layer).") }
+                    let count = own.reduce(0) { $0 + $1.shape.reduce(1, *) }
+                    rows.append([layer + " (layer)", "", String(count), Self.bytes(count * 4), own.allSatisfy(\.isTrainable) ? "yes" : "no"])
+                }
                 let count = parameter.shape.reduce(1, *)
+                let isInLayer = model.layers.contains { parameter.name.hasPrefix("\($0).") }
                 rows.append([
-                    parameter.name, "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]",
+                    (isInLayer ? "  " : "") + parameter.name, "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]",
                     String(count), Self.bytes(count * 4), parameter.isTrainable ? "yes" : "no",
                 ])
             }
