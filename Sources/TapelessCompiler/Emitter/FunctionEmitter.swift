@@ -136,12 +136,11 @@ struct FunctionEmitter {
         let sizes = plan.slots.map { product($0.map(dimension)) }
         printer.line("let \(workspace) = Workspace.floats(count: \(sizes.map { parenthesized($0) }.joined(separator: " + ")), for: \"\(SwiftNames.escapedString(workspaceKey))\")")
         var previous = workspace
-        for (slot, size) in sizes.enumerated() {
+        for slot in sizes.indices {
             let name = names.fresh("slot\(slot)")
             printer.line(slot == 0 ? "let \(name) = \(workspace)" : "let \(name) = \(previous) + \(parenthesized(sizes[slot - 1]))")
             slotNames.append(name)
             previous = name
-            _ = size
         }
     }
 

@@ -1,8 +1,8 @@
 /// The SIMD form of the elementwise operations that have one in the standard library.
 ///
 /// A loop whose members all have a lane form runs eight elements at a time. Only
-/// multiplication, addition and comparisons are used: on baseline x86-64, Swift's SIMD
-/// `addingProduct` is a software call.
+/// multiplication, addition and comparisons are used: on baseline x86-64, a fused
+/// multiply-add on Swift's SIMD types is a software call.
 enum VectorCode {
     /// An operand: its Swift expression, and whether it is a SIMD vector (else a `Float`).
     struct Operand {

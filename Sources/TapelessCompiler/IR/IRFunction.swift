@@ -147,17 +147,6 @@ public struct IRFunction: Hashable, Sendable {
         Dictionary(uniqueKeysWithValues: instructions.map { ($0.result, $0) })
     }
 
-    /// The size variables of the arguments' shapes, in order of first appearance.
-    public var sizeVariables: [String] {
-        var seen: [String] = []
-        for argument in arguments {
-            for case .size(let name) in argument.type.shape where !seen.contains(name) {
-                seen.append(name)
-            }
-        }
-        return seen
-    }
-
     /// The model parameters the function reads, in order of first use.
     public var parametersRead: [String] {
         var seen: [String] = []

@@ -78,14 +78,3 @@ public enum Comparison: String, Hashable, Sendable, CaseIterable {
     /// `x < y`, `x <= y`, `x > y`, `x >= y`, `x == y` and `x != y`, spelled as their raw values.
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
 }
-
-extension IROp {
-    /// Whether the operation computes each result element from the same position of its
-    /// (broadcast) operands, so it can join a fused loop.
-    public var isElementwise: Bool {
-        switch self {
-        case .unary, .binary, .compare, .select, .broadcast, .stopGradient, .constant: return true
-        default: return false
-        }
-    }
-}
