@@ -14,7 +14,9 @@ public enum Workspace {
     /// At least `count` floats of scratch memory for the function named `key` on this thread.
     ///
     /// The memory is uninitialized and stays valid until the same function asks again on this
-    /// thread. `key` must be a string literal (its address names the block).
+    /// thread. `key` must be a string literal (its address names the block). So a generated
+    /// function must not run again, on the same thread, while it is still running: for example
+    /// from inside the `outputGradient` closure it was given (other functions are fine).
     public static func floats(count: Int, for key: StaticString) -> UnsafeMutablePointer<Float> {
         ThreadScratch.current.floats(count: count, key: UInt(bitPattern: key.utf8Start))
     }
