@@ -13,27 +13,48 @@ import Darwin
 public enum Workspace {
     /// At least `count` floats of scratch memory for the function named `key` on this thread.
     ///
-    /// The memory is uninitialized and stays valid until the same function asks again on this
-    /// thread. `key` must be a string literal (its address names the block). So a generated
-    /// function must not run again, on the same thread, while it is still running: for example
-    /// from inside the `outputGradient` closure it was given (other functions are fine).
+    /// The memory is uninitialized and stays valid until the matching ``release(for:)``. `key`
+    /// must be a string literal (its address names the block). A function that runs again while
+    /// it is still running on the same thread (say, from inside the `outputGradient` closure it
+    /// was given) gets a second block, so the two never share memory.
     public static func floats(count: Int, for key: StaticString) -> UnsafeMutablePointer<Float> {
         ThreadScratch.current.floats(count: count, key: UInt(bitPattern: key.utf8Start))
+    }
+
+    /// Marks the block that the last ``floats(count:for:)`` with `key` returned on this thread
+    /// as free again; generated functions call it when they return.
+    public static func release(for key: StaticString) {
+        ThreadScratch.current.release(key: UInt(bitPattern: key.utf8Start))
     }
 }
 
 /// The scratch blocks of one thread.
 final class ThreadScratch {
-    private var blocks: [UInt: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] = [:]
+    /// A block per function and nesting depth.
+    private struct BlockKey: Hashable {
+        var function: UInt
+        var depth: Int
+    }
+
+    private var blocks: [BlockKey: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] = [:]
+    /// How many calls of each function are running on this thread.
+    private var depths: [UInt: Int] = [:]
 
     func floats(count: Int, key: UInt) -> UnsafeMutablePointer<Float> {
-        if let block = blocks[key], block.capacity >= count { return block.pointer }
-        blocks[key]?.pointer.deallocate()
+        let depth = depths[key, default: 0]
+        depths[key] = depth + 1
+        let blockKey = BlockKey(function: key, depth: depth)
+        if let block = blocks[blockKey], block.capacity >= count { return block.pointer }
+        blocks[blockKey]?.pointer.deallocate()
         // Grow with headroom so a slowly growing batch size does not reallocate every call.
         let capacity = Swift.max(count + count / 4, 64)
         let pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
-        blocks[key] = (pointer, capacity)
+        blocks[blockKey] = (pointer, capacity)
         return pointer
+    }
+
+    func release(key: UInt) {
+        depths[key, default: 1] -= 1
     }
 
     deinit {

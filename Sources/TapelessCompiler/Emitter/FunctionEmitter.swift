@@ -134,7 +134,9 @@ struct FunctionEmitter {
         guard !plan.slots.isEmpty else { return }
         let workspace = names.fresh("workspace")
         let sizes = plan.slots.map { product($0.map(dimension)) }
-        printer.line("let \(workspace) = Workspace.floats(count: \(sizes.map { parenthesized($0) }.joined(separator: " + ")), for: \"\(SwiftNames.escapedString(workspaceKey))\")")
+        let key = "\"\(SwiftNames.escapedString(workspaceKey))\""
+        printer.line("let \(workspace) = Workspace.floats(count: \(sizes.map { parenthesized($0) }.joined(separator: " + ")), for: \(key))")
+        printer.line("defer { Workspace.release(for: \(key)) }")
         var previous = workspace
         for slot in sizes.indices {
             let name = names.fresh("slot\(slot)")

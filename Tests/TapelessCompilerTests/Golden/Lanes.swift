@@ -301,6 +301,7 @@ public struct LaneRegression: Model {
             ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "robustWithGradient(x:y:into:)")
         }
         let workspace = Workspace.floats(count: n + n + n + n, for: "LaneRegression.robustWithGradient")
+        defer { Workspace.release(for: "LaneRegression.robustWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + n
         let slot2 = slot1 + n
@@ -708,6 +709,7 @@ public struct InputGradient: Model {
             ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossByX(x:y:)")
         }
         let workspace = Workspace.floats(count: n, for: "InputGradient.lossByX")
+        defer { Workspace.release(for: "InputGradient.lossByX") }
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
@@ -772,6 +774,7 @@ public struct InputGradient: Model {
             ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossByBoth(x:y:)")
         }
         let workspace = Workspace.floats(count: n + n, for: "InputGradient.lossByBoth")
+        defer { Workspace.release(for: "InputGradient.lossByBoth") }
         let slot0 = workspace
         let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in

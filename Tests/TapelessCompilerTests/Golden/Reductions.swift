@@ -78,6 +78,7 @@ public struct Mixture: Model {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "loss(x:)")
         }
         let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + 5 + 5, for: "Mixture.loss")
+        defer { Workspace.release(for: "Mixture.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
         let slot2 = slot1 + (5 * 4)
@@ -193,6 +194,7 @@ public struct Mixture: Model {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
         }
         let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5, for: "Mixture.lossWithGradient")
+        defer { Workspace.release(for: "Mixture.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
         let slot2 = slot1 + (5 * 4)

@@ -66,6 +66,7 @@ public struct LinearRegression: Module {
         }
         let n = x.shape[0]
         let workspace = Workspace.floats(count: n, for: "LinearRegression.predict")
+        defer { Workspace.release(for: "LinearRegression.predict") }
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
@@ -258,6 +259,7 @@ public struct LinearRegression: Module {
         }
         let n = input.shape[0]
         let workspace = Workspace.floats(count: n, for: "LinearRegression.gradient(at:)")
+        defer { Workspace.release(for: "LinearRegression.gradient(at:)") }
         let slot0 = workspace
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
@@ -407,6 +409,7 @@ public struct SimpleNN: Module {
         }
         let batch = x.shape[0]
         let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10), for: "SimpleNN.forward")
+        defer { Workspace.release(for: "SimpleNN.forward") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
         let slot2 = slot1 + (batch * 128)
@@ -456,6 +459,7 @@ public struct SimpleNN: Module {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
         }
         let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch, for: "SimpleNN.loss")
+        defer { Workspace.release(for: "SimpleNN.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
         let slot2 = slot1 + (batch * 128)
@@ -539,6 +543,7 @@ public struct SimpleNN: Module {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
         }
         let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + (batch * 10) + (batch * 128), for: "SimpleNN.lossWithGradient")
+        defer { Workspace.release(for: "SimpleNN.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
         let slot2 = slot1 + (batch * 128)
@@ -697,6 +702,7 @@ public struct SimpleNN: Module {
         }
         let batch = input.shape[0]
         let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + (batch * 128), for: "SimpleNN.gradient(at:)")
+        defer { Workspace.release(for: "SimpleNN.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
         let slot2 = slot1 + (batch * 128)

@@ -66,6 +66,7 @@ public struct Keywords: Module {
         }
         let n = `struct`.shape[0]
         let workspace = Workspace.floats(count: n + n, for: "Keywords.in")
+        defer { Workspace.release(for: "Keywords.in") }
         let slot0 = workspace
         let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
@@ -111,6 +112,7 @@ public struct Keywords: Module {
             ArgumentCheck.shapeMismatch(`default`.shape, expected: "[\(n)]", argument: "default", declared: "[n]", function: "protocol(struct:default:)")
         }
         let workspace = Workspace.floats(count: n, for: "Keywords.protocol")
+        defer { Workspace.release(for: "Keywords.protocol") }
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             `struct`.withUnsafeBufferPointer { structBuffer in
@@ -173,6 +175,7 @@ public struct Keywords: Module {
             ArgumentCheck.shapeMismatch(`default`.shape, expected: "[\(n)]", argument: "default", declared: "[n]", function: "protocolWithGradient(struct:default:into:)")
         }
         let workspace = Workspace.floats(count: n + n, for: "Keywords.protocolWithGradient")
+        defer { Workspace.release(for: "Keywords.protocolWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
@@ -289,6 +292,7 @@ public struct Keywords: Module {
         }
         let n = input.shape[0]
         let workspace = Workspace.floats(count: n + n + n, for: "Keywords.gradient(at:)")
+        defer { Workspace.release(for: "Keywords.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n
         let slot2 = slot1 + n
