@@ -1,30 +1,12 @@
-/// One dimension of a checked tensor shape: a known size or a size variable bound at run time.
-public enum Dimension: Hashable, Sendable, CustomStringConvertible {
-    /// A size written as an integer literal.
-    case fixed(Int)
-    /// A size variable such as `batch`, bound from the arguments when the function is called.
-    case size(String)
-
-    /// The size as written: `784` or `batch`.
-    public var description: String {
-        switch self {
-        case .fixed(let value): return String(value)
-        case .size(let name): return name
-        }
-    }
-}
+/// One dimension of a checked tensor shape: the IR's dimension, so shapes pass from the checker
+/// to lowering unchanged.
+public typealias Dimension = IRDimension
 
 /// The type of a checked expression: an element type and a shape (empty for a scalar).
 public struct ValueType: Hashable, Sendable, CustomStringConvertible {
-    /// The kind of values a tensor holds.
-    public enum Element: Hashable, Sendable {
-        /// 32-bit floating point; the only differentiable element type.
-        case float
-        /// Integer class labels (`Int[batch]`), never differentiated.
-        case int
-        /// The result of a comparison, usable only as the condition of `where`.
-        case bool
-    }
+    /// The kind of values a tensor holds: `Float` (the only differentiable kind), `Int` class
+    /// labels, or `Bool` results of comparisons (only for `where`); the IR's element kinds.
+    public typealias Element = IRType.Element
 
     /// The element type.
     public var element: Element

@@ -40,17 +40,7 @@ struct FunctionLowering {
     }
 
     static func irType(_ type: ValueType) -> IRType {
-        let element: IRType.Element = switch type.element {
-        case .float: .float
-        case .int: .int
-        case .bool: .bool
-        }
-        return IRType(element, type.shape.map { dimension in
-            switch dimension {
-            case .fixed(let n): return .fixed(n)
-            case .size(let name): return .size(name)
-            }
-        })
+        IRType(type.element, type.shape)
     }
 
     // MARK: - Expressions
