@@ -8,7 +8,7 @@
 #define TL_AVX2 __attribute__((target("avx2,fma")))
 enum { MR = TL_AVX2_MR, NR = TL_AVX2_NR };
 
-static TL_AVX2 void tl_kernel_avx2(long kc, const float *a, long ars, long aps,
+static TL_ALWAYS_INLINE TL_AVX2 void tl_kernel_avx2(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {
     __m256 lo[MR], hi[MR];
     for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm256_setzero_ps();

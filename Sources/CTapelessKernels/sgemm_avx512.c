@@ -9,7 +9,7 @@
 #define TL_AVX512 __attribute__((target("avx512f,fma")))
 enum { MR = TL_AVX512_MR, NR = TL_AVX512_NR };
 
-static TL_AVX512 void tl_kernel_avx512(long kc, const float *a, long ars, long aps,
+static TL_ALWAYS_INLINE TL_AVX512 void tl_kernel_avx512(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {
     __m512 lo[MR], hi[MR];
     for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm512_setzero_ps();

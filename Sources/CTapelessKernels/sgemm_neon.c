@@ -7,7 +7,7 @@
 
 enum { MR = TL_NEON_MR, NR = TL_NEON_NR };
 
-static void tl_kernel_neon(long kc, const float *a, long ars, long aps, const float *b,
+static TL_ALWAYS_INLINE void tl_kernel_neon(long kc, const float *a, long ars, long aps, const float *b,
                            float *c, long ldc, float alpha, float beta) {
     float32x4_t acc[MR][3];
     for (int i = 0; i < MR; i++)

@@ -9,7 +9,7 @@
 enum { MR = TL_PORTABLE_MR, NR = TL_PORTABLE_NR };
 typedef float tl_float4 __attribute__((vector_size(16)));
 
-static void tl_kernel_portable(long kc, const float *a, long ars, long aps, const float *b,
+static TL_ALWAYS_INLINE void tl_kernel_portable(long kc, const float *a, long ars, long aps, const float *b,
                                float *c, long ldc, float alpha, float beta) {
     tl_float4 lo[MR], hi[MR];
     for (int i = 0; i < MR; i++) lo[i] = hi[i] = (tl_float4){0, 0, 0, 0};
