@@ -19,7 +19,9 @@ public struct OptimizerState: Sendable, Equatable {
 /// An algorithm that updates a model's trainable parameters from a gradient.
 ///
 /// Update rules and hyperparameter names follow `torch.optim`. One call updates the whole
-/// model in one pass over its flat parameter buffer; frozen parameters are left alone.
+/// model in one pass over its flat parameter buffer; frozen parameters are left alone. The
+/// built-in optimizers split the pass across up to `Kernels.maximumThreadCount` threads for
+/// models with 65,536 trainable scalars or more, with results bit-identical to one thread.
 public protocol Optimizer {
     /// The step size used by the next update; schedules change it between updates.
     var learningRate: Float { get set }

@@ -27,6 +27,8 @@ public struct ParameterLayout: Sendable, Equatable {
     public let entries: [Entry]
     /// The length of the flat buffer.
     public let scalarCount: Int
+    /// The number of elements that optimizers update: those of every trainable parameter.
+    public let trainableScalarCount: Int
 
     /// Creates a layout that places the parameters one after another in the given order.
     ///
@@ -47,6 +49,7 @@ public struct ParameterLayout: Sendable, Equatable {
         }
         self.entries = entries
         self.scalarCount = offset
+        self.trainableScalarCount = entries.reduce(0) { $0 + ($1.isTrainable ? $1.scalarCount : 0) }
     }
 
     /// The entry with the given name, if any.

@@ -79,7 +79,7 @@ struct ParallelMatrixMultiplyTests {
     @Test("The pool runs every part once, on its own threads, also after its workers have parked",
           .enabled(if: ThreadLimit.available > 1, "one processor: the pool is never started"), .timeLimit(.minutes(1)))
     func poolForksAndJoinsAfterIdling() throws {
-        let pool = try #require(ParallelMatrixMultiply.pool)
+        let pool = try #require(ParallelParts.pool)
         let parts = pool.threadCount
         let log = PartLog(threads: .allocate(capacity: parts), runs: .allocate(capacity: parts))
         defer {
@@ -117,7 +117,7 @@ struct ParallelMatrixMultiplyTests {
     @Test("A pool busy with another caller declines the job instead of waiting",
           .enabled(if: ThreadLimit.available > 1, "one processor: the pool is never started"))
     func busyPoolDeclines() throws {
-        let pool = try #require(ParallelMatrixMultiply.pool)
+        let pool = try #require(ParallelParts.pool)
         /// The pool, and whether a job posted from inside one of its own jobs ran.
         struct Nested {
             var pool: Unmanaged<WorkerPool>

@@ -64,14 +64,23 @@ public struct Adagrad: Optimizer {
         let (weightDecay, epsilon) = (weightDecay, epsilon)
         sum.scalars.withUnsafeMutableBufferPointer { sum in
             guard let sum = sum.baseAddress else { return }
-            model.forEachTrainableRange(along: gradient, updatedBy: "Adagrad") { p, g, range in
-                for i in range {
-                    let d = g[i] + weightDecay * p[i]
-                    let total = sum[i] + d * d
-                    sum[i] = total
-                    p[i] -= stepSize * d / (nonnegativeSquareRoot(total) + epsilon)
-                }
-            }
+            let update = AdagradStep(stepSize: stepSize, weightDecay: weightDecay, epsilon: epsilon, sum: sum)
+            model.forEachTrainableRange(along: gradient, updatedBy: "Adagrad", update)
+        }
+    }
+}
+
+/// One step of ``Adagrad`` with its decayed step size.
+private struct AdagradStep: ElementwiseUpdate {
+    let stepSize: Float, weightDecay: Float, epsilon: Float
+    let sum: UnsafeMutablePointer<Float>
+
+    func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
+        for i in range {
+            let d = g[i] + weightDecay * p[i]
+            let total = sum[i] + d * d
+            sum[i] = total
+            p[i] -= stepSize * d / (nonnegativeSquareRoot(total) + epsilon)
         }
     }
 }

@@ -56,41 +56,59 @@ struct AdaptiveMoments: Sendable {
         let t = Double(step)
         let stepSize = Float(Double(h.learningRate) / (1 - pow(Double(h.beta1), t)))
         let inverseCorrection2 = Float(1 / (1 - pow(Double(h.beta2), t)).squareRoot())
-        let (beta1, beta2, epsilon, amsgrad) = (h.beta1, h.beta2, h.epsilon, h.amsgrad)
         let (gradientDecay, keep) = (h.gradientDecay, 1 - h.learningRate * h.parameterDecay)
         expAvg.scalars.withUnsafeMutableBufferPointer { m in
             expAvgSq.scalars.withUnsafeMutableBufferPointer { v in
                 maxExpAvgSq.scalars.withUnsafeMutableBufferPointer { vMax in
                     guard let m = m.baseAddress, let v = v.baseAddress else { return }
-                    // Without AMSGrad the running maximum is unused and may be empty.
-                    let vMax = vMax.baseAddress ?? v
-                    model.forEachTrainableRange(along: gradient, updatedBy: optimizer) { p, g, range in
-                        /// Decays the parameter and advances both moments at `i`.
-                        @inline(__always) func advance(_ i: Int) -> (parameter: Float, m: Float, v: Float) {
-                            let parameter = keep * p[i]
-                            let d = g[i] + gradientDecay * parameter
-                            let mi = beta1 * m[i] + (1 - beta1) * d
-                            let vi = beta2 * v[i] + (1 - beta2) * d * d
-                            m[i] = mi
-                            v[i] = vi
-                            return (parameter, mi, vi)
-                        }
-                        // Two loops rather than a branch per element, so the common one vectorizes.
-                        if amsgrad {
-                            for i in range {
-                                let (parameter, mi, vi) = advance(i)
-                                let largest = max(vMax[i], vi)
-                                vMax[i] = largest
-                                p[i] = parameter - stepSize * mi / (nonnegativeSquareRoot(largest) * inverseCorrection2 + epsilon)
-                            }
-                        } else {
-                            for i in range {
-                                let (parameter, mi, vi) = advance(i)
-                                p[i] = parameter - stepSize * mi / (nonnegativeSquareRoot(vi) * inverseCorrection2 + epsilon)
-                            }
-                        }
-                    }
+                    let update = AdaptiveMomentsStep(
+                        keep: keep, gradientDecay: gradientDecay, beta1: h.beta1, beta2: h.beta2,
+                        stepSize: stepSize, inverseCorrection2: inverseCorrection2, epsilon: h.epsilon,
+                        amsgrad: h.amsgrad, m: m, v: v,
+                        // Without AMSGrad the running maximum is unused and may be empty.
+                        vMax: vMax.baseAddress ?? v)
+                    model.forEachTrainableRange(along: gradient, updatedBy: optimizer, update)
                 }
+            }
+        }
+    }
+}
+
+/// One step of ``Adam`` or ``AdamW``, with the bias corrections of its step count.
+private struct AdaptiveMomentsStep: ElementwiseUpdate {
+    /// The factor AdamW's decoupled decay scales parameters by first.
+    let keep: Float
+    let gradientDecay: Float, beta1: Float, beta2: Float
+    /// The learning rate over the first moment's bias correction.
+    let stepSize: Float
+    /// One over the square root of the second moment's bias correction.
+    let inverseCorrection2: Float
+    let epsilon: Float, amsgrad: Bool
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>
+
+    func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
+        /// Decays the parameter and advances both moments at `i`.
+        @inline(__always) func advance(_ i: Int) -> (parameter: Float, m: Float, v: Float) {
+            let parameter = keep * p[i]
+            let d = g[i] + gradientDecay * parameter
+            let mi = beta1 * m[i] + (1 - beta1) * d
+            let vi = beta2 * v[i] + (1 - beta2) * d * d
+            m[i] = mi
+            v[i] = vi
+            return (parameter, mi, vi)
+        }
+        // Two loops rather than a branch per element, so the common one vectorizes.
+        if amsgrad {
+            for i in range {
+                let (parameter, mi, vi) = advance(i)
+                let largest = max(vMax[i], vi)
+                vMax[i] = largest
+                p[i] = parameter - stepSize * mi / (nonnegativeSquareRoot(largest) * inverseCorrection2 + epsilon)
+            }
+        } else {
+            for i in range {
+                let (parameter, mi, vi) = advance(i)
+                p[i] = parameter - stepSize * mi / (nonnegativeSquareRoot(vi) * inverseCorrection2 + epsilon)
             }
         }
     }

@@ -65,7 +65,7 @@ public struct RMSprop: Optimizer {
     /// Updates `model`'s trainable parameters one step along `gradient`.
     public mutating func update<M: Model>(_ model: inout M, along gradient: M.Gradient) {
         let count = M.parameterCount
-        let (centered, usesMomentum) = (centered, momentum > 0)
+        let usesMomentum = momentum > 0
         squareAverage.prepare(count: count, initialValue: 0, step: step, isRequired: true, optimizer: "RMSprop")
         if centered {
             gradientAverage.prepare(count: count, initialValue: 0, step: step, isRequired: true, optimizer: "RMSprop")
@@ -75,46 +75,61 @@ public struct RMSprop: Optimizer {
             momentumBuffer.prepare(count: count, initialValue: 0, step: step, isRequired: false, optimizer: "RMSprop")
         }
         step += 1
-        let (learningRate, alpha, epsilon, weightDecay, momentum) = (learningRate, alpha, epsilon, weightDecay, momentum)
+        // Copies, as `self` is being modified while the buffers are open.
+        let (learningRate, alpha, epsilon, weightDecay, momentum, centered) =
+            (learningRate, alpha, epsilon, weightDecay, momentum, centered)
         squareAverage.scalars.withUnsafeMutableBufferPointer { s in
             gradientAverage.scalars.withUnsafeMutableBufferPointer { a in
                 momentumBuffer.scalars.withUnsafeMutableBufferPointer { b in
                     guard let s = s.baseAddress else { return }
                     // Buffers the hyperparameters leave unused may be empty; they are never read then.
-                    let (a, b) = (a.baseAddress ?? s, b.baseAddress ?? s)
-                    model.forEachTrainableRange(along: gradient, updatedBy: "RMSprop") { p, g, range in
-                        /// One loop with the options fixed, so that each of the four inlined
-                        /// copies is free of per-element branches and vectorizes.
-                        @inline(__always) func run(centered: Bool, usesMomentum: Bool) {
-                            for i in range {
-                                let d = g[i] + weightDecay * p[i]
-                                let si = alpha * s[i] + (1 - alpha) * d * d
-                                s[i] = si
-                                var variance = si
-                                if centered {
-                                    let ai = alpha * a[i] + (1 - alpha) * d
-                                    a[i] = ai
-                                    variance = si - ai * ai
-                                }
-                                let step = d / (nonnegativeSquareRoot(variance) + epsilon)
-                                if usesMomentum {
-                                    let bi = momentum * b[i] + step
-                                    b[i] = bi
-                                    p[i] -= learningRate * bi
-                                } else {
-                                    p[i] -= learningRate * step
-                                }
-                            }
-                        }
-                        switch (centered, usesMomentum) {
-                        case (false, false): run(centered: false, usesMomentum: false)
-                        case (false, true): run(centered: false, usesMomentum: true)
-                        case (true, false): run(centered: true, usesMomentum: false)
-                        case (true, true): run(centered: true, usesMomentum: true)
-                        }
-                    }
+                    let update = RMSpropStep(
+                        learningRate: learningRate, alpha: alpha, epsilon: epsilon, weightDecay: weightDecay,
+                        momentum: momentum, centered: centered, usesMomentum: usesMomentum,
+                        s: s, a: a.baseAddress ?? s, b: b.baseAddress ?? s)
+                    model.forEachTrainableRange(along: gradient, updatedBy: "RMSprop", update)
                 }
             }
+        }
+    }
+}
+
+/// One step of ``RMSprop``: `s` is the square average, `a` the gradient average (centered)
+/// and `b` the momentum buffer.
+private struct RMSpropStep: ElementwiseUpdate {
+    let learningRate: Float, alpha: Float, epsilon: Float, weightDecay: Float, momentum: Float
+    let centered: Bool, usesMomentum: Bool
+    let s: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>
+
+    func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
+        /// One loop with the options fixed, so that each of the four inlined copies is free of
+        /// per-element branches and vectorizes.
+        @inline(__always) func run(centered: Bool, usesMomentum: Bool) {
+            for i in range {
+                let d = g[i] + weightDecay * p[i]
+                let si = alpha * s[i] + (1 - alpha) * d * d
+                s[i] = si
+                var variance = si
+                if centered {
+                    let ai = alpha * a[i] + (1 - alpha) * d
+                    a[i] = ai
+                    variance = si - ai * ai
+                }
+                let step = d / (nonnegativeSquareRoot(variance) + epsilon)
+                if usesMomentum {
+                    let bi = momentum * b[i] + step
+                    b[i] = bi
+                    p[i] -= learningRate * bi
+                } else {
+                    p[i] -= learningRate * step
+                }
+            }
+        }
+        switch (centered, usesMomentum) {
+        case (false, false): run(centered: false, usesMomentum: false)
+        case (false, true): run(centered: false, usesMomentum: true)
+        case (true, false): run(centered: true, usesMomentum: false)
+        case (true, true): run(centered: true, usesMomentum: true)
         }
     }
 }

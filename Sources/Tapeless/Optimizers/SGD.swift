@@ -59,32 +59,51 @@ public struct SGD: Optimizer {
 
     /// Updates `model`'s trainable parameters one step along `gradient`.
     public mutating func update<M: Model>(_ model: inout M, along gradient: M.Gradient) {
-        let (learningRate, weightDecay, momentum) = (learningRate, weightDecay, momentum)
         defer { step += 1 }
         guard momentum != 0 else {
-            model.forEachTrainableRange(along: gradient, updatedBy: "SGD") { p, g, range in
-                for i in range {
-                    let d = g[i] + weightDecay * p[i]
-                    p[i] -= learningRate * d
-                }
-            }
-            return
+            let update = SGDStep(learningRate: learningRate, weightDecay: weightDecay)
+            return model.forEachTrainableRange(along: gradient, updatedBy: "SGD", update)
         }
         // PyTorch starts the buffer as a copy of the first gradient, not as zeros.
         let isFirst = momentumBuffer.prepare(
             count: M.parameterCount, initialValue: 0, step: step, isRequired: false, optimizer: "SGD")
         let (keep, add) = isFirst ? (Float(0), Float(1)) : (momentum, 1 - dampening)
-        let nesterov = nesterov
+        let (learningRate, weightDecay, momentum, nesterov) = (learningRate, weightDecay, momentum, nesterov)
         momentumBuffer.scalars.withUnsafeMutableBufferPointer { v in
-            guard let v = v.baseAddress else { return }
-            model.forEachTrainableRange(along: gradient, updatedBy: "SGD") { p, g, range in
-                for i in range {
-                    let d = g[i] + weightDecay * p[i]
-                    let velocity = keep * v[i] + add * d
-                    v[i] = velocity
-                    p[i] -= learningRate * (nesterov ? d + momentum * velocity : velocity)
-                }
-            }
+            guard let velocity = v.baseAddress else { return }
+            let update = SGDMomentumStep(
+                learningRate: learningRate, weightDecay: weightDecay, momentum: momentum, nesterov: nesterov,
+                keep: keep, add: add, velocity: velocity)
+            model.forEachTrainableRange(along: gradient, updatedBy: "SGD", update)
+        }
+    }
+}
+
+/// One step of plain ``SGD``: `p = p - learningRate * (g + weightDecay * p)`.
+private struct SGDStep: ElementwiseUpdate {
+    let learningRate: Float, weightDecay: Float
+
+    func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
+        for i in range {
+            let d = g[i] + weightDecay * p[i]
+            p[i] -= learningRate * d
+        }
+    }
+}
+
+/// One step of ``SGD`` with momentum: the velocity `v` keeps `keep` of itself and adds `add`
+/// of the decayed gradient (`keep` is 0 and `add` is 1 on the first step).
+private struct SGDMomentumStep: ElementwiseUpdate {
+    let learningRate: Float, weightDecay: Float, momentum: Float, nesterov: Bool
+    let keep: Float, add: Float
+    let velocity: UnsafeMutablePointer<Float>
+
+    func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>) {
+        for i in range {
+            let d = g[i] + weightDecay * p[i]
+            let v = keep * velocity[i] + add * d
+            velocity[i] = v
+            p[i] -= learningRate * (nesterov ? d + momentum * v : v)
         }
     }
 }

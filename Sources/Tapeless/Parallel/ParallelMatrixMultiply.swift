@@ -11,11 +11,6 @@ struct ParallelMatrixMultiply {
     /// Measured with avx2 on 2 vCPUs: 1.28 M (1000×10×128) gains 1.5–2.3×, 41 K loses.
     static let threshold = 1 << 20
 
-    /// The pool shared by every product, started on the first product worth splitting; `nil`
-    /// on a single processor.
-    static let pool: WorkerPool? =
-        ThreadLimit.available > 1 ? WorkerPool(threadCount: ThreadLimit.available) : nil
-
     /// The micro-tile of the kernels this process uses: the granularity of the bands.
     private static let microTile: (rows: Int, columns: Int) = {
         var rows = 0, columns = 0
@@ -60,8 +55,7 @@ struct ParallelMatrixMultiply {
     /// Computes the product on up to `Kernels.maximumThreadCount` threads when it is large
     /// enough, otherwise (or when another thread holds the pool) on the calling thread alone.
     mutating func run() {
-        let threads = Kernels.maximumThreadCount
-        guard threads > 1, m &* n &* k >= Self.threshold, let pool = Self.pool else {
+        guard m &* n &* k >= Self.threshold, case let (pool, threads)? = ParallelParts.available() else {
             return runWhole()
         }
         let tile = Self.microTile
@@ -76,7 +70,7 @@ struct ParallelMatrixMultiply {
         if splitsRows && rowUnits < 2 { splitsRows = false }
         if !splitsRows && columnUnits < 2 { splitsRows = true }
         (unit, units) = splitsRows ? (tile.rows, rowUnits) : (tile.columns, columnUnits)
-        parts = min(threads, pool.threadCount, units)
+        parts = min(threads, units)
         guard parts > 1 else { return runWhole() }
         let ran = withUnsafePointer(to: self) { context in
             pool.run(parts: parts, context: UnsafeRawPointer(context)) { context, part in

@@ -2,20 +2,21 @@ import Foundation
 import Synchronization
 
 extension Kernels {
-    /// The most threads one matrix product may use, the calling thread included.
+    /// The most threads one matrix product or optimizer step may use, the calling thread included.
     ///
-    /// Products of about a million multiply-adds or more are split across this many threads
-    /// (never more than the processor count, capped at 8); smaller ones always run on the
-    /// calling thread. The default comes from the `TAPELESS_THREADS` environment variable, read
-    /// once, and otherwise is the processor count. Set it to 1, or run with
-    /// `TAPELESS_THREADS=1`, to force single-threaded products, for instance to benchmark both:
+    /// Products of about a million multiply-adds or more, and optimizer steps over models with
+    /// 65,536 trainable scalars or more, are split across this many threads (never more than
+    /// the processor count, capped at 8); smaller ones always run on the calling thread. The
+    /// default comes from the `TAPELESS_THREADS` environment variable, read once, and otherwise
+    /// is the processor count. Set it to 1, or run with `TAPELESS_THREADS=1`, to force
+    /// single-threaded work, for instance to benchmark both:
     ///
     /// ```swift
-    /// Kernels.maximumThreadCount = 1   // every product on the calling thread
+    /// Kernels.maximumThreadCount = 1   // every product and update on the calling thread
     /// ```
     ///
-    /// Results do not depend on it: each element of the product is computed by one thread, in
-    /// the same order as a single-threaded call.
+    /// Results do not depend on it: each element of a product or an update is computed by one
+    /// thread, in the same order as a single-threaded call.
     ///
     /// - Precondition: the new value is at least 1.
     public static var maximumThreadCount: Int {
@@ -38,7 +39,7 @@ enum ThreadLimit {
 
     static let value = Atomic<Int>(defaultValue())
 
-    /// Threads a product can use on this machine: the processor count, capped.
+    /// Threads a job can use on this machine: the processor count, capped.
     static var available: Int { min(ProcessInfo.processInfo.activeProcessorCount, cap) }
 
     /// `TAPELESS_THREADS` when set, otherwise every available processor.
@@ -46,7 +47,7 @@ enum ThreadLimit {
         guard let text = ProcessInfo.processInfo.environment[environmentVariable] else { return available }
         guard let count = Int(text.trimmingCharacters(in: .whitespaces)), count >= 1 else {
             preconditionFailure(
-                "\(environmentVariable) must be a positive whole number of threads (1 forces single-threaded products), but it is '\(text)'")
+                "\(environmentVariable) must be a positive whole number of threads (1 forces single-threaded work), but it is '\(text)'")
         }
         return count
     }
