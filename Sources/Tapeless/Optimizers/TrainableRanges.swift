@@ -67,8 +67,9 @@ extension Model {
 /// Non-generic, so a C function can run a chunk: it keeps the update's address and its type,
 /// through which it calls the update.
 struct TrainableSplit {
-    /// Steps over fewer trainable scalars than this run on the calling thread: the update is a
-    /// few nanoseconds a scalar, less than waking a parked worker costs below this size.
+    /// Steps over fewer trainable scalars than this run on the calling thread. Adam takes about
+    /// 1.2 ns a scalar on one thread (125 µs for 101,770 on a 2-vCPU VM), so this many take
+    /// about 80 µs; on much less, a worker woken from parking (tens of µs) would gain little.
     static let threshold = 1 << 16
 
     let layout: ParameterLayout
