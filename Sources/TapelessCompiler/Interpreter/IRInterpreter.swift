@@ -161,7 +161,12 @@ public struct IRInterpreter {
         case .slice(let axis, let start, let end):
             let (outer, length, inner) = split(x[0].shape, at: axis)
             var values: [Double] = []
-            for o in 0..<outer { values += x[0].values[((o * length + start) * inner)..<((o * length + end) * inner)] }
+            for o in 0..<outer {
+                // Typed bounds: the range expression inline takes the type checker over a second.
+                let lower: Int = (o * length + start) * inner
+                let upper: Int = (o * length + end) * inner
+                values.append(contentsOf: x[0].values[lower..<upper])
+            }
             return IRTensor(shape: shape, values: values)
         case .pad(let axis, let start):
             let (outer, length, inner) = split(shape, at: axis)
