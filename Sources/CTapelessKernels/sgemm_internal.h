@@ -77,58 +77,32 @@ void tl_gemm_portable(const tl_gemm_problem *p);
 
 static TL_ALWAYS_INLINE long tl_min(long x, long y) { return x < y ? x : y; }
 
-/// Packs rows [0, rows) and depth [0, depth) of op(A), whose element (i, p) is at
-/// a[i * rs + p * ps], into mr-row panels: panel element (p, r) at dst[p * mr + r].
-/// The last panel is zero-padded to mr rows.
-static TL_ALWAYS_INLINE void tl_pack_a_strided(const float *a, long rs, long ps, long rows,
-                                               long depth, long mr, float *restrict dst) {
-    for (long i0 = 0; i0 < rows; i0 += mr) {
-        long valid = tl_min(mr, rows - i0);
-        const float *src = a + i0 * rs;
-        if (valid == mr) {
+/// Packs `lines` lines of a matrix (the rows of op(A), or the columns of op(B)) over depth
+/// [0, depth) into panels of `width` lines: element (line i, depth p) is at
+/// src[i * ls + p * ps], and panel element (p, t) goes to dst[p * width + t]. The last panel
+/// is zero-padded to `width` lines.
+static TL_ALWAYS_INLINE void tl_pack_panels_strided(const float *src, long ls, long ps, long lines,
+                                                    long depth, long width, float *restrict dst) {
+    for (long i0 = 0; i0 < lines; i0 += width) {
+        long valid = tl_min(width, lines - i0);
+        const float *panel = src + i0 * ls;
+        if (valid == width) {
             for (long p = 0; p < depth; p++)
-                for (long r = 0; r < mr; r++) dst[p * mr + r] = src[r * rs + p * ps];
+                for (long t = 0; t < width; t++) dst[p * width + t] = panel[t * ls + p * ps];
         } else {
             for (long p = 0; p < depth; p++)
-                for (long r = 0; r < mr; r++) dst[p * mr + r] = r < valid ? src[r * rs + p * ps] : 0.0f;
+                for (long t = 0; t < width; t++) dst[p * width + t] = t < valid ? panel[t * ls + p * ps] : 0.0f;
         }
-        dst += mr * depth;
+        dst += width * depth;
     }
 }
 
-/// tl_pack_a_strided, with the unit row stride of a transposed A (rows contiguous at each
-/// depth) spelled out so the copy vectorizes.
-static TL_ALWAYS_INLINE void tl_pack_a(const float *a, long rs, long ps, long rows, long depth,
-                                       long mr, float *restrict dst) {
-    if (rs == 1) tl_pack_a_strided(a, 1, ps, rows, depth, mr, dst);
-    else tl_pack_a_strided(a, rs, ps, rows, depth, mr, dst);
-}
-
-/// Packs depth [0, depth) and columns [0, cols) of op(B), whose element (p, j) is at
-/// b[p * ps + j * cs], into nr-column panels: panel element (p, j) at dst[p * nr + j].
-/// The last panel is zero-padded to nr columns.
-static TL_ALWAYS_INLINE void tl_pack_b_strided(const float *b, long ps, long cs, long depth,
-                                               long cols, long nr, float *restrict dst) {
-    for (long j0 = 0; j0 < cols; j0 += nr) {
-        long valid = tl_min(nr, cols - j0);
-        const float *src = b + j0 * cs;
-        if (valid == nr) {
-            for (long p = 0; p < depth; p++)
-                for (long j = 0; j < nr; j++) dst[p * nr + j] = src[p * ps + j * cs];
-        } else {
-            for (long p = 0; p < depth; p++)
-                for (long j = 0; j < nr; j++) dst[p * nr + j] = j < valid ? src[p * ps + j * cs] : 0.0f;
-        }
-        dst += nr * depth;
-    }
-}
-
-/// tl_pack_b_strided, with the unit column stride of an untransposed B spelled out so the copy
-/// vectorizes.
-static TL_ALWAYS_INLINE void tl_pack_b(const float *b, long ps, long cs, long depth, long cols,
-                                       long nr, float *restrict dst) {
-    if (cs == 1) tl_pack_b_strided(b, ps, 1, depth, cols, nr, dst);
-    else tl_pack_b_strided(b, ps, cs, depth, cols, nr, dst);
+/// tl_pack_panels_strided, with a unit line stride (the lines contiguous at each depth: a
+/// transposed A, an untransposed B) spelled out so the copy vectorizes.
+static TL_ALWAYS_INLINE void tl_pack_panels(const float *src, long ls, long ps, long lines, long depth,
+                                            long width, float *restrict dst) {
+    if (ls == 1) tl_pack_panels_strided(src, 1, ps, lines, depth, width, dst);
+    else tl_pack_panels_strided(src, ls, ps, lines, depth, width, dst);
 }
 
 /// The blocked product with the given micro-kernel. Inlined into each ISA's entry point (which
@@ -165,10 +139,10 @@ static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_
             // Later depth blocks accumulate onto what the first one stored.
             const float beta = pc == 0 ? p->beta : 1.0f;
             const float *aBlock = p->a + ic * ars + pc * aps;
-            if (packA) tl_pack_a(aBlock, ars, aps, mc, kc, bl.mr, packedA);
+            if (packA) tl_pack_panels(aBlock, ars, aps, mc, kc, bl.mr, packedA);
             for (long jc = 0; jc < n; jc += bl.nc) {
                 const long nc = tl_min(bl.nc, n - jc);
-                tl_pack_b(p->b + pc * bps + jc * bcs, bps, bcs, kc, nc, bl.nr, packedB);
+                tl_pack_panels(p->b + pc * bps + jc * bcs, bcs, bps, nc, kc, bl.nr, packedB);
                 for (long ir = 0; ir < mc; ir += bl.mr) {
                     const long mr = tl_min(bl.mr, mc - ir);
                     const float *ap = packedA + ir * kc;
@@ -180,7 +154,7 @@ static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_
                     } else if (!packA) {
                         // A partial panel is packed so the kernel's padding rows read zeros.
                         ap = packedA;
-                        tl_pack_a(aBlock + ir * ars, ars, aps, mr, kc, bl.mr, packedA);
+                        tl_pack_panels(aBlock + ir * ars, ars, aps, mr, kc, bl.mr, packedA);
                     }
                     for (long jr = 0; jr < nc; jr += bl.nr) {
                         const long nr = tl_min(bl.nr, nc - jr);
