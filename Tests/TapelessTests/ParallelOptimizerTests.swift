@@ -23,6 +23,9 @@ private func wave(count: Int, frequency: Double, scale: Double) -> [Float] {
 
 private let frozen = 40_001..<41_000
 
+// Serialized: both tests set the process-wide `Kernels.maximumThreadCount` and restore it, which
+// interleaved runs could leave at the wrong value.
+@Suite(.serialized)
 struct ParallelOptimizerTests {
     @Test("the large test model is over the splitting threshold")
     func largeModelIsSplit() {
