@@ -42,6 +42,55 @@ import Testing
         #expect(operations == ["add", "relu"])
     }
 
+    @Test func softmaxCrossEntropyAndItsGradientMakeOnePassOverTheLogits() throws {
+        let model = try Self.program("""
+            model Classifier {
+                layer fc = Dense(8 -> 10)
+                func loss(x: [batch, 8], labels: Int[batch]) -> Float {
+                    crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.1)
+                }
+            }
+            """).models[0]
+        let derived = try #require(model.functions[0].withGradient)
+        for plan in [ModelEmitter.plan(model.functions[0].body, of: model, style: .value), ModelEmitter.plan(derived, of: model, style: .valueIntoGradient)] {
+            let groups = plan.steps.compactMap { step -> FusionPlan.RowLoop? in if case .rows(let group) = step { group } else { nil } }
+            #expect(groups.count == 1)
+            // Nothing else walks the logits: every other step is a matrix product or a scalar.
+            for step in plan.steps {
+                switch step {
+                case .loop: Issue.record("\(plan.function.name): a loop outside the row loop")
+                case .operation(let instruction):
+                    switch instruction.op {
+                    case .matmul, .parameter, .argument: continue
+                    default: break
+                    }
+                    Issue.record("\(plan.function.name): \(instruction.op) outside the row loop")
+                case .scalar, .rows: continue
+                }
+            }
+            let operations = Set(BufferPlanner.instructions(of: .rows(groups[0])).map { IRPrinter.describe($0.op) })
+            #expect(operations.isSuperset(of: ["logSumExp axis 1", "pickClass"]))
+            if plan.function.results.count > 1 { #expect(operations.contains("scatterClass")) }
+        }
+    }
+
+    @Test func sigmoidBinaryCrossEntropyAndItsGradientAreOneLoop() throws {
+        let model = try Self.program("""
+            model Logistic {
+                layer fc = Dense(8 -> 1)
+                func loss(x: [batch, 8], labels: [batch, 1]) -> Float {
+                    binaryCrossEntropy(logits: fc(x), labels: labels)
+                }
+            }
+            """).models[0]
+        let plan = ModelEmitter.plan(try #require(model.functions[0].withGradient), of: model, style: .valueIntoGradient)
+        let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
+        #expect(loops.count == 1)
+        let operations = Set(loops.first?.members.map { IRPrinter.describe($0.op) } ?? [])
+        #expect(operations.isSuperset(of: ["softplus", "sigmoid"]))  // the loss and its gradient
+        #expect(loops.first?.accumulators.count == 2)  // the loss's sum and the bias gradient
+    }
+
     /// Every plan of every golden program is a valid schedule with a sound buffer plan.
     @Test(arguments: GoldenFileTests.inputs)
     func plansAreValidSchedules(_ name: String) throws {
@@ -68,17 +117,29 @@ import Testing
             let instructions = BufferPlanner.instructions(of: step)
             let own = Set(instructions.map(\.result))
             var computedHere = Set<IRValue>()
-            for instruction in instructions {
-                for operand in instruction.operands {
-                    let ready = available.contains(operand) || computedHere.contains(operand)
-                    #expect(ready, "\(plan.function.name): \(instruction.result) reads \(operand) before it is computed", sourceLocation: sourceLocation)
-                    if !own.contains(operand), !(plan.function.definitions()[operand]?.type.isScalar ?? true) {
-                        let inMemory = plan.storage[BufferPlanner.resolve(operand, in: plan.function)] != nil || isInput(operand, plan)
-                        #expect(inMemory, "\(plan.function.name): \(operand) is read outside its loop but not stored", sourceLocation: sourceLocation)
+            for part in parts(of: step) {
+                let partOwn = Set(BufferPlanner.instructions(of: part).map(\.result))
+                for instruction in BufferPlanner.instructions(of: part) {
+                    for operand in instruction.operands {
+                        let ready = available.contains(operand) || computedHere.contains(operand)
+                        #expect(ready, "\(plan.function.name): \(instruction.result) reads \(operand) before it is computed", sourceLocation: sourceLocation)
+                        if !partOwn.contains(operand), !(plan.function.definitions()[operand]?.type.isScalar ?? true) {
+                            let inMemory = plan.storage[BufferPlanner.resolve(operand, in: plan.function)] != nil || isInput(operand, plan)
+                            #expect(inMemory, "\(plan.function.name): \(operand) is read outside its loop but not stored", sourceLocation: sourceLocation)
+                        }
+                    }
+                    // A reduction's result is available only after its loop.
+                    if !Fusion.isAccumulable(instruction) { computedHere.insert(instruction.result) }
+                }
+                // In a row loop, a reduction along each row is complete for the row once its loop has run.
+                if case .rows = step, case .loop(let loop) = part {
+                    for accumulator in loop.accumulators {
+                        switch accumulator.op {
+                        case .reduceSum(let axis?) where axis > 0, .reduceMax(let axis?) where axis > 0: computedHere.insert(accumulator.result)
+                        default: break
+                        }
                     }
                 }
-                // A reduction's result is available only after its loop.
-                if !Fusion.isAccumulable(instruction) { computedHere.insert(instruction.result) }
             }
             for instruction in instructions {
                 guard case .workspace(let slot) = plan.storage[instruction.result] else { continue }
@@ -89,6 +150,12 @@ import Testing
             }
             available.formUnion(own)
         }
+    }
+
+    /// The steps a step runs one after another: a row loop's steps, or the step itself.
+    private static func parts(of step: FusionPlan.Step) -> [FusionPlan.Step] {
+        if case .rows(let group) = step { return group.steps }
+        return [step]
     }
 
     private static func isInput(_ value: IRValue, _ plan: FusionPlan) -> Bool {

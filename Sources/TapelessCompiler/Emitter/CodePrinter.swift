@@ -8,6 +8,11 @@ public struct CodePrinter {
     private var level = 0
     private let unit: String
 
+    /// The lines printed so far, without their newlines, to print again inside a block.
+    public var printedLines: [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
     /// Creates an empty printer that indents each level by `indentUnit`.
     public init(indentUnit: String = "    ") {
         self.unit = indentUnit

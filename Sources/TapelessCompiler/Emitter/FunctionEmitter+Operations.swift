@@ -74,14 +74,24 @@ extension FunctionEmitter {
 
     /// Softmax or log-sum-exp along an axis, both relative to the line's maximum.
     private mutating func rowwise(_ instruction: IRInstruction, axis: Int, _ printer: inout CodePrinter) {
-        let isSoftmax = if case .softmax = instruction.op { true } else { false }
         let scalarResult = instruction.type.isScalar
         let out = scalarResult ? names.fresh("v\(instruction.result.id)") : bindStorage(instruction, &printer)
         if scalarResult { printer.line("var \(out): Float = 0") }
+        forEachLine(of: shape(of: instruction.operands[0]), axis: axis, &printer, rowwiseLine(instruction, out: out, axis: axis))
+        if scalarResult { expressions[instruction.result] = out }
+    }
+
+    /// The code of a softmax or log-sum-exp on one line, given an expression for element `k`
+    /// of the line and the line's index in the result.
+    private mutating func rowwiseLine(
+        _ instruction: IRInstruction, out: String, axis: Int
+    ) -> (inout CodePrinter, _ element: (String) -> String, _ line: String) -> Void {
+        let isSoftmax = if case .softmax = instruction.op { true } else { false }
+        let scalarResult = instruction.type.isScalar
         let source = expressions[instruction.operands[0]]!
         let length = dimension(shape(of: instruction.operands[0])[axis])
-        let (largest, total, k) = (names.fresh("largest"), names.fresh("total"), names.fresh("k"))
-        forEachLine(of: shape(of: instruction.operands[0]), axis: axis, &printer) { p, element, line in
+        let (largest, total, k, scale) = (names.fresh("largest"), names.fresh("total"), names.fresh("k"), names.fresh("scale"))
+        return { p, element, line in
             p.line("var \(largest) = -Float.infinity")
             p.line("for \(k) in 0..<\(length) { \(largest) = Swift.max(\(largest), \(source)[\(element(k))]) }")
             p.line("var \(total): Float = 0")
@@ -91,34 +101,58 @@ extension FunctionEmitter {
                     p.line("\(out)[\(element(k))] = e")
                     p.line("\(total) += e")
                 }
-                p.line("let scale = 1 / \(total)")
-                p.line("for \(k) in 0..<\(length) { \(out)[\(element(k))] *= scale }")
+                p.line("let \(scale) = 1 / \(total)")
+                p.line("for \(k) in 0..<\(length) { \(out)[\(element(k))] *= \(scale) }")
             } else {
                 p.line("for \(k) in 0..<\(length) { \(total) += Foundation.exp(\(source)[\(element(k))] - \(largest)) }")
                 p.line(scalarResult ? "\(out) = \(largest) + Foundation.log(\(total))" : "\(out)[\(line)] = \(largest) + Foundation.log(\(total))")
             }
         }
-        if scalarResult { expressions[instruction.result] = out }
     }
 
     private mutating func pickOrScatter(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
         let out = bindStorage(instruction, &printer)
+        let matrix = instruction.op == .pickClass ? shape(of: instruction.operands[0]) : instruction.type.shape
+        let rows = dimension(matrix[0])
+        if instruction.op == .scatterClass { printer.line("\(out).update(repeating: 0, count: \(product(matrix.map(dimension))))") }
+        let row = names.fresh("row")
+        let body = pickOrScatterRow(instruction, out: out, zeroingRow: false)
+        printer.block("for \(row) in 0..<\(rows) {") { body(&$0, row) }
+    }
+
+    /// The code that picks a row's labelled class, or scatters into it, after checking the label.
+    private mutating func pickOrScatterRow(
+        _ instruction: IRInstruction, out: String, zeroingRow: Bool
+    ) -> (inout CodePrinter, _ row: String) -> Void {
         let (values, labels) = (expressions[instruction.operands[0]]!, expressions[instruction.operands[1]]!)
         let isPick = instruction.op == .pickClass
-        let matrix = isPick ? shape(of: instruction.operands[0]) : instruction.type.shape
-        let (rows, classes) = (dimension(matrix[0]), dimension(matrix[1]))
+        let classes = dimension((isPick ? shape(of: instruction.operands[0]) : instruction.type.shape)[1])
         let labelName: String
         if case .argument(let index) = definitions[instruction.operands[1]]?.op {
             labelName = SwiftNames.escapedString(function.arguments[index].name)
         } else {
             labelName = "labels"
         }
-        if !isPick { printer.line("\(out).update(repeating: 0, count: \(rows) * \(classes))") }
-        let row = names.fresh("row")
-        printer.block("for \(row) in 0..<\(rows) {") { p in
-            p.line("let label = \(labels)[\(row)]")
-            p.line("ArgumentCheck.label(label, classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(SwiftNames.escapedString(swiftSignature))\")")
-            p.line(isPick ? "\(out)[\(row)] = \(values)[\(row) &* \(classes) &+ label]" : "\(out)[\(row) &* \(classes) &+ label] = \(values)[\(row)]")
+        let label = names.fresh("label")
+        let signature = SwiftNames.escapedString(swiftSignature)
+        return { p, row in
+            if zeroingRow { p.line("(\(out) + \(row) &* \(classes)).update(repeating: 0, count: \(classes))") }
+            p.line("let \(label) = \(labels)[\(row)]")
+            p.line("ArgumentCheck.label(\(label), classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(signature)\")")
+            p.line(isPick ? "\(out)[\(row)] = \(values)[\(row) &* \(classes) &+ \(label)]" : "\(out)[\(row) &* \(classes) &+ \(label)] = \(values)[\(row)]")
+        }
+    }
+
+    /// The code of a row operation for row `row` of a row loop, writing to `out`.
+    mutating func emitRowOperation(_ instruction: IRInstruction, into out: String, row: String, _ printer: inout CodePrinter) {
+        switch instruction.op {
+        case .logSumExp, .softmax:
+            let length = dimension(shape(of: instruction.operands[0])[1])
+            rowwiseLine(instruction, out: out, axis: 1)(&printer, { "\(row) &* \(length) &+ \($0)" }, row)
+        case .pickClass, .scatterClass:
+            pickOrScatterRow(instruction, out: out, zeroingRow: instruction.op == .scatterClass)(&printer, row)
+        default:
+            preconditionFailure("\(instruction.op) is not a row operation")
         }
     }
 

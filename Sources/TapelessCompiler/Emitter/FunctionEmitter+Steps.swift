@@ -11,6 +11,8 @@ extension FunctionEmitter {
         case .operation(let instruction):
             comment(instruction.origin, &printer)
             emitOperation(instruction, &printer)
+        case .rows(let group):
+            emitRows(group, &printer)
         }
     }
 
@@ -68,23 +70,7 @@ extension FunctionEmitter {
             member.operands.contains { !own.contains($0) && !shape(of: $0).isEmpty && !Fusion.readsInPlace(member, definitions[$0]!.type) }
         } || loop.accumulators.contains { !$0.type.isScalar }
         let indices = needsNest ? nestIndices(count: loopShape.count) : []
-
-        // Storage for the stored members and accumulators, and accumulators' first values.
-        var stored: [IRValue: String] = [:]
-        for instruction in loop.instructions where plan.storage[instruction.result] != nil {
-            comment(instruction.origin, &printer)
-            stored[instruction.result] = bindStorage(instruction, &printer)
-        }
-        for accumulator in loop.accumulators {
-            if accumulator.type.isScalar {
-                let local = names.fresh("v\(accumulator.result.id)")
-                printer.line("var \(local): Float = \(Self.initialValue(of: accumulator))")
-                expressions[accumulator.result] = local
-            } else {
-                printer.line("\(stored[accumulator.result]!).update(repeating: \(Self.initialValue(of: accumulator)), count: \(product(accumulator.type.shape.map(dimension))))")
-            }
-        }
-        for member in loop.members { expressions[member.result] = names.fresh("v\(member.result.id)") }
+        let stored = openLoop(loop, &printer)
 
         let count = product(loopShape.map(dimension))
         let origin = lastOrigin
@@ -112,9 +98,76 @@ extension FunctionEmitter {
             let body = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
             emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
         }
+        closeLoop(loop, stored: stored)
+    }
+
+    /// Binds the storage of a loop's stored values, starts its accumulators and names its
+    /// members; returns the pointers of the stored values.
+    private mutating func openLoop(_ loop: FusionPlan.Loop, _ printer: inout CodePrinter) -> [IRValue: String] {
+        var stored: [IRValue: String] = [:]
+        for instruction in loop.instructions where plan.storage[instruction.result] != nil {
+            comment(instruction.origin, &printer)
+            stored[instruction.result] = bindStorage(instruction, &printer)
+        }
+        for accumulator in loop.accumulators {
+            if accumulator.type.isScalar {
+                let local = names.fresh("v\(accumulator.result.id)")
+                printer.line("var \(local): Float = \(Self.initialValue(of: accumulator))")
+                expressions[accumulator.result] = local
+            } else {
+                printer.line("\(stored[accumulator.result]!).update(repeating: \(Self.initialValue(of: accumulator)), count: \(product(accumulator.type.shape.map(dimension))))")
+            }
+        }
+        for member in loop.members { expressions[member.result] = names.fresh("v\(member.result.id)") }
+        return stored
+    }
+
+    /// After a loop, later steps read its stored members from memory.
+    private mutating func closeLoop(_ loop: FusionPlan.Loop, stored: [IRValue: String]) {
         for member in loop.members where stored[member.result] != nil {
             expressions[member.result] = stored[member.result]!
         }
+    }
+
+    // MARK: - Row loops
+
+    /// One loop over the rows running each step on the row in turn. What must exist before the
+    /// loop (storage, accumulators' first values) is printed first, step by step.
+    private mutating func emitRows(_ group: FusionPlan.RowLoop, _ printer: inout CodePrinter) {
+        let row = names.fresh("row")
+        var body = CodePrinter(indentUnit: "    ")
+        // The prologue and the body are two texts: each repeats a line's comment on its own.
+        var origins: (prologue: SourceOrigin?, body: SourceOrigin?) = (lastOrigin, nil)
+        for step in group.steps {
+            lastOrigin = origins.prologue
+            switch step {
+            case .loop(let loop):
+                let stored = openLoop(loop, &printer)
+                origins.prologue = lastOrigin
+                lastOrigin = origins.body
+                let indices = [row] + nestIndices(count: loop.shape.count).dropFirst()
+                let lines = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
+                if loop.shape.count == 1 {
+                    body.block("do {") { $0.lines(lines) }
+                } else {
+                    emitLoopNest(shape: loop.shape, indices: indices, count: "", body: lines, fromAxis: 1, &body)
+                }
+                closeLoop(loop, stored: stored)
+            case .operation(let instruction):
+                comment(instruction.origin, &printer)
+                let out = bindStorage(instruction, &printer)
+                origins.prologue = lastOrigin
+                lastOrigin = origins.body
+                comment(instruction.origin, &body)
+                emitRowOperation(instruction, into: out, row: row, &body)
+            case .scalar, .rows:
+                preconditionFailure("a row loop holds only loops and row operations")
+            }
+            origins.body = lastOrigin
+        }
+        lastOrigin = nil
+        printer.line("// Row by row: each row of the steps below is computed while it is in cache.")
+        printer.block("for \(row) in 0..<\(dimension(group.rows)) {") { $0.lines(body.printedLines) }
     }
 
     /// The width of SIMD loops: two SSE registers on baseline x86-64, enough for ILP without a
@@ -182,7 +235,7 @@ extension FunctionEmitter {
                 }
             }
         }
-        return inner.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        return inner.printedLines
     }
 
     /// Reads a value kept in memory (or a scalar) at the loop position, for `member` (or for
@@ -226,7 +279,12 @@ extension FunctionEmitter {
         return Array(nestIndexNames.prefix(count))
     }
 
-    private func emitLoopNest(shape: [IRDimension], indices: [String], count: String, body lines: [String], _ printer: inout CodePrinter) {
+    /// The loops over `shape` (from axis `fromAxis`, whose outer indices are already bound)
+    /// around `lines`; one flat loop of `count` when there are no `indices`.
+    private func emitLoopNest(
+        shape: [IRDimension], indices: [String], count: String, body lines: [String], fromAxis: Int = 0,
+        _ printer: inout CodePrinter
+    ) {
         let body = lines.joined(separator: "\n")
         guard !indices.isEmpty else {
             printer.block("for \(loopIndex) in 0..<\(count) {") { $0.lines(lines) }
@@ -242,7 +300,7 @@ extension FunctionEmitter {
             let variable = words.contains(indices[axis]) ? indices[axis] : "_"
             p.block("for \(variable) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
         }
-        open(0, &printer)
+        open(fromAxis, &printer)
     }
 
     func rowMajorIndex(_ shape: [IRDimension], _ indices: [String]) -> String {

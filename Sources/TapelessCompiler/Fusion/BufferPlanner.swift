@@ -14,7 +14,6 @@ struct BufferPlanner {
     }
 
     mutating func assign() -> [IRValue: FusionPlan.Storage] {
-        let stepOf = stepIndices()
         let resultValues = Set(function.results.map(\.value))
         // The last step that reads each value; results are read at the end.
         var lastUse: [IRValue: Int] = [:]
@@ -29,7 +28,7 @@ struct BufferPlanner {
         var free: [String: [Int]] = [:]
         var usedOffsets = Set<Int>()
         for (index, step) in steps.enumerated() {
-            for instruction in needingStorage(step, stepOf: stepOf, resultValues: resultValues) {
+            for instruction in needingStorage(step, resultValues: resultValues) {
                 if let offset = gradientOffset(of: instruction.result), !usedOffsets.contains(offset) {
                     storage[instruction.result] = .gradient(offset: offset)
                     usedOffsets.insert(offset)
@@ -62,24 +61,18 @@ struct BufferPlanner {
         return current
     }
 
-    private func stepIndices() -> [IRValue: Int] {
-        var stepOf: [IRValue: Int] = [:]
-        for (index, step) in steps.enumerated() {
-            for instruction in Self.instructions(of: step) { stepOf[instruction.result] = index }
-        }
-        return stepOf
-    }
-
     static func instructions(of step: FusionPlan.Step) -> [IRInstruction] {
         switch step {
         case .scalar(let instruction), .operation(let instruction): return [instruction]
         case .loop(let loop): return loop.instructions
+        case .rows(let group): return group.steps.flatMap(instructions(of:))
         }
     }
 
     /// The tensor values a step writes to memory: an operation's result, a loop member read
-    /// by another step or returned, a loop's tensor-shaped accumulators.
-    private func needingStorage(_ step: FusionPlan.Step, stepOf: [IRValue: Int], resultValues: Set<IRValue>) -> [IRInstruction] {
+    /// by another step or returned, a loop's tensor-shaped accumulators. A row loop's values
+    /// all live until it ends, since its steps take turns on every row.
+    private func needingStorage(_ step: FusionPlan.Step, resultValues: Set<IRValue>) -> [IRInstruction] {
         switch step {
         case .scalar:
             return []
@@ -94,6 +87,8 @@ struct BufferPlanner {
                 .union(resultValues)
             return loop.members.filter { readOutside.contains($0.result) }
                 + loop.accumulators.filter { !$0.type.isScalar }
+        case .rows(let group):
+            return group.steps.flatMap { needingStorage($0, resultValues: resultValues) }
         }
     }
 

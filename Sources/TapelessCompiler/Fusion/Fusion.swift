@@ -4,7 +4,8 @@
 /// operands (or the latest loop over the same shape) when every value it reads from outside
 /// is ready before that loop starts; a reduction joins the loop of its operand as an
 /// accumulator. A join that would make two loops depend on each other is refused, so the
-/// groups can always be ordered.
+/// groups can always be ordered. Steps that work row by row then share one loop over the rows
+/// (``RowGrouping``).
 public enum Fusion {
     /// The plan for `function`. `gradientOffsets` places each parameter's gradient directly in
     /// the caller's gradient buffer, so it is written in place instead of copied.
@@ -15,7 +16,7 @@ public enum Fusion {
     ) -> FusionPlan {
         var grouping = Grouping(function: function, orderAfter: orderAfter)
         grouping.run()
-        let steps = grouping.schedule()
+        let steps = RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule())
         var buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets)
         return FusionPlan(function: function, steps: steps, storage: buffers.assign(), slots: buffers.slots)
     }

@@ -13,6 +13,22 @@ public struct FusionPlan: Sendable {
         case loop(Loop)
         /// An operation that is not elementwise (a matrix product, a softmax, …).
         case operation(IRInstruction)
+        /// Steps run together, one row at a time.
+        case rows(RowLoop)
+    }
+
+    /// One loop over the rows (the leading dimension) of several steps, each of which reads
+    /// only the same row of what the others compute: fused loops over `[rows, …]` or `[rows]`,
+    /// and row operations such as `logSumExp` along axis 1, `pickClass` and `scatterClass`.
+    ///
+    /// Reductions across rows (the loss's sum, a bias gradient) are complete only after the
+    /// whole loop; reductions along a row are complete after their step, within the row.
+    public struct RowLoop: Sendable {
+        /// The leading dimension shared by every step.
+        public var rows: IRDimension
+        /// The steps (``Step/loop(_:)`` and ``Step/operation(_:)`` only), in the order they
+        /// run within each row.
+        public var steps: [Step]
     }
 
     /// A loop over `shape` computing `members` at each position (in order) and updating

@@ -2,7 +2,10 @@
 /// order with what each computes, and the workspace slots with the values that share them.
 ///
 /// ```
-/// loop over [n]: %3 %5 %6 %7 %14 %16 %18, accumulate %8 %17 %19
+/// loop over [n] {
+///   %3 = multiply %1, %0 : [n]
+///   accumulate %4 = reduceSum %3 : Float
+/// }
 /// ```
 public enum FusionPrinter {
     /// The text of `plan`: its steps in order, then the values that share each workspace slot and
@@ -12,32 +15,13 @@ public enum FusionPrinter {
         let arguments = plan.function.arguments.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
         printer.line("func \(plan.function.name)(\(arguments))")
         printer.indent()
-        for step in plan.steps {
-            switch step {
-            case .scalar(let instruction):
-                guard !isFree(instruction.op) else { continue }
-                printer.line("scalar \(describe(instruction))")
-            case .operation(let instruction):
-                guard !isFree(instruction.op) else { continue }
-                printer.line("\(describe(instruction))\(place(instruction.result, plan))")
-            case .loop(let loop):
-                let shape = "[" + loop.shape.map(\.description).joined(separator: ", ") + "]"
-                printer.block("loop over \(shape) {", closing: "}") { p in
-                    for member in loop.members {
-                        p.line("\(describe(member))\(place(member.result, plan))")
-                    }
-                    for accumulator in loop.accumulators {
-                        p.line("accumulate \(describe(accumulator))\(place(accumulator.result, plan))")
-                    }
-                }
-            }
-        }
+        for step in plan.steps { render(step, plan, &printer) }
         printer.outdent()
         if !plan.slots.isEmpty {
             printer.line("workspace:")
-            for (slot, shape) in plan.slots.enumerated() {
+            for (slot, dimensions) in plan.slots.enumerated() {
                 let users = plan.storage.filter { $0.value == .workspace(slot: slot) }.keys.sorted().map(\.description)
-                printer.line("  slot \(slot): [\(shape.map(\.description).joined(separator: ", "))] holds \(users.joined(separator: ", "))")
+                printer.line("  slot \(slot): \(shape(dimensions)) holds \(users.joined(separator: ", "))")
             }
         }
         let inPlace = plan.storage.filter { if case .gradient = $0.value { return true } else { return false } }
@@ -45,6 +29,34 @@ public enum FusionPrinter {
             printer.line("written in place into the gradient: " + inPlace.keys.sorted().map(\.description).joined(separator: ", "))
         }
         return printer.text
+    }
+
+    private static func render(_ step: FusionPlan.Step, _ plan: FusionPlan, _ printer: inout CodePrinter) {
+        switch step {
+        case .scalar(let instruction):
+            guard !isFree(instruction.op) else { return }
+            printer.line("scalar \(describe(instruction))")
+        case .operation(let instruction):
+            guard !isFree(instruction.op) else { return }
+            printer.line("\(describe(instruction))\(place(instruction.result, plan))")
+        case .loop(let loop):
+            printer.block("loop over \(shape(loop.shape)) {", closing: "}") { p in
+                for member in loop.members {
+                    p.line("\(describe(member))\(place(member.result, plan))")
+                }
+                for accumulator in loop.accumulators {
+                    p.line("accumulate \(describe(accumulator))\(place(accumulator.result, plan))")
+                }
+            }
+        case .rows(let group):
+            printer.block("for each row of [\(group.rows)] {", closing: "}") { p in
+                for step in group.steps { render(step, plan, &p) }
+            }
+        }
+    }
+
+    private static func shape(_ dimensions: [IRDimension]) -> String {
+        "[" + dimensions.map(\.description).joined(separator: ", ") + "]"
     }
 
     private static func isFree(_ op: IROp) -> Bool {

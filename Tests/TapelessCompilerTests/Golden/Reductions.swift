@@ -77,14 +77,15 @@ public struct Mixture: Model {
         if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "loss(x:)")
         }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + 5 + 5, for: "Mixture.loss")
+        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5, for: "Mixture.loss")
         defer { Workspace.release(for: "Mixture.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
         let slot2 = slot1 + (5 * 4)
         let slot3 = slot2 + 5
         let slot4 = slot3 + 5
-        let slot5 = slot4 + 5
+        let slot5 = slot4 + (5 * 4)
+        let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 let x = xBuffer.baseAddress!
@@ -99,85 +100,77 @@ public struct Mixture: Model {
                 // line 9: sum(weighted, axis: 1)
                 let v10 = slot2  // [5]
                 v10.update(repeating: 0, count: 5)
-                for i0 in 0..<5 {
+                // line 9: logSumExp(weighted, axis: 1)
+                let v3 = slot3  // [5]
+                // line 9: softmax(x + c, axis: 1)
+                let v7 = slot4  // [5, 4]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<5 {
                     for i1 in 0..<4 {
-                        let i = i0 &* 4 &+ i1
+                        let i = row &* 4 &+ i1
                         // line 8: x * a
                         let v2_2: Float = x[i] * v1[i1]
                         v2[i] = v2_2
                         // line 9: x + c
-                        let v6_2: Float = x[i] + v5[i0]
+                        let v6_2: Float = x[i] + v5[row]
                         v6[i] = v6_2
                         // line 9: sum(weighted, axis: 1)
-                        v10[i0] += v2_2
+                        v10[row] += v2_2
                     }
-                }
-                // line 9: logSumExp(weighted, axis: 1)
-                let v3 = slot3  // [5]
-                for row in 0..<5 {
+                    // line 9: logSumExp(weighted, axis: 1)
                     var largest = -Float.infinity
                     for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
                     var total: Float = 0
                     for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
                     v3[row] = largest + Foundation.log(total)
-                }
-                // line 9: softmax(x + c, axis: 1)
-                let v7 = slot0  // [5, 4]
-                for row_2 in 0..<5 {
+                    // line 9: softmax(x + c, axis: 1)
                     var largest_2 = -Float.infinity
-                    for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row_2 &* 4 &+ k_2]) }
+                    for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
                     var total_2: Float = 0
                     for k_2 in 0..<4 {
-                        let e = Foundation.exp(v6[row_2 &* 4 &+ k_2] - largest_2)
-                        v7[row_2 &* 4 &+ k_2] = e
+                        let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                        v7[row &* 4 &+ k_2] = e
                         total_2 += e
                     }
-                    let scale = 1 / total_2
-                    for k_2 in 0..<4 { v7[row_2 &* 4 &+ k_2] *= scale }
+                    let scale_2 = 1 / total_2
+                    for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
                 }
                 // line 9: softmax(x + c, axis: 1)[:, 0]
-                let v8 = slot4  // [5, 1]
-                for row_3 in 0..<5 {
+                let v8 = slot5  // [5, 1]
+                for row_2 in 0..<5 {
                     for k_3 in 0..<1 {
                         for position in 0..<1 {
-                            v8[(row_3 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_3 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                            v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
                         }
                     }
                 }
-                let v9 = slot5  // [5]
-                v9.update(repeating: 0, count: 5)
-                for i0 in 0..<5 {
-                    for _ in 0..<1 {
-                        let i = i0
-                        v9[i0] += v8[i]
-                    }
-                }
-                var v4: Float = 0
-                var v12: Float = 0
-                let laneEnd = 5 & ~7
-                var v4Lanes = SIMD8<Float>(repeating: 0)
-                var v12Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 9: sum(logSumExp(weighted, axis: 1))
-                    v4Lanes += UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                    let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                    v12Lanes += v11
-                }
-                v4 = v4Lanes.sum()
-                v12 = v12Lanes.sum()
-                for i in laneEnd..<5 {
-                    // line 9: sum(logSumExp(weighted, axis: 1))
-                    v4 += v3[i]
-                    // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                    let v11: Float = v9[i] * v10[i]
-                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                    v12 += v11
-                }
-                let v14: Float = v12 / 5.0
+                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                 // line 9: scale
                 let v15: Float = parameters[9]  // scale
+                // line 9: softmax(x + c, axis: 1)[:, 0]
+                let v9 = slot6  // [5]
+                v9.update(repeating: 0, count: 5)
+                var v4: Float = 0
+                var v12: Float = 0
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row_3 in 0..<5 {
+                    for _ in 0..<1 {
+                        let i = row_3
+                        // line 9: softmax(x + c, axis: 1)[:, 0]
+                        v9[row_3] += v8[i]
+                    }
+                    do {
+                        let i = row_3
+                        // line 9: sum(logSumExp(weighted, axis: 1))
+                        v4 += v3[i]
+                        // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                        let v11: Float = v9[i] * v10[i]
+                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        v12 += v11
+                    }
+                }
+                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                let v14: Float = v12 / 5.0
                 // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)) * scale
                 let v16: Float = v14 * v15
                 // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
@@ -193,7 +186,7 @@ public struct Mixture: Model {
         if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
         }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5, for: "Mixture.lossWithGradient")
+        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5 + 5 + 5, for: "Mixture.lossWithGradient")
         defer { Workspace.release(for: "Mixture.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
@@ -203,6 +196,8 @@ public struct Mixture: Model {
         let slot5 = slot4 + (5 * 4)
         let slot6 = slot5 + 5
         let slot7 = slot6 + 5
+        let slot8 = slot7 + 5
+        let slot9 = slot8 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -218,57 +213,48 @@ public struct Mixture: Model {
                     // line 9: sum(weighted, axis: 1)
                     let v10 = slot2  // [5]
                     v10.update(repeating: 0, count: 5)
-                    for i0 in 0..<5 {
+                    // line 9: logSumExp(weighted, axis: 1)
+                    let v3 = slot3  // [5]
+                    // line 9: softmax(x + c, axis: 1)
+                    let v7 = slot4  // [5, 4]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<5 {
                         for i1 in 0..<4 {
-                            let i = i0 &* 4 &+ i1
+                            let i = row &* 4 &+ i1
                             // line 8: x * a
                             let v2_2: Float = x[i] * v1[i1]
                             v2[i] = v2_2
                             // line 9: x + c
-                            let v6_2: Float = x[i] + v5[i0]
+                            let v6_2: Float = x[i] + v5[row]
                             v6[i] = v6_2
                             // line 9: sum(weighted, axis: 1)
-                            v10[i0] += v2_2
+                            v10[row] += v2_2
                         }
-                    }
-                    // line 9: logSumExp(weighted, axis: 1)
-                    let v3 = slot3  // [5]
-                    for row in 0..<5 {
+                        // line 9: logSumExp(weighted, axis: 1)
                         var largest = -Float.infinity
                         for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
                         var total: Float = 0
                         for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
                         v3[row] = largest + Foundation.log(total)
-                    }
-                    // line 9: softmax(x + c, axis: 1)
-                    let v7 = slot4  // [5, 4]
-                    for row_2 in 0..<5 {
+                        // line 9: softmax(x + c, axis: 1)
                         var largest_2 = -Float.infinity
-                        for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row_2 &* 4 &+ k_2]) }
+                        for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
                         var total_2: Float = 0
                         for k_2 in 0..<4 {
-                            let e = Foundation.exp(v6[row_2 &* 4 &+ k_2] - largest_2)
-                            v7[row_2 &* 4 &+ k_2] = e
+                            let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                            v7[row &* 4 &+ k_2] = e
                             total_2 += e
                         }
-                        let scale = 1 / total_2
-                        for k_2 in 0..<4 { v7[row_2 &* 4 &+ k_2] *= scale }
+                        let scale_2 = 1 / total_2
+                        for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
                     }
                     // line 9: softmax(x + c, axis: 1)[:, 0]
                     let v8 = slot5  // [5, 1]
-                    for row_3 in 0..<5 {
+                    for row_2 in 0..<5 {
                         for k_3 in 0..<1 {
                             for position in 0..<1 {
-                                v8[(row_3 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_3 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
                             }
-                        }
-                    }
-                    let v9 = slot6  // [5]
-                    v9.update(repeating: 0, count: 5)
-                    for i0 in 0..<5 {
-                        for _ in 0..<1 {
-                            let i = i0
-                            v9[i0] += v8[i]
                         }
                     }
                     // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
@@ -276,45 +262,45 @@ public struct Mixture: Model {
                     let v15: Float = parameters[9]  // scale
                     // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                     let v20: Float = v15 / 5.0
+                    // line 9: softmax(x + c, axis: 1)[:, 0]
+                    let v9 = slot6  // [5]
+                    v9.update(repeating: 0, count: 5)
                     // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                    let v22 = slot5  // [5]
-                    let v23 = slot7  // [5]
+                    let v22 = slot7  // [5]
+                    let v23 = slot8  // [5]
                     var v4: Float = 0
                     var v12: Float = 0
-                    let laneEnd = 5 & ~7
-                    var v4Lanes = SIMD8<Float>(repeating: 0)
-                    var v12Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 9: sum(logSumExp(weighted, axis: 1))
-                        v4Lanes += UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                        let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                        v12Lanes += v11
-                        // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                        let v21 = SIMD8<Float>(repeating: v20)
-                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                        let v22_2 = v21 * UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
-                        let v23_2 = v21 * UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
-                    }
-                    v4 = v4Lanes.sum()
-                    v12 = v12Lanes.sum()
-                    for i in laneEnd..<5 {
-                        // line 9: sum(logSumExp(weighted, axis: 1))
-                        v4 += v3[i]
-                        // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                        let v11: Float = v9[i] * v10[i]
-                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                        v12 += v11
-                        // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                        let v21: Float = v20
-                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                        let v22_2: Float = v21 * v10[i]
-                        v22[i] = v22_2
-                        let v23_2: Float = v21 * v9[i]
-                        v23[i] = v23_2
+                    // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
+                    let v25 = slot9  // [5, 1]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_3 in 0..<5 {
+                        for _ in 0..<1 {
+                            let i = row_3
+                            // line 9: softmax(x + c, axis: 1)[:, 0]
+                            v9[row_3] += v8[i]
+                        }
+                        do {
+                            let i = row_3
+                            // line 9: sum(logSumExp(weighted, axis: 1))
+                            v4 += v3[i]
+                            // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                            let v11: Float = v9[i] * v10[i]
+                            // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                            v12 += v11
+                            // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                            let v21: Float = v20
+                            // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                            let v22_2: Float = v21 * v10[i]
+                            v22[i] = v22_2
+                            let v23_2: Float = v21 * v9[i]
+                            v23[i] = v23_2
+                        }
+                        for _ in 0..<1 {
+                            let i = row_3
+                            // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
+                            let v25_2: Float = v22[row_3]
+                            v25[i] = v25_2
+                        }
                     }
                     // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                     let v14: Float = v12 / 5.0
@@ -323,14 +309,6 @@ public struct Mixture: Model {
                     // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
                     let v17: Float = v4 + v16
                     // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
-                    let v25 = slot2  // [5, 1]
-                    for i0 in 0..<5 {
-                        for _ in 0..<1 {
-                            let i = i0
-                            let v25_2: Float = v22[i0]
-                            v25[i] = v25_2
-                        }
-                    }
                     let v26 = slot1  // [5, 4]
                     v26.update(repeating: 0, count: 5 * 4)
                     for row_4 in 0..<5 {
@@ -341,34 +319,34 @@ public struct Mixture: Model {
                         }
                     }
                     // ∂ line 9: softmax(x + c, axis: 1)
-                    let v28 = slot2  // [5]
+                    let v28 = slot9  // [5]
                     v28.update(repeating: 0, count: 5)
-                    for i0 in 0..<5 {
-                        for i1 in 0..<4 {
-                            let i = i0 &* 4 &+ i1
-                            let v27: Float = v26[i] * v7[i]
-                            v28[i0] += v27
-                        }
-                    }
                     // ∂ line 9: x + c
                     let v32 = g.baseAddress! + 4  // gradient of c
                     // ∂ line 8: x * a
                     let v41 = g.baseAddress! + 0  // gradient of a
                     v32.update(repeating: 0, count: 5)
                     v41.update(repeating: 0, count: 4)
-                    for i0 in 0..<5 {
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_5 in 0..<5 {
                         for i1 in 0..<4 {
-                            let i = i0 &* 4 &+ i1
-                            // ∂ line 9: sum(weighted, axis: 1)
-                            let v24: Float = v23[i0]
+                            let i = row_5 &* 4 &+ i1
                             // ∂ line 9: softmax(x + c, axis: 1)
-                            let v29: Float = v28[i0]
+                            let v27: Float = v26[i] * v7[i]
+                            v28[row_5] += v27
+                        }
+                        for i1 in 0..<4 {
+                            let i = row_5 &* 4 &+ i1
+                            // ∂ line 9: sum(weighted, axis: 1)
+                            let v24: Float = v23[row_5]
+                            // ∂ line 9: softmax(x + c, axis: 1)
+                            let v29: Float = v28[row_5]
                             let v30: Float = v26[i] - v29
                             let v31: Float = v7[i] * v30
                             // ∂ line 9: x + c
-                            v32[i0] += v31
+                            v32[row_5] += v31
                             // ∂ line 9: logSumExp(weighted, axis: 1)
-                            let v34: Float = v3[i0]
+                            let v34: Float = v3[row_5]
                             let v35: Float = v2[i] - v34
                             let v36: Float = Foundation.exp(v35)
                             let v39: Float = v24 + v36

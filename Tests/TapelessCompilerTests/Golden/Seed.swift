@@ -490,41 +490,37 @@ public struct SimpleNN: Module {
                     let v8 = parameters.baseAddress! + 101760  // fc2.bias
                     let v9 = slot2  // [batch, 10]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
+                    // line 24: crossEntropy(logits: forward(x), labels: labels)
+                    // line 20: fc2(fc1(x))
                     let v10 = slot3  // [batch, 10]
-                    for i0 in 0..<batch {
+                    // line 24: crossEntropy(logits: forward(x), labels: labels)
+                    let v11 = slot4  // [batch]
+                    let v12 = slot5  // [batch]
+                    var v16: Float = 0
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<batch {
                         for i1 in 0..<10 {
-                            let i = i0 &* 10 &+ i1
+                            let i = row &* 10 &+ i1
+                            // line 20: fc2(fc1(x))
                             let v10_2: Float = v9[i] + v8[i1]
                             v10[i] = v10_2
                         }
-                    }
-                    // line 24: crossEntropy(logits: forward(x), labels: labels)
-                    let v11 = slot4  // [batch]
-                    for row in 0..<batch {
+                        // line 24: crossEntropy(logits: forward(x), labels: labels)
                         var largest = -Float.infinity
                         for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
                         var total: Float = 0
                         for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
                         v11[row] = largest + Foundation.log(total)
+                        let label = labels[row]
+                        ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "loss(x:labels:)")
+                        v12[row] = v10[row &* 10 &+ label]
+                        do {
+                            let i = row
+                            let v15: Float = v11[i] - v12[i]
+                            v16 += v15
+                        }
                     }
-                    let v12 = slot5  // [batch]
-                    for row_2 in 0..<batch {
-                        let label = labels[row_2]
-                        ArgumentCheck.label(label, classes: 10, at: row_2, argument: "labels", function: "loss(x:labels:)")
-                        v12[row_2] = v10[row_2 &* 10 &+ label]
-                    }
-                    var v16: Float = 0
-                    let laneEnd = batch & ~7
-                    var v16Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v15 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        v16Lanes += v15
-                    }
-                    v16 = v16Lanes.sum()
-                    for i in laneEnd..<batch {
-                        let v15: Float = v11[i] - v12[i]
-                        v16 += v15
-                    }
+                    // line 24: crossEntropy(logits: forward(x), labels: labels)
                     let v18: Float = v16 / Float(batch)
                     return v18
                 }
@@ -542,7 +538,7 @@ public struct SimpleNN: Module {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
         }
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + (batch * 10) + (batch * 128), for: "SimpleNN.lossWithGradient")
+        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + (batch * 10) + (batch * 10) + (batch * 128), for: "SimpleNN.lossWithGradient")
         defer { Workspace.release(for: "SimpleNN.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
@@ -553,6 +549,7 @@ public struct SimpleNN: Module {
         let slot6 = slot5 + batch
         let slot7 = slot6 + batch
         let slot8 = slot7 + (batch * 10)
+        let slot9 = slot8 + (batch * 10)
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -578,73 +575,55 @@ public struct SimpleNN: Module {
                         let v8 = parameters.baseAddress! + 101760  // fc2.bias
                         let v9 = slot2  // [batch, 10]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
+                        // line 24: crossEntropy(logits: forward(x), labels: labels)
+                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v20: Float = 1.0 / Float(batch)
+                        // line 20: fc2(fc1(x))
                         let v10 = slot3  // [batch, 10]
-                        for i0 in 0..<batch {
+                        // line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v11 = slot4  // [batch]
+                        let v12 = slot5  // [batch]
+                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v22 = slot6  // [batch]
+                        var v16: Float = 0
+                        let v23 = slot7  // [batch, 10]
+                        let v29 = slot8  // [batch, 10]
+                        // ∂ line 20: fc2(fc1(x))
+                        let v30 = g.baseAddress! + 101760  // gradient of fc2.bias
+                        v30.update(repeating: 0, count: 10)
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<batch {
                             for i1 in 0..<10 {
-                                let i = i0 &* 10 &+ i1
+                                let i = row &* 10 &+ i1
+                                // line 20: fc2(fc1(x))
                                 let v10_2: Float = v9[i] + v8[i1]
                                 v10[i] = v10_2
                             }
-                        }
-                        // line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v11 = slot4  // [batch]
-                        for row in 0..<batch {
+                            // line 24: crossEntropy(logits: forward(x), labels: labels)
                             var largest = -Float.infinity
                             for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
                             var total: Float = 0
                             for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
                             v11[row] = largest + Foundation.log(total)
-                        }
-                        let v12 = slot5  // [batch]
-                        for row_2 in 0..<batch {
-                            let label = labels[row_2]
-                            ArgumentCheck.label(label, classes: 10, at: row_2, argument: "labels", function: "lossWithGradient(x:labels:into:)")
-                            v12[row_2] = v10[row_2 &* 10 &+ label]
-                        }
-                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v20: Float = 1.0 / Float(batch)
-                        let v22 = slot6  // [batch]
-                        var v16: Float = 0
-                        let laneEnd = batch & ~7
-                        var v16Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 24: crossEntropy(logits: forward(x), labels: labels)
-                            let v15 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v16Lanes += v15
-                            // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                            let v21 = SIMD8<Float>(repeating: v20)
-                            let v22_2 = -v21
-                            UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
-                        }
-                        v16 = v16Lanes.sum()
-                        for i in laneEnd..<batch {
-                            // line 24: crossEntropy(logits: forward(x), labels: labels)
-                            let v15: Float = v11[i] - v12[i]
-                            v16 += v15
-                            // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                            let v21: Float = v20
-                            let v22_2: Float = -v21
-                            v22[i] = v22_2
-                        }
-                        // line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v18: Float = v16 / Float(batch)
-                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v23 = slot2  // [batch, 10]
-                        v23.update(repeating: 0, count: batch * 10)
-                        for row_3 in 0..<batch {
-                            let label = labels[row_3]
-                            ArgumentCheck.label(label, classes: 10, at: row_3, argument: "labels", function: "lossWithGradient(x:labels:into:)")
-                            v23[row_3 &* 10 &+ label] = v22[row_3]
-                        }
-                        let v29 = slot7  // [batch, 10]
-                        // ∂ line 20: fc2(fc1(x))
-                        let v30 = g.baseAddress! + 101760  // gradient of fc2.bias
-                        v30.update(repeating: 0, count: 10)
-                        for i0 in 0..<batch {
-                            for i1 in 0..<10 {
-                                let i = i0 &* 10 &+ i1
+                            let label = labels[row]
+                            ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            v12[row] = v10[row &* 10 &+ label]
+                            do {
+                                let i = row
+                                let v15: Float = v11[i] - v12[i]
+                                v16 += v15
                                 // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                                let v24: Float = v11[i0]
+                                let v21: Float = v20
+                                let v22_2: Float = -v21
+                                v22[i] = v22_2
+                            }
+                            (v23 + row &* 10).update(repeating: 0, count: 10)
+                            let label_2 = labels[row]
+                            ArgumentCheck.label(label_2, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            v23[row &* 10 &+ label_2] = v22[row]
+                            for i1 in 0..<10 {
+                                let i = row &* 10 &+ i1
+                                let v24: Float = v11[row]
                                 let v25: Float = v10[i] - v24
                                 let v26: Float = Foundation.exp(v25)
                                 let v27: Float = v20
@@ -655,12 +634,15 @@ public struct SimpleNN: Module {
                                 v30[i1] += v29_2
                             }
                         }
+                        // line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v18: Float = v16 / Float(batch)
+                        // ∂ line 20: fc2(fc1(x))
                         let v31 = slot0  // [batch, 128]
                         Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v29, lda: 10, b: v7, ldb: 10, c: v31, ldc: 128)
                         let v32 = g.baseAddress! + 100480  // gradient of fc2.weight
                         Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v29, ldb: 10, c: v32, ldc: 10)
                         // ∂ line 20: fc1(x)
-                        let v34 = slot8  // [batch, 128]
+                        let v34 = slot9  // [batch, 128]
                         let v35 = g.baseAddress! + 100352  // gradient of fc1.bias
                         v35.update(repeating: 0, count: 128)
                         for i0 in 0..<batch {

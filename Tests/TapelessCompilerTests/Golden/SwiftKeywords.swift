@@ -74,28 +74,27 @@ public struct Keywords: Module {
                 let `struct` = structBuffer.baseAddress!
                 // line 7: self
                 let v1 = parameters.baseAddress! + 1  // self
+                // line 8: class
+                let v4: Float = parameters[0]  // class
                 // line 7: struct @ self
                 let v3 = slot0  // [n]
                 v3.update(repeating: 0, count: n)
-                for i0 in 0..<n {
-                    for i1 in 0..<3 {
-                        let i = i0 &* 3 &+ i1
-                        let v2: Float = `struct`[i] * v1[i1]
-                        v3[i0] += v2
-                    }
-                }
-                // line 8: class
-                let v4: Float = parameters[0]  // class
                 // line 8: where * class
                 let v5 = slot1  // [n]
-                let laneEnd = n & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v5_2 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) * v4
-                    UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<n {
-                    let v5_2: Float = v3[i] * v4
-                    v5[i] = v5_2
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<n {
+                    for i1 in 0..<3 {
+                        let i = row &* 3 &+ i1
+                        // line 7: struct @ self
+                        let v2: Float = `struct`[i] * v1[i1]
+                        v3[row] += v2
+                    }
+                    do {
+                        let i = row
+                        // line 8: where * class
+                        let v5_2: Float = v3[i] * v4
+                        v5[i] = v5_2
+                    }
                 }
                 return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
             }
@@ -121,42 +120,34 @@ public struct Keywords: Module {
                     let `default` = defaultBuffer.baseAddress!
                     // line 7: self
                     let v2 = parameters.baseAddress! + 1  // self
+                    // line 8: class
+                    let v5: Float = parameters[0]  // class
+                    // line 12: mean(abs(in(struct) - default))
                     // line 7: struct @ self
                     let v4 = slot0  // [n]
                     v4.update(repeating: 0, count: n)
-                    for i0 in 0..<n {
+                    var v9: Float = 0
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<n {
                         for i1 in 0..<3 {
-                            let i = i0 &* 3 &+ i1
+                            let i = row &* 3 &+ i1
+                            // line 7: struct @ self
                             let v3: Float = `struct`[i] * v2[i1]
-                            v4[i0] += v3
+                            v4[row] += v3
+                        }
+                        do {
+                            let i = row
+                            // line 8: where * class
+                            let v6: Float = v4[i] * v5
+                            // line 12: in(struct) - default
+                            let v7: Float = v6 - `default`[i]
+                            // line 12: abs(in(struct) - default)
+                            let v8: Float = Swift.abs(v7)
+                            // line 12: mean(abs(in(struct) - default))
+                            v9 += v8
                         }
                     }
-                    // line 8: class
-                    let v5: Float = parameters[0]  // class
-                    var v9: Float = 0
-                    let laneEnd = n & ~7
-                    var v9Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 8: where * class
-                        let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) * v5
-                        // line 12: in(struct) - default
-                        let v7 = v6 - UnsafeRawPointer(`default` + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 12: abs(in(struct) - default)
-                        let v8 = pointwiseMax(v7, -v7)
-                        // line 12: mean(abs(in(struct) - default))
-                        v9Lanes += v8
-                    }
-                    v9 = v9Lanes.sum()
-                    for i in laneEnd..<n {
-                        // line 8: where * class
-                        let v6: Float = v4[i] * v5
-                        // line 12: in(struct) - default
-                        let v7: Float = v6 - `default`[i]
-                        // line 12: abs(in(struct) - default)
-                        let v8: Float = Swift.abs(v7)
-                        // line 12: mean(abs(in(struct) - default))
-                        v9 += v8
-                    }
+                    // line 12: mean(abs(in(struct) - default))
                     let v11: Float = v9 / Float(n)
                     return v11
                 }
@@ -186,83 +177,60 @@ public struct Keywords: Module {
                         let `default` = defaultBuffer.baseAddress!
                         // line 7: self
                         let v2 = parameters.baseAddress! + 1  // self
-                        // line 7: struct @ self
-                        let v4 = slot0  // [n]
-                        v4.update(repeating: 0, count: n)
-                        for i0 in 0..<n {
-                            for i1 in 0..<3 {
-                                let i = i0 &* 3 &+ i1
-                                let v3: Float = `struct`[i] * v2[i1]
-                                v4[i0] += v3
-                            }
-                        }
                         // line 8: class
                         let v5: Float = parameters[0]  // class
                         // line 12: mean(abs(in(struct) - default))
                         // ∂ line 12: mean(abs(in(struct) - default))
                         let v13: Float = 1.0 / Float(n)
+                        // line 7: struct @ self
+                        let v4 = slot0  // [n]
+                        v4.update(repeating: 0, count: n)
                         // ∂ line 8: where * class
                         let v17 = slot1  // [n]
                         var v9: Float = 0
                         var v19: Float = 0
-                        let laneEnd = n & ~7
-                        var v9Lanes = SIMD8<Float>(repeating: 0)
-                        var v19Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 8: where * class
-                            let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) * v5
-                            // line 12: in(struct) - default
-                            let v7 = v6 - UnsafeRawPointer(`default` + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 12: abs(in(struct) - default)
-                            let v8 = pointwiseMax(v7, -v7)
-                            // line 12: mean(abs(in(struct) - default))
-                            v9Lanes += v8
-                            // ∂ line 12: mean(abs(in(struct) - default))
-                            let v14 = SIMD8<Float>(repeating: v13)
-                            // ∂ line 12: abs(in(struct) - default)
-                            let v15 = SIMD8<Float>().replacing(with: 1, where: v7 .> 0).replacing(with: -1, where: v7 .< 0)
-                            let v16 = v14 * v15
-                            // ∂ line 8: where * class
-                            let v17_2 = v16 * v5
-                            UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
-                            let v18 = v16 * UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v19Lanes += v18
-                        }
-                        v9 = v9Lanes.sum()
-                        v19 = v19Lanes.sum()
-                        for i in laneEnd..<n {
-                            // line 8: where * class
-                            let v6: Float = v4[i] * v5
-                            // line 12: in(struct) - default
-                            let v7: Float = v6 - `default`[i]
-                            // line 12: abs(in(struct) - default)
-                            let v8: Float = Swift.abs(v7)
-                            // line 12: mean(abs(in(struct) - default))
-                            v9 += v8
-                            // ∂ line 12: mean(abs(in(struct) - default))
-                            let v14: Float = v13
-                            // ∂ line 12: abs(in(struct) - default)
-                            let v15: Float = (v7 > 0 ? 1 : (v7 < 0 ? -1 : 0))
-                            let v16: Float = v14 * v15
-                            // ∂ line 8: where * class
-                            let v17_2: Float = v16 * v5
-                            v17[i] = v17_2
-                            let v18: Float = v16 * v4[i]
-                            v19 += v18
-                        }
-                        // line 12: mean(abs(in(struct) - default))
-                        let v11: Float = v9 / Float(n)
                         // ∂ line 7: struct @ self
                         let v22 = g.baseAddress! + 1  // gradient of self
                         v22.update(repeating: 0, count: 3)
-                        for i0 in 0..<n {
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<n {
                             for i1 in 0..<3 {
-                                let i = i0 &* 3 &+ i1
-                                let v20: Float = v17[i0]
+                                let i = row &* 3 &+ i1
+                                // line 7: struct @ self
+                                let v3: Float = `struct`[i] * v2[i1]
+                                v4[row] += v3
+                            }
+                            do {
+                                let i = row
+                                // line 8: where * class
+                                let v6: Float = v4[i] * v5
+                                // line 12: in(struct) - default
+                                let v7: Float = v6 - `default`[i]
+                                // line 12: abs(in(struct) - default)
+                                let v8: Float = Swift.abs(v7)
+                                // line 12: mean(abs(in(struct) - default))
+                                v9 += v8
+                                // ∂ line 12: mean(abs(in(struct) - default))
+                                let v14: Float = v13
+                                // ∂ line 12: abs(in(struct) - default)
+                                let v15: Float = (v7 > 0 ? 1 : (v7 < 0 ? -1 : 0))
+                                let v16: Float = v14 * v15
+                                // ∂ line 8: where * class
+                                let v17_2: Float = v16 * v5
+                                v17[i] = v17_2
+                                let v18: Float = v16 * v4[i]
+                                v19 += v18
+                            }
+                            for i1 in 0..<3 {
+                                let i = row &* 3 &+ i1
+                                // ∂ line 7: struct @ self
+                                let v20: Float = v17[row]
                                 let v21: Float = v20 * `struct`[i]
                                 v22[i1] += v21
                             }
                         }
+                        // line 12: mean(abs(in(struct) - default))
+                        let v11: Float = v9 / Float(n)
                         // The gradient of every parameter.
                         g[0] = v19  // class
                         return v11
@@ -302,28 +270,27 @@ public struct Keywords: Module {
                     let input = inputBuffer.baseAddress!
                     // line 7: self
                     let v1 = parameters.baseAddress! + 1  // self
+                    // line 8: class
+                    let v4: Float = parameters[0]  // class
                     // line 7: struct @ self
                     let v3 = slot0  // [n]
                     v3.update(repeating: 0, count: n)
-                    for i0 in 0..<n {
-                        for i1 in 0..<3 {
-                            let i = i0 &* 3 &+ i1
-                            let v2: Float = input[i] * v1[i1]
-                            v3[i0] += v2
-                        }
-                    }
-                    // line 8: class
-                    let v4: Float = parameters[0]  // class
                     // line 8: where * class
                     let v5 = slot1  // [n]
-                    let laneEnd = n & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v5_2 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) * v4
-                        UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<n {
-                        let v5_2: Float = v3[i] * v4
-                        v5[i] = v5_2
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<n {
+                        for i1 in 0..<3 {
+                            let i = row &* 3 &+ i1
+                            // line 7: struct @ self
+                            let v2: Float = input[i] * v1[i1]
+                            v3[row] += v2
+                        }
+                        do {
+                            let i = row
+                            // line 8: where * class
+                            let v5_2: Float = v3[i] * v4
+                            v5[i] = v5_2
+                        }
                     }
                     // The gradient of the loss with respect to the output, from the caller.
                     let output = Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
@@ -336,16 +303,16 @@ public struct Keywords: Module {
                         // ∂ line 8: where * class
                         let v7 = slot2  // [n]
                         var v9: Float = 0
-                        let laneEnd_2 = n & ~7
+                        let laneEnd = n & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
                             let v7_2 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * v4
                             UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
                             let v8 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
                             v9Lanes += v8
                         }
                         v9 = v9Lanes.sum()
-                        for i in laneEnd_2..<n {
+                        for i in laneEnd..<n {
                             let v7_2: Float = seed[i] * v4
                             v7[i] = v7_2
                             let v8: Float = seed[i] * v3[i]
