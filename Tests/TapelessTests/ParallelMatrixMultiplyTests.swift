@@ -10,13 +10,22 @@ private let largeShapes: [(m: Int, n: Int, k: Int)] = [
     (301, 37, 101), (150, 90, 100), (41, 301, 97), (97, 70, 300),
 ]
 
-/// The given product through `Kernels.matrixMultiply` (split across threads when large).
+/// A pool of two threads only `splitOnOwnPool` uses, so its products always run split.
+private let twoThreads = WorkerPool(threadCount: 2)
+
+/// The given product through `Kernels.matrixMultiply` (split across threads when large, if
+/// the shared pool is free).
 private func threaded(_ p: Product) -> [Float] {
     p.result { a, lda, b, ldb, c, ldc in
         Kernels.matrixMultiply(
             transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k, alpha: p.alpha,
             a: a, lda: lda, b: b, ldb: ldb, beta: p.beta, c: c, ldc: ldc)
     }
+}
+
+/// The given product split across the two threads of a pool no other caller uses.
+private func splitOnOwnPool(_ p: Product) -> [Float] {
+    ParallelParts.$taskPool.withValue(twoThreads) { threaded(p) }
 }
 
 /// The given product as one single-threaded `tl_sgemm` call.
@@ -48,11 +57,13 @@ struct ParallelMatrixMultiplyTests {
                 transposeA: transposeA, transposeB: transposeB, m: shape.m, n: shape.n, k: shape.k,
                 alpha: index % 2 == 0 ? 1 : 1.5, beta: [0, 0.5, 1, -2][index], padding: index % 2 == 0 ? 0 : 3)
             #expect(p.m * p.n * p.k >= ParallelMatrixMultiply.threshold, "\(p) is too small to be split")
-            #expect(sameBits(threaded(p), singleThreaded(p)), "\(p)")
-            let wrong = p.mismatches { a, lda, b, ldb, c, ldc in
-                Kernels.matrixMultiply(
-                    transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k,
-                    alpha: p.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: p.beta, c: c, ldc: ldc)
+            #expect(sameBits(splitOnOwnPool(p), singleThreaded(p)), "\(p)")
+            let wrong = ParallelParts.$taskPool.withValue(twoThreads) {
+                p.mismatches { a, lda, b, ldb, c, ldc in
+                    Kernels.matrixMultiply(
+                        transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k,
+                        alpha: p.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: p.beta, c: c, ldc: ldc)
+                }
             }
             #expect(wrong == 0, "\(p)")
         }

@@ -23,9 +23,12 @@ private func wave(count: Int, frequency: Double, scale: Double) -> [Float] {
 
 private let frozen = 40_001..<41_000
 
-// Serialized: both tests set the process-wide `Kernels.maximumThreadCount` and restore it, which
-// interleaved runs could leave at the wrong value.
-@Suite(.serialized)
+/// A pool of two threads only these tests use: a split step always runs split, however busy
+/// the shared pool is and whatever `Kernels.maximumThreadCount` other tests set.
+private let twoThreads = WorkerPool(threadCount: 2)
+/// A pool of one thread: every step on the calling thread.
+private let oneThread = WorkerPool(threadCount: 1)
+
 struct ParallelOptimizerTests {
     @Test("the large test model is over the splitting threshold")
     func largeModelIsSplit() {
@@ -57,10 +60,9 @@ struct ParallelOptimizerTests {
         func train(_ optimizer: any Optimizer, threads: Int) -> [[Float]] {
             var optimizer = optimizer
             var model = start
-            let old = Kernels.maximumThreadCount
-            Kernels.maximumThreadCount = threads
-            for gradient in gradients { optimizer.update(&model, along: gradient) }
-            Kernels.maximumThreadCount = old
+            ParallelParts.$taskPool.withValue(threads == 1 ? oneThread : twoThreads) {
+                for gradient in gradients { optimizer.update(&model, along: gradient) }
+            }
             let buffers = optimizer.state.buffers
             return [model.parameterScalars] + buffers.keys.sorted().map { buffers[$0]! }
         }
@@ -84,10 +86,9 @@ struct ParallelOptimizerTests {
         let g = wave(count: count, frequency: 0.13, scale: 1)
         var model = LargePartlyFrozenModel(parameterScalars: p)
         var optimizer = SGD(learningRate: 0.5, weightDecay: 0.25)
-        let old = Kernels.maximumThreadCount
-        Kernels.maximumThreadCount = 2
-        optimizer.update(&model, along: LargePartlyFrozenModel(parameterScalars: g))
-        Kernels.maximumThreadCount = old
+        ParallelParts.$taskPool.withValue(twoThreads) {
+            optimizer.update(&model, along: LargePartlyFrozenModel(parameterScalars: g))
+        }
         let learningRate: Float = 0.5, weightDecay: Float = 0.25
         let expected = (0..<count).map { i in frozen.contains(i) ? p[i] : p[i] - learningRate * (g[i] + weightDecay * p[i]) }
         #expect(model.parameterScalars == expected)

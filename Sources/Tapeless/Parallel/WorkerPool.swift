@@ -48,11 +48,12 @@ final class WorkerPool: @unchecked Sendable {
     private var part: ParallelPart?
     private var context: UnsafeRawPointer?
 
-    /// Starts `threadCount - 1` worker threads (at most 255 parts a job).
+    /// Starts `threadCount - 1` worker threads (at most 255 parts a job); a pool of one thread
+    /// runs every job on its caller.
     init(threadCount: Int) {
         precondition(
-            (2...256).contains(threadCount),
-            "a worker pool needs 2 to 256 threads, the caller included, but \(threadCount) were asked for")
+            (1...256).contains(threadCount),
+            "a worker pool needs 1 to 256 threads, the caller included, but \(threadCount) were asked for")
         self.threadCount = threadCount
         let workerCount = threadCount - 1
         isParked = .allocate(capacity: workerCount)
