@@ -151,31 +151,48 @@ public protocol Module: Model {
     /// Runs the forward function on a batch (rows are examples).
     func callAsFunction(_ input: Tensor) -> Tensor
 
-    /// Runs the forward function, asks `outputGradient` for the gradient of the loss with
-    /// respect to the output, and returns the gradient with respect to every parameter.
+    /// Runs the forward function, hands its output to `outputGradient` together with a tensor
+    /// to fill with the gradient of the loss with respect to that output, and writes the
+    /// gradient of every trainable parameter into `gradient`.
+    ///
+    /// Both tensors handed to `outputGradient` are reused from call to call on the same
+    /// thread, and the output gradient's storage is reused when the closure writes it in
+    /// place (``Loss/value(_:_:gradientInto:)`` does), so a training step allocates nothing:
+    /// ```swift
+    /// var gradient = MLP.Gradient.zero
+    /// var lossValue: Float = 0
+    /// model.gradient(at: xb, into: &gradient) { logits, logitsGradient in
+    ///     lossValue = criterion.value(logits, yb, gradientInto: &logitsGradient)
+    /// }
+    /// ```
     func gradient(
         at input: Tensor,
-        outputGradient: (_ output: Tensor) throws -> Tensor
-    ) rethrows -> Gradient
-
-    /// Like ``gradient(at:outputGradient:)``, but writes into an existing gradient, so a
-    /// training loop that keeps one gradient allocates nothing per step.
-    func gradient(
-        at input: Tensor,
-        outputGradient: (_ output: Tensor) throws -> Tensor,
-        into gradient: inout Gradient
+        into gradient: inout Gradient,
+        outputGradient: (_ output: Tensor, _ outputGradient: inout Tensor) throws -> Void
     ) rethrows
 }
 
 extension Module {
-    /// Writes ``gradient(at:outputGradient:)``'s result into `gradient`; generated models
-    /// provide a version that computes in place.
+    /// Runs the forward function, asks `outputGradient` for the gradient of the loss with
+    /// respect to the output, and writes the gradient of every trainable parameter into
+    /// `gradient` (so a training loop that keeps one gradient allocates nothing for it).
     public func gradient(
         at input: Tensor,
         outputGradient: (_ output: Tensor) throws -> Tensor,
         into gradient: inout Gradient
     ) rethrows {
-        gradient = try self.gradient(at: input, outputGradient: outputGradient)
+        try self.gradient(at: input, into: &gradient) { output, seed in seed = try outputGradient(output) }
+    }
+
+    /// Runs the forward function, asks `outputGradient` for the gradient of the loss with
+    /// respect to the output, and returns the gradient with respect to every parameter.
+    public func gradient(
+        at input: Tensor,
+        outputGradient: (_ output: Tensor) throws -> Tensor
+    ) rethrows -> Gradient {
+        var gradient = Gradient.zero
+        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
+        return gradient
     }
 }
 

@@ -102,6 +102,12 @@ public struct Tensor: Sendable, Equatable {
         try storage.withUnsafeBufferPointer(body)
     }
 
+    /// Gives the tensor `shape` for a caller about to overwrite every element: its storage (and
+    /// stale elements) stays when it has that shape already, otherwise it becomes zeros.
+    mutating func prepareToOverwrite(shape: [Int]) {
+        if self.shape != shape { self = Tensor(zeros: shape) }
+    }
+
     /// Calls `body` with a mutable pointer to the contiguous elements, copying them first if
     /// the storage is shared.
     @inlinable

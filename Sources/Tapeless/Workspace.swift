@@ -26,6 +26,30 @@ public enum Workspace {
     public static func release(for key: StaticString) {
         ThreadScratch.current.release(key: UInt(bitPattern: key.utf8Start))
     }
+
+    /// The output tensor and output-gradient tensor a generated pullback hands to its caller,
+    /// kept on this thread between calls of the function named `key`.
+    ///
+    /// The function takes them at the start (so it holds the only reference, and writing into
+    /// them reuses their storage) and gives them back with ``giveBack(_:for:)`` when it
+    /// returns. A call nested inside another of the same function gets empty tensors.
+    public static func borrowTensors(for key: StaticString) -> HandedTensors {
+        ThreadScratch.current.borrowTensors(key: UInt(bitPattern: key.utf8Start))
+    }
+
+    /// Keeps `tensors` for the next ``borrowTensors(for:)`` with `key` on this thread.
+    public static func giveBack(_ tensors: HandedTensors, for key: StaticString) {
+        ThreadScratch.current.giveBack(tensors, key: UInt(bitPattern: key.utf8Start))
+    }
+}
+
+/// The tensors a generated pullback hands to the closure that computes the loss's gradient:
+/// the forward output, and the gradient with respect to it that the closure writes.
+public struct HandedTensors {
+    /// The forward function's output.
+    public var output = Tensor(shape: [0], scalars: [])
+    /// The gradient of the loss with respect to ``output``.
+    public var outputGradient = Tensor(shape: [0], scalars: [])
 }
 
 /// The scratch blocks of one thread.
@@ -55,6 +79,17 @@ final class ThreadScratch {
 
     func release(key: UInt) {
         depths[key, default: 1] -= 1
+    }
+
+    /// Handed tensors per function, while no call of it holds them.
+    private var handedTensors: [UInt: HandedTensors] = [:]
+
+    func borrowTensors(key: UInt) -> HandedTensors {
+        handedTensors.removeValue(forKey: key) ?? HandedTensors()
+    }
+
+    func giveBack(_ tensors: HandedTensors, key: UInt) {
+        handedTensors[key] = tensors
     }
 
     deinit {

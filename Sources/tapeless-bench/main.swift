@@ -41,7 +41,9 @@ announce("B1 linear regression")
 let linearRegression = LinearRegressionBenchmark.run(rounds: isQuick ? 1 : 5)
 let mlp = [1000, 32].map { batch in
     announce("B2 mlp, batch \(batch)")
-    return MLPBenchmark.run(batch: batch, warmUp: isQuick ? 1 : 5, timed: isQuick ? 2 : 100)
+    // fit's data: as many batches as fit in about 40 MB.
+    let fitSteps = isQuick ? 4 : min(100, 12_000 / batch)
+    return MLPBenchmark.run(batch: batch, warmUp: isQuick ? 1 : 5, timed: isQuick ? 2 : 100, fitSteps: fitSteps)
 }
 let results = Results(
     machine: Machine(),  // after the runs: the kernels may choose their instruction set on first use

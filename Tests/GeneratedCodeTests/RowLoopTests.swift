@@ -108,3 +108,58 @@ import Testing
         Self.expectClose(gradient.fc.bias, expected.bias, "bias gradient")
     }
 }
+
+/// The tensors a generated pullback hands to its closure are kept between calls; they must
+/// still behave as values.
+@Suite struct HandedTensorTests {
+    @Test func anOutputKeptByTheCallerIsNotOverwrittenByTheNextCall() {
+        let model = SoftmaxHead(seed: 4)
+        let first = Tensor(shape: [2, 4], scalars: [1, 2, 3, 4, 5, 6, 7, 8])
+        let second = Tensor(shape: [2, 4], scalars: [-1, 0, 2, 1, 0, 0, 3, -2])
+        var gradient = SoftmaxHead.Gradient.zero
+        var kept: [Tensor] = []
+        for x in [first, second] {
+            model.gradient(at: x, into: &gradient) { output, outputGradient in
+                kept.append(output)
+                outputGradient = Tensor(shape: output.shape, repeating: 1)
+            }
+        }
+        #expect(kept[0] == model(first))
+        #expect(kept[1] == model(second))
+    }
+
+    @Test func theSameModelCanBeDifferentiatedInsideItsOwnOutputGradient() {
+        let model = SoftmaxHead(seed: 4)
+        let x = Tensor(shape: [3, 4], scalars: (0..<12).map { Float($0) / 4 })
+        let seed = Tensor(shape: [3, 5], scalars: (0..<15).map { Float($0 % 4) - 1.5 })
+        let alone = model.gradient(at: x) { _ in seed }
+        var nested = SoftmaxHead.Gradient.zero
+        var inner = SoftmaxHead.Gradient.zero
+        model.gradient(at: x, into: &nested) { output, outputGradient in
+            model.gradient(at: x, into: &inner) { innerOutput, innerGradient in
+                #expect(innerOutput == output)
+                innerGradient = seed
+            }
+            outputGradient = seed
+        }
+        #expect(nested.parameterScalars == alone.parameterScalars)
+        #expect(inner.parameterScalars == alone.parameterScalars)
+    }
+
+    @Test func aLossWritesItsGradientIntoTheHandedTensor() {
+        let model = SmoothedClassifier(seed: 3)
+        let x = Tensor(shape: [4, 4], scalars: (0..<16).map { Float($0 % 5) - 2 })
+        let labels = IntTensor([0, 4, 2, 2])
+        let criterion = CrossEntropy(labelSmoothing: 0.2)
+        let expected = model.gradient(at: x) { criterion.valueWithGradient($0, labels).gradient }
+        var gradient = SmoothedClassifier.Gradient.zero
+        var value: Float = 0
+        for _ in 0..<2 {
+            model.gradient(at: x, into: &gradient) { logits, logitsGradient in
+                value = criterion.value(logits, labels, gradientInto: &logitsGradient)
+            }
+            #expect(gradient.parameterScalars == expected.parameterScalars)
+        }
+        #expect(abs(value - model.loss(x: x, labels: labels)) < 1e-5)
+    }
+}

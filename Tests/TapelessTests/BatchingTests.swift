@@ -19,6 +19,27 @@ import Testing
         #expect(labels.gathering(examples: []) == IntTensor(shape: [0], scalars: []))
     }
 
+    @Test func gatheringIntoAKeptBatchReusesItAsAValue() {
+        let x = Tensor(shape: [4, 2], scalars: [0, 1, 10, 11, 20, 21, 30, 31])
+        let labels = IntTensor([5, 6, 7, 8])
+        var batch = Tensor(shape: [1], scalars: [9])
+        var labelBatch = IntTensor([9])
+        x.gather(examples: [3, 0], into: &batch)
+        labels.gather(examples: [3, 0], into: &labelBatch)
+        #expect(batch == Tensor(shape: [2, 2], scalars: [30, 31, 0, 1]))
+        #expect(labelBatch == IntTensor([8, 5]))
+        let kept = batch, keptLabels = labelBatch
+        x.gather(examples: [1, 2], into: &batch)
+        labels.gather(examples: [1, 2], into: &labelBatch)
+        #expect(batch == Tensor(shape: [2, 2], scalars: [10, 11, 20, 21]))
+        #expect(labelBatch == IntTensor([6, 7]))
+        // The copies taken before are values: the second gather did not write into them.
+        #expect(kept == Tensor(shape: [2, 2], scalars: [30, 31, 0, 1]))
+        #expect(keptLabels == IntTensor([8, 5]))
+        x.gather(examples: [2], into: &batch)
+        #expect(batch == Tensor(shape: [1, 2], scalars: [20, 21]))
+    }
+
     @Test func batchesInOrderKeepTheLastPartialBatch() {
         let batches = BatchSequence(exampleCount: 10, batchSize: 4)
         #expect(batches.count == 3)

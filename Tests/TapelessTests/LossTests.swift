@@ -28,6 +28,12 @@ struct LossTests {
         func run<L: Loss>(_ loss: L, _ predicted: Tensor, _ target: L.Target) -> (value: Float, gradient: Tensor) {
             let result = loss.valueWithGradient(predicted, target)
             #expect(loss(predicted, target) == result.value)
+            // In place: into a tensor of another shape, then into the one it became, twice.
+            var gradient = Tensor(shape: [1], scalars: [42])
+            for _ in 0..<2 {
+                #expect(loss.value(predicted, target, gradientInto: &gradient) == result.value)
+                #expect(gradient == result.gradient)
+            }
             return result
         }
         switch try #require(reference["loss"] as? String) {

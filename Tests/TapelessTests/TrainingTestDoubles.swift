@@ -29,10 +29,13 @@ struct AffineModel: Module, Equatable {
         return Tensor(shape: input.shape, scalars: input.scalars.map { $0 * w + b })
     }
 
-    func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        let upstream = try outputGradient(self(input)).scalars
-        let dw = zip(input.scalars, upstream).map { $0 * $1 }.reduce(0, +)
-        return Gradient(parameterScalars: [dw, upstream.reduce(0, +)])
+    func gradient(
+        at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void
+    ) rethrows {
+        var upstream = Tensor(shape: [0], scalars: [])
+        try outputGradient(self(input), &upstream)
+        let dw = zip(input.scalars, upstream.scalars).map { $0 * $1 }.reduce(0, +)
+        gradient = Gradient(parameterScalars: [dw, upstream.scalars.reduce(0, +)])
     }
 }
 

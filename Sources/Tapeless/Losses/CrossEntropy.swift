@@ -38,11 +38,17 @@ public struct CrossEntropy: Loss {
     /// - Precondition: `predicted` is `[batch, classes]`, `target` is `[batch]`, and every
     ///   label lies in `0..<classes`.
     public func valueWithGradient(_ predicted: Tensor, _ target: IntTensor) -> (value: Float, gradient: Tensor) {
-        var value: Float = 0
-        let gradient = Tensor(shape: predicted.shape, unsafeUninitializedScalars: { gradient in
-            value = evaluate(predicted, target, gradient: gradient.baseAddress)
-        })
-        return (value, gradient)
+        valueWithNewGradient(predicted, target)
+    }
+
+    /// The loss, with its gradient with respect to the logits written into `gradient` (whose
+    /// storage is reused when it has `predicted`'s shape).
+    ///
+    /// - Precondition: `predicted` is `[batch, classes]`, `target` is `[batch]`, and every
+    ///   label lies in `0..<classes`.
+    public func value(_ predicted: Tensor, _ target: IntTensor, gradientInto gradient: inout Tensor) -> Float {
+        gradient.prepareToOverwrite(shape: predicted.shape)
+        return gradient.withUnsafeMutableBufferPointer { evaluate(predicted, target, gradient: $0.baseAddress) }
     }
 
     /// Computes the loss, and writes the gradient to `gradient` unless it is `nil`.

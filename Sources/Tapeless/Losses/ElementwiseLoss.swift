@@ -16,7 +16,7 @@ extension ElementwiseLoss {
     ///
     /// - Precondition: both have the same shape.
     public func callAsFunction(_ predicted: Tensor, _ target: Tensor) -> Float {
-        reduceElementwise(predicted, target, reduction: reduction, loss: "\(Self.self)", wantsGradient: false, term: term).value
+        reduceElementwise(predicted, target, reduction: reduction, loss: Self.self, gradient: nil, term: term)
     }
 
     /// The loss and its gradient with respect to `predicted` (divided by the element count for
@@ -24,22 +24,31 @@ extension ElementwiseLoss {
     ///
     /// - Precondition: both have the same shape.
     public func valueWithGradient(_ predicted: Tensor, _ target: Tensor) -> (value: Float, gradient: Tensor) {
-        let (value, gradient) = reduceElementwise(
-            predicted, target, reduction: reduction, loss: "\(Self.self)", wantsGradient: true, term: term)
-        return (value, gradient!)
+        valueWithNewGradient(predicted, target)
+    }
+
+    /// The loss, with its gradient with respect to `predicted` written into `gradient` (whose
+    /// storage is reused when it has `predicted`'s shape).
+    ///
+    /// - Precondition: both have the same shape.
+    public func value(_ predicted: Tensor, _ target: Tensor, gradientInto gradient: inout Tensor) -> Float {
+        gradient.prepareToOverwrite(shape: predicted.shape)
+        return gradient.withUnsafeMutableBufferPointer { gradient in
+            reduceElementwise(predicted, target, reduction: reduction, loss: Self.self, gradient: gradient.baseAddress, term: term)
+        }
     }
 }
 
 /// Reduces an elementwise loss of `predicted` against a target of the same shape in one
-/// pass, writing the gradient with respect to `predicted` when asked.
+/// pass, writing the gradient with respect to `predicted` to `gradient` unless it is `nil`.
 ///
 /// `term` maps a prediction and its target to the element's loss and its derivative with
 /// respect to the prediction. Sums are kept in `Double` so that large batches lose no digits.
 @inline(__always)
 func reduceElementwise(
-    _ predicted: Tensor, _ target: Tensor, reduction: Reduction, loss: String, wantsGradient: Bool,
+    _ predicted: Tensor, _ target: Tensor, reduction: Reduction, loss: Any.Type, gradient: UnsafeMutablePointer<Float>?,
     term: (_ prediction: Float, _ target: Float) -> (value: Float, derivative: Float)
-) -> (value: Float, gradient: Tensor?) {
+) -> Float {
     precondition(
         predicted.shape == target.shape,
         "\(loss) needs a target of the prediction's shape \(predicted.shape), but the target has shape \(target.shape)."
@@ -47,20 +56,18 @@ func reduceElementwise(
     let count = predicted.scalarCount
     let scale = reduction.scale(count: count)
     var total = 0.0
-    let gradient: Tensor? = predicted.withUnsafeBufferPointer { p in
+    predicted.withUnsafeBufferPointer { p in
         target.withUnsafeBufferPointer { y in
-            guard wantsGradient else {
+            guard let gradient else {
                 for i in 0..<count { total += Double(term(p[i], y[i]).value) }
-                return nil
+                return
             }
-            return Tensor(shape: predicted.shape, unsafeUninitializedScalars: { gradient in
-                for i in 0..<count {
-                    let (value, derivative) = term(p[i], y[i])
-                    total += Double(value)
-                    gradient[i] = scale * derivative
-                }
-            })
+            for i in 0..<count {
+                let (value, derivative) = term(p[i], y[i])
+                total += Double(value)
+                gradient[i] = scale * derivative
+            }
         }
     }
-    return (Float(total) * scale, gradient)
+    return Float(total) * scale
 }

@@ -11,13 +11,23 @@ extension Tensor: Batchable {
     ///
     /// - Precondition: the tensor has rank 1 or more and every index is in `0..<exampleCount`.
     public func gathering(examples indices: some Collection<Int>) -> Tensor {
-        let count = exampleCount
-        let rowLength = shape.dropFirst().reduce(1, *)
-        return Tensor(shape: [indices.count] + shape.dropFirst(), unsafeUninitializedScalars: { output in
-            withUnsafeBufferPointer { input in
-                copyRows(indices, rowLength: rowLength, exampleCount: count, from: input, to: output)
-            }
+        Tensor(shape: [indices.count] + shape.dropFirst(), unsafeUninitializedScalars: { output in
+            withUnsafeBufferPointer { copyRows(indices, of: shape, from: $0, to: output) }
         })
+    }
+
+    /// Writes the examples at `indices` into `batch`, reusing its storage when it already has
+    /// the batch's shape and is not shared.
+    ///
+    /// - Precondition: the tensor has rank 1 or more and every index is in `0..<exampleCount`.
+    public func gather(examples indices: some Collection<Int>, into batch: inout Tensor) {
+        guard isBatchShape(batch.shape, of: shape, count: indices.count) else {
+            batch = gathering(examples: indices)
+            return
+        }
+        withUnsafeBufferPointer { input in
+            batch.withUnsafeMutableBufferPointer { copyRows(indices, of: shape, from: input, to: $0) }
+        }
     }
 }
 
@@ -34,24 +44,63 @@ extension IntTensor: Batchable {
     ///
     /// - Precondition: the tensor has rank 1 or more and every index is in `0..<exampleCount`.
     public func gathering(examples indices: some Collection<Int>) -> IntTensor {
-        let count = exampleCount
-        let rowLength = shape.dropFirst().reduce(1, *)
-        let scalars = [Int](unsafeUninitializedCapacity: indices.count &* rowLength) { output, initialized in
-            withUnsafeBufferPointer { input in
-                copyRows(indices, rowLength: rowLength, exampleCount: count, from: input, to: output)
-            }
-            initialized = indices.count &* rowLength
+        let count = indices.count &* shape.dropFirst().reduce(1, *)
+        let scalars = [Int](unsafeUninitializedCapacity: count) { output, initialized in
+            withUnsafeBufferPointer { copyRows(indices, of: shape, from: $0, to: output) }
+            initialized = count
         }
         return IntTensor(shape: [indices.count] + shape.dropFirst(), scalars: scalars)
     }
+
+    /// Writes the examples at `indices` into `batch`, reusing its storage when it already has
+    /// the batch's shape and is not shared.
+    ///
+    /// - Precondition: the tensor has rank 1 or more and every index is in `0..<exampleCount`.
+    public func gather(examples indices: some Collection<Int>, into batch: inout IntTensor) {
+        guard isBatchShape(batch.shape, of: shape, count: indices.count) else {
+            batch = gathering(examples: indices)
+            return
+        }
+        withUnsafeBufferPointer { input in
+            batch.scalars.withUnsafeMutableBufferPointer { copyRows(indices, of: shape, from: input, to: $0) }
+        }
+    }
 }
 
-/// Copies the rows at `indices` of a row-major buffer, one after another, into `output`.
+/// Whether `batch` is the shape of `count` examples of data shaped `data`.
+private func isBatchShape(_ batch: [Int], of data: [Int], count: Int) -> Bool {
+    batch.count == data.count && batch.first == count && batch.dropFirst() == data.dropFirst()
+}
+
+/// Copies the examples at `indices` (slices along dimension 0) of row-major data shaped
+/// `shape`, one after another, into `output` (uninitialized or not: the elements are plain
+/// numbers).
+///
+/// - Precondition: `shape` has rank 1 or more and every index is in `0..<shape[0]`.
 private func copyRows<Scalar>(
-    _ indices: some Collection<Int>, rowLength: Int, exampleCount: Int,
+    _ indices: some Collection<Int>, of shape: [Int],
     from input: UnsafeBufferPointer<Scalar>, to output: UnsafeMutableBufferPointer<Scalar>
 ) {
+    precondition(!shape.isEmpty, "A rank-0 tensor has no examples along dimension 0; give data of shape [examples, ...].")
+    let (exampleCount, rowLength) = (shape[0], shape.dropFirst().reduce(1, *))
     guard rowLength > 0, let source = input.baseAddress, let destination = output.baseAddress else { return }
+    // Indices in contiguous memory, read through a pointer: iterating a collection whose type
+    // is not known at compile time (as in `fit`, generic over the targets' type) heap-allocates
+    // a frame for every element it reads.
+    let copied = indices.withContiguousStorageIfAvailable { indices in
+        copyRows(indices, rowLength: rowLength, exampleCount: exampleCount, from: source, to: destination)
+    }
+    if copied == nil {
+        Array(indices).withUnsafeBufferPointer { indices in
+            copyRows(indices, rowLength: rowLength, exampleCount: exampleCount, from: source, to: destination)
+        }
+    }
+}
+
+private func copyRows<Scalar>(
+    _ indices: UnsafeBufferPointer<Int>, rowLength: Int, exampleCount: Int,
+    from source: UnsafePointer<Scalar>, to destination: UnsafeMutablePointer<Scalar>
+) {
     var written = 0
     for index in indices {
         precondition(

@@ -75,6 +75,9 @@ extension Module {
         let batchCount = (trainingCount + batchSize - 1) / batchSize
         let session = TrainingSession(epochCount: epochs, batchesPerEpoch: batchCount, learningRate: optimizer.learningRate)
         var batchGradient = Gradient.zero
+        // Batches are gathered into kept tensors, one pair for full batches and one for the last,
+        // smaller one, so a step after the first allocates nothing.
+        var batchBuffers: [(x: Tensor, y: L.Target)?] = [nil, nil]
         var progress = ProgressPrinter(
             verbosity: verbosity, output: output, epochCount: epochs, batchCount: batchCount, metricNames: metricNames)
 
@@ -92,17 +95,22 @@ extension Module {
             // The batch's loss, then its metrics; reused across steps, like the gradient.
             var values = [Float](repeating: 0, count: 1 + metrics.count)
             let order = BatchSequence(exampleCount: trainingCount, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
-            for (batch, indices) in order.enumerated() {
-                let xb = trainX.gathering(examples: indices)
-                let yb = trainY.gathering(examples: indices)
-                self.gradient(at: xb, outputGradient: { output in
-                    let (value, outputGradient) = loss.valueWithGradient(output, yb)
-                    values[0] = value
-                    for (k, metric) in metrics.enumerated() {
-                        values[k + 1] = metric(output, yb)
-                    }
-                    return outputGradient
-                }, into: &batchGradient)
+            // Loops by position: `enumerated()` reads through a generic iterator, which here
+            // heap-allocates a frame per element.
+            for batch in order.indices {
+                let indices = order[batch]
+                let kept = indices.count == batchSize ? 0 : 1
+                if batchBuffers[kept] == nil {
+                    batchBuffers[kept] = (trainX.gathering(examples: indices), trainY.gathering(examples: indices))
+                } else {
+                    trainX.gather(examples: indices, into: &batchBuffers[kept]!.x)
+                    trainY.gather(examples: indices, into: &batchBuffers[kept]!.y)
+                }
+                let (xb, yb) = batchBuffers[kept]!
+                self.gradient(at: xb, into: &batchGradient) { output, outputGradient in
+                    values[0] = loss.value(output, yb, gradientInto: &outputGradient)
+                    for k in metrics.indices { values[k + 1] = metrics[k](output, yb) }
+                }
                 guard values[0].isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: values[0])
                 }

@@ -177,17 +177,27 @@ extension FunctionEmitter {
         }
     }
 
-    /// Calls `outputGradient` with the forward result and opens its buffer.
+    /// Hands the forward result to `outputGradient` and opens the buffer of the gradient it
+    /// writes. Both tensors are borrowed from the workspace and given back on return, so
+    /// their storage is reused from call to call.
     private mutating func openOutputGradient(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
         let output = function.results.first { $0.role == .value }!.value
-        let outputTensor = names.fresh("output")
-        let seedTensor = names.fresh("outputGradientTensor")
-        printer.line("// The gradient of the loss with respect to the output, from the caller.")
-        printer.line("let \(outputTensor) = \(tensorExpression(output))")
-        printer.line("let \(seedTensor) = try outputGradient(\(outputTensor))")
-        checkShape(of: seedTensor, type: instruction.type, label: "outputGradient", &printer)
+        let outputType = definitions[output]!.type
+        let handed = names.fresh("handed")
+        let key = "\"\(SwiftNames.escapedString(workspaceKey))\""
+        printer.line("// The gradient of the loss with respect to the output, from the caller, in tensors kept")
+        printer.line("// between calls so that neither is allocated again.")
+        printer.line("var \(handed) = Workspace.borrowTensors(for: \(key))")
+        printer.line("defer { Workspace.giveBack(\(handed), for: \(key)) }")
+        let dimensions = outputType.shape.map(dimension)
+        printer.block("if \(shapeConditions(of: "\(handed).output", type: outputType).conditions.joined(separator: " || ")) {") { p in
+            p.line("\(handed).output = Tensor(zeros: [\(dimensions.joined(separator: ", "))])")
+        }
+        printer.line("\(handed).output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: \(expressions[output]!), count: \(product(dimensions))) }")
+        printer.line("try outputGradient(\(handed).output, &\(handed).outputGradient)")
+        checkShape(of: "\(handed).outputGradient", type: instruction.type, label: "outputGradient", &printer)
         let buffer = names.fresh("seedBuffer")
-        printer.line("return \(seedTensor).withUnsafeBufferPointer { \(buffer) in")
+        printer.line("return \(handed).outputGradient.withUnsafeBufferPointer { \(buffer) in")
         printer.indent()
         openClosures += 1
         let seed = names.fresh("seed")

@@ -97,6 +97,25 @@ struct FunctionEmitter {
     /// Compares a tensor's shape with its declared type, field by field (no allocation), and
     /// binds the size variables it introduces.
     mutating func checkShape(of swiftValue: String, type: IRType, label: String, _ printer: inout CodePrinter) {
+        let (conditions, expected, unbound) = shapeConditions(of: swiftValue, type: type)
+        let message = [
+            "expected: \"[\(expected.joined(separator: ", "))]\"", "argument: \"\(SwiftNames.escapedString(label))\"",
+            "declared: \"\(SwiftNames.escapedString(type.description))\"", "function: \"\(SwiftNames.escapedString(swiftSignature))\"",
+        ].joined(separator: ", ")
+        printer.block("if \(conditions.joined(separator: " || ")) {") { p in
+            p.line("ArgumentCheck.shapeMismatch(\(swiftValue).shape, \(message))")
+        }
+        for (name, axis) in unbound {
+            let local = names.fresh(name)
+            sizes[name] = local
+            printer.line("let \(local) = \(swiftValue).shape[\(axis)]")
+        }
+    }
+
+    /// The conditions under which `swiftValue`'s shape differs from `type` (on the axes whose
+    /// size is known), the expected shape for messages, and the size variables still unbound
+    /// with the first axis that gives each.
+    func shapeConditions(of swiftValue: String, type: IRType) -> (conditions: [String], expected: [String], unbound: [(String, Int)]) {
         var conditions = ["\(swiftValue).shape.count != \(type.shape.count)"]
         var unbound: [(String, Int)] = []
         var expected: [String] = []
@@ -115,18 +134,7 @@ struct FunctionEmitter {
                 }
             }
         }
-        let message = [
-            "expected: \"[\(expected.joined(separator: ", "))]\"", "argument: \"\(SwiftNames.escapedString(label))\"",
-            "declared: \"\(SwiftNames.escapedString(type.description))\"", "function: \"\(SwiftNames.escapedString(swiftSignature))\"",
-        ].joined(separator: ", ")
-        printer.block("if \(conditions.joined(separator: " || ")) {") { p in
-            p.line("ArgumentCheck.shapeMismatch(\(swiftValue).shape, \(message))")
-        }
-        for (name, axis) in unbound {
-            let local = names.fresh(name)
-            sizes[name] = local
-            printer.line("let \(local) = \(swiftValue).shape[\(axis)]")
-        }
+        return (conditions, expected, unbound)
     }
 
     /// Takes the scratch block and names each slot in it.

@@ -124,18 +124,10 @@ struct ModelEmitter {
         }
         guard let pullback = function.pullback else { return }
         printer.line()
-        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, asks `outputGradient` for the gradient of the loss with respect to its")
-        printer.line("/// output, and writes the gradient of every trainable parameter into `gradient`.")
-        printer.block("\(modifier)func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {") { p in
-            emitBody(pullback, names: ["input", "outputGradient"], signature: "gradient(at:outputGradient:into:)", key: "gradient(at:)", style: .pullbackIntoGradient, &p)
-        }
-        printer.line()
-        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, asks `outputGradient` for the gradient of the loss with respect to its")
-        printer.line("/// output, and returns the gradient of every trainable parameter.")
-        printer.block("\(modifier)func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {") { p in
-            p.line("var gradient = Gradient.zero")
-            p.line("try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)")
-            p.line("return gradient")
+        printer.line("/// Runs `\(SwiftNames.comment(function.name))`, hands its output to `outputGradient` with a tensor to fill with the gradient")
+        printer.line("/// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.")
+        printer.block("\(modifier)func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {") { p in
+            emitBody(pullback, names: ["input", "outputGradient"], signature: "gradient(at:into:outputGradient:)", key: "gradient(at:)", style: .pullbackIntoGradient, &p)
         }
     }
 

@@ -28,12 +28,14 @@ extension Results {
             for (suffix, run) in [("", result.generated), ("_hand", result.handWritten)] {
                 let key = "b2_b\(result.batch)\(suffix)"
                 object["\(key)_ms"] = run.millisecondsPerStep
-                object["\(key)_gflops"] = result.gigaflopsPerSecond(run)
+                object["\(key)_gflops"] = result.gigaflopsPerSecond(milliseconds: run.millisecondsPerStep)
                 object["\(key)_first_loss"] = Double(run.firstLoss)
                 object["\(key)_last_loss"] = Double(run.lastLoss)
                 allocationsPerStep[key] = nullable(run.allocationsPerStep)
             }
             object["b2_b\(result.batch)_steps"] = result.steps
+            object["b2_b\(result.batch)_fit_ms"] = result.viaFit.millisecondsPerStep
+            allocationsPerStep["b2_b\(result.batch)_fit"] = nullable(result.viaFit.allocationsPerStep)
         }
         object["allocations_per_step"] = allocationsPerStep
         object["checks"] = Dictionary(uniqueKeysWithValues: checks.map { check in

@@ -17,13 +17,16 @@ extension Results {
             ratio(b1.microsecondsPerEpoch, b1Hand.microsecondsPerEpoch),
             allocations(b1.allocationsPerEpoch, b1Hand.allocationsPerEpoch)))
         for result in mlp {
-            func cell(_ run: MLPBenchmark.Run) -> String {
-                "\(number(run.millisecondsPerStep)) (\(number(result.gigaflopsPerSecond(run))) GFLOP/s)"
+            func cell(_ milliseconds: Double) -> String {
+                "\(number(milliseconds)) (\(number(result.gigaflopsPerSecond(milliseconds: milliseconds))) GFLOP/s)"
             }
+            let (generated, handWritten, fit) = (result.generated, result.handWritten, result.viaFit)
             lines.append(row(
-                "B2 mlp B=\(result.batch) ms/step", cell(result.generated), cell(result.handWritten),
-                ratio(result.generated.millisecondsPerStep, result.handWritten.millisecondsPerStep),
-                allocations(result.generated.allocationsPerStep, result.handWritten.allocationsPerStep)))
+                "B2 mlp B=\(result.batch) ms/step", cell(generated.millisecondsPerStep), cell(handWritten.millisecondsPerStep),
+                ratio(generated.millisecondsPerStep, handWritten.millisecondsPerStep),
+                allocations(generated.allocationsPerStep, handWritten.allocationsPerStep)))
+            lines.append(row(
+                "B2 by fit B=\(result.batch) ms/step", cell(fit.millisecondsPerStep), "", "", allocations(fit.allocationsPerStep)))
         }
         lines.append(row(
             "B3 df ns/call", number(scalar.gradient), number(scalar.handWritten),
@@ -55,7 +58,7 @@ extension Results {
         String(format: "%.2f×", generated / handWritten)
     }
 
-    private func allocations(_ generated: Double?, _ handWritten: Double?) -> String {
-        [generated, handWritten].map { $0.map { number($0) } ?? "n/a" }.joined(separator: ", ")
+    private func allocations(_ counts: Double?...) -> String {
+        counts.map { $0.map { number($0) } ?? "n/a" }.joined(separator: ", ")
     }
 }

@@ -22,15 +22,18 @@ enum MLPBenchmark {
         var steps: Int
         var generated: Run
         var handWritten: Run
+        /// The generated step driven by `fit`, on more data of the same kind.
+        var viaFit: FitBenchmark.Run
 
         /// Floating-point operations per step: `2·B·(2·784·128 + 3·128·10)` (BENCHMARKS.md).
         var flopsPerStep: Double { 2 * Double(batch) * Double(2 * 784 * 128 + 3 * 128 * 10) }
 
-        func gigaflopsPerSecond(_ run: Run) -> Double { flopsPerStep / (run.millisecondsPerStep * 1e-3) / 1e9 }
+        func gigaflopsPerSecond(milliseconds: Double) -> Double { flopsPerStep / (milliseconds * 1e-3) / 1e9 }
     }
 
-    /// Trains from the published initial weights: `warmUp` steps, then `timed` steps one by one.
-    static func run(batch: Int, warmUp: Int, timed: Int) -> Result {
+    /// Trains from the published initial weights: `warmUp` steps, then `timed` steps one by one;
+    /// then trains by `fit` for `fitSteps` steps.
+    static func run(batch: Int, warmUp: Int, timed: Int, fitSteps: Int) -> Result {
         let (x, labels) = BenchmarkData.mlpBatch(size: batch)
         var model = BenchmarkData.mlpInitialModel()
         var optimizer = Adam(learningRate: 1e-3)
@@ -42,7 +45,9 @@ enum MLPBenchmark {
         }
         let handWritten = HandWrittenMLP(x: x, labels: labels, parameters: BenchmarkData.mlpInitialModel())
         let reference = measure(warmUp: warmUp, timed: timed) { handWritten.step() }
-        return Result(batch: batch, steps: warmUp + timed, generated: generated, handWritten: reference)
+        return Result(
+            batch: batch, steps: warmUp + timed, generated: generated, handWritten: reference,
+            viaFit: FitBenchmark.run(batch: batch, steps: fitSteps))
     }
 
     /// Runs `step` `warmUp` times, then times it `timed` times one by one.

@@ -251,11 +251,11 @@ public struct LinearRegression: Module {
         predict(x: input)
     }
 
-    /// Runs `predict`, asks `outputGradient` for the gradient of the loss with respect to its
-    /// output, and writes the gradient of every trainable parameter into `gradient`.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {
+    /// Runs `predict`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         if input.shape.count != 1 {
-            ArgumentCheck.shapeMismatch(input.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gradient(at:outputGradient:into:)")
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
         let workspace = Workspace.floats(count: n, for: "LinearRegression.gradient(at:)")
@@ -286,13 +286,19 @@ public struct LinearRegression: Module {
                         let v4_2: Float = v2 + v3
                         v4[i] = v4_2
                     }
-                    // The gradient of the loss with respect to the output, from the caller.
-                    let output = Tensor(shape: [n], copying: UnsafeBufferPointer(start: v4, count: n))
-                    let outputGradientTensor = try outputGradient(output)
-                    if outputGradientTensor.shape.count != 1 || outputGradientTensor.shape[0] != n {
-                        ArgumentCheck.shapeMismatch(outputGradientTensor.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:outputGradient:into:)")
+                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                    // between calls so that neither is allocated again.
+                    var handed = Workspace.borrowTensors(for: "LinearRegression.gradient(at:)")
+                    defer { Workspace.giveBack(handed, for: "LinearRegression.gradient(at:)") }
+                    if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                        handed.output = Tensor(zeros: [n])
                     }
-                    return outputGradientTensor.withUnsafeBufferPointer { seedBuffer in
+                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v4, count: n) }
+                    try outputGradient(handed.output, &handed.outputGradient)
+                    if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                    }
+                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
                         let seed = seedBuffer.baseAddress!
                         var v6: Float = 0
                         var v8: Float = 0
@@ -322,14 +328,6 @@ public struct LinearRegression: Module {
                 }
             }
         }
-    }
-
-    /// Runs `predict`, asks `outputGradient` for the gradient of the loss with respect to its
-    /// output, and returns the gradient of every trainable parameter.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        var gradient = Gradient.zero
-        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
-        return gradient
     }
 }
 
@@ -676,11 +674,11 @@ public struct SimpleNN: Module {
         forward(x: input)
     }
 
-    /// Runs `forward`, asks `outputGradient` for the gradient of the loss with respect to its
-    /// output, and writes the gradient of every trainable parameter into `gradient`.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {
+    /// Runs `forward`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         if input.shape.count != 2 || input.shape[1] != 784 {
-            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "gradient(at:outputGradient:into:)")
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "gradient(at:into:outputGradient:)")
         }
         let batch = input.shape[0]
         let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + (batch * 128), for: "SimpleNN.gradient(at:)")
@@ -721,13 +719,19 @@ public struct SimpleNN: Module {
                             v9[i] = v9_2
                         }
                     }
-                    // The gradient of the loss with respect to the output, from the caller.
-                    let output = Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(start: v9, count: batch * 10))
-                    let outputGradientTensor = try outputGradient(output)
-                    if outputGradientTensor.shape.count != 2 || outputGradientTensor.shape[0] != batch || outputGradientTensor.shape[1] != 10 {
-                        ArgumentCheck.shapeMismatch(outputGradientTensor.shape, expected: "[\(batch), 10]", argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:outputGradient:into:)")
+                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                    // between calls so that neither is allocated again.
+                    var handed = Workspace.borrowTensors(for: "SimpleNN.gradient(at:)")
+                    defer { Workspace.giveBack(handed, for: "SimpleNN.gradient(at:)") }
+                    if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 10 {
+                        handed.output = Tensor(zeros: [batch, 10])
                     }
-                    return outputGradientTensor.withUnsafeBufferPointer { seedBuffer in
+                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v9, count: batch * 10) }
+                    try outputGradient(handed.output, &handed.outputGradient)
+                    if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 10 {
+                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 10]", argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:into:outputGradient:)")
+                    }
+                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
                         let seed = seedBuffer.baseAddress!
                         // ∂ line 20: fc2(fc1(x))
                         let v11 = g.baseAddress! + 101760  // gradient of fc2.bias
@@ -762,14 +766,6 @@ public struct SimpleNN: Module {
                 }
             }
         }
-    }
-
-    /// Runs `forward`, asks `outputGradient` for the gradient of the loss with respect to its
-    /// output, and returns the gradient of every trainable parameter.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        var gradient = Gradient.zero
-        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
-        return gradient
     }
 }
 

@@ -252,11 +252,11 @@ public struct Keywords: Module {
         `in`(struct: input)
     }
 
-    /// Runs `in`, asks `outputGradient` for the gradient of the loss with respect to its
-    /// output, and writes the gradient of every trainable parameter into `gradient`.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor, into gradient: inout Gradient) rethrows {
+    /// Runs `in`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         if input.shape.count != 2 || input.shape[1] != 3 {
-            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "gradient(at:outputGradient:into:)")
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
         let workspace = Workspace.floats(count: n + n + n, for: "Keywords.gradient(at:)")
@@ -292,13 +292,19 @@ public struct Keywords: Module {
                             v5[i] = v5_2
                         }
                     }
-                    // The gradient of the loss with respect to the output, from the caller.
-                    let output = Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
-                    let outputGradientTensor = try outputGradient(output)
-                    if outputGradientTensor.shape.count != 1 || outputGradientTensor.shape[0] != n {
-                        ArgumentCheck.shapeMismatch(outputGradientTensor.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:outputGradient:into:)")
+                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                    // between calls so that neither is allocated again.
+                    var handed = Workspace.borrowTensors(for: "Keywords.gradient(at:)")
+                    defer { Workspace.giveBack(handed, for: "Keywords.gradient(at:)") }
+                    if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                        handed.output = Tensor(zeros: [n])
                     }
-                    return outputGradientTensor.withUnsafeBufferPointer { seedBuffer in
+                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v5, count: n) }
+                    try outputGradient(handed.output, &handed.outputGradient)
+                    if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                    }
+                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
                         let seed = seedBuffer.baseAddress!
                         // ∂ line 8: where * class
                         let v7 = slot2  // [n]
@@ -335,13 +341,5 @@ public struct Keywords: Module {
                 }
             }
         }
-    }
-
-    /// Runs `in`, asks `outputGradient` for the gradient of the loss with respect to its
-    /// output, and returns the gradient of every trainable parameter.
-    public func gradient(at input: Tensor, outputGradient: (Tensor) throws -> Tensor) rethrows -> Gradient {
-        var gradient = Gradient.zero
-        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
-        return gradient
     }
 }
