@@ -13,7 +13,7 @@ enum TapelessCommand {
         COMMANDS:
           generate    Write the Swift for each file (to standard output, -o FILE or --output-dir DIR).
           check       Report diagnostics only.
-          explain     Print one compiler stage: ast, ir, gradient, optimized or swift.
+          explain     Print one compiler stage: ast, ir, gradient, optimized, fused or swift.
           summary     Report each model's parameters, FLOPs and activation memory per example.
 
         OPTIONS:

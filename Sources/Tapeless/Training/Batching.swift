@@ -87,7 +87,7 @@ private func copyRows<Scalar>(
     // Indices in contiguous memory, read through a pointer: iterating a collection whose type
     // is not known at compile time (as in `fit`, generic over the targets' type) heap-allocates
     // a frame for every element it reads.
-    let copied = indices.withContiguousStorageIfAvailable { indices in
+    let copied: Void? = indices.withContiguousStorageIfAvailable { indices in
         copyRows(indices, rowLength: rowLength, exampleCount: exampleCount, from: source, to: destination)
     }
     if copied == nil {
