@@ -98,7 +98,12 @@ struct ParallelMatrixMultiplyTests {
             log.runs.deallocate()
         }
         var partsOnWorkers = 0
-        for round in 0..<200 {
+        // 200 rounds, and more (up to 10 s) while no worker has run a part yet: on a loaded
+        // machine a woken worker may wait long for a processor.
+        let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
+        var round = 0
+        while round < 200 || (partsOnWorkers == 0 && DispatchTime.now().uptimeNanoseconds < deadline) {
+            defer { round += 1 }
             log.runs.initialize(repeating: 0, count: parts)
             // Every few rounds, idle long enough (10 ms against 50 µs of spinning) to park.
             if round % 50 == 0 { Thread.sleep(forTimeInterval: 0.01) }
