@@ -95,15 +95,42 @@ import Testing
     @Test(arguments: GoldenFileTests.inputs)
     func plansAreValidSchedules(_ name: String) throws {
         let source = try String(contentsOf: GoldenFileTests.folder.appendingPathComponent(name), encoding: .utf8)
-        let program = try Self.program(source)
+        Self.validateEveryPlan(of: try Self.program(source))
+    }
+
+    /// Every program that survives deleting one character of a rich source compiles to Swift,
+    /// with valid plans for every function and derivative: damaged input that the checker
+    /// accepts must not trap in the later stages either.
+    @Test func everyAcceptedSingleCharacterDeletionCompiles() {
+        let scalars = Array(CheckerRobustnessTests.source.unicodeScalars)
+        var compiled = 0
+        for position in scalars.indices where !scalars[position].properties.isWhitespace {
+            var damaged = scalars
+            damaged.remove(at: position)
+            let compiler = Compiler()
+            let output = compiler.compile(source: String(String.UnicodeScalarView(damaged)), path: "damaged.tapeless")
+            guard let program = output.program, !output.hasErrors else { continue }
+            Self.validateEveryPlan(of: program)
+            #expect(!compiler.swiftSource(for: program).isEmpty)
+            compiled += 1
+        }
+        #expect(compiled > 0)
+    }
+
+    /// Validates the plans of every function of `program`, in every form the emitter uses.
+    static func validateEveryPlan(of program: LoweredProgram, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         for model in program.models {
             for function in model.functions {
-                Self.validate(ModelEmitter.plan(function.body, of: model, style: .value))
-                if let derived = function.withGradient { Self.validate(ModelEmitter.plan(derived, of: model, style: .valueIntoGradient)) }
-                if let pullback = function.pullback { Self.validate(ModelEmitter.plan(pullback, of: model, style: .pullbackIntoGradient)) }
+                validate(ModelEmitter.plan(function.body, of: model, style: .value), sourceLocation: sourceLocation)
+                if let derived = function.withGradient {
+                    validate(ModelEmitter.plan(derived, of: model, style: .valueIntoGradient), sourceLocation: sourceLocation)
+                }
+                if let pullback = function.pullback {
+                    validate(ModelEmitter.plan(pullback, of: model, style: .pullbackIntoGradient), sourceLocation: sourceLocation)
+                }
             }
         }
-        for function in program.functions { Self.validate(Fusion.plan(function.body)) }
+        for function in program.functions { validate(Fusion.plan(function.body), sourceLocation: sourceLocation) }
     }
 
     /// Checks that each value is computed once, after everything it reads, that every value
