@@ -138,7 +138,7 @@ private struct Group {
         }
     }
 
-    /// Parameter and argument reads: no loop, only a name.
+    /// Steps that only name a value (a parameter, an argument, a constant): no loop to run.
     private static func isFree(_ instruction: IRInstruction) -> Bool {
         switch instruction.op {
         case .parameter, .argument, .stopGradient, .constant: return true
