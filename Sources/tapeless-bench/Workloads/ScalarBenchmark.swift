@@ -23,13 +23,20 @@ enum ScalarBenchmark {
     }
 
     static func run(calls: Int, rounds: Int) -> Result {
-        let gradient = measure(calls: calls, rounds: rounds) { df(x: $0) }
-        let secondGradient = measure(calls: calls, rounds: rounds) { d2f(x: $0) }
+        var gradient = Samples(rounds: rounds), secondGradient = Samples(rounds: rounds)
+        var handWritten = Samples(rounds: rounds), callFloor = Samples(rounds: rounds)
+        // Rounds interleave the four loops, so that the host's slow moments, which last
+        // seconds, fall on all of them alike instead of on whichever ran then.
+        for _ in 0..<rounds {
+            gradient.time(calls: calls) { df(x: $0) }
+            secondGradient.time(calls: calls) { d2f(x: $0) }
+            handWritten.time(calls: calls) { handWrittenDerivative($0) }
+            callFloor.time(calls: calls) { $0 }
+        }
         let two = bench_opaque_float(2)
         return Result(
-            gradient: gradient.nanoseconds, secondGradient: secondGradient.nanoseconds,
-            handWritten: measure(calls: calls, rounds: rounds) { handWrittenDerivative($0) }.nanoseconds,
-            callFloor: measure(calls: calls, rounds: rounds) { $0 }.nanoseconds,
+            gradient: gradient.nanosecondsPerCall, secondGradient: secondGradient.nanosecondsPerCall,
+            handWritten: handWritten.nanosecondsPerCall, callFloor: callFloor.nanosecondsPerCall,
             values: (df(x: two), d2f(x: two), handWrittenDerivative(two)),
             allocationsPerCall: gradient.allocationsPerCall.map { max($0, secondGradient.allocationsPerCall ?? 0) })
     }
@@ -37,23 +44,36 @@ enum ScalarBenchmark {
     /// `d/dx (x·x + 3x)`, written by hand.
     private static func handWrittenDerivative(_ x: Float) -> Float { 2 * x + 3 }
 
-    /// The median nanoseconds per call over `rounds` rounds of `calls` calls, and the
-    /// allocations per call.
-    private static func measure(
-        calls: Int, rounds: Int, _ function: (Float) -> Float
-    ) -> (nanoseconds: Double, allocationsPerCall: Double?) {
-        var times: [Double] = []
-        times.reserveCapacity(rounds)  // so that no append is counted as the workload's allocation
-        let start = AllocationCounter.count
-        for _ in 0..<rounds {
-            times.append(Timing.seconds {
+    /// One loop's rounds: their times and the allocations made while they ran.
+    private struct Samples {
+        private var seconds: [Double] = []
+        private var calls = 0
+        private var allocations = 0
+
+        init(rounds: Int) {
+            seconds.reserveCapacity(rounds)  // so that no append is counted as the workload's allocation
+        }
+
+        /// Times `calls` calls of `function`, each on an input the optimizer cannot know.
+        mutating func time(calls: Int, _ function: (Float) -> Float) {
+            let start = AllocationCounter.count
+            let elapsed = Timing.seconds {
                 for i in 0..<calls {
                     _ = bench_opaque_float(function(bench_opaque_float(2 + Float(i & 1023) * 1e-3)))
                 }
-            })
+            }
+            allocations += AllocationCounter.count - start
+            seconds.append(elapsed)
+            self.calls = calls
         }
-        let allocations = AllocationCounter.perRepetition(from: start, to: AllocationCounter.count, repetitions: calls * rounds)
-        return (Timing.median(times) / Double(calls) * 1e9, allocations)
+
+        /// The median over the rounds, in nanoseconds per call.
+        var nanosecondsPerCall: Double { Timing.median(seconds) / Double(calls) * 1e9 }
+
+        /// Allocations per call, or `nil` when counting does not work here.
+        var allocationsPerCall: Double? {
+            AllocationCounter.perRepetition(from: 0, to: allocations, repetitions: calls * seconds.count)
+        }
     }
 
     /// The derivatives at 2: 7 and 2, exactly.
