@@ -38,34 +38,69 @@ enum MLPBenchmark {
         var model = BenchmarkData.mlpInitialModel()
         var optimizer = Adam(learningRate: 1e-3)
         var gradient = MLP.Gradient.zero
-        let generated = measure(warmUp: warmUp, timed: timed) {
+        let handWritten = HandWrittenMLP(x: x, labels: labels, parameters: BenchmarkData.mlpInitialModel())
+        let (generated, reference) = measure(warmUp: warmUp, timed: timed, {
             let loss = model.lossWithGradient(x: x, labels: labels, into: &gradient)
             optimizer.update(&model, along: gradient)
             return loss
-        }
-        let handWritten = HandWrittenMLP(x: x, labels: labels, parameters: BenchmarkData.mlpInitialModel())
-        let reference = measure(warmUp: warmUp, timed: timed) { handWritten.step() }
+        }, handWritten.step)
         return Result(
             batch: batch, steps: warmUp + timed, generated: generated, handWritten: reference,
             viaFit: FitBenchmark.run(batch: batch, steps: fitSteps))
     }
 
-    /// Runs `step` `warmUp` times, then times it `timed` times one by one.
-    private static func measure(warmUp: Int, timed: Int, _ step: () -> Float) -> Run {
+    /// Steps timed in blocks of this many, alternating between the two implementations.
+    static let block = 10
+
+    /// Runs each step function `warmUp` times, then times `timed` steps of each one by one, in
+    /// alternating blocks: the host's slow moments, which last seconds, then fall on both
+    /// implementations alike, while each block still runs with its own data in cache.
+    private static func measure(warmUp: Int, timed: Int, _ generated: () -> Float, _ handWritten: () -> Float) -> (Run, Run) {
         precondition(warmUp >= 1 && timed >= 1, "B2 needs at least one warm-up and one timed step.")
-        let firstLoss = step()
-        for _ in 1..<warmUp { _ = step() }
-        var times: [Double] = []
-        times.reserveCapacity(timed)
-        var lastLoss = firstLoss
-        let start = AllocationCounter.count
-        for _ in 0..<timed {
-            times.append(Timing.seconds { lastLoss = step() })
+        var first = StepTimes(firstLoss: generated(), capacity: timed)
+        var second = StepTimes(firstLoss: handWritten(), capacity: timed)
+        for _ in 1..<warmUp {
+            _ = generated()
+            _ = handWritten()
         }
-        let allocations = AllocationCounter.perRepetition(from: start, to: AllocationCounter.count, repetitions: timed)
-        return Run(
-            millisecondsPerStep: Timing.median(times) * 1e3, firstLoss: firstLoss, lastLoss: lastLoss,
-            allocationsPerStep: allocations)
+        var done = 0
+        while done < timed {
+            let steps = min(block, timed - done)
+            first.time(steps: steps, generated)
+            second.time(steps: steps, handWritten)
+            done += steps
+        }
+        return (first.run, second.run)
+    }
+
+    /// One implementation's step times, losses and allocations.
+    private struct StepTimes {
+        private var seconds: [Double] = []
+        private var allocations = 0
+        private let firstLoss: Float
+        private var lastLoss: Float
+
+        init(firstLoss: Float, capacity: Int) {
+            self.firstLoss = firstLoss
+            lastLoss = firstLoss
+            seconds.reserveCapacity(capacity)  // so that no append is counted as a step's allocation
+        }
+
+        mutating func time(steps: Int, _ step: () -> Float) {
+            let start = AllocationCounter.count
+            var loss = lastLoss
+            for _ in 0..<steps {
+                seconds.append(Timing.seconds { loss = step() })
+            }
+            allocations += AllocationCounter.count - start
+            lastLoss = loss
+        }
+
+        var run: Run {
+            Run(
+                millisecondsPerStep: Timing.median(seconds) * 1e3, firstLoss: firstLoss, lastLoss: lastLoss,
+                allocationsPerStep: AllocationCounter.perRepetition(from: 0, to: allocations, repetitions: seconds.count))
+        }
     }
 
     /// The published step-1 loss (to 2e-5), and the step-105 loss (to 0.2%) when 105 steps ran;
