@@ -15,7 +15,8 @@ struct FunctionEmitter {
         /// The first result, with the parameter gradients written into `gradient` (inout).
         case valueIntoGradient
         /// Only the parameter gradients, written into `gradient` (inout); the last IR argument
-        /// is the output's gradient, obtained by calling `outputGradient` on the first result.
+        /// is the output's gradient, which the `outputGradient` closure writes when handed the
+        /// first result.
         case pullbackIntoGradient
     }
 
