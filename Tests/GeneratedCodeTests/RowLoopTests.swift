@@ -163,3 +163,19 @@ import Testing
         #expect(abs(value - model.loss(x: x, labels: labels)) < 1e-5)
     }
 }
+
+extension HandedTensorTests {
+    @Test func anOutputThatIsTheInputIsHandedOverUnchanged() {
+        let model = PassThrough(seed: 0)
+        let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        var gradient = PassThrough.Gradient.zero
+        gradient.scale = 9
+        var seen: Tensor?
+        model.gradient(at: x, into: &gradient) { output, outputGradient in
+            seen = output
+            outputGradient = Tensor(shape: [2, 3], repeating: 1)
+        }
+        #expect(seen == x)
+        #expect(gradient.scale == 0)  // the forward function does not read the parameter
+    }
+}

@@ -178,9 +178,22 @@ extension FunctionEmitter {
     }
 
     /// Hands the forward result to `outputGradient` and opens the buffer of the gradient it
-    /// writes. Both tensors are borrowed from the workspace and given back on return, so
-    /// their storage is reused from call to call.
+    /// writes.
     private mutating func openOutputGradient(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let handed = handOverOutput(&printer)
+        let buffer = names.fresh("seedBuffer")
+        printer.line("return \(handed).outputGradient.withUnsafeBufferPointer { \(buffer) in")
+        printer.indent()
+        openClosures += 1
+        let seed = names.fresh("seed")
+        printer.line("let \(seed) = \(buffer).baseAddress!")
+        expressions[instruction.result] = seed
+    }
+
+    /// Calls `outputGradient` with the forward result and checks the shape of the gradient it
+    /// writes; returns the name of the handed tensors. Both tensors are borrowed from the
+    /// workspace and given back on return, so their storage is reused from call to call.
+    mutating func handOverOutput(_ printer: inout CodePrinter) -> String {
         let output = function.results.first { $0.role == .value }!.value
         let outputType = definitions[output]!.type
         let handed = names.fresh("handed")
@@ -195,13 +208,8 @@ extension FunctionEmitter {
         }
         printer.line("\(handed).output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: \(expressions[output]!), count: \(product(dimensions))) }")
         printer.line("try outputGradient(\(handed).output, &\(handed).outputGradient)")
-        checkShape(of: "\(handed).outputGradient", type: instruction.type, label: "outputGradient", &printer)
-        let buffer = names.fresh("seedBuffer")
-        printer.line("return \(handed).outputGradient.withUnsafeBufferPointer { \(buffer) in")
-        printer.indent()
-        openClosures += 1
-        let seed = names.fresh("seed")
-        printer.line("let \(seed) = \(buffer).baseAddress!")
-        expressions[instruction.result] = seed
+        checkShape(of: "\(handed).outputGradient", type: function.arguments.last!.type, label: "outputGradient", &printer)
+        handedOver = true
+        return handed
     }
 }

@@ -188,6 +188,8 @@ struct FunctionEmitter {
 
     var parameterBuffer: String?
     var gradientBuffer: String?
+    /// Whether a pullback has called `outputGradient` (it must, exactly once).
+    var handedOver = false
 
     var writesGradient: Bool {
         switch style {
@@ -205,6 +207,9 @@ struct FunctionEmitter {
 
     /// Writes gradients and returns the results.
     private mutating func finish(_ printer: inout CodePrinter) {
+        // When no parameter gradient depends on the output's gradient, the pullback never reads
+        // it, but the caller's closure must still run: it computes the loss that it reports.
+        if case .pullbackIntoGradient = style, !handedOver { _ = handOverOutput(&printer) }
         if writesGradient { writeGradient(&printer) }
         switch style {
         case .value:
