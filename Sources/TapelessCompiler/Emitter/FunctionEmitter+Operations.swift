@@ -116,13 +116,15 @@ extension FunctionEmitter {
         let rows = dimension(matrix[0])
         if instruction.op == .scatterClass { printer.line("\(out).update(repeating: 0, count: \(product(matrix.map(dimension))))") }
         let row = names.fresh("row")
-        let body = pickOrScatterRow(instruction, out: out, zeroingRow: false)
+        let body = pickOrScatterRow(instruction, out: out, inRowLoop: false)
         printer.block("for \(row) in 0..<\(rows) {") { body(&$0, row) }
     }
 
     /// The code that picks a row's labelled class, or scatters into it, after checking the label.
+    /// In a row loop, the scatter zeroes its row first, and a label already read and checked
+    /// for the row (by the pick before it) is reused.
     private mutating func pickOrScatterRow(
-        _ instruction: IRInstruction, out: String, zeroingRow: Bool
+        _ instruction: IRInstruction, out: String, inRowLoop: Bool
     ) -> (inout CodePrinter, _ row: String) -> Void {
         let (values, labels) = (expressions[instruction.operands[0]]!, expressions[instruction.operands[1]]!)
         let isPick = instruction.op == .pickClass
@@ -133,12 +135,16 @@ extension FunctionEmitter {
         } else {
             labelName = "labels"
         }
-        let label = names.fresh("label")
+        let checked = inRowLoop ? rowLabels[instruction.operands[1]] : nil
+        let label = checked ?? names.fresh("label")
+        if inRowLoop { rowLabels[instruction.operands[1]] = label }
         let signature = SwiftNames.escapedString(swiftSignature)
         return { p, row in
-            if zeroingRow { p.line("(\(out) + \(row) &* \(classes)).update(repeating: 0, count: \(classes))") }
-            p.line("let \(label) = \(labels)[\(row)]")
-            p.line("ArgumentCheck.label(\(label), classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(signature)\")")
+            if inRowLoop && !isPick { p.line("(\(out) + \(row) &* \(classes)).update(repeating: 0, count: \(classes))") }
+            if checked == nil {
+                p.line("let \(label) = \(labels)[\(row)]")
+                p.line("ArgumentCheck.label(\(label), classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(signature)\")")
+            }
             p.line(isPick ? "\(out)[\(row)] = \(values)[\(row) &* \(classes) &+ \(label)]" : "\(out)[\(row) &* \(classes) &+ \(label)] = \(values)[\(row)]")
         }
     }
@@ -150,7 +156,7 @@ extension FunctionEmitter {
             let length = dimension(shape(of: instruction.operands[0])[1])
             rowwiseLine(instruction, out: out, axis: 1)(&printer, { "\(row) &* \(length) &+ \($0)" }, row)
         case .pickClass, .scatterClass:
-            pickOrScatterRow(instruction, out: out, zeroingRow: instruction.op == .scatterClass)(&printer, row)
+            pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
         default:
             preconditionFailure("\(instruction.op) is not a row operation")
         }

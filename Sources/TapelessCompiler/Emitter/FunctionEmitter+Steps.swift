@@ -135,6 +135,7 @@ extension FunctionEmitter {
     /// loop (storage, accumulators' first values) is printed first, step by step.
     private mutating func emitRows(_ group: FusionPlan.RowLoop, _ printer: inout CodePrinter) {
         let row = names.fresh("row")
+        rowLabels = [:]
         var body = CodePrinter(indentUnit: "    ")
         // The prologue and the body are two texts: each repeats a line's comment on its own.
         var origins: (prologue: SourceOrigin?, body: SourceOrigin?) = (lastOrigin, nil)

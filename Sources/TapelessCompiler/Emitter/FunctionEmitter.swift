@@ -190,6 +190,8 @@ struct FunctionEmitter {
     var gradientBuffer: String?
     /// Whether a pullback has called `outputGradient` (it must, exactly once).
     var handedOver = false
+    /// In the row loop being printed: the local holding each labels tensor's checked label.
+    var rowLabels: [IRValue: String] = [:]
 
     var writesGradient: Bool {
         switch style {

@@ -616,9 +616,7 @@ public struct SimpleNN: Module {
                                 v22[i] = v22_2
                             }
                             (v23 + row &* 10).update(repeating: 0, count: 10)
-                            let label_2 = labels[row]
-                            ArgumentCheck.label(label_2, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
-                            v23[row &* 10 &+ label_2] = v22[row]
+                            v23[row &* 10 &+ label] = v22[row]
                             for i1 in 0..<10 {
                                 let i = row &* 10 &+ i1
                                 let v24: Float = v11[row]
