@@ -203,7 +203,7 @@ extension FunctionEmitter {
         let output = function.results.first { $0.role == .value }!.value
         let outputType = definitions[output]!.type
         let handed = names.fresh("handed")
-        let key = "\"\(SwiftNames.escapedString(workspaceKey))\""
+        let key = workspaceKeyLiteral
         printer.line("// The gradient of the loss with respect to the output, from the caller, in tensors kept")
         printer.line("// between calls so that neither is allocated again.")
         printer.line("var \(handed) = Workspace.borrowTensors(for: \(key))")
@@ -215,7 +215,6 @@ extension FunctionEmitter {
         printer.line("\(handed).output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: \(expressions[output]!), count: \(product(dimensions))) }")
         printer.line("try outputGradient(\(handed).output, &\(handed).outputGradient)")
         checkShape(of: "\(handed).outputGradient", type: function.arguments.last!.type, label: "outputGradient", &printer)
-        handedOver = true
         return handed
     }
 }

@@ -143,7 +143,7 @@ struct FunctionEmitter {
         guard !plan.slots.isEmpty else { return }
         let workspace = names.fresh("workspace")
         let sizes = plan.slots.map { product($0.map(dimension)) }
-        let key = "\"\(SwiftNames.escapedString(workspaceKey))\""
+        let key = workspaceKeyLiteral
         printer.line("let \(workspace) = Workspace.floats(count: \(sizes.map { parenthesized($0) }.joined(separator: " + ")), for: \(key))")
         printer.line("defer { Workspace.release(for: \(key)) }")
         var previous = workspace
@@ -188,10 +188,17 @@ struct FunctionEmitter {
 
     var parameterBuffer: String?
     var gradientBuffer: String?
-    /// Whether a pullback has called `outputGradient` (it must, exactly once).
-    var handedOver = false
     /// In the row loop being printed: the local holding each labels tensor's checked label.
     var rowLabels: [IRValue: String] = [:]
+
+    /// The workspace key as a Swift string literal.
+    var workspaceKeyLiteral: String { "\"\(SwiftNames.escapedString(workspaceKey))\"" }
+
+    /// Whether a pullback's body reads the output's gradient (its last argument); when it does
+    /// not, simplification removed that argument's instruction.
+    var readsOutputGradient: Bool {
+        function.instructions.contains { $0.op == .argument(function.arguments.count - 1) }
+    }
 
     var writesGradient: Bool {
         switch style {
@@ -211,7 +218,7 @@ struct FunctionEmitter {
     private mutating func finish(_ printer: inout CodePrinter) {
         // When no parameter gradient depends on the output's gradient, the pullback never reads
         // it, but the caller's closure must still run: it computes the loss that it reports.
-        if case .pullbackIntoGradient = style, !handedOver { _ = handOverOutput(&printer) }
+        if case .pullbackIntoGradient = style, !readsOutputGradient { _ = handOverOutput(&printer) }
         if writesGradient { writeGradient(&printer) }
         switch style {
         case .value:
