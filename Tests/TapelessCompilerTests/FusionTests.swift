@@ -4,22 +4,8 @@ import Testing
 
 /// The fusion stage: what it fuses, and that every plan it makes is a valid schedule.
 @Suite struct FusionTests {
-    static func program(_ source: String) throws -> LoweredProgram {
-        let output = Compiler().compile(source: source, path: "test.tapeless")
-        return try #require(output.program, "\(output.diagnostics)")
-    }
-
-    static let linearRegression = """
-        model LinearRegression {
-            param w: Float = 0
-            param b: Float = 0
-            func predict(x: [n]) -> [n] { w * x + b }
-            func loss(x: [n], y: [n]) -> Float { mean(square(predict(x) - y)) }
-        }
-        """
-
     @Test func linearRegressionLossAndBothGradientsAreOneLoop() throws {
-        let model = try Self.program(Self.linearRegression).models[0]
+        let model = try #require(try CompiledFunctions(CheckerTests.examples).program.models.first { $0.name == "LinearRegression" })
         let loss = try #require(model.functions.first { $0.name == "loss" }?.withGradient)
         let plan = ModelEmitter.plan(loss, of: model, style: .valueIntoGradient)
         let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
@@ -29,12 +15,12 @@ import Testing
     }
 
     @Test func biasAndActivationRunInOnePassOverTheProduct() throws {
-        let model = try Self.program("""
+        let model = try CompiledFunctions("""
             model MLP {
                 layer fc1 = Dense(784 -> 128, activation: relu)
                 func forward(x: [batch, 784]) -> [batch, 128] { fc1(x) }
             }
-            """).models[0]
+            """).program.models[0]
         let plan = Fusion.plan(model.functions[0].body)
         let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
         #expect(loops.count == 1)
@@ -43,14 +29,14 @@ import Testing
     }
 
     @Test func softmaxCrossEntropyAndItsGradientMakeOnePassOverTheLogits() throws {
-        let model = try Self.program("""
+        let model = try CompiledFunctions("""
             model Classifier {
                 layer fc = Dense(8 -> 10)
                 func loss(x: [batch, 8], labels: Int[batch]) -> Float {
                     crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.1)
                 }
             }
-            """).models[0]
+            """).program.models[0]
         let derived = try #require(model.functions[0].withGradient)
         for plan in [ModelEmitter.plan(model.functions[0].body, of: model, style: .value), ModelEmitter.plan(derived, of: model, style: .valueIntoGradient)] {
             let groups = plan.steps.compactMap { step -> FusionPlan.RowLoop? in if case .rows(let group) = step { group } else { nil } }
@@ -75,14 +61,14 @@ import Testing
     }
 
     @Test func sigmoidBinaryCrossEntropyAndItsGradientAreOneLoop() throws {
-        let model = try Self.program("""
+        let model = try CompiledFunctions("""
             model Logistic {
                 layer fc = Dense(8 -> 1)
                 func loss(x: [batch, 8], labels: [batch, 1]) -> Float {
                     binaryCrossEntropy(logits: fc(x), labels: labels)
                 }
             }
-            """).models[0]
+            """).program.models[0]
         let plan = ModelEmitter.plan(try #require(model.functions[0].withGradient), of: model, style: .valueIntoGradient)
         let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
         #expect(loops.count == 1)
@@ -95,7 +81,7 @@ import Testing
     @Test(arguments: GoldenFileTests.inputs)
     func plansAreValidSchedules(_ name: String) throws {
         let source = try String(contentsOf: GoldenFileTests.folder.appendingPathComponent(name), encoding: .utf8)
-        Self.validateEveryPlan(of: try Self.program(source))
+        Self.validateEveryPlan(of: try CompiledFunctions(source).program)
     }
 
     /// Every program that survives deleting one character of a rich source compiles to Swift,

@@ -4,14 +4,14 @@ import Testing
 /// `tapeless summary`: parameters per layer and in total, FLOPs and activations per example.
 @Suite struct ModelSummaryTests {
     @Test func summarizesLayersParametersAndCosts() throws {
-        let program = try FusionTests.program("""
+        let program = try CompiledFunctions("""
             model SimpleNN {
                 layer fc1 = Dense(784 -> 128, activation: relu)
                 layer fc2 = Dense(128 -> 10)
                 frozen param scale: Float = 1
                 func forward(x: [batch, 784]) -> [batch, 10] { fc2(fc1(x)) * scale }
             }
-            """)
+            """).program
         let text = ModelSummary(program: program).render()
         let lines = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(lines.contains(["fc1", "(layer)", "100480", "392.5", "KiB", "yes"]))
