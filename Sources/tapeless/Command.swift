@@ -1,4 +1,3 @@
-import Foundation
 import TapelessCompiler
 
 /// The subcommands of `tapeless`.
@@ -60,7 +59,7 @@ enum Command: String, CaseIterable {
         let compiler = Compiler(emitter: SwiftEmitter(access: options.access))
         var failed = false
         for path in options.files {
-            let source = try SourceReader.read(path)
+            let source = try FileIO.readText(path)
             let displayPath = path == "-" ? "<stdin>" : path
             switch self {
             case .check:
@@ -89,50 +88,19 @@ enum Command: String, CaseIterable {
     private func report(_ diagnostics: [Diagnostic], path: String, source: String) {
         guard !diagnostics.isEmpty else { return }
         let renderer = DiagnosticRenderer(path: path, source: source)
-        printError(diagnostics.map { renderer.render($0) }.joined())
-        printError(DiagnosticRenderer.summary(of: diagnostics))
+        FileIO.printError(diagnostics.map { renderer.render($0) }.joined())
+        FileIO.printError(DiagnosticRenderer.summary(of: diagnostics))
     }
 
     private func write(_ swift: String, for path: String, _ options: Options) throws {
         if let output = options.output {
-            try SourceReader.writeIfChanged(swift, to: output)
+            try FileIO.writeIfChanged(swift, to: output)
         } else if let directory = options.outputDirectory {
-            let name = path == "-" ? "stdin" : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try SourceReader.writeIfChanged(swift, to: URL(fileURLWithPath: directory).appendingPathComponent("\(name).swift").path)
+            let name = path == "-" ? "stdin" : FileIO.stem(of: path)
+            try FileIO.createDirectories(directory)
+            try FileIO.writeIfChanged(swift, to: directory + (directory.hasSuffix("/") ? "" : "/") + "\(name).swift")
         } else {
             print(swift, terminator: "")
         }
-    }
-}
-
-/// Reads sources and writes outputs.
-enum SourceReader {
-    struct Failure: LocalizedError {
-        var errorDescription: String?
-    }
-
-    /// The text of `path`, or of standard input for `-`.
-    static func read(_ path: String) throws -> String {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw Failure(errorDescription: "cannot read '\(path)': no such file, or it is not readable")
-            }
-            data = contents
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw Failure(errorDescription: "'\(path)' is not UTF-8 text")
-        }
-        return text
-    }
-
-    /// Writes `text` unless the file already holds exactly it, atomically.
-    static func writeIfChanged(_ text: String, to path: String) throws {
-        let data = Data(text.utf8)
-        if FileManager.default.contents(atPath: path) == data { return }
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import TapelessCompiler
 
 /// The command-line front end of the compiler.
@@ -28,7 +27,7 @@ enum TapelessCommand {
     static func run(_ arguments: [String]) -> Int32 {
         var arguments = arguments
         guard let first = arguments.first else {
-            printError(usage)
+            FileIO.printError(usage)
             return 2
         }
         arguments.removeFirst()
@@ -45,7 +44,7 @@ enum TapelessCommand {
             return 0
         }
         guard let command = Command(rawValue: first) else {
-            printError("error: unknown command '\(first)'. Commands are: \(Command.allCases.map(\.rawValue).joined(separator: ", ")). See 'tapeless --help'.")
+            FileIO.printError("error: unknown command '\(first)'. Commands are: \(Command.allCases.map(\.rawValue).joined(separator: ", ")). See 'tapeless --help'.")
             return 2
         }
         if arguments.contains("-h") || arguments.contains("--help") {
@@ -56,16 +55,12 @@ enum TapelessCommand {
             let options = try Options(parsing: arguments, for: command)
             return try command.run(options)
         } catch let error as UsageError {
-            printError("error: \(error.message)\n\n\(command.help)")
+            FileIO.printError("error: \(error.message)\n\n\(command.help)")
             return 2
         } catch {
-            printError("error: \(error.localizedDescription)")
+            FileIO.printError("error: \(error)")
             return 1
         }
     }
 }
 
-/// Writes to standard error.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}

@@ -1,6 +1,3 @@
-import Foundation
-import TapelessCompiler
-
 // The `tapeless` command: generate, check, explain and summarize `.tapeless` models.
 let status = TapelessCommand.run(Array(CommandLine.arguments.dropFirst()))
-exit(status)
+FileIO.finish(with: status)

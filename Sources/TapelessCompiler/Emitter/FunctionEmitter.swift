@@ -51,7 +51,7 @@ struct FunctionEmitter {
         self.workspaceKey = workspaceKey
         self.style = style
         self.definitions = plan.function.definitions()
-        var names = LocalNames(reserving: argumentNames.map { $0.trimmingCharacters(in: ["`"]) } + Self.swiftNamesInUse)
+        var names = LocalNames(reserving: argumentNames.map(SwiftNames.unescaped) + Self.swiftNamesInUse)
         loopIndex = names.fresh("i")
         gradientName = "gradient"
         self.names = names
@@ -174,7 +174,7 @@ struct FunctionEmitter {
         }
         var pointers: [String] = []
         for index in 0..<visibleArgumentCount where !function.arguments[index].type.isScalar {
-            let buffer = names.fresh(argumentNames[index].trimmingCharacters(in: ["`"]) + "Buffer")
+            let buffer = names.fresh(SwiftNames.unescaped(argumentNames[index]) + "Buffer")
             openers.append("\(argumentNames[index]).withUnsafeBufferPointer { \(buffer) in")
             pointers.append("let \(argumentNames[index]) = \(buffer).baseAddress!")
         }

@@ -21,6 +21,12 @@ public enum SwiftNames {
         keywords.contains(name) ? "`\(name)`" : name
     }
 
+    /// The bare name of a Swift identifier: `identifier(_:)` undone.
+    static func unescaped(_ identifier: String) -> String {
+        identifier.hasPrefix("`") && identifier.hasSuffix("`") && identifier.count > 1
+            ? String(identifier.dropFirst().dropLast()) : identifier
+    }
+
     /// A Swift property name for a parameter path: `fc1.weight` becomes `fc1Weight`.
     public static func property(_ path: String) -> String {
         let parts = path.split(separator: ".").map(String.init)

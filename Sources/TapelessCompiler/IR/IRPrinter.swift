@@ -21,7 +21,7 @@ public enum IRPrinter {
             }
             line += " : \(instruction.type)"
             if let origin = instruction.origin, origin != lastOrigin {
-                line = line.padding(toLength: max(line.count, 44), withPad: " ", startingAt: 0) + "  // \(origin)"
+                line += String(repeating: " ", count: max(44 - line.count, 0)) + "  // \(origin)"
                 lastOrigin = origin
             }
             lines.append(line)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A dense tensor of `Double`s for the interpreter (integers and booleans as whole numbers).
 public struct IRTensor: Equatable, Sendable, CustomStringConvertible {
     /// The dimensions, outermost first; empty for a scalar.
@@ -119,12 +117,12 @@ public struct IRInterpreter {
         case .logSumExp(let axis):
             return alongAxis(x[0], axis: axis, keepsAxis: false) { row in
                 let top = row.max() ?? 0
-                return [top + Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - top) })]
+                return [top + ScalarSemantics.unary(.log, row.reduce(0) { $0 + ScalarSemantics.unary(.exp, $1 - top) })]
             }
         case .softmax(let axis):
             return alongAxis(x[0], axis: axis, keepsAxis: true) { row in
                 let top = row.max() ?? 0
-                let exps = row.map { Foundation.exp($0 - top) }
+                let exps = row.map { ScalarSemantics.unary(.exp, $0 - top) }
                 let total = exps.reduce(0, +)
                 return exps.map { $0 / total }
             }

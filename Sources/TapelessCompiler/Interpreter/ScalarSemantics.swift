@@ -1,4 +1,14 @@
-import Foundation
+// The C math library, without Foundation: the compiler links only the standard library, which
+// keeps a statically linked `tapeless` small (see the tool bundle in the README).
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(ucrt)
+import ucrt
+#endif
 
 /// The meaning of each elementwise operation on one number, in `Double`.
 ///
@@ -9,19 +19,19 @@ public enum ScalarSemantics {
     public static func unary(_ function: UnaryFunction, _ x: Double) -> Double {
         switch function {
         case .negate: return -x
-        case .exp: return Foundation.exp(x)
-        case .log: return Foundation.log(x)
+        case .exp: return exp(x)
+        case .log: return log(x)
         case .sqrt: return x.squareRoot()
         case .rsqrt: return 1 / x.squareRoot()
         case .abs: return Swift.abs(x)
         case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
-        case .sin: return Foundation.sin(x)
-        case .cos: return Foundation.cos(x)
-        case .tanh: return Foundation.tanh(x)
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .sin: return sin(x)
+        case .cos: return cos(x)
+        case .tanh: return tanh(x)
+        case .sigmoid: return 1 / (1 + exp(-x))
         case .relu: return x > 0 ? x : 0
-        case .softplus: return Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
-        case .erf: return Foundation.erf(x)
+        case .softplus: return Swift.max(x, 0) + log1p(exp(-Swift.abs(x)))
+        case .erf: return erf(x)
         case .reciprocal: return 1 / x
         case .step: return x > 0 ? 1 : 0
         }
@@ -36,7 +46,7 @@ public enum ScalarSemantics {
         case .divide: return x / y
         case .minimum: return Swift.min(x, y)
         case .maximum: return Swift.max(x, y)
-        case .power: return Foundation.pow(x, y)
+        case .power: return pow(x, y)
         }
     }
 

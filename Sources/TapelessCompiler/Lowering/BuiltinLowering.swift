@@ -1,4 +1,3 @@
-import Foundation
 
 /// How each builtin of the language is built from IR primitives.
 ///
