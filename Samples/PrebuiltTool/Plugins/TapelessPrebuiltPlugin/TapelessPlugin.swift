@@ -1,0 +1,1 @@
+../../../../Plugins/TapelessPlugin/TapelessPlugin.swift
