@@ -36,7 +36,7 @@ func announce(_ workload: String) {
 // Probe the counter before any workload, so its own allocations fall outside every measurement.
 let allocationCounterWorks = AllocationCounter.isWorking
 announce("B3 scalar derivatives")
-let scalar = ScalarBenchmark.run(calls: isQuick ? 100_000 : 10_000_000, rounds: isQuick ? 1 : 5)
+let scalar = ScalarBenchmark.run(calls: isQuick ? 100_000 : 2_000_000, rounds: isQuick ? 1 : 25)
 announce("B1 linear regression")
 let linearRegression = LinearRegressionBenchmark.run(rounds: isQuick ? 1 : 5)
 let mlp = [1000, 32].map { batch in
