@@ -38,7 +38,7 @@ let allocationCounterWorks = AllocationCounter.isWorking
 announce("B3 scalar derivatives")
 let scalar = ScalarBenchmark.run(calls: isQuick ? 100_000 : 2_000_000, rounds: isQuick ? 1 : 25)
 announce("B1 linear regression")
-let linearRegression = LinearRegressionBenchmark.run(rounds: isQuick ? 1 : 5)
+let linearRegression = LinearRegressionBenchmark.run(rounds: isQuick ? 1 : 25)
 let mlp = [1000, 32].map { batch in
     announce("B2 mlp, batch \(batch)")
     // fit's data: as many batches as fit in about 40 MB.

@@ -19,27 +19,43 @@ enum LinearRegressionBenchmark {
     /// Trains `rounds` times from `w = b = 0` with each implementation.
     static func run(rounds: Int) -> (generated: Run, handWritten: Run) {
         let (x, y) = BenchmarkData.linearRegression()
-        return (
-            measure(rounds: rounds) { trainGenerated(x: Tensor(x), y: Tensor(y), allocationsAfterFirstEpoch: &$0) },
-            measure(rounds: rounds) { HandWrittenLinearRegression.train(
-                x: x, y: y, epochs: epochs, learningRate: learningRate, allocationsAfterFirstEpoch: &$0) })
+        let (xTensor, yTensor) = (Tensor(x), Tensor(y))
+        var generated = Trainings(rounds: rounds), handWritten = Trainings(rounds: rounds)
+        // Rounds interleave the two implementations, so that the host's slow moments fall on
+        // both alike instead of on whichever ran then.
+        for _ in 0..<rounds {
+            generated.time { trainGenerated(x: xTensor, y: yTensor, allocationsAfterFirstEpoch: &$0) }
+            handWritten.time { HandWrittenLinearRegression.train(
+                x: x, y: y, epochs: epochs, learningRate: learningRate, allocationsAfterFirstEpoch: &$0) }
+        }
+        return (generated.run, handWritten.run)
     }
 
-    /// Times `rounds` whole trainings; `train` reports the allocation counter after epoch 1.
-    private static func measure(rounds: Int, _ train: (inout Int) -> (w: Float, b: Float)) -> Run {
-        var times: [Double] = []
-        times.reserveCapacity(rounds)  // so that no append is counted as the workload's allocation
-        var result = (w: Float.nan, b: Float.nan)
-        var allocations: Double?
-        for _ in 0..<rounds {
+    /// One implementation's timed trainings.
+    private struct Trainings {
+        private var seconds: [Double] = []
+        private var result = (w: Float.nan, b: Float.nan)
+        private var allocations: Double?
+
+        init(rounds: Int) {
+            seconds.reserveCapacity(rounds)  // so that no append is counted as the workload's allocation
+        }
+
+        /// Times one whole training; `train` reports the allocation counter after epoch 1.
+        mutating func time(_ train: (inout Int) -> (w: Float, b: Float)) {
             var afterFirstEpoch = 0
-            times.append(Timing.seconds { result = train(&afterFirstEpoch) })
+            var trained = (w: Float.nan, b: Float.nan)
+            seconds.append(Timing.seconds { trained = train(&afterFirstEpoch) })
+            result = trained
             allocations = AllocationCounter.perRepetition(
                 from: afterFirstEpoch, to: AllocationCounter.count, repetitions: epochs - 1)
         }
-        return Run(
-            microsecondsPerEpoch: Timing.median(times) / Double(epochs) * 1e6,
-            w: result.w, b: result.b, allocationsPerEpoch: allocations)
+
+        /// The median time per epoch, the last training's parameters and its allocations.
+        var run: Run {
+            Run(microsecondsPerEpoch: Timing.median(seconds) / Double(epochs) * 1e6,
+                w: result.w, b: result.b, allocationsPerEpoch: allocations)
+        }
     }
 
     /// The generated model's training loop: `lossWithGradient` into one reused gradient, then a
