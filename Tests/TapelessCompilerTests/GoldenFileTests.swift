@@ -25,7 +25,9 @@ import Testing
         let input = Self.folder.appendingPathComponent(name)
         let expectedURL = input.deletingPathExtension().appendingPathExtension("swift")
         let source = try String(contentsOf: input, encoding: .utf8)
-        let output = Compiler().compile(source: source, path: name)
+        // The full path, as the plugin passes it: the output must not depend on where the
+        // package is cloned.
+        let output = Compiler().compile(source: source, path: input.path)
         let program = try #require(output.program, "\(name) does not compile: \(output.diagnostics)")
         let emitted = Compiler().swiftSource(for: program)
         if Self.isRecording {
