@@ -98,7 +98,7 @@ enum Command: String, CaseIterable {
         } else if let directory = options.outputDirectory {
             let name = path == "-" ? "stdin" : FileIO.stem(of: path)
             try FileIO.createDirectories(directory)
-            try FileIO.writeIfChanged(swift, to: directory + (directory.hasSuffix("/") ? "" : "/") + "\(name).swift")
+            try FileIO.writeIfChanged(swift, to: FileIO.path(of: "\(name).swift", in: directory))
         } else {
             print(swift, terminator: "")
         }

@@ -71,6 +71,11 @@ enum FileIO {
         return String(name[..<dot])
     }
 
+    /// The path of `name` inside the folder `directory` (the current folder when it is empty).
+    static func path(of name: String, in directory: String) -> String {
+        directory.isEmpty ? name : directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
     /// Writes a line to standard error.
     static func printError(_ text: String) {
         _ = writeAll(Array((text + "\n").utf8), to: STDERR_FILENO)
