@@ -75,31 +75,26 @@ enum MLPBenchmark {
 
     /// One implementation's step times, losses and allocations.
     private struct StepTimes {
-        private var seconds: [Double] = []
-        private var allocations = 0
+        private var steps: TimedRuns
         private let firstLoss: Float
         private var lastLoss: Float
 
         init(firstLoss: Float, capacity: Int) {
             self.firstLoss = firstLoss
             lastLoss = firstLoss
-            seconds.reserveCapacity(capacity)  // so that no append is counted as a step's allocation
+            steps = TimedRuns(capacity: capacity)
         }
 
-        mutating func time(steps: Int, _ step: () -> Float) {
-            let start = AllocationCounter.count
+        mutating func time(steps count: Int, _ step: () -> Float) {
             var loss = lastLoss
-            for _ in 0..<steps {
-                seconds.append(Timing.seconds { loss = step() })
-            }
-            allocations += AllocationCounter.count - start
+            for _ in 0..<count { steps.time { loss = step() } }
             lastLoss = loss
         }
 
         var run: Run {
             Run(
-                millisecondsPerStep: Timing.median(seconds) * 1e3, firstLoss: firstLoss, lastLoss: lastLoss,
-                allocationsPerStep: AllocationCounter.perRepetition(from: 0, to: allocations, repetitions: seconds.count))
+                millisecondsPerStep: steps.medianSeconds * 1e3, firstLoss: firstLoss, lastLoss: lastLoss,
+                allocationsPerStep: steps.allocationsPerRepetition())
         }
     }
 

@@ -23,56 +23,34 @@ enum ScalarBenchmark {
     }
 
     static func run(calls: Int, rounds: Int) -> Result {
-        var gradient = Samples(rounds: rounds), secondGradient = Samples(rounds: rounds)
-        var handWritten = Samples(rounds: rounds), callFloor = Samples(rounds: rounds)
+        var gradient = TimedRuns(capacity: rounds), secondGradient = TimedRuns(capacity: rounds)
+        var handWritten = TimedRuns(capacity: rounds), callFloor = TimedRuns(capacity: rounds)
         // Rounds interleave the four loops, so that the host's slow moments, which last
         // seconds, fall on all of them alike instead of on whichever ran then.
         for _ in 0..<rounds {
-            gradient.time(calls: calls) { df(x: $0) }
-            secondGradient.time(calls: calls) { d2f(x: $0) }
-            handWritten.time(calls: calls) { handWrittenDerivative($0) }
-            callFloor.time(calls: calls) { $0 }
+            gradient.time { callLoop(calls: calls) { df(x: $0) } }
+            secondGradient.time { callLoop(calls: calls) { d2f(x: $0) } }
+            handWritten.time { callLoop(calls: calls) { handWrittenDerivative($0) } }
+            callFloor.time { callLoop(calls: calls) { $0 } }
         }
+        func nanosecondsPerCall(_ runs: TimedRuns) -> Double { runs.medianSeconds / Double(calls) * 1e9 }
         let two = bench_opaque_float(2)
         return Result(
-            gradient: gradient.nanosecondsPerCall, secondGradient: secondGradient.nanosecondsPerCall,
-            handWritten: handWritten.nanosecondsPerCall, callFloor: callFloor.nanosecondsPerCall,
+            gradient: nanosecondsPerCall(gradient), secondGradient: nanosecondsPerCall(secondGradient),
+            handWritten: nanosecondsPerCall(handWritten), callFloor: nanosecondsPerCall(callFloor),
             values: (df(x: two), d2f(x: two), handWrittenDerivative(two)),
-            allocationsPerCall: gradient.allocationsPerCall.map { max($0, secondGradient.allocationsPerCall ?? 0) })
+            allocationsPerCall: gradient.allocationsPerRepetition(repetitionsPerRun: calls).map {
+                max($0, secondGradient.allocationsPerRepetition(repetitionsPerRun: calls) ?? 0)
+            })
     }
 
     /// `d/dx (x·x + 3x)`, written by hand.
     private static func handWrittenDerivative(_ x: Float) -> Float { 2 * x + 3 }
 
-    /// One loop's rounds: their times and the allocations made while they ran.
-    private struct Samples {
-        private var seconds: [Double] = []
-        private var calls = 0
-        private var allocations = 0
-
-        init(rounds: Int) {
-            seconds.reserveCapacity(rounds)  // so that no append is counted as the workload's allocation
-        }
-
-        /// Times `calls` calls of `function`, each on an input the optimizer cannot know.
-        mutating func time(calls: Int, _ function: (Float) -> Float) {
-            let start = AllocationCounter.count
-            let elapsed = Timing.seconds {
-                for i in 0..<calls {
-                    _ = bench_opaque_float(function(bench_opaque_float(2 + Float(i & 1023) * 1e-3)))
-                }
-            }
-            allocations += AllocationCounter.count - start
-            seconds.append(elapsed)
-            self.calls = calls
-        }
-
-        /// The median over the rounds, in nanoseconds per call.
-        var nanosecondsPerCall: Double { Timing.median(seconds) / Double(calls) * 1e9 }
-
-        /// Allocations per call, or `nil` when counting does not work here.
-        var allocationsPerCall: Double? {
-            AllocationCounter.perRepetition(from: 0, to: allocations, repetitions: calls * seconds.count)
+    /// `calls` calls of `function`, each on an input the optimizer cannot know.
+    private static func callLoop(calls: Int, _ function: (Float) -> Float) {
+        for i in 0..<calls {
+            _ = bench_opaque_float(function(bench_opaque_float(2 + Float(i & 1023) * 1e-3)))
         }
     }
 
