@@ -71,3 +71,37 @@ import Testing
         }
     }
 }
+
+/// Conditions in lane loops (found by generating random programs): a mask kept in memory
+/// between the forward and backward passes, one truth value choosing a whole loop's values,
+/// and a comparison of two numbers.
+@Suite struct LaneConditionTests {
+    @Test(arguments: [3, 8, 19])
+    func maskKeptForTheBackwardPass(_ count: Int) {
+        let x = LaneTests.data(count).x
+        let model = LaneConditions(seed: 0)
+        var gradient = LaneConditions.Gradient.zero
+        var output: [Float] = []
+        model.gradient(at: Tensor(x), into: &gradient) { forward, seed in
+            output = forward.scalars
+            seed = Tensor(shape: forward.shape, repeating: 1)
+        }
+        let w = model.w
+        #expect(output == x.map { $0 > 0 ? $0 * w : 1 })
+        let dw = x.filter { $0 > 0 }.map(Double.init).reduce(0, +)
+        #expect(abs(Double(gradient.w) - dw) <= 1e-5 * max(1, abs(dw)))
+    }
+
+    @Test(arguments: [(9, Float(1)), (9, -1), (16, 1), (16, -1)])
+    func oneConditionForTheWholeLoop(_ count: Int, _ sign: Float) {
+        let x = LaneTests.data(count).x.map { abs($0) * sign }
+        let model = LaneConditions(seed: 0)
+        let n = Double(count), w = Double(model.w), sumX = x.map(Double.init).reduce(0, +)
+        // sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w)); the second is always 3w·n.
+        let (value, gradient) = model.gatedWithGradient(x: Tensor(x))
+        let expected = (sumX > 0 ? w * sumX : 2 * n) + 3 * w * n
+        let dw = (sumX > 0 ? sumX : 0) + 3 * n
+        #expect(abs(Double(value) - expected) <= 1e-5 * max(1, abs(expected)))
+        #expect(abs(Double(gradient.w) - dw) <= 1e-5 * max(1, abs(dw)))
+    }
+}

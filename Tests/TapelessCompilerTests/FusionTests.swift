@@ -77,10 +77,11 @@ import Testing
         #expect(loops.first?.accumulators.count == 2)  // the loss's sum and the bias gradient
     }
 
-    /// Every plan of every golden program is a valid schedule with a sound buffer plan.
+    /// Every plan of every model of the golden and behaviour tests is a valid schedule with a
+    /// sound buffer plan.
     @Test(arguments: GoldenFileTests.inputs)
     func plansAreValidSchedules(_ name: String) throws {
-        let source = try String(contentsOf: GoldenFileTests.folder.appendingPathComponent(name), encoding: .utf8)
+        let source = try String(contentsOf: GoldenFileTests.models.appendingPathComponent("\(name).tapeless"), encoding: .utf8)
         Self.validateEveryPlan(of: try CompiledFunctions(source).program)
     }
 

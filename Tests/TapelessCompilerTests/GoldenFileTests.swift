@@ -2,28 +2,34 @@ import Foundation
 import Testing
 @testable import TapelessCompiler
 
-/// The exact Swift emitted for each model in `Golden/`, compared with the checked-in
-/// `.swift` file beside it.
+/// The exact Swift emitted for each model of `Tests/GeneratedCodeTests/Models`, compared with
+/// the checked-in file of the same name in `Golden/`. The same models are compiled by the plugin
+/// and run in `GeneratedCodeTests`, so the emitted code is tested both as text and by behaviour.
 ///
 /// After an intended change to the emitter, re-record every golden file with
 /// `TAPELESS_RECORD_GOLDEN=1 swift test --filter GoldenFileTests`, then review the diff.
 @Suite struct GoldenFileTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let models = tests.appendingPathComponent("GeneratedCodeTests/Models")
+    static let folder = tests.appendingPathComponent("TapelessCompilerTests/Golden")
     static let isRecording = ProcessInfo.processInfo.environment["TAPELESS_RECORD_GOLDEN"] == "1"
 
-    static var inputs: [String] {
+    static func files(in folder: URL, withExtension pathExtension: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix(".tapeless") }.sorted()
+        return names.filter { $0.hasSuffix(".\(pathExtension)") }.map { String($0.dropLast(pathExtension.count + 1)) }.sorted()
     }
 
-    @Test func thereAreGoldenFiles() {
+    static var inputs: [String] { files(in: models, withExtension: "tapeless") }
+
+    @Test func everyModelHasAGoldenFileAndEveryGoldenFileAModel() {
         #expect(Self.inputs.count >= 3)
+        if !Self.isRecording { #expect(Self.files(in: Self.folder, withExtension: "swift") == Self.inputs) }
     }
 
     @Test(arguments: inputs)
     func emittedSwiftMatchesGoldenFile(_ name: String) throws {
-        let input = Self.folder.appendingPathComponent(name)
-        let expectedURL = input.deletingPathExtension().appendingPathExtension("swift")
+        let input = Self.models.appendingPathComponent("\(name).tapeless")
+        let expectedURL = Self.folder.appendingPathComponent("\(name).swift")
         let source = try String(contentsOf: input, encoding: .utf8)
         // The full path, as the plugin passes it: the output must not depend on where the
         // package is cloned.

@@ -204,7 +204,10 @@ extension FunctionEmitter {
                 if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes) }
                 let isTensor = !shape(of: operand).isEmpty
                 if inLanes && isTensor {
-                    return .init(code: "UnsafeRawPointer(\(expressions[operand]!) + \(loopIndex)).loadUnaligned(as: SIMD\(Self.lanes)<Float>.self)", isVector: true)
+                    let load = "UnsafeRawPointer(\(expressions[operand]!) + \(loopIndex)).loadUnaligned(as: SIMD\(Self.lanes)<Float>.self)"
+                    // Truth values live in memory as 0 and 1.
+                    let isBool = definitions[operand]?.type.element == .bool
+                    return .init(code: isBool ? "(\(load) .!= 0)" : load, isVector: true)
                 }
                 return .init(code: memoryRead(operand, by: isMember ? instruction : nil, indices: indices), isVector: false)
             }

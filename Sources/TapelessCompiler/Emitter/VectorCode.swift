@@ -47,6 +47,9 @@ enum VectorCode {
         case .binary(.minimum): return "pointwiseMin(\(splat(x[0])), \(splat(x[1])))"
         case .binary(.maximum): return "pointwiseMax(\(splat(x[0])), \(splat(x[1])))"
         case .compare(let comparison): return "\(splat(x[0])) .\(comparison.rawValue) \(x[1].code)"
+        case .select where !x[0].isVector:
+            // One truth value (a condition on scalars) picks a whole vector.
+            return "(\(x[0].code) ? \(splat(x[1])) : \(splat(x[2])))"
         case .select: return "\(splat(x[2])).replacing(with: \(x[1].code), where: \(x[0].code))"
         case .broadcast, .stopGradient: return splat(x[0])
         case .constant(let value): return "\(vector)(repeating: \(FunctionEmitter.literal(value)))"

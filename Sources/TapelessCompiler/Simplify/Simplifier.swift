@@ -104,8 +104,16 @@ public enum Simplifier {
             case (.power, _, 1): return same(0)
             default: break
             }
+        case .compare(let comparison):
+            // Truth values are 1 and 0, as in the interpreter. Folding `1.5 < 1` matters beyond
+            // speed: Swift cannot tell the type of a comparison of two literals.
+            if let a = known[0], let b = known[1] { return .constant(ScalarSemantics.compare(comparison, a, b) ? 1 : 0) }
         case .select:
-            if let condition = known[0] { return same(condition != 0 ? 1 : 2) }
+            if let condition = known[0] {
+                // The branch taken, broadcast to the result's shape when it is smaller.
+                let taken = condition != 0 ? 1 : 2
+                return definitions[x[taken]]?.type == instruction.type ? .value(x[taken]) : .rewritten(.broadcast, [x[taken]])
+            }
             if x[1] == x[2] { return same(1) }
         case .broadcast, .sumToShape:
             if instruction.op == .broadcast, let value = known[0] { return .constant(value) }

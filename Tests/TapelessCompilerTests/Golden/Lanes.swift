@@ -838,3 +838,342 @@ public struct InputGradient: Model {
         }
     }
 }
+
+/// The model `LaneConditions` (line 32): 1 parameters in 1 tensors.
+public struct LaneConditions: Module {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "w", shape: [], initializer: .constant(0.5), isTrainable: true),  // line 33
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 1, "LaneConditions has 1 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `w` (line 33).
+    public var w: Float {
+        get { parameterScalars[0] }
+        set { parameterScalars[0] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { LaneConditions.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 1, "LaneConditions.Gradient has 1 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `w` (line 33).
+        public var w: Float {
+            get { parameterScalars[0] }
+            set { parameterScalars[0] = newValue }
+        }
+    }
+
+    /// `func forward(x: [n]) -> [n]` (line 35).
+    public func forward(x: Tensor) -> Tensor {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "forward(x:)")
+        }
+        let n = x.shape[0]
+        let workspace = Workspace.floats(count: n, for: "LaneConditions.forward")
+        defer { Workspace.release(for: "LaneConditions.forward") }
+        let slot0 = workspace
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                let x = xBuffer.baseAddress!
+                // line 36: 0
+                // line 36: w
+                let v3: Float = parameters[0]  // w
+                // line 36: 1
+                // line 36: where(x > 0, x * w, 1)
+                let v6 = slot0  // [n]
+                let laneEnd = n & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 36: x > 0
+                    let v2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) .> 0.0
+                    // line 36: x * w
+                    let v4 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v3
+                    // line 36: where(x > 0, x * w, 1)
+                    let v6_2 = SIMD8<Float>(repeating: 1.0).replacing(with: v4, where: v2)
+                    UnsafeMutableRawPointer(v6 + i).storeBytes(of: v6_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<n {
+                    // line 36: x > 0
+                    let v2: Bool = x[i] > 0.0
+                    // line 36: x * w
+                    let v4: Float = x[i] * v3
+                    // line 36: where(x > 0, x * w, 1)
+                    let v6_2: Float = (v2 ? v4 : 1.0)
+                    v6[i] = v6_2
+                }
+                return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v6, count: n))
+            }
+        }
+    }
+
+    /// `func gated(x: [n]) -> Float` (line 39).
+    public func gated(x: Tensor) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gated(x:)")
+        }
+        let n = x.shape[0]
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                let x = xBuffer.baseAddress!
+                var v1: Float = 0
+                let laneEnd = n & ~7
+                var v1Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 40: sum(x)
+                    v1Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                v1 = v1Lanes.sum()
+                for i in laneEnd..<n {
+                    // line 40: sum(x)
+                    v1 += x[i]
+                }
+                // line 40: 0
+                // line 40: sum(x) > 0
+                let v3: Bool = v1 > 0.0
+                // line 40: w
+                let v4: Float = parameters[0]  // w
+                // line 40: 2
+                // line 40: 3
+                // line 40: 3 * w
+                let v14: Float = 3.0 * v4
+                var v8: Float = 0
+                var v16: Float = 0
+                let laneEnd_2 = n & ~7
+                var v8Lanes = SIMD8<Float>(repeating: 0)
+                var v16Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    // line 40: x * w
+                    let v5 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                    // line 40: where(sum(x) > 0, x * w, 2)
+                    let v7 = (v3 ? v5 : SIMD8<Float>(repeating: 2.0))
+                    // line 40: sum(where(sum(x) > 0, x * w, 2))
+                    v8Lanes += v7
+                    // line 40: where(1.5 < 1, x, 3 * w)
+                    let v15 = SIMD8<Float>(repeating: v14)
+                    // line 40: sum(where(1.5 < 1, x, 3 * w))
+                    v16Lanes += v15
+                }
+                v8 = v8Lanes.sum()
+                v16 = v16Lanes.sum()
+                for i in laneEnd_2..<n {
+                    // line 40: x * w
+                    let v5: Float = x[i] * v4
+                    // line 40: where(sum(x) > 0, x * w, 2)
+                    let v7: Float = (v3 ? v5 : 2.0)
+                    // line 40: sum(where(sum(x) > 0, x * w, 2))
+                    v8 += v7
+                    // line 40: where(1.5 < 1, x, 3 * w)
+                    let v15: Float = v14
+                    // line 40: sum(where(1.5 < 1, x, 3 * w))
+                    v16 += v15
+                }
+                // line 40: sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w))
+                let v17: Float = v8 + v16
+                return v17
+            }
+        }
+    }
+
+    /// The value of `gated`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func gatedWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gatedWithGradient(x:into:)")
+        }
+        let n = x.shape[0]
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    let x = xBuffer.baseAddress!
+                    var v1: Float = 0
+                    let laneEnd = n & ~7
+                    var v1Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 40: sum(x)
+                        v1Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                    }
+                    v1 = v1Lanes.sum()
+                    for i in laneEnd..<n {
+                        // line 40: sum(x)
+                        v1 += x[i]
+                    }
+                    // line 40: 0
+                    // line 40: sum(x) > 0
+                    let v3: Bool = v1 > 0.0
+                    // line 40: w
+                    let v4: Float = parameters[0]  // w
+                    // line 40: 2
+                    // line 40: 3
+                    // line 40: 3 * w
+                    let v14: Float = 3.0 * v4
+                    var v8: Float = 0
+                    var v16: Float = 0
+                    var v20: Float = 0
+                    var v27: Float = 0
+                    let laneEnd_2 = n & ~7
+                    var v8Lanes = SIMD8<Float>(repeating: 0)
+                    var v16Lanes = SIMD8<Float>(repeating: 0)
+                    var v20Lanes = SIMD8<Float>(repeating: 0)
+                    var v27Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 40: x * w
+                        let v5 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                        // line 40: where(sum(x) > 0, x * w, 2)
+                        let v7 = (v3 ? v5 : SIMD8<Float>(repeating: 2.0))
+                        // line 40: sum(where(sum(x) > 0, x * w, 2))
+                        v8Lanes += v7
+                        // line 40: where(1.5 < 1, x, 3 * w)
+                        let v15 = SIMD8<Float>(repeating: v14)
+                        // line 40: sum(where(1.5 < 1, x, 3 * w))
+                        v16Lanes += v15
+                        // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
+                        let v19 = SIMD8<Float>(repeating: 1.0)
+                        // ∂ line 40: where(1.5 < 1, x, 3 * w)
+                        v20Lanes += v19
+                        // ∂ line 40: where(sum(x) > 0, x * w, 2)
+                        let v24 = (v3 ? v19 : SIMD8<Float>(repeating: 0.0))
+                        // ∂ line 40: x * w
+                        let v26 = v24 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        v27Lanes += v26
+                    }
+                    v8 = v8Lanes.sum()
+                    v16 = v16Lanes.sum()
+                    v20 = v20Lanes.sum()
+                    v27 = v27Lanes.sum()
+                    for i in laneEnd_2..<n {
+                        // line 40: x * w
+                        let v5: Float = x[i] * v4
+                        // line 40: where(sum(x) > 0, x * w, 2)
+                        let v7: Float = (v3 ? v5 : 2.0)
+                        // line 40: sum(where(sum(x) > 0, x * w, 2))
+                        v8 += v7
+                        // line 40: where(1.5 < 1, x, 3 * w)
+                        let v15: Float = v14
+                        // line 40: sum(where(1.5 < 1, x, 3 * w))
+                        v16 += v15
+                        // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
+                        let v19: Float = 1.0
+                        // ∂ line 40: where(1.5 < 1, x, 3 * w)
+                        v20 += v19
+                        // ∂ line 40: where(sum(x) > 0, x * w, 2)
+                        let v24: Float = (v3 ? v19 : 0.0)
+                        // ∂ line 40: x * w
+                        let v26: Float = v24 * x[i]
+                        v27 += v26
+                    }
+                    // line 40: sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w))
+                    let v17: Float = v8 + v16
+                    // ∂ line 40: 3 * w
+                    let v21: Float = v20 * 3.0
+                    // ∂ line 40: x * w
+                    let v28: Float = v21 + v27
+                    // The gradient of every parameter.
+                    g[0] = v28  // w
+                    return v17
+                }
+            }
+        }
+    }
+
+    /// The value of `gated` and its gradient with respect to every trainable parameter, in one pass.
+    public func gatedWithGradient(x: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = gatedWithGradient(x: x, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// Runs `forward` on a batch: the model's forward function.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        forward(x: input)
+    }
+
+    /// Runs `forward`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        if input.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+        }
+        let n = input.shape[0]
+        let workspace = Workspace.floats(count: n + n, for: "LaneConditions.gradient(at:)")
+        defer { Workspace.release(for: "LaneConditions.gradient(at:)") }
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        return try parameterScalars.withUnsafeBufferPointer { parameters in
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    let input = inputBuffer.baseAddress!
+                    // line 36: 0
+                    // line 36: w
+                    let v3: Float = parameters[0]  // w
+                    // line 36: 1
+                    // line 36: x > 0
+                    let v2 = slot0  // Bool[n]
+                    // line 36: where(x > 0, x * w, 1)
+                    let v6 = slot1  // [n]
+                    for i in 0..<n {
+                        // line 36: x > 0
+                        let v2_2: Bool = input[i] > 0.0
+                        v2[i] = v2_2 ? 1 : 0
+                        // line 36: x * w
+                        let v4: Float = input[i] * v3
+                        // line 36: where(x > 0, x * w, 1)
+                        let v6_2: Float = (v2_2 ? v4 : 1.0)
+                        v6[i] = v6_2
+                    }
+                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                    // between calls so that neither is allocated again.
+                    var handed = Workspace.borrowTensors(for: "LaneConditions.gradient(at:)")
+                    defer { Workspace.giveBack(handed, for: "LaneConditions.gradient(at:)") }
+                    if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                        handed.output = Tensor(zeros: [n])
+                    }
+                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v6, count: n) }
+                    try outputGradient(handed.output, &handed.outputGradient)
+                    if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                    }
+                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                        let seed = seedBuffer.baseAddress!
+                        var v12: Float = 0
+                        let laneEnd = n & ~7
+                        var v12Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // ∂ line 36: where(x > 0, x * w, 1)
+                            let v9 = SIMD8<Float>(repeating: 0.0).replacing(with: UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self), where: (UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0))
+                            // ∂ line 36: x * w
+                            let v11 = v9 * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v12Lanes += v11
+                        }
+                        v12 = v12Lanes.sum()
+                        for i in laneEnd..<n {
+                            // ∂ line 36: where(x > 0, x * w, 1)
+                            let v9: Float = ((v2[i] != 0) ? seed[i] : 0.0)
+                            // ∂ line 36: x * w
+                            let v11: Float = v9 * input[i]
+                            v12 += v11
+                        }
+                        // The gradient of every parameter.
+                        g[0] = v12  // w
+                    }
+                }
+            }
+        }
+    }
+}
