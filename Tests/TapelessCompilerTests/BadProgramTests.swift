@@ -8,13 +8,10 @@ import TapelessCompiler
 /// An expectation reads `// expect: LINE:COLUMN: SEVERITY: MESSAGE`; a diagnostic's notes are
 /// expected as their own `note` lines right after it.
 @Suite struct BadProgramTests {
-    /// The diagnostics of the whole front end for one file: the single place to extend when a
-    /// later stage (such as the checker) should run on the corpus too.
-    /// The checker runs only after a clean parse, as the compiler driver does.
+    /// The diagnostics of every stage up to lowering for one file, as the `tapeless` command
+    /// reports them.
     static func compileDiagnostics(source: String, path: String) -> [Diagnostic] {
-        let parsed = parse(source: source, path: path)
-        guard !parsed.diagnostics.contains(where: { $0.severity == .error }) else { return parsed.diagnostics }
-        return parsed.diagnostics + check(parsed.file).diagnostics
+        Compiler().compile(source: source, path: path).diagnostics
     }
 
     static func badProgramURLs() throws -> [URL] {

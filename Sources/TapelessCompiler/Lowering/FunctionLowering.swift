@@ -76,11 +76,11 @@ struct FunctionLowering {
             var bodies = calls.bodies
             let callee = try lowering.lowerModelFunction(name, model: model, bodies: &bodies, cache: &calls.cache)
             calls.bodies = bodies
-            return Inliner.inline(callee, arguments: values, into: &builder)[0]
+            return try inline(callee, named: name, arguments: values, at: expression)[0]
         case .function(let name, let argumentExpressions):
             let values = try argumentExpressions.map { try lower($0, calls: &calls) }
             let callee = try lowering.lowerTopLevel(name, cache: &calls.cache)
-            let results = Inliner.inline(callee, arguments: values, into: &builder)
+            let results = try inline(callee, named: name, arguments: values, at: expression)
             guard results.count == 1 else {
                 throw Lowering.Failure(description: "'\(name)' returns \(results.count) values and cannot be used in an expression")
             }
@@ -88,6 +88,15 @@ struct FunctionLowering {
         case .index(let base, let indices):
             return lowerIndex(try lower(base, calls: &calls), indices)
         }
+    }
+
+    /// Copies `callee`'s body in place of the call `expression`, unless that would take this
+    /// function past ``Lowering/instructionLimit``.
+    private mutating func inline(_ callee: IRFunction, named name: String, arguments: [IRValue], at expression: Expr) throws -> [IRValue] {
+        guard builder.instructions.count + callee.instructions.count <= Lowering.instructionLimit else {
+            throw Lowering.TooLarge(call: expression.range, callee: name)
+        }
+        return Inliner.inline(callee, arguments: arguments, into: &builder)
     }
 
     private func type(of expression: Expr) throws -> IRType {

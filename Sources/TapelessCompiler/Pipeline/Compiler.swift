@@ -59,6 +59,11 @@ public struct Compiler {
         do {
             let program = try Lowering(program: checked, source: source).lower()
             return Output(diagnostics: diagnostics, program: program)
+        } catch let tooLarge as Lowering.TooLarge {
+            let message = "calling '\(tooLarge.callee)' here makes this function too large: every call is inlined, "
+                + "and with this one it would exceed \(Lowering.instructionLimit) operations; functions that each call "
+                + "others several times multiply in size at every level, so make fewer calls or nest them less deeply"
+            return Output(diagnostics: diagnostics + [.error(message, at: tooLarge.call)], program: nil)
         } catch {
             let start = SourceLocation(line: 1, column: 1, offset: 0)
             let internalError = Diagnostic.error(
