@@ -137,7 +137,13 @@ extension Checker {
             error("parameter '\(owner)' must be a Float tensor, not Int\(ValueType.tensor(shape))", at: type.range)
             return nil
         }
-        return isValid ? ValueType(element: type.element == .int ? .int : .float, shape: shape) : nil
+        guard isValid else { return nil }
+        let valueType = ValueType(element: type.element == .int ? .int : .float, shape: shape)
+        guard valueType.isWithinSizeLimit else {
+            error(ValueType.sizeLimitMessage("the shape \(valueType)"), at: type.range)
+            return nil
+        }
+        return valueType
     }
 
     /// Checks `param name: Type = initializer`.
@@ -258,6 +264,11 @@ extension Checker {
             } else {
                 isValid = false
             }
+        }
+        let weight = ValueType.tensor([.fixed(inputSize), .fixed(outputSize)])
+        if isValid && !weight.isWithinSizeLimit {
+            error(ValueType.sizeLimitMessage("the weight of layer '\(layer.name.name)' (\(weight))"), at: layer.range)
+            isValid = false
         }
         guard isValid, let kind else { return nil }
         return CheckedLayer(

@@ -22,6 +22,11 @@ extension Checker {
         case .index(let base, let indices):
             type = checkSubscript(base, indices, expr, in: &context)
         }
+        // Broadcasting and products can build a shape larger than any operand's.
+        if let type, !type.isWithinSizeLimit {
+            error(ValueType.sizeLimitMessage("this expression's shape \(type)"), at: expr.range)
+            return nil
+        }
         if let type { types[expr.id] = type }
         return type
     }

@@ -50,6 +50,27 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The most elements the literal dimensions of a shape may multiply to: 2^31 Floats are
+    /// 8 GiB, beyond any model Tapeless is for, and every size the emitted code computes from
+    /// them stays far from Int overflow.
+    public static let maximumElementCount = 1 << 31
+
+    /// Whether the literal dimensions multiply to at most ``maximumElementCount``.
+    var isWithinSizeLimit: Bool {
+        var count = 1
+        for case .fixed(let size) in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow || product > Self.maximumElementCount { return false }
+            count = product
+        }
+        return true
+    }
+
+    /// The diagnostic for a type that is not ``isWithinSizeLimit``, about `subject` (which names it).
+    static func sizeLimitMessage(_ subject: String) -> String {
+        "\(subject) has more than \(maximumElementCount) elements (8 GiB of Float), more than Tapeless supports; use smaller sizes"
+    }
+
     /// The type with each size variable replaced by its binding (unbound ones are kept).
     func substituting(_ bindings: [String: Dimension]) -> ValueType {
         ValueType(element: element, shape: shape.map { dimension in
