@@ -202,6 +202,22 @@ import Testing
         #expect(diagnostics.isEmpty)
     }
 
+    /// As in Swift: `-t` at the start of a line negates `t` in a new statement; `- t` and `+ t`
+    /// continue the expression above. (Found by fuzzing: `-t` used to subtract.)
+    @Test func startsANewStatementWithANegationOnTheNextLine() throws {
+        func body(_ lines: String) throws -> (bindings: [String], result: String) {
+            let file = try parseClean("func t(x: Float) -> Float {\n    let t = 2 * x\n\(lines)\n}")
+            guard case .function(let function) = try #require(file.declarations.first) else {
+                Issue.record("expected a function")
+                return ([], "")
+            }
+            return (function.body.bindings.map { "\($0.name.name) = \(notation($0.value))" }, notation(function.body.result))
+        }
+        #expect(try body("    -t") == (["t = (* 2 x)"], "(neg t)"))
+        #expect(try body("    - t\n    t") == (["t = (- (* 2 x) t)"], "t"))
+        #expect(try body("    + t\n    t") == (["t = (+ (* 2 x) t)"], "t"))
+    }
+
     @Test func reportsAllDiagnosticsInSourceOrder() {
         let (file, diagnostics) = parse(source: "func a( -> Float { 1 }\nmodel M { param }\nfunc c(x: Float) -> Float { }", path: "t")
         #expect(diagnostics.map(\.range.start.line) == [1, 2, 3])

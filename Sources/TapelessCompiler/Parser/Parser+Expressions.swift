@@ -34,7 +34,7 @@ extension Parser {
         // Each operator in a chain deepens the tree by one level, so it counts as nesting.
         var levels = 0
         defer { nesting -= levels }
-        while let op = Self.operatorGroups[group][current.kind] {
+        while let op = Self.operatorGroups[group][current.kind], !startsNegation {
             if group == 0, levels > 0 {
                 report("comparisons cannot be chained; compare two values at a time", at: current.range)
             }
@@ -45,6 +45,13 @@ extension Parser {
             left = makeExpression(.binary(op, left, right), left.range.union(right.range))
         }
         return left
+    }
+
+    /// Whether the current token is a `-` that begins a line and touches what follows (`-t`):
+    /// as in Swift, a negation starting a new statement, not a subtraction continuing the
+    /// previous line (`- t`, with a space, still continues it).
+    private var startsNegation: Bool {
+        at(.minus) && current.isAtStartOfLine && peek().range.start.offset == current.range.end.offset
     }
 
     /// `-operand` or a postfix expression.
