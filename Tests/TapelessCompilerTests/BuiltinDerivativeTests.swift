@@ -72,3 +72,30 @@ import Testing
         }
     }
 }
+
+/// `clamp` with bounds that are arguments, so that they take gradients too.
+@Suite struct ClampTests {
+    /// (x, low, high) → value, ∂x, ∂low, ∂high, from PyTorch 2.13 (`torch.clamp(x, min=low,
+    /// max=high)` on float64 tensors, then `backward()`), including low > high, where PyTorch
+    /// returns high everywhere and gives it the whole gradient.
+    static let cases: [(x: Double, low: Double, high: Double, expected: [Double])] = [
+        (0.5, -1, 1, [0.5, 1, 0, 0]), (-2, -1, 1, [-1, 0, 1, 0]), (3, -1, 1, [1, 0, 0, 1]),
+        (0, 2, 1, [1, 0, 0, 1]), (1.5, 2, 1, [1, 0, 0, 1]), (3, 2, 1, [1, 0, 0, 1]),
+    ]
+
+    @Test func valuesAndGradientsMatchPyTorch() throws {
+        let functions = try CompiledFunctions("""
+            func f(x: Float, low: Float, high: Float) -> Float { clamp(x, low, high) }
+            let df = grad(f)
+            """)
+        let f = try #require(functions.program.functions.first { $0.name == "f" }?.body)
+        let df = try #require(functions.program.functions.first { $0.name == "df" }?.body)
+        for (x, low, high, expected) in Self.cases {
+            let arguments = [IRTensor(x), IRTensor(low), IRTensor(high)]
+            let value = try IRInterpreter.run(f, arguments: arguments)[f.results[0].name]?.values[0]
+            let gradient = try IRInterpreter.run(df, arguments: arguments)
+            let derivatives = df.results.map { gradient[$0.name]?.values[0] }
+            #expect([value] + derivatives == expected.map(Optional.some), "clamp(\(x), \(low), \(high))")
+        }
+    }
+}

@@ -45,9 +45,11 @@ enum BuiltinLowering {
         case .minimum: return b.binary(.minimum, x[0], x[1])
         case .maximum: return b.binary(.maximum, x[0], x[1])
         case .clamp:
-            // The derivative passes through where low <= x <= high, as in PyTorch.
+            // min(max(x, low), high), as in PyTorch: with low > high every value is high. The
+            // gradient goes to x where low <= x <= high, else to the bound taken.
             let aboveHigh = b.select(b.compare(.greater, x[0], x[2]), x[2], x[0])
-            return b.select(b.compare(.less, x[0], x[1]), x[1], aboveHigh)
+            let clamped = b.select(b.compare(.less, x[0], x[1]), x[1], aboveHigh)
+            return b.select(b.compare(.greater, x[1], x[2]), x[2], clamped)
         case .where: return b.select(x[0], x[1], x[2])
         case .add: return b.add(x[0], x[1])
         case .subtract: return b.subtract(x[0], x[1])
