@@ -127,6 +127,7 @@ import Testing
         var available = Set<IRValue>()
         var memoryUntil: [Int: IRValue] = [:]  // slot -> value currently held
         let lastRead = lastReads(plan)
+        let definitions = plan.function.definitions()
         for (index, step) in plan.steps.enumerated() {
             let instructions = BufferPlanner.instructions(of: step)
             let own = Set(instructions.map(\.result))
@@ -137,8 +138,8 @@ import Testing
                     for operand in instruction.operands {
                         let ready = available.contains(operand) || computedHere.contains(operand)
                         #expect(ready, "\(plan.function.name): \(instruction.result) reads \(operand) before it is computed", sourceLocation: sourceLocation)
-                        if !partOwn.contains(operand), !(plan.function.definitions()[operand]?.type.isScalar ?? true) {
-                            let inMemory = plan.storage[BufferPlanner.resolve(operand, in: plan.function)] != nil || isInput(operand, plan)
+                        if !partOwn.contains(operand), !(definitions[operand]?.type.isScalar ?? true) {
+                            let inMemory = plan.storage[BufferPlanner.resolve(operand, definitions)] != nil || isInput(operand, plan)
                             #expect(inMemory, "\(plan.function.name): \(operand) is read outside its loop but not stored", sourceLocation: sourceLocation)
                         }
                     }

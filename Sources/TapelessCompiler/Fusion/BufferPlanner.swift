@@ -15,14 +15,18 @@ struct BufferPlanner {
 
     mutating func assign() -> [IRValue: FusionPlan.Storage] {
         let resultValues = Set(function.results.map(\.value))
+        let definitions = function.definitions()
         // The last step that reads each value; results are read at the end.
         var lastUse: [IRValue: Int] = [:]
         for (index, step) in steps.enumerated() {
             for instruction in Self.instructions(of: step) {
-                for operand in instruction.operands { lastUse[BufferPlanner.resolve(operand, in: function)] = index }
+                for operand in instruction.operands { lastUse[Self.resolve(operand, definitions)] = index }
             }
         }
-        for value in resultValues { lastUse[BufferPlanner.resolve(value, in: function)] = steps.count }
+        for value in resultValues { lastUse[Self.resolve(value, definitions)] = steps.count }
+        // The values read for the last time at each step, in a stable order.
+        var lastReaders: [Int: [IRValue]] = [:]
+        for (value, last) in lastUse.sorted(by: { $0.key < $1.key }) { lastReaders[last, default: []].append(value) }
 
         var storage: [IRValue: FusionPlan.Storage] = [:]
         var free: [String: [Int]] = [:]
@@ -43,7 +47,7 @@ struct BufferPlanner {
                 }
             }
             // Slots whose values are read for the last time here become free for later steps.
-            for (value, last) in lastUse.sorted(by: { $0.key < $1.key }) where last == index {
+            for value in lastReaders[index] ?? [] {
                 if case .workspace(let slot) = storage[value] {
                     free[Self.sizeKey(slots[slot]), default: []].append(slot)
                 }
@@ -53,9 +57,9 @@ struct BufferPlanner {
     }
 
     /// The value a `stopGradient` stands for (it is the same memory).
-    static func resolve(_ value: IRValue, in function: IRFunction) -> IRValue {
+    static func resolve(_ value: IRValue, _ definitions: [IRValue: IRInstruction]) -> IRValue {
         var current = value
-        while let definition = function.instructions.first(where: { $0.result == current }), definition.op == .stopGradient {
+        while let definition = definitions[current], definition.op == .stopGradient {
             current = definition.operands[0]
         }
         return current

@@ -211,23 +211,26 @@ struct Grouping {
             nodes.append([instruction])
         }
         var dependencies = nodes.map { _ in Set<Int>() }
+        var dependents = nodes.map { _ in [Int]() }
         for (node, instructions) in nodes.enumerated() {
             for instruction in instructions {
                 for operand in inputs(of: instruction) where nodeOf[operand] != node {
-                    dependencies[node].insert(nodeOf[operand]!)
+                    if dependencies[node].insert(nodeOf[operand]!).inserted { dependents[nodeOf[operand]!].append(node) }
                 }
             }
         }
         // Kahn's algorithm, always taking the ready node that comes first in the program.
-        var done = Set<Int>()
+        var waitingFor = dependencies.map(\.count)
+        var ready = MinimumHeap(nodes.indices.filter { waitingFor[$0] == 0 })
         var steps: [FusionPlan.Step] = []
-        while done.count < nodes.count {
-            guard let next = nodes.indices.first(where: { !done.contains($0) && dependencies[$0].isSubset(of: done) }) else {
-                preconditionFailure("fusion produced a cycle")
-            }
-            done.insert(next)
+        while let next = ready.popMinimum() {
             steps.append(step(for: nodes[next]))
+            for dependent in dependents[next] {
+                waitingFor[dependent] -= 1
+                if waitingFor[dependent] == 0 { ready.insert(dependent) }
+            }
         }
+        precondition(steps.count == nodes.count, "fusion produced a cycle")
         return steps
     }
 
@@ -249,5 +252,41 @@ struct Grouping {
 
     private func isTensorOperation(_ instruction: IRInstruction) -> Bool {
         instruction.operands.contains { !type($0).isScalar } && !Fusion.isAccumulable(instruction)
+    }
+}
+
+/// A binary min-heap of integers: the scheduler's ready nodes, smallest (earliest) first.
+struct MinimumHeap {
+    private var elements: [Int] = []
+
+    init(_ values: [Int]) {
+        for value in values { insert(value) }
+    }
+
+    mutating func insert(_ value: Int) {
+        elements.append(value)
+        var child = elements.count - 1
+        while child > 0, elements[(child - 1) / 2] > elements[child] {
+            elements.swapAt(child, (child - 1) / 2)
+            child = (child - 1) / 2
+        }
+    }
+
+    mutating func popMinimum() -> Int? {
+        guard let last = elements.popLast() else { return nil }
+        guard !elements.isEmpty else { return last }
+        let minimum = elements[0]
+        elements[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < elements.count, elements[left] < elements[smallest] { smallest = left }
+            if right < elements.count, elements[right] < elements[smallest] { smallest = right }
+            if smallest == parent { break }
+            elements.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return minimum
     }
 }
