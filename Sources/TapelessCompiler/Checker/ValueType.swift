@@ -53,7 +53,7 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
     /// The most elements the literal dimensions of a shape may multiply to: 2^31 Floats are
     /// 8 GiB, beyond any model Tapeless is for, and every size the emitted code computes from
     /// them stays far from Int overflow.
-    public static let maximumElementCount = 1 << 31
+    static let maximumElementCount = 1 << 31
 
     /// Whether the literal dimensions multiply to at most ``maximumElementCount``.
     var isWithinSizeLimit: Bool {
