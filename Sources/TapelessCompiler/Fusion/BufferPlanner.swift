@@ -4,17 +4,32 @@
 struct BufferPlanner {
     let function: IRFunction
     let steps: [FusionPlan.Step]
-    let gradientOffsets: [String: Int]
+    /// The caller's gradient buffer offset for each parameter's gradient result.
+    let gradientOffsets: [IRValue: Int]
+    let resultValues: Set<IRValue>
+    /// The instructions that read each value.
+    let readers: [IRValue: [IRValue]]
     private(set) var slots: [[IRDimension]] = []
 
     init(function: IRFunction, steps: [FusionPlan.Step], gradientOffsets: [String: Int]) {
         self.function = function
         self.steps = steps
-        self.gradientOffsets = gradientOffsets
+        var offsets: [IRValue: Int] = [:]
+        for result in function.results {
+            if case .gradient(.parameter(let name)) = result.role, offsets[result.value] == nil {
+                offsets[result.value] = gradientOffsets[name]
+            }
+        }
+        self.gradientOffsets = offsets
+        resultValues = Set(function.results.map(\.value))
+        var readers: [IRValue: [IRValue]] = [:]
+        for instruction in function.instructions {
+            for operand in instruction.operands { readers[operand, default: []].append(instruction.result) }
+        }
+        self.readers = readers
     }
 
     mutating func assign() -> [IRValue: FusionPlan.Storage] {
-        let resultValues = Set(function.results.map(\.value))
         let definitions = function.definitions()
         // The last step that reads each value; results are read at the end.
         var lastUse: [IRValue: Int] = [:]
@@ -32,8 +47,8 @@ struct BufferPlanner {
         var free: [String: [Int]] = [:]
         var usedOffsets = Set<Int>()
         for (index, step) in steps.enumerated() {
-            for instruction in needingStorage(step, resultValues: resultValues) {
-                if let offset = gradientOffset(of: instruction.result), !usedOffsets.contains(offset) {
+            for instruction in needingStorage(step) {
+                if let offset = gradientOffsets[instruction.result], !usedOffsets.contains(offset) {
                     storage[instruction.result] = .gradient(offset: offset)
                     usedOffsets.insert(offset)
                     continue
@@ -76,7 +91,7 @@ struct BufferPlanner {
     /// The tensor values a step writes to memory: an operation's result, a loop member read
     /// by another step or returned, a loop's tensor-shaped accumulators. A row loop's values
     /// all live until it ends, since its steps take turns on every row.
-    private func needingStorage(_ step: FusionPlan.Step, resultValues: Set<IRValue>) -> [IRInstruction] {
+    private func needingStorage(_ step: FusionPlan.Step) -> [IRInstruction] {
         switch step {
         case .scalar:
             return []
@@ -87,20 +102,12 @@ struct BufferPlanner {
             }
         case .loop(let loop):
             let own = Set(loop.instructions.map(\.result))
-            let readOutside = Set(function.instructions.filter { !own.contains($0.result) }.flatMap(\.operands))
-                .union(resultValues)
-            return loop.members.filter { readOutside.contains($0.result) }
-                + loop.accumulators.filter { !$0.type.isScalar }
+            return loop.members.filter { member in
+                resultValues.contains(member.result) || (readers[member.result] ?? []).contains { !own.contains($0) }
+            } + loop.accumulators.filter { !$0.type.isScalar }
         case .rows(let group):
-            return group.steps.flatMap { needingStorage($0, resultValues: resultValues) }
+            return group.steps.flatMap(needingStorage)
         }
-    }
-
-    private func gradientOffset(of value: IRValue) -> Int? {
-        for result in function.results where result.value == value {
-            if case .gradient(.parameter(let name)) = result.role { return gradientOffsets[name] }
-        }
-        return nil
     }
 
     /// Sizes with the same factors share slots.
