@@ -20,3 +20,39 @@ import Testing
         #expect(try functions("df", 0.5) == threeToThe13)  // 2 · 3^13 x
     }
 }
+
+/// The instruction limit counts derivatives too: each order multiplies a function's size, so a
+/// derivative of a derivative must not start from an oversized body.
+@Suite struct InstructionLimitTests {
+    let source = """
+        func f(x: Float) -> Float { sin(x) * exp(cos(x)) }
+        let df = grad(f)
+        let d2f = grad(df)
+        let d3f = grad(d2f)
+        """
+
+    func compile(limit: Int) -> Compiler.Output {
+        var compiler = Compiler()
+        compiler.instructionLimit = limit
+        return compiler.compile(source: source, path: "limit.tapeless")
+    }
+
+    @Test func aDerivativePastTheLimitIsAnErrorAtItsDeclaration() throws {
+        let sizes = try CompiledFunctions(source).program.functions.map(\.body.instructions.count)
+        try #require(sizes.count == 4 && sizes[2] < sizes[3])
+        let output = compile(limit: sizes[2])
+        #expect(output.program == nil)
+        let error = try #require(output.diagnostics.first)
+        #expect(error.severity == .error)
+        #expect(error.range.start.line == 4)
+        #expect(error.message == "this derivative of 'd2f' is too large: it would exceed \(sizes[2]) operations; each order "
+            + "of derivative multiplies the size of the function, so take fewer orders or differentiate a smaller function")
+    }
+
+    @Test func aDerivativeAtTheLimitIsAllowed() throws {
+        let sizes = try CompiledFunctions(source).program.functions.map(\.body.instructions.count)
+        let output = compile(limit: try #require(sizes.max()))
+        #expect(output.diagnostics.isEmpty)
+        #expect(output.program != nil)
+    }
+}

@@ -91,10 +91,10 @@ struct FunctionLowering {
     }
 
     /// Copies `callee`'s body in place of the call `expression`, unless that would take this
-    /// function past ``Lowering/instructionLimit``.
+    /// function past the instruction limit (``Lowering/defaultInstructionLimit``).
     private mutating func inline(_ callee: IRFunction, named name: String, arguments: [IRValue], at expression: Expr) throws -> [IRValue] {
-        guard builder.instructions.count + callee.instructions.count <= Lowering.instructionLimit else {
-            throw Lowering.TooLarge(call: expression.range, callee: name)
+        guard builder.instructions.count + callee.instructions.count <= lowering.instructionLimit else {
+            throw Lowering.TooLarge(range: expression.range, cause: .call(name), limit: lowering.instructionLimit)
         }
         return Inliner.inline(callee, arguments: arguments, into: &builder)
     }

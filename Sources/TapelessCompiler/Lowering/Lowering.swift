@@ -15,18 +15,46 @@ public struct Lowering {
         self.source = Array(source.unicodeScalars)
     }
 
-    /// The most IR instructions a function may hold once its calls are inlined.
+    /// The most IR instructions a function may hold once its calls are inlined, and a
+    /// derivative once derived.
     ///
     /// Every call copies the callee's body, so functions that each call others on different
     /// values, a few levels deep, grow exponentially (3 calls per level, 13 levels: 1.6 million
-    /// copies). Real models stay far below; the limit keeps such a file from stalling a build.
-    static let instructionLimit = 100_000
+    /// copies), and so does each order of derivative. Real models stay far below; the limit
+    /// keeps such a file from stalling a build.
+    static let defaultInstructionLimit = 100_000
 
-    /// A call whose inlined body would take its caller past ``instructionLimit``: the user's
-    /// program, not the compiler, is at fault, so it is reported at the call.
+    /// ``defaultInstructionLimit``, unless a test lowers it.
+    var instructionLimit = Lowering.defaultInstructionLimit
+
+    /// A function that would pass ``instructionLimit``: the user's program, not the compiler,
+    /// is at fault, so it is reported where the growth happens.
     struct TooLarge: Error {
-        var call: SourceRange
-        var callee: String
+        enum Cause {
+            /// Inlining a call to this function.
+            case call(String)
+            /// Differentiating this function (each order multiplies the size).
+            case derivative(of: String)
+        }
+
+        /// The call or the `grad` declaration.
+        var range: SourceRange
+        var cause: Cause
+        var limit: Int
+
+        /// What went wrong and what to do, for the diagnostic.
+        var message: String {
+            switch cause {
+            case .call(let callee):
+                "calling '\(callee)' here makes this function too large: every call is inlined, and with this one it "
+                    + "would exceed \(limit) operations; functions that each call others several times "
+                    + "multiply in size at every level, so make fewer calls or nest them less deeply"
+            case .derivative(let function):
+                "this derivative of '\(function)' is too large: it would exceed \(limit) operations; each "
+                    + "order of derivative multiplies the size of the function, so take fewer orders or differentiate "
+                    + "a smaller function"
+            }
+        }
     }
 
     /// Errors that the checker should have ruled out; reported rather than trapped on.
@@ -90,7 +118,7 @@ public struct Lowering {
         }
         for derivative in model.derivatives {
             let base = try lowerModelFunction(derivative.function, model: model, bodies: &bodies, cache: &cache)
-            let body = try Self.gradients(of: base, withRespectTo: derivative.withRespectTo, named: derivative.name)
+            let body = try gradients(of: base, for: derivative)
             functions.append(LoweredFunction(
                 name: derivative.name, line: derivative.range.start.line, declaration: text(derivative.range), body: body))
         }
@@ -142,7 +170,7 @@ public struct Lowering {
             guard base.results.count == 1 else {
                 throw Failure(description: "'\(derivative.function)' returns \(base.results.count) values; grad needs one")
             }
-            body = try Self.gradients(of: base, withRespectTo: derivative.withRespectTo, named: name)
+            body = try gradients(of: base, for: derivative)
         } else {
             throw Failure(description: "no top-level function or derivative named '\(name)'")
         }
@@ -150,15 +178,20 @@ public struct Lowering {
         return body
     }
 
-    /// A function that returns only the gradient of `base`'s single result with respect to the
-    /// given arguments (a `grad` definition, at top level or in a model).
-    static func gradients(of base: IRFunction, withRespectTo arguments: [Int], named name: String) throws -> IRFunction {
+    /// The body of a `grad` definition (at top level or in a model): a function that returns
+    /// only the gradient of `base`'s single result with respect to the chosen arguments.
+    func gradients(of base: IRFunction, for derivative: CheckedDerivative) throws -> IRFunction {
         let derived = try ReverseMode.differentiate(
-            base, result: base.results[0].name, withRespectTo: arguments.map(DifferentiableInput.argument))
+            base, result: base.results[0].name, withRespectTo: derivative.withRespectTo.map(DifferentiableInput.argument))
         var gradientOnly = derived
-        gradientOnly.name = name
+        gradientOnly.name = derivative.name
         gradientOnly.results = derived.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
-        return Simplifier.simplify(gradientOnly)
+        let body = Simplifier.simplify(gradientOnly)
+        // Checked at every order, so a derivative of a derivative never starts from an oversized body.
+        guard body.instructions.count <= instructionLimit else {
+            throw TooLarge(range: derivative.range, cause: .derivative(of: derivative.function), limit: instructionLimit)
+        }
+        return body
     }
 
     // MARK: - Source text

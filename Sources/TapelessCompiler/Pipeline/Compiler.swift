@@ -40,6 +40,10 @@ public struct Compiler {
     /// The emitter that renders the generated Swift.
     public var emitter: SwiftEmitter
 
+    /// The most operations a lowered function may hold (``Lowering/defaultInstructionLimit``
+    /// unless a test lowers it).
+    var instructionLimit = Lowering.defaultInstructionLimit
+
     /// Creates a compiler that renders Swift with `emitter`.
     public init(emitter: SwiftEmitter = SwiftEmitter()) {
         self.emitter = emitter
@@ -57,13 +61,12 @@ public struct Compiler {
             return Output(diagnostics: diagnostics, program: nil)
         }
         do {
-            let program = try Lowering(program: checked, source: source).lower()
+            var lowering = Lowering(program: checked, source: source)
+            lowering.instructionLimit = instructionLimit
+            let program = try lowering.lower()
             return Output(diagnostics: diagnostics, program: program)
         } catch let tooLarge as Lowering.TooLarge {
-            let message = "calling '\(tooLarge.callee)' here makes this function too large: every call is inlined, "
-                + "and with this one it would exceed \(Lowering.instructionLimit) operations; functions that each call "
-                + "others several times multiply in size at every level, so make fewer calls or nest them less deeply"
-            return Output(diagnostics: diagnostics + [.error(message, at: tooLarge.call)], program: nil)
+            return Output(diagnostics: diagnostics + [.error(tooLarge.message, at: tooLarge.range)], program: nil)
         } catch {
             let start = SourceLocation(line: 1, column: 1, offset: 0)
             let internalError = Diagnostic.error(
