@@ -1,10 +1,10 @@
 import Testing
 @testable import TapelessCompiler
 
-/// Checks reverse-mode gradients of IR against central finite differences, in Double.
+/// Checks gradients of IR against central finite differences, in Double.
 enum GradientChecking {
     /// Differentiates `function`'s `value` result with respect to `inputs` and compares each
-    /// gradient element with a central difference of step `h`.
+    /// gradient element with a central difference of step 1e-6.
     static func check(
         _ function: IRFunction,
         arguments: [IRTensor],
@@ -15,34 +15,49 @@ enum GradientChecking {
     ) throws {
         let derived = Simplifier.simplify(try ReverseMode.differentiate(function, result: "value", withRespectTo: inputs))
         let analytic = try IRInterpreter.run(derived, arguments: arguments, parameters: parameters)
-        let h = 1e-6
         for input in inputs {
-            let name: String
-            var base: IRTensor
-            switch input {
-            case .argument(let index): name = function.arguments[index].name; base = arguments[index]
-            case .parameter(let parameter): name = parameter; base = parameters[parameter]!
+            let name = switch input {
+            case .argument(let index): function.arguments[index].name
+            case .parameter(let parameter): parameter
             }
-            let gradient = try #require(analytic[name], sourceLocation: sourceLocation)
-            #expect(gradient.shape == base.shape, sourceLocation: sourceLocation)
-            for position in base.values.indices {
-                func value(at offset: Double) throws -> Double {
-                    var shifted = base
-                    shifted.values[position] += offset
-                    var args = arguments, params = parameters
-                    switch input {
-                    case .argument(let index): args[index] = shifted
-                    case .parameter(let parameter): params[parameter] = shifted
-                    }
-                    return try IRInterpreter.run(function, arguments: args, parameters: params)["value"]!.values[0]
+            try expectFiniteDifferences(
+                of: function, result: "value", at: arguments, parameters: parameters, varying: input,
+                equal: try #require(analytic[name], sourceLocation: sourceLocation), step: 1e-6, tolerance: tolerance,
+                "∂value/∂\(name)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Compares each element of `gradient` with a central difference of `function`'s `result`
+    /// as `input` moves by `step`: equal within `tolerance`, relative to the difference
+    /// (absolute below 1).
+    static func expectFiniteDifferences(
+        of function: IRFunction, result: String, at arguments: [IRTensor], parameters: [String: IRTensor] = [:],
+        varying input: DifferentiableInput, equal gradient: IRTensor, step h: Double, tolerance: Double,
+        _ context: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        let base: IRTensor
+        switch input {
+        case .argument(let index): base = arguments[index]
+        case .parameter(let name): base = try #require(parameters[name], sourceLocation: sourceLocation)
+        }
+        #expect(gradient.shape == base.shape, "\(context)", sourceLocation: sourceLocation)
+        for position in base.values.indices {
+            func value(shiftedBy offset: Double) throws -> Double {
+                var shifted = base
+                shifted.values[position] += offset
+                var shiftedArguments = arguments, shiftedParameters = parameters
+                switch input {
+                case .argument(let index): shiftedArguments[index] = shifted
+                case .parameter(let name): shiftedParameters[name] = shifted
                 }
-                let numeric = (try value(at: h) - value(at: -h)) / (2 * h)
-                let exact = gradient.values[position]
-                #expect(
-                    abs(numeric - exact) <= tolerance * max(1, abs(numeric)),
-                    "∂value/∂\(name)[\(position)]: reverse mode \(exact), finite difference \(numeric)",
-                    sourceLocation: sourceLocation)
+                let results = try IRInterpreter.run(function, arguments: shiftedArguments, parameters: shiftedParameters)
+                return try #require(results[result], sourceLocation: sourceLocation).values[0]
             }
+            let numeric = (try value(shiftedBy: h) - value(shiftedBy: -h)) / (2 * h)
+            let exact = gradient.values[position]
+            #expect(
+                abs(numeric - exact) <= tolerance * max(1, abs(numeric)),
+                "\(context)[\(position)]: derived \(exact), finite difference \(numeric)", sourceLocation: sourceLocation)
         }
     }
 }
