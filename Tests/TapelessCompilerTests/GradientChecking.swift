@@ -29,11 +29,12 @@ enum GradientChecking {
 
     /// Compares each element of `gradient` with a central difference of `function`'s `result`
     /// as `input` moves by `step`: equal within `tolerance`, relative to the difference
-    /// (absolute below 1).
+    /// (absolute below 1). A tensor result is differentiated through its dot product with
+    /// `seed` (what a pullback seeded with `seed` computes).
     static func expectFiniteDifferences(
-        of function: IRFunction, result: String, at arguments: [IRTensor], parameters: [String: IRTensor] = [:],
-        varying input: DifferentiableInput, equal gradient: IRTensor, step h: Double, tolerance: Double,
-        _ context: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+        of function: IRFunction, result: String, seed: IRTensor? = nil, at arguments: [IRTensor],
+        parameters: [String: IRTensor] = [:], varying input: DifferentiableInput, equal gradient: IRTensor,
+        step h: Double, tolerance: Double, _ context: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws {
         let base: IRTensor
         switch input {
@@ -51,7 +52,9 @@ enum GradientChecking {
                 case .parameter(let name): shiftedParameters[name] = shifted
                 }
                 let results = try IRInterpreter.run(function, arguments: shiftedArguments, parameters: shiftedParameters)
-                return try #require(results[result], sourceLocation: sourceLocation).values[0]
+                let values = try #require(results[result], sourceLocation: sourceLocation).values
+                guard let seed else { return values[0] }
+                return zip(values, seed.values).reduce(0) { $0 + $1.0 * $1.1 }
             }
             let numeric = (try value(shiftedBy: h) - value(shiftedBy: -h)) / (2 * h)
             let exact = gradient.values[position]

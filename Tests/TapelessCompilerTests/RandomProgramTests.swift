@@ -4,8 +4,8 @@ import Testing
 /// Random well-typed programs through the whole compiler. For each seed: the program compiles
 /// without diagnostics, every plan of every function is a valid schedule, the Swift is
 /// emitted, and every derivative agrees with central differences of what it differentiates
-/// (in the interpreter, in Double): `grad` definitions up to the third order, and each model
-/// loss's gradient with respect to every parameter.
+/// (in the interpreter, in Double): `grad` definitions up to the third order, each model
+/// loss's gradient with respect to every parameter, and the forward function's pullback.
 ///
 /// The programs use smooth operations only, so that finite differences are exact enough to
 /// compare without knowing where kinks are. (A fuzzing campaign over about 2,300 such programs,
@@ -37,21 +37,33 @@ import Testing
             }
         }
         for model in program.models {
+            var parameters: [String: IRTensor] = [:]
+            for parameter in model.parameters {
+                parameters[parameter.name] = Self.randomTensor(IRType(.float, parameter.shape.map(IRDimension.fixed)), using: &random)
+            }
             for function in model.functions {
                 guard let withGradient = function.withGradient else { continue }
-                var parameters: [String: IRTensor] = [:]
-                for parameter in model.parameters {
-                    parameters[parameter.name] = Self.randomTensor(IRType(.float, parameter.shape.map(IRDimension.fixed)), using: &random)
-                }
                 let arguments = function.body.arguments.map { Self.randomTensor($0.type, using: &random) }
                 let results = try IRInterpreter.run(withGradient, arguments: arguments, parameters: parameters)
                 for result in withGradient.results {
                     guard case .gradient(.parameter(let name)) = result.role else { continue }
                     try GradientChecking.expectFiniteDifferences(
-                        of: function.body, result: function.body.results[0].name, at: arguments, parameters: parameters, varying: .parameter(name),
-                        equal: try #require(results[result.name]), step: 1e-5, tolerance: 1e-5,
+                        of: function.body, result: function.body.results[0].name, at: arguments, parameters: parameters,
+                        varying: .parameter(name), equal: try #require(results[result.name]), step: 1e-5, tolerance: 1e-5,
                         "seed \(seed): \(model.name).\(function.name) wrt \(name)\n\(source)\n")
                 }
+            }
+            let forward = try #require(model.functions.first { $0.name == "forward" }, "seed \(seed): no forward function")
+            let pullback = try #require(forward.pullback)
+            let input = Self.randomTensor(forward.body.arguments[0].type, using: &random)
+            let outputGradient = Self.randomTensor(forward.body.definitions()[forward.body.results[0].value]!.type, using: &random)
+            let results = try IRInterpreter.run(pullback, arguments: [input, outputGradient], parameters: parameters)
+            for result in pullback.results {
+                guard case .gradient(.parameter(let name)) = result.role else { continue }
+                try GradientChecking.expectFiniteDifferences(
+                    of: forward.body, result: forward.body.results[0].name, seed: outputGradient, at: [input],
+                    parameters: parameters, varying: .parameter(name), equal: try #require(results[result.name]),
+                    step: 1e-5, tolerance: 1e-5, "seed \(seed): \(model.name).forward's pullback wrt \(name)\n\(source)\n")
             }
         }
     }
@@ -68,7 +80,8 @@ import Testing
 
 /// Writes random programs of smooth operations over scalars, vectors `[n]`, matrices `[n, 3]`
 /// and rows `[3]`: top-level functions with their derivatives (up to the third order for
-/// functions of one scalar), and a model whose loss uses parameters, a layer and the others.
+/// functions of one scalar), and a model with a forward function (parameters, a layer, calls)
+/// and a loss that calls it.
 struct ProgramGenerator {
     enum Kind: CaseIterable {
         case scalar, vector, matrix, row
@@ -105,8 +118,7 @@ struct ProgramGenerator {
             let names = arguments.indices.map { "a\($0)" }
             let signature = zip(names, arguments).map { "\($0): \($1.spelling)" }.joined(separator: ", ")
             let name = "f\(index)"
-            let body = functionBody(variables: Array(zip(names, arguments)))
-            text += "func \(name)(\(signature)) -> Float {\n\(body)}\n"
+            text += "func \(name)(\(signature)) -> Float {\n\(body(variables: Array(zip(names, arguments))))}\n"
             text += "let d\(name) = grad(\(name))\n"
             derivatives.append(Derivative(name: "d\(name)", function: name))
             if index == 0 {
@@ -121,18 +133,26 @@ struct ProgramGenerator {
                 param w: [3] = uniform(-1, 1)
                 param s: Float = 0.5
                 layer fc = Dense(3 -> 3, activation: tanh)
+                func forward(a0: [n, 3]) -> [n, 3] {
+                    let a1 = fc(a0) * w + s
+
+            """
+        text += body(variables: [("a0", .matrix), ("a1", .matrix), ("s", .scalar), ("w", .row)], result: .matrix, indent: "    ")
+        text += """
+                }
                 func loss(a0: [n, 3], a1: [n]) -> Float {
-                    let a2 = fc(a0) * w + s
+                    let a2 = forward(a0)
                     let a3 = s * a1
 
             """
-        text += functionBody(variables: [("a0", .matrix), ("a1", .vector), ("a2", .matrix), ("a3", .vector), ("s", .scalar), ("w", .row)], indent: "    ")
+        text += body(variables: [("a0", .matrix), ("a1", .vector), ("a2", .matrix), ("a3", .vector), ("s", .scalar), ("w", .row)], indent: "    ")
         text += "    }\n}\n"
         return text
     }
 
-    /// A few `let`s and a scalar result, over `variables`.
-    private mutating func functionBody(variables: [(String, Kind)], indent: String = "") -> String {
+    /// A few `let`s and a result of kind `result` over `variables`, using every variable so
+    /// that every derivative is non-trivial.
+    private mutating func body(variables: [(String, Kind)], result: Kind = .scalar, indent: String = "") -> String {
         var variables = variables
         var text = ""
         for index in 0..<Int.random(in: 2...4, using: &random) {
@@ -141,9 +161,8 @@ struct ProgramGenerator {
             text += "\(indent)    let \(name) = \(expression(kind, variables, depth: 4))\n"
             variables.append((name, kind))
         }
-        // Use every variable, so that every derivative is non-trivial.
-        let uses = variables.map { reduced($0.0, $0.1) }.joined(separator: " + ")
-        return text + "\(indent)    \(expression(.scalar, variables, depth: 3)) + \(uses)\n"
+        let uses = variables.map { $0.1 == .scalar ? $0.0 : "mean(\($0.0))" }.joined(separator: " + ")
+        return text + "\(indent)    \(expression(result, variables, depth: 3)) + \(uses)\n"
     }
 
     /// The kinds of the variables: the only kinds an expression over them can have (a scalar
@@ -225,11 +244,6 @@ struct ProgramGenerator {
         let literal = pick(["0.5", "1.5", "2", "0.25"])
         guard kind != .scalar, let sameKind = variables.first(where: { $0.1 == kind }) else { return literal }
         return "(\(sameKind.0) * 0 + \(literal))"
-    }
-
-    /// `name` reduced to a scalar.
-    private func reduced(_ name: String, _ kind: Kind) -> String {
-        kind == .scalar ? name : "mean(\(name))"
     }
 
     private mutating func pick<Element>(_ choices: [Element]) -> Element {
