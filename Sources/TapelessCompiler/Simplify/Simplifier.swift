@@ -27,6 +27,10 @@ public enum Simplifier {
         var constants: [IRValue: Double] = [:]
         var definitions: [IRValue: IRInstruction] = [:]
         var kept: [IRInstruction] = []
+        // Sized once: growing these tables dominated the pass on large derived functions.
+        seen.reserveCapacity(function.instructions.count)
+        definitions.reserveCapacity(function.instructions.count)
+        kept.reserveCapacity(function.instructions.count)
 
         for original in function.instructions {
             var instruction = original
@@ -136,6 +140,7 @@ public enum Simplifier {
     /// Drops instructions whose results nothing uses.
     private static func eliminateDeadCode(_ function: IRFunction) -> IRFunction {
         var live = Set(function.results.map(\.value))
+        live.reserveCapacity(function.instructions.count)
         for instruction in function.instructions.reversed() where live.contains(instruction.result) {
             live.formUnion(instruction.operands)
         }
