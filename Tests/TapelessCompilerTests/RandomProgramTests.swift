@@ -2,8 +2,8 @@ import Testing
 @testable import TapelessCompiler
 
 /// Random well-typed programs through the whole compiler. For each seed: the program compiles
-/// without diagnostics, every plan of every function is a valid schedule, the Swift is
-/// emitted, and every derivative agrees with central differences of what it differentiates
+/// without diagnostics, every plan of every function is a valid schedule, every stage prints
+/// (the Swift included) and so does the summary, and every derivative agrees with central differences of what it differentiates
 /// (in the interpreter, in Double): `grad` definitions up to the third order, each model
 /// loss's gradient with respect to every parameter, and the forward function's pullback.
 ///
@@ -21,7 +21,12 @@ import Testing
         #expect(output.diagnostics.isEmpty, "seed \(seed): \(output.diagnostics)\n\(source)")
         let program = try #require(output.program)
         FusionTests.validateEveryPlan(of: program)
-        #expect(!Compiler().swiftSource(for: program).isEmpty)
+        // Everything the command-line tool prints for it.
+        for stage in Compiler.Stage.allCases {
+            let (text, diagnostics) = Compiler().explain(source: source, path: "random.tapeless", stage: stage)
+            #expect(text?.isEmpty == false && diagnostics.isEmpty, "seed \(seed): stage \(stage)")
+        }
+        #expect(!ModelSummary(program: program).render().isEmpty)
 
         var random = ParserRobustnessTests.Generator(state: seed &+ 1000)
         let functions = Dictionary(uniqueKeysWithValues: program.functions.map { ($0.name, $0.body) })
