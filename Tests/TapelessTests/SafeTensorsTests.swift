@@ -123,6 +123,41 @@ func expectCheckpointError(_ expected: CheckpointError, _ body: () throws -> Voi
         }
     }
 
+    /// Every cut of a real file is rejected, and random corruption is either read or rejected
+    /// with a ``CheckpointError``: never a trap, and every value of an accepted file readable.
+    @Test func rejectsEveryTruncationAndSurvivesRandomCorruption() throws {
+        let reference = try [UInt8](Data(contentsOf: resourceURL("model", "safetensors")))
+        for length in 0..<reference.count {
+            do {
+                _ = try SafeTensorsFile(bytes: reference.prefix(length))
+                Issue.record("the file cut to \(length) of \(reference.count) bytes was accepted")
+            } catch is CheckpointError {}
+        }
+        let random = RandomStream(seed: 7)
+        var accepted = 0
+        for trial in 0..<3_000 {
+            var bytes = reference
+            for change in 0..<(1 + Int(random.bits(at: 8 * trial) % 3)) {
+                let draw = random.bits(at: 8 * trial + 1 + change)
+                bytes[Int(draw % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: draw >> 32)
+            }
+            do {
+                let file = try SafeTensorsFile(bytes: bytes)
+                for entry in file.entries {
+                    // A changed dtype may make either reading unsupported, which throws.
+                    _ = try? entry.floatScalars()
+                    _ = try? entry.integerScalars()
+                }
+                accepted += 1
+            } catch is CheckpointError {}
+        }
+        // Changes to the data bytes leave a valid file: the values differ, the format does not.
+        #expect(accepted > 0)
+        // Sizes whose product overflows are rejected, not multiplied.
+        let huge = #"{"a":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,4]}}"#
+        #expect(throws: CheckpointError.self) { _ = try SafeTensorsFile(bytes: safetensorsBytes(header: huge, data: [0, 0, 0, 0])) }
+    }
+
     @Test func messagesNameTheEntryAndSayWhatToDo() {
         let truncated = CheckpointError.truncatedData(entry: "fc1.weight", end: 72, dataSize: 70).description
         #expect(truncated.contains("'fc1.weight'") && truncated.contains("cut short"))
