@@ -207,7 +207,7 @@ struct Grouping {
         // it. Each loop already keeps this rule; only the new value and the merge can break it.
         var accumulators = loopSet.count > 1 ? loopSet.flatMap { loops[$0].accumulators } : []
         if isAccumulator(value) { accumulators.append(value) }
-        if definitions[value]!.operands.contains(where: { isInGroup($0) && isAccumulator($0) })
+        if inputs(of: definitions[value]!).contains(where: { isInGroup($0) && isAccumulator($0) })
             || accumulators.contains(where: { (dependents[$0] ?? []).contains(where: isInGroup) }) {
             return false
         }
