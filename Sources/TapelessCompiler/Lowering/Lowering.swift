@@ -8,11 +8,16 @@
 public struct Lowering {
     let program: CheckedProgram
     let source: [Unicode.Scalar]
+    /// The top-level functions and derivatives by name (names are unique at the top level).
+    let functionsByName: [String: CheckedFunction]
+    let derivativesByName: [String: CheckedDerivative]
 
     /// Prepares to lower `program`, whose source text is `source` (for comments).
     public init(program: CheckedProgram, source: String) {
         self.program = program
         self.source = Array(source.unicodeScalars)
+        functionsByName = Dictionary(program.functions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        derivativesByName = Dictionary(program.derivatives.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The most IR instructions a function may hold once its calls are inlined, and a
@@ -161,11 +166,11 @@ public struct Lowering {
     func lowerTopLevel(_ name: String, cache: inout FunctionCache) throws -> IRFunction {
         if let body = cache.functions[name] { return body }
         let body: IRFunction
-        if let function = program.functions.first(where: { $0.name == name }) {
+        if let function = functionsByName[name] {
             var context = FunctionLowering(lowering: self, model: nil)
             var noBodies: [String: IRFunction] = [:]
             body = Simplifier.simplify(try context.lower(function, bodies: &noBodies, cache: &cache))
-        } else if let derivative = program.derivatives.first(where: { $0.name == name }) {
+        } else if let derivative = derivativesByName[name] {
             let base = try lowerTopLevel(derivative.function, cache: &cache)
             guard base.results.count == 1 else {
                 throw Failure(description: "'\(derivative.function)' returns \(base.results.count) values; grad needs one")
@@ -197,13 +202,15 @@ public struct Lowering {
     // MARK: - Source text
 
     /// The source text of `range` on its first line, cut at `marker` if given, for comments.
-    func text(_ range: SourceRange, upTo marker: Character? = nil) -> String {
-        let start = max(0, min(range.start.offset, source.count))
+    /// Only that line is read: a model's range spans the whole model.
+    func text(_ range: SourceRange, upTo marker: Unicode.Scalar? = nil) -> String {
+        var start = max(0, min(range.start.offset, source.count))
         let end = max(start, min(range.end.offset, source.count))
-        var text = String(String.UnicodeScalarView(source[start..<end]))
-        if let marker, let cut = text.firstIndex(of: marker) { text = String(text[..<cut]) }
-        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        let trimmed = String(firstLine.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        while start < end, Character(source[start]).isWhitespace { start += 1 }
+        var stop = start
+        while stop < end, source[stop] != marker, !Character(source[stop]).isNewline { stop += 1 }
+        let line = String(String.UnicodeScalarView(source[start..<stop]))
+        let trimmed = String(line.reversed().drop(while: \.isWhitespace).reversed())
         return trimmed.count > 72 ? String(trimmed.prefix(71)) + "…" : trimmed
     }
 }
