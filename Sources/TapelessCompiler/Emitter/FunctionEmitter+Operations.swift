@@ -188,9 +188,8 @@ extension FunctionEmitter {
     private mutating func openOutputGradient(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
         let handed = handOverOutput(&printer)
         let buffer = names.fresh("seedBuffer")
-        printer.line("return \(handed).outputGradient.withUnsafeBufferPointer { \(buffer) in")
-        printer.indent()
-        openClosures += 1
+        openClosure("return \(handed).outputGradient.withUnsafeBufferPointer { \(buffer) in", &printer)
+        openLocalFunction(returning: "Void", throwing: false, &printer)
         let seed = names.fresh("seed")
         printer.line("let \(seed) = \(buffer).baseAddress!")
         expressions[instruction.result] = seed

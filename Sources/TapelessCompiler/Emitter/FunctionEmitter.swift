@@ -34,7 +34,9 @@ struct FunctionEmitter {
     var names: LocalNames
     var expressions: [IRValue: String] = [:]
     var sizes: [String: String] = [:]
-    var openClosures = 0
+    /// For each scope opened around the body (closures, local functions), innermost last: the
+    /// lines that close it.
+    var closers: [[String]] = []
     var lastOrigin: SourceOrigin?
     let definitions: [IRValue: IRInstruction]
     let loopIndex: String
@@ -75,9 +77,36 @@ struct FunctionEmitter {
             emit(step, &printer)
         }
         finish(&printer)
-        for _ in 0..<openClosures {
+        for closer in closers.reversed() {
             printer.outdent()
-            printer.line("}")
+            printer.lines(closer)
+        }
+    }
+
+    /// Opens a closure (`opener` ends with `in`) around the code that follows.
+    mutating func openClosure(_ opener: String, _ printer: inout CodePrinter) {
+        printer.line(opener)
+        printer.indent()
+        closers.append(["}"])
+    }
+
+    /// Opens a local function, called at the end of the innermost closure, for the code that
+    /// follows. Swift type-checks the statements of a closure together, in time that grows with
+    /// the square of their number (over three minutes for 120 layers), and a function's one by
+    /// one.
+    mutating func openLocalFunction(returning type: String, throwing: Bool, _ printer: inout CodePrinter) {
+        let name = names.fresh("body")
+        printer.line("func \(name)()\(throwing ? " throws" : "") -> \(type) {")
+        printer.indent()
+        closers.append(["}", "return \(throwing ? "try " : "")\(name)()"])
+    }
+
+    /// The Swift type of what the body returns.
+    var bodyReturnType: String {
+        switch style {
+        case .value, .valueIntoGradient: SwiftTypes.name(of: function.results[0].value, in: function)
+        case .tuple: SwiftTypes.results(of: function).type
+        case .pullbackIntoGradient: "Void"
         }
     }
 
@@ -144,7 +173,14 @@ struct FunctionEmitter {
         let workspace = names.fresh("workspace")
         let sizes = plan.slots.map { product($0.map(dimension)) }
         let key = workspaceKeyLiteral
-        printer.line("let \(workspace) = Workspace.floats(count: \(sizes.map { parenthesized($0) }.joined(separator: " + ")), for: \(key))")
+        // Equal sizes are counted once: a long chain of `+` takes the type checker seconds.
+        var multiplicity: [String: Int] = [:]
+        for size in sizes { multiplicity[size, default: 0] += 1 }
+        var seen = Set<String>()
+        let terms = sizes.filter { seen.insert($0).inserted }.map { size in
+            multiplicity[size]! == 1 ? parenthesized(size) : "\(multiplicity[size]!) * \(parenthesized(size))"
+        }
+        printer.line("let \(workspace) = Workspace.floats(count: \(terms.joined(separator: " + ")), for: \(key))")
         printer.line("defer { Workspace.release(for: \(key)) }")
         var previous = workspace
         for slot in sizes.indices {
@@ -179,10 +215,9 @@ struct FunctionEmitter {
             pointers.append("let \(argumentNames[index]) = \(buffer).baseAddress!")
         }
         for (position, opener) in openers.enumerated() {
-            printer.line((position == 0 ? "return \(tryPrefix)" : tryPrefix) + opener)
-            printer.indent()
-            openClosures += 1
+            openClosure((position == 0 ? "return \(tryPrefix)" : tryPrefix) + opener, &printer)
         }
+        if !openers.isEmpty { openLocalFunction(returning: bodyReturnType, throwing: !tryPrefix.isEmpty, &printer) }
         printer.lines(pointers)
     }
 

@@ -71,42 +71,45 @@ public struct LaneRegression: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 9: w
-                    let v2: Float = parameters[0]  // w
-                    // line 9: b
-                    let v4: Float = parameters[1]  // b
-                    var v8: Float = 0
-                    let laneEnd = n & ~7
-                    var v8Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 9: w * x
-                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 9: w * x + b
-                        let v5 = v3 + v4
-                        // line 9: w * x + b - y
-                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 9: square(w * x + b - y)
-                        let v7 = v6 * v6
-                        // line 9: mean(square(w * x + b - y))
-                        v8Lanes += v7
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 9: w
+                        let v2: Float = parameters[0]  // w
+                        // line 9: b
+                        let v4: Float = parameters[1]  // b
+                        var v8: Float = 0
+                        let laneEnd = n & ~7
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 9: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 9: w * x + b
+                            let v5 = v3 + v4
+                            // line 9: w * x + b - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 9: square(w * x + b - y)
+                            let v7 = v6 * v6
+                            // line 9: mean(square(w * x + b - y))
+                            v8Lanes += v7
+                        }
+                        v8 = v8Lanes.sum()
+                        for i in laneEnd..<n {
+                            // line 9: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 9: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 9: w * x + b - y
+                            let v6: Float = v5 - y[i]
+                            // line 9: square(w * x + b - y)
+                            let v7: Float = v6 * v6
+                            // line 9: mean(square(w * x + b - y))
+                            v8 += v7
+                        }
+                        let v10: Float = v8 / Float(n)
+                        return v10
                     }
-                    v8 = v8Lanes.sum()
-                    for i in laneEnd..<n {
-                        // line 9: w * x
-                        let v3: Float = v2 * x[i]
-                        // line 9: w * x + b
-                        let v5: Float = v3 + v4
-                        // line 9: w * x + b - y
-                        let v6: Float = v5 - y[i]
-                        // line 9: square(w * x + b - y)
-                        let v7: Float = v6 * v6
-                        // line 9: mean(square(w * x + b - y))
-                        v8 += v7
-                    }
-                    let v10: Float = v8 / Float(n)
-                    return v10
+                    return body()
                 }
             }
         }
@@ -126,75 +129,78 @@ public struct LaneRegression: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        let x = xBuffer.baseAddress!
-                        let y = yBuffer.baseAddress!
-                        // line 9: w
-                        let v2: Float = parameters[0]  // w
-                        // line 9: b
-                        let v4: Float = parameters[1]  // b
-                        // line 9: mean(square(w * x + b - y))
-                        // ∂ line 9: mean(square(w * x + b - y))
-                        let v12: Float = 1.0 / Float(n)
-                        var v8: Float = 0
-                        var v17: Float = 0
-                        var v19: Float = 0
-                        let laneEnd = n & ~7
-                        var v8Lanes = SIMD8<Float>(repeating: 0)
-                        var v17Lanes = SIMD8<Float>(repeating: 0)
-                        var v19Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 9: w * x
-                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 9: w * x + b
-                            let v5 = v3 + v4
-                            // line 9: w * x + b - y
-                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 9: square(w * x + b - y)
-                            let v7 = v6 * v6
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let y = yBuffer.baseAddress!
+                            // line 9: w
+                            let v2: Float = parameters[0]  // w
+                            // line 9: b
+                            let v4: Float = parameters[1]  // b
                             // line 9: mean(square(w * x + b - y))
-                            v8Lanes += v7
                             // ∂ line 9: mean(square(w * x + b - y))
-                            let v13 = SIMD8<Float>(repeating: v12)
-                            // ∂ line 9: square(w * x + b - y)
-                            let v14 = v13 * v6
-                            let v16 = v14 + v14
-                            // ∂ line 9: w * x + b
-                            v17Lanes += v16
-                            // ∂ line 9: w * x
-                            let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v19Lanes += v18
-                        }
-                        v8 = v8Lanes.sum()
-                        v17 = v17Lanes.sum()
-                        v19 = v19Lanes.sum()
-                        for i in laneEnd..<n {
-                            // line 9: w * x
-                            let v3: Float = v2 * x[i]
-                            // line 9: w * x + b
-                            let v5: Float = v3 + v4
-                            // line 9: w * x + b - y
-                            let v6: Float = v5 - y[i]
-                            // line 9: square(w * x + b - y)
-                            let v7: Float = v6 * v6
+                            let v12: Float = 1.0 / Float(n)
+                            var v8: Float = 0
+                            var v17: Float = 0
+                            var v19: Float = 0
+                            let laneEnd = n & ~7
+                            var v8Lanes = SIMD8<Float>(repeating: 0)
+                            var v17Lanes = SIMD8<Float>(repeating: 0)
+                            var v19Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 9: w * x
+                                let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 9: w * x + b
+                                let v5 = v3 + v4
+                                // line 9: w * x + b - y
+                                let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 9: square(w * x + b - y)
+                                let v7 = v6 * v6
+                                // line 9: mean(square(w * x + b - y))
+                                v8Lanes += v7
+                                // ∂ line 9: mean(square(w * x + b - y))
+                                let v13 = SIMD8<Float>(repeating: v12)
+                                // ∂ line 9: square(w * x + b - y)
+                                let v14 = v13 * v6
+                                let v16 = v14 + v14
+                                // ∂ line 9: w * x + b
+                                v17Lanes += v16
+                                // ∂ line 9: w * x
+                                let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v19Lanes += v18
+                            }
+                            v8 = v8Lanes.sum()
+                            v17 = v17Lanes.sum()
+                            v19 = v19Lanes.sum()
+                            for i in laneEnd..<n {
+                                // line 9: w * x
+                                let v3: Float = v2 * x[i]
+                                // line 9: w * x + b
+                                let v5: Float = v3 + v4
+                                // line 9: w * x + b - y
+                                let v6: Float = v5 - y[i]
+                                // line 9: square(w * x + b - y)
+                                let v7: Float = v6 * v6
+                                // line 9: mean(square(w * x + b - y))
+                                v8 += v7
+                                // ∂ line 9: mean(square(w * x + b - y))
+                                let v13: Float = v12
+                                // ∂ line 9: square(w * x + b - y)
+                                let v14: Float = v13 * v6
+                                let v16: Float = v14 + v14
+                                // ∂ line 9: w * x + b
+                                v17 += v16
+                                // ∂ line 9: w * x
+                                let v18: Float = v16 * x[i]
+                                v19 += v18
+                            }
                             // line 9: mean(square(w * x + b - y))
-                            v8 += v7
-                            // ∂ line 9: mean(square(w * x + b - y))
-                            let v13: Float = v12
-                            // ∂ line 9: square(w * x + b - y)
-                            let v14: Float = v13 * v6
-                            let v16: Float = v14 + v14
-                            // ∂ line 9: w * x + b
-                            v17 += v16
-                            // ∂ line 9: w * x
-                            let v18: Float = v16 * x[i]
-                            v19 += v18
+                            let v10: Float = v8 / Float(n)
+                            // The gradient of every parameter.
+                            g[0] = v19  // w
+                            g[1] = v17  // b
+                            return v10
                         }
-                        // line 9: mean(square(w * x + b - y))
-                        let v10: Float = v8 / Float(n)
-                        // The gradient of every parameter.
-                        g[0] = v19  // w
-                        g[1] = v17  // b
-                        return v10
+                        return body()
                     }
                 }
             }
@@ -220,108 +226,13 @@ public struct LaneRegression: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 13: w
-                    let v2: Float = parameters[0]  // w
-                    // line 13: b
-                    let v4: Float = parameters[1]  // b
-                    var v8: Float = 0
-                    var v14: Float = 0
-                    var v20: Float = -Float.infinity
-                    let laneEnd = n & ~7
-                    var v8Lanes = SIMD8<Float>(repeating: 0)
-                    var v14Lanes = SIMD8<Float>(repeating: 0)
-                    var v20Lanes = SIMD8<Float>(repeating: -Float.infinity)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 13: w * x
-                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 13: w * x + b
-                        let v5 = v3 + v4
-                        // line 13: mae(w * x + b, y)
-                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v7 = pointwiseMax(v6, -v6)
-                        v8Lanes += v7
-                        // line 13: x - b
-                        let v12 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - v4
-                        // line 13: relu(x - b)
-                        let v13 = pointwiseMax(v12, SIMD8<Float>())
-                        // line 13: mean(relu(x - b))
-                        v14Lanes += v13
-                        // line 13: x * w
-                        let v19 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v2
-                        // line 13: max(x * w)
-                        v20Lanes = pointwiseMax(v20Lanes, v19)
-                    }
-                    v8 = v8Lanes.sum()
-                    v14 = v14Lanes.sum()
-                    v20 = v20Lanes.max()
-                    for i in laneEnd..<n {
-                        // line 13: w * x
-                        let v3: Float = v2 * x[i]
-                        // line 13: w * x + b
-                        let v5: Float = v3 + v4
-                        // line 13: mae(w * x + b, y)
-                        let v6: Float = v5 - y[i]
-                        let v7: Float = Swift.abs(v6)
-                        v8 += v7
-                        // line 13: x - b
-                        let v12: Float = x[i] - v4
-                        // line 13: relu(x - b)
-                        let v13: Float = (v12 > 0 ? v12 : 0)
-                        // line 13: mean(relu(x - b))
-                        v14 += v13
-                        // line 13: x * w
-                        let v19: Float = x[i] * v2
-                        // line 13: max(x * w)
-                        v20 = Swift.max(v20, v19)
-                    }
-                    // line 13: mae(w * x + b, y)
-                    let v10: Float = v8 / Float(n)
-                    // line 13: mean(relu(x - b))
-                    let v16: Float = v14 / Float(n)
-                    // line 13: mae(w * x + b, y) + mean(relu(x - b))
-                    let v17: Float = v10 + v16
-                    // line 13: mae(w * x + b, y) + mean(relu(x - b)) + max(x * w)
-                    let v21: Float = v17 + v20
-                    return v21
-                }
-            }
-        }
-    }
-
-    /// The value of `robust`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func robustWithGradient(x: Tensor, y: Tensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 1 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "robustWithGradient(x:y:into:)")
-        }
-        let n = x.shape[0]
-        if y.shape.count != 1 || y.shape[0] != n {
-            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "robustWithGradient(x:y:into:)")
-        }
-        let workspace = Workspace.floats(count: n + n + n + n, for: "LaneRegression.robustWithGradient")
-        defer { Workspace.release(for: "LaneRegression.robustWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + n
-        let slot2 = slot1 + n
-        let slot3 = slot2 + n
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
-                    y.withUnsafeBufferPointer { yBuffer in
+                    func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 13: w
                         let v2: Float = parameters[0]  // w
                         // line 13: b
                         let v4: Float = parameters[1]  // b
-                        // line 13: x * w
-                        let v19 = slot0  // [n]
-                        // ∂ line 13: relu(x - b)
-                        let v37 = slot1  // [n]
-                        // ∂ line 13: mae(w * x + b, y)
-                        let v43 = slot2  // [n]
                         var v8: Float = 0
                         var v14: Float = 0
                         var v20: Float = -Float.infinity
@@ -345,16 +256,9 @@ public struct LaneRegression: Model {
                             // line 13: mean(relu(x - b))
                             v14Lanes += v13
                             // line 13: x * w
-                            let v19_2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v2
-                            UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                            let v19 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v2
                             // line 13: max(x * w)
-                            v20Lanes = pointwiseMax(v20Lanes, v19_2)
-                            // ∂ line 13: relu(x - b)
-                            let v37_2 = SIMD8<Float>().replacing(with: 1, where: v13 .> 0)
-                            UnsafeMutableRawPointer(v37 + i).storeBytes(of: v37_2, as: SIMD8<Float>.self)
-                            // ∂ line 13: mae(w * x + b, y)
-                            let v43_2 = SIMD8<Float>().replacing(with: 1, where: v6 .> 0).replacing(with: -1, where: v6 .< 0)
-                            UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
+                            v20Lanes = pointwiseMax(v20Lanes, v19)
                         }
                         v8 = v8Lanes.sum()
                         v14 = v14Lanes.sum()
@@ -375,16 +279,9 @@ public struct LaneRegression: Model {
                             // line 13: mean(relu(x - b))
                             v14 += v13
                             // line 13: x * w
-                            let v19_2: Float = x[i] * v2
-                            v19[i] = v19_2
+                            let v19: Float = x[i] * v2
                             // line 13: max(x * w)
-                            v20 = Swift.max(v20, v19_2)
-                            // ∂ line 13: relu(x - b)
-                            let v37_2: Float = (v13 > 0 ? 1 : 0)
-                            v37[i] = v37_2
-                            // ∂ line 13: mae(w * x + b, y)
-                            let v43_2: Float = (v6 > 0 ? 1 : (v6 < 0 ? -1 : 0))
-                            v43[i] = v43_2
+                            v20 = Swift.max(v20, v19)
                         }
                         // line 13: mae(w * x + b, y)
                         let v10: Float = v8 / Float(n)
@@ -394,93 +291,208 @@ public struct LaneRegression: Model {
                         let v17: Float = v10 + v16
                         // line 13: mae(w * x + b, y) + mean(relu(x - b)) + max(x * w)
                         let v21: Float = v17 + v20
-                        // ∂ line 13: max(x * w)
-                        let v27 = slot3  // [n]
-                        var v28: Float = 0
-                        let laneEnd_2 = n & ~7
-                        var v28Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v23 = SIMD8<Float>(repeating: v20)
-                            let v24 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) .== v23
-                            let v27_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v24)
-                            UnsafeMutableRawPointer(v27 + i).storeBytes(of: v27_2, as: SIMD8<Float>.self)
-                            v28Lanes += v27_2
-                        }
-                        v28 = v28Lanes.sum()
-                        for i in laneEnd_2..<n {
-                            let v23: Float = v20
-                            let v24: Bool = v19[i] == v23
-                            let v27_2: Float = (v24 ? 1.0 : 0.0)
-                            v27[i] = v27_2
-                            v28 += v27_2
-                        }
-                        // ∂ line 13: mean(relu(x - b))
-                        let v35: Float = 1.0 / Float(n)
-                        var v34: Float = 0
-                        var v40: Float = 0
-                        var v45: Float = 0
-                        var v48: Float = 0
-                        let laneEnd_3 = n & ~7
-                        var v34Lanes = SIMD8<Float>(repeating: 0)
-                        var v40Lanes = SIMD8<Float>(repeating: 0)
-                        var v45Lanes = SIMD8<Float>(repeating: 0)
-                        var v48Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            // ∂ line 13: max(x * w)
-                            let v29 = SIMD8<Float>(repeating: v28)
-                            let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) / v29
-                            // ∂ line 13: x * w
-                            let v33 = v32 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v34Lanes += v33
-                            // ∂ line 13: mean(relu(x - b))
-                            let v36 = SIMD8<Float>(repeating: v35)
-                            // ∂ line 13: relu(x - b)
-                            let v38 = v36 * UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 13: x - b
-                            let v39 = -v38
-                            v40Lanes += v39
-                            // ∂ line 13: mae(w * x + b, y)
-                            let v44 = v36 * UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 13: w * x + b
-                            v45Lanes += v44
-                            // ∂ line 13: w * x
-                            let v47 = v44 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v48Lanes += v47
-                        }
-                        v34 = v34Lanes.sum()
-                        v40 = v40Lanes.sum()
-                        v45 = v45Lanes.sum()
-                        v48 = v48Lanes.sum()
-                        for i in laneEnd_3..<n {
-                            // ∂ line 13: max(x * w)
-                            let v29: Float = v28
-                            let v32: Float = v27[i] / v29
-                            // ∂ line 13: x * w
-                            let v33: Float = v32 * x[i]
-                            v34 += v33
-                            // ∂ line 13: mean(relu(x - b))
-                            let v36: Float = v35
-                            // ∂ line 13: relu(x - b)
-                            let v38: Float = v36 * v37[i]
-                            // ∂ line 13: x - b
-                            let v39: Float = -v38
-                            v40 += v39
-                            // ∂ line 13: mae(w * x + b, y)
-                            let v44: Float = v36 * v43[i]
-                            // ∂ line 13: w * x + b
-                            v45 += v44
-                            // ∂ line 13: w * x
-                            let v47: Float = v44 * x[i]
-                            v48 += v47
-                        }
-                        // ∂ line 13: w * x + b
-                        let v46: Float = v40 + v45
-                        // ∂ line 13: w * x
-                        let v49: Float = v34 + v48
-                        // The gradient of every parameter.
-                        g[0] = v49  // w
-                        g[1] = v46  // b
                         return v21
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `robust`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func robustWithGradient(x: Tensor, y: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "robustWithGradient(x:y:into:)")
+        }
+        let n = x.shape[0]
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "robustWithGradient(x:y:into:)")
+        }
+        let workspace = Workspace.floats(count: 4 * n, for: "LaneRegression.robustWithGradient")
+        defer { Workspace.release(for: "LaneRegression.robustWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        let slot2 = slot1 + n
+        let slot3 = slot2 + n
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    y.withUnsafeBufferPointer { yBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let y = yBuffer.baseAddress!
+                            // line 13: w
+                            let v2: Float = parameters[0]  // w
+                            // line 13: b
+                            let v4: Float = parameters[1]  // b
+                            // line 13: x * w
+                            let v19 = slot0  // [n]
+                            // ∂ line 13: relu(x - b)
+                            let v37 = slot1  // [n]
+                            // ∂ line 13: mae(w * x + b, y)
+                            let v43 = slot2  // [n]
+                            var v8: Float = 0
+                            var v14: Float = 0
+                            var v20: Float = -Float.infinity
+                            let laneEnd = n & ~7
+                            var v8Lanes = SIMD8<Float>(repeating: 0)
+                            var v14Lanes = SIMD8<Float>(repeating: 0)
+                            var v20Lanes = SIMD8<Float>(repeating: -Float.infinity)
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 13: w * x
+                                let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 13: w * x + b
+                                let v5 = v3 + v4
+                                // line 13: mae(w * x + b, y)
+                                let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v7 = pointwiseMax(v6, -v6)
+                                v8Lanes += v7
+                                // line 13: x - b
+                                let v12 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - v4
+                                // line 13: relu(x - b)
+                                let v13 = pointwiseMax(v12, SIMD8<Float>())
+                                // line 13: mean(relu(x - b))
+                                v14Lanes += v13
+                                // line 13: x * w
+                                let v19_2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v2
+                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                                // line 13: max(x * w)
+                                v20Lanes = pointwiseMax(v20Lanes, v19_2)
+                                // ∂ line 13: relu(x - b)
+                                let v37_2 = SIMD8<Float>().replacing(with: 1, where: v13 .> 0)
+                                UnsafeMutableRawPointer(v37 + i).storeBytes(of: v37_2, as: SIMD8<Float>.self)
+                                // ∂ line 13: mae(w * x + b, y)
+                                let v43_2 = SIMD8<Float>().replacing(with: 1, where: v6 .> 0).replacing(with: -1, where: v6 .< 0)
+                                UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
+                            }
+                            v8 = v8Lanes.sum()
+                            v14 = v14Lanes.sum()
+                            v20 = v20Lanes.max()
+                            for i in laneEnd..<n {
+                                // line 13: w * x
+                                let v3: Float = v2 * x[i]
+                                // line 13: w * x + b
+                                let v5: Float = v3 + v4
+                                // line 13: mae(w * x + b, y)
+                                let v6: Float = v5 - y[i]
+                                let v7: Float = Swift.abs(v6)
+                                v8 += v7
+                                // line 13: x - b
+                                let v12: Float = x[i] - v4
+                                // line 13: relu(x - b)
+                                let v13: Float = (v12 > 0 ? v12 : 0)
+                                // line 13: mean(relu(x - b))
+                                v14 += v13
+                                // line 13: x * w
+                                let v19_2: Float = x[i] * v2
+                                v19[i] = v19_2
+                                // line 13: max(x * w)
+                                v20 = Swift.max(v20, v19_2)
+                                // ∂ line 13: relu(x - b)
+                                let v37_2: Float = (v13 > 0 ? 1 : 0)
+                                v37[i] = v37_2
+                                // ∂ line 13: mae(w * x + b, y)
+                                let v43_2: Float = (v6 > 0 ? 1 : (v6 < 0 ? -1 : 0))
+                                v43[i] = v43_2
+                            }
+                            // line 13: mae(w * x + b, y)
+                            let v10: Float = v8 / Float(n)
+                            // line 13: mean(relu(x - b))
+                            let v16: Float = v14 / Float(n)
+                            // line 13: mae(w * x + b, y) + mean(relu(x - b))
+                            let v17: Float = v10 + v16
+                            // line 13: mae(w * x + b, y) + mean(relu(x - b)) + max(x * w)
+                            let v21: Float = v17 + v20
+                            // ∂ line 13: max(x * w)
+                            let v27 = slot3  // [n]
+                            var v28: Float = 0
+                            let laneEnd_2 = n & ~7
+                            var v28Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let v23 = SIMD8<Float>(repeating: v20)
+                                let v24 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) .== v23
+                                let v27_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v24)
+                                UnsafeMutableRawPointer(v27 + i).storeBytes(of: v27_2, as: SIMD8<Float>.self)
+                                v28Lanes += v27_2
+                            }
+                            v28 = v28Lanes.sum()
+                            for i in laneEnd_2..<n {
+                                let v23: Float = v20
+                                let v24: Bool = v19[i] == v23
+                                let v27_2: Float = (v24 ? 1.0 : 0.0)
+                                v27[i] = v27_2
+                                v28 += v27_2
+                            }
+                            // ∂ line 13: mean(relu(x - b))
+                            let v35: Float = 1.0 / Float(n)
+                            var v34: Float = 0
+                            var v40: Float = 0
+                            var v45: Float = 0
+                            var v48: Float = 0
+                            let laneEnd_3 = n & ~7
+                            var v34Lanes = SIMD8<Float>(repeating: 0)
+                            var v40Lanes = SIMD8<Float>(repeating: 0)
+                            var v45Lanes = SIMD8<Float>(repeating: 0)
+                            var v48Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                // ∂ line 13: max(x * w)
+                                let v29 = SIMD8<Float>(repeating: v28)
+                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) / v29
+                                // ∂ line 13: x * w
+                                let v33 = v32 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v34Lanes += v33
+                                // ∂ line 13: mean(relu(x - b))
+                                let v36 = SIMD8<Float>(repeating: v35)
+                                // ∂ line 13: relu(x - b)
+                                let v38 = v36 * UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 13: x - b
+                                let v39 = -v38
+                                v40Lanes += v39
+                                // ∂ line 13: mae(w * x + b, y)
+                                let v44 = v36 * UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 13: w * x + b
+                                v45Lanes += v44
+                                // ∂ line 13: w * x
+                                let v47 = v44 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v48Lanes += v47
+                            }
+                            v34 = v34Lanes.sum()
+                            v40 = v40Lanes.sum()
+                            v45 = v45Lanes.sum()
+                            v48 = v48Lanes.sum()
+                            for i in laneEnd_3..<n {
+                                // ∂ line 13: max(x * w)
+                                let v29: Float = v28
+                                let v32: Float = v27[i] / v29
+                                // ∂ line 13: x * w
+                                let v33: Float = v32 * x[i]
+                                v34 += v33
+                                // ∂ line 13: mean(relu(x - b))
+                                let v36: Float = v35
+                                // ∂ line 13: relu(x - b)
+                                let v38: Float = v36 * v37[i]
+                                // ∂ line 13: x - b
+                                let v39: Float = -v38
+                                v40 += v39
+                                // ∂ line 13: mae(w * x + b, y)
+                                let v44: Float = v36 * v43[i]
+                                // ∂ line 13: w * x + b
+                                v45 += v44
+                                // ∂ line 13: w * x
+                                let v47: Float = v44 * x[i]
+                                v48 += v47
+                            }
+                            // ∂ line 13: w * x + b
+                            let v46: Float = v40 + v45
+                            // ∂ line 13: w * x
+                            let v49: Float = v34 + v48
+                            // The gradient of every parameter.
+                            g[0] = v49  // w
+                            g[1] = v46  // b
+                            return v21
+                        }
+                        return body()
                     }
                 }
             }
@@ -562,42 +574,45 @@ public struct InputGradient: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 23: w
-                    let v2: Float = parameters[0]  // w
-                    // line 23: b
-                    let v4: Float = parameters[1]  // b
-                    var v8: Float = 0
-                    let laneEnd = n & ~7
-                    var v8Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 23: w * x
-                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 23: w * x + b
-                        let v5 = v3 + v4
-                        // line 23: w * x + b - y
-                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 23: square(w * x + b - y)
-                        let v7 = v6 * v6
-                        // line 23: mean(square(w * x + b - y))
-                        v8Lanes += v7
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 23: w
+                        let v2: Float = parameters[0]  // w
+                        // line 23: b
+                        let v4: Float = parameters[1]  // b
+                        var v8: Float = 0
+                        let laneEnd = n & ~7
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 23: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 23: w * x + b
+                            let v5 = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 23: square(w * x + b - y)
+                            let v7 = v6 * v6
+                            // line 23: mean(square(w * x + b - y))
+                            v8Lanes += v7
+                        }
+                        v8 = v8Lanes.sum()
+                        for i in laneEnd..<n {
+                            // line 23: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 23: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6: Float = v5 - y[i]
+                            // line 23: square(w * x + b - y)
+                            let v7: Float = v6 * v6
+                            // line 23: mean(square(w * x + b - y))
+                            v8 += v7
+                        }
+                        let v10: Float = v8 / Float(n)
+                        return v10
                     }
-                    v8 = v8Lanes.sum()
-                    for i in laneEnd..<n {
-                        // line 23: w * x
-                        let v3: Float = v2 * x[i]
-                        // line 23: w * x + b
-                        let v5: Float = v3 + v4
-                        // line 23: w * x + b - y
-                        let v6: Float = v5 - y[i]
-                        // line 23: square(w * x + b - y)
-                        let v7: Float = v6 * v6
-                        // line 23: mean(square(w * x + b - y))
-                        v8 += v7
-                    }
-                    let v10: Float = v8 / Float(n)
-                    return v10
+                    return body()
                 }
             }
         }
@@ -617,75 +632,78 @@ public struct InputGradient: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        let x = xBuffer.baseAddress!
-                        let y = yBuffer.baseAddress!
-                        // line 23: w
-                        let v2: Float = parameters[0]  // w
-                        // line 23: b
-                        let v4: Float = parameters[1]  // b
-                        // line 23: mean(square(w * x + b - y))
-                        // ∂ line 23: mean(square(w * x + b - y))
-                        let v12: Float = 1.0 / Float(n)
-                        var v8: Float = 0
-                        var v17: Float = 0
-                        var v19: Float = 0
-                        let laneEnd = n & ~7
-                        var v8Lanes = SIMD8<Float>(repeating: 0)
-                        var v17Lanes = SIMD8<Float>(repeating: 0)
-                        var v19Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 23: w * x
-                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 23: w * x + b
-                            let v5 = v3 + v4
-                            // line 23: w * x + b - y
-                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 23: square(w * x + b - y)
-                            let v7 = v6 * v6
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let y = yBuffer.baseAddress!
+                            // line 23: w
+                            let v2: Float = parameters[0]  // w
+                            // line 23: b
+                            let v4: Float = parameters[1]  // b
                             // line 23: mean(square(w * x + b - y))
-                            v8Lanes += v7
                             // ∂ line 23: mean(square(w * x + b - y))
-                            let v13 = SIMD8<Float>(repeating: v12)
-                            // ∂ line 23: square(w * x + b - y)
-                            let v14 = v13 * v6
-                            let v16 = v14 + v14
-                            // ∂ line 23: w * x + b
-                            v17Lanes += v16
-                            // ∂ line 23: w * x
-                            let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v19Lanes += v18
-                        }
-                        v8 = v8Lanes.sum()
-                        v17 = v17Lanes.sum()
-                        v19 = v19Lanes.sum()
-                        for i in laneEnd..<n {
-                            // line 23: w * x
-                            let v3: Float = v2 * x[i]
-                            // line 23: w * x + b
-                            let v5: Float = v3 + v4
-                            // line 23: w * x + b - y
-                            let v6: Float = v5 - y[i]
-                            // line 23: square(w * x + b - y)
-                            let v7: Float = v6 * v6
+                            let v12: Float = 1.0 / Float(n)
+                            var v8: Float = 0
+                            var v17: Float = 0
+                            var v19: Float = 0
+                            let laneEnd = n & ~7
+                            var v8Lanes = SIMD8<Float>(repeating: 0)
+                            var v17Lanes = SIMD8<Float>(repeating: 0)
+                            var v19Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 23: w * x
+                                let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 23: w * x + b
+                                let v5 = v3 + v4
+                                // line 23: w * x + b - y
+                                let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 23: square(w * x + b - y)
+                                let v7 = v6 * v6
+                                // line 23: mean(square(w * x + b - y))
+                                v8Lanes += v7
+                                // ∂ line 23: mean(square(w * x + b - y))
+                                let v13 = SIMD8<Float>(repeating: v12)
+                                // ∂ line 23: square(w * x + b - y)
+                                let v14 = v13 * v6
+                                let v16 = v14 + v14
+                                // ∂ line 23: w * x + b
+                                v17Lanes += v16
+                                // ∂ line 23: w * x
+                                let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v19Lanes += v18
+                            }
+                            v8 = v8Lanes.sum()
+                            v17 = v17Lanes.sum()
+                            v19 = v19Lanes.sum()
+                            for i in laneEnd..<n {
+                                // line 23: w * x
+                                let v3: Float = v2 * x[i]
+                                // line 23: w * x + b
+                                let v5: Float = v3 + v4
+                                // line 23: w * x + b - y
+                                let v6: Float = v5 - y[i]
+                                // line 23: square(w * x + b - y)
+                                let v7: Float = v6 * v6
+                                // line 23: mean(square(w * x + b - y))
+                                v8 += v7
+                                // ∂ line 23: mean(square(w * x + b - y))
+                                let v13: Float = v12
+                                // ∂ line 23: square(w * x + b - y)
+                                let v14: Float = v13 * v6
+                                let v16: Float = v14 + v14
+                                // ∂ line 23: w * x + b
+                                v17 += v16
+                                // ∂ line 23: w * x
+                                let v18: Float = v16 * x[i]
+                                v19 += v18
+                            }
                             // line 23: mean(square(w * x + b - y))
-                            v8 += v7
-                            // ∂ line 23: mean(square(w * x + b - y))
-                            let v13: Float = v12
-                            // ∂ line 23: square(w * x + b - y)
-                            let v14: Float = v13 * v6
-                            let v16: Float = v14 + v14
-                            // ∂ line 23: w * x + b
-                            v17 += v16
-                            // ∂ line 23: w * x
-                            let v18: Float = v16 * x[i]
-                            v19 += v18
+                            let v10: Float = v8 / Float(n)
+                            // The gradient of every parameter.
+                            g[0] = v19  // w
+                            g[1] = v17  // b
+                            return v10
                         }
-                        // line 23: mean(square(w * x + b - y))
-                        let v10: Float = v8 / Float(n)
-                        // The gradient of every parameter.
-                        g[0] = v19  // w
-                        g[1] = v17  // b
-                        return v10
+                        return body()
                     }
                 }
             }
@@ -714,51 +732,54 @@ public struct InputGradient: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 23: w
-                    let v2: Float = parameters[0]  // w
-                    // line 23: b
-                    let v4: Float = parameters[1]  // b
-                    // line 23: mean(square(w * x + b - y))
-                    // ∂ line 23: mean(square(w * x + b - y))
-                    let v12: Float = 1.0 / Float(n)
-                    // ∂ line 23: w * x
-                    let v17 = slot0  // [n]
-                    let laneEnd = n & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 23: w * x
-                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 23: w * x + b
-                        let v5 = v3 + v4
-                        // line 23: w * x + b - y
-                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                    func body() -> Tensor {
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 23: w
+                        let v2: Float = parameters[0]  // w
+                        // line 23: b
+                        let v4: Float = parameters[1]  // b
+                        // line 23: mean(square(w * x + b - y))
                         // ∂ line 23: mean(square(w * x + b - y))
-                        let v13 = SIMD8<Float>(repeating: v12)
-                        // ∂ line 23: square(w * x + b - y)
-                        let v14 = v13 * v6
-                        let v16 = v14 + v14
+                        let v12: Float = 1.0 / Float(n)
                         // ∂ line 23: w * x
-                        let v17_2 = v16 * v2
-                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                        let v17 = slot0  // [n]
+                        let laneEnd = n & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 23: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 23: w * x + b
+                            let v5 = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 23: mean(square(w * x + b - y))
+                            let v13 = SIMD8<Float>(repeating: v12)
+                            // ∂ line 23: square(w * x + b - y)
+                            let v14 = v13 * v6
+                            let v16 = v14 + v14
+                            // ∂ line 23: w * x
+                            let v17_2 = v16 * v2
+                            UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n {
+                            // line 23: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 23: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6: Float = v5 - y[i]
+                            // ∂ line 23: mean(square(w * x + b - y))
+                            let v13: Float = v12
+                            // ∂ line 23: square(w * x + b - y)
+                            let v14: Float = v13 * v6
+                            let v16: Float = v14 + v14
+                            // ∂ line 23: w * x
+                            let v17_2: Float = v16 * v2
+                            v17[i] = v17_2
+                        }
+                        return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v17, count: n))
                     }
-                    for i in laneEnd..<n {
-                        // line 23: w * x
-                        let v3: Float = v2 * x[i]
-                        // line 23: w * x + b
-                        let v5: Float = v3 + v4
-                        // line 23: w * x + b - y
-                        let v6: Float = v5 - y[i]
-                        // ∂ line 23: mean(square(w * x + b - y))
-                        let v13: Float = v12
-                        // ∂ line 23: square(w * x + b - y)
-                        let v14: Float = v13 * v6
-                        let v16: Float = v14 + v14
-                        // ∂ line 23: w * x
-                        let v17_2: Float = v16 * v2
-                        v17[i] = v17_2
-                    }
-                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v17, count: n))
+                    return body()
                 }
             }
         }
@@ -773,66 +794,69 @@ public struct InputGradient: Model {
         if y.shape.count != 1 || y.shape[0] != n {
             ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossByBoth(x:y:)")
         }
-        let workspace = Workspace.floats(count: n + n, for: "InputGradient.lossByBoth")
+        let workspace = Workspace.floats(count: 2 * n, for: "InputGradient.lossByBoth")
         defer { Workspace.release(for: "InputGradient.lossByBoth") }
         let slot0 = workspace
         let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 23: w
-                    let v2: Float = parameters[0]  // w
-                    // line 23: b
-                    let v4: Float = parameters[1]  // b
-                    // line 23: mean(square(w * x + b - y))
-                    // ∂ line 23: mean(square(w * x + b - y))
-                    let v12: Float = 1.0 / Float(n)
-                    // ∂ line 23: w * x + b - y
-                    let v17 = slot0  // [n]
-                    // ∂ line 23: w * x
-                    let v18 = slot1  // [n]
-                    let laneEnd = n & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 23: w * x
-                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 23: w * x + b
-                        let v5 = v3 + v4
-                        // line 23: w * x + b - y
-                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                    func body() -> (x: Tensor, y: Tensor) {
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 23: w
+                        let v2: Float = parameters[0]  // w
+                        // line 23: b
+                        let v4: Float = parameters[1]  // b
+                        // line 23: mean(square(w * x + b - y))
                         // ∂ line 23: mean(square(w * x + b - y))
-                        let v13 = SIMD8<Float>(repeating: v12)
-                        // ∂ line 23: square(w * x + b - y)
-                        let v14 = v13 * v6
-                        let v16 = v14 + v14
+                        let v12: Float = 1.0 / Float(n)
                         // ∂ line 23: w * x + b - y
-                        let v17_2 = -v16
-                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                        let v17 = slot0  // [n]
                         // ∂ line 23: w * x
-                        let v18_2 = v16 * v2
-                        UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                        let v18 = slot1  // [n]
+                        let laneEnd = n & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 23: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 23: w * x + b
+                            let v5 = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 23: mean(square(w * x + b - y))
+                            let v13 = SIMD8<Float>(repeating: v12)
+                            // ∂ line 23: square(w * x + b - y)
+                            let v14 = v13 * v6
+                            let v16 = v14 + v14
+                            // ∂ line 23: w * x + b - y
+                            let v17_2 = -v16
+                            UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                            // ∂ line 23: w * x
+                            let v18_2 = v16 * v2
+                            UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n {
+                            // line 23: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 23: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 23: w * x + b - y
+                            let v6: Float = v5 - y[i]
+                            // ∂ line 23: mean(square(w * x + b - y))
+                            let v13: Float = v12
+                            // ∂ line 23: square(w * x + b - y)
+                            let v14: Float = v13 * v6
+                            let v16: Float = v14 + v14
+                            // ∂ line 23: w * x + b - y
+                            let v17_2: Float = -v16
+                            v17[i] = v17_2
+                            // ∂ line 23: w * x
+                            let v18_2: Float = v16 * v2
+                            v18[i] = v18_2
+                        }
+                        return (x: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v18, count: n)), y: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v17, count: n)))
                     }
-                    for i in laneEnd..<n {
-                        // line 23: w * x
-                        let v3: Float = v2 * x[i]
-                        // line 23: w * x + b
-                        let v5: Float = v3 + v4
-                        // line 23: w * x + b - y
-                        let v6: Float = v5 - y[i]
-                        // ∂ line 23: mean(square(w * x + b - y))
-                        let v13: Float = v12
-                        // ∂ line 23: square(w * x + b - y)
-                        let v14: Float = v13 * v6
-                        let v16: Float = v14 + v14
-                        // ∂ line 23: w * x + b - y
-                        let v17_2: Float = -v16
-                        v17[i] = v17_2
-                        // ∂ line 23: w * x
-                        let v18_2: Float = v16 * v2
-                        v18[i] = v18_2
-                    }
-                    return (x: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v18, count: n)), y: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v17, count: n)))
+                    return body()
                 }
             }
         }
@@ -892,33 +916,36 @@ public struct LaneConditions: Module {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 36: 0
-                // line 36: w
-                let v3: Float = parameters[0]  // w
-                // line 36: 1
-                // line 36: where(x > 0, x * w, 1)
-                let v6 = slot0  // [n]
-                let laneEnd = n & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 36: x > 0
-                    let v2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) .> 0.0
-                    // line 36: x * w
-                    let v4 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v3
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 36: 0
+                    // line 36: w
+                    let v3: Float = parameters[0]  // w
+                    // line 36: 1
                     // line 36: where(x > 0, x * w, 1)
-                    let v6_2 = SIMD8<Float>(repeating: 1.0).replacing(with: v4, where: v2)
-                    UnsafeMutableRawPointer(v6 + i).storeBytes(of: v6_2, as: SIMD8<Float>.self)
+                    let v6 = slot0  // [n]
+                    let laneEnd = n & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 36: x > 0
+                        let v2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) .> 0.0
+                        // line 36: x * w
+                        let v4 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v3
+                        // line 36: where(x > 0, x * w, 1)
+                        let v6_2 = SIMD8<Float>(repeating: 1.0).replacing(with: v4, where: v2)
+                        UnsafeMutableRawPointer(v6 + i).storeBytes(of: v6_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n {
+                        // line 36: x > 0
+                        let v2: Bool = x[i] > 0.0
+                        // line 36: x * w
+                        let v4: Float = x[i] * v3
+                        // line 36: where(x > 0, x * w, 1)
+                        let v6_2: Float = (v2 ? v4 : 1.0)
+                        v6[i] = v6_2
+                    }
+                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v6, count: n))
                 }
-                for i in laneEnd..<n {
-                    // line 36: x > 0
-                    let v2: Bool = x[i] > 0.0
-                    // line 36: x * w
-                    let v4: Float = x[i] * v3
-                    // line 36: where(x > 0, x * w, 1)
-                    let v6_2: Float = (v2 ? v4 : 1.0)
-                    v6[i] = v6_2
-                }
-                return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v6, count: n))
+                return body()
             }
         }
     }
@@ -931,76 +958,7 @@ public struct LaneConditions: Module {
         let n = x.shape[0]
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                var v1: Float = 0
-                let laneEnd = n & ~7
-                var v1Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 40: sum(x)
-                    v1Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                v1 = v1Lanes.sum()
-                for i in laneEnd..<n {
-                    // line 40: sum(x)
-                    v1 += x[i]
-                }
-                // line 40: 0
-                // line 40: sum(x) > 0
-                let v3: Bool = v1 > 0.0
-                // line 40: w
-                let v4: Float = parameters[0]  // w
-                // line 40: 2
-                // line 40: 3
-                // line 40: 3 * w
-                let v14: Float = 3.0 * v4
-                var v8: Float = 0
-                var v16: Float = 0
-                let laneEnd_2 = n & ~7
-                var v8Lanes = SIMD8<Float>(repeating: 0)
-                var v16Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    // line 40: x * w
-                    let v5 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v4
-                    // line 40: where(sum(x) > 0, x * w, 2)
-                    let v7 = (v3 ? v5 : SIMD8<Float>(repeating: 2.0))
-                    // line 40: sum(where(sum(x) > 0, x * w, 2))
-                    v8Lanes += v7
-                    // line 40: where(1.5 < 1, x, 3 * w)
-                    let v15 = SIMD8<Float>(repeating: v14)
-                    // line 40: sum(where(1.5 < 1, x, 3 * w))
-                    v16Lanes += v15
-                }
-                v8 = v8Lanes.sum()
-                v16 = v16Lanes.sum()
-                for i in laneEnd_2..<n {
-                    // line 40: x * w
-                    let v5: Float = x[i] * v4
-                    // line 40: where(sum(x) > 0, x * w, 2)
-                    let v7: Float = (v3 ? v5 : 2.0)
-                    // line 40: sum(where(sum(x) > 0, x * w, 2))
-                    v8 += v7
-                    // line 40: where(1.5 < 1, x, 3 * w)
-                    let v15: Float = v14
-                    // line 40: sum(where(1.5 < 1, x, 3 * w))
-                    v16 += v15
-                }
-                // line 40: sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w))
-                let v17: Float = v8 + v16
-                return v17
-            }
-        }
-    }
-
-    /// The value of `gated`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func gatedWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 1 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gatedWithGradient(x:into:)")
-        }
-        let n = x.shape[0]
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
+                func body() -> Float {
                     let x = xBuffer.baseAddress!
                     var v1: Float = 0
                     let laneEnd = n & ~7
@@ -1025,13 +983,9 @@ public struct LaneConditions: Module {
                     let v14: Float = 3.0 * v4
                     var v8: Float = 0
                     var v16: Float = 0
-                    var v20: Float = 0
-                    var v27: Float = 0
                     let laneEnd_2 = n & ~7
                     var v8Lanes = SIMD8<Float>(repeating: 0)
                     var v16Lanes = SIMD8<Float>(repeating: 0)
-                    var v20Lanes = SIMD8<Float>(repeating: 0)
-                    var v27Lanes = SIMD8<Float>(repeating: 0)
                     for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 40: x * w
                         let v5 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v4
@@ -1043,20 +997,9 @@ public struct LaneConditions: Module {
                         let v15 = SIMD8<Float>(repeating: v14)
                         // line 40: sum(where(1.5 < 1, x, 3 * w))
                         v16Lanes += v15
-                        // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
-                        let v19 = SIMD8<Float>(repeating: 1.0)
-                        // ∂ line 40: where(1.5 < 1, x, 3 * w)
-                        v20Lanes += v19
-                        // ∂ line 40: where(sum(x) > 0, x * w, 2)
-                        let v24 = (v3 ? v19 : SIMD8<Float>(repeating: 0.0))
-                        // ∂ line 40: x * w
-                        let v26 = v24 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        v27Lanes += v26
                     }
                     v8 = v8Lanes.sum()
                     v16 = v16Lanes.sum()
-                    v20 = v20Lanes.sum()
-                    v27 = v27Lanes.sum()
                     for i in laneEnd_2..<n {
                         // line 40: x * w
                         let v5: Float = x[i] * v4
@@ -1068,25 +1011,115 @@ public struct LaneConditions: Module {
                         let v15: Float = v14
                         // line 40: sum(where(1.5 < 1, x, 3 * w))
                         v16 += v15
-                        // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
-                        let v19: Float = 1.0
-                        // ∂ line 40: where(1.5 < 1, x, 3 * w)
-                        v20 += v19
-                        // ∂ line 40: where(sum(x) > 0, x * w, 2)
-                        let v24: Float = (v3 ? v19 : 0.0)
-                        // ∂ line 40: x * w
-                        let v26: Float = v24 * x[i]
-                        v27 += v26
                     }
                     // line 40: sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w))
                     let v17: Float = v8 + v16
-                    // ∂ line 40: 3 * w
-                    let v21: Float = v20 * 3.0
-                    // ∂ line 40: x * w
-                    let v28: Float = v21 + v27
-                    // The gradient of every parameter.
-                    g[0] = v28  // w
                     return v17
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The value of `gated`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func gatedWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gatedWithGradient(x:into:)")
+        }
+        let n = x.shape[0]
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        var v1: Float = 0
+                        let laneEnd = n & ~7
+                        var v1Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 40: sum(x)
+                            v1Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        }
+                        v1 = v1Lanes.sum()
+                        for i in laneEnd..<n {
+                            // line 40: sum(x)
+                            v1 += x[i]
+                        }
+                        // line 40: 0
+                        // line 40: sum(x) > 0
+                        let v3: Bool = v1 > 0.0
+                        // line 40: w
+                        let v4: Float = parameters[0]  // w
+                        // line 40: 2
+                        // line 40: 3
+                        // line 40: 3 * w
+                        let v14: Float = 3.0 * v4
+                        var v8: Float = 0
+                        var v16: Float = 0
+                        var v20: Float = 0
+                        var v27: Float = 0
+                        let laneEnd_2 = n & ~7
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        var v16Lanes = SIMD8<Float>(repeating: 0)
+                        var v20Lanes = SIMD8<Float>(repeating: 0)
+                        var v27Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 40: x * w
+                            let v5 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                            // line 40: where(sum(x) > 0, x * w, 2)
+                            let v7 = (v3 ? v5 : SIMD8<Float>(repeating: 2.0))
+                            // line 40: sum(where(sum(x) > 0, x * w, 2))
+                            v8Lanes += v7
+                            // line 40: where(1.5 < 1, x, 3 * w)
+                            let v15 = SIMD8<Float>(repeating: v14)
+                            // line 40: sum(where(1.5 < 1, x, 3 * w))
+                            v16Lanes += v15
+                            // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
+                            let v19 = SIMD8<Float>(repeating: 1.0)
+                            // ∂ line 40: where(1.5 < 1, x, 3 * w)
+                            v20Lanes += v19
+                            // ∂ line 40: where(sum(x) > 0, x * w, 2)
+                            let v24 = (v3 ? v19 : SIMD8<Float>(repeating: 0.0))
+                            // ∂ line 40: x * w
+                            let v26 = v24 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            v27Lanes += v26
+                        }
+                        v8 = v8Lanes.sum()
+                        v16 = v16Lanes.sum()
+                        v20 = v20Lanes.sum()
+                        v27 = v27Lanes.sum()
+                        for i in laneEnd_2..<n {
+                            // line 40: x * w
+                            let v5: Float = x[i] * v4
+                            // line 40: where(sum(x) > 0, x * w, 2)
+                            let v7: Float = (v3 ? v5 : 2.0)
+                            // line 40: sum(where(sum(x) > 0, x * w, 2))
+                            v8 += v7
+                            // line 40: where(1.5 < 1, x, 3 * w)
+                            let v15: Float = v14
+                            // line 40: sum(where(1.5 < 1, x, 3 * w))
+                            v16 += v15
+                            // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
+                            let v19: Float = 1.0
+                            // ∂ line 40: where(1.5 < 1, x, 3 * w)
+                            v20 += v19
+                            // ∂ line 40: where(sum(x) > 0, x * w, 2)
+                            let v24: Float = (v3 ? v19 : 0.0)
+                            // ∂ line 40: x * w
+                            let v26: Float = v24 * x[i]
+                            v27 += v26
+                        }
+                        // line 40: sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w))
+                        let v17: Float = v8 + v16
+                        // ∂ line 40: 3 * w
+                        let v21: Float = v20 * 3.0
+                        // ∂ line 40: x * w
+                        let v28: Float = v21 + v27
+                        // The gradient of every parameter.
+                        g[0] = v28  // w
+                        return v17
+                    }
+                    return body()
                 }
             }
         }
@@ -1111,67 +1144,73 @@ public struct LaneConditions: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: n + n, for: "LaneConditions.gradient(at:)")
+        let workspace = Workspace.floats(count: 2 * n, for: "LaneConditions.gradient(at:)")
         defer { Workspace.release(for: "LaneConditions.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    let input = inputBuffer.baseAddress!
-                    // line 36: 0
-                    // line 36: w
-                    let v3: Float = parameters[0]  // w
-                    // line 36: 1
-                    // line 36: x > 0
-                    let v2 = slot0  // Bool[n]
-                    // line 36: where(x > 0, x * w, 1)
-                    let v6 = slot1  // [n]
-                    for i in 0..<n {
+                    func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 36: 0
+                        // line 36: w
+                        let v3: Float = parameters[0]  // w
+                        // line 36: 1
                         // line 36: x > 0
-                        let v2_2: Bool = input[i] > 0.0
-                        v2[i] = v2_2 ? 1 : 0
-                        // line 36: x * w
-                        let v4: Float = input[i] * v3
+                        let v2 = slot0  // Bool[n]
                         // line 36: where(x > 0, x * w, 1)
-                        let v6_2: Float = (v2_2 ? v4 : 1.0)
-                        v6[i] = v6_2
-                    }
-                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                    // between calls so that neither is allocated again.
-                    var handed = Workspace.borrowTensors(for: "LaneConditions.gradient(at:)")
-                    defer { Workspace.giveBack(handed, for: "LaneConditions.gradient(at:)") }
-                    if handed.output.shape.count != 1 || handed.output.shape[0] != n {
-                        handed.output = Tensor(zeros: [n])
-                    }
-                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v6, count: n) }
-                    try outputGradient(handed.output, &handed.outputGradient)
-                    if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
-                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
-                    }
-                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                        let seed = seedBuffer.baseAddress!
-                        var v12: Float = 0
-                        let laneEnd = n & ~7
-                        var v12Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // ∂ line 36: where(x > 0, x * w, 1)
-                            let v9 = SIMD8<Float>(repeating: 0.0).replacing(with: UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self), where: (UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0))
-                            // ∂ line 36: x * w
-                            let v11 = v9 * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v12Lanes += v11
+                        let v6 = slot1  // [n]
+                        for i in 0..<n {
+                            // line 36: x > 0
+                            let v2_2: Bool = input[i] > 0.0
+                            v2[i] = v2_2 ? 1 : 0
+                            // line 36: x * w
+                            let v4: Float = input[i] * v3
+                            // line 36: where(x > 0, x * w, 1)
+                            let v6_2: Float = (v2_2 ? v4 : 1.0)
+                            v6[i] = v6_2
                         }
-                        v12 = v12Lanes.sum()
-                        for i in laneEnd..<n {
-                            // ∂ line 36: where(x > 0, x * w, 1)
-                            let v9: Float = ((v2[i] != 0) ? seed[i] : 0.0)
-                            // ∂ line 36: x * w
-                            let v11: Float = v9 * input[i]
-                            v12 += v11
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "LaneConditions.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "LaneConditions.gradient(at:)") }
+                        if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                            handed.output = Tensor(zeros: [n])
                         }
-                        // The gradient of every parameter.
-                        g[0] = v12  // w
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v6, count: n) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                var v12: Float = 0
+                                let laneEnd = n & ~7
+                                var v12Lanes = SIMD8<Float>(repeating: 0)
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    // ∂ line 36: where(x > 0, x * w, 1)
+                                    let v9 = SIMD8<Float>(repeating: 0.0).replacing(with: UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self), where: (UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0))
+                                    // ∂ line 36: x * w
+                                    let v11 = v9 * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    v12Lanes += v11
+                                }
+                                v12 = v12Lanes.sum()
+                                for i in laneEnd..<n {
+                                    // ∂ line 36: where(x > 0, x * w, 1)
+                                    let v9: Float = ((v2[i] != 0) ? seed[i] : 0.0)
+                                    // ∂ line 36: x * w
+                                    let v11: Float = v9 * input[i]
+                                    v12 += v11
+                                }
+                                // The gradient of every parameter.
+                                g[0] = v12  // w
+                            }
+                            return body_2()
+                        }
                     }
+                    return try body()
                 }
             }
         }

@@ -77,7 +77,7 @@ public struct Mixture: Model {
         if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "loss(x:)")
         }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5, for: "Mixture.loss")
+        let workspace = Workspace.floats(count: 3 * (5 * 4) + 4 * 5, for: "Mixture.loss")
         defer { Workspace.release(for: "Mixture.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
@@ -88,119 +88,7 @@ public struct Mixture: Model {
         let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 8: a
-                let v1 = parameters.baseAddress! + 0  // a
-                // line 9: c
-                let v5 = parameters.baseAddress! + 4  // c
-                // line 8: x * a
-                let v2 = slot0  // [5, 4]
-                // line 9: x + c
-                let v6 = slot1  // [5, 4]
-                // line 9: sum(weighted, axis: 1)
-                let v10 = slot2  // [5]
-                v10.update(repeating: 0, count: 5)
-                // line 9: logSumExp(weighted, axis: 1)
-                let v3 = slot3  // [5]
-                // line 9: softmax(x + c, axis: 1)
-                let v7 = slot4  // [5, 4]
-                // Row by row: each row of the steps below is computed while it is in cache.
-                for row in 0..<5 {
-                    for i1 in 0..<4 {
-                        let i = row &* 4 &+ i1
-                        // line 8: x * a
-                        let v2_2: Float = x[i] * v1[i1]
-                        v2[i] = v2_2
-                        // line 9: x + c
-                        let v6_2: Float = x[i] + v5[row]
-                        v6[i] = v6_2
-                        // line 9: sum(weighted, axis: 1)
-                        v10[row] += v2_2
-                    }
-                    // line 9: logSumExp(weighted, axis: 1)
-                    var largest = -Float.infinity
-                    for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
-                    var total: Float = 0
-                    for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
-                    v3[row] = largest + Foundation.log(total)
-                    // line 9: softmax(x + c, axis: 1)
-                    var largest_2 = -Float.infinity
-                    for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
-                    var total_2: Float = 0
-                    for k_2 in 0..<4 {
-                        let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
-                        v7[row &* 4 &+ k_2] = e
-                        total_2 += e
-                    }
-                    let scale_2 = 1 / total_2
-                    for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
-                }
-                // line 9: softmax(x + c, axis: 1)[:, 0]
-                let v8 = slot5  // [5, 1]
-                for row_2 in 0..<5 {
-                    for k_3 in 0..<1 {
-                        for position in 0..<1 {
-                            v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
-                        }
-                    }
-                }
-                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                // line 9: scale
-                let v15: Float = parameters[9]  // scale
-                // line 9: softmax(x + c, axis: 1)[:, 0]
-                let v9 = slot6  // [5]
-                v9.update(repeating: 0, count: 5)
-                var v4: Float = 0
-                var v12: Float = 0
-                // Row by row: each row of the steps below is computed while it is in cache.
-                for row_3 in 0..<5 {
-                    for _ in 0..<1 {
-                        let i = row_3
-                        // line 9: softmax(x + c, axis: 1)[:, 0]
-                        v9[row_3] += v8[i]
-                    }
-                    do {
-                        let i = row_3
-                        // line 9: sum(logSumExp(weighted, axis: 1))
-                        v4 += v3[i]
-                        // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                        let v11: Float = v9[i] * v10[i]
-                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                        v12 += v11
-                    }
-                }
-                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                let v14: Float = v12 / 5.0
-                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)) * scale
-                let v16: Float = v14 * v15
-                // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
-                let v17: Float = v4 + v16
-                return v17
-            }
-        }
-    }
-
-    /// The value of `loss`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func lossWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
-        }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5 + 5 + 5 + 5, for: "Mixture.lossWithGradient")
-        defer { Workspace.release(for: "Mixture.lossWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + (5 * 4)
-        let slot2 = slot1 + (5 * 4)
-        let slot3 = slot2 + 5
-        let slot4 = slot3 + 5
-        let slot5 = slot4 + (5 * 4)
-        let slot6 = slot5 + 5
-        let slot7 = slot6 + 5
-        let slot8 = slot7 + 5
-        let slot9 = slot8 + 5
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
+                func body() -> Float {
                     let x = xBuffer.baseAddress!
                     // line 8: a
                     let v1 = parameters.baseAddress! + 0  // a
@@ -260,18 +148,11 @@ public struct Mixture: Model {
                     // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                     // line 9: scale
                     let v15: Float = parameters[9]  // scale
-                    // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                    let v20: Float = v15 / 5.0
                     // line 9: softmax(x + c, axis: 1)[:, 0]
                     let v9 = slot6  // [5]
                     v9.update(repeating: 0, count: 5)
-                    // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                    let v22 = slot7  // [5]
-                    let v23 = slot8  // [5]
                     var v4: Float = 0
                     var v12: Float = 0
-                    // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
-                    let v25 = slot9  // [5, 1]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_3 in 0..<5 {
                         for _ in 0..<1 {
@@ -287,19 +168,6 @@ public struct Mixture: Model {
                             let v11: Float = v9[i] * v10[i]
                             // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                             v12 += v11
-                            // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                            let v21: Float = v20
-                            // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                            let v22_2: Float = v21 * v10[i]
-                            v22[i] = v22_2
-                            let v23_2: Float = v21 * v9[i]
-                            v23[i] = v23_2
-                        }
-                        for _ in 0..<1 {
-                            let i = row_3
-                            // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
-                            let v25_2: Float = v22[row_3]
-                            v25[i] = v25_2
                         }
                     }
                     // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
@@ -308,56 +176,194 @@ public struct Mixture: Model {
                     let v16: Float = v14 * v15
                     // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
                     let v17: Float = v4 + v16
-                    // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
-                    let v26 = slot1  // [5, 4]
-                    v26.update(repeating: 0, count: 5 * 4)
-                    for row_4 in 0..<5 {
-                        for k_4 in 0..<1 {
-                            for position_2 in 0..<1 {
-                                v26[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v25[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                    return v17
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
+        }
+        let workspace = Workspace.floats(count: 3 * (5 * 4) + 7 * 5, for: "Mixture.lossWithGradient")
+        defer { Workspace.release(for: "Mixture.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + (5 * 4)
+        let slot2 = slot1 + (5 * 4)
+        let slot3 = slot2 + 5
+        let slot4 = slot3 + 5
+        let slot5 = slot4 + (5 * 4)
+        let slot6 = slot5 + 5
+        let slot7 = slot6 + 5
+        let slot8 = slot7 + 5
+        let slot9 = slot8 + 5
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        // line 8: a
+                        let v1 = parameters.baseAddress! + 0  // a
+                        // line 9: c
+                        let v5 = parameters.baseAddress! + 4  // c
+                        // line 8: x * a
+                        let v2 = slot0  // [5, 4]
+                        // line 9: x + c
+                        let v6 = slot1  // [5, 4]
+                        // line 9: sum(weighted, axis: 1)
+                        let v10 = slot2  // [5]
+                        v10.update(repeating: 0, count: 5)
+                        // line 9: logSumExp(weighted, axis: 1)
+                        let v3 = slot3  // [5]
+                        // line 9: softmax(x + c, axis: 1)
+                        let v7 = slot4  // [5, 4]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<5 {
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                // line 8: x * a
+                                let v2_2: Float = x[i] * v1[i1]
+                                v2[i] = v2_2
+                                // line 9: x + c
+                                let v6_2: Float = x[i] + v5[row]
+                                v6[i] = v6_2
+                                // line 9: sum(weighted, axis: 1)
+                                v10[row] += v2_2
+                            }
+                            // line 9: logSumExp(weighted, axis: 1)
+                            var largest = -Float.infinity
+                            for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
+                            v3[row] = largest + Foundation.log(total)
+                            // line 9: softmax(x + c, axis: 1)
+                            var largest_2 = -Float.infinity
+                            for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
+                            var total_2: Float = 0
+                            for k_2 in 0..<4 {
+                                let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                                v7[row &* 4 &+ k_2] = e
+                                total_2 += e
+                            }
+                            let scale_2 = 1 / total_2
+                            for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
+                        }
+                        // line 9: softmax(x + c, axis: 1)[:, 0]
+                        let v8 = slot5  // [5, 1]
+                        for row_2 in 0..<5 {
+                            for k_3 in 0..<1 {
+                                for position in 0..<1 {
+                                    v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                }
                             }
                         }
-                    }
-                    // ∂ line 9: softmax(x + c, axis: 1)
-                    let v28 = slot9  // [5]
-                    v28.update(repeating: 0, count: 5)
-                    // ∂ line 9: x + c
-                    let v32 = g.baseAddress! + 4  // gradient of c
-                    // ∂ line 8: x * a
-                    let v41 = g.baseAddress! + 0  // gradient of a
-                    v32.update(repeating: 0, count: 5)
-                    v41.update(repeating: 0, count: 4)
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row_5 in 0..<5 {
-                        for i1 in 0..<4 {
-                            let i = row_5 &* 4 &+ i1
-                            // ∂ line 9: softmax(x + c, axis: 1)
-                            let v27: Float = v26[i] * v7[i]
-                            v28[row_5] += v27
+                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        // line 9: scale
+                        let v15: Float = parameters[9]  // scale
+                        // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        let v20: Float = v15 / 5.0
+                        // line 9: softmax(x + c, axis: 1)[:, 0]
+                        let v9 = slot6  // [5]
+                        v9.update(repeating: 0, count: 5)
+                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                        let v22 = slot7  // [5]
+                        let v23 = slot8  // [5]
+                        var v4: Float = 0
+                        var v12: Float = 0
+                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
+                        let v25 = slot9  // [5, 1]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_3 in 0..<5 {
+                            for _ in 0..<1 {
+                                let i = row_3
+                                // line 9: softmax(x + c, axis: 1)[:, 0]
+                                v9[row_3] += v8[i]
+                            }
+                            do {
+                                let i = row_3
+                                // line 9: sum(logSumExp(weighted, axis: 1))
+                                v4 += v3[i]
+                                // line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                                let v11: Float = v9[i] * v10[i]
+                                // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                                v12 += v11
+                                // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                                let v21: Float = v20
+                                // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
+                                let v22_2: Float = v21 * v10[i]
+                                v22[i] = v22_2
+                                let v23_2: Float = v21 * v9[i]
+                                v23[i] = v23_2
+                            }
+                            for _ in 0..<1 {
+                                let i = row_3
+                                // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
+                                let v25_2: Float = v22[row_3]
+                                v25[i] = v25_2
+                            }
                         }
-                        for i1 in 0..<4 {
-                            let i = row_5 &* 4 &+ i1
-                            // ∂ line 9: sum(weighted, axis: 1)
-                            let v24: Float = v23[row_5]
-                            // ∂ line 9: softmax(x + c, axis: 1)
-                            let v29: Float = v28[row_5]
-                            let v30: Float = v26[i] - v29
-                            let v31: Float = v7[i] * v30
-                            // ∂ line 9: x + c
-                            v32[row_5] += v31
-                            // ∂ line 9: logSumExp(weighted, axis: 1)
-                            let v34: Float = v3[row_5]
-                            let v35: Float = v2[i] - v34
-                            let v36: Float = Foundation.exp(v35)
-                            let v39: Float = v24 + v36
-                            // ∂ line 8: x * a
-                            let v40: Float = v39 * x[i]
-                            v41[i1] += v40
+                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
+                        let v14: Float = v12 / 5.0
+                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)) * scale
+                        let v16: Float = v14 * v15
+                        // line 9: sum(logSumExp(weighted, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] …
+                        let v17: Float = v4 + v16
+                        // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
+                        let v26 = slot1  // [5, 4]
+                        v26.update(repeating: 0, count: 5 * 4)
+                        for row_4 in 0..<5 {
+                            for k_4 in 0..<1 {
+                                for position_2 in 0..<1 {
+                                    v26[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v25[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                                }
+                            }
                         }
+                        // ∂ line 9: softmax(x + c, axis: 1)
+                        let v28 = slot9  // [5]
+                        v28.update(repeating: 0, count: 5)
+                        // ∂ line 9: x + c
+                        let v32 = g.baseAddress! + 4  // gradient of c
+                        // ∂ line 8: x * a
+                        let v41 = g.baseAddress! + 0  // gradient of a
+                        v32.update(repeating: 0, count: 5)
+                        v41.update(repeating: 0, count: 4)
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_5 in 0..<5 {
+                            for i1 in 0..<4 {
+                                let i = row_5 &* 4 &+ i1
+                                // ∂ line 9: softmax(x + c, axis: 1)
+                                let v27: Float = v26[i] * v7[i]
+                                v28[row_5] += v27
+                            }
+                            for i1 in 0..<4 {
+                                let i = row_5 &* 4 &+ i1
+                                // ∂ line 9: sum(weighted, axis: 1)
+                                let v24: Float = v23[row_5]
+                                // ∂ line 9: softmax(x + c, axis: 1)
+                                let v29: Float = v28[row_5]
+                                let v30: Float = v26[i] - v29
+                                let v31: Float = v7[i] * v30
+                                // ∂ line 9: x + c
+                                v32[row_5] += v31
+                                // ∂ line 9: logSumExp(weighted, axis: 1)
+                                let v34: Float = v3[row_5]
+                                let v35: Float = v2[i] - v34
+                                let v36: Float = Foundation.exp(v35)
+                                let v39: Float = v24 + v36
+                                // ∂ line 8: x * a
+                                let v40: Float = v39 * x[i]
+                                v41[i1] += v40
+                            }
+                        }
+                        // The gradient of every parameter.
+                        (g.baseAddress! + 9).update(repeating: 0, count: 1)  // scale: no gradient
+                        return v17
                     }
-                    // The gradient of every parameter.
-                    (g.baseAddress! + 9).update(repeating: 0, count: 1)  // scale: no gradient
-                    return v17
+                    return body()
                 }
             }
         }

@@ -94,7 +94,7 @@ public struct MLPReluCrossEntropy: Model {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
         }
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5) + (batch * 3) + (batch * 3) + batch + batch, for: "MLPReluCrossEntropy.loss")
+        let workspace = Workspace.floats(count: 2 * (batch * 5) + 2 * (batch * 3) + 2 * batch, for: "MLPReluCrossEntropy.loss")
         defer { Workspace.release(for: "MLPReluCrossEntropy.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 5)
@@ -105,98 +105,7 @@ public struct MLPReluCrossEntropy: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    let x = xBuffer.baseAddress!
-                    let labels = labelsBuffer.baseAddress!
-                    // line 10: W1
-                    let v2 = parameters.baseAddress! + 0  // W1
-                    // line 10: x @ W1
-                    let v3 = slot0  // [batch, 5]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
-                    // line 10: b1
-                    let v4 = parameters.baseAddress! + 20  // b1
-                    // line 10: relu(x @ W1 + b1)
-                    let v6 = slot1  // [batch, 5]
-                    for i0 in 0..<batch {
-                        for i1 in 0..<5 {
-                            let i = i0 &* 5 &+ i1
-                            // line 10: x @ W1 + b1
-                            let v5: Float = v3[i] + v4[i1]
-                            // line 10: relu(x @ W1 + b1)
-                            let v6_2: Float = (v5 > 0 ? v5 : 0)
-                            v6[i] = v6_2
-                        }
-                    }
-                    // line 10: W2
-                    let v7 = parameters.baseAddress! + 25  // W2
-                    // line 10: relu(x @ W1 + b1) @ W2
-                    let v8 = slot2  // [batch, 3]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
-                    // line 10: b2
-                    let v9 = parameters.baseAddress! + 40  // b2
-                    // line 11: crossEntropy(logits: logits, labels: labels)
-                    // line 10: relu(x @ W1 + b1) @ W2 + b2
-                    let v10 = slot3  // [batch, 3]
-                    // line 11: crossEntropy(logits: logits, labels: labels)
-                    let v11 = slot4  // [batch]
-                    let v12 = slot5  // [batch]
-                    var v16: Float = 0
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row in 0..<batch {
-                        for i1 in 0..<3 {
-                            let i = row &* 3 &+ i1
-                            // line 10: relu(x @ W1 + b1) @ W2 + b2
-                            let v10_2: Float = v8[i] + v9[i1]
-                            v10[i] = v10_2
-                        }
-                        // line 11: crossEntropy(logits: logits, labels: labels)
-                        var largest = -Float.infinity
-                        for k in 0..<3 { largest = Swift.max(largest, v10[row &* 3 &+ k]) }
-                        var total: Float = 0
-                        for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
-                        v11[row] = largest + Foundation.log(total)
-                        let label = labels[row]
-                        ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "loss(x:labels:)")
-                        v12[row] = v10[row &* 3 &+ label]
-                        do {
-                            let i = row
-                            let v15: Float = v11[i] - v12[i]
-                            v16 += v15
-                        }
-                    }
-                    // line 11: crossEntropy(logits: logits, labels: labels)
-                    let v18: Float = v16 / Float(batch)
-                    return v18
-                }
-            }
-        }
-    }
-
-    /// The value of `loss`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 2 || x.shape[1] != 4 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "lossWithGradient(x:labels:into:)")
-        }
-        let batch = x.shape[0]
-        if labels.shape.count != 1 || labels.shape[0] != batch {
-            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
-        }
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5) + (batch * 3) + (batch * 3) + batch + batch + batch + (batch * 3) + (batch * 3) + (batch * 5), for: "MLPReluCrossEntropy.lossWithGradient")
-        defer { Workspace.release(for: "MLPReluCrossEntropy.lossWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
-        let slot3 = slot2 + (batch * 3)
-        let slot4 = slot3 + (batch * 3)
-        let slot5 = slot4 + batch
-        let slot6 = slot5 + batch
-        let slot7 = slot6 + batch
-        let slot8 = slot7 + (batch * 3)
-        let slot9 = slot8 + (batch * 3)
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
-                    labels.withUnsafeBufferPointer { labelsBuffer in
+                    func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         // line 10: W1
@@ -226,21 +135,12 @@ public struct MLPReluCrossEntropy: Model {
                         // line 10: b2
                         let v9 = parameters.baseAddress! + 40  // b2
                         // line 11: crossEntropy(logits: logits, labels: labels)
-                        // ∂ line 11: crossEntropy(logits: logits, labels: labels)
-                        let v20: Float = 1.0 / Float(batch)
                         // line 10: relu(x @ W1 + b1) @ W2 + b2
                         let v10 = slot3  // [batch, 3]
                         // line 11: crossEntropy(logits: logits, labels: labels)
                         let v11 = slot4  // [batch]
                         let v12 = slot5  // [batch]
-                        // ∂ line 11: crossEntropy(logits: logits, labels: labels)
-                        let v22 = slot6  // [batch]
                         var v16: Float = 0
-                        let v23 = slot7  // [batch, 3]
-                        let v29 = slot8  // [batch, 3]
-                        // ∂ line 10: relu(x @ W1 + b1) @ W2 + b2
-                        let v30 = g.baseAddress! + 40  // gradient of b2
-                        v30.update(repeating: 0, count: 3)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<batch {
                             for i1 in 0..<3 {
@@ -256,60 +156,166 @@ public struct MLPReluCrossEntropy: Model {
                             for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
                             v11[row] = largest + Foundation.log(total)
                             let label = labels[row]
-                            ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "loss(x:labels:)")
                             v12[row] = v10[row &* 3 &+ label]
                             do {
                                 let i = row
                                 let v15: Float = v11[i] - v12[i]
                                 v16 += v15
-                                // ∂ line 11: crossEntropy(logits: logits, labels: labels)
-                                let v21: Float = v20
-                                let v22_2: Float = -v21
-                                v22[i] = v22_2
-                            }
-                            (v23 + row &* 3).update(repeating: 0, count: 3)
-                            v23[row &* 3 &+ label] = v22[row]
-                            for i1 in 0..<3 {
-                                let i = row &* 3 &+ i1
-                                let v24: Float = v11[row]
-                                let v25: Float = v10[i] - v24
-                                let v26: Float = Foundation.exp(v25)
-                                let v27: Float = v20
-                                let v28: Float = v27 * v26
-                                let v29_2: Float = v23[i] + v28
-                                v29[i] = v29_2
-                                // ∂ line 10: relu(x @ W1 + b1) @ W2 + b2
-                                v30[i1] += v29_2
                             }
                         }
                         // line 11: crossEntropy(logits: logits, labels: labels)
                         let v18: Float = v16 / Float(batch)
-                        // ∂ line 10: relu(x @ W1 + b1) @ W2
-                        let v31 = slot0  // [batch, 5]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 5, k: 3, a: v29, lda: 3, b: v7, ldb: 3, c: v31, ldc: 5)
-                        let v32 = g.baseAddress! + 25  // gradient of W2
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 5, n: 3, k: batch, a: v6, lda: 5, b: v29, ldb: 3, c: v32, ldc: 3)
-                        // ∂ line 10: relu(x @ W1 + b1)
-                        let v34 = slot9  // [batch, 5]
-                        // ∂ line 10: x @ W1 + b1
-                        let v35 = g.baseAddress! + 20  // gradient of b1
-                        v35.update(repeating: 0, count: 5)
-                        for i0 in 0..<batch {
-                            for i1 in 0..<5 {
-                                let i = i0 &* 5 &+ i1
-                                // ∂ line 10: relu(x @ W1 + b1)
-                                let v33: Float = (v6[i] > 0 ? 1 : 0)
-                                let v34_2: Float = v31[i] * v33
-                                v34[i] = v34_2
-                                // ∂ line 10: x @ W1 + b1
-                                v35[i1] += v34_2
-                            }
-                        }
-                        // ∂ line 10: x @ W1
-                        let v36 = g.baseAddress! + 0  // gradient of W1
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v34, ldb: 5, c: v36, ldc: 5)
-                        // The gradient of every parameter.
                         return v18
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let batch = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let workspace = Workspace.floats(count: 3 * (batch * 5) + 4 * (batch * 3) + 3 * batch, for: "MLPReluCrossEntropy.lossWithGradient")
+        defer { Workspace.release(for: "MLPReluCrossEntropy.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 5)
+        let slot2 = slot1 + (batch * 5)
+        let slot3 = slot2 + (batch * 3)
+        let slot4 = slot3 + (batch * 3)
+        let slot5 = slot4 + batch
+        let slot6 = slot5 + batch
+        let slot7 = slot6 + batch
+        let slot8 = slot7 + (batch * 3)
+        let slot9 = slot8 + (batch * 3)
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let labels = labelsBuffer.baseAddress!
+                            // line 10: W1
+                            let v2 = parameters.baseAddress! + 0  // W1
+                            // line 10: x @ W1
+                            let v3 = slot0  // [batch, 5]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
+                            // line 10: b1
+                            let v4 = parameters.baseAddress! + 20  // b1
+                            // line 10: relu(x @ W1 + b1)
+                            let v6 = slot1  // [batch, 5]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    let i = i0 &* 5 &+ i1
+                                    // line 10: x @ W1 + b1
+                                    let v5: Float = v3[i] + v4[i1]
+                                    // line 10: relu(x @ W1 + b1)
+                                    let v6_2: Float = (v5 > 0 ? v5 : 0)
+                                    v6[i] = v6_2
+                                }
+                            }
+                            // line 10: W2
+                            let v7 = parameters.baseAddress! + 25  // W2
+                            // line 10: relu(x @ W1 + b1) @ W2
+                            let v8 = slot2  // [batch, 3]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
+                            // line 10: b2
+                            let v9 = parameters.baseAddress! + 40  // b2
+                            // line 11: crossEntropy(logits: logits, labels: labels)
+                            // ∂ line 11: crossEntropy(logits: logits, labels: labels)
+                            let v20: Float = 1.0 / Float(batch)
+                            // line 10: relu(x @ W1 + b1) @ W2 + b2
+                            let v10 = slot3  // [batch, 3]
+                            // line 11: crossEntropy(logits: logits, labels: labels)
+                            let v11 = slot4  // [batch]
+                            let v12 = slot5  // [batch]
+                            // ∂ line 11: crossEntropy(logits: logits, labels: labels)
+                            let v22 = slot6  // [batch]
+                            var v16: Float = 0
+                            let v23 = slot7  // [batch, 3]
+                            let v29 = slot8  // [batch, 3]
+                            // ∂ line 10: relu(x @ W1 + b1) @ W2 + b2
+                            let v30 = g.baseAddress! + 40  // gradient of b2
+                            v30.update(repeating: 0, count: 3)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<batch {
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    // line 10: relu(x @ W1 + b1) @ W2 + b2
+                                    let v10_2: Float = v8[i] + v9[i1]
+                                    v10[i] = v10_2
+                                }
+                                // line 11: crossEntropy(logits: logits, labels: labels)
+                                var largest = -Float.infinity
+                                for k in 0..<3 { largest = Swift.max(largest, v10[row &* 3 &+ k]) }
+                                var total: Float = 0
+                                for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
+                                v11[row] = largest + Foundation.log(total)
+                                let label = labels[row]
+                                ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                                v12[row] = v10[row &* 3 &+ label]
+                                do {
+                                    let i = row
+                                    let v15: Float = v11[i] - v12[i]
+                                    v16 += v15
+                                    // ∂ line 11: crossEntropy(logits: logits, labels: labels)
+                                    let v21: Float = v20
+                                    let v22_2: Float = -v21
+                                    v22[i] = v22_2
+                                }
+                                (v23 + row &* 3).update(repeating: 0, count: 3)
+                                v23[row &* 3 &+ label] = v22[row]
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    let v24: Float = v11[row]
+                                    let v25: Float = v10[i] - v24
+                                    let v26: Float = Foundation.exp(v25)
+                                    let v27: Float = v20
+                                    let v28: Float = v27 * v26
+                                    let v29_2: Float = v23[i] + v28
+                                    v29[i] = v29_2
+                                    // ∂ line 10: relu(x @ W1 + b1) @ W2 + b2
+                                    v30[i1] += v29_2
+                                }
+                            }
+                            // line 11: crossEntropy(logits: logits, labels: labels)
+                            let v18: Float = v16 / Float(batch)
+                            // ∂ line 10: relu(x @ W1 + b1) @ W2
+                            let v31 = slot0  // [batch, 5]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 5, k: 3, a: v29, lda: 3, b: v7, ldb: 3, c: v31, ldc: 5)
+                            let v32 = g.baseAddress! + 25  // gradient of W2
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 5, n: 3, k: batch, a: v6, lda: 5, b: v29, ldb: 3, c: v32, ldc: 3)
+                            // ∂ line 10: relu(x @ W1 + b1)
+                            let v34 = slot9  // [batch, 5]
+                            // ∂ line 10: x @ W1 + b1
+                            let v35 = g.baseAddress! + 20  // gradient of b1
+                            v35.update(repeating: 0, count: 5)
+                            for i0 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    let i = i0 &* 5 &+ i1
+                                    // ∂ line 10: relu(x @ W1 + b1)
+                                    let v33: Float = (v6[i] > 0 ? 1 : 0)
+                                    let v34_2: Float = v31[i] * v33
+                                    v34[i] = v34_2
+                                    // ∂ line 10: x @ W1 + b1
+                                    v35[i1] += v34_2
+                                }
+                            }
+                            // ∂ line 10: x @ W1
+                            let v36 = g.baseAddress! + 0  // gradient of W1
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v34, ldb: 5, c: v36, ldc: 5)
+                            // The gradient of every parameter.
+                            return v18
+                        }
+                        return body()
                     }
                 }
             }
@@ -414,7 +420,7 @@ public struct MLPTanhMSE: Model {
         if y.shape.count != 2 || y.shape[0] != batch || y.shape[1] != 2 {
             ArgumentCheck.shapeMismatch(y.shape, expected: "[\(batch), 2]", argument: "y", declared: "[batch, 2]", function: "loss(x:y:)")
         }
-        let workspace = Workspace.floats(count: (batch * 6) + (batch * 6) + (batch * 2), for: "MLPTanhMSE.loss")
+        let workspace = Workspace.floats(count: 2 * (batch * 6) + (batch * 2), for: "MLPTanhMSE.loss")
         defer { Workspace.release(for: "MLPTanhMSE.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 6)
@@ -422,48 +428,51 @@ public struct MLPTanhMSE: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 22: W1
-                    let v2 = parameters.baseAddress! + 0  // W1
-                    // line 22: x @ W1
-                    let v3 = slot0  // [batch, 6]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
-                    // line 22: b1
-                    let v4 = parameters.baseAddress! + 18  // b1
-                    // line 22: tanh(x @ W1 + b1)
-                    let v6 = slot1  // [batch, 6]
-                    for i0 in 0..<batch {
-                        for i1 in 0..<6 {
-                            let i = i0 &* 6 &+ i1
-                            // line 22: x @ W1 + b1
-                            let v5: Float = v3[i] + v4[i1]
-                            // line 22: tanh(x @ W1 + b1)
-                            let v6_2: Float = Foundation.tanh(v5)
-                            v6[i] = v6_2
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 22: W1
+                        let v2 = parameters.baseAddress! + 0  // W1
+                        // line 22: x @ W1
+                        let v3 = slot0  // [batch, 6]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
+                        // line 22: b1
+                        let v4 = parameters.baseAddress! + 18  // b1
+                        // line 22: tanh(x @ W1 + b1)
+                        let v6 = slot1  // [batch, 6]
+                        for i0 in 0..<batch {
+                            for i1 in 0..<6 {
+                                let i = i0 &* 6 &+ i1
+                                // line 22: x @ W1 + b1
+                                let v5: Float = v3[i] + v4[i1]
+                                // line 22: tanh(x @ W1 + b1)
+                                let v6_2: Float = Foundation.tanh(v5)
+                                v6[i] = v6_2
+                            }
                         }
-                    }
-                    // line 22: W2
-                    let v7 = parameters.baseAddress! + 24  // W2
-                    // line 22: tanh(x @ W1 + b1) @ W2
-                    let v8 = slot2  // [batch, 2]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
-                    // line 22: b2
-                    let v9 = parameters.baseAddress! + 36  // b2
-                    var v13: Float = 0
-                    for i0 in 0..<batch {
-                        for i1 in 0..<2 {
-                            let i = i0 &* 2 &+ i1
-                            // line 22: tanh(x @ W1 + b1) @ W2 + b2
-                            let v10: Float = v8[i] + v9[i1]
-                            // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                            let v11: Float = v10 - y[i]
-                            let v12: Float = v11 * v11
-                            v13 += v12
+                        // line 22: W2
+                        let v7 = parameters.baseAddress! + 24  // W2
+                        // line 22: tanh(x @ W1 + b1) @ W2
+                        let v8 = slot2  // [batch, 2]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
+                        // line 22: b2
+                        let v9 = parameters.baseAddress! + 36  // b2
+                        var v13: Float = 0
+                        for i0 in 0..<batch {
+                            for i1 in 0..<2 {
+                                let i = i0 &* 2 &+ i1
+                                // line 22: tanh(x @ W1 + b1) @ W2 + b2
+                                let v10: Float = v8[i] + v9[i1]
+                                // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                                let v11: Float = v10 - y[i]
+                                let v12: Float = v11 * v11
+                                v13 += v12
+                            }
                         }
+                        let v15: Float = v13 / Float(batch * 2)
+                        return v15
                     }
-                    let v15: Float = v13 / Float(batch * 2)
-                    return v15
+                    return body()
                 }
             }
         }
@@ -479,7 +488,7 @@ public struct MLPTanhMSE: Model {
         if y.shape.count != 2 || y.shape[0] != batch || y.shape[1] != 2 {
             ArgumentCheck.shapeMismatch(y.shape, expected: "[\(batch), 2]", argument: "y", declared: "[batch, 2]", function: "lossWithGradient(x:y:into:)")
         }
-        let workspace = Workspace.floats(count: (batch * 6) + (batch * 6) + (batch * 6) + (batch * 2) + (batch * 2), for: "MLPTanhMSE.lossWithGradient")
+        let workspace = Workspace.floats(count: 3 * (batch * 6) + 2 * (batch * 2), for: "MLPTanhMSE.lossWithGradient")
         defer { Workspace.release(for: "MLPTanhMSE.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 6)
@@ -490,93 +499,96 @@ public struct MLPTanhMSE: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        let x = xBuffer.baseAddress!
-                        let y = yBuffer.baseAddress!
-                        // line 22: W1
-                        let v2 = parameters.baseAddress! + 0  // W1
-                        // line 22: x @ W1
-                        let v3 = slot0  // [batch, 6]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
-                        // line 22: b1
-                        let v4 = parameters.baseAddress! + 18  // b1
-                        // line 22: W2
-                        let v7 = parameters.baseAddress! + 24  // W2
-                        // line 22: b2
-                        let v9 = parameters.baseAddress! + 36  // b2
-                        // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                        // line 22: tanh(x @ W1 + b1)
-                        let v6 = slot1  // [batch, 6]
-                        // ∂ line 22: tanh(x @ W1 + b1)
-                        let v27 = slot2  // [batch, 6]
-                        for i0 in 0..<batch {
-                            for i1 in 0..<6 {
-                                let i = i0 &* 6 &+ i1
-                                // line 22: x @ W1 + b1
-                                let v5: Float = v3[i] + v4[i1]
-                                // line 22: tanh(x @ W1 + b1)
-                                let v6_2: Float = Foundation.tanh(v5)
-                                v6[i] = v6_2
-                                // ∂ line 22: tanh(x @ W1 + b1)
-                                let v26: Float = v6_2 * v6_2
-                                let v27_2: Float = 1.0 - v26
-                                v27[i] = v27_2
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let y = yBuffer.baseAddress!
+                            // line 22: W1
+                            let v2 = parameters.baseAddress! + 0  // W1
+                            // line 22: x @ W1
+                            let v3 = slot0  // [batch, 6]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
+                            // line 22: b1
+                            let v4 = parameters.baseAddress! + 18  // b1
+                            // line 22: W2
+                            let v7 = parameters.baseAddress! + 24  // W2
+                            // line 22: b2
+                            let v9 = parameters.baseAddress! + 36  // b2
+                            // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                            // line 22: tanh(x @ W1 + b1)
+                            let v6 = slot1  // [batch, 6]
+                            // ∂ line 22: tanh(x @ W1 + b1)
+                            let v27 = slot2  // [batch, 6]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<6 {
+                                    let i = i0 &* 6 &+ i1
+                                    // line 22: x @ W1 + b1
+                                    let v5: Float = v3[i] + v4[i1]
+                                    // line 22: tanh(x @ W1 + b1)
+                                    let v6_2: Float = Foundation.tanh(v5)
+                                    v6[i] = v6_2
+                                    // ∂ line 22: tanh(x @ W1 + b1)
+                                    let v26: Float = v6_2 * v6_2
+                                    let v27_2: Float = 1.0 - v26
+                                    v27[i] = v27_2
+                                }
                             }
-                        }
-                        // line 22: tanh(x @ W1 + b1) @ W2
-                        let v8 = slot3  // [batch, 2]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
-                        // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                        let v17: Float = 1.0 / Float(batch * 2)
-                        let v21 = slot4  // [batch, 2]
-                        // ∂ line 22: tanh(x @ W1 + b1) @ W2 + b2
-                        let v22 = g.baseAddress! + 36  // gradient of b2
-                        var v13: Float = 0
-                        v22.update(repeating: 0, count: 2)
-                        for i0 in 0..<batch {
-                            for i1 in 0..<2 {
-                                let i = i0 &* 2 &+ i1
-                                // line 22: tanh(x @ W1 + b1) @ W2 + b2
-                                let v10: Float = v8[i] + v9[i1]
-                                // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                                let v11: Float = v10 - y[i]
-                                let v12: Float = v11 * v11
-                                v13 += v12
-                                // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                                let v18: Float = v17
-                                let v19: Float = v18 * v11
-                                let v21_2: Float = v19 + v19
-                                v21[i] = v21_2
-                                // ∂ line 22: tanh(x @ W1 + b1) @ W2 + b2
-                                v22[i1] += v21_2
+                            // line 22: tanh(x @ W1 + b1) @ W2
+                            let v8 = slot3  // [batch, 2]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
+                            // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                            let v17: Float = 1.0 / Float(batch * 2)
+                            let v21 = slot4  // [batch, 2]
+                            // ∂ line 22: tanh(x @ W1 + b1) @ W2 + b2
+                            let v22 = g.baseAddress! + 36  // gradient of b2
+                            var v13: Float = 0
+                            v22.update(repeating: 0, count: 2)
+                            for i0 in 0..<batch {
+                                for i1 in 0..<2 {
+                                    let i = i0 &* 2 &+ i1
+                                    // line 22: tanh(x @ W1 + b1) @ W2 + b2
+                                    let v10: Float = v8[i] + v9[i1]
+                                    // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                                    let v11: Float = v10 - y[i]
+                                    let v12: Float = v11 * v11
+                                    v13 += v12
+                                    // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                                    let v18: Float = v17
+                                    let v19: Float = v18 * v11
+                                    let v21_2: Float = v19 + v19
+                                    v21[i] = v21_2
+                                    // ∂ line 22: tanh(x @ W1 + b1) @ W2 + b2
+                                    v22[i1] += v21_2
+                                }
                             }
-                        }
-                        // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                        let v15: Float = v13 / Float(batch * 2)
-                        // ∂ line 22: tanh(x @ W1 + b1) @ W2
-                        let v23 = slot0  // [batch, 6]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 6, k: 2, a: v21, lda: 2, b: v7, ldb: 2, c: v23, ldc: 6)
-                        let v24 = g.baseAddress! + 24  // gradient of W2
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 6, n: 2, k: batch, a: v6, lda: 6, b: v21, ldb: 2, c: v24, ldc: 2)
-                        // ∂ line 22: tanh(x @ W1 + b1)
-                        let v28 = slot1  // [batch, 6]
-                        // ∂ line 22: x @ W1 + b1
-                        let v29 = g.baseAddress! + 18  // gradient of b1
-                        v29.update(repeating: 0, count: 6)
-                        for i0 in 0..<batch {
-                            for i1 in 0..<6 {
-                                let i = i0 &* 6 &+ i1
-                                // ∂ line 22: tanh(x @ W1 + b1)
-                                let v28_2: Float = v23[i] * v27[i]
-                                v28[i] = v28_2
-                                // ∂ line 22: x @ W1 + b1
-                                v29[i1] += v28_2
+                            // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                            let v15: Float = v13 / Float(batch * 2)
+                            // ∂ line 22: tanh(x @ W1 + b1) @ W2
+                            let v23 = slot0  // [batch, 6]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 6, k: 2, a: v21, lda: 2, b: v7, ldb: 2, c: v23, ldc: 6)
+                            let v24 = g.baseAddress! + 24  // gradient of W2
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 6, n: 2, k: batch, a: v6, lda: 6, b: v21, ldb: 2, c: v24, ldc: 2)
+                            // ∂ line 22: tanh(x @ W1 + b1)
+                            let v28 = slot1  // [batch, 6]
+                            // ∂ line 22: x @ W1 + b1
+                            let v29 = g.baseAddress! + 18  // gradient of b1
+                            v29.update(repeating: 0, count: 6)
+                            for i0 in 0..<batch {
+                                for i1 in 0..<6 {
+                                    let i = i0 &* 6 &+ i1
+                                    // ∂ line 22: tanh(x @ W1 + b1)
+                                    let v28_2: Float = v23[i] * v27[i]
+                                    v28[i] = v28_2
+                                    // ∂ line 22: x @ W1 + b1
+                                    v29[i1] += v28_2
+                                }
                             }
+                            // ∂ line 22: x @ W1
+                            let v30 = g.baseAddress! + 0  // gradient of W1
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 3, n: 6, k: batch, a: x, lda: 3, b: v28, ldb: 6, c: v30, ldc: 6)
+                            // The gradient of every parameter.
+                            return v15
                         }
-                        // ∂ line 22: x @ W1
-                        let v30 = g.baseAddress! + 0  // gradient of W1
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 3, n: 6, k: batch, a: x, lda: 3, b: v28, ldb: 6, c: v30, ldc: 6)
-                        // The gradient of every parameter.
-                        return v15
+                        return body()
                     }
                 }
             }
@@ -661,62 +673,7 @@ public struct LogisticRegression: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 31: w
-                    let v2 = parameters.baseAddress! + 0  // w
-                    // line 31: b
-                    let v5: Float = parameters[3]  // b
-                    // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                    // line 31: x @ w
-                    let v4 = slot0  // [n]
-                    v4.update(repeating: 0, count: n)
-                    var v10: Float = 0
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row in 0..<n {
-                        for i1 in 0..<3 {
-                            let i = row &* 3 &+ i1
-                            // line 31: x @ w
-                            let v3: Float = x[i] * v2[i1]
-                            v4[row] += v3
-                        }
-                        do {
-                            let i = row
-                            // line 31: x @ w + b
-                            let v6: Float = v4[i] + v5
-                            // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                            let v7: Float = Swift.max(v6, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(v6)))
-                            let v8: Float = v6 * y[i]
-                            let v9: Float = v7 - v8
-                            v10 += v9
-                        }
-                    }
-                    // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                    let v12: Float = v10 / Float(n)
-                    return v12
-                }
-            }
-        }
-    }
-
-    /// The value of `loss`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func lossWithGradient(x: Tensor, y: Tensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 2 || x.shape[1] != 3 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "lossWithGradient(x:y:into:)")
-        }
-        let n = x.shape[0]
-        if y.shape.count != 1 || y.shape[0] != n {
-            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossWithGradient(x:y:into:)")
-        }
-        let workspace = Workspace.floats(count: n + n, for: "LogisticRegression.lossWithGradient")
-        defer { Workspace.release(for: "LogisticRegression.lossWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + n
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
-                    y.withUnsafeBufferPointer { yBuffer in
+                    func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 31: w
@@ -724,18 +681,10 @@ public struct LogisticRegression: Model {
                         // line 31: b
                         let v5: Float = parameters[3]  // b
                         // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                        // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                        let v14: Float = 1.0 / Float(n)
                         // line 31: x @ w
                         let v4 = slot0  // [n]
                         v4.update(repeating: 0, count: n)
-                        // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                        let v20 = slot1  // [n]
                         var v10: Float = 0
-                        var v21: Float = 0
-                        // ∂ line 31: x @ w
-                        let v24 = g.baseAddress! + 0  // gradient of w
-                        v24.update(repeating: 0, count: 3)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<n {
                             for i1 in 0..<3 {
@@ -753,30 +702,99 @@ public struct LogisticRegression: Model {
                                 let v8: Float = v6 * y[i]
                                 let v9: Float = v7 - v8
                                 v10 += v9
-                                // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                                let v15: Float = v14
-                                let v16: Float = -v15
-                                let v17: Float = v16 * y[i]
-                                let v18: Float = 1 / (1 + Foundation.exp(-v6))
-                                let v19: Float = v15 * v18
-                                let v20_2: Float = v17 + v19
-                                v20[i] = v20_2
-                                // ∂ line 31: x @ w + b
-                                v21 += v20_2
-                            }
-                            for i1 in 0..<3 {
-                                let i = row &* 3 &+ i1
-                                // ∂ line 31: x @ w
-                                let v22: Float = v20[row]
-                                let v23: Float = v22 * x[i]
-                                v24[i1] += v23
                             }
                         }
                         // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                         let v12: Float = v10 / Float(n)
-                        // The gradient of every parameter.
-                        g[3] = v21  // b
                         return v12
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, y: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "lossWithGradient(x:y:into:)")
+        }
+        let n = x.shape[0]
+        if y.shape.count != 1 || y.shape[0] != n {
+            ArgumentCheck.shapeMismatch(y.shape, expected: "[\(n)]", argument: "y", declared: "[n]", function: "lossWithGradient(x:y:into:)")
+        }
+        let workspace = Workspace.floats(count: 2 * n, for: "LogisticRegression.lossWithGradient")
+        defer { Workspace.release(for: "LogisticRegression.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    y.withUnsafeBufferPointer { yBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let y = yBuffer.baseAddress!
+                            // line 31: w
+                            let v2 = parameters.baseAddress! + 0  // w
+                            // line 31: b
+                            let v5: Float = parameters[3]  // b
+                            // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                            // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                            let v14: Float = 1.0 / Float(n)
+                            // line 31: x @ w
+                            let v4 = slot0  // [n]
+                            v4.update(repeating: 0, count: n)
+                            // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                            let v20 = slot1  // [n]
+                            var v10: Float = 0
+                            var v21: Float = 0
+                            // ∂ line 31: x @ w
+                            let v24 = g.baseAddress! + 0  // gradient of w
+                            v24.update(repeating: 0, count: 3)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<n {
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    // line 31: x @ w
+                                    let v3: Float = x[i] * v2[i1]
+                                    v4[row] += v3
+                                }
+                                do {
+                                    let i = row
+                                    // line 31: x @ w + b
+                                    let v6: Float = v4[i] + v5
+                                    // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                                    let v7: Float = Swift.max(v6, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(v6)))
+                                    let v8: Float = v6 * y[i]
+                                    let v9: Float = v7 - v8
+                                    v10 += v9
+                                    // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                                    let v15: Float = v14
+                                    let v16: Float = -v15
+                                    let v17: Float = v16 * y[i]
+                                    let v18: Float = 1 / (1 + Foundation.exp(-v6))
+                                    let v19: Float = v15 * v18
+                                    let v20_2: Float = v17 + v19
+                                    v20[i] = v20_2
+                                    // ∂ line 31: x @ w + b
+                                    v21 += v20_2
+                                }
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    // ∂ line 31: x @ w
+                                    let v22: Float = v20[row]
+                                    let v23: Float = v22 * x[i]
+                                    v24[i1] += v23
+                                }
+                            }
+                            // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                            let v12: Float = v10 / Float(n)
+                            // The gradient of every parameter.
+                            g[3] = v21  // b
+                            return v12
+                        }
+                        return body()
                     }
                 }
             }
@@ -851,7 +869,7 @@ public struct ReductionsBroadcast: Model {
         if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "loss(x:)")
         }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 5 + (5 * 4) + 5 + 5, for: "ReductionsBroadcast.loss")
+        let workspace = Workspace.floats(count: 3 * (5 * 4) + 4 * 5, for: "ReductionsBroadcast.loss")
         defer { Workspace.release(for: "ReductionsBroadcast.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (5 * 4)
@@ -862,127 +880,7 @@ public struct ReductionsBroadcast: Model {
         let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 40: a
-                let v1 = parameters.baseAddress! + 0  // a
-                // line 40: c
-                let v5 = parameters.baseAddress! + 4  // c
-                // line 40: x * a
-                let v2 = slot0  // [5, 4]
-                // line 40: x + c
-                let v6 = slot1  // [5, 4]
-                // line 40: sum(x * a, axis: 1)
-                let v12 = slot2  // [5]
-                v12.update(repeating: 0, count: 5)
-                var v21: Float = 0
-                // line 40: logSumExp(x * a, axis: 1)
-                let v3 = slot3  // [5]
-                // line 40: softmax(x + c, axis: 1)
-                let v7 = slot4  // [5, 4]
-                // Row by row: each row of the steps below is computed while it is in cache.
-                for row in 0..<5 {
-                    for i1 in 0..<4 {
-                        let i = row &* 4 &+ i1
-                        // line 40: x * a
-                        let v2_2: Float = x[i] * v1[i1]
-                        v2[i] = v2_2
-                        // line 40: x + c
-                        let v6_2: Float = x[i] + v5[row]
-                        v6[i] = v6_2
-                        // line 40: sum(x * a, axis: 1)
-                        v12[row] += v2_2
-                        // line 40: sigmoid(x)
-                        let v18: Float = 1 / (1 + Foundation.exp(-x[i]))
-                        // line 40: sigmoid(x) * a
-                        let v20: Float = v18 * v1[i1]
-                        // line 40: mean(sigmoid(x) * a)
-                        v21 += v20
-                    }
-                    // line 40: logSumExp(x * a, axis: 1)
-                    var largest = -Float.infinity
-                    for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
-                    var total: Float = 0
-                    for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
-                    v3[row] = largest + Foundation.log(total)
-                    // line 40: softmax(x + c, axis: 1)
-                    var largest_2 = -Float.infinity
-                    for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
-                    var total_2: Float = 0
-                    for k_2 in 0..<4 {
-                        let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
-                        v7[row &* 4 &+ k_2] = e
-                        total_2 += e
-                    }
-                    let scale_2 = 1 / total_2
-                    for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
-                }
-                // line 40: softmax(x + c, axis: 1)[:, 0]
-                let v8 = slot5  // [5, 1]
-                for row_2 in 0..<5 {
-                    for k_3 in 0..<1 {
-                        for position in 0..<1 {
-                            v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
-                        }
-                    }
-                }
-                // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
-                // line 40: mean(sigmoid(x) * a)
-                let v23: Float = v21 / 20.0
-                // line 40: softmax(x + c, axis: 1)[:, 0]
-                let v9 = slot6  // [5]
-                v9.update(repeating: 0, count: 5)
-                var v4: Float = 0
-                var v14: Float = 0
-                // Row by row: each row of the steps below is computed while it is in cache.
-                for row_3 in 0..<5 {
-                    for _ in 0..<1 {
-                        let i = row_3
-                        // line 40: softmax(x + c, axis: 1)[:, 0]
-                        v9[row_3] += v8[i]
-                    }
-                    do {
-                        let i = row_3
-                        // line 40: sum(logSumExp(x * a, axis: 1))
-                        v4 += v3[i]
-                        // line 40: softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1)
-                        let v13: Float = v9[i] * v12[i]
-                        // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
-                        v14 += v13
-                    }
-                }
-                // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
-                let v16: Float = v14 / 5.0
-                // line 40: sum(logSumExp(x * a, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] * s…
-                let v17: Float = v4 + v16
-                let v24: Float = v17 + v23
-                return v24
-            }
-        }
-    }
-
-    /// The value of `loss`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func lossWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
-        }
-        let workspace = Workspace.floats(count: (5 * 4) + (5 * 4) + 5 + 4 + 5 + (5 * 4) + 5 + 5 + 5 + 5 + 5 + 4, for: "ReductionsBroadcast.lossWithGradient")
-        defer { Workspace.release(for: "ReductionsBroadcast.lossWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + (5 * 4)
-        let slot2 = slot1 + (5 * 4)
-        let slot3 = slot2 + 5
-        let slot4 = slot3 + 4
-        let slot5 = slot4 + 5
-        let slot6 = slot5 + (5 * 4)
-        let slot7 = slot6 + 5
-        let slot8 = slot7 + 5
-        let slot9 = slot8 + 5
-        let slot10 = slot9 + 5
-        let slot11 = slot10 + 5
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
+                func body() -> Float {
                     let x = xBuffer.baseAddress!
                     // line 40: a
                     let v1 = parameters.baseAddress! + 0  // a
@@ -994,15 +892,12 @@ public struct ReductionsBroadcast: Model {
                     let v6 = slot1  // [5, 4]
                     // line 40: sum(x * a, axis: 1)
                     let v12 = slot2  // [5]
-                    // ∂ line 40: sigmoid(x) * a
-                    let v29 = slot3  // [4]
                     v12.update(repeating: 0, count: 5)
                     var v21: Float = 0
-                    v29.update(repeating: 0, count: 4)
                     // line 40: logSumExp(x * a, axis: 1)
-                    let v3 = slot4  // [5]
+                    let v3 = slot3  // [5]
                     // line 40: softmax(x + c, axis: 1)
-                    let v7 = slot5  // [5, 4]
+                    let v7 = slot4  // [5, 4]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<5 {
                         for i1 in 0..<4 {
@@ -1021,11 +916,6 @@ public struct ReductionsBroadcast: Model {
                             let v20: Float = v18 * v1[i1]
                             // line 40: mean(sigmoid(x) * a)
                             v21 += v20
-                            // ∂ line 40: mean(sigmoid(x) * a)
-                            let v27: Float = 0.05
-                            // ∂ line 40: sigmoid(x) * a
-                            let v28: Float = v27 * v18
-                            v29[i1] += v28
                         }
                         // line 40: logSumExp(x * a, axis: 1)
                         var largest = -Float.infinity
@@ -1046,7 +936,7 @@ public struct ReductionsBroadcast: Model {
                         for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
                     }
                     // line 40: softmax(x + c, axis: 1)[:, 0]
-                    let v8 = slot6  // [5, 1]
+                    let v8 = slot5  // [5, 1]
                     for row_2 in 0..<5 {
                         for k_3 in 0..<1 {
                             for position in 0..<1 {
@@ -1058,15 +948,10 @@ public struct ReductionsBroadcast: Model {
                     // line 40: mean(sigmoid(x) * a)
                     let v23: Float = v21 / 20.0
                     // line 40: softmax(x + c, axis: 1)[:, 0]
-                    let v9 = slot7  // [5]
+                    let v9 = slot6  // [5]
                     v9.update(repeating: 0, count: 5)
-                    // ∂ line 40: softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1)
-                    let v32 = slot8  // [5]
-                    let v33 = slot9  // [5]
                     var v4: Float = 0
                     var v14: Float = 0
-                    // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
-                    let v35 = slot10  // [5, 1]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_3 in 0..<5 {
                         for _ in 0..<1 {
@@ -1082,19 +967,6 @@ public struct ReductionsBroadcast: Model {
                             let v13: Float = v9[i] * v12[i]
                             // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
                             v14 += v13
-                            // ∂ line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
-                            let v31: Float = 0.2
-                            // ∂ line 40: softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1)
-                            let v32_2: Float = v31 * v12[i]
-                            v32[i] = v32_2
-                            let v33_2: Float = v31 * v9[i]
-                            v33[i] = v33_2
-                        }
-                        for _ in 0..<1 {
-                            let i = row_3
-                            // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
-                            let v35_2: Float = v32[row_3]
-                            v35[i] = v35_2
                         }
                     }
                     // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
@@ -1102,66 +974,218 @@ public struct ReductionsBroadcast: Model {
                     // line 40: sum(logSumExp(x * a, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] * s…
                     let v17: Float = v4 + v16
                     let v24: Float = v17 + v23
-                    // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
-                    let v36 = slot1  // [5, 4]
-                    v36.update(repeating: 0, count: 5 * 4)
-                    for row_4 in 0..<5 {
-                        for k_4 in 0..<1 {
-                            for position_2 in 0..<1 {
-                                v36[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v35[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                    return v24
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[0] != 5 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[5, 4]", argument: "x", declared: "[5, 4]", function: "lossWithGradient(x:into:)")
+        }
+        let workspace = Workspace.floats(count: 3 * (5 * 4) + 7 * 5 + 2 * 4, for: "ReductionsBroadcast.lossWithGradient")
+        defer { Workspace.release(for: "ReductionsBroadcast.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + (5 * 4)
+        let slot2 = slot1 + (5 * 4)
+        let slot3 = slot2 + 5
+        let slot4 = slot3 + 4
+        let slot5 = slot4 + 5
+        let slot6 = slot5 + (5 * 4)
+        let slot7 = slot6 + 5
+        let slot8 = slot7 + 5
+        let slot9 = slot8 + 5
+        let slot10 = slot9 + 5
+        let slot11 = slot10 + 5
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        // line 40: a
+                        let v1 = parameters.baseAddress! + 0  // a
+                        // line 40: c
+                        let v5 = parameters.baseAddress! + 4  // c
+                        // line 40: x * a
+                        let v2 = slot0  // [5, 4]
+                        // line 40: x + c
+                        let v6 = slot1  // [5, 4]
+                        // line 40: sum(x * a, axis: 1)
+                        let v12 = slot2  // [5]
+                        // ∂ line 40: sigmoid(x) * a
+                        let v29 = slot3  // [4]
+                        v12.update(repeating: 0, count: 5)
+                        var v21: Float = 0
+                        v29.update(repeating: 0, count: 4)
+                        // line 40: logSumExp(x * a, axis: 1)
+                        let v3 = slot4  // [5]
+                        // line 40: softmax(x + c, axis: 1)
+                        let v7 = slot5  // [5, 4]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<5 {
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                // line 40: x * a
+                                let v2_2: Float = x[i] * v1[i1]
+                                v2[i] = v2_2
+                                // line 40: x + c
+                                let v6_2: Float = x[i] + v5[row]
+                                v6[i] = v6_2
+                                // line 40: sum(x * a, axis: 1)
+                                v12[row] += v2_2
+                                // line 40: sigmoid(x)
+                                let v18: Float = 1 / (1 + Foundation.exp(-x[i]))
+                                // line 40: sigmoid(x) * a
+                                let v20: Float = v18 * v1[i1]
+                                // line 40: mean(sigmoid(x) * a)
+                                v21 += v20
+                                // ∂ line 40: mean(sigmoid(x) * a)
+                                let v27: Float = 0.05
+                                // ∂ line 40: sigmoid(x) * a
+                                let v28: Float = v27 * v18
+                                v29[i1] += v28
+                            }
+                            // line 40: logSumExp(x * a, axis: 1)
+                            var largest = -Float.infinity
+                            for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
+                            v3[row] = largest + Foundation.log(total)
+                            // line 40: softmax(x + c, axis: 1)
+                            var largest_2 = -Float.infinity
+                            for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
+                            var total_2: Float = 0
+                            for k_2 in 0..<4 {
+                                let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                                v7[row &* 4 &+ k_2] = e
+                                total_2 += e
+                            }
+                            let scale_2 = 1 / total_2
+                            for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
+                        }
+                        // line 40: softmax(x + c, axis: 1)[:, 0]
+                        let v8 = slot6  // [5, 1]
+                        for row_2 in 0..<5 {
+                            for k_3 in 0..<1 {
+                                for position in 0..<1 {
+                                    v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                }
                             }
                         }
-                    }
-                    // ∂ line 40: softmax(x + c, axis: 1)
-                    let v38 = slot10  // [5]
-                    v38.update(repeating: 0, count: 5)
-                    // ∂ line 40: x + c
-                    let v42 = g.baseAddress! + 4  // gradient of c
-                    // ∂ line 40: x * a
-                    let v51 = slot11  // [4]
-                    v42.update(repeating: 0, count: 5)
-                    v51.update(repeating: 0, count: 4)
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row_5 in 0..<5 {
-                        for i1 in 0..<4 {
-                            let i = row_5 &* 4 &+ i1
-                            // ∂ line 40: softmax(x + c, axis: 1)
-                            let v37: Float = v36[i] * v7[i]
-                            v38[row_5] += v37
+                        // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
+                        // line 40: mean(sigmoid(x) * a)
+                        let v23: Float = v21 / 20.0
+                        // line 40: softmax(x + c, axis: 1)[:, 0]
+                        let v9 = slot7  // [5]
+                        v9.update(repeating: 0, count: 5)
+                        // ∂ line 40: softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1)
+                        let v32 = slot8  // [5]
+                        let v33 = slot9  // [5]
+                        var v4: Float = 0
+                        var v14: Float = 0
+                        // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
+                        let v35 = slot10  // [5, 1]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_3 in 0..<5 {
+                            for _ in 0..<1 {
+                                let i = row_3
+                                // line 40: softmax(x + c, axis: 1)[:, 0]
+                                v9[row_3] += v8[i]
+                            }
+                            do {
+                                let i = row_3
+                                // line 40: sum(logSumExp(x * a, axis: 1))
+                                v4 += v3[i]
+                                // line 40: softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1)
+                                let v13: Float = v9[i] * v12[i]
+                                // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
+                                v14 += v13
+                                // ∂ line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
+                                let v31: Float = 0.2
+                                // ∂ line 40: softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1)
+                                let v32_2: Float = v31 * v12[i]
+                                v32[i] = v32_2
+                                let v33_2: Float = v31 * v9[i]
+                                v33[i] = v33_2
+                            }
+                            for _ in 0..<1 {
+                                let i = row_3
+                                // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
+                                let v35_2: Float = v32[row_3]
+                                v35[i] = v35_2
+                            }
                         }
-                        for i1 in 0..<4 {
-                            let i = row_5 &* 4 &+ i1
-                            // ∂ line 40: sum(x * a, axis: 1)
-                            let v34: Float = v33[row_5]
-                            // ∂ line 40: softmax(x + c, axis: 1)
-                            let v39: Float = v38[row_5]
-                            let v40: Float = v36[i] - v39
-                            let v41: Float = v7[i] * v40
-                            // ∂ line 40: x + c
-                            v42[row_5] += v41
-                            // ∂ line 40: logSumExp(x * a, axis: 1)
-                            let v44: Float = v3[row_5]
-                            let v45: Float = v2[i] - v44
-                            let v46: Float = Foundation.exp(v45)
-                            let v49: Float = v34 + v46
-                            // ∂ line 40: x * a
-                            let v50: Float = v49 * x[i]
-                            v51[i1] += v50
+                        // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
+                        let v16: Float = v14 / 5.0
+                        // line 40: sum(logSumExp(x * a, axis: 1)) + mean(softmax(x + c, axis: 1)[:, 0] * s…
+                        let v17: Float = v4 + v16
+                        let v24: Float = v17 + v23
+                        // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
+                        let v36 = slot1  // [5, 4]
+                        v36.update(repeating: 0, count: 5 * 4)
+                        for row_4 in 0..<5 {
+                            for k_4 in 0..<1 {
+                                for position_2 in 0..<1 {
+                                    v36[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v35[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                                }
+                            }
                         }
+                        // ∂ line 40: softmax(x + c, axis: 1)
+                        let v38 = slot10  // [5]
+                        v38.update(repeating: 0, count: 5)
+                        // ∂ line 40: x + c
+                        let v42 = g.baseAddress! + 4  // gradient of c
+                        // ∂ line 40: x * a
+                        let v51 = slot11  // [4]
+                        v42.update(repeating: 0, count: 5)
+                        v51.update(repeating: 0, count: 4)
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_5 in 0..<5 {
+                            for i1 in 0..<4 {
+                                let i = row_5 &* 4 &+ i1
+                                // ∂ line 40: softmax(x + c, axis: 1)
+                                let v37: Float = v36[i] * v7[i]
+                                v38[row_5] += v37
+                            }
+                            for i1 in 0..<4 {
+                                let i = row_5 &* 4 &+ i1
+                                // ∂ line 40: sum(x * a, axis: 1)
+                                let v34: Float = v33[row_5]
+                                // ∂ line 40: softmax(x + c, axis: 1)
+                                let v39: Float = v38[row_5]
+                                let v40: Float = v36[i] - v39
+                                let v41: Float = v7[i] * v40
+                                // ∂ line 40: x + c
+                                v42[row_5] += v41
+                                // ∂ line 40: logSumExp(x * a, axis: 1)
+                                let v44: Float = v3[row_5]
+                                let v45: Float = v2[i] - v44
+                                let v46: Float = Foundation.exp(v45)
+                                let v49: Float = v34 + v46
+                                // ∂ line 40: x * a
+                                let v50: Float = v49 * x[i]
+                                v51[i1] += v50
+                            }
+                        }
+                        // ∂ line 40: x * a
+                        let v52 = g.baseAddress! + 0  // gradient of a
+                        let laneEnd = 4 & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v52_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<4 {
+                            let v52_2: Float = v29[i] + v51[i]
+                            v52[i] = v52_2
+                        }
+                        // The gradient of every parameter.
+                        return v24
                     }
-                    // ∂ line 40: x * a
-                    let v52 = g.baseAddress! + 0  // gradient of a
-                    let laneEnd = 4 & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v52_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<4 {
-                        let v52_2: Float = v29[i] + v51[i]
-                        v52[i] = v52_2
-                    }
-                    // The gradient of every parameter.
-                    return v24
+                    return body()
                 }
             }
         }

@@ -59,27 +59,30 @@ public struct SmoothedClassifier: Module {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "logits(x:)")
         }
         let batch = x.shape[0]
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5), for: "SmoothedClassifier.logits")
+        let workspace = Workspace.floats(count: 2 * (batch * 5), for: "SmoothedClassifier.logits")
         defer { Workspace.release(for: "SmoothedClassifier.logits") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 5)
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 8: fc(x)
-                let v1 = parameters.baseAddress! + 0  // fc.weight
-                let v2 = parameters.baseAddress! + 20  // fc.bias
-                let v3 = slot0  // [batch, 5]
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
-                let v4 = slot1  // [batch, 5]
-                for i0 in 0..<batch {
-                    for i1 in 0..<5 {
-                        let i = i0 &* 5 &+ i1
-                        let v4_2: Float = v3[i] + v2[i1]
-                        v4[i] = v4_2
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 8: fc(x)
+                    let v1 = parameters.baseAddress! + 0  // fc.weight
+                    let v2 = parameters.baseAddress! + 20  // fc.bias
+                    let v3 = slot0  // [batch, 5]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                    let v4 = slot1  // [batch, 5]
+                    for i0 in 0..<batch {
+                        for i1 in 0..<5 {
+                            let i = i0 &* 5 &+ i1
+                            let v4_2: Float = v3[i] + v2[i1]
+                            v4[i] = v4_2
+                        }
                     }
+                    return Tensor(shape: [batch, 5], copying: UnsafeBufferPointer(start: v4, count: batch * 5))
                 }
-                return Tensor(shape: [batch, 5], copying: UnsafeBufferPointer(start: v4, count: batch * 5))
+                return body()
             }
         }
     }
@@ -93,7 +96,7 @@ public struct SmoothedClassifier: Module {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
         }
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5) + batch + batch + batch, for: "SmoothedClassifier.loss")
+        let workspace = Workspace.floats(count: 2 * (batch * 5) + 3 * batch, for: "SmoothedClassifier.loss")
         defer { Workspace.release(for: "SmoothedClassifier.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 5)
@@ -103,83 +106,7 @@ public struct SmoothedClassifier: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    let x = xBuffer.baseAddress!
-                    let labels = labelsBuffer.baseAddress!
-                    // line 12: fc(x)
-                    let v2 = parameters.baseAddress! + 0  // fc.weight
-                    let v3 = parameters.baseAddress! + 20  // fc.bias
-                    let v4 = slot0  // [batch, 5]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
-                    // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                    // line 12: fc(x)
-                    let v5 = slot1  // [batch, 5]
-                    // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                    let v11 = slot2  // [batch]
-                    v11.update(repeating: 0, count: batch)
-                    let v6 = slot3  // [batch]
-                    let v7 = slot4  // [batch]
-                    var v17: Float = 0
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row in 0..<batch {
-                        for i1 in 0..<5 {
-                            let i = row &* 5 &+ i1
-                            // line 12: fc(x)
-                            let v5_2: Float = v4[i] + v3[i1]
-                            v5[i] = v5_2
-                            // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                            v11[row] += v5_2
-                        }
-                        var largest = -Float.infinity
-                        for k in 0..<5 { largest = Swift.max(largest, v5[row &* 5 &+ k]) }
-                        var total: Float = 0
-                        for k in 0..<5 { total += Foundation.exp(v5[row &* 5 &+ k] - largest) }
-                        v6[row] = largest + Foundation.log(total)
-                        let label = labels[row]
-                        ArgumentCheck.label(label, classes: 5, at: row, argument: "labels", function: "loss(x:labels:)")
-                        v7[row] = v5[row &* 5 &+ label]
-                        do {
-                            let i = row
-                            let v9: Float = v7[i] * 0.8
-                            let v10: Float = v6[i] - v9
-                            let v13: Float = v11[i] / 5.0
-                            let v15: Float = v13 * 0.2
-                            let v16: Float = v10 - v15
-                            v17 += v16
-                        }
-                    }
-                    // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                    let v19: Float = v17 / Float(batch)
-                    return v19
-                }
-            }
-        }
-    }
-
-    /// The value of `loss`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 2 || x.shape[1] != 4 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "lossWithGradient(x:labels:into:)")
-        }
-        let batch = x.shape[0]
-        if labels.shape.count != 1 || labels.shape[0] != batch {
-            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
-        }
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5) + batch + batch + batch + batch + batch + (batch * 5) + (batch * 5), for: "SmoothedClassifier.lossWithGradient")
-        defer { Workspace.release(for: "SmoothedClassifier.lossWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
-        let slot3 = slot2 + batch
-        let slot4 = slot3 + batch
-        let slot5 = slot4 + batch
-        let slot6 = slot5 + batch
-        let slot7 = slot6 + batch
-        let slot8 = slot7 + (batch * 5)
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
-                    labels.withUnsafeBufferPointer { labelsBuffer in
+                    func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         // line 12: fc(x)
@@ -188,8 +115,6 @@ public struct SmoothedClassifier: Module {
                         let v4 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
                         // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                        // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                        let v21: Float = 1.0 / Float(batch)
                         // line 12: fc(x)
                         let v5 = slot1  // [batch, 5]
                         // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
@@ -197,15 +122,7 @@ public struct SmoothedClassifier: Module {
                         v11.update(repeating: 0, count: batch)
                         let v6 = slot3  // [batch]
                         let v7 = slot4  // [batch]
-                        // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                        let v25 = slot5  // [batch]
-                        let v28 = slot6  // [batch]
                         var v17: Float = 0
-                        let v29 = slot7  // [batch, 5]
-                        let v36 = slot8  // [batch, 5]
-                        // ∂ line 12: fc(x)
-                        let v37 = g.baseAddress! + 20  // gradient of fc.bias
-                        v37.update(repeating: 0, count: 5)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<batch {
                             for i1 in 0..<5 {
@@ -222,7 +139,7 @@ public struct SmoothedClassifier: Module {
                             for k in 0..<5 { total += Foundation.exp(v5[row &* 5 &+ k] - largest) }
                             v6[row] = largest + Foundation.log(total)
                             let label = labels[row]
-                            ArgumentCheck.label(label, classes: 5, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            ArgumentCheck.label(label, classes: 5, at: row, argument: "labels", function: "loss(x:labels:)")
                             v7[row] = v5[row &* 5 &+ label]
                             do {
                                 let i = row
@@ -232,39 +149,131 @@ public struct SmoothedClassifier: Module {
                                 let v15: Float = v13 * 0.2
                                 let v16: Float = v10 - v15
                                 v17 += v16
-                                // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                                let v22: Float = v21
-                                let v23: Float = -v22
-                                let v24: Float = v23 * 0.2
-                                let v25_2: Float = v24 / 5.0
-                                v25[i] = v25_2
-                                let v28_2: Float = v23 * 0.8
-                                v28[i] = v28_2
-                            }
-                            (v29 + row &* 5).update(repeating: 0, count: 5)
-                            v29[row &* 5 &+ label] = v28[row]
-                            for i1 in 0..<5 {
-                                let i = row &* 5 &+ i1
-                                let v26: Float = v25[row]
-                                let v30: Float = v26 + v29[i]
-                                let v31: Float = v6[row]
-                                let v32: Float = v5[i] - v31
-                                let v33: Float = Foundation.exp(v32)
-                                let v34: Float = v21
-                                let v35: Float = v34 * v33
-                                let v36_2: Float = v30 + v35
-                                v36[i] = v36_2
-                                // ∂ line 12: fc(x)
-                                v37[i1] += v36_2
                             }
                         }
                         // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
                         let v19: Float = v17 / Float(batch)
-                        // ∂ line 12: fc(x)
-                        let v38 = g.baseAddress! + 0  // gradient of fc.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v36, ldb: 5, c: v38, ldc: 5)
-                        // The gradient of every parameter.
                         return v19
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let batch = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let workspace = Workspace.floats(count: 4 * (batch * 5) + 5 * batch, for: "SmoothedClassifier.lossWithGradient")
+        defer { Workspace.release(for: "SmoothedClassifier.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 5)
+        let slot2 = slot1 + (batch * 5)
+        let slot3 = slot2 + batch
+        let slot4 = slot3 + batch
+        let slot5 = slot4 + batch
+        let slot6 = slot5 + batch
+        let slot7 = slot6 + batch
+        let slot8 = slot7 + (batch * 5)
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let labels = labelsBuffer.baseAddress!
+                            // line 12: fc(x)
+                            let v2 = parameters.baseAddress! + 0  // fc.weight
+                            let v3 = parameters.baseAddress! + 20  // fc.bias
+                            let v4 = slot0  // [batch, 5]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
+                            // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                            // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                            let v21: Float = 1.0 / Float(batch)
+                            // line 12: fc(x)
+                            let v5 = slot1  // [batch, 5]
+                            // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                            let v11 = slot2  // [batch]
+                            v11.update(repeating: 0, count: batch)
+                            let v6 = slot3  // [batch]
+                            let v7 = slot4  // [batch]
+                            // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                            let v25 = slot5  // [batch]
+                            let v28 = slot6  // [batch]
+                            var v17: Float = 0
+                            let v29 = slot7  // [batch, 5]
+                            let v36 = slot8  // [batch, 5]
+                            // ∂ line 12: fc(x)
+                            let v37 = g.baseAddress! + 20  // gradient of fc.bias
+                            v37.update(repeating: 0, count: 5)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<batch {
+                                for i1 in 0..<5 {
+                                    let i = row &* 5 &+ i1
+                                    // line 12: fc(x)
+                                    let v5_2: Float = v4[i] + v3[i1]
+                                    v5[i] = v5_2
+                                    // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                                    v11[row] += v5_2
+                                }
+                                var largest = -Float.infinity
+                                for k in 0..<5 { largest = Swift.max(largest, v5[row &* 5 &+ k]) }
+                                var total: Float = 0
+                                for k in 0..<5 { total += Foundation.exp(v5[row &* 5 &+ k] - largest) }
+                                v6[row] = largest + Foundation.log(total)
+                                let label = labels[row]
+                                ArgumentCheck.label(label, classes: 5, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                                v7[row] = v5[row &* 5 &+ label]
+                                do {
+                                    let i = row
+                                    let v9: Float = v7[i] * 0.8
+                                    let v10: Float = v6[i] - v9
+                                    let v13: Float = v11[i] / 5.0
+                                    let v15: Float = v13 * 0.2
+                                    let v16: Float = v10 - v15
+                                    v17 += v16
+                                    // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                                    let v22: Float = v21
+                                    let v23: Float = -v22
+                                    let v24: Float = v23 * 0.2
+                                    let v25_2: Float = v24 / 5.0
+                                    v25[i] = v25_2
+                                    let v28_2: Float = v23 * 0.8
+                                    v28[i] = v28_2
+                                }
+                                (v29 + row &* 5).update(repeating: 0, count: 5)
+                                v29[row &* 5 &+ label] = v28[row]
+                                for i1 in 0..<5 {
+                                    let i = row &* 5 &+ i1
+                                    let v26: Float = v25[row]
+                                    let v30: Float = v26 + v29[i]
+                                    let v31: Float = v6[row]
+                                    let v32: Float = v5[i] - v31
+                                    let v33: Float = Foundation.exp(v32)
+                                    let v34: Float = v21
+                                    let v35: Float = v34 * v33
+                                    let v36_2: Float = v30 + v35
+                                    v36[i] = v36_2
+                                    // ∂ line 12: fc(x)
+                                    v37[i1] += v36_2
+                                }
+                            }
+                            // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                            let v19: Float = v17 / Float(batch)
+                            // ∂ line 12: fc(x)
+                            let v38 = g.baseAddress! + 0  // gradient of fc.weight
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v36, ldb: 5, c: v38, ldc: 5)
+                            // The gradient of every parameter.
+                            return v19
+                        }
+                        return body()
                     }
                 }
             }
@@ -290,54 +299,60 @@ public struct SmoothedClassifier: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "gradient(at:into:outputGradient:)")
         }
         let batch = input.shape[0]
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5), for: "SmoothedClassifier.gradient(at:)")
+        let workspace = Workspace.floats(count: 2 * (batch * 5), for: "SmoothedClassifier.gradient(at:)")
         defer { Workspace.release(for: "SmoothedClassifier.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 5)
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    let input = inputBuffer.baseAddress!
-                    // line 8: fc(x)
-                    let v1 = parameters.baseAddress! + 0  // fc.weight
-                    let v2 = parameters.baseAddress! + 20  // fc.bias
-                    let v3 = slot0  // [batch, 5]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
-                    let v4 = slot1  // [batch, 5]
-                    for i0 in 0..<batch {
-                        for i1 in 0..<5 {
-                            let i = i0 &* 5 &+ i1
-                            let v4_2: Float = v3[i] + v2[i1]
-                            v4[i] = v4_2
-                        }
-                    }
-                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                    // between calls so that neither is allocated again.
-                    var handed = Workspace.borrowTensors(for: "SmoothedClassifier.gradient(at:)")
-                    defer { Workspace.giveBack(handed, for: "SmoothedClassifier.gradient(at:)") }
-                    if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 5 {
-                        handed.output = Tensor(zeros: [batch, 5])
-                    }
-                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v4, count: batch * 5) }
-                    try outputGradient(handed.output, &handed.outputGradient)
-                    if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 5 {
-                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
-                    }
-                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                        let seed = seedBuffer.baseAddress!
-                        // ∂ line 8: fc(x)
-                        let v6 = g.baseAddress! + 20  // gradient of fc.bias
-                        v6.update(repeating: 0, count: 5)
+                    func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 8: fc(x)
+                        let v1 = parameters.baseAddress! + 0  // fc.weight
+                        let v2 = parameters.baseAddress! + 20  // fc.bias
+                        let v3 = slot0  // [batch, 5]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                        let v4 = slot1  // [batch, 5]
                         for i0 in 0..<batch {
                             for i1 in 0..<5 {
                                 let i = i0 &* 5 &+ i1
-                                v6[i1] += seed[i]
+                                let v4_2: Float = v3[i] + v2[i1]
+                                v4[i] = v4_2
                             }
                         }
-                        let v7 = g.baseAddress! + 0  // gradient of fc.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: seed, ldb: 5, c: v7, ldc: 5)
-                        // The gradient of every parameter.
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "SmoothedClassifier.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "SmoothedClassifier.gradient(at:)") }
+                        if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 5 {
+                            handed.output = Tensor(zeros: [batch, 5])
+                        }
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v4, count: batch * 5) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 5 {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                // ∂ line 8: fc(x)
+                                let v6 = g.baseAddress! + 20  // gradient of fc.bias
+                                v6.update(repeating: 0, count: 5)
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        let i = i0 &* 5 &+ i1
+                                        v6[i1] += seed[i]
+                                    }
+                                }
+                                let v7 = g.baseAddress! + 0  // gradient of fc.weight
+                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: seed, ldb: 5, c: v7, ldc: 5)
+                                // The gradient of every parameter.
+                            }
+                            return body_2()
+                        }
                     }
+                    return try body()
                 }
             }
         }
@@ -399,74 +414,20 @@ public struct SoftmaxHead: Module {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "forward(x:)")
         }
         let batch = x.shape[0]
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5) + (batch * 5), for: "SoftmaxHead.forward")
+        let workspace = Workspace.floats(count: 3 * (batch * 5), for: "SoftmaxHead.forward")
         defer { Workspace.release(for: "SoftmaxHead.forward") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 5)
         let slot2 = slot1 + (batch * 5)
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 20: fc(x)
-                let v1 = parameters.baseAddress! + 0  // fc.weight
-                let v2 = parameters.baseAddress! + 20  // fc.bias
-                let v3 = slot0  // [batch, 5]
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
-                let v4 = slot1  // [batch, 5]
-                // line 20: softmax(fc(x), axis: 1)
-                let v5 = slot2  // [batch, 5]
-                // Row by row: each row of the steps below is computed while it is in cache.
-                for row in 0..<batch {
-                    for i1 in 0..<5 {
-                        let i = row &* 5 &+ i1
-                        // line 20: fc(x)
-                        let v4_2: Float = v3[i] + v2[i1]
-                        v4[i] = v4_2
-                    }
-                    // line 20: softmax(fc(x), axis: 1)
-                    var largest = -Float.infinity
-                    for k in 0..<5 { largest = Swift.max(largest, v4[row &* 5 &+ k]) }
-                    var total: Float = 0
-                    for k in 0..<5 {
-                        let e = Foundation.exp(v4[row &* 5 &+ k] - largest)
-                        v5[row &* 5 &+ k] = e
-                        total += e
-                    }
-                    let scale = 1 / total
-                    for k in 0..<5 { v5[row &* 5 &+ k] *= scale }
-                }
-                return Tensor(shape: [batch, 5], copying: UnsafeBufferPointer(start: v5, count: batch * 5))
-            }
-        }
-    }
-
-    /// Runs `forward` on a batch: the model's forward function.
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        forward(x: input)
-    }
-
-    /// Runs `forward`, hands its output to `outputGradient` with a tensor to fill with the gradient
-    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
-    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
-        if input.shape.count != 2 || input.shape[1] != 4 {
-            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "gradient(at:into:outputGradient:)")
-        }
-        let batch = input.shape[0]
-        let workspace = Workspace.floats(count: (batch * 5) + (batch * 5) + (batch * 5) + batch, for: "SoftmaxHead.gradient(at:)")
-        defer { Workspace.release(for: "SoftmaxHead.gradient(at:)") }
-        let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
-        let slot3 = slot2 + (batch * 5)
-        return try parameterScalars.withUnsafeBufferPointer { parameters in
-            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                try input.withUnsafeBufferPointer { inputBuffer in
-                    let input = inputBuffer.baseAddress!
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
                     // line 20: fc(x)
                     let v1 = parameters.baseAddress! + 0  // fc.weight
                     let v2 = parameters.baseAddress! + 20  // fc.bias
                     let v3 = slot0  // [batch, 5]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
                     let v4 = slot1  // [batch, 5]
                     // line 20: softmax(fc(x), axis: 1)
                     let v5 = slot2  // [batch, 5]
@@ -490,50 +451,113 @@ public struct SoftmaxHead: Module {
                         let scale = 1 / total
                         for k in 0..<5 { v5[row &* 5 &+ k] *= scale }
                     }
-                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                    // between calls so that neither is allocated again.
-                    var handed = Workspace.borrowTensors(for: "SoftmaxHead.gradient(at:)")
-                    defer { Workspace.giveBack(handed, for: "SoftmaxHead.gradient(at:)") }
-                    if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 5 {
-                        handed.output = Tensor(zeros: [batch, 5])
-                    }
-                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v5, count: batch * 5) }
-                    try outputGradient(handed.output, &handed.outputGradient)
-                    if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 5 {
-                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
-                    }
-                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                        let seed = seedBuffer.baseAddress!
-                        // ∂ line 20: softmax(fc(x), axis: 1)
-                        let v8 = slot3  // [batch]
-                        v8.update(repeating: 0, count: batch)
-                        let v11 = slot1  // [batch, 5]
-                        // ∂ line 20: fc(x)
-                        let v12 = g.baseAddress! + 20  // gradient of fc.bias
-                        v12.update(repeating: 0, count: 5)
+                    return Tensor(shape: [batch, 5], copying: UnsafeBufferPointer(start: v5, count: batch * 5))
+                }
+                return body()
+            }
+        }
+    }
+
+    /// Runs `forward` on a batch: the model's forward function.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        forward(x: input)
+    }
+
+    /// Runs `forward`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        if input.shape.count != 2 || input.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "gradient(at:into:outputGradient:)")
+        }
+        let batch = input.shape[0]
+        let workspace = Workspace.floats(count: 3 * (batch * 5) + batch, for: "SoftmaxHead.gradient(at:)")
+        defer { Workspace.release(for: "SoftmaxHead.gradient(at:)") }
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 5)
+        let slot2 = slot1 + (batch * 5)
+        let slot3 = slot2 + (batch * 5)
+        return try parameterScalars.withUnsafeBufferPointer { parameters in
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 20: fc(x)
+                        let v1 = parameters.baseAddress! + 0  // fc.weight
+                        let v2 = parameters.baseAddress! + 20  // fc.bias
+                        let v3 = slot0  // [batch, 5]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                        let v4 = slot1  // [batch, 5]
+                        // line 20: softmax(fc(x), axis: 1)
+                        let v5 = slot2  // [batch, 5]
                         // Row by row: each row of the steps below is computed while it is in cache.
-                        for row_2 in 0..<batch {
+                        for row in 0..<batch {
                             for i1 in 0..<5 {
-                                let i = row_2 &* 5 &+ i1
-                                // ∂ line 20: softmax(fc(x), axis: 1)
-                                let v7: Float = seed[i] * v5[i]
-                                v8[row_2] += v7
+                                let i = row &* 5 &+ i1
+                                // line 20: fc(x)
+                                let v4_2: Float = v3[i] + v2[i1]
+                                v4[i] = v4_2
                             }
-                            for i1 in 0..<5 {
-                                let i = row_2 &* 5 &+ i1
-                                let v9: Float = v8[row_2]
-                                let v10: Float = seed[i] - v9
-                                let v11_2: Float = v5[i] * v10
-                                v11[i] = v11_2
-                                // ∂ line 20: fc(x)
-                                v12[i1] += v11_2
+                            // line 20: softmax(fc(x), axis: 1)
+                            var largest = -Float.infinity
+                            for k in 0..<5 { largest = Swift.max(largest, v4[row &* 5 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<5 {
+                                let e = Foundation.exp(v4[row &* 5 &+ k] - largest)
+                                v5[row &* 5 &+ k] = e
+                                total += e
                             }
+                            let scale = 1 / total
+                            for k in 0..<5 { v5[row &* 5 &+ k] *= scale }
                         }
-                        // ∂ line 20: fc(x)
-                        let v13 = g.baseAddress! + 0  // gradient of fc.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: v11, ldb: 5, c: v13, ldc: 5)
-                        // The gradient of every parameter.
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "SoftmaxHead.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "SoftmaxHead.gradient(at:)") }
+                        if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 5 {
+                            handed.output = Tensor(zeros: [batch, 5])
+                        }
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v5, count: batch * 5) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 5 {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                // ∂ line 20: softmax(fc(x), axis: 1)
+                                let v8 = slot3  // [batch]
+                                v8.update(repeating: 0, count: batch)
+                                let v11 = slot1  // [batch, 5]
+                                // ∂ line 20: fc(x)
+                                let v12 = g.baseAddress! + 20  // gradient of fc.bias
+                                v12.update(repeating: 0, count: 5)
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_2 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        let i = row_2 &* 5 &+ i1
+                                        // ∂ line 20: softmax(fc(x), axis: 1)
+                                        let v7: Float = seed[i] * v5[i]
+                                        v8[row_2] += v7
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_2 &* 5 &+ i1
+                                        let v9: Float = v8[row_2]
+                                        let v10: Float = seed[i] - v9
+                                        let v11_2: Float = v5[i] * v10
+                                        v11[i] = v11_2
+                                        // ∂ line 20: fc(x)
+                                        v12[i1] += v11_2
+                                    }
+                                }
+                                // ∂ line 20: fc(x)
+                                let v13 = g.baseAddress! + 0  // gradient of fc.weight
+                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: v11, ldb: 5, c: v13, ldc: 5)
+                                // The gradient of every parameter.
+                            }
+                            return body_2()
+                        }
                     }
+                    return try body()
                 }
             }
         }
@@ -589,8 +613,11 @@ public struct PassThrough: Module {
         }
         let batch = x.shape[0]
         return x.withUnsafeBufferPointer { xBuffer in
-            let x = xBuffer.baseAddress!
-            return Tensor(shape: [batch, 3], copying: UnsafeBufferPointer(start: x, count: batch * 3))
+            func body() -> Tensor {
+                let x = xBuffer.baseAddress!
+                return Tensor(shape: [batch, 3], copying: UnsafeBufferPointer(start: x, count: batch * 3))
+            }
+            return body()
         }
     }
 
@@ -605,21 +632,24 @@ public struct PassThrough: Module {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 33: scale
-                let v1: Float = parameters[0]  // scale
-                // line 33: scale * x
-                let v2 = slot0  // [batch, 3]
-                let laneEnd = (batch * 3) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v2_2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(v2 + i).storeBytes(of: v2_2, as: SIMD8<Float>.self)
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 33: scale
+                    let v1: Float = parameters[0]  // scale
+                    // line 33: scale * x
+                    let v2 = slot0  // [batch, 3]
+                    let laneEnd = (batch * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v2_2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(v2 + i).storeBytes(of: v2_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<batch * 3 {
+                        let v2_2: Float = v1 * x[i]
+                        v2[i] = v2_2
+                    }
+                    return Tensor(shape: [batch, 3], copying: UnsafeBufferPointer(start: v2, count: batch * 3))
                 }
-                for i in laneEnd..<batch * 3 {
-                    let v2_2: Float = v1 * x[i]
-                    v2[i] = v2_2
-                }
-                return Tensor(shape: [batch, 3], copying: UnsafeBufferPointer(start: v2, count: batch * 3))
+                return body()
             }
         }
     }
@@ -638,21 +668,24 @@ public struct PassThrough: Module {
         let batch = input.shape[0]
         return try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             try input.withUnsafeBufferPointer { inputBuffer in
-                let input = inputBuffer.baseAddress!
-                // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                // between calls so that neither is allocated again.
-                var handed = Workspace.borrowTensors(for: "PassThrough.gradient(at:)")
-                defer { Workspace.giveBack(handed, for: "PassThrough.gradient(at:)") }
-                if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 3 {
-                    handed.output = Tensor(zeros: [batch, 3])
+                func body() throws -> Void {
+                    let input = inputBuffer.baseAddress!
+                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                    // between calls so that neither is allocated again.
+                    var handed = Workspace.borrowTensors(for: "PassThrough.gradient(at:)")
+                    defer { Workspace.giveBack(handed, for: "PassThrough.gradient(at:)") }
+                    if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 3 {
+                        handed.output = Tensor(zeros: [batch, 3])
+                    }
+                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: input, count: batch * 3) }
+                    try outputGradient(handed.output, &handed.outputGradient)
+                    if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 3 {
+                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 3]", argument: "outputGradient", declared: "[batch, 3]", function: "gradient(at:into:outputGradient:)")
+                    }
+                    // The gradient of every parameter.
+                    (g.baseAddress! + 0).update(repeating: 0, count: 1)  // scale: no gradient
                 }
-                handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: input, count: batch * 3) }
-                try outputGradient(handed.output, &handed.outputGradient)
-                if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 3 {
-                    ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 3]", argument: "outputGradient", declared: "[batch, 3]", function: "gradient(at:into:outputGradient:)")
-                }
-                // The gradient of every parameter.
-                (g.baseAddress! + 0).update(repeating: 0, count: 1)  // scale: no gradient
+                return try body()
             }
         }
     }

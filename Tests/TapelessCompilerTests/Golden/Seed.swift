@@ -70,29 +70,32 @@ public struct LinearRegression: Module {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 7: w
-                let v1: Float = parameters[0]  // w
-                // line 7: b
-                let v3: Float = parameters[1]  // b
-                // line 7: w * x + b
-                let v4 = slot0  // [n]
-                let laneEnd = n & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 7: w * x
-                    let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 7: w
+                    let v1: Float = parameters[0]  // w
+                    // line 7: b
+                    let v3: Float = parameters[1]  // b
                     // line 7: w * x + b
-                    let v4_2 = v2 + v3
-                    UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
+                    let v4 = slot0  // [n]
+                    let laneEnd = n & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 7: w * x
+                        let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 7: w * x + b
+                        let v4_2 = v2 + v3
+                        UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n {
+                        // line 7: w * x
+                        let v2: Float = v1 * x[i]
+                        // line 7: w * x + b
+                        let v4_2: Float = v2 + v3
+                        v4[i] = v4_2
+                    }
+                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v4, count: n))
                 }
-                for i in laneEnd..<n {
-                    // line 7: w * x
-                    let v2: Float = v1 * x[i]
-                    // line 7: w * x + b
-                    let v4_2: Float = v2 + v3
-                    v4[i] = v4_2
-                }
-                return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v4, count: n))
+                return body()
             }
         }
     }
@@ -109,42 +112,45 @@ public struct LinearRegression: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    let x = xBuffer.baseAddress!
-                    let y = yBuffer.baseAddress!
-                    // line 7: w
-                    let v2: Float = parameters[0]  // w
-                    // line 7: b
-                    let v4: Float = parameters[1]  // b
-                    var v8: Float = 0
-                    let laneEnd = n & ~7
-                    var v8Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 7: w * x
-                        let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 7: w * x + b
-                        let v5 = v3 + v4
-                        // line 11: predict(x) - y
-                        let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 11: square(predict(x) - y)
-                        let v7 = v6 * v6
-                        // line 11: mean(square(predict(x) - y))
-                        v8Lanes += v7
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        // line 7: w
+                        let v2: Float = parameters[0]  // w
+                        // line 7: b
+                        let v4: Float = parameters[1]  // b
+                        var v8: Float = 0
+                        let laneEnd = n & ~7
+                        var v8Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 7: w * x
+                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 7: w * x + b
+                            let v5 = v3 + v4
+                            // line 11: predict(x) - y
+                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 11: square(predict(x) - y)
+                            let v7 = v6 * v6
+                            // line 11: mean(square(predict(x) - y))
+                            v8Lanes += v7
+                        }
+                        v8 = v8Lanes.sum()
+                        for i in laneEnd..<n {
+                            // line 7: w * x
+                            let v3: Float = v2 * x[i]
+                            // line 7: w * x + b
+                            let v5: Float = v3 + v4
+                            // line 11: predict(x) - y
+                            let v6: Float = v5 - y[i]
+                            // line 11: square(predict(x) - y)
+                            let v7: Float = v6 * v6
+                            // line 11: mean(square(predict(x) - y))
+                            v8 += v7
+                        }
+                        let v10: Float = v8 / Float(n)
+                        return v10
                     }
-                    v8 = v8Lanes.sum()
-                    for i in laneEnd..<n {
-                        // line 7: w * x
-                        let v3: Float = v2 * x[i]
-                        // line 7: w * x + b
-                        let v5: Float = v3 + v4
-                        // line 11: predict(x) - y
-                        let v6: Float = v5 - y[i]
-                        // line 11: square(predict(x) - y)
-                        let v7: Float = v6 * v6
-                        // line 11: mean(square(predict(x) - y))
-                        v8 += v7
-                    }
-                    let v10: Float = v8 / Float(n)
-                    return v10
+                    return body()
                 }
             }
         }
@@ -164,75 +170,78 @@ public struct LinearRegression: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        let x = xBuffer.baseAddress!
-                        let y = yBuffer.baseAddress!
-                        // line 7: w
-                        let v2: Float = parameters[0]  // w
-                        // line 7: b
-                        let v4: Float = parameters[1]  // b
-                        // line 11: mean(square(predict(x) - y))
-                        // ∂ line 11: mean(square(predict(x) - y))
-                        let v12: Float = 1.0 / Float(n)
-                        var v8: Float = 0
-                        var v17: Float = 0
-                        var v19: Float = 0
-                        let laneEnd = n & ~7
-                        var v8Lanes = SIMD8<Float>(repeating: 0)
-                        var v17Lanes = SIMD8<Float>(repeating: 0)
-                        var v19Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 7: w * x
-                            let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 7: w * x + b
-                            let v5 = v3 + v4
-                            // line 11: predict(x) - y
-                            let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 11: square(predict(x) - y)
-                            let v7 = v6 * v6
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let y = yBuffer.baseAddress!
+                            // line 7: w
+                            let v2: Float = parameters[0]  // w
+                            // line 7: b
+                            let v4: Float = parameters[1]  // b
                             // line 11: mean(square(predict(x) - y))
-                            v8Lanes += v7
                             // ∂ line 11: mean(square(predict(x) - y))
-                            let v13 = SIMD8<Float>(repeating: v12)
-                            // ∂ line 11: square(predict(x) - y)
-                            let v14 = v13 * v6
-                            let v16 = v14 + v14
-                            // ∂ line 7: w * x + b
-                            v17Lanes += v16
-                            // ∂ line 7: w * x
-                            let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v19Lanes += v18
-                        }
-                        v8 = v8Lanes.sum()
-                        v17 = v17Lanes.sum()
-                        v19 = v19Lanes.sum()
-                        for i in laneEnd..<n {
-                            // line 7: w * x
-                            let v3: Float = v2 * x[i]
-                            // line 7: w * x + b
-                            let v5: Float = v3 + v4
-                            // line 11: predict(x) - y
-                            let v6: Float = v5 - y[i]
-                            // line 11: square(predict(x) - y)
-                            let v7: Float = v6 * v6
+                            let v12: Float = 1.0 / Float(n)
+                            var v8: Float = 0
+                            var v17: Float = 0
+                            var v19: Float = 0
+                            let laneEnd = n & ~7
+                            var v8Lanes = SIMD8<Float>(repeating: 0)
+                            var v17Lanes = SIMD8<Float>(repeating: 0)
+                            var v19Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 7: w * x
+                                let v3 = SIMD8<Float>(repeating: v2) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 7: w * x + b
+                                let v5 = v3 + v4
+                                // line 11: predict(x) - y
+                                let v6 = v5 - UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 11: square(predict(x) - y)
+                                let v7 = v6 * v6
+                                // line 11: mean(square(predict(x) - y))
+                                v8Lanes += v7
+                                // ∂ line 11: mean(square(predict(x) - y))
+                                let v13 = SIMD8<Float>(repeating: v12)
+                                // ∂ line 11: square(predict(x) - y)
+                                let v14 = v13 * v6
+                                let v16 = v14 + v14
+                                // ∂ line 7: w * x + b
+                                v17Lanes += v16
+                                // ∂ line 7: w * x
+                                let v18 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v19Lanes += v18
+                            }
+                            v8 = v8Lanes.sum()
+                            v17 = v17Lanes.sum()
+                            v19 = v19Lanes.sum()
+                            for i in laneEnd..<n {
+                                // line 7: w * x
+                                let v3: Float = v2 * x[i]
+                                // line 7: w * x + b
+                                let v5: Float = v3 + v4
+                                // line 11: predict(x) - y
+                                let v6: Float = v5 - y[i]
+                                // line 11: square(predict(x) - y)
+                                let v7: Float = v6 * v6
+                                // line 11: mean(square(predict(x) - y))
+                                v8 += v7
+                                // ∂ line 11: mean(square(predict(x) - y))
+                                let v13: Float = v12
+                                // ∂ line 11: square(predict(x) - y)
+                                let v14: Float = v13 * v6
+                                let v16: Float = v14 + v14
+                                // ∂ line 7: w * x + b
+                                v17 += v16
+                                // ∂ line 7: w * x
+                                let v18: Float = v16 * x[i]
+                                v19 += v18
+                            }
                             // line 11: mean(square(predict(x) - y))
-                            v8 += v7
-                            // ∂ line 11: mean(square(predict(x) - y))
-                            let v13: Float = v12
-                            // ∂ line 11: square(predict(x) - y)
-                            let v14: Float = v13 * v6
-                            let v16: Float = v14 + v14
-                            // ∂ line 7: w * x + b
-                            v17 += v16
-                            // ∂ line 7: w * x
-                            let v18: Float = v16 * x[i]
-                            v19 += v18
+                            let v10: Float = v8 / Float(n)
+                            // The gradient of every parameter.
+                            g[0] = v19  // w
+                            g[1] = v17  // b
+                            return v10
                         }
-                        // line 11: mean(square(predict(x) - y))
-                        let v10: Float = v8 / Float(n)
-                        // The gradient of every parameter.
-                        g[0] = v19  // w
-                        g[1] = v17  // b
-                        return v10
+                        return body()
                     }
                 }
             }
@@ -264,67 +273,73 @@ public struct LinearRegression: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    let input = inputBuffer.baseAddress!
-                    // line 7: w
-                    let v1: Float = parameters[0]  // w
-                    // line 7: b
-                    let v3: Float = parameters[1]  // b
-                    // line 7: w * x + b
-                    let v4 = slot0  // [n]
-                    let laneEnd = n & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 7: w * x
-                        let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                    func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 7: w
+                        let v1: Float = parameters[0]  // w
+                        // line 7: b
+                        let v3: Float = parameters[1]  // b
                         // line 7: w * x + b
-                        let v4_2 = v2 + v3
-                        UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<n {
-                        // line 7: w * x
-                        let v2: Float = v1 * input[i]
-                        // line 7: w * x + b
-                        let v4_2: Float = v2 + v3
-                        v4[i] = v4_2
-                    }
-                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                    // between calls so that neither is allocated again.
-                    var handed = Workspace.borrowTensors(for: "LinearRegression.gradient(at:)")
-                    defer { Workspace.giveBack(handed, for: "LinearRegression.gradient(at:)") }
-                    if handed.output.shape.count != 1 || handed.output.shape[0] != n {
-                        handed.output = Tensor(zeros: [n])
-                    }
-                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v4, count: n) }
-                    try outputGradient(handed.output, &handed.outputGradient)
-                    if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
-                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
-                    }
-                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                        let seed = seedBuffer.baseAddress!
-                        var v6: Float = 0
-                        var v8: Float = 0
-                        let laneEnd_2 = n & ~7
-                        var v6Lanes = SIMD8<Float>(repeating: 0)
-                        var v8Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            // ∂ line 7: w * x + b
-                            v6Lanes += UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 7: w * x
-                            let v7 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v8Lanes += v7
+                        let v4 = slot0  // [n]
+                        let laneEnd = n & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 7: w * x
+                            let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 7: w * x + b
+                            let v4_2 = v2 + v3
+                            UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
                         }
-                        v6 = v6Lanes.sum()
-                        v8 = v8Lanes.sum()
-                        for i in laneEnd_2..<n {
-                            // ∂ line 7: w * x + b
-                            v6 += seed[i]
-                            // ∂ line 7: w * x
-                            let v7: Float = seed[i] * input[i]
-                            v8 += v7
+                        for i in laneEnd..<n {
+                            // line 7: w * x
+                            let v2: Float = v1 * input[i]
+                            // line 7: w * x + b
+                            let v4_2: Float = v2 + v3
+                            v4[i] = v4_2
                         }
-                        // The gradient of every parameter.
-                        g[0] = v8  // w
-                        g[1] = v6  // b
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "LinearRegression.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "LinearRegression.gradient(at:)") }
+                        if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                            handed.output = Tensor(zeros: [n])
+                        }
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v4, count: n) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                var v6: Float = 0
+                                var v8: Float = 0
+                                let laneEnd_2 = n & ~7
+                                var v6Lanes = SIMD8<Float>(repeating: 0)
+                                var v8Lanes = SIMD8<Float>(repeating: 0)
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    // ∂ line 7: w * x + b
+                                    v6Lanes += UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 7: w * x
+                                    let v7 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    v8Lanes += v7
+                                }
+                                v6 = v6Lanes.sum()
+                                v8 = v8Lanes.sum()
+                                for i in laneEnd_2..<n {
+                                    // ∂ line 7: w * x + b
+                                    v6 += seed[i]
+                                    // ∂ line 7: w * x
+                                    let v7: Float = seed[i] * input[i]
+                                    v8 += v7
+                                }
+                                // The gradient of every parameter.
+                                g[0] = v8  // w
+                                g[1] = v6  // b
+                            }
+                            return body_2()
+                        }
                     }
+                    return try body()
                 }
             }
         }
@@ -406,7 +421,7 @@ public struct SimpleNN: Module {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "forward(x:)")
         }
         let batch = x.shape[0]
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10), for: "SimpleNN.forward")
+        let workspace = Workspace.floats(count: 2 * (batch * 128) + 2 * (batch * 10), for: "SimpleNN.forward")
         defer { Workspace.release(for: "SimpleNN.forward") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
@@ -414,35 +429,38 @@ public struct SimpleNN: Module {
         let slot3 = slot2 + (batch * 10)
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                let x = xBuffer.baseAddress!
-                // line 20: fc1(x)
-                let v1 = parameters.baseAddress! + 0  // fc1.weight
-                let v2 = parameters.baseAddress! + 100352  // fc1.bias
-                let v3 = slot0  // [batch, 128]
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
-                let v5 = slot1  // [batch, 128]
-                for i0 in 0..<batch {
-                    for i1 in 0..<128 {
-                        let i = i0 &* 128 &+ i1
-                        let v4: Float = v3[i] + v2[i1]
-                        let v5_2: Float = (v4 > 0 ? v4 : 0)
-                        v5[i] = v5_2
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 20: fc1(x)
+                    let v1 = parameters.baseAddress! + 0  // fc1.weight
+                    let v2 = parameters.baseAddress! + 100352  // fc1.bias
+                    let v3 = slot0  // [batch, 128]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                    let v5 = slot1  // [batch, 128]
+                    for i0 in 0..<batch {
+                        for i1 in 0..<128 {
+                            let i = i0 &* 128 &+ i1
+                            let v4: Float = v3[i] + v2[i1]
+                            let v5_2: Float = (v4 > 0 ? v4 : 0)
+                            v5[i] = v5_2
+                        }
                     }
-                }
-                // line 20: fc2(fc1(x))
-                let v6 = parameters.baseAddress! + 100480  // fc2.weight
-                let v7 = parameters.baseAddress! + 101760  // fc2.bias
-                let v8 = slot2  // [batch, 10]
-                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
-                let v9 = slot3  // [batch, 10]
-                for i0 in 0..<batch {
-                    for i1 in 0..<10 {
-                        let i = i0 &* 10 &+ i1
-                        let v9_2: Float = v8[i] + v7[i1]
-                        v9[i] = v9_2
+                    // line 20: fc2(fc1(x))
+                    let v6 = parameters.baseAddress! + 100480  // fc2.weight
+                    let v7 = parameters.baseAddress! + 101760  // fc2.bias
+                    let v8 = slot2  // [batch, 10]
+                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                    let v9 = slot3  // [batch, 10]
+                    for i0 in 0..<batch {
+                        for i1 in 0..<10 {
+                            let i = i0 &* 10 &+ i1
+                            let v9_2: Float = v8[i] + v7[i1]
+                            v9[i] = v9_2
+                        }
                     }
+                    return Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(start: v9, count: batch * 10))
                 }
-                return Tensor(shape: [batch, 10], copying: UnsafeBufferPointer(start: v9, count: batch * 10))
+                return body()
             }
         }
     }
@@ -456,7 +474,7 @@ public struct SimpleNN: Module {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
         }
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch, for: "SimpleNN.loss")
+        let workspace = Workspace.floats(count: 2 * (batch * 128) + 2 * (batch * 10) + 2 * batch, for: "SimpleNN.loss")
         defer { Workspace.release(for: "SimpleNN.loss") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
@@ -467,91 +485,7 @@ public struct SimpleNN: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    let x = xBuffer.baseAddress!
-                    let labels = labelsBuffer.baseAddress!
-                    // line 20: fc1(x)
-                    let v2 = parameters.baseAddress! + 0  // fc1.weight
-                    let v3 = parameters.baseAddress! + 100352  // fc1.bias
-                    let v4 = slot0  // [batch, 128]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
-                    let v6 = slot1  // [batch, 128]
-                    for i0 in 0..<batch {
-                        for i1 in 0..<128 {
-                            let i = i0 &* 128 &+ i1
-                            let v5: Float = v4[i] + v3[i1]
-                            let v6_2: Float = (v5 > 0 ? v5 : 0)
-                            v6[i] = v6_2
-                        }
-                    }
-                    // line 20: fc2(fc1(x))
-                    let v7 = parameters.baseAddress! + 100480  // fc2.weight
-                    let v8 = parameters.baseAddress! + 101760  // fc2.bias
-                    let v9 = slot2  // [batch, 10]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
-                    // line 24: crossEntropy(logits: forward(x), labels: labels)
-                    // line 20: fc2(fc1(x))
-                    let v10 = slot3  // [batch, 10]
-                    // line 24: crossEntropy(logits: forward(x), labels: labels)
-                    let v11 = slot4  // [batch]
-                    let v12 = slot5  // [batch]
-                    var v16: Float = 0
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row in 0..<batch {
-                        for i1 in 0..<10 {
-                            let i = row &* 10 &+ i1
-                            // line 20: fc2(fc1(x))
-                            let v10_2: Float = v9[i] + v8[i1]
-                            v10[i] = v10_2
-                        }
-                        // line 24: crossEntropy(logits: forward(x), labels: labels)
-                        var largest = -Float.infinity
-                        for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
-                        var total: Float = 0
-                        for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
-                        v11[row] = largest + Foundation.log(total)
-                        let label = labels[row]
-                        ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "loss(x:labels:)")
-                        v12[row] = v10[row &* 10 &+ label]
-                        do {
-                            let i = row
-                            let v15: Float = v11[i] - v12[i]
-                            v16 += v15
-                        }
-                    }
-                    // line 24: crossEntropy(logits: forward(x), labels: labels)
-                    let v18: Float = v16 / Float(batch)
-                    return v18
-                }
-            }
-        }
-    }
-
-    /// The value of `loss`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
-        if x.shape.count != 2 || x.shape[1] != 784 {
-            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "lossWithGradient(x:labels:into:)")
-        }
-        let batch = x.shape[0]
-        if labels.shape.count != 1 || labels.shape[0] != batch {
-            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
-        }
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + batch + batch + batch + (batch * 10) + (batch * 10) + (batch * 128), for: "SimpleNN.lossWithGradient")
-        defer { Workspace.release(for: "SimpleNN.lossWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + (batch * 128)
-        let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 10)
-        let slot4 = slot3 + (batch * 10)
-        let slot5 = slot4 + batch
-        let slot6 = slot5 + batch
-        let slot7 = slot6 + batch
-        let slot8 = slot7 + (batch * 10)
-        let slot9 = slot8 + (batch * 10)
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                x.withUnsafeBufferPointer { xBuffer in
-                    labels.withUnsafeBufferPointer { labelsBuffer in
+                    func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         // line 20: fc1(x)
@@ -574,21 +508,12 @@ public struct SimpleNN: Module {
                         let v9 = slot2  // [batch, 10]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
-                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v20: Float = 1.0 / Float(batch)
                         // line 20: fc2(fc1(x))
                         let v10 = slot3  // [batch, 10]
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
                         let v11 = slot4  // [batch]
                         let v12 = slot5  // [batch]
-                        // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                        let v22 = slot6  // [batch]
                         var v16: Float = 0
-                        let v23 = slot7  // [batch, 10]
-                        let v29 = slot8  // [batch, 10]
-                        // ∂ line 20: fc2(fc1(x))
-                        let v30 = g.baseAddress! + 101760  // gradient of fc2.bias
-                        v30.update(repeating: 0, count: 10)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<batch {
                             for i1 in 0..<10 {
@@ -604,56 +529,155 @@ public struct SimpleNN: Module {
                             for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
                             v11[row] = largest + Foundation.log(total)
                             let label = labels[row]
-                            ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                            ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "loss(x:labels:)")
                             v12[row] = v10[row &* 10 &+ label]
                             do {
                                 let i = row
                                 let v15: Float = v11[i] - v12[i]
                                 v16 += v15
-                                // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                                let v21: Float = v20
-                                let v22_2: Float = -v21
-                                v22[i] = v22_2
-                            }
-                            (v23 + row &* 10).update(repeating: 0, count: 10)
-                            v23[row &* 10 &+ label] = v22[row]
-                            for i1 in 0..<10 {
-                                let i = row &* 10 &+ i1
-                                let v24: Float = v11[row]
-                                let v25: Float = v10[i] - v24
-                                let v26: Float = Foundation.exp(v25)
-                                let v27: Float = v20
-                                let v28: Float = v27 * v26
-                                let v29_2: Float = v23[i] + v28
-                                v29[i] = v29_2
-                                // ∂ line 20: fc2(fc1(x))
-                                v30[i1] += v29_2
                             }
                         }
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
                         let v18: Float = v16 / Float(batch)
-                        // ∂ line 20: fc2(fc1(x))
-                        let v31 = slot0  // [batch, 128]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v29, lda: 10, b: v7, ldb: 10, c: v31, ldc: 128)
-                        let v32 = g.baseAddress! + 100480  // gradient of fc2.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v29, ldb: 10, c: v32, ldc: 10)
-                        // ∂ line 20: fc1(x)
-                        let v34 = slot9  // [batch, 128]
-                        let v35 = g.baseAddress! + 100352  // gradient of fc1.bias
-                        v35.update(repeating: 0, count: 128)
-                        for i0 in 0..<batch {
-                            for i1 in 0..<128 {
-                                let i = i0 &* 128 &+ i1
-                                let v33: Float = (v6[i] > 0 ? 1 : 0)
-                                let v34_2: Float = v31[i] * v33
-                                v34[i] = v34_2
-                                v35[i1] += v34_2
-                            }
-                        }
-                        let v36 = g.baseAddress! + 0  // gradient of fc1.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v34, ldb: 128, c: v36, ldc: 128)
-                        // The gradient of every parameter.
                         return v18
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 784 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let batch = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let workspace = Workspace.floats(count: 3 * (batch * 128) + 4 * (batch * 10) + 3 * batch, for: "SimpleNN.lossWithGradient")
+        defer { Workspace.release(for: "SimpleNN.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + (batch * 128)
+        let slot2 = slot1 + (batch * 128)
+        let slot3 = slot2 + (batch * 10)
+        let slot4 = slot3 + (batch * 10)
+        let slot5 = slot4 + batch
+        let slot6 = slot5 + batch
+        let slot7 = slot6 + batch
+        let slot8 = slot7 + (batch * 10)
+        let slot9 = slot8 + (batch * 10)
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let labels = labelsBuffer.baseAddress!
+                            // line 20: fc1(x)
+                            let v2 = parameters.baseAddress! + 0  // fc1.weight
+                            let v3 = parameters.baseAddress! + 100352  // fc1.bias
+                            let v4 = slot0  // [batch, 128]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                            let v6 = slot1  // [batch, 128]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<128 {
+                                    let i = i0 &* 128 &+ i1
+                                    let v5: Float = v4[i] + v3[i1]
+                                    let v6_2: Float = (v5 > 0 ? v5 : 0)
+                                    v6[i] = v6_2
+                                }
+                            }
+                            // line 20: fc2(fc1(x))
+                            let v7 = parameters.baseAddress! + 100480  // fc2.weight
+                            let v8 = parameters.baseAddress! + 101760  // fc2.bias
+                            let v9 = slot2  // [batch, 10]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
+                            // line 24: crossEntropy(logits: forward(x), labels: labels)
+                            // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v20: Float = 1.0 / Float(batch)
+                            // line 20: fc2(fc1(x))
+                            let v10 = slot3  // [batch, 10]
+                            // line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v11 = slot4  // [batch]
+                            let v12 = slot5  // [batch]
+                            // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v22 = slot6  // [batch]
+                            var v16: Float = 0
+                            let v23 = slot7  // [batch, 10]
+                            let v29 = slot8  // [batch, 10]
+                            // ∂ line 20: fc2(fc1(x))
+                            let v30 = g.baseAddress! + 101760  // gradient of fc2.bias
+                            v30.update(repeating: 0, count: 10)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<batch {
+                                for i1 in 0..<10 {
+                                    let i = row &* 10 &+ i1
+                                    // line 20: fc2(fc1(x))
+                                    let v10_2: Float = v9[i] + v8[i1]
+                                    v10[i] = v10_2
+                                }
+                                // line 24: crossEntropy(logits: forward(x), labels: labels)
+                                var largest = -Float.infinity
+                                for k in 0..<10 { largest = Swift.max(largest, v10[row &* 10 &+ k]) }
+                                var total: Float = 0
+                                for k in 0..<10 { total += Foundation.exp(v10[row &* 10 &+ k] - largest) }
+                                v11[row] = largest + Foundation.log(total)
+                                let label = labels[row]
+                                ArgumentCheck.label(label, classes: 10, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                                v12[row] = v10[row &* 10 &+ label]
+                                do {
+                                    let i = row
+                                    let v15: Float = v11[i] - v12[i]
+                                    v16 += v15
+                                    // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
+                                    let v21: Float = v20
+                                    let v22_2: Float = -v21
+                                    v22[i] = v22_2
+                                }
+                                (v23 + row &* 10).update(repeating: 0, count: 10)
+                                v23[row &* 10 &+ label] = v22[row]
+                                for i1 in 0..<10 {
+                                    let i = row &* 10 &+ i1
+                                    let v24: Float = v11[row]
+                                    let v25: Float = v10[i] - v24
+                                    let v26: Float = Foundation.exp(v25)
+                                    let v27: Float = v20
+                                    let v28: Float = v27 * v26
+                                    let v29_2: Float = v23[i] + v28
+                                    v29[i] = v29_2
+                                    // ∂ line 20: fc2(fc1(x))
+                                    v30[i1] += v29_2
+                                }
+                            }
+                            // line 24: crossEntropy(logits: forward(x), labels: labels)
+                            let v18: Float = v16 / Float(batch)
+                            // ∂ line 20: fc2(fc1(x))
+                            let v31 = slot0  // [batch, 128]
+                            Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v29, lda: 10, b: v7, ldb: 10, c: v31, ldc: 128)
+                            let v32 = g.baseAddress! + 100480  // gradient of fc2.weight
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v29, ldb: 10, c: v32, ldc: 10)
+                            // ∂ line 20: fc1(x)
+                            let v34 = slot9  // [batch, 128]
+                            let v35 = g.baseAddress! + 100352  // gradient of fc1.bias
+                            v35.update(repeating: 0, count: 128)
+                            for i0 in 0..<batch {
+                                for i1 in 0..<128 {
+                                    let i = i0 &* 128 &+ i1
+                                    let v33: Float = (v6[i] > 0 ? 1 : 0)
+                                    let v34_2: Float = v31[i] * v33
+                                    v34[i] = v34_2
+                                    v35[i1] += v34_2
+                                }
+                            }
+                            let v36 = g.baseAddress! + 0  // gradient of fc1.weight
+                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v34, ldb: 128, c: v36, ldc: 128)
+                            // The gradient of every parameter.
+                            return v18
+                        }
+                        return body()
                     }
                 }
             }
@@ -679,7 +703,7 @@ public struct SimpleNN: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 784]", argument: "x", declared: "[batch, 784]", function: "gradient(at:into:outputGradient:)")
         }
         let batch = input.shape[0]
-        let workspace = Workspace.floats(count: (batch * 128) + (batch * 128) + (batch * 10) + (batch * 10) + (batch * 128), for: "SimpleNN.gradient(at:)")
+        let workspace = Workspace.floats(count: 3 * (batch * 128) + 2 * (batch * 10), for: "SimpleNN.gradient(at:)")
         defer { Workspace.release(for: "SimpleNN.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + (batch * 128)
@@ -689,78 +713,84 @@ public struct SimpleNN: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    let input = inputBuffer.baseAddress!
-                    // line 20: fc1(x)
-                    let v1 = parameters.baseAddress! + 0  // fc1.weight
-                    let v2 = parameters.baseAddress! + 100352  // fc1.bias
-                    let v3 = slot0  // [batch, 128]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
-                    let v5 = slot1  // [batch, 128]
-                    for i0 in 0..<batch {
-                        for i1 in 0..<128 {
-                            let i = i0 &* 128 &+ i1
-                            let v4: Float = v3[i] + v2[i1]
-                            let v5_2: Float = (v4 > 0 ? v4 : 0)
-                            v5[i] = v5_2
-                        }
-                    }
-                    // line 20: fc2(fc1(x))
-                    let v6 = parameters.baseAddress! + 100480  // fc2.weight
-                    let v7 = parameters.baseAddress! + 101760  // fc2.bias
-                    let v8 = slot2  // [batch, 10]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
-                    let v9 = slot3  // [batch, 10]
-                    for i0 in 0..<batch {
-                        for i1 in 0..<10 {
-                            let i = i0 &* 10 &+ i1
-                            let v9_2: Float = v8[i] + v7[i1]
-                            v9[i] = v9_2
-                        }
-                    }
-                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                    // between calls so that neither is allocated again.
-                    var handed = Workspace.borrowTensors(for: "SimpleNN.gradient(at:)")
-                    defer { Workspace.giveBack(handed, for: "SimpleNN.gradient(at:)") }
-                    if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 10 {
-                        handed.output = Tensor(zeros: [batch, 10])
-                    }
-                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v9, count: batch * 10) }
-                    try outputGradient(handed.output, &handed.outputGradient)
-                    if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 10 {
-                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 10]", argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:into:outputGradient:)")
-                    }
-                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                        let seed = seedBuffer.baseAddress!
-                        // ∂ line 20: fc2(fc1(x))
-                        let v11 = g.baseAddress! + 101760  // gradient of fc2.bias
-                        v11.update(repeating: 0, count: 10)
-                        for i0 in 0..<batch {
-                            for i1 in 0..<10 {
-                                let i = i0 &* 10 &+ i1
-                                v11[i1] += seed[i]
-                            }
-                        }
-                        let v12 = slot0  // [batch, 128]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: seed, lda: 10, b: v6, ldb: 10, c: v12, ldc: 128)
-                        let v13 = g.baseAddress! + 100480  // gradient of fc2.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v5, lda: 128, b: seed, ldb: 10, c: v13, ldc: 10)
-                        // ∂ line 20: fc1(x)
-                        let v15 = slot4  // [batch, 128]
-                        let v16 = g.baseAddress! + 100352  // gradient of fc1.bias
-                        v16.update(repeating: 0, count: 128)
+                    func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 20: fc1(x)
+                        let v1 = parameters.baseAddress! + 0  // fc1.weight
+                        let v2 = parameters.baseAddress! + 100352  // fc1.bias
+                        let v3 = slot0  // [batch, 128]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                        let v5 = slot1  // [batch, 128]
                         for i0 in 0..<batch {
                             for i1 in 0..<128 {
                                 let i = i0 &* 128 &+ i1
-                                let v14: Float = (v5[i] > 0 ? 1 : 0)
-                                let v15_2: Float = v12[i] * v14
-                                v15[i] = v15_2
-                                v16[i1] += v15_2
+                                let v4: Float = v3[i] + v2[i1]
+                                let v5_2: Float = (v4 > 0 ? v4 : 0)
+                                v5[i] = v5_2
                             }
                         }
-                        let v17 = g.baseAddress! + 0  // gradient of fc1.weight
-                        Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: input, lda: 784, b: v15, ldb: 128, c: v17, ldc: 128)
-                        // The gradient of every parameter.
+                        // line 20: fc2(fc1(x))
+                        let v6 = parameters.baseAddress! + 100480  // fc2.weight
+                        let v7 = parameters.baseAddress! + 101760  // fc2.bias
+                        let v8 = slot2  // [batch, 10]
+                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                        let v9 = slot3  // [batch, 10]
+                        for i0 in 0..<batch {
+                            for i1 in 0..<10 {
+                                let i = i0 &* 10 &+ i1
+                                let v9_2: Float = v8[i] + v7[i1]
+                                v9[i] = v9_2
+                            }
+                        }
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "SimpleNN.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "SimpleNN.gradient(at:)") }
+                        if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 10 {
+                            handed.output = Tensor(zeros: [batch, 10])
+                        }
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v9, count: batch * 10) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 10 {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 10]", argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                // ∂ line 20: fc2(fc1(x))
+                                let v11 = g.baseAddress! + 101760  // gradient of fc2.bias
+                                v11.update(repeating: 0, count: 10)
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<10 {
+                                        let i = i0 &* 10 &+ i1
+                                        v11[i1] += seed[i]
+                                    }
+                                }
+                                let v12 = slot0  // [batch, 128]
+                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: seed, lda: 10, b: v6, ldb: 10, c: v12, ldc: 128)
+                                let v13 = g.baseAddress! + 100480  // gradient of fc2.weight
+                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v5, lda: 128, b: seed, ldb: 10, c: v13, ldc: 10)
+                                // ∂ line 20: fc1(x)
+                                let v15 = slot4  // [batch, 128]
+                                let v16 = g.baseAddress! + 100352  // gradient of fc1.bias
+                                v16.update(repeating: 0, count: 128)
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<128 {
+                                        let i = i0 &* 128 &+ i1
+                                        let v14: Float = (v5[i] > 0 ? 1 : 0)
+                                        let v15_2: Float = v12[i] * v14
+                                        v15[i] = v15_2
+                                        v16[i1] += v15_2
+                                    }
+                                }
+                                let v17 = g.baseAddress! + 0  // gradient of fc1.weight
+                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: input, lda: 784, b: v15, ldb: 128, c: v17, ldc: 128)
+                                // The gradient of every parameter.
+                            }
+                            return body_2()
+                        }
                     }
+                    return try body()
                 }
             }
         }

@@ -65,38 +65,41 @@ public struct Keywords: Module {
             ArgumentCheck.shapeMismatch(`struct`.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "in(struct:)")
         }
         let n = `struct`.shape[0]
-        let workspace = Workspace.floats(count: n + n, for: "Keywords.in")
+        let workspace = Workspace.floats(count: 2 * n, for: "Keywords.in")
         defer { Workspace.release(for: "Keywords.in") }
         let slot0 = workspace
         let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
             `struct`.withUnsafeBufferPointer { structBuffer in
-                let `struct` = structBuffer.baseAddress!
-                // line 7: self
-                let v1 = parameters.baseAddress! + 1  // self
-                // line 8: class
-                let v4: Float = parameters[0]  // class
-                // line 7: struct @ self
-                let v3 = slot0  // [n]
-                v3.update(repeating: 0, count: n)
-                // line 8: where * class
-                let v5 = slot1  // [n]
-                // Row by row: each row of the steps below is computed while it is in cache.
-                for row in 0..<n {
-                    for i1 in 0..<3 {
-                        let i = row &* 3 &+ i1
-                        // line 7: struct @ self
-                        let v2: Float = `struct`[i] * v1[i1]
-                        v3[row] += v2
+                func body() -> Tensor {
+                    let `struct` = structBuffer.baseAddress!
+                    // line 7: self
+                    let v1 = parameters.baseAddress! + 1  // self
+                    // line 8: class
+                    let v4: Float = parameters[0]  // class
+                    // line 7: struct @ self
+                    let v3 = slot0  // [n]
+                    v3.update(repeating: 0, count: n)
+                    // line 8: where * class
+                    let v5 = slot1  // [n]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<n {
+                        for i1 in 0..<3 {
+                            let i = row &* 3 &+ i1
+                            // line 7: struct @ self
+                            let v2: Float = `struct`[i] * v1[i1]
+                            v3[row] += v2
+                        }
+                        do {
+                            let i = row
+                            // line 8: where * class
+                            let v5_2: Float = v3[i] * v4
+                            v5[i] = v5_2
+                        }
                     }
-                    do {
-                        let i = row
-                        // line 8: where * class
-                        let v5_2: Float = v3[i] * v4
-                        v5[i] = v5_2
-                    }
+                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
                 }
-                return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v5, count: n))
+                return body()
             }
         }
     }
@@ -116,63 +119,7 @@ public struct Keywords: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             `struct`.withUnsafeBufferPointer { structBuffer in
                 `default`.withUnsafeBufferPointer { defaultBuffer in
-                    let `struct` = structBuffer.baseAddress!
-                    let `default` = defaultBuffer.baseAddress!
-                    // line 7: self
-                    let v2 = parameters.baseAddress! + 1  // self
-                    // line 8: class
-                    let v5: Float = parameters[0]  // class
-                    // line 12: mean(abs(in(struct) - default))
-                    // line 7: struct @ self
-                    let v4 = slot0  // [n]
-                    v4.update(repeating: 0, count: n)
-                    var v9: Float = 0
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row in 0..<n {
-                        for i1 in 0..<3 {
-                            let i = row &* 3 &+ i1
-                            // line 7: struct @ self
-                            let v3: Float = `struct`[i] * v2[i1]
-                            v4[row] += v3
-                        }
-                        do {
-                            let i = row
-                            // line 8: where * class
-                            let v6: Float = v4[i] * v5
-                            // line 12: in(struct) - default
-                            let v7: Float = v6 - `default`[i]
-                            // line 12: abs(in(struct) - default)
-                            let v8: Float = Swift.abs(v7)
-                            // line 12: mean(abs(in(struct) - default))
-                            v9 += v8
-                        }
-                    }
-                    // line 12: mean(abs(in(struct) - default))
-                    let v11: Float = v9 / Float(n)
-                    return v11
-                }
-            }
-        }
-    }
-
-    /// The value of `protocol`, and its gradient with respect to every trainable parameter
-    /// written into `gradient`, in one pass (no allocation once the workspace exists).
-    public func protocolWithGradient(`struct`: Tensor, `default`: Tensor, into gradient: inout Gradient) -> Float {
-        if `struct`.shape.count != 2 || `struct`.shape[1] != 3 {
-            ArgumentCheck.shapeMismatch(`struct`.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "protocolWithGradient(struct:default:into:)")
-        }
-        let n = `struct`.shape[0]
-        if `default`.shape.count != 1 || `default`.shape[0] != n {
-            ArgumentCheck.shapeMismatch(`default`.shape, expected: "[\(n)]", argument: "default", declared: "[n]", function: "protocolWithGradient(struct:default:into:)")
-        }
-        let workspace = Workspace.floats(count: n + n, for: "Keywords.protocolWithGradient")
-        defer { Workspace.release(for: "Keywords.protocolWithGradient") }
-        let slot0 = workspace
-        let slot1 = slot0 + n
-        return parameterScalars.withUnsafeBufferPointer { parameters in
-            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                `struct`.withUnsafeBufferPointer { structBuffer in
-                    `default`.withUnsafeBufferPointer { defaultBuffer in
+                    func body() -> Float {
                         let `struct` = structBuffer.baseAddress!
                         let `default` = defaultBuffer.baseAddress!
                         // line 7: self
@@ -180,18 +127,10 @@ public struct Keywords: Module {
                         // line 8: class
                         let v5: Float = parameters[0]  // class
                         // line 12: mean(abs(in(struct) - default))
-                        // ∂ line 12: mean(abs(in(struct) - default))
-                        let v13: Float = 1.0 / Float(n)
                         // line 7: struct @ self
                         let v4 = slot0  // [n]
                         v4.update(repeating: 0, count: n)
-                        // ∂ line 8: where * class
-                        let v17 = slot1  // [n]
                         var v9: Float = 0
-                        var v19: Float = 0
-                        // ∂ line 7: struct @ self
-                        let v22 = g.baseAddress! + 1  // gradient of self
-                        v22.update(repeating: 0, count: 3)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<n {
                             for i1 in 0..<3 {
@@ -210,30 +149,100 @@ public struct Keywords: Module {
                                 let v8: Float = Swift.abs(v7)
                                 // line 12: mean(abs(in(struct) - default))
                                 v9 += v8
-                                // ∂ line 12: mean(abs(in(struct) - default))
-                                let v14: Float = v13
-                                // ∂ line 12: abs(in(struct) - default)
-                                let v15: Float = (v7 > 0 ? 1 : (v7 < 0 ? -1 : 0))
-                                let v16: Float = v14 * v15
-                                // ∂ line 8: where * class
-                                let v17_2: Float = v16 * v5
-                                v17[i] = v17_2
-                                let v18: Float = v16 * v4[i]
-                                v19 += v18
-                            }
-                            for i1 in 0..<3 {
-                                let i = row &* 3 &+ i1
-                                // ∂ line 7: struct @ self
-                                let v20: Float = v17[row]
-                                let v21: Float = v20 * `struct`[i]
-                                v22[i1] += v21
                             }
                         }
                         // line 12: mean(abs(in(struct) - default))
                         let v11: Float = v9 / Float(n)
-                        // The gradient of every parameter.
-                        g[0] = v19  // class
                         return v11
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `protocol`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func protocolWithGradient(`struct`: Tensor, `default`: Tensor, into gradient: inout Gradient) -> Float {
+        if `struct`.shape.count != 2 || `struct`.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(`struct`.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "protocolWithGradient(struct:default:into:)")
+        }
+        let n = `struct`.shape[0]
+        if `default`.shape.count != 1 || `default`.shape[0] != n {
+            ArgumentCheck.shapeMismatch(`default`.shape, expected: "[\(n)]", argument: "default", declared: "[n]", function: "protocolWithGradient(struct:default:into:)")
+        }
+        let workspace = Workspace.floats(count: 2 * n, for: "Keywords.protocolWithGradient")
+        defer { Workspace.release(for: "Keywords.protocolWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                `struct`.withUnsafeBufferPointer { structBuffer in
+                    `default`.withUnsafeBufferPointer { defaultBuffer in
+                        func body() -> Float {
+                            let `struct` = structBuffer.baseAddress!
+                            let `default` = defaultBuffer.baseAddress!
+                            // line 7: self
+                            let v2 = parameters.baseAddress! + 1  // self
+                            // line 8: class
+                            let v5: Float = parameters[0]  // class
+                            // line 12: mean(abs(in(struct) - default))
+                            // ∂ line 12: mean(abs(in(struct) - default))
+                            let v13: Float = 1.0 / Float(n)
+                            // line 7: struct @ self
+                            let v4 = slot0  // [n]
+                            v4.update(repeating: 0, count: n)
+                            // ∂ line 8: where * class
+                            let v17 = slot1  // [n]
+                            var v9: Float = 0
+                            var v19: Float = 0
+                            // ∂ line 7: struct @ self
+                            let v22 = g.baseAddress! + 1  // gradient of self
+                            v22.update(repeating: 0, count: 3)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<n {
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    // line 7: struct @ self
+                                    let v3: Float = `struct`[i] * v2[i1]
+                                    v4[row] += v3
+                                }
+                                do {
+                                    let i = row
+                                    // line 8: where * class
+                                    let v6: Float = v4[i] * v5
+                                    // line 12: in(struct) - default
+                                    let v7: Float = v6 - `default`[i]
+                                    // line 12: abs(in(struct) - default)
+                                    let v8: Float = Swift.abs(v7)
+                                    // line 12: mean(abs(in(struct) - default))
+                                    v9 += v8
+                                    // ∂ line 12: mean(abs(in(struct) - default))
+                                    let v14: Float = v13
+                                    // ∂ line 12: abs(in(struct) - default)
+                                    let v15: Float = (v7 > 0 ? 1 : (v7 < 0 ? -1 : 0))
+                                    let v16: Float = v14 * v15
+                                    // ∂ line 8: where * class
+                                    let v17_2: Float = v16 * v5
+                                    v17[i] = v17_2
+                                    let v18: Float = v16 * v4[i]
+                                    v19 += v18
+                                }
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    // ∂ line 7: struct @ self
+                                    let v20: Float = v17[row]
+                                    let v21: Float = v20 * `struct`[i]
+                                    v22[i1] += v21
+                                }
+                            }
+                            // line 12: mean(abs(in(struct) - default))
+                            let v11: Float = v9 / Float(n)
+                            // The gradient of every parameter.
+                            g[0] = v19  // class
+                            return v11
+                        }
+                        return body()
                     }
                 }
             }
@@ -259,7 +268,7 @@ public struct Keywords: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 3]", argument: "struct", declared: "[n, 3]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: n + n + n, for: "Keywords.gradient(at:)")
+        let workspace = Workspace.floats(count: 3 * n, for: "Keywords.gradient(at:)")
         defer { Workspace.release(for: "Keywords.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n
@@ -267,77 +276,83 @@ public struct Keywords: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    let input = inputBuffer.baseAddress!
-                    // line 7: self
-                    let v1 = parameters.baseAddress! + 1  // self
-                    // line 8: class
-                    let v4: Float = parameters[0]  // class
-                    // line 7: struct @ self
-                    let v3 = slot0  // [n]
-                    v3.update(repeating: 0, count: n)
-                    // line 8: where * class
-                    let v5 = slot1  // [n]
-                    // Row by row: each row of the steps below is computed while it is in cache.
-                    for row in 0..<n {
-                        for i1 in 0..<3 {
-                            let i = row &* 3 &+ i1
-                            // line 7: struct @ self
-                            let v2: Float = input[i] * v1[i1]
-                            v3[row] += v2
-                        }
-                        do {
-                            let i = row
-                            // line 8: where * class
-                            let v5_2: Float = v3[i] * v4
-                            v5[i] = v5_2
-                        }
-                    }
-                    // The gradient of the loss with respect to the output, from the caller, in tensors kept
-                    // between calls so that neither is allocated again.
-                    var handed = Workspace.borrowTensors(for: "Keywords.gradient(at:)")
-                    defer { Workspace.giveBack(handed, for: "Keywords.gradient(at:)") }
-                    if handed.output.shape.count != 1 || handed.output.shape[0] != n {
-                        handed.output = Tensor(zeros: [n])
-                    }
-                    handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v5, count: n) }
-                    try outputGradient(handed.output, &handed.outputGradient)
-                    if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
-                        ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
-                    }
-                    return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                        let seed = seedBuffer.baseAddress!
-                        // ∂ line 8: where * class
-                        let v7 = slot2  // [n]
-                        var v9: Float = 0
-                        let laneEnd = n & ~7
-                        var v9Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v7_2 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * v4
-                            UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
-                            let v8 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            v9Lanes += v8
-                        }
-                        v9 = v9Lanes.sum()
-                        for i in laneEnd..<n {
-                            let v7_2: Float = seed[i] * v4
-                            v7[i] = v7_2
-                            let v8: Float = seed[i] * v3[i]
-                            v9 += v8
-                        }
-                        // ∂ line 7: struct @ self
-                        let v12 = g.baseAddress! + 1  // gradient of self
-                        v12.update(repeating: 0, count: 3)
-                        for i0 in 0..<n {
+                    func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 7: self
+                        let v1 = parameters.baseAddress! + 1  // self
+                        // line 8: class
+                        let v4: Float = parameters[0]  // class
+                        // line 7: struct @ self
+                        let v3 = slot0  // [n]
+                        v3.update(repeating: 0, count: n)
+                        // line 8: where * class
+                        let v5 = slot1  // [n]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<n {
                             for i1 in 0..<3 {
-                                let i = i0 &* 3 &+ i1
-                                let v10: Float = v7[i0]
-                                let v11: Float = v10 * input[i]
-                                v12[i1] += v11
+                                let i = row &* 3 &+ i1
+                                // line 7: struct @ self
+                                let v2: Float = input[i] * v1[i1]
+                                v3[row] += v2
+                            }
+                            do {
+                                let i = row
+                                // line 8: where * class
+                                let v5_2: Float = v3[i] * v4
+                                v5[i] = v5_2
                             }
                         }
-                        // The gradient of every parameter.
-                        g[0] = v9  // class
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "Keywords.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "Keywords.gradient(at:)") }
+                        if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                            handed.output = Tensor(zeros: [n])
+                        }
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v5, count: n) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                // ∂ line 8: where * class
+                                let v7 = slot2  // [n]
+                                var v9: Float = 0
+                                let laneEnd = n & ~7
+                                var v9Lanes = SIMD8<Float>(repeating: 0)
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    let v7_2 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * v4
+                                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+                                    let v8 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    v9Lanes += v8
+                                }
+                                v9 = v9Lanes.sum()
+                                for i in laneEnd..<n {
+                                    let v7_2: Float = seed[i] * v4
+                                    v7[i] = v7_2
+                                    let v8: Float = seed[i] * v3[i]
+                                    v9 += v8
+                                }
+                                // ∂ line 7: struct @ self
+                                let v12 = g.baseAddress! + 1  // gradient of self
+                                v12.update(repeating: 0, count: 3)
+                                for i0 in 0..<n {
+                                    for i1 in 0..<3 {
+                                        let i = i0 &* 3 &+ i1
+                                        let v10: Float = v7[i0]
+                                        let v11: Float = v10 * input[i]
+                                        v12[i1] += v11
+                                    }
+                                }
+                                // The gradient of every parameter.
+                                g[0] = v9  // class
+                            }
+                            return body_2()
+                        }
                     }
+                    return try body()
                 }
             }
         }
