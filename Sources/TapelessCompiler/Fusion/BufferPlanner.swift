@@ -22,11 +22,7 @@ struct BufferPlanner {
         }
         self.gradientOffsets = offsets
         resultValues = Set(function.results.map(\.value))
-        var readers: [IRValue: [IRValue]] = [:]
-        for instruction in function.instructions {
-            for operand in instruction.operands { readers[operand, default: []].append(instruction.result) }
-        }
-        self.readers = readers
+        readers = function.users()
     }
 
     mutating func assign() -> [IRValue: FusionPlan.Storage] {

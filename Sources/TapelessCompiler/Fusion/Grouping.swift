@@ -43,10 +43,7 @@ struct Grouping {
         self.orderAfter = orderAfter
         definitions = function.definitions()
         position = Dictionary(uniqueKeysWithValues: function.instructions.enumerated().map { ($1.result, $0) })
-        var users: [IRValue: [IRValue]] = [:]
-        for instruction in function.instructions {
-            for operand in instruction.operands { users[operand, default: []].append(instruction.result) }
-        }
+        let users = function.users()
         self.users = users
         var dependents = users
         var keysWaitingFor: [IRValue: Set<IRValue>] = [:]

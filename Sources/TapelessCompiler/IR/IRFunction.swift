@@ -147,6 +147,15 @@ public struct IRFunction: Hashable, Sendable {
         Dictionary(uniqueKeysWithValues: instructions.map { ($0.result, $0) })
     }
 
+    /// The instructions that read each value as an operand, in program order.
+    public func users() -> [IRValue: [IRValue]] {
+        var users: [IRValue: [IRValue]] = [:]
+        for instruction in instructions {
+            for operand in instruction.operands { users[operand, default: []].append(instruction.result) }
+        }
+        return users
+    }
+
     /// The model parameters the function reads, in order of first use.
     public var parametersRead: [String] {
         var seen: [String] = []
