@@ -10,10 +10,6 @@ extension FunctionEmitter {
             } else {
                 expressions[instruction.result] = argumentNames[index]
             }
-        case .parameter(let name):
-            let local = names.fresh("v\(instruction.result.id)")
-            printer.line("let \(local) = \(parameterBuffer!).baseAddress! + \(parameterOffsets[name]!.offset)  // \(name)")
-            expressions[instruction.result] = local
         case .stopGradient:
             expressions[instruction.result] = expressions[x[0]]!
         case .matmul(let transposeLeft, let transposeRight):
@@ -75,8 +71,7 @@ extension FunctionEmitter {
     /// Softmax or log-sum-exp along an axis, both relative to the line's maximum.
     private mutating func rowwise(_ instruction: IRInstruction, axis: Int, _ printer: inout CodePrinter) {
         let scalarResult = instruction.type.isScalar
-        let out = scalarResult ? names.fresh("v\(instruction.result.id)") : bindStorage(instruction, &printer)
-        if scalarResult { printer.line("var \(out): Float = 0") }
+        let out = scalarResult ? declareVariable(instruction.result, initial: "0", &printer) : bindStorage(instruction, &printer)
         forEachLine(of: shape(of: instruction.operands[0]), axis: axis, &printer, rowwiseLine(instruction, out: out, axis: axis))
         if scalarResult { expressions[instruction.result] = out }
     }
@@ -211,7 +206,8 @@ extension FunctionEmitter {
         printer.block("if \(shapeConditions(of: "\(handed).output", type: outputType).conditions.joined(separator: " || ")) {") { p in
             p.line("\(handed).output = Tensor(zeros: [\(dimensions.joined(separator: ", "))])")
         }
-        printer.line("\(handed).output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: \(expressions[output]!), count: \(product(dimensions))) }")
+        let source = reading(output, &printer)
+        printer.line("\(handed).output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: \(source), count: \(product(dimensions))) }")
         printer.line("try outputGradient(\(handed).output, &\(handed).outputGradient)")
         checkShape(of: "\(handed).outputGradient", type: function.arguments.last!.type, label: "outputGradient", &printer)
         return handed

@@ -9,6 +9,7 @@ extension FunctionEmitter {
         case .loop(let loop):
             emitLoop(loop, &printer)
         case .operation(let instruction):
+            if case .parameter = instruction.op { return }  // bound where it is first read
             comment(instruction.origin, &printer)
             emitOperation(instruction, &printer)
         case .rows(let group):
@@ -30,9 +31,7 @@ extension FunctionEmitter {
         case .argument(let index):
             expressions[instruction.result] = argumentNames[index]
         case .parameter(let name):
-            let local = names.fresh("v\(instruction.result.id)")
-            printer.line("let \(local): Float = \(parameterBuffer!)[\(parameterOffsets[name]!.offset)]  // \(name)")
-            expressions[instruction.result] = local
+            defineScalar(instruction.result, type: "Float", "\(parameterBuffer!)[\(parameterOffsets[name]!.offset)]  // \(name)", &printer)
         case .constant(let value):
             expressions[instruction.result] = Self.literal(value)
         case .count(let dimensions):
@@ -40,10 +39,8 @@ extension FunctionEmitter {
         case .stopGradient:
             expressions[instruction.result] = expressions[x[0]]!
         default:
-            let local = names.fresh("v\(instruction.result.id)")
             let type = instruction.type.element == .bool ? "Bool" : "Float"
-            printer.line("let \(local): \(type) = \(elementCode(instruction, x.map { expressions[$0]! }))")
-            expressions[instruction.result] = local
+            defineScalar(instruction.result, type: type, elementCode(instruction, x.map { expressions[$0]! }), &printer)
         }
     }
 
@@ -111,9 +108,7 @@ extension FunctionEmitter {
         }
         for accumulator in loop.accumulators {
             if accumulator.type.isScalar {
-                let local = names.fresh("v\(accumulator.result.id)")
-                printer.line("var \(local): Float = \(Self.initialValue(of: accumulator))")
-                expressions[accumulator.result] = local
+                expressions[accumulator.result] = declareVariable(accumulator.result, initial: Self.initialValue(of: accumulator), &printer)
             } else {
                 printer.line("\(stored[accumulator.result]!).update(repeating: \(Self.initialValue(of: accumulator)), count: \(product(accumulator.type.shape.map(dimension))))")
             }

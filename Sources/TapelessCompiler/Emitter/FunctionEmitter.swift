@@ -38,6 +38,12 @@ struct FunctionEmitter {
     /// lines that close it.
     var closers: [[String]] = []
     var lastOrigin: SourceOrigin?
+    /// The line binding each pointer to a value in memory, and the pointers bound where the
+    /// code being printed can see them (see ``emitBlock(_:_:)``).
+    var aliasLines: [IRValue: String] = [:]
+    var boundAliases: Set<IRValue> = []
+    /// Scalars declared before the block that computes them, by name.
+    var predeclared: [IRValue: String] = [:]
     let definitions: [IRValue: IRInstruction]
     let loopIndex: String
     let gradientName: String
@@ -73,8 +79,16 @@ struct FunctionEmitter {
         bindSizes(&printer)
         openWorkspace(&printer)
         openBuffers(&printer)
-        for step in plan.steps {
-            emit(step, &printer)
+        nameParameterPointers()
+        for segment in segments() {
+            switch segment {
+            case .block(let range):
+                emitBlock(range, &printer)
+            case .step(let index):
+                let step = plan.steps[index]
+                bindAliases(of: BufferPlanner.instructions(of: step).flatMap(\.operands), &printer)
+                emit(step, &printer)
+            }
         }
         finish(&printer)
         for closer in closers.reversed() {
@@ -256,24 +270,31 @@ struct FunctionEmitter {
         if case .pullbackIntoGradient = style, !readsOutputGradient { _ = handOverOutput(&printer) }
         if writesGradient { writeGradient(&printer) }
         switch style {
-        case .value:
-            printer.line("return \(valueExpression(function.results[0].value))")
+        case .value, .valueIntoGradient:
+            let value = valueExpression(function.results[0].value, &printer)
+            printer.line("return \(value)")
         case .tuple(let labels):
-            printer.line("return (" + zip(labels, function.results).map { "\($0): \(valueExpression($1.value))" }.joined(separator: ", ") + ")")
-        case .valueIntoGradient:
-            printer.line("return \(valueExpression(function.results[0].value))")
+            var fields: [String] = []
+            for (label, result) in zip(labels, function.results) { fields.append("\(label): \(valueExpression(result.value, &printer))") }
+            printer.line("return (" + fields.joined(separator: ", ") + ")")
         case .pullbackIntoGradient:
             break
         }
     }
 
-    func valueExpression(_ value: IRValue) -> String {
-        shape(of: value).isEmpty ? expressions[value]! : tensorExpression(value)
+    /// A result as Swift returns it: a `Float`, or a `Tensor` copied from memory.
+    mutating func valueExpression(_ value: IRValue, _ printer: inout CodePrinter) -> String {
+        let source = reading(value, &printer)
+        guard !shape(of: value).isEmpty else { return source }
+        let dimensions = shape(of: value).map(dimension).joined(separator: ", ")
+        return "Tensor(shape: [\(dimensions)], copying: UnsafeBufferPointer(start: \(source), count: \(product(shape(of: value).map(dimension)))))"
     }
 
-    func tensorExpression(_ value: IRValue) -> String {
-        let dimensions = shape(of: value).map(dimension).joined(separator: ", ")
-        return "Tensor(shape: [\(dimensions)], copying: UnsafeBufferPointer(start: \(expressions[value]!), count: \(product(shape(of: value).map(dimension)))))"
+    /// The expression of `value` after the last step, binding its pointer again if only a
+    /// block had bound it.
+    mutating func reading(_ value: IRValue, _ printer: inout CodePrinter) -> String {
+        bindAliases(of: [value], &printer)
+        return expressions[value]!
     }
 
     /// Copies gradients that were not computed in place, and zeroes those of parameters the
@@ -288,7 +309,8 @@ struct FunctionEmitter {
             if shape(of: result.value).isEmpty {
                 printer.line("\(g)[\(offset)] = \(expressions[result.value]!)  // \(name)")
             } else if plan.storage[result.value] != .gradient(offset: offset) {
-                printer.line("(\(g).baseAddress! + \(offset)).update(from: \(expressions[result.value]!), count: \(count))  // \(name)")
+                let source = reading(result.value, &printer)
+                printer.line("(\(g).baseAddress! + \(offset)).update(from: \(source), count: \(count))  // \(name)")
             }
         }
         for (name, (offset, count)) in parameterOffsets.sorted(by: { $0.value.offset < $1.value.offset }) where !written.contains(name) {
@@ -323,14 +345,36 @@ struct FunctionEmitter {
         let local = names.fresh("v\(instruction.result.id)")
         switch plan.storage[instruction.result] {
         case .workspace(let slot):
-            printer.line("let \(local) = \(slotNames[slot])  // \(instruction.type)")
+            bindAlias(instruction.result, "let \(local) = \(slotNames[slot])  // \(instruction.type)", &printer)
         case .gradient(let offset):
             let parameter = parameterOffsets.first { $0.value.offset == offset }?.key ?? ""
-            printer.line("let \(local) = \(gradientBuffer!).baseAddress! + \(offset)  // gradient of \(parameter)")
+            bindAlias(instruction.result, "let \(local) = \(gradientBuffer!).baseAddress! + \(offset)  // gradient of \(parameter)", &printer)
         case nil:
             preconditionFailure("no storage planned for \(instruction.result)")
         }
         expressions[instruction.result] = local
+        return local
+    }
+
+    /// Names a scalar and prints `let name: type = expression`, or only the assignment when
+    /// the scalar was declared before its block.
+    mutating func defineScalar(_ value: IRValue, type: String, _ expression: String, _ printer: inout CodePrinter) {
+        if let name = predeclared[value] {
+            printer.line("\(name) = \(expression)")
+            expressions[value] = name
+            return
+        }
+        let local = names.fresh("v\(value.id)")
+        printer.line("let \(local): \(type) = \(expression)")
+        expressions[value] = local
+    }
+
+    /// Names an accumulated scalar and prints `var name: Float = initial`, unless it was
+    /// declared before its block.
+    mutating func declareVariable(_ value: IRValue, initial: String, _ printer: inout CodePrinter) -> String {
+        if let name = predeclared[value] { return name }
+        let local = names.fresh("v\(value.id)")
+        printer.line("var \(local): Float = \(initial)")
         return local
     }
 

@@ -90,9 +90,7 @@ public struct Mixture: Model {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Float {
                     let x = xBuffer.baseAddress!
-                    // line 8: a
                     let v1 = parameters.baseAddress! + 0  // a
-                    // line 9: c
                     let v5 = parameters.baseAddress! + 4  // c
                     // line 8: x * a
                     let v2 = slot0  // [5, 4]
@@ -206,9 +204,7 @@ public struct Mixture: Model {
                 x.withUnsafeBufferPointer { xBuffer in
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
-                        // line 8: a
                         let v1 = parameters.baseAddress! + 0  // a
-                        // line 9: c
                         let v5 = parameters.baseAddress! + 4  // c
                         // line 8: x * a
                         let v2 = slot0  // [5, 4]

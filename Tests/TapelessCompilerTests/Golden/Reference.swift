@@ -108,12 +108,10 @@ public struct MLPReluCrossEntropy: Model {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        // line 10: W1
                         let v2 = parameters.baseAddress! + 0  // W1
                         // line 10: x @ W1
                         let v3 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
-                        // line 10: b1
                         let v4 = parameters.baseAddress! + 20  // b1
                         // line 10: relu(x @ W1 + b1)
                         let v6 = slot1  // [batch, 5]
@@ -127,14 +125,12 @@ public struct MLPReluCrossEntropy: Model {
                                 v6[i] = v6_2
                             }
                         }
-                        // line 10: W2
                         let v7 = parameters.baseAddress! + 25  // W2
                         // line 10: relu(x @ W1 + b1) @ W2
                         let v8 = slot2  // [batch, 3]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
-                        // line 10: b2
-                        let v9 = parameters.baseAddress! + 40  // b2
                         // line 11: crossEntropy(logits: logits, labels: labels)
+                        let v9 = parameters.baseAddress! + 40  // b2
                         // line 10: relu(x @ W1 + b1) @ W2 + b2
                         let v10 = slot3  // [batch, 3]
                         // line 11: crossEntropy(logits: logits, labels: labels)
@@ -203,12 +199,10 @@ public struct MLPReluCrossEntropy: Model {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            // line 10: W1
                             let v2 = parameters.baseAddress! + 0  // W1
                             // line 10: x @ W1
                             let v3 = slot0  // [batch, 5]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
-                            // line 10: b1
                             let v4 = parameters.baseAddress! + 20  // b1
                             // line 10: relu(x @ W1 + b1)
                             let v6 = slot1  // [batch, 5]
@@ -222,16 +216,14 @@ public struct MLPReluCrossEntropy: Model {
                                     v6[i] = v6_2
                                 }
                             }
-                            // line 10: W2
                             let v7 = parameters.baseAddress! + 25  // W2
                             // line 10: relu(x @ W1 + b1) @ W2
                             let v8 = slot2  // [batch, 3]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
-                            // line 10: b2
-                            let v9 = parameters.baseAddress! + 40  // b2
                             // line 11: crossEntropy(logits: logits, labels: labels)
                             // ∂ line 11: crossEntropy(logits: logits, labels: labels)
                             let v20: Float = 1.0 / Float(batch)
+                            let v9 = parameters.baseAddress! + 40  // b2
                             // line 10: relu(x @ W1 + b1) @ W2 + b2
                             let v10 = slot3  // [batch, 3]
                             // line 11: crossEntropy(logits: logits, labels: labels)
@@ -431,12 +423,10 @@ public struct MLPTanhMSE: Model {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
-                        // line 22: W1
                         let v2 = parameters.baseAddress! + 0  // W1
                         // line 22: x @ W1
                         let v3 = slot0  // [batch, 6]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
-                        // line 22: b1
                         let v4 = parameters.baseAddress! + 18  // b1
                         // line 22: tanh(x @ W1 + b1)
                         let v6 = slot1  // [batch, 6]
@@ -450,12 +440,10 @@ public struct MLPTanhMSE: Model {
                                 v6[i] = v6_2
                             }
                         }
-                        // line 22: W2
                         let v7 = parameters.baseAddress! + 24  // W2
                         // line 22: tanh(x @ W1 + b1) @ W2
                         let v8 = slot2  // [batch, 2]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
-                        // line 22: b2
                         let v9 = parameters.baseAddress! + 36  // b2
                         var v13: Float = 0
                         for i0 in 0..<batch {
@@ -502,18 +490,12 @@ public struct MLPTanhMSE: Model {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
-                            // line 22: W1
                             let v2 = parameters.baseAddress! + 0  // W1
                             // line 22: x @ W1
                             let v3 = slot0  // [batch, 6]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
-                            // line 22: b1
-                            let v4 = parameters.baseAddress! + 18  // b1
-                            // line 22: W2
-                            let v7 = parameters.baseAddress! + 24  // W2
-                            // line 22: b2
-                            let v9 = parameters.baseAddress! + 36  // b2
                             // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
+                            let v4 = parameters.baseAddress! + 18  // b1
                             // line 22: tanh(x @ W1 + b1)
                             let v6 = slot1  // [batch, 6]
                             // ∂ line 22: tanh(x @ W1 + b1)
@@ -532,11 +514,13 @@ public struct MLPTanhMSE: Model {
                                     v27[i] = v27_2
                                 }
                             }
+                            let v7 = parameters.baseAddress! + 24  // W2
                             // line 22: tanh(x @ W1 + b1) @ W2
                             let v8 = slot3  // [batch, 2]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
                             // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
                             let v17: Float = 1.0 / Float(batch * 2)
+                            let v9 = parameters.baseAddress! + 36  // b2
                             let v21 = slot4  // [batch, 2]
                             // ∂ line 22: tanh(x @ W1 + b1) @ W2 + b2
                             let v22 = g.baseAddress! + 36  // gradient of b2
@@ -676,11 +660,10 @@ public struct LogisticRegression: Model {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
-                        // line 31: w
-                        let v2 = parameters.baseAddress! + 0  // w
                         // line 31: b
                         let v5: Float = parameters[3]  // b
                         // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
+                        let v2 = parameters.baseAddress! + 0  // w
                         // line 31: x @ w
                         let v4 = slot0  // [n]
                         v4.update(repeating: 0, count: n)
@@ -735,13 +718,12 @@ public struct LogisticRegression: Model {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
-                            // line 31: w
-                            let v2 = parameters.baseAddress! + 0  // w
                             // line 31: b
                             let v5: Float = parameters[3]  // b
                             // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                             // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                             let v14: Float = 1.0 / Float(n)
+                            let v2 = parameters.baseAddress! + 0  // w
                             // line 31: x @ w
                             let v4 = slot0  // [n]
                             v4.update(repeating: 0, count: n)
@@ -882,9 +864,7 @@ public struct ReductionsBroadcast: Model {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Float {
                     let x = xBuffer.baseAddress!
-                    // line 40: a
                     let v1 = parameters.baseAddress! + 0  // a
-                    // line 40: c
                     let v5 = parameters.baseAddress! + 4  // c
                     // line 40: x * a
                     let v2 = slot0  // [5, 4]
@@ -1006,9 +986,7 @@ public struct ReductionsBroadcast: Model {
                 x.withUnsafeBufferPointer { xBuffer in
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
-                        // line 40: a
                         let v1 = parameters.baseAddress! + 0  // a
-                        // line 40: c
                         let v5 = parameters.baseAddress! + 4  // c
                         // line 40: x * a
                         let v2 = slot0  // [5, 4]

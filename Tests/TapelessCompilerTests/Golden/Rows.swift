@@ -67,11 +67,11 @@ public struct SmoothedClassifier: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    // line 8: fc(x)
                     let v1 = parameters.baseAddress! + 0  // fc.weight
-                    let v2 = parameters.baseAddress! + 20  // fc.bias
+                    // line 8: fc(x)
                     let v3 = slot0  // [batch, 5]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                    let v2 = parameters.baseAddress! + 20  // fc.bias
                     let v4 = slot1  // [batch, 5]
                     for i0 in 0..<batch {
                         for i1 in 0..<5 {
@@ -109,12 +109,12 @@ public struct SmoothedClassifier: Module {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        // line 12: fc(x)
                         let v2 = parameters.baseAddress! + 0  // fc.weight
-                        let v3 = parameters.baseAddress! + 20  // fc.bias
+                        // line 12: fc(x)
                         let v4 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
                         // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                        let v3 = parameters.baseAddress! + 20  // fc.bias
                         // line 12: fc(x)
                         let v5 = slot1  // [batch, 5]
                         // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
@@ -189,14 +189,14 @@ public struct SmoothedClassifier: Module {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            // line 12: fc(x)
                             let v2 = parameters.baseAddress! + 0  // fc.weight
-                            let v3 = parameters.baseAddress! + 20  // fc.bias
+                            // line 12: fc(x)
                             let v4 = slot0  // [batch, 5]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
                             // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
                             // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
                             let v21: Float = 1.0 / Float(batch)
+                            let v3 = parameters.baseAddress! + 20  // fc.bias
                             // line 12: fc(x)
                             let v5 = slot1  // [batch, 5]
                             // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
@@ -308,11 +308,11 @@ public struct SmoothedClassifier: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        // line 8: fc(x)
                         let v1 = parameters.baseAddress! + 0  // fc.weight
-                        let v2 = parameters.baseAddress! + 20  // fc.bias
+                        // line 8: fc(x)
                         let v3 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                        let v2 = parameters.baseAddress! + 20  // fc.bias
                         let v4 = slot1  // [batch, 5]
                         for i0 in 0..<batch {
                             for i1 in 0..<5 {
@@ -423,11 +423,11 @@ public struct SoftmaxHead: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    // line 20: fc(x)
                     let v1 = parameters.baseAddress! + 0  // fc.weight
-                    let v2 = parameters.baseAddress! + 20  // fc.bias
+                    // line 20: fc(x)
                     let v3 = slot0  // [batch, 5]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                    let v2 = parameters.baseAddress! + 20  // fc.bias
                     let v4 = slot1  // [batch, 5]
                     // line 20: softmax(fc(x), axis: 1)
                     let v5 = slot2  // [batch, 5]
@@ -481,11 +481,11 @@ public struct SoftmaxHead: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        // line 20: fc(x)
                         let v1 = parameters.baseAddress! + 0  // fc.weight
-                        let v2 = parameters.baseAddress! + 20  // fc.bias
+                        // line 20: fc(x)
                         let v3 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                        let v2 = parameters.baseAddress! + 20  // fc.bias
                         let v4 = slot1  // [batch, 5]
                         // line 20: softmax(fc(x), axis: 1)
                         let v5 = slot2  // [batch, 5]

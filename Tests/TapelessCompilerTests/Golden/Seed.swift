@@ -431,11 +431,11 @@ public struct SimpleNN: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    // line 20: fc1(x)
                     let v1 = parameters.baseAddress! + 0  // fc1.weight
-                    let v2 = parameters.baseAddress! + 100352  // fc1.bias
+                    // line 20: fc1(x)
                     let v3 = slot0  // [batch, 128]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                    let v2 = parameters.baseAddress! + 100352  // fc1.bias
                     let v5 = slot1  // [batch, 128]
                     for i0 in 0..<batch {
                         for i1 in 0..<128 {
@@ -445,11 +445,11 @@ public struct SimpleNN: Module {
                             v5[i] = v5_2
                         }
                     }
-                    // line 20: fc2(fc1(x))
                     let v6 = parameters.baseAddress! + 100480  // fc2.weight
-                    let v7 = parameters.baseAddress! + 101760  // fc2.bias
+                    // line 20: fc2(fc1(x))
                     let v8 = slot2  // [batch, 10]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                    let v7 = parameters.baseAddress! + 101760  // fc2.bias
                     let v9 = slot3  // [batch, 10]
                     for i0 in 0..<batch {
                         for i1 in 0..<10 {
@@ -488,11 +488,11 @@ public struct SimpleNN: Module {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        // line 20: fc1(x)
                         let v2 = parameters.baseAddress! + 0  // fc1.weight
-                        let v3 = parameters.baseAddress! + 100352  // fc1.bias
+                        // line 20: fc1(x)
                         let v4 = slot0  // [batch, 128]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                        let v3 = parameters.baseAddress! + 100352  // fc1.bias
                         let v6 = slot1  // [batch, 128]
                         for i0 in 0..<batch {
                             for i1 in 0..<128 {
@@ -502,12 +502,12 @@ public struct SimpleNN: Module {
                                 v6[i] = v6_2
                             }
                         }
-                        // line 20: fc2(fc1(x))
                         let v7 = parameters.baseAddress! + 100480  // fc2.weight
-                        let v8 = parameters.baseAddress! + 101760  // fc2.bias
+                        // line 20: fc2(fc1(x))
                         let v9 = slot2  // [batch, 10]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
+                        let v8 = parameters.baseAddress! + 101760  // fc2.bias
                         // line 20: fc2(fc1(x))
                         let v10 = slot3  // [batch, 10]
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
@@ -576,11 +576,11 @@ public struct SimpleNN: Module {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            // line 20: fc1(x)
                             let v2 = parameters.baseAddress! + 0  // fc1.weight
-                            let v3 = parameters.baseAddress! + 100352  // fc1.bias
+                            // line 20: fc1(x)
                             let v4 = slot0  // [batch, 128]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                            let v3 = parameters.baseAddress! + 100352  // fc1.bias
                             let v6 = slot1  // [batch, 128]
                             for i0 in 0..<batch {
                                 for i1 in 0..<128 {
@@ -590,14 +590,14 @@ public struct SimpleNN: Module {
                                     v6[i] = v6_2
                                 }
                             }
-                            // line 20: fc2(fc1(x))
                             let v7 = parameters.baseAddress! + 100480  // fc2.weight
-                            let v8 = parameters.baseAddress! + 101760  // fc2.bias
+                            // line 20: fc2(fc1(x))
                             let v9 = slot2  // [batch, 10]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
                             // line 24: crossEntropy(logits: forward(x), labels: labels)
                             // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
                             let v20: Float = 1.0 / Float(batch)
+                            let v8 = parameters.baseAddress! + 101760  // fc2.bias
                             // line 20: fc2(fc1(x))
                             let v10 = slot3  // [batch, 10]
                             // line 24: crossEntropy(logits: forward(x), labels: labels)
@@ -715,11 +715,11 @@ public struct SimpleNN: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        // line 20: fc1(x)
                         let v1 = parameters.baseAddress! + 0  // fc1.weight
-                        let v2 = parameters.baseAddress! + 100352  // fc1.bias
+                        // line 20: fc1(x)
                         let v3 = slot0  // [batch, 128]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                        let v2 = parameters.baseAddress! + 100352  // fc1.bias
                         let v5 = slot1  // [batch, 128]
                         for i0 in 0..<batch {
                             for i1 in 0..<128 {
@@ -729,11 +729,11 @@ public struct SimpleNN: Module {
                                 v5[i] = v5_2
                             }
                         }
-                        // line 20: fc2(fc1(x))
                         let v6 = parameters.baseAddress! + 100480  // fc2.weight
-                        let v7 = parameters.baseAddress! + 101760  // fc2.bias
+                        // line 20: fc2(fc1(x))
                         let v8 = slot2  // [batch, 10]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                        let v7 = parameters.baseAddress! + 101760  // fc2.bias
                         let v9 = slot3  // [batch, 10]
                         for i0 in 0..<batch {
                             for i1 in 0..<10 {

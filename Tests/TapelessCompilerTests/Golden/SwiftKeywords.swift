@@ -73,10 +73,9 @@ public struct Keywords: Module {
             `struct`.withUnsafeBufferPointer { structBuffer in
                 func body() -> Tensor {
                     let `struct` = structBuffer.baseAddress!
-                    // line 7: self
-                    let v1 = parameters.baseAddress! + 1  // self
                     // line 8: class
                     let v4: Float = parameters[0]  // class
+                    let v1 = parameters.baseAddress! + 1  // self
                     // line 7: struct @ self
                     let v3 = slot0  // [n]
                     v3.update(repeating: 0, count: n)
@@ -122,11 +121,10 @@ public struct Keywords: Module {
                     func body() -> Float {
                         let `struct` = structBuffer.baseAddress!
                         let `default` = defaultBuffer.baseAddress!
-                        // line 7: self
-                        let v2 = parameters.baseAddress! + 1  // self
                         // line 8: class
                         let v5: Float = parameters[0]  // class
                         // line 12: mean(abs(in(struct) - default))
+                        let v2 = parameters.baseAddress! + 1  // self
                         // line 7: struct @ self
                         let v4 = slot0  // [n]
                         v4.update(repeating: 0, count: n)
@@ -182,13 +180,12 @@ public struct Keywords: Module {
                         func body() -> Float {
                             let `struct` = structBuffer.baseAddress!
                             let `default` = defaultBuffer.baseAddress!
-                            // line 7: self
-                            let v2 = parameters.baseAddress! + 1  // self
                             // line 8: class
                             let v5: Float = parameters[0]  // class
                             // line 12: mean(abs(in(struct) - default))
                             // ∂ line 12: mean(abs(in(struct) - default))
                             let v13: Float = 1.0 / Float(n)
+                            let v2 = parameters.baseAddress! + 1  // self
                             // line 7: struct @ self
                             let v4 = slot0  // [n]
                             v4.update(repeating: 0, count: n)
@@ -278,10 +275,9 @@ public struct Keywords: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        // line 7: self
-                        let v1 = parameters.baseAddress! + 1  // self
                         // line 8: class
                         let v4: Float = parameters[0]  // class
+                        let v1 = parameters.baseAddress! + 1  // self
                         // line 7: struct @ self
                         let v3 = slot0  // [n]
                         v3.update(repeating: 0, count: n)

@@ -1,0 +1,146 @@
+/// Long bodies run as a sequence of `do { }` blocks of a few dozen steps each.
+///
+/// Swift looks up a name used in a function by walking back through every `let` before it in
+/// the enclosing braces, so a body of thousands of statements type-checks in time that grows
+/// with the square of its length (15 s for a 120-layer model's Swift). In blocks, a lookup
+/// walks only its own block: each block binds again the pointers it reads (`let v41 = slot15`
+/// costs nothing at run time), and a scalar that a later step reads is declared before the
+/// block that computes it.
+extension FunctionEmitter {
+    /// A part of the body: one block of steps, or one step printed in the body itself.
+    enum Segment {
+        case block(Range<Int>)
+        case step(Int)
+    }
+
+    /// About how many lines of steps go into one block.
+    static let blockLength = 48
+
+    /// The body's segments: a body of at most two blocks' length stays one piece; a step that
+    /// opens a scope for the rest of the body (the pullback's output gradient) always stays
+    /// in the body itself.
+    func segments() -> [Segment] {
+        let lengths = plan.steps.map(Self.length)
+        guard lengths.reduce(0, +) > 2 * Self.blockLength else { return plan.steps.indices.map(Segment.step) }
+        var segments: [Segment] = []
+        var start = 0
+        var length = 0
+        func close(before end: Int) {
+            if start < end { segments.append(.block(start..<end)) }
+            start = end
+            length = 0
+        }
+        for (index, step) in plan.steps.enumerated() {
+            if opensScope(step) {
+                close(before: index)
+                segments.append(.step(index))
+                start = index + 1
+                continue
+            }
+            length += lengths[index]
+            if length >= Self.blockLength { close(before: index + 1) }
+        }
+        close(before: plan.steps.count)
+        return segments
+    }
+
+    /// About how many lines a step prints.
+    static func length(of step: FusionPlan.Step) -> Int {
+        switch step {
+        case .scalar, .operation: 1
+        case .loop(let loop): loop.members.count + loop.accumulators.count + 3
+        case .rows(let group): group.steps.map(length).reduce(3, +)
+        }
+    }
+
+    /// Whether the code after `step` runs inside a scope the step opens.
+    func opensScope(_ step: FusionPlan.Step) -> Bool {
+        guard case .operation(let instruction) = step, case .argument(let index) = instruction.op,
+            case .pullbackIntoGradient = style
+        else { return false }
+        return index == function.arguments.count - 1
+    }
+
+    /// Prints the steps in `range` as one block, after declaring the scalars that later steps
+    /// (or the results) read.
+    mutating func emitBlock(_ range: Range<Int>, _ printer: inout CodePrinter) {
+        declareScalarsUsed(after: range, &printer)
+        let outside = boundAliases
+        printer.line("do {")
+        printer.indent()
+        bindAliases(of: range.flatMap { BufferPlanner.instructions(of: plan.steps[$0]) }.flatMap(\.operands), &printer)
+        lastOrigin = nil
+        for index in range { emit(plan.steps[index], &printer) }
+        printer.outdent()
+        printer.line("}")
+        boundAliases = outside
+    }
+
+    /// Prints again the pointers to `values` that were bound only in earlier blocks.
+    mutating func bindAliases(of values: [IRValue], _ printer: inout CodePrinter) {
+        for value in values.map({ BufferPlanner.resolve($0, definitions) }) {
+            guard let line = aliasLines[value], boundAliases.insert(value).inserted else { continue }
+            printer.line(line)
+        }
+    }
+
+    /// Names the pointer to each tensor parameter the body reads; each is bound just before
+    /// the first step (or block) that reads it.
+    mutating func nameParameterPointers() {
+        for case .operation(let instruction) in plan.steps {
+            guard case .parameter(let name) = instruction.op else { continue }
+            let local = names.fresh("v\(instruction.result.id)")
+            aliasLines[instruction.result] = "let \(local) = \(parameterBuffer!).baseAddress! + \(parameterOffsets[name]!.offset)  // \(name)"
+            expressions[instruction.result] = local
+        }
+    }
+
+    /// Records and prints the line that binds a pointer, so later blocks can print it again.
+    mutating func bindAlias(_ value: IRValue, _ line: String, _ printer: inout CodePrinter) {
+        aliasLines[value] = line
+        boundAliases.insert(value)
+        printer.line(line)
+    }
+
+    /// Declares, before the block of `range`, each scalar local the block computes and a later
+    /// step or the results read.
+    private mutating func declareScalarsUsed(after range: Range<Int>, _ printer: inout CodePrinter) {
+        var readLater = Set(function.results.map { BufferPlanner.resolve($0.value, definitions) })
+        for step in plan.steps[range.upperBound...] {
+            for operand in BufferPlanner.instructions(of: step).flatMap(\.operands) {
+                readLater.insert(BufferPlanner.resolve(operand, definitions))
+            }
+        }
+        for index in range {
+            for (instruction, declaration) in scalarLocals(of: plan.steps[index]) where readLater.contains(instruction.result) {
+                let name = names.fresh("v\(instruction.result.id)")
+                predeclared[instruction.result] = name
+                printer.line(declaration(name))
+            }
+        }
+    }
+
+    /// The scalars a step keeps in locals of the body, each with its declaration given a name.
+    private func scalarLocals(of step: FusionPlan.Step) -> [(IRInstruction, (String) -> String)] {
+        switch step {
+        case .scalar(let instruction):
+            switch instruction.op {
+            case .argument, .constant, .count, .stopGradient: return []
+            default:
+                let type = instruction.type.element == .bool ? "Bool" : "Float"
+                return [(instruction, { "let \($0): \(type)" })]
+            }
+        case .loop(let loop):
+            return loop.accumulators.filter(\.type.isScalar).map { accumulator in
+                (accumulator, { "var \($0): Float = \(Self.initialValue(of: accumulator))" })
+            }
+        case .operation(let instruction):
+            switch instruction.op {
+            case .logSumExp, .softmax: return instruction.type.isScalar ? [(instruction, { "var \($0): Float = 0" })] : []
+            default: return []
+            }
+        case .rows(let group):
+            return group.steps.flatMap(scalarLocals)
+        }
+    }
+}
