@@ -1,9 +1,9 @@
-/// Long bodies run as a sequence of `do { }` blocks of a few dozen steps each.
+/// Long bodies run as a sequence of `do { }` blocks of about 48 lines each.
 ///
 /// Swift looks up a name used in a function by walking back through every `let` before it in
 /// the enclosing braces, so a body of thousands of statements type-checks in time that grows
 /// with the square of its length (15 s for a 120-layer model's Swift). In blocks, a lookup
-/// walks only its own block: each block binds again the pointers it reads (`let v41 = slot15`
+/// walks its own block and the few declarations between blocks: each block binds again the pointers it reads (`let v41 = slot15`
 /// costs nothing at run time), and a scalar that a later step reads is declared before the
 /// block that computes it.
 extension FunctionEmitter {
