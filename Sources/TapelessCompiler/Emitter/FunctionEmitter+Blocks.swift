@@ -3,9 +3,9 @@
 /// Swift looks up a name used in a function by walking back through every `let` before it in
 /// the enclosing braces, so a body of thousands of statements type-checks in time that grows
 /// with the square of its length (15 s for a 120-layer model's Swift). In blocks, a lookup
-/// walks its own block and the few declarations between blocks: each block binds again the pointers it reads (`let v41 = slot15`
-/// costs nothing at run time), and a scalar that a later step reads is declared before the
-/// block that computes it.
+/// walks its own block and the few declarations between blocks: each block binds again the
+/// pointers it reads (`let v41 = slot15` costs nothing at run time), and a scalar that a
+/// later step reads is declared before the block that computes it.
 extension FunctionEmitter {
     /// A part of the body: one block of steps, or one step printed in the body itself.
     enum Segment {
