@@ -3,9 +3,10 @@ import Testing
 
 /// Random well-typed programs through the whole compiler. For each seed: the program compiles
 /// without diagnostics, every plan of every function is a valid schedule, every stage prints
-/// (the Swift included) and so does the summary, and every derivative agrees with central differences of what it differentiates
-/// (in the interpreter, in Double): `grad` definitions up to the third order, each model
-/// loss's gradient with respect to every parameter, and the forward function's pullback.
+/// (the Swift included) and so does the summary, and every derivative agrees with central
+/// differences of what it differentiates (in the interpreter, in Double): `grad` definitions up
+/// to the third order, each model loss's gradient with respect to every parameter, and the
+/// forward function's pullback.
 ///
 /// The programs mix smooth operations with kinks and jumps (`relu`, `abs`, `max`, `min`,
 /// `clamp`, `where`); an element whose one-sided differences disagree, where the derivative is

@@ -55,16 +55,40 @@ extension FunctionEmitter {
 
     /// Whether the code after `step` runs inside a scope the step opens.
     func opensScope(_ step: FusionPlan.Step) -> Bool {
-        guard case .operation(let instruction) = step, case .argument(let index) = instruction.op,
-            case .pullbackIntoGradient = style
-        else { return false }
+        guard case .operation(let instruction) = step else { return false }
+        return isOutputGradient(instruction)
+    }
+
+    /// Whether `instruction` reads a pullback's output gradient, which the caller's closure
+    /// writes once it is handed the output.
+    func isOutputGradient(_ instruction: IRInstruction) -> Bool {
+        guard case .pullbackIntoGradient = style, case .argument(let index) = instruction.op else { return false }
         return index == function.arguments.count - 1
     }
 
+    /// The last step that reads each value; `plan.steps.count` for the results, which are read
+    /// after the last step.
+    func lastReadingSteps() -> [IRValue: Int] {
+        var last: [IRValue: Int] = [:]
+        for (index, step) in plan.steps.enumerated() {
+            for operand in BufferPlanner.instructions(of: step).flatMap(\.operands) {
+                last[BufferPlanner.resolve(operand, definitions)] = index
+            }
+        }
+        for result in function.results { last[BufferPlanner.resolve(result.value, definitions)] = plan.steps.count }
+        return last
+    }
+
     /// Prints the steps in `range` as one block, after declaring the scalars that later steps
-    /// (or the results) read.
-    mutating func emitBlock(_ range: Range<Int>, _ printer: inout CodePrinter) {
-        declareScalarsUsed(after: range, &printer)
+    /// (or the results) read, as `lastReadingSteps` tells.
+    mutating func emitBlock(_ range: Range<Int>, lastReadingSteps: [IRValue: Int], _ printer: inout CodePrinter) {
+        for index in range {
+            for (instruction, initial) in scalarLocals(of: plan.steps[index]) where lastReadingSteps[instruction.result, default: 0] >= range.upperBound {
+                let name = names.fresh("v\(instruction.result.id)")
+                predeclared[instruction.result] = name
+                printer.line(initial.map { "var \(name): Float = \($0)" } ?? "let \(name): \(Self.elementType(of: instruction))")
+            }
+        }
         let outside = boundAliases
         printer.line("do {")
         printer.indent()
@@ -102,41 +126,20 @@ extension FunctionEmitter {
         printer.line(line)
     }
 
-    /// Declares, before the block of `range`, each scalar local the block computes and a later
-    /// step or the results read.
-    private mutating func declareScalarsUsed(after range: Range<Int>, _ printer: inout CodePrinter) {
-        var readLater = Set(function.results.map { BufferPlanner.resolve($0.value, definitions) })
-        for step in plan.steps[range.upperBound...] {
-            for operand in BufferPlanner.instructions(of: step).flatMap(\.operands) {
-                readLater.insert(BufferPlanner.resolve(operand, definitions))
-            }
-        }
-        for index in range {
-            for (instruction, declaration) in scalarLocals(of: plan.steps[index]) where readLater.contains(instruction.result) {
-                let name = names.fresh("v\(instruction.result.id)")
-                predeclared[instruction.result] = name
-                printer.line(declaration(name))
-            }
-        }
-    }
-
-    /// The scalars a step keeps in locals of the body, each with its declaration given a name.
-    private func scalarLocals(of step: FusionPlan.Step) -> [(IRInstruction, (String) -> String)] {
+    /// The scalars a step keeps in locals of the body: each with the first value of a variable
+    /// it accumulates into (`var`), or `nil` for a value defined once (`let`).
+    private func scalarLocals(of step: FusionPlan.Step) -> [(IRInstruction, initial: String?)] {
         switch step {
         case .scalar(let instruction):
             switch instruction.op {
             case .argument, .constant, .count, .stopGradient: return []
-            default:
-                let type = instruction.type.element == .bool ? "Bool" : "Float"
-                return [(instruction, { "let \($0): \(type)" })]
+            default: return [(instruction, nil)]
             }
         case .loop(let loop):
-            return loop.accumulators.filter(\.type.isScalar).map { accumulator in
-                (accumulator, { "var \($0): Float = \(Self.initialValue(of: accumulator))" })
-            }
+            return loop.accumulators.filter(\.type.isScalar).map { ($0, Self.initialValue(of: $0)) }
         case .operation(let instruction):
             switch instruction.op {
-            case .logSumExp, .softmax: return instruction.type.isScalar ? [(instruction, { "var \($0): Float = 0" })] : []
+            case .logSumExp where instruction.type.isScalar: return [(instruction, Self.initialValue(of: instruction))]
             default: return []
             }
         case .rows(let group):

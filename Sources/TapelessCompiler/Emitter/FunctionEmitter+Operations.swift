@@ -5,7 +5,7 @@ extension FunctionEmitter {
         let x = instruction.operands
         switch instruction.op {
         case .argument(let index):
-            if case .pullbackIntoGradient = style, index == function.arguments.count - 1 {
+            if isOutputGradient(instruction) {
                 openOutputGradient(instruction, &printer)
             } else {
                 expressions[instruction.result] = argumentNames[index]
@@ -71,7 +71,7 @@ extension FunctionEmitter {
     /// Softmax or log-sum-exp along an axis, both relative to the line's maximum.
     private mutating func rowwise(_ instruction: IRInstruction, axis: Int, _ printer: inout CodePrinter) {
         let scalarResult = instruction.type.isScalar
-        let out = scalarResult ? declareVariable(instruction.result, initial: "0", &printer) : bindStorage(instruction, &printer)
+        let out = scalarResult ? declareVariable(instruction.result, initial: Self.initialValue(of: instruction), &printer) : bindStorage(instruction, &printer)
         forEachLine(of: shape(of: instruction.operands[0]), axis: axis, &printer, rowwiseLine(instruction, out: out, axis: axis))
         if scalarResult { expressions[instruction.result] = out }
     }

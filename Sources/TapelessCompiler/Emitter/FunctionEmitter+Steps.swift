@@ -31,7 +31,7 @@ extension FunctionEmitter {
         case .argument(let index):
             expressions[instruction.result] = argumentNames[index]
         case .parameter(let name):
-            defineScalar(instruction.result, type: "Float", "\(parameterBuffer!)[\(parameterOffsets[name]!.offset)]  // \(name)", &printer)
+            defineScalar(instruction, "\(parameterBuffer!)[\(parameterOffsets[name]!.offset)]  // \(name)", &printer)
         case .constant(let value):
             expressions[instruction.result] = Self.literal(value)
         case .count(let dimensions):
@@ -39,8 +39,7 @@ extension FunctionEmitter {
         case .stopGradient:
             expressions[instruction.result] = expressions[x[0]]!
         default:
-            let type = instruction.type.element == .bool ? "Bool" : "Float"
-            defineScalar(instruction.result, type: type, elementCode(instruction, x.map { expressions[$0]! }), &printer)
+            defineScalar(instruction, elementCode(instruction, x.map { expressions[$0]! }), &printer)
         }
     }
 
@@ -170,6 +169,8 @@ extension FunctionEmitter {
     /// long remainder.
     static let lanes = 8
 
+    /// The first value of a scalar variable the body fills: a reduction's accumulator, or a
+    /// log-sum-exp's result (assigned once its line is done).
     static func initialValue(of accumulator: IRInstruction) -> String {
         if case .reduceMax = accumulator.op { return "-Float.infinity" }
         return "0"
@@ -214,8 +215,7 @@ extension FunctionEmitter {
                         inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
                     }
                 } else {
-                    let type = instruction.type.element == .bool ? "Bool" : "Float"
-                    inner.line("let \(local): \(type) = \(elementCode(instruction, operands.map(\.code)))")
+                    inner.line("let \(local): \(Self.elementType(of: instruction)) = \(elementCode(instruction, operands.map(\.code)))")
                     if let pointer = stored[instruction.result] {
                         inner.line(instruction.type.element == .bool ? "\(pointer)[\(loopIndex)] = \(local) ? 1 : 0" : "\(pointer)[\(loopIndex)] = \(local)")
                     }

@@ -80,10 +80,11 @@ struct FunctionEmitter {
         openWorkspace(&printer)
         openBuffers(&printer)
         nameParameterPointers()
+        let lastReadingSteps = lastReadingSteps()
         for segment in segments() {
             switch segment {
             case .block(let range):
-                emitBlock(range, &printer)
+                emitBlock(range, lastReadingSteps: lastReadingSteps, &printer)
             case .step(let index):
                 let step = plan.steps[index]
                 bindAliases(of: BufferPlanner.instructions(of: step).flatMap(\.operands), &printer)
@@ -356,17 +357,22 @@ struct FunctionEmitter {
         return local
     }
 
-    /// Names a scalar and prints `let name: type = expression`, or only the assignment when
+    /// Names a scalar and prints `let name: Type = expression`, or only the assignment when
     /// the scalar was declared before its block.
-    mutating func defineScalar(_ value: IRValue, type: String, _ expression: String, _ printer: inout CodePrinter) {
-        if let name = predeclared[value] {
+    mutating func defineScalar(_ instruction: IRInstruction, _ expression: String, _ printer: inout CodePrinter) {
+        if let name = predeclared[instruction.result] {
             printer.line("\(name) = \(expression)")
-            expressions[value] = name
+            expressions[instruction.result] = name
             return
         }
-        let local = names.fresh("v\(value.id)")
-        printer.line("let \(local): \(type) = \(expression)")
-        expressions[value] = local
+        let local = names.fresh("v\(instruction.result.id)")
+        printer.line("let \(local): \(Self.elementType(of: instruction)) = \(expression)")
+        expressions[instruction.result] = local
+    }
+
+    /// The Swift type of one element of an instruction's result.
+    static func elementType(of instruction: IRInstruction) -> String {
+        instruction.type.element == .bool ? "Bool" : "Float"
     }
 
     /// Names an accumulated scalar and prints `var name: Float = initial`, unless it was
