@@ -55,4 +55,27 @@ import Testing
         #expect(output.diagnostics.isEmpty)
         #expect(output.program != nil)
     }
+
+    /// A model's gradient for training and its forward function's pullback are counted too:
+    /// nothing in the file names them, so the error is at the function they come from.
+    @Test(arguments: [
+        ("forward", "func forward(x: [batch, 4]) -> [batch, 4] { tanh(matmul(tanh(matmul(x, w)), w)) }"),
+        ("loss", "func loss(x: [batch, 4]) -> Float { mean(tanh(matmul(tanh(matmul(x, w)), w))) }"),
+    ])
+    func aTrainingDerivativePastTheLimitIsAnErrorAtItsFunction(name: String, function: String) throws {
+        let model = "model Net {\n    param w: [4, 4] = glorotUniform\n    \(function)\n}\n"
+        let lowered = try #require(try CompiledFunctions(model).program.models[0].functions.first)
+        let derived = try #require(lowered.withGradient ?? lowered.pullback)
+        try #require(lowered.body.instructions.count < derived.instructions.count - 1)
+        var compiler = Compiler()
+        compiler.instructionLimit = derived.instructions.count - 1
+        let output = compiler.compile(source: model, path: "limit.tapeless")
+        #expect(output.program == nil)
+        let error = try #require(output.diagnostics.first)
+        #expect(error.range.start.line == 3)
+        #expect(error.message == "'\(name)' is too large to train: its derivative would exceed "
+            + "\(derived.instructions.count - 1) operations; make the function smaller, for example with fewer layers or fewer calls")
+        compiler.instructionLimit = derived.instructions.count
+        #expect(compiler.compile(source: model, path: "limit.tapeless").program != nil)
+    }
 }

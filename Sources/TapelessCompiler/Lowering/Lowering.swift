@@ -21,7 +21,7 @@ public struct Lowering {
     }
 
     /// The most IR instructions a function may hold once its calls are inlined, and a
-    /// derivative once derived.
+    /// derivative (written in the file or needed for training) once derived.
     ///
     /// Every call copies the callee's body, so functions that each call others on different
     /// values, a few levels deep, grow exponentially (3 calls per level, 13 levels: 1.6 million
@@ -40,6 +40,8 @@ public struct Lowering {
             case call(String)
             /// Differentiating this function (each order multiplies the size).
             case derivative(of: String)
+            /// The gradient or pullback of this model function that training uses.
+            case training(of: String)
         }
 
         /// The call or the `grad` declaration.
@@ -58,6 +60,9 @@ public struct Lowering {
                 "this derivative of '\(function)' is too large: it would exceed \(limit) operations; each "
                     + "order of derivative multiplies the size of the function, so take fewer orders or differentiate "
                     + "a smaller function"
+            case .training(let function):
+                "'\(function)' is too large to train: its derivative would exceed \(limit) operations; "
+                    + "make the function smaller, for example with fewer layers or fewer calls"
             }
         }
     }
@@ -112,12 +117,17 @@ public struct Lowering {
             var lowered = LoweredFunction(
                 name: function.name, line: function.decl.range.start.line,
                 declaration: text(function.decl.range, upTo: "{"), body: body)
+            let cause = TooLarge.Cause.training(of: function.name)
             if function.returnType.isFloatScalar {
-                lowered.withGradient = Simplifier.simplify(try ReverseMode.differentiate(body, result: "value", withRespectTo: inputs))
+                lowered.withGradient = try withinLimit(
+                    Simplifier.simplify(try ReverseMode.differentiate(body, result: "value", withRespectTo: inputs)),
+                    at: function.decl.range, cause)
             }
             if function.name == forward {
-                lowered.pullback = Simplifier.simplify(try ReverseMode.differentiate(
-                    body, result: "value", withRespectTo: inputs, seed: .argument(name: "outputGradient")))
+                lowered.pullback = try withinLimit(
+                    Simplifier.simplify(try ReverseMode.differentiate(
+                        body, result: "value", withRespectTo: inputs, seed: .argument(name: "outputGradient"))),
+                    at: function.decl.range, cause)
             }
             functions.append(lowered)
         }
@@ -191,10 +201,14 @@ public struct Lowering {
         var gradientOnly = derived
         gradientOnly.name = derivative.name
         gradientOnly.results = derived.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
-        let body = Simplifier.simplify(gradientOnly)
         // Checked at every order, so a derivative of a derivative never starts from an oversized body.
+        return try withinLimit(Simplifier.simplify(gradientOnly), at: derivative.range, .derivative(of: derivative.function))
+    }
+
+    /// `body`, unless it holds more than ``instructionLimit`` operations: then the error, at `range`.
+    func withinLimit(_ body: IRFunction, at range: SourceRange, _ cause: TooLarge.Cause) throws -> IRFunction {
         guard body.instructions.count <= instructionLimit else {
-            throw TooLarge(range: derivative.range, cause: .derivative(of: derivative.function), limit: instructionLimit)
+            throw TooLarge(range: range, cause: cause, limit: instructionLimit)
         }
         return body
     }
