@@ -66,21 +66,8 @@ extension FunctionEmitter {
         return index == function.arguments.count - 1
     }
 
-    /// The last step that reads each value; `plan.steps.count` for the results, which are read
-    /// after the last step.
-    func lastReadingSteps() -> [IRValue: Int] {
-        var last: [IRValue: Int] = [:]
-        for (index, step) in plan.steps.enumerated() {
-            for operand in BufferPlanner.instructions(of: step).flatMap(\.operands) {
-                last[BufferPlanner.resolve(operand, definitions)] = index
-            }
-        }
-        for result in function.results { last[BufferPlanner.resolve(result.value, definitions)] = plan.steps.count }
-        return last
-    }
-
     /// Prints the steps in `range` as one block, after declaring the scalars that later steps
-    /// (or the results) read, as `lastReadingSteps` tells.
+    /// (or the results) read, as `lastReadingSteps` (``BufferPlanner/lastReadingSteps(_:of:_:)``) tells.
     mutating func emitBlock(_ range: Range<Int>, lastReadingSteps: [IRValue: Int], _ printer: inout CodePrinter) {
         for index in range {
             for (instruction, initial) in scalarLocals(of: plan.steps[index]) where lastReadingSteps[instruction.result, default: 0] >= range.upperBound {

@@ -80,7 +80,7 @@ struct FunctionEmitter {
         openWorkspace(&printer)
         openBuffers(&printer)
         nameParameterPointers()
-        let lastReadingSteps = lastReadingSteps()
+        let lastReadingSteps = BufferPlanner.lastReadingSteps(plan.steps, of: function, definitions)
         for segment in segments() {
             switch segment {
             case .block(let range):

@@ -26,15 +26,7 @@ struct BufferPlanner {
     }
 
     mutating func assign() -> [IRValue: FusionPlan.Storage] {
-        let definitions = function.definitions()
-        // The last step that reads each value; results are read at the end.
-        var lastUse: [IRValue: Int] = [:]
-        for (index, step) in steps.enumerated() {
-            for instruction in Self.instructions(of: step) {
-                for operand in instruction.operands { lastUse[Self.resolve(operand, definitions)] = index }
-            }
-        }
-        for value in resultValues { lastUse[Self.resolve(value, definitions)] = steps.count }
+        let lastUse = Self.lastReadingSteps(steps, of: function, function.definitions())
         // The values read for the last time at each step, in a stable order.
         var lastReaders: [Int: [IRValue]] = [:]
         for (value, last) in lastUse.sorted(by: { $0.key < $1.key }) { lastReaders[last, default: []].append(value) }
@@ -65,6 +57,19 @@ struct BufferPlanner {
             }
         }
         return storage
+    }
+
+    /// The last of `steps` that reads each value of `function` (a `stopGradient` counts as
+    /// its operand); `steps.count` for the results, which are read after the last step.
+    static func lastReadingSteps(
+        _ steps: [FusionPlan.Step], of function: IRFunction, _ definitions: [IRValue: IRInstruction]
+    ) -> [IRValue: Int] {
+        var last: [IRValue: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            for operand in instructions(of: step).flatMap(\.operands) { last[resolve(operand, definitions)] = index }
+        }
+        for result in function.results { last[resolve(result.value, definitions)] = steps.count }
+        return last
     }
 
     /// The value a `stopGradient` stands for (it is the same memory).
