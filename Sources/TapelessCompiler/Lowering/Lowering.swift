@@ -44,7 +44,7 @@ public struct Lowering {
             case training(of: String)
         }
 
-        /// The call or the `grad` declaration.
+        /// The call, the `grad` declaration, or the model function.
         var range: SourceRange
         var cause: Cause
         var limit: Int
