@@ -70,7 +70,8 @@ extension FunctionEmitter {
     /// (or the results) read, as `lastReadingSteps` (``BufferPlanner/lastReadingSteps(_:of:_:)``) tells.
     mutating func emitBlock(_ range: Range<Int>, lastReadingSteps: [IRValue: Int], _ printer: inout CodePrinter) {
         for index in range {
-            for (instruction, initial) in scalarLocals(of: plan.steps[index]) where lastReadingSteps[instruction.result, default: 0] >= range.upperBound {
+            for (instruction, initial) in scalarLocals(of: plan.steps[index])
+            where lastReadingSteps[instruction.result, default: 0] >= range.upperBound {
                 let name = names.fresh("v\(instruction.result.id)")
                 predeclared[instruction.result] = name
                 printer.line(initial.map { "var \(name): Float = \($0)" } ?? "let \(name): \(Self.elementType(of: instruction))")

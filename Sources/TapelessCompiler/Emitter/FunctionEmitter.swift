@@ -39,7 +39,7 @@ struct FunctionEmitter {
     var closers: [[String]] = []
     var lastOrigin: SourceOrigin?
     /// The line binding each pointer to a value in memory, and the pointers bound where the
-    /// code being printed can see them (see ``emitBlock(_:_:)``).
+    /// code being printed can see them (see ``emitBlock(_:lastReadingSteps:_:)``).
     var aliasLines: [IRValue: String] = [:]
     var boundAliases: Set<IRValue> = []
     /// Scalars declared before the block that computes them, by name.
