@@ -11,14 +11,14 @@ enum { MR = TL_AVX2_MR, NR = TL_AVX2_NR };
 static TL_ALWAYS_INLINE TL_AVX2 void tl_kernel_avx2(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {
     __m256 lo[MR], hi[MR];
-    for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm256_setzero_ps();
+    TL_UNROLL for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm256_setzero_ps();
     // Independent row pointers plus one shared offset keep the address arithmetic off the
     // critical path when the panel is read in place with a run-time row stride.
     const float *row[MR];
-    for (int i = 0; i < MR; i++) row[i] = a + i * ars;
+    TL_UNROLL for (int i = 0; i < MR; i++) row[i] = a + i * ars;
     for (long p = 0, offset = 0; p < kc; p++, offset += aps) {
         const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             const __m256 ai = _mm256_broadcast_ss(row[i] + offset);
             lo[i] = _mm256_fmadd_ps(ai, b0, lo[i]);
             hi[i] = _mm256_fmadd_ps(ai, b1, hi[i]);
@@ -27,13 +27,13 @@ static TL_ALWAYS_INLINE TL_AVX2 void tl_kernel_avx2(long kc, const float *a, lon
     }
     const __m256 va = _mm256_set1_ps(alpha);
     if (beta == 0.0f) {
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, lo[i]));
             _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, hi[i]));
         }
     } else {
         const __m256 vb = _mm256_set1_ps(beta);
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             float *out = c + i * ldc;
             _mm256_storeu_ps(out, _mm256_fmadd_ps(va, lo[i], _mm256_mul_ps(vb, _mm256_loadu_ps(out))));
             _mm256_storeu_ps(out + 8, _mm256_fmadd_ps(va, hi[i], _mm256_mul_ps(vb, _mm256_loadu_ps(out + 8))));

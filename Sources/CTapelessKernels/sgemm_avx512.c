@@ -12,15 +12,15 @@ enum { MR = TL_AVX512_MR, NR = TL_AVX512_NR };
 static TL_ALWAYS_INLINE TL_AVX512 void tl_kernel_avx512(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {
     __m512 lo[MR], hi[MR];
-    for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm512_setzero_ps();
-    for (int i = 0; i < MR; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    TL_UNROLL for (int i = 0; i < MR; i++) lo[i] = hi[i] = _mm512_setzero_ps();
+    TL_UNROLL for (int i = 0; i < MR; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     // Independent row pointers plus one shared offset keep the address arithmetic off the
     // critical path when the panel is read in place with a run-time row stride.
     const float *row[MR];
-    for (int i = 0; i < MR; i++) row[i] = a + i * ars;
+    TL_UNROLL for (int i = 0; i < MR; i++) row[i] = a + i * ars;
     for (long p = 0, offset = 0; p < kc; p++, offset += aps) {
         const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             const __m512 ai = _mm512_set1_ps(row[i][offset]);
             lo[i] = _mm512_fmadd_ps(ai, b0, lo[i]);
             hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
@@ -29,13 +29,13 @@ static TL_ALWAYS_INLINE TL_AVX512 void tl_kernel_avx512(long kc, const float *a,
     }
     const __m512 va = _mm512_set1_ps(alpha);
     if (beta == 0.0f) {
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             _mm512_storeu_ps(c + i * ldc, _mm512_mul_ps(va, lo[i]));
             _mm512_storeu_ps(c + i * ldc + 16, _mm512_mul_ps(va, hi[i]));
         }
     } else {
         const __m512 vb = _mm512_set1_ps(beta);
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             float *out = c + i * ldc;
             _mm512_storeu_ps(out, _mm512_fmadd_ps(va, lo[i], _mm512_mul_ps(vb, _mm512_loadu_ps(out))));
             _mm512_storeu_ps(out + 16, _mm512_fmadd_ps(va, hi[i], _mm512_mul_ps(vb, _mm512_loadu_ps(out + 16))));

@@ -10,24 +10,24 @@ enum { MR = TL_NEON_MR, NR = TL_NEON_NR };
 static TL_ALWAYS_INLINE void tl_kernel_neon(long kc, const float *a, long ars, long aps, const float *b,
                            float *c, long ldc, float alpha, float beta) {
     float32x4_t acc[MR][3];
-    for (int i = 0; i < MR; i++)
-        for (int j = 0; j < 3; j++) acc[i][j] = vdupq_n_f32(0.0f);
+    TL_UNROLL for (int i = 0; i < MR; i++)
+        TL_UNROLL for (int j = 0; j < 3; j++) acc[i][j] = vdupq_n_f32(0.0f);
     // Independent row pointers plus one shared offset keep the address arithmetic off the
     // critical path when the panel is read in place with a run-time row stride.
     const float *row[MR];
-    for (int i = 0; i < MR; i++) row[i] = a + i * ars;
+    TL_UNROLL for (int i = 0; i < MR; i++) row[i] = a + i * ars;
     for (long p = 0, offset = 0; p < kc; p++, offset += aps) {
         const float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4), b2 = vld1q_f32(b + 8);
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             acc[i][0] = vfmaq_n_f32(acc[i][0], b0, row[i][offset]);
             acc[i][1] = vfmaq_n_f32(acc[i][1], b1, row[i][offset]);
             acc[i][2] = vfmaq_n_f32(acc[i][2], b2, row[i][offset]);
         }
         b += NR;
     }
-    for (int i = 0; i < MR; i++) {
+    TL_UNROLL for (int i = 0; i < MR; i++) {
         float *out = c + i * ldc;
-        for (int j = 0; j < 3; j++) {
+        TL_UNROLL for (int j = 0; j < 3; j++) {
             const float32x4_t scaled = vmulq_n_f32(acc[i][j], alpha);
             vst1q_f32(out + 4 * j, beta == 0.0f ? scaled : vfmaq_n_f32(scaled, vld1q_f32(out + 4 * j), beta));
         }

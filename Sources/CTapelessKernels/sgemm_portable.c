@@ -12,22 +12,22 @@ typedef float tl_float4 __attribute__((vector_size(16)));
 static TL_ALWAYS_INLINE void tl_kernel_portable(long kc, const float *a, long ars, long aps, const float *b,
                                float *c, long ldc, float alpha, float beta) {
     tl_float4 lo[MR], hi[MR];
-    for (int i = 0; i < MR; i++) lo[i] = hi[i] = (tl_float4){0, 0, 0, 0};
+    TL_UNROLL for (int i = 0; i < MR; i++) lo[i] = hi[i] = (tl_float4){0, 0, 0, 0};
     // Independent row pointers plus one shared offset keep the address arithmetic off the
     // critical path when the panel is read in place with a run-time row stride.
     const float *row[MR];
-    for (int i = 0; i < MR; i++) row[i] = a + i * ars;
+    TL_UNROLL for (int i = 0; i < MR; i++) row[i] = a + i * ars;
     for (long p = 0, offset = 0; p < kc; p++, offset += aps) {
         tl_float4 b0, b1;
         memcpy(&b0, b, sizeof b0);
         memcpy(&b1, b + 4, sizeof b1);
-        for (int i = 0; i < MR; i++) {
+        TL_UNROLL for (int i = 0; i < MR; i++) {
             lo[i] += row[i][offset] * b0;
             hi[i] += row[i][offset] * b1;
         }
         b += NR;
     }
-    for (int i = 0; i < MR; i++) {
+    TL_UNROLL for (int i = 0; i < MR; i++) {
         float *out = c + i * ldc;
         tl_float4 r0 = alpha * lo[i], r1 = alpha * hi[i];
         if (beta != 0.0f) {

@@ -5,28 +5,46 @@ import Foundation
 // a hand-written Swift reference. Run with `swift run -c release tapeless-bench`.
 
 let usage = """
-    Usage: tapeless-bench [--json] [--quick] [--help]
+    Usage: tapeless-bench [--json] [--quick] [--openblas PYTHON] [--help]
 
     Runs the benchmark workloads of BENCHMARKS.md with the code Tapeless generates and with
     hand-written Swift, then prints a table (or one JSON object) of times, heap allocations per
-    step and the published check values. Exits with status 1 when a check fails.
+    step and the published check values, and the speed of every matrix-kernel path this
+    machine has on the products of a B2 step. Exits with status 1 when a check fails.
 
-      --json    print one JSON object instead of the table
-      --quick   a smoke run of a few seconds (few steps and calls): checks, not measurements
-      --help    print this help
+      --json              print one JSON object instead of the table
+      --quick             a smoke run of a few seconds (few steps and calls): checks, not measurements
+      --openblas PYTHON   also time the same products with NumPy's OpenBLAS, by running
+                          Peers/bench_openblas.py with PYTHON (which needs numpy and threadpoolctl)
+      --help              print this help
     """
 
-var arguments = Set(CommandLine.arguments.dropFirst())
-if arguments.remove("--help") != nil || arguments.remove("-h") != nil {
+/// Exits with status 2 and a pointer to the help.
+func usageError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("tapeless-bench: \(message); see --help.\n".utf8))
+    exit(2)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
     print(usage)
     exit(0)
 }
-let printsJSON = arguments.remove("--json") != nil
-let isQuick = arguments.remove("--quick") != nil
-guard arguments.isEmpty else {
-    FileHandle.standardError.write(Data("tapeless-bench: unknown argument \(arguments.sorted().joined(separator: " ")); see --help.\n".utf8))
-    exit(2)
+/// Removes `flag` from the arguments, saying whether it was there.
+@MainActor func takeFlag(_ flag: String) -> Bool {
+    guard let index = arguments.firstIndex(of: flag) else { return false }
+    arguments.remove(at: index)
+    return true
 }
+let printsJSON = takeFlag("--json")
+let isQuick = takeFlag("--quick")
+var openBLASPython: String?
+if let index = arguments.firstIndex(of: "--openblas") {
+    guard index + 1 < arguments.count else { usageError("--openblas needs the path of a Python with numpy") }
+    openBLASPython = arguments[index + 1]
+    arguments.removeSubrange(index...index + 1)
+}
+guard arguments.isEmpty else { usageError("unknown argument \(arguments.joined(separator: " "))") }
 
 /// Announces a workload on standard error, so the table's progress shows and JSON stays clean.
 func announce(_ workload: String) {
@@ -45,9 +63,22 @@ let mlp = [1000, 32].map { batch in
     let fitSteps = isQuick ? 4 : min(100, 12_000 / batch)
     return MLPBenchmark.run(batch: batch, warmUp: isQuick ? 1 : 5, timed: isQuick ? 2 : 100, fitSteps: fitSteps)
 }
+announce("matrix products on every kernel path")
+let kernels = KernelBenchmark.run(repetitions: isQuick ? 2 : 30)
+var openBLAS: OpenBLASReference.Result?
+if let openBLASPython {
+    announce("matrix products with NumPy's OpenBLAS")
+    do {
+        openBLAS = try OpenBLASReference.run(python: openBLASPython, quick: isQuick)
+    } catch {
+        FileHandle.standardError.write(Data("tapeless-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 let results = Results(
     machine: Machine(),  // after the runs: the kernels may choose their instruction set on first use
     isQuick: isQuick, allocationCounterWorks: allocationCounterWorks,
-    linearRegression: linearRegression, mlp: mlp, scalar: scalar)
+    linearRegression: linearRegression, mlp: mlp, scalar: scalar,
+    kernels: kernels.rates, kernelThreads: kernels.threads, openBLAS: openBLAS)
 print(printsJSON ? results.json : results.table)
 exit(results.checks.allSatisfy(\.passes) ? 0 : 1)

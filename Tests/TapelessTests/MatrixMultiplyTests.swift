@@ -1,4 +1,5 @@
 import CTapelessKernels
+import Foundation
 import Tapeless
 import Testing
 
@@ -86,6 +87,9 @@ struct Product: CustomStringConvertible {
 private let shapes: [(m: Int, n: Int, k: Int)] = [
     (1, 1, 1), (1, 7, 3), (3, 1, 17), (7, 17, 1), (17, 33, 7), (33, 65, 130), (65, 3, 257),
     (130, 10, 33), (257, 130, 65), (13, 257, 300), (33, 17, 520), (500, 7, 9), (6, 520, 5),
+    // Past the row block (480) and the depth block (256): a transposed A packed, then an
+    // untransposed A read in place, both over several column panels.
+    (485, 40, 270), (490, 36, 260),
 ]
 
 private func product(_ p: Product) -> Int {
@@ -156,6 +160,21 @@ struct MatrixMultiplyTests {
         }
         // The portable path and the chosen one exist on every CPU.
         if isa == "portable" || isa == Kernels.instructionSet { #expect(ran) }
+    }
+
+    @Test("The chosen path is an available one, within the calibration's margin of the fastest")
+    func calibratedChoice() {
+        let available = Kernels.availableInstructionSets
+        #expect(available.contains(Kernels.instructionSet))
+        #expect(available.last == "portable")
+        let rates = Kernels.calibration
+        // Empty only when TAPELESS_KERNELS named the path.
+        guard let fastest = rates.values.max(), let chosen = rates[Kernels.instructionSet] else {
+            #expect(ProcessInfo.processInfo.environment["TAPELESS_KERNELS"] != nil)
+            return
+        }
+        #expect(Set(rates.keys) == Set(available))
+        #expect(chosen * 1.1 >= fastest, "\(rates)")
     }
 
     @Test("Concurrent products on several threads do not share packing buffers")

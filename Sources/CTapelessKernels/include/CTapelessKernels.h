@@ -12,12 +12,27 @@ void tl_sgemm(int transA, int transB, long m, long n, long k, float alpha,
               float beta, float *c, long ldc);
 
 /// The instruction set the kernels chose at run time: "avx512", "avx2", "neon" or "portable".
+///
+/// On first use every path this CPU and build have is timed on one small product and the
+/// fastest is kept for the life of the process; the environment variable TAPELESS_KERNELS
+/// (one of the names above) skips the timing and names the path, when this CPU has it.
 const char *tl_kernel_isa(void);
+
+/// The index-th path this CPU and build can run (in the order preferred when they measure
+/// alike), or NULL past the last one.
+const char *tl_kernel_available_isa(long index);
+
+/// The named path's speed on the calibration product in GFLOP/s, or 0 when it was not timed
+/// (TAPELESS_KERNELS chose the path, or this CPU lacks it). Chooses the path first if needed.
+double tl_kernel_calibration_gflops(const char *isa);
 
 /// The register tile of the chosen instruction set: rows of op(A) and columns of op(B) one
 /// micro-kernel call computes. Splitting C at multiples of these along M and N leaves every
 /// element in the same kind of tile (full or edge), so the parts round exactly as one call.
 void tl_sgemm_micro_tile(long *rows, long *columns);
+
+/// tl_sgemm_micro_tile for the named instruction set; returns 0 when this CPU or build lacks it.
+int tl_sgemm_isa_micro_tile(const char *isa, long *rows, long *columns);
 
 /// A hint to the CPU that the caller is spinning on a memory location (PAUSE, YIELD).
 static inline void tl_spin_pause(void) {

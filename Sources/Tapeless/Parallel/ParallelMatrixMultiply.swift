@@ -12,7 +12,7 @@ struct ParallelMatrixMultiply {
     static let threshold = 1 << 20
 
     /// The micro-tile of the kernels this process uses: the granularity of the bands.
-    private static let microTile: (rows: Int, columns: Int) = {
+    private static let chosenMicroTile: (rows: Int, columns: Int) = {
         var rows = 0, columns = 0
         tl_sgemm_micro_tile(&rows, &columns)
         return (rows, columns)
@@ -25,6 +25,9 @@ struct ParallelMatrixMultiply {
     var b: UnsafePointer<Float>, ldb: Int
     var beta: Float
     var c: UnsafeMutablePointer<Float>, ldc: Int
+    /// The kernels' path: the one chosen for this process when `nil`, else the named one
+    /// (which must be available), always on its blocked product.
+    var instructionSet: String?
 
     /// Whether the bands are row ranges of C (else column ranges).
     private var splitsRows = true
@@ -35,7 +38,7 @@ struct ParallelMatrixMultiply {
     init(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, instructionSet: String? = nil
     ) {
         self.transposeA = transposeA
         self.transposeB = transposeB
@@ -50,6 +53,7 @@ struct ParallelMatrixMultiply {
         self.beta = beta
         self.c = c
         self.ldc = ldc
+        self.instructionSet = instructionSet
     }
 
     /// Computes the product on up to `Kernels.maximumThreadCount` threads when it is large
@@ -58,7 +62,7 @@ struct ParallelMatrixMultiply {
         guard m &* n &* k >= Self.threshold, case let (pool, threads)? = ParallelParts.available() else {
             return runWhole()
         }
-        let tile = Self.microTile
+        let tile = microTile
         // Whole tiles only: the last band also takes the partial tile at the edge, so no band
         // is so small that tl_sgemm would take its unblocked path (which rounds differently).
         let rowUnits = m / tile.rows
@@ -96,7 +100,20 @@ struct ParallelMatrixMultiply {
 
     private func runWhole() { multiply(m: m, n: n, a: a, b: b, c: c) }
 
+    private var microTile: (rows: Int, columns: Int) {
+        guard let instructionSet else { return Self.chosenMicroTile }
+        var rows = 0, columns = 0
+        let available = tl_sgemm_isa_micro_tile(instructionSet, &rows, &columns) != 0
+        precondition(available, "the matrix kernels have no '\(instructionSet)' path on this CPU")
+        return (rows, columns)
+    }
+
     private func multiply(m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
-        tl_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        let transposesA: Int32 = transposeA ? 1 : 0, transposesB: Int32 = transposeB ? 1 : 0
+        guard let instructionSet else {
+            return tl_sgemm(transposesA, transposesB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
+        let ran = tl_sgemm_with_isa(instructionSet, transposesA, transposesB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        precondition(ran != 0, "the matrix kernels have no '\(instructionSet)' path on this CPU")
     }
 }

@@ -38,6 +38,7 @@ extension Results {
             allocationsPerStep["b2_b\(result.batch)_fit"] = nullable(result.viaFit.allocationsPerStep)
         }
         object["allocations_per_step"] = allocationsPerStep
+        object["kernels"] = kernelsJSON
         object["checks"] = Dictionary(uniqueKeysWithValues: checks.map { check in
             (check.key, ["value": check.value, "expected": check.expected, "tolerance": check.tolerance, "passes": check.passes])
         })
@@ -49,6 +50,20 @@ extension Results {
     }
 
     private func nullable(_ value: Double?) -> Any { value ?? NSNull() }
+
+    /// Every path's rates per product key (the keys of `Peers/bench_openblas.py`), the chosen
+    /// path and its calibration, and OpenBLAS's rates when measured.
+    private var kernelsJSON: [String: Any] {
+        func rates(_ byKey: [String: KernelBenchmark.Rate]) -> [String: Any] {
+            byKey.mapValues { ["single_thread": $0.singleThread, "all_threads": $0.allThreads] }
+        }
+        var object: [String: Any] = [
+            "chosen": machine.instructionSet, "calibration_gflops": machine.calibration,
+            "threads": kernelThreads, "paths": kernels.mapValues(rates),
+        ]
+        if let openBLAS { object["openblas"] = ["blas": openBLAS.blas, "rates": rates(openBLAS.rates)] as [String: Any] }
+        return object
+    }
 
     /// `value` with every non-finite number, however deeply nested, replaced by null.
     private func representable(_ value: Any) -> Any {

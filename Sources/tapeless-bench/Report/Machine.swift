@@ -7,6 +7,9 @@ struct Machine {
     var cpu = Machine.cpuModel() ?? "unknown CPU"
     var cores = ProcessInfo.processInfo.activeProcessorCount
     var instructionSet = Kernels.instructionSet
+    /// Each path's GFLOP/s on the product that chose ``instructionSet`` (empty when the
+    /// `TAPELESS_KERNELS` environment variable named the path).
+    var calibration = Kernels.calibration
     var isReleaseBuild: Bool = {
         #if DEBUG
             false

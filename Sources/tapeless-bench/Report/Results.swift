@@ -7,6 +7,12 @@ struct Results {
     /// B2 at batch 1000, then at batch 32.
     var mlp: [MLPBenchmark.Result]
     var scalar: ScalarBenchmark.Result
+    /// Each kernel path's rates on B2's products (`[path: [shape key: rate]]`), and the thread
+    /// count of their multi-threaded column.
+    var kernels: [String: [String: KernelBenchmark.Rate]]
+    var kernelThreads: Int
+    /// NumPy's OpenBLAS on the same products, when `--openblas` asked for it.
+    var openBLAS: OpenBLASReference.Result?
 
     /// Every comparison with a published check value, in report order.
     var checks: [Check] {

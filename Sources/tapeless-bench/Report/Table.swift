@@ -35,6 +35,7 @@ extension Results {
         lines.append(row(
             "B3 d2f ns/call", number(scalar.secondGradient), "", ratio(scalar.secondGradient, scalar.handWritten), ""))
         lines.append(row("B3 loop + opaque call alone", number(scalar.callFloor), "", "", ""))
+        lines += kernelTable
         lines += ["", "checks (published values in BENCHMARKS.md):"]
         for check in checks {
             lines.append("  \(check.passes ? "ok  " : "FAIL") \(check.name): \(number(check.value, digits: 8)) "
