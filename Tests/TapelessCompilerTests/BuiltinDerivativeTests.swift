@@ -11,15 +11,28 @@ import Testing
         "softplus": "softplus(x)", "elu(1.0)": "elu(x)", "gelu": "gelu(x)", "gelu(tanh)": "gelu(x, approximate: tanh)",
         "silu": "silu(x)", "exp": "exp(x)", "log": "log(x)", "sqrt": "sqrt(x)", "abs": "abs(x)", "square": "square(x)",
         "sin": "sin(x)", "cos": "cos(x)", "rsqrt": "rsqrt(x)", "reciprocal": "1 / x",
+        "atan": "atan(x)", "asin": "asin(x)", "acos": "acos(x)", "sinh": "sinh(x)", "cosh": "cosh(x)",
+        "log1p": "log1p(x)", "expm1": "expm1(x)", "erf": "erf(x)", "sign": "sign(x)",
     ]
 
+    /// The reference cases: elementwise.json (from the shared reference data) and
+    /// elementwise_more.json (written by elementwise_more.py beside it).
     static func cases() throws -> [[String: Any]] {
-        try #require(CompiledFunctions.reference("elementwise")["cases"] as? [[String: Any]])
+        try ["elementwise", "elementwise_more"].flatMap { file in
+            try #require(CompiledFunctions.reference(file)["cases"] as? [[String: Any]])
+        }
     }
 
     @Test func everyReferenceFunctionIsCovered() throws {
         let names = try Self.cases().compactMap { $0["function"] as? String }
         #expect(Set(names) == Set(Self.calls.keys))
+    }
+
+    @Test("Every elementwise function the language spells has PyTorch reference values")
+    func everySpelledFunctionIsChecked() {
+        for spelling in UnaryFunction.allCases.compactMap(\.definition.spelling) {
+            #expect(Self.calls[spelling] == "\(spelling)(x)", "add \(spelling) to elementwise_more.py and to calls")
+        }
     }
 
     @Test(arguments: calls.keys.sorted())

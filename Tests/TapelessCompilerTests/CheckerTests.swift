@@ -70,7 +70,7 @@ import Testing
         #expect(network.parameters.map(\.name) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
         #expect(network.parameters.map(\.shape) == [[784, 128], [128], [128, 10], [10]])
         #expect(network.parameters.map(\.initializer) == [.glorotUniform, .constant(0), .glorotUniform, .constant(0)])
-        #expect(network.layers.map(\.activation) == [.relu, nil])
+        #expect(network.layers.map(\.activation) == [.elementwise(.relu), nil])
         #expect(network.layers.map(\.inputSize) == [784, 128])
         #expect(network.functions.map(\.name) == ["forward", "loss"])
         let loss = try #require(network.functions.last)

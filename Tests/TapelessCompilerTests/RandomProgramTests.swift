@@ -189,7 +189,16 @@ struct ProgramGenerator {
         switch Int.random(in: 0..<7, using: &random) {
         case 0, 1:
             let argument = operand(&self, kind)
-            switch pick(Array(0..<12)) {
+            switch pick(Array(0..<21)) {
+            case 12: return "atan(\(argument))"
+            case 13: return "asin(0.9 * tanh(\(argument)))"
+            case 14: return "acos(0.9 * tanh(\(argument)))"
+            case 15: return "sinh(tanh(\(argument)))"
+            case 16: return "cosh(tanh(\(argument)))"
+            case 17: return "log1p(square(\(argument)))"
+            case 18: return "expm1(tanh(\(argument)))"
+            case 19: return "erf(\(argument))"
+            case 20: return "sign(\(argument))"
             case 0: return "sin(\(argument))"
             case 1: return "cos(\(argument))"
             case 2: return "tanh(\(argument))"

@@ -1,4 +1,6 @@
-/// The reverse-mode derivative rule of every IR operation, in one table.
+/// The reverse-mode derivative rule of every IR operation, in one table; elementwise functions
+/// take theirs from their entries (``UnaryDefinition/chainRule``, ``BinaryDefinition/partials``),
+/// which serve forward mode as well.
 ///
 /// A rule receives an instruction `y = op(x...)` and the adjoint `g` of `y` (the gradient of
 /// the final scalar with respect to `y`), and appends IR that computes each operand's
@@ -19,10 +21,10 @@ enum DerivativeRules {
             return x.map { _ in nil }
 
         case .unary(let function):
-            return [unaryPullback(function, x: x[0], y: y, g: g, &b)]
+            return [function.definition.chainRule?(g, x[0], y, &b)]
 
         case .binary(let function):
-            return binaryPullback(function, x: x[0], z: x[1], y: y, g: g, wants: wants, &b)
+            return function.definition.partials(g, x[0], x[1], y, wants, &b)
 
         case .select:
             let zero = b.constant(0)
@@ -96,64 +98,6 @@ enum DerivativeRules {
                 preconditionFailure("pad needs a fixed length along axis \(axis)")
             }
             return [b.emit(.slice(axis: axis, start: start, end: start + length), [g], type: b.type(of: x[0]))]
-        }
-    }
-
-    /// dy/dx for y = f(x), times g.
-    private static func unaryPullback(
-        _ function: UnaryFunction, x: IRValue, y: IRValue, g: IRValue, _ b: inout IRBuilder
-    ) -> IRValue? {
-        switch function {
-        case .negate: return b.negate(g)
-        case .exp: return b.multiply(g, y)
-        case .log: return b.divide(g, x)
-        case .sqrt: return b.divide(b.scale(g, by: 0.5), y)                       // 1 / (2 sqrt x)
-        case .rsqrt: return b.multiply(b.scale(g, by: -0.5), b.multiply(y, b.multiply(y, y)))  // -x^(-3/2) / 2
-        case .abs: return b.multiply(g, b.unary(.sign, x))                         // abs'(0) = 0
-        case .sign, .step: return nil
-        case .sin: return b.multiply(g, b.unary(.cos, x))
-        case .cos: return b.multiply(g, b.negate(b.unary(.sin, x)))
-        case .tanh: return b.multiply(g, b.subtract(b.constant(1), b.multiply(y, y)))
-        case .sigmoid: return b.multiply(g, b.multiply(y, b.subtract(b.constant(1), y)))
-        case .relu: return b.multiply(g, b.unary(.step, x))                        // relu'(0) = 0
-        case .softplus: return b.multiply(g, b.unary(.sigmoid, x))
-        case .erf:
-            // erf'(x) = 2 / sqrt(pi) * exp(-x^2)
-            let gaussian = b.unary(.exp, b.negate(b.multiply(x, x)))
-            return b.multiply(b.scale(g, by: 2 / Double.pi.squareRoot()), gaussian)
-        case .reciprocal: return b.negate(b.multiply(g, b.multiply(y, y)))
-        }
-    }
-
-    /// Contributions to both operands of y = f(x, z).
-    private static func binaryPullback(
-        _ function: BinaryFunction, x: IRValue, z: IRValue, y: IRValue, g: IRValue, wants: [Bool],
-        _ b: inout IRBuilder
-    ) -> [IRValue?] {
-        switch function {
-        case .add:
-            return [g, g]
-        case .subtract:
-            return [g, wants[1] ? b.negate(g) : nil]
-        case .multiply:
-            return [wants[0] ? b.multiply(g, z) : nil, wants[1] ? b.multiply(g, x) : nil]
-        case .divide:
-            // d(x/z)/dz = -y / z
-            return [wants[0] ? b.divide(g, z) : nil,
-                    wants[1] ? b.negate(b.divide(b.multiply(g, y), z)) : nil]
-        case .minimum, .maximum:
-            // The chosen operand takes the gradient; on a tie each takes half (PyTorch).
-            let wins: Comparison = function == .minimum ? .less : .greater
-            let zero = b.constant(0)
-            let half = b.scale(g, by: 0.5)
-            let tie = b.compare(.equal, x, z)
-            return [wants[0] ? b.select(b.compare(wins, x, z), g, b.select(tie, half, zero)) : nil,
-                    wants[1] ? b.select(b.compare(wins, z, x), g, b.select(tie, half, zero)) : nil]
-        case .power:
-            // d(x^z)/dx = z x^(z-1);  d(x^z)/dz = log(x) x^z
-            let dx = wants[0] ? b.multiply(g, b.multiply(z, b.binary(.power, x, b.subtract(z, b.constant(1))))) : nil
-            let dz = wants[1] ? b.multiply(g, b.multiply(b.unary(.log, x), y)) : nil
-            return [dx, dz]
         }
     }
 }

@@ -101,8 +101,10 @@ public enum ReverseMode {
             let blocks: Bool
             switch instruction.op {
             case .stopGradient, .compare, .count: blocks = true
-            case .unary(.sign), .unary(.step): blocks = true
-            default: blocks = instruction.type.element != .float
+            case .unary(let function): blocks = function.definition.chainRule == nil
+            case .argument, .parameter, .constant, .binary, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
+                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+                blocks = instruction.type.element != .float
             }
             if isInput || (!blocks && instruction.operands.contains(where: active.contains)) {
                 active.insert(instruction.result)
@@ -115,7 +117,10 @@ public enum ReverseMode {
         switch op {
         case .argument(let index): return .argument(index)
         case .parameter(let name): return .parameter(name)
-        default: return nil
+        case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
+             .stopGradient:
+            return nil
         }
     }
 

@@ -1,27 +1,10 @@
 /// The primitive operations a checked program is built from; operators resolve to these too.
-public enum Builtin: String, CaseIterable, Sendable {
-    /// `exp(x)`, elementwise.
-    case exp
-    /// `log(x)`, the natural logarithm, elementwise.
-    case log
-    /// `sqrt(x)`, elementwise.
-    case sqrt
-    /// `rsqrt(x)`: `1 / sqrt(x)`, elementwise.
-    case rsqrt
-    /// `abs(x)`, elementwise.
-    case abs
+public enum Builtin: Hashable, Sendable {
+    /// An elementwise function of one value that the language calls by its own name, such as
+    /// `exp(x)` or `atan(x)`: every ``UnaryFunction`` with a spelling.
+    case elementwise(UnaryFunction)
     /// `square(x)`: `x * x`, elementwise.
     case square
-    /// `sin(x)`, elementwise.
-    case sin
-    /// `cos(x)`, elementwise.
-    case cos
-    /// `tanh(x)`, elementwise.
-    case tanh
-    /// `sigmoid(x)`: `1 / (1 + exp(-x))`, elementwise.
-    case sigmoid
-    /// `relu(x)`: `max(x, 0)`, elementwise.
-    case relu
     /// `leakyRelu(x, slope)`: `x` where positive, else `slope * x`; the constant is the slope.
     case leakyRelu
     /// `elu(x, alpha:)`: `x` where positive, else `alpha * (exp(x) - 1)`; the constant is alpha.
@@ -32,8 +15,6 @@ public enum Builtin: String, CaseIterable, Sendable {
     case geluTanh
     /// `silu(x)`: `x * sigmoid(x)`.
     case silu
-    /// `softplus(x)`: `log(1 + exp(x))`.
-    case softplus
     /// `pow(x, exponent)` with a constant exponent (the constant).
     case pow
     /// `stopGradient(x)`: `x`, with no gradient flowing back through it.
@@ -96,19 +77,22 @@ public enum Builtin: String, CaseIterable, Sendable {
     /// cross-entropy over the batch; the constant is the label smoothing.
     case crossEntropy
 
-    /// The builtins that may be written as a Dense layer's `activation:`.
-    static let activations: [Builtin] = [
-        .relu, .leakyRelu, .elu, .gelu, .silu, .softplus, .sigmoid, .tanh,
-        .exp, .log, .sqrt, .rsqrt, .abs, .square, .sin, .cos,
-    ]
+    /// The names a Dense layer's `activation:` may take: every elementwise function the
+    /// language spells, and the composite ones of one tensor.
+    static let activationNames = UnaryFunction.allCases.compactMap(\.definition.spelling)
+        + ["leakyRelu", "elu", "gelu", "silu", "square"]
 
     /// The numeric constant the builtin takes and its default, if it takes one with a default.
     var defaultConstant: Double? {
         switch self {
-        case .leakyRelu: return 0.01
-        case .elu, .huber: return 1
-        case .crossEntropy: return 0
-        default: return nil
+        case .leakyRelu: 0.01
+        case .elu, .huber: 1
+        case .crossEntropy: 0
+        case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
+             .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
+             .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
+             .binaryCrossEntropy:
+            nil
         }
     }
 }

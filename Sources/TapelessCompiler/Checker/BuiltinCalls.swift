@@ -105,8 +105,7 @@ extension Checker {
         }
 
         switch call.builtin {
-        case .exp, .log, .sqrt, .rsqrt, .abs, .square, .sin, .cos, .tanh, .sigmoid, .relu, .leakyRelu, .elu,
-             .gelu, .geluTanh, .silu, .softplus, .pow, .stopGradient:
+        case .elementwise, .square, .leakyRelu, .elu, .gelu, .geluTanh, .silu, .pow, .stopGradient:
             return float(0)
         case .minimum, .maximum:
             guard let a = float(0), let b = float(1) else { return nil }

@@ -28,27 +28,30 @@ struct BuiltinForm {
     var builtin: Builtin
     var slots: [Slot]
 
-    /// The builtin function names as written in source.
-    static let sourceNames = [
-        "exp", "log", "sqrt", "rsqrt", "abs", "square", "sin", "cos", "tanh", "sigmoid", "relu", "leakyRelu",
-        "elu", "gelu", "silu", "softplus", "pow", "stopGradient", "min", "max", "clamp", "where", "matmul",
-        "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
+    /// The builtin function names as written in source: every spelled ``UnaryFunction``, then
+    /// the builtins composed of primitives or taking more than one tensor.
+    static let sourceNames = UnaryFunction.allCases.compactMap(\.definition.spelling) + [
+        "square", "leakyRelu", "elu", "gelu", "silu", "pow", "stopGradient", "min", "max", "clamp", "where",
+        "matmul", "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
         "binaryCrossEntropy", "crossEntropy",
     ]
 
-    /// The form of an elementwise unary builtin (the ones a layer's `activation:` may name).
+    /// The form of an elementwise builtin of one tensor (the ones a layer's `activation:` may
+    /// name, and `pow` and `stopGradient`).
     static func unaryForm(named name: String) -> BuiltinForm? {
-        guard let builtin = Builtin(rawValue: name) else { return nil }
-        switch builtin {
-        case .exp, .log, .sqrt, .rsqrt, .abs, .square, .sin, .cos, .tanh, .sigmoid, .relu, .silu, .softplus,
-             .stopGradient:
-            return BuiltinForm(builtin: builtin, slots: [.value("x")])
-        case .leakyRelu: return BuiltinForm(builtin: builtin, slots: [.value("x"), .constant("slope")])
-        case .elu: return BuiltinForm(builtin: builtin, slots: [.value("x"), .constant("alpha")])
-        case .gelu:
+        if let function = UnaryFunction.bySpelling[name] {
+            return BuiltinForm(builtin: .elementwise(function), slots: [.value("x")])
+        }
+        switch name {
+        case "square": return BuiltinForm(builtin: .square, slots: [.value("x")])
+        case "silu": return BuiltinForm(builtin: .silu, slots: [.value("x")])
+        case "stopGradient": return BuiltinForm(builtin: .stopGradient, slots: [.value("x")])
+        case "leakyRelu": return BuiltinForm(builtin: .leakyRelu, slots: [.value("x"), .constant("slope")])
+        case "elu": return BuiltinForm(builtin: .elu, slots: [.value("x"), .constant("alpha")])
+        case "gelu":
             return BuiltinForm(
-                builtin: builtin, slots: [.value("x"), Slot(label: "approximate", kind: .approximation, isRequired: false)])
-        case .pow: return BuiltinForm(builtin: builtin, slots: [.value("x"), .constant("exponent", isRequired: true)])
+                builtin: .gelu, slots: [.value("x"), Slot(label: "approximate", kind: .approximation, isRequired: false)])
+        case "pow": return BuiltinForm(builtin: .pow, slots: [.value("x"), .constant("exponent", isRequired: true)])
         default: return nil
         }
     }

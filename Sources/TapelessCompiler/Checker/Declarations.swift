@@ -280,11 +280,11 @@ extension Checker {
     /// The activation an `activation:` value names: `relu`, or a call with constants such as `leakyRelu(0.2)`.
     private func layerActivation(_ expr: Expr) -> (builtin: Builtin, constant: Double?)? {
         if expr.isMissing { return nil }
-        let names = Builtin.activations.map(\.rawValue)
+        let names = Builtin.activationNames
         let usage = "use one of \(names.joined(separator: ", "))"
         switch expr.kind {
         case .identifier(let name):
-            guard let builtin = Builtin(rawValue: name), names.contains(name) else {
+            guard names.contains(name), let builtin = BuiltinForm.unaryForm(named: name)?.builtin else {
                 reportMisspelling("unknown activation '\(name)'", name: name, at: expr.range, among: names, otherwise: usage)
                 return nil
             }

@@ -122,19 +122,20 @@ extension Checker {
     private func checkBinary(
         _ op: BinaryOperator, _ left: Expr, _ right: Expr, _ expr: Expr, in context: inout BodyContext
     ) -> ValueType? {
-        let builtin: Builtin
+        /// The builtin, and the verb of a broadcasting error (`cannot add A and B`).
+        let (builtin, verb): (Builtin, String)
         switch op {
-        case .add: builtin = .add
-        case .subtract: builtin = .subtract
-        case .multiply: builtin = .multiply
-        case .divide: builtin = .divide
-        case .matrixMultiply: builtin = .matmul
-        case .less: builtin = .less
-        case .lessEqual: builtin = .lessEqual
-        case .greater: builtin = .greater
-        case .greaterEqual: builtin = .greaterEqual
-        case .equal: builtin = .equal
-        case .notEqual: builtin = .notEqual
+        case .add: (builtin, verb) = (.add, "add")
+        case .subtract: (builtin, verb) = (.subtract, "subtract")
+        case .multiply: (builtin, verb) = (.multiply, "multiply")
+        case .divide: (builtin, verb) = (.divide, "divide")
+        case .matrixMultiply: (builtin, verb) = (.matmul, "multiply")
+        case .less: (builtin, verb) = (.less, "compare")
+        case .lessEqual: (builtin, verb) = (.lessEqual, "compare")
+        case .greater: (builtin, verb) = (.greater, "compare")
+        case .greaterEqual: (builtin, verb) = (.greaterEqual, "compare")
+        case .equal: (builtin, verb) = (.equal, "compare")
+        case .notEqual: (builtin, verb) = (.notEqual, "compare")
         }
         resolutions[expr.id] = .builtin(ResolvedCall(builtin: builtin, operands: [left, right]))
         let leftType = requireFloat(checkExpression(left, in: &context), left)
@@ -143,7 +144,7 @@ extension Checker {
         if builtin == .matmul {
             return matrixProduct(leftType, rightType, at: expr.range)
         }
-        guard let shape = broadcast(leftType, rightType, verb: op.isComparison ? "compare" : builtin.rawValue, at: expr.range) else {
+        guard let shape = broadcast(leftType, rightType, verb: verb, at: expr.range) else {
             return nil
         }
         return ValueType(element: op.isComparison ? .bool : .float, shape: shape)

@@ -121,14 +121,19 @@ extension FunctionEmitter {
         case .scalar(let instruction):
             switch instruction.op {
             case .argument, .constant, .count, .stopGradient: return []
-            default: return [(instruction, nil)]
+            case .parameter, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
+                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+                return [(instruction, nil)]
             }
         case .loop(let loop):
             return loop.accumulators.filter(\.type.isScalar).map { ($0, Self.initialValue(of: $0)) }
         case .operation(let instruction):
             switch instruction.op {
             case .logSumExp where instruction.type.isScalar: return [(instruction, Self.initialValue(of: instruction))]
-            default: return []
+            case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+                 .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
+                 .scatterClass, .slice, .pad, .stopGradient:
+                return []
             }
         case .rows(let group):
             return group.steps.flatMap(scalarLocals)

@@ -37,7 +37,10 @@ extension FunctionEmitter {
             pickOrScatter(instruction, &printer)
         case .slice(let axis, let start, _), .pad(let axis, let start):
             sliceOrPad(instruction, axis: axis, start: start, &printer)
-        default:
+        case .parameter:
+            break  // bound where it is first read
+        case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
+             .sumToShape:
             preconditionFailure("\(instruction.op) should have been fused or computed as a scalar")
         }
     }
@@ -152,7 +155,8 @@ extension FunctionEmitter {
             rowwiseLine(instruction, out: out, axis: 1)(&printer, { "\(row) &* \(length) &+ \($0)" }, row)
         case .pickClass, .scatterClass:
             pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
-        default:
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient:
             preconditionFailure("\(instruction.op) is not a row operation")
         }
     }

@@ -9,7 +9,7 @@ extension FunctionEmitter {
         case .loop(let loop):
             emitLoop(loop, &printer)
         case .operation(let instruction):
-            if case .parameter = instruction.op { return }  // bound where it is first read
+            if case .parameter = instruction.op { return }  // bound where it is first read, without a comment
             comment(instruction.origin, &printer)
             emitOperation(instruction, &printer)
         case .rows(let group):
@@ -38,22 +38,20 @@ extension FunctionEmitter {
             expressions[instruction.result] = "Float(\(product(dimensions.map(dimension))))"
         case .stopGradient:
             expressions[instruction.result] = expressions[x[0]]!
-        default:
+        case .unary, .binary, .compare, .select, .broadcast, .expandAxis:
             defineScalar(instruction, elementCode(instruction, x.map { expressions[$0]! }), &printer)
+        case .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
+             .scatterClass, .slice, .pad:
+            preconditionFailure("\(instruction.op) reads a tensor: the planner puts it in a loop or an operation step")
         }
     }
 
     /// The Swift expression of an elementwise instruction, given its operands' expressions.
     func elementCode(_ instruction: IRInstruction, _ operands: [String]) -> String {
-        switch instruction.op {
-        case .unary(let function): return ScalarCode.unary(function, operands[0])
-        case .binary(let function): return ScalarCode.binary(function, operands[0], operands[1])
-        case .compare(let comparison): return "\(operands[0]) \(comparison.rawValue) \(operands[1])"
-        case .select: return "(\(operands[0]) ? \(operands[1]) : \(operands[2]))"
-        case .broadcast, .expandAxis, .stopGradient: return operands[0]
-        case .constant(let value): return Self.literal(value)
-        default: preconditionFailure("\(instruction.op) is not elementwise")
+        guard let code = instruction.op.elementSwift(operands) else {
+            preconditionFailure("the planner gave \(instruction.op), which is not elementwise, to an elementwise step")
         }
+        return code
     }
 
     // MARK: - Fused loops
@@ -168,6 +166,8 @@ extension FunctionEmitter {
     /// The width of SIMD loops: two SSE registers on baseline x86-64, enough for ILP without a
     /// long remainder.
     static let lanes = 8
+    /// The vector type of ``lanes`` floats.
+    static let vectorType = "SIMD\(lanes)<Float>"
 
     /// The first value of a scalar variable the body fills: a reduction's accumulator, or a
     /// log-sum-exp's result (assigned once its line is done).
@@ -180,7 +180,7 @@ extension FunctionEmitter {
     /// accumulator is a whole reduction, and no truth value goes through memory.
     static func canRunInLanes(_ loop: FusionPlan.Loop, stored: [IRValue: String]) -> Bool {
         loop.members.allSatisfy { member in
-            VectorCode.supports(member.op) && !(member.type.element == .bool && stored[member.result] != nil)
+            member.op.hasLaneForm && !(member.type.element == .bool && stored[member.result] != nil)
         } && loop.accumulators.allSatisfy(\.type.isScalar)
     }
 
@@ -196,21 +196,23 @@ extension FunctionEmitter {
         for instruction in loop.instructions {
             comment(instruction.origin, &inner)
             let isMember = members.contains(instruction.result)
-            let operands = instruction.operands.map { operand -> VectorCode.Operand in
-                if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes) }
+            let operands = instruction.operands.map { operand -> LaneOperand in
+                if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes, vectorType: Self.vectorType) }
                 let isTensor = !shape(of: operand).isEmpty
                 if inLanes && isTensor {
                     let load = "UnsafeRawPointer(\(expressions[operand]!) + \(loopIndex)).loadUnaligned(as: SIMD\(Self.lanes)<Float>.self)"
                     // Truth values live in memory as 0 and 1.
                     let isBool = definitions[operand]?.type.element == .bool
-                    return .init(code: isBool ? "(\(load) .!= 0)" : load, isVector: true)
+                    return .init(code: isBool ? "(\(load) .!= 0)" : load, isVector: true, vectorType: Self.vectorType)
                 }
-                return .init(code: memoryRead(operand, by: isMember ? instruction : nil, indices: indices), isVector: false)
+                return .init(
+                    code: memoryRead(operand, by: isMember ? instruction : nil, indices: indices), isVector: false,
+                    vectorType: Self.vectorType)
             }
             if isMember {
                 let local = expressions[instruction.result]!
                 if inLanes {
-                    inner.line("let \(local) = \(VectorCode.code(instruction.op, operands, lanes: Self.lanes))")
+                    inner.line("let \(local) = \(instruction.op.laneSwift(operands, vectorType: Self.vectorType)!)")
                     if let pointer = stored[instruction.result] {
                         inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
                     }
@@ -267,8 +269,11 @@ extension FunctionEmitter {
             var kept = indices
             kept.remove(at: axis)
             return rowMajorIndex(accumulator.type.shape, kept)
-        default:
+        case .reduceSum(nil), .reduceMax(nil), .sumToShape:
             return broadcastIndex(accumulator.type.shape, in: loopShape, indices)
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient:
+            preconditionFailure("\(accumulator.op) is not a reduction, so it accumulates nothing")
         }
     }
 

@@ -97,10 +97,8 @@ struct BufferPlanner {
         case .scalar:
             return []
         case .operation(let instruction):
-            switch instruction.op {
-            case .argument, .parameter, .stopGradient: return []
-            default: return [instruction]
-            }
+            // A name's value is already in memory (an argument, a parameter, its operand).
+            return instruction.op.operationClass == .name ? [] : [instruction]
         case .loop(let loop):
             let own = Set(loop.instructions.map(\.result))
             return loop.members.filter { member in

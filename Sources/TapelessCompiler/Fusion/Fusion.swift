@@ -24,19 +24,12 @@ public enum Fusion {
     /// Whether an instruction computes each result element from the same position of its
     /// operands (reading smaller operands through broadcasting or an inserted axis).
     static func isFusible(_ instruction: IRInstruction) -> Bool {
-        guard !instruction.type.isScalar else { return false }
-        switch instruction.op {
-        case .unary, .binary, .compare, .select, .broadcast, .expandAxis, .constant: return true
-        default: return false
-        }
+        !instruction.type.isScalar && instruction.op.operationClass == .elementwise
     }
 
     /// Whether an instruction is a reduction that a loop over its operand can accumulate.
     static func isAccumulable(_ instruction: IRInstruction) -> Bool {
-        switch instruction.op {
-        case .reduceSum, .reduceMax, .sumToShape: return true
-        default: return false
-        }
+        instruction.op.operationClass == .reduction
     }
 
     /// Whether a loop member reads `operand` at the loop's own position (rather than through

@@ -62,7 +62,9 @@ public enum FusionPrinter {
     private static func isFree(_ op: IROp) -> Bool {
         switch op {
         case .argument, .constant, .stopGradient: return true
-        default: return false
+        case .parameter, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+            return false
         }
     }
 

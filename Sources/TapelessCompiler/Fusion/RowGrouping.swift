@@ -51,7 +51,8 @@ struct RowGrouping {
             return axis == 1 && matrixShape(of: instruction).count == 2
         case .pickClass, .scatterClass:
             return true
-        default:
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient:
             return false
         }
     }
@@ -70,8 +71,11 @@ struct RowGrouping {
             return axis > 0
         case .sumToShape:
             return accumulator.type.shape.count == loop.shape.count && accumulator.type.shape.first == loop.shape.first
-        default:
+        case .reduceSum(nil), .reduceMax(nil):
             return false
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient:
+            return false  // not an accumulator
         }
     }
 
@@ -82,7 +86,10 @@ struct RowGrouping {
         switch reader.op {
         case .expandAxis(let axis): return axis > 0
         case .broadcast: return operandShape.count == reader.type.shape.count && operandShape.first == reader.type.shape.first
-        default: return Fusion.readsInPlace(reader, type(operand))
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
+             .stopGradient:
+            return Fusion.readsInPlace(reader, type(operand))
         }
     }
 
@@ -140,9 +147,10 @@ private struct Group {
 
     /// Steps that only name a value (a parameter, an argument, a constant): no loop to run.
     private static func isFree(_ instruction: IRInstruction) -> Bool {
-        switch instruction.op {
-        case .parameter, .argument, .stopGradient, .constant: return true
-        default: return false
+        switch instruction.op.operationClass {
+        case .name: true
+        case .elementwise: if case .constant = instruction.op { true } else { false }
+        case .reduction, .row, .kernel: false
         }
     }
 

@@ -1,8 +1,10 @@
 /// The primitive operations of the IR.
 ///
-/// Every operation has exactly one derivative rule in `DerivativeRules`. Elementwise
-/// operations broadcast their operands to the result's shape (NumPy rules), so fusion can
-/// treat them as one loop over the result.
+/// Elementwise functions are families whose members each have one entry holding everything
+/// the compiler knows about them (``UnaryFunction``, ``BinaryFunction``, ``Comparison``); every
+/// operation has one class (``OperationClass``) that decides how it is planned, and one reverse
+/// rule (``DerivativeRules``). Elementwise operations broadcast their operands to the result's
+/// shape (NumPy rules), so fusion can treat them as one loop over the result.
 public enum IROp: Hashable, Sendable {
     /// Argument `index` of the function.
     case argument(Int)
@@ -51,30 +53,4 @@ public enum IROp: Hashable, Sendable {
     case pad(axis: Int, start: Int)
     /// The operand itself, through which no derivative flows.
     case stopGradient
-}
-
-/// Elementwise functions of one value.
-public enum UnaryFunction: String, Hashable, Sendable, CaseIterable {
-    /// Negation, `exp`, natural `log`, `sqrt`, `1/sqrt`, `abs`, `sign` (0 at 0), `sin`, `cos`,
-    /// `tanh`, the logistic `sigmoid`, `relu`, `softplus` (`log(1 + exp(x))`) and the error
-    /// function `erf`.
-    case negate, exp, log, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, softplus, erf
-    /// `1 / x`.
-    case reciprocal
-    /// `1` where the operand is positive, else `0` (the derivative of relu; relu'(0) = 0).
-    case step
-}
-
-/// Elementwise functions of two values.
-public enum BinaryFunction: String, Hashable, Sendable, CaseIterable {
-    /// Sum, difference, product, quotient, and the smaller or larger of the two.
-    case add, subtract, multiply, divide, minimum, maximum
-    /// `x` raised to `y`, for positive `x` or constant integral `y`.
-    case power
-}
-
-/// Elementwise comparisons.
-public enum Comparison: String, Hashable, Sendable, CaseIterable {
-    /// `x < y`, `x <= y`, `x > y`, `x >= y`, `x == y` and `x != y`, spelled as their raw values.
-    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
 }

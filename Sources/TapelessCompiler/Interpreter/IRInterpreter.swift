@@ -96,9 +96,9 @@ public struct IRInterpreter {
                 case .size(let name): return product * (sizes[name] ?? 0)
                 }
             }))
-        case .unary(let function): return map(x, to: shape) { ScalarSemantics.unary(function, $0[0]) }
-        case .binary(let function): return map(x, to: shape) { ScalarSemantics.binary(function, $0[0], $0[1]) }
-        case .compare(let comparison): return map(x, to: shape) { ScalarSemantics.compare(comparison, $0[0], $0[1]) ? 1 : 0 }
+        case .unary(let function): return map(x, to: shape) { [value = function.definition.value] in value($0[0]) }
+        case .binary(let function): return map(x, to: shape) { [value = function.definition.value] in value($0[0], $0[1]) }
+        case .compare(let comparison): return map(x, to: shape) { comparison.holds($0[0], $0[1]) ? 1 : 0 }
         case .select: return map(x, to: shape) { $0[0] != 0 ? $0[1] : $0[2] }
         case .broadcast, .stopGradient: return map(x, to: shape) { $0[0] }
         case .sumToShape:
@@ -115,14 +115,16 @@ public struct IRInterpreter {
             for o in 0..<outer { for _ in 0..<length { values += x[0].values[(o * inner)..<((o + 1) * inner)] } }
             return IRTensor(shape: shape, values: values)
         case .logSumExp(let axis):
+            let (log, exp) = (UnaryFunction.log.definition.value, UnaryFunction.exp.definition.value)
             return alongAxis(x[0], axis: axis, keepsAxis: false) { row in
                 let top = row.max() ?? 0
-                return [top + ScalarSemantics.unary(.log, row.reduce(0) { $0 + ScalarSemantics.unary(.exp, $1 - top) })]
+                return [top + log(row.reduce(0) { $0 + exp($1 - top) })]
             }
         case .softmax(let axis):
+            let exp = UnaryFunction.exp.definition.value
             return alongAxis(x[0], axis: axis, keepsAxis: true) { row in
                 let top = row.max() ?? 0
-                let exps = row.map { ScalarSemantics.unary(.exp, $0 - top) }
+                let exps = row.map { exp($0 - top) }
                 let total = exps.reduce(0, +)
                 return exps.map { $0 / total }
             }

@@ -9,17 +9,7 @@ enum BuiltinLowering {
     ) throws -> IRValue {
         let constant = call.constant ?? 0
         switch call.builtin {
-        case .exp: return b.unary(.exp, x[0])
-        case .log: return b.unary(.log, x[0])
-        case .sqrt: return b.unary(.sqrt, x[0])
-        case .rsqrt: return b.unary(.rsqrt, x[0])
-        case .abs: return b.unary(.abs, x[0])
-        case .sin: return b.unary(.sin, x[0])
-        case .cos: return b.unary(.cos, x[0])
-        case .tanh: return b.unary(.tanh, x[0])
-        case .sigmoid: return b.unary(.sigmoid, x[0])
-        case .relu: return b.unary(.relu, x[0])
-        case .softplus: return b.unary(.softplus, x[0])
+        case .elementwise(let function): return b.unary(function, x[0])
         case .square: return b.multiply(x[0], x[0])
         case .negate: return b.negate(x[0])
         case .stopGradient: return b.emit(.stopGradient, [x[0]], type: b.type(of: x[0]))

@@ -57,6 +57,13 @@ public struct ModelSummary {
         var flops = 0
         var activationElements = 0
 
+        /// Whether values of the operation are activations: not names of values the function
+        /// is given, nor constants or broadcasts, which the generated code reads in place.
+        private static func holdsActivations(_ op: IROp) -> Bool {
+            if case .constant = op { return false }
+            return op.operationClass != .name && op != .broadcast
+        }
+
         init(_ function: IRFunction) {
             let definitions = function.definitions()
             func elements(_ type: IRType) -> Int {
@@ -66,20 +73,11 @@ public struct ModelSummary {
                 }
             }
             for instruction in function.instructions {
-                let count = elements(instruction.type)
-                switch instruction.op {
-                case .argument, .parameter, .constant, .count, .stopGradient, .broadcast:
-                    continue
-                case .matmul(let transposeLeft, _):
-                    let left = definitions[instruction.operands[0]]!.type
-                    let inner = transposeLeft ? left.shape[0] : left.shape[1]
-                    flops += 2 * count * elements(IRType(.float, [inner]))
-                case .reduceSum, .reduceMax, .sumToShape, .logSumExp, .softmax:
-                    flops += elements(definitions[instruction.operands[0]]!.type) * (instruction.op == .reduceSum(axis: nil) ? 1 : 2)
-                default:
-                    flops += count
+                let operands = instruction.operands.map { definitions[$0]!.type }
+                flops += instruction.op.flops(result: instruction.type, operands: operands, elements: elements)
+                if Self.holdsActivations(instruction.op) && !instruction.type.isScalar {
+                    activationElements += elements(instruction.type)
                 }
-                if !instruction.type.isScalar { activationElements += count }
             }
         }
     }

@@ -93,12 +93,12 @@ public enum Simplifier {
 
         switch instruction.op {
         case .unary(let function):
-            if let value = known[0] { return .constant(ScalarSemantics.unary(function, value)) }
+            if let value = known[0] { return .constant(function.definition.value(value)) }
             if function == .negate, let inner = definitions[x[0]], inner.op == .unary(.negate) {
                 return definitions[inner.operands[0]]?.type == instruction.type ? .value(inner.operands[0]) : .unchanged
             }
         case .binary(let function):
-            if let a = known[0], let b = known[1] { return .constant(ScalarSemantics.binary(function, a, b)) }
+            if let a = known[0], let b = known[1] { return .constant(function.definition.value(a, b)) }
             switch (function, known[0], known[1]) {
             case (.add, 0, _): return same(1)
             case (.add, _, 0), (.subtract, _, 0): return same(0)
@@ -111,7 +111,7 @@ public enum Simplifier {
         case .compare(let comparison):
             // Truth values are 1 and 0, as in the interpreter. Folding `1.5 < 1` matters beyond
             // speed: Swift cannot tell the type of a comparison of two literals.
-            if let a = known[0], let b = known[1] { return .constant(ScalarSemantics.compare(comparison, a, b) ? 1 : 0) }
+            if let a = known[0], let b = known[1] { return .constant(comparison.holds(a, b) ? 1 : 0) }
         case .select:
             if let condition = known[0] {
                 // The branch taken, broadcast to the result's shape when it is smaller.
@@ -131,7 +131,8 @@ public enum Simplifier {
             }
         case .transpose:
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
-        default:
+        case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
+             .pickClass, .scatterClass, .slice, .pad, .stopGradient:
             break
         }
         return .unchanged

@@ -1,0 +1,25 @@
+extension IROp {
+    /// The floating-point operations of one instruction of this operation, for `tapeless
+    /// summary`: `elements` counts a type's elements, `result` and `operands` are the types.
+    ///
+    /// An elementwise function counts one per element whatever it computes (as FLOP counters
+    /// of other frameworks do), a product two per multiply-add, a reduction one per element
+    /// summed over everything and two along an axis or in a softmax or log-sum-exp (one to
+    /// combine, one for the line's bookkeeping); naming or broadcasting a value costs nothing.
+    func flops(result: IRType, operands: [IRType], elements: (IRType) -> Int) -> Int {
+        switch self {
+        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast:
+            return 0
+        case .matmul(let transposeLeft, _):
+            let left = operands[0]
+            let inner = transposeLeft ? left.shape[0] : left.shape[1]
+            return 2 * elements(result) * elements(IRType(.float, [inner]))
+        case .reduceSum(nil):
+            return elements(operands[0])
+        case .reduceSum, .reduceMax, .sumToShape, .logSumExp, .softmax:
+            return 2 * elements(operands[0])
+        case .unary, .binary, .compare, .select, .expandAxis, .transpose, .pickClass, .scatterClass, .slice, .pad:
+            return elements(result)
+        }
+    }
+}
