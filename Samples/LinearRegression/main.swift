@@ -61,7 +61,7 @@ func columns(of data: DataSet) -> (x: Tensor, y: Tensor) {
 ///   model = nn.Linear(1, 1); optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 ///   for epoch in range(1000):
 ///       optimizer.zero_grad(); loss = nn.MSELoss()(model(x), y); loss.backward(); optimizer.step()
-func trainDenseLayer(on data: DataSet) -> (w: Float, b: Float) {
+func trainDenseLayer(on data: DataSet) throws -> (w: Float, b: Float) {
     var model = DenseRegression(seed: 0)
     var optimizer = SGD(learningRate: data.learningRate)
     let loss = MeanSquaredError()
@@ -69,8 +69,8 @@ func trainDenseLayer(on data: DataSet) -> (w: Float, b: Float) {
     for _ in 0..<epochs {
         // The forward pass runs, the loss turns its output into ∂loss/∂output, and the model
         // back-propagates that into the gradient of every parameter.
-        let gradient = model.gradient(at: x) { prediction in
-            loss.valueWithGradient(prediction, y).gradient
+        let gradient = try model.gradient(at: x) { prediction in
+            try loss.valueWithGradient(prediction, y).gradient
         }
         optimizer.update(&model, along: gradient)
     }

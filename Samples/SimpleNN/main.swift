@@ -49,7 +49,7 @@ for epoch in 0..<epochs {
         let xb = x.gathering(examples: indices)
         let yb = labels.gathering(examples: indices)
         // Forward, then ∂loss/∂logits from the loss, then back-propagation through the model.
-        let gradient = model.gradient(at: xb) { logits in loss.valueWithGradient(logits, yb).gradient }
+        let gradient = try model.gradient(at: xb) { logits in try loss.valueWithGradient(logits, yb).gradient }
         optimizer.update(&model, along: gradient)
     }
 }

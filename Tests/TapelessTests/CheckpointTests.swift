@@ -22,7 +22,7 @@ struct SimulatedCrash: Error {}
 
     @Test func loadsTheReferenceFileIntoAModelOnlyWhenToldToSkipExtras() throws {
         let url = try resourceURL("model", "safetensors")
-        expectCheckpointError(.unexpectedEntries(["step"])) { _ = try ReferenceLayoutModel(contentsOf: url) }
+        expectCheckpointError(.mismatchedEntries(missing: [], unexpected: ["step"])) { _ = try ReferenceLayoutModel(contentsOf: url) }
         let model = try ReferenceLayoutModel(contentsOf: url, unknownEntries: .ignore)
         #expect(model.parameterScalars == Self.referenceWeight + Self.referenceBias + [2.5])
         #expect(model[parameter: "fc1.weight"].shape == [4, 3])
@@ -70,10 +70,13 @@ struct SimulatedCrash: Error {}
         let directory = try temporaryDirectory()
         let affineURL = directory.appendingPathComponent("affine.safetensors")
         try AffineModel(w: 2, b: 1).save(to: affineURL)
-        expectCheckpointError(.missingEntries(["fc1.weight", "fc1.bias", "scale"])) {
+        expectCheckpointError(.mismatchedEntries(missing: ["fc1.weight", "fc1.bias", "scale"], unexpected: [])) {
             _ = try ReferenceLayoutModel(contentsOf: affineURL, unknownEntries: .ignore)
         }
-        expectCheckpointError(.unexpectedEntries(["w", "b"])) { _ = try ReferenceLayoutModel(contentsOf: affineURL) }
+        // Both sides at once: what the model lacks in the file and what the file has extra.
+        expectCheckpointError(.mismatchedEntries(missing: ["fc1.weight", "fc1.bias", "scale"], unexpected: ["w", "b"])) {
+            _ = try ReferenceLayoutModel(contentsOf: affineURL)
+        }
 
         let wrongShape = #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
         var model = AffineModel(w: 3, b: 4)
@@ -81,7 +84,7 @@ struct SimulatedCrash: Error {}
             try model.load(from: SafeTensorsFile(bytes: safetensorsBytes(header: wrongShape, data: float32Bytes([1, 2, 3]))))
         }
         let integerWeight = #"{"w":{"dtype":"I64","shape":[1,1],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
-        expectCheckpointError(.unsupportedDType(entry: "w", dtype: "I64")) {
+        expectCheckpointError(.unsupportedDType(entry: "w", dtype: "I64", accepted: [.float32, .float64, .float16, .bfloat16])) {
             try model.load(from: SafeTensorsFile(bytes: safetensorsBytes(header: integerWeight, data: littleEndianBytes(Int64(1)) + float32Bytes([1]))))
         }
         #expect(model == AffineModel(w: 3, b: 4), "A failed load leaves the parameters unchanged.")
@@ -90,13 +93,19 @@ struct SimulatedCrash: Error {}
         expectCheckpointError(.missingOptimizerState) { try optimizer.loadState(from: affineURL, for: AffineModel.self) }
         let strayState = SafeTensorsFile(
             entries: [.init(name: "optimizer.momentum.v", tensor: Tensor([1]))], metadata: ["optimizer.step": "1"])
-        expectCheckpointError(.unexpectedEntries(["optimizer.momentum.v"])) {
+        expectCheckpointError(.mismatchedEntries(missing: [], unexpected: ["optimizer.momentum.v"])) {
             try optimizer.loadState(from: strayState, layout: AffineModel.parameterLayout)
         }
         let partialState = SafeTensorsFile(
             entries: [.init(name: "optimizer.momentum.b", tensor: Tensor([1]))], metadata: ["optimizer.step": "1"])
-        expectCheckpointError(.missingEntries(["optimizer.momentum.w"])) {
+        expectCheckpointError(.mismatchedEntries(missing: ["optimizer.momentum.w"], unexpected: [])) {
             try optimizer.loadState(from: partialState, layout: AffineModel.parameterLayout)
+        }
+        let renamedState = SafeTensorsFile(
+            entries: [.init(name: "optimizer.momentum.b", tensor: Tensor([1])), .init(name: "optimizer.momentum.v", tensor: Tensor([1]))],
+            metadata: ["optimizer.step": "1"])
+        expectCheckpointError(.mismatchedEntries(missing: ["optimizer.momentum.w"], unexpected: ["optimizer.momentum.v"])) {
+            try optimizer.loadState(from: renamedState, layout: AffineModel.parameterLayout)
         }
         expectCheckpointError(.invalidMetadata(key: "optimizer.step", reason: "'x' is not a non-negative integer")) {
             try optimizer.loadState(from: SafeTensorsFile(metadata: ["optimizer.step": "x"]), layout: AffineModel.parameterLayout)

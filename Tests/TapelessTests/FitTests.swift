@@ -80,10 +80,10 @@ func expectTrainingError(_ expected: TrainingError, _ body: () throws -> Void, s
                 x: x, y: y, loss: MeanSquaredError(), optimizer: &optimizer, batchSize: batchSize, validationSplit: split,
                 validationData: validation, metrics: metrics, verbosity: .silent)
         }
-        expectTrainingError(.emptyDataSet) { try fit(x: column([]), y: column([])) }
+        expectTrainingError(.emptyDataSet(dataSet: "training")) { try fit(x: column([]), y: column([])) }
         expectTrainingError(.invalidBatchSize(0)) { try fit(batchSize: 0) }
         expectTrainingError(.exampleCountMismatch(inputs: 3, targets: 2, dataSet: "training")) { try fit(y: column([1, 2])) }
-        expectTrainingError(.inputsHaveNoExampleDimension) { try fit(x: Tensor(1)) }
+        expectTrainingError(.inputsHaveNoExampleDimension(dataSet: "training")) { try fit(x: Tensor(1)) }
         expectTrainingError(.invalidValidationSplit(1)) { try fit(split: 1) }
         expectTrainingError(.invalidValidationSplit(-0.5)) { try fit(split: -0.5) }
         expectTrainingError(.validationSplitLeavesNoData(split: 0.9, exampleCount: 1, trainingCount: 0)) {

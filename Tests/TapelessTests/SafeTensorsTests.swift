@@ -93,7 +93,7 @@ func expectCheckpointError(_ expected: CheckpointError, _ body: () throws -> Voi
         } catch CheckpointError.invalidHeader(let reason) {
             #expect(reason.contains("not valid JSON"))
         }
-        expectCheckpointError(.unsupportedDType(entry: "a", dtype: "F99")) {
+        expectCheckpointError(.unsupportedDType(entry: "a", dtype: "F99", accepted: SafeTensorsDType.allCases)) {
             _ = try SafeTensorsFile(bytes: safetensorsBytes(header: one.replacingOccurrences(of: "F32", with: "F99"), data: [0, 0, 0, 0]))
         }
         expectCheckpointError(.byteCountMismatch(entry: "a", dtype: "F32", shape: [2], expected: 8, found: 4)) {
@@ -107,14 +107,14 @@ func expectCheckpointError(_ expected: CheckpointError, _ body: () throws -> Voi
             _ = try SafeTensorsFile(bytes: safetensorsBytes(header: overlapping, data: [UInt8](repeating: 0, count: 12)))
         }
         let gapped = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
-        expectCheckpointError(.gapInData(start: 4, end: 8)) {
+        expectCheckpointError(.gapInData(start: 4, end: 8, previous: "a", next: "b")) {
             _ = try SafeTensorsFile(bytes: safetensorsBytes(header: gapped, data: [UInt8](repeating: 0, count: 12)))
         }
         let reference = try [UInt8](Data(contentsOf: resourceURL("model", "safetensors")))
         expectCheckpointError(.truncatedData(entry: "scale", end: 72, dataSize: 70)) {
             _ = try SafeTensorsFile(bytes: reference.dropLast(2))
         }
-        expectCheckpointError(.trailingBytes(count: 4)) { _ = try SafeTensorsFile(bytes: reference + [0, 0, 0, 0]) }
+        expectCheckpointError(.trailingBytes(count: 4, last: "scale")) { _ = try SafeTensorsFile(bytes: reference + [0, 0, 0, 0]) }
         var corrupted = reference
         corrupted[8] = UInt8(ascii: "[")
         expectCheckpointError(.invalidHeader(reason: "it does not start with '{'")) { _ = try SafeTensorsFile(bytes: corrupted) }
@@ -163,7 +163,80 @@ func expectCheckpointError(_ expected: CheckpointError, _ body: () throws -> Voi
         #expect(truncated.contains("'fc1.weight'") && truncated.contains("cut short"))
         let shape = CheckpointError.shapeMismatch(parameter: "w", expected: [1, 1], found: [2]).localizedDescription
         #expect(shape.contains("[1, 1]") && shape.contains("[2]") && shape.contains("'w'"))
-        #expect(CheckpointError.unexpectedEntries(["step"]).description.contains("unknownEntries: .ignore"))
+        #expect(CheckpointError.mismatchedEntries(missing: [], unexpected: ["step"]).description.contains("unknownEntries: .ignore"))
+        let both = CheckpointError.mismatchedEntries(missing: ["fc1.weight"], unexpected: ["dense.weight"]).description
+        #expect(both.contains("'fc1.weight'") && both.contains("'dense.weight'") && both.contains("renamed"))
+    }
+}
+
+@Suite struct SafeTensorsReaderErrorTests {
+    @Test func anEntryNamedTwiceIsRejectedByName() {
+        // The second "a" would replace the first in a JSON object, leaving its bytes unclaimed.
+        let twice = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"a":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        expectCheckpointError(.duplicateEntry("a")) {
+            _ = try SafeTensorsFile(bytes: safetensorsBytes(header: twice, data: [UInt8](repeating: 0, count: 12)))
+        }
+        // Spelled differently in the text (an escape, a combining accent) but the same name.
+        let escaped = #"{"\u00e9":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"e\u0301":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
+        expectCheckpointError(.duplicateEntry("é")) {
+            _ = try SafeTensorsFile(bytes: safetensorsBytes(header: escaped, data: [UInt8](repeating: 0, count: 8)))
+        }
+        #expect(CheckpointError.duplicateEntry("a").description.contains("two entries named 'a'"))
+    }
+
+    @Test func keysAreReadOnlyAtTheTopLevel() {
+        let header = Array(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"a":"x, \"b\": y","c":"d"}, "b" :{}}"#.utf8)
+        #expect(HeaderKeys.topLevelKeys(in: header[...]) == ["a", "__metadata__", "b"])
+        #expect(HeaderKeys.firstDuplicate(in: header[...]) == nil)
+    }
+
+    @Test func dataOffsetErrorsNameTheEntriesAtFault() {
+        let gapped = CheckpointError.gapInData(start: 4, end: 8, previous: "a", next: "b").description
+        #expect(gapped.contains("'a' ends at data byte 4") && gapped.contains("'b', begins at byte 8"))
+        let leading = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
+        expectCheckpointError(.gapInData(start: 0, end: 4, previous: nil, next: "a")) {
+            _ = try SafeTensorsFile(bytes: safetensorsBytes(header: leading, data: [UInt8](repeating: 0, count: 8)))
+        }
+        // An entry past the end of the data is a cut file, not a gap.
+        let beyond = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        expectCheckpointError(.truncatedData(entry: "b", end: 12, dataSize: 6)) {
+            _ = try SafeTensorsFile(bytes: safetensorsBytes(header: beyond, data: [UInt8](repeating: 0, count: 6)))
+        }
+        #expect(CheckpointError.trailingBytes(count: 4, last: "scale").description.contains("after its last entry, 'scale'"))
+    }
+
+    @Test func theHeaderLengthErrorCountsTheLengthField() {
+        // 10 bytes of header after the 8-byte field need 18 bytes; the file has 12.
+        let message = CheckpointError.headerLengthExceedsFile(headerLength: 10, fileSize: 12).description
+        #expect(message.contains("needs 18 bytes") && message.contains("only 12 bytes"))
+        expectCheckpointError(.headerLengthExceedsFile(headerLength: 10, fileSize: 12)) {
+            _ = try SafeTensorsFile(bytes: littleEndianBytes(UInt64(10)) + [0x7B, 0x7D, 0x20, 0x20])
+        }
+        #expect(CheckpointError.headerLengthExceedsFile(headerLength: .max, fileSize: 9).description.contains("more than"))
+    }
+
+    /// The dtypes an error lists as accepted are exactly those the reading accepts.
+    @Test func dtypeErrorsListTheDtypesActuallyAccepted() {
+        func entry(_ dtype: SafeTensorsDType) -> SafeTensorsFile.Entry {
+            .init(name: "t", dtype: dtype, shape: [1], bytes: [UInt8](repeating: 0, count: dtype.byteCount))
+        }
+        func accepted(by read: () throws -> Void) -> Set<SafeTensorsDType>? {
+            do {
+                try read()
+                return nil
+            } catch let CheckpointError.unsupportedDType(_, _, accepted) {
+                return Set(accepted)
+            } catch {
+                return nil
+            }
+        }
+        let floats = Set(SafeTensorsDType.allCases.filter { (try? entry($0).floatScalars()) != nil })
+        let integers = Set(SafeTensorsDType.allCases.filter { (try? entry($0).integerScalars()) != nil })
+        #expect(floats == [.float32, .float64, .float16, .bfloat16])
+        #expect(accepted { _ = try entry(.int64).floatScalars() } == floats)
+        #expect(accepted { _ = try entry(.float32).integerScalars() } == integers)
+        let message = CheckpointError.unsupportedDType(entry: "w", dtype: "I64", accepted: SafeTensorsDType.readableAsFloat).description
+        #expect(floats.allSatisfy { message.contains($0.rawValue) }, "\(message)")
     }
 }
 

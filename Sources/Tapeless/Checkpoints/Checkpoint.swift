@@ -2,8 +2,8 @@ import Foundation
 
 /// What loading does with file entries that match nothing being loaded.
 public enum UnknownEntryPolicy: Sendable {
-    /// Throw ``CheckpointError/unexpectedEntries(_:)`` naming them (the default): a file with
-    /// extra tensors usually belongs to a different model.
+    /// Throw ``CheckpointError/mismatchedEntries(missing:unexpected:)`` naming them (the
+    /// default): a file with extra tensors usually belongs to a different model.
     case reject
     /// Skip them, for files that carry extra tensors (such as a step counter from Python).
     case ignore
@@ -64,12 +64,10 @@ extension ParameterContainer {
     /// ``init(contentsOf:unknownEntries:)``). On error the parameters are unchanged.
     public mutating func load(from file: SafeTensorsFile, unknownEntries: UnknownEntryPolicy = .reject) throws {
         let layout = Self.parameterLayout
-        if unknownEntries == .reject {
-            let unknown = file.entries.map(\.name).filter {
-                !$0.hasPrefix(CheckpointNames.optimizerPrefix) && layout.entry(named: $0) == nil
-            }
-            guard unknown.isEmpty else { throw CheckpointError.unexpectedEntries(unknown) }
+        let unknown = unknownEntries == .ignore ? [] : file.entries.map(\.name).filter {
+            !$0.hasPrefix(CheckpointNames.optimizerPrefix) && layout.entry(named: $0) == nil
         }
+        try requireMatchingEntries(missing: missingNames(in: file, layout: layout, name: { $0.name }), unexpected: unknown)
         parameterScalars = try readSlices(from: file, layout: layout, name: { $0.name })
     }
 
@@ -141,13 +139,17 @@ extension Optimizer {
             }
             bufferNames.insert(String(rest[..<dot]))
         }
-        guard unknown.isEmpty else { throw CheckpointError.unexpectedEntries(unknown) }
-
-        var buffers: [String: [Float]] = [:]
-        for buffer in bufferNames.sorted() {
-            buffers[buffer] = try readSlices(from: file, layout: layout, name: { CheckpointNames.optimizerEntry(buffer, $0.name) })
+        let buffers = bufferNames.sorted()
+        let missing = buffers.flatMap { buffer in
+            missingNames(in: file, layout: layout, name: { CheckpointNames.optimizerEntry(buffer, $0.name) })
         }
-        state = OptimizerState(step: step, buffers: buffers)
+        try requireMatchingEntries(missing: missing, unexpected: unknown)
+
+        var values: [String: [Float]] = [:]
+        for buffer in buffers {
+            values[buffer] = try readSlices(from: file, layout: layout, name: { CheckpointNames.optimizerEntry(buffer, $0.name) })
+        }
+        state = OptimizerState(step: step, buffers: values)
         if let rate {
             learningRate = rate
         }
@@ -165,22 +167,35 @@ enum CheckpointNames {
     }
 }
 
+/// The names of the entries, `name(layoutEntry)` for every layout entry, that `file` lacks.
+private func missingNames(
+    in file: SafeTensorsFile, layout: ParameterLayout, name: (ParameterLayout.Entry) -> String
+) -> [String] {
+    layout.entries.map(name).filter { file[$0] == nil }
+}
+
+/// Throws ``CheckpointError/mismatchedEntries(missing:unexpected:)`` with both lists, unless
+/// both are empty.
+private func requireMatchingEntries(missing: [String], unexpected: [String]) throws {
+    guard missing.isEmpty && unexpected.isEmpty else {
+        throw CheckpointError.mismatchedEntries(missing: missing, unexpected: unexpected)
+    }
+}
+
 /// Assembles a flat buffer laid out as `layout` from one float entry per layout entry, the
 /// entry for a layout entry being the one called `name(layoutEntry)`.
 ///
-/// - Throws: ``CheckpointError/missingEntries(_:)`` listing every absent entry,
-///   ``CheckpointError/shapeMismatch(parameter:expected:found:)``, or
-///   ``CheckpointError/unsupportedDType(entry:dtype:)`` for a non-float entry.
+/// - Throws: ``CheckpointError/mismatchedEntries(missing:unexpected:)`` listing every absent
+///   entry, ``CheckpointError/shapeMismatch(parameter:expected:found:)``, or
+///   ``CheckpointError/unsupportedDType(entry:dtype:accepted:)`` for a non-float entry.
 private func readSlices(
     from file: SafeTensorsFile, layout: ParameterLayout,
     name: (ParameterLayout.Entry) -> String
 ) throws -> [Float] {
-    let byName = Dictionary(file.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-    let missing = layout.entries.map(name).filter { byName[$0] == nil }
-    guard missing.isEmpty else { throw CheckpointError.missingEntries(missing) }
+    try requireMatchingEntries(missing: missingNames(in: file, layout: layout, name: name), unexpected: [])
     var scalars = [Float](repeating: 0, count: layout.scalarCount)
     for parameter in layout.entries {
-        let entry = byName[name(parameter)]!
+        let entry = file[name(parameter)]!
         guard entry.shape == parameter.shape else {
             throw CheckpointError.shapeMismatch(parameter: entry.name, expected: parameter.shape, found: entry.shape)
         }

@@ -31,6 +31,11 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
     /// Unsigned 64-bit integers.
     case uint64 = "U64"
 
+    /// The dtypes ``SafeTensorsFile/Entry/floatScalars()`` converts to `Float`.
+    static let readableAsFloat: [SafeTensorsDType] = [.float32, .float64, .float16, .bfloat16]
+    /// The dtypes ``SafeTensorsFile/Entry/integerScalars()`` converts to `Int`.
+    static let readableAsInteger: [SafeTensorsDType] = [.bool, .uint8, .int8, .int16, .uint16, .int32, .uint32, .int64, .uint64]
+
     /// The size of one element in bytes.
     public var byteCount: Int {
         switch self {
@@ -96,15 +101,15 @@ extension SafeTensorsFile {
 
         /// The elements as `Float`, converting `F64`, `F16` and `BF16` (rounding to nearest).
         ///
-        /// - Throws: ``CheckpointError/unsupportedDType(entry:dtype:)`` for integer, boolean
-        ///   and 8-bit float entries.
+        /// - Throws: ``CheckpointError/unsupportedDType(entry:dtype:accepted:)`` for integer,
+        ///   boolean and 8-bit float entries.
         public func floatScalars() throws -> [Float] {
             switch dtype {
             case .float32: return decode(UInt32.self) { Float(bitPattern: $0) }
             case .float64: return decode(UInt64.self) { Float(Double(bitPattern: $0)) }
             case .float16: return decode(UInt16.self) { Float(Float16(bitPattern: $0)) }
             case .bfloat16: return decode(UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
-            default: throw CheckpointError.unsupportedDType(entry: name, dtype: dtype.rawValue)
+            default: throw CheckpointError.unsupportedDType(entry: name, dtype: dtype.rawValue, accepted: SafeTensorsDType.readableAsFloat)
             }
         }
 
@@ -115,7 +120,7 @@ extension SafeTensorsFile {
 
         /// The elements as integers, for integer and boolean entries.
         ///
-        /// - Throws: ``CheckpointError/unsupportedDType(entry:dtype:)`` for float entries, and
+        /// - Throws: ``CheckpointError/unsupportedDType(entry:dtype:accepted:)`` for float entries, and
         ///   ``CheckpointError/invalidEntry(entry:reason:)`` for a `U64` value above `Int.max`.
         public func integerScalars() throws -> [Int] {
             switch dtype {
@@ -130,7 +135,7 @@ extension SafeTensorsFile {
                 let values = decode(UInt64.self) { $0 }
                 guard let tooLarge = values.first(where: { $0 > UInt64(Int.max) }) else { return values.map { Int($0) } }
                 throw CheckpointError.invalidEntry(entry: name, reason: "the U64 value \(tooLarge) does not fit in Int")
-            default: throw CheckpointError.unsupportedDType(entry: name, dtype: dtype.rawValue)
+            default: throw CheckpointError.unsupportedDType(entry: name, dtype: dtype.rawValue, accepted: SafeTensorsDType.readableAsInteger)
             }
         }
 

@@ -157,6 +157,10 @@ public struct SafeTensorsFile: Sendable, Equatable {
         guard let fields = object as? [String: Any] else {
             throw CheckpointError.invalidHeader(reason: "it is not a JSON object")
         }
+        // JSONSerialization keeps only the last of two equal keys, so they are counted in the text.
+        if let duplicate = HeaderKeys.firstDuplicate(in: header) {
+            throw CheckpointError.duplicateEntry(duplicate)
+        }
         var metadata: [String: String] = [:]
         var entries: [Description] = []
         for (name, value) in fields {
@@ -185,7 +189,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
             throw CheckpointError.invalidEntry(entry: name, reason: "it has no \"dtype\" string")
         }
         guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
-            throw CheckpointError.unsupportedDType(entry: name, dtype: dtypeName)
+            throw CheckpointError.unsupportedDType(entry: name, dtype: dtypeName, accepted: SafeTensorsDType.allCases)
         }
         guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
             throw CheckpointError.invalidEntry(entry: name, reason: "its \"shape\" is not an array of non-negative integers")
@@ -232,17 +236,18 @@ public struct SafeTensorsFile: Sendable, Equatable {
             if entry.begin < cursor, let previous {
                 throw CheckpointError.overlappingEntries(previous, entry.name)
             }
-            if entry.begin > cursor {
-                throw CheckpointError.gapInData(start: cursor, end: min(entry.begin, dataSize))
-            }
+            // Past the end before a gap: an entry beyond the data is a cut file, not a hole in it.
             if entry.end > dataSize {
                 throw CheckpointError.truncatedData(entry: entry.name, end: entry.end, dataSize: dataSize)
+            }
+            if entry.begin > cursor {
+                throw CheckpointError.gapInData(start: cursor, end: entry.begin, previous: previous, next: entry.name)
             }
             cursor = entry.end
             previous = entry.name
         }
         if cursor < dataSize {
-            throw CheckpointError.trailingBytes(count: dataSize - cursor)
+            throw CheckpointError.trailingBytes(count: dataSize - cursor, last: previous)
         }
         return sorted
     }

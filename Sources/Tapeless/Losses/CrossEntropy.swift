@@ -26,34 +26,49 @@ public struct CrossEntropy: Loss {
 
     /// The loss of the logits `predicted` against the class labels `target`.
     ///
-    /// - Precondition: `predicted` is `[batch, classes]`, `target` is `[batch]`, and every
-    ///   label lies in `0..<classes`.
-    public func callAsFunction(_ predicted: Tensor, _ target: IntTensor) -> Float {
-        evaluate(predicted, target, gradient: nil)
+    /// - Throws: ``TrainingError`` unless `predicted` is `[batch, classes]` with a class,
+    ///   `target` is `[batch]` and every label lies in `0..<classes`, and for a `.mean` over
+    ///   no examples.
+    public func callAsFunction(_ predicted: Tensor, _ target: IntTensor) throws -> Float {
+        let sizes = try checkedArguments(predicted, target)
+        return evaluate(predicted, target, sizes: sizes, gradient: nil)
     }
 
     /// The loss and its gradient with respect to the logits, `softmax(z) - target`
     /// (divided by the batch size for `.mean`).
     ///
-    /// - Precondition: `predicted` is `[batch, classes]`, `target` is `[batch]`, and every
-    ///   label lies in `0..<classes`.
-    public func valueWithGradient(_ predicted: Tensor, _ target: IntTensor) -> (value: Float, gradient: Tensor) {
-        valueWithNewGradient(predicted, target)
+    /// - Throws: ``TrainingError`` unless `predicted` is `[batch, classes]` with a class,
+    ///   `target` is `[batch]` and every label lies in `0..<classes`, and for a `.mean` over
+    ///   no examples.
+    public func valueWithGradient(_ predicted: Tensor, _ target: IntTensor) throws -> (value: Float, gradient: Tensor) {
+        try valueWithNewGradient(predicted, target)
     }
 
     /// The loss, with its gradient with respect to the logits written into `gradient` (whose
     /// storage is reused when it has `predicted`'s shape).
     ///
-    /// - Precondition: `predicted` is `[batch, classes]`, `target` is `[batch]`, and every
-    ///   label lies in `0..<classes`.
-    public func value(_ predicted: Tensor, _ target: IntTensor, gradientInto gradient: inout Tensor) -> Float {
+    /// - Throws: ``TrainingError`` unless `predicted` is `[batch, classes]` with a class,
+    ///   `target` is `[batch]` and every label lies in `0..<classes`, and for a `.mean` over
+    ///   no examples.
+    public func value(_ predicted: Tensor, _ target: IntTensor, gradientInto gradient: inout Tensor) throws -> Float {
+        let sizes = try checkedArguments(predicted, target)
         gradient.prepareToOverwrite(shape: predicted.shape)
-        return gradient.withUnsafeMutableBufferPointer { evaluate(predicted, target, gradient: $0.baseAddress) }
+        return gradient.withUnsafeMutableBufferPointer { evaluate(predicted, target, sizes: sizes, gradient: $0.baseAddress) }
     }
 
-    /// Computes the loss, and writes the gradient to `gradient` unless it is `nil`.
-    private func evaluate(_ predicted: Tensor, _ target: IntTensor, gradient: UnsafeMutablePointer<Float>?) -> Float {
-        let (batch, classes) = requireLogitsAndLabels(predicted, target, for: "CrossEntropy")
+    /// The batch size and class count of valid arguments (see ``callAsFunction(_:_:)``).
+    private func checkedArguments(_ predicted: Tensor, _ target: IntTensor) throws -> (batch: Int, classes: Int) {
+        let sizes = try checkedLogitsAndLabels(predicted, target, for: Self.self)
+        if reduction == .mean { try checkHasElements(predicted, for: Self.self) }
+        return sizes
+    }
+
+    /// Computes the loss of checked arguments, and writes the gradient to `gradient` unless it
+    /// is `nil`.
+    private func evaluate(
+        _ predicted: Tensor, _ target: IntTensor, sizes: (batch: Int, classes: Int), gradient: UnsafeMutablePointer<Float>?
+    ) -> Float {
+        let (batch, classes) = sizes
         let scale = reduction.scale(count: batch)
         let onLabel = 1 - labelSmoothing
         let everywhere = labelSmoothing / Float(classes)
@@ -97,24 +112,4 @@ public struct CrossEntropy: Loss {
         }
         return Float(total) * scale
     }
-}
-
-/// Checks that `logits` is `[batch, classes]` and `labels` holds `batch` labels in
-/// `0..<classes`, and returns the two sizes.
-func requireLogitsAndLabels(_ logits: Tensor, _ labels: IntTensor, for name: String) -> (batch: Int, classes: Int) {
-    precondition(
-        logits.rank == 2,
-        "\(name) needs logits of shape [batch, classes], but they have shape \(logits.shape).")
-    let (batch, classes) = (logits.shape[0], logits.shape[1])
-    precondition(
-        labels.shape == [batch],
-        "\(name) needs one label per example: labels of shape [\(batch)] for logits of shape \(logits.shape), but the labels have shape \(labels.shape)."
-    )
-    labels.withUnsafeBufferPointer { labels in
-        for (index, label) in labels.enumerated() where !(0..<classes).contains(label) {
-            preconditionFailure(
-                "\(name): label \(label) at index \(index) is out of range for \(classes) classes (labels must lie in 0..<\(classes)).")
-        }
-    }
-    return (batch, classes)
 }

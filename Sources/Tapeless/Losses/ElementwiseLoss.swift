@@ -14,27 +14,32 @@ public protocol ElementwiseLoss: Loss where Target == Tensor {
 extension ElementwiseLoss {
     /// The loss of `predicted` against `target`.
     ///
-    /// - Precondition: both have the same shape.
-    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) -> Float {
-        reduceElementwise(predicted, target, reduction: reduction, loss: Self.self, gradient: nil, term: term)
+    /// - Throws: ``TrainingError/targetShapeMismatch(function:predictions:targets:)`` unless
+    ///   both have the same shape, and ``TrainingError/emptyPredictions(function:shape:)`` for
+    ///   a `.mean` over no elements.
+    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) throws -> Float {
+        try checkElementwiseArguments(predicted, target, reduction: reduction, loss: Self.self)
+        return reduceElementwise(predicted, target, reduction: reduction, gradient: nil, term: term)
     }
 
     /// The loss and its gradient with respect to `predicted` (divided by the element count for
     /// `.mean`).
     ///
-    /// - Precondition: both have the same shape.
-    public func valueWithGradient(_ predicted: Tensor, _ target: Tensor) -> (value: Float, gradient: Tensor) {
-        valueWithNewGradient(predicted, target)
+    /// - Throws: ``TrainingError``, as ``callAsFunction(_:_:)`` does.
+    public func valueWithGradient(_ predicted: Tensor, _ target: Tensor) throws -> (value: Float, gradient: Tensor) {
+        try valueWithNewGradient(predicted, target)
     }
 
     /// The loss, with its gradient with respect to `predicted` written into `gradient` (whose
     /// storage is reused when it has `predicted`'s shape).
     ///
-    /// - Precondition: both have the same shape.
-    public func value(_ predicted: Tensor, _ target: Tensor, gradientInto gradient: inout Tensor) -> Float {
+    /// - Throws: ``TrainingError``, as ``callAsFunction(_:_:)`` does; `gradient` is then
+    ///   unchanged.
+    public func value(_ predicted: Tensor, _ target: Tensor, gradientInto gradient: inout Tensor) throws -> Float {
+        try checkElementwiseArguments(predicted, target, reduction: reduction, loss: Self.self)
         gradient.prepareToOverwrite(shape: predicted.shape)
         return gradient.withUnsafeMutableBufferPointer { gradient in
-            reduceElementwise(predicted, target, reduction: reduction, loss: Self.self, gradient: gradient.baseAddress, term: term)
+            reduceElementwise(predicted, target, reduction: reduction, gradient: gradient.baseAddress, term: term)
         }
     }
 }
@@ -44,15 +49,12 @@ extension ElementwiseLoss {
 ///
 /// `term` maps a prediction and its target to the element's loss and its derivative with
 /// respect to the prediction. Sums are kept in `Double` so that large batches lose no digits.
+/// The caller has checked the arguments with ``checkElementwiseArguments(_:_:reduction:loss:)``.
 @inline(__always)
 func reduceElementwise(
-    _ predicted: Tensor, _ target: Tensor, reduction: Reduction, loss: Any.Type, gradient: UnsafeMutablePointer<Float>?,
+    _ predicted: Tensor, _ target: Tensor, reduction: Reduction, gradient: UnsafeMutablePointer<Float>?,
     term: (_ prediction: Float, _ target: Float) -> (value: Float, derivative: Float)
 ) -> Float {
-    precondition(
-        predicted.shape == target.shape,
-        "\(loss) needs a target of the prediction's shape \(predicted.shape), but the target has shape \(target.shape)."
-    )
     let count = predicted.scalarCount
     let scale = reduction.scale(count: count)
     var total = 0.0
@@ -70,4 +72,10 @@ func reduceElementwise(
         }
     }
     return Float(total) * scale
+}
+
+/// Throws unless `target` has `predicted`'s shape and, for `.mean`, holds an element.
+func checkElementwiseArguments(_ predicted: Tensor, _ target: Tensor, reduction: Reduction, loss: Any.Type) throws {
+    try checkSameShape(predicted, target, for: loss)
+    if reduction == .mean { try checkHasElements(predicted, for: loss) }
 }

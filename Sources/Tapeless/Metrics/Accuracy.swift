@@ -12,14 +12,11 @@ public struct Accuracy: Metric {
 
     /// The fraction of rows of `predicted` whose argmax equals the row's label.
     ///
-    /// - Precondition: `predicted` is `[batch, classes]` with `classes >= 2`, and `target`
-    ///   holds `batch` labels in `0..<classes`.
-    public func callAsFunction(_ predicted: Tensor, _ target: IntTensor) -> Float {
-        let (batch, classes) = requireLogitsAndLabels(predicted, target, for: "Accuracy")
-        precondition(
-            classes >= 2,
-            "Accuracy needs at least two classes, but the predictions have shape \(predicted.shape); use BinaryAccuracy for one logit per example."
-        )
+    /// - Throws: ``TrainingError`` unless `predicted` is `[batch, classes]` with
+    ///   `classes >= 2` and `batch >= 1`, and `target` holds `batch` labels in `0..<classes`.
+    public func callAsFunction(_ predicted: Tensor, _ target: IntTensor) throws -> Float {
+        let (batch, classes) = try checkedLogitsAndLabels(predicted, target, for: Self.self, minimumClasses: 2)
+        try checkHasElements(predicted, for: Self.self)
         var correct = 0
         predicted.withUnsafeBufferPointer { logits in
             target.withUnsafeBufferPointer { labels in
@@ -54,12 +51,10 @@ public struct BinaryAccuracy: Metric {
 
     /// The fraction of elements where `predicted > threshold` agrees with `target > 0.5`.
     ///
-    /// - Precondition: both have the same shape.
-    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) -> Float {
-        precondition(
-            predicted.shape == target.shape,
-            "BinaryAccuracy needs targets of the predictions' shape \(predicted.shape), but the targets have shape \(target.shape)."
-        )
+    /// - Throws: ``TrainingError`` unless both have the same shape and hold an element.
+    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) throws -> Float {
+        try checkSameShape(predicted, target, for: Self.self)
+        try checkHasElements(predicted, for: Self.self)
         let threshold = threshold
         var correct = 0
         predicted.withUnsafeBufferPointer { p in

@@ -9,8 +9,10 @@ public struct MeanAbsoluteErrorMetric: Metric {
 
     /// The mean of `|predicted - target|` over all elements.
     ///
-    /// - Precondition: both have the same shape.
-    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) -> Float {
-        MeanAbsoluteError()(predicted, target)
+    /// - Throws: ``TrainingError`` unless both have the same shape and hold an element.
+    public func callAsFunction(_ predicted: Tensor, _ target: Tensor) throws -> Float {
+        // Checked here so that an error names this metric rather than the loss it reuses.
+        try checkElementwiseArguments(predicted, target, reduction: .mean, loss: Self.self)
+        return reduceElementwise(predicted, target, reduction: .mean, gradient: nil, term: MeanAbsoluteError().term)
     }
 }

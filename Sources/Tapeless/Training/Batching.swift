@@ -1,4 +1,7 @@
 extension Tensor: Batchable {
+    /// Whether the tensor has rank 1 or more, so that dimension 0 counts its examples.
+    public var hasExampleDimension: Bool { rank > 0 }
+
     /// The size of the first dimension: one example per row (or per slice along dimension 0).
     ///
     /// - Precondition: the tensor has rank 1 or more; a rank-0 tensor holds no examples.
@@ -32,6 +35,9 @@ extension Tensor: Batchable {
 }
 
 extension IntTensor: Batchable {
+    /// Whether the tensor has rank 1 or more, so that dimension 0 counts its examples.
+    public var hasExampleDimension: Bool { !shape.isEmpty }
+
     /// The size of the first dimension: one example (for example one label) per entry.
     ///
     /// - Precondition: the tensor has rank 1 or more; a rank-0 tensor holds no examples.

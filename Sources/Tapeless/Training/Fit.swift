@@ -27,7 +27,9 @@ extension Module {
     ///   last step, in batches of `batchSize`. ``History`` records them per epoch.
     /// - **Divergence.** A NaN or infinite batch loss throws
     ///   ``TrainingError/nonFiniteLoss(epoch:batch:value:)`` before that batch's step, so the
-    ///   model keeps its last finite parameters.
+    ///   model keeps its last finite parameters; a NaN or infinite validation loss throws
+    ///   ``TrainingError/nonFiniteEvaluationLoss(dataSet:examples:value:)`` naming its batch's
+    ///   examples.
     /// - **Callbacks** run in order: `onTrainBegin`, then per epoch `onEpochBegin`, `onBatchEnd`
     ///   after every step, `onEpochEnd` after validation, and finally `onTrainEnd`. They can
     ///   set the learning rate, replace the parameters or stop training through the
@@ -51,10 +53,17 @@ extension Module {
     ///   - verbosity: How much progress to print.
     ///   - output: Where progress goes; standard output by default.
     /// - Returns: The logs of every epoch.
-    /// - Throws: ``TrainingError`` for empty or mismatched data, a batch size below 1, a
-    ///   negative epoch count, a validation split outside `[0, 1)` or one that leaves no
-    ///   training or no validation examples, both validation options, duplicate metric names,
-    ///   and a NaN or infinite loss.
+    /// - Throws: ``TrainingError`` for every mistake in the data or settings, never a trap:
+    ///   empty data, data without an example dimension or with different example counts in
+    ///   `x` and `y`, validation inputs shaped unlike `x`, a batch size below 1, a negative
+    ///   epoch count, a validation split outside `[0, 1)` or one that leaves no training or
+    ///   no validation examples, both validation options, duplicate metric names, a loss or
+    ///   metric that cannot compare the model's output with the targets (shapes or labels; a
+    ///   label's position is its example's in `y` or `validationData.y`), and a NaN or
+    ///   infinite training or validation loss. The settings and the data sets' sizes are
+    ///   checked before anything trains; shapes and labels as each batch reaches the loss.
+    ///   Inputs whose examples do not have the shape the model was compiled for trap in the
+    ///   model's forward function (see <doc:ErrorsAndTraps>).
     @discardableResult
     public mutating func fit<L: Loss>(
         x: Tensor, y: L.Target, loss: L, optimizer: inout some Optimizer,
@@ -66,7 +75,6 @@ extension Module {
         guard epochs >= 0 else { throw TrainingError.invalidEpochCount(epochs) }
         guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
         let count = try checkedExampleCount(x: x, y: y, dataSet: "training")
-        guard count > 0 else { throw TrainingError.emptyDataSet }
         let metricNames = try checkedMetricNames(metrics)
         let (trainX, trainY, validation) = try Self.splitForValidation(
             x: x, y: y, exampleCount: count, validationSplit: validationSplit, validationData: validationData)
@@ -107,9 +115,14 @@ extension Module {
                     trainY.gather(examples: indices, into: &batchBuffers[kept]!.y)
                 }
                 let (xb, yb) = batchBuffers[kept]!
-                self.gradient(at: xb, into: &batchGradient) { output, outputGradient in
-                    values[0] = loss.value(output, yb, gradientInto: &outputGradient)
-                    for k in metrics.indices { values[k + 1] = metrics[k](output, yb) }
+                do {
+                    try self.gradient(at: xb, into: &batchGradient) { output, outputGradient in
+                        values[0] = try loss.value(output, yb, gradientInto: &outputGradient)
+                        for k in metrics.indices { values[k + 1] = try metrics[k](output, yb) }
+                    }
+                } catch let error as TrainingError {
+                    // The loss counts examples within the batch; the user knows them by their place in `y`.
+                    throw error.locatingExample { indices[indices.startIndex + $0] }
                 }
                 guard values[0].isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: values[0])
@@ -130,9 +143,9 @@ extension Module {
             var logs = accumulator.means()
             if let validation {
                 logs.merge(
-                    evaluateLogs(
+                    try evaluateLogs(
                         x: validation.x, y: validation.y, loss: loss, metrics: metrics, metricNames: metricNames,
-                        batchSize: batchSize, prefix: "val_"),
+                        batchSize: batchSize, dataSet: "validation", firstExample: validation.firstExample, prefix: "val_"),
                     uniquingKeysWith: { first, _ in first })
             }
             session.history.append(logs)
@@ -168,18 +181,19 @@ extension Module {
         }
     }
 
-    /// The training set and the validation set, as `fit` documents.
+    /// The training set and the validation set, as `fit` documents, with the position of the
+    /// first validation example in the data it came from.
     private static func splitForValidation<Target: Batchable>(
         x: Tensor, y: Target, exampleCount: Int, validationSplit: Float, validationData: (x: Tensor, y: Target)?
-    ) throws -> (Tensor, Target, (x: Tensor, y: Target)?) {
+    ) throws -> (Tensor, Target, (x: Tensor, y: Target, firstExample: Int)?) {
         guard validationSplit >= 0 && validationSplit < 1 else {
             throw TrainingError.invalidValidationSplit(validationSplit)
         }
         if let validationData {
             guard validationSplit == 0 else { throw TrainingError.conflictingValidationOptions }
-            let validationCount = try checkedExampleCount(x: validationData.x, y: validationData.y, dataSet: "validation")
-            guard validationCount > 0 else { throw TrainingError.emptyDataSet }
-            return (x, y, validationData)
+            _ = try checkedExampleCount(x: validationData.x, y: validationData.y, dataSet: "validation")
+            try checkValidationInputs(validationData.x, like: x)
+            return (x, y, (validationData.x, validationData.y, 0))
         }
         guard validationSplit > 0 else { return (x, y, nil) }
         let trainingCount = Int((Double(exampleCount) * (1 - Double(validationSplit))).rounded(.down))
@@ -191,7 +205,7 @@ extension Module {
         let held = trainingCount..<exampleCount
         return (
             x.gathering(examples: training), y.gathering(examples: training),
-            (x: x.gathering(examples: held), y: y.gathering(examples: held))
+            (x: x.gathering(examples: held), y: y.gathering(examples: held), firstExample: trainingCount)
         )
     }
 }

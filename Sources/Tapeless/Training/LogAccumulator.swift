@@ -28,22 +28,3 @@ struct LogAccumulator {
         return logs
     }
 }
-
-/// Checks the inputs and targets of a data set and returns its number of examples.
-func checkedExampleCount(x: Tensor, y: some Batchable, dataSet: String) throws -> Int {
-    guard x.rank > 0 else { throw TrainingError.inputsHaveNoExampleDimension }
-    let count = x.exampleCount
-    guard count == y.exampleCount else {
-        throw TrainingError.exampleCountMismatch(inputs: count, targets: y.exampleCount, dataSet: dataSet)
-    }
-    return count
-}
-
-/// Checks that metric names are distinct and not `loss`, and returns them.
-func checkedMetricNames(_ metrics: [any Metric]) throws -> [String] {
-    var seen: Set<String> = ["loss"]
-    return try metrics.map { metric in
-        guard seen.insert(metric.name).inserted else { throw TrainingError.duplicateLogName(metric.name) }
-        return metric.name
-    }
-}
