@@ -67,10 +67,10 @@ enum Command: String, CaseIterable {
                 report(output.diagnostics, path: displayPath, source: source)
                 failed = failed || output.hasErrors
             case .generate:
-                let output = compiler.compile(source: source, path: displayPath)
-                report(output.diagnostics, path: displayPath, source: source)
-                guard let program = output.program else { failed = true; continue }
-                try write(compiler.swiftSource(for: program), for: path, options)
+                let compilation = compiler.run(source: source, path: displayPath)
+                report(compilation.diagnostics, path: displayPath, source: source)
+                guard let swift = compilation.swift else { failed = true; continue }
+                try write(swift, for: path, options)
             case .explain:
                 let (text, diagnostics) = compiler.explain(source: source, path: displayPath, stage: options.stage)
                 report(diagnostics, path: displayPath, source: source)

@@ -6,8 +6,8 @@ import Testing
 @Suite struct FusionTests {
     @Test func linearRegressionLossAndBothGradientsAreOneLoop() throws {
         let model = try #require(try CompiledFunctions(CheckerTests.examples).program.models.first { $0.name == "LinearRegression" })
-        let loss = try #require(model.functions.first { $0.name == "loss" }?.withGradient)
-        let plan = ModelEmitter.plan(loss, of: model, style: .valueIntoGradient)
+        let loss = try #require(model.functions.first { $0.name == "loss" })
+        let plan = try #require(FunctionPlans(loss, in: model).withGradient)
         let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
         #expect(loops.count == 1)
         #expect(loops.first?.accumulators.count == 3)  // the loss sum and the two gradients
@@ -37,8 +37,8 @@ import Testing
                 }
             }
             """).program.models[0]
-        let derived = try #require(model.functions[0].withGradient)
-        for plan in [ModelEmitter.plan(model.functions[0].body, of: model, style: .value), ModelEmitter.plan(derived, of: model, style: .valueIntoGradient)] {
+        let plans = FunctionPlans(model.functions[0], in: model)
+        for plan in [plans.body, try #require(plans.withGradient)] {
             let groups = plan.steps.compactMap { step -> FusionPlan.RowLoop? in if case .rows(let group) = step { group } else { nil } }
             #expect(groups.count == 1)
             // Nothing else walks the logits: every other step is a matrix product or a scalar.
@@ -69,7 +69,7 @@ import Testing
                 }
             }
             """).program.models[0]
-        let plan = ModelEmitter.plan(try #require(model.functions[0].withGradient), of: model, style: .valueIntoGradient)
+        let plan = try #require(FunctionPlans(model.functions[0], in: model).withGradient)
         let loops = plan.steps.compactMap { step -> FusionPlan.Loop? in if case .loop(let loop) = step { loop } else { nil } }
         #expect(loops.count == 1)
         let operations = Set(loops.first?.members.map { IRPrinter.describe($0.op) } ?? [])
@@ -106,18 +106,12 @@ import Testing
 
     /// Validates the plans of every function of `program`, in every form the emitter uses.
     static func validateEveryPlan(of program: LoweredProgram, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        for model in program.models {
-            for function in model.functions {
-                validate(ModelEmitter.plan(function.body, of: model, style: .value), sourceLocation: sourceLocation)
-                if let derived = function.withGradient {
-                    validate(ModelEmitter.plan(derived, of: model, style: .valueIntoGradient), sourceLocation: sourceLocation)
-                }
-                if let pullback = function.pullback {
-                    validate(ModelEmitter.plan(pullback, of: model, style: .pullbackIntoGradient), sourceLocation: sourceLocation)
-                }
+        let planned = PlannedProgram(program)
+        for plans in planned.modelPlans.joined() + planned.functionPlans {
+            for plan in [plans.body, plans.withGradient, plans.pullback].compactMap({ $0 }) {
+                validate(plan, sourceLocation: sourceLocation)
             }
         }
-        for function in program.functions { validate(Fusion.plan(function.body), sourceLocation: sourceLocation) }
     }
 
     /// Checks that each value is computed once, after everything it reads, that every value

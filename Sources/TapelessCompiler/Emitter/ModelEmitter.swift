@@ -2,6 +2,8 @@
 /// function), its parameter layout and accessors, a nested `Gradient`, and its functions.
 struct ModelEmitter {
     let model: LoweredModel
+    /// The plans of the model's functions, in their order.
+    let plans: [FunctionPlans]
     /// `public ` or empty.
     let modifier: String
 
@@ -21,11 +23,11 @@ struct ModelEmitter {
                 p.line()
                 emitStorage(typeName: "\(model.name).Gradient", &p)
             }
-            for function in model.functions {
-                emitFunction(function, &p)
+            for (function, plans) in zip(model.functions, plans) {
+                emitFunction(function, plans, &p)
             }
-            if let forward = model.forwardFunction, let function = model.functions.first(where: { $0.name == forward }) {
-                emitModuleConformance(function, &p)
+            if let forward = model.forwardFunction, let index = model.functions.firstIndex(where: { $0.name == forward }) {
+                emitModuleConformance(model.functions[index], plans[index], &p)
             }
         }
     }
@@ -85,7 +87,7 @@ struct ModelEmitter {
         }
     }
 
-    private func emitFunction(_ function: LoweredFunction, _ printer: inout CodePrinter) {
+    private func emitFunction(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
         let body = function.body
         let labels = body.arguments.map { SwiftNames.identifier($0.name) }
         let parameters = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }.joined(separator: ", ")
@@ -95,9 +97,9 @@ struct ModelEmitter {
         printer.line()
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
         printer.block("\(modifier)func \(swiftName)(\(parameters)) -> \(returnType) {") { p in
-            emitBody(body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels), key: function.name, style: style, &p)
+            emitBody(plans.body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels), key: function.name, style: style, &p)
         }
-        guard let withGradient = function.withGradient else { return }
+        guard let withGradient = plans.withGradient else { return }
         let name = "\(function.name)WithGradient"
         let calls = zip(argumentLabels, labels).map { "\($0): \($1)" }.joined(separator: ", ")
         printer.line()
@@ -115,14 +117,14 @@ struct ModelEmitter {
         }
     }
 
-    private func emitModuleConformance(_ function: LoweredFunction, _ printer: inout CodePrinter) {
+    private func emitModuleConformance(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
         let label = function.body.arguments[0].name
         printer.line()
         printer.line("/// Runs `\(SwiftNames.comment(function.name))` on a batch: the model's forward function.")
         printer.block("\(modifier)func callAsFunction(_ input: Tensor) -> Tensor {") { p in
             p.line("\(SwiftNames.identifier(function.name))(\(label): input)")
         }
-        guard let pullback = function.pullback else { return }
+        guard let pullback = plans.pullback else { return }
         printer.line()
         printer.line("/// Runs `\(SwiftNames.comment(function.name))`, hands its output to `outputGradient` with a tensor to fill with the gradient")
         printer.line("/// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.")
@@ -132,25 +134,13 @@ struct ModelEmitter {
     }
 
     private func emitBody(
-        _ function: IRFunction, names: [String], signature: String, key: String, style: FunctionEmitter.ResultStyle,
+        _ plan: FusionPlan, names: [String], signature: String, key: String, style: FunctionEmitter.ResultStyle,
         _ printer: inout CodePrinter
     ) {
         var emitter = FunctionEmitter(
-            plan: Self.plan(function, of: model, style: style), argumentNames: names, parameterOffsets: model.offsets,
+            plan: plan, argumentNames: names, parameterOffsets: model.offsets,
             swiftSignature: signature, workspaceKey: "\(model.name).\(key)", style: style)
         emitter.emit(into: &printer)
-    }
-
-    /// The fusion plan of one form of a model's function: gradients go straight into the
-    /// caller's gradient, and a pullback's seed is read after the output exists.
-    static func plan(_ function: IRFunction, of model: LoweredModel, style: FunctionEmitter.ResultStyle) -> FusionPlan {
-        var orderAfter: [IRValue: IRValue] = [:]
-        if case .pullbackIntoGradient = style, let output = function.results.first(where: { $0.role == .value }),
-           let seed = function.instructions.first(where: { $0.op == .argument(function.arguments.count - 1) }) {
-            orderAfter[seed.result] = output.value
-        }
-        let writesGradient = if case .value = style { false } else { true }
-        return Fusion.plan(function, gradientOffsets: writesGradient ? model.offsets.mapValues(\.offset) : [:], orderAfter: orderAfter)
     }
 
     private func initializer(_ spec: InitializerSpec) -> String {

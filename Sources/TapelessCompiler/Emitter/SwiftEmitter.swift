@@ -19,8 +19,9 @@ public struct SwiftEmitter {
         self.access = access
     }
 
-    /// The Swift source for `program`.
-    public func emit(_ program: LoweredProgram) -> String {
+    /// The Swift source for a planned program.
+    public func emit(_ planned: PlannedProgram) -> String {
+        let program = planned.program
         var printer = CodePrinter()
         // The model's file name only: the output stays the same wherever the package is cloned,
         // which matters for Swift committed with `tapeless-generate`.
@@ -30,20 +31,20 @@ public struct SwiftEmitter {
         printer.line()
         printer.line("import Foundation")
         printer.line("import Tapeless")
-        for model in program.models {
+        for (model, plans) in zip(program.models, planned.modelPlans) {
             printer.line()
-            ModelEmitter(model: model, modifier: modifier).emit(into: &printer)
+            ModelEmitter(model: model, plans: plans, modifier: modifier).emit(into: &printer)
         }
-        for function in program.functions {
+        for (function, plans) in zip(program.functions, planned.functionPlans) {
             printer.line()
-            emitTopLevel(function, &printer)
+            emitTopLevel(function, plan: plans.body, &printer)
         }
         return printer.text
     }
 
     private var modifier: String { access == .public ? "public " : "" }
 
-    private func emitTopLevel(_ function: LoweredFunction, _ printer: inout CodePrinter) {
+    private func emitTopLevel(_ function: LoweredFunction, plan: FusionPlan, _ printer: inout CodePrinter) {
         let body = function.body
         let (returnType, style) = SwiftTypes.results(of: body)
         let arguments = body.arguments.map { SwiftNames.identifier($0.name) }
@@ -51,7 +52,7 @@ public struct SwiftEmitter {
         let parameters = zip(arguments, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
         printer.block("\(modifier)func \(SwiftNames.identifier(function.name))(\(parameters.joined(separator: ", "))) -> \(returnType) {") { p in
             var emitter = FunctionEmitter(
-                plan: Fusion.plan(body), argumentNames: arguments, parameterOffsets: [:],
+                plan: plan, argumentNames: arguments, parameterOffsets: [:],
                 swiftSignature: SwiftTypes.signature(function.name, body.arguments.map(\.name)),
                 workspaceKey: function.name, style: style)
             emitter.emit(into: &p)

@@ -88,7 +88,7 @@ public struct LoweredParameter: Sendable, Equatable {
 }
 
 /// A function with every form the emitter renders.
-public struct LoweredFunction: Sendable, Equatable {
+public struct LoweredFunction: Sendable {
     /// The name as written.
     public var name: String
     /// The 1-based source line of the declaration.
@@ -103,6 +103,9 @@ public struct LoweredFunction: Sendable, Equatable {
     /// For a model's forward function: the gradient of every trainable parameter, seeded by the
     /// gradient of the output (the function's last argument).
     public var pullback: IRFunction?
+    /// ``withGradient`` and ``pullback`` as reverse mode produced them, before simplification,
+    /// kept for `tapeless explain --stage gradient`.
+    public var unsimplified: (withGradient: IRFunction?, pullback: IRFunction?) = (nil, nil)
 
     /// Creates a function; the derived forms are `nil` where they don't apply.
     public init(
@@ -115,5 +118,13 @@ public struct LoweredFunction: Sendable, Equatable {
         self.body = body
         self.withGradient = withGradient
         self.pullback = pullback
+    }
+}
+
+extension LoweredFunction: Equatable {
+    /// Whether two functions have the same forms (the unsimplified ones are derived from them).
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.line == rhs.line && lhs.declaration == rhs.declaration && lhs.body == rhs.body
+            && lhs.withGradient == rhs.withGradient && lhs.pullback == rhs.pullback
     }
 }

@@ -119,15 +119,15 @@ public struct Lowering {
                 declaration: text(function.decl.range, upTo: "{"), body: body)
             let cause = TooLarge.Cause.training(of: function.name)
             if function.returnType.isFloatScalar {
-                lowered.withGradient = try withinLimit(
-                    Simplifier.simplify(try ReverseMode.differentiate(body, result: "value", withRespectTo: inputs)),
-                    at: function.decl.range, cause)
+                let derived = try ReverseMode.differentiate(body, result: "value", withRespectTo: inputs)
+                lowered.unsimplified.withGradient = derived
+                lowered.withGradient = try withinLimit(Simplifier.simplify(derived), at: function.decl.range, cause)
             }
             if function.name == forward {
-                lowered.pullback = try withinLimit(
-                    Simplifier.simplify(try ReverseMode.differentiate(
-                        body, result: "value", withRespectTo: inputs, seed: .argument(name: "outputGradient"))),
-                    at: function.decl.range, cause)
+                let derived = try ReverseMode.differentiate(
+                    body, result: "value", withRespectTo: inputs, seed: .argument(name: "outputGradient"))
+                lowered.unsimplified.pullback = derived
+                lowered.pullback = try withinLimit(Simplifier.simplify(derived), at: function.decl.range, cause)
             }
             functions.append(lowered)
         }

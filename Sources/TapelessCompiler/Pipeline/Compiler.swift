@@ -1,14 +1,18 @@
-/// The whole compiler as one pipeline:
+/// The whole compiler as one pipeline of stages, run in one place (``run(source:path:through:)``),
+/// each stage reading the stored result of the one before:
 ///
-/// 1. **Lexer and parser**: source text to a syntax tree (``parse(source:path:)``).
-/// 2. **Checker**: names, types and shapes (``check(_:)``).
-/// 3. **Lowering**: the checked tree to straight-line IR, with calls inlined (``Lowering``).
-/// 4. **Autodiff**: gradients by source transformation (``ReverseMode``), inside lowering.
-/// 5. **Simplify**: folding, identities, common subexpressions, dead code (``Simplifier``).
-/// 6. **Fusion and buffer plan**: loops and workspace slots (``Fusion``).
-/// 7. **Emitter**: IR to Swift (``SwiftEmitter``).
+/// 1. **Parse**: source text to a syntax tree (``Compilation/syntax``).
+/// 2. **Check**: names, types and shapes (``Compilation/checked``).
+/// 3. **Lower and differentiate**: the checked tree to straight-line IR with calls inlined
+///    (``Lowering``), every derivative the program needs derived by source transformation
+///    (``ReverseMode``), and every function simplified (``Simplifier``)
+///    (``Compilation/lowered``). The derivatives before simplification are kept too.
+/// 4. **Plan**: fused loops and workspace buffers of every function form
+///    (``Compilation/planned``).
+/// 5. **Emit**: the Swift (``Compilation/swift``), rendered from the stored plans.
 ///
-/// Each stage's output can be printed (``Stage``), so a user can see what was derived.
+/// `tapeless explain` prints the stored result of a stage (``Stage``), so a user sees exactly
+/// what the next stage read.
 public struct Compiler {
     /// A stage whose output `tapeless explain` prints.
     public enum Stage: String, CaseIterable, Sendable {
@@ -49,50 +53,49 @@ public struct Compiler {
         self.emitter = emitter
     }
 
-    /// Runs every stage up to lowering; stops after the first stage that reports an error.
-    public func compile(source: String, path: String) -> Output {
+    /// Runs the stages up to the one `last` prints, storing each result; stops after the
+    /// first stage that reports an error.
+    public func run(source: String, path: String, through last: Stage = .swift) -> Compilation {
         let (file, syntaxDiagnostics) = parse(source: source, path: path)
-        if syntaxDiagnostics.contains(where: { $0.severity == .error }) {
-            return Output(diagnostics: syntaxDiagnostics, program: nil)
-        }
+        var compilation = Compilation(diagnostics: syntaxDiagnostics, syntax: file)
+        guard last != .ast, !compilation.hasErrors else { return compilation }
         let (checked, checkDiagnostics) = check(file)
-        let diagnostics = (syntaxDiagnostics + checkDiagnostics).sorted { $0.range.start < $1.range.start }
-        if diagnostics.contains(where: { $0.severity == .error }) {
-            return Output(diagnostics: diagnostics, program: nil)
-        }
+        compilation.checked = checked
+        compilation.diagnostics = (syntaxDiagnostics + checkDiagnostics).sorted { $0.range.start < $1.range.start }
+        guard !compilation.hasErrors else { return compilation }
         do {
             var lowering = Lowering(program: checked, source: source)
             lowering.instructionLimit = instructionLimit
-            let program = try lowering.lower()
-            return Output(diagnostics: diagnostics, program: program)
+            compilation.lowered = try lowering.lower()
         } catch let tooLarge as Lowering.TooLarge {
-            return Output(diagnostics: diagnostics + [.error(tooLarge.message, at: tooLarge.range)], program: nil)
+            compilation.diagnostics.append(.error(tooLarge.message, at: tooLarge.range))
         } catch {
             let start = SourceLocation(line: 1, column: 1, offset: 0)
-            let internalError = Diagnostic.error(
-                "internal compiler error: \(error); please report it with this file", at: SourceRange(start: start, end: start))
-            return Output(diagnostics: diagnostics + [internalError], program: nil)
+            compilation.diagnostics.append(.error(
+                "internal compiler error: \(error); please report it with this file", at: SourceRange(start: start, end: start)))
         }
+        guard let lowered = compilation.lowered, last == .fused || last == .swift else { return compilation }
+        let planned = PlannedProgram(lowered)
+        compilation.planned = planned
+        if last == .swift { compilation.swift = emitter.emit(planned) }
+        return compilation
+    }
+
+    /// Runs every stage up to lowering and differentiation (the checks `tapeless check` needs).
+    public func compile(source: String, path: String) -> Output {
+        let compilation = run(source: source, path: path, through: .optimized)
+        return Output(diagnostics: compilation.diagnostics, program: compilation.lowered)
     }
 
     /// The generated Swift for a program compiled without errors.
     public func swiftSource(for program: LoweredProgram) -> String {
-        emitter.emit(program)
+        emitter.emit(PlannedProgram(program))
     }
 
-    /// The text of one stage for `tapeless explain`, or the diagnostics that stopped it.
+    /// The stored result of one stage as text, for `tapeless explain`, or the diagnostics that
+    /// stopped the pipeline before it.
     public func explain(source: String, path: String, stage: Stage) -> (text: String?, diagnostics: [Diagnostic]) {
-        if stage == .ast {
-            let (file, diagnostics) = parse(source: source, path: path)
-            return (ASTPrinter.render(file), diagnostics)
-        }
-        let output = compile(source: source, path: path)
-        guard let program = output.program else { return (nil, output.diagnostics) }
-        switch stage {
-        case .ast: return (nil, output.diagnostics)
-        case .swift: return (emitter.emit(program), output.diagnostics)
-        case .ir, .gradient, .optimized, .fused:
-            return (StagePrinter.render(program, stage: stage), output.diagnostics)
-        }
+        let compilation = run(source: source, path: path, through: stage)
+        return (compilation.text(of: stage), compilation.diagnostics)
     }
 }

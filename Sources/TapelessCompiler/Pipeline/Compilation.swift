@@ -1,0 +1,33 @@
+/// The stored result of every stage the compiler ran on one source file (see ``Compiler``).
+///
+/// A stage's result is `nil` when the pipeline stopped before it: after a stage that reported
+/// an error, or at the stage that was asked for.
+public struct Compilation: Sendable {
+    /// Everything the stages reported, sorted by location within each stage.
+    public var diagnostics: [Diagnostic]
+    /// 1. The syntax tree; pieces the parser could not read are placeholders.
+    public var syntax: SourceFile
+    /// 2. The program with every name, type and shape resolved.
+    public var checked: CheckedProgram?
+    /// 3. Every function in IR with the derivatives the program needs, simplified (and the
+    ///    derivatives as reverse mode produced them).
+    public var lowered: LoweredProgram?
+    /// 4. The fused loops and buffers of every function form.
+    public var planned: PlannedProgram?
+    /// 5. The generated Swift.
+    public var swift: String?
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The stored result of `stage` as `tapeless explain` prints it; `nil` when the pipeline
+    /// did not get there.
+    public func text(of stage: Compiler.Stage) -> String? {
+        switch stage {
+        case .ast: ASTPrinter.render(syntax)
+        case .ir, .gradient, .optimized: lowered.map { StagePrinter.render($0, stage: stage) }
+        case .fused: planned.map(StagePrinter.render)
+        case .swift: swift
+        }
+    }
+}
