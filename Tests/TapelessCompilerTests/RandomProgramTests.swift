@@ -30,24 +30,31 @@ import Testing
         #expect(!ModelSummary(program: program).render().isEmpty)
 
         var random = ParserRobustnessTests.Generator(state: seed &+ 1000)
-        let functions = Dictionary(uniqueKeysWithValues: program.functions.map { ($0.name, $0.body) })
+        var parametersByModel: [String: [String: IRTensor]] = [:]
+        for model in program.models {
+            for parameter in model.parameters {
+                parametersByModel[model.name, default: [:]][parameter.name] = Self.randomTensor(IRType(.float, parameter.shape.map(IRDimension.fixed)), using: &random)
+            }
+        }
         for derivative in generator.derivatives {
+            let scope = derivative.model.map { name in program.models.first { $0.name == name }?.functions ?? [] } ?? program.functions
+            let functions = Dictionary(uniqueKeysWithValues: scope.map { ($0.name, $0.body) })
+            let modelParameters = derivative.model.flatMap { parametersByModel[$0] } ?? [:]
             let base = try #require(functions[derivative.function])
             let derived = try #require(functions[derivative.name])
             let arguments = base.arguments.map { Self.randomTensor($0.type, using: &random) }
-            let results = try IRInterpreter.run(derived, arguments: arguments)
-            for (index, argument) in base.arguments.enumerated() {
+            let results = try IRInterpreter.run(derived, arguments: arguments, parameters: modelParameters)
+            for (index, argument) in base.arguments.enumerated()
+            where argument.type.element == .float && (derivative.withRespectTo ?? argument.name) == argument.name {
                 let gradient = try #require(results[argument.name], "seed \(seed): \(derivative.name) has no \(argument.name)")
                 try GradientChecking.expectFiniteDifferences(
-                    of: base, result: base.results[0].name, at: arguments, varying: .argument(index), equal: gradient,
-                    step: 1e-5, tolerance: 1e-5, skippingKinks: true, "seed \(seed): \(derivative.name) wrt \(argument.name)\n\(source)\n")
+                    of: base, result: base.results[0].name, at: arguments, parameters: modelParameters, varying: .argument(index),
+                    equal: gradient, step: 1e-5, tolerance: 1e-5, skippingKinks: true,
+                    "seed \(seed): \(derivative.name) wrt \(argument.name)\n\(source)\n")
             }
         }
         for model in program.models {
-            var parameters: [String: IRTensor] = [:]
-            for parameter in model.parameters {
-                parameters[parameter.name] = Self.randomTensor(IRType(.float, parameter.shape.map(IRDimension.fixed)), using: &random)
-            }
+            let parameters = parametersByModel[model.name] ?? [:]
             for function in model.functions {
                 guard let withGradient = function.withGradient else { continue }
                 let arguments = function.body.arguments.map { Self.randomTensor($0.type, using: &random) }
@@ -75,20 +82,26 @@ import Testing
         }
     }
 
-    /// A tensor of `type` with every size variable bound to 2, filled with values in [-1, 1].
+    /// A tensor of `type` with every size variable bound to 2, filled with values in [-1, 1],
+    /// or for `Int[…]` with labels of the generator's 3 classes.
     static func randomTensor(_ type: IRType, using random: inout ParserRobustnessTests.Generator) -> IRTensor {
         let shape = type.shape.map { dimension -> Int in
             if case .fixed(let size) = dimension { size } else { 2 }
         }
         let count = shape.reduce(1, *)
-        return IRTensor(shape: shape, values: (0..<count).map { _ in Double.random(in: -1...1, using: &random) })
+        let values = (0..<count).map { _ in
+            type.element == .int ? Double(Int.random(in: 0..<3, using: &random)) : Double.random(in: -1...1, using: &random)
+        }
+        return IRTensor(shape: shape, values: values)
     }
 }
 
 /// Writes random programs over scalars, vectors `[n]`, matrices `[n, 3]`
 /// and rows `[3]`: top-level functions with their derivatives (up to the third order for
 /// functions of one scalar), and a model with a forward function (parameters, a layer, calls)
-/// and a loss that calls it.
+/// and a loss that calls it. Between them the functions have every signature shape the
+/// language allows: no arguments, scalars only, tensors, `Int[…]` labels (read or not), and
+/// Float or tensor results; derivatives with and without `wrt:`, at the top level and in the model.
 struct ProgramGenerator {
     enum Kind: CaseIterable {
         case scalar, vector, matrix, row
@@ -107,12 +120,17 @@ struct ProgramGenerator {
     struct Derivative {
         var name: String
         var function: String
+        /// The argument named after `wrt:`; `nil` for every Float argument.
+        var withRespectTo: String?
+        /// The model whose function is differentiated; `nil` at the top level.
+        var model: String?
     }
 
     private var random: ParserRobustnessTests.Generator
     private(set) var derivatives: [Derivative] = []
-    /// The top-level functions written so far, with their argument kinds (all return Float).
-    private var functions: [(name: String, arguments: [Kind])] = []
+    /// The top-level functions written so far that other functions may call, with their
+    /// argument kinds and their result kind.
+    private var functions: [(name: String, arguments: [Kind], result: Kind)] = []
 
     init(seed: UInt64) {
         random = ParserRobustnessTests.Generator(state: seed)
@@ -133,8 +151,9 @@ struct ProgramGenerator {
                 text += "let d2\(name) = grad(d\(name))\nlet d3\(name) = grad(d2\(name))\n"
                 derivatives += [Derivative(name: "d2\(name)", function: "d\(name)"), Derivative(name: "d3\(name)", function: "d2\(name)")]
             }
-            functions.append((name, arguments))
+            functions.append((name, arguments, .scalar))
         }
+        text += otherSignatures()
         text += """
             model M {
                 param w: [3] = uniform(-1, 1)
@@ -149,11 +168,45 @@ struct ProgramGenerator {
                 }
                 func loss(a0: [n, 3], a1: [n]) -> Float {
                     let a2 = forward(a0)
-                    let a3 = s * a1
+                    let a3 = s * a1 + penalty()
 
             """
         text += body(variables: [("a0", .matrix), ("a1", .vector), ("a2", .matrix), ("a3", .vector), ("s", .scalar), ("w", .row)], indent: "    ")
-        text += "    }\n}\n"
+        text += "    }\n"
+        text += otherModelSignatures()
+        text += "}\n"
+        return text
+    }
+
+    /// Top-level functions of the signature shapes the first three lack: no arguments, an
+    /// `Int[…]` argument, a tensor result; and a derivative with `wrt:`.
+    private mutating func otherSignatures() -> String {
+        var text = "func constant() -> Float {\n\(body(variables: []))}\n"
+        functions.append(("constant", [], .scalar))
+        text += "func classify(a0: [n, 3], a1: Int[n]) -> Float {\n"
+        text += "    let t = crossEntropy(logits: \(expression(.matrix, [("a0", .matrix)], depth: 2)), labels: a1)\n"
+        text += body(variables: [("a0", .matrix), ("t", .scalar)]) + "}\n"
+        text += "let dclassify = grad(classify)\n"
+        derivatives.append(Derivative(name: "dclassify", function: "classify"))
+        text += "func spread(a0: [n]) -> [n] {\n\(body(variables: [("a0", .vector)], result: .vector))}\n"
+        functions.append(("spread", [.vector], .vector))
+        // f1 has a scalar and one or two tensors: the derivative with respect to the scalar alone.
+        text += "let df1a0 = grad(f1, wrt: a0)\n"
+        derivatives.append(Derivative(name: "df1a0", function: "f1", withRespectTo: "a0"))
+        return text
+    }
+
+    /// Model functions of the signature shapes `forward` and `loss` lack: no arguments (with
+    /// a scalar and with a tensor result), only a scalar, only an unread `Int[…]`; and a
+    /// derivative with respect to an input.
+    private mutating func otherModelSignatures() -> String {
+        let parameters: [(String, Kind)] = [("s", .scalar), ("w", .row)]
+        var text = "    func penalty() -> Float {\n\(body(variables: parameters, indent: "    "))    }\n"
+        text += "    func weights() -> [3] {\n\(body(variables: parameters, result: .row, indent: "    "))    }\n"
+        text += "    func scale(k: Float) -> Float {\n\(body(variables: parameters + [("k", .scalar)], indent: "    "))    }\n"
+        text += "    func ignoresLabels(l: Int[n]) -> Float { penalty() * s }\n"
+        text += "    let dInput = grad(loss, wrt: a0)\n"
+        derivatives.append(Derivative(name: "dInput", function: "loss", withRespectTo: "a0", model: "M"))
         return text
     }
 
@@ -168,8 +221,8 @@ struct ProgramGenerator {
             text += "\(indent)    let \(name) = \(expression(kind, variables, depth: 4))\n"
             variables.append((name, kind))
         }
-        let uses = variables.map { $0.1 == .scalar ? $0.0 : "mean(\($0.0))" }.joined(separator: " + ")
-        return text + "\(indent)    \(expression(result, variables, depth: 3)) + \(uses)\n"
+        let uses = variables.map { $0.1 == .scalar ? $0.0 : "mean(\($0.0))" }
+        return text + "\(indent)    " + ([expression(result, variables, depth: 3)] + uses).joined(separator: " + ") + "\n"
     }
 
     /// The kinds of the variables: the only kinds an expression over them can have (a scalar
@@ -254,11 +307,11 @@ struct ProgramGenerator {
         }
     }
 
-    /// A scalar from a call of an earlier function, or a constant.
+    /// A call of an earlier function that returns `kind`, or a constant.
     private mutating func callOrConstant(_ kind: Kind, _ variables: [(String, Kind)], depth: Int) -> String {
         let kinds = Self.kinds(in: variables)
-        let callees = functions.filter { $0.arguments.allSatisfy(kinds.contains) }
-        guard kind == .scalar, let callee = callees.randomElement(using: &random) else { return constant(kind, variables) }
+        let callees = functions.filter { $0.result == kind && $0.arguments.allSatisfy(kinds.contains) }
+        guard let callee = callees.randomElement(using: &random) else { return constant(kind, variables) }
         // Squashed, so that calls of calls stay in a range where finite differences are exact.
         let arguments = callee.arguments.map { "tanh(\(expression($0, variables, depth: min(depth - 1, 1))))" }
         return "\(callee.name)(\(arguments.joined(separator: ", ")))"

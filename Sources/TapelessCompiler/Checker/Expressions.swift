@@ -78,6 +78,8 @@ extension Checker {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
         } else if context.model == nil, models.contains(where: { $0.parameter(named: name) != nil }) {
             error("unknown name '\(name)'; model parameters are visible only inside their model's functions", at: expr.range)
+        } else if ["true", "false", "True", "False"].contains(name) {
+            error("the language has no Bool literals such as '\(name)'; write a comparison, such as 'x > 0'", at: expr.range)
         } else {
             reportMisspelling("unknown name '\(name)'", name: name, at: expr.range, among: valueNames(in: context))
         }

@@ -80,14 +80,14 @@ extension FunctionEmitter {
                 printer.line("var \(name) = SIMD\(lanes)<Float>(repeating: \(Self.initialValue(of: accumulator)))")
             }
             let vectorBody = loopBody(loop, stored: stored, indices: [], laneSums: laneSums)
-            printer.block("for \(loopIndex) in stride(from: 0, to: \(end), by: \(lanes)) {") { $0.lines(vectorBody) }
+            printer.block("for \(Self.loopVariable(loopIndex, in: vectorBody)) in stride(from: 0, to: \(end), by: \(lanes)) {") { $0.lines(vectorBody) }
             for accumulator in loop.accumulators {
                 let combine = if case .reduceMax = accumulator.op { "max" } else { "sum" }
                 printer.line("\(expressions[accumulator.result]!) = \(laneSums[accumulator.result]!).\(combine)()")
             }
             lastOrigin = origin
             let scalarBody = loopBody(loop, stored: stored, indices: [], laneSums: nil)
-            printer.block("for \(loopIndex) in \(end)..<\(count) {") { $0.lines(scalarBody) }
+            printer.block("for \(Self.loopVariable(loopIndex, in: scalarBody)) in \(end)..<\(count) {") { $0.lines(scalarBody) }
         } else {
             let body = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
             emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
@@ -192,7 +192,6 @@ extension FunctionEmitter {
         var inner = CodePrinter(indentUnit: "    ")
         let inLanes = laneSums != nil
         let members = Set(loop.members.map(\.result))
-        if !indices.isEmpty { inner.line("let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))") }
         for instruction in loop.instructions {
             comment(instruction.origin, &inner)
             let isMember = members.contains(instruction.result)
@@ -236,7 +235,9 @@ extension FunctionEmitter {
                 }
             }
         }
-        return inner.printedLines
+        // In a nest, the flat position, unless no statement reads memory at it.
+        guard !indices.isEmpty, Self.loopVariable(loopIndex, in: inner.printedLines) != "_" else { return inner.printedLines }
+        return ["let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))"] + inner.printedLines
     }
 
     /// Reads a value kept in memory (or a scalar) at the loop position, for `member` (or for
@@ -289,22 +290,28 @@ extension FunctionEmitter {
         shape: [IRDimension], indices: [String], count: String, body lines: [String], fromAxis: Int = 0,
         _ printer: inout CodePrinter
     ) {
-        let body = lines.joined(separator: "\n")
         guard !indices.isEmpty else {
-            printer.block("for \(loopIndex) in 0..<\(count) {") { $0.lines(lines) }
+            printer.block("for \(Self.loopVariable(loopIndex, in: lines)) in 0..<\(count) {") { $0.lines(lines) }
             return
         }
-        // An axis whose index the body never reads (all reads broadcast along it) loops as `_`.
-        let words = Set(body.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
         func open(_ axis: Int, _ p: inout CodePrinter) {
             if axis == indices.count {
                 p.lines(lines)
                 return
             }
-            let variable = words.contains(indices[axis]) ? indices[axis] : "_"
-            p.block("for \(variable) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
+            p.block("for \(Self.loopVariable(indices[axis], in: lines)) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
         }
         open(fromAxis, &printer)
+    }
+
+    /// `index`, or `_` when the loop's body never reads it: along an axis that every read
+    /// broadcasts over, or in a loop that only accumulates a value computed without reading
+    /// memory. Swift warns about a loop variable that is never used.
+    static func loopVariable(_ index: String, in body: [String]) -> String {
+        // Comments quote the source, whose names may look like the index.
+        let code = body.lazy.map { line in line.firstRange(of: "//").map { line[..<$0.lowerBound] } ?? line[...] }
+        let words = code.flatMap { $0.split { !($0.isLetter || $0.isNumber || $0 == "_") } }
+        return words.contains { $0 == index } ? index : "_"
     }
 
     func rowMajorIndex(_ shape: [IRDimension], _ indices: [String]) -> String {

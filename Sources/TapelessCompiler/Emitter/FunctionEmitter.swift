@@ -45,6 +45,7 @@ struct FunctionEmitter {
     /// Scalars declared before the block that computes them, by name.
     var predeclared: [IRValue: String] = [:]
     let definitions: [IRValue: IRInstruction]
+    let usage: ArgumentUsage
     let loopIndex: String
     let gradientName: String
 
@@ -59,6 +60,7 @@ struct FunctionEmitter {
         self.workspaceKey = workspaceKey
         self.style = style
         self.definitions = plan.function.definitions()
+        self.usage = ArgumentUsage(plan.function)
         var names = LocalNames(reserving: argumentNames.map(SwiftNames.unescaped) + Self.swiftNamesInUse)
         loopIndex = names.fresh("i")
         gradientName = "gradient"
@@ -140,7 +142,7 @@ struct FunctionEmitter {
     }
 
     /// Compares a tensor's shape with its declared type, field by field (no allocation), and
-    /// binds the size variables it introduces.
+    /// binds the size variables it introduces that the body needs.
     mutating func checkShape(of swiftValue: String, type: IRType, label: String, _ printer: inout CodePrinter) {
         let (conditions, expected, unbound) = shapeConditions(of: swiftValue, type: type)
         let message = [
@@ -150,7 +152,7 @@ struct FunctionEmitter {
         printer.block("if \(conditions.joined(separator: " || ")) {") { p in
             p.line("ArgumentCheck.shapeMismatch(\(swiftValue).shape, \(message))")
         }
-        for (name, axis) in unbound {
+        for (name, axis) in unbound where usage.neededSizes.contains(name) {
             let local = names.fresh(name)
             sizes[name] = local
             printer.line("let \(local) = \(swiftValue).shape[\(axis)]")
@@ -224,7 +226,7 @@ struct FunctionEmitter {
             openers.append("\(gradientName).parameterScalars.withUnsafeMutableBufferPointer { \(name) in")
         }
         var pointers: [String] = []
-        for index in 0..<visibleArgumentCount where !function.arguments[index].type.isScalar {
+        for index in 0..<visibleArgumentCount where !function.arguments[index].type.isScalar && usage.readArguments.contains(index) {
             let buffer = names.fresh(SwiftNames.unescaped(argumentNames[index]) + "Buffer")
             openers.append("\(argumentNames[index]).withUnsafeBufferPointer { \(buffer) in")
             pointers.append("let \(argumentNames[index]) = \(buffer).baseAddress!")

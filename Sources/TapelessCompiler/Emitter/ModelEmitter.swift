@@ -90,7 +90,8 @@ struct ModelEmitter {
     private func emitFunction(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
         let body = function.body
         let labels = body.arguments.map { SwiftNames.identifier($0.name) }
-        let parameters = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }.joined(separator: ", ")
+        let declared = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
+        let parameters = declared.joined(separator: ", ")
         let (returnType, style) = SwiftTypes.results(of: body)
         let swiftName = SwiftNames.identifier(function.name)
         let argumentLabels = body.arguments.map(\.name)
@@ -101,18 +102,20 @@ struct ModelEmitter {
         }
         guard let withGradient = plans.withGradient else { return }
         let name = "\(function.name)WithGradient"
-        let calls = zip(argumentLabels, labels).map { "\($0): \($1)" }.joined(separator: ", ")
+        let calls = (zip(argumentLabels, labels).map { "\($0): \($1)" } + ["into: &gradient"]).joined(separator: ", ")
         printer.line()
         printer.line("/// The value of `\(SwiftNames.comment(function.name))`, and its gradient with respect to every trainable parameter")
         printer.line("/// written into `gradient`, in one pass (no allocation once the workspace exists).")
-        printer.block("\(modifier)func \(name)(\(parameters), into gradient: inout Gradient) -> \(returnType) {") { p in
+        // Joined as a list: a function without arguments has only `into`.
+        let parametersAndGradient = (declared + ["into gradient: inout Gradient"]).joined(separator: ", ")
+        printer.block("\(modifier)func \(name)(\(parametersAndGradient)) -> \(returnType) {") { p in
             emitBody(withGradient, names: labels, signature: SwiftTypes.signature(name, argumentLabels + ["into"]), key: name, style: .valueIntoGradient, &p)
         }
         printer.line()
         printer.line("/// The value of `\(SwiftNames.comment(function.name))` and its gradient with respect to every trainable parameter, in one pass.")
         printer.block("\(modifier)func \(name)(\(parameters)) -> (value: \(returnType), gradient: Gradient) {") { p in
             p.line("var gradient = Gradient.zero")
-            p.line("let value = \(name)(\(calls)\(calls.isEmpty ? "" : ", ")into: &gradient)")
+            p.line("let value = \(name)(\(calls))")
             p.line("return (value, gradient)")
         }
     }

@@ -20,6 +20,9 @@ extension Parser {
                 let memberKeyword = isFrozenMember ? peek() : current
                 report("'\(memberKeyword.text)' must be inside a model", at: current.range)
                 _ = parseMember()
+            case .at where peek().kind == .identifier:
+                isRecovering = false
+                skipAttribute()
             default:
                 error("expected a declaration: 'model', 'func' or 'let', found \(current.quoted)", at: current.range)
                 skip { $0.startsDeclaration }
@@ -32,7 +35,7 @@ extension Parser {
     /// `model Name { member* }`
     mutating func parseModel() -> ModelDecl {
         let start = advance().range.start
-        let name = expectIdentifier("expected a model name after 'model'")
+        let name = expectIdentifier("expected a model name after 'model'", naming: "a model")
         let open = expect(.leftBrace, "expected '{' after the model name to begin its members")
         if open == nil {
             skip { $0 == .leftBrace || $0 == .rightBrace || $0.startsDeclaration }
@@ -54,6 +57,9 @@ extension Parser {
             case .keyword(.let) where peek(2).kind == .equal && peek(3).text == "grad":
                 isRecovering = false
                 if let derivative = parseDerivative() { members.append(.derivative(derivative)) }
+            case .at where peek().kind == .identifier:
+                isRecovering = false
+                skipAttribute()
             case .keyword(.let):
                 error("'let' in a model can only define a derivative of one of its functions, as in 'let dx = grad(loss, wrt: x)'; use 'param', 'layer' or 'func' for other members", at: current.range)
                 skip { $0.startsMember || $0 == .rightBrace || $0 == .keyword(.model) }
@@ -87,7 +93,7 @@ extension Parser {
     /// `param name: Type [= initializer]`
     mutating func parseParameter(from start: SourceLocation, isFrozen: Bool) -> ParameterDecl {
         advance()
-        let name = expectIdentifier("expected a parameter name after 'param'")
+        let name = expectIdentifier("expected a parameter name after 'param'", naming: "a parameter")
         let type: TypeExpr
         if consume(.colon) != nil {
             type = parseType()
@@ -106,7 +112,7 @@ extension Parser {
     /// `layer name = Kind(in -> out, label: value, …)`
     mutating func parseLayer(from start: SourceLocation, isFrozen: Bool) -> LayerDecl {
         advance()
-        let name = expectIdentifier("expected a layer name after 'layer'")
+        let name = expectIdentifier("expected a layer name after 'layer'", naming: "a layer")
         expect(.equal, "expected '=' and a layer such as 'Dense(784 -> 128)' after the layer name")
         let kind = expectIdentifier("expected a layer kind such as 'Dense(784 -> 128)'")
         var inputSize = DimExpr.symbol(Identifier("", range: missingRange))
@@ -135,7 +141,7 @@ extension Parser {
     /// `func name(p: Type, …) -> Type { body }`
     mutating func parseFunction() -> FunctionDecl {
         let start = advance().range.start
-        let name = expectIdentifier("expected a function name after 'func'")
+        let name = expectIdentifier("expected a function name after 'func'", naming: "a function")
         var parameters: [FunctionParameter] = []
         if let open = expect(.leftParen, "expected '(' and the parameter list after the function name") {
             parameters = parseList(of: "parameters", closedBy: .rightParen, openedBy: open) { $0.parseFunctionParameter() }
@@ -154,7 +160,7 @@ extension Parser {
 
     /// `name: Type` in a parameter list.
     private mutating func parseFunctionParameter() -> FunctionParameter {
-        let name = expectIdentifier("expected a parameter name, as in 'x: Float'")
+        let name = expectIdentifier("expected a parameter name, as in 'x: Float'", naming: "an argument")
         guard expect(.colon, "expected ':' and a type after parameter '\(name)'") != nil else {
             return FunctionParameter(name: name, type: TypeExpr(element: .float, dimensions: [], range: missingRange))
         }
@@ -175,6 +181,9 @@ extension Parser {
         var bindings: [LetBinding] = []
         var result: Expr?
         var end = open.range
+        // After a branch or a loop (reported), a missing result is a consequence, not a mistake.
+        var skippedForeignStatement = false
+        var variables = Set<String>()
         statementLoop: while true {
             let before = position
             switch current.kind {
@@ -200,6 +209,20 @@ extension Parser {
                 // Statements are separated by line breaks, so a new line is a new start.
                 if isRecovering, !current.isAtStartOfLine {
                     skip(atLineStart: true) { $0.endsStatement }
+                } else if let statement = foreignStatement {
+                    isRecovering = false
+                    if case .variable = statement {
+                        if result != nil { reportMisplacedResult(); result = nil }
+                        let binding = parseForeignVariable()
+                        variables.insert(binding.name.name)
+                        bindings.append(binding)
+                    } else {
+                        skipForeignBranchOrLoop(statement)
+                        skippedForeignStatement = true
+                    }
+                } else if startsAssignment {
+                    isRecovering = false
+                    skipAssignment(variables: variables)
                 } else if !current.kind.startsExpression {
                     error("expected 'let', 'return' or an expression, found \(current.quoted)", at: current.range)
                 } else {
@@ -210,7 +233,7 @@ extension Parser {
             }
             if position == before { advance() }
         }
-        if result == nil {
+        if result == nil, !skippedForeignStatement {
             error("a function body must end with an expression, the function's result", at: end)
         }
         return Block(
@@ -225,7 +248,7 @@ extension Parser {
     /// `let name = value` inside a body.
     mutating func parseLet() -> LetBinding {
         let start = advance().range.start
-        let name = expectIdentifier("expected a name after 'let'")
+        let name = expectIdentifier("expected a name after 'let'", naming: "a value")
         expect(.equal, "expected '=' and a value after 'let \(name)'")
         let value = parseExpression()
         return LetBinding(name: name, value: value, range: range(from: start))
@@ -234,7 +257,7 @@ extension Parser {
     /// `let name = grad(function [, wrt: argument])` at the top level.
     mutating func parseDerivative() -> DerivativeDecl? {
         let start = advance().range.start
-        let name = expectIdentifier("expected a name after 'let'")
+        let name = expectIdentifier("expected a name after 'let'", naming: "a derivative")
         expect(.equal, "expected '=' and 'grad(f)' after 'let \(name)'")
         guard !isRecovering, at(.identifier), current.text == "grad", let open = peek().kind == .leftParen ? peek() : nil
         else {

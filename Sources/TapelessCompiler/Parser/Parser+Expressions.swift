@@ -34,7 +34,7 @@ extension Parser {
         // Each operator in a chain deepens the tree by one level, so it counts as nesting.
         var levels = 0
         defer { nesting -= levels }
-        while let op = Self.operatorGroups[group][current.kind], !startsNegation {
+        while let op = Self.operatorGroups[group][current.kind], !startsNegation, !startsAttribute {
             if group == 0, levels > 0 {
                 report("comparisons cannot be chained; compare two values at a time", at: current.range)
             }
@@ -54,14 +54,29 @@ extension Parser {
         at(.minus) && current.isAtStartOfLine && peek().range.start.offset == current.range.end.offset
     }
 
+    /// Whether the current token is an `@` that begins a line and touches a name (`@derivative`):
+    /// an attribute before the next declaration, not a matrix product continuing the line above.
+    private var startsAttribute: Bool {
+        at(.at) && current.isAtStartOfLine && peek().kind == .identifier && peek().range.start == current.range.end
+    }
+
     /// `-operand` or a postfix expression.
     private mutating func parseUnary() -> Expr {
-        guard at(.minus) else { return parsePostfix() }
+        guard at(.minus) else { return parsePower() }
         guard enterNesting() else { return missingExpression(at: missingRange) }
         defer { nesting -= 1 }
         let minus = advance()
         let operand = parseUnary()
         return makeExpression(.negate(operand), minus.range.union(operand.range))
+    }
+
+    /// A postfix expression, or Python's `base ** exponent` (an error, read as `pow`), which
+    /// like Python's binds tighter than `-` on its left and groups to the right.
+    private mutating func parsePower() -> Expr {
+        let base = parsePostfix()
+        guard atPowerOperator, enterNesting() else { return base }
+        defer { nesting -= 1 }
+        return parsePowerOperator(base: base) { $0.parseUnary() }
     }
 
     /// A primary followed by calls `(…)`, members `.name` and subscripts `[…]`.
@@ -97,6 +112,12 @@ extension Parser {
             let token = advance()
             return makeExpression(.number(token.numberValue), token.range)
         case .identifier:
+            if let statement = foreignStatement, case .branch = statement {
+                // Swift's `if` expression, as in `let y = if x > 0 { x } else { 0 }`.
+                let start = current.range
+                skipForeignBranchOrLoop(statement)
+                return missingExpression(at: start)
+            }
             let token = advance()
             return makeExpression(.identifier(token.text), token.range)
         case .leftParen:
@@ -145,8 +166,13 @@ extension Parser {
             return .all(range(from: start))
         }
         guard let lower = parseSignedInteger() else {
-            error("expected a subscript index: an integer such as 0 or -1, ':', or a range such as '0..<2'",
-                  at: missingRange)
+            if at(.identifier) {
+                error("a subscript takes integer literals, ':' and ranges such as '0..<2', not a name such as "
+                      + "'\(current.text)': indexing by computed positions (a gather) isn't available yet", at: current.range)
+            } else {
+                error("expected a subscript index: an integer such as 0 or -1, ':', or a range such as '0..<2'",
+                      at: missingRange)
+            }
             return .all(missingRange)
         }
         guard consume(.halfOpenRange) != nil else {

@@ -91,8 +91,17 @@ struct Parser {
     }
 
     /// Consumes an identifier, or reports `message` and returns an empty identifier.
-    mutating func expectIdentifier(_ message: @autoclosure () -> String) -> Identifier {
+    ///
+    /// - Parameter what: What the name declares, such as `a function`: a keyword on the same
+    ///   line is then reported as a name that can't be used and read as the name, so the rest
+    ///   of the declaration still parses.
+    mutating func expectIdentifier(_ message: @autoclosure () -> String, naming what: String? = nil) -> Identifier {
         if let token = consume(.identifier) { return Identifier(token.text, range: token.range) }
+        if let what, case .keyword = current.kind, !current.isAtStartOfLine {
+            let token = advance()
+            report("'\(token.text)' is a keyword and cannot name \(what)", at: token.range)
+            return Identifier(token.text, range: token.range)
+        }
         error(message(), at: missingRange)
         return Identifier("", range: missingRange)
     }

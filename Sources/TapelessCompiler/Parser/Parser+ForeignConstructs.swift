@@ -1,0 +1,156 @@
+/// Constructs from Swift and Python that the language does not have (yet): each is reported
+/// once, with what to write instead, and skipped whole, so that nothing cascades from it and
+/// the errors after it are still found.
+///
+/// The words involved (`if`, `for`, `var`, …) are not keywords: a name may still be spelled
+/// that way. A word counts as the construct only where a name could not stand, such as `if`
+/// followed by an expression on the same line.
+extension Parser {
+    /// A statement the language does not have, recognized by its first word.
+    enum ForeignStatement {
+        /// `if`, `guard` or `switch`: a branch.
+        case branch(String)
+        /// `for`, `while` or `repeat`: a loop.
+        case loop(String)
+        /// `var name = value`: a mutable variable.
+        case variable
+
+        var message: String {
+            switch self {
+            case .branch(let word):
+                "the language has no '\(word)' yet; for a choice between values write 'where(condition, a, b)', "
+                    + "as in 'where(x > 0, x, 0)'"
+            case .loop(let word):
+                "the language has no loops yet ('\(word)'); write the computation on whole tensors, which applies it "
+                    + "to every element, as in 'sum(x * w)' or 'x[:, 0..<2]'"
+            case .variable:
+                "the language has no 'var': values never change; write 'let', and bind each new value to a new name"
+            }
+        }
+    }
+
+    /// The foreign statement that starts at the current token, if any.
+    var foreignStatement: ForeignStatement? {
+        guard at(.identifier), !peek().isAtStartOfLine else { return nil }
+        let word = current.text
+        if word == "var" { return peek().kind == .identifier ? .variable : nil }
+        guard peek().kind == .identifier || peek().kind == .number || braceLater else { return nil }
+        switch word {
+        case "if", "guard", "switch": return .branch(word)
+        case "for", "while", "repeat": return .loop(word)
+        default: return nil
+        }
+    }
+
+    /// Whether a `{` comes later on the current line: after a name, only a statement's block can open.
+    private var braceLater: Bool {
+        var ahead = 1
+        while !peek(ahead).isAtStartOfLine, peek(ahead).kind != .endOfFile {
+            if peek(ahead).kind == .leftBrace { return true }
+            ahead += 1
+        }
+        return false
+    }
+
+    /// Reports a branch or a loop and skips it with its blocks (and `else` blocks). Without a
+    /// block on its line (Python's indented style), it skips to the end of the function body,
+    /// since nothing can tell where the construct ends.
+    mutating func skipForeignBranchOrLoop(_ statement: ForeignStatement) {
+        error(statement.message, at: current.range)
+        repeat {
+            advance()
+            skipThroughBlock()
+        } while at(.identifier) && current.text == "else"
+    }
+
+    /// Skips to the `{` on the current line and through its matching `}`; with no `{` on the
+    /// line, skips to the `}` that closes the enclosing body.
+    private mutating func skipThroughBlock() {
+        while !current.isAtStartOfLine, !at(.leftBrace), !at(.endOfFile) { advance() }
+        guard at(.leftBrace) else {
+            skip { $0 == .rightBrace }
+            return
+        }
+        var depth = 0
+        repeat {
+            if at(.leftBrace) { depth += 1 }
+            if at(.rightBrace) { depth -= 1 }
+            advance()
+        } while depth > 0 && !at(.endOfFile)
+    }
+
+    /// `var name = value`, reported and read as `let name = value`.
+    mutating func parseForeignVariable() -> LetBinding {
+        report(ForeignStatement.variable.message, at: current.range)
+        return parseLet()
+    }
+
+    /// Whether the current statement assigns to a name: `name = value` or `name += value`.
+    var startsAssignment: Bool {
+        guard at(.identifier), !peek().isAtStartOfLine else { return false }
+        if peek().kind == .equal { return true }
+        let compound: Set<TokenKind> = [.plus, .minus, .star, .slash]
+        return compound.contains(peek().kind) && peek(2).kind == .equal && peek(2).range.start == peek().range.end
+    }
+
+    /// Reports an assignment (unless it assigns to a `var` already reported) and skips it.
+    mutating func skipAssignment(variables: Set<String>) {
+        let name = advance()
+        if !variables.contains(name.text) {
+            report("'\(name.text)' can't be assigned a new value: values never change; bind the new value to a new "
+                   + "name with 'let', as in 'let \(name.text)2 = …'", at: name.range)
+        }
+        skip(atLineStart: true) { $0.endsStatement }
+    }
+
+    /// `@name(…)` before a declaration (the current token is `@`, the next a name): reported and
+    /// skipped, so the declaration after it is read as usual.
+    mutating func skipAttribute() {
+        let sign = advance()
+        let name = advance().text
+        let message = switch name {
+        case "derivative":
+            "custom derivatives ('@derivative') are not supported yet; Tapeless derives every gradient from the "
+                + "function bodies, so remove the attribute"
+        case "differentiable":
+            "'@differentiable' is not needed: every function can be differentiated, as in 'let df = grad(f)'"
+        default:
+            "the language has no attributes such as '@\(name)'; remove it"
+        }
+        report(message, at: sign.range.union(tokens[position - 1].range))
+        if at(.leftParen), !current.isAtStartOfLine {
+            skip { $0 == .rightParen || $0.startsDeclaration }
+            _ = consume(.rightParen)
+        }
+    }
+
+    /// `base ** exponent` (Python's power operator), reported with the call to write instead and
+    /// read as `pow(base, exponent)`; `exponent` parses what follows the operator.
+    mutating func parsePowerOperator(base: Expr, exponent parseExponent: (inout Parser) -> Expr) -> Expr {
+        let operatorRange = advance().range.union(advance().range)
+        let exponent = parseExponent(&self)
+        let (x, n) = (sourceText(of: base.range), sourceText(of: exponent.range))
+        let instead = n == "2" ? "'square(\(x))' or 'pow(\(x), 2)'" : "'pow(\(x), \(n))'"
+        report("the language has no '**' operator; write \(instead)", at: operatorRange)
+        let pow = makeExpression(.identifier("pow"), operatorRange)
+        return makeExpression(.call(pow, [Argument(label: nil, value: base), Argument(label: nil, value: exponent)]),
+                              base.range.union(exponent.range))
+    }
+
+    /// Whether the current tokens are `**` written together.
+    var atPowerOperator: Bool {
+        at(.star) && peek().kind == .star && peek().range.start == current.range.end
+    }
+
+    /// The source text of the tokens in `range`, with one space where the source had any.
+    func sourceText(of range: SourceRange) -> String {
+        var text = ""
+        var previousEnd: SourceLocation?
+        for token in tokens where token.range.start >= range.start && token.range.end <= range.end && token.kind != .endOfFile {
+            if let previousEnd, previousEnd < token.range.start { text += " " }
+            text += token.text
+            previousEnd = token.range.end
+        }
+        return text
+    }
+}
