@@ -48,9 +48,9 @@ import Testing
             }
             """)
         #expect(checked.messages == [])
-        let layers = try #require(checked.program.models.first).layers
-        #expect(layers.map(\.activation) == [.geluTanh, .elu, .leakyRelu])
-        #expect(layers.map(\.activationConstant) == [nil, 0.5, 0.01])
+        let layers = try #require(checked.program.models.first).layers.map { $0.kind as? Dense }
+        #expect(layers.map { $0?.activation?.builtin } == [.geluTanh, .elu, .leakyRelu])
+        #expect(layers.map { $0?.activation?.constant } == [nil, 0.5, 0.01])
     }
 
     @Test func modelFunctionsMayShadowTopLevelFunctions() {

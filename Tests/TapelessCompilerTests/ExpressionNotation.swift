@@ -57,7 +57,11 @@ func allExpressions(in file: SourceFile) -> [Expr] {
                 switch member {
                 case .function(let function): return ofFunction(function)
                 case .parameter(let parameter): return parameter.initializer.map(allExpressions) ?? []
-                case .layer(let layer): return layer.options.flatMap { allExpressions(in: $0.value) }
+                case .layer(let layer):
+                    return layer.arguments.flatMap { argument -> [Expr] in
+                        if case .expression(let value) = argument.value { return allExpressions(in: value) }
+                        return []
+                    }
                 case .derivative: return []
                 }
             }

@@ -75,12 +75,18 @@ import Testing
             return
         }
         #expect(fc1.name.name == "fc1" && fc1.kind.name == "Dense" && !fc1.isFrozen)
-        #expect(dimensionText(fc1.inputSize) == "784" && dimensionText(fc1.outputSize) == "128")
-        #expect(position(fc1.inputSize.range) == range(16, 23, 16, 26))
-        #expect(fc1.options.map { $0.label?.name } == ["activation"])
-        #expect(fc1.options.map { notation($0.value) } == ["relu"])
+        guard case .sizes(let fc1Input, let fc1Output) = fc1.arguments.first?.value,
+              case .sizes(_, let fc2Output) = fc2.arguments.first?.value,
+              case .expression(let activation) = fc1.arguments.last?.value else {
+            Issue.record("unexpected layer arguments: \(fc1.arguments), \(fc2.arguments)")
+            return
+        }
+        #expect(dimensionText(fc1Input) == "784" && dimensionText(fc1Output) == "128")
+        #expect(position(fc1Input.range) == range(16, 23, 16, 26))
+        #expect(fc1.arguments.map { $0.label?.name } == [nil, "activation"])
+        #expect(notation(activation) == "relu")
         #expect(position(fc1.range) == range(16, 5, 16, 52))
-        #expect(fc2.options.isEmpty && dimensionText(fc2.outputSize) == "10")
+        #expect(fc2.arguments.count == 1 && dimensionText(fc2Output) == "10")
 
         #expect(scale.isFrozen && scale.name.name == "scale")
         #expect(scale.type.dimensions.map(dimensionText) == ["10"])

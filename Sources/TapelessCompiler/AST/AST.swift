@@ -96,34 +96,51 @@ public struct ParameterDecl: Sendable, Equatable {
     }
 }
 
-/// `layer name = Kind(in -> out, option: value, …)`, for example `Dense(784 -> 128, activation: relu)`.
+/// `layer name = Kind(argument, …)`, for example `Dense(784 -> 128, activation: relu)`: the
+/// kind's name and its arguments as written, which the kind reads when the model is checked.
 public struct LayerDecl: Sendable, Equatable {
-    /// The layer's name; its parameters are `name.weight` and `name.bias`.
+    /// The layer's name; its parameters are `name.weight`, `name.bias` and so on.
     public var name: Identifier
     /// The layer kind, such as `Dense`.
     public var kind: Identifier
-    /// The size of each input example (left of `->`).
-    public var inputSize: DimExpr
-    /// The size of each output example (right of `->`).
-    public var outputSize: DimExpr
-    /// The labeled options after the sizes, such as `activation: relu`.
-    public var options: [Argument]
+    /// The arguments in the parentheses, in order.
+    public var arguments: [LayerArgument]
     /// Whether the layer's parameters are frozen (`frozen layer …`).
     public var isFrozen: Bool
     /// Where the declaration is written.
     public var range: SourceRange
 
     /// Creates a layer declaration.
-    public init(
-        name: Identifier, kind: Identifier, inputSize: DimExpr, outputSize: DimExpr,
-        options: [Argument], isFrozen: Bool, range: SourceRange
-    ) {
+    public init(name: Identifier, kind: Identifier, arguments: [LayerArgument], isFrozen: Bool, range: SourceRange) {
         self.name = name
         self.kind = kind
-        self.inputSize = inputSize
-        self.outputSize = outputSize
-        self.options = options
+        self.arguments = arguments
         self.isFrozen = isFrozen
+        self.range = range
+    }
+}
+
+/// One argument of a layer declaration, optionally labeled: `784 -> 128`, `activation: relu`.
+public struct LayerArgument: Sendable, Equatable {
+    /// What an argument holds.
+    public enum Value: Sendable, Equatable {
+        /// `in -> out`: the size of each input example and of each output example.
+        case sizes(DimExpr, DimExpr)
+        /// A number, a name or a call, such as `0.1`, `relu` or `leakyRelu(0.2)`.
+        case expression(Expr)
+    }
+
+    /// The label before a colon, if any.
+    public var label: Identifier?
+    /// The value.
+    public var value: Value
+    /// Where the argument is written, label included.
+    public var range: SourceRange
+
+    /// Creates a layer argument.
+    public init(label: Identifier?, value: Value, range: SourceRange) {
+        self.label = label
+        self.value = value
         self.range = range
     }
 }

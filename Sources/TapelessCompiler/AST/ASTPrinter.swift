@@ -28,8 +28,14 @@ public enum ASTPrinter {
             let initializer = parameter.initializer.map { " = " + expression($0) } ?? ""
             printer.line("\(parameter.isFrozen ? "frozen " : "")param \(parameter.name): \(type(parameter.type))\(initializer) @\(parameter.range.start)")
         case .layer(let layer):
-            let options = layer.options.map { ", " + argument($0) }.joined()
-            printer.line("\(layer.isFrozen ? "frozen " : "")layer \(layer.name) = \(layer.kind)(\(dimension(layer.inputSize)) -> \(dimension(layer.outputSize))\(options)) @\(layer.range.start)")
+            let arguments = layer.arguments.map { argument in
+                let label = argument.label.map { "\($0): " } ?? ""
+                switch argument.value {
+                case .sizes(let input, let output): return label + "\(dimension(input)) -> \(dimension(output))"
+                case .expression(let value): return label + expression(value)
+                }
+            }
+            printer.line("\(layer.isFrozen ? "frozen " : "")layer \(layer.name) = \(layer.kind)(\(arguments.joined(separator: ", "))) @\(layer.range.start)")
         case .function(let function):
             render(function, &printer)
         case .derivative(let derivative):

@@ -80,7 +80,7 @@ extension Checker {
                 error("'\(name)' is a value, not a function; it can't be called", at: calleeExpr.range)
             } else if context.model == nil, models.contains(where: { $0.function(named: name) != nil }) {
                 error("unknown function '\(name)'; a model's functions are visible only inside the model", at: calleeExpr.range)
-            } else if CheckedLayer.Kind(rawValue: name) != nil {
+            } else if LayerKinds.all[name] != nil {
                 error("layers are declared in a model, as 'layer name = \(name)(in -> out)', then applied with name(x)",
                       at: calleeExpr.range)
             } else {
@@ -127,7 +127,7 @@ extension Checker {
         return returnType.substituting(bindings)
     }
 
-    /// `fc1(x)`: x is `[in]` or `[rows, in]`; the result has `out` in place of `in`.
+    /// `fc1(x)`: the layer's kind decides which inputs it takes and the result's type.
     private func checkLayerCall(
         _ layer: CheckedLayer, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext
     ) -> ValueType? {
@@ -139,12 +139,12 @@ extension Checker {
         }
         resolutions[expr.id] = .layer(layer.name, input: input)
         guard let type = requireFloat(checkExpression(input, in: &context), input) else { return nil }
-        guard (1...2).contains(type.rank), type.shape.last == .fixed(layer.inputSize) else {
-            let shape = "Dense(\(layer.inputSize) -> \(layer.outputSize))"
-            error("'\(layer.name)' is \(shape) and needs an input [\(layer.inputSize)] or [rows, \(layer.inputSize)], not \(type)",
-                  at: input.range)
+        switch layer.kind.outputType(for: type) {
+        case .success(let output):
+            return output
+        case .failure(let mismatch):
+            error("'\(layer.name)' is \(layer.kind.description) and \(mismatch.message)", at: input.range)
             return nil
         }
-        return .tensor(type.shape.dropLast() + [.fixed(layer.outputSize)])
     }
 }

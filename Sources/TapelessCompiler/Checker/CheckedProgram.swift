@@ -53,30 +53,23 @@ public struct CheckedParameter: Sendable, Equatable {
     public var type: ValueType { .tensor(shape.map(Dimension.fixed)) }
 }
 
-/// A model's layer.
+/// A model's layer: its name and its kind's configuration.
 public struct CheckedLayer: Sendable, Equatable {
-    /// The kinds of layer.
-    public enum Kind: String, Sendable, CaseIterable {
-        /// `Dense(in -> out)`: `x @ weight + bias` with weight `[in, out]` and bias `[out]`.
-        case dense = "Dense"
-    }
-
-    /// The layer's name; its parameters are `name.weight` and `name.bias`.
+    /// The layer's name; its parameters are `name.` followed by the kind's parameter names.
     public var name: String
-    /// The kind of layer.
-    public var kind: Kind
-    /// The size of each input example.
-    public var inputSize: Int
-    /// The size of each output example.
-    public var outputSize: Int
-    /// The elementwise activation applied to the output, if any.
-    public var activation: Builtin?
-    /// The activation's numeric constant (leakyRelu slope, elu alpha), defaults filled in.
-    public var activationConstant: Double?
+    /// The kind and its configuration, such as `Dense(784 -> 128)` with its activation.
+    var kind: any LayerKind
     /// Whether the layer's parameters are excluded from training.
     public var isFrozen: Bool
     /// The declaration.
     public var range: SourceRange
+
+    /// The full name of the kind's parameter `relative`, such as `fc1.weight`.
+    func parameterName(_ relative: String) -> String { "\(name).\(relative)" }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.kind.isEqual(to: rhs.kind) && lhs.isFrozen == rhs.isFrozen && lhs.range == rhs.range
+    }
 }
 
 /// A checked function: a model's method or a top-level function.

@@ -217,68 +217,25 @@ extension Checker {
         }
     }
 
-    /// Checks `layer name = Kind(in -> out, activation: f)`.
+    /// Checks `layer name = Kind(…)`: the kind reads its arguments.
     private func checkLayer(_ layer: LayerDecl) -> CheckedLayer? {
-        var isValid = true
-        let kind = CheckedLayer.Kind(rawValue: layer.kind.name)
-        if kind == nil, !layer.kind.name.isEmpty {
-            let kinds = CheckedLayer.Kind.allCases.map(\.rawValue)
-            reportMisspelling(
-                "unknown layer kind '\(layer.kind.name)'", name: layer.kind.name, at: layer.kind.range,
-                among: kinds, otherwise: "the supported kind is \(kinds.joined(separator: ", "))")
-        }
-        func size(_ dimension: DimExpr, _ role: String) -> Int {
-            switch dimension {
-            case .literal(let value, let range):
-                if value < 1 {
-                    error("the \(role) size of layer '\(layer.name.name)' must be positive, not \(value)", at: range)
-                    isValid = false
-                }
-                return value
-            case .symbol(let symbol):
-                if !symbol.name.isEmpty {
-                    error("layer sizes must be literal: '\(symbol.name)' is a size variable; write the size as a number",
-                          at: symbol.range)
-                }
-                isValid = false
-                return 0
+        guard let kind = LayerKinds.all[layer.kind.name] else {
+            if !layer.kind.name.isEmpty {
+                let kinds = LayerKinds.names
+                let supported = kinds.count == 1 ? "the supported kind is \(kinds[0])" : "the supported kinds are \(kinds.joined(separator: ", "))"
+                reportMisspelling(
+                    "unknown layer kind '\(layer.kind.name)'", name: layer.kind.name, at: layer.kind.range,
+                    among: kinds, otherwise: supported)
             }
+            return nil
         }
-        let inputSize = size(layer.inputSize, "input")
-        let outputSize = size(layer.outputSize, "output")
-        var activation: (builtin: Builtin, constant: Double?)?
-        for option in layer.options {
-            guard let label = option.label, label.name == "activation" else {
-                let range = option.label?.range ?? option.value.range
-                error("\(layer.kind.name) has no option '\(option.label?.name ?? "")'; its only option is 'activation:'", at: range)
-                isValid = false
-                continue
-            }
-            guard activation == nil else {
-                error("'activation:' is given twice", at: label.range)
-                isValid = false
-                continue
-            }
-            if let resolved = layerActivation(option.value) {
-                activation = resolved
-            } else {
-                isValid = false
-            }
-        }
-        let weight = ValueType.tensor([.fixed(inputSize), .fixed(outputSize)])
-        if isValid && !weight.isWithinSizeLimit {
-            error(ValueType.sizeLimitMessage("the weight of layer '\(layer.name.name)' (\(weight))"), at: layer.range)
-            isValid = false
-        }
-        guard isValid, let kind else { return nil }
-        return CheckedLayer(
-            name: layer.name.name, kind: kind, inputSize: inputSize, outputSize: outputSize,
-            activation: activation?.builtin, activationConstant: activation?.constant, isFrozen: layer.isFrozen,
-            range: layer.range)
+        var reader = LayerArgumentReader(layer, checker: self)
+        guard let configured = kind.init(&reader) else { return nil }
+        return CheckedLayer(name: layer.name.name, kind: configured, isFrozen: layer.isFrozen, range: layer.range)
     }
 
     /// The activation an `activation:` value names: `relu`, or a call with constants such as `leakyRelu(0.2)`.
-    private func layerActivation(_ expr: Expr) -> (builtin: Builtin, constant: Double?)? {
+    func layerActivation(_ expr: Expr) -> (builtin: Builtin, constant: Double?)? {
         if expr.isMissing { return nil }
         let names = Builtin.activationNames
         let usage = "use one of \(names.joined(separator: ", "))"
@@ -315,16 +272,13 @@ extension Checker {
         }
     }
 
-    /// A Dense layer's parameters: `name.weight` [in, out] (Glorot uniform) and `name.bias` [out] (zeros).
+    /// A layer's parameters, as its kind lays them out, under the layer's name.
     private func layerParameters(_ layer: CheckedLayer) -> [CheckedParameter] {
-        [
+        layer.kind.parameters.map { parameter in
             CheckedParameter(
-                name: "\(layer.name).weight", shape: [layer.inputSize, layer.outputSize],
-                initializer: .glorotUniform, isFrozen: layer.isFrozen, range: layer.range),
-            CheckedParameter(
-                name: "\(layer.name).bias", shape: [layer.outputSize], initializer: .constant(0),
-                isFrozen: layer.isFrozen, range: layer.range),
-        ]
+                name: layer.parameterName(parameter.name), shape: parameter.shape, initializer: parameter.initializer,
+                isFrozen: layer.isFrozen, range: layer.range)
+        }
     }
 }
 

@@ -64,7 +64,8 @@ extension Checker {
             }
             if model.invalidMembers.contains(name) { return nil }
             if let layer = model.layer(named: name) {
-                error("'\(name)' is a layer; apply it with \(name)(x) or use \(name).weight and \(name).bias (weight is [\(layer.inputSize), \(layer.outputSize)])",
+                let parameters = layer.kind.parameters.map { "\(layer.parameterName($0.name)) \(ValueType.tensor($0.shape.map(Dimension.fixed)))" }
+                error("'\(name)' is a layer; apply it with \(name)(x) or use its parameters: \(parameters.joined(separator: ", "))",
                       at: expr.range)
                 return nil
             }

@@ -54,7 +54,7 @@ struct ModelEmitter {
             p.line("self.parameterScalars = parameterScalars")
         }
         let offsets = model.offsets
-        let layerParameters = Set(model.layers.flatMap { ["\($0).weight", "\($0).bias"] })
+        let layerParameters = Set(model.layers.filter { $0.accessor != nil }.flatMap(\.parameters))
         for parameter in model.parameters where !layerParameters.contains(parameter.name) {
             let property = SwiftNames.property(parameter.name)
             let key = "\"\(SwiftNames.escapedString(parameter.name))\""
@@ -74,14 +74,15 @@ struct ModelEmitter {
             }
         }
         for layer in model.layers {
-            let weight = "\"\(SwiftNames.escapedString(layer)).weight\"", bias = "\"\(SwiftNames.escapedString(layer)).bias\""
+            guard let accessor = layer.accessor else { continue }
+            let keys = accessor.properties.map { "\"\(SwiftNames.escapedString(layer.name)).\($0)\"" }
+            let arguments = zip(accessor.properties, keys).map { "\($0): self[parameter: \($1)]" }
             printer.line()
-            printer.line("/// The weight and bias of layer `\(SwiftNames.comment(layer))`.")
-            printer.block("\(modifier)var \(SwiftNames.identifier(layer)): DenseParameters {") { p in
-                p.line("get { DenseParameters(weight: self[parameter: \(weight)], bias: self[parameter: \(bias)]) }")
+            printer.line("/// The \(Self.englishList(accessor.properties)) of layer `\(SwiftNames.comment(layer.name))`.")
+            printer.block("\(modifier)var \(SwiftNames.identifier(layer.name)): \(accessor.typeName) {") { p in
+                p.line("get { \(accessor.typeName)(\(arguments.joined(separator: ", "))) }")
                 p.block("set {") { p in
-                    p.line("self[parameter: \(weight)] = newValue.weight")
-                    p.line("self[parameter: \(bias)] = newValue.bias")
+                    for (property, key) in zip(accessor.properties, keys) { p.line("self[parameter: \(key)] = newValue.\(property)") }
                 }
             }
         }
@@ -157,5 +158,10 @@ struct ModelEmitter {
         case .heUniform: return ".heUniform"
         case .heNormal: return ".heNormal"
         }
+    }
+
+    /// `weight and bias`, `a, b and c`.
+    private static func englishList(_ words: [String]) -> String {
+        words.count <= 1 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
     }
 }

@@ -110,18 +110,17 @@ struct FunctionLowering {
         SourceOrigin(line: expression.range.start.line, column: expression.range.start.column, text: lowering.text(expression.range))
     }
 
-    /// `x @ weight + bias`, then the activation.
+    /// The layer applied to `input`, as its kind lowers it, reading its parameters first.
     private mutating func lowerLayer(_ name: String, input: IRValue) throws -> IRValue {
         guard let layer = model?.layers.first(where: { $0.name == name }) else {
             throw Lowering.Failure(description: "unknown layer '\(name)'")
         }
-        let weight = builder.emit(.parameter("\(name).weight"), type: .float([.fixed(layer.inputSize), .fixed(layer.outputSize)]))
-        let bias = builder.emit(.parameter("\(name).bias"), type: .float([.fixed(layer.outputSize)]))
-        let product = BuiltinLowering.matrixProduct(input, weight, &builder)
-        let affine = builder.add(product, bias)
-        guard let activation = layer.activation else { return affine }
-        let call = ResolvedCall(builtin: activation, operands: [], constant: layer.activationConstant)
-        return try BuiltinLowering.lower(call, operands: [affine], resultType: builder.type(of: affine), &builder)
+        var parameters: [String: IRValue] = [:]
+        for parameter in layer.kind.parameters {
+            parameters[parameter.name] = builder.emit(
+                .parameter(layer.parameterName(parameter.name)), type: .float(parameter.shape.map(IRDimension.fixed)))
+        }
+        return try layer.kind.lower(input, parameters: parameters, &builder)
     }
 
     /// Subscripts: a range keeps its axis (`slice`), an integer removes it (a slice of one,

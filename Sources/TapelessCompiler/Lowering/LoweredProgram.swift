@@ -25,8 +25,8 @@ public struct LoweredModel: Sendable, Equatable {
     public var line: Int
     /// Every parameter, layers' included, in the order they are laid out in the flat buffer.
     public var parameters: [LoweredParameter]
-    /// Layers, each grouping two parameters (`name.weight`, `name.bias`) for accessors.
-    public var layers: [String]
+    /// The layers, each grouping some of the parameters.
+    public var layers: [LoweredLayer]
     /// The model's functions, in source order.
     public var functions: [LoweredFunction]
     /// The function that makes the model a `Module` (one Float tensor in, one out), if any.
@@ -34,7 +34,7 @@ public struct LoweredModel: Sendable, Equatable {
 
     /// Creates a model from its lowered parts.
     public init(
-        name: String, line: Int, parameters: [LoweredParameter], layers: [String], functions: [LoweredFunction],
+        name: String, line: Int, parameters: [LoweredParameter], layers: [LoweredLayer], functions: [LoweredFunction],
         forwardFunction: String?
     ) {
         self.name = name
@@ -61,6 +61,23 @@ public struct LoweredModel: Sendable, Equatable {
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.name == rhs.name && lhs.line == rhs.line && lhs.parameters == rhs.parameters && lhs.layers == rhs.layers
             && lhs.functions == rhs.functions && lhs.forwardFunction == rhs.forwardFunction
+    }
+}
+
+/// A layer of a model: the parameters it groups, and how the generated model presents them.
+public struct LoweredLayer: Sendable, Equatable {
+    /// The layer's name.
+    public var name: String
+    /// The full names of its parameters, in layout order, such as `fc1.weight`.
+    public var parameters: [String]
+    /// The runtime type whose value is the layer's property of the generated model, if any.
+    public var accessor: LayerAccessor?
+
+    /// Creates a layer.
+    public init(name: String, parameters: [String], accessor: LayerAccessor?) {
+        self.name = name
+        self.parameters = parameters
+        self.accessor = accessor
     }
 }
 

@@ -142,7 +142,12 @@ public struct Lowering {
             parameters: model.parameters.map {
                 LoweredParameter(name: $0.name, shape: $0.shape, initializer: $0.initializer, isTrainable: !$0.isFrozen, line: $0.range.start.line)
             },
-            layers: model.layers.map(\.name), functions: functions, forwardFunction: forward)
+            layers: model.layers.map { layer in
+                LoweredLayer(
+                    name: layer.name, parameters: layer.kind.parameters.map { layer.parameterName($0.name) },
+                    accessor: layer.kind.accessor)
+            },
+            functions: functions, forwardFunction: forward)
     }
 
     /// The function `fit` drives: one Float tensor in, one Float tensor out; `forward` if

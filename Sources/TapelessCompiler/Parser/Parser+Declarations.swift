@@ -109,33 +109,36 @@ extension Parser {
             name: name, type: type, initializer: initializer, isFrozen: isFrozen, range: range(from: start))
     }
 
-    /// `layer name = Kind(in -> out, label: value, …)`
+    /// `layer name = Kind(argument, …)`; each argument is `in -> out` or an expression, and
+    /// may be labeled. The kind reads them when the model is checked.
     mutating func parseLayer(from start: SourceLocation, isFrozen: Bool) -> LayerDecl {
         advance()
         let name = expectIdentifier("expected a layer name after 'layer'", naming: "a layer")
         expect(.equal, "expected '=' and a layer such as 'Dense(784 -> 128)' after the layer name")
         let kind = expectIdentifier("expected a layer kind such as 'Dense(784 -> 128)'")
-        var inputSize = DimExpr.symbol(Identifier("", range: missingRange))
-        var outputSize = inputSize
-        var options: [Argument] = []
+        var arguments: [LayerArgument] = []
         if let open = expect(.leftParen, "expected '(' and the layer's sizes, as in 'Dense(784 -> 128)'") {
-            inputSize = parseDimension()
-            expect(.arrow, "expected '->' between the layer's input and output sizes, as in 'Dense(784 -> 128)'")
-            outputSize = parseDimension()
-            while consume(.comma) != nil, !at(.rightParen) {
-                let before = position
-                let option = parseArgument()
-                if option.label == nil {
-                    report("a layer option needs a label, as in 'activation: relu'", at: option.value.range)
-                }
-                options.append(option)
-                if position == before { break }
-            }
-            expectClosing(.rightParen, for: open)
+            arguments = parseList(of: "layer arguments", closedBy: .rightParen, openedBy: open) { $0.parseLayerArgument() }
         }
-        return LayerDecl(
-            name: name, kind: kind, inputSize: inputSize, outputSize: outputSize, options: options,
-            isFrozen: isFrozen, range: range(from: start))
+        return LayerDecl(name: name, kind: kind, arguments: arguments, isFrozen: isFrozen, range: range(from: start))
+    }
+
+    /// `in -> out`, or an expression, either optionally labeled.
+    private mutating func parseLayerArgument() -> LayerArgument {
+        let start = current.range.start
+        var label: Identifier?
+        if at(.identifier), peek().kind == .colon {
+            let token = advance()
+            label = Identifier(token.text, range: token.range)
+            advance()
+        }
+        guard (at(.number) || at(.identifier)) && peek().kind == .arrow else {
+            return LayerArgument(label: label, value: .expression(parseExpression()), range: range(from: start))
+        }
+        let input = parseDimension()
+        advance()
+        let output = parseDimension()
+        return LayerArgument(label: label, value: .sizes(input, output), range: range(from: start))
     }
 
     /// `func name(p: Type, …) -> Type { body }`

@@ -19,13 +19,14 @@ public struct ModelSummary {
             var layersShown = Set<String>()
             for parameter in model.parameters {
                 // A layer's parameters follow a row with the layer's total.
-                if let layer = model.layers.first(where: { parameter.name.hasPrefix("\($0).") }), layersShown.insert(layer).inserted {
-                    let own = model.parameters.filter { $0.name.hasPrefix("\(layer).") }
+                let layer = model.layers.first { $0.parameters.contains(parameter.name) }
+                if let layer, layersShown.insert(layer.name).inserted {
+                    let own = model.parameters.filter { layer.parameters.contains($0.name) }
                     let count = own.reduce(0) { $0 + $1.shape.reduce(1, *) }
-                    rows.append([layer + " (layer)", "", String(count), Self.bytes(count * 4), own.allSatisfy(\.isTrainable) ? "yes" : "no"])
+                    rows.append([layer.name + " (layer)", "", String(count), Self.bytes(count * 4), own.allSatisfy(\.isTrainable) ? "yes" : "no"])
                 }
                 let count = parameter.shape.reduce(1, *)
-                let isInLayer = model.layers.contains { parameter.name.hasPrefix("\($0).") }
+                let isInLayer = layer != nil
                 rows.append([
                     (isInLayer ? "  " : "") + parameter.name, "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]",
                     String(count), Self.bytes(count * 4), parameter.isTrainable ? "yes" : "no",

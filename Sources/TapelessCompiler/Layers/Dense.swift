@@ -1,0 +1,59 @@
+/// `Dense(in -> out, activation: f)`: `x @ weight + bias`, then the activation, applied to an
+/// input `[in]` or `[rows, in]`. The weight `[in, out]` starts Glorot uniform and the bias
+/// `[out]` at zero, as in Keras.
+struct Dense: LayerKind, Equatable {
+    static let name = "Dense"
+    static let example = "Dense(784 -> 128)"
+
+    var inputSize: Int
+    var outputSize: Int
+    /// The elementwise activation applied to the output, with its constant (leakyRelu's
+    /// slope, elu's alpha), if any.
+    var activation: (builtin: Builtin, constant: Double?)?
+
+    init?(_ reader: inout LayerArgumentReader) {
+        let sizes = reader.sizes(example: Self.example)
+        let activationValue = reader.option("activation")
+        activation = activationValue.flatMap { reader.checker.layerActivation($0) }
+        reader.finish(options: ["activation"], example: "activation: relu")
+        guard let sizes, !reader.hasErrors, activationValue == nil || activation != nil else { return nil }
+        (inputSize, outputSize) = sizes
+        let weight = ValueType.tensor([.fixed(inputSize), .fixed(outputSize)])
+        guard weight.isWithinSizeLimit else {
+            reader.error(ValueType.sizeLimitMessage("the weight of layer '\(reader.layerName)' (\(weight))"), at: reader.declaration.range)
+            return nil
+        }
+    }
+
+    var description: String { "Dense(\(inputSize) -> \(outputSize))" }
+
+    var parameters: [LayerParameter] {
+        [
+            LayerParameter(name: "weight", shape: [inputSize, outputSize], initializer: .glorotUniform),
+            LayerParameter(name: "bias", shape: [outputSize], initializer: .constant(0)),
+        ]
+    }
+
+    func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> {
+        guard (1...2).contains(input.rank), input.shape.last == .fixed(inputSize) else {
+            return .failure(LayerInputError(
+                message: "needs an input [\(inputSize)] or [rows, \(inputSize)], not \(input)"))
+        }
+        return .success(.tensor(input.shape.dropLast() + [.fixed(outputSize)]))
+    }
+
+    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
+        let product = BuiltinLowering.matrixProduct(input, parameters["weight"]!, &builder)
+        let affine = builder.add(product, parameters["bias"]!)
+        guard let activation else { return affine }
+        let call = ResolvedCall(builtin: activation.builtin, operands: [], constant: activation.constant)
+        return try BuiltinLowering.lower(call, operands: [affine], resultType: builder.type(of: affine), &builder)
+    }
+
+    var accessor: LayerAccessor? { LayerAccessor(typeName: "DenseParameters", properties: ["weight", "bias"]) }
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.inputSize == rhs.inputSize && lhs.outputSize == rhs.outputSize
+            && lhs.activation?.builtin == rhs.activation?.builtin && lhs.activation?.constant == rhs.activation?.constant
+    }
+}

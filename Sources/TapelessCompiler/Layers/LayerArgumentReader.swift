@@ -1,0 +1,95 @@
+/// A layer declaration's arguments as its kind reads them: sizes and labeled options, each
+/// taken once, with every mistake reported where it is written.
+struct LayerArgumentReader {
+    /// The declaration being read.
+    let declaration: LayerDecl
+    let checker: Checker
+    /// The arguments not taken yet.
+    private var remaining: [LayerArgument]
+    /// Whether a mistake was reported.
+    private(set) var hasErrors = false
+
+    init(_ declaration: LayerDecl, checker: Checker) {
+        self.declaration = declaration
+        self.checker = checker
+        remaining = declaration.arguments
+    }
+
+    /// The layer's name, for messages.
+    var layerName: String { declaration.name.name }
+
+    /// Reports a mistake at `range`.
+    mutating func error(_ message: String, at range: SourceRange) {
+        checker.error(message, at: range)
+        hasErrors = true
+    }
+
+    /// The first argument as `in -> out` literal sizes (each positive), as in `Dense(784 -> 128)`.
+    mutating func sizes(example: String) -> (input: Int, output: Int)? {
+        guard let first = remaining.first, first.label == nil else {
+            error("expected the layer's sizes first, as in '\(example)'", at: remaining.first?.range ?? declaration.kind.range)
+            return nil
+        }
+        remaining.removeFirst()
+        guard case .sizes(let input, let output) = first.value else {
+            let end = SourceRange(start: first.range.end, end: first.range.end)
+            error("expected '->' between the layer's input and output sizes, as in '\(example)'", at: end)
+            // `Dense(784, 128)`: the next unlabeled argument is the output size, not an option.
+            if let next = remaining.first, next.label == nil { remaining.removeFirst() }
+            return nil
+        }
+        guard let inputSize = size(input, "input"), let outputSize = size(output, "output") else { return nil }
+        return (inputSize, outputSize)
+    }
+
+    /// A literal, positive size.
+    private mutating func size(_ dimension: DimExpr, _ role: String) -> Int? {
+        switch dimension {
+        case .literal(let value, let range):
+            guard value >= 1 else {
+                error("the \(role) size of layer '\(layerName)' must be positive, not \(value)", at: range)
+                return nil
+            }
+            return value
+        case .symbol(let symbol):
+            if symbol.name.isEmpty {
+                hasErrors = true  // the parser reported it
+            } else {
+                error("layer sizes must be literal: '\(symbol.name)' is a size variable; write the size as a number", at: symbol.range)
+            }
+            return nil
+        }
+    }
+
+    /// The value of the option `label:`, if given; the kind reads it.
+    mutating func option(_ label: String) -> Expr? {
+        guard let index = remaining.firstIndex(where: { $0.label?.name == label }) else { return nil }
+        let argument = remaining.remove(at: index)
+        if remaining.contains(where: { $0.label?.name == label }) {
+            let repeated = remaining.first { $0.label?.name == label }!
+            error("'\(label):' is given twice", at: repeated.label!.range)
+            remaining.removeAll { $0.label?.name == label }
+        }
+        guard case .expression(let value) = argument.value else {
+            error("'\(label):' takes a value, not sizes", at: argument.range)
+            return nil
+        }
+        return value
+    }
+
+    /// Reports every argument the kind did not take: an unlabeled one, or an option it lacks.
+    /// `example` is one of its options with a value, such as `activation: relu`.
+    mutating func finish(options: [String], example: String) {
+        for argument in remaining {
+            guard let label = argument.label else {
+                error("a layer option needs a label, as in '\(example)'", at: argument.range)
+                continue
+            }
+            let known = options.count == 1
+                ? "its only option is '\(options[0]):'"
+                : "its options are " + options.map { "'\($0):'" }.joined(separator: ", ")
+            error("\(declaration.kind.name) has no option '\(label.name)'; \(known)", at: label.range)
+        }
+        remaining = []
+    }
+}

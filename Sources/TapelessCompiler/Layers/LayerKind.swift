@@ -1,0 +1,72 @@
+/// One kind of layer: everything the compiler knows about it, from the arguments of its
+/// declaration to the Swift accessor of its parameters.
+///
+/// A value is one declared layer's configuration (`Dense(784 -> 128, activation: relu)`). A new
+/// kind is one type conforming to this protocol, in its own file, and one entry in
+/// ``LayerKinds/all``; the checker, lowering, the summary and the emitter ask the kind.
+protocol LayerKind: Sendable {
+    /// The kind's name in the language, as in `layer fc = Dense(784 -> 128)`.
+    static var name: String { get }
+
+    /// Reads a declaration's arguments; reports each mistake through `reader` and returns `nil`
+    /// when the layer can't be used.
+    init?(_ reader: inout LayerArgumentReader)
+
+    /// The declaration as the kind reads it, such as `Dense(784 -> 128)`, for messages.
+    var description: String { get }
+
+    /// The parameters the layer owns, in layout order, named relative to the layer (`weight`
+    /// is `fc1.weight` in a layer named `fc1`).
+    var parameters: [LayerParameter] { get }
+
+    /// The type of the layer applied to an input of type `input`, or a message that says what
+    /// input it needs (the checker places it at the input).
+    func outputType(for input: ValueType) -> Result<ValueType, LayerInputError>
+
+    /// The layer applied to `input` in IR, given the value of each of its parameters by
+    /// relative name.
+    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue
+
+    /// The runtime type that groups the layer's parameters as one property of the generated
+    /// model (`DenseParameters` for `model.fc1`), if the kind has one.
+    var accessor: LayerAccessor? { get }
+
+    /// Whether `other` is the same configuration of the same kind.
+    func isEqual(to other: any LayerKind) -> Bool
+}
+
+extension LayerKind where Self: Equatable {
+    func isEqual(to other: any LayerKind) -> Bool { (other as? Self) == self }
+}
+
+/// A parameter of a layer kind.
+struct LayerParameter: Sendable, Equatable {
+    /// The name relative to the layer, such as `weight`.
+    var name: String
+    /// The dimensions.
+    var shape: [Int]
+    /// How `init(seed:)` fills it.
+    var initializer: InitializerSpec
+}
+
+/// The runtime type that groups a layer's parameters, such as `DenseParameters(weight:bias:)`.
+public struct LayerAccessor: Sendable, Equatable {
+    /// The Swift type's name.
+    public var typeName: String
+    /// Its stored properties, each holding the layer's parameter of the same relative name.
+    public var properties: [String]
+}
+
+/// Why a layer can't take an input: the message, placed at the input by the checker.
+struct LayerInputError: Error {
+    var message: String
+}
+
+/// The layer kinds of the language.
+enum LayerKinds {
+    /// Every kind, by name: the one registration of a new kind.
+    static let all: [String: any LayerKind.Type] = [Dense.name: Dense.self]
+
+    /// The kinds' names, sorted, for messages.
+    static var names: [String] { all.keys.sorted() }
+}
