@@ -49,7 +49,8 @@ enum Command: String, CaseIterable {
                 USAGE: tapeless summary <file>...
 
                 Per parameter and in total: element count and bytes; per function: forward
-                and backward FLOPs and activation memory per example (size variables set to 1).
+                and backward FLOPs and activation memory per example (size variables set to 1);
+                and the size of the Swift generated for the file.
                 """
         }
     }
@@ -76,10 +77,10 @@ enum Command: String, CaseIterable {
                 report(diagnostics, path: displayPath, source: source)
                 if let text { print(text, terminator: "") } else { failed = true }
             case .summary:
-                let output = compiler.compile(source: source, path: displayPath)
-                report(output.diagnostics, path: displayPath, source: source)
-                guard let program = output.program else { failed = true; continue }
-                print(ModelSummary(program: program).render(), terminator: "")
+                let compilation = compiler.run(source: source, path: displayPath)
+                report(compilation.diagnostics, path: displayPath, source: source)
+                guard let program = compilation.lowered else { failed = true; continue }
+                print(ModelSummary(program: program, generatedSwift: compilation.swift).render(), terminator: "")
             }
         }
         return failed ? 1 : 0

@@ -6,6 +6,21 @@ import Testing
     /// `f(x) + f(x) + f(x)` at thirteen levels would be 3^13 copies of `f0` if each call copied
     /// an unsimplified body; with each body reduced before it is copied, every level adds a few
     /// instructions. (A random-program fuzzer found this taking 15 s and 570 MB to check.)
+    @Test("A scalar model function gets its parameter gradient unless another function of the model calls it")
+    func helpersGetNoGradientOfTheirOwn() throws {
+        let model = try #require(try CompiledFunctions("""
+            model Simulation {
+                param k: Float = 0.5
+                func energy(x: [n]) -> Float { k * sum(square(x)) }
+                func penalty(x: [n]) -> Float { energy(x) * k }
+                func loss(x: [n]) -> Float { penalty(x) + mean(x) }
+                func standalone(x: [n]) -> Float { k * mean(x) }
+            }
+            """).program.models.first)
+        let derived = Dictionary(uniqueKeysWithValues: model.functions.map { ($0.name, $0.withGradient != nil) })
+        #expect(derived == ["energy": false, "penalty": false, "loss": true, "standalone": true])
+    }
+
     @Test func callsRepeatedAtEveryLevelAddOneCopy() throws {
         var source = "func f0(x: Float) -> Float { x * x }\n"
         for level in 1...13 {

@@ -23,4 +23,14 @@ import Testing
         let flops = try #require(Int(forward[1]))
         #expect(flops >= 2 * (784 * 128 + 128 * 10) && flops < 2 * (784 * 128 + 128 * 10) + 1_000)
     }
+
+    @Test func reportsTheSizeOfTheGeneratedSwift() throws {
+        let source = "model M { param w: Float = 1\n func loss(x: [n]) -> Float { w * sum(x) } }"
+        let program = try CompiledFunctions(source).program
+        let swift = Compiler().swiftSource(for: program)
+        let lines = swift.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        let text = ModelSummary(program: program, generatedSwift: swift).render()
+        #expect(text.contains("Generated Swift: \(lines) lines, "))
+        #expect(!ModelSummary(program: program).render().contains("Generated Swift"))
+    }
 }

@@ -76,3 +76,17 @@ extension Checker {
         }
     }
 }
+
+extension CallGraph {
+    /// The names of `model`'s functions that another of its functions calls.
+    func calledFunctions(of model: ModelContext) -> Set<String> {
+        let keys = Set(model.functionsInOrder.map(\.key))
+        var called: Set<String> = []
+        for caller in callers where keys.contains(caller) {
+            for call in calls[caller]! where call.callee != caller && keys.contains(call.callee) {
+                called.insert(String(call.callee.dropFirst(model.name.count + 1)))
+            }
+        }
+        return called
+    }
+}

@@ -98,6 +98,8 @@ public struct CheckedModel: Sendable {
     public var functions: [CheckedFunction]
     /// The derivatives of methods with respect to their inputs (`let dx = grad(loss, wrt: x)`).
     public var derivatives: [CheckedDerivative]
+    /// The names of the methods another method of the model calls (its helpers).
+    public var calledFunctions: Set<String> = []
     /// The declaration.
     public var range: SourceRange
 }

@@ -61,7 +61,11 @@ final class Checker {
     func program() -> CheckedProgram {
         CheckedProgram(
             file: file,
-            models: models.map(\.checked),
+            models: models.map { model in
+                var checked = model.checked
+                checked.calledFunctions = callGraph.calledFunctions(of: model)
+                return checked
+            },
             functions: functionsInOrder.compactMap(\.checked),
             derivatives: resolvedDerivatives,
             types: types,

@@ -118,7 +118,9 @@ public struct Lowering {
                 name: function.name, line: function.decl.range.start.line,
                 declaration: text(function.decl.range, upTo: "{"), body: body)
             let cause = TooLarge.Cause.training(of: function.name)
-            if function.returnType.isFloatScalar {
+            // Helpers called by another function get no gradient of their own: their
+            // callers' gradients cover them, and the user's API stays the functions they call.
+            if function.returnType.isFloatScalar && !model.calledFunctions.contains(function.name) {
                 let derived = try ReverseMode.differentiate(body, result: "value", withRespectTo: inputs)
                 lowered.unsimplified.withGradient = derived
                 lowered.withGradient = try withinLimit(Simplifier.simplify(derived), at: function.decl.range, cause)

@@ -4,10 +4,13 @@
 public struct ModelSummary {
     /// The program the summary describes.
     public let program: LoweredProgram
+    /// The Swift generated for the program, whose size the summary reports, if known.
+    public let generatedSwift: String?
 
-    /// Creates a summary of the models of a compiled program.
-    public init(program: LoweredProgram) {
+    /// Creates a summary of the models of a compiled program, and of the size of its Swift.
+    public init(program: LoweredProgram, generatedSwift: String? = nil) {
         self.program = program
+        self.generatedSwift = generatedSwift
     }
 
     /// The report as aligned text.
@@ -49,6 +52,11 @@ public struct ModelSummary {
             lines.append("Per example:")
             lines += Self.table(costs)
             lines.append("")
+        }
+        if let generatedSwift {
+            // Every edit of the model recompiles this much Swift in the user's build.
+            let count = generatedSwift.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            lines.append("Generated Swift: \(count) lines, \(Self.bytes(generatedSwift.utf8.count))")
         }
         return lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
     }
