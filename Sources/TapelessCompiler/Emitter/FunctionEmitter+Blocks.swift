@@ -102,7 +102,7 @@ extension FunctionEmitter {
         for case .operation(let instruction) in plan.steps {
             guard case .parameter(let name) = instruction.op else { continue }
             let local = names.fresh("v\(instruction.result.id)")
-            aliasLines[instruction.result] = "let \(local) = \(parameterBuffer!).baseAddress! + \(parameterOffsets[name]!.offset)  // \(name)"
+            aliasLines[instruction.result] = "let \(local) = \(IndexCode.offset("\(parameterBuffer!).baseAddress!", by: String(parameterOffsets[name]!.offset)))  // \(name)"
             expressions[instruction.result] = local
         }
     }

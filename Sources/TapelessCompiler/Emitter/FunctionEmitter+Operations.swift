@@ -28,7 +28,8 @@ extension FunctionEmitter {
             let (row, column) = (names.fresh("row"), names.fresh("column"))
             printer.block("for \(row) in 0..<\(rows) {") { p in
                 p.block("for \(column) in 0..<\(columns) {") { p in
-                    p.line("\(out)[\(row) &* \(columns) &+ \(column)] = \(source)[\(column) &* \(rows) &+ \(row)]")
+                    let target = IndexCode.sum([IndexCode.product(row, columns), column])
+                    p.line("\(out)[\(target)] = \(source)[\(IndexCode.sum([IndexCode.product(column, rows), row]))]")
                 }
             }
         case .logSumExp(let axis), .softmax(let axis):
@@ -59,13 +60,14 @@ extension FunctionEmitter {
         let row = names.fresh("row")
         if inner == "1" {
             printer.block("for \(row) in 0..<\(outer) {") { p in
-                body(&p, { "\(row) &* \(length) &+ \($0)" }, row)
+                body(&p, { IndexCode.sum([IndexCode.product(row, length), $0]) }, row)
             }
         } else {
             let position = names.fresh("position")
             printer.block("for \(row) in 0..<\(outer) {") { p in
                 p.block("for \(position) in 0..<\(inner) {") { p in
-                    body(&p, { "(\(row) &* \(length) &+ \($0)) &* \(inner) &+ \(position)" }, "\(row) &* \(inner) &+ \(position)")
+                    body(&p, { IndexCode.sum([IndexCode.product(IndexCode.sum([IndexCode.product(row, length), $0]), inner), position]) },
+                         IndexCode.sum([IndexCode.product(row, inner), position]))
                 }
             }
         }
@@ -138,12 +140,15 @@ extension FunctionEmitter {
         if inRowLoop { rowLabels[instruction.operands[1]] = label }
         let signature = SwiftNames.escapedString(swiftSignature)
         return { p, row in
-            if inRowLoop && !isPick { p.line("(\(out) + \(row) &* \(classes)).update(repeating: 0, count: \(classes))") }
+            if inRowLoop && !isPick {
+                p.line("(\(IndexCode.offset(out, by: IndexCode.product(row, classes)))).update(repeating: 0, count: \(classes))")
+            }
             if checked == nil {
                 p.line("let \(label) = \(labels)[\(row)]")
                 p.line("ArgumentCheck.label(\(label), classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(signature)\")")
             }
-            p.line(isPick ? "\(out)[\(row)] = \(values)[\(row) &* \(classes) &+ \(label)]" : "\(out)[\(row) &* \(classes) &+ \(label)] = \(values)[\(row)]")
+            let element = IndexCode.sum([IndexCode.product(row, classes), label])
+            p.line(isPick ? "\(out)[\(row)] = \(values)[\(element)]" : "\(out)[\(element)] = \(values)[\(row)]")
         }
     }
 
@@ -152,7 +157,7 @@ extension FunctionEmitter {
         switch instruction.op {
         case .logSumExp, .softmax:
             let length = dimension(shape(of: instruction.operands[0])[1])
-            rowwiseLine(instruction, out: out, axis: 1)(&printer, { "\(row) &* \(length) &+ \($0)" }, row)
+            rowwiseLine(instruction, out: out, axis: 1)(&printer, { IndexCode.sum([IndexCode.product(row, length), $0]) }, row)
         case .pickClass, .scatterClass:
             pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
@@ -174,8 +179,10 @@ extension FunctionEmitter {
         printer.block("for \(row) in 0..<\(outer) {") { p in
             p.block("for \(k) in 0..<\(smallLength) {") { p in
                 p.block("for \(position) in 0..<\(inner) {") { p in
-                    let bigIndex = "(\(row) &* \(bigLength) &+ \(start) &+ \(k)) &* \(inner) &+ \(position)"
-                    let smallIndex = "(\(row) &* \(smallLength) &+ \(k)) &* \(inner) &+ \(position)"
+                    let bigLine = IndexCode.sum([IndexCode.product(row, bigLength), String(start), k])
+                    let bigIndex = IndexCode.sum([IndexCode.product(bigLine, inner), position])
+                    let smallLine = IndexCode.sum([IndexCode.product(row, smallLength), k])
+                    let smallIndex = IndexCode.sum([IndexCode.product(smallLine, inner), position])
                     p.line(isSlice ? "\(out)[\(smallIndex)] = \(source)[\(bigIndex)]" : "\(out)[\(bigIndex)] = \(source)[\(smallIndex)]")
                 }
             }

@@ -192,10 +192,13 @@ extension FunctionEmitter {
         var inner = CodePrinter(indentUnit: "    ")
         let inLanes = laneSums != nil
         let members = Set(loop.members.map(\.result))
+        // Members that only pass a named value on (a broadcast of a value of the same kind),
+        // read as that name instead of a copy.
+        var copies: [IRValue: LaneOperand] = [:]
         for instruction in loop.instructions {
-            comment(instruction.origin, &inner)
             let isMember = members.contains(instruction.result)
             let operands = instruction.operands.map { operand -> LaneOperand in
+                if let copy = copies[operand] { return copy }
                 if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes, vectorType: Self.vectorType) }
                 let isTensor = !shape(of: operand).isEmpty
                 if inLanes && isTensor {
@@ -208,6 +211,11 @@ extension FunctionEmitter {
                     code: memoryRead(operand, by: isMember ? instruction : nil, indices: indices), isVector: false,
                     vectorType: Self.vectorType)
             }
+            if isMember, stored[instruction.result] == nil, let copied = Self.copiedOperand(instruction, operands, inLanes: inLanes) {
+                copies[instruction.result] = copied
+                continue
+            }
+            comment(instruction.origin, &inner)
             if isMember {
                 let local = expressions[instruction.result]!
                 if inLanes {
@@ -238,6 +246,20 @@ extension FunctionEmitter {
         // In a nest, the flat position, unless no statement reads memory at it.
         guard !indices.isEmpty, Self.loopVariable(loopIndex, in: inner.printedLines) != "_" else { return inner.printedLines }
         return ["let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))"] + inner.printedLines
+    }
+
+    /// The operand a loop member passes on unchanged, when it is a plain name already of the
+    /// member's kind (a vector in lanes, a `Float` one at a time), so a copy would add nothing.
+    private static func copiedOperand(_ member: IRInstruction, _ operands: [LaneOperand], inLanes: Bool) -> LaneOperand? {
+        switch member.op {
+        case .broadcast, .expandAxis, .stopGradient:
+            let operand = operands[0]
+            let isName = operand.code.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+            return isName && operand.isVector == inLanes ? operand : nil
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+            return nil
+        }
     }
 
     /// Reads a value kept in memory (or a scalar) at the loop position, for `member` (or for
@@ -315,23 +337,16 @@ extension FunctionEmitter {
     }
 
     func rowMajorIndex(_ shape: [IRDimension], _ indices: [String]) -> String {
-        var terms: [String] = []
-        for axis in shape.indices where shape[axis] != .fixed(1) {
-            let stride = product(shape[(axis + 1)...].map(dimension))
-            terms.append(stride == "1" ? indices[axis] : "\(indices[axis]) &* \(parenthesized(stride))")
-        }
-        return terms.isEmpty ? "0" : terms.joined(separator: " &+ ")
+        IndexCode.sum(shape.indices.filter { shape[$0] != .fixed(1) }.map { axis in
+            IndexCode.product(indices[axis], product(shape[(axis + 1)...].map(dimension)))
+        })
     }
 
     /// The flat index into a tensor of `source` shape broadcast over `target` at `indices`.
     func broadcastIndex(_ source: [IRDimension], in target: [IRDimension], _ indices: [String]) -> String {
         let offset = target.count - source.count
-        var terms: [String] = []
-        for axis in source.indices where source[axis] != .fixed(1) {
-            let stride = product(source[(axis + 1)...].filter { $0 != .fixed(1) }.map(dimension))
-            let index = indices[axis + offset]
-            terms.append(stride == "1" ? index : "\(index) &* \(parenthesized(stride))")
-        }
-        return terms.isEmpty ? "0" : terms.joined(separator: " &+ ")
+        return IndexCode.sum(source.indices.filter { source[$0] != .fixed(1) }.map { axis in
+            IndexCode.product(indices[axis + offset], product(source[(axis + 1)...].filter { $0 != .fixed(1) }.map(dimension)))
+        })
     }
 }

@@ -202,7 +202,7 @@ struct FunctionEmitter {
         var previous = workspace
         for slot in sizes.indices {
             let name = names.fresh("slot\(slot)")
-            printer.line(slot == 0 ? "let \(name) = \(workspace)" : "let \(name) = \(previous) + \(parenthesized(sizes[slot - 1]))")
+            printer.line(slot == 0 ? "let \(name) = \(workspace)" : "let \(name) = \(IndexCode.offset(previous, by: sizes[slot - 1]))")
             slotNames.append(name)
             previous = name
         }
@@ -313,11 +313,11 @@ struct FunctionEmitter {
                 printer.line("\(g)[\(offset)] = \(expressions[result.value]!)  // \(name)")
             } else if plan.storage[result.value] != .gradient(offset: offset) {
                 let source = reading(result.value, &printer)
-                printer.line("(\(g).baseAddress! + \(offset)).update(from: \(source), count: \(count))  // \(name)")
+                printer.line("(\(IndexCode.offset("\(g).baseAddress!", by: String(offset)))).update(from: \(source), count: \(count))  // \(name)")
             }
         }
         for (name, (offset, count)) in parameterOffsets.sorted(by: { $0.value.offset < $1.value.offset }) where !written.contains(name) {
-            printer.line("(\(g).baseAddress! + \(offset)).update(repeating: 0, count: \(count))  // \(name): no gradient")
+            printer.line("(\(IndexCode.offset("\(g).baseAddress!", by: String(offset)))).update(repeating: 0, count: \(count))  // \(name): no gradient")
         }
     }
 
@@ -351,7 +351,7 @@ struct FunctionEmitter {
             bindAlias(instruction.result, "let \(local) = \(slotNames[slot])  // \(instruction.type)", &printer)
         case .gradient(let offset):
             let parameter = parameterOffsets.first { $0.value.offset == offset }?.key ?? ""
-            bindAlias(instruction.result, "let \(local) = \(gradientBuffer!).baseAddress! + \(offset)  // gradient of \(parameter)", &printer)
+            bindAlias(instruction.result, "let \(local) = \(IndexCode.offset("\(gradientBuffer!).baseAddress!", by: String(offset)))  // gradient of \(parameter)", &printer)
         case nil:
             preconditionFailure("no storage planned for \(instruction.result)")
         }

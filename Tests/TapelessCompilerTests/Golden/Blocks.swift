@@ -175,9 +175,9 @@ public struct DeepNetwork: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 4) + 2 * (batch * 2), for: "DeepNetwork.forward")
         defer { Workspace.release(for: "DeepNetwork.forward") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 4)
-        let slot2 = slot1 + (batch * 4)
-        let slot3 = slot2 + (batch * 2)
+        let slot1 = slot0 + batch * 4
+        let slot2 = slot1 + batch * 4
+        let slot3 = slot2 + batch * 2
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
@@ -297,8 +297,8 @@ public struct DeepNetwork: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 4) + (batch * 2), for: "DeepNetwork.loss")
         defer { Workspace.release(for: "DeepNetwork.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 4)
-        let slot2 = slot1 + (batch * 4)
+        let slot1 = slot0 + batch * 4
+        let slot2 = slot1 + batch * 4
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
@@ -429,18 +429,18 @@ public struct DeepNetwork: Module {
         let workspace = Workspace.floats(count: 11 * (batch * 4) + 2 * (batch * 2), for: "DeepNetwork.lossWithGradient")
         defer { Workspace.release(for: "DeepNetwork.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 4)
-        let slot2 = slot1 + (batch * 4)
-        let slot3 = slot2 + (batch * 4)
-        let slot4 = slot3 + (batch * 4)
-        let slot5 = slot4 + (batch * 4)
-        let slot6 = slot5 + (batch * 4)
-        let slot7 = slot6 + (batch * 4)
-        let slot8 = slot7 + (batch * 4)
-        let slot9 = slot8 + (batch * 4)
-        let slot10 = slot9 + (batch * 4)
-        let slot11 = slot10 + (batch * 4)
-        let slot12 = slot11 + (batch * 2)
+        let slot1 = slot0 + batch * 4
+        let slot2 = slot1 + batch * 4
+        let slot3 = slot2 + batch * 4
+        let slot4 = slot3 + batch * 4
+        let slot5 = slot4 + batch * 4
+        let slot6 = slot5 + batch * 4
+        let slot7 = slot6 + batch * 4
+        let slot8 = slot7 + batch * 4
+        let slot9 = slot8 + batch * 4
+        let slot10 = slot9 + batch * 4
+        let slot11 = slot10 + batch * 4
+        let slot12 = slot11 + batch * 2
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -607,8 +607,7 @@ public struct DeepNetwork: Module {
                                         let v38: Float = v37 * v37
                                         v39 += v38
                                         // ∂ line 21: mse(forward(x), y)
-                                        let v51: Float = v50
-                                        let v52: Float = v51 * v37
+                                        let v52: Float = v50 * v37
                                         let v54: Float = v52 + v52
                                         // ∂ line 17: scale * l5(h4) + mean(h0)
                                         v55 += v54
@@ -716,10 +715,8 @@ public struct DeepNetwork: Module {
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
                                         let i = i0 &* 4 &+ i1
-                                        // ∂ line 17: mean(h0)
-                                        let v57: Float = v56
                                         // ∂ line 16: l1(h0)
-                                        let v93: Float = v57 + v91[i]
+                                        let v93: Float = v56 + v91[i]
                                         // ∂ line 15: l0(x)
                                         let v97_2: Float = v93 * v96[i]
                                         v97[i] = v97_2
@@ -766,19 +763,19 @@ public struct DeepNetwork: Module {
         let workspace = Workspace.floats(count: 11 * (batch * 4) + 3 * (batch * 2), for: "DeepNetwork.gradient(at:)")
         defer { Workspace.release(for: "DeepNetwork.gradient(at:)") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 4)
-        let slot2 = slot1 + (batch * 4)
-        let slot3 = slot2 + (batch * 4)
-        let slot4 = slot3 + (batch * 4)
-        let slot5 = slot4 + (batch * 4)
-        let slot6 = slot5 + (batch * 4)
-        let slot7 = slot6 + (batch * 4)
-        let slot8 = slot7 + (batch * 4)
-        let slot9 = slot8 + (batch * 4)
-        let slot10 = slot9 + (batch * 4)
-        let slot11 = slot10 + (batch * 4)
-        let slot12 = slot11 + (batch * 2)
-        let slot13 = slot12 + (batch * 2)
+        let slot1 = slot0 + batch * 4
+        let slot2 = slot1 + batch * 4
+        let slot3 = slot2 + batch * 4
+        let slot4 = slot3 + batch * 4
+        let slot5 = slot4 + batch * 4
+        let slot6 = slot5 + batch * 4
+        let slot7 = slot6 + batch * 4
+        let slot8 = slot7 + batch * 4
+        let slot9 = slot8 + batch * 4
+        let slot10 = slot9 + batch * 4
+        let slot11 = slot10 + batch * 4
+        let slot12 = slot11 + batch * 2
+        let slot13 = slot12 + batch * 2
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
@@ -1057,10 +1054,8 @@ public struct DeepNetwork: Module {
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             let i = i0 &* 4 &+ i1
-                                            // ∂ line 17: mean(h0)
-                                            let v39: Float = v38
                                             // ∂ line 16: l1(h0)
-                                            let v74: Float = v39 + v72[i]
+                                            let v74: Float = v38 + v72[i]
                                             // ∂ line 15: l0(x)
                                             let v78_2: Float = v74 * v77[i]
                                             v78[i] = v78_2

@@ -182,10 +182,8 @@ public struct LaneRegression: Model {
                                 let v7: Float = v6 * v6
                                 // line 9: mean(square(w * x + b - y))
                                 v8 += v7
-                                // ∂ line 9: mean(square(w * x + b - y))
-                                let v13: Float = v12
                                 // ∂ line 9: square(w * x + b - y)
-                                let v14: Float = v13 * v6
+                                let v14: Float = v12 * v6
                                 let v16: Float = v14 + v14
                                 // ∂ line 9: w * x + b
                                 v17 += v16
@@ -418,8 +416,7 @@ public struct LaneRegression: Model {
                             }
                             v28 = v28Lanes.sum()
                             for i in laneEnd_2..<n {
-                                let v23: Float = v20
-                                let v24: Bool = v19[i] == v23
+                                let v24: Bool = v19[i] == v20
                                 let v27_2: Float = (v24 ? 1.0 : 0.0)
                                 v27[i] = v27_2
                                 v28 += v27_2
@@ -463,20 +460,17 @@ public struct LaneRegression: Model {
                             v48 = v48Lanes.sum()
                             for i in laneEnd_3..<n {
                                 // ∂ line 13: max(x * w)
-                                let v29: Float = v28
-                                let v32: Float = v27[i] / v29
+                                let v32: Float = v27[i] / v28
                                 // ∂ line 13: x * w
                                 let v33: Float = v32 * x[i]
                                 v34 += v33
-                                // ∂ line 13: mean(relu(x - b))
-                                let v36: Float = v35
                                 // ∂ line 13: relu(x - b)
-                                let v38: Float = v36 * v37[i]
+                                let v38: Float = v35 * v37[i]
                                 // ∂ line 13: x - b
                                 let v39: Float = -v38
                                 v40 += v39
                                 // ∂ line 13: mae(w * x + b, y)
-                                let v44: Float = v36 * v43[i]
+                                let v44: Float = v35 * v43[i]
                                 // ∂ line 13: w * x + b
                                 v45 += v44
                                 // ∂ line 13: w * x
@@ -685,10 +679,8 @@ public struct InputGradient: Model {
                                 let v7: Float = v6 * v6
                                 // line 23: mean(square(w * x + b - y))
                                 v8 += v7
-                                // ∂ line 23: mean(square(w * x + b - y))
-                                let v13: Float = v12
                                 // ∂ line 23: square(w * x + b - y)
-                                let v14: Float = v13 * v6
+                                let v14: Float = v12 * v6
                                 let v16: Float = v14 + v14
                                 // ∂ line 23: w * x + b
                                 v17 += v16
@@ -768,10 +760,8 @@ public struct InputGradient: Model {
                             let v5: Float = v3 + v4
                             // line 23: w * x + b - y
                             let v6: Float = v5 - y[i]
-                            // ∂ line 23: mean(square(w * x + b - y))
-                            let v13: Float = v12
                             // ∂ line 23: square(w * x + b - y)
-                            let v14: Float = v13 * v6
+                            let v14: Float = v12 * v6
                             let v16: Float = v14 + v14
                             // ∂ line 23: w * x
                             let v17_2: Float = v16 * v2
@@ -842,10 +832,8 @@ public struct InputGradient: Model {
                             let v5: Float = v3 + v4
                             // line 23: w * x + b - y
                             let v6: Float = v5 - y[i]
-                            // ∂ line 23: mean(square(w * x + b - y))
-                            let v13: Float = v12
                             // ∂ line 23: square(w * x + b - y)
-                            let v14: Float = v13 * v6
+                            let v14: Float = v12 * v6
                             let v16: Float = v14 + v14
                             // ∂ line 23: w * x + b - y
                             let v17_2: Float = -v16
@@ -1007,10 +995,8 @@ public struct LaneConditions: Module {
                         let v7: Float = (v3 ? v5 : 2.0)
                         // line 40: sum(where(sum(x) > 0, x * w, 2))
                         v8 += v7
-                        // line 40: where(1.5 < 1, x, 3 * w)
-                        let v15: Float = v14
                         // line 40: sum(where(1.5 < 1, x, 3 * w))
-                        v16 += v15
+                        v16 += v14
                     }
                     // line 40: sum(where(sum(x) > 0, x * w, 2)) + sum(where(1.5 < 1, x, 3 * w))
                     let v17: Float = v8 + v16
@@ -1095,10 +1081,8 @@ public struct LaneConditions: Module {
                             let v7: Float = (v3 ? v5 : 2.0)
                             // line 40: sum(where(sum(x) > 0, x * w, 2))
                             v8 += v7
-                            // line 40: where(1.5 < 1, x, 3 * w)
-                            let v15: Float = v14
                             // line 40: sum(where(1.5 < 1, x, 3 * w))
-                            v16 += v15
+                            v16 += v14
                             // ∂ line 40: sum(where(1.5 < 1, x, 3 * w))
                             let v19: Float = 1.0
                             // ∂ line 40: where(1.5 < 1, x, 3 * w)

@@ -80,17 +80,17 @@ public struct Mixture: Model {
         let workspace = Workspace.floats(count: 3 * (5 * 4) + 4 * 5, for: "Mixture.loss")
         defer { Workspace.release(for: "Mixture.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (5 * 4)
-        let slot2 = slot1 + (5 * 4)
+        let slot1 = slot0 + 5 * 4
+        let slot2 = slot1 + 5 * 4
         let slot3 = slot2 + 5
         let slot4 = slot3 + 5
-        let slot5 = slot4 + (5 * 4)
+        let slot5 = slot4 + 5 * 4
         let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Float {
                     let x = xBuffer.baseAddress!
-                    let v1 = parameters.baseAddress! + 0  // a
+                    let v1 = parameters.baseAddress!  // a
                     let v5 = parameters.baseAddress! + 4  // c
                     // line 8: x * a
                     let v2 = slot0  // [5, 4]
@@ -139,7 +139,7 @@ public struct Mixture: Model {
                     for row_2 in 0..<5 {
                         for k_3 in 0..<1 {
                             for position in 0..<1 {
-                                v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
                             }
                         }
                     }
@@ -190,11 +190,11 @@ public struct Mixture: Model {
         let workspace = Workspace.floats(count: 3 * (5 * 4) + 7 * 5, for: "Mixture.lossWithGradient")
         defer { Workspace.release(for: "Mixture.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (5 * 4)
-        let slot2 = slot1 + (5 * 4)
+        let slot1 = slot0 + 5 * 4
+        let slot2 = slot1 + 5 * 4
         let slot3 = slot2 + 5
         let slot4 = slot3 + 5
-        let slot5 = slot4 + (5 * 4)
+        let slot5 = slot4 + 5 * 4
         let slot6 = slot5 + 5
         let slot7 = slot6 + 5
         let slot8 = slot7 + 5
@@ -204,7 +204,7 @@ public struct Mixture: Model {
                 x.withUnsafeBufferPointer { xBuffer in
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
-                        let v1 = parameters.baseAddress! + 0  // a
+                        let v1 = parameters.baseAddress!  // a
                         let v5 = parameters.baseAddress! + 4  // c
                         // line 8: x * a
                         let v2 = slot0  // [5, 4]
@@ -253,7 +253,7 @@ public struct Mixture: Model {
                         for row_2 in 0..<5 {
                             for k_3 in 0..<1 {
                                 for position in 0..<1 {
-                                    v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                    v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
                                 }
                             }
                         }
@@ -287,12 +287,10 @@ public struct Mixture: Model {
                                 let v11: Float = v9[i] * v10[i]
                                 // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                                 v12 += v11
-                                // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
-                                let v21: Float = v20
                                 // ∂ line 9: softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1)
-                                let v22_2: Float = v21 * v10[i]
+                                let v22_2: Float = v20 * v10[i]
                                 v22[i] = v22_2
-                                let v23_2: Float = v21 * v9[i]
+                                let v23_2: Float = v20 * v9[i]
                                 v23[i] = v23_2
                             }
                             for _ in 0..<1 {
@@ -314,7 +312,7 @@ public struct Mixture: Model {
                         for row_4 in 0..<5 {
                             for k_4 in 0..<1 {
                                 for position_2 in 0..<1 {
-                                    v26[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v25[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                                    v26[row_4 &* 4 &+ k_4 &+ position_2] = v25[row_4 &+ k_4 &+ position_2]
                                 }
                             }
                         }
@@ -324,7 +322,7 @@ public struct Mixture: Model {
                         // ∂ line 9: x + c
                         let v32 = g.baseAddress! + 4  // gradient of c
                         // ∂ line 8: x * a
-                        let v41 = g.baseAddress! + 0  // gradient of a
+                        let v41 = g.baseAddress!  // gradient of a
                         v32.update(repeating: 0, count: 5)
                         v41.update(repeating: 0, count: 4)
                         // Row by row: each row of the steps below is computed while it is in cache.

@@ -97,10 +97,10 @@ public struct MLPReluCrossEntropy: Model {
         let workspace = Workspace.floats(count: 2 * (batch * 5) + 2 * (batch * 3) + 2 * batch, for: "MLPReluCrossEntropy.loss")
         defer { Workspace.release(for: "MLPReluCrossEntropy.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
-        let slot3 = slot2 + (batch * 3)
-        let slot4 = slot3 + (batch * 3)
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
+        let slot3 = slot2 + batch * 3
+        let slot4 = slot3 + batch * 3
         let slot5 = slot4 + batch
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
@@ -108,7 +108,7 @@ public struct MLPReluCrossEntropy: Model {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        let v2 = parameters.baseAddress! + 0  // W1
+                        let v2 = parameters.baseAddress!  // W1
                         // line 10: x @ W1
                         let v3 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
@@ -183,15 +183,15 @@ public struct MLPReluCrossEntropy: Model {
         let workspace = Workspace.floats(count: 3 * (batch * 5) + 4 * (batch * 3) + 3 * batch, for: "MLPReluCrossEntropy.lossWithGradient")
         defer { Workspace.release(for: "MLPReluCrossEntropy.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
-        let slot3 = slot2 + (batch * 3)
-        let slot4 = slot3 + (batch * 3)
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
+        let slot3 = slot2 + batch * 3
+        let slot4 = slot3 + batch * 3
         let slot5 = slot4 + batch
         let slot6 = slot5 + batch
         let slot7 = slot6 + batch
-        let slot8 = slot7 + (batch * 3)
-        let slot9 = slot8 + (batch * 3)
+        let slot8 = slot7 + batch * 3
+        let slot9 = slot8 + batch * 3
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -199,7 +199,7 @@ public struct MLPReluCrossEntropy: Model {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            let v2 = parameters.baseAddress! + 0  // W1
+                            let v2 = parameters.baseAddress!  // W1
                             // line 10: x @ W1
                             let v3 = slot0  // [batch, 5]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
@@ -259,8 +259,7 @@ public struct MLPReluCrossEntropy: Model {
                                     let v15: Float = v11[i] - v12[i]
                                     v16 += v15
                                     // ∂ line 11: crossEntropy(logits: logits, labels: labels)
-                                    let v21: Float = v20
-                                    let v22_2: Float = -v21
+                                    let v22_2: Float = -v20
                                     v22[i] = v22_2
                                 }
                                 (v23 + row &* 3).update(repeating: 0, count: 3)
@@ -270,8 +269,7 @@ public struct MLPReluCrossEntropy: Model {
                                     let v24: Float = v11[row]
                                     let v25: Float = v10[i] - v24
                                     let v26: Float = Foundation.exp(v25)
-                                    let v27: Float = v20
-                                    let v28: Float = v27 * v26
+                                    let v28: Float = v20 * v26
                                     let v29_2: Float = v23[i] + v28
                                     v29[i] = v29_2
                                     // ∂ line 10: relu(x @ W1 + b1) @ W2 + b2
@@ -302,7 +300,7 @@ public struct MLPReluCrossEntropy: Model {
                                 }
                             }
                             // ∂ line 10: x @ W1
-                            let v36 = g.baseAddress! + 0  // gradient of W1
+                            let v36 = g.baseAddress!  // gradient of W1
                             Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v34, ldb: 5, c: v36, ldc: 5)
                             // The gradient of every parameter.
                             return v18
@@ -415,15 +413,15 @@ public struct MLPTanhMSE: Model {
         let workspace = Workspace.floats(count: 2 * (batch * 6) + (batch * 2), for: "MLPTanhMSE.loss")
         defer { Workspace.release(for: "MLPTanhMSE.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 6)
-        let slot2 = slot1 + (batch * 6)
+        let slot1 = slot0 + batch * 6
+        let slot2 = slot1 + batch * 6
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
-                        let v2 = parameters.baseAddress! + 0  // W1
+                        let v2 = parameters.baseAddress!  // W1
                         // line 22: x @ W1
                         let v3 = slot0  // [batch, 6]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
@@ -479,10 +477,10 @@ public struct MLPTanhMSE: Model {
         let workspace = Workspace.floats(count: 3 * (batch * 6) + 2 * (batch * 2), for: "MLPTanhMSE.lossWithGradient")
         defer { Workspace.release(for: "MLPTanhMSE.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 6)
-        let slot2 = slot1 + (batch * 6)
-        let slot3 = slot2 + (batch * 6)
-        let slot4 = slot3 + (batch * 2)
+        let slot1 = slot0 + batch * 6
+        let slot2 = slot1 + batch * 6
+        let slot3 = slot2 + batch * 6
+        let slot4 = slot3 + batch * 2
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -490,7 +488,7 @@ public struct MLPTanhMSE: Model {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
-                            let v2 = parameters.baseAddress! + 0  // W1
+                            let v2 = parameters.baseAddress!  // W1
                             // line 22: x @ W1
                             let v3 = slot0  // [batch, 6]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
@@ -536,8 +534,7 @@ public struct MLPTanhMSE: Model {
                                     let v12: Float = v11 * v11
                                     v13 += v12
                                     // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
-                                    let v18: Float = v17
-                                    let v19: Float = v18 * v11
+                                    let v19: Float = v17 * v11
                                     let v21_2: Float = v19 + v19
                                     v21[i] = v21_2
                                     // ∂ line 22: tanh(x @ W1 + b1) @ W2 + b2
@@ -567,7 +564,7 @@ public struct MLPTanhMSE: Model {
                                 }
                             }
                             // ∂ line 22: x @ W1
-                            let v30 = g.baseAddress! + 0  // gradient of W1
+                            let v30 = g.baseAddress!  // gradient of W1
                             Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 3, n: 6, k: batch, a: x, lda: 3, b: v28, ldb: 6, c: v30, ldc: 6)
                             // The gradient of every parameter.
                             return v15
@@ -663,7 +660,7 @@ public struct LogisticRegression: Model {
                         // line 31: b
                         let v5: Float = parameters[3]  // b
                         // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                        let v2 = parameters.baseAddress! + 0  // w
+                        let v2 = parameters.baseAddress!  // w
                         // line 31: x @ w
                         let v4 = slot0  // [n]
                         v4.update(repeating: 0, count: n)
@@ -723,7 +720,7 @@ public struct LogisticRegression: Model {
                             // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                             // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                             let v14: Float = 1.0 / Float(n)
-                            let v2 = parameters.baseAddress! + 0  // w
+                            let v2 = parameters.baseAddress!  // w
                             // line 31: x @ w
                             let v4 = slot0  // [n]
                             v4.update(repeating: 0, count: n)
@@ -732,7 +729,7 @@ public struct LogisticRegression: Model {
                             var v10: Float = 0
                             var v21: Float = 0
                             // ∂ line 31: x @ w
-                            let v24 = g.baseAddress! + 0  // gradient of w
+                            let v24 = g.baseAddress!  // gradient of w
                             v24.update(repeating: 0, count: 3)
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<n {
@@ -752,11 +749,10 @@ public struct LogisticRegression: Model {
                                     let v9: Float = v7 - v8
                                     v10 += v9
                                     // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
-                                    let v15: Float = v14
-                                    let v16: Float = -v15
+                                    let v16: Float = -v14
                                     let v17: Float = v16 * y[i]
                                     let v18: Float = 1 / (1 + Foundation.exp(-v6))
-                                    let v19: Float = v15 * v18
+                                    let v19: Float = v14 * v18
                                     let v20_2: Float = v17 + v19
                                     v20[i] = v20_2
                                     // ∂ line 31: x @ w + b
@@ -854,17 +850,17 @@ public struct ReductionsBroadcast: Model {
         let workspace = Workspace.floats(count: 3 * (5 * 4) + 4 * 5, for: "ReductionsBroadcast.loss")
         defer { Workspace.release(for: "ReductionsBroadcast.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (5 * 4)
-        let slot2 = slot1 + (5 * 4)
+        let slot1 = slot0 + 5 * 4
+        let slot2 = slot1 + 5 * 4
         let slot3 = slot2 + 5
         let slot4 = slot3 + 5
-        let slot5 = slot4 + (5 * 4)
+        let slot5 = slot4 + 5 * 4
         let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Float {
                     let x = xBuffer.baseAddress!
-                    let v1 = parameters.baseAddress! + 0  // a
+                    let v1 = parameters.baseAddress!  // a
                     let v5 = parameters.baseAddress! + 4  // c
                     // line 40: x * a
                     let v2 = slot0  // [5, 4]
@@ -920,7 +916,7 @@ public struct ReductionsBroadcast: Model {
                     for row_2 in 0..<5 {
                         for k_3 in 0..<1 {
                             for position in 0..<1 {
-                                v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
                             }
                         }
                     }
@@ -970,12 +966,12 @@ public struct ReductionsBroadcast: Model {
         let workspace = Workspace.floats(count: 3 * (5 * 4) + 7 * 5 + 2 * 4, for: "ReductionsBroadcast.lossWithGradient")
         defer { Workspace.release(for: "ReductionsBroadcast.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (5 * 4)
-        let slot2 = slot1 + (5 * 4)
+        let slot1 = slot0 + 5 * 4
+        let slot2 = slot1 + 5 * 4
         let slot3 = slot2 + 5
         let slot4 = slot3 + 4
         let slot5 = slot4 + 5
-        let slot6 = slot5 + (5 * 4)
+        let slot6 = slot5 + 5 * 4
         let slot7 = slot6 + 5
         let slot8 = slot7 + 5
         let slot9 = slot8 + 5
@@ -986,7 +982,7 @@ public struct ReductionsBroadcast: Model {
                 x.withUnsafeBufferPointer { xBuffer in
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
-                        let v1 = parameters.baseAddress! + 0  // a
+                        let v1 = parameters.baseAddress!  // a
                         let v5 = parameters.baseAddress! + 4  // c
                         // line 40: x * a
                         let v2 = slot0  // [5, 4]
@@ -1050,7 +1046,7 @@ public struct ReductionsBroadcast: Model {
                         for row_2 in 0..<5 {
                             for k_3 in 0..<1 {
                                 for position in 0..<1 {
-                                    v8[(row_2 &* 1 &+ k_3) &* 1 &+ position] = v7[(row_2 &* 4 &+ 0 &+ k_3) &* 1 &+ position]
+                                    v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
                                 }
                             }
                         }
@@ -1108,7 +1104,7 @@ public struct ReductionsBroadcast: Model {
                         for row_4 in 0..<5 {
                             for k_4 in 0..<1 {
                                 for position_2 in 0..<1 {
-                                    v36[(row_4 &* 4 &+ 0 &+ k_4) &* 1 &+ position_2] = v35[(row_4 &* 1 &+ k_4) &* 1 &+ position_2]
+                                    v36[row_4 &* 4 &+ k_4 &+ position_2] = v35[row_4 &+ k_4 &+ position_2]
                                 }
                             }
                         }
@@ -1150,7 +1146,7 @@ public struct ReductionsBroadcast: Model {
                             }
                         }
                         // ∂ line 40: x * a
-                        let v52 = g.baseAddress! + 0  // gradient of a
+                        let v52 = g.baseAddress!  // gradient of a
                         let laneEnd = 4 & ~7
                         for i in stride(from: 0, to: laneEnd, by: 8) {
                             let v52_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)

@@ -62,12 +62,12 @@ public struct SmoothedClassifier: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 5), for: "SmoothedClassifier.logits")
         defer { Workspace.release(for: "SmoothedClassifier.logits") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
+        let slot1 = slot0 + batch * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    let v1 = parameters.baseAddress! + 0  // fc.weight
+                    let v1 = parameters.baseAddress!  // fc.weight
                     // line 8: fc(x)
                     let v3 = slot0  // [batch, 5]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
@@ -99,8 +99,8 @@ public struct SmoothedClassifier: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 5) + 3 * batch, for: "SmoothedClassifier.loss")
         defer { Workspace.release(for: "SmoothedClassifier.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
         let slot3 = slot2 + batch
         let slot4 = slot3 + batch
         return parameterScalars.withUnsafeBufferPointer { parameters in
@@ -109,7 +109,7 @@ public struct SmoothedClassifier: Module {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        let v2 = parameters.baseAddress! + 0  // fc.weight
+                        let v2 = parameters.baseAddress!  // fc.weight
                         // line 12: fc(x)
                         let v4 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
@@ -174,14 +174,14 @@ public struct SmoothedClassifier: Module {
         let workspace = Workspace.floats(count: 4 * (batch * 5) + 5 * batch, for: "SmoothedClassifier.lossWithGradient")
         defer { Workspace.release(for: "SmoothedClassifier.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
         let slot3 = slot2 + batch
         let slot4 = slot3 + batch
         let slot5 = slot4 + batch
         let slot6 = slot5 + batch
         let slot7 = slot6 + batch
-        let slot8 = slot7 + (batch * 5)
+        let slot8 = slot7 + batch * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -189,7 +189,7 @@ public struct SmoothedClassifier: Module {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            let v2 = parameters.baseAddress! + 0  // fc.weight
+                            let v2 = parameters.baseAddress!  // fc.weight
                             // line 12: fc(x)
                             let v4 = slot0  // [batch, 5]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
@@ -240,8 +240,7 @@ public struct SmoothedClassifier: Module {
                                     let v16: Float = v10 - v15
                                     v17 += v16
                                     // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                                    let v22: Float = v21
-                                    let v23: Float = -v22
+                                    let v23: Float = -v21
                                     let v24: Float = v23 * 0.2
                                     let v25_2: Float = v24 / 5.0
                                     v25[i] = v25_2
@@ -257,8 +256,7 @@ public struct SmoothedClassifier: Module {
                                     let v31: Float = v6[row]
                                     let v32: Float = v5[i] - v31
                                     let v33: Float = Foundation.exp(v32)
-                                    let v34: Float = v21
-                                    let v35: Float = v34 * v33
+                                    let v35: Float = v21 * v33
                                     let v36_2: Float = v30 + v35
                                     v36[i] = v36_2
                                     // ∂ line 12: fc(x)
@@ -268,7 +266,7 @@ public struct SmoothedClassifier: Module {
                             // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
                             let v19: Float = v17 / Float(batch)
                             // ∂ line 12: fc(x)
-                            let v38 = g.baseAddress! + 0  // gradient of fc.weight
+                            let v38 = g.baseAddress!  // gradient of fc.weight
                             Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v36, ldb: 5, c: v38, ldc: 5)
                             // The gradient of every parameter.
                             return v19
@@ -302,13 +300,13 @@ public struct SmoothedClassifier: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 5), for: "SmoothedClassifier.gradient(at:)")
         defer { Workspace.release(for: "SmoothedClassifier.gradient(at:)") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
+        let slot1 = slot0 + batch * 5
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        let v1 = parameters.baseAddress! + 0  // fc.weight
+                        let v1 = parameters.baseAddress!  // fc.weight
                         // line 8: fc(x)
                         let v3 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
@@ -345,7 +343,7 @@ public struct SmoothedClassifier: Module {
                                         v6[i1] += seed[i]
                                     }
                                 }
-                                let v7 = g.baseAddress! + 0  // gradient of fc.weight
+                                let v7 = g.baseAddress!  // gradient of fc.weight
                                 Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: seed, ldb: 5, c: v7, ldc: 5)
                                 // The gradient of every parameter.
                             }
@@ -417,13 +415,13 @@ public struct SoftmaxHead: Module {
         let workspace = Workspace.floats(count: 3 * (batch * 5), for: "SoftmaxHead.forward")
         defer { Workspace.release(for: "SoftmaxHead.forward") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    let v1 = parameters.baseAddress! + 0  // fc.weight
+                    let v1 = parameters.baseAddress!  // fc.weight
                     // line 20: fc(x)
                     let v3 = slot0  // [batch, 5]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
@@ -473,15 +471,15 @@ public struct SoftmaxHead: Module {
         let workspace = Workspace.floats(count: 3 * (batch * 5) + batch, for: "SoftmaxHead.gradient(at:)")
         defer { Workspace.release(for: "SoftmaxHead.gradient(at:)") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 5)
-        let slot2 = slot1 + (batch * 5)
-        let slot3 = slot2 + (batch * 5)
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
+        let slot3 = slot2 + batch * 5
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        let v1 = parameters.baseAddress! + 0  // fc.weight
+                        let v1 = parameters.baseAddress!  // fc.weight
                         // line 20: fc(x)
                         let v3 = slot0  // [batch, 5]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
@@ -550,7 +548,7 @@ public struct SoftmaxHead: Module {
                                     }
                                 }
                                 // ∂ line 20: fc(x)
-                                let v13 = g.baseAddress! + 0  // gradient of fc.weight
+                                let v13 = g.baseAddress!  // gradient of fc.weight
                                 Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: v11, ldb: 5, c: v13, ldc: 5)
                                 // The gradient of every parameter.
                             }
@@ -683,7 +681,7 @@ public struct PassThrough: Module {
                         ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 3]", argument: "outputGradient", declared: "[batch, 3]", function: "gradient(at:into:outputGradient:)")
                     }
                     // The gradient of every parameter.
-                    (g.baseAddress! + 0).update(repeating: 0, count: 1)  // scale: no gradient
+                    (g.baseAddress!).update(repeating: 0, count: 1)  // scale: no gradient
                 }
                 return try body()
             }

@@ -223,10 +223,8 @@ public struct LinearRegression: Module {
                                 let v7: Float = v6 * v6
                                 // line 11: mean(square(predict(x) - y))
                                 v8 += v7
-                                // ∂ line 11: mean(square(predict(x) - y))
-                                let v13: Float = v12
                                 // ∂ line 11: square(predict(x) - y)
-                                let v14: Float = v13 * v6
+                                let v14: Float = v12 * v6
                                 let v16: Float = v14 + v14
                                 // ∂ line 7: w * x + b
                                 v17 += v16
@@ -424,14 +422,14 @@ public struct SimpleNN: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 128) + 2 * (batch * 10), for: "SimpleNN.forward")
         defer { Workspace.release(for: "SimpleNN.forward") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 128)
-        let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 10)
+        let slot1 = slot0 + batch * 128
+        let slot2 = slot1 + batch * 128
+        let slot3 = slot2 + batch * 10
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    let v1 = parameters.baseAddress! + 0  // fc1.weight
+                    let v1 = parameters.baseAddress!  // fc1.weight
                     // line 20: fc1(x)
                     let v3 = slot0  // [batch, 128]
                     Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
@@ -477,10 +475,10 @@ public struct SimpleNN: Module {
         let workspace = Workspace.floats(count: 2 * (batch * 128) + 2 * (batch * 10) + 2 * batch, for: "SimpleNN.loss")
         defer { Workspace.release(for: "SimpleNN.loss") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 128)
-        let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 10)
-        let slot4 = slot3 + (batch * 10)
+        let slot1 = slot0 + batch * 128
+        let slot2 = slot1 + batch * 128
+        let slot3 = slot2 + batch * 10
+        let slot4 = slot3 + batch * 10
         let slot5 = slot4 + batch
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
@@ -488,7 +486,7 @@ public struct SimpleNN: Module {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        let v2 = parameters.baseAddress! + 0  // fc1.weight
+                        let v2 = parameters.baseAddress!  // fc1.weight
                         // line 20: fc1(x)
                         let v4 = slot0  // [batch, 128]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
@@ -560,15 +558,15 @@ public struct SimpleNN: Module {
         let workspace = Workspace.floats(count: 3 * (batch * 128) + 4 * (batch * 10) + 3 * batch, for: "SimpleNN.lossWithGradient")
         defer { Workspace.release(for: "SimpleNN.lossWithGradient") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 128)
-        let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 10)
-        let slot4 = slot3 + (batch * 10)
+        let slot1 = slot0 + batch * 128
+        let slot2 = slot1 + batch * 128
+        let slot3 = slot2 + batch * 10
+        let slot4 = slot3 + batch * 10
         let slot5 = slot4 + batch
         let slot6 = slot5 + batch
         let slot7 = slot6 + batch
-        let slot8 = slot7 + (batch * 10)
-        let slot9 = slot8 + (batch * 10)
+        let slot8 = slot7 + batch * 10
+        let slot9 = slot8 + batch * 10
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -576,7 +574,7 @@ public struct SimpleNN: Module {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            let v2 = parameters.baseAddress! + 0  // fc1.weight
+                            let v2 = parameters.baseAddress!  // fc1.weight
                             // line 20: fc1(x)
                             let v4 = slot0  // [batch, 128]
                             Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
@@ -633,8 +631,7 @@ public struct SimpleNN: Module {
                                     let v15: Float = v11[i] - v12[i]
                                     v16 += v15
                                     // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
-                                    let v21: Float = v20
-                                    let v22_2: Float = -v21
+                                    let v22_2: Float = -v20
                                     v22[i] = v22_2
                                 }
                                 (v23 + row &* 10).update(repeating: 0, count: 10)
@@ -644,8 +641,7 @@ public struct SimpleNN: Module {
                                     let v24: Float = v11[row]
                                     let v25: Float = v10[i] - v24
                                     let v26: Float = Foundation.exp(v25)
-                                    let v27: Float = v20
-                                    let v28: Float = v27 * v26
+                                    let v28: Float = v20 * v26
                                     let v29_2: Float = v23[i] + v28
                                     v29[i] = v29_2
                                     // ∂ line 20: fc2(fc1(x))
@@ -672,7 +668,7 @@ public struct SimpleNN: Module {
                                     v35[i1] += v34_2
                                 }
                             }
-                            let v36 = g.baseAddress! + 0  // gradient of fc1.weight
+                            let v36 = g.baseAddress!  // gradient of fc1.weight
                             Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v34, ldb: 128, c: v36, ldc: 128)
                             // The gradient of every parameter.
                             return v18
@@ -706,16 +702,16 @@ public struct SimpleNN: Module {
         let workspace = Workspace.floats(count: 3 * (batch * 128) + 2 * (batch * 10), for: "SimpleNN.gradient(at:)")
         defer { Workspace.release(for: "SimpleNN.gradient(at:)") }
         let slot0 = workspace
-        let slot1 = slot0 + (batch * 128)
-        let slot2 = slot1 + (batch * 128)
-        let slot3 = slot2 + (batch * 10)
-        let slot4 = slot3 + (batch * 10)
+        let slot1 = slot0 + batch * 128
+        let slot2 = slot1 + batch * 128
+        let slot3 = slot2 + batch * 10
+        let slot4 = slot3 + batch * 10
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        let v1 = parameters.baseAddress! + 0  // fc1.weight
+                        let v1 = parameters.baseAddress!  // fc1.weight
                         // line 20: fc1(x)
                         let v3 = slot0  // [batch, 128]
                         Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
@@ -783,7 +779,7 @@ public struct SimpleNN: Module {
                                         v16[i1] += v15_2
                                     }
                                 }
-                                let v17 = g.baseAddress! + 0  // gradient of fc1.weight
+                                let v17 = g.baseAddress!  // gradient of fc1.weight
                                 Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: input, lda: 784, b: v15, ldb: 128, c: v17, ldc: 128)
                                 // The gradient of every parameter.
                             }

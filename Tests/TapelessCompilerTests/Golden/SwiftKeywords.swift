@@ -214,11 +214,9 @@ public struct Keywords: Module {
                                     let v8: Float = Swift.abs(v7)
                                     // line 12: mean(abs(in(struct) - default))
                                     v9 += v8
-                                    // ∂ line 12: mean(abs(in(struct) - default))
-                                    let v14: Float = v13
                                     // ∂ line 12: abs(in(struct) - default)
                                     let v15: Float = (v7 > 0 ? 1 : (v7 < 0 ? -1 : 0))
-                                    let v16: Float = v14 * v15
+                                    let v16: Float = v13 * v15
                                     // ∂ line 8: where * class
                                     let v17_2: Float = v16 * v5
                                     v17[i] = v17_2
