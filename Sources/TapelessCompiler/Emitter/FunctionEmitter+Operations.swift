@@ -17,10 +17,12 @@ extension FunctionEmitter {
             let (aShape, bShape) = (shape(of: x[0]), shape(of: x[1]))
             let m = dimension(instruction.type.shape[0]), n = dimension(instruction.type.shape[1])
             let k = dimension(transposeLeft ? aShape[0] : aShape[1])
-            printer.line(
-                "Kernels.matrixMultiply(transposeA: \(transposeLeft), transposeB: \(transposeRight), m: \(m), n: \(n), k: \(k), "
-                    + "a: \(expressions[x[0]]!), lda: \(dimension(aShape[1])), b: \(expressions[x[1]]!), ldb: \(dimension(bShape[1])), "
-                    + "c: \(out), ldc: \(n))")
+            // Defaults left out: no transpose, alpha 1, beta 0.
+            let transposes = [transposeLeft ? "transposeA: true" : nil, transposeRight ? "transposeB: true" : nil].compactMap { $0 }
+            printer.call("Kernels.matrixMultiply", arguments: transposes + [
+                "m: \(m)", "n: \(n)", "k: \(k)", "a: \(expressions[x[0]]!)", "lda: \(dimension(aShape[1]))",
+                "b: \(expressions[x[1]]!)", "ldb: \(dimension(bShape[1]))", "c: \(out)", "ldc: \(n)",
+            ])
         case .transpose:
             let out = bindStorage(instruction, &printer)
             let (rows, columns) = (dimension(instruction.type.shape[0]), dimension(instruction.type.shape[1]))

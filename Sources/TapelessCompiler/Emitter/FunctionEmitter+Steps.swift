@@ -19,7 +19,7 @@ extension FunctionEmitter {
 
     mutating func comment(_ origin: SourceOrigin?, _ printer: inout CodePrinter) {
         guard let origin, origin != lastOrigin else { return }
-        printer.line("// \(SwiftNames.comment(origin.description))")
+        printer.comment(SwiftNames.comment(origin.description))
         lastOrigin = origin
     }
 
@@ -80,14 +80,14 @@ extension FunctionEmitter {
                 printer.line("var \(name) = SIMD\(lanes)<Float>(repeating: \(Self.initialValue(of: accumulator)))")
             }
             let vectorBody = loopBody(loop, stored: stored, indices: [], laneSums: laneSums)
-            printer.block("for \(Self.loopVariable(loopIndex, in: vectorBody)) in stride(from: 0, to: \(end), by: \(lanes)) {") { $0.lines(vectorBody) }
+            printer.block("for \(Self.loopVariable(loopIndex, in: vectorBody)) in stride(from: 0, to: \(end), by: \(lanes)) {") { $0.append(vectorBody) }
             for accumulator in loop.accumulators {
                 let combine = if case .reduceMax = accumulator.op { "max" } else { "sum" }
                 printer.line("\(expressions[accumulator.result]!) = \(laneSums[accumulator.result]!).\(combine)()")
             }
             lastOrigin = origin
             let scalarBody = loopBody(loop, stored: stored, indices: [], laneSums: nil)
-            printer.block("for \(Self.loopVariable(loopIndex, in: scalarBody)) in \(end)..<\(count) {") { $0.lines(scalarBody) }
+            printer.block("for \(Self.loopVariable(loopIndex, in: scalarBody)) in \(end)..<\(count) {") { $0.append(scalarBody) }
         } else {
             let body = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
             emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
@@ -141,7 +141,7 @@ extension FunctionEmitter {
                 let indices = [row] + nestIndices(count: loop.shape.count).dropFirst()
                 let lines = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
                 if loop.shape.count == 1 {
-                    body.block("do {") { $0.lines(lines) }
+                    body.block("do {") { $0.append(lines) }
                 } else {
                     emitLoopNest(shape: loop.shape, indices: indices, count: "", body: lines, fromAxis: 1, &body)
                 }
@@ -160,7 +160,7 @@ extension FunctionEmitter {
         }
         lastOrigin = nil
         printer.line("// Row by row: each row of the steps below is computed while it is in cache.")
-        printer.block("for \(row) in 0..<\(dimension(group.rows)) {") { $0.lines(body.printedLines) }
+        printer.block("for \(row) in 0..<\(dimension(group.rows)) {") { $0.append(body.statements) }
     }
 
     /// The width of SIMD loops: two SSE registers on baseline x86-64, enough for ILP without a
@@ -188,7 +188,7 @@ extension FunctionEmitter {
     /// lane vectors, else one element at a time.
     private mutating func loopBody(
         _ loop: FusionPlan.Loop, stored: [IRValue: String], indices: [String], laneSums: [IRValue: String]?
-    ) -> [String] {
+    ) -> [CodePrinter.Statement] {
         var inner = CodePrinter(indentUnit: "    ")
         let inLanes = laneSums != nil
         let members = Set(loop.members.map(\.result))
@@ -244,8 +244,8 @@ extension FunctionEmitter {
             }
         }
         // In a nest, the flat position, unless no statement reads memory at it.
-        guard !indices.isEmpty, Self.loopVariable(loopIndex, in: inner.printedLines) != "_" else { return inner.printedLines }
-        return ["let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))"] + inner.printedLines
+        guard !indices.isEmpty, Self.loopVariable(loopIndex, in: inner.statements) != "_" else { return inner.statements }
+        return [.line("let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))")] + inner.statements
     }
 
     /// The operand a loop member passes on unchanged, when it is a plain name already of the
@@ -309,16 +309,16 @@ extension FunctionEmitter {
     /// The loops over `shape` (from axis `fromAxis`, whose outer indices are already bound)
     /// around `lines`; one flat loop of `count` when there are no `indices`.
     private func emitLoopNest(
-        shape: [IRDimension], indices: [String], count: String, body lines: [String], fromAxis: Int = 0,
+        shape: [IRDimension], indices: [String], count: String, body lines: [CodePrinter.Statement], fromAxis: Int = 0,
         _ printer: inout CodePrinter
     ) {
         guard !indices.isEmpty else {
-            printer.block("for \(Self.loopVariable(loopIndex, in: lines)) in 0..<\(count) {") { $0.lines(lines) }
+            printer.block("for \(Self.loopVariable(loopIndex, in: lines)) in 0..<\(count) {") { $0.append(lines) }
             return
         }
         func open(_ axis: Int, _ p: inout CodePrinter) {
             if axis == indices.count {
-                p.lines(lines)
+                p.append(lines)
                 return
             }
             p.block("for \(Self.loopVariable(indices[axis], in: lines)) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
@@ -329,11 +329,8 @@ extension FunctionEmitter {
     /// `index`, or `_` when the loop's body never reads it: along an axis that every read
     /// broadcasts over, or in a loop that only accumulates a value computed without reading
     /// memory. Swift warns about a loop variable that is never used.
-    static func loopVariable(_ index: String, in body: [String]) -> String {
-        // Comments quote the source, whose names may look like the index.
-        let code = body.lazy.map { line in line.firstRange(of: "//").map { line[..<$0.lowerBound] } ?? line[...] }
-        let words = code.flatMap { $0.split { !($0.isLetter || $0.isNumber || $0 == "_") } }
-        return words.contains { $0 == index } ? index : "_"
+    static func loopVariable(_ index: String, in body: [CodePrinter.Statement]) -> String {
+        CodePrinter.codeWords(of: body).contains(Substring(index)) ? index : "_"
     }
 
     func rowMajorIndex(_ shape: [IRDimension], _ indices: [String]) -> String {

@@ -185,7 +185,7 @@ public struct DeepNetwork: Module {
                     let v1 = parameters.baseAddress! + 1  // l0.weight
                     // line 15: l0(x)
                     let v3 = slot0  // [batch, 4]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 3, a: x, lda: 3, b: v1, ldb: 4, c: v3, ldc: 4)
+                    Kernels.matrixMultiply(m: batch, n: 4, k: 3, a: x, lda: 3, b: v1, ldb: 4, c: v3, ldc: 4)
                     let v2 = parameters.baseAddress! + 13  // l0.bias
                     let v5 = slot1  // [batch, 4]
                     var v32: Float = 0
@@ -202,7 +202,7 @@ public struct DeepNetwork: Module {
                     let v6 = parameters.baseAddress! + 17  // l1.weight
                     // line 16: l1(h0)
                     let v8 = slot0  // [batch, 4]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v5, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
+                    Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v5, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
                     let v7 = parameters.baseAddress! + 33  // l1.bias
                     let v10 = slot1  // [batch, 4]
                     for i0 in 0..<batch {
@@ -216,7 +216,7 @@ public struct DeepNetwork: Module {
                     let v11 = parameters.baseAddress! + 37  // l2.weight
                     // line 16: l2(l1(h0))
                     let v13 = slot0  // [batch, 4]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v10, lda: 4, b: v11, ldb: 4, c: v13, ldc: 4)
+                    Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v10, lda: 4, b: v11, ldb: 4, c: v13, ldc: 4)
                     let v12 = parameters.baseAddress! + 53  // l2.bias
                     let v15 = slot1  // [batch, 4]
                     for i0 in 0..<batch {
@@ -230,7 +230,7 @@ public struct DeepNetwork: Module {
                     let v16 = parameters.baseAddress! + 57  // l3.weight
                     // line 16: l3(l2(l1(h0)))
                     let v18 = slot0  // [batch, 4]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v15, lda: 4, b: v16, ldb: 4, c: v18, ldc: 4)
+                    Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v15, lda: 4, b: v16, ldb: 4, c: v18, ldc: 4)
                     let v17 = parameters.baseAddress! + 73  // l3.bias
                     let v20 = slot1  // [batch, 4]
                     for i0 in 0..<batch {
@@ -244,7 +244,7 @@ public struct DeepNetwork: Module {
                     let v21 = parameters.baseAddress! + 77  // l4.weight
                     // line 16: l4(l3(l2(l1(h0))))
                     let v23 = slot0  // [batch, 4]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v20, lda: 4, b: v21, ldb: 4, c: v23, ldc: 4)
+                    Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v20, lda: 4, b: v21, ldb: 4, c: v23, ldc: 4)
                     let v22 = parameters.baseAddress! + 93  // l4.bias
                     let v25 = slot1  // [batch, 4]
                     for i0 in 0..<batch {
@@ -260,7 +260,7 @@ public struct DeepNetwork: Module {
                     let v27 = parameters.baseAddress! + 97  // l5.weight
                     // line 17: l5(h4)
                     let v29 = slot2  // [batch, 2]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 4, a: v25, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
+                    Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: v25, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
                     // line 17: mean(h0)
                     let v34: Float = v32 / Float(batch * 4)
                     let v28 = parameters.baseAddress! + 105  // l5.bias
@@ -308,7 +308,7 @@ public struct DeepNetwork: Module {
                         let v2 = parameters.baseAddress! + 1  // l0.weight
                         // line 15: l0(x)
                         let v4 = slot0  // [batch, 4]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 3, a: x, lda: 3, b: v2, ldb: 4, c: v4, ldc: 4)
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 3, a: x, lda: 3, b: v2, ldb: 4, c: v4, ldc: 4)
                         let v3 = parameters.baseAddress! + 13  // l0.bias
                         let v6 = slot1  // [batch, 4]
                         var v33: Float = 0
@@ -325,7 +325,7 @@ public struct DeepNetwork: Module {
                         let v7 = parameters.baseAddress! + 17  // l1.weight
                         // line 16: l1(h0)
                         let v9 = slot0  // [batch, 4]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v6, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v6, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
                         let v8 = parameters.baseAddress! + 33  // l1.bias
                         let v11 = slot1  // [batch, 4]
                         for i0 in 0..<batch {
@@ -339,7 +339,7 @@ public struct DeepNetwork: Module {
                         let v12 = parameters.baseAddress! + 37  // l2.weight
                         // line 16: l2(l1(h0))
                         let v14 = slot0  // [batch, 4]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v11, lda: 4, b: v12, ldb: 4, c: v14, ldc: 4)
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v11, lda: 4, b: v12, ldb: 4, c: v14, ldc: 4)
                         let v13 = parameters.baseAddress! + 53  // l2.bias
                         let v16 = slot1  // [batch, 4]
                         for i0 in 0..<batch {
@@ -353,7 +353,7 @@ public struct DeepNetwork: Module {
                         let v17 = parameters.baseAddress! + 57  // l3.weight
                         // line 16: l3(l2(l1(h0)))
                         let v19 = slot0  // [batch, 4]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v16, lda: 4, b: v17, ldb: 4, c: v19, ldc: 4)
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v16, lda: 4, b: v17, ldb: 4, c: v19, ldc: 4)
                         let v18 = parameters.baseAddress! + 73  // l3.bias
                         let v21 = slot1  // [batch, 4]
                         for i0 in 0..<batch {
@@ -367,7 +367,7 @@ public struct DeepNetwork: Module {
                         let v22 = parameters.baseAddress! + 77  // l4.weight
                         // line 16: l4(l3(l2(l1(h0))))
                         let v24 = slot0  // [batch, 4]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v21, lda: 4, b: v22, ldb: 4, c: v24, ldc: 4)
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v21, lda: 4, b: v22, ldb: 4, c: v24, ldc: 4)
                         let v23 = parameters.baseAddress! + 93  // l4.bias
                         let v26 = slot1  // [batch, 4]
                         for i0 in 0..<batch {
@@ -383,7 +383,7 @@ public struct DeepNetwork: Module {
                         let v28 = parameters.baseAddress! + 97  // l5.weight
                         // line 17: l5(h4)
                         let v30 = slot2  // [batch, 2]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 4, a: v26, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
+                        Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: v26, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
                         // line 17: mean(h0)
                         let v35: Float = v33 / Float(batch * 4)
                         let v29 = parameters.baseAddress! + 105  // l5.bias
@@ -462,11 +462,9 @@ public struct DeepNetwork: Module {
                                 let v18 = parameters.baseAddress! + 73  // l3.bias
                                 // line 15: l0(x)
                                 let v4 = slot0  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 3, a: x, lda: 3, b: v2, ldb: 4, c: v4, ldc: 4)
+                                Kernels.matrixMultiply(m: batch, n: 4, k: 3, a: x, lda: 3, b: v2, ldb: 4, c: v4, ldc: 4)
                                 // line 17: scale
                                 v27 = parameters[0]  // scale
-                                // line 17: mean(h0)
-                                // line 21: mse(forward(x), y)
                                 // line 21: scale * scale
                                 v44 = v27 * v27
                                 // line 15: l0(x)
@@ -490,7 +488,8 @@ public struct DeepNetwork: Module {
                                 }
                                 // line 16: l1(h0)
                                 let v9 = slot0  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v6, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    m: batch, n: 4, k: 4, a: v6, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
                                 let v11 = slot3  // [batch, 4]
                                 // ∂ line 16: l1(h0)
                                 let v88 = slot4  // [batch, 4]
@@ -509,7 +508,8 @@ public struct DeepNetwork: Module {
                                 }
                                 // line 16: l2(l1(h0))
                                 let v14 = slot0  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v11, lda: 4, b: v12, ldb: 4, c: v14, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    m: batch, n: 4, k: 4, a: v11, lda: 4, b: v12, ldb: 4, c: v14, ldc: 4)
                                 let v16 = slot5  // [batch, 4]
                                 // ∂ line 16: l2(l1(h0))
                                 let v81 = slot6  // [batch, 4]
@@ -528,7 +528,8 @@ public struct DeepNetwork: Module {
                                 }
                                 // line 16: l3(l2(l1(h0)))
                                 let v19 = slot0  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v16, lda: 4, b: v17, ldb: 4, c: v19, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    m: batch, n: 4, k: 4, a: v16, lda: 4, b: v17, ldb: 4, c: v19, ldc: 4)
                                 let v21 = slot7  // [batch, 4]
                                 // ∂ line 16: l3(l2(l1(h0)))
                                 let v74 = slot8  // [batch, 4]
@@ -559,7 +560,8 @@ public struct DeepNetwork: Module {
                                 let v17 = parameters.baseAddress! + 57  // l3.weight
                                 // line 16: l4(l3(l2(l1(h0))))
                                 let v24 = slot0  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v21, lda: 4, b: v22, ldb: 4, c: v24, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    m: batch, n: 4, k: 4, a: v21, lda: 4, b: v22, ldb: 4, c: v24, ldc: 4)
                                 let v26 = slot9  // [batch, 4]
                                 // ∂ line 16: l4(l3(l2(l1(h0))))
                                 let v67 = slot10  // [batch, 4]
@@ -578,7 +580,8 @@ public struct DeepNetwork: Module {
                                 }
                                 // line 17: l5(h4)
                                 let v30 = slot11  // [batch, 2]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 4, a: v26, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
+                                Kernels.matrixMultiply(
+                                    m: batch, n: 2, k: 4, a: v26, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
                                 // line 17: mean(h0)
                                 let v35: Float = v33 / Float(batch * 4)
                                 // ∂ line 21: scale * scale
@@ -630,9 +633,13 @@ public struct DeepNetwork: Module {
                                 v61 = v49 + v60
                                 // ∂ line 17: l5(h4)
                                 let v63 = slot0  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 2, a: v59, lda: 2, b: v28, ldb: 2, c: v63, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch, n: 4, k: 2, a: v59, lda: 2, b: v28, ldb: 2, c: v63,
+                                    ldc: 4)
                                 let v64 = g.baseAddress! + 97  // gradient of l5.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 2, k: batch, a: v26, lda: 4, b: v59, ldb: 2, c: v64, ldc: 2)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 2, k: batch, a: v26, lda: 4, b: v59, ldb: 2, c: v64,
+                                    ldc: 2)
                                 // ∂ line 16: l4(l3(l2(l1(h0))))
                                 let v68 = slot9  // [batch, 4]
                                 let v69 = g.baseAddress! + 93  // gradient of l4.bias
@@ -646,9 +653,13 @@ public struct DeepNetwork: Module {
                                     }
                                 }
                                 let v70 = slot10  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v68, lda: 4, b: v22, ldb: 4, c: v70, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch, n: 4, k: 4, a: v68, lda: 4, b: v22, ldb: 4, c: v70,
+                                    ldc: 4)
                                 let v71 = g.baseAddress! + 77  // gradient of l4.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v21, lda: 4, b: v68, ldb: 4, c: v71, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 4, k: batch, a: v21, lda: 4, b: v68, ldb: 4, c: v71,
+                                    ldc: 4)
                                 // ∂ line 16: l3(l2(l1(h0)))
                                 let v75 = slot9  // [batch, 4]
                                 let v76 = g.baseAddress! + 73  // gradient of l3.bias
@@ -662,7 +673,9 @@ public struct DeepNetwork: Module {
                                     }
                                 }
                                 let v77 = slot8  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v75, lda: 4, b: v17, ldb: 4, c: v77, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch, n: 4, k: 4, a: v75, lda: 4, b: v17, ldb: 4, c: v77,
+                                    ldc: 4)
                             }
                             do {
                                 let v16 = slot5  // [batch, 4]
@@ -677,7 +690,9 @@ public struct DeepNetwork: Module {
                                 let v6 = slot1  // [batch, 4]
                                 // ∂ line 16: l3(l2(l1(h0)))
                                 let v78 = g.baseAddress! + 57  // gradient of l3.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v16, lda: 4, b: v75, ldb: 4, c: v78, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 4, k: batch, a: v16, lda: 4, b: v75, ldb: 4, c: v78,
+                                    ldc: 4)
                                 // ∂ line 16: l2(l1(h0))
                                 let v82 = slot9  // [batch, 4]
                                 let v83 = g.baseAddress! + 53  // gradient of l2.bias
@@ -691,9 +706,13 @@ public struct DeepNetwork: Module {
                                     }
                                 }
                                 let v84 = slot6  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v82, lda: 4, b: v12, ldb: 4, c: v84, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch, n: 4, k: 4, a: v82, lda: 4, b: v12, ldb: 4, c: v84,
+                                    ldc: 4)
                                 let v85 = g.baseAddress! + 37  // gradient of l2.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v11, lda: 4, b: v82, ldb: 4, c: v85, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 4, k: batch, a: v11, lda: 4, b: v82, ldb: 4, c: v85,
+                                    ldc: 4)
                                 // ∂ line 16: l1(h0)
                                 let v89 = slot9  // [batch, 4]
                                 let v90 = g.baseAddress! + 33  // gradient of l1.bias
@@ -707,7 +726,9 @@ public struct DeepNetwork: Module {
                                     }
                                 }
                                 let v91 = slot4  // [batch, 4]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v89, lda: 4, b: v7, ldb: 4, c: v91, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch, n: 4, k: 4, a: v89, lda: 4, b: v7, ldb: 4, c: v91,
+                                    ldc: 4)
                                 // ∂ line 15: l0(x)
                                 let v97 = slot6  // [batch, 4]
                                 let v98 = g.baseAddress! + 13  // gradient of l0.bias
@@ -725,10 +746,14 @@ public struct DeepNetwork: Module {
                                 }
                                 // ∂ line 16: l1(h0)
                                 let v92 = g.baseAddress! + 17  // gradient of l1.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v6, lda: 4, b: v89, ldb: 4, c: v92, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 4, k: batch, a: v6, lda: 4, b: v89, ldb: 4, c: v92,
+                                    ldc: 4)
                                 // ∂ line 15: l0(x)
                                 let v99 = g.baseAddress! + 1  // gradient of l0.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 3, n: 4, k: batch, a: x, lda: 3, b: v97, ldb: 4, c: v99, ldc: 4)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 3, n: 4, k: batch, a: x, lda: 3, b: v97, ldb: 4, c: v99,
+                                    ldc: 4)
                             }
                             // The gradient of every parameter.
                             g[0] = v61  // scale
@@ -794,11 +819,9 @@ public struct DeepNetwork: Module {
                             let v17 = parameters.baseAddress! + 73  // l3.bias
                             // line 15: l0(x)
                             let v3 = slot0  // [batch, 4]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 3, a: input, lda: 3, b: v1, ldb: 4, c: v3, ldc: 4)
+                            Kernels.matrixMultiply(m: batch, n: 4, k: 3, a: input, lda: 3, b: v1, ldb: 4, c: v3, ldc: 4)
                             // line 17: scale
                             v26 = parameters[0]  // scale
-                            // line 17: mean(h0)
-                            // ∂ line 16: l4(l3(l2(l1(h0))))
                             // line 15: l0(x)
                             let v5 = slot1  // [batch, 4]
                             // ∂ line 15: l0(x)
@@ -820,7 +843,7 @@ public struct DeepNetwork: Module {
                             }
                             // line 16: l1(h0)
                             let v8 = slot0  // [batch, 4]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v5, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
+                            Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v5, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
                             let v10 = slot3  // [batch, 4]
                             // ∂ line 16: l1(h0)
                             let v69 = slot4  // [batch, 4]
@@ -839,7 +862,7 @@ public struct DeepNetwork: Module {
                             }
                             // line 16: l2(l1(h0))
                             let v13 = slot0  // [batch, 4]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v10, lda: 4, b: v11, ldb: 4, c: v13, ldc: 4)
+                            Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v10, lda: 4, b: v11, ldb: 4, c: v13, ldc: 4)
                             let v15 = slot5  // [batch, 4]
                             // ∂ line 16: l2(l1(h0))
                             let v62 = slot6  // [batch, 4]
@@ -858,7 +881,7 @@ public struct DeepNetwork: Module {
                             }
                             // line 16: l3(l2(l1(h0)))
                             let v18 = slot0  // [batch, 4]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v15, lda: 4, b: v16, ldb: 4, c: v18, ldc: 4)
+                            Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v15, lda: 4, b: v16, ldb: 4, c: v18, ldc: 4)
                             let v20 = slot7  // [batch, 4]
                             // ∂ line 16: l3(l2(l1(h0)))
                             let v55 = slot8  // [batch, 4]
@@ -884,7 +907,7 @@ public struct DeepNetwork: Module {
                             let v28 = parameters.baseAddress! + 105  // l5.bias
                             // line 16: l4(l3(l2(l1(h0))))
                             let v23 = slot0  // [batch, 4]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 4, k: 4, a: v20, lda: 4, b: v21, ldb: 4, c: v23, ldc: 4)
+                            Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v20, lda: 4, b: v21, ldb: 4, c: v23, ldc: 4)
                             let v25 = slot9  // [batch, 4]
                             // ∂ line 16: l4(l3(l2(l1(h0))))
                             let v48 = slot10  // [batch, 4]
@@ -903,7 +926,7 @@ public struct DeepNetwork: Module {
                             }
                             // line 17: l5(h4)
                             let v29 = slot11  // [batch, 2]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 4, a: v25, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
+                            Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: v25, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
                             // line 17: mean(h0)
                             let v34: Float = v32 / Float(batch * 4)
                             // line 17: l5(h4)
@@ -982,9 +1005,13 @@ public struct DeepNetwork: Module {
                                     let v38: Float = v37 / Float(batch * 4)
                                     // ∂ line 17: l5(h4)
                                     let v44 = slot0  // [batch, 4]
-                                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 2, a: v41, lda: 2, b: v27, ldb: 2, c: v44, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch, n: 4, k: 2, a: v41, lda: 2, b: v27, ldb: 2, c: v44,
+                                        ldc: 4)
                                     let v45 = g.baseAddress! + 97  // gradient of l5.weight
-                                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 2, k: batch, a: v25, lda: 4, b: v41, ldb: 2, c: v45, ldc: 2)
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 4, n: 2, k: batch, a: v25, lda: 4, b: v41, ldb: 2, c: v45,
+                                        ldc: 2)
                                     // ∂ line 16: l4(l3(l2(l1(h0))))
                                     let v49 = slot9  // [batch, 4]
                                     let v50 = g.baseAddress! + 93  // gradient of l4.bias
@@ -998,9 +1025,13 @@ public struct DeepNetwork: Module {
                                         }
                                     }
                                     let v51 = slot10  // [batch, 4]
-                                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v49, lda: 4, b: v21, ldb: 4, c: v51, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch, n: 4, k: 4, a: v49, lda: 4, b: v21, ldb: 4, c: v51,
+                                        ldc: 4)
                                     let v52 = g.baseAddress! + 77  // gradient of l4.weight
-                                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v20, lda: 4, b: v49, ldb: 4, c: v52, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 4, n: 4, k: batch, a: v20, lda: 4, b: v49, ldb: 4, c: v52,
+                                        ldc: 4)
                                     // ∂ line 16: l3(l2(l1(h0)))
                                     let v56 = slot9  // [batch, 4]
                                     let v57 = g.baseAddress! + 73  // gradient of l3.bias
@@ -1014,9 +1045,13 @@ public struct DeepNetwork: Module {
                                         }
                                     }
                                     let v58 = slot8  // [batch, 4]
-                                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v56, lda: 4, b: v16, ldb: 4, c: v58, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch, n: 4, k: 4, a: v56, lda: 4, b: v16, ldb: 4, c: v58,
+                                        ldc: 4)
                                     let v59 = g.baseAddress! + 57  // gradient of l3.weight
-                                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v15, lda: 4, b: v56, ldb: 4, c: v59, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 4, n: 4, k: batch, a: v15, lda: 4, b: v56, ldb: 4, c: v59,
+                                        ldc: 4)
                                     // ∂ line 16: l2(l1(h0))
                                     let v63 = slot9  // [batch, 4]
                                     let v64 = g.baseAddress! + 53  // gradient of l2.bias
@@ -1030,9 +1065,13 @@ public struct DeepNetwork: Module {
                                         }
                                     }
                                     let v65 = slot6  // [batch, 4]
-                                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v63, lda: 4, b: v11, ldb: 4, c: v65, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch, n: 4, k: 4, a: v63, lda: 4, b: v11, ldb: 4, c: v65,
+                                        ldc: 4)
                                     let v66 = g.baseAddress! + 37  // gradient of l2.weight
-                                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v10, lda: 4, b: v63, ldb: 4, c: v66, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 4, n: 4, k: batch, a: v10, lda: 4, b: v63, ldb: 4, c: v66,
+                                        ldc: 4)
                                     // ∂ line 16: l1(h0)
                                     let v70 = slot9  // [batch, 4]
                                     let v71 = g.baseAddress! + 33  // gradient of l1.bias
@@ -1046,7 +1085,9 @@ public struct DeepNetwork: Module {
                                         }
                                     }
                                     let v72 = slot4  // [batch, 4]
-                                    Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 4, k: 4, a: v70, lda: 4, b: v6, ldb: 4, c: v72, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch, n: 4, k: 4, a: v70, lda: 4, b: v6, ldb: 4, c: v72,
+                                        ldc: 4)
                                     // ∂ line 15: l0(x)
                                     let v78 = slot6  // [batch, 4]
                                     let v79 = g.baseAddress! + 13  // gradient of l0.bias
@@ -1064,10 +1105,14 @@ public struct DeepNetwork: Module {
                                     }
                                     // ∂ line 16: l1(h0)
                                     let v73 = g.baseAddress! + 17  // gradient of l1.weight
-                                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 4, k: batch, a: v5, lda: 4, b: v70, ldb: 4, c: v73, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 4, n: 4, k: batch, a: v5, lda: 4, b: v70, ldb: 4, c: v73,
+                                        ldc: 4)
                                     // ∂ line 15: l0(x)
                                     let v80 = g.baseAddress! + 1  // gradient of l0.weight
-                                    Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 3, n: 4, k: batch, a: input, lda: 3, b: v78, ldb: 4, c: v80, ldc: 4)
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 3, n: 4, k: batch, a: input, lda: 3, b: v78, ldb: 4,
+                                        c: v80, ldc: 4)
                                 }
                                 // The gradient of every parameter.
                                 g[0] = v42  // scale

@@ -136,7 +136,6 @@ public struct LaneRegression: Model {
                             let v2: Float = parameters[0]  // w
                             // line 9: b
                             let v4: Float = parameters[1]  // b
-                            // line 9: mean(square(w * x + b - y))
                             // ∂ line 9: mean(square(w * x + b - y))
                             let v12: Float = 1.0 / Float(n)
                             var v8: Float = 0
@@ -633,7 +632,6 @@ public struct InputGradient: Model {
                             let v2: Float = parameters[0]  // w
                             // line 23: b
                             let v4: Float = parameters[1]  // b
-                            // line 23: mean(square(w * x + b - y))
                             // ∂ line 23: mean(square(w * x + b - y))
                             let v12: Float = 1.0 / Float(n)
                             var v8: Float = 0
@@ -731,7 +729,6 @@ public struct InputGradient: Model {
                         let v2: Float = parameters[0]  // w
                         // line 23: b
                         let v4: Float = parameters[1]  // b
-                        // line 23: mean(square(w * x + b - y))
                         // ∂ line 23: mean(square(w * x + b - y))
                         let v12: Float = 1.0 / Float(n)
                         // ∂ line 23: w * x
@@ -798,7 +795,6 @@ public struct InputGradient: Model {
                         let v2: Float = parameters[0]  // w
                         // line 23: b
                         let v4: Float = parameters[1]  // b
-                        // line 23: mean(square(w * x + b - y))
                         // ∂ line 23: mean(square(w * x + b - y))
                         let v12: Float = 1.0 / Float(n)
                         // ∂ line 23: w * x + b - y
@@ -906,10 +902,8 @@ public struct LaneConditions: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    // line 36: 0
                     // line 36: w
                     let v3: Float = parameters[0]  // w
-                    // line 36: 1
                     // line 36: where(x > 0, x * w, 1)
                     let v6 = slot0  // [n]
                     let laneEnd = n & ~7
@@ -960,13 +954,10 @@ public struct LaneConditions: Module {
                         // line 40: sum(x)
                         v1 += x[i]
                     }
-                    // line 40: 0
                     // line 40: sum(x) > 0
                     let v3: Bool = v1 > 0.0
                     // line 40: w
                     let v4: Float = parameters[0]  // w
-                    // line 40: 2
-                    // line 40: 3
                     // line 40: 3 * w
                     let v14: Float = 3.0 * v4
                     var v8: Float = 0
@@ -1031,13 +1022,10 @@ public struct LaneConditions: Module {
                             // line 40: sum(x)
                             v1 += x[i]
                         }
-                        // line 40: 0
                         // line 40: sum(x) > 0
                         let v3: Bool = v1 > 0.0
                         // line 40: w
                         let v4: Float = parameters[0]  // w
-                        // line 40: 2
-                        // line 40: 3
                         // line 40: 3 * w
                         let v14: Float = 3.0 * v4
                         var v8: Float = 0
@@ -1137,10 +1125,8 @@ public struct LaneConditions: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        // line 36: 0
                         // line 36: w
                         let v3: Float = parameters[0]  // w
-                        // line 36: 1
                         // line 36: x > 0
                         let v2 = slot0  // Bool[n]
                         // line 36: where(x > 0, x * w, 1)

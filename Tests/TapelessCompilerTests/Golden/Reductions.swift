@@ -143,7 +143,6 @@ public struct Mixture: Model {
                             }
                         }
                     }
-                    // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                     // line 9: scale
                     let v15: Float = parameters[9]  // scale
                     // line 9: softmax(x + c, axis: 1)[:, 0]
@@ -257,7 +256,6 @@ public struct Mixture: Model {
                                 }
                             }
                         }
-                        // line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
                         // line 9: scale
                         let v15: Float = parameters[9]  // scale
                         // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))

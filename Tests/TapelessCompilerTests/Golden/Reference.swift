@@ -111,7 +111,7 @@ public struct MLPReluCrossEntropy: Model {
                         let v2 = parameters.baseAddress!  // W1
                         // line 10: x @ W1
                         let v3 = slot0  // [batch, 5]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
+                        Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
                         let v4 = parameters.baseAddress! + 20  // b1
                         // line 10: relu(x @ W1 + b1)
                         let v6 = slot1  // [batch, 5]
@@ -128,7 +128,7 @@ public struct MLPReluCrossEntropy: Model {
                         let v7 = parameters.baseAddress! + 25  // W2
                         // line 10: relu(x @ W1 + b1) @ W2
                         let v8 = slot2  // [batch, 3]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
+                        Kernels.matrixMultiply(m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
                         // line 11: crossEntropy(logits: logits, labels: labels)
                         let v9 = parameters.baseAddress! + 40  // b2
                         // line 10: relu(x @ W1 + b1) @ W2 + b2
@@ -202,7 +202,7 @@ public struct MLPReluCrossEntropy: Model {
                             let v2 = parameters.baseAddress!  // W1
                             // line 10: x @ W1
                             let v3 = slot0  // [batch, 5]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
+                            Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v3, ldc: 5)
                             let v4 = parameters.baseAddress! + 20  // b1
                             // line 10: relu(x @ W1 + b1)
                             let v6 = slot1  // [batch, 5]
@@ -219,8 +219,7 @@ public struct MLPReluCrossEntropy: Model {
                             let v7 = parameters.baseAddress! + 25  // W2
                             // line 10: relu(x @ W1 + b1) @ W2
                             let v8 = slot2  // [batch, 3]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
-                            // line 11: crossEntropy(logits: logits, labels: labels)
+                            Kernels.matrixMultiply(m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v8, ldc: 3)
                             // ∂ line 11: crossEntropy(logits: logits, labels: labels)
                             let v20: Float = 1.0 / Float(batch)
                             let v9 = parameters.baseAddress! + 40  // b2
@@ -280,9 +279,11 @@ public struct MLPReluCrossEntropy: Model {
                             let v18: Float = v16 / Float(batch)
                             // ∂ line 10: relu(x @ W1 + b1) @ W2
                             let v31 = slot0  // [batch, 5]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 5, k: 3, a: v29, lda: 3, b: v7, ldb: 3, c: v31, ldc: 5)
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: batch, n: 5, k: 3, a: v29, lda: 3, b: v7, ldb: 3, c: v31, ldc: 5)
                             let v32 = g.baseAddress! + 25  // gradient of W2
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 5, n: 3, k: batch, a: v6, lda: 5, b: v29, ldb: 3, c: v32, ldc: 3)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 5, n: 3, k: batch, a: v6, lda: 5, b: v29, ldb: 3, c: v32, ldc: 3)
                             // ∂ line 10: relu(x @ W1 + b1)
                             let v34 = slot9  // [batch, 5]
                             // ∂ line 10: x @ W1 + b1
@@ -301,7 +302,8 @@ public struct MLPReluCrossEntropy: Model {
                             }
                             // ∂ line 10: x @ W1
                             let v36 = g.baseAddress!  // gradient of W1
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v34, ldb: 5, c: v36, ldc: 5)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 4, n: 5, k: batch, a: x, lda: 4, b: v34, ldb: 5, c: v36, ldc: 5)
                             // The gradient of every parameter.
                             return v18
                         }
@@ -424,7 +426,7 @@ public struct MLPTanhMSE: Model {
                         let v2 = parameters.baseAddress!  // W1
                         // line 22: x @ W1
                         let v3 = slot0  // [batch, 6]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
+                        Kernels.matrixMultiply(m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
                         let v4 = parameters.baseAddress! + 18  // b1
                         // line 22: tanh(x @ W1 + b1)
                         let v6 = slot1  // [batch, 6]
@@ -441,7 +443,7 @@ public struct MLPTanhMSE: Model {
                         let v7 = parameters.baseAddress! + 24  // W2
                         // line 22: tanh(x @ W1 + b1) @ W2
                         let v8 = slot2  // [batch, 2]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
+                        Kernels.matrixMultiply(m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
                         let v9 = parameters.baseAddress! + 36  // b2
                         var v13: Float = 0
                         for i0 in 0..<batch {
@@ -491,7 +493,7 @@ public struct MLPTanhMSE: Model {
                             let v2 = parameters.baseAddress!  // W1
                             // line 22: x @ W1
                             let v3 = slot0  // [batch, 6]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
+                            Kernels.matrixMultiply(m: batch, n: 6, k: 3, a: x, lda: 3, b: v2, ldb: 6, c: v3, ldc: 6)
                             // line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
                             let v4 = parameters.baseAddress! + 18  // b1
                             // line 22: tanh(x @ W1 + b1)
@@ -515,7 +517,7 @@ public struct MLPTanhMSE: Model {
                             let v7 = parameters.baseAddress! + 24  // W2
                             // line 22: tanh(x @ W1 + b1) @ W2
                             let v8 = slot3  // [batch, 2]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
+                            Kernels.matrixMultiply(m: batch, n: 2, k: 6, a: v6, lda: 6, b: v7, ldb: 2, c: v8, ldc: 2)
                             // ∂ line 22: mse(tanh(x @ W1 + b1) @ W2 + b2, y)
                             let v17: Float = 1.0 / Float(batch * 2)
                             let v9 = parameters.baseAddress! + 36  // b2
@@ -545,9 +547,11 @@ public struct MLPTanhMSE: Model {
                             let v15: Float = v13 / Float(batch * 2)
                             // ∂ line 22: tanh(x @ W1 + b1) @ W2
                             let v23 = slot0  // [batch, 6]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 6, k: 2, a: v21, lda: 2, b: v7, ldb: 2, c: v23, ldc: 6)
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: batch, n: 6, k: 2, a: v21, lda: 2, b: v7, ldb: 2, c: v23, ldc: 6)
                             let v24 = g.baseAddress! + 24  // gradient of W2
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 6, n: 2, k: batch, a: v6, lda: 6, b: v21, ldb: 2, c: v24, ldc: 2)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 6, n: 2, k: batch, a: v6, lda: 6, b: v21, ldb: 2, c: v24, ldc: 2)
                             // ∂ line 22: tanh(x @ W1 + b1)
                             let v28 = slot1  // [batch, 6]
                             // ∂ line 22: x @ W1 + b1
@@ -565,7 +569,8 @@ public struct MLPTanhMSE: Model {
                             }
                             // ∂ line 22: x @ W1
                             let v30 = g.baseAddress!  // gradient of W1
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 3, n: 6, k: batch, a: x, lda: 3, b: v28, ldb: 6, c: v30, ldc: 6)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 3, n: 6, k: batch, a: x, lda: 3, b: v28, ldb: 6, c: v30, ldc: 6)
                             // The gradient of every parameter.
                             return v15
                         }
@@ -717,7 +722,6 @@ public struct LogisticRegression: Model {
                             let y = yBuffer.baseAddress!
                             // line 31: b
                             let v5: Float = parameters[3]  // b
-                            // line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                             // ∂ line 31: binaryCrossEntropy(logits: x @ w + b, labels: y)
                             let v14: Float = 1.0 / Float(n)
                             let v2 = parameters.baseAddress!  // w
@@ -920,7 +924,6 @@ public struct ReductionsBroadcast: Model {
                             }
                         }
                     }
-                    // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
                     // line 40: mean(sigmoid(x) * a)
                     let v23: Float = v21 / 20.0
                     // line 40: softmax(x + c, axis: 1)[:, 0]
@@ -1050,7 +1053,6 @@ public struct ReductionsBroadcast: Model {
                                 }
                             }
                         }
-                        // line 40: mean(softmax(x + c, axis: 1)[:, 0] * sum(x * a, axis: 1))
                         // line 40: mean(sigmoid(x) * a)
                         let v23: Float = v21 / 20.0
                         // line 40: softmax(x + c, axis: 1)[:, 0]

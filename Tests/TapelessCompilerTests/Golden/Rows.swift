@@ -70,7 +70,7 @@ public struct SmoothedClassifier: Module {
                     let v1 = parameters.baseAddress!  // fc.weight
                     // line 8: fc(x)
                     let v3 = slot0  // [batch, 5]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                    Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
                     let v2 = parameters.baseAddress! + 20  // fc.bias
                     let v4 = slot1  // [batch, 5]
                     for i0 in 0..<batch {
@@ -112,7 +112,7 @@ public struct SmoothedClassifier: Module {
                         let v2 = parameters.baseAddress!  // fc.weight
                         // line 12: fc(x)
                         let v4 = slot0  // [batch, 5]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
+                        Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
                         // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
                         let v3 = parameters.baseAddress! + 20  // fc.bias
                         // line 12: fc(x)
@@ -192,8 +192,7 @@ public struct SmoothedClassifier: Module {
                             let v2 = parameters.baseAddress!  // fc.weight
                             // line 12: fc(x)
                             let v4 = slot0  // [batch, 5]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
-                            // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
+                            Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
                             // ∂ line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
                             let v21: Float = 1.0 / Float(batch)
                             let v3 = parameters.baseAddress! + 20  // fc.bias
@@ -267,7 +266,8 @@ public struct SmoothedClassifier: Module {
                             let v19: Float = v17 / Float(batch)
                             // ∂ line 12: fc(x)
                             let v38 = g.baseAddress!  // gradient of fc.weight
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: x, lda: 4, b: v36, ldb: 5, c: v38, ldc: 5)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 4, n: 5, k: batch, a: x, lda: 4, b: v36, ldb: 5, c: v38, ldc: 5)
                             // The gradient of every parameter.
                             return v19
                         }
@@ -309,7 +309,7 @@ public struct SmoothedClassifier: Module {
                         let v1 = parameters.baseAddress!  // fc.weight
                         // line 8: fc(x)
                         let v3 = slot0  // [batch, 5]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                        Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
                         let v2 = parameters.baseAddress! + 20  // fc.bias
                         let v4 = slot1  // [batch, 5]
                         for i0 in 0..<batch {
@@ -344,7 +344,9 @@ public struct SmoothedClassifier: Module {
                                     }
                                 }
                                 let v7 = g.baseAddress!  // gradient of fc.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: seed, ldb: 5, c: v7, ldc: 5)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 5, k: batch, a: input, lda: 4, b: seed, ldb: 5, c: v7,
+                                    ldc: 5)
                                 // The gradient of every parameter.
                             }
                             return body_2()
@@ -424,7 +426,7 @@ public struct SoftmaxHead: Module {
                     let v1 = parameters.baseAddress!  // fc.weight
                     // line 20: fc(x)
                     let v3 = slot0  // [batch, 5]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                    Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
                     let v2 = parameters.baseAddress! + 20  // fc.bias
                     let v4 = slot1  // [batch, 5]
                     // line 20: softmax(fc(x), axis: 1)
@@ -482,7 +484,7 @@ public struct SoftmaxHead: Module {
                         let v1 = parameters.baseAddress!  // fc.weight
                         // line 20: fc(x)
                         let v3 = slot0  // [batch, 5]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
+                        Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: input, lda: 4, b: v1, ldb: 5, c: v3, ldc: 5)
                         let v2 = parameters.baseAddress! + 20  // fc.bias
                         let v4 = slot1  // [batch, 5]
                         // line 20: softmax(fc(x), axis: 1)
@@ -549,7 +551,9 @@ public struct SoftmaxHead: Module {
                                 }
                                 // ∂ line 20: fc(x)
                                 let v13 = g.baseAddress!  // gradient of fc.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 4, n: 5, k: batch, a: input, lda: 4, b: v11, ldb: 5, c: v13, ldc: 5)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 4, n: 5, k: batch, a: input, lda: 4, b: v11, ldb: 5, c: v13,
+                                    ldc: 5)
                                 // The gradient of every parameter.
                             }
                             return body_2()

@@ -177,7 +177,6 @@ public struct LinearRegression: Module {
                             let v2: Float = parameters[0]  // w
                             // line 7: b
                             let v4: Float = parameters[1]  // b
-                            // line 11: mean(square(predict(x) - y))
                             // ∂ line 11: mean(square(predict(x) - y))
                             let v12: Float = 1.0 / Float(n)
                             var v8: Float = 0
@@ -432,7 +431,7 @@ public struct SimpleNN: Module {
                     let v1 = parameters.baseAddress!  // fc1.weight
                     // line 20: fc1(x)
                     let v3 = slot0  // [batch, 128]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                    Kernels.matrixMultiply(m: batch, n: 128, k: 784, a: x, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
                     let v2 = parameters.baseAddress! + 100352  // fc1.bias
                     let v5 = slot1  // [batch, 128]
                     for i0 in 0..<batch {
@@ -446,7 +445,7 @@ public struct SimpleNN: Module {
                     let v6 = parameters.baseAddress! + 100480  // fc2.weight
                     // line 20: fc2(fc1(x))
                     let v8 = slot2  // [batch, 10]
-                    Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                    Kernels.matrixMultiply(m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
                     let v7 = parameters.baseAddress! + 101760  // fc2.bias
                     let v9 = slot3  // [batch, 10]
                     for i0 in 0..<batch {
@@ -489,7 +488,8 @@ public struct SimpleNN: Module {
                         let v2 = parameters.baseAddress!  // fc1.weight
                         // line 20: fc1(x)
                         let v4 = slot0  // [batch, 128]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                        Kernels.matrixMultiply(
+                            m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
                         let v3 = parameters.baseAddress! + 100352  // fc1.bias
                         let v6 = slot1  // [batch, 128]
                         for i0 in 0..<batch {
@@ -503,7 +503,7 @@ public struct SimpleNN: Module {
                         let v7 = parameters.baseAddress! + 100480  // fc2.weight
                         // line 20: fc2(fc1(x))
                         let v9 = slot2  // [batch, 10]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
+                        Kernels.matrixMultiply(m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
                         // line 24: crossEntropy(logits: forward(x), labels: labels)
                         let v8 = parameters.baseAddress! + 101760  // fc2.bias
                         // line 20: fc2(fc1(x))
@@ -577,7 +577,8 @@ public struct SimpleNN: Module {
                             let v2 = parameters.baseAddress!  // fc1.weight
                             // line 20: fc1(x)
                             let v4 = slot0  // [batch, 128]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
+                            Kernels.matrixMultiply(
+                                m: batch, n: 128, k: 784, a: x, lda: 784, b: v2, ldb: 128, c: v4, ldc: 128)
                             let v3 = parameters.baseAddress! + 100352  // fc1.bias
                             let v6 = slot1  // [batch, 128]
                             for i0 in 0..<batch {
@@ -591,8 +592,8 @@ public struct SimpleNN: Module {
                             let v7 = parameters.baseAddress! + 100480  // fc2.weight
                             // line 20: fc2(fc1(x))
                             let v9 = slot2  // [batch, 10]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
-                            // line 24: crossEntropy(logits: forward(x), labels: labels)
+                            Kernels.matrixMultiply(
+                                m: batch, n: 10, k: 128, a: v6, lda: 128, b: v7, ldb: 10, c: v9, ldc: 10)
                             // ∂ line 24: crossEntropy(logits: forward(x), labels: labels)
                             let v20: Float = 1.0 / Float(batch)
                             let v8 = parameters.baseAddress! + 101760  // fc2.bias
@@ -652,9 +653,13 @@ public struct SimpleNN: Module {
                             let v18: Float = v16 / Float(batch)
                             // ∂ line 20: fc2(fc1(x))
                             let v31 = slot0  // [batch, 128]
-                            Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: v29, lda: 10, b: v7, ldb: 10, c: v31, ldc: 128)
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: batch, n: 128, k: 10, a: v29, lda: 10, b: v7, ldb: 10, c: v31,
+                                ldc: 128)
                             let v32 = g.baseAddress! + 100480  // gradient of fc2.weight
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v29, ldb: 10, c: v32, ldc: 10)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 128, n: 10, k: batch, a: v6, lda: 128, b: v29, ldb: 10, c: v32,
+                                ldc: 10)
                             // ∂ line 20: fc1(x)
                             let v34 = slot9  // [batch, 128]
                             let v35 = g.baseAddress! + 100352  // gradient of fc1.bias
@@ -669,7 +674,9 @@ public struct SimpleNN: Module {
                                 }
                             }
                             let v36 = g.baseAddress!  // gradient of fc1.weight
-                            Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: x, lda: 784, b: v34, ldb: 128, c: v36, ldc: 128)
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 784, n: 128, k: batch, a: x, lda: 784, b: v34, ldb: 128, c: v36,
+                                ldc: 128)
                             // The gradient of every parameter.
                             return v18
                         }
@@ -714,7 +721,8 @@ public struct SimpleNN: Module {
                         let v1 = parameters.baseAddress!  // fc1.weight
                         // line 20: fc1(x)
                         let v3 = slot0  // [batch, 128]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
+                        Kernels.matrixMultiply(
+                            m: batch, n: 128, k: 784, a: input, lda: 784, b: v1, ldb: 128, c: v3, ldc: 128)
                         let v2 = parameters.baseAddress! + 100352  // fc1.bias
                         let v5 = slot1  // [batch, 128]
                         for i0 in 0..<batch {
@@ -728,7 +736,7 @@ public struct SimpleNN: Module {
                         let v6 = parameters.baseAddress! + 100480  // fc2.weight
                         // line 20: fc2(fc1(x))
                         let v8 = slot2  // [batch, 10]
-                        Kernels.matrixMultiply(transposeA: false, transposeB: false, m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
+                        Kernels.matrixMultiply(m: batch, n: 10, k: 128, a: v5, lda: 128, b: v6, ldb: 10, c: v8, ldc: 10)
                         let v7 = parameters.baseAddress! + 101760  // fc2.bias
                         let v9 = slot3  // [batch, 10]
                         for i0 in 0..<batch {
@@ -763,9 +771,13 @@ public struct SimpleNN: Module {
                                     }
                                 }
                                 let v12 = slot0  // [batch, 128]
-                                Kernels.matrixMultiply(transposeA: false, transposeB: true, m: batch, n: 128, k: 10, a: seed, lda: 10, b: v6, ldb: 10, c: v12, ldc: 128)
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch, n: 128, k: 10, a: seed, lda: 10, b: v6, ldb: 10, c: v12,
+                                    ldc: 128)
                                 let v13 = g.baseAddress! + 100480  // gradient of fc2.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 128, n: 10, k: batch, a: v5, lda: 128, b: seed, ldb: 10, c: v13, ldc: 10)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 128, n: 10, k: batch, a: v5, lda: 128, b: seed, ldb: 10,
+                                    c: v13, ldc: 10)
                                 // ∂ line 20: fc1(x)
                                 let v15 = slot4  // [batch, 128]
                                 let v16 = g.baseAddress! + 100352  // gradient of fc1.bias
@@ -780,7 +792,9 @@ public struct SimpleNN: Module {
                                     }
                                 }
                                 let v17 = g.baseAddress!  // gradient of fc1.weight
-                                Kernels.matrixMultiply(transposeA: true, transposeB: false, m: 784, n: 128, k: batch, a: input, lda: 784, b: v15, ldb: 128, c: v17, ldc: 128)
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 784, n: 128, k: batch, a: input, lda: 784, b: v15, ldb: 128,
+                                    c: v17, ldc: 128)
                                 // The gradient of every parameter.
                             }
                             return body_2()
@@ -797,7 +811,6 @@ public struct SimpleNN: Module {
 public func f(x: Float) -> Float {
     // line 29: x * x
     let v1: Float = x * x
-    // line 29: 3
     // line 29: 3 * x
     let v3: Float = 3.0 * x
     // line 29: x * x + 3 * x
@@ -807,7 +820,6 @@ public func f(x: Float) -> Float {
 
 /// `let df = grad(f)` (line 30).
 public func df(x: Float) -> Float {
-    // line 29: 3
     // ∂ line 29: x * x
     let v9: Float = 3.0 + x
     let v10: Float = v9 + x

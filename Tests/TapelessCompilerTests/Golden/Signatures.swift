@@ -267,8 +267,6 @@ public func shifted(x: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         func body() -> Tensor {
             let x = xBuffer.baseAddress!
-            // line 31: 2
-            // line 30: 1
             // line 31: 2 * x + unit()
             let v4 = slot0  // [n]
             let laneEnd = n & ~7

@@ -182,7 +182,6 @@ public struct Keywords: Module {
                             let `default` = defaultBuffer.baseAddress!
                             // line 8: class
                             let v5: Float = parameters[0]  // class
-                            // line 12: mean(abs(in(struct) - default))
                             // ∂ line 12: mean(abs(in(struct) - default))
                             let v13: Float = 1.0 / Float(n)
                             let v2 = parameters.baseAddress! + 1  // self
