@@ -72,7 +72,7 @@ extension FunctionEmitter {
         for index in range {
             for (instruction, initial) in scalarLocals(of: plan.steps[index])
             where lastReadingSteps[instruction.result, default: 0] >= range.upperBound {
-                let name = names.fresh("v\(instruction.result.id)")
+                let name = valueName(instruction)
                 predeclared[instruction.result] = name
                 printer.line(initial.map { "var \(name): Float = \($0)" } ?? "let \(name): \(Self.elementType(of: instruction))")
             }
@@ -101,7 +101,7 @@ extension FunctionEmitter {
     mutating func nameParameterPointers() {
         for case .operation(let instruction) in plan.steps {
             guard case .parameter(let name) = instruction.op else { continue }
-            let local = names.fresh("v\(instruction.result.id)")
+            let local = valueName(instruction)
             aliasLines[instruction.result] = "let \(local) = \(IndexCode.offset("\(parameterBuffer!).baseAddress!", by: String(parameterOffsets[name]!.offset)))  // \(name)"
             expressions[instruction.result] = local
         }

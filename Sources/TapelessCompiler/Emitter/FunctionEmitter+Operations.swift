@@ -93,15 +93,16 @@ extension FunctionEmitter {
         let source = expressions[instruction.operands[0]]!
         let length = dimension(shape(of: instruction.operands[0])[axis])
         let (largest, total, k, scale) = (names.fresh("largest"), names.fresh("total"), names.fresh("k"), names.fresh("scale"))
+        let exponential = names.fresh("e")
         return { p, element, line in
             p.line("var \(largest) = -Float.infinity")
             p.line("for \(k) in 0..<\(length) { \(largest) = Swift.max(\(largest), \(source)[\(element(k))]) }")
             p.line("var \(total): Float = 0")
             if isSoftmax {
                 p.block("for \(k) in 0..<\(length) {") { p in
-                    p.line("let e = Foundation.exp(\(source)[\(element(k))] - \(largest))")
-                    p.line("\(out)[\(element(k))] = e")
-                    p.line("\(total) += e")
+                    p.line("let \(exponential) = Foundation.exp(\(source)[\(element(k))] - \(largest))")
+                    p.line("\(out)[\(element(k))] = \(exponential)")
+                    p.line("\(total) += \(exponential)")
                 }
                 p.line("let \(scale) = 1 / \(total)")
                 p.line("for \(k) in 0..<\(length) { \(out)[\(element(k))] *= \(scale) }")

@@ -110,7 +110,7 @@ extension FunctionEmitter {
                 printer.line("\(stored[accumulator.result]!).update(repeating: \(Self.initialValue(of: accumulator)), count: \(product(accumulator.type.shape.map(dimension))))")
             }
         }
-        for member in loop.members { expressions[member.result] = names.fresh("v\(member.result.id)") }
+        for member in loop.members { expressions[member.result] = valueName(member) }
         return stored
     }
 

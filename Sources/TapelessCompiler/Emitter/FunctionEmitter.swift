@@ -67,11 +67,13 @@ struct FunctionEmitter {
         self.names = names
     }
 
-    /// Names the generated code refers to that a local must not shadow.
+    /// Names the generated code refers to that a local (named after a `let` of the model's
+    /// source, or by the emitter) must not shadow.
     static let swiftNamesInUse = [
         "Swift", "Foundation", "Tapeless", "Float", "Int", "Bool", "Tensor", "IntTensor", "Kernels",
         "ArgumentCheck", "Workspace", "Gradient", "UnsafeBufferPointer", "UnsafeMutableBufferPointer",
-        "UnsafeMutablePointer", "parameterScalars", "outputGradient", "gradient", "self",
+        "UnsafeMutablePointer", "UnsafeRawPointer", "UnsafeMutableRawPointer", "SIMD\(lanes)", "stride",
+        "pointwiseMax", "pointwiseMin", "precondition", "parameterScalars", "outputGradient", "gradient", "self",
     ]
 
     var function: IRFunction { plan.function }
@@ -345,7 +347,7 @@ struct FunctionEmitter {
 
     /// The pointer a stored value lives at.
     mutating func bindStorage(_ instruction: IRInstruction, _ printer: inout CodePrinter) -> String {
-        let local = names.fresh("v\(instruction.result.id)")
+        let local = valueName(instruction)
         switch plan.storage[instruction.result] {
         case .workspace(let slot):
             bindAlias(instruction.result, "let \(local) = \(slotNames[slot])  // \(instruction.type)", &printer)
@@ -359,6 +361,12 @@ struct FunctionEmitter {
         return local
     }
 
+    /// A fresh local name for an instruction's value: its `let` name in the source, or `v` and
+    /// its number.
+    mutating func valueName(_ instruction: IRInstruction) -> String {
+        names.fresh(instruction.name ?? "v\(instruction.result.id)")
+    }
+
     /// Names a scalar and prints `let name: Type = expression`, or only the assignment when
     /// the scalar was declared before its block.
     mutating func defineScalar(_ instruction: IRInstruction, _ expression: String, _ printer: inout CodePrinter) {
@@ -367,7 +375,7 @@ struct FunctionEmitter {
             expressions[instruction.result] = name
             return
         }
-        let local = names.fresh("v\(instruction.result.id)")
+        let local = valueName(instruction)
         printer.line("let \(local): \(Self.elementType(of: instruction)) = \(expression)")
         expressions[instruction.result] = local
     }
@@ -381,7 +389,7 @@ struct FunctionEmitter {
     /// declared before its block.
     mutating func declareVariable(_ value: IRValue, initial: String, _ printer: inout CodePrinter) -> String {
         if let name = predeclared[value] { return name }
-        let local = names.fresh("v\(value.id)")
+        let local = valueName(definitions[value]!)
         printer.line("var \(local): Float = \(initial)")
         return local
     }

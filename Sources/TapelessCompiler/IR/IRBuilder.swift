@@ -33,6 +33,16 @@ public struct IRBuilder {
         return result
     }
 
+    /// Gives the instruction that computes `value` the name `name` (from a `let`), unless it
+    /// already has one or only names another value (an argument, a parameter, a constant).
+    public mutating func name(_ value: IRValue, _ name: String?) {
+        guard let name, let index = instructions.lastIndex(where: { $0.result == value }),
+              instructions[index].name == nil else { return }
+        if case .constant = instructions[index].op { return }
+        guard instructions[index].op.operationClass != .name else { return }
+        instructions[index].name = name
+    }
+
     // MARK: - Shape rules
 
     /// The NumPy broadcast of two shapes, or `nil` when they don't broadcast.

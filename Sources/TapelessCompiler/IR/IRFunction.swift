@@ -53,14 +53,18 @@ public struct IRInstruction: Hashable, Sendable {
     public var type: IRType
     /// The source expression the instruction computes, or `nil` for bookkeeping instructions.
     public var origin: SourceOrigin?
+    /// The name of the `let` whose value the instruction computes, if any: generated code
+    /// names the value after it.
+    public var name: String?
 
     /// Creates an instruction.
-    public init(result: IRValue, op: IROp, operands: [IRValue], type: IRType, origin: SourceOrigin?) {
+    public init(result: IRValue, op: IROp, operands: [IRValue], type: IRType, origin: SourceOrigin?, name: String? = nil) {
         self.result = result
         self.op = op
         self.operands = operands
         self.type = type
         self.origin = origin
+        self.name = name
     }
 }
 

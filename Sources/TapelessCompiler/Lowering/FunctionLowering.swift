@@ -23,7 +23,9 @@ struct FunctionLowering {
         arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
         var calls = CallLowering(bodies: bodies, cache: cache)
         for binding in function.decl.body.bindings {
-            locals[binding.name.name] = try lower(binding.value, calls: &calls)
+            let value = try lower(binding.value, calls: &calls)
+            builder.name(value, binding.name.name)
+            locals[binding.name.name] = value
         }
         let value = try lower(function.decl.body.result, calls: &calls)
         bodies = calls.bodies

@@ -33,7 +33,9 @@ enum Inliner {
                 })
             }
             builder.origin = instruction.origin ?? outerOrigin
-            values[instruction.result] = builder.emit(op, instruction.operands.map { values[$0]! }, type: type)
+            let value = builder.emit(op, instruction.operands.map { values[$0]! }, type: type)
+            builder.name(value, instruction.name)
+            values[instruction.result] = value
         }
         builder.origin = outerOrigin
         return callee.results.map { values[$0.value]! }

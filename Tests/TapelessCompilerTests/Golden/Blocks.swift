@@ -187,22 +187,22 @@ public struct DeepNetwork: Module {
                     let v3 = slot0  // [batch, 4]
                     Kernels.matrixMultiply(m: batch, n: 4, k: 3, a: x, lda: 3, b: v1, ldb: 4, c: v3, ldc: 4)
                     let v2 = parameters.baseAddress! + 13  // l0.bias
-                    let v5 = slot1  // [batch, 4]
+                    let h0 = slot1  // [batch, 4]
                     var v32: Float = 0
                     for i0 in 0..<batch {
                         for i1 in 0..<4 {
                             let i = i0 &* 4 &+ i1
                             let v4: Float = v3[i] + v2[i1]
-                            let v5_2: Float = Foundation.tanh(v4)
-                            v5[i] = v5_2
+                            let h0_2: Float = Foundation.tanh(v4)
+                            h0[i] = h0_2
                             // line 17: mean(h0)
-                            v32 += v5_2
+                            v32 += h0_2
                         }
                     }
                     let v6 = parameters.baseAddress! + 17  // l1.weight
                     // line 16: l1(h0)
                     let v8 = slot0  // [batch, 4]
-                    Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v5, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
+                    Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: h0, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
                     let v7 = parameters.baseAddress! + 33  // l1.bias
                     let v10 = slot1  // [batch, 4]
                     for i0 in 0..<batch {
@@ -246,13 +246,13 @@ public struct DeepNetwork: Module {
                     let v23 = slot0  // [batch, 4]
                     Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v20, lda: 4, b: v21, ldb: 4, c: v23, ldc: 4)
                     let v22 = parameters.baseAddress! + 93  // l4.bias
-                    let v25 = slot1  // [batch, 4]
+                    let h4 = slot1  // [batch, 4]
                     for i0 in 0..<batch {
                         for i1 in 0..<4 {
                             let i = i0 &* 4 &+ i1
                             let v24: Float = v23[i] + v22[i1]
-                            let v25_2: Float = Foundation.tanh(v24)
-                            v25[i] = v25_2
+                            let h4_2: Float = Foundation.tanh(v24)
+                            h4[i] = h4_2
                         }
                     }
                     // line 17: scale
@@ -260,7 +260,7 @@ public struct DeepNetwork: Module {
                     let v27 = parameters.baseAddress! + 97  // l5.weight
                     // line 17: l5(h4)
                     let v29 = slot2  // [batch, 2]
-                    Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: v25, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
+                    Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: h4, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
                     // line 17: mean(h0)
                     let v34: Float = v32 / Float(batch * 4)
                     let v28 = parameters.baseAddress! + 105  // l5.bias
@@ -310,22 +310,22 @@ public struct DeepNetwork: Module {
                         let v4 = slot0  // [batch, 4]
                         Kernels.matrixMultiply(m: batch, n: 4, k: 3, a: x, lda: 3, b: v2, ldb: 4, c: v4, ldc: 4)
                         let v3 = parameters.baseAddress! + 13  // l0.bias
-                        let v6 = slot1  // [batch, 4]
+                        let h0 = slot1  // [batch, 4]
                         var v33: Float = 0
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 let i = i0 &* 4 &+ i1
                                 let v5: Float = v4[i] + v3[i1]
-                                let v6_2: Float = Foundation.tanh(v5)
-                                v6[i] = v6_2
+                                let h0_2: Float = Foundation.tanh(v5)
+                                h0[i] = h0_2
                                 // line 17: mean(h0)
-                                v33 += v6_2
+                                v33 += h0_2
                             }
                         }
                         let v7 = parameters.baseAddress! + 17  // l1.weight
                         // line 16: l1(h0)
                         let v9 = slot0  // [batch, 4]
-                        Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v6, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: h0, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
                         let v8 = parameters.baseAddress! + 33  // l1.bias
                         let v11 = slot1  // [batch, 4]
                         for i0 in 0..<batch {
@@ -369,13 +369,13 @@ public struct DeepNetwork: Module {
                         let v24 = slot0  // [batch, 4]
                         Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v21, lda: 4, b: v22, ldb: 4, c: v24, ldc: 4)
                         let v23 = parameters.baseAddress! + 93  // l4.bias
-                        let v26 = slot1  // [batch, 4]
+                        let h4 = slot1  // [batch, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 let i = i0 &* 4 &+ i1
                                 let v25: Float = v24[i] + v23[i1]
-                                let v26_2: Float = Foundation.tanh(v25)
-                                v26[i] = v26_2
+                                let h4_2: Float = Foundation.tanh(v25)
+                                h4[i] = h4_2
                             }
                         }
                         // line 17: scale
@@ -383,7 +383,7 @@ public struct DeepNetwork: Module {
                         let v28 = parameters.baseAddress! + 97  // l5.weight
                         // line 17: l5(h4)
                         let v30 = slot2  // [batch, 2]
-                        Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: v26, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
+                        Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: h4, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
                         // line 17: mean(h0)
                         let v35: Float = v33 / Float(batch * 4)
                         let v29 = parameters.baseAddress! + 105  // l5.bias
@@ -468,7 +468,7 @@ public struct DeepNetwork: Module {
                                 // line 21: scale * scale
                                 v44 = v27 * v27
                                 // line 15: l0(x)
-                                let v6 = slot1  // [batch, 4]
+                                let h0 = slot1  // [batch, 4]
                                 // ∂ line 15: l0(x)
                                 let v96 = slot2  // [batch, 4]
                                 for i0 in 0..<batch {
@@ -476,12 +476,12 @@ public struct DeepNetwork: Module {
                                         let i = i0 &* 4 &+ i1
                                         // line 15: l0(x)
                                         let v5: Float = v4[i] + v3[i1]
-                                        let v6_2: Float = Foundation.tanh(v5)
-                                        v6[i] = v6_2
+                                        let h0_2: Float = Foundation.tanh(v5)
+                                        h0[i] = h0_2
                                         // line 17: mean(h0)
-                                        v33 += v6_2
+                                        v33 += h0_2
                                         // ∂ line 15: l0(x)
-                                        let v95: Float = v6_2 * v6_2
+                                        let v95: Float = h0_2 * h0_2
                                         let v96_2: Float = 1.0 - v95
                                         v96[i] = v96_2
                                     }
@@ -489,7 +489,7 @@ public struct DeepNetwork: Module {
                                 // line 16: l1(h0)
                                 let v9 = slot0  // [batch, 4]
                                 Kernels.matrixMultiply(
-                                    m: batch, n: 4, k: 4, a: v6, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
+                                    m: batch, n: 4, k: 4, a: h0, lda: 4, b: v7, ldb: 4, c: v9, ldc: 4)
                                 let v11 = slot3  // [batch, 4]
                                 // ∂ line 16: l1(h0)
                                 let v88 = slot4  // [batch, 4]
@@ -562,7 +562,7 @@ public struct DeepNetwork: Module {
                                 let v24 = slot0  // [batch, 4]
                                 Kernels.matrixMultiply(
                                     m: batch, n: 4, k: 4, a: v21, lda: 4, b: v22, ldb: 4, c: v24, ldc: 4)
-                                let v26 = slot9  // [batch, 4]
+                                let h4 = slot9  // [batch, 4]
                                 // ∂ line 16: l4(l3(l2(l1(h0))))
                                 let v67 = slot10  // [batch, 4]
                                 for i0 in 0..<batch {
@@ -570,10 +570,10 @@ public struct DeepNetwork: Module {
                                         let i = i0 &* 4 &+ i1
                                         // line 16: l4(l3(l2(l1(h0))))
                                         let v25: Float = v24[i] + v23[i1]
-                                        let v26_2: Float = Foundation.tanh(v25)
-                                        v26[i] = v26_2
+                                        let h4_2: Float = Foundation.tanh(v25)
+                                        h4[i] = h4_2
                                         // ∂ line 16: l4(l3(l2(l1(h0))))
-                                        let v66: Float = v26_2 * v26_2
+                                        let v66: Float = h4_2 * h4_2
                                         let v67_2: Float = 1.0 - v66
                                         v67[i] = v67_2
                                     }
@@ -581,7 +581,7 @@ public struct DeepNetwork: Module {
                                 // line 17: l5(h4)
                                 let v30 = slot11  // [batch, 2]
                                 Kernels.matrixMultiply(
-                                    m: batch, n: 2, k: 4, a: v26, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
+                                    m: batch, n: 2, k: 4, a: h4, lda: 4, b: v28, ldb: 2, c: v30, ldc: 2)
                                 // line 17: mean(h0)
                                 let v35: Float = v33 / Float(batch * 4)
                                 // ∂ line 21: scale * scale
@@ -638,7 +638,7 @@ public struct DeepNetwork: Module {
                                     ldc: 4)
                                 let v64 = g.baseAddress! + 97  // gradient of l5.weight
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 4, n: 2, k: batch, a: v26, lda: 4, b: v59, ldb: 2, c: v64,
+                                    transposeA: true, m: 4, n: 2, k: batch, a: h4, lda: 4, b: v59, ldb: 2, c: v64,
                                     ldc: 2)
                                 // ∂ line 16: l4(l3(l2(l1(h0))))
                                 let v68 = slot9  // [batch, 4]
@@ -687,7 +687,7 @@ public struct DeepNetwork: Module {
                                 let v88 = slot4  // [batch, 4]
                                 let v7 = parameters.baseAddress! + 17  // l1.weight
                                 let v96 = slot2  // [batch, 4]
-                                let v6 = slot1  // [batch, 4]
+                                let h0 = slot1  // [batch, 4]
                                 // ∂ line 16: l3(l2(l1(h0)))
                                 let v78 = g.baseAddress! + 57  // gradient of l3.weight
                                 Kernels.matrixMultiply(
@@ -747,7 +747,7 @@ public struct DeepNetwork: Module {
                                 // ∂ line 16: l1(h0)
                                 let v92 = g.baseAddress! + 17  // gradient of l1.weight
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 4, n: 4, k: batch, a: v6, lda: 4, b: v89, ldb: 4, c: v92,
+                                    transposeA: true, m: 4, n: 4, k: batch, a: h0, lda: 4, b: v89, ldb: 4, c: v92,
                                     ldc: 4)
                                 // ∂ line 15: l0(x)
                                 let v99 = g.baseAddress! + 1  // gradient of l0.weight
@@ -823,7 +823,7 @@ public struct DeepNetwork: Module {
                             // line 17: scale
                             v26 = parameters[0]  // scale
                             // line 15: l0(x)
-                            let v5 = slot1  // [batch, 4]
+                            let h0 = slot1  // [batch, 4]
                             // ∂ line 15: l0(x)
                             let v77 = slot2  // [batch, 4]
                             for i0 in 0..<batch {
@@ -831,19 +831,19 @@ public struct DeepNetwork: Module {
                                     let i = i0 &* 4 &+ i1
                                     // line 15: l0(x)
                                     let v4: Float = v3[i] + v2[i1]
-                                    let v5_2: Float = Foundation.tanh(v4)
-                                    v5[i] = v5_2
+                                    let h0_2: Float = Foundation.tanh(v4)
+                                    h0[i] = h0_2
                                     // line 17: mean(h0)
-                                    v32 += v5_2
+                                    v32 += h0_2
                                     // ∂ line 15: l0(x)
-                                    let v76: Float = v5_2 * v5_2
+                                    let v76: Float = h0_2 * h0_2
                                     let v77_2: Float = 1.0 - v76
                                     v77[i] = v77_2
                                 }
                             }
                             // line 16: l1(h0)
                             let v8 = slot0  // [batch, 4]
-                            Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v5, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
+                            Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: h0, lda: 4, b: v6, ldb: 4, c: v8, ldc: 4)
                             let v10 = slot3  // [batch, 4]
                             // ∂ line 16: l1(h0)
                             let v69 = slot4  // [batch, 4]
@@ -908,7 +908,7 @@ public struct DeepNetwork: Module {
                             // line 16: l4(l3(l2(l1(h0))))
                             let v23 = slot0  // [batch, 4]
                             Kernels.matrixMultiply(m: batch, n: 4, k: 4, a: v20, lda: 4, b: v21, ldb: 4, c: v23, ldc: 4)
-                            let v25 = slot9  // [batch, 4]
+                            let h4 = slot9  // [batch, 4]
                             // ∂ line 16: l4(l3(l2(l1(h0))))
                             let v48 = slot10  // [batch, 4]
                             for i0 in 0..<batch {
@@ -916,17 +916,17 @@ public struct DeepNetwork: Module {
                                     let i = i0 &* 4 &+ i1
                                     // line 16: l4(l3(l2(l1(h0))))
                                     let v24: Float = v23[i] + v22[i1]
-                                    let v25_2: Float = Foundation.tanh(v24)
-                                    v25[i] = v25_2
+                                    let h4_2: Float = Foundation.tanh(v24)
+                                    h4[i] = h4_2
                                     // ∂ line 16: l4(l3(l2(l1(h0))))
-                                    let v47: Float = v25_2 * v25_2
+                                    let v47: Float = h4_2 * h4_2
                                     let v48_2: Float = 1.0 - v47
                                     v48[i] = v48_2
                                 }
                             }
                             // line 17: l5(h4)
                             let v29 = slot11  // [batch, 2]
-                            Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: v25, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
+                            Kernels.matrixMultiply(m: batch, n: 2, k: 4, a: h4, lda: 4, b: v27, ldb: 2, c: v29, ldc: 2)
                             // line 17: mean(h0)
                             let v34: Float = v32 / Float(batch * 4)
                             // line 17: l5(h4)
@@ -967,7 +967,7 @@ public struct DeepNetwork: Module {
                                 do {
                                     let v30 = slot12  // [batch, 2]
                                     let v27 = parameters.baseAddress! + 97  // l5.weight
-                                    let v25 = slot9  // [batch, 4]
+                                    let h4 = slot9  // [batch, 4]
                                     let v48 = slot10  // [batch, 4]
                                     let v21 = parameters.baseAddress! + 77  // l4.weight
                                     let v20 = slot7  // [batch, 4]
@@ -980,7 +980,7 @@ public struct DeepNetwork: Module {
                                     let v69 = slot4  // [batch, 4]
                                     let v6 = parameters.baseAddress! + 17  // l1.weight
                                     let v77 = slot2  // [batch, 4]
-                                    let v5 = slot1  // [batch, 4]
+                                    let h0 = slot1  // [batch, 4]
                                     // ∂ line 17: scale * l5(h4)
                                     let v41 = slot11  // [batch, 2]
                                     // ∂ line 17: l5(h4)
@@ -1010,7 +1010,7 @@ public struct DeepNetwork: Module {
                                         ldc: 4)
                                     let v45 = g.baseAddress! + 97  // gradient of l5.weight
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 4, n: 2, k: batch, a: v25, lda: 4, b: v41, ldb: 2, c: v45,
+                                        transposeA: true, m: 4, n: 2, k: batch, a: h4, lda: 4, b: v41, ldb: 2, c: v45,
                                         ldc: 2)
                                     // ∂ line 16: l4(l3(l2(l1(h0))))
                                     let v49 = slot9  // [batch, 4]
@@ -1106,7 +1106,7 @@ public struct DeepNetwork: Module {
                                     // ∂ line 16: l1(h0)
                                     let v73 = g.baseAddress! + 17  // gradient of l1.weight
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 4, n: 4, k: batch, a: v5, lda: 4, b: v70, ldb: 4, c: v73,
+                                        transposeA: true, m: 4, n: 4, k: batch, a: h0, lda: 4, b: v70, ldb: 4, c: v73,
                                         ldc: 4)
                                     // ∂ line 15: l0(x)
                                     let v80 = g.baseAddress! + 1  // gradient of l0.weight

@@ -61,35 +61,35 @@ public struct Elementwise: Model {
                     var v22: Float = 0
                     for i in 0..<n {
                         // line 8: scale * x
-                        let v2: Float = v1 * x[i]
+                        let u: Float = v1 * x[i]
                         // line 9: atan(u)
-                        let v3: Float = Foundation.atan(v2)
+                        let v3: Float = Foundation.atan(u)
                         // line 9: asin(u)
-                        let v4: Float = Foundation.asin(v2)
+                        let v4: Float = Foundation.asin(u)
                         // line 9: atan(u) + asin(u)
                         let v5: Float = v3 + v4
                         // line 9: acos(u)
-                        let v6: Float = Foundation.acos(v2)
+                        let v6: Float = Foundation.acos(u)
                         // line 9: atan(u) + asin(u) + acos(u)
                         let v7: Float = v5 + v6
                         // line 9: sinh(u)
-                        let v8: Float = Foundation.sinh(v2)
+                        let v8: Float = Foundation.sinh(u)
                         // line 9: atan(u) + asin(u) + acos(u) + sinh(u)
                         let v9: Float = v7 + v8
                         // line 9: cosh(u)
-                        let v10: Float = Foundation.cosh(v2)
+                        let v10: Float = Foundation.cosh(u)
                         // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u)
                         let v11: Float = v9 + v10
                         // line 9: log1p(u)
-                        let v12: Float = Foundation.log1p(v2)
+                        let v12: Float = Foundation.log1p(u)
                         // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u)
                         let v13: Float = v11 + v12
                         // line 9: expm1(u)
-                        let v14: Float = Foundation.expm1(v2)
+                        let v14: Float = Foundation.expm1(u)
                         // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u) + expm1(u)
                         let v15: Float = v13 + v14
                         // line 9: erf(u)
-                        let v16: Float = Foundation.erf(v2)
+                        let v16: Float = Foundation.erf(u)
                         // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u) + expm1(u) +…
                         let v17: Float = v15 + v16
                         // line 9: sign(x)
@@ -127,35 +127,35 @@ public struct Elementwise: Model {
                         var v65: Float = 0
                         for i in 0..<n {
                             // line 8: scale * x
-                            let v2: Float = v1 * x[i]
+                            let u: Float = v1 * x[i]
                             // line 9: atan(u)
-                            let v3: Float = Foundation.atan(v2)
+                            let v3: Float = Foundation.atan(u)
                             // line 9: asin(u)
-                            let v4: Float = Foundation.asin(v2)
+                            let v4: Float = Foundation.asin(u)
                             // line 9: atan(u) + asin(u)
                             let v5: Float = v3 + v4
                             // line 9: acos(u)
-                            let v6: Float = Foundation.acos(v2)
+                            let v6: Float = Foundation.acos(u)
                             // line 9: atan(u) + asin(u) + acos(u)
                             let v7: Float = v5 + v6
                             // line 9: sinh(u)
-                            let v8: Float = Foundation.sinh(v2)
+                            let v8: Float = Foundation.sinh(u)
                             // line 9: atan(u) + asin(u) + acos(u) + sinh(u)
                             let v9: Float = v7 + v8
                             // line 9: cosh(u)
-                            let v10: Float = Foundation.cosh(v2)
+                            let v10: Float = Foundation.cosh(u)
                             // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u)
                             let v11: Float = v9 + v10
                             // line 9: log1p(u)
-                            let v12: Float = Foundation.log1p(v2)
+                            let v12: Float = Foundation.log1p(u)
                             // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u)
                             let v13: Float = v11 + v12
                             // line 9: expm1(u)
-                            let v14: Float = Foundation.expm1(v2)
+                            let v14: Float = Foundation.expm1(u)
                             // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u) + expm1(u)
                             let v15: Float = v13 + v14
                             // line 9: erf(u)
-                            let v16: Float = Foundation.erf(v2)
+                            let v16: Float = Foundation.erf(u)
                             // line 9: atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u) + expm1(u) +…
                             let v17: Float = v15 + v16
                             // line 9: sign(x)
@@ -171,16 +171,16 @@ public struct Elementwise: Model {
                             // ∂ line 9: sign(x) * scale
                             v26 += v18
                             // ∂ line 9: erf(u)
-                            let v27: Float = v2 * v2
+                            let v27: Float = u * u
                             let v28: Float = -v27
                             let v29: Float = Foundation.exp(v28)
                             let v31: Float = 1.1283792
                             let v32: Float = v31 * v29
                             // ∂ line 9: expm1(u)
-                            let v33: Float = Foundation.exp(v2)
+                            let v33: Float = Foundation.exp(u)
                             let v35: Float = v32 + v33
                             // ∂ line 9: log1p(u)
-                            let v37: Float = 1.0 + v2
+                            let v37: Float = 1.0 + u
                             let v38: Float = v24 / v37
                             let v39: Float = v35 + v38
                             // ∂ line 9: cosh(u)
@@ -240,24 +240,24 @@ public struct Elementwise: Model {
                     let v62 = slot0  // [n]
                     for i in 0..<n {
                         // line 8: scale * x
-                        let v2: Float = v1 * x[i]
+                        let u: Float = v1 * x[i]
                         // line 9: sinh(u)
-                        let v8: Float = Foundation.sinh(v2)
+                        let v8: Float = Foundation.sinh(u)
                         // line 9: cosh(u)
-                        let v10: Float = Foundation.cosh(v2)
+                        let v10: Float = Foundation.cosh(u)
                         // ∂ line 9: sum(atan(u) + asin(u) + acos(u) + sinh(u) + cosh(u) + log1p(u) + expm1(…
                         let v24: Float = 1.0
                         // ∂ line 9: erf(u)
-                        let v25: Float = v2 * v2
+                        let v25: Float = u * u
                         let v26: Float = -v25
                         let v27: Float = Foundation.exp(v26)
                         let v29: Float = 1.1283792
                         let v30: Float = v29 * v27
                         // ∂ line 9: expm1(u)
-                        let v31: Float = Foundation.exp(v2)
+                        let v31: Float = Foundation.exp(u)
                         let v33: Float = v30 + v31
                         // ∂ line 9: log1p(u)
-                        let v35: Float = 1.0 + v2
+                        let v35: Float = 1.0 + u
                         let v36: Float = v24 / v35
                         let v37: Float = v33 + v36
                         // ∂ line 9: cosh(u)

@@ -93,7 +93,7 @@ public struct Mixture: Model {
                     let v1 = parameters.baseAddress!  // a
                     let v5 = parameters.baseAddress! + 4  // c
                     // line 8: x * a
-                    let v2 = slot0  // [5, 4]
+                    let weighted = slot0  // [5, 4]
                     // line 9: x + c
                     let v6 = slot1  // [5, 4]
                     // line 9: sum(weighted, axis: 1)
@@ -108,28 +108,28 @@ public struct Mixture: Model {
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
                             // line 8: x * a
-                            let v2_2: Float = x[i] * v1[i1]
-                            v2[i] = v2_2
+                            let weighted_2: Float = x[i] * v1[i1]
+                            weighted[i] = weighted_2
                             // line 9: x + c
                             let v6_2: Float = x[i] + v5[row]
                             v6[i] = v6_2
                             // line 9: sum(weighted, axis: 1)
-                            v10[row] += v2_2
+                            v10[row] += weighted_2
                         }
                         // line 9: logSumExp(weighted, axis: 1)
                         var largest = -Float.infinity
-                        for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
+                        for k in 0..<4 { largest = Swift.max(largest, weighted[row &* 4 &+ k]) }
                         var total: Float = 0
-                        for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
+                        for k in 0..<4 { total += Foundation.exp(weighted[row &* 4 &+ k] - largest) }
                         v3[row] = largest + Foundation.log(total)
                         // line 9: softmax(x + c, axis: 1)
                         var largest_2 = -Float.infinity
                         for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
                         var total_2: Float = 0
                         for k_2 in 0..<4 {
-                            let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
-                            v7[row &* 4 &+ k_2] = e
-                            total_2 += e
+                            let e_2 = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                            v7[row &* 4 &+ k_2] = e_2
+                            total_2 += e_2
                         }
                         let scale_2 = 1 / total_2
                         for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
@@ -206,7 +206,7 @@ public struct Mixture: Model {
                         let v1 = parameters.baseAddress!  // a
                         let v5 = parameters.baseAddress! + 4  // c
                         // line 8: x * a
-                        let v2 = slot0  // [5, 4]
+                        let weighted = slot0  // [5, 4]
                         // line 9: x + c
                         let v6 = slot1  // [5, 4]
                         // line 9: sum(weighted, axis: 1)
@@ -221,28 +221,28 @@ public struct Mixture: Model {
                             for i1 in 0..<4 {
                                 let i = row &* 4 &+ i1
                                 // line 8: x * a
-                                let v2_2: Float = x[i] * v1[i1]
-                                v2[i] = v2_2
+                                let weighted_2: Float = x[i] * v1[i1]
+                                weighted[i] = weighted_2
                                 // line 9: x + c
                                 let v6_2: Float = x[i] + v5[row]
                                 v6[i] = v6_2
                                 // line 9: sum(weighted, axis: 1)
-                                v10[row] += v2_2
+                                v10[row] += weighted_2
                             }
                             // line 9: logSumExp(weighted, axis: 1)
                             var largest = -Float.infinity
-                            for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
+                            for k in 0..<4 { largest = Swift.max(largest, weighted[row &* 4 &+ k]) }
                             var total: Float = 0
-                            for k in 0..<4 { total += Foundation.exp(v2[row &* 4 &+ k] - largest) }
+                            for k in 0..<4 { total += Foundation.exp(weighted[row &* 4 &+ k] - largest) }
                             v3[row] = largest + Foundation.log(total)
                             // line 9: softmax(x + c, axis: 1)
                             var largest_2 = -Float.infinity
                             for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
                             var total_2: Float = 0
                             for k_2 in 0..<4 {
-                                let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
-                                v7[row &* 4 &+ k_2] = e
-                                total_2 += e
+                                let e_2 = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                                v7[row &* 4 &+ k_2] = e_2
+                                total_2 += e_2
                             }
                             let scale_2 = 1 / total_2
                             for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
@@ -343,7 +343,7 @@ public struct Mixture: Model {
                                 v32[row_5] += v31
                                 // ∂ line 9: logSumExp(weighted, axis: 1)
                                 let v34: Float = v3[row_5]
-                                let v35: Float = v2[i] - v34
+                                let v35: Float = weighted[i] - v34
                                 let v36: Float = Foundation.exp(v35)
                                 let v39: Float = v24 + v36
                                 // ∂ line 8: x * a

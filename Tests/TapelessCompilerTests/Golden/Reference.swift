@@ -132,7 +132,7 @@ public struct MLPReluCrossEntropy: Model {
                         // line 11: crossEntropy(logits: logits, labels: labels)
                         let v9 = parameters.baseAddress! + 40  // b2
                         // line 10: relu(x @ W1 + b1) @ W2 + b2
-                        let v10 = slot3  // [batch, 3]
+                        let logits = slot3  // [batch, 3]
                         // line 11: crossEntropy(logits: logits, labels: labels)
                         let v11 = slot4  // [batch]
                         let v12 = slot5  // [batch]
@@ -142,18 +142,18 @@ public struct MLPReluCrossEntropy: Model {
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
                                 // line 10: relu(x @ W1 + b1) @ W2 + b2
-                                let v10_2: Float = v8[i] + v9[i1]
-                                v10[i] = v10_2
+                                let logits_2: Float = v8[i] + v9[i1]
+                                logits[i] = logits_2
                             }
                             // line 11: crossEntropy(logits: logits, labels: labels)
                             var largest = -Float.infinity
-                            for k in 0..<3 { largest = Swift.max(largest, v10[row &* 3 &+ k]) }
+                            for k in 0..<3 { largest = Swift.max(largest, logits[row &* 3 &+ k]) }
                             var total: Float = 0
-                            for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
+                            for k in 0..<3 { total += Foundation.exp(logits[row &* 3 &+ k] - largest) }
                             v11[row] = largest + Foundation.log(total)
                             let label = labels[row]
                             ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "loss(x:labels:)")
-                            v12[row] = v10[row &* 3 &+ label]
+                            v12[row] = logits[row &* 3 &+ label]
                             do {
                                 let i = row
                                 let v15: Float = v11[i] - v12[i]
@@ -224,7 +224,7 @@ public struct MLPReluCrossEntropy: Model {
                             let v20: Float = 1.0 / Float(batch)
                             let v9 = parameters.baseAddress! + 40  // b2
                             // line 10: relu(x @ W1 + b1) @ W2 + b2
-                            let v10 = slot3  // [batch, 3]
+                            let logits = slot3  // [batch, 3]
                             // line 11: crossEntropy(logits: logits, labels: labels)
                             let v11 = slot4  // [batch]
                             let v12 = slot5  // [batch]
@@ -241,18 +241,18 @@ public struct MLPReluCrossEntropy: Model {
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
                                     // line 10: relu(x @ W1 + b1) @ W2 + b2
-                                    let v10_2: Float = v8[i] + v9[i1]
-                                    v10[i] = v10_2
+                                    let logits_2: Float = v8[i] + v9[i1]
+                                    logits[i] = logits_2
                                 }
                                 // line 11: crossEntropy(logits: logits, labels: labels)
                                 var largest = -Float.infinity
-                                for k in 0..<3 { largest = Swift.max(largest, v10[row &* 3 &+ k]) }
+                                for k in 0..<3 { largest = Swift.max(largest, logits[row &* 3 &+ k]) }
                                 var total: Float = 0
-                                for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
+                                for k in 0..<3 { total += Foundation.exp(logits[row &* 3 &+ k] - largest) }
                                 v11[row] = largest + Foundation.log(total)
                                 let label = labels[row]
                                 ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
-                                v12[row] = v10[row &* 3 &+ label]
+                                v12[row] = logits[row &* 3 &+ label]
                                 do {
                                     let i = row
                                     let v15: Float = v11[i] - v12[i]
@@ -266,7 +266,7 @@ public struct MLPReluCrossEntropy: Model {
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
                                     let v24: Float = v11[row]
-                                    let v25: Float = v10[i] - v24
+                                    let v25: Float = logits[i] - v24
                                     let v26: Float = Foundation.exp(v25)
                                     let v28: Float = v20 * v26
                                     let v29_2: Float = v23[i] + v28
@@ -908,9 +908,9 @@ public struct ReductionsBroadcast: Model {
                         for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
                         var total_2: Float = 0
                         for k_2 in 0..<4 {
-                            let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
-                            v7[row &* 4 &+ k_2] = e
-                            total_2 += e
+                            let e_2 = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                            v7[row &* 4 &+ k_2] = e_2
+                            total_2 += e_2
                         }
                         let scale_2 = 1 / total_2
                         for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }
@@ -1037,9 +1037,9 @@ public struct ReductionsBroadcast: Model {
                             for k_2 in 0..<4 { largest_2 = Swift.max(largest_2, v6[row &* 4 &+ k_2]) }
                             var total_2: Float = 0
                             for k_2 in 0..<4 {
-                                let e = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
-                                v7[row &* 4 &+ k_2] = e
-                                total_2 += e
+                                let e_2 = Foundation.exp(v6[row &* 4 &+ k_2] - largest_2)
+                                v7[row &* 4 &+ k_2] = e_2
+                                total_2 += e_2
                             }
                             let scale_2 = 1 / total_2
                             for k_2 in 0..<4 { v7[row &* 4 &+ k_2] *= scale_2 }

@@ -77,8 +77,8 @@ public struct Keywords: Module {
                     let v4: Float = parameters[0]  // class
                     let v1 = parameters.baseAddress! + 1  // self
                     // line 7: struct @ self
-                    let v3 = slot0  // [n]
-                    v3.update(repeating: 0, count: n)
+                    let where_2 = slot0  // [n]
+                    where_2.update(repeating: 0, count: n)
                     // line 8: where * class
                     let v5 = slot1  // [n]
                     // Row by row: each row of the steps below is computed while it is in cache.
@@ -87,12 +87,12 @@ public struct Keywords: Module {
                             let i = row &* 3 &+ i1
                             // line 7: struct @ self
                             let v2: Float = `struct`[i] * v1[i1]
-                            v3[row] += v2
+                            where_2[row] += v2
                         }
                         do {
                             let i = row
                             // line 8: where * class
-                            let v5_2: Float = v3[i] * v4
+                            let v5_2: Float = where_2[i] * v4
                             v5[i] = v5_2
                         }
                     }
@@ -126,8 +126,8 @@ public struct Keywords: Module {
                         // line 12: mean(abs(in(struct) - default))
                         let v2 = parameters.baseAddress! + 1  // self
                         // line 7: struct @ self
-                        let v4 = slot0  // [n]
-                        v4.update(repeating: 0, count: n)
+                        let where_2 = slot0  // [n]
+                        where_2.update(repeating: 0, count: n)
                         var v9: Float = 0
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<n {
@@ -135,12 +135,12 @@ public struct Keywords: Module {
                                 let i = row &* 3 &+ i1
                                 // line 7: struct @ self
                                 let v3: Float = `struct`[i] * v2[i1]
-                                v4[row] += v3
+                                where_2[row] += v3
                             }
                             do {
                                 let i = row
                                 // line 8: where * class
-                                let v6: Float = v4[i] * v5
+                                let v6: Float = where_2[i] * v5
                                 // line 12: in(struct) - default
                                 let v7: Float = v6 - `default`[i]
                                 // line 12: abs(in(struct) - default)
@@ -186,8 +186,8 @@ public struct Keywords: Module {
                             let v13: Float = 1.0 / Float(n)
                             let v2 = parameters.baseAddress! + 1  // self
                             // line 7: struct @ self
-                            let v4 = slot0  // [n]
-                            v4.update(repeating: 0, count: n)
+                            let where_2 = slot0  // [n]
+                            where_2.update(repeating: 0, count: n)
                             // ∂ line 8: where * class
                             let v17 = slot1  // [n]
                             var v9: Float = 0
@@ -201,12 +201,12 @@ public struct Keywords: Module {
                                     let i = row &* 3 &+ i1
                                     // line 7: struct @ self
                                     let v3: Float = `struct`[i] * v2[i1]
-                                    v4[row] += v3
+                                    where_2[row] += v3
                                 }
                                 do {
                                     let i = row
                                     // line 8: where * class
-                                    let v6: Float = v4[i] * v5
+                                    let v6: Float = where_2[i] * v5
                                     // line 12: in(struct) - default
                                     let v7: Float = v6 - `default`[i]
                                     // line 12: abs(in(struct) - default)
@@ -219,7 +219,7 @@ public struct Keywords: Module {
                                     // ∂ line 8: where * class
                                     let v17_2: Float = v16 * v5
                                     v17[i] = v17_2
-                                    let v18: Float = v16 * v4[i]
+                                    let v18: Float = v16 * where_2[i]
                                     v19 += v18
                                 }
                                 for i1 in 0..<3 {
@@ -276,8 +276,8 @@ public struct Keywords: Module {
                         let v4: Float = parameters[0]  // class
                         let v1 = parameters.baseAddress! + 1  // self
                         // line 7: struct @ self
-                        let v3 = slot0  // [n]
-                        v3.update(repeating: 0, count: n)
+                        let where_2 = slot0  // [n]
+                        where_2.update(repeating: 0, count: n)
                         // line 8: where * class
                         let v5 = slot1  // [n]
                         // Row by row: each row of the steps below is computed while it is in cache.
@@ -286,12 +286,12 @@ public struct Keywords: Module {
                                 let i = row &* 3 &+ i1
                                 // line 7: struct @ self
                                 let v2: Float = input[i] * v1[i1]
-                                v3[row] += v2
+                                where_2[row] += v2
                             }
                             do {
                                 let i = row
                                 // line 8: where * class
-                                let v5_2: Float = v3[i] * v4
+                                let v5_2: Float = where_2[i] * v4
                                 v5[i] = v5_2
                             }
                         }
@@ -318,14 +318,14 @@ public struct Keywords: Module {
                                 for i in stride(from: 0, to: laneEnd, by: 8) {
                                     let v7_2 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * v4
                                     UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
-                                    let v8 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v8 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(where_2 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     v9Lanes += v8
                                 }
                                 v9 = v9Lanes.sum()
                                 for i in laneEnd..<n {
                                     let v7_2: Float = seed[i] * v4
                                     v7[i] = v7_2
-                                    let v8: Float = seed[i] * v3[i]
+                                    let v8: Float = seed[i] * where_2[i]
                                     v9 += v8
                                 }
                                 // ∂ line 7: struct @ self
