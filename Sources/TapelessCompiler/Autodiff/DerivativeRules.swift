@@ -1,6 +1,8 @@
-/// The reverse-mode derivative rule of every IR operation, in one table; elementwise functions
-/// take theirs from their entries (``UnaryDefinition/chainRule``, ``BinaryDefinition/partials``),
-/// which serve forward mode as well.
+/// The reverse-mode derivative rule of every IR operation, in one table. Short rules are
+/// written here; the others live with everything else about their operation in `Operations/`:
+/// elementwise functions in their entries (``UnaryDefinition/chainRule``,
+/// ``BinaryDefinition/partials``, which serve forward mode as well), matrix products, line
+/// operations and slices in their family's file.
 ///
 /// A rule receives an instruction `y = op(x...)` and the adjoint `g` of `y` (the gradient of
 /// the final scalar with respect to `y`), and appends IR that computes each operand's
@@ -31,22 +33,7 @@ enum DerivativeRules {
             return [nil, b.select(x[0], g, zero), b.select(x[0], zero, g)]
 
         case .matmul(let transposeLeft, let transposeRight):
-            // y = op(A) op(B); each case is dA and dB written so that no transpose is materialized.
-            let (a, m) = (x[0], x[1])
-            switch (transposeLeft, transposeRight) {
-            case (false, false):
-                return [wants[0] ? b.matmul(g, m, transposeRight: true) : nil,
-                        wants[1] ? b.matmul(a, g, transposeLeft: true) : nil]
-            case (true, false):
-                return [wants[0] ? b.matmul(m, g, transposeRight: true) : nil,
-                        wants[1] ? b.matmul(a, g) : nil]
-            case (false, true):
-                return [wants[0] ? b.matmul(g, m) : nil,
-                        wants[1] ? b.matmul(g, a, transposeLeft: true) : nil]
-            case (true, true):
-                return [wants[0] ? b.matmul(m, g, transposeLeft: true, transposeRight: true) : nil,
-                        wants[1] ? b.matmul(g, a, transposeLeft: true, transposeRight: true) : nil]
-            }
+            return matrixProductPullback(x[0], x[1], transposeLeft: transposeLeft, transposeRight: transposeRight, g: g, wants: wants, &b)
 
         case .transpose:
             return [b.transpose(g)]
@@ -72,32 +59,19 @@ enum DerivativeRules {
             return [b.reduceSum(g, axis: axis)]
 
         case .logSumExp(let axis):
-            // dx = g * softmax(x), with softmax(x) = exp(x - y) from the saved result: an
-            // elementwise expression (no second pass over each line), stable since x <= y.
-            let shape = b.type(of: x[0]).shape
-            let probabilities = b.unary(.exp, b.subtract(x[0], b.spread(y, axis: axis, over: shape)))
-            return [b.multiply(b.spread(g, axis: axis, over: shape), probabilities)]
+            return [logSumExpPullback(x[0], y, axis: axis, g: g, &b)]
 
         case .softmax(let axis):
-            // dx = y * (g - sum(g * y, axis))
-            let shape = b.type(of: y).shape
-            let dot = b.spread(b.reduceSum(b.multiply(g, y), axis: axis), axis: axis, over: shape)
-            return [b.multiply(y, b.subtract(g, dot))]
+            return [softmaxPullback(y, axis: axis, g: g, &b)]
 
-        case .pickClass:
-            return [b.emit(.scatterClass, [g, x[1]], type: b.type(of: x[0])), nil]
-
-        case .scatterClass:
-            return [b.emit(.pickClass, [g, x[1]], type: b.type(of: x[0])), nil]
+        case .pickClass, .scatterClass:
+            return [classPullback(instruction.op, g, labels: x[1], operandType: b.type(of: x[0]), &b), nil]
 
         case .slice(let axis, let start, _):
-            return [b.emit(.pad(axis: axis, start: start), [g], type: b.type(of: x[0]))]
+            return [slicePullback(g, axis: axis, start: start, operandType: b.type(of: x[0]), &b)]
 
         case .pad(let axis, let start):
-            guard case .fixed(let length) = b.type(of: x[0]).shape[axis] else {
-                preconditionFailure("pad needs a fixed length along axis \(axis)")
-            }
-            return [b.emit(.slice(axis: axis, start: start, end: start + length), [g], type: b.type(of: x[0]))]
+            return [padPullback(g, axis: axis, start: start, operandType: b.type(of: x[0]), &b)]
         }
     }
 }

@@ -114,68 +114,15 @@ public struct IRInterpreter {
             values.reserveCapacity(outer * length * inner)
             for o in 0..<outer { for _ in 0..<length { values += x[0].values[(o * inner)..<((o + 1) * inner)] } }
             return IRTensor(shape: shape, values: values)
-        case .logSumExp(let axis):
-            let (log, exp) = (UnaryFunction.log.definition.value, UnaryFunction.exp.definition.value)
-            return alongAxis(x[0], axis: axis, keepsAxis: false) { row in
-                let top = row.max() ?? 0
-                return [top + log(row.reduce(0) { $0 + exp($1 - top) })]
-            }
-        case .softmax(let axis):
-            let exp = UnaryFunction.exp.definition.value
-            return alongAxis(x[0], axis: axis, keepsAxis: true) { row in
-                let top = row.max() ?? 0
-                let exps = row.map { exp($0 - top) }
-                let total = exps.reduce(0, +)
-                return exps.map { $0 / total }
-            }
+        case .logSumExp(let axis): return logSumExp(x[0], axis: axis)
+        case .softmax(let axis): return softmax(x[0], axis: axis)
         case .matmul(let transposeLeft, let transposeRight):
-            let (a, b) = (x[0], x[1])
-            let k = transposeLeft ? a.shape[0] : a.shape[1]
-            let (m, n) = (shape[0], shape[1])
-            var values = Array(repeating: 0.0, count: m * n)
-            for i in 0..<m {
-                for j in 0..<n {
-                    var total = 0.0
-                    for p in 0..<k {
-                        let left = transposeLeft ? a.values[p * m + i] : a.values[i * k + p]
-                        let right = transposeRight ? b.values[j * k + p] : b.values[p * n + j]
-                        total += left * right
-                    }
-                    values[i * n + j] = total
-                }
-            }
-            return IRTensor(shape: shape, values: values)
-        case .transpose:
-            let (rows, columns) = (x[0].shape[0], x[0].shape[1])
-            return IRTensor(shape: shape, values: (0..<(rows * columns)).map { index in
-                x[0].values[(index % rows) * columns + index / rows]
-            })
-        case .pickClass:
-            let classes = x[0].shape[1]
-            return IRTensor(shape: shape, values: (0..<shape[0]).map { x[0].values[$0 * classes + Int(x[1].values[$0])] })
-        case .scatterClass:
-            let classes = shape[1]
-            var values = Array(repeating: 0.0, count: shape.reduce(1, *))
-            for row in 0..<shape[0] { values[row * classes + Int(x[1].values[row])] = x[0].values[row] }
-            return IRTensor(shape: shape, values: values)
-        case .slice(let axis, let start, let end):
-            let (outer, length, inner) = split(x[0].shape, at: axis)
-            var values: [Double] = []
-            for o in 0..<outer {
-                // Typed bounds: the range expression inline takes the type checker over a second.
-                let lower: Int = (o * length + start) * inner
-                let upper: Int = (o * length + end) * inner
-                values.append(contentsOf: x[0].values[lower..<upper])
-            }
-            return IRTensor(shape: shape, values: values)
-        case .pad(let axis, let start):
-            let (outer, length, inner) = split(shape, at: axis)
-            let pieceLength = x[0].shape[axis]
-            var values = Array(repeating: 0.0, count: shape.reduce(1, *))
-            for o in 0..<outer {
-                for p in 0..<(pieceLength * inner) { values[(o * length + start) * inner + p] = x[0].values[o * pieceLength * inner + p] }
-            }
-            return IRTensor(shape: shape, values: values)
+            return matrixProduct(x[0], x[1], transposeLeft: transposeLeft, transposeRight: transposeRight, shape: shape)
+        case .transpose: return transpose(x[0], shape: shape)
+        case .pickClass: return pickClass(x[0], labels: x[1], shape: shape)
+        case .scatterClass: return scatterClass(x[0], labels: x[1], shape: shape)
+        case .slice(let axis, let start, let end): return slice(x[0], axis: axis, start: start, end: end, shape: shape)
+        case .pad(let axis, let start): return pad(x[0], axis: axis, start: start, shape: shape)
         }
     }
 
@@ -209,7 +156,7 @@ public struct IRInterpreter {
         }
     }
 
-    private static func split(_ shape: [Int], at axis: Int) -> (outer: Int, length: Int, inner: Int) {
+    static func split(_ shape: [Int], at axis: Int) -> (outer: Int, length: Int, inner: Int) {
         (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
     }
 
@@ -221,7 +168,7 @@ public struct IRInterpreter {
     }
 
     /// Applies `body` to every line of `x` along `axis`.
-    private static func alongAxis(
+    static func alongAxis(
         _ x: IRTensor, axis: Int, keepsAxis: Bool, _ body: ([Double]) -> [Double]
     ) -> IRTensor {
         let (outer, length, inner) = split(x.shape, at: axis)

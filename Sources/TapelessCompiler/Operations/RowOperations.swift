@@ -1,0 +1,159 @@
+// The operations that work line by line along one axis: `softmax`, `logSumExp`, and the class
+// pick and scatter of cross-entropy (`pickClass`, `scatterClass`). Along the rows of a matrix
+// they share one loop over the rows with their neighbours (RowGrouping). Their reverse rules,
+// their meaning in the interpreter and their emitted Swift are here; their class and cost are
+// listed with every operation's (OperationClass.swift, OperationCost.swift).
+
+extension DerivativeRules {
+    /// dx = g * softmax(x), with softmax(x) = exp(x - y) from the saved result `y`: an
+    /// elementwise expression (no second pass over each line), stable since x <= y.
+    static func logSumExpPullback(_ x: IRValue, _ y: IRValue, axis: Int, g: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let shape = b.type(of: x).shape
+        let probabilities = b.unary(.exp, b.subtract(x, b.spread(y, axis: axis, over: shape)))
+        return b.multiply(b.spread(g, axis: axis, over: shape), probabilities)
+    }
+
+    /// dx = y * (g - sum(g * y, axis)), from the saved result `y`.
+    static func softmaxPullback(_ y: IRValue, axis: Int, g: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let shape = b.type(of: y).shape
+        let dot = b.spread(b.reduceSum(b.multiply(g, y), axis: axis), axis: axis, over: shape)
+        return b.multiply(y, b.subtract(g, dot))
+    }
+
+    /// Picking a class and scattering into it are each other's reverse.
+    static func classPullback(_ op: IROp, _ g: IRValue, labels: IRValue, operandType: IRType, _ b: inout IRBuilder) -> IRValue {
+        b.emit(op == .pickClass ? .scatterClass : .pickClass, [g, labels], type: operandType)
+    }
+}
+
+extension IRInterpreter {
+    /// `log(sum(exp(x)))` along `axis`, relative to each line's maximum.
+    static func logSumExp(_ x: IRTensor, axis: Int) -> IRTensor {
+        let (log, exp) = (UnaryFunction.log.definition.value, UnaryFunction.exp.definition.value)
+        return alongAxis(x, axis: axis, keepsAxis: false) { row in
+            let top = row.max() ?? 0
+            return [top + log(row.reduce(0) { $0 + exp($1 - top) })]
+        }
+    }
+
+    /// `exp(x) / sum(exp(x))` along `axis`, relative to each line's maximum.
+    static func softmax(_ x: IRTensor, axis: Int) -> IRTensor {
+        let exp = UnaryFunction.exp.definition.value
+        return alongAxis(x, axis: axis, keepsAxis: true) { row in
+            let top = row.max() ?? 0
+            let exps = row.map { exp($0 - top) }
+            let total = exps.reduce(0, +)
+            return exps.map { $0 / total }
+        }
+    }
+
+    /// `x[i, labels[i]]` of each row.
+    static func pickClass(_ x: IRTensor, labels: IRTensor, shape: [Int]) -> IRTensor {
+        let classes = x.shape[1]
+        return IRTensor(shape: shape, values: (0..<shape[0]).map { x.values[$0 * classes + Int(labels.values[$0])] })
+    }
+
+    /// `g[i]` at `[i, labels[i]]` of a zero matrix.
+    static func scatterClass(_ g: IRTensor, labels: IRTensor, shape: [Int]) -> IRTensor {
+        let classes = shape[1]
+        var values = Array(repeating: 0.0, count: shape.reduce(1, *))
+        for row in 0..<shape[0] { values[row * classes + Int(labels.values[row])] = g.values[row] }
+        return IRTensor(shape: shape, values: values)
+    }
+}
+
+extension FunctionEmitter {
+    /// Softmax or log-sum-exp along an axis, both relative to the line's maximum.
+    mutating func rowwise(_ instruction: IRInstruction, axis: Int, _ printer: inout CodePrinter) {
+        let scalarResult = instruction.type.isScalar
+        let out = scalarResult ? declareVariable(instruction.result, initial: Self.initialValue(of: instruction), &printer) : bindStorage(instruction, &printer)
+        forEachLine(of: shape(of: instruction.operands[0]), axis: axis, &printer, rowwiseLine(instruction, out: out, axis: axis))
+        if scalarResult { expressions[instruction.result] = out }
+    }
+
+    /// The code of a softmax or log-sum-exp on one line, given an expression for element `k`
+    /// of the line and the line's index in the result.
+    private mutating func rowwiseLine(
+        _ instruction: IRInstruction, out: String, axis: Int
+    ) -> (inout CodePrinter, _ element: (String) -> String, _ line: String) -> Void {
+        let isSoftmax = if case .softmax = instruction.op { true } else { false }
+        let scalarResult = instruction.type.isScalar
+        let source = expressions[instruction.operands[0]]!
+        let length = dimension(shape(of: instruction.operands[0])[axis])
+        let (largest, total, k, scale) = (names.fresh("largest"), names.fresh("total"), names.fresh("k"), names.fresh("scale"))
+        let exponential = names.fresh("e")
+        return { p, element, line in
+            p.line("var \(largest) = -Float.infinity")
+            p.line("for \(k) in 0..<\(length) { \(largest) = Swift.max(\(largest), \(source)[\(element(k))]) }")
+            p.line("var \(total): Float = 0")
+            if isSoftmax {
+                p.block("for \(k) in 0..<\(length) {") { p in
+                    p.line("let \(exponential) = Foundation.exp(\(source)[\(element(k))] - \(largest))")
+                    p.line("\(out)[\(element(k))] = \(exponential)")
+                    p.line("\(total) += \(exponential)")
+                }
+                p.line("let \(scale) = 1 / \(total)")
+                p.line("for \(k) in 0..<\(length) { \(out)[\(element(k))] *= \(scale) }")
+            } else {
+                p.line("for \(k) in 0..<\(length) { \(total) += Foundation.exp(\(source)[\(element(k))] - \(largest)) }")
+                p.line(scalarResult ? "\(out) = \(largest) + Foundation.log(\(total))" : "\(out)[\(line)] = \(largest) + Foundation.log(\(total))")
+            }
+        }
+    }
+
+    mutating func pickOrScatter(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let out = bindStorage(instruction, &printer)
+        let matrix = instruction.op == .pickClass ? shape(of: instruction.operands[0]) : instruction.type.shape
+        let rows = dimension(matrix[0])
+        if instruction.op == .scatterClass { printer.line("\(out).update(repeating: 0, count: \(product(matrix.map(dimension))))") }
+        let row = names.fresh("row")
+        let body = pickOrScatterRow(instruction, out: out, inRowLoop: false)
+        printer.block("for \(row) in 0..<\(rows) {") { body(&$0, row) }
+    }
+
+    /// The code that picks a row's labelled class, or scatters into it, after checking the label.
+    /// In a row loop, the scatter zeroes its row first, and a label already read and checked
+    /// for the row (by the pick before it) is reused.
+    private mutating func pickOrScatterRow(
+        _ instruction: IRInstruction, out: String, inRowLoop: Bool
+    ) -> (inout CodePrinter, _ row: String) -> Void {
+        let (values, labels) = (expressions[instruction.operands[0]]!, expressions[instruction.operands[1]]!)
+        let isPick = instruction.op == .pickClass
+        let classes = dimension((isPick ? shape(of: instruction.operands[0]) : instruction.type.shape)[1])
+        let labelName: String
+        if case .argument(let index) = definitions[instruction.operands[1]]?.op {
+            labelName = SwiftNames.escapedString(function.arguments[index].name)
+        } else {
+            labelName = "labels"
+        }
+        let checked = inRowLoop ? rowLabels[instruction.operands[1]] : nil
+        let label = checked ?? names.fresh("label")
+        if inRowLoop { rowLabels[instruction.operands[1]] = label }
+        let signature = SwiftNames.escapedString(swiftSignature)
+        return { p, row in
+            if inRowLoop && !isPick {
+                p.line("(\(IndexCode.offset(out, by: IndexCode.product(row, classes)))).update(repeating: 0, count: \(classes))")
+            }
+            if checked == nil {
+                p.line("let \(label) = \(labels)[\(row)]")
+                p.line("ArgumentCheck.label(\(label), classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(signature)\")")
+            }
+            let element = IndexCode.sum([IndexCode.product(row, classes), label])
+            p.line(isPick ? "\(out)[\(row)] = \(values)[\(element)]" : "\(out)[\(element)] = \(values)[\(row)]")
+        }
+    }
+
+    /// The code of a row operation for row `row` of a row loop, writing to `out`.
+    mutating func emitRowOperation(_ instruction: IRInstruction, into out: String, row: String, _ printer: inout CodePrinter) {
+        switch instruction.op {
+        case .logSumExp, .softmax:
+            let length = dimension(shape(of: instruction.operands[0])[1])
+            rowwiseLine(instruction, out: out, axis: 1)(&printer, { IndexCode.sum([IndexCode.product(row, length), $0]) }, row)
+        case .pickClass, .scatterClass:
+            pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient:
+            preconditionFailure("\(instruction.op) is not a row operation")
+        }
+    }
+}
