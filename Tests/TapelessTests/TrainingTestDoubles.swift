@@ -79,7 +79,14 @@ struct TestMAE: Metric {
 }
 
 /// Test double: a container with the layout of the reference safetensors file.
-struct ReferenceLayoutModel: ParameterContainer, Equatable {
+struct ReferenceLayoutModel: Model, Equatable {
+    /// Test double: the gradient, laid out like the model.
+    struct Gradient: ParameterContainer {
+        static let parameterLayout = ReferenceLayoutModel.parameterLayout
+        var parameterScalars: [Float]
+        init(parameterScalars: [Float]) { self.parameterScalars = parameterScalars }
+    }
+
     static let parameterLayout = ParameterLayout([
         (name: "fc1.weight", shape: [4, 3], initializer: .zeros, isTrainable: true),
         (name: "fc1.bias", shape: [3], initializer: .zeros, isTrainable: true),

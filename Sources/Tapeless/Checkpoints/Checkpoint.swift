@@ -109,7 +109,9 @@ extension Optimizer {
     ///
     /// - Throws: ``CheckpointError`` when the file is invalid, holds no optimizer state, lacks
     ///   a buffer entry for a parameter, has one of the wrong shape, or has optimizer entries
-    ///   for parameters the model does not have. On error the state is unchanged.
+    ///   for parameters the model does not have. A built-in optimizer also rejects buffers it
+    ///   does not keep (a state saved by another optimizer) and, past step 0, a missing buffer
+    ///   its next update needs. On error the state is unchanged.
     public mutating func loadState<M: ParameterContainer>(from url: URL, for model: M.Type) throws {
         try loadState(from: SafeTensorsFile(contentsOf: url), layout: M.parameterLayout)
     }
@@ -118,8 +120,9 @@ extension Optimizer {
     /// with the given layout (see ``loadState(from:for:)``).
     public mutating func loadState(from file: SafeTensorsFile, layout: ParameterLayout) throws {
         guard let stepText = file.metadata[CheckpointNames.step] else { throw CheckpointError.missingOptimizerState }
-        guard let step = Int(stepText), step >= 0 else {
-            throw CheckpointError.invalidMetadata(key: CheckpointNames.step, reason: "'\(stepText)' is not a non-negative integer")
+        // Below Int.max: the next update adds one to it.
+        guard let step = Int(stepText), step >= 0, step < Int.max else {
+            throw CheckpointError.invalidMetadata(key: CheckpointNames.step, reason: "'\(stepText)' is not a non-negative integer below Int.max")
         }
         var rate: Float?
         if let rateText = file.metadata[CheckpointNames.learningRate] {
@@ -129,15 +132,23 @@ extension Optimizer {
             rate = value
         }
 
+        // A built-in optimizer's rules turn another optimizer's buffers into unexpected entries
+        // and a buffer the next update needs into missing ones, instead of traps.
+        let rules = (self as? any FollowsStateRules)?.stateRules
         var bufferNames: Set<String> = []
         var unknown: [String] = []
         for entry in file.entries where entry.name.hasPrefix(CheckpointNames.optimizerPrefix) {
             let rest = entry.name.dropFirst(CheckpointNames.optimizerPrefix.count)
-            guard let dot = rest.firstIndex(of: "."), layout.entry(named: String(rest[rest.index(after: dot)...])) != nil else {
+            guard let dot = rest.firstIndex(of: "."), layout.entry(named: String(rest[rest.index(after: dot)...])) != nil,
+                  rules?.kept.contains(String(rest[..<dot])) ?? true
+            else {
                 unknown.append(entry.name)
                 continue
             }
             bufferNames.insert(String(rest[..<dot]))
+        }
+        if step > 0, let rules {
+            bufferNames.formUnion(rules.required)
         }
         let buffers = bufferNames.sorted()
         let missing = buffers.flatMap { buffer in

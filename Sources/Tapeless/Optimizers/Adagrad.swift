@@ -84,3 +84,7 @@ private struct AdagradStep: ElementwiseUpdate {
         }
     }
 }
+
+extension Adagrad: FollowsStateRules {
+    var stateRules: StateRules { StateRules(kept: [sum.name], required: [sum.name]) }
+}

@@ -63,3 +63,7 @@ func validateAdaptiveMoments(
     precondition(epsilon >= 0, "\(optimizer)'s epsilon must not be negative (got \(epsilon)).")
     precondition(weightDecay >= 0, "\(optimizer)'s weight decay must not be negative (got \(weightDecay)).")
 }
+
+extension Adam: FollowsStateRules {
+    var stateRules: StateRules { moments.stateRules(amsgrad: amsgrad) }
+}

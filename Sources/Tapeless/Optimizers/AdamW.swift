@@ -52,3 +52,7 @@ public struct AdamW: Optimizer {
         moments.update(&model, along: gradient, hyperparameters, optimizer: "AdamW")
     }
 }
+
+extension AdamW: FollowsStateRules {
+    var stateRules: StateRules { moments.stateRules(amsgrad: amsgrad) }
+}

@@ -26,6 +26,13 @@ struct AdaptiveMoments: Sendable {
         OptimizerState(step: step, buffers: [expAvg, expAvgSq, maxExpAvgSq])
     }
 
+    /// The buffers the state may hold, and those a state past step 0 must hold.
+    func stateRules(amsgrad: Bool) -> StateRules {
+        StateRules(
+            kept: [expAvg.name, expAvgSq.name, maxExpAvgSq.name],
+            required: [expAvg.name, expAvgSq.name] + (amsgrad ? [maxExpAvgSq.name] : []))
+    }
+
     /// Takes the step count and buffers from `state`.
     mutating func restore(_ state: OptimizerState, optimizer: String) {
         state.requireOnlyBuffers(of: [expAvg, expAvgSq, maxExpAvgSq], optimizer: optimizer)

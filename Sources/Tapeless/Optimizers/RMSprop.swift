@@ -133,3 +133,11 @@ private struct RMSpropStep: ElementwiseUpdate {
         }
     }
 }
+
+extension RMSprop: FollowsStateRules {
+    var stateRules: StateRules {
+        StateRules(
+            kept: [squareAverage.name, gradientAverage.name, momentumBuffer.name],
+            required: [squareAverage.name] + (centered ? [gradientAverage.name] : []))
+    }
+}

@@ -107,3 +107,8 @@ private struct SGDMomentumStep: ElementwiseUpdate {
         }
     }
 }
+
+extension SGD: FollowsStateRules {
+    // The momentum buffer may start late: the first update copies the gradient into it.
+    var stateRules: StateRules { StateRules(kept: [momentumBuffer.name], required: []) }
+}
