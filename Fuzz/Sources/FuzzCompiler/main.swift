@@ -1,0 +1,26 @@
+import FuzzDriver
+import Foundation
+import TapelessCompiler
+
+/// One input: the bytes, decoded as UTF-8 (invalid sequences become U+FFFD, as when the CLI
+/// reads a file), go through every stage the `tapeless` command runs. Any trap, sanitizer
+/// report or broken invariant below is a finding.
+func compile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let source = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let compilation = Compiler().run(source: source, path: "fuzz.tapeless")
+
+    // What `tapeless` prints: the located diagnostics, every stored stage, the summary.
+    _ = DiagnosticRenderer(path: "fuzz.tapeless", source: source).render(compilation.diagnostics)
+    for stage in Compiler.Stage.allCases {
+        _ = compilation.text(of: stage)
+    }
+    if let lowered = compilation.lowered {
+        _ = ModelSummary(program: lowered).render()
+    }
+
+    // Whatever passes the checks compiles to Swift (the promise `tapeless check` makes).
+    precondition(compilation.hasErrors == (compilation.swift == nil), "errors and emitted Swift disagree")
+    return 0
+}
+
+exit(fuzz_main(CommandLine.argc, CommandLine.unsafeArgv, compile))
