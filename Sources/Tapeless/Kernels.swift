@@ -42,9 +42,23 @@ public enum Kernels {
     /// multiply-adds or more are split across up to ``maximumThreadCount`` threads, with results
     /// bit-identical to a single-threaded run.
     ///
-    /// - Parameter instructionSet: The path to run on, one of ``availableInstructionSets``, for
-    ///   comparing paths; `nil` (the default) takes ``instructionSet``. A named path always
-    ///   takes its blocked product, even for tiny matrices. Naming a path this CPU lacks traps.
+    /// - Parameters:
+    ///   - transposeA: Whether `a` is stored transposed (`k × m`).
+    ///   - transposeB: Whether `b` is stored transposed (`n × k`).
+    ///   - m: The number of rows of `op(a)` and `c`.
+    ///   - n: The number of columns of `op(b)` and `c`.
+    ///   - k: The number of columns of `op(a)` and rows of `op(b)`.
+    ///   - alpha: The scale of the product.
+    ///   - a: The first matrix, row-major.
+    ///   - lda: The row stride of `a` as stored.
+    ///   - b: The second matrix, row-major.
+    ///   - ldb: The row stride of `b` as stored.
+    ///   - beta: The scale of `c`'s previous contents; zero ignores them.
+    ///   - c: The result, row-major.
+    ///   - ldc: The row stride of `c`.
+    ///   - instructionSet: The path to run on, one of ``availableInstructionSets``, for
+    ///     comparing paths; `nil` (the default) takes ``instructionSet``. A named path always
+    ///     takes its blocked product, even for tiny matrices. Naming a path this CPU lacks traps.
     public static func matrixMultiply(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,

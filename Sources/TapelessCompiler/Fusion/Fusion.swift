@@ -5,7 +5,7 @@
 /// is ready before that loop starts; a reduction joins the loop of its operand as an
 /// accumulator. A join that would make two loops depend on each other is refused, so the
 /// groups can always be ordered. Steps that work row by row then share one loop over the rows
-/// (``RowGrouping``).
+/// (`RowGrouping`).
 public enum Fusion {
     /// The plan for `function`. `gradientOffsets` places each parameter's gradient directly in
     /// the caller's gradient buffer, so it is written in place instead of copied.

@@ -2,8 +2,8 @@
 ///
 /// Elementwise functions are families whose members each have one entry holding everything
 /// the compiler knows about them (``UnaryFunction``, ``BinaryFunction``, ``Comparison``); every
-/// operation has one class (``OperationClass``) that decides how it is planned, and one reverse
-/// rule (``DerivativeRules``). Elementwise operations broadcast their operands to the result's
+/// operation has one class (`OperationClass`) that decides how it is planned, and one reverse
+/// rule (`DerivativeRules`). Elementwise operations broadcast their operands to the result's
 /// shape (NumPy rules), so fusion can treat them as one loop over the result.
 public enum IROp: Hashable, Sendable {
     /// Argument `index` of the function.

@@ -11,7 +11,7 @@ import ucrt
 
 /// Elementwise functions of two values, broadcast to the result's shape.
 ///
-/// Everything the compiler knows about each one is its entry in ``definition``. The language
+/// Everything the compiler knows about each one is its entry in `definition`. The language
 /// spells them as operators (`+ - * /`) and builtins (`min`, `max`, `pow`), resolved by the
 /// checker's ``Builtin``.
 public enum BinaryFunction: String, Hashable, Sendable, CaseIterable {

@@ -22,8 +22,8 @@ private let libm = (
 
 /// Elementwise functions of one value.
 ///
-/// Everything the compiler knows about each one is its entry in ``definition``: adding a
-/// function is adding a case and its entry (and its tests). A function with a ``UnaryDefinition/spelling``
+/// Everything the compiler knows about each one is its entry in `definition`: adding a
+/// function is adding a case and its entry (and its tests). A function with a `UnaryDefinition.spelling`
 /// is a builtin of the language, callable as `name(x)` and usable as a layer's `activation:`.
 public enum UnaryFunction: String, Hashable, Sendable, CaseIterable {
     case negate, exp, expm1, log, log1p, sqrt, rsqrt, abs, sign, sin, cos, asin, acos, atan, sinh, cosh, tanh
