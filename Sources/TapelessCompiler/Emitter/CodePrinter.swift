@@ -1,7 +1,7 @@
 /// Generated source as a tree of statements, rendered to text in one place.
 ///
 /// Emitters append lines, source comments, calls and nested levels (``line(_:)``,
-/// ``comment(_:)``, ``call(_:arguments:)``, ``block(_:closing:_:)``, ``indent()`` and
+/// ``comment(_:)``, ``call(_:arguments:suffix:)``, ``block(_:closing:_:)``, ``indent()`` and
 /// ``outdent()``); ``text`` renders the tree, and only it counts spaces. Rendering cleans up
 /// as it goes: a source comment with no code under it is dropped, and a call too long for one
 /// line is wrapped.
