@@ -103,8 +103,7 @@ struct ParallelMatrixMultiply {
     private var microTile: (rows: Int, columns: Int) {
         guard let instructionSet else { return Self.chosenMicroTile }
         var rows = 0, columns = 0
-        let available = tl_sgemm_isa_micro_tile(instructionSet, &rows, &columns) != 0
-        precondition(available, "the matrix kernels have no '\(instructionSet)' path on this CPU")
+        if tl_sgemm_isa_micro_tile(instructionSet, &rows, &columns) == 0 { Self.unavailable(instructionSet) }
         return (rows, columns)
     }
 
@@ -114,6 +113,11 @@ struct ParallelMatrixMultiply {
             return tl_sgemm(transposesA, transposesB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
         let ran = tl_sgemm_with_isa(instructionSet, transposesA, transposesB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-        precondition(ran != 0, "the matrix kernels have no '\(instructionSet)' path on this CPU")
+        if ran == 0 { Self.unavailable(instructionSet) }
+    }
+
+    /// Traps on a path this CPU or build lacks: naming one is a programmer error.
+    private static func unavailable(_ instructionSet: String) -> Never {
+        preconditionFailure("the matrix kernels have no '\(instructionSet)' path on this CPU")
     }
 }

@@ -17,16 +17,11 @@ extension IROp {
         }
     }
 
-    /// Whether ``laneSwift(_:)`` has an expression for the operation.
+    /// Whether ``laneSwift(_:vectorType:)`` has an expression for the operation: asked of
+    /// placeholder operands, so the two can't disagree.
     var hasLaneForm: Bool {
-        switch self {
-        case .unary(let function): function.definition.lanes != nil
-        case .binary(let function): function.definition.lanes != nil
-        case .compare, .select, .broadcast, .constant, .stopGradient: true
-        case .argument, .parameter, .count, .expandAxis, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax,
-             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
-            false
-        }
+        let placeholder = LaneOperand(code: "x", isVector: true, vectorType: "V")
+        return laneSwift(Array(repeating: placeholder, count: 3), vectorType: "V") != nil
     }
 
     /// The expression of a SIMD vector of result elements, given the operands (see
