@@ -36,9 +36,9 @@ enum Command: String, CaseIterable {
 
                 STAGES:
                   ast        the syntax tree
-                  ir         each function in IR, calls inlined
-                  gradient   the derived functions as reverse mode produced them
-                  optimized  the derived functions after simplification (default)
+                  ir         each function's own IR, calls and grad definitions unresolved
+                  gradient   calls inlined and the derived functions, before simplification
+                  optimized  every function and derived function, simplified (default)
                   fused      the fused loops and the workspace buffer plan
                   swift      the generated Swift
                 """
@@ -79,7 +79,7 @@ enum Command: String, CaseIterable {
             case .summary:
                 let compilation = compiler.run(source: source, path: displayPath)
                 report(compilation.diagnostics, path: displayPath, source: source)
-                guard let program = compilation.lowered else { failed = true; continue }
+                guard let program = compilation.simplified else { failed = true; continue }
                 print(ModelSummary(program: program, generatedSwift: compilation.swift).render(), terminator: "")
             }
         }

@@ -14,8 +14,8 @@ func compile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for stage in Compiler.Stage.allCases {
         _ = compilation.text(of: stage)
     }
-    if let lowered = compilation.lowered {
-        _ = ModelSummary(program: lowered).render()
+    if let simplified = compilation.simplified {
+        _ = ModelSummary(program: simplified).render()
     }
 
     // Whatever passes the checks compiles to Swift (the promise `tapeless check` makes).

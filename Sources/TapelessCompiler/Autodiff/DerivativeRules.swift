@@ -72,6 +72,9 @@ enum DerivativeRules {
 
         case .pad(let axis, let start):
             return [padPullback(g, axis: axis, start: start, operandType: b.type(of: x[0]), &b)]
+
+        case .call(let callee):
+            callee.wasNotInlined()
         }
     }
 }

@@ -103,7 +103,7 @@ public enum ReverseMode {
             case .stopGradient, .compare, .count: blocks = true
             case .unary(let function): blocks = function.definition.chainRule == nil
             case .argument, .parameter, .constant, .binary, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
-                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
                 blocks = instruction.type.element != .float
             }
             if isInput || (!blocks && instruction.operands.contains(where: active.contains)) {
@@ -119,7 +119,7 @@ public enum ReverseMode {
         case .parameter(let name): return .parameter(name)
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
-             .stopGradient:
+             .stopGradient, .call:
             return nil
         }
     }

@@ -124,6 +124,7 @@ extension FunctionEmitter {
             case .parameter, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
                  .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
                 return [(instruction, nil)]
+            case .call(let callee): callee.wasNotInlined()
             }
         case .loop(let loop):
             return loop.accumulators.filter(\.type.isScalar).map { ($0, Self.initialValue(of: $0)) }
@@ -134,6 +135,7 @@ extension FunctionEmitter {
                  .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
                  .scatterClass, .slice, .pad, .stopGradient:
                 return []
+            case .call(let callee): callee.wasNotInlined()
             }
         case .rows(let group):
             return group.steps.flatMap(scalarLocals)

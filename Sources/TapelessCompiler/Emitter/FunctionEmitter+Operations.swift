@@ -27,6 +27,8 @@ extension FunctionEmitter {
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape:
             preconditionFailure("\(instruction.op) should have been fused or computed as a scalar")
+        case .call(let callee):
+            callee.wasNotInlined()
         }
     }
 

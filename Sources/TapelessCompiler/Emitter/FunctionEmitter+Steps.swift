@@ -17,8 +17,9 @@ extension FunctionEmitter {
         }
     }
 
+    /// A comment naming the source of the code that follows, unless it reads like the last one.
     mutating func comment(_ origin: SourceOrigin?, _ printer: inout CodePrinter) {
-        guard let origin, origin != lastOrigin else { return }
+        guard let origin, origin.description != lastOrigin?.description else { return }
         printer.comment(SwiftNames.comment(origin.description))
         lastOrigin = origin
     }
@@ -43,6 +44,8 @@ extension FunctionEmitter {
         case .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
              .scatterClass, .slice, .pad:
             preconditionFailure("\(instruction.op) reads a tensor: the planner puts it in a loop or an operation step")
+        case .call(let callee):
+            callee.wasNotInlined()
         }
     }
 
@@ -257,7 +260,7 @@ extension FunctionEmitter {
             let isName = operand.code.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
             return isName && operand.isVector == inLanes ? operand : nil
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
-             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
             return nil
         }
     }
@@ -295,7 +298,7 @@ extension FunctionEmitter {
         case .reduceSum(nil), .reduceMax(nil), .sumToShape:
             return broadcastIndex(accumulator.type.shape, in: loopShape, indices)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
-             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient:
+             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient, .call:
             preconditionFailure("\(accumulator.op) is not a reduction, so it accumulates nothing")
         }
     }

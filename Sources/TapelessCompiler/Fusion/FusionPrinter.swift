@@ -63,7 +63,7 @@ public enum FusionPrinter {
         switch op {
         case .argument, .constant, .stopGradient: return true
         case .parameter, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
-             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
             return false
         }
     }

@@ -15,26 +15,28 @@ public struct IRValue: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 /// Where in the `.tapeless` source an instruction came from, for comments in generated code.
 public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
-    /// The 1-based line of the expression.
-    public var line: Int
-    /// The 1-based column where the expression starts.
-    public var column: Int
+    /// The expression's place in the file: where diagnostics about it point.
+    public var range: SourceRange
     /// The source text of the expression (first line only).
     public var text: String
     /// Whether the instruction computes a derivative of this expression rather than its value.
     public var isDerivative: Bool
 
     /// Creates an origin; `isDerivative` marks instructions that compute the expression's derivative.
-    public init(line: Int, column: Int, text: String, isDerivative: Bool = false) {
-        self.line = line
-        self.column = column
+    public init(range: SourceRange, text: String, isDerivative: Bool = false) {
+        self.range = range
         self.text = text
         self.isDerivative = isDerivative
     }
 
+    /// The 1-based line where the expression starts.
+    public var line: Int { range.start.line }
+    /// The 1-based column where the expression starts.
+    public var column: Int { range.start.column }
+
     /// The same place, marked as the derivative of what is written there.
     public var derivative: SourceOrigin {
-        SourceOrigin(line: line, column: column, text: text, isDerivative: true)
+        SourceOrigin(range: range, text: text, isDerivative: true)
     }
 
     /// The origin as printed in comments: `line 6: w * x`, prefixed with `∂ ` for a derivative.

@@ -53,4 +53,32 @@ public enum IROp: Hashable, Sendable {
     case pad(axis: Int, start: Int)
     /// The operand itself, through which no derivative flows.
     case stopGradient
+
+    /// A call of another function of the program; the operands are its arguments. Only the
+    /// lowered stage has calls: the differentiation stage inlines every one, so no later
+    /// stage meets them.
+    case call(IRCallee)
+}
+
+/// The function an ``IROp/call(_:)`` calls.
+public struct IRCallee: Hashable, Sendable, CustomStringConvertible {
+    /// The function's or `grad` definition's name.
+    public var name: String
+    /// Whether it is a function of the caller's model rather than a top-level one.
+    public var isModelFunction: Bool
+
+    /// Creates a callee.
+    public init(name: String, isModelFunction: Bool) {
+        self.name = name
+        self.isModelFunction = isModelFunction
+    }
+
+    /// The name, prefixed with `self.` for a function of the model.
+    public var description: String { (isModelFunction ? "self." : "") + name }
+
+    /// Stops a stage after differentiation that meets a call: the differentiation stage
+    /// inlines every call, so this is a compiler bug, never a user's mistake.
+    func wasNotInlined() -> Never {
+        preconditionFailure("the call of '\(self)' should have been inlined by the differentiation stage")
+    }
 }

@@ -20,7 +20,7 @@ public enum IRPrinter {
                 line += " " + instruction.operands.map(\.description).joined(separator: ", ")
             }
             line += " : \(instruction.type)"
-            if let origin = instruction.origin, origin != lastOrigin {
+            if let origin = instruction.origin, origin.description != lastOrigin?.description {
                 line += String(repeating: " ", count: max(44 - line.count, 0)) + "  // \(origin)"
                 lastOrigin = origin
             }
@@ -62,6 +62,7 @@ public enum IRPrinter {
         case .slice(let axis, let start, let end): return "slice axis \(axis) \(start)..<\(end)"
         case .pad(let axis, let start): return "pad axis \(axis) at \(start)"
         case .stopGradient: return "stopGradient"
+        case .call(let callee): return "call \(callee)"
         }
     }
 

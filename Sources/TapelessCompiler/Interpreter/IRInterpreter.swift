@@ -32,6 +32,8 @@ public struct IRInterpreter {
         case shapeMismatch(argument: String, expected: String, given: [Int])
         /// The function reads a model parameter that was not passed.
         case missingParameter(String)
+        /// The function calls another (only the lowered stage has calls; later stages inline them).
+        case call(String)
 
         /// A message that names what was expected and what was given.
         public var description: String {
@@ -40,6 +42,7 @@ public struct IRInterpreter {
             case .shapeMismatch(let argument, let expected, let given):
                 return "argument '\(argument)' has shape \(given), expected \(expected)"
             case .missingParameter(let name): return "no value for parameter '\(name)'"
+            case .call(let name): return "the function calls '\(name)'; run a stage where calls are inlined"
             }
         }
     }
@@ -123,6 +126,7 @@ public struct IRInterpreter {
         case .scatterClass: return scatterClass(x[0], labels: x[1], shape: shape)
         case .slice(let axis, let start, let end): return slice(x[0], axis: axis, start: start, end: end, shape: shape)
         case .pad(let axis, let start): return pad(x[0], axis: axis, start: start, shape: shape)
+        case .call(let callee): throw Failure.call(callee.name)
         }
     }
 

@@ -1,4 +1,4 @@
-/// Lowers one function's body to IR, inlining every call.
+/// Lowers one function's body to IR; a call becomes one ``IROp/call(_:)`` instruction.
 struct FunctionLowering {
     let lowering: Lowering
     let model: CheckedModel?
@@ -16,29 +16,18 @@ struct FunctionLowering {
     var program: CheckedProgram { lowering.program }
 
     /// The function as IR with one result, `value`.
-    mutating func lower(
-        _ function: CheckedFunction, bodies: inout [String: IRFunction], cache: inout Lowering.FunctionCache
-    ) throws -> IRFunction {
+    mutating func lower(_ function: CheckedFunction) throws -> IRFunction {
         let irArguments = function.parameters.map { IRArgument(name: $0.name, type: Self.irType($0.type)) }
         arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
-        var calls = CallLowering(bodies: bodies, cache: cache)
         for binding in function.decl.body.bindings {
-            let value = try lower(binding.value, calls: &calls)
+            let value = try lower(binding.value)
             builder.name(value, binding.name.name)
             locals[binding.name.name] = value
         }
-        let value = try lower(function.decl.body.result, calls: &calls)
-        bodies = calls.bodies
-        cache = calls.cache
+        let value = try lower(function.decl.body.result)
         return IRFunction(
             name: function.name, arguments: irArguments, instructions: builder.instructions,
             results: [IRResult(name: "value", value: value)])
-    }
-
-    /// The caches a call may fill while it is being inlined.
-    struct CallLowering {
-        var bodies: [String: IRFunction]
-        var cache: Lowering.FunctionCache
     }
 
     static func irType(_ type: ValueType) -> IRType {
@@ -47,7 +36,7 @@ struct FunctionLowering {
 
     // MARK: - Expressions
 
-    mutating func lower(_ expression: Expr, calls: inout CallLowering) throws -> IRValue {
+    mutating func lower(_ expression: Expr) throws -> IRValue {
         let previousOrigin = builder.origin
         builder.origin = origin(of: expression)
         defer { builder.origin = previousOrigin }
@@ -68,37 +57,23 @@ struct FunctionLowering {
             }
             return builder.emit(.parameter(name), type: .float(parameter.shape.map(IRDimension.fixed)))
         case .builtin(let call):
-            let operands = try call.operands.map { try lower($0, calls: &calls) }
+            let operands = try call.operands.map { try lower($0) }
             return try BuiltinLowering.lower(call, operands: operands, resultType: type(of: expression), &builder)
         case .layer(let name, let input):
-            return try lowerLayer(name, input: lower(input, calls: &calls))
+            return try lowerLayer(name, input: lower(input))
         case .modelFunction(let name, let argumentExpressions):
-            let values = try argumentExpressions.map { try lower($0, calls: &calls) }
-            guard let model else { throw Lowering.Failure(description: "'\(name)' called outside a model") }
-            var bodies = calls.bodies
-            let callee = try lowering.lowerModelFunction(name, model: model, bodies: &bodies, cache: &calls.cache)
-            calls.bodies = bodies
-            return try inline(callee, named: name, arguments: values, at: expression)[0]
+            return try call(IRCallee(name: name, isModelFunction: true), argumentExpressions, at: expression)
         case .function(let name, let argumentExpressions):
-            let values = try argumentExpressions.map { try lower($0, calls: &calls) }
-            let callee = try lowering.lowerTopLevel(name, cache: &calls.cache)
-            let results = try inline(callee, named: name, arguments: values, at: expression)
-            guard results.count == 1 else {
-                throw Lowering.Failure(description: "'\(name)' returns \(results.count) values and cannot be used in an expression")
-            }
-            return results[0]
+            return try call(IRCallee(name: name, isModelFunction: false), argumentExpressions, at: expression)
         case .index(let base, let indices):
-            return lowerIndex(try lower(base, calls: &calls), indices)
+            return lowerIndex(try lower(base), indices)
         }
     }
 
-    /// Copies `callee`'s body in place of the call `expression`, unless that would take this
-    /// function past the instruction limit (``Lowering/defaultInstructionLimit``).
-    private mutating func inline(_ callee: IRFunction, named name: String, arguments: [IRValue], at expression: Expr) throws -> [IRValue] {
-        guard builder.instructions.count + callee.instructions.count <= lowering.instructionLimit else {
-            throw Lowering.TooLarge(range: expression.range, cause: .call(name), limit: lowering.instructionLimit)
-        }
-        return Inliner.inline(callee, arguments: arguments, into: &builder)
+    /// A call: its arguments, then one instruction naming the callee.
+    private mutating func call(_ callee: IRCallee, _ argumentExpressions: [Expr], at expression: Expr) throws -> IRValue {
+        let values = try argumentExpressions.map { try lower($0) }
+        return builder.emit(.call(callee), values, type: try type(of: expression))
     }
 
     private func type(of expression: Expr) throws -> IRType {
@@ -109,7 +84,7 @@ struct FunctionLowering {
     }
 
     private func origin(of expression: Expr) -> SourceOrigin {
-        SourceOrigin(line: expression.range.start.line, column: expression.range.start.column, text: lowering.text(expression.range))
+        SourceOrigin(range: expression.range, text: lowering.text(expression.range))
     }
 
     /// The layer applied to `input`, as its kind lowers it, reading its parameters first.

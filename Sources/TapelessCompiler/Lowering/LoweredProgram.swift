@@ -1,6 +1,6 @@
-/// A checked program in IR form: what the emitter turns into Swift.
-///
-/// Every function is already differentiated and simplified; the emitter only renders.
+/// A checked program in IR form, as three stages leave it: lowered (each function's own
+/// primal IR, calls and `grad` requests unresolved), differentiated (calls inlined, every
+/// derivative derived), and simplified (what planning and the emitter read).
 public struct LoweredProgram: Sendable, Equatable {
     /// The `.tapeless` file it came from, for the header comment.
     public var sourcePath: String
@@ -105,43 +105,53 @@ public struct LoweredParameter: Sendable, Equatable {
 }
 
 /// A function with every form the emitter renders.
-public struct LoweredFunction: Sendable {
+public struct LoweredFunction: Sendable, Equatable {
     /// The name as written.
     public var name: String
-    /// The 1-based source line of the declaration.
-    public var line: Int
+    /// The declaration's place in the file, where later stages report a function too large.
+    public var range: SourceRange
     /// The declaration as written, for the doc comment (for example `func loss(x: [n]) -> Float`).
     public var declaration: String
     /// The function itself: its results are its value(s), or for a `grad` definition the
-    /// gradients it returns.
+    /// gradients it returns (after the lowering stage, a `grad` definition's body holds only
+    /// its arguments).
     public var body: IRFunction
+    /// For a `grad` definition: the function it differentiates, and with respect to what.
+    public var derivative: DerivativeRequest?
     /// For a scalar model function: its value and the gradient of every trainable parameter.
     public var withGradient: IRFunction?
     /// For a model's forward function: the gradient of every trainable parameter, seeded by the
     /// gradient of the output (the function's last argument).
     public var pullback: IRFunction?
-    /// ``withGradient`` and ``pullback`` as reverse mode produced them, before simplification,
-    /// kept for `tapeless explain --stage gradient`.
-    public var unsimplified: (withGradient: IRFunction?, pullback: IRFunction?) = (nil, nil)
 
-    /// Creates a function; the derived forms are `nil` where they don't apply.
+    /// Creates a function; the derived forms are `nil` until the differentiation stage.
     public init(
-        name: String, line: Int, declaration: String, body: IRFunction, withGradient: IRFunction? = nil,
-        pullback: IRFunction? = nil
+        name: String, range: SourceRange, declaration: String, body: IRFunction, derivative: DerivativeRequest? = nil,
+        withGradient: IRFunction? = nil, pullback: IRFunction? = nil
     ) {
         self.name = name
-        self.line = line
+        self.range = range
         self.declaration = declaration
         self.body = body
+        self.derivative = derivative
         self.withGradient = withGradient
         self.pullback = pullback
     }
+
+    /// The 1-based source line of the declaration.
+    public var line: Int { range.start.line }
 }
 
-extension LoweredFunction: Equatable {
-    /// Whether two functions have the same forms (the unsimplified ones are derived from them).
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.line == rhs.line && lhs.declaration == rhs.declaration && lhs.body == rhs.body
-            && lhs.withGradient == rhs.withGradient && lhs.pullback == rhs.pullback
+/// What a `grad` definition differentiates.
+public struct DerivativeRequest: Sendable, Equatable {
+    /// The function (or earlier `grad` definition) of the same scope it differentiates.
+    public var function: String
+    /// The indices of the arguments it differentiates with respect to, in increasing order.
+    public var withRespectTo: [Int]
+
+    /// Creates a request.
+    public init(function: String, withRespectTo: [Int]) {
+        self.function = function
+        self.withRespectTo = withRespectTo
     }
 }

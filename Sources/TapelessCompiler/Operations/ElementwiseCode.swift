@@ -12,7 +12,7 @@ extension IROp {
         case .broadcast, .expandAxis, .stopGradient: x[0]
         case .constant(let value): FunctionEmitter.literal(value)
         case .argument, .parameter, .count, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax, .logSumExp,
-             .softmax, .pickClass, .scatterClass, .slice, .pad:
+             .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
             nil
         }
     }
@@ -38,7 +38,7 @@ extension IROp {
         case .broadcast, .stopGradient: return x[0].vector
         case .constant(let value): return "\(vectorType)(repeating: \(FunctionEmitter.literal(value)))"
         case .argument, .parameter, .count, .expandAxis, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax,
-             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
             return nil
         }
     }

@@ -25,7 +25,7 @@ extension IROp {
         case .constant, .unary, .binary, .compare, .select, .broadcast, .expandAxis: .elementwise
         case .reduceSum, .reduceMax, .sumToShape: .reduction
         case .logSumExp, .softmax, .pickClass, .scatterClass: .row
-        case .matmul, .transpose, .slice, .pad: .kernel
+        case .matmul, .transpose, .slice, .pad, .call: .kernel
         }
     }
 }

@@ -20,6 +20,8 @@ extension IROp {
             return 2 * elements(operands[0])
         case .unary, .binary, .compare, .select, .expandAxis, .transpose, .pickClass, .scatterClass, .slice, .pad:
             return elements(result)
+        case .call:
+            return 0  // The callee's operations count where the differentiation stage inlines them.
         }
     }
 }

@@ -152,7 +152,7 @@ extension FunctionEmitter {
         case .pickClass, .scatterClass:
             pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
-             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient:
+             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient, .call:
             preconditionFailure("\(instruction.op) is not a row operation")
         }
     }

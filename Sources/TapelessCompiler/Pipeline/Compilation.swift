@@ -9,12 +9,15 @@ public struct Compilation: Sendable {
     public var syntax: SourceFile
     /// 2. The program with every name, type and shape resolved.
     public var checked: CheckedProgram?
-    /// 3. Every function in IR with the derivatives the program needs, simplified (and the
-    ///    derivatives as reverse mode produced them).
+    /// 3. Each function's own primal IR, calls and `grad` requests unresolved.
     public var lowered: LoweredProgram?
-    /// 4. The fused loops and buffers of every function form.
+    /// 4. Every function with calls inlined, and every derivative the program needs.
+    public var differentiated: LoweredProgram?
+    /// 5. Every function form simplified.
+    public var simplified: LoweredProgram?
+    /// 6. The fused loops and buffers of every function form.
     public var planned: PlannedProgram?
-    /// 5. The generated Swift.
+    /// 7. The generated Swift.
     public var swift: String?
 
     /// Whether any diagnostic is an error.
@@ -25,7 +28,9 @@ public struct Compilation: Sendable {
     public func text(of stage: Compiler.Stage) -> String? {
         switch stage {
         case .ast: ASTPrinter.render(syntax)
-        case .ir, .gradient, .optimized: lowered.map { StagePrinter.render($0, stage: stage) }
+        case .ir: lowered.map(StagePrinter.render)
+        case .gradient: differentiated.map(StagePrinter.render)
+        case .optimized: simplified.map(StagePrinter.render)
         case .fused: planned.map(StagePrinter.render)
         case .swift: swift
         }

@@ -3,13 +3,14 @@
 ///
 /// 1. **Parse**: source text to a syntax tree (``Compilation/syntax``).
 /// 2. **Check**: names, types and shapes (``Compilation/checked``).
-/// 3. **Lower and differentiate**: the checked tree to straight-line IR with calls inlined
-///    (``Lowering``), every derivative the program needs derived by source transformation
-///    (``ReverseMode``), and every function simplified (``Simplifier``)
-///    (``Compilation/lowered``). The derivatives before simplification are kept too.
-/// 4. **Plan**: fused loops and workspace buffers of every function form
+/// 3. **Lower**: each function's own primal IR, calls and `grad` requests unresolved
+///    (``Lowering``, ``Compilation/lowered``).
+/// 4. **Differentiate**: calls inlined and every derivative the program needs derived by
+///    source transformation (`Differentiation`, ``Compilation/differentiated``).
+/// 5. **Simplify**: every function form simplified (``Compilation/simplified``).
+/// 6. **Plan**: fused loops and workspace buffers of every function form
 ///    (``Compilation/planned``).
-/// 5. **Emit**: the Swift (``Compilation/swift``), rendered from the stored plans.
+/// 7. **Emit**: the Swift (``Compilation/swift``), rendered from the stored plans.
 ///
 /// `tapeless explain` prints the stored result of a stage (``Stage``), so a user sees exactly
 /// what the next stage read.
@@ -18,11 +19,11 @@ public struct Compiler {
     public enum Stage: String, CaseIterable, Sendable {
         /// The syntax tree.
         case ast
-        /// The IR of every function, before differentiation.
+        /// Each function's own IR, before calls are inlined and derivatives derived.
         case ir
-        /// The derived functions (value and gradients), before simplification.
+        /// Every function with calls inlined, and its derived forms, before simplification.
         case gradient
-        /// Every function as emitted: differentiated and simplified.
+        /// Every function form simplified: what planning reads.
         case optimized
         /// The fused loops and the buffer plan of every function.
         case fused
@@ -34,7 +35,7 @@ public struct Compiler {
     public struct Output: Sendable {
         /// Everything the stages reported, sorted by location.
         public var diagnostics: [Diagnostic]
-        /// The lowered program, when there were no errors.
+        /// The simplified program, when there were no errors.
         public var program: LoweredProgram?
 
         /// Whether any diagnostic is an error.
@@ -44,9 +45,9 @@ public struct Compiler {
     /// The emitter that renders the generated Swift.
     public var emitter: SwiftEmitter
 
-    /// The most operations a lowered function may hold (``Lowering/defaultInstructionLimit``
-    /// unless a test lowers it).
-    var instructionLimit = Lowering.defaultInstructionLimit
+    /// The most operations a function may hold once calls are inlined and derivatives derived
+    /// (``InstructionLimit/standard`` unless a test lowers it).
+    var instructionLimit = InstructionLimit.standard.maximum
 
     /// Creates a compiler that renders Swift with `emitter`.
     public init(emitter: SwiftEmitter = SwiftEmitter()) {
@@ -64,27 +65,32 @@ public struct Compiler {
         compilation.diagnostics = (syntaxDiagnostics + checkDiagnostics).sorted { $0.range.start < $1.range.start }
         guard !compilation.hasErrors else { return compilation }
         do {
-            var lowering = Lowering(program: checked, source: source)
-            lowering.instructionLimit = instructionLimit
-            compilation.lowered = try lowering.lower()
-        } catch let tooLarge as Lowering.TooLarge {
+            let limit = InstructionLimit(maximum: instructionLimit)
+            let lowered = try Lowering(program: checked, source: source).lower()
+            compilation.lowered = lowered
+            guard last != .ir else { return compilation }
+            let differentiated = try Differentiation.run(lowered, limit: limit)
+            compilation.differentiated = differentiated
+            guard last != .gradient else { return compilation }
+            compilation.simplified = try Simplification.run(differentiated, limit: limit)
+        } catch let tooLarge as InstructionLimit.Exceeded {
             compilation.diagnostics.append(.error(tooLarge.message, at: tooLarge.range))
         } catch {
             let start = SourceLocation(line: 1, column: 1, offset: 0)
             compilation.diagnostics.append(.error(
                 "internal compiler error: \(error); please report it with this file", at: SourceRange(start: start, end: start)))
         }
-        guard let lowered = compilation.lowered, last == .fused || last == .swift else { return compilation }
-        let planned = PlannedProgram(lowered)
+        guard let simplified = compilation.simplified, last == .fused || last == .swift else { return compilation }
+        let planned = PlannedProgram(simplified)
         compilation.planned = planned
         if last == .swift { compilation.swift = emitter.emit(planned) }
         return compilation
     }
 
-    /// Runs every stage up to lowering and differentiation (the checks `tapeless check` needs).
+    /// Runs every stage up to simplification (the checks `tapeless check` needs).
     public func compile(source: String, path: String) -> Output {
         let compilation = run(source: source, path: path, through: .optimized)
-        return Output(diagnostics: compilation.diagnostics, program: compilation.lowered)
+        return Output(diagnostics: compilation.diagnostics, program: compilation.simplified)
     }
 
     /// The generated Swift for a program compiled without errors.

@@ -1,17 +1,16 @@
 /// Prints the stored IR stages of a compilation for `tapeless explain`.
 enum StagePrinter {
-    /// The IR of every function at `stage` (`.ir`, `.gradient` or `.optimized`): the function
-    /// itself, then its derived forms as reverse mode produced them (`.gradient`) or simplified
-    /// (`.optimized`).
-    static func render(_ program: LoweredProgram, stage: Compiler.Stage) -> String {
+    /// The IR of every function as one of the IR stages left it: the function itself, then
+    /// its derived forms, if that stage has them.
+    static func render(_ program: LoweredProgram) -> String {
         var sections: [String] = []
         for model in program.models {
             for function in model.functions {
-                sections += forms(of: function, prefix: "\(model.name).", stage: stage)
+                sections += forms(of: function, prefix: "\(model.name).")
             }
         }
         for function in program.functions {
-            sections += forms(of: function, prefix: "", stage: stage)
+            sections += forms(of: function, prefix: "")
         }
         return sections.joined(separator: "\n")
     }
@@ -32,13 +31,14 @@ enum StagePrinter {
         return sections.joined(separator: "\n")
     }
 
-    private static func forms(of function: LoweredFunction, prefix: String, stage: Compiler.Stage) -> [String] {
-        var forms = ["// \(prefix)\(function.name): \(function.declaration)\n" + IRPrinter.render(function.body)]
-        guard stage != .ir else { return forms }
-        let derivedForms = stage == .gradient
-            ? [("with gradient", function.unsimplified.withGradient), ("pullback", function.unsimplified.pullback)]
-            : [("with gradient", function.withGradient), ("pullback", function.pullback)]
-        for case (let label, var derived?) in derivedForms {
+    private static func forms(of function: LoweredFunction, prefix: String) -> [String] {
+        let heading = "// \(prefix)\(function.name): \(function.declaration)\n"
+        if let request = function.derivative, function.body.results.isEmpty {
+            let arguments = request.withRespectTo.map { function.body.arguments[$0].name }.joined(separator: ", ")
+            return [heading + "derivative of \(request.function) with respect to \(arguments), derived by the next stage\n"]
+        }
+        var forms = [heading + IRPrinter.render(function.body)]
+        for case (let label, var derived?) in [("with gradient", function.withGradient), ("pullback", function.pullback)] {
             derived.name = "\(function.name) (\(label))"
             forms.append("// \(prefix)\(function.name), \(label)\n" + IRPrinter.render(derived))
         }

@@ -132,7 +132,7 @@ public enum Simplifier {
         case .transpose:
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
         case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
-             .pickClass, .scatterClass, .slice, .pad, .stopGradient:
+             .pickClass, .scatterClass, .slice, .pad, .stopGradient, .call:
             break
         }
         return .unchanged

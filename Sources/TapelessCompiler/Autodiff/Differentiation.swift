@@ -1,0 +1,160 @@
+/// The differentiation stage: from each function's own primal IR (the lowering stage), every
+/// function with its calls inlined and every derivative the program needs, derived by reverse
+/// mode (``ReverseMode``). Nothing is simplified here for its own sake; the next stage does that.
+///
+/// What is derived, by rule:
+/// - the body of each `grad` definition: the gradient of the function it names;
+/// - for each scalar model function that no other function of the model calls, its value with
+///   the gradient of every trainable parameter it reads (the generated `…WithGradient`).
+///   Helpers get none: their callers' gradients cover them, and the user's API stays the
+///   functions they call;
+/// - for the model's forward function (``LoweredModel/forwardFunction``), its pullback, seeded
+///   by the gradient of its output, for `fit`.
+///
+/// A call copies its callee simplified, and a derivative starts from its function simplified:
+/// a function calling `f(x)` three times holds three small copies of `f`, so calls repeated at
+/// every level, and derivatives of derivatives, don't multiply what simplification removes.
+/// Each function is resolved once, callees first (the checker rules out recursion).
+struct Differentiation {
+    /// A function by its scope (a model's name, or `nil` at top level) and name.
+    private struct Key: Hashable {
+        var model: String?
+        var name: String
+    }
+
+    private let functions: [Key: LoweredFunction]
+    private let limit: InstructionLimit
+    /// Each function's body with calls inlined or derivative derived, as this stage stores it.
+    private var derived: [Key: IRFunction] = [:]
+    /// The same bodies simplified: what a call copies and what a derivative starts from.
+    private var simplified: [Key: IRFunction] = [:]
+
+    private init(_ program: LoweredProgram, limit: InstructionLimit) {
+        var functions: [Key: LoweredFunction] = [:]
+        for model in program.models {
+            for function in model.functions { functions[Key(model: model.name, name: function.name)] = function }
+        }
+        for function in program.functions { functions[Key(model: nil, name: function.name)] = function }
+        self.functions = functions
+        self.limit = limit
+    }
+
+    /// `program` with every call inlined and every derivative derived.
+    static func run(_ program: LoweredProgram, limit: InstructionLimit) throws -> LoweredProgram {
+        var stage = Differentiation(program, limit: limit)
+        var result = program
+        for (index, model) in program.models.enumerated() {
+            let helpers = Set(model.functions.flatMap { Self.callees(of: $0.body) }.filter(\.isModelFunction).map(\.name))
+            result.models[index].functions = try model.functions.map { try stage.derive($0, in: model, helpers: helpers) }
+        }
+        result.functions = try program.functions.map { function in
+            var function = function
+            function.body = try stage.body(of: Key(model: nil, name: function.name))
+            return function
+        }
+        return result
+    }
+
+    /// A model function with its body and the derived forms its rule gives it.
+    private mutating func derive(_ function: LoweredFunction, in model: LoweredModel, helpers: Set<String>) throws -> LoweredFunction {
+        let key = Key(model: model.name, name: function.name)
+        var result = function
+        result.body = try body(of: key)
+        guard function.derivative == nil else { return result }
+        let base = try simplifiedBody(of: key)
+        let read = Set(base.parametersRead)
+        let inputs = model.parameters.filter { $0.isTrainable && read.contains($0.name) }.map { DifferentiableInput.parameter($0.name) }
+        let returnsFloatScalar = base.results.count == 1
+            && base.definitions()[base.results[0].value].map { $0.type.isScalar && $0.type.element == .float } == true
+        if returnsFloatScalar && !helpers.contains(function.name) {
+            result.withGradient = try ReverseMode.differentiate(base, result: "value", withRespectTo: inputs)
+        }
+        if function.name == model.forwardFunction {
+            result.pullback = try ReverseMode.differentiate(
+                base, result: "value", withRespectTo: inputs, seed: .argument(name: "outputGradient"))
+        }
+        return result
+    }
+
+    /// The stored body of a function: its own with calls inlined, or for a `grad` definition,
+    /// the gradients of the function it names.
+    private mutating func body(of key: Key) throws -> IRFunction {
+        if let body = derived[key] { return body }
+        let function = try lookUp(key)
+        let body: IRFunction
+        if let request = function.derivative {
+            let base = try simplifiedBody(of: Key(model: key.model, name: request.function))
+            guard base.results.count == 1 else {
+                throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; grad needs one")
+            }
+            let full = try ReverseMode.differentiate(
+                base, result: base.results[0].name, withRespectTo: request.withRespectTo.map(DifferentiableInput.argument))
+            var gradientOnly = full
+            gradientOnly.name = function.name
+            gradientOnly.results = full.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
+            body = gradientOnly
+        } else {
+            body = try inlineCalls(of: function, in: key.model)
+        }
+        derived[key] = body
+        return body
+    }
+
+    /// ``body(of:)`` simplified; a `grad` definition's is checked against the limit at every
+    /// order, so a derivative of a derivative never starts from an oversized body.
+    private mutating func simplifiedBody(of key: Key) throws -> IRFunction {
+        if let body = simplified[key] { return body }
+        let function = try lookUp(key)
+        var body = Simplifier.simplify(try self.body(of: key))
+        if let request = function.derivative {
+            body = try limit.check(body, at: function.range, .derivative(of: request.function))
+        }
+        simplified[key] = body
+        return body
+    }
+
+    /// `function`'s body with each call replaced by a copy of its callee, simplified.
+    private mutating func inlineCalls(of function: LoweredFunction, in model: String?) throws -> IRFunction {
+        let body = function.body
+        guard !Self.callees(of: body).isEmpty else { return body }
+        var builder = IRBuilder()
+        var values: [IRValue: IRValue] = [:]
+        for instruction in body.instructions {
+            let operands = instruction.operands.map { values[$0]! }
+            builder.origin = instruction.origin
+            guard case .call(let callee) = instruction.op else {
+                let value = builder.emit(instruction.op, operands, type: instruction.type)
+                builder.name(value, instruction.name)
+                values[instruction.result] = value
+                continue
+            }
+            let copied = try simplifiedBody(of: Key(model: callee.isModelFunction ? model : nil, name: callee.name))
+            try limit.check(
+                count: builder.instructions.count + copied.instructions.count, at: instruction.origin?.range ?? function.range,
+                .call(callee.name))
+            let results = Inliner.inline(copied, arguments: operands, into: &builder)
+            guard results.count == 1 else {
+                throw Lowering.Failure(description: "'\(callee)' returns \(results.count) values and cannot be used in an expression")
+            }
+            builder.name(results[0], instruction.name)
+            values[instruction.result] = results[0]
+        }
+        return IRFunction(
+            name: body.name, arguments: body.arguments, instructions: builder.instructions,
+            results: body.results.map { IRResult(name: $0.name, value: values[$0.value]!, role: $0.role) })
+    }
+
+    private func lookUp(_ key: Key) throws -> LoweredFunction {
+        guard let function = functions[key] else {
+            throw Lowering.Failure(description: "no function '\(key.name)'" + (key.model.map { " in model '\($0)'" } ?? ""))
+        }
+        return function
+    }
+
+    /// The functions `body` calls.
+    private static func callees(of body: IRFunction) -> [IRCallee] {
+        body.instructions.compactMap { instruction in
+            if case .call(let callee) = instruction.op { callee } else { nil }
+        }
+    }
+}
