@@ -148,6 +148,11 @@ extension Model {
 /// runtime's losses, ``Module/fit(x:y:loss:optimizer:epochs:batchSize:shuffle:seed:validationSplit:validationData:metrics:callbacks:verbosity:output:)``
 /// and custom training loops can drive.
 public protocol Module: Model {
+    /// The shape of the forward function's input as declared: each dimension's size, or `nil`
+    /// for a size variable (`[batch, 784]` is `[nil, 784]`). `fit` and `evaluate` check data
+    /// against it before anything runs.
+    static var inputShape: [Int?] { get }
+
     /// Runs the forward function on a batch (rows are examples).
     func callAsFunction(_ input: Tensor) -> Tensor
 

@@ -98,3 +98,24 @@ import Testing
         Self.expectClose(gradient.parameterScalars, expected, "pullback")
     }
 }
+
+/// The generated model states the input shape its forward function declares, so `fit` can
+/// refuse data of another shape before a step instead of trapping in the forward function.
+@Suite struct InputShapeTests {
+    @Test func theGeneratedModelStatesItsDeclaredInputShape() {
+        #expect(DeepNetwork.inputShape == [nil, 3])  // forward(x: [batch, 3])
+        #expect(LaneConditions.inputShape == [nil])  // forward(x: [n])
+    }
+
+    @Test func fitRefusesInputsOfAnotherShape() throws {
+        var model = DeepNetwork(seed: 1)
+        let before = model.parameterScalars
+        var optimizer = SGD(learningRate: 0.1)
+        let x = Tensor(shape: [5, 4], scalars: (0..<20).map(Float.init))
+        let y = Tensor(shape: [5, 2], scalars: [Float](repeating: 0, count: 10))
+        #expect(throws: TrainingError.inputShapeMismatch(expected: [nil, 3], given: [5, 4], dataSet: "training")) {
+            try model.fit(x: x, y: y, loss: MeanSquaredError(), optimizer: &optimizer, verbosity: .silent)
+        }
+        #expect(model.parameterScalars == before)
+    }
+}

@@ -64,6 +64,20 @@ import Testing
         }
     }
 
+    @Test func inputsNotShapedAsTheModelDeclaresThrowBeforeAnyStep() {
+        var model = AffineModel(w: 1, b: 2)
+        let wide = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
+        expectTrainingError(.inputShapeMismatch(expected: [nil, 1], given: [2, 2], dataSet: "training")) {
+            _ = try fit(&model, x: wide, y: column([1, 2]), loss: MeanSquaredError())
+        }
+        expectTrainingError(.inputShapeMismatch(expected: [nil, 1], given: [2], dataSet: "evaluation")) {
+            _ = try model.evaluate(x: Tensor([1, 2]), y: column([1, 2]), loss: MeanSquaredError())
+        }
+        #expect(model == AffineModel(w: 1, b: 2))
+        let message = TrainingError.inputShapeMismatch(expected: [nil, 1], given: [2, 2], dataSet: "training").description
+        #expect(message.hasPrefix("The training inputs have shape [2, 2], but the model takes inputs of shape [_, 1]"))
+    }
+
     @Test func validationInputsShapedUnlikeTheTrainingInputsThrow() {
         var model = AffineModel(w: 0, b: 0)
         let wide = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])

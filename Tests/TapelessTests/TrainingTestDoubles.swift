@@ -21,6 +21,8 @@ struct AffineModel: Module, Equatable {
     init(parameterScalars: [Float]) { self.parameterScalars = parameterScalars }
     init(w: Float, b: Float) { self.init(parameterScalars: [w, b]) }
 
+    static let inputShape: [Int?] = [nil, 1]
+
     var w: Float { parameterScalars[0] }
     var b: Float { parameterScalars[1] }
 

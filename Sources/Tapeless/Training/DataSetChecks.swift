@@ -14,6 +14,14 @@ func checkedExampleCount(x: Tensor, y: some Batchable, dataSet: String) throws -
     return count
 }
 
+/// Checks that inputs fit the shape the model's forward function was declared with, which
+/// would trap on any other. The first dimension counts examples, so a batch of any size passes.
+func checkInputs(_ x: Tensor, fit expected: [Int?], dataSet: String) throws {
+    let fits = x.shape.count == expected.count
+        && zip(x.shape, expected).dropFirst().allSatisfy { size, declared in declared.map { $0 == size } ?? true }
+    guard fits else { throw TrainingError.inputShapeMismatch(expected: expected, given: x.shape, dataSet: dataSet) }
+}
+
 /// Checks that the validation inputs' examples have the training inputs' shape, which the
 /// model was called with: a model traps on inputs of another shape.
 func checkValidationInputs(_ validation: Tensor, like training: Tensor) throws {

@@ -6,7 +6,8 @@ extension Module {
     /// every metric's name to its value; `fit` reports these under `val_` names.
     ///
     /// - Throws: ``TrainingError`` when the data set is empty or has no example dimension,
-    ///   `x` and `y` hold different numbers of examples, the batch size is below 1, two
+    ///   `x` and `y` hold different numbers of examples, `x` does not have the model's input
+    ///   shape (``Module/inputShape``), the batch size is below 1, two
     ///   metrics share a name, the loss or a metric cannot compare the model's output with
     ///   the targets (shapes or labels; a label's position is its example's in `y`), or a
     ///   batch's loss is NaN or infinite.
@@ -15,6 +16,7 @@ extension Module {
     ) throws -> [String: Float] {
         guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
         _ = try checkedExampleCount(x: x, y: y, dataSet: "evaluation")
+        try checkInputs(x, fit: Self.inputShape, dataSet: "evaluation")
         return try evaluateLogs(
             x: x, y: y, loss: loss, metrics: metrics, metricNames: try checkedMetricNames(metrics), batchSize: batchSize,
             dataSet: "evaluation")

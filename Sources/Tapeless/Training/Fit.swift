@@ -62,8 +62,8 @@ extension Module {
     ///   label's position is its example's in `y` or `validationData.y`), and a NaN or
     ///   infinite training or validation loss. The settings and the data sets' sizes are
     ///   checked before anything trains; shapes and labels as each batch reaches the loss.
-    ///   Inputs whose examples do not have the shape the model was compiled for trap in the
-    ///   model's forward function (see <doc:ErrorsAndTraps>).
+    ///   Inputs whose examples do not have the shape the model's forward function was declared
+    ///   with (``Module/inputShape``) throw before anything trains.
     @discardableResult
     public mutating func fit<L: Loss>(
         x: Tensor, y: L.Target, loss: L, optimizer: inout some Optimizer,
@@ -75,6 +75,7 @@ extension Module {
         guard epochs >= 0 else { throw TrainingError.invalidEpochCount(epochs) }
         guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
         let count = try checkedExampleCount(x: x, y: y, dataSet: "training")
+        try checkInputs(x, fit: Self.inputShape, dataSet: "training")
         let metricNames = try checkedMetricNames(metrics)
         let (trainX, trainY, validation) = try Self.splitForValidation(
             x: x, y: y, exampleCount: count, validationSplit: validationSplit, validationData: validationData)

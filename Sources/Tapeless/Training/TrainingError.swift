@@ -20,6 +20,9 @@ public enum TrainingError: Error, Equatable, LocalizedError, CustomStringConvert
     case invalidEpochCount(Int)
     /// Inputs and targets have different numbers of examples.
     case exampleCountMismatch(inputs: Int, targets: Int, dataSet: String)
+    /// The inputs of a data set (shaped `given`) do not fit the model's forward function,
+    /// which takes `expected` (``Module/inputShape``).
+    case inputShapeMismatch(expected: [Int?], given: [Int], dataSet: String)
     /// The validation inputs' examples are shaped differently from the training inputs'
     /// (`training` and `validation` are the shapes of one example).
     case validationInputShapeMismatch(training: [Int], validation: [Int])
@@ -63,6 +66,10 @@ public enum TrainingError: Error, Equatable, LocalizedError, CustomStringConvert
             return "The number of epochs is \(count); it must be at least 0."
         case let .exampleCountMismatch(inputs, targets, dataSet):
             return "The \(dataSet) inputs have \(inputs) examples but the targets have \(targets); give one target per input example."
+        case let .inputShapeMismatch(expected, given, dataSet):
+            let pattern = "[" + expected.map { $0.map(String.init) ?? "_" }.joined(separator: ", ") + "]"
+            return "The \(dataSet) inputs have shape \(given), but the model takes inputs of shape \(pattern) (_ is any size, "
+                + "the first dimension counts examples); give every example the shape the model was declared with."
         case let .validationInputShapeMismatch(training, validation):
             return "Each validation input has shape \(validation) but each training input has shape \(training); give validation data shaped like the training data."
         case .invalidValidationSplit(let split):

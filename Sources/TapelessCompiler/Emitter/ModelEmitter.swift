@@ -122,11 +122,20 @@ struct ModelEmitter {
     }
 
     private func emitModuleConformance(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
-        let label = function.body.arguments[0].name
+        let input = function.body.arguments[0]
+        let sizes = input.type.shape.map { dimension in
+            switch dimension {
+            case .fixed(let size): String(size)
+            case .size: "nil"
+            }
+        }
+        printer.line()
+        printer.line("/// The shape `\(SwiftNames.comment(function.name))` takes, as declared: `\(SwiftNames.comment(input.type.description))`.")
+        printer.line("\(modifier)static var inputShape: [Int?] { [\(sizes.joined(separator: ", "))] }")
         printer.line()
         printer.line("/// Runs `\(SwiftNames.comment(function.name))` on a batch: the model's forward function.")
         printer.block("\(modifier)func callAsFunction(_ input: Tensor) -> Tensor {") { p in
-            p.line("\(SwiftNames.identifier(function.name))(\(label): input)")
+            p.line("\(SwiftNames.identifier(function.name))(\(input.name): input)")
         }
         guard let pullback = plans.pullback else { return }
         printer.line()

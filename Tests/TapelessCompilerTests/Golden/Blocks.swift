@@ -773,6 +773,9 @@ public struct DeepNetwork: Module {
         return (value, gradient)
     }
 
+    /// The shape `forward` takes, as declared: `[batch, 3]`.
+    public static var inputShape: [Int?] { [nil, 3] }
+
     /// Runs `forward` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         forward(x: input)

@@ -1104,6 +1104,9 @@ public struct LaneConditions: Module {
         return (value, gradient)
     }
 
+    /// The shape `forward` takes, as declared: `[n]`.
+    public static var inputShape: [Int?] { [nil] }
+
     /// Runs `forward` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         forward(x: input)

@@ -285,6 +285,9 @@ public struct SmoothedClassifier: Module {
         return (value, gradient)
     }
 
+    /// The shape `logits` takes, as declared: `[batch, 4]`.
+    public static var inputShape: [Int?] { [nil, 4] }
+
     /// Runs `logits` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         logits(x: input)
@@ -457,6 +460,9 @@ public struct SoftmaxHead: Module {
             }
         }
     }
+
+    /// The shape `forward` takes, as declared: `[batch, 4]`.
+    public static var inputShape: [Int?] { [nil, 4] }
 
     /// Runs `forward` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -655,6 +661,9 @@ public struct PassThrough: Module {
             }
         }
     }
+
+    /// The shape `forward` takes, as declared: `[batch, 3]`.
+    public static var inputShape: [Int?] { [nil, 3] }
 
     /// Runs `forward` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -252,6 +252,9 @@ public struct LinearRegression: Module {
         return (value, gradient)
     }
 
+    /// The shape `predict` takes, as declared: `[n]`.
+    public static var inputShape: [Int?] { [nil] }
+
     /// Runs `predict` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         predict(x: input)
@@ -693,6 +696,9 @@ public struct SimpleNN: Module {
         let value = lossWithGradient(x: x, labels: labels, into: &gradient)
         return (value, gradient)
     }
+
+    /// The shape `forward` takes, as declared: `[batch, 784]`.
+    public static var inputShape: [Int?] { [nil, 784] }
 
     /// Runs `forward` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {

@@ -250,6 +250,9 @@ public struct Keywords: Module {
         return (value, gradient)
     }
 
+    /// The shape `in` takes, as declared: `[n, 3]`.
+    public static var inputShape: [Int?] { [nil, 3] }
+
     /// Runs `in` on a batch: the model's forward function.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         `in`(struct: input)
