@@ -1,8 +1,8 @@
 /// The reverse-mode derivative rule of every IR operation, in one table. Short rules are
 /// written here; the others live with everything else about their operation in `Operations/`:
 /// elementwise functions in their entries (``UnaryDefinition/chainRule``,
-/// ``BinaryDefinition/partials``, which serve forward mode as well), matrix products, line
-/// operations and slices in their family's file.
+/// ``BinaryDefinition/partials``, which serve forward mode as well); reductions and
+/// broadcasts, matrix products, line operations and slices in their family's file.
 ///
 /// A rule receives an instruction `y = op(x...)` and the adjoint `g` of `y` (the gradient of
 /// the final scalar with respect to `y`), and appends IR that computes each operand's
@@ -38,25 +38,8 @@ enum DerivativeRules {
         case .transpose:
             return [b.transpose(g)]
 
-        case .broadcast:
-            return [g]  // ReverseMode sums it back to the operand's shape.
-
-        case .sumToShape:
-            return [b.broadcast(g, to: b.type(of: x[0]).shape)]
-
-        case .reduceSum(let axis):
-            return [b.spread(g, axis: axis, over: b.type(of: x[0]).shape)]
-
-        case .reduceMax(let axis):
-            // Ties share the gradient equally (PyTorch's amax convention).
-            let shape = b.type(of: x[0]).shape
-            let isMax = b.compare(.equal, x[0], b.spread(y, axis: axis, over: shape))
-            let mask = b.select(isMax, b.constant(1), b.constant(0))
-            let ties = b.spread(b.reduceSum(mask, axis: axis), axis: axis, over: shape)
-            return [b.divide(b.multiply(b.spread(g, axis: axis, over: shape), mask), ties)]
-
-        case .expandAxis(let axis):
-            return [b.reduceSum(g, axis: axis)]
+        case .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis:
+            return [reductionPullback(instruction.op, x[0], y, g: g, &b)]
 
         case .logSumExp(let axis):
             return [logSumExpPullback(x[0], y, axis: axis, g: g, &b)]

@@ -104,19 +104,10 @@ public struct IRInterpreter {
         case .compare(let comparison): return map(x, to: shape) { comparison.holds($0[0], $0[1]) ? 1 : 0 }
         case .select: return map(x, to: shape) { $0[0] != 0 ? $0[1] : $0[2] }
         case .broadcast, .stopGradient: return map(x, to: shape) { $0[0] }
-        case .sumToShape:
-            var result = IRTensor(shape: shape, values: Array(repeating: 0, count: shape.reduce(1, *)))
-            let target = broadcastIndices(from: shape, to: x[0].shape)
-            for (index, value) in x[0].values.enumerated() { result.values[target[index]] += value }
-            return result
+        case .sumToShape: return sum(x[0], toShape: shape)
         case .reduceSum(let axis): return reduce(x[0], axis: axis, initial: 0, +)
         case .reduceMax(let axis): return reduce(x[0], axis: axis, initial: -.infinity, Swift.max)
-        case .expandAxis(let axis):
-            let (outer, length, inner) = split(shape, at: axis)
-            var values: [Double] = []
-            values.reserveCapacity(outer * length * inner)
-            for o in 0..<outer { for _ in 0..<length { values += x[0].values[(o * inner)..<((o + 1) * inner)] } }
-            return IRTensor(shape: shape, values: values)
+        case .expandAxis(let axis): return expand(x[0], axis: axis, shape: shape)
         case .logSumExp(let axis): return logSumExp(x[0], axis: axis)
         case .softmax(let axis): return softmax(x[0], axis: axis)
         case .matmul(let transposeLeft, let transposeRight):
@@ -162,13 +153,6 @@ public struct IRInterpreter {
 
     static func split(_ shape: [Int], at axis: Int) -> (outer: Int, length: Int, inner: Int) {
         (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
-    }
-
-    private static func reduce(
-        _ x: IRTensor, axis: Int?, initial: Double, _ combine: (Double, Double) -> Double
-    ) -> IRTensor {
-        guard let axis else { return IRTensor(x.values.reduce(initial, combine)) }
-        return alongAxis(x, axis: axis, keepsAxis: false) { [$0.reduce(initial, combine)] }
     }
 
     /// Applies `body` to every line of `x` along `axis`.
