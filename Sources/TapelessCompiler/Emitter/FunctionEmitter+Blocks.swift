@@ -74,25 +74,27 @@ extension FunctionEmitter {
             where lastReadingSteps[instruction.result, default: 0] >= range.upperBound {
                 let name = valueName(instruction)
                 predeclared[instruction.result] = name
-                printer.line(initial.map { "var \(name): Float = \($0)" } ?? "let \(name): \(Self.elementType(of: instruction))")
+                if let initial {
+                    printer.declare(name, type: "Float", value: initial, mutable: true)
+                } else {
+                    printer.declare(name, type: Self.elementType(of: instruction), value: nil)
+                }
             }
         }
         let outside = boundAliases
-        printer.line("do {")
-        printer.indent()
-        bindAliases(of: range.flatMap { BufferPlanner.instructions(of: plan.steps[$0]) }.flatMap(\.operands), &printer)
-        lastOrigin = nil
-        for index in range { emit(plan.steps[index], &printer) }
-        printer.outdent()
-        printer.line("}")
+        printer.block("do {") { printer in
+            bindAliases(of: range.flatMap { BufferPlanner.instructions(of: plan.steps[$0]) }.flatMap(\.operands), &printer)
+            lastOrigin = nil
+            for index in range { emit(plan.steps[index], &printer) }
+        }
         boundAliases = outside
     }
 
     /// Prints again the pointers to `values` that were bound only in earlier blocks.
     mutating func bindAliases(of values: [IRValue], _ printer: inout CodePrinter) {
         for value in values.map({ BufferPlanner.resolve($0, definitions) }) {
-            guard let line = aliasLines[value], boundAliases.insert(value).inserted else { continue }
-            printer.line(line)
+            guard let binding = aliasBindings[value], boundAliases.insert(value).inserted else { continue }
+            printer.declare(binding)
         }
     }
 
@@ -102,16 +104,18 @@ extension FunctionEmitter {
         for case .operation(let instruction) in plan.steps {
             guard case .parameter(let name) = instruction.op else { continue }
             let local = valueName(instruction)
-            aliasLines[instruction.result] = "let \(local) = \(IndexCode.offset("\(parameterBuffer!).baseAddress!", by: String(parameterOffsets[name]!.offset)))  // \(name)"
+            aliasBindings[instruction.result] = CodePrinter.Declaration(
+                isMutable: false, name: local, value: IndexCode.offset("\(parameterBuffer!).baseAddress!", by: String(parameterOffsets[name]!.offset)),
+                note: name)
             expressions[instruction.result] = local
         }
     }
 
-    /// Records and prints the line that binds a pointer, so later blocks can print it again.
-    mutating func bindAlias(_ value: IRValue, _ line: String, _ printer: inout CodePrinter) {
-        aliasLines[value] = line
+    /// Records and prints the declaration that binds a pointer, so later blocks can print it again.
+    mutating func bindAlias(_ value: IRValue, _ binding: CodePrinter.Declaration, _ printer: inout CodePrinter) {
+        aliasBindings[value] = binding
         boundAliases.insert(value)
-        printer.line(line)
+        printer.declare(binding)
     }
 
     /// The scalars a step keeps in locals of the body: each with the first value of a variable

@@ -45,13 +45,13 @@ extension FunctionEmitter {
         let (outer, length, inner) = lines(of: shape, axis: axis)
         let row = names.fresh("row")
         if inner == "1" {
-            printer.block("for \(row) in 0..<\(outer) {") { p in
+            printer.loop(row, in: "0..<\(outer)") { p in
                 body(&p, { IndexCode.sum([IndexCode.product(row, length), $0]) }, row)
             }
         } else {
             let position = names.fresh("position")
-            printer.block("for \(row) in 0..<\(outer) {") { p in
-                p.block("for \(position) in 0..<\(inner) {") { p in
+            printer.loop(row, in: "0..<\(outer)") { p in
+                p.loop(position, in: "0..<\(inner)") { p in
                     body(&p, { IndexCode.sum([IndexCode.product(IndexCode.sum([IndexCode.product(row, length), $0]), inner), position]) },
                          IndexCode.sum([IndexCode.product(row, inner), position]))
                 }
@@ -67,7 +67,7 @@ extension FunctionEmitter {
         openClosure("return \(handed).outputGradient.withUnsafeBufferPointer { \(buffer) in", &printer)
         openLocalFunction(returning: "Void", throwing: false, &printer)
         let seed = names.fresh("seed")
-        printer.line("let \(seed) = \(buffer).baseAddress!")
+        printer.declare(seed, value: "\(buffer).baseAddress!")
         expressions[instruction.result] = seed
     }
 
@@ -81,11 +81,11 @@ extension FunctionEmitter {
         let key = workspaceKeyLiteral
         printer.line("// The gradient of the loss with respect to the output, from the caller, in tensors kept")
         printer.line("// between calls so that neither is allocated again.")
-        printer.line("var \(handed) = Workspace.borrowTensors(for: \(key))")
+        printer.declare(handed, value: "Workspace.borrowTensors(for: \(key))", mutable: true)
         printer.line("defer { Workspace.giveBack(\(handed), for: \(key)) }")
         let dimensions = outputType.shape.map(dimension)
         printer.block("if \(shapeConditions(of: "\(handed).output", type: outputType).conditions.joined(separator: " || ")) {") { p in
-            p.line("\(handed).output = Tensor(zeros: [\(dimensions.joined(separator: ", "))])")
+            p.assign("\(handed).output", "Tensor(zeros: [\(dimensions.joined(separator: ", "))])")
         }
         let source = reading(output, &printer)
         printer.line("\(handed).output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: \(source), count: \(product(dimensions))) }")

@@ -75,22 +75,22 @@ extension FunctionEmitter {
             // Eight elements at a time in SIMD registers, with partial sums per lane, then the rest.
             let lanes = Self.lanes
             let end = names.fresh("laneEnd")
-            printer.line("let \(end) = \(parenthesized(count)) & ~\(lanes - 1)")
+            printer.declare(end, value: "\(parenthesized(count)) & ~\(lanes - 1)")
             var laneSums: [IRValue: String] = [:]
             for accumulator in loop.accumulators {
                 let name = names.fresh("\(expressions[accumulator.result]!)Lanes")
                 laneSums[accumulator.result] = name
-                printer.line("var \(name) = SIMD\(lanes)<Float>(repeating: \(Self.initialValue(of: accumulator)))")
+                printer.declare(name, value: "SIMD\(lanes)<Float>(repeating: \(Self.initialValue(of: accumulator)))", mutable: true)
             }
             let vectorBody = loopBody(loop, stored: stored, indices: [], laneSums: laneSums)
-            printer.block("for \(Self.loopVariable(loopIndex, in: vectorBody)) in stride(from: 0, to: \(end), by: \(lanes)) {") { $0.append(vectorBody) }
+            printer.loop(Self.loopVariable(loopIndex, in: vectorBody), in: "stride(from: 0, to: \(end), by: \(lanes))") { $0.append(vectorBody) }
             for accumulator in loop.accumulators {
                 let combine = if case .reduceMax = accumulator.op { "max" } else { "sum" }
-                printer.line("\(expressions[accumulator.result]!) = \(laneSums[accumulator.result]!).\(combine)()")
+                printer.assign(expressions[accumulator.result]!, "\(laneSums[accumulator.result]!).\(combine)()")
             }
             lastOrigin = origin
             let scalarBody = loopBody(loop, stored: stored, indices: [], laneSums: nil)
-            printer.block("for \(Self.loopVariable(loopIndex, in: scalarBody)) in \(end)..<\(count) {") { $0.append(scalarBody) }
+            printer.loop(Self.loopVariable(loopIndex, in: scalarBody), in: "\(end)..<\(count)") { $0.append(scalarBody) }
         } else {
             let body = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
             emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
@@ -163,7 +163,7 @@ extension FunctionEmitter {
         }
         lastOrigin = nil
         printer.line("// Row by row: each row of the steps below is computed while it is in cache.")
-        printer.block("for \(row) in 0..<\(dimension(group.rows)) {") { $0.append(body.statements) }
+        printer.loop(row, in: "0..<\(dimension(group.rows))") { $0.append(body.statements) }
     }
 
     /// The width of SIMD loops: two SSE registers on baseline x86-64, enough for ILP without a
@@ -222,14 +222,14 @@ extension FunctionEmitter {
             if isMember {
                 let local = expressions[instruction.result]!
                 if inLanes {
-                    inner.line("let \(local) = \(instruction.op.laneSwift(operands, vectorType: Self.vectorType)!)")
+                    inner.declare(local, value: instruction.op.laneSwift(operands, vectorType: Self.vectorType)!)
                     if let pointer = stored[instruction.result] {
                         inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
                     }
                 } else {
-                    inner.line("let \(local): \(Self.elementType(of: instruction)) = \(elementCode(instruction, operands.map(\.code)))")
+                    inner.declare(local, type: Self.elementType(of: instruction), value: elementCode(instruction, operands.map(\.code)))
                     if let pointer = stored[instruction.result] {
-                        inner.line(instruction.type.element == .bool ? "\(pointer)[\(loopIndex)] = \(local) ? 1 : 0" : "\(pointer)[\(loopIndex)] = \(local)")
+                        inner.assign("\(pointer)[\(loopIndex)]", instruction.type.element == .bool ? "\(local) ? 1 : 0" : local)
                     }
                 }
             } else {
@@ -240,15 +240,16 @@ extension FunctionEmitter {
                     "\(stored[instruction.result]!)[\(accumulatorIndex(instruction, loopShape: loop.shape, indices: indices))]"
                 }
                 if case .reduceMax = instruction.op {
-                    inner.line(inLanes ? "\(target) = pointwiseMax(\(target), \(value))" : "\(target) = Swift.max(\(target), \(value))")
+                    inner.assign(target, inLanes ? "pointwiseMax(\(target), \(value))" : "Swift.max(\(target), \(value))")
                 } else {
-                    inner.line("\(target) += \(value)")
+                    inner.assign(target, value, operator: "+=")
                 }
             }
         }
         // In a nest, the flat position, unless no statement reads memory at it.
         guard !indices.isEmpty, Self.loopVariable(loopIndex, in: inner.statements) != "_" else { return inner.statements }
-        return [.line("let \(loopIndex) = \(rowMajorIndex(loop.shape, indices))")] + inner.statements
+        let index = CodePrinter.Declaration(isMutable: false, name: loopIndex, value: rowMajorIndex(loop.shape, indices))
+        return [.declaration(index)] + inner.statements
     }
 
     /// The operand a loop member passes on unchanged, when it is a plain name already of the
@@ -316,7 +317,7 @@ extension FunctionEmitter {
         _ printer: inout CodePrinter
     ) {
         guard !indices.isEmpty else {
-            printer.block("for \(Self.loopVariable(loopIndex, in: lines)) in 0..<\(count) {") { $0.append(lines) }
+            printer.loop(Self.loopVariable(loopIndex, in: lines), in: "0..<\(count)") { $0.append(lines) }
             return
         }
         func open(_ axis: Int, _ p: inout CodePrinter) {
@@ -324,7 +325,7 @@ extension FunctionEmitter {
                 p.append(lines)
                 return
             }
-            p.block("for \(Self.loopVariable(indices[axis], in: lines)) in 0..<\(dimension(shape[axis])) {") { open(axis + 1, &$0) }
+            p.loop(Self.loopVariable(indices[axis], in: lines), in: "0..<\(dimension(shape[axis]))") { open(axis + 1, &$0) }
         }
         open(fromAxis, &printer)
     }

@@ -40,7 +40,7 @@ struct FunctionEmitter {
     var lastOrigin: SourceOrigin?
     /// The line binding each pointer to a value in memory, and the pointers bound where the
     /// code being printed can see them (see ``emitBlock(_:lastReadingSteps:_:)``).
-    var aliasLines: [IRValue: String] = [:]
+    var aliasBindings: [IRValue: CodePrinter.Declaration] = [:]
     var boundAliases: Set<IRValue> = []
     /// Scalars declared before the block that computes them, by name.
     var predeclared: [IRValue: String] = [:]
@@ -157,7 +157,7 @@ struct FunctionEmitter {
         for (name, axis) in unbound where usage.neededSizes.contains(name) {
             let local = names.fresh(name)
             sizes[name] = local
-            printer.line("let \(local) = \(swiftValue).shape[\(axis)]")
+            printer.declare(local, value: "\(swiftValue).shape[\(axis)]")
         }
     }
 
@@ -199,12 +199,12 @@ struct FunctionEmitter {
         let terms = sizes.filter { seen.insert($0).inserted }.map { size in
             multiplicity[size]! == 1 ? parenthesized(size) : "\(multiplicity[size]!) * \(parenthesized(size))"
         }
-        printer.line("let \(workspace) = Workspace.floats(count: \(terms.joined(separator: " + ")), for: \(key))")
+        printer.declare(workspace, value: "Workspace.floats(count: \(terms.joined(separator: " + ")), for: \(key))")
         printer.line("defer { Workspace.release(for: \(key)) }")
         var previous = workspace
         for slot in sizes.indices {
             let name = names.fresh("slot\(slot)")
-            printer.line(slot == 0 ? "let \(name) = \(workspace)" : "let \(name) = \(IndexCode.offset(previous, by: sizes[slot - 1]))")
+            printer.declare(name, value: slot == 0 ? workspace : IndexCode.offset(previous, by: sizes[slot - 1]))
             slotNames.append(name)
             previous = name
         }
@@ -227,17 +227,17 @@ struct FunctionEmitter {
             gradientBuffer = name
             openers.append("\(gradientName).parameterScalars.withUnsafeMutableBufferPointer { \(name) in")
         }
-        var pointers: [String] = []
+        var pointers: [CodePrinter.Declaration] = []
         for index in 0..<visibleArgumentCount where !function.arguments[index].type.isScalar && usage.readArguments.contains(index) {
             let buffer = names.fresh(SwiftNames.unescaped(argumentNames[index]) + "Buffer")
             openers.append("\(argumentNames[index]).withUnsafeBufferPointer { \(buffer) in")
-            pointers.append("let \(argumentNames[index]) = \(buffer).baseAddress!")
+            pointers.append(.init(isMutable: false, name: argumentNames[index], value: "\(buffer).baseAddress!"))
         }
         for (position, opener) in openers.enumerated() {
             openClosure((position == 0 ? "return \(tryPrefix)" : tryPrefix) + opener, &printer)
         }
         if !openers.isEmpty { openLocalFunction(returning: bodyReturnType, throwing: !tryPrefix.isEmpty, &printer) }
-        printer.lines(pointers)
+        pointers.forEach { printer.declare($0) }
     }
 
     var parameterBuffer: String?
@@ -350,10 +350,11 @@ struct FunctionEmitter {
         let local = valueName(instruction)
         switch plan.storage[instruction.result] {
         case .workspace(let slot):
-            bindAlias(instruction.result, "let \(local) = \(slotNames[slot])  // \(instruction.type)", &printer)
+            bindAlias(instruction.result, .init(isMutable: false, name: local, value: slotNames[slot], note: instruction.type.description), &printer)
         case .gradient(let offset):
             let parameter = parameterOffsets.first { $0.value.offset == offset }?.key ?? ""
-            bindAlias(instruction.result, "let \(local) = \(IndexCode.offset("\(gradientBuffer!).baseAddress!", by: String(offset)))  // gradient of \(parameter)", &printer)
+            let pointer = IndexCode.offset("\(gradientBuffer!).baseAddress!", by: String(offset))
+            bindAlias(instruction.result, .init(isMutable: false, name: local, value: pointer, note: "gradient of \(parameter)"), &printer)
         case nil:
             preconditionFailure("no storage planned for \(instruction.result)")
         }
@@ -371,12 +372,12 @@ struct FunctionEmitter {
     /// the scalar was declared before its block.
     mutating func defineScalar(_ instruction: IRInstruction, _ expression: String, _ printer: inout CodePrinter) {
         if let name = predeclared[instruction.result] {
-            printer.line("\(name) = \(expression)")
+            printer.assign(name, expression)
             expressions[instruction.result] = name
             return
         }
         let local = valueName(instruction)
-        printer.line("let \(local): \(Self.elementType(of: instruction)) = \(expression)")
+        printer.declare(local, type: Self.elementType(of: instruction), value: expression)
         expressions[instruction.result] = local
     }
 
@@ -390,7 +391,7 @@ struct FunctionEmitter {
     mutating func declareVariable(_ value: IRValue, initial: String, _ printer: inout CodePrinter) -> String {
         if let name = predeclared[value] { return name }
         let local = valueName(definitions[value]!)
-        printer.line("var \(local): Float = \(initial)")
+        printer.declare(local, type: "Float", value: initial, mutable: true)
         return local
     }
 

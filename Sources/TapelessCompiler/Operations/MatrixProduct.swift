@@ -79,10 +79,10 @@ extension FunctionEmitter {
         let (rows, columns) = (dimension(instruction.type.shape[0]), dimension(instruction.type.shape[1]))
         let source = expressions[instruction.operands[0]]!
         let (row, column) = (names.fresh("row"), names.fresh("column"))
-        printer.block("for \(row) in 0..<\(rows) {") { p in
-            p.block("for \(column) in 0..<\(columns) {") { p in
+        printer.loop(row, upTo: rows) { p, row in
+            p.loop(column, upTo: columns) { p, column in
                 let target = IndexCode.sum([IndexCode.product(row, columns), column])
-                p.line("\(out)[\(target)] = \(source)[\(IndexCode.sum([IndexCode.product(column, rows), row]))]")
+                p.assign("\(out)[\(target)]", "\(source)[\(IndexCode.sum([IndexCode.product(column, rows), row]))]")
             }
         }
     }

@@ -83,20 +83,20 @@ extension FunctionEmitter {
         let (largest, total, k, scale) = (names.fresh("largest"), names.fresh("total"), names.fresh("k"), names.fresh("scale"))
         let exponential = names.fresh("e")
         return { p, element, line in
-            p.line("var \(largest) = -Float.infinity")
-            p.line("for \(k) in 0..<\(length) { \(largest) = Swift.max(\(largest), \(source)[\(element(k))]) }")
-            p.line("var \(total): Float = 0")
+            p.declare(largest, value: "-Float.infinity", mutable: true)
+            p.loop(k, in: "0..<\(length)") { $0.assign(largest, "Swift.max(\(largest), \(source)[\(element(k))])") }
+            p.declare(total, type: "Float", value: "0", mutable: true)
             if isSoftmax {
-                p.block("for \(k) in 0..<\(length) {") { p in
-                    p.line("let \(exponential) = Foundation.exp(\(source)[\(element(k))] - \(largest))")
-                    p.line("\(out)[\(element(k))] = \(exponential)")
-                    p.line("\(total) += \(exponential)")
+                p.loop(k, in: "0..<\(length)") { p in
+                    p.declare(exponential, value: "Foundation.exp(\(source)[\(element(k))] - \(largest))")
+                    p.assign("\(out)[\(element(k))]", exponential)
+                    p.assign(total, exponential, operator: "+=")
                 }
-                p.line("let \(scale) = 1 / \(total)")
-                p.line("for \(k) in 0..<\(length) { \(out)[\(element(k))] *= \(scale) }")
+                p.declare(scale, value: "1 / \(total)")
+                p.loop(k, in: "0..<\(length)") { $0.assign("\(out)[\(element(k))]", scale, operator: "*=") }
             } else {
-                p.line("for \(k) in 0..<\(length) { \(total) += Foundation.exp(\(source)[\(element(k))] - \(largest)) }")
-                p.line(scalarResult ? "\(out) = \(largest) + Foundation.log(\(total))" : "\(out)[\(line)] = \(largest) + Foundation.log(\(total))")
+                p.loop(k, in: "0..<\(length)") { $0.assign(total, "Foundation.exp(\(source)[\(element(k))] - \(largest))", operator: "+=") }
+                p.assign(scalarResult ? out : "\(out)[\(line)]", "\(largest) + Foundation.log(\(total))")
             }
         }
     }
@@ -108,7 +108,7 @@ extension FunctionEmitter {
         if instruction.op == .scatterClass { printer.line("\(out).update(repeating: 0, count: \(product(matrix.map(dimension))))") }
         let row = names.fresh("row")
         let body = pickOrScatterRow(instruction, out: out, inRowLoop: false)
-        printer.block("for \(row) in 0..<\(rows) {") { body(&$0, row) }
+        printer.loop(row, in: "0..<\(rows)") { body(&$0, row) }
     }
 
     /// The code that picks a row's labelled class, or scatters into it, after checking the label.
@@ -135,11 +135,12 @@ extension FunctionEmitter {
                 p.line("(\(IndexCode.offset(out, by: IndexCode.product(row, classes)))).update(repeating: 0, count: \(classes))")
             }
             if checked == nil {
-                p.line("let \(label) = \(labels)[\(row)]")
+                p.declare(label, value: "\(labels)[\(row)]")
                 p.line("ArgumentCheck.label(\(label), classes: \(classes), at: \(row), argument: \"\(labelName)\", function: \"\(signature)\")")
             }
             let element = IndexCode.sum([IndexCode.product(row, classes), label])
-            p.line(isPick ? "\(out)[\(row)] = \(values)[\(element)]" : "\(out)[\(element)] = \(values)[\(row)]")
+            let (target, value) = isPick ? ("\(out)[\(row)]", "\(values)[\(element)]") : ("\(out)[\(element)]", "\(values)[\(row)]")
+            p.assign(target, value)
         }
     }
 

@@ -55,14 +55,16 @@ extension FunctionEmitter {
         let smallLength = dimension(small[axis])
         if !isSlice { printer.line("\(out).update(repeating: 0, count: \(product(big.map(dimension))))") }
         let (row, k, position) = (names.fresh("row"), names.fresh("k"), names.fresh("position"))
-        printer.block("for \(row) in 0..<\(outer) {") { p in
-            p.block("for \(k) in 0..<\(smallLength) {") { p in
-                p.block("for \(position) in 0..<\(inner) {") { p in
+        printer.loop(row, upTo: outer) { p, row in
+            p.loop(k, upTo: smallLength) { p, k in
+                p.loop(position, upTo: inner) { p, position in
                     let bigLine = IndexCode.sum([IndexCode.product(row, bigLength), String(start), k])
                     let bigIndex = IndexCode.sum([IndexCode.product(bigLine, inner), position])
                     let smallLine = IndexCode.sum([IndexCode.product(row, smallLength), k])
                     let smallIndex = IndexCode.sum([IndexCode.product(smallLine, inner), position])
-                    p.line(isSlice ? "\(out)[\(smallIndex)] = \(source)[\(bigIndex)]" : "\(out)[\(bigIndex)] = \(source)[\(smallIndex)]")
+                    let (target, value) = isSlice
+                        ? ("\(out)[\(smallIndex)]", "\(source)[\(bigIndex)]") : ("\(out)[\(bigIndex)]", "\(source)[\(smallIndex)]")
+                    p.assign(target, value)
                 }
             }
         }

@@ -136,13 +136,7 @@ public struct Mixture: Model {
                     }
                     // line 9: softmax(x + c, axis: 1)[:, 0]
                     let v8 = slot5  // [5, 1]
-                    for row_2 in 0..<5 {
-                        for k_3 in 0..<1 {
-                            for position in 0..<1 {
-                                v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
-                            }
-                        }
-                    }
+                    for row_2 in 0..<5 { v8[row_2] = v7[row_2 &* 4] }
                     // line 9: scale
                     let v15: Float = parameters[9]  // scale
                     // line 9: softmax(x + c, axis: 1)[:, 0]
@@ -249,13 +243,7 @@ public struct Mixture: Model {
                         }
                         // line 9: softmax(x + c, axis: 1)[:, 0]
                         let v8 = slot5  // [5, 1]
-                        for row_2 in 0..<5 {
-                            for k_3 in 0..<1 {
-                                for position in 0..<1 {
-                                    v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
-                                }
-                            }
-                        }
+                        for row_2 in 0..<5 { v8[row_2] = v7[row_2 &* 4] }
                         // line 9: scale
                         let v15: Float = parameters[9]  // scale
                         // ∂ line 9: mean(softmax(x + c, axis: 1)[:, 0] * sum(weighted, axis: 1))
@@ -307,13 +295,7 @@ public struct Mixture: Model {
                         // ∂ line 9: softmax(x + c, axis: 1)[:, 0]
                         let v26 = slot1  // [5, 4]
                         v26.update(repeating: 0, count: 5 * 4)
-                        for row_4 in 0..<5 {
-                            for k_4 in 0..<1 {
-                                for position_2 in 0..<1 {
-                                    v26[row_4 &* 4 &+ k_4 &+ position_2] = v25[row_4 &+ k_4 &+ position_2]
-                                }
-                            }
-                        }
+                        for row_4 in 0..<5 { v26[row_4 &* 4] = v25[row_4] }
                         // ∂ line 9: softmax(x + c, axis: 1)
                         let v28 = slot9  // [5]
                         v28.update(repeating: 0, count: 5)

@@ -917,13 +917,7 @@ public struct ReductionsBroadcast: Model {
                     }
                     // line 40: softmax(x + c, axis: 1)[:, 0]
                     let v8 = slot5  // [5, 1]
-                    for row_2 in 0..<5 {
-                        for k_3 in 0..<1 {
-                            for position in 0..<1 {
-                                v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
-                            }
-                        }
-                    }
+                    for row_2 in 0..<5 { v8[row_2] = v7[row_2 &* 4] }
                     // line 40: mean(sigmoid(x) * a)
                     let v23: Float = v21 / 20.0
                     // line 40: softmax(x + c, axis: 1)[:, 0]
@@ -1046,13 +1040,7 @@ public struct ReductionsBroadcast: Model {
                         }
                         // line 40: softmax(x + c, axis: 1)[:, 0]
                         let v8 = slot6  // [5, 1]
-                        for row_2 in 0..<5 {
-                            for k_3 in 0..<1 {
-                                for position in 0..<1 {
-                                    v8[row_2 &+ k_3 &+ position] = v7[row_2 &* 4 &+ k_3 &+ position]
-                                }
-                            }
-                        }
+                        for row_2 in 0..<5 { v8[row_2] = v7[row_2 &* 4] }
                         // line 40: mean(sigmoid(x) * a)
                         let v23: Float = v21 / 20.0
                         // line 40: softmax(x + c, axis: 1)[:, 0]
@@ -1103,13 +1091,7 @@ public struct ReductionsBroadcast: Model {
                         // ∂ line 40: softmax(x + c, axis: 1)[:, 0]
                         let v36 = slot1  // [5, 4]
                         v36.update(repeating: 0, count: 5 * 4)
-                        for row_4 in 0..<5 {
-                            for k_4 in 0..<1 {
-                                for position_2 in 0..<1 {
-                                    v36[row_4 &* 4 &+ k_4 &+ position_2] = v35[row_4 &+ k_4 &+ position_2]
-                                }
-                            }
-                        }
+                        for row_4 in 0..<5 { v36[row_4 &* 4] = v35[row_4] }
                         // ∂ line 40: softmax(x + c, axis: 1)
                         let v38 = slot10  // [5]
                         v38.update(repeating: 0, count: 5)
