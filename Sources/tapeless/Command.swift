@@ -32,10 +32,11 @@ enum Command: String, CaseIterable {
             return """
                 OVERVIEW: Print one stage of the compiler, to see exactly what was derived.
 
-                USAGE: tapeless explain <file> [--stage ast|ir|gradient|optimized|fused|swift]
+                USAGE: tapeless explain <file> [--stage ast|checked|ir|gradient|optimized|fused|swift]
 
                 STAGES:
                   ast        the syntax tree
+                  checked    every declaration with the types and shapes the checker resolved
                   ir         each function's own IR, calls and grad definitions unresolved
                   gradient   calls inlined and the derived functions, before simplification
                   optimized  every function and derived function, simplified (default)

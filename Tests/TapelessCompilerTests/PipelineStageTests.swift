@@ -88,6 +88,22 @@ import Testing
         #expect(gradient.contains("// Line.predict, pullback"))
     }
 
+    @Test func theCheckedStageShowsTheInferredShapeOfEveryBinding() throws {
+        let source = """
+            model Net {
+                param w: [4, 3] = glorotUniform
+                func loss(x: [batch, 4]) -> Float {
+                    let h = tanh(x @ w)
+                    mean(h)
+                }
+            }
+            """
+        let text = try #require(Compiler().explain(source: source, path: "checked.tapeless", stage: .checked).text)
+        #expect(text.contains("func loss(x: [batch, 4]) -> Float   sizes: batch"))
+        #expect(text.contains("let h: [batch, 3]"))
+        #expect(text.contains("param w: [4, 3]"))
+    }
+
     @Test func theInterpreterRefusesACallInsteadOfGuessing() throws {
         let lowered = try #require(try compilation().lowered)
         let g = try #require(lowered.functions.first { $0.name == "g" }).body

@@ -28,6 +28,7 @@ public struct Compilation: Sendable {
     public func text(of stage: Compiler.Stage) -> String? {
         switch stage {
         case .ast: ASTPrinter.render(syntax)
+        case .checked: checked.map(CheckedPrinter.render)
         case .ir: lowered.map(StagePrinter.render)
         case .gradient: differentiated.map(StagePrinter.render)
         case .optimized: simplified.map(StagePrinter.render)

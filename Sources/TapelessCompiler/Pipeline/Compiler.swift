@@ -19,6 +19,8 @@ public struct Compiler {
     public enum Stage: String, CaseIterable, Sendable {
         /// The syntax tree.
         case ast
+        /// Every declaration with its resolved types and shapes.
+        case checked
         /// Each function's own IR, before calls are inlined and derivatives derived.
         case ir
         /// Every function with calls inlined, and its derived forms, before simplification.
@@ -63,7 +65,7 @@ public struct Compiler {
         let (checked, checkDiagnostics) = check(file)
         compilation.checked = checked
         compilation.diagnostics = (syntaxDiagnostics + checkDiagnostics).sorted { $0.range.start < $1.range.start }
-        guard !compilation.hasErrors else { return compilation }
+        guard last != .checked, !compilation.hasErrors else { return compilation }
         do {
             let limit = InstructionLimit(maximum: instructionLimit)
             let lowered = try Lowering(program: checked, source: source).lower()

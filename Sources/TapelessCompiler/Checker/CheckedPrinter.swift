@@ -1,0 +1,65 @@
+/// Prints the checking stage's result for `tapeless explain --stage checked`: each model's
+/// parameters, layers, functions and derivatives, then the top-level functions and
+/// derivatives, with the type and shape of every binding, so a user sees the shapes the
+/// checker inferred (size variables included) before anything is lowered.
+///
+/// ```
+/// model Classifier                                  // line 1
+///   param fc1.weight: [784, 128]                    // line 2
+///   param fc1.bias: [128]                           // line 2
+///   layer fc1: Dense(784 -> 128)                    // line 2
+///   func loss(x: [batch, 784], labels: Int[batch]) -> Float   sizes: batch  // line 4
+///     let h: [batch, 128]                           // line 5
+/// ```
+enum CheckedPrinter {
+    static func render(_ program: CheckedProgram) -> String {
+        var printer = CodePrinter(indentUnit: "  ")
+        for model in program.models {
+            printer.line("model \(model.name)".padded(to: 50) + "// line \(model.range.start.line)")
+            printer.indent()
+            for parameter in model.parameters {
+                let frozen = parameter.isFrozen ? " frozen" : ""
+                printer.line("param \(parameter.name): \(parameter.type)\(frozen)".padded(to: 48) + "// line \(parameter.range.start.line)")
+            }
+            for layer in model.layers {
+                let frozen = layer.isFrozen ? " frozen" : ""
+                printer.line("layer \(layer.name): \(layer.kind.description)\(frozen)".padded(to: 48) + "// line \(layer.range.start.line)")
+            }
+            for function in model.functions { render(function, program, &printer) }
+            for derivative in model.derivatives { render(derivative, &printer) }
+            printer.outdent()
+        }
+        for function in program.functions { render(function, program, &printer) }
+        for derivative in program.derivatives { render(derivative, &printer) }
+        return printer.text
+    }
+
+    private static func render(_ function: CheckedFunction, _ program: CheckedProgram, _ printer: inout CodePrinter) {
+        let arguments = function.parameters.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        let sizes = function.sizeVariables.isEmpty ? "" : "   sizes: " + function.sizeVariables.joined(separator: ", ")
+        printer.line("func \(function.name)(\(arguments)) -> \(function.returnType)\(sizes)".padded(to: 48)
+            + "// line \(function.decl.range.start.line)")
+        printer.indent()
+        for binding in function.decl.body.bindings {
+            let type = program.types[binding.value.id].map(\.description) ?? "?"
+            printer.line("let \(binding.name.name): \(type)".padded(to: 46) + "// line \(binding.range.start.line)")
+        }
+        printer.outdent()
+    }
+
+    private static func render(_ derivative: CheckedDerivative, _ printer: inout CodePrinter) {
+        let arguments = derivative.withRespectTo.map { derivative.parameters[$0].name }.joined(separator: ", ")
+        let results = derivative.resultTypes.map(\.description).joined(separator: ", ")
+        let order = derivative.order == 1 ? "" : ", order \(derivative.order)"
+        printer.line(
+            "grad \(derivative.name) of \(derivative.function) with respect to \(arguments) -> (\(results))\(order)"
+                .padded(to: 48) + "// line \(derivative.range.start.line)")
+    }
+}
+
+extension String {
+    /// The string followed by spaces up to `width` characters, and at least two.
+    fileprivate func padded(to width: Int) -> String {
+        self + String(repeating: " ", count: Swift.max(width - count, 2))
+    }
+}
