@@ -1,8 +1,10 @@
-"""JAX with jax.grad and jit: the B1, B2 and B3 workloads of BENCHMARKS.md.
+"""JAX with jax.grad and jit: the B1, B2, B3 and B4 workloads of BENCHMARKS.md.
 
 B1 is timed twice: one jitted call per epoch (b1_us_per_epoch), and all 1000 epochs inside one
 jitted lax.fori_loop (b1_fori_loop_us_per_epoch).
 """
+
+from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -44,28 +46,46 @@ def b1_linreg(rounds, epochs=1000, lr=0.1):
     return results
 
 
-def cross_entropy(parameters, x, labels):
-    w1, b1, w2, b2 = parameters
-    logits = jnp.maximum(x @ w1 + b1, 0) @ w2 + b2
-    log_probabilities = jax.nn.log_softmax(logits, axis=1)
+def mlp(x, w1, b1, w2, b2):
+    """B2's logits: Dense(784 -> 128, relu) -> Dense(128 -> 10)."""
+    return jnp.maximum(x @ w1 + b1, 0) @ w2 + b2
+
+
+def conv_relu_pool(x, weight, bias):
+    """A 'valid' cross-correlation (NCHW, OIHW weights, as PyTorch), relu, then 2x2 max-pooling."""
+    y = jax.lax.conv_general_dilated(x, weight, (1, 1), "VALID", dimension_numbers=("NCHW", "OIHW", "NCHW"))
+    y = jnp.maximum(y + bias[:, None, None], 0)
+    return jax.lax.reduce_window(y, -jnp.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+
+
+def cnn(x, conv1, bias1, conv2, bias2, fc1, bias3, fc2, bias4, fc3, bias5):
+    """B4's logits: two conv (5x5) -> relu -> max-pool (2x2) blocks, then three dense layers."""
+    hidden = conv_relu_pool(conv_relu_pool(x, conv1, bias1), conv2, bias2)
+    hidden = jnp.maximum(hidden.reshape(x.shape[0], -1) @ fc1 + bias3, 0)
+    return jnp.maximum(hidden @ fc2 + bias4, 0) @ fc3 + bias5
+
+
+def cross_entropy(parameters, logits, x, labels):
+    log_probabilities = jax.nn.log_softmax(logits(x, *parameters), axis=1)
     return -jnp.mean(jnp.take_along_axis(log_probabilities, labels[:, None], axis=1))
 
 
-@jax.jit
-def mlp_step(parameters, m, v, x, labels, step_size, correction2, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One step: loss and gradient, then torch.optim.Adam's update (bias corrections from the caller)."""
-    loss, gradients = jax.value_and_grad(cross_entropy)(parameters, x, labels)
+@partial(jax.jit, static_argnums=0)
+def training_step(logits, parameters, m, v, x, labels, step_size, correction2, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One step of the model `logits` (mlp or cnn): loss and gradient, then torch.optim.Adam's update
+    (bias corrections from the caller)."""
+    loss, gradients = jax.value_and_grad(cross_entropy)(parameters, logits, x, labels)
     m = [beta1 * mi + (1 - beta1) * g for mi, g in zip(m, gradients)]
     v = [beta2 * vi + (1 - beta2) * g * g for vi, g in zip(v, gradients)]
     parameters = [p - step_size * mi / (jnp.sqrt(vi) / correction2 + eps) for p, mi, vi in zip(parameters, m, v)]
     return loss, parameters, m, v
 
 
-class MLP:
-    """B2's state between jitted steps."""
+class Training:
+    """A model's state between jitted steps."""
 
-    def __init__(self, batch, lr=1e-3):
-        x, labels, *parameters = data.mlp(batch)
+    def __init__(self, logits, x, labels, *parameters, lr=1e-3):
+        self.logits = logits
         self.x, self.labels = jnp.asarray(x), jnp.asarray(labels.astype(np.int32))
         self.parameters = [jnp.asarray(p) for p in parameters]
         self.m = [jnp.zeros_like(p) for p in self.parameters]
@@ -77,8 +97,8 @@ class MLP:
         # Bias corrections in Python's float64, as torch.optim.Adam computes them.
         step_size = jnp.float32(self.lr / (1 - 0.9**self.t))
         correction2 = jnp.float32(np.sqrt(1 - 0.999**self.t))
-        loss, self.parameters, self.m, self.v = mlp_step(
-            self.parameters, self.m, self.v, self.x, self.labels, step_size, correction2)
+        loss, self.parameters, self.m, self.v = training_step(
+            self.logits, self.parameters, self.m, self.v, self.x, self.labels, step_size, correction2)
         return loss
 
 
@@ -91,8 +111,10 @@ def main():
 
     grad, grad2 = jax.jit(jax.grad(f)), jax.jit(jax.grad(jax.grad(f)))
     results = {**b1_linreg(rounds), **timing.b3_results(grad, grad2, calls // 100 if args.quick else calls // 10)}
-    for batch in (1000, 32):
-        results.update(timing.b2_results(batch, MLP(batch).step, warmup, steps, sync=jax.block_until_ready))
+    for workload, logits, inputs, batches in (("b2", mlp, data.mlp, (1000, 32)), ("b4", cnn, data.cnn, (64, 256))):
+        for batch in batches:
+            step = Training(logits, *inputs(batch)).step
+            results.update(timing.training_results(workload, batch, step, warmup, steps, sync=jax.block_until_ready))
     timing.report(f"jax {jax.__version__} (jit)", results, args.quick)
 
 

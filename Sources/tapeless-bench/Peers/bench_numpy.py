@@ -67,7 +67,7 @@ def main():
     results = {**b1_linreg(rounds),
                **timing.b3_results(lambda x: 2 * x + 3, lambda x: 2.0, calls)}
     for batch in (1000, 32):
-        results.update(timing.b2_results(batch, MLP(batch).step, warmup, steps))
+        results.update(timing.training_results("b2", batch, MLP(batch).step, warmup, steps))
     timing.report(f"numpy {np.__version__} (gradients by hand)", results, args.quick)
 
 

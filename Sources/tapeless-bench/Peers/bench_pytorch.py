@@ -1,6 +1,7 @@
-"""PyTorch eager with autograd and torch.optim.Adam: the B1, B2 and B3 workloads of BENCHMARKS.md."""
+"""PyTorch eager with autograd and torch.optim.Adam: the B1, B2, B3 and B4 workloads of BENCHMARKS.md."""
 
 import torch
+import torch.nn.functional as F
 
 import peers_data as data
 import peers_timing as timing
@@ -23,19 +24,30 @@ def b1_linreg(rounds, epochs=1000, lr=0.1):
     return timing.b1_results(train, rounds, epochs)
 
 
-class MLP:
-    """Dense(784 -> 128, relu) -> Dense(128 -> 10) with the published initial weights."""
+def mlp(x, w1, b1, w2, b2):
+    """B2's logits: Dense(784 -> 128, relu) -> Dense(128 -> 10)."""
+    return torch.relu(x @ w1 + b1) @ w2 + b2
 
-    def __init__(self, batch):
-        x, labels, w1, b1, w2, b2 = data.mlp(batch)
+
+def cnn(x, conv1, bias1, conv2, bias2, fc1, bias3, fc2, bias4, fc3, bias5):
+    """B4's logits: two conv (5x5) -> relu -> max-pool (2x2) blocks, then three dense layers."""
+    hidden = F.max_pool2d(torch.relu(F.conv2d(x, conv1, bias1)), 2)
+    hidden = F.max_pool2d(torch.relu(F.conv2d(hidden, conv2, bias2)), 2)
+    hidden = torch.relu(torch.flatten(hidden, start_dim=1) @ fc1 + bias3)
+    return torch.relu(hidden @ fc2 + bias4) @ fc3 + bias5
+
+
+class Training:
+    """A model's data and published initial parameters under torch.optim.Adam; `logits` is mlp or cnn."""
+
+    def __init__(self, logits, x, labels, *parameters):
+        self.logits = logits
         self.x, self.labels = torch.from_numpy(x), torch.from_numpy(labels)
-        self.parameters = [torch.from_numpy(p).requires_grad_() for p in (w1, b1, w2, b2)]
+        self.parameters = [torch.from_numpy(p).requires_grad_() for p in parameters]
         self.optimizer = torch.optim.Adam(self.parameters, lr=1e-3)
 
     def step(self):
-        w1, b1, w2, b2 = self.parameters
-        logits = torch.relu(self.x @ w1 + b1) @ w2 + b2
-        loss = torch.nn.functional.cross_entropy(logits, self.labels)
+        loss = F.cross_entropy(self.logits(self.x, *self.parameters), self.labels)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -60,8 +72,10 @@ def main():
         return torch.autograd.grad(first, x)[0]
 
     results = {**b1_linreg(rounds), **timing.b3_results(grad, grad2, calls // 100)}
-    for batch in (1000, 32):
-        results.update(timing.b2_results(batch, MLP(batch).step, warmup, steps))
+    for workload, logits, inputs, batches in (("b2", mlp, data.mlp, (1000, 32)), ("b4", cnn, data.cnn, (64, 256))):
+        for batch in batches:
+            step = Training(logits, *inputs(batch)).step
+            results.update(timing.training_results(workload, batch, step, warmup, steps))
     timing.report(f"torch {torch.__version__} (eager, {torch.get_num_threads()} threads)", results, args.quick)
 
 

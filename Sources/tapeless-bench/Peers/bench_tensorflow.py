@@ -136,7 +136,7 @@ def main():
     for compile_it in (True, False):
         part = {**b1_linreg(rounds, compile_it), **b3_scalar(compile_it, calls // 1000)}
         for batch in (1000, 32):
-            part.update(timing.b2_results(batch, MLP(batch, compile_it).step, warmup, steps))
+            part.update(timing.training_results("b2", batch, MLP(batch, compile_it).step, warmup, steps))
         results.update(with_suffix(part, compile_it))
     timing.report(f"tensorflow {tf.__version__} (GradientTape; tf.function and eager)", results, args.quick)
 

@@ -39,18 +39,42 @@ def linreg():
     return x, y
 
 
+def labels(seed, batch):
+    """Integer class labels in 0..<10: floor(10 u), u from stream `seed`."""
+    return np.floor(uniform(seed, batch).astype(np.float64) * 10).astype(np.int64)
+
+
+def initial_weights(seed, shape, fan):
+    """(2u - 1) / sqrt(fan) in float64, then float32, row-major in `shape`."""
+    u = uniform(seed, int(np.prod(shape))).astype(np.float64)
+    return ((2.0 * u - 1.0) / np.sqrt(fan)).astype(np.float32).reshape(shape)
+
+
 def mlp(batch):
     """B2: inputs [batch, 784], integer labels [batch], and the initial W1, b1, W2, b2."""
     x = normal(3, batch * 784).reshape(batch, 784)
-    labels = np.floor(uniform(4, batch).astype(np.float64) * 10).astype(np.int64)
-    w1 = ((2.0 * uniform(5, 784 * 128).astype(np.float64) - 1.0) / np.sqrt(784.0)).astype(np.float32).reshape(784, 128)
-    w2 = ((2.0 * uniform(6, 128 * 10).astype(np.float64) - 1.0) / np.sqrt(128.0)).astype(np.float32).reshape(128, 10)
-    return x, labels, w1, np.zeros(128, np.float32), w2, np.zeros(10, np.float32)
+    w1, w2 = initial_weights(5, (784, 128), 784), initial_weights(6, (128, 10), 128)
+    return x, labels(4, batch), w1, np.zeros(128, np.float32), w2, np.zeros(10, np.float32)
+
+
+def cnn(batch):
+    """B4: images [batch, 1, 28, 28] (NCHW), integer labels [batch], and the initial parameters in
+    layer order: conv1 weight [6, 1, 5, 5] (OIHW) and bias, conv2 [16, 6, 5, 5] and bias, then the
+    dense weights [in, out] and biases of fc1 (256 -> 120), fc2 (120 -> 84) and fc3 (84 -> 10)."""
+    x = normal(8, batch * 784).reshape(batch, 1, 28, 28)
+    conv1, conv2 = initial_weights(10, (6, 1, 5, 5), 25), initial_weights(11, (16, 6, 5, 5), 150)
+    fc1, fc2 = initial_weights(12, (256, 120), 256), initial_weights(13, (120, 84), 120)
+    fc3 = initial_weights(14, (84, 10), 84)
+    return (x, labels(9, batch), conv1, np.zeros(6, np.float32), conv2, np.zeros(16, np.float32),
+            fc1, np.zeros(120, np.float32), fc2, np.zeros(84, np.float32), fc3, np.zeros(10, np.float32))
 
 
 B1_CHECK = {"w": 2.0151987, "b": 0.9902664}
 B2_CHECK_FIRST_LOSS = {1000: 2.32959, 32: 2.38863}
 B2_CHECK_LOSS_AT_STEP_105 = {1000: 0.01097, 32: 0.000552}  # the loss step 105 reports, before its update
-B2_FLOPS_PER_EXAMPLE = 2 * (2 * 784 * 128 + 3 * 128 * 10)
+B4_CHECK_FIRST_LOSS = {64: 2.3030074, 256: 2.3021903}
+# FLOPs per example of one training step, counting no gradient of the input (as no one computes it):
+# B2 forward, dW1, dW2 and dH; B4 three times its 281,640 forward multiply-accumulates, less conv1's input gradient.
+FLOPS_PER_EXAMPLE = {"b2": 2 * (2 * 784 * 128 + 3 * 128 * 10), "b4": 2 * (3 * 281_640 - 86_400)}
 
 assert int(bits(1, 1)[0]) == 0x910A2DEC89025CC1, "splitmix64 check value"
