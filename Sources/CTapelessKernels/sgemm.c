@@ -1,8 +1,10 @@
 // tl_sgemm: argument handling, small-problem path, per-thread workspace, and the run-time
-// choice of instruction set. The blocked driver is in sgemm_internal.h, the micro-kernels in
-// one file per instruction set.
+// choice of instruction set, whose micro-kernels the convolutions (conv2d.c) take from here
+// too. The blocked driver is in sgemm_internal.h, the micro-kernels in one file per
+// instruction set.
 #define _POSIX_C_SOURCE 200112L  // posix_memalign under strict C modes
 #include "CTapelessKernels.h"
+#include "conv2d_internal.h"
 #include "sgemm_internal.h"
 
 #include <pthread.h>
@@ -15,7 +17,8 @@
 typedef struct {
     const char *name;
     void (*gemm)(const tl_gemm_problem *);
-    long mr, nr;  // the micro-tile, as in the ISA's tl_blocking
+    const tl_tile_kernel *tile;
+    const tl_dot_kernel *dot;
 } tl_isa;
 
 static int tl_isa_available(const char *name) {
@@ -33,13 +36,13 @@ static int tl_isa_available(const char *name) {
 /// Every compiled path, in the order preferred when the calibration finds them alike.
 static const tl_isa tl_isas[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512", tl_gemm_avx512, TL_AVX512_MR, TL_AVX512_NR},
-    {"avx2", tl_gemm_avx2, TL_AVX2_MR, TL_AVX2_NR},
+    {"avx512", tl_gemm_avx512, &tl_avx512_tile, &tl_avx512_dot},
+    {"avx2", tl_gemm_avx2, &tl_avx2_tile, &tl_avx2_dot},
 #endif
 #if defined(__aarch64__)
-    {"neon", tl_gemm_neon, TL_NEON_MR, TL_NEON_NR},
+    {"neon", tl_gemm_neon, &tl_neon_tile, &tl_neon_dot},
 #endif
-    {"portable", tl_gemm_portable, TL_PORTABLE_MR, TL_PORTABLE_NR},
+    {"portable", tl_gemm_portable, &tl_portable_tile, &tl_portable_dot},
 };
 
 #define TL_ISA_COUNT (sizeof tl_isas / sizeof tl_isas[0])
@@ -130,8 +133,8 @@ const char *tl_kernel_isa(void) { return tl_chosen_isa()->name; }
 
 void tl_sgemm_micro_tile(long *rows, long *columns) {
     const tl_isa *isa = tl_chosen_isa();
-    *rows = isa->mr;
-    *columns = isa->nr;
+    *rows = isa->tile->mr;
+    *columns = isa->tile->nr;
 }
 
 const char *tl_kernel_available_isa(long index) {
@@ -144,9 +147,24 @@ const char *tl_kernel_available_isa(long index) {
 int tl_sgemm_isa_micro_tile(const char *name, long *rows, long *columns) {
     const tl_isa *isa = tl_find_isa(name);
     if (!isa) return 0;
-    *rows = isa->mr;
-    *columns = isa->nr;
+    *rows = isa->tile->mr;
+    *columns = isa->tile->nr;
     return 1;
+}
+
+/// The named path when this CPU has it, or the chosen one for NULL.
+static const tl_isa *tl_named_or_chosen(const char *name) { return name ? tl_find_isa(name) : tl_chosen_isa(); }
+
+const tl_tile_kernel *tl_tile_for(const char *name, long columns) {
+    const tl_isa *isa = tl_named_or_chosen(name);
+    if (!isa) return NULL;
+    const tl_tile_kernel *narrow = isa->tile->narrow;
+    return narrow && columns <= narrow->nr ? narrow : isa->tile;
+}
+
+const tl_dot_kernel *tl_dot_for(const char *name) {
+    const tl_isa *isa = tl_named_or_chosen(name);
+    return isa ? isa->dot : NULL;
 }
 
 double tl_kernel_calibration_gflops(const char *name) {

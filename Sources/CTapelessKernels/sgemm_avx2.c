@@ -6,7 +6,7 @@
 #include <immintrin.h>
 
 #define TL_AVX2 __attribute__((target("avx2,fma")))
-enum { MR = TL_AVX2_MR, NR = TL_AVX2_NR };
+enum { MR = TL_AVX2_MR, NR = TL_AVX2_NR, KC = 256 };
 
 static TL_ALWAYS_INLINE TL_AVX2 void tl_kernel_avx2(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {
@@ -41,9 +41,15 @@ static TL_ALWAYS_INLINE TL_AVX2 void tl_kernel_avx2(long kc, const float *a, lon
     }
 }
 
-TL_AVX2 void tl_gemm_avx2(const tl_gemm_problem *p) {
-    // 6 x 256 floats of A (6 KiB) stay in L1 while 256 x 512 floats of B (512 KiB) stay in L2.
-    const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 80 * MR, .nc = 32 * NR, .kc = 256};
-    tl_gemm_blocked(p, blocking, tl_kernel_avx2);
+// 6 x 256 floats of A (6 KiB) stay in L1 while 256 x 512 floats of B (512 KiB) stay in L2.
+static const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 80 * MR, .nc = 32 * NR, .kc = KC};
+
+static TL_AVX2 void tl_tile_avx2(long kc, const float *a, long ars, long aps, const float *b, long rows,
+                                 long cols, float beta, float *c, long ldc) {
+    tl_gemm_tile(tl_kernel_avx2, blocking, kc, a, ars, aps, b, rows, cols, 1.0f, beta, c, ldc);
 }
+
+const tl_tile_kernel tl_avx2_tile = {MR, NR, KC, tl_tile_avx2, NULL};
+
+TL_AVX2 void tl_gemm_avx2(const tl_gemm_problem *p) { tl_gemm_blocked(p, blocking, tl_kernel_avx2); }
 #endif

@@ -7,7 +7,7 @@
 #include <immintrin.h>
 
 #define TL_AVX512 __attribute__((target("avx512f,fma")))
-enum { MR = TL_AVX512_MR, NR = TL_AVX512_NR };
+enum { MR = TL_AVX512_MR, NR = TL_AVX512_NR, KC = 256 };
 
 static TL_ALWAYS_INLINE TL_AVX512 void tl_kernel_avx512(long kc, const float *a, long ars, long aps,
     const float *b, float *c, long ldc, float alpha, float beta) {
@@ -43,17 +43,25 @@ static TL_ALWAYS_INLINE TL_AVX512 void tl_kernel_avx512(long kc, const float *a,
     }
 }
 
+// 12 x 256 floats of A (12 KiB) stay in L1 while 256 x 480 floats of B (480 KiB) stay in L2.
+static const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 40 * MR, .nc = 15 * NR, .kc = KC};
+
+static TL_AVX512 void tl_tile_avx512(long kc, const float *a, long ars, long aps, const float *b, long rows,
+                                     long cols, float beta, float *c, long ldc) {
+    tl_gemm_tile(tl_kernel_avx512, blocking, kc, a, ars, aps, b, rows, cols, 1.0f, beta, c, ldc);
+}
+
+// A product at most 16 columns wide (a 10-class output layer) wastes less of the AVX2 tile than
+// of this one (1000x128 by 128x10: 73 against 69 GFLOP/s on a Zen 5 core). Splits at multiples
+// of this path's tile (ParallelMatrixMultiply) stay exact: they never narrow a product to 16
+// columns, and 6-row tiles divide 12-row bands.
+const tl_tile_kernel tl_avx512_tile = {MR, NR, KC, tl_tile_avx512, &tl_avx2_tile};
+
 TL_AVX512 void tl_gemm_avx512(const tl_gemm_problem *p) {
-    // A product at most 16 columns wide (a 10-class output layer) wastes less of the AVX2 tile
-    // than of this one (1000x128 by 128x10: 73 against 69 GFLOP/s on a Zen 5 core). Splits at
-    // multiples of this path's tile (ParallelMatrixMultiply) stay exact: they never narrow a
-    // product to 16 columns, and 6-row tiles divide 12-row bands.
-    if (p->n <= TL_AVX2_NR) {
+    if (p->n <= tl_avx512_tile.narrow->nr) {
         tl_gemm_avx2(p);
         return;
     }
-    // 12 x 256 floats of A (12 KiB) stay in L1 while 256 x 480 floats of B (480 KiB) stay in L2.
-    const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 40 * MR, .nc = 15 * NR, .kc = 256};
     tl_gemm_blocked(p, blocking, tl_kernel_avx512);
 }
 #endif

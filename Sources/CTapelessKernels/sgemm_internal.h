@@ -62,6 +62,25 @@ typedef struct {
     long kc;      // depth of one packed block; an mr x kc panel of A stays in L1
 } tl_blocking;
 
+/// One instruction set's micro-tile as a callable unit, for drivers that pack panels of their
+/// own (the convolutions in conv2d.c) instead of running tl_gemm_blocked.
+typedef struct tl_tile_kernel {
+    long mr, nr;  // the micro-tile, as in the instruction set's tl_blocking
+    long kc;      // the depth of one packed block in tl_gemm_blocked, which drivers also keep
+    /// tl_gemm_tile with alpha 1 on this instruction set's micro-kernel.
+    void (*tile)(long kc, const float *a, long ars, long aps, const float *b, long rows, long cols,
+                 float beta, float *c, long ldc);
+    /// A tile that runs products at most its `nr` columns wide faster than this one, or NULL.
+    const struct tl_tile_kernel *narrow;
+} tl_tile_kernel;
+
+/// The micro-tile of each instruction set (defined only where the ISA can exist).
+extern const tl_tile_kernel tl_avx512_tile, tl_avx2_tile, tl_neon_tile, tl_portable_tile;
+
+/// The tile a product `columns` wide runs on with the named instruction set (NULL: the one
+/// chosen for this process): its own, or its narrow one. NULL when this CPU or build lacks it.
+const tl_tile_kernel *tl_tile_for(const char *isa, long columns);
+
 /// A 64-byte aligned scratch buffer of at least `count` floats owned by the calling thread,
 /// reused across calls; NULL if it cannot be allocated.
 float *tl_gemm_workspace(size_t count);
@@ -110,6 +129,28 @@ static TL_ALWAYS_INLINE void tl_pack_panels(const float *src, long ls, long ps, 
     else tl_pack_panels_strided(src, ls, ps, lines, depth, width, dst);
 }
 
+/// Computes the top-left `rows` x `cols` corner of one micro-tile, c = alpha * (A panel) *
+/// (packed B panel) + beta * c, with the given kernel. A full tile is written in place; an edge
+/// tile goes through a scratch tile and tl_gemm_merge_tile, so c is never written past the
+/// corner and every element rounds alike in both (alpha * sum + beta * c, once). The A panel
+/// is addressed as in tl_microkernel; a packed one's strides are spelled out so its addressing
+/// folds.
+static TL_ALWAYS_INLINE void tl_gemm_tile(tl_microkernel kernel, const tl_blocking bl, long kc,
+                                          const float *a, long ars, long aps, const float *b,
+                                          long rows, long cols, float alpha, float beta, float *c,
+                                          long ldc) {
+    float tile[TL_MAX_TILE] TL_ALIGNED;
+    const int full = rows == bl.mr && cols == bl.nr;
+    float *out = full ? c : tile;
+    const long ldo = full ? ldc : bl.nr;
+    const float outBeta = full ? beta : 0.0f;
+    if (ars == 1 && aps == bl.mr)
+        kernel(kc, a, 1, bl.mr, b, out, ldo, alpha, outBeta);
+    else
+        kernel(kc, a, ars, aps, b, out, ldo, alpha, outBeta);
+    if (!full) tl_gemm_merge_tile(tile, bl.nr, rows, cols, beta, c, ldc);
+}
+
 /// The blocked product with the given micro-kernel. Inlined into each ISA's entry point (which
 /// carries the ISA's target attribute), so packing and the kernel compile for that ISA and the
 /// blocking constants fold.
@@ -134,7 +175,6 @@ static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_
         return;
     }
     float *packedB = packedA + aFloats;
-    float tile[TL_MAX_TILE] TL_ALIGNED;
 
     // Element strides of op(A) (rows, depth) and op(B) (depth, columns) in memory.
     const long ars = p->transA ? 1 : p->lda, aps = p->transA ? p->lda : 1;
@@ -166,17 +206,9 @@ static TL_ALWAYS_INLINE void tl_gemm_blocked(const tl_gemm_problem *p, const tl_
                     }
                     for (long jr = 0; jr < nc; jr += bl.nr) {
                         const long nr = tl_min(bl.nr, nc - jr);
-                        const float *bp = packedB + jr * kc;
                         float *cp = p->c + (ic + ir) * p->ldc + jc + jr;
-                        // A packed panel's strides are spelled out so its addressing folds.
-                        float *out = mr == bl.mr && nr == bl.nr ? cp : tile;
-                        const long ldo = out == cp ? p->ldc : bl.nr;
-                        const float outBeta = out == cp ? beta : 0.0f;
-                        if (apr == 1 && app == bl.mr)
-                            kernel(kc, ap, 1, bl.mr, bp, out, ldo, p->alpha, outBeta);
-                        else
-                            kernel(kc, ap, apr, app, bp, out, ldo, p->alpha, outBeta);
-                        if (out == tile) tl_gemm_merge_tile(tile, bl.nr, mr, nr, beta, cp, p->ldc);
+                        tl_gemm_tile(kernel, bl, kc, ap, apr, app, packedB + jr * kc, mr, nr, p->alpha, beta,
+                                     cp, p->ldc);
                     }
                 }
             }

@@ -5,7 +5,7 @@
 #if defined(__aarch64__)
 #include <arm_neon.h>
 
-enum { MR = TL_NEON_MR, NR = TL_NEON_NR };
+enum { MR = TL_NEON_MR, NR = TL_NEON_NR, KC = 256 };
 
 static TL_ALWAYS_INLINE void tl_kernel_neon(long kc, const float *a, long ars, long aps, const float *b,
                            float *c, long ldc, float alpha, float beta) {
@@ -34,8 +34,14 @@ static TL_ALWAYS_INLINE void tl_kernel_neon(long kc, const float *a, long ars, l
     }
 }
 
-void tl_gemm_neon(const tl_gemm_problem *p) {
-    const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 60 * MR, .nc = 40 * NR, .kc = 256};
-    tl_gemm_blocked(p, blocking, tl_kernel_neon);
+static const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 60 * MR, .nc = 40 * NR, .kc = KC};
+
+static void tl_tile_neon(long kc, const float *a, long ars, long aps, const float *b, long rows, long cols,
+                         float beta, float *c, long ldc) {
+    tl_gemm_tile(tl_kernel_neon, blocking, kc, a, ars, aps, b, rows, cols, 1.0f, beta, c, ldc);
 }
+
+const tl_tile_kernel tl_neon_tile = {MR, NR, KC, tl_tile_neon, NULL};
+
+void tl_gemm_neon(const tl_gemm_problem *p) { tl_gemm_blocked(p, blocking, tl_kernel_neon); }
 #endif

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-enum { MR = TL_PORTABLE_MR, NR = TL_PORTABLE_NR };
+enum { MR = TL_PORTABLE_MR, NR = TL_PORTABLE_NR, KC = 256 };
 typedef float tl_float4 __attribute__((vector_size(16)));
 
 static TL_ALWAYS_INLINE void tl_kernel_portable(long kc, const float *a, long ars, long aps, const float *b,
@@ -42,8 +42,14 @@ static TL_ALWAYS_INLINE void tl_kernel_portable(long kc, const float *a, long ar
     }
 }
 
-void tl_gemm_portable(const tl_gemm_problem *p) {
-    // 6 x 256 floats of A (6 KiB) stay in L1 while 256 x 256 floats of B (256 KiB) stay in L2.
-    const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 64 * MR, .nc = 32 * NR, .kc = 256};
-    tl_gemm_blocked(p, blocking, tl_kernel_portable);
+// 6 x 256 floats of A (6 KiB) stay in L1 while 256 x 256 floats of B (256 KiB) stay in L2.
+static const tl_blocking blocking = {.mr = MR, .nr = NR, .mc = 64 * MR, .nc = 32 * NR, .kc = KC};
+
+static void tl_tile_portable(long kc, const float *a, long ars, long aps, const float *b, long rows,
+                             long cols, float beta, float *c, long ldc) {
+    tl_gemm_tile(tl_kernel_portable, blocking, kc, a, ars, aps, b, rows, cols, 1.0f, beta, c, ldc);
 }
+
+const tl_tile_kernel tl_portable_tile = {MR, NR, KC, tl_tile_portable, NULL};
+
+void tl_gemm_portable(const tl_gemm_problem *p) { tl_gemm_blocked(p, blocking, tl_kernel_portable); }

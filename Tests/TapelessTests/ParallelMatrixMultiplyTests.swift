@@ -37,11 +37,6 @@ private func singleThreaded(_ p: Product) -> [Float] {
     }
 }
 
-/// Whether two results hold the same bits everywhere (NaN included).
-private func sameBits(_ x: [Float], _ y: [Float]) -> Bool {
-    x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern }
-}
-
 /// What each part of a pool job saw: the thread it ran on and how often it ran.
 private struct PartLog {
     var threads: UnsafeMutablePointer<pthread_t>

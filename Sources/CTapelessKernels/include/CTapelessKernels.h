@@ -49,4 +49,39 @@ int tl_sgemm_with_isa(const char *isa, int transA, int transB, long m, long n, l
                       const float *a, long lda, const float *b, long ldb,
                       float beta, float *c, long ldc);
 
+/// The sizes of a 2-D convolution over an NCHW input [batch, inputChannels, height, width] with
+/// OIHW weights [outputChannels, inputChannels / groups, kernelHeight, kernelWidth] and an NCHW
+/// output [batch, outputChannels, outputHeight, outputWidth]. The tl_conv2d functions trust
+/// them: Convolution2DGeometry in Swift checks them first.
+typedef struct {
+    long batch, inputChannels, height, width, outputChannels, kernelHeight, kernelWidth;
+    long strideY, strideX, paddingTop, paddingLeft, dilationY, dilationX, groups;
+    long outputHeight, outputWidth;
+} tl_conv2d_geometry;
+
+/// What a tl_conv2d call did: all of it, or nothing because the named instruction set is
+/// missing on this CPU or build, or because its scratch memory could not be allocated.
+typedef enum { TL_CONV2D_DONE, TL_CONV2D_NO_SUCH_PATH, TL_CONV2D_OUT_OF_MEMORY } tl_conv2d_status;
+
+/// Samples [first, end) of output = conv(input, weight) + bias, a cross-correlation as in
+/// PyTorch; bias (outputChannels floats) may be NULL. Every pointer is to sample 0 of its
+/// tensor. isa names the instruction set (NULL: the one tl_kernel_isa chose). Each sample is
+/// computed alike whatever range it is in, so ranges may run on separate threads.
+tl_conv2d_status tl_conv2d_forward(const char *isa, const tl_conv2d_geometry *g, long first, long end,
+                                   const float *input, const float *weight, const float *bias,
+                                   float *output);
+
+/// Samples [first, end) of inputGradient = the gradient of sum(outputGradient * conv(input,
+/// weight)) with respect to input (a transposed convolution). Overwrites those samples.
+tl_conv2d_status tl_conv2d_input_gradient(const char *isa, const tl_conv2d_geometry *g, long first,
+                                          long end, const float *outputGradient, const float *weight,
+                                          float *inputGradient);
+
+/// weightGradient = the sum over samples [first, end) and every output position of
+/// outputGradient times the input patch it saw (OIHW, overwritten). The result depends on
+/// the range, not on the thread: sums over fixed ranges added in a fixed order reproduce.
+tl_conv2d_status tl_conv2d_weight_gradient(const char *isa, const tl_conv2d_geometry *g, long first,
+                                           long end, const float *input, const float *outputGradient,
+                                           float *weightGradient);
+
 #endif

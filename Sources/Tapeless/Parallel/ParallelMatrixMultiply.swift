@@ -117,7 +117,7 @@ struct ParallelMatrixMultiply {
     }
 
     /// Traps on a path this CPU or build lacks: naming one is a programmer error.
-    private static func unavailable(_ instructionSet: String) -> Never {
+    static func unavailable(_ instructionSet: String) -> Never {
         preconditionFailure("the matrix kernels have no '\(instructionSet)' path on this CPU")
     }
 }

@@ -2,11 +2,13 @@ import Foundation
 import Synchronization
 
 extension Kernels {
-    /// The most threads one matrix product or optimizer step may use, the calling thread included.
+    /// The most threads one matrix product, convolution, pooling or optimizer step may use, the
+    /// calling thread included.
     ///
-    /// Products of about a million multiply-adds or more, and optimizer steps over models with
-    /// 65,536 trainable scalars or more, are split across this many threads (never more than
-    /// the processor count, capped at 8); smaller ones always run on the calling thread. The
+    /// Products and convolutions of about a million multiply-adds or more, poolings over 65,536
+    /// input elements or more, and optimizer steps over models with 65,536 trainable scalars or
+    /// more, are split across this many threads (never more than the processor count, capped
+    /// at 8); smaller ones always run on the calling thread. The
     /// default comes from the `TAPELESS_THREADS` environment variable, read once, and otherwise
     /// is the processor count. Set it to 1, or run with `TAPELESS_THREADS=1`, to force
     /// single-threaded work, for instance to benchmark both:
@@ -15,8 +17,10 @@ extension Kernels {
     /// Kernels.maximumThreadCount = 1   // every product and update on the calling thread
     /// ```
     ///
-    /// Results do not depend on it: each element of a product or an update is computed by one
-    /// thread, in the same order as a single-threaded call.
+    /// Results do not depend on it: each element of a product, a convolution, a pooling or an
+    /// update is computed by one thread, in the same order as a single-threaded call (a
+    /// convolution's weight gradient sums the same fixed chunks of the batch on any number of
+    /// threads).
     ///
     /// - Precondition: the new value is at least 1.
     public static var maximumThreadCount: Int {
