@@ -56,6 +56,12 @@ enum DerivativeRules {
         case .pad(let axis, let start):
             return [padPullback(g, axis: axis, start: start, operandType: b.type(of: x[0]), &b)]
 
+        case .reshape:
+            return [reshapePullback(g, operandType: b.type(of: x[0]), &b)]
+
+        case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
+            return convolutionPullback(instruction, g: g, wants: wants, &b)
+
         case .call(let callee):
             callee.wasNotInlined()
         }

@@ -103,7 +103,9 @@ public enum ReverseMode {
             case .stopGradient, .compare, .count: blocks = true
             case .unary(let function): blocks = function.definition.chainRule == nil
             case .argument, .parameter, .constant, .binary, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
-                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
+                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
+                 .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+                 .maxPoolScatter, .call:
                 blocks = instruction.type.element != .float
             }
             if isInput || (!blocks && instruction.operands.contains(where: active.contains)) {
@@ -119,7 +121,8 @@ public enum ReverseMode {
         case .parameter(let name): return .parameter(name)
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
-             .stopGradient, .call:
+             .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+             .maxPoolScatter, .stopGradient, .call:
             return nil
         }
     }

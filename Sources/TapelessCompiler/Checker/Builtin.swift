@@ -76,6 +76,14 @@ public enum Builtin: Hashable, Sendable {
     /// `crossEntropy(logits: [b, c], labels: Int[b], labelSmoothing:)`: the mean softmax
     /// cross-entropy over the batch; the constant is the label smoothing.
     case crossEntropy
+    /// `conv2D(x, weight, bias:, stride:, padding:, dilation:, groups:)`: PyTorch's `conv2d`
+    /// of an NCHW input with an OIHW weight.
+    case convolution2D
+    /// `maxPool2D(x, kernel:, stride:, padding:, dilation:)`: PyTorch's `max_pool2d` of an
+    /// NCHW input.
+    case maxPool2D
+    /// `flatten(x, from:)`: the axes from `from` (default 1, as `nn.Flatten`) merged into one.
+    case flatten
 
     /// The names a Dense layer's `activation:` may take: every elementwise function the
     /// language spells, and the composite ones of one tensor.
@@ -91,7 +99,7 @@ public enum Builtin: Hashable, Sendable {
         case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
              .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
-             .binaryCrossEntropy:
+             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten:
             nil
         }
     }
@@ -109,6 +117,14 @@ public struct ResolvedCall: Sendable, Equatable {
     /// The one numeric constant the builtin takes (leakyRelu slope, elu alpha, pow exponent,
     /// huber delta, crossEntropy label smoothing), with defaults filled in.
     public var constant: Double?
+    /// A convolution's or pooling's options and the window and result type they give.
+    public var window: Window?
+
+    /// The window of a convolution or pooling call, as ``WindowShapes`` resolved it.
+    public enum Window: Sendable, Equatable {
+        case convolution(ConvolutionWindow)
+        case pooling(PoolingWindow)
+    }
 
     /// Creates a resolved call.
     public init(builtin: Builtin, operands: [Expr], axis: Int? = nil, constant: Double? = nil) {

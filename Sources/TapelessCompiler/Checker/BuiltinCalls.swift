@@ -17,6 +17,7 @@ extension Checker {
         var call = ResolvedCall(builtin: form.builtin, operands: [], constant: form.builtin.defaultConstant)
         var operandTypes: [ValueType?] = []
         var axis: (value: Int, expr: Expr)?
+        var options = WindowOptions()
         var constantRange = expr.range
         var isValid = true
         for (slot, argument) in zip(form.slots, matched) {
@@ -37,20 +38,35 @@ extension Checker {
             case .axis:
                 checkExpression(value, in: &context)
                 // Truncate and compare rather than round: the module doesn't link libm.
-                if let literal = numberLiteral(value), abs(literal) < 1e6, Double(Int(literal)) == literal {
-                    axis = (Int(literal), value)
+                if let literal = integerLiteral(value) {
+                    axis = (literal, value)
                 } else {
-                    error("'axis:' of \(name) must be an integer literal, such as 1 or -1", at: value.range)
+                    error("'\(slot.label):' of \(name) must be an integer literal, such as 1 or -1", at: value.range)
                     isValid = false
                 }
             case .approximation:
                 if let builtin = approximation(value) { call.builtin = builtin } else { isValid = false }
+            case .windowSize:
+                checkExpression(value, in: &context)
+                guard let size = integerLiteral(value), size >= 1 else {
+                    error("'\(slot.label):' of \(name) must be a positive integer literal, such as 2", at: value.range)
+                    isValid = false
+                    continue
+                }
+                switch slot.label {
+                case "kernel": options.kernel = size
+                case "stride": options.stride = size
+                case "dilation": options.dilation = size
+                default: options.groups = size
+                }
+            case .padding:
+                if let padding = windowPadding(value, of: name) { options.padding = padding } else { isValid = false }
             }
         }
         guard isValid, checkConstant(call, name: name, at: constantRange) else { return nil }
         let types = operandTypes.compactMap { $0 }
         guard types.count == operandTypes.count else { return nil }
-        guard let type = resultType(of: &call, name: name, types, axis: axis, at: expr.range) else { return nil }
+        guard let type = resultType(of: &call, name: name, types, axis: axis, options: options, at: expr.range) else { return nil }
         resolutions[expr.id] = .builtin(call)
         return type
     }
@@ -62,6 +78,25 @@ extension Checker {
         case .identifier("none"): return .gelu
         default:
             error("'approximate:' of gelu must be tanh or none", at: expr.range)
+            return nil
+        }
+    }
+
+    /// An integer literal such as `2` or `-1`, if `expr` is one.
+    private func integerLiteral(_ expr: Expr) -> Int? {
+        // Truncate and compare rather than round: the module doesn't link libm.
+        guard let literal = numberLiteral(expr), abs(literal) < 1e6, Double(Int(literal)) == literal else { return nil }
+        return Int(literal)
+    }
+
+    /// `padding: 1`, `padding: same` or `padding: valid`.
+    private func windowPadding(_ expr: Expr, of name: String) -> WindowOptions.Padding? {
+        switch expr.kind {
+        case .identifier("same"): return .same
+        case .identifier("valid"): return .valid
+        default:
+            if let size = integerLiteral(expr), size >= 0 { return .size(size) }
+            error("'padding:' of \(name) must be a nonnegative integer literal, same or valid", at: expr.range)
             return nil
         }
     }
@@ -83,7 +118,7 @@ extension Checker {
     /// The result type of a matched builtin call with operand types `types`; fills in the axis.
     private func resultType(
         of call: inout ResolvedCall, name: String, _ types: [ValueType], axis: (value: Int, expr: Expr)?,
-        at range: SourceRange
+        options: WindowOptions, at range: SourceRange
     ) -> ValueType? {
         let operands = call.operands
         /// The operand at `index` if it is Float.
@@ -178,6 +213,51 @@ extension Checker {
                 return nil
             }
             return .scalar
+        case .convolution2D:
+            guard let x = float(0), let weight = float(1) else { return nil }
+            if options.padding == .same, (options.stride ?? 1) != 1 {
+                error("conv2D with padding: same needs stride 1 (as PyTorch); give the padding as a number", at: range)
+                return nil
+            }
+            switch WindowShapes.convolution(input: x, weight: weight, options: options) {
+            case .failure(let failure):
+                error("conv2D \(failure.message)", at: range)
+                return nil
+            case .success(let (window, output)):
+                if types.count == 3 {
+                    guard let bias = float(2), bias == .tensor([output.shape[1]]) else {
+                        error("the bias of conv2D must be [\(output.shape[1])], one per output channel, not \(types[2])", at: operands[2].range)
+                        return nil
+                    }
+                }
+                call.window = .convolution(window)
+                return output
+            }
+        case .maxPool2D:
+            guard let x = float(0) else { return nil }
+            if options.padding == .same {
+                error("maxPool2D takes its padding as a number (PyTorch's max_pool2d has no 'same')", at: range)
+                return nil
+            }
+            switch WindowShapes.pooling(input: x, options: options) {
+            case .failure(let failure):
+                error("maxPool2D \(failure.message)", at: range)
+                return nil
+            case .success(let (window, output)):
+                call.window = .pooling(window)
+                return output
+            }
+        case .flatten:
+            guard let x = tensor(0), let normalized = normalize(for: x, defaultLast: false) else { return nil }
+            let from = normalized ?? min(1, x.rank - 1)
+            call.axis = from
+            switch WindowShapes.flatten(input: x, from: from) {
+            case .failure(let failure):
+                error("flatten \(failure.message)", at: range)
+                return nil
+            case .success(let output):
+                return output
+            }
         case .add, .subtract, .multiply, .divide, .negate, .less, .lessEqual, .greater, .greaterEqual, .equal,
              .notEqual:
             preconditionFailure("operators are not called by name")

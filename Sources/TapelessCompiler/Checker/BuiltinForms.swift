@@ -10,6 +10,10 @@ struct BuiltinForm {
         case axis
         /// `approximate: tanh` or `approximate: none` for gelu.
         case approximation
+        /// A positive integer literal window option: `kernel:`, `stride:`, `dilation:`, `groups:`.
+        case windowSize
+        /// `padding:` of a convolution or pooling: a nonnegative integer literal, `same` or `valid`.
+        case padding
     }
 
     /// One argument position.
@@ -23,6 +27,10 @@ struct BuiltinForm {
             Slot(label: label, kind: .constant, isRequired: isRequired)
         }
         static let axis = Slot(label: "axis", kind: .axis, isRequired: false)
+        static func windowSize(_ label: String, isRequired: Bool = false) -> Slot {
+            Slot(label: label, kind: .windowSize, isRequired: isRequired)
+        }
+        static let padding = Slot(label: "padding", kind: .padding, isRequired: false)
     }
 
     var builtin: Builtin
@@ -33,7 +41,7 @@ struct BuiltinForm {
     static let sourceNames = UnaryFunction.allCases.compactMap(\.definition.spelling) + [
         "square", "leakyRelu", "elu", "gelu", "silu", "pow", "stopGradient", "min", "max", "clamp", "where",
         "matmul", "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
-        "binaryCrossEntropy", "crossEntropy",
+        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten",
     ]
 
     /// The form of an elementwise builtin of one tensor (the ones a layer's `activation:` may
@@ -83,6 +91,17 @@ struct BuiltinForm {
         case "crossEntropy":
             return BuiltinForm(
                 builtin: .crossEntropy, slots: [.value("logits"), .value("labels"), .constant("labelSmoothing")])
+        case "conv2D":
+            return BuiltinForm(builtin: .convolution2D, slots: [
+                .value("x"), .value("weight"), Slot(label: "bias", kind: .value, isRequired: false), .windowSize("stride"),
+                .padding, .windowSize("dilation"), .windowSize("groups"),
+            ])
+        case "maxPool2D":
+            return BuiltinForm(builtin: .maxPool2D, slots: [
+                .value("x"), .windowSize("kernel", isRequired: true), .windowSize("stride"), .padding, .windowSize("dilation"),
+            ])
+        case "flatten":
+            return BuiltinForm(builtin: .flatten, slots: [.value("x"), Slot(label: "from", kind: .axis, isRequired: false)])
         default:
             preconditionFailure("'\(name)' is not a builtin function name")
         }

@@ -126,7 +126,9 @@ extension FunctionEmitter {
             switch instruction.op {
             case .argument, .constant, .count, .stopGradient: return []
             case .parameter, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
-                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad:
+                 .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
+                 .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+                 .maxPoolScatter:
                 return [(instruction, nil)]
             case .call(let callee): callee.wasNotInlined()
             }
@@ -137,7 +139,8 @@ extension FunctionEmitter {
             case .logSumExp where instruction.type.isScalar: return [(instruction, Self.initialValue(of: instruction))]
             case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
                  .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
-                 .scatterClass, .slice, .pad, .stopGradient:
+                 .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
+                 .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .stopGradient:
                 return []
             case .call(let callee): callee.wasNotInlined()
             }

@@ -22,6 +22,10 @@ extension FunctionEmitter {
             pickOrScatter(instruction, &printer)
         case .slice(let axis, let start, _), .pad(let axis, let start):
             sliceOrPad(instruction, axis: axis, start: start, &printer)
+        case .reshape:
+            emitReshape(instruction, &printer)
+        case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
+            emitConvolution(instruction, &printer)
         case .parameter:
             break  // bound where it is first read
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,

@@ -42,7 +42,8 @@ extension FunctionEmitter {
         case .unary, .binary, .compare, .select, .broadcast, .expandAxis:
             defineScalar(instruction, elementCode(instruction, x.map { expressions[$0]! }), &printer)
         case .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad:
+             .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             preconditionFailure("\(instruction.op) reads a tensor: the planner puts it in a loop or an operation step")
         case .call(let callee):
             callee.wasNotInlined()
@@ -261,7 +262,9 @@ extension FunctionEmitter {
             let isName = operand.code.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
             return isName && operand.isVector == inLanes ? operand : nil
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
-             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
+             .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+             .maxPoolScatter, .call:
             return nil
         }
     }
@@ -299,7 +302,9 @@ extension FunctionEmitter {
         case .reduceSum(nil), .reduceMax(nil), .sumToShape:
             return broadcastIndex(accumulator.type.shape, in: loopShape, indices)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
-             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient, .call:
+             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape,
+             .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+             .maxPoolScatter, .stopGradient, .call:
             preconditionFailure("\(accumulator.op) is not a reduction, so it accumulates nothing")
         }
     }

@@ -63,7 +63,9 @@ public enum FusionPrinter {
         switch op {
         case .argument, .constant, .stopGradient: return true
         case .parameter, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
-             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
+             .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
+             .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+             .maxPoolScatter, .call:
             return false
         }
     }

@@ -52,7 +52,9 @@ struct RowGrouping {
         case .pickClass, .scatterClass:
             return true
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
-             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient, .call:
+             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .reshape, .convolution2D,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
+             .stopGradient, .call:
             return false
         }
     }
@@ -74,7 +76,9 @@ struct RowGrouping {
         case .reduceSum(nil), .reduceMax(nil):
             return false
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
-             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient, .call:
+             .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape,
+             .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+             .maxPoolScatter, .stopGradient, .call:
             return false  // not an accumulator
         }
     }
@@ -88,7 +92,8 @@ struct RowGrouping {
         case .broadcast: return operandShape.count == reader.type.shape.count && operandShape.first == reader.type.shape.first
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
-             .stopGradient, .call:
+             .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
+             .maxPoolScatter, .stopGradient, .call:
             return Fusion.readsInPlace(reader, type(operand))
         }
     }

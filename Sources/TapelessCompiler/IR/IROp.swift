@@ -53,6 +53,24 @@ public enum IROp: Hashable, Sendable {
     case pad(axis: Int, start: Int)
     /// The operand itself, through which no derivative flows.
     case stopGradient
+    /// The operand's elements in the same row-major order, in the result's shape.
+    case reshape
+
+    /// The 2-D convolution (cross-correlation, as PyTorch's) of an NCHW input with an OIHW
+    /// weight: operands `(input, weight)`, result `[batch, out, height, width]`.
+    case convolution2D(ConvolutionWindow)
+    /// The gradient of a convolution with respect to its input (a transposed convolution):
+    /// operands `(outputGradient, weight)`, result the input's shape.
+    case convolution2DInputGradient(ConvolutionWindow)
+    /// The gradient of a convolution with respect to its weight: operands
+    /// `(input, outputGradient)`, result the weight's shape.
+    case convolution2DWeightGradient(ConvolutionWindow)
+    /// For each 2-D pooling window of operand 0 (NCHW), the element of operand 1 (the same
+    /// shape) at operand 0's maximum: `maxPool(x)` is `maxPoolSelect(x, x)`.
+    case maxPoolSelect(PoolingWindow)
+    /// The reverse of `maxPoolSelect`: each element of operand 1 (pooled) added at operand 0's
+    /// maximum in its window, in a zero tensor of operand 0's shape.
+    case maxPoolScatter(PoolingWindow)
 
     /// A call of another function of the program; the operands are its arguments. Only the
     /// lowered stage has calls: the differentiation stage inlines every one, so no later

@@ -62,8 +62,32 @@ public enum IRPrinter {
         case .slice(let axis, let start, let end): return "slice axis \(axis) \(start)..<\(end)"
         case .pad(let axis, let start): return "pad axis \(axis) at \(start)"
         case .stopGradient: return "stopGradient"
+        case .reshape: return "reshape"
+        case .convolution2D(let window): return "convolution2D" + describe(window)
+        case .convolution2DInputGradient(let window): return "convolution2DInputGradient" + describe(window)
+        case .convolution2DWeightGradient(let window): return "convolution2DWeightGradient" + describe(window)
+        case .maxPoolSelect(let window): return "maxPoolSelect" + describe(window)
+        case .maxPoolScatter(let window): return "maxPoolScatter" + describe(window)
         case .call(let callee): return "call \(callee)"
         }
+    }
+
+    /// A convolution's settings other than PyTorch's defaults: ` stride 2x2 padding 1,1 groups 2`.
+    private static func describe(_ window: ConvolutionWindow) -> String {
+        var text = ""
+        if window.stride != (1, 1) { text += " stride \(window.stride.y)x\(window.stride.x)" }
+        if window.padding != (0, 0) { text += " padding \(window.padding.top),\(window.padding.left)" }
+        if window.dilation != (1, 1) { text += " dilation \(window.dilation.y)x\(window.dilation.x)" }
+        if window.groups != 1 { text += " groups \(window.groups)" }
+        return text
+    }
+
+    /// A pooling window: ` kernel 2x2 stride 2x2`, then any padding or dilation.
+    private static func describe(_ window: PoolingWindow) -> String {
+        var text = " kernel \(window.kernel.height)x\(window.kernel.width) stride \(window.stride.y)x\(window.stride.x)"
+        if window.padding != (0, 0) { text += " padding \(window.padding.top),\(window.padding.left)" }
+        if window.dilation != (1, 1) { text += " dilation \(window.dilation.y)x\(window.dilation.x)" }
+        return text
     }
 
     /// A number as briefly as it round-trips: `3`, `0.5`, `1e-08`.

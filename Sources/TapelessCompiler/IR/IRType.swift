@@ -6,6 +6,11 @@ public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
     /// A size variable, such as `batch`, bound when the function is called.
     case size(String)
 
+    /// The size, when it is known at compile time.
+    public var fixedValue: Int? {
+        if case .fixed(let value) = self { value } else { nil }
+    }
+
     /// The dimension as written: the number or the variable's name.
     public var description: String {
         switch self {

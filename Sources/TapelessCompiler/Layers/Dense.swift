@@ -45,9 +45,7 @@ struct Dense: LayerKind, Equatable {
     func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
         let product = BuiltinLowering.matrixProduct(input, parameters["weight"]!, &builder)
         let affine = builder.add(product, parameters["bias"]!)
-        guard let activation else { return affine }
-        let call = ResolvedCall(builtin: activation.builtin, operands: [], constant: activation.constant)
-        return try BuiltinLowering.lower(call, operands: [affine], resultType: builder.type(of: affine), &builder)
+        return try BuiltinLowering.apply(activation, to: affine, &builder)
     }
 
     var accessor: LayerAccessor? { LayerAccessor(typeName: "DenseParameters", properties: ["weight", "bias"]) }

@@ -77,6 +77,41 @@ struct LayerArgumentReader {
         return value
     }
 
+    /// The option `label:` as a positive integer literal, if given.
+    mutating func positiveInteger(_ label: String) -> Int? {
+        guard let value = option(label) else { return nil }
+        guard let number = numberLiteral(value), number >= 1, number < 1e6, Double(Int(number)) == number else {
+            error("'\(label):' of layer '\(layerName)' must be a positive integer, such as 2", at: value.range)
+            return nil
+        }
+        return Int(number)
+    }
+
+    /// `padding:` as a nonnegative integer, `same` or `valid`; `.size(0)` when not given.
+    mutating func padding() -> WindowOptions.Padding {
+        guard let value = option("padding") else { return .size(0) }
+        switch value.kind {
+        case .identifier("same"): return .same
+        case .identifier("valid"): return .valid
+        default:
+            if let number = numberLiteral(value), number >= 0, number < 1e6, Double(Int(number)) == number { return .size(Int(number)) }
+            error("'padding:' of layer '\(layerName)' must be a nonnegative integer, same or valid", at: value.range)
+            return .size(0)
+        }
+    }
+
+    /// The option `label:` as `true` or `false`; `defaultValue` when not given.
+    mutating func flag(_ label: String, default defaultValue: Bool) -> Bool {
+        guard let value = option(label) else { return defaultValue }
+        switch value.kind {
+        case .identifier("true"): return true
+        case .identifier("false"): return false
+        default:
+            error("'\(label):' of layer '\(layerName)' must be true or false", at: value.range)
+            return defaultValue
+        }
+    }
+
     /// Reports every argument the kind did not take: an unlabeled one, or an option it lacks.
     /// `example` is one of its options with a value, such as `activation: relu`.
     mutating func finish(options: [String], example: String) {

@@ -65,7 +65,9 @@ struct LayerInputError: Error {
 /// The layer kinds of the language.
 enum LayerKinds {
     /// Every kind, by name: the one registration of a new kind.
-    static let all: [String: any LayerKind.Type] = [Dense.name: Dense.self]
+    static let all: [String: any LayerKind.Type] = [
+        Dense.name: Dense.self, Conv2D.name: Conv2D.self, MaxPool2D.name: MaxPool2D.self, Flatten.name: Flatten.self,
+    ]
 
     /// The kinds' names, sorted, for messages.
     static var names: [String] { all.keys.sorted() }

@@ -84,7 +84,23 @@ enum BuiltinLowering {
             return mean(b.subtract(b.unary(.softplus, x[0]), b.multiply(x[0], x[1])), axis: nil, &b)
         case .crossEntropy:
             return crossEntropy(logits: x[0], labels: x[1], smoothing: constant, &b)
+        case .convolution2D:
+            guard case .convolution(let window) = call.window else { throw Lowering.Failure(description: "conv2D without a window") }
+            return convolution(x[0], weight: x[1], bias: x.count > 2 ? x[2] : nil, window, resultType: resultType, &b)
+        case .maxPool2D:
+            guard case .pooling(let window) = call.window else { throw Lowering.Failure(description: "maxPool2D without a window") }
+            return b.emit(.maxPoolSelect(window), [x[0], x[0]], type: resultType)
+        case .flatten:
+            return b.type(of: x[0]) == resultType ? x[0] : b.emit(.reshape, [x[0]], type: resultType)
         }
+    }
+
+    /// A layer's `activation:` (an elementwise builtin and its constant) applied to `value`,
+    /// or `value` itself when there is none.
+    static func apply(_ activation: (builtin: Builtin, constant: Double?)?, to value: IRValue, _ b: inout IRBuilder) throws -> IRValue {
+        guard let activation else { return value }
+        let call = ResolvedCall(builtin: activation.builtin, operands: [], constant: activation.constant)
+        return try lower(call, operands: [value], resultType: b.type(of: value), &b)
     }
 
     /// `sum / count`, with the count folded when the shape is known.
@@ -104,6 +120,17 @@ enum BuiltinLowering {
             perRow = b.subtract(perRow, b.scale(average, by: smoothing))
         }
         return mean(perRow, axis: nil, &b)
+    }
+
+    /// A convolution and its bias, one per output channel, broadcast over the batch and the
+    /// positions (as `[channels, 1, 1]`).
+    static func convolution(
+        _ input: IRValue, weight: IRValue, bias: IRValue?, _ window: ConvolutionWindow, resultType: IRType, _ b: inout IRBuilder
+    ) -> IRValue {
+        let product = b.emit(.convolution2D(window), [input, weight], type: resultType)
+        guard let bias else { return product }
+        let channels = b.type(of: bias).shape
+        return b.add(product, b.emit(.reshape, [bias], type: .float(channels + [.fixed(1), .fixed(1)])))
     }
 
     /// The matrix product in every rank combination the language allows: vectors are

@@ -12,7 +12,8 @@ extension IROp {
         case .broadcast, .expandAxis, .stopGradient: x[0]
         case .constant(let value): FunctionEmitter.literal(value)
         case .argument, .parameter, .count, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax, .logSumExp,
-             .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
+             .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .call:
             nil
         }
     }
@@ -38,7 +39,8 @@ extension IROp {
         case .broadcast, .stopGradient: return x[0].vector
         case .constant(let value): return "\(vectorType)(repeating: \(FunctionEmitter.literal(value)))"
         case .argument, .parameter, .count, .expandAxis, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax,
-             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .call:
+             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .call:
             return nil
         }
     }

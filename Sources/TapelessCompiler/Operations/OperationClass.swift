@@ -25,7 +25,9 @@ extension IROp {
         case .constant, .unary, .binary, .compare, .select, .broadcast, .expandAxis: .elementwise
         case .reduceSum, .reduceMax, .sumToShape: .reduction
         case .logSumExp, .softmax, .pickClass, .scatterClass: .row
-        case .matmul, .transpose, .slice, .pad, .call: .kernel
+        case .matmul, .transpose, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .call:
+            .kernel
         }
     }
 }

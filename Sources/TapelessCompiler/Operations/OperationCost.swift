@@ -5,10 +5,11 @@ extension IROp {
     /// An elementwise function counts one per element whatever it computes (as FLOP counters
     /// of other frameworks do), a product two per multiply-add, a reduction one per element
     /// summed over everything and two along an axis or in a softmax or log-sum-exp (one to
-    /// combine, one for the line's bookkeeping); naming or broadcasting a value costs nothing.
+    /// combine, one for the line's bookkeeping); naming, broadcasting or reshaping a value costs nothing;
+    /// a convolution two per multiply-add and a pooling window one per element it compares.
     func flops(result: IRType, operands: [IRType], elements: (IRType) -> Int) -> Int {
         switch self {
-        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast:
+        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape:
             return 0
         case .matmul(let transposeLeft, _):
             let left = operands[0]
@@ -20,8 +21,25 @@ extension IROp {
             return 2 * elements(operands[0])
         case .unary, .binary, .compare, .select, .expandAxis, .transpose, .pickClass, .scatterClass, .slice, .pad:
             return elements(result)
+        case .convolution2D:
+            return convolutionFlops(output: result, weight: operands[1], elements)
+        case .convolution2DInputGradient:
+            return convolutionFlops(output: operands[0], weight: operands[1], elements)
+        case .convolution2DWeightGradient:
+            return convolutionFlops(output: operands[1], weight: result, elements)
+        case .maxPoolSelect(let window):
+            return elements(result) * window.kernel.height * window.kernel.width
+        case .maxPoolScatter(let window):
+            return elements(operands[1]) * window.kernel.height * window.kernel.width
         case .call:
             return 0  // The callee's operations count where the differentiation stage inlines them.
         }
+    }
+
+    /// A convolution and each of its gradients make the same multiply-adds: every element of
+    /// the forward output takes one per weight element of its output channel.
+    private func convolutionFlops(output: IRType, weight: IRType, _ elements: (IRType) -> Int) -> Int {
+        let perChannel = elements(weight) / max(1, elements(IRType(.float, [weight.shape[0]])))
+        return 2 * elements(output) * perChannel
     }
 }

@@ -26,7 +26,9 @@ extension DerivativeRules {
         case .expandAxis(let axis):
             return b.reduceSum(g, axis: axis)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
-             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .stopGradient, .call:
+             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
+             .stopGradient, .call:
             preconditionFailure("\(op) is not a reduction or a broadcast")
         }
     }

@@ -153,7 +153,9 @@ extension FunctionEmitter {
         case .pickClass, .scatterClass:
             pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
-             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .stopGradient, .call:
+             .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .reshape, .convolution2D,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
+             .stopGradient, .call:
             preconditionFailure("\(instruction.op) is not a row operation")
         }
     }

@@ -1,0 +1,47 @@
+/// `Flatten()`: PyTorch's `nn.Flatten`, every axis after the batch merged into one, in
+/// row-major order (`[n, c, h, w]` becomes `[n, c·h·w]`, channel-major as PyTorch's); no
+/// parameters. Option: `from:` (1), the first axis merged.
+struct Flatten: LayerKind, Equatable {
+    static let name = "Flatten"
+
+    var from: Int
+
+    init?(_ reader: inout LayerArgumentReader) {
+        let axis = reader.option("from")
+        reader.finish(options: ["from"], example: "from: 1")
+        var from = 1
+        if let axis {
+            if let number = numberLiteral(axis), number >= 0, number < 8, Double(Int(number)) == number {
+                from = Int(number)
+            } else {
+                reader.error("'from:' of layer '\(reader.layerName)' must be an axis such as 1", at: axis.range)
+            }
+        }
+        guard !reader.hasErrors else { return nil }
+        self.from = from
+    }
+
+    var description: String { from == 1 ? "Flatten()" : "Flatten(from: \(from))" }
+
+    var parameters: [LayerParameter] { [] }
+
+    func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> {
+        guard input.rank > from else {
+            return .failure(LayerInputError(message: "merges the axes from \(from) on, so it needs an input of rank above \(from), not \(input)"))
+        }
+        switch WindowShapes.flatten(input: input, from: from) {
+        case .success(let output): return .success(output)
+        case .failure(let failure): return .failure(LayerInputError(message: failure.message))
+        }
+    }
+
+    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
+        let type = ValueType(element: .float, shape: builder.type(of: input).shape)
+        guard case .success(let output) = WindowShapes.flatten(input: type, from: from) else {
+            throw Lowering.Failure(description: "layer \(description) does not fit its input")
+        }
+        return output.shape == type.shape ? input : builder.emit(.reshape, [input], type: .float(output.shape))
+    }
+
+    var accessor: LayerAccessor? { nil }
+}

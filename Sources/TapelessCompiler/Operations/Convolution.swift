@@ -1,0 +1,206 @@
+// 2-D convolution and max pooling over NCHW tensors (OIHW weights, as PyTorch stores them):
+// their reverse rules, their meaning in the interpreter and their emitted Swift, which calls
+// the runtime's kernels. Their class and cost are listed with every operation's
+// (OperationClass.swift, OperationCost.swift); their shape rules and options are in
+// ConvolutionShapes.swift.
+//
+// A convolution is bilinear, and its two gradients are the same bilinear map with the
+// arguments moved, so the three operations' rules close over each other and derivatives of
+// any order need nothing more: with y = conv(x, w) and Σ g·conv(x, w) = Σ x·inputGradient(g, w)
+// = Σ w·weightGradient(x, g), each operation's adjoint is one of the other two.
+// Max pooling is `maxPoolSelect(x, x)`: the selection positions depend on x only piecewise
+// constantly, so the gradient flows through the selected values alone.
+
+extension DerivativeRules {
+    /// The adjoint contributions of a convolution-family instruction's two operands.
+    static func convolutionPullback(_ instruction: IRInstruction, g: IRValue, wants: [Bool], _ b: inout IRBuilder) -> [IRValue?] {
+        let x = instruction.operands
+        let types = x.map { b.type(of: $0) }
+        switch instruction.op {
+        case .convolution2D(let window):  // (input, weight)
+            return [
+                wants[0] ? b.emit(.convolution2DInputGradient(window), [g, x[1]], type: types[0]) : nil,
+                wants[1] ? b.emit(.convolution2DWeightGradient(window), [x[0], g], type: types[1]) : nil,
+            ]
+        case .convolution2DInputGradient(let window):  // (outputGradient, weight) → input-shaped
+            return [
+                wants[0] ? b.emit(.convolution2D(window), [g, x[1]], type: types[0]) : nil,
+                wants[1] ? b.emit(.convolution2DWeightGradient(window), [g, x[0]], type: types[1]) : nil,
+            ]
+        case .convolution2DWeightGradient(let window):  // (input, outputGradient) → weight-shaped
+            return [
+                wants[0] ? b.emit(.convolution2DInputGradient(window), [x[1], g], type: types[0]) : nil,
+                wants[1] ? b.emit(.convolution2D(window), [x[0], g], type: types[1]) : nil,
+            ]
+        case .maxPoolSelect(let window):  // (input, source) → pooled
+            return [nil, wants[1] ? b.emit(.maxPoolScatter(window), [x[0], g], type: types[1]) : nil]
+        case .maxPoolScatter(let window):  // (input, pooledGradient) → input-shaped
+            return [nil, wants[1] ? b.emit(.maxPoolSelect(window), [x[0], g], type: types[1]) : nil]
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
+             .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
+             .scatterClass, .slice, .pad, .reshape, .stopGradient, .call:
+            preconditionFailure("\(instruction.op) is not a convolution or pooling")
+        }
+    }
+}
+
+/// One convolution's sizes, read from its operands' and result's shapes.
+struct ConvolutionSizes {
+    var batch, inputChannels, height, width, outputChannels, kernelHeight, kernelWidth, outputHeight, outputWidth: Int
+
+    /// `input [n, c, h, w]`, `weight [o, c / groups, kh, kw]`, `output [n, o, oh, ow]`.
+    init(input: [Int], weight: [Int], output: [Int]) {
+        (batch, inputChannels, height, width) = (input[0], input[1], input[2], input[3])
+        (outputChannels, kernelHeight, kernelWidth) = (weight[0], weight[2], weight[3])
+        (outputHeight, outputWidth) = (output[2], output[3])
+    }
+}
+
+extension IRInterpreter {
+    /// Visits every multiply-add of a convolution: `(input index, weight index, output index)`.
+    private static func forEachTap(_ s: ConvolutionSizes, _ window: ConvolutionWindow, _ body: (Int, Int, Int) -> Void) {
+        let groupInputs = s.inputChannels / window.groups, groupOutputs = s.outputChannels / window.groups
+        for n in 0..<s.batch {
+            for o in 0..<s.outputChannels {
+                let group = o / groupOutputs
+                for oy in 0..<s.outputHeight {
+                    for ox in 0..<s.outputWidth {
+                        let out = ((n * s.outputChannels + o) * s.outputHeight + oy) * s.outputWidth + ox
+                        for i in 0..<groupInputs {
+                            let c = group * groupInputs + i
+                            for ky in 0..<s.kernelHeight {
+                                let y = oy * window.stride.y - window.padding.top + ky * window.dilation.y
+                                guard (0..<s.height).contains(y) else { continue }
+                                for kx in 0..<s.kernelWidth {
+                                    let x = ox * window.stride.x - window.padding.left + kx * window.dilation.x
+                                    guard (0..<s.width).contains(x) else { continue }
+                                    let input = ((n * s.inputChannels + c) * s.height + y) * s.width + x
+                                    let weight = ((o * groupInputs + i) * s.kernelHeight + ky) * s.kernelWidth + kx
+                                    body(input, weight, out)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func convolution(_ op: IROp, _ a: IRTensor, _ b: IRTensor, shape: [Int]) -> IRTensor {
+        var result = IRTensor(shape: shape, values: Array(repeating: 0, count: shape.reduce(1, *)))
+        switch op {
+        case .convolution2D(let window):
+            forEachTap(ConvolutionSizes(input: a.shape, weight: b.shape, output: shape), window) { i, w, o in
+                result.values[o] += a.values[i] * b.values[w]
+            }
+        case .convolution2DInputGradient(let window):
+            forEachTap(ConvolutionSizes(input: shape, weight: b.shape, output: a.shape), window) { i, w, o in
+                result.values[i] += a.values[o] * b.values[w]
+            }
+        case .convolution2DWeightGradient(let window):
+            forEachTap(ConvolutionSizes(input: a.shape, weight: shape, output: b.shape), window) { i, w, o in
+                result.values[w] += a.values[i] * b.values[o]
+            }
+        case .maxPoolSelect(let window):
+            forEachWindow(input: a.shape, output: shape, window) { position, out in result.values[out] = b.values[position(a)] }
+        case .maxPoolScatter(let window):
+            forEachWindow(input: shape, output: b.shape, window) { position, out in result.values[position(a)] += b.values[out] }
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
+             .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
+             .scatterClass, .slice, .pad, .reshape, .stopGradient, .call:
+            preconditionFailure("\(op) is not a convolution or pooling")
+        }
+        return result
+    }
+
+    /// Visits every pooling window with a function giving the position of a tensor's maximum
+    /// in it (the first in row-major window order on ties, as PyTorch), and the output index.
+    private static func forEachWindow(
+        input: [Int], output: [Int], _ window: PoolingWindow, _ body: ((IRTensor) -> Int, Int) -> Void
+    ) {
+        let (channels, height, width) = (input[0] * input[1], input[2], input[3])
+        let (outputHeight, outputWidth) = (output[2], output[3])
+        for c in 0..<channels {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    var taps: [Int] = []
+                    for ky in 0..<window.kernel.height {
+                        let y = oy * window.stride.y - window.padding.top + ky * window.dilation.y
+                        guard (0..<height).contains(y) else { continue }
+                        for kx in 0..<window.kernel.width {
+                            let x = ox * window.stride.x - window.padding.left + kx * window.dilation.x
+                            if (0..<width).contains(x) { taps.append((c * height + y) * width + x) }
+                        }
+                    }
+                    let largest = { (tensor: IRTensor) in
+                        taps.dropFirst().reduce(taps[0]) { best, tap in tensor.values[tap] > tensor.values[best] ? tap : best }
+                    }
+                    body(largest, (c * outputHeight + oy) * outputWidth + ox)
+                }
+            }
+        }
+    }
+}
+
+extension FunctionEmitter {
+    /// A call of the runtime's convolution or pooling kernel into the result's storage.
+    mutating func emitConvolution(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let out = bindStorage(instruction, &printer)
+        let x = instruction.operands.map { expressions[$0]! }
+        let shapes = instruction.operands.map { shape(of: $0).map(dimension) }
+        let result = instruction.type.shape.map(dimension)
+        switch instruction.op {
+        case .convolution2D(let window):
+            let geometry = declareGeometry(window, input: shapes[0], weight: shapes[1], output: result, &printer)
+            printer.call("Kernels.convolution2D", arguments: [geometry, "input: \(x[0])", "weight: \(x[1])", "bias: nil", "output: \(out)"])
+        case .convolution2DInputGradient(let window):
+            let geometry = declareGeometry(window, input: result, weight: shapes[1], output: shapes[0], &printer)
+            printer.call("Kernels.convolution2DInputGradient", arguments: [
+                geometry, "outputGradient: \(x[0])", "weight: \(x[1])", "inputGradient: \(out)",
+            ])
+        case .convolution2DWeightGradient(let window):
+            let geometry = declareGeometry(window, input: shapes[0], weight: result, output: shapes[1], &printer)
+            printer.call("Kernels.convolution2DWeightGradient", arguments: [
+                geometry, "input: \(x[0])", "outputGradient: \(x[1])", "weightGradient: \(out)",
+            ])
+        case .maxPoolSelect(let window):
+            let geometry = declareGeometry(window, input: shapes[0], output: result, &printer)
+            printer.call("Kernels.maxPool2DSelect", arguments: [geometry, "input: \(x[0])", "source: \(x[1])", "output: \(out)"])
+        case .maxPoolScatter(let window):
+            let geometry = declareGeometry(window, input: result, output: shapes[1], &printer)
+            printer.call("Kernels.maxPool2DScatter", arguments: [geometry, "input: \(x[0])", "gradient: \(x[1])", "result: \(out)"])
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
+             .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
+             .scatterClass, .slice, .pad, .reshape, .stopGradient, .call:
+            preconditionFailure("\(instruction.op) is not a convolution or pooling")
+        }
+    }
+
+    /// Declares the kernel's geometry, `let geometry = Convolution2DGeometry(…)`, and returns its name.
+    private mutating func declareGeometry(
+        _ window: ConvolutionWindow, input: [String], weight: [String], output: [String], _ printer: inout CodePrinter
+    ) -> String {
+        let name = names.fresh("geometry")
+        printer.call("let \(name) = Convolution2DGeometry", arguments: [
+            "batch: \(input[0])", "inputChannels: \(input[1])", "height: \(input[2])", "width: \(input[3])",
+            "outputChannels: \(weight[0])", "kernelHeight: \(weight[2])", "kernelWidth: \(weight[3])",
+            "strideY: \(window.stride.y)", "strideX: \(window.stride.x)", "paddingTop: \(window.padding.top)",
+            "paddingLeft: \(window.padding.left)", "dilationY: \(window.dilation.y)", "dilationX: \(window.dilation.x)",
+            "groups: \(window.groups)", "outputHeight: \(output[2])", "outputWidth: \(output[3])",
+        ])
+        return name
+    }
+
+    /// Declares a pooling kernel's geometry, `let geometry = Pooling2DGeometry(…)`, and returns its name.
+    private mutating func declareGeometry(_ window: PoolingWindow, input: [String], output: [String], _ printer: inout CodePrinter) -> String {
+        let name = names.fresh("geometry")
+        printer.call("let \(name) = Pooling2DGeometry", arguments: [
+            "batch: \(input[0])", "channels: \(input[1])", "height: \(input[2])", "width: \(input[3])",
+            "kernelHeight: \(window.kernel.height)", "kernelWidth: \(window.kernel.width)", "strideY: \(window.stride.y)",
+            "strideX: \(window.stride.x)", "paddingTop: \(window.padding.top)", "paddingLeft: \(window.padding.left)",
+            "dilationY: \(window.dilation.y)", "dilationX: \(window.dilation.x)", "outputHeight: \(output[2])",
+            "outputWidth: \(output[3])",
+        ])
+        return name
+    }
+}
