@@ -34,10 +34,34 @@ enum BenchmarkData {
         return model
     }
 
+    /// B4's batch: `x = normal(8)` as NCHW `[batch, 1, 28, 28]`, `labels = ⌊10·uniform(9)⌋`.
+    static func cnnBatch(size batch: Int) -> (x: Tensor, labels: IntTensor) {
+        let x = RandomStream(seed: 8).normalValues(count: batch * 784)
+        let uniform = RandomStream(seed: 9)
+        let labels = (0..<batch).map { Int((Double(uniform.uniform(at: $0)) * 10).rounded(.down)) }
+        return (Tensor(shape: [batch, 1, 28, 28], scalars: x), IntTensor(labels))
+    }
+
+    /// B4's first parameters: `(2u − 1)/√fan` with `u = uniform(10…14)` for the two OIHW
+    /// convolution weights and the three `[in, out]` dense weights; biases zero.
+    static func cnnInitialModel() -> LeNet {
+        var model = LeNet.zero
+        model[parameter: "conv1.weight"] = weights(seed: 10, shape: [6, 1, 5, 5], fanIn: 25)
+        model[parameter: "conv2.weight"] = weights(seed: 11, shape: [16, 6, 5, 5], fanIn: 150)
+        model[parameter: "fc1.weight"] = weights(seed: 12, inputs: 256, outputs: 120)
+        model[parameter: "fc2.weight"] = weights(seed: 13, inputs: 120, outputs: 84)
+        model[parameter: "fc3.weight"] = weights(seed: 14, inputs: 84, outputs: 10)
+        return model
+    }
+
     private static func weights(seed: UInt64, inputs: Int, outputs: Int) -> Tensor {
+        weights(seed: seed, shape: [inputs, outputs], fanIn: inputs)
+    }
+
+    private static func weights(seed: UInt64, shape: [Int], fanIn: Int) -> Tensor {
         let uniform = RandomStream(seed: seed)
-        let scale = Double(inputs).squareRoot()
-        let scalars = (0..<(inputs * outputs)).map { Float((2 * Double(uniform.uniform(at: $0)) - 1) / scale) }
-        return Tensor(shape: [inputs, outputs], scalars: scalars)
+        let scale = Double(fanIn).squareRoot()
+        let scalars = (0..<shape.reduce(1, *)).map { Float((2 * Double(uniform.uniform(at: $0)) - 1) / scale) }
+        return Tensor(shape: shape, scalars: scalars)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 // tapeless-bench: the workloads of BENCHMARKS.md (B1 linear regression, B2 MLP, B3 scalar
-// derivatives), each trained by the code the compiler generates from Models/*.tapeless and by
-// a hand-written Swift reference. Run with `swift run -c release tapeless-bench`.
+// derivatives, B4 CNN), each trained by the code the compiler generates from Models/*.tapeless
+// and, for B1–B3, by a hand-written Swift reference. Run with `swift run -c release tapeless-bench`.
 
 let usage = """
     Usage: tapeless-bench [--json] [--quick] [--openblas PYTHON] [--help]
@@ -63,6 +63,10 @@ let mlp = [1000, 32].map { batch in
     let fitSteps = isQuick ? 4 : min(100, 12_000 / batch)
     return MLPBenchmark.run(batch: batch, warmUp: isQuick ? 1 : 5, timed: isQuick ? 2 : 100, fitSteps: fitSteps)
 }
+let cnn = [64, 256].map { batch in
+    announce("B4 cnn, batch \(batch)")
+    return CNNBenchmark.run(batch: batch, warmUp: 5, timed: isQuick ? 2 : 100)
+}
 announce("matrix products on every kernel path")
 let kernels = KernelBenchmark.run(repetitions: isQuick ? 2 : 30)
 var openBLAS: OpenBLASReference.Result?
@@ -78,7 +82,7 @@ if let openBLASPython {
 let results = Results(
     machine: Machine(),  // after the runs: the kernels may choose their instruction set on first use
     isQuick: isQuick, allocationCounterWorks: allocationCounterWorks,
-    linearRegression: linearRegression, mlp: mlp, scalar: scalar,
+    linearRegression: linearRegression, mlp: mlp, cnn: cnn, scalar: scalar,
     kernels: kernels.rates, kernelThreads: kernels.threads, openBLAS: openBLAS)
 print(printsJSON ? results.json : results.table)
 exit(results.checks.allSatisfy(\.passes) ? 0 : 1)

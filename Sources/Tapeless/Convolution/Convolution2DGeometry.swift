@@ -105,9 +105,13 @@ public struct Convolution2DGeometry: Sendable, Hashable {
     func check() {
         let name = "Convolution2DGeometry"
         precondition(batch >= 0, "\(name): batch must not be negative, but it is \(batch).")
-        for (value, label) in [(inputChannels, "inputChannels"), (outputChannels, "outputChannels"), (groups, "groups")] {
+        // One call per size, not a loop over an array: an array would allocate on every call.
+        func checkPositive(_ value: Int, _ label: String) {
             precondition(value >= 1, "\(name): \(label) must be at least 1, but it is \(value).")
         }
+        checkPositive(inputChannels, "inputChannels")
+        checkPositive(outputChannels, "outputChannels")
+        checkPositive(groups, "groups")
         precondition(
             inputChannels % groups == 0 && outputChannels % groups == 0,
             "\(name): \(groups) groups must divide both inputChannels (\(inputChannels)) and outputChannels (\(outputChannels)).")

@@ -37,10 +37,15 @@ struct WindowAxis {
         _ operation: String,
         names: (input: String, kernel: String, stride: String, padding: String, dilation: String, output: String)
     ) {
-        for (value, name) in [(input, names.input), (kernel, names.kernel), (stride, names.stride),
-                              (dilation, names.dilation), (output, names.output)] {
+        // One call per size, not a loop over an array: an array would allocate on every call.
+        func checkPositive(_ value: Int, _ name: String) {
             precondition(value >= 1, "\(operation): \(name) must be at least 1, but it is \(value).")
         }
+        checkPositive(input, names.input)
+        checkPositive(kernel, names.kernel)
+        checkPositive(stride, names.stride)
+        checkPositive(dilation, names.dilation)
+        checkPositive(output, names.output)
         precondition(padding >= 0, "\(operation): \(names.padding) must not be negative, but it is \(padding).")
         let least = outputWithoutTrailingPadding
         precondition(

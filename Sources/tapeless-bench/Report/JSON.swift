@@ -37,6 +37,13 @@ extension Results {
             object["b2_b\(result.batch)_fit_ms"] = result.viaFit.millisecondsPerStep
             allocationsPerStep["b2_b\(result.batch)_fit"] = nullable(result.viaFit.allocationsPerStep)
         }
+        for result in cnn {
+            let key = "b4_b\(result.batch)"
+            object["\(key)_ms"] = result.millisecondsPerStep
+            object["\(key)_gflops"] = result.gigaflopsPerSecond
+            object["\(key)_first_loss"] = Double(result.firstLoss)
+            allocationsPerStep[key] = nullable(result.allocationsPerStep)
+        }
         object["allocations_per_step"] = allocationsPerStep
         object["kernels"] = kernelsJSON
         object["checks"] = Dictionary(uniqueKeysWithValues: checks.map { check in

@@ -6,6 +6,8 @@ struct Results {
     var linearRegression: (generated: LinearRegressionBenchmark.Run, handWritten: LinearRegressionBenchmark.Run)
     /// B2 at batch 1000, then at batch 32.
     var mlp: [MLPBenchmark.Result]
+    /// B4 at batch 64, then at batch 256.
+    var cnn: [CNNBenchmark.Result]
     var scalar: ScalarBenchmark.Result
     /// Each kernel path's rates on B2's products (`[path: [shape key: rate]]`), and the thread
     /// count of their multi-threaded column.
@@ -25,6 +27,7 @@ struct Results {
             checks += MLPBenchmark.checks(result, result.generated, prefix: "b2_b\(result.batch)", label: "generated")
             checks += MLPBenchmark.checks(result, result.handWritten, prefix: "b2_b\(result.batch)_hand", label: "hand-written")
         }
+        checks += cnn.flatMap(CNNBenchmark.checks)
         return checks + ScalarBenchmark.checks(scalar)
     }
 }

@@ -28,6 +28,12 @@ extension Results {
             lines.append(row(
                 "B2 by fit B=\(result.batch) ms/step", cell(fit.millisecondsPerStep), "", "", allocations(fit.allocationsPerStep)))
         }
+        for result in cnn {
+            lines.append(row(
+                "B4 cnn B=\(result.batch) ms/step",
+                "\(number(result.millisecondsPerStep)) (\(number(result.gigaflopsPerSecond)) GFLOP/s)", "", "",
+                allocations(result.allocationsPerStep)))
+        }
         lines.append(row(
             "B3 df ns/call", number(scalar.gradient), number(scalar.handWritten),
             ratio(scalar.gradient, scalar.handWritten), allocations(scalar.allocationsPerCall, nil)))
