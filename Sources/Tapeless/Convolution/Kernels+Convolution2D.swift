@@ -26,12 +26,10 @@ extension Kernels {
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, instructionSet: String? = nil
     ) {
         g.check()
-        withKernelArguments(g, instructionSet) { geometry, path in
-            ParallelParts.forEachRange(of: g.batch, splitting: g.isWorthSplitting) { samples in
-                let status = tl_conv2d_forward(
-                    path, geometry, samples.lowerBound, samples.upperBound, input, weight, bias, output)
-                check(status, instructionSet)
-            }
+        withKernelArguments(g, instructionSet) { arguments in
+            ParallelParts.forEachRange(
+                of: g.batch, splitting: g.isWorthSplitting,
+                ForwardSamples(arguments: arguments, input: input, weight: weight, bias: bias, output: output))
         }
     }
 
@@ -56,12 +54,10 @@ extension Kernels {
         inputGradient: UnsafeMutablePointer<Float>, instructionSet: String? = nil
     ) {
         g.check()
-        withKernelArguments(g, instructionSet) { geometry, path in
-            ParallelParts.forEachRange(of: g.batch, splitting: g.isWorthSplitting) { samples in
-                let status = tl_conv2d_input_gradient(
-                    path, geometry, samples.lowerBound, samples.upperBound, outputGradient, weight, inputGradient)
-                check(status, instructionSet)
-            }
+        withKernelArguments(g, instructionSet) { arguments in
+            ParallelParts.forEachRange(
+                of: g.batch, splitting: g.isWorthSplitting,
+                InputGradientSamples(arguments: arguments, outputGradient: outputGradient, weight: weight, inputGradient: inputGradient))
         }
     }
 
@@ -91,24 +87,17 @@ extension Kernels {
         g.check()
         let chunks = g.weightGradientChunks
         let count = g.outputChannels &* (g.inputChannels / g.groups) &* g.kernelHeight &* g.kernelWidth
-        // Chunk 0 sums into the result, each later chunk into its own block of scratch.
         let scratch = chunks > 1 ? Workspace.floats(count: (chunks &- 1) &* count, for: weightGradientKey) : nil
         defer { if scratch != nil { Workspace.release(for: weightGradientKey) } }
-        func sum(of chunk: Int) -> UnsafeMutablePointer<Float> {
-            chunk == 0 ? weightGradient : scratch.unsafelyUnwrapped + (chunk &- 1) &* count
-        }
-        withKernelArguments(g, instructionSet) { geometry, path in
-            ParallelParts.forEachRange(of: chunks, splitting: chunks > 1) { range in
-                for chunk in range {
-                    let status = tl_conv2d_weight_gradient(
-                        path, geometry, g.batch &* chunk / chunks, g.batch &* (chunk &+ 1) / chunks,
-                        input, outputGradient, sum(of: chunk))
-                    check(status, instructionSet)
-                }
-            }
+        let sums = WeightGradientChunks(
+            batch: g.batch, chunks: chunks, count: count, result: weightGradient, scratch: scratch)
+        withKernelArguments(g, instructionSet) { arguments in
+            ParallelParts.forEachRange(
+                of: chunks, splitting: chunks > 1,
+                WeightGradientSamples(arguments: arguments, input: input, outputGradient: outputGradient, sums: sums))
         }
         for chunk in 1..<chunks {
-            let partial = sum(of: chunk)
+            let partial = sums.sum(of: chunk)
             for index in 0..<count { weightGradient[index] += partial[index] }
         }
     }
@@ -119,12 +108,78 @@ extension Kernels {
     /// Calls `body` with `g` as the C kernels take it and the C string of `instructionSet`
     /// (`nil` for the chosen path).
     private static func withKernelArguments(
-        _ g: Convolution2DGeometry, _ instructionSet: String?,
-        _ body: (UnsafePointer<tl_conv2d_geometry>, UnsafePointer<CChar>?) -> Void
+        _ g: Convolution2DGeometry, _ instructionSet: String?, _ body: (KernelArguments) -> Void
     ) {
         withUnsafePointer(to: g.kernelGeometry) { geometry in
-            guard let instructionSet else { return body(geometry, nil) }
-            instructionSet.withCString { body(geometry, $0) }
+            guard let instructionSet else { return body(KernelArguments(geometry: geometry, path: nil, instructionSet: nil)) }
+            instructionSet.withCString { body(KernelArguments(geometry: geometry, path: $0, instructionSet: instructionSet)) }
+        }
+    }
+
+    /// What every convolution kernel call takes besides its tensors.
+    private struct KernelArguments {
+        var geometry: UnsafePointer<tl_conv2d_geometry>
+        var path: UnsafePointer<CChar>?
+        /// The path as named, for the message when it is missing.
+        var instructionSet: String?
+    }
+
+    /// The forward convolution of a range of samples.
+    private struct ForwardSamples: RangeWork {
+        var arguments: KernelArguments
+        var input, weight: UnsafePointer<Float>
+        var bias: UnsafePointer<Float>?
+        var output: UnsafeMutablePointer<Float>
+
+        func run(_ samples: Range<Int>) {
+            let status = tl_conv2d_forward(
+                arguments.path, arguments.geometry, samples.lowerBound, samples.upperBound, input, weight, bias, output)
+            check(status, arguments.instructionSet)
+        }
+    }
+
+    /// The input gradient of a range of samples.
+    private struct InputGradientSamples: RangeWork {
+        var arguments: KernelArguments
+        var outputGradient, weight: UnsafePointer<Float>
+        var inputGradient: UnsafeMutablePointer<Float>
+
+        func run(_ samples: Range<Int>) {
+            let status = tl_conv2d_input_gradient(
+                arguments.path, arguments.geometry, samples.lowerBound, samples.upperBound, outputGradient, weight,
+                inputGradient)
+            check(status, arguments.instructionSet)
+        }
+    }
+
+    /// Where each chunk of the batch sums its weight gradient: chunk 0 into the result, each
+    /// later chunk into its own block of scratch.
+    private struct WeightGradientChunks {
+        var batch, chunks, count: Int
+        var result: UnsafeMutablePointer<Float>
+        var scratch: UnsafeMutablePointer<Float>?
+
+        func samples(of chunk: Int) -> Range<Int> { batch &* chunk / chunks ..< batch &* (chunk &+ 1) / chunks }
+
+        func sum(of chunk: Int) -> UnsafeMutablePointer<Float> {
+            chunk == 0 ? result : scratch.unsafelyUnwrapped + (chunk &- 1) &* count
+        }
+    }
+
+    /// The weight gradient of a range of batch chunks, each into its own sum.
+    private struct WeightGradientSamples: RangeWork {
+        var arguments: KernelArguments
+        var input, outputGradient: UnsafePointer<Float>
+        var sums: WeightGradientChunks
+
+        func run(_ chunks: Range<Int>) {
+            for chunk in chunks {
+                let samples = sums.samples(of: chunk)
+                let status = tl_conv2d_weight_gradient(
+                    arguments.path, arguments.geometry, samples.lowerBound, samples.upperBound, input, outputGradient,
+                    sums.sum(of: chunk))
+                check(status, arguments.instructionSet)
+            }
         }
     }
 

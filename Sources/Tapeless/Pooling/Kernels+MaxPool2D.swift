@@ -20,12 +20,7 @@ extension Kernels {
         output: UnsafeMutablePointer<Float>
     ) {
         MaxPoolWindows.with(g) { windows in
-            windows.forEachPlane { plane in
-                let start = plane &* windows.inputPlane, selected = output + plane &* windows.outputPlane
-                windows.forEachMaximum(in: input + start) { outputIndex, inputIndex in
-                    selected[outputIndex] = source[start &+ inputIndex]
-                }
-            }
+            windows.forEachPlane(Selection(windows: windows, input: input, source: source, output: output))
         }
     }
 
@@ -49,13 +44,36 @@ extension Kernels {
         result: UnsafeMutablePointer<Float>
     ) {
         MaxPoolWindows.with(g) { windows in
-            windows.forEachPlane { plane in
-                let scattered = result + plane &* windows.inputPlane, values = gradient + plane &* windows.outputPlane
-                scattered.update(repeating: 0, count: windows.inputPlane)
-                windows.forEachMaximum(in: input + plane &* windows.inputPlane) { outputIndex, inputIndex in
-                    scattered[inputIndex] += values[outputIndex]
-                }
-            }
+            windows.forEachPlane(Scattering(windows: windows, input: input, gradient: gradient, result: result))
+        }
+    }
+}
+
+/// ``Kernels/maxPool2DSelect(_:input:source:output:)`` on one plane.
+private struct Selection: PlaneWork {
+    var windows: MaxPoolWindows
+    var input, source: UnsafePointer<Float>
+    var output: UnsafeMutablePointer<Float>
+
+    func run(plane: Int) {
+        let start = plane &* windows.inputPlane, selected = output + plane &* windows.outputPlane
+        windows.forEachMaximum(in: input + start) { outputIndex, inputIndex in
+            selected[outputIndex] = source[start &+ inputIndex]
+        }
+    }
+}
+
+/// ``Kernels/maxPool2DScatter(_:input:gradient:result:)`` on one plane.
+private struct Scattering: PlaneWork {
+    var windows: MaxPoolWindows
+    var input, gradient: UnsafePointer<Float>
+    var result: UnsafeMutablePointer<Float>
+
+    func run(plane: Int) {
+        let scattered = result + plane &* windows.inputPlane, values = gradient + plane &* windows.outputPlane
+        scattered.update(repeating: 0, count: windows.inputPlane)
+        windows.forEachMaximum(in: input + plane &* windows.inputPlane) { outputIndex, inputIndex in
+            scattered[inputIndex] += values[outputIndex]
         }
     }
 }

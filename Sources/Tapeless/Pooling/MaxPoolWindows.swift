@@ -1,3 +1,9 @@
+/// The work of a pooling kernel on one plane (one channel of one example): a struct, so that
+/// splitting it across threads allocates nothing (see ``RangeWork``).
+protocol PlaneWork {
+    func run(plane: Int)
+}
+
 /// The windows of one max pooling call, laid out once so the loops over planes divide by
 /// nothing: for every output row (and column), the first input row (column) of its window that
 /// lies inside the input, and how many of its taps do.
@@ -18,12 +24,19 @@ struct MaxPoolWindows {
     var inputPlane: Int { g.height &* g.width }
     var outputPlane: Int { g.outputHeight &* g.outputWidth }
 
-    /// Calls `body` with every plane's index (`batch × channels` of them), split across
-    /// threads when the pooling is large enough.
-    func forEachPlane(_ body: (Int) -> Void) {
+    /// Runs `work` on every plane (`batch × channels` of them), split across threads when the
+    /// pooling is large enough.
+    func forEachPlane<Work: PlaneWork>(_ work: Work) {
         let planes = g.batch &* g.channels
-        ParallelParts.forEachRange(of: planes, splitting: planes &* inputPlane >= Self.splittingThreshold) { range in
-            for plane in range { body(plane) }
+        ParallelParts.forEachRange(of: planes, splitting: planes &* inputPlane >= Self.splittingThreshold, Planes(work: work))
+    }
+
+    /// A plane work on a range of planes.
+    private struct Planes<Work: PlaneWork>: RangeWork {
+        var work: Work
+
+        func run(_ range: Range<Int>) {
+            for plane in range { work.run(plane: plane) }
         }
     }
 
