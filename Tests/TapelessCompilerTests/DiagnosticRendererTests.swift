@@ -54,6 +54,20 @@ import TapelessCompiler
             + "\t      )\n")
     }
 
+    /// Columns count Unicode scalars (an accented letter written as two scalars takes two), a
+    /// character of several UTF-8 bytes is one blank under the caret, and a Windows line break
+    /// is not part of the line.
+    @Test func measuresColumnsInScalarsAndDropsCarriageReturns() {
+        let source = "e\u{301}\u{2192}x = 1\r\nnext\r\n"
+        let renderer = DiagnosticRenderer(path: "w", source: source)
+        let onX = Diagnostic.error("x", at: SourceRange(start: location(1, 4), end: location(1, 5)))
+        let toNextLine = Diagnostic.error("y", at: SourceRange(start: location(1, 2), end: location(2, 1)))
+        let outside = Diagnostic.error("z", at: SourceRange(start: location(4, 1), end: location(4, 1)))
+        #expect(renderer.render([onX, toNextLine, outside]) == "w:1:4: error: x\ne\u{301}\u{2192}x = 1\n   ^\n"
+            + "w:1:2: error: y\ne\u{301}\u{2192}x = 1\n ^~~~~~~\n"
+            + "w:4:1: error: z\n")
+    }
+
     @Test func summarizesCounts() {
         let range = SourceRange(start: location(1, 1), end: location(1, 1))
         let error = Diagnostic.error("e", at: range)

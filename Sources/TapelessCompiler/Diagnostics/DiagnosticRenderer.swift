@@ -6,19 +6,38 @@
 public struct DiagnosticRenderer: Sendable {
     /// The path printed at the start of each diagnostic.
     public let path: String
-    private let scalars: [Unicode.Scalar]
-    /// The offset of the first scalar of each line.
-    private let lineStarts: [Int]
+    /// The file's lines, without their line breaks.
+    private let lines: [Line]
+
+    /// One line of the file, prepared once for every diagnostic on it, from its UTF-8: copying
+    /// the line and its blanks scalar by scalar for each diagnostic took most of the time of a
+    /// file with many errors on a long line.
+    private struct Line {
+        /// The text, without a final carriage return.
+        let text: Substring
+        /// One blank for each scalar of `text`: a tab for a tab, so what follows lines up
+        /// however the terminal expands them, else a space. Every byte of UTF-8 but a
+        /// continuation byte (`10xxxxxx`) starts a scalar.
+        let blanks: [UInt8]
+
+        init(_ utf8: Substring.UTF8View) {
+            let content = utf8.last == UInt8(ascii: "\r") ? utf8.dropLast() : utf8
+            text = Substring(content)
+            blanks = content.compactMap { byte in
+                byte & 0xC0 == 0x80 ? nil : byte == UInt8(ascii: "\t") ? byte : UInt8(ascii: " ")
+            }
+        }
+
+        /// The blanks under the first `count` scalars, as text.
+        func indentation(upTo count: Int) -> String {
+            String(decoding: blanks.prefix(max(0, count)), as: UTF8.self)
+        }
+    }
 
     /// Creates a renderer for the diagnostics of one file.
     public init(path: String, source: String) {
         self.path = path
-        scalars = Array(source.unicodeScalars)
-        var starts = [0]
-        for (offset, scalar) in scalars.enumerated() where scalar == "\n" {
-            starts.append(offset + 1)
-        }
-        lineStarts = starts
+        lines = source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Line.init)
     }
 
     /// Renders diagnostics in the order given, each followed by its notes.
@@ -31,7 +50,7 @@ public struct DiagnosticRenderer: Sendable {
         var text = renderEntry(diagnostic.severity, diagnostic.message, diagnostic.range)
         for fixIt in diagnostic.fixIts where fixIt.range.start.line == diagnostic.range.start.line {
             if let line = sourceLine(fixIt.range.start.line), !fixIt.replacement.isEmpty {
-                text += String(indentation(in: line, upTo: fixIt.range.start.column - 1)) + fixIt.replacement + "\n"
+                text += line.indentation(upTo: fixIt.range.start.column - 1) + fixIt.replacement + "\n"
             }
         }
         for note in diagnostic.notes {
@@ -58,38 +77,20 @@ public struct DiagnosticRenderer: Sendable {
         return text
     }
 
-    /// The text of a 1-based line without its line break, or `nil` outside the file.
-    private func sourceLine(_ number: Int) -> ArraySlice<Unicode.Scalar>? {
-        let lineIndex = number - 1
-        guard lineIndex >= 0, lineIndex < lineStarts.count else { return nil }
-        let lineStart = lineStarts[lineIndex]
-        var lineEnd = lineIndex + 1 < lineStarts.count ? lineStarts[lineIndex + 1] - 1 : scalars.count
-        if lineEnd > lineStart, scalars[lineEnd - 1] == "\r" { lineEnd -= 1 }
-        return scalars[lineStart..<lineEnd]
-    }
-
-    /// Blanks as wide as the first `count` scalars of `line`; tabs are copied so what follows lines
-    /// up however the terminal expands them.
-    private func indentation(in line: ArraySlice<Unicode.Scalar>, upTo count: Int) -> String.UnicodeScalarView {
-        var blanks = String.UnicodeScalarView()
-        for scalar in line.prefix(max(0, count)) {
-            blanks.append(scalar == "\t" ? "\t" : " ")
-        }
-        return blanks
+    /// A 1-based line, or `nil` outside the file.
+    private func sourceLine(_ number: Int) -> Line? {
+        lines.indices.contains(number - 1) ? lines[number - 1] : nil
     }
 
     /// The source line of the range's start and a caret line under the range, or `nil` outside the file.
     private func snippet(for range: SourceRange) -> String? {
         guard let line = sourceLine(range.start.line) else { return nil }
-        let startColumn = max(0, min(range.start.column - 1, line.count))
+        let width = line.blanks.count
+        let startColumn = max(0, min(range.start.column - 1, width))
         let endColumn = range.end.line == range.start.line
-            ? max(startColumn + 1, min(range.end.column - 1, line.count))
-            : max(startColumn + 1, line.count)
-        var caret = indentation(in: line, upTo: startColumn)
-        caret.append("^")
-        for _ in (startColumn + 1)..<endColumn {
-            caret.append("~")
-        }
-        return String(String.UnicodeScalarView(line)) + "\n" + String(caret) + "\n"
+            ? max(startColumn + 1, min(range.end.column - 1, width))
+            : max(startColumn + 1, width)
+        let caret = line.indentation(upTo: startColumn) + "^" + String(repeating: "~", count: endColumn - startColumn - 1)
+        return String(line.text) + "\n" + caret + "\n"
     }
 }

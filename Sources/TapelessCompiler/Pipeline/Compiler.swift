@@ -47,9 +47,11 @@ public struct Compiler {
     /// The emitter that renders the generated Swift.
     public var emitter: SwiftEmitter
 
-    /// The most operations a function may hold once calls are inlined and derivatives derived
-    /// (``InstructionLimit/standard`` unless a test lowers it).
-    var instructionLimit = InstructionLimit.standard.maximum
+    /// The most operations a function may hold once calls are inlined and derivatives derived;
+    /// a program past it is reported as too large. 100,000 unless lowered: tests lower it to
+    /// reach it cheaply, and the fuzz target so that a program growing exponentially costs
+    /// milliseconds instead of seconds.
+    public var instructionLimit = InstructionLimit.standard.maximum
 
     /// Creates a compiler that renders Swift with `emitter`.
     public init(emitter: SwiftEmitter = SwiftEmitter()) {
