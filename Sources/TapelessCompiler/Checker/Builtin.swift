@@ -120,7 +120,7 @@ public struct ResolvedCall: Sendable, Equatable {
     /// A convolution's or pooling's options and the window and result type they give.
     public var window: Window?
 
-    /// The window of a convolution or pooling call, as ``WindowShapes`` resolved it.
+    /// The window of a convolution or pooling call, as the shape rules resolved it.
     public enum Window: Sendable, Equatable {
         case convolution(ConvolutionWindow)
         case pooling(PoolingWindow)

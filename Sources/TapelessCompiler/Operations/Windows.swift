@@ -67,7 +67,7 @@ func slidingOutputLength(input: Int, kernel: Int, stride: Int, padding: (before:
 }
 
 /// The options of a convolution or pooling, as a call or a layer writes them (PyTorch's names
-/// and defaults); ``WindowShapes`` turns them into a window and an output shape.
+/// and defaults); the shape rules turn them into a window and an output shape.
 public struct WindowOptions: Sendable, Equatable {
     /// `padding:`: a number of zeros on every side, `same` (the output keeps the input's size;
     /// stride 1 only, the extra row and column at the end, as PyTorch) or `valid` (none).
