@@ -117,7 +117,15 @@ static TL_ALWAYS_INLINE void tl_conv2d_row(int mode, const tl_conv2d_patches *p,
 /// Gathering and scattering are moves and elementwise sums, alike in bits on any instruction
 /// set, so they take the widest vectors the CPU has (the ELF loader picks the clone); LeNet's
 /// layers gather runs of 8 and 24 floats, which SSE2 moves 4 at a time.
-#if defined(__x86_64__) && defined(__ELF__)
+///
+/// Not under ThreadSanitizer: the loader runs a clone's resolver before the sanitizer's
+/// runtime is set up, which crashes every sanitized binary at start-up.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TL_CONV2D_NO_CLONES 1
+#endif
+#endif
+#if defined(__x86_64__) && defined(__ELF__) && !defined(TL_CONV2D_NO_CLONES)
 #define TL_CONV2D_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TL_CONV2D_CLONES
