@@ -1,6 +1,11 @@
 import Testing
 @testable import Tapeless
 
+/// Pools kept for the whole run, as the other thread-count tests keep theirs: a pool's
+/// threads outlive it, so one made per test would leak.
+private let oneThread = WorkerPool(threadCount: 1)
+private let twoThreads = WorkerPool(threadCount: 2)
+
 extension Pooling2DGeometry {
     /// A geometry whose output size is the one the formula gives with the given padding after
     /// the input (by default none).
@@ -124,10 +129,10 @@ struct MaxPool2DTests {
         #expect(g.inputCount >= MaxPoolWindows.splittingThreshold)
         let input = tiedValues(g.inputCount, seed: 12)
         let gradient = RandomStream(seed: 13).uniformValues(count: g.outputCount, low: -1, high: 1)
-        let single = ParallelParts.$taskPool.withValue(WorkerPool(threadCount: 1)) {
+        let single = ParallelParts.$taskPool.withValue(oneThread) {
             (g.select(input, source: input), g.scatter(input, gradient: gradient))
         }
-        let split = ParallelParts.$taskPool.withValue(WorkerPool(threadCount: 2)) {
+        let split = ParallelParts.$taskPool.withValue(twoThreads) {
             (g.select(input, source: input), g.scatter(input, gradient: gradient))
         }
         #expect(sameBits(single.0, split.0) && sameBits(single.1, split.1))
