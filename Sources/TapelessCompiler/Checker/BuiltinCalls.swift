@@ -46,21 +46,21 @@ extension Checker {
                 }
             case .approximation:
                 if let builtin = approximation(value) { call.builtin = builtin } else { isValid = false }
-            case .windowSize:
+            case .windowSize(let size):
                 checkExpression(value, in: &context)
-                guard let size = integerLiteral(value), size >= 1 else {
+                guard let number = integerLiteral(value), number >= 1 else {
                     error("'\(slot.label):' of \(name) must be a positive integer literal, such as 2", at: value.range)
                     isValid = false
                     continue
                 }
-                switch slot.label {
-                case "kernel": options.kernel = size
-                case "stride": options.stride = size
-                case "dilation": options.dilation = size
-                default: options.groups = size
-                }
+                options.set(size, to: number)
             case .padding:
-                if let padding = windowPadding(value, of: name) { options.padding = padding } else { isValid = false }
+                guard let padding = WindowOptions.Padding(value) else {
+                    error("'padding:' of \(name) must be a nonnegative integer literal, same or valid", at: value.range)
+                    isValid = false
+                    continue
+                }
+                options.padding = padding
             }
         }
         guard isValid, checkConstant(call, name: name, at: constantRange) else { return nil }
@@ -78,25 +78,6 @@ extension Checker {
         case .identifier("none"): return .gelu
         default:
             error("'approximate:' of gelu must be tanh or none", at: expr.range)
-            return nil
-        }
-    }
-
-    /// An integer literal such as `2` or `-1`, if `expr` is one.
-    private func integerLiteral(_ expr: Expr) -> Int? {
-        // Truncate and compare rather than round: the module doesn't link libm.
-        guard let literal = numberLiteral(expr), abs(literal) < 1e6, Double(Int(literal)) == literal else { return nil }
-        return Int(literal)
-    }
-
-    /// `padding: 1`, `padding: same` or `padding: valid`.
-    private func windowPadding(_ expr: Expr, of name: String) -> WindowOptions.Padding? {
-        switch expr.kind {
-        case .identifier("same"): return .same
-        case .identifier("valid"): return .valid
-        default:
-            if let size = integerLiteral(expr), size >= 0 { return .size(size) }
-            error("'padding:' of \(name) must be a nonnegative integer literal, same or valid", at: expr.range)
             return nil
         }
     }

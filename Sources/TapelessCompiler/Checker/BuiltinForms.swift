@@ -11,7 +11,7 @@ struct BuiltinForm {
         /// `approximate: tanh` or `approximate: none` for gelu.
         case approximation
         /// A positive integer literal window option: `kernel:`, `stride:`, `dilation:`, `groups:`.
-        case windowSize
+        case windowSize(WindowOptions.Size)
         /// `padding:` of a convolution or pooling: a nonnegative integer literal, `same` or `valid`.
         case padding
     }
@@ -27,8 +27,8 @@ struct BuiltinForm {
             Slot(label: label, kind: .constant, isRequired: isRequired)
         }
         static let axis = Slot(label: "axis", kind: .axis, isRequired: false)
-        static func windowSize(_ label: String, isRequired: Bool = false) -> Slot {
-            Slot(label: label, kind: .windowSize, isRequired: isRequired)
+        static func windowSize(_ size: WindowOptions.Size, isRequired: Bool = false) -> Slot {
+            Slot(label: size.rawValue, kind: .windowSize(size), isRequired: isRequired)
         }
         static let padding = Slot(label: "padding", kind: .padding, isRequired: false)
     }
@@ -93,12 +93,12 @@ struct BuiltinForm {
                 builtin: .crossEntropy, slots: [.value("logits"), .value("labels"), .constant("labelSmoothing")])
         case "conv2D":
             return BuiltinForm(builtin: .convolution2D, slots: [
-                .value("x"), .value("weight"), Slot(label: "bias", kind: .value, isRequired: false), .windowSize("stride"),
-                .padding, .windowSize("dilation"), .windowSize("groups"),
+                .value("x"), .value("weight"), Slot(label: "bias", kind: .value, isRequired: false), .windowSize(.stride),
+                .padding, .windowSize(.dilation), .windowSize(.groups),
             ])
         case "maxPool2D":
             return BuiltinForm(builtin: .maxPool2D, slots: [
-                .value("x"), .windowSize("kernel", isRequired: true), .windowSize("stride"), .padding, .windowSize("dilation"),
+                .value("x"), .windowSize(.kernel, isRequired: true), .windowSize(.stride), .padding, .windowSize(.dilation),
             ])
         case "flatten":
             return BuiltinForm(builtin: .flatten, slots: [.value("x"), Slot(label: "from", kind: .axis, isRequired: false)])

@@ -283,6 +283,13 @@ extension Checker {
 }
 
 /// The value of a number literal, possibly negated, such as `0.5` or `-1`.
+/// An integer literal such as `2` or `-1`, if `expr` is one (below a million in size).
+func integerLiteral(_ expr: Expr) -> Int? {
+    // Truncate and compare rather than round: the module doesn't link libm.
+    guard let literal = numberLiteral(expr), abs(literal) < 1e6, Double(Int(literal)) == literal else { return nil }
+    return Int(literal)
+}
+
 func numberLiteral(_ expr: Expr) -> Double? {
     switch expr.kind {
     case .number(let value): return value

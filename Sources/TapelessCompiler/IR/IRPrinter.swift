@@ -75,18 +75,18 @@ public enum IRPrinter {
     /// A convolution's settings other than PyTorch's defaults: ` stride 2x2 padding 1,1 groups 2`.
     private static func describe(_ window: ConvolutionWindow) -> String {
         var text = ""
-        if window.stride != (1, 1) { text += " stride \(window.stride.y)x\(window.stride.x)" }
-        if window.padding != (0, 0) { text += " padding \(window.padding.top),\(window.padding.left)" }
-        if window.dilation != (1, 1) { text += " dilation \(window.dilation.y)x\(window.dilation.x)" }
+        if (window.strideY, window.strideX) != (1, 1) { text += " stride \(window.strideY)x\(window.strideX)" }
+        if (window.paddingTop, window.paddingLeft) != (0, 0) { text += " padding \(window.paddingTop),\(window.paddingLeft)" }
+        if (window.dilationY, window.dilationX) != (1, 1) { text += " dilation \(window.dilationY)x\(window.dilationX)" }
         if window.groups != 1 { text += " groups \(window.groups)" }
         return text
     }
 
     /// A pooling window: ` kernel 2x2 stride 2x2`, then any padding or dilation.
     private static func describe(_ window: PoolingWindow) -> String {
-        var text = " kernel \(window.kernel.height)x\(window.kernel.width) stride \(window.stride.y)x\(window.stride.x)"
-        if window.padding != (0, 0) { text += " padding \(window.padding.top),\(window.padding.left)" }
-        if window.dilation != (1, 1) { text += " dilation \(window.dilation.y)x\(window.dilation.x)" }
+        var text = " kernel \(window.kernelHeight)x\(window.kernelWidth) stride \(window.strideY)x\(window.strideX)"
+        if (window.paddingTop, window.paddingLeft) != (0, 0) { text += " padding \(window.paddingTop),\(window.paddingLeft)" }
+        if (window.dilationY, window.dilationX) != (1, 1) { text += " dilation \(window.dilationY)x\(window.dilationX)" }
         return text
     }
 

@@ -16,12 +16,12 @@ struct Conv2D: LayerKind {
 
     init?(_ reader: inout LayerArgumentReader) {
         let sizes = reader.sizes(example: Self.example)
-        let kernel = reader.positiveInteger("kernel")
+        let kernel = reader.windowSize(.kernel)
         var options = WindowOptions()
-        options.stride = reader.positiveInteger("stride")
+        options.stride = reader.windowSize(.stride)
         options.padding = reader.padding()
-        options.dilation = reader.positiveInteger("dilation") ?? 1
-        options.groups = reader.positiveInteger("groups") ?? 1
+        options.dilation = reader.windowSize(.dilation) ?? 1
+        options.groups = reader.windowSize(.groups) ?? 1
         hasBias = reader.flag("bias", default: true)
         let activationValue = reader.option("activation")
         activation = activationValue.flatMap { reader.checker.layerActivation($0) }

@@ -11,8 +11,8 @@ struct Flatten: LayerKind, Equatable {
         reader.finish(options: ["from"], example: "from: 1")
         var from = 1
         if let axis {
-            if let number = numberLiteral(axis), number >= 0, number < 8, Double(Int(number)) == number {
-                from = Int(number)
+            if let number = integerLiteral(axis), (0..<8).contains(number) {
+                from = number
             } else {
                 reader.error("'from:' of layer '\(reader.layerName)' must be an axis such as 1", at: axis.range)
             }

@@ -77,27 +77,24 @@ struct LayerArgumentReader {
         return value
     }
 
-    /// The option `label:` as a positive integer literal, if given.
-    mutating func positiveInteger(_ label: String) -> Int? {
-        guard let value = option(label) else { return nil }
-        guard let number = numberLiteral(value), number >= 1, number < 1e6, Double(Int(number)) == number else {
-            error("'\(label):' of layer '\(layerName)' must be a positive integer, such as 2", at: value.range)
+    /// The option `size:` of a convolution or pooling as a positive integer literal, if given.
+    mutating func windowSize(_ size: WindowOptions.Size) -> Int? {
+        guard let value = option(size.rawValue) else { return nil }
+        guard let number = integerLiteral(value), number >= 1 else {
+            error("'\(size.rawValue):' of layer '\(layerName)' must be a positive integer, such as 2", at: value.range)
             return nil
         }
-        return Int(number)
+        return number
     }
 
     /// `padding:` as a nonnegative integer, `same` or `valid`; `.size(0)` when not given.
     mutating func padding() -> WindowOptions.Padding {
         guard let value = option("padding") else { return .size(0) }
-        switch value.kind {
-        case .identifier("same"): return .same
-        case .identifier("valid"): return .valid
-        default:
-            if let number = numberLiteral(value), number >= 0, number < 1e6, Double(Int(number)) == number { return .size(Int(number)) }
+        guard let padding = WindowOptions.Padding(value) else {
             error("'padding:' of layer '\(layerName)' must be a nonnegative integer, same or valid", at: value.range)
             return .size(0)
         }
+        return padding
     }
 
     /// The option `label:` as `true` or `false`; `defaultValue` when not given.

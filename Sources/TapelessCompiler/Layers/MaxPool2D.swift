@@ -8,10 +8,10 @@ struct MaxPool2D: LayerKind, Equatable {
 
     init?(_ reader: inout LayerArgumentReader) {
         var options = WindowOptions()
-        options.kernel = reader.positiveInteger("kernel")
-        options.stride = reader.positiveInteger("stride")
+        options.kernel = reader.windowSize(.kernel)
+        options.stride = reader.windowSize(.stride)
         options.padding = reader.padding()
-        options.dilation = reader.positiveInteger("dilation") ?? 1
+        options.dilation = reader.windowSize(.dilation) ?? 1
         reader.finish(options: ["kernel", "stride", "padding", "dilation"], example: "kernel: 2")
         if options.kernel == nil, !reader.hasErrors {
             reader.error("layer '\(reader.layerName)' needs a window size, as in 'MaxPool2D(kernel: 2)'", at: reader.declaration.range)

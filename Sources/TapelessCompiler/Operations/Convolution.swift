@@ -69,10 +69,10 @@ extension IRInterpreter {
                         for i in 0..<groupInputs {
                             let c = group * groupInputs + i
                             for ky in 0..<s.kernelHeight {
-                                let y = oy * window.stride.y - window.padding.top + ky * window.dilation.y
+                                let y = oy * window.strideY - window.paddingTop + ky * window.dilationY
                                 guard (0..<s.height).contains(y) else { continue }
                                 for kx in 0..<s.kernelWidth {
-                                    let x = ox * window.stride.x - window.padding.left + kx * window.dilation.x
+                                    let x = ox * window.strideX - window.paddingLeft + kx * window.dilationX
                                     guard (0..<s.width).contains(x) else { continue }
                                     let input = ((n * s.inputChannels + c) * s.height + y) * s.width + x
                                     let weight = ((o * groupInputs + i) * s.kernelHeight + ky) * s.kernelWidth + kx
@@ -124,11 +124,11 @@ extension IRInterpreter {
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     var taps: [Int] = []
-                    for ky in 0..<window.kernel.height {
-                        let y = oy * window.stride.y - window.padding.top + ky * window.dilation.y
+                    for ky in 0..<window.kernelHeight {
+                        let y = oy * window.strideY - window.paddingTop + ky * window.dilationY
                         guard (0..<height).contains(y) else { continue }
-                        for kx in 0..<window.kernel.width {
-                            let x = ox * window.stride.x - window.padding.left + kx * window.dilation.x
+                        for kx in 0..<window.kernelWidth {
+                            let x = ox * window.strideX - window.paddingLeft + kx * window.dilationX
                             if (0..<width).contains(x) { taps.append((c * height + y) * width + x) }
                         }
                     }
@@ -184,8 +184,8 @@ extension FunctionEmitter {
         printer.call("let \(name) = Convolution2DGeometry", arguments: [
             "batch: \(input[0])", "inputChannels: \(input[1])", "height: \(input[2])", "width: \(input[3])",
             "outputChannels: \(weight[0])", "kernelHeight: \(weight[2])", "kernelWidth: \(weight[3])",
-            "strideY: \(window.stride.y)", "strideX: \(window.stride.x)", "paddingTop: \(window.padding.top)",
-            "paddingLeft: \(window.padding.left)", "dilationY: \(window.dilation.y)", "dilationX: \(window.dilation.x)",
+            "strideY: \(window.strideY)", "strideX: \(window.strideX)", "paddingTop: \(window.paddingTop)",
+            "paddingLeft: \(window.paddingLeft)", "dilationY: \(window.dilationY)", "dilationX: \(window.dilationX)",
             "groups: \(window.groups)", "outputHeight: \(output[2])", "outputWidth: \(output[3])",
         ])
         return name
@@ -196,9 +196,9 @@ extension FunctionEmitter {
         let name = names.fresh("geometry")
         printer.call("let \(name) = Pooling2DGeometry", arguments: [
             "batch: \(input[0])", "channels: \(input[1])", "height: \(input[2])", "width: \(input[3])",
-            "kernelHeight: \(window.kernel.height)", "kernelWidth: \(window.kernel.width)", "strideY: \(window.stride.y)",
-            "strideX: \(window.stride.x)", "paddingTop: \(window.padding.top)", "paddingLeft: \(window.padding.left)",
-            "dilationY: \(window.dilation.y)", "dilationX: \(window.dilation.x)", "outputHeight: \(output[2])",
+            "kernelHeight: \(window.kernelHeight)", "kernelWidth: \(window.kernelWidth)", "strideY: \(window.strideY)",
+            "strideX: \(window.strideX)", "paddingTop: \(window.paddingTop)", "paddingLeft: \(window.paddingLeft)",
+            "dilationY: \(window.dilationY)", "dilationX: \(window.dilationX)", "outputHeight: \(output[2])",
             "outputWidth: \(output[3])",
         ])
         return name

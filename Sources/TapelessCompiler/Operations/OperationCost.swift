@@ -28,9 +28,9 @@ extension IROp {
         case .convolution2DWeightGradient:
             return convolutionFlops(output: operands[1], weight: result, elements)
         case .maxPoolSelect(let window):
-            return elements(result) * window.kernel.height * window.kernel.width
+            return elements(result) * window.kernelHeight * window.kernelWidth
         case .maxPoolScatter(let window):
-            return elements(operands[1]) * window.kernel.height * window.kernel.width
+            return elements(operands[1]) * window.kernelHeight * window.kernelWidth
         case .call:
             return 0  // The callee's operations count where the differentiation stage inlines them.
         }

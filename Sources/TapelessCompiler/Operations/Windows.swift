@@ -1,60 +1,29 @@
 /// How a 2-D convolution slides over its input: the kernel's size comes from the weight's
 /// shape, the output's from the result type; padding below and right is what the output size
-/// implies (PyTorch pads `same` unevenly, the extra row and column at the end).
+/// implies (PyTorch pads `same` unevenly, the extra row and column at the end). The fields are
+/// named as the runtime's `Convolution2DGeometry` names them.
 public struct ConvolutionWindow: Hashable, Sendable {
     /// The step between windows, vertically and horizontally.
-    public var stride: (y: Int, x: Int)
+    public var strideY, strideX: Int
     /// The zeros added above and to the left of the input.
-    public var padding: (top: Int, left: Int)
+    public var paddingTop, paddingLeft: Int
     /// The spacing of the kernel's taps.
-    public var dilation: (y: Int, x: Int)
+    public var dilationY, dilationX: Int
     /// The number of channel groups, each convolved with its own filters.
     public var groups: Int
-
-    /// Creates a window.
-    public init(stride: (y: Int, x: Int), padding: (top: Int, left: Int), dilation: (y: Int, x: Int), groups: Int) {
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.groups = groups
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.stride == rhs.stride && lhs.padding == rhs.padding && lhs.dilation == rhs.dilation && lhs.groups == rhs.groups
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine([stride.y, stride.x, padding.top, padding.left, dilation.y, dilation.x, groups])
-    }
 }
 
 /// How a 2-D pooling window slides over its input; padding below and right is what the
-/// output size implies.
+/// output size implies. The fields are named as the runtime's `Pooling2DGeometry` names them.
 public struct PoolingWindow: Hashable, Sendable {
     /// The window's size.
-    public var kernel: (height: Int, width: Int)
+    public var kernelHeight, kernelWidth: Int
     /// The step between windows.
-    public var stride: (y: Int, x: Int)
+    public var strideY, strideX: Int
     /// The positions added above and to the left, which never hold the maximum.
-    public var padding: (top: Int, left: Int)
+    public var paddingTop, paddingLeft: Int
     /// The spacing of the window's taps.
-    public var dilation: (y: Int, x: Int)
-
-    /// Creates a window.
-    public init(kernel: (height: Int, width: Int), stride: (y: Int, x: Int), padding: (top: Int, left: Int), dilation: (y: Int, x: Int)) {
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.kernel == rhs.kernel && lhs.stride == rhs.stride && lhs.padding == rhs.padding && lhs.dilation == rhs.dilation
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine([kernel.height, kernel.width, stride.y, stride.x, padding.top, padding.left, dilation.y, dilation.x])
-    }
+    public var dilationY, dilationX: Int
 }
 
 /// The output length of a window sliding along one axis (PyTorch's formula), or `nil` when
@@ -75,6 +44,32 @@ public struct WindowOptions: Sendable, Equatable {
         case size(Int)
         case same
         case valid
+
+        /// The padding `expr` writes (`1`, `same` or `valid`), or `nil` when it writes none.
+        init?(_ expr: Expr) {
+            switch expr.kind {
+            case .identifier("same"): self = .same
+            case .identifier("valid"): self = .valid
+            default:
+                guard let size = integerLiteral(expr), size >= 0 else { return nil }
+                self = .size(size)
+            }
+        }
+    }
+
+    /// The options that take a positive integer, by their label.
+    public enum Size: String, Sendable {
+        case kernel, stride, dilation, groups
+    }
+
+    /// Sets the option `size` to `value`.
+    mutating func set(_ size: Size, to value: Int) {
+        switch size {
+        case .kernel: kernel = value
+        case .stride: stride = value
+        case .dilation: dilation = value
+        case .groups: groups = value
+        }
     }
 
     /// `kernel:` of a pooling (a convolution's comes from its weight).
@@ -118,8 +113,8 @@ enum WindowShapes {
             return .failure(Failure(lastAxisMessage(height: height, width: width, kernel: (sizes[2], sizes[3]), options)))
         }
         let window = ConvolutionWindow(
-            stride: (stride, stride), padding: (vertical.before, horizontal.before), dilation: (options.dilation, options.dilation),
-            groups: groups)
+            strideY: stride, strideX: stride, paddingTop: vertical.before, paddingLeft: horizontal.before,
+            dilationY: options.dilation, dilationX: options.dilation, groups: groups)
         return .success((window, .tensor([input.shape[0], .fixed(sizes[0]), .fixed(vertical.output), .fixed(horizontal.output)])))
     }
 
@@ -138,8 +133,8 @@ enum WindowShapes {
             return .failure(Failure(lastAxisMessage(height: height, width: width, kernel: (kernel, kernel), options)))
         }
         let window = PoolingWindow(
-            kernel: (kernel, kernel), stride: (stride, stride), padding: (vertical.before, horizontal.before),
-            dilation: (options.dilation, options.dilation))
+            kernelHeight: kernel, kernelWidth: kernel, strideY: stride, strideX: stride, paddingTop: vertical.before,
+            paddingLeft: horizontal.before, dilationY: options.dilation, dilationX: options.dilation)
         return .success((window, .tensor([input.shape[0], input.shape[1], .fixed(vertical.output), .fixed(horizontal.output)])))
     }
 
