@@ -153,50 +153,62 @@ public protocol Module: Model {
     /// against it before anything runs.
     static var inputShape: [Int?] { get }
 
-    /// Runs the forward function on a batch (rows are examples).
+    /// Runs the forward function on a batch (rows are examples), in inference mode.
     func callAsFunction(_ input: Tensor) -> Tensor
 
-    /// Runs the forward function, hands its output to `outputGradient` together with a tensor
-    /// to fill with the gradient of the loss with respect to that output, and writes the
-    /// gradient of every trainable parameter into `gradient`.
+    /// Runs the forward function in `mode`, hands its output to `outputGradient` together
+    /// with a tensor to fill with the gradient of the loss with respect to that output, and
+    /// writes the gradient of every trainable parameter into `gradient`.
     ///
-    /// Both tensors handed to `outputGradient` are reused from call to call on the same
-    /// thread, and the output gradient's storage is reused when the closure writes it in
-    /// place (``Loss/value(_:_:gradientInto:)`` does), so a training step allocates nothing:
+    /// In training mode the step also updates the model's state (batch normalization's
+    /// running statistics), which is why it is `mutating`; a model without such layers
+    /// ignores the mode and changes nothing. Both tensors handed to `outputGradient` are
+    /// reused from call to call on the same thread, and the output gradient's storage is
+    /// reused when the closure writes it in place (``Loss/value(_:_:gradientInto:)`` does),
+    /// so a training step allocates nothing:
     /// ```swift
     /// var gradient = MLP.Gradient.zero
     /// var lossValue: Float = 0
-    /// model.gradient(at: xb, into: &gradient) { logits, logitsGradient in
-    ///     lossValue = criterion.value(logits, yb, gradientInto: &logitsGradient)
+    /// try model.gradient(at: xb, mode: .training(seed: 0, step: step), into: &gradient) { logits, logitsGradient in
+    ///     lossValue = try criterion.value(logits, yb, gradientInto: &logitsGradient)
     /// }
     /// ```
-    func gradient(
+    mutating func gradient(
         at input: Tensor,
+        mode: ForwardMode,
         into gradient: inout Gradient,
         outputGradient: (_ output: Tensor, _ outputGradient: inout Tensor) throws -> Void
     ) rethrows
 }
 
 extension Module {
-    /// Runs the forward function, asks `outputGradient` for the gradient of the loss with
-    /// respect to the output, and writes the gradient of every trainable parameter into
-    /// `gradient` (so a training loop that keeps one gradient allocates nothing for it).
+    /// Runs the forward function in `mode`, asks `outputGradient` for the gradient of the loss
+    /// with respect to the output, and writes the gradient of every trainable parameter into
+    /// `gradient`.
+    ///
+    /// The model itself is left as it is: a state update of a training step is discarded (call
+    /// ``gradient(at:mode:into:outputGradient:)`` on the model to keep it).
     public func gradient(
         at input: Tensor,
+        mode: ForwardMode = .training(),
         outputGradient: (_ output: Tensor) throws -> Tensor,
         into gradient: inout Gradient
     ) rethrows {
-        try self.gradient(at: input, into: &gradient) { output, seed in seed = try outputGradient(output) }
+        var model = self
+        try model.gradient(at: input, mode: mode, into: &gradient) { output, seed in seed = try outputGradient(output) }
     }
 
-    /// Runs the forward function, asks `outputGradient` for the gradient of the loss with
-    /// respect to the output, and returns the gradient with respect to every parameter.
+    /// Runs the forward function in `mode`, asks `outputGradient` for the gradient of the loss
+    /// with respect to the output, and returns the gradient with respect to every parameter.
+    ///
+    /// The model itself is left as it is, as by ``gradient(at:mode:outputGradient:into:)``.
     public func gradient(
         at input: Tensor,
+        mode: ForwardMode = .training(),
         outputGradient: (_ output: Tensor) throws -> Tensor
     ) rethrows -> Gradient {
         var gradient = Gradient.zero
-        try self.gradient(at: input, outputGradient: outputGradient, into: &gradient)
+        try self.gradient(at: input, mode: mode, outputGradient: outputGradient, into: &gradient)
         return gradient
     }
 }

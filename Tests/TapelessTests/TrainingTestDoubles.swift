@@ -32,7 +32,8 @@ struct AffineModel: Module, Equatable {
     }
 
     func gradient(
-        at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void
+        at input: Tensor, mode: ForwardMode, into gradient: inout Gradient,
+        outputGradient: (Tensor, inout Tensor) throws -> Void
     ) rethrows {
         var upstream = Tensor(shape: [0], scalars: [])
         try outputGradient(self(input), &upstream)

@@ -19,9 +19,12 @@ extension Module {
     /// - **Batches.** Every epoch visits the training examples in batches of `batchSize`; the
     ///   last batch holds the remainder. With `shuffle`, epoch `e` uses the order of
     ///   ``BatchSequence`` with this `seed` and `epoch: e`, so a seed reproduces a run exactly.
-    /// - **Step.** For each batch the model runs forward, the loss gives its value and its
-    ///   gradient with respect to the output, the model back-propagates it, and the optimizer
-    ///   takes one step. Metrics are computed on the same forward output (before the step).
+    /// - **Step.** For each batch the model runs forward in training mode, the loss gives its
+    ///   value and its gradient with respect to the output, the model back-propagates it, and
+    ///   the optimizer takes one step. Metrics are computed on the same forward output (before
+    ///   the step). The mode is ``ForwardMode/training(seed:step:)`` with `seed` and the
+    ///   batch's number counted from this call's first (`epoch * batchesPerEpoch + batch`), so
+    ///   a seed reproduces dropout's masks too; validation runs in inference mode.
     /// - **Logs.** An epoch's `loss` and metrics are means over its batches weighted by batch
     ///   size; with validation, `val_loss` and `val_<metric>` are computed after the epoch's
     ///   last step, in batches of `batchSize`. ``History`` records them per epoch.
@@ -45,7 +48,7 @@ extension Module {
     ///   - epochs: The number of passes over the training data.
     ///   - batchSize: The number of examples per step.
     ///   - shuffle: Whether every epoch visits the examples in a new seeded order.
-    ///   - seed: The seed of the shuffling.
+    ///   - seed: The seed of the shuffling and of dropout's masks.
     ///   - validationSplit: The fraction of examples, taken from the end, held out to validate.
     ///   - validationData: A separate validation set.
     ///   - metrics: Quantities to report besides the loss, by their names.
@@ -117,7 +120,8 @@ extension Module {
                 }
                 let (xb, yb) = batchBuffers[kept]!
                 do {
-                    try self.gradient(at: xb, into: &batchGradient) { output, outputGradient in
+                    let mode = ForwardMode.training(seed: seed, step: epoch * batchCount + batch)
+                    try self.gradient(at: xb, mode: mode, into: &batchGradient) { output, outputGradient in
                         values[0] = try loss.value(output, yb, gradientInto: &outputGradient)
                         for k in metrics.indices { values[k + 1] = try metrics[k](output, yb) }
                     }

@@ -15,11 +15,18 @@
 /// a function calling `f(x)` three times holds three small copies of `f`, so calls repeated at
 /// every level, and derivatives of derivatives, don't multiply what simplification removes.
 /// Each function is resolved once, callees first (the checker rules out recursion).
+///
+/// A function lowered once per mode calls its callees' forms of the same mode, and inherits
+/// their state updates as its own state results (a later update of the same tensor replaces
+/// an earlier one). After inlining, the dropout applications of a body are numbered in
+/// program order, so each draws its own mask.
 struct Differentiation {
-    /// A function by its scope (a model's name, or `nil` at top level) and name.
+    /// A function by its scope (a model's name, or `nil` at top level), name and mode (`nil`
+    /// for a function lowered once).
     private struct Key: Hashable {
         var model: String?
         var name: String
+        var mode: ExecutionMode? = nil
     }
 
     private let functions: [Key: LoweredFunction]
@@ -32,7 +39,7 @@ struct Differentiation {
     private init(_ program: LoweredProgram, limit: InstructionLimit) {
         var functions: [Key: LoweredFunction] = [:]
         for model in program.models {
-            for function in model.functions { functions[Key(model: model.name, name: function.name)] = function }
+            for function in model.functions { functions[Key(model: model.name, name: function.name, mode: function.mode)] = function }
         }
         for function in program.functions { functions[Key(model: nil, name: function.name)] = function }
         self.functions = functions
@@ -57,15 +64,16 @@ struct Differentiation {
 
     /// A model function with its body and the derived forms its rule gives it.
     private mutating func derive(_ function: LoweredFunction, in model: LoweredModel, helpers: Set<String>) throws -> LoweredFunction {
-        let key = Key(model: model.name, name: function.name)
+        let key = Key(model: model.name, name: function.name, mode: function.mode)
         var result = function
         result.body = try body(of: key)
         guard function.derivative == nil else { return result }
         let base = try simplifiedBody(of: key)
         let read = Set(base.parametersRead)
         let inputs = model.parameters.filter { $0.isTrainable && read.contains($0.name) }.map { DifferentiableInput.parameter($0.name) }
-        let returnsFloatScalar = base.results.count == 1
-            && base.definitions()[base.results[0].value].map { $0.type.isScalar && $0.type.element == .float } == true
+        let returned = base.returnedResults
+        let returnsFloatScalar = returned.count == 1
+            && base.definitions()[returned[0].value].map { $0.type.isScalar && $0.type.element == .float } == true
         if returnsFloatScalar && !helpers.contains(function.name) {
             result.withGradient = try ReverseMode.differentiate(base, result: "value", withRespectTo: inputs)
         }
@@ -83,7 +91,7 @@ struct Differentiation {
         let function = try lookUp(key)
         let body: IRFunction
         if let request = function.derivative {
-            let base = try simplifiedBody(of: Key(model: key.model, name: request.function))
+            let base = try simplifiedBody(of: callee(request.function, in: key.model, mode: .inference))
             guard base.results.count == 1 else {
                 throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; grad needs one")
             }
@@ -91,10 +99,11 @@ struct Differentiation {
                 base, result: base.results[0].name, withRespectTo: request.withRespectTo.map(DifferentiableInput.argument))
             var gradientOnly = full
             gradientOnly.name = function.name
-            gradientOnly.results = full.results.filter { $0.role != .value }.map { IRResult(name: $0.name, value: $0.value) }
+            gradientOnly.results = full.results.filter { if case .gradient = $0.role { true } else { false } }
+                .map { IRResult(name: $0.name, value: $0.value) }
             body = gradientOnly
         } else {
-            body = try inlineCalls(of: function, in: key.model)
+            body = try inlineCalls(of: function, in: key.model, mode: key.mode)
         }
         derived[key] = body
         return body
@@ -113,12 +122,20 @@ struct Differentiation {
         return body
     }
 
+    /// The key of the function `name` that a function of `mode` calls: the callee's form of
+    /// the same mode, or its only form.
+    private func callee(_ name: String, in model: String?, mode: ExecutionMode?) -> Key {
+        let sameMode = Key(model: model, name: name, mode: mode)
+        return functions[sameMode] != nil ? sameMode : Key(model: model, name: name)
+    }
+
     /// `function`'s body with each call replaced by a copy of its callee, simplified.
-    private mutating func inlineCalls(of function: LoweredFunction, in model: String?) throws -> IRFunction {
+    private mutating func inlineCalls(of function: LoweredFunction, in model: String?, mode: ExecutionMode?) throws -> IRFunction {
         let body = function.body
-        guard !Self.callees(of: body).isEmpty else { return body }
+        guard !Self.callees(of: body).isEmpty else { return mode == .training ? body.numberingDropoutStreams() : body }
         var builder = IRBuilder()
         var values: [IRValue: IRValue] = [:]
+        var inheritedStates: [IRResult] = []
         for instruction in body.instructions {
             let operands = instruction.operands.map { values[$0]! }
             builder.origin = instruction.origin
@@ -128,20 +145,29 @@ struct Differentiation {
                 values[instruction.result] = value
                 continue
             }
-            let copied = try simplifiedBody(of: Key(model: callee.isModelFunction ? model : nil, name: callee.name))
+            let copied = try simplifiedBody(of: self.callee(callee.name, in: callee.isModelFunction ? model : nil, mode: mode))
             try limit.check(
                 count: builder.instructions.count + copied.instructions.count, at: instruction.origin?.range ?? function.range,
                 .call(callee.name))
-            let results = Inliner.inline(copied, arguments: operands, into: &builder)
-            guard results.count == 1 else {
-                throw Lowering.Failure(description: "'\(callee)' returns \(results.count) values and cannot be used in an expression")
+            let results = zip(copied.results, Inliner.inline(copied, arguments: operands, into: &builder)).map { result, value in
+                IRResult(name: result.name, value: value, role: result.role)
             }
-            builder.name(results[0], instruction.name)
-            values[instruction.result] = results[0]
+            let returned = results.filter { $0.role == .value }
+            guard returned.count == 1 else {
+                throw Lowering.Failure(description: "'\(callee)' returns \(returned.count) values and cannot be used in an expression")
+            }
+            for state in results where state.role != .value {
+                inheritedStates.removeAll { $0.role == state.role }
+                inheritedStates.append(state)
+            }
+            builder.name(returned[0].value, instruction.name)
+            values[instruction.result] = returned[0].value
         }
-        return IRFunction(
-            name: body.name, arguments: body.arguments, instructions: builder.instructions,
-            results: body.results.map { IRResult(name: $0.name, value: values[$0.value]!, role: $0.role) })
+        var results = body.results.map { IRResult(name: $0.name, value: values[$0.value]!, role: $0.role) }
+        let own = Set(results.map(\.role))
+        results += inheritedStates.filter { !own.contains($0.role) }
+        let inlined = IRFunction(name: body.name, arguments: body.arguments, instructions: builder.instructions, results: results)
+        return mode == .training ? inlined.numberingDropoutStreams() : inlined
     }
 
     private func lookUp(_ key: Key) throws -> LoweredFunction {

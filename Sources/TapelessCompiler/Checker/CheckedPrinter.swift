@@ -18,7 +18,7 @@ enum CheckedPrinter {
             printer.line("model \(model.name)".padded(to: 50) + "// line \(model.range.start.line)")
             printer.indent()
             for parameter in model.parameters {
-                let frozen = parameter.isFrozen ? " frozen" : ""
+                let frozen = (parameter.isFrozen ? " frozen" : "") + (parameter.isState ? " state" : "")
                 printer.line("param \(parameter.name): \(parameter.type)\(frozen)".padded(to: 48) + "// line \(parameter.range.start.line)")
             }
             for layer in model.layers {

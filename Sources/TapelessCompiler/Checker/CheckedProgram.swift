@@ -46,6 +46,9 @@ public struct CheckedParameter: Sendable, Equatable {
     public var initializer: InitializerSpec
     /// Whether the parameter is excluded from training.
     public var isFrozen: Bool
+    /// Whether it is a layer's state (batch normalization's running mean): updated by the
+    /// training step, never by optimizers.
+    public var isState = false
     /// The declaration (of the parameter or of its layer).
     public var range: SourceRange
 

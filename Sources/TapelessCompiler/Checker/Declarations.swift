@@ -277,7 +277,7 @@ extension Checker {
         layer.kind.parameters.map { parameter in
             CheckedParameter(
                 name: layer.parameterName(parameter.name), shape: parameter.shape, initializer: parameter.initializer,
-                isFrozen: layer.isFrozen, range: layer.range)
+                isFrozen: layer.isFrozen, isState: parameter.isState, range: layer.range)
         }
     }
 }

@@ -26,6 +26,8 @@ extension FunctionEmitter {
             emitReshape(instruction, &printer)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             emitConvolution(instruction, &printer)
+        case .dropoutMask(let mask):
+            emitDropoutMask(instruction, mask, &printer)
         case .parameter:
             break  // bound where it is first read
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,

@@ -30,6 +30,9 @@ struct FunctionEmitter {
     /// The name of the function's scratch block (unique in the program).
     let workspaceKey: String
     let style: ResultStyle
+    /// The Swift names of the training step's seed and number, in a function that draws
+    /// dropout masks.
+    let randomKey: (seed: String, step: String)?
 
     var names: LocalNames
     var expressions: [IRValue: String] = [:]
@@ -51,8 +54,9 @@ struct FunctionEmitter {
 
     init(
         plan: FusionPlan, argumentNames: [String], parameterOffsets: [String: (offset: Int, count: Int)],
-        swiftSignature: String, workspaceKey: String, style: ResultStyle
+        swiftSignature: String, workspaceKey: String, style: ResultStyle, randomKey: (seed: String, step: String)? = nil
     ) {
+        self.randomKey = randomKey
         self.plan = plan
         self.argumentNames = argumentNames
         self.parameterOffsets = parameterOffsets
@@ -61,7 +65,8 @@ struct FunctionEmitter {
         self.style = style
         self.definitions = plan.function.definitions()
         self.usage = ArgumentUsage(plan.function)
-        var names = LocalNames(reserving: argumentNames.map(SwiftNames.unescaped) + Self.swiftNamesInUse)
+        let keyNames = randomKey.map { [$0.seed, $0.step] } ?? []
+        var names = LocalNames(reserving: argumentNames.map(SwiftNames.unescaped) + keyNames + Self.swiftNamesInUse)
         loopIndex = names.fresh("i")
         gradientName = "gradient"
         self.names = names
@@ -123,7 +128,7 @@ struct FunctionEmitter {
     /// The Swift type of what the body returns.
     var bodyReturnType: String {
         switch style {
-        case .value, .valueIntoGradient: SwiftTypes.name(of: function.results[0].value, in: function)
+        case .value, .valueIntoGradient: SwiftTypes.name(of: function.returnedResults[0].value, in: function)
         case .tuple: SwiftTypes.results(of: function).type
         case .pullbackIntoGradient: "Void"
         }
@@ -217,7 +222,11 @@ struct FunctionEmitter {
     /// and each tensor argument.
     private mutating func openBuffers(_ printer: inout CodePrinter) {
         var openers: [String] = []
-        if !function.parametersRead.isEmpty {
+        if writesState {
+            let name = names.fresh("parameters")
+            parameterBuffer = name
+            openers.append("parameterScalars.withUnsafeMutableBufferPointer { \(name) in")
+        } else if !function.parametersRead.isEmpty {
             let name = names.fresh("parameters")
             parameterBuffer = name
             openers.append("parameterScalars.withUnsafeBufferPointer { \(name) in")
@@ -254,6 +263,9 @@ struct FunctionEmitter {
         function.instructions.contains { $0.op == .argument(function.arguments.count - 1) }
     }
 
+    /// Whether the function updates the model's state, so runs in a `mutating` method.
+    var writesState: Bool { !function.stateResults.isEmpty }
+
     var writesGradient: Bool {
         switch style {
         case .valueIntoGradient, .pullbackIntoGradient: return true
@@ -274,13 +286,14 @@ struct FunctionEmitter {
         // it, but the caller's closure must still run: it computes the loss that it reports.
         if case .pullbackIntoGradient = style, !readsOutputGradient { _ = handOverOutput(&printer) }
         if writesGradient { writeGradient(&printer) }
+        if writesState { writeState(&printer) }
         switch style {
         case .value, .valueIntoGradient:
-            let value = valueExpression(function.results[0].value, &printer)
+            let value = valueExpression(function.returnedResults[0].value, &printer)
             printer.line("return \(value)")
         case .tuple(let labels):
             var fields: [String] = []
-            for (label, result) in zip(labels, function.results) { fields.append("\(label): \(valueExpression(result.value, &printer))") }
+            for (label, result) in zip(labels, function.returnedResults) { fields.append("\(label): \(valueExpression(result.value, &printer))") }
             printer.line("return (" + fields.joined(separator: ", ") + ")")
         case .pullbackIntoGradient:
             break
@@ -320,6 +333,22 @@ struct FunctionEmitter {
         }
         for (name, (offset, count)) in parameterOffsets.sorted(by: { $0.value.offset < $1.value.offset }) where !written.contains(name) {
             printer.line("(\(IndexCode.offset("\(g).baseAddress!", by: String(offset)))).update(repeating: 0, count: \(count))  // \(name): no gradient")
+        }
+    }
+
+    /// Copies the new value of each state tensor into the model, after everything that reads
+    /// the old one.
+    private mutating func writeState(_ printer: inout CodePrinter) {
+        let p = parameterBuffer!
+        printer.line("// The new state.")
+        for result in function.stateResults {
+            guard case .state(let name) = result.role, let (offset, count) = parameterOffsets[name] else { continue }
+            let source = reading(result.value, &printer)
+            if shape(of: result.value).isEmpty {
+                printer.line("\(p)[\(offset)] = \(source)  // \(SwiftNames.comment(name))")
+            } else {
+                printer.line("(\(IndexCode.offset("\(p).baseAddress!", by: String(offset)))).update(from: \(source), count: \(count))  // \(SwiftNames.comment(name))")
+            }
         }
     }
 

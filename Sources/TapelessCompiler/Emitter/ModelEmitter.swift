@@ -24,10 +24,15 @@ struct ModelEmitter {
                 emitStorage(typeName: "\(model.name).Gradient", &p)
             }
             for (function, plans) in zip(model.functions, plans) {
-                emitFunction(function, plans, &p)
+                if function.mode == .training {
+                    emitTrainingForms(function, plans, &p)
+                } else {
+                    emitFunction(function, plans, &p)
+                }
             }
             if let forward = model.forwardFunction, let index = model.functions.firstIndex(where: { $0.name == forward }) {
-                emitModuleConformance(model.functions[index], plans[index], &p)
+                let training = model.functions.indices.first { model.functions[$0].name == forward && model.functions[$0].mode == .training }
+                emitModuleConformance(model.functions[index], plans[index], training: training.map { plans[$0] }, &p)
             }
         }
     }
@@ -37,7 +42,8 @@ struct ModelEmitter {
         printer.block("\(modifier)static let parameterLayout = ParameterLayout([", closing: "])") { p in
             for parameter in model.parameters {
                 let shape = "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]"
-                p.line("(name: \"\(SwiftNames.escapedString(parameter.name))\", shape: \(shape), initializer: \(initializer(parameter.initializer)), isTrainable: \(parameter.isTrainable)),  // line \(parameter.line)")
+                let note = parameter.isState ? ", state" : ""
+                p.line("(name: \"\(SwiftNames.escapedString(parameter.name))\", shape: \(shape), initializer: \(initializer(parameter.initializer)), isTrainable: \(parameter.isTrainable)),  // line \(parameter.line)\(note)")
             }
         }
     }
@@ -59,7 +65,8 @@ struct ModelEmitter {
             let property = SwiftNames.property(parameter.name)
             let key = "\"\(SwiftNames.escapedString(parameter.name))\""
             printer.line()
-            printer.line("/// The parameter `\(SwiftNames.comment(parameter.name))` (line \(parameter.line)).")
+            let what = parameter.isState ? "state tensor" : "parameter"
+            printer.line("/// The \(what) `\(SwiftNames.comment(parameter.name))` (line \(parameter.line)).")
             if parameter.shape.isEmpty {
                 let offset = offsets[parameter.name]!.offset
                 printer.block("\(modifier)var \(property): Float {") { p in
@@ -121,7 +128,48 @@ struct ModelEmitter {
         }
     }
 
-    private func emitModuleConformance(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
+    /// The training-mode forms of a function whose layers depend on the mode: the function
+    /// and its `…WithGradient` with a `mode:` argument, each running its inference form in
+    /// inference mode.
+    private func emitTrainingForms(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
+        let body = function.body
+        let labels = body.arguments.map { SwiftNames.identifier($0.name) }
+        let argumentLabels = body.arguments.map(\.name)
+        let key = ModeNames(avoiding: argumentLabels)
+        let declared = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
+            + [key.mode == "mode" ? "mode: ForwardMode" : "mode \(key.mode): ForwardMode"]
+        let (returnType, style) = SwiftTypes.results(of: body)
+        let swiftName = SwiftNames.identifier(function.name)
+        let calls = zip(argumentLabels, labels).map { "\($0): \($1)" }
+        printer.line()
+        printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)) in `mode`: in training, dropout draws its masks")
+        printer.line("/// from the mode's seed and step, and batch normalization normalizes by the batch's statistics and updates its running ones.")
+        printer.block("\(modifier)\(mutating(plans.body))func \(swiftName)(\(declared.joined(separator: ", "))) -> \(returnType) {") { p in
+            p.line("guard case .training(let \(key.seed), let \(key.step)) = \(key.mode) else { return self.\(swiftName)(\(calls.joined(separator: ", "))) }")
+            emitBody(plans.body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels + ["mode"]),
+                     key: "\(function.name)(training)", style: style, randomKey: (key.seed, key.step), &p)
+        }
+        guard let withGradient = plans.withGradient else { return }
+        let name = "\(function.name)WithGradient"
+        printer.line()
+        printer.line("/// The value of `\(SwiftNames.comment(function.name))` in `mode`, and its gradient with respect to every trainable parameter")
+        printer.line("/// written into `gradient`, in one pass (no allocation once the workspace exists).")
+        printer.block("\(modifier)\(mutating(withGradient))func \(name)(\((declared + ["into gradient: inout Gradient"]).joined(separator: ", "))) -> \(returnType) {") { p in
+            let inference = (calls + ["into: &gradient"]).joined(separator: ", ")
+            p.line("guard case .training(let \(key.seed), let \(key.step)) = \(key.mode) else { return self.\(name)(\(inference)) }")
+            emitBody(withGradient, names: labels, signature: SwiftTypes.signature(name, argumentLabels + ["mode", "into"]),
+                     key: "\(name)(training)", style: .valueIntoGradient, randomKey: (key.seed, key.step), &p)
+        }
+    }
+
+    /// `mutating ` when a form writes the model's state.
+    private func mutating(_ plan: FusionPlan) -> String {
+        plan.function.stateResults.isEmpty ? "" : "mutating "
+    }
+
+    private func emitModuleConformance(
+        _ function: LoweredFunction, _ plans: FunctionPlans, training: FunctionPlans?, _ printer: inout CodePrinter
+    ) {
         let input = function.body.arguments[0]
         let sizes = input.type.shape.map { dimension in
             switch dimension {
@@ -144,15 +192,30 @@ struct ModelEmitter {
         printer.block("\(modifier)func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {") { p in
             emitBody(pullback, names: ["input", "outputGradient"], signature: "gradient(at:into:outputGradient:)", key: "gradient(at:)", style: .pullbackIntoGradient, &p)
         }
+        printer.line()
+        let opener = "func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {"
+        let inference = "try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)"
+        guard let trainingPullback = training?.pullback else {
+            printer.line("/// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.")
+            printer.block("\(modifier)\(opener)") { p in p.line(inference) }
+            return
+        }
+        printer.line("/// `gradient(at:into:outputGradient:)` in `mode`: in training, dropout draws its masks from the mode's seed and step,")
+        printer.line("/// and batch normalization normalizes by the batch's statistics and updates its running ones.")
+        printer.block("\(modifier)\(mutating(trainingPullback))\(opener)") { p in
+            p.line("guard case .training(let seed, let step) = mode else { return \(inference) }")
+            emitBody(trainingPullback, names: ["input", "outputGradient"], signature: "gradient(at:mode:into:outputGradient:)",
+                     key: "gradient(at:)(training)", style: .pullbackIntoGradient, randomKey: ("seed", "step"), &p)
+        }
     }
 
     private func emitBody(
         _ plan: FusionPlan, names: [String], signature: String, key: String, style: FunctionEmitter.ResultStyle,
-        _ printer: inout CodePrinter
+        randomKey: (seed: String, step: String)? = nil, _ printer: inout CodePrinter
     ) {
         var emitter = FunctionEmitter(
             plan: plan, argumentNames: names, parameterOffsets: model.offsets,
-            swiftSignature: signature, workspaceKey: "\(model.name).\(key)", style: style)
+            swiftSignature: signature, workspaceKey: "\(model.name).\(key)", style: style, randomKey: randomKey)
         emitter.emit(into: &printer)
     }
 
@@ -172,5 +235,21 @@ struct ModelEmitter {
     /// `weight and bias`, `a, b and c`.
     private static func englishList(_ words: [String]) -> String {
         words.count <= 1 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
+    }
+}
+
+/// The Swift names of a training form's `mode` argument and of the seed and step it binds,
+/// chosen apart from the function's own arguments.
+private struct ModeNames {
+    var mode = "mode", seed = "seed", step = "step"
+
+    init(avoiding arguments: [String]) {
+        let taken = Set(arguments)
+        func free(_ base: String) -> String {
+            var name = base
+            while taken.contains(name) { name += "_" }
+            return name
+        }
+        (mode, seed, step) = (free(mode), free(seed), free(step))
     }
 }

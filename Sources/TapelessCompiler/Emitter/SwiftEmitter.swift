@@ -79,9 +79,10 @@ enum SwiftTypes {
     /// The Swift return type of a function's results and how the body returns them: one value,
     /// or a tuple labeled with the results' names (the gradients of a `grad` over several inputs).
     static func results(of function: IRFunction) -> (type: String, style: FunctionEmitter.ResultStyle) {
-        let types = function.results.map { name(of: $0.value, in: function) }
+        let returned = function.returnedResults
+        let types = returned.map { name(of: $0.value, in: function) }
         guard types.count > 1 else { return (types[0], .value) }
-        let labels = function.results.map { SwiftNames.identifier($0.name) }
+        let labels = returned.map { SwiftNames.identifier($0.name) }
         return ("(" + zip(labels, types).map { "\($0): \($1)" }.joined(separator: ", ") + ")", .tuple(labels))
     }
 

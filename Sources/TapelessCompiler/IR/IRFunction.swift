@@ -100,8 +100,8 @@ public enum DifferentiableInput: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A named result of a function: a computed value, or the gradient of the function's value
-/// with respect to one of its inputs.
+/// A named result of a function: a computed value, the gradient of the function's value with
+/// respect to one of its inputs, or the new value of a state tensor.
 public struct IRResult: Hashable, Sendable {
     /// What a result is.
     public enum Role: Hashable, Sendable {
@@ -109,13 +109,16 @@ public struct IRResult: Hashable, Sendable {
         case value
         /// The gradient of the function's differentiated result with respect to this input.
         case gradient(DifferentiableInput)
+        /// The new value of a model's state tensor (batch normalization's running mean), by
+        /// its name: the generated function writes it into the model.
+        case state(String)
     }
 
     /// The result's name: `value` for a function's own result, or the input's name for a gradient.
     public var name: String
     /// The value returned.
     public var value: IRValue
-    /// Whether the result is a computed value or a gradient.
+    /// Whether the result is a computed value, a gradient or a state update.
     public var role: Role
 
     /// Creates a result; `role` defaults to a computed value.
@@ -169,6 +172,17 @@ public struct IRFunction: Hashable, Sendable {
             seen.append(name)
         }
         return seen
+    }
+
+    /// The results that are values or gradients: what the function returns to its caller
+    /// (state updates are written into the model instead).
+    public var returnedResults: [IRResult] {
+        results.filter { if case .state = $0.role { false } else { true } }
+    }
+
+    /// The results that update the model's state.
+    public var stateResults: [IRResult] {
+        results.filter { if case .state = $0.role { true } else { false } }
     }
 
     /// The smallest id not yet used, for appending instructions.

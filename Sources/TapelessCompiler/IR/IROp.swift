@@ -72,6 +72,10 @@ public enum IROp: Hashable, Sendable {
     /// maximum in its window, in a zero tensor of operand 0's shape.
     case maxPoolScatter(PoolingWindow)
 
+    /// A dropout mask in the result's shape (no operands): `1 / (1 - p)` where an element is
+    /// kept, `0` where it is dropped, drawn from the training step's seed and number.
+    case dropoutMask(DropoutMask)
+
     /// A call of another function of the program; the operands are its arguments. Only the
     /// lowered stage has calls: the differentiation stage inlines every one, so no later
     /// stage meets them.

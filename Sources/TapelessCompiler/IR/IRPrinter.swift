@@ -30,6 +30,7 @@ public enum IRPrinter {
             switch result.role {
             case .value: return "\(result.name) = \(result.value)"
             case .gradient: return "gradient \(result.name) = \(result.value)"
+            case .state: return "state \(result.name) = \(result.value)"
             }
         }
         lines.append("  return " + results.joined(separator: ", "))
@@ -68,6 +69,7 @@ public enum IRPrinter {
         case .convolution2DWeightGradient(let window): return "convolution2DWeightGradient" + describe(window)
         case .maxPoolSelect(let window): return "maxPoolSelect" + describe(window)
         case .maxPoolScatter(let window): return "maxPoolScatter" + describe(window)
+        case .dropoutMask(let mask): return "dropoutMask \(mask)"
         case .call(let callee): return "call \(callee)"
         }
     }

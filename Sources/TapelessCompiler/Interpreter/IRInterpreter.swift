@@ -47,9 +47,11 @@ public struct IRInterpreter {
         }
     }
 
-    /// Runs `function` and returns its results by name.
+    /// Runs `function` and returns its results by name; a training-mode function's dropout
+    /// masks are drawn for the step `randomKey` (seed and number).
     public static func run(
-        _ function: IRFunction, arguments: [IRTensor], parameters: [String: IRTensor] = [:]
+        _ function: IRFunction, arguments: [IRTensor], parameters: [String: IRTensor] = [:],
+        randomKey: (seed: UInt64, step: Int) = (0, 0)
     ) throws -> [String: IRTensor] {
         guard arguments.count == function.arguments.count else {
             throw Failure.argumentCount(expected: function.arguments.count, given: arguments.count)
@@ -77,14 +79,15 @@ public struct IRInterpreter {
                 }
             }
             values[instruction.result] = try evaluate(
-                instruction.op, operands, shape: shape, arguments: arguments, parameters: parameters, sizes: sizes)
+                instruction.op, operands, shape: shape, arguments: arguments, parameters: parameters, sizes: sizes,
+                randomKey: randomKey)
         }
         return Dictionary(uniqueKeysWithValues: function.results.map { ($0.name, values[$0.value]!) })
     }
 
     private static func evaluate(
         _ op: IROp, _ x: [IRTensor], shape: [Int], arguments: [IRTensor], parameters: [String: IRTensor],
-        sizes: [String: Int]
+        sizes: [String: Int], randomKey: (seed: UInt64, step: Int)
     ) throws -> IRTensor {
         switch op {
         case .argument(let index): return arguments[index]
@@ -120,6 +123,8 @@ public struct IRInterpreter {
         case .reshape: return IRTensor(shape: shape, values: x[0].values)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             return convolution(op, x[0], x[1], shape: shape)
+        case .dropoutMask(let mask):
+            return IRTensor(shape: shape, values: (0..<shape.reduce(1, *)).map { mask.element($0, seed: randomKey.seed, step: randomKey.step) })
         case .call(let callee): throw Failure.call(callee.name)
         }
     }

@@ -61,15 +61,15 @@ struct Conv2D: LayerKind {
         }
     }
 
-    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
-        let weight = parameters["weight"]!
+    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
         guard case .success(let (window, output)) = WindowShapes.convolution(
-            input: ValueType(element: .float, shape: builder.type(of: input).shape), weight: .tensor(weightShape.map(Dimension.fixed)),
-            options: options)
+            input: ValueType(element: .float, shape: context.builder.type(of: input).shape),
+            weight: .tensor(weightShape.map(Dimension.fixed)), options: options)
         else { throw Lowering.Failure(description: "layer \(description) does not fit its input") }
         let result = BuiltinLowering.convolution(
-            input, weight: weight, bias: parameters["bias"], window, resultType: .float(output.shape), &builder)
-        return try BuiltinLowering.apply(activation, to: result, &builder)
+            input, weight: context.parameter("weight"), bias: context.parameters["bias"], window, resultType: .float(output.shape),
+            &context.builder)
+        return try BuiltinLowering.apply(activation, to: result, &context.builder)
     }
 
     var accessor: LayerAccessor? { nil }

@@ -42,10 +42,10 @@ struct Dense: LayerKind, Equatable {
         return .success(.tensor(input.shape.dropLast() + [.fixed(outputSize)]))
     }
 
-    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
-        let product = BuiltinLowering.matrixProduct(input, parameters["weight"]!, &builder)
-        let affine = builder.add(product, parameters["bias"]!)
-        return try BuiltinLowering.apply(activation, to: affine, &builder)
+    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
+        let product = BuiltinLowering.matrixProduct(input, context.parameter("weight"), &context.builder)
+        let affine = context.builder.add(product, context.parameter("bias"))
+        return try BuiltinLowering.apply(activation, to: affine, &context.builder)
     }
 
     var accessor: LayerAccessor? { LayerAccessor(typeName: "DenseParameters", properties: ["weight", "bias"]) }

@@ -35,12 +35,12 @@ struct Flatten: LayerKind, Equatable {
         }
     }
 
-    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
-        let type = ValueType(element: .float, shape: builder.type(of: input).shape)
+    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
+        let type = ValueType(element: .float, shape: context.builder.type(of: input).shape)
         guard case .success(let output) = WindowShapes.flatten(input: type, from: from) else {
             throw Lowering.Failure(description: "layer \(description) does not fit its input")
         }
-        return output.shape == type.shape ? input : builder.emit(.reshape, [input], type: .float(output.shape))
+        return output.shape == type.shape ? input : context.builder.emit(.reshape, [input], type: .float(output.shape))
     }
 
     var accessor: LayerAccessor? { nil }

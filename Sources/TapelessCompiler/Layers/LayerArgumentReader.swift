@@ -42,6 +42,39 @@ struct LayerArgumentReader {
         return (inputSize, outputSize)
     }
 
+    /// The first argument, unlabeled, as in `Dropout(0.5)` or `BatchNorm2D(16)`; `what` names
+    /// it in the message when it is missing (after which the other arguments are not read, so
+    /// one mistake gives one message).
+    mutating func leadingValue(_ what: String, example: String) -> Expr? {
+        guard let first = remaining.first, first.label == nil, case .expression(let value) = first.value else {
+            error("layer '\(layerName)' needs its \(what) first, as in '\(example)'", at: remaining.first?.range ?? declaration.kind.range)
+            remaining = []
+            return nil
+        }
+        remaining.removeFirst()
+        return value
+    }
+
+    /// The first argument as a literal, positive size, as in `BatchNorm2D(16)`.
+    mutating func count(example: String) -> Int? {
+        guard let value = leadingValue("size", example: example) else { return nil }
+        guard let number = integerLiteral(value), number >= 1 else {
+            error("the size of layer '\(layerName)' must be a positive integer, as in '\(example)'", at: value.range)
+            return nil
+        }
+        return number
+    }
+
+    /// The option `label:` as a number literal, if given.
+    mutating func number(_ label: String) -> (value: Double, range: SourceRange)? {
+        guard let value = option(label) else { return nil }
+        guard let number = numberLiteral(value) else {
+            error("'\(label):' of layer '\(layerName)' must be a number", at: value.range)
+            return nil
+        }
+        return (number, value.range)
+    }
+
     /// A literal, positive size.
     private mutating func size(_ dimension: DimExpr, _ role: String) -> Int? {
         switch dimension {
@@ -117,9 +150,11 @@ struct LayerArgumentReader {
                 error("a layer option needs a label, as in '\(example)'", at: argument.range)
                 continue
             }
-            let known = options.count == 1
-                ? "its only option is '\(options[0]):'"
-                : "its options are " + options.map { "'\($0):'" }.joined(separator: ", ")
+            let known = switch options.count {
+            case 0: "it takes none"
+            case 1: "its only option is '\(options[0]):'"
+            default: "its options are " + options.map { "'\($0):'" }.joined(separator: ", ")
+            }
             error("\(declaration.kind.name) has no option '\(label.name)'; \(known)", at: label.range)
         }
         remaining = []

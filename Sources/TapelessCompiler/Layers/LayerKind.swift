@@ -23,9 +23,13 @@ protocol LayerKind: Sendable {
     /// input it needs (the checker places it at the input).
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError>
 
-    /// The layer applied to `input` in IR, given the value of each of its parameters by
-    /// relative name.
-    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue
+    /// The layer applied to `input` in IR, in the context's mode, reading its parameters and
+    /// recording its state's new values through `context`.
+    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue
+
+    /// Whether the layer computes something else in training than in inference (dropout,
+    /// batch normalization); a function applying it is lowered once per mode.
+    var dependsOnMode: Bool { get }
 
     /// The runtime type that groups the layer's parameters as one property of the generated
     /// model (`DenseParameters` for `model.fc1`), if the kind has one.
@@ -35,11 +39,15 @@ protocol LayerKind: Sendable {
     func isEqual(to other: any LayerKind) -> Bool
 }
 
+extension LayerKind {
+    var dependsOnMode: Bool { false }
+}
+
 extension LayerKind where Self: Equatable {
     func isEqual(to other: any LayerKind) -> Bool { (other as? Self) == self }
 }
 
-/// A parameter of a layer kind.
+/// A parameter of a layer kind, or a tensor of its state.
 struct LayerParameter: Sendable, Equatable {
     /// The name relative to the layer, such as `weight`.
     var name: String
@@ -47,6 +55,28 @@ struct LayerParameter: Sendable, Equatable {
     var shape: [Int]
     /// How `init(seed:)` fills it.
     var initializer: InitializerSpec
+    /// Whether it is state (batch normalization's running mean): saved with the parameters,
+    /// updated by the training step, never by optimizers.
+    var isState = false
+}
+
+/// What a layer's lowering works with: the function's IR, the layer's parameters and state,
+/// the mode, and the new values of its state.
+struct LayerLowering {
+    /// The IR being built.
+    var builder: IRBuilder
+    /// The value of each parameter and state tensor, by relative name.
+    let parameters: [String: IRValue]
+    /// The mode the function is lowered in.
+    let mode: ExecutionMode
+    /// The new value of each state tensor the layer updates, by relative name.
+    var stateUpdates: [String: IRValue] = [:]
+
+    /// The parameter or state tensor with this relative name.
+    func parameter(_ name: String) -> IRValue {
+        guard let value = parameters[name] else { preconditionFailure("the layer has no parameter '\(name)'") }
+        return value
+    }
 }
 
 /// The runtime type that groups a layer's parameters, such as `DenseParameters(weight:bias:)`.
@@ -67,6 +97,7 @@ enum LayerKinds {
     /// Every kind, by name: the one registration of a new kind.
     static let all: [String: any LayerKind.Type] = [
         Dense.name: Dense.self, Conv2D.name: Conv2D.self, MaxPool2D.name: MaxPool2D.self, Flatten.name: Flatten.self,
+        Dropout.name: Dropout.self, BatchNorm1D.name: BatchNorm1D.self, BatchNorm2D.name: BatchNorm2D.self,
     ]
 
     /// The kinds' names, sorted, for messages.

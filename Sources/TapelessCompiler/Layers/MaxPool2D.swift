@@ -35,12 +35,12 @@ struct MaxPool2D: LayerKind, Equatable {
         }
     }
 
-    func lower(_ input: IRValue, parameters: [String: IRValue], _ builder: inout IRBuilder) throws -> IRValue {
-        let type = ValueType(element: .float, shape: builder.type(of: input).shape)
+    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
+        let type = ValueType(element: .float, shape: context.builder.type(of: input).shape)
         guard case .success(let (window, output)) = WindowShapes.pooling(input: type, options: options) else {
             throw Lowering.Failure(description: "layer \(description) does not fit its input")
         }
-        return builder.emit(.maxPoolSelect(window), [input, input], type: .float(output.shape))
+        return context.builder.emit(.maxPoolSelect(window), [input, input], type: .float(output.shape))
     }
 
     var accessor: LayerAccessor? { nil }

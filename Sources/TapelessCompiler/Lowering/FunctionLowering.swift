@@ -1,21 +1,29 @@
-/// Lowers one function's body to IR; a call becomes one ``IROp/call(_:)`` instruction.
+/// Lowers one function's body to IR in one mode; a call becomes one ``IROp/call(_:)``
+/// instruction.
 struct FunctionLowering {
     let lowering: Lowering
     let model: CheckedModel?
+    let mode: ExecutionMode
     var builder = IRBuilder()
     /// `let` bindings in scope.
     var locals: [String: IRValue] = [:]
     /// The values of the function's arguments.
     var arguments: [IRValue] = []
+    /// The new value of each state tensor the layers updated, by full name, in order.
+    private(set) var stateUpdates: [(name: String, value: IRValue)] = []
+    /// Whether the body applies a layer that computes something else in each mode.
+    private(set) var appliesModeDependentLayer = false
 
-    init(lowering: Lowering, model: CheckedModel?) {
+    init(lowering: Lowering, model: CheckedModel?, mode: ExecutionMode) {
         self.lowering = lowering
         self.model = model
+        self.mode = mode
     }
 
     var program: CheckedProgram { lowering.program }
 
-    /// The function as IR with one result, `value`.
+    /// The function as IR: its result, `value`, then the new value of each state tensor its
+    /// layers update (in training mode).
     mutating func lower(_ function: CheckedFunction) throws -> IRFunction {
         let irArguments = function.parameters.map { IRArgument(name: $0.name, type: Self.irType($0.type)) }
         arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
@@ -25,9 +33,10 @@ struct FunctionLowering {
             locals[binding.name.name] = value
         }
         let value = try lower(function.decl.body.result)
+        let states = stateUpdates.map { IRResult(name: $0.name, value: $0.value, role: .state($0.name)) }
         return IRFunction(
             name: function.name, arguments: irArguments, instructions: builder.instructions,
-            results: [IRResult(name: "value", value: value)])
+            results: [IRResult(name: "value", value: value)] + states)
     }
 
     static func irType(_ type: ValueType) -> IRType {
@@ -87,17 +96,31 @@ struct FunctionLowering {
         SourceOrigin(range: expression.range, text: lowering.text(expression.range))
     }
 
-    /// The layer applied to `input`, as its kind lowers it, reading its parameters first.
+    /// The layer applied to `input`, as its kind lowers it, reading its parameters first. A
+    /// state tensor that an earlier application updated is read at its new value, so a layer
+    /// applied twice updates its state twice in a row, as PyTorch's modules do.
     private mutating func lowerLayer(_ name: String, input: IRValue) throws -> IRValue {
         guard let layer = model?.layers.first(where: { $0.name == name }) else {
             throw Lowering.Failure(description: "unknown layer '\(name)'")
         }
         var parameters: [String: IRValue] = [:]
         for parameter in layer.kind.parameters {
-            parameters[parameter.name] = builder.emit(
-                .parameter(layer.parameterName(parameter.name)), type: .float(parameter.shape.map(IRDimension.fixed)))
+            let fullName = layer.parameterName(parameter.name)
+            parameters[parameter.name] = stateUpdates.last { $0.name == fullName }?.value
+                ?? builder.emit(.parameter(fullName), type: .float(parameter.shape.map(IRDimension.fixed)))
         }
-        return try layer.kind.lower(input, parameters: parameters, &builder)
+        appliesModeDependentLayer = appliesModeDependentLayer || layer.kind.dependsOnMode
+        // The builder moves into the context and back, so its instructions are not copied.
+        var context = LayerLowering(builder: builder, parameters: parameters, mode: mode)
+        builder = IRBuilder()
+        defer { builder = context.builder }
+        let output = try layer.kind.lower(input, &context)
+        for (relativeName, value) in context.stateUpdates.sorted(by: { $0.key < $1.key }) {
+            let fullName = layer.parameterName(relativeName)
+            stateUpdates.removeAll { $0.name == fullName }
+            stateUpdates.append((fullName, value))
+        }
+        return output
     }
 
     /// Subscripts: a range keeps its axis (`slice`), an integer removes it (a slice of one,

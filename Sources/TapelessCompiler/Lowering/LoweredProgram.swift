@@ -89,17 +89,21 @@ public struct LoweredParameter: Sendable, Equatable {
     public var shape: [Int]
     /// How the generated `init(seed:)` fills the parameter.
     public var initializer: InitializerSpec
-    /// Whether optimizers update the parameter; `false` for a frozen parameter or layer.
+    /// Whether optimizers update the parameter; `false` for a frozen parameter or layer, and
+    /// for state.
     public var isTrainable: Bool
+    /// Whether it is a layer's state, which the training step updates.
+    public var isState: Bool
     /// The 1-based source line of the declaration.
     public var line: Int
 
     /// Creates a parameter.
-    public init(name: String, shape: [Int], initializer: InitializerSpec, isTrainable: Bool, line: Int) {
+    public init(name: String, shape: [Int], initializer: InitializerSpec, isTrainable: Bool, isState: Bool = false, line: Int) {
         self.name = name
         self.shape = shape
         self.initializer = initializer
         self.isTrainable = isTrainable
+        self.isState = isState
         self.line = line
     }
 }
@@ -123,11 +127,14 @@ public struct LoweredFunction: Sendable, Equatable {
     /// For a model's forward function: the gradient of every trainable parameter, seeded by the
     /// gradient of the output (the function's last argument).
     public var pullback: IRFunction?
+    /// For a function whose layers depend on the mode (dropout, batch normalization), which of
+    /// its two forms this is; `nil` for a function that computes the same in both.
+    public var mode: ExecutionMode?
 
     /// Creates a function; the derived forms are `nil` until the differentiation stage.
     public init(
         name: String, range: SourceRange, declaration: String, body: IRFunction, derivative: DerivativeRequest? = nil,
-        withGradient: IRFunction? = nil, pullback: IRFunction? = nil
+        withGradient: IRFunction? = nil, pullback: IRFunction? = nil, mode: ExecutionMode? = nil
     ) {
         self.name = name
         self.range = range
@@ -136,6 +143,7 @@ public struct LoweredFunction: Sendable, Equatable {
         self.derivative = derivative
         self.withGradient = withGradient
         self.pullback = pullback
+        self.mode = mode
     }
 
     /// The 1-based source line of the declaration.
@@ -154,4 +162,13 @@ public struct DerivativeRequest: Sendable, Equatable {
         self.function = function
         self.withRespectTo = withRespectTo
     }
+}
+
+/// The two ways a model's layers can compute: PyTorch's `model.eval()` and `model.train()`.
+public enum ExecutionMode: String, Sendable, Hashable {
+    /// Dropout passes its input through; batch normalization uses its running statistics.
+    case inference
+    /// Dropout draws a mask; batch normalization uses the batch's statistics and updates its
+    /// running ones (the function's state results).
+    case training
 }

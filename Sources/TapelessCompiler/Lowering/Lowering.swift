@@ -30,7 +30,7 @@ public struct Lowering {
                 guard let function = program.functions.first(where: { $0.name == decl.name.name }) else {
                     throw Failure(description: "function '\(decl.name.name)' was not checked")
                 }
-                functions.append(try lower(function, in: nil))
+                functions.append(try lower(function, in: nil, mode: .inference).function)
             case .derivative(let decl):
                 guard let derivative = program.derivatives.first(where: { $0.name == decl.name.name }) else {
                     throw Failure(description: "derivative '\(decl.name.name)' was not checked")
@@ -43,12 +43,41 @@ public struct Lowering {
         return LoweredProgram(sourcePath: program.file.path, models: models, functions: functions)
     }
 
+    /// A model's functions: each once, or, when its layers or the functions it calls depend
+    /// on the mode, once per mode (inference first).
     private func lowerModel(_ model: CheckedModel) throws -> LoweredModel {
-        let functions = try model.functions.map { try lower($0, in: model) } + model.derivatives.map(request)
+        let inference = try model.functions.map { try lower($0, in: model, mode: .inference) }
+        var dependent = Set(inference.filter(\.appliesModeDependentLayer).map(\.function.name))
+        var grew = true
+        while grew {
+            let callers = inference.filter { lowered in
+                lowered.function.body.instructions.contains { instruction in
+                    if case .call(let callee) = instruction.op { callee.isModelFunction && dependent.contains(callee.name) } else { false }
+                }
+            }
+            let before = dependent.count
+            dependent.formUnion(callers.map(\.function.name))
+            grew = dependent.count > before
+        }
+        var functions: [LoweredFunction] = []
+        for (checked, lowered) in zip(model.functions, inference) {
+            guard dependent.contains(checked.name) else {
+                functions.append(lowered.function)
+                continue
+            }
+            var inferenceForm = lowered.function
+            inferenceForm.mode = .inference
+            var trainingForm = try lower(checked, in: model, mode: .training).function
+            trainingForm.mode = .training
+            functions += [inferenceForm, trainingForm]
+        }
+        functions += model.derivatives.map(request)
         return LoweredModel(
             name: model.name, line: model.range.start.line,
             parameters: model.parameters.map {
-                LoweredParameter(name: $0.name, shape: $0.shape, initializer: $0.initializer, isTrainable: !$0.isFrozen, line: $0.range.start.line)
+                LoweredParameter(
+                    name: $0.name, shape: $0.shape, initializer: $0.initializer, isTrainable: !$0.isFrozen && !$0.isState,
+                    isState: $0.isState, line: $0.range.start.line)
             },
             layers: model.layers.map { layer in
                 LoweredLayer(
@@ -69,11 +98,14 @@ public struct Lowering {
         return (candidates.first { $0.name == "forward" } ?? candidates.first)?.name
     }
 
-    private func lower(_ function: CheckedFunction, in model: CheckedModel?) throws -> LoweredFunction {
-        var context = FunctionLowering(lowering: self, model: model)
-        return LoweredFunction(
+    private func lower(
+        _ function: CheckedFunction, in model: CheckedModel?, mode: ExecutionMode
+    ) throws -> (function: LoweredFunction, appliesModeDependentLayer: Bool) {
+        var context = FunctionLowering(lowering: self, model: model, mode: mode)
+        let lowered = LoweredFunction(
             name: function.name, range: function.decl.range, declaration: text(function.decl.range, upTo: "{"),
             body: try context.lower(function))
+        return (lowered, context.appliesModeDependentLayer)
     }
 
     /// A `grad` definition: its arguments and what it differentiates; the differentiation

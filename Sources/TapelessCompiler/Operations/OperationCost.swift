@@ -19,7 +19,8 @@ extension IROp {
             return elements(operands[0])
         case .reduceSum, .reduceMax, .sumToShape, .logSumExp, .softmax:
             return 2 * elements(operands[0])
-        case .unary, .binary, .compare, .select, .expandAxis, .transpose, .pickClass, .scatterClass, .slice, .pad:
+        case .unary, .binary, .compare, .select, .expandAxis, .transpose, .pickClass, .scatterClass, .slice, .pad,
+             .dropoutMask:
             return elements(result)
         case .convolution2D:
             return convolutionFlops(output: result, weight: operands[1], elements)

@@ -21,7 +21,7 @@ enum StagePrinter {
         func add(_ function: LoweredFunction, _ plans: FunctionPlans, prefix: String) {
             let forms = [("", plans.body), (", with gradient", plans.withGradient), (", pullback", plans.pullback)]
             for case let (label, plan?) in forms {
-                sections.append("// \(prefix)\(function.name)\(label)\n" + FusionPrinter.render(plan))
+                sections.append("// \(prefix)\(function.name)\(modeLabel(function))\(label)\n" + FusionPrinter.render(plan))
             }
         }
         for (model, plans) in zip(planned.program.models, planned.modelPlans) {
@@ -32,7 +32,7 @@ enum StagePrinter {
     }
 
     private static func forms(of function: LoweredFunction, prefix: String) -> [String] {
-        let heading = "// \(prefix)\(function.name): \(function.declaration)\n"
+        let heading = "// \(prefix)\(function.name)\(modeLabel(function)): \(function.declaration)\n"
         if let request = function.derivative, function.body.results.isEmpty {
             let arguments = request.withRespectTo.map { function.body.arguments[$0].name }.joined(separator: ", ")
             return [heading + "derivative of \(request.function) with respect to \(arguments), derived by the next stage\n"]
@@ -40,8 +40,13 @@ enum StagePrinter {
         var forms = [heading + IRPrinter.render(function.body)]
         for case (let label, var derived?) in [("with gradient", function.withGradient), ("pullback", function.pullback)] {
             derived.name = "\(function.name) (\(label))"
-            forms.append("// \(prefix)\(function.name), \(label)\n" + IRPrinter.render(derived))
+            forms.append("// \(prefix)\(function.name)\(modeLabel(function)), \(label)\n" + IRPrinter.render(derived))
         }
         return forms
+    }
+
+    /// ` (training)` or ` (inference)` for a function lowered once per mode.
+    private static func modeLabel(_ function: LoweredFunction) -> String {
+        function.mode.map { " (\($0.rawValue))" } ?? ""
     }
 }

@@ -1128,4 +1128,9 @@ public struct DeepNetwork: Module {
             }
         }
     }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
 }

@@ -1188,4 +1188,9 @@ public struct LaneConditions: Module {
             }
         }
     }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
 }

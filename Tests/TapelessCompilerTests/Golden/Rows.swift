@@ -360,6 +360,11 @@ public struct SmoothedClassifier: Module {
             }
         }
     }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
 }
 
 /// The model `SoftmaxHead` (line 16): 25 parameters in 2 tensors.
@@ -570,6 +575,11 @@ public struct SoftmaxHead: Module {
             }
         }
     }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
 }
 
 /// The model `PassThrough` (line 25): 1 parameters in 1 tensors.
@@ -699,5 +709,10 @@ public struct PassThrough: Module {
                 return try body()
             }
         }
+    }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
 }

@@ -344,6 +344,11 @@ public struct LinearRegression: Module {
             }
         }
     }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
 }
 
 /// The model `SimpleNN` (line 15): 101770 parameters in 4 tensors.
@@ -810,6 +815,11 @@ public struct SimpleNN: Module {
                 }
             }
         }
+    }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
 }
 
