@@ -51,9 +51,14 @@ let package = Package(
         .executableTarget(
             name: "Derivatives", dependencies: ["Tapeless"], path: "Samples/Derivatives",
             plugins: ["TapelessPlugin"]),
+        .target(
+            name: "DigitsData", dependencies: ["Tapeless"], path: "Samples/DigitsData",
+            exclude: ["README.md"], resources: [.copy("digits.csv")]),
         .executableTarget(
-            name: "Digits", dependencies: ["Tapeless"], path: "Samples/Digits",
-            exclude: ["README.md"], resources: [.copy("digits.csv")],
+            name: "Digits", dependencies: ["Tapeless", "DigitsData"], path: "Samples/Digits",
+            plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "DigitsCNN", dependencies: ["Tapeless", "DigitsData"], path: "Samples/DigitsCNN",
             plugins: ["TapelessPlugin"]),
 
         .testTarget(

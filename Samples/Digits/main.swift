@@ -9,46 +9,11 @@
 //   test accuracy: <accuracy>
 //   checkpoint: <path>
 //   test accuracy after reload: <accuracy>
+import DigitsData
 import Foundation
 import Tapeless
 
-/// Pixels scaled to [0, 1] (`[examples, 64]`) and their labels.
-struct Examples {
-    let pixels: Tensor
-    let labels: IntTensor
-}
-
-/// Reads `digits.csv` (64 pixel values 0…16 and a label per line) and scales the pixels to [0, 1].
-func loadDigits() throws -> Examples {
-    guard let url = Bundle.module.url(forResource: "digits", withExtension: "csv") else {
-        fatalError("digits.csv is missing from the Digits resource bundle; rebuild the Digits target.")
-    }
-    var pixels: [Float] = [], labels: [Int] = []
-    for (number, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated() {
-        let fields = line.split(separator: ",").compactMap { Float($0) }
-        guard fields.count == 65 else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [
-                NSLocalizedDescriptionKey: "digits.csv line \(number + 1): expected 65 numbers, found \(fields.count)"])
-        }
-        pixels += fields[0..<64].map { $0 / 16 }
-        labels.append(Int(fields[64]))
-    }
-    return Examples(pixels: Tensor(shape: [labels.count, 64], scalars: pixels), labels: IntTensor(labels))
-}
-
-/// The examples at `indices`, in that order.
-func subset(_ data: Examples, _ indices: ArraySlice<Int>) -> Examples {
-    Examples(pixels: data.pixels.gathering(examples: indices), labels: data.labels.gathering(examples: indices))
-}
-
-let digits = try loadDigits()
-
-// sklearn's train_test_split(X, y, test_size=0.2, random_state=...): a seeded permutation
-// (the one BatchSequence shuffles with), first 80% to train, the rest to test.
-let order = BatchSequence(exampleCount: digits.labels.scalarCount, batchSize: 1, shuffle: true, seed: 42).order
-let trainingCount = order.count * 4 / 5
-let train = subset(digits, order[..<trainingCount])
-let test = subset(digits, order[trainingCount...])
+let (train, test) = trainTestSplit(try loadDigits())
 
 // Keras:
 //   model.compile(optimizer=Adam(1e-3), loss=SparseCategoricalCrossentropy(from_logits=True),
@@ -79,15 +44,7 @@ func testAccuracy(of model: DigitClassifier) throws -> String {
 print("test accuracy: \(try testAccuracy(of: model))")
 
 // torch.save(model.state_dict(), path) / model.load_state_dict(torch.load(path)), as safetensors.
-let arguments = CommandLine.arguments.dropFirst()
-let checkpoint: URL
-if let path = arguments.first {
-    checkpoint = URL(fileURLWithPath: path)
-} else {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapeless-digits-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    checkpoint = directory.appendingPathComponent("digits.safetensors")
-}
+let checkpoint = try checkpointURL(named: "digits")
 try model.save(to: checkpoint)
 print("checkpoint: \(checkpoint.path)")
 

@@ -1,6 +1,7 @@
 /// A report of each model before anything runs, like Keras's `model.summary()` but from the
-/// compiled IR: parameters per tensor and in total, and per function the FLOPs and activation
-/// memory of one example (every size variable set to 1).
+/// compiled IR: parameters and state per tensor and in total, and per function (per mode for
+/// one compiled in both) the FLOPs and activation memory of one example (every size variable
+/// set to 1).
 public struct ModelSummary {
     /// The program the summary describes.
     public let program: LoweredProgram
@@ -26,13 +27,15 @@ public struct ModelSummary {
                 if let layer, layersShown.insert(layer.name).inserted {
                     let own = model.parameters.filter { layer.parameters.contains($0.name) }
                     let count = own.reduce(0) { $0 + $1.shape.reduce(1, *) }
-                    rows.append([layer.name + " (layer)", "", String(count), Self.bytes(count * 4), own.allSatisfy(\.isTrainable) ? "yes" : "no"])
+                    let learned = own.filter { !$0.isState }
+                    let trainable = learned.allSatisfy(\.isTrainable) ? "yes" : learned.contains(where: \.isTrainable) ? "partly" : "no"
+                    rows.append([layer.name + " (layer)", "", String(count), Self.bytes(count * 4), trainable])
                 }
                 let count = parameter.shape.reduce(1, *)
                 let isInLayer = layer != nil
                 rows.append([
                     (isInLayer ? "  " : "") + parameter.name, "[" + parameter.shape.map(String.init).joined(separator: ", ") + "]",
-                    String(count), Self.bytes(count * 4), parameter.isTrainable ? "yes" : "no",
+                    String(count), Self.bytes(count * 4), parameter.isState ? "state" : parameter.isTrainable ? "yes" : "no",
                 ])
             }
             let total = model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) }
@@ -44,7 +47,7 @@ public struct ModelSummary {
                 let forward = Cost(function.body)
                 let derived = (function.withGradient ?? function.pullback).map(Cost.init)
                 costs.append([
-                    function.name, String(forward.flops),
+                    function.name + (function.mode.map { " (\($0.rawValue))" } ?? ""), String(forward.flops),
                     derived.map { String(max(0, $0.flops - forward.flops)) } ?? "-",
                     Self.bytes(forward.activationElements * 4),
                 ])
