@@ -133,9 +133,16 @@ extension ParameterContainer {
 public protocol Model: ParameterContainer {
     /// The gradient of a scalar with respect to every parameter, laid out like the model.
     associatedtype Gradient: ParameterContainer
+
+    /// The parameters that PyTorch's equivalent modules store transposed, such as a `Dense`
+    /// layer's weight (`[in, out]` here, `[out, in]` in `nn.Linear`); ``load(fromPyTorch:renaming:)-(URL,_)``
+    /// transposes them. Empty unless the generated model lists some.
+    static var pyTorchTransposedParameters: Set<String> { get }
 }
 
 extension Model {
+    public static var pyTorchTransposedParameters: Set<String> { [] }
+
     /// Creates a model whose parameters are drawn by their initializers from a seeded generator.
     ///
     /// The same seed gives the same model on every machine.

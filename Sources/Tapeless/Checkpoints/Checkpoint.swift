@@ -187,7 +187,7 @@ private func missingNames(
 
 /// Throws ``CheckpointError/mismatchedEntries(missing:unexpected:)`` with both lists, unless
 /// both are empty.
-private func requireMatchingEntries(missing: [String], unexpected: [String]) throws {
+func requireMatchingEntries(missing: [String], unexpected: [String]) throws {
     guard missing.isEmpty && unexpected.isEmpty else {
         throw CheckpointError.mismatchedEntries(missing: missing, unexpected: unexpected)
     }

@@ -12,7 +12,8 @@ extension Kernels {
     /// multiple of 2⁻²⁴ (all those written with a few decimals are within 6·10⁻⁸ of one).
     ///
     /// - Parameters:
-    ///   - mask: Where to write `count` elements; overwritten.
+    ///   - mask: Where to write the elements; overwritten.
+    ///   - count: The number of elements.
     ///   - probability: The chance of dropping an element, in `[0, 1)`.
     ///   - seed: The run's seed.
     ///   - step: The training step.

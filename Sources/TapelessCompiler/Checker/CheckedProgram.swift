@@ -49,6 +49,8 @@ public struct CheckedParameter: Sendable, Equatable {
     /// Whether it is a layer's state (batch normalization's running mean): updated by the
     /// training step, never by optimizers.
     public var isState = false
+    /// Whether PyTorch's equivalent module stores it transposed (a Dense layer's weight).
+    public var isTransposedInPyTorch = false
     /// The declaration (of the parameter or of its layer).
     public var range: SourceRange
 

@@ -277,7 +277,8 @@ extension Checker {
         layer.kind.parameters.map { parameter in
             CheckedParameter(
                 name: layer.parameterName(parameter.name), shape: parameter.shape, initializer: parameter.initializer,
-                isFrozen: layer.isFrozen, isState: parameter.isState, range: layer.range)
+                isFrozen: layer.isFrozen, isState: parameter.isState, isTransposedInPyTorch: parameter.isTransposedInPyTorch,
+                range: layer.range)
         }
     }
 }

@@ -46,6 +46,11 @@ struct ModelEmitter {
                 p.line("(name: \"\(SwiftNames.escapedString(parameter.name))\", shape: \(shape), initializer: \(initializer(parameter.initializer)), isTrainable: \(parameter.isTrainable)),  // line \(parameter.line)\(note)")
             }
         }
+        let transposed = model.parameters.filter(\.isTransposedInPyTorch).map { "\"\(SwiftNames.escapedString($0.name))\"" }
+        guard !transposed.isEmpty else { return }
+        printer.line()
+        printer.line("/// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).")
+        printer.line("\(modifier)static var pyTorchTransposedParameters: Set<String> { [\(transposed.joined(separator: ", "))] }")
     }
 
     /// The flat storage, its initializer and one accessor per parameter or layer.
@@ -145,9 +150,9 @@ struct ModelEmitter {
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)) in `mode`: in training, dropout draws its masks")
         printer.line("/// from the mode's seed and step, and batch normalization normalizes by the batch's statistics and updates its running ones.")
         printer.block("\(modifier)\(mutating(plans.body))func \(swiftName)(\(declared.joined(separator: ", "))) -> \(returnType) {") { p in
-            p.line("guard case .training(let \(key.seed), let \(key.step)) = \(key.mode) else { return self.\(swiftName)(\(calls.joined(separator: ", "))) }")
+            let randomKey = openTraining(plans.body, key, otherwise: "return self.\(swiftName)(\(calls.joined(separator: ", ")))", &p)
             emitBody(plans.body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels + ["mode"]),
-                     key: "\(function.name)(training)", style: style, randomKey: (key.seed, key.step), &p)
+                     key: "\(function.name)(training)", style: style, randomKey: randomKey, &p)
         }
         guard let withGradient = plans.withGradient else { return }
         let name = "\(function.name)WithGradient"
@@ -156,10 +161,21 @@ struct ModelEmitter {
         printer.line("/// written into `gradient`, in one pass (no allocation once the workspace exists).")
         printer.block("\(modifier)\(mutating(withGradient))func \(name)(\((declared + ["into gradient: inout Gradient"]).joined(separator: ", "))) -> \(returnType) {") { p in
             let inference = (calls + ["into: &gradient"]).joined(separator: ", ")
-            p.line("guard case .training(let \(key.seed), let \(key.step)) = \(key.mode) else { return self.\(name)(\(inference)) }")
+            let randomKey = openTraining(withGradient, key, otherwise: "return self.\(name)(\(inference))", &p)
             emitBody(withGradient, names: labels, signature: SwiftTypes.signature(name, argumentLabels + ["mode", "into"]),
-                     key: "\(name)(training)", style: .valueIntoGradient, randomKey: (key.seed, key.step), &p)
+                     key: "\(name)(training)", style: .valueIntoGradient, randomKey: randomKey, &p)
         }
+    }
+
+    /// Prints the guard that runs `otherwise` in inference mode, binding the seed and step when
+    /// the form draws dropout masks; returns their names then.
+    private func openTraining(
+        _ plan: FusionPlan, _ key: ModeNames, otherwise: String, _ printer: inout CodePrinter
+    ) -> (seed: String, step: String)? {
+        let drawsMasks = plan.function.instructions.contains { if case .dropoutMask = $0.op { true } else { false } }
+        let pattern = drawsMasks ? ".training(let \(key.seed), let \(key.step))" : ".training"
+        printer.line("guard case \(pattern) = \(key.mode) else { \(otherwise) }")
+        return drawsMasks ? (key.seed, key.step) : nil
     }
 
     /// `mutating ` when a form writes the model's state.
@@ -203,9 +219,9 @@ struct ModelEmitter {
         printer.line("/// `gradient(at:into:outputGradient:)` in `mode`: in training, dropout draws its masks from the mode's seed and step,")
         printer.line("/// and batch normalization normalizes by the batch's statistics and updates its running ones.")
         printer.block("\(modifier)\(mutating(trainingPullback))\(opener)") { p in
-            p.line("guard case .training(let seed, let step) = mode else { return \(inference) }")
+            let randomKey = openTraining(trainingPullback, ModeNames(avoiding: ["input", "outputGradient"]), otherwise: "return \(inference)", &p)
             emitBody(trainingPullback, names: ["input", "outputGradient"], signature: "gradient(at:mode:into:outputGradient:)",
-                     key: "gradient(at:)(training)", style: .pullbackIntoGradient, randomKey: ("seed", "step"), &p)
+                     key: "gradient(at:)(training)", style: .pullbackIntoGradient, randomKey: randomKey, &p)
         }
     }
 

@@ -29,7 +29,7 @@ struct Dense: LayerKind, Equatable {
 
     var parameters: [LayerParameter] {
         [
-            LayerParameter(name: "weight", shape: [inputSize, outputSize], initializer: .glorotUniform),
+            LayerParameter(name: "weight", shape: [inputSize, outputSize], initializer: .glorotUniform, isTransposedInPyTorch: true),
             LayerParameter(name: "bias", shape: [outputSize], initializer: .constant(0)),
         ]
     }

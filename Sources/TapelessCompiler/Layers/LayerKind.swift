@@ -58,6 +58,9 @@ struct LayerParameter: Sendable, Equatable {
     /// Whether it is state (batch normalization's running mean): saved with the parameters,
     /// updated by the training step, never by optimizers.
     var isState = false
+    /// Whether PyTorch's module stores it transposed (`nn.Linear`'s weight is `[out, in]`), so
+    /// loading a PyTorch state dict transposes it.
+    var isTransposedInPyTorch = false
 }
 
 /// What a layer's lowering works with: the function's IR, the layer's parameters and state,

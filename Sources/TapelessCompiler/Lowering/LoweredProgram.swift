@@ -94,16 +94,22 @@ public struct LoweredParameter: Sendable, Equatable {
     public var isTrainable: Bool
     /// Whether it is a layer's state, which the training step updates.
     public var isState: Bool
+    /// Whether PyTorch's equivalent module stores it transposed (a Dense layer's weight).
+    public var isTransposedInPyTorch: Bool
     /// The 1-based source line of the declaration.
     public var line: Int
 
     /// Creates a parameter.
-    public init(name: String, shape: [Int], initializer: InitializerSpec, isTrainable: Bool, isState: Bool = false, line: Int) {
+    public init(
+        name: String, shape: [Int], initializer: InitializerSpec, isTrainable: Bool, isState: Bool = false,
+        isTransposedInPyTorch: Bool = false, line: Int
+    ) {
         self.name = name
         self.shape = shape
         self.initializer = initializer
         self.isTrainable = isTrainable
         self.isState = isState
+        self.isTransposedInPyTorch = isTransposedInPyTorch
         self.line = line
     }
 }

@@ -77,7 +77,7 @@ public struct Lowering {
             parameters: model.parameters.map {
                 LoweredParameter(
                     name: $0.name, shape: $0.shape, initializer: $0.initializer, isTrainable: !$0.isFrozen && !$0.isState,
-                    isState: $0.isState, line: $0.range.start.line)
+                    isState: $0.isState, isTransposedInPyTorch: $0.isTransposedInPyTorch, line: $0.range.start.line)
             },
             layers: model.layers.map { layer in
                 LoweredLayer(

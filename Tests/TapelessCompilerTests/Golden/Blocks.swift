@@ -23,6 +23,9 @@ public struct DeepNetwork: Module {
         (name: "l5.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 12
     ])
 
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["l0.weight", "l1.weight", "l2.weight", "l3.weight", "l4.weight", "l5.weight"] }
+
     /// Every parameter's elements, one after another in layout order.
     public var parameterScalars: [Float]
 

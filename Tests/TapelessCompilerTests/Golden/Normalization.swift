@@ -24,6 +24,9 @@ public struct NormalizedCNN: Module {
         (name: "bn1.num_batches_tracked", shape: [], initializer: .constant(0.0), isTrainable: false),  // line 9, state
     ])
 
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["fc.weight"] }
+
     /// Every parameter's elements, one after another in layout order.
     public var parameterScalars: [Float]
 

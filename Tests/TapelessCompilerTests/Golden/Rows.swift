@@ -12,6 +12,9 @@ public struct SmoothedClassifier: Module {
         (name: "fc.bias", shape: [5], initializer: .constant(0.0), isTrainable: true),  // line 5
     ])
 
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["fc.weight"] }
+
     /// Every parameter's elements, one after another in layout order.
     public var parameterScalars: [Float]
 
@@ -374,6 +377,9 @@ public struct SoftmaxHead: Module {
         (name: "fc.weight", shape: [4, 5], initializer: .glorotUniform, isTrainable: true),  // line 17
         (name: "fc.bias", shape: [5], initializer: .constant(0.0), isTrainable: true),  // line 17
     ])
+
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["fc.weight"] }
 
     /// Every parameter's elements, one after another in layout order.
     public var parameterScalars: [Float]

@@ -361,6 +361,9 @@ public struct SimpleNN: Module {
         (name: "fc2.bias", shape: [10], initializer: .constant(0.0), isTrainable: true),  // line 17
     ])
 
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["fc1.weight", "fc2.weight"] }
+
     /// Every parameter's elements, one after another in layout order.
     public var parameterScalars: [Float]
 
