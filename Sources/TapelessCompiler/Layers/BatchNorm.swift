@@ -71,17 +71,14 @@ struct BatchNormalization: Equatable {
 
     init?(_ reader: inout LayerArgumentReader, example: String) {
         let channels = reader.count(example: example)
-        let epsilon = reader.number("epsilon")
+        let epsilon = reader.positiveNumber("epsilon", example: "1e-5")
         let momentum = reader.number("momentum")
         reader.finish(options: ["epsilon", "momentum"], example: "momentum: 0.1")
-        if let epsilon, epsilon.value <= 0 {
-            reader.error("'epsilon:' of layer '\(reader.layerName)' must be positive, such as 1e-5", at: epsilon.range)
-        }
         if let momentum, !(0...1).contains(momentum.value) {
             reader.error("'momentum:' of layer '\(reader.layerName)' must be in [0, 1], such as 0.1", at: momentum.range)
         }
         guard let channels, !reader.hasErrors else { return nil }
-        (self.channels, self.epsilon, self.momentum) = (channels, epsilon?.value ?? 1e-5, momentum?.value ?? 0.1)
+        (self.channels, self.epsilon, self.momentum) = (channels, epsilon ?? 1e-5, momentum?.value ?? 0.1)
     }
 
     var parameters: [LayerParameter] {

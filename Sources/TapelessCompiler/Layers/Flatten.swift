@@ -29,10 +29,7 @@ struct Flatten: LayerKind, Equatable {
         guard input.rank > from else {
             return .failure(LayerInputError(message: "merges the axes from \(from) on, so it needs an input of rank above \(from), not \(input)"))
         }
-        switch WindowShapes.flatten(input: input, from: from) {
-        case .success(let output): return .success(output)
-        case .failure(let failure): return .failure(LayerInputError(message: failure.message))
-        }
+        return WindowShapes.flatten(input: input, from: from).layerOutput { $0 }
     }
 
     func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {

@@ -75,6 +75,16 @@ struct LayerArgumentReader {
         return (number, value.range)
     }
 
+    /// The option `label:` as a positive number literal, if given.
+    mutating func positiveNumber(_ label: String, example: String) -> Double? {
+        guard let (value, range) = number(label) else { return nil }
+        guard value > 0 else {
+            error("'\(label):' of layer '\(layerName)' must be positive, such as \(example)", at: range)
+            return nil
+        }
+        return value
+    }
+
     /// A literal, positive size.
     private mutating func size(_ dimension: DimExpr, _ role: String) -> Int? {
         switch dimension {
@@ -118,6 +128,24 @@ struct LayerArgumentReader {
             return nil
         }
         return number
+    }
+
+    /// The options of a pooling layer: `kernel:` (required), `stride:`, `padding:` (a number)
+    /// and, if it takes one, `dilation:`; `nil` after reporting a mistake.
+    mutating func poolingOptions(kind: String, pyTorchName: String, takesDilation: Bool) -> WindowOptions? {
+        var options = WindowOptions()
+        options.kernel = windowSize(.kernel)
+        options.stride = windowSize(.stride)
+        options.padding = padding()
+        if takesDilation { options.dilation = windowSize(.dilation) ?? 1 }
+        finish(options: ["kernel", "stride", "padding"] + (takesDilation ? ["dilation"] : []), example: "kernel: 2")
+        if options.kernel == nil, !hasErrors {
+            error("layer '\(layerName)' needs a window size, as in '\(kind)(kernel: 2)'", at: declaration.range)
+        }
+        if options.padding == .same {
+            error("layer '\(layerName)' takes its padding as a number (PyTorch's \(pyTorchName) has no 'same')", at: declaration.range)
+        }
+        return hasErrors ? nil : options
     }
 
     /// `padding:` as a nonnegative integer, `same` or `valid`; `.size(0)` when not given.

@@ -95,12 +95,22 @@ struct LayerInputError: Error {
     var message: String
 }
 
+extension Result where Failure == ShapeRules.MessageError {
+    /// A shape rule's output type (the last element of its success, or the success itself),
+    /// as a layer kind's ``LayerKind/outputType(for:)`` returns it.
+    func layerOutput(_ type: (Success) -> ValueType) -> Result<ValueType, LayerInputError> {
+        map(type).mapError { LayerInputError(message: $0.message) }
+    }
+}
+
 /// The layer kinds of the language.
 enum LayerKinds {
     /// Every kind, by name: the one registration of a new kind.
     static let all: [String: any LayerKind.Type] = [
         Dense.name: Dense.self, Conv2D.name: Conv2D.self, MaxPool2D.name: MaxPool2D.self, Flatten.name: Flatten.self,
         Dropout.name: Dropout.self, BatchNorm1D.name: BatchNorm1D.self, BatchNorm2D.name: BatchNorm2D.self,
+        LayerNorm.name: LayerNorm.self, GroupNorm.name: GroupNorm.self, AvgPool2D.name: AvgPool2D.self,
+        GlobalAvgPool2D.name: GlobalAvgPool2D.self, Conv1D.name: Conv1D.self, ConvTranspose2D.name: ConvTranspose2D.self,
     ]
 
     /// The kinds' names, sorted, for messages.

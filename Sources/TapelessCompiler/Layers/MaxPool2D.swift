@@ -7,20 +7,7 @@ struct MaxPool2D: LayerKind, Equatable {
     var options: WindowOptions
 
     init?(_ reader: inout LayerArgumentReader) {
-        var options = WindowOptions()
-        options.kernel = reader.windowSize(.kernel)
-        options.stride = reader.windowSize(.stride)
-        options.padding = reader.padding()
-        options.dilation = reader.windowSize(.dilation) ?? 1
-        reader.finish(options: ["kernel", "stride", "padding", "dilation"], example: "kernel: 2")
-        if options.kernel == nil, !reader.hasErrors {
-            reader.error("layer '\(reader.layerName)' needs a window size, as in 'MaxPool2D(kernel: 2)'", at: reader.declaration.range)
-        }
-        if options.padding == .same {
-            reader.error("layer '\(reader.layerName)' takes its padding as a number (PyTorch's MaxPool2d has no 'same')",
-                         at: reader.declaration.range)
-        }
-        guard !reader.hasErrors else { return nil }
+        guard let options = reader.poolingOptions(kind: Self.name, pyTorchName: "MaxPool2d", takesDilation: true) else { return nil }
         self.options = options
     }
 
@@ -29,10 +16,7 @@ struct MaxPool2D: LayerKind, Equatable {
     var parameters: [LayerParameter] { [] }
 
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> {
-        switch WindowShapes.pooling(input: input, options: options) {
-        case .success(let (_, output)): return .success(output)
-        case .failure(let failure): return .failure(LayerInputError(message: failure.message))
-        }
+        WindowShapes.pooling(input: input, options: options).layerOutput(\.1)
     }
 
     func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
