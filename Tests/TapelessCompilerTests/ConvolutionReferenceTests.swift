@@ -37,17 +37,22 @@ import Testing
             default:
                 call = "flatten(x) @ w"
             }
-            func type(_ name: String) -> String { "[" + shapes[name]!.map(String.init).joined(separator: ", ") + "]" }
-            let parameters = arguments.map { "\($0): \(type($0))" }.joined(separator: ", ")
-            let list = arguments.joined(separator: ", ")
-            var source = "func f(\(parameters), c: \(type("output"))) -> Float { sum(tanh(\(call)) * c) }\n"
-            for argument in arguments { source += "let df_\(argument) = grad(f, wrt: \(argument))\n" }
-            let directions = arguments.map { "v_\($0): \(type($0))" }.joined(separator: ", ")
-            let products = arguments.map { "sum(df_\($0)(\(list), c) * v_\($0))" }.joined(separator: " + ")
-            source += "func s(\(parameters), c: \(type("output")), \(directions)) -> Float { \(products) }\n"
-            for argument in arguments { source += "let ds_\(argument) = grad(s, wrt: \(argument))\n" }
-            return Case(name: json["name"] as! String, source: source, arguments: arguments, json: json)
+            return Case(name: json["name"] as! String, source: Self.source(call, arguments: arguments, shapes: shapes), arguments: arguments, json: json)
         }
+    }
+
+    /// `f = sum(tanh(call) * c)`, its gradients `df_a`, `s = Σ sum(df_a · v_a)` and its gradients `ds_a`.
+    static func source(_ call: String, arguments: [String], shapes: [String: [Int]]) -> String {
+        func type(_ name: String) -> String { "[" + shapes[name]!.map(String.init).joined(separator: ", ") + "]" }
+        let parameters = arguments.map { "\($0): \(type($0))" }.joined(separator: ", ")
+        let list = arguments.joined(separator: ", ")
+        var source = "func f(\(parameters), c: \(type("output"))) -> Float { sum(tanh(\(call)) * c) }\n"
+        for argument in arguments { source += "let df_\(argument) = grad(f, wrt: \(argument))\n" }
+        let directions = arguments.map { "v_\($0): \(type($0))" }.joined(separator: ", ")
+        let products = arguments.map { "sum(df_\($0)(\(list), c) * v_\($0))" }.joined(separator: " + ")
+        source += "func s(\(parameters), c: \(type("output")), \(directions)) -> Float { \(products) }\n"
+        for argument in arguments { source += "let ds_\(argument) = grad(s, wrt: \(argument))\n" }
+        return source
     }
 
     /// A nested list of numbers as a tensor of `shape`.
@@ -60,15 +65,20 @@ import Testing
     }
 
     @Test func valuesGradientsAndSecondDerivativesMatchPyTorch() throws {
-        for testCase in try Self.cases() {
+        try Self.check(try Self.cases())
+    }
+
+    /// Runs each case's functions in the interpreter against its PyTorch values, to 1e-10.
+    static func check(_ cases: [Case]) throws {
+        for testCase in cases {
             let program = try CompiledFunctions(testCase.source).program
             func body(_ name: String) throws -> IRFunction { try #require(program.functions.first { $0.name == name }).body }
             let shapes = try #require(testCase.json["shapes"] as? [String: [Int]])
             let inputs = try #require(testCase.json["inputs"] as? [String: Any])
             let directions = try #require(testCase.json["v"] as? [String: Any])
-            let arguments = try testCase.arguments.map { try Self.tensor(inputs[$0], shape: shapes[$0]!) }
-                + [try Self.tensor(testCase.json["c"], shape: shapes["output"]!)]
-            let withDirections = try arguments + testCase.arguments.map { try Self.tensor(directions[$0], shape: shapes[$0]!) }
+            let arguments = try testCase.arguments.map { try tensor(inputs[$0], shape: shapes[$0]!) }
+                + [try tensor(testCase.json["c"], shape: shapes["output"]!)]
+            let withDirections = try arguments + testCase.arguments.map { try tensor(directions[$0], shape: shapes[$0]!) }
 
             let value = try IRInterpreter.run(try body("f"), arguments: arguments)["value"]!.values[0]
             #expect(abs(value - (testCase.json["value"] as! Double)) < 1e-10, "\(testCase.name): value")
@@ -76,7 +86,7 @@ import Testing
                 let expected = try #require(testCase.json[field] as? [String: Any])
                 for argument in testCase.arguments {
                     let result = try IRInterpreter.run(try body(prefix + argument), arguments: given)[argument]!
-                    let reference = try Self.tensor(expected[argument], shape: shapes[argument]!)
+                    let reference = try tensor(expected[argument], shape: shapes[argument]!)
                     let error = zip(result.values, reference.values).map { abs($0 - $1) }.max() ?? 0
                     #expect(result.shape == reference.shape && error < 1e-10, "\(testCase.name): \(field) \(argument), error \(error)")
                 }

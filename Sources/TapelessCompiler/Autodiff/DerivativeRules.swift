@@ -59,6 +59,9 @@ enum DerivativeRules {
         case .reshape:
             return [reshapePullback(g, operandType: b.type(of: x[0]), &b)]
 
+        case .permute(let permutation):
+            return [permutePullback(g, permutation, operandType: b.type(of: x[0]), &b)]
+
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             return convolutionPullback(instruction, g: g, wants: wants, &b)
 

@@ -84,6 +84,20 @@ public enum Builtin: Hashable, Sendable {
     case maxPool2D
     /// `flatten(x, from:)`: the axes from `from` (default 1, as `nn.Flatten`) merged into one.
     case flatten
+    /// `min(x)` of every element, or `min(x, axis:)` removing the axis.
+    case minReduce
+    /// `variance(x, axis:, correction:)`: the mean squared deviation from the mean, divided by
+    /// `n - correction` rather than `n` (PyTorch's `torch.var`; the constant is the correction, 1
+    /// by default).
+    case variance
+    /// `reshape(x, sizes…)`: the same elements in row-major order in another shape.
+    case reshape
+    /// `permute(x, axes…)`: the axes in another order (``ResolvedCall/permutation``).
+    case permute
+    /// `concat(tensors…, axis:)`: the tensors joined along an existing axis.
+    case concat
+    /// `stack(tensors…, axis:)`: the tensors joined along a new axis.
+    case stack
 
     /// The names a Dense layer's `activation:` may take: every elementwise function the
     /// language spells, and the composite ones of one tensor.
@@ -94,12 +108,12 @@ public enum Builtin: Hashable, Sendable {
     var defaultConstant: Double? {
         switch self {
         case .leakyRelu: 0.01
-        case .elu, .huber: 1
+        case .elu, .huber, .variance: 1
         case .crossEntropy: 0
         case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
              .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
-             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten:
+             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .reshape, .permute, .concat, .stack:
             nil
         }
     }
@@ -119,6 +133,8 @@ public struct ResolvedCall: Sendable, Equatable {
     public var constant: Double?
     /// A convolution's or pooling's options and the window and result type they give.
     public var window: Window?
+    /// For `permute`: result axis `i` is operand axis `permutation[i]`.
+    public var permutation: [Int]?
 
     /// The window of a convolution or pooling call, as the shape rules resolved it.
     public enum Window: Sendable, Equatable {

@@ -3,11 +3,7 @@ extension Checker {
     /// A builtin call: matches its arguments to the builtin's form, evaluates constants and axes,
     /// records the ``ResolvedCall`` and infers the result type.
     func checkBuiltinCall(_ name: String, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext) -> ValueType? {
-        if name == "min", arguments.count == 1 || arguments.contains(where: { $0.label?.name == "axis" }) {
-            error("min takes two tensors; for the smallest element write -max(-x)", at: expr.range)
-            checkStrayArguments(arguments, in: &context)
-            return nil
-        }
+        if Self.shapeBuiltinNames.contains(name) { return checkShapeBuiltin(name, arguments, expr, in: &context) }
         let form = BuiltinForm.form(named: name, arguments: arguments)
         let slots = form.slots.map { ArgumentSlot(label: $0.label, isRequired: $0.isRequired) }
         guard let matched = matchArguments(arguments, to: slots, callee: name, callRange: expr.range) else {
@@ -90,6 +86,8 @@ extension Checker {
             error("'delta:' of huber must be positive, not \(constant)", at: range)
         case .crossEntropy where !(0..<1).contains(constant):
             error("'labelSmoothing:' of crossEntropy must be at least 0 and less than 1, not \(constant)", at: range)
+        case .variance where constant < 0 || constant != constant.rounded():
+            error("'correction:' of variance must be a nonnegative integer such as 1 (PyTorch's default) or 0, not \(constant)", at: range)
         default:
             return true
         }
@@ -155,7 +153,7 @@ extension Checker {
                 return nil
             }
             return .tensor(x.shape.reversed())
-        case .sum, .mean, .maxReduce, .logSumExp:
+        case .sum, .mean, .maxReduce, .minReduce, .variance, .logSumExp:
             let isWholeAllowed = call.builtin != .logSumExp
             guard let x = isWholeAllowed ? float(0) : tensor(0), let normalized = normalize(for: x, defaultLast: !isWholeAllowed) else {
                 return nil
@@ -242,6 +240,8 @@ extension Checker {
         case .add, .subtract, .multiply, .divide, .negate, .less, .lessEqual, .greater, .greaterEqual, .equal,
              .notEqual:
             preconditionFailure("operators are not called by name")
+        case .reshape, .permute, .concat, .stack:
+            preconditionFailure("\(name) is checked by checkShapeBuiltin")
         }
     }
 }

@@ -41,8 +41,8 @@ struct BuiltinForm {
     static let sourceNames = UnaryFunction.allCases.compactMap(\.definition.spelling) + [
         "square", "leakyRelu", "elu", "gelu", "silu", "pow", "stopGradient", "min", "max", "clamp", "where",
         "matmul", "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
-        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten",
-    ]
+        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten", "variance",
+    ] + Checker.shapeBuiltinNames
 
     /// The form of an elementwise builtin of one tensor (the ones a layer's `activation:` may
     /// name, and `pow` and `stopGradient`).
@@ -70,7 +70,10 @@ struct BuiltinForm {
         if let unary = unaryForm(named: name) { return unary }
         let isReduction = arguments.count == 1 || arguments.contains { $0.label?.name == "axis" }
         switch name {
+        case "min" where isReduction: return BuiltinForm(builtin: .minReduce, slots: [.value("x"), .axis])
         case "min": return BuiltinForm(builtin: .minimum, slots: [.value("a"), .value("b")])
+        case "variance":
+            return BuiltinForm(builtin: .variance, slots: [.value("x"), .axis, .constant("correction")])
         case "max" where isReduction: return BuiltinForm(builtin: .maxReduce, slots: [.value("x"), .axis])
         case "max": return BuiltinForm(builtin: .maximum, slots: [.value("a"), .value("b")])
         case "clamp": return BuiltinForm(builtin: .clamp, slots: [.value("x"), .value("low"), .value("high")])

@@ -37,8 +37,8 @@ enum ShapeRules {
     /// The shape of a matrix product, or a message saying why the operands don't multiply.
     static func matrixProduct(_ left: [Dimension], _ right: [Dimension]) -> Result<[Dimension], MessageError> {
         let describe = { (shape: [Dimension]) in ValueType.tensor(shape).description }
-        guard (1...2).contains(left.count), (1...2).contains(right.count) else {
-            return .failure(MessageError("matrix products need operands of rank 1 or 2, not \(describe(left)) and \(describe(right))"))
+        if left.count > 2 || right.count > 2 {
+            return batchedMatrixProduct(left, right, describe)
         }
         guard left.count == 2 || right.count == 2 else {
             return .failure(MessageError("cannot multiply two vectors \(describe(left)) and \(describe(right)) with @; for a dot product write sum(a * b)"))
@@ -48,6 +48,26 @@ enum ShapeRules {
             return .failure(MessageError("cannot multiply \(describe(left)) and \(describe(right)): the inner dimensions \(inner.0) and \(inner.1) differ"))
         }
         return .success(Array(left.dropLast()) + Array(right.dropFirst()))
+    }
+
+    /// A product with a batch of matrices (PyTorch's `matmul` of rank 3 or 4): the same
+    /// leading (batch) axes on both sides, or a batch times one matrix.
+    private static func batchedMatrixProduct(
+        _ left: [Dimension], _ right: [Dimension], _ describe: ([Dimension]) -> String
+    ) -> Result<[Dimension], MessageError> {
+        guard left.count >= 2, right.count >= 2, right.count == 2 || right.count == left.count else {
+            return .failure(MessageError(
+                "cannot multiply \(describe(left)) and \(describe(right)): a batch of matrices multiplies a batch with the same "
+                    + "leading axes, or one matrix"))
+        }
+        guard right.count == 2 || left.dropLast(2) == right.dropLast(2) else {
+            return .failure(MessageError("cannot multiply \(describe(left)) and \(describe(right)): their batch axes differ"))
+        }
+        let inner = (left[left.count - 1], right[right.count - 2])
+        guard inner.0 == inner.1 else {
+            return .failure(MessageError("cannot multiply \(describe(left)) and \(describe(right)): the inner dimensions \(inner.0) and \(inner.1) differ"))
+        }
+        return .success(Array(left.dropLast()) + [right[right.count - 1]])
     }
 
     /// A diagnostic message carried in a `Result`.

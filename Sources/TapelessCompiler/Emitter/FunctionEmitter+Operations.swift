@@ -24,6 +24,8 @@ extension FunctionEmitter {
             sliceOrPad(instruction, axis: axis, start: start, &printer)
         case .reshape:
             emitReshape(instruction, &printer)
+        case .permute(let permutation):
+            emitPermute(instruction, permutation, &printer)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             emitConvolution(instruction, &printer)
         case .dropoutMask(let mask):

@@ -153,14 +153,19 @@ public struct IRBuilder {
 
     /// Appends the matrix product of `x` and `y`, each transposed first if asked.
     ///
-    /// Both operands must have rank 2; the result is `[rows, columns]` of the (transposed) operands.
-    public mutating func matmul(_ x: IRValue, _ y: IRValue, transposeLeft: Bool = false, transposeRight: Bool = false) -> IRValue {
+    /// The result is `[rows, columns]` of the (transposed) operands, after the batch axes of
+    /// a batched product (see ``IROp/matmul(transposeLeft:transposeRight:)``); give `shape`
+    /// where the operands alone don't tell (a product that sums over a batch).
+    public mutating func matmul(
+        _ x: IRValue, _ y: IRValue, transposeLeft: Bool = false, transposeRight: Bool = false, shape: [IRDimension]? = nil
+    ) -> IRValue {
         let left = type(of: x).shape, right = type(of: y).shape
-        let rows = transposeLeft ? left[1] : left[0]
-        let columns = transposeRight ? right[0] : right[1]
+        let rows = transposeLeft ? left[left.count - 1] : left[left.count - 2]
+        let columns = transposeRight ? right[right.count - 2] : right[right.count - 1]
+        let leading = left.dropLast(2)
         return emit(
             .matmul(transposeLeft: transposeLeft, transposeRight: transposeRight), [x, y],
-            type: .float([rows, columns]))
+            type: .float(shape ?? Array(leading) + [rows, columns]))
     }
 
     /// Appends the transpose of the matrix `x`.

@@ -24,10 +24,16 @@ public enum IROp: Hashable, Sendable {
     /// `select(condition, ifTrue, ifFalse)`, broadcast.
     case select
 
-    /// The product of two matrices (rank 2), each optionally transposed.
+    /// The product of two matrices, each optionally transposed. When the result and both
+    /// operands have the same rank above 2, the leading axes are a batch and each matrix of
+    /// one multiplies the same one of the other; otherwise each operand and the result are read
+    /// as one matrix of their last axis by all the others together (`[b, n, d] @ [d, m]`, and
+    /// the `[d, m]` gradient that sums over the batch).
     case matmul(transposeLeft: Bool, transposeRight: Bool)
     /// The transpose of a matrix.
     case transpose
+    /// The axes in another order: result axis `i` is operand axis `permutation[i]`.
+    case permute([Int])
     /// The NumPy broadcast of the operand to the result shape.
     case broadcast
     /// The sum of the operand down to the result shape: the reverse of `broadcast`.

@@ -11,6 +11,11 @@ public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
         if case .fixed(let value) = self { value } else { nil }
     }
 
+    /// The size variable's name, when the size is one.
+    public var sizeName: String? {
+        if case .size(let name) = self { name } else { nil }
+    }
+
     /// The dimension as written: the number or the variable's name.
     public var description: String {
         switch self {

@@ -1,5 +1,5 @@
 /// `Dense(in -> out, activation: f)`: `x @ weight + bias`, then the activation, applied to an
-/// input `[in]` or `[rows, in]`. The weight `[in, out]` starts Glorot uniform and the bias
+/// input `[in]`, `[rows, in]` or `[…, rows, in]` (each row on its own, as `nn.Linear`). The weight `[in, out]` starts Glorot uniform and the bias
 /// `[out]` at zero, as in Keras.
 struct Dense: LayerKind, Equatable {
     static let name = "Dense"
@@ -35,9 +35,9 @@ struct Dense: LayerKind, Equatable {
     }
 
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> {
-        guard (1...2).contains(input.rank), input.shape.last == .fixed(inputSize) else {
+        guard input.rank >= 1, input.shape.last == .fixed(inputSize) else {
             return .failure(LayerInputError(
-                message: "needs an input [\(inputSize)] or [rows, \(inputSize)], not \(input)"))
+                message: "needs an input whose last axis has \(inputSize) features, such as [batch, \(inputSize)], not \(input)"))
         }
         return .success(.tensor(input.shape.dropLast() + [.fixed(outputSize)]))
     }

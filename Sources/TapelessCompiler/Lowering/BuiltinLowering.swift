@@ -90,9 +90,43 @@ enum BuiltinLowering {
         case .maxPool2D:
             guard case .pooling(let window) = call.window else { throw Lowering.Failure(description: "maxPool2D without a window") }
             return b.emit(.maxPoolSelect(window), [x[0], x[0]], type: resultType)
-        case .flatten:
+        case .flatten, .reshape:
             return b.type(of: x[0]) == resultType ? x[0] : b.emit(.reshape, [x[0]], type: resultType)
+        case .minReduce:
+            return b.negate(b.reduceMax(b.negate(x[0]), axis: call.axis))
+        case .variance:
+            let shape = b.type(of: x[0]).shape
+            let centered = b.subtract(x[0], b.spread(mean(x[0], axis: call.axis, &b), axis: call.axis, over: shape))
+            let count = b.count(of: x[0], axis: call.axis)
+            return b.divide(b.reduceSum(b.multiply(centered, centered), axis: call.axis), b.subtract(count, b.constant(constant)))
+        case .permute:
+            let permutation = call.permutation ?? []
+            return permutation == Array(permutation.indices) ? x[0] : b.emit(.permute(permutation), [x[0]], type: resultType)
+        case .concat:
+            return concatenate(x, axis: call.axis ?? 0, resultType: resultType, &b)
+        case .stack:
+            let axis = call.axis ?? 0
+            let parts = x.map { part in
+                var shape = b.type(of: part).shape
+                shape.insert(.fixed(1), at: axis)
+                return b.emit(.reshape, [part], type: .float(shape))
+            }
+            return concatenate(parts, axis: axis, resultType: resultType, &b)
         }
+    }
+
+    /// The tensors joined along `axis`: each placed at its offset in a zero tensor of the
+    /// result's shape (the reverse of a slice, so its gradient is that slice), and the
+    /// placements added.
+    private static func concatenate(_ parts: [IRValue], axis: Int, resultType: IRType, _ b: inout IRBuilder) -> IRValue {
+        var start = 0
+        var total: IRValue?
+        for part in parts {
+            let placed = b.emit(.pad(axis: axis, start: start), [part], type: resultType)
+            start += b.type(of: part).shape[axis].fixedValue ?? 0
+            total = total.map { b.add($0, placed) } ?? placed
+        }
+        return total!
     }
 
     /// A layer's `activation:` (an elementwise builtin and its constant) applied to `value`,
@@ -138,7 +172,7 @@ enum BuiltinLowering {
     static func matrixProduct(_ left: IRValue, _ right: IRValue, _ b: inout IRBuilder) -> IRValue {
         let leftRank = b.type(of: left).shape.count, rightRank = b.type(of: right).shape.count
         switch (leftRank, rightRank) {
-        case (2, 2):
+        case (2..., 2), (3..., 3...):
             return b.matmul(left, right)
         case (2, 1):
             return b.reduceSum(b.multiply(left, right), axis: 1)

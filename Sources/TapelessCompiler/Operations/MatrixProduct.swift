@@ -4,43 +4,71 @@
 // (OperationClass.swift, OperationCost.swift).
 
 extension DerivativeRules {
-    /// y = op(A) op(B): dA and dB, each written so that no transpose is materialized.
+    /// y = op(A) op(B): dA and dB, each written so that no transpose is materialized, and each
+    /// in its operand's shape (a batch times one matrix gives the matrix a gradient summed over
+    /// the batch).
     static func matrixProductPullback(
         _ a: IRValue, _ m: IRValue, transposeLeft: Bool, transposeRight: Bool, g: IRValue, wants: [Bool],
         _ b: inout IRBuilder
     ) -> [IRValue?] {
+        let (aShape, mShape) = (b.type(of: a).shape, b.type(of: m).shape)
+        func product(_ x: IRValue, _ y: IRValue, _ left: Bool, _ right: Bool, _ shape: [IRDimension]) -> IRValue {
+            b.matmul(x, y, transposeLeft: left, transposeRight: right, shape: shape)
+        }
         switch (transposeLeft, transposeRight) {
         case (false, false):
-            return [wants[0] ? b.matmul(g, m, transposeRight: true) : nil,
-                    wants[1] ? b.matmul(a, g, transposeLeft: true) : nil]
+            return [wants[0] ? product(g, m, false, true, aShape) : nil,
+                    wants[1] ? product(a, g, true, false, mShape) : nil]
         case (true, false):
-            return [wants[0] ? b.matmul(m, g, transposeRight: true) : nil,
-                    wants[1] ? b.matmul(a, g) : nil]
+            return [wants[0] ? product(m, g, false, true, aShape) : nil,
+                    wants[1] ? product(a, g, false, false, mShape) : nil]
         case (false, true):
-            return [wants[0] ? b.matmul(g, m) : nil,
-                    wants[1] ? b.matmul(g, a, transposeLeft: true) : nil]
+            return [wants[0] ? product(g, m, false, false, aShape) : nil,
+                    wants[1] ? product(g, a, true, false, mShape) : nil]
         case (true, true):
-            return [wants[0] ? b.matmul(m, g, transposeLeft: true, transposeRight: true) : nil,
-                    wants[1] ? b.matmul(g, a, transposeLeft: true, transposeRight: true) : nil]
+            return [wants[0] ? product(m, g, true, true, aShape) : nil,
+                    wants[1] ? product(g, a, true, true, mShape) : nil]
         }
     }
 }
 
+/// How a matrix product reads its operands: `batch` products of `m × k` by `k × n` matrices,
+/// each operand's rows `lda` / `ldb` apart, consecutive matrices of the batch one after another.
+/// `Value` is `Int` in the interpreter and a Swift expression in the emitter.
+struct MatrixProductSizes<Value> {
+    var batch: Value, m: Value, n: Value, k: Value, lda: Value, ldb: Value
+
+    /// The sizes of a product with these operand and result shapes, `count` giving the number
+    /// of elements of some axes.
+    init<Size>(left: [Size], right: [Size], result: [Size], transposeLeft: Bool, _ count: ([Size]) -> Value) {
+        let isBatched = result.count > 2 && left.count == result.count && right.count == result.count
+        // Outside a batch, an operand is one matrix: its last axis by all the others together.
+        func rows(_ shape: [Size]) -> Value { isBatched ? count([shape[shape.count - 2]]) : count(Array(shape.dropLast())) }
+        batch = count(isBatched ? Array(result.dropLast(2)) : [])
+        (m, n) = (rows(result), count([result[result.count - 1]]))
+        k = transposeLeft ? rows(left) : count([left[left.count - 1]])
+        (lda, ldb) = (count([left[left.count - 1]]), count([right[right.count - 1]]))
+    }
+}
+
 extension IRInterpreter {
-    /// op(a) op(b), summed in the order of the depth.
+    /// op(a) op(b) for each matrix of the batch, summed in the order of the depth.
     static func matrixProduct(_ a: IRTensor, _ b: IRTensor, transposeLeft: Bool, transposeRight: Bool, shape: [Int]) -> IRTensor {
-        let k = transposeLeft ? a.shape[0] : a.shape[1]
-        let (m, n) = (shape[0], shape[1])
-        var values = Array(repeating: 0.0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var total = 0.0
-                for p in 0..<k {
-                    let left = transposeLeft ? a.values[p * m + i] : a.values[i * k + p]
-                    let right = transposeRight ? b.values[j * k + p] : b.values[p * n + j]
-                    total += left * right
+        let s = MatrixProductSizes(left: a.shape, right: b.shape, result: shape, transposeLeft: transposeLeft) { $0.reduce(1, *) }
+        let (m, n, k) = (s.m, s.n, s.k)
+        var values = Array(repeating: 0.0, count: s.batch * m * n)
+        for batch in 0..<s.batch {
+            let (left, right, out) = (batch * m * k, batch * k * n, batch * m * n)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var total = 0.0
+                    for p in 0..<k {
+                        let x = transposeLeft ? a.values[left + p * m + i] : a.values[left + i * k + p]
+                        let y = transposeRight ? b.values[right + j * k + p] : b.values[right + p * n + j]
+                        total += x * y
+                    }
+                    values[out + i * n + j] = total
                 }
-                values[i * n + j] = total
             }
         }
         return IRTensor(shape: shape, values: values)
@@ -62,15 +90,27 @@ extension FunctionEmitter {
     ) {
         let out = bindStorage(instruction, &printer)
         let x = instruction.operands
-        let (aShape, bShape) = (shape(of: x[0]), shape(of: x[1]))
-        let m = dimension(instruction.type.shape[0]), n = dimension(instruction.type.shape[1])
-        let k = dimension(transposeLeft ? aShape[0] : aShape[1])
+        let s = MatrixProductSizes(
+            left: shape(of: x[0]), right: shape(of: x[1]), result: instruction.type.shape, transposeLeft: transposeLeft
+        ) { product($0.map(dimension)) }
         // Defaults left out: no transpose, alpha 1, beta 0.
         let transposes = [transposeLeft ? "transposeA: true" : nil, transposeRight ? "transposeB: true" : nil].compactMap { $0 }
-        printer.call("Kernels.matrixMultiply", arguments: transposes + [
-            "m: \(m)", "n: \(n)", "k: \(k)", "a: \(expressions[x[0]]!)", "lda: \(dimension(aShape[1]))",
-            "b: \(expressions[x[1]]!)", "ldb: \(dimension(bShape[1]))", "c: \(out)", "ldc: \(n)",
-        ])
+        let (a, b) = (expressions[x[0]]!, expressions[x[1]]!)
+        func call(_ printer: inout CodePrinter, a: String, b: String, c: String) {
+            printer.call("Kernels.matrixMultiply", arguments: transposes + [
+                "m: \(s.m)", "n: \(s.n)", "k: \(s.k)", "a: \(a)", "lda: \(s.lda)", "b: \(b)", "ldb: \(s.ldb)", "c: \(c)",
+                "ldc: \(s.n)",
+            ])
+        }
+        guard s.batch != "1" else { return call(&printer, a: a, b: b, c: out) }
+        // A batch: one product per matrix, each operand's matrices one after another.
+        let batch = names.fresh("batch")
+        printer.loop(batch, in: "0..<\(s.batch)") { p in
+            func at(_ base: String, _ rows: String, _ columns: String) -> String {
+                IndexCode.offset(base, by: IndexCode.product(batch, product([rows, columns])))
+            }
+            call(&p, a: at(a, s.m, s.k), b: at(b, s.k, s.n), c: at(out, s.m, s.n))
+        }
     }
 
     /// A loop nest that writes the transpose into the result's storage.

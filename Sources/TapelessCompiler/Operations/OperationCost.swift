@@ -9,12 +9,13 @@ extension IROp {
     /// a convolution two per multiply-add and a pooling window one per element it compares.
     func flops(result: IRType, operands: [IRType], elements: (IRType) -> Int) -> Int {
         switch self {
-        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape:
+        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape, .permute:
             return 0
         case .matmul(let transposeLeft, _):
-            let left = operands[0]
-            let inner = transposeLeft ? left.shape[0] : left.shape[1]
-            return 2 * elements(result) * elements(IRType(.float, [inner]))
+            let sizes = MatrixProductSizes(left: operands[0].shape, right: operands[1].shape, result: result.shape, transposeLeft: transposeLeft) {
+                elements(IRType(.float, $0))
+            }
+            return 2 * elements(result) * sizes.k
         case .reduceSum(nil):
             return elements(operands[0])
         case .reduceSum, .reduceMax, .sumToShape, .logSumExp, .softmax:

@@ -135,6 +135,12 @@ public enum Simplifier {
              .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
              .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .dropoutMask, .stopGradient, .call:
             break
+        case .permute(let permutation):
+            // Permuting back undoes a permutation.
+            if let inner = definitions[x[0]], case .permute(let first) = inner.op,
+               permutation.indices.allSatisfy({ first[permutation[$0]] == $0 }) {
+                return .value(inner.operands[0])
+            }
         }
         return .unchanged
     }
