@@ -19,7 +19,7 @@ enum DerivativeRules {
         let x = instruction.operands
         let y = instruction.result
         switch instruction.op {
-        case .argument, .parameter, .constant, .count, .compare, .stopGradient, .dropoutMask:
+        case .argument, .parameter, .constant, .count, .compare, .stopGradient, .iota, .dropoutMask:
             return x.map { _ in nil }
 
         case .unary(let function):

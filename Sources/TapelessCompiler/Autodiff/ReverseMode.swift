@@ -105,7 +105,7 @@ public enum ReverseMode {
             case .argument, .parameter, .constant, .binary, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
                  .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
                  .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-                 .maxPoolScatter, .permute, .dropoutMask, .call:
+                 .maxPoolScatter, .permute, .iota, .dropoutMask, .call:
                 blocks = instruction.type.element != .float
             }
             if isInput || (!blocks && instruction.operands.contains(where: active.contains)) {
@@ -122,7 +122,7 @@ public enum ReverseMode {
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .dropoutMask, .stopGradient, .call:
             return nil
         }
     }

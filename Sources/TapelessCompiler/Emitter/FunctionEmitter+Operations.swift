@@ -26,6 +26,8 @@ extension FunctionEmitter {
             emitReshape(instruction, &printer)
         case .permute(let permutation):
             emitPermute(instruction, permutation, &printer)
+        case .iota(let axis):
+            emitIota(instruction, axis: axis, &printer)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             emitConvolution(instruction, &printer)
         case .dropoutMask(let mask):

@@ -34,6 +34,8 @@ public enum IROp: Hashable, Sendable {
     case transpose
     /// The axes in another order: result axis `i` is operand axis `permutation[i]`.
     case permute([Int])
+    /// Each element's position along `axis`, as a Float (no operands).
+    case iota(axis: Int)
     /// The NumPy broadcast of the operand to the result shape.
     case broadcast
     /// The sum of the operand down to the result shape: the reverse of `broadcast`.

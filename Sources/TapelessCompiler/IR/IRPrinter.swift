@@ -70,6 +70,7 @@ public enum IRPrinter {
         case .maxPoolSelect(let window): return "maxPoolSelect" + describe(window)
         case .maxPoolScatter(let window): return "maxPoolScatter" + describe(window)
         case .dropoutMask(let mask): return "dropoutMask \(mask)"
+        case .iota(let axis): return "iota axis \(axis)"
         case .permute(let permutation): return "permute [" + permutation.map(String.init).joined(separator: ", ") + "]"
         case .call(let callee): return "call \(callee)"
         }

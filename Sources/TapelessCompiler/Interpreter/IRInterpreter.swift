@@ -122,6 +122,7 @@ public struct IRInterpreter {
         case .pad(let axis, let start): return pad(x[0], axis: axis, start: start, shape: shape)
         case .reshape: return IRTensor(shape: shape, values: x[0].values)
         case .permute(let permutation): return permute(x[0], permutation, shape: shape)
+        case .iota(let axis): return iota(axis: axis, shape: shape)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             return convolution(op, x[0], x[1], shape: shape)
         case .dropoutMask(let mask):

@@ -111,6 +111,7 @@ enum LayerKinds {
         Dropout.name: Dropout.self, BatchNorm1D.name: BatchNorm1D.self, BatchNorm2D.name: BatchNorm2D.self,
         LayerNorm.name: LayerNorm.self, GroupNorm.name: GroupNorm.self, AvgPool2D.name: AvgPool2D.self,
         GlobalAvgPool2D.name: GlobalAvgPool2D.self, Conv1D.name: Conv1D.self, ConvTranspose2D.name: ConvTranspose2D.self,
+        MultiHeadAttention.name: MultiHeadAttention.self,
     ]
 
     /// The kinds' names, sorted, for messages.

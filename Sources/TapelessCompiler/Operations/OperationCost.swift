@@ -9,7 +9,7 @@ extension IROp {
     /// a convolution two per multiply-add and a pooling window one per element it compares.
     func flops(result: IRType, operands: [IRType], elements: (IRType) -> Int) -> Int {
         switch self {
-        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape, .permute:
+        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape, .permute, .iota:
             return 0
         case .matmul(let transposeLeft, _):
             let sizes = MatrixProductSizes(left: operands[0].shape, right: operands[1].shape, result: result.shape, transposeLeft: transposeLeft) {

@@ -154,7 +154,7 @@ extension FunctionEmitter {
             pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .reshape, .convolution2D,
-             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .dropoutMask,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .dropoutMask,
              .stopGradient, .call:
             preconditionFailure("\(instruction.op) is not a row operation")
         }
