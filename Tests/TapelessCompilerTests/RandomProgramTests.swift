@@ -82,6 +82,17 @@ import Testing
         }
     }
 
+    /// The programs of the seeds above, together, use every construct the generator knows.
+    @Test func theSeedsCoverEveryConstruct() {
+        let sources = (0..<40 as Range<UInt64>).map { seed in
+            var generator = ProgramGenerator(seed: seed)
+            return generator.program()
+        }.joined()
+        for construct in ["reshape(", "permute(", "concat(", "stack(", "variance(", "min(", " @ reshape(", "softmax(", "logSumExp(", "where("] {
+            #expect(sources.contains(construct), "no program uses \(construct)")
+        }
+    }
+
     /// A tensor of `type` with every size variable bound to 2, filled with values in [-1, 1],
     /// or for `Int[…]` with labels of the generator's 3 classes.
     static func randomTensor(_ type: IRType, using random: inout ParserRobustnessTests.Generator) -> IRTensor {
@@ -97,7 +108,8 @@ import Testing
 }
 
 /// Writes random programs over scalars, vectors `[n]`, matrices `[n, 3]`
-/// and rows `[3]`: top-level functions with their derivatives (up to the third order for
+/// and rows `[3]` (passing through ranks 3 and 4 in shape operations and batched products):
+/// top-level functions with their derivatives (up to the third order for
 /// functions of one scalar), and a model with a forward function (parameters, a layer, calls)
 /// and a loss that calls it. Between them the functions have every signature shape the
 /// language allows: no arguments, scalars only, tensors, `Int[…]` labels (read or not), and
@@ -159,8 +171,9 @@ struct ProgramGenerator {
                 param w: [3] = uniform(-1, 1)
                 param s: Float = 0.5
                 layer fc = Dense(3 -> 3, activation: tanh)
+                layer norm = LayerNorm(3)
                 func forward(a0: [n, 3]) -> [n, 3] {
-                    let a1 = fc(a0) * w + s
+                    let a1 = norm(fc(a0)) * w + s
 
             """
         text += body(variables: [("a0", .matrix), ("a1", .matrix), ("s", .scalar), ("w", .row)], result: .matrix, indent: "    ")
@@ -282,8 +295,22 @@ struct ProgramGenerator {
             let condition = "\(operand(&self, pick([kind, .scalar]))) \(pick([">", "<", ">=", "<="])) \(operand(&self, pick([kind, .scalar])))"
             return "where(\(condition), \(operand(&self, kind)), \(operand(&self, pick([kind, .scalar]))))"
         default:
-            if kind == .matrix, Int.random(in: 0..<2, using: &random) == 0 { return "softmax(\(operand(&self, .matrix)), axis: 1)" }
+            if kind == .matrix, Int.random(in: 0..<2, using: &random) == 0 { return reshaped(operand(&self, .matrix), operand(&self, .matrix)) }
             return callOrConstant(kind, variables, depth: depth)
+        }
+    }
+
+    /// An `[n, 3]` expression of `m` and `other` (both `[n, 3]`) through a shape operation:
+    /// softmax, reshape and permute, concat of slices, stack, or a batched product.
+    private mutating func reshaped(_ m: String, _ other: String) -> String {
+        switch pick(Array(0..<5)) {
+        case 0: return "softmax(\(m), axis: 1)"
+        case 1: return "reshape(permute(reshape(\(m), n, 3, 1), 0, 2, 1), n, -1)"
+        case 2: return "concat(\(m)[:, 0..<1], \(other)[:, 1..<3], axis: 1)"
+        case 3:
+            let axis = pick([0, 1, 2])
+            return "sum(stack(\(m), \(other), axis: \(axis)), axis: \(axis))"
+        default: return "sum(reshape(\(m), n, 3, 1) @ reshape(tanh(\(other)), n, 1, 3), axis: 2)"
         }
     }
 
@@ -293,12 +320,16 @@ struct ProgramGenerator {
         switch kind {
         case .scalar:
             guard let source = kinds.filter({ $0 != .scalar }).randomElement(using: &random) else { return constant(kind, variables) }
-            return "\(pick(["sum", "mean", "max"]))(\(expression(source, variables, depth: depth - 1)))"
+            let argument = expression(source, variables, depth: depth - 1)
+            return pick(["sum(\(argument))", "mean(\(argument))", "max(\(argument))", "min(\(argument))", "variance(\(argument))"])
         case .vector where kinds.contains(.matrix):
             let matrix = expression(.matrix, variables, depth: depth - 1)
-            return pick(["sum(\(matrix), axis: 1)", "mean(\(matrix), axis: 1)", "logSumExp(\(matrix), axis: 1)"])
+            return pick([
+                "sum(\(matrix), axis: 1)", "mean(\(matrix), axis: 1)", "logSumExp(\(matrix), axis: 1)", "min(\(matrix), axis: 1)",
+                "variance(\(matrix), axis: 1, correction: 0)",
+            ])
         case .row where kinds.contains(.matrix):
-            return "\(pick(["sum", "mean"]))(\(expression(.matrix, variables, depth: depth - 1)), axis: 0)"
+            return "\(pick(["sum", "mean", "min", "variance"]))(\(expression(.matrix, variables, depth: depth - 1)), axis: 0)"
         case .matrix where kinds.contains(.row):
             // A row broadcast down the matrix's rows.
             return "(\(expression(.matrix, variables, depth: depth - 1)) * \(expression(.row, variables, depth: depth - 1)))"
