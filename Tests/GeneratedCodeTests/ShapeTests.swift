@@ -51,9 +51,24 @@ import Testing
             value: { s8(x: $0[0], w: $0[1], c: $0[2]) },
             gradients: ["x": { s8_dx(x: $0[0], w: $0[1], c: $0[2]) }, "w": { s8_dw(x: $0[0], w: $0[1], c: $0[2]) }],
             second: ["x": { s8_sx(x: $0[0], w: $0[1], c: $0[2], vx: $0[3], vw: $0[4]) }, "w": { s8_sw(x: $0[0], w: $0[1], c: $0[2], vx: $0[3], vw: $0[4]) }]),
+        "pad": ReferenceCases.Functions(
+            arguments: ["x"],
+            value: { s9(x: $0[0], c: $0[1]) },
+            gradients: ["x": { s9_dx(x: $0[0], c: $0[1]) }],
+            second: ["x": { s9_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
+        "keep_dims": ReferenceCases.Functions(
+            arguments: ["x"],
+            value: { s10(x: $0[0], c: $0[1]) },
+            gradients: ["x": { s10_dx(x: $0[0], c: $0[1]) }],
+            second: ["x": { s10_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
     ]
 
     @Test func generatedCodeMatchesPyTorch() throws {
         try ReferenceCases.check("shapes", Self.functions)
+    }
+
+    @Test func oneHotPlacesAOneAtEachLabel() {
+        let rows = oneHotOf(labels: IntTensor([2, 0, 3]))
+        #expect(rows == Tensor(shape: [3, 4], scalars: [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1]))
     }
 }

@@ -1,7 +1,8 @@
 import Testing
 @testable import TapelessCompiler
 
-/// Reshape, permute, concat, stack, variance, min and batched matrix products against PyTorch
+/// Reshape, permute, concat, stack, pad, variance, min, reductions keeping their axis and
+/// batched matrix products against PyTorch
 /// (`shapes.json`, written by `shapes.py` beside it), compiled from the language and run in the
 /// interpreter, as ``ConvolutionReferenceTests`` runs convolutions.
 @Suite struct ShapeReferenceTests {
@@ -16,6 +17,8 @@ import Testing
         "min": (["x"], "min(x, axis: 1)"),
         "batched_matmul": (["a", "b"], "a @ b"),
         "batch_times_matrix": (["x", "w"], "x @ w"),
+        "pad": (["x"], "pad(x, 1, 2, 0, 1)"),
+        "keep_dims": (["x"], "(x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)"),
     ]
 
     @Test func valuesGradientsAndSecondDerivativesMatchPyTorch() throws {

@@ -98,6 +98,12 @@ public enum Builtin: Hashable, Sendable {
     case concat
     /// `stack(tensors…, axis:)`: the tensors joined along a new axis.
     case stack
+    /// `pad(x, before, after, …)`: zeros around the last axes, as PyTorch's `F.pad` (pairs
+    /// from the last axis; ``ResolvedCall/padding``).
+    case pad
+    /// `oneHot(labels, classes:)`: `Int[b]` labels as `[b, classes]` rows of zeros with a 1 at
+    /// the label (the constant is the number of classes).
+    case oneHot
 
     /// The names a Dense layer's `activation:` may take: every elementwise function the
     /// language spells, and the composite ones of one tensor.
@@ -113,7 +119,8 @@ public enum Builtin: Hashable, Sendable {
         case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
              .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
-             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .reshape, .permute, .concat, .stack:
+             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .reshape, .permute, .concat, .stack,
+             .pad, .oneHot:
             nil
         }
     }
@@ -135,6 +142,11 @@ public struct ResolvedCall: Sendable, Equatable {
     public var window: Window?
     /// For `permute`: result axis `i` is operand axis `permutation[i]`.
     public var permutation: [Int]?
+    /// For `pad`: the zeros before and after each axis, from the first, as
+    /// `[before₀, after₀, before₁, after₁, …]`.
+    public var padding: [Int]?
+    /// For a reduction along an axis: whether the axis stays, with size 1 (`keepDims: true`).
+    public var keepsDimensions = false
 
     /// The window of a convolution or pooling call, as the shape rules resolved it.
     public enum Window: Sendable, Equatable {

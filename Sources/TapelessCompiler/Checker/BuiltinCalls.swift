@@ -50,6 +50,14 @@ extension Checker {
                     continue
                 }
                 options.set(size, to: number)
+            case .keepDimensions:
+                switch value.kind {
+                case .identifier("true"): call.keepsDimensions = true
+                case .identifier("false"): call.keepsDimensions = false
+                default:
+                    error("'keepDims:' of \(name) must be true or false", at: value.range)
+                    isValid = false
+                }
             case .padding:
                 guard let padding = WindowOptions.Padding(value) else {
                     error("'padding:' of \(name) must be a nonnegative integer literal, same or valid", at: value.range)
@@ -159,10 +167,27 @@ extension Checker {
                 return nil
             }
             call.axis = normalized
-            guard let normalized else { return .scalar }
+            guard let normalized else {
+                if call.keepsDimensions {
+                    error("'keepDims:' of \(name) needs an axis, as in \(name)(x, axis: 1, keepDims: true)", at: range)
+                    return nil
+                }
+                return .scalar
+            }
             var shape = x.shape
-            shape.remove(at: normalized)
+            if call.keepsDimensions { shape[normalized] = .fixed(1) } else { shape.remove(at: normalized) }
             return .tensor(shape)
+        case .oneHot:
+            let expected = "Int[batch]"
+            guard types[0].element == .int, types[0].rank == 1 else {
+                error("oneHot needs labels \(expected), not \(types[0])", at: operands[0].range)
+                return nil
+            }
+            guard let classes = call.constant, classes >= 1, classes == classes.rounded(), classes <= 1e6 else {
+                error("'classes:' of oneHot must be a positive integer literal, such as 10", at: range)
+                return nil
+            }
+            return .tensor([types[0].shape[0], .fixed(Int(classes))])
         case .softmax, .logSoftmax:
             guard let x = tensor(0), let normalized = normalize(for: x, defaultLast: true) else { return nil }
             call.axis = normalized
@@ -240,7 +265,7 @@ extension Checker {
         case .add, .subtract, .multiply, .divide, .negate, .less, .lessEqual, .greater, .greaterEqual, .equal,
              .notEqual:
             preconditionFailure("operators are not called by name")
-        case .reshape, .permute, .concat, .stack:
+        case .reshape, .permute, .concat, .stack, .pad:
             preconditionFailure("\(name) is checked by checkShapeBuiltin")
         }
     }

@@ -14,6 +14,8 @@ struct BuiltinForm {
         case windowSize(WindowOptions.Size)
         /// `padding:` of a convolution or pooling: a nonnegative integer literal, `same` or `valid`.
         case padding
+        /// `keepDims:` of a reduction: `true` or `false`.
+        case keepDimensions
     }
 
     /// One argument position.
@@ -31,6 +33,7 @@ struct BuiltinForm {
             Slot(label: size.rawValue, kind: .windowSize(size), isRequired: isRequired)
         }
         static let padding = Slot(label: "padding", kind: .padding, isRequired: false)
+        static let keepDimensions = Slot(label: "keepDims", kind: .keepDimensions, isRequired: false)
     }
 
     var builtin: Builtin
@@ -41,7 +44,7 @@ struct BuiltinForm {
     static let sourceNames = UnaryFunction.allCases.compactMap(\.definition.spelling) + [
         "square", "leakyRelu", "elu", "gelu", "silu", "pow", "stopGradient", "min", "max", "clamp", "where",
         "matmul", "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
-        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten", "variance",
+        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten", "variance", "oneHot",
     ] + Checker.shapeBuiltinNames
 
     /// The form of an elementwise builtin of one tensor (the ones a layer's `activation:` may
@@ -70,19 +73,20 @@ struct BuiltinForm {
         if let unary = unaryForm(named: name) { return unary }
         let isReduction = arguments.count == 1 || arguments.contains { $0.label?.name == "axis" }
         switch name {
-        case "min" where isReduction: return BuiltinForm(builtin: .minReduce, slots: [.value("x"), .axis])
+        case "min" where isReduction: return BuiltinForm(builtin: .minReduce, slots: [.value("x"), .axis, .keepDimensions])
         case "min": return BuiltinForm(builtin: .minimum, slots: [.value("a"), .value("b")])
         case "variance":
-            return BuiltinForm(builtin: .variance, slots: [.value("x"), .axis, .constant("correction")])
-        case "max" where isReduction: return BuiltinForm(builtin: .maxReduce, slots: [.value("x"), .axis])
+            return BuiltinForm(builtin: .variance, slots: [.value("x"), .axis, .constant("correction"), .keepDimensions])
+        case "max" where isReduction: return BuiltinForm(builtin: .maxReduce, slots: [.value("x"), .axis, .keepDimensions])
         case "max": return BuiltinForm(builtin: .maximum, slots: [.value("a"), .value("b")])
         case "clamp": return BuiltinForm(builtin: .clamp, slots: [.value("x"), .value("low"), .value("high")])
         case "where": return BuiltinForm(builtin: .where, slots: [.value("condition"), .value("a"), .value("b")])
         case "matmul": return BuiltinForm(builtin: .matmul, slots: [.value("a"), .value("b")])
         case "transpose": return BuiltinForm(builtin: .transpose, slots: [.value("x")])
-        case "sum": return BuiltinForm(builtin: .sum, slots: [.value("x"), .axis])
-        case "mean": return BuiltinForm(builtin: .mean, slots: [.value("x"), .axis])
-        case "logSumExp": return BuiltinForm(builtin: .logSumExp, slots: [.value("x"), .axis])
+        case "sum": return BuiltinForm(builtin: .sum, slots: [.value("x"), .axis, .keepDimensions])
+        case "mean": return BuiltinForm(builtin: .mean, slots: [.value("x"), .axis, .keepDimensions])
+        case "logSumExp": return BuiltinForm(builtin: .logSumExp, slots: [.value("x"), .axis, .keepDimensions])
+        case "oneHot": return BuiltinForm(builtin: .oneHot, slots: [.value("labels"), .constant("classes", isRequired: true)])
         case "softmax": return BuiltinForm(builtin: .softmax, slots: [.value("x"), .axis])
         case "logSoftmax": return BuiltinForm(builtin: .logSoftmax, slots: [.value("x"), .axis])
         case "mse": return BuiltinForm(builtin: .mse, slots: [.value("predicted"), .value("target")])

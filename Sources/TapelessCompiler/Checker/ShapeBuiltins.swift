@@ -1,9 +1,9 @@
 /// The builtins that take a list of sizes, axes or tensors after their first argument, as
-/// PyTorch's methods do: `reshape(x, 2, -1)`, `permute(x, 0, 2, 1)`, `concat(a, b, axis: 1)`
-/// and `stack(a, b, axis: 0)`.
+/// PyTorch's methods do: `reshape(x, 2, -1)`, `permute(x, 0, 2, 1)`, `pad(x, 1, 1)`,
+/// `concat(a, b, axis: 1)` and `stack(a, b, axis: 0)`.
 extension Checker {
     /// Their names in source.
-    static let shapeBuiltinNames = ["reshape", "permute", "concat", "stack"]
+    static let shapeBuiltinNames = ["reshape", "permute", "concat", "stack", "pad"]
 
     /// A call of one of ``shapeBuiltinNames``: checks its arguments, records the
     /// ``ResolvedCall`` and returns the result type.
@@ -23,16 +23,20 @@ extension Checker {
             return nil
         }
         switch name {
-        case "reshape", "permute":
+        case "reshape", "permute", "pad":
             guard let x = requireFloat(checkExpression(first.value, in: &context), first.value) else { return nil }
             let sizes = positional.dropFirst().map(\.value)
             guard !sizes.isEmpty else {
-                error("\(name) needs the \(name == "reshape" ? "new sizes" : "axes in their new order") after the tensor, as in \(Self.shapeExample(name))",
-                      at: expr.range)
+                let what = ["reshape": "new sizes", "permute": "axes in their new order", "pad": "zeros before and after the last axes"][name]!
+                error("\(name) needs the \(what) after the tensor, as in \(Self.shapeExample(name))", at: expr.range)
                 return nil
             }
-            var call = ResolvedCall(builtin: name == "reshape" ? .reshape : .permute, operands: [first.value])
-            let type = name == "reshape" ? reshapedType(x, sizes, in: context, at: expr.range) : permutedType(x, sizes, &call, at: expr.range)
+            var call = ResolvedCall(builtin: name == "reshape" ? .reshape : name == "permute" ? .permute : .pad, operands: [first.value])
+            let type = switch name {
+            case "reshape": reshapedType(x, sizes, in: context, at: expr.range)
+            case "permute": permutedType(x, sizes, &call, at: expr.range)
+            default: paddedType(x, sizes, &call, at: expr.range)
+            }
             guard let type else { return nil }
             resolutions[expr.id] = .builtin(call)
             return type
@@ -58,6 +62,7 @@ extension Checker {
         switch name {
         case "reshape": "reshape(x, batch, -1)"
         case "permute": "permute(x, 0, 2, 1)"
+        case "pad": "pad(x, 1, 1, 2, 2)"
         case "concat": "concat(a, b, axis: 1)"
         default: "stack(a, b, axis: 0)"
         }
@@ -115,6 +120,31 @@ extension Checker {
         }
         call.permutation = permutation.compactMap { $0 }
         return .tensor(call.permutation!.map { x.shape[$0] })
+    }
+
+    /// `pad(x, before, after, …)`: PyTorch's `F.pad`: zeros before and after the last axis,
+    /// then the one before it, and so on; each padded axis of fixed size.
+    private func paddedType(_ x: ValueType, _ sizes: [Expr], _ call: inout ResolvedCall, at range: SourceRange) -> ValueType? {
+        let amounts = sizes.map { integerLiteral($0) }
+        guard amounts.count % 2 == 0, amounts.count <= 2 * x.rank, amounts.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+            error("pad takes pairs of nonnegative integers, zeros before and after, for at most the \(x.rank) axes of \(x) from the last, as in pad(x, 1, 1)",
+                  at: range)
+            return nil
+        }
+        var padding = [Int](repeating: 0, count: 2 * x.rank)
+        var shape = x.shape
+        for pair in 0..<(amounts.count / 2) {
+            let axis = x.rank - 1 - pair
+            let (before, after) = (amounts[2 * pair]!, amounts[2 * pair + 1]!)
+            guard let size = x.shape[axis].fixedValue else {
+                error("pad adds zeros along fixed sizes, and axis \(axis) of \(x) is a size variable", at: range)
+                return nil
+            }
+            (padding[2 * axis], padding[2 * axis + 1]) = (before, after)
+            shape[axis] = .fixed(size + before + after)
+        }
+        call.padding = padding
+        return .tensor(shape)
     }
 
     /// `concat(tensors…, axis:)` joins along an existing axis (fixed along it in every tensor);

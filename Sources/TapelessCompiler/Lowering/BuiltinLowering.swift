@@ -53,12 +53,20 @@ enum BuiltinLowering {
         case .greaterEqual: return b.compare(.greaterEqual, x[0], x[1])
         case .equal: return b.compare(.equal, x[0], x[1])
         case .notEqual: return b.compare(.notEqual, x[0], x[1])
-        case .sum: return b.reduceSum(x[0], axis: call.axis)
-        case .mean: return mean(x[0], axis: call.axis, &b)
-        case .maxReduce: return b.reduceMax(x[0], axis: call.axis)
+        case .sum: return kept(b.reduceSum(x[0], axis: call.axis), call, resultType, &b)
+        case .mean: return kept(mean(x[0], axis: call.axis, &b), call, resultType, &b)
+        case .maxReduce: return kept(b.reduceMax(x[0], axis: call.axis), call, resultType, &b)
+        case .minReduce: return kept(b.negate(b.reduceMax(b.negate(x[0]), axis: call.axis)), call, resultType, &b)
         case .logSumExp:
             let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
-            return b.emit(.logSumExp(axis: axis), [x[0]], type: .float(IRBuilder.removing(axis, from: b.type(of: x[0]).shape)))
+            let reduced = b.emit(.logSumExp(axis: axis), [x[0]], type: .float(IRBuilder.removing(axis, from: b.type(of: x[0]).shape)))
+            return kept(reduced, call, resultType, &b)
+        case .variance:
+            let shape = b.type(of: x[0]).shape
+            let centered = b.subtract(x[0], b.spread(mean(x[0], axis: call.axis, &b), axis: call.axis, over: shape))
+            let count = b.count(of: x[0], axis: call.axis)
+            let variance = b.divide(b.reduceSum(b.multiply(centered, centered), axis: call.axis), b.subtract(count, b.constant(constant)))
+            return kept(variance, call, resultType, &b)
         case .softmax:
             let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
             return b.emit(.softmax(axis: axis), [x[0]], type: b.type(of: x[0]))
@@ -92,13 +100,12 @@ enum BuiltinLowering {
             return b.emit(.maxPoolSelect(window), [x[0], x[0]], type: resultType)
         case .flatten, .reshape:
             return b.type(of: x[0]) == resultType ? x[0] : b.emit(.reshape, [x[0]], type: resultType)
-        case .minReduce:
-            return b.negate(b.reduceMax(b.negate(x[0]), axis: call.axis))
-        case .variance:
-            let shape = b.type(of: x[0]).shape
-            let centered = b.subtract(x[0], b.spread(mean(x[0], axis: call.axis, &b), axis: call.axis, over: shape))
-            let count = b.count(of: x[0], axis: call.axis)
-            return b.divide(b.reduceSum(b.multiply(centered, centered), axis: call.axis), b.subtract(count, b.constant(constant)))
+        case .oneHot:
+            // Each label's row: a one placed at the label, as cross-entropy's gradient places its weights.
+            let ones = b.broadcast(b.constant(1), to: [resultType.shape[0]])
+            return b.emit(.scatterClass, [ones, x[0]], type: resultType)
+        case .pad:
+            return padded(x[0], call.padding ?? [], &b)
         case .permute:
             let permutation = call.permutation ?? []
             return permutation == Array(permutation.indices) ? x[0] : b.emit(.permute(permutation), [x[0]], type: resultType)
@@ -113,6 +120,23 @@ enum BuiltinLowering {
             }
             return concatenate(parts, axis: axis, resultType: resultType, &b)
         }
+    }
+
+    /// A reduction's result with its axis back, of size 1, when the call keeps dimensions.
+    private static func kept(_ reduced: IRValue, _ call: ResolvedCall, _ resultType: IRType, _ b: inout IRBuilder) -> IRValue {
+        call.keepsDimensions ? b.emit(.reshape, [reduced], type: resultType) : reduced
+    }
+
+    /// `x` with `padding[2k]` zeros before and `padding[2k + 1]` after each axis `k`: one
+    /// placement per padded axis (whose gradient is the slice back).
+    private static func padded(_ x: IRValue, _ padding: [Int], _ b: inout IRBuilder) -> IRValue {
+        var value = x
+        for axis in 0..<(padding.count / 2) where padding[2 * axis] + padding[2 * axis + 1] > 0 {
+            var shape = b.type(of: value).shape
+            shape[axis] = .fixed((shape[axis].fixedValue ?? 0) + padding[2 * axis] + padding[2 * axis + 1])
+            value = b.emit(.pad(axis: axis, start: padding[2 * axis]), [value], type: .float(shape))
+        }
+        return value
     }
 
     /// The tensors joined along `axis`: each placed at its offset in a zero tensor of the

@@ -3612,3 +3612,905 @@ public func s8_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
         }
     }
 }
+
+/// `func s9(x: [2, 3, 4], c: [2, 4, 7]) -> Float` (line 68).
+public func s9(x: Tensor, c: Tensor) -> Float {
+    if x.shape.count != 3 || x.shape[0] != 2 || x.shape[1] != 3 || x.shape[2] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[2, 3, 4]", argument: "x", declared: "[2, 3, 4]", function: "s9(x:c:)")
+    }
+    if c.shape.count != 3 || c.shape[0] != 2 || c.shape[1] != 4 || c.shape[2] != 7 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 4, 7]", argument: "c", declared: "[2, 4, 7]", function: "s9(x:c:)")
+    }
+    let workspace = Workspace.floats(count: (2 * 4 * 4) + (2 * 4 * 7), for: "s9")
+    defer { Workspace.release(for: "s9") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Float {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 68: pad(x, 1, 2, 0, 1)
+                let v2 = slot0  // [2, 4, 4]
+                v2.update(repeating: 0, count: 2 * 4 * 4)
+                for row in 0..<2 {
+                    for k in 0..<3 {
+                        for position in 0..<4 {
+                            v2[(row &* 4 &+ k) &* 4 &+ position] = x[(row &* 3 &+ k) &* 4 &+ position]
+                        }
+                    }
+                }
+                let v3 = slot1  // [2, 4, 7]
+                v3.update(repeating: 0, count: 2 * 4 * 7)
+                for row_2 in 0..<2 * 4 {
+                    for k_2 in 0..<4 { v3[row_2 &* 7 &+ 1 &+ k_2] = v2[row_2 &* 4 &+ k_2] }
+                }
+                var v6: Float = 0
+                for i in 0..<2 * 4 * 7 {
+                    // line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v4: Float = Foundation.tanh(v3[i])
+                    // line 68: tanh(pad(x, 1, 2, 0, 1)) * c
+                    let v5: Float = v4 * c[i]
+                    // line 68: sum(tanh(pad(x, 1, 2, 0, 1)) * c)
+                    v6 += v5
+                }
+                return v6
+            }
+            return body()
+        }
+    }
+}
+
+/// `let s9_dx = grad(s9, wrt: x)` (line 69).
+public func s9_dx(x: Tensor, c: Tensor) -> Tensor {
+    if x.shape.count != 3 || x.shape[0] != 2 || x.shape[1] != 3 || x.shape[2] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[2, 3, 4]", argument: "x", declared: "[2, 3, 4]", function: "s9_dx(x:c:)")
+    }
+    if c.shape.count != 3 || c.shape[0] != 2 || c.shape[1] != 4 || c.shape[2] != 7 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 4, 7]", argument: "c", declared: "[2, 4, 7]", function: "s9_dx(x:c:)")
+    }
+    let workspace = Workspace.floats(count: (2 * 4 * 4) + 2 * (2 * 4 * 7) + (2 * 3 * 4), for: "s9_dx")
+    defer { Workspace.release(for: "s9_dx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 7
+    let slot3 = slot2 + 2 * 4 * 7
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Tensor {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 68: pad(x, 1, 2, 0, 1)
+                let v2 = slot0  // [2, 4, 4]
+                v2.update(repeating: 0, count: 2 * 4 * 4)
+                for row in 0..<2 {
+                    for k in 0..<3 {
+                        for position in 0..<4 {
+                            v2[(row &* 4 &+ k) &* 4 &+ position] = x[(row &* 3 &+ k) &* 4 &+ position]
+                        }
+                    }
+                }
+                let v3 = slot1  // [2, 4, 7]
+                v3.update(repeating: 0, count: 2 * 4 * 7)
+                for row_2 in 0..<2 * 4 {
+                    for k_2 in 0..<4 { v3[row_2 &* 7 &+ 1 &+ k_2] = v2[row_2 &* 4 &+ k_2] }
+                }
+                // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                let v13 = slot2  // [2, 4, 7]
+                for i in 0..<2 * 4 * 7 {
+                    // line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v4: Float = Foundation.tanh(v3[i])
+                    // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v11: Float = v4 * v4
+                    let v12: Float = 1.0 - v11
+                    let v13_2: Float = c[i] * v12
+                    v13[i] = v13_2
+                }
+                // ∂ line 68: pad(x, 1, 2, 0, 1)
+                let v14 = slot0  // [2, 4, 4]
+                for row_3 in 0..<2 * 4 {
+                    for k_3 in 0..<4 { v14[row_3 &* 4 &+ k_3] = v13[row_3 &* 7 &+ 1 &+ k_3] }
+                }
+                let v15 = slot3  // [2, 3, 4]
+                for row_4 in 0..<2 {
+                    for k_4 in 0..<3 {
+                        for position_4 in 0..<4 {
+                            v15[(row_4 &* 3 &+ k_4) &* 4 &+ position_4] = v14[(row_4 &* 4 &+ k_4) &* 4 &+ position_4]
+                        }
+                    }
+                }
+                return Tensor(shape: [2, 3, 4], copying: UnsafeBufferPointer(start: v15, count: 2 * 3 * 4))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func s9_s(x: [2, 3, 4], c: [2, 4, 7], vx: [2, 3, 4]) -> Float` (line 70).
+public func s9_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
+    if x.shape.count != 3 || x.shape[0] != 2 || x.shape[1] != 3 || x.shape[2] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[2, 3, 4]", argument: "x", declared: "[2, 3, 4]", function: "s9_s(x:c:vx:)")
+    }
+    if c.shape.count != 3 || c.shape[0] != 2 || c.shape[1] != 4 || c.shape[2] != 7 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 4, 7]", argument: "c", declared: "[2, 4, 7]", function: "s9_s(x:c:vx:)")
+    }
+    if vx.shape.count != 3 || vx.shape[0] != 2 || vx.shape[1] != 3 || vx.shape[2] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[2, 3, 4]", argument: "vx", declared: "[2, 3, 4]", function: "s9_s(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: (2 * 4 * 4) + 2 * (2 * 4 * 7) + (2 * 3 * 4), for: "s9_s")
+    defer { Workspace.release(for: "s9_s") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 7
+    let slot3 = slot2 + 2 * 4 * 7
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Float {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 68: pad(x, 1, 2, 0, 1)
+                    let v3 = slot0  // [2, 4, 4]
+                    v3.update(repeating: 0, count: 2 * 4 * 4)
+                    for row in 0..<2 {
+                        for k in 0..<3 {
+                            for position in 0..<4 {
+                                v3[(row &* 4 &+ k) &* 4 &+ position] = x[(row &* 3 &+ k) &* 4 &+ position]
+                            }
+                        }
+                    }
+                    let v4 = slot1  // [2, 4, 7]
+                    v4.update(repeating: 0, count: 2 * 4 * 7)
+                    for row_2 in 0..<2 * 4 {
+                        for k_2 in 0..<4 { v4[row_2 &* 7 &+ 1 &+ k_2] = v3[row_2 &* 4 &+ k_2] }
+                    }
+                    // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v9 = slot2  // [2, 4, 7]
+                    for i in 0..<2 * 4 * 7 {
+                        // line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v5: Float = Foundation.tanh(v4[i])
+                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v7: Float = v5 * v5
+                        let v8: Float = 1.0 - v7
+                        let v9_2: Float = c[i] * v8
+                        v9[i] = v9_2
+                    }
+                    // ∂ line 68: pad(x, 1, 2, 0, 1)
+                    let v10 = slot0  // [2, 4, 4]
+                    for row_3 in 0..<2 * 4 {
+                        for k_3 in 0..<4 { v10[row_3 &* 4 &+ k_3] = v9[row_3 &* 7 &+ 1 &+ k_3] }
+                    }
+                    let v11 = slot3  // [2, 3, 4]
+                    for row_4 in 0..<2 {
+                        for k_4 in 0..<3 {
+                            for position_4 in 0..<4 {
+                                v11[(row_4 &* 3 &+ k_4) &* 4 &+ position_4] = v10[(row_4 &* 4 &+ k_4) &* 4 &+ position_4]
+                            }
+                        }
+                    }
+                    var v13: Float = 0
+                    let laneEnd = (2 * 3 * 4) & ~7
+                    var v13Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 70: s9_dx(x, c) * vx
+                        let v12 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 70: sum(s9_dx(x, c) * vx)
+                        v13Lanes += v12
+                    }
+                    v13 = v13Lanes.sum()
+                    for i in laneEnd..<2 * 3 * 4 {
+                        // line 70: s9_dx(x, c) * vx
+                        let v12: Float = v11[i] * vx[i]
+                        // line 70: sum(s9_dx(x, c) * vx)
+                        v13 += v12
+                    }
+                    return v13
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `let s9_sx = grad(s9_s, wrt: x)` (line 71).
+public func s9_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
+    if x.shape.count != 3 || x.shape[0] != 2 || x.shape[1] != 3 || x.shape[2] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[2, 3, 4]", argument: "x", declared: "[2, 3, 4]", function: "s9_sx(x:c:vx:)")
+    }
+    if c.shape.count != 3 || c.shape[0] != 2 || c.shape[1] != 4 || c.shape[2] != 7 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 4, 7]", argument: "c", declared: "[2, 4, 7]", function: "s9_sx(x:c:vx:)")
+    }
+    if vx.shape.count != 3 || vx.shape[0] != 2 || vx.shape[1] != 3 || vx.shape[2] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[2, 3, 4]", argument: "vx", declared: "[2, 3, 4]", function: "s9_sx(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: (2 * 4 * 4) + 3 * (2 * 4 * 7) + (2 * 3 * 4), for: "s9_sx")
+    defer { Workspace.release(for: "s9_sx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 7
+    let slot3 = slot2 + 2 * 4 * 7
+    let slot4 = slot3 + 2 * 4 * 7
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 68: pad(x, 1, 2, 0, 1)
+                    let v3 = slot0  // [2, 4, 4]
+                    v3.update(repeating: 0, count: 2 * 4 * 4)
+                    for row in 0..<2 {
+                        for k in 0..<3 {
+                            for position in 0..<4 {
+                                v3[(row &* 4 &+ k) &* 4 &+ position] = x[(row &* 3 &+ k) &* 4 &+ position]
+                            }
+                        }
+                    }
+                    let v4 = slot1  // [2, 4, 7]
+                    v4.update(repeating: 0, count: 2 * 4 * 7)
+                    for row_2 in 0..<2 * 4 {
+                        for k_2 in 0..<4 { v4[row_2 &* 7 &+ 1 &+ k_2] = v3[row_2 &* 4 &+ k_2] }
+                    }
+                    // ∂ line 68: pad(x, 1, 2, 0, 1)
+                    let v17 = slot0  // [2, 4, 4]
+                    v17.update(repeating: 0, count: 2 * 4 * 4)
+                    for row_3 in 0..<2 {
+                        for k_3 in 0..<3 {
+                            for position_3 in 0..<4 {
+                                v17[(row_3 &* 4 &+ k_3) &* 4 &+ position_3] = vx[(row_3 &* 3 &+ k_3) &* 4 &+ position_3]
+                            }
+                        }
+                    }
+                    let v18 = slot2  // [2, 4, 7]
+                    v18.update(repeating: 0, count: 2 * 4 * 7)
+                    for row_4 in 0..<2 * 4 {
+                        for k_4 in 0..<4 { v18[row_4 &* 7 &+ 1 &+ k_4] = v17[row_4 &* 4 &+ k_4] }
+                    }
+                    // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v27 = slot3  // [2, 4, 7]
+                    for i in 0..<2 * 4 * 7 {
+                        // line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v5: Float = Foundation.tanh(v4[i])
+                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v7: Float = v5 * v5
+                        let v8: Float = 1.0 - v7
+                        let v19: Float = v18[i] * c[i]
+                        let v20: Float = -v19
+                        let v21: Float = v20 * v5
+                        let v23: Float = v21 + v21
+                        let v27_2: Float = v23 * v8
+                        v27[i] = v27_2
+                    }
+                    // ∂ line 68: pad(x, 1, 2, 0, 1)
+                    let v28 = slot0  // [2, 4, 4]
+                    for row_5 in 0..<2 * 4 {
+                        for k_5 in 0..<4 { v28[row_5 &* 4 &+ k_5] = v27[row_5 &* 7 &+ 1 &+ k_5] }
+                    }
+                    let v29 = slot4  // [2, 3, 4]
+                    for row_6 in 0..<2 {
+                        for k_6 in 0..<3 {
+                            for position_6 in 0..<4 {
+                                v29[(row_6 &* 3 &+ k_6) &* 4 &+ position_6] = v28[(row_6 &* 4 &+ k_6) &* 4 &+ position_6]
+                            }
+                        }
+                    }
+                    return Tensor(shape: [2, 3, 4], copying: UnsafeBufferPointer(start: v29, count: 2 * 3 * 4))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func s10(x: [3, 4], c: [3, 4]) -> Float` (line 74).
+public func s10(x: Tensor, c: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s10(x:c:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s10(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3 + 2 * 4, for: "s10")
+    defer { Workspace.release(for: "s10") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Float {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 74: mean(x, axis: 1, keepDims: true)
+                let v2 = slot0  // [3]
+                v2.update(repeating: 0, count: 3)
+                let v4 = slot1  // [3]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 74: mean(x, axis: 1, keepDims: true)
+                        v2[row] += x[i]
+                    }
+                    do {
+                        let i = row
+                        let v4_2: Float = v2[i] / 4.0
+                        v4[i] = v4_2
+                    }
+                }
+                // line 74: mean(x, axis: 1, keepDims: true)
+                let v5 = slot0  // [3, 1]
+                v5.update(from: v4, count: 3)
+                // line 74: max(x, axis: 0, keepDims: true)
+                let v7 = slot2  // [4]
+                v7.update(repeating: -Float.infinity, count: 4)
+                for i0 in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = i0 &* 4 &+ i1
+                        v7[i1] = Swift.max(v7[i1], x[i])
+                    }
+                }
+                let v8 = slot3  // [1, 4]
+                v8.update(from: v7, count: 4)
+                var v12: Float = 0
+                for i0 in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = i0 &* 4 &+ i1
+                        // line 74: (x - mean(x, axis: 1, keepDims: true))
+                        let v6: Float = x[i] - v5[i0]
+                        // line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                        let v9: Float = v6 * v8[i1]
+                        // line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                        let v10: Float = Foundation.tanh(v9)
+                        let v11: Float = v10 * c[i]
+                        // line 74: sum(tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepD…
+                        v12 += v11
+                    }
+                }
+                return v12
+            }
+            return body()
+        }
+    }
+}
+
+/// `let s10_dx = grad(s10, wrt: x)` (line 75).
+public func s10_dx(x: Tensor, c: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s10_dx(x:c:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s10_dx(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3 + 4 * 4 + 3 * (3 * 4), for: "s10_dx")
+    defer { Workspace.release(for: "s10_dx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 4
+    let slot4 = slot3 + 4
+    let slot5 = slot4 + 3 * 4
+    let slot6 = slot5 + 3 * 4
+    let slot7 = slot6 + 4
+    let slot8 = slot7 + 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Tensor {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 74: mean(x, axis: 1, keepDims: true)
+                let v2 = slot0  // [3]
+                v2.update(repeating: 0, count: 3)
+                let v4 = slot1  // [3]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 74: mean(x, axis: 1, keepDims: true)
+                        v2[row] += x[i]
+                    }
+                    do {
+                        let i = row
+                        let v4_2: Float = v2[i] / 4.0
+                        v4[i] = v4_2
+                    }
+                }
+                // line 74: mean(x, axis: 1, keepDims: true)
+                let v5 = slot0  // [3, 1]
+                v5.update(from: v4, count: 3)
+                // line 74: max(x, axis: 0, keepDims: true)
+                let v7 = slot2  // [4]
+                v7.update(repeating: -Float.infinity, count: 4)
+                for i0 in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = i0 &* 4 &+ i1
+                        v7[i1] = Swift.max(v7[i1], x[i])
+                    }
+                }
+                let v8 = slot3  // [1, 4]
+                v8.update(from: v7, count: 4)
+                // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                let v20 = slot4  // [3, 4]
+                let v22 = slot6  // [1, 4]
+                // ∂ line 74: max(x, axis: 0, keepDims: true)
+                let v28 = slot5  // [3, 4]
+                let v29 = slot7  // [4]
+                // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                let v36 = slot1  // [3, 1]
+                v22.update(repeating: 0, count: 4)
+                v29.update(repeating: 0, count: 4)
+                v36.update(repeating: 0, count: 3)
+                for i0 in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = i0 &* 4 &+ i1
+                        // line 74: (x - mean(x, axis: 1, keepDims: true))
+                        let v6: Float = x[i] - v5[i0]
+                        // line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                        let v9: Float = v6 * v8[i1]
+                        // line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                        let v10: Float = Foundation.tanh(v9)
+                        // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                        let v17: Float = v10 * v10
+                        let v18: Float = 1.0 - v17
+                        let v19: Float = c[i] * v18
+                        // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                        let v20_2: Float = v19 * v8[i1]
+                        v20[i] = v20_2
+                        let v21: Float = v19 * v6
+                        v22[i1] += v21
+                        // ∂ line 74: max(x, axis: 0, keepDims: true)
+                        let v24: Float = v7[i1]
+                        let v25: Bool = x[i] == v24
+                        let v28_2: Float = (v25 ? 1.0 : 0.0)
+                        v28[i] = v28_2
+                        v29[i1] += v28_2
+                        // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                        let v34: Float = -v20_2
+                        v36[i0] += v34
+                    }
+                }
+                // ∂ line 74: max(x, axis: 0, keepDims: true)
+                let v23 = slot3  // [4]
+                v23.update(from: v22, count: 4)
+                // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                let v37 = slot0  // [3]
+                v37.update(from: v36, count: 3)
+                let v38 = slot1  // [3]
+                let laneEnd = 3 & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v38_2 = UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
+                    UnsafeMutableRawPointer(v38 + i).storeBytes(of: v38_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<3 {
+                    let v38_2: Float = v37[i] / 4.0
+                    v38[i] = v38_2
+                }
+                let v40 = slot8  // [3, 4]
+                for i0 in 0..<3 {
+                    for i1 in 0..<4 {
+                        let i = i0 &* 4 &+ i1
+                        // ∂ line 74: max(x, axis: 0, keepDims: true)
+                        let v30: Float = v29[i1]
+                        let v31: Float = v23[i1]
+                        let v32: Float = v31 * v28[i]
+                        let v33: Float = v32 / v30
+                        // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                        let v35: Float = v33 + v20[i]
+                        // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                        let v39: Float = v38[i0]
+                        let v40_2: Float = v35 + v39
+                        v40[i] = v40_2
+                    }
+                }
+                return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v40, count: 3 * 4))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func s10_s(x: [3, 4], c: [3, 4], vx: [3, 4]) -> Float` (line 76).
+public func s10_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s10_s(x:c:vx:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s10_s(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 4]", argument: "vx", declared: "[3, 4]", function: "s10_s(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3 + 4 * 4 + 2 * (3 * 4), for: "s10_s")
+    defer { Workspace.release(for: "s10_s") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 4
+    let slot4 = slot3 + 4
+    let slot5 = slot4 + 3 * 4
+    let slot6 = slot5 + 3 * 4
+    let slot7 = slot6 + 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Float {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 74: mean(x, axis: 1, keepDims: true)
+                    let v3 = slot0  // [3]
+                    v3.update(repeating: 0, count: 3)
+                    let v5 = slot1  // [3]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            // line 74: mean(x, axis: 1, keepDims: true)
+                            v3[row] += x[i]
+                        }
+                        do {
+                            let i = row
+                            let v5_2: Float = v3[i] / 4.0
+                            v5[i] = v5_2
+                        }
+                    }
+                    // line 74: mean(x, axis: 1, keepDims: true)
+                    let v6 = slot0  // [3, 1]
+                    v6.update(from: v5, count: 3)
+                    // line 74: max(x, axis: 0, keepDims: true)
+                    let v8 = slot2  // [4]
+                    v8.update(repeating: -Float.infinity, count: 4)
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            v8[i1] = Swift.max(v8[i1], x[i])
+                        }
+                    }
+                    let v9 = slot3  // [1, 4]
+                    v9.update(from: v8, count: 4)
+                    // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                    let v16 = slot4  // [3, 4]
+                    let v18 = slot6  // [1, 4]
+                    // ∂ line 74: max(x, axis: 0, keepDims: true)
+                    let v23 = slot5  // [3, 4]
+                    let v24 = slot7  // [4]
+                    // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                    let v31 = slot1  // [3, 1]
+                    v18.update(repeating: 0, count: 4)
+                    v24.update(repeating: 0, count: 4)
+                    v31.update(repeating: 0, count: 3)
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v7: Float = x[i] - v6[i0]
+                            // line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                            let v10: Float = v7 * v9[i1]
+                            // line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                            let v11: Float = Foundation.tanh(v10)
+                            // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                            let v13: Float = v11 * v11
+                            let v14: Float = 1.0 - v13
+                            let v15: Float = c[i] * v14
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                            let v16_2: Float = v15 * v9[i1]
+                            v16[i] = v16_2
+                            let v17: Float = v15 * v7
+                            v18[i1] += v17
+                            // ∂ line 74: max(x, axis: 0, keepDims: true)
+                            let v20: Float = v8[i1]
+                            let v21: Bool = x[i] == v20
+                            let v23_2: Float = (v21 ? 1.0 : 0.0)
+                            v23[i] = v23_2
+                            v24[i1] += v23_2
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v29: Float = -v16_2
+                            v31[i0] += v29
+                        }
+                    }
+                    // ∂ line 74: max(x, axis: 0, keepDims: true)
+                    let v19 = slot3  // [4]
+                    v19.update(from: v18, count: 4)
+                    // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                    let v32 = slot0  // [3]
+                    v32.update(from: v31, count: 3)
+                    let v33 = slot1  // [3]
+                    let laneEnd = 3 & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v33_2 = UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
+                        UnsafeMutableRawPointer(v33 + i).storeBytes(of: v33_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<3 {
+                        let v33_2: Float = v32[i] / 4.0
+                        v33[i] = v33_2
+                    }
+                    var v37: Float = 0
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // ∂ line 74: max(x, axis: 0, keepDims: true)
+                            let v25: Float = v24[i1]
+                            let v26: Float = v19[i1]
+                            let v27: Float = v26 * v23[i]
+                            let v28: Float = v27 / v25
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v30: Float = v28 + v16[i]
+                            // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                            let v34: Float = v33[i0]
+                            let v35: Float = v30 + v34
+                            // line 76: s10_dx(x, c) * vx
+                            let v36: Float = v35 * vx[i]
+                            // line 76: sum(s10_dx(x, c) * vx)
+                            v37 += v36
+                        }
+                    }
+                    return v37
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `let s10_sx = grad(s10_s, wrt: x)` (line 77).
+public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s10_sx(x:c:vx:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s10_sx(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 4]", argument: "vx", declared: "[3, 4]", function: "s10_sx(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3 + 6 * (3 * 4) + 4 * 4, for: "s10_sx")
+    defer { Workspace.release(for: "s10_sx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 3 * 4
+    let slot4 = slot3 + 4
+    let slot5 = slot4 + 4
+    let slot6 = slot5 + 3 * 4
+    let slot7 = slot6 + 3 * 4
+    let slot8 = slot7 + 3 * 4
+    let slot9 = slot8 + 4
+    let slot10 = slot9 + 3 * 4
+    let slot11 = slot10 + 3 * 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 74: mean(x, axis: 1, keepDims: true)
+                    let v3 = slot0  // [3]
+                    v3.update(repeating: 0, count: 3)
+                    let v5 = slot1  // [3]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            // line 74: mean(x, axis: 1, keepDims: true)
+                            v3[row] += x[i]
+                        }
+                        do {
+                            let i = row
+                            let v5_2: Float = v3[i] / 4.0
+                            v5[i] = v5_2
+                        }
+                    }
+                    // line 74: mean(x, axis: 1, keepDims: true)
+                    let v6 = slot0  // [3, 1]
+                    v6.update(from: v5, count: 3)
+                    // line 74: (x - mean(x, axis: 1, keepDims: true))
+                    let v7 = slot2  // [3, 4]
+                    // line 74: max(x, axis: 0, keepDims: true)
+                    let v8 = slot3  // [4]
+                    v8.update(repeating: -Float.infinity, count: 4)
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v7_2: Float = x[i] - v6[i0]
+                            v7[i] = v7_2
+                            // line 74: max(x, axis: 0, keepDims: true)
+                            v8[i1] = Swift.max(v8[i1], x[i])
+                        }
+                    }
+                    let v9 = slot4  // [1, 4]
+                    v9.update(from: v8, count: 4)
+                    // line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                    let v11 = slot5  // [3, 4]
+                    // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                    let v14 = slot6  // [3, 4]
+                    // ∂ line 74: max(x, axis: 0, keepDims: true)
+                    let v23 = slot7  // [3, 4]
+                    let v24 = slot8  // [4]
+                    v24.update(repeating: 0, count: 4)
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                            let v10: Float = v7[i] * v9[i1]
+                            // line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                            let v11_2: Float = Foundation.tanh(v10)
+                            v11[i] = v11_2
+                            // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                            let v13: Float = v11_2 * v11_2
+                            let v14_2: Float = 1.0 - v13
+                            v14[i] = v14_2
+                            // ∂ line 74: max(x, axis: 0, keepDims: true)
+                            let v20: Float = v8[i1]
+                            let v21: Bool = x[i] == v20
+                            let v23_2: Float = (v21 ? 1.0 : 0.0)
+                            v23[i] = v23_2
+                            v24[i1] += v23_2
+                        }
+                    }
+                    let v25 = slot9  // [3, 4]
+                    // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                    let v41 = slot0  // [3]
+                    // ∂ line 74: max(x, axis: 0, keepDims: true)
+                    let v49 = slot3  // [4]
+                    v41.update(repeating: 0, count: 3)
+                    v49.update(repeating: 0, count: 4)
+                    // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                    let v42 = slot1  // [3]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_2 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = row_2 &* 4 &+ i1
+                            // ∂ line 74: max(x, axis: 0, keepDims: true)
+                            let v25_2: Float = v24[i1]
+                            v25[i] = v25_2
+                            // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                            v41[row_2] += vx[i]
+                            // ∂ line 74: max(x, axis: 0, keepDims: true)
+                            let v47: Float = vx[i] / v25_2
+                            let v48: Float = v47 * v23[i]
+                            v49[i1] += v48
+                        }
+                        do {
+                            let i = row_2
+                            // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                            let v42_2: Float = v41[i] / 4.0
+                            v42[i] = v42_2
+                        }
+                    }
+                    // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                    let v43 = slot0  // [3, 1]
+                    v43.update(from: v42, count: 3)
+                    // ∂ line 74: max(x, axis: 0, keepDims: true)
+                    let v50 = slot8  // [1, 4]
+                    v50.update(from: v49, count: 4)
+                    // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                    let v57 = slot3  // [1, 4]
+                    let v69 = slot10  // [3, 4]
+                    let v70 = slot11  // [1, 4]
+                    // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                    let v85 = slot1  // [3, 1]
+                    v57.update(repeating: 0, count: 4)
+                    v70.update(repeating: 0, count: 4)
+                    v85.update(repeating: 0, count: 3)
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                            let v15: Float = c[i] * v14[i]
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v44: Float = v43[i0]
+                            let v45: Float = -v44
+                            let v46: Float = vx[i] + v45
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                            let v51: Float = v50[i1]
+                            let v52: Float = v51 * v7[i]
+                            let v53: Float = v51 * v15
+                            let v54: Float = v46 * v9[i1]
+                            let v55: Float = v46 * v15
+                            let v56: Float = v52 + v54
+                            v57[i1] += v55
+                            // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
+                            let v58: Float = v56 * c[i]
+                            let v59: Float = -v58
+                            let v60: Float = v59 * v11[i]
+                            let v62: Float = v60 + v60
+                            let v66: Float = v62 * v14[i]
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                            let v67: Float = v66 * v9[i1]
+                            let v68: Float = v66 * v7[i]
+                            let v69_2: Float = v53 + v67
+                            v69[i] = v69_2
+                            v70[i1] += v68
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v83: Float = -v69_2
+                            v85[i0] += v83
+                        }
+                    }
+                    // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
+                    let v71 = slot8  // [1, 4]
+                    let laneEnd = 4 & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v71_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(v71 + i).storeBytes(of: v71_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<4 {
+                        let v71_2: Float = v57[i] + v70[i]
+                        v71[i] = v71_2
+                    }
+                    // ∂ line 74: max(x, axis: 0, keepDims: true)
+                    let v72 = slot11  // [4]
+                    v72.update(from: v71, count: 4)
+                    // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                    let v86 = slot0  // [3]
+                    v86.update(from: v85, count: 3)
+                    let v87 = slot1  // [3]
+                    let laneEnd_2 = 3 & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let v87_2 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
+                        UnsafeMutableRawPointer(v87 + i).storeBytes(of: v87_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_2..<3 {
+                        let v87_2: Float = v86[i] / 4.0
+                        v87[i] = v87_2
+                    }
+                    let v89 = slot6  // [3, 4]
+                    for i0 in 0..<3 {
+                        for i1 in 0..<4 {
+                            let i = i0 &* 4 &+ i1
+                            // ∂ line 74: max(x, axis: 0, keepDims: true)
+                            let v80: Float = v72[i1]
+                            let v81: Float = v80 * v23[i]
+                            let v82: Float = v81 / v25[i]
+                            // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
+                            let v84: Float = v82 + v69[i]
+                            // ∂ line 74: mean(x, axis: 1, keepDims: true)
+                            let v88: Float = v87[i0]
+                            let v89_2: Float = v84 + v88
+                            v89[i] = v89_2
+                        }
+                    }
+                    return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v89, count: 3 * 4))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func oneHotOf(labels: Int[3]) -> [3, 4]` (line 80).
+public func oneHotOf(labels: IntTensor) -> Tensor {
+    if labels.shape.count != 1 || labels.shape[0] != 3 {
+        ArgumentCheck.shapeMismatch(labels.shape, expected: "[3]", argument: "labels", declared: "Int[3]", function: "oneHotOf(labels:)")
+    }
+    let workspace = Workspace.floats(count: 3 + (3 * 4), for: "oneHotOf")
+    defer { Workspace.release(for: "oneHotOf") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    return labels.withUnsafeBufferPointer { labelsBuffer in
+        func body() -> Tensor {
+            let labels = labelsBuffer.baseAddress!
+            // line 80: oneHot(labels, classes: 4)
+            let v2 = slot0  // [3]
+            let v3 = slot1  // [3, 4]
+            // Row by row: each row of the steps below is computed while it is in cache.
+            for row in 0..<3 {
+                do {
+                    let i = row
+                    // line 80: oneHot(labels, classes: 4)
+                    let v2_2: Float = 1.0
+                    v2[i] = v2_2
+                }
+                (v3 + row &* 4).update(repeating: 0, count: 4)
+                let label = labels[row]
+                ArgumentCheck.label(label, classes: 4, at: row, argument: "labels", function: "oneHotOf(labels:)")
+                v3[row &* 4 &+ label] = v2[row]
+            }
+            return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v3, count: 3 * 4))
+        }
+        return body()
+    }
+}
