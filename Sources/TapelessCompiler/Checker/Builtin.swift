@@ -84,6 +84,12 @@ public enum Builtin: Hashable, Sendable {
     case maxPool2D
     /// `flatten(x, from:)`: the axes from `from` (default 1, as `nn.Flatten`) merged into one.
     case flatten
+    /// `gather(table, indices)`: the rows of a `[rows, width]` table that Int indices (of rank at
+    /// most 3) pick, in the indices' shape followed by `width` (PyTorch's `F.embedding`).
+    case gather
+    /// `argmax(x, axis:)`: the position of the largest element along the axis (removed), an Int
+    /// tensor (PyTorch's `torch.argmax`); no gradient flows through it.
+    case argmax
 
     /// The names a Dense layer's `activation:` may take: every elementwise function the
     /// language spells, and the composite ones of one tensor.
@@ -99,7 +105,7 @@ public enum Builtin: Hashable, Sendable {
         case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
              .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
-             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten:
+             .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .gather, .argmax:
             nil
         }
     }
@@ -110,7 +116,7 @@ public struct ResolvedCall: Sendable, Equatable {
     /// The operation.
     public var builtin: Builtin
     /// The tensor operands in canonical order: `(x)`, `(left, right)`, `(condition, a, b)`,
-    /// `(x, low, high)` for clamp, `(predicted, target)`, `(logits, labels)`.
+    /// `(x, low, high)` for clamp, `(predicted, target)`, `(logits, labels)`, `(table, indices)`.
     public var operands: [Expr]
     /// The reduction or normalization axis, nonnegative; `nil` reduces the whole tensor.
     public var axis: Int?

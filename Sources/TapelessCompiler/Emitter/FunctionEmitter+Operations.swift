@@ -24,6 +24,10 @@ extension FunctionEmitter {
             sliceOrPad(instruction, axis: axis, start: start, &printer)
         case .reshape:
             emitReshape(instruction, &printer)
+        case .gather, .scatterAdd:
+            emitGather(instruction, &printer)
+        case .argmax(let axis):
+            emitArgmax(instruction, axis: axis, &printer)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             emitConvolution(instruction, &printer)
         case .dropoutMask(let mask):

@@ -26,7 +26,8 @@ extension IROp {
         case .reduceSum, .reduceMax, .sumToShape: .reduction
         case .logSumExp, .softmax, .pickClass, .scatterClass: .row
         case .matmul, .transpose, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .dropoutMask, .call:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .gather, .scatterAdd, .argmax, .dropoutMask,
+             .call:
             .kernel
         }
     }

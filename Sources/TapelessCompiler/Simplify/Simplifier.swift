@@ -133,7 +133,8 @@ public enum Simplifier {
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
         case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
              .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .dropoutMask, .stopGradient, .call:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .gather, .scatterAdd, .argmax, .dropoutMask,
+             .stopGradient, .call:
             break
         }
         return .unchanged
