@@ -1,8 +1,10 @@
-/// Checks that generated functions are called with the shapes and labels they were compiled
-/// for, and stops with a message that names the function, the argument and both shapes.
+/// Checks that generated functions are called with the shapes, labels and indices they were
+/// compiled for, and stops with a message that names the function, the argument and both shapes
+/// (or the value out of range).
 ///
-/// Generated code calls these once per call, before any loop runs, so a mistake is reported
-/// at the call site rather than as a crash deep inside a kernel.
+/// Generated code checks shapes once per call, before any loop runs, and labels and indices
+/// before it reads by them, so a mistake is reported at the call site rather than as a crash
+/// deep inside a kernel.
 public enum ArgumentCheck {
     /// Stops because an argument's shape is not the declared one. Generated code compares
     /// the shapes itself (without allocating) and calls this only on a mismatch.
@@ -28,6 +30,27 @@ public enum ArgumentCheck {
         preconditionFailure(
             "\(function): label \(label) at index \(index) of '\(argument)' is out of range 0..<\(classes); labels must be class indices."
         )
+    }
+
+    /// Stops unless each of `count` indices picks a row of a table with `rows` rows, naming
+    /// the first that doesn't.
+    ///
+    /// Generated code calls it before it picks rows by the indices (`gather`, an `Embedding`
+    /// layer) or adds into them, once per call for each tensor of indices and table size.
+    ///
+    /// - Parameters:
+    ///   - indices: The indices, in row-major order.
+    ///   - count: The number of indices.
+    ///   - rows: The number of rows of the table; each index must be in `0..<rows`.
+    ///   - argument: The name of the indices in the model, such as `tokens`.
+    ///   - function: The Swift name of the called function, such as `loss(tokens:labels:)`.
+    public static func indices(_ indices: UnsafePointer<Int>, count: Int, rows: Int, argument: String, function: String) {
+        for position in 0..<count where indices[position] < 0 || indices[position] >= rows {
+            preconditionFailure(
+                "\(function): index \(indices[position]) at position \(position) of '\(argument)' is out of range 0..<\(rows); "
+                    + "indices pick rows of a table with \(rows) rows."
+            )
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One line of a tensor's elements along an axis: `count` elements, `stride` apart, from `start`.
-private struct Lane {
+struct Lane {
     let elements: UnsafeBufferPointer<Float>
     let start: Int
     let stride: Int

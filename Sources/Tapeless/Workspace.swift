@@ -27,6 +27,22 @@ public enum Workspace {
         ThreadScratch.current.release(key: UInt(bitPattern: key.utf8Start))
     }
 
+    /// At least `count` integers of scratch memory for the function named `key` on this thread:
+    /// where it keeps the integer tensors it computes, such as the indices of an `argmax`.
+    ///
+    /// The blocks of integers are kept apart from those of ``floats(count:for:)`` and work the
+    /// same way: uninitialized, reused from call to call, one per nested call, and valid until
+    /// the matching ``releaseIntegers(for:)``.
+    public static func integers(count: Int, for key: StaticString) -> UnsafeMutablePointer<Int> {
+        ThreadScratch.current.integers(count: count, key: UInt(bitPattern: key.utf8Start))
+    }
+
+    /// Marks the block that the last ``integers(count:for:)`` with `key` returned on this thread
+    /// as free again; generated functions call it when they return.
+    public static func releaseIntegers(for key: StaticString) {
+        ThreadScratch.current.releaseIntegers(key: UInt(bitPattern: key.utf8Start))
+    }
+
     /// The output tensor and output-gradient tensor a generated pullback hands to its caller,
     /// kept on this thread between calls of the function named `key`.
     ///
@@ -54,31 +70,23 @@ public struct HandedTensors {
 
 /// The scratch blocks of one thread.
 final class ThreadScratch {
-    /// A block per function and nesting depth.
-    private struct BlockKey: Hashable {
-        var function: UInt
-        var depth: Int
-    }
-
-    private var blocks: [BlockKey: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] = [:]
-    /// How many calls of each function are running on this thread.
-    private var depths: [UInt: Int] = [:]
+    private var floatBlocks = ScratchBlocks<Float>()
+    private var integerBlocks = ScratchBlocks<Int>()
 
     func floats(count: Int, key: UInt) -> UnsafeMutablePointer<Float> {
-        let depth = depths[key, default: 0]
-        depths[key] = depth + 1
-        let blockKey = BlockKey(function: key, depth: depth)
-        if let block = blocks[blockKey], block.capacity >= count { return block.pointer }
-        blocks[blockKey]?.pointer.deallocate()
-        // Grow with headroom so a slowly growing batch size does not reallocate every call.
-        let capacity = Swift.max(count + count / 4, 64)
-        let pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
-        blocks[blockKey] = (pointer, capacity)
-        return pointer
+        floatBlocks.take(count: count, key: key)
     }
 
     func release(key: UInt) {
-        depths[key, default: 1] -= 1
+        floatBlocks.release(key: key)
+    }
+
+    func integers(count: Int, key: UInt) -> UnsafeMutablePointer<Int> {
+        integerBlocks.take(count: count, key: key)
+    }
+
+    func releaseIntegers(key: UInt) {
+        integerBlocks.release(key: key)
     }
 
     /// Handed tensors per function, while no call of it holds them.
@@ -93,7 +101,8 @@ final class ThreadScratch {
     }
 
     deinit {
-        for block in blocks.values { block.pointer.deallocate() }
+        floatBlocks.deallocateAll()
+        integerBlocks.deallocateAll()
     }
 
     /// The calling thread's scratch, created on first use and freed when the thread exits.
@@ -118,4 +127,39 @@ final class ThreadScratch {
         precondition(status == 0, "Tapeless could not create its per-thread workspace (pthread_key_create failed: \(status)).")
         return key
     }()
+}
+
+/// One thread's scratch blocks of one element type: a block per function and nesting depth.
+private struct ScratchBlocks<Element> {
+    private struct Key: Hashable {
+        var function: UInt
+        var depth: Int
+    }
+
+    private var blocks: [Key: (pointer: UnsafeMutablePointer<Element>, capacity: Int)] = [:]
+    /// How many calls of each function are running on this thread.
+    private var depths: [UInt: Int] = [:]
+
+    /// The block of the function's call starting now, with room for at least `count` elements.
+    mutating func take(count: Int, key: UInt) -> UnsafeMutablePointer<Element> {
+        let depth = depths[key, default: 0]
+        depths[key] = depth + 1
+        let blockKey = Key(function: key, depth: depth)
+        if let block = blocks[blockKey], block.capacity >= count { return block.pointer }
+        blocks[blockKey]?.pointer.deallocate()
+        // Grow with headroom so a slowly growing batch size does not reallocate every call.
+        let capacity = Swift.max(count + count / 4, 64)
+        let pointer = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        blocks[blockKey] = (pointer, capacity)
+        return pointer
+    }
+
+    /// Ends the function's innermost running call; its block is kept for the next call.
+    mutating func release(key: UInt) {
+        depths[key, default: 1] -= 1
+    }
+
+    func deallocateAll() {
+        for block in blocks.values { block.pointer.deallocate() }
+    }
 }

@@ -33,4 +33,16 @@ import Testing
         Workspace.release(for: "WorkspaceTests.a")
         Workspace.release(for: "WorkspaceTests.b")
     }
+
+    @Test func integersHaveBlocksOfTheirOwn() {
+        let floats = Workspace.floats(count: 10, for: "WorkspaceTests.integers")
+        let integers = Workspace.integers(count: 10, for: "WorkspaceTests.integers")
+        let nested = Workspace.integers(count: 10, for: "WorkspaceTests.integers")
+        #expect(UnsafeRawPointer(floats) != UnsafeRawPointer(integers) && integers != nested)
+        Workspace.releaseIntegers(for: "WorkspaceTests.integers")
+        Workspace.releaseIntegers(for: "WorkspaceTests.integers")
+        Workspace.release(for: "WorkspaceTests.integers")
+        #expect(Workspace.integers(count: 5, for: "WorkspaceTests.integers") == integers, "the next call reuses the block")
+        Workspace.releaseIntegers(for: "WorkspaceTests.integers")
+    }
 }

@@ -2,7 +2,7 @@
 /// written here; the others live with everything else about their operation in `Operations/`:
 /// elementwise functions in their entries (``UnaryDefinition/chainRule``,
 /// ``BinaryDefinition/partials``, which serve forward mode as well); reductions and
-/// broadcasts, matrix products, line operations and slices in their family's file.
+/// broadcasts, matrix products, line operations, slices and gathers in their family's file.
 ///
 /// A rule receives an instruction `y = op(x...)` and the adjoint `g` of `y` (the gradient of
 /// the final scalar with respect to `y`), and appends IR that computes each operand's
@@ -19,7 +19,7 @@ enum DerivativeRules {
         let x = instruction.operands
         let y = instruction.result
         switch instruction.op {
-        case .argument, .parameter, .constant, .count, .compare, .stopGradient, .iota, .dropoutMask:
+        case .argument, .parameter, .constant, .count, .compare, .stopGradient, .iota, .argmax, .dropoutMask:
             return x.map { _ in nil }
 
         case .unary(let function):
@@ -61,6 +61,9 @@ enum DerivativeRules {
 
         case .permute(let permutation):
             return [permutePullback(g, permutation, operandType: b.type(of: x[0]), &b)]
+
+        case .gather, .scatterAdd:
+            return [gatherPullback(instruction.op, g, indices: x[1], operandType: b.type(of: x[0]), &b), nil]
 
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             return convolutionPullback(instruction, g: g, wants: wants, &b)

@@ -100,12 +100,12 @@ public enum ReverseMode {
             let isInput = Self.input(of: instruction.op).map(inputs.contains) ?? false
             let blocks: Bool
             switch instruction.op {
-            case .stopGradient, .compare, .count: blocks = true
+            case .stopGradient, .compare, .count, .argmax: blocks = true
             case .unary(let function): blocks = function.definition.chainRule == nil
             case .argument, .parameter, .constant, .binary, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
                  .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
                  .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-                 .maxPoolScatter, .permute, .iota, .dropoutMask, .call:
+                 .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .dropoutMask, .call:
                 blocks = instruction.type.element != .float
             }
             if isInput || (!blocks && instruction.operands.contains(where: active.contains)) {
@@ -122,7 +122,7 @@ public enum ReverseMode {
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             return nil
         }
     }

@@ -104,6 +104,12 @@ public enum Builtin: Hashable, Sendable {
     /// `oneHot(labels, classes:)`: `Int[b]` labels as `[b, classes]` rows of zeros with a 1 at
     /// the label (the constant is the number of classes).
     case oneHot
+    /// `gather(table, indices)`: the rows of a `[rows, width]` table that Int indices (of rank at
+    /// most 3) pick, in the indices' shape followed by `width` (PyTorch's `F.embedding`).
+    case gather
+    /// `argmax(x, axis:)`: the position of the largest element along the axis (removed), an Int
+    /// tensor (PyTorch's `torch.argmax`); no gradient flows through it.
+    case argmax
 
     /// The names a Dense layer's `activation:` may take: every elementwise function the
     /// language spells, and the composite ones of one tensor.
@@ -120,7 +126,7 @@ public enum Builtin: Hashable, Sendable {
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
              .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
              .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .reshape, .permute, .concat, .stack,
-             .pad, .oneHot:
+             .pad, .oneHot, .gather, .argmax:
             nil
         }
     }
@@ -131,7 +137,7 @@ public struct ResolvedCall: Sendable, Equatable {
     /// The operation.
     public var builtin: Builtin
     /// The tensor operands in canonical order: `(x)`, `(left, right)`, `(condition, a, b)`,
-    /// `(x, low, high)` for clamp, `(predicted, target)`, `(logits, labels)`.
+    /// `(x, low, high)` for clamp, `(predicted, target)`, `(logits, labels)`, `(table, indices)`.
     public var operands: [Expr]
     /// The reduction or normalization axis, nonnegative; `nil` reduces the whole tensor.
     public var axis: Int?

@@ -4,6 +4,12 @@ extension Checker {
     /// records the ``ResolvedCall`` and infers the result type.
     func checkBuiltinCall(_ name: String, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext) -> ValueType? {
         if Self.shapeBuiltinNames.contains(name) { return checkShapeBuiltin(name, arguments, expr, in: &context) }
+        if name == "argmax", arguments.count == 1, arguments[0].label?.name != "axis" {
+            // torch.argmax(x) without a dim is a position in the flattened tensor: not a row's class.
+            error("argmax needs the axis to search along, as in argmax(x, axis: 1)", at: expr.range)
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        }
         let form = BuiltinForm.form(named: name, arguments: arguments)
         let slots = form.slots.map { ArgumentSlot(label: $0.label, isRequired: $0.isRequired) }
         guard let matched = matchArguments(arguments, to: slots, callee: name, callRange: expr.range) else {
@@ -262,6 +268,26 @@ extension Checker {
             case .success(let output):
                 return output
             }
+        case .gather:
+            if types[0].element == .int, types[1].element == .float {
+                error("gather takes the table first, then the indices: gather(table, indices)", at: range)
+                return nil
+            }
+            // Both operands are checked, so a call with two mistakes reports both.
+            let table = float(0)
+            if let table, table.rank != 2 {
+                error("the table of gather must be a matrix [rows, width], not \(table)", at: operands[0].range)
+            }
+            let indexError = ShapeRules.indexError(types[1])
+            if let indexError { error("gather \(indexError.message)", at: operands[1].range) }
+            guard let table, table.rank == 2, indexError == nil else { return nil }
+            return .tensor(types[1].shape + [table.shape[1]])
+        case .argmax:
+            guard let x = tensor(0), let normalized = normalize(for: x, defaultLast: true), let axis = normalized else { return nil }
+            call.axis = axis
+            var shape = x.shape
+            shape.remove(at: axis)
+            return ValueType(element: .int, shape: shape)
         case .add, .subtract, .multiply, .divide, .negate, .less, .lessEqual, .greater, .greaterEqual, .equal,
              .notEqual:
             preconditionFailure("operators are not called by name")

@@ -44,7 +44,7 @@ struct BuiltinForm {
     static let sourceNames = UnaryFunction.allCases.compactMap(\.definition.spelling) + [
         "square", "leakyRelu", "elu", "gelu", "silu", "pow", "stopGradient", "min", "max", "clamp", "where",
         "matmul", "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
-        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten", "variance", "oneHot",
+        "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten", "variance", "oneHot", "gather", "argmax",
     ] + Checker.shapeBuiltinNames
 
     /// The form of an elementwise builtin of one tensor (the ones a layer's `activation:` may
@@ -109,6 +109,8 @@ struct BuiltinForm {
             ])
         case "flatten":
             return BuiltinForm(builtin: .flatten, slots: [.value("x"), Slot(label: "from", kind: .axis, isRequired: false)])
+        case "gather": return BuiltinForm(builtin: .gather, slots: [.value("table"), .value("indices")])
+        case "argmax": return BuiltinForm(builtin: .argmax, slots: [.value("x"), Slot(label: "axis", kind: .axis, isRequired: true)])
         default:
             preconditionFailure("'\(name)' is not a builtin function name")
         }

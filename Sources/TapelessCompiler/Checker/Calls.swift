@@ -138,7 +138,9 @@ extension Checker {
             return nil
         }
         resolutions[expr.id] = .layer(layer.name, input: input)
-        guard let type = requireFloat(checkExpression(input, in: &context), input) else { return nil }
+        guard let checked = checkExpression(input, in: &context) else { return nil }
+        let type = layer.kind.inputElement == .float ? requireFloat(checked, input) : checked
+        guard let type else { return nil }
         switch layer.kind.outputType(for: type) {
         case .success(let output):
             return output

@@ -38,7 +38,7 @@ extension Checker {
         case .float:
             return type
         case .int:
-            error("integer labels (\(type)) can only be passed to crossEntropy or to a function taking \(type); they have no arithmetic",
+            error("integer tensors (\(type)) can only be passed to crossEntropy, gather, an Embedding layer or a function taking \(type); they have no arithmetic",
                   at: expr.range)
         case .bool:
             error("a comparison gives \(type), which can only be the condition of where(condition, a, b)", at: expr.range)

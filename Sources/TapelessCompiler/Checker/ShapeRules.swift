@@ -76,6 +76,16 @@ enum ShapeRules {
         init(_ message: String) { self.message = message }
     }
 
+    /// The most axes a tensor of indices may have: a batch of sequences of positions.
+    static let maximumIndexRank = 3
+
+    /// Why `type` can't pick rows of a table (in `gather` or an `Embedding` layer), or `nil`
+    /// when it can: indices are Int, of rank at most ``maximumIndexRank``.
+    static func indexError(_ type: ValueType) -> MessageError? {
+        guard type.element != .int || type.rank > maximumIndexRank else { return nil }
+        return MessageError("needs Int indices of rank at most \(maximumIndexRank), such as Int[batch, length], not \(type)")
+    }
+
     /// The nonnegative axis an axis literal names in a tensor of `rank` (negative counts from the end).
     static func normalizedAxis(_ axis: Int, rank: Int) -> Int? {
         let normalized = axis < 0 ? axis + rank : axis

@@ -128,7 +128,7 @@ extension FunctionEmitter {
             case .parameter, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
                  .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
                  .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-                 .maxPoolScatter, .permute, .iota, .dropoutMask:
+                 .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask:
                 return [(instruction, nil)]
             case .call(let callee): callee.wasNotInlined()
             }
@@ -140,7 +140,7 @@ extension FunctionEmitter {
             case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
                  .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
                  .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-                 .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .dropoutMask, .stopGradient:
+                 .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient:
                 return []
             case .call(let callee): callee.wasNotInlined()
             }

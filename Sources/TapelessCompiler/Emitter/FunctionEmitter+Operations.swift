@@ -28,6 +28,10 @@ extension FunctionEmitter {
             emitPermute(instruction, permutation, &printer)
         case .iota(let axis):
             emitIota(instruction, axis: axis, &printer)
+        case .gather, .scatterAdd:
+            emitGather(instruction, &printer)
+        case .argmax(let axis):
+            emitArgmax(instruction, axis: axis, &printer)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             emitConvolution(instruction, &printer)
         case .dropoutMask(let mask):

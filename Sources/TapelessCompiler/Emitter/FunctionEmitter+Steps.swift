@@ -43,7 +43,7 @@ extension FunctionEmitter {
             defineScalar(instruction, elementCode(instruction, x.map { expressions[$0]! }), &printer)
         case .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
              .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .dropoutMask:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask:
             preconditionFailure("\(instruction.op) reads a tensor: the planner puts it in a loop or an operation step")
         case .call(let callee):
             callee.wasNotInlined()
@@ -264,7 +264,7 @@ extension FunctionEmitter {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .dropoutMask, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             return nil
         }
     }
@@ -304,7 +304,7 @@ extension FunctionEmitter {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape,
              .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             preconditionFailure("\(accumulator.op) is not a reduction, so it accumulates nothing")
         }
     }

@@ -1,10 +1,11 @@
 /// Renders one IR function as a Swift function body, from its fusion plan.
 ///
 /// The body checks its arguments' shapes without allocating, takes one block of per-thread
-/// scratch memory for every intermediate tensor (``FusionPlan/slots``), runs each step — a
-/// fused loop over unsafe pointers, a kernel call, or a scalar `let` — and writes parameter
-/// gradients straight into the caller's gradient. Every step is preceded by a comment naming
-/// the `.tapeless` line it computes.
+/// scratch memory for every intermediate tensor (``FusionPlan/slots``; Int tensors have a
+/// block of their own, ``FusionPlan/integerSlots``), runs each step — a fused loop over unsafe
+/// pointers, a kernel call, or a scalar `let` — and writes parameter gradients straight into
+/// the caller's gradient. Every step is preceded by a comment naming the `.tapeless` line it
+/// computes.
 struct FunctionEmitter {
     /// How the function hands back its results.
     enum ResultStyle {
@@ -191,11 +192,24 @@ struct FunctionEmitter {
         return (conditions, expected, unbound)
     }
 
-    /// Takes the scratch block and names each slot in it.
+    /// Takes the scratch blocks, of Floats and of integers, and names each slot in them.
     private mutating func openWorkspace(_ printer: inout CodePrinter) {
-        guard !plan.slots.isEmpty else { return }
-        let workspace = names.fresh("workspace")
-        let sizes = plan.slots.map { product($0.map(dimension)) }
+        slotNames = openScratch(
+            plan.slots, block: "workspace", slot: "slot", taking: "Workspace.floats", releasing: "Workspace.release", &printer)
+        integerSlotNames = openScratch(
+            plan.integerSlots, block: "integers", slot: "integerSlot", taking: "Workspace.integers",
+            releasing: "Workspace.releaseIntegers", &printer)
+    }
+
+    /// Takes one scratch block for `slots` (with the runtime's function `taking`, given back by
+    /// `releasing` when the body returns) and returns the name of each slot's pointer.
+    private mutating func openScratch(
+        _ slots: [[IRDimension]], block: String, slot prefix: String, taking: String, releasing: String,
+        _ printer: inout CodePrinter
+    ) -> [String] {
+        guard !slots.isEmpty else { return [] }
+        let workspace = names.fresh(block)
+        let sizes = slots.map { product($0.map(dimension)) }
         let key = workspaceKeyLiteral
         // Equal sizes are counted once: a long chain of `+` takes the type checker seconds.
         var multiplicity: [String: Int] = [:]
@@ -204,18 +218,21 @@ struct FunctionEmitter {
         let terms = sizes.filter { seen.insert($0).inserted }.map { size in
             multiplicity[size]! == 1 ? parenthesized(size) : "\(multiplicity[size]!) * \(parenthesized(size))"
         }
-        printer.declare(workspace, value: "Workspace.floats(count: \(terms.joined(separator: " + ")), for: \(key))")
-        printer.line("defer { Workspace.release(for: \(key)) }")
+        printer.declare(workspace, value: "\(taking)(count: \(terms.joined(separator: " + ")), for: \(key))")
+        printer.line("defer { \(releasing)(for: \(key)) }")
         var previous = workspace
+        var slotNames: [String] = []
         for slot in sizes.indices {
-            let name = names.fresh("slot\(slot)")
+            let name = names.fresh("\(prefix)\(slot)")
             printer.declare(name, value: slot == 0 ? workspace : IndexCode.offset(previous, by: sizes[slot - 1]))
             slotNames.append(name)
             previous = name
         }
+        return slotNames
     }
 
     var slotNames: [String] = []
+    var integerSlotNames: [String] = []
     var nestIndexNames: [String] = []
 
     /// Opens one closure per storage the body reads or writes: the parameters, the gradient,
@@ -253,6 +270,8 @@ struct FunctionEmitter {
     var gradientBuffer: String?
     /// In the row loop being printed: the local holding each labels tensor's checked label.
     var rowLabels: [IRValue: String] = [:]
+    /// The tensors of indices checked so far, each with the table sizes checked against.
+    var checkedIndices: [IRValue: Set<String>] = [:]
 
     /// The workspace key as a Swift string literal.
     var workspaceKeyLiteral: String { "\"\(SwiftNames.escapedString(workspaceKey))\"" }
@@ -380,6 +399,10 @@ struct FunctionEmitter {
         switch plan.storage[instruction.result] {
         case .workspace(let slot):
             bindAlias(instruction.result, .init(isMutable: false, name: local, value: slotNames[slot], note: instruction.type.description), &printer)
+        case .integers(let slot):
+            bindAlias(
+                instruction.result, .init(isMutable: false, name: local, value: integerSlotNames[slot], note: instruction.type.description),
+                &printer)
         case .gradient(let offset):
             let parameter = parameterOffsets.first { $0.value.offset == offset }?.key ?? ""
             let pointer = IndexCode.offset("\(gradientBuffer!).baseAddress!", by: String(offset))
@@ -389,6 +412,13 @@ struct FunctionEmitter {
         }
         expressions[instruction.result] = local
         return local
+    }
+
+    /// How the model names a value in messages: the argument it is, or the `let` that binds it,
+    /// else `otherwise`.
+    func sourceName(of value: IRValue, otherwise: String) -> String {
+        if case .argument(let index) = definitions[value]?.op { return function.arguments[index].name }
+        return definitions[value]?.name ?? otherwise
     }
 
     /// A fresh local name for an instruction's value: its `let` name in the source, or `v` and

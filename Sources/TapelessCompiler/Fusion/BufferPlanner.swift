@@ -1,6 +1,6 @@
 /// Decides which tensor values live in memory and where: one workspace slot per value,
-/// reused by later values of the same size once its last reader has run, or the caller's
-/// gradient buffer for a parameter's gradient.
+/// reused by later values of the same size (and kind: Int values have slots of their own)
+/// once its last reader has run, or the caller's gradient buffer for a parameter's gradient.
 struct BufferPlanner {
     let function: IRFunction
     let steps: [FusionPlan.Step]
@@ -10,6 +10,7 @@ struct BufferPlanner {
     /// The instructions that read each value.
     let readers: [IRValue: [IRValue]]
     private(set) var slots: [[IRDimension]] = []
+    private(set) var integerSlots: [[IRDimension]] = []
 
     init(function: IRFunction, steps: [FusionPlan.Step], gradientOffsets: [String: Int]) {
         self.function = function
@@ -41,9 +42,13 @@ struct BufferPlanner {
                     usedOffsets.insert(offset)
                     continue
                 }
-                let key = Self.sizeKey(instruction.type.shape)
+                let isInteger = instruction.type.element == .int
+                let key = Self.sizeKey(instruction.type.shape, isInteger: isInteger)
                 if let slot = free[key]?.popLast() {
-                    storage[instruction.result] = .workspace(slot: slot)
+                    storage[instruction.result] = isInteger ? .integers(slot: slot) : .workspace(slot: slot)
+                } else if isInteger {
+                    integerSlots.append(instruction.type.shape)
+                    storage[instruction.result] = .integers(slot: integerSlots.count - 1)
                 } else {
                     slots.append(instruction.type.shape)
                     storage[instruction.result] = .workspace(slot: slots.count - 1)
@@ -51,8 +56,10 @@ struct BufferPlanner {
             }
             // Slots whose values are read for the last time here become free for later steps.
             for value in lastReaders[index] ?? [] {
-                if case .workspace(let slot) = storage[value] {
-                    free[Self.sizeKey(slots[slot]), default: []].append(slot)
+                switch storage[value] {
+                case .workspace(let slot): free[Self.sizeKey(slots[slot], isInteger: false), default: []].append(slot)
+                case .integers(let slot): free[Self.sizeKey(integerSlots[slot], isInteger: true), default: []].append(slot)
+                case .gradient, nil: break
                 }
             }
         }
@@ -109,8 +116,8 @@ struct BufferPlanner {
         }
     }
 
-    /// Sizes with the same factors share slots.
-    static func sizeKey(_ shape: [IRDimension]) -> String {
-        shape.map(\.description).filter { $0 != "1" }.sorted().joined(separator: "*")
+    /// Sizes with the same factors share slots, of Floats or of integers.
+    static func sizeKey(_ shape: [IRDimension], isInteger: Bool) -> String {
+        (isInteger ? "Int " : "") + shape.map(\.description).filter { $0 != "1" }.sorted().joined(separator: "*")
     }
 }

@@ -18,7 +18,8 @@ public enum Fusion {
         grouping.run()
         let steps = RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule())
         var buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets)
-        return FusionPlan(function: function, steps: steps, storage: buffers.assign(), slots: buffers.slots)
+        let storage = buffers.assign()
+        return FusionPlan(function: function, steps: steps, storage: storage, slots: buffers.slots, integerSlots: buffers.integerSlots)
     }
 
     /// Whether an instruction computes each result element from the same position of its

@@ -1,5 +1,6 @@
 /// How a function runs: its instructions grouped into fused loops and single operations, in
-/// execution order, with a buffer for every tensor that must live in memory.
+/// execution order, with a buffer for every tensor that must live in memory: Float values (and
+/// truth values, as 0 and 1) in a workspace of Floats, Int values in one of integers.
 ///
 /// A ``Loop`` computes several elementwise values at each position of one iteration space
 /// and folds reductions into accumulators as it goes, so a chain of operations reads and
@@ -51,6 +52,9 @@ public struct FusionPlan: Sendable {
     public enum Storage: Hashable, Sendable {
         /// Buffer `slot` of the function's workspace.
         case workspace(slot: Int)
+        /// Buffer `slot` of the function's workspace of integers (an Int value, such as the
+        /// indices of an `argmax`).
+        case integers(slot: Int)
         /// The slice of the gradient at `offset` (a parameter's gradient, written in place).
         case gradient(offset: Int)
     }
@@ -63,4 +67,6 @@ public struct FusionPlan: Sendable {
     public var storage: [IRValue: Storage]
     /// The element count of each workspace slot (as dimensions whose product is the size).
     public var slots: [[IRDimension]]
+    /// The element count of each slot of the workspace of integers.
+    public var integerSlots: [[IRDimension]]
 }

@@ -17,18 +17,26 @@ public enum FusionPrinter {
         printer.indent()
         for step in plan.steps { render(step, plan, &printer) }
         printer.outdent()
-        if !plan.slots.isEmpty {
-            printer.line("workspace:")
-            for (slot, dimensions) in plan.slots.enumerated() {
-                let users = plan.storage.filter { $0.value == .workspace(slot: slot) }.keys.sorted().map(\.description)
-                printer.line("  slot \(slot): \(shape(dimensions)) holds \(users.joined(separator: ", "))")
-            }
-        }
+        render(plan.slots, title: "workspace:", slot: "slot", plan, storage: FusionPlan.Storage.workspace, &printer)
+        render(plan.integerSlots, title: "workspace of integers:", slot: "integer slot", plan, storage: FusionPlan.Storage.integers, &printer)
         let inPlace = plan.storage.filter { if case .gradient = $0.value { return true } else { return false } }
         if !inPlace.isEmpty {
             printer.line("written in place into the gradient: " + inPlace.keys.sorted().map(\.description).joined(separator: ", "))
         }
         return printer.text
+    }
+
+    /// The slots of one workspace, each with the values that share it.
+    private static func render(
+        _ slots: [[IRDimension]], title: String, slot name: String, _ plan: FusionPlan,
+        storage: (Int) -> FusionPlan.Storage, _ printer: inout CodePrinter
+    ) {
+        guard !slots.isEmpty else { return }
+        printer.line(title)
+        for (slot, dimensions) in slots.enumerated() {
+            let users = plan.storage.filter { $0.value == storage(slot) }.keys.sorted().map(\.description)
+            printer.line("  \(name) \(slot): \(shape(dimensions)) holds \(users.joined(separator: ", "))")
+        }
     }
 
     private static func render(_ step: FusionPlan.Step, _ plan: FusionPlan, _ printer: inout CodePrinter) {
@@ -65,7 +73,7 @@ public enum FusionPrinter {
         case .parameter, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .dropoutMask, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             return false
         }
     }
@@ -78,6 +86,7 @@ public enum FusionPrinter {
     private static func place(_ value: IRValue, _ plan: FusionPlan) -> String {
         switch plan.storage[value] {
         case .workspace(let slot): return "  -> slot \(slot)"
+        case .integers(let slot): return "  -> integer slot \(slot)"
         case .gradient(let offset): return "  -> gradient[\(offset)...]"
         case nil: return ""
         }

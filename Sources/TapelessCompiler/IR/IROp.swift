@@ -64,6 +64,17 @@ public enum IROp: Hashable, Sendable {
     /// The operand's elements in the same row-major order, in the result's shape.
     case reshape
 
+    /// Rows of a `[rows, width]` table (operand 0) picked by integer indices (operand 1, of any
+    /// shape): the result is the indices' shape followed by `width`, row `indices[k]` of the
+    /// table at position `k` (PyTorch's `F.embedding(indices, table)`).
+    case gather
+    /// The reverse of `gather`: each row of operand 0 (the indices' shape followed by `width`)
+    /// added into row `indices[k]` (operand 1) of a zero table, the result's `[rows, width]`.
+    case scatterAdd
+    /// The position of the largest element along `axis` (removed), the first among equals and
+    /// the first NaN if any (PyTorch's `argmax`); the result is Int.
+    case argmax(axis: Int)
+
     /// The 2-D convolution (cross-correlation, as PyTorch's) of an NCHW input with an OIHW
     /// weight: operands `(input, weight)`, result `[batch, out, height, width]`.
     case convolution2D(ConvolutionWindow)

@@ -69,6 +69,9 @@ public enum IRPrinter {
         case .convolution2DWeightGradient(let window): return "convolution2DWeightGradient" + describe(window)
         case .maxPoolSelect(let window): return "maxPoolSelect" + describe(window)
         case .maxPoolScatter(let window): return "maxPoolScatter" + describe(window)
+        case .gather: return "gather"
+        case .scatterAdd: return "scatterAdd"
+        case .argmax(let axis): return "argmax axis \(axis)"
         case .dropoutMask(let mask): return "dropoutMask \(mask)"
         case .iota(let axis): return "iota axis \(axis)"
         case .permute(let permutation): return "permute [" + permutation.map(String.init).joined(separator: ", ") + "]"

@@ -34,6 +34,9 @@ public struct IRInterpreter {
         case missingParameter(String)
         /// The function calls another (only the lowered stage has calls; later stages inline them).
         case call(String)
+        /// An index at `position` (row-major) of a gather's or scatter-add's indices is not a row
+        /// of the table.
+        case indexOutOfRange(index: Double, position: Int, rows: Int)
 
         /// A message that names what was expected and what was given.
         public var description: String {
@@ -43,6 +46,8 @@ public struct IRInterpreter {
                 return "argument '\(argument)' has shape \(given), expected \(expected)"
             case .missingParameter(let name): return "no value for parameter '\(name)'"
             case .call(let name): return "the function calls '\(name)'; run a stage where calls are inlined"
+            case .indexOutOfRange(let index, let position, let rows):
+                return "index \(IRPrinter.format(index)) at position \(position) is out of range 0..<\(rows) of the table's rows"
             }
         }
     }
@@ -123,6 +128,9 @@ public struct IRInterpreter {
         case .reshape: return IRTensor(shape: shape, values: x[0].values)
         case .permute(let permutation): return permute(x[0], permutation, shape: shape)
         case .iota(let axis): return iota(axis: axis, shape: shape)
+        case .gather: return try gather(x[0], indices: x[1], shape: shape)
+        case .scatterAdd: return try scatterAdd(x[0], indices: x[1], shape: shape)
+        case .argmax(let axis): return argmax(x[0], axis: axis)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             return convolution(op, x[0], x[1], shape: shape)
         case .dropoutMask(let mask):

@@ -18,11 +18,7 @@ struct Dense: LayerKind, Equatable {
         reader.finish(options: ["activation"], example: "activation: relu")
         guard let sizes, !reader.hasErrors, activationValue == nil || activation != nil else { return nil }
         (inputSize, outputSize) = sizes
-        let weight = ValueType.tensor([.fixed(inputSize), .fixed(outputSize)])
-        guard weight.isWithinSizeLimit else {
-            reader.error(ValueType.sizeLimitMessage("the weight of layer '\(reader.layerName)' (\(weight))"), at: reader.declaration.range)
-            return nil
-        }
+        guard reader.weightFits([inputSize, outputSize]) else { return nil }
     }
 
     var description: String { "Dense(\(inputSize) -> \(outputSize))" }

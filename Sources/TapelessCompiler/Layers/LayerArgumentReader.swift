@@ -42,6 +42,15 @@ struct LayerArgumentReader {
         return (inputSize, outputSize)
     }
 
+    /// Whether a weight of `shape` has at most ``ValueType/maximumElementCount`` elements;
+    /// reports it at the declaration when it has more.
+    mutating func weightFits(_ shape: [Int]) -> Bool {
+        let weight = ValueType.tensor(shape.map(Dimension.fixed))
+        guard !weight.isWithinSizeLimit else { return true }
+        error(ValueType.sizeLimitMessage("the weight of layer '\(layerName)' (\(weight))"), at: declaration.range)
+        return false
+    }
+
     /// The first argument, unlabeled, as in `Dropout(0.5)` or `BatchNorm2D(16)`; `what` names
     /// it in the message when it is missing (after which the other arguments are not read, so
     /// one mistake gives one message).

@@ -19,6 +19,11 @@ protocol LayerKind: Sendable {
     /// is `fc1.weight` in a layer named `fc1`).
     var parameters: [LayerParameter] { get }
 
+    /// The kind of element the layer's inputs hold: Float, or Int for a layer that picks rows
+    /// by index (`Embedding`). The checker rejects other inputs before asking ``outputType(for:)``
+    /// of a Float layer; a layer of Int inputs checks its input's element itself.
+    var inputElement: ValueType.Element { get }
+
     /// The type of the layer applied to an input of type `input`, or a message that says what
     /// input it needs (the checker places it at the input).
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError>
@@ -41,6 +46,7 @@ protocol LayerKind: Sendable {
 
 extension LayerKind {
     var dependsOnMode: Bool { false }
+    var inputElement: ValueType.Element { .float }
 }
 
 extension LayerKind where Self: Equatable {
@@ -111,7 +117,7 @@ enum LayerKinds {
         Dropout.name: Dropout.self, BatchNorm1D.name: BatchNorm1D.self, BatchNorm2D.name: BatchNorm2D.self,
         LayerNorm.name: LayerNorm.self, GroupNorm.name: GroupNorm.self, AvgPool2D.name: AvgPool2D.self,
         GlobalAvgPool2D.name: GlobalAvgPool2D.self, Conv1D.name: Conv1D.self, ConvTranspose2D.name: ConvTranspose2D.self,
-        MultiHeadAttention.name: MultiHeadAttention.self,
+        MultiHeadAttention.name: MultiHeadAttention.self, Embedding.name: Embedding.self,
     ]
 
     /// The kinds' names, sorted, for messages.

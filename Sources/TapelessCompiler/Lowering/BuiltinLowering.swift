@@ -119,6 +119,10 @@ enum BuiltinLowering {
                 return b.emit(.reshape, [part], type: .float(shape))
             }
             return concatenate(parts, axis: axis, resultType: resultType, &b)
+        case .gather: return gather(x[0], indices: x[1], &b)
+        case .argmax:
+            guard let axis = call.axis else { throw Lowering.Failure(description: "argmax without an axis") }
+            return b.emit(.argmax(axis: axis), [x[0]], type: resultType)
         }
     }
 
@@ -178,6 +182,12 @@ enum BuiltinLowering {
             perRow = b.subtract(perRow, b.scale(average, by: smoothing))
         }
         return mean(perRow, axis: nil, &b)
+    }
+
+    /// The rows of `table` (`[rows, width]`) that `indices` pick, in the indices' shape followed by `width`.
+    static func gather(_ table: IRValue, indices: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let width = b.type(of: table).shape[1]
+        return b.emit(.gather, [table, indices], type: .float(b.type(of: indices).shape + [width]))
     }
 
     /// A convolution and its bias, one per output channel, broadcast over the batch and the

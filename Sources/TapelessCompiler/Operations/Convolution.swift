@@ -38,7 +38,7 @@ extension DerivativeRules {
             return [nil, wants[1] ? b.emit(.maxPoolSelect(window), [x[0], g], type: types[1]) : nil]
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             preconditionFailure("\(instruction.op) is not a convolution or pooling")
         }
     }
@@ -107,7 +107,7 @@ extension IRInterpreter {
             forEachWindow(input: shape, output: b.shape, window) { position, out in result.values[position(a)] += b.values[out] }
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             preconditionFailure("\(op) is not a convolution or pooling")
         }
         return result
@@ -171,7 +171,7 @@ extension FunctionEmitter {
             printer.call("Kernels.maxPool2DScatter", arguments: [geometry, "input: \(x[0])", "gradient: \(x[1])", "result: \(out)"])
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             preconditionFailure("\(instruction.op) is not a convolution or pooling")
         }
     }

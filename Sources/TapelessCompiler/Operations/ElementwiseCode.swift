@@ -13,7 +13,7 @@ extension IROp {
         case .constant(let value): FunctionEmitter.literal(value)
         case .argument, .parameter, .count, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax, .logSumExp,
              .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
-             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .dropoutMask, .call:
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             nil
         }
     }
@@ -40,7 +40,7 @@ extension IROp {
         case .constant(let value): return "\(vectorType)(repeating: \(FunctionEmitter.literal(value)))"
         case .argument, .parameter, .count, .expandAxis, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax,
              .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
-             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .dropoutMask, .call:
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             return nil
         }
     }

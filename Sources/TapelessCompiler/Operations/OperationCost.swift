@@ -5,18 +5,19 @@ extension IROp {
     /// An elementwise function counts one per element whatever it computes (as FLOP counters
     /// of other frameworks do), a product two per multiply-add, a reduction one per element
     /// summed over everything and two along an axis or in a softmax or log-sum-exp (one to
-    /// combine, one for the line's bookkeeping); naming, broadcasting or reshaping a value costs nothing;
+    /// combine, one for the line's bookkeeping); naming, broadcasting, reshaping or gathering a value
+    /// costs nothing; a scatter-add one per element it adds, an argmax one per element it compares;
     /// a convolution two per multiply-add and a pooling window one per element it compares.
     func flops(result: IRType, operands: [IRType], elements: (IRType) -> Int) -> Int {
         switch self {
-        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape, .permute, .iota:
+        case .argument, .parameter, .constant, .count, .stopGradient, .broadcast, .reshape, .permute, .iota, .gather:
             return 0
         case .matmul(let transposeLeft, _):
             let sizes = MatrixProductSizes(left: operands[0].shape, right: operands[1].shape, result: result.shape, transposeLeft: transposeLeft) {
                 elements(IRType(.float, $0))
             }
             return 2 * elements(result) * sizes.k
-        case .reduceSum(nil):
+        case .reduceSum(nil), .scatterAdd, .argmax:
             return elements(operands[0])
         case .reduceSum, .reduceMax, .sumToShape, .logSumExp, .softmax:
             return 2 * elements(operands[0])

@@ -28,7 +28,7 @@ extension DerivativeRules {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
-             .permute, .iota, .dropoutMask, .stopGradient, .call:
+             .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             preconditionFailure("\(op) is not a reduction or a broadcast")
         }
     }

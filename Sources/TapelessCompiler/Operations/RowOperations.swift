@@ -120,12 +120,7 @@ extension FunctionEmitter {
         let (values, labels) = (expressions[instruction.operands[0]]!, expressions[instruction.operands[1]]!)
         let isPick = instruction.op == .pickClass
         let classes = dimension((isPick ? shape(of: instruction.operands[0]) : instruction.type.shape)[1])
-        let labelName: String
-        if case .argument(let index) = definitions[instruction.operands[1]]?.op {
-            labelName = SwiftNames.escapedString(function.arguments[index].name)
-        } else {
-            labelName = "labels"
-        }
+        let labelName = SwiftNames.escapedString(sourceName(of: instruction.operands[1], otherwise: "labels"))
         let checked = inRowLoop ? rowLabels[instruction.operands[1]] : nil
         let label = checked ?? names.fresh("label")
         if inRowLoop { rowLabels[instruction.operands[1]] = label }
@@ -154,7 +149,7 @@ extension FunctionEmitter {
             pickOrScatterRow(instruction, out: out, inRowLoop: true)(&printer, row)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .reshape, .convolution2D,
-             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .dropoutMask,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask,
              .stopGradient, .call:
             preconditionFailure("\(instruction.op) is not a row operation")
         }

@@ -49,7 +49,7 @@ public struct ModelSummary {
                 costs.append([
                     function.name + (function.mode.map { " (\($0.rawValue))" } ?? ""), String(forward.flops),
                     derived.map { String(max(0, $0.flops - forward.flops)) } ?? "-",
-                    Self.bytes(forward.activationElements * 4),
+                    Self.bytes(forward.activationBytes),
                 ])
             }
             lines.append("Per example:")
@@ -67,7 +67,8 @@ public struct ModelSummary {
     /// Operation counts of one IR function with every size variable set to 1.
     struct Cost {
         var flops = 0
-        var activationElements = 0
+        /// The bytes of the activations: 4 per Float (or truth value), 8 per Int.
+        var activationBytes = 0
 
         /// Whether values of the operation are activations: not names of values the function
         /// is given, nor constants or broadcasts, which the generated code reads in place.
@@ -88,7 +89,7 @@ public struct ModelSummary {
                 let operands = instruction.operands.map { definitions[$0]!.type }
                 flops += instruction.op.flops(result: instruction.type, operands: operands, elements: elements)
                 if Self.holdsActivations(instruction.op) && !instruction.type.isScalar {
-                    activationElements += elements(instruction.type)
+                    activationBytes += elements(instruction.type) * (instruction.type.element == .int ? 8 : 4)
                 }
             }
         }

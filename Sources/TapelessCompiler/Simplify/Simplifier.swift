@@ -133,7 +133,7 @@ public enum Simplifier {
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
         case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
              .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .dropoutMask, .stopGradient, .call:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             break
         case .permute(let permutation):
             // Permuting back undoes a permutation.

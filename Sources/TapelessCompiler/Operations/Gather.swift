@@ -1,0 +1,97 @@
+// `gather` and `scatterAdd`: rows of a `[rows, width]` table picked by integer indices (an
+// embedding lookup, PyTorch's `F.embedding(indices, table)`), and its reverse, which adds each
+// row back into the row it was picked from. Their reverse rules, their meaning in the
+// interpreter and their emitted Swift, which checks the indices and calls the runtime's
+// kernels, are here; their class and cost are listed with every operation's
+// (OperationClass.swift, OperationCost.swift).
+//
+// Both are linear in their Float operand, and each is the other's adjoint:
+// Σ g·gather(t, i) = Σ t·scatterAdd(g, i). So their rules close over each other and derivatives
+// of any order need nothing more. The indices take no gradient.
+
+extension DerivativeRules {
+    /// Picking rows and adding them back are each other's reverse.
+    static func gatherPullback(_ op: IROp, _ g: IRValue, indices: IRValue, operandType: IRType, _ b: inout IRBuilder) -> IRValue {
+        b.emit(op == .gather ? .scatterAdd : .gather, [g, indices], type: operandType)
+    }
+}
+
+extension IRInterpreter {
+    /// Row `indices[k]` of the table at position `k`.
+    static func gather(_ table: IRTensor, indices: IRTensor, shape: [Int]) throws -> IRTensor {
+        let (rows, width) = (table.shape[0], table.shape[1])
+        var values: [Double] = []
+        values.reserveCapacity(shape.reduce(1, *))
+        for (position, index) in indices.values.enumerated() {
+            let row = try Self.row(index, at: position, rows: rows)
+            values += table.values[row * width..<(row + 1) * width]
+        }
+        return IRTensor(shape: shape, values: values)
+    }
+
+    /// Row `k` of `source` added into row `indices[k]` of a zero table.
+    static func scatterAdd(_ source: IRTensor, indices: IRTensor, shape: [Int]) throws -> IRTensor {
+        let (rows, width) = (shape[0], shape[1])
+        var values = Array(repeating: 0.0, count: rows * width)
+        for (position, index) in indices.values.enumerated() {
+            let row = try Self.row(index, at: position, rows: rows)
+            for column in 0..<width { values[row * width + column] += source.values[position * width + column] }
+        }
+        return IRTensor(shape: shape, values: values)
+    }
+
+    /// The row an index picks, or the failure that names it.
+    private static func row(_ index: Double, at position: Int, rows: Int) throws -> Int {
+        guard let row = Int(exactly: index), (0..<rows).contains(row) else {
+            throw Failure.indexOutOfRange(index: index, position: position, rows: rows)
+        }
+        return row
+    }
+}
+
+extension FunctionEmitter {
+    /// A gather or scatter-add: checks the indices, then calls the runtime's kernel.
+    mutating func emitGather(_ instruction: IRInstruction, _ printer: inout CodePrinter) {
+        let out = bindStorage(instruction, &printer)
+        let (source, indices) = (instruction.operands[0], instruction.operands[1])
+        let isGather = instruction.op == .gather
+        let tableShape = isGather ? shape(of: source) : instruction.type.shape
+        let table = tableShape.map(dimension)
+        let count = product(shape(of: indices).map(dimension))
+        if !arePositions(indices, within: tableShape[0]) {
+            checkIndices(indices, count: count, rows: table[0], &printer)
+        }
+        let (values, picks) = (expressions[source]!, expressions[indices]!)
+        if isGather {
+            printer.call("Kernels.gather", arguments: [
+                "table: \(values)", "width: \(table[1])", "indices: \(picks)", "count: \(count)", "output: \(out)",
+            ])
+        } else {
+            printer.call("Kernels.scatterAdd", arguments: [
+                values, "width: \(table[1])", "indices: \(picks)", "count: \(count)", "into: \(out)", "rows: \(table[0])",
+            ])
+        }
+    }
+
+    /// Whether indices are certainly rows of a table with `rows` rows: positions that an argmax
+    /// finds along an axis no longer than that.
+    private func arePositions(_ indices: IRValue, within rows: IRDimension) -> Bool {
+        guard let definition = definitions[indices], case .argmax(let axis) = definition.op else { return false }
+        let length = shape(of: definition.operands[0])[axis]
+        if length == rows { return true }
+        guard case .fixed(let positions) = length, case .fixed(let count) = rows else { return false }
+        return positions <= count
+    }
+
+    /// Stops the function, with a message naming it, the indices and the index, unless every
+    /// index picks a row of a table with `rows` rows: once per tensor of indices and table
+    /// size, before its first use (a pullback's scatter-add reads the indices its gather checked).
+    private mutating func checkIndices(_ indices: IRValue, count: String, rows: String, _ printer: inout CodePrinter) {
+        guard checkedIndices[indices, default: []].insert(rows).inserted else { return }
+        let argument = SwiftNames.escapedString(sourceName(of: indices, otherwise: "indices"))
+        printer.call("ArgumentCheck.indices", arguments: [
+            expressions[indices]!, "count: \(count)", "rows: \(rows)", "argument: \"\(argument)\"",
+            "function: \"\(SwiftNames.escapedString(swiftSignature))\"",
+        ])
+    }
+}
