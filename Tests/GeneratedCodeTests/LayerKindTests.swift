@@ -33,13 +33,7 @@ import Testing
         "convTranspose2D": run(ConvTranspose2DCase.self, value: { $0.fWithGradient(x: $1, c: $2, into: &$3) }, inputGradient: { $0.df(x: $1, c: $2) }),
     ]
 
-    static func tensor(_ value: Any?, shape: [Int]) -> Tensor {
-        func flatten(_ value: Any?) -> [Float] {
-            if let list = value as? [Any] { return list.flatMap(flatten) }
-            return [Float((value as? Double) ?? .nan)]
-        }
-        return Tensor(shape: shape, scalars: flatten(value))
-    }
+    static func tensor(_ value: Any?, shape: [Int]) -> Tensor { ReferenceCases.tensor(value, shape: shape) }
 
     static func error(_ computed: Tensor, _ expected: Any?) -> Float {
         let reference = tensor(expected, shape: computed.shape)

@@ -28,13 +28,7 @@ import Testing
         var labels: IntTensor { IntTensor((json["labels"] as? [Int]) ?? []) }
         func mode(_ name: String) -> [String: Any] { (json[name] as? [String: Any]) ?? [:] }
 
-        static func tensor(_ value: Any?, shape: [Int]) -> Tensor {
-            func flatten(_ value: Any?) -> [Float] {
-                if let list = value as? [Any] { return list.flatMap(flatten) }
-                return [Float((value as? Double) ?? .nan)]
-            }
-            return Tensor(shape: shape, scalars: flatten(value))
-        }
+        static func tensor(_ value: Any?, shape: [Int]) -> Tensor { ReferenceCases.tensor(value, shape: shape) }
     }
 
     /// The largest difference between `tensor` and the reference's `value`.

@@ -14,13 +14,7 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: resource("pytorch_outputs", "json"))) as? [String: Any])
     }
 
-    static func tensor(_ value: Any?, shape: [Int]) -> Tensor {
-        func flatten(_ value: Any?) -> [Float] {
-            if let list = value as? [Any] { return list.flatMap(flatten) }
-            return [Float((value as? Double) ?? .nan)]
-        }
-        return Tensor(shape: shape, scalars: flatten(value))
-    }
+    static func tensor(_ value: Any?, shape: [Int]) -> Tensor { ReferenceCases.tensor(value, shape: shape) }
 
     static func maximumDifference(_ a: Tensor, _ b: Tensor) -> Float {
         guard a.shape == b.shape else { return .infinity }

@@ -15,10 +15,12 @@ enum ReferenceCases {
         var second: [String: @Sendable ([Tensor]) -> Tensor]
     }
 
+    /// A nested JSON list of numbers as a tensor of `shape` (NaN for anything else, so a
+    /// malformed file fails the comparison).
     static func tensor(_ value: Any?, shape: [Int]) -> Tensor {
         func flatten(_ value: Any?) -> [Float] {
             if let list = value as? [Any] { return list.flatMap(flatten) }
-            return [Float((value as? Double) ?? .nan)]
+            return [Float((value as? Double) ?? (value as? Int).map(Double.init) ?? .nan)]
         }
         return Tensor(shape: shape, scalars: flatten(value))
     }

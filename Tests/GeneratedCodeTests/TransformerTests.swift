@@ -7,44 +7,50 @@ import Testing
 /// and the gradients of `f = sum(output * c)` with respect to the input and every parameter
 /// (`transformer.json`, written by `transformer.py`).
 @Suite struct TransformerTests {
-    /// One block: the outputs, value and gradients of the model loaded from `file`.
-    typealias Run = @Sendable (_ file: URL, _ x: Tensor, _ c: Tensor) throws
+    /// One block: the outputs, value and gradients of the model loaded from `file`, given `x`,
+    /// the padding mask (ones where padded) and `c`.
+    typealias Run = @Sendable (_ file: URL, _ x: Tensor, _ padding: Tensor, _ c: Tensor) throws
         -> (output: Tensor, value: Float, inputGradient: Tensor, gradients: [String: Tensor], transposed: Set<String>)
 
-    static func run<M: Module>(
-        _ type: M.Type, value: @escaping @Sendable (M, Tensor, Tensor, inout M.Gradient) -> Float,
-        inputGradient: @escaping @Sendable (M, Tensor, Tensor) -> Tensor
+    static func run<M: Model>(
+        _ type: M.Type, output: @escaping @Sendable (M, Tensor, Tensor) -> Tensor,
+        value: @escaping @Sendable (M, Tensor, Tensor, Tensor, inout M.Gradient) -> Float,
+        inputGradient: @escaping @Sendable (M, Tensor, Tensor, Tensor) -> Tensor
     ) -> Run {
-        { file, x, c in
+        { file, x, padding, c in
             var model = M.zero
             try model.load(fromPyTorch: file)
             var gradient = M.Gradient.zero
-            let result = value(model, x, c, &gradient)
+            let result = value(model, x, padding, c, &gradient)
             let gradients = Dictionary(uniqueKeysWithValues: M.parameterLayout.entries.map { ($0.name, gradient[parameter: $0.name]) })
-            return (model(x), result, inputGradient(model, x, c), gradients, M.pyTorchTransposedParameters)
+            return (output(model, x, padding), result, inputGradient(model, x, padding, c), gradients, M.pyTorchTransposedParameters)
         }
     }
 
     static let blocks: [String: Run] = [
-        "postnorm": run(PostNormEncoder.self, value: { $0.fWithGradient(x: $1, c: $2, into: &$3) }, inputGradient: { $0.dx(x: $1, c: $2) }),
-        "prenorm": run(PreNormEncoder.self, value: { $0.fWithGradient(x: $1, c: $2, into: &$3) }, inputGradient: { $0.dx(x: $1, c: $2) }),
-        "causal": run(CausalEncoder.self, value: { $0.fWithGradient(x: $1, c: $2, into: &$3) }, inputGradient: { $0.dx(x: $1, c: $2) }),
+        "postnorm": run(
+            PostNormEncoder.self, output: { m, x, _ in m(x) }, value: { m, x, _, c, g in m.fWithGradient(x: x, c: c, into: &g) },
+            inputGradient: { m, x, _, c in m.dx(x: x, c: c) }),
+        "prenorm": run(
+            PreNormEncoder.self, output: { m, x, _ in m(x) }, value: { m, x, _, c, g in m.fWithGradient(x: x, c: c, into: &g) },
+            inputGradient: { m, x, _, c in m.dx(x: x, c: c) }),
+        "causal": run(
+            CausalEncoder.self, output: { m, x, _ in m(x) }, value: { m, x, _, c, g in m.fWithGradient(x: x, c: c, into: &g) },
+            inputGradient: { m, x, _, c in m.dx(x: x, c: c) }),
+        "padded": run(
+            PaddedEncoder.self, output: { m, x, p in m.forward(x: x, padding: p) },
+            value: { m, x, p, c, g in m.fWithGradient(x: x, padding: p, c: c, into: &g) },
+            inputGradient: { m, x, p, c in m.dx(x: x, padding: p, c: c) }),
     ]
 
-    static func tensor(_ value: Any?, shape: [Int]) -> Tensor {
-        func flatten(_ value: Any?) -> [Float] {
-            if let list = value as? [Any] { return list.flatMap(flatten) }
-            return [Float((value as? Double) ?? .nan)]
-        }
-        return Tensor(shape: shape, scalars: flatten(value))
-    }
+    static func tensor(_ value: Any?, shape: [Int]) -> Tensor { ReferenceCases.tensor(value, shape: shape) }
 
     static func error(_ computed: Tensor, _ expected: Tensor) -> Float {
         guard computed.shape == expected.shape else { return .infinity }
         return zip(computed.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
     }
 
-    @Test(arguments: ["postnorm", "prenorm", "causal"])
+    @Test(arguments: ["postnorm", "prenorm", "causal", "padded"])
     func blockMatchesPyTorchsEncoderLayer(_ name: String) throws {
         let url = try #require(Bundle.module.url(forResource: "transformer", withExtension: "json", subdirectory: "Resources"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
@@ -52,8 +58,9 @@ import Testing
         let file = try #require(Bundle.module.url(forResource: "transformer_\(name)", withExtension: "safetensors", subdirectory: "Resources"))
         let shape = [3, 5, 16]
         let block = try #require(Self.blocks[name])
+        let padding = Self.tensor(expected["padding"] ?? [[Double]](repeating: [0, 0, 0, 0, 0], count: 3), shape: [3, 5])
         let (output, value, inputGradient, gradients, transposed) = try block(
-            file, Self.tensor(expected["x"], shape: shape), Self.tensor(expected["c"], shape: shape))
+            file, Self.tensor(expected["x"], shape: shape), padding, Self.tensor(expected["c"], shape: shape))
         #expect(Self.error(output, Self.tensor(expected["output"], shape: shape)) < 1e-4, "output")
         #expect(abs(Double(value) - ((expected["value"] as? Double) ?? .nan)) < 1e-3, "value")
         let references = try #require(expected["gradients"] as? [String: Any])

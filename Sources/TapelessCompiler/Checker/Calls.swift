@@ -131,18 +131,28 @@ extension Checker {
     private func checkLayerCall(
         _ layer: CheckedLayer, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext
     ) -> ValueType? {
-        let slots = [ArgumentSlot(label: "x", isRequired: true)]
+        let labels = layer.kind.optionalInputs
+        let slots = [ArgumentSlot(label: "x", isRequired: true)] + labels.map { ArgumentSlot(label: $0, isRequired: false) }
         guard let matched = matchArguments(arguments, to: slots, callee: layer.name, callRange: expr.range),
               let input = matched[0]?.value else {
             checkStrayArguments(arguments, in: &context)
             return nil
         }
-        resolutions[expr.id] = .layer(layer.name, input: input)
+        var options: [String: Expr] = [:]
+        for (label, argument) in zip(labels, matched.dropFirst()) { options[label] = argument?.value }
+        resolutions[expr.id] = .layer(layer.name, input: input, options: options)
+        let optionTypes = labels.compactMap { label in options[label].map { (label, $0, requireFloat(checkExpression($0, in: &context), $0)) } }
         guard let checked = checkExpression(input, in: &context) else { return nil }
         let type = layer.kind.inputElement == .float ? requireFloat(checked, input) : checked
         guard let type else { return nil }
         switch layer.kind.outputType(for: type) {
         case .success(let output):
+            for case let (label, expr, optionType?) in optionTypes {
+                if let mismatch = layer.kind.checkOptionalInput(label, optionType, for: type) {
+                    error("'\(label):' of '\(layer.name)' \(mismatch.message)", at: expr.range)
+                    return nil
+                }
+            }
             return output
         case .failure(let mismatch):
             error("'\(layer.name)' is \(layer.kind.description) and \(mismatch.message)", at: input.range)

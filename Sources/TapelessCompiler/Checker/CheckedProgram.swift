@@ -8,8 +8,9 @@ public enum Resolution: Sendable, Equatable {
     case parameter(String)
     /// A builtin operation; operators (`+`, `@`, `<`, unary `-`) resolve to builtins too.
     case builtin(ResolvedCall)
-    /// Applying a model's layer to an input.
-    case layer(String, input: Expr)
+    /// Applying a model's layer to an input, with the optional inputs it was given by label
+    /// (such as attention's `padding:` mask).
+    case layer(String, input: Expr, options: [String: Expr] = [:])
     /// A call of another function of the same model, arguments in declaration order.
     case modelFunction(String, arguments: [Expr])
     /// A call of a top-level function or derivative, arguments in declaration order.

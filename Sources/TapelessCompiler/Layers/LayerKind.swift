@@ -22,6 +22,13 @@ protocol LayerKind: Sendable {
     /// The kind of element the layer's inputs hold: Float, or Int for a layer that picks rows
     /// by index (`Embedding`). The checker rejects other inputs before asking ``outputType(for:)``
     /// of a Float layer; a layer of Int inputs checks its input's element itself.
+    /// The labels of the optional Float inputs an application may give after the input, such as
+    /// attention's `padding:` mask; they reach ``lower(_:_:)`` as ``LayerLowering/optionalInputs``.
+    var optionalInputs: [String] { get }
+
+    /// Why an optional input of type `type` doesn't fit an application to `input`, if it doesn't.
+    func checkOptionalInput(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError?
+
     var inputElement: ValueType.Element { get }
 
     /// The type of the layer applied to an input of type `input`, or a message that says what
@@ -47,6 +54,8 @@ protocol LayerKind: Sendable {
 extension LayerKind {
     var dependsOnMode: Bool { false }
     var inputElement: ValueType.Element { .float }
+    var optionalInputs: [String] { [] }
+    func checkOptionalInput(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? { nil }
 }
 
 extension LayerKind where Self: Equatable {
@@ -80,6 +89,8 @@ struct LayerLowering {
     let mode: ExecutionMode
     /// The new value of each state tensor the layer updates, by relative name.
     var stateUpdates: [String: IRValue] = [:]
+    /// The optional inputs the application gave, by label.
+    var optionalInputs: [String: IRValue] = [:]
 
     /// The parameter or state tensor with this relative name.
     func parameter(_ name: String) -> IRValue {

@@ -7,7 +7,9 @@
 /// features]` (Xavier uniform) and `in_proj_bias` (zeros), `out_proj.weight` `[features,
 /// features]` (uniform in ±1/√features) and `out_proj.bias` (zeros). Options: `heads:`
 /// (required, dividing the features) and `causal:` (false): true masks each position's later
-/// ones (PyTorch's `is_causal` with its `-∞` mask). The same in both modes (no dropout).
+/// ones (PyTorch's `is_causal` with its `-∞` mask). An application may pass `padding:` a
+/// `[batch, length]` tensor, nonzero at padded positions, which no query attends to (PyTorch's
+/// `key_padding_mask`). The same in both modes (no dropout).
 struct MultiHeadAttention: LayerKind, Equatable {
     static let name = "MultiHeadAttention"
     static let example = "MultiHeadAttention(64, heads: 8)"
@@ -73,10 +75,22 @@ struct MultiHeadAttention: LayerKind, Equatable {
             let later = b.compare(.greater, b.emit(.iota(axis: 1), type: square), b.emit(.iota(axis: 0), type: square))
             scores = b.add(scores, b.select(later, b.constant(-.infinity), b.constant(0)))
         }
+        if let padding = context.optionalInputs["padding"] {
+            // [batch, length] → [batch, 1, 1, length]: each example's padded keys, for every head and query.
+            let keys = b.emit(.reshape, [padding], type: .float([batch, .fixed(1), .fixed(1), length]))
+            scores = b.add(scores, b.select(b.compare(.notEqual, keys, b.constant(0)), b.constant(-.infinity), b.constant(0)))
+        }
         let weights = b.emit(.softmax(axis: 3), [scores], type: b.type(of: scores))
         let attended = b.emit(.permute([0, 2, 1, 3]), [b.matmul(weights, values)], type: .float([batch, length, .fixed(heads), .fixed(size)]))
         let joined = b.emit(.reshape, [attended], type: .float(shape))
         return b.add(b.matmul(joined, context.parameter("out_proj.weight"), transposeRight: true), context.parameter("out_proj.bias"))
+    }
+
+    var optionalInputs: [String] { ["padding"] }
+
+    func checkOptionalInput(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? {
+        let expected = ValueType.tensor(Array(input.shape.prefix(2)))
+        return type == expected ? nil : LayerInputError(message: "must be \(expected), one value per example and position (nonzero where padded), not \(type)")
     }
 
     var accessor: LayerAccessor? { nil }

@@ -68,8 +68,10 @@ struct FunctionLowering {
         case .builtin(let call):
             let operands = try call.operands.map { try lower($0) }
             return try BuiltinLowering.lower(call, operands: operands, resultType: type(of: expression), &builder)
-        case .layer(let name, let input):
-            return try lowerLayer(name, input: lower(input))
+        case .layer(let name, let input, let options):
+            var optionalInputs: [String: IRValue] = [:]
+            for (label, expr) in options { optionalInputs[label] = try lower(expr) }
+            return try lowerLayer(name, input: lower(input), optionalInputs: optionalInputs)
         case .modelFunction(let name, let argumentExpressions):
             return try call(IRCallee(name: name, isModelFunction: true), argumentExpressions, at: expression)
         case .function(let name, let argumentExpressions):
@@ -99,7 +101,7 @@ struct FunctionLowering {
     /// The layer applied to `input`, as its kind lowers it, reading its parameters first. A
     /// state tensor that an earlier application updated is read at its new value, so a layer
     /// applied twice updates its state twice in a row, as PyTorch's modules do.
-    private mutating func lowerLayer(_ name: String, input: IRValue) throws -> IRValue {
+    private mutating func lowerLayer(_ name: String, input: IRValue, optionalInputs: [String: IRValue]) throws -> IRValue {
         guard let layer = model?.layers.first(where: { $0.name == name }) else {
             throw Lowering.Failure(description: "unknown layer '\(name)'")
         }
@@ -111,7 +113,7 @@ struct FunctionLowering {
         }
         appliesModeDependentLayer = appliesModeDependentLayer || layer.kind.dependsOnMode
         // The builder moves into the context and back, so its instructions are not copied.
-        var context = LayerLowering(builder: builder, parameters: parameters, mode: mode)
+        var context = LayerLowering(builder: builder, parameters: parameters, mode: mode, optionalInputs: optionalInputs)
         builder = IRBuilder()
         defer { builder = context.builder }
         let output = try layer.kind.lower(input, &context)

@@ -1,6 +1,6 @@
 """Writes transformer_*.safetensors and transformer.json for TransformerTests (issue #18): PyTorch's
 nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0, batch_first=True)
-with norm_first False and True, and with a causal mask, in float64; for each, its state_dict (as
+with norm_first False and True, with a causal mask and with a key padding mask, in float64; for each, its state_dict (as
 float32 safetensors, the file a user would load), and for an input x and a fixed c: the output,
 f = sum(output * c), and the gradient of f with respect to x and to every parameter (PyTorch's
 names and layouts).
@@ -30,7 +30,9 @@ def generated(shape, seed, scale):
 
 
 cases = {}
-for name, norm_first, causal in [("postnorm", False, False), ("prenorm", True, False), ("causal", False, True)]:
+PADDING = [[0, 0, 0, 0, 0], [0, 0, 0, 1, 1], [0, 0, 0, 0, 1]]  # 1 marks a padded position (key_padding_mask)
+for name, norm_first, causal, padded in [("postnorm", False, False, False), ("prenorm", True, False, False),
+                                         ("causal", False, True, False), ("padded", False, False, True)]:
     torch.manual_seed(0)
     layer = torch.nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.0, batch_first=True, norm_first=norm_first)
     with torch.no_grad():
@@ -44,19 +46,22 @@ for name, norm_first, causal in [("postnorm", False, False), ("prenorm", True, F
     x = generated([3, 5, 16], 100, 0.8).requires_grad_(True)
     c = generated([3, 5, 16], 101, 0.8)
     mask = torch.nn.Transformer.generate_square_subsequent_mask(5, dtype=torch.float64) if causal else None
-    output = layer(x, src_mask=mask, is_causal=causal)
+    key_padding_mask = torch.tensor(PADDING, dtype=torch.bool) if padded else None
+    output = layer(x, src_mask=mask, is_causal=causal, src_key_padding_mask=key_padding_mask)
     f = (output * c).sum()
     names = [n for n, _ in layer.named_parameters()]
     gradients = torch.autograd.grad(f, [x] + [p for _, p in layer.named_parameters()])
     cases[name] = {
         "x": x.detach().tolist(), "c": c.tolist(), "output": output.detach().tolist(), "value": f.item(),
+        **({"padding": PADDING} if padded else {}),
         "gradients": {"x": gradients[0].tolist(), **{n: g.tolist() for n, g in zip(names, gradients[1:])}},
     }
 document = {
     "about": "nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0, batch_first=True) in float64 (torch "
-             + torch.__version__ + "), written by transformer.py: postnorm (norm_first=False), prenorm (norm_first=True) and "
-             "causal (norm_first=False with a causal mask); gradients of f = sum(output * c) under PyTorch's names and layouts.",
+             + torch.__version__ + "), written by transformer.py: postnorm (norm_first=False), prenorm (norm_first=True), "
+             "causal (norm_first=False with a causal mask) and padded (norm_first=False with src_key_padding_mask 'padding', "
+             "1 where padded); gradients of f = sum(output * c) under PyTorch's names and layouts.",
     "cases": cases,
 }
 (here / "transformer.json").write_text(json.dumps(document) + "\n")
-print("wrote transformer.json and transformer_{postnorm,prenorm,causal}.safetensors")
+print("wrote transformer.json and transformer_{postnorm,prenorm,causal,padded}.safetensors")

@@ -8563,3 +8563,2208 @@ public struct CausalEncoder: Module {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
 }
+
+/// The model `PaddedEncoder` (line 57): 2224 parameters in 12 tensors.
+public struct PaddedEncoder: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "self_attn.in_proj_weight", shape: [48, 16], initializer: .uniform(low: (-0.30618623), high: 0.30618623), isTrainable: true),  // line 58
+        (name: "self_attn.in_proj_bias", shape: [48], initializer: .constant(0.0), isTrainable: true),  // line 58
+        (name: "self_attn.out_proj.weight", shape: [16, 16], initializer: .uniform(low: (-0.25), high: 0.25), isTrainable: true),  // line 58
+        (name: "self_attn.out_proj.bias", shape: [16], initializer: .constant(0.0), isTrainable: true),  // line 58
+        (name: "linear1.weight", shape: [16, 32], initializer: .glorotUniform, isTrainable: true),  // line 59
+        (name: "linear1.bias", shape: [32], initializer: .constant(0.0), isTrainable: true),  // line 59
+        (name: "linear2.weight", shape: [32, 16], initializer: .glorotUniform, isTrainable: true),  // line 60
+        (name: "linear2.bias", shape: [16], initializer: .constant(0.0), isTrainable: true),  // line 60
+        (name: "norm1.weight", shape: [16], initializer: .constant(1.0), isTrainable: true),  // line 61
+        (name: "norm1.bias", shape: [16], initializer: .constant(0.0), isTrainable: true),  // line 61
+        (name: "norm2.weight", shape: [16], initializer: .constant(1.0), isTrainable: true),  // line 62
+        (name: "norm2.bias", shape: [16], initializer: .constant(0.0), isTrainable: true),  // line 62
+    ])
+
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["linear1.weight", "linear2.weight"] }
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 2224, "PaddedEncoder has 2224 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `self_attn.in_proj_weight` (line 58).
+    public var self_attnIn_proj_weight: Tensor {
+        get { self[parameter: "self_attn.in_proj_weight"] }
+        set { self[parameter: "self_attn.in_proj_weight"] = newValue }
+    }
+
+    /// The parameter `self_attn.in_proj_bias` (line 58).
+    public var self_attnIn_proj_bias: Tensor {
+        get { self[parameter: "self_attn.in_proj_bias"] }
+        set { self[parameter: "self_attn.in_proj_bias"] = newValue }
+    }
+
+    /// The parameter `self_attn.out_proj.weight` (line 58).
+    public var self_attnOut_projWeight: Tensor {
+        get { self[parameter: "self_attn.out_proj.weight"] }
+        set { self[parameter: "self_attn.out_proj.weight"] = newValue }
+    }
+
+    /// The parameter `self_attn.out_proj.bias` (line 58).
+    public var self_attnOut_projBias: Tensor {
+        get { self[parameter: "self_attn.out_proj.bias"] }
+        set { self[parameter: "self_attn.out_proj.bias"] = newValue }
+    }
+
+    /// The parameter `norm1.weight` (line 61).
+    public var norm1Weight: Tensor {
+        get { self[parameter: "norm1.weight"] }
+        set { self[parameter: "norm1.weight"] = newValue }
+    }
+
+    /// The parameter `norm1.bias` (line 61).
+    public var norm1Bias: Tensor {
+        get { self[parameter: "norm1.bias"] }
+        set { self[parameter: "norm1.bias"] = newValue }
+    }
+
+    /// The parameter `norm2.weight` (line 62).
+    public var norm2Weight: Tensor {
+        get { self[parameter: "norm2.weight"] }
+        set { self[parameter: "norm2.weight"] = newValue }
+    }
+
+    /// The parameter `norm2.bias` (line 62).
+    public var norm2Bias: Tensor {
+        get { self[parameter: "norm2.bias"] }
+        set { self[parameter: "norm2.bias"] = newValue }
+    }
+
+    /// The weight and bias of layer `linear1`.
+    public var linear1: DenseParameters {
+        get { DenseParameters(weight: self[parameter: "linear1.weight"], bias: self[parameter: "linear1.bias"]) }
+        set {
+            self[parameter: "linear1.weight"] = newValue.weight
+            self[parameter: "linear1.bias"] = newValue.bias
+        }
+    }
+
+    /// The weight and bias of layer `linear2`.
+    public var linear2: DenseParameters {
+        get { DenseParameters(weight: self[parameter: "linear2.weight"], bias: self[parameter: "linear2.bias"]) }
+        set {
+            self[parameter: "linear2.weight"] = newValue.weight
+            self[parameter: "linear2.bias"] = newValue.bias
+        }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { PaddedEncoder.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 2224, "PaddedEncoder.Gradient has 2224 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `self_attn.in_proj_weight` (line 58).
+        public var self_attnIn_proj_weight: Tensor {
+            get { self[parameter: "self_attn.in_proj_weight"] }
+            set { self[parameter: "self_attn.in_proj_weight"] = newValue }
+        }
+
+        /// The parameter `self_attn.in_proj_bias` (line 58).
+        public var self_attnIn_proj_bias: Tensor {
+            get { self[parameter: "self_attn.in_proj_bias"] }
+            set { self[parameter: "self_attn.in_proj_bias"] = newValue }
+        }
+
+        /// The parameter `self_attn.out_proj.weight` (line 58).
+        public var self_attnOut_projWeight: Tensor {
+            get { self[parameter: "self_attn.out_proj.weight"] }
+            set { self[parameter: "self_attn.out_proj.weight"] = newValue }
+        }
+
+        /// The parameter `self_attn.out_proj.bias` (line 58).
+        public var self_attnOut_projBias: Tensor {
+            get { self[parameter: "self_attn.out_proj.bias"] }
+            set { self[parameter: "self_attn.out_proj.bias"] = newValue }
+        }
+
+        /// The parameter `norm1.weight` (line 61).
+        public var norm1Weight: Tensor {
+            get { self[parameter: "norm1.weight"] }
+            set { self[parameter: "norm1.weight"] = newValue }
+        }
+
+        /// The parameter `norm1.bias` (line 61).
+        public var norm1Bias: Tensor {
+            get { self[parameter: "norm1.bias"] }
+            set { self[parameter: "norm1.bias"] = newValue }
+        }
+
+        /// The parameter `norm2.weight` (line 62).
+        public var norm2Weight: Tensor {
+            get { self[parameter: "norm2.weight"] }
+            set { self[parameter: "norm2.weight"] = newValue }
+        }
+
+        /// The parameter `norm2.bias` (line 62).
+        public var norm2Bias: Tensor {
+            get { self[parameter: "norm2.bias"] }
+            set { self[parameter: "norm2.bias"] = newValue }
+        }
+
+        /// The weight and bias of layer `linear1`.
+        public var linear1: DenseParameters {
+            get { DenseParameters(weight: self[parameter: "linear1.weight"], bias: self[parameter: "linear1.bias"]) }
+            set {
+                self[parameter: "linear1.weight"] = newValue.weight
+                self[parameter: "linear1.bias"] = newValue.bias
+            }
+        }
+
+        /// The weight and bias of layer `linear2`.
+        public var linear2: DenseParameters {
+            get { DenseParameters(weight: self[parameter: "linear2.weight"], bias: self[parameter: "linear2.bias"]) }
+            set {
+                self[parameter: "linear2.weight"] = newValue.weight
+                self[parameter: "linear2.bias"] = newValue.bias
+            }
+        }
+    }
+
+    /// `func forward(x: [batch, 5, 16], padding: [batch, 5]) -> [batch, 5, 16]` (line 64).
+    public func forward(x: Tensor, padding: Tensor) -> Tensor {
+        if x.shape.count != 3 || x.shape[1] != 5 || x.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 5, 16]", argument: "x", declared: "[batch, 5, 16]", function: "forward(x:padding:)")
+        }
+        let batch = x.shape[0]
+        if padding.shape.count != 2 || padding.shape[0] != batch || padding.shape[1] != 5 {
+            ArgumentCheck.shapeMismatch(padding.shape, expected: "[\(batch), 5]", argument: "padding", declared: "[batch, 5]", function: "forward(x:padding:)")
+        }
+        let workspace = Workspace.floats(count: 2 * (batch * 5 * 48) + 5 * (batch * 5 * 16) + (batch * 5 * 4 * 4) + 3 * (batch * 4 * 5 * 4) + 2 * (batch * 4 * 5 * 5) + 4 * (batch * 5) + 2 * (batch * 5 * 32), for: "PaddedEncoder.forward")
+        defer { Workspace.release(for: "PaddedEncoder.forward") }
+        let slot0 = workspace
+        let slot1 = slot0 + batch * 5 * 48
+        let slot2 = slot1 + batch * 5 * 48
+        let slot3 = slot2 + batch * 5 * 16
+        let slot4 = slot3 + batch * 5 * 4 * 4
+        let slot5 = slot4 + batch * 4 * 5 * 4
+        let slot6 = slot5 + batch * 4 * 5 * 4
+        let slot7 = slot6 + batch * 4 * 5 * 4
+        let slot8 = slot7 + batch * 4 * 5 * 5
+        let slot9 = slot8 + batch * 5
+        let slot10 = slot9 + batch * 5
+        let slot11 = slot10 + batch * 4 * 5 * 5
+        let slot12 = slot11 + batch * 5 * 16
+        let slot13 = slot12 + batch * 5 * 16
+        let slot14 = slot13 + batch * 5
+        let slot15 = slot14 + batch * 5
+        let slot16 = slot15 + batch * 5 * 16
+        let slot17 = slot16 + batch * 5 * 32
+        let slot18 = slot17 + batch * 5 * 32
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                padding.withUnsafeBufferPointer { paddingBuffer in
+                    func body() -> Tensor {
+                        let x = xBuffer.baseAddress!
+                        let padding = paddingBuffer.baseAddress!
+                        do {
+                            let v2 = parameters.baseAddress!  // self_attn.in_proj_weight
+                            let v3 = parameters.baseAddress! + 768  // self_attn.in_proj_bias
+                            let v4 = parameters.baseAddress! + 816  // self_attn.out_proj.weight
+                            let v5 = parameters.baseAddress! + 1072  // self_attn.out_proj.bias
+                            let v34 = parameters.baseAddress! + 2160  // norm1.weight
+                            let v35 = parameters.baseAddress! + 2176  // norm1.bias
+                            // line 65: self_attn(x, padding: padding)
+                            let v6 = slot0  // [batch, 5, 48]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: batch * 5, n: 48, k: 16, a: x, lda: 16, b: v2, ldb: 16, c: v6,
+                                ldc: 48)
+                            let v7 = slot1  // [batch, 5, 48]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<48 {
+                                        let i = i0 &* 5 * 48 &+ i1 &* 48 &+ i2
+                                        let v7_2: Float = v6[i] + v3[i2]
+                                        v7[i] = v7_2
+                                    }
+                                }
+                            }
+                            let v8 = slot2  // [batch, 5, 16]
+                            for row in 0..<batch * 5 {
+                                for k in 0..<16 { v8[row &* 16 &+ k] = v7[row &* 48 &+ k] }
+                            }
+                            let v9 = slot3  // [batch, 5, 4, 4]
+                            v9.update(from: v8, count: batch * 5 * 4 * 4)
+                            let v10 = slot4  // [batch, 4, 5, 4]
+                            for i0_2 in 0..<batch {
+                                for i1_2 in 0..<4 {
+                                    for i2_2 in 0..<5 {
+                                        for i3 in 0..<4 {
+                                            v10[i0_2 &* 4 * 5 * 4 &+ i1_2 &* 4 * 5 &+ i2_2 &* 4 &+ i3] = v9[i0_2 &* 4 * 4 * 5 &+ i1_2 &* 4 &+ i2_2 &* 4 * 4 &+ i3]
+                                        }
+                                    }
+                                }
+                            }
+                            let v11 = slot2  // [batch, 5, 16]
+                            for row_2 in 0..<batch * 5 {
+                                for k_2 in 0..<16 { v11[row_2 &* 16 &+ k_2] = v7[row_2 &* 48 &+ 16 &+ k_2] }
+                            }
+                            let v12 = slot3  // [batch, 5, 4, 4]
+                            v12.update(from: v11, count: batch * 5 * 4 * 4)
+                            let v13 = slot5  // [batch, 4, 5, 4]
+                            for i0_3 in 0..<batch {
+                                for i1_3 in 0..<4 {
+                                    for i2_3 in 0..<5 {
+                                        for i3_2 in 0..<4 {
+                                            v13[i0_3 &* 4 * 5 * 4 &+ i1_3 &* 4 * 5 &+ i2_3 &* 4 &+ i3_2] = v12[i0_3 &* 4 * 4 * 5 &+ i1_3 &* 4 &+ i2_3 &* 4 * 4 &+ i3_2]
+                                        }
+                                    }
+                                }
+                            }
+                            let v14 = slot2  // [batch, 5, 16]
+                            for row_3 in 0..<batch * 5 {
+                                for k_3 in 0..<16 { v14[row_3 &* 16 &+ k_3] = v7[row_3 &* 48 &+ 32 &+ k_3] }
+                            }
+                            let v15 = slot3  // [batch, 5, 4, 4]
+                            v15.update(from: v14, count: batch * 5 * 4 * 4)
+                            let v16 = slot6  // [batch, 4, 5, 4]
+                            for i0_4 in 0..<batch {
+                                for i1_4 in 0..<4 {
+                                    for i2_4 in 0..<5 {
+                                        for i3_3 in 0..<4 {
+                                            v16[i0_4 &* 4 * 5 * 4 &+ i1_4 &* 4 * 5 &+ i2_4 &* 4 &+ i3_3] = v15[i0_4 &* 4 * 4 * 5 &+ i1_4 &* 4 &+ i2_4 &* 4 * 4 &+ i3_3]
+                                        }
+                                    }
+                                }
+                            }
+                            let v17 = slot7  // [batch, 4, 5, 5]
+                            for batch_2 in 0..<batch * 4 {
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: 5, n: 5, k: 4, a: v10 + batch_2 &* 5 * 4, lda: 4,
+                                    b: v13 + batch_2 &* 4 * 5, ldb: 4, c: v17 + batch_2 &* 5 * 5, ldc: 5)
+                            }
+                            let v20 = slot8  // [batch, 1, 1, 5]
+                            v20.update(from: padding, count: batch * 5)
+                            let v25 = slot9  // [batch, 1, 1, 5]
+                            let laneEnd = (batch * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let v22 = UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0.0
+                                let v25_2 = SIMD8<Float>(repeating: 0.0).replacing(with: (-Float.infinity), where: v22)
+                                UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<batch * 5 {
+                                let v22: Bool = v20[i] != 0.0
+                                let v25_2: Float = (v22 ? (-Float.infinity) : 0.0)
+                                v25[i] = v25_2
+                            }
+                            let v26 = slot10  // [batch, 4, 5, 5]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<4 {
+                                    for i2 in 0..<5 {
+                                        for i3_4 in 0..<5 {
+                                            let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                            let v19: Float = v17[i] * 0.5
+                                            let v26_2: Float = v19 + v25[i0 &* 5 &+ i3_4]
+                                            v26[i] = v26_2
+                                        }
+                                    }
+                                }
+                            }
+                            let v27 = slot7  // [batch, 4, 5, 5]
+                            for row_4 in 0..<batch * 4 * 5 {
+                                var largest = -Float.infinity
+                                for k_4 in 0..<5 { largest = Swift.max(largest, v26[row_4 &* 5 &+ k_4]) }
+                                var total: Float = 0
+                                for k_4 in 0..<5 {
+                                    let e = Foundation.exp(v26[row_4 &* 5 &+ k_4] - largest)
+                                    v27[row_4 &* 5 &+ k_4] = e
+                                    total += e
+                                }
+                                let scale = 1 / total
+                                for k_4 in 0..<5 { v27[row_4 &* 5 &+ k_4] *= scale }
+                            }
+                            let v28 = slot5  // [batch, 4, 5, 4]
+                            for batch_3 in 0..<batch * 4 {
+                                Kernels.matrixMultiply(
+                                    m: 5, n: 4, k: 5, a: v27 + batch_3 &* 5 * 5, lda: 5, b: v16 + batch_3 &* 5 * 4,
+                                    ldb: 4, c: v28 + batch_3 &* 5 * 4, ldc: 4)
+                            }
+                            let v29 = slot6  // [batch, 5, 4, 4]
+                            for i0_5 in 0..<batch {
+                                for i1_5 in 0..<5 {
+                                    for i2_5 in 0..<4 {
+                                        for i3_5 in 0..<4 {
+                                            v29[i0_5 &* 4 * 4 * 5 &+ i1_5 &* 4 * 4 &+ i2_5 &* 4 &+ i3_5] = v28[i0_5 &* 4 * 5 * 4 &+ i1_5 &* 4 &+ i2_5 &* 4 * 5 &+ i3_5]
+                                        }
+                                    }
+                                }
+                            }
+                            let v30 = slot2  // [batch, 5, 16]
+                            v30.update(from: v29, count: batch * 5 * 16)
+                            let v31 = slot11  // [batch, 5, 16]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: batch * 5, n: 16, k: 16, a: v30, lda: 16, b: v4, ldb: 16, c: v31,
+                                ldc: 16)
+                            // line 65: x + self_attn(x, padding: padding)
+                            let v33 = slot2  // [batch, 5, 16]
+                            // line 65: norm1(x + self_attn(x, padding: padding))
+                            let v36 = slot9  // [batch, 5]
+                            v36.update(repeating: 0, count: batch * 5)
+                            let v38 = slot8  // [batch, 5]
+                            let v40 = slot12  // [batch, 5, 16]
+                            let v42 = slot13  // [batch, 5]
+                            v42.update(repeating: 0, count: batch * 5)
+                            let v47 = slot14  // [batch, 5]
+                            let attended = slot15  // [batch, 5, 16]
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row_5 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<16 {
+                                        let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                        // line 65: self_attn(x, padding: padding)
+                                        let v32: Float = v31[i] + v5[i2]
+                                        // line 65: x + self_attn(x, padding: padding)
+                                        let v33_2: Float = x[i] + v32
+                                        v33[i] = v33_2
+                                        // line 65: norm1(x + self_attn(x, padding: padding))
+                                        v36[row_5 &* 5 &+ i1] += v33_2
+                                    }
+                                }
+                                for i1 in 0..<5 {
+                                    let i = row_5 &* 5 &+ i1
+                                    let v38_2: Float = v36[i] / 16.0
+                                    v38[i] = v38_2
+                                }
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<16 {
+                                        let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                        let v39: Float = v38[row_5 &* 5 &+ i1]
+                                        let v40_2: Float = v33[i] - v39
+                                        v40[i] = v40_2
+                                        let v41: Float = v40_2 * v40_2
+                                        v42[row_5 &* 5 &+ i1] += v41
+                                    }
+                                }
+                                for i1 in 0..<5 {
+                                    let i = row_5 &* 5 &+ i1
+                                    let v44: Float = v42[i] / 16.0
+                                    let v46: Float = v44 + 1e-05
+                                    let v47_2: Float = 1 / v46.squareRoot()
+                                    v47[i] = v47_2
+                                }
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<16 {
+                                        let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                        let v48: Float = v47[row_5 &* 5 &+ i1]
+                                        let v49: Float = v40[i] * v48
+                                        let v50: Float = v49 * v34[i2]
+                                        let attended_2: Float = v50 + v35[i2]
+                                        attended[i] = attended_2
+                                    }
+                                }
+                            }
+                        }
+                        do {
+                            let attended = slot15  // [batch, 5, 16]
+                            let v52 = parameters.baseAddress! + 1088  // linear1.weight
+                            let v53 = parameters.baseAddress! + 1600  // linear1.bias
+                            let v57 = parameters.baseAddress! + 1632  // linear2.weight
+                            let v58 = parameters.baseAddress! + 2144  // linear2.bias
+                            let v62 = parameters.baseAddress! + 2192  // norm2.weight
+                            let v63 = parameters.baseAddress! + 2208  // norm2.bias
+                            // line 66: linear1(attended)
+                            let v54 = slot16  // [batch, 5, 32]
+                            Kernels.matrixMultiply(
+                                m: batch * 5, n: 32, k: 16, a: attended, lda: 16, b: v52, ldb: 32, c: v54, ldc: 32)
+                            let v56 = slot17  // [batch, 5, 32]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<32 {
+                                        let i = i0 &* 5 * 32 &+ i1 &* 32 &+ i2
+                                        let v55: Float = v54[i] + v53[i2]
+                                        let v56_2: Float = (v55 > 0 ? v55 : 0)
+                                        v56[i] = v56_2
+                                    }
+                                }
+                            }
+                            // line 66: linear2(linear1(attended))
+                            let v59 = slot12  // [batch, 5, 16]
+                            Kernels.matrixMultiply(
+                                m: batch * 5, n: 16, k: 32, a: v56, lda: 32, b: v57, ldb: 16, c: v59, ldc: 16)
+                            // line 66: attended + linear2(linear1(attended))
+                            let v61 = slot2  // [batch, 5, 16]
+                            // line 66: norm2(attended + linear2(linear1(attended)))
+                            let v64 = slot14  // [batch, 5]
+                            v64.update(repeating: 0, count: batch * 5)
+                            let v66 = slot13  // [batch, 5]
+                            let v68 = slot11  // [batch, 5, 16]
+                            let v70 = slot8  // [batch, 5]
+                            v70.update(repeating: 0, count: batch * 5)
+                            let v75 = slot9  // [batch, 5]
+                            let v79 = slot18  // [batch, 5, 16]
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row_6 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<16 {
+                                        let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                        // line 66: linear2(linear1(attended))
+                                        let v60: Float = v59[i] + v58[i2]
+                                        // line 66: attended + linear2(linear1(attended))
+                                        let v61_2: Float = attended[i] + v60
+                                        v61[i] = v61_2
+                                        // line 66: norm2(attended + linear2(linear1(attended)))
+                                        v64[row_6 &* 5 &+ i1] += v61_2
+                                    }
+                                }
+                                for i1 in 0..<5 {
+                                    let i = row_6 &* 5 &+ i1
+                                    let v66_2: Float = v64[i] / 16.0
+                                    v66[i] = v66_2
+                                }
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<16 {
+                                        let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                        let v67: Float = v66[row_6 &* 5 &+ i1]
+                                        let v68_2: Float = v61[i] - v67
+                                        v68[i] = v68_2
+                                        let v69: Float = v68_2 * v68_2
+                                        v70[row_6 &* 5 &+ i1] += v69
+                                    }
+                                }
+                                for i1 in 0..<5 {
+                                    let i = row_6 &* 5 &+ i1
+                                    let v72: Float = v70[i] / 16.0
+                                    let v74: Float = v72 + 1e-05
+                                    let v75_2: Float = 1 / v74.squareRoot()
+                                    v75[i] = v75_2
+                                }
+                                for i1 in 0..<5 {
+                                    for i2 in 0..<16 {
+                                        let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                        let v76: Float = v75[row_6 &* 5 &+ i1]
+                                        let v77: Float = v68[i] * v76
+                                        let v78: Float = v77 * v62[i2]
+                                        let v79_2: Float = v78 + v63[i2]
+                                        v79[i] = v79_2
+                                    }
+                                }
+                            }
+                        }
+                        let v79 = slot18  // [batch, 5, 16]
+                        return Tensor(shape: [batch, 5, 16], copying: UnsafeBufferPointer(start: v79, count: batch * 5 * 16))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// `func f(x: [batch, 5, 16], padding: [batch, 5], c: [batch, 5, 16]) -> Fl…` (line 69).
+    public func f(x: Tensor, padding: Tensor, c: Tensor) -> Float {
+        if x.shape.count != 3 || x.shape[1] != 5 || x.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 5, 16]", argument: "x", declared: "[batch, 5, 16]", function: "f(x:padding:c:)")
+        }
+        let batch = x.shape[0]
+        if padding.shape.count != 2 || padding.shape[0] != batch || padding.shape[1] != 5 {
+            ArgumentCheck.shapeMismatch(padding.shape, expected: "[\(batch), 5]", argument: "padding", declared: "[batch, 5]", function: "f(x:padding:c:)")
+        }
+        if c.shape.count != 3 || c.shape[0] != batch || c.shape[1] != 5 || c.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(c.shape, expected: "[\(batch), 5, 16]", argument: "c", declared: "[batch, 5, 16]", function: "f(x:padding:c:)")
+        }
+        let workspace = Workspace.floats(count: 2 * (batch * 5 * 48) + 4 * (batch * 5 * 16) + (batch * 5 * 4 * 4) + 3 * (batch * 4 * 5 * 4) + 2 * (batch * 4 * 5 * 5) + 4 * (batch * 5) + 2 * (batch * 5 * 32), for: "PaddedEncoder.f")
+        defer { Workspace.release(for: "PaddedEncoder.f") }
+        let slot0 = workspace
+        let slot1 = slot0 + batch * 5 * 48
+        let slot2 = slot1 + batch * 5 * 48
+        let slot3 = slot2 + batch * 5 * 16
+        let slot4 = slot3 + batch * 5 * 4 * 4
+        let slot5 = slot4 + batch * 4 * 5 * 4
+        let slot6 = slot5 + batch * 4 * 5 * 4
+        let slot7 = slot6 + batch * 4 * 5 * 4
+        let slot8 = slot7 + batch * 4 * 5 * 5
+        let slot9 = slot8 + batch * 5
+        let slot10 = slot9 + batch * 5
+        let slot11 = slot10 + batch * 4 * 5 * 5
+        let slot12 = slot11 + batch * 5 * 16
+        let slot13 = slot12 + batch * 5 * 16
+        let slot14 = slot13 + batch * 5
+        let slot15 = slot14 + batch * 5
+        let slot16 = slot15 + batch * 5 * 16
+        let slot17 = slot16 + batch * 5 * 32
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                padding.withUnsafeBufferPointer { paddingBuffer in
+                    c.withUnsafeBufferPointer { cBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let padding = paddingBuffer.baseAddress!
+                            let c = cBuffer.baseAddress!
+                            do {
+                                let v3 = parameters.baseAddress!  // self_attn.in_proj_weight
+                                let v4 = parameters.baseAddress! + 768  // self_attn.in_proj_bias
+                                let v5 = parameters.baseAddress! + 816  // self_attn.out_proj.weight
+                                let v6 = parameters.baseAddress! + 1072  // self_attn.out_proj.bias
+                                let v34 = parameters.baseAddress! + 2160  // norm1.weight
+                                let v35 = parameters.baseAddress! + 2176  // norm1.bias
+                                // line 65: self_attn(x, padding: padding)
+                                let v7 = slot0  // [batch, 5, 48]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch * 5, n: 48, k: 16, a: x, lda: 16, b: v3, ldb: 16, c: v7,
+                                    ldc: 48)
+                                let v8 = slot1  // [batch, 5, 48]
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<48 {
+                                            let i = i0 &* 5 * 48 &+ i1 &* 48 &+ i2
+                                            let v8_2: Float = v7[i] + v4[i2]
+                                            v8[i] = v8_2
+                                        }
+                                    }
+                                }
+                                let v9 = slot2  // [batch, 5, 16]
+                                for row in 0..<batch * 5 {
+                                    for k in 0..<16 { v9[row &* 16 &+ k] = v8[row &* 48 &+ k] }
+                                }
+                                let v10 = slot3  // [batch, 5, 4, 4]
+                                v10.update(from: v9, count: batch * 5 * 4 * 4)
+                                let v11 = slot4  // [batch, 4, 5, 4]
+                                for i0_2 in 0..<batch {
+                                    for i1_2 in 0..<4 {
+                                        for i2_2 in 0..<5 {
+                                            for i3 in 0..<4 {
+                                                v11[i0_2 &* 4 * 5 * 4 &+ i1_2 &* 4 * 5 &+ i2_2 &* 4 &+ i3] = v10[i0_2 &* 4 * 4 * 5 &+ i1_2 &* 4 &+ i2_2 &* 4 * 4 &+ i3]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v12 = slot2  // [batch, 5, 16]
+                                for row_2 in 0..<batch * 5 {
+                                    for k_2 in 0..<16 { v12[row_2 &* 16 &+ k_2] = v8[row_2 &* 48 &+ 16 &+ k_2] }
+                                }
+                                let v13 = slot3  // [batch, 5, 4, 4]
+                                v13.update(from: v12, count: batch * 5 * 4 * 4)
+                                let v14 = slot5  // [batch, 4, 5, 4]
+                                for i0_3 in 0..<batch {
+                                    for i1_3 in 0..<4 {
+                                        for i2_3 in 0..<5 {
+                                            for i3_2 in 0..<4 {
+                                                v14[i0_3 &* 4 * 5 * 4 &+ i1_3 &* 4 * 5 &+ i2_3 &* 4 &+ i3_2] = v13[i0_3 &* 4 * 4 * 5 &+ i1_3 &* 4 &+ i2_3 &* 4 * 4 &+ i3_2]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v15 = slot2  // [batch, 5, 16]
+                                for row_3 in 0..<batch * 5 {
+                                    for k_3 in 0..<16 { v15[row_3 &* 16 &+ k_3] = v8[row_3 &* 48 &+ 32 &+ k_3] }
+                                }
+                                let v16 = slot3  // [batch, 5, 4, 4]
+                                v16.update(from: v15, count: batch * 5 * 4 * 4)
+                                let v17 = slot6  // [batch, 4, 5, 4]
+                                for i0_4 in 0..<batch {
+                                    for i1_4 in 0..<4 {
+                                        for i2_4 in 0..<5 {
+                                            for i3_3 in 0..<4 {
+                                                v17[i0_4 &* 4 * 5 * 4 &+ i1_4 &* 4 * 5 &+ i2_4 &* 4 &+ i3_3] = v16[i0_4 &* 4 * 4 * 5 &+ i1_4 &* 4 &+ i2_4 &* 4 * 4 &+ i3_3]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v18 = slot7  // [batch, 4, 5, 5]
+                                for batch_2 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: 5, n: 5, k: 4, a: v11 + batch_2 &* 5 * 4, lda: 4,
+                                        b: v14 + batch_2 &* 4 * 5, ldb: 4, c: v18 + batch_2 &* 5 * 5, ldc: 5)
+                                }
+                                let v21 = slot8  // [batch, 1, 1, 5]
+                                v21.update(from: padding, count: batch * 5)
+                                let v25 = slot9  // [batch, 1, 1, 5]
+                                let laneEnd = (batch * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    let v23 = UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0.0
+                                    let v25_2 = SIMD8<Float>(repeating: 0.0).replacing(with: (-Float.infinity), where: v23)
+                                    UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd..<batch * 5 {
+                                    let v23: Bool = v21[i] != 0.0
+                                    let v25_2: Float = (v23 ? (-Float.infinity) : 0.0)
+                                    v25[i] = v25_2
+                                }
+                                let v26 = slot10  // [batch, 4, 5, 5]
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<4 {
+                                        for i2 in 0..<5 {
+                                            for i3_4 in 0..<5 {
+                                                let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                let v20: Float = v18[i] * 0.5
+                                                let v26_2: Float = v20 + v25[i0 &* 5 &+ i3_4]
+                                                v26[i] = v26_2
+                                            }
+                                        }
+                                    }
+                                }
+                                let v27 = slot7  // [batch, 4, 5, 5]
+                                for row_4 in 0..<batch * 4 * 5 {
+                                    var largest = -Float.infinity
+                                    for k_4 in 0..<5 { largest = Swift.max(largest, v26[row_4 &* 5 &+ k_4]) }
+                                    var total: Float = 0
+                                    for k_4 in 0..<5 {
+                                        let e = Foundation.exp(v26[row_4 &* 5 &+ k_4] - largest)
+                                        v27[row_4 &* 5 &+ k_4] = e
+                                        total += e
+                                    }
+                                    let scale = 1 / total
+                                    for k_4 in 0..<5 { v27[row_4 &* 5 &+ k_4] *= scale }
+                                }
+                                let v28 = slot5  // [batch, 4, 5, 4]
+                                for batch_3 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        m: 5, n: 4, k: 5, a: v27 + batch_3 &* 5 * 5, lda: 5, b: v17 + batch_3 &* 5 * 4,
+                                        ldb: 4, c: v28 + batch_3 &* 5 * 4, ldc: 4)
+                                }
+                                let v29 = slot6  // [batch, 5, 4, 4]
+                                for i0_5 in 0..<batch {
+                                    for i1_5 in 0..<5 {
+                                        for i2_5 in 0..<4 {
+                                            for i3_5 in 0..<4 {
+                                                v29[i0_5 &* 4 * 4 * 5 &+ i1_5 &* 4 * 4 &+ i2_5 &* 4 &+ i3_5] = v28[i0_5 &* 4 * 5 * 4 &+ i1_5 &* 4 &+ i2_5 &* 4 * 5 &+ i3_5]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v30 = slot2  // [batch, 5, 16]
+                                v30.update(from: v29, count: batch * 5 * 16)
+                                let v31 = slot11  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch * 5, n: 16, k: 16, a: v30, lda: 16, b: v5, ldb: 16,
+                                    c: v31, ldc: 16)
+                                // line 65: x + self_attn(x, padding: padding)
+                                let v33 = slot2  // [batch, 5, 16]
+                                // line 65: norm1(x + self_attn(x, padding: padding))
+                                let v36 = slot9  // [batch, 5]
+                                v36.update(repeating: 0, count: batch * 5)
+                                let v38 = slot8  // [batch, 5]
+                                let v40 = slot12  // [batch, 5, 16]
+                                let v42 = slot13  // [batch, 5]
+                                v42.update(repeating: 0, count: batch * 5)
+                                let v46 = slot14  // [batch, 5]
+                                let attended = slot15  // [batch, 5, 16]
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_5 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // line 65: self_attn(x, padding: padding)
+                                            let v32: Float = v31[i] + v6[i2]
+                                            // line 65: x + self_attn(x, padding: padding)
+                                            let v33_2: Float = x[i] + v32
+                                            v33[i] = v33_2
+                                            // line 65: norm1(x + self_attn(x, padding: padding))
+                                            v36[row_5 &* 5 &+ i1] += v33_2
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_5 &* 5 &+ i1
+                                        let v38_2: Float = v36[i] / 16.0
+                                        v38[i] = v38_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v39: Float = v38[row_5 &* 5 &+ i1]
+                                            let v40_2: Float = v33[i] - v39
+                                            v40[i] = v40_2
+                                            let v41: Float = v40_2 * v40_2
+                                            v42[row_5 &* 5 &+ i1] += v41
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_5 &* 5 &+ i1
+                                        let v43: Float = v42[i] / 16.0
+                                        let v45: Float = v43 + 1e-05
+                                        let v46_2: Float = 1 / v45.squareRoot()
+                                        v46[i] = v46_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v47: Float = v46[row_5 &* 5 &+ i1]
+                                            let v48: Float = v40[i] * v47
+                                            let v49: Float = v48 * v34[i2]
+                                            let attended_2: Float = v49 + v35[i2]
+                                            attended[i] = attended_2
+                                        }
+                                    }
+                                }
+                            }
+                            var v77: Float = 0
+                            do {
+                                let attended = slot15  // [batch, 5, 16]
+                                let v51 = parameters.baseAddress! + 1088  // linear1.weight
+                                let v52 = parameters.baseAddress! + 1600  // linear1.bias
+                                let v56 = parameters.baseAddress! + 1632  // linear2.weight
+                                let v57 = parameters.baseAddress! + 2144  // linear2.bias
+                                let v61 = parameters.baseAddress! + 2192  // norm2.weight
+                                let v62 = parameters.baseAddress! + 2208  // norm2.bias
+                                // line 66: linear1(attended)
+                                let v53 = slot16  // [batch, 5, 32]
+                                Kernels.matrixMultiply(
+                                    m: batch * 5, n: 32, k: 16, a: attended, lda: 16, b: v51, ldb: 32, c: v53, ldc: 32)
+                                let v55 = slot17  // [batch, 5, 32]
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<32 {
+                                            let i = i0 &* 5 * 32 &+ i1 &* 32 &+ i2
+                                            let v54: Float = v53[i] + v52[i2]
+                                            let v55_2: Float = (v54 > 0 ? v54 : 0)
+                                            v55[i] = v55_2
+                                        }
+                                    }
+                                }
+                                // line 66: linear2(linear1(attended))
+                                let v58 = slot12  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    m: batch * 5, n: 16, k: 32, a: v55, lda: 32, b: v56, ldb: 16, c: v58, ldc: 16)
+                                // line 66: attended + linear2(linear1(attended))
+                                let v60 = slot2  // [batch, 5, 16]
+                                // line 66: norm2(attended + linear2(linear1(attended)))
+                                let v63 = slot14  // [batch, 5]
+                                v63.update(repeating: 0, count: batch * 5)
+                                let v64 = slot13  // [batch, 5]
+                                let v66 = slot11  // [batch, 5, 16]
+                                let v68 = slot8  // [batch, 5]
+                                v68.update(repeating: 0, count: batch * 5)
+                                let v71 = slot9  // [batch, 5]
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_6 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // line 66: linear2(linear1(attended))
+                                            let v59: Float = v58[i] + v57[i2]
+                                            // line 66: attended + linear2(linear1(attended))
+                                            let v60_2: Float = attended[i] + v59
+                                            v60[i] = v60_2
+                                            // line 66: norm2(attended + linear2(linear1(attended)))
+                                            v63[row_6 &* 5 &+ i1] += v60_2
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_6 &* 5 &+ i1
+                                        let v64_2: Float = v63[i] / 16.0
+                                        v64[i] = v64_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v65: Float = v64[row_6 &* 5 &+ i1]
+                                            let v66_2: Float = v60[i] - v65
+                                            v66[i] = v66_2
+                                            let v67: Float = v66_2 * v66_2
+                                            v68[row_6 &* 5 &+ i1] += v67
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_6 &* 5 &+ i1
+                                        let v69: Float = v68[i] / 16.0
+                                        let v70: Float = v69 + 1e-05
+                                        let v71_2: Float = 1 / v70.squareRoot()
+                                        v71[i] = v71_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v72: Float = v71[row_6 &* 5 &+ i1]
+                                            let v73: Float = v66[i] * v72
+                                            let v74: Float = v73 * v61[i2]
+                                            let v75: Float = v74 + v62[i2]
+                                            // line 69: forward(x, padding) * c
+                                            let v76: Float = v75 * c[i]
+                                            // line 69: sum(forward(x, padding) * c)
+                                            v77 += v76
+                                        }
+                                    }
+                                }
+                            }
+                            return v77
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of `f`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func fWithGradient(x: Tensor, padding: Tensor, c: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 3 || x.shape[1] != 5 || x.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 5, 16]", argument: "x", declared: "[batch, 5, 16]", function: "fWithGradient(x:padding:c:into:)")
+        }
+        let batch = x.shape[0]
+        if padding.shape.count != 2 || padding.shape[0] != batch || padding.shape[1] != 5 {
+            ArgumentCheck.shapeMismatch(padding.shape, expected: "[\(batch), 5]", argument: "padding", declared: "[batch, 5]", function: "fWithGradient(x:padding:c:into:)")
+        }
+        if c.shape.count != 3 || c.shape[0] != batch || c.shape[1] != 5 || c.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(c.shape, expected: "[\(batch), 5, 16]", argument: "c", declared: "[batch, 5, 16]", function: "fWithGradient(x:padding:c:into:)")
+        }
+        let workspace = Workspace.floats(count: 4 * (batch * 5 * 48) + 11 * (batch * 5 * 16) + 2 * (batch * 5 * 4 * 4) + 3 * (batch * 4 * 5 * 4) + 3 * (batch * 4 * 5 * 5) + 10 * (batch * 5) + 3 * (batch * 5 * 32) + (batch * 4 * 5), for: "PaddedEncoder.fWithGradient")
+        defer { Workspace.release(for: "PaddedEncoder.fWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + batch * 5 * 48
+        let slot2 = slot1 + batch * 5 * 48
+        let slot3 = slot2 + batch * 5 * 16
+        let slot4 = slot3 + batch * 5 * 4 * 4
+        let slot5 = slot4 + batch * 4 * 5 * 4
+        let slot6 = slot5 + batch * 4 * 5 * 4
+        let slot7 = slot6 + batch * 4 * 5 * 4
+        let slot8 = slot7 + batch * 4 * 5 * 5
+        let slot9 = slot8 + batch * 5
+        let slot10 = slot9 + batch * 5
+        let slot11 = slot10 + batch * 4 * 5 * 5
+        let slot12 = slot11 + batch * 5 * 4 * 4
+        let slot13 = slot12 + batch * 5 * 16
+        let slot14 = slot13 + batch * 5 * 16
+        let slot15 = slot14 + batch * 5 * 16
+        let slot16 = slot15 + batch * 5
+        let slot17 = slot16 + batch * 5
+        let slot18 = slot17 + batch * 5
+        let slot19 = slot18 + batch * 5 * 16
+        let slot20 = slot19 + batch * 5 * 16
+        let slot21 = slot20 + batch * 5 * 16
+        let slot22 = slot21 + batch * 5 * 32
+        let slot23 = slot22 + batch * 5 * 32
+        let slot24 = slot23 + batch * 5 * 16
+        let slot25 = slot24 + batch * 5
+        let slot26 = slot25 + batch * 5 * 16
+        let slot27 = slot26 + batch * 5
+        let slot28 = slot27 + batch * 5
+        let slot29 = slot28 + batch * 5 * 16
+        let slot30 = slot29 + batch * 5
+        let slot31 = slot30 + batch * 5
+        let slot32 = slot31 + batch * 5 * 16
+        let slot33 = slot32 + batch * 5 * 32
+        let slot34 = slot33 + batch * 4 * 5
+        let slot35 = slot34 + batch * 4 * 5 * 5
+        let slot36 = slot35 + batch * 5 * 48
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    padding.withUnsafeBufferPointer { paddingBuffer in
+                        c.withUnsafeBufferPointer { cBuffer in
+                            func body() -> Float {
+                                let x = xBuffer.baseAddress!
+                                let padding = paddingBuffer.baseAddress!
+                                let c = cBuffer.baseAddress!
+                                do {
+                                    let v3 = parameters.baseAddress!  // self_attn.in_proj_weight
+                                    let v4 = parameters.baseAddress! + 768  // self_attn.in_proj_bias
+                                    let v5 = parameters.baseAddress! + 816  // self_attn.out_proj.weight
+                                    let v6 = parameters.baseAddress! + 1072  // self_attn.out_proj.bias
+                                    let v34 = parameters.baseAddress! + 2160  // norm1.weight
+                                    let v35 = parameters.baseAddress! + 2176  // norm1.bias
+                                    // line 65: self_attn(x, padding: padding)
+                                    let v7 = slot0  // [batch, 5, 48]
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch * 5, n: 48, k: 16, a: x, lda: 16, b: v3, ldb: 16,
+                                        c: v7, ldc: 48)
+                                    let v8 = slot1  // [batch, 5, 48]
+                                    for i0 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<48 {
+                                                let i = i0 &* 5 * 48 &+ i1 &* 48 &+ i2
+                                                let v8_2: Float = v7[i] + v4[i2]
+                                                v8[i] = v8_2
+                                            }
+                                        }
+                                    }
+                                    let v9 = slot2  // [batch, 5, 16]
+                                    for row in 0..<batch * 5 {
+                                        for k in 0..<16 { v9[row &* 16 &+ k] = v8[row &* 48 &+ k] }
+                                    }
+                                    let v10 = slot3  // [batch, 5, 4, 4]
+                                    v10.update(from: v9, count: batch * 5 * 4 * 4)
+                                    let v11 = slot4  // [batch, 4, 5, 4]
+                                    for i0_2 in 0..<batch {
+                                        for i1_2 in 0..<4 {
+                                            for i2_2 in 0..<5 {
+                                                for i3 in 0..<4 {
+                                                    v11[i0_2 &* 4 * 5 * 4 &+ i1_2 &* 4 * 5 &+ i2_2 &* 4 &+ i3] = v10[i0_2 &* 4 * 4 * 5 &+ i1_2 &* 4 &+ i2_2 &* 4 * 4 &+ i3]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v12 = slot2  // [batch, 5, 16]
+                                    for row_2 in 0..<batch * 5 {
+                                        for k_2 in 0..<16 { v12[row_2 &* 16 &+ k_2] = v8[row_2 &* 48 &+ 16 &+ k_2] }
+                                    }
+                                    let v13 = slot3  // [batch, 5, 4, 4]
+                                    v13.update(from: v12, count: batch * 5 * 4 * 4)
+                                    let v14 = slot5  // [batch, 4, 5, 4]
+                                    for i0_3 in 0..<batch {
+                                        for i1_3 in 0..<4 {
+                                            for i2_3 in 0..<5 {
+                                                for i3_2 in 0..<4 {
+                                                    v14[i0_3 &* 4 * 5 * 4 &+ i1_3 &* 4 * 5 &+ i2_3 &* 4 &+ i3_2] = v13[i0_3 &* 4 * 4 * 5 &+ i1_3 &* 4 &+ i2_3 &* 4 * 4 &+ i3_2]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v15 = slot2  // [batch, 5, 16]
+                                    for row_3 in 0..<batch * 5 {
+                                        for k_3 in 0..<16 { v15[row_3 &* 16 &+ k_3] = v8[row_3 &* 48 &+ 32 &+ k_3] }
+                                    }
+                                    let v16 = slot3  // [batch, 5, 4, 4]
+                                    v16.update(from: v15, count: batch * 5 * 4 * 4)
+                                    let v17 = slot6  // [batch, 4, 5, 4]
+                                    for i0_4 in 0..<batch {
+                                        for i1_4 in 0..<4 {
+                                            for i2_4 in 0..<5 {
+                                                for i3_3 in 0..<4 {
+                                                    v17[i0_4 &* 4 * 5 * 4 &+ i1_4 &* 4 * 5 &+ i2_4 &* 4 &+ i3_3] = v16[i0_4 &* 4 * 4 * 5 &+ i1_4 &* 4 &+ i2_4 &* 4 * 4 &+ i3_3]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v18 = slot7  // [batch, 4, 5, 5]
+                                    for batch_2 in 0..<batch * 4 {
+                                        Kernels.matrixMultiply(
+                                            transposeB: true, m: 5, n: 5, k: 4, a: v11 + batch_2 &* 5 * 4, lda: 4,
+                                            b: v14 + batch_2 &* 4 * 5, ldb: 4, c: v18 + batch_2 &* 5 * 5, ldc: 5)
+                                    }
+                                    let v21 = slot8  // [batch, 1, 1, 5]
+                                    v21.update(from: padding, count: batch * 5)
+                                    let v25 = slot9  // [batch, 1, 1, 5]
+                                    let laneEnd = (batch * 5) & ~7
+                                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                                        let v23 = UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0.0
+                                        let v25_2 = SIMD8<Float>(repeating: 0.0).replacing(with: (-Float.infinity), where: v23)
+                                        UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd..<batch * 5 {
+                                        let v23: Bool = v21[i] != 0.0
+                                        let v25_2: Float = (v23 ? (-Float.infinity) : 0.0)
+                                        v25[i] = v25_2
+                                    }
+                                    let v26 = slot10  // [batch, 4, 5, 5]
+                                    for i0 in 0..<batch {
+                                        for i1 in 0..<4 {
+                                            for i2 in 0..<5 {
+                                                for i3_4 in 0..<5 {
+                                                    let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                    let v20: Float = v18[i] * 0.5
+                                                    let v26_2: Float = v20 + v25[i0 &* 5 &+ i3_4]
+                                                    v26[i] = v26_2
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v27 = slot7  // [batch, 4, 5, 5]
+                                    for row_4 in 0..<batch * 4 * 5 {
+                                        var largest = -Float.infinity
+                                        for k_4 in 0..<5 { largest = Swift.max(largest, v26[row_4 &* 5 &+ k_4]) }
+                                        var total: Float = 0
+                                        for k_4 in 0..<5 {
+                                            let e = Foundation.exp(v26[row_4 &* 5 &+ k_4] - largest)
+                                            v27[row_4 &* 5 &+ k_4] = e
+                                            total += e
+                                        }
+                                        let scale = 1 / total
+                                        for k_4 in 0..<5 { v27[row_4 &* 5 &+ k_4] *= scale }
+                                    }
+                                    let v28 = slot3  // [batch, 4, 5, 4]
+                                    for batch_3 in 0..<batch * 4 {
+                                        Kernels.matrixMultiply(
+                                            m: 5, n: 4, k: 5, a: v27 + batch_3 &* 5 * 5, lda: 5,
+                                            b: v17 + batch_3 &* 5 * 4, ldb: 4, c: v28 + batch_3 &* 5 * 4, ldc: 4)
+                                    }
+                                    let v29 = slot11  // [batch, 5, 4, 4]
+                                    for i0_5 in 0..<batch {
+                                        for i1_5 in 0..<5 {
+                                            for i2_5 in 0..<4 {
+                                                for i3_5 in 0..<4 {
+                                                    v29[i0_5 &* 4 * 4 * 5 &+ i1_5 &* 4 * 4 &+ i2_5 &* 4 &+ i3_5] = v28[i0_5 &* 4 * 5 * 4 &+ i1_5 &* 4 &+ i2_5 &* 4 * 5 &+ i3_5]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v30 = slot2  // [batch, 5, 16]
+                                    v30.update(from: v29, count: batch * 5 * 16)
+                                    let v31 = slot12  // [batch, 5, 16]
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch * 5, n: 16, k: 16, a: v30, lda: 16, b: v5, ldb: 16,
+                                        c: v31, ldc: 16)
+                                    // line 65: x + self_attn(x, padding: padding)
+                                    let v33 = slot13  // [batch, 5, 16]
+                                    // line 65: norm1(x + self_attn(x, padding: padding))
+                                    let v36 = slot9  // [batch, 5]
+                                    v36.update(repeating: 0, count: batch * 5)
+                                    let v38 = slot8  // [batch, 5]
+                                    let v40 = slot14  // [batch, 5, 16]
+                                    let v42 = slot15  // [batch, 5]
+                                    v42.update(repeating: 0, count: batch * 5)
+                                    let v46 = slot16  // [batch, 5]
+                                    // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                    let v123 = slot17  // [batch, 5]
+                                    // line 65: norm1(x + self_attn(x, padding: padding))
+                                    let v47 = slot18  // [batch, 5, 16]
+                                    let v48 = slot19  // [batch, 5, 16]
+                                    let attended = slot20  // [batch, 5, 16]
+                                    // Row by row: each row of the steps below is computed while it is in cache.
+                                    for row_5 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                // line 65: self_attn(x, padding: padding)
+                                                let v32: Float = v31[i] + v6[i2]
+                                                // line 65: x + self_attn(x, padding: padding)
+                                                let v33_2: Float = x[i] + v32
+                                                v33[i] = v33_2
+                                                // line 65: norm1(x + self_attn(x, padding: padding))
+                                                v36[row_5 &* 5 &+ i1] += v33_2
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_5 &* 5 &+ i1
+                                            let v38_2: Float = v36[i] / 16.0
+                                            v38[i] = v38_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                let v39: Float = v38[row_5 &* 5 &+ i1]
+                                                let v40_2: Float = v33[i] - v39
+                                                v40[i] = v40_2
+                                                let v41: Float = v40_2 * v40_2
+                                                v42[row_5 &* 5 &+ i1] += v41
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_5 &* 5 &+ i1
+                                            let v43: Float = v42[i] / 16.0
+                                            let v45: Float = v43 + 1e-05
+                                            let v46_2: Float = 1 / v45.squareRoot()
+                                            v46[i] = v46_2
+                                            // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                            let v122: Float = v46_2 * v46_2
+                                            let v123_2: Float = v46_2 * v122
+                                            v123[i] = v123_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                // line 65: norm1(x + self_attn(x, padding: padding))
+                                                let v47_2: Float = v46[row_5 &* 5 &+ i1]
+                                                v47[i] = v47_2
+                                                let v48_2: Float = v40[i] * v47_2
+                                                v48[i] = v48_2
+                                                let v49: Float = v48_2 * v34[i2]
+                                                let attended_2: Float = v49 + v35[i2]
+                                                attended[i] = attended_2
+                                            }
+                                        }
+                                    }
+                                }
+                                var v77: Float = 0
+                                do {
+                                    let attended = slot20  // [batch, 5, 16]
+                                    let v51 = parameters.baseAddress! + 1088  // linear1.weight
+                                    let v52 = parameters.baseAddress! + 1600  // linear1.bias
+                                    let v56 = parameters.baseAddress! + 1632  // linear2.weight
+                                    let v57 = parameters.baseAddress! + 2144  // linear2.bias
+                                    let v61 = parameters.baseAddress! + 2192  // norm2.weight
+                                    let v62 = parameters.baseAddress! + 2208  // norm2.bias
+                                    // line 66: linear1(attended)
+                                    let v53 = slot21  // [batch, 5, 32]
+                                    Kernels.matrixMultiply(
+                                        m: batch * 5, n: 32, k: 16, a: attended, lda: 16, b: v51, ldb: 32, c: v53,
+                                        ldc: 32)
+                                    let v55 = slot22  // [batch, 5, 32]
+                                    for i0 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<32 {
+                                                let i = i0 &* 5 * 32 &+ i1 &* 32 &+ i2
+                                                let v54: Float = v53[i] + v52[i2]
+                                                let v55_2: Float = (v54 > 0 ? v54 : 0)
+                                                v55[i] = v55_2
+                                            }
+                                        }
+                                    }
+                                    // line 66: linear2(linear1(attended))
+                                    let v58 = slot13  // [batch, 5, 16]
+                                    Kernels.matrixMultiply(
+                                        m: batch * 5, n: 16, k: 32, a: v55, lda: 32, b: v56, ldb: 16, c: v58, ldc: 16)
+                                    // line 66: attended + linear2(linear1(attended))
+                                    let v60 = slot12  // [batch, 5, 16]
+                                    // line 66: norm2(attended + linear2(linear1(attended)))
+                                    let v63 = slot16  // [batch, 5]
+                                    v63.update(repeating: 0, count: batch * 5)
+                                    let v64 = slot15  // [batch, 5]
+                                    let v66 = slot23  // [batch, 5, 16]
+                                    let v68 = slot8  // [batch, 5]
+                                    v68.update(repeating: 0, count: batch * 5)
+                                    let v71 = slot9  // [batch, 5]
+                                    // ∂ line 66: norm2(attended + linear2(linear1(attended)))
+                                    let v91 = slot24  // [batch, 5]
+                                    let v81 = g.baseAddress! + 2208  // gradient of norm2.bias
+                                    let v84 = g.baseAddress! + 2192  // gradient of norm2.weight
+                                    let v85 = slot25  // [batch, 5, 16]
+                                    let v87 = slot26  // [batch, 5]
+                                    v81.update(repeating: 0, count: 16)
+                                    v84.update(repeating: 0, count: 16)
+                                    v87.update(repeating: 0, count: batch * 5)
+                                    let v93 = slot27  // [batch, 5]
+                                    let v98 = slot28  // [batch, 5, 16]
+                                    let v100 = slot29  // [batch, 5]
+                                    v100.update(repeating: 0, count: batch * 5)
+                                    let v101 = slot30  // [batch, 5]
+                                    let v103 = slot31  // [batch, 5, 16]
+                                    // ∂ line 66: linear2(linear1(attended))
+                                    let v104 = g.baseAddress! + 2144  // gradient of linear2.bias
+                                    v104.update(repeating: 0, count: 16)
+                                    // Row by row: each row of the steps below is computed while it is in cache.
+                                    for row_6 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                // line 66: linear2(linear1(attended))
+                                                let v59: Float = v58[i] + v57[i2]
+                                                // line 66: attended + linear2(linear1(attended))
+                                                let v60_2: Float = attended[i] + v59
+                                                v60[i] = v60_2
+                                                // line 66: norm2(attended + linear2(linear1(attended)))
+                                                v63[row_6 &* 5 &+ i1] += v60_2
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_6 &* 5 &+ i1
+                                            let v64_2: Float = v63[i] / 16.0
+                                            v64[i] = v64_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                let v65: Float = v64[row_6 &* 5 &+ i1]
+                                                let v66_2: Float = v60[i] - v65
+                                                v66[i] = v66_2
+                                                let v67: Float = v66_2 * v66_2
+                                                v68[row_6 &* 5 &+ i1] += v67
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_6 &* 5 &+ i1
+                                            let v69: Float = v68[i] / 16.0
+                                            let v70: Float = v69 + 1e-05
+                                            let v71_2: Float = 1 / v70.squareRoot()
+                                            v71[i] = v71_2
+                                            // ∂ line 66: norm2(attended + linear2(linear1(attended)))
+                                            let v90: Float = v71_2 * v71_2
+                                            let v91_2: Float = v71_2 * v90
+                                            v91[i] = v91_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                // line 66: norm2(attended + linear2(linear1(attended)))
+                                                let v72: Float = v71[row_6 &* 5 &+ i1]
+                                                let v73: Float = v66[i] * v72
+                                                let v74: Float = v73 * v61[i2]
+                                                let v75: Float = v74 + v62[i2]
+                                                // line 69: forward(x, padding) * c
+                                                let v76: Float = v75 * c[i]
+                                                // line 69: sum(forward(x, padding) * c)
+                                                v77 += v76
+                                                // ∂ line 66: norm2(attended + linear2(linear1(attended)))
+                                                v81[i2] += c[i]
+                                                let v82: Float = c[i] * v61[i2]
+                                                let v83: Float = c[i] * v73
+                                                v84[i2] += v83
+                                                let v85_2: Float = v82 * v72
+                                                v85[i] = v85_2
+                                                let v86: Float = v82 * v66[i]
+                                                v87[row_6 &* 5 &+ i1] += v86
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_6 &* 5 &+ i1
+                                            let v89: Float = v87[i] * (-0.5)
+                                            let v92: Float = v89 * v91[i]
+                                            let v93_2: Float = v92 / 16.0
+                                            v93[i] = v93_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                let v94: Float = v93[row_6 &* 5 &+ i1]
+                                                let v95: Float = v94 * v66[i]
+                                                let v97: Float = v85[i] + v95
+                                                let v98_2: Float = v97 + v95
+                                                v98[i] = v98_2
+                                                let v99: Float = -v98_2
+                                                v100[row_6 &* 5 &+ i1] += v99
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_6 &* 5 &+ i1
+                                            let v101_2: Float = v100[i] / 16.0
+                                            v101[i] = v101_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                let v102: Float = v101[row_6 &* 5 &+ i1]
+                                                let v103_2: Float = v98[i] + v102
+                                                v103[i] = v103_2
+                                                // ∂ line 66: linear2(linear1(attended))
+                                                v104[i2] += v103_2
+                                            }
+                                        }
+                                    }
+                                }
+                                do {
+                                    let v103 = slot31  // [batch, 5, 16]
+                                    let v56 = parameters.baseAddress! + 1632  // linear2.weight
+                                    let v55 = slot22  // [batch, 5, 32]
+                                    let v51 = parameters.baseAddress! + 1088  // linear1.weight
+                                    let attended = slot20  // [batch, 5, 16]
+                                    let v34 = parameters.baseAddress! + 2160  // norm1.weight
+                                    let v48 = slot19  // [batch, 5, 16]
+                                    let v47 = slot18  // [batch, 5, 16]
+                                    let v40 = slot14  // [batch, 5, 16]
+                                    let v123 = slot17  // [batch, 5]
+                                    // ∂ line 66: linear2(linear1(attended))
+                                    let v105 = slot21  // [batch, 5, 32]
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch * 5, n: 32, k: 16, a: v103, lda: 16, b: v56, ldb: 16,
+                                        c: v105, ldc: 32)
+                                    let v106 = g.baseAddress! + 1632  // gradient of linear2.weight
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 32, n: 16, k: batch * 5, a: v55, lda: 32, b: v103, ldb: 16,
+                                        c: v106, ldc: 16)
+                                    // ∂ line 66: linear1(attended)
+                                    let v108 = slot32  // [batch, 5, 32]
+                                    let v109 = g.baseAddress! + 1600  // gradient of linear1.bias
+                                    v109.update(repeating: 0, count: 32)
+                                    for i0 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<32 {
+                                                let i = i0 &* 5 * 32 &+ i1 &* 32 &+ i2
+                                                let v107: Float = (v55[i] > 0 ? 1 : 0)
+                                                let v108_2: Float = v105[i] * v107
+                                                v108[i] = v108_2
+                                                v109[i2] += v108_2
+                                            }
+                                        }
+                                    }
+                                    let v110 = slot28  // [batch, 5, 16]
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: batch * 5, n: 16, k: 32, a: v108, lda: 32, b: v51, ldb: 32,
+                                        c: v110, ldc: 16)
+                                    let v111 = g.baseAddress! + 1088  // gradient of linear1.weight
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 16, n: 32, k: batch * 5, a: attended, lda: 16, b: v108,
+                                        ldb: 32, c: v111, ldc: 32)
+                                    // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                    let v113 = g.baseAddress! + 2176  // gradient of norm1.bias
+                                    let v116 = g.baseAddress! + 2160  // gradient of norm1.weight
+                                    let v117 = slot20  // [batch, 5, 16]
+                                    let v119 = slot30  // [batch, 5]
+                                    v113.update(repeating: 0, count: 16)
+                                    v116.update(repeating: 0, count: 16)
+                                    v119.update(repeating: 0, count: batch * 5)
+                                    let v125 = slot29  // [batch, 5]
+                                    let v130 = slot25  // [batch, 5, 16]
+                                    let v132 = slot27  // [batch, 5]
+                                    v132.update(repeating: 0, count: batch * 5)
+                                    let v133 = slot24  // [batch, 5]
+                                    let v135 = slot23  // [batch, 5, 16]
+                                    // ∂ line 65: self_attn(x, padding: padding)
+                                    let v136 = g.baseAddress! + 1072  // gradient of self_attn.out_proj.bias
+                                    v136.update(repeating: 0, count: 16)
+                                    // Row by row: each row of the steps below is computed while it is in cache.
+                                    for row_7 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                // ∂ line 66: linear1(attended)
+                                                let v112: Float = v103[i] + v110[i]
+                                                // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                                v113[i2] += v112
+                                                let v114: Float = v112 * v34[i2]
+                                                let v115: Float = v112 * v48[i]
+                                                v116[i2] += v115
+                                                let v117_2: Float = v114 * v47[i]
+                                                v117[i] = v117_2
+                                                let v118: Float = v114 * v40[i]
+                                                v119[row_7 &* 5 &+ i1] += v118
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_7 &* 5 &+ i1
+                                            let v121: Float = v119[i] * (-0.5)
+                                            let v124: Float = v121 * v123[i]
+                                            let v125_2: Float = v124 / 16.0
+                                            v125[i] = v125_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                let v126: Float = v125[row_7 &* 5 &+ i1]
+                                                let v127: Float = v126 * v40[i]
+                                                let v129: Float = v117[i] + v127
+                                                let v130_2: Float = v129 + v127
+                                                v130[i] = v130_2
+                                                let v131: Float = -v130_2
+                                                v132[row_7 &* 5 &+ i1] += v131
+                                            }
+                                        }
+                                        for i1 in 0..<5 {
+                                            let i = row_7 &* 5 &+ i1
+                                            let v133_2: Float = v132[i] / 16.0
+                                            v133[i] = v133_2
+                                        }
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<16 {
+                                                let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                                let v134: Float = v133[row_7 &* 5 &+ i1]
+                                                let v135_2: Float = v130[i] + v134
+                                                v135[i] = v135_2
+                                                // ∂ line 65: self_attn(x, padding: padding)
+                                                v136[i2] += v135_2
+                                            }
+                                        }
+                                    }
+                                }
+                                do {
+                                    let v135 = slot23  // [batch, 5, 16]
+                                    let v5 = parameters.baseAddress! + 816  // self_attn.out_proj.weight
+                                    let v30 = slot2  // [batch, 5, 16]
+                                    let v17 = slot6  // [batch, 4, 5, 4]
+                                    let v27 = slot7  // [batch, 4, 5, 5]
+                                    let v14 = slot5  // [batch, 4, 5, 4]
+                                    let v11 = slot4  // [batch, 4, 5, 4]
+                                    // ∂ line 65: self_attn(x, padding: padding)
+                                    let v137 = slot25  // [batch, 5, 16]
+                                    Kernels.matrixMultiply(
+                                        m: batch * 5, n: 16, k: 16, a: v135, lda: 16, b: v5, ldb: 16, c: v137, ldc: 16)
+                                    let v138 = g.baseAddress! + 816  // gradient of self_attn.out_proj.weight
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 16, n: 16, k: batch * 5, a: v135, lda: 16, b: v30, ldb: 16,
+                                        c: v138, ldc: 16)
+                                    let v139 = slot11  // [batch, 5, 4, 4]
+                                    v139.update(from: v137, count: batch * 5 * 4 * 4)
+                                    let v140 = slot3  // [batch, 4, 5, 4]
+                                    for i0_6 in 0..<batch {
+                                        for i1_6 in 0..<4 {
+                                            for i2_6 in 0..<5 {
+                                                for i3_6 in 0..<4 {
+                                                    v140[i0_6 &* 4 * 5 * 4 &+ i1_6 &* 4 * 5 &+ i2_6 &* 4 &+ i3_6] = v139[i0_6 &* 4 * 4 * 5 &+ i1_6 &* 4 &+ i2_6 &* 4 * 4 &+ i3_6]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v141 = slot10  // [batch, 4, 5, 5]
+                                    for batch_4 in 0..<batch * 4 {
+                                        Kernels.matrixMultiply(
+                                            transposeB: true, m: 5, n: 5, k: 4, a: v140 + batch_4 &* 5 * 4, lda: 4,
+                                            b: v17 + batch_4 &* 4 * 5, ldb: 4, c: v141 + batch_4 &* 5 * 5, ldc: 5)
+                                    }
+                                    let v142 = slot6  // [batch, 4, 5, 4]
+                                    for batch_5 in 0..<batch * 4 {
+                                        Kernels.matrixMultiply(
+                                            transposeA: true, m: 5, n: 4, k: 5, a: v27 + batch_5 &* 5 * 5, lda: 5,
+                                            b: v140 + batch_5 &* 5 * 4, ldb: 4, c: v142 + batch_5 &* 5 * 4, ldc: 4)
+                                    }
+                                    let v144 = slot33  // [batch, 4, 5]
+                                    v144.update(repeating: 0, count: batch * 4 * 5)
+                                    let v148 = slot34  // [batch, 4, 5, 5]
+                                    // Row by row: each row of the steps below is computed while it is in cache.
+                                    for row_8 in 0..<batch {
+                                        for i1 in 0..<4 {
+                                            for i2 in 0..<5 {
+                                                for i3_4 in 0..<5 {
+                                                    let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                    // ∂ line 65: self_attn(x, padding: padding)
+                                                    let v143: Float = v141[i] * v27[i]
+                                                    v144[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v143
+                                                }
+                                            }
+                                        }
+                                        for i1 in 0..<4 {
+                                            for i2 in 0..<5 {
+                                                for i3_4 in 0..<5 {
+                                                    let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                    let v145: Float = v144[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2]
+                                                    let v146: Float = v141[i] - v145
+                                                    let v147: Float = v27[i] * v146
+                                                    let v148_2: Float = v147 * 0.5
+                                                    v148[i] = v148_2
+                                                }
+                                            }
+                                        }
+                                    }
+                                    // ∂ line 65: self_attn(x, padding: padding)
+                                    let v149 = slot3  // [batch, 4, 5, 4]
+                                    for batch_6 in 0..<batch * 4 {
+                                        Kernels.matrixMultiply(
+                                            m: 5, n: 4, k: 5, a: v148 + batch_6 &* 5 * 5, lda: 5,
+                                            b: v14 + batch_6 &* 5 * 4, ldb: 4, c: v149 + batch_6 &* 5 * 4, ldc: 4)
+                                    }
+                                    let v150 = slot5  // [batch, 4, 5, 4]
+                                    for batch_7 in 0..<batch * 4 {
+                                        Kernels.matrixMultiply(
+                                            transposeA: true, m: 5, n: 4, k: 5, a: v148 + batch_7 &* 5 * 5, lda: 5,
+                                            b: v11 + batch_7 &* 5 * 4, ldb: 4, c: v150 + batch_7 &* 5 * 4, ldc: 4)
+                                    }
+                                    let v151 = slot4  // [batch, 5, 4, 4]
+                                    for i0_7 in 0..<batch {
+                                        for i1_7 in 0..<5 {
+                                            for i2_7 in 0..<4 {
+                                                for i3_7 in 0..<4 {
+                                                    v151[i0_7 &* 4 * 4 * 5 &+ i1_7 &* 4 * 4 &+ i2_7 &* 4 &+ i3_7] = v142[i0_7 &* 4 * 5 * 4 &+ i1_7 &* 4 &+ i2_7 &* 4 * 5 &+ i3_7]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v152 = slot25  // [batch, 5, 16]
+                                    v152.update(from: v151, count: batch * 5 * 16)
+                                    let v153 = slot1  // [batch, 5, 48]
+                                    v153.update(repeating: 0, count: batch * 5 * 48)
+                                    for row_9 in 0..<batch * 5 {
+                                        for k_5 in 0..<16 { v153[row_9 &* 48 &+ 32 &+ k_5] = v152[row_9 &* 16 &+ k_5] }
+                                    }
+                                    let v154 = slot4  // [batch, 5, 4, 4]
+                                    for i0_8 in 0..<batch {
+                                        for i1_8 in 0..<5 {
+                                            for i2_8 in 0..<4 {
+                                                for i3_8 in 0..<4 {
+                                                    v154[i0_8 &* 4 * 4 * 5 &+ i1_8 &* 4 * 4 &+ i2_8 &* 4 &+ i3_8] = v150[i0_8 &* 4 * 5 * 4 &+ i1_8 &* 4 &+ i2_8 &* 4 * 5 &+ i3_8]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v155 = slot25  // [batch, 5, 16]
+                                    v155.update(from: v154, count: batch * 5 * 16)
+                                    let v156 = slot0  // [batch, 5, 48]
+                                    v156.update(repeating: 0, count: batch * 5 * 48)
+                                    for row_10 in 0..<batch * 5 {
+                                        for k_6 in 0..<16 {
+                                            v156[row_10 &* 48 &+ 16 &+ k_6] = v155[row_10 &* 16 &+ k_6]
+                                        }
+                                    }
+                                    let v158 = slot4  // [batch, 5, 4, 4]
+                                    for i0_9 in 0..<batch {
+                                        for i1_9 in 0..<5 {
+                                            for i2_9 in 0..<4 {
+                                                for i3_9 in 0..<4 {
+                                                    v158[i0_9 &* 4 * 4 * 5 &+ i1_9 &* 4 * 4 &+ i2_9 &* 4 &+ i3_9] = v149[i0_9 &* 4 * 5 * 4 &+ i1_9 &* 4 &+ i2_9 &* 4 * 5 &+ i3_9]
+                                                }
+                                            }
+                                        }
+                                    }
+                                    let v159 = slot25  // [batch, 5, 16]
+                                    v159.update(from: v158, count: batch * 5 * 16)
+                                    let v160 = slot35  // [batch, 5, 48]
+                                    v160.update(repeating: 0, count: batch * 5 * 48)
+                                    for row_11 in 0..<batch * 5 {
+                                        for k_7 in 0..<16 { v160[row_11 &* 48 &+ k_7] = v159[row_11 &* 16 &+ k_7] }
+                                    }
+                                    let v161 = slot36  // [batch, 5, 48]
+                                    let v162 = g.baseAddress! + 768  // gradient of self_attn.in_proj_bias
+                                    v162.update(repeating: 0, count: 48)
+                                    for i0 in 0..<batch {
+                                        for i1 in 0..<5 {
+                                            for i2 in 0..<48 {
+                                                let i = i0 &* 5 * 48 &+ i1 &* 48 &+ i2
+                                                let v157: Float = v153[i] + v156[i]
+                                                let v161_2: Float = v157 + v160[i]
+                                                v161[i] = v161_2
+                                                v162[i2] += v161_2
+                                            }
+                                        }
+                                    }
+                                    let v163 = g.baseAddress!  // gradient of self_attn.in_proj_weight
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 48, n: 16, k: batch * 5, a: v161, lda: 48, b: x, ldb: 16,
+                                        c: v163, ldc: 16)
+                                }
+                                // The gradient of every parameter.
+                                return v77
+                            }
+                            return body()
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of `f` and its gradient with respect to every trainable parameter, in one pass.
+    public func fWithGradient(x: Tensor, padding: Tensor, c: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = fWithGradient(x: x, padding: padding, c: c, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// `let dx = grad(f, wrt: x)` (line 70).
+    public func dx(x: Tensor, padding: Tensor, c: Tensor) -> Tensor {
+        if x.shape.count != 3 || x.shape[1] != 5 || x.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 5, 16]", argument: "x", declared: "[batch, 5, 16]", function: "dx(x:padding:c:)")
+        }
+        let batch = x.shape[0]
+        if padding.shape.count != 2 || padding.shape[0] != batch || padding.shape[1] != 5 {
+            ArgumentCheck.shapeMismatch(padding.shape, expected: "[\(batch), 5]", argument: "padding", declared: "[batch, 5]", function: "dx(x:padding:c:)")
+        }
+        if c.shape.count != 3 || c.shape[0] != batch || c.shape[1] != 5 || c.shape[2] != 16 {
+            ArgumentCheck.shapeMismatch(c.shape, expected: "[\(batch), 5, 16]", argument: "c", declared: "[batch, 5, 16]", function: "dx(x:padding:c:)")
+        }
+        let workspace = Workspace.floats(count: 4 * (batch * 5 * 48) + 9 * (batch * 5 * 16) + 2 * (batch * 5 * 4 * 4) + 3 * (batch * 4 * 5 * 4) + 3 * (batch * 4 * 5 * 5) + 10 * (batch * 5) + 3 * (batch * 5 * 32) + (batch * 4 * 5), for: "PaddedEncoder.dx")
+        defer { Workspace.release(for: "PaddedEncoder.dx") }
+        let slot0 = workspace
+        let slot1 = slot0 + batch * 5 * 48
+        let slot2 = slot1 + batch * 5 * 48
+        let slot3 = slot2 + batch * 5 * 16
+        let slot4 = slot3 + batch * 5 * 4 * 4
+        let slot5 = slot4 + batch * 4 * 5 * 4
+        let slot6 = slot5 + batch * 4 * 5 * 4
+        let slot7 = slot6 + batch * 4 * 5 * 4
+        let slot8 = slot7 + batch * 4 * 5 * 5
+        let slot9 = slot8 + batch * 5
+        let slot10 = slot9 + batch * 5
+        let slot11 = slot10 + batch * 4 * 5 * 5
+        let slot12 = slot11 + batch * 5 * 4 * 4
+        let slot13 = slot12 + batch * 5 * 16
+        let slot14 = slot13 + batch * 5 * 16
+        let slot15 = slot14 + batch * 5
+        let slot16 = slot15 + batch * 5
+        let slot17 = slot16 + batch * 5
+        let slot18 = slot17 + batch * 5 * 16
+        let slot19 = slot18 + batch * 5 * 16
+        let slot20 = slot19 + batch * 5 * 32
+        let slot21 = slot20 + batch * 5 * 32
+        let slot22 = slot21 + batch * 5 * 16
+        let slot23 = slot22 + batch * 5
+        let slot24 = slot23 + batch * 5 * 16
+        let slot25 = slot24 + batch * 5
+        let slot26 = slot25 + batch * 5
+        let slot27 = slot26 + batch * 5 * 16
+        let slot28 = slot27 + batch * 5
+        let slot29 = slot28 + batch * 5
+        let slot30 = slot29 + batch * 5 * 16
+        let slot31 = slot30 + batch * 5 * 32
+        let slot32 = slot31 + batch * 4 * 5
+        let slot33 = slot32 + batch * 4 * 5 * 5
+        let slot34 = slot33 + batch * 5 * 48
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                padding.withUnsafeBufferPointer { paddingBuffer in
+                    c.withUnsafeBufferPointer { cBuffer in
+                        func body() -> Tensor {
+                            let x = xBuffer.baseAddress!
+                            let padding = paddingBuffer.baseAddress!
+                            let c = cBuffer.baseAddress!
+                            do {
+                                let v3 = parameters.baseAddress!  // self_attn.in_proj_weight
+                                let v4 = parameters.baseAddress! + 768  // self_attn.in_proj_bias
+                                let v5 = parameters.baseAddress! + 816  // self_attn.out_proj.weight
+                                let v6 = parameters.baseAddress! + 1072  // self_attn.out_proj.bias
+                                let v34 = parameters.baseAddress! + 2160  // norm1.weight
+                                let v35 = parameters.baseAddress! + 2176  // norm1.bias
+                                // line 65: self_attn(x, padding: padding)
+                                let v7 = slot0  // [batch, 5, 48]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch * 5, n: 48, k: 16, a: x, lda: 16, b: v3, ldb: 16, c: v7,
+                                    ldc: 48)
+                                let v8 = slot1  // [batch, 5, 48]
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<48 {
+                                            let i = i0 &* 5 * 48 &+ i1 &* 48 &+ i2
+                                            let v8_2: Float = v7[i] + v4[i2]
+                                            v8[i] = v8_2
+                                        }
+                                    }
+                                }
+                                let v9 = slot2  // [batch, 5, 16]
+                                for row in 0..<batch * 5 {
+                                    for k in 0..<16 { v9[row &* 16 &+ k] = v8[row &* 48 &+ k] }
+                                }
+                                let v10 = slot3  // [batch, 5, 4, 4]
+                                v10.update(from: v9, count: batch * 5 * 4 * 4)
+                                let v11 = slot4  // [batch, 4, 5, 4]
+                                for i0_2 in 0..<batch {
+                                    for i1_2 in 0..<4 {
+                                        for i2_2 in 0..<5 {
+                                            for i3 in 0..<4 {
+                                                v11[i0_2 &* 4 * 5 * 4 &+ i1_2 &* 4 * 5 &+ i2_2 &* 4 &+ i3] = v10[i0_2 &* 4 * 4 * 5 &+ i1_2 &* 4 &+ i2_2 &* 4 * 4 &+ i3]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v12 = slot2  // [batch, 5, 16]
+                                for row_2 in 0..<batch * 5 {
+                                    for k_2 in 0..<16 { v12[row_2 &* 16 &+ k_2] = v8[row_2 &* 48 &+ 16 &+ k_2] }
+                                }
+                                let v13 = slot3  // [batch, 5, 4, 4]
+                                v13.update(from: v12, count: batch * 5 * 4 * 4)
+                                let v14 = slot5  // [batch, 4, 5, 4]
+                                for i0_3 in 0..<batch {
+                                    for i1_3 in 0..<4 {
+                                        for i2_3 in 0..<5 {
+                                            for i3_2 in 0..<4 {
+                                                v14[i0_3 &* 4 * 5 * 4 &+ i1_3 &* 4 * 5 &+ i2_3 &* 4 &+ i3_2] = v13[i0_3 &* 4 * 4 * 5 &+ i1_3 &* 4 &+ i2_3 &* 4 * 4 &+ i3_2]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v15 = slot2  // [batch, 5, 16]
+                                for row_3 in 0..<batch * 5 {
+                                    for k_3 in 0..<16 { v15[row_3 &* 16 &+ k_3] = v8[row_3 &* 48 &+ 32 &+ k_3] }
+                                }
+                                let v16 = slot3  // [batch, 5, 4, 4]
+                                v16.update(from: v15, count: batch * 5 * 4 * 4)
+                                let v17 = slot6  // [batch, 4, 5, 4]
+                                for i0_4 in 0..<batch {
+                                    for i1_4 in 0..<4 {
+                                        for i2_4 in 0..<5 {
+                                            for i3_3 in 0..<4 {
+                                                v17[i0_4 &* 4 * 5 * 4 &+ i1_4 &* 4 * 5 &+ i2_4 &* 4 &+ i3_3] = v16[i0_4 &* 4 * 4 * 5 &+ i1_4 &* 4 &+ i2_4 &* 4 * 4 &+ i3_3]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v18 = slot7  // [batch, 4, 5, 5]
+                                for batch_2 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: 5, n: 5, k: 4, a: v11 + batch_2 &* 5 * 4, lda: 4,
+                                        b: v14 + batch_2 &* 4 * 5, ldb: 4, c: v18 + batch_2 &* 5 * 5, ldc: 5)
+                                }
+                                let v21 = slot8  // [batch, 1, 1, 5]
+                                v21.update(from: padding, count: batch * 5)
+                                let v25 = slot9  // [batch, 1, 1, 5]
+                                let laneEnd = (batch * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    let v23 = UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self) .!= 0.0
+                                    let v25_2 = SIMD8<Float>(repeating: 0.0).replacing(with: (-Float.infinity), where: v23)
+                                    UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd..<batch * 5 {
+                                    let v23: Bool = v21[i] != 0.0
+                                    let v25_2: Float = (v23 ? (-Float.infinity) : 0.0)
+                                    v25[i] = v25_2
+                                }
+                                let v26 = slot10  // [batch, 4, 5, 5]
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<4 {
+                                        for i2 in 0..<5 {
+                                            for i3_4 in 0..<5 {
+                                                let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                let v20: Float = v18[i] * 0.5
+                                                let v26_2: Float = v20 + v25[i0 &* 5 &+ i3_4]
+                                                v26[i] = v26_2
+                                            }
+                                        }
+                                    }
+                                }
+                                let v27 = slot7  // [batch, 4, 5, 5]
+                                for row_4 in 0..<batch * 4 * 5 {
+                                    var largest = -Float.infinity
+                                    for k_4 in 0..<5 { largest = Swift.max(largest, v26[row_4 &* 5 &+ k_4]) }
+                                    var total: Float = 0
+                                    for k_4 in 0..<5 {
+                                        let e = Foundation.exp(v26[row_4 &* 5 &+ k_4] - largest)
+                                        v27[row_4 &* 5 &+ k_4] = e
+                                        total += e
+                                    }
+                                    let scale = 1 / total
+                                    for k_4 in 0..<5 { v27[row_4 &* 5 &+ k_4] *= scale }
+                                }
+                                let v28 = slot3  // [batch, 4, 5, 4]
+                                for batch_3 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        m: 5, n: 4, k: 5, a: v27 + batch_3 &* 5 * 5, lda: 5, b: v17 + batch_3 &* 5 * 4,
+                                        ldb: 4, c: v28 + batch_3 &* 5 * 4, ldc: 4)
+                                }
+                                let v29 = slot11  // [batch, 5, 4, 4]
+                                for i0_5 in 0..<batch {
+                                    for i1_5 in 0..<5 {
+                                        for i2_5 in 0..<4 {
+                                            for i3_5 in 0..<4 {
+                                                v29[i0_5 &* 4 * 4 * 5 &+ i1_5 &* 4 * 4 &+ i2_5 &* 4 &+ i3_5] = v28[i0_5 &* 4 * 5 * 4 &+ i1_5 &* 4 &+ i2_5 &* 4 * 5 &+ i3_5]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v30 = slot2  // [batch, 5, 16]
+                                v30.update(from: v29, count: batch * 5 * 16)
+                                let v31 = slot12  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch * 5, n: 16, k: 16, a: v30, lda: 16, b: v5, ldb: 16,
+                                    c: v31, ldc: 16)
+                                // line 65: x + self_attn(x, padding: padding)
+                                let v33 = slot2  // [batch, 5, 16]
+                                // line 65: norm1(x + self_attn(x, padding: padding))
+                                let v36 = slot9  // [batch, 5]
+                                v36.update(repeating: 0, count: batch * 5)
+                                let v38 = slot8  // [batch, 5]
+                                let v40 = slot13  // [batch, 5, 16]
+                                let v42 = slot14  // [batch, 5]
+                                v42.update(repeating: 0, count: batch * 5)
+                                let v46 = slot15  // [batch, 5]
+                                // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                let v113 = slot16  // [batch, 5]
+                                // line 65: norm1(x + self_attn(x, padding: padding))
+                                let v47 = slot17  // [batch, 5, 16]
+                                let attended = slot18  // [batch, 5, 16]
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_5 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // line 65: self_attn(x, padding: padding)
+                                            let v32: Float = v31[i] + v6[i2]
+                                            // line 65: x + self_attn(x, padding: padding)
+                                            let v33_2: Float = x[i] + v32
+                                            v33[i] = v33_2
+                                            // line 65: norm1(x + self_attn(x, padding: padding))
+                                            v36[row_5 &* 5 &+ i1] += v33_2
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_5 &* 5 &+ i1
+                                        let v38_2: Float = v36[i] / 16.0
+                                        v38[i] = v38_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v39: Float = v38[row_5 &* 5 &+ i1]
+                                            let v40_2: Float = v33[i] - v39
+                                            v40[i] = v40_2
+                                            let v41: Float = v40_2 * v40_2
+                                            v42[row_5 &* 5 &+ i1] += v41
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_5 &* 5 &+ i1
+                                        let v43: Float = v42[i] / 16.0
+                                        let v45: Float = v43 + 1e-05
+                                        let v46_2: Float = 1 / v45.squareRoot()
+                                        v46[i] = v46_2
+                                        // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                        let v112: Float = v46_2 * v46_2
+                                        let v113_2: Float = v46_2 * v112
+                                        v113[i] = v113_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // line 65: norm1(x + self_attn(x, padding: padding))
+                                            let v47_2: Float = v46[row_5 &* 5 &+ i1]
+                                            v47[i] = v47_2
+                                            let v48: Float = v40[i] * v47_2
+                                            let v49: Float = v48 * v34[i2]
+                                            let attended_2: Float = v49 + v35[i2]
+                                            attended[i] = attended_2
+                                        }
+                                    }
+                                }
+                            }
+                            do {
+                                let attended = slot18  // [batch, 5, 16]
+                                let v51 = parameters.baseAddress! + 1088  // linear1.weight
+                                let v52 = parameters.baseAddress! + 1600  // linear1.bias
+                                let v56 = parameters.baseAddress! + 1632  // linear2.weight
+                                let v57 = parameters.baseAddress! + 2144  // linear2.bias
+                                let v61 = parameters.baseAddress! + 2192  // norm2.weight
+                                // line 66: linear1(attended)
+                                let v53 = slot19  // [batch, 5, 32]
+                                Kernels.matrixMultiply(
+                                    m: batch * 5, n: 32, k: 16, a: attended, lda: 16, b: v51, ldb: 32, c: v53, ldc: 32)
+                                let v55 = slot20  // [batch, 5, 32]
+                                for i0 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<32 {
+                                            let i = i0 &* 5 * 32 &+ i1 &* 32 &+ i2
+                                            let v54: Float = v53[i] + v52[i2]
+                                            let v55_2: Float = (v54 > 0 ? v54 : 0)
+                                            v55[i] = v55_2
+                                        }
+                                    }
+                                }
+                                // line 66: linear2(linear1(attended))
+                                let v58 = slot2  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    m: batch * 5, n: 16, k: 32, a: v55, lda: 32, b: v56, ldb: 16, c: v58, ldc: 16)
+                                // line 66: attended + linear2(linear1(attended))
+                                let v60 = slot12  // [batch, 5, 16]
+                                // line 66: norm2(attended + linear2(linear1(attended)))
+                                let v63 = slot15  // [batch, 5]
+                                v63.update(repeating: 0, count: batch * 5)
+                                let v64 = slot14  // [batch, 5]
+                                let v66 = slot21  // [batch, 5, 16]
+                                let v68 = slot8  // [batch, 5]
+                                v68.update(repeating: 0, count: batch * 5)
+                                let v71 = slot9  // [batch, 5]
+                                // ∂ line 66: norm2(attended + linear2(linear1(attended)))
+                                let v88 = slot22  // [batch, 5]
+                                let v82 = slot23  // [batch, 5, 16]
+                                let v84 = slot24  // [batch, 5]
+                                v84.update(repeating: 0, count: batch * 5)
+                                let v90 = slot25  // [batch, 5]
+                                let v95 = slot26  // [batch, 5, 16]
+                                let v97 = slot27  // [batch, 5]
+                                v97.update(repeating: 0, count: batch * 5)
+                                let v98 = slot28  // [batch, 5]
+                                let v100 = slot29  // [batch, 5, 16]
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_6 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // line 66: linear2(linear1(attended))
+                                            let v59: Float = v58[i] + v57[i2]
+                                            // line 66: attended + linear2(linear1(attended))
+                                            let v60_2: Float = attended[i] + v59
+                                            v60[i] = v60_2
+                                            // line 66: norm2(attended + linear2(linear1(attended)))
+                                            v63[row_6 &* 5 &+ i1] += v60_2
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_6 &* 5 &+ i1
+                                        let v64_2: Float = v63[i] / 16.0
+                                        v64[i] = v64_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v65: Float = v64[row_6 &* 5 &+ i1]
+                                            let v66_2: Float = v60[i] - v65
+                                            v66[i] = v66_2
+                                            let v67: Float = v66_2 * v66_2
+                                            v68[row_6 &* 5 &+ i1] += v67
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_6 &* 5 &+ i1
+                                        let v69: Float = v68[i] / 16.0
+                                        let v70: Float = v69 + 1e-05
+                                        let v71_2: Float = 1 / v70.squareRoot()
+                                        v71[i] = v71_2
+                                        // ∂ line 66: norm2(attended + linear2(linear1(attended)))
+                                        let v87: Float = v71_2 * v71_2
+                                        let v88_2: Float = v71_2 * v87
+                                        v88[i] = v88_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // line 66: norm2(attended + linear2(linear1(attended)))
+                                            let v72: Float = v71[row_6 &* 5 &+ i1]
+                                            // ∂ line 66: norm2(attended + linear2(linear1(attended)))
+                                            let v81: Float = c[i] * v61[i2]
+                                            let v82_2: Float = v81 * v72
+                                            v82[i] = v82_2
+                                            let v83: Float = v81 * v66[i]
+                                            v84[row_6 &* 5 &+ i1] += v83
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_6 &* 5 &+ i1
+                                        let v86: Float = v84[i] * (-0.5)
+                                        let v89: Float = v86 * v88[i]
+                                        let v90_2: Float = v89 / 16.0
+                                        v90[i] = v90_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v91: Float = v90[row_6 &* 5 &+ i1]
+                                            let v92: Float = v91 * v66[i]
+                                            let v94: Float = v82[i] + v92
+                                            let v95_2: Float = v94 + v92
+                                            v95[i] = v95_2
+                                            let v96: Float = -v95_2
+                                            v97[row_6 &* 5 &+ i1] += v96
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_6 &* 5 &+ i1
+                                        let v98_2: Float = v97[i] / 16.0
+                                        v98[i] = v98_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v99: Float = v98[row_6 &* 5 &+ i1]
+                                            let v100_2: Float = v95[i] + v99
+                                            v100[i] = v100_2
+                                        }
+                                    }
+                                }
+                            }
+                            do {
+                                let v100 = slot29  // [batch, 5, 16]
+                                let v56 = parameters.baseAddress! + 1632  // linear2.weight
+                                let v55 = slot20  // [batch, 5, 32]
+                                let v51 = parameters.baseAddress! + 1088  // linear1.weight
+                                let v34 = parameters.baseAddress! + 2160  // norm1.weight
+                                let v47 = slot17  // [batch, 5, 16]
+                                let v40 = slot13  // [batch, 5, 16]
+                                let v113 = slot16  // [batch, 5]
+                                let v5 = parameters.baseAddress! + 816  // self_attn.out_proj.weight
+                                let v17 = slot6  // [batch, 4, 5, 4]
+                                let v27 = slot7  // [batch, 4, 5, 5]
+                                // ∂ line 66: linear2(linear1(attended))
+                                let v101 = slot19  // [batch, 5, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch * 5, n: 32, k: 16, a: v100, lda: 16, b: v56, ldb: 16,
+                                    c: v101, ldc: 32)
+                                // ∂ line 66: linear1(attended)
+                                let v103 = slot30  // [batch, 5, 32]
+                                let laneEnd_2 = (batch * 5 * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    let v102 = SIMD8<Float>().replacing(with: 1, where: UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) .> 0)
+                                    let v103_2 = UnsafeRawPointer(v101 + i).loadUnaligned(as: SIMD8<Float>.self) * v102
+                                    UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_2..<batch * 5 * 32 {
+                                    let v102: Float = (v55[i] > 0 ? 1 : 0)
+                                    let v103_2: Float = v101[i] * v102
+                                    v103[i] = v103_2
+                                }
+                                let v104 = slot26  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: batch * 5, n: 16, k: 32, a: v103, lda: 32, b: v51, ldb: 32,
+                                    c: v104, ldc: 16)
+                                // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                let v107 = slot23  // [batch, 5, 16]
+                                let v109 = slot28  // [batch, 5]
+                                v109.update(repeating: 0, count: batch * 5)
+                                let v115 = slot27  // [batch, 5]
+                                let v120 = slot21  // [batch, 5, 16]
+                                let v122 = slot25  // [batch, 5]
+                                v122.update(repeating: 0, count: batch * 5)
+                                let v123 = slot22  // [batch, 5]
+                                let v125 = slot12  // [batch, 5, 16]
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_7 in 0..<batch {
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            // ∂ line 66: linear1(attended)
+                                            let v105: Float = v100[i] + v104[i]
+                                            // ∂ line 65: norm1(x + self_attn(x, padding: padding))
+                                            let v106: Float = v105 * v34[i2]
+                                            let v107_2: Float = v106 * v47[i]
+                                            v107[i] = v107_2
+                                            let v108: Float = v106 * v40[i]
+                                            v109[row_7 &* 5 &+ i1] += v108
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_7 &* 5 &+ i1
+                                        let v111: Float = v109[i] * (-0.5)
+                                        let v114: Float = v111 * v113[i]
+                                        let v115_2: Float = v114 / 16.0
+                                        v115[i] = v115_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v116: Float = v115[row_7 &* 5 &+ i1]
+                                            let v117: Float = v116 * v40[i]
+                                            let v119: Float = v107[i] + v117
+                                            let v120_2: Float = v119 + v117
+                                            v120[i] = v120_2
+                                            let v121: Float = -v120_2
+                                            v122[row_7 &* 5 &+ i1] += v121
+                                        }
+                                    }
+                                    for i1 in 0..<5 {
+                                        let i = row_7 &* 5 &+ i1
+                                        let v123_2: Float = v122[i] / 16.0
+                                        v123[i] = v123_2
+                                    }
+                                    for i1 in 0..<5 {
+                                        for i2 in 0..<16 {
+                                            let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
+                                            let v124: Float = v123[row_7 &* 5 &+ i1]
+                                            let v125_2: Float = v120[i] + v124
+                                            v125[i] = v125_2
+                                        }
+                                    }
+                                }
+                                // ∂ line 65: self_attn(x, padding: padding)
+                                let v126 = slot21  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    m: batch * 5, n: 16, k: 16, a: v125, lda: 16, b: v5, ldb: 16, c: v126, ldc: 16)
+                                let v127 = slot11  // [batch, 5, 4, 4]
+                                v127.update(from: v126, count: batch * 5 * 4 * 4)
+                                let v128 = slot3  // [batch, 4, 5, 4]
+                                for i0_6 in 0..<batch {
+                                    for i1_6 in 0..<4 {
+                                        for i2_6 in 0..<5 {
+                                            for i3_6 in 0..<4 {
+                                                v128[i0_6 &* 4 * 5 * 4 &+ i1_6 &* 4 * 5 &+ i2_6 &* 4 &+ i3_6] = v127[i0_6 &* 4 * 4 * 5 &+ i1_6 &* 4 &+ i2_6 &* 4 * 4 &+ i3_6]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v129 = slot10  // [batch, 4, 5, 5]
+                                for batch_4 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        transposeB: true, m: 5, n: 5, k: 4, a: v128 + batch_4 &* 5 * 4, lda: 4,
+                                        b: v17 + batch_4 &* 4 * 5, ldb: 4, c: v129 + batch_4 &* 5 * 5, ldc: 5)
+                                }
+                                let v130 = slot6  // [batch, 4, 5, 4]
+                                for batch_5 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 5, n: 4, k: 5, a: v27 + batch_5 &* 5 * 5, lda: 5,
+                                        b: v128 + batch_5 &* 5 * 4, ldb: 4, c: v130 + batch_5 &* 5 * 4, ldc: 4)
+                                }
+                                let v132 = slot31  // [batch, 4, 5]
+                                v132.update(repeating: 0, count: batch * 4 * 5)
+                                let v136 = slot32  // [batch, 4, 5, 5]
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row_8 in 0..<batch {
+                                    for i1 in 0..<4 {
+                                        for i2 in 0..<5 {
+                                            for i3_4 in 0..<5 {
+                                                let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                // ∂ line 65: self_attn(x, padding: padding)
+                                                let v131: Float = v129[i] * v27[i]
+                                                v132[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v131
+                                            }
+                                        }
+                                    }
+                                    for i1 in 0..<4 {
+                                        for i2 in 0..<5 {
+                                            for i3_4 in 0..<5 {
+                                                let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
+                                                let v133: Float = v132[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2]
+                                                let v134: Float = v129[i] - v133
+                                                let v135: Float = v27[i] * v134
+                                                let v136_2: Float = v135 * 0.5
+                                                v136[i] = v136_2
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            do {
+                                let v136 = slot32  // [batch, 4, 5, 5]
+                                let v14 = slot5  // [batch, 4, 5, 4]
+                                let v11 = slot4  // [batch, 4, 5, 4]
+                                let v130 = slot6  // [batch, 4, 5, 4]
+                                let v3 = parameters.baseAddress!  // self_attn.in_proj_weight
+                                let v125 = slot12  // [batch, 5, 16]
+                                // ∂ line 65: self_attn(x, padding: padding)
+                                let v137 = slot3  // [batch, 4, 5, 4]
+                                for batch_6 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        m: 5, n: 4, k: 5, a: v136 + batch_6 &* 5 * 5, lda: 5, b: v14 + batch_6 &* 5 * 4,
+                                        ldb: 4, c: v137 + batch_6 &* 5 * 4, ldc: 4)
+                                }
+                                let v138 = slot5  // [batch, 4, 5, 4]
+                                for batch_7 in 0..<batch * 4 {
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 5, n: 4, k: 5, a: v136 + batch_7 &* 5 * 5, lda: 5,
+                                        b: v11 + batch_7 &* 5 * 4, ldb: 4, c: v138 + batch_7 &* 5 * 4, ldc: 4)
+                                }
+                                let v139 = slot4  // [batch, 5, 4, 4]
+                                for i0_7 in 0..<batch {
+                                    for i1_7 in 0..<5 {
+                                        for i2_7 in 0..<4 {
+                                            for i3_7 in 0..<4 {
+                                                v139[i0_7 &* 4 * 4 * 5 &+ i1_7 &* 4 * 4 &+ i2_7 &* 4 &+ i3_7] = v130[i0_7 &* 4 * 5 * 4 &+ i1_7 &* 4 &+ i2_7 &* 4 * 5 &+ i3_7]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v140 = slot21  // [batch, 5, 16]
+                                v140.update(from: v139, count: batch * 5 * 16)
+                                let v141 = slot1  // [batch, 5, 48]
+                                v141.update(repeating: 0, count: batch * 5 * 48)
+                                for row_9 in 0..<batch * 5 {
+                                    for k_5 in 0..<16 { v141[row_9 &* 48 &+ 32 &+ k_5] = v140[row_9 &* 16 &+ k_5] }
+                                }
+                                let v142 = slot4  // [batch, 5, 4, 4]
+                                for i0_8 in 0..<batch {
+                                    for i1_8 in 0..<5 {
+                                        for i2_8 in 0..<4 {
+                                            for i3_8 in 0..<4 {
+                                                v142[i0_8 &* 4 * 4 * 5 &+ i1_8 &* 4 * 4 &+ i2_8 &* 4 &+ i3_8] = v138[i0_8 &* 4 * 5 * 4 &+ i1_8 &* 4 &+ i2_8 &* 4 * 5 &+ i3_8]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v143 = slot21  // [batch, 5, 16]
+                                v143.update(from: v142, count: batch * 5 * 16)
+                                let v144 = slot0  // [batch, 5, 48]
+                                v144.update(repeating: 0, count: batch * 5 * 48)
+                                for row_10 in 0..<batch * 5 {
+                                    for k_6 in 0..<16 { v144[row_10 &* 48 &+ 16 &+ k_6] = v143[row_10 &* 16 &+ k_6] }
+                                }
+                                let v146 = slot4  // [batch, 5, 4, 4]
+                                for i0_9 in 0..<batch {
+                                    for i1_9 in 0..<5 {
+                                        for i2_9 in 0..<4 {
+                                            for i3_9 in 0..<4 {
+                                                v146[i0_9 &* 4 * 4 * 5 &+ i1_9 &* 4 * 4 &+ i2_9 &* 4 &+ i3_9] = v137[i0_9 &* 4 * 5 * 4 &+ i1_9 &* 4 &+ i2_9 &* 4 * 5 &+ i3_9]
+                                            }
+                                        }
+                                    }
+                                }
+                                let v147 = slot21  // [batch, 5, 16]
+                                v147.update(from: v146, count: batch * 5 * 16)
+                                let v148 = slot33  // [batch, 5, 48]
+                                v148.update(repeating: 0, count: batch * 5 * 48)
+                                for row_11 in 0..<batch * 5 {
+                                    for k_7 in 0..<16 { v148[row_11 &* 48 &+ k_7] = v147[row_11 &* 16 &+ k_7] }
+                                }
+                                let v149 = slot34  // [batch, 5, 48]
+                                let laneEnd_3 = (batch * 5 * 48) & ~7
+                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                    let v145 = UnsafeRawPointer(v141 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v149_2 = v145 + UnsafeRawPointer(v148 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v149 + i).storeBytes(of: v149_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_3..<batch * 5 * 48 {
+                                    let v145: Float = v141[i] + v144[i]
+                                    let v149_2: Float = v145 + v148[i]
+                                    v149[i] = v149_2
+                                }
+                                let v150 = slot21  // [batch, 5, 16]
+                                Kernels.matrixMultiply(
+                                    m: batch * 5, n: 16, k: 48, a: v149, lda: 48, b: v3, ldb: 16, c: v150, ldc: 16)
+                                let v151 = slot23  // [batch, 5, 16]
+                                let laneEnd_4 = (batch * 5 * 16) & ~7
+                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                    let v151_2 = UnsafeRawPointer(v125 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v150 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v151 + i).storeBytes(of: v151_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_4..<batch * 5 * 16 {
+                                    let v151_2: Float = v125[i] + v150[i]
+                                    v151[i] = v151_2
+                                }
+                            }
+                            let v151 = slot23  // [batch, 5, 16]
+                            return Tensor(shape: [batch, 5, 16], copying: UnsafeBufferPointer(start: v151, count: batch * 5 * 16))
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+}
