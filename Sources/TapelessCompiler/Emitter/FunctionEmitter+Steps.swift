@@ -92,11 +92,79 @@ extension FunctionEmitter {
             lastOrigin = origin
             let scalarBody = loopBody(loop, stored: stored, indices: [], laneSums: nil)
             printer.loop(Self.loopVariable(loopIndex, in: scalarBody), in: "\(end)..<\(count)") { $0.append(scalarBody) }
+        } else if needsNest, case let merged = mergeableTrailingAxes(loop, own: own), merged >= 2 {
+            // Trailing axes that every read indexes alike run as one contiguous axis, which the
+            // Swift compiler vectorizes (a per-channel bias over [batch, c, h, w] is [batch, c, h·w]).
+            let keep = loopShape.count - merged
+            nestMerge = Array(loopShape[keep...])
+            let mergedShape = mergingTrailingAxes(loopShape)
+            let mergedIndices = nestIndices(count: keep + 1)
+            let body = loopBody(loop, stored: stored, indices: mergedIndices, laneSums: nil)
+            emitLoopNest(shape: mergedShape, indices: mergedIndices, count: count, body: body, &printer)
+            nestMerge = nil
         } else {
             let body = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
             emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
         }
         closeLoop(loop, stored: stored)
+    }
+
+    /// How many trailing axes of a nested loop (of fixed sizes) every read through broadcasting
+    /// and every accumulator index alike: each has all of them or none of them.
+    private func mergeableTrailingAxes(_ loop: FusionPlan.Loop, own: Set<IRValue>) -> Int {
+        let loopShape = loop.shape
+        let rank = loopShape.count
+        /// Whether a shape aligned at the end with the loop has each of its axes.
+        func aligned(_ shape: [IRDimension]) -> [Bool] {
+            (0..<rank).map { axis in axis >= rank - shape.count && shape[axis - (rank - shape.count)] == loopShape[axis] }
+        }
+        var patterns: [[Bool]] = []
+        // An axis that a read inserts or an accumulator removes stays its own: their indices
+        // drop it by position.
+        var limit = rank
+        for member in loop.members {
+            for operand in member.operands where !own.contains(operand) && !shape(of: operand).isEmpty {
+                let type = definitions[operand]!.type
+                if Fusion.readsInPlace(member, type) { continue }
+                if case .expandAxis(let axis) = member.op {
+                    limit = min(limit, rank - 1 - axis)
+                } else {
+                    patterns.append(aligned(type.shape))
+                }
+            }
+        }
+        for accumulator in loop.accumulators where !accumulator.type.isScalar {
+            switch accumulator.op {
+            case .reduceSum(let axis?), .reduceMax(let axis?): limit = min(limit, rank - 1 - axis)
+            case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
+                 .reduceSum(nil), .reduceMax(nil), .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
+                 .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
+                 .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd,
+                 .argmax, .dropoutMask, .stopGradient, .call:
+                patterns.append(aligned(accumulator.type.shape))
+            }
+        }
+        // Axes of size 1 in the loop are read alike either way.
+        var merged = 0, region = patterns.map { _ -> Bool? in nil }
+        while merged < limit, loopShape[rank - 1 - merged].fixedValue != nil {
+            let axis = rank - 1 - merged
+            if loopShape[axis] != .fixed(1) {
+                guard patterns.indices.allSatisfy({ region[$0] == nil || region[$0] == patterns[$0][axis] }) else { break }
+                for index in patterns.indices { region[index] = patterns[index][axis] }
+            }
+            merged += 1
+        }
+        return merged
+    }
+
+    /// `shape` (aligned at the end with the loop being printed) with the loop's merged trailing
+    /// axes as one: their product where it has them, 1 where it broadcasts over them.
+    func mergingTrailingAxes(_ shape: [IRDimension]) -> [IRDimension] {
+        guard let trailing = nestMerge else { return shape }
+        let own = Array(repeating: IRDimension.fixed(1), count: max(0, trailing.count - shape.count)) + shape.suffix(trailing.count)
+        let hasThem = zip(own, trailing).allSatisfy { $1 == .fixed(1) || $0 == $1 }
+        let length = trailing.compactMap(\.fixedValue).reduce(1, *)
+        return Array(shape.dropLast(min(trailing.count, shape.count))) + [.fixed(hasThem ? length : 1)]
     }
 
     /// Binds the storage of a loop's stored values, starts its accumulators and names its
@@ -145,7 +213,14 @@ extension FunctionEmitter {
                 let indices = [row] + nestIndices(count: loop.shape.count).dropFirst()
                 let lines = loopBody(loop, stored: stored, indices: indices, laneSums: nil)
                 if loop.shape.count == 1 {
-                    body.block("do {") { $0.append(lines) }
+                    let sums = innermostSums
+                    body.block("do {") { p in
+                        for sum in sums { p.declare(sum.local, type: "Float", value: sum.isMax ? "-Float.infinity" : "0", mutable: true) }
+                        p.append(lines)
+                        for sum in sums {
+                            if sum.isMax { p.assign(sum.target, "Swift.max(\(sum.target), \(sum.local))") } else { p.assign(sum.target, sum.local, operator: "+=") }
+                        }
+                    }
                 } else {
                     emitLoopNest(shape: loop.shape, indices: indices, count: "", body: lines, fromAxis: 1, &body)
                 }
@@ -194,6 +269,7 @@ extension FunctionEmitter {
         _ loop: FusionPlan.Loop, stored: [IRValue: String], indices: [String], laneSums: [IRValue: String]?
     ) -> [CodePrinter.Statement] {
         var inner = CodePrinter(indentUnit: "    ")
+        innermostSums = []
         let inLanes = laneSums != nil
         let members = Set(loop.members.map(\.result))
         // Members that only pass a named value on (a broadcast of a value of the same kind),
@@ -235,10 +311,17 @@ extension FunctionEmitter {
                 }
             } else {
                 let value = operands[0].code
-                let target = if let laneSums { laneSums[instruction.result]! } else if instruction.type.isScalar {
+                var target = if let laneSums { laneSums[instruction.result]! } else if instruction.type.isScalar {
                     expressions[instruction.result]!
                 } else {
                     "\(stored[instruction.result]!)[\(accumulatorIndex(instruction, loopShape: loop.shape, indices: indices))]"
+                }
+                // An element that stays put along the innermost axis sums in a register there:
+                // adding into memory each time waits for the previous store.
+                if let innermost = indices.last, !instruction.type.isScalar, !target.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).contains(Substring(innermost)) {
+                    let local = names.fresh("\(expressions[instruction.result]!)Run")
+                    innermostSums.append((local, target, instruction.op.isMaxReduction))
+                    target = local
                 }
                 if case .reduceMax = instruction.op {
                     inner.assign(target, inLanes ? "pointwiseMax(\(target), \(value))" : "Swift.max(\(target), \(value))")
@@ -325,12 +408,22 @@ extension FunctionEmitter {
             printer.loop(Self.loopVariable(loopIndex, in: lines), in: "0..<\(count)") { $0.append(lines) }
             return
         }
+        let sums = innermostSums
         func open(_ axis: Int, _ p: inout CodePrinter) {
             if axis == indices.count {
                 p.append(lines)
                 return
             }
+            let isInnermost = axis == indices.count - 1
+            if isInnermost {
+                for sum in sums { p.declare(sum.local, type: "Float", value: sum.isMax ? "-Float.infinity" : "0", mutable: true) }
+            }
             p.loop(Self.loopVariable(indices[axis], in: lines), in: "0..<\(dimension(shape[axis]))") { open(axis + 1, &$0) }
+            if isInnermost {
+                for sum in sums {
+                    if sum.isMax { p.assign(sum.target, "Swift.max(\(sum.target), \(sum.local))") } else { p.assign(sum.target, sum.local, operator: "+=") }
+                }
+            }
         }
         open(fromAxis, &printer)
     }
@@ -342,14 +435,16 @@ extension FunctionEmitter {
         CodePrinter.codeWords(of: body).contains(Substring(index)) ? index : "_"
     }
 
-    func rowMajorIndex(_ shape: [IRDimension], _ indices: [String]) -> String {
-        IndexCode.sum(shape.indices.filter { shape[$0] != .fixed(1) }.map { axis in
+    func rowMajorIndex(_ fullShape: [IRDimension], _ indices: [String]) -> String {
+        let shape = mergingTrailingAxes(fullShape)
+        return IndexCode.sum(shape.indices.filter { shape[$0] != .fixed(1) }.map { axis in
             IndexCode.product(indices[axis], product(shape[(axis + 1)...].map(dimension)))
         })
     }
 
     /// The flat index into a tensor of `source` shape broadcast over `target` at `indices`.
-    func broadcastIndex(_ source: [IRDimension], in target: [IRDimension], _ indices: [String]) -> String {
+    func broadcastIndex(_ fullSource: [IRDimension], in fullTarget: [IRDimension], _ indices: [String]) -> String {
+        let (source, target) = (mergingTrailingAxes(fullSource), mergingTrailingAxes(fullTarget))
         let offset = target.count - source.count
         return IndexCode.sum(source.indices.filter { source[$0] != .fixed(1) }.map { axis in
             IndexCode.product(indices[axis + offset], product(source[(axis + 1)...].filter { $0 != .fixed(1) }.map(dimension)))

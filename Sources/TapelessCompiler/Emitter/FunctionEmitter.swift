@@ -234,6 +234,12 @@ struct FunctionEmitter {
     var slotNames: [String] = []
     var integerSlotNames: [String] = []
     var nestIndexNames: [String] = []
+    /// While a nested loop runs its trailing axes as one (see `mergeableTrailingAxes`): those
+    /// axes' sizes in the loop.
+    var nestMerge: [IRDimension]?
+    /// Accumulators of the loop body being printed whose element doesn't change along the
+    /// innermost axis: each adds into a local across that axis, then into memory once.
+    var innermostSums: [(local: String, target: String, isMax: Bool)] = []
 
     /// Opens one closure per storage the body reads or writes: the parameters, the gradient,
     /// and each tensor argument.

@@ -58,3 +58,10 @@ extension IRInterpreter {
         return IRTensor(shape: shape, values: values)
     }
 }
+
+extension IROp {
+    /// Whether the operation keeps the largest value it meets (`reduceMax`), rather than summing.
+    var isMaxReduction: Bool {
+        if case .reduceMax = self { true } else { false }
+    }
+}

@@ -43,16 +43,14 @@ public func c0(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Float {
                         var v9: Float = 0
                         for i0 in 0..<2 {
                             for i1 in 0..<2 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        let v8: Float = v7 * c[i]
-                                        // line 6: sum(tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, grou…
-                                        v9 += v8
-                                    }
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    let v8: Float = v7 * c[i]
+                                    // line 6: sum(tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, grou…
+                                    v9 += v8
                                 }
                             }
                         }
@@ -107,19 +105,17 @@ public func c0_dx(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         let v16 = slot2  // [2, 2, 4, 3]
                         for i0 in 0..<2 {
                             for i1 in 0..<2 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }
@@ -182,19 +178,17 @@ public func c0_dw(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         let v16 = slot2  // [2, 2, 4, 3]
                         for i0 in 0..<2 {
                             for i1 in 0..<2 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }
@@ -257,21 +251,21 @@ public func c0_db(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         v17.update(repeating: 0, count: 2)
                         for i0 in 0..<2 {
                             for i1 in 0..<2 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16: Float = c[i] * v15
-                                        // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                        v17[i1] += v16
-                                    }
+                                var v17Run: Float = 0
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16: Float = c[i] * v15
+                                    // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                    v17Run += v16
                                 }
+                                v17[i1] += v17Run
                             }
                         }
                         let v18 = slot1  // [2]
@@ -348,22 +342,22 @@ public func c0_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                                     v38.update(repeating: 0, count: 2)
                                     for i0 in 0..<2 {
                                         for i1 in 0..<2 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    v38[i1] += v14_2
-                                                }
+                                            var v38Run: Float = 0
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                                // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                v38Run += v14_2
                                             }
+                                            v38[i1] += v38Run
                                         }
                                     }
                                     let v15 = slot4  // [2, 1, 6, 5]
@@ -532,30 +526,28 @@ public func c0_sx(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     let v65 = slot6  // [2, 2, 4, 3]
                                     for i0 in 0..<2 {
                                         for i1 in 0..<2 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v52: Float = v47 + v51[i]
-                                                    let v56: Float = v52 + v55[i]
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v57: Float = v56 * c[i]
-                                                    let v58: Float = -v57
-                                                    let v59: Float = v58 * v10
-                                                    let v61: Float = v59 + v59
-                                                    let v65_2: Float = v61 * v13
-                                                    v65[i] = v65_2
-                                                }
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                                // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v52: Float = v47 + v51[i]
+                                                let v56: Float = v52 + v55[i]
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v57: Float = v56 * c[i]
+                                                let v58: Float = -v57
+                                                let v59: Float = v58 * v10
+                                                let v61: Float = v59 + v59
+                                                let v65_2: Float = v61 * v13
+                                                v65[i] = v65_2
                                             }
                                         }
                                     }
@@ -680,30 +672,28 @@ public func c0_sw(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     let v65 = slot6  // [2, 2, 4, 3]
                                     for i0 in 0..<2 {
                                         for i1 in 0..<2 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v51: Float = v47 + v50[i]
-                                                    let v56: Float = v51 + v54[i]
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v57: Float = v56 * c[i]
-                                                    let v58: Float = -v57
-                                                    let v59: Float = v58 * v10
-                                                    let v61: Float = v59 + v59
-                                                    let v65_2: Float = v61 * v13
-                                                    v65[i] = v65_2
-                                                }
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                                // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v51: Float = v47 + v50[i]
+                                                let v56: Float = v51 + v54[i]
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v57: Float = v56 * c[i]
+                                                let v58: Float = -v57
+                                                let v59: Float = v58 * v10
+                                                let v61: Float = v59 + v59
+                                                let v65_2: Float = v61 * v13
+                                                v65[i] = v65_2
                                             }
                                         }
                                     }
@@ -823,30 +813,30 @@ public func c0_sb(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     v65.update(repeating: 0, count: 2)
                                     for i0 in 0..<2 {
                                         for i1 in 0..<2 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 2 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v51: Float = v47 + v50[i]
-                                                    let v55: Float = v51 + v54[i]
-                                                    // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
-                                                    let v56: Float = v55 * c[i]
-                                                    let v57: Float = -v56
-                                                    let v58: Float = v57 * v10
-                                                    let v60: Float = v58 + v58
-                                                    let v64: Float = v60 * v13
-                                                    // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
-                                                    v65[i1] += v64
-                                                }
+                                            var v65Run: Float = 0
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 2 * 12 &+ i1 &* 12 &+ i2
+                                                // line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v51: Float = v47 + v50[i]
+                                                let v55: Float = v51 + v54[i]
+                                                // ∂ line 6: tanh(conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: …
+                                                let v56: Float = v55 * c[i]
+                                                let v57: Float = -v56
+                                                let v58: Float = v57 * v10
+                                                let v60: Float = v58 + v58
+                                                let v64: Float = v60 * v13
+                                                // ∂ line 6: conv2D(x, w, bias: b, stride: 1, padding: 0, dilation: 1, groups: 1)
+                                                v65Run += v64
                                             }
+                                            v65[i1] += v65Run
                                         }
                                     }
                                     let v66 = slot2  // [2]
@@ -902,16 +892,14 @@ public func c1(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Float {
                         var v9: Float = 0
                         for i0 in 0..<2 {
                             for i1 in 0..<4 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        let v8: Float = v7 * c[i]
-                                        // line 18: sum(tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, grou…
-                                        v9 += v8
-                                    }
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    let v8: Float = v7 * c[i]
+                                    // line 18: sum(tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, grou…
+                                    v9 += v8
                                 }
                             }
                         }
@@ -966,19 +954,17 @@ public func c1_dx(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         let v16 = slot2  // [2, 4, 4, 3]
                         for i0 in 0..<2 {
                             for i1 in 0..<4 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }
@@ -1041,19 +1027,17 @@ public func c1_dw(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         let v16 = slot2  // [2, 4, 4, 3]
                         for i0 in 0..<2 {
                             for i1 in 0..<4 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }
@@ -1116,21 +1100,21 @@ public func c1_db(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         v17.update(repeating: 0, count: 4)
                         for i0 in 0..<2 {
                             for i1 in 0..<4 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<3 {
-                                        let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                        // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16: Float = c[i] * v15
-                                        // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                        v17[i1] += v16
-                                    }
+                                var v17Run: Float = 0
+                                for i2 in 0..<12 {
+                                    let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16: Float = c[i] * v15
+                                    // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                    v17Run += v16
                                 }
+                                v17[i1] += v17Run
                             }
                         }
                         let v18 = slot1  // [4]
@@ -1207,22 +1191,22 @@ public func c1_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                                     v38.update(repeating: 0, count: 4)
                                     for i0 in 0..<2 {
                                         for i1 in 0..<4 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    v38[i1] += v14_2
-                                                }
+                                            var v38Run: Float = 0
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                                // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                v38Run += v14_2
                                             }
+                                            v38[i1] += v38Run
                                         }
                                     }
                                     let v15 = slot4  // [2, 2, 7, 5]
@@ -1391,30 +1375,28 @@ public func c1_sx(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     let v65 = slot6  // [2, 4, 4, 3]
                                     for i0 in 0..<2 {
                                         for i1 in 0..<4 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v52: Float = v47 + v51[i]
-                                                    let v56: Float = v52 + v55[i]
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v57: Float = v56 * c[i]
-                                                    let v58: Float = -v57
-                                                    let v59: Float = v58 * v10
-                                                    let v61: Float = v59 + v59
-                                                    let v65_2: Float = v61 * v13
-                                                    v65[i] = v65_2
-                                                }
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                                // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v52: Float = v47 + v51[i]
+                                                let v56: Float = v52 + v55[i]
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v57: Float = v56 * c[i]
+                                                let v58: Float = -v57
+                                                let v59: Float = v58 * v10
+                                                let v61: Float = v59 + v59
+                                                let v65_2: Float = v61 * v13
+                                                v65[i] = v65_2
                                             }
                                         }
                                     }
@@ -1539,30 +1521,28 @@ public func c1_sw(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     let v65 = slot6  // [2, 4, 4, 3]
                                     for i0 in 0..<2 {
                                         for i1 in 0..<4 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v51: Float = v47 + v50[i]
-                                                    let v56: Float = v51 + v54[i]
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v57: Float = v56 * c[i]
-                                                    let v58: Float = -v57
-                                                    let v59: Float = v58 * v10
-                                                    let v61: Float = v59 + v59
-                                                    let v65_2: Float = v61 * v13
-                                                    v65[i] = v65_2
-                                                }
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                                // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v51: Float = v47 + v50[i]
+                                                let v56: Float = v51 + v54[i]
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v57: Float = v56 * c[i]
+                                                let v58: Float = -v57
+                                                let v59: Float = v58 * v10
+                                                let v61: Float = v59 + v59
+                                                let v65_2: Float = v61 * v13
+                                                v65[i] = v65_2
                                             }
                                         }
                                     }
@@ -1682,30 +1662,30 @@ public func c1_sb(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     v65.update(repeating: 0, count: 4)
                                     for i0 in 0..<2 {
                                         for i1 in 0..<4 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<3 {
-                                                    let i = i0 &* 4 * 4 * 3 &+ i1 &* 4 * 3 &+ i2 &* 3 &+ i3
-                                                    // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v51: Float = v47 + v50[i]
-                                                    let v55: Float = v51 + v54[i]
-                                                    // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
-                                                    let v56: Float = v55 * c[i]
-                                                    let v57: Float = -v56
-                                                    let v58: Float = v57 * v10
-                                                    let v60: Float = v58 + v58
-                                                    let v64: Float = v60 * v13
-                                                    // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
-                                                    v65[i1] += v64
-                                                }
+                                            var v65Run: Float = 0
+                                            for i2 in 0..<12 {
+                                                let i = i0 &* 4 * 12 &+ i1 &* 12 &+ i2
+                                                // line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v51: Float = v47 + v50[i]
+                                                let v55: Float = v51 + v54[i]
+                                                // ∂ line 18: tanh(conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: …
+                                                let v56: Float = v55 * c[i]
+                                                let v57: Float = -v56
+                                                let v58: Float = v57 * v10
+                                                let v60: Float = v58 + v58
+                                                let v64: Float = v60 * v13
+                                                // ∂ line 18: conv2D(x, w, bias: b, stride: 2, padding: 1, dilation: 1, groups: 1)
+                                                v65Run += v64
                                             }
+                                            v65[i1] += v65Run
                                         }
                                     }
                                     let v66 = slot2  // [4]
@@ -2258,16 +2238,14 @@ public func c3(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Float {
                         var v9: Float = 0
                         for i0 in 0..<2 {
                             for i1 in 0..<3 {
-                                for i2 in 0..<5 {
-                                    for i3 in 0..<5 {
-                                        let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v7: Float = Foundation.tanh(v6)
-                                        let v8: Float = v7 * c[i]
-                                        // line 40: sum(tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, g…
-                                        v9 += v8
-                                    }
+                                for i2 in 0..<25 {
+                                    let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v7: Float = Foundation.tanh(v6)
+                                    let v8: Float = v7 * c[i]
+                                    // line 40: sum(tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, g…
+                                    v9 += v8
                                 }
                             }
                         }
@@ -2322,19 +2300,17 @@ public func c3_dx(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         let v16 = slot2  // [2, 3, 5, 5]
                         for i0 in 0..<2 {
                             for i1 in 0..<3 {
-                                for i2 in 0..<5 {
-                                    for i3 in 0..<5 {
-                                        let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                        // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<25 {
+                                    let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }
@@ -2397,19 +2373,17 @@ public func c3_dw(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         let v16 = slot2  // [2, 3, 5, 5]
                         for i0 in 0..<2 {
                             for i1 in 0..<3 {
-                                for i2 in 0..<5 {
-                                    for i3 in 0..<5 {
-                                        let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                        // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<25 {
+                                    let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }
@@ -2472,21 +2446,21 @@ public func c3_db(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
                         v17.update(repeating: 0, count: 3)
                         for i0 in 0..<2 {
                             for i1 in 0..<3 {
-                                for i2 in 0..<5 {
-                                    for i3 in 0..<5 {
-                                        let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                        // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16: Float = c[i] * v15
-                                        // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                        v17[i1] += v16
-                                    }
+                                var v17Run: Float = 0
+                                for i2 in 0..<25 {
+                                    let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16: Float = c[i] * v15
+                                    // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                    v17Run += v16
                                 }
+                                v17[i1] += v17Run
                             }
                         }
                         let v18 = slot1  // [3]
@@ -2563,22 +2537,22 @@ public func c3_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                                     v38.update(repeating: 0, count: 3)
                                     for i0 in 0..<2 {
                                         for i1 in 0..<3 {
-                                            for i2 in 0..<5 {
-                                                for i3 in 0..<5 {
-                                                    let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    v38[i1] += v14_2
-                                                }
+                                            var v38Run: Float = 0
+                                            for i2 in 0..<25 {
+                                                let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                                // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                v38Run += v14_2
                                             }
+                                            v38[i1] += v38Run
                                         }
                                     }
                                     let v15 = slot4  // [2, 2, 5, 5]
@@ -2747,30 +2721,28 @@ public func c3_sx(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     let v65 = slot6  // [2, 3, 5, 5]
                                     for i0 in 0..<2 {
                                         for i1 in 0..<3 {
-                                            for i2 in 0..<5 {
-                                                for i3 in 0..<5 {
-                                                    let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v52: Float = v47 + v51[i]
-                                                    let v56: Float = v52 + v55[i]
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v57: Float = v56 * c[i]
-                                                    let v58: Float = -v57
-                                                    let v59: Float = v58 * v10
-                                                    let v61: Float = v59 + v59
-                                                    let v65_2: Float = v61 * v13
-                                                    v65[i] = v65_2
-                                                }
+                                            for i2 in 0..<25 {
+                                                let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                                // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v52: Float = v47 + v51[i]
+                                                let v56: Float = v52 + v55[i]
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v57: Float = v56 * c[i]
+                                                let v58: Float = -v57
+                                                let v59: Float = v58 * v10
+                                                let v61: Float = v59 + v59
+                                                let v65_2: Float = v61 * v13
+                                                v65[i] = v65_2
                                             }
                                         }
                                     }
@@ -2895,30 +2867,28 @@ public func c3_sw(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     let v65 = slot6  // [2, 3, 5, 5]
                                     for i0 in 0..<2 {
                                         for i1 in 0..<3 {
-                                            for i2 in 0..<5 {
-                                                for i3 in 0..<5 {
-                                                    let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    let v14_2: Float = c[i] * v13
-                                                    v14[i] = v14_2
-                                                    // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v51: Float = v47 + v50[i]
-                                                    let v56: Float = v51 + v54[i]
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v57: Float = v56 * c[i]
-                                                    let v58: Float = -v57
-                                                    let v59: Float = v58 * v10
-                                                    let v61: Float = v59 + v59
-                                                    let v65_2: Float = v61 * v13
-                                                    v65[i] = v65_2
-                                                }
+                                            for i2 in 0..<25 {
+                                                let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                                // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                let v14_2: Float = c[i] * v13
+                                                v14[i] = v14_2
+                                                // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v51: Float = v47 + v50[i]
+                                                let v56: Float = v51 + v54[i]
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v57: Float = v56 * c[i]
+                                                let v58: Float = -v57
+                                                let v59: Float = v58 * v10
+                                                let v61: Float = v59 + v59
+                                                let v65_2: Float = v61 * v13
+                                                v65[i] = v65_2
                                             }
                                         }
                                     }
@@ -3038,30 +3008,30 @@ public func c3_sb(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                                     v65.update(repeating: 0, count: 3)
                                     for i0 in 0..<2 {
                                         for i1 in 0..<3 {
-                                            for i2 in 0..<5 {
-                                                for i3 in 0..<5 {
-                                                    let i = i0 &* 3 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3
-                                                    // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v9: Float = v7[i] + v8[i1]
-                                                    // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v10: Float = Foundation.tanh(v9)
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v12: Float = v10 * v10
-                                                    let v13: Float = 1.0 - v12
-                                                    // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    let v47: Float = v46[i1]
-                                                    let v51: Float = v47 + v50[i]
-                                                    let v55: Float = v51 + v54[i]
-                                                    // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
-                                                    let v56: Float = v55 * c[i]
-                                                    let v57: Float = -v56
-                                                    let v58: Float = v57 * v10
-                                                    let v60: Float = v58 + v58
-                                                    let v64: Float = v60 * v13
-                                                    // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
-                                                    v65[i1] += v64
-                                                }
+                                            var v65Run: Float = 0
+                                            for i2 in 0..<25 {
+                                                let i = i0 &* 3 * 25 &+ i1 &* 25 &+ i2
+                                                // line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v9: Float = v7[i] + v8[i1]
+                                                // line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v10: Float = Foundation.tanh(v9)
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v12: Float = v10 * v10
+                                                let v13: Float = 1.0 - v12
+                                                // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                let v47: Float = v46[i1]
+                                                let v51: Float = v47 + v50[i]
+                                                let v55: Float = v51 + v54[i]
+                                                // ∂ line 40: tanh(conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, group…
+                                                let v56: Float = v55 * c[i]
+                                                let v57: Float = -v56
+                                                let v58: Float = v57 * v10
+                                                let v60: Float = v58 + v58
+                                                let v64: Float = v60 * v13
+                                                // ∂ line 40: conv2D(x, w, bias: b, stride: 1, padding: same, dilation: 1, groups: 1)
+                                                v65Run += v64
                                             }
+                                            v65[i1] += v65Run
                                         }
                                     }
                                     let v66 = slot2  // [3]

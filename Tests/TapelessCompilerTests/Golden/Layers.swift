@@ -94,11 +94,13 @@ public struct LayerNormCase: Model {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<3 {
                             for i1 in 0..<2 {
+                                var v4Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                     // line 7: l(x)
-                                    v4[row &* 2 &+ i1] += x[i]
+                                    v4Run += x[i]
                                 }
+                                v4[row &* 2 &+ i1] += v4Run
                             }
                             for i1 in 0..<2 {
                                 let i = row &* 2 &+ i1
@@ -106,14 +108,16 @@ public struct LayerNormCase: Model {
                                 v6[i] = v6_2
                             }
                             for i1 in 0..<2 {
+                                var v10Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                     let v7: Float = v6[row &* 2 &+ i1]
                                     let v8_2: Float = x[i] - v7
                                     v8[i] = v8_2
                                     let v9: Float = v8_2 * v8_2
-                                    v10[row &* 2 &+ i1] += v9
+                                    v10Run += v9
                                 }
+                                v10[row &* 2 &+ i1] += v10Run
                             }
                             for i1 in 0..<2 {
                                 let i = row &* 2 &+ i1
@@ -188,11 +192,13 @@ public struct LayerNormCase: Model {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<3 {
                                 for i1 in 0..<2 {
+                                    var v4Run: Float = 0
                                     for i2 in 0..<6 {
                                         let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                         // line 7: l(x)
-                                        v4[row &* 2 &+ i1] += x[i]
+                                        v4Run += x[i]
                                     }
+                                    v4[row &* 2 &+ i1] += v4Run
                                 }
                                 for i1 in 0..<2 {
                                     let i = row &* 2 &+ i1
@@ -200,14 +206,16 @@ public struct LayerNormCase: Model {
                                     v6[i] = v6_2
                                 }
                                 for i1 in 0..<2 {
+                                    var v10Run: Float = 0
                                     for i2 in 0..<6 {
                                         let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                         let v7: Float = v6[row &* 2 &+ i1]
                                         let v8_2: Float = x[i] - v7
                                         v8[i] = v8_2
                                         let v9: Float = v8_2 * v8_2
-                                        v10[row &* 2 &+ i1] += v9
+                                        v10Run += v9
                                     }
+                                    v10[row &* 2 &+ i1] += v10Run
                                 }
                                 for i1 in 0..<2 {
                                     let i = row &* 2 &+ i1
@@ -311,11 +319,13 @@ public struct LayerNormCase: Model {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<3 {
                             for i1 in 0..<2 {
+                                var v4Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                     // line 7: l(x)
-                                    v4[row &* 2 &+ i1] += x[i]
+                                    v4Run += x[i]
                                 }
+                                v4[row &* 2 &+ i1] += v4Run
                             }
                             for i1 in 0..<2 {
                                 let i = row &* 2 &+ i1
@@ -323,14 +333,16 @@ public struct LayerNormCase: Model {
                                 v6[i] = v6_2
                             }
                             for i1 in 0..<2 {
+                                var v10Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                     let v7: Float = v6[row &* 2 &+ i1]
                                     let v8_2: Float = x[i] - v7
                                     v8[i] = v8_2
                                     let v9: Float = v8_2 * v8_2
-                                    v10[row &* 2 &+ i1] += v9
+                                    v10Run += v9
                                 }
+                                v10[row &* 2 &+ i1] += v10Run
                             }
                             for i1 in 0..<2 {
                                 let i = row &* 2 &+ i1
@@ -344,6 +356,7 @@ public struct LayerNormCase: Model {
                                 v37[i] = v37_2
                             }
                             for i1 in 0..<2 {
+                                var v33Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                     // line 7: l(x)
@@ -362,8 +375,9 @@ public struct LayerNormCase: Model {
                                     let v31_2: Float = v30 * v16
                                     v31[i] = v31_2
                                     let v32: Float = v30 * v8[i]
-                                    v33[row &* 2 &+ i1] += v32
+                                    v33Run += v32
                                 }
+                                v33[row &* 2 &+ i1] += v33Run
                             }
                             for i1 in 0..<2 {
                                 let i = row &* 2 &+ i1
@@ -373,6 +387,7 @@ public struct LayerNormCase: Model {
                                 v39[i] = v39_2
                             }
                             for i1 in 0..<2 {
+                                var v46Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 2 * 6 &+ i1 &* 6 &+ i2
                                     let v40: Float = v39[row &* 2 &+ i1]
@@ -381,8 +396,9 @@ public struct LayerNormCase: Model {
                                     let v44_2: Float = v43 + v41
                                     v44[i] = v44_2
                                     let v45: Float = -v44_2
-                                    v46[row &* 2 &+ i1] += v45
+                                    v46Run += v45
                                 }
+                                v46[row &* 2 &+ i1] += v46Run
                             }
                             for i1 in 0..<2 {
                                 let i = row &* 2 &+ i1
@@ -502,11 +518,13 @@ public struct GroupNormCase: Model {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<2 {
                             for i1 in 0..<3 {
+                                var v5Run: Float = 0
                                 for i2 in 0..<12 {
                                     let i = row &* 3 * 12 &+ i1 &* 12 &+ i2
                                     // line 13: l(x)
-                                    v5[row &* 3 &+ i1] += v4[i]
+                                    v5Run += v4[i]
                                 }
+                                v5[row &* 3 &+ i1] += v5Run
                             }
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
@@ -514,14 +532,16 @@ public struct GroupNormCase: Model {
                                 v7[i] = v7_2
                             }
                             for i1 in 0..<3 {
+                                var v11Run: Float = 0
                                 for i2 in 0..<12 {
                                     let i = row &* 3 * 12 &+ i1 &* 12 &+ i2
                                     let v8: Float = v7[row &* 3 &+ i1]
                                     let v9_2: Float = v4[i] - v8
                                     v9[i] = v9_2
                                     let v10: Float = v9_2 * v9_2
-                                    v11[row &* 3 &+ i1] += v10
+                                    v11Run += v10
                                 }
+                                v11[row &* 3 &+ i1] += v11Run
                             }
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
@@ -551,18 +571,16 @@ public struct GroupNormCase: Model {
                         var v26: Float = 0
                         for i0 in 0..<2 {
                             for i1 in 0..<6 {
-                                for i2 in 0..<3 {
-                                    for i3 in 0..<2 {
-                                        let i = i0 &* 6 * 3 * 2 &+ i1 &* 3 * 2 &+ i2 &* 2 &+ i3
-                                        let v22: Float = v19[i] * v20[i1]
-                                        let v23: Float = v22 + v21[i1]
-                                        // line 13: tanh(l(x))
-                                        let v24: Float = Foundation.tanh(v23)
-                                        // line 13: tanh(l(x)) * c
-                                        let v25: Float = v24 * c[i]
-                                        // line 13: sum(tanh(l(x)) * c)
-                                        v26 += v25
-                                    }
+                                for i2 in 0..<6 {
+                                    let i = i0 &* 6 * 6 &+ i1 &* 6 &+ i2
+                                    let v22: Float = v19[i] * v20[i1]
+                                    let v23: Float = v22 + v21[i1]
+                                    // line 13: tanh(l(x))
+                                    let v24: Float = Foundation.tanh(v23)
+                                    // line 13: tanh(l(x)) * c
+                                    let v25: Float = v24 * c[i]
+                                    // line 13: sum(tanh(l(x)) * c)
+                                    v26 += v25
                                 }
                             }
                         }
@@ -618,11 +636,13 @@ public struct GroupNormCase: Model {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<2 {
                                 for i1 in 0..<3 {
+                                    var v5Run: Float = 0
                                     for i2 in 0..<12 {
                                         let i = row &* 3 * 12 &+ i1 &* 12 &+ i2
                                         // line 13: l(x)
-                                        v5[row &* 3 &+ i1] += v4[i]
+                                        v5Run += v4[i]
                                     }
+                                    v5[row &* 3 &+ i1] += v5Run
                                 }
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
@@ -630,14 +650,16 @@ public struct GroupNormCase: Model {
                                     v7[i] = v7_2
                                 }
                                 for i1 in 0..<3 {
+                                    var v11Run: Float = 0
                                     for i2 in 0..<12 {
                                         let i = row &* 3 * 12 &+ i1 &* 12 &+ i2
                                         let v8: Float = v7[row &* 3 &+ i1]
                                         let v9_2: Float = v4[i] - v8
                                         v9[i] = v9_2
                                         let v10: Float = v9_2 * v9_2
-                                        v11[row &* 3 &+ i1] += v10
+                                        v11Run += v10
                                     }
+                                    v11[row &* 3 &+ i1] += v11Run
                                 }
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
@@ -672,28 +694,30 @@ public struct GroupNormCase: Model {
                             v36.update(repeating: 0, count: 6)
                             for i0 in 0..<2 {
                                 for i1 in 0..<6 {
-                                    for i2 in 0..<3 {
-                                        for i3 in 0..<2 {
-                                            let i = i0 &* 6 * 3 * 2 &+ i1 &* 3 * 2 &+ i2 &* 2 &+ i3
-                                            // line 13: l(x)
-                                            let v22: Float = v19[i] * v20[i1]
-                                            let v23: Float = v22 + v21[i1]
-                                            // line 13: tanh(l(x))
-                                            let v24: Float = Foundation.tanh(v23)
-                                            // line 13: tanh(l(x)) * c
-                                            let v25: Float = v24 * c[i]
-                                            // line 13: sum(tanh(l(x)) * c)
-                                            v26 += v25
-                                            // ∂ line 13: tanh(l(x))
-                                            let v31: Float = v24 * v24
-                                            let v32: Float = 1.0 - v31
-                                            let v33: Float = c[i] * v32
-                                            // ∂ line 13: l(x)
-                                            v34[i1] += v33
-                                            let v35: Float = v33 * v19[i]
-                                            v36[i1] += v35
-                                        }
+                                    var v34Run: Float = 0
+                                    var v36Run: Float = 0
+                                    for i2 in 0..<6 {
+                                        let i = i0 &* 6 * 6 &+ i1 &* 6 &+ i2
+                                        // line 13: l(x)
+                                        let v22: Float = v19[i] * v20[i1]
+                                        let v23: Float = v22 + v21[i1]
+                                        // line 13: tanh(l(x))
+                                        let v24: Float = Foundation.tanh(v23)
+                                        // line 13: tanh(l(x)) * c
+                                        let v25: Float = v24 * c[i]
+                                        // line 13: sum(tanh(l(x)) * c)
+                                        v26 += v25
+                                        // ∂ line 13: tanh(l(x))
+                                        let v31: Float = v24 * v24
+                                        let v32: Float = 1.0 - v31
+                                        let v33: Float = c[i] * v32
+                                        // ∂ line 13: l(x)
+                                        v34Run += v33
+                                        let v35: Float = v33 * v19[i]
+                                        v36Run += v35
                                     }
+                                    v34[i1] += v34Run
+                                    v36[i1] += v36Run
                                 }
                             }
                             let v37 = g.baseAddress! + 6  // gradient of l.bias
@@ -765,11 +789,13 @@ public struct GroupNormCase: Model {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<2 {
                             for i1 in 0..<3 {
+                                var v5Run: Float = 0
                                 for i2 in 0..<12 {
                                     let i = row &* 3 * 12 &+ i1 &* 12 &+ i2
                                     // line 13: l(x)
-                                    v5[row &* 3 &+ i1] += v4[i]
+                                    v5Run += v4[i]
                                 }
+                                v5[row &* 3 &+ i1] += v5Run
                             }
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
@@ -777,14 +803,16 @@ public struct GroupNormCase: Model {
                                 v7[i] = v7_2
                             }
                             for i1 in 0..<3 {
+                                var v11Run: Float = 0
                                 for i2 in 0..<12 {
                                     let i = row &* 3 * 12 &+ i1 &* 12 &+ i2
                                     let v8: Float = v7[row &* 3 &+ i1]
                                     let v9_2: Float = v4[i] - v8
                                     v9[i] = v9_2
                                     let v10: Float = v9_2 * v9_2
-                                    v11[row &* 3 &+ i1] += v10
+                                    v11Run += v10
                                 }
+                                v11[row &* 3 &+ i1] += v11Run
                             }
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
@@ -821,22 +849,20 @@ public struct GroupNormCase: Model {
                         let v34 = slot12  // [2, 6, 3, 2]
                         for i0 in 0..<2 {
                             for i1 in 0..<6 {
-                                for i2 in 0..<3 {
-                                    for i3 in 0..<2 {
-                                        let i = i0 &* 6 * 3 * 2 &+ i1 &* 3 * 2 &+ i2 &* 2 &+ i3
-                                        // line 13: l(x)
-                                        let v22: Float = v19[i] * v20[i1]
-                                        let v23: Float = v22 + v21[i1]
-                                        // line 13: tanh(l(x))
-                                        let v24: Float = Foundation.tanh(v23)
-                                        // ∂ line 13: tanh(l(x))
-                                        let v31: Float = v24 * v24
-                                        let v32: Float = 1.0 - v31
-                                        let v33: Float = c[i] * v32
-                                        // ∂ line 13: l(x)
-                                        let v34_2: Float = v33 * v20[i1]
-                                        v34[i] = v34_2
-                                    }
+                                for i2 in 0..<6 {
+                                    let i = i0 &* 6 * 6 &+ i1 &* 6 &+ i2
+                                    // line 13: l(x)
+                                    let v22: Float = v19[i] * v20[i1]
+                                    let v23: Float = v22 + v21[i1]
+                                    // line 13: tanh(l(x))
+                                    let v24: Float = Foundation.tanh(v23)
+                                    // ∂ line 13: tanh(l(x))
+                                    let v31: Float = v24 * v24
+                                    let v32: Float = 1.0 - v31
+                                    let v33: Float = c[i] * v32
+                                    // ∂ line 13: l(x)
+                                    let v34_2: Float = v33 * v20[i1]
+                                    v34[i] = v34_2
                                 }
                             }
                         }
@@ -853,12 +879,14 @@ public struct GroupNormCase: Model {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_2 in 0..<2 {
                             for i1 in 0..<3 {
+                                var v38Run: Float = 0
                                 for i2 in 0..<12 {
                                     let i = row_2 &* 3 * 12 &+ i1 &* 12 &+ i2
                                     // ∂ line 13: l(x)
                                     let v37: Float = v35[i] * v9[i]
-                                    v38[row_2 &* 3 &+ i1] += v37
+                                    v38Run += v37
                                 }
+                                v38[row_2 &* 3 &+ i1] += v38Run
                             }
                             for i1 in 0..<3 {
                                 let i = row_2 &* 3 &+ i1
@@ -868,6 +896,7 @@ public struct GroupNormCase: Model {
                                 v44[i] = v44_2
                             }
                             for i1 in 0..<3 {
+                                var v51Run: Float = 0
                                 for i2 in 0..<12 {
                                     let i = row_2 &* 3 * 12 &+ i1 &* 12 &+ i2
                                     let v36: Float = v35[i] * v17[i]
@@ -877,8 +906,9 @@ public struct GroupNormCase: Model {
                                     let v49_2: Float = v48 + v46
                                     v49[i] = v49_2
                                     let v50: Float = -v49_2
-                                    v51[row_2 &* 3 &+ i1] += v50
+                                    v51Run += v50
                                 }
+                                v51[row_2 &* 3 &+ i1] += v51Run
                             }
                             for i1 in 0..<3 {
                                 let i = row_2 &* 3 &+ i1
@@ -1164,19 +1194,23 @@ public struct GlobalAvgPool2DCase: Model {
                     for row in 0..<2 {
                         for i1 in 0..<3 {
                             for i2 in 0..<4 {
+                                var v2Run: Float = 0
                                 for i3 in 0..<5 {
                                     let i = row &* 3 * 4 * 5 &+ i1 &* 4 * 5 &+ i2 &* 5 &+ i3
                                     // line 25: l(x)
-                                    v2[row &* 3 * 4 &+ i1 &* 4 &+ i2] += x[i]
+                                    v2Run += x[i]
                                 }
+                                v2[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v2Run
                             }
                         }
                         for i1 in 0..<3 {
+                            var v5Run: Float = 0
                             for i2 in 0..<4 {
                                 let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
                                 let v4: Float = v2[i] / 5.0
-                                v5[row &* 3 &+ i1] += v4
+                                v5Run += v4
                             }
+                            v5[row &* 3 &+ i1] += v5Run
                         }
                         for i1 in 0..<3 {
                             let i = row &* 3 &+ i1
@@ -1225,19 +1259,23 @@ public struct GlobalAvgPool2DCase: Model {
                         for row in 0..<2 {
                             for i1 in 0..<3 {
                                 for i2 in 0..<4 {
+                                    var v2Run: Float = 0
                                     for i3 in 0..<5 {
                                         let i = row &* 3 * 4 * 5 &+ i1 &* 4 * 5 &+ i2 &* 5 &+ i3
                                         // line 25: l(x)
-                                        v2[row &* 3 * 4 &+ i1 &* 4 &+ i2] += x[i]
+                                        v2Run += x[i]
                                     }
+                                    v2[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v2Run
                                 }
                             }
                             for i1 in 0..<3 {
+                                var v5Run: Float = 0
                                 for i2 in 0..<4 {
                                     let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
                                     let v4: Float = v2[i] / 5.0
-                                    v5[row &* 3 &+ i1] += v4
+                                    v5Run += v4
                                 }
+                                v5[row &* 3 &+ i1] += v5Run
                             }
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
@@ -1299,19 +1337,23 @@ public struct GlobalAvgPool2DCase: Model {
                     for row in 0..<2 {
                         for i1 in 0..<3 {
                             for i2 in 0..<4 {
+                                var v2Run: Float = 0
                                 for i3 in 0..<5 {
                                     let i = row &* 3 * 4 * 5 &+ i1 &* 4 * 5 &+ i2 &* 5 &+ i3
                                     // line 25: l(x)
-                                    v2[row &* 3 * 4 &+ i1 &* 4 &+ i2] += x[i]
+                                    v2Run += x[i]
                                 }
+                                v2[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v2Run
                             }
                         }
                         for i1 in 0..<3 {
+                            var v5Run: Float = 0
                             for i2 in 0..<4 {
                                 let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
                                 let v4: Float = v2[i] / 5.0
-                                v5[row &* 3 &+ i1] += v4
+                                v5Run += v4
                             }
+                            v5[row &* 3 &+ i1] += v5Run
                         }
                         for i1 in 0..<3 {
                             let i = row &* 3 &+ i1
@@ -1446,12 +1488,10 @@ public struct Conv1DCase: Model {
                         let v8 = slot4  // [2, 6, 1, 5]
                         for i0 in 0..<2 {
                             for i1 in 0..<6 {
-                                for _ in 0..<1 {
-                                    for i3 in 0..<5 {
-                                        let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i3
-                                        let v8_2: Float = v6[i] + v7[i1]
-                                        v8[i] = v8_2
-                                    }
+                                for i2 in 0..<5 {
+                                    let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i2
+                                    let v8_2: Float = v6[i] + v7[i1]
+                                    v8[i] = v8_2
                                 }
                             }
                         }
@@ -1515,12 +1555,10 @@ public struct Conv1DCase: Model {
                             let v8 = slot4  // [2, 6, 1, 5]
                             for i0 in 0..<2 {
                                 for i1 in 0..<6 {
-                                    for _ in 0..<1 {
-                                        for i3 in 0..<5 {
-                                            let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i3
-                                            let v8_2: Float = v6[i] + v7[i1]
-                                            v8[i] = v8_2
-                                        }
+                                    for i2 in 0..<5 {
+                                        let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i2
+                                        let v8_2: Float = v6[i] + v7[i1]
+                                        v8[i] = v8_2
                                     }
                                 }
                             }
@@ -1549,12 +1587,12 @@ public struct Conv1DCase: Model {
                             v21.update(repeating: 0, count: 6)
                             for i0 in 0..<2 {
                                 for i1 in 0..<6 {
-                                    for _ in 0..<1 {
-                                        for i3 in 0..<5 {
-                                            let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i3
-                                            v21[i1] += v20[i]
-                                        }
+                                    var v21Run: Float = 0
+                                    for i2 in 0..<5 {
+                                        let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i2
+                                        v21Run += v20[i]
                                     }
+                                    v21[i1] += v21Run
                                 }
                             }
                             let v22 = g.baseAddress! + 36  // gradient of l.bias
@@ -1625,12 +1663,10 @@ public struct Conv1DCase: Model {
                         let v8 = slot4  // [2, 6, 1, 5]
                         for i0 in 0..<2 {
                             for i1 in 0..<6 {
-                                for _ in 0..<1 {
-                                    for i3 in 0..<5 {
-                                        let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i3
-                                        let v8_2: Float = v6[i] + v7[i1]
-                                        v8[i] = v8_2
-                                    }
+                                for i2 in 0..<5 {
+                                    let i = i0 &* 6 * 5 &+ i1 &* 5 &+ i2
+                                    let v8_2: Float = v6[i] + v7[i1]
+                                    v8[i] = v8_2
                                 }
                             }
                         }
@@ -1755,17 +1791,15 @@ public struct ConvTranspose2DCase: Model {
                         var v9: Float = 0
                         for i0 in 0..<2 {
                             for i1 in 0..<6 {
-                                for i2 in 0..<6 {
-                                    for i3 in 0..<8 {
-                                        let i = i0 &* 6 * 6 * 8 &+ i1 &* 6 * 8 &+ i2 &* 8 &+ i3
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 37: tanh(l(x))
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // line 37: tanh(l(x)) * c
-                                        let v8: Float = v7 * c[i]
-                                        // line 37: sum(tanh(l(x)) * c)
-                                        v9 += v8
-                                    }
+                                for i2 in 0..<48 {
+                                    let i = i0 &* 6 * 48 &+ i1 &* 48 &+ i2
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 37: tanh(l(x))
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // line 37: tanh(l(x)) * c
+                                    let v8: Float = v7 * c[i]
+                                    // line 37: sum(tanh(l(x)) * c)
+                                    v9 += v8
                                 }
                             }
                         }
@@ -1819,26 +1853,26 @@ public struct ConvTranspose2DCase: Model {
                             v17.update(repeating: 0, count: 6)
                             for i0 in 0..<2 {
                                 for i1 in 0..<6 {
-                                    for i2 in 0..<6 {
-                                        for i3 in 0..<8 {
-                                            let i = i0 &* 6 * 6 * 8 &+ i1 &* 6 * 8 &+ i2 &* 8 &+ i3
-                                            // line 37: l(x)
-                                            let v6: Float = v4[i] + v5[i1]
-                                            // line 37: tanh(l(x))
-                                            let v7: Float = Foundation.tanh(v6)
-                                            // line 37: tanh(l(x)) * c
-                                            let v8: Float = v7 * c[i]
-                                            // line 37: sum(tanh(l(x)) * c)
-                                            v9 += v8
-                                            // ∂ line 37: tanh(l(x))
-                                            let v14: Float = v7 * v7
-                                            let v15: Float = 1.0 - v14
-                                            let v16_2: Float = c[i] * v15
-                                            v16[i] = v16_2
-                                            // ∂ line 37: l(x)
-                                            v17[i1] += v16_2
-                                        }
+                                    var v17Run: Float = 0
+                                    for i2 in 0..<48 {
+                                        let i = i0 &* 6 * 48 &+ i1 &* 48 &+ i2
+                                        // line 37: l(x)
+                                        let v6: Float = v4[i] + v5[i1]
+                                        // line 37: tanh(l(x))
+                                        let v7: Float = Foundation.tanh(v6)
+                                        // line 37: tanh(l(x)) * c
+                                        let v8: Float = v7 * c[i]
+                                        // line 37: sum(tanh(l(x)) * c)
+                                        v9 += v8
+                                        // ∂ line 37: tanh(l(x))
+                                        let v14: Float = v7 * v7
+                                        let v15: Float = 1.0 - v14
+                                        let v16_2: Float = c[i] * v15
+                                        v16[i] = v16_2
+                                        // ∂ line 37: l(x)
+                                        v17Run += v16_2
                                     }
+                                    v17[i1] += v17Run
                                 }
                             }
                             let v18 = g.baseAddress! + 108  // gradient of l.bias
@@ -1902,19 +1936,17 @@ public struct ConvTranspose2DCase: Model {
                         let v16 = slot2  // [2, 6, 6, 8]
                         for i0 in 0..<2 {
                             for i1 in 0..<6 {
-                                for i2 in 0..<6 {
-                                    for i3 in 0..<8 {
-                                        let i = i0 &* 6 * 6 * 8 &+ i1 &* 6 * 8 &+ i2 &* 8 &+ i3
-                                        // line 37: l(x)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 37: tanh(l(x))
-                                        let v7: Float = Foundation.tanh(v6)
-                                        // ∂ line 37: tanh(l(x))
-                                        let v14: Float = v7 * v7
-                                        let v15: Float = 1.0 - v14
-                                        let v16_2: Float = c[i] * v15
-                                        v16[i] = v16_2
-                                    }
+                                for i2 in 0..<48 {
+                                    let i = i0 &* 6 * 48 &+ i1 &* 48 &+ i2
+                                    // line 37: l(x)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 37: tanh(l(x))
+                                    let v7: Float = Foundation.tanh(v6)
+                                    // ∂ line 37: tanh(l(x))
+                                    let v14: Float = v7 * v7
+                                    let v15: Float = 1.0 - v14
+                                    let v16_2: Float = c[i] * v15
+                                    v16[i] = v16_2
                                 }
                             }
                         }

@@ -270,18 +270,16 @@ public struct NormalizedCNN: Module {
                     let v21 = slot5  // [batch, 3, 4, 4]
                     for i0 in 0..<batch {
                         for i1 in 0..<3 {
-                            for i2 in 0..<4 {
-                                for i3 in 0..<4 {
-                                    let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                    // line 12: conv(x)
-                                    let v5: Float = v3[i] + v4[i1]
-                                    // line 12: bn(conv(x))
-                                    let v18: Float = v5 * v17[i1]
-                                    let v20: Float = v18 + v19[i1]
-                                    // line 12: relu(bn(conv(x)))
-                                    let v21_2: Float = (v20 > 0 ? v20 : 0)
-                                    v21[i] = v21_2
-                                }
+                            for i2 in 0..<16 {
+                                let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                // line 12: conv(x)
+                                let v5: Float = v3[i] + v4[i1]
+                                // line 12: bn(conv(x))
+                                let v18: Float = v5 * v17[i1]
+                                let v20: Float = v18 + v19[i1]
+                                // line 12: relu(bn(conv(x)))
+                                let v21_2: Float = (v20 > 0 ? v20 : 0)
+                                v21[i] = v21_2
                             }
                         }
                     }
@@ -392,21 +390,25 @@ public struct NormalizedCNN: Module {
                         for row in 0..<batch {
                             for i1 in 0..<3 {
                                 for i2 in 0..<4 {
+                                    var v12Run: Float = 0
                                     for i3 in 0..<4 {
                                         let i = row &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                         // line 12: conv(x)
                                         let v5_2: Float = v3[i] + v4[i1]
                                         v5[i] = v5_2
                                         // line 12: bn(conv(x))
-                                        v12[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v5_2
+                                        v12Run += v5_2
                                     }
+                                    v12[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v12Run
                                 }
                             }
                             for i1 in 0..<3 {
+                                var v13Run: Float = 0
                                 for i2 in 0..<4 {
                                     let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
-                                    v13[row &* 3 &+ i1] += v12[i]
+                                    v13Run += v12[i]
                                 }
+                                v13[row &* 3 &+ i1] += v13Run
                             }
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
@@ -439,20 +441,24 @@ public struct NormalizedCNN: Module {
                         for row_2 in 0..<batch {
                             for i1 in 0..<3 {
                                 for i2 in 0..<4 {
+                                    var v19Run: Float = 0
                                     for i3 in 0..<4 {
                                         let i = row_2 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                         // line 12: bn(conv(x))
                                         let v17: Float = v5[i] - v16[i1]
                                         let v18: Float = v17 * v17
-                                        v19[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v18
+                                        v19Run += v18
                                     }
+                                    v19[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v19Run
                                 }
                             }
                             for i1 in 0..<3 {
+                                var v20Run: Float = 0
                                 for i2 in 0..<4 {
                                     let i = row_2 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                    v20[row_2 &* 3 &+ i1] += v19[i]
+                                    v20Run += v19[i]
                                 }
+                                v20[row_2 &* 3 &+ i1] += v20Run
                             }
                             for i1 in 0..<3 {
                                 let i = row_2 &* 3 &+ i1
@@ -503,16 +509,14 @@ public struct NormalizedCNN: Module {
                         let v47 = slot0  // [batch, 3, 4, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<3 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<4 {
-                                        let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                        // line 12: bn(conv(x))
-                                        let v44: Float = v5[i] * v43[i1]
-                                        let v46: Float = v44 + v45[i1]
-                                        // line 12: relu(bn(conv(x)))
-                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                        v47[i] = v47_2
-                                    }
+                                for i2 in 0..<16 {
+                                    let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                    // line 12: bn(conv(x))
+                                    let v44: Float = v5[i] * v43[i1]
+                                    let v46: Float = v44 + v45[i1]
+                                    // line 12: relu(bn(conv(x)))
+                                    let v47_2: Float = (v46 > 0 ? v46 : 0)
+                                    v47[i] = v47_2
                                 }
                             }
                         }
@@ -700,18 +704,16 @@ public struct NormalizedCNN: Module {
                         let v21 = slot5  // [batch, 3, 4, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<3 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<4 {
-                                        let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                        // line 12: conv(x)
-                                        let v6: Float = v4[i] + v5[i1]
-                                        // line 12: bn(conv(x))
-                                        let v18: Float = v6 * v17[i1]
-                                        let v20: Float = v18 + v19[i1]
-                                        // line 12: relu(bn(conv(x)))
-                                        let v21_2: Float = (v20 > 0 ? v20 : 0)
-                                        v21[i] = v21_2
-                                    }
+                                for i2 in 0..<16 {
+                                    let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                    // line 12: conv(x)
+                                    let v6: Float = v4[i] + v5[i1]
+                                    // line 12: bn(conv(x))
+                                    let v18: Float = v6 * v17[i1]
+                                    let v20: Float = v18 + v19[i1]
+                                    // line 12: relu(bn(conv(x)))
+                                    let v21_2: Float = (v20 > 0 ? v20 : 0)
+                                    v21[i] = v21_2
                                 }
                             }
                         }
@@ -872,19 +874,17 @@ public struct NormalizedCNN: Module {
                                 let v21 = slot7  // [batch, 3, 4, 4]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
-                                        for i2 in 0..<4 {
-                                            for i3 in 0..<4 {
-                                                let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                // line 12: conv(x)
-                                                let v6_2: Float = v4[i] + v5[i1]
-                                                v6[i] = v6_2
-                                                // line 12: bn(conv(x))
-                                                let v18: Float = v6_2 * v17[i1]
-                                                let v20: Float = v18 + v19[i1]
-                                                // line 12: relu(bn(conv(x)))
-                                                let v21_2: Float = (v20 > 0 ? v20 : 0)
-                                                v21[i] = v21_2
-                                            }
+                                        for i2 in 0..<16 {
+                                            let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                            // line 12: conv(x)
+                                            let v6_2: Float = v4[i] + v5[i1]
+                                            v6[i] = v6_2
+                                            // line 12: bn(conv(x))
+                                            let v18: Float = v6_2 * v17[i1]
+                                            let v20: Float = v18 + v19[i1]
+                                            // line 12: relu(bn(conv(x)))
+                                            let v21_2: Float = (v20 > 0 ? v20 : 0)
+                                            v21[i] = v21_2
                                         }
                                     }
                                 }
@@ -1035,22 +1035,26 @@ public struct NormalizedCNN: Module {
                                 v81.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
-                                        for i2 in 0..<4 {
-                                            for i3 in 0..<4 {
-                                                let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                // ∂ line 12: relu(bn(conv(x)))
-                                                let v69: Float = (v21[i] > 0 ? 1 : 0)
-                                                let v70: Float = v68[i] * v69
-                                                // ∂ line 12: bn(conv(x))
-                                                v71[i1] += v70
-                                                let v73_2: Float = v70 * v17[i1]
-                                                v73[i] = v73_2
-                                                let v74: Float = v70 * v6[i]
-                                                v75[i1] += v74
-                                                // ∂ line 12: conv(x)
-                                                v81[i1] += v73_2
-                                            }
+                                        var v71Run: Float = 0
+                                        var v75Run: Float = 0
+                                        var v81Run: Float = 0
+                                        for i2 in 0..<16 {
+                                            let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                            // ∂ line 12: relu(bn(conv(x)))
+                                            let v69: Float = (v21[i] > 0 ? 1 : 0)
+                                            let v70: Float = v68[i] * v69
+                                            // ∂ line 12: bn(conv(x))
+                                            v71Run += v70
+                                            let v73_2: Float = v70 * v17[i1]
+                                            v73[i] = v73_2
+                                            let v74: Float = v70 * v6[i]
+                                            v75Run += v74
+                                            // ∂ line 12: conv(x)
+                                            v81Run += v73_2
                                         }
+                                        v71[i1] += v71Run
+                                        v75[i1] += v75Run
+                                        v81[i1] += v81Run
                                     }
                                 }
                                 // ∂ line 12: bn(conv(x))
@@ -1180,21 +1184,25 @@ public struct NormalizedCNN: Module {
                             for row in 0..<batch {
                                 for i1 in 0..<3 {
                                     for i2 in 0..<4 {
+                                        var v13Run: Float = 0
                                         for i3 in 0..<4 {
                                             let i = row &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                             // line 12: conv(x)
                                             let v6_2: Float = v4[i] + v5[i1]
                                             v6[i] = v6_2
                                             // line 12: bn(conv(x))
-                                            v13[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v6_2
+                                            v13Run += v6_2
                                         }
+                                        v13[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v13Run
                                     }
                                 }
                                 for i1 in 0..<3 {
+                                    var v14Run: Float = 0
                                     for i2 in 0..<4 {
                                         let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
-                                        v14[row &* 3 &+ i1] += v13[i]
+                                        v14Run += v13[i]
                                     }
+                                    v14[row &* 3 &+ i1] += v14Run
                                 }
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
@@ -1227,20 +1235,24 @@ public struct NormalizedCNN: Module {
                             for row_2 in 0..<batch {
                                 for i1 in 0..<3 {
                                     for i2 in 0..<4 {
+                                        var v20Run: Float = 0
                                         for i3 in 0..<4 {
                                             let i = row_2 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                             // line 12: bn(conv(x))
                                             let v18: Float = v6[i] - v17[i1]
                                             let v19: Float = v18 * v18
-                                            v20[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v19
+                                            v20Run += v19
                                         }
+                                        v20[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v20Run
                                     }
                                 }
                                 for i1 in 0..<3 {
+                                    var v21Run: Float = 0
                                     for i2 in 0..<4 {
                                         let i = row_2 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                        v21[row_2 &* 3 &+ i1] += v20[i]
+                                        v21Run += v20[i]
                                     }
+                                    v21[row_2 &* 3 &+ i1] += v21Run
                                 }
                                 for i1 in 0..<3 {
                                     let i = row_2 &* 3 &+ i1
@@ -1291,16 +1303,14 @@ public struct NormalizedCNN: Module {
                             let v47 = slot0  // [batch, 3, 4, 4]
                             for i0 in 0..<batch {
                                 for i1 in 0..<3 {
-                                    for i2 in 0..<4 {
-                                        for i3 in 0..<4 {
-                                            let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                            // line 12: bn(conv(x))
-                                            let v44: Float = v6[i] * v43[i1]
-                                            let v46: Float = v44 + v45[i1]
-                                            // line 12: relu(bn(conv(x)))
-                                            let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                            v47[i] = v47_2
-                                        }
+                                    for i2 in 0..<16 {
+                                        let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                        // line 12: bn(conv(x))
+                                        let v44: Float = v6[i] * v43[i1]
+                                        let v46: Float = v44 + v45[i1]
+                                        // line 12: relu(bn(conv(x)))
+                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
+                                        v47[i] = v47_2
                                     }
                                 }
                             }
@@ -1533,21 +1543,25 @@ public struct NormalizedCNN: Module {
                                 for row in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
+                                            var v13Run: Float = 0
                                             for i3 in 0..<4 {
                                                 let i = row &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                 // line 12: conv(x)
                                                 let v6_2: Float = v4[i] + v5[i1]
                                                 v6[i] = v6_2
                                                 // line 12: bn(conv(x))
-                                                v13[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v6_2
+                                                v13Run += v6_2
                                             }
+                                            v13[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v13Run
                                         }
                                     }
                                     for i1 in 0..<3 {
+                                        var v14Run: Float = 0
                                         for i2 in 0..<4 {
                                             let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
-                                            v14[row &* 3 &+ i1] += v13[i]
+                                            v14Run += v13[i]
                                         }
+                                        v14[row &* 3 &+ i1] += v14Run
                                     }
                                     for i1 in 0..<3 {
                                         let i = row &* 3 &+ i1
@@ -1581,21 +1595,25 @@ public struct NormalizedCNN: Module {
                                 for row_2 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
+                                            var v20Run: Float = 0
                                             for i3 in 0..<4 {
                                                 let i = row_2 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                 // line 12: bn(conv(x))
                                                 let v18_2: Float = v6[i] - v17[i1]
                                                 v18[i] = v18_2
                                                 let v19: Float = v18_2 * v18_2
-                                                v20[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v19
+                                                v20Run += v19
                                             }
+                                            v20[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v20Run
                                         }
                                     }
                                     for i1 in 0..<3 {
+                                        var v21Run: Float = 0
                                         for i2 in 0..<4 {
                                             let i = row_2 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                            v21[row_2 &* 3 &+ i1] += v20[i]
+                                            v21Run += v20[i]
                                         }
+                                        v21[row_2 &* 3 &+ i1] += v21Run
                                     }
                                     for i1 in 0..<3 {
                                         let i = row_2 &* 3 &+ i1
@@ -1656,16 +1674,14 @@ public struct NormalizedCNN: Module {
                                 let v47 = slot13  // [batch, 3, 4, 4]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
-                                        for i2 in 0..<4 {
-                                            for i3 in 0..<4 {
-                                                let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                // line 12: bn(conv(x))
-                                                let v44: Float = v6[i] * v43[i1]
-                                                let v46: Float = v44 + v45[i1]
-                                                // line 12: relu(bn(conv(x)))
-                                                let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                                v47[i] = v47_2
-                                            }
+                                        for i2 in 0..<16 {
+                                            let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                            // line 12: bn(conv(x))
+                                            let v44: Float = v6[i] * v43[i1]
+                                            let v46: Float = v44 + v45[i1]
+                                            // line 12: relu(bn(conv(x)))
+                                            let v47_2: Float = (v46 > 0 ? v46 : 0)
+                                            v47[i] = v47_2
                                         }
                                     }
                                 }
@@ -1957,20 +1973,22 @@ public struct NormalizedCNN: Module {
                                 v141.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
-                                        for i2 in 0..<4 {
-                                            for i3 in 0..<4 {
-                                                let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                // ∂ line 12: relu(bn(conv(x)))
-                                                let v135: Float = (v47[i] > 0 ? 1 : 0)
-                                                let v136: Float = v134[i] * v135
-                                                // ∂ line 12: bn(conv(x))
-                                                v137[i1] += v136
-                                                let v139_2: Float = v136 * v43[i1]
-                                                v139[i] = v139_2
-                                                let v140: Float = v136 * v6[i]
-                                                v141[i1] += v140
-                                            }
+                                        var v137Run: Float = 0
+                                        var v141Run: Float = 0
+                                        for i2 in 0..<16 {
+                                            let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                            // ∂ line 12: relu(bn(conv(x)))
+                                            let v135: Float = (v47[i] > 0 ? 1 : 0)
+                                            let v136: Float = v134[i] * v135
+                                            // ∂ line 12: bn(conv(x))
+                                            v137Run += v136
+                                            let v139_2: Float = v136 * v43[i1]
+                                            v139[i] = v139_2
+                                            let v140: Float = v136 * v6[i]
+                                            v141Run += v140
                                         }
+                                        v137[i1] += v137Run
+                                        v141[i1] += v141Run
                                     }
                                 }
                             }
@@ -2045,6 +2063,7 @@ public struct NormalizedCNN: Module {
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
+                                            var v163Run: Float = 0
                                             for i3 in 0..<4 {
                                                 let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                 let v157: Float = v156[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
@@ -2053,8 +2072,9 @@ public struct NormalizedCNN: Module {
                                                 let v161: Float = -v160
                                                 let v162_2: Float = v139[i] + v160
                                                 v162[i] = v162_2
-                                                v163[i1] += v161
+                                                v163Run += v161
                                             }
+                                            v163[i1] += v163Run
                                         }
                                     }
                                 }
@@ -2097,6 +2117,7 @@ public struct NormalizedCNN: Module {
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
+                                            var v171Run: Float = 0
                                             for i3 in 0..<4 {
                                                 let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                 // ∂ line 12: bn(conv(x))
@@ -2104,8 +2125,9 @@ public struct NormalizedCNN: Module {
                                                 let v170_2: Float = v162[i] + v169
                                                 v170[i] = v170_2
                                                 // ∂ line 12: conv(x)
-                                                v171[i1] += v170_2
+                                                v171Run += v170_2
                                             }
+                                            v171[i1] += v171Run
                                         }
                                     }
                                 }
@@ -2230,19 +2252,17 @@ public struct NormalizedCNN: Module {
                         let v21 = slot7  // [batch, 3, 4, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<3 {
-                                for i2 in 0..<4 {
-                                    for i3 in 0..<4 {
-                                        let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                        // line 12: conv(x)
-                                        let v5_2: Float = v3[i] + v4[i1]
-                                        v5[i] = v5_2
-                                        // line 12: bn(conv(x))
-                                        let v18: Float = v5_2 * v17[i1]
-                                        let v20: Float = v18 + v19[i1]
-                                        // line 12: relu(bn(conv(x)))
-                                        let v21_2: Float = (v20 > 0 ? v20 : 0)
-                                        v21[i] = v21_2
-                                    }
+                                for i2 in 0..<16 {
+                                    let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                    // line 12: conv(x)
+                                    let v5_2: Float = v3[i] + v4[i1]
+                                    v5[i] = v5_2
+                                    // line 12: bn(conv(x))
+                                    let v18: Float = v5_2 * v17[i1]
+                                    let v20: Float = v18 + v19[i1]
+                                    // line 12: relu(bn(conv(x)))
+                                    let v21_2: Float = (v20 > 0 ? v20 : 0)
+                                    v21[i] = v21_2
                                 }
                             }
                         }
@@ -2365,22 +2385,26 @@ public struct NormalizedCNN: Module {
                                 v65.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
-                                        for i2 in 0..<4 {
-                                            for i3 in 0..<4 {
-                                                let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                // ∂ line 12: relu(bn(conv(x)))
-                                                let v53: Float = (v21[i] > 0 ? 1 : 0)
-                                                let v54: Float = v52[i] * v53
-                                                // ∂ line 12: bn(conv(x))
-                                                v55[i1] += v54
-                                                let v57_2: Float = v54 * v17[i1]
-                                                v57[i] = v57_2
-                                                let v58: Float = v54 * v5[i]
-                                                v59[i1] += v58
-                                                // ∂ line 12: conv(x)
-                                                v65[i1] += v57_2
-                                            }
+                                        var v55Run: Float = 0
+                                        var v59Run: Float = 0
+                                        var v65Run: Float = 0
+                                        for i2 in 0..<16 {
+                                            let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                            // ∂ line 12: relu(bn(conv(x)))
+                                            let v53: Float = (v21[i] > 0 ? 1 : 0)
+                                            let v54: Float = v52[i] * v53
+                                            // ∂ line 12: bn(conv(x))
+                                            v55Run += v54
+                                            let v57_2: Float = v54 * v17[i1]
+                                            v57[i] = v57_2
+                                            let v58: Float = v54 * v5[i]
+                                            v59Run += v58
+                                            // ∂ line 12: conv(x)
+                                            v65Run += v57_2
                                         }
+                                        v55[i1] += v55Run
+                                        v59[i1] += v59Run
+                                        v65[i1] += v65Run
                                     }
                                 }
                                 // ∂ line 12: bn(conv(x))
@@ -2507,21 +2531,25 @@ public struct NormalizedCNN: Module {
                             for row in 0..<batch {
                                 for i1 in 0..<3 {
                                     for i2 in 0..<4 {
+                                        var v12Run: Float = 0
                                         for i3 in 0..<4 {
                                             let i = row &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                             // line 12: conv(x)
                                             let v5_2: Float = v3[i] + v4[i1]
                                             v5[i] = v5_2
                                             // line 12: bn(conv(x))
-                                            v12[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v5_2
+                                            v12Run += v5_2
                                         }
+                                        v12[row &* 3 * 4 &+ i1 &* 4 &+ i2] += v12Run
                                     }
                                 }
                                 for i1 in 0..<3 {
+                                    var v13Run: Float = 0
                                     for i2 in 0..<4 {
                                         let i = row &* 3 * 4 &+ i1 &* 4 &+ i2
-                                        v13[row &* 3 &+ i1] += v12[i]
+                                        v13Run += v12[i]
                                     }
+                                    v13[row &* 3 &+ i1] += v13Run
                                 }
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
@@ -2555,21 +2583,25 @@ public struct NormalizedCNN: Module {
                             for row_2 in 0..<batch {
                                 for i1 in 0..<3 {
                                     for i2 in 0..<4 {
+                                        var v19Run: Float = 0
                                         for i3 in 0..<4 {
                                             let i = row_2 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                             // line 12: bn(conv(x))
                                             let v17_2: Float = v5[i] - v16[i1]
                                             v17[i] = v17_2
                                             let v18: Float = v17_2 * v17_2
-                                            v19[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v18
+                                            v19Run += v18
                                         }
+                                        v19[row_2 &* 3 * 4 &+ i1 &* 4 &+ i2] += v19Run
                                     }
                                 }
                                 for i1 in 0..<3 {
+                                    var v20Run: Float = 0
                                     for i2 in 0..<4 {
                                         let i = row_2 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                        v20[row_2 &* 3 &+ i1] += v19[i]
+                                        v20Run += v19[i]
                                     }
+                                    v20[row_2 &* 3 &+ i1] += v20Run
                                 }
                                 for i1 in 0..<3 {
                                     let i = row_2 &* 3 &+ i1
@@ -2630,16 +2662,14 @@ public struct NormalizedCNN: Module {
                             let v47 = slot13  // [batch, 3, 4, 4]
                             for i0 in 0..<batch {
                                 for i1 in 0..<3 {
-                                    for i2 in 0..<4 {
-                                        for i3 in 0..<4 {
-                                            let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                            // line 12: bn(conv(x))
-                                            let v44: Float = v5[i] * v43[i1]
-                                            let v46: Float = v44 + v45[i1]
-                                            // line 12: relu(bn(conv(x)))
-                                            let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                            v47[i] = v47_2
-                                        }
+                                    for i2 in 0..<16 {
+                                        let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                        // line 12: bn(conv(x))
+                                        let v44: Float = v5[i] * v43[i1]
+                                        let v46: Float = v44 + v45[i1]
+                                        // line 12: relu(bn(conv(x)))
+                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
+                                        v47[i] = v47_2
                                     }
                                 }
                             }
@@ -2904,20 +2934,22 @@ public struct NormalizedCNN: Module {
                                     v128.update(repeating: 0, count: 3)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
-                                            for i2 in 0..<4 {
-                                                for i3 in 0..<4 {
-                                                    let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                    // ∂ line 12: relu(bn(conv(x)))
-                                                    let v122: Float = (v47[i] > 0 ? 1 : 0)
-                                                    let v123: Float = v121[i] * v122
-                                                    // ∂ line 12: bn(conv(x))
-                                                    v124[i1] += v123
-                                                    let v126_2: Float = v123 * v43[i1]
-                                                    v126[i] = v126_2
-                                                    let v127: Float = v123 * v5[i]
-                                                    v128[i1] += v127
-                                                }
+                                            var v124Run: Float = 0
+                                            var v128Run: Float = 0
+                                            for i2 in 0..<16 {
+                                                let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
+                                                // ∂ line 12: relu(bn(conv(x)))
+                                                let v122: Float = (v47[i] > 0 ? 1 : 0)
+                                                let v123: Float = v121[i] * v122
+                                                // ∂ line 12: bn(conv(x))
+                                                v124Run += v123
+                                                let v126_2: Float = v123 * v43[i1]
+                                                v126[i] = v126_2
+                                                let v127: Float = v123 * v5[i]
+                                                v128Run += v127
                                             }
+                                            v124[i1] += v124Run
+                                            v128[i1] += v128Run
                                         }
                                     }
                                 }
@@ -2992,6 +3024,7 @@ public struct NormalizedCNN: Module {
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             for i2 in 0..<4 {
+                                                var v150Run: Float = 0
                                                 for i3 in 0..<4 {
                                                     let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                     let v144: Float = v143[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
@@ -3000,8 +3033,9 @@ public struct NormalizedCNN: Module {
                                                     let v148: Float = -v147
                                                     let v149_2: Float = v126[i] + v147
                                                     v149[i] = v149_2
-                                                    v150[i1] += v148
+                                                    v150Run += v148
                                                 }
+                                                v150[i1] += v150Run
                                             }
                                         }
                                     }
@@ -3044,6 +3078,7 @@ public struct NormalizedCNN: Module {
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             for i2 in 0..<4 {
+                                                var v158Run: Float = 0
                                                 for i3 in 0..<4 {
                                                     let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                     // ∂ line 12: bn(conv(x))
@@ -3051,8 +3086,9 @@ public struct NormalizedCNN: Module {
                                                     let v157_2: Float = v149[i] + v156
                                                     v157[i] = v157_2
                                                     // ∂ line 12: conv(x)
-                                                    v158[i1] += v157_2
+                                                    v158Run += v157_2
                                                 }
+                                                v158[i1] += v158Run
                                             }
                                         }
                                     }

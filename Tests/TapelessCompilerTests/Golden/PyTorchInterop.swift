@@ -271,18 +271,16 @@ public struct InteropNet: Module {
                     let v21 = slot5  // [batch, 4, 6, 6]
                     for i0 in 0..<batch {
                         for i1 in 0..<4 {
-                            for i2 in 0..<6 {
-                                for i3 in 0..<6 {
-                                    let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                    // line 12: conv(x)
-                                    let v5: Float = v3[i] + v4[i1]
-                                    // line 12: bn(conv(x))
-                                    let v18: Float = v5 * v17[i1]
-                                    let v20: Float = v18 + v19[i1]
-                                    // line 12: relu(bn(conv(x)))
-                                    let v21_2: Float = (v20 > 0 ? v20 : 0)
-                                    v21[i] = v21_2
-                                }
+                            for i2 in 0..<36 {
+                                let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
+                                // line 12: conv(x)
+                                let v5: Float = v3[i] + v4[i1]
+                                // line 12: bn(conv(x))
+                                let v18: Float = v5 * v17[i1]
+                                let v20: Float = v18 + v19[i1]
+                                // line 12: relu(bn(conv(x)))
+                                let v21_2: Float = (v20 > 0 ? v20 : 0)
+                                v21[i] = v21_2
                             }
                         }
                     }
@@ -399,21 +397,25 @@ public struct InteropNet: Module {
                         for row in 0..<batch {
                             for i1 in 0..<4 {
                                 for i2 in 0..<6 {
+                                    var v12Run: Float = 0
                                     for i3 in 0..<6 {
                                         let i = row &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                         // line 12: conv(x)
                                         let v5_2: Float = v3[i] + v4[i1]
                                         v5[i] = v5_2
                                         // line 12: bn(conv(x))
-                                        v12[row &* 4 * 6 &+ i1 &* 6 &+ i2] += v5_2
+                                        v12Run += v5_2
                                     }
+                                    v12[row &* 4 * 6 &+ i1 &* 6 &+ i2] += v12Run
                                 }
                             }
                             for i1 in 0..<4 {
+                                var v13Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row &* 4 * 6 &+ i1 &* 6 &+ i2
-                                    v13[row &* 4 &+ i1] += v12[i]
+                                    v13Run += v12[i]
                                 }
+                                v13[row &* 4 &+ i1] += v13Run
                             }
                             for i1 in 0..<4 {
                                 let i = row &* 4 &+ i1
@@ -446,20 +448,24 @@ public struct InteropNet: Module {
                         for row_2 in 0..<batch {
                             for i1 in 0..<4 {
                                 for i2 in 0..<6 {
+                                    var v19Run: Float = 0
                                     for i3 in 0..<6 {
                                         let i = row_2 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                         // line 12: bn(conv(x))
                                         let v17: Float = v5[i] - v16[i1]
                                         let v18: Float = v17 * v17
-                                        v19[row_2 &* 4 * 6 &+ i1 &* 6 &+ i2] += v18
+                                        v19Run += v18
                                     }
+                                    v19[row_2 &* 4 * 6 &+ i1 &* 6 &+ i2] += v19Run
                                 }
                             }
                             for i1 in 0..<4 {
+                                var v20Run: Float = 0
                                 for i2 in 0..<6 {
                                     let i = row_2 &* 4 * 6 &+ i1 &* 6 &+ i2
-                                    v20[row_2 &* 4 &+ i1] += v19[i]
+                                    v20Run += v19[i]
                                 }
+                                v20[row_2 &* 4 &+ i1] += v20Run
                             }
                             for i1 in 0..<4 {
                                 let i = row_2 &* 4 &+ i1
@@ -510,16 +516,14 @@ public struct InteropNet: Module {
                         let v47 = slot0  // [batch, 4, 6, 6]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
-                                for i2 in 0..<6 {
-                                    for i3 in 0..<6 {
-                                        let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                        // line 12: bn(conv(x))
-                                        let v44: Float = v5[i] * v43[i1]
-                                        let v46: Float = v44 + v45[i1]
-                                        // line 12: relu(bn(conv(x)))
-                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                        v47[i] = v47_2
-                                    }
+                                for i2 in 0..<36 {
+                                    let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
+                                    // line 12: bn(conv(x))
+                                    let v44: Float = v5[i] * v43[i1]
+                                    let v46: Float = v44 + v45[i1]
+                                    // line 12: relu(bn(conv(x)))
+                                    let v47_2: Float = (v46 > 0 ? v46 : 0)
+                                    v47[i] = v47_2
                                 }
                             }
                         }
@@ -716,19 +720,17 @@ public struct InteropNet: Module {
                         let v21 = slot7  // [batch, 4, 6, 6]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
-                                for i2 in 0..<6 {
-                                    for i3 in 0..<6 {
-                                        let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                        // line 12: conv(x)
-                                        let v5_2: Float = v3[i] + v4[i1]
-                                        v5[i] = v5_2
-                                        // line 12: bn(conv(x))
-                                        let v18: Float = v5_2 * v17[i1]
-                                        let v20: Float = v18 + v19[i1]
-                                        // line 12: relu(bn(conv(x)))
-                                        let v21_2: Float = (v20 > 0 ? v20 : 0)
-                                        v21[i] = v21_2
-                                    }
+                                for i2 in 0..<36 {
+                                    let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
+                                    // line 12: conv(x)
+                                    let v5_2: Float = v3[i] + v4[i1]
+                                    v5[i] = v5_2
+                                    // line 12: bn(conv(x))
+                                    let v18: Float = v5_2 * v17[i1]
+                                    let v20: Float = v18 + v19[i1]
+                                    // line 12: relu(bn(conv(x)))
+                                    let v21_2: Float = (v20 > 0 ? v20 : 0)
+                                    v21[i] = v21_2
                                 }
                             }
                         }
@@ -865,22 +867,26 @@ public struct InteropNet: Module {
                                 v67.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
-                                        for i2 in 0..<6 {
-                                            for i3 in 0..<6 {
-                                                let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                                // ∂ line 12: relu(bn(conv(x)))
-                                                let v55: Float = (v21[i] > 0 ? 1 : 0)
-                                                let v56: Float = v54[i] * v55
-                                                // ∂ line 12: bn(conv(x))
-                                                v57[i1] += v56
-                                                let v59_2: Float = v56 * v17[i1]
-                                                v59[i] = v59_2
-                                                let v60: Float = v56 * v5[i]
-                                                v61[i1] += v60
-                                                // ∂ line 12: conv(x)
-                                                v67[i1] += v59_2
-                                            }
+                                        var v57Run: Float = 0
+                                        var v61Run: Float = 0
+                                        var v67Run: Float = 0
+                                        for i2 in 0..<36 {
+                                            let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
+                                            // ∂ line 12: relu(bn(conv(x)))
+                                            let v55: Float = (v21[i] > 0 ? 1 : 0)
+                                            let v56: Float = v54[i] * v55
+                                            // ∂ line 12: bn(conv(x))
+                                            v57Run += v56
+                                            let v59_2: Float = v56 * v17[i1]
+                                            v59[i] = v59_2
+                                            let v60: Float = v56 * v5[i]
+                                            v61Run += v60
+                                            // ∂ line 12: conv(x)
+                                            v67Run += v59_2
                                         }
+                                        v57[i1] += v57Run
+                                        v61[i1] += v61Run
+                                        v67[i1] += v67Run
                                     }
                                 }
                                 // ∂ line 12: bn(conv(x))
@@ -1007,21 +1013,25 @@ public struct InteropNet: Module {
                             for row in 0..<batch {
                                 for i1 in 0..<4 {
                                     for i2 in 0..<6 {
+                                        var v12Run: Float = 0
                                         for i3 in 0..<6 {
                                             let i = row &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                             // line 12: conv(x)
                                             let v5_2: Float = v3[i] + v4[i1]
                                             v5[i] = v5_2
                                             // line 12: bn(conv(x))
-                                            v12[row &* 4 * 6 &+ i1 &* 6 &+ i2] += v5_2
+                                            v12Run += v5_2
                                         }
+                                        v12[row &* 4 * 6 &+ i1 &* 6 &+ i2] += v12Run
                                     }
                                 }
                                 for i1 in 0..<4 {
+                                    var v13Run: Float = 0
                                     for i2 in 0..<6 {
                                         let i = row &* 4 * 6 &+ i1 &* 6 &+ i2
-                                        v13[row &* 4 &+ i1] += v12[i]
+                                        v13Run += v12[i]
                                     }
+                                    v13[row &* 4 &+ i1] += v13Run
                                 }
                                 for i1 in 0..<4 {
                                     let i = row &* 4 &+ i1
@@ -1055,21 +1065,25 @@ public struct InteropNet: Module {
                             for row_2 in 0..<batch {
                                 for i1 in 0..<4 {
                                     for i2 in 0..<6 {
+                                        var v19Run: Float = 0
                                         for i3 in 0..<6 {
                                             let i = row_2 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                             // line 12: bn(conv(x))
                                             let v17_2: Float = v5[i] - v16[i1]
                                             v17[i] = v17_2
                                             let v18: Float = v17_2 * v17_2
-                                            v19[row_2 &* 4 * 6 &+ i1 &* 6 &+ i2] += v18
+                                            v19Run += v18
                                         }
+                                        v19[row_2 &* 4 * 6 &+ i1 &* 6 &+ i2] += v19Run
                                     }
                                 }
                                 for i1 in 0..<4 {
+                                    var v20Run: Float = 0
                                     for i2 in 0..<6 {
                                         let i = row_2 &* 4 * 6 &+ i1 &* 6 &+ i2
-                                        v20[row_2 &* 4 &+ i1] += v19[i]
+                                        v20Run += v19[i]
                                     }
+                                    v20[row_2 &* 4 &+ i1] += v20Run
                                 }
                                 for i1 in 0..<4 {
                                     let i = row_2 &* 4 &+ i1
@@ -1130,16 +1144,14 @@ public struct InteropNet: Module {
                             let v47 = slot13  // [batch, 4, 6, 6]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
-                                    for i2 in 0..<6 {
-                                        for i3 in 0..<6 {
-                                            let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                            // line 12: bn(conv(x))
-                                            let v44: Float = v5[i] * v43[i1]
-                                            let v46: Float = v44 + v45[i1]
-                                            // line 12: relu(bn(conv(x)))
-                                            let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                            v47[i] = v47_2
-                                        }
+                                    for i2 in 0..<36 {
+                                        let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
+                                        // line 12: bn(conv(x))
+                                        let v44: Float = v5[i] * v43[i1]
+                                        let v46: Float = v44 + v45[i1]
+                                        // line 12: relu(bn(conv(x)))
+                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
+                                        v47[i] = v47_2
                                     }
                                 }
                             }
@@ -1394,20 +1406,22 @@ public struct InteropNet: Module {
                                     v127.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
-                                            for i2 in 0..<6 {
-                                                for i3 in 0..<6 {
-                                                    let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                                    // ∂ line 12: relu(bn(conv(x)))
-                                                    let v121: Float = (v47[i] > 0 ? 1 : 0)
-                                                    let v122: Float = v120[i] * v121
-                                                    // ∂ line 12: bn(conv(x))
-                                                    v123[i1] += v122
-                                                    let v125_2: Float = v122 * v43[i1]
-                                                    v125[i] = v125_2
-                                                    let v126: Float = v122 * v5[i]
-                                                    v127[i1] += v126
-                                                }
+                                            var v123Run: Float = 0
+                                            var v127Run: Float = 0
+                                            for i2 in 0..<36 {
+                                                let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
+                                                // ∂ line 12: relu(bn(conv(x)))
+                                                let v121: Float = (v47[i] > 0 ? 1 : 0)
+                                                let v122: Float = v120[i] * v121
+                                                // ∂ line 12: bn(conv(x))
+                                                v123Run += v122
+                                                let v125_2: Float = v122 * v43[i1]
+                                                v125[i] = v125_2
+                                                let v126: Float = v122 * v5[i]
+                                                v127Run += v126
                                             }
+                                            v123[i1] += v123Run
+                                            v127[i1] += v127Run
                                         }
                                     }
                                 }
@@ -1482,6 +1496,7 @@ public struct InteropNet: Module {
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<6 {
+                                                var v149Run: Float = 0
                                                 for i3 in 0..<6 {
                                                     let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                                     let v143: Float = v142[i0 &* 4 * 6 &+ i1 &* 6 &+ i2]
@@ -1490,8 +1505,9 @@ public struct InteropNet: Module {
                                                     let v147: Float = -v146
                                                     let v148_2: Float = v125[i] + v146
                                                     v148[i] = v148_2
-                                                    v149[i1] += v147
+                                                    v149Run += v147
                                                 }
+                                                v149[i1] += v149Run
                                             }
                                         }
                                     }
@@ -1534,6 +1550,7 @@ public struct InteropNet: Module {
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<6 {
+                                                var v157Run: Float = 0
                                                 for i3 in 0..<6 {
                                                     let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                                     // ∂ line 12: bn(conv(x))
@@ -1541,8 +1558,9 @@ public struct InteropNet: Module {
                                                     let v156_2: Float = v148[i] + v155
                                                     v156[i] = v156_2
                                                     // ∂ line 12: conv(x)
-                                                    v157[i1] += v156_2
+                                                    v157Run += v156_2
                                                 }
+                                                v157[i1] += v157Run
                                             }
                                         }
                                     }

@@ -105,6 +105,7 @@ public struct Mixture: Model {
                     let v7 = slot4  // [5, 4]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<5 {
+                        var v10Run: Float = 0
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
                             // line 8: x * a
@@ -114,8 +115,9 @@ public struct Mixture: Model {
                             let v6_2: Float = x[i] + v5[row]
                             v6[i] = v6_2
                             // line 9: sum(weighted, axis: 1)
-                            v10[row] += weighted_2
+                            v10Run += weighted_2
                         }
+                        v10[row] += v10Run
                         // line 9: logSumExp(weighted, axis: 1)
                         var largest = -Float.infinity
                         for k in 0..<4 { largest = Swift.max(largest, weighted[row &* 4 &+ k]) }
@@ -146,11 +148,13 @@ public struct Mixture: Model {
                     var v12: Float = 0
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_3 in 0..<5 {
+                        var v9Run: Float = 0
                         for _ in 0..<1 {
                             let i = row_3
                             // line 9: softmax(x + c, axis: 1)[:, 0]
-                            v9[row_3] += v8[i]
+                            v9Run += v8[i]
                         }
+                        v9[row_3] += v9Run
                         do {
                             let i = row_3
                             // line 9: sum(logSumExp(weighted, axis: 1))
@@ -212,6 +216,7 @@ public struct Mixture: Model {
                         let v7 = slot4  // [5, 4]
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<5 {
+                            var v10Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row &* 4 &+ i1
                                 // line 8: x * a
@@ -221,8 +226,9 @@ public struct Mixture: Model {
                                 let v6_2: Float = x[i] + v5[row]
                                 v6[i] = v6_2
                                 // line 9: sum(weighted, axis: 1)
-                                v10[row] += weighted_2
+                                v10Run += weighted_2
                             }
+                            v10[row] += v10Run
                             // line 9: logSumExp(weighted, axis: 1)
                             var largest = -Float.infinity
                             for k in 0..<4 { largest = Swift.max(largest, weighted[row &* 4 &+ k]) }
@@ -260,11 +266,13 @@ public struct Mixture: Model {
                         let v25 = slot9  // [5, 1]
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_3 in 0..<5 {
+                            var v9Run: Float = 0
                             for _ in 0..<1 {
                                 let i = row_3
                                 // line 9: softmax(x + c, axis: 1)[:, 0]
-                                v9[row_3] += v8[i]
+                                v9Run += v8[i]
                             }
+                            v9[row_3] += v9Run
                             do {
                                 let i = row_3
                                 // line 9: sum(logSumExp(weighted, axis: 1))
@@ -307,12 +315,15 @@ public struct Mixture: Model {
                         v41.update(repeating: 0, count: 4)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_5 in 0..<5 {
+                            var v28Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row_5 &* 4 &+ i1
                                 // ∂ line 9: softmax(x + c, axis: 1)
                                 let v27: Float = v26[i] * v7[i]
-                                v28[row_5] += v27
+                                v28Run += v27
                             }
+                            v28[row_5] += v28Run
+                            var v32Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row_5 &* 4 &+ i1
                                 // ∂ line 9: sum(weighted, axis: 1)
@@ -322,7 +333,7 @@ public struct Mixture: Model {
                                 let v30: Float = v26[i] - v29
                                 let v31: Float = v7[i] * v30
                                 // ∂ line 9: x + c
-                                v32[row_5] += v31
+                                v32Run += v31
                                 // ∂ line 9: logSumExp(weighted, axis: 1)
                                 let v34: Float = v3[row_5]
                                 let v35: Float = weighted[i] - v34
@@ -332,6 +343,7 @@ public struct Mixture: Model {
                                 let v40: Float = v39 * x[i]
                                 v41[i1] += v40
                             }
+                            v32[row_5] += v32Run
                         }
                         // The gradient of every parameter.
                         (g.baseAddress! + 9).update(repeating: 0, count: 1)  // scale: no gradient

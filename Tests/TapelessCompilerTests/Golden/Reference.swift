@@ -672,12 +672,14 @@ public struct LogisticRegression: Model {
                         var v10: Float = 0
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<n {
+                            var v4Run: Float = 0
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
                                 // line 31: x @ w
                                 let v3: Float = x[i] * v2[i1]
-                                v4[row] += v3
+                                v4Run += v3
                             }
+                            v4[row] += v4Run
                             do {
                                 let i = row
                                 // line 31: x @ w + b
@@ -737,12 +739,14 @@ public struct LogisticRegression: Model {
                             v24.update(repeating: 0, count: 3)
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<n {
+                                var v4Run: Float = 0
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
                                     // line 31: x @ w
                                     let v3: Float = x[i] * v2[i1]
-                                    v4[row] += v3
+                                    v4Run += v3
                                 }
+                                v4[row] += v4Run
                                 do {
                                     let i = row
                                     // line 31: x @ w + b
@@ -880,6 +884,7 @@ public struct ReductionsBroadcast: Model {
                     let v7 = slot4  // [5, 4]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<5 {
+                        var v12Run: Float = 0
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
                             // line 40: x * a
@@ -889,7 +894,7 @@ public struct ReductionsBroadcast: Model {
                             let v6_2: Float = x[i] + v5[row]
                             v6[i] = v6_2
                             // line 40: sum(x * a, axis: 1)
-                            v12[row] += v2_2
+                            v12Run += v2_2
                             // line 40: sigmoid(x)
                             let v18: Float = 1 / (1 + Foundation.exp(-x[i]))
                             // line 40: sigmoid(x) * a
@@ -897,6 +902,7 @@ public struct ReductionsBroadcast: Model {
                             // line 40: mean(sigmoid(x) * a)
                             v21 += v20
                         }
+                        v12[row] += v12Run
                         // line 40: logSumExp(x * a, axis: 1)
                         var largest = -Float.infinity
                         for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
@@ -927,11 +933,13 @@ public struct ReductionsBroadcast: Model {
                     var v14: Float = 0
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_3 in 0..<5 {
+                        var v9Run: Float = 0
                         for _ in 0..<1 {
                             let i = row_3
                             // line 40: softmax(x + c, axis: 1)[:, 0]
-                            v9[row_3] += v8[i]
+                            v9Run += v8[i]
                         }
+                        v9[row_3] += v9Run
                         do {
                             let i = row_3
                             // line 40: sum(logSumExp(x * a, axis: 1))
@@ -998,6 +1006,7 @@ public struct ReductionsBroadcast: Model {
                         let v7 = slot5  // [5, 4]
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<5 {
+                            var v12Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row &* 4 &+ i1
                                 // line 40: x * a
@@ -1007,7 +1016,7 @@ public struct ReductionsBroadcast: Model {
                                 let v6_2: Float = x[i] + v5[row]
                                 v6[i] = v6_2
                                 // line 40: sum(x * a, axis: 1)
-                                v12[row] += v2_2
+                                v12Run += v2_2
                                 // line 40: sigmoid(x)
                                 let v18: Float = 1 / (1 + Foundation.exp(-x[i]))
                                 // line 40: sigmoid(x) * a
@@ -1020,6 +1029,7 @@ public struct ReductionsBroadcast: Model {
                                 let v28: Float = v27 * v18
                                 v29[i1] += v28
                             }
+                            v12[row] += v12Run
                             // line 40: logSumExp(x * a, axis: 1)
                             var largest = -Float.infinity
                             for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
@@ -1055,11 +1065,13 @@ public struct ReductionsBroadcast: Model {
                         let v35 = slot10  // [5, 1]
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_3 in 0..<5 {
+                            var v9Run: Float = 0
                             for _ in 0..<1 {
                                 let i = row_3
                                 // line 40: softmax(x + c, axis: 1)[:, 0]
-                                v9[row_3] += v8[i]
+                                v9Run += v8[i]
                             }
+                            v9[row_3] += v9Run
                             do {
                                 let i = row_3
                                 // line 40: sum(logSumExp(x * a, axis: 1))
@@ -1103,12 +1115,15 @@ public struct ReductionsBroadcast: Model {
                         v51.update(repeating: 0, count: 4)
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_5 in 0..<5 {
+                            var v38Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row_5 &* 4 &+ i1
                                 // ∂ line 40: softmax(x + c, axis: 1)
                                 let v37: Float = v36[i] * v7[i]
-                                v38[row_5] += v37
+                                v38Run += v37
                             }
+                            v38[row_5] += v38Run
+                            var v42Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row_5 &* 4 &+ i1
                                 // ∂ line 40: sum(x * a, axis: 1)
@@ -1118,7 +1133,7 @@ public struct ReductionsBroadcast: Model {
                                 let v40: Float = v36[i] - v39
                                 let v41: Float = v7[i] * v40
                                 // ∂ line 40: x + c
-                                v42[row_5] += v41
+                                v42Run += v41
                                 // ∂ line 40: logSumExp(x * a, axis: 1)
                                 let v44: Float = v3[row_5]
                                 let v45: Float = v2[i] - v44
@@ -1128,6 +1143,7 @@ public struct ReductionsBroadcast: Model {
                                 let v50: Float = v49 * x[i]
                                 v51[i1] += v50
                             }
+                            v42[row_5] += v42Run
                         }
                         // ∂ line 40: x * a
                         let v52 = g.baseAddress!  // gradient of a

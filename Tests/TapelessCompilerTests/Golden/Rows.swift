@@ -128,14 +128,16 @@ public struct SmoothedClassifier: Module {
                         var v17: Float = 0
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<batch {
+                            var v11Run: Float = 0
                             for i1 in 0..<5 {
                                 let i = row &* 5 &+ i1
                                 // line 12: fc(x)
                                 let v5_2: Float = v4[i] + v3[i1]
                                 v5[i] = v5_2
                                 // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                                v11[row] += v5_2
+                                v11Run += v5_2
                             }
+                            v11[row] += v11Run
                             var largest = -Float.infinity
                             for k in 0..<5 { largest = Swift.max(largest, v5[row &* 5 &+ k]) }
                             var total: Float = 0
@@ -217,14 +219,16 @@ public struct SmoothedClassifier: Module {
                             v37.update(repeating: 0, count: 5)
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<batch {
+                                var v11Run: Float = 0
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
                                     // line 12: fc(x)
                                     let v5_2: Float = v4[i] + v3[i1]
                                     v5[i] = v5_2
                                     // line 12: crossEntropy(logits: fc(x), labels: labels, labelSmoothing: 0.2)
-                                    v11[row] += v5_2
+                                    v11Run += v5_2
                                 }
+                                v11[row] += v11Run
                                 var largest = -Float.infinity
                                 for k in 0..<5 { largest = Swift.max(largest, v5[row &* 5 &+ k]) }
                                 var total: Float = 0
@@ -550,12 +554,14 @@ public struct SoftmaxHead: Module {
                                 v12.update(repeating: 0, count: 5)
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_2 in 0..<batch {
+                                    var v8Run: Float = 0
                                     for i1 in 0..<5 {
                                         let i = row_2 &* 5 &+ i1
                                         // ∂ line 20: softmax(fc(x), axis: 1)
                                         let v7: Float = seed[i] * v5[i]
-                                        v8[row_2] += v7
+                                        v8Run += v7
                                     }
+                                    v8[row_2] += v8Run
                                     for i1 in 0..<5 {
                                         let i = row_2 &* 5 &+ i1
                                         let v9: Float = v8[row_2]

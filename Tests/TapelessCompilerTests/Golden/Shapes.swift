@@ -1978,23 +1978,27 @@ public func s5(x: Tensor, c: Tensor) -> Float {
                 var v15: Float = 0
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<4 {
+                    var v2Run: Float = 0
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         // line 40: variance(x, axis: 1, correction: 0)
-                        v2[row] += x[i]
+                        v2Run += x[i]
                     }
+                    v2[row] += v2Run
                     do {
                         let i = row
                         let v4_2: Float = v2[i] / 5.0
                         v4[i] = v4_2
                     }
+                    var v9Run: Float = 0
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         let v5: Float = v4[row]
                         let v6: Float = x[i] - v5
                         let v8: Float = v6 * v6
-                        v9[row] += v8
+                        v9Run += v8
                     }
+                    v9[row] += v9Run
                     do {
                         let i = row
                         let v12: Float = v9[i] / 5.0
@@ -2053,24 +2057,28 @@ public func s5_dx(x: Tensor, c: Tensor) -> Tensor {
                 let v32 = slot8  // [4, 5]
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<4 {
+                    var v2Run: Float = 0
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         // line 40: variance(x, axis: 1, correction: 0)
-                        v2[row] += x[i]
+                        v2Run += x[i]
                     }
+                    v2[row] += v2Run
                     do {
                         let i = row
                         let v4_2: Float = v2[i] / 5.0
                         v4[i] = v4_2
                     }
+                    var v9Run: Float = 0
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         let v5: Float = v4[row]
                         let v6_2: Float = x[i] - v5
                         v6[i] = v6_2
                         let v8: Float = v6_2 * v6_2
-                        v9[row] += v8
+                        v9Run += v8
                     }
+                    v9[row] += v9Run
                     do {
                         let i = row
                         let v12: Float = v9[i] / 5.0
@@ -2084,6 +2092,7 @@ public func s5_dx(x: Tensor, c: Tensor) -> Tensor {
                         let v23_2: Float = v22 / 5.0
                         v23[i] = v23_2
                     }
+                    var v29Run: Float = 0
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         let v24: Float = v23[row]
@@ -2091,8 +2100,9 @@ public func s5_dx(x: Tensor, c: Tensor) -> Tensor {
                         let v27_2: Float = v25 + v25
                         v27[i] = v27_2
                         let v28: Float = -v27_2
-                        v29[row] += v28
+                        v29Run += v28
                     }
+                    v29[row] += v29Run
                     do {
                         let i = row
                         let v30_2: Float = v29[i] / 5.0
@@ -2156,24 +2166,28 @@ public func s5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     var v26: Float = 0
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<4 {
+                        var v3Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             // line 40: variance(x, axis: 1, correction: 0)
-                            v3[row] += x[i]
+                            v3Run += x[i]
                         }
+                        v3[row] += v3Run
                         do {
                             let i = row
                             let v5_2: Float = v3[i] / 5.0
                             v5[i] = v5_2
                         }
+                        var v9Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v6: Float = v5[row]
                             let v7_2: Float = x[i] - v6
                             v7[i] = v7_2
                             let v8: Float = v7_2 * v7_2
-                            v9[row] += v8
+                            v9Run += v8
                         }
+                        v9[row] += v9Run
                         do {
                             let i = row
                             let v10: Float = v9[i] / 5.0
@@ -2187,6 +2201,7 @@ public func s5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                             let v16_2: Float = v15 / 5.0
                             v16[i] = v16_2
                         }
+                        var v21Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v17: Float = v16[row]
@@ -2194,8 +2209,9 @@ public func s5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                             let v19_2: Float = v18 + v18
                             v19[i] = v19_2
                             let v20: Float = -v19_2
-                            v21[row] += v20
+                            v21Run += v20
                         }
+                        v21[row] += v21Run
                         do {
                             let i = row
                             let v22_2: Float = v21[i] / 5.0
@@ -2282,24 +2298,28 @@ public func s5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v59 = slot15  // [4, 5]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<4 {
+                        var v3Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             // line 40: variance(x, axis: 1, correction: 0)
-                            v3[row] += x[i]
+                            v3Run += x[i]
                         }
+                        v3[row] += v3Run
                         do {
                             let i = row
                             let v5_2: Float = v3[i] / 5.0
                             v5[i] = v5_2
                         }
+                        var v9Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v6: Float = v5[row]
                             let v7_2: Float = x[i] - v6
                             v7[i] = v7_2
                             let v8: Float = v7_2 * v7_2
-                            v9[row] += v8
+                            v9Run += v8
                         }
+                        v9[row] += v9Run
                         do {
                             let i = row
                             let v10: Float = v9[i] / 5.0
@@ -2315,15 +2335,18 @@ public func s5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             let v16_2: Float = v15 / 5.0
                             v16[i] = v16_2
                         }
+                        var v30Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
-                            v30[row] += vx[i]
+                            v30Run += vx[i]
                         }
+                        v30[row] += v30Run
                         do {
                             let i = row
                             let v31_2: Float = v30[i] / 5.0
                             v31[i] = v31_2
                         }
+                        var v38Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v17: Float = v16[row]
@@ -2334,8 +2357,9 @@ public func s5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             let v36: Float = v35 * v7[i]
                             let v37_2: Float = v35 * v17
                             v37[i] = v37_2
-                            v38[row] += v36
+                            v38Run += v36
                         }
+                        v38[row] += v38Run
                         do {
                             let i = row
                             let v39: Float = v38[i] / 5.0
@@ -2349,6 +2373,7 @@ public func s5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             let v49_2: Float = v48 / 5.0
                             v49[i] = v49_2
                         }
+                        var v56Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v50: Float = v49[row]
@@ -2357,8 +2382,9 @@ public func s5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             let v54_2: Float = v53 + v51
                             v54[i] = v54_2
                             let v55: Float = -v54_2
-                            v56[row] += v55
+                            v56Run += v55
                         }
+                        v56[row] += v56Run
                         do {
                             let i = row
                             let v57_2: Float = v56[i] / 5.0
@@ -2401,12 +2427,14 @@ public func s6(x: Tensor, c: Tensor) -> Float {
                 var v7: Float = 0
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<4 {
+                    var v3Run: Float = -Float.infinity
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         // line 46: min(x, axis: 1)
                         let v2: Float = -x[i]
-                        v3[row] = Swift.max(v3[row], v2)
+                        v3Run = Swift.max(v3Run, v2)
                     }
+                    v3[row] = Swift.max(v3[row], v3Run)
                     do {
                         let i = row
                         let v4: Float = -v3[i]
@@ -2458,13 +2486,15 @@ public func s6_dx(x: Tensor, c: Tensor) -> Tensor {
                 let v26 = slot5  // [4, 5]
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<4 {
+                    var v3Run: Float = -Float.infinity
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         // line 46: min(x, axis: 1)
                         let v2_2: Float = -x[i]
                         v2[i] = v2_2
-                        v3[row] = Swift.max(v3[row], v2_2)
+                        v3Run = Swift.max(v3Run, v2_2)
                     }
+                    v3[row] = Swift.max(v3[row], v3Run)
                     do {
                         let i = row
                         let v4: Float = -v3[i]
@@ -2478,14 +2508,16 @@ public func s6_dx(x: Tensor, c: Tensor) -> Tensor {
                         let v15_2: Float = -v14
                         v15[i] = v15_2
                     }
+                    var v21Run: Float = 0
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         let v16: Float = v3[row]
                         let v17: Bool = v2[i] == v16
                         let v20_2: Float = (v17 ? 1.0 : 0.0)
                         v20[i] = v20_2
-                        v21[row] += v20_2
+                        v21Run += v20_2
                     }
+                    v21[row] += v21Run
                     for i1 in 0..<5 {
                         let i = row &* 5 &+ i1
                         let v22: Float = v21[row]
@@ -2540,13 +2572,15 @@ public func s6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     var v23: Float = 0
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<4 {
+                        var v4Run: Float = -Float.infinity
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             // line 46: min(x, axis: 1)
                             let v3_2: Float = -x[i]
                             v3[i] = v3_2
-                            v4[row] = Swift.max(v4[row], v3_2)
+                            v4Run = Swift.max(v4Run, v3_2)
                         }
+                        v4[row] = Swift.max(v4[row], v4Run)
                         do {
                             let i = row
                             let v5: Float = -v4[i]
@@ -2560,14 +2594,16 @@ public func s6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                             let v11_2: Float = -v10
                             v11[i] = v11_2
                         }
+                        var v16Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v12: Float = v4[row]
                             let v13: Bool = v3[i] == v12
                             let v15_2: Float = (v13 ? 1.0 : 0.0)
                             v15[i] = v15_2
-                            v16[row] += v15_2
+                            v16Run += v15_2
                         }
+                        v16[row] += v16Run
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v17: Float = v16[row]
@@ -2632,13 +2668,16 @@ public func s6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v52 = slot7  // [4, 5]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<4 {
+                        var v4Run: Float = -Float.infinity
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             // line 46: min(x, axis: 1)
                             let v3_2: Float = -x[i]
                             v3[i] = v3_2
-                            v4[row] = Swift.max(v4[row], v3_2)
+                            v4Run = Swift.max(v4Run, v3_2)
                         }
+                        v4[row] = Swift.max(v4[row], v4Run)
+                        var v16Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             // ∂ line 46: min(x, axis: 1)
@@ -2646,8 +2685,10 @@ public func s6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             let v13: Bool = v3[i] == v12
                             let v15_2: Float = (v13 ? 1.0 : 0.0)
                             v15[i] = v15_2
-                            v16[row] += v15_2
+                            v16Run += v15_2
                         }
+                        v16[row] += v16Run
+                        var v30Run: Float = 0
                         for i1 in 0..<5 {
                             let i = row &* 5 &+ i1
                             let v17_2: Float = v16[row]
@@ -2655,8 +2696,9 @@ public func s6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             let v27: Float = -vx[i]
                             let v28: Float = v27 / v17_2
                             let v29: Float = v28 * v15[i]
-                            v30[row] += v29
+                            v30Run += v29
                         }
+                        v30[row] += v30Run
                         do {
                             let i = row
                             // line 46: min(x, axis: 1)
@@ -3929,11 +3971,13 @@ public func s10(x: Tensor, c: Tensor) -> Float {
                 let v4 = slot1  // [3]
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<3 {
+                    var v2Run: Float = 0
                     for i1 in 0..<4 {
                         let i = row &* 4 &+ i1
                         // line 74: mean(x, axis: 1, keepDims: true)
-                        v2[row] += x[i]
+                        v2Run += x[i]
                     }
+                    v2[row] += v2Run
                     do {
                         let i = row
                         let v4_2: Float = v2[i] / 4.0
@@ -4006,11 +4050,13 @@ public func s10_dx(x: Tensor, c: Tensor) -> Tensor {
                 let v4 = slot1  // [3]
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<3 {
+                    var v2Run: Float = 0
                     for i1 in 0..<4 {
                         let i = row &* 4 &+ i1
                         // line 74: mean(x, axis: 1, keepDims: true)
-                        v2[row] += x[i]
+                        v2Run += x[i]
                     }
+                    v2[row] += v2Run
                     do {
                         let i = row
                         let v4_2: Float = v2[i] / 4.0
@@ -4043,6 +4089,7 @@ public func s10_dx(x: Tensor, c: Tensor) -> Tensor {
                 v29.update(repeating: 0, count: 4)
                 v36.update(repeating: 0, count: 3)
                 for i0 in 0..<3 {
+                    var v36Run: Float = 0
                     for i1 in 0..<4 {
                         let i = i0 &* 4 &+ i1
                         // line 74: (x - mean(x, axis: 1, keepDims: true))
@@ -4068,8 +4115,9 @@ public func s10_dx(x: Tensor, c: Tensor) -> Tensor {
                         v29[i1] += v28_2
                         // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
                         let v34: Float = -v20_2
-                        v36[i0] += v34
+                        v36Run += v34
                     }
+                    v36[i0] += v36Run
                 }
                 // ∂ line 74: max(x, axis: 0, keepDims: true)
                 let v23 = slot3  // [4]
@@ -4145,11 +4193,13 @@ public func s10_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     let v5 = slot1  // [3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<3 {
+                        var v3Run: Float = 0
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
                             // line 74: mean(x, axis: 1, keepDims: true)
-                            v3[row] += x[i]
+                            v3Run += x[i]
                         }
+                        v3[row] += v3Run
                         do {
                             let i = row
                             let v5_2: Float = v3[i] / 4.0
@@ -4182,6 +4232,7 @@ public func s10_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     v24.update(repeating: 0, count: 4)
                     v31.update(repeating: 0, count: 3)
                     for i0 in 0..<3 {
+                        var v31Run: Float = 0
                         for i1 in 0..<4 {
                             let i = i0 &* 4 &+ i1
                             // line 74: (x - mean(x, axis: 1, keepDims: true))
@@ -4207,8 +4258,9 @@ public func s10_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                             v24[i1] += v23_2
                             // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
                             let v29: Float = -v16_2
-                            v31[i0] += v29
+                            v31Run += v29
                         }
+                        v31[i0] += v31Run
                     }
                     // ∂ line 74: max(x, axis: 0, keepDims: true)
                     let v19 = slot3  // [4]
@@ -4292,11 +4344,13 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v5 = slot1  // [3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<3 {
+                        var v3Run: Float = 0
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
                             // line 74: mean(x, axis: 1, keepDims: true)
-                            v3[row] += x[i]
+                            v3Run += x[i]
                         }
+                        v3[row] += v3Run
                         do {
                             let i = row
                             let v5_2: Float = v3[i] / 4.0
@@ -4362,18 +4416,20 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v42 = slot1  // [3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_2 in 0..<3 {
+                        var v41Run: Float = 0
                         for i1 in 0..<4 {
                             let i = row_2 &* 4 &+ i1
                             // ∂ line 74: max(x, axis: 0, keepDims: true)
                             let v25_2: Float = v24[i1]
                             v25[i] = v25_2
                             // ∂ line 74: mean(x, axis: 1, keepDims: true)
-                            v41[row_2] += vx[i]
+                            v41Run += vx[i]
                             // ∂ line 74: max(x, axis: 0, keepDims: true)
                             let v47: Float = vx[i] / v25_2
                             let v48: Float = v47 * v23[i]
                             v49[i1] += v48
                         }
+                        v41[row_2] += v41Run
                         do {
                             let i = row_2
                             // ∂ line 74: mean(x, axis: 1, keepDims: true)
@@ -4397,6 +4453,7 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     v70.update(repeating: 0, count: 4)
                     v85.update(repeating: 0, count: 3)
                     for i0 in 0..<3 {
+                        var v85Run: Float = 0
                         for i1 in 0..<4 {
                             let i = i0 &* 4 &+ i1
                             // ∂ line 74: tanh((x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims:…
@@ -4427,8 +4484,9 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                             v70[i1] += v68
                             // ∂ line 74: (x - mean(x, axis: 1, keepDims: true))
                             let v83: Float = -v69_2
-                            v85[i0] += v83
+                            v85Run += v83
                         }
+                        v85[i0] += v85Run
                     }
                     // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
                     let v71 = slot8  // [1, 4]

@@ -83,12 +83,14 @@ public struct Keywords: Module {
                     let v5 = slot1  // [n]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row in 0..<n {
+                        var where_2Run: Float = 0
                         for i1 in 0..<3 {
                             let i = row &* 3 &+ i1
                             // line 7: struct @ self
                             let v2: Float = `struct`[i] * v1[i1]
-                            where_2[row] += v2
+                            where_2Run += v2
                         }
+                        where_2[row] += where_2Run
                         do {
                             let i = row
                             // line 8: where * class
@@ -131,12 +133,14 @@ public struct Keywords: Module {
                         var v9: Float = 0
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<n {
+                            var where_2Run: Float = 0
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
                                 // line 7: struct @ self
                                 let v3: Float = `struct`[i] * v2[i1]
-                                where_2[row] += v3
+                                where_2Run += v3
                             }
+                            where_2[row] += where_2Run
                             do {
                                 let i = row
                                 // line 8: where * class
@@ -197,12 +201,14 @@ public struct Keywords: Module {
                             v22.update(repeating: 0, count: 3)
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<n {
+                                var where_2Run: Float = 0
                                 for i1 in 0..<3 {
                                     let i = row &* 3 &+ i1
                                     // line 7: struct @ self
                                     let v3: Float = `struct`[i] * v2[i1]
-                                    where_2[row] += v3
+                                    where_2Run += v3
                                 }
+                                where_2[row] += where_2Run
                                 do {
                                     let i = row
                                     // line 8: where * class
@@ -285,12 +291,14 @@ public struct Keywords: Module {
                         let v5 = slot1  // [n]
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<n {
+                            var where_2Run: Float = 0
                             for i1 in 0..<3 {
                                 let i = row &* 3 &+ i1
                                 // line 7: struct @ self
                                 let v2: Float = input[i] * v1[i1]
-                                where_2[row] += v2
+                                where_2Run += v2
                             }
+                            where_2[row] += where_2Run
                             do {
                                 let i = row
                                 // line 8: where * class

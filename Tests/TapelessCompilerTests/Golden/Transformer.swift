@@ -345,6 +345,7 @@ public struct PostNormEncoder: Module {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_5 in 0..<batch {
                             for i1 in 0..<5 {
+                                var v28Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     // line 14: self_attn(x)
@@ -353,8 +354,9 @@ public struct PostNormEncoder: Module {
                                     let v25_2: Float = x[i] + v24
                                     v25[i] = v25_2
                                     // line 14: norm1(x + self_attn(x))
-                                    v28[row_5 &* 5 &+ i1] += v25_2
+                                    v28Run += v25_2
                                 }
+                                v28[row_5 &* 5 &+ i1] += v28Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_5 &* 5 &+ i1
@@ -362,14 +364,16 @@ public struct PostNormEncoder: Module {
                                 v30[i] = v30_2
                             }
                             for i1 in 0..<5 {
+                                var v34Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     let v31: Float = v30[row_5 &* 5 &+ i1]
                                     let v32_2: Float = v25[i] - v31
                                     v32[i] = v32_2
                                     let v33: Float = v32_2 * v32_2
-                                    v34[row_5 &* 5 &+ i1] += v33
+                                    v34Run += v33
                                 }
+                                v34[row_5 &* 5 &+ i1] += v34Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_5 &* 5 &+ i1
@@ -431,6 +435,7 @@ public struct PostNormEncoder: Module {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_6 in 0..<batch {
                             for i1 in 0..<5 {
+                                var v56Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     // line 15: linear2(linear1(attended))
@@ -439,8 +444,9 @@ public struct PostNormEncoder: Module {
                                     let v53_2: Float = attended[i] + v52
                                     v53[i] = v53_2
                                     // line 15: norm2(attended + linear2(linear1(attended)))
-                                    v56[row_6 &* 5 &+ i1] += v53_2
+                                    v56Run += v53_2
                                 }
+                                v56[row_6 &* 5 &+ i1] += v56Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_6 &* 5 &+ i1
@@ -448,14 +454,16 @@ public struct PostNormEncoder: Module {
                                 v58[i] = v58_2
                             }
                             for i1 in 0..<5 {
+                                var v62Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     let v59: Float = v58[row_6 &* 5 &+ i1]
                                     let v60_2: Float = v53[i] - v59
                                     v60[i] = v60_2
                                     let v61: Float = v60_2 * v60_2
-                                    v62[row_6 &* 5 &+ i1] += v61
+                                    v62Run += v61
                                 }
+                                v62[row_6 &* 5 &+ i1] += v62Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_6 &* 5 &+ i1
@@ -654,6 +662,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_5 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v29Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 14: self_attn(x)
@@ -662,8 +671,9 @@ public struct PostNormEncoder: Module {
                                         let v26_2: Float = x[i] + v25
                                         v26[i] = v26_2
                                         // line 14: norm1(x + self_attn(x))
-                                        v29[row_5 &* 5 &+ i1] += v26_2
+                                        v29Run += v26_2
                                     }
+                                    v29[row_5 &* 5 &+ i1] += v29Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -671,14 +681,16 @@ public struct PostNormEncoder: Module {
                                     v31[i] = v31_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v35Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v32: Float = v31[row_5 &* 5 &+ i1]
                                         let v33_2: Float = v26[i] - v32
                                         v33[i] = v33_2
                                         let v34: Float = v33_2 * v33_2
-                                        v35[row_5 &* 5 &+ i1] += v34
+                                        v35Run += v34
                                     }
+                                    v35[row_5 &* 5 &+ i1] += v35Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -740,6 +752,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v56Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 15: linear2(linear1(attended))
@@ -748,8 +761,9 @@ public struct PostNormEncoder: Module {
                                         let v53_2: Float = attended[i] + v52
                                         v53[i] = v53_2
                                         // line 15: norm2(attended + linear2(linear1(attended)))
-                                        v56[row_6 &* 5 &+ i1] += v53_2
+                                        v56Run += v53_2
                                     }
+                                    v56[row_6 &* 5 &+ i1] += v56Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -757,14 +771,16 @@ public struct PostNormEncoder: Module {
                                     v57[i] = v57_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v61Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v58: Float = v57[row_6 &* 5 &+ i1]
                                         let v59_2: Float = v53[i] - v58
                                         v59[i] = v59_2
                                         let v60: Float = v59_2 * v59_2
-                                        v61[row_6 &* 5 &+ i1] += v60
+                                        v61Run += v60
                                     }
+                                    v61[row_6 &* 5 &+ i1] += v61Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -992,6 +1008,7 @@ public struct PostNormEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_5 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v29Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 14: self_attn(x)
@@ -1000,8 +1017,9 @@ public struct PostNormEncoder: Module {
                                             let v26_2: Float = x[i] + v25
                                             v26[i] = v26_2
                                             // line 14: norm1(x + self_attn(x))
-                                            v29[row_5 &* 5 &+ i1] += v26_2
+                                            v29Run += v26_2
                                         }
+                                        v29[row_5 &* 5 &+ i1] += v29Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_5 &* 5 &+ i1
@@ -1009,14 +1027,16 @@ public struct PostNormEncoder: Module {
                                         v31[i] = v31_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v35Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v32: Float = v31[row_5 &* 5 &+ i1]
                                             let v33_2: Float = v26[i] - v32
                                             v33[i] = v33_2
                                             let v34: Float = v33_2 * v33_2
-                                            v35[row_5 &* 5 &+ i1] += v34
+                                            v35Run += v34
                                         }
+                                        v35[row_5 &* 5 &+ i1] += v35Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_5 &* 5 &+ i1
@@ -1103,6 +1123,7 @@ public struct PostNormEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_6 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v56Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 15: linear2(linear1(attended))
@@ -1111,8 +1132,9 @@ public struct PostNormEncoder: Module {
                                             let v53_2: Float = attended[i] + v52
                                             v53[i] = v53_2
                                             // line 15: norm2(attended + linear2(linear1(attended)))
-                                            v56[row_6 &* 5 &+ i1] += v53_2
+                                            v56Run += v53_2
                                         }
+                                        v56[row_6 &* 5 &+ i1] += v56Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -1120,14 +1142,16 @@ public struct PostNormEncoder: Module {
                                         v57[i] = v57_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v61Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v58: Float = v57[row_6 &* 5 &+ i1]
                                             let v59_2: Float = v53[i] - v58
                                             v59[i] = v59_2
                                             let v60: Float = v59_2 * v59_2
-                                            v61[row_6 &* 5 &+ i1] += v60
+                                            v61Run += v60
                                         }
+                                        v61[row_6 &* 5 &+ i1] += v61Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -1141,6 +1165,7 @@ public struct PostNormEncoder: Module {
                                         v84[i] = v84_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v80Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 15: norm2(attended + linear2(linear1(attended)))
@@ -1160,8 +1185,9 @@ public struct PostNormEncoder: Module {
                                             let v78_2: Float = v75 * v65
                                             v78[i] = v78_2
                                             let v79: Float = v75 * v59[i]
-                                            v80[row_6 &* 5 &+ i1] += v79
+                                            v80Run += v79
                                         }
+                                        v80[row_6 &* 5 &+ i1] += v80Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -1171,6 +1197,7 @@ public struct PostNormEncoder: Module {
                                         v86[i] = v86_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v93Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v87: Float = v86[row_6 &* 5 &+ i1]
@@ -1179,8 +1206,9 @@ public struct PostNormEncoder: Module {
                                             let v91_2: Float = v90 + v88
                                             v91[i] = v91_2
                                             let v92: Float = -v91_2
-                                            v93[row_6 &* 5 &+ i1] += v92
+                                            v93Run += v92
                                         }
+                                        v93[row_6 &* 5 &+ i1] += v93Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -1262,6 +1290,7 @@ public struct PostNormEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_7 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v112Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // ∂ line 15: linear1(attended)
@@ -1274,8 +1303,9 @@ public struct PostNormEncoder: Module {
                                             let v110_2: Float = v107 * v40[i]
                                             v110[i] = v110_2
                                             let v111: Float = v107 * v33[i]
-                                            v112[row_7 &* 5 &+ i1] += v111
+                                            v112Run += v111
                                         }
+                                        v112[row_7 &* 5 &+ i1] += v112Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -1285,6 +1315,7 @@ public struct PostNormEncoder: Module {
                                         v118[i] = v118_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v125Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v119: Float = v118[row_7 &* 5 &+ i1]
@@ -1293,8 +1324,9 @@ public struct PostNormEncoder: Module {
                                             let v123_2: Float = v122 + v120
                                             v123[i] = v123_2
                                             let v124: Float = -v123_2
-                                            v125[row_7 &* 5 &+ i1] += v124
+                                            v125Run += v124
                                         }
+                                        v125[row_7 &* 5 &+ i1] += v125Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -1360,12 +1392,14 @@ public struct PostNormEncoder: Module {
                                 for row_8 in 0..<batch {
                                     for i1 in 0..<4 {
                                         for i2 in 0..<5 {
+                                            var v137Run: Float = 0
                                             for i3_6 in 0..<5 {
                                                 let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_6
                                                 // ∂ line 14: self_attn(x)
                                                 let v136: Float = v134[i] * v20[i]
-                                                v137[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v136
+                                                v137Run += v136
                                             }
+                                            v137[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v137Run
                                         }
                                     }
                                     for i1 in 0..<4 {
@@ -1672,6 +1706,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_5 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v29Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 14: self_attn(x)
@@ -1680,8 +1715,9 @@ public struct PostNormEncoder: Module {
                                         let v26_2: Float = x[i] + v25
                                         v26[i] = v26_2
                                         // line 14: norm1(x + self_attn(x))
-                                        v29[row_5 &* 5 &+ i1] += v26_2
+                                        v29Run += v26_2
                                     }
+                                    v29[row_5 &* 5 &+ i1] += v29Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -1689,14 +1725,16 @@ public struct PostNormEncoder: Module {
                                     v31[i] = v31_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v35Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v32: Float = v31[row_5 &* 5 &+ i1]
                                         let v33_2: Float = v26[i] - v32
                                         v33[i] = v33_2
                                         let v34: Float = v33_2 * v33_2
-                                        v35[row_5 &* 5 &+ i1] += v34
+                                        v35Run += v34
                                     }
+                                    v35[row_5 &* 5 &+ i1] += v35Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -1773,6 +1811,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v56Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 15: linear2(linear1(attended))
@@ -1781,8 +1820,9 @@ public struct PostNormEncoder: Module {
                                         let v53_2: Float = attended[i] + v52
                                         v53[i] = v53_2
                                         // line 15: norm2(attended + linear2(linear1(attended)))
-                                        v56[row_6 &* 5 &+ i1] += v53_2
+                                        v56Run += v53_2
                                     }
+                                    v56[row_6 &* 5 &+ i1] += v56Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -1790,14 +1830,16 @@ public struct PostNormEncoder: Module {
                                     v57[i] = v57_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v61Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v58: Float = v57[row_6 &* 5 &+ i1]
                                         let v59_2: Float = v53[i] - v58
                                         v59[i] = v59_2
                                         let v60: Float = v59_2 * v59_2
-                                        v61[row_6 &* 5 &+ i1] += v60
+                                        v61Run += v60
                                     }
+                                    v61[row_6 &* 5 &+ i1] += v61Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -1811,6 +1853,7 @@ public struct PostNormEncoder: Module {
                                     v81[i] = v81_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v77Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 15: norm2(attended + linear2(linear1(attended)))
@@ -1820,8 +1863,9 @@ public struct PostNormEncoder: Module {
                                         let v75_2: Float = v74 * v65
                                         v75[i] = v75_2
                                         let v76: Float = v74 * v59[i]
-                                        v77[row_6 &* 5 &+ i1] += v76
+                                        v77Run += v76
                                     }
+                                    v77[row_6 &* 5 &+ i1] += v77Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -1831,6 +1875,7 @@ public struct PostNormEncoder: Module {
                                     v83[i] = v83_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v90Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v84: Float = v83[row_6 &* 5 &+ i1]
@@ -1839,8 +1884,9 @@ public struct PostNormEncoder: Module {
                                         let v88_2: Float = v87 + v85
                                         v88[i] = v88_2
                                         let v89: Float = -v88_2
-                                        v90[row_6 &* 5 &+ i1] += v89
+                                        v90Run += v89
                                     }
+                                    v90[row_6 &* 5 &+ i1] += v90Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -1904,6 +1950,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_7 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v102Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // ∂ line 15: linear1(attended)
@@ -1913,8 +1960,9 @@ public struct PostNormEncoder: Module {
                                         let v100_2: Float = v99 * v40[i]
                                         v100[i] = v100_2
                                         let v101: Float = v99 * v33[i]
-                                        v102[row_7 &* 5 &+ i1] += v101
+                                        v102Run += v101
                                     }
+                                    v102[row_7 &* 5 &+ i1] += v102Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -1924,6 +1972,7 @@ public struct PostNormEncoder: Module {
                                     v108[i] = v108_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v115Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v109: Float = v108[row_7 &* 5 &+ i1]
@@ -1932,8 +1981,9 @@ public struct PostNormEncoder: Module {
                                         let v113_2: Float = v112 + v110
                                         v113[i] = v113_2
                                         let v114: Float = -v113_2
-                                        v115[row_7 &* 5 &+ i1] += v114
+                                        v115Run += v114
                                     }
+                                    v115[row_7 &* 5 &+ i1] += v115Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -1984,12 +2034,14 @@ public struct PostNormEncoder: Module {
                             for row_8 in 0..<batch {
                                 for i1 in 0..<4 {
                                     for i2 in 0..<5 {
+                                        var v125Run: Float = 0
                                         for i3_6 in 0..<5 {
                                             let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_6
                                             // ∂ line 14: self_attn(x)
                                             let v124: Float = v122[i] * v20[i]
-                                            v125[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v124
+                                            v125Run += v124
                                         }
+                                        v125[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v125Run
                                     }
                                 }
                                 for i1 in 0..<4 {
@@ -2308,6 +2360,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_5 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v28Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 14: self_attn(x)
@@ -2316,8 +2369,9 @@ public struct PostNormEncoder: Module {
                                         let v25_2: Float = input[i] + v24
                                         v25[i] = v25_2
                                         // line 14: norm1(x + self_attn(x))
-                                        v28[row_5 &* 5 &+ i1] += v25_2
+                                        v28Run += v25_2
                                     }
+                                    v28[row_5 &* 5 &+ i1] += v28Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -2325,14 +2379,16 @@ public struct PostNormEncoder: Module {
                                     v30[i] = v30_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v34Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v31: Float = v30[row_5 &* 5 &+ i1]
                                         let v32_2: Float = v25[i] - v31
                                         v32[i] = v32_2
                                         let v33: Float = v32_2 * v32_2
-                                        v34[row_5 &* 5 &+ i1] += v33
+                                        v34Run += v33
                                     }
+                                    v34[row_5 &* 5 &+ i1] += v34Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -2406,6 +2462,7 @@ public struct PostNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v56Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 15: linear2(linear1(attended))
@@ -2414,8 +2471,9 @@ public struct PostNormEncoder: Module {
                                         let v53_2: Float = attended[i] + v52
                                         v53[i] = v53_2
                                         // line 15: norm2(attended + linear2(linear1(attended)))
-                                        v56[row_6 &* 5 &+ i1] += v53_2
+                                        v56Run += v53_2
                                     }
+                                    v56[row_6 &* 5 &+ i1] += v56Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -2423,14 +2481,16 @@ public struct PostNormEncoder: Module {
                                     v58[i] = v58_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v62Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v59: Float = v58[row_6 &* 5 &+ i1]
                                         let v60_2: Float = v53[i] - v59
                                         v60[i] = v60_2
                                         let v61: Float = v60_2 * v60_2
-                                        v62[row_6 &* 5 &+ i1] += v61
+                                        v62Run += v61
                                     }
+                                    v62[row_6 &* 5 &+ i1] += v62Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -2503,6 +2563,7 @@ public struct PostNormEncoder: Module {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_7 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v79Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 15: norm2(attended + linear2(linear1(attended)))
@@ -2513,8 +2574,9 @@ public struct PostNormEncoder: Module {
                                                 let v77_2: Float = v74 * v68[i]
                                                 v77[i] = v77_2
                                                 let v78: Float = v74 * v60[i]
-                                                v79[row_7 &* 5 &+ i1] += v78
+                                                v79Run += v78
                                             }
+                                            v79[row_7 &* 5 &+ i1] += v79Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_7 &* 5 &+ i1
@@ -2524,6 +2586,7 @@ public struct PostNormEncoder: Module {
                                             v85[i] = v85_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v92Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v86: Float = v85[row_7 &* 5 &+ i1]
@@ -2532,8 +2595,9 @@ public struct PostNormEncoder: Module {
                                                 let v90_2: Float = v89 + v87
                                                 v90[i] = v90_2
                                                 let v91: Float = -v90_2
-                                                v92[row_7 &* 5 &+ i1] += v91
+                                                v92Run += v91
                                             }
+                                            v92[row_7 &* 5 &+ i1] += v92Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_7 &* 5 &+ i1
@@ -2619,6 +2683,7 @@ public struct PostNormEncoder: Module {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_8 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v111Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 15: linear1(attended)
@@ -2631,8 +2696,9 @@ public struct PostNormEncoder: Module {
                                                 let v109_2: Float = v106 * v40[i]
                                                 v109[i] = v109_2
                                                 let v110: Float = v106 * v32[i]
-                                                v111[row_8 &* 5 &+ i1] += v110
+                                                v111Run += v110
                                             }
+                                            v111[row_8 &* 5 &+ i1] += v111Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_8 &* 5 &+ i1
@@ -2642,6 +2708,7 @@ public struct PostNormEncoder: Module {
                                             v117[i] = v117_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v124Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v118: Float = v117[row_8 &* 5 &+ i1]
@@ -2650,8 +2717,9 @@ public struct PostNormEncoder: Module {
                                                 let v122_2: Float = v121 + v119
                                                 v122[i] = v122_2
                                                 let v123: Float = -v122_2
-                                                v124[row_8 &* 5 &+ i1] += v123
+                                                v124Run += v123
                                             }
+                                            v124[row_8 &* 5 &+ i1] += v124Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_8 &* 5 &+ i1
@@ -2708,12 +2776,14 @@ public struct PostNormEncoder: Module {
                                     for row_9 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<5 {
+                                                var v136Run: Float = 0
                                                 for i3_6 in 0..<5 {
                                                     let i = row_9 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_6
                                                     // ∂ line 14: self_attn(x)
                                                     let v135: Float = v133[i] * v19[i]
-                                                    v136[row_9 &* 4 * 5 &+ i1 &* 5 &+ i2] += v135
+                                                    v136Run += v135
                                                 }
+                                                v136[row_9 &* 4 * 5 &+ i1 &* 5 &+ i2] += v136Run
                                             }
                                         }
                                         for i1 in 0..<4 {
@@ -3062,11 +3132,13 @@ public struct PreNormEncoder: Module {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<batch {
                             for i1 in 0..<5 {
+                                var v3Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                     // line 31: norm1(x)
-                                    v3[row &* 5 &+ i1] += x[i]
+                                    v3Run += x[i]
                                 }
+                                v3[row &* 5 &+ i1] += v3Run
                             }
                             for i1 in 0..<5 {
                                 let i = row &* 5 &+ i1
@@ -3074,14 +3146,16 @@ public struct PreNormEncoder: Module {
                                 v5[i] = v5_2
                             }
                             for i1 in 0..<5 {
+                                var v9Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                     let v6: Float = v5[row &* 5 &+ i1]
                                     let v7_2: Float = x[i] - v6
                                     v7[i] = v7_2
                                     let v8: Float = v7_2 * v7_2
-                                    v9[row &* 5 &+ i1] += v8
+                                    v9Run += v8
                                 }
+                                v9[row &* 5 &+ i1] += v9Run
                             }
                             for i1 in 0..<5 {
                                 let i = row &* 5 &+ i1
@@ -3238,6 +3312,7 @@ public struct PreNormEncoder: Module {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_6 in 0..<batch {
                             for i1 in 0..<5 {
+                                var v46Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     // line 31: self_attn(norm1(x))
@@ -3246,8 +3321,9 @@ public struct PreNormEncoder: Module {
                                     let attended_2: Float = x[i] + v42
                                     attended[i] = attended_2
                                     // line 32: norm2(attended)
-                                    v46[row_6 &* 5 &+ i1] += attended_2
+                                    v46Run += attended_2
                                 }
+                                v46[row_6 &* 5 &+ i1] += v46Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_6 &* 5 &+ i1
@@ -3255,14 +3331,16 @@ public struct PreNormEncoder: Module {
                                 v48[i] = v48_2
                             }
                             for i1 in 0..<5 {
+                                var v52Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     let v49: Float = v48[row_6 &* 5 &+ i1]
                                     let v50_2: Float = attended[i] - v49
                                     v50[i] = v50_2
                                     let v51: Float = v50_2 * v50_2
-                                    v52[row_6 &* 5 &+ i1] += v51
+                                    v52Run += v51
                                 }
+                                v52[row_6 &* 5 &+ i1] += v52Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_6 &* 5 &+ i1
@@ -3384,11 +3462,13 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v4Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 31: norm1(x)
-                                        v4[row &* 5 &+ i1] += x[i]
+                                        v4Run += x[i]
                                     }
+                                    v4[row &* 5 &+ i1] += v4Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
@@ -3396,14 +3476,16 @@ public struct PreNormEncoder: Module {
                                     v6[i] = v6_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v10Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v7: Float = v6[row &* 5 &+ i1]
                                         let v8_2: Float = x[i] - v7
                                         v8[i] = v8_2
                                         let v9: Float = v8_2 * v8_2
-                                        v10[row &* 5 &+ i1] += v9
+                                        v10Run += v9
                                     }
+                                    v10[row &* 5 &+ i1] += v10Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
@@ -3560,6 +3642,7 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v46Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 31: self_attn(norm1(x))
@@ -3568,8 +3651,9 @@ public struct PreNormEncoder: Module {
                                         let attended_2: Float = x[i] + v42
                                         attended[i] = attended_2
                                         // line 32: norm2(attended)
-                                        v46[row_6 &* 5 &+ i1] += attended_2
+                                        v46Run += attended_2
                                     }
+                                    v46[row_6 &* 5 &+ i1] += v46Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -3577,14 +3661,16 @@ public struct PreNormEncoder: Module {
                                     v47[i] = v47_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v51Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v48: Float = v47[row_6 &* 5 &+ i1]
                                         let v49_2: Float = attended[i] - v48
                                         v49[i] = v49_2
                                         let v50: Float = v49_2 * v49_2
-                                        v51[row_6 &* 5 &+ i1] += v50
+                                        v51Run += v50
                                     }
+                                    v51[row_6 &* 5 &+ i1] += v51Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -3725,11 +3811,13 @@ public struct PreNormEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v4Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 31: norm1(x)
-                                            v4[row &* 5 &+ i1] += x[i]
+                                            v4Run += x[i]
                                         }
+                                        v4[row &* 5 &+ i1] += v4Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row &* 5 &+ i1
@@ -3737,14 +3825,16 @@ public struct PreNormEncoder: Module {
                                         v6[i] = v6_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v10Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v7: Float = v6[row &* 5 &+ i1]
                                             let v8_2: Float = x[i] - v7
                                             v8[i] = v8_2
                                             let v9: Float = v8_2 * v8_2
-                                            v10[row &* 5 &+ i1] += v9
+                                            v10Run += v9
                                         }
+                                        v10[row &* 5 &+ i1] += v10Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row &* 5 &+ i1
@@ -3907,6 +3997,7 @@ public struct PreNormEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_6 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v46Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 31: self_attn(norm1(x))
@@ -3915,8 +4006,9 @@ public struct PreNormEncoder: Module {
                                             let attended_2: Float = x[i] + v42
                                             attended[i] = attended_2
                                             // line 32: norm2(attended)
-                                            v46[row_6 &* 5 &+ i1] += attended_2
+                                            v46Run += attended_2
                                         }
+                                        v46[row_6 &* 5 &+ i1] += v46Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -3924,14 +4016,16 @@ public struct PreNormEncoder: Module {
                                         v47[i] = v47_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v51Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v48: Float = v47[row_6 &* 5 &+ i1]
                                             let v49_2: Float = attended[i] - v48
                                             v49[i] = v49_2
                                             let v50: Float = v49_2 * v49_2
-                                            v51[row_6 &* 5 &+ i1] += v50
+                                            v51Run += v50
                                         }
+                                        v51[row_6 &* 5 &+ i1] += v51Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -4030,6 +4124,7 @@ public struct PreNormEncoder: Module {
                                 v88.update(repeating: 0, count: batch * 5)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v88Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = i0 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 32: linear2(linear1(norm2(attended)))
@@ -4050,8 +4145,9 @@ public struct PreNormEncoder: Module {
                                             let v86_2: Float = v83 * v55[i]
                                             v86[i] = v86_2
                                             let v87: Float = v83 * v49[i]
-                                            v88[i0 &* 5 &+ i1] += v87
+                                            v88Run += v87
                                         }
+                                        v88[i0 &* 5 &+ i1] += v88Run
                                     }
                                 }
                                 // ∂ line 32: linear1(norm2(attended))
@@ -4080,6 +4176,7 @@ public struct PreNormEncoder: Module {
                                         v94[i] = v94_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v102Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v95: Float = v94[row_7 &* 5 &+ i1]
@@ -4089,8 +4186,9 @@ public struct PreNormEncoder: Module {
                                             let v100: Float = -v99
                                             let v101_2: Float = c[i] + v99
                                             v101[i] = v101_2
-                                            v102[row_7 &* 5 &+ i1] += v100
+                                            v102Run += v100
                                         }
+                                        v102[row_7 &* 5 &+ i1] += v102Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -4159,12 +4257,14 @@ public struct PreNormEncoder: Module {
                                 for row_8 in 0..<batch {
                                     for i1 in 0..<4 {
                                         for i2 in 0..<5 {
+                                            var v114Run: Float = 0
                                             for i3_6 in 0..<5 {
                                                 let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_6
                                                 // ∂ line 31: self_attn(norm1(x))
                                                 let v113: Float = v111[i] * v37[i]
-                                                v114[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v113
+                                                v114Run += v113
                                             }
+                                            v114[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v114Run
                                         }
                                     }
                                     for i1 in 0..<4 {
@@ -4366,11 +4466,13 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v4Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 31: norm1(x)
-                                        v4[row &* 5 &+ i1] += x[i]
+                                        v4Run += x[i]
                                     }
+                                    v4[row &* 5 &+ i1] += v4Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
@@ -4378,14 +4480,16 @@ public struct PreNormEncoder: Module {
                                     v6[i] = v6_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v10Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v7: Float = v6[row &* 5 &+ i1]
                                         let v8_2: Float = x[i] - v7
                                         v8[i] = v8_2
                                         let v9: Float = v8_2 * v8_2
-                                        v10[row &* 5 &+ i1] += v9
+                                        v10Run += v9
                                     }
+                                    v10[row &* 5 &+ i1] += v10Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
@@ -4551,6 +4655,7 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v46Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 31: self_attn(norm1(x))
@@ -4559,8 +4664,9 @@ public struct PreNormEncoder: Module {
                                         let attended_2: Float = x[i] + v42
                                         attended[i] = attended_2
                                         // line 32: norm2(attended)
-                                        v46[row_6 &* 5 &+ i1] += attended_2
+                                        v46Run += attended_2
                                     }
+                                    v46[row_6 &* 5 &+ i1] += v46Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -4568,14 +4674,16 @@ public struct PreNormEncoder: Module {
                                     v47[i] = v47_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v51Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v48: Float = v47[row_6 &* 5 &+ i1]
                                         let v49_2: Float = attended[i] - v48
                                         v49[i] = v49_2
                                         let v50: Float = v49_2 * v49_2
-                                        v51[row_6 &* 5 &+ i1] += v50
+                                        v51Run += v50
                                     }
+                                    v51[row_6 &* 5 &+ i1] += v51Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -4654,6 +4762,7 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_7 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v81Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // ∂ line 32: norm2(attended)
@@ -4661,8 +4770,9 @@ public struct PreNormEncoder: Module {
                                         let v79_2: Float = v78 * v55[i]
                                         v79[i] = v79_2
                                         let v80: Float = v78 * v49[i]
-                                        v81[row_7 &* 5 &+ i1] += v80
+                                        v81Run += v80
                                     }
+                                    v81[row_7 &* 5 &+ i1] += v81Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -4672,6 +4782,7 @@ public struct PreNormEncoder: Module {
                                     v87[i] = v87_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v95Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v88: Float = v87[row_7 &* 5 &+ i1]
@@ -4681,8 +4792,9 @@ public struct PreNormEncoder: Module {
                                         let v93: Float = -v92
                                         let v94_2: Float = c[i] + v92
                                         v94[i] = v94_2
-                                        v95[row_7 &* 5 &+ i1] += v93
+                                        v95Run += v93
                                     }
+                                    v95[row_7 &* 5 &+ i1] += v95Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -4747,12 +4859,14 @@ public struct PreNormEncoder: Module {
                             for row_8 in 0..<batch {
                                 for i1 in 0..<4 {
                                     for i2 in 0..<5 {
+                                        var v105Run: Float = 0
                                         for i3_6 in 0..<5 {
                                             let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_6
                                             // ∂ line 31: self_attn(norm1(x))
                                             let v104: Float = v102[i] * v37[i]
-                                            v105[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v104
+                                            v105Run += v104
                                         }
+                                        v105[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v105Run
                                     }
                                 }
                                 for i1 in 0..<4 {
@@ -4860,6 +4974,7 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_12 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v127Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_12 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // ∂ line 31: norm1(x)
@@ -4867,8 +4982,9 @@ public struct PreNormEncoder: Module {
                                         let v125_2: Float = v124 * v15[i]
                                         v125[i] = v125_2
                                         let v126: Float = v124 * v8[i]
-                                        v127[row_12 &* 5 &+ i1] += v126
+                                        v127Run += v126
                                     }
+                                    v127[row_12 &* 5 &+ i1] += v127Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_12 &* 5 &+ i1
@@ -4878,6 +4994,7 @@ public struct PreNormEncoder: Module {
                                     v133[i] = v133_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v141Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_12 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v134: Float = v133[row_12 &* 5 &+ i1]
@@ -4887,8 +5004,9 @@ public struct PreNormEncoder: Module {
                                         let v139: Float = -v138
                                         let v140_2: Float = v98[i] + v138
                                         v140[i] = v140_2
-                                        v141[row_12 &* 5 &+ i1] += v139
+                                        v141Run += v139
                                     }
+                                    v141[row_12 &* 5 &+ i1] += v141Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_12 &* 5 &+ i1
@@ -4985,11 +5103,13 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v3Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 31: norm1(x)
-                                        v3[row &* 5 &+ i1] += input[i]
+                                        v3Run += input[i]
                                     }
+                                    v3[row &* 5 &+ i1] += v3Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
@@ -4997,14 +5117,16 @@ public struct PreNormEncoder: Module {
                                     v5[i] = v5_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v9Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v6: Float = v5[row &* 5 &+ i1]
                                         let v7_2: Float = input[i] - v6
                                         v7[i] = v7_2
                                         let v8: Float = v7_2 * v7_2
-                                        v9[row &* 5 &+ i1] += v8
+                                        v9Run += v8
                                     }
+                                    v9[row &* 5 &+ i1] += v9Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row &* 5 &+ i1
@@ -5167,6 +5289,7 @@ public struct PreNormEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v46Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 31: self_attn(norm1(x))
@@ -5175,8 +5298,9 @@ public struct PreNormEncoder: Module {
                                         let attended_2: Float = input[i] + v42
                                         attended[i] = attended_2
                                         // line 32: norm2(attended)
-                                        v46[row_6 &* 5 &+ i1] += attended_2
+                                        v46Run += attended_2
                                     }
+                                    v46[row_6 &* 5 &+ i1] += v46Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -5184,14 +5308,16 @@ public struct PreNormEncoder: Module {
                                     v48[i] = v48_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v52Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v49: Float = v48[row_6 &* 5 &+ i1]
                                         let v50_2: Float = attended[i] - v49
                                         v50[i] = v50_2
                                         let v51: Float = v50_2 * v50_2
-                                        v52[row_6 &* 5 &+ i1] += v51
+                                        v52Run += v51
                                     }
+                                    v52[row_6 &* 5 &+ i1] += v52Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -5327,6 +5453,7 @@ public struct PreNormEncoder: Module {
                                     v87.update(repeating: 0, count: batch * 5)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v87Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = i0 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 32: linear2(linear1(norm2(attended)))
@@ -5339,8 +5466,9 @@ public struct PreNormEncoder: Module {
                                                 let v85_2: Float = v82 * v58[i]
                                                 v85[i] = v85_2
                                                 let v86: Float = v82 * v50[i]
-                                                v87[i0 &* 5 &+ i1] += v86
+                                                v87Run += v86
                                             }
+                                            v87[i0 &* 5 &+ i1] += v87Run
                                         }
                                     }
                                     // ∂ line 32: linear1(norm2(attended))
@@ -5369,6 +5497,7 @@ public struct PreNormEncoder: Module {
                                             v93[i] = v93_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v101Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v94: Float = v93[row_7 &* 5 &+ i1]
@@ -5378,8 +5507,9 @@ public struct PreNormEncoder: Module {
                                                 let v99: Float = -v98
                                                 let v100_2: Float = seed[i] + v98
                                                 v100[i] = v100_2
-                                                v101[row_7 &* 5 &+ i1] += v99
+                                                v101Run += v99
                                             }
+                                            v101[row_7 &* 5 &+ i1] += v101Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_7 &* 5 &+ i1
@@ -5448,12 +5578,14 @@ public struct PreNormEncoder: Module {
                                     for row_8 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<5 {
+                                                var v113Run: Float = 0
                                                 for i3_6 in 0..<5 {
                                                     let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_6
                                                     // ∂ line 31: self_attn(norm1(x))
                                                     let v112: Float = v110[i] * v37[i]
-                                                    v113[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v112
+                                                    v113Run += v112
                                                 }
+                                                v113[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v113Run
                                             }
                                         }
                                         for i1 in 0..<4 {
@@ -5899,13 +6031,11 @@ public struct CausalEncoder: Module {
                         let v25 = slot11  // [batch, 4, 5, 5]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
-                                for i2 in 0..<5 {
-                                    for i3_4 in 0..<5 {
-                                        let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
-                                        let v18: Float = v16[i] * 0.5
-                                        let v25_2: Float = v18 + v24[i2 &* 5 &+ i3_4]
-                                        v25[i] = v25_2
-                                    }
+                                for i2 in 0..<25 {
+                                    let i = i0 &* 4 * 25 &+ i1 &* 25 &+ i2
+                                    let v18: Float = v16[i] * 0.5
+                                    let v25_2: Float = v18 + v24[i2]
+                                    v25[i] = v25_2
                                 }
                             }
                         }
@@ -5958,6 +6088,7 @@ public struct CausalEncoder: Module {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_7 in 0..<batch {
                             for i1 in 0..<5 {
+                                var v35Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     // line 48: self_attn(x)
@@ -5966,8 +6097,9 @@ public struct CausalEncoder: Module {
                                     let v32_2: Float = x[i] + v31
                                     v32[i] = v32_2
                                     // line 48: norm1(x + self_attn(x))
-                                    v35[row_7 &* 5 &+ i1] += v32_2
+                                    v35Run += v32_2
                                 }
+                                v35[row_7 &* 5 &+ i1] += v35Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_7 &* 5 &+ i1
@@ -5975,14 +6107,16 @@ public struct CausalEncoder: Module {
                                 v37[i] = v37_2
                             }
                             for i1 in 0..<5 {
+                                var v41Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     let v38: Float = v37[row_7 &* 5 &+ i1]
                                     let v39_2: Float = v32[i] - v38
                                     v39[i] = v39_2
                                     let v40: Float = v39_2 * v39_2
-                                    v41[row_7 &* 5 &+ i1] += v40
+                                    v41Run += v40
                                 }
+                                v41[row_7 &* 5 &+ i1] += v41Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_7 &* 5 &+ i1
@@ -6044,6 +6178,7 @@ public struct CausalEncoder: Module {
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row_8 in 0..<batch {
                             for i1 in 0..<5 {
+                                var v63Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     // line 49: linear2(linear1(attended))
@@ -6052,8 +6187,9 @@ public struct CausalEncoder: Module {
                                     let v60_2: Float = attended[i] + v59
                                     v60[i] = v60_2
                                     // line 49: norm2(attended + linear2(linear1(attended)))
-                                    v63[row_8 &* 5 &+ i1] += v60_2
+                                    v63Run += v60_2
                                 }
+                                v63[row_8 &* 5 &+ i1] += v63Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_8 &* 5 &+ i1
@@ -6061,14 +6197,16 @@ public struct CausalEncoder: Module {
                                 v65[i] = v65_2
                             }
                             for i1 in 0..<5 {
+                                var v69Run: Float = 0
                                 for i2 in 0..<16 {
                                     let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                     let v66: Float = v65[row_8 &* 5 &+ i1]
                                     let v67_2: Float = v60[i] - v66
                                     v67[i] = v67_2
                                     let v68: Float = v67_2 * v67_2
-                                    v69[row_8 &* 5 &+ i1] += v68
+                                    v69Run += v68
                                 }
+                                v69[row_8 &* 5 &+ i1] += v69Run
                             }
                             for i1 in 0..<5 {
                                 let i = row_8 &* 5 &+ i1
@@ -6236,13 +6374,11 @@ public struct CausalEncoder: Module {
                             let v26 = slot11  // [batch, 4, 5, 5]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
-                                    for i2 in 0..<5 {
-                                        for i3_4 in 0..<5 {
-                                            let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
-                                            let v19: Float = v17[i] * 0.5
-                                            let v26_2: Float = v19 + v25[i2 &* 5 &+ i3_4]
-                                            v26[i] = v26_2
-                                        }
+                                    for i2 in 0..<25 {
+                                        let i = i0 &* 4 * 25 &+ i1 &* 25 &+ i2
+                                        let v19: Float = v17[i] * 0.5
+                                        let v26_2: Float = v19 + v25[i2]
+                                        v26[i] = v26_2
                                     }
                                 }
                             }
@@ -6295,6 +6431,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_7 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v36Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 48: self_attn(x)
@@ -6303,8 +6440,9 @@ public struct CausalEncoder: Module {
                                         let v33_2: Float = x[i] + v32
                                         v33[i] = v33_2
                                         // line 48: norm1(x + self_attn(x))
-                                        v36[row_7 &* 5 &+ i1] += v33_2
+                                        v36Run += v33_2
                                     }
+                                    v36[row_7 &* 5 &+ i1] += v36Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -6312,14 +6450,16 @@ public struct CausalEncoder: Module {
                                     v38[i] = v38_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v42Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v39: Float = v38[row_7 &* 5 &+ i1]
                                         let v40_2: Float = v33[i] - v39
                                         v40[i] = v40_2
                                         let v41: Float = v40_2 * v40_2
-                                        v42[row_7 &* 5 &+ i1] += v41
+                                        v42Run += v41
                                     }
+                                    v42[row_7 &* 5 &+ i1] += v42Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -6381,6 +6521,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_8 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v63Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 49: linear2(linear1(attended))
@@ -6389,8 +6530,9 @@ public struct CausalEncoder: Module {
                                         let v60_2: Float = attended[i] + v59
                                         v60[i] = v60_2
                                         // line 49: norm2(attended + linear2(linear1(attended)))
-                                        v63[row_8 &* 5 &+ i1] += v60_2
+                                        v63Run += v60_2
                                     }
+                                    v63[row_8 &* 5 &+ i1] += v63Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -6398,14 +6540,16 @@ public struct CausalEncoder: Module {
                                     v64[i] = v64_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v68Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v65: Float = v64[row_8 &* 5 &+ i1]
                                         let v66_2: Float = v60[i] - v65
                                         v66[i] = v66_2
                                         let v67: Float = v66_2 * v66_2
-                                        v68[row_8 &* 5 &+ i1] += v67
+                                        v68Run += v67
                                     }
+                                    v68[row_8 &* 5 &+ i1] += v68Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -6597,13 +6741,11 @@ public struct CausalEncoder: Module {
                                 let v26 = slot11  // [batch, 4, 5, 5]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
-                                        for i2 in 0..<5 {
-                                            for i3_4 in 0..<5 {
-                                                let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
-                                                let v19: Float = v17[i] * 0.5
-                                                let v26_2: Float = v19 + v25[i2 &* 5 &+ i3_4]
-                                                v26[i] = v26_2
-                                            }
+                                        for i2 in 0..<25 {
+                                            let i = i0 &* 4 * 25 &+ i1 &* 25 &+ i2
+                                            let v19: Float = v17[i] * 0.5
+                                            let v26_2: Float = v19 + v25[i2]
+                                            v26[i] = v26_2
                                         }
                                     }
                                 }
@@ -6661,6 +6803,7 @@ public struct CausalEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_7 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v36Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 48: self_attn(x)
@@ -6669,8 +6812,9 @@ public struct CausalEncoder: Module {
                                             let v33_2: Float = x[i] + v32
                                             v33[i] = v33_2
                                             // line 48: norm1(x + self_attn(x))
-                                            v36[row_7 &* 5 &+ i1] += v33_2
+                                            v36Run += v33_2
                                         }
+                                        v36[row_7 &* 5 &+ i1] += v36Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -6678,14 +6822,16 @@ public struct CausalEncoder: Module {
                                         v38[i] = v38_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v42Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v39: Float = v38[row_7 &* 5 &+ i1]
                                             let v40_2: Float = v33[i] - v39
                                             v40[i] = v40_2
                                             let v41: Float = v40_2 * v40_2
-                                            v42[row_7 &* 5 &+ i1] += v41
+                                            v42Run += v41
                                         }
+                                        v42[row_7 &* 5 &+ i1] += v42Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -6772,6 +6918,7 @@ public struct CausalEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_8 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v63Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 49: linear2(linear1(attended))
@@ -6780,8 +6927,9 @@ public struct CausalEncoder: Module {
                                             let v60_2: Float = attended[i] + v59
                                             v60[i] = v60_2
                                             // line 49: norm2(attended + linear2(linear1(attended)))
-                                            v63[row_8 &* 5 &+ i1] += v60_2
+                                            v63Run += v60_2
                                         }
+                                        v63[row_8 &* 5 &+ i1] += v63Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_8 &* 5 &+ i1
@@ -6789,14 +6937,16 @@ public struct CausalEncoder: Module {
                                         v64[i] = v64_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v68Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v65: Float = v64[row_8 &* 5 &+ i1]
                                             let v66_2: Float = v60[i] - v65
                                             v66[i] = v66_2
                                             let v67: Float = v66_2 * v66_2
-                                            v68[row_8 &* 5 &+ i1] += v67
+                                            v68Run += v67
                                         }
+                                        v68[row_8 &* 5 &+ i1] += v68Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_8 &* 5 &+ i1
@@ -6810,6 +6960,7 @@ public struct CausalEncoder: Module {
                                         v91[i] = v91_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v87Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 49: norm2(attended + linear2(linear1(attended)))
@@ -6829,8 +6980,9 @@ public struct CausalEncoder: Module {
                                             let v85_2: Float = v82 * v72
                                             v85[i] = v85_2
                                             let v86: Float = v82 * v66[i]
-                                            v87[row_8 &* 5 &+ i1] += v86
+                                            v87Run += v86
                                         }
+                                        v87[row_8 &* 5 &+ i1] += v87Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_8 &* 5 &+ i1
@@ -6840,6 +6992,7 @@ public struct CausalEncoder: Module {
                                         v93[i] = v93_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v100Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v94: Float = v93[row_8 &* 5 &+ i1]
@@ -6848,8 +7001,9 @@ public struct CausalEncoder: Module {
                                             let v98_2: Float = v97 + v95
                                             v98[i] = v98_2
                                             let v99: Float = -v98_2
-                                            v100[row_8 &* 5 &+ i1] += v99
+                                            v100Run += v99
                                         }
+                                        v100[row_8 &* 5 &+ i1] += v100Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_8 &* 5 &+ i1
@@ -6931,6 +7085,7 @@ public struct CausalEncoder: Module {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_9 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v119Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_9 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // ∂ line 49: linear1(attended)
@@ -6943,8 +7098,9 @@ public struct CausalEncoder: Module {
                                             let v117_2: Float = v114 * v47[i]
                                             v117[i] = v117_2
                                             let v118: Float = v114 * v40[i]
-                                            v119[row_9 &* 5 &+ i1] += v118
+                                            v119Run += v118
                                         }
+                                        v119[row_9 &* 5 &+ i1] += v119Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_9 &* 5 &+ i1
@@ -6954,6 +7110,7 @@ public struct CausalEncoder: Module {
                                         v125[i] = v125_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v132Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_9 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v126: Float = v125[row_9 &* 5 &+ i1]
@@ -6962,8 +7119,9 @@ public struct CausalEncoder: Module {
                                             let v130_2: Float = v129 + v127
                                             v130[i] = v130_2
                                             let v131: Float = -v130_2
-                                            v132[row_9 &* 5 &+ i1] += v131
+                                            v132Run += v131
                                         }
+                                        v132[row_9 &* 5 &+ i1] += v132Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_9 &* 5 &+ i1
@@ -7029,12 +7187,14 @@ public struct CausalEncoder: Module {
                                 for row_10 in 0..<batch {
                                     for i1 in 0..<4 {
                                         for i2 in 0..<5 {
+                                            var v144Run: Float = 0
                                             for i3_4 in 0..<5 {
                                                 let i = row_10 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
                                                 // ∂ line 48: self_attn(x)
                                                 let v143: Float = v141[i] * v27[i]
-                                                v144[row_10 &* 4 * 5 &+ i1 &* 5 &+ i2] += v143
+                                                v144Run += v143
                                             }
+                                            v144[row_10 &* 4 * 5 &+ i1 &* 5 &+ i2] += v144Run
                                         }
                                     }
                                     for i1 in 0..<4 {
@@ -7306,13 +7466,11 @@ public struct CausalEncoder: Module {
                             let v26 = slot11  // [batch, 4, 5, 5]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
-                                    for i2 in 0..<5 {
-                                        for i3_4 in 0..<5 {
-                                            let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
-                                            let v19: Float = v17[i] * 0.5
-                                            let v26_2: Float = v19 + v25[i2 &* 5 &+ i3_4]
-                                            v26[i] = v26_2
-                                        }
+                                    for i2 in 0..<25 {
+                                        let i = i0 &* 4 * 25 &+ i1 &* 25 &+ i2
+                                        let v19: Float = v17[i] * 0.5
+                                        let v26_2: Float = v19 + v25[i2]
+                                        v26[i] = v26_2
                                     }
                                 }
                             }
@@ -7369,6 +7527,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_7 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v36Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 48: self_attn(x)
@@ -7377,8 +7536,9 @@ public struct CausalEncoder: Module {
                                         let v33_2: Float = x[i] + v32
                                         v33[i] = v33_2
                                         // line 48: norm1(x + self_attn(x))
-                                        v36[row_7 &* 5 &+ i1] += v33_2
+                                        v36Run += v33_2
                                     }
+                                    v36[row_7 &* 5 &+ i1] += v36Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -7386,14 +7546,16 @@ public struct CausalEncoder: Module {
                                     v38[i] = v38_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v42Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v39: Float = v38[row_7 &* 5 &+ i1]
                                         let v40_2: Float = v33[i] - v39
                                         v40[i] = v40_2
                                         let v41: Float = v40_2 * v40_2
-                                        v42[row_7 &* 5 &+ i1] += v41
+                                        v42Run += v41
                                     }
+                                    v42[row_7 &* 5 &+ i1] += v42Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -7470,6 +7632,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_8 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v63Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 49: linear2(linear1(attended))
@@ -7478,8 +7641,9 @@ public struct CausalEncoder: Module {
                                         let v60_2: Float = attended[i] + v59
                                         v60[i] = v60_2
                                         // line 49: norm2(attended + linear2(linear1(attended)))
-                                        v63[row_8 &* 5 &+ i1] += v60_2
+                                        v63Run += v60_2
                                     }
+                                    v63[row_8 &* 5 &+ i1] += v63Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -7487,14 +7651,16 @@ public struct CausalEncoder: Module {
                                     v64[i] = v64_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v68Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v65: Float = v64[row_8 &* 5 &+ i1]
                                         let v66_2: Float = v60[i] - v65
                                         v66[i] = v66_2
                                         let v67: Float = v66_2 * v66_2
-                                        v68[row_8 &* 5 &+ i1] += v67
+                                        v68Run += v67
                                     }
+                                    v68[row_8 &* 5 &+ i1] += v68Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -7508,6 +7674,7 @@ public struct CausalEncoder: Module {
                                     v88[i] = v88_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v84Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 49: norm2(attended + linear2(linear1(attended)))
@@ -7517,8 +7684,9 @@ public struct CausalEncoder: Module {
                                         let v82_2: Float = v81 * v72
                                         v82[i] = v82_2
                                         let v83: Float = v81 * v66[i]
-                                        v84[row_8 &* 5 &+ i1] += v83
+                                        v84Run += v83
                                     }
+                                    v84[row_8 &* 5 &+ i1] += v84Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -7528,6 +7696,7 @@ public struct CausalEncoder: Module {
                                     v90[i] = v90_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v97Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v91: Float = v90[row_8 &* 5 &+ i1]
@@ -7536,8 +7705,9 @@ public struct CausalEncoder: Module {
                                         let v95_2: Float = v94 + v92
                                         v95[i] = v95_2
                                         let v96: Float = -v95_2
-                                        v97[row_8 &* 5 &+ i1] += v96
+                                        v97Run += v96
                                     }
+                                    v97[row_8 &* 5 &+ i1] += v97Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -7601,6 +7771,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_9 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v109Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_9 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // ∂ line 49: linear1(attended)
@@ -7610,8 +7781,9 @@ public struct CausalEncoder: Module {
                                         let v107_2: Float = v106 * v47[i]
                                         v107[i] = v107_2
                                         let v108: Float = v106 * v40[i]
-                                        v109[row_9 &* 5 &+ i1] += v108
+                                        v109Run += v108
                                     }
+                                    v109[row_9 &* 5 &+ i1] += v109Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_9 &* 5 &+ i1
@@ -7621,6 +7793,7 @@ public struct CausalEncoder: Module {
                                     v115[i] = v115_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v122Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_9 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v116: Float = v115[row_9 &* 5 &+ i1]
@@ -7629,8 +7802,9 @@ public struct CausalEncoder: Module {
                                         let v120_2: Float = v119 + v117
                                         v120[i] = v120_2
                                         let v121: Float = -v120_2
-                                        v122[row_9 &* 5 &+ i1] += v121
+                                        v122Run += v121
                                     }
+                                    v122[row_9 &* 5 &+ i1] += v122Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_9 &* 5 &+ i1
@@ -7681,12 +7855,14 @@ public struct CausalEncoder: Module {
                             for row_10 in 0..<batch {
                                 for i1 in 0..<4 {
                                     for i2 in 0..<5 {
+                                        var v132Run: Float = 0
                                         for i3_4 in 0..<5 {
                                             let i = row_10 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
                                             // ∂ line 48: self_attn(x)
                                             let v131: Float = v129[i] * v27[i]
-                                            v132[row_10 &* 4 * 5 &+ i1 &* 5 &+ i2] += v131
+                                            v132Run += v131
                                         }
+                                        v132[row_10 &* 4 * 5 &+ i1 &* 5 &+ i2] += v132Run
                                     }
                                 }
                                 for i1 in 0..<4 {
@@ -7969,13 +8145,11 @@ public struct CausalEncoder: Module {
                             let v25 = slot11  // [batch, 4, 5, 5]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
-                                    for i2 in 0..<5 {
-                                        for i3_4 in 0..<5 {
-                                            let i = i0 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
-                                            let v18: Float = v16[i] * 0.5
-                                            let v25_2: Float = v18 + v24[i2 &* 5 &+ i3_4]
-                                            v25[i] = v25_2
-                                        }
+                                    for i2 in 0..<25 {
+                                        let i = i0 &* 4 * 25 &+ i1 &* 25 &+ i2
+                                        let v18: Float = v16[i] * 0.5
+                                        let v25_2: Float = v18 + v24[i2]
+                                        v25[i] = v25_2
                                     }
                                 }
                             }
@@ -8033,6 +8207,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_7 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v35Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 48: self_attn(x)
@@ -8041,8 +8216,9 @@ public struct CausalEncoder: Module {
                                         let v32_2: Float = input[i] + v31
                                         v32[i] = v32_2
                                         // line 48: norm1(x + self_attn(x))
-                                        v35[row_7 &* 5 &+ i1] += v32_2
+                                        v35Run += v32_2
                                     }
+                                    v35[row_7 &* 5 &+ i1] += v35Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -8050,14 +8226,16 @@ public struct CausalEncoder: Module {
                                     v37[i] = v37_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v41Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v38: Float = v37[row_7 &* 5 &+ i1]
                                         let v39_2: Float = v32[i] - v38
                                         v39[i] = v39_2
                                         let v40: Float = v39_2 * v39_2
-                                        v41[row_7 &* 5 &+ i1] += v40
+                                        v41Run += v40
                                     }
+                                    v41[row_7 &* 5 &+ i1] += v41Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_7 &* 5 &+ i1
@@ -8131,6 +8309,7 @@ public struct CausalEncoder: Module {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_8 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v63Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 49: linear2(linear1(attended))
@@ -8139,8 +8318,9 @@ public struct CausalEncoder: Module {
                                         let v60_2: Float = attended[i] + v59
                                         v60[i] = v60_2
                                         // line 49: norm2(attended + linear2(linear1(attended)))
-                                        v63[row_8 &* 5 &+ i1] += v60_2
+                                        v63Run += v60_2
                                     }
+                                    v63[row_8 &* 5 &+ i1] += v63Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -8148,14 +8328,16 @@ public struct CausalEncoder: Module {
                                     v65[i] = v65_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v69Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_8 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v66: Float = v65[row_8 &* 5 &+ i1]
                                         let v67_2: Float = v60[i] - v66
                                         v67[i] = v67_2
                                         let v68: Float = v67_2 * v67_2
-                                        v69[row_8 &* 5 &+ i1] += v68
+                                        v69Run += v68
                                     }
+                                    v69[row_8 &* 5 &+ i1] += v69Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_8 &* 5 &+ i1
@@ -8228,6 +8410,7 @@ public struct CausalEncoder: Module {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_9 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v86Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_9 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 49: norm2(attended + linear2(linear1(attended)))
@@ -8238,8 +8421,9 @@ public struct CausalEncoder: Module {
                                                 let v84_2: Float = v81 * v75[i]
                                                 v84[i] = v84_2
                                                 let v85: Float = v81 * v67[i]
-                                                v86[row_9 &* 5 &+ i1] += v85
+                                                v86Run += v85
                                             }
+                                            v86[row_9 &* 5 &+ i1] += v86Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_9 &* 5 &+ i1
@@ -8249,6 +8433,7 @@ public struct CausalEncoder: Module {
                                             v92[i] = v92_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v99Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_9 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v93: Float = v92[row_9 &* 5 &+ i1]
@@ -8257,8 +8442,9 @@ public struct CausalEncoder: Module {
                                                 let v97_2: Float = v96 + v94
                                                 v97[i] = v97_2
                                                 let v98: Float = -v97_2
-                                                v99[row_9 &* 5 &+ i1] += v98
+                                                v99Run += v98
                                             }
+                                            v99[row_9 &* 5 &+ i1] += v99Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_9 &* 5 &+ i1
@@ -8344,6 +8530,7 @@ public struct CausalEncoder: Module {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_10 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v118Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_10 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 49: linear1(attended)
@@ -8356,8 +8543,9 @@ public struct CausalEncoder: Module {
                                                 let v116_2: Float = v113 * v47[i]
                                                 v116[i] = v116_2
                                                 let v117: Float = v113 * v39[i]
-                                                v118[row_10 &* 5 &+ i1] += v117
+                                                v118Run += v117
                                             }
+                                            v118[row_10 &* 5 &+ i1] += v118Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_10 &* 5 &+ i1
@@ -8367,6 +8555,7 @@ public struct CausalEncoder: Module {
                                             v124[i] = v124_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v131Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_10 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v125: Float = v124[row_10 &* 5 &+ i1]
@@ -8375,8 +8564,9 @@ public struct CausalEncoder: Module {
                                                 let v129_2: Float = v128 + v126
                                                 v129[i] = v129_2
                                                 let v130: Float = -v129_2
-                                                v131[row_10 &* 5 &+ i1] += v130
+                                                v131Run += v130
                                             }
+                                            v131[row_10 &* 5 &+ i1] += v131Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_10 &* 5 &+ i1
@@ -8433,12 +8623,14 @@ public struct CausalEncoder: Module {
                                     for row_11 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<5 {
+                                                var v143Run: Float = 0
                                                 for i3_4 in 0..<5 {
                                                     let i = row_11 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
                                                     // ∂ line 48: self_attn(x)
                                                     let v142: Float = v140[i] * v26[i]
-                                                    v143[row_11 &* 4 * 5 &+ i1 &* 5 &+ i2] += v142
+                                                    v143Run += v142
                                                 }
+                                                v143[row_11 &* 4 * 5 &+ i1 &* 5 &+ i2] += v143Run
                                             }
                                         }
                                         for i1 in 0..<4 {
@@ -8928,6 +9120,7 @@ public struct PaddedEncoder: Model {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_5 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v36Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 65: self_attn(x, padding: padding)
@@ -8936,8 +9129,9 @@ public struct PaddedEncoder: Model {
                                         let v33_2: Float = x[i] + v32
                                         v33[i] = v33_2
                                         // line 65: norm1(x + self_attn(x, padding: padding))
-                                        v36[row_5 &* 5 &+ i1] += v33_2
+                                        v36Run += v33_2
                                     }
+                                    v36[row_5 &* 5 &+ i1] += v36Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -8945,14 +9139,16 @@ public struct PaddedEncoder: Model {
                                     v38[i] = v38_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v42Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v39: Float = v38[row_5 &* 5 &+ i1]
                                         let v40_2: Float = v33[i] - v39
                                         v40[i] = v40_2
                                         let v41: Float = v40_2 * v40_2
-                                        v42[row_5 &* 5 &+ i1] += v41
+                                        v42Run += v41
                                     }
+                                    v42[row_5 &* 5 &+ i1] += v42Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_5 &* 5 &+ i1
@@ -9014,6 +9210,7 @@ public struct PaddedEncoder: Model {
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_6 in 0..<batch {
                                 for i1 in 0..<5 {
+                                    var v64Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         // line 66: linear2(linear1(attended))
@@ -9022,8 +9219,9 @@ public struct PaddedEncoder: Model {
                                         let v61_2: Float = attended[i] + v60
                                         v61[i] = v61_2
                                         // line 66: norm2(attended + linear2(linear1(attended)))
-                                        v64[row_6 &* 5 &+ i1] += v61_2
+                                        v64Run += v61_2
                                     }
+                                    v64[row_6 &* 5 &+ i1] += v64Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -9031,14 +9229,16 @@ public struct PaddedEncoder: Model {
                                     v66[i] = v66_2
                                 }
                                 for i1 in 0..<5 {
+                                    var v70Run: Float = 0
                                     for i2 in 0..<16 {
                                         let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                         let v67: Float = v66[row_6 &* 5 &+ i1]
                                         let v68_2: Float = v61[i] - v67
                                         v68[i] = v68_2
                                         let v69: Float = v68_2 * v68_2
-                                        v70[row_6 &* 5 &+ i1] += v69
+                                        v70Run += v69
                                     }
+                                    v70[row_6 &* 5 &+ i1] += v70Run
                                 }
                                 for i1 in 0..<5 {
                                     let i = row_6 &* 5 &+ i1
@@ -9260,6 +9460,7 @@ public struct PaddedEncoder: Model {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_5 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v36Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 65: self_attn(x, padding: padding)
@@ -9268,8 +9469,9 @@ public struct PaddedEncoder: Model {
                                             let v33_2: Float = x[i] + v32
                                             v33[i] = v33_2
                                             // line 65: norm1(x + self_attn(x, padding: padding))
-                                            v36[row_5 &* 5 &+ i1] += v33_2
+                                            v36Run += v33_2
                                         }
+                                        v36[row_5 &* 5 &+ i1] += v36Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_5 &* 5 &+ i1
@@ -9277,14 +9479,16 @@ public struct PaddedEncoder: Model {
                                         v38[i] = v38_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v42Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v39: Float = v38[row_5 &* 5 &+ i1]
                                             let v40_2: Float = v33[i] - v39
                                             v40[i] = v40_2
                                             let v41: Float = v40_2 * v40_2
-                                            v42[row_5 &* 5 &+ i1] += v41
+                                            v42Run += v41
                                         }
+                                        v42[row_5 &* 5 &+ i1] += v42Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_5 &* 5 &+ i1
@@ -9346,6 +9550,7 @@ public struct PaddedEncoder: Model {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_6 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v63Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 66: linear2(linear1(attended))
@@ -9354,8 +9559,9 @@ public struct PaddedEncoder: Model {
                                             let v60_2: Float = attended[i] + v59
                                             v60[i] = v60_2
                                             // line 66: norm2(attended + linear2(linear1(attended)))
-                                            v63[row_6 &* 5 &+ i1] += v60_2
+                                            v63Run += v60_2
                                         }
+                                        v63[row_6 &* 5 &+ i1] += v63Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -9363,14 +9569,16 @@ public struct PaddedEncoder: Model {
                                         v64[i] = v64_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v68Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v65: Float = v64[row_6 &* 5 &+ i1]
                                             let v66_2: Float = v60[i] - v65
                                             v66[i] = v66_2
                                             let v67: Float = v66_2 * v66_2
-                                            v68[row_6 &* 5 &+ i1] += v67
+                                            v68Run += v67
                                         }
+                                        v68[row_6 &* 5 &+ i1] += v68Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -9621,6 +9829,7 @@ public struct PaddedEncoder: Model {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_5 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v36Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // line 65: self_attn(x, padding: padding)
@@ -9629,8 +9838,9 @@ public struct PaddedEncoder: Model {
                                                 let v33_2: Float = x[i] + v32
                                                 v33[i] = v33_2
                                                 // line 65: norm1(x + self_attn(x, padding: padding))
-                                                v36[row_5 &* 5 &+ i1] += v33_2
+                                                v36Run += v33_2
                                             }
+                                            v36[row_5 &* 5 &+ i1] += v36Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_5 &* 5 &+ i1
@@ -9638,14 +9848,16 @@ public struct PaddedEncoder: Model {
                                             v38[i] = v38_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v42Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v39: Float = v38[row_5 &* 5 &+ i1]
                                                 let v40_2: Float = v33[i] - v39
                                                 v40[i] = v40_2
                                                 let v41: Float = v40_2 * v40_2
-                                                v42[row_5 &* 5 &+ i1] += v41
+                                                v42Run += v41
                                             }
+                                            v42[row_5 &* 5 &+ i1] += v42Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_5 &* 5 &+ i1
@@ -9733,6 +9945,7 @@ public struct PaddedEncoder: Model {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_6 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v63Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // line 66: linear2(linear1(attended))
@@ -9741,8 +9954,9 @@ public struct PaddedEncoder: Model {
                                                 let v60_2: Float = attended[i] + v59
                                                 v60[i] = v60_2
                                                 // line 66: norm2(attended + linear2(linear1(attended)))
-                                                v63[row_6 &* 5 &+ i1] += v60_2
+                                                v63Run += v60_2
                                             }
+                                            v63[row_6 &* 5 &+ i1] += v63Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_6 &* 5 &+ i1
@@ -9750,14 +9964,16 @@ public struct PaddedEncoder: Model {
                                             v64[i] = v64_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v68Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v65: Float = v64[row_6 &* 5 &+ i1]
                                                 let v66_2: Float = v60[i] - v65
                                                 v66[i] = v66_2
                                                 let v67: Float = v66_2 * v66_2
-                                                v68[row_6 &* 5 &+ i1] += v67
+                                                v68Run += v67
                                             }
+                                            v68[row_6 &* 5 &+ i1] += v68Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_6 &* 5 &+ i1
@@ -9771,6 +9987,7 @@ public struct PaddedEncoder: Model {
                                             v91[i] = v91_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v87Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // line 66: norm2(attended + linear2(linear1(attended)))
@@ -9790,8 +10007,9 @@ public struct PaddedEncoder: Model {
                                                 let v85_2: Float = v82 * v72
                                                 v85[i] = v85_2
                                                 let v86: Float = v82 * v66[i]
-                                                v87[row_6 &* 5 &+ i1] += v86
+                                                v87Run += v86
                                             }
+                                            v87[row_6 &* 5 &+ i1] += v87Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_6 &* 5 &+ i1
@@ -9801,6 +10019,7 @@ public struct PaddedEncoder: Model {
                                             v93[i] = v93_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v100Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v94: Float = v93[row_6 &* 5 &+ i1]
@@ -9809,8 +10028,9 @@ public struct PaddedEncoder: Model {
                                                 let v98_2: Float = v97 + v95
                                                 v98[i] = v98_2
                                                 let v99: Float = -v98_2
-                                                v100[row_6 &* 5 &+ i1] += v99
+                                                v100Run += v99
                                             }
+                                            v100[row_6 &* 5 &+ i1] += v100Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_6 &* 5 &+ i1
@@ -9892,6 +10112,7 @@ public struct PaddedEncoder: Model {
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_7 in 0..<batch {
                                         for i1 in 0..<5 {
+                                            var v119Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 66: linear1(attended)
@@ -9904,8 +10125,9 @@ public struct PaddedEncoder: Model {
                                                 let v117_2: Float = v114 * v47[i]
                                                 v117[i] = v117_2
                                                 let v118: Float = v114 * v40[i]
-                                                v119[row_7 &* 5 &+ i1] += v118
+                                                v119Run += v118
                                             }
+                                            v119[row_7 &* 5 &+ i1] += v119Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_7 &* 5 &+ i1
@@ -9915,6 +10137,7 @@ public struct PaddedEncoder: Model {
                                             v125[i] = v125_2
                                         }
                                         for i1 in 0..<5 {
+                                            var v132Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                                 let v126: Float = v125[row_7 &* 5 &+ i1]
@@ -9923,8 +10146,9 @@ public struct PaddedEncoder: Model {
                                                 let v130_2: Float = v129 + v127
                                                 v130[i] = v130_2
                                                 let v131: Float = -v130_2
-                                                v132[row_7 &* 5 &+ i1] += v131
+                                                v132Run += v131
                                             }
+                                            v132[row_7 &* 5 &+ i1] += v132Run
                                         }
                                         for i1 in 0..<5 {
                                             let i = row_7 &* 5 &+ i1
@@ -9990,12 +10214,14 @@ public struct PaddedEncoder: Model {
                                     for row_8 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<5 {
+                                                var v144Run: Float = 0
                                                 for i3_4 in 0..<5 {
                                                     let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
                                                     // ∂ line 65: self_attn(x, padding: padding)
                                                     let v143: Float = v141[i] * v27[i]
-                                                    v144[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v143
+                                                    v144Run += v143
                                                 }
+                                                v144[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v144Run
                                             }
                                         }
                                         for i1 in 0..<4 {
@@ -10327,6 +10553,7 @@ public struct PaddedEncoder: Model {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_5 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v36Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 65: self_attn(x, padding: padding)
@@ -10335,8 +10562,9 @@ public struct PaddedEncoder: Model {
                                             let v33_2: Float = x[i] + v32
                                             v33[i] = v33_2
                                             // line 65: norm1(x + self_attn(x, padding: padding))
-                                            v36[row_5 &* 5 &+ i1] += v33_2
+                                            v36Run += v33_2
                                         }
+                                        v36[row_5 &* 5 &+ i1] += v36Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_5 &* 5 &+ i1
@@ -10344,14 +10572,16 @@ public struct PaddedEncoder: Model {
                                         v38[i] = v38_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v42Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_5 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v39: Float = v38[row_5 &* 5 &+ i1]
                                             let v40_2: Float = v33[i] - v39
                                             v40[i] = v40_2
                                             let v41: Float = v40_2 * v40_2
-                                            v42[row_5 &* 5 &+ i1] += v41
+                                            v42Run += v41
                                         }
+                                        v42[row_5 &* 5 &+ i1] += v42Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_5 &* 5 &+ i1
@@ -10428,6 +10658,7 @@ public struct PaddedEncoder: Model {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_6 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v63Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 66: linear2(linear1(attended))
@@ -10436,8 +10667,9 @@ public struct PaddedEncoder: Model {
                                             let v60_2: Float = attended[i] + v59
                                             v60[i] = v60_2
                                             // line 66: norm2(attended + linear2(linear1(attended)))
-                                            v63[row_6 &* 5 &+ i1] += v60_2
+                                            v63Run += v60_2
                                         }
+                                        v63[row_6 &* 5 &+ i1] += v63Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -10445,14 +10677,16 @@ public struct PaddedEncoder: Model {
                                         v64[i] = v64_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v68Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v65: Float = v64[row_6 &* 5 &+ i1]
                                             let v66_2: Float = v60[i] - v65
                                             v66[i] = v66_2
                                             let v67: Float = v66_2 * v66_2
-                                            v68[row_6 &* 5 &+ i1] += v67
+                                            v68Run += v67
                                         }
+                                        v68[row_6 &* 5 &+ i1] += v68Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -10466,6 +10700,7 @@ public struct PaddedEncoder: Model {
                                         v88[i] = v88_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v84Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // line 66: norm2(attended + linear2(linear1(attended)))
@@ -10475,8 +10710,9 @@ public struct PaddedEncoder: Model {
                                             let v82_2: Float = v81 * v72
                                             v82[i] = v82_2
                                             let v83: Float = v81 * v66[i]
-                                            v84[row_6 &* 5 &+ i1] += v83
+                                            v84Run += v83
                                         }
+                                        v84[row_6 &* 5 &+ i1] += v84Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -10486,6 +10722,7 @@ public struct PaddedEncoder: Model {
                                         v90[i] = v90_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v97Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_6 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v91: Float = v90[row_6 &* 5 &+ i1]
@@ -10494,8 +10731,9 @@ public struct PaddedEncoder: Model {
                                             let v95_2: Float = v94 + v92
                                             v95[i] = v95_2
                                             let v96: Float = -v95_2
-                                            v97[row_6 &* 5 &+ i1] += v96
+                                            v97Run += v96
                                         }
+                                        v97[row_6 &* 5 &+ i1] += v97Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_6 &* 5 &+ i1
@@ -10559,6 +10797,7 @@ public struct PaddedEncoder: Model {
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_7 in 0..<batch {
                                     for i1 in 0..<5 {
+                                        var v109Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             // ∂ line 66: linear1(attended)
@@ -10568,8 +10807,9 @@ public struct PaddedEncoder: Model {
                                             let v107_2: Float = v106 * v47[i]
                                             v107[i] = v107_2
                                             let v108: Float = v106 * v40[i]
-                                            v109[row_7 &* 5 &+ i1] += v108
+                                            v109Run += v108
                                         }
+                                        v109[row_7 &* 5 &+ i1] += v109Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -10579,6 +10819,7 @@ public struct PaddedEncoder: Model {
                                         v115[i] = v115_2
                                     }
                                     for i1 in 0..<5 {
+                                        var v122Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = row_7 &* 5 * 16 &+ i1 &* 16 &+ i2
                                             let v116: Float = v115[row_7 &* 5 &+ i1]
@@ -10587,8 +10828,9 @@ public struct PaddedEncoder: Model {
                                             let v120_2: Float = v119 + v117
                                             v120[i] = v120_2
                                             let v121: Float = -v120_2
-                                            v122[row_7 &* 5 &+ i1] += v121
+                                            v122Run += v121
                                         }
+                                        v122[row_7 &* 5 &+ i1] += v122Run
                                     }
                                     for i1 in 0..<5 {
                                         let i = row_7 &* 5 &+ i1
@@ -10639,12 +10881,14 @@ public struct PaddedEncoder: Model {
                                 for row_8 in 0..<batch {
                                     for i1 in 0..<4 {
                                         for i2 in 0..<5 {
+                                            var v132Run: Float = 0
                                             for i3_4 in 0..<5 {
                                                 let i = row_8 &* 4 * 5 * 5 &+ i1 &* 5 * 5 &+ i2 &* 5 &+ i3_4
                                                 // ∂ line 65: self_attn(x, padding: padding)
                                                 let v131: Float = v129[i] * v27[i]
-                                                v132[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v131
+                                                v132Run += v131
                                             }
+                                            v132[row_8 &* 4 * 5 &+ i1 &* 5 &+ i2] += v132Run
                                         }
                                     }
                                     for i1 in 0..<4 {
