@@ -61,6 +61,11 @@ import Testing
             value: { s10(x: $0[0], c: $0[1]) },
             gradients: ["x": { s10_dx(x: $0[0], c: $0[1]) }],
             second: ["x": { s10_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
+        "strided": ReferenceCases.Functions(
+            arguments: ["x"],
+            value: { s11(x: $0[0], c: $0[1]) },
+            gradients: ["x": { s11_dx(x: $0[0], c: $0[1]) }],
+            second: ["x": { s11_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
     ]
 
     @Test func generatedCodeMatchesPyTorch() throws {

@@ -23,6 +23,7 @@ func notation(_ expression: Expr) -> String {
             case .all: return ":"
             case .index(let value, _): return String(value)
             case .range(let lower, let upper, _): return "\(lower)..<\(upper)"
+            case .strided(let lower, let upper, let step, _): return (lower.map { "\($0)..<\(upper ?? 0)" } ?? ":") + " by \(step)"
             }
         }
         return "(index \(notation(base)) \(parts.joined(separator: " ")))"

@@ -18,6 +18,7 @@ import Testing
         "batched_matmul": (["a", "b"], "a @ b"),
         "batch_times_matrix": (["x", "w"], "x @ w"),
         "pad": (["x"], "pad(x, 1, 2, 0, 1)"),
+        "strided": (["x"], "x[: by 2, 1..<9 by 3]"),
         "keep_dims": (["x"], "(x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)"),
     ]
 

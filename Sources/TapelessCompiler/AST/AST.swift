@@ -350,11 +350,14 @@ public enum SubscriptIndex: Sendable, Equatable {
     case index(Int, SourceRange)
     /// `a..<b`, a half-open range of integer literals, which keeps the axis.
     case range(Int, Int, SourceRange)
+    /// `a..<b by k` or `: by k` (bounds `nil`: the whole axis): every `k`-th position of the
+    /// range, from its first, which keeps the axis (Python's `x[a:b:k]`).
+    case strided(Int?, Int?, by: Int, SourceRange)
 
     /// Where the index is written.
     public var range: SourceRange {
         switch self {
-        case .all(let range), .index(_, let range), .range(_, _, let range): return range
+        case .all(let range), .index(_, let range), .range(_, _, let range), .strided(_, _, _, let range): return range
         }
     }
 }

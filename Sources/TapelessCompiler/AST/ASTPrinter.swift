@@ -92,6 +92,8 @@ public enum ASTPrinter {
                 case .all: return ":"
                 case .index(let value, _): return String(value)
                 case .range(let start, let end, _): return "\(start)..<\(end)"
+                case .strided(let start, let end, let step, _):
+                    return (start.map { "\($0)..<\(end ?? 0)" } ?? ":") + " by \(step)"
                 }
             }
             return "\(self.expression(base))[" + parts.joined(separator: ", ") + "]"

@@ -223,6 +223,20 @@ extension Checker {
                 }
                 shape.append(.fixed(upper - lower))
                 normalized.append(index)
+            case .strided(let lower, let upper, let step, let range):
+                let (first, end) = (lower ?? 0, upper ?? size ?? 0)
+                guard step >= 1 else {
+                    error("the step of a subscript must be a positive integer, not \(step)", at: range)
+                    isValid = false
+                    continue
+                }
+                guard first >= 0, first < end, end <= size ?? 0 else {
+                    error("the range \(first)..<\(end) must be nonempty and within dimension \(axis) of size \(size ?? 0)", at: range)
+                    isValid = false
+                    continue
+                }
+                shape.append(.fixed((end - first + step - 1) / step))
+                normalized.append(.strided(first, end, by: step, range))
             }
         }
         guard isValid else { return nil }

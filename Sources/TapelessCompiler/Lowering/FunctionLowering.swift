@@ -125,8 +125,31 @@ struct FunctionLowering {
         return output
     }
 
+    /// Every `step`-th position of `start..<end` along `axis`, built from slices and a reshape:
+    /// the range (padded with zeros to whole steps) as `[…, count, step, …]`, then position 0 of
+    /// each step. The gradient takes the same way back.
+    private mutating func stridedSlice(_ x: IRValue, axis: Int, start: Int, end: Int, step: Int) -> IRValue {
+        var shape = builder.type(of: x).shape
+        let size = shape[axis].fixedValue ?? end
+        let count = (end - start + step - 1) / step
+        let needed = start + count * step
+        var value = x
+        if needed > size {
+            shape[axis] = .fixed(needed)
+            value = builder.emit(.pad(axis: axis, start: 0), [value], type: .float(shape))
+        }
+        shape[axis] = .fixed(count * step)
+        value = builder.emit(.slice(axis: axis, start: start, end: needed), [value], type: .float(shape))
+        var split = shape
+        split.replaceSubrange(axis...axis, with: [.fixed(count), .fixed(step)])
+        value = builder.emit(.reshape, [value], type: .float(split))
+        split[axis + 1] = .fixed(1)
+        value = builder.emit(.slice(axis: axis + 1, start: 0, end: 1), [value], type: .float(split))
+        return builder.reduceSum(value, axis: axis + 1)
+    }
+
     /// Subscripts: a range keeps its axis (`slice`), an integer removes it (a slice of one,
-    /// summed away).
+    /// summed away), a step takes every `step`-th position of its range.
     private mutating func lowerIndex(_ base: IRValue, _ indices: [SubscriptIndex]) -> IRValue {
         var value = base
         var axis = 0
@@ -143,6 +166,9 @@ struct FunctionLowering {
                 shape[axis] = .fixed(1)
                 let one = builder.emit(.slice(axis: axis, start: position, end: position + 1), [value], type: .float(shape))
                 value = builder.reduceSum(one, axis: axis)
+            case .strided(let start, let end, let step, _):
+                value = stridedSlice(value, axis: axis, start: start ?? 0, end: end ?? 0, step: step)
+                axis += 1
             }
         }
         return value

@@ -165,7 +165,8 @@ extension Parser {
     private mutating func parseSubscriptIndex(of baseName: String) -> SubscriptIndex {
         let start = current.range.start
         if consume(.colon) != nil {
-            return .all(range(from: start))
+            guard let step = parseStep() else { return .all(range(from: start)) }
+            return .strided(nil, nil, by: step, range(from: start))
         }
         guard let lower = parseSignedInteger() else {
             if at(.identifier) {
@@ -184,7 +185,20 @@ extension Parser {
             error("expected an integer after '..<', as in '0..<2'", at: missingRange)
             return .range(lower, lower, range(from: start))
         }
-        return .range(lower, upper, range(from: start))
+        guard let step = parseStep() else { return .range(lower, upper, range(from: start)) }
+        return .strided(lower, upper, by: step, range(from: start))
+    }
+
+    /// `by k` after a range or `:`, if written: the step of a strided subscript (any integer
+    /// here; the checker wants it positive).
+    private mutating func parseStep() -> Int? {
+        guard at(.identifier), current.text == "by" else { return nil }
+        advance()
+        guard let step = parseSignedInteger() else {
+            error("expected an integer step after 'by', as in '0..<8 by 2'", at: missingRange)
+            return 1
+        }
+        return step
     }
 
     /// `[-]digits`, or `nil` without consuming anything if the next tokens are not a number.

@@ -4539,7 +4539,603 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     }
 }
 
-/// `func oneHotOf(labels: Int[3]) -> [3, 4]` (line 80).
+/// `func s11(x: [3, 10], c: [2, 3]) -> Float` (line 80).
+public func s11(x: Tensor, c: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 10 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 10]", argument: "x", declared: "[3, 10]", function: "s11(x:c:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 2 || c.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 3]", argument: "c", declared: "[2, 3]", function: "s11(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 2 * (4 * 10) + (2 * 2 * 10) + 2 * (2 * 10) + (2 * 9) + (2 * 3 * 3) + 2 * (2 * 3), for: "s11")
+    defer { Workspace.release(for: "s11") }
+    let slot0 = workspace
+    let slot1 = slot0 + 4 * 10
+    let slot2 = slot1 + 4 * 10
+    let slot3 = slot2 + 2 * 2 * 10
+    let slot4 = slot3 + 2 * 10
+    let slot5 = slot4 + 2 * 10
+    let slot6 = slot5 + 2 * 9
+    let slot7 = slot6 + 2 * 3 * 3
+    let slot8 = slot7 + 2 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Float {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 80: x[: by 2, 1..<9 by 3]
+                let v2 = slot0  // [4, 10]
+                v2.update(repeating: 0, count: 4 * 10)
+                for k in 0..<3 {
+                    for position in 0..<10 { v2[k &* 10 &+ position] = x[k &* 10 &+ position] }
+                }
+                let v3 = slot1  // [4, 10]
+                for k_2 in 0..<4 {
+                    for position_2 in 0..<10 { v3[k_2 &* 10 &+ position_2] = v2[k_2 &* 10 &+ position_2] }
+                }
+                let v4 = slot2  // [2, 2, 10]
+                v4.update(from: v3, count: 2 * 2 * 10)
+                let v5 = slot3  // [2, 1, 10]
+                for row_3 in 0..<2 {
+                    for position_3 in 0..<10 { v5[row_3 &* 10 &+ position_3] = v4[row_3 &* 2 &* 10 &+ position_3] }
+                }
+                let v6 = slot4  // [2, 10]
+                v6.update(repeating: 0, count: 2 * 10)
+                for i0 in 0..<2 {
+                    for _ in 0..<1 {
+                        for i2 in 0..<10 {
+                            let i = i0 &* 10 &+ i2
+                            v6[i0 &* 10 &+ i2] += v5[i]
+                        }
+                    }
+                }
+                let v7 = slot5  // [2, 9]
+                for row_4 in 0..<2 {
+                    for k_4 in 0..<9 { v7[row_4 &* 9 &+ k_4] = v6[row_4 &* 10 &+ 1 &+ k_4] }
+                }
+                let v8 = slot6  // [2, 3, 3]
+                v8.update(from: v7, count: 2 * 3 * 3)
+                let v9 = slot7  // [2, 3, 1]
+                for row_5 in 0..<2 * 3 { v9[row_5] = v8[row_5 &* 3] }
+                let v10 = slot8  // [2, 3]
+                v10.update(repeating: 0, count: 2 * 3)
+                var v13: Float = 0
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row_6 in 0..<2 {
+                    for i1 in 0..<3 {
+                        var v10Run: Float = 0
+                        for _ in 0..<1 {
+                            let i = row_6 &* 3 &+ i1
+                            // line 80: x[: by 2, 1..<9 by 3]
+                            v10Run += v9[i]
+                        }
+                        v10[row_6 &* 3 &+ i1] += v10Run
+                    }
+                    for i1 in 0..<3 {
+                        let i = row_6 &* 3 &+ i1
+                        // line 80: tanh(x[: by 2, 1..<9 by 3])
+                        let v11: Float = Foundation.tanh(v10[i])
+                        // line 80: tanh(x[: by 2, 1..<9 by 3]) * c
+                        let v12: Float = v11 * c[i]
+                        // line 80: sum(tanh(x[: by 2, 1..<9 by 3]) * c)
+                        v13 += v12
+                    }
+                }
+                return v13
+            }
+            return body()
+        }
+    }
+}
+
+/// `let s11_dx = grad(s11, wrt: x)` (line 81).
+public func s11_dx(x: Tensor, c: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 10 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 10]", argument: "x", declared: "[3, 10]", function: "s11_dx(x:c:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 2 || c.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 3]", argument: "c", declared: "[2, 3]", function: "s11_dx(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 2 * (4 * 10) + (2 * 2 * 10) + 2 * (2 * 10) + (2 * 9) + (2 * 3 * 3) + 4 * (2 * 3) + (3 * 10), for: "s11_dx")
+    defer { Workspace.release(for: "s11_dx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 4 * 10
+    let slot2 = slot1 + 4 * 10
+    let slot3 = slot2 + 2 * 2 * 10
+    let slot4 = slot3 + 2 * 10
+    let slot5 = slot4 + 2 * 10
+    let slot6 = slot5 + 2 * 9
+    let slot7 = slot6 + 2 * 3 * 3
+    let slot8 = slot7 + 2 * 3
+    let slot9 = slot8 + 2 * 3
+    let slot10 = slot9 + 2 * 3
+    let slot11 = slot10 + 2 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Tensor {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 80: x[: by 2, 1..<9 by 3]
+                let v2 = slot0  // [4, 10]
+                v2.update(repeating: 0, count: 4 * 10)
+                for k in 0..<3 {
+                    for position in 0..<10 { v2[k &* 10 &+ position] = x[k &* 10 &+ position] }
+                }
+                let v3 = slot1  // [4, 10]
+                for k_2 in 0..<4 {
+                    for position_2 in 0..<10 { v3[k_2 &* 10 &+ position_2] = v2[k_2 &* 10 &+ position_2] }
+                }
+                let v4 = slot2  // [2, 2, 10]
+                v4.update(from: v3, count: 2 * 2 * 10)
+                let v5 = slot3  // [2, 1, 10]
+                for row_3 in 0..<2 {
+                    for position_3 in 0..<10 { v5[row_3 &* 10 &+ position_3] = v4[row_3 &* 2 &* 10 &+ position_3] }
+                }
+                let v6 = slot4  // [2, 10]
+                v6.update(repeating: 0, count: 2 * 10)
+                for i0 in 0..<2 {
+                    for _ in 0..<1 {
+                        for i2 in 0..<10 {
+                            let i = i0 &* 10 &+ i2
+                            v6[i0 &* 10 &+ i2] += v5[i]
+                        }
+                    }
+                }
+                let v7 = slot5  // [2, 9]
+                for row_4 in 0..<2 {
+                    for k_4 in 0..<9 { v7[row_4 &* 9 &+ k_4] = v6[row_4 &* 10 &+ 1 &+ k_4] }
+                }
+                let v8 = slot6  // [2, 3, 3]
+                v8.update(from: v7, count: 2 * 3 * 3)
+                let v9 = slot7  // [2, 3, 1]
+                for row_5 in 0..<2 * 3 { v9[row_5] = v8[row_5 &* 3] }
+                let v10 = slot8  // [2, 3]
+                v10.update(repeating: 0, count: 2 * 3)
+                // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
+                let v20 = slot9  // [2, 3]
+                // ∂ line 80: x[: by 2, 1..<9 by 3]
+                let v21 = slot10  // [2, 3, 1]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row_6 in 0..<2 {
+                    for i1 in 0..<3 {
+                        var v10Run: Float = 0
+                        for _ in 0..<1 {
+                            let i = row_6 &* 3 &+ i1
+                            // line 80: x[: by 2, 1..<9 by 3]
+                            v10Run += v9[i]
+                        }
+                        v10[row_6 &* 3 &+ i1] += v10Run
+                    }
+                    for i1 in 0..<3 {
+                        let i = row_6 &* 3 &+ i1
+                        // line 80: tanh(x[: by 2, 1..<9 by 3])
+                        let v11: Float = Foundation.tanh(v10[i])
+                        // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
+                        let v18: Float = v11 * v11
+                        let v19: Float = 1.0 - v18
+                        let v20_2: Float = c[i] * v19
+                        v20[i] = v20_2
+                    }
+                    for i1 in 0..<3 {
+                        for _ in 0..<1 {
+                            let i = row_6 &* 3 &+ i1
+                            // ∂ line 80: x[: by 2, 1..<9 by 3]
+                            let v21_2: Float = v20[row_6 &* 3 &+ i1]
+                            v21[i] = v21_2
+                        }
+                    }
+                }
+                // ∂ line 80: x[: by 2, 1..<9 by 3]
+                let v22 = slot6  // [2, 3, 3]
+                v22.update(repeating: 0, count: 2 * 3 * 3)
+                for row_7 in 0..<2 * 3 { v22[row_7 &* 3] = v21[row_7] }
+                let v23 = slot5  // [2, 9]
+                v23.update(from: v22, count: 2 * 9)
+                let v24 = slot4  // [2, 10]
+                v24.update(repeating: 0, count: 2 * 10)
+                for row_8 in 0..<2 {
+                    for k_7 in 0..<9 { v24[row_8 &* 10 &+ 1 &+ k_7] = v23[row_8 &* 9 &+ k_7] }
+                }
+                let v25 = slot3  // [2, 1, 10]
+                for i0 in 0..<2 {
+                    for _ in 0..<1 {
+                        for i2 in 0..<10 {
+                            let i = i0 &* 10 &+ i2
+                            let v25_2: Float = v24[i0 &* 10 &+ i2]
+                            v25[i] = v25_2
+                        }
+                    }
+                }
+                let v26 = slot2  // [2, 2, 10]
+                v26.update(repeating: 0, count: 2 * 2 * 10)
+                for row_9 in 0..<2 {
+                    for position_8 in 0..<10 { v26[row_9 &* 2 &* 10 &+ position_8] = v25[row_9 &* 10 &+ position_8] }
+                }
+                let v27 = slot1  // [4, 10]
+                v27.update(from: v26, count: 4 * 10)
+                let v28 = slot0  // [4, 10]
+                v28.update(repeating: 0, count: 4 * 10)
+                for k_9 in 0..<4 {
+                    for position_9 in 0..<10 { v28[k_9 &* 10 &+ position_9] = v27[k_9 &* 10 &+ position_9] }
+                }
+                let v29 = slot11  // [3, 10]
+                for k_10 in 0..<3 {
+                    for position_10 in 0..<10 { v29[k_10 &* 10 &+ position_10] = v28[k_10 &* 10 &+ position_10] }
+                }
+                return Tensor(shape: [3, 10], copying: UnsafeBufferPointer(start: v29, count: 3 * 10))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func s11_s(x: [3, 10], c: [2, 3], vx: [3, 10]) -> Float` (line 82).
+public func s11_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 10 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 10]", argument: "x", declared: "[3, 10]", function: "s11_s(x:c:vx:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 2 || c.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 3]", argument: "c", declared: "[2, 3]", function: "s11_s(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 10 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 10]", argument: "vx", declared: "[3, 10]", function: "s11_s(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 2 * (4 * 10) + (2 * 2 * 10) + 2 * (2 * 10) + (2 * 9) + (2 * 3 * 3) + 4 * (2 * 3) + (3 * 10), for: "s11_s")
+    defer { Workspace.release(for: "s11_s") }
+    let slot0 = workspace
+    let slot1 = slot0 + 4 * 10
+    let slot2 = slot1 + 4 * 10
+    let slot3 = slot2 + 2 * 2 * 10
+    let slot4 = slot3 + 2 * 10
+    let slot5 = slot4 + 2 * 10
+    let slot6 = slot5 + 2 * 9
+    let slot7 = slot6 + 2 * 3 * 3
+    let slot8 = slot7 + 2 * 3
+    let slot9 = slot8 + 2 * 3
+    let slot10 = slot9 + 2 * 3
+    let slot11 = slot10 + 2 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Float {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 80: x[: by 2, 1..<9 by 3]
+                    let v3 = slot0  // [4, 10]
+                    v3.update(repeating: 0, count: 4 * 10)
+                    for k in 0..<3 {
+                        for position in 0..<10 { v3[k &* 10 &+ position] = x[k &* 10 &+ position] }
+                    }
+                    let v4 = slot1  // [4, 10]
+                    for k_2 in 0..<4 {
+                        for position_2 in 0..<10 { v4[k_2 &* 10 &+ position_2] = v3[k_2 &* 10 &+ position_2] }
+                    }
+                    let v5 = slot2  // [2, 2, 10]
+                    v5.update(from: v4, count: 2 * 2 * 10)
+                    let v6 = slot3  // [2, 1, 10]
+                    for row_3 in 0..<2 {
+                        for position_3 in 0..<10 { v6[row_3 &* 10 &+ position_3] = v5[row_3 &* 2 &* 10 &+ position_3] }
+                    }
+                    let v7 = slot4  // [2, 10]
+                    v7.update(repeating: 0, count: 2 * 10)
+                    for i0 in 0..<2 {
+                        for _ in 0..<1 {
+                            for i2 in 0..<10 {
+                                let i = i0 &* 10 &+ i2
+                                v7[i0 &* 10 &+ i2] += v6[i]
+                            }
+                        }
+                    }
+                    let v8 = slot5  // [2, 9]
+                    for row_4 in 0..<2 {
+                        for k_4 in 0..<9 { v8[row_4 &* 9 &+ k_4] = v7[row_4 &* 10 &+ 1 &+ k_4] }
+                    }
+                    let v9 = slot6  // [2, 3, 3]
+                    v9.update(from: v8, count: 2 * 3 * 3)
+                    let v10 = slot7  // [2, 3, 1]
+                    for row_5 in 0..<2 * 3 { v10[row_5] = v9[row_5 &* 3] }
+                    // line 80: x[: by 2, 1..<9 by 3]
+                    let v11 = slot8  // [2, 3]
+                    v11.update(repeating: 0, count: 2 * 3)
+                    // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
+                    let v16 = slot9  // [2, 3]
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v17 = slot10  // [2, 3, 1]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_6 in 0..<2 {
+                        for i1 in 0..<3 {
+                            var v11Run: Float = 0
+                            for _ in 0..<1 {
+                                let i = row_6 &* 3 &+ i1
+                                // line 80: x[: by 2, 1..<9 by 3]
+                                v11Run += v10[i]
+                            }
+                            v11[row_6 &* 3 &+ i1] += v11Run
+                        }
+                        for i1 in 0..<3 {
+                            let i = row_6 &* 3 &+ i1
+                            // line 80: tanh(x[: by 2, 1..<9 by 3])
+                            let v12: Float = Foundation.tanh(v11[i])
+                            // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
+                            let v14: Float = v12 * v12
+                            let v15: Float = 1.0 - v14
+                            let v16_2: Float = c[i] * v15
+                            v16[i] = v16_2
+                        }
+                        for i1 in 0..<3 {
+                            for _ in 0..<1 {
+                                let i = row_6 &* 3 &+ i1
+                                // ∂ line 80: x[: by 2, 1..<9 by 3]
+                                let v17_2: Float = v16[row_6 &* 3 &+ i1]
+                                v17[i] = v17_2
+                            }
+                        }
+                    }
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v18 = slot6  // [2, 3, 3]
+                    v18.update(repeating: 0, count: 2 * 3 * 3)
+                    for row_7 in 0..<2 * 3 { v18[row_7 &* 3] = v17[row_7] }
+                    let v19 = slot5  // [2, 9]
+                    v19.update(from: v18, count: 2 * 9)
+                    let v20 = slot4  // [2, 10]
+                    v20.update(repeating: 0, count: 2 * 10)
+                    for row_8 in 0..<2 {
+                        for k_7 in 0..<9 { v20[row_8 &* 10 &+ 1 &+ k_7] = v19[row_8 &* 9 &+ k_7] }
+                    }
+                    let v21 = slot3  // [2, 1, 10]
+                    for i0 in 0..<2 {
+                        for _ in 0..<1 {
+                            for i2 in 0..<10 {
+                                let i = i0 &* 10 &+ i2
+                                let v21_2: Float = v20[i0 &* 10 &+ i2]
+                                v21[i] = v21_2
+                            }
+                        }
+                    }
+                    let v22 = slot2  // [2, 2, 10]
+                    v22.update(repeating: 0, count: 2 * 2 * 10)
+                    for row_9 in 0..<2 {
+                        for position_8 in 0..<10 {
+                            v22[row_9 &* 2 &* 10 &+ position_8] = v21[row_9 &* 10 &+ position_8]
+                        }
+                    }
+                    let v23 = slot1  // [4, 10]
+                    v23.update(from: v22, count: 4 * 10)
+                    let v24 = slot0  // [4, 10]
+                    v24.update(repeating: 0, count: 4 * 10)
+                    for k_9 in 0..<4 {
+                        for position_9 in 0..<10 { v24[k_9 &* 10 &+ position_9] = v23[k_9 &* 10 &+ position_9] }
+                    }
+                    let v25 = slot11  // [3, 10]
+                    for k_10 in 0..<3 {
+                        for position_10 in 0..<10 { v25[k_10 &* 10 &+ position_10] = v24[k_10 &* 10 &+ position_10] }
+                    }
+                    var v27: Float = 0
+                    let laneEnd = (3 * 10) & ~7
+                    var v27Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 82: s11_dx(x, c) * vx
+                        let v26 = UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 82: sum(s11_dx(x, c) * vx)
+                        v27Lanes += v26
+                    }
+                    v27 = v27Lanes.sum()
+                    for i in laneEnd..<3 * 10 {
+                        // line 82: s11_dx(x, c) * vx
+                        let v26: Float = v25[i] * vx[i]
+                        // line 82: sum(s11_dx(x, c) * vx)
+                        v27 += v26
+                    }
+                    return v27
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `let s11_sx = grad(s11_s, wrt: x)` (line 83).
+public func s11_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 10 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 10]", argument: "x", declared: "[3, 10]", function: "s11_sx(x:c:vx:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 2 || c.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[2, 3]", argument: "c", declared: "[2, 3]", function: "s11_sx(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 10 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 10]", argument: "vx", declared: "[3, 10]", function: "s11_sx(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 2 * (4 * 10) + (2 * 2 * 10) + 4 * (2 * 10) + (2 * 9) + (2 * 3 * 3) + 6 * (2 * 3) + (3 * 10), for: "s11_sx")
+    defer { Workspace.release(for: "s11_sx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 4 * 10
+    let slot2 = slot1 + 4 * 10
+    let slot3 = slot2 + 2 * 2 * 10
+    let slot4 = slot3 + 2 * 10
+    let slot5 = slot4 + 2 * 10
+    let slot6 = slot5 + 2 * 10
+    let slot7 = slot6 + 2 * 10
+    let slot8 = slot7 + 2 * 9
+    let slot9 = slot8 + 2 * 3 * 3
+    let slot10 = slot9 + 2 * 3
+    let slot11 = slot10 + 2 * 3
+    let slot12 = slot11 + 2 * 3
+    let slot13 = slot12 + 2 * 3
+    let slot14 = slot13 + 2 * 3
+    let slot15 = slot14 + 2 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 80: x[: by 2, 1..<9 by 3]
+                    let v3 = slot0  // [4, 10]
+                    v3.update(repeating: 0, count: 4 * 10)
+                    for k in 0..<3 {
+                        for position in 0..<10 { v3[k &* 10 &+ position] = x[k &* 10 &+ position] }
+                    }
+                    let v4 = slot1  // [4, 10]
+                    for k_2 in 0..<4 {
+                        for position_2 in 0..<10 { v4[k_2 &* 10 &+ position_2] = v3[k_2 &* 10 &+ position_2] }
+                    }
+                    let v5 = slot2  // [2, 2, 10]
+                    v5.update(from: v4, count: 2 * 2 * 10)
+                    let v6 = slot3  // [2, 1, 10]
+                    for row_3 in 0..<2 {
+                        for position_3 in 0..<10 { v6[row_3 &* 10 &+ position_3] = v5[row_3 &* 2 &* 10 &+ position_3] }
+                    }
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v31 = slot1  // [4, 10]
+                    v31.update(repeating: 0, count: 4 * 10)
+                    for k_4 in 0..<3 {
+                        for position_4 in 0..<10 { v31[k_4 &* 10 &+ position_4] = vx[k_4 &* 10 &+ position_4] }
+                    }
+                    let v32 = slot0  // [4, 10]
+                    for k_5 in 0..<4 {
+                        for position_5 in 0..<10 { v32[k_5 &* 10 &+ position_5] = v31[k_5 &* 10 &+ position_5] }
+                    }
+                    let v33 = slot2  // [2, 2, 10]
+                    v33.update(from: v32, count: 2 * 2 * 10)
+                    let v34 = slot4  // [2, 1, 10]
+                    for row_6 in 0..<2 {
+                        for position_6 in 0..<10 {
+                            v34[row_6 &* 10 &+ position_6] = v33[row_6 &* 2 &* 10 &+ position_6]
+                        }
+                    }
+                    // line 80: x[: by 2, 1..<9 by 3]
+                    let v7 = slot5  // [2, 10]
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v35 = slot6  // [2, 10]
+                    v7.update(repeating: 0, count: 2 * 10)
+                    v35.update(repeating: 0, count: 2 * 10)
+                    for i0 in 0..<2 {
+                        for _ in 0..<1 {
+                            for i2 in 0..<10 {
+                                let i = i0 &* 10 &+ i2
+                                // line 80: x[: by 2, 1..<9 by 3]
+                                v7[i0 &* 10 &+ i2] += v6[i]
+                                // ∂ line 80: x[: by 2, 1..<9 by 3]
+                                v35[i0 &* 10 &+ i2] += v34[i]
+                            }
+                        }
+                    }
+                    // line 80: x[: by 2, 1..<9 by 3]
+                    let v8 = slot7  // [2, 9]
+                    for row_7 in 0..<2 {
+                        for k_7 in 0..<9 { v8[row_7 &* 9 &+ k_7] = v7[row_7 &* 10 &+ 1 &+ k_7] }
+                    }
+                    let v9 = slot8  // [2, 3, 3]
+                    v9.update(from: v8, count: 2 * 3 * 3)
+                    let v10 = slot9  // [2, 3, 1]
+                    for row_8 in 0..<2 * 3 { v10[row_8] = v9[row_8 &* 3] }
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v36 = slot7  // [2, 9]
+                    for row_9 in 0..<2 {
+                        for k_9 in 0..<9 { v36[row_9 &* 9 &+ k_9] = v35[row_9 &* 10 &+ 1 &+ k_9] }
+                    }
+                    let v37 = slot8  // [2, 3, 3]
+                    v37.update(from: v36, count: 2 * 3 * 3)
+                    let v38 = slot10  // [2, 3, 1]
+                    for row_10 in 0..<2 * 3 { v38[row_10] = v37[row_10 &* 3] }
+                    // line 80: x[: by 2, 1..<9 by 3]
+                    let v11 = slot11  // [2, 3]
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v39 = slot12  // [2, 3]
+                    v11.update(repeating: 0, count: 2 * 3)
+                    v39.update(repeating: 0, count: 2 * 3)
+                    // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
+                    let v48 = slot13  // [2, 3]
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v49 = slot14  // [2, 3, 1]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_11 in 0..<2 {
+                        for i1 in 0..<3 {
+                            var v11Run: Float = 0
+                            var v39Run: Float = 0
+                            for _ in 0..<1 {
+                                let i = row_11 &* 3 &+ i1
+                                // line 80: x[: by 2, 1..<9 by 3]
+                                v11Run += v10[i]
+                                // ∂ line 80: x[: by 2, 1..<9 by 3]
+                                v39Run += v38[i]
+                            }
+                            v11[row_11 &* 3 &+ i1] += v11Run
+                            v39[row_11 &* 3 &+ i1] += v39Run
+                        }
+                        for i1 in 0..<3 {
+                            let i = row_11 &* 3 &+ i1
+                            // line 80: tanh(x[: by 2, 1..<9 by 3])
+                            let v12: Float = Foundation.tanh(v11[i])
+                            // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
+                            let v14: Float = v12 * v12
+                            let v15: Float = 1.0 - v14
+                            let v40: Float = v39[i] * c[i]
+                            let v41: Float = -v40
+                            let v42: Float = v41 * v12
+                            let v44: Float = v42 + v42
+                            let v48_2: Float = v44 * v15
+                            v48[i] = v48_2
+                        }
+                        for i1 in 0..<3 {
+                            for _ in 0..<1 {
+                                let i = row_11 &* 3 &+ i1
+                                // ∂ line 80: x[: by 2, 1..<9 by 3]
+                                let v49_2: Float = v48[row_11 &* 3 &+ i1]
+                                v49[i] = v49_2
+                            }
+                        }
+                    }
+                    // ∂ line 80: x[: by 2, 1..<9 by 3]
+                    let v50 = slot8  // [2, 3, 3]
+                    v50.update(repeating: 0, count: 2 * 3 * 3)
+                    for row_12 in 0..<2 * 3 { v50[row_12 &* 3] = v49[row_12] }
+                    let v51 = slot7  // [2, 9]
+                    v51.update(from: v50, count: 2 * 9)
+                    let v52 = slot6  // [2, 10]
+                    v52.update(repeating: 0, count: 2 * 10)
+                    for row_13 in 0..<2 {
+                        for k_12 in 0..<9 { v52[row_13 &* 10 &+ 1 &+ k_12] = v51[row_13 &* 9 &+ k_12] }
+                    }
+                    let v53 = slot5  // [2, 1, 10]
+                    for i0 in 0..<2 {
+                        for _ in 0..<1 {
+                            for i2 in 0..<10 {
+                                let i = i0 &* 10 &+ i2
+                                let v53_2: Float = v52[i0 &* 10 &+ i2]
+                                v53[i] = v53_2
+                            }
+                        }
+                    }
+                    let v54 = slot2  // [2, 2, 10]
+                    v54.update(repeating: 0, count: 2 * 2 * 10)
+                    for row_14 in 0..<2 {
+                        for position_13 in 0..<10 {
+                            v54[row_14 &* 2 &* 10 &+ position_13] = v53[row_14 &* 10 &+ position_13]
+                        }
+                    }
+                    let v55 = slot0  // [4, 10]
+                    v55.update(from: v54, count: 4 * 10)
+                    let v56 = slot1  // [4, 10]
+                    v56.update(repeating: 0, count: 4 * 10)
+                    for k_14 in 0..<4 {
+                        for position_14 in 0..<10 { v56[k_14 &* 10 &+ position_14] = v55[k_14 &* 10 &+ position_14] }
+                    }
+                    let v57 = slot15  // [3, 10]
+                    for k_15 in 0..<3 {
+                        for position_15 in 0..<10 { v57[k_15 &* 10 &+ position_15] = v56[k_15 &* 10 &+ position_15] }
+                    }
+                    return Tensor(shape: [3, 10], copying: UnsafeBufferPointer(start: v57, count: 3 * 10))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func oneHotOf(labels: Int[3]) -> [3, 4]` (line 86).
 public func oneHotOf(labels: IntTensor) -> Tensor {
     if labels.shape.count != 1 || labels.shape[0] != 3 {
         ArgumentCheck.shapeMismatch(labels.shape, expected: "[3]", argument: "labels", declared: "Int[3]", function: "oneHotOf(labels:)")
@@ -4551,14 +5147,14 @@ public func oneHotOf(labels: IntTensor) -> Tensor {
     return labels.withUnsafeBufferPointer { labelsBuffer in
         func body() -> Tensor {
             let labels = labelsBuffer.baseAddress!
-            // line 80: oneHot(labels, classes: 4)
+            // line 86: oneHot(labels, classes: 4)
             let v2 = slot0  // [3]
             let v3 = slot1  // [3, 4]
             // Row by row: each row of the steps below is computed while it is in cache.
             for row in 0..<3 {
                 do {
                     let i = row
-                    // line 80: oneHot(labels, classes: 4)
+                    // line 86: oneHot(labels, classes: 4)
                     let v2_2: Float = 1.0
                     v2[i] = v2_2
                 }
