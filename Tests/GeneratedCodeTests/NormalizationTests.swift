@@ -109,3 +109,38 @@ import Testing
         #expect(model.forward(x: x) == Tensor(shape: [3, 8], scalars: [Float](repeating: 2, count: 24)), "inference keeps everything")
     }
 }
+
+/// The state's lifecycle in training: the step updates it, optimizers leave it alone, and `fit`
+/// with one seed gives one model, dropout masks included.
+@Suite struct NormalizationTrainingTests {
+    @Test func optimizersLeaveTheStateAsTheStepWroteIt() throws {
+        let reference = try NormalizationTests.Reference()
+        var model = try reference.model()
+        var gradient = NormalizedCNN.Gradient.zero
+        _ = model.lossWithGradient(x: reference.x, labels: reference.labels, mode: .training(seed: 7, step: 3), into: &gradient)
+        let state = NormalizedCNN.parameterLayout.entries.filter { !$0.isTrainable }.map { model[parameter: $0.name] }
+        var optimizer = Adam(learningRate: 0.1)
+        optimizer.update(&model, along: gradient)
+        let after = NormalizedCNN.parameterLayout.entries.filter { !$0.isTrainable }.map { model[parameter: $0.name] }
+        #expect(state == after)
+        #expect(model[parameter: "bn.num_batches_tracked"].scalars == [1])
+    }
+
+    @Test func fitWithOneSeedGivesOneModel() throws {
+        let reference = try NormalizationTests.Reference()
+        func trained(seed: UInt64) throws -> NormalizedCNN {
+            var model = try reference.model()
+            var optimizer = Adam(learningRate: 1e-2)
+            try model.fit(
+                x: reference.x, y: reference.labels, loss: CrossEntropy(), optimizer: &optimizer, epochs: 3, batchSize: 2,
+                seed: seed, verbosity: .silent)
+            return model
+        }
+        let first = try trained(seed: 5)
+        #expect(first.parameterScalars == (try trained(seed: 5)).parameterScalars)
+        #expect(first.parameterScalars != (try trained(seed: 6)).parameterScalars, "another seed shuffles and drops otherwise")
+        // Five examples in batches of two: three steps an epoch, each counted by both batch norms.
+        #expect(first[parameter: "bn.num_batches_tracked"].scalars == [9])
+        #expect(first[parameter: "bn1.num_batches_tracked"].scalars == [9])
+    }
+}

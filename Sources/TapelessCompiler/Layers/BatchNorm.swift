@@ -57,7 +57,8 @@ extension BatchNormalizationKind {
 ///
 /// - Training: `y = (x - mean) / sqrt(var + epsilon) * weight + bias` with the batch's mean
 ///   and biased variance; then `running_mean ← (1 - momentum) · running_mean + momentum · mean`,
-///   `running_var` the same with the unbiased variance (`var · n / (n - 1)`), and
+///   `running_var` the same with the unbiased variance (`var · n / (n - 1)`; with one value per
+///   channel, where PyTorch stops with an error, the variance itself), and
 ///   `num_batches_tracked` counts the steps.
 /// - Inference: the same formula with `running_mean` and `running_var`.
 ///
@@ -116,7 +117,9 @@ struct BatchNormalization: Equatable {
             let centered = b.subtract(x, perChannel(mean))
             variance = b.divide(channelSum(b.multiply(centered, centered), &b), count)
             let keep = b.constant(1 - momentum), take = b.constant(momentum)
-            let unbiased = b.multiply(variance, b.divide(count, b.subtract(count, b.constant(1))))
+            // n / (n - 1), with n - 1 kept at least 1: a batch of one value per channel (where
+            // PyTorch stops with an error) leaves the running variance finite.
+            let unbiased = b.multiply(variance, b.divide(count, b.binary(.maximum, b.subtract(count, b.constant(1)), b.constant(1))))
             context.stateUpdates["running_mean"] = b.add(b.multiply(keep, context.parameter("running_mean")), b.multiply(take, mean))
             context.stateUpdates["running_var"] = b.add(b.multiply(keep, context.parameter("running_var")), b.multiply(take, unbiased))
             context.stateUpdates["num_batches_tracked"] = b.add(context.parameter("num_batches_tracked"), b.constant(1))

@@ -361,8 +361,8 @@ public struct NormalizedCNN: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    let v27: Float
-                    let v36: Float
+                    let v29: Float
+                    let v38: Float
                     do {
                         let v1 = parameters.baseAddress!  // conv.weight
                         let v2 = parameters.baseAddress! + 27  // conv.bias
@@ -429,8 +429,9 @@ public struct NormalizedCNN: Module {
                         let v16 = slot5  // [3, 1, 1]
                         v16.update(from: v15, count: 3)
                         let v26: Float = Float(batch * 4 * 4) - 1.0
-                        v27 = Float(batch * 4 * 4) / v26
-                        v36 = v10 + 1.0
+                        let v28: Float = Swift.max(v26, 1.0)
+                        v29 = Float(batch * 4 * 4) / v28
+                        v38 = v10 + 1.0
                         let v19 = slot3  // [batch, 3, 4]
                         v19.update(repeating: 0, count: batch * 3 * 4)
                         let v20 = slot4  // [batch, 3]
@@ -466,7 +467,7 @@ public struct NormalizedCNN: Module {
                             }
                         }
                     }
-                    let v59: Float
+                    let v61: Float
                     do {
                         let v21 = slot6  // [3]
                         let v8 = parameters.baseAddress! + 36  // bn.running_mean
@@ -475,164 +476,165 @@ public struct NormalizedCNN: Module {
                         let v6 = parameters.baseAddress! + 30  // bn.weight
                         let v7 = parameters.baseAddress! + 33  // bn.bias
                         let v5 = slot2  // [batch, 3, 4, 4]
-                        let v51 = parameters.baseAddress! + 43  // fc.weight
-                        let v52 = parameters.baseAddress! + 235  // fc.bias
+                        let v53 = parameters.baseAddress! + 43  // fc.weight
+                        let v54 = parameters.baseAddress! + 235  // fc.bias
                         // line 12: bn(conv(x))
-                        let v31 = slot5  // [3]
-                        let v34 = slot7  // [3]
-                        let v40 = slot8  // [3]
-                        let v42 = slot9  // [3]
+                        let v33 = slot5  // [3]
+                        let v36 = slot7  // [3]
+                        let v42 = slot8  // [3]
+                        let v44 = slot9  // [3]
                         for i in 0..<3 {
                             let v22: Float = v21[i] / Float(batch * 4 * 4)
-                            let v28: Float = v22 * v27
-                            let v29: Float = 0.9 * v8[i]
-                            let v30: Float = 0.1 * v15[i]
-                            let v31_2: Float = v29 + v30
-                            v31[i] = v31_2
-                            let v32: Float = 0.9 * v9[i]
-                            let v33: Float = 0.1 * v28
-                            let v34_2: Float = v32 + v33
-                            v34[i] = v34_2
-                            let v38: Float = v22 + 1e-05
-                            let v39: Float = 1 / v38.squareRoot()
-                            let v40_2: Float = v39 * v6[i]
-                            v40[i] = v40_2
-                            let v41: Float = v15[i] * v40_2
-                            let v42_2: Float = v7[i] - v41
+                            let v30: Float = v22 * v29
+                            let v31: Float = 0.9 * v8[i]
+                            let v32: Float = 0.1 * v15[i]
+                            let v33_2: Float = v31 + v32
+                            v33[i] = v33_2
+                            let v34: Float = 0.9 * v9[i]
+                            let v35: Float = 0.1 * v30
+                            let v36_2: Float = v34 + v35
+                            v36[i] = v36_2
+                            let v40: Float = v22 + 1e-05
+                            let v41: Float = 1 / v40.squareRoot()
+                            let v42_2: Float = v41 * v6[i]
                             v42[i] = v42_2
+                            let v43: Float = v15[i] * v42_2
+                            let v44_2: Float = v7[i] - v43
+                            v44[i] = v44_2
                         }
-                        let v43 = slot6  // [3, 1, 1]
-                        v43.update(from: v40, count: 3)
-                        let v45 = slot8  // [3, 1, 1]
+                        let v45 = slot6  // [3, 1, 1]
                         v45.update(from: v42, count: 3)
+                        let v47 = slot8  // [3, 1, 1]
+                        v47.update(from: v44, count: 3)
                         // line 12: relu(bn(conv(x)))
-                        let v47 = slot0  // [batch, 3, 4, 4]
+                        let v49 = slot0  // [batch, 3, 4, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<3 {
                                 for i2 in 0..<16 {
                                     let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
                                     // line 12: bn(conv(x))
-                                    let v44: Float = v5[i] * v43[i1]
-                                    let v46: Float = v44 + v45[i1]
+                                    let v46: Float = v5[i] * v45[i1]
+                                    let v48: Float = v46 + v47[i1]
                                     // line 12: relu(bn(conv(x)))
-                                    let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                    v47[i] = v47_2
+                                    let v49_2: Float = (v48 > 0 ? v48 : 0)
+                                    v49[i] = v49_2
                                 }
                             }
                         }
                         // line 12: flat(relu(bn(conv(x))))
-                        let v48 = slot10  // [batch, 48]
-                        v48.update(from: v47, count: batch * 48)
+                        let v50 = slot10  // [batch, 48]
+                        v50.update(from: v49, count: batch * 48)
                         // line 12: drop(flat(relu(bn(conv(x)))))
-                        let v49 = slot11  // [batch, 48]
-                        Kernels.dropoutMask(into: v49, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                        let v50 = slot12  // [batch, 48]
+                        let v51 = slot11  // [batch, 48]
+                        Kernels.dropoutMask(into: v51, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
+                        let v52 = slot12  // [batch, 48]
                         let laneEnd_2 = (batch * 48) & ~7
                         for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v50_2 = UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
+                            let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_2..<batch * 48 {
-                            let v50_2: Float = v48[i] * v49[i]
-                            v50[i] = v50_2
+                            let v52_2: Float = v50[i] * v51[i]
+                            v52[i] = v52_2
                         }
                         // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                        let v53 = slot13  // [batch, 4]
-                        Kernels.matrixMultiply(m: batch, n: 4, k: 48, a: v50, lda: 48, b: v51, ldb: 4, c: v53, ldc: 4)
-                        let v54 = slot14  // [batch, 4]
+                        let v55 = slot13  // [batch, 4]
+                        Kernels.matrixMultiply(m: batch, n: 4, k: 48, a: v52, lda: 48, b: v53, ldb: 4, c: v55, ldc: 4)
+                        let v56 = slot14  // [batch, 4]
                         // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                        let v61 = slot15  // [4]
-                        v61.update(repeating: 0, count: 4)
+                        let v63 = slot15  // [4]
+                        v63.update(repeating: 0, count: 4)
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 let i = i0 &* 4 &+ i1
                                 // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                let v54_2: Float = v53[i] + v52[i1]
-                                v54[i] = v54_2
+                                let v56_2: Float = v55[i] + v54[i1]
+                                v56[i] = v56_2
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                v61[i1] += v54_2
+                                v63[i1] += v56_2
                             }
                         }
-                        v59 = parameters[255]  // bn1.num_batches_tracked
-                        let v62 = slot16  // [4]
+                        v61 = parameters[255]  // bn1.num_batches_tracked
+                        let v64 = slot16  // [4]
                         let laneEnd_3 = 4 & ~7
                         for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            let v62_2 = UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                            UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                            let v64_2 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
+                            UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_3..<4 {
-                            let v62_2: Float = v61[i] / Float(batch)
-                            v62[i] = v62_2
+                            let v64_2: Float = v63[i] / Float(batch)
+                            v64[i] = v64_2
                         }
                     }
-                    let v80: Float
+                    let v84: Float
                     do {
-                        let v54 = slot14  // [batch, 4]
-                        let v62 = slot16  // [4]
-                        let v57 = parameters.baseAddress! + 247  // bn1.running_mean
-                        let v58 = parameters.baseAddress! + 251  // bn1.running_var
-                        let v55 = parameters.baseAddress! + 239  // bn1.weight
-                        let v56 = parameters.baseAddress! + 243  // bn1.bias
+                        let v56 = slot14  // [batch, 4]
+                        let v64 = slot16  // [4]
+                        let v59 = parameters.baseAddress! + 247  // bn1.running_mean
+                        let v60 = parameters.baseAddress! + 251  // bn1.running_var
+                        let v57 = parameters.baseAddress! + 239  // bn1.weight
+                        let v58 = parameters.baseAddress! + 243  // bn1.bias
                         // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                        let v65 = slot15  // [4]
-                        v65.update(repeating: 0, count: 4)
+                        let v67 = slot15  // [4]
+                        v67.update(repeating: 0, count: 4)
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 let i = i0 &* 4 &+ i1
-                                let v63: Float = v54[i] - v62[i1]
-                                let v64: Float = v63 * v63
-                                v65[i1] += v64
+                                let v65: Float = v56[i] - v64[i1]
+                                let v66: Float = v65 * v65
+                                v67[i1] += v66
                             }
                         }
-                        let v70: Float = Float(batch) - 1.0
-                        let v71: Float = Float(batch) / v70
-                        let v75 = slot17  // [4]
-                        let v78 = slot18  // [4]
-                        let v84 = slot19  // [4]
-                        let v86 = slot20  // [4]
+                        let v72: Float = Float(batch) - 1.0
+                        let v74: Float = Swift.max(v72, 1.0)
+                        let v75: Float = Float(batch) / v74
+                        let v79 = slot17  // [4]
+                        let v82 = slot18  // [4]
+                        let v88 = slot19  // [4]
+                        let v90 = slot20  // [4]
                         for i in 0..<4 {
-                            let v66: Float = v65[i] / Float(batch)
-                            let v72: Float = v66 * v71
-                            let v73: Float = 0.9 * v57[i]
-                            let v74: Float = 0.1 * v62[i]
-                            let v75_2: Float = v73 + v74
-                            v75[i] = v75_2
-                            let v76: Float = 0.9 * v58[i]
-                            let v77: Float = 0.1 * v72
-                            let v78_2: Float = v76 + v77
-                            v78[i] = v78_2
-                            let v82: Float = v66 + 1e-05
-                            let v83: Float = 1 / v82.squareRoot()
-                            let v84_2: Float = v83 * v55[i]
-                            v84[i] = v84_2
-                            let v85: Float = v62[i] * v84_2
-                            let v86_2: Float = v56[i] - v85
-                            v86[i] = v86_2
+                            let v68: Float = v67[i] / Float(batch)
+                            let v76: Float = v68 * v75
+                            let v77: Float = 0.9 * v59[i]
+                            let v78: Float = 0.1 * v64[i]
+                            let v79_2: Float = v77 + v78
+                            v79[i] = v79_2
+                            let v80: Float = 0.9 * v60[i]
+                            let v81: Float = 0.1 * v76
+                            let v82_2: Float = v80 + v81
+                            v82[i] = v82_2
+                            let v86: Float = v68 + 1e-05
+                            let v87: Float = 1 / v86.squareRoot()
+                            let v88_2: Float = v87 * v57[i]
+                            v88[i] = v88_2
+                            let v89: Float = v64[i] * v88_2
+                            let v90_2: Float = v58[i] - v89
+                            v90[i] = v90_2
                         }
-                        v80 = v59 + 1.0
-                        let v88 = slot13  // [batch, 4]
+                        v84 = v61 + 1.0
+                        let v92 = slot13  // [batch, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 let i = i0 &* 4 &+ i1
-                                let v87: Float = v54[i] * v84[i1]
-                                let v88_2: Float = v87 + v86[i1]
-                                v88[i] = v88_2
+                                let v91: Float = v56[i] * v88[i1]
+                                let v92_2: Float = v91 + v90[i1]
+                                v92[i] = v92_2
                             }
                         }
                     }
                     // The new state.
-                    parameters[42] = v36  // bn.num_batches_tracked
-                    let v31 = slot5  // [3]
-                    (parameters.baseAddress! + 36).update(from: v31, count: 3)  // bn.running_mean
-                    let v34 = slot7  // [3]
-                    (parameters.baseAddress! + 39).update(from: v34, count: 3)  // bn.running_var
-                    parameters[255] = v80  // bn1.num_batches_tracked
-                    let v75 = slot17  // [4]
-                    (parameters.baseAddress! + 247).update(from: v75, count: 4)  // bn1.running_mean
-                    let v78 = slot18  // [4]
-                    (parameters.baseAddress! + 251).update(from: v78, count: 4)  // bn1.running_var
-                    let v88 = slot13  // [batch, 4]
-                    return Tensor(shape: [batch, 4], copying: UnsafeBufferPointer(start: v88, count: batch * 4))
+                    parameters[42] = v38  // bn.num_batches_tracked
+                    let v33 = slot5  // [3]
+                    (parameters.baseAddress! + 36).update(from: v33, count: 3)  // bn.running_mean
+                    let v36 = slot7  // [3]
+                    (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
+                    parameters[255] = v84  // bn1.num_batches_tracked
+                    let v79 = slot17  // [4]
+                    (parameters.baseAddress! + 247).update(from: v79, count: 4)  // bn1.running_mean
+                    let v82 = slot18  // [4]
+                    (parameters.baseAddress! + 251).update(from: v82, count: 4)  // bn1.running_var
+                    let v92 = slot13  // [batch, 4]
+                    return Tensor(shape: [batch, 4], copying: UnsafeBufferPointer(start: v92, count: batch * 4))
                 }
                 return body()
             }
@@ -1155,8 +1157,8 @@ public struct NormalizedCNN: Module {
                     func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
-                        let v28: Float
-                        let v36: Float
+                        let v29: Float
+                        let v37: Float
                         do {
                             let v2 = parameters.baseAddress!  // conv.weight
                             let v3 = parameters.baseAddress! + 27  // conv.bias
@@ -1223,8 +1225,9 @@ public struct NormalizedCNN: Module {
                             let v17 = slot5  // [3, 1, 1]
                             v17.update(from: v16, count: 3)
                             let v27: Float = Float(batch * 4 * 4) - 1.0
-                            v28 = Float(batch * 4 * 4) / v27
-                            v36 = v11 + 1.0
+                            let v28: Float = Swift.max(v27, 1.0)
+                            v29 = Float(batch * 4 * 4) / v28
+                            v37 = v11 + 1.0
                             let v20 = slot3  // [batch, 3, 4]
                             v20.update(repeating: 0, count: batch * 3 * 4)
                             let v21 = slot4  // [batch, 3]
@@ -1260,7 +1263,7 @@ public struct NormalizedCNN: Module {
                                 }
                             }
                         }
-                        let v59: Float
+                        let v60: Float
                         do {
                             let v22 = slot6  // [3]
                             let v9 = parameters.baseAddress! + 36  // bn.running_mean
@@ -1269,187 +1272,188 @@ public struct NormalizedCNN: Module {
                             let v7 = parameters.baseAddress! + 30  // bn.weight
                             let v8 = parameters.baseAddress! + 33  // bn.bias
                             let v6 = slot2  // [batch, 3, 4, 4]
-                            let v51 = parameters.baseAddress! + 43  // fc.weight
-                            let v52 = parameters.baseAddress! + 235  // fc.bias
+                            let v52 = parameters.baseAddress! + 43  // fc.weight
+                            let v53 = parameters.baseAddress! + 235  // fc.bias
                             // line 12: bn(conv(x))
-                            let v32 = slot5  // [3]
-                            let v35 = slot7  // [3]
-                            let v40 = slot8  // [3]
-                            let v42 = slot9  // [3]
+                            let v33 = slot5  // [3]
+                            let v36 = slot7  // [3]
+                            let v41 = slot8  // [3]
+                            let v43 = slot9  // [3]
                             for i in 0..<3 {
                                 let v23: Float = v22[i] / Float(batch * 4 * 4)
-                                let v29: Float = v23 * v28
-                                let v30: Float = 0.9 * v9[i]
-                                let v31: Float = 0.1 * v16[i]
-                                let v32_2: Float = v30 + v31
-                                v32[i] = v32_2
-                                let v33: Float = 0.9 * v10[i]
-                                let v34: Float = 0.1 * v29
-                                let v35_2: Float = v33 + v34
-                                v35[i] = v35_2
-                                let v38: Float = v23 + 1e-05
-                                let v39: Float = 1 / v38.squareRoot()
-                                let v40_2: Float = v39 * v7[i]
-                                v40[i] = v40_2
-                                let v41: Float = v16[i] * v40_2
-                                let v42_2: Float = v8[i] - v41
-                                v42[i] = v42_2
+                                let v30: Float = v23 * v29
+                                let v31: Float = 0.9 * v9[i]
+                                let v32: Float = 0.1 * v16[i]
+                                let v33_2: Float = v31 + v32
+                                v33[i] = v33_2
+                                let v34: Float = 0.9 * v10[i]
+                                let v35: Float = 0.1 * v30
+                                let v36_2: Float = v34 + v35
+                                v36[i] = v36_2
+                                let v39: Float = v23 + 1e-05
+                                let v40: Float = 1 / v39.squareRoot()
+                                let v41_2: Float = v40 * v7[i]
+                                v41[i] = v41_2
+                                let v42: Float = v16[i] * v41_2
+                                let v43_2: Float = v8[i] - v42
+                                v43[i] = v43_2
                             }
-                            let v43 = slot6  // [3, 1, 1]
-                            v43.update(from: v40, count: 3)
-                            let v45 = slot8  // [3, 1, 1]
-                            v45.update(from: v42, count: 3)
+                            let v44 = slot6  // [3, 1, 1]
+                            v44.update(from: v41, count: 3)
+                            let v46 = slot8  // [3, 1, 1]
+                            v46.update(from: v43, count: 3)
                             // line 12: relu(bn(conv(x)))
-                            let v47 = slot0  // [batch, 3, 4, 4]
+                            let v48 = slot0  // [batch, 3, 4, 4]
                             for i0 in 0..<batch {
                                 for i1 in 0..<3 {
                                     for i2 in 0..<16 {
                                         let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
                                         // line 12: bn(conv(x))
-                                        let v44: Float = v6[i] * v43[i1]
-                                        let v46: Float = v44 + v45[i1]
+                                        let v45: Float = v6[i] * v44[i1]
+                                        let v47: Float = v45 + v46[i1]
                                         // line 12: relu(bn(conv(x)))
-                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                        v47[i] = v47_2
+                                        let v48_2: Float = (v47 > 0 ? v47 : 0)
+                                        v48[i] = v48_2
                                     }
                                 }
                             }
                             // line 12: flat(relu(bn(conv(x))))
-                            let v48 = slot10  // [batch, 48]
-                            v48.update(from: v47, count: batch * 48)
+                            let v49 = slot10  // [batch, 48]
+                            v49.update(from: v48, count: batch * 48)
                             // line 12: drop(flat(relu(bn(conv(x)))))
-                            let v49 = slot11  // [batch, 48]
-                            Kernels.dropoutMask(into: v49, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                            let v50 = slot12  // [batch, 48]
+                            let v50 = slot11  // [batch, 48]
+                            Kernels.dropoutMask(into: v50, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
+                            let v51 = slot12  // [batch, 48]
                             let laneEnd_2 = (batch * 48) & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v50_2 = UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
+                                let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<batch * 48 {
-                                let v50_2: Float = v48[i] * v49[i]
-                                v50[i] = v50_2
+                                let v51_2: Float = v49[i] * v50[i]
+                                v51[i] = v51_2
                             }
                             // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                            let v53 = slot13  // [batch, 4]
+                            let v54 = slot13  // [batch, 4]
                             Kernels.matrixMultiply(
-                                m: batch, n: 4, k: 48, a: v50, lda: 48, b: v51, ldb: 4, c: v53, ldc: 4)
-                            let v54 = slot14  // [batch, 4]
+                                m: batch, n: 4, k: 48, a: v51, lda: 48, b: v52, ldb: 4, c: v54, ldc: 4)
+                            let v55 = slot14  // [batch, 4]
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v61 = slot15  // [4]
-                            v61.update(repeating: 0, count: 4)
+                            let v62 = slot15  // [4]
+                            v62.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = i0 &* 4 &+ i1
                                     // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                    let v54_2: Float = v53[i] + v52[i1]
-                                    v54[i] = v54_2
+                                    let v55_2: Float = v54[i] + v53[i1]
+                                    v55[i] = v55_2
                                     // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                    v61[i1] += v54_2
+                                    v62[i1] += v55_2
                                 }
                             }
-                            v59 = parameters[255]  // bn1.num_batches_tracked
-                            let v62 = slot16  // [4]
+                            v60 = parameters[255]  // bn1.num_batches_tracked
+                            let v63 = slot16  // [4]
                             let laneEnd_3 = 4 & ~7
                             for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                let v62_2 = UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
+                                UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_3..<4 {
-                                let v62_2: Float = v61[i] / Float(batch)
-                                v62[i] = v62_2
+                                let v63_2: Float = v62[i] / Float(batch)
+                                v63[i] = v63_2
                             }
                         }
-                        let v76: Float
-                        let v91: Float
+                        let v78: Float
+                        let v93: Float
                         do {
-                            let v54 = slot14  // [batch, 4]
-                            let v62 = slot16  // [4]
-                            let v57 = parameters.baseAddress! + 247  // bn1.running_mean
-                            let v58 = parameters.baseAddress! + 251  // bn1.running_var
-                            let v55 = parameters.baseAddress! + 239  // bn1.weight
-                            let v56 = parameters.baseAddress! + 243  // bn1.bias
+                            let v55 = slot14  // [batch, 4]
+                            let v63 = slot16  // [4]
+                            let v58 = parameters.baseAddress! + 247  // bn1.running_mean
+                            let v59 = parameters.baseAddress! + 251  // bn1.running_var
+                            let v56 = parameters.baseAddress! + 239  // bn1.weight
+                            let v57 = parameters.baseAddress! + 243  // bn1.bias
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v65 = slot15  // [4]
-                            v65.update(repeating: 0, count: 4)
+                            let v66 = slot15  // [4]
+                            v66.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = i0 &* 4 &+ i1
-                                    let v63: Float = v54[i] - v62[i1]
-                                    let v64: Float = v63 * v63
-                                    v65[i1] += v64
+                                    let v64: Float = v55[i] - v63[i1]
+                                    let v65: Float = v64 * v64
+                                    v66[i1] += v65
                                 }
                             }
-                            let v67: Float = Float(batch) - 1.0
-                            let v68: Float = Float(batch) / v67
-                            let v72 = slot17  // [4]
-                            let v75 = slot18  // [4]
-                            let v79 = slot19  // [4]
-                            let v81 = slot20  // [4]
+                            let v68: Float = Float(batch) - 1.0
+                            let v69: Float = Swift.max(v68, 1.0)
+                            let v70: Float = Float(batch) / v69
+                            let v74 = slot17  // [4]
+                            let v77 = slot18  // [4]
+                            let v81 = slot19  // [4]
+                            let v83 = slot20  // [4]
                             for i in 0..<4 {
-                                let v66: Float = v65[i] / Float(batch)
-                                let v69: Float = v66 * v68
-                                let v70: Float = 0.9 * v57[i]
-                                let v71: Float = 0.1 * v62[i]
-                                let v72_2: Float = v70 + v71
-                                v72[i] = v72_2
-                                let v73: Float = 0.9 * v58[i]
-                                let v74: Float = 0.1 * v69
-                                let v75_2: Float = v73 + v74
-                                v75[i] = v75_2
-                                let v77: Float = v66 + 1e-05
-                                let v78: Float = 1 / v77.squareRoot()
-                                let v79_2: Float = v78 * v55[i]
-                                v79[i] = v79_2
-                                let v80: Float = v62[i] * v79_2
-                                let v81_2: Float = v56[i] - v80
+                                let v67: Float = v66[i] / Float(batch)
+                                let v71: Float = v67 * v70
+                                let v72: Float = 0.9 * v58[i]
+                                let v73: Float = 0.1 * v63[i]
+                                let v74_2: Float = v72 + v73
+                                v74[i] = v74_2
+                                let v75: Float = 0.9 * v59[i]
+                                let v76: Float = 0.1 * v71
+                                let v77_2: Float = v75 + v76
+                                v77[i] = v77_2
+                                let v79: Float = v67 + 1e-05
+                                let v80: Float = 1 / v79.squareRoot()
+                                let v81_2: Float = v80 * v56[i]
                                 v81[i] = v81_2
+                                let v82: Float = v63[i] * v81_2
+                                let v83_2: Float = v57[i] - v82
+                                v83[i] = v83_2
                             }
-                            v76 = v59 + 1.0
-                            let v83 = slot13  // [batch, 4]
+                            v78 = v60 + 1.0
+                            let v85 = slot13  // [batch, 4]
                             // line 16: crossEntropy(logits: forward(x), labels: labels)
-                            let v84 = slot21  // [batch]
-                            let v85 = slot22  // [batch]
-                            var v89: Float = 0
+                            let v86 = slot21  // [batch]
+                            let v87 = slot22  // [batch]
+                            var v91: Float = 0
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_3 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = row_3 &* 4 &+ i1
                                     // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                    let v82: Float = v54[i] * v79[i1]
-                                    let v83_2: Float = v82 + v81[i1]
-                                    v83[i] = v83_2
+                                    let v84: Float = v55[i] * v81[i1]
+                                    let v85_2: Float = v84 + v83[i1]
+                                    v85[i] = v85_2
                                 }
                                 // line 16: crossEntropy(logits: forward(x), labels: labels)
                                 var largest = -Float.infinity
-                                for k in 0..<4 { largest = Swift.max(largest, v83[row_3 &* 4 &+ k]) }
+                                for k in 0..<4 { largest = Swift.max(largest, v85[row_3 &* 4 &+ k]) }
                                 var total: Float = 0
-                                for k in 0..<4 { total += Foundation.exp(v83[row_3 &* 4 &+ k] - largest) }
-                                v84[row_3] = largest + Foundation.log(total)
+                                for k in 0..<4 { total += Foundation.exp(v85[row_3 &* 4 &+ k] - largest) }
+                                v86[row_3] = largest + Foundation.log(total)
                                 let label = labels[row_3]
                                 ArgumentCheck.label(label, classes: 4, at: row_3, argument: "labels", function: "loss(x:labels:mode:)")
-                                v85[row_3] = v83[row_3 &* 4 &+ label]
+                                v87[row_3] = v85[row_3 &* 4 &+ label]
                                 do {
                                     let i = row_3
-                                    let v88: Float = v84[i] - v85[i]
-                                    v89 += v88
+                                    let v90: Float = v86[i] - v87[i]
+                                    v91 += v90
                                 }
                             }
                             // line 16: crossEntropy(logits: forward(x), labels: labels)
-                            v91 = v89 / Float(batch)
+                            v93 = v91 / Float(batch)
                         }
                         // The new state.
-                        parameters[42] = v36  // bn.num_batches_tracked
-                        let v32 = slot5  // [3]
-                        (parameters.baseAddress! + 36).update(from: v32, count: 3)  // bn.running_mean
-                        let v35 = slot7  // [3]
-                        (parameters.baseAddress! + 39).update(from: v35, count: 3)  // bn.running_var
-                        parameters[255] = v76  // bn1.num_batches_tracked
-                        let v72 = slot17  // [4]
-                        (parameters.baseAddress! + 247).update(from: v72, count: 4)  // bn1.running_mean
-                        let v75 = slot18  // [4]
-                        (parameters.baseAddress! + 251).update(from: v75, count: 4)  // bn1.running_var
-                        return v91
+                        parameters[42] = v37  // bn.num_batches_tracked
+                        let v33 = slot5  // [3]
+                        (parameters.baseAddress! + 36).update(from: v33, count: 3)  // bn.running_mean
+                        let v36 = slot7  // [3]
+                        (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
+                        parameters[255] = v78  // bn1.num_batches_tracked
+                        let v74 = slot17  // [4]
+                        (parameters.baseAddress! + 247).update(from: v74, count: 4)  // bn1.running_mean
+                        let v77 = slot18  // [4]
+                        (parameters.baseAddress! + 251).update(from: v77, count: 4)  // bn1.running_var
+                        return v93
                     }
                     return body()
                 }
@@ -1513,8 +1517,8 @@ public struct NormalizedCNN: Module {
                         func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
-                            let v28: Float
-                            let v36: Float
+                            let v29: Float
+                            let v37: Float
                             do {
                                 let v2 = parameters.baseAddress!  // conv.weight
                                 let v3 = parameters.baseAddress! + 27  // conv.bias
@@ -1582,8 +1586,9 @@ public struct NormalizedCNN: Module {
                                 let v17 = slot5  // [3, 1, 1]
                                 v17.update(from: v16, count: 3)
                                 let v27: Float = Float(batch * 4 * 4) - 1.0
-                                v28 = Float(batch * 4 * 4) / v27
-                                v36 = v11 + 1.0
+                                let v28: Float = Swift.max(v27, 1.0)
+                                v29 = Float(batch * 4 * 4) / v28
+                                v37 = v11 + 1.0
                                 let v18 = slot0  // [batch, 3, 4, 4]
                                 let v20 = slot3  // [batch, 3, 4]
                                 v20.update(repeating: 0, count: batch * 3 * 4)
@@ -1621,7 +1626,7 @@ public struct NormalizedCNN: Module {
                                     }
                                 }
                             }
-                            let v59: Float
+                            let v60: Float
                             do {
                                 let v22 = slot6  // [3]
                                 let v9 = parameters.baseAddress! + 36  // bn.running_mean
@@ -1630,522 +1635,523 @@ public struct NormalizedCNN: Module {
                                 let v7 = parameters.baseAddress! + 30  // bn.weight
                                 let v8 = parameters.baseAddress! + 33  // bn.bias
                                 let v6 = slot2  // [batch, 3, 4, 4]
-                                let v51 = parameters.baseAddress! + 43  // fc.weight
-                                let v52 = parameters.baseAddress! + 235  // fc.bias
+                                let v52 = parameters.baseAddress! + 43  // fc.weight
+                                let v53 = parameters.baseAddress! + 235  // fc.bias
                                 // line 12: bn(conv(x))
-                                let v32 = slot5  // [3]
-                                let v35 = slot7  // [3]
-                                let v39 = slot8  // [3]
-                                let v40 = slot9  // [3]
-                                let v42 = slot10  // [3]
+                                let v33 = slot5  // [3]
+                                let v36 = slot7  // [3]
+                                let v40 = slot8  // [3]
+                                let v41 = slot9  // [3]
+                                let v43 = slot10  // [3]
                                 // ∂ line 12: bn(conv(x))
-                                let v152 = slot11  // [3]
+                                let v154 = slot11  // [3]
                                 for i in 0..<3 {
                                     // line 12: bn(conv(x))
                                     let v23: Float = v22[i] / Float(batch * 4 * 4)
-                                    let v29: Float = v23 * v28
-                                    let v30: Float = 0.9 * v9[i]
-                                    let v31: Float = 0.1 * v16[i]
-                                    let v32_2: Float = v30 + v31
-                                    v32[i] = v32_2
-                                    let v33: Float = 0.9 * v10[i]
-                                    let v34: Float = 0.1 * v29
-                                    let v35_2: Float = v33 + v34
-                                    v35[i] = v35_2
-                                    let v38: Float = v23 + 1e-05
-                                    let v39_2: Float = 1 / v38.squareRoot()
-                                    v39[i] = v39_2
-                                    let v40_2: Float = v39_2 * v7[i]
+                                    let v30: Float = v23 * v29
+                                    let v31: Float = 0.9 * v9[i]
+                                    let v32: Float = 0.1 * v16[i]
+                                    let v33_2: Float = v31 + v32
+                                    v33[i] = v33_2
+                                    let v34: Float = 0.9 * v10[i]
+                                    let v35: Float = 0.1 * v30
+                                    let v36_2: Float = v34 + v35
+                                    v36[i] = v36_2
+                                    let v39: Float = v23 + 1e-05
+                                    let v40_2: Float = 1 / v39.squareRoot()
                                     v40[i] = v40_2
-                                    let v41: Float = v16[i] * v40_2
-                                    let v42_2: Float = v8[i] - v41
-                                    v42[i] = v42_2
+                                    let v41_2: Float = v40_2 * v7[i]
+                                    v41[i] = v41_2
+                                    let v42: Float = v16[i] * v41_2
+                                    let v43_2: Float = v8[i] - v42
+                                    v43[i] = v43_2
                                     // ∂ line 12: bn(conv(x))
-                                    let v151: Float = v39_2 * v39_2
-                                    let v152_2: Float = v39_2 * v151
-                                    v152[i] = v152_2
+                                    let v153: Float = v40_2 * v40_2
+                                    let v154_2: Float = v40_2 * v153
+                                    v154[i] = v154_2
                                 }
                                 // line 12: bn(conv(x))
-                                let v43 = slot6  // [3, 1, 1]
-                                v43.update(from: v40, count: 3)
-                                let v45 = slot12  // [3, 1, 1]
-                                v45.update(from: v42, count: 3)
+                                let v44 = slot6  // [3, 1, 1]
+                                v44.update(from: v41, count: 3)
+                                let v46 = slot12  // [3, 1, 1]
+                                v46.update(from: v43, count: 3)
                                 // line 12: relu(bn(conv(x)))
-                                let v47 = slot13  // [batch, 3, 4, 4]
+                                let v48 = slot13  // [batch, 3, 4, 4]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<16 {
                                             let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
                                             // line 12: bn(conv(x))
-                                            let v44: Float = v6[i] * v43[i1]
-                                            let v46: Float = v44 + v45[i1]
+                                            let v45: Float = v6[i] * v44[i1]
+                                            let v47: Float = v45 + v46[i1]
                                             // line 12: relu(bn(conv(x)))
-                                            let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                            v47[i] = v47_2
+                                            let v48_2: Float = (v47 > 0 ? v47 : 0)
+                                            v48[i] = v48_2
                                         }
                                     }
                                 }
                                 // line 12: flat(relu(bn(conv(x))))
-                                let v48 = slot14  // [batch, 48]
-                                v48.update(from: v47, count: batch * 48)
+                                let v49 = slot14  // [batch, 48]
+                                v49.update(from: v48, count: batch * 48)
                                 // line 12: drop(flat(relu(bn(conv(x)))))
-                                let v49 = slot15  // [batch, 48]
-                                Kernels.dropoutMask(into: v49, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                                let v50 = slot16  // [batch, 48]
+                                let v50 = slot15  // [batch, 48]
+                                Kernels.dropoutMask(into: v50, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
+                                let v51 = slot16  // [batch, 48]
                                 let laneEnd_2 = (batch * 48) & ~7
                                 for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v50_2 = UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
+                                    let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_2..<batch * 48 {
-                                    let v50_2: Float = v48[i] * v49[i]
-                                    v50[i] = v50_2
+                                    let v51_2: Float = v49[i] * v50[i]
+                                    v51[i] = v51_2
                                 }
                                 // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                let v53 = slot17  // [batch, 4]
+                                let v54 = slot17  // [batch, 4]
                                 Kernels.matrixMultiply(
-                                    m: batch, n: 4, k: 48, a: v50, lda: 48, b: v51, ldb: 4, c: v53, ldc: 4)
-                                let v54 = slot18  // [batch, 4]
+                                    m: batch, n: 4, k: 48, a: v51, lda: 48, b: v52, ldb: 4, c: v54, ldc: 4)
+                                let v55 = slot18  // [batch, 4]
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v61 = slot19  // [4]
-                                v61.update(repeating: 0, count: 4)
+                                let v62 = slot19  // [4]
+                                v62.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
                                         let i = i0 &* 4 &+ i1
                                         // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                        let v54_2: Float = v53[i] + v52[i1]
-                                        v54[i] = v54_2
+                                        let v55_2: Float = v54[i] + v53[i1]
+                                        v55[i] = v55_2
                                         // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                        v61[i1] += v54_2
+                                        v62[i1] += v55_2
                                     }
                                 }
-                                v59 = parameters[255]  // bn1.num_batches_tracked
-                                let v62 = slot20  // [4]
+                                v60 = parameters[255]  // bn1.num_batches_tracked
+                                let v63 = slot20  // [4]
                                 let laneEnd_3 = 4 & ~7
                                 for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                    let v62_2 = UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                    UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                    let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
+                                    UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_3..<4 {
-                                    let v62_2: Float = v61[i] / Float(batch)
-                                    v62[i] = v62_2
+                                    let v63_2: Float = v62[i] / Float(batch)
+                                    v63[i] = v63_2
                                 }
                             }
-                            let v76: Float
-                            var v89: Float = 0
+                            let v78: Float
+                            var v91: Float = 0
                             do {
-                                let v54 = slot18  // [batch, 4]
-                                let v62 = slot20  // [4]
-                                let v57 = parameters.baseAddress! + 247  // bn1.running_mean
-                                let v58 = parameters.baseAddress! + 251  // bn1.running_var
-                                let v55 = parameters.baseAddress! + 239  // bn1.weight
-                                let v56 = parameters.baseAddress! + 243  // bn1.bias
+                                let v55 = slot18  // [batch, 4]
+                                let v63 = slot20  // [4]
+                                let v58 = parameters.baseAddress! + 247  // bn1.running_mean
+                                let v59 = parameters.baseAddress! + 251  // bn1.running_var
+                                let v56 = parameters.baseAddress! + 239  // bn1.weight
+                                let v57 = parameters.baseAddress! + 243  // bn1.bias
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v63 = slot17  // [batch, 4]
-                                let v65 = slot19  // [4]
-                                v65.update(repeating: 0, count: 4)
+                                let v64 = slot17  // [batch, 4]
+                                let v66 = slot19  // [4]
+                                v66.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
                                         let i = i0 &* 4 &+ i1
-                                        let v63_2: Float = v54[i] - v62[i1]
-                                        v63[i] = v63_2
-                                        let v64: Float = v63_2 * v63_2
-                                        v65[i1] += v64
+                                        let v64_2: Float = v55[i] - v63[i1]
+                                        v64[i] = v64_2
+                                        let v65: Float = v64_2 * v64_2
+                                        v66[i1] += v65
                                     }
                                 }
-                                let v67: Float = Float(batch) - 1.0
-                                let v68: Float = Float(batch) / v67
-                                let v72 = slot21  // [4]
-                                let v75 = slot22  // [4]
-                                let v78 = slot23  // [4]
-                                let v79 = slot24  // [4]
-                                let v81 = slot25  // [4]
+                                let v68: Float = Float(batch) - 1.0
+                                let v69: Float = Swift.max(v68, 1.0)
+                                let v70: Float = Float(batch) / v69
+                                let v74 = slot21  // [4]
+                                let v77 = slot22  // [4]
+                                let v80 = slot23  // [4]
+                                let v81 = slot24  // [4]
+                                let v83 = slot25  // [4]
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v116 = slot26  // [4]
+                                let v118 = slot26  // [4]
                                 for i in 0..<4 {
                                     // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                    let v66: Float = v65[i] / Float(batch)
-                                    let v69: Float = v66 * v68
-                                    let v70: Float = 0.9 * v57[i]
-                                    let v71: Float = 0.1 * v62[i]
-                                    let v72_2: Float = v70 + v71
-                                    v72[i] = v72_2
-                                    let v73: Float = 0.9 * v58[i]
-                                    let v74: Float = 0.1 * v69
-                                    let v75_2: Float = v73 + v74
-                                    v75[i] = v75_2
-                                    let v77: Float = v66 + 1e-05
-                                    let v78_2: Float = 1 / v77.squareRoot()
-                                    v78[i] = v78_2
-                                    let v79_2: Float = v78_2 * v55[i]
-                                    v79[i] = v79_2
-                                    let v80: Float = v62[i] * v79_2
-                                    let v81_2: Float = v56[i] - v80
+                                    let v67: Float = v66[i] / Float(batch)
+                                    let v71: Float = v67 * v70
+                                    let v72: Float = 0.9 * v58[i]
+                                    let v73: Float = 0.1 * v63[i]
+                                    let v74_2: Float = v72 + v73
+                                    v74[i] = v74_2
+                                    let v75: Float = 0.9 * v59[i]
+                                    let v76: Float = 0.1 * v71
+                                    let v77_2: Float = v75 + v76
+                                    v77[i] = v77_2
+                                    let v79: Float = v67 + 1e-05
+                                    let v80_2: Float = 1 / v79.squareRoot()
+                                    v80[i] = v80_2
+                                    let v81_2: Float = v80_2 * v56[i]
                                     v81[i] = v81_2
+                                    let v82: Float = v63[i] * v81_2
+                                    let v83_2: Float = v57[i] - v82
+                                    v83[i] = v83_2
                                     // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                    let v115: Float = v78_2 * v78_2
-                                    let v116_2: Float = v78_2 * v115
-                                    v116[i] = v116_2
+                                    let v117: Float = v80_2 * v80_2
+                                    let v118_2: Float = v80_2 * v117
+                                    v118[i] = v118_2
                                 }
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                v76 = v59 + 1.0
+                                v78 = v60 + 1.0
                                 // ∂ line 16: crossEntropy(logits: forward(x), labels: labels)
-                                let v93: Float = 1.0 / Float(batch)
+                                let v95: Float = 1.0 / Float(batch)
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v83 = slot27  // [batch, 4]
+                                let v85 = slot27  // [batch, 4]
                                 // line 16: crossEntropy(logits: forward(x), labels: labels)
-                                let v84 = slot28  // [batch]
-                                let v85 = slot29  // [batch]
+                                let v86 = slot28  // [batch]
+                                let v87 = slot29  // [batch]
                                 // ∂ line 16: crossEntropy(logits: forward(x), labels: labels)
-                                let v95 = slot30  // [batch]
-                                let v96 = slot31  // [batch, 4]
+                                let v97 = slot30  // [batch]
+                                let v98 = slot31  // [batch, 4]
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v103 = g.baseAddress! + 243  // gradient of bn1.bias
-                                let v104 = slot32  // [batch, 4]
-                                let v106 = slot19  // [4]
-                                v103.update(repeating: 0, count: 4)
-                                v106.update(repeating: 0, count: 4)
+                                let v105 = g.baseAddress! + 243  // gradient of bn1.bias
+                                let v106 = slot32  // [batch, 4]
+                                let v108 = slot19  // [4]
+                                v105.update(repeating: 0, count: 4)
+                                v108.update(repeating: 0, count: 4)
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_3 in 0..<batch {
                                     for i1 in 0..<4 {
                                         let i = row_3 &* 4 &+ i1
                                         // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                        let v82: Float = v54[i] * v79[i1]
-                                        let v83_2: Float = v82 + v81[i1]
-                                        v83[i] = v83_2
+                                        let v84: Float = v55[i] * v81[i1]
+                                        let v85_2: Float = v84 + v83[i1]
+                                        v85[i] = v85_2
                                     }
                                     // line 16: crossEntropy(logits: forward(x), labels: labels)
                                     var largest = -Float.infinity
-                                    for k in 0..<4 { largest = Swift.max(largest, v83[row_3 &* 4 &+ k]) }
+                                    for k in 0..<4 { largest = Swift.max(largest, v85[row_3 &* 4 &+ k]) }
                                     var total: Float = 0
-                                    for k in 0..<4 { total += Foundation.exp(v83[row_3 &* 4 &+ k] - largest) }
-                                    v84[row_3] = largest + Foundation.log(total)
+                                    for k in 0..<4 { total += Foundation.exp(v85[row_3 &* 4 &+ k] - largest) }
+                                    v86[row_3] = largest + Foundation.log(total)
                                     let label = labels[row_3]
                                     ArgumentCheck.label(label, classes: 4, at: row_3, argument: "labels", function: "lossWithGradient(x:labels:mode:into:)")
-                                    v85[row_3] = v83[row_3 &* 4 &+ label]
+                                    v87[row_3] = v85[row_3 &* 4 &+ label]
                                     do {
                                         let i = row_3
-                                        let v88: Float = v84[i] - v85[i]
-                                        v89 += v88
+                                        let v90: Float = v86[i] - v87[i]
+                                        v91 += v90
                                         // ∂ line 16: crossEntropy(logits: forward(x), labels: labels)
-                                        let v95_2: Float = -v93
-                                        v95[i] = v95_2
+                                        let v97_2: Float = -v95
+                                        v97[i] = v97_2
                                     }
-                                    (v96 + row_3 &* 4).update(repeating: 0, count: 4)
-                                    v96[row_3 &* 4 &+ label] = v95[row_3]
+                                    (v98 + row_3 &* 4).update(repeating: 0, count: 4)
+                                    v98[row_3 &* 4 &+ label] = v97[row_3]
                                     for i1 in 0..<4 {
                                         let i = row_3 &* 4 &+ i1
-                                        let v97: Float = v84[row_3]
-                                        let v98: Float = v83[i] - v97
-                                        let v99: Float = Foundation.exp(v98)
-                                        let v101: Float = v93 * v99
-                                        let v102: Float = v96[i] + v101
+                                        let v99: Float = v86[row_3]
+                                        let v100: Float = v85[i] - v99
+                                        let v101: Float = Foundation.exp(v100)
+                                        let v103: Float = v95 * v101
+                                        let v104: Float = v98[i] + v103
                                         // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                        v103[i1] += v102
-                                        let v104_2: Float = v102 * v79[i1]
-                                        v104[i] = v104_2
-                                        let v105: Float = v102 * v54[i]
-                                        v106[i1] += v105
+                                        v105[i1] += v104
+                                        let v106_2: Float = v104 * v81[i1]
+                                        v106[i] = v106_2
+                                        let v107: Float = v104 * v55[i]
+                                        v108[i1] += v107
                                     }
                                 }
                             }
-                            let v91: Float
+                            let v93: Float
                             do {
-                                let v103 = g.baseAddress! + 243  // gradient of bn1.bias
-                                let v79 = slot24  // [4]
-                                let v62 = slot20  // [4]
-                                let v106 = slot19  // [4]
-                                let v55 = parameters.baseAddress! + 239  // bn1.weight
-                                let v78 = slot23  // [4]
-                                let v116 = slot26  // [4]
-                                let v63 = slot17  // [batch, 4]
-                                let v104 = slot32  // [batch, 4]
-                                let v51 = parameters.baseAddress! + 43  // fc.weight
-                                let v50 = slot16  // [batch, 48]
-                                let v49 = slot15  // [batch, 48]
-                                let v47 = slot13  // [batch, 3, 4, 4]
-                                let v43 = slot6  // [3, 1, 1]
+                                let v105 = g.baseAddress! + 243  // gradient of bn1.bias
+                                let v81 = slot24  // [4]
+                                let v63 = slot20  // [4]
+                                let v108 = slot19  // [4]
+                                let v56 = parameters.baseAddress! + 239  // bn1.weight
+                                let v80 = slot23  // [4]
+                                let v118 = slot26  // [4]
+                                let v64 = slot17  // [batch, 4]
+                                let v106 = slot32  // [batch, 4]
+                                let v52 = parameters.baseAddress! + 43  // fc.weight
+                                let v51 = slot16  // [batch, 48]
+                                let v50 = slot15  // [batch, 48]
+                                let v48 = slot13  // [batch, 3, 4, 4]
+                                let v44 = slot6  // [3, 1, 1]
                                 let v6 = slot2  // [batch, 3, 4, 4]
                                 // line 16: crossEntropy(logits: forward(x), labels: labels)
-                                v91 = v89 / Float(batch)
+                                v93 = v91 / Float(batch)
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v108 = slot25  // [4]
-                                let v112 = g.baseAddress! + 239  // gradient of bn1.weight
-                                let v118 = slot33  // [4]
+                                let v110 = slot25  // [4]
+                                let v114 = g.baseAddress! + 239  // gradient of bn1.weight
+                                let v120 = slot33  // [4]
                                 let laneEnd_4 = 4 & ~7
                                 for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                    let v107 = -UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v108_2 = v107 * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v108 + i).storeBytes(of: v108_2, as: SIMD8<Float>.self)
-                                    let v109 = v107 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v110 = UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self) + v109
-                                    let v111 = v110 * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v112_2 = v110 * UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v112 + i).storeBytes(of: v112_2, as: SIMD8<Float>.self)
-                                    let v114 = v111 * (-0.5)
-                                    let v117 = v114 * UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v118_2 = v117 / Float(batch)
-                                    UnsafeMutableRawPointer(v118 + i).storeBytes(of: v118_2, as: SIMD8<Float>.self)
+                                    let v109 = -UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v110_2 = v109 * UnsafeRawPointer(v81 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
+                                    let v111 = v109 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v112 = UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self) + v111
+                                    let v113 = v112 * UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v114_2 = v112 * UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v114 + i).storeBytes(of: v114_2, as: SIMD8<Float>.self)
+                                    let v116 = v113 * (-0.5)
+                                    let v119 = v116 * UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v120_2 = v119 / Float(batch)
+                                    UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_4..<4 {
-                                    let v107: Float = -v103[i]
-                                    let v108_2: Float = v107 * v79[i]
-                                    v108[i] = v108_2
-                                    let v109: Float = v107 * v62[i]
-                                    let v110: Float = v106[i] + v109
-                                    let v111: Float = v110 * v55[i]
-                                    let v112_2: Float = v110 * v78[i]
-                                    v112[i] = v112_2
-                                    let v114: Float = v111 * (-0.5)
-                                    let v117: Float = v114 * v116[i]
-                                    let v118_2: Float = v117 / Float(batch)
-                                    v118[i] = v118_2
+                                    let v109: Float = -v105[i]
+                                    let v110_2: Float = v109 * v81[i]
+                                    v110[i] = v110_2
+                                    let v111: Float = v109 * v63[i]
+                                    let v112: Float = v108[i] + v111
+                                    let v113: Float = v112 * v56[i]
+                                    let v114_2: Float = v112 * v80[i]
+                                    v114[i] = v114_2
+                                    let v116: Float = v113 * (-0.5)
+                                    let v119: Float = v116 * v118[i]
+                                    let v120_2: Float = v119 / Float(batch)
+                                    v120[i] = v120_2
                                 }
-                                let v124 = slot31  // [batch, 4]
-                                let v125 = slot26  // [4]
-                                v125.update(repeating: 0, count: 4)
+                                let v126 = slot31  // [batch, 4]
+                                let v127 = slot26  // [4]
+                                v127.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
                                         let i = i0 &* 4 &+ i1
-                                        let v119: Float = v118[i1]
-                                        let v120: Float = v119 * v63[i]
-                                        let v122: Float = v120 + v120
-                                        let v123: Float = -v122
-                                        let v124_2: Float = v104[i] + v122
-                                        v124[i] = v124_2
-                                        v125[i1] += v123
+                                        let v121: Float = v120[i1]
+                                        let v122: Float = v121 * v64[i]
+                                        let v124: Float = v122 + v122
+                                        let v125: Float = -v124
+                                        let v126_2: Float = v106[i] + v124
+                                        v126[i] = v126_2
+                                        v127[i1] += v125
                                     }
                                 }
-                                let v127 = slot33  // [4]
+                                let v129 = slot33  // [4]
                                 let laneEnd_5 = 4 & ~7
                                 for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                    let v126 = UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v125 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v127_2 = v126 / Float(batch)
-                                    UnsafeMutableRawPointer(v127 + i).storeBytes(of: v127_2, as: SIMD8<Float>.self)
+                                    let v128 = UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v129_2 = v128 / Float(batch)
+                                    UnsafeMutableRawPointer(v129 + i).storeBytes(of: v129_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_5..<4 {
-                                    let v126: Float = v108[i] + v125[i]
-                                    let v127_2: Float = v126 / Float(batch)
-                                    v127[i] = v127_2
+                                    let v128: Float = v110[i] + v127[i]
+                                    let v129_2: Float = v128 / Float(batch)
+                                    v129[i] = v129_2
                                 }
-                                let v129 = slot32  // [batch, 4]
+                                let v131 = slot32  // [batch, 4]
                                 // ∂ line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                let v130 = g.baseAddress! + 235  // gradient of fc.bias
-                                v130.update(repeating: 0, count: 4)
+                                let v132 = g.baseAddress! + 235  // gradient of fc.bias
+                                v132.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
                                         let i = i0 &* 4 &+ i1
                                         // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                        let v128: Float = v127[i1]
-                                        let v129_2: Float = v124[i] + v128
-                                        v129[i] = v129_2
+                                        let v130: Float = v129[i1]
+                                        let v131_2: Float = v126[i] + v130
+                                        v131[i] = v131_2
                                         // ∂ line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                        v130[i1] += v129_2
+                                        v132[i1] += v131_2
                                     }
                                 }
-                                let v131 = slot14  // [batch, 48]
+                                let v133 = slot14  // [batch, 48]
                                 Kernels.matrixMultiply(
-                                    transposeB: true, m: batch, n: 48, k: 4, a: v129, lda: 4, b: v51, ldb: 4, c: v131,
+                                    transposeB: true, m: batch, n: 48, k: 4, a: v131, lda: 4, b: v52, ldb: 4, c: v133,
                                     ldc: 48)
-                                let v132 = g.baseAddress! + 43  // gradient of fc.weight
+                                let v134 = g.baseAddress! + 43  // gradient of fc.weight
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 48, n: 4, k: batch, a: v50, lda: 48, b: v129, ldb: 4, c: v132,
+                                    transposeA: true, m: 48, n: 4, k: batch, a: v51, lda: 48, b: v131, ldb: 4, c: v134,
                                     ldc: 4)
                                 // ∂ line 12: drop(flat(relu(bn(conv(x)))))
-                                let v133 = slot16  // [batch, 48]
+                                let v135 = slot16  // [batch, 48]
                                 let laneEnd_6 = (batch * 48) & ~7
                                 for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                    let v133_2 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v133 + i).storeBytes(of: v133_2, as: SIMD8<Float>.self)
+                                    let v135_2 = UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_6..<batch * 48 {
-                                    let v133_2: Float = v131[i] * v49[i]
-                                    v133[i] = v133_2
+                                    let v135_2: Float = v133[i] * v50[i]
+                                    v135[i] = v135_2
                                 }
                                 // ∂ line 12: flat(relu(bn(conv(x))))
-                                let v134 = slot34  // [batch, 3, 4, 4]
-                                v134.update(from: v133, count: batch * 3 * 4 * 4)
+                                let v136 = slot34  // [batch, 3, 4, 4]
+                                v136.update(from: v135, count: batch * 3 * 4 * 4)
                                 // ∂ line 12: bn(conv(x))
-                                let v137 = slot12  // [3, 1, 1]
-                                let v139 = slot35  // [batch, 3, 4, 4]
-                                let v141 = slot10  // [3, 1, 1]
-                                v137.update(repeating: 0, count: 3)
-                                v141.update(repeating: 0, count: 3)
+                                let v139 = slot12  // [3, 1, 1]
+                                let v141 = slot35  // [batch, 3, 4, 4]
+                                let v143 = slot10  // [3, 1, 1]
+                                v139.update(repeating: 0, count: 3)
+                                v143.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
-                                        var v137Run: Float = 0
-                                        var v141Run: Float = 0
+                                        var v139Run: Float = 0
+                                        var v143Run: Float = 0
                                         for i2 in 0..<16 {
                                             let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
                                             // ∂ line 12: relu(bn(conv(x)))
-                                            let v135: Float = (v47[i] > 0 ? 1 : 0)
-                                            let v136: Float = v134[i] * v135
+                                            let v137: Float = (v48[i] > 0 ? 1 : 0)
+                                            let v138: Float = v136[i] * v137
                                             // ∂ line 12: bn(conv(x))
-                                            v137Run += v136
-                                            let v139_2: Float = v136 * v43[i1]
-                                            v139[i] = v139_2
-                                            let v140: Float = v136 * v6[i]
-                                            v141Run += v140
+                                            v139Run += v138
+                                            let v141_2: Float = v138 * v44[i1]
+                                            v141[i] = v141_2
+                                            let v142: Float = v138 * v6[i]
+                                            v143Run += v142
                                         }
-                                        v137[i1] += v137Run
-                                        v141[i1] += v141Run
+                                        v139[i1] += v139Run
+                                        v143[i1] += v143Run
                                     }
                                 }
                             }
                             do {
-                                let v137 = slot12  // [3, 1, 1]
-                                let v141 = slot10  // [3, 1, 1]
-                                let v40 = slot9  // [3]
+                                let v139 = slot12  // [3, 1, 1]
+                                let v143 = slot10  // [3, 1, 1]
+                                let v41 = slot9  // [3]
                                 let v16 = slot1  // [3]
                                 let v7 = parameters.baseAddress! + 30  // bn.weight
-                                let v39 = slot8  // [3]
-                                let v152 = slot11  // [3]
+                                let v40 = slot8  // [3]
+                                let v154 = slot11  // [3]
                                 let v18 = slot0  // [batch, 3, 4, 4]
-                                let v139 = slot35  // [batch, 3, 4, 4]
+                                let v141 = slot35  // [batch, 3, 4, 4]
                                 // ∂ line 12: bn(conv(x))
-                                let v138 = g.baseAddress! + 33  // gradient of bn.bias
-                                v138.update(from: v137, count: 3)
-                                let v142 = slot12  // [3]
-                                v142.update(from: v141, count: 3)
-                                let v144 = slot10  // [3]
-                                let v148 = g.baseAddress! + 30  // gradient of bn.weight
-                                let v154 = slot6  // [3]
+                                let v140 = g.baseAddress! + 33  // gradient of bn.bias
+                                v140.update(from: v139, count: 3)
+                                let v144 = slot12  // [3]
+                                v144.update(from: v143, count: 3)
+                                let v146 = slot10  // [3]
+                                let v150 = g.baseAddress! + 30  // gradient of bn.weight
+                                let v156 = slot6  // [3]
                                 let laneEnd_7 = 3 & ~7
                                 for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                    let v143 = -UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v144_2 = v143 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
-                                    let v145 = v143 * UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v146 = UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self) + v145
-                                    let v147 = v146 * UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v148_2 = v146 * UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v148 + i).storeBytes(of: v148_2, as: SIMD8<Float>.self)
-                                    let v150 = v147 * (-0.5)
-                                    let v153 = v150 * UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v154_2 = v153 / Float(batch * 4 * 4)
-                                    UnsafeMutableRawPointer(v154 + i).storeBytes(of: v154_2, as: SIMD8<Float>.self)
+                                    let v145 = -UnsafeRawPointer(v140 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v146_2 = v145 * UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v146 + i).storeBytes(of: v146_2, as: SIMD8<Float>.self)
+                                    let v147 = v145 * UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v148 = UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self) + v147
+                                    let v149 = v148 * UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v150_2 = v148 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v150 + i).storeBytes(of: v150_2, as: SIMD8<Float>.self)
+                                    let v152 = v149 * (-0.5)
+                                    let v155 = v152 * UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v156_2 = v155 / Float(batch * 4 * 4)
+                                    UnsafeMutableRawPointer(v156 + i).storeBytes(of: v156_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_7..<3 {
-                                    let v143: Float = -v138[i]
-                                    let v144_2: Float = v143 * v40[i]
-                                    v144[i] = v144_2
-                                    let v145: Float = v143 * v16[i]
-                                    let v146: Float = v142[i] + v145
-                                    let v147: Float = v146 * v7[i]
-                                    let v148_2: Float = v146 * v39[i]
-                                    v148[i] = v148_2
-                                    let v150: Float = v147 * (-0.5)
-                                    let v153: Float = v150 * v152[i]
-                                    let v154_2: Float = v153 / Float(batch * 4 * 4)
-                                    v154[i] = v154_2
+                                    let v145: Float = -v140[i]
+                                    let v146_2: Float = v145 * v41[i]
+                                    v146[i] = v146_2
+                                    let v147: Float = v145 * v16[i]
+                                    let v148: Float = v144[i] + v147
+                                    let v149: Float = v148 * v7[i]
+                                    let v150_2: Float = v148 * v40[i]
+                                    v150[i] = v150_2
+                                    let v152: Float = v149 * (-0.5)
+                                    let v155: Float = v152 * v154[i]
+                                    let v156_2: Float = v155 / Float(batch * 4 * 4)
+                                    v156[i] = v156_2
                                 }
-                                let v155 = slot4  // [batch, 3]
+                                let v157 = slot4  // [batch, 3]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         let i = i0 &* 3 &+ i1
-                                        let v155_2: Float = v154[i1]
-                                        v155[i] = v155_2
+                                        let v157_2: Float = v156[i1]
+                                        v157[i] = v157_2
                                     }
                                 }
-                                let v156 = slot3  // [batch, 3, 4]
+                                let v158 = slot3  // [batch, 3, 4]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
                                             let i = i0 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                            let v156_2: Float = v155[i0 &* 3 &+ i1]
-                                            v156[i] = v156_2
+                                            let v158_2: Float = v157[i0 &* 3 &+ i1]
+                                            v158[i] = v158_2
                                         }
                                     }
                                 }
-                                let v162 = slot34  // [batch, 3, 4, 4]
-                                let v163 = slot6  // [3, 1, 1]
-                                v163.update(repeating: 0, count: 3)
+                                let v164 = slot34  // [batch, 3, 4, 4]
+                                let v165 = slot6  // [3, 1, 1]
+                                v165.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
-                                            var v163Run: Float = 0
+                                            var v165Run: Float = 0
                                             for i3 in 0..<4 {
                                                 let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                let v157: Float = v156[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
-                                                let v158: Float = v157 * v18[i]
-                                                let v160: Float = v158 + v158
-                                                let v161: Float = -v160
-                                                let v162_2: Float = v139[i] + v160
-                                                v162[i] = v162_2
-                                                v163Run += v161
+                                                let v159: Float = v158[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
+                                                let v160: Float = v159 * v18[i]
+                                                let v162: Float = v160 + v160
+                                                let v163: Float = -v162
+                                                let v164_2: Float = v141[i] + v162
+                                                v164[i] = v164_2
+                                                v165Run += v163
                                             }
-                                            v163[i1] += v163Run
+                                            v165[i1] += v165Run
                                         }
                                     }
                                 }
-                                let v164 = slot11  // [3]
-                                v164.update(from: v163, count: 3)
-                                let v166 = slot6  // [3]
+                                let v166 = slot11  // [3]
+                                v166.update(from: v165, count: 3)
+                                let v168 = slot6  // [3]
                                 let laneEnd_8 = 3 & ~7
                                 for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                    let v165 = UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v164 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v166_2 = v165 / Float(batch * 4 * 4)
-                                    UnsafeMutableRawPointer(v166 + i).storeBytes(of: v166_2, as: SIMD8<Float>.self)
+                                    let v167 = UnsafeRawPointer(v146 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v166 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v168_2 = v167 / Float(batch * 4 * 4)
+                                    UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_8..<3 {
-                                    let v165: Float = v144[i] + v164[i]
-                                    let v166_2: Float = v165 / Float(batch * 4 * 4)
-                                    v166[i] = v166_2
+                                    let v167: Float = v146[i] + v166[i]
+                                    let v168_2: Float = v167 / Float(batch * 4 * 4)
+                                    v168[i] = v168_2
                                 }
-                                let v167 = slot4  // [batch, 3]
+                                let v169 = slot4  // [batch, 3]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         let i = i0 &* 3 &+ i1
-                                        let v167_2: Float = v166[i1]
-                                        v167[i] = v167_2
+                                        let v169_2: Float = v168[i1]
+                                        v169[i] = v169_2
                                     }
                                 }
-                                let v168 = slot3  // [batch, 3, 4]
+                                let v170 = slot3  // [batch, 3, 4]
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
                                             let i = i0 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                            let v168_2: Float = v167[i0 &* 3 &+ i1]
-                                            v168[i] = v168_2
+                                            let v170_2: Float = v169[i0 &* 3 &+ i1]
+                                            v170[i] = v170_2
                                         }
                                     }
                                 }
-                                let v170 = slot35  // [batch, 3, 4, 4]
+                                let v172 = slot35  // [batch, 3, 4, 4]
                                 // ∂ line 12: conv(x)
-                                let v171 = slot6  // [3, 1, 1]
-                                v171.update(repeating: 0, count: 3)
+                                let v173 = slot6  // [3, 1, 1]
+                                v173.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<3 {
                                         for i2 in 0..<4 {
-                                            var v171Run: Float = 0
+                                            var v173Run: Float = 0
                                             for i3 in 0..<4 {
                                                 let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                 // ∂ line 12: bn(conv(x))
-                                                let v169: Float = v168[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
-                                                let v170_2: Float = v162[i] + v169
-                                                v170[i] = v170_2
+                                                let v171: Float = v170[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
+                                                let v172_2: Float = v164[i] + v171
+                                                v172[i] = v172_2
                                                 // ∂ line 12: conv(x)
-                                                v171Run += v170_2
+                                                v173Run += v172_2
                                             }
-                                            v171[i1] += v171Run
+                                            v173[i1] += v173Run
                                         }
                                     }
                                 }
                             }
                             do {
-                                let v171 = slot6  // [3, 1, 1]
-                                let v170 = slot35  // [batch, 3, 4, 4]
+                                let v173 = slot6  // [3, 1, 1]
+                                let v172 = slot35  // [batch, 3, 4, 4]
                                 // ∂ line 12: conv(x)
-                                let v172 = g.baseAddress! + 27  // gradient of conv.bias
-                                v172.update(from: v171, count: 3)
-                                let v173 = g.baseAddress!  // gradient of conv.weight
+                                let v174 = g.baseAddress! + 27  // gradient of conv.bias
+                                v174.update(from: v173, count: 3)
+                                let v175 = g.baseAddress!  // gradient of conv.weight
                                 let geometry_2 = Convolution2DGeometry(
                                     batch: batch, inputChannels: 1, height: 6, width: 6, outputChannels: 3,
                                     kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 0,
                                     paddingLeft: 0, dilationY: 1, dilationX: 1, groups: 1, outputHeight: 4,
                                     outputWidth: 4)
                                 Kernels.convolution2DWeightGradient(
-                                    geometry_2, input: x, outputGradient: v170, weightGradient: v173)
+                                    geometry_2, input: x, outputGradient: v172, weightGradient: v175)
                             }
                             // The gradient of every parameter.
                             (g.baseAddress! + 36).update(repeating: 0, count: 3)  // bn.running_mean: no gradient
@@ -2155,17 +2161,17 @@ public struct NormalizedCNN: Module {
                             (g.baseAddress! + 251).update(repeating: 0, count: 4)  // bn1.running_var: no gradient
                             (g.baseAddress! + 255).update(repeating: 0, count: 1)  // bn1.num_batches_tracked: no gradient
                             // The new state.
-                            parameters[42] = v36  // bn.num_batches_tracked
-                            let v32 = slot5  // [3]
-                            (parameters.baseAddress! + 36).update(from: v32, count: 3)  // bn.running_mean
-                            let v35 = slot7  // [3]
-                            (parameters.baseAddress! + 39).update(from: v35, count: 3)  // bn.running_var
-                            parameters[255] = v76  // bn1.num_batches_tracked
-                            let v72 = slot21  // [4]
-                            (parameters.baseAddress! + 247).update(from: v72, count: 4)  // bn1.running_mean
-                            let v75 = slot22  // [4]
-                            (parameters.baseAddress! + 251).update(from: v75, count: 4)  // bn1.running_var
-                            return v91
+                            parameters[42] = v37  // bn.num_batches_tracked
+                            let v33 = slot5  // [3]
+                            (parameters.baseAddress! + 36).update(from: v33, count: 3)  // bn.running_mean
+                            let v36 = slot7  // [3]
+                            (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
+                            parameters[255] = v78  // bn1.num_batches_tracked
+                            let v74 = slot21  // [4]
+                            (parameters.baseAddress! + 247).update(from: v74, count: 4)  // bn1.running_mean
+                            let v77 = slot22  // [4]
+                            (parameters.baseAddress! + 251).update(from: v77, count: 4)  // bn1.running_var
+                            return v93
                         }
                         return body()
                     }
@@ -2502,8 +2508,8 @@ public struct NormalizedCNN: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        let v27: Float
-                        let v36: Float
+                        let v29: Float
+                        let v38: Float
                         do {
                             let v1 = parameters.baseAddress!  // conv.weight
                             let v2 = parameters.baseAddress! + 27  // conv.bias
@@ -2570,8 +2576,9 @@ public struct NormalizedCNN: Module {
                             let v16 = slot5  // [3, 1, 1]
                             v16.update(from: v15, count: 3)
                             let v26: Float = Float(batch * 4 * 4) - 1.0
-                            v27 = Float(batch * 4 * 4) / v26
-                            v36 = v10 + 1.0
+                            let v28: Float = Swift.max(v26, 1.0)
+                            v29 = Float(batch * 4 * 4) / v28
+                            v38 = v10 + 1.0
                             let v17 = slot0  // [batch, 3, 4, 4]
                             let v19 = slot3  // [batch, 3, 4]
                             v19.update(repeating: 0, count: batch * 3 * 4)
@@ -2609,7 +2616,7 @@ public struct NormalizedCNN: Module {
                                 }
                             }
                         }
-                        let v59: Float
+                        let v61: Float
                         do {
                             let v21 = slot6  // [3]
                             let v8 = parameters.baseAddress! + 36  // bn.running_mean
@@ -2618,171 +2625,172 @@ public struct NormalizedCNN: Module {
                             let v6 = parameters.baseAddress! + 30  // bn.weight
                             let v7 = parameters.baseAddress! + 33  // bn.bias
                             let v5 = slot2  // [batch, 3, 4, 4]
-                            let v51 = parameters.baseAddress! + 43  // fc.weight
-                            let v52 = parameters.baseAddress! + 235  // fc.bias
+                            let v53 = parameters.baseAddress! + 43  // fc.weight
+                            let v54 = parameters.baseAddress! + 235  // fc.bias
                             // line 12: bn(conv(x))
-                            let v31 = slot5  // [3]
-                            let v34 = slot7  // [3]
-                            let v39 = slot8  // [3]
-                            let v40 = slot9  // [3]
-                            let v42 = slot10  // [3]
+                            let v33 = slot5  // [3]
+                            let v36 = slot7  // [3]
+                            let v41 = slot8  // [3]
+                            let v42 = slot9  // [3]
+                            let v44 = slot10  // [3]
                             // ∂ line 12: bn(conv(x))
-                            let v139 = slot11  // [3]
+                            let v143 = slot11  // [3]
                             for i in 0..<3 {
                                 // line 12: bn(conv(x))
                                 let v22: Float = v21[i] / Float(batch * 4 * 4)
-                                let v28: Float = v22 * v27
-                                let v29: Float = 0.9 * v8[i]
-                                let v30: Float = 0.1 * v15[i]
-                                let v31_2: Float = v29 + v30
-                                v31[i] = v31_2
-                                let v32: Float = 0.9 * v9[i]
-                                let v33: Float = 0.1 * v28
-                                let v34_2: Float = v32 + v33
-                                v34[i] = v34_2
-                                let v38: Float = v22 + 1e-05
-                                let v39_2: Float = 1 / v38.squareRoot()
-                                v39[i] = v39_2
-                                let v40_2: Float = v39_2 * v6[i]
-                                v40[i] = v40_2
-                                let v41: Float = v15[i] * v40_2
-                                let v42_2: Float = v7[i] - v41
+                                let v30: Float = v22 * v29
+                                let v31: Float = 0.9 * v8[i]
+                                let v32: Float = 0.1 * v15[i]
+                                let v33_2: Float = v31 + v32
+                                v33[i] = v33_2
+                                let v34: Float = 0.9 * v9[i]
+                                let v35: Float = 0.1 * v30
+                                let v36_2: Float = v34 + v35
+                                v36[i] = v36_2
+                                let v40: Float = v22 + 1e-05
+                                let v41_2: Float = 1 / v40.squareRoot()
+                                v41[i] = v41_2
+                                let v42_2: Float = v41_2 * v6[i]
                                 v42[i] = v42_2
+                                let v43: Float = v15[i] * v42_2
+                                let v44_2: Float = v7[i] - v43
+                                v44[i] = v44_2
                                 // ∂ line 12: bn(conv(x))
-                                let v138: Float = v39_2 * v39_2
-                                let v139_2: Float = v39_2 * v138
-                                v139[i] = v139_2
+                                let v142: Float = v41_2 * v41_2
+                                let v143_2: Float = v41_2 * v142
+                                v143[i] = v143_2
                             }
                             // line 12: bn(conv(x))
-                            let v43 = slot6  // [3, 1, 1]
-                            v43.update(from: v40, count: 3)
-                            let v45 = slot12  // [3, 1, 1]
+                            let v45 = slot6  // [3, 1, 1]
                             v45.update(from: v42, count: 3)
+                            let v47 = slot12  // [3, 1, 1]
+                            v47.update(from: v44, count: 3)
                             // line 12: relu(bn(conv(x)))
-                            let v47 = slot13  // [batch, 3, 4, 4]
+                            let v49 = slot13  // [batch, 3, 4, 4]
                             for i0 in 0..<batch {
                                 for i1 in 0..<3 {
                                     for i2 in 0..<16 {
                                         let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
                                         // line 12: bn(conv(x))
-                                        let v44: Float = v5[i] * v43[i1]
-                                        let v46: Float = v44 + v45[i1]
+                                        let v46: Float = v5[i] * v45[i1]
+                                        let v48: Float = v46 + v47[i1]
                                         // line 12: relu(bn(conv(x)))
-                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                        v47[i] = v47_2
+                                        let v49_2: Float = (v48 > 0 ? v48 : 0)
+                                        v49[i] = v49_2
                                     }
                                 }
                             }
                             // line 12: flat(relu(bn(conv(x))))
-                            let v48 = slot14  // [batch, 48]
-                            v48.update(from: v47, count: batch * 48)
+                            let v50 = slot14  // [batch, 48]
+                            v50.update(from: v49, count: batch * 48)
                             // line 12: drop(flat(relu(bn(conv(x)))))
-                            let v49 = slot15  // [batch, 48]
-                            Kernels.dropoutMask(into: v49, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                            let v50 = slot16  // [batch, 48]
+                            let v51 = slot15  // [batch, 48]
+                            Kernels.dropoutMask(into: v51, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
+                            let v52 = slot16  // [batch, 48]
                             let laneEnd_2 = (batch * 48) & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v50_2 = UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
+                                let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<batch * 48 {
-                                let v50_2: Float = v48[i] * v49[i]
-                                v50[i] = v50_2
+                                let v52_2: Float = v50[i] * v51[i]
+                                v52[i] = v52_2
                             }
                             // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                            let v53 = slot17  // [batch, 4]
+                            let v55 = slot17  // [batch, 4]
                             Kernels.matrixMultiply(
-                                m: batch, n: 4, k: 48, a: v50, lda: 48, b: v51, ldb: 4, c: v53, ldc: 4)
-                            let v54 = slot18  // [batch, 4]
+                                m: batch, n: 4, k: 48, a: v52, lda: 48, b: v53, ldb: 4, c: v55, ldc: 4)
+                            let v56 = slot18  // [batch, 4]
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v61 = slot19  // [4]
-                            v61.update(repeating: 0, count: 4)
+                            let v63 = slot19  // [4]
+                            v63.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = i0 &* 4 &+ i1
                                     // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                    let v54_2: Float = v53[i] + v52[i1]
-                                    v54[i] = v54_2
+                                    let v56_2: Float = v55[i] + v54[i1]
+                                    v56[i] = v56_2
                                     // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                    v61[i1] += v54_2
+                                    v63[i1] += v56_2
                                 }
                             }
-                            v59 = parameters[255]  // bn1.num_batches_tracked
-                            let v62 = slot20  // [4]
+                            v61 = parameters[255]  // bn1.num_batches_tracked
+                            let v64 = slot20  // [4]
                             let laneEnd_3 = 4 & ~7
                             for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                let v62_2 = UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                let v64_2 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
+                                UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_3..<4 {
-                                let v62_2: Float = v61[i] / Float(batch)
-                                v62[i] = v62_2
+                                let v64_2: Float = v63[i] / Float(batch)
+                                v64[i] = v64_2
                             }
                         }
-                        let v80: Float
+                        let v84: Float
                         do {
-                            let v54 = slot18  // [batch, 4]
-                            let v62 = slot20  // [4]
-                            let v57 = parameters.baseAddress! + 247  // bn1.running_mean
-                            let v58 = parameters.baseAddress! + 251  // bn1.running_var
-                            let v55 = parameters.baseAddress! + 239  // bn1.weight
-                            let v56 = parameters.baseAddress! + 243  // bn1.bias
+                            let v56 = slot18  // [batch, 4]
+                            let v64 = slot20  // [4]
+                            let v59 = parameters.baseAddress! + 247  // bn1.running_mean
+                            let v60 = parameters.baseAddress! + 251  // bn1.running_var
+                            let v57 = parameters.baseAddress! + 239  // bn1.weight
+                            let v58 = parameters.baseAddress! + 243  // bn1.bias
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v63 = slot17  // [batch, 4]
-                            let v65 = slot19  // [4]
-                            v65.update(repeating: 0, count: 4)
+                            let v65 = slot17  // [batch, 4]
+                            let v67 = slot19  // [4]
+                            v67.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = i0 &* 4 &+ i1
-                                    let v63_2: Float = v54[i] - v62[i1]
-                                    v63[i] = v63_2
-                                    let v64: Float = v63_2 * v63_2
-                                    v65[i1] += v64
+                                    let v65_2: Float = v56[i] - v64[i1]
+                                    v65[i] = v65_2
+                                    let v66: Float = v65_2 * v65_2
+                                    v67[i1] += v66
                                 }
                             }
-                            let v70: Float = Float(batch) - 1.0
-                            let v71: Float = Float(batch) / v70
-                            let v75 = slot21  // [4]
-                            let v78 = slot22  // [4]
-                            let v83 = slot23  // [4]
-                            let v84 = slot24  // [4]
-                            let v86 = slot25  // [4]
+                            let v72: Float = Float(batch) - 1.0
+                            let v74: Float = Swift.max(v72, 1.0)
+                            let v75: Float = Float(batch) / v74
+                            let v79 = slot21  // [4]
+                            let v82 = slot22  // [4]
+                            let v87 = slot23  // [4]
+                            let v88 = slot24  // [4]
+                            let v90 = slot25  // [4]
                             // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v103 = slot26  // [4]
+                            let v107 = slot26  // [4]
                             for i in 0..<4 {
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v66: Float = v65[i] / Float(batch)
-                                let v72: Float = v66 * v71
-                                let v73: Float = 0.9 * v57[i]
-                                let v74: Float = 0.1 * v62[i]
-                                let v75_2: Float = v73 + v74
-                                v75[i] = v75_2
-                                let v76: Float = 0.9 * v58[i]
-                                let v77: Float = 0.1 * v72
-                                let v78_2: Float = v76 + v77
-                                v78[i] = v78_2
-                                let v82: Float = v66 + 1e-05
-                                let v83_2: Float = 1 / v82.squareRoot()
-                                v83[i] = v83_2
-                                let v84_2: Float = v83_2 * v55[i]
-                                v84[i] = v84_2
-                                let v85: Float = v62[i] * v84_2
-                                let v86_2: Float = v56[i] - v85
-                                v86[i] = v86_2
+                                let v68: Float = v67[i] / Float(batch)
+                                let v76: Float = v68 * v75
+                                let v77: Float = 0.9 * v59[i]
+                                let v78: Float = 0.1 * v64[i]
+                                let v79_2: Float = v77 + v78
+                                v79[i] = v79_2
+                                let v80: Float = 0.9 * v60[i]
+                                let v81: Float = 0.1 * v76
+                                let v82_2: Float = v80 + v81
+                                v82[i] = v82_2
+                                let v86: Float = v68 + 1e-05
+                                let v87_2: Float = 1 / v86.squareRoot()
+                                v87[i] = v87_2
+                                let v88_2: Float = v87_2 * v57[i]
+                                v88[i] = v88_2
+                                let v89: Float = v64[i] * v88_2
+                                let v90_2: Float = v58[i] - v89
+                                v90[i] = v90_2
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v102: Float = v83_2 * v83_2
-                                let v103_2: Float = v83_2 * v102
-                                v103[i] = v103_2
+                                let v106: Float = v87_2 * v87_2
+                                let v107_2: Float = v87_2 * v106
+                                v107[i] = v107_2
                             }
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            v80 = v59 + 1.0
-                            let v88 = slot27  // [batch, 4]
+                            v84 = v61 + 1.0
+                            let v92 = slot27  // [batch, 4]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = i0 &* 4 &+ i1
-                                    let v87: Float = v54[i] * v84[i1]
-                                    let v88_2: Float = v87 + v86[i1]
-                                    v88[i] = v88_2
+                                    let v91: Float = v56[i] * v88[i1]
+                                    let v92_2: Float = v91 + v90[i1]
+                                    v92[i] = v92_2
                                 }
                             }
                         }
@@ -2793,8 +2801,8 @@ public struct NormalizedCNN: Module {
                         if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 4 {
                             handed.output = Tensor(zeros: [batch, 4])
                         }
-                        let v88 = slot27  // [batch, 4]
-                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v88, count: batch * 4) }
+                        let v92 = slot27  // [batch, 4]
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v92, count: batch * 4) }
                         try outputGradient(handed.output, &handed.outputGradient)
                         if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 4 {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 4]", argument: "outputGradient", declared: "[batch, 4]", function: "gradient(at:mode:into:outputGradient:)")
@@ -2803,310 +2811,310 @@ public struct NormalizedCNN: Module {
                             func body_2() -> Void {
                                 let seed_2 = seedBuffer.baseAddress!
                                 do {
-                                    let v54 = slot18  // [batch, 4]
-                                    let v84 = slot24  // [4]
-                                    let v62 = slot20  // [4]
-                                    let v55 = parameters.baseAddress! + 239  // bn1.weight
-                                    let v83 = slot23  // [4]
-                                    let v103 = slot26  // [4]
-                                    let v63 = slot17  // [batch, 4]
-                                    let v51 = parameters.baseAddress! + 43  // fc.weight
-                                    let v50 = slot16  // [batch, 48]
-                                    let v49 = slot15  // [batch, 48]
-                                    let v47 = slot13  // [batch, 3, 4, 4]
-                                    let v43 = slot6  // [3, 1, 1]
+                                    let v56 = slot18  // [batch, 4]
+                                    let v88 = slot24  // [4]
+                                    let v64 = slot20  // [4]
+                                    let v57 = parameters.baseAddress! + 239  // bn1.weight
+                                    let v87 = slot23  // [4]
+                                    let v107 = slot26  // [4]
+                                    let v65 = slot17  // [batch, 4]
+                                    let v53 = parameters.baseAddress! + 43  // fc.weight
+                                    let v52 = slot16  // [batch, 48]
+                                    let v51 = slot15  // [batch, 48]
+                                    let v49 = slot13  // [batch, 3, 4, 4]
+                                    let v45 = slot6  // [3, 1, 1]
                                     let v5 = slot2  // [batch, 3, 4, 4]
                                     // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                    let v90 = g.baseAddress! + 243  // gradient of bn1.bias
-                                    let v93 = slot25  // [4]
-                                    v90.update(repeating: 0, count: 4)
-                                    v93.update(repeating: 0, count: 4)
+                                    let v94 = g.baseAddress! + 243  // gradient of bn1.bias
+                                    let v97 = slot25  // [4]
+                                    v94.update(repeating: 0, count: 4)
+                                    v97.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             let i = i0 &* 4 &+ i1
-                                            v90[i1] += seed_2[i]
-                                            let v92: Float = seed_2[i] * v54[i]
-                                            v93[i1] += v92
+                                            v94[i1] += seed_2[i]
+                                            let v96: Float = seed_2[i] * v56[i]
+                                            v97[i1] += v96
                                         }
                                     }
-                                    let v95 = slot19  // [4]
-                                    let v99 = g.baseAddress! + 239  // gradient of bn1.weight
-                                    let v105 = slot28  // [4]
+                                    let v99 = slot19  // [4]
+                                    let v103 = g.baseAddress! + 239  // gradient of bn1.weight
+                                    let v109 = slot28  // [4]
                                     let laneEnd_4 = 4 & ~7
                                     for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                        let v94 = -UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v95_2 = v94 * UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v95 + i).storeBytes(of: v95_2, as: SIMD8<Float>.self)
-                                        let v96 = v94 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v97 = UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self) + v96
-                                        let v98 = v97 * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v99_2 = v97 * UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v98 = -UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v99_2 = v98 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v99 + i).storeBytes(of: v99_2, as: SIMD8<Float>.self)
-                                        let v101 = v98 * (-0.5)
-                                        let v104 = v101 * UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v105_2 = v104 / Float(batch)
-                                        UnsafeMutableRawPointer(v105 + i).storeBytes(of: v105_2, as: SIMD8<Float>.self)
+                                        let v100 = v98 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v101 = UnsafeRawPointer(v97 + i).loadUnaligned(as: SIMD8<Float>.self) + v100
+                                        let v102 = v101 * UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v103_2 = v101 * UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
+                                        let v105 = v102 * (-0.5)
+                                        let v108 = v105 * UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v109_2 = v108 / Float(batch)
+                                        UnsafeMutableRawPointer(v109 + i).storeBytes(of: v109_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_4..<4 {
-                                        let v94: Float = -v90[i]
-                                        let v95_2: Float = v94 * v84[i]
-                                        v95[i] = v95_2
-                                        let v96: Float = v94 * v62[i]
-                                        let v97: Float = v93[i] + v96
-                                        let v98: Float = v97 * v55[i]
-                                        let v99_2: Float = v97 * v83[i]
+                                        let v98: Float = -v94[i]
+                                        let v99_2: Float = v98 * v88[i]
                                         v99[i] = v99_2
-                                        let v101: Float = v98 * (-0.5)
-                                        let v104: Float = v101 * v103[i]
-                                        let v105_2: Float = v104 / Float(batch)
-                                        v105[i] = v105_2
+                                        let v100: Float = v98 * v64[i]
+                                        let v101: Float = v97[i] + v100
+                                        let v102: Float = v101 * v57[i]
+                                        let v103_2: Float = v101 * v87[i]
+                                        v103[i] = v103_2
+                                        let v105: Float = v102 * (-0.5)
+                                        let v108: Float = v105 * v107[i]
+                                        let v109_2: Float = v108 / Float(batch)
+                                        v109[i] = v109_2
                                     }
-                                    let v111 = slot18  // [batch, 4]
-                                    let v112 = slot26  // [4]
-                                    v112.update(repeating: 0, count: 4)
+                                    let v115 = slot18  // [batch, 4]
+                                    let v116 = slot26  // [4]
+                                    v116.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             let i = i0 &* 4 &+ i1
-                                            let v91: Float = seed_2[i] * v84[i1]
-                                            let v106: Float = v105[i1]
-                                            let v107: Float = v106 * v63[i]
-                                            let v109: Float = v107 + v107
-                                            let v110: Float = -v109
-                                            let v111_2: Float = v91 + v109
-                                            v111[i] = v111_2
-                                            v112[i1] += v110
+                                            let v95: Float = seed_2[i] * v88[i1]
+                                            let v110: Float = v109[i1]
+                                            let v111: Float = v110 * v65[i]
+                                            let v113: Float = v111 + v111
+                                            let v114: Float = -v113
+                                            let v115_2: Float = v95 + v113
+                                            v115[i] = v115_2
+                                            v116[i1] += v114
                                         }
                                     }
-                                    let v114 = slot28  // [4]
+                                    let v118 = slot28  // [4]
                                     let laneEnd_5 = 4 & ~7
                                     for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                        let v113 = UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v114_2 = v113 / Float(batch)
-                                        UnsafeMutableRawPointer(v114 + i).storeBytes(of: v114_2, as: SIMD8<Float>.self)
+                                        let v117 = UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v118_2 = v117 / Float(batch)
+                                        UnsafeMutableRawPointer(v118 + i).storeBytes(of: v118_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_5..<4 {
-                                        let v113: Float = v95[i] + v112[i]
-                                        let v114_2: Float = v113 / Float(batch)
-                                        v114[i] = v114_2
+                                        let v117: Float = v99[i] + v116[i]
+                                        let v118_2: Float = v117 / Float(batch)
+                                        v118[i] = v118_2
                                     }
-                                    let v116 = slot17  // [batch, 4]
+                                    let v120 = slot17  // [batch, 4]
                                     // ∂ line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                    let v117 = g.baseAddress! + 235  // gradient of fc.bias
-                                    v117.update(repeating: 0, count: 4)
+                                    let v121 = g.baseAddress! + 235  // gradient of fc.bias
+                                    v121.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             let i = i0 &* 4 &+ i1
                                             // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                            let v115: Float = v114[i1]
-                                            let v116_2: Float = v111[i] + v115
-                                            v116[i] = v116_2
+                                            let v119: Float = v118[i1]
+                                            let v120_2: Float = v115[i] + v119
+                                            v120[i] = v120_2
                                             // ∂ line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                            v117[i1] += v116_2
+                                            v121[i1] += v120_2
                                         }
                                     }
-                                    let v118 = slot14  // [batch, 48]
+                                    let v122 = slot14  // [batch, 48]
                                     Kernels.matrixMultiply(
-                                        transposeB: true, m: batch, n: 48, k: 4, a: v116, lda: 4, b: v51, ldb: 4,
-                                        c: v118, ldc: 48)
-                                    let v119 = g.baseAddress! + 43  // gradient of fc.weight
+                                        transposeB: true, m: batch, n: 48, k: 4, a: v120, lda: 4, b: v53, ldb: 4,
+                                        c: v122, ldc: 48)
+                                    let v123 = g.baseAddress! + 43  // gradient of fc.weight
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 48, n: 4, k: batch, a: v50, lda: 48, b: v116, ldb: 4,
-                                        c: v119, ldc: 4)
+                                        transposeA: true, m: 48, n: 4, k: batch, a: v52, lda: 48, b: v120, ldb: 4,
+                                        c: v123, ldc: 4)
                                     // ∂ line 12: drop(flat(relu(bn(conv(x)))))
-                                    let v120 = slot16  // [batch, 48]
+                                    let v124 = slot16  // [batch, 48]
                                     let laneEnd_6 = (batch * 48) & ~7
                                     for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                        let v120_2 = UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
+                                        let v124_2 = UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_6..<batch * 48 {
-                                        let v120_2: Float = v118[i] * v49[i]
-                                        v120[i] = v120_2
+                                        let v124_2: Float = v122[i] * v51[i]
+                                        v124[i] = v124_2
                                     }
                                     // ∂ line 12: flat(relu(bn(conv(x))))
-                                    let v121 = slot29  // [batch, 3, 4, 4]
-                                    v121.update(from: v120, count: batch * 3 * 4 * 4)
+                                    let v125 = slot29  // [batch, 3, 4, 4]
+                                    v125.update(from: v124, count: batch * 3 * 4 * 4)
                                     // ∂ line 12: bn(conv(x))
-                                    let v124 = slot12  // [3, 1, 1]
-                                    let v126 = slot30  // [batch, 3, 4, 4]
-                                    let v128 = slot10  // [3, 1, 1]
-                                    v124.update(repeating: 0, count: 3)
+                                    let v128 = slot12  // [3, 1, 1]
+                                    let v130 = slot30  // [batch, 3, 4, 4]
+                                    let v132 = slot10  // [3, 1, 1]
                                     v128.update(repeating: 0, count: 3)
+                                    v132.update(repeating: 0, count: 3)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
-                                            var v124Run: Float = 0
                                             var v128Run: Float = 0
+                                            var v132Run: Float = 0
                                             for i2 in 0..<16 {
                                                 let i = i0 &* 3 * 16 &+ i1 &* 16 &+ i2
                                                 // ∂ line 12: relu(bn(conv(x)))
-                                                let v122: Float = (v47[i] > 0 ? 1 : 0)
-                                                let v123: Float = v121[i] * v122
+                                                let v126: Float = (v49[i] > 0 ? 1 : 0)
+                                                let v127: Float = v125[i] * v126
                                                 // ∂ line 12: bn(conv(x))
-                                                v124Run += v123
-                                                let v126_2: Float = v123 * v43[i1]
-                                                v126[i] = v126_2
-                                                let v127: Float = v123 * v5[i]
                                                 v128Run += v127
+                                                let v130_2: Float = v127 * v45[i1]
+                                                v130[i] = v130_2
+                                                let v131: Float = v127 * v5[i]
+                                                v132Run += v131
                                             }
-                                            v124[i1] += v124Run
                                             v128[i1] += v128Run
+                                            v132[i1] += v132Run
                                         }
                                     }
                                 }
                                 do {
-                                    let v124 = slot12  // [3, 1, 1]
-                                    let v128 = slot10  // [3, 1, 1]
-                                    let v40 = slot9  // [3]
+                                    let v128 = slot12  // [3, 1, 1]
+                                    let v132 = slot10  // [3, 1, 1]
+                                    let v42 = slot9  // [3]
                                     let v15 = slot1  // [3]
                                     let v6 = parameters.baseAddress! + 30  // bn.weight
-                                    let v39 = slot8  // [3]
-                                    let v139 = slot11  // [3]
+                                    let v41 = slot8  // [3]
+                                    let v143 = slot11  // [3]
                                     let v17 = slot0  // [batch, 3, 4, 4]
-                                    let v126 = slot30  // [batch, 3, 4, 4]
+                                    let v130 = slot30  // [batch, 3, 4, 4]
                                     // ∂ line 12: bn(conv(x))
-                                    let v125 = g.baseAddress! + 33  // gradient of bn.bias
-                                    v125.update(from: v124, count: 3)
-                                    let v129 = slot12  // [3]
+                                    let v129 = g.baseAddress! + 33  // gradient of bn.bias
                                     v129.update(from: v128, count: 3)
-                                    let v131 = slot10  // [3]
-                                    let v135 = g.baseAddress! + 30  // gradient of bn.weight
-                                    let v141 = slot6  // [3]
+                                    let v133 = slot12  // [3]
+                                    v133.update(from: v132, count: 3)
+                                    let v135 = slot10  // [3]
+                                    let v139 = g.baseAddress! + 30  // gradient of bn.weight
+                                    let v145 = slot6  // [3]
                                     let laneEnd_7 = 3 & ~7
                                     for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                        let v130 = -UnsafeRawPointer(v125 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v131_2 = v130 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v131 + i).storeBytes(of: v131_2, as: SIMD8<Float>.self)
-                                        let v132 = v130 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v133 = UnsafeRawPointer(v129 + i).loadUnaligned(as: SIMD8<Float>.self) + v132
-                                        let v134 = v133 * UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v135_2 = v133 * UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v134 = -UnsafeRawPointer(v129 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v135_2 = v134 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
-                                        let v137 = v134 * (-0.5)
-                                        let v140 = v137 * UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v141_2 = v140 / Float(batch * 4 * 4)
-                                        UnsafeMutableRawPointer(v141 + i).storeBytes(of: v141_2, as: SIMD8<Float>.self)
+                                        let v136 = v134 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v137 = UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self) + v136
+                                        let v138 = v137 * UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v139_2 = v137 * UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v139 + i).storeBytes(of: v139_2, as: SIMD8<Float>.self)
+                                        let v141 = v138 * (-0.5)
+                                        let v144 = v141 * UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v145_2 = v144 / Float(batch * 4 * 4)
+                                        UnsafeMutableRawPointer(v145 + i).storeBytes(of: v145_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_7..<3 {
-                                        let v130: Float = -v125[i]
-                                        let v131_2: Float = v130 * v40[i]
-                                        v131[i] = v131_2
-                                        let v132: Float = v130 * v15[i]
-                                        let v133: Float = v129[i] + v132
-                                        let v134: Float = v133 * v6[i]
-                                        let v135_2: Float = v133 * v39[i]
+                                        let v134: Float = -v129[i]
+                                        let v135_2: Float = v134 * v42[i]
                                         v135[i] = v135_2
-                                        let v137: Float = v134 * (-0.5)
-                                        let v140: Float = v137 * v139[i]
-                                        let v141_2: Float = v140 / Float(batch * 4 * 4)
-                                        v141[i] = v141_2
+                                        let v136: Float = v134 * v15[i]
+                                        let v137: Float = v133[i] + v136
+                                        let v138: Float = v137 * v6[i]
+                                        let v139_2: Float = v137 * v41[i]
+                                        v139[i] = v139_2
+                                        let v141: Float = v138 * (-0.5)
+                                        let v144: Float = v141 * v143[i]
+                                        let v145_2: Float = v144 / Float(batch * 4 * 4)
+                                        v145[i] = v145_2
                                     }
-                                    let v142 = slot4  // [batch, 3]
+                                    let v146 = slot4  // [batch, 3]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             let i = i0 &* 3 &+ i1
-                                            let v142_2: Float = v141[i1]
-                                            v142[i] = v142_2
+                                            let v146_2: Float = v145[i1]
+                                            v146[i] = v146_2
                                         }
                                     }
-                                    let v143 = slot3  // [batch, 3, 4]
+                                    let v147 = slot3  // [batch, 3, 4]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             for i2 in 0..<4 {
                                                 let i = i0 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                                let v143_2: Float = v142[i0 &* 3 &+ i1]
-                                                v143[i] = v143_2
+                                                let v147_2: Float = v146[i0 &* 3 &+ i1]
+                                                v147[i] = v147_2
                                             }
                                         }
                                     }
-                                    let v149 = slot29  // [batch, 3, 4, 4]
-                                    let v150 = slot6  // [3, 1, 1]
-                                    v150.update(repeating: 0, count: 3)
+                                    let v153 = slot29  // [batch, 3, 4, 4]
+                                    let v154 = slot6  // [3, 1, 1]
+                                    v154.update(repeating: 0, count: 3)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             for i2 in 0..<4 {
-                                                var v150Run: Float = 0
+                                                var v154Run: Float = 0
                                                 for i3 in 0..<4 {
                                                     let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
-                                                    let v144: Float = v143[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
-                                                    let v145: Float = v144 * v17[i]
-                                                    let v147: Float = v145 + v145
-                                                    let v148: Float = -v147
-                                                    let v149_2: Float = v126[i] + v147
-                                                    v149[i] = v149_2
-                                                    v150Run += v148
+                                                    let v148: Float = v147[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
+                                                    let v149: Float = v148 * v17[i]
+                                                    let v151: Float = v149 + v149
+                                                    let v152: Float = -v151
+                                                    let v153_2: Float = v130[i] + v151
+                                                    v153[i] = v153_2
+                                                    v154Run += v152
                                                 }
-                                                v150[i1] += v150Run
+                                                v154[i1] += v154Run
                                             }
                                         }
                                     }
-                                    let v151 = slot11  // [3]
-                                    v151.update(from: v150, count: 3)
-                                    let v153 = slot6  // [3]
+                                    let v155 = slot11  // [3]
+                                    v155.update(from: v154, count: 3)
+                                    let v157 = slot6  // [3]
                                     let laneEnd_8 = 3 & ~7
                                     for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                        let v152 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v153_2 = v152 / Float(batch * 4 * 4)
-                                        UnsafeMutableRawPointer(v153 + i).storeBytes(of: v153_2, as: SIMD8<Float>.self)
+                                        let v156 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v157_2 = v156 / Float(batch * 4 * 4)
+                                        UnsafeMutableRawPointer(v157 + i).storeBytes(of: v157_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_8..<3 {
-                                        let v152: Float = v131[i] + v151[i]
-                                        let v153_2: Float = v152 / Float(batch * 4 * 4)
-                                        v153[i] = v153_2
+                                        let v156: Float = v135[i] + v155[i]
+                                        let v157_2: Float = v156 / Float(batch * 4 * 4)
+                                        v157[i] = v157_2
                                     }
-                                    let v154 = slot4  // [batch, 3]
+                                    let v158 = slot4  // [batch, 3]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             let i = i0 &* 3 &+ i1
-                                            let v154_2: Float = v153[i1]
-                                            v154[i] = v154_2
+                                            let v158_2: Float = v157[i1]
+                                            v158[i] = v158_2
                                         }
                                     }
-                                    let v155 = slot3  // [batch, 3, 4]
+                                    let v159 = slot3  // [batch, 3, 4]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             for i2 in 0..<4 {
                                                 let i = i0 &* 3 * 4 &+ i1 &* 4 &+ i2
-                                                let v155_2: Float = v154[i0 &* 3 &+ i1]
-                                                v155[i] = v155_2
+                                                let v159_2: Float = v158[i0 &* 3 &+ i1]
+                                                v159[i] = v159_2
                                             }
                                         }
                                     }
-                                    let v157 = slot30  // [batch, 3, 4, 4]
+                                    let v161 = slot30  // [batch, 3, 4, 4]
                                     // ∂ line 12: conv(x)
-                                    let v158 = slot6  // [3, 1, 1]
-                                    v158.update(repeating: 0, count: 3)
+                                    let v162 = slot6  // [3, 1, 1]
+                                    v162.update(repeating: 0, count: 3)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
                                             for i2 in 0..<4 {
-                                                var v158Run: Float = 0
+                                                var v162Run: Float = 0
                                                 for i3 in 0..<4 {
                                                     let i = i0 &* 3 * 4 * 4 &+ i1 &* 4 * 4 &+ i2 &* 4 &+ i3
                                                     // ∂ line 12: bn(conv(x))
-                                                    let v156: Float = v155[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
-                                                    let v157_2: Float = v149[i] + v156
-                                                    v157[i] = v157_2
+                                                    let v160: Float = v159[i0 &* 3 * 4 &+ i1 &* 4 &+ i2]
+                                                    let v161_2: Float = v153[i] + v160
+                                                    v161[i] = v161_2
                                                     // ∂ line 12: conv(x)
-                                                    v158Run += v157_2
+                                                    v162Run += v161_2
                                                 }
-                                                v158[i1] += v158Run
+                                                v162[i1] += v162Run
                                             }
                                         }
                                     }
                                 }
                                 do {
-                                    let v158 = slot6  // [3, 1, 1]
-                                    let v157 = slot30  // [batch, 3, 4, 4]
+                                    let v162 = slot6  // [3, 1, 1]
+                                    let v161 = slot30  // [batch, 3, 4, 4]
                                     // ∂ line 12: conv(x)
-                                    let v159 = g.baseAddress! + 27  // gradient of conv.bias
-                                    v159.update(from: v158, count: 3)
-                                    let v160 = g.baseAddress!  // gradient of conv.weight
+                                    let v163 = g.baseAddress! + 27  // gradient of conv.bias
+                                    v163.update(from: v162, count: 3)
+                                    let v164 = g.baseAddress!  // gradient of conv.weight
                                     let geometry_2 = Convolution2DGeometry(
                                         batch: batch, inputChannels: 1, height: 6, width: 6, outputChannels: 3,
                                         kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 0,
                                         paddingLeft: 0, dilationY: 1, dilationX: 1, groups: 1, outputHeight: 4,
                                         outputWidth: 4)
                                     Kernels.convolution2DWeightGradient(
-                                        geometry_2, input: input, outputGradient: v157, weightGradient: v160)
+                                        geometry_2, input: input, outputGradient: v161, weightGradient: v164)
                                 }
                                 // The gradient of every parameter.
                                 (g.baseAddress! + 36).update(repeating: 0, count: 3)  // bn.running_mean: no gradient
@@ -3116,16 +3124,16 @@ public struct NormalizedCNN: Module {
                                 (g.baseAddress! + 251).update(repeating: 0, count: 4)  // bn1.running_var: no gradient
                                 (g.baseAddress! + 255).update(repeating: 0, count: 1)  // bn1.num_batches_tracked: no gradient
                                 // The new state.
-                                parameters[42] = v36  // bn.num_batches_tracked
-                                let v31 = slot5  // [3]
-                                (parameters.baseAddress! + 36).update(from: v31, count: 3)  // bn.running_mean
-                                let v34 = slot7  // [3]
-                                (parameters.baseAddress! + 39).update(from: v34, count: 3)  // bn.running_var
-                                parameters[255] = v80  // bn1.num_batches_tracked
-                                let v75 = slot21  // [4]
-                                (parameters.baseAddress! + 247).update(from: v75, count: 4)  // bn1.running_mean
-                                let v78 = slot22  // [4]
-                                (parameters.baseAddress! + 251).update(from: v78, count: 4)  // bn1.running_var
+                                parameters[42] = v38  // bn.num_batches_tracked
+                                let v33 = slot5  // [3]
+                                (parameters.baseAddress! + 36).update(from: v33, count: 3)  // bn.running_mean
+                                let v36 = slot7  // [3]
+                                (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
+                                parameters[255] = v84  // bn1.num_batches_tracked
+                                let v79 = slot21  // [4]
+                                (parameters.baseAddress! + 247).update(from: v79, count: 4)  // bn1.running_mean
+                                let v82 = slot22  // [4]
+                                (parameters.baseAddress! + 251).update(from: v82, count: 4)  // bn1.running_var
                             }
                             return body_2()
                         }

@@ -368,8 +368,8 @@ public struct InteropNet: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    let v27: Float
-                    let v36: Float
+                    let v29: Float
+                    let v38: Float
                     do {
                         let v1 = parameters.baseAddress!  // conv.weight
                         let v2 = parameters.baseAddress! + 72  // conv.bias
@@ -436,8 +436,9 @@ public struct InteropNet: Module {
                         let v16 = slot5  // [4, 1, 1]
                         v16.update(from: v15, count: 4)
                         let v26: Float = Float(batch * 6 * 6) - 1.0
-                        v27 = Float(batch * 6 * 6) / v26
-                        v36 = v10 + 1.0
+                        let v28: Float = Swift.max(v26, 1.0)
+                        v29 = Float(batch * 6 * 6) / v28
+                        v38 = v10 + 1.0
                         let v19 = slot3  // [batch, 4, 6]
                         v19.update(repeating: 0, count: batch * 4 * 6)
                         let v20 = slot4  // [batch, 4]
@@ -473,7 +474,7 @@ public struct InteropNet: Module {
                             }
                         }
                     }
-                    let v58: Float
+                    let v60: Float
                     do {
                         let v21 = slot6  // [4]
                         let v8 = parameters.baseAddress! + 84  // bn.running_mean
@@ -482,159 +483,160 @@ public struct InteropNet: Module {
                         let v6 = parameters.baseAddress! + 76  // bn.weight
                         let v7 = parameters.baseAddress! + 80  // bn.bias
                         let v5 = slot2  // [batch, 4, 6, 6]
-                        let v50 = parameters.baseAddress! + 93  // fc.weight
-                        let v51 = parameters.baseAddress! + 273  // fc.bias
+                        let v52 = parameters.baseAddress! + 93  // fc.weight
+                        let v53 = parameters.baseAddress! + 273  // fc.bias
                         // line 12: bn(conv(x))
-                        let v31 = slot5  // [4]
-                        let v34 = slot7  // [4]
-                        let v40 = slot8  // [4]
-                        let v42 = slot9  // [4]
+                        let v33 = slot5  // [4]
+                        let v36 = slot7  // [4]
+                        let v42 = slot8  // [4]
+                        let v44 = slot9  // [4]
                         for i in 0..<4 {
                             let v22: Float = v21[i] / Float(batch * 6 * 6)
-                            let v28: Float = v22 * v27
-                            let v29: Float = 0.9 * v8[i]
-                            let v30: Float = 0.1 * v15[i]
-                            let v31_2: Float = v29 + v30
-                            v31[i] = v31_2
-                            let v32: Float = 0.9 * v9[i]
-                            let v33: Float = 0.1 * v28
-                            let v34_2: Float = v32 + v33
-                            v34[i] = v34_2
-                            let v38: Float = v22 + 1e-05
-                            let v39: Float = 1 / v38.squareRoot()
-                            let v40_2: Float = v39 * v6[i]
-                            v40[i] = v40_2
-                            let v41: Float = v15[i] * v40_2
-                            let v42_2: Float = v7[i] - v41
+                            let v30: Float = v22 * v29
+                            let v31: Float = 0.9 * v8[i]
+                            let v32: Float = 0.1 * v15[i]
+                            let v33_2: Float = v31 + v32
+                            v33[i] = v33_2
+                            let v34: Float = 0.9 * v9[i]
+                            let v35: Float = 0.1 * v30
+                            let v36_2: Float = v34 + v35
+                            v36[i] = v36_2
+                            let v40: Float = v22 + 1e-05
+                            let v41: Float = 1 / v40.squareRoot()
+                            let v42_2: Float = v41 * v6[i]
                             v42[i] = v42_2
+                            let v43: Float = v15[i] * v42_2
+                            let v44_2: Float = v7[i] - v43
+                            v44[i] = v44_2
                         }
-                        let v43 = slot6  // [4, 1, 1]
-                        v43.update(from: v40, count: 4)
-                        let v45 = slot8  // [4, 1, 1]
+                        let v45 = slot6  // [4, 1, 1]
                         v45.update(from: v42, count: 4)
+                        let v47 = slot8  // [4, 1, 1]
+                        v47.update(from: v44, count: 4)
                         // line 12: relu(bn(conv(x)))
-                        let v47 = slot0  // [batch, 4, 6, 6]
+                        let v49 = slot0  // [batch, 4, 6, 6]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 for i2 in 0..<36 {
                                     let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
                                     // line 12: bn(conv(x))
-                                    let v44: Float = v5[i] * v43[i1]
-                                    let v46: Float = v44 + v45[i1]
+                                    let v46: Float = v5[i] * v45[i1]
+                                    let v48: Float = v46 + v47[i1]
                                     // line 12: relu(bn(conv(x)))
-                                    let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                    v47[i] = v47_2
+                                    let v49_2: Float = (v48 > 0 ? v48 : 0)
+                                    v49[i] = v49_2
                                 }
                             }
                         }
                         // line 12: pool(relu(bn(conv(x))))
-                        let v48 = slot10  // [batch, 4, 3, 3]
+                        let v50 = slot10  // [batch, 4, 3, 3]
                         let geometry_2 = Pooling2DGeometry(
                             batch: batch, channels: 4, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2,
                             strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 3,
                             outputWidth: 3)
-                        Kernels.maxPool2DSelect(geometry_2, input: v47, source: v47, output: v48)
+                        Kernels.maxPool2DSelect(geometry_2, input: v49, source: v49, output: v50)
                         // line 12: flat(pool(relu(bn(conv(x)))))
-                        let v49 = slot11  // [batch, 36]
-                        v49.update(from: v48, count: batch * 36)
+                        let v51 = slot11  // [batch, 36]
+                        v51.update(from: v50, count: batch * 36)
                         // line 12: fc(flat(pool(relu(bn(conv(x))))))
-                        let v52 = slot12  // [batch, 5]
-                        Kernels.matrixMultiply(m: batch, n: 5, k: 36, a: v49, lda: 36, b: v50, ldb: 5, c: v52, ldc: 5)
-                        let v53 = slot13  // [batch, 5]
+                        let v54 = slot12  // [batch, 5]
+                        Kernels.matrixMultiply(m: batch, n: 5, k: 36, a: v51, lda: 36, b: v52, ldb: 5, c: v54, ldc: 5)
+                        let v55 = slot13  // [batch, 5]
                         // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                        let v60 = slot14  // [5]
-                        v60.update(repeating: 0, count: 5)
+                        let v62 = slot14  // [5]
+                        v62.update(repeating: 0, count: 5)
                         for i0 in 0..<batch {
                             for i1 in 0..<5 {
                                 let i = i0 &* 5 &+ i1
                                 // line 12: fc(flat(pool(relu(bn(conv(x))))))
-                                let v53_2: Float = v52[i] + v51[i1]
-                                v53[i] = v53_2
+                                let v55_2: Float = v54[i] + v53[i1]
+                                v55[i] = v55_2
                                 // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                                v60[i1] += v53_2
+                                v62[i1] += v55_2
                             }
                         }
-                        v58 = parameters[298]  // norm.num_batches_tracked
-                        let v61 = slot15  // [5]
+                        v60 = parameters[298]  // norm.num_batches_tracked
+                        let v63 = slot15  // [5]
                         let laneEnd_2 = 5 & ~7
                         for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v61_2 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                            UnsafeMutableRawPointer(v61 + i).storeBytes(of: v61_2, as: SIMD8<Float>.self)
+                            let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
+                            UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_2..<5 {
-                            let v61_2: Float = v60[i] / Float(batch)
-                            v61[i] = v61_2
+                            let v63_2: Float = v62[i] / Float(batch)
+                            v63[i] = v63_2
                         }
-                        let v64 = slot14  // [5]
-                        v64.update(repeating: 0, count: 5)
+                        let v66 = slot14  // [5]
+                        v66.update(repeating: 0, count: 5)
                         for i0 in 0..<batch {
                             for i1 in 0..<5 {
                                 let i = i0 &* 5 &+ i1
-                                let v62: Float = v53[i] - v61[i1]
-                                let v63: Float = v62 * v62
-                                v64[i1] += v63
+                                let v64: Float = v55[i] - v63[i1]
+                                let v65: Float = v64 * v64
+                                v66[i1] += v65
                             }
                         }
                     }
-                    let v79: Float
+                    let v83: Float
                     do {
-                        let v64 = slot14  // [5]
-                        let v56 = parameters.baseAddress! + 288  // norm.running_mean
-                        let v61 = slot15  // [5]
-                        let v57 = parameters.baseAddress! + 293  // norm.running_var
-                        let v54 = parameters.baseAddress! + 278  // norm.weight
-                        let v55 = parameters.baseAddress! + 283  // norm.bias
-                        let v53 = slot13  // [batch, 5]
+                        let v66 = slot14  // [5]
+                        let v58 = parameters.baseAddress! + 288  // norm.running_mean
+                        let v63 = slot15  // [5]
+                        let v59 = parameters.baseAddress! + 293  // norm.running_var
+                        let v56 = parameters.baseAddress! + 278  // norm.weight
+                        let v57 = parameters.baseAddress! + 283  // norm.bias
+                        let v55 = slot13  // [batch, 5]
                         // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                        let v69: Float = Float(batch) - 1.0
-                        let v70: Float = Float(batch) / v69
-                        let v74 = slot16  // [5]
-                        let v77 = slot17  // [5]
-                        let v83 = slot18  // [5]
-                        let v85 = slot19  // [5]
+                        let v71: Float = Float(batch) - 1.0
+                        let v73: Float = Swift.max(v71, 1.0)
+                        let v74: Float = Float(batch) / v73
+                        let v78 = slot16  // [5]
+                        let v81 = slot17  // [5]
+                        let v87 = slot18  // [5]
+                        let v89 = slot19  // [5]
                         for i in 0..<5 {
-                            let v65: Float = v64[i] / Float(batch)
-                            let v71: Float = v65 * v70
-                            let v72: Float = 0.9 * v56[i]
-                            let v73: Float = 0.1 * v61[i]
-                            let v74_2: Float = v72 + v73
-                            v74[i] = v74_2
-                            let v75: Float = 0.9 * v57[i]
-                            let v76: Float = 0.1 * v71
-                            let v77_2: Float = v75 + v76
-                            v77[i] = v77_2
-                            let v81: Float = v65 + 1e-05
-                            let v82: Float = 1 / v81.squareRoot()
-                            let v83_2: Float = v82 * v54[i]
-                            v83[i] = v83_2
-                            let v84: Float = v61[i] * v83_2
-                            let v85_2: Float = v55[i] - v84
-                            v85[i] = v85_2
+                            let v67: Float = v66[i] / Float(batch)
+                            let v75: Float = v67 * v74
+                            let v76: Float = 0.9 * v58[i]
+                            let v77: Float = 0.1 * v63[i]
+                            let v78_2: Float = v76 + v77
+                            v78[i] = v78_2
+                            let v79: Float = 0.9 * v59[i]
+                            let v80: Float = 0.1 * v75
+                            let v81_2: Float = v79 + v80
+                            v81[i] = v81_2
+                            let v85: Float = v67 + 1e-05
+                            let v86: Float = 1 / v85.squareRoot()
+                            let v87_2: Float = v86 * v56[i]
+                            v87[i] = v87_2
+                            let v88: Float = v63[i] * v87_2
+                            let v89_2: Float = v57[i] - v88
+                            v89[i] = v89_2
                         }
-                        v79 = v58 + 1.0
-                        let v87 = slot12  // [batch, 5]
+                        v83 = v60 + 1.0
+                        let v91 = slot12  // [batch, 5]
                         for i0 in 0..<batch {
                             for i1 in 0..<5 {
                                 let i = i0 &* 5 &+ i1
-                                let v86: Float = v53[i] * v83[i1]
-                                let v87_2: Float = v86 + v85[i1]
-                                v87[i] = v87_2
+                                let v90: Float = v55[i] * v87[i1]
+                                let v91_2: Float = v90 + v89[i1]
+                                v91[i] = v91_2
                             }
                         }
                     }
                     // The new state.
-                    parameters[92] = v36  // bn.num_batches_tracked
-                    let v31 = slot5  // [4]
-                    (parameters.baseAddress! + 84).update(from: v31, count: 4)  // bn.running_mean
-                    let v34 = slot7  // [4]
-                    (parameters.baseAddress! + 88).update(from: v34, count: 4)  // bn.running_var
-                    parameters[298] = v79  // norm.num_batches_tracked
-                    let v74 = slot16  // [5]
-                    (parameters.baseAddress! + 288).update(from: v74, count: 5)  // norm.running_mean
-                    let v77 = slot17  // [5]
-                    (parameters.baseAddress! + 293).update(from: v77, count: 5)  // norm.running_var
-                    let v87 = slot12  // [batch, 5]
-                    return Tensor(shape: [batch, 5], copying: UnsafeBufferPointer(start: v87, count: batch * 5))
+                    parameters[92] = v38  // bn.num_batches_tracked
+                    let v33 = slot5  // [4]
+                    (parameters.baseAddress! + 84).update(from: v33, count: 4)  // bn.running_mean
+                    let v36 = slot7  // [4]
+                    (parameters.baseAddress! + 88).update(from: v36, count: 4)  // bn.running_var
+                    parameters[298] = v83  // norm.num_batches_tracked
+                    let v78 = slot16  // [5]
+                    (parameters.baseAddress! + 288).update(from: v78, count: 5)  // norm.running_mean
+                    let v81 = slot17  // [5]
+                    (parameters.baseAddress! + 293).update(from: v81, count: 5)  // norm.running_var
+                    let v91 = slot12  // [batch, 5]
+                    return Tensor(shape: [batch, 5], copying: UnsafeBufferPointer(start: v91, count: batch * 5))
                 }
                 return body()
             }
@@ -984,8 +986,8 @@ public struct InteropNet: Module {
                 try input.withUnsafeBufferPointer { inputBuffer in
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
-                        let v27: Float
-                        let v36: Float
+                        let v29: Float
+                        let v38: Float
                         do {
                             let v1 = parameters.baseAddress!  // conv.weight
                             let v2 = parameters.baseAddress! + 72  // conv.bias
@@ -1052,8 +1054,9 @@ public struct InteropNet: Module {
                             let v16 = slot5  // [4, 1, 1]
                             v16.update(from: v15, count: 4)
                             let v26: Float = Float(batch * 6 * 6) - 1.0
-                            v27 = Float(batch * 6 * 6) / v26
-                            v36 = v10 + 1.0
+                            let v28: Float = Swift.max(v26, 1.0)
+                            v29 = Float(batch * 6 * 6) / v28
+                            v38 = v10 + 1.0
                             let v17 = slot0  // [batch, 4, 6, 6]
                             let v19 = slot3  // [batch, 4, 6]
                             v19.update(repeating: 0, count: batch * 4 * 6)
@@ -1091,7 +1094,7 @@ public struct InteropNet: Module {
                                 }
                             }
                         }
-                        let v58: Float
+                        let v60: Float
                         do {
                             let v21 = slot6  // [4]
                             let v8 = parameters.baseAddress! + 84  // bn.running_mean
@@ -1100,166 +1103,167 @@ public struct InteropNet: Module {
                             let v6 = parameters.baseAddress! + 76  // bn.weight
                             let v7 = parameters.baseAddress! + 80  // bn.bias
                             let v5 = slot2  // [batch, 4, 6, 6]
-                            let v50 = parameters.baseAddress! + 93  // fc.weight
-                            let v51 = parameters.baseAddress! + 273  // fc.bias
+                            let v52 = parameters.baseAddress! + 93  // fc.weight
+                            let v53 = parameters.baseAddress! + 273  // fc.bias
                             // line 12: bn(conv(x))
-                            let v31 = slot5  // [4]
-                            let v34 = slot7  // [4]
-                            let v39 = slot8  // [4]
-                            let v40 = slot9  // [4]
-                            let v42 = slot10  // [4]
+                            let v33 = slot5  // [4]
+                            let v36 = slot7  // [4]
+                            let v41 = slot8  // [4]
+                            let v42 = slot9  // [4]
+                            let v44 = slot10  // [4]
                             // ∂ line 12: bn(conv(x))
-                            let v138 = slot11  // [4]
+                            let v142 = slot11  // [4]
                             for i in 0..<4 {
                                 // line 12: bn(conv(x))
                                 let v22: Float = v21[i] / Float(batch * 6 * 6)
-                                let v28: Float = v22 * v27
-                                let v29: Float = 0.9 * v8[i]
-                                let v30: Float = 0.1 * v15[i]
-                                let v31_2: Float = v29 + v30
-                                v31[i] = v31_2
-                                let v32: Float = 0.9 * v9[i]
-                                let v33: Float = 0.1 * v28
-                                let v34_2: Float = v32 + v33
-                                v34[i] = v34_2
-                                let v38: Float = v22 + 1e-05
-                                let v39_2: Float = 1 / v38.squareRoot()
-                                v39[i] = v39_2
-                                let v40_2: Float = v39_2 * v6[i]
-                                v40[i] = v40_2
-                                let v41: Float = v15[i] * v40_2
-                                let v42_2: Float = v7[i] - v41
+                                let v30: Float = v22 * v29
+                                let v31: Float = 0.9 * v8[i]
+                                let v32: Float = 0.1 * v15[i]
+                                let v33_2: Float = v31 + v32
+                                v33[i] = v33_2
+                                let v34: Float = 0.9 * v9[i]
+                                let v35: Float = 0.1 * v30
+                                let v36_2: Float = v34 + v35
+                                v36[i] = v36_2
+                                let v40: Float = v22 + 1e-05
+                                let v41_2: Float = 1 / v40.squareRoot()
+                                v41[i] = v41_2
+                                let v42_2: Float = v41_2 * v6[i]
                                 v42[i] = v42_2
+                                let v43: Float = v15[i] * v42_2
+                                let v44_2: Float = v7[i] - v43
+                                v44[i] = v44_2
                                 // ∂ line 12: bn(conv(x))
-                                let v137: Float = v39_2 * v39_2
-                                let v138_2: Float = v39_2 * v137
-                                v138[i] = v138_2
+                                let v141: Float = v41_2 * v41_2
+                                let v142_2: Float = v41_2 * v141
+                                v142[i] = v142_2
                             }
                             // line 12: bn(conv(x))
-                            let v43 = slot6  // [4, 1, 1]
-                            v43.update(from: v40, count: 4)
-                            let v45 = slot12  // [4, 1, 1]
+                            let v45 = slot6  // [4, 1, 1]
                             v45.update(from: v42, count: 4)
+                            let v47 = slot12  // [4, 1, 1]
+                            v47.update(from: v44, count: 4)
                             // line 12: relu(bn(conv(x)))
-                            let v47 = slot13  // [batch, 4, 6, 6]
+                            let v49 = slot13  // [batch, 4, 6, 6]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     for i2 in 0..<36 {
                                         let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
                                         // line 12: bn(conv(x))
-                                        let v44: Float = v5[i] * v43[i1]
-                                        let v46: Float = v44 + v45[i1]
+                                        let v46: Float = v5[i] * v45[i1]
+                                        let v48: Float = v46 + v47[i1]
                                         // line 12: relu(bn(conv(x)))
-                                        let v47_2: Float = (v46 > 0 ? v46 : 0)
-                                        v47[i] = v47_2
+                                        let v49_2: Float = (v48 > 0 ? v48 : 0)
+                                        v49[i] = v49_2
                                     }
                                 }
                             }
                             // line 12: pool(relu(bn(conv(x))))
-                            let v48 = slot14  // [batch, 4, 3, 3]
+                            let v50 = slot14  // [batch, 4, 3, 3]
                             let geometry_2 = Pooling2DGeometry(
                                 batch: batch, channels: 4, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2,
                                 strideY: 2, strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1,
                                 outputHeight: 3, outputWidth: 3)
-                            Kernels.maxPool2DSelect(geometry_2, input: v47, source: v47, output: v48)
+                            Kernels.maxPool2DSelect(geometry_2, input: v49, source: v49, output: v50)
                             // line 12: flat(pool(relu(bn(conv(x)))))
-                            let v49 = slot15  // [batch, 36]
-                            v49.update(from: v48, count: batch * 36)
+                            let v51 = slot15  // [batch, 36]
+                            v51.update(from: v50, count: batch * 36)
                             // line 12: fc(flat(pool(relu(bn(conv(x))))))
-                            let v52 = slot16  // [batch, 5]
+                            let v54 = slot16  // [batch, 5]
                             Kernels.matrixMultiply(
-                                m: batch, n: 5, k: 36, a: v49, lda: 36, b: v50, ldb: 5, c: v52, ldc: 5)
-                            let v53 = slot17  // [batch, 5]
+                                m: batch, n: 5, k: 36, a: v51, lda: 36, b: v52, ldb: 5, c: v54, ldc: 5)
+                            let v55 = slot17  // [batch, 5]
                             // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                            let v60 = slot18  // [5]
-                            v60.update(repeating: 0, count: 5)
+                            let v62 = slot18  // [5]
+                            v62.update(repeating: 0, count: 5)
                             for i0 in 0..<batch {
                                 for i1 in 0..<5 {
                                     let i = i0 &* 5 &+ i1
                                     // line 12: fc(flat(pool(relu(bn(conv(x))))))
-                                    let v53_2: Float = v52[i] + v51[i1]
-                                    v53[i] = v53_2
+                                    let v55_2: Float = v54[i] + v53[i1]
+                                    v55[i] = v55_2
                                     // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                                    v60[i1] += v53_2
+                                    v62[i1] += v55_2
                                 }
                             }
-                            v58 = parameters[298]  // norm.num_batches_tracked
-                            let v61 = slot19  // [5]
+                            v60 = parameters[298]  // norm.num_batches_tracked
+                            let v63 = slot19  // [5]
                             let laneEnd_2 = 5 & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v61_2 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                UnsafeMutableRawPointer(v61 + i).storeBytes(of: v61_2, as: SIMD8<Float>.self)
+                                let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
+                                UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<5 {
-                                let v61_2: Float = v60[i] / Float(batch)
-                                v61[i] = v61_2
+                                let v63_2: Float = v62[i] / Float(batch)
+                                v63[i] = v63_2
                             }
-                            let v62 = slot16  // [batch, 5]
-                            let v64 = slot18  // [5]
-                            v64.update(repeating: 0, count: 5)
+                            let v64 = slot16  // [batch, 5]
+                            let v66 = slot18  // [5]
+                            v66.update(repeating: 0, count: 5)
                             for i0 in 0..<batch {
                                 for i1 in 0..<5 {
                                     let i = i0 &* 5 &+ i1
-                                    let v62_2: Float = v53[i] - v61[i1]
-                                    v62[i] = v62_2
-                                    let v63: Float = v62_2 * v62_2
-                                    v64[i1] += v63
+                                    let v64_2: Float = v55[i] - v63[i1]
+                                    v64[i] = v64_2
+                                    let v65: Float = v64_2 * v64_2
+                                    v66[i1] += v65
                                 }
                             }
                         }
-                        let v79: Float
+                        let v83: Float
                         do {
-                            let v64 = slot18  // [5]
-                            let v56 = parameters.baseAddress! + 288  // norm.running_mean
-                            let v61 = slot19  // [5]
-                            let v57 = parameters.baseAddress! + 293  // norm.running_var
-                            let v54 = parameters.baseAddress! + 278  // norm.weight
-                            let v55 = parameters.baseAddress! + 283  // norm.bias
-                            let v53 = slot17  // [batch, 5]
+                            let v66 = slot18  // [5]
+                            let v58 = parameters.baseAddress! + 288  // norm.running_mean
+                            let v63 = slot19  // [5]
+                            let v59 = parameters.baseAddress! + 293  // norm.running_var
+                            let v56 = parameters.baseAddress! + 278  // norm.weight
+                            let v57 = parameters.baseAddress! + 283  // norm.bias
+                            let v55 = slot17  // [batch, 5]
                             // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                            let v69: Float = Float(batch) - 1.0
-                            let v70: Float = Float(batch) / v69
-                            let v74 = slot20  // [5]
-                            let v77 = slot21  // [5]
-                            let v82 = slot22  // [5]
-                            let v83 = slot23  // [5]
-                            let v85 = slot24  // [5]
+                            let v71: Float = Float(batch) - 1.0
+                            let v73: Float = Swift.max(v71, 1.0)
+                            let v74: Float = Float(batch) / v73
+                            let v78 = slot20  // [5]
+                            let v81 = slot21  // [5]
+                            let v86 = slot22  // [5]
+                            let v87 = slot23  // [5]
+                            let v89 = slot24  // [5]
                             // ∂ line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                            let v102 = slot25  // [5]
+                            let v106 = slot25  // [5]
                             for i in 0..<5 {
                                 // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                                let v65: Float = v64[i] / Float(batch)
-                                let v71: Float = v65 * v70
-                                let v72: Float = 0.9 * v56[i]
-                                let v73: Float = 0.1 * v61[i]
-                                let v74_2: Float = v72 + v73
-                                v74[i] = v74_2
-                                let v75: Float = 0.9 * v57[i]
-                                let v76: Float = 0.1 * v71
-                                let v77_2: Float = v75 + v76
-                                v77[i] = v77_2
-                                let v81: Float = v65 + 1e-05
-                                let v82_2: Float = 1 / v81.squareRoot()
-                                v82[i] = v82_2
-                                let v83_2: Float = v82_2 * v54[i]
-                                v83[i] = v83_2
-                                let v84: Float = v61[i] * v83_2
-                                let v85_2: Float = v55[i] - v84
-                                v85[i] = v85_2
+                                let v67: Float = v66[i] / Float(batch)
+                                let v75: Float = v67 * v74
+                                let v76: Float = 0.9 * v58[i]
+                                let v77: Float = 0.1 * v63[i]
+                                let v78_2: Float = v76 + v77
+                                v78[i] = v78_2
+                                let v79: Float = 0.9 * v59[i]
+                                let v80: Float = 0.1 * v75
+                                let v81_2: Float = v79 + v80
+                                v81[i] = v81_2
+                                let v85: Float = v67 + 1e-05
+                                let v86_2: Float = 1 / v85.squareRoot()
+                                v86[i] = v86_2
+                                let v87_2: Float = v86_2 * v56[i]
+                                v87[i] = v87_2
+                                let v88: Float = v63[i] * v87_2
+                                let v89_2: Float = v57[i] - v88
+                                v89[i] = v89_2
                                 // ∂ line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                                let v101: Float = v82_2 * v82_2
-                                let v102_2: Float = v82_2 * v101
-                                v102[i] = v102_2
+                                let v105: Float = v86_2 * v86_2
+                                let v106_2: Float = v86_2 * v105
+                                v106[i] = v106_2
                             }
                             // line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                            v79 = v58 + 1.0
-                            let v87 = slot26  // [batch, 5]
+                            v83 = v60 + 1.0
+                            let v91 = slot26  // [batch, 5]
                             for i0 in 0..<batch {
                                 for i1 in 0..<5 {
                                     let i = i0 &* 5 &+ i1
-                                    let v86: Float = v53[i] * v83[i1]
-                                    let v87_2: Float = v86 + v85[i1]
-                                    v87[i] = v87_2
+                                    let v90: Float = v55[i] * v87[i1]
+                                    let v91_2: Float = v90 + v89[i1]
+                                    v91[i] = v91_2
                                 }
                             }
                         }
@@ -1270,8 +1274,8 @@ public struct InteropNet: Module {
                         if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 5 {
                             handed.output = Tensor(zeros: [batch, 5])
                         }
-                        let v87 = slot26  // [batch, 5]
-                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v87, count: batch * 5) }
+                        let v91 = slot26  // [batch, 5]
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v91, count: batch * 5) }
                         try outputGradient(handed.output, &handed.outputGradient)
                         if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 5 {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:mode:into:outputGradient:)")
@@ -1280,305 +1284,305 @@ public struct InteropNet: Module {
                             func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
-                                    let v53 = slot17  // [batch, 5]
-                                    let v83 = slot23  // [5]
-                                    let v61 = slot19  // [5]
-                                    let v54 = parameters.baseAddress! + 278  // norm.weight
-                                    let v82 = slot22  // [5]
-                                    let v102 = slot25  // [5]
-                                    let v62 = slot16  // [batch, 5]
-                                    let v50 = parameters.baseAddress! + 93  // fc.weight
-                                    let v49 = slot15  // [batch, 36]
-                                    let v47 = slot13  // [batch, 4, 6, 6]
-                                    let v43 = slot6  // [4, 1, 1]
+                                    let v55 = slot17  // [batch, 5]
+                                    let v87 = slot23  // [5]
+                                    let v63 = slot19  // [5]
+                                    let v56 = parameters.baseAddress! + 278  // norm.weight
+                                    let v86 = slot22  // [5]
+                                    let v106 = slot25  // [5]
+                                    let v64 = slot16  // [batch, 5]
+                                    let v52 = parameters.baseAddress! + 93  // fc.weight
+                                    let v51 = slot15  // [batch, 36]
+                                    let v49 = slot13  // [batch, 4, 6, 6]
+                                    let v45 = slot6  // [4, 1, 1]
                                     let v5 = slot2  // [batch, 4, 6, 6]
                                     // ∂ line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                                    let v89 = g.baseAddress! + 283  // gradient of norm.bias
-                                    let v92 = slot24  // [5]
-                                    v89.update(repeating: 0, count: 5)
-                                    v92.update(repeating: 0, count: 5)
+                                    let v93 = g.baseAddress! + 283  // gradient of norm.bias
+                                    let v96 = slot24  // [5]
+                                    v93.update(repeating: 0, count: 5)
+                                    v96.update(repeating: 0, count: 5)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<5 {
                                             let i = i0 &* 5 &+ i1
-                                            v89[i1] += seed[i]
-                                            let v91: Float = seed[i] * v53[i]
-                                            v92[i1] += v91
+                                            v93[i1] += seed[i]
+                                            let v95: Float = seed[i] * v55[i]
+                                            v96[i1] += v95
                                         }
                                     }
-                                    let v94 = slot18  // [5]
-                                    let v98 = g.baseAddress! + 278  // gradient of norm.weight
-                                    let v104 = slot27  // [5]
+                                    let v98 = slot18  // [5]
+                                    let v102 = g.baseAddress! + 278  // gradient of norm.weight
+                                    let v108 = slot27  // [5]
                                     let laneEnd_3 = 5 & ~7
                                     for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        let v93 = -UnsafeRawPointer(v89 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v94_2 = v93 * UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v94 + i).storeBytes(of: v94_2, as: SIMD8<Float>.self)
-                                        let v95 = v93 * UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v96 = UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self) + v95
-                                        let v97 = v96 * UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v98_2 = v96 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v97 = -UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v98_2 = v97 * UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v98 + i).storeBytes(of: v98_2, as: SIMD8<Float>.self)
-                                        let v100 = v97 * (-0.5)
-                                        let v103 = v100 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v104_2 = v103 / Float(batch)
-                                        UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                                        let v99 = v97 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v100 = UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self) + v99
+                                        let v101 = v100 * UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v102_2 = v100 * UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                        let v104 = v101 * (-0.5)
+                                        let v107 = v104 * UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v108_2 = v107 / Float(batch)
+                                        UnsafeMutableRawPointer(v108 + i).storeBytes(of: v108_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_3..<5 {
-                                        let v93: Float = -v89[i]
-                                        let v94_2: Float = v93 * v83[i]
-                                        v94[i] = v94_2
-                                        let v95: Float = v93 * v61[i]
-                                        let v96: Float = v92[i] + v95
-                                        let v97: Float = v96 * v54[i]
-                                        let v98_2: Float = v96 * v82[i]
+                                        let v97: Float = -v93[i]
+                                        let v98_2: Float = v97 * v87[i]
                                         v98[i] = v98_2
-                                        let v100: Float = v97 * (-0.5)
-                                        let v103: Float = v100 * v102[i]
-                                        let v104_2: Float = v103 / Float(batch)
-                                        v104[i] = v104_2
+                                        let v99: Float = v97 * v63[i]
+                                        let v100: Float = v96[i] + v99
+                                        let v101: Float = v100 * v56[i]
+                                        let v102_2: Float = v100 * v86[i]
+                                        v102[i] = v102_2
+                                        let v104: Float = v101 * (-0.5)
+                                        let v107: Float = v104 * v106[i]
+                                        let v108_2: Float = v107 / Float(batch)
+                                        v108[i] = v108_2
                                     }
-                                    let v110 = slot17  // [batch, 5]
-                                    let v111 = slot25  // [5]
-                                    v111.update(repeating: 0, count: 5)
+                                    let v114 = slot17  // [batch, 5]
+                                    let v115 = slot25  // [5]
+                                    v115.update(repeating: 0, count: 5)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<5 {
                                             let i = i0 &* 5 &+ i1
-                                            let v90: Float = seed[i] * v83[i1]
-                                            let v105: Float = v104[i1]
-                                            let v106: Float = v105 * v62[i]
-                                            let v108: Float = v106 + v106
-                                            let v109: Float = -v108
-                                            let v110_2: Float = v90 + v108
-                                            v110[i] = v110_2
-                                            v111[i1] += v109
+                                            let v94: Float = seed[i] * v87[i1]
+                                            let v109: Float = v108[i1]
+                                            let v110: Float = v109 * v64[i]
+                                            let v112: Float = v110 + v110
+                                            let v113: Float = -v112
+                                            let v114_2: Float = v94 + v112
+                                            v114[i] = v114_2
+                                            v115[i1] += v113
                                         }
                                     }
-                                    let v113 = slot27  // [5]
+                                    let v117 = slot27  // [5]
                                     let laneEnd_4 = 5 & ~7
                                     for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                        let v112 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v113_2 = v112 / Float(batch)
-                                        UnsafeMutableRawPointer(v113 + i).storeBytes(of: v113_2, as: SIMD8<Float>.self)
+                                        let v116 = UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v115 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v117_2 = v116 / Float(batch)
+                                        UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_4..<5 {
-                                        let v112: Float = v94[i] + v111[i]
-                                        let v113_2: Float = v112 / Float(batch)
-                                        v113[i] = v113_2
+                                        let v116: Float = v98[i] + v115[i]
+                                        let v117_2: Float = v116 / Float(batch)
+                                        v117[i] = v117_2
                                     }
-                                    let v115 = slot16  // [batch, 5]
+                                    let v119 = slot16  // [batch, 5]
                                     // ∂ line 12: fc(flat(pool(relu(bn(conv(x))))))
-                                    let v116 = g.baseAddress! + 273  // gradient of fc.bias
-                                    v116.update(repeating: 0, count: 5)
+                                    let v120 = g.baseAddress! + 273  // gradient of fc.bias
+                                    v120.update(repeating: 0, count: 5)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<5 {
                                             let i = i0 &* 5 &+ i1
                                             // ∂ line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
-                                            let v114: Float = v113[i1]
-                                            let v115_2: Float = v110[i] + v114
-                                            v115[i] = v115_2
+                                            let v118: Float = v117[i1]
+                                            let v119_2: Float = v114[i] + v118
+                                            v119[i] = v119_2
                                             // ∂ line 12: fc(flat(pool(relu(bn(conv(x))))))
-                                            v116[i1] += v115_2
+                                            v120[i1] += v119_2
                                         }
                                     }
-                                    let v117 = slot28  // [batch, 36]
+                                    let v121 = slot28  // [batch, 36]
                                     Kernels.matrixMultiply(
-                                        transposeB: true, m: batch, n: 36, k: 5, a: v115, lda: 5, b: v50, ldb: 5,
-                                        c: v117, ldc: 36)
-                                    let v118 = g.baseAddress! + 93  // gradient of fc.weight
+                                        transposeB: true, m: batch, n: 36, k: 5, a: v119, lda: 5, b: v52, ldb: 5,
+                                        c: v121, ldc: 36)
+                                    let v122 = g.baseAddress! + 93  // gradient of fc.weight
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 36, n: 5, k: batch, a: v49, lda: 36, b: v115, ldb: 5,
-                                        c: v118, ldc: 5)
+                                        transposeA: true, m: 36, n: 5, k: batch, a: v51, lda: 36, b: v119, ldb: 5,
+                                        c: v122, ldc: 5)
                                     // ∂ line 12: flat(pool(relu(bn(conv(x)))))
-                                    let v119 = slot14  // [batch, 4, 3, 3]
-                                    v119.update(from: v117, count: batch * 4 * 3 * 3)
+                                    let v123 = slot14  // [batch, 4, 3, 3]
+                                    v123.update(from: v121, count: batch * 4 * 3 * 3)
                                     // ∂ line 12: pool(relu(bn(conv(x))))
-                                    let v120 = slot29  // [batch, 4, 6, 6]
+                                    let v124 = slot29  // [batch, 4, 6, 6]
                                     let geometry_3 = Pooling2DGeometry(
                                         batch: batch, channels: 4, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2,
                                         strideY: 2, strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1,
                                         dilationX: 1, outputHeight: 3, outputWidth: 3)
-                                    Kernels.maxPool2DScatter(geometry_3, input: v47, gradient: v119, result: v120)
+                                    Kernels.maxPool2DScatter(geometry_3, input: v49, gradient: v123, result: v124)
                                     // ∂ line 12: bn(conv(x))
-                                    let v123 = slot12  // [4, 1, 1]
-                                    let v125 = slot30  // [batch, 4, 6, 6]
-                                    let v127 = slot10  // [4, 1, 1]
-                                    v123.update(repeating: 0, count: 4)
+                                    let v127 = slot12  // [4, 1, 1]
+                                    let v129 = slot30  // [batch, 4, 6, 6]
+                                    let v131 = slot10  // [4, 1, 1]
                                     v127.update(repeating: 0, count: 4)
+                                    v131.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
-                                            var v123Run: Float = 0
                                             var v127Run: Float = 0
+                                            var v131Run: Float = 0
                                             for i2 in 0..<36 {
                                                 let i = i0 &* 4 * 36 &+ i1 &* 36 &+ i2
                                                 // ∂ line 12: relu(bn(conv(x)))
-                                                let v121: Float = (v47[i] > 0 ? 1 : 0)
-                                                let v122: Float = v120[i] * v121
+                                                let v125: Float = (v49[i] > 0 ? 1 : 0)
+                                                let v126: Float = v124[i] * v125
                                                 // ∂ line 12: bn(conv(x))
-                                                v123Run += v122
-                                                let v125_2: Float = v122 * v43[i1]
-                                                v125[i] = v125_2
-                                                let v126: Float = v122 * v5[i]
                                                 v127Run += v126
+                                                let v129_2: Float = v126 * v45[i1]
+                                                v129[i] = v129_2
+                                                let v130: Float = v126 * v5[i]
+                                                v131Run += v130
                                             }
-                                            v123[i1] += v123Run
                                             v127[i1] += v127Run
+                                            v131[i1] += v131Run
                                         }
                                     }
                                 }
                                 do {
-                                    let v123 = slot12  // [4, 1, 1]
-                                    let v127 = slot10  // [4, 1, 1]
-                                    let v40 = slot9  // [4]
+                                    let v127 = slot12  // [4, 1, 1]
+                                    let v131 = slot10  // [4, 1, 1]
+                                    let v42 = slot9  // [4]
                                     let v15 = slot1  // [4]
                                     let v6 = parameters.baseAddress! + 76  // bn.weight
-                                    let v39 = slot8  // [4]
-                                    let v138 = slot11  // [4]
+                                    let v41 = slot8  // [4]
+                                    let v142 = slot11  // [4]
                                     let v17 = slot0  // [batch, 4, 6, 6]
-                                    let v125 = slot30  // [batch, 4, 6, 6]
+                                    let v129 = slot30  // [batch, 4, 6, 6]
                                     // ∂ line 12: bn(conv(x))
-                                    let v124 = g.baseAddress! + 80  // gradient of bn.bias
-                                    v124.update(from: v123, count: 4)
-                                    let v128 = slot12  // [4]
+                                    let v128 = g.baseAddress! + 80  // gradient of bn.bias
                                     v128.update(from: v127, count: 4)
-                                    let v130 = slot10  // [4]
-                                    let v134 = g.baseAddress! + 76  // gradient of bn.weight
-                                    let v140 = slot6  // [4]
+                                    let v132 = slot12  // [4]
+                                    v132.update(from: v131, count: 4)
+                                    let v134 = slot10  // [4]
+                                    let v138 = g.baseAddress! + 76  // gradient of bn.weight
+                                    let v144 = slot6  // [4]
                                     let laneEnd_5 = 4 & ~7
                                     for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                        let v129 = -UnsafeRawPointer(v124 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v130_2 = v129 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v130 + i).storeBytes(of: v130_2, as: SIMD8<Float>.self)
-                                        let v131 = v129 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v132 = UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self) + v131
-                                        let v133 = v132 * UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v134_2 = v132 * UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v133 = -UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v134_2 = v133 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v134 + i).storeBytes(of: v134_2, as: SIMD8<Float>.self)
-                                        let v136 = v133 * (-0.5)
-                                        let v139 = v136 * UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v140_2 = v139 / Float(batch * 6 * 6)
-                                        UnsafeMutableRawPointer(v140 + i).storeBytes(of: v140_2, as: SIMD8<Float>.self)
+                                        let v135 = v133 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v136 = UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self) + v135
+                                        let v137 = v136 * UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v138_2 = v136 * UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v138 + i).storeBytes(of: v138_2, as: SIMD8<Float>.self)
+                                        let v140 = v137 * (-0.5)
+                                        let v143 = v140 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v144_2 = v143 / Float(batch * 6 * 6)
+                                        UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_5..<4 {
-                                        let v129: Float = -v124[i]
-                                        let v130_2: Float = v129 * v40[i]
-                                        v130[i] = v130_2
-                                        let v131: Float = v129 * v15[i]
-                                        let v132: Float = v128[i] + v131
-                                        let v133: Float = v132 * v6[i]
-                                        let v134_2: Float = v132 * v39[i]
+                                        let v133: Float = -v128[i]
+                                        let v134_2: Float = v133 * v42[i]
                                         v134[i] = v134_2
-                                        let v136: Float = v133 * (-0.5)
-                                        let v139: Float = v136 * v138[i]
-                                        let v140_2: Float = v139 / Float(batch * 6 * 6)
-                                        v140[i] = v140_2
+                                        let v135: Float = v133 * v15[i]
+                                        let v136: Float = v132[i] + v135
+                                        let v137: Float = v136 * v6[i]
+                                        let v138_2: Float = v136 * v41[i]
+                                        v138[i] = v138_2
+                                        let v140: Float = v137 * (-0.5)
+                                        let v143: Float = v140 * v142[i]
+                                        let v144_2: Float = v143 / Float(batch * 6 * 6)
+                                        v144[i] = v144_2
                                     }
-                                    let v141 = slot4  // [batch, 4]
+                                    let v145 = slot4  // [batch, 4]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             let i = i0 &* 4 &+ i1
-                                            let v141_2: Float = v140[i1]
-                                            v141[i] = v141_2
+                                            let v145_2: Float = v144[i1]
+                                            v145[i] = v145_2
                                         }
                                     }
-                                    let v142 = slot3  // [batch, 4, 6]
+                                    let v146 = slot3  // [batch, 4, 6]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<6 {
                                                 let i = i0 &* 4 * 6 &+ i1 &* 6 &+ i2
-                                                let v142_2: Float = v141[i0 &* 4 &+ i1]
-                                                v142[i] = v142_2
+                                                let v146_2: Float = v145[i0 &* 4 &+ i1]
+                                                v146[i] = v146_2
                                             }
                                         }
                                     }
-                                    let v148 = slot29  // [batch, 4, 6, 6]
-                                    let v149 = slot6  // [4, 1, 1]
-                                    v149.update(repeating: 0, count: 4)
+                                    let v152 = slot29  // [batch, 4, 6, 6]
+                                    let v153 = slot6  // [4, 1, 1]
+                                    v153.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<6 {
-                                                var v149Run: Float = 0
+                                                var v153Run: Float = 0
                                                 for i3 in 0..<6 {
                                                     let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
-                                                    let v143: Float = v142[i0 &* 4 * 6 &+ i1 &* 6 &+ i2]
-                                                    let v144: Float = v143 * v17[i]
-                                                    let v146: Float = v144 + v144
-                                                    let v147: Float = -v146
-                                                    let v148_2: Float = v125[i] + v146
-                                                    v148[i] = v148_2
-                                                    v149Run += v147
+                                                    let v147: Float = v146[i0 &* 4 * 6 &+ i1 &* 6 &+ i2]
+                                                    let v148: Float = v147 * v17[i]
+                                                    let v150: Float = v148 + v148
+                                                    let v151: Float = -v150
+                                                    let v152_2: Float = v129[i] + v150
+                                                    v152[i] = v152_2
+                                                    v153Run += v151
                                                 }
-                                                v149[i1] += v149Run
+                                                v153[i1] += v153Run
                                             }
                                         }
                                     }
-                                    let v150 = slot11  // [4]
-                                    v150.update(from: v149, count: 4)
-                                    let v152 = slot6  // [4]
+                                    let v154 = slot11  // [4]
+                                    v154.update(from: v153, count: 4)
+                                    let v156 = slot6  // [4]
                                     let laneEnd_6 = 4 & ~7
                                     for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                        let v151 = UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v150 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v152_2 = v151 / Float(batch * 6 * 6)
-                                        UnsafeMutableRawPointer(v152 + i).storeBytes(of: v152_2, as: SIMD8<Float>.self)
+                                        let v155 = UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v156_2 = v155 / Float(batch * 6 * 6)
+                                        UnsafeMutableRawPointer(v156 + i).storeBytes(of: v156_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_6..<4 {
-                                        let v151: Float = v130[i] + v150[i]
-                                        let v152_2: Float = v151 / Float(batch * 6 * 6)
-                                        v152[i] = v152_2
+                                        let v155: Float = v134[i] + v154[i]
+                                        let v156_2: Float = v155 / Float(batch * 6 * 6)
+                                        v156[i] = v156_2
                                     }
-                                    let v153 = slot4  // [batch, 4]
+                                    let v157 = slot4  // [batch, 4]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             let i = i0 &* 4 &+ i1
-                                            let v153_2: Float = v152[i1]
-                                            v153[i] = v153_2
+                                            let v157_2: Float = v156[i1]
+                                            v157[i] = v157_2
                                         }
                                     }
-                                    let v154 = slot3  // [batch, 4, 6]
+                                    let v158 = slot3  // [batch, 4, 6]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<6 {
                                                 let i = i0 &* 4 * 6 &+ i1 &* 6 &+ i2
-                                                let v154_2: Float = v153[i0 &* 4 &+ i1]
-                                                v154[i] = v154_2
+                                                let v158_2: Float = v157[i0 &* 4 &+ i1]
+                                                v158[i] = v158_2
                                             }
                                         }
                                     }
-                                    let v156 = slot30  // [batch, 4, 6, 6]
+                                    let v160 = slot30  // [batch, 4, 6, 6]
                                     // ∂ line 12: conv(x)
-                                    let v157 = slot6  // [4, 1, 1]
-                                    v157.update(repeating: 0, count: 4)
+                                    let v161 = slot6  // [4, 1, 1]
+                                    v161.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
                                             for i2 in 0..<6 {
-                                                var v157Run: Float = 0
+                                                var v161Run: Float = 0
                                                 for i3 in 0..<6 {
                                                     let i = i0 &* 4 * 6 * 6 &+ i1 &* 6 * 6 &+ i2 &* 6 &+ i3
                                                     // ∂ line 12: bn(conv(x))
-                                                    let v155: Float = v154[i0 &* 4 * 6 &+ i1 &* 6 &+ i2]
-                                                    let v156_2: Float = v148[i] + v155
-                                                    v156[i] = v156_2
+                                                    let v159: Float = v158[i0 &* 4 * 6 &+ i1 &* 6 &+ i2]
+                                                    let v160_2: Float = v152[i] + v159
+                                                    v160[i] = v160_2
                                                     // ∂ line 12: conv(x)
-                                                    v157Run += v156_2
+                                                    v161Run += v160_2
                                                 }
-                                                v157[i1] += v157Run
+                                                v161[i1] += v161Run
                                             }
                                         }
                                     }
                                 }
                                 do {
-                                    let v157 = slot6  // [4, 1, 1]
-                                    let v156 = slot30  // [batch, 4, 6, 6]
+                                    let v161 = slot6  // [4, 1, 1]
+                                    let v160 = slot30  // [batch, 4, 6, 6]
                                     // ∂ line 12: conv(x)
-                                    let v158 = g.baseAddress! + 72  // gradient of conv.bias
-                                    v158.update(from: v157, count: 4)
-                                    let v159 = g.baseAddress!  // gradient of conv.weight
+                                    let v162 = g.baseAddress! + 72  // gradient of conv.bias
+                                    v162.update(from: v161, count: 4)
+                                    let v163 = g.baseAddress!  // gradient of conv.weight
                                     let geometry_4 = Convolution2DGeometry(
                                         batch: batch, inputChannels: 2, height: 6, width: 6, outputChannels: 4,
                                         kernelHeight: 3, kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1,
                                         paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 1, outputHeight: 6,
                                         outputWidth: 6)
                                     Kernels.convolution2DWeightGradient(
-                                        geometry_4, input: input, outputGradient: v156, weightGradient: v159)
+                                        geometry_4, input: input, outputGradient: v160, weightGradient: v163)
                                 }
                                 // The gradient of every parameter.
                                 (g.baseAddress! + 84).update(repeating: 0, count: 4)  // bn.running_mean: no gradient
@@ -1588,16 +1592,16 @@ public struct InteropNet: Module {
                                 (g.baseAddress! + 293).update(repeating: 0, count: 5)  // norm.running_var: no gradient
                                 (g.baseAddress! + 298).update(repeating: 0, count: 1)  // norm.num_batches_tracked: no gradient
                                 // The new state.
-                                parameters[92] = v36  // bn.num_batches_tracked
-                                let v31 = slot5  // [4]
-                                (parameters.baseAddress! + 84).update(from: v31, count: 4)  // bn.running_mean
-                                let v34 = slot7  // [4]
-                                (parameters.baseAddress! + 88).update(from: v34, count: 4)  // bn.running_var
-                                parameters[298] = v79  // norm.num_batches_tracked
-                                let v74 = slot20  // [5]
-                                (parameters.baseAddress! + 288).update(from: v74, count: 5)  // norm.running_mean
-                                let v77 = slot21  // [5]
-                                (parameters.baseAddress! + 293).update(from: v77, count: 5)  // norm.running_var
+                                parameters[92] = v38  // bn.num_batches_tracked
+                                let v33 = slot5  // [4]
+                                (parameters.baseAddress! + 84).update(from: v33, count: 4)  // bn.running_mean
+                                let v36 = slot7  // [4]
+                                (parameters.baseAddress! + 88).update(from: v36, count: 4)  // bn.running_var
+                                parameters[298] = v83  // norm.num_batches_tracked
+                                let v78 = slot20  // [5]
+                                (parameters.baseAddress! + 288).update(from: v78, count: 5)  // norm.running_mean
+                                let v81 = slot21  // [5]
+                                (parameters.baseAddress! + 293).update(from: v81, count: 5)  // norm.running_var
                             }
                             return body_2()
                         }
