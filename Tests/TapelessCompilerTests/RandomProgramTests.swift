@@ -6,7 +6,7 @@ import Testing
 /// (the Swift included) and so does the summary, and every derivative agrees with central
 /// differences of what it differentiates (in the interpreter, in Double): `grad` definitions up
 /// to the third order, each model loss's gradient with respect to every parameter (in both
-/// modes for a model with dropout or batch normalization; at most 16 elements per tensor), and
+/// modes for a model with dropout or batch normalization; at most 8 elements per tensor), and
 /// the forward function's pullback. Besides a model over matrices, each program has a random
 /// stack of image layers and an attention model over sequences with token embeddings.
 ///
@@ -54,7 +54,7 @@ import Testing
                 let gradient = try #require(results[argument.name], "seed \(seed): \(derivative.name) has no \(argument.name)")
                 try GradientChecking.expectFiniteDifferences(
                     of: base, result: base.results[0].name, at: arguments, parameters: modelParameters, varying: .argument(index),
-                    equal: gradient, step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 16,
+                    equal: gradient, step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8,
                     "seed \(seed): \(derivative.name) wrt \(argument.name)\n\(source)\n")
             }
         }
@@ -68,7 +68,7 @@ import Testing
                     guard case .gradient(.parameter(let name)) = result.role else { continue }
                     try GradientChecking.expectFiniteDifferences(
                         of: function.body, result: function.body.results[0].name, at: arguments, parameters: parameters,
-                        varying: .parameter(name), equal: try #require(results[result.name]), step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 16,
+                        varying: .parameter(name), equal: try #require(results[result.name]), step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8,
                         "seed \(seed): \(model.name).\(function.name) wrt \(name)\n\(source)\n")
                 }
             }
@@ -82,7 +82,7 @@ import Testing
                 try GradientChecking.expectFiniteDifferences(
                     of: forward.body, result: forward.body.results[0].name, seed: outputGradient, at: [input],
                     parameters: parameters, varying: .parameter(name), equal: try #require(results[result.name]),
-                    step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 16, "seed \(seed): \(model.name).forward's pullback wrt \(name)\n\(source)\n")
+                    step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8, "seed \(seed): \(model.name).forward's pullback wrt \(name)\n\(source)\n")
             }
         }
     }
