@@ -1,16 +1,53 @@
 /// The builtins that take a list of sizes, axes or tensors after their first argument, as
 /// PyTorch's methods do: `reshape(x, 2, -1)`, `permute(x, 0, 2, 1)`, `pad(x, 1, 1)`,
 /// `concat(a, b, axis: 1)` and `stack(a, b, axis: 0)`.
+/// One of these builtins: its spelling, its example and what it resolves to.
+enum ShapeBuiltin: String, CaseIterable {
+    case reshape, permute, pad, concat, stack
+
+    var builtin: Builtin {
+        switch self {
+        case .reshape: .reshape
+        case .permute: .permute
+        case .pad: .pad
+        case .concat: .concat
+        case .stack: .stack
+        }
+    }
+
+    /// A call as the guide writes it, for messages.
+    var example: String {
+        switch self {
+        case .reshape: "reshape(x, batch, -1)"
+        case .permute: "permute(x, 0, 2, 1)"
+        case .pad: "pad(x, 1, 1, 2, 2)"
+        case .concat: "concat(a, b, axis: 1)"
+        case .stack: "stack(a, b, axis: 0)"
+        }
+    }
+
+    /// What follows the tensor in a call of one tensor; `nil` for those that join tensors.
+    var listedAfterTensor: String? {
+        switch self {
+        case .reshape: "new sizes"
+        case .permute: "axes in their new order"
+        case .pad: "zeros before and after the last axes"
+        case .concat, .stack: nil
+        }
+    }
+}
+
 extension Checker {
     /// Their names in source.
-    static let shapeBuiltinNames = ["reshape", "permute", "concat", "stack", "pad"]
+    static let shapeBuiltinNames = ShapeBuiltin.allCases.map(\.rawValue)
 
     /// A call of one of ``shapeBuiltinNames``: checks its arguments, records the
     /// ``ResolvedCall`` and returns the result type.
     func checkShapeBuiltin(_ name: String, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        guard let shapeBuiltin = ShapeBuiltin(rawValue: name) else { preconditionFailure("'\(name)' is not a shape builtin") }
         let positional = arguments.filter { $0.label == nil }
         let labeled = arguments.filter { $0.label != nil }
-        let allowedLabel = name == "concat" || name == "stack" ? "axis" : nil
+        let allowedLabel = shapeBuiltin.listedAfterTensor == nil ? "axis" : nil
         for argument in labeled where argument.label?.name != allowedLabel {
             let label = argument.label!
             let usage = allowedLabel.map { "its only label is '\($0):'" } ?? "it takes no labels"
@@ -19,53 +56,40 @@ extension Checker {
             return nil
         }
         guard let first = positional.first else {
-            error("\(name) needs a tensor first, as in \(Self.shapeExample(name))", at: expr.range)
+            error("\(name) needs a tensor first, as in \(shapeBuiltin.example)", at: expr.range)
             return nil
         }
-        switch name {
-        case "reshape", "permute", "pad":
+        var call = ResolvedCall(builtin: shapeBuiltin.builtin, operands: [first.value])
+        let type: ValueType?
+        if let what = shapeBuiltin.listedAfterTensor {
             guard let x = requireFloat(checkExpression(first.value, in: &context), first.value) else { return nil }
             let sizes = positional.dropFirst().map(\.value)
             guard !sizes.isEmpty else {
-                let what = ["reshape": "new sizes", "permute": "axes in their new order", "pad": "zeros before and after the last axes"][name]!
-                error("\(name) needs the \(what) after the tensor, as in \(Self.shapeExample(name))", at: expr.range)
+                error("\(name) needs the \(what) after the tensor, as in \(shapeBuiltin.example)", at: expr.range)
                 return nil
             }
-            var call = ResolvedCall(builtin: name == "reshape" ? .reshape : name == "permute" ? .permute : .pad, operands: [first.value])
-            let type = switch name {
-            case "reshape": reshapedType(x, sizes, in: context, at: expr.range)
-            case "permute": permutedType(x, sizes, &call, at: expr.range)
-            default: paddedType(x, sizes, &call, at: expr.range)
+            type = switch shapeBuiltin {
+            case .reshape: reshapedType(x, sizes, in: context, at: expr.range)
+            case .permute: permutedType(x, sizes, &call, at: expr.range)
+            case .pad: paddedType(x, sizes, &call, at: expr.range)
+            case .concat, .stack: preconditionFailure("\(name) joins tensors")
             }
-            guard let type else { return nil }
-            resolutions[expr.id] = .builtin(call)
-            return type
-        default:
-            let axisArgument = labeled.first?.value
+        } else {
             var types: [ValueType] = []
             for argument in positional {
                 guard let type = requireFloat(checkExpression(argument.value, in: &context), argument.value) else { return nil }
                 types.append(type)
             }
             guard types.count >= 2 else {
-                error("\(name) needs at least two tensors, as in \(Self.shapeExample(name))", at: expr.range)
+                error("\(name) needs at least two tensors, as in \(shapeBuiltin.example)", at: expr.range)
                 return nil
             }
-            var call = ResolvedCall(builtin: name == "concat" ? .concat : .stack, operands: positional.map(\.value))
-            guard let type = joinedType(name, types, axis: axisArgument, &call, at: expr.range) else { return nil }
-            resolutions[expr.id] = .builtin(call)
-            return type
+            call.operands = positional.map(\.value)
+            type = joinedType(name, types, axis: labeled.first?.value, &call, at: expr.range)
         }
-    }
-
-    private static func shapeExample(_ name: String) -> String {
-        switch name {
-        case "reshape": "reshape(x, batch, -1)"
-        case "permute": "permute(x, 0, 2, 1)"
-        case "pad": "pad(x, 1, 1, 2, 2)"
-        case "concat": "concat(a, b, axis: 1)"
-        default: "stack(a, b, axis: 0)"
-        }
+        guard let type else { return nil }
+        resolutions[expr.id] = .builtin(call)
+        return type
     }
 
     /// `reshape(x, sizes…)`: each size a positive integer, a size variable of the function, or
