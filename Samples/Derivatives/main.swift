@@ -1,10 +1,13 @@
-// Derivatives with Tapeless: first and second derivatives of y = x² + 3x, a frozen
-// parameter, and stopGradient. The derivatives are generated Swift functions, built when
+// Derivatives with Tapeless: first and second derivatives of y = x² + 3x, forward mode, a
+// Hessian-vector product, a pullback, a frozen parameter, and stopGradient. The derivatives are generated Swift functions, built when
 // the package builds; nothing is traced at run time.
 //
 // Output (stable):
 //   dy/dx at x = 2: 7.0
 //   d2y/dx2 at x = 2: 2.0
+//   jvp at x = 2 along 1: value 10.0, tangent 7.0
+//   Hessian of sum(x² y) times (1, 0, 0 | 0, 0, 1): x [2.0, 0.0, 6.0], y [2.0, 0.0, 0.0]
+//   pullback of x² at x = (1, 2, 3) of (1, 1, 1): [2.0, 4.0, 6.0]
 //   d/dx [x * stopGradient(x)] at x = 2: 2.0 (without stopGradient: 4.0)
 //   frozen scale: gradient of loss w.r.t. w: 7.5, w.r.t. scale: 0.0
 //   stopGradient(w): gradient of detachedLoss w.r.t. w: 5.0 (without stopGradient: 10.0)
@@ -17,6 +20,20 @@ import Tapeless
 // TensorFlow: two nested tf.GradientTape blocks, tape.gradient(y, x) inside and outside.
 print("dy/dx at x = 2: \(dydx(x: 2))")
 print("d2y/dx2 at x = 2: \(d2ydx2(x: 2))")
+
+// PyTorch: torch.func.jvp(f, (torch.tensor(2.0),), (torch.tensor(1.0),)) -> (10.0, 7.0)
+let forward = tangentOfY(x: 2, xTangent: 1)
+print("jvp at x = 2 along 1: value \(forward.value), tangent \(forward.tangent)")
+
+// r = sum(x² y): ∂²r/∂x² = diag(2y), ∂²r/∂x∂y = diag(2x), ∂²r/∂y² = 0. Along the tangent
+// (vx, vy) = ((1, 0, 0), (0, 0, 1)) at x = (1, 2, 3), y = (1, 1, 1):
+// the x part is 2y·vx + 2x·vy = (2, 0, 6), the y part 2x·vx = (2, 0, 0).
+let product = curvature(x: Tensor([1, 2, 3]), y: Tensor([1, 1, 1]), xTangent: Tensor([1, 0, 0]), yTangent: Tensor([0, 0, 1]))
+print("Hessian of sum(x² y) times (1, 0, 0 | 0, 0, 1): x \(product.x.scalars), y \(product.y.scalars)")
+
+// PyTorch: _, pullback = torch.func.vjp(lambda x: x * x, x); pullback(torch.ones(3)) -> 2x
+let pulled = pullbackOfSquares(x: Tensor([1, 2, 3]), outputGradient: Tensor([1, 1, 1]))
+print("pullback of x² at x = (1, 2, 3) of (1, 1, 1): \(pulled.x.scalars)")
 
 // PyTorch: (x * x.detach()) differentiates only the first factor, so the derivative is x.
 print("d/dx [x * stopGradient(x)] at x = 2: \(dDetachedSquare(x: 2)) (without stopGradient: \(2 * 2 as Float))")

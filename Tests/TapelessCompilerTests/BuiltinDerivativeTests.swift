@@ -64,6 +64,33 @@ import Testing
         }
     }
 
+    /// Forward mode on every point at once: `jvp` of the function along ones is its derivative,
+    /// and `hvp` of the sum along ones (forward over reverse) its second derivative.
+    @Test(arguments: calls.keys.sorted())
+    func forwardModeMatchesPyTorch(_ name: String) throws {
+        let reference = try #require(try Self.cases().first { $0["function"] as? String == name })
+        let points = try #require(reference["x"] as? [Double])
+        let type = "[\(points.count)]"
+        let functions = try CompiledFunctions("""
+            func e(x: \(type)) -> \(type) { \(Self.calls[name]!) }
+            func s(x: \(type)) -> Float { sum(\(Self.calls[name]!)) }
+            let je = jvp(e)
+            let hs = hvp(s)
+            """)
+        func body(_ name: String) throws -> IRFunction { try #require(functions.program.functions.first { $0.name == name }).body }
+        let x = IRTensor(shape: [points.count], values: points)
+        let ones = IRTensor(shape: [points.count], values: Array(repeating: 1, count: points.count))
+        let jvp = try IRInterpreter.run(try body("je"), arguments: [x, ones])
+        let hvp = try IRInterpreter.run(try body("hs"), arguments: [x, ones])
+        for (key, actual) in [("value", jvp["value"]), ("derivative", jvp["tangent"]), ("second_derivative", hvp["x"])] {
+            guard let expected = reference[key] as? [Double] else { continue }
+            let values = try #require(actual).values
+            for (point, (value, pyTorch)) in zip(points, zip(values, expected)) {
+                #expect(abs(value - pyTorch) <= 1e-9 * max(1, abs(pyTorch)), "\(name): \(key) at \(point) = \(value), PyTorch \(pyTorch)")
+            }
+        }
+    }
+
     @Test func derivativesOfHigherOrderMatchPyTorch() throws {
         let cases = try #require(CompiledFunctions.reference("scalar_derivatives")["cases"] as? [[String: Any]])
         #expect(cases.count >= 5)

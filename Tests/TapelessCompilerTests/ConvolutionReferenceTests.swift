@@ -5,7 +5,9 @@ import Testing
 /// Convolution, max pooling and flatten against PyTorch (`convolution.json`, written by
 /// `convolution.py` beside it): for each case, `f = sum(tanh(op(args)) * c)`, its gradient with
 /// respect to every argument, and the gradient of `s = Σ sum(∂f/∂a · v_a)` (a Hessian-vector
-/// product), all compiled from the language and run in the interpreter.
+/// product), all compiled from the language and run in the interpreter. Forward mode is checked
+/// on the same values: `jvp(f)` along `v` is `Σ sum(∂f/∂a · v_a)`, and `hvp(f)` (forward over
+/// reverse) is PyTorch's reverse-over-reverse product.
 @Suite struct ConvolutionReferenceTests {
     struct Case {
         let name: String
@@ -52,6 +54,7 @@ import Testing
         let products = arguments.map { "sum(df_\($0)(\(list), c) * v_\($0))" }.joined(separator: " + ")
         source += "func s(\(parameters), c: \(type("output")), \(directions)) -> Float { \(products) }\n"
         for argument in arguments { source += "let ds_\(argument) = grad(s, wrt: \(argument))\n" }
+        source += "let jf = jvp(f, wrt: \(list))\nlet hf = hvp(f, wrt: \(list))\n"
         return source
     }
 
@@ -91,6 +94,37 @@ import Testing
                     #expect(result.shape == reference.shape && error < 1e-10, "\(testCase.name): \(field) \(argument), error \(error)")
                 }
             }
+            try checkForwardMode(
+                testCase.name, program: program, at: withDirections, arguments: testCase.arguments, shapes: shapes, json: testCase.json)
+        }
+    }
+
+    /// Checks `jf = jvp(f, wrt: arguments)` and `hf = hvp(f, wrt: arguments)` at `given` (f's
+    /// arguments, then a direction per differentiated argument) against the case's PyTorch
+    /// value, gradients and Hessian-vector product.
+    static func checkForwardMode(
+        _ name: String, program: LoweredProgram, at given: [IRTensor], arguments: [String], shapes: [String: [Int]],
+        json: [String: Any]
+    ) throws {
+        func body(_ name: String) throws -> IRFunction { try #require(program.functions.first { $0.name == name }).body }
+        let gradients = try #require(json["grad"] as? [String: Any])
+        let second = try #require(json["second"] as? [String: Any])
+        let directions = try #require(json["v"] as? [String: Any])
+        var directional = 0.0
+        for argument in arguments {
+            let gradient = try tensor(gradients[argument], shape: shapes[argument]!)
+            let direction = try tensor(directions[argument], shape: shapes[argument]!)
+            directional += zip(gradient.values, direction.values).map(*).reduce(0, +)
+        }
+        let jvp = try IRInterpreter.run(try body("jf"), arguments: given)
+        #expect(abs(jvp["value"]!.values[0] - (json["value"] as! Double)) < 1e-10, "\(name): jvp value")
+        #expect(abs(jvp["tangent"]!.values[0] - directional) < 1e-9 * max(1, abs(directional)), "\(name): jvp tangent \(jvp["tangent"]!.values[0]), PyTorch \(directional)")
+        let hvp = try IRInterpreter.run(try body("hf"), arguments: given)
+        for argument in arguments {
+            let reference = try tensor(second[argument], shape: shapes[argument]!)
+            let result = try #require(hvp[argument])
+            let error = zip(result.values, reference.values).map { abs($0 - $1) }.max() ?? 0
+            #expect(result.shape == reference.shape && error < 1e-10, "\(name): hvp \(argument), error \(error)")
         }
     }
 }

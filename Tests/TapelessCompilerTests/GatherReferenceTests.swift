@@ -4,7 +4,8 @@ import Testing
 
 /// Gather, argmax and the Embedding layer against PyTorch (`gather.json`, written by `gather.py`
 /// beside it), compiled from the language and run in the interpreter: for each gather case,
-/// `f = sum(tanh(gather(table, indices)) * c)`, its gradients and a Hessian-vector product; the
+/// `f = sum(tanh(gather(table, indices)) * c)`, its gradients and a Hessian-vector product (and
+/// the same by forward mode: `jvp`, `hvp`); the
 /// positions argmax finds; an embedding model's loss and gradients.
 @Suite struct GatherReferenceTests {
     static func reference() throws -> [String: Any] { try CompiledFunctions.reference("gather") }
@@ -42,6 +43,8 @@ import Testing
         let products = floats.map { "sum(df_\($0)(\(list)) * v_\($0))" }.joined(separator: " + ")
         source += "func s(\(parameters.joined(separator: ", ")), \(directions)) -> Float { \(products) }\n"
         for argument in floats { source += "let ds_\(argument) = grad(s, wrt: \(argument))\n" }
+        let differentiated = floats.joined(separator: ", ")
+        source += "let jf = jvp(f, wrt: \(differentiated))\nlet hf = hvp(f, wrt: \(differentiated))\n"
         return source
     }
 
@@ -70,6 +73,8 @@ import Testing
                     #expect(result.shape == reference.shape && error < 1e-12, "\(name): \(field) \(argument), error \(error)")
                 }
             }
+            try ConvolutionReferenceTests.checkForwardMode(
+                name, program: program, at: withDirections, arguments: floats, shapes: shapes, json: json)
         }
     }
 

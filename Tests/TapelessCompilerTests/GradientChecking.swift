@@ -76,4 +76,33 @@ enum GradientChecking {
                 "\(context)[\(position)]: derived \(exact), finite difference \(numeric)", sourceLocation: sourceLocation)
         }
     }
+
+    /// Compares each element of `tangent` with the central difference of `function`'s `result`
+    /// as the arguments move together along `directions` (one per argument, `nil` for one held
+    /// still) by `step`: what `jvp` computes. Kinks are skipped as in ``expectFiniteDifferences``.
+    static func expectDirectionalDerivative(
+        of function: IRFunction, result: String, at arguments: [IRTensor], parameters: [String: IRTensor] = [:],
+        along directions: [IRTensor?], equal tangent: IRTensor, step h: Double, tolerance: Double, _ context: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        func values(shiftedBy offset: Double) throws -> [Double] {
+            let shifted = zip(arguments, directions).map { argument, direction in
+                guard let direction else { return argument }
+                return IRTensor(shape: argument.shape, values: zip(argument.values, direction.values).map { $0 + offset * $1 })
+            }
+            let results = try IRInterpreter.run(function, arguments: shifted, parameters: parameters)
+            return try #require(results[result], sourceLocation: sourceLocation).values
+        }
+        let (above, center, below) = (try values(shiftedBy: h), try values(shiftedBy: 0), try values(shiftedBy: -h))
+        #expect(tangent.values.count == center.count, "\(context): tangent shape", sourceLocation: sourceLocation)
+        for position in center.indices where position < tangent.values.count {
+            let numeric = (above[position] - below[position]) / (2 * h)
+            let bend = (above[position] - center[position]) - (center[position] - below[position])
+            if abs(bend) / h > 1e-3 * max(1, abs(numeric)) { continue }
+            let exact = tangent.values[position]
+            #expect(
+                abs(numeric - exact) <= tolerance * max(1, abs(numeric)),
+                "\(context)[\(position)]: derived \(exact), finite difference \(numeric)", sourceLocation: sourceLocation)
+        }
+    }
 }

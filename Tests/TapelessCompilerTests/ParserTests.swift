@@ -119,10 +119,21 @@ import Testing
         }
         #expect(derivatives.map(\.name.name) == ["df", "d2f", "dg"])
         #expect(derivatives.map(\.function.name) == ["f", "df", "g"])
-        #expect(derivatives.map { $0.withRespectTo?.name } == [nil, nil, "y"])
+        #expect(derivatives.map { $0.withRespectTo.map(\.name) } == [[], [], ["y"]])
+        #expect(derivatives.allSatisfy { $0.kind == .grad })
         #expect(position(derivatives[2].range) == range(34, 1, 34, 25))
-        let argument = try #require(derivatives[2].withRespectTo)
+        let argument = try #require(derivatives[2].withRespectTo.first)
         #expect(position(argument.range) == range(34, 23, 34, 24))
+    }
+
+    @Test func parsesEveryDerivativeKindAndSeveralArguments() throws {
+        let source = DerivativeKind.allCases.map { "let d\($0.rawValue) = \($0.rawValue)(f, wrt: x, y)" }.joined(separator: "\n")
+        let derivatives = try parseClean(source).declarations.compactMap { declaration -> DerivativeDecl? in
+            if case .derivative(let derivative) = declaration { return derivative }
+            return nil
+        }
+        #expect(derivatives.map(\.kind) == DerivativeKind.allCases)
+        #expect(derivatives.allSatisfy { $0.withRespectTo.map(\.name) == ["x", "y"] && $0.function.name == "f" })
     }
 
     @Test func givesEveryExpressionAUniqueSequentialID() throws {

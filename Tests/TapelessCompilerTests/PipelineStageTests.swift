@@ -81,7 +81,7 @@ import Testing
         let compiler = Compiler()
         let ir = try #require(compiler.explain(source: source, path: "stages.tapeless", stage: .ir).text)
         #expect(ir.contains("call df %0"))
-        #expect(ir.contains("derivative of f with respect to x, derived by the next stage"))
+        #expect(ir.contains("grad of f with respect to x, derived by the next stage"))
         let gradient = try #require(compiler.explain(source: source, path: "stages.tapeless", stage: .gradient).text)
         #expect(!gradient.contains("call "))
         #expect(gradient.contains("// Line.loss, with gradient"))

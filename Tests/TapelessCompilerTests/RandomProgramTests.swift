@@ -5,7 +5,7 @@ import Testing
 /// without diagnostics, every plan of every function is a valid schedule, every stage prints
 /// (the Swift included) and so does the summary, and every derivative agrees with central
 /// differences of what it differentiates (in the interpreter, in Double): `grad` definitions up
-/// to the third order, each model loss's gradient with respect to every parameter (in both
+/// to the third order, `jvp`, `hvp` and `vjp` of a Float and a tensor function, each model loss's gradient with respect to every parameter (in both
 /// modes for a model with dropout or batch normalization; at most 8 elements per tensor), and
 /// the forward function's pullback. Besides a model over matrices, each program has a random
 /// stack of image layers and an attention model over sequences with token embeddings.
@@ -48,6 +48,11 @@ import Testing
             let base = try #require(functions[derivative.function])
             let derived = try #require(functions[derivative.name])
             let arguments = base.arguments.map { Self.randomTensor($0.type, using: &random) }
+            guard derivative.kind == .grad else {
+                try Self.checkForwardModeOrPullback(
+                    derivative, of: base, derived: derived, at: arguments, using: &random, "seed \(seed): \(derivative.name)\n\(source)\n")
+                continue
+            }
             let results = try IRInterpreter.run(derived, arguments: arguments, parameters: modelParameters)
             for (index, argument) in base.arguments.enumerated()
             where argument.type.element == .float && (derivative.withRespectTo ?? argument.name) == argument.name {
@@ -97,9 +102,52 @@ import Testing
             "reshape(", "permute(", "concat(", "stack(", "variance(", "min(", " @ reshape(", "softmax(", "logSumExp(", "where(",
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
+            "= jvp(", "= hvp(", "= vjp(",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
+        }
+    }
+
+    /// Checks a top-level `jvp`, `hvp` or `vjp` of `base` (over every Float argument) at
+    /// `arguments`, with random tangents or output gradient, against central differences: of
+    /// `base` along the tangents, of its gradient along them, of its value seeded by the output
+    /// gradient.
+    static func checkForwardModeOrPullback(
+        _ derivative: ProgramGenerator.Derivative, of base: IRFunction, derived: IRFunction, at arguments: [IRTensor],
+        using random: inout ParserRobustnessTests.Generator, _ context: String
+    ) throws {
+        let floats = base.arguments.indices.filter { base.arguments[$0].type.element == .float }
+        let directions = base.arguments.map { $0.type.element == .float ? randomTensor($0.type, using: &random) : nil }
+        let tangents = floats.map { directions[$0]! }
+        let result = base.results[0].name
+        switch derivative.kind {
+        case .jvp:
+            let tangent = try #require(try IRInterpreter.run(derived, arguments: arguments + tangents)["tangent"])
+            try GradientChecking.expectDirectionalDerivative(
+                of: base, result: result, at: arguments, along: directions, equal: tangent, step: 1e-5, tolerance: 1e-5, "\(context) jvp")
+        case .hvp:
+            let products = try IRInterpreter.run(derived, arguments: arguments + tangents)
+            let gradient = Simplifier.simplify(
+                try ReverseMode.differentiate(base, result: result, withRespectTo: floats.map(DifferentiableInput.argument)))
+            for index in floats {
+                let name = base.arguments[index].name
+                try GradientChecking.expectDirectionalDerivative(
+                    of: gradient, result: name, at: arguments, along: directions, equal: try #require(products[name]),
+                    step: 1e-5, tolerance: 1e-4, "\(context) hvp \(name)")
+            }
+        case .vjp:
+            let outputType = try #require(base.definitions()[base.results[0].value]).type
+            let seed = randomTensor(outputType, using: &random)
+            let gradients = try IRInterpreter.run(derived, arguments: arguments + [seed])
+            for index in floats {
+                let name = base.arguments[index].name
+                try GradientChecking.expectFiniteDifferences(
+                    of: base, result: result, seed: seed, at: arguments, varying: .argument(index), equal: try #require(gradients[name]),
+                    step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8, "\(context) vjp \(name)")
+            }
+        case .grad, .valueAndGrad:
+            Issue.record("\(context): \(derivative.kind) is checked with the gradients")
         }
     }
 
@@ -146,6 +194,8 @@ struct ProgramGenerator {
         var withRespectTo: String?
         /// The model whose function is differentiated; `nil` at the top level.
         var model: String?
+        /// `grad`, or for a top-level function over every Float argument, `jvp`, `hvp` or `vjp`.
+        var kind: DerivativeKind = .grad
     }
 
     private var random: ParserRobustnessTests.Generator
@@ -284,6 +334,11 @@ struct ProgramGenerator {
         // f1 has a scalar and one or two tensors: the derivative with respect to the scalar alone.
         text += "let df1a0 = grad(f1, wrt: a0)\n"
         derivatives.append(Derivative(name: "df1a0", function: "f1", withRespectTo: "a0"))
+        // Forward mode of a Float and of a tensor function, forward over reverse, a pullback.
+        for (name, kind, function) in [("jf1", DerivativeKind.jvp, "f1"), ("jspread", .jvp, "spread"), ("hf1", .hvp, "f1"), ("vspread", .vjp, "spread")] {
+            text += "let \(name) = \(kind)(\(function))\n"
+            derivatives.append(Derivative(name: name, function: function, kind: kind))
+        }
         return text
     }
 

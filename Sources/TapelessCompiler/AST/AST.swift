@@ -257,20 +257,26 @@ public struct LetBinding: Sendable, Equatable {
     }
 }
 
-/// `let name = grad(function)` or `let name = grad(function, wrt: argument)`.
+/// `let name = grad(function)`, `let name = jvp(function, wrt: x, y)`: a function derived from
+/// another by one of the transforms of ``DerivativeKind``.
 public struct DerivativeDecl: Sendable, Equatable {
     /// The name of the derived function.
     public var name: Identifier
+    /// The transform: `grad`, `valueAndGrad`, `vjp`, `jvp` or `hvp`.
+    public var kind: DerivativeKind
     /// The differentiated function: a top-level function or another derivative.
     public var function: Identifier
-    /// The argument to differentiate with respect to; `nil` means every Float argument.
-    public var withRespectTo: Identifier?
+    /// The arguments to differentiate with respect to; empty means every Float argument.
+    public var withRespectTo: [Identifier]
     /// Where the declaration is written.
     public var range: SourceRange
 
     /// Creates a derivative declaration.
-    public init(name: Identifier, function: Identifier, withRespectTo: Identifier?, range: SourceRange) {
+    public init(
+        name: Identifier, kind: DerivativeKind = .grad, function: Identifier, withRespectTo: [Identifier], range: SourceRange
+    ) {
         self.name = name
+        self.kind = kind
         self.function = function
         self.withRespectTo = withRespectTo
         self.range = range

@@ -44,8 +44,8 @@ public enum ASTPrinter {
     }
 
     private static func render(_ derivative: DerivativeDecl, _ printer: inout CodePrinter) {
-        let wrt = derivative.withRespectTo.map { ", wrt: \($0)" } ?? ""
-        printer.line("let \(derivative.name) = grad(\(derivative.function)\(wrt)) @\(derivative.range.start)")
+        let wrt = derivative.withRespectTo.isEmpty ? "" : ", wrt: " + derivative.withRespectTo.map(\.name).joined(separator: ", ")
+        printer.line("let \(derivative.name) = \(derivative.kind)(\(derivative.function)\(wrt)) @\(derivative.range.start)")
     }
 
     private static func render(_ function: FunctionDecl, _ printer: inout CodePrinter) {

@@ -3,7 +3,8 @@
 /// mode (``ReverseMode``). Nothing is simplified here for its own sake; the next stage does that.
 ///
 /// What is derived, by rule:
-/// - the body of each `grad` definition: the gradient of the function it names;
+/// - the body of each derivative definition (`grad`, `jvp`, `hvp`, …): the derivative of the
+///   function it names (``DerivativeRequest/derive(from:declared:)``);
 /// - for each scalar model function that no other function of the model calls, its value with
 ///   the gradient of every trainable parameter it reads (the generated `…WithGradient`).
 ///   Helpers get none: their callers' gradients cover them, and the user's API stays the
@@ -93,15 +94,9 @@ struct Differentiation {
         if let request = function.derivative {
             let base = try simplifiedBody(of: callee(request.function, in: key.model, mode: .inference))
             guard base.results.count == 1 else {
-                throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; grad needs one")
+                throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; \(request.kind) needs one")
             }
-            let full = try ReverseMode.differentiate(
-                base, result: base.results[0].name, withRespectTo: request.withRespectTo.map(DifferentiableInput.argument))
-            var gradientOnly = full
-            gradientOnly.name = function.name
-            gradientOnly.results = full.results.filter { if case .gradient = $0.role { true } else { false } }
-                .map { IRResult(name: $0.name, value: $0.value) }
-            body = gradientOnly
+            body = try request.derive(from: base, declared: function.body)
         } else {
             body = try inlineCalls(of: function, in: key.model, mode: key.mode)
         }

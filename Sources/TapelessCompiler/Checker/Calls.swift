@@ -60,7 +60,10 @@ extension Checker {
         case .derivative(let derivative):
             callGraph.addCall(from: context.signature.key, to: derivative.name, at: calleeExpr.range)
             guard let returnType = derivative.returnType else {
-                error("'\(name)' returns a tuple of \(derivative.resultTypes.count) gradients, which can't be used in an expression; declare one derivative per argument with grad(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))",
+                let hint = derivative.kind == .grad || derivative.kind == .hvp
+                    ? "declare one derivative per argument with \(derivative.kind)(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))"
+                    : "call it from Swift, or use grad (or hvp) for a derivative with one result"
+                error("'\(name)' returns a tuple \(derivative.resultList), which can't be used in an expression; \(hint)",
                       at: calleeExpr.range)
                 checkStrayArguments(arguments, in: &context)
                 return nil

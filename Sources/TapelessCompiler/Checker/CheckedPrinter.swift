@@ -49,10 +49,10 @@ enum CheckedPrinter {
 
     private static func render(_ derivative: CheckedDerivative, _ printer: inout CodePrinter) {
         let arguments = derivative.withRespectTo.map { derivative.parameters[$0].name }.joined(separator: ", ")
-        let results = derivative.resultTypes.map(\.description).joined(separator: ", ")
+        let results = derivative.results.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
         let order = derivative.order == 1 ? "" : ", order \(derivative.order)"
         printer.line(
-            "grad \(derivative.name) of \(derivative.function) with respect to \(arguments) -> (\(results))\(order)"
+            "\(derivative.kind) \(derivative.name) of \(derivative.function) with respect to \(arguments) -> (\(results))\(order)"
                 .padded(to: 48) + "// line \(derivative.range.start.line)")
     }
 }

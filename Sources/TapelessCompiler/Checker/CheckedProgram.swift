@@ -110,29 +110,42 @@ public struct CheckedModel: Sendable {
     public var range: SourceRange
 }
 
-/// A checked `let name = grad(f)` or `grad(f, wrt: x)`.
+/// A checked derivative declaration: `let name = grad(f)`, `jvp(f, wrt: x)` and the other
+/// kinds of ``DerivativeKind``.
 public struct CheckedDerivative: Sendable {
     /// The derivative's name.
     public var name: String
+    /// The transform.
+    public var kind: DerivativeKind
     /// The differentiated function: a top-level function or an earlier derivative.
     public var function: String
     /// The top-level function at the bottom of a chain of derivatives (`f` for `grad(grad(f))`).
     public var rootFunction: String
     /// The indices of the arguments differentiated with respect to, in increasing order.
     public var withRespectTo: [Int]
-    /// The arguments, the same as the differentiated function's.
+    /// The arguments: the differentiated function's, then those the transform adds: a tangent
+    /// per differentiated argument for `jvp` and `hvp` (`xTangent` for `x`), the output gradient
+    /// for `vjp` (`outputGradient`), each with a number appended if the name is taken.
     public var parameters: [(name: String, type: ValueType)]
-    /// The gradient's type for each argument in ``withRespectTo``.
-    public var resultTypes: [ValueType]
+    /// The results, named as the generated Swift labels them: `value` for the function's value,
+    /// `tangent` for its derivative along the tangents, and each differentiated argument's name
+    /// for its gradient or Hessian-vector product.
+    public var results: [(name: String, type: ValueType)]
     /// The size variables of the arguments, in order of first appearance.
     public var sizeVariables: [String]
-    /// 1 for a derivative of a function, 2 for a derivative of a derivative, and so on.
+    /// 1 for a derivative of a function, 2 for a derivative of a derivative (or `hvp`), and so on.
     public var order: Int
     /// The declaration.
     public var range: SourceRange
 
-    /// The result type when the derivative returns one gradient; `nil` when it returns a tuple.
-    public var returnType: ValueType? { resultTypes.count == 1 ? resultTypes[0] : nil }
+    /// The result types in order.
+    public var resultTypes: [ValueType] { results.map(\.type) }
+
+    /// The result type when the derivative returns one value; `nil` when it returns a tuple.
+    public var returnType: ValueType? { results.count == 1 ? results[0].type : nil }
+
+    /// The results' names as a tuple, for messages: `(value, x)`.
+    var resultList: String { "(" + results.map(\.name).joined(separator: ", ") + ")" }
 }
 
 /// A type-checked program with every name resolved: the input to lowering.

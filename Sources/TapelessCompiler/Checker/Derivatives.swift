@@ -1,4 +1,5 @@
-/// `let name = grad(f)` and `let name = grad(f, wrt: x)`.
+/// Derivative declarations: `let name = grad(f)`, `let name = jvp(f, wrt: x, y)` and the other
+/// kinds of ``DerivativeKind``, at the top level and in models.
 extension Checker {
     /// Resolves a derivative (and, first, the derivative it differentiates), reporting invalid
     /// ones once; appends valid ones to `resolvedDerivatives` in dependency order.
@@ -26,31 +27,29 @@ extension Checker {
     private func derivative(from decl: DerivativeDecl) -> CheckedDerivative? {
         let target = decl.function.name
         guard !target.isEmpty else { return nil }
-        var parameters: [(name: String, type: ValueType?)]
+        let parameters: [(name: String, type: ValueType?)]
         let returnType: ValueType?
         var root = target
-        var order = 1
+        var order = 0
         if let function = functions[target] {
             parameters = function.parameters
             returnType = function.returnType
-            guard returnType != nil else { return nil }
         } else if derivativeDeclarations[target] != nil {
             guard let inner = resolveDerivative(named: target) else { return nil }
             guard let single = inner.returnType else {
-                let first = inner.parameters[inner.withRespectTo[0]].name
-                error("cannot differentiate '\(target)': it returns a tuple of \(inner.resultTypes.count) gradients; declare it with grad(\(inner.function), wrt: \(first)) to get one gradient",
+                error("cannot differentiate '\(target)': it returns a tuple \(inner.resultList); differentiate a derivative with one result, as 'grad(\(inner.function), wrt: \(inner.parameters[inner.withRespectTo[0]].name))' gives",
                       at: decl.function.range)
                 return nil
             }
             parameters = inner.parameters.map { ($0.name, $0.type) }
             returnType = single
             root = inner.rootFunction
-            order = inner.order + 1
+            order = inner.order
         } else {
             let isModel = models.contains { $0.name == target }
                 || models.contains { $0.function(named: target) != nil }
             if isModel {
-                error("grad differentiates top-level functions; '\(target)' is a model or a model's function (models are trained with their loss)",
+                error("\(decl.kind) differentiates top-level functions; '\(target)' is a model or a model's function (models are trained with their loss)",
                       at: decl.function.range)
             } else {
                 let candidates = functions.keys.sorted() + derivativeDeclarations.keys.sorted()
@@ -58,55 +57,11 @@ extension Checker {
             }
             return nil
         }
-        guard let returnType else { return nil }
-        guard returnType.isFloatScalar else {
-            error("grad needs a function that returns Float; '\(target)' returns \(returnType)", at: decl.function.range)
-            return nil
-        }
-        var typed: [(name: String, type: ValueType)] = []
-        for parameter in parameters {
-            guard let type = parameter.type else { return nil }
-            typed.append((parameter.name, type))
-        }
-        guard let withRespectTo = differentiatedArguments(of: typed, decl: decl) else { return nil }
-        var sizeVariables: [String] = []
-        for parameter in typed {
-            sizeVariables.append(contentsOf: parameter.type.sizeVariables.filter { !sizeVariables.contains($0) })
-        }
-        return CheckedDerivative(
-            name: decl.name.name, function: target, rootFunction: root, withRespectTo: withRespectTo,
-            parameters: typed, resultTypes: withRespectTo.map { typed[$0].type }, sizeVariables: sizeVariables,
-            order: order, range: decl.range)
+        guard let returnType, let typed = typedParameters(parameters) else { return nil }
+        return derived(decl, root: root, order: order, parameters: typed, returnType: returnType, sizeVariables: nil)
     }
 
-    /// The indices of the arguments to differentiate: `wrt:`, or every Float argument.
-    func differentiatedArguments(
-        of parameters: [(name: String, type: ValueType)], decl: DerivativeDecl
-    ) -> [Int]? {
-        let target = decl.function.name
-        guard let wrt = decl.withRespectTo else {
-            let indices = parameters.indices.filter { parameters[$0].type.element == .float }
-            if indices.isEmpty {
-                error("'\(target)' has no Float arguments to differentiate with respect to", at: decl.function.range)
-                return nil
-            }
-            return indices
-        }
-        guard !wrt.name.isEmpty else { return nil }
-        guard let index = parameters.firstIndex(where: { $0.name == wrt.name }) else {
-            reportMisspelling(
-                "'\(target)' has no argument '\(wrt.name)'", name: wrt.name, at: wrt.range, among: parameters.map(\.name))
-            return nil
-        }
-        guard parameters[index].type.element == .float else {
-            error("cannot differentiate with respect to '\(wrt.name)': it is \(parameters[index].type), and Int arguments are never differentiated",
-                  at: wrt.range)
-            return nil
-        }
-        return [index]
-    }
-
-    /// A derivative declared in a model: a method's gradient with respect to its inputs.
+    /// A derivative declared in a model: of one of its functions with respect to its inputs.
     func modelDerivative(from decl: DerivativeDecl, in model: ModelContext) -> CheckedDerivative? {
         let target = decl.function.name
         guard !target.isEmpty else { return nil }
@@ -115,20 +70,110 @@ extension Checker {
             reportMisspelling("'\(model.name)' has no function '\(target)'", name: target, at: decl.function.range, among: candidates)
             return nil
         }
-        guard let returnType = function.returnType else { return nil }
-        guard returnType.isFloatScalar else {
-            error("grad needs a function that returns Float; '\(target)' returns \(returnType)", at: decl.function.range)
-            return nil
-        }
+        guard let returnType = function.returnType, let typed = typedParameters(function.parameters) else { return nil }
+        return derived(decl, root: target, order: 0, parameters: typed, returnType: returnType, sizeVariables: function.sizeVariables)
+    }
+
+    private func typedParameters(_ parameters: [(name: String, type: ValueType?)]) -> [(name: String, type: ValueType)]? {
         var typed: [(name: String, type: ValueType)] = []
-        for parameter in function.parameters {
+        for parameter in parameters {
             guard let type = parameter.type else { return nil }
             typed.append((parameter.name, type))
         }
-        guard let withRespectTo = differentiatedArguments(of: typed, decl: decl) else { return nil }
+        return typed
+    }
+
+    /// The derivative `decl` asks for, of a function (of derivative order `order`) with these
+    /// arguments and result, or `nil` after reporting why it can't be derived.
+    private func derived(
+        _ decl: DerivativeDecl, root: String, order: Int, parameters: [(name: String, type: ValueType)],
+        returnType: ValueType, sizeVariables: [String]?
+    ) -> CheckedDerivative? {
+        let kind = decl.kind
+        let target = decl.function.name
+        switch kind {
+        case .grad, .valueAndGrad, .hvp:
+            guard returnType.isFloatScalar else {
+                let hint = returnType.element == .float ? "; for a tensor result, vjp gives its pullback and jvp its derivative along a tangent" : ""
+                error("\(kind) needs a function that returns Float; '\(target)' returns \(returnType)\(hint)", at: decl.function.range)
+                return nil
+            }
+        case .vjp, .jvp:
+            guard returnType.element == .float else {
+                error("\(kind) needs a function that returns Float values; '\(target)' returns \(returnType), which has no derivative",
+                      at: decl.function.range)
+                return nil
+            }
+        }
+        guard let withRespectTo = differentiatedArguments(of: parameters, decl: decl) else { return nil }
+        let differentiated = withRespectTo.map { parameters[$0] }
+        var taken = Set(parameters.map(\.name))
+        /// `base`, or `base2`, `base3`… when an argument already has that name.
+        func fresh(_ base: String) -> String {
+            var name = base
+            var suffix = 2
+            while taken.contains(name) { (name, suffix) = (base + String(suffix), suffix + 1) }
+            taken.insert(name)
+            return name
+        }
+        let added: [(name: String, type: ValueType)]
+        let results: [(name: String, type: ValueType)]
+        switch kind {
+        case .grad: (added, results) = ([], differentiated)
+        case .valueAndGrad: (added, results) = ([], [("value", returnType)] + differentiated)
+        case .vjp: (added, results) = ([(fresh("outputGradient"), returnType)], [("value", returnType)] + differentiated)
+        case .jvp: (added, results) = (differentiated.map { (fresh($0.name + "Tangent"), $0.type) }, [("value", returnType), ("tangent", returnType)])
+        case .hvp: (added, results) = (differentiated.map { (fresh($0.name + "Tangent"), $0.type) }, differentiated)
+        }
+        for reserved in ["value", "tangent"] where results.contains(where: { $0.name == reserved }) {
+            if let clash = differentiated.first(where: { $0.name == reserved }) {
+                error("\(kind)(\(target)) returns a result labeled '\(reserved)' besides the gradient of the argument '\(clash.name)'; rename the argument",
+                      at: decl.function.range)
+                return nil
+            }
+        }
+        let all = parameters + added
+        var variables = sizeVariables ?? []
+        if sizeVariables == nil {
+            for parameter in all { variables.append(contentsOf: parameter.type.sizeVariables.filter { !variables.contains($0) }) }
+        }
         return CheckedDerivative(
-            name: decl.name.name, function: target, rootFunction: target, withRespectTo: withRespectTo,
-            parameters: typed, resultTypes: withRespectTo.map { typed[$0].type }, sizeVariables: function.sizeVariables,
-            order: 1, range: decl.range)
+            name: decl.name.name, kind: kind, function: target, rootFunction: root, withRespectTo: withRespectTo,
+            parameters: all, results: results, sizeVariables: variables,
+            order: order + (kind == .hvp ? 2 : 1), range: decl.range)
+    }
+
+    /// The indices of the arguments to differentiate: those after `wrt:` in increasing order,
+    /// or every Float argument.
+    private func differentiatedArguments(of parameters: [(name: String, type: ValueType)], decl: DerivativeDecl) -> [Int]? {
+        let target = decl.function.name
+        guard !decl.withRespectTo.isEmpty else {
+            let indices = parameters.indices.filter { parameters[$0].type.element == .float }
+            if indices.isEmpty {
+                error("'\(target)' has no Float arguments to differentiate with respect to", at: decl.function.range)
+                return nil
+            }
+            return indices
+        }
+        var indices: [Int] = []
+        for wrt in decl.withRespectTo {
+            guard !wrt.name.isEmpty else { return nil }
+            guard let index = parameters.firstIndex(where: { $0.name == wrt.name }) else {
+                reportMisspelling(
+                    "'\(target)' has no argument '\(wrt.name)'", name: wrt.name, at: wrt.range, among: parameters.map(\.name))
+                return nil
+            }
+            guard parameters[index].type.element == .float else {
+                error("cannot differentiate with respect to '\(wrt.name)': it is \(parameters[index].type), and Int arguments are never differentiated",
+                      at: wrt.range)
+                return nil
+            }
+            guard !indices.contains(index) else {
+                error("'\(wrt.name)' is listed twice after 'wrt:'", at: wrt.range)
+                return nil
+            }
+            indices.append(index)
+        }
+        return indices.sorted()
     }
 }

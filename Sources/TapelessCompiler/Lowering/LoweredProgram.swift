@@ -156,15 +156,18 @@ public struct LoweredFunction: Sendable, Equatable {
     public var line: Int { range.start.line }
 }
 
-/// What a `grad` definition differentiates.
+/// What a derivative definition (`grad`, `jvp`, …) derives.
 public struct DerivativeRequest: Sendable, Equatable {
-    /// The function (or earlier `grad` definition) of the same scope it differentiates.
+    /// The transform.
+    public var kind: DerivativeKind
+    /// The function (or earlier derivative definition) of the same scope it differentiates.
     public var function: String
     /// The indices of the arguments it differentiates with respect to, in increasing order.
     public var withRespectTo: [Int]
 
     /// Creates a request.
-    public init(function: String, withRespectTo: [Int]) {
+    public init(kind: DerivativeKind = .grad, function: String, withRespectTo: [Int]) {
+        self.kind = kind
         self.function = function
         self.withRespectTo = withRespectTo
     }

@@ -108,14 +108,14 @@ public struct Lowering {
         return (lowered, context.appliesModeDependentLayer)
     }
 
-    /// A `grad` definition: its arguments and what it differentiates; the differentiation
-    /// stage derives its body.
+    /// A derivative definition: its arguments and what it derives; the differentiation stage
+    /// derives its body.
     private func request(_ derivative: CheckedDerivative) -> LoweredFunction {
         let arguments = derivative.parameters.map { IRArgument(name: $0.name, type: FunctionLowering.irType($0.type)) }
         return LoweredFunction(
             name: derivative.name, range: derivative.range, declaration: text(derivative.range),
             body: IRFunction(name: derivative.name, arguments: arguments, instructions: [], results: []),
-            derivative: DerivativeRequest(function: derivative.function, withRespectTo: derivative.withRespectTo))
+            derivative: DerivativeRequest(kind: derivative.kind, function: derivative.function, withRespectTo: derivative.withRespectTo))
     }
 
     // MARK: - Source text

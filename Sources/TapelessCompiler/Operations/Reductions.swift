@@ -1,6 +1,7 @@
 // Reductions and broadcasts: `reduceSum` and `reduceMax` (over one axis or everything),
-// `sumToShape` and their reverses `broadcast` and `expandAxis`. Their reverse rules and their
-// meaning in the interpreter are here. Fusion accumulates a reduction in the loop over its
+// `sumToShape` and their reverses `broadcast` and `expandAxis`. Their reverse rules, the
+// maximum's forward rule (the others are linear: TangentRules) and their meaning in the
+// interpreter are here. Fusion accumulates a reduction in the loop over its
 // operand and reads a broadcast operand at its broadcast position, so their emitted Swift is
 // the loop code's (FunctionEmitter+Steps.swift); their class and cost are listed with every
 // operation's (OperationClass.swift, OperationCost.swift).
@@ -31,6 +32,17 @@ extension DerivativeRules {
              .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             preconditionFailure("\(op) is not a reduction or a broadcast")
         }
+    }
+}
+
+extension TangentRules {
+    /// The tangent of a maximum: the operand's tangent at the maximum, averaged over ties, as
+    /// the reverse rule shares the gradient (so the two rules are each other's transpose).
+    static func maximumPushforward(_ x: IRValue, _ y: IRValue, axis: Int?, dx: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let shape = b.type(of: x).shape
+        let isMax = b.compare(.equal, x, b.spread(y, axis: axis, over: shape))
+        let mask = b.select(isMax, b.constant(1), b.constant(0))
+        return b.divide(b.reduceSum(b.multiply(dx, mask), axis: axis), b.reduceSum(mask, axis: axis))
     }
 }
 

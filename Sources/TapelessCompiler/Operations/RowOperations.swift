@@ -1,6 +1,7 @@
 // The operations that work line by line along one axis: `softmax`, `logSumExp`, and the class
 // pick and scatter of cross-entropy (`pickClass`, `scatterClass`). Along the rows of a matrix
 // they share one loop over the rows with their neighbours (RowGrouping). Their reverse rules,
+// the forward rules of softmax and log-sum-exp (the picks are linear: TangentRules),
 // their meaning in the interpreter and their emitted Swift are here; their class and cost are
 // listed with every operation's (OperationClass.swift, OperationCost.swift).
 
@@ -23,6 +24,22 @@ extension DerivativeRules {
     /// Picking a class and scattering into it are each other's reverse.
     static func classPullback(_ op: IROp, _ g: IRValue, labels: IRValue, operandType: IRType, _ b: inout IRBuilder) -> IRValue {
         b.emit(op == .pickClass ? .scatterClass : .pickClass, [g, labels], type: operandType)
+    }
+}
+
+extension TangentRules {
+    /// dy = sum(softmax(x) * dx, axis), with softmax(x) = exp(x - y) from the result `y`.
+    static func logSumExpPushforward(_ x: IRValue, _ y: IRValue, axis: Int, dx: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let shape = b.type(of: x).shape
+        let probabilities = b.unary(.exp, b.subtract(x, b.spread(y, axis: axis, over: shape)))
+        return b.reduceSum(b.multiply(probabilities, dx), axis: axis)
+    }
+
+    /// dy = y * (dx - sum(y * dx, axis)), from the result `y`.
+    static func softmaxPushforward(_ y: IRValue, axis: Int, dx: IRValue, _ b: inout IRBuilder) -> IRValue {
+        let shape = b.type(of: y).shape
+        let dot = b.spread(b.reduceSum(b.multiply(y, dx), axis: axis), axis: axis, over: shape)
+        return b.multiply(y, b.subtract(dx, dot))
     }
 }
 

@@ -54,14 +54,14 @@ extension Parser {
             case _ where current.kind.startsMember:
                 isRecovering = false
                 if let member = parseMember() { members.append(member) }
-            case .keyword(.let) where peek(2).kind == .equal && peek(3).text == "grad":
+            case .keyword(.let) where peek(2).kind == .equal && DerivativeKind(rawValue: peek(3).text) != nil:
                 isRecovering = false
                 if let derivative = parseDerivative() { members.append(.derivative(derivative)) }
             case .at where peek().kind == .identifier:
                 isRecovering = false
                 skipAttribute()
             case .keyword(.let):
-                error("'let' in a model can only define a derivative of one of its functions, as in 'let dx = grad(loss, wrt: x)'; use 'param', 'layer' or 'func' for other members", at: current.range)
+                error("'let' in a model can only define a derivative of one of its functions, as in 'let dx = grad(loss, wrt: x)' (the derivatives are \(DerivativeKind.spellings)); use 'param', 'layer' or 'func' for other members", at: current.range)
                 skip { $0.startsMember || $0 == .rightBrace || $0 == .keyword(.model) }
             default:
                 error("expected a model member: 'param', 'layer' or 'func', found \(current.quoted)", at: current.range)
@@ -257,32 +257,35 @@ extension Parser {
         return LetBinding(name: name, value: value, range: range(from: start))
     }
 
-    /// `let name = grad(function [, wrt: argument])` at the top level.
+    /// `let name = kind(function [, wrt: argument, …])`, at the top level or in a model.
     mutating func parseDerivative() -> DerivativeDecl? {
         let start = advance().range.start
         let name = expectIdentifier("expected a name after 'let'", naming: "a derivative")
         expect(.equal, "expected '=' and 'grad(f)' after 'let \(name)'")
-        guard !isRecovering, at(.identifier), current.text == "grad", let open = peek().kind == .leftParen ? peek() : nil
+        guard !isRecovering, at(.identifier), let kind = DerivativeKind(rawValue: current.text),
+              let open = peek().kind == .leftParen ? peek() : nil
         else {
-            error("a top-level 'let' must define a derivative, as in 'let df = grad(f)' or 'let dg = grad(g, wrt: x)'",
+            error("a top-level 'let' must define a derivative, as in 'let df = grad(f)' or 'let dg = jvp(g, wrt: x)' (the derivatives are \(DerivativeKind.spellings))",
                   at: current.range)
             skip { $0.startsDeclaration }
             return nil
         }
         advance()
         advance()
-        let function = expectIdentifier("expected the name of the function to differentiate, as in 'grad(f)'")
-        var argument: Identifier?
+        let function = expectIdentifier("expected the name of the function to differentiate, as in '\(kind)(f)'")
+        var arguments: [Identifier] = []
         if consume(.comma) != nil {
             if at(.identifier), current.text == "wrt", peek().kind == .colon {
                 advance()
                 advance()
-                argument = expectIdentifier("expected the name of an argument of '\(function)' after 'wrt:'")
+                repeat {
+                    arguments.append(expectIdentifier("expected the name of an argument of '\(function)' after 'wrt:'"))
+                } while !isRecovering && consume(.comma) != nil
             } else {
-                error("expected 'wrt:' and an argument name, as in 'grad(\(function), wrt: x)'", at: missingRange)
+                error("expected 'wrt:' and argument names, as in '\(kind)(\(function), wrt: x)' or '\(kind)(\(function), wrt: x, y)'", at: missingRange)
             }
         }
         expectClosing(.rightParen, for: open)
-        return DerivativeDecl(name: name, function: function, withRespectTo: argument, range: range(from: start))
+        return DerivativeDecl(name: name, kind: kind, function: function, withRespectTo: arguments, range: range(from: start))
     }
 }

@@ -1,0 +1,24 @@
+/// The transforms a derivative declaration applies, by their spelling in the language
+/// (`let name = kind(function, wrt: …)`).
+public enum DerivativeKind: String, CaseIterable, Sendable {
+    /// The gradient of a Float function with respect to its arguments (`jax.grad`,
+    /// `torch.autograd.grad`).
+    case grad
+    /// The value and the gradient from one pass (`jax.value_and_grad`).
+    case valueAndGrad
+    /// The value and the product of a given output gradient with the Jacobian, by reverse mode
+    /// (`torch.func.vjp`): the pullback of a function of any output shape.
+    case vjp
+    /// The value and its derivative along given tangents of the arguments, by forward mode
+    /// (`torch.func.jvp`).
+    case jvp
+    /// The Hessian of a Float function times given vectors, by forward mode over reverse mode,
+    /// never materializing the Hessian.
+    case hvp
+
+    /// Every spelling, quoted and listed for messages: `'grad', 'valueAndGrad', … and 'hvp'`.
+    static var spellings: String {
+        let quoted = allCases.map { "'\($0.rawValue)'" }
+        return quoted.dropLast().joined(separator: ", ") + " and " + quoted.last!
+    }
+}
