@@ -5,6 +5,8 @@ extension Checker {
     private enum Callee {
         case layer(CheckedLayer)
         case modelFunction(FunctionSignature)
+        /// A derivative declared in the model (`let dx = grad(loss, wrt: x)`): a method.
+        case modelDerivative(CheckedDerivative, key: String)
         case function(FunctionSignature)
         case derivative(CheckedDerivative)
         /// A callable whose declaration was invalid: its calls are error-typed silently.
@@ -16,6 +18,9 @@ extension Checker {
         if let model = context.model {
             if let layer = model.layer(named: name) { return .layer(layer) }
             if let function = model.function(named: name) { return .modelFunction(function) }
+            if let derivative = model.derivatives.first(where: { $0.name == name }) {
+                return .modelDerivative(derivative, key: model.key(of: name))
+            }
             if model.invalidMembers.contains(name) { return .invalid }
         }
         if let function = functions[name] { return .function(function) }
@@ -57,20 +62,14 @@ extension Checker {
             return checkFunctionCall(
                 name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
                 in: &context, resolve: { .function(name, arguments: $0) })
+        case .modelDerivative(let derivative, let key):
+            callGraph.addCall(from: context.signature.key, to: key, at: calleeExpr.range)
+            return checkDerivativeCall(
+                derivative, arguments, calleeExpr, expr, in: &context, resolve: { .modelFunction(name, arguments: $0) })
         case .derivative(let derivative):
             callGraph.addCall(from: context.signature.key, to: derivative.name, at: calleeExpr.range)
-            guard let returnType = derivative.returnType else {
-                let hint = derivative.kind == .grad || derivative.kind == .hvp
-                    ? "declare one derivative per argument with \(derivative.kind)(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))"
-                    : "call it from Swift, or use grad (or hvp) for a derivative with one result"
-                error("'\(name)' returns a tuple \(derivative.resultList), which can't be used in an expression; \(hint)",
-                      at: calleeExpr.range)
-                checkStrayArguments(arguments, in: &context)
-                return nil
-            }
-            return checkFunctionCall(
-                name: name, parameters: derivative.parameters.map { ($0.name, $0.type) }, returnType: returnType,
-                arguments, expr, in: &context, resolve: { .function(name, arguments: $0) })
+            return checkDerivativeCall(
+                derivative, arguments, calleeExpr, expr, in: &context, resolve: { .function(name, arguments: $0) })
         case .invalid:
             checkStrayArguments(arguments, in: &context)
             return nil
@@ -106,6 +105,25 @@ extension Checker {
 
     /// A call of a user function or derivative: binds the callee's size variables to the
     /// arguments' dimensions and returns the declared result type with those bindings.
+    /// A call of a derivative definition: like a function's, when it returns one value.
+    private func checkDerivativeCall(
+        _ derivative: CheckedDerivative, _ arguments: [Argument], _ calleeExpr: Expr, _ expr: Expr,
+        in context: inout BodyContext, resolve: ([Expr]) -> Resolution
+    ) -> ValueType? {
+        guard let returnType = derivative.returnType else {
+            let hint = derivative.kind == .grad || derivative.kind == .hvp
+                ? "declare one derivative per argument with \(derivative.kind)(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))"
+                : "call it from Swift, or use grad (or hvp) for a derivative with one result"
+            error("'\(derivative.name)' returns a tuple \(derivative.resultList), which can't be used in an expression; \(hint)",
+                  at: calleeExpr.range)
+            checkStrayArguments(arguments, in: &context)
+            return nil
+        }
+        return checkFunctionCall(
+            name: derivative.name, parameters: derivative.parameters.map { ($0.name, $0.type) }, returnType: returnType,
+            arguments, expr, in: &context, resolve: resolve)
+    }
+
     private func checkFunctionCall(
         name: String, parameters: [(name: String, type: ValueType?)], returnType: ValueType?,
         _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext,

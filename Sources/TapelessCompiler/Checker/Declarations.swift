@@ -68,7 +68,13 @@ extension Checker {
                 if declare(derivative.name, in: &context.declarations) { derivatives.append(derivative) }
             }
         }
-        context.derivatives = derivatives.compactMap { modelDerivative(from: $0, in: context) }
+        for derivative in derivatives {
+            if let checked = modelDerivative(from: derivative, in: context) {
+                context.derivatives.append(checked)
+            } else {
+                context.invalidMembers.insert(derivative.name.name)
+            }
+        }
         return context
     }
 

@@ -61,17 +61,36 @@ extension Checker {
         return derived(decl, root: root, order: order, parameters: typed, returnType: returnType, sizeVariables: nil)
     }
 
-    /// A derivative declared in a model: of one of its functions with respect to its inputs.
+    /// A derivative declared in a model: of one of its functions (or of a derivative declared
+    /// before it) with respect to their inputs. The model's functions can call it.
     func modelDerivative(from decl: DerivativeDecl, in model: ModelContext) -> CheckedDerivative? {
         let target = decl.function.name
         guard !target.isEmpty else { return nil }
-        guard let function = model.function(named: target) else {
-            let candidates = model.functionsInOrder.map(\.name)
-            reportMisspelling("'\(model.name)' has no function '\(target)'", name: target, at: decl.function.range, among: candidates)
+        let parameters: [(name: String, type: ValueType?)]
+        let returnType: ValueType?
+        var order = 0
+        if let function = model.function(named: target) {
+            parameters = function.parameters
+            returnType = function.returnType
+        } else if let inner = model.derivatives.first(where: { $0.name == target }) {
+            guard let single = inner.returnType else {
+                error("cannot differentiate '\(target)': it returns a tuple \(inner.resultList); differentiate a derivative with one result",
+                      at: decl.function.range)
+                return nil
+            }
+            parameters = inner.parameters.map { ($0.name, $0.type) }
+            returnType = single
+            order = inner.order
+        } else {
+            if !model.invalidMembers.contains(target) {
+                let candidates = model.functionsInOrder.map(\.name) + model.derivatives.map(\.name)
+                reportMisspelling("'\(model.name)' has no function '\(target)'", name: target, at: decl.function.range, among: candidates)
+            }
             return nil
         }
-        guard let returnType = function.returnType, let typed = typedParameters(function.parameters) else { return nil }
-        return derived(decl, root: target, order: 0, parameters: typed, returnType: returnType, sizeVariables: function.sizeVariables)
+        callGraph.addCall(from: model.key(of: decl.name.name), to: model.key(of: target), at: decl.function.range)
+        guard let returnType, let typed = typedParameters(parameters) else { return nil }
+        return derived(decl, root: target, order: order, parameters: typed, returnType: returnType, sizeVariables: nil)
     }
 
     private func typedParameters(_ parameters: [(name: String, type: ValueType?)]) -> [(name: String, type: ValueType)]? {

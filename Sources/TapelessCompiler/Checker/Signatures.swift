@@ -50,6 +50,11 @@ struct ModelContext {
         functionsInOrder.first { $0.name == name }
     }
 
+    /// A member's node in the call graph: `Model.name`.
+    func key(of member: String) -> String {
+        "\(name).\(member)"
+    }
+
     var checked: CheckedModel {
         CheckedModel(
             name: name, parameters: parameters, layers: layers,
