@@ -51,6 +51,9 @@ let package = Package(
         .executableTarget(
             name: "Derivatives", dependencies: ["Tapeless"], path: "Samples/Derivatives",
             plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "PhysicsInformed", dependencies: ["Tapeless"], path: "Samples/PhysicsInformed",
+            plugins: ["TapelessPlugin"]),
         .target(
             name: "DigitsData", dependencies: ["Tapeless"], path: "Samples/DigitsData",
             exclude: ["README.md"], resources: [.copy("digits.csv")]),
