@@ -1,5 +1,5 @@
 // Derivatives with Tapeless: first and second derivatives of y = x² + 3x, forward mode, a
-// Hessian-vector product, a pullback, a frozen parameter, and stopGradient. The derivatives are generated Swift functions, built when
+// Hessian-vector product, a pullback, a Jacobian, a frozen parameter, and stopGradient. The derivatives are generated Swift functions, built when
 // the package builds; nothing is traced at run time.
 //
 // Output (stable):
@@ -8,6 +8,7 @@
 //   jvp at x = 2 along 1: value 10.0, tangent 7.0
 //   Hessian of sum(x² y) times (1, 0, 0 | 0, 0, 1): x [2.0, 0.0, 6.0], y [2.0, 0.0, 0.0]
 //   pullback of x² at x = (1, 2, 3) of (1, 1, 1): [2.0, 4.0, 6.0]
+//   Jacobian of x² at x = (1, 2, 3): [2.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 6.0]
 //   d/dx [x * stopGradient(x)] at x = 2: 2.0 (without stopGradient: 4.0)
 //   frozen scale: gradient of loss w.r.t. w: 7.5, w.r.t. scale: 0.0
 //   stopGradient(w): gradient of detachedLoss w.r.t. w: 5.0 (without stopGradient: 10.0)
@@ -34,6 +35,9 @@ print("Hessian of sum(x² y) times (1, 0, 0 | 0, 0, 1): x \(product.x.scalars), 
 // PyTorch: _, pullback = torch.func.vjp(lambda x: x * x, x); pullback(torch.ones(3)) -> 2x
 let pulled = pullbackOfSquares(x: Tensor([1, 2, 3]), outputGradient: Tensor([1, 1, 1]))
 print("pullback of x² at x = (1, 2, 3) of (1, 1, 1): \(pulled.x.scalars)")
+
+// PyTorch: torch.func.jacfwd(lambda x: x * x)(x) -> diag(2x), shape [3, 3]
+print("Jacobian of x² at x = (1, 2, 3): \(jacobianOfSquares(x: Tensor([1, 2, 3])).scalars)")
 
 // PyTorch: (x * x.detach()) differentiates only the first factor, so the derivative is x.
 print("d/dx [x * stopGradient(x)] at x = 2: \(dDetachedSquare(x: 2)) (without stopGradient: \(2 * 2 as Float))")

@@ -5,7 +5,7 @@ import Testing
 /// without diagnostics, every plan of every function is a valid schedule, every stage prints
 /// (the Swift included) and so does the summary, and every derivative agrees with central
 /// differences of what it differentiates (in the interpreter, in Double): `grad` definitions up
-/// to the third order, `jvp`, `hvp` and `vjp` of a Float and a tensor function, each model loss's gradient with respect to every parameter (in both
+/// to the third order, `jvp`, `hvp`, `vjp`, `jacobian` and `hessian` of a Float and a tensor function, each model loss's gradient with respect to every parameter (in both
 /// modes for a model with dropout or batch normalization; at most 8 elements per tensor), and
 /// the forward function's pullback. Besides a model over matrices, each program has a random
 /// stack of image layers and an attention model over sequences with token embeddings.
@@ -102,7 +102,7 @@ import Testing
             "reshape(", "permute(", "concat(", "stack(", "variance(", "min(", " @ reshape(", "softmax(", "logSumExp(", "where(",
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
-            "= jvp(", "= hvp(", "= vjp(",
+            "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -145,6 +145,28 @@ import Testing
                 try GradientChecking.expectFiniteDifferences(
                     of: base, result: result, seed: seed, at: arguments, varying: .argument(index), equal: try #require(gradients[name]),
                     step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8, "\(context) vjp \(name)")
+            }
+        case .jacobian, .hessian:
+            // Each matrix times a tangent of its argument alone is a directional derivative: of
+            // the function for a Jacobian, of its gradient for a Hessian.
+            let matrices = try IRInterpreter.run(derived, arguments: arguments)
+            let differentiated = derivative.kind == .jacobian ? base : Simplifier.simplify(
+                try ReverseMode.differentiate(base, result: result, withRespectTo: floats.map(DifferentiableInput.argument)))
+            for index in floats {
+                let name = base.arguments[index].name
+                guard let matrix = matrices[name] else { continue }
+                let direction = directions[index]!
+                let rows = matrix.values.count / direction.values.count
+                let product = (0..<rows).map { row in
+                    zip(matrix.values[(row * direction.values.count)...], direction.values).map(*).reduce(0, +)
+                }
+                var along = base.arguments.map { _ -> IRTensor? in nil }
+                along[index] = direction
+                let output = derivative.kind == .jacobian ? result : name
+                let shape = Array(matrix.shape.prefix(matrix.shape.count - direction.shape.count))
+                try GradientChecking.expectDirectionalDerivative(
+                    of: differentiated, result: output, at: arguments, along: along, equal: IRTensor(shape: shape, values: product),
+                    step: 1e-5, tolerance: 1e-4, "\(context) \(derivative.kind) \(name)")
             }
         case .grad, .valueAndGrad:
             Issue.record("\(context): \(derivative.kind) is checked with the gradients")
@@ -335,9 +357,17 @@ struct ProgramGenerator {
         text += "let df1a0 = grad(f1, wrt: a0)\n"
         derivatives.append(Derivative(name: "df1a0", function: "f1", withRespectTo: "a0"))
         // Forward mode of a Float and of a tensor function, forward over reverse, a pullback.
-        for (name, kind, function) in [("jf1", DerivativeKind.jvp, "f1"), ("jspread", .jvp, "spread"), ("hf1", .hvp, "f1"), ("vspread", .vjp, "spread")] {
+        for (name, kind, function) in [("jf1", DerivativeKind.jvp, "f1"), ("jspread", .jvp, "spread"), ("hf1", .hvp, "f1"),
+                                       ("vspread", .vjp, "spread"), ("jacobianOfSpread", .jacobian, "spread")] {
             text += "let \(name) = \(kind)(\(function))\n"
             derivatives.append(Derivative(name: name, function: function, kind: kind))
+        }
+        // Matrices over the arguments whose element count the IR can write ([n, 3] has 3n).
+        let f2 = functions.first { $0.name == "f2" }!
+        let listed = f2.arguments.indices.filter { f2.arguments[$0] != .matrix }.map { "a\($0)" }.joined(separator: ", ")
+        for (name, kind) in [("jacobianOfF2", DerivativeKind.jacobian), ("hessianOfF2", .hessian)] {
+            text += "let \(name) = \(kind)(f2, wrt: \(listed))\n"
+            derivatives.append(Derivative(name: name, function: "f2", kind: kind))
         }
         return text
     }

@@ -1,7 +1,7 @@
 import Testing
 @testable import TapelessCompiler
 
-/// `jvp`, `vjp`, `valueAndGrad` and `hvp` of composite functions against torch.func
+/// `jvp`, `vjp`, `valueAndGrad`, `hvp`, `jacobian` and `hessian` of composite functions against torch.func
 /// (`transforms.json`, written by `transforms.py` beside it), compiled from the language and run
 /// in the interpreter; each `jvp` also against central differences of the compiled function.
 @Suite struct TransformReferenceTests {
@@ -13,8 +13,8 @@ import Testing
             let names = try #require(json["arguments"] as? [String])
             let shapes = try #require(json["shapes"] as? [String: [Int]])
             let isScalar = shapes["output"]!.isEmpty
-            var source = try #require(json["source"] as? String) + "\nlet j = jvp(\(name))\nlet v = vjp(\(name))\n"
-            if isScalar { source += "let g = valueAndGrad(\(name))\nlet h = hvp(\(name))\n" }
+            var source = try #require(json["source"] as? String) + "\nlet j = jvp(\(name))\nlet v = vjp(\(name))\nlet jac = jacobian(\(name))\n"
+            if isScalar { source += "let g = valueAndGrad(\(name))\nlet h = hvp(\(name))\nlet hes = hessian(\(name))\n" }
             let program = try CompiledFunctions(source).program
             func run(_ function: String, _ arguments: [IRTensor]) throws -> [String: IRTensor] {
                 try IRInterpreter.run(try #require(program.functions.first { $0.name == function }).body, arguments: arguments)
@@ -48,7 +48,18 @@ import Testing
             let vjp = try #require(json["vjp"] as? [String: Any])
             for argument in names { try expect(pullback[argument], vjp[argument], shape: shapes[argument]!, "vjp \(argument)") }
 
+            let jacobians = try run("jac", inputs)
+            let expectedJacobians = try #require(json["jacobian"] as? [String: Any])
+            for argument in names {
+                try expect(jacobians[argument], expectedJacobians[argument], shape: output + shapes[argument]!, "jacobian \(argument)")
+            }
+
             guard isScalar else { continue }
+            let hessians = try run("hes", inputs)
+            let expectedHessians = try #require(json["hessian"] as? [String: Any])
+            for argument in names {
+                try expect(hessians[argument], expectedHessians[argument], shape: shapes[argument]! + shapes[argument]!, "hessian \(argument)")
+            }
             let valueAndGrad = try run("g", inputs)
             try expect(valueAndGrad["value"], json["value"], shape: [], "valueAndGrad value")
             let gradients = try #require(json["grad"] as? [String: Any])

@@ -15,6 +15,14 @@ public enum DerivativeKind: String, CaseIterable, Sendable {
     /// The Hessian of a Float function times given vectors, by forward mode over reverse mode,
     /// never materializing the Hessian.
     case hvp
+    /// The Jacobian of a function with respect to each argument, shaped as the result's shape
+    /// followed by the argument's (`torch.func.jacfwd` / `jacrev`), by forward or reverse mode,
+    /// whichever takes fewer passes, over a batch of basis vectors.
+    case jacobian
+    /// The Hessian of a Float function with respect to each argument, shaped as the argument's
+    /// shape twice (`torch.func.hessian`): the Jacobian of the gradient, by forward mode over
+    /// reverse mode.
+    case hessian
 
     /// Every spelling, quoted and listed for messages: `'grad', 'valueAndGrad', … and 'hvp'`.
     static var spellings: String {

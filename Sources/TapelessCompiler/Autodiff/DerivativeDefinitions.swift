@@ -7,8 +7,11 @@ extension DerivativeRequest {
     /// - `grad`, `valueAndGrad`, `vjp`: reverse mode, seeded by 1 or by the output gradient;
     /// - `jvp`: forward mode along the added tangents;
     /// - `hvp`: forward mode over the simplified reverse-mode gradient, so the Hessian is never
-    ///   formed: the product costs a few evaluations of the gradient.
+    ///   formed: the product costs a few evaluations of the gradient;
+    /// - `jacobian`, `hessian`: `jvp` or `vjp` vectorized over the rows of an identity matrix
+    ///   (``Vectorization``), the Hessian being the forward-mode Jacobian of the gradient.
     func derive(from base: IRFunction, declared: IRFunction) throws -> IRFunction {
+        if kind == .jacobian || kind == .hessian { return try matrices(of: base, declared: declared) }
         let inputs = withRespectTo.map(DifferentiableInput.argument)
         let added = declared.arguments[base.arguments.count...].map(\.name)
         let resultName = base.results[0].name
@@ -24,6 +27,8 @@ extension DerivativeRequest {
             derived = ForwardMode.differentiate(base, withRespectTo: withRespectTo, tangentNames: added)
             results = [IRResult(name: "value", value: derived.results[0].value),
                        IRResult(name: "tangent", value: derived.results[1].value)]
+        case .jacobian, .hessian:
+            preconditionFailure("derived by matrices(of:declared:)")
         case .hvp:
             var gradient = try ReverseMode.differentiate(base, result: resultName, withRespectTo: inputs)
             gradient.results = Self.gradients(of: gradient)
@@ -35,6 +40,67 @@ extension DerivativeRequest {
         derived.name = declared.name
         derived.results = results
         return derived
+    }
+
+    /// The Jacobian of `base`'s result (for `hessian`, of its gradient) with respect to each
+    /// argument in ``withRespectTo``, shaped as the result's shape followed by the argument's.
+    private func matrices(of base: IRFunction, declared: IRFunction) throws -> IRFunction {
+        var builder = IRBuilder()
+        let arguments = declared.arguments.enumerated().map { builder.emit(.argument($0.offset), type: $0.element.type) }
+        var results: [IRResult] = []
+        for (position, index) in withRespectTo.enumerated() {
+            var function = base
+            if kind == .hessian {
+                var gradient = try ReverseMode.differentiate(base, result: base.results[0].name, withRespectTo: [.argument(index)])
+                gradient.results = Self.gradients(of: gradient)
+                function = Simplifier.simplify(gradient)
+            }
+            let reverse = kind == .jacobian && reverseMode[position]
+            let matrix = try Self.jacobian(of: function, argument: index, reverse: reverse, at: arguments, &builder)
+            results.append(IRResult(name: declared.arguments[index].name, value: matrix))
+        }
+        return IRFunction(name: declared.name, arguments: declared.arguments, instructions: builder.instructions, results: results)
+    }
+
+    /// Appends the Jacobian of `function`'s one result with respect to its argument `index`
+    /// at `arguments`: `jvp` vectorized over the identity's rows as tangents (forward mode, one
+    /// row per element of the argument) or `vjp` vectorized over them as output gradients
+    /// (reverse mode, one per element of the result). Returns it shaped as the result's shape
+    /// followed by the argument's.
+    private static func jacobian(
+        of function: IRFunction, argument index: Int, reverse: Bool, at arguments: [IRValue], _ b: inout IRBuilder
+    ) throws -> IRValue {
+        let argumentShape = function.arguments[index].type.shape
+        let resultShape = function.definitions()[function.results[0].value]!.type.shape
+        let basisShape = reverse ? resultShape : argumentShape
+        guard let count = IRDimension.product(basisShape) else {
+            throw Lowering.Failure(description: "the Jacobian needs the number of elements of \(basisShape) known when the package builds")
+        }
+        var single: IRFunction
+        if reverse {
+            single = try ReverseMode.differentiate(
+                function, result: function.results[0].name, withRespectTo: [.argument(index)], seed: .argument(name: "basis"))
+            single.results = gradients(of: single)
+        } else {
+            single = ForwardMode.differentiate(function, withRespectTo: [index], tangentNames: ["basis"])
+            single.results = [single.results[1]]
+        }
+        let batched = try Vectorization.vectorize(Simplifier.simplify(single), batched: [function.arguments.count], batch: [count])
+
+        let square = IRType.float([count, count])
+        let isDiagonal = b.compare(.equal, b.emit(.iota(axis: 0), type: square), b.emit(.iota(axis: 1), type: square))
+        var identity = b.select(isDiagonal, b.constant(1), b.constant(0))
+        if basisShape != [count] { identity = b.emit(.reshape, [identity], type: .float([count] + basisShape)) }
+        var rows = Inliner.inline(batched, arguments: Array(arguments.prefix(function.arguments.count)) + [identity], into: &b)[0]
+        if !reverse && !resultShape.isEmpty {
+            // [count] + result → result + [count]: each basis vector's tangent is a column.
+            let rank = resultShape.count
+            rows = b.emit(.permute(Array(1..<(rank + 1)) + [0]), [rows], type: .float(resultShape + [count]))
+        }
+        let shape = resultShape + argumentShape
+        if b.type(of: rows).shape == shape { return rows }
+        // A scalar's derivative by a scalar: the one element, as a scalar rather than a tensor.
+        return shape.isEmpty ? b.reduceSum(rows, axis: nil) : b.emit(.reshape, [rows], type: .float(shape))
     }
 
     /// The gradient results of a reverse-mode derivative, as plain values named after their inputs.

@@ -111,9 +111,9 @@ extension Checker {
         in context: inout BodyContext, resolve: ([Expr]) -> Resolution
     ) -> ValueType? {
         guard let returnType = derivative.returnType else {
-            let hint = derivative.kind == .grad || derivative.kind == .hvp
+            let hint = [.grad, .hvp, .jacobian, .hessian].contains(derivative.kind)
                 ? "declare one derivative per argument with \(derivative.kind)(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))"
-                : "call it from Swift, or use grad (or hvp) for a derivative with one result"
+                : "call it from Swift, or use grad, hvp, jacobian or hessian with one argument after 'wrt:' for a derivative with one result"
             error("'\(derivative.name)' returns a tuple \(derivative.resultList), which can't be used in an expression; \(hint)",
                   at: calleeExpr.range)
             checkStrayArguments(arguments, in: &context)

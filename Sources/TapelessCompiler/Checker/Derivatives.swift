@@ -111,13 +111,13 @@ extension Checker {
         let kind = decl.kind
         let target = decl.function.name
         switch kind {
-        case .grad, .valueAndGrad, .hvp:
+        case .grad, .valueAndGrad, .hvp, .hessian:
             guard returnType.isFloatScalar else {
-                let hint = returnType.element == .float ? "; for a tensor result, vjp gives its pullback and jvp its derivative along a tangent" : ""
+                let hint = returnType.element == .float ? "; for a tensor result, vjp gives its pullback, jvp its derivative along a tangent and jacobian every derivative" : ""
                 error("\(kind) needs a function that returns Float; '\(target)' returns \(returnType)\(hint)", at: decl.function.range)
                 return nil
             }
-        case .vjp, .jvp:
+        case .vjp, .jvp, .jacobian:
             guard returnType.element == .float else {
                 error("\(kind) needs a function that returns Float values; '\(target)' returns \(returnType), which has no derivative",
                       at: decl.function.range)
@@ -143,6 +143,19 @@ extension Checker {
         case .vjp: (added, results) = ([(fresh("outputGradient"), returnType)], [("value", returnType)] + differentiated)
         case .jvp: (added, results) = (differentiated.map { (fresh($0.name + "Tangent"), $0.type) }, [("value", returnType), ("tangent", returnType)])
         case .hvp: (added, results) = (differentiated.map { (fresh($0.name + "Tangent"), $0.type) }, differentiated)
+        case .jacobian, .hessian:
+            let leading = kind == .jacobian ? returnType.shape : nil
+            results = differentiated.map { ($0.name, ValueType(element: .float, shape: (leading ?? $0.type.shape) + $0.type.shape)) }
+            added = []
+            // A batch of basis vectors runs along one axis: of the argument's elements (forward
+            // mode, the only one for a Hessian) or of the result's (reverse mode).
+            let resultCount = kind == .jacobian ? IRDimension.product(returnType.shape) : nil
+            for argument in differentiated where IRDimension.product(argument.type.shape) == nil && resultCount == nil {
+                let counted = kind == .jacobian ? "'\(argument.name)' (\(argument.type)) or of the result (\(returnType))" : "'\(argument.name)' (\(argument.type))"
+                error("\(kind)(\(target)) needs the number of elements of \(counted) known when the package builds, or a single size variable such as [n]",
+                      at: decl.function.range)
+                return nil
+            }
         }
         for reserved in ["value", "tangent"] where results.contains(where: { $0.name == reserved }) {
             if let clash = differentiated.first(where: { $0.name == reserved }) {

@@ -239,7 +239,7 @@ extension FunctionEmitter {
         }
         lastOrigin = nil
         printer.line("// Row by row: each row of the steps below is computed while it is in cache.")
-        printer.loop(row, in: "0..<\(dimension(group.rows))") { $0.append(body.statements) }
+        printer.loop(Self.loopVariable(row, in: body.statements), in: "0..<\(dimension(group.rows))") { $0.append(body.statements) }
     }
 
     /// The width of SIMD loops: two SSE registers on baseline x86-64, enough for ILP without a

@@ -25,6 +25,17 @@ public enum IRDimension: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension IRDimension {
+    /// One dimension as large as `dimensions` together, when the IR can write it: a product of
+    /// fixed sizes, or one size variable (times sizes of 1); `nil` otherwise.
+    public static func product(_ dimensions: [IRDimension]) -> IRDimension? {
+        let variables = dimensions.filter { $0.fixedValue == nil }
+        let fixed = dimensions.compactMap(\.fixedValue).reduce(1, *)
+        if variables.isEmpty { return .fixed(fixed) }
+        return variables.count == 1 && fixed == 1 ? variables[0] : nil
+    }
+}
+
 /// The type of an IR value: an element kind and a shape. A Float scalar has the shape `[]`.
 public struct IRType: Hashable, Sendable, CustomStringConvertible {
     /// The kind of each element.

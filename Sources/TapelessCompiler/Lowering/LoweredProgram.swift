@@ -164,12 +164,28 @@ public struct DerivativeRequest: Sendable, Equatable {
     public var function: String
     /// The indices of the arguments it differentiates with respect to, in increasing order.
     public var withRespectTo: [Int]
+    /// For a `jacobian`, whether each argument's is derived in reverse mode (over the
+    /// result's elements) rather than forward mode (over the argument's): see
+    /// ``prefersReverseMode(argument:result:)``. Empty for the other kinds.
+    public var reverseMode: [Bool]
 
     /// Creates a request.
-    public init(kind: DerivativeKind = .grad, function: String, withRespectTo: [Int]) {
+    public init(kind: DerivativeKind = .grad, function: String, withRespectTo: [Int], reverseMode: [Bool] = []) {
         self.kind = kind
         self.function = function
         self.withRespectTo = withRespectTo
+        self.reverseMode = reverseMode
+    }
+
+    /// Whether a Jacobian is cheaper in reverse mode: one pass per element of the result
+    /// against one per element of the argument (forward mode), fewer winning and forward mode
+    /// on a tie. A size variable counts as 64 elements; a count the IR can't write rules its
+    /// mode out.
+    public static func prefersReverseMode(argument: [IRDimension], result: [IRDimension]) -> Bool {
+        guard let inputs = IRDimension.product(argument) else { return true }
+        guard let outputs = IRDimension.product(result) else { return false }
+        func estimate(_ dimension: IRDimension) -> Int { dimension.fixedValue ?? 64 }
+        return estimate(outputs) < estimate(inputs)
     }
 }
 

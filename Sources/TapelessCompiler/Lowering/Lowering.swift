@@ -115,7 +115,13 @@ public struct Lowering {
         return LoweredFunction(
             name: derivative.name, range: derivative.range, declaration: text(derivative.range),
             body: IRFunction(name: derivative.name, arguments: arguments, instructions: [], results: []),
-            derivative: DerivativeRequest(kind: derivative.kind, function: derivative.function, withRespectTo: derivative.withRespectTo))
+            derivative: DerivativeRequest(
+                kind: derivative.kind, function: derivative.function, withRespectTo: derivative.withRespectTo,
+                reverseMode: derivative.kind == .jacobian ? zip(derivative.withRespectTo, derivative.results).map { index, result in
+                    DerivativeRequest.prefersReverseMode(
+                        argument: derivative.parameters[index].type.shape,
+                        result: Array(result.type.shape.dropLast(derivative.parameters[index].type.rank)))
+                } : []))
     }
 
     // MARK: - Source text

@@ -44,6 +44,99 @@ extension DerivativeRules {
     }
 }
 
+extension BatchingRules {
+    /// A convolution or pooling with a batched operand. A batch of images (with the weight
+    /// unbatched, or a pooling's two image-shaped operands) folds into the images' own batch
+    /// axis. A batch of weights, or a weight gradient, becomes channel groups: member `p` of the
+    /// batch convolves its channels with its own filters, as a grouped convolution does, which
+    /// needs the batch's size known when the package builds.
+    func convolution(_ instruction: IRInstruction, _ x: [IRValue], batched: [Bool], _ b: inout IRBuilder) throws -> IRValue {
+        let shape = instruction.type.shape
+        switch instruction.op {
+        case .convolution2D(let window), .convolution2DInputGradient(let window):
+            guard batched[1] else { return try foldingIntoImages(instruction.op, images: [x[0]], then: [x[1]], shape: shape, &b) }
+            return try asGroups(instruction.op, window, images: [x[0], x[1]], imageFlags: [batched[0], false], shape: shape, &b)
+        case .convolution2DWeightGradient(let window):
+            return try asGroups(instruction.op, window, images: x, imageFlags: batched, shape: shape, &b)
+        case .maxPoolSelect, .maxPoolScatter:
+            let images = zip(x, batched).map { self.batched($0, $1, &b) }
+            return try foldingIntoImages(instruction.op, images: images, then: [], shape: shape, &b)
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
+             .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+            preconditionFailure("\(instruction.op) is not a convolution or pooling")
+        }
+    }
+
+    /// A channel count or the batch's size, which channel groups need known when the package builds.
+    private func fixed(_ dimension: IRDimension) throws -> Int {
+        guard let value = dimension.fixedValue else {
+            throw Vectorization.Failure(
+                description: "a convolution with a batch of weights (or a weight gradient) over a batch of \(batch.map(\.description).joined(separator: " × ")) needs the batch's size and the channels known when the package builds")
+        }
+        return value
+    }
+
+    /// `op(images…, others…)` with the batch axes of the images (all batched, NCHW) folded into
+    /// their first axis and unfolded from the result's.
+    private func foldingIntoImages(
+        _ op: IROp, images: [IRValue], then others: [IRValue], shape: [IRDimension], _ b: inout IRBuilder
+    ) throws -> IRValue {
+        let k = batch.count
+        let count = try merged([shape[0]], for: "a convolution or pooling")
+        let folded = images.map { image in
+            let own = Array(b.type(of: image).shape.dropFirst(k))
+            return b.emit(.reshape, [image], type: .float([count] + own.dropFirst()))
+        }
+        let result = b.emit(op, folded + others, type: .float([count] + shape.dropFirst()))
+        return b.emit(.reshape, [result], type: .float(batch + shape))
+    }
+
+    /// `op` with the batch as channel groups: each image-shaped operand `[batch…, n, c, h, w]`
+    /// becomes `[n, batch·c, h, w]`, a weight `[batch…, o, i, kh, kw]` becomes
+    /// `[batch·o, i, kh, kw]`, and the groups are multiplied by the batch's size.
+    private func asGroups(
+        _ op: IROp, _ window: ConvolutionWindow, images: [IRValue], imageFlags: [Bool], shape: [IRDimension],
+        _ b: inout IRBuilder
+    ) throws -> IRValue {
+        let k = batch.count
+        let members = try fixed(try merged([], for: "a convolution with a batch of weights"))
+        var grouped = window
+        grouped.groups *= members
+        let isWeight: (Int) -> Bool = { index in
+            switch op {
+            case .convolution2D, .convolution2DInputGradient: index == 1
+            default: false
+            }
+        }
+        var operands: [IRValue] = []
+        for (index, value) in images.enumerated() {
+            let full = self.batched(value, imageFlags[index] || isWeight(index), &b)
+            let own = Array(b.type(of: full).shape.dropFirst(k))
+            if isWeight(index) {
+                operands.append(b.emit(.reshape, [full], type: .float([.fixed(members * (try fixed(own[0])))] + own.dropFirst())))
+                continue
+            }
+            // [batch…, n, c, h, w] → [n, batch…, c, h, w] → [n, batch·c, h, w]
+            let moved = b.emit(.permute([k] + Array(0..<k) + [k + 1, k + 2, k + 3]), [full], type: .float([own[0]] + batch + own.dropFirst()))
+            let channels = IRDimension.fixed(members * (try fixed(own[1])))
+            operands.append(b.emit(.reshape, [moved], type: .float([own[0], channels, own[2], own[3]])))
+        }
+        let resultGrouped: [IRDimension]
+        if case .convolution2DWeightGradient = op {
+            resultGrouped = [.fixed(members * (try fixed(shape[0])))] + shape.dropFirst()
+            let result = b.emit(.convolution2DWeightGradient(grouped), operands, type: .float(resultGrouped))
+            return b.emit(.reshape, [result], type: .float(batch + shape))
+        }
+        let groupedOp: IROp = if case .convolution2D = op { .convolution2D(grouped) } else { .convolution2DInputGradient(grouped) }
+        resultGrouped = [shape[0], .fixed(members * (try fixed(shape[1]))), shape[2], shape[3]]
+        let result = b.emit(groupedOp, operands, type: .float(resultGrouped))
+        // [n, batch·c, h, w] → [n, batch…, c, h, w] → [batch…, n, c, h, w]
+        let split = b.emit(.reshape, [result], type: .float([shape[0]] + batch + shape.dropFirst()))
+        return b.emit(.permute(Array(1...k) + [0] + [k + 1, k + 2, k + 3]), [split], type: .float(batch + shape))
+    }
+}
+
 /// One convolution's sizes, read from its operands' and result's shapes.
 struct ConvolutionSizes {
     var batch, inputChannels, height, width, outputChannels, kernelHeight, kernelWidth, outputHeight, outputWidth: Int

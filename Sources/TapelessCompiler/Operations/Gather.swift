@@ -1,6 +1,6 @@
 // `gather` and `scatterAdd`: rows of a `[rows, width]` table picked by integer indices (an
 // embedding lookup, PyTorch's `F.embedding(indices, table)`), and its reverse, which adds each
-// row back into the row it was picked from. Their reverse rules, their meaning in the
+// row back into the row it was picked from. Their reverse rules, their batching rule, their meaning in the
 // interpreter and their emitted Swift, which checks the indices and calls the runtime's
 // kernels, are here; their class and cost are listed with every operation's
 // (OperationClass.swift, OperationCost.swift).
@@ -13,6 +13,30 @@ extension DerivativeRules {
     /// Picking rows and adding them back are each other's reverse.
     static func gatherPullback(_ op: IROp, _ g: IRValue, indices: IRValue, operandType: IRType, _ b: inout IRBuilder) -> IRValue {
         b.emit(op == .gather ? .scatterAdd : .gather, [g, indices], type: operandType)
+    }
+}
+
+extension BatchingRules {
+    /// A gather or scatter-add with a batched operand. Batched indices into one table gather a
+    /// batch of rows directly. A batch of tables (or of rows to scatter) moves its batch axes
+    /// behind the width, so each row holds every member's row, and moves them back after.
+    func gather(_ instruction: IRInstruction, _ x: [IRValue], batched: [Bool], _ b: inout IRBuilder) throws -> IRValue {
+        let k = batch.count
+        let type = IRType.float(batch + instruction.type.shape)
+        if instruction.op == .gather && !batched[0] { return b.emit(.gather, x, type: type) }
+        guard !batched[1] else {
+            throw Vectorization.Failure(description: "a scatter-add (an embedding's gradient) with a batch of indices has no batched form yet")
+        }
+        let own = Array(b.type(of: x[0]).shape.dropFirst(k))
+        let width = own[own.count - 1]
+        let wide = try merged([width], for: "a gather from a batch of tables")
+        // [batch…, …, width] → […, width, batch…] → […, width·batch]
+        let moved = b.emit(.permute(Array(k..<(k + own.count)) + Array(0..<k)), [x[0]], type: .float(own + batch))
+        let flat = b.emit(.reshape, [moved], type: .float(own.dropLast() + [wide]))
+        let result = instruction.type.shape
+        let picked = b.emit(instruction.op, [flat, x[1]], type: .float(result.dropLast() + [wide]))
+        let split = b.emit(.reshape, [picked], type: .float(result + batch))
+        return b.emit(.permute(Array(result.count..<(result.count + k)) + Array(0..<result.count)), [split], type: type)
     }
 }
 

@@ -1,6 +1,7 @@
 // `matmul` and `transpose`: the product of two matrices, each optionally transposed, and the
-// transpose of a matrix. Their reverse rules, their meaning in the interpreter and their
-// emitted Swift are here; their class and cost are listed with every operation's
+// transpose of a matrix. Their reverse rules, the product's batching rule, their meaning in
+// the interpreter and their emitted Swift are here (their forward rules are the product rule
+// and the transpose itself: TangentRules); their class and cost are listed with every operation's
 // (OperationClass.swift, OperationCost.swift).
 
 extension DerivativeRules {
@@ -29,6 +30,49 @@ extension DerivativeRules {
             return [wants[0] ? product(m, g, true, true, aShape) : nil,
                     wants[1] ? product(g, a, true, true, mShape) : nil]
         }
+    }
+}
+
+extension BatchingRules {
+    /// A matrix product with a batched operand. A batch of left operands times one matrix stays
+    /// one product, the batch joining the rows. Otherwise both operands get the batch axes (the
+    /// unbatched one repeated) and the same leading axes, which makes a batched product; the
+    /// product of a batch's transpose by its gradient (a weight's gradient, summed over the
+    /// batch) is then summed over those leading axes.
+    func matrixProduct(
+        _ left: IRValue, _ right: IRValue, batched: [Bool], transposeLeft: Bool, transposeRight: Bool, shape: [IRDimension],
+        _ b: inout IRBuilder
+    ) throws -> IRValue {
+        let k = batch.count
+        let op = IROp.matmul(transposeLeft: transposeLeft, transposeRight: transposeRight)
+        let leftOwn = Array(b.type(of: left).shape.dropFirst(batched[0] ? k : 0))
+        let rightOwn = Array(b.type(of: right).shape.dropFirst(batched[1] ? k : 0))
+        let type = IRType.float(batch + shape)
+        let isBatchedProduct = shape.count > 2 && leftOwn.count == shape.count && rightOwn.count == shape.count
+        if batched[0] && !batched[1] && !transposeLeft && rightOwn.count == 2 && !isBatchedProduct {
+            return b.emit(op, [left, right], type: type)
+        }
+        var l = self.batched(left, batched[0], &b)
+        var r = self.batched(right, batched[1], &b)
+        if isBatchedProduct || (leftOwn.count == 2 && rightOwn.count == 2) {
+            return b.emit(op, [l, r], type: type)
+        }
+        if !transposeLeft && rightOwn.count == 2 && leftOwn.count == shape.count {
+            // [..., n, d] @ [d, m]: the matrix repeated along the left operand's leading axes.
+            let leading = Array(leftOwn.dropLast(2))
+            r = b.emit(.broadcast, [lift(r, toRank: leftOwn.count, &b)], type: .float(batch + leading + rightOwn))
+            return b.emit(op, [l, r], type: type)
+        }
+        if transposeLeft && shape.count == 2 && leftOwn.count == rightOwn.count && leftOwn.count > 2 {
+            // [..., n, d]ᵀ @ [..., n, m] summed over the leading axes: batched, then summed.
+            let leading = Array(leftOwn.dropLast(2))
+            l = b.emit(op, [l, r], type: .float(batch + leading + shape))
+            return leading.indices.reduce(l) { partial, index in
+                b.emit(.reduceSum(axis: k), [partial], type: .float(batch + leading.dropFirst(index + 1) + shape))
+            }
+        }
+        throw Vectorization.Failure(
+            description: "a matrix product of \(leftOwn) by \(rightOwn) has no batched form yet")
     }
 }
 

@@ -1,7 +1,7 @@
 // Reductions and broadcasts: `reduceSum` and `reduceMax` (over one axis or everything),
 // `sumToShape` and their reverses `broadcast` and `expandAxis`. Their reverse rules, the
-// maximum's forward rule (the others are linear: TangentRules) and their meaning in the
-// interpreter are here. Fusion accumulates a reduction in the loop over its
+// maximum's forward rule (the others are linear: TangentRules), their batching rules and their
+// meaning in the interpreter are here. Fusion accumulates a reduction in the loop over its
 // operand and reads a broadcast operand at its broadcast position, so their emitted Swift is
 // the loop code's (FunctionEmitter+Steps.swift); their class and cost are listed with every
 // operation's (OperationClass.swift, OperationCost.swift).
@@ -43,6 +43,35 @@ extension TangentRules {
         let isMax = b.compare(.equal, x, b.spread(y, axis: axis, over: shape))
         let mask = b.select(isMax, b.constant(1), b.constant(0))
         return b.divide(b.reduceSum(b.multiply(dx, mask), axis: axis), b.reduceSum(mask, axis: axis))
+    }
+}
+
+extension BatchingRules {
+    /// A broadcast or reduction of a batched operand: axes move past the batch axes, and a
+    /// reduction of everything reduces each member's own axes one by one.
+    func reduction(_ instruction: IRInstruction, _ x: IRValue, type: IRType, _ b: inout IRBuilder) -> IRValue {
+        let k = batch.count
+        let own = Array(b.type(of: x).shape.dropFirst(k))
+        let result = instruction.type.shape
+        switch instruction.op {
+        case .broadcast:
+            return b.emit(.broadcast, [lift(x, toRank: result.count, &b)], type: type)
+        case .sumToShape:
+            // Sum to the result's shape behind `1`s that keep it apart from the batch axes.
+            let padded = batch + Array(repeating: IRDimension.fixed(1), count: own.count - result.count) + result
+            let summed = b.emit(.sumToShape, [x], type: .float(padded))
+            return padded.count == type.shape.count ? summed : b.emit(.reshape, [summed], type: type)
+        case .reduceSum(let axis?), .reduceMax(let axis?):
+            return b.emit(instruction.op == .reduceSum(axis: axis) ? .reduceSum(axis: axis + k) : .reduceMax(axis: axis + k), [x], type: type)
+        case .reduceSum(nil), .reduceMax(nil):
+            let op: IROp = instruction.op == .reduceSum(axis: nil) ? .reduceSum(axis: k) : .reduceMax(axis: k)
+            return own.indices.reduce(x) { partial, index in b.emit(op, [partial], type: .float(batch + own.dropFirst(index + 1))) }
+        case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
+             .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
+             .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
+             .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .expandAxis:
+            preconditionFailure("\(instruction.op) is not a broadcast or a reduction")
+        }
     }
 }
 

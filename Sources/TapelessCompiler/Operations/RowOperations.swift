@@ -1,7 +1,8 @@
 // The operations that work line by line along one axis: `softmax`, `logSumExp`, and the class
 // pick and scatter of cross-entropy (`pickClass`, `scatterClass`). Along the rows of a matrix
 // they share one loop over the rows with their neighbours (RowGrouping). Their reverse rules,
-// the forward rules of softmax and log-sum-exp (the picks are linear: TangentRules),
+// the forward rules of softmax and log-sum-exp (the picks are linear: TangentRules), the
+// picks' batching rule (the others move their axis: BatchingRules),
 // their meaning in the interpreter and their emitted Swift are here; their class and cost are
 // listed with every operation's (OperationClass.swift, OperationCost.swift).
 
@@ -40,6 +41,34 @@ extension TangentRules {
         let shape = b.type(of: y).shape
         let dot = b.spread(b.reduceSum(b.multiply(y, dx), axis: axis), axis: axis, over: shape)
         return b.multiply(y, b.subtract(dx, dot))
+    }
+}
+
+extension BatchingRules {
+    /// A class pick or scatter with a batched operand, as a product with the labels' one-hot
+    /// mask (the scatter of ones into their classes): unbatched when the labels are, else built
+    /// from the labels with the batch folded into their axis.
+    func classPick(_ instruction: IRInstruction, _ x: [IRValue], batched: [Bool], _ b: inout IRBuilder) throws -> IRValue {
+        let isPick = instruction.op == .pickClass
+        let matrix = isPick ? b.type(of: x[0]).shape.suffix(2) : instruction.type.shape[...]
+        let (rows, classes) = (matrix[matrix.startIndex], matrix[matrix.startIndex + 1])
+        let mask: IRValue
+        if batched[1] {
+            let count = try merged([rows], for: "a class pick with a batch of labels")
+            let labels = b.emit(.reshape, [x[1]], type: IRType(.int, [count]))
+            let ones = b.emit(.broadcast, [b.constant(1)], type: .float([count]))
+            let flat = b.emit(.scatterClass, [ones, labels], type: .float([count, classes]))
+            mask = b.emit(.reshape, [flat], type: .float(batch + [rows, classes]))
+        } else {
+            let ones = b.emit(.broadcast, [b.constant(1)], type: .float([rows]))
+            mask = b.emit(.scatterClass, [ones, x[1]], type: .float([rows, classes]))
+        }
+        let type = IRType.float(batch + instruction.type.shape)
+        guard isPick else {
+            let spread = b.emit(.expandAxis(batch.count + 1), [self.batched(x[0], batched[0], &b)], type: .float(batch + [rows, classes]))
+            return b.multiply(spread, mask)
+        }
+        return b.emit(.reduceSum(axis: batch.count + 1), [b.multiply(self.batched(x[0], batched[0], &b), mask)], type: type)
     }
 }
 

@@ -35,7 +35,11 @@ enum StagePrinter {
         let heading = "// \(prefix)\(function.name)\(modeLabel(function)): \(function.declaration)\n"
         if let request = function.derivative, function.body.results.isEmpty {
             let arguments = request.withRespectTo.map { function.body.arguments[$0].name }.joined(separator: ", ")
-            return [heading + "\(request.kind) of \(request.function) with respect to \(arguments), derived by the next stage\n"]
+            let modes = request.reverseMode.isEmpty ? ""
+                : " (" + zip(request.withRespectTo, request.reverseMode).map { index, reverse in
+                    "\(function.body.arguments[index].name): \(reverse ? "reverse" : "forward") mode"
+                }.joined(separator: ", ") + ")"
+            return [heading + "\(request.kind) of \(request.function) with respect to \(arguments)\(modes), derived by the next stage\n"]
         }
         var forms = [heading + IRPrinter.render(function.body)]
         for case (let label, var derived?) in [("with gradient", function.withGradient), ("pullback", function.pullback)] {

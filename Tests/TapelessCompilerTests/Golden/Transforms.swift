@@ -4,12 +4,12 @@
 import Foundation
 import Tapeless
 
-/// The model `Probe` (line 36): 8 parameters in 2 tensors.
+/// The model `Probe` (line 51): 8 parameters in 2 tensors.
 public struct Probe: Module {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "fc.weight", shape: [3, 2], initializer: .glorotUniform, isTrainable: true),  // line 37
-        (name: "fc.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 37
+        (name: "fc.weight", shape: [3, 2], initializer: .glorotUniform, isTrainable: true),  // line 52
+        (name: "fc.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 52
     ])
 
     /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
@@ -56,7 +56,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `func predict(x: [n, 3]) -> [n, 2]` (line 38).
+    /// `func predict(x: [n, 3]) -> [n, 2]` (line 53).
     public func predict(x: Tensor) -> Tensor {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "predict(x:)")
@@ -71,7 +71,7 @@ public struct Probe: Module {
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // fc.weight
-                    // line 38: fc(x)
+                    // line 53: fc(x)
                     let v3 = slot0  // [n, 2]
                     Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
                     let v2 = parameters.baseAddress! + 6  // fc.bias
@@ -91,7 +91,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `func loss(x: [n, 3], y: [n, 2]) -> Float` (line 39).
+    /// `func loss(x: [n, 3], y: [n, 2]) -> Float` (line 54).
     public func loss(x: Tensor, y: Tensor) -> Float {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "loss(x:y:)")
@@ -110,7 +110,7 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v4 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
                         let v3 = parameters.baseAddress! + 6  // fc.bias
@@ -120,7 +120,7 @@ public struct Probe: Module {
                                 let i = i0 &* 2 &+ i1
                                 let v5: Float = v4[i] + v3[i1]
                                 let v6: Float = Foundation.tanh(v5)
-                                // line 39: mse(predict(x), y)
+                                // line 54: mse(predict(x), y)
                                 let v7: Float = v6 - y[i]
                                 let v8: Float = v7 * v7
                                 v9 += v8
@@ -157,13 +157,13 @@ public struct Probe: Module {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc.weight
-                            // line 38: fc(x)
+                            // line 53: fc(x)
                             let v4 = slot0  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
-                            // ∂ line 39: mse(predict(x), y)
+                            // ∂ line 54: mse(predict(x), y)
                             let v13: Float = 1.0 / Float(n * 2)
                             let v3 = parameters.baseAddress! + 6  // fc.bias
-                            // ∂ line 38: fc(x)
+                            // ∂ line 53: fc(x)
                             let v21 = slot1  // [n, 2]
                             let v22 = g.baseAddress! + 6  // gradient of fc.bias
                             var v9: Float = 0
@@ -171,17 +171,17 @@ public struct Probe: Module {
                             for i0 in 0..<n {
                                 for i1 in 0..<2 {
                                     let i = i0 &* 2 &+ i1
-                                    // line 38: fc(x)
+                                    // line 53: fc(x)
                                     let v5: Float = v4[i] + v3[i1]
                                     let v6: Float = Foundation.tanh(v5)
-                                    // line 39: mse(predict(x), y)
+                                    // line 54: mse(predict(x), y)
                                     let v7: Float = v6 - y[i]
                                     let v8: Float = v7 * v7
                                     v9 += v8
-                                    // ∂ line 39: mse(predict(x), y)
+                                    // ∂ line 54: mse(predict(x), y)
                                     let v15: Float = v13 * v7
                                     let v17: Float = v15 + v15
-                                    // ∂ line 38: fc(x)
+                                    // ∂ line 53: fc(x)
                                     let v19: Float = v6 * v6
                                     let v20: Float = 1.0 - v19
                                     let v21_2: Float = v17 * v20
@@ -189,9 +189,9 @@ public struct Probe: Module {
                                     v22[i1] += v21_2
                                 }
                             }
-                            // line 39: mse(predict(x), y)
+                            // line 54: mse(predict(x), y)
                             let v11: Float = v9 / Float(n * 2)
-                            // ∂ line 38: fc(x)
+                            // ∂ line 53: fc(x)
                             let v23 = g.baseAddress!  // gradient of fc.weight
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 3, n: 2, k: n, a: x, lda: 3, b: v21, ldb: 2, c: v23, ldc: 2)
@@ -212,7 +212,7 @@ public struct Probe: Module {
         return (value, gradient)
     }
 
-    /// `let inputGradient = grad(loss, wrt: x)` (line 40).
+    /// `let inputGradient = grad(loss, wrt: x)` (line 55).
     public func inputGradient(x: Tensor, y: Tensor) -> Tensor {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "inputGradient(x:y:)")
@@ -233,26 +233,26 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v4 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
-                        // ∂ line 39: mse(predict(x), y)
+                        // ∂ line 54: mse(predict(x), y)
                         let v13: Float = 1.0 / Float(n * 2)
                         let v3 = parameters.baseAddress! + 6  // fc.bias
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v21 = slot1  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 38: fc(x)
+                                // line 53: fc(x)
                                 let v5: Float = v4[i] + v3[i1]
                                 let v6: Float = Foundation.tanh(v5)
-                                // line 39: mse(predict(x), y)
+                                // line 54: mse(predict(x), y)
                                 let v7: Float = v6 - y[i]
-                                // ∂ line 39: mse(predict(x), y)
+                                // ∂ line 54: mse(predict(x), y)
                                 let v15: Float = v13 * v7
                                 let v17: Float = v15 + v15
-                                // ∂ line 38: fc(x)
+                                // ∂ line 53: fc(x)
                                 let v19: Float = v6 * v6
                                 let v20: Float = 1.0 - v19
                                 let v21_2: Float = v17 * v20
@@ -270,7 +270,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `let directional = jvp(predict)` (line 41).
+    /// `let directional = jvp(predict)` (line 56).
     public func directional(x: Tensor, xTangent: Tensor) -> (value: Tensor, tangent: Tensor) {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "directional(x:xTangent:)")
@@ -292,25 +292,25 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v7 = slot1  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: xTangent, lda: 3, b: v1, ldb: 2, c: v7, ldc: 2)
                         let v2 = parameters.baseAddress! + 6  // fc.bias
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v5 = slot2  // [n, 2]
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v11 = slot3  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 38: fc(x)
+                                // line 53: fc(x)
                                 let v4: Float = v3[i] + v2[i1]
                                 let v5_2: Float = Foundation.tanh(v4)
                                 v5[i] = v5_2
-                                // ∂ line 38: fc(x)
+                                // ∂ line 53: fc(x)
                                 let v9: Float = v5_2 * v5_2
                                 let v10: Float = 1.0 - v9
                                 let v11_2: Float = v7[i] * v10
@@ -325,7 +325,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `let pullback = vjp(predict)` (line 42).
+    /// `let pullback = vjp(predict)` (line 57).
     public func pullback(x: Tensor, outputGradient: Tensor) -> (value: Tensor, x: Tensor) {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "pullback(x:outputGradient:)")
@@ -347,23 +347,23 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let outputGradient = outputGradientBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v2 = parameters.baseAddress! + 6  // fc.bias
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v5 = slot1  // [n, 2]
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v10 = slot2  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 38: fc(x)
+                                // line 53: fc(x)
                                 let v4: Float = v3[i] + v2[i1]
                                 let v5_2: Float = Foundation.tanh(v4)
                                 v5[i] = v5_2
-                                // ∂ line 38: fc(x)
+                                // ∂ line 53: fc(x)
                                 let v8: Float = v5_2 * v5_2
                                 let v9: Float = 1.0 - v8
                                 let v10_2: Float = outputGradient[i] * v9
@@ -381,7 +381,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `let curvature = hvp(loss, wrt: x)` (line 43).
+    /// `let curvature = hvp(loss, wrt: x)` (line 58).
     public func curvature(x: Tensor, y: Tensor, xTangent: Tensor) -> Tensor {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "curvature(x:y:xTangent:)")
@@ -408,12 +408,12 @@ public struct Probe: Module {
                             let y = yBuffer.baseAddress!
                             let xTangent = xTangentBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc.weight
-                            // line 38: fc(x)
+                            // line 53: fc(x)
                             let v4 = slot0  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
-                            // ∂ line 39: mse(predict(x), y)
+                            // ∂ line 54: mse(predict(x), y)
                             let v13: Float = 1.0 / Float(n * 2)
-                            // ∂ line 38: fc(x)
+                            // ∂ line 53: fc(x)
                             let v24 = slot1  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: xTangent, lda: 3, b: v2, ldb: 2, c: v24, ldc: 2)
                             let v3 = parameters.baseAddress! + 6  // fc.bias
@@ -421,22 +421,22 @@ public struct Probe: Module {
                             for i0 in 0..<n {
                                 for i1 in 0..<2 {
                                     let i = i0 &* 2 &+ i1
-                                    // line 38: fc(x)
+                                    // line 53: fc(x)
                                     let v5: Float = v4[i] + v3[i1]
                                     let v6: Float = Foundation.tanh(v5)
-                                    // line 39: mse(predict(x), y)
+                                    // line 54: mse(predict(x), y)
                                     let v7: Float = v6 - y[i]
-                                    // ∂ line 39: mse(predict(x), y)
+                                    // ∂ line 54: mse(predict(x), y)
                                     let v15: Float = v13 * v7
                                     let v17: Float = v15 + v15
-                                    // ∂ line 38: fc(x)
+                                    // ∂ line 53: fc(x)
                                     let v19: Float = v6 * v6
                                     let v20: Float = 1.0 - v19
                                     let v28: Float = v24[i] * v20
-                                    // ∂ line 39: mse(predict(x), y)
+                                    // ∂ line 54: mse(predict(x), y)
                                     let v29: Float = v28 * v13
                                     let v30: Float = v29 + v29
-                                    // ∂ line 38: fc(x)
+                                    // ∂ line 53: fc(x)
                                     let v31: Float = v28 * v6
                                     let v33: Float = v31 + v31
                                     let v34: Float = -v33
@@ -484,23 +484,23 @@ public struct Probe: Module {
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: input, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v2 = parameters.baseAddress! + 6  // fc.bias
-                        // line 38: fc(x)
+                        // line 53: fc(x)
                         let v5 = slot1  // [n, 2]
-                        // ∂ line 38: fc(x)
+                        // ∂ line 53: fc(x)
                         let v9 = slot2  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 38: fc(x)
+                                // line 53: fc(x)
                                 let v4: Float = v3[i] + v2[i1]
                                 let v5_2: Float = Foundation.tanh(v4)
                                 v5[i] = v5_2
-                                // ∂ line 38: fc(x)
+                                // ∂ line 53: fc(x)
                                 let v8: Float = v5_2 * v5_2
                                 let v9_2: Float = 1.0 - v8
                                 v9[i] = v9_2
@@ -845,7 +845,322 @@ public func dense_softmax_vjp(x: Tensor, w: Tensor, b: Tensor, outputGradient: T
     }
 }
 
-/// `func logsumexp_max(x: [3, 4], y: [3, 4]) -> [3]` (line 9).
+/// `let dense_softmax_jacobian = jacobian(dense_softmax)` (line 8).
+public func dense_softmax_jacobian(x: Tensor, w: Tensor, b: Tensor) -> (x: Tensor, w: Tensor, b: Tensor) {
+    if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "dense_softmax_jacobian(x:w:b:)")
+    }
+    if w.shape.count != 2 || w.shape[0] != 3 || w.shape[1] != 5 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[3, 5]", argument: "w", declared: "[3, 5]", function: "dense_softmax_jacobian(x:w:b:)")
+    }
+    if b.shape.count != 1 || b.shape[0] != 5 {
+        ArgumentCheck.shapeMismatch(b.shape, expected: "[5]", argument: "b", declared: "[5]", function: "dense_softmax_jacobian(x:w:b:)")
+    }
+    let workspace = Workspace.floats(count: 3 * (12 * 12) + (12 * 4 * 3) + 4 * (4 * 5) + 3 * (12 * 4 * 5) + (12 * 4) + (4 * 5 * 4 * 3) + 3 * (15 * 15) + (15 * 3 * 5) + (15 * 4 * 3) + 3 * (15 * 4 * 5) + (15 * 4) + (4 * 5 * 3 * 5) + 3 * (5 * 5) + 2 * (5 * 4 * 5), for: "dense_softmax_jacobian")
+    defer { Workspace.release(for: "dense_softmax_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 12 * 12
+    let slot2 = slot1 + 12 * 12
+    let slot3 = slot2 + 12 * 12
+    let slot4 = slot3 + 12 * 4 * 3
+    let slot5 = slot4 + 4 * 5
+    let slot6 = slot5 + 4 * 5
+    let slot7 = slot6 + 4 * 5
+    let slot8 = slot7 + 4 * 5
+    let slot9 = slot8 + 12 * 4 * 5
+    let slot10 = slot9 + 12 * 4 * 5
+    let slot11 = slot10 + 12 * 4
+    let slot12 = slot11 + 12 * 4 * 5
+    let slot13 = slot12 + 4 * 5 * 4 * 3
+    let slot14 = slot13 + 15 * 15
+    let slot15 = slot14 + 15 * 15
+    let slot16 = slot15 + 15 * 15
+    let slot17 = slot16 + 15 * 3 * 5
+    let slot18 = slot17 + 15 * 4 * 3
+    let slot19 = slot18 + 15 * 4 * 5
+    let slot20 = slot19 + 15 * 4 * 5
+    let slot21 = slot20 + 15 * 4
+    let slot22 = slot21 + 15 * 4 * 5
+    let slot23 = slot22 + 4 * 5 * 3 * 5
+    let slot24 = slot23 + 5 * 5
+    let slot25 = slot24 + 5 * 5
+    let slot26 = slot25 + 5 * 5
+    let slot27 = slot26 + 5 * 4 * 5
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                func body() -> (x: Tensor, w: Tensor, b: Tensor) {
+                    let x = xBuffer.baseAddress!
+                    let w = wBuffer.baseAddress!
+                    let b = bBuffer.baseAddress!
+                    do {
+                        let v3 = slot0  // [12, 12]
+                        for position in 0..<12 {
+                            (v3 + position &* 12).update(repeating: Float(position), count: 12)
+                        }
+                        let v4 = slot1  // [12, 12]
+                        for row_2 in 0..<12 {
+                            for position_2 in 0..<12 {
+                                (v4 + (row_2 &* 12 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                            }
+                        }
+                        let v8 = slot2  // [12, 12]
+                        let laneEnd = (12 * 12) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v8_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v5)
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<12 * 12 {
+                            let v5: Bool = v3[i] == v4[i]
+                            let v8_2: Float = (v5 ? 1.0 : 0.0)
+                            v8[i] = v8_2
+                        }
+                        let v9 = slot3  // [12, 4, 3]
+                        v9.update(from: v8, count: 12 * 4 * 3)
+                        // line 5: x @ w
+                        let v10 = slot4  // [4, 5]
+                        Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w, ldb: 5, c: v10, ldc: 5)
+                        // line 5: tanh(x @ w + b)
+                        let v12 = slot5  // [4, 5]
+                        // ∂ line 5: tanh(x @ w + b)
+                        let v17 = slot6  // [4, 5]
+                        // line 5: softmax(tanh(x @ w + b), axis: 1)
+                        let v13 = slot7  // [4, 5]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_3 in 0..<4 {
+                            for i1 in 0..<5 {
+                                let i = row_3 &* 5 &+ i1
+                                // line 5: x @ w + b
+                                let v11: Float = v10[i] + b[i1]
+                                // line 5: tanh(x @ w + b)
+                                let v12_2: Float = Foundation.tanh(v11)
+                                v12[i] = v12_2
+                                // ∂ line 5: tanh(x @ w + b)
+                                let v16: Float = v12_2 * v12_2
+                                let v17_2: Float = 1.0 - v16
+                                v17[i] = v17_2
+                            }
+                            // line 5: softmax(tanh(x @ w + b), axis: 1)
+                            var largest = -Float.infinity
+                            for k in 0..<5 { largest = Swift.max(largest, v12[row_3 &* 5 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<5 {
+                                let e = Foundation.exp(v12[row_3 &* 5 &+ k] - largest)
+                                v13[row_3 &* 5 &+ k] = e
+                                total += e
+                            }
+                            let scale = 1 / total
+                            for k in 0..<5 { v13[row_3 &* 5 &+ k] *= scale }
+                        }
+                        // ∂ line 5: x @ w
+                        let v14 = slot8  // [12, 4, 5]
+                        Kernels.matrixMultiply(m: 12 * 4, n: 5, k: 3, a: v9, lda: 3, b: w, ldb: 5, c: v14, ldc: 5)
+                        // ∂ line 5: tanh(x @ w + b)
+                        let v18 = slot9  // [12, 4, 5]
+                        // ∂ line 5: softmax(tanh(x @ w + b), axis: 1)
+                        let v20 = slot10  // [12, 4]
+                        v20.update(repeating: 0, count: 12 * 4)
+                        let v23 = slot11  // [12, 4, 5]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_4 in 0..<12 {
+                            for i1 in 0..<4 {
+                                var v20Run: Float = 0
+                                for i2 in 0..<5 {
+                                    let i = row_4 &* 4 * 5 &+ i1 &* 5 &+ i2
+                                    // ∂ line 5: tanh(x @ w + b)
+                                    let v18_2: Float = v14[i] * v17[i1 &* 5 &+ i2]
+                                    v18[i] = v18_2
+                                    // ∂ line 5: softmax(tanh(x @ w + b), axis: 1)
+                                    let v19: Float = v13[i1 &* 5 &+ i2] * v18_2
+                                    v20Run += v19
+                                }
+                                v20[row_4 &* 4 &+ i1] += v20Run
+                            }
+                            for i1 in 0..<4 {
+                                for i2 in 0..<5 {
+                                    let i = row_4 &* 4 * 5 &+ i1 &* 5 &+ i2
+                                    let v21: Float = v20[row_4 &* 4 &+ i1]
+                                    let v22: Float = v18[i] - v21
+                                    let v23_2: Float = v13[i1 &* 5 &+ i2] * v22
+                                    v23[i] = v23_2
+                                }
+                            }
+                        }
+                        let v24 = slot9  // [4, 5, 12]
+                        for i0_2 in 0..<4 {
+                            for i1_2 in 0..<5 {
+                                for i2_2 in 0..<12 {
+                                    v24[i0_2 &* 12 * 5 &+ i1_2 &* 12 &+ i2_2] = v23[i0_2 &* 5 &+ i1_2 &+ i2_2 &* 5 * 4]
+                                }
+                            }
+                        }
+                        let v25 = slot12  // [4, 5, 4, 3]
+                        v25.update(from: v24, count: 4 * 5 * 4 * 3)
+                        let v26 = slot13  // [15, 15]
+                        for position_3 in 0..<15 {
+                            (v26 + position_3 &* 15).update(repeating: Float(position_3), count: 15)
+                        }
+                        let v27 = slot14  // [15, 15]
+                        for row_6 in 0..<15 {
+                            for position_4 in 0..<15 {
+                                (v27 + (row_6 &* 15 &+ position_4)).update(repeating: Float(position_4), count: 1)
+                            }
+                        }
+                        let v31 = slot15  // [15, 15]
+                        let laneEnd_2 = (15 * 15) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let v28 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v31_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v28)
+                            UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<15 * 15 {
+                            let v28: Bool = v26[i] == v27[i]
+                            let v31_2: Float = (v28 ? 1.0 : 0.0)
+                            v31[i] = v31_2
+                        }
+                    }
+                    do {
+                        let v31 = slot15  // [15, 15]
+                        let v17 = slot6  // [4, 5]
+                        let v13 = slot7  // [4, 5]
+                        let v32 = slot16  // [15, 3, 5]
+                        v32.update(from: v31, count: 15 * 3 * 5)
+                        // ∂ line 5: x @ w
+                        let v37 = slot17  // [15, 4, 3]
+                        for i0 in 0..<15 {
+                            for i1 in 0..<12 {
+                                let i = i0 &* 12 &+ i1
+                                let v37_2: Float = x[i1]
+                                v37[i] = v37_2
+                            }
+                        }
+                        let v38 = slot18  // [15, 4, 5]
+                        for batch in 0..<15 {
+                            Kernels.matrixMultiply(
+                                m: 4, n: 5, k: 3, a: v37 + batch &* 4 * 3, lda: 3, b: v32 + batch &* 3 * 5, ldb: 5,
+                                c: v38 + batch &* 4 * 5, ldc: 5)
+                        }
+                        // ∂ line 5: tanh(x @ w + b)
+                        let v42 = slot19  // [15, 4, 5]
+                        // ∂ line 5: softmax(tanh(x @ w + b), axis: 1)
+                        let v44 = slot20  // [15, 4]
+                        v44.update(repeating: 0, count: 15 * 4)
+                        let v47 = slot21  // [15, 4, 5]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_7 in 0..<15 {
+                            for i1 in 0..<4 {
+                                var v44Run: Float = 0
+                                for i2 in 0..<5 {
+                                    let i = row_7 &* 4 * 5 &+ i1 &* 5 &+ i2
+                                    // ∂ line 5: tanh(x @ w + b)
+                                    let v42_2: Float = v38[i] * v17[i1 &* 5 &+ i2]
+                                    v42[i] = v42_2
+                                    // ∂ line 5: softmax(tanh(x @ w + b), axis: 1)
+                                    let v43: Float = v13[i1 &* 5 &+ i2] * v42_2
+                                    v44Run += v43
+                                }
+                                v44[row_7 &* 4 &+ i1] += v44Run
+                            }
+                            for i1 in 0..<4 {
+                                for i2 in 0..<5 {
+                                    let i = row_7 &* 4 * 5 &+ i1 &* 5 &+ i2
+                                    let v45: Float = v44[row_7 &* 4 &+ i1]
+                                    let v46: Float = v42[i] - v45
+                                    let v47_2: Float = v13[i1 &* 5 &+ i2] * v46
+                                    v47[i] = v47_2
+                                }
+                            }
+                        }
+                        let v48 = slot19  // [4, 5, 15]
+                        for i0_3 in 0..<4 {
+                            for i1_3 in 0..<5 {
+                                for i2_3 in 0..<15 {
+                                    v48[i0_3 &* 15 * 5 &+ i1_3 &* 15 &+ i2_3] = v47[i0_3 &* 5 &+ i1_3 &+ i2_3 &* 5 * 4]
+                                }
+                            }
+                        }
+                        let v49 = slot22  // [4, 5, 3, 5]
+                        v49.update(from: v48, count: 4 * 5 * 3 * 5)
+                        let v50 = slot23  // [5, 5]
+                        for position_5 in 0..<5 {
+                            (v50 + position_5 &* 5).update(repeating: Float(position_5), count: 5)
+                        }
+                        let v51 = slot24  // [5, 5]
+                        for row_9 in 0..<5 {
+                            for position_6 in 0..<5 {
+                                (v51 + (row_9 &* 5 &+ position_6)).update(repeating: Float(position_6), count: 1)
+                            }
+                        }
+                        let v55 = slot25  // [5, 5]
+                        let laneEnd_3 = (5 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            let v52 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v55_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v52)
+                            UnsafeMutableRawPointer(v55 + i).storeBytes(of: v55_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<5 * 5 {
+                            let v52: Bool = v50[i] == v51[i]
+                            let v55_2: Float = (v52 ? 1.0 : 0.0)
+                            v55[i] = v55_2
+                        }
+                        // ∂ line 5: x @ w + b
+                        let v60 = slot24  // [5, 1, 5]
+                        v60.update(from: v55, count: 5 * 5)
+                        // ∂ line 5: tanh(x @ w + b)
+                        let v65 = slot26  // [5, 4, 5]
+                        // ∂ line 5: softmax(tanh(x @ w + b), axis: 1)
+                        let v67 = slot5  // [5, 4]
+                        v67.update(repeating: 0, count: 5 * 4)
+                        let v70 = slot27  // [5, 4, 5]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_10 in 0..<5 {
+                            for i1 in 0..<4 {
+                                var v67Run: Float = 0
+                                for i2 in 0..<5 {
+                                    let i = row_10 &* 4 * 5 &+ i1 &* 5 &+ i2
+                                    // ∂ line 5: x @ w + b
+                                    let v61: Float = v60[row_10 &* 5 &+ i2]
+                                    // ∂ line 5: tanh(x @ w + b)
+                                    let v65_2: Float = v61 * v17[i1 &* 5 &+ i2]
+                                    v65[i] = v65_2
+                                    // ∂ line 5: softmax(tanh(x @ w + b), axis: 1)
+                                    let v66: Float = v13[i1 &* 5 &+ i2] * v65_2
+                                    v67Run += v66
+                                }
+                                v67[row_10 &* 4 &+ i1] += v67Run
+                            }
+                            for i1 in 0..<4 {
+                                for i2 in 0..<5 {
+                                    let i = row_10 &* 4 * 5 &+ i1 &* 5 &+ i2
+                                    let v68: Float = v67[row_10 &* 4 &+ i1]
+                                    let v69: Float = v65[i] - v68
+                                    let v70_2: Float = v13[i1 &* 5 &+ i2] * v69
+                                    v70[i] = v70_2
+                                }
+                            }
+                        }
+                        let v71 = slot26  // [4, 5, 5]
+                        for i0_4 in 0..<4 {
+                            for i1_4 in 0..<5 {
+                                for i2_4 in 0..<5 {
+                                    v71[i0_4 &* 5 * 5 &+ i1_4 &* 5 &+ i2_4] = v70[i0_4 &* 5 &+ i1_4 &+ i2_4 &* 5 * 4]
+                                }
+                            }
+                        }
+                    }
+                    let v25 = slot12  // [4, 5, 4, 3]
+                    let v49 = slot22  // [4, 5, 3, 5]
+                    let v71 = slot26  // [4, 5, 5]
+                    return (x: Tensor(shape: [4, 5, 4, 3], copying: UnsafeBufferPointer(start: v25, count: 4 * 5 * 4 * 3)), w: Tensor(shape: [4, 5, 3, 5], copying: UnsafeBufferPointer(start: v49, count: 4 * 5 * 3 * 5)), b: Tensor(shape: [4, 5, 5], copying: UnsafeBufferPointer(start: v71, count: 4 * 5 * 5)))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func logsumexp_max(x: [3, 4], y: [3, 4]) -> [3]` (line 10).
 public func logsumexp_max(x: Tensor, y: Tensor) -> Tensor {
     if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "logsumexp_max(x:y:)")
@@ -864,34 +1179,34 @@ public func logsumexp_max(x: Tensor, y: Tensor) -> Tensor {
             func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
-                // line 9: x * y
+                // line 10: x * y
                 let v2 = slot0  // [3, 4]
-                // line 9: max(x / (1 + y * y), axis: 1)
+                // line 10: max(x / (1 + y * y), axis: 1)
                 let v8 = slot1  // [3]
                 v8.update(repeating: -Float.infinity, count: 3)
-                // line 9: logSumExp(x * y, axis: 1)
+                // line 10: logSumExp(x * y, axis: 1)
                 let v3 = slot2  // [3]
-                // line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                // line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                 let v9 = slot3  // [3]
                 // Row by row: each row of the steps below is computed while it is in cache.
                 for row in 0..<3 {
                     var v8Run: Float = -Float.infinity
                     for i1 in 0..<4 {
                         let i = row &* 4 &+ i1
-                        // line 9: x * y
+                        // line 10: x * y
                         let v2_2: Float = x[i] * y[i]
                         v2[i] = v2_2
-                        // line 9: y * y
+                        // line 10: y * y
                         let v5: Float = y[i] * y[i]
-                        // line 9: (1 + y * y)
+                        // line 10: (1 + y * y)
                         let v6: Float = 1.0 + v5
-                        // line 9: x / (1 + y * y)
+                        // line 10: x / (1 + y * y)
                         let v7: Float = x[i] / v6
-                        // line 9: max(x / (1 + y * y), axis: 1)
+                        // line 10: max(x / (1 + y * y), axis: 1)
                         v8Run = Swift.max(v8Run, v7)
                     }
                     v8[row] = Swift.max(v8[row], v8Run)
-                    // line 9: logSumExp(x * y, axis: 1)
+                    // line 10: logSumExp(x * y, axis: 1)
                     var largest = -Float.infinity
                     for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
                     var total: Float = 0
@@ -899,7 +1214,7 @@ public func logsumexp_max(x: Tensor, y: Tensor) -> Tensor {
                     v3[row] = largest + Foundation.log(total)
                     do {
                         let i = row
-                        // line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                        // line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                         let v9_2: Float = v3[i] - v8[i]
                         v9[i] = v9_2
                     }
@@ -911,7 +1226,7 @@ public func logsumexp_max(x: Tensor, y: Tensor) -> Tensor {
     }
 }
 
-/// `let logsumexp_max_jvp = jvp(logsumexp_max)` (line 10).
+/// `let logsumexp_max_jvp = jvp(logsumexp_max)` (line 11).
 public func logsumexp_max_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: Tensor) -> (value: Tensor, tangent: Tensor) {
     if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "logsumexp_max_jvp(x:y:xTangent:yTangent:)")
@@ -947,57 +1262,57 @@ public func logsumexp_max_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: 
                         let y = yBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
                         let yTangent = yTangentBuffer.baseAddress!
-                        // line 9: x * y
+                        // line 10: x * y
                         let v2 = slot0  // [3, 4]
-                        // line 9: (1 + y * y)
+                        // line 10: (1 + y * y)
                         let v6 = slot1  // [3, 4]
-                        // line 9: x / (1 + y * y)
+                        // line 10: x / (1 + y * y)
                         let v7 = slot2  // [3, 4]
-                        // line 9: max(x / (1 + y * y), axis: 1)
+                        // line 10: max(x / (1 + y * y), axis: 1)
                         let v8 = slot4  // [3]
-                        // ∂ line 9: x * y
+                        // ∂ line 10: x * y
                         let v14 = slot3  // [3, 4]
                         v8.update(repeating: -Float.infinity, count: 3)
-                        // line 9: logSumExp(x * y, axis: 1)
+                        // line 10: logSumExp(x * y, axis: 1)
                         let v3 = slot5  // [3]
-                        // ∂ line 9: logSumExp(x * y, axis: 1)
+                        // ∂ line 10: logSumExp(x * y, axis: 1)
                         let v19 = slot6  // [3]
-                        // ∂ line 9: max(x / (1 + y * y), axis: 1)
+                        // ∂ line 10: max(x / (1 + y * y), axis: 1)
                         let v34 = slot7  // [3]
                         let v35 = slot8  // [3]
                         v19.update(repeating: 0, count: 3)
                         v34.update(repeating: 0, count: 3)
                         v35.update(repeating: 0, count: 3)
-                        // line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                        // line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                         let v9 = slot9  // [3]
-                        // ∂ line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                        // ∂ line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                         let v38 = slot10  // [3]
                         // Row by row: each row of the steps below is computed while it is in cache.
                         for row in 0..<3 {
                             var v8Run: Float = -Float.infinity
                             for i1 in 0..<4 {
                                 let i = row &* 4 &+ i1
-                                // line 9: x * y
+                                // line 10: x * y
                                 let v2_2: Float = x[i] * y[i]
                                 v2[i] = v2_2
-                                // line 9: y * y
+                                // line 10: y * y
                                 let v5: Float = y[i] * y[i]
-                                // line 9: (1 + y * y)
+                                // line 10: (1 + y * y)
                                 let v6_2: Float = 1.0 + v5
                                 v6[i] = v6_2
-                                // line 9: x / (1 + y * y)
+                                // line 10: x / (1 + y * y)
                                 let v7_2: Float = x[i] / v6_2
                                 v7[i] = v7_2
-                                // line 9: max(x / (1 + y * y), axis: 1)
+                                // line 10: max(x / (1 + y * y), axis: 1)
                                 v8Run = Swift.max(v8Run, v7_2)
-                                // ∂ line 9: x * y
+                                // ∂ line 10: x * y
                                 let v12: Float = xTangent[i] * y[i]
                                 let v13: Float = yTangent[i] * x[i]
                                 let v14_2: Float = v12 + v13
                                 v14[i] = v14_2
                             }
                             v8[row] = Swift.max(v8[row], v8Run)
-                            // line 9: logSumExp(x * y, axis: 1)
+                            // line 10: logSumExp(x * y, axis: 1)
                             var largest = -Float.infinity
                             for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
                             var total: Float = 0
@@ -1008,22 +1323,22 @@ public func logsumexp_max_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: 
                             var v35Run: Float = 0
                             for i1 in 0..<4 {
                                 let i = row &* 4 &+ i1
-                                // ∂ line 9: logSumExp(x * y, axis: 1)
+                                // ∂ line 10: logSumExp(x * y, axis: 1)
                                 let v15: Float = v3[row]
                                 let v16: Float = v2[i] - v15
                                 let v17: Float = Foundation.exp(v16)
                                 let v18: Float = v17 * v14[i]
                                 v19Run += v18
-                                // ∂ line 9: y * y
+                                // ∂ line 10: y * y
                                 let v20: Float = yTangent[i] * y[i]
                                 let v22: Float = v20 + v20
-                                // ∂ line 9: x / (1 + y * y)
+                                // ∂ line 10: x / (1 + y * y)
                                 let v23: Float = xTangent[i] / v6[i]
                                 let v24: Float = v22 * v7[i]
                                 let v25: Float = v24 / v6[i]
                                 let v26: Float = -v25
                                 let v27: Float = v23 + v26
-                                // ∂ line 9: max(x / (1 + y * y), axis: 1)
+                                // ∂ line 10: max(x / (1 + y * y), axis: 1)
                                 let v28: Float = v8[row]
                                 let v29: Bool = v7[i] == v28
                                 let v32: Float = (v29 ? 1.0 : 0.0)
@@ -1036,12 +1351,12 @@ public func logsumexp_max_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: 
                             v35[row] += v35Run
                             do {
                                 let i = row
-                                // line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                                // line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                                 let v9_2: Float = v3[i] - v8[i]
                                 v9[i] = v9_2
-                                // ∂ line 9: max(x / (1 + y * y), axis: 1)
+                                // ∂ line 10: max(x / (1 + y * y), axis: 1)
                                 let v36: Float = v34[i] / v35[i]
-                                // ∂ line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                                // ∂ line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                                 let v37: Float = -v36
                                 let v38_2: Float = v19[i] + v37
                                 v38[i] = v38_2
@@ -1056,7 +1371,7 @@ public func logsumexp_max_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: 
     }
 }
 
-/// `let logsumexp_max_vjp = vjp(logsumexp_max)` (line 11).
+/// `let logsumexp_max_vjp = vjp(logsumexp_max)` (line 12).
 public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (value: Tensor, x: Tensor, y: Tensor) {
     if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "logsumexp_max_vjp(x:y:outputGradient:)")
@@ -1087,26 +1402,26 @@ public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (
                     let x = xBuffer.baseAddress!
                     let y = yBuffer.baseAddress!
                     let outputGradient = outputGradientBuffer.baseAddress!
-                    // line 9: x * y
+                    // line 10: x * y
                     let v2 = slot0  // [3, 4]
-                    // line 9: (1 + y * y)
+                    // line 10: (1 + y * y)
                     let v6 = slot1  // [3, 4]
-                    // line 9: x / (1 + y * y)
+                    // line 10: x / (1 + y * y)
                     let v7 = slot2  // [3, 4]
-                    // line 9: max(x / (1 + y * y), axis: 1)
+                    // line 10: max(x / (1 + y * y), axis: 1)
                     let v8 = slot3  // [3]
                     v8.update(repeating: -Float.infinity, count: 3)
-                    // line 9: logSumExp(x * y, axis: 1)
+                    // line 10: logSumExp(x * y, axis: 1)
                     let v3 = slot4  // [3]
-                    // line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                    // line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                     let v9 = slot5  // [3]
-                    // ∂ line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                    // ∂ line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                     let v11 = slot6  // [3]
-                    // ∂ line 9: max(x / (1 + y * y), axis: 1)
+                    // ∂ line 10: max(x / (1 + y * y), axis: 1)
                     let v16 = slot7  // [3, 4]
                     let v17 = slot8  // [3]
                     v17.update(repeating: 0, count: 3)
-                    // ∂ line 9: x * y
+                    // ∂ line 10: x * y
                     let v36 = slot9  // [3, 4]
                     let v37 = slot10  // [3, 4]
                     // Row by row: each row of the steps below is computed while it is in cache.
@@ -1114,22 +1429,22 @@ public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (
                         var v8Run: Float = -Float.infinity
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
-                            // line 9: x * y
+                            // line 10: x * y
                             let v2_2: Float = x[i] * y[i]
                             v2[i] = v2_2
-                            // line 9: y * y
+                            // line 10: y * y
                             let v5: Float = y[i] * y[i]
-                            // line 9: (1 + y * y)
+                            // line 10: (1 + y * y)
                             let v6_2: Float = 1.0 + v5
                             v6[i] = v6_2
-                            // line 9: x / (1 + y * y)
+                            // line 10: x / (1 + y * y)
                             let v7_2: Float = x[i] / v6_2
                             v7[i] = v7_2
-                            // line 9: max(x / (1 + y * y), axis: 1)
+                            // line 10: max(x / (1 + y * y), axis: 1)
                             v8Run = Swift.max(v8Run, v7_2)
                         }
                         v8[row] = Swift.max(v8[row], v8Run)
-                        // line 9: logSumExp(x * y, axis: 1)
+                        // line 10: logSumExp(x * y, axis: 1)
                         var largest = -Float.infinity
                         for k in 0..<4 { largest = Swift.max(largest, v2[row &* 4 &+ k]) }
                         var total: Float = 0
@@ -1137,17 +1452,17 @@ public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (
                         v3[row] = largest + Foundation.log(total)
                         do {
                             let i = row
-                            // line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                            // line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                             let v9_2: Float = v3[i] - v8[i]
                             v9[i] = v9_2
-                            // ∂ line 9: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                            // ∂ line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
                             let v11_2: Float = -outputGradient[i]
                             v11[i] = v11_2
                         }
                         var v17Run: Float = 0
                         for i1 in 0..<4 {
                             let i = row &* 4 &+ i1
-                            // ∂ line 9: max(x / (1 + y * y), axis: 1)
+                            // ∂ line 10: max(x / (1 + y * y), axis: 1)
                             let v12: Float = v8[row]
                             let v13: Bool = v7[i] == v12
                             let v16_2: Float = (v13 ? 1.0 : 0.0)
@@ -1161,21 +1476,21 @@ public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (
                             let v19: Float = v11[row]
                             let v20: Float = v19 * v16[i]
                             let v21: Float = v20 / v18
-                            // ∂ line 9: x / (1 + y * y)
+                            // ∂ line 10: x / (1 + y * y)
                             let v22: Float = v21 / v6[i]
                             let v23: Float = v21 * v7[i]
                             let v24: Float = v23 / v6[i]
                             let v25: Float = -v24
-                            // ∂ line 9: y * y
+                            // ∂ line 10: y * y
                             let v26: Float = v25 * y[i]
                             let v28: Float = v26 + v26
-                            // ∂ line 9: logSumExp(x * y, axis: 1)
+                            // ∂ line 10: logSumExp(x * y, axis: 1)
                             let v29: Float = v3[row]
                             let v30: Float = v2[i] - v29
                             let v31: Float = Foundation.exp(v30)
                             let v32: Float = outputGradient[row]
                             let v33: Float = v32 * v31
-                            // ∂ line 9: x * y
+                            // ∂ line 10: x * y
                             let v34: Float = v33 * y[i]
                             let v35: Float = v33 * x[i]
                             let v36_2: Float = v22 + v34
@@ -1192,7 +1507,166 @@ public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (
     }
 }
 
-/// `func conv_pool(x: [1, 2, 6, 6], w: [3, 2, 3, 3]) -> [1, 3, 3, 3]` (line 13).
+/// `let logsumexp_max_jacobian = jacobian(logsumexp_max)` (line 13).
+public func logsumexp_max_jacobian(x: Tensor, y: Tensor) -> (x: Tensor, y: Tensor) {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "logsumexp_max_jacobian(x:y:)")
+    }
+    if y.shape.count != 2 || y.shape[0] != 3 || y.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(y.shape, expected: "[3, 4]", argument: "y", declared: "[3, 4]", function: "logsumexp_max_jacobian(x:y:)")
+    }
+    let workspace = Workspace.floats(count: 4 * (3 * 3) + 6 * (3 * 4) + 3 * 3 + 2 * (3 * 3 * 4), for: "logsumexp_max_jacobian")
+    defer { Workspace.release(for: "logsumexp_max_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3 * 3
+    let slot2 = slot1 + 3 * 3
+    let slot3 = slot2 + 3 * 3
+    let slot4 = slot3 + 3 * 3
+    let slot5 = slot4 + 3 * 4
+    let slot6 = slot5 + 3 * 4
+    let slot7 = slot6 + 3 * 4
+    let slot8 = slot7 + 3
+    let slot9 = slot8 + 3
+    let slot10 = slot9 + 3 * 4
+    let slot11 = slot10 + 3
+    let slot12 = slot11 + 3 * 4
+    let slot13 = slot12 + 3 * 4
+    let slot14 = slot13 + 3 * 3 * 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        y.withUnsafeBufferPointer { yBuffer in
+            func body() -> (x: Tensor, y: Tensor) {
+                let x = xBuffer.baseAddress!
+                let y = yBuffer.baseAddress!
+                let v2 = slot0  // [3, 3]
+                for position in 0..<3 {
+                    (v2 + position &* 3).update(repeating: Float(position), count: 3)
+                }
+                let v3 = slot1  // [3, 3]
+                for row_2 in 0..<3 {
+                    for position_2 in 0..<3 {
+                        (v3 + (row_2 &* 3 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                    }
+                }
+                let v7 = slot2  // [3, 3]
+                // ∂ line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                let v15 = slot3  // [3, 3]
+                // line 10: x * y
+                let v8 = slot4  // [3, 4]
+                // line 10: (1 + y * y)
+                let v12 = slot5  // [3, 4]
+                // line 10: x / (1 + y * y)
+                let v13 = slot6  // [3, 4]
+                // line 10: max(x / (1 + y * y), axis: 1)
+                let v14 = slot7  // [3]
+                v14.update(repeating: -Float.infinity, count: 3)
+                // line 10: logSumExp(x * y, axis: 1)
+                let v9 = slot8  // [3]
+                // ∂ line 10: max(x / (1 + y * y), axis: 1)
+                let v19 = slot9  // [3, 4]
+                let v20 = slot10  // [3]
+                v20.update(repeating: 0, count: 3)
+                let v21 = slot11  // [3, 4]
+                // ∂ line 10: logSumExp(x * y, axis: 1)
+                let v28 = slot12  // [3, 4]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row_3 in 0..<3 {
+                    for i1 in 0..<3 {
+                        let i = row_3 &* 3 &+ i1
+                        let v4: Bool = v2[i] == v3[i]
+                        let v7_2: Float = (v4 ? 1.0 : 0.0)
+                        v7[i] = v7_2
+                        // ∂ line 10: logSumExp(x * y, axis: 1) - max(x / (1 + y * y), axis: 1)
+                        let v15_2: Float = -v7_2
+                        v15[i] = v15_2
+                    }
+                    var v14Run: Float = -Float.infinity
+                    for i1 in 0..<4 {
+                        let i = row_3 &* 4 &+ i1
+                        // line 10: x * y
+                        let v8_2: Float = x[i] * y[i]
+                        v8[i] = v8_2
+                        // line 10: y * y
+                        let v11: Float = y[i] * y[i]
+                        // line 10: (1 + y * y)
+                        let v12_2: Float = 1.0 + v11
+                        v12[i] = v12_2
+                        // line 10: x / (1 + y * y)
+                        let v13_2: Float = x[i] / v12_2
+                        v13[i] = v13_2
+                        // line 10: max(x / (1 + y * y), axis: 1)
+                        v14Run = Swift.max(v14Run, v13_2)
+                    }
+                    v14[row_3] = Swift.max(v14[row_3], v14Run)
+                    // line 10: logSumExp(x * y, axis: 1)
+                    var largest = -Float.infinity
+                    for k in 0..<4 { largest = Swift.max(largest, v8[row_3 &* 4 &+ k]) }
+                    var total: Float = 0
+                    for k in 0..<4 { total += Foundation.exp(v8[row_3 &* 4 &+ k] - largest) }
+                    v9[row_3] = largest + Foundation.log(total)
+                    var v20Run: Float = 0
+                    for i1 in 0..<4 {
+                        let i = row_3 &* 4 &+ i1
+                        // ∂ line 10: max(x / (1 + y * y), axis: 1)
+                        let v16: Float = v14[row_3]
+                        let v17: Bool = v13[i] == v16
+                        let v19_2: Float = (v17 ? 1.0 : 0.0)
+                        v19[i] = v19_2
+                        v20Run += v19_2
+                    }
+                    v20[row_3] += v20Run
+                    for i1 in 0..<4 {
+                        let i = row_3 &* 4 &+ i1
+                        let v21_2: Float = v20[row_3]
+                        v21[i] = v21_2
+                        // ∂ line 10: logSumExp(x * y, axis: 1)
+                        let v26: Float = v9[row_3]
+                        let v27: Float = v8[i] - v26
+                        let v28_2: Float = Foundation.exp(v27)
+                        v28[i] = v28_2
+                    }
+                }
+                // ∂ line 10: x * y
+                let v32 = slot13  // [3, 3, 4]
+                let v67 = slot14  // [3, 3, 4]
+                for i0 in 0..<3 {
+                    for i1 in 0..<3 {
+                        for i2 in 0..<4 {
+                            let i = i0 &* 3 * 4 &+ i1 &* 4 &+ i2
+                            // ∂ line 10: max(x / (1 + y * y), axis: 1)
+                            let v22: Float = v15[i0 &* 3 &+ i1]
+                            let v23: Float = v22 * v19[i1 &* 4 &+ i2]
+                            let v24: Float = v23 / v21[i1 &* 4 &+ i2]
+                            // ∂ line 10: x / (1 + y * y)
+                            let v25: Float = v24 / v12[i1 &* 4 &+ i2]
+                            // ∂ line 10: logSumExp(x * y, axis: 1)
+                            let v29: Float = v7[i0 &* 3 &+ i1]
+                            let v30: Float = v29 * v28[i1 &* 4 &+ i2]
+                            // ∂ line 10: x * y
+                            let v31: Float = v30 * y[i1 &* 4 &+ i2]
+                            let v32_2: Float = v25 + v31
+                            v32[i] = v32_2
+                            // ∂ line 10: x / (1 + y * y)
+                            let v56: Float = v24 * v13[i1 &* 4 &+ i2]
+                            let v57: Float = v56 / v12[i1 &* 4 &+ i2]
+                            let v58: Float = -v57
+                            // ∂ line 10: y * y
+                            let v59: Float = v58 * y[i1 &* 4 &+ i2]
+                            let v60: Float = v59 + v59
+                            // ∂ line 10: x * y
+                            let v66: Float = v30 * x[i1 &* 4 &+ i2]
+                            let v67_2: Float = v60 + v66
+                            v67[i] = v67_2
+                        }
+                    }
+                }
+                return (x: Tensor(shape: [3, 3, 4], copying: UnsafeBufferPointer(start: v32, count: 3 * 3 * 4)), y: Tensor(shape: [3, 3, 4], copying: UnsafeBufferPointer(start: v67, count: 3 * 3 * 4)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func conv_pool(x: [1, 2, 6, 6], w: [3, 2, 3, 3]) -> [1, 3, 3, 3]` (line 15).
 public func conv_pool(x: Tensor, w: Tensor) -> Tensor {
     if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 2 || x.shape[2] != 6 || x.shape[3] != 6 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 2, 6, 6]", argument: "x", declared: "[1, 2, 6, 6]", function: "conv_pool(x:w:)")
@@ -1210,20 +1684,20 @@ public func conv_pool(x: Tensor, w: Tensor) -> Tensor {
             func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
-                // line 13: conv2D(x, w, padding: 1)
+                // line 15: conv2D(x, w, padding: 1)
                 let v2 = slot0  // [1, 3, 6, 6]
                 let geometry = Convolution2DGeometry(
                     batch: 1, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3, kernelWidth: 3,
                     strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 1,
                     outputHeight: 6, outputWidth: 6)
                 Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
-                // line 13: tanh(conv2D(x, w, padding: 1))
+                // line 15: tanh(conv2D(x, w, padding: 1))
                 let v3 = slot1  // [1, 3, 6, 6]
                 for i in 0..<3 * 6 * 6 {
                     let v3_2: Float = Foundation.tanh(v2[i])
                     v3[i] = v3_2
                 }
-                // line 13: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
+                // line 15: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
                 let v4 = slot2  // [1, 3, 3, 3]
                 let geometry_2 = Pooling2DGeometry(
                     batch: 1, channels: 3, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2, strideX: 2,
@@ -1236,7 +1710,7 @@ public func conv_pool(x: Tensor, w: Tensor) -> Tensor {
     }
 }
 
-/// `let conv_pool_jvp = jvp(conv_pool)` (line 14).
+/// `let conv_pool_jvp = jvp(conv_pool)` (line 16).
 public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tensor) -> (value: Tensor, tangent: Tensor) {
     if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 2 || x.shape[2] != 6 || x.shape[3] != 6 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 2, 6, 6]", argument: "x", declared: "[1, 2, 6, 6]", function: "conv_pool_jvp(x:w:xTangent:wTangent:)")
@@ -1268,14 +1742,14 @@ public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tens
                         let w = wBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
                         let wTangent = wTangentBuffer.baseAddress!
-                        // line 13: conv2D(x, w, padding: 1)
+                        // line 15: conv2D(x, w, padding: 1)
                         let v2 = slot0  // [1, 3, 6, 6]
                         let geometry = Convolution2DGeometry(
                             batch: 1, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3,
                             kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
                             dilationX: 1, groups: 1, outputHeight: 6, outputWidth: 6)
                         Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
-                        // ∂ line 13: conv2D(x, w, padding: 1)
+                        // ∂ line 15: conv2D(x, w, padding: 1)
                         let v7 = slot1  // [1, 3, 6, 6]
                         let geometry_2 = Convolution2DGeometry(
                             batch: 1, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3,
@@ -1288,30 +1762,30 @@ public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tens
                             kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
                             dilationX: 1, groups: 1, outputHeight: 6, outputWidth: 6)
                         Kernels.convolution2D(geometry_3, input: x, weight: wTangent, bias: nil, output: v8)
-                        // line 13: tanh(conv2D(x, w, padding: 1))
+                        // line 15: tanh(conv2D(x, w, padding: 1))
                         let v3 = slot3  // [1, 3, 6, 6]
-                        // ∂ line 13: tanh(conv2D(x, w, padding: 1))
+                        // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                         let v13 = slot4  // [1, 3, 6, 6]
                         for i in 0..<3 * 6 * 6 {
-                            // line 13: tanh(conv2D(x, w, padding: 1))
+                            // line 15: tanh(conv2D(x, w, padding: 1))
                             let v3_2: Float = Foundation.tanh(v2[i])
                             v3[i] = v3_2
-                            // ∂ line 13: conv2D(x, w, padding: 1)
+                            // ∂ line 15: conv2D(x, w, padding: 1)
                             let v9: Float = v7[i] + v8[i]
-                            // ∂ line 13: tanh(conv2D(x, w, padding: 1))
+                            // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                             let v11: Float = v3_2 * v3_2
                             let v12: Float = 1.0 - v11
                             let v13_2: Float = v9 * v12
                             v13[i] = v13_2
                         }
-                        // line 13: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
+                        // line 15: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
                         let v4 = slot5  // [1, 3, 3, 3]
                         let geometry_4 = Pooling2DGeometry(
                             batch: 1, channels: 3, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2,
                             strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 3,
                             outputWidth: 3)
                         Kernels.maxPool2DSelect(geometry_4, input: v3, source: v3, output: v4)
-                        // ∂ line 13: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
+                        // ∂ line 15: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
                         let v14 = slot6  // [1, 3, 3, 3]
                         let geometry_5 = Pooling2DGeometry(
                             batch: 1, channels: 3, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2,
@@ -1327,7 +1801,7 @@ public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tens
     }
 }
 
-/// `let conv_pool_vjp = vjp(conv_pool)` (line 15).
+/// `let conv_pool_vjp = vjp(conv_pool)` (line 17).
 public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (value: Tensor, x: Tensor, w: Tensor) {
     if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 2 || x.shape[2] != 6 || x.shape[3] != 6 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 2, 6, 6]", argument: "x", declared: "[1, 2, 6, 6]", function: "conv_pool_vjp(x:w:outputGradient:)")
@@ -1353,41 +1827,41 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let outputGradient = outputGradientBuffer.baseAddress!
-                    // line 13: conv2D(x, w, padding: 1)
+                    // line 15: conv2D(x, w, padding: 1)
                     let v2 = slot0  // [1, 3, 6, 6]
                     let geometry = Convolution2DGeometry(
                         batch: 1, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3,
                         kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
                         dilationX: 1, groups: 1, outputHeight: 6, outputWidth: 6)
                     Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
-                    // line 13: tanh(conv2D(x, w, padding: 1))
+                    // line 15: tanh(conv2D(x, w, padding: 1))
                     let v3 = slot1  // [1, 3, 6, 6]
-                    // ∂ line 13: tanh(conv2D(x, w, padding: 1))
+                    // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                     let v9 = slot2  // [1, 3, 6, 6]
                     for i in 0..<3 * 6 * 6 {
-                        // line 13: tanh(conv2D(x, w, padding: 1))
+                        // line 15: tanh(conv2D(x, w, padding: 1))
                         let v3_2: Float = Foundation.tanh(v2[i])
                         v3[i] = v3_2
-                        // ∂ line 13: tanh(conv2D(x, w, padding: 1))
+                        // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                         let v8: Float = v3_2 * v3_2
                         let v9_2: Float = 1.0 - v8
                         v9[i] = v9_2
                     }
-                    // line 13: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
+                    // line 15: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
                     let v4 = slot3  // [1, 3, 3, 3]
                     let geometry_2 = Pooling2DGeometry(
                         batch: 1, channels: 3, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2,
                         strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 3,
                         outputWidth: 3)
                     Kernels.maxPool2DSelect(geometry_2, input: v3, source: v3, output: v4)
-                    // ∂ line 13: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
+                    // ∂ line 15: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
                     let v6 = slot0  // [1, 3, 6, 6]
                     let geometry_3 = Pooling2DGeometry(
                         batch: 1, channels: 3, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2,
                         strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 3,
                         outputWidth: 3)
                     Kernels.maxPool2DScatter(geometry_3, input: v3, gradient: outputGradient, result: v6)
-                    // ∂ line 13: tanh(conv2D(x, w, padding: 1))
+                    // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                     let v10 = slot1  // [1, 3, 6, 6]
                     let laneEnd = (3 * 6 * 6) & ~7
                     for i in stride(from: 0, to: laneEnd, by: 8) {
@@ -1398,7 +1872,7 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
                         let v10_2: Float = v6[i] * v9[i]
                         v10[i] = v10_2
                     }
-                    // ∂ line 13: conv2D(x, w, padding: 1)
+                    // ∂ line 15: conv2D(x, w, padding: 1)
                     let v11 = slot4  // [1, 2, 6, 6]
                     let geometry_4 = Convolution2DGeometry(
                         batch: 1, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3,
@@ -1419,7 +1893,176 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
     }
 }
 
-/// `func attention(q: [3, 4], k: [3, 4], v: [3, 4]) -> Float` (line 17).
+/// `let conv_pool_jacobian = jacobian(conv_pool)` (line 18).
+public func conv_pool_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: Tensor) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 2 || x.shape[2] != 6 || x.shape[3] != 6 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 2, 6, 6]", argument: "x", declared: "[1, 2, 6, 6]", function: "conv_pool_jacobian(x:w:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 3 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[3, 2, 3, 3]", argument: "w", declared: "[3, 2, 3, 3]", function: "conv_pool_jacobian(x:w:)")
+    }
+    let workspace = Workspace.floats(count: 3 * (27 * 27) + 2 * (27 * 3 * 3 * 3) + 3 * (3 * 6 * 6) + 2 * (27 * 3 * 6 * 6) + 2 * (27 * 2 * 6 * 6) + (3 * 3 * 3 * 2 * 6 * 6) + (54 * 6 * 6) + (81 * 6 * 6) + (81 * 2 * 3 * 3) + (27 * 3 * 2 * 3 * 3) + (3 * 3 * 3 * 3 * 2 * 3 * 3), for: "conv_pool_jacobian")
+    defer { Workspace.release(for: "conv_pool_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 27 * 27
+    let slot2 = slot1 + 27 * 27
+    let slot3 = slot2 + 27 * 27
+    let slot4 = slot3 + 27 * 3 * 3 * 3
+    let slot5 = slot4 + 3 * 6 * 6
+    let slot6 = slot5 + 3 * 6 * 6
+    let slot7 = slot6 + 3 * 6 * 6
+    let slot8 = slot7 + 27 * 3 * 6 * 6
+    let slot9 = slot8 + 27 * 3 * 6 * 6
+    let slot10 = slot9 + 27 * 3 * 3 * 3
+    let slot11 = slot10 + 27 * 2 * 6 * 6
+    let slot12 = slot11 + 27 * 2 * 6 * 6
+    let slot13 = slot12 + 3 * 3 * 3 * 2 * 6 * 6
+    let slot14 = slot13 + 54 * 6 * 6
+    let slot15 = slot14 + 81 * 6 * 6
+    let slot16 = slot15 + 81 * 2 * 3 * 3
+    let slot17 = slot16 + 27 * 3 * 2 * 3 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            func body() -> (x: Tensor, w: Tensor) {
+                let x = xBuffer.baseAddress!
+                let w = wBuffer.baseAddress!
+                let v2 = slot0  // [27, 27]
+                for position in 0..<27 {
+                    (v2 + position &* 27).update(repeating: Float(position), count: 27)
+                }
+                let v3 = slot1  // [27, 27]
+                for row_2 in 0..<27 {
+                    for position_2 in 0..<27 {
+                        (v3 + (row_2 &* 27 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                    }
+                }
+                let v7 = slot2  // [27, 27]
+                let laneEnd = (27 * 27) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v4 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v7_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v4)
+                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<27 * 27 {
+                    let v4: Bool = v2[i] == v3[i]
+                    let v7_2: Float = (v4 ? 1.0 : 0.0)
+                    v7[i] = v7_2
+                }
+                let v8 = slot3  // [27, 1, 3, 3, 3]
+                v8.update(from: v7, count: 27 * 3 * 3 * 3)
+                // line 15: conv2D(x, w, padding: 1)
+                let v9 = slot4  // [1, 3, 6, 6]
+                let geometry = Convolution2DGeometry(
+                    batch: 1, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 1,
+                    outputHeight: 6, outputWidth: 6)
+                Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v9)
+                // line 15: tanh(conv2D(x, w, padding: 1))
+                let v10 = slot5  // [1, 3, 6, 6]
+                // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                let v18 = slot6  // [1, 3, 6, 6]
+                for i in 0..<3 * 6 * 6 {
+                    // line 15: tanh(conv2D(x, w, padding: 1))
+                    let v10_2: Float = Foundation.tanh(v9[i])
+                    v10[i] = v10_2
+                    // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                    let v17: Float = v10_2 * v10_2
+                    let v18_2: Float = 1.0 - v17
+                    v18[i] = v18_2
+                }
+                // ∂ line 15: maxPool2D(tanh(conv2D(x, w, padding: 1)), kernel: 2)
+                let v11 = slot7  // [27, 1, 3, 6, 6]
+                for i0 in 0..<27 {
+                    for i1 in 0..<108 {
+                        let i = i0 &* 108 &+ i1
+                        let v11_2: Float = v10[i1]
+                        v11[i] = v11_2
+                    }
+                }
+                let v12 = slot8  // [27, 3, 6, 6]
+                v12.update(from: v11, count: 27 * 3 * 6 * 6)
+                let v13 = slot9  // [27, 3, 3, 3]
+                v13.update(from: v8, count: 27 * 3 * 3 * 3)
+                let v14 = slot7  // [27, 3, 6, 6]
+                let geometry_2 = Pooling2DGeometry(
+                    batch: 27, channels: 3, height: 6, width: 6, kernelHeight: 2, kernelWidth: 2, strideY: 2,
+                    strideX: 2, paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 3,
+                    outputWidth: 3)
+                Kernels.maxPool2DScatter(geometry_2, input: v12, gradient: v13, result: v14)
+                let v15 = slot8  // [27, 1, 3, 6, 6]
+                v15.update(from: v14, count: 27 * 3 * 6 * 6)
+                // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                let v19 = slot7  // [27, 1, 3, 6, 6]
+                for i0 in 0..<27 {
+                    for i1 in 0..<108 {
+                        let i = i0 &* 108 &+ i1
+                        let v19_2: Float = v15[i] * v18[i1]
+                        v19[i] = v19_2
+                    }
+                }
+                // ∂ line 15: conv2D(x, w, padding: 1)
+                let v20 = slot8  // [27, 3, 6, 6]
+                v20.update(from: v19, count: 27 * 3 * 6 * 6)
+                let v21 = slot10  // [27, 2, 6, 6]
+                let geometry_3 = Convolution2DGeometry(
+                    batch: 27, inputChannels: 2, height: 6, width: 6, outputChannels: 3, kernelHeight: 3,
+                    kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1,
+                    groups: 1, outputHeight: 6, outputWidth: 6)
+                Kernels.convolution2DInputGradient(geometry_3, outputGradient: v20, weight: w, inputGradient: v21)
+                let v22 = slot11  // [27, 1, 2, 6, 6]
+                v22.update(from: v21, count: 27 * 2 * 6 * 6)
+                let v23 = slot12  // [1, 3, 3, 3, 1, 2, 6, 6]
+                v23.update(from: v22, count: 3 * 3 * 3 * 2 * 6 * 6)
+                let v42 = slot11  // [27, 1, 2, 6, 6]
+                for i0 in 0..<27 {
+                    for i1 in 0..<72 {
+                        let i = i0 &* 72 &+ i1
+                        let v42_2: Float = x[i1]
+                        v42[i] = v42_2
+                    }
+                }
+                let v43 = slot10  // [1, 27, 2, 6, 6]
+                for i1_2 in 0..<27 {
+                    for i2_2 in 0..<2 {
+                        for i3_2 in 0..<6 {
+                            for i4_2 in 0..<6 {
+                                v43[i1_2 &* 6 * 6 * 2 &+ i2_2 &* 6 * 6 &+ i3_2 &* 6 &+ i4_2] = v42[i1_2 &* 6 * 6 * 2 &+ i2_2 &* 6 * 6 &+ i3_2 &* 6 &+ i4_2]
+                            }
+                        }
+                    }
+                }
+                let v44 = slot13  // [1, 54, 6, 6]
+                v44.update(from: v43, count: 54 * 6 * 6)
+                let v45 = slot8  // [1, 27, 3, 6, 6]
+                for i1_3 in 0..<27 {
+                    for i2_3 in 0..<3 {
+                        for i3_3 in 0..<6 {
+                            for i4_3 in 0..<6 {
+                                v45[i1_3 &* 6 * 6 * 3 &+ i2_3 &* 6 * 6 &+ i3_3 &* 6 &+ i4_3] = v19[i1_3 &* 6 * 6 * 3 &+ i2_3 &* 6 * 6 &+ i3_3 &* 6 &+ i4_3]
+                            }
+                        }
+                    }
+                }
+                let v46 = slot14  // [1, 81, 6, 6]
+                v46.update(from: v45, count: 81 * 6 * 6)
+                let v47 = slot15  // [81, 2, 3, 3]
+                let geometry_4 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 54, height: 6, width: 6, outputChannels: 81, kernelHeight: 3,
+                    kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1,
+                    groups: 27, outputHeight: 6, outputWidth: 6)
+                Kernels.convolution2DWeightGradient(geometry_4, input: v44, outputGradient: v46, weightGradient: v47)
+                let v48 = slot16  // [27, 3, 2, 3, 3]
+                v48.update(from: v47, count: 27 * 3 * 2 * 3 * 3)
+                let v49 = slot17  // [1, 3, 3, 3, 3, 2, 3, 3]
+                v49.update(from: v48, count: 3 * 3 * 3 * 3 * 2 * 3 * 3)
+                return (x: Tensor(shape: [1, 3, 3, 3, 1, 2, 6, 6], copying: UnsafeBufferPointer(start: v23, count: 3 * 3 * 3 * 2 * 6 * 6)), w: Tensor(shape: [1, 3, 3, 3, 3, 2, 3, 3], copying: UnsafeBufferPointer(start: v49, count: 3 * 3 * 3 * 3 * 2 * 3 * 3)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func attention(q: [3, 4], k: [3, 4], v: [3, 4]) -> Float` (line 20).
 public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
     if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention(q:k:v:)")
@@ -1443,27 +2086,27 @@ public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
-                    // line 17: transpose(k)
+                    // line 20: transpose(k)
                     let v3 = slot0  // [4, 3]
                     for row in 0..<4 {
                         for column in 0..<3 { v3[row &* 3 &+ column] = k[column &* 4 &+ row] }
                     }
-                    // line 17: q @ transpose(k)
+                    // line 20: q @ transpose(k)
                     let v4 = slot1  // [3, 3]
                     Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v3, ldb: 3, c: v4, ldc: 3)
-                    // line 17: q @ transpose(k) / 2
+                    // line 20: q @ transpose(k) / 2
                     let v6 = slot2  // [3, 3]
-                    // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                     let v7 = slot3  // [3, 3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_2 in 0..<3 {
                         for i1 in 0..<3 {
                             let i = row_2 &* 3 &+ i1
-                            // line 17: q @ transpose(k) / 2
+                            // line 20: q @ transpose(k) / 2
                             let v6_2: Float = v4[i] / 2.0
                             v6[i] = v6_2
                         }
-                        // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                        // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                         var largest = -Float.infinity
                         for k_2 in 0..<3 { largest = Swift.max(largest, v6[row_2 &* 3 &+ k_2]) }
                         var total: Float = 0
@@ -1475,14 +2118,14 @@ public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
                         let scale = 1 / total
                         for k_2 in 0..<3 { v7[row_2 &* 3 &+ k_2] *= scale }
                     }
-                    // line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                     let v8 = slot0  // [3, 4]
                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v7, lda: 3, b: v, ldb: 4, c: v8, ldc: 4)
                     var v10: Float = 0
                     for i in 0..<3 * 4 {
-                        // line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v9: Float = Foundation.tanh(v8[i])
-                        // line 17: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
                         v10 += v9
                     }
                     return v10
@@ -1493,7 +2136,7 @@ public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
     }
 }
 
-/// `let attention_jvp = jvp(attention)` (line 18).
+/// `let attention_jvp = jvp(attention)` (line 21).
 public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTangent: Tensor, vTangent: Tensor) -> (value: Float, tangent: Float) {
     if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention_jvp(q:k:v:qTangent:kTangent:vTangent:)")
@@ -1538,47 +2181,47 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                 let qTangent = qTangentBuffer.baseAddress!
                                 let kTangent = kTangentBuffer.baseAddress!
                                 let vTangent = vTangentBuffer.baseAddress!
-                                // line 17: transpose(k)
+                                // line 20: transpose(k)
                                 let v3 = slot0  // [4, 3]
                                 for row in 0..<4 {
                                     for column in 0..<3 { v3[row &* 3 &+ column] = k[column &* 4 &+ row] }
                                 }
-                                // line 17: q @ transpose(k)
+                                // line 20: q @ transpose(k)
                                 let v4 = slot1  // [3, 3]
                                 Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v3, ldb: 3, c: v4, ldc: 3)
-                                // ∂ line 17: transpose(k)
+                                // ∂ line 20: transpose(k)
                                 let v14 = slot2  // [4, 3]
                                 for row_2 in 0..<4 {
                                     for column_2 in 0..<3 {
                                         v14[row_2 &* 3 &+ column_2] = kTangent[column_2 &* 4 &+ row_2]
                                     }
                                 }
-                                // ∂ line 17: q @ transpose(k)
+                                // ∂ line 20: q @ transpose(k)
                                 let v15 = slot3  // [3, 3]
                                 Kernels.matrixMultiply(
                                     m: 3, n: 3, k: 4, a: qTangent, lda: 4, b: v3, ldb: 3, c: v15, ldc: 3)
                                 let v16 = slot4  // [3, 3]
                                 Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v14, ldb: 3, c: v16, ldc: 3)
-                                // line 17: q @ transpose(k) / 2
+                                // line 20: q @ transpose(k) / 2
                                 let v6 = slot5  // [3, 3]
-                                // ∂ line 17: q @ transpose(k) / 2
+                                // ∂ line 20: q @ transpose(k) / 2
                                 let v18 = slot6  // [3, 3]
-                                // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                 let v7 = slot7  // [3, 3]
                                 // Row by row: each row of the steps below is computed while it is in cache.
                                 for row_3 in 0..<3 {
                                     for i1 in 0..<3 {
                                         let i = row_3 &* 3 &+ i1
-                                        // line 17: q @ transpose(k) / 2
+                                        // line 20: q @ transpose(k) / 2
                                         let v6_2: Float = v4[i] / 2.0
                                         v6[i] = v6_2
-                                        // ∂ line 17: q @ transpose(k)
+                                        // ∂ line 20: q @ transpose(k)
                                         let v17: Float = v15[i] + v16[i]
-                                        // ∂ line 17: q @ transpose(k) / 2
+                                        // ∂ line 20: q @ transpose(k) / 2
                                         let v18_2: Float = v17 / 2.0
                                         v18[i] = v18_2
                                     }
-                                    // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                    // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                     var largest = -Float.infinity
                                     for k_2 in 0..<3 { largest = Swift.max(largest, v6[row_3 &* 3 &+ k_2]) }
                                     var total: Float = 0
@@ -1590,10 +2233,10 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     let scale = 1 / total
                                     for k_2 in 0..<3 { v7[row_3 &* 3 &+ k_2] *= scale }
                                 }
-                                // line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                 let v8 = slot2  // [3, 4]
                                 Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v7, lda: 3, b: v, ldb: 4, c: v8, ldc: 4)
-                                // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                 let v20 = slot8  // [3]
                                 v20.update(repeating: 0, count: 3)
                                 let v23 = slot4  // [3, 3]
@@ -1602,7 +2245,7 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     var v20Run: Float = 0
                                     for i1 in 0..<3 {
                                         let i = row_4 &* 3 &+ i1
-                                        // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                         let v19: Float = v7[i] * v18[i]
                                         v20Run += v19
                                     }
@@ -1615,27 +2258,27 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         v23[i] = v23_2
                                     }
                                 }
-                                // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                 let v24 = slot0  // [3, 4]
                                 Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v23, lda: 3, b: v, ldb: 4, c: v24, ldc: 4)
                                 let v25 = slot9  // [3, 4]
                                 Kernels.matrixMultiply(
                                     m: 3, n: 4, k: 3, a: v7, lda: 3, b: vTangent, ldb: 4, c: v25, ldc: 4)
-                                // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                 var v10: Float = 0
                                 var v31: Float = 0
                                 for i in 0..<3 * 4 {
-                                    // line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v9: Float = Foundation.tanh(v8[i])
-                                    // line 17: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                                    // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
                                     v10 += v9
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v26: Float = v24[i] + v25[i]
-                                    // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v28: Float = v9 * v9
                                     let v29: Float = 1.0 - v28
                                     let v30: Float = v26 * v29
-                                    // ∂ line 17: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                                    // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
                                     v31 += v30
                                 }
                                 return (value: v10, tangent: v31)
@@ -1649,7 +2292,7 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
     }
 }
 
-/// `let attention_vjp = vjp(attention)` (line 19).
+/// `let attention_vjp = vjp(attention)` (line 22).
 public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float) -> (value: Float, q: Tensor, k: Tensor, v: Tensor) {
     if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention_vjp(q:k:v:outputGradient:)")
@@ -1677,27 +2320,27 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
-                    // line 17: transpose(k)
+                    // line 20: transpose(k)
                     let v3 = slot0  // [4, 3]
                     for row in 0..<4 {
                         for column in 0..<3 { v3[row &* 3 &+ column] = k[column &* 4 &+ row] }
                     }
-                    // line 17: q @ transpose(k)
+                    // line 20: q @ transpose(k)
                     let v4 = slot1  // [3, 3]
                     Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v3, ldb: 3, c: v4, ldc: 3)
-                    // line 17: q @ transpose(k) / 2
+                    // line 20: q @ transpose(k) / 2
                     let v6 = slot2  // [3, 3]
-                    // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                     let v7 = slot3  // [3, 3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_2 in 0..<3 {
                         for i1 in 0..<3 {
                             let i = row_2 &* 3 &+ i1
-                            // line 17: q @ transpose(k) / 2
+                            // line 20: q @ transpose(k) / 2
                             let v6_2: Float = v4[i] / 2.0
                             v6[i] = v6_2
                         }
-                        // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                        // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                         var largest = -Float.infinity
                         for k_2 in 0..<3 { largest = Swift.max(largest, v6[row_2 &* 3 &+ k_2]) }
                         var total: Float = 0
@@ -1709,41 +2352,41 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
                         let scale = 1 / total
                         for k_2 in 0..<3 { v7[row_2 &* 3 &+ k_2] *= scale }
                     }
-                    // line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                     let v8 = slot4  // [3, 4]
                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v7, lda: 3, b: v, ldb: 4, c: v8, ldc: 4)
-                    // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v16 = slot5  // [3, 4]
                     var v10: Float = 0
                     for i in 0..<3 * 4 {
-                        // line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v9: Float = Foundation.tanh(v8[i])
-                        // line 17: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
                         v10 += v9
-                        // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v14: Float = v9 * v9
                         let v15: Float = 1.0 - v14
                         let v16_2: Float = outputGradient * v15
                         v16[i] = v16_2
                     }
-                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                     let v17 = slot2  // [3, 3]
                     Kernels.matrixMultiply(
                         transposeB: true, m: 3, n: 3, k: 4, a: v16, lda: 4, b: v, ldb: 4, c: v17, ldc: 3)
                     let v18 = slot4  // [3, 4]
                     Kernels.matrixMultiply(
                         transposeA: true, m: 3, n: 4, k: 3, a: v7, lda: 3, b: v16, ldb: 4, c: v18, ldc: 4)
-                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                     let v20 = slot6  // [3]
                     v20.update(repeating: 0, count: 3)
-                    // ∂ line 17: q @ transpose(k) / 2
+                    // ∂ line 20: q @ transpose(k) / 2
                     let v24 = slot1  // [3, 3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_3 in 0..<3 {
                         var v20Run: Float = 0
                         for i1 in 0..<3 {
                             let i = row_3 &* 3 &+ i1
-                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                             let v19: Float = v17[i] * v7[i]
                             v20Run += v19
                         }
@@ -1753,19 +2396,19 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
                             let v21: Float = v20[row_3]
                             let v22: Float = v17[i] - v21
                             let v23: Float = v7[i] * v22
-                            // ∂ line 17: q @ transpose(k) / 2
+                            // ∂ line 20: q @ transpose(k) / 2
                             let v24_2: Float = v23 / 2.0
                             v24[i] = v24_2
                         }
                     }
-                    // ∂ line 17: q @ transpose(k)
+                    // ∂ line 20: q @ transpose(k)
                     let v25 = slot5  // [3, 4]
                     Kernels.matrixMultiply(
                         transposeB: true, m: 3, n: 4, k: 3, a: v24, lda: 3, b: v3, ldb: 3, c: v25, ldc: 4)
                     let v26 = slot0  // [4, 3]
                     Kernels.matrixMultiply(
                         transposeA: true, m: 4, n: 3, k: 3, a: q, lda: 4, b: v24, ldb: 3, c: v26, ldc: 3)
-                    // ∂ line 17: transpose(k)
+                    // ∂ line 20: transpose(k)
                     let v27 = slot7  // [3, 4]
                     for row_4 in 0..<3 {
                         for column_2 in 0..<4 { v27[row_4 &* 4 &+ column_2] = v26[column_2 &* 3 &+ row_4] }
@@ -1778,7 +2421,188 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
     }
 }
 
-/// `let attention_valueAndGrad = valueAndGrad(attention)` (line 20).
+/// `let attention_jacobian = jacobian(attention)` (line 23).
+public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k: Tensor, v: Tensor) {
+    if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention_jacobian(q:k:v:)")
+    }
+    if k.shape.count != 2 || k.shape[0] != 3 || k.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(k.shape, expected: "[3, 4]", argument: "k", declared: "[3, 4]", function: "attention_jacobian(q:k:v:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 3 || v.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[3, 4]", argument: "v", declared: "[3, 4]", function: "attention_jacobian(q:k:v:)")
+    }
+    let workspace = Workspace.floats(count: 3 * 1 + (4 * 3) + 4 * (3 * 3) + 3 * (3 * 4) + 3, for: "attention_jacobian")
+    defer { Workspace.release(for: "attention_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 1
+    let slot2 = slot1 + 1
+    let slot3 = slot2 + 1
+    let slot4 = slot3 + 4 * 3
+    let slot5 = slot4 + 3 * 3
+    let slot6 = slot5 + 3 * 3
+    let slot7 = slot6 + 3 * 3
+    let slot8 = slot7 + 3 * 4
+    let slot9 = slot8 + 3 * 4
+    let slot10 = slot9 + 3 * 4
+    let slot11 = slot10 + 3
+    return q.withUnsafeBufferPointer { qBuffer in
+        k.withUnsafeBufferPointer { kBuffer in
+            v.withUnsafeBufferPointer { vBuffer in
+                func body() -> (q: Tensor, k: Tensor, v: Tensor) {
+                    let q = qBuffer.baseAddress!
+                    let k = kBuffer.baseAddress!
+                    let v = vBuffer.baseAddress!
+                    let v3 = slot0  // [1, 1]
+                    (v3).update(repeating: Float(0), count: 1)
+                    let v4 = slot1  // [1, 1]
+                    (v4).update(repeating: Float(0), count: 1)
+                    let v8 = slot2  // [1, 1]
+                    let laneEnd = 1 & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v8_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v5)
+                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<1 {
+                        let v5: Bool = v3[i] == v4[i]
+                        let v8_2: Float = (v5 ? 1.0 : 0.0)
+                        v8[i] = v8_2
+                    }
+                    let v9 = slot1  // [1]
+                    v9.update(from: v8, count: 1)
+                    // line 20: transpose(k)
+                    let v10 = slot3  // [4, 3]
+                    for row_3 in 0..<4 {
+                        for column in 0..<3 { v10[row_3 &* 3 &+ column] = k[column &* 4 &+ row_3] }
+                    }
+                    // line 20: q @ transpose(k)
+                    let v11 = slot4  // [3, 3]
+                    Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v10, ldb: 3, c: v11, ldc: 3)
+                    // line 20: q @ transpose(k) / 2
+                    let v13 = slot5  // [3, 3]
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                    let v14 = slot6  // [3, 3]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_4 in 0..<3 {
+                        for i1 in 0..<3 {
+                            let i = row_4 &* 3 &+ i1
+                            // line 20: q @ transpose(k) / 2
+                            let v13_2: Float = v11[i] / 2.0
+                            v13[i] = v13_2
+                        }
+                        // line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        var largest = -Float.infinity
+                        for k_2 in 0..<3 { largest = Swift.max(largest, v13[row_4 &* 3 &+ k_2]) }
+                        var total: Float = 0
+                        for k_2 in 0..<3 {
+                            let e = Foundation.exp(v13[row_4 &* 3 &+ k_2] - largest)
+                            v14[row_4 &* 3 &+ k_2] = e
+                            total += e
+                        }
+                        let scale = 1 / total
+                        for k_2 in 0..<3 { v14[row_4 &* 3 &+ k_2] *= scale }
+                    }
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    let v15 = slot7  // [3, 4]
+                    Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v14, lda: 3, b: v, ldb: 4, c: v15, ldc: 4)
+                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                    let v21 = slot8  // [3, 4]
+                    for i in 0..<3 * 4 {
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v16: Float = Foundation.tanh(v15[i])
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v20: Float = v16 * v16
+                        let v21_2: Float = 1.0 - v20
+                        v21[i] = v21_2
+                    }
+                    // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                    let v17 = slot2  // [1, 1, 1]
+                    v17.update(from: v9, count: 1)
+                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                    let v22 = slot7  // [1, 3, 4]
+                    // ∂ line 20: q @ transpose(k)
+                    let v59 = slot9  // [1, 3, 4]
+                    for i0 in 0..<12 {
+                        let i = i0
+                        // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        let v18: Float = v17[0]
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v22_2: Float = v18 * v21[i0]
+                        v22[i] = v22_2
+                        // ∂ line 20: q @ transpose(k)
+                        let v59_2: Float = q[i0]
+                        v59[i] = v59_2
+                    }
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    let v23 = slot5  // [1, 3, 3]
+                    Kernels.matrixMultiply(
+                        transposeB: true, m: 3, n: 3, k: 4, a: v22, lda: 4, b: v, ldb: 4, c: v23, ldc: 3)
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                    let v25 = slot10  // [1, 3]
+                    v25.update(repeating: 0, count: 3)
+                    // ∂ line 20: q @ transpose(k) / 2
+                    let v29 = slot4  // [1, 3, 3]
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    let v83 = slot11  // [1, 3, 3]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row_5 in 0..<1 {
+                        for i1 in 0..<3 {
+                            var v25Run: Float = 0
+                            for i2 in 0..<3 {
+                                let i = i1 &* 3 &+ i2
+                                // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                                let v24: Float = v23[i] * v14[i1 &* 3 &+ i2]
+                                v25Run += v24
+                            }
+                            v25[i1] += v25Run
+                        }
+                        for i1 in 0..<3 {
+                            for i2 in 0..<3 {
+                                let i = i1 &* 3 &+ i2
+                                let v26: Float = v25[i1]
+                                let v27: Float = v23[i] - v26
+                                let v28: Float = v14[i1 &* 3 &+ i2] * v27
+                                // ∂ line 20: q @ transpose(k) / 2
+                                let v29_2: Float = v28 / 2.0
+                                v29[i] = v29_2
+                                // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                let v83_2: Float = v14[i1 &* 3 &+ i2]
+                                v83[i] = v83_2
+                            }
+                        }
+                    }
+                    // ∂ line 20: q @ transpose(k)
+                    let v30 = slot8  // [1, 3, 4]
+                    Kernels.matrixMultiply(
+                        transposeB: true, m: 3, n: 4, k: 3, a: v29, lda: 3, b: v10, ldb: 3, c: v30, ldc: 4)
+                    let v31 = slot3  // [3, 4]
+                    v31.update(from: v30, count: 3 * 4)
+                    let v60 = slot8  // [1, 4, 3]
+                    Kernels.matrixMultiply(
+                        transposeA: true, m: 4, n: 3, k: 3, a: v59, lda: 4, b: v29, ldb: 3, c: v60, ldc: 3)
+                    // ∂ line 20: transpose(k)
+                    let v61 = slot9  // [1, 3, 4]
+                    for i1_2 in 0..<3 {
+                        for i2_2 in 0..<4 { v61[i1_2 &* 4 &+ i2_2] = v60[i1_2 &+ i2_2 &* 3] }
+                    }
+                    let v62 = slot8  // [3, 4]
+                    v62.update(from: v61, count: 3 * 4)
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    let v84 = slot9  // [1, 3, 4]
+                    Kernels.matrixMultiply(
+                        transposeA: true, m: 3, n: 4, k: 3, a: v83, lda: 3, b: v22, ldb: 4, c: v84, ldc: 4)
+                    let v85 = slot7  // [3, 4]
+                    v85.update(from: v84, count: 3 * 4)
+                    return (q: Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v31, count: 3 * 4)), k: Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v62, count: 3 * 4)), v: Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v85, count: 3 * 4)))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `let attention_valueAndGrad = valueAndGrad(attention)` (line 24).
 public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: Float, q: Tensor, k: Tensor, v: Tensor) {
     if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention_valueAndGrad(q:k:v:)")
@@ -1806,27 +2630,27 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
-                    // line 17: transpose(k)
+                    // line 20: transpose(k)
                     let v3 = slot0  // [4, 3]
                     for row in 0..<4 {
                         for column in 0..<3 { v3[row &* 3 &+ column] = k[column &* 4 &+ row] }
                     }
-                    // line 17: q @ transpose(k)
+                    // line 20: q @ transpose(k)
                     let v4 = slot1  // [3, 3]
                     Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v3, ldb: 3, c: v4, ldc: 3)
-                    // line 17: q @ transpose(k) / 2
+                    // line 20: q @ transpose(k) / 2
                     let v6 = slot2  // [3, 3]
-                    // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                     let v7 = slot3  // [3, 3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_2 in 0..<3 {
                         for i1 in 0..<3 {
                             let i = row_2 &* 3 &+ i1
-                            // line 17: q @ transpose(k) / 2
+                            // line 20: q @ transpose(k) / 2
                             let v6_2: Float = v4[i] / 2.0
                             v6[i] = v6_2
                         }
-                        // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                        // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                         var largest = -Float.infinity
                         for k_2 in 0..<3 { largest = Swift.max(largest, v6[row_2 &* 3 &+ k_2]) }
                         var total: Float = 0
@@ -1838,40 +2662,40 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
                         let scale = 1 / total
                         for k_2 in 0..<3 { v7[row_2 &* 3 &+ k_2] *= scale }
                     }
-                    // line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                     let v8 = slot4  // [3, 4]
                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v7, lda: 3, b: v, ldb: 4, c: v8, ldc: 4)
-                    // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v15 = slot5  // [3, 4]
                     var v10: Float = 0
                     for i in 0..<3 * 4 {
-                        // line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v9: Float = Foundation.tanh(v8[i])
-                        // line 17: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
                         v10 += v9
-                        // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v14: Float = v9 * v9
                         let v15_2: Float = 1.0 - v14
                         v15[i] = v15_2
                     }
-                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                     let v17 = slot2  // [3, 3]
                     Kernels.matrixMultiply(
                         transposeB: true, m: 3, n: 3, k: 4, a: v15, lda: 4, b: v, ldb: 4, c: v17, ldc: 3)
                     let v18 = slot4  // [3, 4]
                     Kernels.matrixMultiply(
                         transposeA: true, m: 3, n: 4, k: 3, a: v7, lda: 3, b: v15, ldb: 4, c: v18, ldc: 4)
-                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                     let v20 = slot6  // [3]
                     v20.update(repeating: 0, count: 3)
-                    // ∂ line 17: q @ transpose(k) / 2
+                    // ∂ line 20: q @ transpose(k) / 2
                     let v24 = slot1  // [3, 3]
                     // Row by row: each row of the steps below is computed while it is in cache.
                     for row_3 in 0..<3 {
                         var v20Run: Float = 0
                         for i1 in 0..<3 {
                             let i = row_3 &* 3 &+ i1
-                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                             let v19: Float = v17[i] * v7[i]
                             v20Run += v19
                         }
@@ -1881,19 +2705,19 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
                             let v21: Float = v20[row_3]
                             let v22: Float = v17[i] - v21
                             let v23: Float = v7[i] * v22
-                            // ∂ line 17: q @ transpose(k) / 2
+                            // ∂ line 20: q @ transpose(k) / 2
                             let v24_2: Float = v23 / 2.0
                             v24[i] = v24_2
                         }
                     }
-                    // ∂ line 17: q @ transpose(k)
+                    // ∂ line 20: q @ transpose(k)
                     let v25 = slot5  // [3, 4]
                     Kernels.matrixMultiply(
                         transposeB: true, m: 3, n: 4, k: 3, a: v24, lda: 3, b: v3, ldb: 3, c: v25, ldc: 4)
                     let v26 = slot0  // [4, 3]
                     Kernels.matrixMultiply(
                         transposeA: true, m: 4, n: 3, k: 3, a: q, lda: 4, b: v24, ldb: 3, c: v26, ldc: 3)
-                    // ∂ line 17: transpose(k)
+                    // ∂ line 20: transpose(k)
                     let v27 = slot7  // [3, 4]
                     for row_4 in 0..<3 {
                         for column_2 in 0..<4 { v27[row_4 &* 4 &+ column_2] = v26[column_2 &* 3 &+ row_4] }
@@ -1906,7 +2730,7 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
     }
 }
 
-/// `let attention_hvp = hvp(attention)` (line 21).
+/// `let attention_hvp = hvp(attention)` (line 25).
 public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTangent: Tensor, vTangent: Tensor) -> (q: Tensor, k: Tensor, v: Tensor) {
     if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
         ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention_hvp(q:k:v:qTangent:kTangent:vTangent:)")
@@ -1959,27 +2783,27 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                 let kTangent = kTangentBuffer.baseAddress!
                                 let vTangent = vTangentBuffer.baseAddress!
                                 do {
-                                    // line 17: transpose(k)
+                                    // line 20: transpose(k)
                                     let v3 = slot0  // [4, 3]
                                     for row in 0..<4 {
                                         for column in 0..<3 { v3[row &* 3 &+ column] = k[column &* 4 &+ row] }
                                     }
-                                    // line 17: q @ transpose(k)
+                                    // line 20: q @ transpose(k)
                                     let v4 = slot1  // [3, 3]
                                     Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v3, ldb: 3, c: v4, ldc: 3)
-                                    // line 17: q @ transpose(k) / 2
+                                    // line 20: q @ transpose(k) / 2
                                     let v6 = slot2  // [3, 3]
-                                    // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                    // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                     let v7 = slot3  // [3, 3]
                                     // Row by row: each row of the steps below is computed while it is in cache.
                                     for row_2 in 0..<3 {
                                         for i1 in 0..<3 {
                                             let i = row_2 &* 3 &+ i1
-                                            // line 17: q @ transpose(k) / 2
+                                            // line 20: q @ transpose(k) / 2
                                             let v6_2: Float = v4[i] / 2.0
                                             v6[i] = v6_2
                                         }
-                                        // line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                        // line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                         var largest = -Float.infinity
                                         for k_2 in 0..<3 { largest = Swift.max(largest, v6[row_2 &* 3 &+ k_2]) }
                                         var total: Float = 0
@@ -1991,28 +2815,28 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         let scale = 1 / total
                                         for k_2 in 0..<3 { v7[row_2 &* 3 &+ k_2] *= scale }
                                     }
-                                    // line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v8 = slot4  // [3, 4]
                                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v7, lda: 3, b: v, ldb: 4, c: v8, ldc: 4)
-                                    // line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v9 = slot5  // [3, 4]
-                                    // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v15 = slot6  // [3, 4]
                                     for i in 0..<3 * 4 {
-                                        // line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                         let v9_2: Float = Foundation.tanh(v8[i])
                                         v9[i] = v9_2
-                                        // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                         let v14: Float = v9_2 * v9_2
                                         let v15_2: Float = 1.0 - v14
                                         v15[i] = v15_2
                                     }
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v17 = slot2  // [3, 3]
                                     Kernels.matrixMultiply(
                                         transposeB: true, m: 3, n: 3, k: 4, a: v15, lda: 4, b: v, ldb: 4, c: v17,
                                         ldc: 3)
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                     let v20 = slot7  // [3]
                                     v20.update(repeating: 0, count: 3)
                                     for i0 in 0..<3 {
@@ -2024,26 +2848,26 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         }
                                         v20[i0] += v20Run
                                     }
-                                    // ∂ line 17: transpose(k)
+                                    // ∂ line 20: transpose(k)
                                     let v31 = slot4  // [4, 3]
                                     for row_3 in 0..<4 {
                                         for column_2 in 0..<3 {
                                             v31[row_3 &* 3 &+ column_2] = kTangent[column_2 &* 4 &+ row_3]
                                         }
                                     }
-                                    // ∂ line 17: q @ transpose(k)
+                                    // ∂ line 20: q @ transpose(k)
                                     let v32 = slot1  // [3, 3]
                                     Kernels.matrixMultiply(
                                         m: 3, n: 3, k: 4, a: qTangent, lda: 4, b: v3, ldb: 3, c: v32, ldc: 3)
                                     let v33 = slot8  // [3, 3]
                                     Kernels.matrixMultiply(
                                         m: 3, n: 3, k: 4, a: q, lda: 4, b: v31, ldb: 3, c: v33, ldc: 3)
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                     let v22 = slot9  // [3, 3]
-                                    // ∂ line 17: q @ transpose(k) / 2
+                                    // ∂ line 20: q @ transpose(k) / 2
                                     let v24 = slot10  // [3, 3]
                                     let v35 = slot11  // [3, 3]
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                     let v37 = slot12  // [3]
                                     v37.update(repeating: 0, count: 3)
                                     let v40 = slot13  // [3, 3]
@@ -2052,20 +2876,20 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         var v37Run: Float = 0
                                         for i1 in 0..<3 {
                                             let i = row_4 &* 3 &+ i1
-                                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                             let v21: Float = v20[row_4]
                                             let v22_2: Float = v17[i] - v21
                                             v22[i] = v22_2
                                             let v23: Float = v7[i] * v22_2
-                                            // ∂ line 17: q @ transpose(k) / 2
+                                            // ∂ line 20: q @ transpose(k) / 2
                                             let v24_2: Float = v23 / 2.0
                                             v24[i] = v24_2
-                                            // ∂ line 17: q @ transpose(k)
+                                            // ∂ line 20: q @ transpose(k)
                                             let v34: Float = v32[i] + v33[i]
-                                            // ∂ line 17: q @ transpose(k) / 2
+                                            // ∂ line 20: q @ transpose(k) / 2
                                             let v35_2: Float = v34 / 2.0
                                             v35[i] = v35_2
-                                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                             let v36: Float = v7[i] * v35_2
                                             v37Run += v36
                                         }
@@ -2089,20 +2913,20 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     let v3 = slot0  // [4, 3]
                                     let v24 = slot10  // [3, 3]
                                     let v31 = slot4  // [4, 3]
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v41 = slot14  // [3, 4]
                                     Kernels.matrixMultiply(
                                         m: 3, n: 4, k: 3, a: v40, lda: 3, b: v, ldb: 4, c: v41, ldc: 4)
                                     let v42 = slot15  // [3, 4]
                                     Kernels.matrixMultiply(
                                         m: 3, n: 4, k: 3, a: v7, lda: 3, b: vTangent, ldb: 4, c: v42, ldc: 4)
-                                    // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v51 = slot16  // [3, 4]
                                     let laneEnd = (3 * 4) & ~7
                                     for i in stride(from: 0, to: laneEnd, by: 8) {
-                                        // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v43 = UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                         let v47 = v43 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v48 = v47 * UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v50 = v48 + v48
@@ -2110,16 +2934,16 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd..<3 * 4 {
-                                        // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v43: Float = v41[i] + v42[i]
-                                        // ∂ line 17: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                         let v47: Float = v43 * v15[i]
                                         let v48: Float = v47 * v9[i]
                                         let v50: Float = v48 + v48
                                         let v51_2: Float = -v50
                                         v51[i] = v51_2
                                     }
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v52 = slot11  // [3, 3]
                                     Kernels.matrixMultiply(
                                         transposeB: true, m: 3, n: 3, k: 4, a: v51, lda: 4, b: v, ldb: 4, c: v52,
@@ -2129,17 +2953,17 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         transposeB: true, m: 3, n: 3, k: 4, a: v15, lda: 4, b: vTangent, ldb: 4, c: v53,
                                         ldc: 3)
                                     let v54 = slot1  // [3, 3]
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                     let v61 = slot12  // [3]
                                     v61.update(repeating: 0, count: 3)
                                     for i0 in 0..<3 {
                                         var v61Run: Float = 0
                                         for i1 in 0..<3 {
                                             let i = i0 &* 3 &+ i1
-                                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                             let v54_2: Float = v52[i] + v53[i]
                                             v54[i] = v54_2
-                                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                             let v58: Float = v54_2 * v7[i]
                                             let v59: Float = v40[i] * v17[i]
                                             let v60: Float = v58 + v59
@@ -2147,7 +2971,7 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         }
                                         v61[i0] += v61Run
                                     }
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v55 = slot15  // [3, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 3, n: 4, k: 3, a: v40, lda: 3, b: v15, ldb: 4, c: v55,
@@ -2156,24 +2980,24 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 3, n: 4, k: 3, a: v7, lda: 3, b: v51, ldb: 4, c: v56,
                                         ldc: 4)
-                                    // ∂ line 17: q @ transpose(k) / 2
+                                    // ∂ line 20: q @ transpose(k) / 2
                                     let v68 = slot8  // [3, 3]
                                     for i0 in 0..<3 {
                                         for i1 in 0..<3 {
                                             let i = i0 &* 3 &+ i1
-                                            // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1)
+                                            // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
                                             let v62: Float = v61[i0]
                                             let v63: Float = -v62
                                             let v64: Float = v54[i] + v63
                                             let v65: Float = v40[i] * v22[i]
                                             let v66: Float = v64 * v7[i]
                                             let v67: Float = v65 + v66
-                                            // ∂ line 17: q @ transpose(k) / 2
+                                            // ∂ line 20: q @ transpose(k) / 2
                                             let v68_2: Float = v67 / 2.0
                                             v68[i] = v68_2
                                         }
                                     }
-                                    // ∂ line 17: q @ transpose(k)
+                                    // ∂ line 20: q @ transpose(k)
                                     let v69 = slot16  // [3, 4]
                                     Kernels.matrixMultiply(
                                         transposeB: true, m: 3, n: 4, k: 3, a: v68, lda: 3, b: v3, ldb: 3, c: v69,
@@ -2182,24 +3006,24 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     Kernels.matrixMultiply(
                                         transposeB: true, m: 3, n: 4, k: 3, a: v24, lda: 3, b: v31, ldb: 3, c: v70,
                                         ldc: 4)
-                                    // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                     let v57 = slot4  // [3, 4]
-                                    // ∂ line 17: q @ transpose(k)
+                                    // ∂ line 20: q @ transpose(k)
                                     let v71 = slot14  // [3, 4]
                                     let laneEnd_2 = (3 * 4) & ~7
                                     for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                        // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v57_2 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v57 + i).storeBytes(of: v57_2, as: SIMD8<Float>.self)
-                                        // ∂ line 17: q @ transpose(k)
+                                        // ∂ line 20: q @ transpose(k)
                                         let v71_2 = UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v71 + i).storeBytes(of: v71_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_2..<3 * 4 {
-                                        // ∂ line 17: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v57_2: Float = v55[i] + v56[i]
                                         v57[i] = v57_2
-                                        // ∂ line 17: q @ transpose(k)
+                                        // ∂ line 20: q @ transpose(k)
                                         let v71_2: Float = v69[i] + v70[i]
                                         v71[i] = v71_2
                                     }
@@ -2221,7 +3045,7 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         let v74_2: Float = v72[i] + v73[i]
                                         v74[i] = v74_2
                                     }
-                                    // ∂ line 17: transpose(k)
+                                    // ∂ line 20: transpose(k)
                                     let v75 = slot16  // [3, 4]
                                     for row_5 in 0..<3 {
                                         for column_3 in 0..<4 {
@@ -2243,7 +3067,450 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
     }
 }
 
-/// `func elementwise_mix(x: [5], y: [5]) -> Float` (line 23).
+/// `let attention_hessian = hessian(attention)` (line 26).
+public func attention_hessian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k: Tensor, v: Tensor) {
+    if q.shape.count != 2 || q.shape[0] != 3 || q.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(q.shape, expected: "[3, 4]", argument: "q", declared: "[3, 4]", function: "attention_hessian(q:k:v:)")
+    }
+    if k.shape.count != 2 || k.shape[0] != 3 || k.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(k.shape, expected: "[3, 4]", argument: "k", declared: "[3, 4]", function: "attention_hessian(q:k:v:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 3 || v.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[3, 4]", argument: "v", declared: "[3, 4]", function: "attention_hessian(q:k:v:)")
+    }
+    let workspace = Workspace.floats(count: 3 * (12 * 12) + 4 * (12 * 3 * 4) + (4 * 3) + 3 * (3 * 3) + 3 * (3 * 4) + 3 + 5 * (12 * 3 * 3) + 2 * (12 * 3) + 3 * (3 * 4 * 3 * 4), for: "attention_hessian")
+    defer { Workspace.release(for: "attention_hessian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 12 * 12
+    let slot2 = slot1 + 12 * 12
+    let slot3 = slot2 + 12 * 12
+    let slot4 = slot3 + 12 * 3 * 4
+    let slot5 = slot4 + 4 * 3
+    let slot6 = slot5 + 3 * 3
+    let slot7 = slot6 + 3 * 3
+    let slot8 = slot7 + 3 * 3
+    let slot9 = slot8 + 3 * 4
+    let slot10 = slot9 + 3 * 4
+    let slot11 = slot10 + 3 * 4
+    let slot12 = slot11 + 3
+    let slot13 = slot12 + 12 * 3 * 3
+    let slot14 = slot13 + 12 * 3 * 3
+    let slot15 = slot14 + 12 * 3
+    let slot16 = slot15 + 12 * 3 * 3
+    let slot17 = slot16 + 12 * 3 * 4
+    let slot18 = slot17 + 12 * 3 * 4
+    let slot19 = slot18 + 12 * 3 * 4
+    let slot20 = slot19 + 12 * 3 * 3
+    let slot21 = slot20 + 12 * 3 * 3
+    let slot22 = slot21 + 12 * 3
+    let slot23 = slot22 + 3 * 4 * 3 * 4
+    let slot24 = slot23 + 3 * 4 * 3 * 4
+    return q.withUnsafeBufferPointer { qBuffer in
+        k.withUnsafeBufferPointer { kBuffer in
+            v.withUnsafeBufferPointer { vBuffer in
+                func body() -> (q: Tensor, k: Tensor, v: Tensor) {
+                    let q = qBuffer.baseAddress!
+                    let k = kBuffer.baseAddress!
+                    let v = vBuffer.baseAddress!
+                    do {
+                        let v3 = slot0  // [12, 12]
+                        for position in 0..<12 {
+                            (v3 + position &* 12).update(repeating: Float(position), count: 12)
+                        }
+                        let v4 = slot1  // [12, 12]
+                        for row_2 in 0..<12 {
+                            for position_2 in 0..<12 {
+                                (v4 + (row_2 &* 12 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                            }
+                        }
+                        let v8 = slot2  // [12, 12]
+                        let laneEnd = (12 * 12) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v8_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v5)
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<12 * 12 {
+                            let v5: Bool = v3[i] == v4[i]
+                            let v8_2: Float = (v5 ? 1.0 : 0.0)
+                            v8[i] = v8_2
+                        }
+                        let v9 = slot3  // [12, 3, 4]
+                        v9.update(from: v8, count: 12 * 3 * 4)
+                        // line 20: transpose(k)
+                        let v10 = slot4  // [4, 3]
+                        for row_3 in 0..<4 {
+                            for column in 0..<3 { v10[row_3 &* 3 &+ column] = k[column &* 4 &+ row_3] }
+                        }
+                        // line 20: q @ transpose(k)
+                        let v11 = slot5  // [3, 3]
+                        Kernels.matrixMultiply(m: 3, n: 3, k: 4, a: q, lda: 4, b: v10, ldb: 3, c: v11, ldc: 3)
+                        // line 20: q @ transpose(k) / 2
+                        let v13 = slot6  // [3, 3]
+                        // line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v14 = slot7  // [3, 3]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_4 in 0..<3 {
+                            for i1 in 0..<3 {
+                                let i = row_4 &* 3 &+ i1
+                                // line 20: q @ transpose(k) / 2
+                                let v13_2: Float = v11[i] / 2.0
+                                v13[i] = v13_2
+                            }
+                            // line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                            var largest = -Float.infinity
+                            for k_2 in 0..<3 { largest = Swift.max(largest, v13[row_4 &* 3 &+ k_2]) }
+                            var total: Float = 0
+                            for k_2 in 0..<3 {
+                                let e = Foundation.exp(v13[row_4 &* 3 &+ k_2] - largest)
+                                v14[row_4 &* 3 &+ k_2] = e
+                                total += e
+                            }
+                            let scale = 1 / total
+                            for k_2 in 0..<3 { v14[row_4 &* 3 &+ k_2] *= scale }
+                        }
+                        // line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v15 = slot8  // [3, 4]
+                        Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v14, lda: 3, b: v, ldb: 4, c: v15, ldc: 4)
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v16 = slot9  // [3, 4]
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v19 = slot10  // [3, 4]
+                        for i in 0..<3 * 4 {
+                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v16_2: Float = Foundation.tanh(v15[i])
+                            v16[i] = v16_2
+                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v18: Float = v16_2 * v16_2
+                            let v19_2: Float = 1.0 - v18
+                            v19[i] = v19_2
+                        }
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v20 = slot6  // [3, 3]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: 3, n: 3, k: 4, a: v19, lda: 4, b: v, ldb: 4, c: v20, ldc: 3)
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v22 = slot11  // [3]
+                        v22.update(repeating: 0, count: 3)
+                        let v24 = slot5  // [3, 3]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_5 in 0..<3 {
+                            var v22Run: Float = 0
+                            for i1 in 0..<3 {
+                                let i = row_5 &* 3 &+ i1
+                                // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                                let v21: Float = v20[i] * v14[i]
+                                v22Run += v21
+                            }
+                            v22[row_5] += v22Run
+                            for i1 in 0..<3 {
+                                let i = row_5 &* 3 &+ i1
+                                let v23: Float = v22[row_5]
+                                let v24_2: Float = v20[i] - v23
+                                v24[i] = v24_2
+                            }
+                        }
+                        // ∂ line 20: q @ transpose(k)
+                        let v25 = slot12  // [12, 3, 3]
+                        Kernels.matrixMultiply(m: 12 * 3, n: 3, k: 4, a: v9, lda: 4, b: v10, ldb: 3, c: v25, ldc: 3)
+                        // ∂ line 20: q @ transpose(k) / 2
+                        let v26 = slot13  // [12, 3, 3]
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v28 = slot14  // [12, 3]
+                        v28.update(repeating: 0, count: 12 * 3)
+                        let v31 = slot15  // [12, 3, 3]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_6 in 0..<12 {
+                            for i1 in 0..<3 {
+                                var v28Run: Float = 0
+                                for i2 in 0..<3 {
+                                    let i = row_6 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    // ∂ line 20: q @ transpose(k) / 2
+                                    let v26_2: Float = v25[i] / 2.0
+                                    v26[i] = v26_2
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                                    let v27: Float = v14[i1 &* 3 &+ i2] * v26_2
+                                    v28Run += v27
+                                }
+                                v28[row_6 &* 3 &+ i1] += v28Run
+                            }
+                            for i1 in 0..<3 {
+                                for i2 in 0..<3 {
+                                    let i = row_6 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    let v29: Float = v28[row_6 &* 3 &+ i1]
+                                    let v30: Float = v26[i] - v29
+                                    let v31_2: Float = v14[i1 &* 3 &+ i2] * v30
+                                    v31[i] = v31_2
+                                }
+                            }
+                        }
+                    }
+                    do {
+                        let v31 = slot15  // [12, 3, 3]
+                        let v19 = slot10  // [3, 4]
+                        let v16 = slot9  // [3, 4]
+                        let v14 = slot7  // [3, 3]
+                        let v20 = slot6  // [3, 3]
+                        let v9 = slot3  // [12, 3, 4]
+                        let v24 = slot5  // [3, 3]
+                        let v10 = slot4  // [4, 3]
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v32 = slot16  // [12, 3, 4]
+                        Kernels.matrixMultiply(m: 12 * 3, n: 4, k: 3, a: v31, lda: 3, b: v, ldb: 4, c: v32, ldc: 4)
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v36 = slot17  // [12, 3, 4]
+                        // ∂ line 20: q @ transpose(k)
+                        let v75 = slot18  // [12, 3, 4]
+                        for i0 in 0..<12 {
+                            for i1 in 0..<12 {
+                                let i = i0 &* 12 &+ i1
+                                // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                let v33: Float = v32[i] * v19[i1]
+                                let v34: Float = v33 * v16[i1]
+                                let v35: Float = v34 + v34
+                                let v36_2: Float = -v35
+                                v36[i] = v36_2
+                                // ∂ line 20: q @ transpose(k)
+                                let v75_2: Float = q[i1]
+                                v75[i] = v75_2
+                            }
+                        }
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v37 = slot13  // [12, 3, 3]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: 12 * 3, n: 3, k: 4, a: v36, lda: 4, b: v, ldb: 4, c: v37, ldc: 3)
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v41 = slot14  // [12, 3]
+                        v41.update(repeating: 0, count: 12 * 3)
+                        for i0 in 0..<12 {
+                            for i1 in 0..<3 {
+                                var v41Run: Float = 0
+                                for i2 in 0..<3 {
+                                    let i = i0 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    let v38: Float = v37[i] * v14[i1 &* 3 &+ i2]
+                                    let v39: Float = v31[i] * v20[i1 &* 3 &+ i2]
+                                    let v40: Float = v38 + v39
+                                    v41Run += v40
+                                }
+                                v41[i0 &* 3 &+ i1] += v41Run
+                            }
+                        }
+                        // ∂ line 20: transpose(k)
+                        let v74 = slot17  // [12, 4, 3]
+                        for i0_2 in 0..<12 {
+                            for i1_2 in 0..<4 {
+                                for i2_2 in 0..<3 {
+                                    v74[i0_2 &* 3 * 4 &+ i1_2 &* 3 &+ i2_2] = v9[i0_2 &* 4 * 3 &+ i1_2 &+ i2_2 &* 4]
+                                }
+                            }
+                        }
+                        // ∂ line 20: q @ transpose(k)
+                        let v76 = slot12  // [12, 3, 3]
+                        for batch in 0..<12 {
+                            Kernels.matrixMultiply(
+                                m: 3, n: 3, k: 4, a: v75 + batch &* 3 * 4, lda: 4, b: v74 + batch &* 4 * 3, ldb: 3,
+                                c: v76 + batch &* 3 * 3, ldc: 3)
+                        }
+                        // ∂ line 20: q @ transpose(k) / 2
+                        let v48 = slot19  // [12, 3, 3]
+                        let v77 = slot20  // [12, 3, 3]
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v79 = slot21  // [12, 3]
+                        v79.update(repeating: 0, count: 12 * 3)
+                        for i0 in 0..<12 {
+                            for i1 in 0..<3 {
+                                var v79Run: Float = 0
+                                for i2 in 0..<3 {
+                                    let i = i0 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    let v42: Float = v41[i0 &* 3 &+ i1]
+                                    let v43: Float = -v42
+                                    let v44: Float = v37[i] + v43
+                                    let v45: Float = v31[i] * v24[i1 &* 3 &+ i2]
+                                    let v46: Float = v44 * v14[i1 &* 3 &+ i2]
+                                    let v47: Float = v45 + v46
+                                    // ∂ line 20: q @ transpose(k) / 2
+                                    let v48_2: Float = v47 / 2.0
+                                    v48[i] = v48_2
+                                    let v77_2: Float = v76[i] / 2.0
+                                    v77[i] = v77_2
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                                    let v78: Float = v14[i1 &* 3 &+ i2] * v77_2
+                                    v79Run += v78
+                                }
+                                v79[i0 &* 3 &+ i1] += v79Run
+                            }
+                        }
+                        // ∂ line 20: q @ transpose(k)
+                        let v49 = slot17  // [12, 3, 4]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: 12 * 3, n: 4, k: 3, a: v48, lda: 3, b: v10, ldb: 3, c: v49, ldc: 4)
+                        let v50 = slot16  // [3, 4, 12]
+                        for i0_3 in 0..<3 {
+                            for i1_3 in 0..<4 {
+                                for i2_3 in 0..<12 {
+                                    v50[i0_3 &* 12 * 4 &+ i1_3 &* 12 &+ i2_3] = v49[i0_3 &* 4 &+ i1_3 &+ i2_3 &* 4 * 3]
+                                }
+                            }
+                        }
+                        let v51 = slot22  // [3, 4, 3, 4]
+                        v51.update(from: v50, count: 3 * 4 * 3 * 4)
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v82 = slot19  // [12, 3, 3]
+                        for i0 in 0..<12 {
+                            for i1 in 0..<3 {
+                                for i2 in 0..<3 {
+                                    let i = i0 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    let v80: Float = v79[i0 &* 3 &+ i1]
+                                    let v81: Float = v77[i] - v80
+                                    let v82_2: Float = v14[i1 &* 3 &+ i2] * v81
+                                    v82[i] = v82_2
+                                }
+                            }
+                        }
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v83 = slot16  // [12, 3, 4]
+                        Kernels.matrixMultiply(m: 12 * 3, n: 4, k: 3, a: v82, lda: 3, b: v, ldb: 4, c: v83, ldc: 4)
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v87 = slot17  // [12, 3, 4]
+                        for i0 in 0..<12 {
+                            for i1 in 0..<12 {
+                                let i = i0 &* 12 &+ i1
+                                let v84: Float = v83[i] * v19[i1]
+                                let v85: Float = v84 * v16[i1]
+                                let v86: Float = v85 + v85
+                                let v87_2: Float = -v86
+                                v87[i] = v87_2
+                            }
+                        }
+                    }
+                    do {
+                        let v87 = slot17  // [12, 3, 4]
+                        let v14 = slot7  // [3, 3]
+                        let v82 = slot19  // [12, 3, 3]
+                        let v20 = slot6  // [3, 3]
+                        let v24 = slot5  // [3, 3]
+                        let v75 = slot18  // [12, 3, 4]
+                        let v9 = slot3  // [12, 3, 4]
+                        let v19 = slot10  // [3, 4]
+                        let v16 = slot9  // [3, 4]
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v88 = slot20  // [12, 3, 3]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: 12 * 3, n: 3, k: 4, a: v87, lda: 4, b: v, ldb: 4, c: v88, ldc: 3)
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                        let v92 = slot21  // [12, 3]
+                        v92.update(repeating: 0, count: 12 * 3)
+                        // ∂ line 20: q @ transpose(k) / 2
+                        let v99 = slot12  // [12, 3, 3]
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v122 = slot13  // [12, 3, 3]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row_7 in 0..<12 {
+                            for i1 in 0..<3 {
+                                var v92Run: Float = 0
+                                for i2 in 0..<3 {
+                                    let i = row_7 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1)
+                                    let v89: Float = v88[i] * v14[i1 &* 3 &+ i2]
+                                    let v90: Float = v82[i] * v20[i1 &* 3 &+ i2]
+                                    let v91: Float = v89 + v90
+                                    v92Run += v91
+                                }
+                                v92[row_7 &* 3 &+ i1] += v92Run
+                            }
+                            for i1 in 0..<3 {
+                                for i2 in 0..<3 {
+                                    let i = row_7 &* 3 * 3 &+ i1 &* 3 &+ i2
+                                    let v93: Float = v92[row_7 &* 3 &+ i1]
+                                    let v94: Float = -v93
+                                    let v95: Float = v88[i] + v94
+                                    let v96: Float = v82[i] * v24[i1 &* 3 &+ i2]
+                                    let v97: Float = v95 * v14[i1 &* 3 &+ i2]
+                                    let v98: Float = v96 + v97
+                                    // ∂ line 20: q @ transpose(k) / 2
+                                    let v99_2: Float = v98 / 2.0
+                                    v99[i] = v99_2
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    let v122_2: Float = v14[i1 &* 3 &+ i2]
+                                    v122[i] = v122_2
+                                }
+                            }
+                        }
+                        // ∂ line 20: q @ transpose(k)
+                        let v101 = slot17  // [12, 4, 3]
+                        for batch_2 in 0..<12 {
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 4, n: 3, k: 3, a: v75 + batch_2 &* 4 * 3, lda: 4,
+                                b: v99 + batch_2 &* 3 * 3, ldb: 3, c: v101 + batch_2 &* 4 * 3, ldc: 3)
+                        }
+                        // ∂ line 20: transpose(k)
+                        let v102 = slot18  // [12, 3, 4]
+                        for i0_4 in 0..<12 {
+                            for i1_4 in 0..<3 {
+                                for i2_4 in 0..<4 {
+                                    v102[i0_4 &* 4 * 3 &+ i1_4 &* 4 &+ i2_4] = v101[i0_4 &* 3 * 4 &+ i1_4 &+ i2_4 &* 3]
+                                }
+                            }
+                        }
+                        let v103 = slot17  // [3, 4, 12]
+                        for i0_5 in 0..<3 {
+                            for i1_5 in 0..<4 {
+                                for i2_5 in 0..<12 {
+                                    v103[i0_5 &* 12 * 4 &+ i1_5 &* 12 &+ i2_5] = v102[i0_5 &* 4 &+ i1_5 &+ i2_5 &* 4 * 3]
+                                }
+                            }
+                        }
+                        let v104 = slot23  // [3, 4, 3, 4]
+                        v104.update(from: v103, count: 3 * 4 * 3 * 4)
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v123 = slot17  // [12, 3, 4]
+                        for batch_3 in 0..<12 {
+                            Kernels.matrixMultiply(
+                                m: 3, n: 4, k: 3, a: v122 + batch_3 &* 3 * 3, lda: 3, b: v9 + batch_3 &* 3 * 4, ldb: 4,
+                                c: v123 + batch_3 &* 3 * 4, ldc: 4)
+                        }
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v127 = slot3  // [12, 3, 4]
+                        for i0 in 0..<12 {
+                            for i1 in 0..<12 {
+                                let i = i0 &* 12 &+ i1
+                                let v124: Float = v123[i] * v19[i1]
+                                let v125: Float = v124 * v16[i1]
+                                let v126: Float = v125 + v125
+                                let v127_2: Float = -v126
+                                v127[i] = v127_2
+                            }
+                        }
+                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                        let v129 = slot17  // [12, 3, 4]
+                        for batch_4 in 0..<12 {
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 3, n: 4, k: 3, a: v122 + batch_4 &* 3 * 3, lda: 3,
+                                b: v127 + batch_4 &* 3 * 4, ldb: 4, c: v129 + batch_4 &* 3 * 4, ldc: 4)
+                        }
+                        let v130 = slot3  // [3, 4, 12]
+                        for i0_6 in 0..<3 {
+                            for i1_6 in 0..<4 {
+                                for i2_6 in 0..<12 {
+                                    v130[i0_6 &* 12 * 4 &+ i1_6 &* 12 &+ i2_6] = v129[i0_6 &* 4 &+ i1_6 &+ i2_6 &* 4 * 3]
+                                }
+                            }
+                        }
+                        let v131 = slot24  // [3, 4, 3, 4]
+                        v131.update(from: v130, count: 3 * 4 * 3 * 4)
+                    }
+                    let v51 = slot22  // [3, 4, 3, 4]
+                    let v104 = slot23  // [3, 4, 3, 4]
+                    let v131 = slot24  // [3, 4, 3, 4]
+                    return (q: Tensor(shape: [3, 4, 3, 4], copying: UnsafeBufferPointer(start: v51, count: 3 * 4 * 3 * 4)), k: Tensor(shape: [3, 4, 3, 4], copying: UnsafeBufferPointer(start: v104, count: 3 * 4 * 3 * 4)), v: Tensor(shape: [3, 4, 3, 4], copying: UnsafeBufferPointer(start: v131, count: 3 * 4 * 3 * 4)))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func elementwise_mix(x: [5], y: [5]) -> Float` (line 28).
 public func elementwise_mix(x: Tensor, y: Tensor) -> Float {
     if x.shape.count != 1 || x.shape[0] != 5 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix(x:y:)")
@@ -2256,38 +3523,38 @@ public func elementwise_mix(x: Tensor, y: Tensor) -> Float {
             func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
-                // line 23: pow(x * x + 1, 1.5)
+                // line 28: pow(x * x + 1, 1.5)
                 var v20: Float = 0
                 for i in 0..<5 {
-                    // line 23: x * x
+                    // line 28: x * x
                     let v2: Float = x[i] * x[i]
-                    // line 23: x * x + 1
+                    // line 28: x * x + 1
                     let v4: Float = v2 + 1.0
-                    // line 23: pow(x * x + 1, 1.5)
+                    // line 28: pow(x * x + 1, 1.5)
                     let v6: Float = Foundation.pow(v4, 1.5)
-                    // line 23: min(x, y)
+                    // line 28: min(x, y)
                     let v7: Float = Swift.min(x[i], y[i])
-                    // line 23: sigmoid(y)
+                    // line 28: sigmoid(y)
                     let v8: Float = 1 / (1 + Foundation.exp(-y[i]))
-                    // line 23: min(x, y) * sigmoid(y)
+                    // line 28: min(x, y) * sigmoid(y)
                     let v9: Float = v7 * v8
-                    // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
+                    // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
                     let v10: Float = v6 + v9
-                    // line 23: y * y
+                    // line 28: y * y
                     let v11: Float = y[i] * y[i]
-                    // line 23: y * y + 1
+                    // line 28: y * y + 1
                     let v13: Float = v11 + 1.0
-                    // line 23: sqrt(y * y + 1)
+                    // line 28: sqrt(y * y + 1)
                     let v14: Float = v13.squareRoot()
-                    // line 23: exp(x)
+                    // line 28: exp(x)
                     let v16: Float = Foundation.exp(x[i])
-                    // line 23: (1 + exp(x))
+                    // line 28: (1 + exp(x))
                     let v17: Float = 1.0 + v16
-                    // line 23: sqrt(y * y + 1) / (1 + exp(x))
+                    // line 28: sqrt(y * y + 1) / (1 + exp(x))
                     let v18: Float = v14 / v17
-                    // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
+                    // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
                     let v19: Float = v10 + v18
-                    // line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                    // line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                     v20 += v19
                 }
                 return v20
@@ -2297,7 +3564,7 @@ public func elementwise_mix(x: Tensor, y: Tensor) -> Float {
     }
 }
 
-/// `let elementwise_mix_jvp = jvp(elementwise_mix)` (line 24).
+/// `let elementwise_mix_jvp = jvp(elementwise_mix)` (line 29).
 public func elementwise_mix_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: Tensor) -> (value: Float, tangent: Float) {
     if x.shape.count != 1 || x.shape[0] != 5 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix_jvp(x:y:xTangent:yTangent:)")
@@ -2320,48 +3587,48 @@ public func elementwise_mix_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                         let y = yBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
                         let yTangent = yTangentBuffer.baseAddress!
-                        // ∂ line 23: min(x, y)
+                        // ∂ line 28: min(x, y)
                         var v20: Float = 0
                         var v67: Float = 0
                         for i in 0..<5 {
-                            // line 23: x * x
+                            // line 28: x * x
                             let v2: Float = x[i] * x[i]
-                            // line 23: x * x + 1
+                            // line 28: x * x + 1
                             let v4: Float = v2 + 1.0
-                            // line 23: pow(x * x + 1, 1.5)
+                            // line 28: pow(x * x + 1, 1.5)
                             let v6: Float = Foundation.pow(v4, 1.5)
-                            // line 23: min(x, y)
+                            // line 28: min(x, y)
                             let v7: Float = Swift.min(x[i], y[i])
-                            // line 23: sigmoid(y)
+                            // line 28: sigmoid(y)
                             let v8: Float = 1 / (1 + Foundation.exp(-y[i]))
-                            // line 23: min(x, y) * sigmoid(y)
+                            // line 28: min(x, y) * sigmoid(y)
                             let v9: Float = v7 * v8
-                            // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
+                            // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
                             let v10: Float = v6 + v9
-                            // line 23: y * y
+                            // line 28: y * y
                             let v11: Float = y[i] * y[i]
-                            // line 23: y * y + 1
+                            // line 28: y * y + 1
                             let v13: Float = v11 + 1.0
-                            // line 23: sqrt(y * y + 1)
+                            // line 28: sqrt(y * y + 1)
                             let v14: Float = v13.squareRoot()
-                            // line 23: exp(x)
+                            // line 28: exp(x)
                             let v16: Float = Foundation.exp(x[i])
-                            // line 23: (1 + exp(x))
+                            // line 28: (1 + exp(x))
                             let v17: Float = 1.0 + v16
-                            // line 23: sqrt(y * y + 1) / (1 + exp(x))
+                            // line 28: sqrt(y * y + 1) / (1 + exp(x))
                             let v18: Float = v14 / v17
-                            // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
+                            // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
                             let v19: Float = v10 + v18
-                            // line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                            // line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                             v20 += v19
-                            // ∂ line 23: x * x
+                            // ∂ line 28: x * x
                             let v23: Float = xTangent[i] * x[i]
                             let v25: Float = v23 + v23
-                            // ∂ line 23: pow(x * x + 1, 1.5)
+                            // ∂ line 28: pow(x * x + 1, 1.5)
                             let v28: Float = Foundation.pow(v4, 0.5)
                             let v29: Float = 1.5 * v28
                             let v30: Float = v25 * v29
-                            // ∂ line 23: min(x, y)
+                            // ∂ line 28: min(x, y)
                             let v33: Float = xTangent[i] * 0.5
                             let v34: Bool = x[i] == y[i]
                             let v35: Bool = x[i] < y[i]
@@ -2372,33 +3639,33 @@ public func elementwise_mix_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                             let v43: Float = (v34 ? v40 : 0.0)
                             let v44: Float = (v42 ? yTangent[i] : v43)
                             let v45: Float = v37 + v44
-                            // ∂ line 23: sigmoid(y)
+                            // ∂ line 28: sigmoid(y)
                             let v47: Float = 1.0 - v8
                             let v48: Float = v8 * v47
                             let v49: Float = yTangent[i] * v48
-                            // ∂ line 23: min(x, y) * sigmoid(y)
+                            // ∂ line 28: min(x, y) * sigmoid(y)
                             let v50: Float = v45 * v8
                             let v51: Float = v49 * v7
                             let v52: Float = v50 + v51
-                            // ∂ line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
+                            // ∂ line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
                             let v53: Float = v30 + v52
-                            // ∂ line 23: y * y
+                            // ∂ line 28: y * y
                             let v54: Float = yTangent[i] * y[i]
                             let v56: Float = v54 + v54
-                            // ∂ line 23: sqrt(y * y + 1)
+                            // ∂ line 28: sqrt(y * y + 1)
                             let v58: Float = v56 * 0.5
                             let v59: Float = v58 / v14
-                            // ∂ line 23: exp(x)
+                            // ∂ line 28: exp(x)
                             let v60: Float = xTangent[i] * v16
-                            // ∂ line 23: sqrt(y * y + 1) / (1 + exp(x))
+                            // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
                             let v61: Float = v59 / v17
                             let v62: Float = v60 * v18
                             let v63: Float = v62 / v17
                             let v64: Float = -v63
                             let v65: Float = v61 + v64
-                            // ∂ line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
+                            // ∂ line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
                             let v66: Float = v53 + v65
-                            // ∂ line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                            // ∂ line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                             v67 += v66
                         }
                         return (value: v20, tangent: v67)
@@ -2410,7 +3677,7 @@ public func elementwise_mix_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
     }
 }
 
-/// `let elementwise_mix_vjp = vjp(elementwise_mix)` (line 25).
+/// `let elementwise_mix_vjp = vjp(elementwise_mix)` (line 30).
 public func elementwise_mix_vjp(x: Tensor, y: Tensor, outputGradient: Float) -> (value: Float, x: Tensor, y: Tensor) {
     if x.shape.count != 1 || x.shape[0] != 5 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix_vjp(x:y:outputGradient:)")
@@ -2427,64 +3694,64 @@ public func elementwise_mix_vjp(x: Tensor, y: Tensor, outputGradient: Float) -> 
             func body() -> (value: Float, x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
-                // ∂ line 23: min(x, y)
+                // ∂ line 28: min(x, y)
                 let v52 = slot0  // [5]
-                // ∂ line 23: x * x
+                // ∂ line 28: x * x
                 let v61 = slot1  // [5]
                 var v20: Float = 0
                 for i in 0..<5 {
-                    // line 23: x * x
+                    // line 28: x * x
                     let v2: Float = x[i] * x[i]
-                    // line 23: x * x + 1
+                    // line 28: x * x + 1
                     let v4: Float = v2 + 1.0
-                    // line 23: pow(x * x + 1, 1.5)
+                    // line 28: pow(x * x + 1, 1.5)
                     let v6: Float = Foundation.pow(v4, 1.5)
-                    // line 23: min(x, y)
+                    // line 28: min(x, y)
                     let v7: Float = Swift.min(x[i], y[i])
-                    // line 23: sigmoid(y)
+                    // line 28: sigmoid(y)
                     let v8: Float = 1 / (1 + Foundation.exp(-y[i]))
-                    // line 23: min(x, y) * sigmoid(y)
+                    // line 28: min(x, y) * sigmoid(y)
                     let v9: Float = v7 * v8
-                    // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
+                    // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
                     let v10: Float = v6 + v9
-                    // line 23: y * y
+                    // line 28: y * y
                     let v11: Float = y[i] * y[i]
-                    // line 23: y * y + 1
+                    // line 28: y * y + 1
                     let v13: Float = v11 + 1.0
-                    // line 23: sqrt(y * y + 1)
+                    // line 28: sqrt(y * y + 1)
                     let v14: Float = v13.squareRoot()
-                    // line 23: exp(x)
+                    // line 28: exp(x)
                     let v16: Float = Foundation.exp(x[i])
-                    // line 23: (1 + exp(x))
+                    // line 28: (1 + exp(x))
                     let v17: Float = 1.0 + v16
-                    // line 23: sqrt(y * y + 1) / (1 + exp(x))
+                    // line 28: sqrt(y * y + 1) / (1 + exp(x))
                     let v18: Float = v14 / v17
-                    // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
+                    // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
                     let v19: Float = v10 + v18
-                    // line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                    // line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                     v20 += v19
-                    // ∂ line 23: sqrt(y * y + 1) / (1 + exp(x))
+                    // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
                     let v23: Float = outputGradient / v17
                     let v24: Float = outputGradient * v18
                     let v25: Float = v24 / v17
                     let v26: Float = -v25
-                    // ∂ line 23: exp(x)
+                    // ∂ line 28: exp(x)
                     let v27: Float = v26 * v16
-                    // ∂ line 23: sqrt(y * y + 1)
+                    // ∂ line 28: sqrt(y * y + 1)
                     let v29: Float = v23 * 0.5
                     let v30: Float = v29 / v14
-                    // ∂ line 23: y * y
+                    // ∂ line 28: y * y
                     let v31: Float = v30 * y[i]
                     let v33: Float = v31 + v31
-                    // ∂ line 23: min(x, y) * sigmoid(y)
+                    // ∂ line 28: min(x, y) * sigmoid(y)
                     let v34: Float = outputGradient * v8
                     let v35: Float = outputGradient * v7
-                    // ∂ line 23: sigmoid(y)
+                    // ∂ line 28: sigmoid(y)
                     let v37: Float = 1.0 - v8
                     let v38: Float = v8 * v37
                     let v39: Float = v35 * v38
                     let v40: Float = v33 + v39
-                    // ∂ line 23: min(x, y)
+                    // ∂ line 28: min(x, y)
                     let v43: Float = v34 * 0.5
                     let v44: Bool = x[i] == y[i]
                     let v45: Bool = x[i] < y[i]
@@ -2495,11 +3762,11 @@ public func elementwise_mix_vjp(x: Tensor, y: Tensor, outputGradient: Float) -> 
                     let v51: Float = v27 + v47
                     let v52_2: Float = v40 + v50
                     v52[i] = v52_2
-                    // ∂ line 23: pow(x * x + 1, 1.5)
+                    // ∂ line 28: pow(x * x + 1, 1.5)
                     let v55: Float = Foundation.pow(v4, 0.5)
                     let v56: Float = 1.5 * v55
                     let v57: Float = outputGradient * v56
-                    // ∂ line 23: x * x
+                    // ∂ line 28: x * x
                     let v58: Float = v57 * x[i]
                     let v60: Float = v51 + v58
                     let v61_2: Float = v60 + v58
@@ -2512,7 +3779,181 @@ public func elementwise_mix_vjp(x: Tensor, y: Tensor, outputGradient: Float) -> 
     }
 }
 
-/// `let elementwise_mix_valueAndGrad = valueAndGrad(elementwise_mix)` (line 26).
+/// `let elementwise_mix_jacobian = jacobian(elementwise_mix)` (line 31).
+public func elementwise_mix_jacobian(x: Tensor, y: Tensor) -> (x: Tensor, y: Tensor) {
+    if x.shape.count != 1 || x.shape[0] != 5 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix_jacobian(x:y:)")
+    }
+    if y.shape.count != 1 || y.shape[0] != 5 {
+        ArgumentCheck.shapeMismatch(y.shape, expected: "[5]", argument: "y", declared: "[5]", function: "elementwise_mix_jacobian(x:y:)")
+    }
+    let workspace = Workspace.floats(count: 3 * 1 + 13 * 5, for: "elementwise_mix_jacobian")
+    defer { Workspace.release(for: "elementwise_mix_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 1
+    let slot2 = slot1 + 1
+    let slot3 = slot2 + 1
+    let slot4 = slot3 + 5
+    let slot5 = slot4 + 5
+    let slot6 = slot5 + 5
+    let slot7 = slot6 + 5
+    let slot8 = slot7 + 5
+    let slot9 = slot8 + 5
+    let slot10 = slot9 + 5
+    let slot11 = slot10 + 5
+    let slot12 = slot11 + 5
+    let slot13 = slot12 + 5
+    let slot14 = slot13 + 5
+    let slot15 = slot14 + 5
+    return x.withUnsafeBufferPointer { xBuffer in
+        y.withUnsafeBufferPointer { yBuffer in
+            func body() -> (x: Tensor, y: Tensor) {
+                let x = xBuffer.baseAddress!
+                let y = yBuffer.baseAddress!
+                let v2 = slot0  // [1, 1]
+                (v2).update(repeating: Float(0), count: 1)
+                let v3 = slot1  // [1, 1]
+                (v3).update(repeating: Float(0), count: 1)
+                let v7 = slot2  // [1, 1]
+                let laneEnd = 1 & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v4 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v7_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v4)
+                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<1 {
+                    let v4: Bool = v2[i] == v3[i]
+                    let v7_2: Float = (v4 ? 1.0 : 0.0)
+                    v7[i] = v7_2
+                }
+                let v8 = slot1  // [1]
+                v8.update(from: v7, count: 1)
+                // ∂ line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                let v20 = slot2  // [1, 1]
+                v20.update(from: v8, count: 1)
+                // line 28: sigmoid(y)
+                let v13 = slot3  // [5]
+                // line 28: sqrt(y * y + 1)
+                let v16 = slot4  // [5]
+                // line 28: exp(x)
+                let v17 = slot5  // [5]
+                // line 28: (1 + exp(x))
+                let v18 = slot6  // [5]
+                // line 28: sqrt(y * y + 1) / (1 + exp(x))
+                let v19 = slot7  // [5]
+                // ∂ line 28: min(x, y)
+                let v30 = slot8  // Bool[5]
+                let v31 = slot9  // Bool[5]
+                // ∂ line 28: pow(x * x + 1, 1.5)
+                let v36 = slot10  // [5]
+                // line 28: min(x, y)
+                let v50 = slot11  // [5]
+                // ∂ line 28: sigmoid(y)
+                let v68 = slot12  // [5]
+                // ∂ line 28: min(x, y)
+                let v74 = slot13  // Bool[5]
+                for i in 0..<5 {
+                    // line 28: x * x
+                    let v9: Float = x[i] * x[i]
+                    // line 28: x * x + 1
+                    let v11: Float = v9 + 1.0
+                    // line 28: sigmoid(y)
+                    let v13_2: Float = 1 / (1 + Foundation.exp(-y[i]))
+                    v13[i] = v13_2
+                    // line 28: y * y
+                    let v14: Float = y[i] * y[i]
+                    // line 28: y * y + 1
+                    let v15: Float = v14 + 1.0
+                    // line 28: sqrt(y * y + 1)
+                    let v16_2: Float = v15.squareRoot()
+                    v16[i] = v16_2
+                    // line 28: exp(x)
+                    let v17_2: Float = Foundation.exp(x[i])
+                    v17[i] = v17_2
+                    // line 28: (1 + exp(x))
+                    let v18_2: Float = 1.0 + v17_2
+                    v18[i] = v18_2
+                    // line 28: sqrt(y * y + 1) / (1 + exp(x))
+                    let v19_2: Float = v16_2 / v18_2
+                    v19[i] = v19_2
+                    // ∂ line 28: min(x, y)
+                    let v30_2: Bool = x[i] == y[i]
+                    v30[i] = v30_2 ? 1 : 0
+                    let v31_2: Bool = x[i] < y[i]
+                    v31[i] = v31_2 ? 1 : 0
+                    // ∂ line 28: pow(x * x + 1, 1.5)
+                    let v35: Float = Foundation.pow(v11, 0.5)
+                    let v36_2: Float = 1.5 * v35
+                    v36[i] = v36_2
+                    // line 28: min(x, y)
+                    let v50_2: Float = Swift.min(x[i], y[i])
+                    v50[i] = v50_2
+                    // ∂ line 28: sigmoid(y)
+                    let v67: Float = 1.0 - v13_2
+                    let v68_2: Float = v13_2 * v67
+                    v68[i] = v68_2
+                    // ∂ line 28: min(x, y)
+                    let v74_2: Bool = y[i] < x[i]
+                    v74[i] = v74_2 ? 1 : 0
+                }
+                // ∂ line 28: x * x
+                let v40 = slot14  // [1, 5]
+                // ∂ line 28: min(x, y)
+                let v77 = slot15  // [1, 5]
+                for i0 in 0..<5 {
+                    let i = i0
+                    // ∂ line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                    let v21: Float = v20[0]
+                    // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
+                    let v22: Float = v21 * v19[i0]
+                    let v23: Float = v22 / v18[i0]
+                    let v24: Float = -v23
+                    // ∂ line 28: exp(x)
+                    let v25: Float = v24 * v17[i0]
+                    // ∂ line 28: min(x, y) * sigmoid(y)
+                    let v26: Float = v21 * v13[i0]
+                    // ∂ line 28: min(x, y)
+                    let v29: Float = v26 * 0.5
+                    let v32: Float = ((v30[i0] != 0) ? v29 : 0.0)
+                    let v33: Float = ((v31[i0] != 0) ? v26 : v32)
+                    let v34: Float = v25 + v33
+                    // ∂ line 28: pow(x * x + 1, 1.5)
+                    let v37: Float = v21 * v36[i0]
+                    // ∂ line 28: x * x
+                    let v38: Float = v37 * x[i0]
+                    let v39: Float = v34 + v38
+                    let v40_2: Float = v39 + v38
+                    v40[i] = v40_2
+                    // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
+                    let v59: Float = v21 / v18[i0]
+                    // ∂ line 28: sqrt(y * y + 1)
+                    let v61: Float = v59 * 0.5
+                    let v62: Float = v61 / v16[i0]
+                    // ∂ line 28: y * y
+                    let v63: Float = v62 * y[i0]
+                    let v64: Float = v63 + v63
+                    // ∂ line 28: min(x, y) * sigmoid(y)
+                    let v66: Float = v21 * v50[i0]
+                    // ∂ line 28: sigmoid(y)
+                    let v69: Float = v66 * v68[i0]
+                    let v70: Float = v64 + v69
+                    // ∂ line 28: min(x, y)
+                    let v76: Float = ((v74[i0] != 0) ? v26 : v32)
+                    let v77_2: Float = v70 + v76
+                    v77[i] = v77_2
+                }
+                let v41 = slot13  // [5]
+                v41.update(from: v40, count: 5)
+                let v78 = slot14  // [5]
+                v78.update(from: v77, count: 5)
+                return (x: Tensor(shape: [5], copying: UnsafeBufferPointer(start: v41, count: 5)), y: Tensor(shape: [5], copying: UnsafeBufferPointer(start: v78, count: 5)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `let elementwise_mix_valueAndGrad = valueAndGrad(elementwise_mix)` (line 32).
 public func elementwise_mix_valueAndGrad(x: Tensor, y: Tensor) -> (value: Float, x: Tensor, y: Tensor) {
     if x.shape.count != 1 || x.shape[0] != 5 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix_valueAndGrad(x:y:)")
@@ -2529,62 +3970,62 @@ public func elementwise_mix_valueAndGrad(x: Tensor, y: Tensor) -> (value: Float,
             func body() -> (value: Float, x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
-                // ∂ line 23: min(x, y)
+                // ∂ line 28: min(x, y)
                 let v52 = slot0  // [5]
-                // ∂ line 23: x * x
+                // ∂ line 28: x * x
                 let v61 = slot1  // [5]
                 var v20: Float = 0
                 for i in 0..<5 {
-                    // line 23: x * x
+                    // line 28: x * x
                     let v2: Float = x[i] * x[i]
-                    // line 23: x * x + 1
+                    // line 28: x * x + 1
                     let v4: Float = v2 + 1.0
-                    // line 23: pow(x * x + 1, 1.5)
+                    // line 28: pow(x * x + 1, 1.5)
                     let v6: Float = Foundation.pow(v4, 1.5)
-                    // line 23: min(x, y)
+                    // line 28: min(x, y)
                     let v7: Float = Swift.min(x[i], y[i])
-                    // line 23: sigmoid(y)
+                    // line 28: sigmoid(y)
                     let v8: Float = 1 / (1 + Foundation.exp(-y[i]))
-                    // line 23: min(x, y) * sigmoid(y)
+                    // line 28: min(x, y) * sigmoid(y)
                     let v9: Float = v7 * v8
-                    // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
+                    // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y)
                     let v10: Float = v6 + v9
-                    // line 23: y * y
+                    // line 28: y * y
                     let v11: Float = y[i] * y[i]
-                    // line 23: y * y + 1
+                    // line 28: y * y + 1
                     let v13: Float = v11 + 1.0
-                    // line 23: sqrt(y * y + 1)
+                    // line 28: sqrt(y * y + 1)
                     let v14: Float = v13.squareRoot()
-                    // line 23: exp(x)
+                    // line 28: exp(x)
                     let v16: Float = Foundation.exp(x[i])
-                    // line 23: (1 + exp(x))
+                    // line 28: (1 + exp(x))
                     let v17: Float = 1.0 + v16
-                    // line 23: sqrt(y * y + 1) / (1 + exp(x))
+                    // line 28: sqrt(y * y + 1) / (1 + exp(x))
                     let v18: Float = v14 / v17
-                    // line 23: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
+                    // line 28: pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1 + e…
                     let v19: Float = v10 + v18
-                    // line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                    // line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                     v20 += v19
-                    // ∂ line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                    // ∂ line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                     let v22: Float = 1.0
-                    // ∂ line 23: sqrt(y * y + 1) / (1 + exp(x))
+                    // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
                     let v23: Float = v22 / v17
                     let v25: Float = v18 / v17
                     let v26: Float = -v25
-                    // ∂ line 23: exp(x)
+                    // ∂ line 28: exp(x)
                     let v27: Float = v26 * v16
-                    // ∂ line 23: sqrt(y * y + 1)
+                    // ∂ line 28: sqrt(y * y + 1)
                     let v29: Float = v23 * 0.5
                     let v30: Float = v29 / v14
-                    // ∂ line 23: y * y
+                    // ∂ line 28: y * y
                     let v31: Float = v30 * y[i]
                     let v33: Float = v31 + v31
-                    // ∂ line 23: sigmoid(y)
+                    // ∂ line 28: sigmoid(y)
                     let v37: Float = 1.0 - v8
                     let v38: Float = v8 * v37
                     let v39: Float = v7 * v38
                     let v40: Float = v33 + v39
-                    // ∂ line 23: min(x, y)
+                    // ∂ line 28: min(x, y)
                     let v43: Float = v8 * 0.5
                     let v44: Bool = x[i] == y[i]
                     let v45: Bool = x[i] < y[i]
@@ -2595,10 +4036,10 @@ public func elementwise_mix_valueAndGrad(x: Tensor, y: Tensor) -> (value: Float,
                     let v51: Float = v27 + v47
                     let v52_2: Float = v40 + v50
                     v52[i] = v52_2
-                    // ∂ line 23: pow(x * x + 1, 1.5)
+                    // ∂ line 28: pow(x * x + 1, 1.5)
                     let v55: Float = Foundation.pow(v4, 0.5)
                     let v56: Float = 1.5 * v55
-                    // ∂ line 23: x * x
+                    // ∂ line 28: x * x
                     let v58: Float = v56 * x[i]
                     let v60: Float = v51 + v58
                     let v61_2: Float = v60 + v58
@@ -2611,7 +4052,7 @@ public func elementwise_mix_valueAndGrad(x: Tensor, y: Tensor) -> (value: Float,
     }
 }
 
-/// `let elementwise_mix_hvp = hvp(elementwise_mix)` (line 27).
+/// `let elementwise_mix_hvp = hvp(elementwise_mix)` (line 33).
 public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: Tensor) -> (x: Tensor, y: Tensor) {
     if x.shape.count != 1 || x.shape[0] != 5 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix_hvp(x:y:xTangent:yTangent:)")
@@ -2639,54 +4080,54 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                         let xTangent = xTangentBuffer.baseAddress!
                         let yTangent = yTangentBuffer.baseAddress!
                         do {
-                            // ∂ line 23: min(x, y)
+                            // ∂ line 28: min(x, y)
                             let v134 = slot0  // [5]
-                            // ∂ line 23: x * x
+                            // ∂ line 28: x * x
                             let v145 = slot1  // [5]
                             for i in 0..<5 {
-                                // line 23: x * x
+                                // line 28: x * x
                                 let v2: Float = x[i] * x[i]
-                                // line 23: x * x + 1
+                                // line 28: x * x + 1
                                 let v4: Float = v2 + 1.0
-                                // line 23: min(x, y)
+                                // line 28: min(x, y)
                                 let v7: Float = Swift.min(x[i], y[i])
-                                // line 23: sigmoid(y)
+                                // line 28: sigmoid(y)
                                 let v8: Float = 1 / (1 + Foundation.exp(-y[i]))
-                                // line 23: y * y
+                                // line 28: y * y
                                 let v11: Float = y[i] * y[i]
-                                // line 23: y * y + 1
+                                // line 28: y * y + 1
                                 let v13: Float = v11 + 1.0
-                                // line 23: sqrt(y * y + 1)
+                                // line 28: sqrt(y * y + 1)
                                 let v14: Float = v13.squareRoot()
-                                // line 23: exp(x)
+                                // line 28: exp(x)
                                 let v16: Float = Foundation.exp(x[i])
-                                // line 23: (1 + exp(x))
+                                // line 28: (1 + exp(x))
                                 let v17: Float = 1.0 + v16
-                                // line 23: sqrt(y * y + 1) / (1 + exp(x))
+                                // line 28: sqrt(y * y + 1) / (1 + exp(x))
                                 let v18: Float = v14 / v17
-                                // ∂ line 23: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                                // ∂ line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
                                 let v22: Float = 1.0
-                                // ∂ line 23: sqrt(y * y + 1) / (1 + exp(x))
+                                // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
                                 let v23: Float = v22 / v17
                                 let v25: Float = v18 / v17
                                 let v26: Float = -v25
-                                // ∂ line 23: sqrt(y * y + 1)
+                                // ∂ line 28: sqrt(y * y + 1)
                                 let v29: Float = v23 * 0.5
                                 let v30: Float = v29 / v14
-                                // ∂ line 23: sigmoid(y)
+                                // ∂ line 28: sigmoid(y)
                                 let v37: Float = 1.0 - v8
                                 let v38: Float = v8 * v37
-                                // ∂ line 23: min(x, y)
+                                // ∂ line 28: min(x, y)
                                 let v44: Bool = x[i] == y[i]
                                 let v45: Bool = x[i] < y[i]
                                 let v48: Bool = y[i] < x[i]
-                                // ∂ line 23: pow(x * x + 1, 1.5)
+                                // ∂ line 28: pow(x * x + 1, 1.5)
                                 let v55: Float = Foundation.pow(v4, 0.5)
                                 let v56: Float = 1.5 * v55
-                                // ∂ line 23: x * x
+                                // ∂ line 28: x * x
                                 let v64: Float = xTangent[i] * x[i]
                                 let v66: Float = v64 + v64
-                                // ∂ line 23: min(x, y)
+                                // ∂ line 28: min(x, y)
                                 let v69: Float = xTangent[i] * 0.5
                                 let v72: Float = (v44 ? v69 : 0.0)
                                 let v73: Float = (v45 ? xTangent[i] : v72)
@@ -2694,17 +4135,17 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                                 let v79: Float = (v44 ? v76 : 0.0)
                                 let v80: Float = (v48 ? yTangent[i] : v79)
                                 let v81: Float = v73 + v80
-                                // ∂ line 23: sigmoid(y)
+                                // ∂ line 28: sigmoid(y)
                                 let v85: Float = yTangent[i] * v38
-                                // ∂ line 23: y * y
+                                // ∂ line 28: y * y
                                 let v86: Float = yTangent[i] * y[i]
                                 let v88: Float = v86 + v86
-                                // ∂ line 23: sqrt(y * y + 1)
+                                // ∂ line 28: sqrt(y * y + 1)
                                 let v90: Float = v88 * 0.5
                                 let v91: Float = v90 / v14
-                                // ∂ line 23: exp(x)
+                                // ∂ line 28: exp(x)
                                 let v92: Float = xTangent[i] * v16
-                                // ∂ line 23: sqrt(y * y + 1) / (1 + exp(x))
+                                // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
                                 let v93: Float = v91 / v17
                                 let v94: Float = v92 * v18
                                 let v95: Float = v94 / v17
@@ -2719,23 +4160,23 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                                 let v104: Float = -v103
                                 let v105: Float = v101 + v104
                                 let v106: Float = -v105
-                                // ∂ line 23: exp(x)
+                                // ∂ line 28: exp(x)
                                 let v107: Float = v106 * v16
                                 let v108: Float = v92 * v26
                                 let v109: Float = v107 + v108
-                                // ∂ line 23: sqrt(y * y + 1)
+                                // ∂ line 28: sqrt(y * y + 1)
                                 let v110: Float = v100 * 0.5
                                 let v111: Float = v110 / v14
                                 let v112: Float = v91 * v30
                                 let v113: Float = v112 / v14
                                 let v114: Float = -v113
                                 let v115: Float = v111 + v114
-                                // ∂ line 23: y * y
+                                // ∂ line 28: y * y
                                 let v116: Float = v115 * y[i]
                                 let v117: Float = yTangent[i] * v30
                                 let v118: Float = v116 + v117
                                 let v119: Float = v118 + v118
-                                // ∂ line 23: sigmoid(y)
+                                // ∂ line 28: sigmoid(y)
                                 let v120: Float = -v85
                                 let v121: Float = v85 * v37
                                 let v122: Float = v120 * v8
@@ -2744,7 +4185,7 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                                 let v125: Float = v123 * v7
                                 let v126: Float = v124 + v125
                                 let v127: Float = v119 + v126
-                                // ∂ line 23: min(x, y)
+                                // ∂ line 28: min(x, y)
                                 let v128: Float = v85 * 0.5
                                 let v130: Float = (v44 ? v128 : 0.0)
                                 let v131: Float = (v45 ? v85 : v130)
@@ -2752,12 +4193,12 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
                                 let v133: Float = v109 + v131
                                 let v134_2: Float = v127 + v132
                                 v134[i] = v134_2
-                                // ∂ line 23: pow(x * x + 1, 1.5)
+                                // ∂ line 28: pow(x * x + 1, 1.5)
                                 let v137: Float = Foundation.pow(v4, (-0.5))
                                 let v138: Float = 0.5 * v137
                                 let v139: Float = v66 * v138
                                 let v140: Float = v139 * 1.5
-                                // ∂ line 23: x * x
+                                // ∂ line 28: x * x
                                 let v141: Float = v140 * x[i]
                                 let v142: Float = xTangent[i] * v56
                                 let v143: Float = v141 + v142
@@ -2777,7 +4218,225 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
     }
 }
 
-/// `func mlp_loss(x: [4, 3], w1: [3, 5], w2: [5, 2], t: [4, 2]) -> Float` (line 29).
+/// `let elementwise_mix_hessian = hessian(elementwise_mix)` (line 34).
+public func elementwise_mix_hessian(x: Tensor, y: Tensor) -> (x: Tensor, y: Tensor) {
+    if x.shape.count != 1 || x.shape[0] != 5 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[5]", argument: "x", declared: "[5]", function: "elementwise_mix_hessian(x:y:)")
+    }
+    if y.shape.count != 1 || y.shape[0] != 5 {
+        ArgumentCheck.shapeMismatch(y.shape, expected: "[5]", argument: "y", declared: "[5]", function: "elementwise_mix_hessian(x:y:)")
+    }
+    let workspace = Workspace.floats(count: 4 * (5 * 5) + 15 * 5, for: "elementwise_mix_hessian")
+    defer { Workspace.release(for: "elementwise_mix_hessian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 5 * 5
+    let slot2 = slot1 + 5 * 5
+    let slot3 = slot2 + 5
+    let slot4 = slot3 + 5
+    let slot5 = slot4 + 5
+    let slot6 = slot5 + 5
+    let slot7 = slot6 + 5
+    let slot8 = slot7 + 5
+    let slot9 = slot8 + 5
+    let slot10 = slot9 + 5
+    let slot11 = slot10 + 5
+    let slot12 = slot11 + 5
+    let slot13 = slot12 + 5
+    let slot14 = slot13 + 5
+    let slot15 = slot14 + 5
+    let slot16 = slot15 + 5
+    let slot17 = slot16 + 5
+    let slot18 = slot17 + 5 * 5
+    return x.withUnsafeBufferPointer { xBuffer in
+        y.withUnsafeBufferPointer { yBuffer in
+            func body() -> (x: Tensor, y: Tensor) {
+                let x = xBuffer.baseAddress!
+                let y = yBuffer.baseAddress!
+                let v2 = slot0  // [5, 5]
+                for position in 0..<5 {
+                    (v2 + position &* 5).update(repeating: Float(position), count: 5)
+                }
+                let v3 = slot1  // [5, 5]
+                for row_2 in 0..<5 {
+                    for position_2 in 0..<5 {
+                        (v3 + (row_2 &* 5 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                    }
+                }
+                // line 28: sqrt(y * y + 1)
+                let v14 = slot2  // [5]
+                // line 28: exp(x)
+                let v15 = slot3  // [5]
+                // line 28: (1 + exp(x))
+                let v16 = slot4  // [5]
+                // line 28: sqrt(y * y + 1) / (1 + exp(x))
+                let v17 = slot5  // [5]
+                // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
+                let v18 = slot6  // [5]
+                let v19 = slot7  // [5]
+                // ∂ line 28: pow(x * x + 1, 1.5)
+                let v22 = slot8  // [5]
+                let v40 = slot9  // [5]
+                // line 28: min(x, y)
+                let v56 = slot10  // [5]
+                // line 28: sigmoid(y)
+                let v57 = slot11  // [5]
+                // ∂ line 28: sqrt(y * y + 1)
+                let v67 = slot12  // [5]
+                // ∂ line 28: sigmoid(y)
+                let v68 = slot13  // [5]
+                let v69 = slot14  // [5]
+                // ∂ line 28: min(x, y)
+                let v71 = slot15  // Bool[5]
+                let v72 = slot16  // Bool[5]
+                for i in 0..<5 {
+                    // line 28: x * x
+                    let v8: Float = x[i] * x[i]
+                    // line 28: x * x + 1
+                    let v10: Float = v8 + 1.0
+                    // line 28: y * y
+                    let v12: Float = y[i] * y[i]
+                    // line 28: y * y + 1
+                    let v13: Float = v12 + 1.0
+                    // line 28: sqrt(y * y + 1)
+                    let v14_2: Float = v13.squareRoot()
+                    v14[i] = v14_2
+                    // line 28: exp(x)
+                    let v15_2: Float = Foundation.exp(x[i])
+                    v15[i] = v15_2
+                    // line 28: (1 + exp(x))
+                    let v16_2: Float = 1.0 + v15_2
+                    v16[i] = v16_2
+                    // line 28: sqrt(y * y + 1) / (1 + exp(x))
+                    let v17_2: Float = v14_2 / v16_2
+                    v17[i] = v17_2
+                    // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
+                    let v18_2: Float = v17_2 / v16_2
+                    v18[i] = v18_2
+                    let v19_2: Float = -v18_2
+                    v19[i] = v19_2
+                    // ∂ line 28: pow(x * x + 1, 1.5)
+                    let v21: Float = Foundation.pow(v10, 0.5)
+                    let v22_2: Float = 1.5 * v21
+                    v22[i] = v22_2
+                    let v39: Float = Foundation.pow(v10, (-0.5))
+                    let v40_2: Float = 0.5 * v39
+                    v40[i] = v40_2
+                    // line 28: min(x, y)
+                    let v56_2: Float = Swift.min(x[i], y[i])
+                    v56[i] = v56_2
+                    // line 28: sigmoid(y)
+                    let v57_2: Float = 1 / (1 + Foundation.exp(-y[i]))
+                    v57[i] = v57_2
+                    // ∂ line 28: sum(pow(x * x + 1, 1.5) + min(x, y) * sigmoid(y) + sqrt(y * y + 1) / (1…
+                    let v63: Float = 1.0
+                    // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
+                    let v64: Float = v63 / v16_2
+                    // ∂ line 28: sqrt(y * y + 1)
+                    let v66: Float = v64 * 0.5
+                    let v67_2: Float = v66 / v14_2
+                    v67[i] = v67_2
+                    // ∂ line 28: sigmoid(y)
+                    let v68_2: Float = 1.0 - v57_2
+                    v68[i] = v68_2
+                    let v69_2: Float = v57_2 * v68_2
+                    v69[i] = v69_2
+                    // ∂ line 28: min(x, y)
+                    let v71_2: Bool = x[i] == y[i]
+                    v71[i] = v71_2 ? 1 : 0
+                    let v72_2: Bool = y[i] < x[i]
+                    v72[i] = v72_2 ? 1 : 0
+                }
+                // ∂ line 28: x * x
+                let v47 = slot17  // [5, 5]
+                // ∂ line 28: min(x, y)
+                let v99 = slot18  // [5, 5]
+                for i0 in 0..<5 {
+                    for i1 in 0..<5 {
+                        let i = i0 &* 5 &+ i1
+                        let v4: Bool = v2[i] == v3[i]
+                        let v7: Float = (v4 ? 1.0 : 0.0)
+                        // ∂ line 28: x * x
+                        let v23: Float = v7 * x[i1]
+                        let v24: Float = v23 + v23
+                        // ∂ line 28: exp(x)
+                        let v25: Float = v7 * v15[i1]
+                        // ∂ line 28: sqrt(y * y + 1) / (1 + exp(x))
+                        let v26: Float = v25 * v17[i1]
+                        let v27: Float = v26 / v16[i1]
+                        let v28: Float = -v27
+                        let v29: Float = v28 / v16[i1]
+                        let v30: Float = v25 * v18[i1]
+                        let v31: Float = v30 / v16[i1]
+                        let v32: Float = -v31
+                        let v33: Float = v29 + v32
+                        let v34: Float = -v33
+                        // ∂ line 28: exp(x)
+                        let v35: Float = v34 * v15[i1]
+                        let v36: Float = v25 * v19[i1]
+                        let v37: Float = v35 + v36
+                        // ∂ line 28: pow(x * x + 1, 1.5)
+                        let v41: Float = v24 * v40[i1]
+                        let v42: Float = v41 * 1.5
+                        // ∂ line 28: x * x
+                        let v43: Float = v42 * x[i1]
+                        let v44: Float = v7 * v22[i1]
+                        let v45: Float = v43 + v44
+                        let v46: Float = v37 + v45
+                        let v47_2: Float = v46 + v45
+                        v47[i] = v47_2
+                        // ∂ line 28: min(x, y)
+                        let v73: Float = v7 * 0.5
+                        let v74: Float = ((v71[i1] != 0) ? v73 : 0.0)
+                        let v75: Float = ((v72[i1] != 0) ? v7 : v74)
+                        // ∂ line 28: sigmoid(y)
+                        let v76: Float = v7 * v69[i1]
+                        // ∂ line 28: y * y
+                        let v77: Float = v7 * y[i1]
+                        let v78: Float = v77 + v77
+                        // ∂ line 28: sqrt(y * y + 1)
+                        let v79: Float = v78 * 0.5
+                        let v80: Float = v79 / v14[i1]
+                        let v81: Float = v80 * v67[i1]
+                        let v82: Float = v81 / v14[i1]
+                        let v83: Float = -v82
+                        // ∂ line 28: y * y
+                        let v84: Float = v83 * y[i1]
+                        let v85: Float = v7 * v67[i1]
+                        let v86: Float = v84 + v85
+                        let v87: Float = v86 + v86
+                        // ∂ line 28: sigmoid(y)
+                        let v88: Float = -v76
+                        let v89: Float = v76 * v68[i1]
+                        let v90: Float = v88 * v57[i1]
+                        let v91: Float = v89 + v90
+                        let v92: Float = v75 * v69[i1]
+                        let v93: Float = v91 * v56[i1]
+                        let v94: Float = v92 + v93
+                        let v95: Float = v87 + v94
+                        // ∂ line 28: min(x, y)
+                        let v96: Float = v76 * 0.5
+                        let v97: Float = ((v71[i1] != 0) ? v96 : 0.0)
+                        let v98: Float = ((v72[i1] != 0) ? v76 : v97)
+                        let v99_2: Float = v95 + v98
+                        v99[i] = v99_2
+                    }
+                }
+                let v48 = slot1  // [5, 5]
+                for i0_2 in 0..<5 {
+                    for i1_2 in 0..<5 { v48[i0_2 &* 5 &+ i1_2] = v47[i0_2 &+ i1_2 &* 5] }
+                }
+                let v100 = slot17  // [5, 5]
+                for i0_3 in 0..<5 {
+                    for i1_3 in 0..<5 { v100[i0_3 &* 5 &+ i1_3] = v99[i0_3 &+ i1_3 &* 5] }
+                }
+                return (x: Tensor(shape: [5, 5], copying: UnsafeBufferPointer(start: v48, count: 5 * 5)), y: Tensor(shape: [5, 5], copying: UnsafeBufferPointer(start: v100, count: 5 * 5)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func mlp_loss(x: [4, 3], w1: [3, 5], w2: [5, 2], t: [4, 2]) -> Float` (line 36).
 public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
     if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss(x:w1:w2:t:)")
@@ -2805,36 +4464,36 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
                         let t = tBuffer.baseAddress!
-                        // line 29: x @ w1
+                        // line 36: x @ w1
                         let v4 = slot0  // [4, 5]
                         Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v4, ldc: 5)
-                        // line 29: tanh(x @ w1)
+                        // line 36: tanh(x @ w1)
                         let v5 = slot1  // [4, 5]
                         for i in 0..<4 * 5 {
                             let v5_2: Float = Foundation.tanh(v4[i])
                             v5[i] = v5_2
                         }
-                        // line 29: tanh(x @ w1) @ w2
+                        // line 36: tanh(x @ w1) @ w2
                         let v6 = slot2  // [4, 2]
                         Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2, ldb: 2, c: v6, ldc: 2)
                         var v9: Float = 0
                         let laneEnd = (4 * 2) & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
                         for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 29: tanh(x @ w1) @ w2 - t
+                            // line 36: tanh(x @ w1) @ w2 - t
                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                            // line 36: square(tanh(x @ w1) @ w2 - t)
                             let v8 = v7 * v7
-                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             v9Lanes += v8
                         }
                         v9 = v9Lanes.sum()
                         for i in laneEnd..<4 * 2 {
-                            // line 29: tanh(x @ w1) @ w2 - t
+                            // line 36: tanh(x @ w1) @ w2 - t
                             let v7: Float = v6[i] - t[i]
-                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                            // line 36: square(tanh(x @ w1) @ w2 - t)
                             let v8: Float = v7 * v7
-                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             v9 += v8
                         }
                         let v11: Float = v9 / 8.0
@@ -2847,7 +4506,7 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
     }
 }
 
-/// `let mlp_loss_jvp = jvp(mlp_loss)` (line 30).
+/// `let mlp_loss_jvp = jvp(mlp_loss)` (line 37).
 public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent: Tensor, w1Tangent: Tensor, w2Tangent: Tensor, tTangent: Tensor) -> (value: Float, tangent: Float) {
     if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss_jvp(x:w1:w2:t:xTangent:w1Tangent:w2Tangent:tTangent:)")
@@ -2900,38 +4559,38 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let w1Tangent = w1TangentBuffer.baseAddress!
                                         let w2Tangent = w2TangentBuffer.baseAddress!
                                         let tTangent = tTangentBuffer.baseAddress!
-                                        // line 29: x @ w1
+                                        // line 36: x @ w1
                                         let v4 = slot0  // [4, 5]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v4, ldc: 5)
-                                        // ∂ line 29: x @ w1
+                                        // ∂ line 36: x @ w1
                                         let v16 = slot1  // [4, 5]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 5, k: 3, a: xTangent, lda: 3, b: w1, ldb: 5, c: v16, ldc: 5)
                                         let v17 = slot2  // [4, 5]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 5, k: 3, a: x, lda: 3, b: w1Tangent, ldb: 5, c: v17, ldc: 5)
-                                        // line 29: tanh(x @ w1)
+                                        // line 36: tanh(x @ w1)
                                         let v5 = slot3  // [4, 5]
-                                        // ∂ line 29: tanh(x @ w1)
+                                        // ∂ line 36: tanh(x @ w1)
                                         let v22 = slot4  // [4, 5]
                                         for i in 0..<4 * 5 {
-                                            // line 29: tanh(x @ w1)
+                                            // line 36: tanh(x @ w1)
                                             let v5_2: Float = Foundation.tanh(v4[i])
                                             v5[i] = v5_2
-                                            // ∂ line 29: x @ w1
+                                            // ∂ line 36: x @ w1
                                             let v18: Float = v16[i] + v17[i]
-                                            // ∂ line 29: tanh(x @ w1)
+                                            // ∂ line 36: tanh(x @ w1)
                                             let v20: Float = v5_2 * v5_2
                                             let v21: Float = 1.0 - v20
                                             let v22_2: Float = v18 * v21
                                             v22[i] = v22_2
                                         }
-                                        // line 29: tanh(x @ w1) @ w2
+                                        // line 36: tanh(x @ w1) @ w2
                                         let v6 = slot5  // [4, 2]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2, ldb: 2, c: v6, ldc: 2)
-                                        // ∂ line 29: tanh(x @ w1) @ w2
+                                        // ∂ line 36: tanh(x @ w1) @ w2
                                         let v23 = slot6  // [4, 2]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 2, k: 5, a: v22, lda: 5, b: w2, ldb: 2, c: v23, ldc: 2)
@@ -2944,46 +4603,46 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         var v9Lanes = SIMD8<Float>(repeating: 0)
                                         var v31Lanes = SIMD8<Float>(repeating: 0)
                                         for i in stride(from: 0, to: laneEnd, by: 8) {
-                                            // line 29: tanh(x @ w1) @ w2 - t
+                                            // line 36: tanh(x @ w1) @ w2 - t
                                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v8 = v7 * v7
-                                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                             v9Lanes += v8
-                                            // ∂ line 29: tanh(x @ w1) @ w2
+                                            // ∂ line 36: tanh(x @ w1) @ w2
                                             let v25 = UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                                             let v26 = -UnsafeRawPointer(tTangent + i).loadUnaligned(as: SIMD8<Float>.self)
                                             let v27 = v25 + v26
-                                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v28 = v27 * v7
                                             let v30 = v28 + v28
-                                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                             v31Lanes += v30
                                         }
                                         v9 = v9Lanes.sum()
                                         v31 = v31Lanes.sum()
                                         for i in laneEnd..<4 * 2 {
-                                            // line 29: tanh(x @ w1) @ w2 - t
+                                            // line 36: tanh(x @ w1) @ w2 - t
                                             let v7: Float = v6[i] - t[i]
-                                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v8: Float = v7 * v7
-                                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                             v9 += v8
-                                            // ∂ line 29: tanh(x @ w1) @ w2
+                                            // ∂ line 36: tanh(x @ w1) @ w2
                                             let v25: Float = v23[i] + v24[i]
-                                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                                             let v26: Float = -tTangent[i]
                                             let v27: Float = v25 + v26
-                                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v28: Float = v27 * v7
                                             let v30: Float = v28 + v28
-                                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                             v31 += v30
                                         }
-                                        // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                        // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                         let v11: Float = v9 / 8.0
-                                        // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                        // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                         let v32: Float = v31 / 8.0
                                         return (value: v11, tangent: v32)
                                     }
@@ -2998,7 +4657,7 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
     }
 }
 
-/// `let mlp_loss_vjp = vjp(mlp_loss)` (line 31).
+/// `let mlp_loss_vjp = vjp(mlp_loss)` (line 38).
 public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGradient: Float) -> (value: Float, x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
     if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss_vjp(x:w1:w2:t:outputGradient:)")
@@ -3032,77 +4691,77 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
                         let t = tBuffer.baseAddress!
-                        // line 29: x @ w1
+                        // line 36: x @ w1
                         let v4 = slot0  // [4, 5]
                         Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v4, ldc: 5)
-                        // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                        // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                         let v13: Float = outputGradient / 8.0
-                        // line 29: tanh(x @ w1)
+                        // line 36: tanh(x @ w1)
                         let v5 = slot1  // [4, 5]
-                        // ∂ line 29: tanh(x @ w1)
+                        // ∂ line 36: tanh(x @ w1)
                         let v23 = slot2  // [4, 5]
                         for i in 0..<4 * 5 {
-                            // line 29: tanh(x @ w1)
+                            // line 36: tanh(x @ w1)
                             let v5_2: Float = Foundation.tanh(v4[i])
                             v5[i] = v5_2
-                            // ∂ line 29: tanh(x @ w1)
+                            // ∂ line 36: tanh(x @ w1)
                             let v22: Float = v5_2 * v5_2
                             let v23_2: Float = 1.0 - v22
                             v23[i] = v23_2
                         }
-                        // line 29: tanh(x @ w1) @ w2
+                        // line 36: tanh(x @ w1) @ w2
                         let v6 = slot3  // [4, 2]
                         Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2, ldb: 2, c: v6, ldc: 2)
-                        // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                        // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                         let v17 = slot4  // [4, 2]
-                        // ∂ line 29: tanh(x @ w1) @ w2 - t
+                        // ∂ line 36: tanh(x @ w1) @ w2 - t
                         let v18 = slot5  // [4, 2]
                         var v9: Float = 0
                         let laneEnd = (4 * 2) & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
                         for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 29: tanh(x @ w1) @ w2 - t
+                            // line 36: tanh(x @ w1) @ w2 - t
                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                            // line 36: square(tanh(x @ w1) @ w2 - t)
                             let v8 = v7 * v7
-                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             v9Lanes += v8
-                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             let v14 = SIMD8<Float>(repeating: v13)
-                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                             let v15 = v14 * v7
                             let v17_2 = v15 + v15
                             UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
-                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                             let v18_2 = -v17_2
                             UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
                         }
                         v9 = v9Lanes.sum()
                         for i in laneEnd..<4 * 2 {
-                            // line 29: tanh(x @ w1) @ w2 - t
+                            // line 36: tanh(x @ w1) @ w2 - t
                             let v7: Float = v6[i] - t[i]
-                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                            // line 36: square(tanh(x @ w1) @ w2 - t)
                             let v8: Float = v7 * v7
-                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             v9 += v8
-                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                             let v15: Float = v13 * v7
                             let v17_2: Float = v15 + v15
                             v17[i] = v17_2
-                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                             let v18_2: Float = -v17_2
                             v18[i] = v18_2
                         }
-                        // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                        // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                         let v11: Float = v9 / 8.0
-                        // ∂ line 29: tanh(x @ w1) @ w2
+                        // ∂ line 36: tanh(x @ w1) @ w2
                         let v19 = slot0  // [4, 5]
                         Kernels.matrixMultiply(
                             transposeB: true, m: 4, n: 5, k: 2, a: v17, lda: 2, b: w2, ldb: 2, c: v19, ldc: 5)
                         let v20 = slot6  // [5, 2]
                         Kernels.matrixMultiply(
                             transposeA: true, m: 5, n: 2, k: 4, a: v5, lda: 5, b: v17, ldb: 2, c: v20, ldc: 2)
-                        // ∂ line 29: tanh(x @ w1)
+                        // ∂ line 36: tanh(x @ w1)
                         let v24 = slot1  // [4, 5]
                         let laneEnd_2 = (4 * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_2, by: 8) {
@@ -3113,7 +4772,7 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                             let v24_2: Float = v19[i] * v23[i]
                             v24[i] = v24_2
                         }
-                        // ∂ line 29: x @ w1
+                        // ∂ line 36: x @ w1
                         let v25 = slot7  // [4, 3]
                         Kernels.matrixMultiply(
                             transposeB: true, m: 4, n: 3, k: 5, a: v24, lda: 5, b: w1, ldb: 5, c: v25, ldc: 3)
@@ -3129,7 +4788,177 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
     }
 }
 
-/// `let mlp_loss_valueAndGrad = valueAndGrad(mlp_loss)` (line 32).
+/// `let mlp_loss_jacobian = jacobian(mlp_loss)` (line 39).
+public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+    if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss_jacobian(x:w1:w2:t:)")
+    }
+    if w1.shape.count != 2 || w1.shape[0] != 3 || w1.shape[1] != 5 {
+        ArgumentCheck.shapeMismatch(w1.shape, expected: "[3, 5]", argument: "w1", declared: "[3, 5]", function: "mlp_loss_jacobian(x:w1:w2:t:)")
+    }
+    if w2.shape.count != 2 || w2.shape[0] != 5 || w2.shape[1] != 2 {
+        ArgumentCheck.shapeMismatch(w2.shape, expected: "[5, 2]", argument: "w2", declared: "[5, 2]", function: "mlp_loss_jacobian(x:w1:w2:t:)")
+    }
+    if t.shape.count != 2 || t.shape[0] != 4 || t.shape[1] != 2 {
+        ArgumentCheck.shapeMismatch(t.shape, expected: "[4, 2]", argument: "t", declared: "[4, 2]", function: "mlp_loss_jacobian(x:w1:w2:t:)")
+    }
+    let workspace = Workspace.floats(count: 3 * 1 + 5 * (4 * 5) + 3 * (4 * 2) + 2 * (4 * 3) + 2 * (3 * 5) + 2 * (5 * 2), for: "mlp_loss_jacobian")
+    defer { Workspace.release(for: "mlp_loss_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 1
+    let slot2 = slot1 + 1
+    let slot3 = slot2 + 1
+    let slot4 = slot3 + 4 * 5
+    let slot5 = slot4 + 4 * 5
+    let slot6 = slot5 + 4 * 5
+    let slot7 = slot6 + 4 * 2
+    let slot8 = slot7 + 4 * 2
+    let slot9 = slot8 + 4 * 2
+    let slot10 = slot9 + 4 * 5
+    let slot11 = slot10 + 4 * 5
+    let slot12 = slot11 + 4 * 3
+    let slot13 = slot12 + 4 * 3
+    let slot14 = slot13 + 3 * 5
+    let slot15 = slot14 + 3 * 5
+    let slot16 = slot15 + 5 * 2
+    return x.withUnsafeBufferPointer { xBuffer in
+        w1.withUnsafeBufferPointer { w1Buffer in
+            w2.withUnsafeBufferPointer { w2Buffer in
+                t.withUnsafeBufferPointer { tBuffer in
+                    func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                        let x = xBuffer.baseAddress!
+                        let w1 = w1Buffer.baseAddress!
+                        let w2 = w2Buffer.baseAddress!
+                        let t = tBuffer.baseAddress!
+                        let v4 = slot0  // [1, 1]
+                        (v4).update(repeating: Float(0), count: 1)
+                        let v5 = slot1  // [1, 1]
+                        (v5).update(repeating: Float(0), count: 1)
+                        let v9 = slot2  // [1, 1]
+                        let laneEnd = 1 & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v9_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v6)
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<1 {
+                            let v6: Bool = v4[i] == v5[i]
+                            let v9_2: Float = (v6 ? 1.0 : 0.0)
+                            v9[i] = v9_2
+                        }
+                        let v10 = slot1  // [1]
+                        v10.update(from: v9, count: 1)
+                        // line 36: x @ w1
+                        let v11 = slot3  // [4, 5]
+                        Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v11, ldc: 5)
+                        // line 36: tanh(x @ w1)
+                        let v12 = slot4  // [4, 5]
+                        // ∂ line 36: tanh(x @ w1)
+                        let v24 = slot5  // [4, 5]
+                        for i in 0..<4 * 5 {
+                            // line 36: tanh(x @ w1)
+                            let v12_2: Float = Foundation.tanh(v11[i])
+                            v12[i] = v12_2
+                            // ∂ line 36: tanh(x @ w1)
+                            let v23: Float = v12_2 * v12_2
+                            let v24_2: Float = 1.0 - v23
+                            v24[i] = v24_2
+                        }
+                        // line 36: tanh(x @ w1) @ w2
+                        let v13 = slot6  // [4, 2]
+                        Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v12, lda: 5, b: w2, ldb: 2, c: v13, ldc: 2)
+                        // line 36: tanh(x @ w1) @ w2 - t
+                        let v14 = slot7  // [4, 2]
+                        let laneEnd_2 = (4 * 2) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let v14_2 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<4 * 2 {
+                            let v14_2: Float = v13[i] - t[i]
+                            v14[i] = v14_2
+                        }
+                        // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
+                        let v16 = slot2  // [1]
+                        let laneEnd_3 = 1 & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            let v16_2 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) / 8.0
+                            UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<1 {
+                            let v16_2: Float = v10[i] / 8.0
+                            v16[i] = v16_2
+                        }
+                        let v17 = slot1  // [1, 1, 1]
+                        v17.update(from: v16, count: 1)
+                        // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                        let v20 = slot6  // [1, 4, 2]
+                        // ∂ line 36: tanh(x @ w1) @ w2 - t
+                        let v90 = slot8  // [1, 4, 2]
+                        for i0 in 0..<8 {
+                            let i = i0
+                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
+                            let v18: Float = v17[0]
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                            let v19: Float = v18 * v14[i0]
+                            let v20_2: Float = v19 + v19
+                            v20[i] = v20_2
+                            // ∂ line 36: tanh(x @ w1) @ w2 - t
+                            let v90_2: Float = -v20_2
+                            v90[i] = v90_2
+                        }
+                        // ∂ line 36: tanh(x @ w1) @ w2
+                        let v21 = slot3  // [1, 4, 5]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: 4, n: 5, k: 2, a: v20, lda: 2, b: w2, ldb: 2, c: v21, ldc: 5)
+                        // ∂ line 36: tanh(x @ w1)
+                        let v25 = slot9  // [1, 4, 5]
+                        // ∂ line 36: tanh(x @ w1) @ w2
+                        let v70 = slot10  // [1, 4, 5]
+                        for i0 in 0..<20 {
+                            let i = i0
+                            // ∂ line 36: tanh(x @ w1)
+                            let v25_2: Float = v21[i] * v24[i0]
+                            v25[i] = v25_2
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v70_2: Float = v12[i0]
+                            v70[i] = v70_2
+                        }
+                        // ∂ line 36: x @ w1
+                        let v26 = slot11  // [1, 4, 3]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: 4, n: 3, k: 5, a: v25, lda: 5, b: w1, ldb: 5, c: v26, ldc: 3)
+                        let v27 = slot12  // [4, 3]
+                        v27.update(from: v26, count: 4 * 3)
+                        let v50 = slot11  // [1, 4, 3]
+                        for i0 in 0..<12 {
+                            let i = i0
+                            let v50_2: Float = x[i0]
+                            v50[i] = v50_2
+                        }
+                        let v51 = slot13  // [1, 3, 5]
+                        Kernels.matrixMultiply(
+                            transposeA: true, m: 3, n: 5, k: 4, a: v50, lda: 3, b: v25, ldb: 5, c: v51, ldc: 5)
+                        let v52 = slot14  // [3, 5]
+                        v52.update(from: v51, count: 3 * 5)
+                        // ∂ line 36: tanh(x @ w1) @ w2
+                        let v71 = slot15  // [1, 5, 2]
+                        Kernels.matrixMultiply(
+                            transposeA: true, m: 5, n: 2, k: 4, a: v70, lda: 5, b: v20, ldb: 2, c: v71, ldc: 2)
+                        let v72 = slot16  // [5, 2]
+                        v72.update(from: v71, count: 5 * 2)
+                        let v91 = slot6  // [4, 2]
+                        v91.update(from: v90, count: 4 * 2)
+                        return (x: Tensor(shape: [4, 3], copying: UnsafeBufferPointer(start: v27, count: 4 * 3)), w1: Tensor(shape: [3, 5], copying: UnsafeBufferPointer(start: v52, count: 3 * 5)), w2: Tensor(shape: [5, 2], copying: UnsafeBufferPointer(start: v72, count: 5 * 2)), t: Tensor(shape: [4, 2], copying: UnsafeBufferPointer(start: v91, count: 4 * 2)))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let mlp_loss_valueAndGrad = valueAndGrad(mlp_loss)` (line 40).
 public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (value: Float, x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
     if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss_valueAndGrad(x:w1:w2:t:)")
@@ -3163,77 +4992,77 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
                         let t = tBuffer.baseAddress!
-                        // line 29: x @ w1
+                        // line 36: x @ w1
                         let v4 = slot0  // [4, 5]
                         Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v4, ldc: 5)
-                        // line 29: tanh(x @ w1)
+                        // line 36: tanh(x @ w1)
                         let v5 = slot1  // [4, 5]
-                        // ∂ line 29: tanh(x @ w1)
+                        // ∂ line 36: tanh(x @ w1)
                         let v23 = slot2  // [4, 5]
                         for i in 0..<4 * 5 {
-                            // line 29: tanh(x @ w1)
+                            // line 36: tanh(x @ w1)
                             let v5_2: Float = Foundation.tanh(v4[i])
                             v5[i] = v5_2
-                            // ∂ line 29: tanh(x @ w1)
+                            // ∂ line 36: tanh(x @ w1)
                             let v22: Float = v5_2 * v5_2
                             let v23_2: Float = 1.0 - v22
                             v23[i] = v23_2
                         }
-                        // line 29: tanh(x @ w1) @ w2
+                        // line 36: tanh(x @ w1) @ w2
                         let v6 = slot3  // [4, 2]
                         Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2, ldb: 2, c: v6, ldc: 2)
-                        // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                        // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                         let v17 = slot4  // [4, 2]
-                        // ∂ line 29: tanh(x @ w1) @ w2 - t
+                        // ∂ line 36: tanh(x @ w1) @ w2 - t
                         let v18 = slot5  // [4, 2]
                         var v9: Float = 0
                         let laneEnd = (4 * 2) & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
                         for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 29: tanh(x @ w1) @ w2 - t
+                            // line 36: tanh(x @ w1) @ w2 - t
                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                            // line 36: square(tanh(x @ w1) @ w2 - t)
                             let v8 = v7 * v7
-                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             v9Lanes += v8
-                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             let v14 = SIMD8<Float>(repeating: 0.125)
-                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                             let v15 = v14 * v7
                             let v17_2 = v15 + v15
                             UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
-                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                             let v18_2 = -v17_2
                             UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
                         }
                         v9 = v9Lanes.sum()
                         for i in laneEnd..<4 * 2 {
-                            // line 29: tanh(x @ w1) @ w2 - t
+                            // line 36: tanh(x @ w1) @ w2 - t
                             let v7: Float = v6[i] - t[i]
-                            // line 29: square(tanh(x @ w1) @ w2 - t)
+                            // line 36: square(tanh(x @ w1) @ w2 - t)
                             let v8: Float = v7 * v7
-                            // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             v9 += v8
-                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                             let v14: Float = 0.125
-                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                             let v15: Float = v14 * v7
                             let v17_2: Float = v15 + v15
                             v17[i] = v17_2
-                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                             let v18_2: Float = -v17_2
                             v18[i] = v18_2
                         }
-                        // line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                        // line 36: mean(square(tanh(x @ w1) @ w2 - t))
                         let v11: Float = v9 / 8.0
-                        // ∂ line 29: tanh(x @ w1) @ w2
+                        // ∂ line 36: tanh(x @ w1) @ w2
                         let v19 = slot0  // [4, 5]
                         Kernels.matrixMultiply(
                             transposeB: true, m: 4, n: 5, k: 2, a: v17, lda: 2, b: w2, ldb: 2, c: v19, ldc: 5)
                         let v20 = slot6  // [5, 2]
                         Kernels.matrixMultiply(
                             transposeA: true, m: 5, n: 2, k: 4, a: v5, lda: 5, b: v17, ldb: 2, c: v20, ldc: 2)
-                        // ∂ line 29: tanh(x @ w1)
+                        // ∂ line 36: tanh(x @ w1)
                         let v24 = slot1  // [4, 5]
                         let laneEnd_2 = (4 * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_2, by: 8) {
@@ -3244,7 +5073,7 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                             let v24_2: Float = v19[i] * v23[i]
                             v24[i] = v24_2
                         }
-                        // ∂ line 29: x @ w1
+                        // ∂ line 36: x @ w1
                         let v25 = slot7  // [4, 3]
                         Kernels.matrixMultiply(
                             transposeB: true, m: 4, n: 3, k: 5, a: v24, lda: 5, b: w1, ldb: 5, c: v25, ldc: 3)
@@ -3260,7 +5089,7 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
     }
 }
 
-/// `let mlp_loss_hvp = hvp(mlp_loss)` (line 33).
+/// `let mlp_loss_hvp = hvp(mlp_loss)` (line 41).
 public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent: Tensor, w1Tangent: Tensor, w2Tangent: Tensor, tTangent: Tensor) -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
     if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss_hvp(x:w1:w2:t:xTangent:w1Tangent:w2Tangent:tTangent:)")
@@ -3328,67 +5157,67 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let w1Tangent = w1TangentBuffer.baseAddress!
                                         let w2Tangent = w2TangentBuffer.baseAddress!
                                         let tTangent = tTangentBuffer.baseAddress!
-                                        // line 29: x @ w1
+                                        // line 36: x @ w1
                                         let v4 = slot0  // [4, 5]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v4, ldc: 5)
-                                        // line 29: tanh(x @ w1)
+                                        // line 36: tanh(x @ w1)
                                         let v5 = slot1  // [4, 5]
-                                        // ∂ line 29: tanh(x @ w1)
+                                        // ∂ line 36: tanh(x @ w1)
                                         let v23 = slot2  // [4, 5]
                                         for i in 0..<4 * 5 {
-                                            // line 29: tanh(x @ w1)
+                                            // line 36: tanh(x @ w1)
                                             let v5_2: Float = Foundation.tanh(v4[i])
                                             v5[i] = v5_2
-                                            // ∂ line 29: tanh(x @ w1)
+                                            // ∂ line 36: tanh(x @ w1)
                                             let v22: Float = v5_2 * v5_2
                                             let v23_2: Float = 1.0 - v22
                                             v23[i] = v23_2
                                         }
-                                        // line 29: tanh(x @ w1) @ w2
+                                        // line 36: tanh(x @ w1) @ w2
                                         let v6 = slot3  // [4, 2]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2, ldb: 2, c: v6, ldc: 2)
-                                        // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                        // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                         let v14 = slot4  // [4, 2]
-                                        // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                        // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                         let v17 = slot5  // [4, 2]
                                         let laneEnd = (4 * 2) & ~7
                                         for i in stride(from: 0, to: laneEnd, by: 8) {
-                                            // line 29: tanh(x @ w1) @ w2 - t
+                                            // line 36: tanh(x @ w1) @ w2 - t
                                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                             let v14_2 = SIMD8<Float>(repeating: 0.125)
                                             UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
-                                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v15 = v14_2 * v7
                                             let v17_2 = v15 + v15
                                             UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
                                         }
                                         for i in laneEnd..<4 * 2 {
-                                            // line 29: tanh(x @ w1) @ w2 - t
+                                            // line 36: tanh(x @ w1) @ w2 - t
                                             let v7: Float = v6[i] - t[i]
-                                            // ∂ line 29: mean(square(tanh(x @ w1) @ w2 - t))
+                                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                                             let v14_2: Float = 0.125
                                             v14[i] = v14_2
-                                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v15: Float = v14_2 * v7
                                             let v17_2: Float = v15 + v15
                                             v17[i] = v17_2
                                         }
-                                        // ∂ line 29: tanh(x @ w1) @ w2
+                                        // ∂ line 36: tanh(x @ w1) @ w2
                                         let v19 = slot0  // [4, 5]
                                         Kernels.matrixMultiply(
                                             transposeB: true, m: 4, n: 5, k: 2, a: v17, lda: 2, b: w2, ldb: 2, c: v19,
                                             ldc: 5)
-                                        // ∂ line 29: x @ w1
+                                        // ∂ line 36: x @ w1
                                         let v31 = slot6  // [4, 5]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 5, k: 3, a: xTangent, lda: 3, b: w1, ldb: 5, c: v31, ldc: 5)
                                         let v32 = slot7  // [4, 5]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 5, k: 3, a: x, lda: 3, b: w1Tangent, ldb: 5, c: v32, ldc: 5)
-                                        // ∂ line 29: tanh(x @ w1)
+                                        // ∂ line 36: tanh(x @ w1)
                                         let v24 = slot8  // [4, 5]
                                         let v37 = slot9  // [4, 5]
                                         let v57 = slot10  // [4, 5]
@@ -3396,9 +5225,9 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                             let v24_2 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
-                                            // ∂ line 29: x @ w1
+                                            // ∂ line 36: x @ w1
                                             let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // ∂ line 29: tanh(x @ w1)
+                                            // ∂ line 36: tanh(x @ w1)
                                             let v37_2 = v33 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v37 + i).storeBytes(of: v37_2, as: SIMD8<Float>.self)
                                             let v52 = v37_2 * UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -3410,9 +5239,9 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         for i in laneEnd_2..<4 * 5 {
                                             let v24_2: Float = v19[i] * v23[i]
                                             v24[i] = v24_2
-                                            // ∂ line 29: x @ w1
+                                            // ∂ line 36: x @ w1
                                             let v33: Float = v31[i] + v32[i]
-                                            // ∂ line 29: tanh(x @ w1)
+                                            // ∂ line 36: tanh(x @ w1)
                                             let v37_2: Float = v33 * v23[i]
                                             v37[i] = v37_2
                                             let v52: Float = v37_2 * v5[i]
@@ -3421,47 +5250,47 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             let v57_2: Float = v55 * v19[i]
                                             v57[i] = v57_2
                                         }
-                                        // ∂ line 29: tanh(x @ w1) @ w2
+                                        // ∂ line 36: tanh(x @ w1) @ w2
                                         let v38 = slot3  // [4, 2]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 2, k: 5, a: v37, lda: 5, b: w2, ldb: 2, c: v38, ldc: 2)
                                         let v39 = slot11  // [4, 2]
                                         Kernels.matrixMultiply(
                                             m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2Tangent, ldb: 2, c: v39, ldc: 2)
-                                        // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                        // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                         let v44 = slot12  // [4, 2]
-                                        // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                        // ∂ line 36: tanh(x @ w1) @ w2 - t
                                         let v45 = slot13  // [4, 2]
                                         let laneEnd_3 = (4 * 2) & ~7
                                         for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                            // ∂ line 29: tanh(x @ w1) @ w2
+                                            // ∂ line 36: tanh(x @ w1) @ w2
                                             let v40 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                                             let v41 = -UnsafeRawPointer(tTangent + i).loadUnaligned(as: SIMD8<Float>.self)
                                             let v42 = v40 + v41
-                                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v43 = v42 * UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             let v44_2 = v43 + v43
                                             UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
-                                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                                             let v45_2 = -v44_2
                                             UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
                                         }
                                         for i in laneEnd_3..<4 * 2 {
-                                            // ∂ line 29: tanh(x @ w1) @ w2
+                                            // ∂ line 36: tanh(x @ w1) @ w2
                                             let v40: Float = v38[i] + v39[i]
-                                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                                             let v41: Float = -tTangent[i]
                                             let v42: Float = v40 + v41
-                                            // ∂ line 29: square(tanh(x @ w1) @ w2 - t)
+                                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                             let v43: Float = v42 * v14[i]
                                             let v44_2: Float = v43 + v43
                                             v44[i] = v44_2
-                                            // ∂ line 29: tanh(x @ w1) @ w2 - t
+                                            // ∂ line 36: tanh(x @ w1) @ w2 - t
                                             let v45_2: Float = -v44_2
                                             v45[i] = v45_2
                                         }
-                                        // ∂ line 29: tanh(x @ w1) @ w2
+                                        // ∂ line 36: tanh(x @ w1) @ w2
                                         let v46 = slot7  // [4, 5]
                                         Kernels.matrixMultiply(
                                             transposeB: true, m: 4, n: 5, k: 2, a: v44, lda: 2, b: w2, ldb: 2, c: v46,
@@ -3470,26 +5299,26 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         Kernels.matrixMultiply(
                                             transposeB: true, m: 4, n: 5, k: 2, a: v17, lda: 2, b: w2Tangent, ldb: 2,
                                             c: v47, ldc: 5)
-                                        // ∂ line 29: tanh(x @ w1)
+                                        // ∂ line 36: tanh(x @ w1)
                                         let v58 = slot0  // [4, 5]
                                         let laneEnd_4 = (4 * 5) & ~7
                                         for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                            // ∂ line 29: tanh(x @ w1) @ w2
+                                            // ∂ line 36: tanh(x @ w1) @ w2
                                             let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // ∂ line 29: tanh(x @ w1)
+                                            // ∂ line 36: tanh(x @ w1)
                                             let v56 = v48 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             let v58_2 = v56 + UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v58 + i).storeBytes(of: v58_2, as: SIMD8<Float>.self)
                                         }
                                         for i in laneEnd_4..<4 * 5 {
-                                            // ∂ line 29: tanh(x @ w1) @ w2
+                                            // ∂ line 36: tanh(x @ w1) @ w2
                                             let v48: Float = v46[i] + v47[i]
-                                            // ∂ line 29: tanh(x @ w1)
+                                            // ∂ line 36: tanh(x @ w1)
                                             let v56: Float = v48 * v23[i]
                                             let v58_2: Float = v56 + v57[i]
                                             v58[i] = v58_2
                                         }
-                                        // ∂ line 29: tanh(x @ w1) @ w2
+                                        // ∂ line 36: tanh(x @ w1) @ w2
                                         let v49 = slot14  // [5, 2]
                                         Kernels.matrixMultiply(
                                             transposeA: true, m: 5, n: 2, k: 4, a: v37, lda: 5, b: v17, ldb: 2, c: v49,
@@ -3508,7 +5337,7 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             let v51_2: Float = v49[i] + v50[i]
                                             v51[i] = v51_2
                                         }
-                                        // ∂ line 29: x @ w1
+                                        // ∂ line 36: x @ w1
                                         let v59 = slot17  // [4, 3]
                                         Kernels.matrixMultiply(
                                             transposeB: true, m: 4, n: 3, k: 5, a: v58, lda: 5, b: w1, ldb: 5, c: v59,
@@ -3555,5 +5384,708 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                 }
             }
         }
+    }
+}
+
+/// `let mlp_loss_hessian = hessian(mlp_loss)` (line 42).
+public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+    if x.shape.count != 2 || x.shape[0] != 4 || x.shape[1] != 3 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[4, 3]", argument: "x", declared: "[4, 3]", function: "mlp_loss_hessian(x:w1:w2:t:)")
+    }
+    if w1.shape.count != 2 || w1.shape[0] != 3 || w1.shape[1] != 5 {
+        ArgumentCheck.shapeMismatch(w1.shape, expected: "[3, 5]", argument: "w1", declared: "[3, 5]", function: "mlp_loss_hessian(x:w1:w2:t:)")
+    }
+    if w2.shape.count != 2 || w2.shape[0] != 5 || w2.shape[1] != 2 {
+        ArgumentCheck.shapeMismatch(w2.shape, expected: "[5, 2]", argument: "w2", declared: "[5, 2]", function: "mlp_loss_hessian(x:w1:w2:t:)")
+    }
+    if t.shape.count != 2 || t.shape[0] != 4 || t.shape[1] != 2 {
+        ArgumentCheck.shapeMismatch(t.shape, expected: "[4, 2]", argument: "t", declared: "[4, 2]", function: "mlp_loss_hessian(x:w1:w2:t:)")
+    }
+    let workspace = Workspace.floats(count: 3 * (12 * 12) + (12 * 4 * 3) + 3 * (4 * 5) + 3 * (4 * 2) + 3 * (12 * 4 * 5) + 2 * (12 * 4 * 2) + (4 * 3 * 12) + (4 * 3 * 4 * 3) + 3 * (15 * 15) + (15 * 3 * 5) + (15 * 4 * 3) + 3 * (15 * 4 * 5) + 2 * (15 * 4 * 2) + (3 * 5 * 15) + (3 * 5 * 3 * 5) + 3 * (10 * 10) + (10 * 5 * 2) + (10 * 4 * 5) + 2 * (10 * 4 * 2) + (5 * 2 * 10) + (5 * 2 * 5 * 2) + 3 * (8 * 8) + 2 * (8 * 4 * 2) + (4 * 2 * 4 * 2), for: "mlp_loss_hessian")
+    defer { Workspace.release(for: "mlp_loss_hessian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 12 * 12
+    let slot2 = slot1 + 12 * 12
+    let slot3 = slot2 + 12 * 12
+    let slot4 = slot3 + 12 * 4 * 3
+    let slot5 = slot4 + 4 * 5
+    let slot6 = slot5 + 4 * 5
+    let slot7 = slot6 + 4 * 5
+    let slot8 = slot7 + 4 * 2
+    let slot9 = slot8 + 4 * 2
+    let slot10 = slot9 + 4 * 2
+    let slot11 = slot10 + 12 * 4 * 5
+    let slot12 = slot11 + 12 * 4 * 5
+    let slot13 = slot12 + 12 * 4 * 5
+    let slot14 = slot13 + 12 * 4 * 2
+    let slot15 = slot14 + 12 * 4 * 2
+    let slot16 = slot15 + 4 * 3 * 12
+    let slot17 = slot16 + 4 * 3 * 4 * 3
+    let slot18 = slot17 + 15 * 15
+    let slot19 = slot18 + 15 * 15
+    let slot20 = slot19 + 15 * 15
+    let slot21 = slot20 + 15 * 3 * 5
+    let slot22 = slot21 + 15 * 4 * 3
+    let slot23 = slot22 + 15 * 4 * 5
+    let slot24 = slot23 + 15 * 4 * 5
+    let slot25 = slot24 + 15 * 4 * 5
+    let slot26 = slot25 + 15 * 4 * 2
+    let slot27 = slot26 + 15 * 4 * 2
+    let slot28 = slot27 + 3 * 5 * 15
+    let slot29 = slot28 + 3 * 5 * 3 * 5
+    let slot30 = slot29 + 10 * 10
+    let slot31 = slot30 + 10 * 10
+    let slot32 = slot31 + 10 * 10
+    let slot33 = slot32 + 10 * 5 * 2
+    let slot34 = slot33 + 10 * 4 * 5
+    let slot35 = slot34 + 10 * 4 * 2
+    let slot36 = slot35 + 10 * 4 * 2
+    let slot37 = slot36 + 5 * 2 * 10
+    let slot38 = slot37 + 5 * 2 * 5 * 2
+    let slot39 = slot38 + 8 * 8
+    let slot40 = slot39 + 8 * 8
+    let slot41 = slot40 + 8 * 8
+    let slot42 = slot41 + 8 * 4 * 2
+    let slot43 = slot42 + 8 * 4 * 2
+    return x.withUnsafeBufferPointer { xBuffer in
+        w1.withUnsafeBufferPointer { w1Buffer in
+            w2.withUnsafeBufferPointer { w2Buffer in
+                t.withUnsafeBufferPointer { tBuffer in
+                    func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                        let x = xBuffer.baseAddress!
+                        let w1 = w1Buffer.baseAddress!
+                        let w2 = w2Buffer.baseAddress!
+                        let t = tBuffer.baseAddress!
+                        do {
+                            let v4 = slot0  // [12, 12]
+                            for position in 0..<12 {
+                                (v4 + position &* 12).update(repeating: Float(position), count: 12)
+                            }
+                            let v5 = slot1  // [12, 12]
+                            for row_2 in 0..<12 {
+                                for position_2 in 0..<12 {
+                                    (v5 + (row_2 &* 12 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                                }
+                            }
+                            let v9 = slot2  // [12, 12]
+                            let laneEnd = (12 * 12) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v9_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v6)
+                                UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<12 * 12 {
+                                let v6: Bool = v4[i] == v5[i]
+                                let v9_2: Float = (v6 ? 1.0 : 0.0)
+                                v9[i] = v9_2
+                            }
+                            let v10 = slot3  // [12, 4, 3]
+                            v10.update(from: v9, count: 12 * 4 * 3)
+                            // line 36: x @ w1
+                            let v11 = slot4  // [4, 5]
+                            Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v11, ldc: 5)
+                            // line 36: tanh(x @ w1)
+                            let v12 = slot5  // [4, 5]
+                            // ∂ line 36: tanh(x @ w1)
+                            let v21 = slot6  // [4, 5]
+                            for i in 0..<4 * 5 {
+                                // line 36: tanh(x @ w1)
+                                let v12_2: Float = Foundation.tanh(v11[i])
+                                v12[i] = v12_2
+                                // ∂ line 36: tanh(x @ w1)
+                                let v20: Float = v12_2 * v12_2
+                                let v21_2: Float = 1.0 - v20
+                                v21[i] = v21_2
+                            }
+                            // line 36: tanh(x @ w1) @ w2
+                            let v13 = slot7  // [4, 2]
+                            Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v12, lda: 5, b: w2, ldb: 2, c: v13, ldc: 2)
+                            // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
+                            let v16 = slot8  // [4, 2]
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                            let v18 = slot9  // [4, 2]
+                            let laneEnd_2 = (4 * 2) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                // line 36: tanh(x @ w1) @ w2 - t
+                                let v14 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
+                                let v16_2 = SIMD8<Float>(repeating: 0.125)
+                                UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
+                                // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                                let v17 = v16_2 * v14
+                                let v18_2 = v17 + v17
+                                UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_2..<4 * 2 {
+                                // line 36: tanh(x @ w1) @ w2 - t
+                                let v14: Float = v13[i] - t[i]
+                                // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
+                                let v16_2: Float = 0.125
+                                v16[i] = v16_2
+                                // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                                let v17: Float = v16_2 * v14
+                                let v18_2: Float = v17 + v17
+                                v18[i] = v18_2
+                            }
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v19 = slot4  // [4, 5]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: 4, n: 5, k: 2, a: v18, lda: 2, b: w2, ldb: 2, c: v19, ldc: 5)
+                            // ∂ line 36: x @ w1
+                            let v22 = slot10  // [12, 4, 5]
+                            Kernels.matrixMultiply(m: 12 * 4, n: 5, k: 3, a: v10, lda: 3, b: w1, ldb: 5, c: v22, ldc: 5)
+                            // ∂ line 36: tanh(x @ w1)
+                            let v23 = slot11  // [12, 4, 5]
+                            let v32 = slot12  // [12, 4, 5]
+                            for i0 in 0..<12 {
+                                for i1 in 0..<20 {
+                                    let i = i0 &* 20 &+ i1
+                                    let v23_2: Float = v22[i] * v21[i1]
+                                    v23[i] = v23_2
+                                    let v28: Float = v23_2 * v12[i1]
+                                    let v29: Float = v28 + v28
+                                    let v30: Float = -v29
+                                    let v32_2: Float = v30 * v19[i1]
+                                    v32[i] = v32_2
+                                }
+                            }
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v24 = slot13  // [12, 4, 2]
+                            Kernels.matrixMultiply(m: 12 * 4, n: 2, k: 5, a: v23, lda: 5, b: w2, ldb: 2, c: v24, ldc: 2)
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                            let v26 = slot14  // [12, 4, 2]
+                            for i0 in 0..<12 {
+                                for i1 in 0..<8 {
+                                    let i = i0 &* 8 &+ i1
+                                    let v25: Float = v24[i] * v16[i1]
+                                    let v26_2: Float = v25 + v25
+                                    v26[i] = v26_2
+                                }
+                            }
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v27 = slot11  // [12, 4, 5]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: 12 * 4, n: 5, k: 2, a: v26, lda: 2, b: w2, ldb: 2, c: v27, ldc: 5)
+                            // ∂ line 36: tanh(x @ w1)
+                            let v33 = slot10  // [12, 4, 5]
+                            for i0 in 0..<12 {
+                                for i1 in 0..<20 {
+                                    let i = i0 &* 20 &+ i1
+                                    let v31: Float = v27[i] * v21[i1]
+                                    let v33_2: Float = v31 + v32[i]
+                                    v33[i] = v33_2
+                                }
+                            }
+                        }
+                        do {
+                            let v33 = slot10  // [12, 4, 5]
+                            let v21 = slot6  // [4, 5]
+                            let v12 = slot5  // [4, 5]
+                            let v19 = slot4  // [4, 5]
+                            let v16 = slot8  // [4, 2]
+                            // ∂ line 36: x @ w1
+                            let v34 = slot3  // [12, 4, 3]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: 12 * 4, n: 3, k: 5, a: v33, lda: 5, b: w1, ldb: 5, c: v34, ldc: 3)
+                            let v35 = slot15  // [4, 3, 12]
+                            for i0_2 in 0..<4 {
+                                for i1_2 in 0..<3 {
+                                    for i2_2 in 0..<12 {
+                                        v35[i0_2 &* 12 * 3 &+ i1_2 &* 12 &+ i2_2] = v34[i0_2 &* 3 &+ i1_2 &+ i2_2 &* 3 * 4]
+                                    }
+                                }
+                            }
+                            let v36 = slot16  // [4, 3, 4, 3]
+                            v36.update(from: v35, count: 4 * 3 * 4 * 3)
+                            let v37 = slot17  // [15, 15]
+                            for position_3 in 0..<15 {
+                                (v37 + position_3 &* 15).update(repeating: Float(position_3), count: 15)
+                            }
+                            let v38 = slot18  // [15, 15]
+                            for row_4 in 0..<15 {
+                                for position_4 in 0..<15 {
+                                    (v38 + (row_4 &* 15 &+ position_4)).update(repeating: Float(position_4), count: 1)
+                                }
+                            }
+                            let v42 = slot19  // [15, 15]
+                            let laneEnd_3 = (15 * 15) & ~7
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                let v39 = UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v42_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v39)
+                                UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_3..<15 * 15 {
+                                let v39: Bool = v37[i] == v38[i]
+                                let v42_2: Float = (v39 ? 1.0 : 0.0)
+                                v42[i] = v42_2
+                            }
+                            let v43 = slot20  // [15, 3, 5]
+                            v43.update(from: v42, count: 15 * 3 * 5)
+                            let v55 = slot21  // [15, 4, 3]
+                            for i0 in 0..<15 {
+                                for i1 in 0..<12 {
+                                    let i = i0 &* 12 &+ i1
+                                    let v55_2: Float = x[i1]
+                                    v55[i] = v55_2
+                                }
+                            }
+                            let v56 = slot22  // [15, 4, 5]
+                            for batch in 0..<15 {
+                                Kernels.matrixMultiply(
+                                    m: 4, n: 5, k: 3, a: v55 + batch &* 4 * 3, lda: 3, b: v43 + batch &* 3 * 5, ldb: 5,
+                                    c: v56 + batch &* 4 * 5, ldc: 5)
+                            }
+                            // ∂ line 36: tanh(x @ w1)
+                            let v57 = slot23  // [15, 4, 5]
+                            let v66 = slot24  // [15, 4, 5]
+                            for i0 in 0..<15 {
+                                for i1 in 0..<20 {
+                                    let i = i0 &* 20 &+ i1
+                                    let v57_2: Float = v56[i] * v21[i1]
+                                    v57[i] = v57_2
+                                    let v62: Float = v57_2 * v12[i1]
+                                    let v63: Float = v62 + v62
+                                    let v64: Float = -v63
+                                    let v66_2: Float = v64 * v19[i1]
+                                    v66[i] = v66_2
+                                }
+                            }
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v58 = slot25  // [15, 4, 2]
+                            Kernels.matrixMultiply(m: 15 * 4, n: 2, k: 5, a: v57, lda: 5, b: w2, ldb: 2, c: v58, ldc: 2)
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                            let v60 = slot26  // [15, 4, 2]
+                            for i0 in 0..<15 {
+                                for i1 in 0..<8 {
+                                    let i = i0 &* 8 &+ i1
+                                    let v59: Float = v58[i] * v16[i1]
+                                    let v60_2: Float = v59 + v59
+                                    v60[i] = v60_2
+                                }
+                            }
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v61 = slot23  // [15, 4, 5]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: 15 * 4, n: 5, k: 2, a: v60, lda: 2, b: w2, ldb: 2, c: v61, ldc: 5)
+                            // ∂ line 36: tanh(x @ w1)
+                            let v67 = slot22  // [15, 4, 5]
+                            for i0 in 0..<15 {
+                                for i1 in 0..<20 {
+                                    let i = i0 &* 20 &+ i1
+                                    let v65: Float = v61[i] * v21[i1]
+                                    let v67_2: Float = v65 + v66[i]
+                                    v67[i] = v67_2
+                                }
+                            }
+                            // ∂ line 36: x @ w1
+                            let v69 = slot20  // [15, 3, 5]
+                            for batch_2 in 0..<15 {
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 3, n: 5, k: 4, a: v55 + batch_2 &* 3 * 4, lda: 3,
+                                    b: v67 + batch_2 &* 4 * 5, ldb: 5, c: v69 + batch_2 &* 3 * 5, ldc: 5)
+                            }
+                            let v70 = slot27  // [3, 5, 15]
+                            for i0_3 in 0..<3 {
+                                for i1_3 in 0..<5 {
+                                    for i2_3 in 0..<15 {
+                                        v70[i0_3 &* 15 * 5 &+ i1_3 &* 15 &+ i2_3] = v69[i0_3 &* 5 &+ i1_3 &+ i2_3 &* 5 * 3]
+                                    }
+                                }
+                            }
+                            let v71 = slot28  // [3, 5, 3, 5]
+                            v71.update(from: v70, count: 3 * 5 * 3 * 5)
+                            let v72 = slot29  // [10, 10]
+                            for position_5 in 0..<10 {
+                                (v72 + position_5 &* 10).update(repeating: Float(position_5), count: 10)
+                            }
+                            let v73 = slot30  // [10, 10]
+                            for row_6 in 0..<10 {
+                                for position_6 in 0..<10 {
+                                    (v73 + (row_6 &* 10 &+ position_6)).update(repeating: Float(position_6), count: 1)
+                                }
+                            }
+                            let v77 = slot31  // [10, 10]
+                            let laneEnd_4 = (10 * 10) & ~7
+                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                let v74 = UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v77_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v74)
+                                UnsafeMutableRawPointer(v77 + i).storeBytes(of: v77_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_4..<10 * 10 {
+                                let v74: Bool = v72[i] == v73[i]
+                                let v77_2: Float = (v74 ? 1.0 : 0.0)
+                                v77[i] = v77_2
+                            }
+                            let v78 = slot32  // [10, 5, 2]
+                            v78.update(from: v77, count: 10 * 5 * 2)
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v82 = slot33  // [10, 4, 5]
+                            for i0 in 0..<10 {
+                                for i1 in 0..<20 {
+                                    let i = i0 &* 20 &+ i1
+                                    let v82_2: Float = v12[i1]
+                                    v82[i] = v82_2
+                                }
+                            }
+                        }
+                        do {
+                            let v82 = slot33  // [10, 4, 5]
+                            let v78 = slot32  // [10, 5, 2]
+                            let v16 = slot8  // [4, 2]
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v83 = slot34  // [10, 4, 2]
+                            for batch_3 in 0..<10 {
+                                Kernels.matrixMultiply(
+                                    m: 4, n: 2, k: 5, a: v82 + batch_3 &* 4 * 5, lda: 5, b: v78 + batch_3 &* 5 * 2,
+                                    ldb: 2, c: v83 + batch_3 &* 4 * 2, ldc: 2)
+                            }
+                            // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                            let v85 = slot35  // [10, 4, 2]
+                            for i0 in 0..<10 {
+                                for i1 in 0..<8 {
+                                    let i = i0 &* 8 &+ i1
+                                    let v84: Float = v83[i] * v16[i1]
+                                    let v85_2: Float = v84 + v84
+                                    v85[i] = v85_2
+                                }
+                            }
+                            // ∂ line 36: tanh(x @ w1) @ w2
+                            let v87 = slot32  // [10, 5, 2]
+                            for batch_4 in 0..<10 {
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 5, n: 2, k: 4, a: v82 + batch_4 &* 5 * 4, lda: 5,
+                                    b: v85 + batch_4 &* 4 * 2, ldb: 2, c: v87 + batch_4 &* 5 * 2, ldc: 2)
+                            }
+                            let v88 = slot36  // [5, 2, 10]
+                            for i0_4 in 0..<5 {
+                                for i1_4 in 0..<2 {
+                                    for i2_4 in 0..<10 {
+                                        v88[i0_4 &* 10 * 2 &+ i1_4 &* 10 &+ i2_4] = v87[i0_4 &* 2 &+ i1_4 &+ i2_4 &* 2 * 5]
+                                    }
+                                }
+                            }
+                            let v89 = slot37  // [5, 2, 5, 2]
+                            v89.update(from: v88, count: 5 * 2 * 5 * 2)
+                            let v90 = slot38  // [8, 8]
+                            for position_7 in 0..<8 {
+                                (v90 + position_7 &* 8).update(repeating: Float(position_7), count: 8)
+                            }
+                            let v91 = slot39  // [8, 8]
+                            for row_8 in 0..<8 {
+                                for position_8 in 0..<8 {
+                                    (v91 + (row_8 &* 8 &+ position_8)).update(repeating: Float(position_8), count: 1)
+                                }
+                            }
+                            let v95 = slot40  // [8, 8]
+                            let laneEnd_5 = (8 * 8) & ~7
+                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                let v92 = UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v95_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v92)
+                                UnsafeMutableRawPointer(v95 + i).storeBytes(of: v95_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_5..<8 * 8 {
+                                let v92: Bool = v90[i] == v91[i]
+                                let v95_2: Float = (v92 ? 1.0 : 0.0)
+                                v95[i] = v95_2
+                            }
+                            let v96 = slot41  // [8, 4, 2]
+                            v96.update(from: v95, count: 8 * 4 * 2)
+                            // ∂ line 36: tanh(x @ w1) @ w2 - t
+                            let v101 = slot42  // [8, 4, 2]
+                            for i0 in 0..<8 {
+                                for i1 in 0..<8 {
+                                    let i = i0 &* 8 &+ i1
+                                    let v98: Float = -v96[i]
+                                    // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
+                                    let v99: Float = v98 * v16[i1]
+                                    let v100: Float = v99 + v99
+                                    // ∂ line 36: tanh(x @ w1) @ w2 - t
+                                    let v101_2: Float = -v100
+                                    v101[i] = v101_2
+                                }
+                            }
+                            let v102 = slot41  // [4, 2, 8]
+                            for i0_5 in 0..<4 {
+                                for i1_5 in 0..<2 {
+                                    for i2_5 in 0..<8 {
+                                        v102[i0_5 &* 8 * 2 &+ i1_5 &* 8 &+ i2_5] = v101[i0_5 &* 2 &+ i1_5 &+ i2_5 &* 2 * 4]
+                                    }
+                                }
+                            }
+                            let v103 = slot43  // [4, 2, 4, 2]
+                            v103.update(from: v102, count: 4 * 2 * 4 * 2)
+                        }
+                        let v36 = slot16  // [4, 3, 4, 3]
+                        let v71 = slot28  // [3, 5, 3, 5]
+                        let v89 = slot37  // [5, 2, 5, 2]
+                        let v103 = slot43  // [4, 2, 4, 2]
+                        return (x: Tensor(shape: [4, 3, 4, 3], copying: UnsafeBufferPointer(start: v36, count: 4 * 3 * 4 * 3)), w1: Tensor(shape: [3, 5, 3, 5], copying: UnsafeBufferPointer(start: v71, count: 3 * 5 * 3 * 5)), w2: Tensor(shape: [5, 2, 5, 2], copying: UnsafeBufferPointer(start: v89, count: 5 * 2 * 5 * 2)), t: Tensor(shape: [4, 2, 4, 2], copying: UnsafeBufferPointer(start: v103, count: 4 * 2 * 4 * 2)))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `func squash(x: [n]) -> [n]` (line 45).
+public func squash(x: Tensor) -> Tensor {
+    if x.shape.count != 1 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "squash(x:)")
+    }
+    let n = x.shape[0]
+    let workspace = Workspace.floats(count: 2 * n, for: "squash")
+    defer { Workspace.release(for: "squash") }
+    let slot0 = workspace
+    let slot1 = slot0 + n
+    return x.withUnsafeBufferPointer { xBuffer in
+        func body() -> Tensor {
+            let x = xBuffer.baseAddress!
+            // line 45: x * x
+            let v1 = slot0  // [n]
+            let laneEnd = n & ~7
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                let v1_2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(v1 + i).storeBytes(of: v1_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd..<n {
+                let v1_2: Float = x[i] * x[i]
+                v1[i] = v1_2
+            }
+            // line 45: softmax(x * x, axis: 0)
+            let v2 = slot1  // [n]
+            for row in 0..<1 {
+                var largest = -Float.infinity
+                for k in 0..<n { largest = Swift.max(largest, v1[row &* n &+ k]) }
+                var total: Float = 0
+                for k in 0..<n {
+                    let e = Foundation.exp(v1[row &* n &+ k] - largest)
+                    v2[row &* n &+ k] = e
+                    total += e
+                }
+                let scale = 1 / total
+                for k in 0..<n { v2[row &* n &+ k] *= scale }
+            }
+            return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v2, count: n))
+        }
+        return body()
+    }
+}
+
+/// `let squash_jacobian = jacobian(squash)` (line 46).
+public func squash_jacobian(x: Tensor) -> Tensor {
+    if x.shape.count != 1 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "squash_jacobian(x:)")
+    }
+    let n = x.shape[0]
+    let workspace = Workspace.floats(count: 4 * (n * n) + 2 * n, for: "squash_jacobian")
+    defer { Workspace.release(for: "squash_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * n
+    let slot2 = slot1 + n * n
+    let slot3 = slot2 + n
+    let slot4 = slot3 + n
+    let slot5 = slot4 + n * n
+    return x.withUnsafeBufferPointer { xBuffer in
+        func body() -> Tensor {
+            let x = xBuffer.baseAddress!
+            let v1 = slot0  // [n, n]
+            for position in 0..<n {
+                (v1 + position &* n).update(repeating: Float(position), count: n)
+            }
+            let v2 = slot1  // [n, n]
+            for row_2 in 0..<n {
+                for position_2 in 0..<n {
+                    (v2 + (row_2 &* n &+ position_2)).update(repeating: Float(position_2), count: 1)
+                }
+            }
+            // line 45: x * x
+            let v7 = slot2  // [n]
+            let laneEnd = n & ~7
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                let v7_2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd..<n {
+                let v7_2: Float = x[i] * x[i]
+                v7[i] = v7_2
+            }
+            // line 45: softmax(x * x, axis: 0)
+            let v8 = slot3  // [n]
+            for row_3 in 0..<1 {
+                var largest = -Float.infinity
+                for k in 0..<n { largest = Swift.max(largest, v7[row_3 &* n &+ k]) }
+                var total: Float = 0
+                for k in 0..<n {
+                    let e = Foundation.exp(v7[row_3 &* n &+ k] - largest)
+                    v8[row_3 &* n &+ k] = e
+                    total += e
+                }
+                let scale = 1 / total
+                for k in 0..<n { v8[row_3 &* n &+ k] *= scale }
+            }
+            // ∂ line 45: x * x
+            let v10 = slot4  // [n, n]
+            // ∂ line 45: softmax(x * x, axis: 0)
+            let v12 = slot2  // [n]
+            v12.update(repeating: 0, count: n)
+            let v15 = slot5  // [n, n]
+            // Row by row: each row of the steps below is computed while it is in cache.
+            for row_4 in 0..<n {
+                var v12Run: Float = 0
+                for i1 in 0..<n {
+                    let i = row_4 &* n &+ i1
+                    let v3: Bool = v1[i] == v2[i]
+                    let v6: Float = (v3 ? 1.0 : 0.0)
+                    // ∂ line 45: x * x
+                    let v9: Float = v6 * x[i1]
+                    let v10_2: Float = v9 + v9
+                    v10[i] = v10_2
+                    // ∂ line 45: softmax(x * x, axis: 0)
+                    let v11: Float = v8[i1] * v10_2
+                    v12Run += v11
+                }
+                v12[row_4] += v12Run
+                for i1 in 0..<n {
+                    let i = row_4 &* n &+ i1
+                    let v13: Float = v12[row_4]
+                    let v14: Float = v10[i] - v13
+                    let v15_2: Float = v8[i1] * v14
+                    v15[i] = v15_2
+                }
+            }
+            let v16 = slot4  // [n, n]
+            for i0_2 in 0..<n {
+                for i1_2 in 0..<n { v16[i0_2 &* n &+ i1_2] = v15[i0_2 &+ i1_2 &* n] }
+            }
+            return Tensor(shape: [n, n], copying: UnsafeBufferPointer(start: v16, count: n * n))
+        }
+        return body()
+    }
+}
+
+/// `func energy(x: [n]) -> Float` (line 47).
+public func energy(x: Tensor) -> Float {
+    if x.shape.count != 1 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "energy(x:)")
+    }
+    let n = x.shape[0]
+    return x.withUnsafeBufferPointer { xBuffer in
+        func body() -> Float {
+            let x = xBuffer.baseAddress!
+            var v3: Float = 0
+            var v4: Float = 0
+            for i in 0..<n {
+                // line 47: exp(x)
+                let v1: Float = Foundation.exp(x[i])
+                // line 47: exp(x) * x
+                let v2: Float = v1 * x[i]
+                // line 47: sum(exp(x) * x)
+                v3 += v2
+                // line 47: sum(x)
+                v4 += x[i]
+            }
+            // line 47: square(sum(x))
+            let v5: Float = v4 * v4
+            // line 47: sum(exp(x) * x) + square(sum(x))
+            let v6: Float = v3 + v5
+            return v6
+        }
+        return body()
+    }
+}
+
+/// `let energy_hessian = hessian(energy)` (line 48).
+public func energy_hessian(x: Tensor) -> Tensor {
+    if x.shape.count != 1 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "energy_hessian(x:)")
+    }
+    let n = x.shape[0]
+    let workspace = Workspace.floats(count: 4 * (n * n) + 3 * n, for: "energy_hessian")
+    defer { Workspace.release(for: "energy_hessian") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * n
+    let slot2 = slot1 + n * n
+    let slot3 = slot2 + n
+    let slot4 = slot3 + n * n
+    let slot5 = slot4 + n * n
+    let slot6 = slot5 + n
+    return x.withUnsafeBufferPointer { xBuffer in
+        func body() -> Tensor {
+            let x = xBuffer.baseAddress!
+            let v1 = slot0  // [n, n]
+            for position in 0..<n {
+                (v1 + position &* n).update(repeating: Float(position), count: n)
+            }
+            let v2 = slot1  // [n, n]
+            for row_2 in 0..<n {
+                for position_2 in 0..<n {
+                    (v2 + (row_2 &* n &+ position_2)).update(repeating: Float(position_2), count: 1)
+                }
+            }
+            // line 47: exp(x)
+            let v7 = slot2  // [n]
+            for i in 0..<n {
+                let v7_2: Float = Foundation.exp(x[i])
+                v7[i] = v7_2
+            }
+            // ∂ line 47: exp(x)
+            let v8 = slot3  // [n, n]
+            // ∂ line 47: sum(x)
+            let v9 = slot5  // [n]
+            // ∂ line 47: exp(x)
+            let v15 = slot4  // [n, n]
+            v9.update(repeating: 0, count: n)
+            // ∂ line 47: square(sum(x))
+            let v10 = slot6  // [n]
+            // Row by row: each row of the steps below is computed while it is in cache.
+            for row_3 in 0..<n {
+                var v9Run: Float = 0
+                for i1 in 0..<n {
+                    let i = row_3 &* n &+ i1
+                    let v3: Bool = v1[i] == v2[i]
+                    let v6: Float = (v3 ? 1.0 : 0.0)
+                    // ∂ line 47: exp(x)
+                    let v8_2: Float = v6 * v7[i1]
+                    v8[i] = v8_2
+                    // ∂ line 47: sum(x)
+                    v9Run += v6
+                    // ∂ line 47: exp(x)
+                    let v14: Float = v8_2 * x[i1]
+                    let v15_2: Float = v8_2 + v14
+                    v15[i] = v15_2
+                }
+                v9[row_3] += v9Run
+                do {
+                    let i = row_3
+                    // ∂ line 47: square(sum(x))
+                    let v10_2: Float = v9[i] + v9[i]
+                    v10[i] = v10_2
+                }
+            }
+            // ∂ line 47: sum(x)
+            let v11 = slot5  // [n, 1]
+            v11.update(from: v10, count: n)
+            // ∂ line 47: exp(x)
+            let v16 = slot1  // [n, n]
+            for i0 in 0..<n {
+                for i1 in 0..<n {
+                    let i = i0 &* n &+ i1
+                    // ∂ line 47: sum(x)
+                    let v12: Float = v11[i0]
+                    // ∂ line 47: exp(x) * x
+                    let v13: Float = v12 + v8[i]
+                    // ∂ line 47: exp(x)
+                    let v16_2: Float = v13 + v15[i]
+                    v16[i] = v16_2
+                }
+            }
+            let v17 = slot4  // [n, n]
+            for i0_2 in 0..<n {
+                for i1_2 in 0..<n { v17[i0_2 &* n &+ i1_2] = v16[i0_2 &+ i1_2 &* n] }
+            }
+            return Tensor(shape: [n, n], copying: UnsafeBufferPointer(start: v17, count: n * n))
+        }
+        return body()
     }
 }

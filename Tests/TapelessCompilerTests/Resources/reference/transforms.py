@@ -1,6 +1,6 @@
-"""Writes transforms.json: forward mode, pullbacks and Hessian-vector products of composite
-functions from torch.func in float64, for the derivative kinds of issue #20 (jvp, vjp,
-valueAndGrad, hvp).
+"""Writes transforms.json: forward mode, pullbacks, Jacobians, Hessians and Hessian-vector
+products of composite functions from torch.func in float64, for the derivative kinds of issue
+#20 (jvp, vjp, valueAndGrad, hvp, jacobian, hessian).
 
 Each case is one function, written both in PyTorch ('torch' below) and in the language ('source',
 which the tests compile). Every tensor is generated, not drawn: element k (row-major, from 0) of
@@ -10,9 +10,10 @@ with s counting the file's tensors in order (each case's arguments, then one tan
 argument, then the output gradient u). Fields of a case: 'name'; 'source'; 'arguments' (names in
 order); 'shapes' (of the arguments and of the output); 'inputs'; 'tangents'; 'u'; 'value';
 'jvp' (torch.func.jvp's tangent of the output along the tangents); 'vjp' (torch.func.vjp's
-pullback of u, per argument). A case whose output is a scalar also has 'grad'
-(torch.func.grad_and_value) and 'hvp' (torch.func.jvp of torch.func.grad along the tangents:
-forward over reverse). The script checks every jvp against central differences before writing.
+pullback of u, per argument); 'jacobian' (torch.func.jacrev per argument: the output's shape
+followed by the argument's). A case whose output is a scalar also has 'grad'
+(torch.func.grad_and_value), 'hvp' (torch.func.jvp of torch.func.grad along the tangents:
+forward over reverse) and 'hessian' (torch.func.hessian per argument). The script checks every jvp against central differences before writing.
 
 Run it in a virtual environment, never at build or test time:
     python3 -m venv /tmp/reference-venv && /tmp/reference-venv/bin/pip install torch
@@ -25,7 +26,7 @@ import pathlib
 
 import torch
 import torch.nn.functional as F
-from torch.func import grad_and_value, jvp, vjp, grad
+from torch.func import grad, grad_and_value, hessian, jacrev, jvp, vjp
 
 torch.set_default_dtype(torch.float64)
 
@@ -91,6 +92,7 @@ def main():
             "value": value.tolist(),
             "jvp": tangent.tolist(),
             "vjp": {a: g.tolist() for a, g in zip(names, cotangents)},
+            "jacobian": {a: jacrev(function, argnums=i)(*inputs).tolist() for i, a in enumerate(names)},
         }
         if value.dim() == 0:
             arguments = tuple(range(len(names)))
@@ -98,8 +100,9 @@ def main():
             _, products = jvp(grad(function, argnums=arguments), tuple(inputs), tuple(tangents))
             case["grad"] = {a: g.tolist() for a, g in zip(names, gradients)}
             case["hvp"] = {a: p.tolist() for a, p in zip(names, products)}
+            case["hessian"] = {a: hessian(function, argnums=i)(*inputs).tolist() for i, a in enumerate(names)}
         cases.append(case)
-    about = ("jvp, vjp, value and gradient, and Hessian-vector products (jvp of grad) from torch.func "
+    about = ("jvp, vjp, value and gradient, Jacobians (jacrev), Hessians and Hessian-vector products (jvp of grad) from torch.func "
              f"(torch {torch.__version__}) in float64; written by transforms.py, which states how every tensor is generated.")
     path = pathlib.Path(__file__).with_name("transforms.json")
     path.write_text(json.dumps({"about": about, "cases": cases}, indent=1) + "\n")
