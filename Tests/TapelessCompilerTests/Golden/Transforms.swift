@@ -2546,7 +2546,7 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
                     // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                     let v83 = slot11  // [1, 3, 3]
                     // Row by row: each row of the steps below is computed while it is in cache.
-                    for row_5 in 0..<1 {
+                    for _ in 0..<1 {
                         for i1 in 0..<3 {
                             var v25Run: Float = 0
                             for i2 in 0..<3 {
