@@ -4,7 +4,8 @@
 //   mpirun -np 2 tapeless-distributed-checks train <checkpoint>   parameters after the custom
 //       loop and after fit(…across:) with micro-batches equal one process's with the same
 //       global batch (to 1e-5), are bit-identical across processes after every step (loop) and
-//       epoch (fit); process 0 saves the fitted model to <checkpoint>
+//       epoch (fit), batch normalization's statistics included; process 0 saves the fitted
+//       model to <checkpoint>
 //   tapeless-distributed-checks load <checkpoint>                 (one process, no MPI) the
 //       checkpoint loads and equals the single-process fit
 //   mpirun -np 2 tapeless-distributed-checks fail                 process 1 throws at step 3
@@ -44,6 +45,7 @@ func trainWithCustomLoop(
             }
             group.combine(&gradient, examples: mine.count, of: order[batch].count)
             optimizer.update(&model, along: gradient)
+            group.shareState(of: &model)
             try afterStep(step, model)
             step += 1
         }
@@ -53,7 +55,7 @@ func trainWithCustomLoop(
 /// Trains with fit over `group`, micro-batches of 16 when `group` has several processes, and
 /// returns the history; `afterEpoch` sees the parameters after every epoch.
 func trainWithFit(
-    _ model: inout DigitClassifier, group: some ProcessGroup, afterEpoch: @escaping (_ epoch: Int, [Float]) -> Void = { _, _ in }
+    _ model: inout some Module, group: some ProcessGroup, afterEpoch: @escaping (_ epoch: Int, [Float]) -> Void = { _, _ in }
 ) throws -> History {
     var optimizer = Adam(learningRate: 1e-3)
     let check = LambdaCallback(onEpochEnd: { epoch, _, session in afterEpoch(epoch, session.parameterScalars) })
@@ -121,6 +123,16 @@ case "train":
             }
         }
         print("fit: logs of every epoch within 1e-5 of one process's")
+
+        var normalized = NormalizedClassifier(seed: 0)
+        _ = try trainWithFit(&normalized, group: world) { epoch, scalars in
+            if !world.allAgree(on: bitsHash(scalars)) { epochsDiffering.append(epoch) }
+        }
+        let statistics = normalized[parameter: "norm.running_mean"].scalars
+        guard epochsDiffering.isEmpty && statistics.contains(where: { $0 != 0 }) else {
+            throw CheckFailure(description: "fit with batch normalization: statistics \(statistics), epochs differing \(epochsDiffering)")
+        }
+        print("fit with batch normalization: bit-identical on every process after every epoch, statistics included")
         if world.isRoot {
             try fitted.save(to: checkpoint)
             print("checkpoint saved by process 0: \(checkpoint.path)")
@@ -141,7 +153,7 @@ case "mismatch":
         var optimizer = SGD(learningRate: 0.1)
         let (x, y, loss) = (train.pixels, train.labels, CrossEntropy())
         if world.rank == 1 {
-            var other = WideClassifier(seed: 0)
+            var other = NormalizedClassifier(seed: 0)
             try other.fit(x: x, y: y, loss: loss, optimizer: &optimizer, verbosity: .silent, across: world)
         } else {
             var model = DigitClassifier(seed: 0)

@@ -117,8 +117,9 @@ extension Module {
     ///   label out of range, is thrown there alone; `TapelessDistributed`'s `Communicator.run`
     ///   then ends the whole job instead of leaving the others waiting.
     /// - **State.** Batch normalization's running statistics are updated from each process's
-    ///   share, so they can differ between processes; dropout's masks differ from a single
-    ///   process's.
+    ///   share, then process 0's are given to every process after every step
+    ///   (``ProcessGroup/shareState(of:)``, PyTorch's default); with batch normalization or
+    ///   dropout the steps differ from one process's, whose statistics and masks span the batch.
     ///
     /// - Parameters:
     ///   - microBatchSize: The most examples one forward and backward pass of a process takes;
@@ -183,6 +184,7 @@ extension Module {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: step.values[0])
                 }
                 optimizer.update(&self, along: step.gradient)
+                group.shareState(of: &self)
                 accumulator.add(step.values, examples: indices.count)
                 batchesRun += 1
                 if !callbacks.isEmpty || progress.drawsLiveLine {

@@ -36,6 +36,25 @@ extension ProcessGroup {
         broadcast(&model.parameterScalars, from: 0)
     }
 
+    /// Gives every process the non-trainable values of process 0: batch normalization's
+    /// running statistics, which each process updates from its own share of a batch, and
+    /// frozen parameters. Call it after every step, as PyTorch's `DistributedDataParallel`
+    /// broadcasts its buffers, so that models stay identical across processes.
+    ///
+    /// A model without such values exchanges nothing.
+    public func shareState<M: ParameterContainer>(of model: inout M) {
+        guard processCount > 1 else { return }
+        let ranges = M.parameterLayout.entries.filter { !$0.isTrainable }.map(\.range)
+        guard !ranges.isEmpty else { return }
+        var state = ranges.flatMap { model.parameterScalars[$0] }
+        broadcast(&state, from: 0)
+        var next = state.startIndex
+        for range in ranges {
+            model.parameterScalars.replaceSubrange(range, with: state[next..<next + range.count])
+            next += range.count
+        }
+    }
+
     /// Replaces this process's share of a batch's gradient with the gradient of the whole
     /// batch: the sum over processes of each share weighted by its fraction of the batch.
     ///
