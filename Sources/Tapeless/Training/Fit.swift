@@ -122,8 +122,22 @@ extension Module {
     ///   dropout the steps differ from one process's, whose statistics and masks span the batch.
     ///
     /// - Parameters:
+    ///   - x: The inputs, examples along dimension 0; the same in every process.
+    ///   - y: The targets, one per input example.
+    ///   - loss: The loss to minimize, a mean over examples.
+    ///   - optimizer: Updates the model; it starts in the same state in every process.
+    ///   - epochs: The number of passes over the training data.
+    ///   - batchSize: The number of examples per step, over all processes together.
     ///   - microBatchSize: The most examples one forward and backward pass of a process takes;
     ///     `nil` takes its whole share at once. Smaller values save memory, not time.
+    ///   - shuffle: Whether every epoch visits the examples in a new seeded order.
+    ///   - seed: The seed of the shuffling and of dropout's masks.
+    ///   - validationSplit: The fraction of examples, taken from the end, held out to validate.
+    ///   - validationData: A separate validation set.
+    ///   - metrics: Quantities to report besides the loss, means over examples.
+    ///   - callbacks: Hooks called during training, in every process.
+    ///   - verbosity: How much progress process 0 prints; the others print nothing.
+    ///   - output: Where progress goes; standard output by default.
     ///   - group: The processes that train together.
     /// - Returns: The logs of every epoch, the same in every process.
     /// - Throws: What `fit` throws; also ``TrainingError/invalidBatchSize(_:)`` for a micro-batch
