@@ -1,9 +1,10 @@
 // The Digits sample's MLP trained over MPI processes with data-parallel `fit`: every process
-// takes its share of each batch of 32, the gradients are summed with one all-reduce per step,
-// and process 0 prints, measures and saves. Build and launch (see the README):
+// takes its share of each batch (32 examples, or the second argument), the gradients are
+// summed with one all-reduce per step, and process 0 prints, measures and saves. Build and
+// launch (see the README):
 //
 //   swift build -c release --traits MPI --product DistributedDigits
-//   mpirun -np 2 .build/release/DistributedDigits [checkpoint.safetensors]
+//   mpirun -np 2 .build/release/DistributedDigits [checkpoint.safetensors [batch size]]
 //
 // Output (process 0; stable lines after fit's progress):
 //   processes: <n>
@@ -26,9 +27,10 @@ Communicator.run { world in
     let loss = CrossEntropy()
     let metrics: [any Metric<IntTensor>] = [Accuracy()]
     let earlyStopping = EarlyStopping(monitor: "val_loss", patience: 10, restoreBestWeights: true)
+    let batchSize = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 32
     let clock = StepClock()
     try model.fit(
-        x: train.pixels, y: train.labels, loss: loss, optimizer: &optimizer, epochs: 200, batchSize: 32,
+        x: train.pixels, y: train.labels, loss: loss, optimizer: &optimizer, epochs: 200, batchSize: batchSize,
         shuffle: true, seed: 0, validationSplit: 0.15, metrics: metrics, callbacks: [earlyStopping, clock.callback],
         verbosity: .oneLinePerEpoch, across: world)
 
