@@ -2,7 +2,7 @@
 // reduction operations and MPI_IN_PLACE as macros over addresses or casts (Open MPI's
 // MPI_COMM_WORLD is &ompi_mpi_comm_world), which Swift cannot import; these inline functions
 // return them. Only MPI-3 names, so the header compiles against Open MPI and MPICH alike
-// (.ci/distributed-checks compiles it with both).
+// (.ci/distributed-checks builds and runs the checks with both).
 #ifndef CMPI_H
 #define CMPI_H
 
