@@ -14,5 +14,7 @@ static inline MPI_Datatype cmpi_uint64(void) { return MPI_UINT64_T; }
 static inline MPI_Op cmpi_sum(void) { return MPI_SUM; }
 static inline MPI_Op cmpi_max(void) { return MPI_MAX; }
 static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
+// An enum constant in Open MPI, a macro in MPICH: Swift would import them as different types.
+static inline int cmpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 
 #endif

@@ -47,7 +47,9 @@ public final class Communicator: ProcessGroup {
     /// }
     /// ```
     public static func run(_ body: (Communicator) throws -> Void) {
-        MPI_Init(nil, nil)
+        // Funneled: the runtime's worker threads never call MPI, only the thread that called run.
+        var provided: Int32 = 0
+        MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided)
         let communicator = Communicator()
         do {
             try body(communicator)

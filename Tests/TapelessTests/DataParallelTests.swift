@@ -69,3 +69,36 @@ final class DisagreeingGroup: ProcessGroup {
         #expect(model == AffineModel(w: 1, b: 2))
     }
 }
+
+@Suite struct InProcessDataParallelTests {
+    /// 50 examples of a line, with batches of 16 (the last of 2): shares of 5 and 6 examples
+    /// over 3 processes, and none for one process in the last batch.
+    static let xs = (0..<50).map { Float($0) / 25 - 1 }
+
+    static func train(across group: some ProcessGroup, microBatchSize: Int? = nil, initialW w: Float = 0) throws -> (AffineModel, History) {
+        var model = AffineModel(w: w, b: 0)
+        var optimizer = TestSGD(learningRate: 0.1)
+        let history = try model.fit(
+            x: column(xs), y: column(xs.map { 3 * $0 - 0.5 }), loss: MeanSquaredError(), optimizer: &optimizer,
+            epochs: 5, batchSize: 16, microBatchSize: microBatchSize, metrics: [TestMAE()], verbosity: .silent,
+            across: group)
+        return (model, history)
+    }
+
+    @Test(arguments: [2, 3]) func processesTrainAsOneProcessWithTheWholeBatch(processCount: Int) throws {
+        let (reference, referenceHistory) = try Self.train(across: SingleProcess())
+        // Every process but 0 starts elsewhere: fit must give them process 0's parameters.
+        let runs = try ThreadGroup.run(processCount: processCount) { group in
+            try Self.train(across: group, microBatchSize: 2, initialW: Float(group.rank))
+        }
+        for (model, history) in runs {
+            #expect(model.parameterScalars.map(\.bitPattern) == runs[0].0.parameterScalars.map(\.bitPattern))
+            #expect(history == runs[0].1)
+        }
+        let (model, history) = runs[0]
+        #expect(abs(model.w - reference.w) < 1e-5 && abs(model.b - reference.b) < 1e-5)
+        for key in ["loss", "mae"] {
+            #expect(zip(history[key]!, referenceHistory[key]!).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
+    }
+}
