@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -9,12 +9,26 @@ let package = Package(
         .executable(name: "tapeless", targets: ["tapeless"]),
         .plugin(name: "TapelessPlugin", targets: ["TapelessPlugin"]),
         .plugin(name: "TapelessGenerate", targets: ["TapelessGenerate"]),
+        // Data-parallel training over MPI; its code compiles only with the MPI trait.
+        .library(name: "TapelessDistributed", targets: ["TapelessDistributed"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over MPI (TapelessDistributed); needs an MPI library such as Open MPI or MPICH"),
     ],
     targets: [
         // Matrix-multiply micro-kernels in C, chosen at run time by CPU features.
         .target(name: "CTapelessKernels"),
         // The runtime: tensors, kernels, optimizers, losses, training loop, checkpoints.
         .target(name: "Tapeless", dependencies: ["CTapelessKernels"]),
+        // MPI's C interface (found by pkg-config as `mpi`, Debian's name for the chosen MPI) with
+        // inline accessors for the handles Swift cannot import. Used only with the MPI trait.
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "mpi",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]),
+        // Data-parallel training over MPI: a Communicator that fit(…across:) and custom loops use.
+        .target(
+            name: "TapelessDistributed",
+            dependencies: ["Tapeless", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         // The compiler: .tapeless source to Swift.
         .target(name: "TapelessCompiler"),
         // The command-line front end of the compiler.
@@ -63,7 +77,14 @@ let package = Package(
         .executableTarget(
             name: "DigitsCNN", dependencies: ["Tapeless", "DigitsData"], path: "Samples/DigitsCNN",
             plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "DistributedDigits", dependencies: ["Tapeless", "TapelessDistributed", "DigitsData"],
+            path: "Samples/DistributedDigits", plugins: ["TapelessPlugin"]),
 
+        // Checks of data-parallel training, run under `mpirun -np 2` by .ci/distributed-checks.
+        .executableTarget(
+            name: "tapeless-distributed-checks", dependencies: ["Tapeless", "TapelessDistributed", "DigitsData"],
+            path: "Tests/DistributedChecks", plugins: ["TapelessPlugin"]),
         .testTarget(
             name: "TapelessTests",
             dependencies: ["Tapeless"],

@@ -75,23 +75,100 @@ extension Module {
         metrics: [any Metric<L.Target>] = [], callbacks: [any Callback] = [],
         verbosity: Verbosity = .progressBar, output: ProgressOutput = .standardOutput
     ) throws -> History {
+        try fit(
+            x: x, y: y, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, microBatchSize: nil,
+            shuffle: shuffle, seed: seed, validationSplit: validationSplit, validationData: validationData,
+            metrics: metrics, callbacks: callbacks, verbosity: verbosity, output: output, across: SingleProcess())
+    }
+
+    /// Trains the model as ``fit(x:y:loss:optimizer:epochs:batchSize:shuffle:seed:validationSplit:validationData:metrics:callbacks:verbosity:output:)``
+    /// does, with every process of `group` working on its share of each batch (data
+    /// parallelism), or one process taking each batch in micro-batches.
+    ///
+    /// ```swift
+    /// Communicator.run { world in                      // TapelessDistributed, under mpirun
+    ///     var model = MLP(seed: 0)
+    ///     var optimizer = Adam(learningRate: 1e-3)
+    ///     try model.fit(x: images, y: labels, loss: CrossEntropy(), optimizer: &optimizer,
+    ///                   epochs: 10, batchSize: 256, across: world)
+    ///     if world.isRoot { try model.save(to: url) }
+    /// }
+    /// ```
+    ///
+    /// Every process runs this call with the same data, settings and seed. Semantics beyond
+    /// those of `fit`:
+    /// - **Start.** The processes check that they built the same model
+    ///   (``TrainingError/parameterLayoutMismatch(rank:parameterCount:)`` otherwise, on every
+    ///   process) and take process 0's parameters.
+    /// - **Shares.** Each global batch of `batchSize` examples (the batch one process would
+    ///   take) is split by ``BatchSequence/shard(_:rank:of:)``; each process runs forward and
+    ///   backward on its share, `microBatchSize` examples at a time when given, weights each
+    ///   part's gradient, loss and metrics by its fraction of the batch, and the group sums
+    ///   them (one ``ProcessGroup/sum(_:)`` of the gradient and one of the logged values per
+    ///   step). Every process then applies the same optimizer step to the same sum, so the
+    ///   parameters stay bit-identical, and for losses and metrics that are means over examples
+    ///   the step equals one process's step on the whole batch (up to rounding).
+    /// - **Logs and callbacks.** Every process gets the same summed logs, so callbacks such
+    ///   as ``EarlyStopping`` decide alike and every process stops together; validation runs on
+    ///   every process over the whole validation set. Only process 0 prints progress; callbacks
+    ///   that write files should check ``ProcessGroup/isRoot``.
+    /// - **Errors.** Every process throws the same errors of settings, shapes and divergence
+    ///   (the loss is checked after the sum). An error in one process's share only, such as a
+    ///   label out of range, is thrown there alone; `TapelessDistributed`'s `Communicator.run`
+    ///   then ends the whole job instead of leaving the others waiting.
+    /// - **State.** Batch normalization's running statistics are updated from each process's
+    ///   share, then process 0's are given to every process after every step
+    ///   (``ProcessGroup/shareState(of:)``, PyTorch's default); with batch normalization or
+    ///   dropout the steps differ from one process's, whose statistics and masks span the batch.
+    ///
+    /// - Parameters:
+    ///   - x: The inputs, examples along dimension 0; the same in every process.
+    ///   - y: The targets, one per input example.
+    ///   - loss: The loss to minimize, a mean over examples.
+    ///   - optimizer: Updates the model; it starts in the same state in every process.
+    ///   - epochs: The number of passes over the training data.
+    ///   - batchSize: The number of examples per step, over all processes together.
+    ///   - microBatchSize: The most examples one forward and backward pass of a process takes;
+    ///     `nil` takes its whole share at once. Smaller values save memory, not time.
+    ///   - shuffle: Whether every epoch visits the examples in a new seeded order.
+    ///   - seed: The seed of the shuffling and of dropout's masks.
+    ///   - validationSplit: The fraction of examples, taken from the end, held out to validate.
+    ///   - validationData: A separate validation set.
+    ///   - metrics: Quantities to report besides the loss, means over examples.
+    ///   - callbacks: Hooks called during training, in every process.
+    ///   - verbosity: How much progress process 0 prints; the others print nothing.
+    ///   - output: Where progress goes; standard output by default.
+    ///   - group: The processes that train together.
+    /// - Returns: The logs of every epoch, the same in every process.
+    /// - Throws: What `fit` throws; also ``TrainingError/invalidBatchSize(_:)`` for a micro-batch
+    ///   size below 1 and ``TrainingError/parameterLayoutMismatch(rank:parameterCount:)``.
+    @discardableResult
+    public mutating func fit<L: Loss>(
+        x: Tensor, y: L.Target, loss: L, optimizer: inout some Optimizer,
+        epochs: Int = 1, batchSize: Int = 32, microBatchSize: Int? = nil, shuffle: Bool = true, seed: UInt64 = 0,
+        validationSplit: Float = 0, validationData: (x: Tensor, y: L.Target)? = nil,
+        metrics: [any Metric<L.Target>] = [], callbacks: [any Callback] = [],
+        verbosity: Verbosity = .progressBar, output: ProgressOutput = .standardOutput,
+        across group: some ProcessGroup
+    ) throws -> History {
         guard epochs >= 0 else { throw TrainingError.invalidEpochCount(epochs) }
         guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
+        let microBatchSize = microBatchSize ?? batchSize
+        guard microBatchSize >= 1 else { throw TrainingError.invalidBatchSize(microBatchSize) }
         let count = try checkedExampleCount(x: x, y: y, dataSet: "training")
         try checkInputs(x, fit: Self.inputShape, dataSet: "training")
         let metricNames = try checkedMetricNames(metrics)
         let (trainX, trainY, validation) = try Self.splitForValidation(
             x: x, y: y, exampleCount: count, validationSplit: validationSplit, validationData: validationData)
 
+        try group.synchronize(&self)
+
         let trainingCount = trainX.exampleCount
         let batchCount = (trainingCount + batchSize - 1) / batchSize
         let session = TrainingSession(epochCount: epochs, batchesPerEpoch: batchCount, learningRate: optimizer.learningRate)
-        var batchGradient = Gradient.zero
-        // Batches are gathered into kept tensors, one pair for full batches and one for the last,
-        // smaller one, so a step after the first allocates nothing.
-        var batchBuffers: [(x: Tensor, y: L.Target)?] = [nil, nil]
+        var step = BatchStep<Self, L.Target>(microBatchSize: microBatchSize, valueCount: 1 + metrics.count)
         var progress = ProgressPrinter(
-            verbosity: verbosity, output: output, epochCount: epochs, batchCount: batchCount, metricNames: metricNames)
+            verbosity: group.isRoot ? verbosity : .silent, output: output, epochCount: epochs, batchCount: batchCount, metricNames: metricNames)
 
         runCallbacks(session, optimizer: &optimizer, exposingParameters: true) { session in
             for callback in callbacks { callback.onTrainBegin(session: session) }
@@ -104,36 +181,25 @@ extension Module {
             progress.beginEpoch(epoch)
             var accumulator = LogAccumulator(metricNames: metricNames)
             var batchesRun = 0
-            // The batch's loss, then its metrics; reused across steps, like the gradient.
-            var values = [Float](repeating: 0, count: 1 + metrics.count)
             let order = BatchSequence(exampleCount: trainingCount, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
             // Loops by position: `enumerated()` reads through a generic iterator, which here
             // heap-allocates a frame per element.
             for batch in order.indices {
                 let indices = order[batch]
-                let kept = indices.count == batchSize ? 0 : 1
-                if batchBuffers[kept] == nil {
-                    batchBuffers[kept] = (trainX.gathering(examples: indices), trainY.gathering(examples: indices))
-                } else {
-                    trainX.gather(examples: indices, into: &batchBuffers[kept]!.x)
-                    trainY.gather(examples: indices, into: &batchBuffers[kept]!.y)
+                let mode = ForwardMode.training(seed: seed, step: epoch * batchCount + batch)
+                try step.run(
+                    on: order.shard(batch, rank: group.rank, of: group.processCount), of: indices.count, in: group,
+                    model: &self, mode: mode, x: trainX, y: trainY
+                ) { output, outputGradient, target, values in
+                    values[0] = try loss.value(output, target, gradientInto: &outputGradient)
+                    for k in metrics.indices { values[k + 1] = try metrics[k](output, target) }
                 }
-                let (xb, yb) = batchBuffers[kept]!
-                do {
-                    let mode = ForwardMode.training(seed: seed, step: epoch * batchCount + batch)
-                    try self.gradient(at: xb, mode: mode, into: &batchGradient) { output, outputGradient in
-                        values[0] = try loss.value(output, yb, gradientInto: &outputGradient)
-                        for k in metrics.indices { values[k + 1] = try metrics[k](output, yb) }
-                    }
-                } catch let error as TrainingError {
-                    // The loss counts examples within the batch; the user knows them by their place in `y`.
-                    throw error.locatingExample { indices[indices.startIndex + $0] }
+                guard step.values[0].isFinite else {
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: step.values[0])
                 }
-                guard values[0].isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: values[0])
-                }
-                optimizer.update(&self, along: batchGradient)
-                accumulator.add(values, examples: indices.count)
+                optimizer.update(&self, along: step.gradient)
+                group.shareState(of: &self)
+                accumulator.add(step.values, examples: indices.count)
                 batchesRun += 1
                 if !callbacks.isEmpty || progress.drawsLiveLine {
                     let logs = accumulator.means()

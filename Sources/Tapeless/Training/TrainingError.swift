@@ -50,6 +50,9 @@ public enum TrainingError: Error, Equatable, LocalizedError, CustomStringConvert
     case labelOutOfRange(function: String, label: Int, example: Int, classes: Int)
     /// A mean (or a fraction) over predictions that hold no elements, which is undefined.
     case emptyPredictions(function: String, shape: [Int])
+    /// The processes of a ``ProcessGroup`` built models of different parameter layouts;
+    /// `rank` is this process and `parameterCount` the size of its model.
+    case parameterLayoutMismatch(rank: Int, parameterCount: Int)
 
     /// A sentence that says what went wrong and what to do.
     public var description: String {
@@ -107,6 +110,9 @@ public enum TrainingError: Error, Equatable, LocalizedError, CustomStringConvert
                 + "labels must be class indices. Check the labels, or give the model's output one column per class."
         case let .emptyPredictions(function, shape):
             return "\(function) got predictions of shape \(shape), which hold no elements, and the mean of no values is undefined; give at least one example."
+        case let .parameterLayoutMismatch(rank, parameterCount):
+            return "The processes built models of different parameter layouts (process \(rank) has \(parameterCount) parameters); "
+                + "start every process with the same program and model, so that parameters and gradients line up."
         }
     }
 
