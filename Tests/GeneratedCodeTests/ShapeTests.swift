@@ -1,7 +1,7 @@
 import Tapeless
 import Testing
 
-/// Reshape, permute, concat, stack, variance, min and batched matrix products as the plugin
+/// Reshape, permute, concat, stack, variance, min, norms and batched matrix products as the plugin
 /// compiles them (Shapes.tapeless), in Float, against PyTorch's float64 values, gradients and
 /// Hessian-vector products (`shapes.json`).
 @Suite struct ShapeTests {
@@ -66,6 +66,16 @@ import Testing
             value: { s11(x: $0[0], c: $0[1]) },
             gradients: ["x": { s11_dx(x: $0[0], c: $0[1]) }],
             second: ["x": { s11_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
+        "norm": ReferenceCases.Functions(
+            arguments: ["x"],
+            value: { s12(x: $0[0], c: $0[1]) },
+            gradients: ["x": { s12_dx(x: $0[0], c: $0[1]) }],
+            second: ["x": { s12_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
+        "normalize": ReferenceCases.Functions(
+            arguments: ["x"],
+            value: { s13(x: $0[0], c: $0[1]) },
+            gradients: ["x": { s13_dx(x: $0[0], c: $0[1]) }],
+            second: ["x": { s13_sx(x: $0[0], c: $0[1], vx: $0[2]) }]),
     ]
 
     @Test func generatedCodeMatchesPyTorch() throws {

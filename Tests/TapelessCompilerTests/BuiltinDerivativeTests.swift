@@ -12,7 +12,7 @@ import Testing
         "silu": "silu(x)", "exp": "exp(x)", "log": "log(x)", "sqrt": "sqrt(x)", "abs": "abs(x)", "square": "square(x)",
         "sin": "sin(x)", "cos": "cos(x)", "rsqrt": "rsqrt(x)", "reciprocal": "1 / x",
         "atan": "atan(x)", "asin": "asin(x)", "acos": "acos(x)", "sinh": "sinh(x)", "cosh": "cosh(x)",
-        "log1p": "log1p(x)", "expm1": "expm1(x)", "erf": "erf(x)", "sign": "sign(x)",
+        "log1p": "log1p(x)", "expm1": "expm1(x)", "erf": "erf(x)", "sign": "sign(x)", "logSigmoid": "logSigmoid(x)",
     ]
 
     /// The reference cases: elementwise.json (from the shared reference data) and

@@ -20,6 +20,8 @@ import Testing
         "pad": (["x"], "pad(x, 1, 2, 0, 1)"),
         "strided": (["x"], "x[: by 2, 1..<9 by 3]"),
         "keep_dims": (["x"], "(x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)"),
+        "norm": (["x"], "norm(x, axis: 1)"),
+        "normalize": (["x"], "normalize(x, axis: 1)"),
     ]
 
     @Test func valuesGradientsAndSecondDerivativesMatchPyTorch() throws {

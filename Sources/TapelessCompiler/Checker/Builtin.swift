@@ -90,6 +90,13 @@ public enum Builtin: Hashable, Sendable {
     /// `n - correction` rather than `n` (PyTorch's `torch.var`; the constant is the correction, 1
     /// by default).
     case variance
+    /// `norm(x, axis:)`: the Euclidean norm of every element or along the axis
+    /// (`torch.linalg.vector_norm`), whose gradient at a zero vector is 0, as PyTorch's.
+    case norm
+    /// `normalize(x, axis:, eps:)`: `x` divided by its norm along the axis (the last by default),
+    /// or by `eps` where the norm is smaller (PyTorch's `F.normalize`; the constant is `eps`,
+    /// 1e-12 by default).
+    case normalize
     /// `reshape(x, sizes…)`: the same elements in row-major order in another shape.
     case reshape
     /// `permute(x, axes…)`: the axes in another order (``ResolvedCall/permutation``).
@@ -122,11 +129,12 @@ public enum Builtin: Hashable, Sendable {
         case .leakyRelu: 0.01
         case .elu, .huber, .variance: 1
         case .crossEntropy: 0
+        case .normalize: 1e-12
         case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
              .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
              .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .reshape, .permute, .concat, .stack,
-             .pad, .oneHot, .gather, .argmax:
+             .pad, .oneHot, .gather, .argmax, .norm:
             nil
         }
     }

@@ -100,6 +100,8 @@ extension Checker {
             error("'delta:' of huber must be positive, not \(constant)", at: range)
         case .crossEntropy where !(0..<1).contains(constant):
             error("'labelSmoothing:' of crossEntropy must be at least 0 and less than 1, not \(constant)", at: range)
+        case .normalize where !(constant > 0):
+            error("'eps:' of normalize must be positive, such as 1e-12 (PyTorch's default), not \(constant)", at: range)
         case .variance where constant < 0 || constant != constant.rounded():
             error("'correction:' of variance must be a nonnegative integer such as 1 (PyTorch's default) or 0, not \(constant)", at: range)
         default:
@@ -167,7 +169,7 @@ extension Checker {
                 return nil
             }
             return .tensor(x.shape.reversed())
-        case .sum, .mean, .maxReduce, .minReduce, .variance, .logSumExp:
+        case .sum, .mean, .maxReduce, .minReduce, .variance, .logSumExp, .norm:
             let isWholeAllowed = call.builtin != .logSumExp
             guard let x = isWholeAllowed ? float(0) : tensor(0), let normalized = normalize(for: x, defaultLast: !isWholeAllowed) else {
                 return nil
@@ -194,7 +196,7 @@ extension Checker {
                 return nil
             }
             return .tensor([types[0].shape[0], .fixed(Int(classes))])
-        case .softmax, .logSoftmax:
+        case .softmax, .logSoftmax, .normalize:
             guard let x = tensor(0), let normalized = normalize(for: x, defaultLast: true) else { return nil }
             call.axis = normalized
             return x

@@ -45,6 +45,7 @@ struct BuiltinForm {
         "square", "leakyRelu", "elu", "gelu", "silu", "pow", "stopGradient", "min", "max", "clamp", "where",
         "matmul", "transpose", "sum", "mean", "logSumExp", "softmax", "logSoftmax", "mse", "mae", "huber",
         "binaryCrossEntropy", "crossEntropy", "conv2D", "maxPool2D", "flatten", "variance", "oneHot", "gather", "argmax",
+        "norm", "normalize",
     ] + Checker.shapeBuiltinNames
 
     /// The form of an elementwise builtin of one tensor (the ones a layer's `activation:` may
@@ -89,6 +90,8 @@ struct BuiltinForm {
         case "oneHot": return BuiltinForm(builtin: .oneHot, slots: [.value("labels"), .constant("classes", isRequired: true)])
         case "softmax": return BuiltinForm(builtin: .softmax, slots: [.value("x"), .axis])
         case "logSoftmax": return BuiltinForm(builtin: .logSoftmax, slots: [.value("x"), .axis])
+        case "norm": return BuiltinForm(builtin: .norm, slots: [.value("x"), .axis, .keepDimensions])
+        case "normalize": return BuiltinForm(builtin: .normalize, slots: [.value("x"), .axis, .constant("eps")])
         case "mse": return BuiltinForm(builtin: .mse, slots: [.value("predicted"), .value("target")])
         case "mae": return BuiltinForm(builtin: .mae, slots: [.value("predicted"), .value("target")])
         case "huber":

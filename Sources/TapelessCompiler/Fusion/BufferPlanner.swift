@@ -104,7 +104,9 @@ struct BufferPlanner {
         case .scalar:
             return []
         case .operation(let instruction):
-            // A name's value is already in memory (an argument, a parameter, its operand).
+            // A name's value is already in memory (an argument, a parameter, its operand); a
+            // log-sum-exp of a whole vector is a scalar the emitter keeps in a variable.
+            if case .logSumExp = instruction.op, instruction.type.isScalar { return [] }
             return instruction.op.operationClass == .name ? [] : [instruction]
         case .loop(let loop):
             let own = Set(loop.instructions.map(\.result))

@@ -70,6 +70,13 @@ enum BuiltinLowering {
         case .softmax:
             let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
             return b.emit(.softmax(axis: axis), [x[0]], type: b.type(of: x[0]))
+        case .norm:
+            return kept(norm(x[0], axis: call.axis, &b), call, resultType, &b)
+        case .normalize:
+            let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
+            let shape = b.type(of: x[0]).shape
+            let length = b.binary(.maximum, norm(x[0], axis: axis, &b), b.constant(constant))
+            return b.divide(x[0], b.spread(length, axis: axis, over: shape))
         case .logSoftmax:
             let axis = call.axis ?? (b.type(of: x[0]).shape.count - 1)
             let shape = b.type(of: x[0]).shape
@@ -166,6 +173,16 @@ enum BuiltinLowering {
     }
 
     /// `sum / count`, with the count folded when the shape is known.
+    /// sqrt(sum(x²)) with the square root taken of 1 where the sum is 0 and the result chosen
+    /// as 0 there: the same value, but every derivative finite, the gradient at a zero vector 0
+    /// (PyTorch's convention) where the plain square root's would be 0 · ∞.
+    static func norm(_ x: IRValue, axis: Int?, _ b: inout IRBuilder) -> IRValue {
+        let squares = b.reduceSum(b.multiply(x, x), axis: axis)
+        let isPositive = b.compare(.greater, squares, b.constant(0))
+        let safe = b.select(isPositive, squares, b.constant(1))
+        return b.select(isPositive, b.unary(.sqrt, safe), b.constant(0))
+    }
+
     static func mean(_ x: IRValue, axis: Int?, _ b: inout IRBuilder) -> IRValue {
         b.divide(b.reduceSum(x, axis: axis), b.count(of: x, axis: axis))
     }

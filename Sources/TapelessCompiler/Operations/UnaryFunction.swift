@@ -27,7 +27,7 @@ private let libm = (
 /// is a builtin of the language, callable as `name(x)` and usable as a layer's `activation:`.
 public enum UnaryFunction: String, Hashable, Sendable, CaseIterable {
     case negate, exp, expm1, log, log1p, sqrt, rsqrt, abs, sign, sin, cos, asin, acos, atan, sinh, cosh, tanh
-    case sigmoid, relu, softplus, erf, reciprocal
+    case sigmoid, logSigmoid, relu, softplus, erf, reciprocal
     /// `1` where the operand is positive, else `0` (the derivative of relu; relu'(0) = 0).
     case step
 }
@@ -138,6 +138,13 @@ extension UnaryFunction {
                 spelling: "relu", value: { $0 > 0 ? $0 : 0 }, swift: { "(\($0) > 0 ? \($0) : 0)" },
                 lanes: { "pointwiseMax(\($0.vector), \($0.vectorType)())" },
                 chainRule: { s, x, _, b in b.multiply(s, b.unary(.step, x)) })
+        case .logSigmoid:
+            // log(sigmoid(x)) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|)): finite where
+            // sigmoid(x) rounds to 0, and its derivative sigmoid(-x) never divides by it.
+            UnaryDefinition(
+                spelling: "logSigmoid", value: { Swift.min($0, 0) - libm.log1p(libm.exp(-Swift.abs($0))) },
+                swift: { "Swift.min(\($0), 0) - Foundation.log1p(Foundation.exp(-Swift.abs(\($0))))" },
+                chainRule: { s, x, _, b in b.multiply(s, b.unary(.sigmoid, b.negate(x))) })
         case .softplus:
             // max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no rounding to 0 for small.
             UnaryDefinition(

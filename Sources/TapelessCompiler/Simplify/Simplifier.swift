@@ -97,6 +97,11 @@ public enum Simplifier {
             if function == .negate, let inner = definitions[x[0]], inner.op == .unary(.negate) {
                 return definitions[inner.operands[0]]?.type == instruction.type ? .value(inner.operands[0]) : .unchanged
             }
+            // log(sigmoid(x)) is logSigmoid(x), whose value and derivative stay finite where
+            // sigmoid(x) rounds to 0. Derivatives start from simplified bodies, so they get its rule.
+            if function == .log, let inner = definitions[x[0]], inner.op == .unary(.sigmoid) {
+                return .rewritten(.unary(.logSigmoid), inner.operands)
+            }
         case .binary(let function):
             if let a = known[0], let b = known[1] { return .constant(function.definition.value(a, b)) }
             switch (function, known[0], known[1]) {

@@ -5135,7 +5135,867 @@ public func s11_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     }
 }
 
-/// `func oneHotOf(labels: Int[3]) -> [3, 4]` (line 86).
+/// `func s12(x: [3, 4], c: [3]) -> Float` (line 86).
+public func s12(x: Tensor, c: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s12(x:c:)")
+    }
+    if c.shape.count != 1 || c.shape[0] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3]", argument: "c", declared: "[3]", function: "s12(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 3, for: "s12")
+    defer { Workspace.release(for: "s12") }
+    let slot0 = workspace
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Float {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 86: norm(x, axis: 1)
+                let v3 = slot0  // [3]
+                v3.update(repeating: 0, count: 3)
+                var v13: Float = 0
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<3 {
+                    var v3Run: Float = 0
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 86: norm(x, axis: 1)
+                        let v2: Float = x[i] * x[i]
+                        v3Run += v2
+                    }
+                    v3[row] += v3Run
+                    do {
+                        let i = row
+                        let v5: Bool = v3[i] > 0.0
+                        let v7: Float = (v5 ? v3[i] : 1.0)
+                        let v8: Float = v7.squareRoot()
+                        let v10: Float = (v5 ? v8 : 0.0)
+                        // line 86: tanh(norm(x, axis: 1))
+                        let v11: Float = Foundation.tanh(v10)
+                        // line 86: tanh(norm(x, axis: 1)) * c
+                        let v12: Float = v11 * c[i]
+                        // line 86: sum(tanh(norm(x, axis: 1)) * c)
+                        v13 += v12
+                    }
+                }
+                return v13
+            }
+            return body()
+        }
+    }
+}
+
+/// `let s12_dx = grad(s12, wrt: x)` (line 87).
+public func s12_dx(x: Tensor, c: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s12_dx(x:c:)")
+    }
+    if c.shape.count != 1 || c.shape[0] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3]", argument: "c", declared: "[3]", function: "s12_dx(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3 + (3 * 4), for: "s12_dx")
+    defer { Workspace.release(for: "s12_dx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Tensor {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 86: norm(x, axis: 1)
+                let v3 = slot0  // [3]
+                v3.update(repeating: 0, count: 3)
+                // ∂ line 86: norm(x, axis: 1)
+                let v28 = slot1  // [3]
+                let v33 = slot2  // [3, 4]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<3 {
+                    var v3Run: Float = 0
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 86: norm(x, axis: 1)
+                        let v2: Float = x[i] * x[i]
+                        v3Run += v2
+                    }
+                    v3[row] += v3Run
+                    do {
+                        let i = row
+                        let v5: Bool = v3[i] > 0.0
+                        let v7: Float = (v5 ? v3[i] : 1.0)
+                        let v8: Float = v7.squareRoot()
+                        let v10: Float = (v5 ? v8 : 0.0)
+                        // line 86: tanh(norm(x, axis: 1))
+                        let v11: Float = Foundation.tanh(v10)
+                        // ∂ line 86: tanh(norm(x, axis: 1))
+                        let v18: Float = v11 * v11
+                        let v19: Float = 1.0 - v18
+                        let v20: Float = c[i] * v19
+                        // ∂ line 86: norm(x, axis: 1)
+                        let v22: Float = (v5 ? v20 : 0.0)
+                        let v25: Float = v22 * 0.5
+                        let v26: Float = v25 / v8
+                        let v28_2: Float = (v5 ? v26 : 0.0)
+                        v28[i] = v28_2
+                    }
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        let v30: Float = v28[row]
+                        let v31: Float = v30 * x[i]
+                        let v33_2: Float = v31 + v31
+                        v33[i] = v33_2
+                    }
+                }
+                return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v33, count: 3 * 4))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func s12_s(x: [3, 4], c: [3], vx: [3, 4]) -> Float` (line 88).
+public func s12_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s12_s(x:c:vx:)")
+    }
+    if c.shape.count != 1 || c.shape[0] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3]", argument: "c", declared: "[3]", function: "s12_s(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 4]", argument: "vx", declared: "[3, 4]", function: "s12_s(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3, for: "s12_s")
+    defer { Workspace.release(for: "s12_s") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Float {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 86: norm(x, axis: 1)
+                    let v4 = slot0  // [3]
+                    v4.update(repeating: 0, count: 3)
+                    // ∂ line 86: norm(x, axis: 1)
+                    let v19 = slot1  // [3]
+                    var v24: Float = 0
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<3 {
+                        var v4Run: Float = 0
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            // line 86: norm(x, axis: 1)
+                            let v3: Float = x[i] * x[i]
+                            v4Run += v3
+                        }
+                        v4[row] += v4Run
+                        do {
+                            let i = row
+                            let v6: Bool = v4[i] > 0.0
+                            let v8: Float = (v6 ? v4[i] : 1.0)
+                            let v9: Float = v8.squareRoot()
+                            let v10: Float = (v6 ? v9 : 0.0)
+                            // line 86: tanh(norm(x, axis: 1))
+                            let v11: Float = Foundation.tanh(v10)
+                            // ∂ line 86: tanh(norm(x, axis: 1))
+                            let v12: Float = v11 * v11
+                            let v13: Float = 1.0 - v12
+                            let v14: Float = c[i] * v13
+                            // ∂ line 86: norm(x, axis: 1)
+                            let v15: Float = (v6 ? v14 : 0.0)
+                            let v17: Float = v15 * 0.5
+                            let v18: Float = v17 / v9
+                            let v19_2: Float = (v6 ? v18 : 0.0)
+                            v19[i] = v19_2
+                        }
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            let v20: Float = v19[row]
+                            let v21: Float = v20 * x[i]
+                            let v22: Float = v21 + v21
+                            // line 88: s12_dx(x, c) * vx
+                            let v23: Float = v22 * vx[i]
+                            // line 88: sum(s12_dx(x, c) * vx)
+                            v24 += v23
+                        }
+                    }
+                    return v24
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `let s12_sx = grad(s12_s, wrt: x)` (line 89).
+public func s12_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s12_sx(x:c:vx:)")
+    }
+    if c.shape.count != 1 || c.shape[0] != 3 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3]", argument: "c", declared: "[3]", function: "s12_sx(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 4]", argument: "vx", declared: "[3, 4]", function: "s12_sx(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 9 * 3 + 2 * (3 * 4), for: "s12_sx")
+    defer { Workspace.release(for: "s12_sx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 3
+    let slot4 = slot3 + 3
+    let slot5 = slot4 + 3
+    let slot6 = slot5 + 3
+    let slot7 = slot6 + 3
+    let slot8 = slot7 + 3 * 4
+    let slot9 = slot8 + 3
+    let slot10 = slot9 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 86: norm(x, axis: 1)
+                    let v4 = slot0  // [3]
+                    v4.update(repeating: 0, count: 3)
+                    let v6 = slot1  // Bool[3]
+                    let v9 = slot2  // [3]
+                    // line 86: tanh(norm(x, axis: 1))
+                    let v11 = slot3  // [3]
+                    // ∂ line 86: tanh(norm(x, axis: 1))
+                    let v13 = slot4  // [3]
+                    // ∂ line 86: norm(x, axis: 1)
+                    let v18 = slot5  // [3]
+                    let v19 = slot6  // [3]
+                    let v30 = slot7  // [3, 4]
+                    let v31 = slot8  // [3]
+                    v31.update(repeating: 0, count: 3)
+                    let v60 = slot9  // [3]
+                    let v66 = slot10  // [3, 4]
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<3 {
+                        var v4Run: Float = 0
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            // line 86: norm(x, axis: 1)
+                            let v3: Float = x[i] * x[i]
+                            v4Run += v3
+                        }
+                        v4[row] += v4Run
+                        do {
+                            let i = row
+                            let v6_2: Bool = v4[i] > 0.0
+                            v6[i] = v6_2 ? 1 : 0
+                            let v8: Float = (v6_2 ? v4[i] : 1.0)
+                            let v9_2: Float = v8.squareRoot()
+                            v9[i] = v9_2
+                            let v10: Float = (v6_2 ? v9_2 : 0.0)
+                            // line 86: tanh(norm(x, axis: 1))
+                            let v11_2: Float = Foundation.tanh(v10)
+                            v11[i] = v11_2
+                            // ∂ line 86: tanh(norm(x, axis: 1))
+                            let v12: Float = v11_2 * v11_2
+                            let v13_2: Float = 1.0 - v12
+                            v13[i] = v13_2
+                            let v14: Float = c[i] * v13_2
+                            // ∂ line 86: norm(x, axis: 1)
+                            let v15: Float = (v6_2 ? v14 : 0.0)
+                            let v17: Float = v15 * 0.5
+                            let v18_2: Float = v17 / v9_2
+                            v18[i] = v18_2
+                            let v19_2: Float = (v6_2 ? v18_2 : 0.0)
+                            v19[i] = v19_2
+                        }
+                        var v31Run: Float = 0
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            let v20: Float = v19[row]
+                            let v28: Float = vx[i] + vx[i]
+                            let v29: Float = v28 * x[i]
+                            let v30_2: Float = v28 * v20
+                            v30[i] = v30_2
+                            v31Run += v29
+                        }
+                        v31[row] += v31Run
+                        do {
+                            let i = row
+                            let v33: Float = ((v6[i] != 0) ? v31[i] : 0.0)
+                            let v35: Float = v33 / v9[i]
+                            let v36: Float = v33 * v18[i]
+                            let v37: Float = v36 / v9[i]
+                            let v38: Float = -v37
+                            let v39: Float = v35 * 0.5
+                            let v41: Float = ((v6[i] != 0) ? v39 : 0.0)
+                            // ∂ line 86: tanh(norm(x, axis: 1))
+                            let v43: Float = v41 * c[i]
+                            let v44: Float = -v43
+                            let v45: Float = v44 * v11[i]
+                            let v47: Float = v45 + v45
+                            let v51: Float = v47 * v13[i]
+                            // ∂ line 86: norm(x, axis: 1)
+                            let v53: Float = ((v6[i] != 0) ? v51 : 0.0)
+                            let v55: Float = v38 + v53
+                            let v57: Float = v55 * 0.5
+                            let v58: Float = v57 / v9[i]
+                            let v60_2: Float = ((v6[i] != 0) ? v58 : 0.0)
+                            v60[i] = v60_2
+                        }
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            let v62: Float = v60[row]
+                            let v63: Float = v62 * x[i]
+                            let v65: Float = v30[i] + v63
+                            let v66_2: Float = v65 + v63
+                            v66[i] = v66_2
+                        }
+                    }
+                    return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v66, count: 3 * 4))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func s13(x: [3, 4], c: [3, 4]) -> Float` (line 92).
+public func s13(x: Tensor, c: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s13(x:c:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s13(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 3, for: "s13")
+    defer { Workspace.release(for: "s13") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Float {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 92: normalize(x, axis: 1)
+                let v3 = slot0  // [3]
+                v3.update(repeating: 0, count: 3)
+                let v12 = slot1  // [3]
+                var v17: Float = 0
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<3 {
+                    var v3Run: Float = 0
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 92: normalize(x, axis: 1)
+                        let v2: Float = x[i] * x[i]
+                        v3Run += v2
+                    }
+                    v3[row] += v3Run
+                    do {
+                        let i = row
+                        let v5: Bool = v3[i] > 0.0
+                        let v7: Float = (v5 ? v3[i] : 1.0)
+                        let v8: Float = v7.squareRoot()
+                        let v10: Float = (v5 ? v8 : 0.0)
+                        let v12_2: Float = Swift.max(v10, 1e-12)
+                        v12[i] = v12_2
+                    }
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        let v13: Float = v12[row]
+                        let v14: Float = x[i] / v13
+                        // line 92: tanh(normalize(x, axis: 1))
+                        let v15: Float = Foundation.tanh(v14)
+                        // line 92: tanh(normalize(x, axis: 1)) * c
+                        let v16: Float = v15 * c[i]
+                        // line 92: sum(tanh(normalize(x, axis: 1)) * c)
+                        v17 += v16
+                    }
+                }
+                return v17
+            }
+            return body()
+        }
+    }
+}
+
+/// `let s13_dx = grad(s13, wrt: x)` (line 93).
+public func s13_dx(x: Tensor, c: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s13_dx(x:c:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s13_dx(x:c:)")
+    }
+    let workspace = Workspace.floats(count: 8 * 3 + 2 * (3 * 4), for: "s13_dx")
+    defer { Workspace.release(for: "s13_dx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 3
+    let slot4 = slot3 + 3
+    let slot5 = slot4 + 3
+    let slot6 = slot5 + 3
+    let slot7 = slot6 + 3 * 4
+    let slot8 = slot7 + 3
+    let slot9 = slot8 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            func body() -> Tensor {
+                let x = xBuffer.baseAddress!
+                let c = cBuffer.baseAddress!
+                // line 92: normalize(x, axis: 1)
+                let v3 = slot0  // [3]
+                v3.update(repeating: 0, count: 3)
+                let v5 = slot1  // Bool[3]
+                let v8 = slot2  // [3]
+                let v12 = slot3  // [3]
+                // ∂ line 92: normalize(x, axis: 1)
+                let v33 = slot4  // Bool[3]
+                let v34 = slot5  // Bool[3]
+                let v25 = slot6  // [3, 4]
+                let v29 = slot7  // [3]
+                v29.update(repeating: 0, count: 3)
+                let v44 = slot8  // [3]
+                let v50 = slot9  // [3, 4]
+                // Row by row: each row of the steps below is computed while it is in cache.
+                for row in 0..<3 {
+                    var v3Run: Float = 0
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 92: normalize(x, axis: 1)
+                        let v2: Float = x[i] * x[i]
+                        v3Run += v2
+                    }
+                    v3[row] += v3Run
+                    do {
+                        let i = row
+                        let v5_2: Bool = v3[i] > 0.0
+                        v5[i] = v5_2 ? 1 : 0
+                        let v7: Float = (v5_2 ? v3[i] : 1.0)
+                        let v8_2: Float = v7.squareRoot()
+                        v8[i] = v8_2
+                        let v10: Float = (v5_2 ? v8_2 : 0.0)
+                        let v12_2: Float = Swift.max(v10, 1e-12)
+                        v12[i] = v12_2
+                        // ∂ line 92: normalize(x, axis: 1)
+                        let v33_2: Bool = v10 == 1e-12
+                        v33[i] = v33_2 ? 1 : 0
+                        let v34_2: Bool = v10 > 1e-12
+                        v34[i] = v34_2 ? 1 : 0
+                    }
+                    var v29Run: Float = 0
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        // line 92: normalize(x, axis: 1)
+                        let v13: Float = v12[row]
+                        let v14: Float = x[i] / v13
+                        // line 92: tanh(normalize(x, axis: 1))
+                        let v15: Float = Foundation.tanh(v14)
+                        // ∂ line 92: tanh(normalize(x, axis: 1))
+                        let v22: Float = v15 * v15
+                        let v23: Float = 1.0 - v22
+                        let v24: Float = c[i] * v23
+                        // ∂ line 92: normalize(x, axis: 1)
+                        let v25_2: Float = v24 / v13
+                        v25[i] = v25_2
+                        let v26: Float = v24 * v14
+                        let v27: Float = v26 / v13
+                        let v28: Float = -v27
+                        v29Run += v28
+                    }
+                    v29[row] += v29Run
+                    do {
+                        let i = row
+                        let v32: Float = v29[i] * 0.5
+                        let v35: Float = ((v33[i] != 0) ? v32 : 0.0)
+                        let v36: Float = ((v34[i] != 0) ? v29[i] : v35)
+                        let v38: Float = ((v5[i] != 0) ? v36 : 0.0)
+                        let v41: Float = v38 * 0.5
+                        let v42: Float = v41 / v8[i]
+                        let v44_2: Float = ((v5[i] != 0) ? v42 : 0.0)
+                        v44[i] = v44_2
+                    }
+                    for i1 in 0..<4 {
+                        let i = row &* 4 &+ i1
+                        let v46: Float = v44[row]
+                        let v47: Float = v46 * x[i]
+                        let v49: Float = v25[i] + v47
+                        let v50_2: Float = v49 + v47
+                        v50[i] = v50_2
+                    }
+                }
+                return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v50, count: 3 * 4))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func s13_s(x: [3, 4], c: [3, 4], vx: [3, 4]) -> Float` (line 94).
+public func s13_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s13_s(x:c:vx:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s13_s(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 4]", argument: "vx", declared: "[3, 4]", function: "s13_s(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 8 * 3 + (3 * 4), for: "s13_s")
+    defer { Workspace.release(for: "s13_s") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 3
+    let slot4 = slot3 + 3
+    let slot5 = slot4 + 3
+    let slot6 = slot5 + 3
+    let slot7 = slot6 + 3 * 4
+    let slot8 = slot7 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Float {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    // line 92: normalize(x, axis: 1)
+                    let v4 = slot0  // [3]
+                    v4.update(repeating: 0, count: 3)
+                    let v6 = slot1  // Bool[3]
+                    let v9 = slot2  // [3]
+                    let v12 = slot3  // [3]
+                    // ∂ line 92: normalize(x, axis: 1)
+                    let v26 = slot4  // Bool[3]
+                    let v27 = slot5  // Bool[3]
+                    let v19 = slot6  // [3, 4]
+                    let v23 = slot7  // [3]
+                    v23.update(repeating: 0, count: 3)
+                    let v33 = slot8  // [3]
+                    var v39: Float = 0
+                    // Row by row: each row of the steps below is computed while it is in cache.
+                    for row in 0..<3 {
+                        var v4Run: Float = 0
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            // line 92: normalize(x, axis: 1)
+                            let v3: Float = x[i] * x[i]
+                            v4Run += v3
+                        }
+                        v4[row] += v4Run
+                        do {
+                            let i = row
+                            let v6_2: Bool = v4[i] > 0.0
+                            v6[i] = v6_2 ? 1 : 0
+                            let v8: Float = (v6_2 ? v4[i] : 1.0)
+                            let v9_2: Float = v8.squareRoot()
+                            v9[i] = v9_2
+                            let v10: Float = (v6_2 ? v9_2 : 0.0)
+                            let v12_2: Float = Swift.max(v10, 1e-12)
+                            v12[i] = v12_2
+                            // ∂ line 92: normalize(x, axis: 1)
+                            let v26_2: Bool = v10 == 1e-12
+                            v26[i] = v26_2 ? 1 : 0
+                            let v27_2: Bool = v10 > 1e-12
+                            v27[i] = v27_2 ? 1 : 0
+                        }
+                        var v23Run: Float = 0
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            // line 92: normalize(x, axis: 1)
+                            let v13: Float = v12[row]
+                            let v14: Float = x[i] / v13
+                            // line 92: tanh(normalize(x, axis: 1))
+                            let v15: Float = Foundation.tanh(v14)
+                            // ∂ line 92: tanh(normalize(x, axis: 1))
+                            let v16: Float = v15 * v15
+                            let v17: Float = 1.0 - v16
+                            let v18: Float = c[i] * v17
+                            // ∂ line 92: normalize(x, axis: 1)
+                            let v19_2: Float = v18 / v13
+                            v19[i] = v19_2
+                            let v20: Float = v18 * v14
+                            let v21: Float = v20 / v13
+                            let v22: Float = -v21
+                            v23Run += v22
+                        }
+                        v23[row] += v23Run
+                        do {
+                            let i = row
+                            let v25: Float = v23[i] * 0.5
+                            let v28: Float = ((v26[i] != 0) ? v25 : 0.0)
+                            let v29: Float = ((v27[i] != 0) ? v23[i] : v28)
+                            let v30: Float = ((v6[i] != 0) ? v29 : 0.0)
+                            let v31: Float = v30 * 0.5
+                            let v32: Float = v31 / v9[i]
+                            let v33_2: Float = ((v6[i] != 0) ? v32 : 0.0)
+                            v33[i] = v33_2
+                        }
+                        for i1 in 0..<4 {
+                            let i = row &* 4 &+ i1
+                            let v34: Float = v33[row]
+                            let v35: Float = v34 * x[i]
+                            let v36: Float = v19[i] + v35
+                            let v37: Float = v36 + v35
+                            // line 94: s13_dx(x, c) * vx
+                            let v38: Float = v37 * vx[i]
+                            // line 94: sum(s13_dx(x, c) * vx)
+                            v39 += v38
+                        }
+                    }
+                    return v39
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `let s13_sx = grad(s13_s, wrt: x)` (line 95).
+public func s13_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
+    if x.shape.count != 2 || x.shape[0] != 3 || x.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[3, 4]", argument: "x", declared: "[3, 4]", function: "s13_sx(x:c:vx:)")
+    }
+    if c.shape.count != 2 || c.shape[0] != 3 || c.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(c.shape, expected: "[3, 4]", argument: "c", declared: "[3, 4]", function: "s13_sx(x:c:vx:)")
+    }
+    if vx.shape.count != 2 || vx.shape[0] != 3 || vx.shape[1] != 4 {
+        ArgumentCheck.shapeMismatch(vx.shape, expected: "[3, 4]", argument: "vx", declared: "[3, 4]", function: "s13_sx(x:c:vx:)")
+    }
+    let workspace = Workspace.floats(count: 14 * 3 + 10 * (3 * 4), for: "s13_sx")
+    defer { Workspace.release(for: "s13_sx") }
+    let slot0 = workspace
+    let slot1 = slot0 + 3
+    let slot2 = slot1 + 3
+    let slot3 = slot2 + 3
+    let slot4 = slot3 + 3
+    let slot5 = slot4 + 3
+    let slot6 = slot5 + 3
+    let slot7 = slot6 + 3 * 4
+    let slot8 = slot7 + 3 * 4
+    let slot9 = slot8 + 3 * 4
+    let slot10 = slot9 + 3 * 4
+    let slot11 = slot10 + 3 * 4
+    let slot12 = slot11 + 3 * 4
+    let slot13 = slot12 + 3 * 4
+    let slot14 = slot13 + 3
+    let slot15 = slot14 + 3
+    let slot16 = slot15 + 3
+    let slot17 = slot16 + 3 * 4
+    let slot18 = slot17 + 3
+    let slot19 = slot18 + 3
+    let slot20 = slot19 + 3
+    let slot21 = slot20 + 3 * 4
+    let slot22 = slot21 + 3
+    let slot23 = slot22 + 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        c.withUnsafeBufferPointer { cBuffer in
+            vx.withUnsafeBufferPointer { vxBuffer in
+                func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    let c = cBuffer.baseAddress!
+                    let vx = vxBuffer.baseAddress!
+                    do {
+                        // line 92: normalize(x, axis: 1)
+                        let v4 = slot0  // [3]
+                        v4.update(repeating: 0, count: 3)
+                        let v6 = slot1  // Bool[3]
+                        let v9 = slot2  // [3]
+                        let v12 = slot3  // [3]
+                        // ∂ line 92: normalize(x, axis: 1)
+                        let v26 = slot4  // Bool[3]
+                        let v27 = slot5  // Bool[3]
+                        // line 92: normalize(x, axis: 1)
+                        let v13 = slot6  // [3, 4]
+                        let v14 = slot7  // [3, 4]
+                        // line 92: tanh(normalize(x, axis: 1))
+                        let v15 = slot8  // [3, 4]
+                        // ∂ line 92: tanh(normalize(x, axis: 1))
+                        let v17 = slot9  // [3, 4]
+                        let v18 = slot10  // [3, 4]
+                        // ∂ line 92: normalize(x, axis: 1)
+                        let v21 = slot11  // [3, 4]
+                        let v23 = slot13  // [3]
+                        let v77 = slot12  // [3, 4]
+                        v23.update(repeating: 0, count: 3)
+                        let v32 = slot14  // [3]
+                        let v33 = slot15  // [3]
+                        let v45 = slot16  // [3, 4]
+                        let v46 = slot17  // [3]
+                        v46.update(repeating: 0, count: 3)
+                        let v53 = slot18  // [3]
+                        let v65 = slot19  // [3]
+                        let v94 = slot20  // [3, 4]
+                        let v96 = slot21  // [3]
+                        v96.update(repeating: 0, count: 3)
+                        let v112 = slot22  // [3]
+                        let v118 = slot23  // [3, 4]
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<3 {
+                            var v4Run: Float = 0
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                // line 92: normalize(x, axis: 1)
+                                let v3: Float = x[i] * x[i]
+                                v4Run += v3
+                            }
+                            v4[row] += v4Run
+                            do {
+                                let i = row
+                                let v6_2: Bool = v4[i] > 0.0
+                                v6[i] = v6_2 ? 1 : 0
+                                let v8: Float = (v6_2 ? v4[i] : 1.0)
+                                let v9_2: Float = v8.squareRoot()
+                                v9[i] = v9_2
+                                let v10: Float = (v6_2 ? v9_2 : 0.0)
+                                let v12_2: Float = Swift.max(v10, 1e-12)
+                                v12[i] = v12_2
+                                // ∂ line 92: normalize(x, axis: 1)
+                                let v26_2: Bool = v10 == 1e-12
+                                v26[i] = v26_2 ? 1 : 0
+                                let v27_2: Bool = v10 > 1e-12
+                                v27[i] = v27_2 ? 1 : 0
+                            }
+                            var v23Run: Float = 0
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                // line 92: normalize(x, axis: 1)
+                                let v13_2: Float = v12[row]
+                                v13[i] = v13_2
+                                let v14_2: Float = x[i] / v13_2
+                                v14[i] = v14_2
+                                // line 92: tanh(normalize(x, axis: 1))
+                                let v15_2: Float = Foundation.tanh(v14_2)
+                                v15[i] = v15_2
+                                // ∂ line 92: tanh(normalize(x, axis: 1))
+                                let v16: Float = v15_2 * v15_2
+                                let v17_2: Float = 1.0 - v16
+                                v17[i] = v17_2
+                                let v18_2: Float = c[i] * v17_2
+                                v18[i] = v18_2
+                                // ∂ line 92: normalize(x, axis: 1)
+                                let v19: Float = v18_2 / v13_2
+                                let v20: Float = v18_2 * v14_2
+                                let v21_2: Float = v20 / v13_2
+                                v21[i] = v21_2
+                                let v22: Float = -v21_2
+                                v23Run += v22
+                                let v75: Float = vx[i] * v19
+                                let v76: Float = v75 / v13_2
+                                let v77_2: Float = -v76
+                                v77[i] = v77_2
+                            }
+                            v23[row] += v23Run
+                            do {
+                                let i = row
+                                let v25: Float = v23[i] * 0.5
+                                let v28: Float = ((v26[i] != 0) ? v25 : 0.0)
+                                let v29: Float = ((v27[i] != 0) ? v23[i] : v28)
+                                let v30: Float = ((v6[i] != 0) ? v29 : 0.0)
+                                let v31: Float = v30 * 0.5
+                                let v32_2: Float = v31 / v9[i]
+                                v32[i] = v32_2
+                                let v33_2: Float = ((v6[i] != 0) ? v32_2 : 0.0)
+                                v33[i] = v33_2
+                            }
+                            var v46Run: Float = 0
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                let v34: Float = v33[row]
+                                let v43: Float = vx[i] + vx[i]
+                                let v44: Float = v43 * x[i]
+                                let v45_2: Float = v43 * v34
+                                v45[i] = v45_2
+                                v46Run += v44
+                            }
+                            v46[row] += v46Run
+                            do {
+                                let i = row
+                                let v48: Float = ((v6[i] != 0) ? v46[i] : 0.0)
+                                let v50: Float = v48 / v9[i]
+                                let v51: Float = v48 * v32[i]
+                                let v52: Float = v51 / v9[i]
+                                let v53_2: Float = -v52
+                                v53[i] = v53_2
+                                let v54: Float = v50 * 0.5
+                                let v56: Float = ((v6[i] != 0) ? v54 : 0.0)
+                                let v59: Float = ((v27[i] != 0) ? v56 : 0.0)
+                                let v60: Float = ((v27[i] != 0) ? 0.0 : v56)
+                                let v62: Float = ((v26[i] != 0) ? v60 : 0.0)
+                                let v64: Float = v62 * 0.5
+                                let v65_2: Float = v59 + v64
+                                v65[i] = v65_2
+                            }
+                            var v96Run: Float = 0
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                let v66: Float = v65[row]
+                                let v67: Float = -v66
+                                let v68: Float = v67 / v13[i]
+                                let v69: Float = v67 * v21[i]
+                                let v70: Float = v69 / v13[i]
+                                let v71: Float = -v70
+                                let v72: Float = v68 * v14[i]
+                                let v73: Float = v68 * v18[i]
+                                let v74: Float = vx[i] / v13[i]
+                                let v78: Float = v72 + v74
+                                let v79: Float = v71 + v77[i]
+                                // ∂ line 92: tanh(normalize(x, axis: 1))
+                                let v80: Float = v78 * c[i]
+                                let v81: Float = -v80
+                                let v82: Float = v81 * v15[i]
+                                let v84: Float = v82 + v82
+                                let v88: Float = v84 * v17[i]
+                                let v89: Float = v73 + v88
+                                // ∂ line 92: normalize(x, axis: 1)
+                                let v90: Float = v89 / v13[i]
+                                let v91: Float = v89 * v14[i]
+                                let v92: Float = v91 / v13[i]
+                                let v93: Float = -v92
+                                let v94_2: Float = v45[i] + v90
+                                v94[i] = v94_2
+                                let v95: Float = v79 + v93
+                                v96Run += v95
+                            }
+                            v96[row] += v96Run
+                            do {
+                                let i = row
+                                let v99: Float = v96[i] * 0.5
+                                let v102: Float = ((v26[i] != 0) ? v99 : 0.0)
+                                let v103: Float = ((v27[i] != 0) ? v96[i] : v102)
+                                let v105: Float = ((v6[i] != 0) ? v103 : 0.0)
+                                let v107: Float = v53[i] + v105
+                                let v109: Float = v107 * 0.5
+                                let v110: Float = v109 / v9[i]
+                                let v112_2: Float = ((v6[i] != 0) ? v110 : 0.0)
+                                v112[i] = v112_2
+                            }
+                            for i1 in 0..<4 {
+                                let i = row &* 4 &+ i1
+                                let v114: Float = v112[row]
+                                let v115: Float = v114 * x[i]
+                                let v117: Float = v94[i] + v115
+                                let v118_2: Float = v117 + v115
+                                v118[i] = v118_2
+                            }
+                        }
+                    }
+                    let v118 = slot23  // [3, 4]
+                    return Tensor(shape: [3, 4], copying: UnsafeBufferPointer(start: v118, count: 3 * 4))
+                }
+                return body()
+            }
+        }
+    }
+}
+
+/// `func oneHotOf(labels: Int[3]) -> [3, 4]` (line 98).
 public func oneHotOf(labels: IntTensor) -> Tensor {
     if labels.shape.count != 1 || labels.shape[0] != 3 {
         ArgumentCheck.shapeMismatch(labels.shape, expected: "[3]", argument: "labels", declared: "Int[3]", function: "oneHotOf(labels:)")
@@ -5147,14 +6007,14 @@ public func oneHotOf(labels: IntTensor) -> Tensor {
     return labels.withUnsafeBufferPointer { labelsBuffer in
         func body() -> Tensor {
             let labels = labelsBuffer.baseAddress!
-            // line 86: oneHot(labels, classes: 4)
+            // line 98: oneHot(labels, classes: 4)
             let v2 = slot0  // [3]
             let v3 = slot1  // [3, 4]
             // Row by row: each row of the steps below is computed while it is in cache.
             for row in 0..<3 {
                 do {
                     let i = row
-                    // line 86: oneHot(labels, classes: 4)
+                    // line 98: oneHot(labels, classes: 4)
                     let v2_2: Float = 1.0
                     v2[i] = v2_2
                 }

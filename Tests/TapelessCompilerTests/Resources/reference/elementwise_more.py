@@ -1,5 +1,5 @@
 """Writes elementwise_more.json: value, first and second derivative of the elementwise builtins
-added after elementwise.json (atan, asin, acos, sinh, cosh, log1p, expm1, erf, sign), computed
+added after elementwise.json (atan, asin, acos, sinh, cosh, log1p, expm1, erf, sign, logSigmoid), computed
 by PyTorch autograd in float64 (torch.func.grad of each function, then of its derivative).
 
 Run it in a virtual environment, never at build or test time:
@@ -11,6 +11,7 @@ import json
 import pathlib
 
 import torch
+import torch.nn.functional
 from torch.func import grad
 
 WHOLE_LINE = [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5]
@@ -24,6 +25,8 @@ FUNCTIONS = {
     "expm1": (torch.expm1, [-3.0, -1.0, -1e-8, 0.0, 0.5, 1.0, 2.5]),
     "erf": (torch.erf, WHOLE_LINE),
     "sign": (torch.sign, WHOLE_LINE),
+    # Far out, where sigmoid(x) rounds to 0 in Float and log(sigmoid(x)) would be -inf.
+    "logSigmoid": (torch.nn.functional.logsigmoid, [-100.0, -30.0, -3.0, 0.0, 2.5, 30.0, 100.0]),
 }
 
 

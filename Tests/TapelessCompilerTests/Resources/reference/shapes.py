@@ -1,7 +1,8 @@
 """Writes shapes.json: value, gradient and Hessian-vector product of f = sum(tanh(op(args)) * c)
 for the shape operations and batched matrix products of issue #18, from PyTorch autograd in
 float64: reshape, permute, cat, stack, var (unbiased and not), amin, matmul of a batch of
-matrices by a batch and by one matrix, F.pad, reductions with keepdim, and slices with steps.
+matrices by a batch and by one matrix, F.pad, reductions with keepdim, slices with steps,
+torch.linalg.vector_norm and F.normalize.
 
 Every tensor is generated, not drawn: element k (row-major, from 0) of tensor number s is
     sin(0.37·k + 1.3·s) · 0.8
@@ -38,6 +39,8 @@ CASES = [
     ("pad", {"x": [2, 3, 4]}, lambda x: torch.nn.functional.pad(x, (1, 2, 0, 1))),
     ("keep_dims", {"x": [3, 4]}, lambda x: (x - x.mean(dim=1, keepdim=True)) * x.amax(dim=0, keepdim=True)),
     ("strided", {"x": [3, 10]}, lambda x: x[::2, 1:9:3]),
+    ("norm", {"x": [3, 4]}, lambda x: torch.linalg.vector_norm(x, dim=1)),
+    ("normalize", {"x": [3, 4]}, lambda x: torch.nn.functional.normalize(x, dim=1)),
 ]
 
 
