@@ -2,10 +2,9 @@
 /// becomes a function over a batch of them, with no loop.
 ///
 /// Chosen arguments take leading batch axes before their own shape; every value computed from
-/// them gets the same leading axes, through each operation's batching rule (``BatchingRules``);
+/// them gets the same leading axes, through each operation's batching rule (`BatchingRules`);
 /// values that don't depend on them are computed once, as before. `jacobian` runs `jvp` (or
-/// `vjp`) over a batch of basis vectors this way, and per-example gradients run `grad` over
-/// the examples of a batch.
+/// `vjp`) over a batch of basis vectors this way.
 public enum Vectorization {
     /// Why a function can't be vectorized: an operation whose batched form would need a size
     /// the IR can't write (the product of two size variables), or that has no batched form.
