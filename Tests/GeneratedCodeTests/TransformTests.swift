@@ -63,6 +63,14 @@ import Testing
                 return ["x": r.x, "w1": r.w1, "w2": r.w2, "t": r.t]
             },
             hessian: { let r = mlp_loss_hessian(x: $0[0], w1: $0[1], w2: $0[2], t: $0[3]); return ["x": r.x, "w1": r.w1, "w2": r.w2, "t": r.t] }),
+        "grouped_conv_loss": Functions(
+            value: { [grouped_conv_loss(x: $0[0], w: $0[1])] },
+            jvp: { let r = grouped_conv_loss_jvp(x: $0[0], w: $0[1], xTangent: $0[2], wTangent: $0[3]); return ([r.value], [r.tangent]) },
+            vjp: { let r = grouped_conv_loss_vjp(x: $0[0], w: $0[1], outputGradient: $0[2].scalars[0]); return ["x": r.x, "w": r.w] },
+            jacobian: { let r = grouped_conv_loss_jacobian(x: $0[0], w: $0[1]); return ["x": r.x, "w": r.w] },
+            valueAndGrad: { let r = grouped_conv_loss_valueAndGrad(x: $0[0], w: $0[1]); return (r.value, ["x": r.x, "w": r.w]) },
+            hvp: { let r = grouped_conv_loss_hvp(x: $0[0], w: $0[1], xTangent: $0[2], wTangent: $0[3]); return ["x": r.x, "w": r.w] },
+            hessian: { let r = grouped_conv_loss_hessian(x: $0[0], w: $0[1]); return ["x": r.x, "w": r.w] }),
     ]
 
     @Test func derivativeKindsMatchTorchFunc() throws {

@@ -93,6 +93,41 @@ import Testing
     }
 
     /// The programs of the seeds above, together, use every construct the generator knows.
+    /// Every top-level function, derivatives included, vectorized over its Float arguments
+    /// (``Vectorization``, which `jacobian` and `hessian` run on) computes for each member of
+    /// a batch of 3 what the function computes for that member alone: each operation's batching
+    /// rule, checked on every operation the programs use and on their reverse-mode forms.
+    @Test(arguments: 0..<40 as Range<UInt64>)
+    func vectorizedFunctionsComputeEachMemberAlone(seed: UInt64) throws {
+        var generator = ProgramGenerator(seed: seed)
+        let source = generator.program()
+        let program = try #require(Compiler().compile(source: source, path: "random-\(seed).tapeless").program)
+        var random = ParserRobustnessTests.Generator(state: seed &+ 2000)
+        let members = 3
+        for function in program.functions.map(\.body) {
+            let floats = Set(function.arguments.indices.filter { function.arguments[$0].type.element == .float })
+            guard !floats.isEmpty else { continue }
+            let batched = try Vectorization.vectorize(function, batched: floats, batch: [.fixed(members)])
+            let arguments = batched.arguments.map { Self.randomTensor($0.type, using: &random) }
+            let together = try IRInterpreter.run(batched, arguments: arguments)
+            for member in 0..<members {
+                let alone = try IRInterpreter.run(function, arguments: arguments.enumerated().map { index, argument in
+                    guard floats.contains(index) else { return argument }
+                    let size = argument.values.count / members
+                    return IRTensor(shape: Array(argument.shape.dropFirst()), values: Array(argument.values[(member * size)..<((member + 1) * size)]))
+                })
+                for result in function.results {
+                    let expected = try #require(alone[result.name]).values
+                    let all = try #require(together[result.name]).values
+                    let slice = Array(all[(member * expected.count)..<((member + 1) * expected.count)])
+                    let error = zip(slice, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+                    #expect(all.count == members * expected.count && error < 1e-9,
+                            "seed \(seed): \(function.name) result \(result.name), member \(member), error \(error)\n\(source)")
+                }
+            }
+        }
+    }
+
     @Test func theSeedsCoverEveryConstruct() {
         let sources = (0..<40 as Range<UInt64>).map { seed in
             var generator = ProgramGenerator(seed: seed)

@@ -4,12 +4,12 @@
 import Foundation
 import Tapeless
 
-/// The model `Probe` (line 51): 8 parameters in 2 tensors.
+/// The model `Probe` (line 59): 8 parameters in 2 tensors.
 public struct Probe: Module {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "fc.weight", shape: [3, 2], initializer: .glorotUniform, isTrainable: true),  // line 52
-        (name: "fc.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 52
+        (name: "fc.weight", shape: [3, 2], initializer: .glorotUniform, isTrainable: true),  // line 60
+        (name: "fc.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 60
     ])
 
     /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
@@ -56,7 +56,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `func predict(x: [n, 3]) -> [n, 2]` (line 53).
+    /// `func predict(x: [n, 3]) -> [n, 2]` (line 61).
     public func predict(x: Tensor) -> Tensor {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "predict(x:)")
@@ -71,7 +71,7 @@ public struct Probe: Module {
                 func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // fc.weight
-                    // line 53: fc(x)
+                    // line 61: fc(x)
                     let v3 = slot0  // [n, 2]
                     Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
                     let v2 = parameters.baseAddress! + 6  // fc.bias
@@ -91,7 +91,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `func loss(x: [n, 3], y: [n, 2]) -> Float` (line 54).
+    /// `func loss(x: [n, 3], y: [n, 2]) -> Float` (line 62).
     public func loss(x: Tensor, y: Tensor) -> Float {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "loss(x:y:)")
@@ -110,7 +110,7 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v4 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
                         let v3 = parameters.baseAddress! + 6  // fc.bias
@@ -120,7 +120,7 @@ public struct Probe: Module {
                                 let i = i0 &* 2 &+ i1
                                 let v5: Float = v4[i] + v3[i1]
                                 let v6: Float = Foundation.tanh(v5)
-                                // line 54: mse(predict(x), y)
+                                // line 62: mse(predict(x), y)
                                 let v7: Float = v6 - y[i]
                                 let v8: Float = v7 * v7
                                 v9 += v8
@@ -157,13 +157,13 @@ public struct Probe: Module {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc.weight
-                            // line 53: fc(x)
+                            // line 61: fc(x)
                             let v4 = slot0  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
-                            // ∂ line 54: mse(predict(x), y)
+                            // ∂ line 62: mse(predict(x), y)
                             let v13: Float = 1.0 / Float(n * 2)
                             let v3 = parameters.baseAddress! + 6  // fc.bias
-                            // ∂ line 53: fc(x)
+                            // ∂ line 61: fc(x)
                             let v21 = slot1  // [n, 2]
                             let v22 = g.baseAddress! + 6  // gradient of fc.bias
                             var v9: Float = 0
@@ -171,17 +171,17 @@ public struct Probe: Module {
                             for i0 in 0..<n {
                                 for i1 in 0..<2 {
                                     let i = i0 &* 2 &+ i1
-                                    // line 53: fc(x)
+                                    // line 61: fc(x)
                                     let v5: Float = v4[i] + v3[i1]
                                     let v6: Float = Foundation.tanh(v5)
-                                    // line 54: mse(predict(x), y)
+                                    // line 62: mse(predict(x), y)
                                     let v7: Float = v6 - y[i]
                                     let v8: Float = v7 * v7
                                     v9 += v8
-                                    // ∂ line 54: mse(predict(x), y)
+                                    // ∂ line 62: mse(predict(x), y)
                                     let v15: Float = v13 * v7
                                     let v17: Float = v15 + v15
-                                    // ∂ line 53: fc(x)
+                                    // ∂ line 61: fc(x)
                                     let v19: Float = v6 * v6
                                     let v20: Float = 1.0 - v19
                                     let v21_2: Float = v17 * v20
@@ -189,9 +189,9 @@ public struct Probe: Module {
                                     v22[i1] += v21_2
                                 }
                             }
-                            // line 54: mse(predict(x), y)
+                            // line 62: mse(predict(x), y)
                             let v11: Float = v9 / Float(n * 2)
-                            // ∂ line 53: fc(x)
+                            // ∂ line 61: fc(x)
                             let v23 = g.baseAddress!  // gradient of fc.weight
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 3, n: 2, k: n, a: x, lda: 3, b: v21, ldb: 2, c: v23, ldc: 2)
@@ -212,7 +212,7 @@ public struct Probe: Module {
         return (value, gradient)
     }
 
-    /// `let inputGradient = grad(loss, wrt: x)` (line 55).
+    /// `let inputGradient = grad(loss, wrt: x)` (line 63).
     public func inputGradient(x: Tensor, y: Tensor) -> Tensor {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "inputGradient(x:y:)")
@@ -233,26 +233,26 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v4 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
-                        // ∂ line 54: mse(predict(x), y)
+                        // ∂ line 62: mse(predict(x), y)
                         let v13: Float = 1.0 / Float(n * 2)
                         let v3 = parameters.baseAddress! + 6  // fc.bias
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v21 = slot1  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 53: fc(x)
+                                // line 61: fc(x)
                                 let v5: Float = v4[i] + v3[i1]
                                 let v6: Float = Foundation.tanh(v5)
-                                // line 54: mse(predict(x), y)
+                                // line 62: mse(predict(x), y)
                                 let v7: Float = v6 - y[i]
-                                // ∂ line 54: mse(predict(x), y)
+                                // ∂ line 62: mse(predict(x), y)
                                 let v15: Float = v13 * v7
                                 let v17: Float = v15 + v15
-                                // ∂ line 53: fc(x)
+                                // ∂ line 61: fc(x)
                                 let v19: Float = v6 * v6
                                 let v20: Float = 1.0 - v19
                                 let v21_2: Float = v17 * v20
@@ -270,7 +270,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `let directional = jvp(predict)` (line 56).
+    /// `let directional = jvp(predict)` (line 64).
     public func directional(x: Tensor, xTangent: Tensor) -> (value: Tensor, tangent: Tensor) {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "directional(x:xTangent:)")
@@ -292,25 +292,25 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v7 = slot1  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: xTangent, lda: 3, b: v1, ldb: 2, c: v7, ldc: 2)
                         let v2 = parameters.baseAddress! + 6  // fc.bias
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v5 = slot2  // [n, 2]
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v11 = slot3  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 53: fc(x)
+                                // line 61: fc(x)
                                 let v4: Float = v3[i] + v2[i1]
                                 let v5_2: Float = Foundation.tanh(v4)
                                 v5[i] = v5_2
-                                // ∂ line 53: fc(x)
+                                // ∂ line 61: fc(x)
                                 let v9: Float = v5_2 * v5_2
                                 let v10: Float = 1.0 - v9
                                 let v11_2: Float = v7[i] * v10
@@ -325,7 +325,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `let pullback = vjp(predict)` (line 57).
+    /// `let pullback = vjp(predict)` (line 65).
     public func pullback(x: Tensor, outputGradient: Tensor) -> (value: Tensor, x: Tensor) {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "pullback(x:outputGradient:)")
@@ -347,23 +347,23 @@ public struct Probe: Module {
                         let x = xBuffer.baseAddress!
                         let outputGradient = outputGradientBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v2 = parameters.baseAddress! + 6  // fc.bias
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v5 = slot1  // [n, 2]
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v10 = slot2  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 53: fc(x)
+                                // line 61: fc(x)
                                 let v4: Float = v3[i] + v2[i1]
                                 let v5_2: Float = Foundation.tanh(v4)
                                 v5[i] = v5_2
-                                // ∂ line 53: fc(x)
+                                // ∂ line 61: fc(x)
                                 let v8: Float = v5_2 * v5_2
                                 let v9: Float = 1.0 - v8
                                 let v10_2: Float = outputGradient[i] * v9
@@ -381,7 +381,7 @@ public struct Probe: Module {
         }
     }
 
-    /// `let curvature = hvp(loss, wrt: x)` (line 58).
+    /// `let curvature = hvp(loss, wrt: x)` (line 66).
     public func curvature(x: Tensor, y: Tensor, xTangent: Tensor) -> Tensor {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "curvature(x:y:xTangent:)")
@@ -408,12 +408,12 @@ public struct Probe: Module {
                             let y = yBuffer.baseAddress!
                             let xTangent = xTangentBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc.weight
-                            // line 53: fc(x)
+                            // line 61: fc(x)
                             let v4 = slot0  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v4, ldc: 2)
-                            // ∂ line 54: mse(predict(x), y)
+                            // ∂ line 62: mse(predict(x), y)
                             let v13: Float = 1.0 / Float(n * 2)
-                            // ∂ line 53: fc(x)
+                            // ∂ line 61: fc(x)
                             let v24 = slot1  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: xTangent, lda: 3, b: v2, ldb: 2, c: v24, ldc: 2)
                             let v3 = parameters.baseAddress! + 6  // fc.bias
@@ -421,22 +421,22 @@ public struct Probe: Module {
                             for i0 in 0..<n {
                                 for i1 in 0..<2 {
                                     let i = i0 &* 2 &+ i1
-                                    // line 53: fc(x)
+                                    // line 61: fc(x)
                                     let v5: Float = v4[i] + v3[i1]
                                     let v6: Float = Foundation.tanh(v5)
-                                    // line 54: mse(predict(x), y)
+                                    // line 62: mse(predict(x), y)
                                     let v7: Float = v6 - y[i]
-                                    // ∂ line 54: mse(predict(x), y)
+                                    // ∂ line 62: mse(predict(x), y)
                                     let v15: Float = v13 * v7
                                     let v17: Float = v15 + v15
-                                    // ∂ line 53: fc(x)
+                                    // ∂ line 61: fc(x)
                                     let v19: Float = v6 * v6
                                     let v20: Float = 1.0 - v19
                                     let v28: Float = v24[i] * v20
-                                    // ∂ line 54: mse(predict(x), y)
+                                    // ∂ line 62: mse(predict(x), y)
                                     let v29: Float = v28 * v13
                                     let v30: Float = v29 + v29
-                                    // ∂ line 53: fc(x)
+                                    // ∂ line 61: fc(x)
                                     let v31: Float = v28 * v6
                                     let v33: Float = v31 + v31
                                     let v34: Float = -v33
@@ -484,23 +484,23 @@ public struct Probe: Module {
                     func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: input, lda: 3, b: v1, ldb: 2, c: v3, ldc: 2)
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v2 = parameters.baseAddress! + 6  // fc.bias
-                        // line 53: fc(x)
+                        // line 61: fc(x)
                         let v5 = slot1  // [n, 2]
-                        // ∂ line 53: fc(x)
+                        // ∂ line 61: fc(x)
                         let v9 = slot2  // [n, 2]
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 53: fc(x)
+                                // line 61: fc(x)
                                 let v4: Float = v3[i] + v2[i1]
                                 let v5_2: Float = Foundation.tanh(v4)
                                 v5[i] = v5_2
-                                // ∂ line 53: fc(x)
+                                // ∂ line 61: fc(x)
                                 let v8: Float = v5_2 * v5_2
                                 let v9_2: Float = 1.0 - v8
                                 v9[i] = v9_2
@@ -5828,7 +5828,746 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
     }
 }
 
-/// `func squash(x: [n]) -> [n]` (line 45).
+/// `func grouped_conv_loss(x: [1, 4, 4, 4], w: [2, 2, 3, 3]) -> Float` (line 44).
+public func grouped_conv_loss(x: Tensor, w: Tensor) -> Float {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss(x:w:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss(x:w:)")
+    }
+    let workspace = Workspace.floats(count: (2 * 4 * 4), for: "grouped_conv_loss")
+    defer { Workspace.release(for: "grouped_conv_loss") }
+    let slot0 = workspace
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            func body() -> Float {
+                let x = xBuffer.baseAddress!
+                let w = wBuffer.baseAddress!
+                // line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v2 = slot0  // [1, 2, 4, 4]
+                let geometry = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
+                var v4: Float = 0
+                for i in 0..<2 * 4 * 4 {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v3: Float = Foundation.tanh(v2[i])
+                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    v4 += v3
+                }
+                return v4
+            }
+            return body()
+        }
+    }
+}
+
+/// `let grouped_conv_loss_jvp = jvp(grouped_conv_loss)` (line 45).
+public func grouped_conv_loss_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tensor) -> (value: Float, tangent: Float) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_jvp(x:w:xTangent:wTangent:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_jvp(x:w:xTangent:wTangent:)")
+    }
+    if xTangent.shape.count != 4 || xTangent.shape[0] != 1 || xTangent.shape[1] != 4 || xTangent.shape[2] != 4 || xTangent.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(xTangent.shape, expected: "[1, 4, 4, 4]", argument: "xTangent", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_jvp(x:w:xTangent:wTangent:)")
+    }
+    if wTangent.shape.count != 4 || wTangent.shape[0] != 2 || wTangent.shape[1] != 2 || wTangent.shape[2] != 3 || wTangent.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(wTangent.shape, expected: "[2, 2, 3, 3]", argument: "wTangent", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_jvp(x:w:xTangent:wTangent:)")
+    }
+    let workspace = Workspace.floats(count: 3 * (2 * 4 * 4), for: "grouped_conv_loss_jvp")
+    defer { Workspace.release(for: "grouped_conv_loss_jvp") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            xTangent.withUnsafeBufferPointer { xTangentBuffer in
+                wTangent.withUnsafeBufferPointer { wTangentBuffer in
+                    func body() -> (value: Float, tangent: Float) {
+                        let x = xBuffer.baseAddress!
+                        let w = wBuffer.baseAddress!
+                        let xTangent = xTangentBuffer.baseAddress!
+                        let wTangent = wTangentBuffer.baseAddress!
+                        // line 44: conv2D(x, w, padding: 1, groups: 2)
+                        let v2 = slot0  // [1, 2, 4, 4]
+                        let geometry = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
+                        // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                        let v7 = slot1  // [1, 2, 4, 4]
+                        let geometry_2 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2D(geometry_2, input: xTangent, weight: w, bias: nil, output: v7)
+                        let v8 = slot2  // [1, 2, 4, 4]
+                        let geometry_3 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2D(geometry_3, input: x, weight: wTangent, bias: nil, output: v8)
+                        // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        var v4: Float = 0
+                        var v14: Float = 0
+                        for i in 0..<2 * 4 * 4 {
+                            // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v3: Float = Foundation.tanh(v2[i])
+                            // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                            v4 += v3
+                            // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                            let v9: Float = v7[i] + v8[i]
+                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v11: Float = v3 * v3
+                            let v12: Float = 1.0 - v11
+                            let v13: Float = v9 * v12
+                            // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                            v14 += v13
+                        }
+                        return (value: v4, tangent: v14)
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let grouped_conv_loss_vjp = vjp(grouped_conv_loss)` (line 46).
+public func grouped_conv_loss_vjp(x: Tensor, w: Tensor, outputGradient: Float) -> (value: Float, x: Tensor, w: Tensor) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_vjp(x:w:outputGradient:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_vjp(x:w:outputGradient:)")
+    }
+    let workspace = Workspace.floats(count: 2 * (2 * 4 * 4) + (4 * 4 * 4) + (2 * 2 * 3 * 3), for: "grouped_conv_loss_vjp")
+    defer { Workspace.release(for: "grouped_conv_loss_vjp") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 4
+    let slot3 = slot2 + 4 * 4 * 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            func body() -> (value: Float, x: Tensor, w: Tensor) {
+                let x = xBuffer.baseAddress!
+                let w = wBuffer.baseAddress!
+                // line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v2 = slot0  // [1, 2, 4, 4]
+                let geometry = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v10 = slot1  // [1, 2, 4, 4]
+                var v4: Float = 0
+                for i in 0..<2 * 4 * 4 {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v3: Float = Foundation.tanh(v2[i])
+                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    v4 += v3
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v8: Float = v3 * v3
+                    let v9: Float = 1.0 - v8
+                    let v10_2: Float = outputGradient * v9
+                    v10[i] = v10_2
+                }
+                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v11 = slot2  // [1, 4, 4, 4]
+                let geometry_2 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DInputGradient(geometry_2, outputGradient: v10, weight: w, inputGradient: v11)
+                let v12 = slot3  // [2, 2, 3, 3]
+                let geometry_3 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DWeightGradient(geometry_3, input: x, outputGradient: v10, weightGradient: v12)
+                return (value: v4, x: Tensor(shape: [1, 4, 4, 4], copying: UnsafeBufferPointer(start: v11, count: 4 * 4 * 4)), w: Tensor(shape: [2, 2, 3, 3], copying: UnsafeBufferPointer(start: v12, count: 2 * 2 * 3 * 3)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `let grouped_conv_loss_jacobian = jacobian(grouped_conv_loss)` (line 47).
+public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: Tensor) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_jacobian(x:w:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_jacobian(x:w:)")
+    }
+    let workspace = Workspace.floats(count: 3 * 1 + 2 * (2 * 4 * 4) + 3 * (4 * 4 * 4) + 2 * (2 * 2 * 3 * 3), for: "grouped_conv_loss_jacobian")
+    defer { Workspace.release(for: "grouped_conv_loss_jacobian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 1
+    let slot2 = slot1 + 1
+    let slot3 = slot2 + 1
+    let slot4 = slot3 + 2 * 4 * 4
+    let slot5 = slot4 + 2 * 4 * 4
+    let slot6 = slot5 + 4 * 4 * 4
+    let slot7 = slot6 + 4 * 4 * 4
+    let slot8 = slot7 + 4 * 4 * 4
+    let slot9 = slot8 + 2 * 2 * 3 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            func body() -> (x: Tensor, w: Tensor) {
+                let x = xBuffer.baseAddress!
+                let w = wBuffer.baseAddress!
+                let v2 = slot0  // [1, 1]
+                (v2).update(repeating: Float(0), count: 1)
+                let v3 = slot1  // [1, 1]
+                (v3).update(repeating: Float(0), count: 1)
+                let v7 = slot2  // [1, 1]
+                let laneEnd = 1 & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v4 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v7_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v4)
+                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<1 {
+                    let v4: Bool = v2[i] == v3[i]
+                    let v7_2: Float = (v4 ? 1.0 : 0.0)
+                    v7[i] = v7_2
+                }
+                let v8 = slot1  // [1]
+                v8.update(from: v7, count: 1)
+                // line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v9 = slot3  // [1, 2, 4, 4]
+                let geometry = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v9)
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v15 = slot4  // [1, 2, 4, 4]
+                for i in 0..<2 * 4 * 4 {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v10: Float = Foundation.tanh(v9[i])
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v14: Float = v10 * v10
+                    let v15_2: Float = 1.0 - v14
+                    v15[i] = v15_2
+                }
+                // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                let v11 = slot2  // [1, 1, 1, 1, 1]
+                v11.update(from: v8, count: 1)
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v16 = slot3  // [1, 1, 2, 4, 4]
+                for i0 in 0..<32 {
+                    let i = i0
+                    // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    let v12: Float = v11[0]
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v16_2: Float = v12 * v15[i0]
+                    v16[i] = v16_2
+                }
+                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v17 = slot4  // [1, 2, 4, 4]
+                v17.update(from: v16, count: 2 * 4 * 4)
+                let v18 = slot5  // [1, 4, 4, 4]
+                let geometry_2 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DInputGradient(geometry_2, outputGradient: v17, weight: w, inputGradient: v18)
+                let v19 = slot6  // [1, 1, 4, 4, 4]
+                v19.update(from: v18, count: 4 * 4 * 4)
+                let v20 = slot5  // [1, 4, 4, 4]
+                v20.update(from: v19, count: 4 * 4 * 4)
+                let v36 = slot6  // [1, 1, 4, 4, 4]
+                for i0 in 0..<64 {
+                    let i = i0
+                    let v36_2: Float = x[i0]
+                    v36[i] = v36_2
+                }
+                let v37 = slot7  // [1, 1, 4, 4, 4]
+                for i2_2 in 0..<4 {
+                    for i3_2 in 0..<4 {
+                        for i4_2 in 0..<4 {
+                            v37[i2_2 &* 4 * 4 &+ i3_2 &* 4 &+ i4_2] = v36[i2_2 &* 4 * 4 &+ i3_2 &* 4 &+ i4_2]
+                        }
+                    }
+                }
+                let v38 = slot6  // [1, 4, 4, 4]
+                v38.update(from: v37, count: 4 * 4 * 4)
+                let v39 = slot4  // [1, 1, 2, 4, 4]
+                for i2_3 in 0..<2 {
+                    for i3_3 in 0..<4 {
+                        for i4_3 in 0..<4 {
+                            v39[i2_3 &* 4 * 4 &+ i3_3 &* 4 &+ i4_3] = v16[i2_3 &* 4 * 4 &+ i3_3 &* 4 &+ i4_3]
+                        }
+                    }
+                }
+                let v40 = slot3  // [1, 2, 4, 4]
+                v40.update(from: v39, count: 2 * 4 * 4)
+                let v41 = slot8  // [2, 2, 3, 3]
+                let geometry_3 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DWeightGradient(geometry_3, input: v38, outputGradient: v40, weightGradient: v41)
+                let v42 = slot9  // [1, 2, 2, 3, 3]
+                v42.update(from: v41, count: 2 * 2 * 3 * 3)
+                let v43 = slot8  // [2, 2, 3, 3]
+                v43.update(from: v42, count: 2 * 2 * 3 * 3)
+                return (x: Tensor(shape: [1, 4, 4, 4], copying: UnsafeBufferPointer(start: v20, count: 4 * 4 * 4)), w: Tensor(shape: [2, 2, 3, 3], copying: UnsafeBufferPointer(start: v43, count: 2 * 2 * 3 * 3)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `let grouped_conv_loss_valueAndGrad = valueAndGrad(grouped_conv_loss)` (line 48).
+public func grouped_conv_loss_valueAndGrad(x: Tensor, w: Tensor) -> (value: Float, x: Tensor, w: Tensor) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_valueAndGrad(x:w:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_valueAndGrad(x:w:)")
+    }
+    let workspace = Workspace.floats(count: 2 * (2 * 4 * 4) + (4 * 4 * 4) + (2 * 2 * 3 * 3), for: "grouped_conv_loss_valueAndGrad")
+    defer { Workspace.release(for: "grouped_conv_loss_valueAndGrad") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 4
+    let slot3 = slot2 + 4 * 4 * 4
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            func body() -> (value: Float, x: Tensor, w: Tensor) {
+                let x = xBuffer.baseAddress!
+                let w = wBuffer.baseAddress!
+                // line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v2 = slot0  // [1, 2, 4, 4]
+                let geometry = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v9 = slot1  // [1, 2, 4, 4]
+                var v4: Float = 0
+                for i in 0..<2 * 4 * 4 {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v3: Float = Foundation.tanh(v2[i])
+                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    v4 += v3
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v8: Float = v3 * v3
+                    let v9_2: Float = 1.0 - v8
+                    v9[i] = v9_2
+                }
+                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v11 = slot2  // [1, 4, 4, 4]
+                let geometry_2 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DInputGradient(geometry_2, outputGradient: v9, weight: w, inputGradient: v11)
+                let v12 = slot3  // [2, 2, 3, 3]
+                let geometry_3 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DWeightGradient(geometry_3, input: x, outputGradient: v9, weightGradient: v12)
+                return (value: v4, x: Tensor(shape: [1, 4, 4, 4], copying: UnsafeBufferPointer(start: v11, count: 4 * 4 * 4)), w: Tensor(shape: [2, 2, 3, 3], copying: UnsafeBufferPointer(start: v12, count: 2 * 2 * 3 * 3)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `let grouped_conv_loss_hvp = hvp(grouped_conv_loss)` (line 49).
+public func grouped_conv_loss_hvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tensor) -> (x: Tensor, w: Tensor) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_hvp(x:w:xTangent:wTangent:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_hvp(x:w:xTangent:wTangent:)")
+    }
+    if xTangent.shape.count != 4 || xTangent.shape[0] != 1 || xTangent.shape[1] != 4 || xTangent.shape[2] != 4 || xTangent.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(xTangent.shape, expected: "[1, 4, 4, 4]", argument: "xTangent", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_hvp(x:w:xTangent:wTangent:)")
+    }
+    if wTangent.shape.count != 4 || wTangent.shape[0] != 2 || wTangent.shape[1] != 2 || wTangent.shape[2] != 3 || wTangent.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(wTangent.shape, expected: "[2, 2, 3, 3]", argument: "wTangent", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_hvp(x:w:xTangent:wTangent:)")
+    }
+    let workspace = Workspace.floats(count: 5 * (2 * 4 * 4) + 3 * (4 * 4 * 4) + 3 * (2 * 2 * 3 * 3), for: "grouped_conv_loss_hvp")
+    defer { Workspace.release(for: "grouped_conv_loss_hvp") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2 * 4 * 4
+    let slot2 = slot1 + 2 * 4 * 4
+    let slot3 = slot2 + 2 * 4 * 4
+    let slot4 = slot3 + 2 * 4 * 4
+    let slot5 = slot4 + 2 * 4 * 4
+    let slot6 = slot5 + 4 * 4 * 4
+    let slot7 = slot6 + 4 * 4 * 4
+    let slot8 = slot7 + 4 * 4 * 4
+    let slot9 = slot8 + 2 * 2 * 3 * 3
+    let slot10 = slot9 + 2 * 2 * 3 * 3
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            xTangent.withUnsafeBufferPointer { xTangentBuffer in
+                wTangent.withUnsafeBufferPointer { wTangentBuffer in
+                    func body() -> (x: Tensor, w: Tensor) {
+                        let x = xBuffer.baseAddress!
+                        let w = wBuffer.baseAddress!
+                        let xTangent = xTangentBuffer.baseAddress!
+                        let wTangent = wTangentBuffer.baseAddress!
+                        // line 44: conv2D(x, w, padding: 1, groups: 2)
+                        let v2 = slot0  // [1, 2, 4, 4]
+                        let geometry = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
+                        // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                        let v15 = slot1  // [1, 2, 4, 4]
+                        let geometry_2 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2D(geometry_2, input: xTangent, weight: w, bias: nil, output: v15)
+                        let v16 = slot2  // [1, 2, 4, 4]
+                        let geometry_3 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2D(geometry_3, input: x, weight: wTangent, bias: nil, output: v16)
+                        // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        let v9 = slot3  // [1, 2, 4, 4]
+                        let v25 = slot4  // [1, 2, 4, 4]
+                        for i in 0..<2 * 4 * 4 {
+                            // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v3: Float = Foundation.tanh(v2[i])
+                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v8: Float = v3 * v3
+                            let v9_2: Float = 1.0 - v8
+                            v9[i] = v9_2
+                            // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                            let v17: Float = v15[i] + v16[i]
+                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v21: Float = v17 * v9_2
+                            let v22: Float = v21 * v3
+                            let v24: Float = v22 + v22
+                            let v25_2: Float = -v24
+                            v25[i] = v25_2
+                        }
+                        // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                        let v26 = slot5  // [1, 4, 4, 4]
+                        let geometry_4 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2DInputGradient(
+                            geometry_4, outputGradient: v25, weight: w, inputGradient: v26)
+                        let v27 = slot6  // [1, 4, 4, 4]
+                        let geometry_5 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2DInputGradient(
+                            geometry_5, outputGradient: v9, weight: wTangent, inputGradient: v27)
+                        let v28 = slot7  // [1, 4, 4, 4]
+                        let laneEnd = (4 * 4 * 4) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v28_2 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v28 + i).storeBytes(of: v28_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<4 * 4 * 4 {
+                            let v28_2: Float = v26[i] + v27[i]
+                            v28[i] = v28_2
+                        }
+                        let v29 = slot8  // [2, 2, 3, 3]
+                        let geometry_6 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2DWeightGradient(
+                            geometry_6, input: xTangent, outputGradient: v9, weightGradient: v29)
+                        let v30 = slot9  // [2, 2, 3, 3]
+                        let geometry_7 = Convolution2DGeometry(
+                            batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                            kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1,
+                            dilationX: 1, groups: 2, outputHeight: 4, outputWidth: 4)
+                        Kernels.convolution2DWeightGradient(
+                            geometry_7, input: x, outputGradient: v25, weightGradient: v30)
+                        let v31 = slot10  // [2, 2, 3, 3]
+                        let laneEnd_2 = (2 * 2 * 3 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let v31_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<2 * 2 * 3 * 3 {
+                            let v31_2: Float = v29[i] + v30[i]
+                            v31[i] = v31_2
+                        }
+                        return (x: Tensor(shape: [1, 4, 4, 4], copying: UnsafeBufferPointer(start: v28, count: 4 * 4 * 4)), w: Tensor(shape: [2, 2, 3, 3], copying: UnsafeBufferPointer(start: v31, count: 2 * 2 * 3 * 3)))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let grouped_conv_loss_hessian = hessian(grouped_conv_loss)` (line 50).
+public func grouped_conv_loss_hessian(x: Tensor, w: Tensor) -> (x: Tensor, w: Tensor) {
+    if x.shape.count != 4 || x.shape[0] != 1 || x.shape[1] != 4 || x.shape[2] != 4 || x.shape[3] != 4 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[1, 4, 4, 4]", argument: "x", declared: "[1, 4, 4, 4]", function: "grouped_conv_loss_hessian(x:w:)")
+    }
+    if w.shape.count != 4 || w.shape[0] != 2 || w.shape[1] != 2 || w.shape[2] != 3 || w.shape[3] != 3 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[2, 2, 3, 3]", argument: "w", declared: "[2, 2, 3, 3]", function: "grouped_conv_loss_hessian(x:w:)")
+    }
+    let workspace = Workspace.floats(count: 3 * (64 * 64) + 2 * (64 * 4 * 4 * 4) + 3 * (2 * 4 * 4) + 2 * (64 * 2 * 4 * 4) + (4 * 4 * 4 * 4 * 4 * 4) + 3 * (36 * 36) + (36 * 2 * 2 * 3 * 3) + 2 * (36 * 4 * 4 * 4) + (144 * 4 * 4) + (72 * 2 * 3 * 3) + (72 * 4 * 4) + 2 * (36 * 2 * 4 * 4) + (2 * 2 * 3 * 3 * 36) + (2 * 2 * 3 * 3 * 2 * 2 * 3 * 3), for: "grouped_conv_loss_hessian")
+    defer { Workspace.release(for: "grouped_conv_loss_hessian") }
+    let slot0 = workspace
+    let slot1 = slot0 + 64 * 64
+    let slot2 = slot1 + 64 * 64
+    let slot3 = slot2 + 64 * 64
+    let slot4 = slot3 + 64 * 4 * 4 * 4
+    let slot5 = slot4 + 2 * 4 * 4
+    let slot6 = slot5 + 2 * 4 * 4
+    let slot7 = slot6 + 2 * 4 * 4
+    let slot8 = slot7 + 64 * 4 * 4 * 4
+    let slot9 = slot8 + 64 * 2 * 4 * 4
+    let slot10 = slot9 + 64 * 2 * 4 * 4
+    let slot11 = slot10 + 4 * 4 * 4 * 4 * 4 * 4
+    let slot12 = slot11 + 36 * 36
+    let slot13 = slot12 + 36 * 36
+    let slot14 = slot13 + 36 * 36
+    let slot15 = slot14 + 36 * 2 * 2 * 3 * 3
+    let slot16 = slot15 + 36 * 4 * 4 * 4
+    let slot17 = slot16 + 36 * 4 * 4 * 4
+    let slot18 = slot17 + 144 * 4 * 4
+    let slot19 = slot18 + 72 * 2 * 3 * 3
+    let slot20 = slot19 + 72 * 4 * 4
+    let slot21 = slot20 + 36 * 2 * 4 * 4
+    let slot22 = slot21 + 36 * 2 * 4 * 4
+    let slot23 = slot22 + 2 * 2 * 3 * 3 * 36
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            func body() -> (x: Tensor, w: Tensor) {
+                let x = xBuffer.baseAddress!
+                let w = wBuffer.baseAddress!
+                let v2 = slot0  // [64, 64]
+                for position in 0..<64 {
+                    (v2 + position &* 64).update(repeating: Float(position), count: 64)
+                }
+                let v3 = slot1  // [64, 64]
+                for row_2 in 0..<64 {
+                    for position_2 in 0..<64 {
+                        (v3 + (row_2 &* 64 &+ position_2)).update(repeating: Float(position_2), count: 1)
+                    }
+                }
+                let v7 = slot2  // [64, 64]
+                let laneEnd = (64 * 64) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v4 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v7_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v4)
+                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<64 * 64 {
+                    let v4: Bool = v2[i] == v3[i]
+                    let v7_2: Float = (v4 ? 1.0 : 0.0)
+                    v7[i] = v7_2
+                }
+                let v8 = slot3  // [64, 1, 4, 4, 4]
+                v8.update(from: v7, count: 64 * 4 * 4 * 4)
+                // line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v9 = slot4  // [1, 2, 4, 4]
+                let geometry = Convolution2DGeometry(
+                    batch: 1, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3, kernelWidth: 3,
+                    strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, groups: 2,
+                    outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v9)
+                // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v10 = slot5  // [1, 2, 4, 4]
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v13 = slot6  // [1, 2, 4, 4]
+                for i in 0..<2 * 4 * 4 {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v10_2: Float = Foundation.tanh(v9[i])
+                    v10[i] = v10_2
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v12: Float = v10_2 * v10_2
+                    let v13_2: Float = 1.0 - v12
+                    v13[i] = v13_2
+                }
+                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v14 = slot7  // [64, 4, 4, 4]
+                v14.update(from: v8, count: 64 * 4 * 4 * 4)
+                let v15 = slot8  // [64, 2, 4, 4]
+                let geometry_2 = Convolution2DGeometry(
+                    batch: 64, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                    kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1,
+                    groups: 2, outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry_2, input: v14, weight: w, bias: nil, output: v15)
+                let v16 = slot9  // [64, 1, 2, 4, 4]
+                v16.update(from: v15, count: 64 * 2 * 4 * 4)
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v20 = slot8  // [64, 1, 2, 4, 4]
+                for i0 in 0..<64 {
+                    for i1 in 0..<32 {
+                        let i = i0 &* 32 &+ i1
+                        let v17: Float = v16[i] * v13[i1]
+                        let v18: Float = v17 * v10[i1]
+                        let v19: Float = v18 + v18
+                        let v20_2: Float = -v19
+                        v20[i] = v20_2
+                    }
+                }
+                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v21 = slot9  // [64, 2, 4, 4]
+                v21.update(from: v20, count: 64 * 2 * 4 * 4)
+                let v22 = slot7  // [64, 4, 4, 4]
+                let geometry_3 = Convolution2DGeometry(
+                    batch: 64, inputChannels: 4, height: 4, width: 4, outputChannels: 2, kernelHeight: 3,
+                    kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1,
+                    groups: 2, outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DInputGradient(geometry_3, outputGradient: v21, weight: w, inputGradient: v22)
+                let v23 = slot3  // [64, 1, 4, 4, 4]
+                v23.update(from: v22, count: 64 * 4 * 4 * 4)
+                let v24 = slot7  // [1, 4, 4, 4, 64]
+                for i1_2 in 0..<4 {
+                    for i2_2 in 0..<4 {
+                        for i3_2 in 0..<4 {
+                            for i4_2 in 0..<64 {
+                                v24[i1_2 &* 64 * 4 * 4 &+ i2_2 &* 64 * 4 &+ i3_2 &* 64 &+ i4_2] = v23[i1_2 &* 4 * 4 &+ i2_2 &* 4 &+ i3_2 &+ i4_2 &* 4 * 4 * 4]
+                            }
+                        }
+                    }
+                }
+                let v25 = slot10  // [1, 4, 4, 4, 1, 4, 4, 4]
+                v25.update(from: v24, count: 4 * 4 * 4 * 4 * 4 * 4)
+                let v26 = slot11  // [36, 36]
+                for position_3 in 0..<36 {
+                    (v26 + position_3 &* 36).update(repeating: Float(position_3), count: 36)
+                }
+                let v27 = slot12  // [36, 36]
+                for row_4 in 0..<36 {
+                    for position_4 in 0..<36 {
+                        (v27 + (row_4 &* 36 &+ position_4)).update(repeating: Float(position_4), count: 1)
+                    }
+                }
+                let v31 = slot13  // [36, 36]
+                let laneEnd_2 = (36 * 36) & ~7
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    let v28 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v31_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v28)
+                    UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd_2..<36 * 36 {
+                    let v28: Bool = v26[i] == v27[i]
+                    let v31_2: Float = (v28 ? 1.0 : 0.0)
+                    v31[i] = v31_2
+                }
+                let v32 = slot14  // [36, 2, 2, 3, 3]
+                v32.update(from: v31, count: 36 * 2 * 2 * 3 * 3)
+                let v38 = slot15  // [36, 1, 4, 4, 4]
+                for i0 in 0..<36 {
+                    for i1 in 0..<64 {
+                        let i = i0 &* 64 &+ i1
+                        let v38_2: Float = x[i1]
+                        v38[i] = v38_2
+                    }
+                }
+                let v39 = slot16  // [1, 36, 4, 4, 4]
+                for i1_3 in 0..<36 {
+                    for i2_3 in 0..<4 {
+                        for i3_3 in 0..<4 {
+                            for i4_3 in 0..<4 {
+                                v39[i1_3 &* 4 * 4 * 4 &+ i2_3 &* 4 * 4 &+ i3_3 &* 4 &+ i4_3] = v38[i1_3 &* 4 * 4 * 4 &+ i2_3 &* 4 * 4 &+ i3_3 &* 4 &+ i4_3]
+                            }
+                        }
+                    }
+                }
+                let v40 = slot17  // [1, 144, 4, 4]
+                v40.update(from: v39, count: 144 * 4 * 4)
+                let v41 = slot18  // [72, 2, 3, 3]
+                v41.update(from: v32, count: 72 * 2 * 3 * 3)
+                let v42 = slot19  // [1, 72, 4, 4]
+                let geometry_4 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 144, height: 4, width: 4, outputChannels: 72, kernelHeight: 3,
+                    kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1,
+                    groups: 72, outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2D(geometry_4, input: v40, weight: v41, bias: nil, output: v42)
+                let v43 = slot20  // [1, 36, 2, 4, 4]
+                v43.update(from: v42, count: 36 * 2 * 4 * 4)
+                let v44 = slot21  // [36, 1, 2, 4, 4]
+                for i0_4 in 0..<36 {
+                    for i2_4 in 0..<2 {
+                        for i3_4 in 0..<4 {
+                            for i4_4 in 0..<4 {
+                                v44[i0_4 &* 4 * 4 * 2 &+ i2_4 &* 4 * 4 &+ i3_4 &* 4 &+ i4_4] = v43[i0_4 &* 4 * 4 * 2 &+ i2_4 &* 4 * 4 &+ i3_4 &* 4 &+ i4_4]
+                            }
+                        }
+                    }
+                }
+                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                let v48 = slot20  // [36, 1, 2, 4, 4]
+                for i0 in 0..<36 {
+                    for i1 in 0..<32 {
+                        let i = i0 &* 32 &+ i1
+                        let v45: Float = v44[i] * v13[i1]
+                        let v46: Float = v45 * v10[i1]
+                        let v47: Float = v46 + v46
+                        let v48_2: Float = -v47
+                        v48[i] = v48_2
+                    }
+                }
+                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                let v52 = slot21  // [1, 36, 2, 4, 4]
+                for i1_5 in 0..<36 {
+                    for i2_5 in 0..<2 {
+                        for i3_5 in 0..<4 {
+                            for i4_5 in 0..<4 {
+                                v52[i1_5 &* 4 * 4 * 2 &+ i2_5 &* 4 * 4 &+ i3_5 &* 4 &+ i4_5] = v48[i1_5 &* 4 * 4 * 2 &+ i2_5 &* 4 * 4 &+ i3_5 &* 4 &+ i4_5]
+                            }
+                        }
+                    }
+                }
+                let v53 = slot19  // [1, 72, 4, 4]
+                v53.update(from: v52, count: 72 * 4 * 4)
+                let v54 = slot18  // [72, 2, 3, 3]
+                let geometry_5 = Convolution2DGeometry(
+                    batch: 1, inputChannels: 144, height: 4, width: 4, outputChannels: 72, kernelHeight: 3,
+                    kernelWidth: 3, strideY: 1, strideX: 1, paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1,
+                    groups: 72, outputHeight: 4, outputWidth: 4)
+                Kernels.convolution2DWeightGradient(geometry_5, input: v40, outputGradient: v53, weightGradient: v54)
+                let v55 = slot14  // [36, 2, 2, 3, 3]
+                v55.update(from: v54, count: 36 * 2 * 2 * 3 * 3)
+                let v56 = slot22  // [2, 2, 3, 3, 36]
+                for i0_6 in 0..<2 {
+                    for i1_6 in 0..<2 {
+                        for i2_6 in 0..<3 {
+                            for i3_6 in 0..<3 {
+                                for i4_6 in 0..<36 {
+                                    v56[i0_6 &* 36 * 3 * 3 * 2 &+ i1_6 &* 36 * 3 * 3 &+ i2_6 &* 36 * 3 &+ i3_6 &* 36 &+ i4_6] = v55[i0_6 &* 3 * 3 * 2 &+ i1_6 &* 3 * 3 &+ i2_6 &* 3 &+ i3_6 &+ i4_6 &* 3 * 3 * 2 * 2]
+                                }
+                            }
+                        }
+                    }
+                }
+                let v57 = slot23  // [2, 2, 3, 3, 2, 2, 3, 3]
+                v57.update(from: v56, count: 2 * 2 * 3 * 3 * 2 * 2 * 3 * 3)
+                return (x: Tensor(shape: [1, 4, 4, 4, 1, 4, 4, 4], copying: UnsafeBufferPointer(start: v25, count: 4 * 4 * 4 * 4 * 4 * 4)), w: Tensor(shape: [2, 2, 3, 3, 2, 2, 3, 3], copying: UnsafeBufferPointer(start: v57, count: 2 * 2 * 3 * 3 * 2 * 2 * 3 * 3)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `func squash(x: [n]) -> [n]` (line 53).
 public func squash(x: Tensor) -> Tensor {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "squash(x:)")
@@ -5841,7 +6580,7 @@ public func squash(x: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         func body() -> Tensor {
             let x = xBuffer.baseAddress!
-            // line 45: x * x
+            // line 53: x * x
             let v1 = slot0  // [n]
             let laneEnd = n & ~7
             for i in stride(from: 0, to: laneEnd, by: 8) {
@@ -5852,7 +6591,7 @@ public func squash(x: Tensor) -> Tensor {
                 let v1_2: Float = x[i] * x[i]
                 v1[i] = v1_2
             }
-            // line 45: softmax(x * x, axis: 0)
+            // line 53: softmax(x * x, axis: 0)
             let v2 = slot1  // [n]
             for row in 0..<1 {
                 var largest = -Float.infinity
@@ -5872,7 +6611,7 @@ public func squash(x: Tensor) -> Tensor {
     }
 }
 
-/// `let squash_jacobian = jacobian(squash)` (line 46).
+/// `let squash_jacobian = jacobian(squash)` (line 54).
 public func squash_jacobian(x: Tensor) -> Tensor {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "squash_jacobian(x:)")
@@ -5899,7 +6638,7 @@ public func squash_jacobian(x: Tensor) -> Tensor {
                     (v2 + (row_2 &* n &+ position_2)).update(repeating: Float(position_2), count: 1)
                 }
             }
-            // line 45: x * x
+            // line 53: x * x
             let v7 = slot2  // [n]
             let laneEnd = n & ~7
             for i in stride(from: 0, to: laneEnd, by: 8) {
@@ -5910,7 +6649,7 @@ public func squash_jacobian(x: Tensor) -> Tensor {
                 let v7_2: Float = x[i] * x[i]
                 v7[i] = v7_2
             }
-            // line 45: softmax(x * x, axis: 0)
+            // line 53: softmax(x * x, axis: 0)
             let v8 = slot3  // [n]
             for row_3 in 0..<1 {
                 var largest = -Float.infinity
@@ -5924,9 +6663,9 @@ public func squash_jacobian(x: Tensor) -> Tensor {
                 let scale = 1 / total
                 for k in 0..<n { v8[row_3 &* n &+ k] *= scale }
             }
-            // ∂ line 45: x * x
+            // ∂ line 53: x * x
             let v10 = slot4  // [n, n]
-            // ∂ line 45: softmax(x * x, axis: 0)
+            // ∂ line 53: softmax(x * x, axis: 0)
             let v12 = slot2  // [n]
             v12.update(repeating: 0, count: n)
             let v15 = slot5  // [n, n]
@@ -5937,11 +6676,11 @@ public func squash_jacobian(x: Tensor) -> Tensor {
                     let i = row_4 &* n &+ i1
                     let v3: Bool = v1[i] == v2[i]
                     let v6: Float = (v3 ? 1.0 : 0.0)
-                    // ∂ line 45: x * x
+                    // ∂ line 53: x * x
                     let v9: Float = v6 * x[i1]
                     let v10_2: Float = v9 + v9
                     v10[i] = v10_2
-                    // ∂ line 45: softmax(x * x, axis: 0)
+                    // ∂ line 53: softmax(x * x, axis: 0)
                     let v11: Float = v8[i1] * v10_2
                     v12Run += v11
                 }
@@ -5964,7 +6703,7 @@ public func squash_jacobian(x: Tensor) -> Tensor {
     }
 }
 
-/// `func energy(x: [n]) -> Float` (line 47).
+/// `func energy(x: [n]) -> Float` (line 55).
 public func energy(x: Tensor) -> Float {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "energy(x:)")
@@ -5976,18 +6715,18 @@ public func energy(x: Tensor) -> Float {
             var v3: Float = 0
             var v4: Float = 0
             for i in 0..<n {
-                // line 47: exp(x)
+                // line 55: exp(x)
                 let v1: Float = Foundation.exp(x[i])
-                // line 47: exp(x) * x
+                // line 55: exp(x) * x
                 let v2: Float = v1 * x[i]
-                // line 47: sum(exp(x) * x)
+                // line 55: sum(exp(x) * x)
                 v3 += v2
-                // line 47: sum(x)
+                // line 55: sum(x)
                 v4 += x[i]
             }
-            // line 47: square(sum(x))
+            // line 55: square(sum(x))
             let v5: Float = v4 * v4
-            // line 47: sum(exp(x) * x) + square(sum(x))
+            // line 55: sum(exp(x) * x) + square(sum(x))
             let v6: Float = v3 + v5
             return v6
         }
@@ -5995,7 +6734,7 @@ public func energy(x: Tensor) -> Float {
     }
 }
 
-/// `let energy_hessian = hessian(energy)` (line 48).
+/// `let energy_hessian = hessian(energy)` (line 56).
 public func energy_hessian(x: Tensor) -> Tensor {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "energy_hessian(x:)")
@@ -6023,20 +6762,20 @@ public func energy_hessian(x: Tensor) -> Tensor {
                     (v2 + (row_2 &* n &+ position_2)).update(repeating: Float(position_2), count: 1)
                 }
             }
-            // line 47: exp(x)
+            // line 55: exp(x)
             let v7 = slot2  // [n]
             for i in 0..<n {
                 let v7_2: Float = Foundation.exp(x[i])
                 v7[i] = v7_2
             }
-            // ∂ line 47: exp(x)
+            // ∂ line 55: exp(x)
             let v8 = slot3  // [n, n]
-            // ∂ line 47: sum(x)
+            // ∂ line 55: sum(x)
             let v9 = slot5  // [n]
-            // ∂ line 47: exp(x)
+            // ∂ line 55: exp(x)
             let v15 = slot4  // [n, n]
             v9.update(repeating: 0, count: n)
-            // ∂ line 47: square(sum(x))
+            // ∂ line 55: square(sum(x))
             let v10 = slot6  // [n]
             // Row by row: each row of the steps below is computed while it is in cache.
             for row_3 in 0..<n {
@@ -6045,12 +6784,12 @@ public func energy_hessian(x: Tensor) -> Tensor {
                     let i = row_3 &* n &+ i1
                     let v3: Bool = v1[i] == v2[i]
                     let v6: Float = (v3 ? 1.0 : 0.0)
-                    // ∂ line 47: exp(x)
+                    // ∂ line 55: exp(x)
                     let v8_2: Float = v6 * v7[i1]
                     v8[i] = v8_2
-                    // ∂ line 47: sum(x)
+                    // ∂ line 55: sum(x)
                     v9Run += v6
-                    // ∂ line 47: exp(x)
+                    // ∂ line 55: exp(x)
                     let v14: Float = v8_2 * x[i1]
                     let v15_2: Float = v8_2 + v14
                     v15[i] = v15_2
@@ -6058,24 +6797,24 @@ public func energy_hessian(x: Tensor) -> Tensor {
                 v9[row_3] += v9Run
                 do {
                     let i = row_3
-                    // ∂ line 47: square(sum(x))
+                    // ∂ line 55: square(sum(x))
                     let v10_2: Float = v9[i] + v9[i]
                     v10[i] = v10_2
                 }
             }
-            // ∂ line 47: sum(x)
+            // ∂ line 55: sum(x)
             let v11 = slot5  // [n, 1]
             v11.update(from: v10, count: n)
-            // ∂ line 47: exp(x)
+            // ∂ line 55: exp(x)
             let v16 = slot1  // [n, n]
             for i0 in 0..<n {
                 for i1 in 0..<n {
                     let i = i0 &* n &+ i1
-                    // ∂ line 47: sum(x)
+                    // ∂ line 55: sum(x)
                     let v12: Float = v11[i0]
-                    // ∂ line 47: exp(x) * x
+                    // ∂ line 55: exp(x) * x
                     let v13: Float = v12 + v8[i]
-                    // ∂ line 47: exp(x)
+                    // ∂ line 55: exp(x)
                     let v16_2: Float = v13 + v15[i]
                     v16[i] = v16_2
                 }

@@ -50,6 +50,9 @@ CASES = [
     ("mlp_loss", {"x": [4, 3], "w1": [3, 5], "w2": [5, 2], "t": [4, 2]},
      lambda x, w1, w2, t: ((torch.tanh(x @ w1) @ w2 - t) ** 2).mean(),
      "mean(square(tanh(x @ w1) @ w2 - t))"),
+    ("grouped_conv_loss", {"x": [1, 4, 4, 4], "w": [2, 2, 3, 3]},
+     lambda x, w: torch.tanh(F.conv2d(x, w, padding=1, groups=2)).sum(),
+     "sum(tanh(conv2D(x, w, padding: 1, groups: 2)))"),
 ]
 
 seed = 0
