@@ -55,9 +55,9 @@ extension BatchingRules {
         switch instruction.op {
         case .convolution2D(let window), .convolution2DInputGradient(let window):
             guard batched[1] else { return try foldingIntoImages(instruction.op, images: [x[0]], then: [x[1]], shape: shape, &b) }
-            return try asGroups(instruction.op, window, images: [x[0], x[1]], imageFlags: [batched[0], false], shape: shape, &b)
+            return try asGroups(instruction.op, window, images: [x[0], x[1]], imageFlags: [batched[0], false], weight: 1, shape: shape, &b)
         case .convolution2DWeightGradient(let window):
-            return try asGroups(instruction.op, window, images: x, imageFlags: batched, shape: shape, &b)
+            return try asGroups(instruction.op, window, images: x, imageFlags: batched, weight: nil, shape: shape, &b)
         case .maxPoolSelect, .maxPoolScatter:
             let images = zip(x, batched).map { self.batched($0, $1, &b) }
             return try foldingIntoImages(instruction.op, images: images, then: [], shape: shape, &b)
@@ -94,21 +94,17 @@ extension BatchingRules {
 
     /// `op` with the batch as channel groups: each image-shaped operand `[batch…, n, c, h, w]`
     /// becomes `[n, batch·c, h, w]`, a weight `[batch…, o, i, kh, kw]` becomes
-    /// `[batch·o, i, kh, kw]`, and the groups are multiplied by the batch's size.
+    /// `[batch·o, i, kh, kw]` (the operand at `weight`, batched), and the groups are multiplied
+    /// by the batch's size.
     private func asGroups(
-        _ op: IROp, _ window: ConvolutionWindow, images: [IRValue], imageFlags: [Bool], shape: [IRDimension],
+        _ op: IROp, _ window: ConvolutionWindow, images: [IRValue], imageFlags: [Bool], weight: Int?, shape: [IRDimension],
         _ b: inout IRBuilder
     ) throws -> IRValue {
         let k = batch.count
         let members = try fixed(try merged([], for: "a convolution with a batch of weights"))
         var grouped = window
         grouped.groups *= members
-        let isWeight: (Int) -> Bool = { index in
-            switch op {
-            case .convolution2D, .convolution2DInputGradient: index == 1
-            default: false
-            }
-        }
+        let isWeight = { (index: Int) in index == weight }
         var operands: [IRValue] = []
         for (index, value) in images.enumerated() {
             let full = self.batched(value, imageFlags[index] || isWeight(index), &b)
