@@ -13,7 +13,7 @@
 public enum ForwardMode: Sendable, Hashable {
     /// Dropout off; batch normalization with its running statistics.
     case inference
-    /// Dropout on, its masks drawn from `seed` and `step` alone (see ``Kernels/dropoutMask(into:count:probability:seed:step:stream:)``),
+    /// Dropout on, its masks drawn from `seed` and `step` alone (see ``DropoutMaskStream``),
     /// so the same seed and step give the same masks on every machine; batch normalization
     /// with the batch's statistics, updating its running ones.
     case training(seed: UInt64 = 0, step: Int = 0)

@@ -77,6 +77,32 @@ import Testing
         #expect(loops.first?.accumulators.count == 2)  // the loss's sum and the bias gradient
     }
 
+    /// Dropout's mask is drawn inside the loops that multiply by it, forward and backward, so
+    /// no form of a training-mode function keeps a mask in memory.
+    @Test func dropoutMasksAreDrawnWhereTheyAreReadAndNeverStored() throws {
+        let model = try CompiledFunctions("""
+            model Dropped {
+                layer fc = Dense(8 -> 8)
+                layer drop = Dropout(0.5)
+                func forward(x: [batch, 8]) -> [batch, 8] { fc(drop(relu(fc(x)))) }
+                func loss(x: [batch, 8], y: [batch, 8]) -> Float { sum(square(forward(x) - y)) }
+            }
+            """).program.models[0]
+        var formsWithMasks = 0
+        for function in model.functions where function.mode == .training {
+            let plans = FunctionPlans(function, in: model)
+            for plan in [plans.body, plans.withGradient, plans.pullback].compactMap(\.self) {
+                let masks = plan.function.instructions.filter { if case .dropoutMask = $0.op { true } else { false } }
+                guard !masks.isEmpty else { continue }
+                formsWithMasks += 1
+                for mask in masks { #expect(plan.storage[mask.result] == nil, "\(plan.function.name): \(mask.result) is stored") }
+                // The backward pass draws the mask again: one draw per loop that reads it.
+                if plan.function.results.count > 1 { #expect(masks.count == 2, "\(plan.function.name)") }
+            }
+        }
+        #expect(formsWithMasks >= 4)  // both functions, with and without their gradients
+    }
+
     /// Every plan of every model of the golden and behaviour tests is a valid schedule with a
     /// sound buffer plan.
     @Test(arguments: GoldenFileTests.inputs)

@@ -34,12 +34,10 @@ extension FunctionEmitter {
             emitArgmax(instruction, axis: axis, &printer)
         case .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter:
             emitConvolution(instruction, &printer)
-        case .dropoutMask(let mask):
-            emitDropoutMask(instruction, mask, &printer)
         case .parameter:
             break  // bound where it is first read
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
-             .sumToShape:
+             .sumToShape, .dropoutMask:
             preconditionFailure("\(instruction.op) should have been fused or computed as a scalar")
         case .call(let callee):
             callee.wasNotInlined()

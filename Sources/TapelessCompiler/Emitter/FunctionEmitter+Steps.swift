@@ -39,23 +39,30 @@ extension FunctionEmitter {
             expressions[instruction.result] = "Float(\(product(dimensions.map(dimension))))"
         case .stopGradient:
             expressions[instruction.result] = expressions[x[0]]!
-        case .unary, .binary, .compare, .select, .broadcast, .expandAxis:
-            defineScalar(instruction, elementCode(instruction, x.map { expressions[$0]! }), &printer)
+        case .unary, .binary, .compare, .select, .broadcast, .expandAxis, .dropoutMask:
+            defineScalar(instruction, elementCode(instruction, x.map { expressions[$0]! }, index: "0"), &printer)
         case .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
              .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax:
             preconditionFailure("\(instruction.op) reads a tensor: the planner puts it in a loop or an operation step")
         case .call(let callee):
             callee.wasNotInlined()
         }
     }
 
-    /// The Swift expression of an elementwise instruction, given its operands' expressions.
-    func elementCode(_ instruction: IRInstruction, _ operands: [String]) -> String {
-        guard let code = instruction.op.elementSwift(operands) else {
+    /// The Swift expression of an elementwise instruction, given its operands' expressions and
+    /// the element's flat index.
+    func elementCode(_ instruction: IRInstruction, _ operands: [String], index: String) -> String {
+        guard let code = instruction.op.elementSwift(operands, at: site(index: index)) else {
             preconditionFailure("the planner gave \(instruction.op), which is not elementwise, to an elementwise step")
         }
         return code
+    }
+
+    /// The place of the element at flat position `index`, for the operations that read it.
+    func site(index: String) -> ElementSite {
+        let streams = maskStreams
+        return ElementSite(index: index) { streams[$0]! }
     }
 
     // MARK: - Fused loops
@@ -299,12 +306,12 @@ extension FunctionEmitter {
             if isMember {
                 let local = expressions[instruction.result]!
                 if inLanes {
-                    inner.declare(local, value: instruction.op.laneSwift(operands, vectorType: Self.vectorType)!)
+                    inner.declare(local, value: instruction.op.laneSwift(operands, vectorType: Self.vectorType, at: site(index: loopIndex))!)
                     if let pointer = stored[instruction.result] {
                         inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
                     }
                 } else {
-                    inner.declare(local, type: Self.elementType(of: instruction), value: elementCode(instruction, operands.map(\.code)))
+                    inner.declare(local, type: Self.elementType(of: instruction), value: elementCode(instruction, operands.map(\.code), index: loopIndex))
                     if let pointer = stored[instruction.result] {
                         inner.assign("\(pointer)[\(loopIndex)]", instruction.type.element == .bool ? "\(local) ? 1 : 0" : local)
                     }

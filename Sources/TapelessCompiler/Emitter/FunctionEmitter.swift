@@ -34,6 +34,9 @@ struct FunctionEmitter {
     /// The Swift names of the training step's seed and number, in a function that draws
     /// dropout masks.
     let randomKey: (seed: String, step: String)?
+    /// The name bound to each dropout mask's `DropoutMaskStream`, whose elements the loops
+    /// that read the mask draw.
+    var maskStreams: [DropoutMask: String] = [:]
 
     var names: LocalNames
     var expressions: [IRValue: String] = [:]
@@ -77,7 +80,7 @@ struct FunctionEmitter {
     /// source, or by the emitter) must not shadow.
     static let swiftNamesInUse = [
         "Swift", "Foundation", "Tapeless", "Float", "Int", "Bool", "Tensor", "IntTensor", "Kernels",
-        "ArgumentCheck", "Workspace", "Gradient", "UnsafeBufferPointer", "UnsafeMutableBufferPointer",
+        "ArgumentCheck", "Workspace", "Gradient", "DropoutMaskStream", "UnsafeBufferPointer", "UnsafeMutableBufferPointer",
         "UnsafeMutablePointer", "UnsafeRawPointer", "UnsafeMutableRawPointer", "SIMD\(lanes)", "stride",
         "pointwiseMax", "pointwiseMin", "precondition", "parameterScalars", "outputGradient", "gradient", "self",
     ]
@@ -87,6 +90,7 @@ struct FunctionEmitter {
     /// Prints the statements of the body into `printer`.
     mutating func emit(into printer: inout CodePrinter) {
         bindSizes(&printer)
+        bindMaskStreams(&printer)
         openWorkspace(&printer)
         openBuffers(&printer)
         nameParameterPointers()

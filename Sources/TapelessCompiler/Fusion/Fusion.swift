@@ -14,6 +14,7 @@ public enum Fusion {
     public static func plan(
         _ function: IRFunction, gradientOffsets: [String: Int] = [:], orderAfter: [IRValue: IRValue] = [:]
     ) -> FusionPlan {
+        let function = function.drawingMasksAtEachUse()
         var grouping = Grouping(function: function, orderAfter: orderAfter)
         grouping.run()
         let steps = RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule())

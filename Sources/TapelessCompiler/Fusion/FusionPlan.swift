@@ -37,15 +37,12 @@ public struct FusionPlan: Sendable {
     public struct Loop: Sendable {
         /// The iteration space: the shape of the loop's elementwise values.
         public var shape: [IRDimension]
+        /// Every instruction of the loop in program order.
+        public var instructions: [IRInstruction]
         /// The elementwise instructions computed at each position, in program order.
         public var members: [IRInstruction]
         /// The reductions the loop folds its values into as it goes.
         public var accumulators: [IRInstruction]
-
-        /// Every instruction of the loop in program order.
-        public var instructions: [IRInstruction] {
-            (members + accumulators).sorted { $0.result < $1.result }
-        }
     }
 
     /// Where a tensor value lives.

@@ -301,6 +301,7 @@ struct Grouping {
         if let loop = loopOf[first.result] {
             return .loop(FusionPlan.Loop(
                 shape: loops[loop].shape,
+                instructions: instructions,
                 members: instructions.filter { members.contains($0.result) },
                 accumulators: instructions.filter { !members.contains($0.result) }))
         }

@@ -22,11 +22,11 @@ extension IROp {
     var operationClass: OperationClass {
         switch self {
         case .argument, .parameter, .count, .stopGradient: .name
-        case .constant, .unary, .binary, .compare, .select, .broadcast, .expandAxis: .elementwise
+        case .constant, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .dropoutMask: .elementwise
         case .reduceSum, .reduceMax, .sumToShape: .reduction
         case .logSumExp, .softmax, .pickClass, .scatterClass: .row
         case .matmul, .transpose, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .call:
             .kernel
         }
     }

@@ -334,7 +334,8 @@ public struct NormalizedCNN: Module {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 1, 6, 6]", argument: "x", declared: "[batch, 1, 6, 6]", function: "forward(x:mode:)")
         }
         let batch = x.shape[0]
-        let workspace = Workspace.floats(count: 2 * (batch * 3 * 4 * 4) + 6 * 3 + (batch * 3 * 4) + (batch * 3) + 3 * (batch * 48) + 2 * (batch * 4) + 6 * 4, for: "NormalizedCNN.forward(training)")
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.25)
+        let workspace = Workspace.floats(count: 2 * (batch * 3 * 4 * 4) + 6 * 3 + (batch * 3 * 4) + (batch * 3) + 2 * (batch * 48) + 2 * (batch * 4) + 6 * 4, for: "NormalizedCNN.forward(training)")
         defer { Workspace.release(for: "NormalizedCNN.forward(training)") }
         let slot0 = workspace
         let slot1 = slot0 + batch * 3 * 4 * 4
@@ -349,14 +350,13 @@ public struct NormalizedCNN: Module {
         let slot10 = slot9 + 3
         let slot11 = slot10 + batch * 48
         let slot12 = slot11 + batch * 48
-        let slot13 = slot12 + batch * 48
+        let slot13 = slot12 + batch * 4
         let slot14 = slot13 + batch * 4
-        let slot15 = slot14 + batch * 4
+        let slot15 = slot14 + 4
         let slot16 = slot15 + 4
         let slot17 = slot16 + 4
         let slot18 = slot17 + 4
         let slot19 = slot18 + 4
-        let slot20 = slot19 + 4
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 func body() -> Tensor {
@@ -525,24 +525,24 @@ public struct NormalizedCNN: Module {
                         let v50 = slot10  // [batch, 48]
                         v50.update(from: v49, count: batch * 48)
                         // line 12: drop(flat(relu(bn(conv(x)))))
-                        let v51 = slot11  // [batch, 48]
-                        Kernels.dropoutMask(into: v51, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                        let v52 = slot12  // [batch, 48]
+                        let v52 = slot11  // [batch, 48]
                         let laneEnd_2 = (batch * 48) & ~7
                         for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v93 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                            let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * v93
                             UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_2..<batch * 48 {
-                            let v52_2: Float = v50[i] * v51[i]
+                            let v93: Float = dropout0.element(at: i)
+                            let v52_2: Float = v50[i] * v93
                             v52[i] = v52_2
                         }
                         // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                        let v55 = slot13  // [batch, 4]
+                        let v55 = slot12  // [batch, 4]
                         Kernels.matrixMultiply(m: batch, n: 4, k: 48, a: v52, lda: 48, b: v53, ldb: 4, c: v55, ldc: 4)
-                        let v56 = slot14  // [batch, 4]
+                        let v56 = slot13  // [batch, 4]
                         // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                        let v63 = slot15  // [4]
+                        let v63 = slot14  // [4]
                         v63.update(repeating: 0, count: 4)
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
@@ -555,7 +555,7 @@ public struct NormalizedCNN: Module {
                             }
                         }
                         v61 = parameters[255]  // bn1.num_batches_tracked
-                        let v64 = slot16  // [4]
+                        let v64 = slot15  // [4]
                         let laneEnd_3 = 4 & ~7
                         for i in stride(from: 0, to: laneEnd_3, by: 8) {
                             let v64_2 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
@@ -568,14 +568,14 @@ public struct NormalizedCNN: Module {
                     }
                     let v84: Float
                     do {
-                        let v56 = slot14  // [batch, 4]
-                        let v64 = slot16  // [4]
+                        let v56 = slot13  // [batch, 4]
+                        let v64 = slot15  // [4]
                         let v59 = parameters.baseAddress! + 247  // bn1.running_mean
                         let v60 = parameters.baseAddress! + 251  // bn1.running_var
                         let v57 = parameters.baseAddress! + 239  // bn1.weight
                         let v58 = parameters.baseAddress! + 243  // bn1.bias
                         // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                        let v67 = slot15  // [4]
+                        let v67 = slot14  // [4]
                         v67.update(repeating: 0, count: 4)
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
@@ -588,10 +588,10 @@ public struct NormalizedCNN: Module {
                         let v72: Float = Float(batch) - 1.0
                         let v74: Float = Swift.max(v72, 1.0)
                         let v75: Float = Float(batch) / v74
-                        let v79 = slot17  // [4]
-                        let v82 = slot18  // [4]
-                        let v88 = slot19  // [4]
-                        let v90 = slot20  // [4]
+                        let v79 = slot16  // [4]
+                        let v82 = slot17  // [4]
+                        let v88 = slot18  // [4]
+                        let v90 = slot19  // [4]
                         for i in 0..<4 {
                             let v68: Float = v67[i] / Float(batch)
                             let v76: Float = v68 * v75
@@ -612,7 +612,7 @@ public struct NormalizedCNN: Module {
                             v90[i] = v90_2
                         }
                         v84 = v61 + 1.0
-                        let v92 = slot13  // [batch, 4]
+                        let v92 = slot12  // [batch, 4]
                         for i0 in 0..<batch {
                             for i1 in 0..<4 {
                                 let i = i0 &* 4 &+ i1
@@ -629,11 +629,11 @@ public struct NormalizedCNN: Module {
                     let v36 = slot7  // [3]
                     (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
                     parameters[255] = v84  // bn1.num_batches_tracked
-                    let v79 = slot17  // [4]
+                    let v79 = slot16  // [4]
                     (parameters.baseAddress! + 247).update(from: v79, count: 4)  // bn1.running_mean
-                    let v82 = slot18  // [4]
+                    let v82 = slot17  // [4]
                     (parameters.baseAddress! + 251).update(from: v82, count: 4)  // bn1.running_var
-                    let v92 = slot13  // [batch, 4]
+                    let v92 = slot12  // [batch, 4]
                     return Tensor(shape: [batch, 4], copying: UnsafeBufferPointer(start: v92, count: batch * 4))
                 }
                 return body()
@@ -1126,7 +1126,8 @@ public struct NormalizedCNN: Module {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:mode:)")
         }
-        let workspace = Workspace.floats(count: 2 * (batch * 3 * 4 * 4) + 6 * 3 + (batch * 3 * 4) + (batch * 3) + 3 * (batch * 48) + 2 * (batch * 4) + 6 * 4 + 2 * batch, for: "NormalizedCNN.loss(training)")
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.25)
+        let workspace = Workspace.floats(count: 2 * (batch * 3 * 4 * 4) + 6 * 3 + (batch * 3 * 4) + (batch * 3) + 2 * (batch * 48) + 2 * (batch * 4) + 6 * 4 + 2 * batch, for: "NormalizedCNN.loss(training)")
         defer { Workspace.release(for: "NormalizedCNN.loss(training)") }
         let slot0 = workspace
         let slot1 = slot0 + batch * 3 * 4 * 4
@@ -1141,16 +1142,15 @@ public struct NormalizedCNN: Module {
         let slot10 = slot9 + 3
         let slot11 = slot10 + batch * 48
         let slot12 = slot11 + batch * 48
-        let slot13 = slot12 + batch * 48
+        let slot13 = slot12 + batch * 4
         let slot14 = slot13 + batch * 4
-        let slot15 = slot14 + batch * 4
+        let slot15 = slot14 + 4
         let slot16 = slot15 + 4
         let slot17 = slot16 + 4
         let slot18 = slot17 + 4
         let slot19 = slot18 + 4
         let slot20 = slot19 + 4
-        let slot21 = slot20 + 4
-        let slot22 = slot21 + batch
+        let slot21 = slot20 + batch
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
@@ -1321,25 +1321,25 @@ public struct NormalizedCNN: Module {
                             let v49 = slot10  // [batch, 48]
                             v49.update(from: v48, count: batch * 48)
                             // line 12: drop(flat(relu(bn(conv(x)))))
-                            let v50 = slot11  // [batch, 48]
-                            Kernels.dropoutMask(into: v50, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                            let v51 = slot12  // [batch, 48]
+                            let v51 = slot11  // [batch, 48]
                             let laneEnd_2 = (batch * 48) & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v94 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                                let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * v94
                                 UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<batch * 48 {
-                                let v51_2: Float = v49[i] * v50[i]
+                                let v94: Float = dropout0.element(at: i)
+                                let v51_2: Float = v49[i] * v94
                                 v51[i] = v51_2
                             }
                             // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                            let v54 = slot13  // [batch, 4]
+                            let v54 = slot12  // [batch, 4]
                             Kernels.matrixMultiply(
                                 m: batch, n: 4, k: 48, a: v51, lda: 48, b: v52, ldb: 4, c: v54, ldc: 4)
-                            let v55 = slot14  // [batch, 4]
+                            let v55 = slot13  // [batch, 4]
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v62 = slot15  // [4]
+                            let v62 = slot14  // [4]
                             v62.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
@@ -1352,7 +1352,7 @@ public struct NormalizedCNN: Module {
                                 }
                             }
                             v60 = parameters[255]  // bn1.num_batches_tracked
-                            let v63 = slot16  // [4]
+                            let v63 = slot15  // [4]
                             let laneEnd_3 = 4 & ~7
                             for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
@@ -1366,14 +1366,14 @@ public struct NormalizedCNN: Module {
                         let v78: Float
                         let v93: Float
                         do {
-                            let v55 = slot14  // [batch, 4]
-                            let v63 = slot16  // [4]
+                            let v55 = slot13  // [batch, 4]
+                            let v63 = slot15  // [4]
                             let v58 = parameters.baseAddress! + 247  // bn1.running_mean
                             let v59 = parameters.baseAddress! + 251  // bn1.running_var
                             let v56 = parameters.baseAddress! + 239  // bn1.weight
                             let v57 = parameters.baseAddress! + 243  // bn1.bias
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v66 = slot15  // [4]
+                            let v66 = slot14  // [4]
                             v66.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
@@ -1386,10 +1386,10 @@ public struct NormalizedCNN: Module {
                             let v68: Float = Float(batch) - 1.0
                             let v69: Float = Swift.max(v68, 1.0)
                             let v70: Float = Float(batch) / v69
-                            let v74 = slot17  // [4]
-                            let v77 = slot18  // [4]
-                            let v81 = slot19  // [4]
-                            let v83 = slot20  // [4]
+                            let v74 = slot16  // [4]
+                            let v77 = slot17  // [4]
+                            let v81 = slot18  // [4]
+                            let v83 = slot19  // [4]
                             for i in 0..<4 {
                                 let v67: Float = v66[i] / Float(batch)
                                 let v71: Float = v67 * v70
@@ -1410,10 +1410,10 @@ public struct NormalizedCNN: Module {
                                 v83[i] = v83_2
                             }
                             v78 = v60 + 1.0
-                            let v85 = slot13  // [batch, 4]
+                            let v85 = slot12  // [batch, 4]
                             // line 16: crossEntropy(logits: forward(x), labels: labels)
-                            let v86 = slot21  // [batch]
-                            let v87 = slot22  // [batch]
+                            let v86 = slot20  // [batch]
+                            let v87 = slot21  // [batch]
                             var v91: Float = 0
                             // Row by row: each row of the steps below is computed while it is in cache.
                             for row_3 in 0..<batch {
@@ -1449,9 +1449,9 @@ public struct NormalizedCNN: Module {
                         let v36 = slot7  // [3]
                         (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
                         parameters[255] = v78  // bn1.num_batches_tracked
-                        let v74 = slot17  // [4]
+                        let v74 = slot16  // [4]
                         (parameters.baseAddress! + 247).update(from: v74, count: 4)  // bn1.running_mean
-                        let v77 = slot18  // [4]
+                        let v77 = slot17  // [4]
                         (parameters.baseAddress! + 251).update(from: v77, count: 4)  // bn1.running_var
                         return v93
                     }
@@ -1472,7 +1472,8 @@ public struct NormalizedCNN: Module {
         if labels.shape.count != 1 || labels.shape[0] != batch {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:mode:into:)")
         }
-        let workspace = Workspace.floats(count: 5 * (batch * 3 * 4 * 4) + 9 * 3 + (batch * 3 * 4) + (batch * 3) + 3 * (batch * 48) + 5 * (batch * 4) + 9 * 4 + 3 * batch, for: "NormalizedCNN.lossWithGradient(training)")
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.25)
+        let workspace = Workspace.floats(count: 5 * (batch * 3 * 4 * 4) + 9 * 3 + (batch * 3 * 4) + (batch * 3) + 2 * (batch * 48) + 5 * (batch * 4) + 9 * 4 + 3 * batch, for: "NormalizedCNN.lossWithGradient(training)")
         defer { Workspace.release(for: "NormalizedCNN.lossWithGradient(training)") }
         let slot0 = workspace
         let slot1 = slot0 + batch * 3 * 4 * 4
@@ -1491,9 +1492,9 @@ public struct NormalizedCNN: Module {
         let slot14 = slot13 + batch * 3 * 4 * 4
         let slot15 = slot14 + batch * 48
         let slot16 = slot15 + batch * 48
-        let slot17 = slot16 + batch * 48
+        let slot17 = slot16 + batch * 4
         let slot18 = slot17 + batch * 4
-        let slot19 = slot18 + batch * 4
+        let slot19 = slot18 + 4
         let slot20 = slot19 + 4
         let slot21 = slot20 + 4
         let slot22 = slot21 + 4
@@ -1501,15 +1502,14 @@ public struct NormalizedCNN: Module {
         let slot24 = slot23 + 4
         let slot25 = slot24 + 4
         let slot26 = slot25 + 4
-        let slot27 = slot26 + 4
-        let slot28 = slot27 + batch * 4
+        let slot27 = slot26 + batch * 4
+        let slot28 = slot27 + batch
         let slot29 = slot28 + batch
         let slot30 = slot29 + batch
-        let slot31 = slot30 + batch
+        let slot31 = slot30 + batch * 4
         let slot32 = slot31 + batch * 4
-        let slot33 = slot32 + batch * 4
-        let slot34 = slot33 + 4
-        let slot35 = slot34 + batch * 3 * 4 * 4
+        let slot33 = slot32 + 4
+        let slot34 = slot33 + batch * 3 * 4 * 4
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -1694,25 +1694,25 @@ public struct NormalizedCNN: Module {
                                 let v49 = slot14  // [batch, 48]
                                 v49.update(from: v48, count: batch * 48)
                                 // line 12: drop(flat(relu(bn(conv(x)))))
-                                let v50 = slot15  // [batch, 48]
-                                Kernels.dropoutMask(into: v50, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                                let v51 = slot16  // [batch, 48]
+                                let v51 = slot15  // [batch, 48]
                                 let laneEnd_2 = (batch * 48) & ~7
                                 for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v176 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                                    let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * v176
                                     UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_2..<batch * 48 {
-                                    let v51_2: Float = v49[i] * v50[i]
+                                    let v176: Float = dropout0.element(at: i)
+                                    let v51_2: Float = v49[i] * v176
                                     v51[i] = v51_2
                                 }
                                 // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                                let v54 = slot17  // [batch, 4]
+                                let v54 = slot16  // [batch, 4]
                                 Kernels.matrixMultiply(
                                     m: batch, n: 4, k: 48, a: v51, lda: 48, b: v52, ldb: 4, c: v54, ldc: 4)
-                                let v55 = slot18  // [batch, 4]
+                                let v55 = slot17  // [batch, 4]
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v62 = slot19  // [4]
+                                let v62 = slot18  // [4]
                                 v62.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
@@ -1725,7 +1725,7 @@ public struct NormalizedCNN: Module {
                                     }
                                 }
                                 v60 = parameters[255]  // bn1.num_batches_tracked
-                                let v63 = slot20  // [4]
+                                let v63 = slot19  // [4]
                                 let laneEnd_3 = 4 & ~7
                                 for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                     let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
@@ -1739,15 +1739,15 @@ public struct NormalizedCNN: Module {
                             let v78: Float
                             var v91: Float = 0
                             do {
-                                let v55 = slot18  // [batch, 4]
-                                let v63 = slot20  // [4]
+                                let v55 = slot17  // [batch, 4]
+                                let v63 = slot19  // [4]
                                 let v58 = parameters.baseAddress! + 247  // bn1.running_mean
                                 let v59 = parameters.baseAddress! + 251  // bn1.running_var
                                 let v56 = parameters.baseAddress! + 239  // bn1.weight
                                 let v57 = parameters.baseAddress! + 243  // bn1.bias
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v64 = slot17  // [batch, 4]
-                                let v66 = slot19  // [4]
+                                let v64 = slot16  // [batch, 4]
+                                let v66 = slot18  // [4]
                                 v66.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
@@ -1761,13 +1761,13 @@ public struct NormalizedCNN: Module {
                                 let v68: Float = Float(batch) - 1.0
                                 let v69: Float = Swift.max(v68, 1.0)
                                 let v70: Float = Float(batch) / v69
-                                let v74 = slot21  // [4]
-                                let v77 = slot22  // [4]
-                                let v80 = slot23  // [4]
-                                let v81 = slot24  // [4]
-                                let v83 = slot25  // [4]
+                                let v74 = slot20  // [4]
+                                let v77 = slot21  // [4]
+                                let v80 = slot22  // [4]
+                                let v81 = slot23  // [4]
+                                let v83 = slot24  // [4]
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v118 = slot26  // [4]
+                                let v118 = slot25  // [4]
                                 for i in 0..<4 {
                                     // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                     let v67: Float = v66[i] / Float(batch)
@@ -1798,17 +1798,17 @@ public struct NormalizedCNN: Module {
                                 // ∂ line 16: crossEntropy(logits: forward(x), labels: labels)
                                 let v95: Float = 1.0 / Float(batch)
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v85 = slot27  // [batch, 4]
+                                let v85 = slot26  // [batch, 4]
                                 // line 16: crossEntropy(logits: forward(x), labels: labels)
-                                let v86 = slot28  // [batch]
-                                let v87 = slot29  // [batch]
+                                let v86 = slot27  // [batch]
+                                let v87 = slot28  // [batch]
                                 // ∂ line 16: crossEntropy(logits: forward(x), labels: labels)
-                                let v97 = slot30  // [batch]
-                                let v98 = slot31  // [batch, 4]
+                                let v97 = slot29  // [batch]
+                                let v98 = slot30  // [batch, 4]
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                 let v105 = g.baseAddress! + 243  // gradient of bn1.bias
-                                let v106 = slot32  // [batch, 4]
-                                let v108 = slot19  // [4]
+                                let v106 = slot31  // [batch, 4]
+                                let v108 = slot18  // [4]
                                 v105.update(repeating: 0, count: 4)
                                 v108.update(repeating: 0, count: 4)
                                 // Row by row: each row of the steps below is computed while it is in cache.
@@ -1858,26 +1858,25 @@ public struct NormalizedCNN: Module {
                             let v93: Float
                             do {
                                 let v105 = g.baseAddress! + 243  // gradient of bn1.bias
-                                let v81 = slot24  // [4]
-                                let v63 = slot20  // [4]
-                                let v108 = slot19  // [4]
+                                let v81 = slot23  // [4]
+                                let v63 = slot19  // [4]
+                                let v108 = slot18  // [4]
                                 let v56 = parameters.baseAddress! + 239  // bn1.weight
-                                let v80 = slot23  // [4]
-                                let v118 = slot26  // [4]
-                                let v64 = slot17  // [batch, 4]
-                                let v106 = slot32  // [batch, 4]
+                                let v80 = slot22  // [4]
+                                let v118 = slot25  // [4]
+                                let v64 = slot16  // [batch, 4]
+                                let v106 = slot31  // [batch, 4]
                                 let v52 = parameters.baseAddress! + 43  // fc.weight
-                                let v51 = slot16  // [batch, 48]
-                                let v50 = slot15  // [batch, 48]
+                                let v51 = slot15  // [batch, 48]
                                 let v48 = slot13  // [batch, 3, 4, 4]
                                 let v44 = slot6  // [3, 1, 1]
                                 let v6 = slot2  // [batch, 3, 4, 4]
                                 // line 16: crossEntropy(logits: forward(x), labels: labels)
                                 v93 = v91 / Float(batch)
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                                let v110 = slot25  // [4]
+                                let v110 = slot24  // [4]
                                 let v114 = g.baseAddress! + 239  // gradient of bn1.weight
-                                let v120 = slot33  // [4]
+                                let v120 = slot32  // [4]
                                 let laneEnd_4 = 4 & ~7
                                 for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                     let v109 = -UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -1907,8 +1906,8 @@ public struct NormalizedCNN: Module {
                                     let v120_2: Float = v119 / Float(batch)
                                     v120[i] = v120_2
                                 }
-                                let v126 = slot31  // [batch, 4]
-                                let v127 = slot26  // [4]
+                                let v126 = slot30  // [batch, 4]
+                                let v127 = slot25  // [4]
                                 v127.update(repeating: 0, count: 4)
                                 for i0 in 0..<batch {
                                     for i1 in 0..<4 {
@@ -1922,7 +1921,7 @@ public struct NormalizedCNN: Module {
                                         v127[i1] += v125
                                     }
                                 }
-                                let v129 = slot33  // [4]
+                                let v129 = slot32  // [4]
                                 let laneEnd_5 = 4 & ~7
                                 for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                     let v128 = UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -1934,7 +1933,7 @@ public struct NormalizedCNN: Module {
                                     let v129_2: Float = v128 / Float(batch)
                                     v129[i] = v129_2
                                 }
-                                let v131 = slot32  // [batch, 4]
+                                let v131 = slot31  // [batch, 4]
                                 // ∂ line 12: fc(drop(flat(relu(bn(conv(x))))))
                                 let v132 = g.baseAddress! + 235  // gradient of fc.bias
                                 v132.update(repeating: 0, count: 4)
@@ -1958,22 +1957,24 @@ public struct NormalizedCNN: Module {
                                     transposeA: true, m: 48, n: 4, k: batch, a: v51, lda: 48, b: v131, ldb: 4, c: v134,
                                     ldc: 4)
                                 // ∂ line 12: drop(flat(relu(bn(conv(x)))))
-                                let v135 = slot16  // [batch, 48]
+                                let v135 = slot15  // [batch, 48]
                                 let laneEnd_6 = (batch * 48) & ~7
                                 for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                    let v135_2 = UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v177 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                                    let v135_2 = UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self) * v177
                                     UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
                                 }
                                 for i in laneEnd_6..<batch * 48 {
-                                    let v135_2: Float = v133[i] * v50[i]
+                                    let v177: Float = dropout0.element(at: i)
+                                    let v135_2: Float = v133[i] * v177
                                     v135[i] = v135_2
                                 }
                                 // ∂ line 12: flat(relu(bn(conv(x))))
-                                let v136 = slot34  // [batch, 3, 4, 4]
+                                let v136 = slot33  // [batch, 3, 4, 4]
                                 v136.update(from: v135, count: batch * 3 * 4 * 4)
                                 // ∂ line 12: bn(conv(x))
                                 let v139 = slot12  // [3, 1, 1]
-                                let v141 = slot35  // [batch, 3, 4, 4]
+                                let v141 = slot34  // [batch, 3, 4, 4]
                                 let v143 = slot10  // [3, 1, 1]
                                 v139.update(repeating: 0, count: 3)
                                 v143.update(repeating: 0, count: 3)
@@ -2007,7 +2008,7 @@ public struct NormalizedCNN: Module {
                                 let v40 = slot8  // [3]
                                 let v154 = slot11  // [3]
                                 let v18 = slot0  // [batch, 3, 4, 4]
-                                let v141 = slot35  // [batch, 3, 4, 4]
+                                let v141 = slot34  // [batch, 3, 4, 4]
                                 // ∂ line 12: bn(conv(x))
                                 let v140 = g.baseAddress! + 33  // gradient of bn.bias
                                 v140.update(from: v139, count: 3)
@@ -2063,7 +2064,7 @@ public struct NormalizedCNN: Module {
                                         }
                                     }
                                 }
-                                let v164 = slot34  // [batch, 3, 4, 4]
+                                let v164 = slot33  // [batch, 3, 4, 4]
                                 let v165 = slot6  // [3, 1, 1]
                                 v165.update(repeating: 0, count: 3)
                                 for i0 in 0..<batch {
@@ -2116,7 +2117,7 @@ public struct NormalizedCNN: Module {
                                         }
                                     }
                                 }
-                                let v172 = slot35  // [batch, 3, 4, 4]
+                                let v172 = slot34  // [batch, 3, 4, 4]
                                 // ∂ line 12: conv(x)
                                 let v173 = slot6  // [3, 1, 1]
                                 v173.update(repeating: 0, count: 3)
@@ -2140,7 +2141,7 @@ public struct NormalizedCNN: Module {
                             }
                             do {
                                 let v173 = slot6  // [3, 1, 1]
-                                let v172 = slot35  // [batch, 3, 4, 4]
+                                let v172 = slot34  // [batch, 3, 4, 4]
                                 // ∂ line 12: conv(x)
                                 let v174 = g.baseAddress! + 27  // gradient of conv.bias
                                 v174.update(from: v173, count: 3)
@@ -2167,9 +2168,9 @@ public struct NormalizedCNN: Module {
                             let v36 = slot7  // [3]
                             (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
                             parameters[255] = v78  // bn1.num_batches_tracked
-                            let v74 = slot21  // [4]
+                            let v74 = slot20  // [4]
                             (parameters.baseAddress! + 247).update(from: v74, count: 4)  // bn1.running_mean
-                            let v77 = slot22  // [4]
+                            let v77 = slot21  // [4]
                             (parameters.baseAddress! + 251).update(from: v77, count: 4)  // bn1.running_var
                             return v93
                         }
@@ -2470,7 +2471,8 @@ public struct NormalizedCNN: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 1, 6, 6]", argument: "x", declared: "[batch, 1, 6, 6]", function: "gradient(at:mode:into:outputGradient:)")
         }
         let batch = input.shape[0]
-        let workspace = Workspace.floats(count: 5 * (batch * 3 * 4 * 4) + 9 * 3 + (batch * 3 * 4) + (batch * 3) + 3 * (batch * 48) + 3 * (batch * 4) + 9 * 4, for: "NormalizedCNN.gradient(at:)(training)")
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.25)
+        let workspace = Workspace.floats(count: 5 * (batch * 3 * 4 * 4) + 9 * 3 + (batch * 3 * 4) + (batch * 3) + 2 * (batch * 48) + 3 * (batch * 4) + 9 * 4, for: "NormalizedCNN.gradient(at:)(training)")
         defer { Workspace.release(for: "NormalizedCNN.gradient(at:)(training)") }
         let slot0 = workspace
         let slot1 = slot0 + batch * 3 * 4 * 4
@@ -2489,9 +2491,9 @@ public struct NormalizedCNN: Module {
         let slot14 = slot13 + batch * 3 * 4 * 4
         let slot15 = slot14 + batch * 48
         let slot16 = slot15 + batch * 48
-        let slot17 = slot16 + batch * 48
+        let slot17 = slot16 + batch * 4
         let slot18 = slot17 + batch * 4
-        let slot19 = slot18 + batch * 4
+        let slot19 = slot18 + 4
         let slot20 = slot19 + 4
         let slot21 = slot20 + 4
         let slot22 = slot21 + 4
@@ -2499,10 +2501,9 @@ public struct NormalizedCNN: Module {
         let slot24 = slot23 + 4
         let slot25 = slot24 + 4
         let slot26 = slot25 + 4
-        let slot27 = slot26 + 4
-        let slot28 = slot27 + batch * 4
-        let slot29 = slot28 + 4
-        let slot30 = slot29 + batch * 3 * 4 * 4
+        let slot27 = slot26 + batch * 4
+        let slot28 = slot27 + 4
+        let slot29 = slot28 + batch * 3 * 4 * 4
         return try parameterScalars.withUnsafeMutableBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
@@ -2684,25 +2685,25 @@ public struct NormalizedCNN: Module {
                             let v50 = slot14  // [batch, 48]
                             v50.update(from: v49, count: batch * 48)
                             // line 12: drop(flat(relu(bn(conv(x)))))
-                            let v51 = slot15  // [batch, 48]
-                            Kernels.dropoutMask(into: v51, count: batch * 48, probability: 0.25, seed: seed, step: step, stream: 0)
-                            let v52 = slot16  // [batch, 48]
+                            let v52 = slot15  // [batch, 48]
                             let laneEnd_2 = (batch * 48) & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v165 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                                let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * v165
                                 UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<batch * 48 {
-                                let v52_2: Float = v50[i] * v51[i]
+                                let v165: Float = dropout0.element(at: i)
+                                let v52_2: Float = v50[i] * v165
                                 v52[i] = v52_2
                             }
                             // line 12: fc(drop(flat(relu(bn(conv(x))))))
-                            let v55 = slot17  // [batch, 4]
+                            let v55 = slot16  // [batch, 4]
                             Kernels.matrixMultiply(
                                 m: batch, n: 4, k: 48, a: v52, lda: 48, b: v53, ldb: 4, c: v55, ldc: 4)
-                            let v56 = slot18  // [batch, 4]
+                            let v56 = slot17  // [batch, 4]
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v63 = slot19  // [4]
+                            let v63 = slot18  // [4]
                             v63.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
@@ -2715,7 +2716,7 @@ public struct NormalizedCNN: Module {
                                 }
                             }
                             v61 = parameters[255]  // bn1.num_batches_tracked
-                            let v64 = slot20  // [4]
+                            let v64 = slot19  // [4]
                             let laneEnd_3 = 4 & ~7
                             for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 let v64_2 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
@@ -2728,15 +2729,15 @@ public struct NormalizedCNN: Module {
                         }
                         let v84: Float
                         do {
-                            let v56 = slot18  // [batch, 4]
-                            let v64 = slot20  // [4]
+                            let v56 = slot17  // [batch, 4]
+                            let v64 = slot19  // [4]
                             let v59 = parameters.baseAddress! + 247  // bn1.running_mean
                             let v60 = parameters.baseAddress! + 251  // bn1.running_var
                             let v57 = parameters.baseAddress! + 239  // bn1.weight
                             let v58 = parameters.baseAddress! + 243  // bn1.bias
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v65 = slot17  // [batch, 4]
-                            let v67 = slot19  // [4]
+                            let v65 = slot16  // [batch, 4]
+                            let v67 = slot18  // [4]
                             v67.update(repeating: 0, count: 4)
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
@@ -2750,13 +2751,13 @@ public struct NormalizedCNN: Module {
                             let v72: Float = Float(batch) - 1.0
                             let v74: Float = Swift.max(v72, 1.0)
                             let v75: Float = Float(batch) / v74
-                            let v79 = slot21  // [4]
-                            let v82 = slot22  // [4]
-                            let v87 = slot23  // [4]
-                            let v88 = slot24  // [4]
-                            let v90 = slot25  // [4]
+                            let v79 = slot20  // [4]
+                            let v82 = slot21  // [4]
+                            let v87 = slot22  // [4]
+                            let v88 = slot23  // [4]
+                            let v90 = slot24  // [4]
                             // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
-                            let v107 = slot26  // [4]
+                            let v107 = slot25  // [4]
                             for i in 0..<4 {
                                 // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                 let v68: Float = v67[i] / Float(batch)
@@ -2784,7 +2785,7 @@ public struct NormalizedCNN: Module {
                             }
                             // line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                             v84 = v61 + 1.0
-                            let v92 = slot27  // [batch, 4]
+                            let v92 = slot26  // [batch, 4]
                             for i0 in 0..<batch {
                                 for i1 in 0..<4 {
                                     let i = i0 &* 4 &+ i1
@@ -2801,7 +2802,7 @@ public struct NormalizedCNN: Module {
                         if handed.output.shape.count != 2 || handed.output.shape[0] != batch || handed.output.shape[1] != 4 {
                             handed.output = Tensor(zeros: [batch, 4])
                         }
-                        let v92 = slot27  // [batch, 4]
+                        let v92 = slot26  // [batch, 4]
                         handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v92, count: batch * 4) }
                         try outputGradient(handed.output, &handed.outputGradient)
                         if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != batch || handed.outputGradient.shape[1] != 4 {
@@ -2811,22 +2812,18 @@ public struct NormalizedCNN: Module {
                             func body_2() -> Void {
                                 let seed_2 = seedBuffer.baseAddress!
                                 do {
-                                    let v56 = slot18  // [batch, 4]
-                                    let v88 = slot24  // [4]
-                                    let v64 = slot20  // [4]
+                                    let v56 = slot17  // [batch, 4]
+                                    let v88 = slot23  // [4]
+                                    let v64 = slot19  // [4]
                                     let v57 = parameters.baseAddress! + 239  // bn1.weight
-                                    let v87 = slot23  // [4]
-                                    let v107 = slot26  // [4]
-                                    let v65 = slot17  // [batch, 4]
+                                    let v87 = slot22  // [4]
+                                    let v107 = slot25  // [4]
+                                    let v65 = slot16  // [batch, 4]
                                     let v53 = parameters.baseAddress! + 43  // fc.weight
-                                    let v52 = slot16  // [batch, 48]
-                                    let v51 = slot15  // [batch, 48]
-                                    let v49 = slot13  // [batch, 3, 4, 4]
-                                    let v45 = slot6  // [3, 1, 1]
-                                    let v5 = slot2  // [batch, 3, 4, 4]
+                                    let v52 = slot15  // [batch, 48]
                                     // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                     let v94 = g.baseAddress! + 243  // gradient of bn1.bias
-                                    let v97 = slot25  // [4]
+                                    let v97 = slot24  // [4]
                                     v94.update(repeating: 0, count: 4)
                                     v97.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
@@ -2837,9 +2834,9 @@ public struct NormalizedCNN: Module {
                                             v97[i1] += v96
                                         }
                                     }
-                                    let v99 = slot19  // [4]
+                                    let v99 = slot18  // [4]
                                     let v103 = g.baseAddress! + 239  // gradient of bn1.weight
-                                    let v109 = slot28  // [4]
+                                    let v109 = slot27  // [4]
                                     let laneEnd_4 = 4 & ~7
                                     for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                         let v98 = -UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -2869,8 +2866,8 @@ public struct NormalizedCNN: Module {
                                         let v109_2: Float = v108 / Float(batch)
                                         v109[i] = v109_2
                                     }
-                                    let v115 = slot18  // [batch, 4]
-                                    let v116 = slot26  // [4]
+                                    let v115 = slot17  // [batch, 4]
+                                    let v116 = slot25  // [4]
                                     v116.update(repeating: 0, count: 4)
                                     for i0 in 0..<batch {
                                         for i1 in 0..<4 {
@@ -2885,7 +2882,7 @@ public struct NormalizedCNN: Module {
                                             v116[i1] += v114
                                         }
                                     }
-                                    let v118 = slot28  // [4]
+                                    let v118 = slot27  // [4]
                                     let laneEnd_5 = 4 & ~7
                                     for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                         let v117 = UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -2897,7 +2894,7 @@ public struct NormalizedCNN: Module {
                                         let v118_2: Float = v117 / Float(batch)
                                         v118[i] = v118_2
                                     }
-                                    let v120 = slot17  // [batch, 4]
+                                    let v120 = slot16  // [batch, 4]
                                     // ∂ line 12: fc(drop(flat(relu(bn(conv(x))))))
                                     let v121 = g.baseAddress! + 235  // gradient of fc.bias
                                     v121.update(repeating: 0, count: 4)
@@ -2921,22 +2918,36 @@ public struct NormalizedCNN: Module {
                                         transposeA: true, m: 48, n: 4, k: batch, a: v52, lda: 48, b: v120, ldb: 4,
                                         c: v123, ldc: 4)
                                     // ∂ line 12: drop(flat(relu(bn(conv(x)))))
-                                    let v124 = slot16  // [batch, 48]
+                                    let v124 = slot15  // [batch, 48]
                                     let laneEnd_6 = (batch * 48) & ~7
                                     for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                        let v124_2 = UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v166 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                                        let v124_2 = UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self) * v166
                                         UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_6..<batch * 48 {
-                                        let v124_2: Float = v122[i] * v51[i]
+                                        let v166: Float = dropout0.element(at: i)
+                                        let v124_2: Float = v122[i] * v166
                                         v124[i] = v124_2
                                     }
                                     // ∂ line 12: flat(relu(bn(conv(x))))
-                                    let v125 = slot29  // [batch, 3, 4, 4]
+                                    let v125 = slot28  // [batch, 3, 4, 4]
                                     v125.update(from: v124, count: batch * 3 * 4 * 4)
+                                }
+                                do {
+                                    let v49 = slot13  // [batch, 3, 4, 4]
+                                    let v125 = slot28  // [batch, 3, 4, 4]
+                                    let v45 = slot6  // [3, 1, 1]
+                                    let v5 = slot2  // [batch, 3, 4, 4]
+                                    let v42 = slot9  // [3]
+                                    let v15 = slot1  // [3]
+                                    let v6 = parameters.baseAddress! + 30  // bn.weight
+                                    let v41 = slot8  // [3]
+                                    let v143 = slot11  // [3]
+                                    let v17 = slot0  // [batch, 3, 4, 4]
                                     // ∂ line 12: bn(conv(x))
                                     let v128 = slot12  // [3, 1, 1]
-                                    let v130 = slot30  // [batch, 3, 4, 4]
+                                    let v130 = slot29  // [batch, 3, 4, 4]
                                     let v132 = slot10  // [3, 1, 1]
                                     v128.update(repeating: 0, count: 3)
                                     v132.update(repeating: 0, count: 3)
@@ -2960,18 +2971,6 @@ public struct NormalizedCNN: Module {
                                             v132[i1] += v132Run
                                         }
                                     }
-                                }
-                                do {
-                                    let v128 = slot12  // [3, 1, 1]
-                                    let v132 = slot10  // [3, 1, 1]
-                                    let v42 = slot9  // [3]
-                                    let v15 = slot1  // [3]
-                                    let v6 = parameters.baseAddress! + 30  // bn.weight
-                                    let v41 = slot8  // [3]
-                                    let v143 = slot11  // [3]
-                                    let v17 = slot0  // [batch, 3, 4, 4]
-                                    let v130 = slot30  // [batch, 3, 4, 4]
-                                    // ∂ line 12: bn(conv(x))
                                     let v129 = g.baseAddress! + 33  // gradient of bn.bias
                                     v129.update(from: v128, count: 3)
                                     let v133 = slot12  // [3]
@@ -3026,7 +3025,7 @@ public struct NormalizedCNN: Module {
                                             }
                                         }
                                     }
-                                    let v153 = slot29  // [batch, 3, 4, 4]
+                                    let v153 = slot28  // [batch, 3, 4, 4]
                                     let v154 = slot6  // [3, 1, 1]
                                     v154.update(repeating: 0, count: 3)
                                     for i0 in 0..<batch {
@@ -3069,6 +3068,11 @@ public struct NormalizedCNN: Module {
                                             v158[i] = v158_2
                                         }
                                     }
+                                }
+                                do {
+                                    let v158 = slot4  // [batch, 3]
+                                    let v153 = slot28  // [batch, 3, 4, 4]
+                                    // ∂ line 12: bn(conv(x))
                                     let v159 = slot3  // [batch, 3, 4]
                                     for i0 in 0..<batch {
                                         for i1 in 0..<3 {
@@ -3079,7 +3083,7 @@ public struct NormalizedCNN: Module {
                                             }
                                         }
                                     }
-                                    let v161 = slot30  // [batch, 3, 4, 4]
+                                    let v161 = slot29  // [batch, 3, 4, 4]
                                     // ∂ line 12: conv(x)
                                     let v162 = slot6  // [3, 1, 1]
                                     v162.update(repeating: 0, count: 3)
@@ -3100,11 +3104,6 @@ public struct NormalizedCNN: Module {
                                             }
                                         }
                                     }
-                                }
-                                do {
-                                    let v162 = slot6  // [3, 1, 1]
-                                    let v161 = slot30  // [batch, 3, 4, 4]
-                                    // ∂ line 12: conv(x)
                                     let v163 = g.baseAddress! + 27  // gradient of conv.bias
                                     v163.update(from: v162, count: 3)
                                     let v164 = g.baseAddress!  // gradient of conv.weight
@@ -3130,9 +3129,9 @@ public struct NormalizedCNN: Module {
                                 let v36 = slot7  // [3]
                                 (parameters.baseAddress! + 39).update(from: v36, count: 3)  // bn.running_var
                                 parameters[255] = v84  // bn1.num_batches_tracked
-                                let v79 = slot21  // [4]
+                                let v79 = slot20  // [4]
                                 (parameters.baseAddress! + 247).update(from: v79, count: 4)  // bn1.running_mean
-                                let v82 = slot22  // [4]
+                                let v82 = slot21  // [4]
                                 (parameters.baseAddress! + 251).update(from: v82, count: 4)  // bn1.running_var
                             }
                             return body_2()
@@ -3211,34 +3210,33 @@ public struct TwoDropouts: Module {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 8]", argument: "x", declared: "[n, 8]", function: "forward(x:mode:)")
         }
         let n = x.shape[0]
-        let workspace = Workspace.floats(count: 3 * (n * 8), for: "TwoDropouts.forward(training)")
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.5)
+        let dropout1 = DropoutMaskStream(seed: seed, step: step, stream: 1, probability: 0.5)
+        let workspace = Workspace.floats(count: (n * 8), for: "TwoDropouts.forward(training)")
         defer { Workspace.release(for: "TwoDropouts.forward(training)") }
         let slot0 = workspace
-        let slot1 = slot0 + n * 8
-        let slot2 = slot1 + n * 8
         return x.withUnsafeBufferPointer { xBuffer in
             func body() -> Tensor {
                 let x = xBuffer.baseAddress!
-                // line 25: drop(x)
-                let v1 = slot0  // [n, 8]
-                Kernels.dropoutMask(into: v1, count: n * 8, probability: 0.5, seed: seed, step: step, stream: 0)
-                let v3 = slot1  // [n, 8]
-                Kernels.dropoutMask(into: v3, count: n * 8, probability: 0.5, seed: seed, step: step, stream: 1)
                 // line 25: drop(x) + drop(x)
-                let v5 = slot2  // [n, 8]
+                let v5 = slot0  // [n, 8]
                 let laneEnd = (n * 8) & ~7
                 for i in stride(from: 0, to: laneEnd, by: 8) {
                     // line 25: drop(x)
-                    let v2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v1 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v4 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v6 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                    let v2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v6
+                    let v7 = dropout1.elements(from: i, as: SIMD8<Float>.self)
+                    let v4 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * v7
                     // line 25: drop(x) + drop(x)
                     let v5_2 = v2 + v4
                     UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
                 }
                 for i in laneEnd..<n * 8 {
                     // line 25: drop(x)
-                    let v2: Float = x[i] * v1[i]
-                    let v4: Float = x[i] * v3[i]
+                    let v6: Float = dropout0.element(at: i)
+                    let v2: Float = x[i] * v6
+                    let v7: Float = dropout1.element(at: i)
+                    let v4: Float = x[i] * v7
                     // line 25: drop(x) + drop(x)
                     let v5_2: Float = v2 + v4
                     v5[i] = v5_2
@@ -3309,35 +3307,34 @@ public struct TwoDropouts: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 8]", argument: "x", declared: "[n, 8]", function: "gradient(at:mode:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: 3 * (n * 8), for: "TwoDropouts.gradient(at:)(training)")
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.5)
+        let dropout1 = DropoutMaskStream(seed: seed, step: step, stream: 1, probability: 0.5)
+        let workspace = Workspace.floats(count: (n * 8), for: "TwoDropouts.gradient(at:)(training)")
         defer { Workspace.release(for: "TwoDropouts.gradient(at:)(training)") }
         let slot0 = workspace
-        let slot1 = slot0 + n * 8
-        let slot2 = slot1 + n * 8
         return try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             try input.withUnsafeBufferPointer { inputBuffer in
                 func body() throws -> Void {
                     let input = inputBuffer.baseAddress!
-                    // line 25: drop(x)
-                    let v1 = slot0  // [n, 8]
-                    Kernels.dropoutMask(into: v1, count: n * 8, probability: 0.5, seed: seed, step: step, stream: 0)
-                    let v3 = slot1  // [n, 8]
-                    Kernels.dropoutMask(into: v3, count: n * 8, probability: 0.5, seed: seed, step: step, stream: 1)
                     // line 25: drop(x) + drop(x)
-                    let v5 = slot2  // [n, 8]
+                    let v5 = slot0  // [n, 8]
                     let laneEnd = (n * 8) & ~7
                     for i in stride(from: 0, to: laneEnd, by: 8) {
                         // line 25: drop(x)
-                        let v2 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v1 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v4 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v6 = dropout0.elements(from: i, as: SIMD8<Float>.self)
+                        let v2 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) * v6
+                        let v7 = dropout1.elements(from: i, as: SIMD8<Float>.self)
+                        let v4 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) * v7
                         // line 25: drop(x) + drop(x)
                         let v5_2 = v2 + v4
                         UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
                     }
                     for i in laneEnd..<n * 8 {
                         // line 25: drop(x)
-                        let v2: Float = input[i] * v1[i]
-                        let v4: Float = input[i] * v3[i]
+                        let v6: Float = dropout0.element(at: i)
+                        let v2: Float = input[i] * v6
+                        let v7: Float = dropout1.element(at: i)
+                        let v4: Float = input[i] * v7
                         // line 25: drop(x) + drop(x)
                         let v5_2: Float = v2 + v4
                         v5[i] = v5_2
