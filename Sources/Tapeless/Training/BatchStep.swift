@@ -4,7 +4,7 @@
 ///
 /// One process with one part per batch takes the plain path: the part's weight is 1, which
 /// leaves the gradient's bits as they are, and the group's sums change nothing.
-struct BatchStep<M: Module, Target: Batchable> {
+struct BatchStep<M: Model, Data: Batchable> {
     /// The most examples one forward and backward pass takes.
     let microBatchSize: Int
     /// The gradient of the whole batch, the same in every process.
@@ -14,9 +14,9 @@ struct BatchStep<M: Module, Target: Batchable> {
     /// A later micro-batch's gradient and values before they are added; created when first needed.
     private var partGradient: M.Gradient?
     private var partValues: [Float]
-    /// Parts gathered into kept tensors, one pair per part size met, so a step after the first
-    /// of each size allocates nothing.
-    private var gathered: [Int: (x: Tensor, y: Target)] = [:]
+    /// Parts gathered into kept tensors, one per part size met, so a step after the first of
+    /// each size allocates nothing.
+    private var gathered: [Int: Data] = [:]
 
     init(microBatchSize: Int, valueCount: Int) {
         self.microBatchSize = microBatchSize
@@ -25,12 +25,12 @@ struct BatchStep<M: Module, Target: Batchable> {
     }
 
     /// Computes ``gradient`` and ``values`` for the batch of `batchExamples` examples of which
-    /// this process takes `share` (positions in `x` and `y`). `body` gets the model's output,
-    /// the output gradient to fill, the part's targets, and the values to fill.
+    /// this process takes `share` (positions in `data`). `pass` runs forward and backward over
+    /// a part, writing its gradient and values.
     mutating func run(
         on share: ArraySlice<Int>, of batchExamples: Int, in group: some ProcessGroup,
-        model: inout M, mode: ForwardMode, x: Tensor, y: Target,
-        _ body: (_ output: Tensor, _ outputGradient: inout Tensor, _ target: Target, _ values: inout [Float]) throws -> Void
+        model: inout M, mode: ForwardMode, data: Data,
+        _ pass: (inout M, Data, ForwardMode, inout M.Gradient, inout [Float]) throws -> Void
     ) throws {
         if share.isEmpty {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -40,14 +40,14 @@ struct BatchStep<M: Module, Target: Batchable> {
         while start < share.endIndex {
             let part = share[start..<min(start + microBatchSize, share.endIndex)]
             let weight = Float(part.count) / Float(batchExamples)
-            let (xb, yb) = gather(part, of: x, y)
+            let batch = gather(part, of: data)
             if start == share.startIndex {
-                try Self.pass(part, xb, yb, model: &model, mode: mode, gradient: &gradient, values: &values, body)
+                try Self.run(pass, on: part, batch, model: &model, mode: mode, gradient: &gradient, values: &values)
                 scale(&gradient.parameterScalars, by: weight)
                 scale(&values, by: weight)
             } else {
                 if partGradient == nil { partGradient = .zero }
-                try Self.pass(part, xb, yb, model: &model, mode: mode, gradient: &partGradient!, values: &partValues, body)
+                try Self.run(pass, on: part, batch, model: &model, mode: mode, gradient: &partGradient!, values: &partValues)
                 addScaled(partGradient!.parameterScalars, by: weight, to: &gradient.parameterScalars)
                 addScaled(partValues, by: weight, to: &values)
             }
@@ -57,29 +57,26 @@ struct BatchStep<M: Module, Target: Batchable> {
         group.sum(&values)
     }
 
-    /// One forward and backward pass over the examples `part`, gathered as `xb` and `yb`.
-    private static func pass(
-        _ part: ArraySlice<Int>, _ xb: Tensor, _ yb: Target, model: inout M, mode: ForwardMode,
-        gradient: inout M.Gradient, values: inout [Float],
-        _ body: (Tensor, inout Tensor, Target, inout [Float]) throws -> Void
+    /// One forward and backward pass over the examples `part`, gathered as `batch`.
+    private static func run(
+        _ pass: (inout M, Data, ForwardMode, inout M.Gradient, inout [Float]) throws -> Void,
+        on part: ArraySlice<Int>, _ batch: Data, model: inout M, mode: ForwardMode,
+        gradient: inout M.Gradient, values: inout [Float]
     ) throws {
         do {
-            try model.gradient(at: xb, mode: mode, into: &gradient) { output, outputGradient in
-                try body(output, &outputGradient, yb, &values)
-            }
+            try pass(&model, batch, mode, &gradient, &values)
         } catch let error as TrainingError {
             // The loss counts examples within the part; the user knows them by their place in `y`.
             throw error.locatingExample { part[part.startIndex + $0] }
         }
     }
 
-    /// The examples `part` of `x` and `y`, written into the kept tensors of that size.
-    private mutating func gather(_ part: ArraySlice<Int>, of x: Tensor, _ y: Target) -> (x: Tensor, y: Target) {
+    /// The examples `part` of `data`, written into the kept tensors of that size.
+    private mutating func gather(_ part: ArraySlice<Int>, of data: Data) -> Data {
         if gathered[part.count] == nil {
-            gathered[part.count] = (x.gathering(examples: part), y.gathering(examples: part))
+            gathered[part.count] = data.gathering(examples: part)
         } else {
-            x.gather(examples: part, into: &gathered[part.count]!.x)
-            y.gather(examples: part, into: &gathered[part.count]!.y)
+            data.gather(examples: part, into: &gathered[part.count]!)
         }
         return gathered[part.count]!
     }

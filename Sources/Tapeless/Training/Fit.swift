@@ -151,24 +151,56 @@ extension Module {
         verbosity: Verbosity = .progressBar, output: ProgressOutput = .standardOutput,
         across group: some ProcessGroup
     ) throws -> History {
-        guard epochs >= 0 else { throw TrainingError.invalidEpochCount(epochs) }
-        guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
-        let microBatchSize = microBatchSize ?? batchSize
-        guard microBatchSize >= 1 else { throw TrainingError.invalidBatchSize(microBatchSize) }
-        let count = try checkedExampleCount(x: x, y: y, dataSet: "training")
+        try checkSettings(epochs: epochs, batchSize: batchSize, microBatchSize: microBatchSize)
+        _ = try checkedExampleCount(x: x, y: y, dataSet: "training")
         try checkInputs(x, fit: Self.inputShape, dataSet: "training")
         let metricNames = try checkedMetricNames(metrics)
-        let (trainX, trainY, validation) = try Self.splitForValidation(
-            x: x, y: y, exampleCount: count, validationSplit: validationSplit, validationData: validationData)
+        let procedure = TrainingProcedure<Self, LabeledExamples<L.Target>>(
+            metricNames: metricNames,
+            checkValidation: { validation in
+                _ = try checkedExampleCount(x: validation.x, y: validation.y, dataSet: "validation")
+                try checkValidationInputs(validation.x, like: x)
+            },
+            pass: { model, batch, mode, gradient, values in
+                try model.gradient(at: batch.x, mode: mode, into: &gradient) { output, outputGradient in
+                    values[0] = try loss.value(output, batch.y, gradientInto: &outputGradient)
+                    for k in metrics.indices { values[k + 1] = try metrics[k](output, batch.y) }
+                }
+            },
+            validate: { model, validation, firstExample in
+                try model.evaluateLogs(
+                    x: validation.x, y: validation.y, loss: loss, metrics: metrics, metricNames: metricNames,
+                    batchSize: batchSize, dataSet: "validation", firstExample: firstExample, prefix: "val_")
+            })
+        return try train(
+            LabeledExamples(x: x, y: y), by: procedure, optimizer: &optimizer, epochs: epochs, batchSize: batchSize,
+            microBatchSize: microBatchSize ?? batchSize, shuffle: shuffle, seed: seed, validationSplit: validationSplit,
+            validationData: validationData.map { LabeledExamples(x: $0.x, y: $0.y) }, callbacks: callbacks,
+            verbosity: verbosity, output: output, across: group)
+    }
+}
+
+extension Model {
+    /// The epochs of `fit`, whatever the data: batches, steps, callbacks, progress and
+    /// validation, with `procedure` saying how a batch is computed and validated.
+    mutating func train<Data>(
+        _ data: Data, by procedure: TrainingProcedure<Self, Data>, optimizer: inout some Optimizer,
+        epochs: Int, batchSize: Int, microBatchSize: Int, shuffle: Bool, seed: UInt64,
+        validationSplit: Float, validationData: Data?, callbacks: [any Callback],
+        verbosity: Verbosity, output: ProgressOutput, across group: some ProcessGroup
+    ) throws -> History {
+        let (trainingData, validation) = try Self.splitForValidation(
+            data, validationSplit: validationSplit, validationData: validationData, check: procedure.checkValidation)
 
         try group.synchronize(&self)
 
-        let trainingCount = trainX.exampleCount
+        let trainingCount = trainingData.exampleCount
         let batchCount = (trainingCount + batchSize - 1) / batchSize
         let session = TrainingSession(epochCount: epochs, batchesPerEpoch: batchCount, learningRate: optimizer.learningRate)
-        var step = BatchStep<Self, L.Target>(microBatchSize: microBatchSize, valueCount: 1 + metrics.count)
+        var step = BatchStep<Self, Data>(microBatchSize: microBatchSize, valueCount: 1 + procedure.metricNames.count)
         var progress = ProgressPrinter(
-            verbosity: group.isRoot ? verbosity : .silent, output: output, epochCount: epochs, batchCount: batchCount, metricNames: metricNames)
+            verbosity: group.isRoot ? verbosity : .silent, output: output, epochCount: epochs, batchCount: batchCount,
+            metricNames: procedure.metricNames)
 
         runCallbacks(session, optimizer: &optimizer, exposingParameters: true) { session in
             for callback in callbacks { callback.onTrainBegin(session: session) }
@@ -179,7 +211,7 @@ extension Module {
                 for callback in callbacks { callback.onEpochBegin(epoch, session: session) }
             }
             progress.beginEpoch(epoch)
-            var accumulator = LogAccumulator(metricNames: metricNames)
+            var accumulator = LogAccumulator(metricNames: procedure.metricNames)
             var batchesRun = 0
             let order = BatchSequence(exampleCount: trainingCount, batchSize: batchSize, shuffle: shuffle, seed: seed, epoch: epoch)
             // Loops by position: `enumerated()` reads through a generic iterator, which here
@@ -189,11 +221,7 @@ extension Module {
                 let mode = ForwardMode.training(seed: seed, step: epoch * batchCount + batch)
                 try step.run(
                     on: order.shard(batch, rank: group.rank, of: group.processCount), of: indices.count, in: group,
-                    model: &self, mode: mode, x: trainX, y: trainY
-                ) { output, outputGradient, target, values in
-                    values[0] = try loss.value(output, target, gradientInto: &outputGradient)
-                    for k in metrics.indices { values[k + 1] = try metrics[k](output, target) }
-                }
+                    model: &self, mode: mode, data: trainingData, procedure.pass)
                 guard step.values[0].isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, value: step.values[0])
                 }
@@ -213,11 +241,7 @@ extension Module {
 
             var logs = accumulator.means()
             if let validation {
-                logs.merge(
-                    try evaluateLogs(
-                        x: validation.x, y: validation.y, loss: loss, metrics: metrics, metricNames: metricNames,
-                        batchSize: batchSize, dataSet: "validation", firstExample: validation.firstExample, prefix: "val_"),
-                    uniquingKeysWith: { first, _ in first })
+                logs.merge(try procedure.validate(self, validation.data, validation.firstExample), uniquingKeysWith: { first, _ in first })
             }
             session.history.append(logs)
             progress.endEpoch(logs: logs, batchesRun: batchesRun)
@@ -231,6 +255,13 @@ extension Module {
             for callback in callbacks { callback.onTrainEnd(history: history, session: session) }
         }
         return history
+    }
+
+    /// Checks the settings every `fit` takes, before anything else.
+    func checkSettings(epochs: Int, batchSize: Int, microBatchSize: Int?) throws {
+        guard epochs >= 0 else { throw TrainingError.invalidEpochCount(epochs) }
+        guard batchSize >= 1 else { throw TrainingError.invalidBatchSize(batchSize) }
+        if let microBatchSize, microBatchSize < 1 { throw TrainingError.invalidBatchSize(microBatchSize) }
     }
 
     /// Runs one round of callbacks with the optimizer's learning rate (and, at epoch and
@@ -253,30 +284,55 @@ extension Module {
     }
 
     /// The training set and the validation set, as `fit` documents, with the position of the
-    /// first validation example in the data it came from.
-    private static func splitForValidation<Target: Batchable>(
-        x: Tensor, y: Target, exampleCount: Int, validationSplit: Float, validationData: (x: Tensor, y: Target)?
-    ) throws -> (Tensor, Target, (x: Tensor, y: Target, firstExample: Int)?) {
+    /// first validation example in the data it came from; `check` checks given validation data.
+    private static func splitForValidation<Data: Batchable>(
+        _ data: Data, validationSplit: Float, validationData: Data?, check: (Data) throws -> Void
+    ) throws -> (Data, (data: Data, firstExample: Int)?) {
         guard validationSplit >= 0 && validationSplit < 1 else {
             throw TrainingError.invalidValidationSplit(validationSplit)
         }
         if let validationData {
             guard validationSplit == 0 else { throw TrainingError.conflictingValidationOptions }
-            _ = try checkedExampleCount(x: validationData.x, y: validationData.y, dataSet: "validation")
-            try checkValidationInputs(validationData.x, like: x)
-            return (x, y, (validationData.x, validationData.y, 0))
+            try check(validationData)
+            return (data, (validationData, 0))
         }
-        guard validationSplit > 0 else { return (x, y, nil) }
+        guard validationSplit > 0 else { return (data, nil) }
+        let exampleCount = data.exampleCount
         let trainingCount = Int((Double(exampleCount) * (1 - Double(validationSplit))).rounded(.down))
         guard trainingCount > 0 && trainingCount < exampleCount else {
             throw TrainingError.validationSplitLeavesNoData(
                 split: validationSplit, exampleCount: exampleCount, trainingCount: trainingCount)
         }
-        let training = 0..<trainingCount
-        let held = trainingCount..<exampleCount
         return (
-            x.gathering(examples: training), y.gathering(examples: training),
-            (x: x.gathering(examples: held), y: y.gathering(examples: held), firstExample: trainingCount)
+            data.gathering(examples: 0..<trainingCount),
+            (data.gathering(examples: trainingCount..<exampleCount), firstExample: trainingCount)
         )
+    }
+}
+
+/// How `fit` computes and validates one kind of data: the names of the values a step logs
+/// after the loss, the checks of given validation data, one forward and backward pass over a
+/// batch (filling the loss and the metrics), and validation's logs.
+struct TrainingProcedure<M: Model, Data: Batchable> {
+    var metricNames: [String]
+    var checkValidation: (Data) throws -> Void
+    var pass: (inout M, Data, ForwardMode, inout M.Gradient, inout [Float]) throws -> Void
+    var validate: (M, Data, _ firstExample: Int) throws -> [String: Float]
+}
+
+/// Inputs and their targets, batched together.
+struct LabeledExamples<Target: Batchable>: Batchable {
+    var x: Tensor
+    var y: Target
+
+    var exampleCount: Int { x.exampleCount }
+
+    func gathering(examples indices: some Collection<Int>) -> Self {
+        Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+    }
+
+    func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+        x.gather(examples: indices, into: &batch.x)
+        y.gather(examples: indices, into: &batch.y)
     }
 }

@@ -50,6 +50,10 @@ public enum TrainingError: Error, Equatable, LocalizedError, CustomStringConvert
     case labelOutOfRange(function: String, label: Int, example: Int, classes: Int)
     /// A mean (or a fraction) over predictions that hold no elements, which is undefined.
     case emptyPredictions(function: String, shape: [Int])
+    /// An argument of a model function trained or evaluated through an ``Objective`` has a
+    /// shape that does not fit its declaration: `expected` is the declared shape with the sizes
+    /// already bound by earlier arguments, such as `[batch = 100, 64]`.
+    case argumentShapeMismatch(function: String, argument: String, expected: String, given: [Int], dataSet: String)
     /// The processes of a ``ProcessGroup`` built models of different parameter layouts;
     /// `rank` is this process and `parameterCount` the size of its model.
     case parameterLayoutMismatch(rank: Int, parameterCount: Int)
@@ -110,6 +114,9 @@ public enum TrainingError: Error, Equatable, LocalizedError, CustomStringConvert
                 + "labels must be class indices. Check the labels, or give the model's output one column per class."
         case let .emptyPredictions(function, shape):
             return "\(function) got predictions of shape \(shape), which hold no elements, and the mean of no values is undefined; give at least one example."
+        case let .argumentShapeMismatch(function, argument, expected, given, dataSet):
+            return "The \(dataSet) argument '\(argument)' of \(function) has shape \(given), but the model declares \(expected) "
+                + "(the first dimension counts examples, and a size variable has one size in every argument); give it that shape."
         case let .parameterLayoutMismatch(rank, parameterCount):
             return "The processes built models of different parameter layouts (process \(rank) has \(parameterCount) parameters); "
                 + "start every process with the same program and model, so that parameters and gradients line up."

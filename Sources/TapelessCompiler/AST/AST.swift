@@ -196,15 +196,51 @@ public struct FunctionDecl: Sendable, Equatable {
     public var body: Block
     /// Where the declaration is written, from `func` to the closing brace.
     public var range: SourceRange
+    /// `@vjp(of: f, wrt: x)` or `@jvp(of: f)` before `func`: the function is a derivative rule
+    /// of `f`, used in place of the derived one.
+    public var rule: RuleAttribute?
 
     /// Creates a function declaration.
     public init(
-        name: Identifier, parameters: [FunctionParameter], returnType: TypeExpr, body: Block, range: SourceRange
+        name: Identifier, parameters: [FunctionParameter], returnType: TypeExpr, body: Block, range: SourceRange,
+        rule: RuleAttribute? = nil
     ) {
         self.name = name
         self.parameters = parameters
         self.returnType = returnType
         self.body = body
+        self.range = range
+        self.rule = rule
+    }
+}
+
+/// `@vjp(of: f, wrt: x)` or `@jvp(of: f)`: the function after it is a custom derivative rule of
+/// the top-level function `f`.
+public struct RuleAttribute: Sendable, Equatable {
+    /// Which rule the function is.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// Reverse: `f`'s arguments and the gradient of its result give the gradient of one
+        /// argument.
+        case vjp
+        /// Forward: `f`'s arguments and a tangent of each Float argument give the tangent of
+        /// its result.
+        case jvp
+    }
+
+    /// Which rule the function is.
+    public var kind: Kind
+    /// The function it is a rule of.
+    public var function: Identifier
+    /// For a reverse rule, the argument whose gradient it gives.
+    public var withRespectTo: Identifier?
+    /// Where the attribute is written.
+    public var range: SourceRange
+
+    /// Creates a rule attribute.
+    public init(kind: Kind, function: Identifier, withRespectTo: Identifier?, range: SourceRange) {
+        self.kind = kind
+        self.function = function
+        self.withRespectTo = withRespectTo
         self.range = range
     }
 }

@@ -50,6 +50,9 @@ public enum ASTPrinter {
 
     private static func render(_ function: FunctionDecl, _ printer: inout CodePrinter) {
         let parameters = function.parameters.map { "\($0.name): \(type($0.type))" }.joined(separator: ", ")
+        if let rule = function.rule {
+            printer.line("@\(rule.kind.rawValue)(of: \(rule.function)\(rule.withRespectTo.map { ", wrt: \($0)" } ?? ""))")
+        }
         printer.block("func \(function.name)(\(parameters)) -> \(type(function.returnType)) @\(function.range.start)", closing: "") { p in
             for binding in function.body.bindings {
                 p.line("let \(binding.name) = \(expression(binding.value))")

@@ -69,7 +69,8 @@ enum DerivativeRules {
             return convolutionPullback(instruction, g: g, wants: wants, &b)
 
         case .call(let callee):
-            callee.wasNotInlined()
+            guard let rules = callee.rules else { callee.wasNotInlined() }
+            return rules.pullback(x, adjoint: g, wants: wants, &b)
         }
     }
 }

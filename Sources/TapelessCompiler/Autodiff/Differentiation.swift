@@ -32,6 +32,9 @@ struct Differentiation {
 
     private let functions: [Key: LoweredFunction]
     private let limit: InstructionLimit
+    /// The custom rules of top-level functions, by name, and their bodies once built.
+    private let ruleNames: [String: CustomRuleNames]
+    private var rules: [String: CustomRules] = [:]
     /// Each function's body with calls inlined or derivative derived, as this stage stores it.
     private var derived: [Key: IRFunction] = [:]
     /// The same bodies simplified: what a call copies and what a derivative starts from.
@@ -45,6 +48,7 @@ struct Differentiation {
         for function in program.functions { functions[Key(model: nil, name: function.name)] = function }
         self.functions = functions
         self.limit = limit
+        ruleNames = program.rules
     }
 
     /// `program` with every call inlined and every derivative derived.
@@ -53,11 +57,13 @@ struct Differentiation {
         var result = program
         for (index, model) in program.models.enumerated() {
             let helpers = Set(model.functions.flatMap { Self.callees(of: $0.body) }.filter(\.isModelFunction).map(\.name))
-            result.models[index].functions = try model.functions.map { try stage.derive($0, in: model, helpers: helpers) }
+            result.models[index].functions = try model.functions.map {
+                try stage.derive($0, in: model, helpers: helpers).expandingCustomCalls()
+            }
         }
         result.functions = try program.functions.map { function in
             var function = function
-            function.body = try stage.body(of: Key(model: nil, name: function.name))
+            function.body = try stage.body(of: Key(model: nil, name: function.name)).expandingCustomCalls()
             return function
         }
         return result
@@ -92,7 +98,8 @@ struct Differentiation {
         let function = try lookUp(key)
         let body: IRFunction
         if let request = function.derivative {
-            let base = try simplifiedBody(of: callee(request.function, in: key.model, mode: .inference))
+            var base = try simplifiedBody(of: callee(request.function, in: key.model, mode: .inference))
+            if key.model == nil, let rules = try customRules(of: request.function) { base = .calling(base, rules: rules) }
             guard base.results.count == 1 else {
                 throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; \(request.kind) needs one")
             }
@@ -140,6 +147,13 @@ struct Differentiation {
                 values[instruction.result] = value
                 continue
             }
+            if !callee.isModelFunction, let rules = try customRules(of: callee.name) {
+                // Kept as a call, so that differentiation uses the rules (expanded at the end).
+                let value = builder.emit(.call(IRCallee(name: callee.name, isModelFunction: false, rules: rules)), operands, type: instruction.type)
+                builder.name(value, instruction.name)
+                values[instruction.result] = value
+                continue
+            }
             let copied = try simplifiedBody(of: self.callee(callee.name, in: callee.isModelFunction ? model : nil, mode: mode))
             try limit.check(
                 count: builder.instructions.count + copied.instructions.count, at: instruction.origin?.range ?? function.range,
@@ -163,6 +177,17 @@ struct Differentiation {
         results += inheritedStates.filter { !own.contains($0.role) }
         let inlined = IRFunction(name: body.name, arguments: body.arguments, instructions: builder.instructions, results: results)
         return mode == .training ? inlined.numberingDropoutStreams() : inlined
+    }
+
+    /// The bodies of top-level function `name` and of its custom rules, if it has any.
+    private mutating func customRules(of name: String) throws -> CustomRules? {
+        if let built = rules[name] { return built }
+        guard let names = ruleNames[name] else { return nil }
+        var built = CustomRules(primal: try simplifiedBody(of: Key(model: nil, name: name)), pullbacks: [:])
+        for (index, rule) in names.pullbacks { built.pullbacks[index] = try simplifiedBody(of: Key(model: nil, name: rule)) }
+        built.pushforward = try names.pushforward.map { try simplifiedBody(of: Key(model: nil, name: $0)) }
+        rules[name] = built
+        return built
     }
 
     private func lookUp(_ key: Key) throws -> LoweredFunction {

@@ -15,6 +15,8 @@ public enum ForwardMode {
     /// inputs don't reach has a zero tangent.
     public static func differentiate(_ function: IRFunction, withRespectTo inputs: [Int], tangentNames: [String]) -> IRFunction {
         precondition(inputs.count == tangentNames.count, "one tangent name per input")
+        // A function with reverse rules only is differentiated forward through its body.
+        let function = function.expandingCustomCalls { $0.pushforward == nil }
         var builder = IRBuilder(instructions: function.instructions, nextID: function.nextValueID)
         var arguments = function.arguments
         var seeds: [Int: IRValue] = [:]

@@ -46,6 +46,8 @@ public enum ReverseMode {
         guard let result = function.results.first(where: { $0.name == resultName }) else {
             throw Failure.noSuchResult(resultName)
         }
+        // A function with a forward rule only is differentiated backward through its body.
+        let function = function.expandingCustomCalls { $0.pullbacks.isEmpty }
         var builder = IRBuilder(instructions: function.instructions, nextID: function.nextValueID)
         var arguments = function.arguments
 

@@ -59,7 +59,8 @@ enum TangentRules {
             return sum(terms.compactMap { $0 }, &b)
 
         case .call(let callee):
-            callee.wasNotInlined()
+            guard let rules = callee.rules else { callee.wasNotInlined() }
+            return rules.pushforward(x, tangents: dx, &b)
         }
     }
 

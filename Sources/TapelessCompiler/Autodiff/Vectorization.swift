@@ -16,6 +16,8 @@ public enum Vectorization {
     /// `function` with the arguments at `batched` taking the leading axes `batch`; each result
     /// has them too (a result the batched arguments don't reach is broadcast along them).
     public static func vectorize(_ function: IRFunction, batched: Set<Int>, batch: [IRDimension]) throws -> IRFunction {
+        // Custom rules have served by now: what is vectorized is values and derivatives.
+        let function = function.expandingCustomCalls()
         var builder = IRBuilder()
         var values: [IRValue: IRValue] = [:]
         var batchedValues: Set<IRValue> = []

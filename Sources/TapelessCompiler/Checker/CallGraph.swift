@@ -39,7 +39,7 @@ struct CallGraph {
 
     /// The nodes of the shortest chain of calls from `start` to `goal`, both included, or `nil`
     /// when `goal` can't be reached.
-    private func path(from start: String, to goal: String) -> [String]? {
+    func path(from start: String, to goal: String) -> [String]? {
         if start == goal { return [start] }
         var previous: [String: String] = [:]
         var queue = [start]

@@ -40,6 +40,7 @@ final class Checker {
     /// Runs every stage in order.
     func run() {
         declareTopLevel()
+        checkRules()
         for case .derivative(let declaration) in file.declarations {
             _ = resolveDerivative(named: declaration.name.name)
         }
@@ -54,6 +55,7 @@ final class Checker {
         for duplicate in duplicateFunctions {
             checkBody(of: duplicate.signature, model: duplicate.modelIndex.map { models[$0] })
         }
+        checkRuleCalls()
         reportRecursion()
     }
 

@@ -12,6 +12,8 @@ extension Checker {
         "Tensor", "IntTensor", "Float", "Int", "Bool", "Double", "Model", "Module", "Array", "String",
         "Swift", "Tapeless", "Initializer", "ParameterLayout", "ParameterContainer", "DenseParameters",
         "RandomStream", "Optimizer", "OptimizerState", "Loss", "Metric", "Batchable", "Kernels",
+        // `Objective`'s and its generic parameters' names, which its generated extensions use.
+        "Objective", "Trained", "Examples", "ArgumentBatch", "ArgumentShape",
     ]
 
     /// Reports a function, parameter, layer or derivative name that collides with generated Swift.

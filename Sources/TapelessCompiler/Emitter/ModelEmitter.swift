@@ -9,6 +9,7 @@ struct ModelEmitter {
 
     func emit(into printer: inout CodePrinter) {
         let name = SwiftNames.identifier(model.name)
+        let objectives = ObjectiveEmitter(model: model, plans: plans, modifier: modifier)
         let conformance = model.forwardFunction == nil ? "Model" : "Module"
         let count = model.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) }
         printer.line("/// The model `\(SwiftNames.comment(model.name))` (line \(model.line)): \(count) parameters in \(model.parameters.count) tensors.")
@@ -34,7 +35,9 @@ struct ModelEmitter {
                 let training = model.functions.indices.first { model.functions[$0].name == forward && model.functions[$0].mode == .training }
                 emitModuleConformance(model.functions[index], plans[index], training: training.map { plans[$0] }, &p)
             }
+            objectives.emitExamples(into: &p)
         }
+        objectives.emitConstructors(into: &printer)
     }
 
     private func emitLayout(_ printer: inout CodePrinter) {
@@ -256,7 +259,7 @@ struct ModelEmitter {
 
 /// The Swift names of a training form's `mode` argument and of the seed and step it binds,
 /// chosen apart from the function's own arguments.
-private struct ModeNames {
+struct ModeNames {
     var mode = "mode", seed = "seed", step = "step"
 
     init(avoiding arguments: [String]) {

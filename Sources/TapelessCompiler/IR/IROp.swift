@@ -107,11 +107,15 @@ public struct IRCallee: Hashable, Sendable, CustomStringConvertible {
     public var name: String
     /// Whether it is a function of the caller's model rather than a top-level one.
     public var isModelFunction: Bool
+    /// For a function with custom derivative rules, during the differentiation stage: its body
+    /// and its rules' (see ``CustomRules``).
+    public var rules: CustomRules?
 
     /// Creates a callee.
-    public init(name: String, isModelFunction: Bool) {
+    public init(name: String, isModelFunction: Bool, rules: CustomRules? = nil) {
         self.name = name
         self.isModelFunction = isModelFunction
+        self.rules = rules
     }
 
     /// The name, prefixed with `self.` for a function of the model.

@@ -8,13 +8,25 @@ public struct LoweredProgram: Sendable, Equatable {
     public var models: [LoweredModel]
     /// Top-level functions and `grad` definitions, in source order.
     public var functions: [LoweredFunction]
+    /// The custom derivative rules of top-level functions, by the function's name.
+    public var rules: [String: CustomRuleNames]
 
     /// Creates a program from its lowered models and top-level functions.
-    public init(sourcePath: String, models: [LoweredModel], functions: [LoweredFunction]) {
+    public init(sourcePath: String, models: [LoweredModel], functions: [LoweredFunction], rules: [String: CustomRuleNames] = [:]) {
         self.sourcePath = sourcePath
         self.models = models
         self.functions = functions
+        self.rules = rules
     }
+}
+
+/// The custom derivative rules of one top-level function (`@vjp`, `@jvp`), by the names of
+/// the top-level functions that compute them.
+public struct CustomRuleNames: Sendable, Equatable {
+    /// The reverse rule of each Float argument, by the argument's position.
+    public var pullbacks: [Int: String] = [:]
+    /// The forward rule, if any.
+    public var pushforward: String?
 }
 
 /// A model: its parameters in layout order and its functions.

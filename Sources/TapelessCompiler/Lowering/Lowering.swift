@@ -40,7 +40,22 @@ public struct Lowering {
                 break
             }
         }
-        return LoweredProgram(sourcePath: program.file.path, models: models, functions: functions)
+        return LoweredProgram(sourcePath: program.file.path, models: models, functions: functions, rules: rules())
+    }
+
+    /// The custom derivative rules, by the function they differentiate.
+    private func rules() -> [String: CustomRuleNames] {
+        var rules: [String: CustomRuleNames] = [:]
+        for function in program.functions {
+            guard let rule = function.decl.rule, let target = program.functions.first(where: { $0.name == rule.function.name })
+            else { continue }
+            if let wrt = rule.withRespectTo, let index = target.parameters.firstIndex(where: { $0.name == wrt.name }) {
+                rules[target.name, default: CustomRuleNames()].pullbacks[index] = function.name
+            } else if rule.withRespectTo == nil {
+                rules[target.name, default: CustomRuleNames()].pushforward = function.name
+            }
+        }
+        return rules
     }
 
     /// A model's functions: each once, or, when its layers or the functions it calls depend

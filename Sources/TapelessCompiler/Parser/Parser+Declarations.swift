@@ -20,6 +20,16 @@ extension Parser {
                 let memberKeyword = isFrozenMember ? peek() : current
                 report("'\(memberKeyword.text)' must be inside a model", at: current.range)
                 _ = parseMember()
+            case .at where peek().kind == .identifier && RuleAttribute.Kind(rawValue: peek().text) != nil:
+                isRecovering = false
+                let rule = parseRuleAttribute()
+                guard at(.keyword(.func)) else {
+                    report("expected 'func' after '@\(rule.kind.rawValue)(…)': the attribute marks the function that follows as a derivative rule", at: current.range)
+                    continue
+                }
+                var function = parseFunction()
+                function.rule = rule
+                declarations.append(.function(function))
             case .at where peek().kind == .identifier:
                 isRecovering = false
                 skipAttribute()
@@ -159,6 +169,36 @@ extension Parser {
         let body = parseBlock()
         return FunctionDecl(
             name: name, parameters: parameters, returnType: returnType, body: body, range: range(from: start))
+    }
+
+    /// `@vjp(of: f, wrt: x)` or `@jvp(of: f)`.
+    private mutating func parseRuleAttribute() -> RuleAttribute {
+        let start = advance().range.start
+        let kind = RuleAttribute.Kind(rawValue: advance().text)!
+        let example = kind == .vjp ? "'@vjp(of: f, wrt: x)'" : "'@jvp(of: f)'"
+        var function = Identifier("", range: missingRange)
+        var withRespectTo: Identifier?
+        if let open = expect(.leftParen, "expected '(' and the function it is a rule of, as in \(example)") {
+            if expectLabel("of", "expected 'of:' and the function's name, as in \(example)") {
+                function = expectIdentifier("expected the name of the function it is a rule of, as in \(example)")
+            }
+            if kind == .vjp, consume(.comma) != nil, expectLabel("wrt", "expected 'wrt:' and an argument, as in \(example)") {
+                withRespectTo = expectIdentifier("expected the argument whose gradient the rule gives, as in \(example)")
+            }
+            expectClosing(.rightParen, for: open)
+        }
+        return RuleAttribute(kind: kind, function: function, withRespectTo: withRespectTo, range: range(from: start))
+    }
+
+    /// `label:`, reporting `message` when it is missing.
+    private mutating func expectLabel(_ label: String, _ message: String) -> Bool {
+        guard at(.identifier), current.text == label, peek().kind == .colon else {
+            error(message, at: current.range)
+            return false
+        }
+        advance()
+        advance()
+        return true
     }
 
     /// `name: Type` in a parameter list.

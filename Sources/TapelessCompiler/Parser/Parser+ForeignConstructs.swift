@@ -110,8 +110,11 @@ extension Parser {
         let name = advance().text
         let message = switch name {
         case "derivative":
-            "custom derivatives ('@derivative') are not supported yet; Tapeless derives every gradient from the "
-                + "function bodies, so remove the attribute"
+            "a custom derivative is written '@vjp(of: f, wrt: x)' (reverse) or '@jvp(of: f)' (forward) before a "
+                + "top-level function that computes it"
+        case "vjp", "jvp":
+            "derivative rules ('@\(name)') are declared at top level, for top-level functions; move the rule and "
+                + "its function out of the model"
         case "differentiable":
             "'@differentiable' is not needed: every function can be differentiated, as in 'let df = grad(f)'"
         default:

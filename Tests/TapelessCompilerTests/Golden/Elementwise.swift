@@ -286,4 +286,48 @@ public struct Elementwise: Model {
             }
         }
     }
+
+    /// The arguments of `loss(x:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor) {
+            self.x = x
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+        }
+    }
+}
+
+extension Objective where Trained == Elementwise, Examples == Elementwise.LossExamples {
+    /// `func loss(x: [n]) -> Float` (line 7) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor) -> Self {
+        Self(
+            function: "loss(x:)",
+            examples: Elementwise.LossExamples(x: x),
+            value: { model, batch in model.loss(x: batch.x) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, into: &gradient) }
+        )
+    }
 }

@@ -644,6 +644,98 @@ public struct EmbeddingClassifier: Model {
         let value = selfTrainingLossWithGradient(tokens: tokens, into: &gradient)
         return (value, gradient)
     }
+
+    /// The arguments of `loss(tokens:labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(tokens:labels:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var tokens: IntTensor
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(tokens: IntTensor, labels: IntTensor) {
+            self.tokens = tokens
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `tokens`.
+        public var exampleCount: Int { tokens.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "tokens", shape: tokens.shape, declared: ["batch", "5"]),
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["batch"], labels: (labels, classes: "4")),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(tokens: tokens.gathering(examples: indices), labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            tokens.gather(examples: indices, into: &batch.tokens)
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+
+    /// The arguments of `selfTrainingLoss(tokens:)` for many examples, along the first dimension of each: what
+    /// `Objective.selfTrainingLoss(tokens:)` trains by or evaluates.
+    public struct SelfTrainingLossExamples: ArgumentBatch {
+        public var tokens: IntTensor
+
+        /// Collects the arguments.
+        public init(tokens: IntTensor) {
+            self.tokens = tokens
+        }
+
+        /// The number of examples: the first dimension of `tokens`.
+        public var exampleCount: Int { tokens.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "tokens", shape: tokens.shape, declared: ["batch", "5"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(tokens: tokens.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            tokens.gather(examples: indices, into: &batch.tokens)
+        }
+    }
+}
+
+extension Objective where Trained == EmbeddingClassifier, Examples == EmbeddingClassifier.LossExamples {
+    /// `func loss(tokens: Int[batch, 5], labels: Int[batch]) -> Float` (line 59) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(tokens: IntTensor, labels: IntTensor) -> Self {
+        Self(
+            function: "loss(tokens:labels:)",
+            examples: EmbeddingClassifier.LossExamples(tokens: tokens, labels: labels),
+            value: { model, batch in model.loss(tokens: batch.tokens, labels: batch.labels) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(tokens: batch.tokens, labels: batch.labels, into: &gradient) }
+        )
+    }
+}
+
+extension Objective where Trained == EmbeddingClassifier, Examples == EmbeddingClassifier.SelfTrainingLossExamples {
+    /// `func selfTrainingLoss(tokens: Int[batch, 5]) -> Float` (line 64) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func selfTrainingLoss(tokens: IntTensor) -> Self {
+        Self(
+            function: "selfTrainingLoss(tokens:)",
+            examples: EmbeddingClassifier.SelfTrainingLossExamples(tokens: tokens),
+            value: { model, batch in model.selfTrainingLoss(tokens: batch.tokens) },
+            valueAndGradient: { model, batch, _, gradient in model.selfTrainingLossWithGradient(tokens: batch.tokens, into: &gradient) }
+        )
+    }
 }
 
 /// The model `WideEmbedding` (line 71): 4000 parameters in 1 tensors.

@@ -498,6 +498,102 @@ public struct LaneRegression: Model {
         let value = robustWithGradient(x: x, y: y, into: &gradient)
         return (value, gradient)
     }
+
+    /// The arguments of `loss(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:y:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+
+    /// The arguments of `robust(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.robust(x:y:)` trains by or evaluates.
+    public struct RobustExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+}
+
+extension Objective where Trained == LaneRegression, Examples == LaneRegression.LossExamples {
+    /// `func loss(x: [n], y: [n]) -> Float` (line 8) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "loss(x:y:)",
+            examples: LaneRegression.LossExamples(x: x, y: y),
+            value: { model, batch in model.loss(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
+    }
+}
+
+extension Objective where Trained == LaneRegression, Examples == LaneRegression.RobustExamples {
+    /// `func robust(x: [n], y: [n]) -> Float` (line 12) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func robust(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "robust(x:y:)",
+            examples: LaneRegression.RobustExamples(x: x, y: y),
+            value: { model, batch in model.robust(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.robustWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
+    }
 }
 
 /// The model `InputGradient` (line 18): 2 parameters in 2 tensors.
@@ -844,6 +940,54 @@ public struct InputGradient: Model {
                 }
             }
         }
+    }
+
+    /// The arguments of `loss(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:y:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+}
+
+extension Objective where Trained == InputGradient, Examples == InputGradient.LossExamples {
+    /// `func loss(x: [n], y: [n]) -> Float` (line 22) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "loss(x:y:)",
+            examples: InputGradient.LossExamples(x: x, y: y),
+            value: { model, batch in model.loss(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
     }
 }
 
@@ -1192,5 +1336,49 @@ public struct LaneConditions: Module {
     /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
+
+    /// The arguments of `gated(x:)` for many examples, along the first dimension of each: what
+    /// `Objective.gated(x:)` trains by or evaluates.
+    public struct GatedExamples: ArgumentBatch {
+        public var x: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor) {
+            self.x = x
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+        }
+    }
+}
+
+extension Objective where Trained == LaneConditions, Examples == LaneConditions.GatedExamples {
+    /// `func gated(x: [n]) -> Float` (line 39) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func gated(x: Tensor) -> Self {
+        Self(
+            function: "gated(x:)",
+            examples: LaneConditions.GatedExamples(x: x),
+            value: { model, batch in model.gated(x: batch.x) },
+            valueAndGradient: { model, batch, _, gradient in model.gatedWithGradient(x: batch.x, into: &gradient) }
+        )
     }
 }

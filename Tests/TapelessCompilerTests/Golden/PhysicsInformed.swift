@@ -895,4 +895,48 @@ public struct Decay: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `total(t:)` for many examples, along the first dimension of each: what
+    /// `Objective.total(t:)` trains by or evaluates.
+    public struct TotalExamples: ArgumentBatch {
+        public var t: Tensor
+
+        /// Collects the arguments.
+        public init(t: Tensor) {
+            self.t = t
+        }
+
+        /// The number of examples: the first dimension of `t`.
+        public var exampleCount: Int { t.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "t", shape: t.shape, declared: ["n", "1"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(t: t.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            t.gather(examples: indices, into: &batch.t)
+        }
+    }
+}
+
+extension Objective where Trained == Decay, Examples == Decay.TotalExamples {
+    /// `func total(t: [n, 1]) -> Float` (line 7) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func total(t: Tensor) -> Self {
+        Self(
+            function: "total(t:)",
+            examples: Decay.TotalExamples(t: t),
+            value: { model, batch in model.total(t: batch.t) },
+            valueAndGradient: { model, batch, _, gradient in model.totalWithGradient(t: batch.t, into: &gradient) }
+        )
+    }
 }

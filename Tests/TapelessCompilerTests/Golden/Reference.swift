@@ -320,6 +320,54 @@ public struct MLPReluCrossEntropy: Model {
         let value = lossWithGradient(x: x, labels: labels, into: &gradient)
         return (value, gradient)
     }
+
+    /// The arguments of `loss(x:labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:labels:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, labels: IntTensor) {
+            self.x = x
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "4"]),
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["batch"], labels: (labels, classes: "3")),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+}
+
+extension Objective where Trained == MLPReluCrossEntropy, Examples == MLPReluCrossEntropy.LossExamples {
+    /// `func loss(x: [batch, 4], labels: Int[batch]) -> Float` (line 9) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, labels: IntTensor) -> Self {
+        Self(
+            function: "loss(x:labels:)",
+            examples: MLPReluCrossEntropy.LossExamples(x: x, labels: labels),
+            value: { model, batch in model.loss(x: batch.x, labels: batch.labels) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, labels: batch.labels, into: &gradient) }
+        )
+    }
 }
 
 /// The model `MLPTanhMSE` (line 15): 38 parameters in 4 tensors.
@@ -587,6 +635,54 @@ public struct MLPTanhMSE: Model {
         let value = lossWithGradient(x: x, y: y, into: &gradient)
         return (value, gradient)
     }
+
+    /// The arguments of `loss(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:y:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "3"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["batch", "2"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+}
+
+extension Objective where Trained == MLPTanhMSE, Examples == MLPTanhMSE.LossExamples {
+    /// `func loss(x: [batch, 3], y: [batch, 2]) -> Float` (line 21) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "loss(x:y:)",
+            examples: MLPTanhMSE.LossExamples(x: x, y: y),
+            value: { model, batch in model.loss(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
+    }
 }
 
 /// The model `LogisticRegression` (line 26): 4 parameters in 2 tensors.
@@ -792,6 +888,54 @@ public struct LogisticRegression: Model {
         var gradient = Gradient.zero
         let value = lossWithGradient(x: x, y: y, into: &gradient)
         return (value, gradient)
+    }
+
+    /// The arguments of `loss(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:y:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n", "3"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+}
+
+extension Objective where Trained == LogisticRegression, Examples == LogisticRegression.LossExamples {
+    /// `func loss(x: [n, 3], y: [n]) -> Float` (line 30) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "loss(x:y:)",
+            examples: LogisticRegression.LossExamples(x: x, y: y),
+            value: { model, batch in model.loss(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
     }
 }
 

@@ -372,6 +372,54 @@ public struct SmoothedClassifier: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `loss(x:labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:labels:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, labels: IntTensor) {
+            self.x = x
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "4"]),
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["batch"], labels: (labels, classes: "5")),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+}
+
+extension Objective where Trained == SmoothedClassifier, Examples == SmoothedClassifier.LossExamples {
+    /// `func loss(x: [batch, 4], labels: Int[batch]) -> Float` (line 11) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, labels: IntTensor) -> Self {
+        Self(
+            function: "loss(x:labels:)",
+            examples: SmoothedClassifier.LossExamples(x: x, labels: labels),
+            value: { model, batch in model.loss(x: batch.x, labels: batch.labels) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, labels: batch.labels, into: &gradient) }
+        )
+    }
 }
 
 /// The model `SoftmaxHead` (line 16): 25 parameters in 2 tensors.

@@ -349,6 +349,54 @@ public struct LinearRegression: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `loss(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:y:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+}
+
+extension Objective where Trained == LinearRegression, Examples == LinearRegression.LossExamples {
+    /// `func loss(x: [n], y: [n]) -> Float` (line 10) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "loss(x:y:)",
+            examples: LinearRegression.LossExamples(x: x, y: y),
+            value: { model, batch in model.loss(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
+    }
 }
 
 /// The model `SimpleNN` (line 15): 101770 parameters in 4 tensors.
@@ -823,6 +871,54 @@ public struct SimpleNN: Module {
     /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
+
+    /// The arguments of `loss(x:labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:labels:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, labels: IntTensor) {
+            self.x = x
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "784"]),
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["batch"], labels: (labels, classes: "10")),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+}
+
+extension Objective where Trained == SimpleNN, Examples == SimpleNN.LossExamples {
+    /// `func loss(x: [batch, 784], labels: Int[batch]) -> Float` (line 23) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, labels: IntTensor) -> Self {
+        Self(
+            function: "loss(x:labels:)",
+            examples: SimpleNN.LossExamples(x: x, labels: labels),
+            value: { model, batch in model.loss(x: batch.x, labels: batch.labels) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, labels: batch.labels, into: &gradient) }
+        )
     }
 }
 

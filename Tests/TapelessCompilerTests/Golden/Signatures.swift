@@ -247,6 +247,50 @@ public struct Circuit: Model {
         let value = constantLossWithGradient(labels: labels, into: &gradient)
         return (value, gradient)
     }
+
+    /// The arguments of `constantLoss(labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.constantLoss(labels:)` trains by or evaluates.
+    public struct ConstantLossExamples: ArgumentBatch {
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(labels: IntTensor) {
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `labels`.
+        public var exampleCount: Int { labels.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+}
+
+extension Objective where Trained == Circuit, Examples == Circuit.ConstantLossExamples {
+    /// `func constantLoss(labels: Int[n]) -> Float` (line 24) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func constantLoss(labels: IntTensor) -> Self {
+        Self(
+            function: "constantLoss(labels:)",
+            examples: Circuit.ConstantLossExamples(labels: labels),
+            value: { model, batch in model.constantLoss(labels: batch.labels) },
+            valueAndGradient: { model, batch, _, gradient in model.constantLossWithGradient(labels: batch.labels, into: &gradient) }
+        )
+    }
 }
 
 /// `func unit() -> Float` (line 30).

@@ -366,4 +366,52 @@ public struct Keywords: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `protocol(struct:default:)` for many examples, along the first dimension of each: what
+    /// `Objective.protocol(struct:default:)` trains by or evaluates.
+    public struct ProtocolExamples: ArgumentBatch {
+        public var `struct`: Tensor
+        public var `default`: Tensor
+
+        /// Collects the arguments.
+        public init(`struct`: Tensor, `default`: Tensor) {
+            self.`struct` = `struct`
+            self.`default` = `default`
+        }
+
+        /// The number of examples: the first dimension of `struct`.
+        public var exampleCount: Int { `struct`.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "struct", shape: `struct`.shape, declared: ["n", "3"]),
+                ArgumentShape(label: "default", shape: `default`.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(struct: `struct`.gathering(examples: indices), default: `default`.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            `struct`.gather(examples: indices, into: &batch.`struct`)
+            `default`.gather(examples: indices, into: &batch.`default`)
+        }
+    }
+}
+
+extension Objective where Trained == Keywords, Examples == Keywords.ProtocolExamples {
+    /// `func protocol(struct: [n, 3], default: [n]) -> Float` (line 11) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func `protocol`(`struct`: Tensor, `default`: Tensor) -> Self {
+        Self(
+            function: "protocol(struct:default:)",
+            examples: Keywords.ProtocolExamples(struct: `struct`, default: `default`),
+            value: { model, batch in model.`protocol`(struct: batch.`struct`, default: batch.`default`) },
+            valueAndGradient: { model, batch, _, gradient in model.protocolWithGradient(struct: batch.`struct`, default: batch.`default`, into: &gradient) }
+        )
+    }
 }

@@ -2907,6 +2907,54 @@ public struct PostNormEncoder: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `f(x:c:)` for many examples, along the first dimension of each: what
+    /// `Objective.f(x:c:)` trains by or evaluates.
+    public struct FExamples: ArgumentBatch {
+        public var x: Tensor
+        public var c: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, c: Tensor) {
+            self.x = x
+            self.c = c
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "5", "16"]),
+                ArgumentShape(label: "c", shape: c.shape, declared: ["batch", "5", "16"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), c: c.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            c.gather(examples: indices, into: &batch.c)
+        }
+    }
+}
+
+extension Objective where Trained == PostNormEncoder, Examples == PostNormEncoder.FExamples {
+    /// `func f(x: [batch, 5, 16], c: [batch, 5, 16]) -> Float` (line 18) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func f(x: Tensor, c: Tensor) -> Self {
+        Self(
+            function: "f(x:c:)",
+            examples: PostNormEncoder.FExamples(x: x, c: c),
+            value: { model, batch in model.f(x: batch.x, c: batch.c) },
+            valueAndGradient: { model, batch, _, gradient in model.fWithGradient(x: batch.x, c: batch.c, into: &gradient) }
+        )
+    }
 }
 
 /// The model `PreNormEncoder` (line 23): 2224 parameters in 12 tensors.
@@ -5718,6 +5766,54 @@ public struct PreNormEncoder: Module {
     /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
+
+    /// The arguments of `f(x:c:)` for many examples, along the first dimension of each: what
+    /// `Objective.f(x:c:)` trains by or evaluates.
+    public struct FExamples: ArgumentBatch {
+        public var x: Tensor
+        public var c: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, c: Tensor) {
+            self.x = x
+            self.c = c
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "5", "16"]),
+                ArgumentShape(label: "c", shape: c.shape, declared: ["batch", "5", "16"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), c: c.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            c.gather(examples: indices, into: &batch.c)
+        }
+    }
+}
+
+extension Objective where Trained == PreNormEncoder, Examples == PreNormEncoder.FExamples {
+    /// `func f(x: [batch, 5, 16], c: [batch, 5, 16]) -> Float` (line 35) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func f(x: Tensor, c: Tensor) -> Self {
+        Self(
+            function: "f(x:c:)",
+            examples: PreNormEncoder.FExamples(x: x, c: c),
+            value: { model, batch in model.f(x: batch.x, c: batch.c) },
+            valueAndGradient: { model, batch, _, gradient in model.fWithGradient(x: batch.x, c: batch.c, into: &gradient) }
+        )
     }
 }
 
@@ -8754,6 +8850,54 @@ public struct CausalEncoder: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `f(x:c:)` for many examples, along the first dimension of each: what
+    /// `Objective.f(x:c:)` trains by or evaluates.
+    public struct FExamples: ArgumentBatch {
+        public var x: Tensor
+        public var c: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, c: Tensor) {
+            self.x = x
+            self.c = c
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "5", "16"]),
+                ArgumentShape(label: "c", shape: c.shape, declared: ["batch", "5", "16"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), c: c.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            c.gather(examples: indices, into: &batch.c)
+        }
+    }
+}
+
+extension Objective where Trained == CausalEncoder, Examples == CausalEncoder.FExamples {
+    /// `func f(x: [batch, 5, 16], c: [batch, 5, 16]) -> Float` (line 52) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func f(x: Tensor, c: Tensor) -> Self {
+        Self(
+            function: "f(x:c:)",
+            examples: CausalEncoder.FExamples(x: x, c: c),
+            value: { model, batch in model.f(x: batch.x, c: batch.c) },
+            valueAndGradient: { model, batch, _, gradient in model.fWithGradient(x: batch.x, c: batch.c, into: &gradient) }
+        )
+    }
 }
 
 /// The model `PaddedEncoder` (line 57): 2224 parameters in 12 tensors.
@@ -11010,5 +11154,57 @@ public struct PaddedEncoder: Model {
                 }
             }
         }
+    }
+
+    /// The arguments of `f(x:padding:c:)` for many examples, along the first dimension of each: what
+    /// `Objective.f(x:padding:c:)` trains by or evaluates.
+    public struct FExamples: ArgumentBatch {
+        public var x: Tensor
+        public var padding: Tensor
+        public var c: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, padding: Tensor, c: Tensor) {
+            self.x = x
+            self.padding = padding
+            self.c = c
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "5", "16"]),
+                ArgumentShape(label: "padding", shape: padding.shape, declared: ["batch", "5"]),
+                ArgumentShape(label: "c", shape: c.shape, declared: ["batch", "5", "16"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), padding: padding.gathering(examples: indices), c: c.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            padding.gather(examples: indices, into: &batch.padding)
+            c.gather(examples: indices, into: &batch.c)
+        }
+    }
+}
+
+extension Objective where Trained == PaddedEncoder, Examples == PaddedEncoder.FExamples {
+    /// `func f(x: [batch, 5, 16], padding: [batch, 5], c: [batch, 5, 16]) -> Fl…` (line 69) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func f(x: Tensor, padding: Tensor, c: Tensor) -> Self {
+        Self(
+            function: "f(x:padding:c:)",
+            examples: PaddedEncoder.FExamples(x: x, padding: padding, c: c),
+            value: { model, batch in model.f(x: batch.x, padding: batch.padding, c: batch.c) },
+            valueAndGradient: { model, batch, _, gradient in model.fWithGradient(x: batch.x, padding: batch.padding, c: batch.c, into: &gradient) }
+        )
     }
 }

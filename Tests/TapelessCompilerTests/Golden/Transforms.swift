@@ -551,6 +551,54 @@ public struct Probe: Module {
     public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
         try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
     }
+
+    /// The arguments of `loss(x:y:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:y:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var y: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, y: Tensor) {
+            self.x = x
+            self.y = y
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n", "3"]),
+                ArgumentShape(label: "y", shape: y.shape, declared: ["n", "2"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), y: y.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            y.gather(examples: indices, into: &batch.y)
+        }
+    }
+}
+
+extension Objective where Trained == Probe, Examples == Probe.LossExamples {
+    /// `func loss(x: [n, 3], y: [n, 2]) -> Float` (line 62) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, y: Tensor) -> Self {
+        Self(
+            function: "loss(x:y:)",
+            examples: Probe.LossExamples(x: x, y: y),
+            value: { model, batch in model.loss(x: batch.x, y: batch.y) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, y: batch.y, into: &gradient) }
+        )
+    }
 }
 
 /// `func dense_softmax(x: [4, 3], w: [3, 5], b: [5]) -> [4, 5]` (line 5).
