@@ -1,6 +1,7 @@
 // Derivatives with Tapeless: first and second derivatives of y = x² + 3x, forward mode, a
-// Hessian-vector product, a pullback, a Jacobian, a frozen parameter, and stopGradient. The derivatives are generated Swift functions, built when
-// the package builds; nothing is traced at run time.
+// Hessian-vector product, a pullback, a Jacobian, a custom derivative, a frozen parameter,
+// and stopGradient. The derivatives are generated Swift functions, built when the package
+// builds; nothing is traced at run time.
 //
 // Output (stable):
 //   dy/dx at x = 2: 7.0
@@ -9,6 +10,7 @@
 //   Hessian of sum(x² y) times (1, 0, 0 | 0, 0, 1): x [2.0, 0.0, 6.0], y [2.0, 0.0, 0.0]
 //   pullback of x² at x = (1, 2, 3) of (1, 1, 1): [2.0, 4.0, 6.0]
 //   Jacobian of x² at x = (1, 2, 3): [2.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 6.0]
+//   d/dx log(1 + exp(x)) at x = 100: 1.0 with the custom rule, NaN derived from the body
 //   d/dx [x * stopGradient(x)] at x = 2: 2.0 (without stopGradient: 4.0)
 //   frozen scale: gradient of loss w.r.t. w: 7.5, w.r.t. scale: 0.0
 //   stopGradient(w): gradient of detachedLoss w.r.t. w: 5.0 (without stopGradient: 10.0)
@@ -38,6 +40,11 @@ print("pullback of x² at x = (1, 2, 3) of (1, 1, 1): \(pulled.x.scalars)")
 
 // PyTorch: torch.func.jacfwd(lambda x: x * x)(x) -> diag(2x), shape [3, 3]
 print("Jacobian of x² at x = (1, 2, 3): \(jacobianOfSquares(x: Tensor([1, 2, 3])).scalars)")
+
+// PyTorch: a torch.autograd.Function whose backward returns grad_output * torch.sigmoid(x).
+// exp(100) overflows Float, so the derivative derived from log(1 + exp(x)) is inf / inf.
+let derived = dSoftplusWithoutRule(x: 100)
+print("d/dx log(1 + exp(x)) at x = 100: \(dSoftplusWithRule(x: 100)) with the custom rule, \(derived.isNaN ? "NaN" : "\(derived)") derived from the body")
 
 // PyTorch: (x * x.detach()) differentiates only the first factor, so the derivative is x.
 print("d/dx [x * stopGradient(x)] at x = 2: \(dDetachedSquare(x: 2)) (without stopGradient: \(2 * 2 as Float))")
