@@ -137,7 +137,7 @@ import Testing
             "reshape(", "permute(", "concat(", "stack(", "variance(", "min(", " @ reshape(", "softmax(", "logSumExp(", "where(",
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
-            "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(",
+            "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -388,6 +388,15 @@ struct ProgramGenerator {
         derivatives.append(Derivative(name: "dclassify", function: "classify"))
         text += "func spread(a0: [n]) -> [n] {\n\(body(variables: [("a0", .vector)], result: .vector))}\n"
         functions.append(("spread", [.vector], .vector))
+        // A custom reverse rule, right by construction: the gradient of a twin with the same
+        // body. Every derivative through `ruled` (here and in later callers) goes through it.
+        let ruledBody = body(variables: [("a0", .vector)])
+        text += "func ruled(a0: [n]) -> Float {\n\(ruledBody)}\nfunc ruledTwin(a0: [n]) -> Float {\n\(ruledBody)}\n"
+        text += "let dRuledTwin = grad(ruledTwin)\n"
+        text += "@vjp(of: ruled, wrt: a0)\nfunc ruledPullback(a0: [n], outputGradient: Float) -> [n] { dRuledTwin(a0) * outputGradient }\n"
+        text += "let druled = grad(ruled)\nlet hruled = hvp(ruled)\n"
+        derivatives += [Derivative(name: "druled", function: "ruled"), Derivative(name: "hruled", function: "ruled", kind: .hvp)]
+        functions.append(("ruled", [.vector], .scalar))
         // f1 has a scalar and one or two tensors: the derivative with respect to the scalar alone.
         text += "let df1a0 = grad(f1, wrt: a0)\n"
         derivatives.append(Derivative(name: "df1a0", function: "f1", withRespectTo: "a0"))
