@@ -130,4 +130,37 @@ import Testing
         ).description
         #expect(message.contains("argument 'y' of loss(x:z:y:) has shape [9, 1], but the model declares [batch = 10 (from 'x'), 1]"))
     }
+
+    @Test func perExampleGradientsMatchVmapOfGradAndTheirClippedMeanMatchesOpacus() throws {
+        let url = try #require(Bundle.module.url(forResource: "per_example", withExtension: "json", subdirectory: "Resources"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var model = PerExampleMLP.zero
+        let parameters = try #require(json["parameters"] as? [String: Any])
+        for entry in PerExampleMLP.parameterLayout.entries {
+            model[parameter: entry.name] = ReferenceCases.tensor(parameters[entry.name], shape: entry.shape)
+        }
+        let x = ReferenceCases.tensor(json["x"], shape: [6, 4])
+        let labels = IntTensor(try #require(json["labels"] as? [Int]))
+        let perExample = try model.perExampleGradients(.loss(x: x, labels: labels))
+        let width = PerExampleMLP.parameterLayout.scalarCount
+        #expect(perExample.shape == [6, width])
+        let expected = ReferenceCases.tensor(json["per_example"], shape: [6, width])
+        #expect(zip(perExample.scalars, expected.scalars).allSatisfy { abs($0 - $1) < 1e-5 }, "against torch.func.vmap(grad)")
+
+        // The mean of the rows is the gradient of the batch's mean loss.
+        let batch = model.lossWithGradient(x: x, labels: labels).gradient.parameterScalars
+        for k in 0..<width {
+            let mean = (0..<6).reduce(Float(0)) { $0 + perExample.scalars[$1 * width + k] } / 6
+            #expect(abs(mean - batch[k]) < 1e-6, "element \(k)")
+        }
+
+        let maxNorm = try #require(json["max_norm"] as? Double)
+        let clipped = PerExampleMLP.Gradient(clippedMeanOf: perExample, maxNorm: Float(maxNorm))
+        let expectedClipped = ReferenceCases.tensor(json["clipped_mean"], shape: [width])
+        #expect(zip(clipped.parameterScalars, expectedClipped.scalars).allSatisfy { abs($0 - $1) < 1e-5 }, "against Opacus's clipping")
+        #expect(clipped.parameterScalars != batch, "two examples are over the norm, so clipping changes the mean")
+
+        #expect(throws: TrainingError.self) { try model.perExampleGradients(.loss(x: x, labels: IntTensor([0, 1]))) }
+    }
 }
+

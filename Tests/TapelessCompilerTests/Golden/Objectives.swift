@@ -2091,3 +2091,358 @@ extension Objective where Trained == NoisyClassifier, Examples == NoisyClassifie
         )
     }
 }
+
+/// The model `PerExampleMLP` (line 27): 43 parameters in 4 tensors.
+public struct PerExampleMLP: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "hidden.weight", shape: [4, 5], initializer: .glorotUniform, isTrainable: true),  // line 28
+        (name: "hidden.bias", shape: [5], initializer: .constant(0.0), isTrainable: true),  // line 28
+        (name: "out.weight", shape: [5, 3], initializer: .glorotUniform, isTrainable: true),  // line 29
+        (name: "out.bias", shape: [3], initializer: .constant(0.0), isTrainable: true),  // line 29
+    ])
+
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["hidden.weight", "out.weight"] }
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 43, "PerExampleMLP has 43 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The weight and bias of layer `hidden`.
+    public var hidden: DenseParameters {
+        get { DenseParameters(weight: self[parameter: "hidden.weight"], bias: self[parameter: "hidden.bias"]) }
+        set {
+            self[parameter: "hidden.weight"] = newValue.weight
+            self[parameter: "hidden.bias"] = newValue.bias
+        }
+    }
+
+    /// The weight and bias of layer `out`.
+    public var out: DenseParameters {
+        get { DenseParameters(weight: self[parameter: "out.weight"], bias: self[parameter: "out.bias"]) }
+        set {
+            self[parameter: "out.weight"] = newValue.weight
+            self[parameter: "out.bias"] = newValue.bias
+        }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { PerExampleMLP.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 43, "PerExampleMLP.Gradient has 43 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The weight and bias of layer `hidden`.
+        public var hidden: DenseParameters {
+            get { DenseParameters(weight: self[parameter: "hidden.weight"], bias: self[parameter: "hidden.bias"]) }
+            set {
+                self[parameter: "hidden.weight"] = newValue.weight
+                self[parameter: "hidden.bias"] = newValue.bias
+            }
+        }
+
+        /// The weight and bias of layer `out`.
+        public var out: DenseParameters {
+            get { DenseParameters(weight: self[parameter: "out.weight"], bias: self[parameter: "out.bias"]) }
+            set {
+                self[parameter: "out.weight"] = newValue.weight
+                self[parameter: "out.bias"] = newValue.bias
+            }
+        }
+    }
+
+    /// `func loss(x: [batch, 4], labels: Int[batch]) -> Float` (line 31).
+    public func loss(x: Tensor, labels: IntTensor) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "loss(x:labels:)")
+        }
+        let batch = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "loss(x:labels:)")
+        }
+        let workspace = Workspace.floats(count: 2 * (batch * 5) + 2 * (batch * 3) + 2 * batch, for: "PerExampleMLP.loss")
+        defer { Workspace.release(for: "PerExampleMLP.loss") }
+        let slot0 = workspace
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
+        let slot3 = slot2 + batch * 3
+        let slot4 = slot3 + batch * 3
+        let slot5 = slot4 + batch
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                labels.withUnsafeBufferPointer { labelsBuffer in
+                    func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let labels = labelsBuffer.baseAddress!
+                        let v2 = parameters.baseAddress!  // hidden.weight
+                        // line 31: hidden(x)
+                        let v4 = slot0  // [batch, 5]
+                        Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
+                        let v3 = parameters.baseAddress! + 20  // hidden.bias
+                        let v6 = slot1  // [batch, 5]
+                        for i0 in 0..<batch {
+                            for i1 in 0..<5 {
+                                let i = i0 &* 5 &+ i1
+                                let v5: Float = v4[i] + v3[i1]
+                                let v6_2: Float = Foundation.tanh(v5)
+                                v6[i] = v6_2
+                            }
+                        }
+                        let v7 = parameters.baseAddress! + 25  // out.weight
+                        // line 31: out(hidden(x))
+                        let v9 = slot2  // [batch, 3]
+                        Kernels.matrixMultiply(m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v9, ldc: 3)
+                        // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                        let v8 = parameters.baseAddress! + 40  // out.bias
+                        // line 31: out(hidden(x))
+                        let v10 = slot3  // [batch, 3]
+                        // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                        let v11 = slot4  // [batch]
+                        let v12 = slot5  // [batch]
+                        var v16: Float = 0
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<batch {
+                            for i1 in 0..<3 {
+                                let i = row &* 3 &+ i1
+                                // line 31: out(hidden(x))
+                                let v10_2: Float = v9[i] + v8[i1]
+                                v10[i] = v10_2
+                            }
+                            // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                            var largest = -Float.infinity
+                            for k in 0..<3 { largest = Swift.max(largest, v10[row &* 3 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
+                            v11[row] = largest + Foundation.log(total)
+                            let label = labels[row]
+                            ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "loss(x:labels:)")
+                            v12[row] = v10[row &* 3 &+ label]
+                            do {
+                                let i = row
+                                let v15: Float = v11[i] - v12[i]
+                                v16 += v15
+                            }
+                        }
+                        // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                        let v18: Float = v16 / Float(batch)
+                        return v18
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 4 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4]", argument: "x", declared: "[batch, 4]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let batch = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != batch {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(batch)]", argument: "labels", declared: "Int[batch]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let workspace = Workspace.floats(count: 3 * (batch * 5) + 4 * (batch * 3) + 3 * batch, for: "PerExampleMLP.lossWithGradient")
+        defer { Workspace.release(for: "PerExampleMLP.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + batch * 5
+        let slot2 = slot1 + batch * 5
+        let slot3 = slot2 + batch * 5
+        let slot4 = slot3 + batch * 3
+        let slot5 = slot4 + batch * 3
+        let slot6 = slot5 + batch
+        let slot7 = slot6 + batch
+        let slot8 = slot7 + batch
+        let slot9 = slot8 + batch * 3
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let labels = labelsBuffer.baseAddress!
+                            let v2 = parameters.baseAddress!  // hidden.weight
+                            // line 31: hidden(x)
+                            let v4 = slot0  // [batch, 5]
+                            Kernels.matrixMultiply(m: batch, n: 5, k: 4, a: x, lda: 4, b: v2, ldb: 5, c: v4, ldc: 5)
+                            // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                            let v3 = parameters.baseAddress! + 20  // hidden.bias
+                            // line 31: hidden(x)
+                            let v6 = slot1  // [batch, 5]
+                            // ∂ line 31: hidden(x)
+                            let v35 = slot2  // [batch, 5]
+                            for i0 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    let i = i0 &* 5 &+ i1
+                                    // line 31: hidden(x)
+                                    let v5: Float = v4[i] + v3[i1]
+                                    let v6_2: Float = Foundation.tanh(v5)
+                                    v6[i] = v6_2
+                                    // ∂ line 31: hidden(x)
+                                    let v34: Float = v6_2 * v6_2
+                                    let v35_2: Float = 1.0 - v34
+                                    v35[i] = v35_2
+                                }
+                            }
+                            let v7 = parameters.baseAddress! + 25  // out.weight
+                            // line 31: out(hidden(x))
+                            let v9 = slot3  // [batch, 3]
+                            Kernels.matrixMultiply(m: batch, n: 3, k: 5, a: v6, lda: 5, b: v7, ldb: 3, c: v9, ldc: 3)
+                            // ∂ line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                            let v20: Float = 1.0 / Float(batch)
+                            let v8 = parameters.baseAddress! + 40  // out.bias
+                            // line 31: out(hidden(x))
+                            let v10 = slot4  // [batch, 3]
+                            // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                            let v11 = slot5  // [batch]
+                            let v12 = slot6  // [batch]
+                            // ∂ line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                            let v22 = slot7  // [batch]
+                            var v16: Float = 0
+                            let v23 = slot8  // [batch, 3]
+                            let v29 = slot9  // [batch, 3]
+                            // ∂ line 31: out(hidden(x))
+                            let v30 = g.baseAddress! + 40  // gradient of out.bias
+                            v30.update(repeating: 0, count: 3)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<batch {
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    // line 31: out(hidden(x))
+                                    let v10_2: Float = v9[i] + v8[i1]
+                                    v10[i] = v10_2
+                                }
+                                // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                                var largest = -Float.infinity
+                                for k in 0..<3 { largest = Swift.max(largest, v10[row &* 3 &+ k]) }
+                                var total: Float = 0
+                                for k in 0..<3 { total += Foundation.exp(v10[row &* 3 &+ k] - largest) }
+                                v11[row] = largest + Foundation.log(total)
+                                let label = labels[row]
+                                ArgumentCheck.label(label, classes: 3, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                                v12[row] = v10[row &* 3 &+ label]
+                                do {
+                                    let i = row
+                                    let v15: Float = v11[i] - v12[i]
+                                    v16 += v15
+                                    // ∂ line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                                    let v22_2: Float = -v20
+                                    v22[i] = v22_2
+                                }
+                                (v23 + row &* 3).update(repeating: 0, count: 3)
+                                v23[row &* 3 &+ label] = v22[row]
+                                for i1 in 0..<3 {
+                                    let i = row &* 3 &+ i1
+                                    let v24: Float = v11[row]
+                                    let v25: Float = v10[i] - v24
+                                    let v26: Float = Foundation.exp(v25)
+                                    let v28: Float = v20 * v26
+                                    let v29_2: Float = v23[i] + v28
+                                    v29[i] = v29_2
+                                    // ∂ line 31: out(hidden(x))
+                                    v30[i1] += v29_2
+                                }
+                            }
+                            // line 31: crossEntropy(logits: out(hidden(x)), labels: labels)
+                            let v18: Float = v16 / Float(batch)
+                            // ∂ line 31: out(hidden(x))
+                            let v31 = slot0  // [batch, 5]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: batch, n: 5, k: 3, a: v29, lda: 3, b: v7, ldb: 3, c: v31, ldc: 5)
+                            let v32 = g.baseAddress! + 25  // gradient of out.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 5, n: 3, k: batch, a: v6, lda: 5, b: v29, ldb: 3, c: v32, ldc: 3)
+                            // ∂ line 31: hidden(x)
+                            let v36 = slot1  // [batch, 5]
+                            let v37 = g.baseAddress! + 20  // gradient of hidden.bias
+                            v37.update(repeating: 0, count: 5)
+                            for i0 in 0..<batch {
+                                for i1 in 0..<5 {
+                                    let i = i0 &* 5 &+ i1
+                                    let v36_2: Float = v31[i] * v35[i]
+                                    v36[i] = v36_2
+                                    v37[i1] += v36_2
+                                }
+                            }
+                            let v38 = g.baseAddress!  // gradient of hidden.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 4, n: 5, k: batch, a: x, lda: 4, b: v36, ldb: 5, c: v38, ldc: 5)
+                            // The gradient of every parameter.
+                            return v18
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor, labels: IntTensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, labels: labels, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// The arguments of `loss(x:labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:labels:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, labels: IntTensor) {
+            self.x = x
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["batch", "4"]),
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["batch"], labels: (labels, classes: "3")),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+}
+
+extension Objective where Trained == PerExampleMLP, Examples == PerExampleMLP.LossExamples {
+    /// `func loss(x: [batch, 4], labels: Int[batch]) -> Float` (line 31) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, labels: IntTensor) -> Self {
+        Self(
+            function: "loss(x:labels:)",
+            examples: PerExampleMLP.LossExamples(x: x, labels: labels),
+            value: { model, batch in model.loss(x: batch.x, labels: batch.labels) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, labels: batch.labels, into: &gradient) }
+        )
+    }
+}
