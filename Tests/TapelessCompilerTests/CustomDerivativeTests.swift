@@ -113,4 +113,29 @@ import Testing
         let expected = (0..<3).map { j -> Double in 2 * x.values[j] * w.values[j] * x.values[j] }
         #expect(try #require(results["w"]).values == expected)
     }
+
+    /// The same functions with `torch.autograd.Function` rules (`custom_derivatives.py`):
+    /// first derivatives, and second derivatives through the rules' bodies.
+    @Test func derivativesThroughRulesMatchPyTorchsAutogradFunctions() throws {
+        let program = try CompiledFunctions(Self.source).program
+        let json = try CompiledFunctions.reference("custom_derivatives")
+        func vector(_ value: Any?) throws -> [Double] { try #require(value as? [Double]) }
+        let x = IRTensor(shape: [4], values: try vector(json["x"]))
+        let w = IRTensor(shape: [4], values: try vector(json["w"]))
+        let direction = IRTensor(shape: [4], values: try vector(json["direction"]))
+        let weighted = try #require(json["weighted"] as? [String: Any])
+        let sumCube = try #require(json["sumCube"] as? [String: Any])
+        func expectClose(_ computed: IRTensor?, _ expected: Any?, _ label: String) throws {
+            let values = try #require(computed, "\(label)").values
+            let reference = try vector(expected)
+            #expect(values.count == reference.count && zip(values, reference).allSatisfy { abs($0 - $1) < 1e-10 }, "\(label): \(values) vs \(reference)")
+        }
+        let gradients = try IRInterpreter.run(try Self.function(program, "dWeighted"), arguments: [x, w])
+        try expectClose(gradients["x"], weighted["x"], "∂weighted/∂x")
+        try expectClose(gradients["w"], weighted["w"], "∂weighted/∂w")
+        try expectClose(try IRInterpreter.run(try Self.function(program, "hvpWeighted"), arguments: [x, w, direction])["x"], weighted["hvp"], "hvp")
+        try expectClose(try IRInterpreter.run(try Self.function(program, "dSumCube"), arguments: [x])["x"], sumCube["gradient"], "∂sumCube/∂x")
+        try expectClose(try IRInterpreter.run(try Self.function(program, "hSumCube"), arguments: [x]).values.first, sumCube["hessian"], "Hessian")
+    }
 }
+
