@@ -53,6 +53,7 @@ func allExpressions(in file: SourceFile) -> [Expr] {
         switch declaration {
         case .function(let function): return ofFunction(function)
         case .derivative: return []
+        case .constant(let constant): return allExpressions(in: constant.value)
         case .model(let model):
             return model.members.flatMap { member -> [Expr] in
                 switch member {
@@ -64,6 +65,7 @@ func allExpressions(in file: SourceFile) -> [Expr] {
                         return []
                     }
                 case .derivative: return []
+                case .constant(let constant): return allExpressions(in: constant.value)
                 }
             }
         }

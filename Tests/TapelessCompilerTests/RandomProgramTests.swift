@@ -137,7 +137,7 @@ import Testing
             "reshape(", "permute(", "concat(", "stack(", "variance(", "min(", " @ reshape(", "softmax(", "logSumExp(", "where(",
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
-            "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(",
+            "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -266,7 +266,8 @@ struct ProgramGenerator {
     }
 
     mutating func program() -> String {
-        var text = ""
+        // A named constant, which `constant(_:_:)` may use in place of a literal.
+        var text = "let k0: Float = sqrt(2) / 4\n"
         for index in 0..<3 {
             let arguments: [Kind] = index == 0 ? [.scalar] : [.scalar] + (0..<Int.random(in: 1...2, using: &random)).map { _ in pick([.vector, .matrix, .row]) }
             let names = arguments.indices.map { "a\($0)" }
@@ -557,7 +558,7 @@ struct ProgramGenerator {
 
     /// A constant of `kind`: a literal scalar, broadcast where a tensor is needed.
     private mutating func constant(_ kind: Kind, _ variables: [(String, Kind)]) -> String {
-        let literal = pick(["0.5", "1.5", "2", "0.25"])
+        let literal = pick(["0.5", "1.5", "2", "0.25", "k0"])
         guard kind != .scalar, let sameKind = variables.first(where: { $0.1 == kind }) else { return literal }
         return "(\(sameKind.0) * 0 + \(literal))"
     }

@@ -40,6 +40,29 @@ public enum Declaration: Sendable, Equatable {
     case function(FunctionDecl)
     /// `let name = grad(f)` or `let name = grad(f, wrt: x)`.
     case derivative(DerivativeDecl)
+    /// `let name: Float = value`: a named constant.
+    case constant(ConstantDecl)
+}
+
+/// `let name: Float = value` (the type is optional): a named constant, computed from numbers
+/// and earlier constants when the file compiles.
+public struct ConstantDecl: Sendable, Equatable {
+    /// The constant's name.
+    public var name: Identifier
+    /// The declared type, if written; it must be `Float`.
+    public var type: TypeExpr?
+    /// The value's expression.
+    public var value: Expr
+    /// Where the declaration is written.
+    public var range: SourceRange
+
+    /// Creates a constant declaration.
+    public init(name: Identifier, type: TypeExpr?, value: Expr, range: SourceRange) {
+        self.name = name
+        self.type = type
+        self.value = value
+        self.range = range
+    }
 }
 
 /// `model Name { members }`
@@ -70,6 +93,8 @@ public enum ModelMember: Sendable, Equatable {
     /// `let name = grad(function, wrt: argument)`: a derivative of one of the model's functions
     /// with respect to its inputs (its parameters' gradients come with every scalar function).
     case derivative(DerivativeDecl)
+    /// `let name: Float = value`: a named constant of the model.
+    case constant(ConstantDecl)
 }
 
 /// `[frozen] param name: Type [= initializer]`

@@ -17,6 +17,8 @@ public enum ASTPrinter {
                 render(function, &printer)
             case .derivative(let derivative):
                 render(derivative, &printer)
+            case .constant(let constant):
+                render(constant, &printer)
             }
         }
         return printer.text
@@ -40,7 +42,14 @@ public enum ASTPrinter {
             render(function, &printer)
         case .derivative(let derivative):
             render(derivative, &printer)
+        case .constant(let constant):
+            render(constant, &printer)
         }
+    }
+
+    private static func render(_ constant: ConstantDecl, _ printer: inout CodePrinter) {
+        let declared = constant.type.map { ": " + type($0) } ?? ""
+        printer.line("let \(constant.name)\(declared) = \(expression(constant.value)) @\(constant.range.start)")
     }
 
     private static func render(_ derivative: DerivativeDecl, _ printer: inout CodePrinter) {

@@ -37,7 +37,10 @@ enum CheckedPrinter {
     private static func render(_ function: CheckedFunction, _ program: CheckedProgram, _ printer: inout CodePrinter) {
         let arguments = function.parameters.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
         let sizes = function.sizeVariables.isEmpty ? "" : "   sizes: " + function.sizeVariables.joined(separator: ", ")
-        printer.line("func \(function.name)(\(arguments)) -> \(function.returnType)\(sizes)".padded(to: 48)
+        let rule = function.decl.rule.map { rule in
+            rule.withRespectTo.map { "   reverse rule of \(rule.function) for \($0)" } ?? "   forward rule of \(rule.function)"
+        } ?? ""
+        printer.line("func \(function.name)(\(arguments)) -> \(function.returnType)\(sizes)\(rule)".padded(to: 48)
             + "// line \(function.decl.range.start.line)")
         printer.indent()
         for binding in function.decl.body.bindings {

@@ -6,6 +6,8 @@ public enum Resolution: Sendable, Equatable {
     case argument(Int)
     /// A model parameter by its layout name, such as `w` or `fc1.weight`.
     case parameter(String)
+    /// A named constant (`let dt: Float = 0.1`), with its value.
+    case constant(Double)
     /// A builtin operation; operators (`+`, `@`, `<`, unary `-`) resolve to builtins too.
     case builtin(ResolvedCall)
     /// Applying a model's layer to an input, with the optional inputs it was given by label

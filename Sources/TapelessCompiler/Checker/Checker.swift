@@ -31,6 +31,9 @@ final class Checker {
     var derivativesInProgress: [String] = []
     var resolvedDerivatives: [CheckedDerivative] = []
     var models: [ModelContext] = []
+    /// The top-level named constants and their values; invalid ones are listed without one.
+    var constants: [String: Double] = [:]
+    var invalidConstants: Set<String> = []
     var callGraph = CallGraph()
 
     init(file: SourceFile) {

@@ -25,6 +25,15 @@ extension Checker {
                 if declare(derivative.name, in: &topLevelDeclarations) {
                     derivativeDeclarations[derivative.name.name] = derivative
                 }
+            case .constant(let constant):
+                guard !constant.name.name.isEmpty else { continue }
+                checkMemberName(constant.name)
+                guard declare(constant.name, in: &topLevelDeclarations) else { continue }
+                if let value = checkConstant(constant, visible: constants) {
+                    constants[constant.name.name] = value
+                } else {
+                    invalidConstants.insert(constant.name.name)
+                }
             }
         }
     }
@@ -66,6 +75,16 @@ extension Checker {
                 guard !derivative.name.name.isEmpty else { continue }
                 checkMemberName(derivative.name)
                 if declare(derivative.name, in: &context.declarations) { derivatives.append(derivative) }
+            case .constant(let constant):
+                guard !constant.name.name.isEmpty else { continue }
+                checkMemberName(constant.name)
+                guard declare(constant.name, in: &context.declarations) else { continue }
+                let visible = constants.merging(context.constants) { _, own in own }
+                if let value = checkConstant(constant, visible: visible, model: context) {
+                    context.constants[constant.name.name] = value
+                } else {
+                    context.invalidMembers.insert(constant.name.name)
+                }
             }
         }
         for derivative in derivatives {

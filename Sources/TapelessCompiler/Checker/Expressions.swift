@@ -57,6 +57,11 @@ extension Checker {
             resolutions[expr.id] = .argument(index)
             return context.signature.parameters[index].type
         }
+        if let value = context.model?.constants[name] ?? (context.model?.declarations[name] == nil ? constants[name] : nil) {
+            resolutions[expr.id] = .constant(value)
+            return .scalar
+        }
+        if invalidConstants.contains(name), context.model?.declarations[name] == nil { return nil }
         if let model = context.model {
             if let parameter = model.parameter(named: name) {
                 resolutions[expr.id] = .parameter(name)
@@ -91,6 +96,7 @@ extension Checker {
     private func valueNames(in context: BodyContext) -> [String] {
         context.locals.keys.sorted() + context.signature.parameters.map(\.name)
             + (context.model?.parameters.map(\.name).filter { !$0.contains(".") } ?? [])
+            + (context.model?.constants.keys.sorted() ?? []) + constants.keys.sorted()
     }
 
     /// `layer.weight` or `layer.bias`.

@@ -37,6 +37,8 @@ struct ModelContext {
     var declarations: [String: SourceRange] = [:]
     /// Member names whose declarations were invalid: uses of them are silently error-typed.
     var invalidMembers: Set<String> = []
+    /// The model's named constants and their values.
+    var constants: [String: Double] = [:]
 
     func parameter(named name: String) -> CheckedParameter? {
         parameters.first { $0.name == name }

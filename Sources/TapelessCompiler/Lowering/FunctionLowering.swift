@@ -60,6 +60,8 @@ struct FunctionLowering {
             return value
         case .argument(let index):
             return arguments[index]
+        case .constant(let value):
+            return builder.constant(value)
         case .parameter(let name):
             guard let parameter = model?.parameters.first(where: { $0.name == name }) else {
                 throw Lowering.Failure(description: "unknown parameter '\(name)'")

@@ -36,8 +36,8 @@ public struct Lowering {
                     throw Failure(description: "derivative '\(decl.name.name)' was not checked")
                 }
                 functions.append(request(derivative))
-            case .model:
-                break
+            case .model, .constant:
+                break  // constants are read as numbers where they are used
             }
         }
         return LoweredProgram(sourcePath: program.file.path, models: models, functions: functions, rules: rules())

@@ -11,6 +11,9 @@ extension Parser {
             case .keyword(.func):
                 isRecovering = false
                 declarations.append(.function(parseFunction()))
+            case .keyword(.let) where startsConstant:
+                isRecovering = false
+                declarations.append(.constant(parseConstant()))
             case .keyword(.let):
                 isRecovering = false
                 if let derivative = parseDerivative() { declarations.append(.derivative(derivative)) }
@@ -67,11 +70,14 @@ extension Parser {
             case .keyword(.let) where peek(2).kind == .equal && DerivativeKind(rawValue: peek(3).text) != nil:
                 isRecovering = false
                 if let derivative = parseDerivative() { members.append(.derivative(derivative)) }
+            case .keyword(.let) where startsConstant:
+                isRecovering = false
+                members.append(.constant(parseConstant()))
             case .at where peek().kind == .identifier:
                 isRecovering = false
                 skipAttribute()
             case .keyword(.let):
-                error("'let' in a model can only define a derivative of one of its functions, as in 'let dx = grad(loss, wrt: x)' (the derivatives are \(DerivativeKind.spellings)); use 'param', 'layer' or 'func' for other members", at: current.range)
+                error("'let' in a model defines a constant, as in 'let rate: Float = 0.1', or a derivative of one of its functions, as in 'let dx = grad(loss, wrt: x)' (the derivatives are \(DerivativeKind.spellings))", at: current.range)
                 skip { $0.startsMember || $0 == .rightBrace || $0 == .keyword(.model) }
             default:
                 error("expected a model member: 'param', 'layer' or 'func', found \(current.quoted)", at: current.range)
@@ -169,6 +175,24 @@ extension Parser {
         let body = parseBlock()
         return FunctionDecl(
             name: name, parameters: parameters, returnType: returnType, body: body, range: range(from: start))
+    }
+
+    /// Whether the `let` at the current token declares a constant: a type annotation, or a
+    /// value that is not a derivative such as `grad(f)`.
+    var startsConstant: Bool {
+        guard peek().kind == .identifier else { return false }
+        if peek(2).kind == .colon { return true }
+        return peek(2).kind == .equal && DerivativeKind(rawValue: peek(3).text) == nil
+    }
+
+    /// `let name[: Float] = value`
+    mutating func parseConstant() -> ConstantDecl {
+        let start = advance().range.start
+        let name = expectIdentifier("expected a name after 'let'", naming: "a constant")
+        let type = consume(.colon) != nil ? parseType() : nil
+        expect(.equal, "expected '=' and a value after 'let \(name)', as in 'let dt: Float = 0.1'")
+        let value = parseExpression()
+        return ConstantDecl(name: name, type: type, value: value, range: range(from: start))
     }
 
     /// `@vjp(of: f, wrt: x)` or `@jvp(of: f)`.
@@ -305,7 +329,7 @@ extension Parser {
         guard !isRecovering, at(.identifier), let kind = DerivativeKind(rawValue: current.text),
               let open = peek().kind == .leftParen ? peek() : nil
         else {
-            error("a top-level 'let' must define a derivative, as in 'let df = grad(f)' or 'let dg = jvp(g, wrt: x)' (the derivatives are \(DerivativeKind.spellings))",
+            error("a top-level 'let' defines a constant, as in 'let dt: Float = 0.1', or a derivative, as in 'let df = grad(f)' or 'let dg = jvp(g, wrt: x)' (the derivatives are \(DerivativeKind.spellings))",
                   at: current.range)
             skip { $0.startsDeclaration }
             return nil
