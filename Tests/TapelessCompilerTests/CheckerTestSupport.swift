@@ -82,7 +82,7 @@ struct CheckedSource {
             }
         }
         for function in functionDeclarations() {
-            function.body.bindings.forEach { visit($0.value) }
+            valueExpressions(of: function.body.statements).forEach { visit($0) }
             visit(function.body.result)
         }
         return missing
@@ -117,7 +117,7 @@ struct CheckedSource {
             }
         }
         func visit(_ function: FunctionDecl) {
-            function.body.bindings.forEach { visit($0.value) }
+            valueExpressions(of: function.body.statements).forEach { visit($0) }
             visit(function.body.result)
         }
         functionDeclarations().forEach(visit)

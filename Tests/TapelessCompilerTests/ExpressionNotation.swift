@@ -24,6 +24,7 @@ func notation(_ expression: Expr) -> String {
             case .index(let value, _): return String(value)
             case .range(let lower, let upper, _): return "\(lower)..<\(upper)"
             case .strided(let lower, let upper, let step, _): return (lower.map { "\($0)..<\(upper ?? 0)" } ?? ":") + " by \(step)"
+            case .position(let position): return notation(position)
             }
         }
         return "(index \(notation(base)) \(parts.joined(separator: " ")))"
@@ -47,7 +48,7 @@ func allExpressions(in expression: Expr) -> [Expr] {
 /// Every expression of a file.
 func allExpressions(in file: SourceFile) -> [Expr] {
     func ofFunction(_ function: FunctionDecl) -> [Expr] {
-        function.body.bindings.flatMap { allExpressions(in: $0.value) } + allExpressions(in: function.body.result)
+        valueExpressions(of: function.body.statements).flatMap { allExpressions(in: $0) } + allExpressions(in: function.body.result)
     }
     return file.declarations.flatMap { declaration -> [Expr] in
         switch declaration {
@@ -69,5 +70,23 @@ func allExpressions(in file: SourceFile) -> [Expr] {
                 }
             }
         }
+    }
+}
+
+/// The values bound and assigned by statements, in loops too, in source order.
+func valueExpressions(of statements: [Statement]) -> [Expr] {
+    statements.flatMap { statement -> [Expr] in
+        switch statement {
+        case .binding(let binding): return [binding.value]
+        case .assignment(let assignment): return [assignment.value]
+        case .loop(let loop): return valueExpressions(of: loop.body)
+        }
+    }
+}
+
+extension Block {
+    /// The `let` and `var` bindings among the body's own statements (not in loops).
+    var bindings: [LetBinding] {
+        statements.compactMap { if case .binding(let binding) = $0 { binding } else { nil } }
     }
 }

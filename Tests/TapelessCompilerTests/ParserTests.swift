@@ -214,6 +214,39 @@ import Testing
         #expect(notation(function.body.result) == "c")
     }
 
+    @Test func parsesVariablesAssignmentsAndNestedLoops() throws {
+        let source = """
+            func t(x: [4, 3]) -> Float {
+                var total = 0
+                for i in 0..<4 {
+                    let row = x[i]
+                    for j in 0..<3 { total += row[2 - j] }
+                    total = total * 0.5
+                }
+                total
+            }
+            """
+        let file = try parseClean(source)
+        guard case .function(let function) = try #require(file.declarations.first) else {
+            Issue.record("expected a function")
+            return
+        }
+        func describe(_ statements: [Statement]) -> [String] {
+            statements.map { statement in
+                switch statement {
+                case .binding(let binding): "\(binding.isVariable ? "var" : "let") \(binding.name) = \(notation(binding.value))"
+                case .assignment(let assignment): "\(assignment.name) = \(notation(assignment.value))"
+                case .loop(let loop): "for \(loop.index) < \(loop.count == .literal(4, loop.count.range) ? "4" : "3") { " + describe(loop.body).joined(separator: "; ") + " }"
+                }
+            }
+        }
+        #expect(describe(function.body.statements) == [
+            "var total = 0",
+            "for i < 4 { let row = (index x i); for j < 3 { total = (+ total (index row (- 2 j))) }; total = (* total 0.5) }",
+        ])
+        #expect(notation(function.body.result) == "total")
+    }
+
     @Test func doesNotContinueAnExpressionWithABracketOnTheNextLine() throws {
         let (_, diagnostics) = parse(source: "func t(a: Float) -> Float {\n    let b = a\n    (b)\n}", path: "t")
         #expect(diagnostics.isEmpty)

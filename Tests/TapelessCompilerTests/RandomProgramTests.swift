@@ -138,6 +138,7 @@ import Testing
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
+            "    for it", " += ", "[2 - it", "[:, it",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -439,11 +440,35 @@ struct ProgramGenerator {
         for index in 0..<Int.random(in: 2...4, using: &random) {
             let kind = pick(Self.kinds(in: variables))
             let name = "t\(index)"
-            text += "\(indent)    let \(name) = \(expression(kind, variables, depth: 4))\n"
+            if Int.random(in: 0..<4, using: &random) == 0 {
+                text += loop(updating: name, kind, variables, indent: indent)
+            } else {
+                text += "\(indent)    let \(name) = \(expression(kind, variables, depth: 4))\n"
+            }
             variables.append((name, kind))
         }
         let uses = variables.map { $0.1 == .scalar ? $0.0 : "mean(\($0.0))" }
         return text + "\(indent)    " + ([expression(result, variables, depth: 3)] + uses).joined(separator: " + ") + "\n"
+    }
+
+    /// `var name = …` updated by a loop of 1 to 3 iterations whose body reads `name`, the
+    /// variables, and positions picked by the loop index from rows and matrices.
+    private mutating func loop(updating name: String, _ kind: Kind, _ variables: [(String, Kind)], indent: String) -> String {
+        let count = Int.random(in: 1...3, using: &random)
+        let index = "i\(name)"
+        var leaves = variables + [(name, kind)]
+        for (variable, variableKind) in variables {
+            switch variableKind {
+            case .row: leaves.append(("\(variable)[\(pick([index, "2 - \(index)"]))]", .scalar))
+            case .matrix: leaves.append(("\(variable)[:, \(index)]", .vector))
+            case .scalar, .vector: break
+            }
+        }
+        let update = Int.random(in: 0..<2, using: &random) == 0
+            ? "\(name) += \(expression(kind, leaves, depth: 2))"
+            : "\(name) = \(expression(kind, leaves, depth: 3))"
+        return "\(indent)    var \(name) = \(expression(kind, variables, depth: 3))\n"
+            + "\(indent)    for \(index) in 0..<\(count) {\n\(indent)        \(update)\n\(indent)    }\n"
     }
 
     /// The kinds of the variables: the only kinds an expression over them can have (a scalar

@@ -284,36 +284,97 @@ public struct FunctionParameter: Sendable, Equatable {
     }
 }
 
-/// A function body: `let` bindings, then the result (`return` is optional).
+/// A function body: statements, then the result (`return` is optional).
 public struct Block: Sendable, Equatable {
-    /// The `let` bindings, in order; each may use the ones before it.
-    public var bindings: [LetBinding]
+    /// The statements before the result, in order; each may use the names bound before it.
+    public var statements: [Statement]
     /// The expression whose value the function returns.
     public var result: Expr
     /// Where the body is written, including its braces.
     public var range: SourceRange
 
-    /// Creates a body from its bindings and result.
-    public init(bindings: [LetBinding], result: Expr, range: SourceRange) {
-        self.bindings = bindings
+    /// Creates a body from its statements and result.
+    public init(statements: [Statement], result: Expr, range: SourceRange) {
+        self.statements = statements
         self.result = result
         self.range = range
     }
 }
 
-/// `let name = value` inside a body.
+/// A statement in a function body or a loop's body.
+public enum Statement: Sendable, Equatable {
+    /// `let name = value` or `var name = value`.
+    case binding(LetBinding)
+    /// `name = value`, or `name += value` (written out as `name = name + value`).
+    case assignment(Assignment)
+    /// `for i in 0..<count { statements }`.
+    case loop(ForLoop)
+
+    /// Where the statement is written.
+    public var range: SourceRange {
+        switch self {
+        case .binding(let binding): return binding.range
+        case .assignment(let assignment): return assignment.range
+        case .loop(let loop): return loop.range
+        }
+    }
+}
+
+/// `let name = value`, or `var name = value` for a variable that assignments may change.
 public struct LetBinding: Sendable, Equatable {
     /// The name the value is bound to.
     public var name: Identifier
     /// The bound expression.
     public var value: Expr
+    /// Whether the binding is a `var`, which assignments may change (keeping its type).
+    public var isVariable: Bool
     /// Where the binding is written.
     public var range: SourceRange
 
     /// Creates a binding.
+    public init(name: Identifier, value: Expr, isVariable: Bool = false, range: SourceRange) {
+        self.name = name
+        self.value = value
+        self.isVariable = isVariable
+        self.range = range
+    }
+}
+
+/// `name = value`: a new value for a `var`, of the same type. A compound assignment such as
+/// `name += value` is parsed as `name = name + value`.
+public struct Assignment: Sendable, Equatable {
+    /// The variable assigned to.
+    public var name: Identifier
+    /// The new value.
+    public var value: Expr
+    /// Where the assignment is written.
+    public var range: SourceRange
+
+    /// Creates an assignment.
     public init(name: Identifier, value: Expr, range: SourceRange) {
         self.name = name
         self.value = value
+        self.range = range
+    }
+}
+
+/// `for index in 0..<count { body }`: the body once for each index from 0 to `count - 1`, in
+/// order.
+public struct ForLoop: Sendable, Equatable {
+    /// The loop index, an `Int` usable in subscripts such as `x[:, i]`.
+    public var index: Identifier
+    /// The number of iterations.
+    public var count: DimExpr
+    /// The statements run in each iteration.
+    public var body: [Statement]
+    /// Where the loop is written, from `for` to its closing brace.
+    public var range: SourceRange
+
+    /// Creates a loop.
+    public init(index: Identifier, count: DimExpr, body: [Statement], range: SourceRange) {
+        self.index = index
+        self.count = count
+        self.body = body
         self.range = range
     }
 }
@@ -420,11 +481,14 @@ public enum SubscriptIndex: Sendable, Equatable {
     /// `a..<b by k` or `: by k` (bounds `nil`: the whole axis): every `k`-th position of the
     /// range, from its first, which keeps the axis (Python's `x[a:b:k]`).
     case strided(Int?, Int?, by: Int, SourceRange)
+    /// A position computed from loop indices, such as `i` or `i + 1`, which removes the axis.
+    case position(Expr)
 
     /// Where the index is written.
     public var range: SourceRange {
         switch self {
         case .all(let range), .index(_, let range), .range(_, _, let range), .strided(_, _, _, let range): return range
+        case .position(let expression): return expression.range
         }
     }
 }

@@ -63,10 +63,23 @@ public enum ASTPrinter {
             printer.line("@\(rule.kind.rawValue)(of: \(rule.function)\(rule.withRespectTo.map { ", wrt: \($0)" } ?? ""))")
         }
         printer.block("func \(function.name)(\(parameters)) -> \(type(function.returnType)) @\(function.range.start)", closing: "") { p in
-            for binding in function.body.bindings {
-                p.line("let \(binding.name) = \(expression(binding.value))")
-            }
+            render(function.body.statements, &p)
             p.line("result \(expression(function.body.result))")
+        }
+    }
+
+    private static func render(_ statements: [Statement], _ printer: inout CodePrinter) {
+        for statement in statements {
+            switch statement {
+            case .binding(let binding):
+                printer.line("\(binding.isVariable ? "var" : "let") \(binding.name) = \(expression(binding.value))")
+            case .assignment(let assignment):
+                printer.line("\(assignment.name) = \(expression(assignment.value))")
+            case .loop(let loop):
+                printer.block("for \(loop.index) in 0..<\(dimension(loop.count)) @\(loop.range.start)", closing: "") { p in
+                    render(loop.body, &p)
+                }
+            }
         }
     }
 
@@ -106,6 +119,7 @@ public enum ASTPrinter {
                 case .range(let start, let end, _): return "\(start)..<\(end)"
                 case .strided(let start, let end, let step, _):
                     return (start.map { "\($0)..<\(end ?? 0)" } ?? ":") + " by \(step)"
+                case .position(let position): return self.expression(position)
                 }
             }
             return "\(self.expression(base))[" + parts.joined(separator: ", ") + "]"

@@ -43,11 +43,31 @@ enum CheckedPrinter {
         printer.line("func \(function.name)(\(arguments)) -> \(function.returnType)\(sizes)\(rule)".padded(to: 48)
             + "// line \(function.decl.range.start.line)")
         printer.indent()
-        for binding in function.decl.body.bindings {
-            let type = program.types[binding.value.id].map(\.description) ?? "?"
-            printer.line("let \(binding.name.name): \(type)".padded(to: 46) + "// line \(binding.range.start.line)")
-        }
+        render(function.decl.body.statements, program, &printer)
         printer.outdent()
+    }
+
+    private static func render(_ statements: [Statement], _ program: CheckedProgram, _ printer: inout CodePrinter) {
+        for statement in statements {
+            switch statement {
+            case .binding(let binding):
+                let type = program.types[binding.value.id].map(\.description) ?? "?"
+                printer.line("\(binding.isVariable ? "var" : "let") \(binding.name.name): \(type)".padded(to: 46)
+                    + "// line \(binding.range.start.line)")
+            case .assignment(let assignment):
+                let type = program.types[assignment.value.id].map(\.description) ?? "?"
+                printer.line("\(assignment.name.name) = \(type)".padded(to: 46) + "// line \(assignment.range.start.line)")
+            case .loop(let loop):
+                let count = switch loop.count {
+                case .literal(let value, _): String(value)
+                case .symbol(let name): name.name
+                }
+                printer.line("for \(loop.index.name) in 0..<\(count)".padded(to: 46) + "// line \(loop.range.start.line)")
+                printer.indent()
+                render(loop.body, program, &printer)
+                printer.outdent()
+            }
+        }
     }
 
     private static func render(_ derivative: CheckedDerivative, _ printer: inout CodePrinter) {

@@ -167,4 +167,7 @@ public struct CheckedProgram: Sendable {
     /// What every identifier, member, call, operator and subscript refers to, by `Expr.id`
     /// (with the same exceptions as ``types``).
     public var resolutions: [Int: Resolution]
+    /// The position each subscript written with loop indices (`x[:, i + 1]`) picks, by the
+    /// position expression's `Expr.id`.
+    public var positions: [Int: LoopPosition]
 }

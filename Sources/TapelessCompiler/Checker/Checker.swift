@@ -16,6 +16,7 @@ final class Checker {
     var diagnostics = DiagnosticCollector()
     var types: [Int: ValueType] = [:]
     var resolutions: [Int: Resolution] = [:]
+    var positions: [Int: LoopPosition] = [:]
 
     /// Where each top-level name (model, function, derivative) was declared.
     var topLevelDeclarations: [String: SourceRange] = [:]
@@ -74,7 +75,8 @@ final class Checker {
             functions: functionsInOrder.compactMap(\.checked),
             derivatives: resolvedDerivatives,
             types: types,
-            resolutions: resolutions
+            resolutions: resolutions,
+            positions: positions
         )
     }
 

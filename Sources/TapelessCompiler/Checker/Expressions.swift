@@ -48,6 +48,10 @@ extension Checker {
 
     /// A name used as a value: a local, an argument or a model parameter.
     private func checkIdentifier(_ name: String, _ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        if context.loopCounts[name] != nil {
+            error("the loop index '\(name)' can only pick positions in subscripts, as in 'x[:, \(name)]'", at: expr.range)
+            return nil
+        }
         if let local = context.locals[name] {
             context.locals[name]?.isUsed = true
             resolutions[expr.id] = .local(name)
@@ -77,8 +81,12 @@ extension Checker {
         }
         if isCallable(name, in: context) {
             error("'\(name)' is a function; call it with arguments, such as \(name)(x)", at: expr.range)
-        } else if let later = context.signature.decl.body.bindings.first(where: { $0.name.name == name }) {
-            error("'\(name)' is used before its declaration at \(later.name.range.start); move the 'let' earlier",
+        } else if let later = context.signature.decl.body.statements.boundNames.first(where: { $0.name == name }),
+                  later.range.start > expr.range.start {
+            error("'\(name)' is used before its declaration at \(later.range.start); move the 'let' earlier",
+                  at: expr.range)
+        } else if let earlier = context.signature.decl.body.statements.boundNames.first(where: { $0.name == name }) {
+            error("'\(name)' is declared inside the loop at \(earlier.range.start) and exists only there; declare it with 'var' before the loop and assign it inside",
                   at: expr.range)
         } else if context.signature.sizeVariables.contains(name) {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)
@@ -243,6 +251,20 @@ extension Checker {
                 }
                 shape.append(.fixed((end - first + step - 1) / step))
                 normalized.append(.strided(first, end, by: step, range))
+            case .position(let position):
+                guard let value = loopPosition(position, of: base, in: context) else {
+                    isValid = false
+                    continue
+                }
+                let bounds = value.bounds(counts: context.loopCounts)
+                guard bounds.lowerBound >= 0, bounds.upperBound < size ?? 0 else {
+                    error("this position runs from \(bounds.lowerBound) to \(bounds.upperBound) over its loops, out of range for dimension \(axis) of size \(size ?? 0)",
+                          at: position.range)
+                    isValid = false
+                    continue
+                }
+                positions[position.id] = value
+                normalized.append(index)
             }
         }
         guard isValid else { return nil }

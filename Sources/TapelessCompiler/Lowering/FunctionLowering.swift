@@ -5,8 +5,10 @@ struct FunctionLowering {
     let model: CheckedModel?
     let mode: ExecutionMode
     var builder = IRBuilder()
-    /// `let` bindings in scope.
+    /// `let` and `var` bindings in scope, each at its latest value.
     var locals: [String: IRValue] = [:]
+    /// The loop indices in scope, at the iteration being lowered.
+    var loopIndices: [String: Int] = [:]
     /// The values of the function's arguments.
     var arguments: [IRValue] = []
     /// The new value of each state tensor the layers updated, by full name, in order.
@@ -27,16 +29,38 @@ struct FunctionLowering {
     mutating func lower(_ function: CheckedFunction) throws -> IRFunction {
         let irArguments = function.parameters.map { IRArgument(name: $0.name, type: Self.irType($0.type)) }
         arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
-        for binding in function.decl.body.bindings {
-            let value = try lower(binding.value)
-            builder.name(value, binding.name.name)
-            locals[binding.name.name] = value
-        }
+        try lower(function.decl.body.statements)
         let value = try lower(function.decl.body.result)
         let states = stateUpdates.map { IRResult(name: $0.name, value: $0.value, role: .state($0.name)) }
         return IRFunction(
             name: function.name, arguments: irArguments, instructions: builder.instructions,
             results: [IRResult(name: "value", value: value)] + states)
+    }
+
+    /// Statements in order; a loop is unrolled, its body lowered once per iteration with the
+    /// index's value known.
+    private mutating func lower(_ statements: [Statement]) throws {
+        for statement in statements {
+            switch statement {
+            case .binding(let binding):
+                let value = try lower(binding.value)
+                builder.name(value, binding.name.name)
+                locals[binding.name.name] = value
+            case .assignment(let assignment):
+                let value = try lower(assignment.value)
+                builder.name(value, assignment.name.name)
+                locals[assignment.name.name] = value
+            case .loop(let loop):
+                guard case .literal(let count, _) = loop.count else {
+                    throw Lowering.Failure(description: "the loop at \(loop.range.start) has no literal count")
+                }
+                for index in 0..<count {
+                    loopIndices[loop.index.name] = index
+                    try lower(loop.body)
+                }
+                loopIndices[loop.index.name] = nil
+            }
+        }
     }
 
     static func irType(_ type: ValueType) -> IRType {
@@ -79,7 +103,7 @@ struct FunctionLowering {
         case .function(let name, let argumentExpressions):
             return try call(IRCallee(name: name, isModelFunction: false), argumentExpressions, at: expression)
         case .index(let base, let indices):
-            return lowerIndex(try lower(base), indices)
+            return try lowerIndex(lower(base), indices)
         }
     }
 
@@ -127,6 +151,14 @@ struct FunctionLowering {
         return output
     }
 
+    /// The elements at `position` along `axis`, without that axis: a slice of one, summed away.
+    private mutating func pick(_ position: Int, axis: Int, of value: IRValue) -> IRValue {
+        var shape = builder.type(of: value).shape
+        shape[axis] = .fixed(1)
+        let one = builder.emit(.slice(axis: axis, start: position, end: position + 1), [value], type: .float(shape))
+        return builder.reduceSum(one, axis: axis)
+    }
+
     /// Every `step`-th position of `start..<end` along `axis`, built from slices and a reshape:
     /// the range (padded with zeros to whole steps) as `[…, count, step, …]`, then position 0 of
     /// each step. The gradient takes the same way back.
@@ -152,7 +184,7 @@ struct FunctionLowering {
 
     /// Subscripts: a range keeps its axis (`slice`), an integer removes it (a slice of one,
     /// summed away), a step takes every `step`-th position of its range.
-    private mutating func lowerIndex(_ base: IRValue, _ indices: [SubscriptIndex]) -> IRValue {
+    private mutating func lowerIndex(_ base: IRValue, _ indices: [SubscriptIndex]) throws -> IRValue {
         var value = base
         var axis = 0
         for index in indices {
@@ -165,9 +197,12 @@ struct FunctionLowering {
                 value = builder.emit(.slice(axis: axis, start: start, end: end), [value], type: .float(shape))
                 axis += 1
             case .index(let position, _):
-                shape[axis] = .fixed(1)
-                let one = builder.emit(.slice(axis: axis, start: position, end: position + 1), [value], type: .float(shape))
-                value = builder.reduceSum(one, axis: axis)
+                value = pick(position, axis: axis, of: value)
+            case .position(let expression):
+                guard let position = program.positions[expression.id] else {
+                    throw Lowering.Failure(description: "the position at \(expression.range.start) was not checked")
+                }
+                value = pick(position.value(at: loopIndices), axis: axis, of: value)
             case .strided(let start, let end, let step, _):
                 value = stridedSlice(value, axis: axis, start: start ?? 0, end: end ?? 0, step: step)
                 axis += 1

@@ -234,23 +234,22 @@ extension Parser {
         return FunctionParameter(name: name, type: parseType())
     }
 
-    /// `{ (let name = value)* [return] result }`
+    /// `{ statement* [return] result }`
     mutating func parseBlock() -> Block {
         if isRecovering {
             skip { $0 == .leftBrace || $0.endsStatement }
         }
         let start = current.range.start
         guard let open = expect(.leftBrace, "expected '{' to begin the function body") else {
-            return Block(bindings: [], result: missingExpression(at: missingRange), range: missingRange)
+            return Block(statements: [], result: missingExpression(at: missingRange), range: missingRange)
         }
         // Whatever went wrong in the signature, the body's statements can be trusted again.
         isRecovering = false
-        var bindings: [LetBinding] = []
+        var statements: [Statement] = []
         var result: Expr?
         var end = open.range
         // After a branch or a loop (reported), a missing result is a consequence, not a mistake.
         var skippedForeignStatement = false
-        var variables = Set<String>()
         statementLoop: while true {
             let before = position
             switch current.kind {
@@ -263,10 +262,6 @@ extension Parser {
                 break statementLoop
             case .semicolon:
                 advance()
-            case .keyword(.let):
-                isRecovering = false
-                if result != nil { reportMisplacedResult(); result = nil }
-                bindings.append(parseLet())
             case .keyword(.return):
                 isRecovering = false
                 if result != nil { reportMisplacedResult() }
@@ -274,24 +269,17 @@ extension Parser {
                 result = parseExpression()
             default:
                 // Statements are separated by line breaks, so a new line is a new start.
-                if isRecovering, !current.isAtStartOfLine {
+                if isRecovering, !current.isAtStartOfLine, !at(.let) {
                     skip(atLineStart: true) { $0.endsStatement }
-                } else if let statement = foreignStatement {
-                    isRecovering = false
-                    if case .variable = statement {
-                        if result != nil { reportMisplacedResult(); result = nil }
-                        let binding = parseForeignVariable()
-                        variables.insert(binding.name.name)
-                        bindings.append(binding)
+                } else if startsStatement {
+                    if result != nil { reportMisplacedResult(); result = nil }
+                    if let statement = parseStatement() {
+                        statements.append(statement)
                     } else {
-                        skipForeignBranchOrLoop(statement)
                         skippedForeignStatement = true
                     }
-                } else if startsAssignment {
-                    isRecovering = false
-                    skipAssignment(variables: variables)
                 } else if !current.kind.startsExpression {
-                    error("expected 'let', 'return' or an expression, found \(current.quoted)", at: current.range)
+                    error("expected 'let', 'var', 'for', 'return' or an expression, found \(current.quoted)", at: current.range)
                 } else {
                     isRecovering = false
                     if result != nil { reportMisplacedResult() }
@@ -304,22 +292,134 @@ extension Parser {
             error("a function body must end with an expression, the function's result", at: end)
         }
         return Block(
-            bindings: bindings, result: result ?? missingExpression(at: end), range: range(from: start))
+            statements: statements, result: result ?? missingExpression(at: end), range: range(from: start))
     }
 
     private mutating func reportMisplacedResult() {
-        report("expected '}' after the function's result; only 'let' bindings may come before the result",
+        report("expected '}' after the function's result; only statements such as 'let' bindings may come before the result",
                at: current.range)
     }
 
-    /// `let name = value` inside a body.
-    mutating func parseLet() -> LetBinding {
-        let start = advance().range.start
-        let name = expectIdentifier("expected a name after 'let'", naming: "a value")
-        expect(.equal, "expected '=' and a value after 'let \(name)'")
-        let value = parseExpression()
-        return LetBinding(name: name, value: value, range: range(from: start))
+    /// Whether a statement starts at the current token: `let`, `var`, `for`, an assignment, or a
+    /// construct the language does not have (which ``parseStatement()`` reports).
+    private var startsStatement: Bool {
+        at(.let) || startsVariable || startsLoop || foreignStatement != nil || startsAssignment
     }
+
+    /// The statement at the current token (see ``startsStatement``), or `nil` for a construct
+    /// the language does not have, which is reported and skipped.
+    private mutating func parseStatement() -> Statement? {
+        isRecovering = false
+        if at(.let) { return .binding(parseLet()) }
+        if startsVariable { return .binding(parseLet(isVariable: true)) }
+        if startsLoop { return parseLoop().map(Statement.loop) }
+        if let statement = foreignStatement {
+            skipForeignBranchOrLoop(statement)
+            return nil
+        }
+        return .assignment(parseAssignment())
+    }
+
+    /// `let name = value` or `var name = value` inside a body.
+    mutating func parseLet(isVariable: Bool = false) -> LetBinding {
+        let start = advance().range.start
+        let keyword = isVariable ? "var" : "let"
+        let name = expectIdentifier("expected a name after '\(keyword)'", naming: "a value")
+        expect(.equal, "expected '=' and a value after '\(keyword) \(name)'")
+        let value = parseExpression()
+        return LetBinding(name: name, value: value, isVariable: isVariable, range: range(from: start))
+    }
+
+    /// `name = value`, or a compound assignment such as `name += value`, read as
+    /// `name = name + value`.
+    private mutating func parseAssignment() -> Assignment {
+        let nameToken = advance()
+        let name = Identifier(nameToken.text, range: nameToken.range)
+        let compound = Self.compoundOperators[current.kind]
+        if compound != nil { advance() }
+        advance()
+        var value = parseExpression()
+        if let compound {
+            let variable = makeExpression(.identifier(name.name), name.range)
+            value = makeExpression(.binary(compound, variable, value), name.range.union(value.range))
+        }
+        return Assignment(name: name, value: value, range: range(from: nameToken.range.start))
+    }
+
+    /// `for index in 0..<count { statements }`, where `count` is an integer or a size variable;
+    /// `nil` after reporting a loop whose count is written some other way.
+    private mutating func parseLoop() -> ForLoop? {
+        let start = current.range.start
+        guard nesting < Self.maximumNesting else {
+            error("loops are nested too deeply (more than \(Self.maximumNesting) levels)", at: current.range)
+            skip { $0.endsStatement }
+            return nil
+        }
+        guard let count = loopCount(after: 4) else {
+            skipForeignBranchOrLoop(.loop("for"))
+            return nil
+        }
+        advance()
+        let index = Identifier(current.text, range: advance().range)
+        for _ in 0..<4 { advance() }
+        guard let open = expect(.leftBrace, "expected '{' to begin the loop's body, as in 'for \(index) in 0..<n { … }'") else {
+            return ForLoop(index: index, count: count, body: [], range: range(from: start))
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        var body: [Statement] = []
+        while true {
+            let before = position
+            switch current.kind {
+            case .rightBrace:
+                advance()
+                return ForLoop(index: index, count: count, body: body, range: range(from: start))
+            case .endOfFile, .keyword(.model), .keyword(.func), .keyword(.param), .keyword(.layer), .keyword(.frozen):
+                expectClosing(.rightBrace, for: open)
+                return ForLoop(index: index, count: count, body: body, range: range(from: start))
+            case .semicolon:
+                advance()
+            default:
+                if isRecovering, !current.isAtStartOfLine, !at(.let) {
+                    skip(atLineStart: true) { $0.endsStatement }
+                } else if startsStatement {
+                    if let statement = parseStatement() { body.append(statement) }
+                } else {
+                    error("a loop's body holds 'let', 'var', assignments and loops; its results leave the loop in "
+                          + "variables assigned in it, as in 'h = tanh(h @ w)'", at: current.range)
+                    skip(atLineStart: true) { $0.endsStatement }
+                }
+            }
+            if position == before { advance() }
+        }
+    }
+
+    /// Whether the current tokens begin `for name in`.
+    private var startsLoop: Bool {
+        at(.identifier) && current.text == "for" && !peek().isAtStartOfLine && peek().kind == .identifier
+            && peek(2).kind == .identifier && peek(2).text == "in"
+    }
+
+    /// The count of `0..<count` starting `offset` tokens ahead, if written that way.
+    private func loopCount(after offset: Int) -> DimExpr? {
+        let (zero, range, count) = (peek(offset - 1), peek(offset), peek(offset + 1))
+        guard zero.kind == .number, zero.text == "0", range.kind == .halfOpenRange else { return nil }
+        switch count.kind {
+        case .number: return Int(count.text).map { .literal($0, count.range) }
+        case .identifier: return .symbol(Identifier(count.text, range: count.range))
+        default: return nil
+        }
+    }
+
+    /// Whether the current tokens begin `var name`.
+    private var startsVariable: Bool {
+        at(.identifier) && current.text == "var" && !peek().isAtStartOfLine && peek().kind == .identifier
+    }
+
+    /// The operators of compound assignments (`+=`, `-=`, `*=`, `/=`).
+    static let compoundOperators: [TokenKind: BinaryOperator] = [
+        .plus: .add, .minus: .subtract, .star: .multiply, .slash: .divide,
+    ]
 
     /// `let name = kind(function [, wrt: argument, …])`, at the top level or in a model.
     mutating func parseDerivative() -> DerivativeDecl? {

@@ -98,7 +98,7 @@ extension Parser {
                 let arguments = parseArguments(openedBy: tokens[position - 1])
                 expression = makeExpression(.call(expression, arguments), range(from: start))
             default:
-                let indices = parseSubscript(of: expression, openedBy: tokens[position - 1])
+                let indices = parseSubscript(openedBy: tokens[position - 1])
                 expression = makeExpression(.index(expression, indices), range(from: start))
             }
         }
@@ -151,31 +151,28 @@ extension Parser {
         return Argument(label: label, value: parseExpression())
     }
 
-    /// The indices of a subscript of `base`, after its `[`, through the closing `]`.
-    private mutating func parseSubscript(of base: Expr, openedBy open: Token) -> [SubscriptIndex] {
+    /// The indices of a subscript, after its `[`, through the closing `]`.
+    private mutating func parseSubscript(openedBy open: Token) -> [SubscriptIndex] {
         if at(.rightBracket) {
             report("a subscript needs at least one index, such as '0', ':' or '0..<2'", at: current.range)
         }
-        let baseName = if case .identifier(let name) = base.kind { name } else { "x" }
-        return parseList(of: "subscript indices", closedBy: .rightBracket, openedBy: open) { $0.parseSubscriptIndex(of: baseName) }
+        return parseList(of: "subscript indices", closedBy: .rightBracket, openedBy: open) { $0.parseSubscriptIndex() }
     }
 
-    /// `:`, an integer (possibly negative) or `a..<b`; `baseName` names what is subscripted in
-    /// the message about a name used as an index.
-    private mutating func parseSubscriptIndex(of baseName: String) -> SubscriptIndex {
+    /// `:`, an integer (possibly negative), `a..<b`, or a position computed from loop indices
+    /// (`i`, `i + 1`), which the checker reads.
+    private mutating func parseSubscriptIndex() -> SubscriptIndex {
         let start = current.range.start
         if consume(.colon) != nil {
             guard let step = parseStep() else { return .all(range(from: start)) }
             return .strided(nil, nil, by: step, range(from: start))
         }
+        if at(.identifier) || at(.number) && [.plus, .minus, .star].contains(peek().kind) {
+            return .position(parseBinary(group: 1))
+        }
         guard let lower = parseSignedInteger() else {
-            if at(.identifier) {
-                error("a subscript takes integer literals, ':' and ranges such as '0..<2', not a name such as "
-                      + "'\(current.text)'; to pick rows by Int indices, write gather(\(baseName), \(current.text))", at: current.range)
-            } else {
-                error("expected a subscript index: an integer such as 0 or -1, ':', or a range such as '0..<2'",
-                      at: missingRange)
-            }
+            error("expected a subscript index: an integer such as 0 or -1, ':', a range such as '0..<2', or a loop "
+                  + "index such as 'i'", at: missingRange)
             return .all(missingRange)
         }
         guard consume(.halfOpenRange) != nil else {

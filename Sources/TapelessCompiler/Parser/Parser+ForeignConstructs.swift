@@ -2,7 +2,7 @@
 /// once, with what to write instead, and skipped whole, so that nothing cascades from it and
 /// the errors after it are still found.
 ///
-/// The words involved (`if`, `for`, `var`, …) are not keywords: a name may still be spelled
+/// The words involved (`if`, `while`, …) are not keywords: a name may still be spelled
 /// that way. A word counts as the construct only where a name could not stand, such as `if`
 /// followed by an expression on the same line.
 extension Parser {
@@ -10,21 +10,18 @@ extension Parser {
     enum ForeignStatement {
         /// `if`, `guard` or `switch`: a branch.
         case branch(String)
-        /// `for`, `while` or `repeat`: a loop.
+        /// `while`, `repeat`, or `for` written other than `for i in 0..<n`: a loop.
         case loop(String)
-        /// `var name = value`: a mutable variable.
-        case variable
 
         var message: String {
             switch self {
             case .branch(let word):
                 "the language has no '\(word)' yet; for a choice between values write 'where(condition, a, b)', "
                     + "as in 'where(x > 0, x, 0)'"
+            case .loop("for"):
+                "a loop is written 'for i in 0..<8 { … }', counting from 0 up to a whole number"
             case .loop(let word):
-                "the language has no loops yet ('\(word)'); write the computation on whole tensors, which applies it "
-                    + "to every element, as in 'sum(x * w)' or 'x[:, 0..<2]'"
-            case .variable:
-                "the language has no 'var': values never change; write 'let', and bind each new value to a new name"
+                "the language has no '\(word)' loop yet; write 'for i in 0..<8 { … }' with a fixed count"
             }
         }
     }
@@ -33,7 +30,6 @@ extension Parser {
     var foreignStatement: ForeignStatement? {
         guard at(.identifier), !peek().isAtStartOfLine else { return nil }
         let word = current.text
-        if word == "var" { return peek().kind == .identifier ? .variable : nil }
         guard peek().kind == .identifier || peek().kind == .number || braceLater else { return nil }
         switch word {
         case "if", "guard", "switch": return .branch(word)
@@ -79,28 +75,12 @@ extension Parser {
         } while depth > 0 && !at(.endOfFile)
     }
 
-    /// `var name = value`, reported and read as `let name = value`.
-    mutating func parseForeignVariable() -> LetBinding {
-        report(ForeignStatement.variable.message, at: current.range)
-        return parseLet()
-    }
-
     /// Whether the current statement assigns to a name: `name = value` or `name += value`.
     var startsAssignment: Bool {
         guard at(.identifier), !peek().isAtStartOfLine else { return false }
         if peek().kind == .equal { return true }
         let compound: Set<TokenKind> = [.plus, .minus, .star, .slash]
         return compound.contains(peek().kind) && peek(2).kind == .equal && peek(2).range.start == peek().range.end
-    }
-
-    /// Reports an assignment (unless it assigns to a `var` already reported) and skips it.
-    mutating func skipAssignment(variables: Set<String>) {
-        let name = advance()
-        if !variables.contains(name.text) {
-            report("'\(name.text)' can't be assigned a new value: values never change; bind the new value to a new "
-                   + "name with 'let', as in 'let \(name.text)2 = …'", at: name.range)
-        }
-        skip(atLineStart: true) { $0.endsStatement }
     }
 
     /// `@name(…)` before a declaration (the current token is `@`, the next a name): reported and
