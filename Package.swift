@@ -78,6 +78,9 @@ let package = Package(
             name: "DigitsCNN", dependencies: ["Tapeless", "DigitsData"], path: "Samples/DigitsCNN",
             plugins: ["TapelessPlugin"]),
         .executableTarget(
+            name: "SequenceDigits", dependencies: ["Tapeless", "DigitsData"], path: "Samples/SequenceDigits",
+            plugins: ["TapelessPlugin"]),
+        .executableTarget(
             name: "DistributedDigits", dependencies: ["Tapeless", "TapelessDistributed", "DigitsData"],
             path: "Samples/DistributedDigits", plugins: ["TapelessPlugin"]),
 

@@ -138,7 +138,7 @@ import Testing
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
-            "    for it", " += ", "[2 - it", "[:, it",
+            "    for it", " += ", "[2 - it", "[:, it", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -354,22 +354,28 @@ struct ProgramGenerator {
     }
 
     /// A model over sequences `[n, 4, 4]`: self-attention (causal or not, with or without a
-    /// padding mask), layer norm and batched products; its loss embeds token indices `Int[n, 4]`
+    /// padding mask), layer norm, a recurrent layer and batched products; its loss embeds token indices `Int[n, 4]`
     /// and adds rows that an argmax gathers.
     private mutating func sequenceModel() -> String {
         // The last position padded: every query keeps at least the first key.
         let mask = "concat(x[:, 0..<3, 0] * 0, x[:, 3..<4, 0] * 0 + 1, axis: 1)"
         let attended = pick(["attn(x)", "attn(x, padding: \(mask))"])
+        let recurrent = pick([
+            "LSTM(4 -> 2, bidirectional: true, batchFirst: true)", "LSTM(4 -> 4, batchFirst: true)",
+            "GRU(4 -> 2, bidirectional: true, batchFirst: true)", "GRU(4 -> 4, batchFirst: true)",
+            "RNN(4 -> 4, layers: 2, batchFirst: true)",
+        ])
         return """
             model Sequence {
                 layer embed = Embedding(3 -> 4)
                 layer attn = MultiHeadAttention(4, heads: 2, causal: \(pick(["true", "false"])))
                 layer norm = LayerNorm(4)
                 layer out = Dense(4 -> 3)
+                layer recur = \(recurrent)
                 param table: [4, 2] = uniform(-1, 1)
                 func forward(x: [n, 4, 4]) -> [n, 4, 3] {
                     let a = norm(x + \(attended))
-                    out(a @ permute(a, 0, 2, 1) @ a * 0.25)
+                    out(a @ permute(a, 0, 2, 1) @ a * 0.25 + recur(a))
                 }
                 func loss(tokens: Int[n, 4]) -> Float { mean(square(forward(embed(tokens)))) + max(picked(tokens)) }
                 func picked(tokens: Int[n, 4]) -> [n, 4] { gather(table, argmax(embed(tokens), axis: 2))[:, :, 0] }

@@ -129,6 +129,7 @@ enum LayerKinds {
         LayerNorm.name: LayerNorm.self, GroupNorm.name: GroupNorm.self, AvgPool2D.name: AvgPool2D.self,
         GlobalAvgPool2D.name: GlobalAvgPool2D.self, Conv1D.name: Conv1D.self, ConvTranspose2D.name: ConvTranspose2D.self,
         MultiHeadAttention.name: MultiHeadAttention.self, Embedding.name: Embedding.self,
+        RNN.name: RNN.self, LSTM.name: LSTM.self, GRU.name: GRU.self,
     ]
 
     /// The kinds' names, sorted, for messages.

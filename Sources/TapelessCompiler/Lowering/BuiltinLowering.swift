@@ -153,7 +153,7 @@ enum BuiltinLowering {
     /// The tensors joined along `axis`: each placed at its offset in a zero tensor of the
     /// result's shape (the reverse of a slice, so its gradient is that slice), and the
     /// placements added.
-    private static func concatenate(_ parts: [IRValue], axis: Int, resultType: IRType, _ b: inout IRBuilder) -> IRValue {
+    static func concatenate(_ parts: [IRValue], axis: Int, resultType: IRType, _ b: inout IRBuilder) -> IRValue {
         var start = 0
         var total: IRValue?
         for part in parts {

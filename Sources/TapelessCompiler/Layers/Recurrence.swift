@@ -1,0 +1,196 @@
+/// What `RNN`, `LSTM` and `GRU` share, as PyTorch's `nn.RNN`, `nn.LSTM` and `nn.GRU`: sizes
+/// (`in -> hidden`), stacked layers, both directions, the layout of the sequence, biases, and
+/// running a cell over the sequence from a zero state.
+///
+/// The input is `[length, batch, in]`, or `[batch, length, in]` with `batchFirst: true`; the
+/// output has the same layout with `hidden` features (twice that when bidirectional: the
+/// forward direction's, then the reverse's), the last layer's hidden state at every step, as
+/// PyTorch's first result. Parameters per layer `k` and direction (`_reverse` for the reverse
+/// one) are named, shaped and drawn as in PyTorch's `state_dict`: `weight_ih_lk` `[gates·hidden,
+/// in]`, `weight_hh_lk` `[gates·hidden, hidden]`, `bias_ih_lk` and `bias_hh_lk` `[gates·hidden]`,
+/// all uniform in ±1/√hidden. The length is a number known when the file compiles: the
+/// compiler unrolls the steps.
+struct Recurrence: Equatable {
+    var inputSize: Int
+    var hiddenSize: Int
+    var layers: Int
+    var isBidirectional: Bool
+    var isBatchFirst: Bool
+    var hasBias: Bool
+
+    /// The options every recurrent kind takes.
+    static let options = ["layers", "bidirectional", "batchFirst", "bias"]
+
+    /// The longest sequence, all layers and directions counted, the compiler unrolls.
+    static let maximumSteps = 1024
+
+    /// Reads the sizes and the shared options, then reports the arguments no one took (the kind
+    /// reads its own options first, and names them in `kindOptions`).
+    init?(_ reader: inout LayerArgumentReader, example: String, kindOptions: [String] = []) {
+        let sizes = reader.sizes(example: example)
+        let layersValue = reader.option("layers")
+        isBidirectional = reader.flag("bidirectional", default: false)
+        isBatchFirst = reader.flag("batchFirst", default: false)
+        hasBias = reader.flag("bias", default: true)
+        reader.finish(options: Self.options + kindOptions, example: "layers: 2")
+        layers = 1
+        if let layersValue {
+            guard let count = integerLiteral(layersValue), count >= 1 else {
+                reader.error("'layers:' of layer '\(reader.layerName)' must be a positive integer, such as 2", at: layersValue.range)
+                return nil
+            }
+            layers = count
+        }
+        guard let sizes, !reader.hasErrors else { return nil }
+        (inputSize, hiddenSize) = sizes
+    }
+
+    var directions: [String] { isBidirectional ? ["", "_reverse"] : [""] }
+
+    var outputSize: Int { directions.count * hiddenSize }
+
+    /// The options as written after the sizes, for descriptions.
+    var optionsDescription: String {
+        var options: [String] = []
+        if layers > 1 { options.append("layers: \(layers)") }
+        if isBidirectional { options.append("bidirectional: true") }
+        if isBatchFirst { options.append("batchFirst: true") }
+        if !hasBias { options.append("bias: false") }
+        return options.map { ", " + $0 }.joined()
+    }
+
+    func parameters(gates: Int) -> [LayerParameter] {
+        let bound = 1 / Double(hiddenSize).squareRoot()
+        let initializer = InitializerSpec.uniform(-bound, bound)
+        var parameters: [LayerParameter] = []
+        for layer in 0..<layers {
+            for suffix in directions {
+                let input = layer == 0 ? inputSize : outputSize
+                parameters.append(LayerParameter(name: "weight_ih_l\(layer)\(suffix)", shape: [gates * hiddenSize, input], initializer: initializer))
+                parameters.append(LayerParameter(name: "weight_hh_l\(layer)\(suffix)", shape: [gates * hiddenSize, hiddenSize], initializer: initializer))
+                if hasBias {
+                    parameters.append(LayerParameter(name: "bias_ih_l\(layer)\(suffix)", shape: [gates * hiddenSize], initializer: initializer))
+                    parameters.append(LayerParameter(name: "bias_hh_l\(layer)\(suffix)", shape: [gates * hiddenSize], initializer: initializer))
+                }
+            }
+        }
+        return parameters
+    }
+
+    private var timeAxis: Int { isBatchFirst ? 1 : 0 }
+
+    func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> {
+        let layout = isBatchFirst ? "[batch, length, \(inputSize)]" : "[length, batch, \(inputSize)] (or [batch, length, \(inputSize)] with batchFirst: true)"
+        guard input.rank == 3, input.shape[2] == .fixed(inputSize) else {
+            return .failure(LayerInputError(message: "needs a sequence \(layout), not \(input)"))
+        }
+        guard case .fixed(let length) = input.shape[timeAxis] else {
+            return .failure(LayerInputError(
+                message: "needs a sequence whose length is a number, not the size variable '\(input.shape[timeAxis])', in \(layout); the compiler unrolls the steps"))
+        }
+        guard length * layers * directions.count <= Self.maximumSteps else {
+            return .failure(LayerInputError(
+                message: "runs \(length * layers * directions.count) steps in all, counting every layer and direction; the compiler unrolls the steps, up to \(Self.maximumSteps)"))
+        }
+        var shape = input.shape
+        shape[2] = .fixed(outputSize)
+        return .success(.tensor(shape))
+    }
+
+    /// The state a cell carries from step to step: the hidden state, and the LSTM's cell state.
+    struct State {
+        var hidden: IRValue
+        var cell: IRValue?
+    }
+
+    /// One step of a cell: the new state from the input's projection `[batch, gates·hidden]`
+    /// (with its bias), the hidden state's projection `h Wₕₕᵀ + bₕₕ` (`nil` when it is zero:
+    /// at the first step without biases), and the state before (`nil` at the first step: zero).
+    typealias Step = (_ b: inout IRBuilder, _ input: IRValue, _ hidden: IRValue?, _ state: State?) -> State
+
+    /// The layers over `x`, each direction running `step` over the positions in its order.
+    func lower(_ x: IRValue, _ context: inout LayerLowering, step: Step) -> IRValue {
+        var b = context.builder
+        defer { context.builder = b }
+        var sequence = x
+        let length = b.type(of: x).shape[timeAxis].fixedValue ?? 0
+        for layer in 0..<layers {
+            var outputs: [IRValue] = []
+            for suffix in directions {
+                func parameter(_ name: String) -> IRValue { context.parameter("\(name)_l\(layer)\(suffix)") }
+                // Every position's input projection in one product.
+                var projected = b.matmul(sequence, parameter("weight_ih"), transposeRight: true)
+                if hasBias { projected = b.add(projected, parameter("bias_ih")) }
+                var state: State?
+                var hiddenStates = [IRValue?](repeating: nil, count: length)
+                for position in suffix.isEmpty ? Array(0..<length) : (0..<length).reversed() {
+                    var hidden = state.map { b.matmul($0.hidden, parameter("weight_hh"), transposeRight: true) }
+                    if hasBias { hidden = hidden.map { b.add($0, parameter("bias_hh")) } ?? parameter("bias_hh") }
+                    let next = step(&b, Self.pick(position, axis: timeAxis, of: projected, &b), hidden, state)
+                    hiddenStates[position] = next.hidden
+                    state = next
+                }
+                outputs.append(stack(hiddenStates.compactMap { $0 }, &b))
+            }
+            sequence = outputs.count == 1 ? outputs[0] : BuiltinLowering.concatenate(outputs, axis: 2, resultType: concatenatedType(outputs, &b), &b)
+        }
+        return sequence
+    }
+
+    private func concatenatedType(_ parts: [IRValue], _ b: inout IRBuilder) -> IRType {
+        var shape = b.type(of: parts[0]).shape
+        shape[2] = .fixed(outputSize)
+        return .float(shape)
+    }
+
+    /// The hidden states `[batch, hidden]` of every position, joined along the time axis.
+    private func stack(_ states: [IRValue], _ b: inout IRBuilder) -> IRValue {
+        let parts = states.map { state in
+            var shape = b.type(of: state).shape
+            shape.insert(.fixed(1), at: timeAxis)
+            return b.emit(.reshape, [state], type: .float(shape))
+        }
+        var shape = b.type(of: parts[0]).shape
+        shape[timeAxis] = .fixed(states.count)
+        return BuiltinLowering.concatenate(parts, axis: timeAxis, resultType: .float(shape), &b)
+    }
+
+    /// The elements at `position` along `axis`, without that axis.
+    private static func pick(_ position: Int, axis: Int, of value: IRValue, _ b: inout IRBuilder) -> IRValue {
+        var shape = b.type(of: value).shape
+        shape[axis] = .fixed(1)
+        let one = b.emit(.slice(axis: axis, start: position, end: position + 1), [value], type: .float(shape))
+        return b.reduceSum(one, axis: axis)
+    }
+
+    /// Gate `index` of `hidden`-sized gates packed along the last axis, in PyTorch's order.
+    static func gate(_ index: Int, of value: IRValue, size: Int, _ b: inout IRBuilder) -> IRValue {
+        var shape = b.type(of: value).shape
+        shape[shape.count - 1] = .fixed(size)
+        return b.emit(.slice(axis: shape.count - 1, start: index * size, end: (index + 1) * size), [value], type: .float(shape))
+    }
+}
+
+/// A recurrent layer kind: ``Recurrence`` with its cell. The kind gives its gate count, its own
+/// options' description and the cell's step; the rest is shared.
+protocol RecurrentLayerKind: LayerKind {
+    /// How many `hidden`-sized gates the weights hold (LSTM 4, GRU 3, RNN 1).
+    static var gates: Int { get }
+    var recurrence: Recurrence { get }
+    /// The kind's own options as written after the sizes (`, nonlinearity: relu`), if any.
+    var kindOptionsDescription: String { get }
+}
+
+extension RecurrentLayerKind {
+    var kindOptionsDescription: String { "" }
+
+    var description: String {
+        "\(Self.name)(\(recurrence.inputSize) -> \(recurrence.hiddenSize)\(kindOptionsDescription)\(recurrence.optionsDescription))"
+    }
+
+    var parameters: [LayerParameter] { recurrence.parameters(gates: Self.gates) }
+
+    func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> { recurrence.outputType(for: input) }
+
+    var accessor: LayerAccessor? { nil }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Tapeless
+import Testing
+
+/// Recurrent layers as the plugin compiles them (Recurrent.tapeless): a PyTorch sequence
+/// classifier's `state_dict` (pytorch_recurrent.py) loads by PyTorch's names and computes
+/// PyTorch's output, and a recurrent model learns a task that needs its carried state.
+@Suite struct RecurrentLayerTests {
+    @Test func aPyTorchStateDictLoadsAndComputesPyTorchsOutput() throws {
+        var model = RecurrentInterop.zero
+        try model.load(fromPyTorch: PyTorchInteropTests.resource("pytorch_recurrent", "safetensors"))
+        let url = try PyTorchInteropTests.resource("pytorch_recurrent", "json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let x = ReferenceCases.tensor(json["x"], shape: [3, 7, 4])
+        let expected = ReferenceCases.tensor(json["output"], shape: [3, 3])
+        #expect(PyTorchInteropTests.maximumDifference(model(x), expected) < 1e-5)
+        #expect(model[parameter: "lstm.weight_hh_l0_reverse"].shape == [24, 6], "PyTorch's names and layouts")
+    }
+
+    @Test func aRecurrentModelLearnsWhatOnlyItsStateCanRemember() throws {
+        // The label says which feature was larger at the first step; the other steps are noise.
+        let x = Tensor(randomUniform: [256, 6, 2], seed: 4, low: -1, high: 1)
+        let labels = IntTensor((0..<256).map { x.scalars[$0 * 12] > x.scalars[$0 * 12 + 1] ? 1 : 0 })
+        var model = FirstStepMemory(seed: 2)
+        var optimizer = Adam(learningRate: 0.02)
+        let metrics: [any Metric<IntTensor>] = [Accuracy()]
+        let before = try model.evaluate(x: x, y: labels, loss: CrossEntropy(), metrics: metrics)["accuracy"]!
+        try model.fit(x: x, y: labels, loss: CrossEntropy(), optimizer: &optimizer, epochs: 60, batchSize: 64, verbosity: .silent)
+        let after = try model.evaluate(x: x, y: labels, loss: CrossEntropy(), metrics: metrics)["accuracy"]!
+        #expect(before < 0.7 && after > 0.95, "accuracy \(before) before training, \(after) after")
+    }
+}

@@ -1,0 +1,57 @@
+"""Writes recurrent.json: PyTorch's nn.LSTM, nn.GRU and nn.RNN in float64, for issue #19's
+recurrent layers (RecurrentLayerTests.swift declares the same layers in the language).
+
+Each case applies one layer to x and computes loss = sum(tanh(output) · c); it stores the
+layer's state_dict (PyTorch's names, drawn by PyTorch's own initialization from the seed),
+x and c (formulas of the flat index i: x[i] = sin(0.37 i + 0.2), c[i] = cos(0.23 i)), the
+loss, and the gradients of the loss with respect to every parameter and to x.
+
+Run it in a virtual environment, never at build or test time:
+    python3 -m venv /tmp/reference-venv && /tmp/reference-venv/bin/pip install torch
+    /tmp/reference-venv/bin/python recurrent.py
+"""
+
+import json
+import math
+import pathlib
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+CASES = [
+    # name, module, input shape
+    ("lstm_stacked_bidirectional", lambda: torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True), [2, 5, 3]),
+    ("lstm_time_major", lambda: torch.nn.LSTM(3, 4), [5, 2, 3]),
+    ("gru_time_major", lambda: torch.nn.GRU(3, 4), [5, 2, 3]),
+    ("gru_bidirectional", lambda: torch.nn.GRU(3, 4, bidirectional=True, batch_first=True), [2, 5, 3]),
+    ("rnn_relu_without_bias", lambda: torch.nn.RNN(3, 4, nonlinearity="relu", bias=False, batch_first=True), [2, 5, 3]),
+    ("rnn_tanh_stacked", lambda: torch.nn.RNN(3, 4, num_layers=2, batch_first=True), [2, 5, 3]),
+]
+
+
+def tensor(shape, formula):
+    return torch.tensor([formula(i) for i in range(math.prod(shape))]).reshape(shape)
+
+
+cases = []
+for seed, (name, make, shape) in enumerate(CASES):
+    torch.manual_seed(seed)
+    layer = make()
+    x = tensor(shape, lambda i: math.sin(0.37 * i + 0.2)).requires_grad_(True)
+    output, _ = layer(x)
+    c = tensor(list(output.shape), lambda i: math.cos(0.23 * i))
+    loss = (torch.tanh(output) * c).sum()
+    names = [key for key, _ in layer.named_parameters()]
+    gradients = torch.autograd.grad(loss, [x] + [p for _, p in layer.named_parameters()])
+    cases.append({
+        "name": name,
+        "shapes": {"x": shape, "c": list(output.shape), **{key: list(p.shape) for key, p in layer.named_parameters()}},
+        "parameters": {key: p.detach().flatten().tolist() for key, p in layer.named_parameters()},
+        "inputs": {"x": x.detach().flatten().tolist(), "c": c.flatten().tolist()},
+        "loss": loss.item(),
+        "grad": {"x": gradients[0].flatten().tolist(), **{key: g.flatten().tolist() for key, g in zip(names, gradients[1:])}},
+    })
+
+about = "recurrent.py: torch.nn.LSTM/GRU/RNN in float64, loss = sum(tanh(output) * c)"
+pathlib.Path(__file__).with_name("recurrent.json").write_text(json.dumps({"about": about, "cases": cases}) + "\n")
