@@ -54,6 +54,25 @@ enum BenchmarkData {
         return model
     }
 
+    /// B5's batch: `x = normal(15)` as `[batch, 28, 28]` (batch, step, feature), `labels = ⌊10·uniform(16)⌋`.
+    static func lstmBatch(size batch: Int) -> (x: Tensor, labels: IntTensor) {
+        let x = RandomStream(seed: 15).normalValues(count: batch * 28 * 28)
+        let uniform = RandomStream(seed: 16)
+        let labels = (0..<batch).map { Int((Double(uniform.uniform(at: $0)) * 10).rounded(.down)) }
+        return (Tensor(shape: [batch, 28, 28], scalars: x), IntTensor(labels))
+    }
+
+    /// B5's first parameters: `(2u − 1)/√128` with `u = uniform(17…19)` for the LSTM's
+    /// `weight_ih [512, 28]` and `weight_hh [512, 128]` (PyTorch's layouts) and the readout
+    /// `[128, 10]`; both LSTM biases and the readout's bias zero.
+    static func lstmInitialModel() -> LSTMClassifier {
+        var model = LSTMClassifier.zero
+        model[parameter: "lstm.weight_ih_l0"] = weights(seed: 17, shape: [512, 28], fanIn: 128)
+        model[parameter: "lstm.weight_hh_l0"] = weights(seed: 18, shape: [512, 128], fanIn: 128)
+        model[parameter: "head.weight"] = weights(seed: 19, inputs: 128, outputs: 10)
+        return model
+    }
+
     private static func weights(seed: UInt64, inputs: Int, outputs: Int) -> Tensor {
         weights(seed: seed, shape: [inputs, outputs], fanIn: inputs)
     }

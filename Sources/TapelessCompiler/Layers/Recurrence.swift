@@ -118,15 +118,16 @@ struct Recurrence: Equatable {
             var outputs: [IRValue] = []
             for suffix in directions {
                 func parameter(_ name: String) -> IRValue { context.parameter("\(name)_l\(layer)\(suffix)") }
-                // Every position's input projection in one product.
-                var projected = b.matmul(sequence, parameter("weight_ih"), transposeRight: true)
-                if hasBias { projected = b.add(projected, parameter("bias_ih")) }
                 var state: State?
                 var hiddenStates = [IRValue?](repeating: nil, count: length)
                 for position in suffix.isEmpty ? Array(0..<length) : (0..<length).reversed() {
+                    // Each position's input projected on its own: a step of the layer below is then
+                    // read where it was computed, never from the joined sequence (see the simplifier).
+                    var input = b.matmul(Self.pick(position, axis: timeAxis, of: sequence, &b), parameter("weight_ih"), transposeRight: true)
+                    if hasBias { input = b.add(input, parameter("bias_ih")) }
                     var hidden = state.map { b.matmul($0.hidden, parameter("weight_hh"), transposeRight: true) }
                     if hasBias { hidden = hidden.map { b.add($0, parameter("bias_hh")) } ?? parameter("bias_hh") }
-                    let next = step(&b, Self.pick(position, axis: timeAxis, of: projected, &b), hidden, state)
+                    let next = step(&b, input, hidden, state)
                     hiddenStates[position] = next.hidden
                     state = next
                 }

@@ -62,11 +62,13 @@ extension UnaryFunction {
         case .exp:
             UnaryDefinition(
                 spelling: "exp", value: libm.exp, swift: { "Foundation.exp(\($0))" },
+                lanes: { "LaneFunctions.exp(\($0.vector))" },
                 chainRule: { s, _, y, b in b.multiply(s, y) })
         case .expm1:
             // exp(x) - 1 without the cancellation near 0; its derivative is exp(x).
             UnaryDefinition(
                 spelling: "expm1", value: libm.expm1, swift: { "Foundation.expm1(\($0))" },
+                lanes: { "LaneFunctions.expm1(\($0.vector))" },
                 chainRule: { s, x, _, b in b.multiply(s, b.unary(.exp, x)) })
         case .log:
             UnaryDefinition(
@@ -128,10 +130,12 @@ extension UnaryFunction {
         case .tanh:
             UnaryDefinition(
                 spelling: "tanh", value: libm.tanh, swift: { "Foundation.tanh(\($0))" },
+                lanes: { "LaneFunctions.tanh(\($0.vector))" },
                 chainRule: { s, _, y, b in b.multiply(s, b.subtract(b.constant(1), b.multiply(y, y))) })
         case .sigmoid:
             UnaryDefinition(
                 spelling: "sigmoid", value: { 1 / (1 + libm.exp(-$0)) }, swift: { "1 / (1 + Foundation.exp(-\($0)))" },
+                lanes: { "LaneFunctions.sigmoid(\($0.vector))" },
                 chainRule: { s, _, y, b in b.multiply(s, b.multiply(y, b.subtract(b.constant(1), y))) })
         case .relu:
             UnaryDefinition(

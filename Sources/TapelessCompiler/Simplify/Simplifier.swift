@@ -137,9 +137,11 @@ public enum Simplifier {
         case .transpose:
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
         case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
-             .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
+             .pickClass, .scatterClass, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
              .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
             break
+        case .slice(let axis, let start, let end):
+            return slice(of: x[0], axis: axis, range: start..<end, type: instruction.type, definitions: definitions)
         case .permute(let permutation):
             // Permuting back undoes a permutation.
             if let inner = definitions[x[0]], case .permute(let first) = inner.op,
@@ -148,6 +150,51 @@ public enum Simplifier {
             }
         }
         return .unchanged
+    }
+
+    /// A slice of a placement (`pad`) reads the placed operand or zeros; a slice of a sum reads
+    /// only the terms that are not zero there. Joined pieces (a concatenation, a stack of a
+    /// recurrent layer's steps) are sums of placements, so picking one piece back costs nothing.
+    private static func slice(
+        of x: IRValue, axis: Int, range: Range<Int>, type: IRType, definitions: [IRValue: IRInstruction]
+    ) -> Outcome {
+        guard let inner = definitions[x] else { return .unchanged }
+        if isZero(x, axis: axis, range: range, definitions: definitions) { return .constant(0) }
+        switch inner.op {
+        case .pad(axis, let placedAt):
+            guard let placed = definitions[inner.operands[0]], let length = placed.type.shape[axis].fixedValue,
+                  range.lowerBound >= placedAt, range.upperBound <= placedAt + length else { return .unchanged }
+            if placed.type == type { return .value(inner.operands[0]) }
+            return .rewritten(.slice(axis: axis, start: range.lowerBound - placedAt, end: range.upperBound - placedAt), [inner.operands[0]])
+        case .binary(.add):
+            let terms = inner.operands
+            guard terms.allSatisfy({ definitions[$0]?.type == inner.type }) else { return .unchanged }
+            for (index, term) in terms.enumerated() where isZero(term, axis: axis, range: range, definitions: definitions) {
+                return .rewritten(.slice(axis: axis, start: range.lowerBound, end: range.upperBound), [terms[1 - index]])
+            }
+        default:
+            break
+        }
+        return .unchanged
+    }
+
+    /// Whether every element of `x` in `range` along `axis` is zero: a zero constant, a
+    /// placement elsewhere, or a sum of such.
+    private static func isZero(_ x: IRValue, axis: Int, range: Range<Int>, definitions: [IRValue: IRInstruction]) -> Bool {
+        guard let instruction = definitions[x] else { return false }
+        switch instruction.op {
+        case .constant(let value):
+            return value == 0
+        case .pad(axis, let placedAt):
+            guard let length = definitions[instruction.operands[0]]?.type.shape[axis].fixedValue else { return false }
+            return range.upperBound <= placedAt || range.lowerBound >= placedAt + length
+        case .binary(.add):
+            return instruction.operands.allSatisfy {
+                definitions[$0]?.type == instruction.type && isZero($0, axis: axis, range: range, definitions: definitions)
+            }
+        default:
+            return false
+        }
     }
 
     /// Drops instructions whose results nothing uses.

@@ -1,7 +1,7 @@
-"""JAX with jax.grad and jit: the B1, B2, B3 and B4 workloads of BENCHMARKS.md.
+"""JAX with jax.grad and jit: the B1, B2, B3, B4 and B5 workloads of BENCHMARKS.md.
 
 B1 is timed twice: one jitted call per epoch (b1_us_per_epoch), and all 1000 epochs inside one
-jitted lax.fori_loop (b1_fori_loop_us_per_epoch).
+jitted lax.fori_loop (b1_fori_loop_us_per_epoch). B5's LSTM runs its 28 steps in a lax.scan.
 """
 
 from functools import partial
@@ -65,6 +65,27 @@ def cnn(x, conv1, bias1, conv2, bias2, fc1, bias3, fc2, bias4, fc3, bias5):
     return jnp.maximum(hidden @ fc2 + bias4, 0) @ fc3 + bias5
 
 
+def lstm(x, weight_ih, weight_hh, bias_ih, bias_hh, head, head_bias):
+    """B5's logits: an LSTM with PyTorch's equations and gate order (i, f, g, o) over the 28 steps of
+    x [batch, 28, 28], in a lax.scan, then the last h -> Dense(128 -> 10)."""
+    hidden = weight_hh.shape[1]
+    # Every step's input projection in one product before the scan, as PyTorch's CPU LSTM does:
+    # only the recurrent product h @ weight_hh.T has to wait for the previous step.
+    inputs = jnp.einsum("btf,gf->tbg", x, weight_ih) + bias_ih
+
+    def cell(carry, projected):
+        h, c = carry
+        gates = projected + h @ weight_hh.T + bias_hh
+        i, f, g, o = (gates[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+        h = jax.nn.sigmoid(o) * jnp.tanh(c)
+        return (h, c), None
+
+    zeros = jnp.zeros((x.shape[0], hidden), x.dtype)
+    (h, _), _ = jax.lax.scan(cell, (zeros, zeros), inputs)
+    return h @ head + head_bias
+
+
 def cross_entropy(parameters, logits, x, labels):
     log_probabilities = jax.nn.log_softmax(logits(x, *parameters), axis=1)
     return -jnp.mean(jnp.take_along_axis(log_probabilities, labels[:, None], axis=1))
@@ -72,7 +93,7 @@ def cross_entropy(parameters, logits, x, labels):
 
 @partial(jax.jit, static_argnums=0)
 def training_step(logits, parameters, m, v, x, labels, step_size, correction2, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One step of the model `logits` (mlp or cnn): loss and gradient, then torch.optim.Adam's update
+    """One step of the model `logits` (mlp, cnn or lstm): loss and gradient, then torch.optim.Adam's update
     (bias corrections from the caller)."""
     loss, gradients = jax.value_and_grad(cross_entropy)(parameters, logits, x, labels)
     m = [beta1 * mi + (1 - beta1) * g for mi, g in zip(m, gradients)]
@@ -115,6 +136,10 @@ def main():
         for batch in batches:
             step = Training(logits, *inputs(batch)).step
             results.update(timing.training_results(workload, batch, step, warmup, steps, sync=jax.block_until_ready))
+    # At least 5 warm-up steps even with --quick, so the step-5 loss is always checked.
+    step = Training(lstm, *data.lstm(64)).step
+    results.update(timing.training_results("b5", 64, step, max(warmup, 5), steps, sync=jax.block_until_ready,
+                                           key="b5"))
     timing.report(f"jax {jax.__version__} (jit)", results, args.quick)
 
 

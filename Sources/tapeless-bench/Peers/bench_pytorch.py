@@ -1,4 +1,4 @@
-"""PyTorch eager with autograd and torch.optim.Adam: the B1, B2, B3 and B4 workloads of BENCHMARKS.md."""
+"""PyTorch eager with autograd and torch.optim.Adam: the B1, B2, B3, B4 and B5 workloads of BENCHMARKS.md."""
 
 import torch
 import torch.nn.functional as F
@@ -37,13 +37,35 @@ def cnn(x, conv1, bias1, conv2, bias2, fc1, bias3, fc2, bias4, fc3, bias5):
     return torch.relu(hidden @ fc2 + bias4) @ fc3 + bias5
 
 
+def lstm_classifier(x, labels, weight_ih, weight_hh, bias_ih, bias_hh, head, head_bias):
+    """B5 with PyTorch's own torch.nn.LSTM (28 -> 128, batch first) holding the published initial
+    weights: (logits, x, labels, *parameters) for Training. The parameters are the module's four
+    (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0: two biases, as BENCHMARKS.md requires), so
+    Adam updates the tensors the module computes with, then the dense weight [128, 10] and bias."""
+    lstm = torch.nn.LSTM(28, 128, batch_first=True)
+    with torch.no_grad():
+        for parameter, value in ((lstm.weight_ih_l0, weight_ih), (lstm.weight_hh_l0, weight_hh),
+                                 (lstm.bias_ih_l0, bias_ih), (lstm.bias_hh_l0, bias_hh)):
+            parameter.copy_(torch.from_numpy(value))
+
+    def logits(x, *parameters):
+        """B5's logits: the last step's h -> Dense(128 -> 10). The module uses its own parameters,
+        which are parameters[:4]; the dense layer's are the last two."""
+        _, (h, _) = lstm(x)
+        return h[-1] @ parameters[-2] + parameters[-1]
+
+    return (logits, x, labels, lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0,
+            head, head_bias)
+
+
 class Training:
-    """A model's data and published initial parameters under torch.optim.Adam; `logits` is mlp or cnn."""
+    """A model's data and published initial parameters under torch.optim.Adam; `logits` is mlp or cnn,
+    or B5's closure over its nn.LSTM (whose parameters come as tensors, not arrays)."""
 
     def __init__(self, logits, x, labels, *parameters):
         self.logits = logits
         self.x, self.labels = torch.from_numpy(x), torch.from_numpy(labels)
-        self.parameters = [torch.from_numpy(p).requires_grad_() for p in parameters]
+        self.parameters = [torch.as_tensor(p).requires_grad_() for p in parameters]
         self.optimizer = torch.optim.Adam(self.parameters, lr=1e-3)
 
     def step(self):
@@ -76,6 +98,9 @@ def main():
         for batch in batches:
             step = Training(logits, *inputs(batch)).step
             results.update(timing.training_results(workload, batch, step, warmup, steps))
+    # At least 5 warm-up steps even with --quick, so the step-5 loss is always checked.
+    step = Training(*lstm_classifier(*data.lstm(64))).step
+    results.update(timing.training_results("b5", 64, step, max(warmup, 5), steps, key="b5"))
     timing.report(f"torch {torch.__version__} (eager, {torch.get_num_threads()} threads)", results, args.quick)
 
 

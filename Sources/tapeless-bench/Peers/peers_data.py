@@ -69,12 +69,28 @@ def cnn(batch):
             fc1, np.zeros(120, np.float32), fc2, np.zeros(84, np.float32), fc3, np.zeros(10, np.float32))
 
 
+def lstm(batch=64):
+    """B5: sequences [batch, 28, 28] (batch, step, feature), integer labels [batch], and the initial
+    parameters: the LSTM's weight_ih [512, 28], weight_hh [512, 128] (PyTorch's layouts, gates i, f,
+    g, o), bias_ih and bias_hh [512], then the dense weight [128, 10] (in, out) and bias [10].
+    Every fan is 128 (the hidden size), as in nn.LSTM; the two LSTM biases stay two parameters."""
+    x = normal(15, batch * 28 * 28).reshape(batch, 28, 28)
+    weight_ih, weight_hh = initial_weights(17, (512, 28), 128), initial_weights(18, (512, 128), 128)
+    return (x, labels(16, batch), weight_ih, weight_hh, np.zeros(512, np.float32), np.zeros(512, np.float32),
+            initial_weights(19, (128, 10), 128), np.zeros(10, np.float32))
+
+
 B1_CHECK = {"w": 2.0151987, "b": 0.9902664}
 B2_CHECK_FIRST_LOSS = {1000: 2.32959, 32: 2.38863}
 B2_CHECK_LOSS_AT_STEP_105 = {1000: 0.01097, 32: 0.000552}  # the loss step 105 reports, before its update
 B4_CHECK_FIRST_LOSS = {64: 2.3030074, 256: 2.3021903}
+# B5 at batch 64, in float32: step 1, and step 5 (checked more loosely, after four Adam updates).
+B5_CHECK_FIRST_LOSS = 2.3012905
+B5_CHECK_FIFTH_LOSS = 2.2487196
 # FLOPs per example of one training step, counting no gradient of the input (as no one computes it):
-# B2 forward, dW1, dW2 and dH; B4 three times its 281,640 forward multiply-accumulates, less conv1's input gradient.
-FLOPS_PER_EXAMPLE = {"b2": 2 * (2 * 784 * 128 + 3 * 128 * 10), "b4": 2 * (3 * 281_640 - 86_400)}
+# B2 forward, dW1, dW2 and dH; B4 three times its 281,640 forward multiply-accumulates, less conv1's input gradient;
+# B5 three times its 2,237,696 (28 steps of 4*128*(28 + 128), then 10*128), less the sequence's gradient 28*512*28.
+FLOPS_PER_EXAMPLE = {"b2": 2 * (2 * 784 * 128 + 3 * 128 * 10), "b4": 2 * (3 * 281_640 - 86_400),
+                     "b5": 2 * (3 * 2_237_696 - 28 * 512 * 28)}
 
 assert int(bits(1, 1)[0]) == 0x910A2DEC89025CC1, "splitmix64 check value"

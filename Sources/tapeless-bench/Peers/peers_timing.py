@@ -19,7 +19,7 @@ def arguments(description):
 
 
 def sizes(quick):
-    """(B1 rounds, B2/B4 warm-up steps, B2/B4 timed steps, B3 calls) for a full or a quick run."""
+    """(B1 rounds, B2/B4/B5 warm-up steps, B2/B4/B5 timed steps, B3 calls) for a full or a quick run."""
     return (1, 1, 2, 10_000) if quick else (5, 5, 100, 1_000_000)
 
 
@@ -39,23 +39,25 @@ def b1_results(train, rounds, epochs=1000):
     return {"b1_us_per_epoch": statistics.median(times) / epochs * 1e6, "b1_w": float(w), "b1_b": float(b)}
 
 
-def training_results(workload, batch, step, warmup, steps, sync=lambda value: value):
-    """Runs `step()` (one training step of `workload`, "b2" or "b4", returning the loss before its
-    update) `warmup` times, then times `steps` steps one by one: the median, GFLOP/s and the first
-    and last losses."""
-    first_loss = float(sync(step()))
-    for _ in range(warmup - 1):
-        sync(step())
-    times, last_loss = [], first_loss
+def training_results(workload, batch, step, warmup, steps, sync=lambda value: value, key=None):
+    """Runs `step()` (one training step of `workload`, "b2", "b4" or "b5", returning the loss before
+    its update) `warmup` times, then times `steps` steps one by one: the median, GFLOP/s and the
+    first, fifth (when there are five steps) and last losses, under keys `key`_... (by default
+    `workload`_b`batch`, as B2 and B4 run at two batch sizes; B5 has one and passes "b5")."""
+    losses = [float(sync(step())) for _ in range(warmup)]
+    times = []
     for _ in range(steps):
         elapsed, loss = seconds(step, sync)
         times.append(elapsed)
-        last_loss = float(loss)
+        losses.append(float(loss))
     median = statistics.median(times)
-    key = f"{workload}_b{batch}"
+    key = key or f"{workload}_b{batch}"
     gflops = data.FLOPS_PER_EXAMPLE[workload] * batch / median / 1e9
-    return {f"{key}_ms": median * 1e3, f"{key}_gflops": gflops,
-            f"{key}_first_loss": first_loss, f"{key}_last_loss": last_loss, f"{key}_steps": warmup + steps}
+    results = {f"{key}_ms": median * 1e3, f"{key}_gflops": gflops,
+               f"{key}_first_loss": losses[0], f"{key}_last_loss": losses[-1], f"{key}_steps": warmup + steps}
+    if len(losses) >= 5:
+        results[f"{key}_fifth_loss"] = losses[4]
+    return results
 
 
 def b3_results(grad, grad2, calls):
@@ -90,6 +92,9 @@ def checks(results):
     # B4's float32 trajectories drift apart between frameworks after step 10, so only step 1 is checked.
     for batch, value in data.B4_CHECK_FIRST_LOSS.items():
         expected[f"b4_b{batch}_first_loss"] = (value, 1e-5)
+    # B5 likewise, at steps 1 and 5; its scripts run at least 5 warm-up steps, even with --quick.
+    expected["b5_first_loss"] = (data.B5_CHECK_FIRST_LOSS, 2e-5)
+    expected["b5_fifth_loss"] = (data.B5_CHECK_FIFTH_LOSS, 2e-4)
     return {key: {"value": results[key], "expected": value, "tolerance": tolerance,
                   "passes": abs(results[key] - value) <= tolerance}
             for key, (value, tolerance) in expected.items() if key in results}

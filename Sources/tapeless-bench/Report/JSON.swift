@@ -44,6 +44,10 @@ extension Results {
             object["\(key)_first_loss"] = Double(result.firstLoss)
             allocationsPerStep[key] = nullable(result.allocationsPerStep)
         }
+        object["b5_ms"] = lstm.millisecondsPerStep
+        object["b5_gflops"] = lstm.gigaflopsPerSecond
+        object["b5_first_loss"] = Double(lstm.firstLoss)
+        allocationsPerStep["b5"] = nullable(lstm.allocationsPerStep)
         object["allocations_per_step"] = allocationsPerStep
         object["kernels"] = kernelsJSON
         object["checks"] = Dictionary(uniqueKeysWithValues: checks.map { check in

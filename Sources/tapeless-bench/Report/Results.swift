@@ -8,6 +8,7 @@ struct Results {
     var mlp: [MLPBenchmark.Result]
     /// B4 at batch 64, then at batch 256.
     var cnn: [CNNBenchmark.Result]
+    var lstm: LSTMBenchmark.Result
     var scalar: ScalarBenchmark.Result
     /// Each kernel path's rates on B2's products (`[path: [shape key: rate]]`), and the thread
     /// count of their multi-threaded column.
@@ -28,6 +29,7 @@ struct Results {
             checks += MLPBenchmark.checks(result, result.handWritten, prefix: "b2_b\(result.batch)_hand", label: "hand-written")
         }
         checks += cnn.flatMap(CNNBenchmark.checks)
+        checks += LSTMBenchmark.checks(lstm)
         return checks + ScalarBenchmark.checks(scalar)
     }
 }

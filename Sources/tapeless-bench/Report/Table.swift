@@ -35,6 +35,9 @@ extension Results {
                 allocations(result.allocationsPerStep)))
         }
         lines.append(row(
+            "B5 lstm B=64 ms/step", "\(number(lstm.millisecondsPerStep)) (\(number(lstm.gigaflopsPerSecond)) GFLOP/s)", "", "",
+            allocations(lstm.allocationsPerStep)))
+        lines.append(row(
             "B3 df ns/call", number(scalar.gradient), number(scalar.handWritten),
             ratio(scalar.gradient, scalar.handWritten), allocations(scalar.allocationsPerCall, nil)))
         // The second derivative is compared with the hand-written first one, as BENCHMARKS.md asks.

@@ -68,7 +68,28 @@ public struct Cooling: Model {
                         // line 17: -k * dt
                         let v8: Float = v6 * 0.1
                         var v15: Float = 0
-                        for i in 0..<n {
+                        let laneEnd = n & ~7
+                        var v15Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 17: (observed - ambient)
+                            let v4 = UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self) - 20.0
+                            // line 17: -k * dt * t
+                            let v9 = SIMD8<Float>(repeating: v8) * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 17: exp(-k * dt * t)
+                            let v10 = LaneFunctions.exp(v9)
+                            // line 17: (observed - ambient) * exp(-k * dt * t)
+                            let v11 = v4 * v10
+                            // line 17: ambient + (observed - ambient) * exp(-k * dt * t)
+                            let v12 = SIMD8<Float>(repeating: 20.0) + v11
+                            // line 17: ambient + (observed - ambient) * exp(-k * dt * t) - observed
+                            let v13 = v12 - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
+                            let v14 = v13 * v13
+                            // line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
+                            v15Lanes += v14
+                        }
+                        v15 = v15Lanes.sum()
+                        for i in laneEnd..<n {
                             // line 17: (observed - ambient)
                             let v4: Float = observed[i] - 20.0
                             // line 17: -k * dt * t
@@ -122,7 +143,42 @@ public struct Cooling: Model {
                             let v19: Float = 1.0 / Float(n)
                             var v15: Float = 0
                             var v27: Float = 0
-                            for i in 0..<n {
+                            let laneEnd = n & ~7
+                            var v15Lanes = SIMD8<Float>(repeating: 0)
+                            var v27Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 17: (observed - ambient)
+                                let v4 = UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self) - 20.0
+                                // line 17: -k * dt * t
+                                let v9 = SIMD8<Float>(repeating: v8) * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 17: exp(-k * dt * t)
+                                let v10 = LaneFunctions.exp(v9)
+                                // line 17: (observed - ambient) * exp(-k * dt * t)
+                                let v11 = v4 * v10
+                                // line 17: ambient + (observed - ambient) * exp(-k * dt * t)
+                                let v12 = SIMD8<Float>(repeating: 20.0) + v11
+                                // line 17: ambient + (observed - ambient) * exp(-k * dt * t) - observed
+                                let v13 = v12 - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
+                                let v14 = v13 * v13
+                                // line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
+                                v15Lanes += v14
+                                // ∂ line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
+                                let v20 = SIMD8<Float>(repeating: v19)
+                                // ∂ line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
+                                let v21 = v20 * v13
+                                let v23 = v21 + v21
+                                // ∂ line 17: (observed - ambient) * exp(-k * dt * t)
+                                let v24 = v23 * v4
+                                // ∂ line 17: exp(-k * dt * t)
+                                let v25 = v24 * v10
+                                // ∂ line 17: -k * dt * t
+                                let v26 = v25 * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v27Lanes += v26
+                            }
+                            v15 = v15Lanes.sum()
+                            v27 = v27Lanes.sum()
+                            for i in laneEnd..<n {
                                 // line 17: (observed - ambient)
                                 let v4: Float = observed[i] - 20.0
                                 // line 17: -k * dt * t

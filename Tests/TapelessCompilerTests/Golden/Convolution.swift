@@ -1731,7 +1731,18 @@ public func c2(x: Tensor, w: Tensor, c: Tensor) -> Float {
                         dilationX: 2, groups: 2, outputHeight: 7, outputWidth: 6)
                     Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v3)
                     var v6: Float = 0
-                    for i in 0..<2 * 2 * 7 * 6 {
+                    let laneEnd = (2 * 2 * 7 * 6) & ~7
+                    var v6Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) * c
+                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 30: sum(tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) *…
+                        v6Lanes += v5
+                    }
+                    v6 = v6Lanes.sum()
+                    for i in laneEnd..<2 * 2 * 7 * 6 {
                         // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                         let v4: Float = Foundation.tanh(v3[i])
                         // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) * c
@@ -1779,7 +1790,17 @@ public func c2_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v3)
                     // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                     let v13 = slot1  // [2, 2, 7, 6]
-                    for i in 0..<2 * 2 * 7 * 6 {
+                    let laneEnd = (2 * 2 * 7 * 6) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 7 * 6 {
                         // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -1835,7 +1856,17 @@ public func c2_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v3)
                     // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                     let v13 = slot1  // [2, 2, 7, 6]
-                    for i in 0..<2 * 2 * 7 * 6 {
+                    let laneEnd = (2 * 2 * 7 * 6) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 7 * 6 {
                         // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -1902,7 +1933,17 @@ public func c2_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v5)
                             // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                             let v10 = slot1  // [2, 2, 7, 6]
-                            for i in 0..<2 * 2 * 7 * 6 {
+                            let laneEnd = (2 * 2 * 7 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 2 * 7 * 6 {
                                 // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -1920,16 +1961,16 @@ public func c2_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.convolution2DInputGradient(
                                 geometry_2, outputGradient: v10, weight: w, inputGradient: v11)
                             var v13: Float = 0
-                            let laneEnd = (2 * 4 * 5 * 6) & ~7
+                            let laneEnd_2 = (2 * 4 * 5 * 6) & ~7
                             var v13Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 34: c2_dx(x, w, c) * vx
                                 let v12 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 34: sum(c2_dx(x, w, c) * vx)
                                 v13Lanes += v12
                             }
                             v13 = v13Lanes.sum()
-                            for i in laneEnd..<2 * 4 * 5 * 6 {
+                            for i in laneEnd_2..<2 * 4 * 5 * 6 {
                                 // line 34: c2_dx(x, w, c) * vx
                                 let v12: Float = v11[i] * vx[i]
                                 // line 34: sum(c2_dx(x, w, c) * vx)
@@ -1944,16 +1985,16 @@ public func c2_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.convolution2DWeightGradient(
                                 geometry_3, input: x, outputGradient: v10, weightGradient: v20)
                             var v22: Float = 0
-                            let laneEnd_2 = (2 * 2 * 2 * 3) & ~7
+                            let laneEnd_3 = (2 * 2 * 2 * 3) & ~7
                             var v22Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 34: c2_dw(x, w, c) * vw
                                 let v21 = UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vw + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 34: sum(c2_dw(x, w, c) * vw)
                                 v22Lanes += v21
                             }
                             v22 = v22Lanes.sum()
-                            for i in laneEnd_2..<2 * 2 * 2 * 3 {
+                            for i in laneEnd_3..<2 * 2 * 2 * 3 {
                                 // line 34: c2_dw(x, w, c) * vw
                                 let v21: Float = v20[i] * vw[i]
                                 // line 34: sum(c2_dw(x, w, c) * vw)
@@ -2032,7 +2073,26 @@ public func c2_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                             let v10 = slot3  // [2, 2, 7, 6]
                             let v41 = slot4  // [2, 2, 7, 6]
-                            for i in 0..<2 * 2 * 7 * 6 {
+                            let laneEnd = (2 * 2 * 7 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                // ∂ line 30: conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)
+                                let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34 = -v33
+                                let v35 = v34 * v6
+                                let v37 = v35 + v35
+                                let v41_2 = v37 * v9
+                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 2 * 7 * 6 {
                                 // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -2066,12 +2126,12 @@ public func c2_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             Kernels.convolution2DInputGradient(
                                 geometry_5, outputGradient: v41, weight: w, inputGradient: v42)
                             let v43 = slot7  // [2, 4, 5, 6]
-                            let laneEnd = (2 * 4 * 5 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (2 * 4 * 5 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v43_2 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<2 * 4 * 5 * 6 {
+                            for i in laneEnd_2..<2 * 4 * 5 * 6 {
                                 let v43_2: Float = v27[i] + v42[i]
                                 v43[i] = v43_2
                             }
@@ -2146,7 +2206,26 @@ public func c2_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                             let v10 = slot3  // [2, 2, 7, 6]
                             let v41 = slot4  // [2, 2, 7, 6]
-                            for i in 0..<2 * 2 * 7 * 6 {
+                            let laneEnd = (2 * 2 * 7 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                // ∂ line 30: conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)
+                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34 = -v33
+                                let v35 = v34 * v6
+                                let v37 = v35 + v35
+                                let v41_2 = v37 * v9
+                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 2 * 7 * 6 {
                                 // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -2180,12 +2259,12 @@ public func c2_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             Kernels.convolution2DWeightGradient(
                                 geometry_5, input: x, outputGradient: v41, weightGradient: v42)
                             let v43 = slot7  // [2, 2, 2, 3]
-                            let laneEnd = (2 * 2 * 2 * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (2 * 2 * 2 * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v43_2 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<2 * 2 * 2 * 3 {
+                            for i in laneEnd_2..<2 * 2 * 2 * 3 {
                                 let v43_2: Float = v31[i] + v42[i]
                                 v43[i] = v43_2
                             }
@@ -3071,7 +3150,18 @@ public func c4(x: Tensor, c: Tensor) -> Float {
                     paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 2, outputWidth: 3)
                 Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v2)
                 var v5: Float = 0
-                for i in 0..<2 * 3 * 2 * 3 {
+                let laneEnd = (2 * 3 * 2 * 3) & ~7
+                var v5Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c
+                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 52: sum(tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c)
+                    v5Lanes += v4
+                }
+                v5 = v5Lanes.sum()
+                for i in laneEnd..<2 * 3 * 2 * 3 {
                     // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c
@@ -3112,7 +3202,17 @@ public func c4_dx(x: Tensor, c: Tensor) -> Tensor {
                 Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v2)
                 // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                 let v12 = slot1  // [2, 3, 2, 3]
-                for i in 0..<2 * 3 * 2 * 3 {
+                let laneEnd = (2 * 3 * 2 * 3) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                    let v10 = v3 * v3
+                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<2 * 3 * 2 * 3 {
                     // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                     let v3: Float = Foundation.tanh(v2[i])
                     // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
@@ -3166,7 +3266,17 @@ public func c4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v3)
                     // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                     let v8 = slot1  // [2, 3, 2, 3]
-                    for i in 0..<2 * 3 * 2 * 3 {
+                    let laneEnd = (2 * 3 * 2 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 2 * 3 {
                         // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
@@ -3183,16 +3293,16 @@ public func c4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         outputWidth: 3)
                     Kernels.maxPool2DScatter(geometry_2, input: x, gradient: v8, result: v9)
                     var v11: Float = 0
-                    let laneEnd = (2 * 3 * 4 * 6) & ~7
+                    let laneEnd_2 = (2 * 3 * 4 * 6) & ~7
                     var v11Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 55: c4_dx(x, c) * vx
                         let v10 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 55: sum(c4_dx(x, c) * vx)
                         v11Lanes += v10
                     }
                     v11 = v11Lanes.sum()
-                    for i in laneEnd..<2 * 3 * 4 * 6 {
+                    for i in laneEnd_2..<2 * 3 * 4 * 6 {
                         // line 55: c4_dx(x, c) * vx
                         let v10: Float = v9[i] * vx[i]
                         // line 55: sum(c4_dx(x, c) * vx)
@@ -3246,7 +3356,21 @@ public func c4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     Kernels.maxPool2DSelect(geometry_2, input: x, source: vx, output: v15)
                     // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                     let v24 = slot2  // [2, 3, 2, 3]
-                    for i in 0..<2 * 3 * 2 * 3 {
+                    let laneEnd = (2 * 3 * 2 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v17 = -v16
+                        let v18 = v17 * v4
+                        let v20 = v18 + v18
+                        let v24_2 = v20 * v7
+                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 2 * 3 {
                         // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
@@ -3297,7 +3421,18 @@ public func c5(x: Tensor, c: Tensor) -> Float {
                     paddingTop: 1, paddingLeft: 1, dilationY: 1, dilationX: 1, outputHeight: 3, outputWidth: 3)
                 Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v2)
                 var v5: Float = 0
-                for i in 0..<2 * 2 * 3 * 3 {
+                let laneEnd = (2 * 2 * 3 * 3) & ~7
+                var v5Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c
+                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 60: sum(tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c)
+                    v5Lanes += v4
+                }
+                v5 = v5Lanes.sum()
+                for i in laneEnd..<2 * 2 * 3 * 3 {
                     // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c
@@ -3338,7 +3473,17 @@ public func c5_dx(x: Tensor, c: Tensor) -> Tensor {
                 Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v2)
                 // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                 let v12 = slot1  // [2, 2, 3, 3]
-                for i in 0..<2 * 2 * 3 * 3 {
+                let laneEnd = (2 * 2 * 3 * 3) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                    let v10 = v3 * v3
+                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<2 * 2 * 3 * 3 {
                     // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                     let v3: Float = Foundation.tanh(v2[i])
                     // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
@@ -3392,7 +3537,17 @@ public func c5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v3)
                     // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                     let v8 = slot1  // [2, 2, 3, 3]
-                    for i in 0..<2 * 2 * 3 * 3 {
+                    let laneEnd = (2 * 2 * 3 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
@@ -3409,16 +3564,16 @@ public func c5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         outputWidth: 3)
                     Kernels.maxPool2DScatter(geometry_2, input: x, gradient: v8, result: v9)
                     var v11: Float = 0
-                    let laneEnd = (2 * 2 * 5 * 5) & ~7
+                    let laneEnd_2 = (2 * 2 * 5 * 5) & ~7
                     var v11Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 63: c5_dx(x, c) * vx
                         let v10 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 63: sum(c5_dx(x, c) * vx)
                         v11Lanes += v10
                     }
                     v11 = v11Lanes.sum()
-                    for i in laneEnd..<2 * 2 * 5 * 5 {
+                    for i in laneEnd_2..<2 * 2 * 5 * 5 {
                         // line 63: c5_dx(x, c) * vx
                         let v10: Float = v9[i] * vx[i]
                         // line 63: sum(c5_dx(x, c) * vx)
@@ -3472,7 +3627,21 @@ public func c5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     Kernels.maxPool2DSelect(geometry_2, input: x, source: vx, output: v15)
                     // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                     let v24 = slot2  // [2, 2, 3, 3]
-                    for i in 0..<2 * 2 * 3 * 3 {
+                    let laneEnd = (2 * 2 * 3 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v17 = -v16
+                        let v18 = v17 * v4
+                        let v20 = v18 + v18
+                        let v24_2 = v20 * v7
+                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
@@ -3523,7 +3692,18 @@ public func c6(x: Tensor, c: Tensor) -> Float {
                     paddingTop: 0, paddingLeft: 0, dilationY: 1, dilationX: 1, outputHeight: 3, outputWidth: 3)
                 Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v2)
                 var v5: Float = 0
-                for i in 0..<2 * 2 * 3 * 3 {
+                let laneEnd = (2 * 2 * 3 * 3) & ~7
+                var v5Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c
+                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 68: sum(tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c)
+                    v5Lanes += v4
+                }
+                v5 = v5Lanes.sum()
+                for i in laneEnd..<2 * 2 * 3 * 3 {
                     // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c
@@ -3564,7 +3744,17 @@ public func c6_dx(x: Tensor, c: Tensor) -> Tensor {
                 Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v2)
                 // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                 let v12 = slot1  // [2, 2, 3, 3]
-                for i in 0..<2 * 2 * 3 * 3 {
+                let laneEnd = (2 * 2 * 3 * 3) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                    let v10 = v3 * v3
+                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<2 * 2 * 3 * 3 {
                     // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                     let v3: Float = Foundation.tanh(v2[i])
                     // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
@@ -3618,7 +3808,17 @@ public func c6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     Kernels.maxPool2DSelect(geometry, input: x, source: x, output: v3)
                     // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                     let v8 = slot1  // [2, 2, 3, 3]
-                    for i in 0..<2 * 2 * 3 * 3 {
+                    let laneEnd = (2 * 2 * 3 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
@@ -3635,16 +3835,16 @@ public func c6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         outputWidth: 3)
                     Kernels.maxPool2DScatter(geometry_2, input: x, gradient: v8, result: v9)
                     var v11: Float = 0
-                    let laneEnd = (2 * 2 * 4 * 4) & ~7
+                    let laneEnd_2 = (2 * 2 * 4 * 4) & ~7
                     var v11Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 71: c6_dx(x, c) * vx
                         let v10 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 71: sum(c6_dx(x, c) * vx)
                         v11Lanes += v10
                     }
                     v11 = v11Lanes.sum()
-                    for i in laneEnd..<2 * 2 * 4 * 4 {
+                    for i in laneEnd_2..<2 * 2 * 4 * 4 {
                         // line 71: c6_dx(x, c) * vx
                         let v10: Float = v9[i] * vx[i]
                         // line 71: sum(c6_dx(x, c) * vx)
@@ -3698,7 +3898,21 @@ public func c6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     Kernels.maxPool2DSelect(geometry_2, input: x, source: vx, output: v15)
                     // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                     let v24 = slot2  // [2, 2, 3, 3]
-                    for i in 0..<2 * 2 * 3 * 3 {
+                    let laneEnd = (2 * 2 * 3 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v17 = -v16
+                        let v18 = v17 * v4
+                        let v20 = v18 + v18
+                        let v24_2 = v20 * v7
+                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
@@ -3755,7 +3969,18 @@ public func c7(x: Tensor, w: Tensor, c: Tensor) -> Float {
                     let v4 = slot1  // [2, 5]
                     Kernels.matrixMultiply(m: 2, n: 5, k: 12, a: v3, lda: 12, b: w, ldb: 5, c: v4, ldc: 5)
                     var v7: Float = 0
-                    for i in 0..<2 * 5 {
+                    let laneEnd = (2 * 5) & ~7
+                    var v7Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 76: tanh(flatten(x) @ w)
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 76: tanh(flatten(x) @ w) * c
+                        let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 76: sum(tanh(flatten(x) @ w) * c)
+                        v7Lanes += v6
+                    }
+                    v7 = v7Lanes.sum()
+                    for i in laneEnd..<2 * 5 {
                         // line 76: tanh(flatten(x) @ w)
                         let v5: Float = Foundation.tanh(v4[i])
                         // line 76: tanh(flatten(x) @ w) * c
@@ -3803,7 +4028,17 @@ public func c7_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     Kernels.matrixMultiply(m: 2, n: 5, k: 12, a: v3, lda: 12, b: w, ldb: 5, c: v4, ldc: 5)
                     // ∂ line 76: tanh(flatten(x) @ w)
                     let v14 = slot2  // [2, 5]
-                    for i in 0..<2 * 5 {
+                    let laneEnd = (2 * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 76: tanh(flatten(x) @ w)
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 76: tanh(flatten(x) @ w)
+                        let v12 = v5 * v5
+                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 5 {
                         // line 76: tanh(flatten(x) @ w)
                         let v5: Float = Foundation.tanh(v4[i])
                         // ∂ line 76: tanh(flatten(x) @ w)
@@ -3859,7 +4094,17 @@ public func c7_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     Kernels.matrixMultiply(m: 2, n: 5, k: 12, a: v3, lda: 12, b: w, ldb: 5, c: v4, ldc: 5)
                     // ∂ line 76: tanh(flatten(x) @ w)
                     let v14 = slot2  // [2, 5]
-                    for i in 0..<2 * 5 {
+                    let laneEnd = (2 * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 76: tanh(flatten(x) @ w)
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 76: tanh(flatten(x) @ w)
+                        let v12 = v5 * v5
+                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 5 {
                         // line 76: tanh(flatten(x) @ w)
                         let v5: Float = Foundation.tanh(v4[i])
                         // ∂ line 76: tanh(flatten(x) @ w)
@@ -3924,7 +4169,17 @@ public func c7_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.matrixMultiply(m: 2, n: 5, k: 12, a: v5, lda: 12, b: w, ldb: 5, c: v6, ldc: 5)
                             // ∂ line 76: tanh(flatten(x) @ w)
                             let v11 = slot2  // [2, 5]
-                            for i in 0..<2 * 5 {
+                            let laneEnd = (2 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 76: tanh(flatten(x) @ w)
+                                let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 76: tanh(flatten(x) @ w)
+                                let v9 = v7 * v7
+                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 5 {
                                 // line 76: tanh(flatten(x) @ w)
                                 let v7: Float = Foundation.tanh(v6[i])
                                 // ∂ line 76: tanh(flatten(x) @ w)
@@ -3941,16 +4196,16 @@ public func c7_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             let v13 = slot4  // [2, 3, 2, 2]
                             v13.update(from: v12, count: 2 * 3 * 2 * 2)
                             var v15: Float = 0
-                            let laneEnd = (2 * 3 * 2 * 2) & ~7
+                            let laneEnd_2 = (2 * 3 * 2 * 2) & ~7
                             var v15Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 80: c7_dx(x, w, c) * vx
                                 let v14 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 80: sum(c7_dx(x, w, c) * vx)
                                 v15Lanes += v14
                             }
                             v15 = v15Lanes.sum()
-                            for i in laneEnd..<2 * 3 * 2 * 2 {
+                            for i in laneEnd_2..<2 * 3 * 2 * 2 {
                                 // line 80: c7_dx(x, w, c) * vx
                                 let v14: Float = v13[i] * vx[i]
                                 // line 80: sum(c7_dx(x, w, c) * vx)
@@ -3961,16 +4216,16 @@ public func c7_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 12, n: 5, k: 2, a: v5, lda: 12, b: v11, ldb: 5, c: v23, ldc: 5)
                             var v25: Float = 0
-                            let laneEnd_2 = (12 * 5) & ~7
+                            let laneEnd_3 = (12 * 5) & ~7
                             var v25Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 80: c7_dw(x, w, c) * vw
                                 let v24 = UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vw + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 80: sum(c7_dw(x, w, c) * vw)
                                 v25Lanes += v24
                             }
                             v25 = v25Lanes.sum()
-                            for i in laneEnd_2..<12 * 5 {
+                            for i in laneEnd_3..<12 * 5 {
                                 // line 80: c7_dw(x, w, c) * vw
                                 let v24: Float = v23[i] * vw[i]
                                 // line 80: sum(c7_dw(x, w, c) * vw)
@@ -4045,7 +4300,26 @@ public func c7_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             // ∂ line 76: tanh(flatten(x) @ w)
                             let v11 = slot4  // [2, 5]
                             let v45 = slot5  // [2, 5]
-                            for i in 0..<2 * 5 {
+                            let laneEnd = (2 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 76: tanh(flatten(x) @ w)
+                                let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 76: tanh(flatten(x) @ w)
+                                let v9 = v7 * v7
+                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                                // ∂ line 76: flatten(x) @ w
+                                let v36 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 76: tanh(flatten(x) @ w)
+                                let v37 = v36 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v38 = -v37
+                                let v39 = v38 * v7
+                                let v41 = v39 + v39
+                                let v45_2 = v41 * v10
+                                UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 5 {
                                 // line 76: tanh(flatten(x) @ w)
                                 let v7: Float = Foundation.tanh(v6[i])
                                 // ∂ line 76: tanh(flatten(x) @ w)
@@ -4071,12 +4345,12 @@ public func c7_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             Kernels.matrixMultiply(
                                 transposeB: true, m: 2, n: 12, k: 5, a: v45, lda: 5, b: w, ldb: 5, c: v46, ldc: 12)
                             let v47 = slot7  // [2, 12]
-                            let laneEnd = (2 * 12) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (2 * 12) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v47_2 = UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v47 + i).storeBytes(of: v47_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<2 * 12 {
+                            for i in laneEnd_2..<2 * 12 {
                                 let v47_2: Float = v30[i] + v46[i]
                                 v47[i] = v47_2
                             }
@@ -4151,7 +4425,26 @@ public func c7_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             // ∂ line 76: tanh(flatten(x) @ w)
                             let v11 = slot5  // [2, 5]
                             let v45 = slot6  // [2, 5]
-                            for i in 0..<2 * 5 {
+                            let laneEnd = (2 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 76: tanh(flatten(x) @ w)
+                                let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 76: tanh(flatten(x) @ w)
+                                let v9 = v7 * v7
+                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                                // ∂ line 76: flatten(x) @ w
+                                let v36 = UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 76: tanh(flatten(x) @ w)
+                                let v37 = v36 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v38 = -v37
+                                let v39 = v38 * v7
+                                let v41 = v39 + v39
+                                let v45_2 = v41 * v10
+                                UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 5 {
                                 // line 76: tanh(flatten(x) @ w)
                                 let v7: Float = Foundation.tanh(v6[i])
                                 // ∂ line 76: tanh(flatten(x) @ w)
@@ -4177,12 +4470,12 @@ public func c7_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 12, n: 5, k: 2, a: v5, lda: 12, b: v45, ldb: 5, c: v46, ldc: 5)
                             let v47 = slot9  // [12, 5]
-                            let laneEnd = (12 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (12 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v47_2 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v47 + i).storeBytes(of: v47_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<12 * 5 {
+                            for i in laneEnd_2..<12 * 5 {
                                 let v47_2: Float = v35[i] + v46[i]
                                 v47[i] = v47_2
                             }

@@ -321,7 +321,15 @@ public func softPullback(x: Tensor, outputGradient: Tensor) -> Tensor {
                 let outputGradient = outputGradientBuffer.baseAddress!
                 // line 16: outputGradient * sigmoid(x)
                 let v3 = slot0  // [n]
-                for i in 0..<n {
+                let laneEnd = n & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 16: sigmoid(x)
+                    let v2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 16: outputGradient * sigmoid(x)
+                    let v3_2 = UnsafeRawPointer(outputGradient + i).loadUnaligned(as: SIMD8<Float>.self) * v2
+                    UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<n {
                     // line 16: sigmoid(x)
                     let v2: Float = 1 / (1 + Foundation.exp(-x[i]))
                     // line 16: outputGradient * sigmoid(x)
@@ -354,7 +362,15 @@ public func softTangent(x: Tensor, xTangent: Tensor) -> Tensor {
                 let xTangent = xTangentBuffer.baseAddress!
                 // line 19: xTangent * sigmoid(x)
                 let v3 = slot0  // [n]
-                for i in 0..<n {
+                let laneEnd = n & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 19: sigmoid(x)
+                    let v2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 19: xTangent * sigmoid(x)
+                    let v3_2 = UnsafeRawPointer(xTangent + i).loadUnaligned(as: SIMD8<Float>.self) * v2
+                    UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<n {
                     // line 19: sigmoid(x)
                     let v2: Float = 1 / (1 + Foundation.exp(-x[i]))
                     // line 19: xTangent * sigmoid(x)
@@ -409,7 +425,12 @@ public func dSumSoft(x: Tensor) -> Tensor {
             let x = xBuffer.baseAddress!
             // line 16: sigmoid(x)
             let v8 = slot0  // [n]
-            for i in 0..<n {
+            let laneEnd = n & ~7
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                let v8_2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd..<n {
                 let v8_2: Float = 1 / (1 + Foundation.exp(-x[i]))
                 v8[i] = v8_2
             }

@@ -833,7 +833,18 @@ public func g0(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
                         indices, count: 6, rows: 6, argument: "indices", function: "g0(table:indices:c:)")
                     Kernels.gather(table: table, width: 3, indices: indices, count: 6, output: v3)
                     var v6: Float = 0
-                    for i in 0..<6 * 3 {
+                    let laneEnd = (6 * 3) & ~7
+                    var v6Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 8: tanh(gather(table, indices))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 8: tanh(gather(table, indices)) * c
+                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 8: sum(tanh(gather(table, indices)) * c)
+                        v6Lanes += v5
+                    }
+                    v6 = v6Lanes.sum()
+                    for i in laneEnd..<6 * 3 {
                         // line 8: tanh(gather(table, indices))
                         let v4: Float = Foundation.tanh(v3[i])
                         // line 8: tanh(gather(table, indices)) * c
@@ -878,7 +889,17 @@ public func g0_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
                     Kernels.gather(table: table, width: 3, indices: indices, count: 6, output: v3)
                     // ∂ line 8: tanh(gather(table, indices))
                     let v13 = slot1  // [6, 3]
-                    for i in 0..<6 * 3 {
+                    let laneEnd = (6 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 8: tanh(gather(table, indices))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 8: tanh(gather(table, indices))
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<6 * 3 {
                         // line 8: tanh(gather(table, indices))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 8: tanh(gather(table, indices))
@@ -932,7 +953,17 @@ public func g0_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         Kernels.gather(table: table, width: 3, indices: indices, count: 6, output: v4)
                         // ∂ line 8: tanh(gather(table, indices))
                         let v9 = slot1  // [6, 3]
-                        for i in 0..<6 * 3 {
+                        let laneEnd = (6 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 8: tanh(gather(table, indices))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 8: tanh(gather(table, indices))
+                            let v7 = v5 * v5
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<6 * 3 {
                             // line 8: tanh(gather(table, indices))
                             let v5: Float = Foundation.tanh(v4[i])
                             // ∂ line 8: tanh(gather(table, indices))
@@ -945,16 +976,16 @@ public func g0_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         let v10 = slot0  // [6, 3]
                         Kernels.scatterAdd(v9, width: 3, indices: indices, count: 6, into: v10, rows: 6)
                         var v12: Float = 0
-                        let laneEnd = (6 * 3) & ~7
+                        let laneEnd_2 = (6 * 3) & ~7
                         var v12Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 10: g0_dtable(table, indices, c) * vtable
                             let v11 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vtable + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 10: sum(g0_dtable(table, indices, c) * vtable)
                             v12Lanes += v11
                         }
                         v12 = v12Lanes.sum()
-                        for i in laneEnd..<6 * 3 {
+                        for i in laneEnd_2..<6 * 3 {
                             // line 10: g0_dtable(table, indices, c) * vtable
                             let v11: Float = v10[i] * vtable[i]
                             // line 10: sum(g0_dtable(table, indices, c) * vtable)
@@ -1008,7 +1039,21 @@ public func g0_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
                         Kernels.gather(table: vtable, width: 3, indices: indices, count: 6, output: v16)
                         // ∂ line 8: tanh(gather(table, indices))
                         let v25 = slot2  // [6, 3]
-                        for i in 0..<6 * 3 {
+                        let laneEnd = (6 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 8: tanh(gather(table, indices))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 8: tanh(gather(table, indices))
+                            let v7 = v5 * v5
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v18 = -v17
+                            let v19 = v18 * v5
+                            let v21 = v19 + v19
+                            let v25_2 = v21 * v8
+                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<6 * 3 {
                             // line 8: tanh(gather(table, indices))
                             let v5: Float = Foundation.tanh(v4[i])
                             // ∂ line 8: tanh(gather(table, indices))
@@ -1060,7 +1105,18 @@ public func g1(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
                         indices, count: 3 * 4, rows: 7, argument: "indices", function: "g1(table:indices:c:)")
                     Kernels.gather(table: table, width: 4, indices: indices, count: 3 * 4, output: v3)
                     var v6: Float = 0
-                    for i in 0..<3 * 4 * 4 {
+                    let laneEnd = (3 * 4 * 4) & ~7
+                    var v6Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 14: tanh(gather(table, indices))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 14: tanh(gather(table, indices)) * c
+                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 14: sum(tanh(gather(table, indices)) * c)
+                        v6Lanes += v5
+                    }
+                    v6 = v6Lanes.sum()
+                    for i in laneEnd..<3 * 4 * 4 {
                         // line 14: tanh(gather(table, indices))
                         let v4: Float = Foundation.tanh(v3[i])
                         // line 14: tanh(gather(table, indices)) * c
@@ -1106,7 +1162,17 @@ public func g1_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
                     Kernels.gather(table: table, width: 4, indices: indices, count: 3 * 4, output: v3)
                     // ∂ line 14: tanh(gather(table, indices))
                     let v13 = slot1  // [3, 4, 4]
-                    for i in 0..<3 * 4 * 4 {
+                    let laneEnd = (3 * 4 * 4) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 14: tanh(gather(table, indices))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 14: tanh(gather(table, indices))
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<3 * 4 * 4 {
                         // line 14: tanh(gather(table, indices))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 14: tanh(gather(table, indices))
@@ -1162,7 +1228,17 @@ public func g1_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         Kernels.gather(table: table, width: 4, indices: indices, count: 3 * 4, output: v4)
                         // ∂ line 14: tanh(gather(table, indices))
                         let v9 = slot1  // [3, 4, 4]
-                        for i in 0..<3 * 4 * 4 {
+                        let laneEnd = (3 * 4 * 4) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 14: tanh(gather(table, indices))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 14: tanh(gather(table, indices))
+                            let v7 = v5 * v5
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<3 * 4 * 4 {
                             // line 14: tanh(gather(table, indices))
                             let v5: Float = Foundation.tanh(v4[i])
                             // ∂ line 14: tanh(gather(table, indices))
@@ -1175,16 +1251,16 @@ public func g1_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         let v10 = slot2  // [7, 4]
                         Kernels.scatterAdd(v9, width: 4, indices: indices, count: 3 * 4, into: v10, rows: 7)
                         var v12: Float = 0
-                        let laneEnd = (7 * 4) & ~7
+                        let laneEnd_2 = (7 * 4) & ~7
                         var v12Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 16: g1_dtable(table, indices, c) * vtable
                             let v11 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vtable + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 16: sum(g1_dtable(table, indices, c) * vtable)
                             v12Lanes += v11
                         }
                         v12 = v12Lanes.sum()
-                        for i in laneEnd..<7 * 4 {
+                        for i in laneEnd_2..<7 * 4 {
                             // line 16: g1_dtable(table, indices, c) * vtable
                             let v11: Float = v10[i] * vtable[i]
                             // line 16: sum(g1_dtable(table, indices, c) * vtable)
@@ -1239,7 +1315,21 @@ public func g1_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
                         Kernels.gather(table: vtable, width: 4, indices: indices, count: 3 * 4, output: v16)
                         // ∂ line 14: tanh(gather(table, indices))
                         let v25 = slot2  // [3, 4, 4]
-                        for i in 0..<3 * 4 * 4 {
+                        let laneEnd = (3 * 4 * 4) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 14: tanh(gather(table, indices))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 14: tanh(gather(table, indices))
+                            let v7 = v5 * v5
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v18 = -v17
+                            let v19 = v18 * v5
+                            let v21 = v19 + v19
+                            let v25_2 = v21 * v8
+                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<3 * 4 * 4 {
                             // line 14: tanh(gather(table, indices))
                             let v5: Float = Foundation.tanh(v4[i])
                             // ∂ line 14: tanh(gather(table, indices))
@@ -1291,7 +1381,18 @@ public func g2(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
                         indices, count: 2 * 3 * 2, rows: 5, argument: "indices", function: "g2(table:indices:c:)")
                     Kernels.gather(table: table, width: 2, indices: indices, count: 2 * 3 * 2, output: v3)
                     var v6: Float = 0
-                    for i in 0..<2 * 3 * 2 * 2 {
+                    let laneEnd = (2 * 3 * 2 * 2) & ~7
+                    var v6Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 20: tanh(gather(table, indices))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 20: tanh(gather(table, indices)) * c
+                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 20: sum(tanh(gather(table, indices)) * c)
+                        v6Lanes += v5
+                    }
+                    v6 = v6Lanes.sum()
+                    for i in laneEnd..<2 * 3 * 2 * 2 {
                         // line 20: tanh(gather(table, indices))
                         let v4: Float = Foundation.tanh(v3[i])
                         // line 20: tanh(gather(table, indices)) * c
@@ -1338,7 +1439,17 @@ public func g2_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
                     Kernels.gather(table: table, width: 2, indices: indices, count: 2 * 3 * 2, output: v3)
                     // ∂ line 20: tanh(gather(table, indices))
                     let v13 = slot1  // [2, 3, 2, 2]
-                    for i in 0..<2 * 3 * 2 * 2 {
+                    let laneEnd = (2 * 3 * 2 * 2) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 20: tanh(gather(table, indices))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 20: tanh(gather(table, indices))
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 2 * 2 {
                         // line 20: tanh(gather(table, indices))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 20: tanh(gather(table, indices))
@@ -1394,7 +1505,17 @@ public func g2_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         Kernels.gather(table: table, width: 2, indices: indices, count: 2 * 3 * 2, output: v4)
                         // ∂ line 20: tanh(gather(table, indices))
                         let v9 = slot1  // [2, 3, 2, 2]
-                        for i in 0..<2 * 3 * 2 * 2 {
+                        let laneEnd = (2 * 3 * 2 * 2) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 20: tanh(gather(table, indices))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 20: tanh(gather(table, indices))
+                            let v7 = v5 * v5
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<2 * 3 * 2 * 2 {
                             // line 20: tanh(gather(table, indices))
                             let v5: Float = Foundation.tanh(v4[i])
                             // ∂ line 20: tanh(gather(table, indices))
@@ -1407,16 +1528,16 @@ public func g2_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         let v10 = slot2  // [5, 2]
                         Kernels.scatterAdd(v9, width: 2, indices: indices, count: 2 * 3 * 2, into: v10, rows: 5)
                         var v12: Float = 0
-                        let laneEnd = (5 * 2) & ~7
+                        let laneEnd_2 = (5 * 2) & ~7
                         var v12Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 22: g2_dtable(table, indices, c) * vtable
                             let v11 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vtable + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 22: sum(g2_dtable(table, indices, c) * vtable)
                             v12Lanes += v11
                         }
                         v12 = v12Lanes.sum()
-                        for i in laneEnd..<5 * 2 {
+                        for i in laneEnd_2..<5 * 2 {
                             // line 22: g2_dtable(table, indices, c) * vtable
                             let v11: Float = v10[i] * vtable[i]
                             // line 22: sum(g2_dtable(table, indices, c) * vtable)
@@ -1471,7 +1592,21 @@ public func g2_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
                         Kernels.gather(table: vtable, width: 2, indices: indices, count: 2 * 3 * 2, output: v16)
                         // ∂ line 20: tanh(gather(table, indices))
                         let v25 = slot2  // [2, 3, 2, 2]
-                        for i in 0..<2 * 3 * 2 * 2 {
+                        let laneEnd = (2 * 3 * 2 * 2) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 20: tanh(gather(table, indices))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 20: tanh(gather(table, indices))
+                            let v7 = v5 * v5
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v18 = -v17
+                            let v19 = v18 * v5
+                            let v21 = v19 + v19
+                            let v25_2 = v21 * v8
+                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<2 * 3 * 2 * 2 {
                             // line 20: tanh(gather(table, indices))
                             let v5: Float = Foundation.tanh(v4[i])
                             // ∂ line 20: tanh(gather(table, indices))
@@ -1527,7 +1662,18 @@ public func g3(table: Tensor, x: Tensor, c: Tensor) -> Float {
                     let v4 = slot0  // [5, 3]
                     Kernels.gather(table: table, width: 3, indices: picked, count: 5, output: v4)
                     var v7: Float = 0
-                    for i in 0..<5 * 3 {
+                    let laneEnd = (5 * 3) & ~7
+                    var v7Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 28: tanh(gather(table, picked))
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 28: tanh(gather(table, picked)) * c
+                        let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 28: sum(tanh(gather(table, picked)) * c)
+                        v7Lanes += v6
+                    }
+                    v7 = v7Lanes.sum()
+                    for i in laneEnd..<5 * 3 {
                         // line 28: tanh(gather(table, picked))
                         let v5: Float = Foundation.tanh(v4[i])
                         // line 28: tanh(gather(table, picked)) * c
@@ -1577,7 +1723,17 @@ public func g3_dtable(table: Tensor, x: Tensor, c: Tensor) -> Tensor {
                     Kernels.gather(table: table, width: 3, indices: picked, count: 5, output: v4)
                     // ∂ line 28: tanh(gather(table, picked))
                     let v14 = slot1  // [5, 3]
-                    for i in 0..<5 * 3 {
+                    let laneEnd = (5 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 28: tanh(gather(table, picked))
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 28: tanh(gather(table, picked))
+                        let v12 = v5 * v5
+                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<5 * 3 {
                         // line 28: tanh(gather(table, picked))
                         let v5: Float = Foundation.tanh(v4[i])
                         // ∂ line 28: tanh(gather(table, picked))
@@ -1666,7 +1822,17 @@ public func g3_s(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: Tensor
                         Kernels.gather(table: table, width: 3, indices: picked, count: 5, output: v6)
                         // ∂ line 28: tanh(gather(table, picked))
                         let v11 = slot1  // [5, 3]
-                        for i in 0..<5 * 3 {
+                        let laneEnd = (5 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 28: tanh(gather(table, picked))
+                            let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 28: tanh(gather(table, picked))
+                            let v9 = v7 * v7
+                            let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                            let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                            UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<5 * 3 {
                             // line 28: tanh(gather(table, picked))
                             let v7: Float = Foundation.tanh(v6[i])
                             // ∂ line 28: tanh(gather(table, picked))
@@ -1679,32 +1845,32 @@ public func g3_s(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: Tensor
                         let v12 = slot2  // [4, 3]
                         Kernels.scatterAdd(v11, width: 3, indices: picked, count: 5, into: v12, rows: 4)
                         var v14: Float = 0
-                        let laneEnd = (4 * 3) & ~7
+                        let laneEnd_2 = (4 * 3) & ~7
                         var v14Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 33: g3_dtable(table, x, c) * vtable
                             let v13 = UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vtable + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 33: sum(g3_dtable(table, x, c) * vtable)
                             v14Lanes += v13
                         }
                         v14 = v14Lanes.sum()
-                        for i in laneEnd..<4 * 3 {
+                        for i in laneEnd_2..<4 * 3 {
                             // line 33: g3_dtable(table, x, c) * vtable
                             let v13: Float = v12[i] * vtable[i]
                             // line 33: sum(g3_dtable(table, x, c) * vtable)
                             v14 += v13
                         }
                         var v17: Float = 0
-                        let laneEnd_2 = (5 * 4) & ~7
+                        let laneEnd_3 = (5 * 4) & ~7
                         var v17Lanes = SIMD8<Float>(repeating: 0)
-                        for _ in stride(from: 0, to: laneEnd_2, by: 8) {
+                        for _ in stride(from: 0, to: laneEnd_3, by: 8) {
                             // line 33: g3_dx(table, x, c)
                             let v15 = SIMD8<Float>(repeating: 0.0)
                             // line 33: sum(g3_dx(table, x, c) * vx)
                             v17Lanes += v15
                         }
                         v17 = v17Lanes.sum()
-                        for _ in laneEnd_2..<5 * 4 {
+                        for _ in laneEnd_3..<5 * 4 {
                             // line 33: g3_dx(table, x, c)
                             let v15: Float = 0.0
                             // line 33: sum(g3_dx(table, x, c) * vx)
@@ -1767,7 +1933,21 @@ public func g3_stable(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: T
                         Kernels.gather(table: vtable, width: 3, indices: picked, count: 5, output: v22)
                         // ∂ line 28: tanh(gather(table, picked))
                         let v31 = slot2  // [5, 3]
-                        for i in 0..<5 * 3 {
+                        let laneEnd = (5 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 28: tanh(gather(table, picked))
+                            let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 28: tanh(gather(table, picked))
+                            let v9 = v7 * v7
+                            let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                            let v23 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v24 = -v23
+                            let v25 = v24 * v7
+                            let v27 = v25 + v25
+                            let v31_2 = v27 * v10
+                            UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<5 * 3 {
                             // line 28: tanh(gather(table, picked))
                             let v7: Float = Foundation.tanh(v6[i])
                             // ∂ line 28: tanh(gather(table, picked))

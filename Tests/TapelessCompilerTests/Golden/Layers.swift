@@ -1000,7 +1000,18 @@ public struct AvgPool2DCase: Model {
                         dilationX: 1, groups: 3, outputHeight: 4, outputWidth: 3)
                     Kernels.convolution2D(geometry, input: x, weight: v3, bias: nil, output: v4)
                     var v7: Float = 0
-                    for i in 0..<2 * 3 * 4 * 3 {
+                    let laneEnd_2 = (2 * 3 * 4 * 3) & ~7
+                    var v7Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 19: tanh(l(x))
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 19: tanh(l(x)) * c
+                        let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 19: sum(tanh(l(x)) * c)
+                        v7Lanes += v6
+                    }
+                    v7 = v7Lanes.sum()
+                    for i in laneEnd_2..<2 * 3 * 4 * 3 {
                         // line 19: tanh(l(x))
                         let v5: Float = Foundation.tanh(v4[i])
                         // line 19: tanh(l(x)) * c
@@ -1052,7 +1063,18 @@ public struct AvgPool2DCase: Model {
                             dilationX: 1, groups: 3, outputHeight: 4, outputWidth: 3)
                         Kernels.convolution2D(geometry, input: x, weight: v3, bias: nil, output: v4)
                         var v7: Float = 0
-                        for i in 0..<2 * 3 * 4 * 3 {
+                        let laneEnd_2 = (2 * 3 * 4 * 3) & ~7
+                        var v7Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 19: tanh(l(x))
+                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // line 19: tanh(l(x)) * c
+                            let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 19: sum(tanh(l(x)) * c)
+                            v7Lanes += v6
+                        }
+                        v7 = v7Lanes.sum()
+                        for i in laneEnd_2..<2 * 3 * 4 * 3 {
                             // line 19: tanh(l(x))
                             let v5: Float = Foundation.tanh(v4[i])
                             // line 19: tanh(l(x)) * c
@@ -1114,7 +1136,17 @@ public struct AvgPool2DCase: Model {
                     Kernels.convolution2D(geometry, input: x, weight: v3, bias: nil, output: v4)
                     // ∂ line 19: tanh(l(x))
                     let v14 = slot2  // [2, 3, 4, 3]
-                    for i in 0..<2 * 3 * 4 * 3 {
+                    let laneEnd_2 = (2 * 3 * 4 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 19: tanh(l(x))
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 19: tanh(l(x))
+                        let v12 = v5 * v5
+                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_2..<2 * 3 * 4 * 3 {
                         // line 19: tanh(l(x))
                         let v5: Float = Foundation.tanh(v4[i])
                         // ∂ line 19: tanh(l(x))
@@ -1498,7 +1530,18 @@ public struct Conv1DCase: Model {
                         let v9 = slot2  // [2, 6, 5]
                         v9.update(from: v8, count: 2 * 6 * 5)
                         var v12: Float = 0
-                        for i in 0..<2 * 6 * 5 {
+                        let laneEnd = (2 * 6 * 5) & ~7
+                        var v12Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 31: tanh(l(x))
+                            let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // line 31: tanh(l(x)) * c
+                            let v11 = v10 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 31: sum(tanh(l(x)) * c)
+                            v12Lanes += v11
+                        }
+                        v12 = v12Lanes.sum()
+                        for i in laneEnd..<2 * 6 * 5 {
                             // line 31: tanh(l(x))
                             let v10: Float = Foundation.tanh(v9[i])
                             // line 31: tanh(l(x)) * c
@@ -1567,7 +1610,23 @@ public struct Conv1DCase: Model {
                             // ∂ line 31: tanh(l(x))
                             let v19 = slot4  // [2, 6, 5]
                             var v12: Float = 0
-                            for i in 0..<2 * 6 * 5 {
+                            let laneEnd = (2 * 6 * 5) & ~7
+                            var v12Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 31: tanh(l(x))
+                                let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // line 31: tanh(l(x)) * c
+                                let v11 = v10 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 31: sum(tanh(l(x)) * c)
+                                v12Lanes += v11
+                                // ∂ line 31: tanh(l(x))
+                                let v17 = v10 * v10
+                                let v18 = SIMD8<Float>(repeating: 1.0) - v17
+                                let v19_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v18
+                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                            }
+                            v12 = v12Lanes.sum()
+                            for i in laneEnd..<2 * 6 * 5 {
                                 // line 31: tanh(l(x))
                                 let v10: Float = Foundation.tanh(v9[i])
                                 // line 31: tanh(l(x)) * c
@@ -1674,7 +1733,17 @@ public struct Conv1DCase: Model {
                         v9.update(from: v8, count: 2 * 6 * 5)
                         // ∂ line 31: tanh(l(x))
                         let v19 = slot4  // [2, 6, 5]
-                        for i in 0..<2 * 6 * 5 {
+                        let laneEnd = (2 * 6 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 31: tanh(l(x))
+                            let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 31: tanh(l(x))
+                            let v17 = v10 * v10
+                            let v18 = SIMD8<Float>(repeating: 1.0) - v17
+                            let v19_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v18
+                            UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<2 * 6 * 5 {
                             // line 31: tanh(l(x))
                             let v10: Float = Foundation.tanh(v9[i])
                             // ∂ line 31: tanh(l(x))

@@ -167,7 +167,12 @@ public struct RowReader: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 3, a: v3, lda: 3, b: v4, ldb: 5, c: v5, ldc: 5)
                         // line 41: tanh(x[:, 0, :] @ w)
                         let h = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n * 5 {
                             let h_2: Float = Foundation.tanh(v5[i])
                             h[i] = h_2
                         }
@@ -180,7 +185,15 @@ public struct RowReader: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h, lda: 5, b: v11, ldb: 5, c: v12, ldc: 5)
                         // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                         let h_3 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_2 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 43: x[:, t + 1, :] @ w + h @ u
+                            let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_4 = LaneFunctions.tanh(v13)
+                            UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<n * 5 {
                             // line 43: x[:, t + 1, :] @ w + h @ u
                             let v13: Float = v10[i] + v12[i]
                             // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -195,7 +208,15 @@ public struct RowReader: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h_3, lda: 5, b: v11, ldb: 5, c: v20, ldc: 5)
                         // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                         let h_5 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_3 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            // line 43: x[:, t + 1, :] @ w + h @ u
+                            let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_6 = LaneFunctions.tanh(v21)
+                            UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<n * 5 {
                             // line 43: x[:, t + 1, :] @ w + h @ u
                             let v21: Float = v18[i] + v20[i]
                             // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -210,7 +231,15 @@ public struct RowReader: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h_5, lda: 5, b: v11, ldb: 5, c: v28, ldc: 5)
                         // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                         let h_7 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_4 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                            // line 43: x[:, t + 1, :] @ w + h @ u
+                            let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_8 = LaneFunctions.tanh(v29)
+                            UnsafeMutableRawPointer(h_7 + i).storeBytes(of: h_8, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_4..<n * 5 {
                             // line 43: x[:, t + 1, :] @ w + h @ u
                             let v29: Float = v26[i] + v28[i]
                             // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -377,7 +406,17 @@ public struct RowReader: Model {
                                 let h = slot12  // [n, 5]
                                 // ∂ line 41: tanh(x[:, 0, :] @ w)
                                 let v84 = slot13  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    // line 41: tanh(x[:, 0, :] @ w)
+                                    let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                    UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
+                                    // ∂ line 41: tanh(x[:, 0, :] @ w)
+                                    let v83 = h_2 * h_2
+                                    let v84_2 = SIMD8<Float>(repeating: 1.0) - v83
+                                    UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd..<n * 5 {
                                     // line 41: tanh(x[:, 0, :] @ w)
                                     let h_2: Float = Foundation.tanh(v5[i])
                                     h[i] = h_2
@@ -393,7 +432,19 @@ public struct RowReader: Model {
                                 let h_3 = slot14  // [n, 5]
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v75 = slot15  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd_2 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    // line 43: x[:, t + 1, :] @ w + h @ u
+                                    let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_4 = LaneFunctions.tanh(v13)
+                                    UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                                    // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v74 = h_4 * h_4
+                                    let v75_2 = SIMD8<Float>(repeating: 1.0) - v74
+                                    UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_2..<n * 5 {
                                     // line 43: x[:, t + 1, :] @ w + h @ u
                                     let v13: Float = v10[i] + v12[i]
                                     // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -411,7 +462,19 @@ public struct RowReader: Model {
                                 let h_5 = slot9  // [n, 5]
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v66 = slot16  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd_3 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                    // line 43: x[:, t + 1, :] @ w + h @ u
+                                    let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_6 = LaneFunctions.tanh(v21)
+                                    UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
+                                    // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v65 = h_6 * h_6
+                                    let v66_2 = SIMD8<Float>(repeating: 1.0) - v65
+                                    UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_3..<n * 5 {
                                     // line 43: x[:, t + 1, :] @ w + h @ u
                                     let v21: Float = v18[i] + v20[i]
                                     // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -429,7 +492,19 @@ public struct RowReader: Model {
                                 let h_7 = slot10  // [n, 5]
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v59 = slot17  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd_4 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                    // line 43: x[:, t + 1, :] @ w + h @ u
+                                    let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_8 = LaneFunctions.tanh(v29)
+                                    UnsafeMutableRawPointer(h_7 + i).storeBytes(of: h_8, as: SIMD8<Float>.self)
+                                    // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v58 = h_8 * h_8
+                                    let v59_2 = SIMD8<Float>(repeating: 1.0) - v58
+                                    UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_4..<n * 5 {
                                     // line 43: x[:, t + 1, :] @ w + h @ u
                                     let v29: Float = v26[i] + v28[i]
                                     // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -522,12 +597,12 @@ public struct RowReader: Model {
                                     transposeA: true, m: 5, n: 2, k: n, a: h_7, lda: 5, b: v53, ldb: 2, c: v56, ldc: 2)
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v60 = slot10  // [n, 5]
-                                let laneEnd = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let laneEnd_5 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                     let v60_2 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v60 + i).storeBytes(of: v60_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd..<n * 5 {
+                                for i in laneEnd_5..<n * 5 {
                                     let v60_2: Float = v55[i] * v59[i]
                                     v60[i] = v60_2
                                 }
@@ -544,12 +619,12 @@ public struct RowReader: Model {
                                     transposeA: true, m: 3, n: 5, k: n, a: v24, lda: 3, b: v60, ldb: 5, c: v63, ldc: 5)
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v67 = slot10  // [n, 5]
-                                let laneEnd_2 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let laneEnd_6 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_6, by: 8) {
                                     let v67_2 = UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v67 + i).storeBytes(of: v67_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_2..<n * 5 {
+                                for i in laneEnd_6..<n * 5 {
                                     let v67_2: Float = v61[i] * v66[i]
                                     v67[i] = v67_2
                                 }
@@ -566,12 +641,12 @@ public struct RowReader: Model {
                                     transposeA: true, m: 3, n: 5, k: n, a: v16, lda: 3, b: v67, ldb: 5, c: v71, ldc: 5)
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v76 = slot10  // [n, 5]
-                                let laneEnd_3 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                let laneEnd_7 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_7, by: 8) {
                                     let v76_2 = UnsafeRawPointer(v68 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v75 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v76 + i).storeBytes(of: v76_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_3..<n * 5 {
+                                for i in laneEnd_7..<n * 5 {
                                     let v76_2: Float = v68[i] * v75[i]
                                     v76[i] = v76_2
                                 }
@@ -595,13 +670,13 @@ public struct RowReader: Model {
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 5, n: 5, k: n, a: h, lda: 5, b: v76, ldb: 5, c: v78, ldc: 5)
                                 let v79 = g.baseAddress! + 15  // gradient of u
-                                let laneEnd_4 = (5 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                let laneEnd_8 = (5 * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
                                     let v70 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     let v79_2 = v70 + UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_4..<5 * 5 {
+                                for i in laneEnd_8..<5 * 5 {
                                     let v70: Float = v62[i] + v69[i]
                                     let v79_2: Float = v70 + v78[i]
                                     v79[i] = v79_2
@@ -612,12 +687,12 @@ public struct RowReader: Model {
                                     transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v76, ldb: 5, c: v80, ldc: 5)
                                 // ∂ line 41: tanh(x[:, 0, :] @ w)
                                 let v85 = slot10  // [n, 5]
-                                let laneEnd_5 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                let laneEnd_9 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_9, by: 8) {
                                     let v85_2 = UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v85 + i).storeBytes(of: v85_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_5..<n * 5 {
+                                for i in laneEnd_9..<n * 5 {
                                     let v85_2: Float = v77[i] * v84[i]
                                     v85[i] = v85_2
                                 }
@@ -626,8 +701,8 @@ public struct RowReader: Model {
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 3, n: 5, k: n, a: v3, lda: 3, b: v85, ldb: 5, c: v86, ldc: 5)
                                 let v87 = g.baseAddress!  // gradient of w
-                                let laneEnd_6 = (3 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                                let laneEnd_10 = (3 * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_10, by: 8) {
                                     // ∂ line 43: x[:, t + 1, :] @ w
                                     let v72 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     let v81 = v72 + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -635,7 +710,7 @@ public struct RowReader: Model {
                                     let v87_2 = v81 + UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v87 + i).storeBytes(of: v87_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_6..<3 * 5 {
+                                for i in laneEnd_10..<3 * 5 {
                                     // ∂ line 43: x[:, t + 1, :] @ w
                                     let v72: Float = v63[i] + v71[i]
                                     let v81: Float = v72 + v80[i]
@@ -879,7 +954,12 @@ public struct RowReaderByHand: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 3, a: v3, lda: 3, b: v4, ldb: 5, c: v5, ldc: 5)
                         // line 55: tanh(x[:, 0, :] @ w)
                         let h0 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let h0_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(h0 + i).storeBytes(of: h0_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n * 5 {
                             let h0_2: Float = Foundation.tanh(v5[i])
                             h0[i] = h0_2
                         }
@@ -892,7 +972,15 @@ public struct RowReaderByHand: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h0, lda: 5, b: v11, ldb: 5, c: v12, ldc: 5)
                         // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
                         let h1 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_2 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 56: x[:, 1, :] @ w + h0 @ u
+                            let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
+                            let h1_2 = LaneFunctions.tanh(v13)
+                            UnsafeMutableRawPointer(h1 + i).storeBytes(of: h1_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<n * 5 {
                             // line 56: x[:, 1, :] @ w + h0 @ u
                             let v13: Float = v10[i] + v12[i]
                             // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
@@ -907,7 +995,15 @@ public struct RowReaderByHand: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h1, lda: 5, b: v11, ldb: 5, c: v20, ldc: 5)
                         // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
                         let h2 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_3 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            // line 57: x[:, 2, :] @ w + h1 @ u
+                            let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
+                            let h2_2 = LaneFunctions.tanh(v21)
+                            UnsafeMutableRawPointer(h2 + i).storeBytes(of: h2_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<n * 5 {
                             // line 57: x[:, 2, :] @ w + h1 @ u
                             let v21: Float = v18[i] + v20[i]
                             // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
@@ -922,7 +1018,15 @@ public struct RowReaderByHand: Model {
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h2, lda: 5, b: v11, ldb: 5, c: v28, ldc: 5)
                         // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
                         let h3 = slot9  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_4 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                            // line 58: x[:, 3, :] @ w + h2 @ u
+                            let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
+                            let h3_2 = LaneFunctions.tanh(v29)
+                            UnsafeMutableRawPointer(h3 + i).storeBytes(of: h3_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_4..<n * 5 {
                             // line 58: x[:, 3, :] @ w + h2 @ u
                             let v29: Float = v26[i] + v28[i]
                             // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
@@ -1097,7 +1201,17 @@ public struct RowReaderByHand: Model {
                                 let h0 = slot12  // [n, 5]
                                 // ∂ line 55: tanh(x[:, 0, :] @ w)
                                 let v84 = slot13  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    // line 55: tanh(x[:, 0, :] @ w)
+                                    let h0_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                    UnsafeMutableRawPointer(h0 + i).storeBytes(of: h0_2, as: SIMD8<Float>.self)
+                                    // ∂ line 55: tanh(x[:, 0, :] @ w)
+                                    let v83 = h0_2 * h0_2
+                                    let v84_2 = SIMD8<Float>(repeating: 1.0) - v83
+                                    UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd..<n * 5 {
                                     // line 55: tanh(x[:, 0, :] @ w)
                                     let h0_2: Float = Foundation.tanh(v5[i])
                                     h0[i] = h0_2
@@ -1113,7 +1227,19 @@ public struct RowReaderByHand: Model {
                                 let h1 = slot14  // [n, 5]
                                 // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
                                 let v75 = slot15  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd_2 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    // line 56: x[:, 1, :] @ w + h0 @ u
+                                    let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
+                                    let h1_2 = LaneFunctions.tanh(v13)
+                                    UnsafeMutableRawPointer(h1 + i).storeBytes(of: h1_2, as: SIMD8<Float>.self)
+                                    // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
+                                    let v74 = h1_2 * h1_2
+                                    let v75_2 = SIMD8<Float>(repeating: 1.0) - v74
+                                    UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_2..<n * 5 {
                                     // line 56: x[:, 1, :] @ w + h0 @ u
                                     let v13: Float = v10[i] + v12[i]
                                     // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
@@ -1131,7 +1257,19 @@ public struct RowReaderByHand: Model {
                                 let h2 = slot9  // [n, 5]
                                 // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
                                 let v66 = slot16  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd_3 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                    // line 57: x[:, 2, :] @ w + h1 @ u
+                                    let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
+                                    let h2_2 = LaneFunctions.tanh(v21)
+                                    UnsafeMutableRawPointer(h2 + i).storeBytes(of: h2_2, as: SIMD8<Float>.self)
+                                    // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
+                                    let v65 = h2_2 * h2_2
+                                    let v66_2 = SIMD8<Float>(repeating: 1.0) - v65
+                                    UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_3..<n * 5 {
                                     // line 57: x[:, 2, :] @ w + h1 @ u
                                     let v21: Float = v18[i] + v20[i]
                                     // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
@@ -1149,7 +1287,19 @@ public struct RowReaderByHand: Model {
                                 let h3 = slot10  // [n, 5]
                                 // ∂ line 58: tanh(x[:, 3, :] @ w + h2 @ u)
                                 let v59 = slot17  // [n, 5]
-                                for i in 0..<n * 5 {
+                                let laneEnd_4 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                    // line 58: x[:, 3, :] @ w + h2 @ u
+                                    let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
+                                    let h3_2 = LaneFunctions.tanh(v29)
+                                    UnsafeMutableRawPointer(h3 + i).storeBytes(of: h3_2, as: SIMD8<Float>.self)
+                                    // ∂ line 58: tanh(x[:, 3, :] @ w + h2 @ u)
+                                    let v58 = h3_2 * h3_2
+                                    let v59_2 = SIMD8<Float>(repeating: 1.0) - v58
+                                    UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_4..<n * 5 {
                                     // line 58: x[:, 3, :] @ w + h2 @ u
                                     let v29: Float = v26[i] + v28[i]
                                     // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
@@ -1242,12 +1392,12 @@ public struct RowReaderByHand: Model {
                                     transposeA: true, m: 5, n: 2, k: n, a: h3, lda: 5, b: v53, ldb: 2, c: v56, ldc: 2)
                                 // ∂ line 58: tanh(x[:, 3, :] @ w + h2 @ u)
                                 let v60 = slot10  // [n, 5]
-                                let laneEnd = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let laneEnd_5 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                     let v60_2 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v60 + i).storeBytes(of: v60_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd..<n * 5 {
+                                for i in laneEnd_5..<n * 5 {
                                     let v60_2: Float = v55[i] * v59[i]
                                     v60[i] = v60_2
                                 }
@@ -1264,12 +1414,12 @@ public struct RowReaderByHand: Model {
                                     transposeA: true, m: 3, n: 5, k: n, a: v24, lda: 3, b: v60, ldb: 5, c: v63, ldc: 5)
                                 // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
                                 let v67 = slot10  // [n, 5]
-                                let laneEnd_2 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let laneEnd_6 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_6, by: 8) {
                                     let v67_2 = UnsafeRawPointer(v61 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v67 + i).storeBytes(of: v67_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_2..<n * 5 {
+                                for i in laneEnd_6..<n * 5 {
                                     let v67_2: Float = v61[i] * v66[i]
                                     v67[i] = v67_2
                                 }
@@ -1286,12 +1436,12 @@ public struct RowReaderByHand: Model {
                                     transposeA: true, m: 3, n: 5, k: n, a: v16, lda: 3, b: v67, ldb: 5, c: v71, ldc: 5)
                                 // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
                                 let v76 = slot10  // [n, 5]
-                                let laneEnd_3 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                let laneEnd_7 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_7, by: 8) {
                                     let v76_2 = UnsafeRawPointer(v68 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v75 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v76 + i).storeBytes(of: v76_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_3..<n * 5 {
+                                for i in laneEnd_7..<n * 5 {
                                     let v76_2: Float = v68[i] * v75[i]
                                     v76[i] = v76_2
                                 }
@@ -1315,15 +1465,15 @@ public struct RowReaderByHand: Model {
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 5, n: 5, k: n, a: h0, lda: 5, b: v76, ldb: 5, c: v78, ldc: 5)
                                 let v79 = g.baseAddress! + 15  // gradient of u
-                                let laneEnd_4 = (5 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                let laneEnd_8 = (5 * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
                                     // ∂ line 57: h1 @ u
                                     let v70 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     // ∂ line 56: h0 @ u
                                     let v79_2 = v70 + UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_4..<5 * 5 {
+                                for i in laneEnd_8..<5 * 5 {
                                     // ∂ line 57: h1 @ u
                                     let v70: Float = v62[i] + v69[i]
                                     // ∂ line 56: h0 @ u
@@ -1336,12 +1486,12 @@ public struct RowReaderByHand: Model {
                                     transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v76, ldb: 5, c: v80, ldc: 5)
                                 // ∂ line 55: tanh(x[:, 0, :] @ w)
                                 let v85 = slot10  // [n, 5]
-                                let laneEnd_5 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                let laneEnd_9 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_9, by: 8) {
                                     let v85_2 = UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v85 + i).storeBytes(of: v85_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_5..<n * 5 {
+                                for i in laneEnd_9..<n * 5 {
                                     let v85_2: Float = v77[i] * v84[i]
                                     v85[i] = v85_2
                                 }
@@ -1350,8 +1500,8 @@ public struct RowReaderByHand: Model {
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 3, n: 5, k: n, a: v3, lda: 3, b: v85, ldb: 5, c: v86, ldc: 5)
                                 let v87 = g.baseAddress!  // gradient of w
-                                let laneEnd_6 = (3 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                                let laneEnd_10 = (3 * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_10, by: 8) {
                                     // ∂ line 57: x[:, 2, :] @ w
                                     let v72 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     // ∂ line 56: x[:, 1, :] @ w
@@ -1360,7 +1510,7 @@ public struct RowReaderByHand: Model {
                                     let v87_2 = v81 + UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v87 + i).storeBytes(of: v87_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_6..<3 * 5 {
+                                for i in laneEnd_10..<3 * 5 {
                                     // ∂ line 57: x[:, 2, :] @ w
                                     let v72: Float = v63[i] + v71[i]
                                     // ∂ line 56: x[:, 1, :] @ w
@@ -1530,7 +1680,12 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     Kernels.matrixMultiply(m: n, n: 5, k: 3, a: v4, lda: 3, b: w, ldb: 5, c: v5, ldc: 5)
                     // line 5: tanh(x[:, 0, :] @ w)
                     let h = slot9  // [n, 5]
-                    for i in 0..<n * 5 {
+                    let laneEnd = (n * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n * 5 {
                         let h_2: Float = Foundation.tanh(v5[i])
                         h[i] = h_2
                     }
@@ -1542,7 +1697,15 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h, lda: 5, b: u, ldb: 5, c: v10, ldc: 5)
                     // line 8: tanh(input + h @ u)
                     let h_3 = slot9  // [n, 5]
-                    for i in 0..<n * 5 {
+                    let laneEnd_2 = (n * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 8: input + h @ u
+                        let v11 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 8: tanh(input + h @ u)
+                        let h_4 = LaneFunctions.tanh(v11)
+                        UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_2..<n * 5 {
                         // line 8: input + h @ u
                         let v11: Float = input[i] + v10[i]
                         // line 8: tanh(input + h @ u)
@@ -1557,7 +1720,15 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h_3, lda: 5, b: u, ldb: 5, c: v16, ldc: 5)
                     // line 8: tanh(input + h @ u)
                     let h_5 = slot9  // [n, 5]
-                    for i in 0..<n * 5 {
+                    let laneEnd_3 = (n * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                        // line 8: input + h @ u
+                        let v17 = UnsafeRawPointer(input_2 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 8: tanh(input + h @ u)
+                        let h_6 = LaneFunctions.tanh(v17)
+                        UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_3..<n * 5 {
                         // line 8: input + h @ u
                         let v17: Float = input_2[i] + v16[i]
                         // line 8: tanh(input + h @ u)
@@ -1572,7 +1743,15 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h_5, lda: 5, b: u, ldb: 5, c: v22, ldc: 5)
                     // line 8: tanh(input + h @ u)
                     let h_7 = slot9  // [n, 5]
-                    for i in 0..<n * 5 {
+                    let laneEnd_4 = (n * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                        // line 8: input + h @ u
+                        let v23 = UnsafeRawPointer(input_3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 8: tanh(input + h @ u)
+                        let h_8 = LaneFunctions.tanh(v23)
+                        UnsafeMutableRawPointer(h_7 + i).storeBytes(of: h_8, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_4..<n * 5 {
                         // line 8: input + h @ u
                         let v23: Float = input_3[i] + v22[i]
                         // line 8: tanh(input + h @ u)
@@ -1783,7 +1962,17 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         let h = slot12  // [n, 5]
                         // ∂ line 5: tanh(x[:, 0, :] @ w)
                         let v119 = slot13  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 5: tanh(x[:, 0, :] @ w)
+                            let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
+                            // ∂ line 5: tanh(x[:, 0, :] @ w)
+                            let v118 = h_2 * h_2
+                            let v119_2 = SIMD8<Float>(repeating: 1.0) - v118
+                            UnsafeMutableRawPointer(v119 + i).storeBytes(of: v119_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n * 5 {
                             // line 5: tanh(x[:, 0, :] @ w)
                             let h_2: Float = Foundation.tanh(v5[i])
                             h[i] = h_2
@@ -1799,7 +1988,19 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         let h_3 = slot14  // [n, 5]
                         // ∂ line 8: tanh(input + h @ u)
                         let v106 = slot15  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_2 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 8: input + h @ u
+                            let v11 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: tanh(input + h @ u)
+                            let h_4 = LaneFunctions.tanh(v11)
+                            UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                            // ∂ line 8: tanh(input + h @ u)
+                            let v105 = h_4 * h_4
+                            let v106_2 = SIMD8<Float>(repeating: 1.0) - v105
+                            UnsafeMutableRawPointer(v106 + i).storeBytes(of: v106_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<n * 5 {
                             // line 8: input + h @ u
                             let v11: Float = input[i] + v10[i]
                             // line 8: tanh(input + h @ u)
@@ -1817,7 +2018,19 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         let h_5 = slot9  // [n, 5]
                         // ∂ line 8: tanh(input + h @ u)
                         let v93 = slot16  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_3 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            // line 8: input + h @ u
+                            let v17 = UnsafeRawPointer(input_2 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: tanh(input + h @ u)
+                            let h_6 = LaneFunctions.tanh(v17)
+                            UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
+                            // ∂ line 8: tanh(input + h @ u)
+                            let v92 = h_6 * h_6
+                            let v93_2 = SIMD8<Float>(repeating: 1.0) - v92
+                            UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<n * 5 {
                             // line 8: input + h @ u
                             let v17: Float = input_2[i] + v16[i]
                             // line 8: tanh(input + h @ u)
@@ -1833,12 +2046,12 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         Kernels.matrixMultiply(m: n, n: 5, k: 5, a: h_5, lda: 5, b: u, ldb: 5, c: v22, ldc: 5)
                         // ∂ line 12: h[:, k]
                         let v59 = slot17  // [n, 1]
-                        let laneEnd = n & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let laneEnd_4 = n & ~7
+                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
                             let v59_2 = SIMD8<Float>(repeating: 0.5)
                             UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd..<n {
+                        for i in laneEnd_4..<n {
                             let v59_2: Float = 0.5
                             v59[i] = v59_2
                         }
@@ -1876,7 +2089,24 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         for row_9 in 0..<n { v79[row_9 &* 5] = v59[row_9] }
                         // ∂ line 8: tanh(input + h @ u)
                         let v84 = slot22  // [n, 5]
-                        for i in 0..<n * 5 {
+                        let laneEnd_5 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                            // line 8: input + h @ u
+                            let v23 = UnsafeRawPointer(input_3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: tanh(input + h @ u)
+                            let h_7 = LaneFunctions.tanh(v23)
+                            // ∂ line 12: h[:, k]
+                            let v65 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v70 = v65 + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v75 = v70 + UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v80 = v75 + UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 8: tanh(input + h @ u)
+                            let v82 = h_7 * h_7
+                            let v83 = SIMD8<Float>(repeating: 1.0) - v82
+                            let v84_2 = v80 * v83
+                            UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_5..<n * 5 {
                             // line 8: input + h @ u
                             let v23: Float = input_3[i] + v22[i]
                             // line 8: tanh(input + h @ u)
@@ -1908,12 +2138,12 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                             transposeA: true, m: 3, n: 5, k: n, a: v20, lda: 3, b: v84, ldb: 5, c: v88, ldc: 5)
                         // ∂ line 8: tanh(input + h @ u)
                         let v94 = slot22  // [n, 5]
-                        let laneEnd_2 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd_6 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
                             let v94_2 = UnsafeRawPointer(v85 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v94 + i).storeBytes(of: v94_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<n * 5 {
+                        for i in laneEnd_6..<n * 5 {
                             let v94_2: Float = v85[i] * v93[i]
                             v94[i] = v94_2
                         }
@@ -1933,12 +2163,12 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                             transposeA: true, m: 3, n: 5, k: n, a: v14, lda: 3, b: v94, ldb: 5, c: v99, ldc: 5)
                         // ∂ line 8: tanh(input + h @ u)
                         let v107 = slot22  // [n, 5]
-                        let laneEnd_3 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                        let laneEnd_7 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
                             let v107_2 = UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v107 + i).storeBytes(of: v107_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_3..<n * 5 {
+                        for i in laneEnd_7..<n * 5 {
                             let v107_2: Float = v95[i] * v106[i]
                             v107[i] = v107_2
                         }
@@ -1950,13 +2180,13 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         Kernels.matrixMultiply(
                             transposeA: true, m: 5, n: 5, k: n, a: h, lda: 5, b: v107, ldb: 5, c: v109, ldc: 5)
                         let v110 = slot28  // [5, 5]
-                        let laneEnd_4 = (5 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                        let laneEnd_8 = (5 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_8, by: 8) {
                             let v97 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
                             let v110_2 = v97 + UnsafeRawPointer(v109 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_4..<5 * 5 {
+                        for i in laneEnd_8..<5 * 5 {
                             let v97: Float = v86[i] + v96[i]
                             let v110_2: Float = v97 + v109[i]
                             v110[i] = v110_2
@@ -1970,12 +2200,12 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                             transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v107, ldb: 5, c: v112, ldc: 5)
                         // ∂ line 5: tanh(x[:, 0, :] @ w)
                         let v120 = slot22  // [n, 5]
-                        let laneEnd_5 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                        let laneEnd_9 = (n * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_9, by: 8) {
                             let v120_2 = UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_5..<n * 5 {
+                        for i in laneEnd_9..<n * 5 {
                             let v120_2: Float = v108[i] * v119[i]
                             v120[i] = v120_2
                         }
@@ -2044,8 +2274,8 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         Kernels.matrixMultiply(
                             transposeA: true, m: 3, n: 5, k: n, a: v4, lda: 3, b: v120, ldb: 5, c: v122, ldc: 5)
                         let v123 = slot35  // [3, 5]
-                        let laneEnd_6 = (3 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                        let laneEnd_10 = (3 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_10, by: 8) {
                             // ∂ line 7: x[:, t + 1, :] @ w
                             let v100 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self)
                             let v113 = v100 + UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -2053,7 +2283,7 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                             let v123_2 = v113 + UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v123 + i).storeBytes(of: v123_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_6..<3 * 5 {
+                        for i in laneEnd_10..<3 * 5 {
                             // ∂ line 7: x[:, t + 1, :] @ w
                             let v100: Float = v88[i] + v99[i]
                             let v113: Float = v100 + v112[i]
@@ -2070,8 +2300,8 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                             }
                         }
                         let v126 = slot37  // [n, 4, 3]
-                        let laneEnd_7 = (n * 4 * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
+                        let laneEnd_11 = (n * 4 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_11, by: 8) {
                             // ∂ line 7: x[:, t + 1, :]
                             let v103 = UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
                             let v116 = v103 + UnsafeRawPointer(v115 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -2079,7 +2309,7 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                             let v126_2 = v116 + UnsafeRawPointer(v125 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v126 + i).storeBytes(of: v126_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_7..<n * 4 * 3 {
+                        for i in laneEnd_11..<n * 4 * 3 {
                             // ∂ line 7: x[:, t + 1, :]
                             let v103: Float = v90[i] + v102[i]
                             let v116: Float = v103 + v115[i]

@@ -25,7 +25,18 @@ public func s0(x: Tensor, c: Tensor) -> Float {
                 let v2 = slot0  // [n, 3, 4]
                 v2.update(from: x, count: n * 3 * 4)
                 var v5: Float = 0
-                for i in 0..<n * 3 * 4 {
+                let laneEnd = (n * 3 * 4) & ~7
+                var v5Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 6: tanh(reshape(x, n, 3, -1))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 6: tanh(reshape(x, n, 3, -1)) * c
+                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 6: sum(tanh(reshape(x, n, 3, -1)) * c)
+                    v5Lanes += v4
+                }
+                v5 = v5Lanes.sum()
+                for i in laneEnd..<n * 3 * 4 {
                     // line 6: tanh(reshape(x, n, 3, -1))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 6: tanh(reshape(x, n, 3, -1)) * c
@@ -64,7 +75,17 @@ public func s0_dx(x: Tensor, c: Tensor) -> Tensor {
                 v2.update(from: x, count: n * 3 * 4)
                 // ∂ line 6: tanh(reshape(x, n, 3, -1))
                 let v12 = slot1  // [n, 3, 4]
-                for i in 0..<n * 3 * 4 {
+                let laneEnd = (n * 3 * 4) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 6: tanh(reshape(x, n, 3, -1))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 6: tanh(reshape(x, n, 3, -1))
+                    let v10 = v3 * v3
+                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<n * 3 * 4 {
                     // line 6: tanh(reshape(x, n, 3, -1))
                     let v3: Float = Foundation.tanh(v2[i])
                     // ∂ line 6: tanh(reshape(x, n, 3, -1))
@@ -112,7 +133,17 @@ public func s0_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     v3.update(from: x, count: n * 3 * 4)
                     // ∂ line 6: tanh(reshape(x, n, 3, -1))
                     let v8 = slot1  // [n, 3, 4]
-                    for i in 0..<n * 3 * 4 {
+                    let laneEnd = (n * 3 * 4) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 6: tanh(reshape(x, n, 3, -1))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 6: tanh(reshape(x, n, 3, -1))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n * 3 * 4 {
                         // line 6: tanh(reshape(x, n, 3, -1))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 6: tanh(reshape(x, n, 3, -1))
@@ -125,16 +156,16 @@ public func s0_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     let v9 = slot2  // [n, 2, 6]
                     v9.update(from: v8, count: n * 2 * 6)
                     var v11: Float = 0
-                    let laneEnd = (n * 2 * 6) & ~7
+                    let laneEnd_2 = (n * 2 * 6) & ~7
                     var v11Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 8: s0_dx(x, c) * vx
                         let v10 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 8: sum(s0_dx(x, c) * vx)
                         v11Lanes += v10
                     }
                     v11 = v11Lanes.sum()
-                    for i in laneEnd..<n * 2 * 6 {
+                    for i in laneEnd_2..<n * 2 * 6 {
                         // line 8: s0_dx(x, c) * vx
                         let v10: Float = v9[i] * vx[i]
                         // line 8: sum(s0_dx(x, c) * vx)
@@ -181,7 +212,21 @@ public func s0_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     v15.update(from: vx, count: n * 3 * 4)
                     // ∂ line 6: tanh(reshape(x, n, 3, -1))
                     let v24 = slot2  // [n, 3, 4]
-                    for i in 0..<n * 3 * 4 {
+                    let laneEnd = (n * 3 * 4) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 6: tanh(reshape(x, n, 3, -1))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 6: tanh(reshape(x, n, 3, -1))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v17 = -v16
+                        let v18 = v17 * v4
+                        let v20 = v18 + v18
+                        let v24_2 = v20 * v7
+                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<n * 3 * 4 {
                         // line 6: tanh(reshape(x, n, 3, -1))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 6: tanh(reshape(x, n, 3, -1))
@@ -233,7 +278,18 @@ public func s1(x: Tensor, c: Tensor) -> Float {
                     }
                 }
                 var v5: Float = 0
-                for i in 0..<2 * 4 * 3 * 5 {
+                let laneEnd = (2 * 4 * 3 * 5) & ~7
+                var v5Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 12: tanh(permute(x, 0, 2, 1, 3))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 12: tanh(permute(x, 0, 2, 1, 3)) * c
+                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 12: sum(tanh(permute(x, 0, 2, 1, 3)) * c)
+                    v5Lanes += v4
+                }
+                v5 = v5Lanes.sum()
+                for i in laneEnd..<2 * 4 * 3 * 5 {
                     // line 12: tanh(permute(x, 0, 2, 1, 3))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 12: tanh(permute(x, 0, 2, 1, 3)) * c
@@ -278,7 +334,17 @@ public func s1_dx(x: Tensor, c: Tensor) -> Tensor {
                 }
                 // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
                 let v12 = slot1  // [2, 4, 3, 5]
-                for i in 0..<2 * 4 * 3 * 5 {
+                let laneEnd = (2 * 4 * 3 * 5) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 12: tanh(permute(x, 0, 2, 1, 3))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
+                    let v10 = v3 * v3
+                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<2 * 4 * 3 * 5 {
                     // line 12: tanh(permute(x, 0, 2, 1, 3))
                     let v3: Float = Foundation.tanh(v2[i])
                     // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
@@ -340,7 +406,17 @@ public func s1_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     }
                     // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
                     let v8 = slot1  // [2, 4, 3, 5]
-                    for i in 0..<2 * 4 * 3 * 5 {
+                    let laneEnd = (2 * 4 * 3 * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 12: tanh(permute(x, 0, 2, 1, 3))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 4 * 3 * 5 {
                         // line 12: tanh(permute(x, 0, 2, 1, 3))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
@@ -361,16 +437,16 @@ public func s1_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         }
                     }
                     var v11: Float = 0
-                    let laneEnd = (2 * 3 * 4 * 5) & ~7
+                    let laneEnd_2 = (2 * 3 * 4 * 5) & ~7
                     var v11Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 14: s1_dx(x, c) * vx
                         let v10 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 14: sum(s1_dx(x, c) * vx)
                         v11Lanes += v10
                     }
                     v11 = v11Lanes.sum()
-                    for i in laneEnd..<2 * 3 * 4 * 5 {
+                    for i in laneEnd_2..<2 * 3 * 4 * 5 {
                         // line 14: s1_dx(x, c) * vx
                         let v10: Float = v9[i] * vx[i]
                         // line 14: sum(s1_dx(x, c) * vx)
@@ -431,7 +507,21 @@ public func s1_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     }
                     // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
                     let v24 = slot2  // [2, 4, 3, 5]
-                    for i in 0..<2 * 4 * 3 * 5 {
+                    let laneEnd = (2 * 4 * 3 * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 12: tanh(permute(x, 0, 2, 1, 3))
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
+                        let v6 = v4 * v4
+                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v17 = -v16
+                        let v18 = v17 * v4
+                        let v20 = v18 + v18
+                        let v24_2 = v20 * v7
+                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 4 * 3 * 5 {
                         // line 12: tanh(permute(x, 0, 2, 1, 3))
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
@@ -497,7 +587,19 @@ public func s2(a: Tensor, b: Tensor, c: Tensor) -> Float {
                         for k_2 in 0..<5 { v4[row_2 &* 8 &+ 3 &+ k_2] = b[row_2 &* 5 &+ k_2] }
                     }
                     var v8: Float = 0
-                    for i in 0..<2 * 8 {
+                    let laneEnd = (2 * 8) & ~7
+                    var v8Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 18: tanh(concat(a, b, axis: 1))
+                        let v6 = LaneFunctions.tanh(v5)
+                        // line 18: tanh(concat(a, b, axis: 1)) * c
+                        let v7 = v6 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 18: sum(tanh(concat(a, b, axis: 1)) * c)
+                        v8Lanes += v7
+                    }
+                    v8 = v8Lanes.sum()
+                    for i in laneEnd..<2 * 8 {
                         let v5: Float = v3[i] + v4[i]
                         // line 18: tanh(concat(a, b, axis: 1))
                         let v6: Float = Foundation.tanh(v5)
@@ -551,7 +653,19 @@ public func s2_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     }
                     // ∂ line 18: tanh(concat(a, b, axis: 1))
                     let v15 = slot2  // [2, 8]
-                    for i in 0..<2 * 8 {
+                    let laneEnd = (2 * 8) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 18: concat(a, b, axis: 1)
+                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 18: tanh(concat(a, b, axis: 1))
+                        let v6 = LaneFunctions.tanh(v5)
+                        // ∂ line 18: tanh(concat(a, b, axis: 1))
+                        let v13 = v6 * v6
+                        let v14 = SIMD8<Float>(repeating: 1.0) - v13
+                        let v15_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v14
+                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 8 {
                         // line 18: concat(a, b, axis: 1)
                         let v5: Float = v3[i] + v4[i]
                         // line 18: tanh(concat(a, b, axis: 1))
@@ -612,7 +726,19 @@ public func s2_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     }
                     // ∂ line 18: tanh(concat(a, b, axis: 1))
                     let v15 = slot2  // [2, 8]
-                    for i in 0..<2 * 8 {
+                    let laneEnd = (2 * 8) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 18: concat(a, b, axis: 1)
+                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 18: tanh(concat(a, b, axis: 1))
+                        let v6 = LaneFunctions.tanh(v5)
+                        // ∂ line 18: tanh(concat(a, b, axis: 1))
+                        let v13 = v6 * v6
+                        let v14 = SIMD8<Float>(repeating: 1.0) - v13
+                        let v15_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v14
+                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 8 {
                         // line 18: concat(a, b, axis: 1)
                         let v5: Float = v3[i] + v4[i]
                         // line 18: tanh(concat(a, b, axis: 1))
@@ -684,7 +810,19 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             }
                             // ∂ line 18: tanh(concat(a, b, axis: 1))
                             let v12 = slot2  // [2, 8]
-                            for i in 0..<2 * 8 {
+                            let laneEnd = (2 * 8) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 18: concat(a, b, axis: 1)
+                                let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 18: tanh(concat(a, b, axis: 1))
+                                let v8 = LaneFunctions.tanh(v7)
+                                // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                let v10 = v8 * v8
+                                let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                                let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                                UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 8 {
                                 // line 18: concat(a, b, axis: 1)
                                 let v7: Float = v5[i] + v6[i]
                                 // line 18: tanh(concat(a, b, axis: 1))
@@ -701,16 +839,16 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                                 for k_3 in 0..<3 { v13[row_3 &* 3 &+ k_3] = v12[row_3 &* 8 &+ k_3] }
                             }
                             var v15: Float = 0
-                            let laneEnd = (2 * 3) & ~7
+                            let laneEnd_2 = (2 * 3) & ~7
                             var v15Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 21: s2_da(a, b, c) * va
                                 let v14 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(va + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 21: sum(s2_da(a, b, c) * va)
                                 v15Lanes += v14
                             }
                             v15 = v15Lanes.sum()
-                            for i in laneEnd..<2 * 3 {
+                            for i in laneEnd_2..<2 * 3 {
                                 // line 21: s2_da(a, b, c) * va
                                 let v14: Float = v13[i] * va[i]
                                 // line 21: sum(s2_da(a, b, c) * va)
@@ -722,16 +860,16 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                                 for k_4 in 0..<5 { v24[row_4 &* 5 &+ k_4] = v12[row_4 &* 8 &+ 3 &+ k_4] }
                             }
                             var v26: Float = 0
-                            let laneEnd_2 = (2 * 5) & ~7
+                            let laneEnd_3 = (2 * 5) & ~7
                             var v26Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 21: s2_db(a, b, c) * vb
                                 let v25 = UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 21: sum(s2_db(a, b, c) * vb)
                                 v26Lanes += v25
                             }
                             v26 = v26Lanes.sum()
-                            for i in laneEnd_2..<2 * 5 {
+                            for i in laneEnd_3..<2 * 5 {
                                 // line 21: s2_db(a, b, c) * vb
                                 let v25: Float = v24[i] * vb[i]
                                 // line 21: sum(s2_db(a, b, c) * vb)
@@ -809,7 +947,26 @@ public func s2_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             }
                             // ∂ line 18: tanh(concat(a, b, axis: 1))
                             let v44 = slot4  // [2, 8]
-                            for i in 0..<2 * 8 {
+                            let laneEnd = (2 * 8) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 18: concat(a, b, axis: 1)
+                                let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 18: tanh(concat(a, b, axis: 1))
+                                let v8 = LaneFunctions.tanh(v7)
+                                // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                let v10 = v8 * v8
+                                let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                                // ∂ line 18: concat(a, b, axis: 1)
+                                let v35 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                let v36 = v35 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v37 = -v36
+                                let v38 = v37 * v8
+                                let v40 = v38 + v38
+                                let v44_2 = v40 * v11
+                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 8 {
                                 // line 18: concat(a, b, axis: 1)
                                 let v7: Float = v5[i] + v6[i]
                                 // line 18: tanh(concat(a, b, axis: 1))
@@ -902,7 +1059,26 @@ public func s2_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             }
                             // ∂ line 18: tanh(concat(a, b, axis: 1))
                             let v44 = slot4  // [2, 8]
-                            for i in 0..<2 * 8 {
+                            let laneEnd = (2 * 8) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 18: concat(a, b, axis: 1)
+                                let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 18: tanh(concat(a, b, axis: 1))
+                                let v8 = LaneFunctions.tanh(v7)
+                                // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                let v10 = v8 * v8
+                                let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                                // ∂ line 18: concat(a, b, axis: 1)
+                                let v35 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                let v36 = v35 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v37 = -v36
+                                let v38 = v37 * v8
+                                let v40 = v38 + v38
+                                let v44_2 = v40 * v11
+                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 8 {
                                 // line 18: concat(a, b, axis: 1)
                                 let v7: Float = v5[i] + v6[i]
                                 // line 18: tanh(concat(a, b, axis: 1))
@@ -977,7 +1153,19 @@ public func s3(a: Tensor, b: Tensor, c: Tensor) -> Float {
                         }
                     }
                     var v10: Float = 0
-                    for i in 0..<2 * 2 * 3 {
+                    let laneEnd = (2 * 2 * 3) & ~7
+                    var v10Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 26: tanh(stack(a, b, axis: 1))
+                        let v8 = LaneFunctions.tanh(v7)
+                        // line 26: tanh(stack(a, b, axis: 1)) * c
+                        let v9 = v8 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 26: sum(tanh(stack(a, b, axis: 1)) * c)
+                        v10Lanes += v9
+                    }
+                    v10 = v10Lanes.sum()
+                    for i in laneEnd..<2 * 2 * 3 {
                         let v7: Float = v5[i] + v6[i]
                         // line 26: tanh(stack(a, b, axis: 1))
                         let v8: Float = Foundation.tanh(v7)
@@ -1038,7 +1226,19 @@ public func s3_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     }
                     // ∂ line 26: tanh(stack(a, b, axis: 1))
                     let v17 = slot4  // [2, 2, 3]
-                    for i in 0..<2 * 2 * 3 {
+                    let laneEnd = (2 * 2 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 26: stack(a, b, axis: 1)
+                        let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 26: tanh(stack(a, b, axis: 1))
+                        let v8 = LaneFunctions.tanh(v7)
+                        // ∂ line 26: tanh(stack(a, b, axis: 1))
+                        let v15 = v8 * v8
+                        let v16 = SIMD8<Float>(repeating: 1.0) - v15
+                        let v17_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v16
+                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 3 {
                         // line 26: stack(a, b, axis: 1)
                         let v7: Float = v5[i] + v6[i]
                         // line 26: tanh(stack(a, b, axis: 1))
@@ -1108,7 +1308,19 @@ public func s3_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     }
                     // ∂ line 26: tanh(stack(a, b, axis: 1))
                     let v17 = slot4  // [2, 2, 3]
-                    for i in 0..<2 * 2 * 3 {
+                    let laneEnd = (2 * 2 * 3) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 26: stack(a, b, axis: 1)
+                        let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 26: tanh(stack(a, b, axis: 1))
+                        let v8 = LaneFunctions.tanh(v7)
+                        // ∂ line 26: tanh(stack(a, b, axis: 1))
+                        let v15 = v8 * v8
+                        let v16 = SIMD8<Float>(repeating: 1.0) - v15
+                        let v17_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v16
+                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 2 * 3 {
                         // line 26: stack(a, b, axis: 1)
                         let v7: Float = v5[i] + v6[i]
                         // line 26: tanh(stack(a, b, axis: 1))
@@ -1191,7 +1403,19 @@ public func s3_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             }
                             // ∂ line 26: tanh(stack(a, b, axis: 1))
                             let v14 = slot4  // [2, 2, 3]
-                            for i in 0..<2 * 2 * 3 {
+                            let laneEnd = (2 * 2 * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 26: stack(a, b, axis: 1)
+                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 26: tanh(stack(a, b, axis: 1))
+                                let v10 = LaneFunctions.tanh(v9)
+                                // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                let v12 = v10 * v10
+                                let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                                let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                                UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 2 * 3 {
                                 // line 26: stack(a, b, axis: 1)
                                 let v9: Float = v7[i] + v8[i]
                                 // line 26: tanh(stack(a, b, axis: 1))
@@ -1221,10 +1445,10 @@ public func s3_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             v30.update(from: v29, count: 2 * 3)
                             var v18: Float = 0
                             var v32: Float = 0
-                            let laneEnd = (2 * 3) & ~7
+                            let laneEnd_2 = (2 * 3) & ~7
                             var v18Lanes = SIMD8<Float>(repeating: 0)
                             var v32Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 29: s3_da(a, b, c) * va
                                 let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(va + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 29: sum(s3_da(a, b, c) * va)
@@ -1236,7 +1460,7 @@ public func s3_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             }
                             v18 = v18Lanes.sum()
                             v32 = v32Lanes.sum()
-                            for i in laneEnd..<2 * 3 {
+                            for i in laneEnd_2..<2 * 3 {
                                 // line 29: s3_da(a, b, c) * va
                                 let v17: Float = v16[i] * va[i]
                                 // line 29: sum(s3_da(a, b, c) * va)
@@ -1333,7 +1557,26 @@ public func s3_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             }
                             // ∂ line 26: tanh(stack(a, b, axis: 1))
                             let v52 = slot6  // [2, 2, 3]
-                            for i in 0..<2 * 2 * 3 {
+                            let laneEnd = (2 * 2 * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 26: stack(a, b, axis: 1)
+                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 26: tanh(stack(a, b, axis: 1))
+                                let v10 = LaneFunctions.tanh(v9)
+                                // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                let v12 = v10 * v10
+                                let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                                // ∂ line 26: stack(a, b, axis: 1)
+                                let v43 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                let v44 = v43 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v45 = -v44
+                                let v46 = v45 * v10
+                                let v48 = v46 + v46
+                                let v52_2 = v48 * v13
+                                UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 2 * 3 {
                                 // line 26: stack(a, b, axis: 1)
                                 let v9: Float = v7[i] + v8[i]
                                 // line 26: tanh(stack(a, b, axis: 1))
@@ -1445,7 +1688,26 @@ public func s3_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             }
                             // ∂ line 26: tanh(stack(a, b, axis: 1))
                             let v52 = slot6  // [2, 2, 3]
-                            for i in 0..<2 * 2 * 3 {
+                            let laneEnd = (2 * 2 * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 26: stack(a, b, axis: 1)
+                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 26: tanh(stack(a, b, axis: 1))
+                                let v10 = LaneFunctions.tanh(v9)
+                                // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                let v12 = v10 * v10
+                                let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                                // ∂ line 26: stack(a, b, axis: 1)
+                                let v43 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                let v44 = v43 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v45 = -v44
+                                let v46 = v45 * v10
+                                let v48 = v46 + v46
+                                let v52_2 = v48 * v13
+                                UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 2 * 3 {
                                 // line 26: stack(a, b, axis: 1)
                                 let v9: Float = v7[i] + v8[i]
                                 // line 26: tanh(stack(a, b, axis: 1))
@@ -1530,7 +1792,19 @@ public func s4(x: Tensor, c: Tensor) -> Float {
                     }
                 }
                 var v15: Float = 0
-                for i in 0..<5 {
+                let laneEnd_2 = 5 & ~7
+                var v15Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    let v12 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
+                    // line 34: tanh(variance(x, axis: 0))
+                    let v13 = LaneFunctions.tanh(v12)
+                    // line 34: tanh(variance(x, axis: 0)) * c
+                    let v14 = v13 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 34: sum(tanh(variance(x, axis: 0)) * c)
+                    v15Lanes += v14
+                }
+                v15 = v15Lanes.sum()
+                for i in laneEnd_2..<5 {
                     let v12: Float = v9[i] / 3.0
                     // line 34: tanh(variance(x, axis: 0))
                     let v13: Float = Foundation.tanh(v12)
@@ -1599,7 +1873,21 @@ public func s4_dx(x: Tensor, c: Tensor) -> Tensor {
                 }
                 // ∂ line 34: variance(x, axis: 0)
                 let v23 = slot1  // [5]
-                for i in 0..<5 {
+                let laneEnd_2 = 5 & ~7
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    // line 34: variance(x, axis: 0)
+                    let v12 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
+                    // line 34: tanh(variance(x, axis: 0))
+                    let v13 = LaneFunctions.tanh(v12)
+                    // ∂ line 34: tanh(variance(x, axis: 0))
+                    let v20 = v13 * v13
+                    let v21 = SIMD8<Float>(repeating: 1.0) - v20
+                    let v22 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v21
+                    // ∂ line 34: variance(x, axis: 0)
+                    let v23_2 = v22 / 3.0
+                    UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd_2..<5 {
                     // line 34: variance(x, axis: 0)
                     let v12: Float = v9[i] / 3.0
                     // line 34: tanh(variance(x, axis: 0))
@@ -1627,12 +1915,12 @@ public func s4_dx(x: Tensor, c: Tensor) -> Tensor {
                     }
                 }
                 let v30 = slot1  // [5]
-                let laneEnd_2 = 5 & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                let laneEnd_3 = 5 & ~7
+                for i in stride(from: 0, to: laneEnd_3, by: 8) {
                     let v30_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
                     UnsafeMutableRawPointer(v30 + i).storeBytes(of: v30_2, as: SIMD8<Float>.self)
                 }
-                for i in laneEnd_2..<5 {
+                for i in laneEnd_3..<5 {
                     let v30_2: Float = v29[i] / 4.0
                     v30[i] = v30_2
                 }
@@ -1710,7 +1998,21 @@ public func s4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     }
                     // ∂ line 34: variance(x, axis: 0)
                     let v17 = slot1  // [5]
-                    for i in 0..<5 {
+                    let laneEnd_2 = 5 & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 34: variance(x, axis: 0)
+                        let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
+                        // line 34: tanh(variance(x, axis: 0))
+                        let v12 = LaneFunctions.tanh(v11)
+                        // ∂ line 34: tanh(variance(x, axis: 0))
+                        let v14 = v12 * v12
+                        let v15 = SIMD8<Float>(repeating: 1.0) - v14
+                        let v16 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v15
+                        // ∂ line 34: variance(x, axis: 0)
+                        let v17_2 = v16 / 3.0
+                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_2..<5 {
                         // line 34: variance(x, axis: 0)
                         let v11: Float = v9[i] / 3.0
                         // line 34: tanh(variance(x, axis: 0))
@@ -1738,12 +2040,12 @@ public func s4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         }
                     }
                     let v23 = slot1  // [5]
-                    let laneEnd_2 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    let laneEnd_3 = 5 & ~7
+                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
                         let v23_2 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
                         UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
                     }
-                    for i in laneEnd_2..<5 {
+                    for i in laneEnd_3..<5 {
                         let v23_2: Float = v22[i] / 4.0
                         v23[i] = v23_2
                     }
@@ -1833,7 +2135,23 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v15 = slot3  // [5]
                     // ∂ line 34: variance(x, axis: 0)
                     let v17 = slot4  // [5]
-                    for i in 0..<5 {
+                    let laneEnd_2 = 5 & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 34: variance(x, axis: 0)
+                        let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
+                        // line 34: tanh(variance(x, axis: 0))
+                        let v12_2 = LaneFunctions.tanh(v11)
+                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                        // ∂ line 34: tanh(variance(x, axis: 0))
+                        let v14 = v12_2 * v12_2
+                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                        let v16 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v15_2
+                        // ∂ line 34: variance(x, axis: 0)
+                        let v17_2 = v16 / 3.0
+                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_2..<5 {
                         // line 34: variance(x, axis: 0)
                         let v11: Float = v9[i] / 3.0
                         // line 34: tanh(variance(x, axis: 0))
@@ -1857,12 +2175,12 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v32 = slot5  // [5]
-                    let laneEnd_2 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    let laneEnd_3 = 5 & ~7
+                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
                         let v32_2 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
                         UnsafeMutableRawPointer(v32 + i).storeBytes(of: v32_2, as: SIMD8<Float>.self)
                     }
-                    for i in laneEnd_2..<5 {
+                    for i in laneEnd_3..<5 {
                         let v32_2: Float = v31[i] / 4.0
                         v32[i] = v32_2
                     }
@@ -1884,8 +2202,8 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v50 = slot5  // [5]
-                    let laneEnd_3 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                    let laneEnd_4 = 5 & ~7
+                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
                         let v40 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
                         // ∂ line 34: tanh(variance(x, axis: 0))
                         let v41 = v40 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -1897,7 +2215,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         let v50_2 = v49 / 3.0
                         UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
                     }
-                    for i in laneEnd_3..<5 {
+                    for i in laneEnd_4..<5 {
                         let v40: Float = v39[i] / 3.0
                         // ∂ line 34: tanh(variance(x, axis: 0))
                         let v41: Float = v40 * c[i]
@@ -1925,12 +2243,12 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v58 = slot5  // [5]
-                    let laneEnd_4 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                    let laneEnd_5 = 5 & ~7
+                    for i in stride(from: 0, to: laneEnd_5, by: 8) {
                         let v58_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
                         UnsafeMutableRawPointer(v58 + i).storeBytes(of: v58_2, as: SIMD8<Float>.self)
                     }
-                    for i in laneEnd_4..<5 {
+                    for i in laneEnd_5..<5 {
                         let v58_2: Float = v57[i] / 4.0
                         v58[i] = v58_2
                     }
@@ -2766,7 +3084,18 @@ public func s7(a: Tensor, b: Tensor, c: Tensor) -> Float {
                             c: v3 + batch &* 4 * 6, ldc: 6)
                     }
                     var v6: Float = 0
-                    for i in 0..<2 * 3 * 4 * 6 {
+                    let laneEnd = (2 * 3 * 4 * 6) & ~7
+                    var v6Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 52: tanh(a @ b)
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 52: tanh(a @ b) * c
+                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 52: sum(tanh(a @ b) * c)
+                        v6Lanes += v5
+                    }
+                    v6 = v6Lanes.sum()
+                    for i in laneEnd..<2 * 3 * 4 * 6 {
                         // line 52: tanh(a @ b)
                         let v4: Float = Foundation.tanh(v3[i])
                         // line 52: tanh(a @ b) * c
@@ -2814,7 +3143,17 @@ public func s7_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     }
                     // ∂ line 52: tanh(a @ b)
                     let v13 = slot1  // [2, 3, 4, 6]
-                    for i in 0..<2 * 3 * 4 * 6 {
+                    let laneEnd = (2 * 3 * 4 * 6) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 52: tanh(a @ b)
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 52: tanh(a @ b)
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 4 * 6 {
                         // line 52: tanh(a @ b)
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 52: tanh(a @ b)
@@ -2870,7 +3209,17 @@ public func s7_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     }
                     // ∂ line 52: tanh(a @ b)
                     let v13 = slot1  // [2, 3, 4, 6]
-                    for i in 0..<2 * 3 * 4 * 6 {
+                    let laneEnd = (2 * 3 * 4 * 6) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 52: tanh(a @ b)
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 52: tanh(a @ b)
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 4 * 6 {
                         // line 52: tanh(a @ b)
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 52: tanh(a @ b)
@@ -2937,7 +3286,17 @@ public func s7_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             }
                             // ∂ line 52: tanh(a @ b)
                             let v10 = slot1  // [2, 3, 4, 6]
-                            for i in 0..<2 * 3 * 4 * 6 {
+                            let laneEnd = (2 * 3 * 4 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 52: tanh(a @ b)
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 52: tanh(a @ b)
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 3 * 4 * 6 {
                                 // line 52: tanh(a @ b)
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 52: tanh(a @ b)
@@ -2954,16 +3313,16 @@ public func s7_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                                     b: b + batch_2 &* 6 * 5, ldb: 6, c: v11 + batch_2 &* 4 * 5, ldc: 5)
                             }
                             var v13: Float = 0
-                            let laneEnd = (2 * 3 * 4 * 5) & ~7
+                            let laneEnd_2 = (2 * 3 * 4 * 5) & ~7
                             var v13Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 55: s7_da(a, b, c) * va
                                 let v12 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(va + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 55: sum(s7_da(a, b, c) * va)
                                 v13Lanes += v12
                             }
                             v13 = v13Lanes.sum()
-                            for i in laneEnd..<2 * 3 * 4 * 5 {
+                            for i in laneEnd_2..<2 * 3 * 4 * 5 {
                                 // line 55: s7_da(a, b, c) * va
                                 let v12: Float = v11[i] * va[i]
                                 // line 55: sum(s7_da(a, b, c) * va)
@@ -2977,16 +3336,16 @@ public func s7_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                                     b: v10 + batch_3 &* 4 * 6, ldb: 6, c: v20 + batch_3 &* 5 * 6, ldc: 6)
                             }
                             var v22: Float = 0
-                            let laneEnd_2 = (2 * 3 * 5 * 6) & ~7
+                            let laneEnd_3 = (2 * 3 * 5 * 6) & ~7
                             var v22Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 55: s7_db(a, b, c) * vb
                                 let v21 = UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 55: sum(s7_db(a, b, c) * vb)
                                 v22Lanes += v21
                             }
                             v22 = v22Lanes.sum()
-                            for i in laneEnd_2..<2 * 3 * 5 * 6 {
+                            for i in laneEnd_3..<2 * 3 * 5 * 6 {
                                 // line 55: s7_db(a, b, c) * vb
                                 let v21: Float = v20[i] * vb[i]
                                 // line 55: sum(s7_db(a, b, c) * vb)
@@ -3065,7 +3424,26 @@ public func s7_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             // ∂ line 52: tanh(a @ b)
                             let v10 = slot3  // [2, 3, 4, 6]
                             let v41 = slot4  // [2, 3, 4, 6]
-                            for i in 0..<2 * 3 * 4 * 6 {
+                            let laneEnd = (2 * 3 * 4 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 52: tanh(a @ b)
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 52: tanh(a @ b)
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                // ∂ line 52: a @ b
+                                let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 52: tanh(a @ b)
+                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34 = -v33
+                                let v35 = v34 * v6
+                                let v37 = v35 + v35
+                                let v41_2 = v37 * v9
+                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 3 * 4 * 6 {
                                 // line 52: tanh(a @ b)
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 52: tanh(a @ b)
@@ -3097,12 +3475,12 @@ public func s7_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                                     b: b + batch_5 &* 6 * 5, ldb: 6, c: v42 + batch_5 &* 4 * 5, ldc: 5)
                             }
                             let v43 = slot7  // [2, 3, 4, 5]
-                            let laneEnd = (2 * 3 * 4 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (2 * 3 * 4 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v43_2 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<2 * 3 * 4 * 5 {
+                            for i in laneEnd_2..<2 * 3 * 4 * 5 {
                                 let v43_2: Float = v27[i] + v42[i]
                                 v43[i] = v43_2
                             }
@@ -3177,7 +3555,26 @@ public func s7_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             // ∂ line 52: tanh(a @ b)
                             let v10 = slot3  // [2, 3, 4, 6]
                             let v41 = slot4  // [2, 3, 4, 6]
-                            for i in 0..<2 * 3 * 4 * 6 {
+                            let laneEnd = (2 * 3 * 4 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 52: tanh(a @ b)
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 52: tanh(a @ b)
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                // ∂ line 52: a @ b
+                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 52: tanh(a @ b)
+                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34 = -v33
+                                let v35 = v34 * v6
+                                let v37 = v35 + v35
+                                let v41_2 = v37 * v9
+                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 3 * 4 * 6 {
                                 // line 52: tanh(a @ b)
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 52: tanh(a @ b)
@@ -3209,12 +3606,12 @@ public func s7_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                                     b: v41 + batch_5 &* 4 * 6, ldb: 6, c: v42 + batch_5 &* 5 * 6, ldc: 6)
                             }
                             let v43 = slot7  // [2, 3, 5, 6]
-                            let laneEnd = (2 * 3 * 5 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (2 * 3 * 5 * 6) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v43_2 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<2 * 3 * 5 * 6 {
+                            for i in laneEnd_2..<2 * 3 * 5 * 6 {
                                 let v43_2: Float = v31[i] + v42[i]
                                 v43[i] = v43_2
                             }
@@ -3253,7 +3650,18 @@ public func s8(x: Tensor, w: Tensor, c: Tensor) -> Float {
                     let v3 = slot0  // [2, 3, 5]
                     Kernels.matrixMultiply(m: 2 * 3, n: 5, k: 4, a: x, lda: 4, b: w, ldb: 5, c: v3, ldc: 5)
                     var v6: Float = 0
-                    for i in 0..<2 * 3 * 5 {
+                    let laneEnd = (2 * 3 * 5) & ~7
+                    var v6Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 60: tanh(x @ w)
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 60: tanh(x @ w) * c
+                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 60: sum(tanh(x @ w) * c)
+                        v6Lanes += v5
+                    }
+                    v6 = v6Lanes.sum()
+                    for i in laneEnd..<2 * 3 * 5 {
                         // line 60: tanh(x @ w)
                         let v4: Float = Foundation.tanh(v3[i])
                         // line 60: tanh(x @ w) * c
@@ -3297,7 +3705,17 @@ public func s8_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     Kernels.matrixMultiply(m: 2 * 3, n: 5, k: 4, a: x, lda: 4, b: w, ldb: 5, c: v3, ldc: 5)
                     // ∂ line 60: tanh(x @ w)
                     let v13 = slot1  // [2, 3, 5]
-                    for i in 0..<2 * 3 * 5 {
+                    let laneEnd = (2 * 3 * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 60: tanh(x @ w)
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 60: tanh(x @ w)
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 5 {
                         // line 60: tanh(x @ w)
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 60: tanh(x @ w)
@@ -3346,7 +3764,17 @@ public func s8_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     Kernels.matrixMultiply(m: 2 * 3, n: 5, k: 4, a: x, lda: 4, b: w, ldb: 5, c: v3, ldc: 5)
                     // ∂ line 60: tanh(x @ w)
                     let v13 = slot1  // [2, 3, 5]
-                    for i in 0..<2 * 3 * 5 {
+                    let laneEnd = (2 * 3 * 5) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 60: tanh(x @ w)
+                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 60: tanh(x @ w)
+                        let v11 = v4 * v4
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 3 * 5 {
                         // line 60: tanh(x @ w)
                         let v4: Float = Foundation.tanh(v3[i])
                         // ∂ line 60: tanh(x @ w)
@@ -3406,7 +3834,17 @@ public func s8_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.matrixMultiply(m: 2 * 3, n: 5, k: 4, a: x, lda: 4, b: w, ldb: 5, c: v5, ldc: 5)
                             // ∂ line 60: tanh(x @ w)
                             let v10 = slot1  // [2, 3, 5]
-                            for i in 0..<2 * 3 * 5 {
+                            let laneEnd = (2 * 3 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 60: tanh(x @ w)
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 60: tanh(x @ w)
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 3 * 5 {
                                 // line 60: tanh(x @ w)
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 60: tanh(x @ w)
@@ -3420,16 +3858,16 @@ public func s8_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.matrixMultiply(
                                 transposeB: true, m: 2 * 3, n: 4, k: 5, a: v10, lda: 5, b: w, ldb: 5, c: v11, ldc: 4)
                             var v13: Float = 0
-                            let laneEnd = (2 * 3 * 4) & ~7
+                            let laneEnd_2 = (2 * 3 * 4) & ~7
                             var v13Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 63: s8_dx(x, w, c) * vx
                                 let v12 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 63: sum(s8_dx(x, w, c) * vx)
                                 v13Lanes += v12
                             }
                             v13 = v13Lanes.sum()
-                            for i in laneEnd..<2 * 3 * 4 {
+                            for i in laneEnd_2..<2 * 3 * 4 {
                                 // line 63: s8_dx(x, w, c) * vx
                                 let v12: Float = v11[i] * vx[i]
                                 // line 63: sum(s8_dx(x, w, c) * vx)
@@ -3440,16 +3878,16 @@ public func s8_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 4, n: 5, k: 2 * 3, a: x, lda: 4, b: v10, ldb: 5, c: v20, ldc: 5)
                             var v22: Float = 0
-                            let laneEnd_2 = (4 * 5) & ~7
+                            let laneEnd_3 = (4 * 5) & ~7
                             var v22Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 63: s8_dw(x, w, c) * vw
                                 let v21 = UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vw + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 63: sum(s8_dw(x, w, c) * vw)
                                 v22Lanes += v21
                             }
                             v22 = v22Lanes.sum()
-                            for i in laneEnd_2..<4 * 5 {
+                            for i in laneEnd_3..<4 * 5 {
                                 // line 63: s8_dw(x, w, c) * vw
                                 let v21: Float = v20[i] * vw[i]
                                 // line 63: sum(s8_dw(x, w, c) * vw)
@@ -3516,7 +3954,26 @@ public func s8_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             // ∂ line 60: tanh(x @ w)
                             let v10 = slot3  // [2, 3, 5]
                             let v41 = slot4  // [2, 3, 5]
-                            for i in 0..<2 * 3 * 5 {
+                            let laneEnd = (2 * 3 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 60: tanh(x @ w)
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 60: tanh(x @ w)
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                // ∂ line 60: x @ w
+                                let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 60: tanh(x @ w)
+                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34 = -v33
+                                let v35 = v34 * v6
+                                let v37 = v35 + v35
+                                let v41_2 = v37 * v9
+                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 3 * 5 {
                                 // line 60: tanh(x @ w)
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 60: tanh(x @ w)
@@ -3542,12 +3999,12 @@ public func s8_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             Kernels.matrixMultiply(
                                 transposeB: true, m: 2 * 3, n: 4, k: 5, a: v41, lda: 5, b: w, ldb: 5, c: v42, ldc: 4)
                             let v43 = slot7  // [2, 3, 4]
-                            let laneEnd = (2 * 3 * 4) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (2 * 3 * 4) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v43_2 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<2 * 3 * 4 {
+                            for i in laneEnd_2..<2 * 3 * 4 {
                                 let v43_2: Float = v27[i] + v42[i]
                                 v43[i] = v43_2
                             }
@@ -3610,7 +4067,26 @@ public func s8_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             // ∂ line 60: tanh(x @ w)
                             let v10 = slot3  // [2, 3, 5]
                             let v41 = slot4  // [2, 3, 5]
-                            for i in 0..<2 * 3 * 5 {
+                            let laneEnd = (2 * 3 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 60: tanh(x @ w)
+                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                // ∂ line 60: tanh(x @ w)
+                                let v8 = v6 * v6
+                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                // ∂ line 60: x @ w
+                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 60: tanh(x @ w)
+                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34 = -v33
+                                let v35 = v34 * v6
+                                let v37 = v35 + v35
+                                let v41_2 = v37 * v9
+                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<2 * 3 * 5 {
                                 // line 60: tanh(x @ w)
                                 let v6: Float = Foundation.tanh(v5[i])
                                 // ∂ line 60: tanh(x @ w)
@@ -3636,12 +4112,12 @@ public func s8_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 4, n: 5, k: 2 * 3, a: x, lda: 4, b: v41, ldb: 5, c: v42, ldc: 5)
                             let v43 = slot7  // [4, 5]
-                            let laneEnd = (4 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let laneEnd_2 = (4 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 let v43_2 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd..<4 * 5 {
+                            for i in laneEnd_2..<4 * 5 {
                                 let v43_2: Float = v31[i] + v42[i]
                                 v43[i] = v43_2
                             }
@@ -3688,7 +4164,18 @@ public func s9(x: Tensor, c: Tensor) -> Float {
                     for k_2 in 0..<4 { v3[row_2 &* 7 &+ 1 &+ k_2] = v2[row_2 &* 4 &+ k_2] }
                 }
                 var v6: Float = 0
-                for i in 0..<2 * 4 * 7 {
+                let laneEnd = (2 * 4 * 7) & ~7
+                var v6Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 68: tanh(pad(x, 1, 2, 0, 1)) * c
+                    let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 68: sum(tanh(pad(x, 1, 2, 0, 1)) * c)
+                    v6Lanes += v5
+                }
+                v6 = v6Lanes.sum()
+                for i in laneEnd..<2 * 4 * 7 {
                     // line 68: tanh(pad(x, 1, 2, 0, 1))
                     let v4: Float = Foundation.tanh(v3[i])
                     // line 68: tanh(pad(x, 1, 2, 0, 1)) * c
@@ -3739,7 +4226,17 @@ public func s9_dx(x: Tensor, c: Tensor) -> Tensor {
                 }
                 // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
                 let v13 = slot2  // [2, 4, 7]
-                for i in 0..<2 * 4 * 7 {
+                let laneEnd = (2 * 4 * 7) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                    let v11 = v4 * v4
+                    let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                    let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                    UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<2 * 4 * 7 {
                     // line 68: tanh(pad(x, 1, 2, 0, 1))
                     let v4: Float = Foundation.tanh(v3[i])
                     // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
@@ -3809,7 +4306,17 @@ public func s9_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     }
                     // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
                     let v9 = slot2  // [2, 4, 7]
-                    for i in 0..<2 * 4 * 7 {
+                    let laneEnd = (2 * 4 * 7) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v7 = v5 * v5
+                        let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                        let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 4 * 7 {
                         // line 68: tanh(pad(x, 1, 2, 0, 1))
                         let v5: Float = Foundation.tanh(v4[i])
                         // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
@@ -3832,16 +4339,16 @@ public func s9_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         }
                     }
                     var v13: Float = 0
-                    let laneEnd = (2 * 3 * 4) & ~7
+                    let laneEnd_2 = (2 * 3 * 4) & ~7
                     var v13Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         // line 70: s9_dx(x, c) * vx
                         let v12 = UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 70: sum(s9_dx(x, c) * vx)
                         v13Lanes += v12
                     }
                     v13 = v13Lanes.sum()
-                    for i in laneEnd..<2 * 3 * 4 {
+                    for i in laneEnd_2..<2 * 3 * 4 {
                         // line 70: s9_dx(x, c) * vx
                         let v12: Float = v11[i] * vx[i]
                         // line 70: sum(s9_dx(x, c) * vx)
@@ -3912,7 +4419,21 @@ public func s9_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     }
                     // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
                     let v27 = slot3  // [2, 4, 7]
-                    for i in 0..<2 * 4 * 7 {
+                    let laneEnd = (2 * 4 * 7) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v7 = v5 * v5
+                        let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                        let v19 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v20 = -v19
+                        let v21 = v20 * v5
+                        let v23 = v21 + v21
+                        let v27_2 = v23 * v8
+                        UnsafeMutableRawPointer(v27 + i).storeBytes(of: v27_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<2 * 4 * 7 {
                         // line 68: tanh(pad(x, 1, 2, 0, 1))
                         let v5: Float = Foundation.tanh(v4[i])
                         // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
@@ -4753,14 +5274,9 @@ public func s11_dx(x: Tensor, c: Tensor) -> Tensor {
                 }
                 let v27 = slot1  // [4, 10]
                 v27.update(from: v26, count: 4 * 10)
-                let v28 = slot0  // [4, 10]
-                v28.update(repeating: 0, count: 4 * 10)
-                for k_9 in 0..<4 {
-                    for position_9 in 0..<10 { v28[k_9 &* 10 &+ position_9] = v27[k_9 &* 10 &+ position_9] }
-                }
                 let v29 = slot11  // [3, 10]
-                for k_10 in 0..<3 {
-                    for position_10 in 0..<10 { v29[k_10 &* 10 &+ position_10] = v28[k_10 &* 10 &+ position_10] }
+                for k_9 in 0..<3 {
+                    for position_9 in 0..<10 { v29[k_9 &* 10 &+ position_9] = v27[k_9 &* 10 &+ position_9] }
                 }
                 return Tensor(shape: [3, 10], copying: UnsafeBufferPointer(start: v29, count: 3 * 10))
             }
@@ -4902,32 +5418,27 @@ public func s11_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     }
                     let v23 = slot1  // [4, 10]
                     v23.update(from: v22, count: 4 * 10)
-                    let v24 = slot0  // [4, 10]
-                    v24.update(repeating: 0, count: 4 * 10)
-                    for k_9 in 0..<4 {
+                    let v24 = slot11  // [3, 10]
+                    for k_9 in 0..<3 {
                         for position_9 in 0..<10 { v24[k_9 &* 10 &+ position_9] = v23[k_9 &* 10 &+ position_9] }
                     }
-                    let v25 = slot11  // [3, 10]
-                    for k_10 in 0..<3 {
-                        for position_10 in 0..<10 { v25[k_10 &* 10 &+ position_10] = v24[k_10 &* 10 &+ position_10] }
-                    }
-                    var v27: Float = 0
+                    var v26: Float = 0
                     let laneEnd = (3 * 10) & ~7
-                    var v27Lanes = SIMD8<Float>(repeating: 0)
+                    var v26Lanes = SIMD8<Float>(repeating: 0)
                     for i in stride(from: 0, to: laneEnd, by: 8) {
                         // line 82: s11_dx(x, c) * vx
-                        let v26 = UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let v25 = UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vx + i).loadUnaligned(as: SIMD8<Float>.self)
                         // line 82: sum(s11_dx(x, c) * vx)
-                        v27Lanes += v26
+                        v26Lanes += v25
                     }
-                    v27 = v27Lanes.sum()
+                    v26 = v26Lanes.sum()
                     for i in laneEnd..<3 * 10 {
                         // line 82: s11_dx(x, c) * vx
-                        let v26: Float = v25[i] * vx[i]
+                        let v25: Float = v24[i] * vx[i]
                         // line 82: sum(s11_dx(x, c) * vx)
-                        v27 += v26
+                        v26 += v25
                     }
-                    return v27
+                    return v26
                 }
                 return body()
             }
@@ -4988,29 +5499,25 @@ public func s11_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         for position_3 in 0..<10 { v6[row_3 &* 10 &+ position_3] = v5[row_3 &* 2 &* 10 &+ position_3] }
                     }
                     // ∂ line 80: x[: by 2, 1..<9 by 3]
-                    let v31 = slot1  // [4, 10]
-                    v31.update(repeating: 0, count: 4 * 10)
+                    let v30 = slot1  // [4, 10]
+                    v30.update(repeating: 0, count: 4 * 10)
                     for k_4 in 0..<3 {
-                        for position_4 in 0..<10 { v31[k_4 &* 10 &+ position_4] = vx[k_4 &* 10 &+ position_4] }
+                        for position_4 in 0..<10 { v30[k_4 &* 10 &+ position_4] = vx[k_4 &* 10 &+ position_4] }
                     }
-                    let v32 = slot0  // [4, 10]
-                    for k_5 in 0..<4 {
-                        for position_5 in 0..<10 { v32[k_5 &* 10 &+ position_5] = v31[k_5 &* 10 &+ position_5] }
-                    }
-                    let v33 = slot2  // [2, 2, 10]
-                    v33.update(from: v32, count: 2 * 2 * 10)
-                    let v34 = slot4  // [2, 1, 10]
-                    for row_6 in 0..<2 {
-                        for position_6 in 0..<10 {
-                            v34[row_6 &* 10 &+ position_6] = v33[row_6 &* 2 &* 10 &+ position_6]
+                    let v31 = slot2  // [2, 2, 10]
+                    v31.update(from: v30, count: 2 * 2 * 10)
+                    let v32 = slot4  // [2, 1, 10]
+                    for row_5 in 0..<2 {
+                        for position_5 in 0..<10 {
+                            v32[row_5 &* 10 &+ position_5] = v31[row_5 &* 2 &* 10 &+ position_5]
                         }
                     }
                     // line 80: x[: by 2, 1..<9 by 3]
                     let v7 = slot5  // [2, 10]
                     // ∂ line 80: x[: by 2, 1..<9 by 3]
-                    let v35 = slot6  // [2, 10]
+                    let v33 = slot6  // [2, 10]
                     v7.update(repeating: 0, count: 2 * 10)
-                    v35.update(repeating: 0, count: 2 * 10)
+                    v33.update(repeating: 0, count: 2 * 10)
                     for i0 in 0..<2 {
                         for _ in 0..<1 {
                             for i2 in 0..<10 {
@@ -5018,116 +5525,111 @@ public func s11_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                                 // line 80: x[: by 2, 1..<9 by 3]
                                 v7[i0 &* 10 &+ i2] += v6[i]
                                 // ∂ line 80: x[: by 2, 1..<9 by 3]
-                                v35[i0 &* 10 &+ i2] += v34[i]
+                                v33[i0 &* 10 &+ i2] += v32[i]
                             }
                         }
                     }
                     // line 80: x[: by 2, 1..<9 by 3]
                     let v8 = slot7  // [2, 9]
-                    for row_7 in 0..<2 {
-                        for k_7 in 0..<9 { v8[row_7 &* 9 &+ k_7] = v7[row_7 &* 10 &+ 1 &+ k_7] }
+                    for row_6 in 0..<2 {
+                        for k_6 in 0..<9 { v8[row_6 &* 9 &+ k_6] = v7[row_6 &* 10 &+ 1 &+ k_6] }
                     }
                     let v9 = slot8  // [2, 3, 3]
                     v9.update(from: v8, count: 2 * 3 * 3)
                     let v10 = slot9  // [2, 3, 1]
-                    for row_8 in 0..<2 * 3 { v10[row_8] = v9[row_8 &* 3] }
+                    for row_7 in 0..<2 * 3 { v10[row_7] = v9[row_7 &* 3] }
                     // ∂ line 80: x[: by 2, 1..<9 by 3]
-                    let v36 = slot7  // [2, 9]
-                    for row_9 in 0..<2 {
-                        for k_9 in 0..<9 { v36[row_9 &* 9 &+ k_9] = v35[row_9 &* 10 &+ 1 &+ k_9] }
+                    let v34 = slot7  // [2, 9]
+                    for row_8 in 0..<2 {
+                        for k_8 in 0..<9 { v34[row_8 &* 9 &+ k_8] = v33[row_8 &* 10 &+ 1 &+ k_8] }
                     }
-                    let v37 = slot8  // [2, 3, 3]
-                    v37.update(from: v36, count: 2 * 3 * 3)
-                    let v38 = slot10  // [2, 3, 1]
-                    for row_10 in 0..<2 * 3 { v38[row_10] = v37[row_10 &* 3] }
+                    let v35 = slot8  // [2, 3, 3]
+                    v35.update(from: v34, count: 2 * 3 * 3)
+                    let v36 = slot10  // [2, 3, 1]
+                    for row_9 in 0..<2 * 3 { v36[row_9] = v35[row_9 &* 3] }
                     // line 80: x[: by 2, 1..<9 by 3]
                     let v11 = slot11  // [2, 3]
                     // ∂ line 80: x[: by 2, 1..<9 by 3]
-                    let v39 = slot12  // [2, 3]
+                    let v37 = slot12  // [2, 3]
                     v11.update(repeating: 0, count: 2 * 3)
-                    v39.update(repeating: 0, count: 2 * 3)
+                    v37.update(repeating: 0, count: 2 * 3)
                     // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
-                    let v48 = slot13  // [2, 3]
+                    let v46 = slot13  // [2, 3]
                     // ∂ line 80: x[: by 2, 1..<9 by 3]
-                    let v49 = slot14  // [2, 3, 1]
+                    let v47 = slot14  // [2, 3, 1]
                     // Row by row: each row of the steps below is computed while it is in cache.
-                    for row_11 in 0..<2 {
+                    for row_10 in 0..<2 {
                         for i1 in 0..<3 {
                             var v11Run: Float = 0
-                            var v39Run: Float = 0
+                            var v37Run: Float = 0
                             for _ in 0..<1 {
-                                let i = row_11 &* 3 &+ i1
+                                let i = row_10 &* 3 &+ i1
                                 // line 80: x[: by 2, 1..<9 by 3]
                                 v11Run += v10[i]
                                 // ∂ line 80: x[: by 2, 1..<9 by 3]
-                                v39Run += v38[i]
+                                v37Run += v36[i]
                             }
-                            v11[row_11 &* 3 &+ i1] += v11Run
-                            v39[row_11 &* 3 &+ i1] += v39Run
+                            v11[row_10 &* 3 &+ i1] += v11Run
+                            v37[row_10 &* 3 &+ i1] += v37Run
                         }
                         for i1 in 0..<3 {
-                            let i = row_11 &* 3 &+ i1
+                            let i = row_10 &* 3 &+ i1
                             // line 80: tanh(x[: by 2, 1..<9 by 3])
                             let v12: Float = Foundation.tanh(v11[i])
                             // ∂ line 80: tanh(x[: by 2, 1..<9 by 3])
                             let v14: Float = v12 * v12
                             let v15: Float = 1.0 - v14
-                            let v40: Float = v39[i] * c[i]
-                            let v41: Float = -v40
-                            let v42: Float = v41 * v12
-                            let v44: Float = v42 + v42
-                            let v48_2: Float = v44 * v15
-                            v48[i] = v48_2
+                            let v38: Float = v37[i] * c[i]
+                            let v39: Float = -v38
+                            let v40: Float = v39 * v12
+                            let v42: Float = v40 + v40
+                            let v46_2: Float = v42 * v15
+                            v46[i] = v46_2
                         }
                         for i1 in 0..<3 {
                             for _ in 0..<1 {
-                                let i = row_11 &* 3 &+ i1
+                                let i = row_10 &* 3 &+ i1
                                 // ∂ line 80: x[: by 2, 1..<9 by 3]
-                                let v49_2: Float = v48[row_11 &* 3 &+ i1]
-                                v49[i] = v49_2
+                                let v47_2: Float = v46[row_10 &* 3 &+ i1]
+                                v47[i] = v47_2
                             }
                         }
                     }
                     // ∂ line 80: x[: by 2, 1..<9 by 3]
-                    let v50 = slot8  // [2, 3, 3]
-                    v50.update(repeating: 0, count: 2 * 3 * 3)
-                    for row_12 in 0..<2 * 3 { v50[row_12 &* 3] = v49[row_12] }
-                    let v51 = slot7  // [2, 9]
-                    v51.update(from: v50, count: 2 * 9)
-                    let v52 = slot6  // [2, 10]
-                    v52.update(repeating: 0, count: 2 * 10)
-                    for row_13 in 0..<2 {
-                        for k_12 in 0..<9 { v52[row_13 &* 10 &+ 1 &+ k_12] = v51[row_13 &* 9 &+ k_12] }
+                    let v48 = slot8  // [2, 3, 3]
+                    v48.update(repeating: 0, count: 2 * 3 * 3)
+                    for row_11 in 0..<2 * 3 { v48[row_11 &* 3] = v47[row_11] }
+                    let v49 = slot7  // [2, 9]
+                    v49.update(from: v48, count: 2 * 9)
+                    let v50 = slot6  // [2, 10]
+                    v50.update(repeating: 0, count: 2 * 10)
+                    for row_12 in 0..<2 {
+                        for k_11 in 0..<9 { v50[row_12 &* 10 &+ 1 &+ k_11] = v49[row_12 &* 9 &+ k_11] }
                     }
-                    let v53 = slot5  // [2, 1, 10]
+                    let v51 = slot5  // [2, 1, 10]
                     for i0 in 0..<2 {
                         for _ in 0..<1 {
                             for i2 in 0..<10 {
                                 let i = i0 &* 10 &+ i2
-                                let v53_2: Float = v52[i0 &* 10 &+ i2]
-                                v53[i] = v53_2
+                                let v51_2: Float = v50[i0 &* 10 &+ i2]
+                                v51[i] = v51_2
                             }
                         }
                     }
-                    let v54 = slot2  // [2, 2, 10]
-                    v54.update(repeating: 0, count: 2 * 2 * 10)
-                    for row_14 in 0..<2 {
-                        for position_13 in 0..<10 {
-                            v54[row_14 &* 2 &* 10 &+ position_13] = v53[row_14 &* 10 &+ position_13]
+                    let v52 = slot2  // [2, 2, 10]
+                    v52.update(repeating: 0, count: 2 * 2 * 10)
+                    for row_13 in 0..<2 {
+                        for position_12 in 0..<10 {
+                            v52[row_13 &* 2 &* 10 &+ position_12] = v51[row_13 &* 10 &+ position_12]
                         }
                     }
-                    let v55 = slot0  // [4, 10]
-                    v55.update(from: v54, count: 4 * 10)
-                    let v56 = slot1  // [4, 10]
-                    v56.update(repeating: 0, count: 4 * 10)
-                    for k_14 in 0..<4 {
-                        for position_14 in 0..<10 { v56[k_14 &* 10 &+ position_14] = v55[k_14 &* 10 &+ position_14] }
+                    let v53 = slot1  // [4, 10]
+                    v53.update(from: v52, count: 4 * 10)
+                    let v55 = slot15  // [3, 10]
+                    for k_13 in 0..<3 {
+                        for position_13 in 0..<10 { v55[k_13 &* 10 &+ position_13] = v53[k_13 &* 10 &+ position_13] }
                     }
-                    let v57 = slot15  // [3, 10]
-                    for k_15 in 0..<3 {
-                        for position_15 in 0..<10 { v57[k_15 &* 10 &+ position_15] = v56[k_15 &* 10 &+ position_15] }
-                    }
-                    return Tensor(shape: [3, 10], copying: UnsafeBufferPointer(start: v57, count: 3 * 10))
+                    return Tensor(shape: [3, 10], copying: UnsafeBufferPointer(start: v55, count: 3 * 10))
                 }
                 return body()
             }

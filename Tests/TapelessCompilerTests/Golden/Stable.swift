@@ -40,7 +40,13 @@ public func dLogSigmoid(x: Tensor) -> Tensor {
             let x = xBuffer.baseAddress!
             // ∂ line 2: log(sigmoid(x))
             let v7 = slot0  // [k]
-            for i in 0..<k {
+            let laneEnd = k & ~7
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                let v6 = -UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                let v7_2 = LaneFunctions.sigmoid(v6)
+                UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd..<k {
                 let v6: Float = -x[i]
                 let v7_2: Float = 1 / (1 + Foundation.exp(-v6))
                 v7[i] = v7_2
@@ -87,7 +93,12 @@ public func dSoftplus(x: Tensor) -> Tensor {
             let x = xBuffer.baseAddress!
             // ∂ line 4: softplus(x)
             let v5 = slot0  // [k]
-            for i in 0..<k {
+            let laneEnd = k & ~7
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                let v5_2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd..<k {
                 let v5_2: Float = 1 / (1 + Foundation.exp(-x[i]))
                 v5[i] = v5_2
             }

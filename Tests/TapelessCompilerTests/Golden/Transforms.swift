@@ -1741,7 +1741,12 @@ public func conv_pool(x: Tensor, w: Tensor) -> Tensor {
                 Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
                 // line 15: tanh(conv2D(x, w, padding: 1))
                 let v3 = slot1  // [1, 3, 6, 6]
-                for i in 0..<3 * 6 * 6 {
+                let laneEnd = (3 * 6 * 6) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let v3_2 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd..<3 * 6 * 6 {
                     let v3_2: Float = Foundation.tanh(v2[i])
                     v3[i] = v3_2
                 }
@@ -1814,7 +1819,20 @@ public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tens
                         let v3 = slot3  // [1, 3, 6, 6]
                         // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                         let v13 = slot4  // [1, 3, 6, 6]
-                        for i in 0..<3 * 6 * 6 {
+                        let laneEnd = (3 * 6 * 6) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 15: tanh(conv2D(x, w, padding: 1))
+                            let v3_2 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                            // ∂ line 15: conv2D(x, w, padding: 1)
+                            let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                            let v11 = v3_2 * v3_2
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = v9 * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<3 * 6 * 6 {
                             // line 15: tanh(conv2D(x, w, padding: 1))
                             let v3_2: Float = Foundation.tanh(v2[i])
                             v3[i] = v3_2
@@ -1886,7 +1904,17 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
                     let v3 = slot1  // [1, 3, 6, 6]
                     // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                     let v9 = slot2  // [1, 3, 6, 6]
-                    for i in 0..<3 * 6 * 6 {
+                    let laneEnd = (3 * 6 * 6) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 15: tanh(conv2D(x, w, padding: 1))
+                        let v3_2 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                        // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                        let v8 = v3_2 * v3_2
+                        let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
+                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd..<3 * 6 * 6 {
                         // line 15: tanh(conv2D(x, w, padding: 1))
                         let v3_2: Float = Foundation.tanh(v2[i])
                         v3[i] = v3_2
@@ -1911,12 +1939,12 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
                     Kernels.maxPool2DScatter(geometry_3, input: v3, gradient: outputGradient, result: v6)
                     // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                     let v10 = slot1  // [1, 3, 6, 6]
-                    let laneEnd = (3 * 6 * 6) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                    let laneEnd_2 = (3 * 6 * 6) & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                         let v10_2 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
                         UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
                     }
-                    for i in laneEnd..<3 * 6 * 6 {
+                    for i in laneEnd_2..<3 * 6 * 6 {
                         let v10_2: Float = v6[i] * v9[i]
                         v10[i] = v10_2
                     }
@@ -2009,7 +2037,17 @@ public func conv_pool_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: Tensor) {
                 let v10 = slot5  // [1, 3, 6, 6]
                 // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                 let v18 = slot6  // [1, 3, 6, 6]
-                for i in 0..<3 * 6 * 6 {
+                let laneEnd_2 = (3 * 6 * 6) & ~7
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    // line 15: tanh(conv2D(x, w, padding: 1))
+                    let v10_2 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                    // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                    let v17 = v10_2 * v10_2
+                    let v18_2 = SIMD8<Float>(repeating: 1.0) - v17
+                    UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd_2..<3 * 6 * 6 {
                     // line 15: tanh(conv2D(x, w, padding: 1))
                     let v10_2: Float = Foundation.tanh(v9[i])
                     v10[i] = v10_2
@@ -2170,7 +2208,16 @@ public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
                     let v8 = slot0  // [3, 4]
                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v7, lda: 3, b: v, ldb: 4, c: v8, ldc: 4)
                     var v10: Float = 0
-                    for i in 0..<3 * 4 {
+                    let laneEnd = (3 * 4) & ~7
+                    var v10Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        v10Lanes += v9
+                    }
+                    v10 = v10Lanes.sum()
+                    for i in laneEnd..<3 * 4 {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v9: Float = Foundation.tanh(v8[i])
                         // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
@@ -2315,7 +2362,26 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                 // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                 var v10: Float = 0
                                 var v31: Float = 0
-                                for i in 0..<3 * 4 {
+                                let laneEnd = (3 * 4) & ~7
+                                var v10Lanes = SIMD8<Float>(repeating: 0)
+                                var v31Lanes = SIMD8<Float>(repeating: 0)
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                    // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                                    v10Lanes += v9
+                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                    let v26 = UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                    let v28 = v9 * v9
+                                    let v29 = SIMD8<Float>(repeating: 1.0) - v28
+                                    let v30 = v26 * v29
+                                    // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                                    v31Lanes += v30
+                                }
+                                v10 = v10Lanes.sum()
+                                v31 = v31Lanes.sum()
+                                for i in laneEnd..<3 * 4 {
                                     // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v9: Float = Foundation.tanh(v8[i])
                                     // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
@@ -2406,7 +2472,23 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v16 = slot5  // [3, 4]
                     var v10: Float = 0
-                    for i in 0..<3 * 4 {
+                    let laneEnd = (3 * 4) & ~7
+                    var v10Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        v10Lanes += v9
+                        // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        let v12 = SIMD8<Float>(repeating: outputGradient)
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v14 = v9 * v9
+                        let v15 = SIMD8<Float>(repeating: 1.0) - v14
+                        let v16_2 = v12 * v15
+                        UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
+                    }
+                    v10 = v10Lanes.sum()
+                    for i in laneEnd..<3 * 4 {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v9: Float = Foundation.tanh(v8[i])
                         // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
@@ -2556,7 +2638,16 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v14, lda: 3, b: v, ldb: 4, c: v15, ldc: 4)
                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v21 = slot8  // [3, 4]
-                    for i in 0..<3 * 4 {
+                    let laneEnd_2 = (3 * 4) & ~7
+                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v16 = LaneFunctions.tanh(UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v20 = v16 * v16
+                        let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
+                        UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                    }
+                    for i in laneEnd_2..<3 * 4 {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v16: Float = Foundation.tanh(v15[i])
                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -2716,7 +2807,20 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v15 = slot5  // [3, 4]
                     var v10: Float = 0
-                    for i in 0..<3 * 4 {
+                    let laneEnd = (3 * 4) & ~7
+                    var v10Lanes = SIMD8<Float>(repeating: 0)
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
+                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                        v10Lanes += v9
+                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                        let v14 = v9 * v9
+                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    }
+                    v10 = v10Lanes.sum()
+                    for i in laneEnd..<3 * 4 {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v9: Float = Foundation.tanh(v8[i])
                         // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
@@ -2870,7 +2974,17 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     let v9 = slot5  // [3, 4]
                                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v15 = slot6  // [3, 4]
-                                    for i in 0..<3 * 4 {
+                                    let laneEnd = (3 * 4) & ~7
+                                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        let v9_2 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        let v14 = v9_2 * v9_2
+                                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd..<3 * 4 {
                                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                         let v9_2: Float = Foundation.tanh(v8[i])
                                         v9[i] = v9_2
@@ -2970,8 +3084,8 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         m: 3, n: 4, k: 3, a: v7, lda: 3, b: vTangent, ldb: 4, c: v42, ldc: 4)
                                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v51 = slot16  // [3, 4]
-                                    let laneEnd = (3 * 4) & ~7
-                                    for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    let laneEnd_2 = (3 * 4) & ~7
+                                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                         // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v43 = UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -2981,7 +3095,7 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         let v51_2 = -v50
                                         UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd..<3 * 4 {
+                                    for i in laneEnd_2..<3 * 4 {
                                         // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v43: Float = v41[i] + v42[i]
                                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -3058,8 +3172,8 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     let v57 = slot4  // [3, 4]
                                     // ∂ line 20: q @ transpose(k)
                                     let v71 = slot14  // [3, 4]
-                                    let laneEnd_2 = (3 * 4) & ~7
-                                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    let laneEnd_3 = (3 * 4) & ~7
+                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                         // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v57_2 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v57 + i).storeBytes(of: v57_2, as: SIMD8<Float>.self)
@@ -3067,7 +3181,7 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         let v71_2 = UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v71 + i).storeBytes(of: v71_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_2..<3 * 4 {
+                                    for i in laneEnd_3..<3 * 4 {
                                         // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
                                         let v57_2: Float = v55[i] + v56[i]
                                         v57[i] = v57_2
@@ -3084,12 +3198,12 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                         transposeA: true, m: 4, n: 3, k: 3, a: q, lda: 4, b: v68, ldb: 3, c: v73,
                                         ldc: 3)
                                     let v74 = slot6  // [4, 3]
-                                    let laneEnd_3 = (4 * 3) & ~7
-                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                    let laneEnd_4 = (4 * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                         let v74_2 = UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v74 + i).storeBytes(of: v74_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_3..<4 * 3 {
+                                    for i in laneEnd_4..<4 * 3 {
                                         let v74_2: Float = v72[i] + v73[i]
                                         v74[i] = v74_2
                                     }
@@ -3224,7 +3338,17 @@ public func attention_hessian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k:
                         let v16 = slot9  // [3, 4]
                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v19 = slot10  // [3, 4]
-                        for i in 0..<3 * 4 {
+                        let laneEnd_2 = (3 * 4) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v16_2 = LaneFunctions.tanh(UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
+                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v18 = v16_2 * v16_2
+                            let v19_2 = SIMD8<Float>(repeating: 1.0) - v18
+                            UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<3 * 4 {
                             // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                             let v16_2: Float = Foundation.tanh(v15[i])
                             v16[i] = v16_2
@@ -4517,7 +4641,12 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
                         Kernels.matrixMultiply(m: 4, n: 5, k: 3, a: x, lda: 3, b: w1, ldb: 5, c: v4, ldc: 5)
                         // line 36: tanh(x @ w1)
                         let v5 = slot1  // [4, 5]
-                        for i in 0..<4 * 5 {
+                        let laneEnd = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<4 * 5 {
                             let v5_2: Float = Foundation.tanh(v4[i])
                             v5[i] = v5_2
                         }
@@ -4525,9 +4654,9 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
                         let v6 = slot2  // [4, 2]
                         Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2, ldb: 2, c: v6, ldc: 2)
                         var v9: Float = 0
-                        let laneEnd = (4 * 2) & ~7
+                        let laneEnd_2 = (4 * 2) & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 36: tanh(x @ w1) @ w2 - t
                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -4536,7 +4665,7 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
                             v9Lanes += v8
                         }
                         v9 = v9Lanes.sum()
-                        for i in laneEnd..<4 * 2 {
+                        for i in laneEnd_2..<4 * 2 {
                             // line 36: tanh(x @ w1) @ w2 - t
                             let v7: Float = v6[i] - t[i]
                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -4622,7 +4751,20 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let v5 = slot3  // [4, 5]
                                         // ∂ line 36: tanh(x @ w1)
                                         let v22 = slot4  // [4, 5]
-                                        for i in 0..<4 * 5 {
+                                        let laneEnd = (4 * 5) & ~7
+                                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                                            // line 36: tanh(x @ w1)
+                                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                                            // ∂ line 36: x @ w1
+                                            let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                            // ∂ line 36: tanh(x @ w1)
+                                            let v20 = v5_2 * v5_2
+                                            let v21 = SIMD8<Float>(repeating: 1.0) - v20
+                                            let v22_2 = v18 * v21
+                                            UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                        }
+                                        for i in laneEnd..<4 * 5 {
                                             // line 36: tanh(x @ w1)
                                             let v5_2: Float = Foundation.tanh(v4[i])
                                             v5[i] = v5_2
@@ -4647,10 +4789,10 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             m: 4, n: 2, k: 5, a: v5, lda: 5, b: w2Tangent, ldb: 2, c: v24, ldc: 2)
                                         var v9: Float = 0
                                         var v31: Float = 0
-                                        let laneEnd = (4 * 2) & ~7
+                                        let laneEnd_2 = (4 * 2) & ~7
                                         var v9Lanes = SIMD8<Float>(repeating: 0)
                                         var v31Lanes = SIMD8<Float>(repeating: 0)
-                                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                             // line 36: tanh(x @ w1) @ w2 - t
                                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -4670,7 +4812,7 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         }
                                         v9 = v9Lanes.sum()
                                         v31 = v31Lanes.sum()
-                                        for i in laneEnd..<4 * 2 {
+                                        for i in laneEnd_2..<4 * 2 {
                                             // line 36: tanh(x @ w1) @ w2 - t
                                             let v7: Float = v6[i] - t[i]
                                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -4748,7 +4890,17 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                         let v5 = slot1  // [4, 5]
                         // ∂ line 36: tanh(x @ w1)
                         let v23 = slot2  // [4, 5]
-                        for i in 0..<4 * 5 {
+                        let laneEnd = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 36: tanh(x @ w1)
+                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                            // ∂ line 36: tanh(x @ w1)
+                            let v22 = v5_2 * v5_2
+                            let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
+                            UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<4 * 5 {
                             // line 36: tanh(x @ w1)
                             let v5_2: Float = Foundation.tanh(v4[i])
                             v5[i] = v5_2
@@ -4765,9 +4917,9 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                         // ∂ line 36: tanh(x @ w1) @ w2 - t
                         let v18 = slot5  // [4, 2]
                         var v9: Float = 0
-                        let laneEnd = (4 * 2) & ~7
+                        let laneEnd_2 = (4 * 2) & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 36: tanh(x @ w1) @ w2 - t
                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -4785,7 +4937,7 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                             UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
                         }
                         v9 = v9Lanes.sum()
-                        for i in laneEnd..<4 * 2 {
+                        for i in laneEnd_2..<4 * 2 {
                             // line 36: tanh(x @ w1) @ w2 - t
                             let v7: Float = v6[i] - t[i]
                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -4811,12 +4963,12 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                             transposeA: true, m: 5, n: 2, k: 4, a: v5, lda: 5, b: v17, ldb: 2, c: v20, ldc: 2)
                         // ∂ line 36: tanh(x @ w1)
                         let v24 = slot1  // [4, 5]
-                        let laneEnd_2 = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd_3 = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
                             let v24_2 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<4 * 5 {
+                        for i in laneEnd_3..<4 * 5 {
                             let v24_2: Float = v19[i] * v23[i]
                             v24[i] = v24_2
                         }
@@ -4903,7 +5055,17 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                         let v12 = slot4  // [4, 5]
                         // ∂ line 36: tanh(x @ w1)
                         let v24 = slot5  // [4, 5]
-                        for i in 0..<4 * 5 {
+                        let laneEnd_2 = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            // line 36: tanh(x @ w1)
+                            let v12_2 = LaneFunctions.tanh(UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                            // ∂ line 36: tanh(x @ w1)
+                            let v23 = v12_2 * v12_2
+                            let v24_2 = SIMD8<Float>(repeating: 1.0) - v23
+                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<4 * 5 {
                             // line 36: tanh(x @ w1)
                             let v12_2: Float = Foundation.tanh(v11[i])
                             v12[i] = v12_2
@@ -4917,23 +5079,23 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                         Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v12, lda: 5, b: w2, ldb: 2, c: v13, ldc: 2)
                         // line 36: tanh(x @ w1) @ w2 - t
                         let v14 = slot7  // [4, 2]
-                        let laneEnd_2 = (4 * 2) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd_3 = (4 * 2) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
                             let v14_2 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<4 * 2 {
+                        for i in laneEnd_3..<4 * 2 {
                             let v14_2: Float = v13[i] - t[i]
                             v14[i] = v14_2
                         }
                         // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                         let v16 = slot2  // [1]
-                        let laneEnd_3 = 1 & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                        let laneEnd_4 = 1 & ~7
+                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
                             let v16_2 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) / 8.0
                             UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_3..<1 {
+                        for i in laneEnd_4..<1 {
                             let v16_2: Float = v10[i] / 8.0
                             v16[i] = v16_2
                         }
@@ -5047,7 +5209,17 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                         let v5 = slot1  // [4, 5]
                         // ∂ line 36: tanh(x @ w1)
                         let v23 = slot2  // [4, 5]
-                        for i in 0..<4 * 5 {
+                        let laneEnd = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 36: tanh(x @ w1)
+                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                            // ∂ line 36: tanh(x @ w1)
+                            let v22 = v5_2 * v5_2
+                            let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
+                            UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<4 * 5 {
                             // line 36: tanh(x @ w1)
                             let v5_2: Float = Foundation.tanh(v4[i])
                             v5[i] = v5_2
@@ -5064,9 +5236,9 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                         // ∂ line 36: tanh(x @ w1) @ w2 - t
                         let v18 = slot5  // [4, 2]
                         var v9: Float = 0
-                        let laneEnd = (4 * 2) & ~7
+                        let laneEnd_2 = (4 * 2) & ~7
                         var v9Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             // line 36: tanh(x @ w1) @ w2 - t
                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -5084,7 +5256,7 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                             UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
                         }
                         v9 = v9Lanes.sum()
-                        for i in laneEnd..<4 * 2 {
+                        for i in laneEnd_2..<4 * 2 {
                             // line 36: tanh(x @ w1) @ w2 - t
                             let v7: Float = v6[i] - t[i]
                             // line 36: square(tanh(x @ w1) @ w2 - t)
@@ -5112,12 +5284,12 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                             transposeA: true, m: 5, n: 2, k: 4, a: v5, lda: 5, b: v17, ldb: 2, c: v20, ldc: 2)
                         // ∂ line 36: tanh(x @ w1)
                         let v24 = slot1  // [4, 5]
-                        let laneEnd_2 = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd_3 = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
                             let v24_2 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<4 * 5 {
+                        for i in laneEnd_3..<4 * 5 {
                             let v24_2: Float = v19[i] * v23[i]
                             v24[i] = v24_2
                         }
@@ -5213,7 +5385,17 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let v5 = slot1  // [4, 5]
                                         // ∂ line 36: tanh(x @ w1)
                                         let v23 = slot2  // [4, 5]
-                                        for i in 0..<4 * 5 {
+                                        let laneEnd = (4 * 5) & ~7
+                                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                                            // line 36: tanh(x @ w1)
+                                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                                            // ∂ line 36: tanh(x @ w1)
+                                            let v22 = v5_2 * v5_2
+                                            let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
+                                            UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                                        }
+                                        for i in laneEnd..<4 * 5 {
                                             // line 36: tanh(x @ w1)
                                             let v5_2: Float = Foundation.tanh(v4[i])
                                             v5[i] = v5_2
@@ -5230,8 +5412,8 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let v14 = slot4  // [4, 2]
                                         // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                                         let v17 = slot5  // [4, 2]
-                                        let laneEnd = (4 * 2) & ~7
-                                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                                        let laneEnd_2 = (4 * 2) & ~7
+                                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                             // line 36: tanh(x @ w1) @ w2 - t
                                             let v7 = UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                                             // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
@@ -5242,7 +5424,7 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             let v17_2 = v15 + v15
                                             UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd..<4 * 2 {
+                                        for i in laneEnd_2..<4 * 2 {
                                             // line 36: tanh(x @ w1) @ w2 - t
                                             let v7: Float = v6[i] - t[i]
                                             // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
@@ -5269,8 +5451,8 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let v24 = slot8  // [4, 5]
                                         let v37 = slot9  // [4, 5]
                                         let v57 = slot10  // [4, 5]
-                                        let laneEnd_2 = (4 * 5) & ~7
-                                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                        let laneEnd_3 = (4 * 5) & ~7
+                                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                             let v24_2 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
                                             // ∂ line 36: x @ w1
@@ -5284,7 +5466,7 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             let v57_2 = v55 * UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v57 + i).storeBytes(of: v57_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd_2..<4 * 5 {
+                                        for i in laneEnd_3..<4 * 5 {
                                             let v24_2: Float = v19[i] * v23[i]
                                             v24[i] = v24_2
                                             // ∂ line 36: x @ w1
@@ -5309,8 +5491,8 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         let v44 = slot12  // [4, 2]
                                         // ∂ line 36: tanh(x @ w1) @ w2 - t
                                         let v45 = slot13  // [4, 2]
-                                        let laneEnd_3 = (4 * 2) & ~7
-                                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                        let laneEnd_4 = (4 * 2) & ~7
+                                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                             // ∂ line 36: tanh(x @ w1) @ w2
                                             let v40 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             // ∂ line 36: tanh(x @ w1) @ w2 - t
@@ -5324,7 +5506,7 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             let v45_2 = -v44_2
                                             UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd_3..<4 * 2 {
+                                        for i in laneEnd_4..<4 * 2 {
                                             // ∂ line 36: tanh(x @ w1) @ w2
                                             let v40: Float = v38[i] + v39[i]
                                             // ∂ line 36: tanh(x @ w1) @ w2 - t
@@ -5349,8 +5531,8 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             c: v47, ldc: 5)
                                         // ∂ line 36: tanh(x @ w1)
                                         let v58 = slot0  // [4, 5]
-                                        let laneEnd_4 = (4 * 5) & ~7
-                                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                        let laneEnd_5 = (4 * 5) & ~7
+                                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                             // ∂ line 36: tanh(x @ w1) @ w2
                                             let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             // ∂ line 36: tanh(x @ w1)
@@ -5358,7 +5540,7 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             let v58_2 = v56 + UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v58 + i).storeBytes(of: v58_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd_4..<4 * 5 {
+                                        for i in laneEnd_5..<4 * 5 {
                                             // ∂ line 36: tanh(x @ w1) @ w2
                                             let v48: Float = v46[i] + v47[i]
                                             // ∂ line 36: tanh(x @ w1)
@@ -5376,12 +5558,12 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             transposeA: true, m: 5, n: 2, k: 4, a: v5, lda: 5, b: v44, ldb: 2, c: v50,
                                             ldc: 2)
                                         let v51 = slot16  // [5, 2]
-                                        let laneEnd_5 = (5 * 2) & ~7
-                                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                        let laneEnd_6 = (5 * 2) & ~7
+                                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
                                             let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd_5..<5 * 2 {
+                                        for i in laneEnd_6..<5 * 2 {
                                             let v51_2: Float = v49[i] + v50[i]
                                             v51[i] = v51_2
                                         }
@@ -5395,12 +5577,12 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             transposeB: true, m: 4, n: 3, k: 5, a: v24, lda: 5, b: w1Tangent, ldb: 5,
                                             c: v60, ldc: 3)
                                         let v61 = slot19  // [4, 3]
-                                        let laneEnd_6 = (4 * 3) & ~7
-                                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                                        let laneEnd_7 = (4 * 3) & ~7
+                                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
                                             let v61_2 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v61 + i).storeBytes(of: v61_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd_6..<4 * 3 {
+                                        for i in laneEnd_7..<4 * 3 {
                                             let v61_2: Float = v59[i] + v60[i]
                                             v61[i] = v61_2
                                         }
@@ -5413,12 +5595,12 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                             transposeA: true, m: 3, n: 5, k: 4, a: x, lda: 3, b: v58, ldb: 5, c: v63,
                                             ldc: 5)
                                         let v64 = slot22  // [3, 5]
-                                        let laneEnd_7 = (3 * 5) & ~7
-                                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
+                                        let laneEnd_8 = (3 * 5) & ~7
+                                        for i in stride(from: 0, to: laneEnd_8, by: 8) {
                                             let v64_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
                                             UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
                                         }
-                                        for i in laneEnd_7..<3 * 5 {
+                                        for i in laneEnd_8..<3 * 5 {
                                             let v64_2: Float = v62[i] + v63[i]
                                             v64[i] = v64_2
                                         }
@@ -5536,7 +5718,17 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                             let v12 = slot5  // [4, 5]
                             // ∂ line 36: tanh(x @ w1)
                             let v21 = slot6  // [4, 5]
-                            for i in 0..<4 * 5 {
+                            let laneEnd_2 = (4 * 5) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                // line 36: tanh(x @ w1)
+                                let v12_2 = LaneFunctions.tanh(UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self))
+                                UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                                // ∂ line 36: tanh(x @ w1)
+                                let v20 = v12_2 * v12_2
+                                let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
+                                UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_2..<4 * 5 {
                                 // line 36: tanh(x @ w1)
                                 let v12_2: Float = Foundation.tanh(v11[i])
                                 v12[i] = v12_2
@@ -5552,8 +5744,8 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                             let v16 = slot8  // [4, 2]
                             // ∂ line 36: square(tanh(x @ w1) @ w2 - t)
                             let v18 = slot9  // [4, 2]
-                            let laneEnd_2 = (4 * 2) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let laneEnd_3 = (4 * 2) & ~7
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 36: tanh(x @ w1) @ w2 - t
                                 let v14 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
@@ -5564,7 +5756,7 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                                 let v18_2 = v17 + v17
                                 UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd_2..<4 * 2 {
+                            for i in laneEnd_3..<4 * 2 {
                                 // line 36: tanh(x @ w1) @ w2 - t
                                 let v14: Float = v13[i] - t[i]
                                 // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
@@ -5656,13 +5848,13 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                                 }
                             }
                             let v42 = slot19  // [15, 15]
-                            let laneEnd_3 = (15 * 15) & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            let laneEnd_4 = (15 * 15) & ~7
+                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                 let v39 = UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v42_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v39)
                                 UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd_3..<15 * 15 {
+                            for i in laneEnd_4..<15 * 15 {
                                 let v39: Bool = v37[i] == v38[i]
                                 let v42_2: Float = (v39 ? 1.0 : 0.0)
                                 v42[i] = v42_2
@@ -5753,13 +5945,13 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                                 }
                             }
                             let v77 = slot31  // [10, 10]
-                            let laneEnd_4 = (10 * 10) & ~7
-                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                            let laneEnd_5 = (10 * 10) & ~7
+                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                 let v74 = UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v77_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v74)
                                 UnsafeMutableRawPointer(v77 + i).storeBytes(of: v77_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd_4..<10 * 10 {
+                            for i in laneEnd_5..<10 * 10 {
                                 let v74: Bool = v72[i] == v73[i]
                                 let v77_2: Float = (v74 ? 1.0 : 0.0)
                                 v77[i] = v77_2
@@ -5825,13 +6017,13 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                                 }
                             }
                             let v95 = slot40  // [8, 8]
-                            let laneEnd_5 = (8 * 8) & ~7
-                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                            let laneEnd_6 = (8 * 8) & ~7
+                            for i in stride(from: 0, to: laneEnd_6, by: 8) {
                                 let v92 = UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v95_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v92)
                                 UnsafeMutableRawPointer(v95 + i).storeBytes(of: v95_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd_5..<8 * 8 {
+                            for i in laneEnd_6..<8 * 8 {
                                 let v92: Bool = v90[i] == v91[i]
                                 let v95_2: Float = (v92 ? 1.0 : 0.0)
                                 v95[i] = v95_2
@@ -5900,7 +6092,16 @@ public func grouped_conv_loss(x: Tensor, w: Tensor) -> Float {
                     outputHeight: 4, outputWidth: 4)
                 Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v2)
                 var v4: Float = 0
-                for i in 0..<2 * 4 * 4 {
+                let laneEnd = (2 * 4 * 4) & ~7
+                var v4Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    v4Lanes += v3
+                }
+                v4 = v4Lanes.sum()
+                for i in laneEnd..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
@@ -5964,7 +6165,26 @@ public func grouped_conv_loss_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
                         // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                         var v4: Float = 0
                         var v14: Float = 0
-                        for i in 0..<2 * 4 * 4 {
+                        let laneEnd = (2 * 4 * 4) & ~7
+                        var v4Lanes = SIMD8<Float>(repeating: 0)
+                        var v14Lanes = SIMD8<Float>(repeating: 0)
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                            v4Lanes += v3
+                            // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                            let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v11 = v3 * v3
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13 = v9 * v12
+                            // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                            v14Lanes += v13
+                        }
+                        v4 = v4Lanes.sum()
+                        v14 = v14Lanes.sum()
+                        for i in laneEnd..<2 * 4 * 4 {
                             // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                             let v3: Float = Foundation.tanh(v2[i])
                             // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
@@ -6016,7 +6236,23 @@ public func grouped_conv_loss_vjp(x: Tensor, w: Tensor, outputGradient: Float) -
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v10 = slot1  // [1, 2, 4, 4]
                 var v4: Float = 0
-                for i in 0..<2 * 4 * 4 {
+                let laneEnd = (2 * 4 * 4) & ~7
+                var v4Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    v4Lanes += v3
+                    // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    let v6 = SIMD8<Float>(repeating: outputGradient)
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v8 = v3 * v3
+                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                    let v10_2 = v6 * v9
+                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                }
+                v4 = v4Lanes.sum()
+                for i in laneEnd..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
@@ -6099,7 +6335,16 @@ public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: T
                 Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v9)
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v15 = slot4  // [1, 2, 4, 4]
-                for i in 0..<2 * 4 * 4 {
+                let laneEnd_2 = (2 * 4 * 4) & ~7
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v14 = v10 * v10
+                    let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                    UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd_2..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v10: Float = Foundation.tanh(v9[i])
                     // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
@@ -6205,7 +6450,20 @@ public func grouped_conv_loss_valueAndGrad(x: Tensor, w: Tensor) -> (value: Floa
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v9 = slot1  // [1, 2, 4, 4]
                 var v4: Float = 0
-                for i in 0..<2 * 4 * 4 {
+                let laneEnd = (2 * 4 * 4) & ~7
+                var v4Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                    v4Lanes += v3
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v8 = v3 * v3
+                    let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
+                    UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                }
+                v4 = v4Lanes.sum()
+                for i in laneEnd..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v3: Float = Foundation.tanh(v2[i])
                     // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
@@ -6294,7 +6552,24 @@ public func grouped_conv_loss_hvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
                         // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                         let v9 = slot3  // [1, 2, 4, 4]
                         let v25 = slot4  // [1, 2, 4, 4]
-                        for i in 0..<2 * 4 * 4 {
+                        let laneEnd = (2 * 4 * 4) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
+                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v8 = v3 * v3
+                            let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                            // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                            let v17 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                            let v21 = v17 * v9_2
+                            let v22 = v21 * v3
+                            let v24 = v22 + v22
+                            let v25_2 = -v24
+                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<2 * 4 * 4 {
                             // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                             let v3: Float = Foundation.tanh(v2[i])
                             // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
@@ -6326,12 +6601,12 @@ public func grouped_conv_loss_hvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
                         Kernels.convolution2DInputGradient(
                             geometry_5, outputGradient: v9, weight: wTangent, inputGradient: v27)
                         let v28 = slot7  // [1, 4, 4, 4]
-                        let laneEnd = (4 * 4 * 4) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                        let laneEnd_2 = (4 * 4 * 4) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             let v28_2 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v28 + i).storeBytes(of: v28_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd..<4 * 4 * 4 {
+                        for i in laneEnd_2..<4 * 4 * 4 {
                             let v28_2: Float = v26[i] + v27[i]
                             v28[i] = v28_2
                         }
@@ -6350,12 +6625,12 @@ public func grouped_conv_loss_hvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
                         Kernels.convolution2DWeightGradient(
                             geometry_7, input: x, outputGradient: v25, weightGradient: v30)
                         let v31 = slot10  // [2, 2, 3, 3]
-                        let laneEnd_2 = (2 * 2 * 3 * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd_3 = (2 * 2 * 3 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
                             let v31_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<2 * 2 * 3 * 3 {
+                        for i in laneEnd_3..<2 * 2 * 3 * 3 {
                             let v31_2: Float = v29[i] + v30[i]
                             v31[i] = v31_2
                         }
@@ -6442,7 +6717,17 @@ public func grouped_conv_loss_hessian(x: Tensor, w: Tensor) -> (x: Tensor, w: Te
                 let v10 = slot5  // [1, 2, 4, 4]
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v13 = slot6  // [1, 2, 4, 4]
-                for i in 0..<2 * 4 * 4 {
+                let laneEnd_2 = (2 * 4 * 4) & ~7
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v10_2 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
+                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                    let v12 = v10_2 * v10_2
+                    let v13_2 = SIMD8<Float>(repeating: 1.0) - v12
+                    UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                }
+                for i in laneEnd_2..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v10_2: Float = Foundation.tanh(v9[i])
                     v10[i] = v10_2
@@ -6508,13 +6793,13 @@ public func grouped_conv_loss_hessian(x: Tensor, w: Tensor) -> (x: Tensor, w: Te
                     }
                 }
                 let v31 = slot13  // [36, 36]
-                let laneEnd_2 = (36 * 36) & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                let laneEnd_3 = (36 * 36) & ~7
+                for i in stride(from: 0, to: laneEnd_3, by: 8) {
                     let v28 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self)
                     let v31_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v28)
                     UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
                 }
-                for i in laneEnd_2..<36 * 36 {
+                for i in laneEnd_3..<36 * 36 {
                     let v28: Bool = v26[i] == v27[i]
                     let v31_2: Float = (v28 ? 1.0 : 0.0)
                     v31[i] = v31_2
@@ -6762,7 +7047,22 @@ public func energy(x: Tensor) -> Float {
             let x = xBuffer.baseAddress!
             var v3: Float = 0
             var v4: Float = 0
-            for i in 0..<n {
+            let laneEnd = n & ~7
+            var v3Lanes = SIMD8<Float>(repeating: 0)
+            var v4Lanes = SIMD8<Float>(repeating: 0)
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                // line 55: exp(x)
+                let v1 = LaneFunctions.exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                // line 55: exp(x) * x
+                let v2 = v1 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                // line 55: sum(exp(x) * x)
+                v3Lanes += v2
+                // line 55: sum(x)
+                v4Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            v3 = v3Lanes.sum()
+            v4 = v4Lanes.sum()
+            for i in laneEnd..<n {
                 // line 55: exp(x)
                 let v1: Float = Foundation.exp(x[i])
                 // line 55: exp(x) * x
@@ -6812,7 +7112,12 @@ public func energy_hessian(x: Tensor) -> Tensor {
             }
             // line 55: exp(x)
             let v7 = slot2  // [n]
-            for i in 0..<n {
+            let laneEnd = n & ~7
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                let v7_2 = LaneFunctions.exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd..<n {
                 let v7_2: Float = Foundation.exp(x[i])
                 v7[i] = v7_2
             }
