@@ -30,13 +30,10 @@ enum CNNBenchmark {
             optimizer.update(&model, along: gradient)
             return loss
         }
-        var losses: [Float] = []
-        for _ in 0..<max(warmUp, 5) { losses.append(step()) }
-        var steps = TimedRuns(capacity: timed)
-        for _ in 0..<timed { steps.time { _ = step() } }
+        let steps = TrainingSteps(warmUp: warmUp, timed: timed, step: step)
         return Result(
-            batch: batch, millisecondsPerStep: steps.medianSeconds * 1e3, firstLoss: losses[0], fifthLoss: losses[4],
-            allocationsPerStep: steps.allocationsPerRepetition())
+            batch: batch, millisecondsPerStep: steps.timed.medianSeconds * 1e3, firstLoss: steps.warmUpLosses[0],
+            fifthLoss: steps.warmUpLosses[4], allocationsPerStep: steps.timed.allocationsPerRepetition())
     }
 
     /// The published losses at steps 1 and 5, to 2e-5 (float32 rounding in other orders).

@@ -28,13 +28,10 @@ enum LSTMBenchmark {
             optimizer.update(&model, along: gradient)
             return loss
         }
-        var losses: [Float] = []
-        for _ in 0..<max(warmUp, 5) { losses.append(step()) }
-        var steps = TimedRuns(capacity: timed)
-        for _ in 0..<timed { steps.time { _ = step() } }
+        let steps = TrainingSteps(warmUp: warmUp, timed: timed, step: step)
         return Result(
-            millisecondsPerStep: steps.medianSeconds * 1e3, firstLoss: losses[0], fifthLoss: losses[4],
-            allocationsPerStep: steps.allocationsPerRepetition())
+            millisecondsPerStep: steps.timed.medianSeconds * 1e3, firstLoss: steps.warmUpLosses[0],
+            fifthLoss: steps.warmUpLosses[4], allocationsPerStep: steps.timed.allocationsPerRepetition())
     }
 
     /// The published float32 losses at steps 1 and 5.
