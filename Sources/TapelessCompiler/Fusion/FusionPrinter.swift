@@ -23,7 +23,23 @@ public enum FusionPrinter {
         if !inPlace.isEmpty {
             printer.line("written in place into the gradient: " + inPlace.keys.sorted().map(\.description).joined(separator: ", "))
         }
+        if let reverse = ReverseStorage(plan) { render(reverse, &printer) }
         return printer.text
+    }
+
+    /// What the reverse pass keeps from the forward pass (with its size) and computes again.
+    private static func render(_ reverse: ReverseStorage, _ printer: inout CodePrinter) {
+        let values = reverse.kept.count == 1 ? "1 forward value" : "\(reverse.kept.count) forward values"
+        let kept = reverse.kept.isEmpty ? "nothing" : "\(values), \(reverse.formula) elements"
+        printer.line("reverse pass keeps \(kept)" + (reverse.kept.isEmpty ? "" : ":"))
+        for instruction in reverse.kept { printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))") }
+        guard !reverse.recomputed.isEmpty else { return }
+        printer.line("reverse pass computes again instead of keeping:")
+        for instruction in reverse.recomputed { printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))") }
+    }
+
+    private static func origin(_ instruction: IRInstruction) -> String {
+        instruction.origin.map { "  // \($0)" } ?? ""
     }
 
     /// The slots of one workspace, each with the values that share it.

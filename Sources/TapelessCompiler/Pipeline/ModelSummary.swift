@@ -1,7 +1,7 @@
 /// A report of each model before anything runs, like Keras's `model.summary()` but from the
 /// compiled IR: parameters and state per tensor and in total, and per function (per mode for
 /// one compiled in both) the FLOPs and activation memory of one example (every size variable
-/// set to 1).
+/// set to 1), and what its reverse pass keeps from the forward pass (``ReverseStorage``).
 public struct ModelSummary {
     /// The program the summary describes.
     public let program: LoweredProgram
@@ -42,14 +42,16 @@ public struct ModelSummary {
             let trainable = model.parameters.filter(\.isTrainable).reduce(0) { $0 + $1.shape.reduce(1, *) }
             rows.append(["Total", "", String(total), Self.bytes(total * 4), "\(trainable) trainable"])
             lines += Self.table(rows)
-            var costs = [["Function", "Forward FLOPs", "Backward FLOPs", "Activations"]]
+            var costs = [["Function", "Forward FLOPs", "Backward FLOPs", "Activations", "Kept for backward"]]
             for function in model.functions {
                 let forward = Cost(function.body)
                 let derived = (function.withGradient ?? function.pullback).map(Cost.init)
+                let plans = FunctionPlans(function, in: model)
+                let reverse = (plans.withGradient ?? plans.pullback).flatMap(ReverseStorage.init)
                 costs.append([
                     function.name + (function.mode.map { " (\($0.rawValue))" } ?? ""), String(forward.flops),
                     derived.map { String(max(0, $0.flops - forward.flops)) } ?? "-",
-                    Self.bytes(forward.activationBytes),
+                    Self.bytes(forward.activationBytes), reverse.map { Self.bytes($0.bytesPerExample) } ?? "-",
                 ])
             }
             lines.append("Per example:")
