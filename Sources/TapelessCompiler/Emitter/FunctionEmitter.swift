@@ -122,10 +122,13 @@ struct FunctionEmitter {
     /// Opens a local function, called at the end of the innermost closure, for the code that
     /// follows. Swift type-checks the statements of a closure together, in time that grows with
     /// the square of their number (over three minutes for 120 layers), and a function's one by
-    /// one.
+    /// one. It is never inlined: with Swift 6.3.1, a release build that inlined the large body of
+    /// an LSTM's pullback into the closure calling the throwing `outputGradient` handed `fit` a
+    /// garbage error after a call that threw nothing (the SequenceDigits sample crashed; debug
+    /// and sanitizer builds did not).
     mutating func openLocalFunction(returning type: String, throwing: Bool, _ printer: inout CodePrinter) {
         let name = names.fresh("body")
-        printer.line("func \(name)()\(throwing ? " throws" : "") -> \(type) {")
+        printer.line("@inline(never) func \(name)()\(throwing ? " throws" : "") -> \(type) {")
         printer.indent()
         closers.append(["}", "return \(throwing ? "try " : "")\(name)()"])
     }

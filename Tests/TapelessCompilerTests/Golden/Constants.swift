@@ -58,7 +58,7 @@ public struct Cooling: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             t.withUnsafeBufferPointer { tBuffer in
                 observed.withUnsafeBufferPointer { observedBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let t = tBuffer.baseAddress!
                         let observed = observedBuffer.baseAddress!
                         // line 17: k
@@ -130,7 +130,7 @@ public struct Cooling: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 t.withUnsafeBufferPointer { tBuffer in
                     observed.withUnsafeBufferPointer { observedBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let t = tBuffer.baseAddress!
                             let observed = observedBuffer.baseAddress!
                             // line 17: k
@@ -289,7 +289,7 @@ public func step(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "step") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 7: x - decayRate * x * dt + halfRoot
             let v7 = slot0  // [n]
@@ -352,7 +352,7 @@ public func total(x: Tensor) -> Float {
     }
     let n = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             // line 7: halfRoot
             var v8: Float = 0

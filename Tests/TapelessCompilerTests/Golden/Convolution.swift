@@ -26,7 +26,7 @@ public func c0(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Float {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -87,7 +87,7 @@ public func c0_dx(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -160,7 +160,7 @@ public func c0_dw(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -232,7 +232,7 @@ public func c0_db(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -317,7 +317,7 @@ public func c0_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Float {
+                                @inline(never) func body() -> Float {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -486,7 +486,7 @@ public func c0_sx(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -632,7 +632,7 @@ public func c0_sw(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -774,7 +774,7 @@ public func c0_sb(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -875,7 +875,7 @@ public func c1(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Float {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -936,7 +936,7 @@ public func c1_dx(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -1009,7 +1009,7 @@ public func c1_dw(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -1081,7 +1081,7 @@ public func c1_db(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -1166,7 +1166,7 @@ public func c1_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Float {
+                                @inline(never) func body() -> Float {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -1335,7 +1335,7 @@ public func c1_sx(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -1481,7 +1481,7 @@ public func c1_sw(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -1623,7 +1623,7 @@ public func c1_sb(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -1719,7 +1719,7 @@ public func c2(x: Tensor, w: Tensor, c: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1777,7 +1777,7 @@ public func c2_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1843,7 +1843,7 @@ public func c2_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1918,7 +1918,7 @@ public func c2_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -2044,7 +2044,7 @@ public func c2_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -2177,7 +2177,7 @@ public func c2_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -2300,7 +2300,7 @@ public func c3(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Float {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -2361,7 +2361,7 @@ public func c3_dx(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -2434,7 +2434,7 @@ public func c3_dw(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -2506,7 +2506,7 @@ public func c3_db(x: Tensor, w: Tensor, b: Tensor, c: Tensor) -> Tensor {
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -2591,7 +2591,7 @@ public func c3_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Float {
+                                @inline(never) func body() -> Float {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -2760,7 +2760,7 @@ public func c3_sx(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -2906,7 +2906,7 @@ public func c3_sw(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -3048,7 +3048,7 @@ public func c3_sb(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Te
                     vx.withUnsafeBufferPointer { vxBuffer in
                         vw.withUnsafeBufferPointer { vwBuffer in
                             vb.withUnsafeBufferPointer { vbBuffer in
-                                func body() -> Tensor {
+                                @inline(never) func body() -> Tensor {
                                     let x = xBuffer.baseAddress!
                                     let w = wBuffer.baseAddress!
                                     let b = bBuffer.baseAddress!
@@ -3140,7 +3140,7 @@ public func c4(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 52: maxPool2D(x, kernel: 2, stride: 2, padding: 0)
@@ -3191,7 +3191,7 @@ public func c4_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot2 = slot1 + 2 * 3 * 2 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 52: maxPool2D(x, kernel: 2, stride: 2, padding: 0)
@@ -3253,7 +3253,7 @@ public func c4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3336,7 +3336,7 @@ public func c4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3411,7 +3411,7 @@ public func c5(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 60: maxPool2D(x, kernel: 3, stride: 2, padding: 1)
@@ -3462,7 +3462,7 @@ public func c5_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot2 = slot1 + 2 * 2 * 3 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 60: maxPool2D(x, kernel: 3, stride: 2, padding: 1)
@@ -3524,7 +3524,7 @@ public func c5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3607,7 +3607,7 @@ public func c5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3682,7 +3682,7 @@ public func c6(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 68: maxPool2D(x, kernel: 2, stride: 1, padding: 0)
@@ -3733,7 +3733,7 @@ public func c6_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot2 = slot1 + 2 * 2 * 3 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 68: maxPool2D(x, kernel: 2, stride: 1, padding: 0)
@@ -3795,7 +3795,7 @@ public func c6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3878,7 +3878,7 @@ public func c6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3958,7 +3958,7 @@ public func c7(x: Tensor, w: Tensor, c: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -4016,7 +4016,7 @@ public func c7_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -4082,7 +4082,7 @@ public func c7_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -4155,7 +4155,7 @@ public func c7_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -4276,7 +4276,7 @@ public func c7_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -4401,7 +4401,7 @@ public func c7_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!

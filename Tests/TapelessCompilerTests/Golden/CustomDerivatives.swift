@@ -53,7 +53,7 @@ public struct Softly: Model {
         }
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     // line 13: 1
                     let v1 = parameters.baseAddress!  // w
@@ -86,7 +86,7 @@ public struct Softly: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         // line 13: 1
                         let v1 = parameters.baseAddress!  // w
@@ -137,7 +137,7 @@ public func cube(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "cube") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 3: x * x * x
             let v2 = slot0  // [n]
@@ -176,7 +176,7 @@ public func cubeWrongPullback(x: Tensor, outputGradient: Tensor) -> Tensor {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let outputGradient = outputGradientBuffer.baseAddress!
                 // line 7: outputGradient * 2 * x
@@ -210,7 +210,7 @@ public func sumCube(x: Tensor) -> Float {
     }
     let n = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             var v3: Float = 0
             let laneEnd = n & ~7
@@ -248,7 +248,7 @@ public func dSumCube(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "dSumCube") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 7: outputGradient * 2 * x
             let v8 = slot0  // [n]
@@ -283,7 +283,7 @@ public func soft(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "soft") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 13: log(1 + exp(x))
             let v4 = slot0  // [n]
@@ -316,7 +316,7 @@ public func softPullback(x: Tensor, outputGradient: Tensor) -> Tensor {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let outputGradient = outputGradientBuffer.baseAddress!
                 // line 16: outputGradient * sigmoid(x)
@@ -357,7 +357,7 @@ public func softTangent(x: Tensor, xTangent: Tensor) -> Tensor {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         xTangent.withUnsafeBufferPointer { xTangentBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let xTangent = xTangentBuffer.baseAddress!
                 // line 19: xTangent * sigmoid(x)
@@ -391,7 +391,7 @@ public func sumSoft(x: Tensor) -> Float {
     }
     let n = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             // line 13: 1
             var v5: Float = 0
@@ -421,7 +421,7 @@ public func dSumSoft(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "dSumSoft") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 16: sigmoid(x)
             let v8 = slot0  // [n]
@@ -455,7 +455,7 @@ public func tSoft(x: Tensor, xTangent: Tensor) -> (value: Tensor, tangent: Tenso
     let slot1 = slot0 + n
     return x.withUnsafeBufferPointer { xBuffer in
         xTangent.withUnsafeBufferPointer { xTangentBuffer in
-            func body() -> (value: Tensor, tangent: Tensor) {
+            @inline(never) func body() -> (value: Tensor, tangent: Tensor) {
                 let x = xBuffer.baseAddress!
                 let xTangent = xTangentBuffer.baseAddress!
                 // line 13: log(1 + exp(x))

@@ -54,7 +54,7 @@ public struct Elementwise: Model {
         let n = x.shape[0]
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     // line 8: scale
                     let v1: Float = parameters[0]  // scale
@@ -118,7 +118,7 @@ public struct Elementwise: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         // line 8: scale
                         let v1: Float = parameters[0]  // scale
@@ -232,7 +232,7 @@ public struct Elementwise: Model {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     // line 8: scale
                     let v1: Float = parameters[0]  // scale

@@ -84,7 +84,7 @@ public struct EmbeddingClassifier: Model {
         let slot4 = slot3 + batch * 4
         return parameterScalars.withUnsafeBufferPointer { parameters in
             tokens.withUnsafeBufferPointer { tokensBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let tokens = tokensBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // emb.weight
                     // line 56: emb(tokens)
@@ -152,7 +152,7 @@ public struct EmbeddingClassifier: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             tokens.withUnsafeBufferPointer { tokensBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let tokens = tokensBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // emb.weight
@@ -251,7 +251,7 @@ public struct EmbeddingClassifier: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 tokens.withUnsafeBufferPointer { tokensBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let tokens = tokensBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // emb.weight
@@ -409,7 +409,7 @@ public struct EmbeddingClassifier: Model {
         let integerSlot0 = integers
         return parameterScalars.withUnsafeBufferPointer { parameters in
             tokens.withUnsafeBufferPointer { tokensBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let tokens = tokensBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // emb.weight
                     // line 56: emb(tokens)
@@ -506,7 +506,7 @@ public struct EmbeddingClassifier: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 tokens.withUnsafeBufferPointer { tokensBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let tokens = tokensBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // emb.weight
                         // line 56: emb(tokens)
@@ -791,7 +791,7 @@ public struct WideEmbedding: Model {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             tokens.withUnsafeBufferPointer { tokensBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let tokens = tokensBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // emb.weight
                     // line 75: emb(tokens)
@@ -823,7 +823,7 @@ public func g0(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
     return table.withUnsafeBufferPointer { tableBuffer in
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let table = tableBuffer.baseAddress!
                     let indices = indicesBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -878,7 +878,7 @@ public func g0_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
     return table.withUnsafeBufferPointer { tableBuffer in
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let table = tableBuffer.baseAddress!
                     let indices = indicesBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -941,7 +941,7 @@ public func g0_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let table = tableBuffer.baseAddress!
                         let indices = indicesBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1023,7 +1023,7 @@ public func g0_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let table = tableBuffer.baseAddress!
                         let indices = indicesBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1095,7 +1095,7 @@ public func g1(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
     return table.withUnsafeBufferPointer { tableBuffer in
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let table = tableBuffer.baseAddress!
                     let indices = indicesBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1151,7 +1151,7 @@ public func g1_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
     return table.withUnsafeBufferPointer { tableBuffer in
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let table = tableBuffer.baseAddress!
                     let indices = indicesBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1215,7 +1215,7 @@ public func g1_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let table = tableBuffer.baseAddress!
                         let indices = indicesBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1299,7 +1299,7 @@ public func g1_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let table = tableBuffer.baseAddress!
                         let indices = indicesBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1371,7 +1371,7 @@ public func g2(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
     return table.withUnsafeBufferPointer { tableBuffer in
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let table = tableBuffer.baseAddress!
                     let indices = indicesBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1427,7 +1427,7 @@ public func g2_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
     return table.withUnsafeBufferPointer { tableBuffer in
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let table = tableBuffer.baseAddress!
                     let indices = indicesBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1492,7 +1492,7 @@ public func g2_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let table = tableBuffer.baseAddress!
                         let indices = indicesBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1576,7 +1576,7 @@ public func g2_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
         indices.withUnsafeBufferPointer { indicesBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let table = tableBuffer.baseAddress!
                         let indices = indicesBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1651,7 +1651,7 @@ public func g3(table: Tensor, x: Tensor, c: Tensor) -> Float {
     return table.withUnsafeBufferPointer { tableBuffer in
         x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let table = tableBuffer.baseAddress!
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1711,7 +1711,7 @@ public func g3_dtable(table: Tensor, x: Tensor, c: Tensor) -> Tensor {
     return table.withUnsafeBufferPointer { tableBuffer in
         x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let table = tableBuffer.baseAddress!
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1809,7 +1809,7 @@ public func g3_s(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: Tensor
         x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let table = tableBuffer.baseAddress!
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -1917,7 +1917,7 @@ public func g3_stable(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: T
         x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
                 vtable.withUnsafeBufferPointer { vtableBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let table = tableBuffer.baseAddress!
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
@@ -2022,7 +2022,7 @@ public func a0(x: Tensor, positions: Tensor) -> Tensor {
     let integerSlot0 = integers
     return x.withUnsafeBufferPointer { xBuffer in
         positions.withUnsafeBufferPointer { positionsBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let positions = positionsBuffer.baseAddress!
                 // line 39: argmax(x, axis: 1)
@@ -2054,7 +2054,7 @@ public func a1(x: Tensor, positions: Tensor) -> Tensor {
     let integerSlot0 = integers
     return x.withUnsafeBufferPointer { xBuffer in
         positions.withUnsafeBufferPointer { positionsBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let positions = positionsBuffer.baseAddress!
                 // line 40: argmax(x, axis: 0)
@@ -2086,7 +2086,7 @@ public func a2(x: Tensor, positions: Tensor) -> Tensor {
     let integerSlot0 = integers
     return x.withUnsafeBufferPointer { xBuffer in
         positions.withUnsafeBufferPointer { positionsBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let positions = positionsBuffer.baseAddress!
                 // line 41: argmax(x, axis: 1)
@@ -2118,7 +2118,7 @@ public func a3(x: Tensor, positions: Tensor) -> Tensor {
     let integerSlot0 = integers
     return x.withUnsafeBufferPointer { xBuffer in
         positions.withUnsafeBufferPointer { positionsBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let positions = positionsBuffer.baseAddress!
                 // line 42: argmax(x, axis: -1)
@@ -2150,7 +2150,7 @@ public func fewerRows(table: Tensor, x: Tensor) -> Tensor {
     let integerSlot0 = integers
     return table.withUnsafeBufferPointer { tableBuffer in
         x.withUnsafeBufferPointer { xBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let table = tableBuffer.baseAddress!
                 let x = xBuffer.baseAddress!
                 // line 46: argmax(x, axis: 1)

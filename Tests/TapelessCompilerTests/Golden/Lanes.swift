@@ -71,7 +71,7 @@ public struct LaneRegression: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 9: w
@@ -129,7 +129,7 @@ public struct LaneRegression: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             // line 9: w
@@ -223,7 +223,7 @@ public struct LaneRegression: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 13: w
@@ -316,7 +316,7 @@ public struct LaneRegression: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             // line 13: w
@@ -663,7 +663,7 @@ public struct InputGradient: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 23: w
@@ -721,7 +721,7 @@ public struct InputGradient: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             // line 23: w
@@ -818,7 +818,7 @@ public struct InputGradient: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 23: w
@@ -884,7 +884,7 @@ public struct InputGradient: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> (x: Tensor, y: Tensor) {
+                    @inline(never) func body() -> (x: Tensor, y: Tensor) {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 23: w
@@ -1044,7 +1044,7 @@ public struct LaneConditions: Module {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     // line 36: w
                     let v3: Float = parameters[0]  // w
@@ -1084,7 +1084,7 @@ public struct LaneConditions: Module {
         let n = x.shape[0]
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     var v1: Float = 0
                     let laneEnd = n & ~7
@@ -1152,7 +1152,7 @@ public struct LaneConditions: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         var v1: Float = 0
                         let laneEnd = n & ~7
@@ -1270,7 +1270,7 @@ public struct LaneConditions: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         // line 36: w
                         let v3: Float = parameters[0]  // w
@@ -1301,7 +1301,7 @@ public struct LaneConditions: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 var v12: Float = 0
                                 let laneEnd = n & ~7

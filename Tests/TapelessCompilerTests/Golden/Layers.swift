@@ -77,7 +77,7 @@ public struct LayerNormCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 7: l(x)
@@ -170,7 +170,7 @@ public struct LayerNormCase: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             // line 7: l(x)
@@ -291,7 +291,7 @@ public struct LayerNormCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // ∂ line 7: l(x)
@@ -501,7 +501,7 @@ public struct GroupNormCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 13: l(x)
@@ -619,7 +619,7 @@ public struct GroupNormCase: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             // line 13: l(x)
@@ -768,7 +768,7 @@ public struct GroupNormCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 13: l(x)
@@ -979,7 +979,7 @@ public struct AvgPool2DCase: Model {
         let slot1 = slot0 + 3 * 3 * 3
         return x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     // line 19: l(x)
@@ -1042,7 +1042,7 @@ public struct AvgPool2DCase: Model {
         return gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 19: l(x)
@@ -1114,7 +1114,7 @@ public struct AvgPool2DCase: Model {
         let slot3 = slot2 + 2 * 3 * 4 * 3
         return x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     // line 19: l(x)
@@ -1213,7 +1213,7 @@ public struct GlobalAvgPool2DCase: Model {
         let slot1 = slot0 + 2 * 3 * 4
         return x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     // line 25: l(x)
@@ -1278,7 +1278,7 @@ public struct GlobalAvgPool2DCase: Model {
         return gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 25: l(x)
@@ -1353,7 +1353,7 @@ public struct GlobalAvgPool2DCase: Model {
         let slot4 = slot3 + 2 * 3 * 4
         return x.withUnsafeBufferPointer { xBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     // line 25: l(x)
@@ -1499,7 +1499,7 @@ public struct Conv1DCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 31: l(x)
@@ -1577,7 +1577,7 @@ public struct Conv1DCase: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             // line 31: l(x)
@@ -1701,7 +1701,7 @@ public struct Conv1DCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         // line 31: l(x)
@@ -1843,7 +1843,7 @@ public struct ConvTranspose2DCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // l.weight
@@ -1899,7 +1899,7 @@ public struct ConvTranspose2DCase: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // l.weight
@@ -1987,7 +1987,7 @@ public struct ConvTranspose2DCase: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // l.weight

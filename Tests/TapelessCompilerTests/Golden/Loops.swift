@@ -111,7 +111,7 @@ public struct RowReader: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         // line 41: x[:, 0, :]
@@ -339,7 +339,7 @@ public struct RowReader: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             do {
@@ -892,7 +892,7 @@ public struct RowReaderByHand: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         // line 55: x[:, 0, :]
@@ -1126,7 +1126,7 @@ public struct RowReaderByHand: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             do {
@@ -1624,7 +1624,7 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             u.withUnsafeBufferPointer { uBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let u = uBuffer.baseAddress!
@@ -1896,7 +1896,7 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             u.withUnsafeBufferPointer { uBuffer in
-                func body() -> (x: Tensor, w: Tensor, u: Tensor) {
+                @inline(never) func body() -> (x: Tensor, w: Tensor, u: Tensor) {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let u = uBuffer.baseAddress!
@@ -2357,7 +2357,7 @@ public func simulate(v0: Tensor, k: Float, force: Tensor) -> Float {
     let slot15 = slot14 + 3
     return v0.withUnsafeBufferPointer { v0Buffer in
         force.withUnsafeBufferPointer { forceBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let v0 = v0Buffer.baseAddress!
                 let force = forceBuffer.baseAddress!
                 var v14: Float = 0
@@ -3037,7 +3037,7 @@ public func dSimulate(v0: Tensor, k: Float, force: Tensor) -> (v0: Tensor, k: Fl
     let slot25 = slot24 + 8 * 3
     return v0.withUnsafeBufferPointer { v0Buffer in
         force.withUnsafeBufferPointer { forceBuffer in
-            func body() -> (v0: Tensor, k: Float, force: Tensor) {
+            @inline(never) func body() -> (v0: Tensor, k: Float, force: Tensor) {
                 let v0 = v0Buffer.baseAddress!
                 let force = forceBuffer.baseAddress!
                 var v211: Float = 0

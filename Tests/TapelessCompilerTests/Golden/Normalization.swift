@@ -233,7 +233,7 @@ public struct NormalizedCNN: Module {
         let slot10 = slot9 + 4
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // conv.weight
                     // line 12: conv(x)
@@ -359,7 +359,7 @@ public struct NormalizedCNN: Module {
         let slot19 = slot18 + 4
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v29: Float
                     let v38: Float
@@ -668,7 +668,7 @@ public struct NormalizedCNN: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // conv.weight
@@ -825,7 +825,7 @@ public struct NormalizedCNN: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             var v43: Float = 0
@@ -1154,7 +1154,7 @@ public struct NormalizedCNN: Module {
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v29: Float
@@ -1514,7 +1514,7 @@ public struct NormalizedCNN: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v29: Float
@@ -2218,7 +2218,7 @@ public struct NormalizedCNN: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // conv.weight
                         // line 12: conv(x)
@@ -2328,7 +2328,7 @@ public struct NormalizedCNN: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 4]", argument: "outputGradient", declared: "[batch, 4]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                 let v41 = g.baseAddress! + 243  // gradient of bn1.bias
@@ -2507,7 +2507,7 @@ public struct NormalizedCNN: Module {
         return try parameterScalars.withUnsafeMutableBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v29: Float
                         let v38: Float
@@ -2809,7 +2809,7 @@ public struct NormalizedCNN: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 4]", argument: "outputGradient", declared: "[batch, 4]", function: "gradient(at:mode:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed_2 = seedBuffer.baseAddress!
                                 do {
                                     let v56 = slot17  // [batch, 4]
@@ -3231,7 +3231,7 @@ public struct TwoDropouts: Module {
         defer { Workspace.release(for: "TwoDropouts.forward") }
         let slot0 = workspace
         return x.withUnsafeBufferPointer { xBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 // line 25: drop(x) + drop(x)
                 let v1 = slot0  // [n, 8]
@@ -3264,7 +3264,7 @@ public struct TwoDropouts: Module {
         defer { Workspace.release(for: "TwoDropouts.forward(training)") }
         let slot0 = workspace
         return x.withUnsafeBufferPointer { xBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 // line 25: drop(x) + drop(x)
                 let v5 = slot0  // [n, 8]
@@ -3315,7 +3315,7 @@ public struct TwoDropouts: Module {
         let slot0 = workspace
         return try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             try input.withUnsafeBufferPointer { inputBuffer in
-                func body() throws -> Void {
+                @inline(never) func body() throws -> Void {
                     let input = inputBuffer.baseAddress!
                     // line 25: drop(x) + drop(x)
                     let v1 = slot0  // [n, 8]
@@ -3362,7 +3362,7 @@ public struct TwoDropouts: Module {
         let slot0 = workspace
         return try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             try input.withUnsafeBufferPointer { inputBuffer in
-                func body() throws -> Void {
+                @inline(never) func body() throws -> Void {
                     let input = inputBuffer.baseAddress!
                     // line 25: drop(x) + drop(x)
                     let v5 = slot0  // [n, 8]

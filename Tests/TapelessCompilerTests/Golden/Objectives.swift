@@ -118,7 +118,7 @@ public struct TwoInputs: Model {
             x.withUnsafeBufferPointer { xBuffer in
                 z.withUnsafeBufferPointer { zBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let z = zBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
@@ -201,7 +201,7 @@ public struct TwoInputs: Model {
                 x.withUnsafeBufferPointer { xBuffer in
                     z.withUnsafeBufferPointer { zBuffer in
                         y.withUnsafeBufferPointer { yBuffer in
-                            func body() -> Float {
+                            @inline(never) func body() -> Float {
                                 let x = xBuffer.baseAddress!
                                 let z = zBuffer.baseAddress!
                                 let y = yBuffer.baseAddress!
@@ -536,7 +536,7 @@ public struct NoisyClassifier: Module {
         let slot5 = slot4 + batch * 3
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // hidden.weight
                     // line 22: hidden(x)
@@ -615,7 +615,7 @@ public struct NoisyClassifier: Module {
         let slot9 = slot8 + batch * 3
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // hidden.weight
                     // line 22: hidden(x)
@@ -749,7 +749,7 @@ public struct NoisyClassifier: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // hidden.weight
@@ -860,7 +860,7 @@ public struct NoisyClassifier: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // hidden.weight
@@ -1065,7 +1065,7 @@ public struct NoisyClassifier: Module {
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // hidden.weight
@@ -1239,7 +1239,7 @@ public struct NoisyClassifier: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v32: Float
@@ -1579,7 +1579,7 @@ public struct NoisyClassifier: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // hidden.weight
                         // line 22: hidden(x)
@@ -1647,7 +1647,7 @@ public struct NoisyClassifier: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 3]", argument: "outputGradient", declared: "[batch, 3]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 22: out(drop(norm(hidden(x))))
                                 let v24 = g.baseAddress! + 97  // gradient of out.bias
@@ -1755,7 +1755,7 @@ public struct NoisyClassifier: Module {
         return try parameterScalars.withUnsafeMutableBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v33: Float
                         do {
@@ -1889,7 +1889,7 @@ public struct NoisyClassifier: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 3]", argument: "outputGradient", declared: "[batch, 3]", function: "gradient(at:mode:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed_2 = seedBuffer.baseAddress!
                                 do {
                                     let v44 = parameters.baseAddress! + 73  // out.weight
@@ -2184,7 +2184,7 @@ public struct PerExampleMLP: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // hidden.weight
@@ -2272,7 +2272,7 @@ public struct PerExampleMLP: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // hidden.weight

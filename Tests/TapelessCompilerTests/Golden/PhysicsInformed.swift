@@ -90,7 +90,7 @@ public struct Decay: Module {
         let slot3 = slot2 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
             t.withUnsafeBufferPointer { tBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let t = tBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // hidden.weight
                     // line 6: hidden(t)
@@ -139,7 +139,7 @@ public struct Decay: Module {
         let slot2 = slot1 + n * 8
         return parameterScalars.withUnsafeBufferPointer { parameters in
             t.withUnsafeBufferPointer { tBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let t = tBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // hidden.weight
                     // line 6: hidden(t)
@@ -193,7 +193,7 @@ public struct Decay: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 t.withUnsafeBufferPointer { tBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let t = tBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // hidden.weight
                         // line 6: hidden(t)
@@ -303,7 +303,7 @@ public struct Decay: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             t.withUnsafeBufferPointer { tBuffer in
                 start.withUnsafeBufferPointer { startBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let t = tBuffer.baseAddress!
                         let start = startBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // hidden.weight
@@ -437,7 +437,7 @@ public struct Decay: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 t.withUnsafeBufferPointer { tBuffer in
                     start.withUnsafeBufferPointer { startBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let t = tBuffer.baseAddress!
                             let start = startBuffer.baseAddress!
                             var v41: Float = 0
@@ -721,7 +721,7 @@ public struct Decay: Module {
         let slot3 = slot2 + n * 8
         return parameterScalars.withUnsafeBufferPointer { parameters in
             t.withUnsafeBufferPointer { tBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let t = tBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // hidden.weight
                     // line 6: hidden(t)
@@ -794,7 +794,7 @@ public struct Decay: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // hidden.weight
                         // line 6: hidden(t)
@@ -845,7 +845,7 @@ public struct Decay: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 1]", argument: "outputGradient", declared: "[n, 1]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 6: out(hidden(t))
                                 let v11 = g.baseAddress! + 24  // gradient of out.bias

@@ -234,7 +234,7 @@ public struct InteropNet: Module {
         let slot11 = slot10 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // conv.weight
                     // line 12: conv(x)
@@ -366,7 +366,7 @@ public struct InteropNet: Module {
         let slot19 = slot18 + 5
         return parameterScalars.withUnsafeMutableBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v29: Float
                     let v38: Float
@@ -681,7 +681,7 @@ public struct InteropNet: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // conv.weight
                         // line 12: conv(x)
@@ -798,7 +798,7 @@ public struct InteropNet: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
                                 let v42 = g.baseAddress! + 283  // gradient of norm.bias
@@ -984,7 +984,7 @@ public struct InteropNet: Module {
         return try parameterScalars.withUnsafeMutableBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v29: Float
                         let v38: Float
@@ -1281,7 +1281,7 @@ public struct InteropNet: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:mode:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
                                     let v55 = slot17  // [batch, 5]

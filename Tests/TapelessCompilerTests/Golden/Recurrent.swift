@@ -303,7 +303,7 @@ public struct RecurrentInterop: Module {
         let slot80 = slot79 + n * 3
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     do {
                         let v1 = parameters.baseAddress!  // lstm.weight_ih_l0
@@ -2485,7 +2485,7 @@ public struct RecurrentInterop: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         do {
                             let v1 = parameters.baseAddress!  // lstm.weight_ih_l0
@@ -5242,7 +5242,7 @@ public struct RecurrentInterop: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 3]", argument: "outputGradient", declared: "[n, 3]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
                                     let v514 = parameters.baseAddress! + 861  // head.weight
@@ -8294,7 +8294,7 @@ public struct FirstStepMemory: Module {
         let slot14 = slot13 + n * 8
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     // line 18: rnn(x)
                     let v5 = slot0  // [n, 1, 2]
@@ -8554,7 +8554,7 @@ public struct FirstStepMemory: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         do {
                             let v1 = parameters.baseAddress!  // rnn.weight_ih_l0
@@ -8820,7 +8820,7 @@ public struct FirstStepMemory: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 2]", argument: "outputGradient", declared: "[n, 2]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
                                     let v70 = parameters.baseAddress! + 96  // head.weight

@@ -88,7 +88,7 @@ public struct Mixture: Model {
         let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // a
                     let v5 = parameters.baseAddress! + 4  // c
@@ -199,7 +199,7 @@ public struct Mixture: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // a
                         let v5 = parameters.baseAddress! + 4  // c

@@ -105,7 +105,7 @@ public struct MLPReluCrossEntropy: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // W1
@@ -196,7 +196,7 @@ public struct MLPReluCrossEntropy: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // W1
@@ -468,7 +468,7 @@ public struct MLPTanhMSE: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // W1
@@ -535,7 +535,7 @@ public struct MLPTanhMSE: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // W1
@@ -755,7 +755,7 @@ public struct LogisticRegression: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 31: b
@@ -815,7 +815,7 @@ public struct LogisticRegression: Model {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             // line 31: b
@@ -1010,7 +1010,7 @@ public struct ReductionsBroadcast: Model {
         let slot6 = slot5 + 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // a
                     let v5 = parameters.baseAddress! + 4  // c
@@ -1129,7 +1129,7 @@ public struct ReductionsBroadcast: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // a
                         let v5 = parameters.baseAddress! + 4  // c

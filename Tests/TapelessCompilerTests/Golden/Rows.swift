@@ -68,7 +68,7 @@ public struct SmoothedClassifier: Module {
         let slot1 = slot0 + batch * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // fc.weight
                     // line 8: fc(x)
@@ -109,7 +109,7 @@ public struct SmoothedClassifier: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
@@ -191,7 +191,7 @@ public struct SmoothedClassifier: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc.weight
@@ -314,7 +314,7 @@ public struct SmoothedClassifier: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
                         // line 8: fc(x)
@@ -342,7 +342,7 @@ public struct SmoothedClassifier: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 8: fc(x)
                                 let v6 = g.baseAddress! + 20  // gradient of fc.bias
@@ -487,7 +487,7 @@ public struct SoftmaxHead: Module {
         let slot2 = slot1 + batch * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // fc.weight
                     // line 20: fc(x)
@@ -548,7 +548,7 @@ public struct SoftmaxHead: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
                         // line 20: fc(x)
@@ -591,7 +591,7 @@ public struct SoftmaxHead: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5]", argument: "outputGradient", declared: "[batch, 5]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 20: softmax(fc(x), axis: 1)
                                 let v8 = slot3  // [batch]
@@ -691,7 +691,7 @@ public struct PassThrough: Module {
         }
         let batch = x.shape[0]
         return x.withUnsafeBufferPointer { xBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 return Tensor(shape: [batch, 3], copying: UnsafeBufferPointer(start: x, count: batch * 3))
             }
@@ -710,7 +710,7 @@ public struct PassThrough: Module {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     // line 33: scale
                     let v1: Float = parameters[0]  // scale
@@ -749,7 +749,7 @@ public struct PassThrough: Module {
         let batch = input.shape[0]
         return try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
             try input.withUnsafeBufferPointer { inputBuffer in
-                func body() throws -> Void {
+                @inline(never) func body() throws -> Void {
                     let input = inputBuffer.baseAddress!
                     // The gradient of the loss with respect to the output, from the caller, in tensors kept
                     // between calls so that neither is allocated again.

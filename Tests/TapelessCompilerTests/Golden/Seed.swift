@@ -70,7 +70,7 @@ public struct LinearRegression: Module {
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     // line 7: w
                     let v1: Float = parameters[0]  // w
@@ -112,7 +112,7 @@ public struct LinearRegression: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         // line 7: w
@@ -170,7 +170,7 @@ public struct LinearRegression: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             // line 7: w
@@ -273,7 +273,7 @@ public struct LinearRegression: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         // line 7: w
                         let v1: Float = parameters[0]  // w
@@ -309,7 +309,7 @@ public struct LinearRegression: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 var v6: Float = 0
                                 var v8: Float = 0
@@ -485,7 +485,7 @@ public struct SimpleNN: Module {
         let slot3 = slot2 + batch * 10
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // fc1.weight
                     // line 20: fc1(x)
@@ -541,7 +541,7 @@ public struct SimpleNN: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 labels.withUnsafeBufferPointer { labelsBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let labels = labelsBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc1.weight
@@ -630,7 +630,7 @@ public struct SimpleNN: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     labels.withUnsafeBufferPointer { labelsBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let labels = labelsBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc1.weight
@@ -778,7 +778,7 @@ public struct SimpleNN: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc1.weight
                         // line 20: fc1(x)
@@ -821,7 +821,7 @@ public struct SimpleNN: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 10]", argument: "outputGradient", declared: "[batch, 10]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 20: fc2(fc1(x))
                                 let v11 = g.baseAddress! + 101760  // gradient of fc2.bias

@@ -18,7 +18,7 @@ public func s0(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 6: reshape(x, n, 3, -1)
@@ -67,7 +67,7 @@ public func s0_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot2 = slot1 + n * 3 * 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 6: reshape(x, n, 3, -1)
@@ -124,7 +124,7 @@ public func s0_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -200,7 +200,7 @@ public func s0_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -263,7 +263,7 @@ public func s1(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 12: permute(x, 0, 2, 1, 3)
@@ -318,7 +318,7 @@ public func s1_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot1 = slot0 + 2 * 4 * 3 * 5
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 12: permute(x, 0, 2, 1, 3)
@@ -389,7 +389,7 @@ public func s1_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -479,7 +479,7 @@ public func s1_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -571,7 +571,7 @@ public func s2(a: Tensor, b: Tensor, c: Tensor) -> Float {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -636,7 +636,7 @@ public func s2_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -709,7 +709,7 @@ public func s2_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -791,7 +791,7 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -917,7 +917,7 @@ public func s2_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -1029,7 +1029,7 @@ public func s2_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -1131,7 +1131,7 @@ public func s3(a: Tensor, b: Tensor, c: Tensor) -> Float {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1203,7 +1203,7 @@ public func s3_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1285,7 +1285,7 @@ public func s3_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -1378,7 +1378,7 @@ public func s3_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -1513,7 +1513,7 @@ public func s3_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -1644,7 +1644,7 @@ public func s3_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -1758,7 +1758,7 @@ public func s4(x: Tensor, c: Tensor) -> Float {
     let slot1 = slot0 + 5
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 34: variance(x, axis: 0)
@@ -1836,7 +1836,7 @@ public func s4_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot3 = slot2 + 4 * 5
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 34: variance(x, axis: 0)
@@ -1960,7 +1960,7 @@ public func s4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -2093,7 +2093,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -2284,7 +2284,7 @@ public func s5(x: Tensor, c: Tensor) -> Float {
     let slot2 = slot1 + 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 40: variance(x, axis: 1, correction: 0)
@@ -2356,7 +2356,7 @@ public func s5_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot8 = slot7 + 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 40: variance(x, axis: 1, correction: 0)
@@ -2464,7 +2464,7 @@ public func s5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -2585,7 +2585,7 @@ public func s5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -2736,7 +2736,7 @@ public func s6(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 46: min(x, axis: 1)
@@ -2789,7 +2789,7 @@ public func s6_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot5 = slot4 + 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 46: min(x, axis: 1)
@@ -2874,7 +2874,7 @@ public func s6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -2967,7 +2967,7 @@ public func s6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -3072,7 +3072,7 @@ public func s7(a: Tensor, b: Tensor, c: Tensor) -> Float {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -3130,7 +3130,7 @@ public func s7_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -3196,7 +3196,7 @@ public func s7_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
     return a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let a = aBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -3271,7 +3271,7 @@ public func s7_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -3395,7 +3395,7 @@ public func s7_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -3526,7 +3526,7 @@ public func s7_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 va.withUnsafeBufferPointer { vaBuffer in
                     vb.withUnsafeBufferPointer { vbBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let a = aBuffer.baseAddress!
                             let b = bBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -3642,7 +3642,7 @@ public func s8(x: Tensor, w: Tensor, c: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -3696,7 +3696,7 @@ public func s8_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -3755,7 +3755,7 @@ public func s8_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             c.withUnsafeBufferPointer { cBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
@@ -3823,7 +3823,7 @@ public func s8_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -3937,7 +3937,7 @@ public func s8_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -4050,7 +4050,7 @@ public func s8_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
             c.withUnsafeBufferPointer { cBuffer in
                 vx.withUnsafeBufferPointer { vxBuffer in
                     vw.withUnsafeBufferPointer { vwBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let w = wBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -4145,7 +4145,7 @@ public func s9(x: Tensor, c: Tensor) -> Float {
     let slot1 = slot0 + 2 * 4 * 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 68: pad(x, 1, 2, 0, 1)
@@ -4206,7 +4206,7 @@ public func s9_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot3 = slot2 + 2 * 4 * 7
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 68: pad(x, 1, 2, 0, 1)
@@ -4285,7 +4285,7 @@ public func s9_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -4383,7 +4383,7 @@ public func s9_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -4483,7 +4483,7 @@ public func s10(x: Tensor, c: Tensor) -> Float {
     let slot3 = slot2 + 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 74: mean(x, axis: 1, keepDims: true)
@@ -4562,7 +4562,7 @@ public func s10_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot8 = slot7 + 4
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 74: mean(x, axis: 1, keepDims: true)
@@ -4704,7 +4704,7 @@ public func s10_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -4855,7 +4855,7 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -5081,7 +5081,7 @@ public func s11(x: Tensor, c: Tensor) -> Float {
     let slot8 = slot7 + 2 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 80: x[: by 2, 1..<9 by 3]
@@ -5173,7 +5173,7 @@ public func s11_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot11 = slot10 + 2 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 80: x[: by 2, 1..<9 by 3]
@@ -5313,7 +5313,7 @@ public func s11_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -5478,7 +5478,7 @@ public func s11_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -5650,7 +5650,7 @@ public func s12(x: Tensor, c: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 86: norm(x, axis: 1)
@@ -5703,7 +5703,7 @@ public func s12_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot2 = slot1 + 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 86: norm(x, axis: 1)
@@ -5774,7 +5774,7 @@ public func s12_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -5859,7 +5859,7 @@ public func s12_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -5979,7 +5979,7 @@ public func s13(x: Tensor, c: Tensor) -> Float {
     let slot1 = slot0 + 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 92: normalize(x, axis: 1)
@@ -6047,7 +6047,7 @@ public func s13_dx(x: Tensor, c: Tensor) -> Tensor {
     let slot9 = slot8 + 3
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let c = cBuffer.baseAddress!
                 // line 92: normalize(x, axis: 1)
@@ -6163,7 +6163,7 @@ public func s13_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -6299,7 +6299,7 @@ public func s13_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         c.withUnsafeBufferPointer { cBuffer in
             vx.withUnsafeBufferPointer { vxBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let c = cBuffer.baseAddress!
                     let vx = vxBuffer.baseAddress!
@@ -6507,7 +6507,7 @@ public func oneHotOf(labels: IntTensor) -> Tensor {
     let slot0 = workspace
     let slot1 = slot0 + 3
     return labels.withUnsafeBufferPointer { labelsBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let labels = labelsBuffer.baseAddress!
             // line 98: oneHot(labels, classes: 4)
             let v2 = slot0  // [3]

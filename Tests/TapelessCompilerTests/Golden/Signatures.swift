@@ -62,7 +62,7 @@ public struct Circuit: Model {
     /// `func computeResistance() -> Float` (line 9).
     public func computeResistance() -> Float {
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 // line 10: resistance
                 let v0: Float = parameters[0]  // resistance
                 let v1 = parameters.baseAddress! + 1  // currents
@@ -91,7 +91,7 @@ public struct Circuit: Model {
     public func computeResistanceWithGradient(into gradient: inout Gradient) -> Float {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     // line 10: resistance
                     let v0: Float = parameters[0]  // resistance
                     let v1 = parameters.baseAddress! + 1  // currents
@@ -139,7 +139,7 @@ public struct Circuit: Model {
         defer { Workspace.release(for: "Circuit.voltages") }
         let slot0 = workspace
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 // line 15: resistance
                 let v1: Float = parameters[0]  // resistance
                 let v0 = parameters.baseAddress! + 1  // currents
@@ -163,7 +163,7 @@ public struct Circuit: Model {
     /// `func power(current: Float) -> Float` (line 19).
     public func power(current: Float) -> Float {
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 // line 20: resistance
                 let v1: Float = parameters[0]  // resistance
                 // line 20: square(current)
@@ -181,7 +181,7 @@ public struct Circuit: Model {
     public func powerWithGradient(current: Float, into gradient: inout Gradient) -> Float {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     // line 20: resistance
                     let v1: Float = parameters[0]  // resistance
                     // line 20: square(current)
@@ -211,7 +211,7 @@ public struct Circuit: Model {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[_]", argument: "labels", declared: "Int[n]", function: "constantLoss(labels:)")
         }
         return parameterScalars.withUnsafeBufferPointer { parameters in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 // line 25: resistance
                 let v1: Float = parameters[0]  // resistance
                 return v1
@@ -228,7 +228,7 @@ public struct Circuit: Model {
         }
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     // line 25: resistance
                     let v1: Float = parameters[0]  // resistance
                     // The gradient of every parameter.
@@ -309,7 +309,7 @@ public func shifted(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "shifted") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 31: 2 * x + unit()
             let v4 = slot0  // [n]

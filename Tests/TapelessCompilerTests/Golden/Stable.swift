@@ -11,7 +11,7 @@ public func logSigmoidSum(x: Tensor) -> Float {
     }
     let k = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             var v3: Float = 0
             for i in 0..<k {
@@ -36,7 +36,7 @@ public func dLogSigmoid(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "dLogSigmoid") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // ∂ line 2: log(sigmoid(x))
             let v7 = slot0  // [k]
@@ -64,7 +64,7 @@ public func softplusSum(x: Tensor) -> Float {
     }
     let k = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             var v2: Float = 0
             for i in 0..<k {
@@ -89,7 +89,7 @@ public func dSoftplus(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "dSoftplus") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // ∂ line 4: softplus(x)
             let v5 = slot0  // [k]
@@ -115,7 +115,7 @@ public func lse(x: Tensor) -> Float {
     }
     let k = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             // line 6: logSumExp(x, axis: 0)
             var v1: Float = 0
@@ -142,7 +142,7 @@ public func dLse(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "dLse") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 6: logSumExp(x, axis: 0)
             var v1: Float = 0
@@ -173,7 +173,7 @@ public func length(x: Tensor) -> Float {
     }
     let k = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             var v2: Float = 0
             let laneEnd = k & ~7
@@ -209,7 +209,7 @@ public func dLength(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "dLength") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             var v2: Float = 0
             let laneEnd = k & ~7
@@ -267,7 +267,7 @@ public func hLength(x: Tensor) -> Tensor {
     let slot4 = slot3 + k
     let slot5 = slot4 + k
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             let v1 = slot0  // [k, k]
             for position in 0..<k {
@@ -375,7 +375,7 @@ public func unit(x: Tensor) -> Tensor {
     defer { Workspace.release(for: "unit") }
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             var v2: Float = 0
             let laneEnd = k & ~7
@@ -423,7 +423,7 @@ public func jUnit(x: Tensor) -> Tensor {
     let slot5 = slot4 + k
     let slot6 = slot5 + k
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             let v1 = slot0  // [k, k]
             for position in 0..<k {

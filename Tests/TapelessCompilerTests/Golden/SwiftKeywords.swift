@@ -71,7 +71,7 @@ public struct Keywords: Module {
         let slot1 = slot0 + n
         return parameterScalars.withUnsafeBufferPointer { parameters in
             `struct`.withUnsafeBufferPointer { structBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let `struct` = structBuffer.baseAddress!
                     // line 8: class
                     let v4: Float = parameters[0]  // class
@@ -120,7 +120,7 @@ public struct Keywords: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             `struct`.withUnsafeBufferPointer { structBuffer in
                 `default`.withUnsafeBufferPointer { defaultBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let `struct` = structBuffer.baseAddress!
                         let `default` = defaultBuffer.baseAddress!
                         // line 8: class
@@ -181,7 +181,7 @@ public struct Keywords: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 `struct`.withUnsafeBufferPointer { structBuffer in
                     `default`.withUnsafeBufferPointer { defaultBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let `struct` = structBuffer.baseAddress!
                             let `default` = defaultBuffer.baseAddress!
                             // line 8: class
@@ -279,7 +279,7 @@ public struct Keywords: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         // line 8: class
                         let v4: Float = parameters[0]  // class
@@ -319,7 +319,7 @@ public struct Keywords: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 // ∂ line 8: where * class
                                 let v7 = slot2  // [n]

@@ -209,7 +209,7 @@ public struct PostNormEncoder: Module {
         let slot18 = slot17 + batch * 5 * 32
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     do {
                         let v1 = parameters.baseAddress!  // self_attn.in_proj_weight
@@ -524,7 +524,7 @@ public struct PostNormEncoder: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         do {
@@ -865,7 +865,7 @@ public struct PostNormEncoder: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             do {
@@ -1564,7 +1564,7 @@ public struct PostNormEncoder: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         do {
@@ -2218,7 +2218,7 @@ public struct PostNormEncoder: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         do {
                             let v1 = parameters.baseAddress!  // self_attn.in_proj_weight
@@ -2532,7 +2532,7 @@ public struct PostNormEncoder: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5, 16]", argument: "outputGradient", declared: "[batch, 5, 16]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
                                     let v54 = parameters.baseAddress! + 2192  // norm2.weight
@@ -3161,7 +3161,7 @@ public struct PreNormEncoder: Module {
         let slot17 = slot16 + batch * 5 * 32
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     do {
                         let v1 = parameters.baseAddress! + 2160  // norm1.weight
@@ -3490,7 +3490,7 @@ public struct PreNormEncoder: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         do {
@@ -3838,7 +3838,7 @@ public struct PreNormEncoder: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             do {
@@ -4490,7 +4490,7 @@ public struct PreNormEncoder: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         do {
@@ -5131,7 +5131,7 @@ public struct PreNormEncoder: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         do {
                             let v1 = parameters.baseAddress! + 2160  // norm1.weight
@@ -5448,7 +5448,7 @@ public struct PreNormEncoder: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5, 16]", argument: "outputGradient", declared: "[batch, 5, 16]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
                                     let v67 = parameters.baseAddress! + 1632  // linear2.weight
@@ -6025,7 +6025,7 @@ public struct CausalEncoder: Module {
         let slot21 = slot20 + batch * 5 * 32
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     do {
                         let v1 = parameters.baseAddress!  // self_attn.in_proj_weight
@@ -6366,7 +6366,7 @@ public struct CausalEncoder: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         do {
@@ -6733,7 +6733,7 @@ public struct CausalEncoder: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
                             do {
@@ -7458,7 +7458,7 @@ public struct CausalEncoder: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 c.withUnsafeBufferPointer { cBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let c = cBuffer.baseAddress!
                         do {
@@ -8138,7 +8138,7 @@ public struct CausalEncoder: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         do {
                             let v1 = parameters.baseAddress!  // self_attn.in_proj_weight
@@ -8475,7 +8475,7 @@ public struct CausalEncoder: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(batch), 5, 16]", argument: "outputGradient", declared: "[batch, 5, 16]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
                                     let v61 = parameters.baseAddress! + 2192  // norm2.weight
@@ -9109,7 +9109,7 @@ public struct PaddedEncoder: Model {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 padding.withUnsafeBufferPointer { paddingBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let padding = paddingBuffer.baseAddress!
                         do {
@@ -9448,7 +9448,7 @@ public struct PaddedEncoder: Model {
             x.withUnsafeBufferPointer { xBuffer in
                 padding.withUnsafeBufferPointer { paddingBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let padding = paddingBuffer.baseAddress!
                             let c = cBuffer.baseAddress!
@@ -9812,7 +9812,7 @@ public struct PaddedEncoder: Model {
                 x.withUnsafeBufferPointer { xBuffer in
                     padding.withUnsafeBufferPointer { paddingBuffer in
                         c.withUnsafeBufferPointer { cBuffer in
-                            func body() -> Float {
+                            @inline(never) func body() -> Float {
                                 let x = xBuffer.baseAddress!
                                 let padding = paddingBuffer.baseAddress!
                                 let c = cBuffer.baseAddress!
@@ -10537,7 +10537,7 @@ public struct PaddedEncoder: Model {
             x.withUnsafeBufferPointer { xBuffer in
                 padding.withUnsafeBufferPointer { paddingBuffer in
                     c.withUnsafeBufferPointer { cBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let padding = paddingBuffer.baseAddress!
                             let c = cBuffer.baseAddress!

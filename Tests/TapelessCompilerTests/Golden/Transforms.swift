@@ -68,7 +68,7 @@ public struct Probe: Module {
         let slot1 = slot0 + n * 2
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // fc.weight
                     // line 61: fc(x)
@@ -106,7 +106,7 @@ public struct Probe: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
@@ -153,7 +153,7 @@ public struct Probe: Module {
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
                     y.withUnsafeBufferPointer { yBuffer in
-                        func body() -> Float {
+                        @inline(never) func body() -> Float {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // fc.weight
@@ -229,7 +229,7 @@ public struct Probe: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
-                    func body() -> Tensor {
+                    @inline(never) func body() -> Tensor {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // fc.weight
@@ -288,7 +288,7 @@ public struct Probe: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 xTangent.withUnsafeBufferPointer { xTangentBuffer in
-                    func body() -> (value: Tensor, tangent: Tensor) {
+                    @inline(never) func body() -> (value: Tensor, tangent: Tensor) {
                         let x = xBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
@@ -343,7 +343,7 @@ public struct Probe: Module {
         return parameterScalars.withUnsafeBufferPointer { parameters in
             x.withUnsafeBufferPointer { xBuffer in
                 outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-                    func body() -> (value: Tensor, x: Tensor) {
+                    @inline(never) func body() -> (value: Tensor, x: Tensor) {
                         let x = xBuffer.baseAddress!
                         let outputGradient = outputGradientBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
@@ -403,7 +403,7 @@ public struct Probe: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeBufferPointer { yBuffer in
                     xTangent.withUnsafeBufferPointer { xTangentBuffer in
-                        func body() -> Tensor {
+                        @inline(never) func body() -> Tensor {
                             let x = xBuffer.baseAddress!
                             let y = yBuffer.baseAddress!
                             let xTangent = xTangentBuffer.baseAddress!
@@ -481,7 +481,7 @@ public struct Probe: Module {
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
-                    func body() throws -> Void {
+                    @inline(never) func body() throws -> Void {
                         let input = inputBuffer.baseAddress!
                         let v1 = parameters.baseAddress!  // fc.weight
                         // line 61: fc(x)
@@ -519,7 +519,7 @@ public struct Probe: Module {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 2]", argument: "outputGradient", declared: "[n, 2]", function: "gradient(at:into:outputGradient:)")
                         }
                         return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
-                            func body_2() -> Void {
+                            @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 let v10 = slot0  // [n, 2]
                                 let v11 = g.baseAddress! + 6  // gradient of fc.bias
@@ -620,7 +620,7 @@ public func dense_softmax(x: Tensor, w: Tensor, b: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
-                func body() -> Tensor {
+                @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
@@ -697,7 +697,7 @@ public func dense_softmax_jvp(x: Tensor, w: Tensor, b: Tensor, xTangent: Tensor,
                 xTangent.withUnsafeBufferPointer { xTangentBuffer in
                     wTangent.withUnsafeBufferPointer { wTangentBuffer in
                         bTangent.withUnsafeBufferPointer { bTangentBuffer in
-                            func body() -> (value: Tensor, tangent: Tensor) {
+                            @inline(never) func body() -> (value: Tensor, tangent: Tensor) {
                                 let x = xBuffer.baseAddress!
                                 let w = wBuffer.baseAddress!
                                 let b = bBuffer.baseAddress!
@@ -810,7 +810,7 @@ public func dense_softmax_vjp(x: Tensor, w: Tensor, b: Tensor, outputGradient: T
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-                    func body() -> (value: Tensor, x: Tensor, w: Tensor, b: Tensor) {
+                    @inline(never) func body() -> (value: Tensor, x: Tensor, w: Tensor, b: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let b = bBuffer.baseAddress!
@@ -937,7 +937,7 @@ public func dense_softmax_jacobian(x: Tensor, w: Tensor, b: Tensor) -> (x: Tenso
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             b.withUnsafeBufferPointer { bBuffer in
-                func body() -> (x: Tensor, w: Tensor, b: Tensor) {
+                @inline(never) func body() -> (x: Tensor, w: Tensor, b: Tensor) {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let b = bBuffer.baseAddress!
@@ -1224,7 +1224,7 @@ public func logsumexp_max(x: Tensor, y: Tensor) -> Tensor {
     let slot3 = slot2 + 3
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 // line 10: x * y
@@ -1305,7 +1305,7 @@ public func logsumexp_max_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent: 
         y.withUnsafeBufferPointer { yBuffer in
             xTangent.withUnsafeBufferPointer { xTangentBuffer in
                 yTangent.withUnsafeBufferPointer { yTangentBuffer in
-                    func body() -> (value: Tensor, tangent: Tensor) {
+                    @inline(never) func body() -> (value: Tensor, tangent: Tensor) {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
@@ -1446,7 +1446,7 @@ public func logsumexp_max_vjp(x: Tensor, y: Tensor, outputGradient: Tensor) -> (
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
             outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-                func body() -> (value: Tensor, x: Tensor, y: Tensor) {
+                @inline(never) func body() -> (value: Tensor, x: Tensor, y: Tensor) {
                     let x = xBuffer.baseAddress!
                     let y = yBuffer.baseAddress!
                     let outputGradient = outputGradientBuffer.baseAddress!
@@ -1582,7 +1582,7 @@ public func logsumexp_max_jacobian(x: Tensor, y: Tensor) -> (x: Tensor, y: Tenso
     let slot14 = slot13 + 3 * 3 * 4
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> (x: Tensor, y: Tensor) {
+            @inline(never) func body() -> (x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 let v2 = slot0  // [3, 3]
@@ -1729,7 +1729,7 @@ public func conv_pool(x: Tensor, w: Tensor) -> Tensor {
     let slot2 = slot1 + 3 * 6 * 6
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> Tensor {
+            @inline(never) func body() -> Tensor {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 // line 15: conv2D(x, w, padding: 1)
@@ -1790,7 +1790,7 @@ public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tens
         w.withUnsafeBufferPointer { wBuffer in
             xTangent.withUnsafeBufferPointer { xTangentBuffer in
                 wTangent.withUnsafeBufferPointer { wTangentBuffer in
-                    func body() -> (value: Tensor, tangent: Tensor) {
+                    @inline(never) func body() -> (value: Tensor, tangent: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
@@ -1889,7 +1889,7 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
             outputGradient.withUnsafeBufferPointer { outputGradientBuffer in
-                func body() -> (value: Tensor, x: Tensor, w: Tensor) {
+                @inline(never) func body() -> (value: Tensor, x: Tensor, w: Tensor) {
                     let x = xBuffer.baseAddress!
                     let w = wBuffer.baseAddress!
                     let outputGradient = outputGradientBuffer.baseAddress!
@@ -1999,7 +1999,7 @@ public func conv_pool_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: Tensor) {
     let slot17 = slot16 + 27 * 3 * 2 * 3 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> (x: Tensor, w: Tensor) {
+            @inline(never) func body() -> (x: Tensor, w: Tensor) {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 let v2 = slot0  // [27, 27]
@@ -2168,7 +2168,7 @@ public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
     return q.withUnsafeBufferPointer { qBuffer in
         k.withUnsafeBufferPointer { kBuffer in
             v.withUnsafeBufferPointer { vBuffer in
-                func body() -> Float {
+                @inline(never) func body() -> Float {
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
@@ -2269,7 +2269,7 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                 qTangent.withUnsafeBufferPointer { qTangentBuffer in
                     kTangent.withUnsafeBufferPointer { kTangentBuffer in
                         vTangent.withUnsafeBufferPointer { vTangentBuffer in
-                            func body() -> (value: Float, tangent: Float) {
+                            @inline(never) func body() -> (value: Float, tangent: Float) {
                                 let q = qBuffer.baseAddress!
                                 let k = kBuffer.baseAddress!
                                 let v = vBuffer.baseAddress!
@@ -2430,7 +2430,7 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
     return q.withUnsafeBufferPointer { qBuffer in
         k.withUnsafeBufferPointer { kBuffer in
             v.withUnsafeBufferPointer { vBuffer in
-                func body() -> (value: Float, q: Tensor, k: Tensor, v: Tensor) {
+                @inline(never) func body() -> (value: Float, q: Tensor, k: Tensor, v: Tensor) {
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
@@ -2579,7 +2579,7 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
     return q.withUnsafeBufferPointer { qBuffer in
         k.withUnsafeBufferPointer { kBuffer in
             v.withUnsafeBufferPointer { vBuffer in
-                func body() -> (q: Tensor, k: Tensor, v: Tensor) {
+                @inline(never) func body() -> (q: Tensor, k: Tensor, v: Tensor) {
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
@@ -2765,7 +2765,7 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
     return q.withUnsafeBufferPointer { qBuffer in
         k.withUnsafeBufferPointer { kBuffer in
             v.withUnsafeBufferPointer { vBuffer in
-                func body() -> (value: Float, q: Tensor, k: Tensor, v: Tensor) {
+                @inline(never) func body() -> (value: Float, q: Tensor, k: Tensor, v: Tensor) {
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
@@ -2927,7 +2927,7 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                 qTangent.withUnsafeBufferPointer { qTangentBuffer in
                     kTangent.withUnsafeBufferPointer { kTangentBuffer in
                         vTangent.withUnsafeBufferPointer { vTangentBuffer in
-                            func body() -> (q: Tensor, k: Tensor, v: Tensor) {
+                            @inline(never) func body() -> (q: Tensor, k: Tensor, v: Tensor) {
                                 let q = qBuffer.baseAddress!
                                 let k = kBuffer.baseAddress!
                                 let v = vBuffer.baseAddress!
@@ -3270,7 +3270,7 @@ public func attention_hessian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k:
     return q.withUnsafeBufferPointer { qBuffer in
         k.withUnsafeBufferPointer { kBuffer in
             v.withUnsafeBufferPointer { vBuffer in
-                func body() -> (q: Tensor, k: Tensor, v: Tensor) {
+                @inline(never) func body() -> (q: Tensor, k: Tensor, v: Tensor) {
                     let q = qBuffer.baseAddress!
                     let k = kBuffer.baseAddress!
                     let v = vBuffer.baseAddress!
@@ -3692,7 +3692,7 @@ public func elementwise_mix(x: Tensor, y: Tensor) -> Float {
     }
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 // line 28: pow(x * x + 1, 1.5)
@@ -3754,7 +3754,7 @@ public func elementwise_mix_jvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
         y.withUnsafeBufferPointer { yBuffer in
             xTangent.withUnsafeBufferPointer { xTangentBuffer in
                 yTangent.withUnsafeBufferPointer { yTangentBuffer in
-                    func body() -> (value: Float, tangent: Float) {
+                    @inline(never) func body() -> (value: Float, tangent: Float) {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
@@ -3863,7 +3863,7 @@ public func elementwise_mix_vjp(x: Tensor, y: Tensor, outputGradient: Float) -> 
     let slot1 = slot0 + 5
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> (value: Float, x: Tensor, y: Tensor) {
+            @inline(never) func body() -> (value: Float, x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 // ∂ line 28: min(x, y)
@@ -3979,7 +3979,7 @@ public func elementwise_mix_jacobian(x: Tensor, y: Tensor) -> (x: Tensor, y: Ten
     let slot15 = slot14 + 5
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> (x: Tensor, y: Tensor) {
+            @inline(never) func body() -> (x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 let v2 = slot0  // [1, 1]
@@ -4139,7 +4139,7 @@ public func elementwise_mix_valueAndGrad(x: Tensor, y: Tensor) -> (value: Float,
     let slot1 = slot0 + 5
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> (value: Float, x: Tensor, y: Tensor) {
+            @inline(never) func body() -> (value: Float, x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 // ∂ line 28: min(x, y)
@@ -4246,7 +4246,7 @@ public func elementwise_mix_hvp(x: Tensor, y: Tensor, xTangent: Tensor, yTangent
         y.withUnsafeBufferPointer { yBuffer in
             xTangent.withUnsafeBufferPointer { xTangentBuffer in
                 yTangent.withUnsafeBufferPointer { yTangentBuffer in
-                    func body() -> (x: Tensor, y: Tensor) {
+                    @inline(never) func body() -> (x: Tensor, y: Tensor) {
                         let x = xBuffer.baseAddress!
                         let y = yBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
@@ -4421,7 +4421,7 @@ public func elementwise_mix_hessian(x: Tensor, y: Tensor) -> (x: Tensor, y: Tens
     let slot18 = slot17 + 5 * 5
     return x.withUnsafeBufferPointer { xBuffer in
         y.withUnsafeBufferPointer { yBuffer in
-            func body() -> (x: Tensor, y: Tensor) {
+            @inline(never) func body() -> (x: Tensor, y: Tensor) {
                 let x = xBuffer.baseAddress!
                 let y = yBuffer.baseAddress!
                 let v2 = slot0  // [5, 5]
@@ -4631,7 +4631,7 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
         w1.withUnsafeBufferPointer { w1Buffer in
             w2.withUnsafeBufferPointer { w2Buffer in
                 t.withUnsafeBufferPointer { tBuffer in
-                    func body() -> Float {
+                    @inline(never) func body() -> Float {
                         let x = xBuffer.baseAddress!
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
@@ -4727,7 +4727,7 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                         w1Tangent.withUnsafeBufferPointer { w1TangentBuffer in
                             w2Tangent.withUnsafeBufferPointer { w2TangentBuffer in
                                 tTangent.withUnsafeBufferPointer { tTangentBuffer in
-                                    func body() -> (value: Float, tangent: Float) {
+                                    @inline(never) func body() -> (value: Float, tangent: Float) {
                                         let x = xBuffer.baseAddress!
                                         let w1 = w1Buffer.baseAddress!
                                         let w2 = w2Buffer.baseAddress!
@@ -4876,7 +4876,7 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
         w1.withUnsafeBufferPointer { w1Buffer in
             w2.withUnsafeBufferPointer { w2Buffer in
                 t.withUnsafeBufferPointer { tBuffer in
-                    func body() -> (value: Float, x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                    @inline(never) func body() -> (value: Float, x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
@@ -5025,7 +5025,7 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
         w1.withUnsafeBufferPointer { w1Buffer in
             w2.withUnsafeBufferPointer { w2Buffer in
                 t.withUnsafeBufferPointer { tBuffer in
-                    func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                    @inline(never) func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
@@ -5197,7 +5197,7 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
         w1.withUnsafeBufferPointer { w1Buffer in
             w2.withUnsafeBufferPointer { w2Buffer in
                 t.withUnsafeBufferPointer { tBuffer in
-                    func body() -> (value: Float, x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                    @inline(never) func body() -> (value: Float, x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
@@ -5368,7 +5368,7 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                         w1Tangent.withUnsafeBufferPointer { w1TangentBuffer in
                             w2Tangent.withUnsafeBufferPointer { w2TangentBuffer in
                                 tTangent.withUnsafeBufferPointer { tTangentBuffer in
-                                    func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                                    @inline(never) func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
                                         let x = xBuffer.baseAddress!
                                         let w1 = w1Buffer.baseAddress!
                                         let w2 = w2Buffer.baseAddress!
@@ -5681,7 +5681,7 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
         w1.withUnsafeBufferPointer { w1Buffer in
             w2.withUnsafeBufferPointer { w2Buffer in
                 t.withUnsafeBufferPointer { tBuffer in
-                    func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
+                    @inline(never) func body() -> (x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w1 = w1Buffer.baseAddress!
                         let w2 = w2Buffer.baseAddress!
@@ -6081,7 +6081,7 @@ public func grouped_conv_loss(x: Tensor, w: Tensor) -> Float {
     let slot0 = workspace
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> Float {
+            @inline(never) func body() -> Float {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 // line 44: conv2D(x, w, padding: 1, groups: 2)
@@ -6137,7 +6137,7 @@ public func grouped_conv_loss_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
         w.withUnsafeBufferPointer { wBuffer in
             xTangent.withUnsafeBufferPointer { xTangentBuffer in
                 wTangent.withUnsafeBufferPointer { wTangentBuffer in
-                    func body() -> (value: Float, tangent: Float) {
+                    @inline(never) func body() -> (value: Float, tangent: Float) {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
@@ -6223,7 +6223,7 @@ public func grouped_conv_loss_vjp(x: Tensor, w: Tensor, outputGradient: Float) -
     let slot3 = slot2 + 4 * 4 * 4
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> (value: Float, x: Tensor, w: Tensor) {
+            @inline(never) func body() -> (value: Float, x: Tensor, w: Tensor) {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 // line 44: conv2D(x, w, padding: 1, groups: 2)
@@ -6305,7 +6305,7 @@ public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: T
     let slot9 = slot8 + 2 * 2 * 3 * 3
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> (x: Tensor, w: Tensor) {
+            @inline(never) func body() -> (x: Tensor, w: Tensor) {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 let v2 = slot0  // [1, 1]
@@ -6437,7 +6437,7 @@ public func grouped_conv_loss_valueAndGrad(x: Tensor, w: Tensor) -> (value: Floa
     let slot3 = slot2 + 4 * 4 * 4
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> (value: Float, x: Tensor, w: Tensor) {
+            @inline(never) func body() -> (value: Float, x: Tensor, w: Tensor) {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 // line 44: conv2D(x, w, padding: 1, groups: 2)
@@ -6524,7 +6524,7 @@ public func grouped_conv_loss_hvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
         w.withUnsafeBufferPointer { wBuffer in
             xTangent.withUnsafeBufferPointer { xTangentBuffer in
                 wTangent.withUnsafeBufferPointer { wTangentBuffer in
-                    func body() -> (x: Tensor, w: Tensor) {
+                    @inline(never) func body() -> (x: Tensor, w: Tensor) {
                         let x = xBuffer.baseAddress!
                         let w = wBuffer.baseAddress!
                         let xTangent = xTangentBuffer.baseAddress!
@@ -6679,7 +6679,7 @@ public func grouped_conv_loss_hessian(x: Tensor, w: Tensor) -> (x: Tensor, w: Te
     let slot23 = slot22 + 2 * 2 * 3 * 3 * 36
     return x.withUnsafeBufferPointer { xBuffer in
         w.withUnsafeBufferPointer { wBuffer in
-            func body() -> (x: Tensor, w: Tensor) {
+            @inline(never) func body() -> (x: Tensor, w: Tensor) {
                 let x = xBuffer.baseAddress!
                 let w = wBuffer.baseAddress!
                 let v2 = slot0  // [64, 64]
@@ -6911,7 +6911,7 @@ public func squash(x: Tensor) -> Tensor {
     let slot0 = workspace
     let slot1 = slot0 + n
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             // line 53: x * x
             let v1 = slot0  // [n]
@@ -6959,7 +6959,7 @@ public func squash_jacobian(x: Tensor) -> Tensor {
     let slot4 = slot3 + n
     let slot5 = slot4 + n * n
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             let v1 = slot0  // [n, n]
             for position in 0..<n {
@@ -7043,7 +7043,7 @@ public func energy(x: Tensor) -> Float {
     }
     let n = x.shape[0]
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Float {
+        @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
             var v3: Float = 0
             var v4: Float = 0
@@ -7098,7 +7098,7 @@ public func energy_hessian(x: Tensor) -> Tensor {
     let slot5 = slot4 + n * n
     let slot6 = slot5 + n
     return x.withUnsafeBufferPointer { xBuffer in
-        func body() -> Tensor {
+        @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
             let v1 = slot0  // [n, n]
             for position in 0..<n {
