@@ -160,20 +160,17 @@ public enum Simplifier {
     ) -> Outcome {
         guard let inner = definitions[x] else { return .unchanged }
         if isZero(x, axis: axis, range: range, definitions: definitions) { return .constant(0) }
-        switch inner.op {
-        case .pad(axis, let placedAt):
+        if case .pad(axis, let placedAt) = inner.op {
             guard let placed = definitions[inner.operands[0]], let length = placed.type.shape[axis].fixedValue,
                   range.lowerBound >= placedAt, range.upperBound <= placedAt + length else { return .unchanged }
             if placed.type == type { return .value(inner.operands[0]) }
             return .rewritten(.slice(axis: axis, start: range.lowerBound - placedAt, end: range.upperBound - placedAt), [inner.operands[0]])
-        case .binary(.add):
+        }
+        if inner.op == .binary(.add), inner.operands.allSatisfy({ definitions[$0]?.type == inner.type }) {
             let terms = inner.operands
-            guard terms.allSatisfy({ definitions[$0]?.type == inner.type }) else { return .unchanged }
             for (index, term) in terms.enumerated() where isZero(term, axis: axis, range: range, definitions: definitions) {
                 return .rewritten(.slice(axis: axis, start: range.lowerBound, end: range.upperBound), [terms[1 - index]])
             }
-        default:
-            break
         }
         return .unchanged
     }
@@ -182,18 +179,13 @@ public enum Simplifier {
     /// placement elsewhere, or a sum of such.
     private static func isZero(_ x: IRValue, axis: Int, range: Range<Int>, definitions: [IRValue: IRInstruction]) -> Bool {
         guard let instruction = definitions[x] else { return false }
-        switch instruction.op {
-        case .constant(let value):
-            return value == 0
-        case .pad(axis, let placedAt):
+        if case .constant(let value) = instruction.op { return value == 0 }
+        if case .pad(axis, let placedAt) = instruction.op {
             guard let length = definitions[instruction.operands[0]]?.type.shape[axis].fixedValue else { return false }
             return range.upperBound <= placedAt || range.lowerBound >= placedAt + length
-        case .binary(.add):
-            return instruction.operands.allSatisfy {
-                definitions[$0]?.type == instruction.type && isZero($0, axis: axis, range: range, definitions: definitions)
-            }
-        default:
-            return false
+        }
+        return instruction.op == .binary(.add) && instruction.operands.allSatisfy {
+            definitions[$0]?.type == instruction.type && isZero($0, axis: axis, range: range, definitions: definitions)
         }
     }
 
