@@ -425,7 +425,13 @@ extension FunctionEmitter {
             if isInnermost {
                 for sum in sums { p.declare(sum.local, type: "Float", value: sum.isMax ? "-Float.infinity" : "0", mutable: true) }
             }
-            p.loop(Self.loopVariable(indices[axis], in: lines), in: "0..<\(dimension(shape[axis]))") { open(axis + 1, &$0) }
+            // The body is built first: besides `lines`, it holds the write-back of inner sums,
+            // which reads this loop's index even where `lines` does not.
+            var body = CodePrinter(indentUnit: "    ")
+            open(axis + 1, &body)
+            p.loop(Self.loopVariable(indices[axis], in: body.statements), in: "0..<\(dimension(shape[axis]))") {
+                $0.append(body.statements)
+            }
             if isInnermost {
                 for sum in sums {
                     if sum.isMax { p.assign(sum.target, "Swift.max(\(sum.target), \(sum.local))") } else { p.assign(sum.target, sum.local, operator: "+=") }
