@@ -73,19 +73,22 @@ func allExpressions(in file: SourceFile) -> [Expr] {
     }
 }
 
-/// The values bound and assigned by statements, in loops too, in source order.
+/// The values bound and assigned by statements, and branches' conditions, in loops and
+/// branches too, in source order.
 func valueExpressions(of statements: [Statement]) -> [Expr] {
     statements.flatMap { statement -> [Expr] in
         switch statement {
         case .binding(let binding): return [binding.value]
         case .assignment(let assignment): return [assignment.value]
         case .loop(let loop): return valueExpressions(of: loop.body)
+        case .branch(let branch):
+            return [branch.condition] + valueExpressions(of: branch.thenBody) + valueExpressions(of: branch.elseBody)
         }
     }
 }
 
 extension Block {
-    /// The `let` and `var` bindings among the body's own statements (not in loops).
+    /// The `let` and `var` bindings among the body's own statements (not in loops or branches).
     var bindings: [LetBinding] {
         statements.compactMap { if case .binding(let binding) = $0 { binding } else { nil } }
     }

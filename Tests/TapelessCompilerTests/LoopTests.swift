@@ -31,13 +31,14 @@ import Testing
         let dRunByHand = grad(runByHand)
 
         let dt: Float = 0.1
+        let steps = 8
 
         // Explicit Euler steps of dv/dt = force[step] - k v³, repeated twice.
         func simulate(v0: [3], k: Float, force: [8, 3]) -> Float {
             var v = v0
             var energy = 0
             for repetition in 0..<2 {
-                for step in 0..<8 {
+                for step in 0..<steps {
                     v = v + dt * (force[step] - k * v * v * v)
                     energy += sum(v * v)
                 }

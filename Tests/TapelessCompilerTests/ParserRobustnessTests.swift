@@ -110,6 +110,16 @@ import TapelessCompiler
         #expect(diagnostics.first?.message.hasPrefix("expression is nested too deeply (more than 200 levels)") == true)
     }
 
+    @Test(arguments: [
+        ("branches", "var y = x\n" + String(repeating: "if x > 0 {\n", count: 5_000) + "y = 1\n" + String(repeating: "}\n", count: 5_000) + "y"),
+        ("loops", "var y = x\n" + String(repeating: "for i in 0..<2 {\n", count: 5_000) + "y += 1\n" + String(repeating: "}\n", count: 5_000) + "y"),
+    ])
+    func reportsDeeplyNestedStatementsOnce(name: String, body: String) {
+        let diagnostics = parseChecked("func f(x: Float) -> Float {\n\(body)\n}\nfunc g(x: Float) -> Float { x }")
+        #expect(diagnostics.count == 1, "\(name): \(diagnostics.prefix(3))")
+        #expect(diagnostics.first?.message.hasPrefix("loops and branches are nested too deeply (more than 64 levels)") == true)
+    }
+
     @Test func acceptsNestingBelowTheLimit() {
         let expression = String(repeating: "(", count: 60) + "x" + String(repeating: ")", count: 60)
         #expect(parseChecked("func f(x: Float) -> Float { \(expression) }").isEmpty)

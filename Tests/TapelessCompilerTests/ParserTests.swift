@@ -214,7 +214,7 @@ import Testing
         #expect(notation(function.body.result) == "c")
     }
 
-    @Test func parsesVariablesAssignmentsAndNestedLoops() throws {
+    @Test func parsesVariablesAssignmentsNestedLoopsAndBranches() throws {
         let source = """
             func t(x: [4, 3]) -> Float {
                 var total = 0
@@ -222,6 +222,13 @@ import Testing
                     let row = x[i]
                     for j in 0..<3 { total += row[2 - j] }
                     total = total * 0.5
+                }
+                if total > 1 {
+                    total = 1
+                } else if total < -1 { total = -1 }
+                else {
+                    let half = total / 2
+                    total = half
                 }
                 total
             }
@@ -237,12 +244,16 @@ import Testing
                 case .binding(let binding): "\(binding.isVariable ? "var" : "let") \(binding.name) = \(notation(binding.value))"
                 case .assignment(let assignment): "\(assignment.name) = \(notation(assignment.value))"
                 case .loop(let loop): "for \(loop.index) < \(loop.count == .literal(4, loop.count.range) ? "4" : "3") { " + describe(loop.body).joined(separator: "; ") + " }"
+                case .branch(let branch):
+                    "if \(notation(branch.condition)) { " + describe(branch.thenBody).joined(separator: "; ") + " } else { "
+                        + describe(branch.elseBody).joined(separator: "; ") + " }"
                 }
             }
         }
         #expect(describe(function.body.statements) == [
             "var total = 0",
             "for i < 4 { let row = (index x i); for j < 3 { total = (+ total (index row (- 2 j))) }; total = (* total 0.5) }",
+            "if (> total 1) { total = 1 } else { if (< total (neg 1)) { total = (neg 1) } else { let half = (/ total 2); total = half } }",
         ])
         #expect(notation(function.body.result) == "total")
     }

@@ -446,15 +446,44 @@ struct ProgramGenerator {
         for index in 0..<Int.random(in: 2...4, using: &random) {
             let kind = pick(Self.kinds(in: variables))
             let name = "t\(index)"
-            if Int.random(in: 0..<4, using: &random) == 0 {
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0, 1:
                 text += loop(updating: name, kind, variables, indent: indent)
-            } else {
+            case 2:
+                text += branch(choosing: name, kind, variables, indent: indent)
+            default:
                 text += "\(indent)    let \(name) = \(expression(kind, variables, depth: 4))\n"
             }
             variables.append((name, kind))
         }
         let uses = variables.map { $0.1 == .scalar ? $0.0 : "mean(\($0.0))" }
         return text + "\(indent)    " + ([expression(result, variables, depth: 3)] + uses).joined(separator: " + ") + "\n"
+    }
+
+    /// `var name = …` given another value by `if`, and sometimes `else if` and `else`, on
+    /// comparisons of scalars over the variables (which may flip near the evaluation point,
+    /// skipped like kinks). A side may also bind a `let` of its own.
+    private mutating func branch(choosing name: String, _ kind: Kind, _ variables: [(String, Kind)], indent: String) -> String {
+        let inside = indent + "        "
+        func condition(_ generator: inout ProgramGenerator) -> String {
+            let comparison = generator.pick([">", "<", ">=", "<="])
+            return "\(generator.expression(.scalar, variables, depth: 2)) \(comparison) \(generator.expression(.scalar, variables, depth: 1))"
+        }
+        func side(_ generator: inout ProgramGenerator) -> String {
+            let leaves = variables + [(name, kind)]
+            if Int.random(in: 0..<3, using: &generator.random) == 0 {
+                // Every side may bind the same name: each is a scope of its own.
+                let local = "\(name)Side"
+                return "\(inside)let \(local) = \(generator.expression(kind, leaves, depth: 2))\n"
+                    + "\(inside)\(name) = \(local) * \(generator.expression(.scalar, leaves, depth: 1))\n"
+            }
+            return "\(inside)\(name) = \(generator.expression(kind, leaves, depth: 3))\n"
+        }
+        var text = "\(indent)    var \(name) = \(expression(kind, variables, depth: 3))\n"
+        text += "\(indent)    if \(condition(&self)) {\n" + side(&self)
+        if Bool.random(using: &random) { text += "\(indent)    } else if \(condition(&self)) {\n" + side(&self) }
+        if Bool.random(using: &random) { text += "\(indent)    } else {\n" + side(&self) }
+        return text + "\(indent)    }\n"
     }
 
     /// `var name = …` updated by a loop of 1 to 3 iterations whose body reads `name`, the

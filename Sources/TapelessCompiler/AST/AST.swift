@@ -309,6 +309,8 @@ public enum Statement: Sendable, Equatable {
     case assignment(Assignment)
     /// `for i in 0..<count { statements }`.
     case loop(ForLoop)
+    /// `if condition { statements } else { statements }`.
+    case branch(Branch)
 
     /// Where the statement is written.
     public var range: SourceRange {
@@ -316,6 +318,7 @@ public enum Statement: Sendable, Equatable {
         case .binding(let binding): return binding.range
         case .assignment(let assignment): return assignment.range
         case .loop(let loop): return loop.range
+        case .branch(let branch): return branch.range
         }
     }
 }
@@ -375,6 +378,27 @@ public struct ForLoop: Sendable, Equatable {
         self.index = index
         self.count = count
         self.body = body
+        self.range = range
+    }
+}
+
+/// `if condition { thenBody } else { elseBody }`: the statements of one side, chosen by a
+/// comparison of scalars computed at run time. `else if` is an `else` side holding one branch.
+public struct Branch: Sendable, Equatable {
+    /// A comparison giving one `Bool`, such as `e > 0`.
+    public var condition: Expr
+    /// The statements run when the condition holds.
+    public var thenBody: [Statement]
+    /// The statements run when it does not; empty without `else`.
+    public var elseBody: [Statement]
+    /// Where the branch is written, from `if` to its last closing brace.
+    public var range: SourceRange
+
+    /// Creates a branch.
+    public init(condition: Expr, thenBody: [Statement], elseBody: [Statement], range: SourceRange) {
+        self.condition = condition
+        self.thenBody = thenBody
+        self.elseBody = elseBody
         self.range = range
     }
 }

@@ -79,6 +79,13 @@ public enum ASTPrinter {
                 printer.block("for \(loop.index) in 0..<\(dimension(loop.count)) @\(loop.range.start)", closing: "") { p in
                     render(loop.body, &p)
                 }
+            case .branch(let branch):
+                printer.block("if \(expression(branch.condition)) @\(branch.range.start)", closing: "") { p in
+                    render(branch.thenBody, &p)
+                }
+                if !branch.elseBody.isEmpty {
+                    printer.block("else", closing: "") { p in render(branch.elseBody, &p) }
+                }
             }
         }
     }

@@ -36,8 +36,8 @@ extension Checker {
                   at: result.range)
         }
         scope.retire(context.locals)
-        for name in scope.order where scope.retired[name]?.isUsed == false {
-            warning("'\(name)' is never used; remove the binding or use it", at: scope.retired[name]!.range)
+        for (name, local) in scope.retired.sorted(by: { $0.local.range.start < $1.local.range.start }) where !local.isUsed {
+            warning("'\(name)' is never used; remove the binding or use it", at: local.range)
         }
     }
 
@@ -49,13 +49,40 @@ extension Checker {
                 guard !binding.name.name.isEmpty, declare(binding.name, in: &scope.declared) else { continue }
                 context.locals[binding.name.name] = BodyContext.Local(
                     type: type, range: binding.name.range, isVariable: binding.isVariable)
-                scope.order.append(binding.name.name)
             case .assignment(let assignment):
                 checkAssignment(assignment, in: &context)
             case .loop(let loop):
                 checkLoop(loop, in: &context, &scope)
+            case .branch(let branch):
+                checkBranch(branch, in: &context, &scope)
             }
         }
+    }
+
+    /// Statements in a scope of their own: the names they bind end with them (and may be bound
+    /// again after them, as in Swift); variables from before keep what the statements did to them.
+    private func checkNested(_ statements: [Statement], in context: inout BodyContext, _ scope: inout BodyScope) {
+        let outer = context
+        let declaredBefore = scope.declared
+        checkStatements(statements, in: &context, &scope)
+        scope.retire(context.locals.filter { outer.locals[$0.key] == nil })
+        context.locals = context.locals.filter { outer.locals[$0.key] != nil }
+        scope.declared = declaredBefore
+    }
+
+    /// `if condition { … } else { … }`: the condition is one Bool; each side is a scope.
+    private func checkBranch(_ branch: Branch, in context: inout BodyContext, _ scope: inout BodyScope) {
+        if let type = checkExpression(branch.condition, in: &context) {
+            if type.element != .bool {
+                error("the condition of 'if' is a comparison such as 'e > 0', not a value of type \(type)",
+                      at: branch.condition.range)
+            } else if !type.shape.isEmpty {
+                error("the condition of 'if' must be one Bool, not \(type); for a choice per element write 'where(condition, a, b)'",
+                      at: branch.condition.range)
+            }
+        }
+        checkNested(branch.thenBody, in: &context, &scope)
+        checkNested(branch.elseBody, in: &context, &scope)
     }
 
     /// `name = value`: `name` must be a `var` in scope, and `value` of its type.
@@ -90,8 +117,7 @@ extension Checker {
     /// binds exist only inside it.
     private func checkLoop(_ loop: ForLoop, in context: inout BodyContext, _ scope: inout BodyScope) {
         var count: Int?
-        switch loop.count {
-        case .literal(let value, let range):
+        func accept(_ value: Int, at range: SourceRange) {
             if value < 1 {
                 error("a loop needs at least one iteration; write a count of 1 or more", at: range)
             } else if context.iterations * value > Self.maximumIterations {
@@ -99,9 +125,24 @@ extension Checker {
                       at: range)
             } else {
                 count = value
+                loopCounts[loop.range.start] = value
             }
+        }
+        switch loop.count {
+        case .literal(let value, let range):
+            accept(value, at: range)
         case .symbol(let name):
-            if context.signature.sizeVariables.contains(name.name) {
+            let constant = context.model?.constants[name.name]
+                ?? (context.model?.declarations[name.name] == nil ? constants[name.name] : nil)
+            if let constant {
+                if constant == constant.rounded(), abs(constant) < 1e9 {
+                    accept(Int(constant), at: name.range)
+                } else {
+                    error("a loop counts up to a whole number; the constant '\(name)' is \(constant)", at: name.range)
+                }
+            } else if invalidConstants.contains(name.name) {
+                // The constant's own error was reported.
+            } else if context.signature.sizeVariables.contains(name.name) {
                 error("loops over a size variable ('\(name)') are not compiled yet; write a whole number, as in 'for \(loop.index) in 0..<8'",
                       at: name.range)
             } else {
@@ -112,36 +153,53 @@ extension Checker {
         let isNew = !loop.index.name.isEmpty && declare(loop.index, in: &scope.declared)
         if isNew { context.loopCounts[loop.index.name] = count ?? 1 }
         context.iterations *= count ?? 1
-        checkStatements(loop.body, in: &context, &scope)
-        // Names bound in the body end with it; variables from before keep what the body did to them.
-        scope.retire(context.locals.filter { outer.locals[$0.key] == nil })
-        context.locals = context.locals.filter { outer.locals[$0.key] != nil }
+        checkNested(loop.body, in: &context, &scope)
+        if isNew { scope.declared[loop.index.name] = nil }
         context.loopCounts = outer.loopCounts
         context.iterations = outer.iterations
     }
 }
 
-/// The names a body has declared so far, and the bindings whose scope has ended.
+/// The names in scope where a body is being checked, and the bindings whose scope has ended.
 private struct BodyScope {
     var declared: [String: SourceRange] = [:]
-    /// The bindings in the order they were declared.
-    var order: [String] = []
-    var retired: [String: BodyContext.Local] = [:]
+    var retired: [(name: String, local: BodyContext.Local)] = []
 
     mutating func retire(_ locals: [String: BodyContext.Local]) {
-        retired.merge(locals) { $1 }
+        retired += locals.map { (name: $0.key, local: $0.value) }
     }
 }
 
 extension [Statement] {
-    /// The names bound by `let`, `var` and loop indices, here and in loops, in source order.
+    /// The names bound by `let`, `var` and loop indices, here and in loops and branches, in
+    /// source order.
     var boundNames: [Identifier] {
         flatMap { statement -> [Identifier] in
             switch statement {
             case .binding(let binding): return [binding.name]
             case .assignment: return []
             case .loop(let loop): return [loop.index] + loop.body.boundNames
+            case .branch(let branch): return branch.thenBody.boundNames + branch.elseBody.boundNames
             }
         }
+    }
+
+    /// `loop` or `branch`: the innermost construct whose body binds `name`, if any.
+    func construct(binding name: String) -> String? {
+        for statement in self {
+            switch statement {
+            case .binding, .assignment:
+                continue
+            case .loop(let loop):
+                if let inner = loop.body.construct(binding: name) { return inner }
+                if loop.index.name == name || loop.body.boundNames.contains(where: { $0.name == name }) { return "loop" }
+            case .branch(let branch):
+                for side in [branch.thenBody, branch.elseBody] {
+                    if let inner = side.construct(binding: name) { return inner }
+                    if side.boundNames.contains(where: { $0.name == name }) { return "branch" }
+                }
+            }
+        }
+        return nil
     }
 }

@@ -66,6 +66,18 @@ enum CheckedPrinter {
                 printer.indent()
                 render(loop.body, program, &printer)
                 printer.outdent()
+            case .branch(let branch):
+                let condition = program.types[branch.condition.id].map(\.description) ?? "?"
+                printer.line("if \(condition)".padded(to: 46) + "// line \(branch.range.start.line)")
+                printer.indent()
+                render(branch.thenBody, program, &printer)
+                printer.outdent()
+                if !branch.elseBody.isEmpty {
+                    printer.line("else")
+                    printer.indent()
+                    render(branch.elseBody, program, &printer)
+                    printer.outdent()
+                }
             }
         }
     }

@@ -170,4 +170,7 @@ public struct CheckedProgram: Sendable {
     /// The position each subscript written with loop indices (`x[:, i + 1]`) picks, by the
     /// position expression's `Expr.id`.
     public var positions: [Int: LoopPosition]
+    /// The number of iterations of every loop, by where the loop starts (its `for`); a count
+    /// written as a named constant has its value here.
+    public var loopCounts: [SourceLocation: Int]
 }

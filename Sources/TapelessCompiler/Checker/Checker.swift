@@ -17,6 +17,7 @@ final class Checker {
     var types: [Int: ValueType] = [:]
     var resolutions: [Int: Resolution] = [:]
     var positions: [Int: LoopPosition] = [:]
+    var loopCounts: [SourceLocation: Int] = [:]
 
     /// Where each top-level name (model, function, derivative) was declared.
     var topLevelDeclarations: [String: SourceRange] = [:]
@@ -76,7 +77,8 @@ final class Checker {
             derivatives: resolvedDerivatives,
             types: types,
             resolutions: resolutions,
-            positions: positions
+            positions: positions,
+            loopCounts: loopCounts
         )
     }
 

@@ -86,7 +86,8 @@ extension Checker {
             error("'\(name)' is used before its declaration at \(later.range.start); move the 'let' earlier",
                   at: expr.range)
         } else if let earlier = context.signature.decl.body.statements.boundNames.first(where: { $0.name == name }) {
-            error("'\(name)' is declared inside the loop at \(earlier.range.start) and exists only there; declare it with 'var' before the loop and assign it inside",
+            let construct = context.signature.decl.body.statements.construct(binding: name) ?? "loop"
+            error("'\(name)' is declared inside the \(construct) at \(earlier.range.start) and exists only there; declare it with 'var' before the \(construct) and assign it inside",
                   at: expr.range)
         } else if context.signature.sizeVariables.contains(name) {
             error("'\(name)' is a size variable; sizes can't be used as values", at: expr.range)

@@ -9,6 +9,8 @@ public struct IRBuilder {
     /// The source position attached to instructions appended from now on.
     public var origin: SourceOrigin?
     private var types: [IRValue: IRType]
+    /// The sides of data-dependent branches being lowered, outermost first.
+    private var sides: [BranchSide] = []
 
     /// Starts appending to `instructions`, numbering new values from `nextID`.
     public init(instructions: [IRInstruction] = [], nextID: Int = 0) {
@@ -23,14 +25,80 @@ public struct IRBuilder {
         return type
     }
 
-    /// Appends an instruction and returns its result.
+    /// Appends an instruction and returns its result. Inside a branch's side, operands from
+    /// before the side and parameters read in it are guarded first (see ``enterSide(condition:taken:)``).
     @discardableResult
     public mutating func emit(_ op: IROp, _ operands: [IRValue] = [], type: IRType) -> IRValue {
+        guard !sides.isEmpty else { return append(op, operands, type: type) }
+        var read: [IRValue] = []
+        for operand in operands { read.append(guarded(operand)) }
+        var result = append(op, read, type: type)
+        if case .parameter = op {
+            for side in sides { result = guarding(result, by: side) }
+        }
+        return result
+    }
+
+    private mutating func append(_ op: IROp, _ operands: [IRValue], type: IRType) -> IRValue {
         let result = IRValue(nextID)
         nextID += 1
         instructions.append(IRInstruction(result: result, op: op, operands: operands, type: type, origin: origin))
         types[result] = type
         return result
+    }
+
+    // MARK: - Branches
+
+    /// One side of a data-dependent branch: the values defined before it and read in it, each
+    /// guarded once.
+    private struct BranchSide {
+        var condition: IRValue
+        var taken: Bool
+        /// The first value defined inside the side.
+        var firstID: Int
+        /// The guarded form of each outer value read so far, by the outer value.
+        var guards: [IRValue: IRValue] = [:]
+    }
+
+    /// Starts lowering the side of a branch that runs when `condition` is `taken`.
+    ///
+    /// Both sides of a branch are computed and the results chosen by `select`, so the side not
+    /// taken may compute NaN (`sqrt` of a negative number). Its values reach the results only
+    /// through `select`, so the forward values are right; but a reverse pass would multiply
+    /// those NaNs by zero cotangents and add them into the gradients of the values the side
+    /// read. So the side reads each outer Float value `x` as `select(condition, x,
+    /// stopGradient(x))` (the sides swapped for `else`): the same value, whose cotangent
+    /// reaches `x` only when the side is taken, at every order of derivative. Parameters read
+    /// in the side are guarded the same way.
+    public mutating func enterSide(condition: IRValue, taken: Bool) {
+        sides.append(BranchSide(condition: condition, taken: taken, firstID: nextID))
+    }
+
+    /// Ends the innermost side begun by ``enterSide(condition:taken:)``.
+    public mutating func leaveSide() {
+        sides.removeLast()
+    }
+
+    /// `value` as the sides being lowered read it: guarded by each side it comes from outside of.
+    private mutating func guarded(_ value: IRValue) -> IRValue {
+        guard types[value]?.element == .float else { return value }
+        var current = value
+        for level in sides.indices where value.id < sides[level].firstID {
+            if let known = sides[level].guards[value] {
+                current = known
+            } else {
+                current = guarding(current, by: sides[level])
+                sides[level].guards[value] = current
+            }
+        }
+        return current
+    }
+
+    private mutating func guarding(_ value: IRValue, by side: BranchSide) -> IRValue {
+        let type = type(of: value)
+        let frozen = append(.stopGradient, [value], type: type)
+        let operands = side.taken ? [side.condition, value, frozen] : [side.condition, frozen, value]
+        return append(.select, operands, type: type)
     }
 
     /// Gives the instruction that computes `value` the name `name` (from a `let`), unless it

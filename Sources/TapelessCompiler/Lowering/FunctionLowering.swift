@@ -51,15 +51,54 @@ struct FunctionLowering {
                 builder.name(value, assignment.name.name)
                 locals[assignment.name.name] = value
             case .loop(let loop):
-                guard case .literal(let count, _) = loop.count else {
-                    throw Lowering.Failure(description: "the loop at \(loop.range.start) has no literal count")
+                guard let count = program.loopCounts[loop.range.start] else {
+                    throw Lowering.Failure(description: "the loop at \(loop.range.start) has no count")
                 }
                 for index in 0..<count {
                     loopIndices[loop.index.name] = index
                     try lower(loop.body)
                 }
                 loopIndices[loop.index.name] = nil
+            case .branch(let branch):
+                try lowerBranch(branch)
             }
+        }
+    }
+
+    /// Both sides, each reading the values from before it through guards (see
+    /// ``IRBuilder/enterSide(condition:taken:)``); then each variable and state tensor a side
+    /// changed is the `select` of the two sides' values by the condition.
+    private mutating func lowerBranch(_ branch: Branch) throws {
+        let condition = try lower(branch.condition)
+        let before = (locals: locals, states: stateUpdates)
+        var after: [(locals: [String: IRValue], states: [(name: String, value: IRValue)])] = []
+        for (taken, body) in [(true, branch.thenBody), (false, branch.elseBody)] {
+            (locals, stateUpdates) = before
+            builder.enterSide(condition: condition, taken: taken)
+            try lower(body)
+            builder.leaveSide()
+            after.append((locals, stateUpdates))
+        }
+        locals = before.locals
+        for name in before.locals.keys.sorted() {
+            let (ifTrue, ifFalse) = (after[0].locals[name]!, after[1].locals[name]!)
+            guard ifTrue != ifFalse else { continue }
+            locals[name] = builder.emit(.select, [condition, ifTrue, ifFalse], type: builder.type(of: ifTrue))
+            builder.name(locals[name]!, name)
+        }
+        stateUpdates = before.states
+        var names: [String] = []
+        for update in after[0].states + after[1].states where !names.contains(update.name) { names.append(update.name) }
+        for name in names {
+            let values = after.map { side in side.states.last { $0.name == name }?.value }
+            guard values[0] != values[1] else { continue }
+            // A state tensor only one side updates keeps, on the other, its value from before.
+            let type = builder.type(of: (values[0] ?? values[1])!)
+            let previous = before.states.last { $0.name == name }?.value
+            let unchanged = previous ?? builder.emit(.parameter(name), type: type)
+            let value = builder.emit(.select, [condition, values[0] ?? unchanged, values[1] ?? unchanged], type: type)
+            stateUpdates.removeAll { $0.name == name }
+            stateUpdates.append((name, value))
         }
     }
 

@@ -245,6 +245,7 @@ extension Parser {
         }
         // Whatever went wrong in the signature, the body's statements can be trusted again.
         isRecovering = false
+        reportedNestedReturn = false
         var statements: [Statement] = []
         var result: Expr?
         var end = open.range
@@ -279,7 +280,7 @@ extension Parser {
                         skippedForeignStatement = true
                     }
                 } else if !current.kind.startsExpression {
-                    error("expected 'let', 'var', 'for', 'return' or an expression, found \(current.quoted)", at: current.range)
+                    error("expected 'let', 'var', 'for', 'if', 'return' or an expression, found \(current.quoted)", at: current.range)
                 } else {
                     isRecovering = false
                     if result != nil { reportMisplacedResult() }
@@ -288,7 +289,7 @@ extension Parser {
             }
             if position == before { advance() }
         }
-        if result == nil, !skippedForeignStatement {
+        if result == nil, !skippedForeignStatement, !reportedNestedReturn {
             error("a function body must end with an expression, the function's result", at: end)
         }
         return Block(
@@ -300,10 +301,10 @@ extension Parser {
                at: current.range)
     }
 
-    /// Whether a statement starts at the current token: `let`, `var`, `for`, an assignment, or a
+    /// Whether a statement starts at the current token: `let`, `var`, `for`, `if`, an assignment, or a
     /// construct the language does not have (which ``parseStatement()`` reports).
     private var startsStatement: Bool {
-        at(.let) || startsVariable || startsLoop || foreignStatement != nil || startsAssignment
+        at(.let) || startsVariable || startsLoop || startsBranch || foreignStatement != nil || startsAssignment
     }
 
     /// The statement at the current token (see ``startsStatement``), or `nil` for a construct
@@ -313,6 +314,7 @@ extension Parser {
         if at(.let) { return .binding(parseLet()) }
         if startsVariable { return .binding(parseLet(isVariable: true)) }
         if startsLoop { return parseLoop().map(Statement.loop) }
+        if startsBranch { return parseBranch().map(Statement.branch) }
         if let statement = foreignStatement {
             skipForeignBranchOrLoop(statement)
             return nil
@@ -350,11 +352,7 @@ extension Parser {
     /// `nil` after reporting a loop whose count is written some other way.
     private mutating func parseLoop() -> ForLoop? {
         let start = current.range.start
-        guard nesting < Self.maximumNesting else {
-            error("loops are nested too deeply (more than \(Self.maximumNesting) levels)", at: current.range)
-            skip { $0.endsStatement }
-            return nil
-        }
+        guard !isNestedTooDeeply() else { return nil }
         guard let count = loopCount(after: 4) else {
             skipForeignBranchOrLoop(.loop("for"))
             return nil
@@ -365,33 +363,86 @@ extension Parser {
         guard let open = expect(.leftBrace, "expected '{' to begin the loop's body, as in 'for \(index) in 0..<n { … }'") else {
             return ForLoop(index: index, count: count, body: [], range: range(from: start))
         }
-        nesting += 1
-        defer { nesting -= 1 }
+        statementNesting += 1
+        defer { statementNesting -= 1 }
+        let body = parseStatements(closing: open, in: "a loop's body")
+        return ForLoop(index: index, count: count, body: body, range: range(from: start))
+    }
+
+    /// `if condition { statements } [else if … | else { statements }]`.
+    private mutating func parseBranch() -> Branch? {
+        let start = current.range.start
+        guard !isNestedTooDeeply() else { return nil }
+        advance()
+        let condition = parseExpression()
+        guard let open = expect(.leftBrace, "expected '{' after the condition, as in 'if x > 0 { … }'") else {
+            skip { $0.endsStatement }
+            return nil
+        }
+        statementNesting += 1
+        defer { statementNesting -= 1 }
+        let thenBody = parseStatements(closing: open, in: "a branch's side")
+        var elseBody: [Statement] = []
+        if at(.identifier), current.text == "else" {
+            advance()
+            if startsBranch {
+                elseBody = parseBranch().map { [.branch($0)] } ?? []
+            } else if let open = expect(.leftBrace, "expected '{' or 'if' after 'else', as in 'else { y = 0 }'") {
+                elseBody = parseStatements(closing: open, in: "a branch's side")
+            }
+        }
+        return Branch(condition: condition, thenBody: thenBody, elseBody: elseBody, range: range(from: start))
+    }
+
+    /// Whether a loop or a branch starting here would be nested too deeply; if so, it is
+    /// reported and its first line skipped.
+    private mutating func isNestedTooDeeply() -> Bool {
+        guard statementNesting >= Self.maximumStatementNesting else { return false }
+        error("loops and branches are nested too deeply (more than \(Self.maximumStatementNesting) levels); "
+              + "move the inner ones into a function", at: current.range)
+        skip { $0.endsStatement }
+        return true
+    }
+
+    /// The statements of a loop's body or a branch's side, through the `}` that matches `open`.
+    private mutating func parseStatements(closing open: Token, in construct: String) -> [Statement] {
         var body: [Statement] = []
         while true {
             let before = position
             switch current.kind {
             case .rightBrace:
                 advance()
-                return ForLoop(index: index, count: count, body: body, range: range(from: start))
+                return body
             case .endOfFile, .keyword(.model), .keyword(.func), .keyword(.param), .keyword(.layer), .keyword(.frozen):
                 expectClosing(.rightBrace, for: open)
-                return ForLoop(index: index, count: count, body: body, range: range(from: start))
+                return body
             case .semicolon:
                 advance()
+            case .keyword(.return):
+                // The function's result comes after its statements, so a side cannot return early.
+                error("\(construct) can't return; assign the result to a variable declared before it, and end the "
+                      + "function with that variable", at: current.range)
+                reportedNestedReturn = true
+                skip(atLineStart: true) { $0.endsStatement }
             default:
                 if isRecovering, !current.isAtStartOfLine, !at(.let) {
                     skip(atLineStart: true) { $0.endsStatement }
                 } else if startsStatement {
                     if let statement = parseStatement() { body.append(statement) }
                 } else {
-                    error("a loop's body holds 'let', 'var', assignments and loops; its results leave the loop in "
+                    error("\(construct) holds 'let', 'var', assignments, loops and branches; its results leave it in "
                           + "variables assigned in it, as in 'h = tanh(h @ w)'", at: current.range)
                     skip(atLineStart: true) { $0.endsStatement }
                 }
             }
             if position == before { advance() }
         }
+    }
+
+    /// Whether the current tokens begin `if condition {`, with the brace on the same line.
+    private var startsBranch: Bool {
+        at(.identifier) && current.text == "if" && !peek().isAtStartOfLine && peek().kind != .leftBrace
+            && braceLaterOnLine
     }
 
     /// Whether the current tokens begin `for name in`.

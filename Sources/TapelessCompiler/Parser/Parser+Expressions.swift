@@ -112,10 +112,10 @@ extension Parser {
             let token = advance()
             return makeExpression(.number(token.numberValue), token.range)
         case .identifier:
-            if let statement = foreignStatement, case .branch = statement {
+            if let statement = foreignStatement, case .branch(let word) = statement {
                 // Swift's `if` expression, as in `let y = if x > 0 { x } else { 0 }`.
                 let start = current.range
-                skipForeignBranchOrLoop(statement)
+                skipForeignBranchOrLoop(.branchExpression(word))
                 return missingExpression(at: start)
             }
             let token = advance()

@@ -1,6 +1,6 @@
-/// Constructs from Swift and Python that the language does not have (yet): each is reported
-/// once, with what to write instead, and skipped whole, so that nothing cascades from it and
-/// the errors after it are still found.
+/// Constructs from Swift and Python that the language does not have (yet), and other
+/// languages' spellings of those it has: each is reported once, with what to write instead,
+/// and skipped whole, so that nothing cascades from it and the errors after it are still found.
 ///
 /// The words involved (`if`, `while`, …) are not keywords: a name may still be spelled
 /// that way. A word counts as the construct only where a name could not stand, such as `if`
@@ -8,16 +8,23 @@
 extension Parser {
     /// A statement the language does not have, recognized by its first word.
     enum ForeignStatement {
-        /// `if`, `guard` or `switch`: a branch.
+        /// `guard`, `switch`, or `if` written without braces (Python's `if x > 0:`): a branch.
         case branch(String)
+        /// `if` or `switch` where an expression belongs (Swift's `let y = if c { a } else { b }`).
+        case branchExpression(String)
         /// `while`, `repeat`, or `for` written other than `for i in 0..<n`: a loop.
         case loop(String)
 
         var message: String {
             switch self {
+            case .branch("if"):
+                "a branch is written 'if condition { … } else { … }', with braces, as in 'if e > 0 { h = e } else { h = 0 }'"
             case .branch(let word):
-                "the language has no '\(word)' yet; for a choice between values write 'where(condition, a, b)', "
-                    + "as in 'where(x > 0, x, 0)'"
+                "the language has no '\(word)'; write 'if condition { … } else { … }', or 'where(condition, a, b)' "
+                    + "for a choice per element"
+            case .branchExpression(let word):
+                "'\(word)' is a statement, not a value: declare a variable before it and assign it in each side, "
+                    + "as in 'var y = 0' and then 'if x > 0 { y = x }'"
             case .loop("for"):
                 "a loop is written 'for i in 0..<8 { … }', counting from 0 up to a whole number"
             case .loop(let word):
@@ -30,7 +37,7 @@ extension Parser {
     var foreignStatement: ForeignStatement? {
         guard at(.identifier), !peek().isAtStartOfLine else { return nil }
         let word = current.text
-        guard peek().kind == .identifier || peek().kind == .number || braceLater else { return nil }
+        guard peek().kind == .identifier || peek().kind == .number || braceLaterOnLine else { return nil }
         switch word {
         case "if", "guard", "switch": return .branch(word)
         case "for", "while", "repeat": return .loop(word)
@@ -39,7 +46,7 @@ extension Parser {
     }
 
     /// Whether a `{` comes later on the current line: after a name, only a statement's block can open.
-    private var braceLater: Bool {
+    var braceLaterOnLine: Bool {
         var ahead = 1
         while !peek(ahead).isAtStartOfLine, peek(ahead).kind != .endOfFile {
             if peek(ahead).kind == .leftBrace { return true }

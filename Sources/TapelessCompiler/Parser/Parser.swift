@@ -26,6 +26,9 @@ struct Parser {
     /// Expressions deeper than this are reported instead of parsed, so the parser (and every
     /// later stage that walks the tree recursively) stays far from the end of the stack.
     static let maximumNesting = 200
+    /// The deepest nest of loops and branches: far beyond what a person writes, and it keeps
+    /// checking and lowering (which recurse through statements) well inside the stack.
+    static let maximumStatementNesting = 64
 
     var tokens: [Token]
     var position = 0
@@ -35,6 +38,11 @@ struct Parser {
     var isRecovering = false
     var nextExpressionID = 0
     var nesting = 0
+    /// How many loops and branches enclose the current statement.
+    var statementNesting = 0
+    /// Whether a `return` inside a loop or a branch of the current body was reported, so that
+    /// the body's missing result is not reported too.
+    var reportedNestedReturn = false
 
     init(tokens: [Token], diagnostics: DiagnosticCollector) {
         self.tokens = tokens

@@ -1,4 +1,5 @@
-/// The simplification stage: every form of every function through ``Simplifier``, with the
+/// The simplification stage: every form of every function through ``Simplifier``, all
+/// derivatives being taken (so `stopGradient` has done its work), with the
 /// instruction limit on the forms that differentiation grows (a `grad` definition's body, a
 /// model function's gradient and pullback).
 enum Simplification {
@@ -14,13 +15,13 @@ enum Simplification {
 
     private static func simplify(_ function: LoweredFunction, _ limit: InstructionLimit) throws -> LoweredFunction {
         var result = function
-        result.body = Simplifier.simplify(function.body)
+        result.body = Simplifier.simplify(function.body, derivativesTaken: true)
         if let request = function.derivative {
             result.body = try limit.check(result.body, at: function.range, .derivative(of: request.function))
         }
         let training = InstructionLimit.Exceeded.Cause.training(of: function.name)
-        result.withGradient = try function.withGradient.map { try limit.check(Simplifier.simplify($0), at: function.range, training) }
-        result.pullback = try function.pullback.map { try limit.check(Simplifier.simplify($0), at: function.range, training) }
+        result.withGradient = try function.withGradient.map { try limit.check(Simplifier.simplify($0, derivativesTaken: true), at: function.range, training) }
+        result.pullback = try function.pullback.map { try limit.check(Simplifier.simplify($0, derivativesTaken: true), at: function.range, training) }
         return result
     }
 }

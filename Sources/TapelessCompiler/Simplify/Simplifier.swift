@@ -4,11 +4,12 @@
 /// Derived code is full of multiplications by one, additions of zero and repeated
 /// subexpressions; after this pass it reads like the derivative a person would write.
 public enum Simplifier {
-    /// Returns `function` simplified.
-    public static func simplify(_ function: IRFunction) -> IRFunction {
+    /// Returns `function` simplified. Once no derivative will be taken of it any more
+    /// (`derivativesTaken`), `stopGradient(x)` is `x`.
+    public static func simplify(_ function: IRFunction, derivativesTaken: Bool = false) -> IRFunction {
         var current = function
         while true {
-            let next = eliminateDeadCode(rewrite(current))
+            let next = eliminateDeadCode(rewrite(current, derivativesTaken: derivativesTaken))
             if next == current { return next }
             current = next
         }
@@ -21,7 +22,7 @@ public enum Simplifier {
     }
 
     /// One forward pass of folding, identities and CSE.
-    private static func rewrite(_ function: IRFunction) -> IRFunction {
+    private static func rewrite(_ function: IRFunction, derivativesTaken: Bool) -> IRFunction {
         var replacement: [IRValue: IRValue] = [:]
         var seen: [Key: IRValue] = [:]
         var constants: [IRValue: Double] = [:]
@@ -37,7 +38,7 @@ public enum Simplifier {
             instruction.operands = instruction.operands.map { replacement[$0] ?? $0 }
 
             // Folding and identities may produce a new constant instruction or an existing value.
-            switch simplified(instruction, constants: constants, definitions: definitions) {
+            switch simplified(instruction, constants: constants, definitions: definitions, derivativesTaken: derivativesTaken) {
             case .value(let value) where value != instruction.result:
                 replacement[instruction.result] = value
                 continue
@@ -82,7 +83,8 @@ public enum Simplifier {
     }
 
     private static func simplified(
-        _ instruction: IRInstruction, constants: [IRValue: Double], definitions: [IRValue: IRInstruction]
+        _ instruction: IRInstruction, constants: [IRValue: Double], definitions: [IRValue: IRInstruction],
+        derivativesTaken: Bool
     ) -> Outcome {
         let x = instruction.operands
         let known = x.map { constants[$0] }
@@ -124,6 +126,14 @@ public enum Simplifier {
                 return definitions[x[taken]]?.type == instruction.type ? .value(x[taken]) : .rewritten(.broadcast, [x[taken]])
             }
             if x[1] == x[2] { return same(1) }
+            // A choice inside a choice by the same condition is already decided (branches nest
+            // their selects this way).
+            if let inner = definitions[x[1]], inner.op == .select, inner.operands[0] == x[0] {
+                return .rewritten(.select, [x[0], inner.operands[1], x[2]])
+            }
+            if let inner = definitions[x[2]], inner.op == .select, inner.operands[0] == x[0] {
+                return .rewritten(.select, [x[0], x[1], inner.operands[2]])
+            }
         case .broadcast, .sumToShape:
             if instruction.op == .broadcast, let value = known[0] { return .constant(value) }
             return same(0)
@@ -136,9 +146,14 @@ public enum Simplifier {
             }
         case .transpose:
             if let inner = definitions[x[0]], inner.op == .transpose { return .value(inner.operands[0]) }
+        case .stopGradient:
+            // A branch's side reads each outer value as `select(c, x, stopGradient(x))` (see
+            // `IRBuilder.enterSide`); with the derivatives taken, that is `x` again.
+            if let value = known[0] { return .constant(value) }
+            if derivativesTaken { return same(0) }
         case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
              .pickClass, .scatterClass, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             break
         case .slice(let axis, let start, let end):
             return slice(of: x[0], axis: axis, range: start..<end, type: instruction.type, definitions: definitions)
