@@ -1,7 +1,9 @@
-"""JAX with jax.grad and jit: the B1, B2, B3, B4 and B5 workloads of BENCHMARKS.md.
+"""JAX with jax.grad and jit: the B1, B2, B3, B4, B5 and B6 workloads of BENCHMARKS.md.
 
 B1 is timed twice: one jitted call per epoch (b1_us_per_epoch), and all 1000 epochs inside one
 jitted lax.fori_loop (b1_fori_loop_us_per_epoch). B5's LSTM runs its 28 steps in a lax.scan.
+B6 runs its 1000 steps in a lax.scan, its branch as jnp.where (b6_forward_us, b6_gradient_us)
+and as lax.cond (b6_cond_forward_us, b6_cond_gradient_us).
 """
 
 from functools import partial
@@ -86,6 +88,44 @@ def lstm(x, weight_ih, weight_hh, bias_ih, bias_hh, head, head_bias):
     return h @ head + head_bias
 
 
+def thermal(parameters, out, target, dt, branch):
+    """B6's result: the thermostat simulation in a lax.scan over (out, target), the heater's branch
+    e > 0 as jnp.where (both sides computed, one selected) or as lax.cond (`branch` "where" or "cond")."""
+    c, u, p, k, s, t0 = parameters
+
+    def heat(e):
+        return p * jnp.minimum(jnp.float32(1), k * e)
+
+    def step(carry, inputs):
+        temperature, loss = carry
+        outside, goal = inputs
+        e = s - temperature
+        if branch == "where":
+            h = jnp.where(e > 0, heat(e), jnp.float32(0))
+        else:
+            h = jax.lax.cond(e > 0, heat, jnp.zeros_like, e)
+        temperature = temperature + (dt * (h - u * (temperature - outside))) / c
+        return (temperature, loss + jnp.abs(temperature - goal)), None
+
+    (_, loss), _ = jax.lax.scan(step, (t0, jnp.float32(0)), (out, target))
+    return loss / 1000
+
+
+def b6_thermal(warmup, calls):
+    """B6's forward and value_and_grad with respect to theta, each jitted, with either branch."""
+    out, target, theta, dt = data.thermal()
+    out, target, dt = jnp.asarray(out), jnp.asarray(target), jnp.asarray(dt)
+    parameters = tuple(jnp.asarray(value) for value in theta)
+    results = {}
+    for branch, key in (("where", "b6"), ("cond", "b6_cond")):
+        forward = jax.jit(partial(thermal, branch=branch))
+        gradient = jax.jit(jax.value_and_grad(partial(thermal, branch=branch)))
+        results.update(timing.b6_results(lambda: forward(parameters, out, target, dt),
+                                         lambda: gradient(parameters, out, target, dt),
+                                         warmup, calls, sync=jax.block_until_ready, key=key))
+    return results
+
+
 def cross_entropy(parameters, logits, x, labels):
     log_probabilities = jax.nn.log_softmax(logits(x, *parameters), axis=1)
     return -jnp.mean(jnp.take_along_axis(log_probabilities, labels[:, None], axis=1))
@@ -140,6 +180,7 @@ def main():
     step = Training(lstm, *data.lstm(64)).step
     results.update(timing.training_results("b5", 64, step, max(warmup, 5), steps, sync=jax.block_until_ready,
                                            key="b5"))
+    results.update(b6_thermal(warmup, calls // 100))
     timing.report(f"jax {jax.__version__} (jit)", results, args.quick)
 
 

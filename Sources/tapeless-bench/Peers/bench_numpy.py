@@ -1,4 +1,5 @@
-"""NumPy with gradients written by hand: the B1, B2 and B3 workloads of BENCHMARKS.md."""
+"""NumPy with gradients written by hand: the B1, B2 and B3 workloads of BENCHMARKS.md, and B6's
+forward alone on float32 scalars."""
 
 import numpy as np
 
@@ -18,6 +19,25 @@ def b1_linreg(rounds, epochs=1000, lr=np.float32(0.1)):
         return w, b
 
     return timing.b1_results(train, rounds, epochs)
+
+
+def b6_thermal(warmup, calls):
+    """B6's forward on NumPy float32 scalars, with a Python loop and a Python `if` (no gradient).
+    The inputs are split into float32 scalars once, outside the timing."""
+    out, target, (c, u, p, k, s, t0), dt = data.thermal()
+    out, target = list(out), list(target)
+    zero, one, steps = np.float32(0), np.float32(1), np.float32(len(out))
+
+    def forward():
+        temperature, loss = t0, zero
+        for outside, goal in zip(out, target):
+            e = s - temperature
+            h = p * min(one, k * e) if e > zero else zero
+            temperature = temperature + (dt * (h - u * (temperature - outside))) / c
+            loss = loss + abs(temperature - goal)
+        return loss / steps
+
+    return timing.b6_results(forward, None, warmup, calls)
 
 
 class MLP:
@@ -68,6 +88,7 @@ def main():
                **timing.b3_results(lambda x: 2 * x + 3, lambda x: 2.0, calls)}
     for batch in (1000, 32):
         results.update(timing.training_results("b2", batch, MLP(batch).step, warmup, steps))
+    results.update(b6_thermal(warmup, steps))
     timing.report(f"numpy {np.__version__} (gradients by hand)", results, args.quick)
 
 

@@ -1,4 +1,4 @@
-"""PyTorch eager with autograd and torch.optim.Adam: the B1, B2, B3, B4 and B5 workloads of BENCHMARKS.md."""
+"""PyTorch eager with autograd and torch.optim.Adam: the B1, B2, B3, B4, B5 and B6 workloads of BENCHMARKS.md."""
 
 import torch
 import torch.nn.functional as F
@@ -58,6 +58,37 @@ def lstm_classifier(x, labels, weight_ih, weight_hh, bias_ih, bias_hh, head, hea
             head, head_bias)
 
 
+def thermal(out, target, c, u, p, k, s, t0, dt):
+    """B6: the thermostat simulation on scalar tensors, with a Python loop and a Python `if`
+    (which reads e > 0 back from the tensor); `out` and `target` are sequences of scalar tensors."""
+    temperature, loss = t0, torch.zeros(())
+    for outside, goal in zip(out, target):
+        e = s - temperature
+        h = p * torch.clamp(k * e, max=1) if e > 0 else torch.zeros(())
+        temperature = temperature + (dt * (h - u * (temperature - outside))) / c
+        loss = loss + torch.abs(temperature - goal)
+    return loss / 1000
+
+
+def b6_thermal(warmup, calls):
+    """B6's forward (under no_grad) and forward + torch.autograd.grad with respect to theta. The
+    inputs are split into scalar tensors once, outside the timing."""
+    out, target, theta, dt = data.thermal()
+    out, target = torch.from_numpy(out).unbind(), torch.from_numpy(target).unbind()
+    dt = torch.tensor(dt)
+    parameters = [torch.tensor(value, requires_grad=True) for value in theta]
+
+    def forward():
+        with torch.no_grad():
+            return thermal(out, target, *parameters, dt).item()
+
+    def gradient():
+        result = thermal(out, target, *parameters, dt)
+        return result.item(), [d.item() for d in torch.autograd.grad(result, parameters)]
+
+    return timing.b6_results(forward, gradient, warmup, calls)
+
+
 class Training:
     """A model's data and published initial parameters under torch.optim.Adam; `logits` is mlp or cnn,
     or B5's closure over its nn.LSTM (whose parameters come as tensors, not arrays)."""
@@ -101,6 +132,8 @@ def main():
     # At least 5 warm-up steps even with --quick, so the step-5 loss is always checked.
     step = Training(*lstm_classifier(*data.lstm(64))).step
     results.update(timing.training_results("b5", 64, step, max(warmup, 5), steps, key="b5"))
+    # B6: a forward call takes about 15 ms and a gradient call about 120, so as many calls as B2's steps.
+    results.update(b6_thermal(warmup, steps))
     timing.report(f"torch {torch.__version__} (eager, {torch.get_num_threads()} threads)", results, args.quick)
 
 

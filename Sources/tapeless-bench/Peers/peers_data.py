@@ -80,6 +80,16 @@ def lstm(batch=64):
             initial_weights(19, (128, 10), 128), np.zeros(10, np.float32))
 
 
+def thermal():
+    """B6: the outside temperatures out [1000] and the targets [1000], float32, then the parameters
+    theta = (c, u, p, k, s, t0) as float32 scalars (in B6_PARAMETERS' order) and dt."""
+    i = np.arange(1000, dtype=np.float64)
+    out = (5.0 + 10.0 * uniform(7, 1000).astype(np.float64)).astype(np.float32)
+    target = (20.0 + 2.0 * np.sin(2.0 * np.pi * i / 250.0)).astype(np.float32)
+    theta = tuple(np.float32(value) for value in (2.0, 0.1, 3.0, 0.5, 21.0, 15.0))
+    return out, target, theta, np.float32(0.1)
+
+
 B1_CHECK = {"w": 2.0151987, "b": 0.9902664}
 B2_CHECK_FIRST_LOSS = {1000: 2.32959, 32: 2.38863}
 B2_CHECK_LOSS_AT_STEP_105 = {1000: 0.01097, 32: 0.000552}  # the loss step 105 reports, before its update
@@ -87,6 +97,11 @@ B4_CHECK_FIRST_LOSS = {64: 2.3030074, 256: 2.3021903}
 # B5 at batch 64, in float32: step 1, and step 5 (checked more loosely, after four Adam updates).
 B5_CHECK_FIRST_LOSS = 2.3012905
 B5_CHECK_FIFTH_LOSS = 2.2487196
+# B6 in float32: the result and its gradient, bit for bit in PyTorch, JAX and NumPy (JAX's d/dp is 2 ulp away).
+B6_PARAMETERS = ("c", "u", "p", "k", "s", "t0")
+B6_CHECK_RESULT = 1.4086391
+B6_CHECK_GRADIENT = dict(zip(B6_PARAMETERS,
+                             (0.06506423, -0.606305, -0.023165986, 0.15051284, 0.12794569, -0.04165017)))
 # FLOPs per example of one training step, counting no gradient of the input (as no one computes it):
 # B2 forward, dW1, dW2 and dH; B4 three times its 281,640 forward multiply-accumulates, less conv1's input gradient;
 # B5 three times its 2,237,696 (28 steps of 4*128*(28 + 128), then 10*128), less the sequence's gradient 28*512*28.

@@ -6,7 +6,10 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
+
+import numpy as np
 
 import peers_data as data
 
@@ -77,6 +80,36 @@ def b3_results(grad, grad2, calls):
             "b3_grad_at_2": float(grad(2.0)), "b3_grad2_at_2": float(grad2(2.0))}
 
 
+def per_call(call, warmup, calls, sync=lambda value: value):
+    """Runs `call()` `warmup` times (compilation, caches), then times `calls` calls one by one:
+    (the median in µs, the last call's result)."""
+    for _ in range(warmup):
+        sync(call())
+    times, result = [], None
+    for _ in range(calls):
+        elapsed, result = seconds(call, sync)
+        times.append(elapsed)
+    return statistics.median(times) * 1e6, result
+
+
+def b6_results(forward, gradient, warmup, calls, sync=lambda value: value, key="b6"):
+    """B6: µs per call of `forward()` -> result and, unless None, of `gradient()` -> (result,
+    the six partial derivatives in data.B6_PARAMETERS' order), under keys `key`_forward_us and
+    `key`_gradient_us, with the forward result as `key`_result and the derivatives as `key`_d_c, ..."""
+    forward_us, value = per_call(forward, warmup, calls, sync)
+    results = {f"{key}_forward_us": forward_us, f"{key}_result": float(value)}
+    if gradient is not None:
+        gradient_us, (value, derivatives) = per_call(gradient, warmup, calls, sync)
+        results.update({f"{key}_gradient_us": gradient_us, f"{key}_gradient_result": float(value)})
+        results.update({f"{key}_d_{name}": float(d) for name, d in zip(data.B6_PARAMETERS, derivatives)})
+    return results
+
+
+def float32_ulps(value, ulps):
+    """`ulps` units in the last place of float32 at `value`."""
+    return ulps * abs(float(np.spacing(np.float32(value))))
+
+
 def checks(results):
     """The published check values of BENCHMARKS.md, for every key the results have."""
     expected = {"b3_grad_at_2": (7.0, 0.0), "b3_grad2_at_2": (2.0, 0.0)}
@@ -95,15 +128,29 @@ def checks(results):
     # B5 likewise, at steps 1 and 5; its scripts run at least 5 warm-up steps, even with --quick.
     expected["b5_first_loss"] = (data.B5_CHECK_FIRST_LOSS, 2e-5)
     expected["b5_fifth_loss"] = (data.B5_CHECK_FIFTH_LOSS, 2e-4)
+    # B6 variants (JAX's lax.cond, ...) report their own b6_<variant>_result and _d_<parameter>: the result to
+    # 1 ulp (it is bit-identical in every peer), the gradient to 3 (JAX's d/dp is 2 ulp from PyTorch's).
+    for key in results:
+        if key.startswith("b6_") and key.endswith("_result"):
+            expected[key] = (data.B6_CHECK_RESULT, float32_ulps(data.B6_CHECK_RESULT, 1))
+        elif key.startswith("b6_") and "_d_" in key:
+            value = data.B6_CHECK_GRADIENT[key.rsplit("_d_", 1)[1]]
+            expected[key] = (value, float32_ulps(value, 3))
     return {key: {"value": results[key], "expected": value, "tolerance": tolerance,
                   "passes": abs(results[key] - value) <= tolerance}
             for key, (value, tolerance) in expected.items() if key in results}
 
 
 def report(system, results, quick):
-    """Prints one JSON object: the system, the machine, the results and their checks."""
+    """Prints one JSON object: the system, the machine, the results and their checks. When a check
+    fails, names it on standard error and exits with status 1, as tapeless-bench does."""
     found = checks(results)
     header = {"system": system, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "quick": quick,
               "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
               "checks": found, "all_checks_pass": all(check["passes"] for check in found.values())}
     print(json.dumps({**header, **results}, indent=2, sort_keys=True))
+    failed = [f"{key} = {check['value']!r}, expected {check['expected']!r} ± {check['tolerance']:.3g}"
+              for key, check in found.items() if not check["passes"]]
+    if failed:
+        sys.stdout.flush()
+        sys.exit("check failed: " + "; ".join(failed))
