@@ -50,6 +50,19 @@ import Testing
             sum(where(x > 0, sqrt(x), where(x > -1, x * x, log(-x))))
         }
         let dPiecesByWhere = grad(piecesByWhere)
+
+        // Elements inside (lo, hi) or equal to 2 count twice, by a branch and by where(…).
+        func band(x: [6], lo: Float, hi: Float) -> Float {
+            var total = 0
+            for i in 0..<6 {
+                let v = x[i]
+                if v > lo && v < hi || !(v != 2) {
+                    total += v * v
+                }
+            }
+            total + sum(where(x > lo && !(x >= hi), x * x, 0))
+        }
+        let dBand = grad(band)
         """
 
     static func function(_ program: LoweredProgram, _ name: String) throws -> IRFunction {
@@ -127,6 +140,19 @@ import Testing
         // a branch guards what its sides read.
         let byWhere = try #require(try IRInterpreter.run(try Self.function(program, "dPiecesByWhere"), arguments: [x])["x"])
         #expect(byWhere.values.contains { $0.isNaN })
+    }
+
+    @Test func logicalOperatorsCombineConditions() throws {
+        let program = try CompiledFunctions(Self.source).program
+        let values = [0.5, -1.0, 2.0, 3.5, 1.5, 2.9]
+        let (lo, hi) = (0.0, 3.0)
+        let arguments = [IRTensor(shape: [6], values: values), IRTensor(lo), IRTensor(hi)]
+        let value = try #require(try IRInterpreter.run(try Self.function(program, "band"), arguments: arguments)["value"])
+        let inside = values.map { ($0 > lo && $0 < hi) || $0 == 2 }
+        let expected = zip(values, inside).reduce(0) { $0 + ($1.1 ? 2 * $1.0 * $1.0 : 0) }
+        #expect(abs(value.values[0] - expected) < 1e-12, "\(value.values[0]) vs \(expected)")
+        let gradient = try #require(try IRInterpreter.run(try Self.function(program, "dBand"), arguments: arguments)["x"])
+        #expect(gradient.values == zip(values, inside).map { $1 ? 4 * $0 : 0 })
     }
 
     @Test func aSideReadsOuterValuesThroughGuardsThatSimplifyAwayOnceDerivativesAreTaken() throws {

@@ -69,7 +69,7 @@ struct CheckedSource {
             case .call(_, let arguments):
                 if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
                 for argument in arguments where argument.label?.name != "approximate" { visit(argument.value) }
-            case .negate(let operand):
+            case .negate(let operand), .not(let operand):
                 if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
                 visit(operand)
             case .binary(_, let left, let right):
@@ -109,7 +109,7 @@ struct CheckedSource {
             case .call(let callee, let arguments):
                 visit(callee)
                 arguments.forEach { visit($0.value) }
-            case .negate(let operand): visit(operand)
+            case .negate(let operand), .not(let operand): visit(operand)
             case .binary(_, let left, let right):
                 visit(left)
                 visit(right)

@@ -15,6 +15,8 @@ func notation(_ expression: Expr) -> String {
         return "(call \(notation(callee))" + parts.map { " " + $0 }.joined() + ")"
     case .negate(let operand):
         return "(neg \(notation(operand)))"
+    case .not(let operand):
+        return "(not \(notation(operand)))"
     case .binary(let op, let left, let right):
         return "(\(op.rawValue) \(notation(left)) \(notation(right)))"
     case .index(let base, let indices):
@@ -36,7 +38,7 @@ func allExpressions(in expression: Expr) -> [Expr] {
     switch expression.kind {
     case .number, .identifier:
         return [expression]
-    case .member(let base, _), .negate(let base), .index(let base, _):
+    case .member(let base, _), .negate(let base), .not(let base), .index(let base, _):
         return [expression] + allExpressions(in: base)
     case .call(let callee, let arguments):
         return [expression] + allExpressions(in: callee) + arguments.flatMap { allExpressions(in: $0.value) }

@@ -67,13 +67,22 @@ import Testing
     }
 
     @Test func reportsUnexpectedCharactersAndKeepsGoing() {
-        let (tokens, diagnostics) = tokenize("a $ caf\u{E9} !b \u{7}")
+        let (tokens, diagnostics) = tokenize("a $ caf\u{E9} &b | \u{7}")
         #expect(diagnostics.map(\.message) == [
-            "unexpected character '$'", "unexpected character '\u{E9}'", "unexpected character '!'",
-            "unexpected character '\\u{7}'",
+            "unexpected character '$'", "unexpected character '\u{E9}'", "unexpected character '&'",
+            "unexpected character '|'", "unexpected character '\\u{7}'",
         ])
-        #expect(diagnostics.map(\.range.start.column) == [3, 8, 10, 13])
+        #expect(diagnostics.map(\.range.start.column) == [3, 8, 10, 13, 15])
         #expect(tokens.map(\.text) == ["a", "caf", "b", ""])
+    }
+
+    @Test func readsLogicalOperators() {
+        let (tokens, diagnostics) = tokenize("a && !b || c != d")
+        #expect(diagnostics.isEmpty)
+        #expect(tokens.map(\.kind) == [
+            .identifier, .ampersandAmpersand, .exclamation, .identifier, .pipePipe, .identifier, .notEqual, .identifier,
+            .endOfFile,
+        ])
     }
 
     @Test func reportsMalformedAndHugeNumbers() {

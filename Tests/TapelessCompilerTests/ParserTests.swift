@@ -258,6 +258,17 @@ import Testing
         #expect(notation(function.body.result) == "total")
     }
 
+    @Test func logicalOperatorsBindLooserThanComparisonsAndOrLooserThanAnd() throws {
+        let file = try parseClean("func t(a: Float, b: Float) -> Float {\n    let c = a > 0 && b < 1 || !(a == b) && !!(b > a)\n    a\n}")
+        guard case .function(let function) = try #require(file.declarations.first) else {
+            Issue.record("expected a function")
+            return
+        }
+        #expect(function.body.bindings.map { notation($0.value) } == [
+            "(|| (&& (> a 0) (< b 1)) (&& (not (== a b)) (not (not (> b a)))))",
+        ])
+    }
+
     @Test func doesNotContinueAnExpressionWithABracketOnTheNextLine() throws {
         let (_, diagnostics) = parse(source: "func t(a: Float) -> Float {\n    let b = a\n    (b)\n}", path: "t")
         #expect(diagnostics.isEmpty)

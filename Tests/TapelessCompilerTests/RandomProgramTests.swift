@@ -465,9 +465,16 @@ struct ProgramGenerator {
     /// skipped like kinks). A side may also bind a `let` of its own.
     private mutating func branch(choosing name: String, _ kind: Kind, _ variables: [(String, Kind)], indent: String) -> String {
         let inside = indent + "        "
-        func condition(_ generator: inout ProgramGenerator) -> String {
+        func comparison(_ generator: inout ProgramGenerator) -> String {
             let comparison = generator.pick([">", "<", ">=", "<="])
             return "\(generator.expression(.scalar, variables, depth: 2)) \(comparison) \(generator.expression(.scalar, variables, depth: 1))"
+        }
+        func condition(_ generator: inout ProgramGenerator) -> String {
+            switch Int.random(in: 0..<4, using: &generator.random) {
+            case 0: return "\(comparison(&generator)) && \(comparison(&generator))"
+            case 1: return "!(\(comparison(&generator))) || \(comparison(&generator))"
+            default: return comparison(&generator)
+            }
         }
         func side(_ generator: inout ProgramGenerator) -> String {
             let leaves = variables + [(name, kind)]

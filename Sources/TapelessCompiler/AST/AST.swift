@@ -472,6 +472,8 @@ public indirect enum ExprKind: Sendable, Equatable {
     case call(Expr, [Argument])
     /// `-operand`.
     case negate(Expr)
+    /// `!condition`: a Bool negated, elementwise.
+    case not(Expr)
     /// `left op right`.
     case binary(BinaryOperator, Expr, Expr)
     /// `base[i, j, …]`: each index is a number, `:` (all) or a range such as `0..<2`.
@@ -482,14 +484,16 @@ public indirect enum ExprKind: Sendable, Equatable {
 public enum BinaryOperator: String, Sendable, CaseIterable {
     /// Arithmetic: `+`, `-`, `*` and `/` elementwise with broadcasting, and `@` the matrix product.
     case add = "+", subtract = "-", multiply = "*", divide = "/", matrixMultiply = "@"
-    /// Elementwise comparisons with broadcasting; the result can only be the condition of `where`.
+    /// Elementwise comparisons with broadcasting; the result (Bool) is a condition, of `if` or `where`.
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
+    /// Elementwise logic of comparisons (`e > 0 && e < 1`), with broadcasting; the result is Bool.
+    case and = "&&", or = "||"
 
     /// Whether the operator compares (`<`, `<=`, `>`, `>=`, `==`, `!=`) rather than computes.
     public var isComparison: Bool {
         switch self {
         case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return true
-        default: return false
+        case .add, .subtract, .multiply, .divide, .matrixMultiply, .and, .or: return false
         }
     }
 }

@@ -116,6 +116,7 @@ public enum ASTPrinter {
         case .call(let callee, let arguments):
             return "\(self.expression(callee))(" + arguments.map(argument).joined(separator: ", ") + ")"
         case .negate(let operand): return "(-\(self.expression(operand)))"
+        case .not(let operand): return "(!\(self.expression(operand)))"
         case .binary(let op, let left, let right):
             return "(\(self.expression(left)) \(op.rawValue) \(self.expression(right)))"
         case .index(let base, let indices):

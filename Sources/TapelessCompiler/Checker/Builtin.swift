@@ -53,6 +53,12 @@ public enum Builtin: Hashable, Sendable {
     case equal
     /// `a != b`, giving Bool.
     case notEqual
+    /// `a && b` of Bool values, elementwise with broadcasting.
+    case logicalAnd
+    /// `a || b` of Bool values, elementwise with broadcasting.
+    case logicalOr
+    /// `!a` of a Bool value, elementwise.
+    case logicalNot
     /// `sum(x)` of every element, or `sum(x, axis:)` removing the axis.
     case sum
     /// `mean(x)` of every element, or `mean(x, axis:)` removing the axis.
@@ -132,7 +138,7 @@ public enum Builtin: Hashable, Sendable {
         case .normalize: 1e-12
         case .elementwise, .square, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum, .clamp, .where,
              .add, .subtract, .multiply, .divide, .negate, .matmul, .transpose, .less, .lessEqual, .greater,
-             .greaterEqual, .equal, .notEqual, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
+             .greaterEqual, .equal, .notEqual, .logicalAnd, .logicalOr, .logicalNot, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae,
              .binaryCrossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .reshape, .permute, .concat, .stack,
              .pad, .oneHot, .gather, .argmax, .norm:
             nil

@@ -291,7 +291,7 @@ extension Checker {
             shape.remove(at: axis)
             return ValueType(element: .int, shape: shape)
         case .add, .subtract, .multiply, .divide, .negate, .less, .lessEqual, .greater, .greaterEqual, .equal,
-             .notEqual:
+             .notEqual, .logicalAnd, .logicalOr, .logicalNot:
             preconditionFailure("operators are not called by name")
         case .reshape, .permute, .concat, .stack, .pad:
             preconditionFailure("\(name) is checked by checkShapeBuiltin")

@@ -48,6 +48,9 @@ extension Checker {
             return nil
         case .negate(let operand):
             return constantValue(operand, visible: visible, model: model).map { -$0 }
+        case .not:
+            error("'!' has no place in a constant; \(why)", at: expr.range)
+            return nil
         case .binary(let op, let left, let right):
             let (a, b) = (constantValue(left, visible: visible, model: model), constantValue(right, visible: visible, model: model))
             guard let a, let b else { return nil }
@@ -56,7 +59,7 @@ extension Checker {
             case .subtract: return a - b
             case .multiply: return a * b
             case .divide: return a / b
-            case .matrixMultiply, .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+            case .matrixMultiply, .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual, .and, .or:
                 error("'\(op.rawValue)' has no place in a constant; \(why)", at: expr.range)
                 return nil
             }

@@ -17,6 +17,9 @@ extension Checker {
         case .negate(let operand):
             type = requireFloat(checkExpression(operand, in: &context), operand)
             resolutions[expr.id] = .builtin(ResolvedCall(builtin: .negate, operands: [operand]))
+        case .not(let operand):
+            type = requireBool(checkExpression(operand, in: &context), operand, operator: "!")
+            resolutions[expr.id] = .builtin(ResolvedCall(builtin: .logicalNot, operands: [operand]))
         case .binary(let op, let left, let right):
             type = checkBinary(op, left, right, expr, in: &context)
         case .index(let base, let indices):
@@ -41,9 +44,20 @@ extension Checker {
             error("integer tensors (\(type)) can only be passed to crossEntropy, gather, an Embedding layer or a function taking \(type); they have no arithmetic",
                   at: expr.range)
         case .bool:
-            error("a comparison gives \(type), which can only be the condition of where(condition, a, b)", at: expr.range)
+            error("a comparison gives \(type), which can only be a condition: of 'if', or of where(condition, a, b)", at: expr.range)
         }
         return nil
+    }
+
+    /// Rejects values other than Bool (comparisons) where a logical operator needs them.
+    private func requireBool(_ type: ValueType?, _ expr: Expr, operator spelling: String) -> ValueType? {
+        guard let type else { return nil }
+        guard type.element == .bool else {
+            let verb = spelling == "!" ? "negates a condition" : "combines conditions"
+            error("'\(spelling)' \(verb) such as 'e > 0', not a value of type \(type)", at: expr.range)
+            return nil
+        }
+        return type
     }
 
     /// A name used as a value: a local, an argument or a model parameter.
@@ -154,6 +168,8 @@ extension Checker {
         case .greaterEqual: (builtin, verb) = (.greaterEqual, "compare")
         case .equal: (builtin, verb) = (.equal, "compare")
         case .notEqual: (builtin, verb) = (.notEqual, "compare")
+        case .and: return checkLogical(.logicalAnd, op, left, right, expr, in: &context)
+        case .or: return checkLogical(.logicalOr, op, left, right, expr, in: &context)
         }
         resolutions[expr.id] = .builtin(ResolvedCall(builtin: builtin, operands: [left, right]))
         let leftType = requireFloat(checkExpression(left, in: &context), left)
@@ -166,6 +182,18 @@ extension Checker {
             return nil
         }
         return ValueType(element: op.isComparison ? .bool : .float, shape: shape)
+    }
+
+    /// `a && b` or `a || b` of Bool values, with broadcasting.
+    private func checkLogical(
+        _ builtin: Builtin, _ op: BinaryOperator, _ left: Expr, _ right: Expr, _ expr: Expr, in context: inout BodyContext
+    ) -> ValueType? {
+        resolutions[expr.id] = .builtin(ResolvedCall(builtin: builtin, operands: [left, right]))
+        let leftType = requireBool(checkExpression(left, in: &context), left, operator: op.rawValue)
+        let rightType = requireBool(checkExpression(right, in: &context), right, operator: op.rawValue)
+        guard let leftType, let rightType,
+              let shape = broadcast(leftType, rightType, verb: "combine", at: expr.range) else { return nil }
+        return ValueType(element: .bool, shape: shape)
     }
 
     /// The broadcast shape of two operands, reporting `cannot <verb> A and B: dimension …`.

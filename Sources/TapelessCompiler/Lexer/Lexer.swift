@@ -80,6 +80,8 @@ struct Lexer {
         case (">", "="): .greaterEqual
         case ("=", "="): .equalEqual
         case ("!", "="): .notEqual
+        case ("&", "&"): .ampersandAmpersand
+        case ("|", "|"): .pipePipe
         default: nil
         }
         if let twoScalar {
@@ -104,6 +106,7 @@ struct Lexer {
         case ":": .colon
         case ";": .semicolon
         case ".": .dot
+        case "!": .exclamation
         case "+": .plus
         case "-": .minus
         case "*": .star

@@ -13,6 +13,7 @@ enum TokenKind: Sendable, Hashable {
     case comma, colon, semicolon, dot, arrow, halfOpenRange
     case plus, minus, star, slash, at
     case less, lessEqual, greater, greaterEqual, equalEqual, notEqual
+    case ampersandAmpersand, pipePipe, exclamation
     case equal
     case endOfFile
 
@@ -44,6 +45,9 @@ enum TokenKind: Sendable, Hashable {
         case .greaterEqual: return ">="
         case .equalEqual: return "=="
         case .notEqual: return "!="
+        case .ampersandAmpersand: return "&&"
+        case .pipePipe: return "||"
+        case .exclamation: return "!"
         case .equal: return "="
         case .endOfFile: return nil
         }

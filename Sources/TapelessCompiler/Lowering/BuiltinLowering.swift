@@ -53,6 +53,10 @@ enum BuiltinLowering {
         case .greaterEqual: return b.compare(.greaterEqual, x[0], x[1])
         case .equal: return b.compare(.equal, x[0], x[1])
         case .notEqual: return b.compare(.notEqual, x[0], x[1])
+        // Truth values are chosen as 1 and 0 and compared back: the IR has no Bool arithmetic.
+        case .logicalAnd: return truth(b.select(x[0], b.select(x[1], b.constant(1), b.constant(0)), b.constant(0)), &b)
+        case .logicalOr: return truth(b.select(x[0], b.constant(1), b.select(x[1], b.constant(1), b.constant(0))), &b)
+        case .logicalNot: return truth(b.select(x[0], b.constant(0), b.constant(1)), &b)
         case .sum: return kept(b.reduceSum(x[0], axis: call.axis), call, resultType, &b)
         case .mean: return kept(mean(x[0], axis: call.axis, &b), call, resultType, &b)
         case .maxReduce: return kept(b.reduceMax(x[0], axis: call.axis), call, resultType, &b)
@@ -131,6 +135,11 @@ enum BuiltinLowering {
             guard let axis = call.axis else { throw Lowering.Failure(description: "argmax without an axis") }
             return b.emit(.argmax(axis: axis), [x[0]], type: resultType)
         }
+    }
+
+    /// Whether a truth value chosen as 1 or 0 is 1, as a Bool.
+    private static func truth(_ value: IRValue, _ b: inout IRBuilder) -> IRValue {
+        b.compare(.greater, value, b.constant(0.5))
     }
 
     /// A reduction's result with its axis back, of size 1, when the call keeps dimensions.

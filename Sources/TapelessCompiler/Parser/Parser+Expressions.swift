@@ -1,11 +1,17 @@
 extension Parser {
-    /// Binary operator groups, lowest precedence first: comparisons (non-associative); `+ -`; `* / @`.
+    /// Binary operator groups, lowest precedence first, as in Swift: `||`; `&&`; comparisons
+    /// (non-associative); `+ -`; `* / @`.
     private static let operatorGroups: [[TokenKind: BinaryOperator]] = [
+        [.pipePipe: .or],
+        [.ampersandAmpersand: .and],
         [.less: .less, .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
          .equalEqual: .equal, .notEqual: .notEqual],
         [.plus: .add, .minus: .subtract],
         [.star: .multiply, .slash: .divide, .at: .matrixMultiply],
     ]
+
+    /// The position of the comparisons in ``operatorGroups``.
+    private static let comparisonGroup = 2
 
     /// Any expression.
     mutating func parseExpression() -> Expr {
@@ -35,7 +41,7 @@ extension Parser {
         var levels = 0
         defer { nesting -= levels }
         while let op = Self.operatorGroups[group][current.kind], !startsNegation, !startsAttribute {
-            if group == 0, levels > 0 {
+            if group == Self.comparisonGroup, levels > 0 {
                 report("comparisons cannot be chained; compare two values at a time", at: current.range)
             }
             guard enterNesting() else { break }
@@ -60,14 +66,14 @@ extension Parser {
         at(.at) && current.isAtStartOfLine && peek().kind == .identifier && peek().range.start == current.range.end
     }
 
-    /// `-operand` or a postfix expression.
+    /// `-operand`, `!operand` or a postfix expression.
     private mutating func parseUnary() -> Expr {
-        guard at(.minus) else { return parsePower() }
+        guard at(.minus) || at(.exclamation) else { return parsePower() }
         guard enterNesting() else { return missingExpression(at: missingRange) }
         defer { nesting -= 1 }
-        let minus = advance()
+        let sign = advance()
         let operand = parseUnary()
-        return makeExpression(.negate(operand), minus.range.union(operand.range))
+        return makeExpression(sign.kind == .minus ? .negate(operand) : .not(operand), sign.range.union(operand.range))
     }
 
     /// A postfix expression, or Python's `base ** exponent` (an error, read as `pow`), which

@@ -21,7 +21,7 @@ extension TokenKind {
     /// A token that can start an expression.
     var startsExpression: Bool {
         switch self {
-        case .identifier, .number, .leftParen, .minus: return true
+        case .identifier, .number, .leftParen, .minus, .exclamation: return true
         default: return false
         }
     }
