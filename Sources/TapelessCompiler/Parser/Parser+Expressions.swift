@@ -40,9 +40,13 @@ extension Parser {
         // Each operator in a chain deepens the tree by one level, so it counts as nesting.
         var levels = 0
         defer { nesting -= levels }
-        while let op = Self.operatorGroups[group][current.kind], !startsNegation, !startsAttribute {
+        while let op = Self.operatorGroups[group][current.kind] ?? pythonLogicalOperator(in: group), !startsNegation,
+              !startsAttribute {
             if group == Self.comparisonGroup, levels > 0 {
                 report("comparisons cannot be chained; compare two values at a time", at: current.range)
+            }
+            if current.kind == .identifier {
+                report("Swift writes Python's '\(current.text)' as '\(op.rawValue)'", at: current.range)
             }
             guard enterNesting() else { break }
             levels += 1
@@ -66,11 +70,33 @@ extension Parser {
         at(.at) && current.isAtStartOfLine && peek().kind == .identifier && peek().range.start == current.range.end
     }
 
+    /// Python's `and` or `or` between two operands, read as `&&` or `||` after reporting it.
+    private func pythonLogicalOperator(in group: Int) -> BinaryOperator? {
+        guard at(.identifier), !current.isAtStartOfLine, peek().kind.startsExpression, !peek().isAtStartOfLine else { return nil }
+        switch (current.text, Self.operatorGroups[group].values.first) {
+        case ("and", .and): return .and
+        case ("or", .or): return .or
+        default: return nil
+        }
+    }
+
+    /// Python's `not` before an operand on the same line (`not x`, `not (x)`, but not the call
+    /// `not(x)`), read as `!` after reporting it.
+    private var atPythonNot: Bool {
+        guard at(.identifier), current.text == "not", !peek().isAtStartOfLine else { return false }
+        return peek().kind == .identifier || peek().kind == .number
+            || (peek().kind == .leftParen && peek().range.start != current.range.end)
+    }
+
     /// `-operand`, `!operand` or a postfix expression.
     private mutating func parseUnary() -> Expr {
-        guard at(.minus) || at(.exclamation) else { return parsePower() }
+        guard at(.minus) || at(.exclamation) || atPythonNot else { return parsePower() }
         guard enterNesting() else { return missingExpression(at: missingRange) }
         defer { nesting -= 1 }
+        if atPythonNot {
+            report("Swift writes Python's 'not' as '!', which applies to the operand right after it: "
+                   + "'not x > y' is '!(x > y)'", at: current.range)
+        }
         let sign = advance()
         let operand = parseUnary()
         return makeExpression(sign.kind == .minus ? .negate(operand) : .not(operand), sign.range.union(operand.range))
