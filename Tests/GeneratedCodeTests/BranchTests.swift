@@ -35,4 +35,23 @@ import Testing
             #expect(otherGradient.allSatisfy { $0.scalars.allSatisfy { $0 == 0 } }, "\(other) is not taken")
         }
     }
+
+    @Test func aLayerInASideUpdatesItsStateOnlyWhenTheSideIsTaken() throws {
+        var model = NormalizedWhenPositive(seed: 4)
+        let labels = IntTensor([0, 1, 1, 0])
+        var gradient = NormalizedWhenPositive.Gradient.zero
+        let negative = Tensor(randomUniform: [4, 3], seed: 2, low: -1, high: -0.1)
+        _ = model.lossWithGradient(x: negative, labels: labels, mode: .training(seed: 1, step: 0), into: &gradient)
+        #expect(model[parameter: "norm.running_mean"].scalars == [0, 0, 0] && model[parameter: "norm.running_var"].scalars == [1, 1, 1])
+        #expect(gradient[parameter: "norm.weight"].scalars.allSatisfy { $0 == 0 }, "the normalization is not applied")
+
+        let positive = Tensor(randomUniform: [4, 3], seed: 1, low: 0.1, high: 1)
+        _ = model.lossWithGradient(x: positive, labels: labels, mode: .training(seed: 1, step: 1), into: &gradient)
+        // PyTorch's momentum 0.1: the running mean moves a tenth of the way to the batch's mean.
+        let batchMean = (0..<3).map { column in (0..<4).map { positive[$0, column] }.reduce(0, +) / 4 }
+        for (running, mean) in zip(model[parameter: "norm.running_mean"].scalars, batchMean) {
+            #expect(abs(running - 0.1 * mean) < 1e-6)
+        }
+        #expect(gradient[parameter: "norm.weight"].scalars.contains { $0 != 0 })
+    }
 }

@@ -380,6 +380,910 @@ extension Objective where Trained == TwoHeads, Examples == TwoHeads.LossExamples
     }
 }
 
+/// The model `NormalizedWhenPositive` (line 36): 21 parameters in 7 tensors.
+public struct NormalizedWhenPositive: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "norm.weight", shape: [3], initializer: .constant(1.0), isTrainable: true),  // line 37
+        (name: "norm.bias", shape: [3], initializer: .constant(0.0), isTrainable: true),  // line 37
+        (name: "norm.running_mean", shape: [3], initializer: .constant(0.0), isTrainable: false),  // line 37, state
+        (name: "norm.running_var", shape: [3], initializer: .constant(1.0), isTrainable: false),  // line 37, state
+        (name: "norm.num_batches_tracked", shape: [], initializer: .constant(0.0), isTrainable: false),  // line 37, state
+        (name: "head.weight", shape: [3, 2], initializer: .glorotUniform, isTrainable: true),  // line 38
+        (name: "head.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 38
+    ])
+
+    /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
+    public static var pyTorchTransposedParameters: Set<String> { ["head.weight"] }
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 21, "NormalizedWhenPositive has 21 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `norm.weight` (line 37).
+    public var normWeight: Tensor {
+        get { self[parameter: "norm.weight"] }
+        set { self[parameter: "norm.weight"] = newValue }
+    }
+
+    /// The parameter `norm.bias` (line 37).
+    public var normBias: Tensor {
+        get { self[parameter: "norm.bias"] }
+        set { self[parameter: "norm.bias"] = newValue }
+    }
+
+    /// The state tensor `norm.running_mean` (line 37).
+    public var normRunning_mean: Tensor {
+        get { self[parameter: "norm.running_mean"] }
+        set { self[parameter: "norm.running_mean"] = newValue }
+    }
+
+    /// The state tensor `norm.running_var` (line 37).
+    public var normRunning_var: Tensor {
+        get { self[parameter: "norm.running_var"] }
+        set { self[parameter: "norm.running_var"] = newValue }
+    }
+
+    /// The state tensor `norm.num_batches_tracked` (line 37).
+    public var normNum_batches_tracked: Float {
+        get { parameterScalars[12] }
+        set { parameterScalars[12] = newValue }
+    }
+
+    /// The weight and bias of layer `head`.
+    public var head: DenseParameters {
+        get { DenseParameters(weight: self[parameter: "head.weight"], bias: self[parameter: "head.bias"]) }
+        set {
+            self[parameter: "head.weight"] = newValue.weight
+            self[parameter: "head.bias"] = newValue.bias
+        }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { NormalizedWhenPositive.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 21, "NormalizedWhenPositive.Gradient has 21 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `norm.weight` (line 37).
+        public var normWeight: Tensor {
+            get { self[parameter: "norm.weight"] }
+            set { self[parameter: "norm.weight"] = newValue }
+        }
+
+        /// The parameter `norm.bias` (line 37).
+        public var normBias: Tensor {
+            get { self[parameter: "norm.bias"] }
+            set { self[parameter: "norm.bias"] = newValue }
+        }
+
+        /// The state tensor `norm.running_mean` (line 37).
+        public var normRunning_mean: Tensor {
+            get { self[parameter: "norm.running_mean"] }
+            set { self[parameter: "norm.running_mean"] = newValue }
+        }
+
+        /// The state tensor `norm.running_var` (line 37).
+        public var normRunning_var: Tensor {
+            get { self[parameter: "norm.running_var"] }
+            set { self[parameter: "norm.running_var"] = newValue }
+        }
+
+        /// The state tensor `norm.num_batches_tracked` (line 37).
+        public var normNum_batches_tracked: Float {
+            get { parameterScalars[12] }
+            set { parameterScalars[12] = newValue }
+        }
+
+        /// The weight and bias of layer `head`.
+        public var head: DenseParameters {
+            get { DenseParameters(weight: self[parameter: "head.weight"], bias: self[parameter: "head.bias"]) }
+            set {
+                self[parameter: "head.weight"] = newValue.weight
+                self[parameter: "head.bias"] = newValue.bias
+            }
+        }
+    }
+
+    /// `func loss(x: [n, 3], labels: Int[n]) -> Float` (line 40).
+    public func loss(x: Tensor, labels: IntTensor) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "loss(x:labels:)")
+        }
+        let n = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != n {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(n)]", argument: "labels", declared: "Int[n]", function: "loss(x:labels:)")
+        }
+        let workspace = Workspace.floats(count: 2 * 3 + 2 * (n * 3) + 2 * (n * 2) + 2 * n, for: "NormalizedWhenPositive.loss")
+        defer { Workspace.release(for: "NormalizedWhenPositive.loss") }
+        let slot0 = workspace
+        let slot1 = slot0 + 3
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + n * 3
+        let slot4 = slot3 + n * 3
+        let slot5 = slot4 + n * 2
+        let slot6 = slot5 + n * 2
+        let slot7 = slot6 + n
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                labels.withUnsafeBufferPointer { labelsBuffer in
+                    @inline(never) func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let labels = labelsBuffer.baseAddress!
+                        // line 43: norm(x)
+                        let v16 = parameters.baseAddress! + 9  // norm.running_var
+                        let v7 = parameters.baseAddress!  // norm.weight
+                        let v13 = parameters.baseAddress! + 6  // norm.running_mean
+                        let v10 = parameters.baseAddress! + 3  // norm.bias
+                        let v25 = slot0  // [3]
+                        let v27 = slot1  // [3]
+                        for i in 0..<3 {
+                            let v23: Float = v16[i] + 1e-05
+                            let v24: Float = 1 / v23.squareRoot()
+                            let v25_2: Float = v24 * v7[i]
+                            v25[i] = v25_2
+                            let v26: Float = v13[i] * v25_2
+                            let v27_2: Float = v10[i] - v26
+                            v27[i] = v27_2
+                        }
+                        let h = slot2  // [n, 3]
+                        var v2: Float = 0
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                // line 42: mean(x)
+                                v2 += x[i]
+                                // line 43: norm(x)
+                                let v30: Float = x[i] * v25[i1]
+                                let h_2: Float = v30 + v27[i1]
+                                h[i] = h_2
+                            }
+                        }
+                        // line 42: mean(x)
+                        let v4: Float = v2 / Float(n * 3)
+                        // line 42: mean(x) > 0
+                        let v6: Bool = v4 > 0.0
+                        let h_3 = slot3  // [n, 3]
+                        let laneEnd = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let h_4 = (v6 ? UnsafeRawPointer(h + i).loadUnaligned(as: SIMD8<Float>.self) : UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                            UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n * 3 {
+                            let h_4: Float = (v6 ? h[i] : x[i])
+                            h_3[i] = h_4
+                        }
+                        let v33 = parameters.baseAddress! + 13  // head.weight
+                        // line 45: head(h)
+                        let v35 = slot4  // [n, 2]
+                        Kernels.matrixMultiply(m: n, n: 2, k: 3, a: h_3, lda: 3, b: v33, ldb: 2, c: v35, ldc: 2)
+                        // line 45: crossEntropy(head(h), labels)
+                        let v34 = parameters.baseAddress! + 19  // head.bias
+                        // line 45: head(h)
+                        let v36 = slot5  // [n, 2]
+                        // line 45: crossEntropy(head(h), labels)
+                        let v37 = slot6  // [n]
+                        let v38 = slot7  // [n]
+                        var v42: Float = 0
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<n {
+                            for i1 in 0..<2 {
+                                let i = row &* 2 &+ i1
+                                // line 45: head(h)
+                                let v36_2: Float = v35[i] + v34[i1]
+                                v36[i] = v36_2
+                            }
+                            // line 45: crossEntropy(head(h), labels)
+                            var largest = -Float.infinity
+                            for k in 0..<2 { largest = Swift.max(largest, v36[row &* 2 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<2 { total += Foundation.exp(v36[row &* 2 &+ k] - largest) }
+                            v37[row] = largest + Foundation.log(total)
+                            let label = labels[row]
+                            ArgumentCheck.label(label, classes: 2, at: row, argument: "labels", function: "loss(x:labels:)")
+                            v38[row] = v36[row &* 2 &+ label]
+                            do {
+                                let i = row
+                                let v41: Float = v37[i] - v38[i]
+                                v42 += v41
+                            }
+                        }
+                        // line 45: crossEntropy(head(h), labels)
+                        let v44: Float = v42 / Float(n)
+                        return v44
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, labels: IntTensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 2 || x.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let n = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != n {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(n)]", argument: "labels", declared: "Int[n]", function: "lossWithGradient(x:labels:into:)")
+        }
+        let workspace = Workspace.floats(count: 3 * 3 + 2 * (n * 3) + 4 * (n * 2) + 3 * n, for: "NormalizedWhenPositive.lossWithGradient")
+        defer { Workspace.release(for: "NormalizedWhenPositive.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + 3
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + 3
+        let slot4 = slot3 + n * 3
+        let slot5 = slot4 + n * 3
+        let slot6 = slot5 + n * 2
+        let slot7 = slot6 + n * 2
+        let slot8 = slot7 + n
+        let slot9 = slot8 + n
+        let slot10 = slot9 + n
+        let slot11 = slot10 + n * 2
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        @inline(never) func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let labels = labelsBuffer.baseAddress!
+                            // line 43: norm(x)
+                            let v16 = parameters.baseAddress! + 9  // norm.running_var
+                            let v7 = parameters.baseAddress!  // norm.weight
+                            let v13 = parameters.baseAddress! + 6  // norm.running_mean
+                            let v10 = parameters.baseAddress! + 3  // norm.bias
+                            let v24 = slot0  // [3]
+                            let v25 = slot1  // [3]
+                            let v27 = slot2  // [3]
+                            for i in 0..<3 {
+                                let v23: Float = v16[i] + 1e-05
+                                let v24_2: Float = 1 / v23.squareRoot()
+                                v24[i] = v24_2
+                                let v25_2: Float = v24_2 * v7[i]
+                                v25[i] = v25_2
+                                let v26: Float = v13[i] * v25_2
+                                let v27_2: Float = v10[i] - v26
+                                v27[i] = v27_2
+                            }
+                            let h = slot3  // [n, 3]
+                            var v2: Float = 0
+                            for i0 in 0..<n {
+                                for i1 in 0..<3 {
+                                    let i = i0 &* 3 &+ i1
+                                    // line 42: mean(x)
+                                    v2 += x[i]
+                                    // line 43: norm(x)
+                                    let v30: Float = x[i] * v25[i1]
+                                    let h_2: Float = v30 + v27[i1]
+                                    h[i] = h_2
+                                }
+                            }
+                            // line 42: mean(x)
+                            let v4: Float = v2 / Float(n * 3)
+                            // line 42: mean(x) > 0
+                            let v6: Bool = v4 > 0.0
+                            let h_3 = slot4  // [n, 3]
+                            let laneEnd = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let h_4 = (v6 ? UnsafeRawPointer(h + i).loadUnaligned(as: SIMD8<Float>.self) : UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                                UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<n * 3 {
+                                let h_4: Float = (v6 ? h[i] : x[i])
+                                h_3[i] = h_4
+                            }
+                            let v33 = parameters.baseAddress! + 13  // head.weight
+                            // line 45: head(h)
+                            let v35 = slot5  // [n, 2]
+                            Kernels.matrixMultiply(m: n, n: 2, k: 3, a: h_3, lda: 3, b: v33, ldb: 2, c: v35, ldc: 2)
+                            // ∂ line 45: crossEntropy(head(h), labels)
+                            let v46: Float = 1.0 / Float(n)
+                            let v34 = parameters.baseAddress! + 19  // head.bias
+                            // line 45: head(h)
+                            let v36 = slot6  // [n, 2]
+                            // line 45: crossEntropy(head(h), labels)
+                            let v37 = slot7  // [n]
+                            let v38 = slot8  // [n]
+                            // ∂ line 45: crossEntropy(head(h), labels)
+                            let v48 = slot9  // [n]
+                            var v42: Float = 0
+                            let v49 = slot10  // [n, 2]
+                            let v55 = slot11  // [n, 2]
+                            // ∂ line 45: head(h)
+                            let v56 = g.baseAddress! + 19  // gradient of head.bias
+                            v56.update(repeating: 0, count: 2)
+                            // Row by row: each row of the steps below is computed while it is in cache.
+                            for row in 0..<n {
+                                for i1 in 0..<2 {
+                                    let i = row &* 2 &+ i1
+                                    // line 45: head(h)
+                                    let v36_2: Float = v35[i] + v34[i1]
+                                    v36[i] = v36_2
+                                }
+                                // line 45: crossEntropy(head(h), labels)
+                                var largest = -Float.infinity
+                                for k in 0..<2 { largest = Swift.max(largest, v36[row &* 2 &+ k]) }
+                                var total: Float = 0
+                                for k in 0..<2 { total += Foundation.exp(v36[row &* 2 &+ k] - largest) }
+                                v37[row] = largest + Foundation.log(total)
+                                let label = labels[row]
+                                ArgumentCheck.label(label, classes: 2, at: row, argument: "labels", function: "lossWithGradient(x:labels:into:)")
+                                v38[row] = v36[row &* 2 &+ label]
+                                do {
+                                    let i = row
+                                    let v41: Float = v37[i] - v38[i]
+                                    v42 += v41
+                                    // ∂ line 45: crossEntropy(head(h), labels)
+                                    let v48_2: Float = -v46
+                                    v48[i] = v48_2
+                                }
+                                (v49 + row &* 2).update(repeating: 0, count: 2)
+                                v49[row &* 2 &+ label] = v48[row]
+                                for i1 in 0..<2 {
+                                    let i = row &* 2 &+ i1
+                                    let v50: Float = v37[row]
+                                    let v51: Float = v36[i] - v50
+                                    let v52: Float = Foundation.exp(v51)
+                                    let v54: Float = v46 * v52
+                                    let v55_2: Float = v49[i] + v54
+                                    v55[i] = v55_2
+                                    // ∂ line 45: head(h)
+                                    v56[i1] += v55_2
+                                }
+                            }
+                            // line 45: crossEntropy(head(h), labels)
+                            let v44: Float = v42 / Float(n)
+                            // ∂ line 45: head(h)
+                            let v57 = slot3  // [n, 3]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 3, k: 2, a: v55, lda: 2, b: v33, ldb: 2, c: v57, ldc: 3)
+                            let v58 = g.baseAddress! + 13  // gradient of head.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 3, n: 2, k: n, a: h_3, lda: 3, b: v55, ldb: 2, c: v58, ldc: 2)
+                            // ∂ line 43: norm(x)
+                            let v62 = slot2  // [3]
+                            let v64 = slot1  // [3]
+                            v62.update(repeating: 0, count: 3)
+                            v64.update(repeating: 0, count: 3)
+                            for i0 in 0..<n {
+                                for i1 in 0..<3 {
+                                    let i = i0 &* 3 &+ i1
+                                    let v60: Float = (v6 ? v57[i] : 0.0)
+                                    v62[i1] += v60
+                                    let v63: Float = v60 * x[i]
+                                    v64[i1] += v63
+                                }
+                            }
+                            let v70 = g.baseAddress! + 3  // gradient of norm.bias
+                            let v73 = g.baseAddress!  // gradient of norm.weight
+                            let laneEnd_2 = 3 & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let v65 = -UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v66 = v65 * UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v67 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + v66
+                                let v68 = v67 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v70_2 = (v6 ? UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>(repeating: 0.0))
+                                UnsafeMutableRawPointer(v70 + i).storeBytes(of: v70_2, as: SIMD8<Float>.self)
+                                let v73_2 = (v6 ? v68 : SIMD8<Float>(repeating: 0.0))
+                                UnsafeMutableRawPointer(v73 + i).storeBytes(of: v73_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_2..<3 {
+                                let v65: Float = -v62[i]
+                                let v66: Float = v65 * v13[i]
+                                let v67: Float = v64[i] + v66
+                                let v68: Float = v67 * v24[i]
+                                let v70_2: Float = (v6 ? v62[i] : 0.0)
+                                v70[i] = v70_2
+                                let v73_2: Float = (v6 ? v68 : 0.0)
+                                v73[i] = v73_2
+                            }
+                            // The gradient of every parameter.
+                            (g.baseAddress! + 6).update(repeating: 0, count: 3)  // norm.running_mean: no gradient
+                            (g.baseAddress! + 9).update(repeating: 0, count: 3)  // norm.running_var: no gradient
+                            (g.baseAddress! + 12).update(repeating: 0, count: 1)  // norm.num_batches_tracked: no gradient
+                            return v44
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor, labels: IntTensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, labels: labels, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// `func loss(x: [n, 3], labels: Int[n]) -> Float` (line 40) in `mode`: in training, dropout draws its masks
+    /// from the mode's seed and step, and batch normalization normalizes by the batch's statistics and updates its running ones.
+    public mutating func loss(x: Tensor, labels: IntTensor, mode: ForwardMode) -> Float {
+        guard case .training = mode else { return self.loss(x: x, labels: labels) }
+        if x.shape.count != 2 || x.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "loss(x:labels:mode:)")
+        }
+        let n = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != n {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(n)]", argument: "labels", declared: "Int[n]", function: "loss(x:labels:mode:)")
+        }
+        let workspace = Workspace.floats(count: 6 * 3 + (n * 3) + 2 * (n * 2) + 2 * n, for: "NormalizedWhenPositive.loss(training)")
+        defer { Workspace.release(for: "NormalizedWhenPositive.loss(training)") }
+        let slot0 = workspace
+        let slot1 = slot0 + 3
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + 3
+        let slot4 = slot3 + 3
+        let slot5 = slot4 + 3
+        let slot6 = slot5 + 3
+        let slot7 = slot6 + n * 3
+        let slot8 = slot7 + n * 2
+        let slot9 = slot8 + n * 2
+        let slot10 = slot9 + n
+        return parameterScalars.withUnsafeMutableBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                labels.withUnsafeBufferPointer { labelsBuffer in
+                    @inline(never) func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let labels = labelsBuffer.baseAddress!
+                        // line 43: norm(x)
+                        let v25 = slot0  // [3]
+                        var v2: Float = 0
+                        v25.update(repeating: 0, count: 3)
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                // line 42: mean(x)
+                                v2 += x[i]
+                                // line 43: norm(x)
+                                v25[i1] += x[i]
+                            }
+                        }
+                        // line 42: mean(x)
+                        let v4: Float = v2 / Float(n * 3)
+                        // line 42: mean(x) > 0
+                        let v6: Bool = v4 > 0.0
+                        // line 43: norm(x)
+                        let v19: Float = parameters[12]  // norm.num_batches_tracked
+                        let v26 = slot1  // [3]
+                        let laneEnd = 3 & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v26_2 = UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(n)
+                            UnsafeMutableRawPointer(v26 + i).storeBytes(of: v26_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<3 {
+                            let v26_2: Float = v25[i] / Float(n)
+                            v26[i] = v26_2
+                        }
+                        let v29 = slot0  // [3]
+                        v29.update(repeating: 0, count: 3)
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v27: Float = x[i] - v26[i1]
+                                let v28: Float = v27 * v27
+                                v29[i1] += v28
+                            }
+                        }
+                        let v34: Float = Float(n) - 1.0
+                        let v36: Float = Swift.max(v34, 1.0)
+                        let v37: Float = Float(n) / v36
+                        let v46: Float = v19 + 1.0
+                        let v13 = parameters.baseAddress! + 6  // norm.running_mean
+                        let v16 = parameters.baseAddress! + 9  // norm.running_var
+                        let v7 = parameters.baseAddress!  // norm.weight
+                        let v10 = parameters.baseAddress! + 3  // norm.bias
+                        let v50 = slot2  // [3]
+                        let v52 = slot3  // [3]
+                        let v59 = slot4  // [3]
+                        let v61 = slot5  // [3]
+                        for i in 0..<3 {
+                            let v30: Float = v29[i] / Float(n)
+                            let v38: Float = v30 * v37
+                            let v39: Float = 0.9 * v13[i]
+                            let v40: Float = 0.1 * v26[i]
+                            let v41: Float = v39 + v40
+                            let v42: Float = 0.9 * v16[i]
+                            let v43: Float = 0.1 * v38
+                            let v44: Float = v42 + v43
+                            let v48: Float = v30 + 1e-05
+                            let v49: Float = 1 / v48.squareRoot()
+                            let v50_2: Float = v49 * v7[i]
+                            v50[i] = v50_2
+                            let v51: Float = v26[i] * v50_2
+                            let v52_2: Float = v10[i] - v51
+                            v52[i] = v52_2
+                            let v59_2: Float = (v6 ? v41 : v13[i])
+                            v59[i] = v59_2
+                            let v61_2: Float = (v6 ? v44 : v16[i])
+                            v61[i] = v61_2
+                        }
+                        let h = slot6  // [n, 3]
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v53: Float = x[i] * v50[i1]
+                                let h_2: Float = v53 + v52[i1]
+                                let h_3: Float = (v6 ? h_2 : x[i])
+                                h[i] = h_3
+                            }
+                        }
+                        let v57: Float = (v6 ? v46 : v19)
+                        let v62 = parameters.baseAddress! + 13  // head.weight
+                        // line 45: head(h)
+                        let v64 = slot7  // [n, 2]
+                        Kernels.matrixMultiply(m: n, n: 2, k: 3, a: h, lda: 3, b: v62, ldb: 2, c: v64, ldc: 2)
+                        let v63 = parameters.baseAddress! + 19  // head.bias
+                        let v65 = slot8  // [n, 2]
+                        // line 45: crossEntropy(head(h), labels)
+                        let v66 = slot9  // [n]
+                        let v67 = slot10  // [n]
+                        var v71: Float = 0
+                        // Row by row: each row of the steps below is computed while it is in cache.
+                        for row in 0..<n {
+                            for i1 in 0..<2 {
+                                let i = row &* 2 &+ i1
+                                // line 45: head(h)
+                                let v65_2: Float = v64[i] + v63[i1]
+                                v65[i] = v65_2
+                            }
+                            // line 45: crossEntropy(head(h), labels)
+                            var largest = -Float.infinity
+                            for k in 0..<2 { largest = Swift.max(largest, v65[row &* 2 &+ k]) }
+                            var total: Float = 0
+                            for k in 0..<2 { total += Foundation.exp(v65[row &* 2 &+ k] - largest) }
+                            v66[row] = largest + Foundation.log(total)
+                            let label = labels[row]
+                            ArgumentCheck.label(label, classes: 2, at: row, argument: "labels", function: "loss(x:labels:mode:)")
+                            v67[row] = v65[row &* 2 &+ label]
+                            do {
+                                let i = row
+                                let v70: Float = v66[i] - v67[i]
+                                v71 += v70
+                            }
+                        }
+                        // line 45: crossEntropy(head(h), labels)
+                        let v73: Float = v71 / Float(n)
+                        // The new state.
+                        parameters[12] = v57  // norm.num_batches_tracked
+                        (parameters.baseAddress! + 6).update(from: v59, count: 3)  // norm.running_mean
+                        (parameters.baseAddress! + 9).update(from: v61, count: 3)  // norm.running_var
+                        return v73
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` in `mode`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public mutating func lossWithGradient(x: Tensor, labels: IntTensor, mode: ForwardMode, into gradient: inout Gradient) -> Float {
+        guard case .training = mode else { return self.lossWithGradient(x: x, labels: labels, into: &gradient) }
+        if x.shape.count != 2 || x.shape[1] != 3 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "lossWithGradient(x:labels:mode:into:)")
+        }
+        let n = x.shape[0]
+        if labels.shape.count != 1 || labels.shape[0] != n {
+            ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(n)]", argument: "labels", declared: "Int[n]", function: "lossWithGradient(x:labels:mode:into:)")
+        }
+        let workspace = Workspace.floats(count: 7 * 3 + 2 * (n * 3) + 4 * (n * 2) + 3 * n, for: "NormalizedWhenPositive.lossWithGradient(training)")
+        defer { Workspace.release(for: "NormalizedWhenPositive.lossWithGradient(training)") }
+        let slot0 = workspace
+        let slot1 = slot0 + 3
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + 3
+        let slot4 = slot3 + 3
+        let slot5 = slot4 + 3
+        let slot6 = slot5 + 3
+        let slot7 = slot6 + 3
+        let slot8 = slot7 + n * 3
+        let slot9 = slot8 + n * 2
+        let slot10 = slot9 + n * 2
+        let slot11 = slot10 + n
+        let slot12 = slot11 + n
+        let slot13 = slot12 + n
+        let slot14 = slot13 + n * 2
+        let slot15 = slot14 + n * 2
+        return parameterScalars.withUnsafeMutableBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    labels.withUnsafeBufferPointer { labelsBuffer in
+                        @inline(never) func body() -> Float {
+                            let x = xBuffer.baseAddress!
+                            let labels = labelsBuffer.baseAddress!
+                            let v6: Bool
+                            let v19: Float
+                            let v46: Float
+                            do {
+                                let v13 = parameters.baseAddress! + 6  // norm.running_mean
+                                let v16 = parameters.baseAddress! + 9  // norm.running_var
+                                let v7 = parameters.baseAddress!  // norm.weight
+                                let v10 = parameters.baseAddress! + 3  // norm.bias
+                                // line 43: norm(x)
+                                let v25 = slot0  // [3]
+                                var v2: Float = 0
+                                v25.update(repeating: 0, count: 3)
+                                for i0 in 0..<n {
+                                    for i1 in 0..<3 {
+                                        let i = i0 &* 3 &+ i1
+                                        // line 42: mean(x)
+                                        v2 += x[i]
+                                        // line 43: norm(x)
+                                        v25[i1] += x[i]
+                                    }
+                                }
+                                // line 42: mean(x)
+                                let v4: Float = v2 / Float(n * 3)
+                                // line 42: mean(x) > 0
+                                v6 = v4 > 0.0
+                                // line 43: norm(x)
+                                v19 = parameters[12]  // norm.num_batches_tracked
+                                let v26 = slot1  // [3]
+                                let laneEnd = 3 & ~7
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
+                                    let v26_2 = UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(n)
+                                    UnsafeMutableRawPointer(v26 + i).storeBytes(of: v26_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd..<3 {
+                                    let v26_2: Float = v25[i] / Float(n)
+                                    v26[i] = v26_2
+                                }
+                                let v29 = slot0  // [3]
+                                v29.update(repeating: 0, count: 3)
+                                for i0 in 0..<n {
+                                    for i1 in 0..<3 {
+                                        let i = i0 &* 3 &+ i1
+                                        let v27: Float = x[i] - v26[i1]
+                                        let v28: Float = v27 * v27
+                                        v29[i1] += v28
+                                    }
+                                }
+                                let v34: Float = Float(n) - 1.0
+                                let v36: Float = Swift.max(v34, 1.0)
+                                let v37: Float = Float(n) / v36
+                                v46 = v19 + 1.0
+                                let v49 = slot2  // [3]
+                                let v50 = slot3  // [3]
+                                let v52 = slot4  // [3]
+                                let v59 = slot5  // [3]
+                                let v61 = slot6  // [3]
+                                for i in 0..<3 {
+                                    let v30: Float = v29[i] / Float(n)
+                                    let v38: Float = v30 * v37
+                                    let v39: Float = 0.9 * v13[i]
+                                    let v40: Float = 0.1 * v26[i]
+                                    let v41: Float = v39 + v40
+                                    let v42: Float = 0.9 * v16[i]
+                                    let v43: Float = 0.1 * v38
+                                    let v44: Float = v42 + v43
+                                    let v48: Float = v30 + 1e-05
+                                    let v49_2: Float = 1 / v48.squareRoot()
+                                    v49[i] = v49_2
+                                    let v50_2: Float = v49_2 * v7[i]
+                                    v50[i] = v50_2
+                                    let v51: Float = v26[i] * v50_2
+                                    let v52_2: Float = v10[i] - v51
+                                    v52[i] = v52_2
+                                    let v59_2: Float = (v6 ? v41 : v13[i])
+                                    v59[i] = v59_2
+                                    let v61_2: Float = (v6 ? v44 : v16[i])
+                                    v61[i] = v61_2
+                                }
+                            }
+                            let v57: Float
+                            let v73: Float
+                            do {
+                                let v50 = slot3  // [3]
+                                let v52 = slot4  // [3]
+                                let v62 = parameters.baseAddress! + 13  // head.weight
+                                let v63 = parameters.baseAddress! + 19  // head.bias
+                                let h = slot7  // [n, 3]
+                                for i0 in 0..<n {
+                                    for i1 in 0..<3 {
+                                        let i = i0 &* 3 &+ i1
+                                        // line 43: norm(x)
+                                        let v53: Float = x[i] * v50[i1]
+                                        let h_2: Float = v53 + v52[i1]
+                                        let h_3: Float = (v6 ? h_2 : x[i])
+                                        h[i] = h_3
+                                    }
+                                }
+                                v57 = (v6 ? v46 : v19)
+                                // line 45: head(h)
+                                let v64 = slot8  // [n, 2]
+                                Kernels.matrixMultiply(m: n, n: 2, k: 3, a: h, lda: 3, b: v62, ldb: 2, c: v64, ldc: 2)
+                                // ∂ line 45: crossEntropy(head(h), labels)
+                                let v75: Float = 1.0 / Float(n)
+                                // line 45: head(h)
+                                let v65 = slot9  // [n, 2]
+                                // line 45: crossEntropy(head(h), labels)
+                                let v66 = slot10  // [n]
+                                let v67 = slot11  // [n]
+                                // ∂ line 45: crossEntropy(head(h), labels)
+                                let v77 = slot12  // [n]
+                                var v71: Float = 0
+                                let v78 = slot13  // [n, 2]
+                                let v84 = slot14  // [n, 2]
+                                // ∂ line 45: head(h)
+                                let v85 = g.baseAddress! + 19  // gradient of head.bias
+                                v85.update(repeating: 0, count: 2)
+                                // Row by row: each row of the steps below is computed while it is in cache.
+                                for row in 0..<n {
+                                    for i1 in 0..<2 {
+                                        let i = row &* 2 &+ i1
+                                        // line 45: head(h)
+                                        let v65_2: Float = v64[i] + v63[i1]
+                                        v65[i] = v65_2
+                                    }
+                                    // line 45: crossEntropy(head(h), labels)
+                                    var largest = -Float.infinity
+                                    for k in 0..<2 { largest = Swift.max(largest, v65[row &* 2 &+ k]) }
+                                    var total: Float = 0
+                                    for k in 0..<2 { total += Foundation.exp(v65[row &* 2 &+ k] - largest) }
+                                    v66[row] = largest + Foundation.log(total)
+                                    let label = labels[row]
+                                    ArgumentCheck.label(label, classes: 2, at: row, argument: "labels", function: "lossWithGradient(x:labels:mode:into:)")
+                                    v67[row] = v65[row &* 2 &+ label]
+                                    do {
+                                        let i = row
+                                        let v70: Float = v66[i] - v67[i]
+                                        v71 += v70
+                                        // ∂ line 45: crossEntropy(head(h), labels)
+                                        let v77_2: Float = -v75
+                                        v77[i] = v77_2
+                                    }
+                                    (v78 + row &* 2).update(repeating: 0, count: 2)
+                                    v78[row &* 2 &+ label] = v77[row]
+                                    for i1 in 0..<2 {
+                                        let i = row &* 2 &+ i1
+                                        let v79: Float = v66[row]
+                                        let v80: Float = v65[i] - v79
+                                        let v81: Float = Foundation.exp(v80)
+                                        let v83: Float = v75 * v81
+                                        let v84_2: Float = v78[i] + v83
+                                        v84[i] = v84_2
+                                        // ∂ line 45: head(h)
+                                        v85[i1] += v84_2
+                                    }
+                                }
+                                // line 45: crossEntropy(head(h), labels)
+                                v73 = v71 / Float(n)
+                                // ∂ line 45: head(h)
+                                let v86 = slot15  // [n, 3]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 3, k: 2, a: v84, lda: 2, b: v62, ldb: 2, c: v86, ldc: 3)
+                                let v87 = g.baseAddress! + 13  // gradient of head.weight
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 3, n: 2, k: n, a: h, lda: 3, b: v84, ldb: 2, c: v87, ldc: 2)
+                                // ∂ line 43: norm(x)
+                                let v91 = slot4  // [3]
+                                let v93 = slot3  // [3]
+                                v91.update(repeating: 0, count: 3)
+                                v93.update(repeating: 0, count: 3)
+                                for i0 in 0..<n {
+                                    for i1 in 0..<3 {
+                                        let i = i0 &* 3 &+ i1
+                                        let v89: Float = (v6 ? v86[i] : 0.0)
+                                        v91[i1] += v89
+                                        let v92: Float = v89 * x[i]
+                                        v93[i1] += v92
+                                    }
+                                }
+                            }
+                            do {
+                                let v91 = slot4  // [3]
+                                let v26 = slot1  // [3]
+                                let v93 = slot3  // [3]
+                                let v49 = slot2  // [3]
+                                // ∂ line 43: norm(x)
+                                let v99 = g.baseAddress! + 3  // gradient of norm.bias
+                                let v102 = g.baseAddress!  // gradient of norm.weight
+                                let laneEnd_2 = 3 & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    let v94 = -UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v95 = v94 * UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v96 = UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self) + v95
+                                    let v97 = v96 * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v99_2 = (v6 ? UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>(repeating: 0.0))
+                                    UnsafeMutableRawPointer(v99 + i).storeBytes(of: v99_2, as: SIMD8<Float>.self)
+                                    let v102_2 = (v6 ? v97 : SIMD8<Float>(repeating: 0.0))
+                                    UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_2..<3 {
+                                    let v94: Float = -v91[i]
+                                    let v95: Float = v94 * v26[i]
+                                    let v96: Float = v93[i] + v95
+                                    let v97: Float = v96 * v49[i]
+                                    let v99_2: Float = (v6 ? v91[i] : 0.0)
+                                    v99[i] = v99_2
+                                    let v102_2: Float = (v6 ? v97 : 0.0)
+                                    v102[i] = v102_2
+                                }
+                            }
+                            // The gradient of every parameter.
+                            (g.baseAddress! + 6).update(repeating: 0, count: 3)  // norm.running_mean: no gradient
+                            (g.baseAddress! + 9).update(repeating: 0, count: 3)  // norm.running_var: no gradient
+                            (g.baseAddress! + 12).update(repeating: 0, count: 1)  // norm.num_batches_tracked: no gradient
+                            // The new state.
+                            parameters[12] = v57  // norm.num_batches_tracked
+                            let v59 = slot5  // [3]
+                            (parameters.baseAddress! + 6).update(from: v59, count: 3)  // norm.running_mean
+                            let v61 = slot6  // [3]
+                            (parameters.baseAddress! + 9).update(from: v61, count: 3)  // norm.running_var
+                            return v73
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The arguments of `loss(x:labels:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:labels:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+        public var labels: IntTensor
+
+        /// Collects the arguments.
+        public init(x: Tensor, labels: IntTensor) {
+            self.x = x
+            self.labels = labels
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n", "3"]),
+                ArgumentShape(label: "labels", shape: labels.shape, declared: ["n"], labels: (labels, classes: "2")),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices), labels: labels.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+            labels.gather(examples: indices, into: &batch.labels)
+        }
+    }
+}
+
+extension Objective where Trained == NormalizedWhenPositive, Examples == NormalizedWhenPositive.LossExamples {
+    /// `func loss(x: [n, 3], labels: Int[n]) -> Float` (line 40) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor, labels: IntTensor) -> Self {
+        Self(
+            function: "loss(x:labels:)",
+            examples: NormalizedWhenPositive.LossExamples(x: x, labels: labels),
+            value: { model, batch in model.loss(x: batch.x, labels: batch.labels) },
+            valueAndGradient: { model, batch, mode, gradient in model.lossWithGradient(x: batch.x, labels: batch.labels, mode: mode, into: &gradient) }
+        )
+    }
+}
+
 /// `func pieces(x: [6]) -> Float` (line 4).
 public func pieces(x: Tensor) -> Float {
     if x.shape.count != 1 || x.shape[0] != 6 {
