@@ -132,9 +132,7 @@ extension Checker {
         case .literal(let value, let range):
             accept(value, at: range)
         case .symbol(let name):
-            let constant = context.model?.constants[name.name]
-                ?? (context.model?.declarations[name.name] == nil ? constants[name.name] : nil)
-            if let constant {
+            if let constant = constant(named: name.name, in: context) {
                 if constant == constant.rounded(), abs(constant) < 1e9 {
                     accept(Int(constant), at: name.range)
                 } else {

@@ -49,6 +49,12 @@ extension Checker {
         return nil
     }
 
+    /// The value of the named constant `name` as a body sees it: the model's own, else a
+    /// top-level one the model does not hide with a member of that name.
+    func constant(named name: String, in context: BodyContext) -> Double? {
+        context.model?.constants[name] ?? (context.model?.declarations[name] == nil ? constants[name] : nil)
+    }
+
     /// Rejects values other than Bool (comparisons) where a logical operator needs them.
     private func requireBool(_ type: ValueType?, _ expr: Expr, operator spelling: String) -> ValueType? {
         guard let type else { return nil }
@@ -75,7 +81,7 @@ extension Checker {
             resolutions[expr.id] = .argument(index)
             return context.signature.parameters[index].type
         }
-        if let value = context.model?.constants[name] ?? (context.model?.declarations[name] == nil ? constants[name] : nil) {
+        if let value = constant(named: name, in: context) {
             resolutions[expr.id] = .constant(value)
             return .scalar
         }

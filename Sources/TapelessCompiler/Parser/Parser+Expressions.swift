@@ -70,14 +70,16 @@ extension Parser {
         at(.at) && current.isAtStartOfLine && peek().kind == .identifier && peek().range.start == current.range.end
     }
 
-    /// Python's `and` or `or` between two operands, read as `&&` or `||` after reporting it.
+    /// Python's spellings of `&&` and `||`.
+    private static let pythonLogicalOperators: [String: BinaryOperator] = ["and": .and, "or": .or]
+
+    /// Python's `and` or `or` between two operands, where `group` holds that operator: read as
+    /// `&&` or `||` after reporting it.
     private func pythonLogicalOperator(in group: Int) -> BinaryOperator? {
-        guard at(.identifier), !current.isAtStartOfLine, peek().kind.startsExpression, !peek().isAtStartOfLine else { return nil }
-        switch (current.text, Self.operatorGroups[group].values.first) {
-        case ("and", .and): return .and
-        case ("or", .or): return .or
-        default: return nil
-        }
+        guard at(.identifier), !current.isAtStartOfLine, peek().kind.startsExpression, !peek().isAtStartOfLine,
+              let op = Self.pythonLogicalOperators[current.text], Self.operatorGroups[group].values.contains(op)
+        else { return nil }
+        return op
     }
 
     /// Python's `not` before an operand on the same line (`not x`, `not (x)`, but not the call
