@@ -4,7 +4,8 @@ import Testing
 
 /// Data-dependent branches as the plugin compiles them (Branches.tapeless): a piecewise
 /// function against PyTorch (`branches.json`, from `branches.py`), finite where the pieces
-/// not chosen are not, and a model whose loss takes one of two heads.
+/// not chosen are not, a model whose loss takes one of two heads, and benchmark B6's
+/// thermostat, whose 1,000 steps run as a loop, against the check values of BENCHMARKS.md.
 @Suite struct BranchTests {
     @Test func aPiecewiseFunctionMatchesPyTorchWithoutNaNFromThePiecesNotChosen() throws {
         let url = try #require(Bundle.module.url(forResource: "branches", withExtension: "json", subdirectory: "Resources"))
@@ -53,5 +54,36 @@ import Testing
             #expect(abs(running - 0.1 * mean) < 1e-6)
         }
         #expect(gradient[parameter: "norm.weight"].scalars.contains { $0 != 0 })
+    }
+
+    /// B6's inputs, as BENCHMARKS.md defines them: `out[i] = Float(5 + 10·uniform(7)[i])` and
+    /// `target[i] = Float(20 + 2·sin(2πi/250))`, the arithmetic in Double.
+    static func thermostatInputs() -> (outside: Tensor, target: Tensor) {
+        let stream = RandomStream(seed: 7)
+        let outside = (0..<1000).map { Float(5 + 10 * Double(stream.uniform(at: $0))) }
+        let target = (0..<1000).map { Float(20 + 2 * sin(2 * Double.pi * Double($0) / 250)) }
+        return (Tensor(shape: [1000], scalars: outside), Tensor(shape: [1000], scalars: target))
+    }
+
+    @Test func theThermostatLoopMatchesBenchmarkB6sFloat32CheckValues() throws {
+        let (outside, target) = Self.thermostatInputs()
+        let value = thermostat(c: 2, u: 0.1, p: 3, k: 0.5, s: 21, t0: 15, outside: outside, target: target)
+        // PyTorch, JAX and NumPy in float32 agree bit for bit: 1.4086391.
+        #expect(abs(value - 1.4086391) <= 2e-7, "\(value)")
+        let g = dThermostat(c: 2, u: 0.1, p: 3, k: 0.5, s: 21, t0: 15, outside: outside, target: target)
+        let expected: [Float] = [0.06506423, -0.606305, -0.023165986, 0.15051284, 0.12794569, -0.04165017]
+        for (computed, wanted) in zip([g.c, g.u, g.p, g.k, g.s, g.t0], expected) {
+            #expect(abs(computed - wanted) <= 2e-6 * max(1, abs(wanted)) + 1e-7, "\(computed) vs \(wanted)")
+        }
+        // Forward mode gives the same derivative along k, and the curvature along k agrees
+        // with central differences of the reverse-mode derivative.
+        let alongK = thermostatAlongK(c: 2, u: 0.1, p: 3, k: 0.5, s: 21, t0: 15, outside: outside, target: target, kTangent: 1)
+        #expect(alongK.value == value)
+        #expect(abs(alongK.tangent - g.k) <= 1e-6, "\(alongK.tangent) vs \(g.k)")
+        let h: Float = 1e-3
+        let above = dThermostat(c: 2, u: 0.1, p: 3, k: 0.5 + h, s: 21, t0: 15, outside: outside, target: target).k
+        let below = dThermostat(c: 2, u: 0.1, p: 3, k: 0.5 - h, s: 21, t0: 15, outside: outside, target: target).k
+        let curvature = thermostatCurvature(c: 2, u: 0.1, p: 3, k: 0.5, s: 21, t0: 15, outside: outside, target: target, kTangent: 1)
+        #expect(abs(curvature - (above - below) / (2 * h)) <= 1e-3 * max(1, abs(curvature)), "\(curvature)")
     }
 }

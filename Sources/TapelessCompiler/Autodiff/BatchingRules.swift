@@ -59,6 +59,10 @@ struct BatchingRules {
 
         case .call(let callee):
             callee.wasNotInlined()
+
+        case .loop, .elementAt:
+            throw Vectorization.Failure(
+                description: "a loop that runs as a loop can't be batched yet; per-example derivatives need its body unrolled")
         }
     }
 

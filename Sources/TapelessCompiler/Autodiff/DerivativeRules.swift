@@ -71,6 +71,11 @@ enum DerivativeRules {
         case .call(let callee):
             guard let rules = callee.rules else { callee.wasNotInlined() }
             return rules.pullback(x, adjoint: g, wants: wants, &b)
+
+        case .loop(let loop):
+            return loopPullback(instruction, loop, adjoint: g, wants: wants, &b)
+        case .elementAt:
+            preconditionFailure("a loop's reverse rule takes the adjoints of its body's element reads itself")
         }
     }
 }

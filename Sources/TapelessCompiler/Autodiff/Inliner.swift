@@ -7,6 +7,13 @@ enum Inliner {
     /// Appends `callee`'s body to `builder` with `arguments` in place of its arguments, and
     /// returns the values of its results, in order.
     static func inline(_ callee: IRFunction, arguments: [IRValue], into builder: inout IRBuilder) -> [IRValue] {
+        let values = copy(callee, arguments: arguments, into: &builder)
+        return callee.results.map { values[$0.value]! }
+    }
+
+    /// Appends `callee`'s body as ``inline(_:arguments:into:)`` does, and returns the value
+    /// that stands for each of its values.
+    static func copy(_ callee: IRFunction, arguments: [IRValue], into builder: inout IRBuilder) -> [IRValue: IRValue] {
         var sizes: [String: IRDimension] = [:]
         for (declared, actual) in zip(callee.arguments, arguments) {
             for (dimension, bound) in zip(declared.type.shape, builder.type(of: actual).shape) {
@@ -38,6 +45,6 @@ enum Inliner {
             values[instruction.result] = value
         }
         builder.origin = outerOrigin
-        return callee.results.map { values[$0.value]! }
+        return values
     }
 }

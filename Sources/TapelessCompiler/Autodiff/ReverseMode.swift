@@ -46,8 +46,9 @@ public enum ReverseMode {
         guard let result = function.results.first(where: { $0.name == resultName }) else {
             throw Failure.noSuchResult(resultName)
         }
-        // A function with a forward rule only is differentiated backward through its body.
-        let function = function.expandingCustomCalls { $0.pullbacks.isEmpty }
+        // A function with a forward rule only is differentiated backward through its body; a
+        // loop keeps the states its reverse pass starts each iteration from.
+        let function = function.expandingCustomCalls { $0.pullbacks.isEmpty }.storingLoopStates()
         var builder = IRBuilder(instructions: function.instructions, nextID: function.nextValueID)
         var arguments = function.arguments
 
@@ -65,18 +66,7 @@ public enum ReverseMode {
 
         let active = activeValues(function.instructions, inputs: Set(inputs))
         var adjoints: [IRValue: IRValue] = [result.value: seedValue]
-
-        for instruction in function.instructions.reversed() {
-            guard let g = adjoints[instruction.result], active.contains(instruction.result) else { continue }
-            builder.origin = instruction.origin?.derivative
-            let wants = instruction.operands.map { active.contains($0) }
-            let contributions = DerivativeRules.pullback(instruction, adjoint: g, wants: wants, &builder)
-            for (index, operand) in instruction.operands.enumerated() {
-                guard wants[index], let contribution = contributions[index] else { continue }
-                let shaped = builder.sum(contribution, toShape: builder.type(of: operand).shape)
-                adjoints[operand] = adjoints[operand].map { builder.add($0, shaped) } ?? shaped
-            }
-        }
+        backpropagate(function.instructions, active: active, &adjoints, &builder)
 
         builder.origin = nil
         var results = function.results
@@ -95,6 +85,26 @@ public enum ReverseMode {
         return IRFunction(name: function.name, arguments: arguments, instructions: builder.instructions, results: results)
     }
 
+    /// Adds to `adjoints` the contribution of each active instruction of `instructions`, last
+    /// first, to its operands' adjoints. An instruction in `sources` keeps its adjoint and
+    /// passes nothing on (a loop's body reads its tensors that way; see `Loop.swift`).
+    static func backpropagate(
+        _ instructions: [IRInstruction], active: Set<IRValue>, _ adjoints: inout [IRValue: IRValue],
+        _ builder: inout IRBuilder, sources: Set<IRValue> = []
+    ) {
+        for instruction in instructions.reversed() where !sources.contains(instruction.result) {
+            guard let g = adjoints[instruction.result], active.contains(instruction.result) else { continue }
+            builder.origin = instruction.origin?.derivative
+            let wants = instruction.operands.map { active.contains($0) }
+            let contributions = DerivativeRules.pullback(instruction, adjoint: g, wants: wants, &builder)
+            for (index, operand) in instruction.operands.enumerated() {
+                guard wants[index], let contribution = contributions[index] else { continue }
+                let shaped = builder.sum(contribution, toShape: builder.type(of: operand).shape)
+                adjoints[operand] = adjoints[operand].map { builder.add($0, shaped) } ?? shaped
+            }
+        }
+    }
+
     /// The values that depend on some input through differentiable operations.
     static func activeValues(_ instructions: [IRInstruction], inputs: Set<DifferentiableInput>) -> Set<IRValue> {
         var active: Set<IRValue> = []
@@ -107,7 +117,7 @@ public enum ReverseMode {
             case .argument, .parameter, .constant, .binary, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
                  .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
                  .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-                 .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .dropoutMask, .call:
+                 .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .dropoutMask, .call, .loop, .elementAt:
                 blocks = instruction.type.element != .float
             }
             if isInput || (!blocks && instruction.operands.contains(where: active.contains)) {
@@ -124,7 +134,8 @@ public enum ReverseMode {
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop,
+             .elementAt:
             return nil
         }
     }

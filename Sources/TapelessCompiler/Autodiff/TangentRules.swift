@@ -61,6 +61,11 @@ enum TangentRules {
         case .call(let callee):
             guard let rules = callee.rules else { callee.wasNotInlined() }
             return rules.pushforward(x, tangents: dx, &b)
+
+        case .loop(let loop):
+            return loopPushforward(instruction, loop, tangents: dx, &b)
+        case .elementAt:
+            return dx[0].map { b.emit(instruction.op, [$0, x[1]], type: type) }
         }
     }
 

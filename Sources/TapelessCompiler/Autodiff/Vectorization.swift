@@ -17,7 +17,8 @@ public enum Vectorization {
     /// has them too (a result the batched arguments don't reach is broadcast along them).
     public static func vectorize(_ function: IRFunction, batched: Set<Int>, batch: [IRDimension]) throws -> IRFunction {
         // Custom rules have served by now: what is vectorized is values and derivatives.
-        let function = function.expandingCustomCalls()
+        // Loops are written out: a batched body computes tensors, which a loop's body can't.
+        let function = function.expandingCustomCalls().unrollingLoops()
         var builder = IRBuilder()
         var values: [IRValue: IRValue] = [:]
         var batchedValues: Set<IRValue> = []

@@ -23,6 +23,15 @@ extension Checker {
     /// they compile, so each iteration is code.
     static let maximumIterations = 256
 
+    /// The most iterations of a loop that runs as a loop: its reverse pass stores a few
+    /// scalars per iteration.
+    static let maximumRolledCount = 1 << 24
+
+    /// The error for a loop that must be unrolled and would run `total` times in all.
+    static func unrollLimitMessage(_ total: Int) -> String {
+        "this loop runs \(total) times in all, counting the loops around it; a loop whose body holds tensors or other loops is unrolled when it compiles, up to \(maximumIterations) iterations, while one that computes only scalars (reading tensors one element at a time, as in 'x[i]') runs as a loop at any count"
+    }
+
     /// Checks a function's statements and result against its declared return type.
     func checkBody(of signature: FunctionSignature, model: ModelContext?) {
         var context = BodyContext(model: model, signature: signature)
@@ -117,15 +126,20 @@ extension Checker {
     /// binds exist only inside it.
     private func checkLoop(_ loop: ForLoop, in context: inout BodyContext, _ scope: inout BodyScope) {
         var count: Int?
+        // A loop too long to unroll is an error only if it can't run as a loop, which is known
+        // once its body is checked; one with loops inside never can.
+        var tooLongToUnroll: (total: Int, range: SourceRange)?
         func accept(_ value: Int, at range: SourceRange) {
             if value < 1 {
                 error("a loop needs at least one iteration; write a count of 1 or more", at: range)
-            } else if context.iterations * value > Self.maximumIterations {
-                error("this loop runs \(context.iterations * value) times in all, counting the loops around it; loops are unrolled when they compile, up to \(Self.maximumIterations) iterations for now",
-                      at: range)
+            } else if context.iterations * value > Self.maximumIterations, loop.body.containsLoop {
+                error(Self.unrollLimitMessage(context.iterations * value), at: range)
+            } else if value > Self.maximumRolledCount {
+                error("a loop runs at most \(Self.maximumRolledCount) times", at: range)
             } else {
                 count = value
                 loopCounts[loop.range.start] = value
+                if context.iterations * value > Self.maximumIterations { tooLongToUnroll = (context.iterations * value, range) }
             }
         }
         switch loop.count {
@@ -152,6 +166,11 @@ extension Checker {
         if isNew { context.loopCounts[loop.index.name] = count ?? 1 }
         context.iterations *= count ?? 1
         checkNested(loop.body, in: &context, &scope)
+        if count != nil, computesScalars(loop.body) {
+            rolledLoops.insert(loop.range.start)
+        } else if let tooLongToUnroll {
+            error(Self.unrollLimitMessage(tooLongToUnroll.total), at: tooLongToUnroll.range)
+        }
         if isNew { scope.declared[loop.index.name] = nil }
         context.loopCounts = outer.loopCounts
         context.iterations = outer.iterations
@@ -178,6 +197,17 @@ extension [Statement] {
             case .assignment: return []
             case .loop(let loop): return [loop.index] + loop.body.boundNames
             case .branch(let branch): return branch.thenBody.boundNames + branch.elseBody.boundNames
+            }
+        }
+    }
+
+    /// Whether a loop is among the statements, or inside their loops and branches.
+    var containsLoop: Bool {
+        contains { statement in
+            switch statement {
+            case .binding, .assignment: return false
+            case .loop: return true
+            case .branch(let branch): return branch.thenBody.containsLoop || branch.elseBody.containsLoop
             }
         }
     }

@@ -129,6 +129,21 @@ public enum Builtin: Hashable, Sendable {
     static let activationNames = UnaryFunction.allCases.compactMap(\.definition.spelling)
         + ["leakyRelu", "elu", "gelu", "silu", "square"]
 
+    /// Whether the builtin computes each element from the same element of its operands, so on
+    /// scalars it lowers to scalar operations only (what a loop that runs as a loop may hold).
+    var isElementwise: Bool {
+        switch self {
+        case .elementwise, .square, .leakyRelu, .elu, .gelu, .geluTanh, .silu, .pow, .stopGradient, .minimum, .maximum,
+             .clamp, .where, .add, .subtract, .multiply, .divide, .negate, .less, .lessEqual, .greater, .greaterEqual,
+             .equal, .notEqual, .logicalAnd, .logicalOr, .logicalNot:
+            true
+        case .matmul, .transpose, .sum, .mean, .maxReduce, .logSumExp, .softmax, .logSoftmax, .mse, .mae, .huber,
+             .binaryCrossEntropy, .crossEntropy, .convolution2D, .maxPool2D, .flatten, .minReduce, .variance, .norm,
+             .normalize, .reshape, .permute, .concat, .stack, .pad, .oneHot, .gather, .argmax:
+            false
+        }
+    }
+
     /// The numeric constant the builtin takes and its default, if it takes one with a default.
     var defaultConstant: Double? {
         switch self {

@@ -173,4 +173,7 @@ public struct CheckedProgram: Sendable {
     /// The number of iterations of every loop, by where the loop starts (its `for`); a count
     /// written as a named constant has its value here.
     public var loopCounts: [SourceLocation: Int]
+    /// The loops that run as loops rather than unrolled, by where they start: those whose
+    /// bodies compute only scalars (see `RolledLoops.swift`).
+    public var rolledLoops: Set<SourceLocation> = []
 }

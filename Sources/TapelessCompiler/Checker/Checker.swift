@@ -18,6 +18,7 @@ final class Checker {
     var resolutions: [Int: Resolution] = [:]
     var positions: [Int: LoopPosition] = [:]
     var loopCounts: [SourceLocation: Int] = [:]
+    var rolledLoops: Set<SourceLocation> = []
 
     /// Where each top-level name (model, function, derivative) was declared.
     var topLevelDeclarations: [String: SourceRange] = [:]
@@ -78,7 +79,8 @@ final class Checker {
             types: types,
             resolutions: resolutions,
             positions: positions,
-            loopCounts: loopCounts
+            loopCounts: loopCounts,
+            rolledLoops: rolledLoops
         )
     }
 

@@ -124,7 +124,7 @@ extension FunctionEmitter {
         switch step {
         case .scalar(let instruction):
             switch instruction.op {
-            case .argument, .constant, .count, .stopGradient: return []
+            case .argument, .constant, .count, .stopGradient, .loop, .elementAt: return []
             case .parameter, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
                  .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
                  .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
@@ -140,7 +140,8 @@ extension FunctionEmitter {
             case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
                  .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
                  .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-                 .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient:
+                 .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient,
+                 .loop, .elementAt:
                 return []
             case .call(let callee): callee.wasNotInlined()
             }

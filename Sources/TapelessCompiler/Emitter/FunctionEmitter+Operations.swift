@@ -39,6 +39,10 @@ extension FunctionEmitter {
         case .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis, .reduceSum, .reduceMax,
              .sumToShape, .dropoutMask:
             preconditionFailure("\(instruction.op) should have been fused or computed as a scalar")
+        case .loop(let loop):
+            emitLoopInstruction(instruction, loop, &printer)
+        case .elementAt:
+            preconditionFailure("an element read belongs to a loop's body, which its loop prints")
         case .call(let callee):
             callee.wasNotInlined()
         }

@@ -45,6 +45,8 @@ extension FunctionEmitter {
              .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
              .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax:
             preconditionFailure("\(instruction.op) reads a tensor: the planner puts it in a loop or an operation step")
+        case .loop, .elementAt:
+            preconditionFailure("\(instruction.op) is not a scalar of the function: the planner gives a loop an operation step")
         case .call(let callee):
             callee.wasNotInlined()
         }
@@ -147,7 +149,7 @@ extension FunctionEmitter {
                  .reduceSum(nil), .reduceMax(nil), .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass,
                  .scatterClass, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
                  .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd,
-                 .argmax, .dropoutMask, .stopGradient, .call:
+                 .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
                 patterns.append(aligned(accumulator.type.shape))
             }
         }
@@ -354,7 +356,7 @@ extension FunctionEmitter {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call, .loop, .elementAt:
             return nil
         }
     }
@@ -394,7 +396,7 @@ extension FunctionEmitter {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape,
              .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(accumulator.op) is not a reduction, so it accumulates nothing")
         }
     }

@@ -54,7 +54,7 @@ struct RowGrouping {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask,
-             .stopGradient, .call:
+             .stopGradient, .call, .loop, .elementAt:
             return false
         }
     }
@@ -78,7 +78,7 @@ struct RowGrouping {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape,
              .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             return false  // not an accumulator
         }
     }
@@ -93,7 +93,7 @@ struct RowGrouping {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .reduceSum, .reduceMax,
              .sumToShape, .matmul, .transpose, .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad,
              .reshape, .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect,
-             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             return Fusion.readsInPlace(reader, type(operand))
         }
     }

@@ -95,6 +95,15 @@ public enum IROp: Hashable, Sendable {
     /// kept, `0` where it is dropped, drawn from the training step's seed and number.
     case dropoutMask(DropoutMask)
 
+    /// A counted loop whose body computes scalars (see ``IRLoop``); the operands are the carried
+    /// values' first values, then the invariants. The result packs the final carried values
+    /// and the outputs into one vector, which `slice` takes apart.
+    case loop(IRLoop)
+    /// Inside a loop's body, one element of a tensor (operand 0) at the row-major position
+    /// `index * stride + offset`, where `index` (operand 1) is an `Int` scalar: `x[i]`, `x[i + 1]`
+    /// or `x[i, 3]` with the loop's own index `i`.
+    case elementAt(stride: Int, offset: Int)
+
     /// A call of another function of the program; the operands are its arguments. Only the
     /// lowered stage has calls: the differentiation stage inlines every one, so no later
     /// stage meets them.

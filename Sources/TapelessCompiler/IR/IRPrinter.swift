@@ -25,6 +25,9 @@ public enum IRPrinter {
                 lastOrigin = origin
             }
             lines.append(line)
+            if case .loop(let loop) = instruction.op {
+                lines += render(loop.body).split(separator: "\n").map { "    " + $0 }
+            }
         }
         let results = function.results.map { result -> String in
             switch result.role {
@@ -76,6 +79,8 @@ public enum IRPrinter {
         case .iota(let axis): return "iota axis \(axis)"
         case .permute(let permutation): return "permute [" + permutation.map(String.init).joined(separator: ", ") + "]"
         case .call(let callee): return "call \(callee)"
+        case .loop(let loop): return "loop \(loop.isReversed ? "reversed " : "")\(loop.count) times carrying \(loop.carried)"
+        case .elementAt(let stride, let offset): return "elementAt stride \(stride) offset \(offset)"
         }
     }
 

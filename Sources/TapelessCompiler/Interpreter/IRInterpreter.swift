@@ -136,6 +136,8 @@ public struct IRInterpreter {
         case .dropoutMask(let mask):
             return IRTensor(shape: shape, values: (0..<shape.reduce(1, *)).map { mask.element($0, seed: randomKey.seed, step: randomKey.step) })
         case .call(let callee): throw Failure.call(callee.name)
+        case .loop(let loop): return try runLoop(loop, x)
+        case .elementAt(let stride, let offset): return try element(of: x[0], at: x[1], stride: stride, offset: offset)
         }
     }
 

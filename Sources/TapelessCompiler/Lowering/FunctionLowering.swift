@@ -9,8 +9,11 @@ struct FunctionLowering {
     var locals: [String: IRValue] = [:]
     /// The loop indices in scope, at the iteration being lowered.
     var loopIndices: [String: Int] = [:]
-    /// The values of the function's arguments.
+    /// The values of the function's arguments, and their names.
     var arguments: [IRValue] = []
+    var functionArgumentNames: [String] = []
+    /// Inside the body of a loop that runs as a loop: its index's name and value.
+    var rolledIndex: (name: String, value: IRValue)?
     /// The new value of each state tensor the layers updated, by full name, in order.
     private(set) var stateUpdates: [(name: String, value: IRValue)] = []
     /// Whether the body applies a layer that computes something else in each mode.
@@ -29,6 +32,7 @@ struct FunctionLowering {
     mutating func lower(_ function: CheckedFunction) throws -> IRFunction {
         let irArguments = function.parameters.map { IRArgument(name: $0.name, type: Self.irType($0.type)) }
         arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
+        functionArgumentNames = irArguments.map(\.name)
         try lower(function.decl.body.statements)
         let value = try lower(function.decl.body.result)
         let states = stateUpdates.map { IRResult(name: $0.name, value: $0.value, role: .state($0.name)) }
@@ -37,9 +41,10 @@ struct FunctionLowering {
             results: [IRResult(name: "value", value: value)] + states)
     }
 
-    /// Statements in order; a loop is unrolled, its body lowered once per iteration with the
-    /// index's value known.
-    private mutating func lower(_ statements: [Statement]) throws {
+    /// Statements in order. A loop the checker found to compute only scalars becomes one loop
+    /// instruction; another is unrolled, its body lowered once per iteration with the index's
+    /// value known.
+    mutating func lower(_ statements: [Statement]) throws {
         for statement in statements {
             switch statement {
             case .binding(let binding):
@@ -53,6 +58,10 @@ struct FunctionLowering {
             case .loop(let loop):
                 guard let count = program.loopCounts[loop.range.start] else {
                     throw Lowering.Failure(description: "the loop at \(loop.range.start) has no count")
+                }
+                if program.rolledLoops.contains(loop.range.start) {
+                    try lowerRolledLoop(loop, count: count)
+                    continue
                 }
                 for index in 0..<count {
                     loopIndices[loop.index.name] = index
@@ -224,6 +233,7 @@ struct FunctionLowering {
     /// Subscripts: a range keeps its axis (`slice`), an integer removes it (a slice of one,
     /// summed away), a step takes every `step`-th position of its range.
     private mutating func lowerIndex(_ base: IRValue, _ indices: [SubscriptIndex]) throws -> IRValue {
+        if let rolledIndex { return try elementRead(of: base, indices, index: rolledIndex) }
         var value = base
         var axis = 0
         for index in indices {

@@ -38,7 +38,7 @@ extension DerivativeRules {
             return [nil, wants[1] ? b.emit(.maxPoolSelect(window), [x[0], g], type: types[1]) : nil]
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(instruction.op) is not a convolution or pooling")
         }
     }
@@ -63,7 +63,7 @@ extension BatchingRules {
             return try foldingIntoImages(instruction.op, images: images, then: [], shape: shape, &b)
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(instruction.op) is not a convolution or pooling")
         }
     }
@@ -196,7 +196,7 @@ extension IRInterpreter {
             forEachWindow(input: shape, output: b.shape, window) { position, out in result.values[position(a)] += b.values[out] }
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(op) is not a convolution or pooling")
         }
         return result
@@ -260,7 +260,7 @@ extension FunctionEmitter {
             printer.call("Kernels.maxPool2DScatter", arguments: [geometry, "input: \(x[0])", "gradient: \(x[1])", "result: \(out)"])
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .broadcast, .sumToShape, .reduceSum, .reduceMax, .expandAxis, .logSumExp, .softmax, .pickClass,
-             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .scatterClass, .slice, .pad, .reshape, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(instruction.op) is not a convolution or pooling")
         }
     }

@@ -13,6 +13,8 @@ extension IROp {
         case .broadcast, .expandAxis, .stopGradient: x[0]
         case .constant(let value): FunctionEmitter.literal(value)
         case .dropoutMask(let mask): mask.elementSwift(stream: site.maskStream(mask), index: site.index)
+        case .elementAt(let stride, let offset): "\(x[0])[\(IndexCode.sum([IndexCode.product(x[1], String(stride)), String(offset)]))]"
+        case .loop: nil
         case .argument, .parameter, .count, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax, .logSumExp,
              .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .call:
@@ -42,6 +44,7 @@ extension IROp {
         case .broadcast, .stopGradient: return x[0].vector
         case .constant(let value): return "\(vectorType)(repeating: \(FunctionEmitter.literal(value)))"
         case .dropoutMask(let mask): return mask.laneSwift(stream: site.maskStream(mask), index: site.index, vectorType: vectorType)
+        case .loop, .elementAt: return nil
         case .argument, .parameter, .count, .expandAxis, .matmul, .transpose, .sumToShape, .reduceSum, .reduceMax,
              .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .call:

@@ -26,8 +26,10 @@ extension IROp {
         case .reduceSum, .reduceMax, .sumToShape: .reduction
         case .logSumExp, .softmax, .pickClass, .scatterClass: .row
         case .matmul, .transpose, .slice, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
-             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .call:
+             .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .call, .loop:
             .kernel
+        case .elementAt:
+            .elementwise  // a scalar read, computed where a loop's body needs it
         }
     }
 }

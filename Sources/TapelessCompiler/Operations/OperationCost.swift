@@ -36,6 +36,14 @@ extension IROp {
             return elements(operands[1]) * window.kernelHeight * window.kernelWidth
         case .call:
             return 0  // The callee's operations count where the differentiation stage inlines them.
+        case .elementAt:
+            return 0
+        case .loop(let loop):
+            let types = Dictionary(uniqueKeysWithValues: loop.body.instructions.map { ($0.result, $0.type) })
+            let step = loop.body.instructions.map { instruction in
+                instruction.op.flops(result: instruction.type, operands: instruction.operands.map { types[$0]! }, elements: elements)
+            }
+            return loop.count * step.reduce(0, +)
         }
     }
 

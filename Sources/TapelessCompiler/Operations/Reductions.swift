@@ -29,7 +29,7 @@ extension DerivativeRules {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
-             .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call:
+             .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(op) is not a reduction or a broadcast")
         }
     }
@@ -69,7 +69,7 @@ extension BatchingRules {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .matmul, .transpose,
              .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
-             .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .expandAxis:
+             .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .stopGradient, .call, .expandAxis, .loop, .elementAt:
             preconditionFailure("\(instruction.op) is not a broadcast or a reduction")
         }
     }

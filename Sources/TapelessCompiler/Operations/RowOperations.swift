@@ -196,7 +196,7 @@ extension FunctionEmitter {
         case .argument, .parameter, .constant, .count, .unary, .binary, .compare, .select, .broadcast, .expandAxis,
              .reduceSum, .reduceMax, .sumToShape, .matmul, .transpose, .slice, .pad, .reshape, .convolution2D,
              .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .permute, .iota, .gather, .scatterAdd, .argmax, .dropoutMask,
-             .stopGradient, .call:
+             .stopGradient, .call, .loop, .elementAt:
             preconditionFailure("\(instruction.op) is not a row operation")
         }
     }

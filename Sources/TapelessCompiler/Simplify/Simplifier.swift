@@ -151,7 +151,18 @@ public enum Simplifier {
             // `IRBuilder.enterSide`); with the derivatives taken, that is `x` again.
             if let value = known[0] { return .constant(value) }
             if derivativesTaken { return same(0) }
-        case .argument, .parameter, .constant, .count, .reduceSum, .reduceMax, .matmul, .logSumExp, .softmax,
+        case .reduceSum:
+            // One element broadcast from a scalar sums to the scalar (a carried value of a loop,
+            // taken back out of its packed result or adjoint).
+            if let inner = definitions[x[0]], inner.op == .broadcast, definitions[inner.operands[0]]?.type == instruction.type,
+               inner.type.shape.allSatisfy({ $0 == .fixed(1) }) {
+                return .value(inner.operands[0])
+            }
+        case .elementAt:
+            if let value = known[0] { return .constant(value) }
+        case .loop(let loop):
+            return simplified(loop, operands: x, constants: constants, derivativesTaken: derivativesTaken)
+        case .argument, .parameter, .constant, .count, .reduceMax, .matmul, .logSumExp, .softmax,
              .pickClass, .scatterClass, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
              .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             break
@@ -165,6 +176,26 @@ public enum Simplifier {
             }
         }
         return .unchanged
+    }
+
+    /// A loop with its body simplified: an invariant that is a constant (a zero adjoint, most
+    /// often) becomes a constant of the body, and the invariants the body no longer reads are
+    /// no longer operands.
+    private static func simplified(
+        _ loop: IRLoop, operands x: [IRValue], constants: [IRValue: Double], derivativesTaken: Bool
+    ) -> Outcome {
+        var body = loop.body
+        for (position, operand) in x.enumerated().dropFirst(loop.carried) {
+            guard let value = constants[operand],
+                  let argument = body.instructions.firstIndex(where: { $0.op == .argument(position + 1) }) else { continue }
+            body.instructions[argument].op = .constant(value)
+        }
+        body = simplify(body, derivativesTaken: derivativesTaken)
+        let (pruned, kept) = body.droppingUnusedArguments(after: 1 + loop.carried)
+        guard pruned != loop.body else { return .unchanged }
+        var simplified = loop
+        simplified.body = pruned
+        return .rewritten(.loop(simplified), kept.map { x[$0 - 1] })
     }
 
     /// A slice of a placement (`pad`) reads the placed operand or zeros; a slice of a sum reads

@@ -1289,181 +1289,54 @@ public func pieces(x: Tensor) -> Float {
     if x.shape.count != 1 || x.shape[0] != 6 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[6]", argument: "x", declared: "[6]", function: "pieces(x:)")
     }
-    let workspace = Workspace.floats(count: 6 * 1, for: "pieces")
+    let workspace = Workspace.floats(count: 2 * 1, for: "pieces")
     defer { Workspace.release(for: "pieces") }
     let slot0 = workspace
     let slot1 = slot0 + 1
-    let slot2 = slot1 + 1
-    let slot3 = slot2 + 1
-    let slot4 = slot3 + 1
-    let slot5 = slot4 + 1
     return x.withUnsafeBufferPointer { xBuffer in
         @inline(never) func body() -> Float {
             let x = xBuffer.baseAddress!
-            // line 7: x[i]
+            // line 6: for i in 0..<6
             let v2 = slot0  // [1]
-            v2[0] = x[0]
-            // line 7: x[i]
-            let v34 = slot1  // [1]
-            v34[0] = x[1]
-            let v66 = slot2  // [1]
-            v66[0] = x[2]
-            let v98 = slot3  // [1]
-            v98[0] = x[3]
-            let v130 = slot4  // [1]
-            v130[0] = x[4]
-            let v162 = slot5  // [1]
-            v162[0] = x[5]
-            var v: Float = 0
-            var v_2: Float = 0
-            var v_3: Float = 0
-            var v_4: Float = 0
-            var v_5: Float = 0
-            var v_6: Float = 0
+            var total: Float = 0.0
+            for i_2 in 0..<6 {
+                // line 7: x[i]
+                let v: Float = x[i_2]
+                // line 8: v > 0
+                let v5: Bool = v > 0.0
+                // line 9: sqrt(v)
+                let v8: Float = v.squareRoot()
+                // line 9: total += sqrt(v)
+                let total_2: Float = total + v8
+                // line 10: v > -1
+                let v16: Bool = v > (-1.0)
+                // line 11: v * v
+                let v19: Float = v * v
+                // line 11: total += v * v
+                let total_3: Float = total + v19
+                // line 13: -v
+                let v27: Float = -v
+                // line 13: log(-v)
+                let v28: Float = Foundation.log(v27)
+                // line 13: total += log(-v)
+                let total_4: Float = total + v28
+                let total_5: Float = (v16 ? total_3 : total_4)
+                let total_6: Float = (v5 ? total_2 : total_5)
+                total = total_6
+            }
+            v2[0] = total
+            // line 6: for i in 0..<6
+            let v3 = slot1  // [1]
+            v3[0] = v2[0]
+            var total_7: Float = 0
             let laneEnd = 1 & ~7
-            var vLanes = SIMD8<Float>(repeating: 0)
-            var v_2Lanes = SIMD8<Float>(repeating: 0)
-            var v_3Lanes = SIMD8<Float>(repeating: 0)
-            var v_4Lanes = SIMD8<Float>(repeating: 0)
-            var v_5Lanes = SIMD8<Float>(repeating: 0)
-            var v_6Lanes = SIMD8<Float>(repeating: 0)
+            var total_7Lanes = SIMD8<Float>(repeating: 0)
             for i in stride(from: 0, to: laneEnd, by: 8) {
-                vLanes += UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                v_2Lanes += UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
-                v_3Lanes += UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self)
-                v_4Lanes += UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self)
-                v_5Lanes += UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
-                v_6Lanes += UnsafeRawPointer(v162 + i).loadUnaligned(as: SIMD8<Float>.self)
+                total_7Lanes += UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
             }
-            v = vLanes.sum()
-            v_2 = v_2Lanes.sum()
-            v_3 = v_3Lanes.sum()
-            v_4 = v_4Lanes.sum()
-            v_5 = v_5Lanes.sum()
-            v_6 = v_6Lanes.sum()
-            for i in laneEnd..<1 {
-                v += v2[i]
-                v_2 += v34[i]
-                v_3 += v66[i]
-                v_4 += v98[i]
-                v_5 += v130[i]
-                v_6 += v162[i]
-            }
-            // line 8: v > 0
-            let v5: Bool = v > 0.0
-            // line 9: sqrt(v)
-            let v8: Float = v.squareRoot()
-            // line 10: v > -1
-            let v16: Bool = v > (-1.0)
-            // line 11: v * v
-            let v19: Float = v * v
-            // line 13: -v
-            let v27: Float = -v
-            // line 13: log(-v)
-            let v28: Float = Foundation.log(v27)
-            let total: Float = (v16 ? v19 : v28)
-            let total_2: Float = (v5 ? v8 : total)
-            // line 8: v > 0
-            let v37: Bool = v_2 > 0.0
-            // line 9: sqrt(v)
-            let v40: Float = v_2.squareRoot()
-            // line 9: total += sqrt(v)
-            let total_3: Float = total_2 + v40
-            // line 10: v > -1
-            let v48: Bool = v_2 > (-1.0)
-            // line 11: v * v
-            let v51: Float = v_2 * v_2
-            // line 11: total += v * v
-            let total_4: Float = total_2 + v51
-            // line 13: -v
-            let v59: Float = -v_2
-            // line 13: log(-v)
-            let v60: Float = Foundation.log(v59)
-            // line 13: total += log(-v)
-            let total_5: Float = total_2 + v60
-            let total_6: Float = (v48 ? total_4 : total_5)
-            let total_7: Float = (v37 ? total_3 : total_6)
-            // line 8: v > 0
-            let v69: Bool = v_3 > 0.0
-            // line 9: sqrt(v)
-            let v72: Float = v_3.squareRoot()
-            // line 9: total += sqrt(v)
-            let total_8: Float = total_7 + v72
-            // line 10: v > -1
-            let v80: Bool = v_3 > (-1.0)
-            // line 11: v * v
-            let v83: Float = v_3 * v_3
-            // line 11: total += v * v
-            let total_9: Float = total_7 + v83
-            // line 13: -v
-            let v91: Float = -v_3
-            // line 13: log(-v)
-            let v92: Float = Foundation.log(v91)
-            // line 13: total += log(-v)
-            let total_10: Float = total_7 + v92
-            let total_11: Float = (v80 ? total_9 : total_10)
-            let total_12: Float = (v69 ? total_8 : total_11)
-            // line 8: v > 0
-            let v101: Bool = v_4 > 0.0
-            // line 9: sqrt(v)
-            let v104: Float = v_4.squareRoot()
-            // line 9: total += sqrt(v)
-            let total_13: Float = total_12 + v104
-            // line 10: v > -1
-            let v112: Bool = v_4 > (-1.0)
-            // line 11: v * v
-            let v115: Float = v_4 * v_4
-            // line 11: total += v * v
-            let total_14: Float = total_12 + v115
-            // line 13: -v
-            let v123: Float = -v_4
-            // line 13: log(-v)
-            let v124: Float = Foundation.log(v123)
-            // line 13: total += log(-v)
-            let total_15: Float = total_12 + v124
-            let total_16: Float = (v112 ? total_14 : total_15)
-            let total_17: Float = (v101 ? total_13 : total_16)
-            // line 8: v > 0
-            let v133: Bool = v_5 > 0.0
-            // line 9: sqrt(v)
-            let v136: Float = v_5.squareRoot()
-            // line 9: total += sqrt(v)
-            let total_18: Float = total_17 + v136
-            // line 10: v > -1
-            let v144: Bool = v_5 > (-1.0)
-            // line 11: v * v
-            let v147: Float = v_5 * v_5
-            // line 11: total += v * v
-            let total_19: Float = total_17 + v147
-            // line 13: -v
-            let v155: Float = -v_5
-            // line 13: log(-v)
-            let v156: Float = Foundation.log(v155)
-            // line 13: total += log(-v)
-            let total_20: Float = total_17 + v156
-            let total_21: Float = (v144 ? total_19 : total_20)
-            let total_22: Float = (v133 ? total_18 : total_21)
-            // line 8: v > 0
-            let v165: Bool = v_6 > 0.0
-            // line 9: sqrt(v)
-            let v168: Float = v_6.squareRoot()
-            // line 9: total += sqrt(v)
-            let total_23: Float = total_22 + v168
-            // line 10: v > -1
-            let v176: Bool = v_6 > (-1.0)
-            // line 11: v * v
-            let v179: Float = v_6 * v_6
-            // line 11: total += v * v
-            let total_24: Float = total_22 + v179
-            // line 13: -v
-            let v187: Float = -v_6
-            // line 13: log(-v)
-            let v188: Float = Foundation.log(v187)
-            // line 13: total += log(-v)
-            let total_25: Float = total_22 + v188
-            let total_26: Float = (v176 ? total_24 : total_25)
-            let total_27: Float = (v165 ? total_23 : total_26)
-            return total_27
+            total_7 = total_7Lanes.sum()
+            for i in laneEnd..<1 { total_7 += v3[i] }
+            return total_7
         }
         return body()
     }
@@ -1474,378 +1347,898 @@ public func dPieces(x: Tensor) -> Tensor {
     if x.shape.count != 1 || x.shape[0] != 6 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[6]", argument: "x", declared: "[6]", function: "dPieces(x:)")
     }
-    let workspace = Workspace.floats(count: 6 * 1 + 7 * 6, for: "dPieces")
+    let workspace = Workspace.floats(count: 7 + 6, for: "dPieces")
     defer { Workspace.release(for: "dPieces") }
     let slot0 = workspace
-    let slot1 = slot0 + 1
-    let slot2 = slot1 + 1
-    let slot3 = slot2 + 1
-    let slot4 = slot3 + 1
-    let slot5 = slot4 + 1
-    let slot6 = slot5 + 1
-    let slot7 = slot6 + 6
-    let slot8 = slot7 + 6
-    let slot9 = slot8 + 6
-    let slot10 = slot9 + 6
-    let slot11 = slot10 + 6
-    let slot12 = slot11 + 6
+    let slot1 = slot0 + 7
     return x.withUnsafeBufferPointer { xBuffer in
         @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
-            var v: Float = 0
-            var v_2: Float = 0
-            var v_3: Float = 0
-            var v_4: Float = 0
-            var v_5: Float = 0
-            var v_6: Float = 0
-            let v5: Bool
-            let v8: Float
-            let v16: Bool
-            let v27: Float
-            let v37: Bool
-            let v40: Float
-            let v48: Bool
-            let v59: Float
-            let v69: Bool
-            let v72: Float
-            let v80: Bool
-            let v91: Float
-            let v101: Bool
-            let v104: Float
-            let v112: Bool
-            let v123: Float
-            let v133: Bool
-            let v136: Float
-            let v144: Bool
-            let v155: Float
-            let v165: Bool
-            let v168: Float
-            let v176: Bool
-            let v196: Float
-            let v199: Float
-            let v200: Float
-            let v204: Float
-            do {
+            var v10: Float = 0
+            let laneEnd = 1 & ~7
+            var v10Lanes = SIMD8<Float>(repeating: 0)
+            for _ in stride(from: 0, to: laneEnd, by: 8) {
+                // ∂ line 6: for i in 0..<6
+                let v6 = SIMD8<Float>(repeating: 1.0)
+                v10Lanes += v6
+            }
+            v10 = v10Lanes.sum()
+            for _ in laneEnd..<1 {
+                // ∂ line 6: for i in 0..<6
+                let v6: Float = 1.0
+                v10 += v6
+            }
+            let v13 = slot0  // [7]
+            var adjoint0: Float = v10
+            v13.update(repeating: 0, count: 7)
+            for index in (0..<6).reversed() {
                 // line 7: x[i]
-                let v2 = slot0  // [1]
-                v2[0] = x[0]
-                // line 7: x[i]
-                let v34 = slot1  // [1]
-                v34[0] = x[1]
-                let v66 = slot2  // [1]
-                v66[0] = x[2]
-                let v98 = slot3  // [1]
-                v98[0] = x[3]
-                let v130 = slot4  // [1]
-                v130[0] = x[4]
-                let v162 = slot5  // [1]
-                v162[0] = x[5]
-                let laneEnd = 1 & ~7
-                var vLanes = SIMD8<Float>(repeating: 0)
-                var v_2Lanes = SIMD8<Float>(repeating: 0)
-                var v_3Lanes = SIMD8<Float>(repeating: 0)
-                var v_4Lanes = SIMD8<Float>(repeating: 0)
-                var v_5Lanes = SIMD8<Float>(repeating: 0)
-                var v_6Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    vLanes += UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v_2Lanes += UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v_3Lanes += UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v_4Lanes += UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v_5Lanes += UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v_6Lanes += UnsafeRawPointer(v162 + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                v = vLanes.sum()
-                v_2 = v_2Lanes.sum()
-                v_3 = v_3Lanes.sum()
-                v_4 = v_4Lanes.sum()
-                v_5 = v_5Lanes.sum()
-                v_6 = v_6Lanes.sum()
-                for i in laneEnd..<1 {
-                    v += v2[i]
-                    v_2 += v34[i]
-                    v_3 += v66[i]
-                    v_4 += v98[i]
-                    v_5 += v130[i]
-                    v_6 += v162[i]
-                }
+                let v: Float = x[index]
                 // line 8: v > 0
-                v5 = v > 0.0
+                let v8: Bool = v > 0.0
                 // line 9: sqrt(v)
-                v8 = v.squareRoot()
+                let v11: Float = v.squareRoot()
                 // line 10: v > -1
-                v16 = v > (-1.0)
+                let v17: Bool = v > (-1.0)
                 // line 13: -v
-                v27 = -v
-                // line 8: v > 0
-                v37 = v_2 > 0.0
-                // line 9: sqrt(v)
-                v40 = v_2.squareRoot()
-                // line 10: v > -1
-                v48 = v_2 > (-1.0)
-                // line 13: -v
-                v59 = -v_2
-                // line 8: v > 0
-                v69 = v_3 > 0.0
-                // line 9: sqrt(v)
-                v72 = v_3.squareRoot()
-                // line 10: v > -1
-                v80 = v_3 > (-1.0)
-                // line 13: -v
-                v91 = -v_3
-                // line 8: v > 0
-                v101 = v_4 > 0.0
-                // line 9: sqrt(v)
-                v104 = v_4.squareRoot()
-                // line 10: v > -1
-                v112 = v_4 > (-1.0)
-                // line 13: -v
-                v123 = -v_4
-                // line 8: v > 0
-                v133 = v_5 > 0.0
-                // line 9: sqrt(v)
-                v136 = v_5.squareRoot()
-                // line 10: v > -1
-                v144 = v_5 > (-1.0)
-                // line 13: -v
-                v155 = -v_5
-                // line 8: v > 0
-                v165 = v_6 > 0.0
-                // line 9: sqrt(v)
-                v168 = v_6.squareRoot()
-                // line 10: v > -1
-                v176 = v_6 > (-1.0)
-                // line 13: -v
-                let v187: Float = -v_6
-                v196 = (v165 ? 1.0 : 0.0)
-                let v197: Float = (v165 ? 0.0 : 1.0)
-                v199 = (v176 ? v197 : 0.0)
-                v200 = (v176 ? 0.0 : v197)
+                let v26: Float = -v
+                let v34: Float = (v8 ? adjoint0 : 0.0)
+                let v35: Float = (v8 ? 0.0 : adjoint0)
+                let v37: Float = (v17 ? v35 : 0.0)
+                let v38: Float = (v17 ? 0.0 : v35)
                 // ∂ line 13: log(-v)
-                v204 = v200 / v187
+                let v42: Float = v38 / v26
+                // ∂ line 13: -v
+                let v43: Float = -v42
+                let v46: Float = (v17 ? 0.0 : v43)
+                // ∂ line 11: total += v * v
+                let v50: Float = v38 + v37
+                let v53: Float = (v8 ? 0.0 : v50)
+                // ∂ line 11: v * v
+                let v55: Float = v37 * v
+                let v57: Float = v55 + v55
+                let v59: Float = (v17 ? v57 : 0.0)
+                let v61: Float = v46 + v59
+                // ∂ line 10: v > -1
+                let v64: Float = (v8 ? 0.0 : v61)
+                // ∂ line 9: total += sqrt(v)
+                let v68: Float = v53 + v34
+                // ∂ line 9: sqrt(v)
+                let v70: Float = v34 * 0.5
+                let v71: Float = v70 / v11
+                let v73: Float = (v8 ? v71 : 0.0)
+                let v75: Float = v64 + v73
+                v13[1 &+ index] += v75
+                adjoint0 = v68
             }
-            let v236: Float
-            let v280: Float
-            let v285: Float
-            let v304: Float
-            let v314: Float
-            do {
-                // ∂ line 13: -v
-                let v205: Float = -v204
-                let v208: Float = (v176 ? 0.0 : v205)
-                // ∂ line 11: total += v * v
-                let v212: Float = v200 + v199
-                let v215: Float = (v165 ? 0.0 : v212)
-                // ∂ line 11: v * v
-                let v216: Float = v199 * v_6
-                let v218: Float = v216 + v216
-                let v220: Float = (v176 ? v218 : 0.0)
-                let v222: Float = v208 + v220
-                // ∂ line 10: v > -1
-                let v225: Float = (v165 ? 0.0 : v222)
-                // ∂ line 9: total += sqrt(v)
-                let v229: Float = v215 + v196
-                // ∂ line 9: sqrt(v)
-                let v231: Float = v196 * 0.5
-                let v232: Float = v231 / v168
-                let v234: Float = (v165 ? v232 : 0.0)
-                v236 = v225 + v234
-                let v240: Float = (v133 ? v229 : 0.0)
-                let v241: Float = (v133 ? 0.0 : v229)
-                let v243: Float = (v144 ? v241 : 0.0)
-                let v244: Float = (v144 ? 0.0 : v241)
-                // ∂ line 13: log(-v)
-                let v248: Float = v244 / v155
-                // ∂ line 13: -v
-                let v249: Float = -v248
-                let v252: Float = (v144 ? 0.0 : v249)
-                // ∂ line 11: total += v * v
-                let v256: Float = v244 + v243
-                let v259: Float = (v133 ? 0.0 : v256)
-                // ∂ line 11: v * v
-                let v260: Float = v243 * v_5
-                let v262: Float = v260 + v260
-                let v264: Float = (v144 ? v262 : 0.0)
-                let v266: Float = v252 + v264
-                // ∂ line 10: v > -1
-                let v269: Float = (v133 ? 0.0 : v266)
-                // ∂ line 9: total += sqrt(v)
-                let v273: Float = v259 + v240
-                // ∂ line 9: sqrt(v)
-                let v275: Float = v240 * 0.5
-                let v276: Float = v275 / v136
-                let v278: Float = (v133 ? v276 : 0.0)
-                v280 = v269 + v278
-                v285 = (v101 ? v273 : 0.0)
-                let v286: Float = (v101 ? 0.0 : v273)
-                let v288: Float = (v112 ? v286 : 0.0)
-                let v289: Float = (v112 ? 0.0 : v286)
-                // ∂ line 13: log(-v)
-                let v293: Float = v289 / v123
-                // ∂ line 13: -v
-                let v294: Float = -v293
-                let v297: Float = (v112 ? 0.0 : v294)
-                // ∂ line 11: total += v * v
-                let v301: Float = v289 + v288
-                v304 = (v101 ? 0.0 : v301)
-                // ∂ line 11: v * v
-                let v305: Float = v288 * v_4
-                let v307: Float = v305 + v305
-                let v309: Float = (v112 ? v307 : 0.0)
-                let v311: Float = v297 + v309
-                // ∂ line 10: v > -1
-                v314 = (v101 ? 0.0 : v311)
-            }
-            let v325: Float
-            let v370: Float
-            let v415: Float
-            let v420: Float
-            let v423: Float
-            let v425: Float
-            do {
-                // ∂ line 9: total += sqrt(v)
-                let v318: Float = v304 + v285
-                // ∂ line 9: sqrt(v)
-                let v320: Float = v285 * 0.5
-                let v321: Float = v320 / v104
-                let v323: Float = (v101 ? v321 : 0.0)
-                v325 = v314 + v323
-                let v330: Float = (v69 ? v318 : 0.0)
-                let v331: Float = (v69 ? 0.0 : v318)
-                let v333: Float = (v80 ? v331 : 0.0)
-                let v334: Float = (v80 ? 0.0 : v331)
-                // ∂ line 13: log(-v)
-                let v338: Float = v334 / v91
-                // ∂ line 13: -v
-                let v339: Float = -v338
-                let v342: Float = (v80 ? 0.0 : v339)
-                // ∂ line 11: total += v * v
-                let v346: Float = v334 + v333
-                let v349: Float = (v69 ? 0.0 : v346)
-                // ∂ line 11: v * v
-                let v350: Float = v333 * v_3
-                let v352: Float = v350 + v350
-                let v354: Float = (v80 ? v352 : 0.0)
-                let v356: Float = v342 + v354
-                // ∂ line 10: v > -1
-                let v359: Float = (v69 ? 0.0 : v356)
-                // ∂ line 9: total += sqrt(v)
-                let v363: Float = v349 + v330
-                // ∂ line 9: sqrt(v)
-                let v365: Float = v330 * 0.5
-                let v366: Float = v365 / v72
-                let v368: Float = (v69 ? v366 : 0.0)
-                v370 = v359 + v368
-                let v375: Float = (v37 ? v363 : 0.0)
-                let v376: Float = (v37 ? 0.0 : v363)
-                let v378: Float = (v48 ? v376 : 0.0)
-                let v379: Float = (v48 ? 0.0 : v376)
-                // ∂ line 13: log(-v)
-                let v383: Float = v379 / v59
-                // ∂ line 13: -v
-                let v384: Float = -v383
-                let v387: Float = (v48 ? 0.0 : v384)
-                // ∂ line 11: total += v * v
-                let v391: Float = v379 + v378
-                let v394: Float = (v37 ? 0.0 : v391)
-                // ∂ line 11: v * v
-                let v395: Float = v378 * v_2
-                let v397: Float = v395 + v395
-                let v399: Float = (v48 ? v397 : 0.0)
-                let v401: Float = v387 + v399
-                // ∂ line 10: v > -1
-                let v404: Float = (v37 ? 0.0 : v401)
-                // ∂ line 9: total += sqrt(v)
-                let v408: Float = v394 + v375
-                // ∂ line 9: sqrt(v)
-                let v410: Float = v375 * 0.5
-                let v411: Float = v410 / v40
-                let v413: Float = (v37 ? v411 : 0.0)
-                v415 = v404 + v413
-                v420 = (v5 ? v408 : 0.0)
-                let v421: Float = (v5 ? 0.0 : v408)
-                v423 = (v16 ? v421 : 0.0)
-                let v424: Float = (v16 ? 0.0 : v421)
-                // ∂ line 13: log(-v)
-                v425 = v424 / v27
-            }
-            do {
-                // ∂ line 13: -v
-                let v426: Float = -v425
-                let v429: Float = (v16 ? 0.0 : v426)
-                // ∂ line 11: v * v
-                let v430: Float = v423 * v
-                let v432: Float = v430 + v430
-                let v434: Float = (v16 ? v432 : 0.0)
-                let v436: Float = v429 + v434
-                // ∂ line 10: v > -1
-                let v439: Float = (v5 ? 0.0 : v436)
-                // ∂ line 9: sqrt(v)
-                let v441: Float = v420 * 0.5
-                let v442: Float = v441 / v8
-                let v444: Float = (v5 ? v442 : 0.0)
-                let v446: Float = v439 + v444
-                // ∂ line 7: x[i]
-                let v237 = slot5  // [1]
-                let v281 = slot4  // [1]
-                let v326 = slot3  // [1]
-                let v371 = slot2  // [1]
-                let v416 = slot1  // [1]
-                let v447 = slot0  // [1]
-                for i in 0..<1 {
-                    let v237_2: Float = v236
-                    v237[i] = v237_2
-                    let v281_2: Float = v280
-                    v281[i] = v281_2
-                    let v326_2: Float = v325
-                    v326[i] = v326_2
-                    let v371_2: Float = v370
-                    v371[i] = v371_2
-                    let v416_2: Float = v415
-                    v416[i] = v416_2
-                    let v447_2: Float = v446
-                    v447[i] = v447_2
-                }
-                let v238 = slot6  // [6]
-                v238.update(repeating: 0, count: 6)
-                v238[5] = v237[0]
-                let v282 = slot7  // [6]
-                v282.update(repeating: 0, count: 6)
-                v282[4] = v281[0]
-                let v327 = slot8  // [6]
-                v327.update(repeating: 0, count: 6)
-                v327[3] = v326[0]
-                let v372 = slot9  // [6]
-                v372.update(repeating: 0, count: 6)
-                v372[2] = v371[0]
-                let v417 = slot10  // [6]
-                v417.update(repeating: 0, count: 6)
-                v417[1] = v416[0]
-                let v448 = slot11  // [6]
-                v448.update(repeating: 0, count: 6)
-                v448[0] = v447[0]
-                let v449 = slot12  // [6]
-                let laneEnd_2 = 6 & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    let v283 = UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v282 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v328 = v283 + UnsafeRawPointer(v327 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v373 = v328 + UnsafeRawPointer(v372 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v418 = v373 + UnsafeRawPointer(v417 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v449_2 = v418 + UnsafeRawPointer(v448 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(v449 + i).storeBytes(of: v449_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd_2..<6 {
-                    let v283: Float = v238[i] + v282[i]
-                    let v328: Float = v283 + v327[i]
-                    let v373: Float = v328 + v372[i]
-                    let v418: Float = v373 + v417[i]
-                    let v449_2: Float = v418 + v448[i]
-                    v449[i] = v449_2
-                }
-            }
-            let v449 = slot12  // [6]
-            return Tensor(shape: [6], copying: UnsafeBufferPointer(start: v449, count: 6))
+            v13[0] = adjoint0
+            // ∂ line 6: for i in 0..<6
+            let v16 = slot1  // [6]
+            for k in 0..<6 { v16[k] = v13[1 &+ k] }
+            return Tensor(shape: [6], copying: UnsafeBufferPointer(start: v16, count: 6))
         }
         return body()
+    }
+}
+
+/// `func thermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: F…` (line 53).
+public func thermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float, outside: Tensor, target: Tensor) -> Float {
+    if outside.shape.count != 1 || outside.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(outside.shape, expected: "[1000]", argument: "outside", declared: "[1000]", function: "thermostat(c:u:p:k:s:t0:outside:target:)")
+    }
+    if target.shape.count != 1 || target.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(target.shape, expected: "[1000]", argument: "target", declared: "[1000]", function: "thermostat(c:u:p:k:s:t0:outside:target:)")
+    }
+    let workspace = Workspace.floats(count: 2 + 1, for: "thermostat")
+    defer { Workspace.release(for: "thermostat") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2
+    return outside.withUnsafeBufferPointer { outsideBuffer in
+        target.withUnsafeBufferPointer { targetBuffer in
+            @inline(never) func body() -> Float {
+                let outside = outsideBuffer.baseAddress!
+                let target = targetBuffer.baseAddress!
+                // line 56: for i in 0..<1000
+                let v9 = slot0  // [2]
+                var temperature: Float = t0
+                var loss: Float = 0.0
+                for i_2 in 0..<1000 {
+                    // line 57: s - temperature
+                    let e: Float = s - temperature
+                    // line 59: e > 0
+                    let v14: Bool = e > 0.0
+                    // line 60: k * e
+                    let v20: Float = k * e
+                    // line 60: min(1, k * e)
+                    let v21: Float = Swift.min(1.0, v20)
+                    // line 60: p * min(1, k * e)
+                    let h: Float = p * v21
+                    let h_2: Float = (v14 ? h : 0.0)
+                    // line 62: outside[i]
+                    let v27: Float = outside[i_2]
+                    // line 62: (temperature - outside[i])
+                    let v28: Float = temperature - v27
+                    // line 62: u * (temperature - outside[i])
+                    let v29: Float = u * v28
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v30: Float = h_2 - v29
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v31: Float = 0.1 * v30
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v32: Float = v31 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_2: Float = temperature + v32
+                    // line 63: target[i]
+                    let v34: Float = target[i_2]
+                    // line 63: temperature - target[i]
+                    let v35: Float = temperature_2 - v34
+                    // line 63: abs(temperature - target[i])
+                    let v36: Float = Swift.abs(v35)
+                    // line 63: loss += abs(temperature - target[i])
+                    let loss_2: Float = loss + v36
+                    temperature = temperature_2
+                    loss = loss_2
+                }
+                v9[0] = temperature
+                v9[1] = loss
+                // line 56: for i in 0..<1000
+                let v12 = slot1  // [1]
+                v12[0] = v9[1]
+                var loss_3: Float = 0
+                let laneEnd = 1 & ~7
+                var loss_3Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    loss_3Lanes += UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                loss_3 = loss_3Lanes.sum()
+                for i in laneEnd..<1 { loss_3 += v12[i] }
+                // line 65: loss / 1000
+                let v15: Float = loss_3 / 1000.0
+                return v15
+            }
+            return body()
+        }
+    }
+}
+
+/// `let dThermostat = grad(thermostat, wrt: c, u, p, k, s, t0)` (line 67).
+public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float, outside: Tensor, target: Tensor) -> (c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float) {
+    if outside.shape.count != 1 || outside.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(outside.shape, expected: "[1000]", argument: "outside", declared: "[1000]", function: "dThermostat(c:u:p:k:s:t0:outside:target:)")
+    }
+    if target.shape.count != 1 || target.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(target.shape, expected: "[1000]", argument: "target", declared: "[1000]", function: "dThermostat(c:u:p:k:s:t0:outside:target:)")
+    }
+    let workspace = Workspace.floats(count: 2002 + 1000 + 7 + 6 * 1, for: "dThermostat")
+    defer { Workspace.release(for: "dThermostat") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2002
+    let slot2 = slot1 + 1000
+    let slot3 = slot2 + 7
+    let slot4 = slot3 + 1
+    let slot5 = slot4 + 1
+    let slot6 = slot5 + 1
+    let slot7 = slot6 + 1
+    let slot8 = slot7 + 1
+    return outside.withUnsafeBufferPointer { outsideBuffer in
+        target.withUnsafeBufferPointer { targetBuffer in
+            @inline(never) func body() -> (c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float) {
+                let outside = outsideBuffer.baseAddress!
+                let target = targetBuffer.baseAddress!
+                // line 56: for i in 0..<1000
+                let v9 = slot0  // [2002]
+                var temperature: Float = t0
+                var loss: Float = 0.0
+                v9.update(repeating: 0, count: 2002)
+                for i_2 in 0..<1000 {
+                    // line 57: s - temperature
+                    let e: Float = s - temperature
+                    // line 59: e > 0
+                    let v14: Bool = e > 0.0
+                    // line 60: k * e
+                    let v20: Float = k * e
+                    // line 60: min(1, k * e)
+                    let v21: Float = Swift.min(1.0, v20)
+                    // line 60: p * min(1, k * e)
+                    let h: Float = p * v21
+                    let h_2: Float = (v14 ? h : 0.0)
+                    // line 62: outside[i]
+                    let v27: Float = outside[i_2]
+                    // line 62: (temperature - outside[i])
+                    let v28: Float = temperature - v27
+                    // line 62: u * (temperature - outside[i])
+                    let v29: Float = u * v28
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v30: Float = h_2 - v29
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v31: Float = 0.1 * v30
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v32: Float = v31 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_2: Float = temperature + v32
+                    // line 63: target[i]
+                    let v34: Float = target[i_2]
+                    // line 63: temperature - target[i]
+                    let v35: Float = temperature_2 - v34
+                    // line 63: abs(temperature - target[i])
+                    let v36: Float = Swift.abs(v35)
+                    // line 63: loss += abs(temperature - target[i])
+                    let loss_2: Float = loss + v36
+                    v9[2 &+ i_2] += temperature
+                    v9[1002 &+ i_2] += loss
+                    temperature = temperature_2
+                    loss = loss_2
+                }
+                v9[0] = temperature
+                v9[1] = loss
+                var v23: Float = 0
+                var v25: Float = 0
+                let laneEnd = 1 & ~7
+                var v23Lanes = SIMD8<Float>(repeating: 0)
+                var v25Lanes = SIMD8<Float>(repeating: 0)
+                for _ in stride(from: 0, to: laneEnd, by: 8) {
+                    // ∂ line 56: for i in 0..<1000
+                    let v18 = SIMD8<Float>(repeating: 0.001)
+                    let v22 = SIMD8<Float>(repeating: 0.0)
+                    v23Lanes += v22
+                    v25Lanes += v18
+                }
+                v23 = v23Lanes.sum()
+                v25 = v25Lanes.sum()
+                for _ in laneEnd..<1 {
+                    // ∂ line 56: for i in 0..<1000
+                    let v18: Float = 0.001
+                    let v22: Float = 0.0
+                    v23 += v22
+                    v25 += v18
+                }
+                let v20_2 = slot1  // [1000]
+                for k_2 in 0..<1000 { v20_2[k_2] = v9[2 &+ k_2] }
+                let v29_2 = slot2  // [7]
+                var adjoint0: Float = v23
+                let adjoint1: Float = v25
+                var sum0: Float = 0.0
+                var sum1: Float = 0.0
+                var sum2: Float = 0.0
+                var sum3: Float = 0.0
+                var sum4: Float = 0.0
+                for index in (0..<1000).reversed() {
+                    let v19: Float = v20_2[index]
+                    // line 57: s - temperature
+                    let e_2: Float = s - v19
+                    // line 59: e > 0
+                    let v23_2: Bool = e_2 > 0.0
+                    // line 60: k * e
+                    let v29_3: Float = k * e_2
+                    // line 60: min(1, k * e)
+                    let v30_2: Float = Swift.min(1.0, v29_3)
+                    // line 60: p * min(1, k * e)
+                    let h_3: Float = p * v30_2
+                    let h_4: Float = (v23_2 ? h_3 : 0.0)
+                    // line 62: outside[i]
+                    let v36_2: Float = outside[index]
+                    // line 62: (temperature - outside[i])
+                    let v37: Float = v19 - v36_2
+                    // line 62: u * (temperature - outside[i])
+                    let v38: Float = u * v37
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v39: Float = h_4 - v38
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v40: Float = 0.1 * v39
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v41: Float = v40 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_3: Float = v19 + v41
+                    // line 63: target[i]
+                    let v43: Float = target[index]
+                    // line 63: temperature - target[i]
+                    let v44: Float = temperature_3 - v43
+                    // ∂ line 63: abs(temperature - target[i])
+                    let v50: Float = (v44 > 0 ? 1 : (v44 < 0 ? -1 : 0))
+                    let v51: Float = adjoint1 * v50
+                    // ∂ line 63: temperature - target[i]
+                    let v52: Float = adjoint0 + v51
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v54: Float = v52 / c
+                    let v55: Float = v52 * v41
+                    let v56: Float = v55 / c
+                    let v57: Float = -v56
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i]))
+                    let v58: Float = v54 * 0.1
+                    // ∂ line 62: (h - u * (temperature - outside[i]))
+                    let v59: Float = -v58
+                    // ∂ line 62: u * (temperature - outside[i])
+                    let v60: Float = v59 * v37
+                    let v61: Float = v59 * u
+                    // ∂ line 62: (temperature - outside[i])
+                    let v62: Float = v52 + v61
+                    let v64: Float = (v23_2 ? v58 : 0.0)
+                    // ∂ line 60: p * min(1, k * e)
+                    let v66: Float = v64 * v30_2
+                    let v67: Float = v64 * p
+                    let v69: Float = (v23_2 ? v66 : 0.0)
+                    // ∂ line 60: min(1, k * e)
+                    let v73: Float = v67 * 0.5
+                    let v74: Bool = 1.0 == v29_3
+                    let v75: Bool = v29_3 < 1.0
+                    let v76: Float = (v74 ? v73 : 0.0)
+                    let v77: Float = (v75 ? v67 : v76)
+                    // ∂ line 60: k * e
+                    let v78: Float = v77 * e_2
+                    let v79: Float = v77 * k
+                    let v81: Float = (v23_2 ? v79 : 0.0)
+                    let v84: Float = (v23_2 ? v78 : 0.0)
+                    // ∂ line 57: s - temperature
+                    let v86: Float = -v81
+                    let v87: Float = v62 + v86
+                    let v89: Float = sum0 + v57
+                    let v90: Float = sum1 + v60
+                    let v91: Float = sum2 + v69
+                    let v92: Float = sum3 + v84
+                    let v93: Float = sum4 + v81
+                    adjoint0 = v87
+                    sum0 = v89
+                    sum1 = v90
+                    sum2 = v91
+                    sum3 = v92
+                    sum4 = v93
+                }
+                v29_2[0] = adjoint0
+                v29_2[1] = adjoint1
+                v29_2[2] = sum0
+                v29_2[3] = sum1
+                v29_2[4] = sum2
+                v29_2[5] = sum3
+                v29_2[6] = sum4
+                // ∂ line 56: for i in 0..<1000
+                let v30_3 = slot3  // [1]
+                v30_3[0] = v29_2[0]
+                let v34_2 = slot4  // [1]
+                v34_2[0] = v29_2[2]
+                let v36_3 = slot5  // [1]
+                v36_3[0] = v29_2[3]
+                let v38_2 = slot6  // [1]
+                v38_2[0] = v29_2[4]
+                let v40_2 = slot7  // [1]
+                v40_2[0] = v29_2[5]
+                let v42 = slot8  // [1]
+                v42[0] = v29_2[6]
+                var v31_2: Float = 0
+                var v35_2: Float = 0
+                var v37_2: Float = 0
+                var v39_2: Float = 0
+                var v41_2: Float = 0
+                var v43_2: Float = 0
+                let laneEnd_2 = 1 & ~7
+                var v31_2Lanes = SIMD8<Float>(repeating: 0)
+                var v35_2Lanes = SIMD8<Float>(repeating: 0)
+                var v37_2Lanes = SIMD8<Float>(repeating: 0)
+                var v39_2Lanes = SIMD8<Float>(repeating: 0)
+                var v41_2Lanes = SIMD8<Float>(repeating: 0)
+                var v43_2Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    v31_2Lanes += UnsafeRawPointer(v30_3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    v35_2Lanes += UnsafeRawPointer(v34_2 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    v37_2Lanes += UnsafeRawPointer(v36_3 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    v39_2Lanes += UnsafeRawPointer(v38_2 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    v41_2Lanes += UnsafeRawPointer(v40_2 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    v43_2Lanes += UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                v31_2 = v31_2Lanes.sum()
+                v35_2 = v35_2Lanes.sum()
+                v37_2 = v37_2Lanes.sum()
+                v39_2 = v39_2Lanes.sum()
+                v41_2 = v41_2Lanes.sum()
+                v43_2 = v43_2Lanes.sum()
+                for i in laneEnd_2..<1 {
+                    v31_2 += v30_3[i]
+                    v35_2 += v34_2[i]
+                    v37_2 += v36_3[i]
+                    v39_2 += v38_2[i]
+                    v41_2 += v40_2[i]
+                    v43_2 += v42[i]
+                }
+                return (c: v35_2, u: v37_2, p: v39_2, k: v41_2, s: v43_2, t0: v31_2)
+            }
+            return body()
+        }
+    }
+}
+
+/// `let thermostatAlongK = jvp(thermostat, wrt: k)` (line 68).
+public func thermostatAlongK(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float, outside: Tensor, target: Tensor, kTangent: Float) -> (value: Float, tangent: Float) {
+    if outside.shape.count != 1 || outside.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(outside.shape, expected: "[1000]", argument: "outside", declared: "[1000]", function: "thermostatAlongK(c:u:p:k:s:t0:outside:target:kTangent:)")
+    }
+    if target.shape.count != 1 || target.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(target.shape, expected: "[1000]", argument: "target", declared: "[1000]", function: "thermostatAlongK(c:u:p:k:s:t0:outside:target:kTangent:)")
+    }
+    let workspace = Workspace.floats(count: 2 + 2 * 1 + 4, for: "thermostatAlongK")
+    defer { Workspace.release(for: "thermostatAlongK") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2
+    let slot2 = slot1 + 1
+    let slot3 = slot2 + 4
+    return outside.withUnsafeBufferPointer { outsideBuffer in
+        target.withUnsafeBufferPointer { targetBuffer in
+            @inline(never) func body() -> (value: Float, tangent: Float) {
+                let outside = outsideBuffer.baseAddress!
+                let target = targetBuffer.baseAddress!
+                // line 56: for i in 0..<1000
+                let v9 = slot0  // [2]
+                var temperature: Float = t0
+                var loss: Float = 0.0
+                for i_2 in 0..<1000 {
+                    // line 57: s - temperature
+                    let e: Float = s - temperature
+                    // line 59: e > 0
+                    let v14: Bool = e > 0.0
+                    // line 60: k * e
+                    let v20: Float = k * e
+                    // line 60: min(1, k * e)
+                    let v21: Float = Swift.min(1.0, v20)
+                    // line 60: p * min(1, k * e)
+                    let h: Float = p * v21
+                    let h_2: Float = (v14 ? h : 0.0)
+                    // line 62: outside[i]
+                    let v27: Float = outside[i_2]
+                    // line 62: (temperature - outside[i])
+                    let v28: Float = temperature - v27
+                    // line 62: u * (temperature - outside[i])
+                    let v29: Float = u * v28
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v30: Float = h_2 - v29
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v31: Float = 0.1 * v30
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v32: Float = v31 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_2: Float = temperature + v32
+                    // line 63: target[i]
+                    let v34: Float = target[i_2]
+                    // line 63: temperature - target[i]
+                    let v35: Float = temperature_2 - v34
+                    // line 63: abs(temperature - target[i])
+                    let v36: Float = Swift.abs(v35)
+                    // line 63: loss += abs(temperature - target[i])
+                    let loss_2: Float = loss + v36
+                    temperature = temperature_2
+                    loss = loss_2
+                }
+                v9[0] = temperature
+                v9[1] = loss
+                // line 56: for i in 0..<1000
+                let v12 = slot1  // [1]
+                v12[0] = v9[1]
+                // ∂ line 56: for i in 0..<1000
+                let v18 = slot2  // [4]
+                var temperature_3: Float = t0
+                var loss_3: Float = 0.0
+                var temperatureTangent: Float = 0.0
+                var lossTangent: Float = 0.0
+                for i_3 in 0..<1000 {
+                    // line 57: s - temperature
+                    let e_2: Float = s - temperature_3
+                    // line 59: e > 0
+                    let v15: Bool = e_2 > 0.0
+                    // line 60: k * e
+                    let v21_2: Float = k * e_2
+                    // line 60: min(1, k * e)
+                    let v22: Float = Swift.min(1.0, v21_2)
+                    // line 60: p * min(1, k * e)
+                    let h_3: Float = p * v22
+                    let h_4: Float = (v15 ? h_3 : 0.0)
+                    // line 62: outside[i]
+                    let v28_2: Float = outside[i_3]
+                    // line 62: (temperature - outside[i])
+                    let v29_2: Float = temperature_3 - v28_2
+                    // line 62: u * (temperature - outside[i])
+                    let v30_2: Float = u * v29_2
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v31_2: Float = h_4 - v30_2
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v32_2: Float = 0.1 * v31_2
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v33: Float = v32_2 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_4: Float = temperature_3 + v33
+                    // line 63: target[i]
+                    let v35_2: Float = target[i_3]
+                    // line 63: temperature - target[i]
+                    let v36_2: Float = temperature_4 - v35_2
+                    // line 63: abs(temperature - target[i])
+                    let v37: Float = Swift.abs(v36_2)
+                    // line 63: loss += abs(temperature - target[i])
+                    let loss_4: Float = loss_3 + v37
+                    // ∂ line 57: s - temperature
+                    let v39: Float = -temperatureTangent
+                    // ∂ line 60: k * e
+                    let v41: Float = (v15 ? kTangent : 0.0)
+                    let v43: Float = (v15 ? v39 : 0.0)
+                    let v44: Float = v41 * e_2
+                    let v45: Float = v43 * k
+                    let v46: Float = v44 + v45
+                    // ∂ line 60: min(1, k * e)
+                    let v49: Float = v46 * 0.5
+                    let v50: Bool = 1.0 == v21_2
+                    let v51: Bool = v21_2 < 1.0
+                    let v52: Float = (v50 ? v49 : 0.0)
+                    let v53: Float = (v51 ? v46 : v52)
+                    // ∂ line 60: p * min(1, k * e)
+                    let v54: Float = v53 * p
+                    let v56: Float = (v15 ? v54 : 0.0)
+                    // ∂ line 62: u * (temperature - outside[i])
+                    let v57: Float = temperatureTangent * u
+                    // ∂ line 62: (h - u * (temperature - outside[i]))
+                    let v58: Float = -v57
+                    let v59: Float = v56 + v58
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i]))
+                    let v60: Float = v59 * 0.1
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v61: Float = v60 / c
+                    // ∂ line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let v62: Float = temperatureTangent + v61
+                    // ∂ line 63: abs(temperature - target[i])
+                    let v63: Float = (v36_2 > 0 ? 1 : (v36_2 < 0 ? -1 : 0))
+                    let v64: Float = v62 * v63
+                    // ∂ line 63: loss += abs(temperature - target[i])
+                    let v65: Float = lossTangent + v64
+                    temperature_3 = temperature_4
+                    loss_3 = loss_4
+                    temperatureTangent = v62
+                    lossTangent = v65
+                }
+                v18[0] = temperature_3
+                v18[1] = loss_3
+                v18[2] = temperatureTangent
+                v18[3] = lossTangent
+                // ∂ line 56: for i in 0..<1000
+                let v25 = slot3  // [1]
+                v25[0] = v18[3]
+                var loss_5: Float = 0
+                var v26: Float = 0
+                let laneEnd = 1 & ~7
+                var loss_5Lanes = SIMD8<Float>(repeating: 0)
+                var v26Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 56: for i in 0..<1000
+                    loss_5Lanes += UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // ∂ line 56: for i in 0..<1000
+                    v26Lanes += UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                loss_5 = loss_5Lanes.sum()
+                v26 = v26Lanes.sum()
+                for i in laneEnd..<1 {
+                    // line 56: for i in 0..<1000
+                    loss_5 += v12[i]
+                    // ∂ line 56: for i in 0..<1000
+                    v26 += v25[i]
+                }
+                // line 65: loss / 1000
+                let v15_2: Float = loss_5 / 1000.0
+                // ∂ line 65: loss / 1000
+                let v34_2: Float = v26 / 1000.0
+                return (value: v15_2, tangent: v34_2)
+            }
+            return body()
+        }
+    }
+}
+
+/// `let thermostatCurvature = hvp(thermostat, wrt: k)` (line 69).
+public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float, outside: Tensor, target: Tensor, kTangent: Float) -> Float {
+    if outside.shape.count != 1 || outside.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(outside.shape, expected: "[1000]", argument: "outside", declared: "[1000]", function: "thermostatCurvature(c:u:p:k:s:t0:outside:target:kTangent:)")
+    }
+    if target.shape.count != 1 || target.shape[0] != 1000 {
+        ArgumentCheck.shapeMismatch(target.shape, expected: "[1000]", argument: "target", declared: "[1000]", function: "thermostatCurvature(c:u:p:k:s:t0:outside:target:kTangent:)")
+    }
+    let workspace = Workspace.floats(count: 2002 + 2 * 1000 + 4004 + 6 + 1, for: "thermostatCurvature")
+    defer { Workspace.release(for: "thermostatCurvature") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2002
+    let slot2 = slot1 + 1000
+    let slot3 = slot2 + 4004
+    let slot4 = slot3 + 1000
+    let slot5 = slot4 + 6
+    return outside.withUnsafeBufferPointer { outsideBuffer in
+        target.withUnsafeBufferPointer { targetBuffer in
+            @inline(never) func body() -> Float {
+                let outside = outsideBuffer.baseAddress!
+                let target = targetBuffer.baseAddress!
+                // line 56: for i in 0..<1000
+                let v9 = slot0  // [2002]
+                var temperature: Float = t0
+                var loss: Float = 0.0
+                v9.update(repeating: 0, count: 2002)
+                for i_2 in 0..<1000 {
+                    // line 57: s - temperature
+                    let e: Float = s - temperature
+                    // line 59: e > 0
+                    let v14: Bool = e > 0.0
+                    // line 60: k * e
+                    let v20: Float = k * e
+                    // line 60: min(1, k * e)
+                    let v21: Float = Swift.min(1.0, v20)
+                    // line 60: p * min(1, k * e)
+                    let h: Float = p * v21
+                    let h_2: Float = (v14 ? h : 0.0)
+                    // line 62: outside[i]
+                    let v27: Float = outside[i_2]
+                    // line 62: (temperature - outside[i])
+                    let v28: Float = temperature - v27
+                    // line 62: u * (temperature - outside[i])
+                    let v29: Float = u * v28
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v30: Float = h_2 - v29
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v31: Float = 0.1 * v30
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v32: Float = v31 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_2: Float = temperature + v32
+                    // line 63: target[i]
+                    let v34: Float = target[i_2]
+                    // line 63: temperature - target[i]
+                    let v35: Float = temperature_2 - v34
+                    // line 63: abs(temperature - target[i])
+                    let v36: Float = Swift.abs(v35)
+                    // line 63: loss += abs(temperature - target[i])
+                    let loss_2: Float = loss + v36
+                    v9[2 &+ i_2] += temperature
+                    v9[1002 &+ i_2] += loss
+                    temperature = temperature_2
+                    loss = loss_2
+                }
+                v9[0] = temperature
+                v9[1] = loss
+                var v23: Float = 0
+                var v25: Float = 0
+                let laneEnd = 1 & ~7
+                var v23Lanes = SIMD8<Float>(repeating: 0)
+                var v25Lanes = SIMD8<Float>(repeating: 0)
+                for _ in stride(from: 0, to: laneEnd, by: 8) {
+                    // ∂ line 56: for i in 0..<1000
+                    let v18 = SIMD8<Float>(repeating: 0.001)
+                    let v22 = SIMD8<Float>(repeating: 0.0)
+                    v23Lanes += v22
+                    v25Lanes += v18
+                }
+                v23 = v23Lanes.sum()
+                v25 = v25Lanes.sum()
+                for _ in laneEnd..<1 {
+                    // ∂ line 56: for i in 0..<1000
+                    let v18: Float = 0.001
+                    let v22: Float = 0.0
+                    v23 += v22
+                    v25 += v18
+                }
+                let v20_2 = slot1  // [1000]
+                for k_2 in 0..<1000 { v20_2[k_2] = v9[2 &+ k_2] }
+                let v38 = slot2  // [4004]
+                var temperature_3: Float = t0
+                var loss_3: Float = 0.0
+                var temperatureTangent: Float = 0.0
+                var lossTangent: Float = 0.0
+                v38.update(repeating: 0, count: 4004)
+                for i_3 in 0..<1000 {
+                    // line 57: s - temperature
+                    let e_2: Float = s - temperature_3
+                    // line 59: e > 0
+                    let v15: Bool = e_2 > 0.0
+                    // line 60: k * e
+                    let v21_2: Float = k * e_2
+                    // line 60: min(1, k * e)
+                    let v22_2: Float = Swift.min(1.0, v21_2)
+                    // line 60: p * min(1, k * e)
+                    let h_3: Float = p * v22_2
+                    let h_4: Float = (v15 ? h_3 : 0.0)
+                    // line 62: outside[i]
+                    let v28_2: Float = outside[i_3]
+                    // line 62: (temperature - outside[i])
+                    let v29_2: Float = temperature_3 - v28_2
+                    // line 62: u * (temperature - outside[i])
+                    let v30_2: Float = u * v29_2
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v31_2: Float = h_4 - v30_2
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v32_2: Float = 0.1 * v31_2
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v33: Float = v32_2 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_4: Float = temperature_3 + v33
+                    // line 63: target[i]
+                    let v35_2: Float = target[i_3]
+                    // line 63: temperature - target[i]
+                    let v36_2: Float = temperature_4 - v35_2
+                    // line 63: abs(temperature - target[i])
+                    let v37: Float = Swift.abs(v36_2)
+                    // line 63: loss += abs(temperature - target[i])
+                    let loss_4: Float = loss_3 + v37
+                    // ∂ line 57: s - temperature
+                    let v39: Float = -temperatureTangent
+                    // ∂ line 60: k * e
+                    let v41: Float = (v15 ? kTangent : 0.0)
+                    let v43: Float = (v15 ? v39 : 0.0)
+                    let v44: Float = v41 * e_2
+                    let v45: Float = v43 * k
+                    let v46: Float = v44 + v45
+                    // ∂ line 60: min(1, k * e)
+                    let v49: Float = v46 * 0.5
+                    let v50: Bool = 1.0 == v21_2
+                    let v51: Bool = v21_2 < 1.0
+                    let v52: Float = (v50 ? v49 : 0.0)
+                    let v53: Float = (v51 ? v46 : v52)
+                    // ∂ line 60: p * min(1, k * e)
+                    let v54: Float = v53 * p
+                    let v56: Float = (v15 ? v54 : 0.0)
+                    // ∂ line 62: u * (temperature - outside[i])
+                    let v57: Float = temperatureTangent * u
+                    // ∂ line 62: (h - u * (temperature - outside[i]))
+                    let v58: Float = -v57
+                    let v59: Float = v56 + v58
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i]))
+                    let v60: Float = v59 * 0.1
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v61: Float = v60 / c
+                    // ∂ line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let v62: Float = temperatureTangent + v61
+                    // ∂ line 63: abs(temperature - target[i])
+                    let v63: Float = (v36_2 > 0 ? 1 : (v36_2 < 0 ? -1 : 0))
+                    let v64: Float = v62 * v63
+                    // ∂ line 63: loss += abs(temperature - target[i])
+                    let v65: Float = lossTangent + v64
+                    v38[4 &+ i_3] += temperature_3
+                    v38[1004 &+ i_3] += loss_3
+                    v38[2004 &+ i_3] += temperatureTangent
+                    v38[3004 &+ i_3] += lossTangent
+                    temperature_3 = temperature_4
+                    loss_3 = loss_4
+                    temperatureTangent = v62
+                    lossTangent = v65
+                }
+                v38[0] = temperature_3
+                v38[1] = loss_3
+                v38[2] = temperatureTangent
+                v38[3] = lossTangent
+                // ∂ line 56: for i in 0..<1000
+                let v49_2 = slot3  // [1000]
+                for k_3 in 0..<1000 { v49_2[k_3] = v38[2004 &+ k_3] }
+                let v62_2 = slot4  // [6]
+                var adjoint0: Float = v23
+                let adjoint1: Float = v25
+                var sum3: Float = 0.0
+                var adjoint0Tangent: Float = 0.0
+                let adjoint1Tangent: Float = 0.0
+                var sum3Tangent: Float = 0.0
+                for index in (0..<1000).reversed() {
+                    let v17: Float = v20_2[index]
+                    // line 57: s - temperature
+                    let e_3: Float = s - v17
+                    // line 59: e > 0
+                    let v20_3: Bool = e_3 > 0.0
+                    // line 60: k * e
+                    let v26: Float = k * e_3
+                    // line 60: min(1, k * e)
+                    let v27_2: Float = Swift.min(1.0, v26)
+                    // line 60: p * min(1, k * e)
+                    let h_5: Float = p * v27_2
+                    let h_6: Float = (v20_3 ? h_5 : 0.0)
+                    // line 62: outside[i]
+                    let v33_2: Float = outside[index]
+                    // line 62: (temperature - outside[i])
+                    let v34_2: Float = v17 - v33_2
+                    // line 62: u * (temperature - outside[i])
+                    let v35_3: Float = u * v34_2
+                    // line 62: (h - u * (temperature - outside[i]))
+                    let v36_3: Float = h_6 - v35_3
+                    // line 62: dt * (h - u * (temperature - outside[i]))
+                    let v37_2: Float = 0.1 * v36_3
+                    // line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v38_2: Float = v37_2 / c
+                    // line 62: temperature + dt * (h - u * (temperature - outside[i])) / c
+                    let temperature_5: Float = v17 + v38_2
+                    // line 63: target[i]
+                    let v40: Float = target[index]
+                    // line 63: temperature - target[i]
+                    let v41_2: Float = temperature_5 - v40
+                    // ∂ line 63: abs(temperature - target[i])
+                    let v42: Float = (v41_2 > 0 ? 1 : (v41_2 < 0 ? -1 : 0))
+                    let v43_2: Float = adjoint1 * v42
+                    // ∂ line 63: temperature - target[i]
+                    let v44_2: Float = adjoint0 + v43_2
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v45_2: Float = v44_2 / c
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i]))
+                    let v46_2: Float = v45_2 * 0.1
+                    // ∂ line 62: (h - u * (temperature - outside[i]))
+                    let v47: Float = -v46_2
+                    // ∂ line 62: u * (temperature - outside[i])
+                    let v48: Float = v47 * u
+                    // ∂ line 62: (temperature - outside[i])
+                    let v49_3: Float = v44_2 + v48
+                    let v50_2: Float = (v20_3 ? v46_2 : 0.0)
+                    // ∂ line 60: p * min(1, k * e)
+                    let v51_2: Float = v50_2 * p
+                    // ∂ line 60: min(1, k * e)
+                    let v53_2: Float = v51_2 * 0.5
+                    let v54_2: Bool = 1.0 == v26
+                    let v55: Bool = v26 < 1.0
+                    let v56_2: Float = (v54_2 ? v53_2 : 0.0)
+                    let v57_2: Float = (v55 ? v51_2 : v56_2)
+                    // ∂ line 60: k * e
+                    let v58_2: Float = v57_2 * e_3
+                    let v59_2: Float = v57_2 * k
+                    let v60_2: Float = (v20_3 ? v59_2 : 0.0)
+                    let v61_2: Float = (v20_3 ? v58_2 : 0.0)
+                    // ∂ line 57: s - temperature
+                    let v62_3: Float = -v60_2
+                    let v63_2: Float = v49_3 + v62_3
+                    let v64_2: Float = sum3 + v61_2
+                    let v65_2: Float = v49_2[index]
+                    let v66: Float = -v65_2
+                    // ∂ line 60: k * e
+                    let v68: Float = (v20_3 ? kTangent : 0.0)
+                    let v70: Float = (v20_3 ? v66 : 0.0)
+                    // ∂ line 63: abs(temperature - target[i])
+                    let v90: Float = adjoint1Tangent * v42
+                    // ∂ line 63: temperature - target[i]
+                    let v91: Float = adjoint0Tangent + v90
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
+                    let v92: Float = v91 / c
+                    // ∂ line 62: dt * (h - u * (temperature - outside[i]))
+                    let v93: Float = v92 * 0.1
+                    // ∂ line 62: (h - u * (temperature - outside[i]))
+                    let v94: Float = -v93
+                    // ∂ line 62: u * (temperature - outside[i])
+                    let v95: Float = v94 * u
+                    // ∂ line 62: (temperature - outside[i])
+                    let v96: Float = v91 + v95
+                    let v98: Float = (v20_3 ? v93 : 0.0)
+                    // ∂ line 60: p * min(1, k * e)
+                    let v99: Float = v98 * p
+                    // ∂ line 60: min(1, k * e)
+                    let v100: Float = v99 * 0.5
+                    let v102: Float = (v54_2 ? v100 : 0.0)
+                    let v103: Float = (v55 ? v99 : v102)
+                    // ∂ line 60: k * e
+                    let v104: Float = v103 * e_3
+                    let v105: Float = v70 * v57_2
+                    let v106: Float = v104 + v105
+                    let v107: Float = v103 * k
+                    let v108: Float = v68 * v57_2
+                    let v109: Float = v107 + v108
+                    let v111: Float = (v20_3 ? v109 : 0.0)
+                    let v113: Float = (v20_3 ? v106 : 0.0)
+                    // ∂ line 57: s - temperature
+                    let v114: Float = -v111
+                    let v115: Float = v96 + v114
+                    let v116: Float = sum3Tangent + v113
+                    adjoint0 = v63_2
+                    sum3 = v64_2
+                    adjoint0Tangent = v115
+                    sum3Tangent = v116
+                }
+                v62_2[0] = adjoint0
+                v62_2[1] = adjoint1
+                v62_2[2] = sum3
+                v62_2[3] = adjoint0Tangent
+                v62_2[4] = adjoint1Tangent
+                v62_2[5] = sum3Tangent
+                // ∂ line 56: for i in 0..<1000
+                let v73 = slot5  // [1]
+                v73[0] = v62_2[5]
+                var v74: Float = 0
+                let laneEnd_2 = 1 & ~7
+                var v74Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    v74Lanes += UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                v74 = v74Lanes.sum()
+                for i in laneEnd_2..<1 { v74 += v73[i] }
+                return v74
+            }
+            return body()
+        }
     }
 }

@@ -1,0 +1,81 @@
+/// The Swift of a loop (``IRLoop``): a `for` over the index with one `var` per carried value;
+/// the body's scalars are `let`s inside it, and its element reads index the tensors' pointers.
+///
+/// ```swift
+/// var temperature: Float = t0
+/// var loss: Float = 0
+/// for i in 0..<1000 {
+///     let e = s - temperature
+///     …
+///     temperature = v20
+///     loss = v24
+/// }
+/// loop[0] = temperature
+/// loop[1] = loss
+/// ```
+extension FunctionEmitter {
+    mutating func emitLoopInstruction(_ instruction: IRInstruction, _ loop: IRLoop, _ printer: inout CodePrinter) {
+        let out = bindStorage(instruction, &printer)
+        let body = loop.body
+        let operands = instruction.operands.map { expressions[$0]! }
+        let readsIndex = body.instructions.contains { if case .elementAt = $0.op { true } else { false } }
+            || loop.outputs.contains { $0.stride != 0 }
+        let index = readsIndex ? names.fresh(body.arguments[0].name) : "_"
+        var code: [IRValue: String] = [:]
+        var carriedNames: [String] = []
+        for k in 0..<loop.carried {
+            let name = names.fresh(body.arguments[1 + k].name)
+            carriedNames.append(name)
+            // A carried value the body hands back unchanged never varies.
+            let isUnchanged = body.results[k].value == body.instructions.first { $0.op == .argument(1 + k) }?.result
+            printer.declare(name, type: "Float", value: operands[k], mutable: !isUnchanged)
+        }
+        if !loop.outputs.isEmpty {
+            printer.line("\(out).update(repeating: 0, count: \(loop.resultLength))")
+        }
+        let range = loop.isReversed ? "(0..<\(loop.count)).reversed()" : "0..<\(loop.count)"
+        printer.line("for \(index) in \(range) {")
+        printer.indent()
+        for instruction in body.instructions {
+            switch instruction.op {
+            case .argument(let position):
+                // The operands are the carried values' first values, then the invariants.
+                code[instruction.result] = position == 0 ? index : position <= loop.carried ? carriedNames[position - 1] : operands[position - 1]
+            case .constant(let value):
+                code[instruction.result] = Self.literal(value)
+            case .count(let dimensions):
+                code[instruction.result] = "Float(\(product(dimensions.map(dimension))))"
+            case .stopGradient, .broadcast:
+                code[instruction.result] = code[instruction.operands[0]]!
+            case .unary, .binary, .compare, .select, .elementAt:
+                comment(instruction.origin, &printer)
+                let local = valueName(instruction)
+                let expression = elementCode(instruction, instruction.operands.map { code[$0]! }, index: index)
+                printer.declare(local, type: Self.elementType(of: instruction), value: expression)
+                code[instruction.result] = local
+            case .parameter, .matmul, .transpose, .permute, .iota, .sumToShape, .reduceSum, .reduceMax, .expandAxis,
+                 .logSumExp, .softmax, .pickClass, .scatterClass, .slice, .pad, .reshape, .gather, .scatterAdd, .argmax,
+                 .convolution2D, .convolution2DInputGradient, .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter,
+                 .dropoutMask, .call, .loop:
+                preconditionFailure("a loop's body computes scalars only, not \(instruction.op)")
+            }
+        }
+        let results = body.results.map { code[$0.value]! }
+        for (m, output) in loop.outputs.enumerated() {
+            let position = IndexCode.sum([String(loop.outputStart(m) + output.offset), IndexCode.product(index, String(output.stride))])
+            printer.assign("\(out)[\(position)]", results[loop.carried + m], operator: "+=")
+        }
+        // A new value that is another carried variable's old one is read before any changes.
+        var next = Array(results.prefix(loop.carried))
+        for k in next.indices where carriedNames.contains(next[k]) && next[k] != carriedNames[k] {
+            let copy = names.fresh("next")
+            printer.declare(copy, type: "Float", value: next[k])
+            next[k] = copy
+        }
+        for (name, value) in zip(carriedNames, next) where name != value { printer.assign(name, value) }
+        printer.outdent()
+        printer.line("}")
+        for (k, name) in carriedNames.enumerated() { printer.assign("\(out)[\(k)]", name) }
+        lastOrigin = nil
+    }
+}
