@@ -32,7 +32,12 @@ public enum FusionPrinter {
         let values = reverse.kept.count == 1 ? "1 forward value" : "\(reverse.kept.count) forward values"
         let kept = reverse.kept.isEmpty ? "nothing" : "\(values), \(reverse.formula) elements"
         printer.line("reverse pass keeps \(kept)" + (reverse.kept.isEmpty ? "" : ":"))
-        for instruction in reverse.kept { printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))") }
+        for instruction in reverse.kept {
+            printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))")
+            if case .loop(let loop) = instruction.op, loop.statesStart != nil {
+                printer.line("    a loop's results and the \(loop.carried) carried values each of its \(loop.count) steps starts from (\(loop.count)·\(loop.carried)), which its reverse pass runs back from")
+            }
+        }
         guard !reverse.recomputed.isEmpty else { return }
         printer.line("reverse pass computes again instead of keeping:")
         for instruction in reverse.recomputed { printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))") }

@@ -30,7 +30,10 @@ extension FunctionEmitter {
             let isUnchanged = body.results[k].value == body.instructions.first { $0.op == .argument(1 + k) }?.result
             printer.declare(name, type: "Float", value: operands[k], mutable: !isUnchanged)
         }
-        if !loop.outputs.isEmpty {
+        // An output whose iterations each write their own element, all of them, needs no zeros
+        // first (the states a reverse pass reads, most often).
+        let isFilled = { (output: IRLoop.Output) in output.stride == 1 && output.offset == 0 && output.elementCount == loop.count }
+        if !loop.outputs.allSatisfy(isFilled) {
             printer.line("\(out).update(repeating: 0, count: \(loop.resultLength))")
         }
         let range = loop.isReversed ? "(0..<\(loop.count)).reversed()" : "0..<\(loop.count)"
@@ -63,7 +66,7 @@ extension FunctionEmitter {
         let results = body.results.map { code[$0.value]! }
         for (m, output) in loop.outputs.enumerated() {
             let position = IndexCode.sum([String(loop.outputStart(m) + output.offset), IndexCode.product(index, String(output.stride))])
-            printer.assign("\(out)[\(position)]", results[loop.carried + m], operator: "+=")
+            printer.assign("\(out)[\(position)]", results[loop.carried + m], operator: output.stride == 0 ? "+=" : "=")
         }
         // A new value that is another carried variable's old one is read before any changes.
         var next = Array(results.prefix(loop.carried))

@@ -1370,7 +1370,6 @@ public func dPieces(x: Tensor) -> Tensor {
             }
             let v13 = slot0  // [7]
             var adjoint0: Float = v10
-            v13.update(repeating: 0, count: 7)
             for index in (0..<6).reversed() {
                 // line 7: x[i]
                 let v: Float = x[index]
@@ -1408,7 +1407,7 @@ public func dPieces(x: Tensor) -> Tensor {
                 let v71: Float = v70 / v11
                 let v73: Float = (v8 ? v71 : 0.0)
                 let v75: Float = v64 + v73
-                v13[1 &+ index] += v75
+                v13[1 &+ index] = v75
                 adjoint0 = v68
             }
             v13[0] = adjoint0
@@ -1529,7 +1528,6 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 let v9 = slot0  // [2002]
                 var temperature: Float = t0
                 var loss: Float = 0.0
-                v9.update(repeating: 0, count: 2002)
                 for i_2 in 0..<1000 {
                     // line 57: s - temperature
                     let e: Float = s - temperature
@@ -1564,8 +1562,8 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     let v36: Float = Swift.abs(v35)
                     // line 63: loss += abs(temperature - target[i])
                     let loss_2: Float = loss + v36
-                    v9[2 &+ i_2] += temperature
-                    v9[1002 &+ i_2] += loss
+                    v9[2 &+ i_2] = temperature
+                    v9[1002 &+ i_2] = loss
                     temperature = temperature_2
                     loss = loss_2
                 }
@@ -1950,7 +1948,6 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 let v9 = slot0  // [2002]
                 var temperature: Float = t0
                 var loss: Float = 0.0
-                v9.update(repeating: 0, count: 2002)
                 for i_2 in 0..<1000 {
                     // line 57: s - temperature
                     let e: Float = s - temperature
@@ -1985,8 +1982,8 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     let v36: Float = Swift.abs(v35)
                     // line 63: loss += abs(temperature - target[i])
                     let loss_2: Float = loss + v36
-                    v9[2 &+ i_2] += temperature
-                    v9[1002 &+ i_2] += loss
+                    v9[2 &+ i_2] = temperature
+                    v9[1002 &+ i_2] = loss
                     temperature = temperature_2
                     loss = loss_2
                 }
@@ -2020,7 +2017,6 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 var loss_3: Float = 0.0
                 var temperatureTangent: Float = 0.0
                 var lossTangent: Float = 0.0
-                v38.update(repeating: 0, count: 4004)
                 for i_3 in 0..<1000 {
                     // line 57: s - temperature
                     let e_2: Float = s - temperature_3
@@ -2088,10 +2084,10 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     let v64: Float = v62 * v63
                     // ∂ line 63: loss += abs(temperature - target[i])
                     let v65: Float = lossTangent + v64
-                    v38[4 &+ i_3] += temperature_3
-                    v38[1004 &+ i_3] += loss_3
-                    v38[2004 &+ i_3] += temperatureTangent
-                    v38[3004 &+ i_3] += lossTangent
+                    v38[4 &+ i_3] = temperature_3
+                    v38[1004 &+ i_3] = loss_3
+                    v38[2004 &+ i_3] = temperatureTangent
+                    v38[3004 &+ i_3] = lossTangent
                     temperature_3 = temperature_4
                     loss_3 = loss_4
                     temperatureTangent = v62
