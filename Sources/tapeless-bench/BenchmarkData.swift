@@ -1,3 +1,4 @@
+import Foundation
 import Tapeless
 
 /// The inputs and initial weights of the workloads in BENCHMARKS.md, drawn from the runtime's
@@ -60,6 +61,15 @@ enum BenchmarkData {
         let uniform = RandomStream(seed: 16)
         let labels = (0..<batch).map { Int((Double(uniform.uniform(at: $0)) * 10).rounded(.down)) }
         return (Tensor(shape: [batch, 28, 28], scalars: x), IntTensor(labels))
+    }
+
+    /// B6's inputs: `out[i] = Float(5 + 10·uniform(7)[i])` and `target[i] = Float(20 + 2·sin(2πi/250))`,
+    /// the arithmetic in Double, 1000 steps.
+    static func thermostatInputs() -> (outside: [Float], target: [Float]) {
+        let uniform = RandomStream(seed: 7)
+        let outside = (0..<1000).map { Float(5 + 10 * Double(uniform.uniform(at: $0))) }
+        let target = (0..<1000).map { Float(20 + 2 * sin(2 * Double.pi * Double($0) / 250)) }
+        return (outside, target)
     }
 
     /// B5's first parameters: `(2u − 1)/√128` with `u = uniform(17…19)` for the LSTM's

@@ -1,7 +1,7 @@
 import Foundation
 
 // tapeless-bench: the workloads of BENCHMARKS.md (B1 linear regression, B2 MLP, B3 scalar
-// derivatives, B4 CNN, B5 LSTM), each trained by the code the compiler generates from Models/*.tapeless
+// derivatives, B4 CNN, B5 LSTM, B6 thermostat), each trained by the code the compiler generates from Models/*.tapeless
 // and, for B1–B3, by a hand-written Swift reference. Run with `swift run -c release tapeless-bench`.
 
 let usage = """
@@ -69,6 +69,8 @@ let cnn = [64, 256].map { batch in
 }
 announce("B5 lstm, batch 64")
 let lstm = LSTMBenchmark.run(warmUp: 5, timed: isQuick ? 2 : 100)
+announce("B6 thermostat")
+let thermostatResult = ThermostatBenchmark.run(calls: isQuick ? 20 : 2_000, rounds: isQuick ? 1 : 15)
 announce("matrix products on every kernel path")
 let kernels = KernelBenchmark.run(repetitions: isQuick ? 2 : 30)
 var openBLAS: OpenBLASReference.Result?
@@ -84,7 +86,7 @@ if let openBLASPython {
 let results = Results(
     machine: Machine(),  // after the runs: the kernels may choose their instruction set on first use
     isQuick: isQuick, allocationCounterWorks: allocationCounterWorks,
-    linearRegression: linearRegression, mlp: mlp, cnn: cnn, lstm: lstm, scalar: scalar,
+    linearRegression: linearRegression, mlp: mlp, cnn: cnn, lstm: lstm, scalar: scalar, thermostat: thermostatResult,
     kernels: kernels.rates, kernelThreads: kernels.threads, openBLAS: openBLAS)
 print(printsJSON ? results.json : results.table)
 exit(results.checks.allSatisfy(\.passes) ? 0 : 1)

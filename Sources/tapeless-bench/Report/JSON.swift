@@ -48,6 +48,11 @@ extension Results {
         object["b5_gflops"] = lstm.gigaflopsPerSecond
         object["b5_first_loss"] = Double(lstm.firstLoss)
         allocationsPerStep["b5"] = nullable(lstm.allocationsPerStep)
+        object["b6_forward_us"] = thermostat.forward
+        object["b6_gradient_us"] = thermostat.gradient
+        object["b6_hand_gradient_us"] = thermostat.handGradient
+        object["b6_swift_differentiation_gradient_us"] = thermostat.swiftDifferentiationGradient
+        allocationsPerStep["b6"] = nullable(thermostat.allocationsPerCall)
         object["allocations_per_step"] = allocationsPerStep
         object["kernels"] = kernelsJSON
         object["checks"] = Dictionary(uniqueKeysWithValues: checks.map { check in

@@ -10,6 +10,7 @@ struct Results {
     var cnn: [CNNBenchmark.Result]
     var lstm: LSTMBenchmark.Result
     var scalar: ScalarBenchmark.Result
+    var thermostat: ThermostatBenchmark.Result
     /// Each kernel path's rates on B2's products (`[path: [shape key: rate]]`), and the thread
     /// count of their multi-threaded column.
     var kernels: [String: [String: KernelBenchmark.Rate]]
@@ -30,6 +31,7 @@ struct Results {
         }
         checks += cnn.flatMap(CNNBenchmark.checks)
         checks += LSTMBenchmark.checks(lstm)
+        checks += ThermostatBenchmark.checks(thermostat)
         return checks + ScalarBenchmark.checks(scalar)
     }
 }

@@ -38,6 +38,16 @@ extension Results {
             "B5 lstm B=64 ms/step", "\(number(lstm.millisecondsPerStep)) (\(number(lstm.gigaflopsPerSecond)) GFLOP/s)", "", "",
             allocations(lstm.allocationsPerStep)))
         lines.append(row(
+            "B6 thermostat forward µs", number(thermostat.forward), "", "", allocations(thermostat.allocationsPerCall, nil)))
+        lines.append(row(
+            "B6 gradient µs", number(thermostat.gradient), number(thermostat.handGradient),
+            ratio(thermostat.gradient, thermostat.handGradient), ""))
+        lines.append(row(
+            "B6 gradient ÷ forward", ratio(thermostat.gradient, thermostat.forward), "", "", ""))
+        lines.append(row(
+            "B6 Swift _Differentiation µs", number(thermostat.swiftDifferentiationGradient), "",
+            ratio(thermostat.swiftDifferentiationGradient, thermostat.gradient) + " of gen", ""))
+        lines.append(row(
             "B3 df ns/call", number(scalar.gradient), number(scalar.handWritten),
             ratio(scalar.gradient, scalar.handWritten), allocations(scalar.allocationsPerCall, nil)))
         // The second derivative is compared with the hand-written first one, as BENCHMARKS.md asks.
