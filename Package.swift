@@ -68,6 +68,9 @@ let package = Package(
         .executableTarget(
             name: "PhysicsInformed", dependencies: ["Tapeless"], path: "Samples/PhysicsInformed",
             plugins: ["TapelessPlugin"]),
+        .executableTarget(
+            name: "Thermostat", dependencies: ["Tapeless"], path: "Samples/Thermostat",
+            plugins: ["TapelessPlugin"]),
         .target(
             name: "DigitsData", dependencies: ["Tapeless"], path: "Samples/DigitsData",
             exclude: ["README.md"], resources: [.copy("digits.csv")]),
