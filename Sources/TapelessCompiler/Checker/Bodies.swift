@@ -135,7 +135,7 @@ extension Checker {
             } else if context.iterations * value > Self.maximumIterations, loop.body.containsLoop {
                 error(Self.unrollLimitMessage(context.iterations * value), at: range)
             } else if value > Self.maximumRolledCount {
-                error("a loop runs at most \(Self.maximumRolledCount) times", at: range)
+                error("a loop runs at most \(Self.maximumRolledCount) times, since its reverse pass stores values for every iteration; run fewer steps per call", at: range)
             } else {
                 count = value
                 loopCounts[loop.range.start] = value

@@ -34,8 +34,9 @@ public enum FusionPrinter {
         printer.line("reverse pass keeps \(kept)" + (reverse.kept.isEmpty ? "" : ":"))
         for instruction in reverse.kept {
             printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))")
-            if case .loop(let loop) = instruction.op, loop.statesStart != nil {
-                printer.line("    a loop's results and the \(loop.carried) carried values each of its \(loop.count) steps starts from (\(loop.count)·\(loop.carried)), which its reverse pass runs back from")
+            if case .loop(let loop) = instruction.op, !loop.outputs.isEmpty {
+                let stored = loop.outputs.map(\.elementCount).reduce(0, +)
+                printer.line("    a loop's \(loop.carried) final values and \(stored) values its \(loop.count) iterations stored, which its reverse pass runs back from")
             }
         }
         guard !reverse.recomputed.isEmpty else { return }

@@ -69,7 +69,10 @@ public struct IRLoop: Hashable, Sendable {
         for index in 0..<carried {
             stored.outputs.append(Output(shape: [count], stride: 1, offset: 0))
             let argument = stored.body.argumentValue(1 + index)
-            stored.body.results.append(IRResult(name: "state\(index)", value: argument))
+            // Result names are unique: a simplified loop may keep some states of an earlier store.
+            var name = "state\(index)"
+            while stored.body.results.contains(where: { $0.name == name }) { name += "'" }
+            stored.body.results.append(IRResult(name: name, value: argument))
         }
         return stored
     }

@@ -9,7 +9,7 @@ public enum Simplifier {
     public static func simplify(_ function: IRFunction, derivativesTaken: Bool = false) -> IRFunction {
         var current = function
         while true {
-            let next = eliminateDeadCode(rewrite(current, derivativesTaken: derivativesTaken))
+            let next = droppingUnreadLoopOutputs(eliminateDeadCode(rewrite(current, derivativesTaken: derivativesTaken)))
             if next == current { return next }
             current = next
         }
@@ -233,6 +233,48 @@ public enum Simplifier {
         return instruction.op == .binary(.add) && instruction.operands.allSatisfy {
             definitions[$0]?.type == instruction.type && isZero($0, axis: axis, range: range, definitions: definitions)
         }
+    }
+
+    /// Drops the outputs of loops that nothing reads (most often the stored values of a variable
+    /// whose derivative does not depend on it, such as a running sum), and moves the parts
+    /// taken after them to their new places in the packed result.
+    private static func droppingUnreadLoopOutputs(_ function: IRFunction) -> IRFunction {
+        let users = function.users()
+        let returned = Set(function.results.map(\.value))
+        let position = Dictionary(uniqueKeysWithValues: function.instructions.enumerated().map { ($1.result, $0) })
+        var pruned = function
+        for (index, instruction) in function.instructions.enumerated() {
+            guard case .loop(let loop) = instruction.op, !loop.outputs.isEmpty, !returned.contains(instruction.result) else { continue }
+            let readers = (users[instruction.result] ?? []).map { position[$0]! }
+            var read: [Range<Int>] = []
+            for reader in readers {
+                guard case .slice(axis: 0, let start, let end) = function.instructions[reader].op else { break }
+                read.append(start..<end)
+            }
+            guard read.count == readers.count else { continue }
+            let unread = loop.outputs.indices.filter { m in
+                let start = loop.outputStart(m)
+                return !read.contains { $0.overlaps(start..<start + loop.outputs[m].elementCount) }
+            }
+            guard !unread.isEmpty else { continue }
+            var smaller = loop
+            smaller.outputs = loop.outputs.indices.filter { !unread.contains($0) }.map { loop.outputs[$0] }
+            let droppedResults = Set(unread.map { loop.carried + $0 })
+            smaller.body.results = loop.body.results.enumerated().filter { !droppedResults.contains($0.offset) }.map(\.element)
+            if let states = loop.statesStart {
+                // The states are kept together or not at all: a derivative stores them again if it needs them.
+                let statesDropped = unread.contains { (states..<states + loop.carried).contains($0) }
+                smaller.statesStart = statesDropped ? nil : states - unread.filter { $0 < states }.count
+            }
+            pruned.instructions[index].op = .loop(smaller)
+            pruned.instructions[index].type = smaller.resultType
+            for reader in readers {
+                guard case .slice(axis: 0, let start, let end) = function.instructions[reader].op else { continue }
+                let shift = unread.filter { loop.outputStart($0) < start }.map { loop.outputs[$0].elementCount }.reduce(0, +)
+                pruned.instructions[reader].op = .slice(axis: 0, start: start - shift, end: end - shift)
+            }
+        }
+        return pruned
     }
 
     /// Drops instructions whose results nothing uses.

@@ -1508,10 +1508,10 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
     if target.shape.count != 1 || target.shape[0] != 1000 {
         ArgumentCheck.shapeMismatch(target.shape, expected: "[1000]", argument: "target", declared: "[1000]", function: "dThermostat(c:u:p:k:s:t0:outside:target:)")
     }
-    let workspace = Workspace.floats(count: 2002 + 1000 + 7 + 6 * 1, for: "dThermostat")
+    let workspace = Workspace.floats(count: 1002 + 1000 + 7 + 6 * 1, for: "dThermostat")
     defer { Workspace.release(for: "dThermostat") }
     let slot0 = workspace
-    let slot1 = slot0 + 2002
+    let slot1 = slot0 + 1002
     let slot2 = slot1 + 1000
     let slot3 = slot2 + 7
     let slot4 = slot3 + 1
@@ -1525,7 +1525,7 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 let outside = outsideBuffer.baseAddress!
                 let target = targetBuffer.baseAddress!
                 // line 56: for i in 0..<1000
-                let v9 = slot0  // [2002]
+                let v9 = slot0  // [1002]
                 var temperature: Float = t0
                 var loss: Float = 0.0
                 for i_2 in 0..<1000 {
@@ -1563,7 +1563,6 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     // line 63: loss += abs(temperature - target[i])
                     let loss_2: Float = loss + v36
                     v9[2 &+ i_2] = temperature
-                    v9[1002 &+ i_2] = loss
                     temperature = temperature_2
                     loss = loss_2
                 }
@@ -1931,12 +1930,12 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
     if target.shape.count != 1 || target.shape[0] != 1000 {
         ArgumentCheck.shapeMismatch(target.shape, expected: "[1000]", argument: "target", declared: "[1000]", function: "thermostatCurvature(c:u:p:k:s:t0:outside:target:kTangent:)")
     }
-    let workspace = Workspace.floats(count: 2002 + 2 * 1000 + 4004 + 6 + 1, for: "thermostatCurvature")
+    let workspace = Workspace.floats(count: 1002 + 2 * 1000 + 1004 + 6 + 1, for: "thermostatCurvature")
     defer { Workspace.release(for: "thermostatCurvature") }
     let slot0 = workspace
-    let slot1 = slot0 + 2002
+    let slot1 = slot0 + 1002
     let slot2 = slot1 + 1000
-    let slot3 = slot2 + 4004
+    let slot3 = slot2 + 1004
     let slot4 = slot3 + 1000
     let slot5 = slot4 + 6
     return outside.withUnsafeBufferPointer { outsideBuffer in
@@ -1945,7 +1944,7 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 let outside = outsideBuffer.baseAddress!
                 let target = targetBuffer.baseAddress!
                 // line 56: for i in 0..<1000
-                let v9 = slot0  // [2002]
+                let v9 = slot0  // [1002]
                 var temperature: Float = t0
                 var loss: Float = 0.0
                 for i_2 in 0..<1000 {
@@ -1983,7 +1982,6 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     // line 63: loss += abs(temperature - target[i])
                     let loss_2: Float = loss + v36
                     v9[2 &+ i_2] = temperature
-                    v9[1002 &+ i_2] = loss
                     temperature = temperature_2
                     loss = loss_2
                 }
@@ -2012,7 +2010,7 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 }
                 let v20_2 = slot1  // [1000]
                 for k_2 in 0..<1000 { v20_2[k_2] = v9[2 &+ k_2] }
-                let v38 = slot2  // [4004]
+                let v38 = slot2  // [1004]
                 var temperature_3: Float = t0
                 var loss_3: Float = 0.0
                 var temperatureTangent: Float = 0.0
@@ -2084,10 +2082,7 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     let v64: Float = v62 * v63
                     // ∂ line 63: loss += abs(temperature - target[i])
                     let v65: Float = lossTangent + v64
-                    v38[4 &+ i_3] = temperature_3
-                    v38[1004 &+ i_3] = loss_3
-                    v38[2004 &+ i_3] = temperatureTangent
-                    v38[3004 &+ i_3] = lossTangent
+                    v38[4 &+ i_3] = temperatureTangent
                     temperature_3 = temperature_4
                     loss_3 = loss_4
                     temperatureTangent = v62
@@ -2098,9 +2093,9 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 v38[2] = temperatureTangent
                 v38[3] = lossTangent
                 // ∂ line 56: for i in 0..<1000
-                let v49_2 = slot3  // [1000]
-                for k_3 in 0..<1000 { v49_2[k_3] = v38[2004 &+ k_3] }
-                let v62_2 = slot4  // [6]
+                let v48 = slot3  // [1000]
+                for k_3 in 0..<1000 { v48[k_3] = v38[4 &+ k_3] }
+                let v58_2 = slot4  // [6]
                 var adjoint0: Float = v23
                 let adjoint1: Float = v25
                 var sum3: Float = 0.0
@@ -2150,9 +2145,9 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     // ∂ line 62: (h - u * (temperature - outside[i]))
                     let v47: Float = -v46_2
                     // ∂ line 62: u * (temperature - outside[i])
-                    let v48: Float = v47 * u
+                    let v48_2: Float = v47 * u
                     // ∂ line 62: (temperature - outside[i])
-                    let v49_3: Float = v44_2 + v48
+                    let v49_2: Float = v44_2 + v48_2
                     let v50_2: Float = (v20_3 ? v46_2 : 0.0)
                     // ∂ line 60: p * min(1, k * e)
                     let v51_2: Float = v50_2 * p
@@ -2163,15 +2158,15 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     let v56_2: Float = (v54_2 ? v53_2 : 0.0)
                     let v57_2: Float = (v55 ? v51_2 : v56_2)
                     // ∂ line 60: k * e
-                    let v58_2: Float = v57_2 * e_3
+                    let v58_3: Float = v57_2 * e_3
                     let v59_2: Float = v57_2 * k
                     let v60_2: Float = (v20_3 ? v59_2 : 0.0)
-                    let v61_2: Float = (v20_3 ? v58_2 : 0.0)
+                    let v61_2: Float = (v20_3 ? v58_3 : 0.0)
                     // ∂ line 57: s - temperature
-                    let v62_3: Float = -v60_2
-                    let v63_2: Float = v49_3 + v62_3
+                    let v62_2: Float = -v60_2
+                    let v63_2: Float = v49_2 + v62_2
                     let v64_2: Float = sum3 + v61_2
-                    let v65_2: Float = v49_2[index]
+                    let v65_2: Float = v48[index]
                     let v66: Float = -v65_2
                     // ∂ line 60: k * e
                     let v68: Float = (v20_3 ? kTangent : 0.0)
@@ -2215,24 +2210,24 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     adjoint0Tangent = v115
                     sum3Tangent = v116
                 }
-                v62_2[0] = adjoint0
-                v62_2[1] = adjoint1
-                v62_2[2] = sum3
-                v62_2[3] = adjoint0Tangent
-                v62_2[4] = adjoint1Tangent
-                v62_2[5] = sum3Tangent
+                v58_2[0] = adjoint0
+                v58_2[1] = adjoint1
+                v58_2[2] = sum3
+                v58_2[3] = adjoint0Tangent
+                v58_2[4] = adjoint1Tangent
+                v58_2[5] = sum3Tangent
                 // ∂ line 56: for i in 0..<1000
-                let v73 = slot5  // [1]
-                v73[0] = v62_2[5]
-                var v74: Float = 0
+                let v69 = slot5  // [1]
+                v69[0] = v58_2[5]
+                var v70_2: Float = 0
                 let laneEnd_2 = 1 & ~7
-                var v74Lanes = SIMD8<Float>(repeating: 0)
+                var v70_2Lanes = SIMD8<Float>(repeating: 0)
                 for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    v74Lanes += UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
+                    v70_2Lanes += UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
                 }
-                v74 = v74Lanes.sum()
-                for i in laneEnd_2..<1 { v74 += v73[i] }
-                return v74
+                v70_2 = v70_2Lanes.sum()
+                for i in laneEnd_2..<1 { v70_2 += v69[i] }
+                return v70_2
             }
             return body()
         }
