@@ -104,7 +104,8 @@ extension FunctionLowering {
 
 extension IRFunction {
     /// The function without the arguments from `first` on that no instruction reads, and the
-    /// indices of the arguments it keeps.
+    /// old indices of the arguments it keeps after argument 0 (a loop's index, always kept):
+    /// operand `i - 1` of a loop belongs to its body's argument `i`.
     func droppingUnusedArguments(after first: Int) -> (IRFunction, kept: [Int]) {
         var read = Set(results.map(\.value))
         for instruction in instructions { read.formUnion(instruction.operands) }

@@ -152,8 +152,11 @@ public enum Simplifier {
             if let value = known[0] { return .constant(value) }
             if derivativesTaken { return same(0) }
         case .reduceSum:
-            // One element broadcast from a scalar sums to the scalar (a carried value of a loop,
-            // taken back out of its packed result or adjoint).
+            // One element sums to itself: a constant one (a loop's seed, taken out of a packed
+            // adjoint), or one broadcast from a scalar (a carried value of a loop).
+            if let value = known[0], definitions[x[0]]?.type.shape.allSatisfy({ $0 == .fixed(1) }) == true {
+                return .constant(value)
+            }
             if let inner = definitions[x[0]], inner.op == .broadcast, definitions[inner.operands[0]]?.type == instruction.type,
                inner.type.shape.allSatisfy({ $0 == .fixed(1) }) {
                 return .value(inner.operands[0])

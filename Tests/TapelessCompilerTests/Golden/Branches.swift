@@ -1354,22 +1354,9 @@ public func dPieces(x: Tensor) -> Tensor {
     return x.withUnsafeBufferPointer { xBuffer in
         @inline(never) func body() -> Tensor {
             let x = xBuffer.baseAddress!
-            var v10: Float = 0
-            let laneEnd = 1 & ~7
-            var v10Lanes = SIMD8<Float>(repeating: 0)
-            for _ in stride(from: 0, to: laneEnd, by: 8) {
-                // ∂ line 6: for i in 0..<6
-                let v6 = SIMD8<Float>(repeating: 1.0)
-                v10Lanes += v6
-            }
-            v10 = v10Lanes.sum()
-            for _ in laneEnd..<1 {
-                // ∂ line 6: for i in 0..<6
-                let v6: Float = 1.0
-                v10 += v6
-            }
+            // ∂ line 6: for i in 0..<6
             let v13 = slot0  // [7]
-            var adjoint0: Float = v10
+            var adjoint0: Float = 1.0
             for index in (0..<6).reversed() {
                 // line 7: x[i]
                 let v: Float = x[index]
@@ -1568,32 +1555,12 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 }
                 v9[0] = temperature
                 v9[1] = loss
-                var v23: Float = 0
-                var v25: Float = 0
-                let laneEnd = 1 & ~7
-                var v23Lanes = SIMD8<Float>(repeating: 0)
-                var v25Lanes = SIMD8<Float>(repeating: 0)
-                for _ in stride(from: 0, to: laneEnd, by: 8) {
-                    // ∂ line 56: for i in 0..<1000
-                    let v18 = SIMD8<Float>(repeating: 0.001)
-                    let v22 = SIMD8<Float>(repeating: 0.0)
-                    v23Lanes += v22
-                    v25Lanes += v18
-                }
-                v23 = v23Lanes.sum()
-                v25 = v25Lanes.sum()
-                for _ in laneEnd..<1 {
-                    // ∂ line 56: for i in 0..<1000
-                    let v18: Float = 0.001
-                    let v22: Float = 0.0
-                    v23 += v22
-                    v25 += v18
-                }
+                // ∂ line 56: for i in 0..<1000
                 let v20_2 = slot1  // [1000]
                 for k_2 in 0..<1000 { v20_2[k_2] = v9[2 &+ k_2] }
                 let v29_2 = slot2  // [7]
-                var adjoint0: Float = v23
-                let adjoint1: Float = v25
+                var adjoint0: Float = 0.0
+                let adjoint1: Float = 0.001
                 var sum0: Float = 0.0
                 var sum1: Float = 0.0
                 var sum2: Float = 0.0
@@ -1604,14 +1571,14 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     // line 57: s - temperature
                     let e_2: Float = s - v19
                     // line 59: e > 0
-                    let v23_2: Bool = e_2 > 0.0
+                    let v23: Bool = e_2 > 0.0
                     // line 60: k * e
                     let v29_3: Float = k * e_2
                     // line 60: min(1, k * e)
                     let v30_2: Float = Swift.min(1.0, v29_3)
                     // line 60: p * min(1, k * e)
                     let h_3: Float = p * v30_2
-                    let h_4: Float = (v23_2 ? h_3 : 0.0)
+                    let h_4: Float = (v23 ? h_3 : 0.0)
                     // line 62: outside[i]
                     let v36_2: Float = outside[index]
                     // line 62: (temperature - outside[i])
@@ -1649,11 +1616,11 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     let v61: Float = v59 * u
                     // ∂ line 62: (temperature - outside[i])
                     let v62: Float = v52 + v61
-                    let v64: Float = (v23_2 ? v58 : 0.0)
+                    let v64: Float = (v23 ? v58 : 0.0)
                     // ∂ line 60: p * min(1, k * e)
                     let v66: Float = v64 * v30_2
                     let v67: Float = v64 * p
-                    let v69: Float = (v23_2 ? v66 : 0.0)
+                    let v69: Float = (v23 ? v66 : 0.0)
                     // ∂ line 60: min(1, k * e)
                     let v73: Float = v67 * 0.5
                     let v74: Bool = 1.0 == v29_3
@@ -1663,8 +1630,8 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     // ∂ line 60: k * e
                     let v78: Float = v77 * e_2
                     let v79: Float = v77 * k
-                    let v81: Float = (v23_2 ? v79 : 0.0)
-                    let v84: Float = (v23_2 ? v78 : 0.0)
+                    let v81: Float = (v23 ? v79 : 0.0)
+                    let v84: Float = (v23 ? v78 : 0.0)
                     // ∂ line 57: s - temperature
                     let v86: Float = -v81
                     let v87: Float = v62 + v86
@@ -1706,14 +1673,14 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 var v39_2: Float = 0
                 var v41_2: Float = 0
                 var v43_2: Float = 0
-                let laneEnd_2 = 1 & ~7
+                let laneEnd = 1 & ~7
                 var v31_2Lanes = SIMD8<Float>(repeating: 0)
                 var v35_2Lanes = SIMD8<Float>(repeating: 0)
                 var v37_2Lanes = SIMD8<Float>(repeating: 0)
                 var v39_2Lanes = SIMD8<Float>(repeating: 0)
                 var v41_2Lanes = SIMD8<Float>(repeating: 0)
                 var v43_2Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                for i in stride(from: 0, to: laneEnd, by: 8) {
                     v31_2Lanes += UnsafeRawPointer(v30_3 + i).loadUnaligned(as: SIMD8<Float>.self)
                     v35_2Lanes += UnsafeRawPointer(v34_2 + i).loadUnaligned(as: SIMD8<Float>.self)
                     v37_2Lanes += UnsafeRawPointer(v36_3 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -1727,7 +1694,7 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 v39_2 = v39_2Lanes.sum()
                 v41_2 = v41_2Lanes.sum()
                 v43_2 = v43_2Lanes.sum()
-                for i in laneEnd_2..<1 {
+                for i in laneEnd..<1 {
                     v31_2 += v30_3[i]
                     v35_2 += v34_2[i]
                     v37_2 += v36_3[i]
@@ -1987,27 +1954,7 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 }
                 v9[0] = temperature
                 v9[1] = loss
-                var v23: Float = 0
-                var v25: Float = 0
-                let laneEnd = 1 & ~7
-                var v23Lanes = SIMD8<Float>(repeating: 0)
-                var v25Lanes = SIMD8<Float>(repeating: 0)
-                for _ in stride(from: 0, to: laneEnd, by: 8) {
-                    // ∂ line 56: for i in 0..<1000
-                    let v18 = SIMD8<Float>(repeating: 0.001)
-                    let v22 = SIMD8<Float>(repeating: 0.0)
-                    v23Lanes += v22
-                    v25Lanes += v18
-                }
-                v23 = v23Lanes.sum()
-                v25 = v25Lanes.sum()
-                for _ in laneEnd..<1 {
-                    // ∂ line 56: for i in 0..<1000
-                    let v18: Float = 0.001
-                    let v22: Float = 0.0
-                    v23 += v22
-                    v25 += v18
-                }
+                // ∂ line 56: for i in 0..<1000
                 let v20_2 = slot1  // [1000]
                 for k_2 in 0..<1000 { v20_2[k_2] = v9[2 &+ k_2] }
                 let v38 = slot2  // [1004]
@@ -2023,9 +1970,9 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     // line 60: k * e
                     let v21_2: Float = k * e_2
                     // line 60: min(1, k * e)
-                    let v22_2: Float = Swift.min(1.0, v21_2)
+                    let v22: Float = Swift.min(1.0, v21_2)
                     // line 60: p * min(1, k * e)
-                    let h_3: Float = p * v22_2
+                    let h_3: Float = p * v22
                     let h_4: Float = (v15 ? h_3 : 0.0)
                     // line 62: outside[i]
                     let v28_2: Float = outside[i_3]
@@ -2096,8 +2043,8 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 let v48 = slot3  // [1000]
                 for k_3 in 0..<1000 { v48[k_3] = v38[4 &+ k_3] }
                 let v58_2 = slot4  // [6]
-                var adjoint0: Float = v23
-                let adjoint1: Float = v25
+                var adjoint0: Float = 0.0
+                let adjoint1: Float = 0.001
                 var sum3: Float = 0.0
                 var adjoint0Tangent: Float = 0.0
                 let adjoint1Tangent: Float = 0.0
@@ -2220,13 +2167,13 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 let v69 = slot5  // [1]
                 v69[0] = v58_2[5]
                 var v70_2: Float = 0
-                let laneEnd_2 = 1 & ~7
+                let laneEnd = 1 & ~7
                 var v70_2Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                for i in stride(from: 0, to: laneEnd, by: 8) {
                     v70_2Lanes += UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
                 }
                 v70_2 = v70_2Lanes.sum()
-                for i in laneEnd_2..<1 { v70_2 += v69[i] }
+                for i in laneEnd..<1 { v70_2 += v69[i] }
                 return v70_2
             }
             return body()
