@@ -75,7 +75,7 @@ func allExpressions(in file: SourceFile) -> [Expr] {
     }
 }
 
-/// The values bound and assigned by statements, and branches' conditions, in loops and
+/// The values bound and assigned by statements, and the conditions of branches and `while` loops, in loops and
 /// branches too, in source order.
 func valueExpressions(of statements: [Statement]) -> [Expr] {
     statements.flatMap { statement -> [Expr] in
@@ -83,6 +83,7 @@ func valueExpressions(of statements: [Statement]) -> [Expr] {
         case .binding(let binding): return [binding.value]
         case .assignment(let assignment): return [assignment.value]
         case .loop(let loop): return valueExpressions(of: loop.body)
+        case .whileLoop(let loop): return [loop.condition] + valueExpressions(of: loop.body)
         case .branch(let branch):
             return [branch.condition] + valueExpressions(of: branch.thenBody) + valueExpressions(of: branch.elseBody)
         }

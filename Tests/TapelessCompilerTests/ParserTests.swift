@@ -230,6 +230,7 @@ import Testing
                     let half = total / 2
                     total = half
                 }
+                while abs(total) > 0.01, maxIterations: 100 { total /= 3 }
                 total
             }
             """
@@ -247,6 +248,9 @@ import Testing
                 case .branch(let branch):
                     "if \(notation(branch.condition)) { " + describe(branch.thenBody).joined(separator: "; ") + " } else { "
                         + describe(branch.elseBody).joined(separator: "; ") + " }"
+                case .whileLoop(let loop):
+                    "while \(notation(loop.condition)) at most \(loop.maxIterations == .literal(100, loop.maxIterations.range) ? "100" : "?") { "
+                        + describe(loop.body).joined(separator: "; ") + " }"
                 }
             }
         }
@@ -254,6 +258,7 @@ import Testing
             "var total = 0",
             "for i < 4 { let row = (index x i); for j < 3 { total = (+ total (index row (- 2 j))) }; total = (* total 0.5) }",
             "if (> total 1) { total = 1 } else { if (< total (neg 1)) { total = (neg 1) } else { let half = (/ total 2); total = half } }",
+            "while (> (call abs total) 0.01) at most 100 { total = (/ total 3) }",
         ])
         #expect(notation(function.body.result) == "total")
     }

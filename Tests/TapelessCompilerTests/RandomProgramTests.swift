@@ -5,7 +5,7 @@ import Testing
 /// without diagnostics, every plan of every function is a valid schedule, every stage prints
 /// (the Swift included) and so does the summary, and every derivative agrees with central
 /// differences of what it differentiates (in the interpreter, in Double): `grad` definitions up
-/// to the third order, `jvp`, `hvp`, `vjp`, `jacobian` and `hessian` of a Float and a tensor function, each model loss's gradient with respect to every parameter (in both
+/// to the third order, `jvp`, `hvp`, `vjp`, `jacobian` and `hessian` of a Float and a tensor function, derivatives through a `while` loop, each model loss's gradient with respect to every parameter (in both
 /// modes for a model with dropout or batch normalization; at most 8 elements per tensor), and
 /// the forward function's pullback. Besides a model over matrices, each program has a random
 /// stack of image layers and an attention model over sequences with token embeddings.
@@ -107,6 +107,12 @@ import Testing
         for function in program.functions.map(\.body) {
             let floats = Set(function.arguments.indices.filter { function.arguments[$0].type.element == .float })
             guard !floats.isEmpty else { continue }
+            let hasWhileLoop = function.instructions.contains { if case .loop(let loop) = $0.op { loop.extent != .counted } else { false } }
+            guard !hasWhileLoop else {
+                // Its members could need different numbers of iterations.
+                #expect(throws: Vectorization.Failure.self) { try Vectorization.vectorize(function, batched: floats, batch: [.fixed(members)]) }
+                continue
+            }
             let batched = try Vectorization.vectorize(function, batched: floats, batch: [.fixed(members)])
             let arguments = batched.arguments.map { Self.randomTensor($0.type, using: &random) }
             let together = try IRInterpreter.run(batched, arguments: arguments)
@@ -138,7 +144,7 @@ import Testing
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
-            "    for it", " += ", "[2 - it", "[:, it", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4",
+            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -285,6 +291,7 @@ struct ProgramGenerator {
             functions.append((name, arguments, .scalar))
         }
         text += otherSignatures()
+        text += iteration()
         text += """
             model M {
                 param w: [3] = uniform(-1, 1)
@@ -421,6 +428,47 @@ struct ProgramGenerator {
             text += "let \(name) = \(kind)(f2, wrt: \(listed))\n"
             derivatives.append(Derivative(name: name, function: "f2", kind: kind))
         }
+        return text
+    }
+
+    /// `iterate`, whose body starts with a `while` loop, with its gradient, a derivative of the
+    /// gradient, `jvp` and `vjp`. No function before it calls it: the ones vectorized for
+    /// `jacobian` and `hessian` can't hold a `while` loop.
+    private mutating func iteration() -> String {
+        let variables: [(String, Kind)] = [("a0", .scalar), ("a1", .row)]
+        let loop = whileLoop(updating: "w0", variables)
+        var text = "func iterate(a0: Float, a1: [3]) -> Float {\n\(loop)\(body(variables: variables + [("w0", .scalar)]))}\n"
+        text += "let diterate = grad(iterate)\nlet diterateA0 = grad(iterate, wrt: a0)\nlet d2iterate = grad(diterateA0)\n"
+        text += "let jiterate = jvp(iterate)\nlet viterate = vjp(iterate)\n"
+        derivatives += [
+            Derivative(name: "diterate", function: "iterate"), Derivative(name: "diterateA0", function: "iterate", withRespectTo: "a0"),
+            Derivative(name: "d2iterate", function: "diterateA0"), Derivative(name: "jiterate", function: "iterate", kind: .jvp),
+            Derivative(name: "viterate", function: "iterate", kind: .vjp),
+        ]
+        functions.append(("iterate", [.scalar, .row], .scalar))
+        return text
+    }
+
+    /// `var name = …` updated by a `while` loop of scalars, reading the scalar variables and
+    /// elements of the rows: a counter bounds it to 1 to 3 iterations (its `maxIterations`), and
+    /// a random comparison may end it sooner (a number of iterations that changes near the
+    /// evaluation point makes a jump, skipped like a kink).
+    private mutating func whileLoop(updating name: String, _ variables: [(String, Kind)]) -> String {
+        let count = Int.random(in: 1...3, using: &random)
+        var text = "    var \(name) = \(expression(.scalar, variables, depth: 3))\n    var \(name)Count = 0\n"
+        var leaves = variables.filter { $0.1 == .scalar } + [(name, .scalar)]
+        for (variable, kind) in variables where kind == .row { leaves.append(("\(variable)[\(pick([0, 1, 2]))]", .scalar)) }
+        // Calls are not scalar computations: a loop of scalars can't hold one.
+        let callable = functions
+        functions = []
+        defer { functions = callable }
+        var condition = "\(name)Count < \(count)"
+        if Bool.random(using: &random) {
+            condition += " && \(expression(.scalar, leaves, depth: 2)) \(pick([">", "<"])) \(expression(.scalar, leaves, depth: 1))"
+        }
+        let update = Bool.random(using: &random)
+            ? "\(name) += \(expression(.scalar, leaves, depth: 2))" : "\(name) = \(expression(.scalar, leaves, depth: 3))"
+        text += "    while \(condition), maxIterations: \(count) {\n        \(update)\n        \(name)Count += 1\n    }\n"
         return text
     }
 

@@ -311,6 +311,8 @@ public enum Statement: Sendable, Equatable {
     case loop(ForLoop)
     /// `if condition { statements } else { statements }`.
     case branch(Branch)
+    /// `while condition, maxIterations: n { statements }`.
+    case whileLoop(WhileLoop)
 
     /// Where the statement is written.
     public var range: SourceRange {
@@ -319,6 +321,7 @@ public enum Statement: Sendable, Equatable {
         case .assignment(let assignment): return assignment.range
         case .loop(let loop): return loop.range
         case .branch(let branch): return branch.range
+        case .whileLoop(let loop): return loop.range
         }
     }
 }
@@ -377,6 +380,28 @@ public struct ForLoop: Sendable, Equatable {
     public init(index: Identifier, count: DimExpr, body: [Statement], range: SourceRange) {
         self.index = index
         self.count = count
+        self.body = body
+        self.range = range
+    }
+}
+
+/// `while condition, maxIterations: n { body }`: the body again and again while a comparison of
+/// scalars holds, checked before each iteration; the condition still holding after `n`
+/// iterations stops the program with an error rather than looping on silently.
+public struct WhileLoop: Sendable, Equatable {
+    /// A comparison giving one `Bool`, such as `abs(step) > 1e-6`.
+    public var condition: Expr
+    /// The most iterations the loop may run: a whole number or a named constant.
+    public var maxIterations: DimExpr
+    /// The statements run in each iteration.
+    public var body: [Statement]
+    /// Where the loop is written, from `while` to its closing brace.
+    public var range: SourceRange
+
+    /// Creates a loop.
+    public init(condition: Expr, maxIterations: DimExpr, body: [Statement], range: SourceRange) {
+        self.condition = condition
+        self.maxIterations = maxIterations
         self.body = body
         self.range = range
     }

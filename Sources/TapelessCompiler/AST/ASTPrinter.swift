@@ -79,6 +79,11 @@ public enum ASTPrinter {
                 printer.block("for \(loop.index) in 0..<\(dimension(loop.count)) @\(loop.range.start)", closing: "") { p in
                     render(loop.body, &p)
                 }
+            case .whileLoop(let loop):
+                let bound = "maxIterations: \(dimension(loop.maxIterations))"
+                printer.block("while \(expression(loop.condition)), \(bound) @\(loop.range.start)", closing: "") { p in
+                    render(loop.body, &p)
+                }
             case .branch(let branch):
                 printer.block("if \(expression(branch.condition)) @\(branch.range.start)", closing: "") { p in
                     render(branch.thenBody, &p)

@@ -22,6 +22,15 @@
 /// an earlier one). After inlining, the dropout applications of a body are numbered in
 /// program order, so each draws its own mask.
 struct Differentiation {
+    /// A derivative the program asks for that can't be derived from its function, reported
+    /// at its declaration.
+    struct Unsupported: Error {
+        /// What can't be derived and what to do instead.
+        var message: String
+        /// The derivative's declaration.
+        var range: SourceRange
+    }
+
     /// A function by its scope (a model's name, or `nil` at top level), name and mode (`nil`
     /// for a function lowered once).
     private struct Key: Hashable {
@@ -103,7 +112,11 @@ struct Differentiation {
             guard base.results.count == 1 else {
                 throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; \(request.kind) needs one")
             }
-            body = try request.derive(from: base, declared: function.body)
+            do {
+                body = try request.derive(from: base, declared: function.body)
+            } catch let failure as Vectorization.Failure {
+                throw Unsupported(message: "'\(key.name)' can't be derived: \(failure.description)", range: function.range)
+            }
         } else {
             body = try inlineCalls(of: function, in: key.model, mode: key.mode)
         }

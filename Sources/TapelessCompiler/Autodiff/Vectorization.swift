@@ -18,7 +18,7 @@ public enum Vectorization {
     public static func vectorize(_ function: IRFunction, batched: Set<Int>, batch: [IRDimension]) throws -> IRFunction {
         // Custom rules have served by now: what is vectorized is values and derivatives.
         // Loops are written out: a batched body computes tensors, which a loop's body can't.
-        let function = function.expandingCustomCalls().unrollingLoops()
+        let function = try function.expandingCustomCalls().unrollingLoops()
         var builder = IRBuilder()
         var values: [IRValue: IRValue] = [:]
         var batchedValues: Set<IRValue> = []

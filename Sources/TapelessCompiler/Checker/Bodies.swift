@@ -27,6 +27,10 @@ extension Checker {
     /// scalars per iteration.
     static let maximumRolledCount = 1 << 24
 
+    /// The error for a loop that would run more than ``maximumRolledCount`` times.
+    static let rolledLimitMessage =
+        "a loop runs at most \(maximumRolledCount) times, since its reverse pass stores values for every iteration; run fewer steps per call"
+
     /// The error for a loop that must be unrolled and would run `total` times in all.
     static func unrollLimitMessage(_ total: Int) -> String {
         "this loop runs \(total) times in all, counting the loops around it; a loop whose body holds tensors or other loops is unrolled when it compiles, up to \(maximumIterations) iterations, while one that computes only scalars (reading tensors one element at a time, as in 'x[i]') runs as a loop at any count"
@@ -64,6 +68,8 @@ extension Checker {
                 checkLoop(loop, in: &context, &scope)
             case .branch(let branch):
                 checkBranch(branch, in: &context, &scope)
+            case .whileLoop(let loop):
+                checkWhile(loop, in: &context, &scope)
             }
         }
     }
@@ -81,17 +87,25 @@ extension Checker {
 
     /// `if condition { … } else { … }`: the condition is one Bool; each side is a scope.
     private func checkBranch(_ branch: Branch, in context: inout BodyContext, _ scope: inout BodyScope) {
-        if let type = checkExpression(branch.condition, in: &context) {
-            if type.element != .bool {
-                error("the condition of 'if' is a comparison such as 'e > 0', not a value of type \(type)",
-                      at: branch.condition.range)
-            } else if !type.shape.isEmpty {
-                error("the condition of 'if' must be one Bool, not \(type); for a choice per element write 'where(condition, a, b)'",
-                      at: branch.condition.range)
-            }
-        }
+        checkCondition(branch.condition, of: "if", in: &context)
         checkNested(branch.thenBody, in: &context, &scope)
         checkNested(branch.elseBody, in: &context, &scope)
+    }
+
+    /// The condition of `if` or `while` (`keyword`): one Bool. Whether it is one (after
+    /// reporting why not).
+    @discardableResult
+    private func checkCondition(_ condition: Expr, of keyword: String, in context: inout BodyContext) -> Bool {
+        guard let type = checkExpression(condition, in: &context) else { return false }
+        if type.element != .bool {
+            error("the condition of '\(keyword)' is a comparison such as 'e > 0', not a value of type \(type)", at: condition.range)
+        } else if !type.shape.isEmpty {
+            let perElement = keyword == "if" ? "; for a choice per element write 'where(condition, a, b)'" : ""
+            error("the condition of '\(keyword)' must be one Bool, not \(type)\(perElement)", at: condition.range)
+        } else {
+            return true
+        }
+        return false
     }
 
     /// `name = value`: `name` must be a `var` in scope, and `value` of its type.
@@ -135,31 +149,15 @@ extension Checker {
             } else if context.iterations * value > Self.maximumIterations, loop.body.containsLoop {
                 error(Self.unrollLimitMessage(context.iterations * value), at: range)
             } else if value > Self.maximumRolledCount {
-                error("a loop runs at most \(Self.maximumRolledCount) times, since its reverse pass stores values for every iteration; run fewer steps per call", at: range)
+                error(Self.rolledLimitMessage, at: range)
             } else {
                 count = value
                 loopCounts[loop.range.start] = value
                 if context.iterations * value > Self.maximumIterations { tooLongToUnroll = (context.iterations * value, range) }
             }
         }
-        switch loop.count {
-        case .literal(let value, let range):
+        if let (value, range) = wholeNumber(loop.count, in: context, example: "for \(loop.index) in 0..<8") {
             accept(value, at: range)
-        case .symbol(let name):
-            if let constant = constant(named: name.name, in: context) {
-                if constant == constant.rounded(), abs(constant) < 1e9 {
-                    accept(Int(constant), at: name.range)
-                } else {
-                    error("a loop counts up to a whole number; the constant '\(name)' is \(constant)", at: name.range)
-                }
-            } else if invalidConstants.contains(name.name) {
-                // The constant's own error was reported.
-            } else if context.signature.sizeVariables.contains(name.name) {
-                error("loops over a size variable ('\(name)') are not compiled yet; write a whole number, as in 'for \(loop.index) in 0..<8'",
-                      at: name.range)
-            } else {
-                error("a loop counts up to a whole number, as in 'for \(loop.index) in 0..<8'; '\(name)' is not one", at: name.range)
-            }
         }
         let outer = context
         let isNew = !loop.index.name.isEmpty && declare(loop.index, in: &scope.declared)
@@ -174,6 +172,56 @@ extension Checker {
         if isNew { scope.declared[loop.index.name] = nil }
         context.loopCounts = outer.loopCounts
         context.iterations = outer.iterations
+    }
+}
+
+extension Checker {
+    /// `while condition, maxIterations: n { body }`: the condition is one Bool, the bound a
+    /// whole number; the loop runs as a loop, so its condition and body compute only scalars.
+    private func checkWhile(_ loop: WhileLoop, in context: inout BodyContext, _ scope: inout BodyScope) {
+        let conditionIsValid = checkCondition(loop.condition, of: "while", in: &context)
+        var bound: Int?
+        if let (value, range) = wholeNumber(loop.maxIterations, in: context, example: "maxIterations: 100") {
+            if value < 1 {
+                error("a 'while' loop's bound is at least 1 iteration", at: range)
+            } else if value > Self.maximumRolledCount {
+                error(Self.rolledLimitMessage, at: range)
+            } else {
+                bound = value
+            }
+        }
+        checkNested(loop.body, in: &context, &scope)
+        guard conditionIsValid else { return }
+        if !computesScalar(loop.condition) {
+            error("a 'while' loop's condition compares scalars, as in 'abs(step) > 1e-6'", at: loop.condition.range)
+        } else if let statement = loop.body.first(where: { !computesScalars([$0]) }) {
+            error("a 'while' loop's body computes only scalars (reading tensors one element at a time, as in 'x[3]'), "
+                  + "and holds no other loop; compute tensors before or after the loop", at: statement.range)
+        } else if let bound {
+            loopCounts[loop.range.start] = bound
+        }
+    }
+
+    /// The value of a loop's count or bound: a whole number or a named constant; `nil` after
+    /// reporting anything else. `example` shows how to write one.
+    private func wholeNumber(_ written: DimExpr, in context: BodyContext, example: String) -> (Int, SourceRange)? {
+        switch written {
+        case .literal(let value, let range):
+            return (value, range)
+        case .symbol(let name):
+            if let constant = constant(named: name.name, in: context) {
+                if constant == constant.rounded(), abs(constant) < 1e9 { return (Int(constant), name.range) }
+                error("a loop counts up to a whole number; the constant '\(name)' is \(constant)", at: name.range)
+            } else if invalidConstants.contains(name.name) {
+                // The constant's own error was reported.
+            } else if context.signature.sizeVariables.contains(name.name) {
+                error("loops over a size variable ('\(name)') are not compiled yet; write a whole number, as in '\(example)'",
+                      at: name.range)
+            } else {
+                error("a loop counts up to a whole number, as in '\(example)'; '\(name)' is not one", at: name.range)
+            }
+            return nil
+        }
     }
 }
 
@@ -196,6 +244,7 @@ extension [Statement] {
             case .binding(let binding): return [binding.name]
             case .assignment: return []
             case .loop(let loop): return [loop.index] + loop.body.boundNames
+            case .whileLoop(let loop): return loop.body.boundNames
             case .branch(let branch): return branch.thenBody.boundNames + branch.elseBody.boundNames
             }
         }
@@ -206,7 +255,7 @@ extension [Statement] {
         contains { statement in
             switch statement {
             case .binding, .assignment: return false
-            case .loop: return true
+            case .loop, .whileLoop: return true
             case .branch(let branch): return branch.thenBody.containsLoop || branch.elseBody.containsLoop
             }
         }
@@ -221,6 +270,9 @@ extension [Statement] {
             case .loop(let loop):
                 if let inner = loop.body.construct(binding: name) { return inner }
                 if loop.index.name == name || loop.body.boundNames.contains(where: { $0.name == name }) { return "loop" }
+            case .whileLoop(let loop):
+                if let inner = loop.body.construct(binding: name) { return inner }
+                if loop.body.boundNames.contains(where: { $0.name == name }) { return "loop" }
             case .branch(let branch):
                 for side in [branch.thenBody, branch.elseBody] {
                     if let inner = side.construct(binding: name) { return inner }

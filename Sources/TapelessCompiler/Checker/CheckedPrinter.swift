@@ -66,6 +66,13 @@ enum CheckedPrinter {
                 printer.indent()
                 render(loop.body, program, &printer)
                 printer.outdent()
+            case .whileLoop(let loop):
+                let bound = program.loopCounts[loop.range.start].map(String.init) ?? "?"
+                let condition = program.types[loop.condition.id].map(\.description) ?? "?"
+                printer.line("while \(condition), at most \(bound) times".padded(to: 46) + "// line \(loop.range.start.line)")
+                printer.indent()
+                render(loop.body, program, &printer)
+                printer.outdent()
             case .branch(let branch):
                 let condition = program.types[branch.condition.id].map(\.description) ?? "?"
                 printer.line("if \(condition)".padded(to: 46) + "// line \(branch.range.start.line)")

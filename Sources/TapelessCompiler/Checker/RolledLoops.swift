@@ -13,14 +13,14 @@ extension Checker {
             switch statement {
             case .binding(let binding): return computesScalar(binding.value)
             case .assignment(let assignment): return types[assignment.value.id] == .scalar && computesScalar(assignment.value)
-            case .loop: return false
+            case .loop, .whileLoop: return false
             case .branch(let branch):
                 return computesScalar(branch.condition) && computesScalars(branch.thenBody) && computesScalars(branch.elseBody)
             }
         }
     }
 
-    private func computesScalar(_ expression: Expr) -> Bool {
+    func computesScalar(_ expression: Expr) -> Bool {
         if case .number = expression.kind { return true }
         guard let type = types[expression.id], type.rank == 0, let resolution = resolutions[expression.id] else { return false }
         switch resolution {

@@ -80,7 +80,7 @@ struct FunctionEmitter {
     /// source, or by the emitter) must not shadow.
     static let swiftNamesInUse = [
         "Swift", "Foundation", "Tapeless", "Float", "Int", "Bool", "Tensor", "IntTensor", "Kernels",
-        "ArgumentCheck", "Workspace", "Gradient", "DropoutMaskStream", "UnsafeBufferPointer", "UnsafeMutableBufferPointer",
+        "ArgumentCheck", "LoopCheck", "Workspace", "Gradient", "DropoutMaskStream", "UnsafeBufferPointer", "UnsafeMutableBufferPointer",
         "UnsafeMutablePointer", "UnsafeRawPointer", "UnsafeMutableRawPointer", "SIMD\(lanes)", "stride",
         "pointwiseMax", "pointwiseMin", "precondition", "parameterScalars", "outputGradient", "gradient", "self",
     ]

@@ -1,5 +1,5 @@
-/// A counted loop over a body of scalars: the IR of a `for` loop that runs as a loop instead of
-/// being unrolled (see ``IROp/loop(_:)``).
+/// A loop over a body of scalars: the IR of a `for` loop that runs as a loop instead of being
+/// unrolled, or of a `while` loop (see ``IROp/loop(_:)`` and ``Extent``).
 ///
 /// The body is a function of the iteration's index (an `Int`), the carried values (Float
 /// scalars that each iteration replaces) and the invariants (values from outside the loop,
@@ -34,15 +34,33 @@ public struct IRLoop: Hashable, Sendable {
         public var elementCount: Int { shape.reduce(1, *) }
     }
 
-    /// How many times the body runs.
+    /// How the number of iterations is decided.
+    public enum Extent: Hashable, Sendable {
+        /// Exactly ``IRLoop/count`` times: a `for` loop.
+        case counted
+        /// While the body's last result, a Bool computed from the values the iteration starts
+        /// with, holds: a `while` loop. The iteration whose condition fails changes nothing.
+        /// The condition still holding after ``IRLoop/count`` iterations stops the program. The
+        /// packed result holds the number of iterations run, after the final carried values.
+        case whileCondition
+        /// As many times as the loop's last operand says (a Float, not a body argument, at
+        /// most ``IRLoop/count``): a `while` loop's reverse pass or tangent, replaying its
+        /// iterations.
+        case tripCount
+    }
+
+    /// How many times the body runs: exactly, or at most (see ``extent``).
     public var count: Int
+    /// How the number of iterations is decided.
+    public var extent: Extent
     /// Whether the index runs from `count - 1` down to 0 (the reverse pass of a loop).
     public var isReversed: Bool
     /// How many carried values there are: operands `0..<carried` are their first values,
     /// body arguments `1...carried` their values at the start of an iteration, and body
     /// results `0..<carried` their values at its end.
     public var carried: Int
-    /// Where each output goes, for body results `carried...`.
+    /// Where each output goes, for body results `carried..<carried + outputs.count` (a `while`
+    /// loop's condition is the result after them).
     public var outputs: [Output]
     /// The body: arguments (index, carried values, invariants), results (new carried values,
     /// outputs). Every value it computes is a scalar.
@@ -52,8 +70,12 @@ public struct IRLoop: Hashable, Sendable {
     public var statesStart: Int?
 
     /// Creates a loop.
-    public init(count: Int, isReversed: Bool, carried: Int, outputs: [Output], body: IRFunction, statesStart: Int? = nil) {
+    public init(
+        count: Int, extent: Extent = .counted, isReversed: Bool, carried: Int, outputs: [Output], body: IRFunction,
+        statesStart: Int? = nil
+    ) {
         self.count = count
+        self.extent = extent
         self.isReversed = isReversed
         self.carried = carried
         self.outputs = outputs
@@ -67,23 +89,31 @@ public struct IRLoop: Hashable, Sendable {
         var stored = self
         stored.statesStart = outputs.count
         for index in 0..<carried {
-            stored.outputs.append(Output(shape: [count], stride: 1, offset: 0))
             let argument = stored.body.argumentValue(1 + index)
             // Result names are unique: a simplified loop may keep some states of an earlier store.
             var name = "state\(index)"
             while stored.body.results.contains(where: { $0.name == name }) { name += "'" }
-            stored.body.results.append(IRResult(name: name, value: argument))
+            stored.body.results.insert(IRResult(name: name, value: argument), at: carried + stored.outputs.count)
+            stored.outputs.append(Output(shape: [count], stride: 1, offset: 0))
         }
         return stored
     }
 
-    /// The length of the packed result: the carried values, then every output's elements.
-    /// At least 1, so the result is never an empty vector.
-    public var resultLength: Int { max(1, carried + outputs.map(\.elementCount).reduce(0, +)) }
+    /// Whether the packed result holds the number of iterations run (at ``carried``).
+    public var countsIterations: Bool { extent == .whileCondition }
+
+    /// The number of operands: the carried values' first values, the invariants, and for a
+    /// ``Extent/tripCount`` loop the number of iterations.
+    public var operandCount: Int { carried + invariantCount + (extent == .tripCount ? 1 : 0) }
+
+    /// The length of the packed result: the carried values, the number of iterations of a
+    /// `while` loop, then every output's elements. At least 1, so the result is never an empty
+    /// vector.
+    public var resultLength: Int { max(1, outputStart(outputs.count)) }
 
     /// Where output `index`'s elements start in the packed result.
     public func outputStart(_ index: Int) -> Int {
-        carried + outputs[..<index].map(\.elementCount).reduce(0, +)
+        carried + (countsIterations ? 1 : 0) + outputs[..<index].map(\.elementCount).reduce(0, +)
     }
 
     /// The type of the loop instruction's packed result.
@@ -118,8 +148,9 @@ extension IRFunction {
 }
 
 extension IRBuilder {
-    /// Appends `loop` with its operands (first carried values, then invariants) and returns the
-    /// final carried values and the outputs, taken out of its packed result.
+    /// Appends `loop` with its operands (first carried values, then invariants, then the
+    /// number of iterations of a ``IRLoop/Extent/tripCount`` loop) and returns the final
+    /// carried values and the outputs, taken out of its packed result.
     mutating func loop(_ loop: IRLoop, operands: [IRValue]) -> (loop: IRValue, carried: [IRValue], outputs: [IRValue]) {
         let packed = emit(.loop(loop), operands, type: loop.resultType)
         let carried = (0..<loop.carried).map { part(of: packed, start: $0, shape: []) }
@@ -127,6 +158,16 @@ extension IRBuilder {
             part(of: packed, start: loop.outputStart(index), shape: loop.outputs[index].shape)
         }
         return (packed, carried, outputs)
+    }
+
+    /// The number of iterations a loop ran, as its replays (reverse pass, tangent) take it: the
+    /// one a `while` loop counted, or the one a replay was given. Never differentiated.
+    mutating func iterationCount(of loop: IRLoop, result: IRValue, operands: [IRValue]) -> IRValue? {
+        switch loop.extent {
+        case .counted: return nil
+        case .whileCondition: return emit(.stopGradient, [part(of: result, start: loop.carried, shape: [])], type: .scalar)
+        case .tripCount: return operands.last
+        }
     }
 
     /// The elements of a vector `start..<start + count`, in `shape` (a scalar when empty).

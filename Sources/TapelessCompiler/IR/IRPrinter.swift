@@ -79,7 +79,13 @@ public enum IRPrinter {
         case .iota(let axis): return "iota axis \(axis)"
         case .permute(let permutation): return "permute [" + permutation.map(String.init).joined(separator: ", ") + "]"
         case .call(let callee): return "call \(callee)"
-        case .loop(let loop): return "loop \(loop.isReversed ? "reversed " : "")\(loop.count) times carrying \(loop.carried)"
+        case .loop(let loop):
+            let times = switch loop.extent {
+            case .counted: "\(loop.count) times"
+            case .whileCondition: "while its last result holds, at most \(loop.count) times"
+            case .tripCount: "as many times as its last operand, at most \(loop.count)"
+            }
+            return "loop \(loop.isReversed ? "reversed " : "")\(times) carrying \(loop.carried)"
         case .elementAt(let stride, let offset): return "elementAt stride \(stride) offset \(offset)"
         }
     }

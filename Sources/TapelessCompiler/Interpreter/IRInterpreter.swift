@@ -37,6 +37,8 @@ public struct IRInterpreter {
         /// An index at `position` (row-major) of a gather's or scatter-add's indices is not a row
         /// of the table.
         case indexOutOfRange(index: Double, position: Int, rows: Int)
+        /// A `while` loop's condition still held after its bound of iterations.
+        case iterationLimit(Int)
 
         /// A message that names what was expected and what was given.
         public var description: String {
@@ -48,6 +50,8 @@ public struct IRInterpreter {
             case .call(let name): return "the function calls '\(name)'; run a stage where calls are inlined"
             case .indexOutOfRange(let index, let position, let rows):
                 return "index \(IRPrinter.format(index)) at position \(position) is out of range 0..<\(rows) of the table's rows"
+            case .iterationLimit(let bound):
+                return "a 'while' loop's condition still held after its \(bound) iterations"
             }
         }
     }

@@ -70,6 +70,11 @@ struct FunctionLowering {
                 loopIndices[loop.index.name] = nil
             case .branch(let branch):
                 try lowerBranch(branch)
+            case .whileLoop(let loop):
+                guard let bound = program.loopCounts[loop.range.start] else {
+                    throw Lowering.Failure(description: "the loop at \(loop.range.start) has no bound")
+                }
+                try lowerWhileLoop(loop, bound: bound)
             }
         }
     }

@@ -1,18 +1,30 @@
-/// A loop that runs as a loop (one the checker found to compute only scalars): its body is
-/// lowered once, as the body function of one ``IRLoop``.
+/// A loop that runs as a loop (a `for` loop the checker found to compute only scalars, or a
+/// `while` loop): its body is lowered once, as the body function of one ``IRLoop``.
 extension FunctionLowering {
-    /// Lowers `loop` to one loop instruction. The variables its body assigns are carried;
-    /// every other value from outside it (locals, arguments, model parameters) that the body
-    /// reads becomes an invariant; after it, each carried variable is its final value.
+    /// Lowers `loop` to one loop instruction that runs `count` times.
     mutating func lowerRolledLoop(_ loop: ForLoop, count: Int) throws {
+        try lowerLoop(loop.body, index: loop.index.name, count: count, condition: nil, range: loop.range)
+    }
+
+    /// Lowers `loop` to one loop instruction that runs while its condition holds, at most
+    /// `bound` times.
+    mutating func lowerWhileLoop(_ loop: WhileLoop, bound: Int) throws {
+        try lowerLoop(loop.body, index: "iteration", count: bound, condition: loop.condition, range: loop.range)
+    }
+
+    /// Lowers a loop's `statements` to one loop instruction, with `condition` (if any) computed
+    /// first in each iteration. The variables the statements assign are carried; every other
+    /// value from outside (locals, arguments, model parameters) that the body reads becomes an
+    /// invariant; after the loop, each carried variable is its final value.
+    private mutating func lowerLoop(_ statements: [Statement], index indexName: String, count: Int, condition: Expr?, range: SourceRange) throws {
         var carriedNames: [String] = []
-        for name in loop.body.assignedNames where locals[name] != nil && !carriedNames.contains(name) { carriedNames.append(name) }
+        for name in statements.assignedNames where locals[name] != nil && !carriedNames.contains(name) { carriedNames.append(name) }
         let invariantNames = locals.keys.filter { !carriedNames.contains($0) }.sorted()
         let outer = (builder: builder, locals: locals, arguments: arguments)
 
         // The body's arguments: the index, the carried variables, then everything else it may read.
         builder = IRBuilder()
-        var bodyArguments = [IRArgument(name: loop.index.name, type: IRType(.int))]
+        var bodyArguments = [IRArgument(name: indexName, type: IRType(.int))]
         var outerValues: [IRValue] = []
         let named = carriedNames.map { ($0, outer.locals[$0]!) } + invariantNames.map { ($0, outer.locals[$0]!) }
             + zip(functionArgumentNames, outer.arguments).map { ($0, $1) }
@@ -27,16 +39,18 @@ extension FunctionLowering {
         for (offset, name) in (carriedNames + invariantNames).enumerated() { locals[name] = standIns[offset] }
         arguments = Array(standIns.suffix(outer.arguments.count))
 
-        rolledIndex = (loop.index.name, index)
-        try lower(loop.body)
+        rolledIndex = (indexName, index)
+        let holds = try condition.map { try lower($0) }
+        try lower(statements)
         rolledIndex = nil
         let results = carriedNames.enumerated().map { IRResult(name: "carried\($0)", value: locals[$1]!) }
+            + (holds.map { [IRResult(name: "condition", value: $0)] } ?? [])
         var body = IRFunction(
             name: "step", arguments: bodyArguments, instructions: builder.instructions,
             results: results)
         (builder, locals, arguments) = outer
 
-        builder.origin = SourceOrigin(range: loop.range, text: lowering.text(loop.range, upTo: "{"))
+        builder.origin = SourceOrigin(range: range, text: lowering.text(range, upTo: "{"))
         defer { builder.origin = nil }
         for (position, instruction) in body.instructions.enumerated() {
             guard case .parameter(let name) = instruction.op else { continue }
@@ -47,7 +61,10 @@ extension FunctionLowering {
         try validate(body)
         let (pruned, kept) = body.droppingUnusedArguments(after: 1 + carriedNames.count)
         let operands = kept.map { outerValues[$0 - 1] }
-        let ran = builder.loop(IRLoop(count: count, isReversed: false, carried: carriedNames.count, outputs: [], body: pruned), operands: operands)
+        let extent: IRLoop.Extent = condition == nil ? .counted : .whileCondition
+        let ran = builder.loop(
+            IRLoop(count: count, extent: extent, isReversed: false, carried: carriedNames.count, outputs: [], body: pruned),
+            operands: operands)
         for (name, value) in zip(carriedNames, ran.carried) {
             builder.name(value, name)
             locals[name] = value
@@ -138,6 +155,7 @@ extension [Statement] {
             case .binding: return []
             case .assignment(let assignment): return [assignment.name.name]
             case .loop(let loop): return loop.body.assignedNames
+            case .whileLoop(let loop): return loop.body.assignedNames
             case .branch(let branch): return branch.thenBody.assignedNames + branch.elseBody.assignedNames
             }
         }

@@ -13,12 +13,13 @@ extension DerivativeRules {
     static func loopPullback(_ instruction: IRInstruction, _ loop: IRLoop, adjoint g: IRValue, wants: [Bool], _ b: inout IRBuilder) -> [IRValue?] {
         let x = instruction.operands
         let carried = loop.carried
-        let invariants = Array(x[carried...])
+        let invariants = Array(x[carried..<carried + loop.invariantCount])
         var stateSource = (value: instruction.result, loop: loop)
         if loop.statesStart == nil, carried > 0 {
             let stored = loop.storingStates()
             stateSource = (b.emit(.loop(stored), x, type: stored.resultType), stored)
         }
+        let iterations = b.iterationCount(of: loop, result: stateSource.value, operands: x)
         let states = (0..<carried).map { k in
             b.part(of: stateSource.value, start: stateSource.loop.outputStart(stateSource.loop.statesStart! + k), shape: [loop.count])
         }
@@ -32,7 +33,7 @@ extension DerivativeRules {
             of: loop, invariantTypes: invariantTypes, accumulated: accumulated, readTensors: Set(readTensors),
             stateCount: carried, outputAdjointTypes: outputAdjoints.map { b.type(of: $0) })
         let zero = b.constant(0)
-        let operands = seeds + accumulated.map { _ in zero } + invariants + states + outputAdjoints
+        let operands = seeds + accumulated.map { _ in zero } + invariants + states + outputAdjoints + [iterations].compactMap { $0 }
         let ran = b.loop(reverse.loop, operands: operands)
 
         var contributions: [IRValue?] = x.map { _ in nil }
@@ -123,7 +124,8 @@ extension DerivativeRules {
         let bodyResults = (newCarried + outputValues).enumerated().map { IRResult(name: "r\($0)", value: $1) }
         let body = IRFunction(name: loop.body.name + "Reverse", arguments: arguments, instructions: b.instructions, results: bodyResults)
         let reverse = IRLoop(
-            count: loop.count, isReversed: !loop.isReversed, carried: carried + accumulated.count, outputs: outputs, body: body)
+            count: loop.count, extent: loop.extent == .counted ? .counted : .tripCount, isReversed: !loop.isReversed,
+            carried: carried + accumulated.count, outputs: outputs, body: body)
         return (reverse, reads.map(\.invariant))
     }
 }
@@ -159,15 +161,21 @@ extension TangentRules {
             derived, arguments: [index] + carriedValues + invariants + carriedTangents + invariantTangents, into: &jb)
         let resultCount = loop.body.results.count
         let (primal, tangent) = (Array(results.prefix(resultCount)), Array(results.dropFirst(resultCount)))
-        let ordered = primal.prefix(carried) + tangent.prefix(carried) + primal.dropFirst(carried) + tangent.dropFirst(carried)
+        let outputResults = carried..<carried + loop.outputs.count
+        // A `while` loop's condition, its last result, has no tangent.
+        let condition = loop.extent == .whileCondition ? [primal.last!] : []
+        let ordered = primal.prefix(carried) + tangent.prefix(carried) + primal[outputResults] + tangent[outputResults] + condition
         let body = IRFunction(
             name: loop.body.name + "Tangent", arguments: arguments, instructions: jb.instructions,
             results: ordered.enumerated().map { IRResult(name: "r\($0)", value: $1) })
-        let jvp = IRLoop(count: loop.count, isReversed: loop.isReversed, carried: 2 * carried, outputs: loop.outputs + loop.outputs, body: body)
+        let jvp = IRLoop(
+            count: loop.count, extent: loop.extent, isReversed: loop.isReversed, carried: 2 * carried,
+            outputs: loop.outputs + loop.outputs, body: body)
 
         let zero = b.constant(0)
-        let operands = Array(x.prefix(carried)) + (0..<carried).map { dx[$0] ?? zero }
-            + Array(x.dropFirst(carried)) + withTangents.map { dx[carried + $0]! }
+        var operands = Array(x.prefix(carried)) + (0..<carried).map { dx[$0] ?? zero }
+            + Array(x[carried..<carried + invariantCount]) + withTangents.map { dx[carried + $0]! }
+        if loop.extent == .tripCount { operands.append(x.last!) }
         let ran = b.loop(jvp, operands: operands)
         let outputCount = loop.outputs.count
         let parts = (0..<carried).map { (ran.carried[carried + $0], $0) }
@@ -181,18 +189,32 @@ extension IRInterpreter {
     static func runLoop(_ loop: IRLoop, _ operands: [IRTensor]) throws -> IRTensor {
         var packed = [Double](repeating: 0, count: loop.resultLength)
         var carried = Array(operands.prefix(loop.carried))
-        let invariants = Array(operands.dropFirst(loop.carried))
+        let invariants = Array(operands[loop.carried..<loop.carried + loop.invariantCount])
         let starts = loop.outputs.indices.map(loop.outputStart)
-        let indices: [Int] = loop.isReversed ? Array((0..<loop.count).reversed()) : Array(0..<loop.count)
+        let count = switch loop.extent {
+        case .counted, .whileCondition: loop.count
+        case .tripCount: Int(operands.last!.values[0])
+        }
+        let indices: [Int] = loop.isReversed ? Array((0..<count).reversed()) : Array(0..<count)
+        var iterations = 0
         for index in indices {
             let index = IRTensor(shape: [], values: [Double(index)])
             let named = try run(loop.body, arguments: [index] + carried + invariants)
             let results = loop.body.results.map { named[$0.name]! }
+            if loop.extent == .whileCondition, results.last!.values[0] == 0 { break }
+            iterations += 1
             carried = Array(results.prefix(loop.carried))
             for (m, output) in loop.outputs.enumerated() {
                 let position = try elementPosition(index.values[0], stride: output.stride, offset: output.offset, count: output.elementCount)
                 packed[starts[m] + position] += results[loop.carried + m].values[0]
             }
+        }
+        if loop.extent == .whileCondition {
+            if iterations == loop.count {
+                let last = try run(loop.body, arguments: [IRTensor(shape: [], values: [Double(count)])] + carried + invariants)
+                if last[loop.body.results.last!.name]!.values[0] != 0 { throw Failure.iterationLimit(count) }
+            }
+            packed[loop.carried] = Double(iterations)
         }
         for (k, value) in carried.enumerated() { packed[k] = value.values[0] }
         return IRTensor(shape: [loop.resultLength], values: packed)
@@ -215,7 +237,7 @@ extension IRFunction {
     /// The function with every loop written out iteration by iteration, for the transforms
     /// that have no rule for a loop (vectorization, for per-example derivatives): each element
     /// read becomes a slice, and the packed result is built from placements.
-    func unrollingLoops() -> IRFunction {
+    func unrollingLoops() throws -> IRFunction {
         guard instructions.contains(where: { if case .loop = $0.op { true } else { false } }) else { return self }
         var b = IRBuilder()
         var values: [IRValue: IRValue] = [:]
@@ -226,6 +248,10 @@ extension IRFunction {
                 b.name(value, instruction.name)
                 values[instruction.result] = value
                 continue
+            }
+            guard loop.extent == .counted else {
+                throw Vectorization.Failure(
+                    description: "its 'while' loop runs a number of times known only when it runs, so it can't be run for a batch of directions at once; take 'jvp' or 'vjp' along one direction at a time")
             }
             b.origin = instruction.origin
             values[instruction.result] = Self.unrolled(loop, operands: operands, &b)

@@ -16,11 +16,14 @@
 extension FunctionEmitter {
     mutating func emitLoopInstruction(_ instruction: IRInstruction, _ loop: IRLoop, _ printer: inout CodePrinter) {
         let out = bindStorage(instruction, &printer)
+        let loopOrigin = instruction.origin
         let body = loop.body
         let operands = instruction.operands.map { expressions[$0]! }
-        let readsIndex = body.instructions.contains { if case .elementAt = $0.op { true } else { false } }
+        // A read or an output at a fixed place (stride 0) doesn't need the index.
+        let readsIndex = body.instructions.contains { if case .elementAt(let stride, _) = $0.op { stride != 0 } else { false } }
             || loop.outputs.contains { $0.stride != 0 }
-        let index = readsIndex ? names.fresh(body.arguments[0].name) : "_"
+        // A `while` loop counts its iterations itself.
+        let index = loop.extent == .whileCondition ? names.fresh("iteration") : readsIndex ? names.fresh(body.arguments[0].name) : "_"
         var code: [IRValue: String] = [:]
         var carriedNames: [String] = []
         for k in 0..<loop.carried {
@@ -36,10 +39,24 @@ extension FunctionEmitter {
         if !loop.outputs.allSatisfy(isFilled) {
             printer.line("\(out).update(repeating: 0, count: \(loop.resultLength))")
         }
-        let range = loop.isReversed ? "(0..<\(loop.count)).reversed()" : "0..<\(loop.count)"
-        printer.line("for \(index) in \(range) {")
+        let condition = loop.extent == .whileCondition ? body.results.last!.value : nil
+        switch loop.extent {
+        case .counted, .tripCount:
+            let count = loop.extent == .counted ? String(loop.count) : "Int(\(operands.last!))"
+            printer.line("for \(index) in \(loop.isReversed ? "(0..<\(count)).reversed()" : "0..<\(count)") {")
+        case .whileCondition:
+            printer.declare(index, type: "Int", value: "0", mutable: true)
+            printer.line("while true {")
+        }
         printer.indent()
         for instruction in body.instructions {
+            defer {
+                if instruction.result == condition {
+                    // A condition the simplifier folded is a Float constant; Swift's `guard` takes a Bool.
+                    let holds = if case .constant(let value) = instruction.op { value != 0 ? "true" : "false" } else { code[instruction.result]! }
+                    stopWhileLoop(loop, condition: holds, iteration: index, origin: loopOrigin, &printer)
+                }
+            }
             switch instruction.op {
             case .argument(let position):
                 // The operands are the carried values' first values, then the invariants.
@@ -76,9 +93,23 @@ extension FunctionEmitter {
             next[k] = copy
         }
         for (name, value) in zip(carriedNames, next) where name != value { printer.assign(name, value) }
+        if loop.extent == .whileCondition { printer.line("\(index) += 1") }
         printer.outdent()
         printer.line("}")
         for (k, name) in carriedNames.enumerated() { printer.assign("\(out)[\(k)]", name) }
+        if loop.extent == .whileCondition { printer.assign("\(out)[\(loop.carried)]", "Float(\(index))") }
         lastOrigin = nil
+    }
+
+    /// Leaves a `while` loop once its condition fails, and stops the program when it still
+    /// holds after the loop's bound of iterations.
+    private func stopWhileLoop(_ loop: IRLoop, condition: String, iteration: String, origin: SourceOrigin?, _ printer: inout CodePrinter) {
+        printer.block("guard \(condition) else {") { $0.line("break") }
+        let written = origin.map { "'\(SwiftNames.escapedString($0.text))' at line \($0.line)" } ?? "'while'"
+        printer.block("if \(iteration) == \(loop.count) {") { p in
+            p.call("LoopCheck.iterationLimit", arguments: [
+                "\(loop.count)", "loop: \"\(written)\"", "function: \"\(SwiftNames.escapedString(swiftSignature))\"",
+            ])
+        }
     }
 }

@@ -304,7 +304,7 @@ extension Parser {
     /// Whether a statement starts at the current token: `let`, `var`, `for`, `if`, an assignment, or a
     /// construct the language does not have (which ``parseStatement()`` reports).
     private var startsStatement: Bool {
-        at(.let) || startsVariable || startsLoop || startsBranch || foreignStatement != nil || startsAssignment
+        at(.let) || startsVariable || startsLoop || startsWhile || startsBranch || foreignStatement != nil || startsAssignment
     }
 
     /// The statement at the current token (see ``startsStatement``), or `nil` for a construct
@@ -314,6 +314,7 @@ extension Parser {
         if at(.let) { return .binding(parseLet()) }
         if startsVariable { return .binding(parseLet(isVariable: true)) }
         if startsLoop { return parseLoop().map(Statement.loop) }
+        if startsWhile { return parseWhile().map(Statement.whileLoop) }
         if startsBranch { return parseBranch().map(Statement.branch) }
         if let statement = foreignStatement {
             skipForeignBranchOrLoop(statement)
@@ -360,13 +361,42 @@ extension Parser {
         advance()
         let index = Identifier(current.text, range: advance().range)
         for _ in 0..<4 { advance() }
-        guard let open = expect(.leftBrace, "expected '{' to begin the loop's body, as in 'for \(index) in 0..<n { … }'") else {
-            return ForLoop(index: index, count: count, body: [], range: range(from: start))
-        }
+        let body = parseLoopBody(example: "as in 'for \(index) in 0..<n { … }'")
+        return ForLoop(index: index, count: count, body: body, range: range(from: start))
+    }
+
+    /// A loop's body in braces; empty after reporting a missing `{`, shown written as `example`.
+    private mutating func parseLoopBody(example: String) -> [Statement] {
+        guard let open = expect(.leftBrace, "expected '{' to begin the loop's body, \(example)") else { return [] }
         statementNesting += 1
         defer { statementNesting -= 1 }
-        let body = parseStatements(closing: open, in: "a loop's body")
-        return ForLoop(index: index, count: count, body: body, range: range(from: start))
+        return parseStatements(closing: open, in: "a loop's body")
+    }
+
+    /// `while condition, maxIterations: n { statements }`, where `n` is a whole number or a
+    /// named constant; `nil` after reporting a loop written without its bound.
+    private mutating func parseWhile() -> WhileLoop? {
+        let start = current.range.start
+        guard !isNestedTooDeeply() else { return nil }
+        advance()
+        let condition = parseExpression()
+        let example = "as in 'while abs(step) > 1e-6, maxIterations: 100 { … }'"
+        guard !isRecovering, consume(.comma) != nil, at(.identifier), current.text == "maxIterations", peek().kind == .colon,
+              [.number, .identifier].contains(peek(2).kind)
+        else {
+            if !isRecovering {
+                error("a 'while' loop needs a bound on its iterations, \(example); the condition still holding after that many is a run-time error", at: current.range)
+            }
+            skipThroughBlock()
+            return nil
+        }
+        advance()
+        advance()
+        let bound = advance()
+        let maxIterations: DimExpr = bound.kind == .number
+            ? .literal(Int(bound.text) ?? -1, bound.range) : .symbol(Identifier(bound.text, range: bound.range))
+        let body = parseLoopBody(example: example)
+        return WhileLoop(condition: condition, maxIterations: maxIterations, body: body, range: range(from: start))
     }
 
     /// `if condition { statements } [else if … | else { statements }]`.
@@ -449,6 +479,11 @@ extension Parser {
     private var startsLoop: Bool {
         at(.identifier) && current.text == "for" && !peek().isAtStartOfLine && peek().kind == .identifier
             && peek(2).kind == .identifier && peek(2).text == "in"
+    }
+
+    /// Whether the current tokens begin `while condition`, with a brace later on the line.
+    private var startsWhile: Bool {
+        at(.identifier) && current.text == "while" && !peek().isAtStartOfLine && peek().kind != .leftBrace && braceLaterOnLine
     }
 
     /// The count of `0..<count` starting `offset` tokens ahead, if written that way.

@@ -27,8 +27,10 @@ extension Parser {
                     + "as in 'var y = 0' and then 'if x > 0 { y = x }'"
             case .loop("for"):
                 "a loop is written 'for i in 0..<8 { … }', counting from 0 up to a whole number"
+            case .loop("while"):
+                "a 'while' loop is written 'while condition, maxIterations: 100 { … }', with braces and a bound on its iterations"
             case .loop(let word):
-                "the language has no '\(word)' loop yet; write 'for i in 0..<8 { … }' with a fixed count"
+                "the language has no '\(word)' loop; write 'for i in 0..<8 { … }' with a fixed count, or 'while condition, maxIterations: 100 { … }'"
             }
         }
     }
@@ -68,7 +70,7 @@ extension Parser {
 
     /// Skips to the `{` on the current line and through its matching `}`; with no `{` on the
     /// line, skips to the `}` that closes the enclosing body.
-    private mutating func skipThroughBlock() {
+    mutating func skipThroughBlock() {
         while !current.isAtStartOfLine, !at(.leftBrace), !at(.endOfFile) { advance() }
         guard at(.leftBrace) else {
             skip { $0 == .rightBrace }

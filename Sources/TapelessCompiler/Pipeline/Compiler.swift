@@ -79,6 +79,8 @@ public struct Compiler {
             compilation.simplified = try Simplification.run(differentiated, limit: limit)
         } catch let tooLarge as InstructionLimit.Exceeded {
             compilation.diagnostics.append(.error(tooLarge.message, at: tooLarge.range))
+        } catch let unsupported as Differentiation.Unsupported {
+            compilation.diagnostics.append(.error(unsupported.message, at: unsupported.range))
         } catch {
             let start = SourceLocation(line: 1, column: 1, offset: 0)
             compilation.diagnostics.append(.error(

@@ -198,7 +198,8 @@ public enum Simplifier {
         guard pruned != loop.body else { return .unchanged }
         var simplified = loop
         simplified.body = pruned
-        return .rewritten(.loop(simplified), kept.map { x[$0 - 1] })
+        let iterations = loop.extent == .tripCount ? [x.last!] : []
+        return .rewritten(.loop(simplified), kept.map { x[$0 - 1] } + iterations)
     }
 
     /// A slice of a placement (`pad`) reads the placed operand or zeros; a slice of a sum reads
