@@ -81,7 +81,9 @@ extension FunctionEmitter {
 
         let count = product(loopShape.map(dimension))
         let origin = lastOrigin
-        if !needsNest, Self.canRunInLanes(loop, stored: stored) {
+        // A loop of fewer elements than a SIMD vector holds runs one element at a time only.
+        let isShort = loopShape.allSatisfy { $0.fixedValue != nil } && loopShape.map { $0.fixedValue! }.reduce(1, *) < Self.lanes
+        if !needsNest, !isShort, Self.canRunInLanes(loop, stored: stored) {
             // Eight elements at a time in SIMD registers, with partial sums per lane, then the rest.
             let lanes = Self.lanes
             let end = names.fresh("laneEnd")

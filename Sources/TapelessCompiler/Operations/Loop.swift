@@ -58,9 +58,11 @@ extension DerivativeRules {
         outputAdjointTypes: [IRType]
     ) -> (loop: IRLoop, outputReads: [Int]) {
         let carried = loop.carried
+        // Named after the values whose adjoints they carry: `temperatureAdjoint`.
+        let name = { (position: Int) in loop.body.arguments[position].name + "Adjoint" }
         var arguments = [IRArgument(name: "index", type: IRType(.int))]
-        arguments += (0..<carried).map { IRArgument(name: "adjoint\($0)", type: .scalar) }
-        arguments += accumulated.map { IRArgument(name: "sum\($0)", type: .scalar) }
+        arguments += (0..<carried).map { IRArgument(name: name(1 + $0), type: .scalar) }
+        arguments += accumulated.map { IRArgument(name: name(1 + carried + $0), type: .scalar) }
         arguments += invariantTypes.enumerated().map { IRArgument(name: "invariant\($0)", type: $1) }
         arguments += (0..<stateCount).map { IRArgument(name: "state\($0)", type: .float([.fixed(loop.count)])) }
         arguments += outputAdjointTypes.enumerated().map { IRArgument(name: "outputAdjoint\($0)", type: $1) }

@@ -27,7 +27,8 @@ extension FunctionEmitter {
         var code: [IRValue: String] = [:]
         var carriedNames: [String] = []
         for k in 0..<loop.carried {
-            let name = names.fresh(body.arguments[1 + k].name)
+            // A model parameter's path (`cell.gain`) becomes one identifier.
+            let name = names.fresh(SwiftNames.unescaped(SwiftNames.property(body.arguments[1 + k].name)))
             carriedNames.append(name)
             // A carried value the body hands back unchanged never varies.
             let isUnchanged = body.results[k].value == body.instructions.first { $0.op == .argument(1 + k) }?.result

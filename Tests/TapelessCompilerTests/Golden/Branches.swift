@@ -291,22 +291,12 @@ public struct TwoHeads: Model {
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 3, n: 2, k: n, a: x, lda: 3, b: v42, ldb: 2, c: v45, ldc: 2)
                             let v47 = g.baseAddress! + 6  // gradient of first.bias
-                            let laneEnd_2 = 2 & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v47_2 = (v10 ? UnsafeRawPointer(v44 + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>(repeating: 0.0))
-                                UnsafeMutableRawPointer(v47 + i).storeBytes(of: v47_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd_2..<2 {
+                            for i in 0..<2 {
                                 let v47_2: Float = (v10 ? v44[i] : 0.0)
                                 v47[i] = v47_2
                             }
                             let v50 = g.baseAddress!  // gradient of first.weight
-                            let laneEnd_3 = (3 * 2) & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                let v50_2 = (v10 ? UnsafeRawPointer(v45 + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>(repeating: 0.0))
-                                UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd_3..<3 * 2 {
+                            for i in 0..<3 * 2 {
                                 let v50_2: Float = (v10 ? v45[i] : 0.0)
                                 v50[i] = v50_2
                             }
@@ -770,18 +760,7 @@ public struct NormalizedWhenPositive: Model {
                             }
                             let v70 = g.baseAddress! + 3  // gradient of norm.bias
                             let v73 = g.baseAddress!  // gradient of norm.weight
-                            let laneEnd_2 = 3 & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v65 = -UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v66 = v65 * UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v67 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + v66
-                                let v68 = v67 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v70_2 = (v6 ? UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>(repeating: 0.0))
-                                UnsafeMutableRawPointer(v70 + i).storeBytes(of: v70_2, as: SIMD8<Float>.self)
-                                let v73_2 = (v6 ? v68 : SIMD8<Float>(repeating: 0.0))
-                                UnsafeMutableRawPointer(v73 + i).storeBytes(of: v73_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd_2..<3 {
+                            for i in 0..<3 {
                                 let v65: Float = -v62[i]
                                 let v66: Float = v65 * v13[i]
                                 let v67: Float = v64[i] + v66
@@ -861,12 +840,7 @@ public struct NormalizedWhenPositive: Model {
                         // line 43: norm(x)
                         let v19: Float = parameters[12]  // norm.num_batches_tracked
                         let v26 = slot1  // [3]
-                        let laneEnd = 3 & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v26_2 = UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(n)
-                            UnsafeMutableRawPointer(v26 + i).storeBytes(of: v26_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd..<3 {
+                        for i in 0..<3 {
                             let v26_2: Float = v25[i] / Float(n)
                             v26[i] = v26_2
                         }
@@ -1035,12 +1009,7 @@ public struct NormalizedWhenPositive: Model {
                                 // line 43: norm(x)
                                 v19 = parameters[12]  // norm.num_batches_tracked
                                 let v26 = slot1  // [3]
-                                let laneEnd = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v26_2 = UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(n)
-                                    UnsafeMutableRawPointer(v26 + i).storeBytes(of: v26_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd..<3 {
+                                for i in 0..<3 {
                                     let v26_2: Float = v25[i] / Float(n)
                                     v26[i] = v26_2
                                 }
@@ -1194,18 +1163,7 @@ public struct NormalizedWhenPositive: Model {
                                 // ∂ line 43: norm(x)
                                 let v99 = g.baseAddress! + 3  // gradient of norm.bias
                                 let v102 = g.baseAddress!  // gradient of norm.weight
-                                let laneEnd_2 = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v94 = -UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v95 = v94 * UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v96 = UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self) + v95
-                                    let v97 = v96 * UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v99_2 = (v6 ? UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self) : SIMD8<Float>(repeating: 0.0))
-                                    UnsafeMutableRawPointer(v99 + i).storeBytes(of: v99_2, as: SIMD8<Float>.self)
-                                    let v102_2 = (v6 ? v97 : SIMD8<Float>(repeating: 0.0))
-                                    UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_2..<3 {
+                                for i in 0..<3 {
                                     let v94: Float = -v91[i]
                                     let v95: Float = v94 * v26[i]
                                     let v96: Float = v93[i] + v95
@@ -1329,13 +1287,7 @@ public func pieces(x: Tensor) -> Float {
             let v3 = slot1  // [1]
             v3[0] = v2[0]
             var total_7: Float = 0
-            let laneEnd = 1 & ~7
-            var total_7Lanes = SIMD8<Float>(repeating: 0)
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                total_7Lanes += UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
-            }
-            total_7 = total_7Lanes.sum()
-            for i in laneEnd..<1 { total_7 += v3[i] }
+            for i in 0..<1 { total_7 += v3[i] }
             return total_7
         }
         return body()
@@ -1356,7 +1308,7 @@ public func dPieces(x: Tensor) -> Tensor {
             let x = xBuffer.baseAddress!
             // ∂ line 6: for i in 0..<6
             let v13 = slot0  // [7]
-            var adjoint0: Float = 1.0
+            var totalAdjoint: Float = 1.0
             for index in (0..<6).reversed() {
                 // line 7: x[i]
                 let v: Float = x[index]
@@ -1368,8 +1320,8 @@ public func dPieces(x: Tensor) -> Tensor {
                 let v17: Bool = v > (-1.0)
                 // line 13: -v
                 let v26: Float = -v
-                let v34: Float = (v8 ? adjoint0 : 0.0)
-                let v35: Float = (v8 ? 0.0 : adjoint0)
+                let v34: Float = (v8 ? totalAdjoint : 0.0)
+                let v35: Float = (v8 ? 0.0 : totalAdjoint)
                 let v37: Float = (v17 ? v35 : 0.0)
                 let v38: Float = (v17 ? 0.0 : v35)
                 // ∂ line 13: log(-v)
@@ -1395,9 +1347,9 @@ public func dPieces(x: Tensor) -> Tensor {
                 let v73: Float = (v8 ? v71 : 0.0)
                 let v75: Float = v64 + v73
                 v13[1 &+ index] = v75
-                adjoint0 = v68
+                totalAdjoint = v68
             }
-            v13[0] = adjoint0
+            v13[0] = totalAdjoint
             // ∂ line 6: for i in 0..<6
             let v16 = slot1  // [6]
             for k in 0..<6 { v16[k] = v13[1 &+ k] }
@@ -1471,13 +1423,7 @@ public func thermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Flo
                 let v12 = slot1  // [1]
                 v12[0] = v9[1]
                 var loss_3: Float = 0
-                let laneEnd = 1 & ~7
-                var loss_3Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    loss_3Lanes += UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                loss_3 = loss_3Lanes.sum()
-                for i in laneEnd..<1 { loss_3 += v12[i] }
+                for i in 0..<1 { loss_3 += v12[i] }
                 // line 65: loss / 1000
                 let v15: Float = loss_3 / 1000.0
                 return v15
@@ -1559,13 +1505,13 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 let v20_2 = slot1  // [1000]
                 for k_2 in 0..<1000 { v20_2[k_2] = v9[2 &+ k_2] }
                 let v29_2 = slot2  // [7]
-                var adjoint0: Float = 0.0
-                let adjoint1: Float = 0.001
-                var sum0: Float = 0.0
-                var sum1: Float = 0.0
-                var sum2: Float = 0.0
-                var sum3: Float = 0.0
-                var sum4: Float = 0.0
+                var temperatureAdjoint: Float = 0.0
+                let lossAdjoint: Float = 0.001
+                var cAdjoint: Float = 0.0
+                var uAdjoint: Float = 0.0
+                var pAdjoint: Float = 0.0
+                var kAdjoint: Float = 0.0
+                var sAdjoint: Float = 0.0
                 for index in (0..<1000).reversed() {
                     let v19: Float = v20_2[index]
                     // line 57: s - temperature
@@ -1599,9 +1545,9 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     let v44: Float = temperature_3 - v43
                     // ∂ line 63: abs(temperature - target[i])
                     let v50: Float = (v44 > 0 ? 1 : (v44 < 0 ? -1 : 0))
-                    let v51: Float = adjoint1 * v50
+                    let v51: Float = lossAdjoint * v50
                     // ∂ line 63: temperature - target[i]
-                    let v52: Float = adjoint0 + v51
+                    let v52: Float = temperatureAdjoint + v51
                     // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
                     let v54: Float = v52 / c
                     let v55: Float = v52 * v41
@@ -1635,25 +1581,25 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                     // ∂ line 57: s - temperature
                     let v86: Float = -v81
                     let v87: Float = v62 + v86
-                    let v89: Float = sum0 + v57
-                    let v90: Float = sum1 + v60
-                    let v91: Float = sum2 + v69
-                    let v92: Float = sum3 + v84
-                    let v93: Float = sum4 + v81
-                    adjoint0 = v87
-                    sum0 = v89
-                    sum1 = v90
-                    sum2 = v91
-                    sum3 = v92
-                    sum4 = v93
+                    let v89: Float = cAdjoint + v57
+                    let v90: Float = uAdjoint + v60
+                    let v91: Float = pAdjoint + v69
+                    let v92: Float = kAdjoint + v84
+                    let v93: Float = sAdjoint + v81
+                    temperatureAdjoint = v87
+                    cAdjoint = v89
+                    uAdjoint = v90
+                    pAdjoint = v91
+                    kAdjoint = v92
+                    sAdjoint = v93
                 }
-                v29_2[0] = adjoint0
-                v29_2[1] = adjoint1
-                v29_2[2] = sum0
-                v29_2[3] = sum1
-                v29_2[4] = sum2
-                v29_2[5] = sum3
-                v29_2[6] = sum4
+                v29_2[0] = temperatureAdjoint
+                v29_2[1] = lossAdjoint
+                v29_2[2] = cAdjoint
+                v29_2[3] = uAdjoint
+                v29_2[4] = pAdjoint
+                v29_2[5] = kAdjoint
+                v29_2[6] = sAdjoint
                 // ∂ line 56: for i in 0..<1000
                 let v30_3 = slot3  // [1]
                 v30_3[0] = v29_2[0]
@@ -1673,28 +1619,7 @@ public func dThermostat(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Fl
                 var v39_2: Float = 0
                 var v41_2: Float = 0
                 var v43_2: Float = 0
-                let laneEnd = 1 & ~7
-                var v31_2Lanes = SIMD8<Float>(repeating: 0)
-                var v35_2Lanes = SIMD8<Float>(repeating: 0)
-                var v37_2Lanes = SIMD8<Float>(repeating: 0)
-                var v39_2Lanes = SIMD8<Float>(repeating: 0)
-                var v41_2Lanes = SIMD8<Float>(repeating: 0)
-                var v43_2Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    v31_2Lanes += UnsafeRawPointer(v30_3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v35_2Lanes += UnsafeRawPointer(v34_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v37_2Lanes += UnsafeRawPointer(v36_3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v39_2Lanes += UnsafeRawPointer(v38_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v41_2Lanes += UnsafeRawPointer(v40_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    v43_2Lanes += UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                v31_2 = v31_2Lanes.sum()
-                v35_2 = v35_2Lanes.sum()
-                v37_2 = v37_2Lanes.sum()
-                v39_2 = v39_2Lanes.sum()
-                v41_2 = v41_2Lanes.sum()
-                v43_2 = v43_2Lanes.sum()
-                for i in laneEnd..<1 {
+                for i in 0..<1 {
                     v31_2 += v30_3[i]
                     v35_2 += v34_2[i]
                     v37_2 += v36_3[i]
@@ -1861,18 +1786,7 @@ public func thermostatAlongK(c: Float, u: Float, p: Float, k: Float, s: Float, t
                 v25[0] = v18[3]
                 var loss_5: Float = 0
                 var v26: Float = 0
-                let laneEnd = 1 & ~7
-                var loss_5Lanes = SIMD8<Float>(repeating: 0)
-                var v26Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 56: for i in 0..<1000
-                    loss_5Lanes += UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // ∂ line 56: for i in 0..<1000
-                    v26Lanes += UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                loss_5 = loss_5Lanes.sum()
-                v26 = v26Lanes.sum()
-                for i in laneEnd..<1 {
+                for i in 0..<1 {
                     // line 56: for i in 0..<1000
                     loss_5 += v12[i]
                     // ∂ line 56: for i in 0..<1000
@@ -2043,12 +1957,12 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                 let v48 = slot3  // [1000]
                 for k_3 in 0..<1000 { v48[k_3] = v38[4 &+ k_3] }
                 let v58_2 = slot4  // [6]
-                var adjoint0: Float = 0.0
-                let adjoint1: Float = 0.001
-                var sum3: Float = 0.0
-                var adjoint0Tangent: Float = 0.0
-                let adjoint1Tangent: Float = 0.0
-                var sum3Tangent: Float = 0.0
+                var temperatureAdjoint: Float = 0.0
+                let lossAdjoint: Float = 0.001
+                var kAdjoint: Float = 0.0
+                var temperatureAdjointTangent: Float = 0.0
+                let lossAdjointTangent: Float = 0.0
+                var kAdjointTangent: Float = 0.0
                 for index in (0..<1000).reversed() {
                     let v17: Float = v20_2[index]
                     // line 57: s - temperature
@@ -2082,9 +1996,9 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     let v41_2: Float = temperature_5 - v40
                     // ∂ line 63: abs(temperature - target[i])
                     let v42: Float = (v41_2 > 0 ? 1 : (v41_2 < 0 ? -1 : 0))
-                    let v43_2: Float = adjoint1 * v42
+                    let v43_2: Float = lossAdjoint * v42
                     // ∂ line 63: temperature - target[i]
-                    let v44_2: Float = adjoint0 + v43_2
+                    let v44_2: Float = temperatureAdjoint + v43_2
                     // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
                     let v45_2: Float = v44_2 / c
                     // ∂ line 62: dt * (h - u * (temperature - outside[i]))
@@ -2112,16 +2026,16 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     // ∂ line 57: s - temperature
                     let v62_2: Float = -v60_2
                     let v63_2: Float = v49_2 + v62_2
-                    let v64_2: Float = sum3 + v61_2
+                    let v64_2: Float = kAdjoint + v61_2
                     let v65_2: Float = v48[index]
                     let v66: Float = -v65_2
                     // ∂ line 60: k * e
                     let v68: Float = (v20_3 ? kTangent : 0.0)
                     let v70: Float = (v20_3 ? v66 : 0.0)
                     // ∂ line 63: abs(temperature - target[i])
-                    let v90: Float = adjoint1Tangent * v42
+                    let v90: Float = lossAdjointTangent * v42
                     // ∂ line 63: temperature - target[i]
-                    let v91: Float = adjoint0Tangent + v90
+                    let v91: Float = temperatureAdjointTangent + v90
                     // ∂ line 62: dt * (h - u * (temperature - outside[i])) / c
                     let v92: Float = v91 / c
                     // ∂ line 62: dt * (h - u * (temperature - outside[i]))
@@ -2151,29 +2065,23 @@ public func thermostatCurvature(c: Float, u: Float, p: Float, k: Float, s: Float
                     // ∂ line 57: s - temperature
                     let v114: Float = -v111
                     let v115: Float = v96 + v114
-                    let v116: Float = sum3Tangent + v113
-                    adjoint0 = v63_2
-                    sum3 = v64_2
-                    adjoint0Tangent = v115
-                    sum3Tangent = v116
+                    let v116: Float = kAdjointTangent + v113
+                    temperatureAdjoint = v63_2
+                    kAdjoint = v64_2
+                    temperatureAdjointTangent = v115
+                    kAdjointTangent = v116
                 }
-                v58_2[0] = adjoint0
-                v58_2[1] = adjoint1
-                v58_2[2] = sum3
-                v58_2[3] = adjoint0Tangent
-                v58_2[4] = adjoint1Tangent
-                v58_2[5] = sum3Tangent
+                v58_2[0] = temperatureAdjoint
+                v58_2[1] = lossAdjoint
+                v58_2[2] = kAdjoint
+                v58_2[3] = temperatureAdjointTangent
+                v58_2[4] = lossAdjointTangent
+                v58_2[5] = kAdjointTangent
                 // ∂ line 56: for i in 0..<1000
                 let v69 = slot5  // [1]
                 v69[0] = v58_2[5]
                 var v70_2: Float = 0
-                let laneEnd = 1 & ~7
-                var v70_2Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    v70_2Lanes += UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                v70_2 = v70_2Lanes.sum()
-                for i in laneEnd..<1 { v70_2 += v69[i] }
+                for i in 0..<1 { v70_2 += v69[i] }
                 return v70_2
             }
             return body()

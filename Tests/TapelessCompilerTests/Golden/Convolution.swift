@@ -415,16 +415,7 @@ public func c0_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                                     let v39 = slot1  // [2]
                                     v39.update(from: v38, count: 2)
                                     var v41: Float = 0
-                                    let laneEnd_3 = 2 & ~7
-                                    var v41Lanes = SIMD8<Float>(repeating: 0)
-                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        // line 11: c0_db(x, w, b, c) * vb
-                                        let v40 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        // line 11: sum(c0_db(x, w, b, c) * vb)
-                                        v41Lanes += v40
-                                    }
-                                    v41 = v41Lanes.sum()
-                                    for i in laneEnd_3..<2 {
+                                    for i in 0..<2 {
                                         // line 11: c0_db(x, w, b, c) * vb
                                         let v40: Float = v39[i] * vb[i]
                                         // line 11: sum(c0_db(x, w, b, c) * vb)
@@ -1264,16 +1255,7 @@ public func c1_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                                     let v39 = slot1  // [4]
                                     v39.update(from: v38, count: 4)
                                     var v41: Float = 0
-                                    let laneEnd_3 = 4 & ~7
-                                    var v41Lanes = SIMD8<Float>(repeating: 0)
-                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        // line 23: c1_db(x, w, b, c) * vb
-                                        let v40 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        // line 23: sum(c1_db(x, w, b, c) * vb)
-                                        v41Lanes += v40
-                                    }
-                                    v41 = v41Lanes.sum()
-                                    for i in laneEnd_3..<4 {
+                                    for i in 0..<4 {
                                         // line 23: c1_db(x, w, b, c) * vb
                                         let v40: Float = v39[i] * vb[i]
                                         // line 23: sum(c1_db(x, w, b, c) * vb)
@@ -2689,16 +2671,7 @@ public func c3_s(x: Tensor, w: Tensor, b: Tensor, c: Tensor, vx: Tensor, vw: Ten
                                     let v39 = slot1  // [3]
                                     v39.update(from: v38, count: 3)
                                     var v41: Float = 0
-                                    let laneEnd_3 = 3 & ~7
-                                    var v41Lanes = SIMD8<Float>(repeating: 0)
-                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        // line 45: c3_db(x, w, b, c) * vb
-                                        let v40 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        // line 45: sum(c3_db(x, w, b, c) * vb)
-                                        v41Lanes += v40
-                                    }
-                                    v41 = v41Lanes.sum()
-                                    for i in laneEnd_3..<3 {
+                                    for i in 0..<3 {
                                         // line 45: c3_db(x, w, b, c) * vb
                                         let v40: Float = v39[i] * vb[i]
                                         // line 45: sum(c3_db(x, w, b, c) * vb)

@@ -417,12 +417,7 @@ public struct NormalizedCNN: Module {
                         }
                         // line 12: bn(conv(x))
                         let v15 = slot1  // [3]
-                        let laneEnd = 3 & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v15_2 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch * 4 * 4)
-                            UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd..<3 {
+                        for i in 0..<3 {
                             let v15_2: Float = v14[i] / Float(batch * 4 * 4)
                             v15[i] = v15_2
                         }
@@ -526,13 +521,13 @@ public struct NormalizedCNN: Module {
                         v50.update(from: v49, count: batch * 48)
                         // line 12: drop(flat(relu(bn(conv(x)))))
                         let v52 = slot11  // [batch, 48]
-                        let laneEnd_2 = (batch * 48) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd = (batch * 48) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
                             let v93 = dropout0.elements(from: i, as: SIMD8<Float>.self)
                             let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * v93
                             UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<batch * 48 {
+                        for i in laneEnd..<batch * 48 {
                             let v93: Float = dropout0.element(at: i)
                             let v52_2: Float = v50[i] * v93
                             v52[i] = v52_2
@@ -556,12 +551,7 @@ public struct NormalizedCNN: Module {
                         }
                         v61 = parameters[255]  // bn1.num_batches_tracked
                         let v64 = slot15  // [4]
-                        let laneEnd_3 = 4 & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            let v64_2 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                            UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd_3..<4 {
+                        for i in 0..<4 {
                             let v64_2: Float = v63[i] / Float(batch)
                             v64[i] = v64_2
                         }
@@ -999,15 +989,7 @@ public struct NormalizedCNN: Module {
                                 v45 = v43 / Float(batch)
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                 let v64 = g.baseAddress! + 239  // gradient of bn1.weight
-                                let laneEnd = 4 & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v61 = -UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v62 = v61 * UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v63 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) + v62
-                                    let v64_2 = v63 * UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd..<4 {
+                                for i in 0..<4 {
                                     let v61: Float = -v57[i]
                                     let v62: Float = v61 * v29[i]
                                     let v63: Float = v60[i] + v62
@@ -1065,15 +1047,7 @@ public struct NormalizedCNN: Module {
                                 let v76 = slot3  // [3]
                                 v76.update(from: v75, count: 3)
                                 let v80 = g.baseAddress! + 30  // gradient of bn.weight
-                                let laneEnd_2 = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v77 = -UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v78 = v77 * UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v79 = UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self) + v78
-                                    let v80_2 = v79 * UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v80 + i).storeBytes(of: v80_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_2..<3 {
+                                for i in 0..<3 {
                                     let v77: Float = -v72[i]
                                     let v78: Float = v77 * v9[i]
                                     let v79: Float = v76[i] + v78
@@ -1213,12 +1187,7 @@ public struct NormalizedCNN: Module {
                             }
                             // line 12: bn(conv(x))
                             let v16 = slot1  // [3]
-                            let laneEnd = 3 & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                let v16_2 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch * 4 * 4)
-                                UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd..<3 {
+                            for i in 0..<3 {
                                 let v16_2: Float = v15[i] / Float(batch * 4 * 4)
                                 v16[i] = v16_2
                             }
@@ -1322,13 +1291,13 @@ public struct NormalizedCNN: Module {
                             v49.update(from: v48, count: batch * 48)
                             // line 12: drop(flat(relu(bn(conv(x)))))
                             let v51 = slot11  // [batch, 48]
-                            let laneEnd_2 = (batch * 48) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let laneEnd = (batch * 48) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
                                 let v94 = dropout0.elements(from: i, as: SIMD8<Float>.self)
                                 let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * v94
                                 UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd_2..<batch * 48 {
+                            for i in laneEnd..<batch * 48 {
                                 let v94: Float = dropout0.element(at: i)
                                 let v51_2: Float = v49[i] * v94
                                 v51[i] = v51_2
@@ -1353,12 +1322,7 @@ public struct NormalizedCNN: Module {
                             }
                             v60 = parameters[255]  // bn1.num_batches_tracked
                             let v63 = slot15  // [4]
-                            let laneEnd_3 = 4 & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd_3..<4 {
+                            for i in 0..<4 {
                                 let v63_2: Float = v62[i] / Float(batch)
                                 v63[i] = v63_2
                             }
@@ -1574,12 +1538,7 @@ public struct NormalizedCNN: Module {
                                 }
                                 // line 12: bn(conv(x))
                                 let v16 = slot1  // [3]
-                                let laneEnd = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v16_2 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch * 4 * 4)
-                                    UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd..<3 {
+                                for i in 0..<3 {
                                     let v16_2: Float = v15[i] / Float(batch * 4 * 4)
                                     v16[i] = v16_2
                                 }
@@ -1695,13 +1654,13 @@ public struct NormalizedCNN: Module {
                                 v49.update(from: v48, count: batch * 48)
                                 // line 12: drop(flat(relu(bn(conv(x)))))
                                 let v51 = slot15  // [batch, 48]
-                                let laneEnd_2 = (batch * 48) & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let laneEnd = (batch * 48) & ~7
+                                for i in stride(from: 0, to: laneEnd, by: 8) {
                                     let v176 = dropout0.elements(from: i, as: SIMD8<Float>.self)
                                     let v51_2 = UnsafeRawPointer(v49 + i).loadUnaligned(as: SIMD8<Float>.self) * v176
                                     UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_2..<batch * 48 {
+                                for i in laneEnd..<batch * 48 {
                                     let v176: Float = dropout0.element(at: i)
                                     let v51_2: Float = v49[i] * v176
                                     v51[i] = v51_2
@@ -1726,12 +1685,7 @@ public struct NormalizedCNN: Module {
                                 }
                                 v60 = parameters[255]  // bn1.num_batches_tracked
                                 let v63 = slot19  // [4]
-                                let laneEnd_3 = 4 & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                    let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                    UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_3..<4 {
+                                for i in 0..<4 {
                                     let v63_2: Float = v62[i] / Float(batch)
                                     v63[i] = v63_2
                                 }
@@ -1877,22 +1831,7 @@ public struct NormalizedCNN: Module {
                                 let v110 = slot24  // [4]
                                 let v114 = g.baseAddress! + 239  // gradient of bn1.weight
                                 let v120 = slot32  // [4]
-                                let laneEnd_4 = 4 & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                    let v109 = -UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v110_2 = v109 * UnsafeRawPointer(v81 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
-                                    let v111 = v109 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v112 = UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self) + v111
-                                    let v113 = v112 * UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v114_2 = v112 * UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v114 + i).storeBytes(of: v114_2, as: SIMD8<Float>.self)
-                                    let v116 = v113 * (-0.5)
-                                    let v119 = v116 * UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v120_2 = v119 / Float(batch)
-                                    UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_4..<4 {
+                                for i in 0..<4 {
                                     let v109: Float = -v105[i]
                                     let v110_2: Float = v109 * v81[i]
                                     v110[i] = v110_2
@@ -1922,13 +1861,7 @@ public struct NormalizedCNN: Module {
                                     }
                                 }
                                 let v129 = slot32  // [4]
-                                let laneEnd_5 = 4 & ~7
-                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                    let v128 = UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v129_2 = v128 / Float(batch)
-                                    UnsafeMutableRawPointer(v129 + i).storeBytes(of: v129_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_5..<4 {
+                                for i in 0..<4 {
                                     let v128: Float = v110[i] + v127[i]
                                     let v129_2: Float = v128 / Float(batch)
                                     v129[i] = v129_2
@@ -1958,13 +1891,13 @@ public struct NormalizedCNN: Module {
                                     ldc: 4)
                                 // ∂ line 12: drop(flat(relu(bn(conv(x)))))
                                 let v135 = slot15  // [batch, 48]
-                                let laneEnd_6 = (batch * 48) & ~7
-                                for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                                let laneEnd_2 = (batch * 48) & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                     let v177 = dropout0.elements(from: i, as: SIMD8<Float>.self)
                                     let v135_2 = UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self) * v177
                                     UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_6..<batch * 48 {
+                                for i in laneEnd_2..<batch * 48 {
                                     let v177: Float = dropout0.element(at: i)
                                     let v135_2: Float = v133[i] * v177
                                     v135[i] = v135_2
@@ -2017,22 +1950,7 @@ public struct NormalizedCNN: Module {
                                 let v146 = slot10  // [3]
                                 let v150 = g.baseAddress! + 30  // gradient of bn.weight
                                 let v156 = slot6  // [3]
-                                let laneEnd_7 = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                    let v145 = -UnsafeRawPointer(v140 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v146_2 = v145 * UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v146 + i).storeBytes(of: v146_2, as: SIMD8<Float>.self)
-                                    let v147 = v145 * UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v148 = UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self) + v147
-                                    let v149 = v148 * UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v150_2 = v148 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v150 + i).storeBytes(of: v150_2, as: SIMD8<Float>.self)
-                                    let v152 = v149 * (-0.5)
-                                    let v155 = v152 * UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v156_2 = v155 / Float(batch * 4 * 4)
-                                    UnsafeMutableRawPointer(v156 + i).storeBytes(of: v156_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_7..<3 {
+                                for i in 0..<3 {
                                     let v145: Float = -v140[i]
                                     let v146_2: Float = v145 * v41[i]
                                     v146[i] = v146_2
@@ -2088,13 +2006,7 @@ public struct NormalizedCNN: Module {
                                 let v166 = slot11  // [3]
                                 v166.update(from: v165, count: 3)
                                 let v168 = slot6  // [3]
-                                let laneEnd_8 = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                    let v167 = UnsafeRawPointer(v146 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v166 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v168_2 = v167 / Float(batch * 4 * 4)
-                                    UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_8..<3 {
+                                for i in 0..<3 {
                                     let v167: Float = v146[i] + v166[i]
                                     let v168_2: Float = v167 / Float(batch * 4 * 4)
                                     v168[i] = v168_2
@@ -2354,15 +2266,7 @@ public struct NormalizedCNN: Module {
                                 }
                                 // ∂ line 12: bn1(fc(drop(flat(relu(bn(conv(x)))))))
                                 let v48 = g.baseAddress! + 239  // gradient of bn1.weight
-                                let laneEnd = 4 & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v45 = -UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v46 = v45 * UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v47 = UnsafeRawPointer(v44 + i).loadUnaligned(as: SIMD8<Float>.self) + v46
-                                    let v48_2 = v47 * UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd..<4 {
+                                for i in 0..<4 {
                                     let v45: Float = -v41[i]
                                     let v46: Float = v45 * v29[i]
                                     let v47: Float = v44[i] + v46
@@ -2420,15 +2324,7 @@ public struct NormalizedCNN: Module {
                                 let v60 = slot3  // [3]
                                 v60.update(from: v59, count: 3)
                                 let v64 = g.baseAddress! + 30  // gradient of bn.weight
-                                let laneEnd_2 = 3 & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v61 = -UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v62 = v61 * UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v63 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) + v62
-                                    let v64_2 = v63 * UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_2..<3 {
+                                for i in 0..<3 {
                                     let v61: Float = -v56[i]
                                     let v62: Float = v61 * v8[i]
                                     let v63: Float = v60[i] + v62
@@ -2565,12 +2461,7 @@ public struct NormalizedCNN: Module {
                             }
                             // line 12: bn(conv(x))
                             let v15 = slot1  // [3]
-                            let laneEnd = 3 & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                let v15_2 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch * 4 * 4)
-                                UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd..<3 {
+                            for i in 0..<3 {
                                 let v15_2: Float = v14[i] / Float(batch * 4 * 4)
                                 v15[i] = v15_2
                             }
@@ -2686,13 +2577,13 @@ public struct NormalizedCNN: Module {
                             v50.update(from: v49, count: batch * 48)
                             // line 12: drop(flat(relu(bn(conv(x)))))
                             let v52 = slot15  // [batch, 48]
-                            let laneEnd_2 = (batch * 48) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let laneEnd = (batch * 48) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
                                 let v165 = dropout0.elements(from: i, as: SIMD8<Float>.self)
                                 let v52_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) * v165
                                 UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
                             }
-                            for i in laneEnd_2..<batch * 48 {
+                            for i in laneEnd..<batch * 48 {
                                 let v165: Float = dropout0.element(at: i)
                                 let v52_2: Float = v50[i] * v165
                                 v52[i] = v52_2
@@ -2717,12 +2608,7 @@ public struct NormalizedCNN: Module {
                             }
                             v61 = parameters[255]  // bn1.num_batches_tracked
                             let v64 = slot19  // [4]
-                            let laneEnd_3 = 4 & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                let v64_2 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd_3..<4 {
+                            for i in 0..<4 {
                                 let v64_2: Float = v63[i] / Float(batch)
                                 v64[i] = v64_2
                             }
@@ -2837,22 +2723,7 @@ public struct NormalizedCNN: Module {
                                     let v99 = slot18  // [4]
                                     let v103 = g.baseAddress! + 239  // gradient of bn1.weight
                                     let v109 = slot27  // [4]
-                                    let laneEnd_4 = 4 & ~7
-                                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                        let v98 = -UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v99_2 = v98 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v99 + i).storeBytes(of: v99_2, as: SIMD8<Float>.self)
-                                        let v100 = v98 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v101 = UnsafeRawPointer(v97 + i).loadUnaligned(as: SIMD8<Float>.self) + v100
-                                        let v102 = v101 * UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v103_2 = v101 * UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
-                                        let v105 = v102 * (-0.5)
-                                        let v108 = v105 * UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v109_2 = v108 / Float(batch)
-                                        UnsafeMutableRawPointer(v109 + i).storeBytes(of: v109_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_4..<4 {
+                                    for i in 0..<4 {
                                         let v98: Float = -v94[i]
                                         let v99_2: Float = v98 * v88[i]
                                         v99[i] = v99_2
@@ -2883,13 +2754,7 @@ public struct NormalizedCNN: Module {
                                         }
                                     }
                                     let v118 = slot27  // [4]
-                                    let laneEnd_5 = 4 & ~7
-                                    for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                        let v117 = UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v118_2 = v117 / Float(batch)
-                                        UnsafeMutableRawPointer(v118 + i).storeBytes(of: v118_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_5..<4 {
+                                    for i in 0..<4 {
                                         let v117: Float = v99[i] + v116[i]
                                         let v118_2: Float = v117 / Float(batch)
                                         v118[i] = v118_2
@@ -2919,13 +2784,13 @@ public struct NormalizedCNN: Module {
                                         c: v123, ldc: 4)
                                     // ∂ line 12: drop(flat(relu(bn(conv(x)))))
                                     let v124 = slot15  // [batch, 48]
-                                    let laneEnd_6 = (batch * 48) & ~7
-                                    for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                                    let laneEnd_2 = (batch * 48) & ~7
+                                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                         let v166 = dropout0.elements(from: i, as: SIMD8<Float>.self)
                                         let v124_2 = UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self) * v166
                                         UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_6..<batch * 48 {
+                                    for i in laneEnd_2..<batch * 48 {
                                         let v166: Float = dropout0.element(at: i)
                                         let v124_2: Float = v122[i] * v166
                                         v124[i] = v124_2
@@ -2978,22 +2843,7 @@ public struct NormalizedCNN: Module {
                                     let v135 = slot10  // [3]
                                     let v139 = g.baseAddress! + 30  // gradient of bn.weight
                                     let v145 = slot6  // [3]
-                                    let laneEnd_7 = 3 & ~7
-                                    for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                        let v134 = -UnsafeRawPointer(v129 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v135_2 = v134 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
-                                        let v136 = v134 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v137 = UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self) + v136
-                                        let v138 = v137 * UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v139_2 = v137 * UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v139 + i).storeBytes(of: v139_2, as: SIMD8<Float>.self)
-                                        let v141 = v138 * (-0.5)
-                                        let v144 = v141 * UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v145_2 = v144 / Float(batch * 4 * 4)
-                                        UnsafeMutableRawPointer(v145 + i).storeBytes(of: v145_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_7..<3 {
+                                    for i in 0..<3 {
                                         let v134: Float = -v129[i]
                                         let v135_2: Float = v134 * v42[i]
                                         v135[i] = v135_2
@@ -3049,13 +2899,7 @@ public struct NormalizedCNN: Module {
                                     let v155 = slot11  // [3]
                                     v155.update(from: v154, count: 3)
                                     let v157 = slot6  // [3]
-                                    let laneEnd_8 = 3 & ~7
-                                    for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                        let v156 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v157_2 = v156 / Float(batch * 4 * 4)
-                                        UnsafeMutableRawPointer(v157 + i).storeBytes(of: v157_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_8..<3 {
+                                    for i in 0..<3 {
                                         let v156: Float = v135[i] + v155[i]
                                         let v157_2: Float = v156 / Float(batch * 4 * 4)
                                         v157[i] = v157_2

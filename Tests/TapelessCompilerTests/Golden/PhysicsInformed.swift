@@ -607,12 +607,7 @@ public struct Decay: Module {
                                 v44 = v28 + v41
                                 // ∂ line 6: out(hidden(t))
                                 let v65 = g.baseAddress! + 24  // gradient of out.bias
-                                let laneEnd_2 = 1 & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v65_2 = UnsafeRawPointer(v50 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v65 + i).storeBytes(of: v65_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_2..<1 {
+                                for i in 0..<1 {
                                     let v65_2: Float = v50[i] + v64[i]
                                     v65[i] = v65_2
                                 }
@@ -652,25 +647,25 @@ public struct Decay: Module {
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 8, n: 1, k: n, a: v72, lda: 8, b: v9, ldb: 1, c: v79, ldc: 1)
                                 let v80 = g.baseAddress! + 16  // gradient of out.weight
-                                let laneEnd_3 = 8 & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                let laneEnd_2 = 8 & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                     let v68 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v67 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     let v80_2 = v68 + UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v80 + i).storeBytes(of: v80_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_3..<8 {
+                                for i in laneEnd_2..<8 {
                                     let v68: Float = v52[i] + v67[i]
                                     let v80_2: Float = v68 + v79[i]
                                     v80[i] = v80_2
                                 }
                                 // ∂ line 6: hidden(t)
                                 let v86 = g.baseAddress! + 8  // gradient of hidden.bias
-                                let laneEnd_4 = 8 & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                let laneEnd_3 = 8 & ~7
+                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                     let v86_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v85 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v86 + i).storeBytes(of: v86_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_4..<8 {
+                                for i in laneEnd_3..<8 {
                                     let v86_2: Float = v57[i] + v85[i]
                                     v86[i] = v86_2
                                 }
@@ -678,13 +673,13 @@ public struct Decay: Module {
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 1, n: 8, k: n, a: t, lda: 1, b: v84, ldb: 8, c: v87, ldc: 8)
                                 let v88 = g.baseAddress!  // gradient of hidden.weight
-                                let laneEnd_5 = 8 & ~7
-                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                let laneEnd_4 = 8 & ~7
+                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                     let v71 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     let v88_2 = v71 + UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v88 + i).storeBytes(of: v88_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_5..<8 {
+                                for i in laneEnd_4..<8 {
                                     let v71: Float = v58[i] + v70[i]
                                     let v88_2: Float = v71 + v87[i]
                                     v88[i] = v88_2

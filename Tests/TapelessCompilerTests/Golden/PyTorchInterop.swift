@@ -424,12 +424,7 @@ public struct InteropNet: Module {
                         }
                         // line 12: bn(conv(x))
                         let v15 = slot1  // [4]
-                        let laneEnd = 4 & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v15_2 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch * 6 * 6)
-                            UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd..<4 {
+                        for i in 0..<4 {
                             let v15_2: Float = v14[i] / Float(batch * 6 * 6)
                             v15[i] = v15_2
                         }
@@ -557,12 +552,7 @@ public struct InteropNet: Module {
                         }
                         v60 = parameters[298]  // norm.num_batches_tracked
                         let v63 = slot15  // [5]
-                        let laneEnd_2 = 5 & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                            UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd_2..<5 {
+                        for i in 0..<5 {
                             let v63_2: Float = v62[i] / Float(batch)
                             v63[i] = v63_2
                         }
@@ -824,15 +814,7 @@ public struct InteropNet: Module {
                                 }
                                 // ∂ line 12: norm(fc(flat(pool(relu(bn(conv(x)))))))
                                 let v49 = g.baseAddress! + 278  // gradient of norm.weight
-                                let laneEnd = 5 & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v46 = -UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v47 = v46 * UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v48 = UnsafeRawPointer(v45 + i).loadUnaligned(as: SIMD8<Float>.self) + v47
-                                    let v49_2 = v48 * UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v49 + i).storeBytes(of: v49_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd..<5 {
+                                for i in 0..<5 {
                                     let v46: Float = -v42[i]
                                     let v47: Float = v46 * v30[i]
                                     let v48: Float = v45[i] + v47
@@ -897,15 +879,7 @@ public struct InteropNet: Module {
                                 let v62 = slot3  // [4]
                                 v62.update(from: v61, count: 4)
                                 let v66 = g.baseAddress! + 76  // gradient of bn.weight
-                                let laneEnd_2 = 4 & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v63 = -UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v64 = v63 * UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v65 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + v64
-                                    let v66_2 = v65 * UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_2..<4 {
+                                for i in 0..<4 {
                                     let v63: Float = -v58[i]
                                     let v64: Float = v63 * v8[i]
                                     let v65: Float = v62[i] + v64
@@ -1042,12 +1016,7 @@ public struct InteropNet: Module {
                             }
                             // line 12: bn(conv(x))
                             let v15 = slot1  // [4]
-                            let laneEnd = 4 & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                let v15_2 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch * 6 * 6)
-                                UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd..<4 {
+                            for i in 0..<4 {
                                 let v15_2: Float = v14[i] / Float(batch * 6 * 6)
                                 v15[i] = v15_2
                             }
@@ -1188,12 +1157,7 @@ public struct InteropNet: Module {
                             }
                             v60 = parameters[298]  // norm.num_batches_tracked
                             let v63 = slot19  // [5]
-                            let laneEnd_2 = 5 & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v63_2 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) / Float(batch)
-                                UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
-                            }
-                            for i in laneEnd_2..<5 {
+                            for i in 0..<5 {
                                 let v63_2: Float = v62[i] / Float(batch)
                                 v63[i] = v63_2
                             }
@@ -1312,22 +1276,7 @@ public struct InteropNet: Module {
                                     let v98 = slot18  // [5]
                                     let v102 = g.baseAddress! + 278  // gradient of norm.weight
                                     let v108 = slot27  // [5]
-                                    let laneEnd_3 = 5 & ~7
-                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        let v97 = -UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v98_2 = v97 * UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v98 + i).storeBytes(of: v98_2, as: SIMD8<Float>.self)
-                                        let v99 = v97 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v100 = UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self) + v99
-                                        let v101 = v100 * UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v102_2 = v100 * UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
-                                        let v104 = v101 * (-0.5)
-                                        let v107 = v104 * UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v108_2 = v107 / Float(batch)
-                                        UnsafeMutableRawPointer(v108 + i).storeBytes(of: v108_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_3..<5 {
+                                    for i in 0..<5 {
                                         let v97: Float = -v93[i]
                                         let v98_2: Float = v97 * v87[i]
                                         v98[i] = v98_2
@@ -1358,13 +1307,7 @@ public struct InteropNet: Module {
                                         }
                                     }
                                     let v117 = slot27  // [5]
-                                    let laneEnd_4 = 5 & ~7
-                                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                        let v116 = UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v115 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v117_2 = v116 / Float(batch)
-                                        UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_4..<5 {
+                                    for i in 0..<5 {
                                         let v116: Float = v98[i] + v115[i]
                                         let v117_2: Float = v116 / Float(batch)
                                         v117[i] = v117_2
@@ -1447,22 +1390,7 @@ public struct InteropNet: Module {
                                     let v134 = slot10  // [4]
                                     let v138 = g.baseAddress! + 76  // gradient of bn.weight
                                     let v144 = slot6  // [4]
-                                    let laneEnd_5 = 4 & ~7
-                                    for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                        let v133 = -UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v134_2 = v133 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v134 + i).storeBytes(of: v134_2, as: SIMD8<Float>.self)
-                                        let v135 = v133 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v136 = UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self) + v135
-                                        let v137 = v136 * UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v138_2 = v136 * UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v138 + i).storeBytes(of: v138_2, as: SIMD8<Float>.self)
-                                        let v140 = v137 * (-0.5)
-                                        let v143 = v140 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v144_2 = v143 / Float(batch * 6 * 6)
-                                        UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_5..<4 {
+                                    for i in 0..<4 {
                                         let v133: Float = -v128[i]
                                         let v134_2: Float = v133 * v42[i]
                                         v134[i] = v134_2
@@ -1518,13 +1446,7 @@ public struct InteropNet: Module {
                                     let v154 = slot11  // [4]
                                     v154.update(from: v153, count: 4)
                                     let v156 = slot6  // [4]
-                                    let laneEnd_6 = 4 & ~7
-                                    for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                        let v155 = UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v156_2 = v155 / Float(batch * 6 * 6)
-                                        UnsafeMutableRawPointer(v156 + i).storeBytes(of: v156_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_6..<4 {
+                                    for i in 0..<4 {
                                         let v155: Float = v134[i] + v154[i]
                                         let v156_2: Float = v155 / Float(batch * 6 * 6)
                                         v156[i] = v156_2

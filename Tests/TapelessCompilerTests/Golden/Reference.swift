@@ -1291,12 +1291,7 @@ public struct ReductionsBroadcast: Model {
                         }
                         // ∂ line 40: x * a
                         let v52 = g.baseAddress!  // gradient of a
-                        let laneEnd = 4 & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v52_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd..<4 {
+                        for i in 0..<4 {
                             let v52_2: Float = v29[i] + v51[i]
                             v52[i] = v52_2
                         }

@@ -839,16 +839,7 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                                 for k_3 in 0..<3 { v13[row_3 &* 3 &+ k_3] = v12[row_3 &* 8 &+ k_3] }
                             }
                             var v15: Float = 0
-                            let laneEnd_2 = (2 * 3) & ~7
-                            var v15Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 21: s2_da(a, b, c) * va
-                                let v14 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(va + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 21: sum(s2_da(a, b, c) * va)
-                                v15Lanes += v14
-                            }
-                            v15 = v15Lanes.sum()
-                            for i in laneEnd_2..<2 * 3 {
+                            for i in 0..<2 * 3 {
                                 // line 21: s2_da(a, b, c) * va
                                 let v14: Float = v13[i] * va[i]
                                 // line 21: sum(s2_da(a, b, c) * va)
@@ -860,16 +851,16 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                                 for k_4 in 0..<5 { v24[row_4 &* 5 &+ k_4] = v12[row_4 &* 8 &+ 3 &+ k_4] }
                             }
                             var v26: Float = 0
-                            let laneEnd_3 = (2 * 5) & ~7
+                            let laneEnd_2 = (2 * 5) & ~7
                             var v26Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 21: s2_db(a, b, c) * vb
                                 let v25 = UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
                                 // line 21: sum(s2_db(a, b, c) * vb)
                                 v26Lanes += v25
                             }
                             v26 = v26Lanes.sum()
-                            for i in laneEnd_3..<2 * 5 {
+                            for i in laneEnd_2..<2 * 5 {
                                 // line 21: s2_db(a, b, c) * vb
                                 let v25: Float = v24[i] * vb[i]
                                 // line 21: sum(s2_db(a, b, c) * vb)
@@ -1445,22 +1436,7 @@ public func s3_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             v30.update(from: v29, count: 2 * 3)
                             var v18: Float = 0
                             var v32: Float = 0
-                            let laneEnd_2 = (2 * 3) & ~7
-                            var v18Lanes = SIMD8<Float>(repeating: 0)
-                            var v32Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 29: s3_da(a, b, c) * va
-                                let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(va + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 29: sum(s3_da(a, b, c) * va)
-                                v18Lanes += v17
-                                // line 29: s3_db(a, b, c) * vb
-                                let v31 = UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 29: sum(s3_db(a, b, c) * vb)
-                                v32Lanes += v31
-                            }
-                            v18 = v18Lanes.sum()
-                            v32 = v32Lanes.sum()
-                            for i in laneEnd_2..<2 * 3 {
+                            for i in 0..<2 * 3 {
                                 // line 29: s3_da(a, b, c) * va
                                 let v17: Float = v16[i] * va[i]
                                 // line 29: sum(s3_da(a, b, c) * va)
@@ -1771,12 +1747,7 @@ public func s4(x: Tensor, c: Tensor) -> Float {
                     }
                 }
                 let v4 = slot1  // [5]
-                let laneEnd = 5 & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v4_2 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                    UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<5 {
+                for i in 0..<5 {
                     let v4_2: Float = v2[i] / 4.0
                     v4[i] = v4_2
                 }
@@ -1792,19 +1763,7 @@ public func s4(x: Tensor, c: Tensor) -> Float {
                     }
                 }
                 var v15: Float = 0
-                let laneEnd_2 = 5 & ~7
-                var v15Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    let v12 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
-                    // line 34: tanh(variance(x, axis: 0))
-                    let v13 = LaneFunctions.tanh(v12)
-                    // line 34: tanh(variance(x, axis: 0)) * c
-                    let v14 = v13 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 34: sum(tanh(variance(x, axis: 0)) * c)
-                    v15Lanes += v14
-                }
-                v15 = v15Lanes.sum()
-                for i in laneEnd_2..<5 {
+                for i in 0..<5 {
                     let v12: Float = v9[i] / 3.0
                     // line 34: tanh(variance(x, axis: 0))
                     let v13: Float = Foundation.tanh(v12)
@@ -1849,12 +1808,7 @@ public func s4_dx(x: Tensor, c: Tensor) -> Tensor {
                     }
                 }
                 let v4 = slot1  // [5]
-                let laneEnd = 5 & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v4_2 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                    UnsafeMutableRawPointer(v4 + i).storeBytes(of: v4_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<5 {
+                for i in 0..<5 {
                     let v4_2: Float = v2[i] / 4.0
                     v4[i] = v4_2
                 }
@@ -1873,21 +1827,7 @@ public func s4_dx(x: Tensor, c: Tensor) -> Tensor {
                 }
                 // ∂ line 34: variance(x, axis: 0)
                 let v23 = slot1  // [5]
-                let laneEnd_2 = 5 & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    // line 34: variance(x, axis: 0)
-                    let v12 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
-                    // line 34: tanh(variance(x, axis: 0))
-                    let v13 = LaneFunctions.tanh(v12)
-                    // ∂ line 34: tanh(variance(x, axis: 0))
-                    let v20 = v13 * v13
-                    let v21 = SIMD8<Float>(repeating: 1.0) - v20
-                    let v22 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v21
-                    // ∂ line 34: variance(x, axis: 0)
-                    let v23_2 = v22 / 3.0
-                    UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd_2..<5 {
+                for i in 0..<5 {
                     // line 34: variance(x, axis: 0)
                     let v12: Float = v9[i] / 3.0
                     // line 34: tanh(variance(x, axis: 0))
@@ -1915,12 +1855,7 @@ public func s4_dx(x: Tensor, c: Tensor) -> Tensor {
                     }
                 }
                 let v30 = slot1  // [5]
-                let laneEnd_3 = 5 & ~7
-                for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                    let v30_2 = UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                    UnsafeMutableRawPointer(v30 + i).storeBytes(of: v30_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd_3..<5 {
+                for i in 0..<5 {
                     let v30_2: Float = v29[i] / 4.0
                     v30[i] = v30_2
                 }
@@ -1974,12 +1909,7 @@ public func s4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         }
                     }
                     let v5 = slot1  // [5]
-                    let laneEnd = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v5_2 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<5 {
+                    for i in 0..<5 {
                         let v5_2: Float = v3[i] / 4.0
                         v5[i] = v5_2
                     }
@@ -1998,21 +1928,7 @@ public func s4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     }
                     // ∂ line 34: variance(x, axis: 0)
                     let v17 = slot1  // [5]
-                    let laneEnd_2 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                        // line 34: variance(x, axis: 0)
-                        let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
-                        // line 34: tanh(variance(x, axis: 0))
-                        let v12 = LaneFunctions.tanh(v11)
-                        // ∂ line 34: tanh(variance(x, axis: 0))
-                        let v14 = v12 * v12
-                        let v15 = SIMD8<Float>(repeating: 1.0) - v14
-                        let v16 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v15
-                        // ∂ line 34: variance(x, axis: 0)
-                        let v17_2 = v16 / 3.0
-                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_2..<5 {
+                    for i in 0..<5 {
                         // line 34: variance(x, axis: 0)
                         let v11: Float = v9[i] / 3.0
                         // line 34: tanh(variance(x, axis: 0))
@@ -2040,12 +1956,7 @@ public func s4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                         }
                     }
                     let v23 = slot1  // [5]
-                    let laneEnd_3 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                        let v23_2 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_3..<5 {
+                    for i in 0..<5 {
                         let v23_2: Float = v22[i] / 4.0
                         v23[i] = v23_2
                     }
@@ -2107,12 +2018,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v5 = slot1  // [5]
-                    let laneEnd = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v5_2 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<5 {
+                    for i in 0..<5 {
                         let v5_2: Float = v3[i] / 4.0
                         v5[i] = v5_2
                     }
@@ -2135,23 +2041,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v15 = slot3  // [5]
                     // ∂ line 34: variance(x, axis: 0)
                     let v17 = slot4  // [5]
-                    let laneEnd_2 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                        // line 34: variance(x, axis: 0)
-                        let v11 = UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
-                        // line 34: tanh(variance(x, axis: 0))
-                        let v12_2 = LaneFunctions.tanh(v11)
-                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
-                        // ∂ line 34: tanh(variance(x, axis: 0))
-                        let v14 = v12_2 * v12_2
-                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
-                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                        let v16 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v15_2
-                        // ∂ line 34: variance(x, axis: 0)
-                        let v17_2 = v16 / 3.0
-                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_2..<5 {
+                    for i in 0..<5 {
                         // line 34: variance(x, axis: 0)
                         let v11: Float = v9[i] / 3.0
                         // line 34: tanh(variance(x, axis: 0))
@@ -2175,12 +2065,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v32 = slot5  // [5]
-                    let laneEnd_3 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                        let v32_2 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v32 + i).storeBytes(of: v32_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_3..<5 {
+                    for i in 0..<5 {
                         let v32_2: Float = v31[i] / 4.0
                         v32[i] = v32_2
                     }
@@ -2202,20 +2087,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v50 = slot5  // [5]
-                    let laneEnd_4 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                        let v40 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) / 3.0
-                        // ∂ line 34: tanh(variance(x, axis: 0))
-                        let v41 = v40 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v42 = -v41
-                        let v43 = v42 * UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v45 = v43 + v43
-                        let v49 = v45 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // ∂ line 34: variance(x, axis: 0)
-                        let v50_2 = v49 / 3.0
-                        UnsafeMutableRawPointer(v50 + i).storeBytes(of: v50_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_4..<5 {
+                    for i in 0..<5 {
                         let v40: Float = v39[i] / 3.0
                         // ∂ line 34: tanh(variance(x, axis: 0))
                         let v41: Float = v40 * c[i]
@@ -2243,12 +2115,7 @@ public func s4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                         }
                     }
                     let v58 = slot5  // [5]
-                    let laneEnd_5 = 5 & ~7
-                    for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                        let v58_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v58 + i).storeBytes(of: v58_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_5..<5 {
+                    for i in 0..<5 {
                         let v58_2: Float = v57[i] / 4.0
                         v58[i] = v58_2
                     }
@@ -4647,12 +4514,7 @@ public func s10_dx(x: Tensor, c: Tensor) -> Tensor {
                 let v37 = slot0  // [3]
                 v37.update(from: v36, count: 3)
                 let v38 = slot1  // [3]
-                let laneEnd = 3 & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v38_2 = UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                    UnsafeMutableRawPointer(v38 + i).storeBytes(of: v38_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<3 {
+                for i in 0..<3 {
                     let v38_2: Float = v37[i] / 4.0
                     v38[i] = v38_2
                 }
@@ -4790,12 +4652,7 @@ public func s10_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     let v32 = slot0  // [3]
                     v32.update(from: v31, count: 3)
                     let v33 = slot1  // [3]
-                    let laneEnd = 3 & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v33_2 = UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v33 + i).storeBytes(of: v33_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<3 {
+                    for i in 0..<3 {
                         let v33_2: Float = v32[i] / 4.0
                         v33[i] = v33_2
                     }
@@ -5011,12 +4868,7 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     }
                     // ∂ line 74: (x - mean(x, axis: 1, keepDims: true)) * max(x, axis: 0, keepDims: true)
                     let v71 = slot8  // [1, 4]
-                    let laneEnd = 4 & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v71_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(v71 + i).storeBytes(of: v71_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<4 {
+                    for i in 0..<4 {
                         let v71_2: Float = v57[i] + v70[i]
                         v71[i] = v71_2
                     }
@@ -5027,12 +4879,7 @@ public func s10_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     let v86 = slot0  // [3]
                     v86.update(from: v85, count: 3)
                     let v87 = slot1  // [3]
-                    let laneEnd_2 = 3 & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                        let v87_2 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) / 4.0
-                        UnsafeMutableRawPointer(v87 + i).storeBytes(of: v87_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd_2..<3 {
+                    for i in 0..<3 {
                         let v87_2: Float = v86[i] / 4.0
                         v87[i] = v87_2
                     }

@@ -67,14 +67,7 @@ public struct Circuit: Model {
                 let v0: Float = parameters[0]  // resistance
                 let v1 = parameters.baseAddress! + 1  // currents
                 var v2: Float = 0
-                let laneEnd = 3 & ~7
-                var v2Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 10: sum(currents)
-                    v2Lanes += UnsafeRawPointer(v1 + i).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                v2 = v2Lanes.sum()
-                for i in laneEnd..<3 {
+                for i in 0..<3 {
                     // line 10: sum(currents)
                     v2 += v1[i]
                 }
@@ -98,17 +91,7 @@ public struct Circuit: Model {
                     // ∂ line 10: sum(currents)
                     let v7 = g.baseAddress! + 1  // gradient of currents
                     var v2: Float = 0
-                    let laneEnd = 3 & ~7
-                    var v2Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 10: sum(currents)
-                        v2Lanes += UnsafeRawPointer(v1 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // ∂ line 10: sum(currents)
-                        let v7_2 = SIMD8<Float>(repeating: v0)
-                        UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
-                    }
-                    v2 = v2Lanes.sum()
-                    for i in laneEnd..<3 {
+                    for i in 0..<3 {
                         // line 10: sum(currents)
                         v2 += v1[i]
                         // ∂ line 10: sum(currents)
@@ -145,12 +128,7 @@ public struct Circuit: Model {
                 let v0 = parameters.baseAddress! + 1  // currents
                 // line 15: currents * resistance
                 let v2 = slot0  // [3]
-                let laneEnd = 3 & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v2_2 = UnsafeRawPointer(v0 + i).loadUnaligned(as: SIMD8<Float>.self) * v1
-                    UnsafeMutableRawPointer(v2 + i).storeBytes(of: v2_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<3 {
+                for i in 0..<3 {
                     let v2_2: Float = v0[i] * v1
                     v2[i] = v2_2
                 }

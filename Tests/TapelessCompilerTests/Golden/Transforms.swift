@@ -2588,13 +2588,7 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
                     let v4 = slot1  // [1, 1]
                     (v4).update(repeating: Float(0), count: 1)
                     let v8 = slot2  // [1, 1]
-                    let laneEnd = 1 & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v8_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v5)
-                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
-                    }
-                    for i in laneEnd..<1 {
+                    for i in 0..<1 {
                         let v5: Bool = v3[i] == v4[i]
                         let v8_2: Float = (v5 ? 1.0 : 0.0)
                         v8[i] = v8_2
@@ -2638,8 +2632,8 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
                     Kernels.matrixMultiply(m: 3, n: 4, k: 3, a: v14, lda: 3, b: v, ldb: 4, c: v15, ldc: 4)
                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v21 = slot8  // [3, 4]
-                    let laneEnd_2 = (3 * 4) & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    let laneEnd = (3 * 4) & ~7
+                    for i in stride(from: 0, to: laneEnd, by: 8) {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v16 = LaneFunctions.tanh(UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self))
                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -2647,7 +2641,7 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
                         let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
                         UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
                     }
-                    for i in laneEnd_2..<3 * 4 {
+                    for i in laneEnd..<3 * 4 {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v16: Float = Foundation.tanh(v15[i])
                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -3987,13 +3981,7 @@ public func elementwise_mix_jacobian(x: Tensor, y: Tensor) -> (x: Tensor, y: Ten
                 let v3 = slot1  // [1, 1]
                 (v3).update(repeating: Float(0), count: 1)
                 let v7 = slot2  // [1, 1]
-                let laneEnd = 1 & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v4 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v7_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v4)
-                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<1 {
+                for i in 0..<1 {
                     let v4: Bool = v2[i] == v3[i]
                     let v7_2: Float = (v4 ? 1.0 : 0.0)
                     v7[i] = v7_2
@@ -5035,13 +5023,7 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                         let v5 = slot1  // [1, 1]
                         (v5).update(repeating: Float(0), count: 1)
                         let v9 = slot2  // [1, 1]
-                        let laneEnd = 1 & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v6 = UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v9_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v6)
-                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd..<1 {
+                        for i in 0..<1 {
                             let v6: Bool = v4[i] == v5[i]
                             let v9_2: Float = (v6 ? 1.0 : 0.0)
                             v9[i] = v9_2
@@ -5055,8 +5037,8 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                         let v12 = slot4  // [4, 5]
                         // ∂ line 36: tanh(x @ w1)
                         let v24 = slot5  // [4, 5]
-                        let laneEnd_2 = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                        let laneEnd = (4 * 5) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
                             // line 36: tanh(x @ w1)
                             let v12_2 = LaneFunctions.tanh(UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self))
                             UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
@@ -5065,7 +5047,7 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                             let v24_2 = SIMD8<Float>(repeating: 1.0) - v23
                             UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_2..<4 * 5 {
+                        for i in laneEnd..<4 * 5 {
                             // line 36: tanh(x @ w1)
                             let v12_2: Float = Foundation.tanh(v11[i])
                             v12[i] = v12_2
@@ -5079,23 +5061,18 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                         Kernels.matrixMultiply(m: 4, n: 2, k: 5, a: v12, lda: 5, b: w2, ldb: 2, c: v13, ldc: 2)
                         // line 36: tanh(x @ w1) @ w2 - t
                         let v14 = slot7  // [4, 2]
-                        let laneEnd_3 = (4 * 2) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                        let laneEnd_2 = (4 * 2) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
                             let v14_2 = UnsafeRawPointer(v13 + i).loadUnaligned(as: SIMD8<Float>.self) - UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
                         }
-                        for i in laneEnd_3..<4 * 2 {
+                        for i in laneEnd_2..<4 * 2 {
                             let v14_2: Float = v13[i] - t[i]
                             v14[i] = v14_2
                         }
                         // ∂ line 36: mean(square(tanh(x @ w1) @ w2 - t))
                         let v16 = slot2  // [1]
-                        let laneEnd_4 = 1 & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                            let v16_2 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) / 8.0
-                            UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
-                        }
-                        for i in laneEnd_4..<1 {
+                        for i in 0..<1 {
                             let v16_2: Float = v10[i] / 8.0
                             v16[i] = v16_2
                         }
@@ -6313,13 +6290,7 @@ public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: T
                 let v3 = slot1  // [1, 1]
                 (v3).update(repeating: Float(0), count: 1)
                 let v7 = slot2  // [1, 1]
-                let laneEnd = 1 & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v4 = UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self) .== UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let v7_2 = SIMD8<Float>(repeating: 0.0).replacing(with: 1.0, where: v4)
-                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
-                }
-                for i in laneEnd..<1 {
+                for i in 0..<1 {
                     let v4: Bool = v2[i] == v3[i]
                     let v7_2: Float = (v4 ? 1.0 : 0.0)
                     v7[i] = v7_2
@@ -6335,8 +6306,8 @@ public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: T
                 Kernels.convolution2D(geometry, input: x, weight: w, bias: nil, output: v9)
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v15 = slot4  // [1, 2, 4, 4]
-                let laneEnd_2 = (2 * 4 * 4) & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                let laneEnd = (2 * 4 * 4) & ~7
+                for i in stride(from: 0, to: laneEnd, by: 8) {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
                     // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
@@ -6344,7 +6315,7 @@ public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: T
                     let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
                     UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
                 }
-                for i in laneEnd_2..<2 * 4 * 4 {
+                for i in laneEnd..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                     let v10: Float = Foundation.tanh(v9[i])
                     // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))

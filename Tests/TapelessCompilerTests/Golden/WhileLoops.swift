@@ -100,18 +100,7 @@ public struct FixedPoint: Model {
                     v9[0] = target[0]
                     var x_2: Float = 0
                     var v10: Float = 0
-                    let laneEnd = 1 & ~7
-                    var x_2Lanes = SIMD8<Float>(repeating: 0)
-                    var v10Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 57: while abs(change) > 1e-6, maxIterations: 200
-                        x_2Lanes += UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 62: target[0]
-                        v10Lanes += UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    }
-                    x_2 = x_2Lanes.sum()
-                    v10 = v10Lanes.sum()
-                    for i in laneEnd..<1 {
+                    for i in 0..<1 {
                         // line 57: while abs(change) > 1e-6, maxIterations: 200
                         x_2 += v7[i]
                         // line 62: target[0]
@@ -192,22 +181,7 @@ public struct FixedPoint: Model {
                         var x_2: Float = 0
                         var v10: Float = 0
                         var v20: Float = 0
-                        let laneEnd = 1 & ~7
-                        var x_2Lanes = SIMD8<Float>(repeating: 0)
-                        var v10Lanes = SIMD8<Float>(repeating: 0)
-                        var v20Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 57: while abs(change) > 1e-6, maxIterations: 200
-                            x_2Lanes += UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 62: target[0]
-                            v10Lanes += UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 57: while abs(change) > 1e-6, maxIterations: 200
-                            v20Lanes += UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        }
-                        x_2 = x_2Lanes.sum()
-                        v10 = v10Lanes.sum()
-                        v20 = v20Lanes.sum()
-                        for i in laneEnd..<1 {
+                        for i in 0..<1 {
                             // line 57: while abs(change) > 1e-6, maxIterations: 200
                             x_2 += v7[i]
                             // line 62: target[0]
@@ -225,16 +199,16 @@ public struct FixedPoint: Model {
                         let v23 = slot4  // [200]
                         for k_4 in 0..<200 { v23[k_4] = v4[3 &+ k_4] }
                         let v31 = slot5  // [3]
-                        var adjoint0: Float = 0.0
-                        var adjoint1: Float = v16
-                        var sum0: Float = 0.0
+                        var changeAdjoint: Float = 0.0
+                        var xAdjoint: Float = v16
+                        var kAdjoint: Float = 0.0
                         for index in (0..<Int(v20)).reversed() {
                             let v10_2: Float = v23[index]
                             // line 58: k * x
                             let v14: Float = v3 * v10_2
                             // ∂ line 59: next - x
-                            let v19_2: Float = -adjoint0
-                            let v20_2: Float = adjoint1 + adjoint0
+                            let v19_2: Float = -changeAdjoint
+                            let v20_2: Float = xAdjoint + changeAdjoint
                             // ∂ line 58: cos(k * x)
                             let v22: Float = Foundation.sin(v14)
                             let v23_2: Float = -v22
@@ -243,25 +217,19 @@ public struct FixedPoint: Model {
                             let v25: Float = v24 * v10_2
                             let v26: Float = v24 * v3
                             let v27: Float = v19_2 + v26
-                            let v29: Float = sum0 + v25
-                            adjoint0 = 0.0
-                            adjoint1 = v27
-                            sum0 = v29
+                            let v29: Float = kAdjoint + v25
+                            changeAdjoint = 0.0
+                            xAdjoint = v27
+                            kAdjoint = v29
                         }
-                        v31[0] = adjoint0
-                        v31[1] = adjoint1
-                        v31[2] = sum0
+                        v31[0] = changeAdjoint
+                        v31[1] = xAdjoint
+                        v31[2] = kAdjoint
                         // ∂ line 57: while abs(change) > 1e-6, maxIterations: 200
                         let v36 = slot3  // [1]
                         v36[0] = v31[2]
                         var v37: Float = 0
-                        let laneEnd_2 = 1 & ~7
-                        var v37Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            v37Lanes += UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        }
-                        v37 = v37Lanes.sum()
-                        for i in laneEnd_2..<1 { v37 += v36[i] }
+                        for i in 0..<1 { v37 += v36[i] }
                         // The gradient of every parameter.
                         g[0] = v37  // k
                         return v12
@@ -332,13 +300,7 @@ public func cubeRoot(a: Float) -> Float {
     let v5 = slot1  // [1]
     v5[0] = v2[1]
     var x_3: Float = 0
-    let laneEnd = 1 & ~7
-    var x_3Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd, by: 8) {
-        x_3Lanes += UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    x_3 = x_3Lanes.sum()
-    for i in laneEnd..<1 { x_3 += v5[i] }
+    for i in 0..<1 { x_3 += v5[i] }
     return x_3
 }
 
@@ -396,13 +358,7 @@ public func loss(a: Float, b: Float) -> Float {
     let v5 = slot1  // [1]
     v5[0] = v4[1]
     var x_3: Float = 0
-    let laneEnd = 1 & ~7
-    var x_3Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd, by: 8) {
-        x_3Lanes += UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    x_3 = x_3Lanes.sum()
-    for i in laneEnd..<1 { x_3 += v5[i] }
+    for i in 0..<1 { x_3 += v5[i] }
     // line 17: r * r
     let v7_2: Float = x_3 * x_3
     // line 17: r * r + b
@@ -472,18 +428,7 @@ public func dLoss(a: Float, b: Float) -> (a: Float, b: Float) {
     v15[0] = v4[2]
     var x_3: Float = 0
     var v16: Float = 0
-    let laneEnd = 1 & ~7
-    var x_3Lanes = SIMD8<Float>(repeating: 0)
-    var v16Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd, by: 8) {
-        // line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
-        x_3Lanes += UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
-        // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
-        v16Lanes += UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    x_3 = x_3Lanes.sum()
-    v16 = v16Lanes.sum()
-    for i in laneEnd..<1 {
+    for i in 0..<1 {
         // line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
         x_3 += v5[i]
         // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
@@ -495,9 +440,9 @@ public func dLoss(a: Float, b: Float) -> (a: Float, b: Float) {
     let v19 = slot3  // [50]
     for k_3 in 0..<50 { v19[k_3] = v4[3 &+ k_3] }
     let v27 = slot4  // [3]
-    var adjoint0: Float = 0.0
-    var adjoint1: Float = v12
-    var sum0: Float = 0.0
+    var stepAdjoint: Float = 0.0
+    var xAdjoint: Float = v12
+    var aAdjoint: Float = 0.0
     for index in (0..<Int(v16)).reversed() {
         let v10_2: Float = v19[index]
         // line 9: x * x
@@ -513,8 +458,8 @@ public func dLoss(a: Float, b: Float) -> (a: Float, b: Float) {
         // line 9: (x * x * x - a) / (3 * x * x)
         let step_3: Float = v18 / v21
         // ∂ line 10: x -= step
-        let v26: Float = -adjoint1
-        let v28: Float = adjoint0 + v26
+        let v26: Float = -xAdjoint
+        let v28: Float = stepAdjoint + v26
         // ∂ line 9: (x * x * x - a) / (3 * x * x)
         let v29: Float = v28 / v21
         let v30: Float = v28 * step_3
@@ -523,7 +468,7 @@ public func dLoss(a: Float, b: Float) -> (a: Float, b: Float) {
         // ∂ line 9: (3 * x * x)
         let v33: Float = v32 * v10_2
         let v34: Float = v32 * v20
-        let v35: Float = adjoint1 + v34
+        let v35: Float = xAdjoint + v34
         // ∂ line 9: 3 * x
         let v36: Float = v33 * 3.0
         let v37: Float = v35 + v36
@@ -537,14 +482,14 @@ public func dLoss(a: Float, b: Float) -> (a: Float, b: Float) {
         let v42: Float = v39 * v10_2
         let v44: Float = v41 + v42
         let v45: Float = v44 + v42
-        let v47: Float = sum0 + v38
-        adjoint0 = 0.0
-        adjoint1 = v45
-        sum0 = v47
+        let v47: Float = aAdjoint + v38
+        stepAdjoint = 0.0
+        xAdjoint = v45
+        aAdjoint = v47
     }
-    v27[0] = adjoint0
-    v27[1] = adjoint1
-    v27[2] = sum0
+    v27[0] = stepAdjoint
+    v27[1] = xAdjoint
+    v27[2] = aAdjoint
     // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
     let v30_2 = slot2  // [1]
     v30_2[0] = v27[1]
@@ -552,16 +497,7 @@ public func dLoss(a: Float, b: Float) -> (a: Float, b: Float) {
     v32_2[0] = v27[2]
     var v31_2: Float = 0
     var v33_2: Float = 0
-    let laneEnd_2 = 1 & ~7
-    var v31_2Lanes = SIMD8<Float>(repeating: 0)
-    var v33_2Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-        v31_2Lanes += UnsafeRawPointer(v30_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-        v33_2Lanes += UnsafeRawPointer(v32_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    v31_2 = v31_2Lanes.sum()
-    v33_2 = v33_2Lanes.sum()
-    for i in laneEnd_2..<1 {
+    for i in 0..<1 {
         v31_2 += v30_2[i]
         v33_2 += v32_2[i]
     }
@@ -710,18 +646,7 @@ public func lossAlongA(a: Float, b: Float, aTangent: Float) -> (value: Float, ta
     v19[0] = v12[3]
     var x_5: Float = 0
     var v20: Float = 0
-    let laneEnd = 1 & ~7
-    var x_5Lanes = SIMD8<Float>(repeating: 0)
-    var v20Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd, by: 8) {
-        // line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
-        x_5Lanes += UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
-        // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
-        v20Lanes += UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    x_5 = x_5Lanes.sum()
-    v20 = v20Lanes.sum()
-    for i in laneEnd..<1 {
+    for i in 0..<1 {
         // line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
         x_5 += v5[i]
         // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
@@ -804,18 +729,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
     v15[0] = v4[2]
     var x_3: Float = 0
     var v16: Float = 0
-    let laneEnd = 1 & ~7
-    var x_3Lanes = SIMD8<Float>(repeating: 0)
-    var v16Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd, by: 8) {
-        // line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
-        x_3Lanes += UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self)
-        // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
-        v16Lanes += UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    x_3 = x_3Lanes.sum()
-    v16 = v16Lanes.sum()
-    for i in laneEnd..<1 {
+    for i in 0..<1 {
         // line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
         x_3 += v5[i]
         // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
@@ -827,9 +741,9 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
     let v19 = slot3  // [50]
     for k_3 in 0..<50 { v19[k_3] = v4[3 &+ k_3] }
     let v27 = slot4  // [3]
-    var adjoint0: Float = 0.0
-    var adjoint1: Float = v12
-    var sum0: Float = 0.0
+    var stepAdjoint: Float = 0.0
+    var xAdjoint: Float = v12
+    var aAdjoint: Float = 0.0
     for index in (0..<Int(v16)).reversed() {
         let v10_2: Float = v19[index]
         // line 9: x * x
@@ -845,8 +759,8 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         // line 9: (x * x * x - a) / (3 * x * x)
         let step_3: Float = v18 / v21
         // ∂ line 10: x -= step
-        let v26: Float = -adjoint1
-        let v28: Float = adjoint0 + v26
+        let v26: Float = -xAdjoint
+        let v28: Float = stepAdjoint + v26
         // ∂ line 9: (x * x * x - a) / (3 * x * x)
         let v29: Float = v28 / v21
         let v30: Float = v28 * step_3
@@ -855,7 +769,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         // ∂ line 9: (3 * x * x)
         let v33: Float = v32 * v10_2
         let v34: Float = v32 * v20
-        let v35: Float = adjoint1 + v34
+        let v35: Float = xAdjoint + v34
         // ∂ line 9: 3 * x
         let v36: Float = v33 * 3.0
         let v37: Float = v35 + v36
@@ -869,14 +783,14 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         let v42: Float = v39 * v10_2
         let v44: Float = v41 + v42
         let v45: Float = v44 + v42
-        let v47: Float = sum0 + v38
-        adjoint0 = 0.0
-        adjoint1 = v45
-        sum0 = v47
+        let v47: Float = aAdjoint + v38
+        stepAdjoint = 0.0
+        xAdjoint = v45
+        aAdjoint = v47
     }
-    v27[0] = adjoint0
-    v27[1] = adjoint1
-    v27[2] = sum0
+    v27[0] = stepAdjoint
+    v27[1] = xAdjoint
+    v27[2] = aAdjoint
     // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
     let v30_2 = slot2  // [1]
     v30_2[0] = v27[1]
@@ -967,19 +881,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
     var v31_3: Float = 0
     var v33_3: Float = 0
     var v52: Float = 0
-    let laneEnd_2 = 1 & ~7
-    var v31_3Lanes = SIMD8<Float>(repeating: 0)
-    var v33_3Lanes = SIMD8<Float>(repeating: 0)
-    var v52Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-        v31_3Lanes += UnsafeRawPointer(v30_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-        v33_3Lanes += UnsafeRawPointer(v32_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-        v52Lanes += UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    v31_3 = v31_3Lanes.sum()
-    v33_3 = v33_3Lanes.sum()
-    v52 = v52Lanes.sum()
-    for i in laneEnd_2..<1 {
+    for i in 0..<1 {
         v31_3 += v30_2[i]
         v33_3 += v32_2[i]
         v52 += v51[i]
@@ -991,12 +893,12 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
     let v64: Float = v52 + v52
     // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
     let v69 = slot8  // [6]
-    var adjoint0_2: Float = 0.0
-    var adjoint1_2: Float = v12
-    var sum0_2: Float = 0.0
-    var adjoint0Tangent: Float = 0.0
-    var adjoint1Tangent: Float = v64
-    var sum0Tangent: Float = 0.0
+    var stepAdjoint_2: Float = 0.0
+    var xAdjoint_2: Float = v12
+    var aAdjoint_2: Float = 0.0
+    var stepAdjointTangent: Float = 0.0
+    var xAdjointTangent: Float = v64
+    var aAdjointTangent: Float = 0.0
     for index_2 in (0..<Int(v16)).reversed() {
         let v11_3: Float = v19[index_2]
         // line 9: x * x
@@ -1012,8 +914,8 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         // line 9: (x * x * x - a) / (3 * x * x)
         let step_6: Float = v14_3 / v17_3
         // ∂ line 10: x -= step
-        let v20_2: Float = -adjoint1_2
-        let v21_2: Float = adjoint0_2 + v20_2
+        let v20_2: Float = -xAdjoint_2
+        let v21_2: Float = stepAdjoint_2 + v20_2
         // ∂ line 9: (x * x * x - a) / (3 * x * x)
         let v22: Float = v21_2 / v17_3
         let v23: Float = v21_2 * step_6
@@ -1022,7 +924,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         // ∂ line 9: (3 * x * x)
         let v26_2: Float = v25_2 * v11_3
         let v27_3: Float = v25_2 * v16_4
-        let v28_3: Float = adjoint1_2 + v27_3
+        let v28_3: Float = xAdjoint_2 + v27_3
         // ∂ line 9: 3 * x
         let v29_3: Float = v26_2 * 3.0
         let v30_4: Float = v28_3 + v29_3
@@ -1036,7 +938,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         let v35_3: Float = v32_4 * v11_3
         let v36_3: Float = v34_4 + v35_3
         let v37_3: Float = v36_3 + v35_3
-        let v38_3: Float = sum0_2 + v31_4
+        let v38_3: Float = aAdjoint_2 + v31_4
         let v39_3: Float = v54[index_2]
         let v40_4: Float = v39_3 * v11_3
         let v42_4: Float = v40_4 + v40_4
@@ -1060,8 +962,8 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         let v55: Float = -v54_2
         let v56: Float = v52_2 + v55
         // ∂ line 10: x -= step
-        let v57: Float = -adjoint1Tangent
-        let v58: Float = adjoint0Tangent + v57
+        let v57: Float = -xAdjointTangent
+        let v58: Float = stepAdjointTangent + v57
         // ∂ line 9: (x * x * x - a) / (3 * x * x)
         let v59: Float = v58 / v17_3
         let v60: Float = v51_2 * v22
@@ -1084,7 +986,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         let v76: Float = v72 * v16_4
         let v77: Float = v48 * v25_2
         let v78: Float = v76 + v77
-        let v79: Float = adjoint1Tangent + v78
+        let v79: Float = xAdjointTangent + v78
         // ∂ line 9: 3 * x
         let v80: Float = v75 * 3.0
         let v81: Float = v79 + v80
@@ -1104,20 +1006,20 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
         let v92: Float = v90 + v91
         let v93: Float = v89 + v92
         let v94: Float = v93 + v92
-        let v95: Float = sum0Tangent + v82
-        adjoint0_2 = 0.0
-        adjoint1_2 = v37_3
-        sum0_2 = v38_3
-        adjoint0Tangent = 0.0
-        adjoint1Tangent = v94
-        sum0Tangent = v95
+        let v95: Float = aAdjointTangent + v82
+        stepAdjoint_2 = 0.0
+        xAdjoint_2 = v37_3
+        aAdjoint_2 = v38_3
+        stepAdjointTangent = 0.0
+        xAdjointTangent = v94
+        aAdjointTangent = v95
     }
-    v69[0] = adjoint0_2
-    v69[1] = adjoint1_2
-    v69[2] = sum0_2
-    v69[3] = adjoint0Tangent
-    v69[4] = adjoint1Tangent
-    v69[5] = sum0Tangent
+    v69[0] = stepAdjoint_2
+    v69[1] = xAdjoint_2
+    v69[2] = aAdjoint_2
+    v69[3] = stepAdjointTangent
+    v69[4] = xAdjointTangent
+    v69[5] = aAdjointTangent
     // ∂ line 8: while abs(step) > 1e-5 * abs(x), maxIterations: 50
     let v78_2 = slot6  // [1]
     v78_2[0] = v69[4]
@@ -1125,16 +1027,7 @@ public func lossCurvature(a: Float, b: Float, aTangent: Float, bTangent: Float) 
     v80_2[0] = v69[5]
     var v79_2: Float = 0
     var v81_2: Float = 0
-    let laneEnd_3 = 1 & ~7
-    var v79_2Lanes = SIMD8<Float>(repeating: 0)
-    var v81_2Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-        v79_2Lanes += UnsafeRawPointer(v78_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-        v81_2Lanes += UnsafeRawPointer(v80_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    v79_2 = v79_2Lanes.sum()
-    v81_2 = v81_2Lanes.sum()
-    for i in laneEnd_3..<1 {
+    for i in 0..<1 {
         v79_2 += v78_2[i]
         v81_2 += v80_2[i]
     }
@@ -1223,18 +1116,7 @@ public func settle(c: Float, s: Float, q: Tensor) -> Float {
             v11_2[0] = q[1]
             var x_3: Float = 0
             var v12_2: Float = 0
-            let laneEnd = 1 & ~7
-            var x_3Lanes = SIMD8<Float>(repeating: 0)
-            var v12_2Lanes = SIMD8<Float>(repeating: 0)
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                // line 27: while abs(step) > 1e-5, maxIterations: 400
-                x_3Lanes += UnsafeRawPointer(v8_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                // line 37: q[1]
-                v12_2Lanes += UnsafeRawPointer(v11_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-            }
-            x_3 = x_3Lanes.sum()
-            v12_2 = v12_2Lanes.sum()
-            for i in laneEnd..<1 {
+            for i in 0..<1 {
                 // line 27: while abs(step) > 1e-5, maxIterations: 400
                 x_3 += v8_2[i]
                 // line 37: q[1]
@@ -1332,18 +1214,7 @@ public func dSettle(c: Float, s: Float, q: Tensor) -> (c: Float, s: Float, q: Te
             v11_2[0] = q[1]
             var x_3: Float = 0
             var v12_2: Float = 0
-            let laneEnd = 1 & ~7
-            var x_3Lanes = SIMD8<Float>(repeating: 0)
-            var v12_2Lanes = SIMD8<Float>(repeating: 0)
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                // line 27: while abs(step) > 1e-5, maxIterations: 400
-                x_3Lanes += UnsafeRawPointer(v8_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                // line 37: q[1]
-                v12_2Lanes += UnsafeRawPointer(v11_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-            }
-            x_3 = x_3Lanes.sum()
-            v12_2 = v12_2Lanes.sum()
-            for i in laneEnd..<1 {
+            for i in 0..<1 {
                 // line 27: while abs(step) > 1e-5, maxIterations: 400
                 x_3 += v8_2[i]
                 // line 37: q[1]
@@ -1372,10 +1243,10 @@ public func dSettle(c: Float, s: Float, q: Tensor) -> (c: Float, s: Float, q: Te
             let v30 = slot4  // [400]
             for k_5 in 0..<400 { v30[k_5] = v5[3 &+ k_5] }
             let v38 = slot5  // [6]
-            var adjoint0: Float = 0.0
-            var adjoint1: Float = v23_2
-            var sum0: Float = 0.0
-            var sum1: Float = 0.0
+            var stepAdjoint: Float = 0.0
+            var xAdjoint: Float = v23_2
+            var cAdjoint: Float = 0.0
+            var sAdjoint: Float = 0.0
             v38.update(repeating: 0, count: 6)
             for index in (0..<Int(v27)).reversed() {
                 let v13: Float = v30[index]
@@ -1404,8 +1275,8 @@ public func dSettle(c: Float, s: Float, q: Tensor) -> (c: Float, s: Float, q: Te
                 // line 32: step < -0.5
                 let v35: Bool = step_5 < (-0.5)
                 // ∂ line 35: x -= step
-                let v41: Float = -adjoint1
-                let v43: Float = adjoint0 + v41
+                let v41: Float = -xAdjoint
+                let v43: Float = stepAdjoint + v41
                 let v46: Float = (v31 ? 0.0 : v43)
                 let v49: Float = (v35 ? 0.0 : v46)
                 // ∂ line 32: step < -0.5
@@ -1415,7 +1286,7 @@ public func dSettle(c: Float, s: Float, q: Tensor) -> (c: Float, s: Float, q: Te
                 // ∂ line 28: 4 * q[0] * x * x * x
                 let v54: Float = v53 * v13
                 let v55: Float = v53 * v25
-                let v56: Float = adjoint1 + v55
+                let v56: Float = xAdjoint + v55
                 // ∂ line 28: 4 * q[0] * x * x
                 let v57: Float = v54 * v13
                 let v58: Float = v54 * v24
@@ -1434,18 +1305,18 @@ public func dSettle(c: Float, s: Float, q: Tensor) -> (c: Float, s: Float, q: Te
                 let v67: Float = v62 + v65
                 // ∂ line 28: 2 * s
                 let v68: Float = v64 * 2.0
-                let v70: Float = sum0 + v66
-                let v71: Float = sum1 + v68
+                let v70: Float = cAdjoint + v66
+                let v71: Float = sAdjoint + v68
                 v38[4] += v63
-                adjoint0 = 0.0
-                adjoint1 = v67
-                sum0 = v70
-                sum1 = v71
+                stepAdjoint = 0.0
+                xAdjoint = v67
+                cAdjoint = v70
+                sAdjoint = v71
             }
-            v38[0] = adjoint0
-            v38[1] = adjoint1
-            v38[2] = sum0
-            v38[3] = sum1
+            v38[0] = stepAdjoint
+            v38[1] = xAdjoint
+            v38[2] = cAdjoint
+            v38[3] = sAdjoint
             // ∂ line 27: while abs(step) > 1e-5, maxIterations: 400
             let v43_2 = slot1  // [1]
             v43_2[0] = v38[2]
@@ -1453,28 +1324,14 @@ public func dSettle(c: Float, s: Float, q: Tensor) -> (c: Float, s: Float, q: Te
             v45[0] = v38[3]
             var v44: Float = 0
             var v46_2: Float = 0
-            let laneEnd_2 = 1 & ~7
-            var v44Lanes = SIMD8<Float>(repeating: 0)
-            var v46_2Lanes = SIMD8<Float>(repeating: 0)
-            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                v44Lanes += UnsafeRawPointer(v43_2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                v46_2Lanes += UnsafeRawPointer(v45 + i).loadUnaligned(as: SIMD8<Float>.self)
-            }
-            v44 = v44Lanes.sum()
-            v46_2 = v46_2Lanes.sum()
-            for i in laneEnd_2..<1 {
+            for i in 0..<1 {
                 v44 += v43_2[i]
                 v46_2 += v45[i]
             }
             let v47 = slot6  // [2]
             for k_8 in 0..<2 { v47[k_8] = v38[4 &+ k_8] }
             let v48 = slot7  // [2]
-            let laneEnd_3 = 2 & ~7
-            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                let v48_2 = UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
-            }
-            for i in laneEnd_3..<2 {
+            for i in 0..<2 {
                 let v48_2: Float = v19[i] + v47[i]
                 v48[i] = v48_2
             }
@@ -1514,12 +1371,6 @@ public func halvings(x: Float) -> Float {
     let v2 = slot1  // [1]
     v2[0] = v1[0]
     var y_3: Float = 0
-    let laneEnd = 1 & ~7
-    var y_3Lanes = SIMD8<Float>(repeating: 0)
-    for i in stride(from: 0, to: laneEnd, by: 8) {
-        y_3Lanes += UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    y_3 = y_3Lanes.sum()
-    for i in laneEnd..<1 { y_3 += v2[i] }
+    for i in 0..<1 { y_3 += v2[i] }
     return y_3
 }
