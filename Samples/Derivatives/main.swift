@@ -1,6 +1,6 @@
 // Derivatives with Tapeless: first and second derivatives of y = x² + 3x, forward mode, a
-// Hessian-vector product, a pullback, a Jacobian, a custom derivative, a frozen parameter,
-// and stopGradient. The derivatives are generated Swift functions, built when the package
+// Hessian-vector product, a pullback, a Jacobian, a custom derivative, the derivative of a
+// `while` loop, a frozen parameter, and stopGradient. The derivatives are generated Swift functions, built when the package
 // builds; nothing is traced at run time.
 //
 // Output (stable):
@@ -11,6 +11,7 @@
 //   pullback of x² at x = (1, 2, 3) of (1, 1, 1): [2.0, 4.0, 6.0]
 //   Jacobian of x² at x = (1, 2, 3): [2.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 6.0]
 //   d/dx log(1 + exp(x)) at x = 100: 1.0 with the custom rule, NaN derived from the body
+//   Newton's method for √2: 1.4142135, derivative 0.35355338 (1 / (2√2) = 0.35355338)
 //   d/dx [x * stopGradient(x)] at x = 2: 2.0 (without stopGradient: 4.0)
 //   frozen scale: gradient of loss w.r.t. w: 7.5, w.r.t. scale: 0.0
 //   stopGradient(w): gradient of detachedLoss w.r.t. w: 5.0 (without stopGradient: 10.0)
@@ -45,6 +46,11 @@ print("Jacobian of x² at x = (1, 2, 3): \(jacobianOfSquares(x: Tensor([1, 2, 3]
 // exp(100) overflows Float, so the derivative derived from log(1 + exp(x)) is inf / inf.
 let derived = dSoftplusWithoutRule(x: 100)
 print("d/dx log(1 + exp(x)) at x = 100: \(dSoftplusWithRule(x: 100)) with the custom rule, \(derived.isNaN ? "NaN" : "\(derived)") derived from the body")
+
+// PyTorch: x = a; while abs(step) > 1e-6 * x: step = (x * x - a) / (2 * x); x = x - step,
+// then torch.autograd.grad(x, a): autograd records each iteration that ran. Here the reverse
+// pass runs the iterations backwards, from the one value per iteration the loop kept.
+print("Newton's method for √2: \(squareRoot(a: 2)), derivative \(dSquareRoot(a: 2)) (1 / (2√2) = \(1 / (2 * Float(2).squareRoot())))")
 
 // PyTorch: (x * x.detach()) differentiates only the first factor, so the derivative is x.
 print("d/dx [x * stopGradient(x)] at x = 2: \(dDetachedSquare(x: 2)) (without stopGradient: \(2 * 2 as Float))")
