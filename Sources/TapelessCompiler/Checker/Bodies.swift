@@ -199,7 +199,26 @@ extension Checker {
                   + "and holds no other loop; compute tensors before or after the loop", at: statement.range)
         } else if let bound {
             loopCounts[loop.range.start] = bound
+            if localsRead(by: loop.condition).isDisjoint(with: loop.body.assignedNames) {
+                warning("the condition reads no variable the loop assigns, so it never changes: the loop either doesn't run "
+                        + "or runs until its maxIterations stops the program; assign a variable the condition reads", at: loop.condition.range)
+            }
         }
+    }
+
+    /// The names of the local variables `expression` reads.
+    private func localsRead(by expression: Expr) -> Set<String> {
+        var names: Set<String> = []
+        if case .local(let name) = resolutions[expression.id] { names.insert(name) }
+        switch expression.kind {
+        case .number, .identifier: break
+        case .member(let base, _), .negate(let base), .not(let base), .index(let base, _): names.formUnion(localsRead(by: base))
+        case .call(let callee, let arguments):
+            names.formUnion(localsRead(by: callee))
+            for argument in arguments { names.formUnion(localsRead(by: argument.value)) }
+        case .binary(_, let left, let right): names.formUnion(localsRead(by: left).union(localsRead(by: right)))
+        }
+        return names
     }
 
     /// The value of a loop's count or bound: a whole number or a named constant; `nil` after

@@ -36,7 +36,9 @@ public enum FusionPrinter {
             printer.line("  \(instruction.result) \(instruction.type)\(origin(instruction))")
             if case .loop(let loop) = instruction.op, !loop.outputs.isEmpty {
                 let stored = loop.outputs.map(\.elementCount).reduce(0, +)
-                printer.line("    a loop's \(loop.carried) final values and \(stored) values its \(loop.count) iterations stored, which its reverse pass runs back from")
+                let iterations = loop.extent == .counted ? "its \(loop.count) iterations" : "its iterations (at most \(loop.count))"
+                let count = loop.countsIterations ? ", how many iterations ran," : ""
+                printer.line("    a loop's \(loop.carried) final values\(count) and \(stored) values \(iterations) stored, which its reverse pass runs back from")
             }
         }
         guard !reverse.recomputed.isEmpty else { return }
