@@ -144,7 +144,7 @@ import Testing
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
-            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4",
+            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -370,7 +370,7 @@ struct ProgramGenerator {
         let recurrent = pick([
             "LSTM(4 -> 2, bidirectional: true, batchFirst: true)", "LSTM(4 -> 4, batchFirst: true)",
             "GRU(4 -> 2, bidirectional: true, batchFirst: true)", "GRU(4 -> 4, batchFirst: true)",
-            "RNN(4 -> 4, layers: 2, batchFirst: true)",
+            "RNN(4 -> 4, layers: 2, batchFirst: true, dropout: 0.25)",
         ])
         return """
             model Sequence {

@@ -3,7 +3,8 @@ import Testing
 @testable import TapelessCompiler
 
 /// `LSTM`, `GRU` and `RNN` against PyTorch's modules with the same weights (`recurrent.py`):
-/// stacked, bidirectional, time-major and batch-first, with and without biases; the loss
+/// stacked, bidirectional, time-major and batch-first, with and without biases (and dropout
+/// between stacked layers, which acts in training only); the loss
 /// `sum(tanh(layer(x)) · c)` and its gradients with respect to every parameter and to `x`.
 @Suite struct RecurrentLayerTests {
     static let layers = [
@@ -59,5 +60,40 @@ import Testing
         let reference = try ConvolutionReferenceTests.tensor(gradients["x"], shape: shapes["x"]!)
         let error = zip(inputGradient.values, reference.values).map { abs($0 - $1) }.max() ?? 0
         #expect(inputGradient.values.count == reference.values.count && error < 1e-10, "\(name): ∂loss/∂x, error \(error)")
+    }
+
+    /// PyTorch's `dropout` argument: in training, dropout on every layer's output but the
+    /// last's; in inference, the layers as without it.
+    @Test func dropoutBetweenStackedLayersActsInTrainingOnly() throws {
+        let loss = "func loss(x: [2, 5, 3], c: [2, 5, 4]) -> Float { sum(tanh(rnn(x)) * c) }"
+        let source = [
+            "model Dropped {", "    layer rnn = LSTM(3 -> 4, layers: 3, batchFirst: true, dropout: 0.5)", "    \(loss)", "}",
+            "model Plain {", "    layer rnn = LSTM(3 -> 4, layers: 3, batchFirst: true)", "    \(loss)", "}",
+        ].joined(separator: "\n")
+        let program = try CompiledFunctions(source).program
+        func form(_ model: String, _ mode: ExecutionMode?) throws -> LoweredFunction {
+            try #require(program.models.first { $0.name == model }?.functions.first { $0.name == "loss" && $0.mode == mode })
+        }
+        let (training, inference, plain) = (try form("Dropped", .training), try form("Dropped", .inference), try form("Plain", nil))
+        let masks = training.body.instructions.filter { if case .dropoutMask = $0.op { true } else { false } }
+        #expect(masks.map(\.type) == Array(repeating: .float([.fixed(2), .fixed(5), .fixed(4)]), count: 2), "one mask after each layer but the last")
+        #expect(!inference.body.instructions.contains { if case .dropoutMask = $0.op { true } else { false } })
+
+        var random = ParserRobustnessTests.Generator(state: 7)
+        let parameters = Dictionary(uniqueKeysWithValues: try #require(program.models.first).parameters.map { parameter in
+            (parameter.name, RandomProgramTests.randomTensor(IRType(.float, parameter.shape.map(IRDimension.fixed)), using: &random))
+        })
+        let arguments = inference.body.arguments.map { RandomProgramTests.randomTensor($0.type, using: &random) }
+        func value(_ function: LoweredFunction) throws -> Double {
+            try #require(IRInterpreter.run(function.body, arguments: arguments, parameters: parameters)["value"]).values[0]
+        }
+        #expect(try value(inference) == value(plain), "inference runs the layers as without dropout")
+        #expect(try value(training) != value(inference), "training drops")
+        let gradient = try IRInterpreter.run(try #require(training.withGradient), arguments: arguments, parameters: parameters)
+        for name in ["rnn.weight_ih_l0", "rnn.weight_hh_l1", "rnn.bias_ih_l2"] {
+            try GradientChecking.expectFiniteDifferences(
+                of: training.body, result: "value", at: arguments, parameters: parameters, varying: .parameter(name),
+                equal: try #require(gradient[name]), step: 1e-6, tolerance: 1e-7, atMost: 8, "∂loss/∂\(name) in training")
+        }
     }
 }

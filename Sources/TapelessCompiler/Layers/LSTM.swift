@@ -1,4 +1,4 @@
-/// `LSTM(in -> hidden, layers: 1, bidirectional: false, batchFirst: false, bias: true)`:
+/// `LSTM(in -> hidden, layers: 1, bidirectional: false, batchFirst: false, bias: true, dropout: 0)`:
 /// PyTorch's `nn.LSTM`, with its gates in its order (input, forget, cell, output):
 /// `c' = σ(f) c + σ(i) tanh(g)`, `h' = σ(o) tanh(c')`, from zero states. See ``Recurrence``
 /// for the layout and the parameters.

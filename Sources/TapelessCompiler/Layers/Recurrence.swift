@@ -9,7 +9,8 @@
 /// one) are named, shaped and drawn as in PyTorch's `state_dict`: `weight_ih_lk` `[gates·hidden,
 /// in]`, `weight_hh_lk` `[gates·hidden, hidden]`, `bias_ih_lk` and `bias_hh_lk` `[gates·hidden]`,
 /// all uniform in ±1/√hidden. The length is a number known when the file compiles: the
-/// compiler unrolls the steps.
+/// compiler unrolls the steps. With `dropout: p` and stacked layers, each layer's output but
+/// the last's goes through dropout in training mode, as PyTorch's `dropout` argument does.
 struct Recurrence: Equatable {
     var inputSize: Int
     var hiddenSize: Int
@@ -17,9 +18,11 @@ struct Recurrence: Equatable {
     var isBidirectional: Bool
     var isBatchFirst: Bool
     var hasBias: Bool
+    /// The chance of dropping an element between stacked layers in training, in `[0, 1)`.
+    var dropout: Double
 
     /// The options every recurrent kind takes.
-    static let options = ["layers", "bidirectional", "batchFirst", "bias"]
+    static let options = ["layers", "bidirectional", "batchFirst", "bias", "dropout"]
 
     /// The longest sequence, all layers and directions counted, the compiler unrolls.
     static let maximumSteps = 1024
@@ -29,6 +32,7 @@ struct Recurrence: Equatable {
     init?(_ reader: inout LayerArgumentReader, example: String, kindOptions: [String] = []) {
         let sizes = reader.sizes(example: example)
         let layersValue = reader.option("layers")
+        let dropoutValue = reader.number("dropout")
         isBidirectional = reader.flag("bidirectional", default: false)
         isBatchFirst = reader.flag("batchFirst", default: false)
         hasBias = reader.flag("bias", default: true)
@@ -40,6 +44,15 @@ struct Recurrence: Equatable {
                 return nil
             }
             layers = count
+        }
+        dropout = dropoutValue?.value ?? 0
+        if let (value, range) = dropoutValue {
+            if !(0..<1).contains(value) {
+                reader.error("'dropout:' of layer '\(reader.layerName)' must be a number in [0, 1), such as 0.2: it is the chance of zeroing each element", at: range)
+            } else if value > 0, layers == 1 {
+                reader.error("'dropout:' of layer '\(reader.layerName)' drops the outputs between stacked layers, and one layer has none; "
+                             + "add 'layers: 2' or more, or apply a Dropout layer to the output", at: range)
+            }
         }
         guard let sizes, !reader.hasErrors else { return nil }
         (inputSize, hiddenSize) = sizes
@@ -56,6 +69,7 @@ struct Recurrence: Equatable {
         if isBidirectional { options.append("bidirectional: true") }
         if isBatchFirst { options.append("batchFirst: true") }
         if !hasBias { options.append("bias: false") }
+        if dropout > 0 { options.append("dropout: \(IRPrinter.format(dropout))") }
         return options.map { ", " + $0 }.joined()
     }
 
@@ -134,6 +148,11 @@ struct Recurrence: Equatable {
                 outputs.append(stack(hiddenStates.compactMap { $0 }, &b))
             }
             sequence = outputs.count == 1 ? outputs[0] : BuiltinLowering.concatenate(outputs, axis: 2, resultType: concatenatedType(outputs, &b), &b)
+            if context.mode == .training, dropout > 0, layer < layers - 1 {
+                // Numbered 0 here; the differentiation stage numbers every mask of the body.
+                let mask = b.emit(.dropoutMask(DropoutMask(probability: dropout, stream: 0)), type: b.type(of: sequence))
+                sequence = b.multiply(sequence, mask)
+            }
         }
         return sequence
     }
@@ -194,4 +213,7 @@ extension RecurrentLayerKind {
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> { recurrence.outputType(for: input) }
 
     var accessor: LayerAccessor? { nil }
+
+    /// Dropout between stacked layers makes training differ from inference.
+    var dependsOnMode: Bool { recurrence.dropout > 0 }
 }
