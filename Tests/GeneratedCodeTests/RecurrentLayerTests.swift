@@ -4,7 +4,8 @@ import Testing
 
 /// Recurrent layers as the plugin compiles them (Recurrent.tapeless): a PyTorch sequence
 /// classifier's `state_dict` (pytorch_recurrent.py) loads by PyTorch's names and computes
-/// PyTorch's output, and a recurrent model learns a task that needs its carried state.
+/// PyTorch's output, a recurrent model learns a task that needs its carried state, and a
+/// sequence continued from a given initial state (`h0:`) matches the whole sequence.
 @Suite struct RecurrentLayerTests {
     @Test func aPyTorchStateDictLoadsAndComputesPyTorchsOutput() throws {
         var model = RecurrentInterop.zero
@@ -28,5 +29,23 @@ import Testing
         try model.fit(x: x, y: labels, loss: CrossEntropy(), optimizer: &optimizer, epochs: 60, batchSize: 64, verbosity: .silent)
         let after = try model.evaluate(x: x, y: labels, loss: CrossEntropy(), metrics: metrics)["accuracy"]!
         #expect(before < 0.7 && after > 0.95, "accuracy \(before) before training, \(after) after")
+    }
+
+    @Test func aSequenceContinuedFromItsLastStateMatchesTheWholeSequence() {
+        let model = Continued(seed: 3)
+        let x = Tensor(randomUniform: [2, 8, 2], seed: 5, low: -1, high: 1)
+        // Steps `range` of x, and of an output with 3 features.
+        func steps(_ t: Tensor, _ range: Range<Int>, features: Int) -> Tensor {
+            let length = t.shape[1]
+            let scalars = (0..<2).flatMap { b in range.flatMap { s in (0..<features).map { t.scalars[(b * length + s) * features + $0] } } }
+            return Tensor(shape: [2, range.count, features], scalars: scalars)
+        }
+        let whole = model.whole(x: x)
+        let first = model.firstHalf(x: steps(x, 0..<4, features: 2))
+        let last = steps(first, 3..<4, features: 3)
+        let second = model.secondHalf(x: steps(x, 4..<8, features: 2), h0: Tensor(shape: [1, 2, 3], scalars: last.scalars))
+        let expected = steps(whole, 4..<8, features: 3).scalars
+        #expect(zip(second.scalars, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(second.scalars) vs \(expected)")
+        #expect(zip(first.scalars, steps(whole, 0..<4, features: 3).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 }

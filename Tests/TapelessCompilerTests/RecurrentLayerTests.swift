@@ -4,8 +4,9 @@ import Testing
 
 /// `LSTM`, `GRU` and `RNN` against PyTorch's modules with the same weights (`recurrent.py`):
 /// stacked, bidirectional, time-major and batch-first, with and without biases (and dropout
-/// between stacked layers, which acts in training only); the loss
-/// `sum(tanh(layer(x)) · c)` and its gradients with respect to every parameter and to `x`.
+/// between stacked layers, which acts in training only), from zero or given initial states;
+/// the loss `sum(tanh(layer(x)) · c)` and its gradients with respect to every parameter, to
+/// `x` and to the initial states.
 @Suite struct RecurrentLayerTests {
     static let layers = [
         "lstm_stacked_bidirectional": ("LSTM(3 -> 4, layers: 2, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]"),
@@ -14,15 +15,23 @@ import Testing
         "gru_bidirectional": ("GRU(3 -> 4, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]"),
         "rnn_relu_without_bias": ("RNN(3 -> 4, nonlinearity: relu, bias: false, batchFirst: true)", "[2, 5, 3]", "[2, 5, 4]"),
         "rnn_tanh_stacked": ("RNN(3 -> 4, layers: 2, batchFirst: true)", "[2, 5, 3]", "[2, 5, 4]"),
+        "lstm_initial_states": ("LSTM(3 -> 4, layers: 2, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]"),
+        "gru_initial_state": ("GRU(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]"),
     ]
+
+    /// The states each case starts from, with their shape; zero states for the others.
+    static let initialStates = ["lstm_initial_states": (["h0", "c0"], "[4, 2, 4]"), "gru_initial_state": (["h0"], "[1, 2, 4]")]
 
     static func source(_ name: String) throws -> String {
         let (layer, input, output) = try #require(layers[name])
+        let (states, shape) = initialStates[name] ?? ([], "")
+        let stateArguments = states.map { ", \($0): \(shape)" }.joined()
+        let given = states.map { ", \($0): \($0)" }.joined()
         return """
             model Recurrent {
                 layer rnn = \(layer)
-                func loss(x: \(input), c: \(output)) -> Float { sum(tanh(rnn(x)) * c) }
-                let dx = grad(loss, wrt: x)
+                func loss(x: \(input), c: \(output)\(stateArguments)) -> Float { sum(tanh(rnn(x\(given))) * c) }
+                let dx = grad(loss, wrt: x\(states.map { ", " + $0 }.joined()))
             }
             """
     }
@@ -56,10 +65,13 @@ import Testing
             #expect(gradient.shape == reference.shape && error < 1e-10, "\(name): ∂loss/∂\(parameter.name), error \(error)")
         }
         let dx = try #require(model.functions.first { $0.name == "dx" })
-        let inputGradient = try #require(try IRInterpreter.run(dx.body, arguments: arguments, parameters: parameters).values.first)
-        let reference = try ConvolutionReferenceTests.tensor(gradients["x"], shape: shapes["x"]!)
-        let error = zip(inputGradient.values, reference.values).map { abs($0 - $1) }.max() ?? 0
-        #expect(inputGradient.values.count == reference.values.count && error < 1e-10, "\(name): ∂loss/∂x, error \(error)")
+        let inputGradients = try IRInterpreter.run(dx.body, arguments: arguments, parameters: parameters)
+        for input in ["x"] + (Self.initialStates[name]?.0 ?? []) {
+            let computed = try #require(inputGradients[input], "\(name): no gradient of \(input)")
+            let reference = try ConvolutionReferenceTests.tensor(gradients[input], shape: shapes[input]!)
+            let error = zip(computed.values, reference.values).map { abs($0 - $1) }.max() ?? 0
+            #expect(computed.values.count == reference.values.count && error < 1e-10, "\(name): ∂loss/∂\(input), error \(error)")
+        }
     }
 
     /// PyTorch's `dropout` argument: in training, dropout on every layer's output but the

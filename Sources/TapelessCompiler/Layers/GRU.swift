@@ -1,6 +1,6 @@
 /// `GRU(in -> hidden, layers: 1, bidirectional: false, batchFirst: false, bias: true, dropout: 0)`:
 /// PyTorch's `nn.GRU`, with its gates in its order (reset, update, new):
-/// `n = tanh(xₙ + σ(r) (h Wₕₙᵀ + bₕₙ))`, `h' = (1 − σ(z)) n + σ(z) h`, from a zero state. See
+/// `n = tanh(xₙ + σ(r) (h Wₕₙᵀ + bₕₙ))`, `h' = (1 − σ(z)) n + σ(z) h`, from a zero state or `h0:`. See
 /// ``Recurrence`` for the layout and the parameters.
 struct GRU: RecurrentLayerKind, Equatable {
     static let gates = 3

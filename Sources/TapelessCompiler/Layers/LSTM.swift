@@ -1,9 +1,11 @@
 /// `LSTM(in -> hidden, layers: 1, bidirectional: false, batchFirst: false, bias: true, dropout: 0)`:
 /// PyTorch's `nn.LSTM`, with its gates in its order (input, forget, cell, output):
-/// `c' = σ(f) c + σ(i) tanh(g)`, `h' = σ(o) tanh(c')`, from zero states. See ``Recurrence``
+/// `c' = σ(f) c + σ(i) tanh(g)`, `h' = σ(o) tanh(c')`, from zero states or the ones an
+/// application gives (`lstm(x, h0: h, c0: c)`). See ``Recurrence``
 /// for the layout and the parameters.
 struct LSTM: RecurrentLayerKind, Equatable {
     static let gates = 4
+    static let initialStates = ["h0", "c0"]
     static let name = "LSTM"
     static let example = "LSTM(8 -> 64, batchFirst: true)"
 

@@ -1,6 +1,6 @@
 /// `RNN(in -> hidden, nonlinearity: tanh, layers: 1, bidirectional: false, batchFirst: false,
 /// bias: true, dropout: 0)`: PyTorch's `nn.RNN`, `h' = tanh(x Wᵢₕᵀ + bᵢₕ + h Wₕₕᵀ + bₕₕ)` (or `relu`) from a
-/// zero state. See ``Recurrence`` for the layout and the parameters.
+/// zero state or `h0:`. See ``Recurrence`` for the layout and the parameters.
 struct RNN: RecurrentLayerKind, Equatable {
     static let gates = 1
     static let name = "RNN"

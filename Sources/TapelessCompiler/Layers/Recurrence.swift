@@ -1,6 +1,6 @@
 /// What `RNN`, `LSTM` and `GRU` share, as PyTorch's `nn.RNN`, `nn.LSTM` and `nn.GRU`: sizes
 /// (`in -> hidden`), stacked layers, both directions, the layout of the sequence, biases, and
-/// running a cell over the sequence from a zero state.
+/// running a cell over the sequence from a zero state or given initial states (`h0:`, `c0:`).
 ///
 /// The input is `[length, batch, in]`, or `[batch, length, in]` with `batchFirst: true`; the
 /// output has the same layout with `hidden` features (twice that when bidirectional: the
@@ -122,17 +122,35 @@ struct Recurrence: Equatable {
     /// at the first step without biases), and the state before (`nil` at the first step: zero).
     typealias Step = (_ b: inout IRBuilder, _ input: IRValue, _ hidden: IRValue?, _ state: State?) -> State
 
-    /// The layers over `x`, each direction running `step` over the positions in its order.
+    /// Why an initial state `label` (`h0`, or the LSTM's `c0`) of type `type` doesn't fit an
+    /// input of type `input`, if it doesn't: it is `[layers · directions, batch, hidden]`, as
+    /// PyTorch's `h_0` and `c_0`, whatever the input's layout.
+    func checkInitialState(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? {
+        let expected = ValueType.tensor([.fixed(layers * directions.count), input.shape[isBatchFirst ? 0 : 1], .fixed(hiddenSize)])
+        guard type != expected else { return nil }
+        return LayerInputError(message: "must be \(expected) (layers · directions, batch, hidden, as PyTorch's \(label.prefix(1))_0), not \(type)")
+    }
+
+    /// The layers over `x`, each direction running `step` over the positions in its order,
+    /// from the states the application gave (`h0:`, `c0:`) or zero ones.
     func lower(_ x: IRValue, _ context: inout LayerLowering, step: Step) -> IRValue {
         var b = context.builder
         defer { context.builder = b }
         var sequence = x
         let length = b.type(of: x).shape[timeAxis].fixedValue ?? 0
+        let (h0, c0) = (context.optionalInputs["h0"], context.optionalInputs["c0"])
         for layer in 0..<layers {
             var outputs: [IRValue] = []
-            for suffix in directions {
+            for (direction, suffix) in directions.enumerated() {
                 func parameter(_ name: String) -> IRValue { context.parameter("\(name)_l\(layer)\(suffix)") }
+                // PyTorch's order of the initial states: layer by layer, each direction in turn.
+                let index = layer * directions.count + direction
                 var state: State?
+                if h0 != nil || c0 != nil {
+                    let batch = b.type(of: x).shape[isBatchFirst ? 0 : 1]
+                    let hidden = h0.map { Self.pick(index, axis: 0, of: $0, &b) } ?? b.broadcast(b.constant(0), to: [batch, .fixed(hiddenSize)])
+                    state = State(hidden: hidden, cell: c0.map { Self.pick(index, axis: 0, of: $0, &b) })
+                }
                 var hiddenStates = [IRValue?](repeating: nil, count: length)
                 for position in suffix.isEmpty ? Array(0..<length) : (0..<length).reversed() {
                     // Each position's input projected on its own: a step of the layer below is then
@@ -196,6 +214,8 @@ struct Recurrence: Equatable {
 protocol RecurrentLayerKind: LayerKind {
     /// How many `hidden`-sized gates the weights hold (LSTM 4, GRU 3, RNN 1).
     static var gates: Int { get }
+    /// The labels of the states an application may start from: `h0`, and the LSTM's `c0`.
+    static var initialStates: [String] { get }
     var recurrence: Recurrence { get }
     /// The kind's own options as written after the sizes (`, nonlinearity: relu`), if any.
     var kindOptionsDescription: String { get }
@@ -203,6 +223,14 @@ protocol RecurrentLayerKind: LayerKind {
 
 extension RecurrentLayerKind {
     var kindOptionsDescription: String { "" }
+
+    static var initialStates: [String] { ["h0"] }
+
+    var optionalInputs: [String] { Self.initialStates }
+
+    func checkOptionalInput(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? {
+        recurrence.checkInitialState(label, type, for: input)
+    }
 
     var description: String {
         "\(Self.name)(\(recurrence.inputSize) -> \(recurrence.hiddenSize)\(kindOptionsDescription)\(recurrence.optionsDescription))"

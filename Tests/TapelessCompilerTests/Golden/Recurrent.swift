@@ -4,24 +4,24 @@
 import Foundation
 import Tapeless
 
-/// The model `RecurrentInterop` (line 4): 879 parameters in 14 tensors.
+/// The model `RecurrentInterop` (line 5): 879 parameters in 14 tensors.
 public struct RecurrentInterop: Module {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "lstm.weight_ih_l0", shape: [24, 4], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.weight_hh_l0", shape: [24, 6], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.bias_ih_l0", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.bias_hh_l0", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.weight_ih_l0_reverse", shape: [24, 4], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.weight_hh_l0_reverse", shape: [24, 6], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.bias_ih_l0_reverse", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "lstm.bias_hh_l0_reverse", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 5
-        (name: "gru.weight_ih_l0", shape: [15, 12], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 6
-        (name: "gru.weight_hh_l0", shape: [15, 5], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 6
-        (name: "gru.bias_ih_l0", shape: [15], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 6
-        (name: "gru.bias_hh_l0", shape: [15], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 6
-        (name: "head.weight", shape: [5, 3], initializer: .glorotUniform, isTrainable: true),  // line 7
-        (name: "head.bias", shape: [3], initializer: .constant(0.0), isTrainable: true),  // line 7
+        (name: "lstm.weight_ih_l0", shape: [24, 4], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.weight_hh_l0", shape: [24, 6], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.bias_ih_l0", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.bias_hh_l0", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.weight_ih_l0_reverse", shape: [24, 4], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.weight_hh_l0_reverse", shape: [24, 6], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.bias_ih_l0_reverse", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "lstm.bias_hh_l0_reverse", shape: [24], initializer: .uniform(low: (-0.4082483), high: 0.4082483), isTrainable: true),  // line 6
+        (name: "gru.weight_ih_l0", shape: [15, 12], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 7
+        (name: "gru.weight_hh_l0", shape: [15, 5], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 7
+        (name: "gru.bias_ih_l0", shape: [15], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 7
+        (name: "gru.bias_hh_l0", shape: [15], initializer: .uniform(low: (-0.4472136), high: 0.4472136), isTrainable: true),  // line 7
+        (name: "head.weight", shape: [5, 3], initializer: .glorotUniform, isTrainable: true),  // line 8
+        (name: "head.bias", shape: [3], initializer: .constant(0.0), isTrainable: true),  // line 8
     ])
 
     /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
@@ -36,73 +36,73 @@ public struct RecurrentInterop: Module {
         self.parameterScalars = parameterScalars
     }
 
-    /// The parameter `lstm.weight_ih_l0` (line 5).
+    /// The parameter `lstm.weight_ih_l0` (line 6).
     public var lstmWeight_ih_l0: Tensor {
         get { self[parameter: "lstm.weight_ih_l0"] }
         set { self[parameter: "lstm.weight_ih_l0"] = newValue }
     }
 
-    /// The parameter `lstm.weight_hh_l0` (line 5).
+    /// The parameter `lstm.weight_hh_l0` (line 6).
     public var lstmWeight_hh_l0: Tensor {
         get { self[parameter: "lstm.weight_hh_l0"] }
         set { self[parameter: "lstm.weight_hh_l0"] = newValue }
     }
 
-    /// The parameter `lstm.bias_ih_l0` (line 5).
+    /// The parameter `lstm.bias_ih_l0` (line 6).
     public var lstmBias_ih_l0: Tensor {
         get { self[parameter: "lstm.bias_ih_l0"] }
         set { self[parameter: "lstm.bias_ih_l0"] = newValue }
     }
 
-    /// The parameter `lstm.bias_hh_l0` (line 5).
+    /// The parameter `lstm.bias_hh_l0` (line 6).
     public var lstmBias_hh_l0: Tensor {
         get { self[parameter: "lstm.bias_hh_l0"] }
         set { self[parameter: "lstm.bias_hh_l0"] = newValue }
     }
 
-    /// The parameter `lstm.weight_ih_l0_reverse` (line 5).
+    /// The parameter `lstm.weight_ih_l0_reverse` (line 6).
     public var lstmWeight_ih_l0_reverse: Tensor {
         get { self[parameter: "lstm.weight_ih_l0_reverse"] }
         set { self[parameter: "lstm.weight_ih_l0_reverse"] = newValue }
     }
 
-    /// The parameter `lstm.weight_hh_l0_reverse` (line 5).
+    /// The parameter `lstm.weight_hh_l0_reverse` (line 6).
     public var lstmWeight_hh_l0_reverse: Tensor {
         get { self[parameter: "lstm.weight_hh_l0_reverse"] }
         set { self[parameter: "lstm.weight_hh_l0_reverse"] = newValue }
     }
 
-    /// The parameter `lstm.bias_ih_l0_reverse` (line 5).
+    /// The parameter `lstm.bias_ih_l0_reverse` (line 6).
     public var lstmBias_ih_l0_reverse: Tensor {
         get { self[parameter: "lstm.bias_ih_l0_reverse"] }
         set { self[parameter: "lstm.bias_ih_l0_reverse"] = newValue }
     }
 
-    /// The parameter `lstm.bias_hh_l0_reverse` (line 5).
+    /// The parameter `lstm.bias_hh_l0_reverse` (line 6).
     public var lstmBias_hh_l0_reverse: Tensor {
         get { self[parameter: "lstm.bias_hh_l0_reverse"] }
         set { self[parameter: "lstm.bias_hh_l0_reverse"] = newValue }
     }
 
-    /// The parameter `gru.weight_ih_l0` (line 6).
+    /// The parameter `gru.weight_ih_l0` (line 7).
     public var gruWeight_ih_l0: Tensor {
         get { self[parameter: "gru.weight_ih_l0"] }
         set { self[parameter: "gru.weight_ih_l0"] = newValue }
     }
 
-    /// The parameter `gru.weight_hh_l0` (line 6).
+    /// The parameter `gru.weight_hh_l0` (line 7).
     public var gruWeight_hh_l0: Tensor {
         get { self[parameter: "gru.weight_hh_l0"] }
         set { self[parameter: "gru.weight_hh_l0"] = newValue }
     }
 
-    /// The parameter `gru.bias_ih_l0` (line 6).
+    /// The parameter `gru.bias_ih_l0` (line 7).
     public var gruBias_ih_l0: Tensor {
         get { self[parameter: "gru.bias_ih_l0"] }
         set { self[parameter: "gru.bias_ih_l0"] = newValue }
     }
 
-    /// The parameter `gru.bias_hh_l0` (line 6).
+    /// The parameter `gru.bias_hh_l0` (line 7).
     public var gruBias_hh_l0: Tensor {
         get { self[parameter: "gru.bias_hh_l0"] }
         set { self[parameter: "gru.bias_hh_l0"] = newValue }
@@ -130,73 +130,73 @@ public struct RecurrentInterop: Module {
             self.parameterScalars = parameterScalars
         }
 
-        /// The parameter `lstm.weight_ih_l0` (line 5).
+        /// The parameter `lstm.weight_ih_l0` (line 6).
         public var lstmWeight_ih_l0: Tensor {
             get { self[parameter: "lstm.weight_ih_l0"] }
             set { self[parameter: "lstm.weight_ih_l0"] = newValue }
         }
 
-        /// The parameter `lstm.weight_hh_l0` (line 5).
+        /// The parameter `lstm.weight_hh_l0` (line 6).
         public var lstmWeight_hh_l0: Tensor {
             get { self[parameter: "lstm.weight_hh_l0"] }
             set { self[parameter: "lstm.weight_hh_l0"] = newValue }
         }
 
-        /// The parameter `lstm.bias_ih_l0` (line 5).
+        /// The parameter `lstm.bias_ih_l0` (line 6).
         public var lstmBias_ih_l0: Tensor {
             get { self[parameter: "lstm.bias_ih_l0"] }
             set { self[parameter: "lstm.bias_ih_l0"] = newValue }
         }
 
-        /// The parameter `lstm.bias_hh_l0` (line 5).
+        /// The parameter `lstm.bias_hh_l0` (line 6).
         public var lstmBias_hh_l0: Tensor {
             get { self[parameter: "lstm.bias_hh_l0"] }
             set { self[parameter: "lstm.bias_hh_l0"] = newValue }
         }
 
-        /// The parameter `lstm.weight_ih_l0_reverse` (line 5).
+        /// The parameter `lstm.weight_ih_l0_reverse` (line 6).
         public var lstmWeight_ih_l0_reverse: Tensor {
             get { self[parameter: "lstm.weight_ih_l0_reverse"] }
             set { self[parameter: "lstm.weight_ih_l0_reverse"] = newValue }
         }
 
-        /// The parameter `lstm.weight_hh_l0_reverse` (line 5).
+        /// The parameter `lstm.weight_hh_l0_reverse` (line 6).
         public var lstmWeight_hh_l0_reverse: Tensor {
             get { self[parameter: "lstm.weight_hh_l0_reverse"] }
             set { self[parameter: "lstm.weight_hh_l0_reverse"] = newValue }
         }
 
-        /// The parameter `lstm.bias_ih_l0_reverse` (line 5).
+        /// The parameter `lstm.bias_ih_l0_reverse` (line 6).
         public var lstmBias_ih_l0_reverse: Tensor {
             get { self[parameter: "lstm.bias_ih_l0_reverse"] }
             set { self[parameter: "lstm.bias_ih_l0_reverse"] = newValue }
         }
 
-        /// The parameter `lstm.bias_hh_l0_reverse` (line 5).
+        /// The parameter `lstm.bias_hh_l0_reverse` (line 6).
         public var lstmBias_hh_l0_reverse: Tensor {
             get { self[parameter: "lstm.bias_hh_l0_reverse"] }
             set { self[parameter: "lstm.bias_hh_l0_reverse"] = newValue }
         }
 
-        /// The parameter `gru.weight_ih_l0` (line 6).
+        /// The parameter `gru.weight_ih_l0` (line 7).
         public var gruWeight_ih_l0: Tensor {
             get { self[parameter: "gru.weight_ih_l0"] }
             set { self[parameter: "gru.weight_ih_l0"] = newValue }
         }
 
-        /// The parameter `gru.weight_hh_l0` (line 6).
+        /// The parameter `gru.weight_hh_l0` (line 7).
         public var gruWeight_hh_l0: Tensor {
             get { self[parameter: "gru.weight_hh_l0"] }
             set { self[parameter: "gru.weight_hh_l0"] = newValue }
         }
 
-        /// The parameter `gru.bias_ih_l0` (line 6).
+        /// The parameter `gru.bias_ih_l0` (line 7).
         public var gruBias_ih_l0: Tensor {
             get { self[parameter: "gru.bias_ih_l0"] }
             set { self[parameter: "gru.bias_ih_l0"] = newValue }
         }
 
-        /// The parameter `gru.bias_hh_l0` (line 6).
+        /// The parameter `gru.bias_hh_l0` (line 7).
         public var gruBias_hh_l0: Tensor {
             get { self[parameter: "gru.bias_hh_l0"] }
             set { self[parameter: "gru.bias_hh_l0"] = newValue }
@@ -212,7 +212,7 @@ public struct RecurrentInterop: Module {
         }
     }
 
-    /// `func forward(x: [n, 7, 4]) -> [n, 3]` (line 9).
+    /// `func forward(x: [n, 7, 4]) -> [n, 3]` (line 10).
     public func forward(x: Tensor) -> Tensor {
         if x.shape.count != 3 || x.shape[1] != 7 || x.shape[2] != 4 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 7, 4]", argument: "x", declared: "[n, 7, 4]", function: "forward(x:)")
@@ -310,7 +310,7 @@ public struct RecurrentInterop: Module {
                         let v3 = parameters.baseAddress! + 240  // lstm.bias_ih_l0
                         let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                         let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v9 = slot0  // [n, 1, 4]
                         for row in 0..<n {
                             for position in 0..<4 { v9[row &* 4 &+ position] = x[row &* 7 &* 4 &+ position] }
@@ -452,7 +452,7 @@ public struct RecurrentInterop: Module {
                         let v3 = parameters.baseAddress! + 240  // lstm.bias_ih_l0
                         let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                         let v66 = slot10  // [n, 4]
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v32 = slot18  // [n, 6]
                         for row_11 in 0..<n {
                             for k_11 in 0..<6 { v32[row_11 &* 6 &+ k_11] = v31[row_11 &* 24 &+ k_11] }
@@ -585,7 +585,7 @@ public struct RecurrentInterop: Module {
                         let v3 = parameters.baseAddress! + 240  // lstm.bias_ih_l0
                         let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                         let v106 = slot12  // [n, 4]
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v72 = slot18  // [n, 6]
                         for row_19 in 0..<n {
                             for k_19 in 0..<6 { v72[row_19 &* 6 &+ k_19] = v71[row_19 &* 24 &+ k_19] }
@@ -725,7 +725,7 @@ public struct RecurrentInterop: Module {
                         let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                         let v7 = parameters.baseAddress! + 528  // lstm.bias_ih_l0_reverse
                         let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v112 = slot18  // [n, 6]
                         for row_27 in 0..<n {
                             for k_27 in 0..<6 { v112[row_27 &* 6 &+ k_27] = v111[row_27 &* 24 &+ k_27] }
@@ -931,7 +931,7 @@ public struct RecurrentInterop: Module {
                         let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
                         let v178 = slot17  // [n, 6]
                         let v86 = slot11  // [n, 4]
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v151 = slot28  // [n, 1, 6]
                         v151.update(from: v144, count: n * 6)
                         let v163 = slot37  // [n, 7, 6]
@@ -1073,7 +1073,7 @@ public struct RecurrentInterop: Module {
                         let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
                         let v218 = slot17  // [n, 6]
                         let v46 = slot9  // [n, 4]
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v223 = slot36  // [n, 24]
                         Kernels.matrixMultiply(
                             transposeB: true, m: n, n: 24, k: 4, a: v66, lda: 4, b: v5, ldb: 4, c: v223, ldc: 24)
@@ -1206,7 +1206,7 @@ public struct RecurrentInterop: Module {
                         let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
                         let v258 = slot17  // [n, 6]
                         let v10 = slot7  // [n, 4]
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v263 = slot36  // [n, 24]
                         Kernels.matrixMultiply(
                             transposeB: true, m: n, n: 24, k: 4, a: v26, lda: 4, b: v5, ldb: 4, c: v263, ldc: 24)
@@ -1343,7 +1343,7 @@ public struct RecurrentInterop: Module {
                         let v161 = slot34  // [n, 7, 6]
                         let v163 = slot37  // [n, 7, 6]
                         let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                        // line 9: lstm(x)
+                        // line 10: lstm(x)
                         let v301 = slot28  // [n, 1, 6]
                         v301.update(from: v300, count: n * 6)
                         let v302 = slot17  // [n, 1, 6]
@@ -1462,7 +1462,7 @@ public struct RecurrentInterop: Module {
                             let v323_2: Float = v321[i] + v322[i]
                             v323[i] = v323_2
                         }
-                        // line 9: gru(lstm(x))
+                        // line 10: gru(lstm(x))
                         let v328 = slot50  // [n, 1, 12]
                         for row_78 in 0..<n {
                             for position_78 in 0..<12 {
@@ -1514,7 +1514,7 @@ public struct RecurrentInterop: Module {
                         let v341 = slot53  // [5]
                         let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
                         let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                        // line 9: gru(lstm(x))
+                        // line 10: gru(lstm(x))
                         let v444 = slot58  // [n, 1, 12]
                         for row_86 in 0..<n {
                             for position_86 in 0..<12 {
@@ -1681,7 +1681,7 @@ public struct RecurrentInterop: Module {
                         let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                         let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
                         let v421 = slot64  // [n, 12]
-                        // line 9: gru(lstm(x))
+                        // line 10: gru(lstm(x))
                         let v376 = slot68  // [n, 15]
                         Kernels.matrixMultiply(
                             transposeB: true, m: n, n: 15, k: 5, a: v371, lda: 5, b: v325, ldb: 5, c: v376, ldc: 15)
@@ -1834,7 +1834,7 @@ public struct RecurrentInterop: Module {
                         let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                         let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
                         let v469 = slot66  // [n, 12]
-                        // line 9: gru(lstm(x))
+                        // line 10: gru(lstm(x))
                         let v424 = slot67  // [n, 15]
                         Kernels.matrixMultiply(
                             transposeB: true, m: n, n: 15, k: 5, a: v419, lda: 5, b: v325, ldb: 5, c: v424, ldc: 15)
@@ -1985,7 +1985,7 @@ public struct RecurrentInterop: Module {
                         let v471 = slot67  // [n, 15]
                         let v514 = parameters.baseAddress! + 861  // head.weight
                         let v515 = parameters.baseAddress! + 876  // head.bias
-                        // line 9: gru(lstm(x))
+                        // line 10: gru(lstm(x))
                         let v472 = slot68  // [n, 15]
                         Kernels.matrixMultiply(
                             transposeB: true, m: n, n: 15, k: 5, a: v467, lda: 5, b: v325, ldb: 5, c: v472, ldc: 15)
@@ -2053,7 +2053,7 @@ public struct RecurrentInterop: Module {
                         }
                         let v498 = slot73  // [n, 1, 5]
                         v498.update(from: v491, count: n * 5)
-                        // line 9: gru(lstm(x))[:, -1, :]
+                        // line 10: gru(lstm(x))[:, -1, :]
                         let v513 = slot74  // [n, 5]
                         v513.update(repeating: 0, count: n * 5)
                         for i0 in 0..<n {
@@ -2064,7 +2064,7 @@ public struct RecurrentInterop: Module {
                                 }
                             }
                         }
-                        // line 9: head(gru(lstm(x))[:, -1, :])
+                        // line 10: head(gru(lstm(x))[:, -1, :])
                         let v516 = slot79  // [n, 3]
                         Kernels.matrixMultiply(m: n, n: 3, k: 5, a: v513, lda: 5, b: v514, ldb: 3, c: v516, ldc: 3)
                         let v517 = slot80  // [n, 3]
@@ -2492,7 +2492,7 @@ public struct RecurrentInterop: Module {
                             let v3 = parameters.baseAddress! + 240  // lstm.bias_ih_l0
                             let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                             let v5 = parameters.baseAddress! + 288  // lstm.weight_ih_l0_reverse
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v9 = slot0  // [n, 1, 4]
                             for row in 0..<n {
                                 for position in 0..<4 { v9[row &* 4 &+ position] = input[row &* 7 &* 4 &+ position] }
@@ -2634,28 +2634,28 @@ public struct RecurrentInterop: Module {
                             let v27 = slot15  // [n, 24]
                             let v3 = parameters.baseAddress! + 240  // lstm.bias_ih_l0
                             let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v333 = slot30  // [5]
                             for k_11 in 0..<5 { v333[k_11] = v327[k_11] }
                             let v337 = slot31  // [5]
                             for k_12 in 0..<5 { v337[k_12] = v327[5 &+ k_12] }
                             let v341 = slot32  // [5]
                             for k_13 in 0..<5 { v341[k_13] = v327[10 &+ k_13] }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v15 = slot33  // [n, 6]
                             let v19 = slot34  // [n, 6]
                             let v21 = slot35  // [n, 6]
                             let v22 = slot36  // [n, 6]
                             let v23 = slot37  // [n, 6]
                             let v24 = slot38  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1406 = slot39  // [n, 6]
                             let v1413 = slot40  // [n, 6]
                             let v1418 = slot41  // [n, 6]
                             let v1424 = slot42  // [n, 6]
                             let laneEnd = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v15_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
                                 let v19_2 = LaneFunctions.tanh(UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -2668,7 +2668,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
                                 let v24_2 = v21_2 * v23_2
                                 UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1405 = v23_2 * v23_2
                                 let v1406_2 = SIMD8<Float>(repeating: 1.0) - v1405
                                 UnsafeMutableRawPointer(v1406 + i).storeBytes(of: v1406_2, as: SIMD8<Float>.self)
@@ -2683,7 +2683,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1424 + i).storeBytes(of: v1424_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v15_2: Float = 1 / (1 + Foundation.exp(-v14[i]))
                                 v15[i] = v15_2
                                 let v19_2: Float = Foundation.tanh(v18[i])
@@ -2696,7 +2696,7 @@ public struct RecurrentInterop: Module {
                                 v23[i] = v23_2
                                 let v24_2: Float = v21_2 * v23_2
                                 v24[i] = v24_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1405: Float = v23_2 * v23_2
                                 let v1406_2: Float = 1.0 - v1405
                                 v1406[i] = v1406_2
@@ -2710,7 +2710,7 @@ public struct RecurrentInterop: Module {
                                 let v1424_2: Float = v15_2 * v1423
                                 v1424[i] = v1424_2
                             }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v29 = slot43  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v24, lda: 6, b: v2, ldb: 6, c: v29, ldc: 24)
@@ -2747,7 +2747,7 @@ public struct RecurrentInterop: Module {
                             let v42 = slot50  // [n, 6]
                             let v43 = slot51  // [n, 6]
                             let v44 = slot52  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1362 = slot53  // [n, 6]
                             let v1371 = slot54  // [n, 6]
                             let v1376 = slot55  // [n, 6]
@@ -2755,7 +2755,7 @@ public struct RecurrentInterop: Module {
                             let v1388 = slot57  // [n, 6]
                             let laneEnd_2 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v33_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v33 + i).storeBytes(of: v33_2, as: SIMD8<Float>.self)
                                 let v35_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -2772,7 +2772,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
                                 let v44_2 = v39_2 * v43_2
                                 UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1361 = v43_2 * v43_2
                                 let v1362_2 = SIMD8<Float>(repeating: 1.0) - v1361
                                 UnsafeMutableRawPointer(v1362 + i).storeBytes(of: v1362_2, as: SIMD8<Float>.self)
@@ -2790,7 +2790,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1388 + i).storeBytes(of: v1388_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v33_2: Float = 1 / (1 + Foundation.exp(-v32[i]))
                                 v33[i] = v33_2
                                 let v35_2: Float = 1 / (1 + Foundation.exp(-v34[i]))
@@ -2807,7 +2807,7 @@ public struct RecurrentInterop: Module {
                                 v43[i] = v43_2
                                 let v44_2: Float = v39_2 * v43_2
                                 v44[i] = v44_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1361: Float = v43_2 * v43_2
                                 let v1362_2: Float = 1.0 - v1361
                                 v1362[i] = v1362_2
@@ -2833,7 +2833,7 @@ public struct RecurrentInterop: Module {
                             let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                             let v42 = slot50  // [n, 6]
                             let v67 = slot19  // [n, 24]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v49 = slot44  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v44, lda: 6, b: v2, ldb: 6, c: v49, ldc: 24)
@@ -2870,7 +2870,7 @@ public struct RecurrentInterop: Module {
                             let v62 = slot62  // [n, 6]
                             let v63 = slot63  // [n, 6]
                             let v64 = slot64  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1318 = slot65  // [n, 6]
                             let v1327 = slot66  // [n, 6]
                             let v1332 = slot67  // [n, 6]
@@ -2878,7 +2878,7 @@ public struct RecurrentInterop: Module {
                             let v1344 = slot69  // [n, 6]
                             let laneEnd_3 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v53_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v53 + i).storeBytes(of: v53_2, as: SIMD8<Float>.self)
                                 let v55_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -2895,7 +2895,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
                                 let v64_2 = v59_2 * v63_2
                                 UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1317 = v63_2 * v63_2
                                 let v1318_2 = SIMD8<Float>(repeating: 1.0) - v1317
                                 UnsafeMutableRawPointer(v1318 + i).storeBytes(of: v1318_2, as: SIMD8<Float>.self)
@@ -2913,7 +2913,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1344 + i).storeBytes(of: v1344_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_3..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v53_2: Float = 1 / (1 + Foundation.exp(-v52[i]))
                                 v53[i] = v53_2
                                 let v55_2: Float = 1 / (1 + Foundation.exp(-v54[i]))
@@ -2930,7 +2930,7 @@ public struct RecurrentInterop: Module {
                                 v63[i] = v63_2
                                 let v64_2: Float = v59_2 * v63_2
                                 v64[i] = v64_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1317: Float = v63_2 * v63_2
                                 let v1318_2: Float = 1.0 - v1317
                                 v1318[i] = v1318_2
@@ -2947,7 +2947,7 @@ public struct RecurrentInterop: Module {
                                 let v1344_2: Float = v53_2 * v1343
                                 v1344[i] = v1344_2
                             }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v69 = slot43  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v64, lda: 6, b: v2, ldb: 6, c: v69, ldc: 24)
@@ -2984,7 +2984,7 @@ public struct RecurrentInterop: Module {
                             let v82 = slot74  // [n, 6]
                             let v83 = slot75  // [n, 6]
                             let v84 = slot76  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1274 = slot77  // [n, 6]
                             let v1283 = slot78  // [n, 6]
                             let v1288 = slot79  // [n, 6]
@@ -2992,7 +2992,7 @@ public struct RecurrentInterop: Module {
                             let v1300 = slot81  // [n, 6]
                             let laneEnd_4 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v73_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v73 + i).storeBytes(of: v73_2, as: SIMD8<Float>.self)
                                 let v75_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3009,7 +3009,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v83 + i).storeBytes(of: v83_2, as: SIMD8<Float>.self)
                                 let v84_2 = v79_2 * v83_2
                                 UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1273 = v83_2 * v83_2
                                 let v1274_2 = SIMD8<Float>(repeating: 1.0) - v1273
                                 UnsafeMutableRawPointer(v1274 + i).storeBytes(of: v1274_2, as: SIMD8<Float>.self)
@@ -3027,7 +3027,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1300 + i).storeBytes(of: v1300_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_4..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v73_2: Float = 1 / (1 + Foundation.exp(-v72[i]))
                                 v73[i] = v73_2
                                 let v75_2: Float = 1 / (1 + Foundation.exp(-v74[i]))
@@ -3044,7 +3044,7 @@ public struct RecurrentInterop: Module {
                                 v83[i] = v83_2
                                 let v84_2: Float = v79_2 * v83_2
                                 v84[i] = v84_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1273: Float = v83_2 * v83_2
                                 let v1274_2: Float = 1.0 - v1273
                                 v1274[i] = v1274_2
@@ -3070,7 +3070,7 @@ public struct RecurrentInterop: Module {
                             let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                             let v82 = slot74  // [n, 6]
                             let v107 = slot21  // [n, 24]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v89 = slot44  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v84, lda: 6, b: v2, ldb: 6, c: v89, ldc: 24)
@@ -3107,7 +3107,7 @@ public struct RecurrentInterop: Module {
                             let v102 = slot86  // [n, 6]
                             let v103 = slot87  // [n, 6]
                             let v104 = slot88  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1230 = slot89  // [n, 6]
                             let v1239 = slot90  // [n, 6]
                             let v1244 = slot91  // [n, 6]
@@ -3115,7 +3115,7 @@ public struct RecurrentInterop: Module {
                             let v1256 = slot93  // [n, 6]
                             let laneEnd_5 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v93_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
                                 let v95_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3132,7 +3132,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
                                 let v104_2 = v99_2 * v103_2
                                 UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1229 = v103_2 * v103_2
                                 let v1230_2 = SIMD8<Float>(repeating: 1.0) - v1229
                                 UnsafeMutableRawPointer(v1230 + i).storeBytes(of: v1230_2, as: SIMD8<Float>.self)
@@ -3150,7 +3150,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1256 + i).storeBytes(of: v1256_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_5..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v93_2: Float = 1 / (1 + Foundation.exp(-v92[i]))
                                 v93[i] = v93_2
                                 let v95_2: Float = 1 / (1 + Foundation.exp(-v94[i]))
@@ -3167,7 +3167,7 @@ public struct RecurrentInterop: Module {
                                 v103[i] = v103_2
                                 let v104_2: Float = v99_2 * v103_2
                                 v104[i] = v104_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1229: Float = v103_2 * v103_2
                                 let v1230_2: Float = 1.0 - v1229
                                 v1230[i] = v1230_2
@@ -3184,7 +3184,7 @@ public struct RecurrentInterop: Module {
                                 let v1256_2: Float = v93_2 * v1255
                                 v1256[i] = v1256_2
                             }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v109 = slot43  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v104, lda: 6, b: v2, ldb: 6, c: v109, ldc: 24)
@@ -3221,7 +3221,7 @@ public struct RecurrentInterop: Module {
                             let v122 = slot98  // [n, 6]
                             let v123 = slot99  // [n, 6]
                             let v124 = slot100  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1186 = slot101  // [n, 6]
                             let v1195 = slot102  // [n, 6]
                             let v1200 = slot103  // [n, 6]
@@ -3229,7 +3229,7 @@ public struct RecurrentInterop: Module {
                             let v1212 = slot105  // [n, 6]
                             let laneEnd_6 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v113_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v113 + i).storeBytes(of: v113_2, as: SIMD8<Float>.self)
                                 let v115_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3246,7 +3246,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v123 + i).storeBytes(of: v123_2, as: SIMD8<Float>.self)
                                 let v124_2 = v119_2 * v123_2
                                 UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1185 = v123_2 * v123_2
                                 let v1186_2 = SIMD8<Float>(repeating: 1.0) - v1185
                                 UnsafeMutableRawPointer(v1186 + i).storeBytes(of: v1186_2, as: SIMD8<Float>.self)
@@ -3264,7 +3264,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1212 + i).storeBytes(of: v1212_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_6..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v113_2: Float = 1 / (1 + Foundation.exp(-v112[i]))
                                 v113[i] = v113_2
                                 let v115_2: Float = 1 / (1 + Foundation.exp(-v114[i]))
@@ -3281,7 +3281,7 @@ public struct RecurrentInterop: Module {
                                 v123[i] = v123_2
                                 let v124_2: Float = v119_2 * v123_2
                                 v124[i] = v124_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1185: Float = v123_2 * v123_2
                                 let v1186_2: Float = 1.0 - v1185
                                 v1186[i] = v1186_2
@@ -3314,7 +3314,7 @@ public struct RecurrentInterop: Module {
                             let v84 = slot76  // [n, 6]
                             let v104 = slot88  // [n, 6]
                             let v122 = slot98  // [n, 6]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v129 = slot44  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v124, lda: 6, b: v2, ldb: 6, c: v129, ldc: 24)
@@ -3426,7 +3426,7 @@ public struct RecurrentInterop: Module {
                             let v178 = slot124  // [n, 6]
                             let v179 = slot125  // [n, 6]
                             let v180 = slot126  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1101 = slot127  // [n, 6]
                             let v1108 = slot128  // [n, 6]
                             let v1113 = slot129  // [n, 6]
@@ -3438,7 +3438,7 @@ public struct RecurrentInterop: Module {
                             let v1172 = slot135  // [n, 6]
                             let laneEnd_7 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v133_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v133 + i).storeBytes(of: v133_2, as: SIMD8<Float>.self)
                                 let v135_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3466,7 +3466,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v179 + i).storeBytes(of: v179_2, as: SIMD8<Float>.self)
                                 let v180_2 = v177_2 * v179_2
                                 UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1100 = v179_2 * v179_2
                                 let v1101_2 = SIMD8<Float>(repeating: 1.0) - v1100
                                 UnsafeMutableRawPointer(v1101 + i).storeBytes(of: v1101_2, as: SIMD8<Float>.self)
@@ -3496,7 +3496,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1172 + i).storeBytes(of: v1172_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_7..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v133_2: Float = 1 / (1 + Foundation.exp(-v132[i]))
                                 v133[i] = v133_2
                                 let v135_2: Float = 1 / (1 + Foundation.exp(-v134[i]))
@@ -3524,7 +3524,7 @@ public struct RecurrentInterop: Module {
                                 v179[i] = v179_2
                                 let v180_2: Float = v177_2 * v179_2
                                 v180[i] = v180_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1100: Float = v179_2 * v179_2
                                 let v1101_2: Float = 1.0 - v1100
                                 v1101[i] = v1101_2
@@ -3563,7 +3563,7 @@ public struct RecurrentInterop: Module {
                             let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
                             let v178 = slot124  // [n, 6]
                             let v203 = slot25  // [n, 24]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v151 = slot109  // [n, 1, 6]
                             v151.update(from: v144, count: n * 6)
                             let v163 = slot136  // [n, 7, 6]
@@ -3609,7 +3609,7 @@ public struct RecurrentInterop: Module {
                             let v198 = slot137  // [n, 6]
                             let v199 = slot138  // [n, 6]
                             let v200 = slot139  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1057 = slot140  // [n, 6]
                             let v1066 = slot141  // [n, 6]
                             let v1071 = slot142  // [n, 6]
@@ -3617,7 +3617,7 @@ public struct RecurrentInterop: Module {
                             let v1083 = slot144  // [n, 6]
                             let laneEnd_8 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v189_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
                                 let v191_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3634,7 +3634,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v199 + i).storeBytes(of: v199_2, as: SIMD8<Float>.self)
                                 let v200_2 = v195_2 * v199_2
                                 UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1056 = v199_2 * v199_2
                                 let v1057_2 = SIMD8<Float>(repeating: 1.0) - v1056
                                 UnsafeMutableRawPointer(v1057 + i).storeBytes(of: v1057_2, as: SIMD8<Float>.self)
@@ -3652,7 +3652,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1083 + i).storeBytes(of: v1083_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_8..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v189_2: Float = 1 / (1 + Foundation.exp(-v188[i]))
                                 v189[i] = v189_2
                                 let v191_2: Float = 1 / (1 + Foundation.exp(-v190[i]))
@@ -3669,7 +3669,7 @@ public struct RecurrentInterop: Module {
                                 v199[i] = v199_2
                                 let v200_2: Float = v195_2 * v199_2
                                 v200[i] = v200_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1056: Float = v199_2 * v199_2
                                 let v1057_2: Float = 1.0 - v1056
                                 v1057[i] = v1057_2
@@ -3686,7 +3686,7 @@ public struct RecurrentInterop: Module {
                                 let v1083_2: Float = v189_2 * v1082
                                 v1083[i] = v1083_2
                             }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v205 = slot43  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v200, lda: 6, b: v6, ldb: 6, c: v205, ldc: 24)
@@ -3723,7 +3723,7 @@ public struct RecurrentInterop: Module {
                             let v218 = slot149  // [n, 6]
                             let v219 = slot150  // [n, 6]
                             let v220 = slot151  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v1013 = slot152  // [n, 6]
                             let v1022 = slot153  // [n, 6]
                             let v1027 = slot154  // [n, 6]
@@ -3731,7 +3731,7 @@ public struct RecurrentInterop: Module {
                             let v1039 = slot156  // [n, 6]
                             let laneEnd_9 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_9, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v209_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v209 + i).storeBytes(of: v209_2, as: SIMD8<Float>.self)
                                 let v211_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3748,7 +3748,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v219 + i).storeBytes(of: v219_2, as: SIMD8<Float>.self)
                                 let v220_2 = v215_2 * v219_2
                                 UnsafeMutableRawPointer(v220 + i).storeBytes(of: v220_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1012 = v219_2 * v219_2
                                 let v1013_2 = SIMD8<Float>(repeating: 1.0) - v1012
                                 UnsafeMutableRawPointer(v1013 + i).storeBytes(of: v1013_2, as: SIMD8<Float>.self)
@@ -3766,7 +3766,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v1039 + i).storeBytes(of: v1039_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_9..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v209_2: Float = 1 / (1 + Foundation.exp(-v208[i]))
                                 v209[i] = v209_2
                                 let v211_2: Float = 1 / (1 + Foundation.exp(-v210[i]))
@@ -3783,7 +3783,7 @@ public struct RecurrentInterop: Module {
                                 v219[i] = v219_2
                                 let v220_2: Float = v215_2 * v219_2
                                 v220[i] = v220_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v1012: Float = v219_2 * v219_2
                                 let v1013_2: Float = 1.0 - v1012
                                 v1013[i] = v1013_2
@@ -3809,7 +3809,7 @@ public struct RecurrentInterop: Module {
                             let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
                             let v218 = slot149  // [n, 6]
                             let v243 = slot27  // [n, 24]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v225 = slot21  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v220, lda: 6, b: v6, ldb: 6, c: v225, ldc: 24)
@@ -3846,7 +3846,7 @@ public struct RecurrentInterop: Module {
                             let v238 = slot161  // [n, 6]
                             let v239 = slot162  // [n, 6]
                             let v240 = slot163  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v969 = slot164  // [n, 6]
                             let v978 = slot165  // [n, 6]
                             let v983 = slot166  // [n, 6]
@@ -3854,7 +3854,7 @@ public struct RecurrentInterop: Module {
                             let v995 = slot168  // [n, 6]
                             let laneEnd_10 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v229_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v228 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v229 + i).storeBytes(of: v229_2, as: SIMD8<Float>.self)
                                 let v231_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3871,7 +3871,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v239 + i).storeBytes(of: v239_2, as: SIMD8<Float>.self)
                                 let v240_2 = v235_2 * v239_2
                                 UnsafeMutableRawPointer(v240 + i).storeBytes(of: v240_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v968 = v239_2 * v239_2
                                 let v969_2 = SIMD8<Float>(repeating: 1.0) - v968
                                 UnsafeMutableRawPointer(v969 + i).storeBytes(of: v969_2, as: SIMD8<Float>.self)
@@ -3889,7 +3889,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v995 + i).storeBytes(of: v995_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_10..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v229_2: Float = 1 / (1 + Foundation.exp(-v228[i]))
                                 v229[i] = v229_2
                                 let v231_2: Float = 1 / (1 + Foundation.exp(-v230[i]))
@@ -3906,7 +3906,7 @@ public struct RecurrentInterop: Module {
                                 v239[i] = v239_2
                                 let v240_2: Float = v235_2 * v239_2
                                 v240[i] = v240_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v968: Float = v239_2 * v239_2
                                 let v969_2: Float = 1.0 - v968
                                 v969[i] = v969_2
@@ -3923,7 +3923,7 @@ public struct RecurrentInterop: Module {
                                 let v995_2: Float = v229_2 * v994
                                 v995[i] = v995_2
                             }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v245 = slot43  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v240, lda: 6, b: v6, ldb: 6, c: v245, ldc: 24)
@@ -3960,7 +3960,7 @@ public struct RecurrentInterop: Module {
                             let v258 = slot173  // [n, 6]
                             let v259 = slot174  // [n, 6]
                             let v260 = slot175  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v925 = slot176  // [n, 6]
                             let v934 = slot177  // [n, 6]
                             let v939 = slot178  // [n, 6]
@@ -3968,7 +3968,7 @@ public struct RecurrentInterop: Module {
                             let v951 = slot180  // [n, 6]
                             let laneEnd_11 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_11, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v249_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v248 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v249 + i).storeBytes(of: v249_2, as: SIMD8<Float>.self)
                                 let v251_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -3985,7 +3985,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v259 + i).storeBytes(of: v259_2, as: SIMD8<Float>.self)
                                 let v260_2 = v255_2 * v259_2
                                 UnsafeMutableRawPointer(v260 + i).storeBytes(of: v260_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v924 = v259_2 * v259_2
                                 let v925_2 = SIMD8<Float>(repeating: 1.0) - v924
                                 UnsafeMutableRawPointer(v925 + i).storeBytes(of: v925_2, as: SIMD8<Float>.self)
@@ -4003,7 +4003,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v951 + i).storeBytes(of: v951_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_11..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v249_2: Float = 1 / (1 + Foundation.exp(-v248[i]))
                                 v249[i] = v249_2
                                 let v251_2: Float = 1 / (1 + Foundation.exp(-v250[i]))
@@ -4020,7 +4020,7 @@ public struct RecurrentInterop: Module {
                                 v259[i] = v259_2
                                 let v260_2: Float = v255_2 * v259_2
                                 v260[i] = v260_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v924: Float = v259_2 * v259_2
                                 let v925_2: Float = 1.0 - v924
                                 v925[i] = v925_2
@@ -4046,7 +4046,7 @@ public struct RecurrentInterop: Module {
                             let v8 = parameters.baseAddress! + 552  // lstm.bias_hh_l0_reverse
                             let v258 = slot173  // [n, 6]
                             let v283 = slot29  // [n, 24]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v265 = slot21  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v260, lda: 6, b: v6, ldb: 6, c: v265, ldc: 24)
@@ -4083,7 +4083,7 @@ public struct RecurrentInterop: Module {
                             let v278 = slot185  // [n, 6]
                             let v279 = slot186  // [n, 6]
                             let v280 = slot187  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v881 = slot188  // [n, 6]
                             let v890 = slot189  // [n, 6]
                             let v895 = slot190  // [n, 6]
@@ -4091,7 +4091,7 @@ public struct RecurrentInterop: Module {
                             let v907 = slot192  // [n, 6]
                             let laneEnd_12 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_12, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v269_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v269 + i).storeBytes(of: v269_2, as: SIMD8<Float>.self)
                                 let v271_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v270 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -4108,7 +4108,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v279 + i).storeBytes(of: v279_2, as: SIMD8<Float>.self)
                                 let v280_2 = v275_2 * v279_2
                                 UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v880 = v279_2 * v279_2
                                 let v881_2 = SIMD8<Float>(repeating: 1.0) - v880
                                 UnsafeMutableRawPointer(v881 + i).storeBytes(of: v881_2, as: SIMD8<Float>.self)
@@ -4126,7 +4126,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v907 + i).storeBytes(of: v907_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_12..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v269_2: Float = 1 / (1 + Foundation.exp(-v268[i]))
                                 v269[i] = v269_2
                                 let v271_2: Float = 1 / (1 + Foundation.exp(-v270[i]))
@@ -4143,7 +4143,7 @@ public struct RecurrentInterop: Module {
                                 v279[i] = v279_2
                                 let v280_2: Float = v275_2 * v279_2
                                 v280[i] = v280_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v880: Float = v279_2 * v279_2
                                 let v881_2: Float = 1.0 - v880
                                 v881[i] = v881_2
@@ -4160,7 +4160,7 @@ public struct RecurrentInterop: Module {
                                 let v907_2: Float = v269_2 * v906
                                 v907[i] = v907_2
                             }
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v285 = slot43  // [n, 24]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 24, k: 6, a: v280, lda: 6, b: v6, ldb: 6, c: v285, ldc: 24)
@@ -4196,7 +4196,7 @@ public struct RecurrentInterop: Module {
                             let v295 = slot196  // [n, 6]
                             let v299 = slot197  // [n, 6]
                             let v300 = slot198  // [n, 6]
-                            // ∂ line 9: lstm(x)
+                            // ∂ line 10: lstm(x)
                             let v842 = slot199  // [n, 6]
                             let v850 = slot200  // [n, 6]
                             let v855 = slot201  // [n, 6]
@@ -4204,7 +4204,7 @@ public struct RecurrentInterop: Module {
                             let v867 = slot203  // [n, 6]
                             let laneEnd_13 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_13, by: 8) {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v289_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v288 + i).loadUnaligned(as: SIMD8<Float>.self))
                                 UnsafeMutableRawPointer(v289 + i).storeBytes(of: v289_2, as: SIMD8<Float>.self)
                                 let v291_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v290 + i).loadUnaligned(as: SIMD8<Float>.self))
@@ -4220,7 +4220,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v299 + i).storeBytes(of: v299_2, as: SIMD8<Float>.self)
                                 let v300_2 = v295_2 * v299_2
                                 UnsafeMutableRawPointer(v300 + i).storeBytes(of: v300_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v841 = v299_2 * v299_2
                                 let v842_2 = SIMD8<Float>(repeating: 1.0) - v841
                                 UnsafeMutableRawPointer(v842 + i).storeBytes(of: v842_2, as: SIMD8<Float>.self)
@@ -4238,7 +4238,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v867 + i).storeBytes(of: v867_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_13..<n * 6 {
-                                // line 9: lstm(x)
+                                // line 10: lstm(x)
                                 let v289_2: Float = 1 / (1 + Foundation.exp(-v288[i]))
                                 v289[i] = v289_2
                                 let v291_2: Float = 1 / (1 + Foundation.exp(-v290[i]))
@@ -4254,7 +4254,7 @@ public struct RecurrentInterop: Module {
                                 v299[i] = v299_2
                                 let v300_2: Float = v295_2 * v299_2
                                 v300[i] = v300_2
-                                // ∂ line 9: lstm(x)
+                                // ∂ line 10: lstm(x)
                                 let v841: Float = v299_2 * v299_2
                                 let v842_2: Float = 1.0 - v841
                                 v842[i] = v842_2
@@ -4287,7 +4287,7 @@ public struct RecurrentInterop: Module {
                             let v159 = slot116  // [n, 7, 6]
                             let v161 = slot117  // [n, 7, 6]
                             let v163 = slot136  // [n, 7, 6]
-                            // line 9: lstm(x)
+                            // line 10: lstm(x)
                             let v301 = slot109  // [n, 1, 6]
                             v301.update(from: v300, count: n * 6)
                             let v302 = slot198  // [n, 1, 6]
@@ -4406,7 +4406,7 @@ public struct RecurrentInterop: Module {
                                 let v323_2: Float = v321[i] + v322[i]
                                 v323[i] = v323_2
                             }
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v328 = slot218  // [n, 1, 12]
                             for row_81 in 0..<n {
                                 for position_81 in 0..<12 {
@@ -4489,7 +4489,7 @@ public struct RecurrentInterop: Module {
                             let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
                             let v373 = slot227  // [n, 12]
                             let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v330 = slot232  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 12, a: v329, lda: 12, b: v324, ldb: 12, c: v330,
@@ -4525,14 +4525,14 @@ public struct RecurrentInterop: Module {
                             let v344 = slot240  // [n, 5]
                             let v346 = slot241  // [n, 5]
                             let v347 = slot242  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v788 = slot243  // [n, 5]
                             let v798 = slot244  // [n, 5]
                             let v807 = slot245  // [n, 5]
                             for i0 in 0..<n {
                                 for i1 in 0..<5 {
                                     let i = i0 &* 5 &+ i1
-                                    // line 9: gru(lstm(x))
+                                    // line 10: gru(lstm(x))
                                     let v334: Float = v332[i] + v333[i1]
                                     let v335_2: Float = 1 / (1 + Foundation.exp(-v334))
                                     v335[i] = v335_2
@@ -4546,7 +4546,7 @@ public struct RecurrentInterop: Module {
                                     v346[i] = v346_2
                                     let v347_2: Float = v346_2 * v344_2
                                     v347[i] = v347_2
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v787: Float = v344_2 * v344_2
                                     let v788_2: Float = 1.0 - v787
                                     v788[i] = v788_2
@@ -4557,7 +4557,7 @@ public struct RecurrentInterop: Module {
                                     v807[i] = v807_2
                                 }
                             }
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v352 = slot234  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 5, a: v347, lda: 5, b: v325, ldb: 5, c: v352, ldc: 15)
@@ -4605,12 +4605,12 @@ public struct RecurrentInterop: Module {
                             let v366 = slot251  // [n, 5]
                             let v368 = slot252  // [n, 5]
                             let v371 = slot253  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v747 = slot254  // [n, 5]
                             let v763 = slot255  // [n, 5]
                             let laneEnd_16 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_16, by: 8) {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v357_2 = LaneFunctions.sigmoid(v356)
                                 UnsafeMutableRawPointer(v357 + i).storeBytes(of: v357_2, as: SIMD8<Float>.self)
@@ -4627,7 +4627,7 @@ public struct RecurrentInterop: Module {
                                 let v370 = v361_2 * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v371_2 = v369 + v370
                                 UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v746 = v366_2 * v366_2
                                 let v747_2 = SIMD8<Float>(repeating: 1.0) - v746
                                 UnsafeMutableRawPointer(v747 + i).storeBytes(of: v747_2, as: SIMD8<Float>.self)
@@ -4636,7 +4636,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v763 + i).storeBytes(of: v763_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_16..<n * 5 {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v356: Float = v354[i] + v355[i]
                                 let v357_2: Float = 1 / (1 + Foundation.exp(-v356))
                                 v357[i] = v357_2
@@ -4653,7 +4653,7 @@ public struct RecurrentInterop: Module {
                                 let v370: Float = v361_2 * v347[i]
                                 let v371_2: Float = v369 + v370
                                 v371[i] = v371_2
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v746: Float = v366_2 * v366_2
                                 let v747_2: Float = 1.0 - v746
                                 v747[i] = v747_2
@@ -4671,7 +4671,7 @@ public struct RecurrentInterop: Module {
                             let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                             let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
                             let v421 = slot229  // [n, 12]
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v376 = slot233  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 5, a: v371, lda: 5, b: v325, ldb: 5, c: v376, ldc: 15)
@@ -4719,12 +4719,12 @@ public struct RecurrentInterop: Module {
                             let v390 = slot259  // [n, 5]
                             let v392 = slot260  // [n, 5]
                             let v395 = slot261  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v703 = slot262  // [n, 5]
                             let v719 = slot263  // [n, 5]
                             let laneEnd_17 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_17, by: 8) {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v381_2 = LaneFunctions.sigmoid(v380)
                                 UnsafeMutableRawPointer(v381 + i).storeBytes(of: v381_2, as: SIMD8<Float>.self)
@@ -4741,7 +4741,7 @@ public struct RecurrentInterop: Module {
                                 let v394 = v385_2 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v395_2 = v393 + v394
                                 UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v702 = v390_2 * v390_2
                                 let v703_2 = SIMD8<Float>(repeating: 1.0) - v702
                                 UnsafeMutableRawPointer(v703 + i).storeBytes(of: v703_2, as: SIMD8<Float>.self)
@@ -4750,7 +4750,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v719 + i).storeBytes(of: v719_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_17..<n * 5 {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v380: Float = v378[i] + v379[i]
                                 let v381_2: Float = 1 / (1 + Foundation.exp(-v380))
                                 v381[i] = v381_2
@@ -4767,7 +4767,7 @@ public struct RecurrentInterop: Module {
                                 let v394: Float = v385_2 * v371[i]
                                 let v395_2: Float = v393 + v394
                                 v395[i] = v395_2
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v702: Float = v390_2 * v390_2
                                 let v703_2: Float = 1.0 - v702
                                 v703[i] = v703_2
@@ -4775,7 +4775,7 @@ public struct RecurrentInterop: Module {
                                 let v719_2: Float = v381_2 * v718
                                 v719[i] = v719_2
                             }
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v400 = slot235  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 5, a: v395, lda: 5, b: v325, ldb: 5, c: v400, ldc: 15)
@@ -4823,12 +4823,12 @@ public struct RecurrentInterop: Module {
                             let v414 = slot267  // [n, 5]
                             let v416 = slot268  // [n, 5]
                             let v419 = slot269  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v659 = slot270  // [n, 5]
                             let v675 = slot271  // [n, 5]
                             let laneEnd_18 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_18, by: 8) {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v405_2 = LaneFunctions.sigmoid(v404)
                                 UnsafeMutableRawPointer(v405 + i).storeBytes(of: v405_2, as: SIMD8<Float>.self)
@@ -4845,7 +4845,7 @@ public struct RecurrentInterop: Module {
                                 let v418 = v409_2 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v419_2 = v417 + v418
                                 UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v658 = v414_2 * v414_2
                                 let v659_2 = SIMD8<Float>(repeating: 1.0) - v658
                                 UnsafeMutableRawPointer(v659 + i).storeBytes(of: v659_2, as: SIMD8<Float>.self)
@@ -4854,7 +4854,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v675 + i).storeBytes(of: v675_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_18..<n * 5 {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v404: Float = v402[i] + v403[i]
                                 let v405_2: Float = 1 / (1 + Foundation.exp(-v404))
                                 v405[i] = v405_2
@@ -4871,7 +4871,7 @@ public struct RecurrentInterop: Module {
                                 let v418: Float = v409_2 * v395[i]
                                 let v419_2: Float = v417 + v418
                                 v419[i] = v419_2
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v658: Float = v414_2 * v414_2
                                 let v659_2: Float = 1.0 - v658
                                 v659[i] = v659_2
@@ -4889,7 +4889,7 @@ public struct RecurrentInterop: Module {
                             let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                             let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
                             let v469 = slot231  // [n, 12]
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v424 = slot232  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 5, a: v419, lda: 5, b: v325, ldb: 5, c: v424, ldc: 15)
@@ -4937,12 +4937,12 @@ public struct RecurrentInterop: Module {
                             let v438 = slot275  // [n, 5]
                             let v440 = slot276  // [n, 5]
                             let v443 = slot277  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v615 = slot278  // [n, 5]
                             let v631 = slot279  // [n, 5]
                             let laneEnd_19 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_19, by: 8) {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v429_2 = LaneFunctions.sigmoid(v428)
                                 UnsafeMutableRawPointer(v429 + i).storeBytes(of: v429_2, as: SIMD8<Float>.self)
@@ -4959,7 +4959,7 @@ public struct RecurrentInterop: Module {
                                 let v442 = v433_2 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v443_2 = v441 + v442
                                 UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v614 = v438_2 * v438_2
                                 let v615_2 = SIMD8<Float>(repeating: 1.0) - v614
                                 UnsafeMutableRawPointer(v615 + i).storeBytes(of: v615_2, as: SIMD8<Float>.self)
@@ -4968,7 +4968,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v631 + i).storeBytes(of: v631_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_19..<n * 5 {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v428: Float = v426[i] + v427[i]
                                 let v429_2: Float = 1 / (1 + Foundation.exp(-v428))
                                 v429[i] = v429_2
@@ -4985,7 +4985,7 @@ public struct RecurrentInterop: Module {
                                 let v442: Float = v433_2 * v419[i]
                                 let v443_2: Float = v441 + v442
                                 v443[i] = v443_2
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v614: Float = v438_2 * v438_2
                                 let v615_2: Float = 1.0 - v614
                                 v615[i] = v615_2
@@ -4993,7 +4993,7 @@ public struct RecurrentInterop: Module {
                                 let v631_2: Float = v429_2 * v630
                                 v631[i] = v631_2
                             }
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v448 = slot234  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 5, a: v443, lda: 5, b: v325, ldb: 5, c: v448, ldc: 15)
@@ -5041,12 +5041,12 @@ public struct RecurrentInterop: Module {
                             let v462 = slot283  // [n, 5]
                             let v464 = slot284  // [n, 5]
                             let v467 = slot285  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v571 = slot286  // [n, 5]
                             let v587 = slot287  // [n, 5]
                             let laneEnd_20 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_20, by: 8) {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v453_2 = LaneFunctions.sigmoid(v452)
                                 UnsafeMutableRawPointer(v453 + i).storeBytes(of: v453_2, as: SIMD8<Float>.self)
@@ -5063,7 +5063,7 @@ public struct RecurrentInterop: Module {
                                 let v466 = v457_2 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v467_2 = v465 + v466
                                 UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v570 = v462_2 * v462_2
                                 let v571_2 = SIMD8<Float>(repeating: 1.0) - v570
                                 UnsafeMutableRawPointer(v571 + i).storeBytes(of: v571_2, as: SIMD8<Float>.self)
@@ -5072,7 +5072,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v587 + i).storeBytes(of: v587_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_20..<n * 5 {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v452: Float = v450[i] + v451[i]
                                 let v453_2: Float = 1 / (1 + Foundation.exp(-v452))
                                 v453[i] = v453_2
@@ -5089,7 +5089,7 @@ public struct RecurrentInterop: Module {
                                 let v466: Float = v457_2 * v443[i]
                                 let v467_2: Float = v465 + v466
                                 v467[i] = v467_2
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v570: Float = v462_2 * v462_2
                                 let v571_2: Float = 1.0 - v570
                                 v571[i] = v571_2
@@ -5105,7 +5105,7 @@ public struct RecurrentInterop: Module {
                             let v471 = slot232  // [n, 15]
                             let v514 = parameters.baseAddress! + 861  // head.weight
                             let v515 = parameters.baseAddress! + 876  // head.bias
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v472 = slot233  // [n, 15]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 15, k: 5, a: v467, lda: 5, b: v325, ldb: 5, c: v472, ldc: 15)
@@ -5146,12 +5146,12 @@ public struct RecurrentInterop: Module {
                             let v486 = slot291  // [n, 5]
                             let v488 = slot292  // [n, 5]
                             let v491 = slot293  // [n, 5]
-                            // ∂ line 9: gru(lstm(x))
+                            // ∂ line 10: gru(lstm(x))
                             let v532 = slot294  // [n, 5]
                             let v548 = slot295  // [n, 5]
                             let laneEnd_21 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_21, by: 8) {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v477_2 = LaneFunctions.sigmoid(v476)
                                 UnsafeMutableRawPointer(v477 + i).storeBytes(of: v477_2, as: SIMD8<Float>.self)
@@ -5168,7 +5168,7 @@ public struct RecurrentInterop: Module {
                                 let v490 = v481_2 * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
                                 let v491_2 = v489 + v490
                                 UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v531 = v486_2 * v486_2
                                 let v532_2 = SIMD8<Float>(repeating: 1.0) - v531
                                 UnsafeMutableRawPointer(v532 + i).storeBytes(of: v532_2, as: SIMD8<Float>.self)
@@ -5177,7 +5177,7 @@ public struct RecurrentInterop: Module {
                                 UnsafeMutableRawPointer(v548 + i).storeBytes(of: v548_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_21..<n * 5 {
-                                // line 9: gru(lstm(x))
+                                // line 10: gru(lstm(x))
                                 let v476: Float = v474[i] + v475[i]
                                 let v477_2: Float = 1 / (1 + Foundation.exp(-v476))
                                 v477[i] = v477_2
@@ -5194,7 +5194,7 @@ public struct RecurrentInterop: Module {
                                 let v490: Float = v481_2 * v467[i]
                                 let v491_2: Float = v489 + v490
                                 v491[i] = v491_2
-                                // ∂ line 9: gru(lstm(x))
+                                // ∂ line 10: gru(lstm(x))
                                 let v531: Float = v486_2 * v486_2
                                 let v532_2: Float = 1.0 - v531
                                 v532[i] = v532_2
@@ -5202,10 +5202,10 @@ public struct RecurrentInterop: Module {
                                 let v548_2: Float = v477_2 * v547
                                 v548[i] = v548_2
                             }
-                            // line 9: gru(lstm(x))
+                            // line 10: gru(lstm(x))
                             let v498 = slot238  // [n, 1, 5]
                             v498.update(from: v491, count: n * 5)
-                            // line 9: gru(lstm(x))[:, -1, :]
+                            // line 10: gru(lstm(x))[:, -1, :]
                             let v513 = slot293  // [n, 5]
                             v513.update(repeating: 0, count: n * 5)
                             for i0 in 0..<n {
@@ -5216,7 +5216,7 @@ public struct RecurrentInterop: Module {
                                     }
                                 }
                             }
-                            // line 9: head(gru(lstm(x))[:, -1, :])
+                            // line 10: head(gru(lstm(x))[:, -1, :])
                             let v516 = slot296  // [n, 3]
                             Kernels.matrixMultiply(m: n, n: 3, k: 5, a: v513, lda: 5, b: v514, ldb: 3, c: v516, ldc: 3)
                             let v517 = slot297  // [n, 3]
@@ -5264,7 +5264,7 @@ public struct RecurrentInterop: Module {
                                     let v459 = slot280  // [n, 5]
                                     let v453 = slot281  // [n, 5]
                                     let v587 = slot287  // [n, 5]
-                                    // ∂ line 9: head(gru(lstm(x))[:, -1, :])
+                                    // ∂ line 10: head(gru(lstm(x))[:, -1, :])
                                     let v519 = g.baseAddress! + 876  // gradient of head.bias
                                     v519.update(repeating: 0, count: 3)
                                     for i0 in 0..<n {
@@ -5281,7 +5281,7 @@ public struct RecurrentInterop: Module {
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 5, n: 3, k: n, a: v513, lda: 5, b: seed, ldb: 3, c: v521,
                                         ldc: 3)
-                                    // ∂ line 9: gru(lstm(x))[:, -1, :]
+                                    // ∂ line 10: gru(lstm(x))[:, -1, :]
                                     let v522 = slot293  // [n, 1, 5]
                                     for i0 in 0..<n {
                                         for _ in 0..<1 {
@@ -5292,7 +5292,7 @@ public struct RecurrentInterop: Module {
                                             }
                                         }
                                     }
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v523 = slot238  // [n, 5]
                                     v523.update(from: v522, count: n * 5)
                                     let v533 = slot293  // [n, 5]
@@ -5455,7 +5455,7 @@ public struct RecurrentInterop: Module {
                                     let v429 = slot273  // [n, 5]
                                     let v631 = slot279  // [n, 5]
                                     let v445 = slot230  // [n, 12]
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v556 = slot302  // [15, 5]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 5, k: n, a: v551, lda: 15, b: v467, ldb: 5, c: v556,
@@ -5646,7 +5646,7 @@ public struct RecurrentInterop: Module {
                                     let v387 = slot256  // [n, 5]
                                     let v381 = slot257  // [n, 5]
                                     let v719 = slot263  // [n, 5]
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v639 = slot285  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v634, lda: 15, b: v325, ldb: 5, c: v639, ldc: 5)
@@ -5828,7 +5828,7 @@ public struct RecurrentInterop: Module {
                                     let v357 = slot249  // [n, 5]
                                     let v763 = slot255  // [n, 5]
                                     let v373 = slot227  // [n, 12]
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v689 = slot229  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v680, lda: 15, b: v324, ldb: 12, c: v689, ldc: 12)
@@ -6023,7 +6023,7 @@ public struct RecurrentInterop: Module {
                                     let v731 = slot317  // [15]
                                     let v769 = slot320  // [15]
                                     let v775 = slot321  // [15]
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v771 = slot263  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v766, lda: 15, b: v325, ldb: 5, c: v771, ldc: 5)
@@ -6183,7 +6183,7 @@ public struct RecurrentInterop: Module {
                                     let v690 = slot315  // [15, 12]
                                     let v734 = slot319  // [15, 12]
                                     let v778 = slot324  // [15, 12]
-                                    // ∂ line 9: gru(lstm(x))
+                                    // ∂ line 10: gru(lstm(x))
                                     let v816 = slot226  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v813, lda: 15, b: v324, ldb: 12, c: v816, ldc: 12)
@@ -6308,7 +6308,7 @@ public struct RecurrentInterop: Module {
                                         let v821_2: Float = v782 + v820[i]
                                         v821[i] = v821_2
                                     }
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v822 = slot214  // [n, 7, 6]
                                     for row_164 in 0..<n * 7 {
                                         for k_164 in 0..<6 {
@@ -6398,7 +6398,7 @@ public struct RecurrentInterop: Module {
                                     let v895 = slot190  // [n, 6]
                                     let v901 = slot191  // [n, 6]
                                     let v907 = slot192  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v833 = slot204  // [n, 6]
                                     v833.update(from: v826, count: n * 6)
                                     let v834 = slot111  // [n, 6]
@@ -6582,7 +6582,7 @@ public struct RecurrentInterop: Module {
                                     let v983 = slot166  // [n, 6]
                                     let v989 = slot167  // [n, 6]
                                     let v995 = slot168  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v876 = slot343  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v870, lda: 24, b: v10, ldb: 4, c: v876,
@@ -6816,7 +6816,7 @@ public struct RecurrentInterop: Module {
                                     let v1071 = slot142  // [n, 6]
                                     let v1077 = slot143  // [n, 6]
                                     let v1083 = slot144  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v963 = slot349  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v954, lda: 24, b: v46, ldb: 4, c: v963,
@@ -7046,7 +7046,7 @@ public struct RecurrentInterop: Module {
                                     let v1160 = slot133  // [n, 6]
                                     let v1166 = slot134  // [n, 6]
                                     let v1172 = slot135  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v1051 = slot355  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1042, lda: 24, b: v86, ldb: 4,
@@ -7255,7 +7255,7 @@ public struct RecurrentInterop: Module {
                                     let v1200 = slot103  // [n, 6]
                                     let v1206 = slot104  // [n, 6]
                                     let v1212 = slot105  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v1115 = slot43  // [n, 24]
                                     v1115.update(repeating: 0, count: n * 24)
                                     for row_205 in 0..<n {
@@ -7464,7 +7464,7 @@ public struct RecurrentInterop: Module {
                                     let v1288 = slot79  // [n, 6]
                                     let v1294 = slot80  // [n, 6]
                                     let v1300 = slot81  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v1218 = slot142  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1215, lda: 24, b: v2, ldb: 6, c: v1218, ldc: 6)
@@ -7653,7 +7653,7 @@ public struct RecurrentInterop: Module {
                                     let v1376 = slot55  // [n, 6]
                                     let v1382 = slot56  // [n, 6]
                                     let v1388 = slot57  // [n, 6]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v1268 = slot369  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1259, lda: 24, b: v86, ldb: 4,
@@ -7882,7 +7882,7 @@ public struct RecurrentInterop: Module {
                                     let v1418 = slot41  // [n, 6]
                                     let v1424 = slot42  // [n, 6]
                                     let v26 = slot8  // [n, 4]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v1356 = slot375  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1347, lda: 24, b: v46, ldb: 4,
@@ -8068,7 +8068,7 @@ public struct RecurrentInterop: Module {
                                     let v1312 = slot372  // [24, 4]
                                     let v1356 = slot375  // [24, 4]
                                     let v1400 = slot378  // [24, 4]
-                                    // ∂ line 9: lstm(x)
+                                    // ∂ line 10: lstm(x)
                                     let v1124 = g.baseAddress! + 528  // gradient of lstm.bias_ih_l0_reverse
                                     let v1429 = g.baseAddress! + 240  // gradient of lstm.bias_ih_l0
                                     let laneEnd_46 = 24 & ~7
@@ -8165,16 +8165,16 @@ public struct RecurrentInterop: Module {
     }
 }
 
-/// The model `FirstStepMemory` (line 14): 114 parameters in 6 tensors.
+/// The model `FirstStepMemory` (line 15): 114 parameters in 6 tensors.
 public struct FirstStepMemory: Module {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "rnn.weight_ih_l0", shape: [8, 2], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 15
-        (name: "rnn.weight_hh_l0", shape: [8, 8], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 15
-        (name: "rnn.bias_ih_l0", shape: [8], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 15
-        (name: "rnn.bias_hh_l0", shape: [8], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 15
-        (name: "head.weight", shape: [8, 2], initializer: .glorotUniform, isTrainable: true),  // line 16
-        (name: "head.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 16
+        (name: "rnn.weight_ih_l0", shape: [8, 2], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 16
+        (name: "rnn.weight_hh_l0", shape: [8, 8], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 16
+        (name: "rnn.bias_ih_l0", shape: [8], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 16
+        (name: "rnn.bias_hh_l0", shape: [8], initializer: .uniform(low: (-0.35355338), high: 0.35355338), isTrainable: true),  // line 16
+        (name: "head.weight", shape: [8, 2], initializer: .glorotUniform, isTrainable: true),  // line 17
+        (name: "head.bias", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 17
     ])
 
     /// The parameters PyTorch's modules store transposed (`nn.Linear`'s weight is `[out, in]`).
@@ -8189,25 +8189,25 @@ public struct FirstStepMemory: Module {
         self.parameterScalars = parameterScalars
     }
 
-    /// The parameter `rnn.weight_ih_l0` (line 15).
+    /// The parameter `rnn.weight_ih_l0` (line 16).
     public var rnnWeight_ih_l0: Tensor {
         get { self[parameter: "rnn.weight_ih_l0"] }
         set { self[parameter: "rnn.weight_ih_l0"] = newValue }
     }
 
-    /// The parameter `rnn.weight_hh_l0` (line 15).
+    /// The parameter `rnn.weight_hh_l0` (line 16).
     public var rnnWeight_hh_l0: Tensor {
         get { self[parameter: "rnn.weight_hh_l0"] }
         set { self[parameter: "rnn.weight_hh_l0"] = newValue }
     }
 
-    /// The parameter `rnn.bias_ih_l0` (line 15).
+    /// The parameter `rnn.bias_ih_l0` (line 16).
     public var rnnBias_ih_l0: Tensor {
         get { self[parameter: "rnn.bias_ih_l0"] }
         set { self[parameter: "rnn.bias_ih_l0"] = newValue }
     }
 
-    /// The parameter `rnn.bias_hh_l0` (line 15).
+    /// The parameter `rnn.bias_hh_l0` (line 16).
     public var rnnBias_hh_l0: Tensor {
         get { self[parameter: "rnn.bias_hh_l0"] }
         set { self[parameter: "rnn.bias_hh_l0"] = newValue }
@@ -8235,25 +8235,25 @@ public struct FirstStepMemory: Module {
             self.parameterScalars = parameterScalars
         }
 
-        /// The parameter `rnn.weight_ih_l0` (line 15).
+        /// The parameter `rnn.weight_ih_l0` (line 16).
         public var rnnWeight_ih_l0: Tensor {
             get { self[parameter: "rnn.weight_ih_l0"] }
             set { self[parameter: "rnn.weight_ih_l0"] = newValue }
         }
 
-        /// The parameter `rnn.weight_hh_l0` (line 15).
+        /// The parameter `rnn.weight_hh_l0` (line 16).
         public var rnnWeight_hh_l0: Tensor {
             get { self[parameter: "rnn.weight_hh_l0"] }
             set { self[parameter: "rnn.weight_hh_l0"] = newValue }
         }
 
-        /// The parameter `rnn.bias_ih_l0` (line 15).
+        /// The parameter `rnn.bias_ih_l0` (line 16).
         public var rnnBias_ih_l0: Tensor {
             get { self[parameter: "rnn.bias_ih_l0"] }
             set { self[parameter: "rnn.bias_ih_l0"] = newValue }
         }
 
-        /// The parameter `rnn.bias_hh_l0` (line 15).
+        /// The parameter `rnn.bias_hh_l0` (line 16).
         public var rnnBias_hh_l0: Tensor {
             get { self[parameter: "rnn.bias_hh_l0"] }
             set { self[parameter: "rnn.bias_hh_l0"] = newValue }
@@ -8269,7 +8269,7 @@ public struct FirstStepMemory: Module {
         }
     }
 
-    /// `func forward(x: [n, 6, 2]) -> [n, 2]` (line 18).
+    /// `func forward(x: [n, 6, 2]) -> [n, 2]` (line 19).
     public func forward(x: Tensor) -> Tensor {
         if x.shape.count != 3 || x.shape[1] != 6 || x.shape[2] != 2 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 6, 2]", argument: "x", declared: "[n, 6, 2]", function: "forward(x:)")
@@ -8296,7 +8296,7 @@ public struct FirstStepMemory: Module {
             x.withUnsafeBufferPointer { xBuffer in
                 @inline(never) func body() -> Tensor {
                     let x = xBuffer.baseAddress!
-                    // line 18: rnn(x)
+                    // line 19: rnn(x)
                     let v5 = slot0  // [n, 1, 2]
                     for row in 0..<n {
                         for position in 0..<2 { v5[row &* 2 &+ position] = x[row &* 6 &* 2 &+ position] }
@@ -8460,7 +8460,7 @@ public struct FirstStepMemory: Module {
                     }
                     let v56 = slot14  // [n, 1, 8]
                     v56.update(from: v50, count: n * 8)
-                    // line 18: rnn(x)[:, 5, :]
+                    // line 19: rnn(x)[:, 5, :]
                     let v69 = slot13  // [n, 8]
                     v69.update(repeating: 0, count: n * 8)
                     for i0 in 0..<n {
@@ -8472,7 +8472,7 @@ public struct FirstStepMemory: Module {
                         }
                     }
                     let v70 = parameters.baseAddress! + 96  // head.weight
-                    // line 18: head(rnn(x)[:, 5, :])
+                    // line 19: head(rnn(x)[:, 5, :])
                     let v72 = slot11  // [n, 2]
                     Kernels.matrixMultiply(m: n, n: 2, k: 8, a: v69, lda: 8, b: v70, ldb: 2, c: v72, ldc: 2)
                     let v71 = parameters.baseAddress! + 112  // head.bias
@@ -8561,7 +8561,7 @@ public struct FirstStepMemory: Module {
                             let v3 = parameters.baseAddress! + 80  // rnn.bias_ih_l0
                             let v4 = parameters.baseAddress! + 88  // rnn.bias_hh_l0
                             let v2 = parameters.baseAddress! + 16  // rnn.weight_hh_l0
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v5 = slot0  // [n, 1, 2]
                             for row in 0..<n {
                                 for position in 0..<2 { v5[row &* 2 &+ position] = input[row &* 6 &* 2 &+ position] }
@@ -8639,47 +8639,47 @@ public struct FirstStepMemory: Module {
                             let v45 = slot17  // [n, 8]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 8, k: 2, a: v44, lda: 2, b: v1, ldb: 2, c: v45, ldc: 8)
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v10 = slot18  // [n, 8]
-                            // ∂ line 18: rnn(x)
+                            // ∂ line 19: rnn(x)
                             let v143 = slot19  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
-                                    // line 18: rnn(x)
+                                    // line 19: rnn(x)
                                     let v8: Float = v7[i] + v3[i1]
                                     let v9: Float = v8 + v4[i1]
                                     let v10_2: Float = Foundation.tanh(v9)
                                     v10[i] = v10_2
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v142: Float = v10_2 * v10_2
                                     let v143_2: Float = 1.0 - v142
                                     v143[i] = v143_2
                                 }
                             }
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v15 = slot12  // [n, 8]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 8, k: 8, a: v10, lda: 8, b: v2, ldb: 8, c: v15, ldc: 8)
                             let v18 = slot20  // [n, 8]
-                            // ∂ line 18: rnn(x)
+                            // ∂ line 19: rnn(x)
                             let v130 = slot21  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
-                                    // line 18: rnn(x)
+                                    // line 19: rnn(x)
                                     let v14: Float = v13[i] + v3[i1]
                                     let v16: Float = v15[i] + v4[i1]
                                     let v17: Float = v14 + v16
                                     let v18_2: Float = Foundation.tanh(v17)
                                     v18[i] = v18_2
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v129: Float = v18_2 * v18_2
                                     let v130_2: Float = 1.0 - v129
                                     v130[i] = v130_2
                                 }
                             }
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v23 = slot12  // [n, 8]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 8, k: 8, a: v18, lda: 8, b: v2, ldb: 8, c: v23, ldc: 8)
@@ -8695,95 +8695,95 @@ public struct FirstStepMemory: Module {
                             let v45 = slot17  // [n, 8]
                             let v70 = parameters.baseAddress! + 96  // head.weight
                             let v71 = parameters.baseAddress! + 112  // head.bias
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v26 = slot13  // [n, 8]
-                            // ∂ line 18: rnn(x)
+                            // ∂ line 19: rnn(x)
                             let v117 = slot22  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
-                                    // line 18: rnn(x)
+                                    // line 19: rnn(x)
                                     let v22: Float = v21[i] + v3[i1]
                                     let v24: Float = v23[i] + v4[i1]
                                     let v25: Float = v22 + v24
                                     let v26_2: Float = Foundation.tanh(v25)
                                     v26[i] = v26_2
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v116: Float = v26_2 * v26_2
                                     let v117_2: Float = 1.0 - v116
                                     v117[i] = v117_2
                                 }
                             }
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v31 = slot12  // [n, 8]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 8, k: 8, a: v26, lda: 8, b: v2, ldb: 8, c: v31, ldc: 8)
                             let v34 = slot14  // [n, 8]
-                            // ∂ line 18: rnn(x)
+                            // ∂ line 19: rnn(x)
                             let v104 = slot23  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
-                                    // line 18: rnn(x)
+                                    // line 19: rnn(x)
                                     let v30: Float = v29[i] + v3[i1]
                                     let v32: Float = v31[i] + v4[i1]
                                     let v33: Float = v30 + v32
                                     let v34_2: Float = Foundation.tanh(v33)
                                     v34[i] = v34_2
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v103: Float = v34_2 * v34_2
                                     let v104_2: Float = 1.0 - v103
                                     v104[i] = v104_2
                                 }
                             }
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v39 = slot12  // [n, 8]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 8, k: 8, a: v34, lda: 8, b: v2, ldb: 8, c: v39, ldc: 8)
                             let v42 = slot15  // [n, 8]
-                            // ∂ line 18: rnn(x)
+                            // ∂ line 19: rnn(x)
                             let v91 = slot24  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
-                                    // line 18: rnn(x)
+                                    // line 19: rnn(x)
                                     let v38: Float = v37[i] + v3[i1]
                                     let v40: Float = v39[i] + v4[i1]
                                     let v41: Float = v38 + v40
                                     let v42_2: Float = Foundation.tanh(v41)
                                     v42[i] = v42_2
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v90: Float = v42_2 * v42_2
                                     let v91_2: Float = 1.0 - v90
                                     v91[i] = v91_2
                                 }
                             }
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v47 = slot12  // [n, 8]
                             Kernels.matrixMultiply(
                                 transposeB: true, m: n, n: 8, k: 8, a: v42, lda: 8, b: v2, ldb: 8, c: v47, ldc: 8)
                             let v50 = slot16  // [n, 8]
-                            // ∂ line 18: rnn(x)
+                            // ∂ line 19: rnn(x)
                             let v82 = slot25  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
-                                    // line 18: rnn(x)
+                                    // line 19: rnn(x)
                                     let v46: Float = v45[i] + v3[i1]
                                     let v48: Float = v47[i] + v4[i1]
                                     let v49: Float = v46 + v48
                                     let v50_2: Float = Foundation.tanh(v49)
                                     v50[i] = v50_2
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v81: Float = v50_2 * v50_2
                                     let v82_2: Float = 1.0 - v81
                                     v82[i] = v82_2
                                 }
                             }
-                            // line 18: rnn(x)
+                            // line 19: rnn(x)
                             let v56 = slot12  // [n, 1, 8]
                             v56.update(from: v50, count: n * 8)
-                            // line 18: rnn(x)[:, 5, :]
+                            // line 19: rnn(x)[:, 5, :]
                             let v69 = slot16  // [n, 8]
                             v69.update(repeating: 0, count: n * 8)
                             for i0 in 0..<n {
@@ -8794,7 +8794,7 @@ public struct FirstStepMemory: Module {
                                     }
                                 }
                             }
-                            // line 18: head(rnn(x)[:, 5, :])
+                            // line 19: head(rnn(x)[:, 5, :])
                             let v72 = slot5  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 8, a: v69, lda: 8, b: v70, ldb: 2, c: v72, ldc: 2)
                             let v73 = slot4  // [n, 2]
@@ -8839,7 +8839,7 @@ public struct FirstStepMemory: Module {
                                     let v18 = slot20  // [n, 8]
                                     let v20 = slot8  // [n, 2]
                                     let v130 = slot21  // [n, 8]
-                                    // ∂ line 18: head(rnn(x)[:, 5, :])
+                                    // ∂ line 19: head(rnn(x)[:, 5, :])
                                     let v75 = g.baseAddress! + 112  // gradient of head.bias
                                     v75.update(repeating: 0, count: 2)
                                     for i0 in 0..<n {
@@ -8856,7 +8856,7 @@ public struct FirstStepMemory: Module {
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 8, n: 2, k: n, a: v69, lda: 8, b: seed, ldb: 2, c: v77,
                                         ldc: 2)
-                                    // ∂ line 18: rnn(x)[:, 5, :]
+                                    // ∂ line 19: rnn(x)[:, 5, :]
                                     let v78 = slot16  // [n, 1, 8]
                                     for i0 in 0..<n {
                                         for _ in 0..<1 {
@@ -8867,7 +8867,7 @@ public struct FirstStepMemory: Module {
                                             }
                                         }
                                     }
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v79 = slot12  // [n, 8]
                                     v79.update(from: v78, count: n * 8)
                                     let v83 = slot16  // [n, 8]
@@ -8990,7 +8990,7 @@ public struct FirstStepMemory: Module {
                                     let v100 = slot31  // [8, 2]
                                     let v113 = slot34  // [8, 2]
                                     let v126 = slot37  // [8, 2]
-                                    // ∂ line 18: rnn(x)
+                                    // ∂ line 19: rnn(x)
                                     let v134 = slot21  // [n, 8]
                                     Kernels.matrixMultiply(
                                         m: n, n: 8, k: 8, a: v131, lda: 8, b: v2, ldb: 8, c: v134, ldc: 8)
@@ -9073,6 +9073,4082 @@ public struct FirstStepMemory: Module {
                                 // The gradient of every parameter.
                                 let v146 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
                                 (g.baseAddress! + 88).update(from: v146, count: 8)  // rnn.bias_hh_l0
+                            }
+                            return body_2()
+                        }
+                    }
+                    return try body()
+                }
+            }
+        }
+    }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
+}
+
+/// The model `Continued` (line 24): 63 parameters in 4 tensors.
+public struct Continued: Module {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "gru.weight_ih_l0", shape: [9, 2], initializer: .uniform(low: (-0.57735026), high: 0.57735026), isTrainable: true),  // line 25
+        (name: "gru.weight_hh_l0", shape: [9, 3], initializer: .uniform(low: (-0.57735026), high: 0.57735026), isTrainable: true),  // line 25
+        (name: "gru.bias_ih_l0", shape: [9], initializer: .uniform(low: (-0.57735026), high: 0.57735026), isTrainable: true),  // line 25
+        (name: "gru.bias_hh_l0", shape: [9], initializer: .uniform(low: (-0.57735026), high: 0.57735026), isTrainable: true),  // line 25
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 63, "Continued has 63 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `gru.weight_ih_l0` (line 25).
+    public var gruWeight_ih_l0: Tensor {
+        get { self[parameter: "gru.weight_ih_l0"] }
+        set { self[parameter: "gru.weight_ih_l0"] = newValue }
+    }
+
+    /// The parameter `gru.weight_hh_l0` (line 25).
+    public var gruWeight_hh_l0: Tensor {
+        get { self[parameter: "gru.weight_hh_l0"] }
+        set { self[parameter: "gru.weight_hh_l0"] = newValue }
+    }
+
+    /// The parameter `gru.bias_ih_l0` (line 25).
+    public var gruBias_ih_l0: Tensor {
+        get { self[parameter: "gru.bias_ih_l0"] }
+        set { self[parameter: "gru.bias_ih_l0"] = newValue }
+    }
+
+    /// The parameter `gru.bias_hh_l0` (line 25).
+    public var gruBias_hh_l0: Tensor {
+        get { self[parameter: "gru.bias_hh_l0"] }
+        set { self[parameter: "gru.bias_hh_l0"] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { Continued.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 63, "Continued.Gradient has 63 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `gru.weight_ih_l0` (line 25).
+        public var gruWeight_ih_l0: Tensor {
+            get { self[parameter: "gru.weight_ih_l0"] }
+            set { self[parameter: "gru.weight_ih_l0"] = newValue }
+        }
+
+        /// The parameter `gru.weight_hh_l0` (line 25).
+        public var gruWeight_hh_l0: Tensor {
+            get { self[parameter: "gru.weight_hh_l0"] }
+            set { self[parameter: "gru.weight_hh_l0"] = newValue }
+        }
+
+        /// The parameter `gru.bias_ih_l0` (line 25).
+        public var gruBias_ih_l0: Tensor {
+            get { self[parameter: "gru.bias_ih_l0"] }
+            set { self[parameter: "gru.bias_ih_l0"] = newValue }
+        }
+
+        /// The parameter `gru.bias_hh_l0` (line 25).
+        public var gruBias_hh_l0: Tensor {
+            get { self[parameter: "gru.bias_hh_l0"] }
+            set { self[parameter: "gru.bias_hh_l0"] = newValue }
+        }
+    }
+
+    /// `func whole(x: [n, 8, 2]) -> [n, 8, 3]` (line 27).
+    public func whole(x: Tensor) -> Tensor {
+        if x.shape.count != 3 || x.shape[1] != 8 || x.shape[2] != 2 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 8, 2]", argument: "x", declared: "[n, 8, 2]", function: "whole(x:)")
+        }
+        let n = x.shape[0]
+        let workspace = Workspace.floats(count: 16 * (n * 2) + 3 * 3 + 4 * (n * 9) + 14 * (n * 3) + 9 * (n * 8 * 3), for: "Continued.whole")
+        defer { Workspace.release(for: "Continued.whole") }
+        let slot0 = workspace
+        let slot1 = slot0 + n * 2
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + 3
+        let slot4 = slot3 + 3
+        let slot5 = slot4 + n * 2
+        let slot6 = slot5 + n * 2
+        let slot7 = slot6 + n * 2
+        let slot8 = slot7 + n * 2
+        let slot9 = slot8 + n * 2
+        let slot10 = slot9 + n * 2
+        let slot11 = slot10 + n * 2
+        let slot12 = slot11 + n * 2
+        let slot13 = slot12 + n * 2
+        let slot14 = slot13 + n * 2
+        let slot15 = slot14 + n * 2
+        let slot16 = slot15 + n * 2
+        let slot17 = slot16 + n * 2
+        let slot18 = slot17 + n * 2
+        let slot19 = slot18 + n * 2
+        let slot20 = slot19 + n * 9
+        let slot21 = slot20 + n * 9
+        let slot22 = slot21 + n * 9
+        let slot23 = slot22 + n * 9
+        let slot24 = slot23 + n * 3
+        let slot25 = slot24 + n * 3
+        let slot26 = slot25 + n * 3
+        let slot27 = slot26 + n * 3
+        let slot28 = slot27 + n * 3
+        let slot29 = slot28 + n * 3
+        let slot30 = slot29 + n * 3
+        let slot31 = slot30 + n * 3
+        let slot32 = slot31 + n * 3
+        let slot33 = slot32 + n * 3
+        let slot34 = slot33 + n * 3
+        let slot35 = slot34 + n * 3
+        let slot36 = slot35 + n * 3
+        let slot37 = slot36 + n * 3
+        let slot38 = slot37 + n * 8 * 3
+        let slot39 = slot38 + n * 8 * 3
+        let slot40 = slot39 + n * 8 * 3
+        let slot41 = slot40 + n * 8 * 3
+        let slot42 = slot41 + n * 8 * 3
+        let slot43 = slot42 + n * 8 * 3
+        let slot44 = slot43 + n * 8 * 3
+        let slot45 = slot44 + n * 8 * 3
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                @inline(never) func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    do {
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                        let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                        // line 27: gru(x)
+                        let v5 = slot0  // [n, 1, 2]
+                        for row in 0..<n {
+                            for position in 0..<2 { v5[row &* 2 &+ position] = x[row &* 8 &* 2 &+ position] }
+                        }
+                        let v10 = slot1  // [3]
+                        for k_2 in 0..<3 { v10[k_2] = v4[k_2] }
+                        let v14 = slot2  // [3]
+                        for k_3 in 0..<3 { v14[k_3] = v4[3 &+ k_3] }
+                        let v18 = slot3  // [3]
+                        for k_4 in 0..<3 { v18[k_4] = v4[6 &+ k_4] }
+                        let v25 = slot4  // [n, 1, 2]
+                        for row_5 in 0..<n {
+                            for position_5 in 0..<2 {
+                                v25[row_5 &* 2 &+ position_5] = x[(row_5 &* 8 &+ 1) &* 2 &+ position_5]
+                            }
+                        }
+                        let v49 = slot5  // [n, 1, 2]
+                        for row_6 in 0..<n {
+                            for position_6 in 0..<2 {
+                                v49[row_6 &* 2 &+ position_6] = x[(row_6 &* 8 &+ 2) &* 2 &+ position_6]
+                            }
+                        }
+                        let v73 = slot6  // [n, 1, 2]
+                        for row_7 in 0..<n {
+                            for position_7 in 0..<2 {
+                                v73[row_7 &* 2 &+ position_7] = x[(row_7 &* 8 &+ 3) &* 2 &+ position_7]
+                            }
+                        }
+                        let v97 = slot7  // [n, 1, 2]
+                        for row_8 in 0..<n {
+                            for position_8 in 0..<2 {
+                                v97[row_8 &* 2 &+ position_8] = x[(row_8 &* 8 &+ 4) &* 2 &+ position_8]
+                            }
+                        }
+                        let v121 = slot8  // [n, 1, 2]
+                        for row_9 in 0..<n {
+                            for position_9 in 0..<2 {
+                                v121[row_9 &* 2 &+ position_9] = x[(row_9 &* 8 &+ 5) &* 2 &+ position_9]
+                            }
+                        }
+                        let v145 = slot9  // [n, 1, 2]
+                        for row_10 in 0..<n {
+                            for position_10 in 0..<2 {
+                                v145[row_10 &* 2 &+ position_10] = x[(row_10 &* 8 &+ 6) &* 2 &+ position_10]
+                            }
+                        }
+                        let v169 = slot10  // [n, 1, 2]
+                        for row_11 in 0..<n {
+                            for position_11 in 0..<2 {
+                                v169[row_11 &* 2 &+ position_11] = x[(row_11 &* 8 &+ 7) &* 2 &+ position_11]
+                            }
+                        }
+                        let v6 = slot11  // [n, 2]
+                        let v26 = slot12  // [n, 2]
+                        let v50 = slot13  // [n, 2]
+                        let v74 = slot14  // [n, 2]
+                        let v98 = slot15  // [n, 2]
+                        let v122 = slot16  // [n, 2]
+                        let v146 = slot17  // [n, 2]
+                        let v170 = slot18  // [n, 2]
+                        v6.update(repeating: 0, count: n * 2)
+                        v26.update(repeating: 0, count: n * 2)
+                        v50.update(repeating: 0, count: n * 2)
+                        v74.update(repeating: 0, count: n * 2)
+                        v98.update(repeating: 0, count: n * 2)
+                        v122.update(repeating: 0, count: n * 2)
+                        v146.update(repeating: 0, count: n * 2)
+                        v170.update(repeating: 0, count: n * 2)
+                        for i0 in 0..<n {
+                            for _ in 0..<1 {
+                                for i2 in 0..<2 {
+                                    let i = i0 &* 2 &+ i2
+                                    v6[i0 &* 2 &+ i2] += v5[i]
+                                    v26[i0 &* 2 &+ i2] += v25[i]
+                                    v50[i0 &* 2 &+ i2] += v49[i]
+                                    v74[i0 &* 2 &+ i2] += v73[i]
+                                    v98[i0 &* 2 &+ i2] += v97[i]
+                                    v122[i0 &* 2 &+ i2] += v121[i]
+                                    v146[i0 &* 2 &+ i2] += v145[i]
+                                    v170[i0 &* 2 &+ i2] += v169[i]
+                                }
+                            }
+                        }
+                        let v7 = slot19  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v6, lda: 2, b: v1, ldb: 2, c: v7, ldc: 9)
+                        let v27 = slot20  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v26, lda: 2, b: v1, ldb: 2, c: v27, ldc: 9)
+                        let v8 = slot21  // [n, 9]
+                        let v28 = slot22  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v8_2: Float = v7[i] + v3[i1]
+                                v8[i] = v8_2
+                                let v28_2: Float = v27[i] + v3[i1]
+                                v28[i] = v28_2
+                            }
+                        }
+                        let v9 = slot23  // [n, 3]
+                        for row_12 in 0..<n {
+                            for k_12 in 0..<3 { v9[row_12 &* 3 &+ k_12] = v8[row_12 &* 9 &+ k_12] }
+                        }
+                        let v13 = slot24  // [n, 3]
+                        for row_13 in 0..<n {
+                            for k_13 in 0..<3 { v13[row_13 &* 3 &+ k_13] = v8[row_13 &* 9 &+ 3 &+ k_13] }
+                        }
+                        let v17 = slot25  // [n, 3]
+                        for row_14 in 0..<n {
+                            for k_14 in 0..<3 { v17[row_14 &* 3 &+ k_14] = v8[row_14 &* 9 &+ 6 &+ k_14] }
+                        }
+                        let v24 = slot26  // [n, 3]
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v11: Float = v9[i] + v10[i1]
+                                let v12: Float = 1 / (1 + Foundation.exp(-v11))
+                                let v15: Float = v13[i] + v14[i1]
+                                let v16: Float = 1 / (1 + Foundation.exp(-v15))
+                                let v19: Float = v12 * v18[i1]
+                                let v20: Float = v17[i] + v19
+                                let v21: Float = Foundation.tanh(v20)
+                                let v23: Float = 1.0 - v16
+                                let v24_2: Float = v23 * v21
+                                v24[i] = v24_2
+                            }
+                        }
+                    }
+                    do {
+                        let v24 = slot26  // [n, 3]
+                        let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                        let v28 = slot22  // [n, 9]
+                        let v50 = slot13  // [n, 2]
+                        let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                        let v74 = slot14  // [n, 2]
+                        // line 27: gru(x)
+                        let v29 = slot21  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v24, lda: 3, b: v2, ldb: 3, c: v29, ldc: 9)
+                        let v31 = slot25  // [n, 3]
+                        for row_15 in 0..<n {
+                            for k_15 in 0..<3 { v31[row_15 &* 3 &+ k_15] = v28[row_15 &* 9 &+ k_15] }
+                        }
+                        let v35 = slot24  // [n, 3]
+                        for row_16 in 0..<n {
+                            for k_16 in 0..<3 { v35[row_16 &* 3 &+ k_16] = v28[row_16 &* 9 &+ 3 &+ k_16] }
+                        }
+                        let v39 = slot23  // [n, 3]
+                        for row_17 in 0..<n {
+                            for k_17 in 0..<3 { v39[row_17 &* 3 &+ k_17] = v28[row_17 &* 9 &+ 6 &+ k_17] }
+                        }
+                        let v51 = slot22  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v50, lda: 2, b: v1, ldb: 2, c: v51, ldc: 9)
+                        let v30 = slot20  // [n, 9]
+                        let v52 = slot19  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v30_2: Float = v29[i] + v4[i1]
+                                v30[i] = v30_2
+                                let v52_2: Float = v51[i] + v3[i1]
+                                v52[i] = v52_2
+                            }
+                        }
+                        let v32 = slot27  // [n, 3]
+                        for row_18 in 0..<n {
+                            for k_18 in 0..<3 { v32[row_18 &* 3 &+ k_18] = v30[row_18 &* 9 &+ k_18] }
+                        }
+                        let v36 = slot28  // [n, 3]
+                        for row_19 in 0..<n {
+                            for k_19 in 0..<3 { v36[row_19 &* 3 &+ k_19] = v30[row_19 &* 9 &+ 3 &+ k_19] }
+                        }
+                        let v40 = slot29  // [n, 3]
+                        for row_20 in 0..<n {
+                            for k_20 in 0..<3 { v40[row_20 &* 3 &+ k_20] = v30[row_20 &* 9 &+ 6 &+ k_20] }
+                        }
+                        let v48 = slot30  // [n, 3]
+                        let laneEnd = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v34 = LaneFunctions.sigmoid(v33)
+                            let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v38 = LaneFunctions.sigmoid(v37)
+                            let v41 = v34 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
+                            let v43 = LaneFunctions.tanh(v42)
+                            let v45 = SIMD8<Float>(repeating: 1.0) - v38
+                            let v46 = v45 * v43
+                            let v47 = v38 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v48_2 = v46 + v47
+                            UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n * 3 {
+                            let v33: Float = v31[i] + v32[i]
+                            let v34: Float = 1 / (1 + Foundation.exp(-v33))
+                            let v37: Float = v35[i] + v36[i]
+                            let v38: Float = 1 / (1 + Foundation.exp(-v37))
+                            let v41: Float = v34 * v40[i]
+                            let v42: Float = v39[i] + v41
+                            let v43: Float = Foundation.tanh(v42)
+                            let v45: Float = 1.0 - v38
+                            let v46: Float = v45 * v43
+                            let v47: Float = v38 * v24[i]
+                            let v48_2: Float = v46 + v47
+                            v48[i] = v48_2
+                        }
+                        let v53 = slot20  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v48, lda: 3, b: v2, ldb: 3, c: v53, ldc: 9)
+                        let v55 = slot29  // [n, 3]
+                        for row_21 in 0..<n {
+                            for k_21 in 0..<3 { v55[row_21 &* 3 &+ k_21] = v52[row_21 &* 9 &+ k_21] }
+                        }
+                        let v59 = slot23  // [n, 3]
+                        for row_22 in 0..<n {
+                            for k_22 in 0..<3 { v59[row_22 &* 3 &+ k_22] = v52[row_22 &* 9 &+ 3 &+ k_22] }
+                        }
+                        let v63 = slot28  // [n, 3]
+                        for row_23 in 0..<n {
+                            for k_23 in 0..<3 { v63[row_23 &* 3 &+ k_23] = v52[row_23 &* 9 &+ 6 &+ k_23] }
+                        }
+                        let v75 = slot19  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v74, lda: 2, b: v1, ldb: 2, c: v75, ldc: 9)
+                        let v54 = slot22  // [n, 9]
+                        let v76 = slot21  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v54_2: Float = v53[i] + v4[i1]
+                                v54[i] = v54_2
+                                let v76_2: Float = v75[i] + v3[i1]
+                                v76[i] = v76_2
+                            }
+                        }
+                        let v56 = slot24  // [n, 3]
+                        for row_24 in 0..<n {
+                            for k_24 in 0..<3 { v56[row_24 &* 3 &+ k_24] = v54[row_24 &* 9 &+ k_24] }
+                        }
+                        let v60 = slot27  // [n, 3]
+                        for row_25 in 0..<n {
+                            for k_25 in 0..<3 { v60[row_25 &* 3 &+ k_25] = v54[row_25 &* 9 &+ 3 &+ k_25] }
+                        }
+                        let v64 = slot25  // [n, 3]
+                        for row_26 in 0..<n {
+                            for k_26 in 0..<3 { v64[row_26 &* 3 &+ k_26] = v54[row_26 &* 9 &+ 6 &+ k_26] }
+                        }
+                        let v72 = slot31  // [n, 3]
+                        let laneEnd_2 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v58 = LaneFunctions.sigmoid(v57)
+                            let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v62 = LaneFunctions.sigmoid(v61)
+                            let v65 = v58 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
+                            let v67 = LaneFunctions.tanh(v66)
+                            let v69 = SIMD8<Float>(repeating: 1.0) - v62
+                            let v70 = v69 * v67
+                            let v71 = v62 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v72_2 = v70 + v71
+                            UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<n * 3 {
+                            let v57: Float = v55[i] + v56[i]
+                            let v58: Float = 1 / (1 + Foundation.exp(-v57))
+                            let v61: Float = v59[i] + v60[i]
+                            let v62: Float = 1 / (1 + Foundation.exp(-v61))
+                            let v65: Float = v58 * v64[i]
+                            let v66: Float = v63[i] + v65
+                            let v67: Float = Foundation.tanh(v66)
+                            let v69: Float = 1.0 - v62
+                            let v70: Float = v69 * v67
+                            let v71: Float = v62 * v48[i]
+                            let v72_2: Float = v70 + v71
+                            v72[i] = v72_2
+                        }
+                    }
+                    do {
+                        let v72 = slot31  // [n, 3]
+                        let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                        let v76 = slot21  // [n, 9]
+                        let v98 = slot15  // [n, 2]
+                        let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                        let v122 = slot16  // [n, 2]
+                        // line 27: gru(x)
+                        let v77 = slot22  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v72, lda: 3, b: v2, ldb: 3, c: v77, ldc: 9)
+                        let v79 = slot25  // [n, 3]
+                        for row_27 in 0..<n {
+                            for k_27 in 0..<3 { v79[row_27 &* 3 &+ k_27] = v76[row_27 &* 9 &+ k_27] }
+                        }
+                        let v83 = slot28  // [n, 3]
+                        for row_28 in 0..<n {
+                            for k_28 in 0..<3 { v83[row_28 &* 3 &+ k_28] = v76[row_28 &* 9 &+ 3 &+ k_28] }
+                        }
+                        let v87 = slot27  // [n, 3]
+                        for row_29 in 0..<n {
+                            for k_29 in 0..<3 { v87[row_29 &* 3 &+ k_29] = v76[row_29 &* 9 &+ 6 &+ k_29] }
+                        }
+                        let v99 = slot21  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v98, lda: 2, b: v1, ldb: 2, c: v99, ldc: 9)
+                        let v78 = slot19  // [n, 9]
+                        let v100 = slot20  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v78_2: Float = v77[i] + v4[i1]
+                                v78[i] = v78_2
+                                let v100_2: Float = v99[i] + v3[i1]
+                                v100[i] = v100_2
+                            }
+                        }
+                        let v80 = slot23  // [n, 3]
+                        for row_30 in 0..<n {
+                            for k_30 in 0..<3 { v80[row_30 &* 3 &+ k_30] = v78[row_30 &* 9 &+ k_30] }
+                        }
+                        let v84 = slot24  // [n, 3]
+                        for row_31 in 0..<n {
+                            for k_31 in 0..<3 { v84[row_31 &* 3 &+ k_31] = v78[row_31 &* 9 &+ 3 &+ k_31] }
+                        }
+                        let v88 = slot29  // [n, 3]
+                        for row_32 in 0..<n {
+                            for k_32 in 0..<3 { v88[row_32 &* 3 &+ k_32] = v78[row_32 &* 9 &+ 6 &+ k_32] }
+                        }
+                        let v96 = slot32  // [n, 3]
+                        let laneEnd_3 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v82 = LaneFunctions.sigmoid(v81)
+                            let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v86 = LaneFunctions.sigmoid(v85)
+                            let v89 = v82 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
+                            let v91 = LaneFunctions.tanh(v90)
+                            let v93 = SIMD8<Float>(repeating: 1.0) - v86
+                            let v94 = v93 * v91
+                            let v95 = v86 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v96_2 = v94 + v95
+                            UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<n * 3 {
+                            let v81: Float = v79[i] + v80[i]
+                            let v82: Float = 1 / (1 + Foundation.exp(-v81))
+                            let v85: Float = v83[i] + v84[i]
+                            let v86: Float = 1 / (1 + Foundation.exp(-v85))
+                            let v89: Float = v82 * v88[i]
+                            let v90: Float = v87[i] + v89
+                            let v91: Float = Foundation.tanh(v90)
+                            let v93: Float = 1.0 - v86
+                            let v94: Float = v93 * v91
+                            let v95: Float = v86 * v72[i]
+                            let v96_2: Float = v94 + v95
+                            v96[i] = v96_2
+                        }
+                        let v101 = slot19  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v96, lda: 3, b: v2, ldb: 3, c: v101, ldc: 9)
+                        let v103 = slot29  // [n, 3]
+                        for row_33 in 0..<n {
+                            for k_33 in 0..<3 { v103[row_33 &* 3 &+ k_33] = v100[row_33 &* 9 &+ k_33] }
+                        }
+                        let v107 = slot27  // [n, 3]
+                        for row_34 in 0..<n {
+                            for k_34 in 0..<3 { v107[row_34 &* 3 &+ k_34] = v100[row_34 &* 9 &+ 3 &+ k_34] }
+                        }
+                        let v111 = slot24  // [n, 3]
+                        for row_35 in 0..<n {
+                            for k_35 in 0..<3 { v111[row_35 &* 3 &+ k_35] = v100[row_35 &* 9 &+ 6 &+ k_35] }
+                        }
+                        let v123 = slot20  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v122, lda: 2, b: v1, ldb: 2, c: v123, ldc: 9)
+                        let v102 = slot21  // [n, 9]
+                        let v124 = slot22  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v102_2: Float = v101[i] + v4[i1]
+                                v102[i] = v102_2
+                                let v124_2: Float = v123[i] + v3[i1]
+                                v124[i] = v124_2
+                            }
+                        }
+                        let v104 = slot28  // [n, 3]
+                        for row_36 in 0..<n {
+                            for k_36 in 0..<3 { v104[row_36 &* 3 &+ k_36] = v102[row_36 &* 9 &+ k_36] }
+                        }
+                        let v108 = slot23  // [n, 3]
+                        for row_37 in 0..<n {
+                            for k_37 in 0..<3 { v108[row_37 &* 3 &+ k_37] = v102[row_37 &* 9 &+ 3 &+ k_37] }
+                        }
+                        let v112 = slot25  // [n, 3]
+                        for row_38 in 0..<n {
+                            for k_38 in 0..<3 { v112[row_38 &* 3 &+ k_38] = v102[row_38 &* 9 &+ 6 &+ k_38] }
+                        }
+                        let v120 = slot33  // [n, 3]
+                        let laneEnd_4 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                            let v105 = UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v106 = LaneFunctions.sigmoid(v105)
+                            let v109 = UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v110 = LaneFunctions.sigmoid(v109)
+                            let v113 = v106 * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v114 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) + v113
+                            let v115 = LaneFunctions.tanh(v114)
+                            let v117 = SIMD8<Float>(repeating: 1.0) - v110
+                            let v118 = v117 * v115
+                            let v119 = v110 * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v120_2 = v118 + v119
+                            UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_4..<n * 3 {
+                            let v105: Float = v103[i] + v104[i]
+                            let v106: Float = 1 / (1 + Foundation.exp(-v105))
+                            let v109: Float = v107[i] + v108[i]
+                            let v110: Float = 1 / (1 + Foundation.exp(-v109))
+                            let v113: Float = v106 * v112[i]
+                            let v114: Float = v111[i] + v113
+                            let v115: Float = Foundation.tanh(v114)
+                            let v117: Float = 1.0 - v110
+                            let v118: Float = v117 * v115
+                            let v119: Float = v110 * v96[i]
+                            let v120_2: Float = v118 + v119
+                            v120[i] = v120_2
+                        }
+                    }
+                    do {
+                        let v120 = slot33  // [n, 3]
+                        let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                        let v124 = slot22  // [n, 9]
+                        let v146 = slot17  // [n, 2]
+                        let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                        let v170 = slot18  // [n, 2]
+                        // line 27: gru(x)
+                        let v125 = slot21  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v120, lda: 3, b: v2, ldb: 3, c: v125, ldc: 9)
+                        let v127 = slot25  // [n, 3]
+                        for row_39 in 0..<n {
+                            for k_39 in 0..<3 { v127[row_39 &* 3 &+ k_39] = v124[row_39 &* 9 &+ k_39] }
+                        }
+                        let v131 = slot24  // [n, 3]
+                        for row_40 in 0..<n {
+                            for k_40 in 0..<3 { v131[row_40 &* 3 &+ k_40] = v124[row_40 &* 9 &+ 3 &+ k_40] }
+                        }
+                        let v135 = slot23  // [n, 3]
+                        for row_41 in 0..<n {
+                            for k_41 in 0..<3 { v135[row_41 &* 3 &+ k_41] = v124[row_41 &* 9 &+ 6 &+ k_41] }
+                        }
+                        let v147 = slot22  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v146, lda: 2, b: v1, ldb: 2, c: v147, ldc: 9)
+                        let v126 = slot20  // [n, 9]
+                        let v148 = slot19  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v126_2: Float = v125[i] + v4[i1]
+                                v126[i] = v126_2
+                                let v148_2: Float = v147[i] + v3[i1]
+                                v148[i] = v148_2
+                            }
+                        }
+                        let v128 = slot27  // [n, 3]
+                        for row_42 in 0..<n {
+                            for k_42 in 0..<3 { v128[row_42 &* 3 &+ k_42] = v126[row_42 &* 9 &+ k_42] }
+                        }
+                        let v132 = slot28  // [n, 3]
+                        for row_43 in 0..<n {
+                            for k_43 in 0..<3 { v132[row_43 &* 3 &+ k_43] = v126[row_43 &* 9 &+ 3 &+ k_43] }
+                        }
+                        let v136 = slot29  // [n, 3]
+                        for row_44 in 0..<n {
+                            for k_44 in 0..<3 { v136[row_44 &* 3 &+ k_44] = v126[row_44 &* 9 &+ 6 &+ k_44] }
+                        }
+                        let v144 = slot34  // [n, 3]
+                        let laneEnd_5 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                            let v129 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v130 = LaneFunctions.sigmoid(v129)
+                            let v133 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v134 = LaneFunctions.sigmoid(v133)
+                            let v137 = v130 * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v138 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + v137
+                            let v139 = LaneFunctions.tanh(v138)
+                            let v141 = SIMD8<Float>(repeating: 1.0) - v134
+                            let v142 = v141 * v139
+                            let v143 = v134 * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v144_2 = v142 + v143
+                            UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_5..<n * 3 {
+                            let v129: Float = v127[i] + v128[i]
+                            let v130: Float = 1 / (1 + Foundation.exp(-v129))
+                            let v133: Float = v131[i] + v132[i]
+                            let v134: Float = 1 / (1 + Foundation.exp(-v133))
+                            let v137: Float = v130 * v136[i]
+                            let v138: Float = v135[i] + v137
+                            let v139: Float = Foundation.tanh(v138)
+                            let v141: Float = 1.0 - v134
+                            let v142: Float = v141 * v139
+                            let v143: Float = v134 * v120[i]
+                            let v144_2: Float = v142 + v143
+                            v144[i] = v144_2
+                        }
+                        let v149 = slot20  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v144, lda: 3, b: v2, ldb: 3, c: v149, ldc: 9)
+                        let v151 = slot29  // [n, 3]
+                        for row_45 in 0..<n {
+                            for k_45 in 0..<3 { v151[row_45 &* 3 &+ k_45] = v148[row_45 &* 9 &+ k_45] }
+                        }
+                        let v155 = slot23  // [n, 3]
+                        for row_46 in 0..<n {
+                            for k_46 in 0..<3 { v155[row_46 &* 3 &+ k_46] = v148[row_46 &* 9 &+ 3 &+ k_46] }
+                        }
+                        let v159 = slot28  // [n, 3]
+                        for row_47 in 0..<n {
+                            for k_47 in 0..<3 { v159[row_47 &* 3 &+ k_47] = v148[row_47 &* 9 &+ 6 &+ k_47] }
+                        }
+                        let v171 = slot19  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v170, lda: 2, b: v1, ldb: 2, c: v171, ldc: 9)
+                        let v150 = slot22  // [n, 9]
+                        let v172 = slot21  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v150_2: Float = v149[i] + v4[i1]
+                                v150[i] = v150_2
+                                let v172_2: Float = v171[i] + v3[i1]
+                                v172[i] = v172_2
+                            }
+                        }
+                        let v152 = slot24  // [n, 3]
+                        for row_48 in 0..<n {
+                            for k_48 in 0..<3 { v152[row_48 &* 3 &+ k_48] = v150[row_48 &* 9 &+ k_48] }
+                        }
+                        let v156 = slot27  // [n, 3]
+                        for row_49 in 0..<n {
+                            for k_49 in 0..<3 { v156[row_49 &* 3 &+ k_49] = v150[row_49 &* 9 &+ 3 &+ k_49] }
+                        }
+                        let v160 = slot25  // [n, 3]
+                        for row_50 in 0..<n {
+                            for k_50 in 0..<3 { v160[row_50 &* 3 &+ k_50] = v150[row_50 &* 9 &+ 6 &+ k_50] }
+                        }
+                        let v168 = slot35  // [n, 3]
+                        let laneEnd_6 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                            let v153 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v154 = LaneFunctions.sigmoid(v153)
+                            let v157 = UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v158 = LaneFunctions.sigmoid(v157)
+                            let v161 = v154 * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v162 = UnsafeRawPointer(v159 + i).loadUnaligned(as: SIMD8<Float>.self) + v161
+                            let v163 = LaneFunctions.tanh(v162)
+                            let v165 = SIMD8<Float>(repeating: 1.0) - v158
+                            let v166 = v165 * v163
+                            let v167 = v158 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v168_2 = v166 + v167
+                            UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_6..<n * 3 {
+                            let v153: Float = v151[i] + v152[i]
+                            let v154: Float = 1 / (1 + Foundation.exp(-v153))
+                            let v157: Float = v155[i] + v156[i]
+                            let v158: Float = 1 / (1 + Foundation.exp(-v157))
+                            let v161: Float = v154 * v160[i]
+                            let v162: Float = v159[i] + v161
+                            let v163: Float = Foundation.tanh(v162)
+                            let v165: Float = 1.0 - v158
+                            let v166: Float = v165 * v163
+                            let v167: Float = v158 * v144[i]
+                            let v168_2: Float = v166 + v167
+                            v168[i] = v168_2
+                        }
+                    }
+                    do {
+                        let v168 = slot35  // [n, 3]
+                        let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v172 = slot21  // [n, 9]
+                        let v24 = slot26  // [n, 3]
+                        let v48 = slot30  // [n, 3]
+                        let v72 = slot31  // [n, 3]
+                        let v96 = slot32  // [n, 3]
+                        let v120 = slot33  // [n, 3]
+                        let v144 = slot34  // [n, 3]
+                        // line 27: gru(x)
+                        let v173 = slot22  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v168, lda: 3, b: v2, ldb: 3, c: v173, ldc: 9)
+                        let v174 = slot19  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v174_2: Float = v173[i] + v4[i1]
+                                v174[i] = v174_2
+                            }
+                        }
+                        let v175 = slot25  // [n, 3]
+                        for row_51 in 0..<n {
+                            for k_51 in 0..<3 { v175[row_51 &* 3 &+ k_51] = v172[row_51 &* 9 &+ k_51] }
+                        }
+                        let v176 = slot28  // [n, 3]
+                        for row_52 in 0..<n {
+                            for k_52 in 0..<3 { v176[row_52 &* 3 &+ k_52] = v174[row_52 &* 9 &+ k_52] }
+                        }
+                        let v179 = slot27  // [n, 3]
+                        for row_53 in 0..<n {
+                            for k_53 in 0..<3 { v179[row_53 &* 3 &+ k_53] = v172[row_53 &* 9 &+ 3 &+ k_53] }
+                        }
+                        let v180 = slot23  // [n, 3]
+                        for row_54 in 0..<n {
+                            for k_54 in 0..<3 { v180[row_54 &* 3 &+ k_54] = v174[row_54 &* 9 &+ 3 &+ k_54] }
+                        }
+                        let v183 = slot24  // [n, 3]
+                        for row_55 in 0..<n {
+                            for k_55 in 0..<3 { v183[row_55 &* 3 &+ k_55] = v172[row_55 &* 9 &+ 6 &+ k_55] }
+                        }
+                        let v184 = slot29  // [n, 3]
+                        for row_56 in 0..<n {
+                            for k_56 in 0..<3 { v184[row_56 &* 3 &+ k_56] = v174[row_56 &* 9 &+ 6 &+ k_56] }
+                        }
+                        let v192 = slot36  // [n, 3]
+                        let laneEnd_7 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
+                            let v177 = UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v178 = LaneFunctions.sigmoid(v177)
+                            let v181 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v180 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v182 = LaneFunctions.sigmoid(v181)
+                            let v185 = v178 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v186 = UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self) + v185
+                            let v187 = LaneFunctions.tanh(v186)
+                            let v189 = SIMD8<Float>(repeating: 1.0) - v182
+                            let v190 = v189 * v187
+                            let v191 = v182 * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v192_2 = v190 + v191
+                            UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_7..<n * 3 {
+                            let v177: Float = v175[i] + v176[i]
+                            let v178: Float = 1 / (1 + Foundation.exp(-v177))
+                            let v181: Float = v179[i] + v180[i]
+                            let v182: Float = 1 / (1 + Foundation.exp(-v181))
+                            let v185: Float = v178 * v184[i]
+                            let v186: Float = v183[i] + v185
+                            let v187: Float = Foundation.tanh(v186)
+                            let v189: Float = 1.0 - v182
+                            let v190: Float = v189 * v187
+                            let v191: Float = v182 * v168[i]
+                            let v192_2: Float = v190 + v191
+                            v192[i] = v192_2
+                        }
+                        let v193 = slot29  // [n, 1, 3]
+                        v193.update(from: v24, count: n * 3)
+                        let v194 = slot26  // [n, 1, 3]
+                        v194.update(from: v48, count: n * 3)
+                        let v195 = slot30  // [n, 1, 3]
+                        v195.update(from: v72, count: n * 3)
+                        let v196 = slot31  // [n, 1, 3]
+                        v196.update(from: v96, count: n * 3)
+                        let v197 = slot32  // [n, 1, 3]
+                        v197.update(from: v120, count: n * 3)
+                        let v198 = slot33  // [n, 1, 3]
+                        v198.update(from: v144, count: n * 3)
+                        let v199 = slot34  // [n, 1, 3]
+                        v199.update(from: v168, count: n * 3)
+                        let v200 = slot35  // [n, 1, 3]
+                        v200.update(from: v192, count: n * 3)
+                        let v201 = slot37  // [n, 8, 3]
+                        v201.update(repeating: 0, count: n * 8 * 3)
+                        for row_57 in 0..<n {
+                            for position_57 in 0..<3 {
+                                v201[row_57 &* 8 &* 3 &+ position_57] = v193[row_57 &* 3 &+ position_57]
+                            }
+                        }
+                        let v202 = slot38  // [n, 8, 3]
+                        v202.update(repeating: 0, count: n * 8 * 3)
+                        for row_58 in 0..<n {
+                            for position_58 in 0..<3 {
+                                v202[(row_58 &* 8 &+ 1) &* 3 &+ position_58] = v194[row_58 &* 3 &+ position_58]
+                            }
+                        }
+                        let v204 = slot39  // [n, 8, 3]
+                        v204.update(repeating: 0, count: n * 8 * 3)
+                        for row_59 in 0..<n {
+                            for position_59 in 0..<3 {
+                                v204[(row_59 &* 8 &+ 2) &* 3 &+ position_59] = v195[row_59 &* 3 &+ position_59]
+                            }
+                        }
+                        let v206 = slot40  // [n, 8, 3]
+                        v206.update(repeating: 0, count: n * 8 * 3)
+                        for row_60 in 0..<n {
+                            for position_60 in 0..<3 {
+                                v206[(row_60 &* 8 &+ 3) &* 3 &+ position_60] = v196[row_60 &* 3 &+ position_60]
+                            }
+                        }
+                        let v208 = slot41  // [n, 8, 3]
+                        v208.update(repeating: 0, count: n * 8 * 3)
+                        for row_61 in 0..<n {
+                            for position_61 in 0..<3 {
+                                v208[(row_61 &* 8 &+ 4) &* 3 &+ position_61] = v197[row_61 &* 3 &+ position_61]
+                            }
+                        }
+                        let v210 = slot42  // [n, 8, 3]
+                        v210.update(repeating: 0, count: n * 8 * 3)
+                        for row_62 in 0..<n {
+                            for position_62 in 0..<3 {
+                                v210[(row_62 &* 8 &+ 5) &* 3 &+ position_62] = v198[row_62 &* 3 &+ position_62]
+                            }
+                        }
+                        let v212 = slot43  // [n, 8, 3]
+                        v212.update(repeating: 0, count: n * 8 * 3)
+                        for row_63 in 0..<n {
+                            for position_63 in 0..<3 {
+                                v212[(row_63 &* 8 &+ 6) &* 3 &+ position_63] = v199[row_63 &* 3 &+ position_63]
+                            }
+                        }
+                        let v214 = slot44  // [n, 8, 3]
+                        v214.update(repeating: 0, count: n * 8 * 3)
+                        for row_64 in 0..<n {
+                            for position_64 in 0..<3 {
+                                v214[(row_64 &* 8 &+ 7) &* 3 &+ position_64] = v200[row_64 &* 3 &+ position_64]
+                            }
+                        }
+                        let v215 = slot45  // [n, 8, 3]
+                        let laneEnd_8 = (n * 8 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_8, by: 8) {
+                            let v203 = UnsafeRawPointer(v201 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v202 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v205 = v203 + UnsafeRawPointer(v204 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v207 = v205 + UnsafeRawPointer(v206 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v209 = v207 + UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v211 = v209 + UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v213 = v211 + UnsafeRawPointer(v212 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v215_2 = v213 + UnsafeRawPointer(v214 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v215 + i).storeBytes(of: v215_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_8..<n * 8 * 3 {
+                            let v203: Float = v201[i] + v202[i]
+                            let v205: Float = v203 + v204[i]
+                            let v207: Float = v205 + v206[i]
+                            let v209: Float = v207 + v208[i]
+                            let v211: Float = v209 + v210[i]
+                            let v213: Float = v211 + v212[i]
+                            let v215_2: Float = v213 + v214[i]
+                            v215[i] = v215_2
+                        }
+                    }
+                    let v215 = slot45  // [n, 8, 3]
+                    return Tensor(shape: [n, 8, 3], copying: UnsafeBufferPointer(start: v215, count: n * 8 * 3))
+                }
+                return body()
+            }
+        }
+    }
+
+    /// `func firstHalf(x: [n, 4, 2]) -> [n, 4, 3]` (line 28).
+    public func firstHalf(x: Tensor) -> Tensor {
+        if x.shape.count != 3 || x.shape[1] != 4 || x.shape[2] != 2 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4, 2]", argument: "x", declared: "[n, 4, 2]", function: "firstHalf(x:)")
+        }
+        let n = x.shape[0]
+        let workspace = Workspace.floats(count: 8 * (n * 2) + 3 * 3 + 4 * (n * 9) + 10 * (n * 3) + 5 * (n * 4 * 3), for: "Continued.firstHalf")
+        defer { Workspace.release(for: "Continued.firstHalf") }
+        let slot0 = workspace
+        let slot1 = slot0 + n * 2
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + 3
+        let slot4 = slot3 + 3
+        let slot5 = slot4 + n * 2
+        let slot6 = slot5 + n * 2
+        let slot7 = slot6 + n * 2
+        let slot8 = slot7 + n * 2
+        let slot9 = slot8 + n * 2
+        let slot10 = slot9 + n * 2
+        let slot11 = slot10 + n * 2
+        let slot12 = slot11 + n * 9
+        let slot13 = slot12 + n * 9
+        let slot14 = slot13 + n * 9
+        let slot15 = slot14 + n * 9
+        let slot16 = slot15 + n * 3
+        let slot17 = slot16 + n * 3
+        let slot18 = slot17 + n * 3
+        let slot19 = slot18 + n * 3
+        let slot20 = slot19 + n * 3
+        let slot21 = slot20 + n * 3
+        let slot22 = slot21 + n * 3
+        let slot23 = slot22 + n * 3
+        let slot24 = slot23 + n * 3
+        let slot25 = slot24 + n * 3
+        let slot26 = slot25 + n * 4 * 3
+        let slot27 = slot26 + n * 4 * 3
+        let slot28 = slot27 + n * 4 * 3
+        let slot29 = slot28 + n * 4 * 3
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                @inline(never) func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    do {
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                        let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                        let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                        // line 28: gru(x)
+                        let v5 = slot0  // [n, 1, 2]
+                        for row in 0..<n {
+                            for position in 0..<2 { v5[row &* 2 &+ position] = x[row &* 4 &* 2 &+ position] }
+                        }
+                        let v10 = slot1  // [3]
+                        for k_2 in 0..<3 { v10[k_2] = v4[k_2] }
+                        let v14 = slot2  // [3]
+                        for k_3 in 0..<3 { v14[k_3] = v4[3 &+ k_3] }
+                        let v18 = slot3  // [3]
+                        for k_4 in 0..<3 { v18[k_4] = v4[6 &+ k_4] }
+                        let v25 = slot4  // [n, 1, 2]
+                        for row_5 in 0..<n {
+                            for position_5 in 0..<2 {
+                                v25[row_5 &* 2 &+ position_5] = x[(row_5 &* 4 &+ 1) &* 2 &+ position_5]
+                            }
+                        }
+                        let v49 = slot5  // [n, 1, 2]
+                        for row_6 in 0..<n {
+                            for position_6 in 0..<2 {
+                                v49[row_6 &* 2 &+ position_6] = x[(row_6 &* 4 &+ 2) &* 2 &+ position_6]
+                            }
+                        }
+                        let v73 = slot6  // [n, 1, 2]
+                        for row_7 in 0..<n {
+                            for position_7 in 0..<2 {
+                                v73[row_7 &* 2 &+ position_7] = x[(row_7 &* 4 &+ 3) &* 2 &+ position_7]
+                            }
+                        }
+                        let v6 = slot7  // [n, 2]
+                        let v26 = slot8  // [n, 2]
+                        let v50 = slot9  // [n, 2]
+                        let v74 = slot10  // [n, 2]
+                        v6.update(repeating: 0, count: n * 2)
+                        v26.update(repeating: 0, count: n * 2)
+                        v50.update(repeating: 0, count: n * 2)
+                        v74.update(repeating: 0, count: n * 2)
+                        for i0 in 0..<n {
+                            for _ in 0..<1 {
+                                for i2 in 0..<2 {
+                                    let i = i0 &* 2 &+ i2
+                                    v6[i0 &* 2 &+ i2] += v5[i]
+                                    v26[i0 &* 2 &+ i2] += v25[i]
+                                    v50[i0 &* 2 &+ i2] += v49[i]
+                                    v74[i0 &* 2 &+ i2] += v73[i]
+                                }
+                            }
+                        }
+                        let v7 = slot11  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v6, lda: 2, b: v1, ldb: 2, c: v7, ldc: 9)
+                        let v27 = slot12  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v26, lda: 2, b: v1, ldb: 2, c: v27, ldc: 9)
+                        let v8 = slot13  // [n, 9]
+                        let v28 = slot14  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v8_2: Float = v7[i] + v3[i1]
+                                v8[i] = v8_2
+                                let v28_2: Float = v27[i] + v3[i1]
+                                v28[i] = v28_2
+                            }
+                        }
+                        let v9 = slot15  // [n, 3]
+                        for row_8 in 0..<n {
+                            for k_8 in 0..<3 { v9[row_8 &* 3 &+ k_8] = v8[row_8 &* 9 &+ k_8] }
+                        }
+                        let v13 = slot16  // [n, 3]
+                        for row_9 in 0..<n {
+                            for k_9 in 0..<3 { v13[row_9 &* 3 &+ k_9] = v8[row_9 &* 9 &+ 3 &+ k_9] }
+                        }
+                        let v17 = slot17  // [n, 3]
+                        for row_10 in 0..<n {
+                            for k_10 in 0..<3 { v17[row_10 &* 3 &+ k_10] = v8[row_10 &* 9 &+ 6 &+ k_10] }
+                        }
+                        let v24 = slot18  // [n, 3]
+                        for i0 in 0..<n {
+                            for i1 in 0..<3 {
+                                let i = i0 &* 3 &+ i1
+                                let v11: Float = v9[i] + v10[i1]
+                                let v12: Float = 1 / (1 + Foundation.exp(-v11))
+                                let v15: Float = v13[i] + v14[i1]
+                                let v16: Float = 1 / (1 + Foundation.exp(-v15))
+                                let v19: Float = v12 * v18[i1]
+                                let v20: Float = v17[i] + v19
+                                let v21: Float = Foundation.tanh(v20)
+                                let v23: Float = 1.0 - v16
+                                let v24_2: Float = v23 * v21
+                                v24[i] = v24_2
+                            }
+                        }
+                        let v29 = slot13  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v24, lda: 3, b: v2, ldb: 3, c: v29, ldc: 9)
+                        let v31 = slot17  // [n, 3]
+                        for row_11 in 0..<n {
+                            for k_11 in 0..<3 { v31[row_11 &* 3 &+ k_11] = v28[row_11 &* 9 &+ k_11] }
+                        }
+                        let v35 = slot16  // [n, 3]
+                        for row_12 in 0..<n {
+                            for k_12 in 0..<3 { v35[row_12 &* 3 &+ k_12] = v28[row_12 &* 9 &+ 3 &+ k_12] }
+                        }
+                        let v39 = slot15  // [n, 3]
+                        for row_13 in 0..<n {
+                            for k_13 in 0..<3 { v39[row_13 &* 3 &+ k_13] = v28[row_13 &* 9 &+ 6 &+ k_13] }
+                        }
+                        let v51 = slot14  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v50, lda: 2, b: v1, ldb: 2, c: v51, ldc: 9)
+                        let v30 = slot12  // [n, 9]
+                        let v52 = slot11  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v30_2: Float = v29[i] + v4[i1]
+                                v30[i] = v30_2
+                                let v52_2: Float = v51[i] + v3[i1]
+                                v52[i] = v52_2
+                            }
+                        }
+                    }
+                    do {
+                        let v30 = slot12  // [n, 9]
+                        let v31 = slot17  // [n, 3]
+                        let v35 = slot16  // [n, 3]
+                        let v39 = slot15  // [n, 3]
+                        let v24 = slot18  // [n, 3]
+                        let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                        let v52 = slot11  // [n, 9]
+                        let v74 = slot10  // [n, 2]
+                        let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                        let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                        let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                        // line 28: gru(x)
+                        let v32 = slot19  // [n, 3]
+                        for row_14 in 0..<n {
+                            for k_14 in 0..<3 { v32[row_14 &* 3 &+ k_14] = v30[row_14 &* 9 &+ k_14] }
+                        }
+                        let v36 = slot20  // [n, 3]
+                        for row_15 in 0..<n {
+                            for k_15 in 0..<3 { v36[row_15 &* 3 &+ k_15] = v30[row_15 &* 9 &+ 3 &+ k_15] }
+                        }
+                        let v40 = slot21  // [n, 3]
+                        for row_16 in 0..<n {
+                            for k_16 in 0..<3 { v40[row_16 &* 3 &+ k_16] = v30[row_16 &* 9 &+ 6 &+ k_16] }
+                        }
+                        let v48 = slot22  // [n, 3]
+                        let laneEnd = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd, by: 8) {
+                            let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v34 = LaneFunctions.sigmoid(v33)
+                            let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v38 = LaneFunctions.sigmoid(v37)
+                            let v41 = v34 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
+                            let v43 = LaneFunctions.tanh(v42)
+                            let v45 = SIMD8<Float>(repeating: 1.0) - v38
+                            let v46 = v45 * v43
+                            let v47 = v38 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v48_2 = v46 + v47
+                            UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd..<n * 3 {
+                            let v33: Float = v31[i] + v32[i]
+                            let v34: Float = 1 / (1 + Foundation.exp(-v33))
+                            let v37: Float = v35[i] + v36[i]
+                            let v38: Float = 1 / (1 + Foundation.exp(-v37))
+                            let v41: Float = v34 * v40[i]
+                            let v42: Float = v39[i] + v41
+                            let v43: Float = Foundation.tanh(v42)
+                            let v45: Float = 1.0 - v38
+                            let v46: Float = v45 * v43
+                            let v47: Float = v38 * v24[i]
+                            let v48_2: Float = v46 + v47
+                            v48[i] = v48_2
+                        }
+                        let v53 = slot12  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v48, lda: 3, b: v2, ldb: 3, c: v53, ldc: 9)
+                        let v55 = slot21  // [n, 3]
+                        for row_17 in 0..<n {
+                            for k_17 in 0..<3 { v55[row_17 &* 3 &+ k_17] = v52[row_17 &* 9 &+ k_17] }
+                        }
+                        let v59 = slot15  // [n, 3]
+                        for row_18 in 0..<n {
+                            for k_18 in 0..<3 { v59[row_18 &* 3 &+ k_18] = v52[row_18 &* 9 &+ 3 &+ k_18] }
+                        }
+                        let v63 = slot20  // [n, 3]
+                        for row_19 in 0..<n {
+                            for k_19 in 0..<3 { v63[row_19 &* 3 &+ k_19] = v52[row_19 &* 9 &+ 6 &+ k_19] }
+                        }
+                        let v75 = slot11  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 2, a: v74, lda: 2, b: v1, ldb: 2, c: v75, ldc: 9)
+                        let v54 = slot14  // [n, 9]
+                        let v76 = slot13  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v54_2: Float = v53[i] + v4[i1]
+                                v54[i] = v54_2
+                                let v76_2: Float = v75[i] + v3[i1]
+                                v76[i] = v76_2
+                            }
+                        }
+                        let v56 = slot16  // [n, 3]
+                        for row_20 in 0..<n {
+                            for k_20 in 0..<3 { v56[row_20 &* 3 &+ k_20] = v54[row_20 &* 9 &+ k_20] }
+                        }
+                        let v60 = slot19  // [n, 3]
+                        for row_21 in 0..<n {
+                            for k_21 in 0..<3 { v60[row_21 &* 3 &+ k_21] = v54[row_21 &* 9 &+ 3 &+ k_21] }
+                        }
+                        let v64 = slot17  // [n, 3]
+                        for row_22 in 0..<n {
+                            for k_22 in 0..<3 { v64[row_22 &* 3 &+ k_22] = v54[row_22 &* 9 &+ 6 &+ k_22] }
+                        }
+                        let v72 = slot23  // [n, 3]
+                        let laneEnd_2 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                            let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v58 = LaneFunctions.sigmoid(v57)
+                            let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v62 = LaneFunctions.sigmoid(v61)
+                            let v65 = v58 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
+                            let v67 = LaneFunctions.tanh(v66)
+                            let v69 = SIMD8<Float>(repeating: 1.0) - v62
+                            let v70 = v69 * v67
+                            let v71 = v62 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v72_2 = v70 + v71
+                            UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_2..<n * 3 {
+                            let v57: Float = v55[i] + v56[i]
+                            let v58: Float = 1 / (1 + Foundation.exp(-v57))
+                            let v61: Float = v59[i] + v60[i]
+                            let v62: Float = 1 / (1 + Foundation.exp(-v61))
+                            let v65: Float = v58 * v64[i]
+                            let v66: Float = v63[i] + v65
+                            let v67: Float = Foundation.tanh(v66)
+                            let v69: Float = 1.0 - v62
+                            let v70: Float = v69 * v67
+                            let v71: Float = v62 * v48[i]
+                            let v72_2: Float = v70 + v71
+                            v72[i] = v72_2
+                        }
+                        let v77 = slot14  // [n, 9]
+                        Kernels.matrixMultiply(
+                            transposeB: true, m: n, n: 9, k: 3, a: v72, lda: 3, b: v2, ldb: 3, c: v77, ldc: 9)
+                        let v78 = slot11  // [n, 9]
+                        for i0 in 0..<n {
+                            for i1 in 0..<9 {
+                                let i = i0 &* 9 &+ i1
+                                let v78_2: Float = v77[i] + v4[i1]
+                                v78[i] = v78_2
+                            }
+                        }
+                    }
+                    do {
+                        let v76 = slot13  // [n, 9]
+                        let v78 = slot11  // [n, 9]
+                        let v72 = slot23  // [n, 3]
+                        let v24 = slot18  // [n, 3]
+                        let v48 = slot22  // [n, 3]
+                        // line 28: gru(x)
+                        let v79 = slot17  // [n, 3]
+                        for row_23 in 0..<n {
+                            for k_23 in 0..<3 { v79[row_23 &* 3 &+ k_23] = v76[row_23 &* 9 &+ k_23] }
+                        }
+                        let v80 = slot20  // [n, 3]
+                        for row_24 in 0..<n {
+                            for k_24 in 0..<3 { v80[row_24 &* 3 &+ k_24] = v78[row_24 &* 9 &+ k_24] }
+                        }
+                        let v83 = slot19  // [n, 3]
+                        for row_25 in 0..<n {
+                            for k_25 in 0..<3 { v83[row_25 &* 3 &+ k_25] = v76[row_25 &* 9 &+ 3 &+ k_25] }
+                        }
+                        let v84 = slot15  // [n, 3]
+                        for row_26 in 0..<n {
+                            for k_26 in 0..<3 { v84[row_26 &* 3 &+ k_26] = v78[row_26 &* 9 &+ 3 &+ k_26] }
+                        }
+                        let v87 = slot16  // [n, 3]
+                        for row_27 in 0..<n {
+                            for k_27 in 0..<3 { v87[row_27 &* 3 &+ k_27] = v76[row_27 &* 9 &+ 6 &+ k_27] }
+                        }
+                        let v88 = slot21  // [n, 3]
+                        for row_28 in 0..<n {
+                            for k_28 in 0..<3 { v88[row_28 &* 3 &+ k_28] = v78[row_28 &* 9 &+ 6 &+ k_28] }
+                        }
+                        let v96 = slot24  // [n, 3]
+                        let laneEnd_3 = (n * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                            let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v82 = LaneFunctions.sigmoid(v81)
+                            let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v86 = LaneFunctions.sigmoid(v85)
+                            let v89 = v82 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
+                            let v91 = LaneFunctions.tanh(v90)
+                            let v93 = SIMD8<Float>(repeating: 1.0) - v86
+                            let v94 = v93 * v91
+                            let v95 = v86 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v96_2 = v94 + v95
+                            UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_3..<n * 3 {
+                            let v81: Float = v79[i] + v80[i]
+                            let v82: Float = 1 / (1 + Foundation.exp(-v81))
+                            let v85: Float = v83[i] + v84[i]
+                            let v86: Float = 1 / (1 + Foundation.exp(-v85))
+                            let v89: Float = v82 * v88[i]
+                            let v90: Float = v87[i] + v89
+                            let v91: Float = Foundation.tanh(v90)
+                            let v93: Float = 1.0 - v86
+                            let v94: Float = v93 * v91
+                            let v95: Float = v86 * v72[i]
+                            let v96_2: Float = v94 + v95
+                            v96[i] = v96_2
+                        }
+                        let v97 = slot21  // [n, 1, 3]
+                        v97.update(from: v24, count: n * 3)
+                        let v98 = slot18  // [n, 1, 3]
+                        v98.update(from: v48, count: n * 3)
+                        let v99 = slot22  // [n, 1, 3]
+                        v99.update(from: v72, count: n * 3)
+                        let v100 = slot23  // [n, 1, 3]
+                        v100.update(from: v96, count: n * 3)
+                        let v101 = slot25  // [n, 4, 3]
+                        v101.update(repeating: 0, count: n * 4 * 3)
+                        for row_29 in 0..<n {
+                            for position_29 in 0..<3 {
+                                v101[row_29 &* 4 &* 3 &+ position_29] = v97[row_29 &* 3 &+ position_29]
+                            }
+                        }
+                        let v102 = slot26  // [n, 4, 3]
+                        v102.update(repeating: 0, count: n * 4 * 3)
+                        for row_30 in 0..<n {
+                            for position_30 in 0..<3 {
+                                v102[(row_30 &* 4 &+ 1) &* 3 &+ position_30] = v98[row_30 &* 3 &+ position_30]
+                            }
+                        }
+                        let v104 = slot27  // [n, 4, 3]
+                        v104.update(repeating: 0, count: n * 4 * 3)
+                        for row_31 in 0..<n {
+                            for position_31 in 0..<3 {
+                                v104[(row_31 &* 4 &+ 2) &* 3 &+ position_31] = v99[row_31 &* 3 &+ position_31]
+                            }
+                        }
+                        let v106 = slot28  // [n, 4, 3]
+                        v106.update(repeating: 0, count: n * 4 * 3)
+                        for row_32 in 0..<n {
+                            for position_32 in 0..<3 {
+                                v106[(row_32 &* 4 &+ 3) &* 3 &+ position_32] = v100[row_32 &* 3 &+ position_32]
+                            }
+                        }
+                        let v107 = slot29  // [n, 4, 3]
+                        let laneEnd_4 = (n * 4 * 3) & ~7
+                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                            let v103 = UnsafeRawPointer(v101 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v105 = v103 + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v107_2 = v105 + UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v107 + i).storeBytes(of: v107_2, as: SIMD8<Float>.self)
+                        }
+                        for i in laneEnd_4..<n * 4 * 3 {
+                            let v103: Float = v101[i] + v102[i]
+                            let v105: Float = v103 + v104[i]
+                            let v107_2: Float = v105 + v106[i]
+                            v107[i] = v107_2
+                        }
+                    }
+                    let v107 = slot29  // [n, 4, 3]
+                    return Tensor(shape: [n, 4, 3], copying: UnsafeBufferPointer(start: v107, count: n * 4 * 3))
+                }
+                return body()
+            }
+        }
+    }
+
+    /// `func secondHalf(x: [n, 4, 2], h0: [1, n, 3]) -> [n, 4, 3]` (line 29).
+    public func secondHalf(x: Tensor, h0: Tensor) -> Tensor {
+        if x.shape.count != 3 || x.shape[1] != 4 || x.shape[2] != 2 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 4, 2]", argument: "x", declared: "[n, 4, 2]", function: "secondHalf(x:h0:)")
+        }
+        let n = x.shape[0]
+        if h0.shape.count != 3 || h0.shape[0] != 1 || h0.shape[1] != n || h0.shape[2] != 3 {
+            ArgumentCheck.shapeMismatch(h0.shape, expected: "[1, \(n), 3]", argument: "h0", declared: "[1, n, 3]", function: "secondHalf(x:h0:)")
+        }
+        let workspace = Workspace.floats(count: 10 * (n * 3) + 8 * (n * 2) + 6 * (n * 9) + 5 * (n * 4 * 3), for: "Continued.secondHalf")
+        defer { Workspace.release(for: "Continued.secondHalf") }
+        let slot0 = workspace
+        let slot1 = slot0 + n * 3
+        let slot2 = slot1 + n * 3
+        let slot3 = slot2 + n * 2
+        let slot4 = slot3 + n * 9
+        let slot5 = slot4 + n * 2
+        let slot6 = slot5 + n * 2
+        let slot7 = slot6 + n * 2
+        let slot8 = slot7 + n * 2
+        let slot9 = slot8 + n * 2
+        let slot10 = slot9 + n * 2
+        let slot11 = slot10 + n * 2
+        let slot12 = slot11 + n * 9
+        let slot13 = slot12 + n * 9
+        let slot14 = slot13 + n * 9
+        let slot15 = slot14 + n * 9
+        let slot16 = slot15 + n * 9
+        let slot17 = slot16 + n * 3
+        let slot18 = slot17 + n * 3
+        let slot19 = slot18 + n * 3
+        let slot20 = slot19 + n * 3
+        let slot21 = slot20 + n * 3
+        let slot22 = slot21 + n * 3
+        let slot23 = slot22 + n * 3
+        let slot24 = slot23 + n * 3
+        let slot25 = slot24 + n * 4 * 3
+        let slot26 = slot25 + n * 4 * 3
+        let slot27 = slot26 + n * 4 * 3
+        let slot28 = slot27 + n * 4 * 3
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                h0.withUnsafeBufferPointer { h0Buffer in
+                    @inline(never) func body() -> Tensor {
+                        let x = xBuffer.baseAddress!
+                        let h0 = h0Buffer.baseAddress!
+                        do {
+                            let v3 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v2 = parameters.baseAddress!  // gru.weight_ih_l0
+                            let v4 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                            let v5 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            // line 29: gru(x, h0: h0)
+                            let v6 = slot0  // [1, n, 3]
+                            for position in 0..<n * 3 { v6[position] = h0[position] }
+                            let v7 = slot1  // [n, 3]
+                            v7.update(repeating: 0, count: n * 3)
+                            for _ in 0..<1 {
+                                for i1 in 0..<n {
+                                    for i2 in 0..<3 {
+                                        let i = i1 &* 3 &+ i2
+                                        v7[i1 &* 3 &+ i2] += v6[i]
+                                    }
+                                }
+                            }
+                            let v8 = slot2  // [n, 1, 2]
+                            for row_2 in 0..<n {
+                                for position_2 in 0..<2 {
+                                    v8[row_2 &* 2 &+ position_2] = x[row_2 &* 4 &* 2 &+ position_2]
+                                }
+                            }
+                            let v12 = slot3  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v7, lda: 3, b: v3, ldb: 3, c: v12, ldc: 9)
+                            let v32 = slot4  // [n, 1, 2]
+                            for row_3 in 0..<n {
+                                for position_3 in 0..<2 {
+                                    v32[row_3 &* 2 &+ position_3] = x[(row_3 &* 4 &+ 1) &* 2 &+ position_3]
+                                }
+                            }
+                            let v56 = slot5  // [n, 1, 2]
+                            for row_4 in 0..<n {
+                                for position_4 in 0..<2 {
+                                    v56[row_4 &* 2 &+ position_4] = x[(row_4 &* 4 &+ 2) &* 2 &+ position_4]
+                                }
+                            }
+                            let v80 = slot6  // [n, 1, 2]
+                            for row_5 in 0..<n {
+                                for position_5 in 0..<2 {
+                                    v80[row_5 &* 2 &+ position_5] = x[(row_5 &* 4 &+ 3) &* 2 &+ position_5]
+                                }
+                            }
+                            let v9 = slot7  // [n, 2]
+                            let v33 = slot8  // [n, 2]
+                            let v57 = slot9  // [n, 2]
+                            let v81 = slot10  // [n, 2]
+                            v9.update(repeating: 0, count: n * 2)
+                            v33.update(repeating: 0, count: n * 2)
+                            v57.update(repeating: 0, count: n * 2)
+                            v81.update(repeating: 0, count: n * 2)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<2 {
+                                        let i = i0 &* 2 &+ i2
+                                        v9[i0 &* 2 &+ i2] += v8[i]
+                                        v33[i0 &* 2 &+ i2] += v32[i]
+                                        v57[i0 &* 2 &+ i2] += v56[i]
+                                        v81[i0 &* 2 &+ i2] += v80[i]
+                                    }
+                                }
+                            }
+                            let v10 = slot11  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v9, lda: 2, b: v2, ldb: 2, c: v10, ldc: 9)
+                            let v34 = slot12  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v33, lda: 2, b: v2, ldb: 2, c: v34, ldc: 9)
+                            let v11 = slot13  // [n, 9]
+                            let v13 = slot14  // [n, 9]
+                            let v35 = slot15  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v11_2: Float = v10[i] + v4[i1]
+                                    v11[i] = v11_2
+                                    let v13_2: Float = v12[i] + v5[i1]
+                                    v13[i] = v13_2
+                                    let v35_2: Float = v34[i] + v4[i1]
+                                    v35[i] = v35_2
+                                }
+                            }
+                            let v14 = slot0  // [n, 3]
+                            for row_6 in 0..<n {
+                                for k_6 in 0..<3 { v14[row_6 &* 3 &+ k_6] = v11[row_6 &* 9 &+ k_6] }
+                            }
+                            let v15 = slot16  // [n, 3]
+                            for row_7 in 0..<n {
+                                for k_7 in 0..<3 { v15[row_7 &* 3 &+ k_7] = v13[row_7 &* 9 &+ k_7] }
+                            }
+                            let v18 = slot17  // [n, 3]
+                            for row_8 in 0..<n {
+                                for k_8 in 0..<3 { v18[row_8 &* 3 &+ k_8] = v11[row_8 &* 9 &+ 3 &+ k_8] }
+                            }
+                            let v19 = slot18  // [n, 3]
+                            for row_9 in 0..<n {
+                                for k_9 in 0..<3 { v19[row_9 &* 3 &+ k_9] = v13[row_9 &* 9 &+ 3 &+ k_9] }
+                            }
+                            let v22 = slot19  // [n, 3]
+                            for row_10 in 0..<n {
+                                for k_10 in 0..<3 { v22[row_10 &* 3 &+ k_10] = v11[row_10 &* 9 &+ 6 &+ k_10] }
+                            }
+                            let v23 = slot20  // [n, 3]
+                            for row_11 in 0..<n {
+                                for k_11 in 0..<3 { v23[row_11 &* 3 &+ k_11] = v13[row_11 &* 9 &+ 6 &+ k_11] }
+                            }
+                            let v31 = slot21  // [n, 3]
+                            let laneEnd = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let v16 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v17 = LaneFunctions.sigmoid(v16)
+                                let v20 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v21 = LaneFunctions.sigmoid(v20)
+                                let v24 = v17 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v25 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + v24
+                                let v26 = LaneFunctions.tanh(v25)
+                                let v28 = SIMD8<Float>(repeating: 1.0) - v21
+                                let v29 = v28 * v26
+                                let v30 = v21 * UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v31_2 = v29 + v30
+                                UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<n * 3 {
+                                let v16: Float = v14[i] + v15[i]
+                                let v17: Float = 1 / (1 + Foundation.exp(-v16))
+                                let v20: Float = v18[i] + v19[i]
+                                let v21: Float = 1 / (1 + Foundation.exp(-v20))
+                                let v24: Float = v17 * v23[i]
+                                let v25: Float = v22[i] + v24
+                                let v26: Float = Foundation.tanh(v25)
+                                let v28: Float = 1.0 - v21
+                                let v29: Float = v28 * v26
+                                let v30: Float = v21 * v7[i]
+                                let v31_2: Float = v29 + v30
+                                v31[i] = v31_2
+                            }
+                        }
+                        do {
+                            let v31 = slot21  // [n, 3]
+                            let v3 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v35 = slot15  // [n, 9]
+                            let v57 = slot9  // [n, 2]
+                            let v2 = parameters.baseAddress!  // gru.weight_ih_l0
+                            let v5 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v4 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                            let v81 = slot10  // [n, 2]
+                            // line 29: gru(x, h0: h0)
+                            let v36 = slot14  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v31, lda: 3, b: v3, ldb: 3, c: v36, ldc: 9)
+                            let v38 = slot20  // [n, 3]
+                            for row_12 in 0..<n {
+                                for k_12 in 0..<3 { v38[row_12 &* 3 &+ k_12] = v35[row_12 &* 9 &+ k_12] }
+                            }
+                            let v42 = slot19  // [n, 3]
+                            for row_13 in 0..<n {
+                                for k_13 in 0..<3 { v42[row_13 &* 3 &+ k_13] = v35[row_13 &* 9 &+ 3 &+ k_13] }
+                            }
+                            let v46 = slot18  // [n, 3]
+                            for row_14 in 0..<n {
+                                for k_14 in 0..<3 { v46[row_14 &* 3 &+ k_14] = v35[row_14 &* 9 &+ 6 &+ k_14] }
+                            }
+                            let v58 = slot15  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v57, lda: 2, b: v2, ldb: 2, c: v58, ldc: 9)
+                            let v37 = slot13  // [n, 9]
+                            let v59 = slot12  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v37_2: Float = v36[i] + v5[i1]
+                                    v37[i] = v37_2
+                                    let v59_2: Float = v58[i] + v4[i1]
+                                    v59[i] = v59_2
+                                }
+                            }
+                            let v39 = slot17  // [n, 3]
+                            for row_15 in 0..<n {
+                                for k_15 in 0..<3 { v39[row_15 &* 3 &+ k_15] = v37[row_15 &* 9 &+ k_15] }
+                            }
+                            let v43 = slot16  // [n, 3]
+                            for row_16 in 0..<n {
+                                for k_16 in 0..<3 { v43[row_16 &* 3 &+ k_16] = v37[row_16 &* 9 &+ 3 &+ k_16] }
+                            }
+                            let v47 = slot0  // [n, 3]
+                            for row_17 in 0..<n {
+                                for k_17 in 0..<3 { v47[row_17 &* 3 &+ k_17] = v37[row_17 &* 9 &+ 6 &+ k_17] }
+                            }
+                            let v55 = slot1  // [n, 3]
+                            let laneEnd_2 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let v40 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v41 = LaneFunctions.sigmoid(v40)
+                                let v44 = UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v45 = LaneFunctions.sigmoid(v44)
+                                let v48 = v41 * UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v49 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + v48
+                                let v50 = LaneFunctions.tanh(v49)
+                                let v52 = SIMD8<Float>(repeating: 1.0) - v45
+                                let v53 = v52 * v50
+                                let v54 = v45 * UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v55_2 = v53 + v54
+                                UnsafeMutableRawPointer(v55 + i).storeBytes(of: v55_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_2..<n * 3 {
+                                let v40: Float = v38[i] + v39[i]
+                                let v41: Float = 1 / (1 + Foundation.exp(-v40))
+                                let v44: Float = v42[i] + v43[i]
+                                let v45: Float = 1 / (1 + Foundation.exp(-v44))
+                                let v48: Float = v41 * v47[i]
+                                let v49: Float = v46[i] + v48
+                                let v50: Float = Foundation.tanh(v49)
+                                let v52: Float = 1.0 - v45
+                                let v53: Float = v52 * v50
+                                let v54: Float = v45 * v31[i]
+                                let v55_2: Float = v53 + v54
+                                v55[i] = v55_2
+                            }
+                            let v60 = slot13  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v55, lda: 3, b: v3, ldb: 3, c: v60, ldc: 9)
+                            let v62 = slot0  // [n, 3]
+                            for row_18 in 0..<n {
+                                for k_18 in 0..<3 { v62[row_18 &* 3 &+ k_18] = v59[row_18 &* 9 &+ k_18] }
+                            }
+                            let v66 = slot18  // [n, 3]
+                            for row_19 in 0..<n {
+                                for k_19 in 0..<3 { v66[row_19 &* 3 &+ k_19] = v59[row_19 &* 9 &+ 3 &+ k_19] }
+                            }
+                            let v70 = slot16  // [n, 3]
+                            for row_20 in 0..<n {
+                                for k_20 in 0..<3 { v70[row_20 &* 3 &+ k_20] = v59[row_20 &* 9 &+ 6 &+ k_20] }
+                            }
+                            let v82 = slot12  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v81, lda: 2, b: v2, ldb: 2, c: v82, ldc: 9)
+                            let v61 = slot15  // [n, 9]
+                            let v83 = slot14  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v61_2: Float = v60[i] + v5[i1]
+                                    v61[i] = v61_2
+                                    let v83_2: Float = v82[i] + v4[i1]
+                                    v83[i] = v83_2
+                                }
+                            }
+                            let v63 = slot19  // [n, 3]
+                            for row_21 in 0..<n {
+                                for k_21 in 0..<3 { v63[row_21 &* 3 &+ k_21] = v61[row_21 &* 9 &+ k_21] }
+                            }
+                            let v67 = slot17  // [n, 3]
+                            for row_22 in 0..<n {
+                                for k_22 in 0..<3 { v67[row_22 &* 3 &+ k_22] = v61[row_22 &* 9 &+ 3 &+ k_22] }
+                            }
+                            let v71 = slot20  // [n, 3]
+                            for row_23 in 0..<n {
+                                for k_23 in 0..<3 { v71[row_23 &* 3 &+ k_23] = v61[row_23 &* 9 &+ 6 &+ k_23] }
+                            }
+                            let v79 = slot22  // [n, 3]
+                            let laneEnd_3 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                let v64 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v65 = LaneFunctions.sigmoid(v64)
+                                let v68 = UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v67 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v69 = LaneFunctions.sigmoid(v68)
+                                let v72 = v65 * UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v73 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + v72
+                                let v74 = LaneFunctions.tanh(v73)
+                                let v76 = SIMD8<Float>(repeating: 1.0) - v69
+                                let v77 = v76 * v74
+                                let v78 = v69 * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v79_2 = v77 + v78
+                                UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_3..<n * 3 {
+                                let v64: Float = v62[i] + v63[i]
+                                let v65: Float = 1 / (1 + Foundation.exp(-v64))
+                                let v68: Float = v66[i] + v67[i]
+                                let v69: Float = 1 / (1 + Foundation.exp(-v68))
+                                let v72: Float = v65 * v71[i]
+                                let v73: Float = v70[i] + v72
+                                let v74: Float = Foundation.tanh(v73)
+                                let v76: Float = 1.0 - v69
+                                let v77: Float = v76 * v74
+                                let v78: Float = v69 * v55[i]
+                                let v79_2: Float = v77 + v78
+                                v79[i] = v79_2
+                            }
+                        }
+                        do {
+                            let v79 = slot22  // [n, 3]
+                            let v3 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v5 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v83 = slot14  // [n, 9]
+                            let v31 = slot21  // [n, 3]
+                            let v55 = slot1  // [n, 3]
+                            // line 29: gru(x, h0: h0)
+                            let v84 = slot15  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v79, lda: 3, b: v3, ldb: 3, c: v84, ldc: 9)
+                            let v85 = slot12  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v85_2: Float = v84[i] + v5[i1]
+                                    v85[i] = v85_2
+                                }
+                            }
+                            let v86 = slot20  // [n, 3]
+                            for row_24 in 0..<n {
+                                for k_24 in 0..<3 { v86[row_24 &* 3 &+ k_24] = v83[row_24 &* 9 &+ k_24] }
+                            }
+                            let v87 = slot16  // [n, 3]
+                            for row_25 in 0..<n {
+                                for k_25 in 0..<3 { v87[row_25 &* 3 &+ k_25] = v85[row_25 &* 9 &+ k_25] }
+                            }
+                            let v90 = slot17  // [n, 3]
+                            for row_26 in 0..<n {
+                                for k_26 in 0..<3 { v90[row_26 &* 3 &+ k_26] = v83[row_26 &* 9 &+ 3 &+ k_26] }
+                            }
+                            let v91 = slot18  // [n, 3]
+                            for row_27 in 0..<n {
+                                for k_27 in 0..<3 { v91[row_27 &* 3 &+ k_27] = v85[row_27 &* 9 &+ 3 &+ k_27] }
+                            }
+                            let v94 = slot19  // [n, 3]
+                            for row_28 in 0..<n {
+                                for k_28 in 0..<3 { v94[row_28 &* 3 &+ k_28] = v83[row_28 &* 9 &+ 6 &+ k_28] }
+                            }
+                            let v95 = slot0  // [n, 3]
+                            for row_29 in 0..<n {
+                                for k_29 in 0..<3 { v95[row_29 &* 3 &+ k_29] = v85[row_29 &* 9 &+ 6 &+ k_29] }
+                            }
+                            let v103 = slot23  // [n, 3]
+                            let laneEnd_4 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                let v88 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v89 = LaneFunctions.sigmoid(v88)
+                                let v92 = UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v93 = LaneFunctions.sigmoid(v92)
+                                let v96 = v89 * UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v97 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + v96
+                                let v98 = LaneFunctions.tanh(v97)
+                                let v100 = SIMD8<Float>(repeating: 1.0) - v93
+                                let v101 = v100 * v98
+                                let v102 = v93 * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v103_2 = v101 + v102
+                                UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_4..<n * 3 {
+                                let v88: Float = v86[i] + v87[i]
+                                let v89: Float = 1 / (1 + Foundation.exp(-v88))
+                                let v92: Float = v90[i] + v91[i]
+                                let v93: Float = 1 / (1 + Foundation.exp(-v92))
+                                let v96: Float = v89 * v95[i]
+                                let v97: Float = v94[i] + v96
+                                let v98: Float = Foundation.tanh(v97)
+                                let v100: Float = 1.0 - v93
+                                let v101: Float = v100 * v98
+                                let v102: Float = v93 * v79[i]
+                                let v103_2: Float = v101 + v102
+                                v103[i] = v103_2
+                            }
+                            let v104 = slot0  // [n, 1, 3]
+                            v104.update(from: v31, count: n * 3)
+                            let v105 = slot21  // [n, 1, 3]
+                            v105.update(from: v55, count: n * 3)
+                            let v106 = slot1  // [n, 1, 3]
+                            v106.update(from: v79, count: n * 3)
+                            let v107 = slot22  // [n, 1, 3]
+                            v107.update(from: v103, count: n * 3)
+                            let v108 = slot24  // [n, 4, 3]
+                            v108.update(repeating: 0, count: n * 4 * 3)
+                            for row_30 in 0..<n {
+                                for position_30 in 0..<3 {
+                                    v108[row_30 &* 4 &* 3 &+ position_30] = v104[row_30 &* 3 &+ position_30]
+                                }
+                            }
+                            let v109 = slot25  // [n, 4, 3]
+                            v109.update(repeating: 0, count: n * 4 * 3)
+                            for row_31 in 0..<n {
+                                for position_31 in 0..<3 {
+                                    v109[(row_31 &* 4 &+ 1) &* 3 &+ position_31] = v105[row_31 &* 3 &+ position_31]
+                                }
+                            }
+                            let v111 = slot26  // [n, 4, 3]
+                            v111.update(repeating: 0, count: n * 4 * 3)
+                            for row_32 in 0..<n {
+                                for position_32 in 0..<3 {
+                                    v111[(row_32 &* 4 &+ 2) &* 3 &+ position_32] = v106[row_32 &* 3 &+ position_32]
+                                }
+                            }
+                            let v113 = slot27  // [n, 4, 3]
+                            v113.update(repeating: 0, count: n * 4 * 3)
+                            for row_33 in 0..<n {
+                                for position_33 in 0..<3 {
+                                    v113[(row_33 &* 4 &+ 3) &* 3 &+ position_33] = v107[row_33 &* 3 &+ position_33]
+                                }
+                            }
+                            let v114 = slot28  // [n, 4, 3]
+                            let laneEnd_5 = (n * 4 * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                let v110 = UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v109 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v112 = v110 + UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v114_2 = v112 + UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v114 + i).storeBytes(of: v114_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_5..<n * 4 * 3 {
+                                let v110: Float = v108[i] + v109[i]
+                                let v112: Float = v110 + v111[i]
+                                let v114_2: Float = v112 + v113[i]
+                                v114[i] = v114_2
+                            }
+                        }
+                        let v114 = slot28  // [n, 4, 3]
+                        return Tensor(shape: [n, 4, 3], copying: UnsafeBufferPointer(start: v114, count: n * 4 * 3))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The shape `whole` takes, as declared: `[n, 8, 2]`.
+    public static var inputShape: [Int?] { [nil, 8, 2] }
+
+    /// Runs `whole` on a batch: the model's forward function.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        whole(x: input)
+    }
+
+    /// Runs `whole`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        if input.shape.count != 3 || input.shape[1] != 8 || input.shape[2] != 2 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 8, 2]", argument: "x", declared: "[n, 8, 2]", function: "gradient(at:into:outputGradient:)")
+        }
+        let n = input.shape[0]
+        let workspace = Workspace.floats(count: 16 * (n * 2) + 4 * 3 + 6 * (n * 9) + 75 * (n * 3) + 9 * (n * 8 * 3) + 18 * 9 + 7 * (9 * 3) + 8 * (9 * 2), for: "Continued.gradient(at:)")
+        defer { Workspace.release(for: "Continued.gradient(at:)") }
+        let slot0 = workspace
+        let slot1 = slot0 + n * 2
+        let slot2 = slot1 + 3
+        let slot3 = slot2 + 3
+        let slot4 = slot3 + 3
+        let slot5 = slot4 + n * 2
+        let slot6 = slot5 + n * 2
+        let slot7 = slot6 + n * 2
+        let slot8 = slot7 + n * 2
+        let slot9 = slot8 + n * 2
+        let slot10 = slot9 + n * 2
+        let slot11 = slot10 + n * 2
+        let slot12 = slot11 + n * 2
+        let slot13 = slot12 + n * 2
+        let slot14 = slot13 + n * 2
+        let slot15 = slot14 + n * 2
+        let slot16 = slot15 + n * 2
+        let slot17 = slot16 + n * 2
+        let slot18 = slot17 + n * 2
+        let slot19 = slot18 + n * 2
+        let slot20 = slot19 + n * 9
+        let slot21 = slot20 + n * 9
+        let slot22 = slot21 + n * 9
+        let slot23 = slot22 + n * 9
+        let slot24 = slot23 + n * 3
+        let slot25 = slot24 + n * 3
+        let slot26 = slot25 + n * 3
+        let slot27 = slot26 + n * 3
+        let slot28 = slot27 + n * 3
+        let slot29 = slot28 + n * 3
+        let slot30 = slot29 + n * 3
+        let slot31 = slot30 + n * 3
+        let slot32 = slot31 + n * 3
+        let slot33 = slot32 + n * 3
+        let slot34 = slot33 + n * 3
+        let slot35 = slot34 + n * 3
+        let slot36 = slot35 + n * 3
+        let slot37 = slot36 + n * 3
+        let slot38 = slot37 + n * 3
+        let slot39 = slot38 + n * 3
+        let slot40 = slot39 + n * 3
+        let slot41 = slot40 + n * 3
+        let slot42 = slot41 + n * 3
+        let slot43 = slot42 + n * 3
+        let slot44 = slot43 + n * 3
+        let slot45 = slot44 + n * 3
+        let slot46 = slot45 + n * 3
+        let slot47 = slot46 + n * 3
+        let slot48 = slot47 + n * 3
+        let slot49 = slot48 + n * 3
+        let slot50 = slot49 + n * 3
+        let slot51 = slot50 + n * 3
+        let slot52 = slot51 + n * 3
+        let slot53 = slot52 + n * 3
+        let slot54 = slot53 + n * 3
+        let slot55 = slot54 + n * 3
+        let slot56 = slot55 + n * 3
+        let slot57 = slot56 + n * 3
+        let slot58 = slot57 + n * 3
+        let slot59 = slot58 + n * 3
+        let slot60 = slot59 + n * 3
+        let slot61 = slot60 + n * 3
+        let slot62 = slot61 + n * 3
+        let slot63 = slot62 + n * 3
+        let slot64 = slot63 + n * 3
+        let slot65 = slot64 + n * 3
+        let slot66 = slot65 + n * 3
+        let slot67 = slot66 + n * 3
+        let slot68 = slot67 + n * 3
+        let slot69 = slot68 + n * 3
+        let slot70 = slot69 + n * 3
+        let slot71 = slot70 + n * 3
+        let slot72 = slot71 + n * 3
+        let slot73 = slot72 + n * 3
+        let slot74 = slot73 + n * 3
+        let slot75 = slot74 + n * 3
+        let slot76 = slot75 + n * 3
+        let slot77 = slot76 + n * 3
+        let slot78 = slot77 + n * 3
+        let slot79 = slot78 + n * 3
+        let slot80 = slot79 + n * 3
+        let slot81 = slot80 + n * 3
+        let slot82 = slot81 + n * 3
+        let slot83 = slot82 + n * 3
+        let slot84 = slot83 + n * 3
+        let slot85 = slot84 + n * 3
+        let slot86 = slot85 + n * 3
+        let slot87 = slot86 + n * 3
+        let slot88 = slot87 + n * 3
+        let slot89 = slot88 + n * 3
+        let slot90 = slot89 + n * 3
+        let slot91 = slot90 + n * 3
+        let slot92 = slot91 + n * 3
+        let slot93 = slot92 + n * 3
+        let slot94 = slot93 + n * 3
+        let slot95 = slot94 + n * 8 * 3
+        let slot96 = slot95 + n * 8 * 3
+        let slot97 = slot96 + n * 8 * 3
+        let slot98 = slot97 + n * 8 * 3
+        let slot99 = slot98 + n * 8 * 3
+        let slot100 = slot99 + n * 8 * 3
+        let slot101 = slot100 + n * 8 * 3
+        let slot102 = slot101 + n * 8 * 3
+        let slot103 = slot102 + n * 8 * 3
+        let slot104 = slot103 + n * 3
+        let slot105 = slot104 + n * 3
+        let slot106 = slot105 + n * 3
+        let slot107 = slot106 + n * 3
+        let slot108 = slot107 + n * 9
+        let slot109 = slot108 + n * 9
+        let slot110 = slot109 + 9
+        let slot111 = slot110 + 9
+        let slot112 = slot111 + 9 * 3
+        let slot113 = slot112 + 9 * 2
+        let slot114 = slot113 + 9
+        let slot115 = slot114 + 9
+        let slot116 = slot115 + 9 * 3
+        let slot117 = slot116 + 9 * 2
+        let slot118 = slot117 + 9
+        let slot119 = slot118 + 9
+        let slot120 = slot119 + 9 * 3
+        let slot121 = slot120 + 9 * 2
+        let slot122 = slot121 + 9
+        let slot123 = slot122 + 9
+        let slot124 = slot123 + 9 * 3
+        let slot125 = slot124 + 9 * 2
+        let slot126 = slot125 + 9
+        let slot127 = slot126 + 9
+        let slot128 = slot127 + 9 * 3
+        let slot129 = slot128 + 9 * 2
+        let slot130 = slot129 + 9
+        let slot131 = slot130 + 9
+        let slot132 = slot131 + 9 * 3
+        let slot133 = slot132 + 9 * 2
+        let slot134 = slot133 + 9
+        let slot135 = slot134 + 9
+        let slot136 = slot135 + 9 * 3
+        let slot137 = slot136 + 3
+        let slot138 = slot137 + 9 * 2
+        let slot139 = slot138 + 9
+        let slot140 = slot139 + 9
+        let slot141 = slot140 + 9
+        let slot142 = slot141 + 9
+        return try parameterScalars.withUnsafeBufferPointer { parameters in
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    @inline(never) func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        do {
+                            let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                            let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                            // line 27: gru(x)
+                            let v5 = slot0  // [n, 1, 2]
+                            for row in 0..<n {
+                                for position in 0..<2 { v5[row &* 2 &+ position] = input[row &* 8 &* 2 &+ position] }
+                            }
+                            let v10 = slot1  // [3]
+                            for k_2 in 0..<3 { v10[k_2] = v4[k_2] }
+                            let v14 = slot2  // [3]
+                            for k_3 in 0..<3 { v14[k_3] = v4[3 &+ k_3] }
+                            let v18 = slot3  // [3]
+                            for k_4 in 0..<3 { v18[k_4] = v4[6 &+ k_4] }
+                            let v25 = slot4  // [n, 1, 2]
+                            for row_5 in 0..<n {
+                                for position_5 in 0..<2 {
+                                    v25[row_5 &* 2 &+ position_5] = input[(row_5 &* 8 &+ 1) &* 2 &+ position_5]
+                                }
+                            }
+                            let v49 = slot5  // [n, 1, 2]
+                            for row_6 in 0..<n {
+                                for position_6 in 0..<2 {
+                                    v49[row_6 &* 2 &+ position_6] = input[(row_6 &* 8 &+ 2) &* 2 &+ position_6]
+                                }
+                            }
+                            let v73 = slot6  // [n, 1, 2]
+                            for row_7 in 0..<n {
+                                for position_7 in 0..<2 {
+                                    v73[row_7 &* 2 &+ position_7] = input[(row_7 &* 8 &+ 3) &* 2 &+ position_7]
+                                }
+                            }
+                            let v97 = slot7  // [n, 1, 2]
+                            for row_8 in 0..<n {
+                                for position_8 in 0..<2 {
+                                    v97[row_8 &* 2 &+ position_8] = input[(row_8 &* 8 &+ 4) &* 2 &+ position_8]
+                                }
+                            }
+                            let v121 = slot8  // [n, 1, 2]
+                            for row_9 in 0..<n {
+                                for position_9 in 0..<2 {
+                                    v121[row_9 &* 2 &+ position_9] = input[(row_9 &* 8 &+ 5) &* 2 &+ position_9]
+                                }
+                            }
+                            let v145 = slot9  // [n, 1, 2]
+                            for row_10 in 0..<n {
+                                for position_10 in 0..<2 {
+                                    v145[row_10 &* 2 &+ position_10] = input[(row_10 &* 8 &+ 6) &* 2 &+ position_10]
+                                }
+                            }
+                            let v169 = slot10  // [n, 1, 2]
+                            for row_11 in 0..<n {
+                                for position_11 in 0..<2 {
+                                    v169[row_11 &* 2 &+ position_11] = input[(row_11 &* 8 &+ 7) &* 2 &+ position_11]
+                                }
+                            }
+                            let v6 = slot11  // [n, 2]
+                            let v26 = slot12  // [n, 2]
+                            let v50 = slot13  // [n, 2]
+                            let v74 = slot14  // [n, 2]
+                            let v98 = slot15  // [n, 2]
+                            let v122 = slot16  // [n, 2]
+                            let v146 = slot17  // [n, 2]
+                            let v170 = slot18  // [n, 2]
+                            v6.update(repeating: 0, count: n * 2)
+                            v26.update(repeating: 0, count: n * 2)
+                            v50.update(repeating: 0, count: n * 2)
+                            v74.update(repeating: 0, count: n * 2)
+                            v98.update(repeating: 0, count: n * 2)
+                            v122.update(repeating: 0, count: n * 2)
+                            v146.update(repeating: 0, count: n * 2)
+                            v170.update(repeating: 0, count: n * 2)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<2 {
+                                        let i = i0 &* 2 &+ i2
+                                        v6[i0 &* 2 &+ i2] += v5[i]
+                                        v26[i0 &* 2 &+ i2] += v25[i]
+                                        v50[i0 &* 2 &+ i2] += v49[i]
+                                        v74[i0 &* 2 &+ i2] += v73[i]
+                                        v98[i0 &* 2 &+ i2] += v97[i]
+                                        v122[i0 &* 2 &+ i2] += v121[i]
+                                        v146[i0 &* 2 &+ i2] += v145[i]
+                                        v170[i0 &* 2 &+ i2] += v169[i]
+                                    }
+                                }
+                            }
+                            let v7 = slot19  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v6, lda: 2, b: v1, ldb: 2, c: v7, ldc: 9)
+                            let v27 = slot20  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v26, lda: 2, b: v1, ldb: 2, c: v27, ldc: 9)
+                            let v8 = slot21  // [n, 9]
+                            let v28 = slot22  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v8_2: Float = v7[i] + v3[i1]
+                                    v8[i] = v8_2
+                                    let v28_2: Float = v27[i] + v3[i1]
+                                    v28[i] = v28_2
+                                }
+                            }
+                            let v9 = slot23  // [n, 3]
+                            for row_12 in 0..<n {
+                                for k_12 in 0..<3 { v9[row_12 &* 3 &+ k_12] = v8[row_12 &* 9 &+ k_12] }
+                            }
+                            let v13 = slot24  // [n, 3]
+                            for row_13 in 0..<n {
+                                for k_13 in 0..<3 { v13[row_13 &* 3 &+ k_13] = v8[row_13 &* 9 &+ 3 &+ k_13] }
+                            }
+                            let v17 = slot25  // [n, 3]
+                            for row_14 in 0..<n {
+                                for k_14 in 0..<3 { v17[row_14 &* 3 &+ k_14] = v8[row_14 &* 9 &+ 6 &+ k_14] }
+                            }
+                            let v12 = slot26  // [n, 3]
+                            let v21 = slot27  // [n, 3]
+                            let v23 = slot28  // [n, 3]
+                            let v24 = slot29  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v521 = slot30  // [n, 3]
+                            let v531 = slot31  // [n, 3]
+                            let v540 = slot32  // [n, 3]
+                            for i0 in 0..<n {
+                                for i1 in 0..<3 {
+                                    let i = i0 &* 3 &+ i1
+                                    // line 27: gru(x)
+                                    let v11: Float = v9[i] + v10[i1]
+                                    let v12_2: Float = 1 / (1 + Foundation.exp(-v11))
+                                    v12[i] = v12_2
+                                    let v15: Float = v13[i] + v14[i1]
+                                    let v16: Float = 1 / (1 + Foundation.exp(-v15))
+                                    let v19: Float = v12_2 * v18[i1]
+                                    let v20: Float = v17[i] + v19
+                                    let v21_2: Float = Foundation.tanh(v20)
+                                    v21[i] = v21_2
+                                    let v23_2: Float = 1.0 - v16
+                                    v23[i] = v23_2
+                                    let v24_2: Float = v23_2 * v21_2
+                                    v24[i] = v24_2
+                                    // ∂ line 27: gru(x)
+                                    let v520: Float = v21_2 * v21_2
+                                    let v521_2: Float = 1.0 - v520
+                                    v521[i] = v521_2
+                                    let v531_2: Float = v16 * v23_2
+                                    v531[i] = v531_2
+                                    let v539: Float = 1.0 - v12_2
+                                    let v540_2: Float = v12_2 * v539
+                                    v540[i] = v540_2
+                                }
+                            }
+                        }
+                        do {
+                            let v24 = slot29  // [n, 3]
+                            let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v28 = slot22  // [n, 9]
+                            let v50 = slot13  // [n, 2]
+                            let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                            let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                            let v74 = slot14  // [n, 2]
+                            // line 27: gru(x)
+                            let v29 = slot21  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v24, lda: 3, b: v2, ldb: 3, c: v29, ldc: 9)
+                            let v31 = slot25  // [n, 3]
+                            for row_15 in 0..<n {
+                                for k_15 in 0..<3 { v31[row_15 &* 3 &+ k_15] = v28[row_15 &* 9 &+ k_15] }
+                            }
+                            let v35 = slot24  // [n, 3]
+                            for row_16 in 0..<n {
+                                for k_16 in 0..<3 { v35[row_16 &* 3 &+ k_16] = v28[row_16 &* 9 &+ 3 &+ k_16] }
+                            }
+                            let v39 = slot23  // [n, 3]
+                            for row_17 in 0..<n {
+                                for k_17 in 0..<3 { v39[row_17 &* 3 &+ k_17] = v28[row_17 &* 9 &+ 6 &+ k_17] }
+                            }
+                            let v51 = slot22  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v50, lda: 2, b: v1, ldb: 2, c: v51, ldc: 9)
+                            let v30 = slot20  // [n, 9]
+                            let v52 = slot19  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v30_2: Float = v29[i] + v4[i1]
+                                    v30[i] = v30_2
+                                    let v52_2: Float = v51[i] + v3[i1]
+                                    v52[i] = v52_2
+                                }
+                            }
+                            let v32 = slot33  // [n, 3]
+                            for row_18 in 0..<n {
+                                for k_18 in 0..<3 { v32[row_18 &* 3 &+ k_18] = v30[row_18 &* 9 &+ k_18] }
+                            }
+                            let v36 = slot34  // [n, 3]
+                            for row_19 in 0..<n {
+                                for k_19 in 0..<3 { v36[row_19 &* 3 &+ k_19] = v30[row_19 &* 9 &+ 3 &+ k_19] }
+                            }
+                            let v40 = slot35  // [n, 3]
+                            for row_20 in 0..<n {
+                                for k_20 in 0..<3 { v40[row_20 &* 3 &+ k_20] = v30[row_20 &* 9 &+ 6 &+ k_20] }
+                            }
+                            let v34 = slot36  // [n, 3]
+                            let v38 = slot37  // [n, 3]
+                            let v43 = slot38  // [n, 3]
+                            let v45 = slot39  // [n, 3]
+                            let v48 = slot40  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v484 = slot41  // [n, 3]
+                            let v500 = slot42  // [n, 3]
+                            let laneEnd = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                // line 27: gru(x)
+                                let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v34_2 = LaneFunctions.sigmoid(v33)
+                                UnsafeMutableRawPointer(v34 + i).storeBytes(of: v34_2, as: SIMD8<Float>.self)
+                                let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v38_2 = LaneFunctions.sigmoid(v37)
+                                UnsafeMutableRawPointer(v38 + i).storeBytes(of: v38_2, as: SIMD8<Float>.self)
+                                let v41 = v34_2 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
+                                let v43_2 = LaneFunctions.tanh(v42)
+                                UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
+                                let v45_2 = SIMD8<Float>(repeating: 1.0) - v38_2
+                                UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                                let v46 = v45_2 * v43_2
+                                let v47 = v38_2 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v48_2 = v46 + v47
+                                UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v483 = v43_2 * v43_2
+                                let v484_2 = SIMD8<Float>(repeating: 1.0) - v483
+                                UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
+                                let v499 = SIMD8<Float>(repeating: 1.0) - v34_2
+                                let v500_2 = v34_2 * v499
+                                UnsafeMutableRawPointer(v500 + i).storeBytes(of: v500_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<n * 3 {
+                                // line 27: gru(x)
+                                let v33: Float = v31[i] + v32[i]
+                                let v34_2: Float = 1 / (1 + Foundation.exp(-v33))
+                                v34[i] = v34_2
+                                let v37: Float = v35[i] + v36[i]
+                                let v38_2: Float = 1 / (1 + Foundation.exp(-v37))
+                                v38[i] = v38_2
+                                let v41: Float = v34_2 * v40[i]
+                                let v42: Float = v39[i] + v41
+                                let v43_2: Float = Foundation.tanh(v42)
+                                v43[i] = v43_2
+                                let v45_2: Float = 1.0 - v38_2
+                                v45[i] = v45_2
+                                let v46: Float = v45_2 * v43_2
+                                let v47: Float = v38_2 * v24[i]
+                                let v48_2: Float = v46 + v47
+                                v48[i] = v48_2
+                                // ∂ line 27: gru(x)
+                                let v483: Float = v43_2 * v43_2
+                                let v484_2: Float = 1.0 - v483
+                                v484[i] = v484_2
+                                let v499: Float = 1.0 - v34_2
+                                let v500_2: Float = v34_2 * v499
+                                v500[i] = v500_2
+                            }
+                            // line 27: gru(x)
+                            let v53 = slot20  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v48, lda: 3, b: v2, ldb: 3, c: v53, ldc: 9)
+                            let v55 = slot23  // [n, 3]
+                            for row_21 in 0..<n {
+                                for k_21 in 0..<3 { v55[row_21 &* 3 &+ k_21] = v52[row_21 &* 9 &+ k_21] }
+                            }
+                            let v59 = slot34  // [n, 3]
+                            for row_22 in 0..<n {
+                                for k_22 in 0..<3 { v59[row_22 &* 3 &+ k_22] = v52[row_22 &* 9 &+ 3 &+ k_22] }
+                            }
+                            let v63 = slot24  // [n, 3]
+                            for row_23 in 0..<n {
+                                for k_23 in 0..<3 { v63[row_23 &* 3 &+ k_23] = v52[row_23 &* 9 &+ 6 &+ k_23] }
+                            }
+                            let v75 = slot19  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v74, lda: 2, b: v1, ldb: 2, c: v75, ldc: 9)
+                            let v54 = slot22  // [n, 9]
+                            let v76 = slot21  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v54_2: Float = v53[i] + v4[i1]
+                                    v54[i] = v54_2
+                                    let v76_2: Float = v75[i] + v3[i1]
+                                    v76[i] = v76_2
+                                }
+                            }
+                            let v56 = slot33  // [n, 3]
+                            for row_24 in 0..<n {
+                                for k_24 in 0..<3 { v56[row_24 &* 3 &+ k_24] = v54[row_24 &* 9 &+ k_24] }
+                            }
+                            let v60 = slot25  // [n, 3]
+                            for row_25 in 0..<n {
+                                for k_25 in 0..<3 { v60[row_25 &* 3 &+ k_25] = v54[row_25 &* 9 &+ 3 &+ k_25] }
+                            }
+                            let v64 = slot43  // [n, 3]
+                            for row_26 in 0..<n {
+                                for k_26 in 0..<3 { v64[row_26 &* 3 &+ k_26] = v54[row_26 &* 9 &+ 6 &+ k_26] }
+                            }
+                            let v58 = slot44  // [n, 3]
+                            let v62 = slot45  // [n, 3]
+                            let v67 = slot46  // [n, 3]
+                            let v69 = slot47  // [n, 3]
+                            let v72 = slot48  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v443 = slot49  // [n, 3]
+                            let v459 = slot50  // [n, 3]
+                            let laneEnd_2 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                // line 27: gru(x)
+                                let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v58_2 = LaneFunctions.sigmoid(v57)
+                                UnsafeMutableRawPointer(v58 + i).storeBytes(of: v58_2, as: SIMD8<Float>.self)
+                                let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v62_2 = LaneFunctions.sigmoid(v61)
+                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                let v65 = v58_2 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
+                                let v67_2 = LaneFunctions.tanh(v66)
+                                UnsafeMutableRawPointer(v67 + i).storeBytes(of: v67_2, as: SIMD8<Float>.self)
+                                let v69_2 = SIMD8<Float>(repeating: 1.0) - v62_2
+                                UnsafeMutableRawPointer(v69 + i).storeBytes(of: v69_2, as: SIMD8<Float>.self)
+                                let v70 = v69_2 * v67_2
+                                let v71 = v62_2 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v72_2 = v70 + v71
+                                UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v442 = v67_2 * v67_2
+                                let v443_2 = SIMD8<Float>(repeating: 1.0) - v442
+                                UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
+                                let v458 = SIMD8<Float>(repeating: 1.0) - v58_2
+                                let v459_2 = v58_2 * v458
+                                UnsafeMutableRawPointer(v459 + i).storeBytes(of: v459_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_2..<n * 3 {
+                                // line 27: gru(x)
+                                let v57: Float = v55[i] + v56[i]
+                                let v58_2: Float = 1 / (1 + Foundation.exp(-v57))
+                                v58[i] = v58_2
+                                let v61: Float = v59[i] + v60[i]
+                                let v62_2: Float = 1 / (1 + Foundation.exp(-v61))
+                                v62[i] = v62_2
+                                let v65: Float = v58_2 * v64[i]
+                                let v66: Float = v63[i] + v65
+                                let v67_2: Float = Foundation.tanh(v66)
+                                v67[i] = v67_2
+                                let v69_2: Float = 1.0 - v62_2
+                                v69[i] = v69_2
+                                let v70: Float = v69_2 * v67_2
+                                let v71: Float = v62_2 * v48[i]
+                                let v72_2: Float = v70 + v71
+                                v72[i] = v72_2
+                                // ∂ line 27: gru(x)
+                                let v442: Float = v67_2 * v67_2
+                                let v443_2: Float = 1.0 - v442
+                                v443[i] = v443_2
+                                let v458: Float = 1.0 - v58_2
+                                let v459_2: Float = v58_2 * v458
+                                v459[i] = v459_2
+                            }
+                        }
+                        do {
+                            let v72 = slot48  // [n, 3]
+                            let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v76 = slot21  // [n, 9]
+                            let v98 = slot15  // [n, 2]
+                            let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                            let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                            let v122 = slot16  // [n, 2]
+                            // line 27: gru(x)
+                            let v77 = slot22  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v72, lda: 3, b: v2, ldb: 3, c: v77, ldc: 9)
+                            let v79 = slot24  // [n, 3]
+                            for row_27 in 0..<n {
+                                for k_27 in 0..<3 { v79[row_27 &* 3 &+ k_27] = v76[row_27 &* 9 &+ k_27] }
+                            }
+                            let v83 = slot25  // [n, 3]
+                            for row_28 in 0..<n {
+                                for k_28 in 0..<3 { v83[row_28 &* 3 &+ k_28] = v76[row_28 &* 9 &+ 3 &+ k_28] }
+                            }
+                            let v87 = slot34  // [n, 3]
+                            for row_29 in 0..<n {
+                                for k_29 in 0..<3 { v87[row_29 &* 3 &+ k_29] = v76[row_29 &* 9 &+ 6 &+ k_29] }
+                            }
+                            let v99 = slot21  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v98, lda: 2, b: v1, ldb: 2, c: v99, ldc: 9)
+                            let v78 = slot19  // [n, 9]
+                            let v100 = slot20  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v78_2: Float = v77[i] + v4[i1]
+                                    v78[i] = v78_2
+                                    let v100_2: Float = v99[i] + v3[i1]
+                                    v100[i] = v100_2
+                                }
+                            }
+                            let v80 = slot33  // [n, 3]
+                            for row_30 in 0..<n {
+                                for k_30 in 0..<3 { v80[row_30 &* 3 &+ k_30] = v78[row_30 &* 9 &+ k_30] }
+                            }
+                            let v84 = slot23  // [n, 3]
+                            for row_31 in 0..<n {
+                                for k_31 in 0..<3 { v84[row_31 &* 3 &+ k_31] = v78[row_31 &* 9 &+ 3 &+ k_31] }
+                            }
+                            let v88 = slot51  // [n, 3]
+                            for row_32 in 0..<n {
+                                for k_32 in 0..<3 { v88[row_32 &* 3 &+ k_32] = v78[row_32 &* 9 &+ 6 &+ k_32] }
+                            }
+                            let v82 = slot52  // [n, 3]
+                            let v86 = slot53  // [n, 3]
+                            let v91 = slot54  // [n, 3]
+                            let v93 = slot55  // [n, 3]
+                            let v96 = slot56  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v402 = slot57  // [n, 3]
+                            let v418 = slot58  // [n, 3]
+                            let laneEnd_3 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                                // line 27: gru(x)
+                                let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v82_2 = LaneFunctions.sigmoid(v81)
+                                UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v86_2 = LaneFunctions.sigmoid(v85)
+                                UnsafeMutableRawPointer(v86 + i).storeBytes(of: v86_2, as: SIMD8<Float>.self)
+                                let v89 = v82_2 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
+                                let v91_2 = LaneFunctions.tanh(v90)
+                                UnsafeMutableRawPointer(v91 + i).storeBytes(of: v91_2, as: SIMD8<Float>.self)
+                                let v93_2 = SIMD8<Float>(repeating: 1.0) - v86_2
+                                UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
+                                let v94 = v93_2 * v91_2
+                                let v95 = v86_2 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v96_2 = v94 + v95
+                                UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v401 = v91_2 * v91_2
+                                let v402_2 = SIMD8<Float>(repeating: 1.0) - v401
+                                UnsafeMutableRawPointer(v402 + i).storeBytes(of: v402_2, as: SIMD8<Float>.self)
+                                let v417 = SIMD8<Float>(repeating: 1.0) - v82_2
+                                let v418_2 = v82_2 * v417
+                                UnsafeMutableRawPointer(v418 + i).storeBytes(of: v418_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_3..<n * 3 {
+                                // line 27: gru(x)
+                                let v81: Float = v79[i] + v80[i]
+                                let v82_2: Float = 1 / (1 + Foundation.exp(-v81))
+                                v82[i] = v82_2
+                                let v85: Float = v83[i] + v84[i]
+                                let v86_2: Float = 1 / (1 + Foundation.exp(-v85))
+                                v86[i] = v86_2
+                                let v89: Float = v82_2 * v88[i]
+                                let v90: Float = v87[i] + v89
+                                let v91_2: Float = Foundation.tanh(v90)
+                                v91[i] = v91_2
+                                let v93_2: Float = 1.0 - v86_2
+                                v93[i] = v93_2
+                                let v94: Float = v93_2 * v91_2
+                                let v95: Float = v86_2 * v72[i]
+                                let v96_2: Float = v94 + v95
+                                v96[i] = v96_2
+                                // ∂ line 27: gru(x)
+                                let v401: Float = v91_2 * v91_2
+                                let v402_2: Float = 1.0 - v401
+                                v402[i] = v402_2
+                                let v417: Float = 1.0 - v82_2
+                                let v418_2: Float = v82_2 * v417
+                                v418[i] = v418_2
+                            }
+                            // line 27: gru(x)
+                            let v101 = slot19  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v96, lda: 3, b: v2, ldb: 3, c: v101, ldc: 9)
+                            let v103 = slot34  // [n, 3]
+                            for row_33 in 0..<n {
+                                for k_33 in 0..<3 { v103[row_33 &* 3 &+ k_33] = v100[row_33 &* 9 &+ k_33] }
+                            }
+                            let v107 = slot23  // [n, 3]
+                            for row_34 in 0..<n {
+                                for k_34 in 0..<3 { v107[row_34 &* 3 &+ k_34] = v100[row_34 &* 9 &+ 3 &+ k_34] }
+                            }
+                            let v111 = slot25  // [n, 3]
+                            for row_35 in 0..<n {
+                                for k_35 in 0..<3 { v111[row_35 &* 3 &+ k_35] = v100[row_35 &* 9 &+ 6 &+ k_35] }
+                            }
+                            let v123 = slot20  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v122, lda: 2, b: v1, ldb: 2, c: v123, ldc: 9)
+                            let v102 = slot21  // [n, 9]
+                            let v124 = slot22  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v102_2: Float = v101[i] + v4[i1]
+                                    v102[i] = v102_2
+                                    let v124_2: Float = v123[i] + v3[i1]
+                                    v124[i] = v124_2
+                                }
+                            }
+                            let v104 = slot33  // [n, 3]
+                            for row_36 in 0..<n {
+                                for k_36 in 0..<3 { v104[row_36 &* 3 &+ k_36] = v102[row_36 &* 9 &+ k_36] }
+                            }
+                            let v108 = slot24  // [n, 3]
+                            for row_37 in 0..<n {
+                                for k_37 in 0..<3 { v108[row_37 &* 3 &+ k_37] = v102[row_37 &* 9 &+ 3 &+ k_37] }
+                            }
+                            let v112 = slot59  // [n, 3]
+                            for row_38 in 0..<n {
+                                for k_38 in 0..<3 { v112[row_38 &* 3 &+ k_38] = v102[row_38 &* 9 &+ 6 &+ k_38] }
+                            }
+                            let v106 = slot60  // [n, 3]
+                            let v110 = slot61  // [n, 3]
+                            let v115 = slot62  // [n, 3]
+                            let v117 = slot63  // [n, 3]
+                            let v120 = slot64  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v361 = slot65  // [n, 3]
+                            let v377 = slot66  // [n, 3]
+                            let laneEnd_4 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
+                                // line 27: gru(x)
+                                let v105 = UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v106_2 = LaneFunctions.sigmoid(v105)
+                                UnsafeMutableRawPointer(v106 + i).storeBytes(of: v106_2, as: SIMD8<Float>.self)
+                                let v109 = UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v110_2 = LaneFunctions.sigmoid(v109)
+                                UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
+                                let v113 = v106_2 * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v114 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) + v113
+                                let v115_2 = LaneFunctions.tanh(v114)
+                                UnsafeMutableRawPointer(v115 + i).storeBytes(of: v115_2, as: SIMD8<Float>.self)
+                                let v117_2 = SIMD8<Float>(repeating: 1.0) - v110_2
+                                UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
+                                let v118 = v117_2 * v115_2
+                                let v119 = v110_2 * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v120_2 = v118 + v119
+                                UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v360 = v115_2 * v115_2
+                                let v361_2 = SIMD8<Float>(repeating: 1.0) - v360
+                                UnsafeMutableRawPointer(v361 + i).storeBytes(of: v361_2, as: SIMD8<Float>.self)
+                                let v376 = SIMD8<Float>(repeating: 1.0) - v106_2
+                                let v377_2 = v106_2 * v376
+                                UnsafeMutableRawPointer(v377 + i).storeBytes(of: v377_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_4..<n * 3 {
+                                // line 27: gru(x)
+                                let v105: Float = v103[i] + v104[i]
+                                let v106_2: Float = 1 / (1 + Foundation.exp(-v105))
+                                v106[i] = v106_2
+                                let v109: Float = v107[i] + v108[i]
+                                let v110_2: Float = 1 / (1 + Foundation.exp(-v109))
+                                v110[i] = v110_2
+                                let v113: Float = v106_2 * v112[i]
+                                let v114: Float = v111[i] + v113
+                                let v115_2: Float = Foundation.tanh(v114)
+                                v115[i] = v115_2
+                                let v117_2: Float = 1.0 - v110_2
+                                v117[i] = v117_2
+                                let v118: Float = v117_2 * v115_2
+                                let v119: Float = v110_2 * v96[i]
+                                let v120_2: Float = v118 + v119
+                                v120[i] = v120_2
+                                // ∂ line 27: gru(x)
+                                let v360: Float = v115_2 * v115_2
+                                let v361_2: Float = 1.0 - v360
+                                v361[i] = v361_2
+                                let v376: Float = 1.0 - v106_2
+                                let v377_2: Float = v106_2 * v376
+                                v377[i] = v377_2
+                            }
+                        }
+                        do {
+                            let v120 = slot64  // [n, 3]
+                            let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v124 = slot22  // [n, 9]
+                            let v146 = slot17  // [n, 2]
+                            let v1 = parameters.baseAddress!  // gru.weight_ih_l0
+                            let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v3 = parameters.baseAddress! + 45  // gru.bias_ih_l0
+                            let v170 = slot18  // [n, 2]
+                            // line 27: gru(x)
+                            let v125 = slot21  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v120, lda: 3, b: v2, ldb: 3, c: v125, ldc: 9)
+                            let v127 = slot25  // [n, 3]
+                            for row_39 in 0..<n {
+                                for k_39 in 0..<3 { v127[row_39 &* 3 &+ k_39] = v124[row_39 &* 9 &+ k_39] }
+                            }
+                            let v131 = slot24  // [n, 3]
+                            for row_40 in 0..<n {
+                                for k_40 in 0..<3 { v131[row_40 &* 3 &+ k_40] = v124[row_40 &* 9 &+ 3 &+ k_40] }
+                            }
+                            let v135 = slot23  // [n, 3]
+                            for row_41 in 0..<n {
+                                for k_41 in 0..<3 { v135[row_41 &* 3 &+ k_41] = v124[row_41 &* 9 &+ 6 &+ k_41] }
+                            }
+                            let v147 = slot22  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v146, lda: 2, b: v1, ldb: 2, c: v147, ldc: 9)
+                            let v126 = slot20  // [n, 9]
+                            let v148 = slot19  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v126_2: Float = v125[i] + v4[i1]
+                                    v126[i] = v126_2
+                                    let v148_2: Float = v147[i] + v3[i1]
+                                    v148[i] = v148_2
+                                }
+                            }
+                            let v128 = slot33  // [n, 3]
+                            for row_42 in 0..<n {
+                                for k_42 in 0..<3 { v128[row_42 &* 3 &+ k_42] = v126[row_42 &* 9 &+ k_42] }
+                            }
+                            let v132 = slot34  // [n, 3]
+                            for row_43 in 0..<n {
+                                for k_43 in 0..<3 { v132[row_43 &* 3 &+ k_43] = v126[row_43 &* 9 &+ 3 &+ k_43] }
+                            }
+                            let v136 = slot67  // [n, 3]
+                            for row_44 in 0..<n {
+                                for k_44 in 0..<3 { v136[row_44 &* 3 &+ k_44] = v126[row_44 &* 9 &+ 6 &+ k_44] }
+                            }
+                            let v130 = slot68  // [n, 3]
+                            let v134 = slot69  // [n, 3]
+                            let v139 = slot70  // [n, 3]
+                            let v141 = slot71  // [n, 3]
+                            let v144 = slot72  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v320 = slot73  // [n, 3]
+                            let v336 = slot74  // [n, 3]
+                            let laneEnd_5 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
+                                // line 27: gru(x)
+                                let v129 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v130_2 = LaneFunctions.sigmoid(v129)
+                                UnsafeMutableRawPointer(v130 + i).storeBytes(of: v130_2, as: SIMD8<Float>.self)
+                                let v133 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v134_2 = LaneFunctions.sigmoid(v133)
+                                UnsafeMutableRawPointer(v134 + i).storeBytes(of: v134_2, as: SIMD8<Float>.self)
+                                let v137 = v130_2 * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v138 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + v137
+                                let v139_2 = LaneFunctions.tanh(v138)
+                                UnsafeMutableRawPointer(v139 + i).storeBytes(of: v139_2, as: SIMD8<Float>.self)
+                                let v141_2 = SIMD8<Float>(repeating: 1.0) - v134_2
+                                UnsafeMutableRawPointer(v141 + i).storeBytes(of: v141_2, as: SIMD8<Float>.self)
+                                let v142 = v141_2 * v139_2
+                                let v143 = v134_2 * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v144_2 = v142 + v143
+                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v319 = v139_2 * v139_2
+                                let v320_2 = SIMD8<Float>(repeating: 1.0) - v319
+                                UnsafeMutableRawPointer(v320 + i).storeBytes(of: v320_2, as: SIMD8<Float>.self)
+                                let v335 = SIMD8<Float>(repeating: 1.0) - v130_2
+                                let v336_2 = v130_2 * v335
+                                UnsafeMutableRawPointer(v336 + i).storeBytes(of: v336_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_5..<n * 3 {
+                                // line 27: gru(x)
+                                let v129: Float = v127[i] + v128[i]
+                                let v130_2: Float = 1 / (1 + Foundation.exp(-v129))
+                                v130[i] = v130_2
+                                let v133: Float = v131[i] + v132[i]
+                                let v134_2: Float = 1 / (1 + Foundation.exp(-v133))
+                                v134[i] = v134_2
+                                let v137: Float = v130_2 * v136[i]
+                                let v138: Float = v135[i] + v137
+                                let v139_2: Float = Foundation.tanh(v138)
+                                v139[i] = v139_2
+                                let v141_2: Float = 1.0 - v134_2
+                                v141[i] = v141_2
+                                let v142: Float = v141_2 * v139_2
+                                let v143: Float = v134_2 * v120[i]
+                                let v144_2: Float = v142 + v143
+                                v144[i] = v144_2
+                                // ∂ line 27: gru(x)
+                                let v319: Float = v139_2 * v139_2
+                                let v320_2: Float = 1.0 - v319
+                                v320[i] = v320_2
+                                let v335: Float = 1.0 - v130_2
+                                let v336_2: Float = v130_2 * v335
+                                v336[i] = v336_2
+                            }
+                            // line 27: gru(x)
+                            let v149 = slot20  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v144, lda: 3, b: v2, ldb: 3, c: v149, ldc: 9)
+                            let v151 = slot23  // [n, 3]
+                            for row_45 in 0..<n {
+                                for k_45 in 0..<3 { v151[row_45 &* 3 &+ k_45] = v148[row_45 &* 9 &+ k_45] }
+                            }
+                            let v155 = slot34  // [n, 3]
+                            for row_46 in 0..<n {
+                                for k_46 in 0..<3 { v155[row_46 &* 3 &+ k_46] = v148[row_46 &* 9 &+ 3 &+ k_46] }
+                            }
+                            let v159 = slot24  // [n, 3]
+                            for row_47 in 0..<n {
+                                for k_47 in 0..<3 { v159[row_47 &* 3 &+ k_47] = v148[row_47 &* 9 &+ 6 &+ k_47] }
+                            }
+                            let v171 = slot19  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 2, a: v170, lda: 2, b: v1, ldb: 2, c: v171, ldc: 9)
+                            let v150 = slot22  // [n, 9]
+                            let v172 = slot21  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v150_2: Float = v149[i] + v4[i1]
+                                    v150[i] = v150_2
+                                    let v172_2: Float = v171[i] + v3[i1]
+                                    v172[i] = v172_2
+                                }
+                            }
+                            let v152 = slot33  // [n, 3]
+                            for row_48 in 0..<n {
+                                for k_48 in 0..<3 { v152[row_48 &* 3 &+ k_48] = v150[row_48 &* 9 &+ k_48] }
+                            }
+                            let v156 = slot25  // [n, 3]
+                            for row_49 in 0..<n {
+                                for k_49 in 0..<3 { v156[row_49 &* 3 &+ k_49] = v150[row_49 &* 9 &+ 3 &+ k_49] }
+                            }
+                            let v160 = slot75  // [n, 3]
+                            for row_50 in 0..<n {
+                                for k_50 in 0..<3 { v160[row_50 &* 3 &+ k_50] = v150[row_50 &* 9 &+ 6 &+ k_50] }
+                            }
+                            let v154 = slot76  // [n, 3]
+                            let v158 = slot77  // [n, 3]
+                            let v163 = slot78  // [n, 3]
+                            let v165 = slot79  // [n, 3]
+                            let v168 = slot80  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v279 = slot81  // [n, 3]
+                            let v295 = slot82  // [n, 3]
+                            let laneEnd_6 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_6, by: 8) {
+                                // line 27: gru(x)
+                                let v153 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v154_2 = LaneFunctions.sigmoid(v153)
+                                UnsafeMutableRawPointer(v154 + i).storeBytes(of: v154_2, as: SIMD8<Float>.self)
+                                let v157 = UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v158_2 = LaneFunctions.sigmoid(v157)
+                                UnsafeMutableRawPointer(v158 + i).storeBytes(of: v158_2, as: SIMD8<Float>.self)
+                                let v161 = v154_2 * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v162 = UnsafeRawPointer(v159 + i).loadUnaligned(as: SIMD8<Float>.self) + v161
+                                let v163_2 = LaneFunctions.tanh(v162)
+                                UnsafeMutableRawPointer(v163 + i).storeBytes(of: v163_2, as: SIMD8<Float>.self)
+                                let v165_2 = SIMD8<Float>(repeating: 1.0) - v158_2
+                                UnsafeMutableRawPointer(v165 + i).storeBytes(of: v165_2, as: SIMD8<Float>.self)
+                                let v166 = v165_2 * v163_2
+                                let v167 = v158_2 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v168_2 = v166 + v167
+                                UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v278 = v163_2 * v163_2
+                                let v279_2 = SIMD8<Float>(repeating: 1.0) - v278
+                                UnsafeMutableRawPointer(v279 + i).storeBytes(of: v279_2, as: SIMD8<Float>.self)
+                                let v294 = SIMD8<Float>(repeating: 1.0) - v154_2
+                                let v295_2 = v154_2 * v294
+                                UnsafeMutableRawPointer(v295 + i).storeBytes(of: v295_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_6..<n * 3 {
+                                // line 27: gru(x)
+                                let v153: Float = v151[i] + v152[i]
+                                let v154_2: Float = 1 / (1 + Foundation.exp(-v153))
+                                v154[i] = v154_2
+                                let v157: Float = v155[i] + v156[i]
+                                let v158_2: Float = 1 / (1 + Foundation.exp(-v157))
+                                v158[i] = v158_2
+                                let v161: Float = v154_2 * v160[i]
+                                let v162: Float = v159[i] + v161
+                                let v163_2: Float = Foundation.tanh(v162)
+                                v163[i] = v163_2
+                                let v165_2: Float = 1.0 - v158_2
+                                v165[i] = v165_2
+                                let v166: Float = v165_2 * v163_2
+                                let v167: Float = v158_2 * v144[i]
+                                let v168_2: Float = v166 + v167
+                                v168[i] = v168_2
+                                // ∂ line 27: gru(x)
+                                let v278: Float = v163_2 * v163_2
+                                let v279_2: Float = 1.0 - v278
+                                v279[i] = v279_2
+                                let v294: Float = 1.0 - v154_2
+                                let v295_2: Float = v154_2 * v294
+                                v295[i] = v295_2
+                            }
+                        }
+                        do {
+                            let v168 = slot80  // [n, 3]
+                            let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                            let v4 = parameters.baseAddress! + 54  // gru.bias_hh_l0
+                            let v172 = slot21  // [n, 9]
+                            let v24 = slot29  // [n, 3]
+                            let v48 = slot40  // [n, 3]
+                            let v72 = slot48  // [n, 3]
+                            let v96 = slot56  // [n, 3]
+                            let v120 = slot64  // [n, 3]
+                            let v144 = slot72  // [n, 3]
+                            // line 27: gru(x)
+                            let v173 = slot22  // [n, 9]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 9, k: 3, a: v168, lda: 3, b: v2, ldb: 3, c: v173, ldc: 9)
+                            let v174 = slot19  // [n, 9]
+                            for i0 in 0..<n {
+                                for i1 in 0..<9 {
+                                    let i = i0 &* 9 &+ i1
+                                    let v174_2: Float = v173[i] + v4[i1]
+                                    v174[i] = v174_2
+                                }
+                            }
+                            let v175 = slot24  // [n, 3]
+                            for row_51 in 0..<n {
+                                for k_51 in 0..<3 { v175[row_51 &* 3 &+ k_51] = v172[row_51 &* 9 &+ k_51] }
+                            }
+                            let v176 = slot25  // [n, 3]
+                            for row_52 in 0..<n {
+                                for k_52 in 0..<3 { v176[row_52 &* 3 &+ k_52] = v174[row_52 &* 9 &+ k_52] }
+                            }
+                            let v179 = slot34  // [n, 3]
+                            for row_53 in 0..<n {
+                                for k_53 in 0..<3 { v179[row_53 &* 3 &+ k_53] = v172[row_53 &* 9 &+ 3 &+ k_53] }
+                            }
+                            let v180 = slot33  // [n, 3]
+                            for row_54 in 0..<n {
+                                for k_54 in 0..<3 { v180[row_54 &* 3 &+ k_54] = v174[row_54 &* 9 &+ 3 &+ k_54] }
+                            }
+                            let v183 = slot23  // [n, 3]
+                            for row_55 in 0..<n {
+                                for k_55 in 0..<3 { v183[row_55 &* 3 &+ k_55] = v172[row_55 &* 9 &+ 6 &+ k_55] }
+                            }
+                            let v184 = slot83  // [n, 3]
+                            for row_56 in 0..<n {
+                                for k_56 in 0..<3 { v184[row_56 &* 3 &+ k_56] = v174[row_56 &* 9 &+ 6 &+ k_56] }
+                            }
+                            let v178 = slot84  // [n, 3]
+                            let v182 = slot85  // [n, 3]
+                            let v187 = slot86  // [n, 3]
+                            let v189 = slot87  // [n, 3]
+                            let v192 = slot88  // [n, 3]
+                            // ∂ line 27: gru(x)
+                            let v242 = slot89  // [n, 3]
+                            let v258 = slot90  // [n, 3]
+                            let laneEnd_7 = (n * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_7, by: 8) {
+                                // line 27: gru(x)
+                                let v177 = UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v178_2 = LaneFunctions.sigmoid(v177)
+                                UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                                let v181 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v180 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v182_2 = LaneFunctions.sigmoid(v181)
+                                UnsafeMutableRawPointer(v182 + i).storeBytes(of: v182_2, as: SIMD8<Float>.self)
+                                let v185 = v178_2 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v186 = UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self) + v185
+                                let v187_2 = LaneFunctions.tanh(v186)
+                                UnsafeMutableRawPointer(v187 + i).storeBytes(of: v187_2, as: SIMD8<Float>.self)
+                                let v189_2 = SIMD8<Float>(repeating: 1.0) - v182_2
+                                UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                                let v190 = v189_2 * v187_2
+                                let v191 = v182_2 * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v192_2 = v190 + v191
+                                UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                                // ∂ line 27: gru(x)
+                                let v241 = v187_2 * v187_2
+                                let v242_2 = SIMD8<Float>(repeating: 1.0) - v241
+                                UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
+                                let v257 = SIMD8<Float>(repeating: 1.0) - v178_2
+                                let v258_2 = v178_2 * v257
+                                UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_7..<n * 3 {
+                                // line 27: gru(x)
+                                let v177: Float = v175[i] + v176[i]
+                                let v178_2: Float = 1 / (1 + Foundation.exp(-v177))
+                                v178[i] = v178_2
+                                let v181: Float = v179[i] + v180[i]
+                                let v182_2: Float = 1 / (1 + Foundation.exp(-v181))
+                                v182[i] = v182_2
+                                let v185: Float = v178_2 * v184[i]
+                                let v186: Float = v183[i] + v185
+                                let v187_2: Float = Foundation.tanh(v186)
+                                v187[i] = v187_2
+                                let v189_2: Float = 1.0 - v182_2
+                                v189[i] = v189_2
+                                let v190: Float = v189_2 * v187_2
+                                let v191: Float = v182_2 * v168[i]
+                                let v192_2: Float = v190 + v191
+                                v192[i] = v192_2
+                                // ∂ line 27: gru(x)
+                                let v241: Float = v187_2 * v187_2
+                                let v242_2: Float = 1.0 - v241
+                                v242[i] = v242_2
+                                let v257: Float = 1.0 - v178_2
+                                let v258_2: Float = v178_2 * v257
+                                v258[i] = v258_2
+                            }
+                            // line 27: gru(x)
+                            let v193 = slot23  // [n, 1, 3]
+                            v193.update(from: v24, count: n * 3)
+                            let v194 = slot33  // [n, 1, 3]
+                            v194.update(from: v48, count: n * 3)
+                            let v195 = slot34  // [n, 1, 3]
+                            v195.update(from: v72, count: n * 3)
+                            let v196 = slot25  // [n, 1, 3]
+                            v196.update(from: v96, count: n * 3)
+                            let v197 = slot24  // [n, 1, 3]
+                            v197.update(from: v120, count: n * 3)
+                            let v198 = slot91  // [n, 1, 3]
+                            v198.update(from: v144, count: n * 3)
+                            let v199 = slot92  // [n, 1, 3]
+                            v199.update(from: v168, count: n * 3)
+                            let v200 = slot93  // [n, 1, 3]
+                            v200.update(from: v192, count: n * 3)
+                            let v201 = slot94  // [n, 8, 3]
+                            v201.update(repeating: 0, count: n * 8 * 3)
+                            for row_57 in 0..<n {
+                                for position_57 in 0..<3 {
+                                    v201[row_57 &* 8 &* 3 &+ position_57] = v193[row_57 &* 3 &+ position_57]
+                                }
+                            }
+                            let v202 = slot95  // [n, 8, 3]
+                            v202.update(repeating: 0, count: n * 8 * 3)
+                            for row_58 in 0..<n {
+                                for position_58 in 0..<3 {
+                                    v202[(row_58 &* 8 &+ 1) &* 3 &+ position_58] = v194[row_58 &* 3 &+ position_58]
+                                }
+                            }
+                            let v204 = slot96  // [n, 8, 3]
+                            v204.update(repeating: 0, count: n * 8 * 3)
+                            for row_59 in 0..<n {
+                                for position_59 in 0..<3 {
+                                    v204[(row_59 &* 8 &+ 2) &* 3 &+ position_59] = v195[row_59 &* 3 &+ position_59]
+                                }
+                            }
+                            let v206 = slot97  // [n, 8, 3]
+                            v206.update(repeating: 0, count: n * 8 * 3)
+                            for row_60 in 0..<n {
+                                for position_60 in 0..<3 {
+                                    v206[(row_60 &* 8 &+ 3) &* 3 &+ position_60] = v196[row_60 &* 3 &+ position_60]
+                                }
+                            }
+                            let v208 = slot98  // [n, 8, 3]
+                            v208.update(repeating: 0, count: n * 8 * 3)
+                            for row_61 in 0..<n {
+                                for position_61 in 0..<3 {
+                                    v208[(row_61 &* 8 &+ 4) &* 3 &+ position_61] = v197[row_61 &* 3 &+ position_61]
+                                }
+                            }
+                            let v210 = slot99  // [n, 8, 3]
+                            v210.update(repeating: 0, count: n * 8 * 3)
+                            for row_62 in 0..<n {
+                                for position_62 in 0..<3 {
+                                    v210[(row_62 &* 8 &+ 5) &* 3 &+ position_62] = v198[row_62 &* 3 &+ position_62]
+                                }
+                            }
+                            let v212 = slot100  // [n, 8, 3]
+                            v212.update(repeating: 0, count: n * 8 * 3)
+                            for row_63 in 0..<n {
+                                for position_63 in 0..<3 {
+                                    v212[(row_63 &* 8 &+ 6) &* 3 &+ position_63] = v199[row_63 &* 3 &+ position_63]
+                                }
+                            }
+                            let v214 = slot101  // [n, 8, 3]
+                            v214.update(repeating: 0, count: n * 8 * 3)
+                            for row_64 in 0..<n {
+                                for position_64 in 0..<3 {
+                                    v214[(row_64 &* 8 &+ 7) &* 3 &+ position_64] = v200[row_64 &* 3 &+ position_64]
+                                }
+                            }
+                            let v215 = slot102  // [n, 8, 3]
+                            let laneEnd_8 = (n * 8 * 3) & ~7
+                            for i in stride(from: 0, to: laneEnd_8, by: 8) {
+                                let v203 = UnsafeRawPointer(v201 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v202 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v205 = v203 + UnsafeRawPointer(v204 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v207 = v205 + UnsafeRawPointer(v206 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v209 = v207 + UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v211 = v209 + UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v213 = v211 + UnsafeRawPointer(v212 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v215_2 = v213 + UnsafeRawPointer(v214 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v215 + i).storeBytes(of: v215_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_8..<n * 8 * 3 {
+                                let v203: Float = v201[i] + v202[i]
+                                let v205: Float = v203 + v204[i]
+                                let v207: Float = v205 + v206[i]
+                                let v209: Float = v207 + v208[i]
+                                let v211: Float = v209 + v210[i]
+                                let v213: Float = v211 + v212[i]
+                                let v215_2: Float = v213 + v214[i]
+                                v215[i] = v215_2
+                            }
+                        }
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "Continued.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "Continued.gradient(at:)") }
+                        if handed.output.shape.count != 3 || handed.output.shape[0] != n || handed.output.shape[1] != 8 || handed.output.shape[2] != 3 {
+                            handed.output = Tensor(zeros: [n, 8, 3])
+                        }
+                        let v215 = slot102  // [n, 8, 3]
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v215, count: n * 8 * 3) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 3 || handed.outputGradient.shape[0] != n || handed.outputGradient.shape[1] != 8 || handed.outputGradient.shape[2] != 3 {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 8, 3]", argument: "outputGradient", declared: "[n, 8, 3]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            @inline(never) func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                do {
+                                    let v168 = slot80  // [n, 3]
+                                    let v182 = slot85  // [n, 3]
+                                    let v187 = slot86  // [n, 3]
+                                    let v189 = slot87  // [n, 3]
+                                    let v242 = slot89  // [n, 3]
+                                    let v184 = slot83  // [n, 3]
+                                    let v178 = slot84  // [n, 3]
+                                    let v258 = slot90  // [n, 3]
+                                    let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                                    let v144 = slot72  // [n, 3]
+                                    let v158 = slot77  // [n, 3]
+                                    let v163 = slot78  // [n, 3]
+                                    let v165 = slot79  // [n, 3]
+                                    let v279 = slot81  // [n, 3]
+                                    let v160 = slot75  // [n, 3]
+                                    let v154 = slot76  // [n, 3]
+                                    let v295 = slot82  // [n, 3]
+                                    // ∂ line 27: gru(x)
+                                    let v217 = slot93  // [n, 1, 3]
+                                    for row_65 in 0..<n {
+                                        for position_65 in 0..<3 {
+                                            v217[row_65 &* 3 &+ position_65] = seed[(row_65 &* 8 &+ 7) &* 3 &+ position_65]
+                                        }
+                                    }
+                                    let v218 = slot92  // [n, 1, 3]
+                                    for row_66 in 0..<n {
+                                        for position_66 in 0..<3 {
+                                            v218[row_66 &* 3 &+ position_66] = seed[(row_66 &* 8 &+ 6) &* 3 &+ position_66]
+                                        }
+                                    }
+                                    let v219 = slot91  // [n, 1, 3]
+                                    for row_67 in 0..<n {
+                                        for position_67 in 0..<3 {
+                                            v219[row_67 &* 3 &+ position_67] = seed[(row_67 &* 8 &+ 5) &* 3 &+ position_67]
+                                        }
+                                    }
+                                    let v220 = slot24  // [n, 1, 3]
+                                    for row_68 in 0..<n {
+                                        for position_68 in 0..<3 {
+                                            v220[row_68 &* 3 &+ position_68] = seed[(row_68 &* 8 &+ 4) &* 3 &+ position_68]
+                                        }
+                                    }
+                                    let v221 = slot25  // [n, 1, 3]
+                                    for row_69 in 0..<n {
+                                        for position_69 in 0..<3 {
+                                            v221[row_69 &* 3 &+ position_69] = seed[(row_69 &* 8 &+ 3) &* 3 &+ position_69]
+                                        }
+                                    }
+                                    let v222 = slot34  // [n, 1, 3]
+                                    for row_70 in 0..<n {
+                                        for position_70 in 0..<3 {
+                                            v222[row_70 &* 3 &+ position_70] = seed[(row_70 &* 8 &+ 2) &* 3 &+ position_70]
+                                        }
+                                    }
+                                    let v223 = slot33  // [n, 1, 3]
+                                    for row_71 in 0..<n {
+                                        for position_71 in 0..<3 {
+                                            v223[row_71 &* 3 &+ position_71] = seed[(row_71 &* 8 &+ 1) &* 3 &+ position_71]
+                                        }
+                                    }
+                                    let v224 = slot23  // [n, 1, 3]
+                                    for row_72 in 0..<n {
+                                        for position_72 in 0..<3 {
+                                            v224[row_72 &* 3 &+ position_72] = seed[row_72 &* 8 &* 3 &+ position_72]
+                                        }
+                                    }
+                                    let v225 = slot88  // [n, 3]
+                                    v225.update(from: v217, count: n * 3)
+                                    let v226 = slot93  // [n, 3]
+                                    v226.update(from: v218, count: n * 3)
+                                    let v227 = slot92  // [n, 3]
+                                    v227.update(from: v219, count: n * 3)
+                                    let v228 = slot91  // [n, 3]
+                                    v228.update(from: v220, count: n * 3)
+                                    let v229 = slot24  // [n, 3]
+                                    v229.update(from: v221, count: n * 3)
+                                    let v230 = slot25  // [n, 3]
+                                    v230.update(from: v222, count: n * 3)
+                                    let v231 = slot34  // [n, 3]
+                                    v231.update(from: v223, count: n * 3)
+                                    let v232 = slot33  // [n, 3]
+                                    v232.update(from: v224, count: n * 3)
+                                    let v235 = slot23  // [n, 3]
+                                    let v243 = slot103  // [n, 3]
+                                    let v245 = slot104  // [n, 3]
+                                    let v251 = slot105  // [n, 3]
+                                    let v259 = slot106  // [n, 3]
+                                    let laneEnd_9 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_9, by: 8) {
+                                        let v233 = UnsafeRawPointer(v225 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v234 = UnsafeRawPointer(v225 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v182 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v235_2 = UnsafeRawPointer(v226 + i).loadUnaligned(as: SIMD8<Float>.self) + v234
+                                        UnsafeMutableRawPointer(v235 + i).storeBytes(of: v235_2, as: SIMD8<Float>.self)
+                                        let v236 = UnsafeRawPointer(v225 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v187 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v237 = UnsafeRawPointer(v225 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v189 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v238 = -v236
+                                        let v239 = v233 + v238
+                                        let v243_2 = v237 * UnsafeRawPointer(v242 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
+                                        let v244 = v243_2 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v245_2 = v243_2 * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v245 + i).storeBytes(of: v245_2, as: SIMD8<Float>.self)
+                                        let v250 = UnsafeRawPointer(v182 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v189 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v251_2 = v239 * v250
+                                        UnsafeMutableRawPointer(v251 + i).storeBytes(of: v251_2, as: SIMD8<Float>.self)
+                                        let v259_2 = v244 * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v259 + i).storeBytes(of: v259_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_9..<n * 3 {
+                                        let v233: Float = v225[i] * v168[i]
+                                        let v234: Float = v225[i] * v182[i]
+                                        let v235_2: Float = v226[i] + v234
+                                        v235[i] = v235_2
+                                        let v236: Float = v225[i] * v187[i]
+                                        let v237: Float = v225[i] * v189[i]
+                                        let v238: Float = -v236
+                                        let v239: Float = v233 + v238
+                                        let v243_2: Float = v237 * v242[i]
+                                        v243[i] = v243_2
+                                        let v244: Float = v243_2 * v184[i]
+                                        let v245_2: Float = v243_2 * v178[i]
+                                        v245[i] = v245_2
+                                        let v250: Float = v182[i] * v189[i]
+                                        let v251_2: Float = v239 * v250
+                                        v251[i] = v251_2
+                                        let v259_2: Float = v244 * v258[i]
+                                        v259[i] = v259_2
+                                    }
+                                    let v246 = slot19  // [n, 9]
+                                    v246.update(repeating: 0, count: n * 9)
+                                    for row_73 in 0..<n {
+                                        for k_73 in 0..<3 { v246[row_73 &* 9 &+ 6 &+ k_73] = v245[row_73 &* 3 &+ k_73] }
+                                    }
+                                    let v247 = slot21  // [n, 9]
+                                    v247.update(repeating: 0, count: n * 9)
+                                    for row_74 in 0..<n {
+                                        for k_74 in 0..<3 { v247[row_74 &* 9 &+ 6 &+ k_74] = v243[row_74 &* 3 &+ k_74] }
+                                    }
+                                    let v252 = slot22  // [n, 9]
+                                    v252.update(repeating: 0, count: n * 9)
+                                    for row_75 in 0..<n {
+                                        for k_75 in 0..<3 { v252[row_75 &* 9 &+ 3 &+ k_75] = v251[row_75 &* 3 &+ k_75] }
+                                    }
+                                    let v260 = slot20  // [n, 9]
+                                    v260.update(repeating: 0, count: n * 9)
+                                    for row_76 in 0..<n {
+                                        for k_76 in 0..<3 { v260[row_76 &* 9 &+ k_76] = v259[row_76 &* 3 &+ k_76] }
+                                    }
+                                    let v261 = slot107  // [n, 9]
+                                    let v263 = slot108  // [n, 9]
+                                    let v264 = slot109  // [9]
+                                    let v268 = slot110  // [9]
+                                    v264.update(repeating: 0, count: 9)
+                                    v268.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v253: Float = v246[i] + v252[i]
+                                            let v255: Float = v247[i] + v252[i]
+                                            let v261_2: Float = v253 + v260[i]
+                                            v261[i] = v261_2
+                                            let v263_2: Float = v255 + v260[i]
+                                            v263[i] = v263_2
+                                            v264[i1] += v261_2
+                                            v268[i1] += v263_2
+                                        }
+                                    }
+                                    let v265 = slot106  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v261, lda: 9, b: v2, ldb: 3, c: v265, ldc: 3)
+                                    let v266 = slot111  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v261, lda: 9, b: v168, ldb: 3, c: v266,
+                                        ldc: 3)
+                                    let v272 = slot80  // [n, 3]
+                                    let v280 = slot105  // [n, 3]
+                                    let v282 = slot103  // [n, 3]
+                                    let v288 = slot104  // [n, 3]
+                                    let v296 = slot90  // [n, 3]
+                                    let laneEnd_10 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_10, by: 8) {
+                                        let v267 = UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v265 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v270 = v267 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v271 = v267 * UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v272_2 = UnsafeRawPointer(v227 + i).loadUnaligned(as: SIMD8<Float>.self) + v271
+                                        UnsafeMutableRawPointer(v272 + i).storeBytes(of: v272_2, as: SIMD8<Float>.self)
+                                        let v273 = v267 * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v274 = v267 * UnsafeRawPointer(v165 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v275 = -v273
+                                        let v276 = v270 + v275
+                                        let v280_2 = v274 * UnsafeRawPointer(v279 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
+                                        let v281 = v280_2 * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v282_2 = v280_2 * UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v282 + i).storeBytes(of: v282_2, as: SIMD8<Float>.self)
+                                        let v287 = UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v165 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v288_2 = v276 * v287
+                                        UnsafeMutableRawPointer(v288 + i).storeBytes(of: v288_2, as: SIMD8<Float>.self)
+                                        let v296_2 = v281 * UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v296 + i).storeBytes(of: v296_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_10..<n * 3 {
+                                        let v267: Float = v235[i] + v265[i]
+                                        let v270: Float = v267 * v144[i]
+                                        let v271: Float = v267 * v158[i]
+                                        let v272_2: Float = v227[i] + v271
+                                        v272[i] = v272_2
+                                        let v273: Float = v267 * v163[i]
+                                        let v274: Float = v267 * v165[i]
+                                        let v275: Float = -v273
+                                        let v276: Float = v270 + v275
+                                        let v280_2: Float = v274 * v279[i]
+                                        v280[i] = v280_2
+                                        let v281: Float = v280_2 * v160[i]
+                                        let v282_2: Float = v280_2 * v154[i]
+                                        v282[i] = v282_2
+                                        let v287: Float = v158[i] * v165[i]
+                                        let v288_2: Float = v276 * v287
+                                        v288[i] = v288_2
+                                        let v296_2: Float = v281 * v295[i]
+                                        v296[i] = v296_2
+                                    }
+                                }
+                                do {
+                                    let v263 = slot108  // [n, 9]
+                                    let v170 = slot18  // [n, 2]
+                                    let v282 = slot103  // [n, 3]
+                                    let v280 = slot105  // [n, 3]
+                                    let v288 = slot104  // [n, 3]
+                                    let v296 = slot90  // [n, 3]
+                                    let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                                    let v144 = slot72  // [n, 3]
+                                    let v272 = slot80  // [n, 3]
+                                    let v120 = slot64  // [n, 3]
+                                    let v134 = slot69  // [n, 3]
+                                    let v228 = slot91  // [n, 3]
+                                    let v139 = slot70  // [n, 3]
+                                    let v141 = slot71  // [n, 3]
+                                    let v320 = slot73  // [n, 3]
+                                    let v136 = slot67  // [n, 3]
+                                    let v130 = slot68  // [n, 3]
+                                    let v336 = slot74  // [n, 3]
+                                    let v146 = slot17  // [n, 2]
+                                    // ∂ line 27: gru(x)
+                                    let v269 = slot112  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v263, lda: 9, b: v170, ldb: 2, c: v269,
+                                        ldc: 2)
+                                    let v283 = slot108  // [n, 9]
+                                    v283.update(repeating: 0, count: n * 9)
+                                    for row_77 in 0..<n {
+                                        for k_77 in 0..<3 { v283[row_77 &* 9 &+ 6 &+ k_77] = v282[row_77 &* 3 &+ k_77] }
+                                    }
+                                    let v284 = slot107  // [n, 9]
+                                    v284.update(repeating: 0, count: n * 9)
+                                    for row_78 in 0..<n {
+                                        for k_78 in 0..<3 { v284[row_78 &* 9 &+ 6 &+ k_78] = v280[row_78 &* 3 &+ k_78] }
+                                    }
+                                    let v289 = slot20  // [n, 9]
+                                    v289.update(repeating: 0, count: n * 9)
+                                    for row_79 in 0..<n {
+                                        for k_79 in 0..<3 { v289[row_79 &* 9 &+ 3 &+ k_79] = v288[row_79 &* 3 &+ k_79] }
+                                    }
+                                    let v297 = slot22  // [n, 9]
+                                    v297.update(repeating: 0, count: n * 9)
+                                    for row_80 in 0..<n {
+                                        for k_80 in 0..<3 { v297[row_80 &* 9 &+ k_80] = v296[row_80 &* 3 &+ k_80] }
+                                    }
+                                    let v298 = slot21  // [n, 9]
+                                    let v300 = slot19  // [n, 9]
+                                    let v301 = slot113  // [9]
+                                    let v307 = slot114  // [9]
+                                    v301.update(repeating: 0, count: 9)
+                                    v307.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v290: Float = v283[i] + v289[i]
+                                            let v292: Float = v284[i] + v289[i]
+                                            let v298_2: Float = v290 + v297[i]
+                                            v298[i] = v298_2
+                                            let v300_2: Float = v292 + v297[i]
+                                            v300[i] = v300_2
+                                            v301[i1] += v298_2
+                                            v307[i1] += v300_2
+                                        }
+                                    }
+                                    let v303 = slot90  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v298, lda: 9, b: v2, ldb: 3, c: v303, ldc: 3)
+                                    let v304 = slot115  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v298, lda: 9, b: v144, ldb: 3, c: v304,
+                                        ldc: 3)
+                                    let v313 = slot72  // [n, 3]
+                                    let v321 = slot104  // [n, 3]
+                                    let v323 = slot105  // [n, 3]
+                                    let v329 = slot103  // [n, 3]
+                                    let v337 = slot82  // [n, 3]
+                                    let laneEnd_11 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_11, by: 8) {
+                                        let v305 = UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v303 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v311 = v305 * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v312 = v305 * UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v313_2 = UnsafeRawPointer(v228 + i).loadUnaligned(as: SIMD8<Float>.self) + v312
+                                        UnsafeMutableRawPointer(v313 + i).storeBytes(of: v313_2, as: SIMD8<Float>.self)
+                                        let v314 = v305 * UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v315 = v305 * UnsafeRawPointer(v141 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v316 = -v314
+                                        let v317 = v311 + v316
+                                        let v321_2 = v315 * UnsafeRawPointer(v320 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v321 + i).storeBytes(of: v321_2, as: SIMD8<Float>.self)
+                                        let v322 = v321_2 * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v323_2 = v321_2 * UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v323 + i).storeBytes(of: v323_2, as: SIMD8<Float>.self)
+                                        let v328 = UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v141 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v329_2 = v317 * v328
+                                        UnsafeMutableRawPointer(v329 + i).storeBytes(of: v329_2, as: SIMD8<Float>.self)
+                                        let v337_2 = v322 * UnsafeRawPointer(v336 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v337 + i).storeBytes(of: v337_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_11..<n * 3 {
+                                        let v305: Float = v272[i] + v303[i]
+                                        let v311: Float = v305 * v120[i]
+                                        let v312: Float = v305 * v134[i]
+                                        let v313_2: Float = v228[i] + v312
+                                        v313[i] = v313_2
+                                        let v314: Float = v305 * v139[i]
+                                        let v315: Float = v305 * v141[i]
+                                        let v316: Float = -v314
+                                        let v317: Float = v311 + v316
+                                        let v321_2: Float = v315 * v320[i]
+                                        v321[i] = v321_2
+                                        let v322: Float = v321_2 * v136[i]
+                                        let v323_2: Float = v321_2 * v130[i]
+                                        v323[i] = v323_2
+                                        let v328: Float = v134[i] * v141[i]
+                                        let v329_2: Float = v317 * v328
+                                        v329[i] = v329_2
+                                        let v337_2: Float = v322 * v336[i]
+                                        v337[i] = v337_2
+                                    }
+                                    let v309 = slot116  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v300, lda: 9, b: v146, ldb: 2, c: v309,
+                                        ldc: 2)
+                                    let v324 = slot19  // [n, 9]
+                                    v324.update(repeating: 0, count: n * 9)
+                                    for row_81 in 0..<n {
+                                        for k_81 in 0..<3 { v324[row_81 &* 9 &+ 6 &+ k_81] = v323[row_81 &* 3 &+ k_81] }
+                                    }
+                                    let v325 = slot21  // [n, 9]
+                                    v325.update(repeating: 0, count: n * 9)
+                                    for row_82 in 0..<n {
+                                        for k_82 in 0..<3 { v325[row_82 &* 9 &+ 6 &+ k_82] = v321[row_82 &* 3 &+ k_82] }
+                                    }
+                                    let v330 = slot22  // [n, 9]
+                                    v330.update(repeating: 0, count: n * 9)
+                                    for row_83 in 0..<n {
+                                        for k_83 in 0..<3 { v330[row_83 &* 9 &+ 3 &+ k_83] = v329[row_83 &* 3 &+ k_83] }
+                                    }
+                                    let v338 = slot20  // [n, 9]
+                                    v338.update(repeating: 0, count: n * 9)
+                                    for row_84 in 0..<n {
+                                        for k_84 in 0..<3 { v338[row_84 &* 9 &+ k_84] = v337[row_84 &* 3 &+ k_84] }
+                                    }
+                                    let v339 = slot107  // [n, 9]
+                                    let v341 = slot108  // [n, 9]
+                                    let v342 = slot117  // [9]
+                                    let v348 = slot118  // [9]
+                                    v342.update(repeating: 0, count: 9)
+                                    v348.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v331: Float = v324[i] + v330[i]
+                                            let v333: Float = v325[i] + v330[i]
+                                            let v339_2: Float = v331 + v338[i]
+                                            v339[i] = v339_2
+                                            let v341_2: Float = v333 + v338[i]
+                                            v341[i] = v341_2
+                                            v342[i1] += v339_2
+                                            v348[i1] += v341_2
+                                        }
+                                    }
+                                    let v344 = slot82  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v339, lda: 9, b: v2, ldb: 3, c: v344, ldc: 3)
+                                }
+                                do {
+                                    let v339 = slot107  // [n, 9]
+                                    let v120 = slot64  // [n, 3]
+                                    let v313 = slot72  // [n, 3]
+                                    let v344 = slot82  // [n, 3]
+                                    let v96 = slot56  // [n, 3]
+                                    let v110 = slot61  // [n, 3]
+                                    let v229 = slot24  // [n, 3]
+                                    let v115 = slot62  // [n, 3]
+                                    let v117 = slot63  // [n, 3]
+                                    let v361 = slot65  // [n, 3]
+                                    let v112 = slot59  // [n, 3]
+                                    let v106 = slot60  // [n, 3]
+                                    let v377 = slot66  // [n, 3]
+                                    let v341 = slot108  // [n, 9]
+                                    let v122 = slot16  // [n, 2]
+                                    let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                                    let v72 = slot48  // [n, 3]
+                                    let v86 = slot53  // [n, 3]
+                                    let v230 = slot25  // [n, 3]
+                                    let v91 = slot54  // [n, 3]
+                                    let v93 = slot55  // [n, 3]
+                                    let v402 = slot57  // [n, 3]
+                                    let v88 = slot51  // [n, 3]
+                                    let v82 = slot52  // [n, 3]
+                                    let v418 = slot58  // [n, 3]
+                                    // ∂ line 27: gru(x)
+                                    let v345 = slot119  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v339, lda: 9, b: v120, ldb: 3, c: v345,
+                                        ldc: 3)
+                                    let v354 = slot64  // [n, 3]
+                                    let v362 = slot103  // [n, 3]
+                                    let v364 = slot104  // [n, 3]
+                                    let v370 = slot105  // [n, 3]
+                                    let v378 = slot74  // [n, 3]
+                                    let laneEnd_12 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_12, by: 8) {
+                                        let v346 = UnsafeRawPointer(v313 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v344 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v352 = v346 * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v353 = v346 * UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v354_2 = UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self) + v353
+                                        UnsafeMutableRawPointer(v354 + i).storeBytes(of: v354_2, as: SIMD8<Float>.self)
+                                        let v355 = v346 * UnsafeRawPointer(v115 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v356 = v346 * UnsafeRawPointer(v117 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v357 = -v355
+                                        let v358 = v352 + v357
+                                        let v362_2 = v356 * UnsafeRawPointer(v361 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v362 + i).storeBytes(of: v362_2, as: SIMD8<Float>.self)
+                                        let v363 = v362_2 * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v364_2 = v362_2 * UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v364 + i).storeBytes(of: v364_2, as: SIMD8<Float>.self)
+                                        let v369 = UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v370_2 = v358 * v369
+                                        UnsafeMutableRawPointer(v370 + i).storeBytes(of: v370_2, as: SIMD8<Float>.self)
+                                        let v378_2 = v363 * UnsafeRawPointer(v377 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v378 + i).storeBytes(of: v378_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_12..<n * 3 {
+                                        let v346: Float = v313[i] + v344[i]
+                                        let v352: Float = v346 * v96[i]
+                                        let v353: Float = v346 * v110[i]
+                                        let v354_2: Float = v229[i] + v353
+                                        v354[i] = v354_2
+                                        let v355: Float = v346 * v115[i]
+                                        let v356: Float = v346 * v117[i]
+                                        let v357: Float = -v355
+                                        let v358: Float = v352 + v357
+                                        let v362_2: Float = v356 * v361[i]
+                                        v362[i] = v362_2
+                                        let v363: Float = v362_2 * v112[i]
+                                        let v364_2: Float = v362_2 * v106[i]
+                                        v364[i] = v364_2
+                                        let v369: Float = v110[i] * v117[i]
+                                        let v370_2: Float = v358 * v369
+                                        v370[i] = v370_2
+                                        let v378_2: Float = v363 * v377[i]
+                                        v378[i] = v378_2
+                                    }
+                                    let v350 = slot120  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v341, lda: 9, b: v122, ldb: 2, c: v350,
+                                        ldc: 2)
+                                    let v365 = slot108  // [n, 9]
+                                    v365.update(repeating: 0, count: n * 9)
+                                    for row_85 in 0..<n {
+                                        for k_85 in 0..<3 { v365[row_85 &* 9 &+ 6 &+ k_85] = v364[row_85 &* 3 &+ k_85] }
+                                    }
+                                    let v366 = slot107  // [n, 9]
+                                    v366.update(repeating: 0, count: n * 9)
+                                    for row_86 in 0..<n {
+                                        for k_86 in 0..<3 { v366[row_86 &* 9 &+ 6 &+ k_86] = v362[row_86 &* 3 &+ k_86] }
+                                    }
+                                    let v371 = slot20  // [n, 9]
+                                    v371.update(repeating: 0, count: n * 9)
+                                    for row_87 in 0..<n {
+                                        for k_87 in 0..<3 { v371[row_87 &* 9 &+ 3 &+ k_87] = v370[row_87 &* 3 &+ k_87] }
+                                    }
+                                    let v379 = slot22  // [n, 9]
+                                    v379.update(repeating: 0, count: n * 9)
+                                    for row_88 in 0..<n {
+                                        for k_88 in 0..<3 { v379[row_88 &* 9 &+ k_88] = v378[row_88 &* 3 &+ k_88] }
+                                    }
+                                    let v380 = slot21  // [n, 9]
+                                    let v382 = slot19  // [n, 9]
+                                    let v383 = slot121  // [9]
+                                    let v389 = slot122  // [9]
+                                    v383.update(repeating: 0, count: 9)
+                                    v389.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v372: Float = v365[i] + v371[i]
+                                            let v374: Float = v366[i] + v371[i]
+                                            let v380_2: Float = v372 + v379[i]
+                                            v380[i] = v380_2
+                                            let v382_2: Float = v374 + v379[i]
+                                            v382[i] = v382_2
+                                            v383[i1] += v380_2
+                                            v389[i1] += v382_2
+                                        }
+                                    }
+                                    let v385 = slot74  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v380, lda: 9, b: v2, ldb: 3, c: v385, ldc: 3)
+                                    let v386 = slot123  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v380, lda: 9, b: v96, ldb: 3, c: v386,
+                                        ldc: 3)
+                                    let v395 = slot56  // [n, 3]
+                                    let v403 = slot105  // [n, 3]
+                                    let v405 = slot103  // [n, 3]
+                                    let v411 = slot104  // [n, 3]
+                                    let v419 = slot66  // [n, 3]
+                                    let laneEnd_13 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_13, by: 8) {
+                                        let v387 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v385 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v393 = v387 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v394 = v387 * UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v395_2 = UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self) + v394
+                                        UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
+                                        let v396 = v387 * UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v397 = v387 * UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v398 = -v396
+                                        let v399 = v393 + v398
+                                        let v403_2 = v397 * UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v403 + i).storeBytes(of: v403_2, as: SIMD8<Float>.self)
+                                        let v404 = v403_2 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v405_2 = v403_2 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v405 + i).storeBytes(of: v405_2, as: SIMD8<Float>.self)
+                                        let v410 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v411_2 = v399 * v410
+                                        UnsafeMutableRawPointer(v411 + i).storeBytes(of: v411_2, as: SIMD8<Float>.self)
+                                        let v419_2 = v404 * UnsafeRawPointer(v418 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_13..<n * 3 {
+                                        let v387: Float = v354[i] + v385[i]
+                                        let v393: Float = v387 * v72[i]
+                                        let v394: Float = v387 * v86[i]
+                                        let v395_2: Float = v230[i] + v394
+                                        v395[i] = v395_2
+                                        let v396: Float = v387 * v91[i]
+                                        let v397: Float = v387 * v93[i]
+                                        let v398: Float = -v396
+                                        let v399: Float = v393 + v398
+                                        let v403_2: Float = v397 * v402[i]
+                                        v403[i] = v403_2
+                                        let v404: Float = v403_2 * v88[i]
+                                        let v405_2: Float = v403_2 * v82[i]
+                                        v405[i] = v405_2
+                                        let v410: Float = v86[i] * v93[i]
+                                        let v411_2: Float = v399 * v410
+                                        v411[i] = v411_2
+                                        let v419_2: Float = v404 * v418[i]
+                                        v419[i] = v419_2
+                                    }
+                                }
+                                do {
+                                    let v382 = slot19  // [n, 9]
+                                    let v98 = slot15  // [n, 2]
+                                    let v405 = slot103  // [n, 3]
+                                    let v403 = slot105  // [n, 3]
+                                    let v411 = slot104  // [n, 3]
+                                    let v419 = slot66  // [n, 3]
+                                    let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                                    let v72 = slot48  // [n, 3]
+                                    let v395 = slot56  // [n, 3]
+                                    let v48 = slot40  // [n, 3]
+                                    let v62 = slot45  // [n, 3]
+                                    let v231 = slot34  // [n, 3]
+                                    let v67 = slot46  // [n, 3]
+                                    let v69 = slot47  // [n, 3]
+                                    let v443 = slot49  // [n, 3]
+                                    let v64 = slot43  // [n, 3]
+                                    let v58 = slot44  // [n, 3]
+                                    let v459 = slot50  // [n, 3]
+                                    let v74 = slot14  // [n, 2]
+                                    // ∂ line 27: gru(x)
+                                    let v391 = slot124  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v382, lda: 9, b: v98, ldb: 2, c: v391,
+                                        ldc: 2)
+                                    let v406 = slot19  // [n, 9]
+                                    v406.update(repeating: 0, count: n * 9)
+                                    for row_89 in 0..<n {
+                                        for k_89 in 0..<3 { v406[row_89 &* 9 &+ 6 &+ k_89] = v405[row_89 &* 3 &+ k_89] }
+                                    }
+                                    let v407 = slot21  // [n, 9]
+                                    v407.update(repeating: 0, count: n * 9)
+                                    for row_90 in 0..<n {
+                                        for k_90 in 0..<3 { v407[row_90 &* 9 &+ 6 &+ k_90] = v403[row_90 &* 3 &+ k_90] }
+                                    }
+                                    let v412 = slot22  // [n, 9]
+                                    v412.update(repeating: 0, count: n * 9)
+                                    for row_91 in 0..<n {
+                                        for k_91 in 0..<3 { v412[row_91 &* 9 &+ 3 &+ k_91] = v411[row_91 &* 3 &+ k_91] }
+                                    }
+                                    let v420 = slot20  // [n, 9]
+                                    v420.update(repeating: 0, count: n * 9)
+                                    for row_92 in 0..<n {
+                                        for k_92 in 0..<3 { v420[row_92 &* 9 &+ k_92] = v419[row_92 &* 3 &+ k_92] }
+                                    }
+                                    let v421 = slot107  // [n, 9]
+                                    let v423 = slot108  // [n, 9]
+                                    let v424 = slot125  // [9]
+                                    let v430 = slot126  // [9]
+                                    v424.update(repeating: 0, count: 9)
+                                    v430.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v413: Float = v406[i] + v412[i]
+                                            let v415: Float = v407[i] + v412[i]
+                                            let v421_2: Float = v413 + v420[i]
+                                            v421[i] = v421_2
+                                            let v423_2: Float = v415 + v420[i]
+                                            v423[i] = v423_2
+                                            v424[i1] += v421_2
+                                            v430[i1] += v423_2
+                                        }
+                                    }
+                                    let v426 = slot66  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v421, lda: 9, b: v2, ldb: 3, c: v426, ldc: 3)
+                                    let v427 = slot127  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v421, lda: 9, b: v72, ldb: 3, c: v427,
+                                        ldc: 3)
+                                    let v436 = slot48  // [n, 3]
+                                    let v444 = slot104  // [n, 3]
+                                    let v446 = slot105  // [n, 3]
+                                    let v452 = slot103  // [n, 3]
+                                    let v460 = slot58  // [n, 3]
+                                    let laneEnd_14 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_14, by: 8) {
+                                        let v428 = UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v434 = v428 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v435 = v428 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v436_2 = UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self) + v435
+                                        UnsafeMutableRawPointer(v436 + i).storeBytes(of: v436_2, as: SIMD8<Float>.self)
+                                        let v437 = v428 * UnsafeRawPointer(v67 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v438 = v428 * UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v439 = -v437
+                                        let v440 = v434 + v439
+                                        let v444_2 = v438 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v444 + i).storeBytes(of: v444_2, as: SIMD8<Float>.self)
+                                        let v445 = v444_2 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v446_2 = v444_2 * UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v446 + i).storeBytes(of: v446_2, as: SIMD8<Float>.self)
+                                        let v451 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v452_2 = v440 * v451
+                                        UnsafeMutableRawPointer(v452 + i).storeBytes(of: v452_2, as: SIMD8<Float>.self)
+                                        let v460_2 = v445 * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v460 + i).storeBytes(of: v460_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_14..<n * 3 {
+                                        let v428: Float = v395[i] + v426[i]
+                                        let v434: Float = v428 * v48[i]
+                                        let v435: Float = v428 * v62[i]
+                                        let v436_2: Float = v231[i] + v435
+                                        v436[i] = v436_2
+                                        let v437: Float = v428 * v67[i]
+                                        let v438: Float = v428 * v69[i]
+                                        let v439: Float = -v437
+                                        let v440: Float = v434 + v439
+                                        let v444_2: Float = v438 * v443[i]
+                                        v444[i] = v444_2
+                                        let v445: Float = v444_2 * v64[i]
+                                        let v446_2: Float = v444_2 * v58[i]
+                                        v446[i] = v446_2
+                                        let v451: Float = v62[i] * v69[i]
+                                        let v452_2: Float = v440 * v451
+                                        v452[i] = v452_2
+                                        let v460_2: Float = v445 * v459[i]
+                                        v460[i] = v460_2
+                                    }
+                                    let v432 = slot128  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v423, lda: 9, b: v74, ldb: 2, c: v432,
+                                        ldc: 2)
+                                    let v447 = slot108  // [n, 9]
+                                    v447.update(repeating: 0, count: n * 9)
+                                    for row_93 in 0..<n {
+                                        for k_93 in 0..<3 { v447[row_93 &* 9 &+ 6 &+ k_93] = v446[row_93 &* 3 &+ k_93] }
+                                    }
+                                    let v448 = slot107  // [n, 9]
+                                    v448.update(repeating: 0, count: n * 9)
+                                    for row_94 in 0..<n {
+                                        for k_94 in 0..<3 { v448[row_94 &* 9 &+ 6 &+ k_94] = v444[row_94 &* 3 &+ k_94] }
+                                    }
+                                    let v453 = slot20  // [n, 9]
+                                    v453.update(repeating: 0, count: n * 9)
+                                    for row_95 in 0..<n {
+                                        for k_95 in 0..<3 { v453[row_95 &* 9 &+ 3 &+ k_95] = v452[row_95 &* 3 &+ k_95] }
+                                    }
+                                    let v461 = slot22  // [n, 9]
+                                    v461.update(repeating: 0, count: n * 9)
+                                    for row_96 in 0..<n {
+                                        for k_96 in 0..<3 { v461[row_96 &* 9 &+ k_96] = v460[row_96 &* 3 &+ k_96] }
+                                    }
+                                    let v462 = slot21  // [n, 9]
+                                    let v464 = slot19  // [n, 9]
+                                    let v465 = slot129  // [9]
+                                    let v471 = slot130  // [9]
+                                    v465.update(repeating: 0, count: 9)
+                                    v471.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v454: Float = v447[i] + v453[i]
+                                            let v456: Float = v448[i] + v453[i]
+                                            let v462_2: Float = v454 + v461[i]
+                                            v462[i] = v462_2
+                                            let v464_2: Float = v456 + v461[i]
+                                            v464[i] = v464_2
+                                            v465[i1] += v462_2
+                                            v471[i1] += v464_2
+                                        }
+                                    }
+                                    let v467 = slot58  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v462, lda: 9, b: v2, ldb: 3, c: v467, ldc: 3)
+                                }
+                                do {
+                                    let v462 = slot21  // [n, 9]
+                                    let v48 = slot40  // [n, 3]
+                                    let v436 = slot48  // [n, 3]
+                                    let v467 = slot58  // [n, 3]
+                                    let v24 = slot29  // [n, 3]
+                                    let v38 = slot37  // [n, 3]
+                                    let v232 = slot33  // [n, 3]
+                                    let v43 = slot38  // [n, 3]
+                                    let v45 = slot39  // [n, 3]
+                                    let v484 = slot41  // [n, 3]
+                                    let v40 = slot35  // [n, 3]
+                                    let v34 = slot36  // [n, 3]
+                                    let v500 = slot42  // [n, 3]
+                                    let v464 = slot19  // [n, 9]
+                                    let v50 = slot13  // [n, 2]
+                                    let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
+                                    let v266 = slot111  // [9, 3]
+                                    let v304 = slot115  // [9, 3]
+                                    let v345 = slot119  // [9, 3]
+                                    let v386 = slot123  // [9, 3]
+                                    let v427 = slot127  // [9, 3]
+                                    let v21 = slot27  // [n, 3]
+                                    let v23 = slot28  // [n, 3]
+                                    let v521 = slot30  // [n, 3]
+                                    let v18 = slot3  // [3]
+                                    let v12 = slot26  // [n, 3]
+                                    let v531 = slot31  // [n, 3]
+                                    let v540 = slot32  // [n, 3]
+                                    // ∂ line 27: gru(x)
+                                    let v468 = slot131  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v462, lda: 9, b: v48, ldb: 3, c: v468,
+                                        ldc: 3)
+                                    let v477 = slot40  // [n, 3]
+                                    let v485 = slot103  // [n, 3]
+                                    let v487 = slot104  // [n, 3]
+                                    let v493 = slot105  // [n, 3]
+                                    let v501 = slot50  // [n, 3]
+                                    let laneEnd_15 = (n * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_15, by: 8) {
+                                        let v469 = UnsafeRawPointer(v436 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v475 = v469 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v476 = v469 * UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v477_2 = UnsafeRawPointer(v232 + i).loadUnaligned(as: SIMD8<Float>.self) + v476
+                                        UnsafeMutableRawPointer(v477 + i).storeBytes(of: v477_2, as: SIMD8<Float>.self)
+                                        let v478 = v469 * UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v479 = v469 * UnsafeRawPointer(v45 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v480 = -v478
+                                        let v481 = v475 + v480
+                                        let v485_2 = v479 * UnsafeRawPointer(v484 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v485 + i).storeBytes(of: v485_2, as: SIMD8<Float>.self)
+                                        let v486 = v485_2 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v487_2 = v485_2 * UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v487 + i).storeBytes(of: v487_2, as: SIMD8<Float>.self)
+                                        let v492 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v45 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v493_2 = v481 * v492
+                                        UnsafeMutableRawPointer(v493 + i).storeBytes(of: v493_2, as: SIMD8<Float>.self)
+                                        let v501_2 = v486 * UnsafeRawPointer(v500 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v501 + i).storeBytes(of: v501_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_15..<n * 3 {
+                                        let v469: Float = v436[i] + v467[i]
+                                        let v475: Float = v469 * v24[i]
+                                        let v476: Float = v469 * v38[i]
+                                        let v477_2: Float = v232[i] + v476
+                                        v477[i] = v477_2
+                                        let v478: Float = v469 * v43[i]
+                                        let v479: Float = v469 * v45[i]
+                                        let v480: Float = -v478
+                                        let v481: Float = v475 + v480
+                                        let v485_2: Float = v479 * v484[i]
+                                        v485[i] = v485_2
+                                        let v486: Float = v485_2 * v40[i]
+                                        let v487_2: Float = v485_2 * v34[i]
+                                        v487[i] = v487_2
+                                        let v492: Float = v38[i] * v45[i]
+                                        let v493_2: Float = v481 * v492
+                                        v493[i] = v493_2
+                                        let v501_2: Float = v486 * v500[i]
+                                        v501[i] = v501_2
+                                    }
+                                    let v473 = slot132  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v464, lda: 9, b: v50, ldb: 2, c: v473,
+                                        ldc: 2)
+                                    let v488 = slot19  // [n, 9]
+                                    v488.update(repeating: 0, count: n * 9)
+                                    for row_97 in 0..<n {
+                                        for k_97 in 0..<3 { v488[row_97 &* 9 &+ 6 &+ k_97] = v487[row_97 &* 3 &+ k_97] }
+                                    }
+                                    let v489 = slot21  // [n, 9]
+                                    v489.update(repeating: 0, count: n * 9)
+                                    for row_98 in 0..<n {
+                                        for k_98 in 0..<3 { v489[row_98 &* 9 &+ 6 &+ k_98] = v485[row_98 &* 3 &+ k_98] }
+                                    }
+                                    let v494 = slot22  // [n, 9]
+                                    v494.update(repeating: 0, count: n * 9)
+                                    for row_99 in 0..<n {
+                                        for k_99 in 0..<3 { v494[row_99 &* 9 &+ 3 &+ k_99] = v493[row_99 &* 3 &+ k_99] }
+                                    }
+                                    let v502 = slot20  // [n, 9]
+                                    v502.update(repeating: 0, count: n * 9)
+                                    for row_100 in 0..<n {
+                                        for k_100 in 0..<3 { v502[row_100 &* 9 &+ k_100] = v501[row_100 &* 3 &+ k_100] }
+                                    }
+                                    let v503 = slot107  // [n, 9]
+                                    let v505 = slot108  // [n, 9]
+                                    let v506 = slot133  // [9]
+                                    let v512 = slot134  // [9]
+                                    v506.update(repeating: 0, count: 9)
+                                    v512.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v495: Float = v488[i] + v494[i]
+                                            let v497: Float = v489[i] + v494[i]
+                                            let v503_2: Float = v495 + v502[i]
+                                            v503[i] = v503_2
+                                            let v505_2: Float = v497 + v502[i]
+                                            v505[i] = v505_2
+                                            v506[i1] += v503_2
+                                            v512[i1] += v505_2
+                                        }
+                                    }
+                                    let v508 = slot50  // [n, 3]
+                                    Kernels.matrixMultiply(
+                                        m: n, n: 3, k: 9, a: v503, lda: 9, b: v2, ldb: 3, c: v508, ldc: 3)
+                                    let v509 = slot135  // [9, 3]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 3, k: n, a: v503, lda: 9, b: v24, ldb: 3, c: v509,
+                                        ldc: 3)
+                                    let v511 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
+                                    let laneEnd_16 = (9 * 3) & ~7
+                                    for i in stride(from: 0, to: laneEnd_16, by: 8) {
+                                        let v306 = UnsafeRawPointer(v266 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v304 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v347 = v306 + UnsafeRawPointer(v345 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v388 = v347 + UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v429 = v388 + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v470 = v429 + UnsafeRawPointer(v468 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v511_2 = v470 + UnsafeRawPointer(v509 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v511 + i).storeBytes(of: v511_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_16..<9 * 3 {
+                                        let v306: Float = v266[i] + v304[i]
+                                        let v347: Float = v306 + v345[i]
+                                        let v388: Float = v347 + v386[i]
+                                        let v429: Float = v388 + v427[i]
+                                        let v470: Float = v429 + v468[i]
+                                        let v511_2: Float = v470 + v509[i]
+                                        v511[i] = v511_2
+                                    }
+                                    let v522 = slot29  // [n, 3]
+                                    let v525 = slot2  // [3]
+                                    let v532 = slot105  // [n, 3]
+                                    let v533 = slot1  // [3]
+                                    let v541 = slot103  // [n, 3]
+                                    let v542 = slot136  // [3]
+                                    v525.update(repeating: 0, count: 3)
+                                    v533.update(repeating: 0, count: 3)
+                                    v542.update(repeating: 0, count: 3)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<3 {
+                                            let i = i0 &* 3 &+ i1
+                                            let v510: Float = v477[i] + v508[i]
+                                            let v516: Float = v510 * v21[i]
+                                            let v517: Float = v510 * v23[i]
+                                            let v518: Float = -v516
+                                            let v522_2: Float = v517 * v521[i]
+                                            v522[i] = v522_2
+                                            let v523: Float = v522_2 * v18[i1]
+                                            let v524: Float = v522_2 * v12[i]
+                                            v525[i1] += v524
+                                            let v532_2: Float = v518 * v531[i]
+                                            v532[i] = v532_2
+                                            v533[i1] += v532_2
+                                            let v541_2: Float = v523 * v540[i]
+                                            v541[i] = v541_2
+                                            v542[i1] += v541_2
+                                        }
+                                    }
+                                }
+                                do {
+                                    let v505 = slot108  // [n, 9]
+                                    let v26 = slot12  // [n, 2]
+                                    let v525 = slot2  // [3]
+                                    let v522 = slot29  // [n, 3]
+                                    let v533 = slot1  // [3]
+                                    let v532 = slot105  // [n, 3]
+                                    let v542 = slot136  // [3]
+                                    let v541 = slot103  // [n, 3]
+                                    let v264 = slot109  // [9]
+                                    let v301 = slot113  // [9]
+                                    let v268 = slot110  // [9]
+                                    let v307 = slot114  // [9]
+                                    let v342 = slot117  // [9]
+                                    let v348 = slot118  // [9]
+                                    let v383 = slot121  // [9]
+                                    let v389 = slot122  // [9]
+                                    let v424 = slot125  // [9]
+                                    let v430 = slot126  // [9]
+                                    let v465 = slot129  // [9]
+                                    let v471 = slot130  // [9]
+                                    let v506 = slot133  // [9]
+                                    let v512 = slot134  // [9]
+                                    let v6 = slot11  // [n, 2]
+                                    let v269 = slot112  // [9, 2]
+                                    let v309 = slot116  // [9, 2]
+                                    let v350 = slot120  // [9, 2]
+                                    let v391 = slot124  // [9, 2]
+                                    let v432 = slot128  // [9, 2]
+                                    let v473 = slot132  // [9, 2]
+                                    // ∂ line 27: gru(x)
+                                    let v514 = slot137  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v505, lda: 9, b: v26, ldb: 2, c: v514,
+                                        ldc: 2)
+                                    let v526 = slot138  // [9]
+                                    v526.update(repeating: 0, count: 9)
+                                    for k_101 in 0..<3 { v526[6 &+ k_101] = v525[k_101] }
+                                    let v528 = slot108  // [n, 9]
+                                    v528.update(repeating: 0, count: n * 9)
+                                    for row_102 in 0..<n {
+                                        for k_102 in 0..<3 {
+                                            v528[row_102 &* 9 &+ 6 &+ k_102] = v522[row_102 &* 3 &+ k_102]
+                                        }
+                                    }
+                                    let v534 = slot139  // [9]
+                                    v534.update(repeating: 0, count: 9)
+                                    for k_103 in 0..<3 { v534[3 &+ k_103] = v533[k_103] }
+                                    let v536 = slot107  // [n, 9]
+                                    v536.update(repeating: 0, count: n * 9)
+                                    for row_104 in 0..<n {
+                                        for k_104 in 0..<3 {
+                                            v536[row_104 &* 9 &+ 3 &+ k_104] = v532[row_104 &* 3 &+ k_104]
+                                        }
+                                    }
+                                    let v543 = slot140  // [9]
+                                    v543.update(repeating: 0, count: 9)
+                                    for k_105 in 0..<3 { v543[k_105] = v542[k_105] }
+                                    let v545 = slot20  // [n, 9]
+                                    v545.update(repeating: 0, count: n * 9)
+                                    for row_106 in 0..<n {
+                                        for k_106 in 0..<3 { v545[row_106 &* 9 &+ k_106] = v541[row_106 &* 3 &+ k_106] }
+                                    }
+                                    let v546 = slot22  // [n, 9]
+                                    let v547 = slot141  // [9]
+                                    v547.update(repeating: 0, count: 9)
+                                    for i0 in 0..<n {
+                                        for i1 in 0..<9 {
+                                            let i = i0 &* 9 &+ i1
+                                            let v537: Float = v528[i] + v536[i]
+                                            let v546_2: Float = v537 + v545[i]
+                                            v546[i] = v546_2
+                                            v547[i1] += v546_2
+                                        }
+                                    }
+                                    let v544 = g.baseAddress! + 54  // gradient of gru.bias_hh_l0
+                                    let v548 = g.baseAddress! + 45  // gradient of gru.bias_ih_l0
+                                    let laneEnd_17 = 9 & ~7
+                                    for i in stride(from: 0, to: laneEnd_17, by: 8) {
+                                        let v302 = UnsafeRawPointer(v264 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v301 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v308 = UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v307 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v343 = v302 + UnsafeRawPointer(v342 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v349 = v308 + UnsafeRawPointer(v348 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v384 = v343 + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v390 = v349 + UnsafeRawPointer(v389 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v425 = v384 + UnsafeRawPointer(v424 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v431 = v390 + UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v466 = v425 + UnsafeRawPointer(v465 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v472 = v431 + UnsafeRawPointer(v471 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v507 = v466 + UnsafeRawPointer(v506 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v513 = v472 + UnsafeRawPointer(v512 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v527 = v507 + UnsafeRawPointer(v526 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v535 = v527 + UnsafeRawPointer(v534 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v544_2 = v535 + UnsafeRawPointer(v543 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v544 + i).storeBytes(of: v544_2, as: SIMD8<Float>.self)
+                                        let v548_2 = v513 + UnsafeRawPointer(v547 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v548 + i).storeBytes(of: v548_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_17..<9 {
+                                        let v302: Float = v264[i] + v301[i]
+                                        let v308: Float = v268[i] + v307[i]
+                                        let v343: Float = v302 + v342[i]
+                                        let v349: Float = v308 + v348[i]
+                                        let v384: Float = v343 + v383[i]
+                                        let v390: Float = v349 + v389[i]
+                                        let v425: Float = v384 + v424[i]
+                                        let v431: Float = v390 + v430[i]
+                                        let v466: Float = v425 + v465[i]
+                                        let v472: Float = v431 + v471[i]
+                                        let v507: Float = v466 + v506[i]
+                                        let v513: Float = v472 + v512[i]
+                                        let v527: Float = v507 + v526[i]
+                                        let v535: Float = v527 + v534[i]
+                                        let v544_2: Float = v535 + v543[i]
+                                        v544[i] = v544_2
+                                        let v548_2: Float = v513 + v547[i]
+                                        v548[i] = v548_2
+                                    }
+                                    let v549 = slot142  // [9, 2]
+                                    Kernels.matrixMultiply(
+                                        transposeA: true, m: 9, n: 2, k: n, a: v546, lda: 9, b: v6, ldb: 2, c: v549,
+                                        ldc: 2)
+                                    let v550 = g.baseAddress!  // gradient of gru.weight_ih_l0
+                                    let laneEnd_18 = (9 * 2) & ~7
+                                    for i in stride(from: 0, to: laneEnd_18, by: 8) {
+                                        let v310 = UnsafeRawPointer(v269 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v309 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v351 = v310 + UnsafeRawPointer(v350 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v392 = v351 + UnsafeRawPointer(v391 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v433 = v392 + UnsafeRawPointer(v432 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v474 = v433 + UnsafeRawPointer(v473 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v515 = v474 + UnsafeRawPointer(v514 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v550_2 = v515 + UnsafeRawPointer(v549 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v550 + i).storeBytes(of: v550_2, as: SIMD8<Float>.self)
+                                    }
+                                    for i in laneEnd_18..<9 * 2 {
+                                        let v310: Float = v269[i] + v309[i]
+                                        let v351: Float = v310 + v350[i]
+                                        let v392: Float = v351 + v391[i]
+                                        let v433: Float = v392 + v432[i]
+                                        let v474: Float = v433 + v473[i]
+                                        let v515: Float = v474 + v514[i]
+                                        let v550_2: Float = v515 + v549[i]
+                                        v550[i] = v550_2
+                                    }
+                                }
+                                // The gradient of every parameter.
                             }
                             return body_2()
                         }
