@@ -102,10 +102,6 @@ public struct IRLoop: Hashable, Sendable {
     /// Whether the packed result holds the number of iterations run (at ``carried``).
     public var countsIterations: Bool { extent == .whileCondition }
 
-    /// The number of operands: the carried values' first values, the invariants, and for a
-    /// ``Extent/tripCount`` loop the number of iterations.
-    public var operandCount: Int { carried + invariantCount + (extent == .tripCount ? 1 : 0) }
-
     /// The length of the packed result: the carried values, the number of iterations of a
     /// `while` loop, then every output's elements. At least 1, so the result is never an empty
     /// vector.

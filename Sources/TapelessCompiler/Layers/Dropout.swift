@@ -34,11 +34,16 @@ struct Dropout: LayerKind, Equatable {
     }
 
     func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
-        guard context.mode == .training, probability > 0 else { return input }
-        let type = context.builder.type(of: input)
+        guard context.mode == .training else { return input }
+        return Self.applied(to: input, probability: probability, &context.builder)
+    }
+
+    /// `input` times a dropout mask of `probability` (the training form; `input` itself for 0).
+    static func applied(to input: IRValue, probability: Double, _ b: inout IRBuilder) -> IRValue {
+        guard probability > 0 else { return input }
         // Numbered 0 here; the differentiation stage numbers every application of the body.
-        let mask = context.builder.emit(.dropoutMask(DropoutMask(probability: probability, stream: 0)), type: type)
-        return context.builder.multiply(input, mask)
+        let mask = b.emit(.dropoutMask(DropoutMask(probability: probability, stream: 0)), type: b.type(of: input))
+        return b.multiply(input, mask)
     }
 
     var accessor: LayerAccessor? { nil }

@@ -93,6 +93,8 @@ struct Recurrence: Equatable {
 
     private var timeAxis: Int { isBatchFirst ? 1 : 0 }
 
+    private var batchAxis: Int { isBatchFirst ? 0 : 1 }
+
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> {
         let layout = isBatchFirst ? "[batch, length, \(inputSize)]" : "[length, batch, \(inputSize)] (or [batch, length, \(inputSize)] with batchFirst: true)"
         guard input.rank == 3, input.shape[2] == .fixed(inputSize) else {
@@ -126,7 +128,7 @@ struct Recurrence: Equatable {
     /// input of type `input`, if it doesn't: it is `[layers · directions, batch, hidden]`, as
     /// PyTorch's `h_0` and `c_0`, whatever the input's layout.
     func checkInitialState(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? {
-        let expected = ValueType.tensor([.fixed(layers * directions.count), input.shape[isBatchFirst ? 0 : 1], .fixed(hiddenSize)])
+        let expected = ValueType.tensor([.fixed(layers * directions.count), input.shape[batchAxis], .fixed(hiddenSize)])
         guard type != expected else { return nil }
         return LayerInputError(message: "must be \(expected) (layers · directions, batch, hidden, as PyTorch's \(label.prefix(1))_0), not \(type)")
     }
@@ -147,7 +149,7 @@ struct Recurrence: Equatable {
                 let index = layer * directions.count + direction
                 var state: State?
                 if h0 != nil || c0 != nil {
-                    let batch = b.type(of: x).shape[isBatchFirst ? 0 : 1]
+                    let batch = b.type(of: x).shape[batchAxis]
                     let hidden = h0.map { Self.pick(index, axis: 0, of: $0, &b) } ?? b.broadcast(b.constant(0), to: [batch, .fixed(hiddenSize)])
                     state = State(hidden: hidden, cell: c0.map { Self.pick(index, axis: 0, of: $0, &b) })
                 }
@@ -166,10 +168,8 @@ struct Recurrence: Equatable {
                 outputs.append(stack(hiddenStates.compactMap { $0 }, &b))
             }
             sequence = outputs.count == 1 ? outputs[0] : BuiltinLowering.concatenate(outputs, axis: 2, resultType: concatenatedType(outputs, &b), &b)
-            if context.mode == .training, dropout > 0, layer < layers - 1 {
-                // Numbered 0 here; the differentiation stage numbers every mask of the body.
-                let mask = b.emit(.dropoutMask(DropoutMask(probability: dropout, stream: 0)), type: b.type(of: sequence))
-                sequence = b.multiply(sequence, mask)
+            if context.mode == .training, layer < layers - 1 {
+                sequence = Dropout.applied(to: sequence, probability: dropout, &b)
             }
         }
         return sequence

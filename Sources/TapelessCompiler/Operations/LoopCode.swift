@@ -35,7 +35,8 @@ extension FunctionEmitter {
             printer.declare(name, type: "Float", value: operands[k], mutable: !isUnchanged)
         }
         // An output whose iterations each write their own element, all of them, needs no zeros
-        // first (the states a reverse pass reads, most often).
+        // first (the states a reverse pass reads, most often). A `while` loop may stop early:
+        // the elements after its last iteration are never read, since its replays stop there too.
         let isFilled = { (output: IRLoop.Output) in output.stride == 1 && output.offset == 0 && output.elementCount == loop.count }
         if !loop.outputs.allSatisfy(isFilled) {
             printer.line("\(out).update(repeating: 0, count: \(loop.resultLength))")
