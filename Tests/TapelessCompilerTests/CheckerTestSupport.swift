@@ -58,7 +58,9 @@ struct CheckedSource {
     func incompletelyCheckedExpressions() -> [String] {
         var missing: [String] = []
         func visit(_ expr: Expr) {
-            if program.types[expr.id] == nil { missing.append("type of \(text(of: expr))") }
+            // A tuple has the types of its values: those of its elements, or of the call's values.
+            let isTuple = if case .tuple = expr.kind { true } else { program.tupleTypes[expr.id] != nil }
+            if program.types[expr.id] == nil, !isTuple { missing.append("type of \(text(of: expr))") }
             switch expr.kind {
             case .number:
                 break
@@ -79,6 +81,8 @@ struct CheckedSource {
             case .index(let base, _):
                 if program.resolutions[expr.id] == nil { missing.append("resolution of \(text(of: expr))") }
                 visit(base)
+            case .tuple(let elements):
+                for element in elements { visit(element.value) }
             }
         }
         for function in functionDeclarations() {
@@ -114,6 +118,7 @@ struct CheckedSource {
                 visit(left)
                 visit(right)
             case .index(let base, _): visit(base)
+            case .tuple(let elements): elements.forEach { visit($0.value) }
             }
         }
         func visit(_ function: FunctionDecl) {

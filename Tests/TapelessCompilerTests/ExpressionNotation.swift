@@ -30,6 +30,9 @@ func notation(_ expression: Expr) -> String {
             }
         }
         return "(index \(notation(base)) \(parts.joined(separator: " ")))"
+    case .tuple(let elements):
+        let parts = elements.map { ($0.label.map { "\($0.name): " } ?? "") + notation($0.value) }
+        return "(tuple " + parts.joined(separator: " ") + ")"
     }
 }
 
@@ -44,6 +47,8 @@ func allExpressions(in expression: Expr) -> [Expr] {
         return [expression] + allExpressions(in: callee) + arguments.flatMap { allExpressions(in: $0.value) }
     case .binary(_, let left, let right):
         return [expression] + allExpressions(in: left) + allExpressions(in: right)
+    case .tuple(let elements):
+        return [expression] + elements.flatMap { allExpressions(in: $0.value) }
     }
 }
 
@@ -86,6 +91,7 @@ func valueExpressions(of statements: [Statement]) -> [Expr] {
         case .whileLoop(let loop): return [loop.condition] + valueExpressions(of: loop.body)
         case .branch(let branch):
             return [branch.condition] + valueExpressions(of: branch.thenBody) + valueExpressions(of: branch.elseBody)
+        case .destructuring(let destructuring): return [destructuring.value]
         }
     }
 }

@@ -58,12 +58,12 @@ import Testing
         #expect(predict.name.name == "predict")
         #expect(predict.parameters.map(\.name.name) == ["x"])
         #expect(predict.parameters[0].type.dimensions.map(dimensionText) == ["n"])
-        #expect(predict.returnType.dimensions.map(dimensionText) == ["n"])
+        #expect(predict.returnType.elements[0].type.dimensions.map(dimensionText) == ["n"])
         #expect(predict.body.bindings.isEmpty)
         #expect(notation(predict.body.result) == "(+ (* w x) b)")
         #expect(position(predict.body.result.range) == range(7, 9, 7, 18))
         #expect(notation(loss.body.result) == "(call mean (call square (- (call predict x: x) y)))")
-        #expect(loss.returnType.dimensions.isEmpty && loss.returnType.element == .float)
+        #expect(loss.returnType.elements[0].type.dimensions.isEmpty && loss.returnType.elements[0].type.element == .float)
 
         #expect(network.name.name == "SimpleNN")
         guard network.members.count == 6,
@@ -96,7 +96,7 @@ import Testing
         #expect(t.initializer.map(notation) == "(call uniform (neg 0.1) 0.1)")
 
         #expect(forward.parameters[0].type.dimensions.map(dimensionText) == ["batch", "784"])
-        #expect(forward.returnType.dimensions.map(dimensionText) == ["batch", "10"])
+        #expect(forward.returnType.elements[0].type.dimensions.map(dimensionText) == ["batch", "10"])
         #expect(forward.body.bindings.map(\.name.name) == ["h"])
         #expect(forward.body.bindings.map { notation($0.value) } == ["(call fc1 x)"])
         #expect(notation(forward.body.result) == "(* (call fc2 h) scale)")
@@ -251,6 +251,8 @@ import Testing
                 case .whileLoop(let loop):
                     "while \(notation(loop.condition)) at most \(loop.maxIterations == .literal(100, loop.maxIterations.range) ? "100" : "?") { "
                         + describe(loop.body).joined(separator: "; ") + " }"
+                case .destructuring(let destructuring):
+                    "\(destructuring.kind) (\(destructuring.names.map(\.name).joined(separator: ", "))) = \(notation(destructuring.value))"
                 }
             }
         }
@@ -261,6 +263,31 @@ import Testing
             "while (> (call abs total) 0.01) at most 100 { total = (/ total 3) }",
         ])
         #expect(notation(function.body.result) == "total")
+    }
+
+    @Test func tuplesAndDestructuring() throws {
+        let source = """
+            func f(x: Float) -> (low: Float, high: [2]) {
+                let (p, _) = g(x)
+                var (c, d) = (x, 2 * x)
+                (c, d) = (d, c)
+                return (low: p, high: c)
+            }
+            """
+        let file = try parseClean(source)
+        guard case .function(let function) = try #require(file.declarations.first) else {
+            Issue.record("expected a function")
+            return
+        }
+        #expect(function.returnType.isTuple)
+        #expect(function.returnType.elements.map { $0.label?.name } == ["low", "high"])
+        #expect(function.returnType.elements[1].type.dimensions.count == 1)
+        let statements = function.body.statements.map { statement -> String in
+            guard case .destructuring(let destructuring) = statement else { return "?" }
+            return "\(destructuring.kind) (\(destructuring.names.map(\.name).joined(separator: ", "))) = \(notation(destructuring.value))"
+        }
+        #expect(statements == ["constants (p, _) = (call g x)", "variables (c, d) = (tuple x (* 2 x))", "assignment (c, d) = (tuple d c)"])
+        #expect(notation(function.body.result) == "(tuple low: p high: c)")
     }
 
     @Test func logicalOperatorsBindLooserThanComparisonsAndOrLooserThanAnd() throws {

@@ -145,6 +145,7 @@ import Testing
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
             "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
+            "let (p, q) = pair(", "(r, s) = (r * ",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -412,6 +413,7 @@ struct ProgramGenerator {
         text += "let druled = grad(ruled)\nlet hruled = hvp(ruled)\n"
         derivatives += [Derivative(name: "druled", function: "ruled"), Derivative(name: "hruled", function: "ruled", kind: .hvp)]
         functions.append(("ruled", [.vector], .scalar))
+        text += tuples()
         // f1 has a scalar and one or two tensors: the derivative with respect to the scalar alone.
         text += "let df1a0 = grad(f1, wrt: a0)\n"
         derivatives.append(Derivative(name: "df1a0", function: "f1", withRespectTo: "a0"))
@@ -428,6 +430,22 @@ struct ProgramGenerator {
             text += "let \(name) = \(kind)(f2, wrt: \(listed))\n"
             derivatives.append(Derivative(name: name, function: "f2", kind: kind))
         }
+        return text
+    }
+
+    /// `pair`, which returns a tuple, and `unpaired`, which takes it apart with `let`, binds a
+    /// tuple written out with `var` and assigns one, then goes on as a random body, with its
+    /// gradient and forward mode. Later functions may call `unpaired`.
+    private mutating func tuples() -> String {
+        let arguments: [(String, Kind)] = [("a0", .scalar), ("a1", .vector)]
+        var text = "func pair(a0: Float, a1: [n]) -> (first: Float, second: [n]) {\n"
+        text += "    return (\(expression(.scalar, arguments, depth: 3)), \(expression(.vector, arguments, depth: 3)))\n}\n"
+        text += "func unpaired(a0: Float, a1: [n]) -> Float {\n    let (p, q) = pair(a0, \(expression(.vector, arguments, depth: 2)))\n"
+        text += "    var (r, s) = (q, p)\n    (r, s) = (r * \(expression(.scalar, arguments, depth: 1)), s + \(expression(.scalar, arguments, depth: 1)))\n"
+        text += body(variables: arguments + [("p", .scalar), ("q", .vector), ("r", .vector), ("s", .scalar)]) + "}\n"
+        text += "let dunpaired = grad(unpaired)\nlet junpaired = jvp(unpaired)\n"
+        derivatives += [Derivative(name: "dunpaired", function: "unpaired"), Derivative(name: "junpaired", function: "unpaired", kind: .jvp)]
+        functions.append(("unpaired", [.scalar, .vector], .scalar))
         return text
     }
 

@@ -215,8 +215,8 @@ public struct FunctionDecl: Sendable, Equatable {
     public var name: Identifier
     /// The arguments the function takes, in order.
     public var parameters: [FunctionParameter]
-    /// The declared type of the result (after `->`).
-    public var returnType: TypeExpr
+    /// The declared type of the result (after `->`): one type, or a tuple of labeled types.
+    public var returnType: ReturnType
     /// The bindings and the result expression between the braces.
     public var body: Block
     /// Where the declaration is written, from `func` to the closing brace.
@@ -227,7 +227,7 @@ public struct FunctionDecl: Sendable, Equatable {
 
     /// Creates a function declaration.
     public init(
-        name: Identifier, parameters: [FunctionParameter], returnType: TypeExpr, body: Block, range: SourceRange,
+        name: Identifier, parameters: [FunctionParameter], returnType: ReturnType, body: Block, range: SourceRange,
         rule: RuleAttribute? = nil
     ) {
         self.name = name
@@ -236,6 +236,45 @@ public struct FunctionDecl: Sendable, Equatable {
         self.body = body
         self.range = range
         self.rule = rule
+    }
+}
+
+/// What a function returns, after `->`: one type (`Float`), or a tuple of labeled types
+/// (`(mean: Float, variance: [n])`), which callers take apart with `let (m, v) = f(x)`.
+public struct ReturnType: Sendable, Equatable {
+    /// One value the function returns: its label in a tuple, and its type.
+    public struct Element: Sendable, Equatable {
+        /// The label, as in `mean: Float`; `nil` for a single result, or when missing (an error).
+        public var label: Identifier?
+        /// The value's type.
+        public var type: TypeExpr
+
+        /// Creates an element.
+        public init(label: Identifier?, type: TypeExpr) {
+            self.label = label
+            self.type = type
+        }
+    }
+
+    /// The values returned, in order: one, unless ``isTuple``.
+    public var elements: [Element]
+    /// Whether the type is written as a tuple, in parentheses.
+    public var isTuple: Bool
+    /// Where the type is written.
+    public var range: SourceRange
+
+    /// Creates a return type of several values.
+    public init(tuple elements: [Element], range: SourceRange) {
+        self.elements = elements
+        self.isTuple = true
+        self.range = range
+    }
+
+    /// Creates a return type of one value.
+    public init(_ type: TypeExpr) {
+        self.elements = [Element(label: nil, type: type)]
+        self.isTuple = false
+        self.range = type.range
     }
 }
 
@@ -313,6 +352,9 @@ public enum Statement: Sendable, Equatable {
     case branch(Branch)
     /// `while condition, maxIterations: n { statements }`.
     case whileLoop(WhileLoop)
+    /// `let (a, b) = f(x)`, `var (a, b) = …` or `(a, b) = …`: the values of a tuple, each
+    /// bound to a name.
+    case destructuring(Destructuring)
 
     /// Where the statement is written.
     public var range: SourceRange {
@@ -322,8 +364,44 @@ public enum Statement: Sendable, Equatable {
         case .loop(let loop): return loop.range
         case .branch(let branch): return branch.range
         case .whileLoop(let loop): return loop.range
+        case .destructuring(let destructuring): return destructuring.range
         }
     }
+}
+
+/// `let (a, b) = value`, `var (a, b) = value` or `(a, b) = value`: each value of a tuple (a
+/// call of a function that returns several, or `(x, y)` written out) bound to a name, in order.
+/// `_` drops a value.
+public struct Destructuring: Sendable, Equatable {
+    /// What the names are: new constants, new variables, or variables declared before.
+    public enum Kind: Sendable, Equatable {
+        /// `let (a, b) = …`
+        case constants
+        /// `var (a, b) = …`
+        case variables
+        /// `(a, b) = …`: new values for variables declared before.
+        case assignment
+    }
+
+    /// The names, one per value; `_` drops its value.
+    public var names: [Identifier]
+    /// The tuple.
+    public var value: Expr
+    /// Whether the names are declared here, and how.
+    public var kind: Kind
+    /// Where the statement is written.
+    public var range: SourceRange
+
+    /// Creates a destructuring statement.
+    public init(names: [Identifier], value: Expr, kind: Kind, range: SourceRange) {
+        self.names = names
+        self.value = value
+        self.kind = kind
+        self.range = range
+    }
+
+    /// The names that receive a value (all but `_`).
+    public var boundNames: [Identifier] { names.filter { $0.name != "_" } }
 }
 
 /// `let name = value`, or `var name = value` for a variable that assignments may change.
@@ -503,6 +581,9 @@ public indirect enum ExprKind: Sendable, Equatable {
     case binary(BinaryOperator, Expr, Expr)
     /// `base[i, j, …]`: each index is a number, `:` (all) or a range such as `0..<2`.
     case index(Expr, [SubscriptIndex])
+    /// `(a, b)` or `(mean: a, variance: b)`: several values, which a function returns or a
+    /// destructuring statement takes apart.
+    case tuple([Argument])
 }
 
 /// A binary operator, in increasing precedence groups: comparisons; `+ -`; `* / @`.

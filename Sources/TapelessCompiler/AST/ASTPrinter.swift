@@ -62,7 +62,7 @@ public enum ASTPrinter {
         if let rule = function.rule {
             printer.line("@\(rule.kind.rawValue)(of: \(rule.function)\(rule.withRespectTo.map { ", wrt: \($0)" } ?? ""))")
         }
-        printer.block("func \(function.name)(\(parameters)) -> \(type(function.returnType)) @\(function.range.start)", closing: "") { p in
+        printer.block("func \(function.name)(\(parameters)) -> \(returnType(function.returnType)) @\(function.range.start)", closing: "") { p in
             render(function.body.statements, &p)
             p.line("result \(expression(function.body.result))")
         }
@@ -91,8 +91,22 @@ public enum ASTPrinter {
                 if !branch.elseBody.isEmpty {
                     printer.block("else", closing: "") { p in render(branch.elseBody, &p) }
                 }
+            case .destructuring(let destructuring):
+                let keyword = switch destructuring.kind {
+                case .constants: "let "
+                case .variables: "var "
+                case .assignment: ""
+                }
+                let names = destructuring.names.map(\.name).joined(separator: ", ")
+                printer.line("\(keyword)(\(names)) = \(expression(destructuring.value))")
             }
         }
+    }
+
+    private static func returnType(_ returnType: ReturnType) -> String {
+        guard returnType.isTuple else { return type(returnType.elements[0].type) }
+        let elements = returnType.elements.map { element in (element.label.map { "\($0.name): " } ?? "") + type(element.type) }
+        return "(" + elements.joined(separator: ", ") + ")"
     }
 
     private static func type(_ type: TypeExpr) -> String {
@@ -136,6 +150,8 @@ public enum ASTPrinter {
                 }
             }
             return "\(self.expression(base))[" + parts.joined(separator: ", ") + "]"
+        case .tuple(let elements):
+            return "(" + elements.map(argument).joined(separator: ", ") + ")"
         }
     }
 }

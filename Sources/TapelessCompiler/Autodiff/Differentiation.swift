@@ -151,9 +151,18 @@ struct Differentiation {
         var builder = IRBuilder()
         var values: [IRValue: IRValue] = [:]
         var inheritedStates: [IRResult] = []
+        // The values of the last call of a function that returns a tuple: the calls of its other
+        // values follow it with the same operands, and read them instead of copying it again.
+        var tuple: (callee: IRCallee, operands: [IRValue], values: [IRValue])?
         for instruction in body.instructions {
             let operands = instruction.operands.map { values[$0]! }
             builder.origin = instruction.origin
+            if case .call(let callee) = instruction.op, let index = callee.result, index > 0, let tuple,
+               tuple.callee.name == callee.name, tuple.callee.isModelFunction == callee.isModelFunction, tuple.operands == operands {
+                builder.name(tuple.values[index], instruction.name)
+                values[instruction.result] = tuple.values[index]
+                continue
+            }
             guard case .call(let callee) = instruction.op else {
                 let value = builder.emit(instruction.op, operands, type: instruction.type)
                 builder.name(value, instruction.name)
@@ -175,13 +184,14 @@ struct Differentiation {
                 IRResult(name: result.name, value: value, role: result.role)
             }
             let returned = results.filter { $0.role == .value }
-            guard returned.count == 1 else {
-                throw Lowering.Failure(description: "'\(callee)' returns \(returned.count) values and cannot be used in an expression")
+            guard callee.result.map({ $0 == 0 && returned.count > 1 }) ?? (returned.count == 1) else {
+                throw Lowering.Failure(description: "'\(callee)' returns \(returned.count) values, not as its call expects")
             }
             for state in results where state.role != .value {
                 inheritedStates.removeAll { $0.role == state.role }
                 inheritedStates.append(state)
             }
+            if callee.result != nil { tuple = (callee, operands, returned.map(\.value)) }
             builder.name(returned[0].value, instruction.name)
             values[instruction.result] = returned[0].value
         }

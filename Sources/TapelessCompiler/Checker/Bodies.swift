@@ -43,7 +43,9 @@ extension Checker {
         for parameter in signature.decl.parameters { scope.declared[parameter.name.name] = parameter.name.range }
         checkStatements(signature.decl.body.statements, in: &context, &scope)
         let result = signature.decl.body.result
-        if let bodyType = checkExpression(result, in: &context), let returnType = signature.returnType,
+        if signature.decl.returnType.isTuple, signature.results.count > 1 {
+            checkTupleResult(result, of: signature, in: &context)
+        } else if let bodyType = checkExpression(result, in: &context), let returnType = signature.returnType,
            bodyType != returnType {
             error("'\(signature.name)' is declared to return \(returnType) but its body has type \(bodyType)",
                   at: result.range)
@@ -70,6 +72,8 @@ extension Checker {
                 checkBranch(branch, in: &context, &scope)
             case .whileLoop(let loop):
                 checkWhile(loop, in: &context, &scope)
+            case .destructuring(let destructuring):
+                checkDestructuring(destructuring, in: &context, declared: &scope.declared)
             }
         }
     }
@@ -111,15 +115,21 @@ extension Checker {
     /// `name = value`: `name` must be a `var` in scope, and `value` of its type.
     private func checkAssignment(_ assignment: Assignment, in context: inout BodyContext) {
         let type = checkExpression(assignment.value, in: &context)
-        let name = assignment.name.name
+        checkAssignment(to: assignment.name, type: type, valueRange: assignment.value.range, in: &context)
+    }
+
+    /// A new value of `type` (`nil` after an error) for the variable `identifier`, written at
+    /// `valueRange`.
+    func checkAssignment(to identifier: Identifier, type: ValueType?, valueRange: SourceRange, in context: inout BodyContext) {
+        let name = identifier.name
         guard let variable = context.locals[name] else {
             if context.loopCounts[name] != nil {
-                error("the loop index '\(name)' can't be assigned; it counts the loop's iterations", at: assignment.name.range)
+                error("the loop index '\(name)' can't be assigned; it counts the loop's iterations", at: identifier.range)
             } else if context.signature.parameters.contains(where: { $0.name == name }) {
                 error("'\(name)' is an argument, which can't be assigned; copy it into a variable first, as in 'var \(name)2 = \(name)'",
-                      at: assignment.name.range)
+                      at: identifier.range)
             } else {
-                reportMisspelling("unknown variable '\(name)'", name: name, at: assignment.name.range,
+                reportMisspelling("unknown variable '\(name)'", name: name, at: identifier.range,
                                   among: context.locals.filter(\.value.isVariable).keys.sorted(),
                                   otherwise: "declare it with 'var \(name) = …' before assigning to it")
             }
@@ -127,12 +137,12 @@ extension Checker {
         }
         guard variable.isVariable else {
             error("'\(name)' is a constant; declare it with 'var' instead of 'let' to assign new values to it",
-                  at: assignment.name.range)
+                  at: identifier.range)
             return
         }
         if let type, let declared = variable.type, type != declared {
             error("cannot assign \(type) to '\(name)', a variable of type \(declared); a variable keeps the type of its first value",
-                  at: assignment.value.range)
+                  at: valueRange)
         }
     }
 
@@ -217,6 +227,7 @@ extension Checker {
             names.formUnion(localsRead(by: callee))
             for argument in arguments { names.formUnion(localsRead(by: argument.value)) }
         case .binary(_, let left, let right): names.formUnion(localsRead(by: left).union(localsRead(by: right)))
+        case .tuple(let elements): for element in elements { names.formUnion(localsRead(by: element.value)) }
         }
         return names
     }
@@ -265,6 +276,7 @@ extension [Statement] {
             case .loop(let loop): return [loop.index] + loop.body.boundNames
             case .whileLoop(let loop): return loop.body.boundNames
             case .branch(let branch): return branch.thenBody.boundNames + branch.elseBody.boundNames
+            case .destructuring(let destructuring): return destructuring.kind == .assignment ? [] : destructuring.boundNames
             }
         }
     }
@@ -273,7 +285,7 @@ extension [Statement] {
     var containsLoop: Bool {
         contains { statement in
             switch statement {
-            case .binding, .assignment: return false
+            case .binding, .assignment, .destructuring: return false
             case .loop, .whileLoop: return true
             case .branch(let branch): return branch.thenBody.containsLoop || branch.elseBody.containsLoop
             }
@@ -284,7 +296,7 @@ extension [Statement] {
     func construct(binding name: String) -> String? {
         for statement in self {
             switch statement {
-            case .binding, .assignment:
+            case .binding, .assignment, .destructuring:
                 continue
             case .loop(let loop):
                 if let inner = loop.body.construct(binding: name) { return inner }

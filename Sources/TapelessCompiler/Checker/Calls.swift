@@ -40,8 +40,16 @@ extension Checker {
             + (context.model.map { $0.layers.map(\.name) + $0.functionsInOrder.map(\.name) } ?? [])
     }
 
-    /// `callee(arguments)`.
+    /// `callee(arguments)` as a value: the call of a function that returns one.
     func checkCall(_ calleeExpr: Expr, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext) -> ValueType? {
+        checkCall(calleeExpr, arguments, expr, severalAllowed: false, in: &context)?[0]
+    }
+
+    /// `callee(arguments)`: the types of the values it returns, one unless the callee returns a
+    /// tuple, which is an error unless `severalAllowed` (a destructuring statement's value).
+    func checkCall(
+        _ calleeExpr: Expr, _ arguments: [Argument], _ expr: Expr, severalAllowed: Bool, in context: inout BodyContext
+    ) -> [ValueType]? {
         guard case .identifier(let name) = calleeExpr.kind, !calleeExpr.isMissing else {
             if !calleeExpr.isMissing {
                 error("only functions, layers and builtins can be called", at: calleeExpr.range)
@@ -51,30 +59,32 @@ extension Checker {
         }
         switch callee(named: name, in: context) {
         case .layer(let layer):
-            return checkLayerCall(layer, arguments, expr, in: &context)
+            return checkLayerCall(layer, arguments, expr, in: &context).map { [$0] }
         case .modelFunction(let function):
             callGraph.addCall(from: context.signature.key, to: function.key, at: calleeExpr.range)
             return checkFunctionCall(
-                name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
-                in: &context, resolve: { .modelFunction(name, arguments: $0) })
+                name: name, parameters: function.parameters, results: function.results, severalAllowed: severalAllowed,
+                arguments, calleeExpr, expr, in: &context, resolve: { .modelFunction(name, arguments: $0) })
         case .function(let function):
             callGraph.addCall(from: context.signature.key, to: function.key, at: calleeExpr.range)
             return checkFunctionCall(
-                name: name, parameters: function.parameters, returnType: function.returnType, arguments, expr,
-                in: &context, resolve: { .function(name, arguments: $0) })
+                name: name, parameters: function.parameters, results: function.results, severalAllowed: severalAllowed,
+                arguments, calleeExpr, expr, in: &context, resolve: { .function(name, arguments: $0) })
         case .modelDerivative(let derivative, let key):
             callGraph.addCall(from: context.signature.key, to: key, at: calleeExpr.range)
             return checkDerivativeCall(
-                derivative, arguments, calleeExpr, expr, in: &context, resolve: { .modelFunction(name, arguments: $0) })
+                derivative, arguments, calleeExpr, expr, severalAllowed: severalAllowed, in: &context,
+                resolve: { .modelFunction(name, arguments: $0) })
         case .derivative(let derivative):
             callGraph.addCall(from: context.signature.key, to: derivative.name, at: calleeExpr.range)
             return checkDerivativeCall(
-                derivative, arguments, calleeExpr, expr, in: &context, resolve: { .function(name, arguments: $0) })
+                derivative, arguments, calleeExpr, expr, severalAllowed: severalAllowed, in: &context,
+                resolve: { .function(name, arguments: $0) })
         case .invalid:
             checkStrayArguments(arguments, in: &context)
             return nil
         case .builtin:
-            return checkBuiltinCall(name, arguments, expr, in: &context)
+            return checkBuiltinCall(name, arguments, expr, in: &context).map { [$0] }
         case nil:
             let isValue = context.locals[name] != nil || context.signature.parameters.contains { $0.name == name }
                 || context.model?.parameter(named: name) != nil
@@ -103,32 +113,34 @@ extension Checker {
         }
     }
 
-    /// A call of a user function or derivative: binds the callee's size variables to the
-    /// arguments' dimensions and returns the declared result type with those bindings.
-    /// A call of a derivative definition: like a function's, when it returns one value.
+    /// A call of a derivative definition: like a function's. One that returns a tuple (such as
+    /// `valueAndGrad`) can only be taken apart.
     private func checkDerivativeCall(
-        _ derivative: CheckedDerivative, _ arguments: [Argument], _ calleeExpr: Expr, _ expr: Expr,
+        _ derivative: CheckedDerivative, _ arguments: [Argument], _ calleeExpr: Expr, _ expr: Expr, severalAllowed: Bool,
         in context: inout BodyContext, resolve: ([Expr]) -> Resolution
-    ) -> ValueType? {
-        guard let returnType = derivative.returnType else {
+    ) -> [ValueType]? {
+        if derivative.returnType == nil, !severalAllowed {
             let hint = [.grad, .hvp, .jacobian, .hessian].contains(derivative.kind)
-                ? "declare one derivative per argument with \(derivative.kind)(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))"
-                : "call it from Swift, or use grad, hvp, jacobian or hessian with one argument after 'wrt:' for a derivative with one result"
+                ? "take its values apart with 'let \(derivative.resultList) = \(derivative.name)(…)', or declare one derivative per argument with \(derivative.kind)(\(derivative.function), wrt: \(derivative.parameters[derivative.withRespectTo[0]].name))"
+                : "take its values apart with 'let \(derivative.resultList) = \(derivative.name)(…)'"
             error("'\(derivative.name)' returns a tuple \(derivative.resultList), which can't be used in an expression; \(hint)",
                   at: calleeExpr.range)
             checkStrayArguments(arguments, in: &context)
             return nil
         }
         return checkFunctionCall(
-            name: derivative.name, parameters: derivative.parameters.map { ($0.name, $0.type) }, returnType: returnType,
-            arguments, expr, in: &context, resolve: resolve)
+            name: derivative.name, parameters: derivative.parameters.map { ($0.name, $0.type) },
+            results: derivative.results.map { ($0.name, $0.type) }, severalAllowed: severalAllowed,
+            arguments, calleeExpr, expr, in: &context, resolve: resolve)
     }
 
+    /// A call of a user function or derivative: binds the callee's size variables to the
+    /// arguments' dimensions and returns the declared result types with those bindings.
     private func checkFunctionCall(
-        name: String, parameters: [(name: String, type: ValueType?)], returnType: ValueType?,
-        _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext,
+        name: String, parameters: [(name: String, type: ValueType?)], results: [(name: String, type: ValueType?)],
+        severalAllowed: Bool, _ arguments: [Argument], _ calleeExpr: Expr, _ expr: Expr, in context: inout BodyContext,
         resolve: ([Expr]) -> Resolution
-    ) -> ValueType? {
+    ) -> [ValueType]? {
         let slots = parameters.map { ArgumentSlot(label: $0.name, isRequired: true) }
         guard let matched = matchArguments(arguments, to: slots, callee: name, callRange: expr.range) else {
             checkStrayArguments(arguments, in: &context)
@@ -144,8 +156,18 @@ extension Checker {
                 error("argument '\(parameter.name)' of '\(name)' must be \(shown), not \(actual)", at: value.range)
             }
         }
-        guard let returnType, returnType.sizeVariables.allSatisfy({ bindings[$0] != nil }) else { return nil }
-        return returnType.substituting(bindings)
+        if results.count > 1, !severalAllowed {
+            let list = "(" + results.map(\.name).joined(separator: ", ") + ")"
+            error("'\(name)' returns a tuple \(list), which can't be used in an expression; take its values apart with 'let \(list) = \(name)(…)'",
+                  at: calleeExpr.range)
+            return nil
+        }
+        var types: [ValueType] = []
+        for result in results {
+            guard let type = result.type, type.sizeVariables.allSatisfy({ bindings[$0] != nil }) else { return nil }
+            types.append(type.substituting(bindings))
+        }
+        return types
     }
 
     /// `fc1(x)`: the layer's kind decides which inputs it takes and the result's type.

@@ -40,7 +40,9 @@ enum CheckedPrinter {
         let rule = function.decl.rule.map { rule in
             rule.withRespectTo.map { "   reverse rule of \(rule.function) for \($0)" } ?? "   forward rule of \(rule.function)"
         } ?? ""
-        printer.line("func \(function.name)(\(arguments)) -> \(function.returnType)\(sizes)\(rule)".padded(to: 48)
+        let returned = function.returnType.map(\.description)
+            ?? "(" + function.results.map { "\($0.name): \($0.type)" }.joined(separator: ", ") + ")"
+        printer.line("func \(function.name)(\(arguments)) -> \(returned)\(sizes)\(rule)".padded(to: 48)
             + "// line \(function.decl.range.start.line)")
         printer.indent()
         render(function.decl.body.statements, program, &printer)
@@ -85,6 +87,19 @@ enum CheckedPrinter {
                     render(branch.elseBody, program, &printer)
                     printer.outdent()
                 }
+            case .destructuring(let destructuring):
+                let keyword = switch destructuring.kind {
+                case .constants: "let "
+                case .variables: "var "
+                case .assignment: ""
+                }
+                let value = destructuring.value
+                let types = program.tupleTypes[value.id] ?? {
+                    guard case .tuple(let elements) = value.kind else { return [] }
+                    return elements.compactMap { program.types[$0.value.id] }
+                }()
+                let names = zip(destructuring.names, types).map { "\($0.name): \($1)" }.joined(separator: ", ")
+                printer.line("\(keyword)(\(names))".padded(to: 46) + "// line \(destructuring.range.start.line)")
             }
         }
     }

@@ -86,12 +86,15 @@ public struct CheckedFunction: Sendable {
     public var name: String
     /// The arguments in declaration order.
     public var parameters: [(name: String, type: ValueType)]
-    /// The declared result type.
-    public var returnType: ValueType
+    /// The values returned, in order: one named `value`, or a tuple's labeled values.
+    public var results: [(name: String, type: ValueType)]
     /// The size variables of the arguments, in order of first appearance.
     public var sizeVariables: [String]
     /// The declaration; look up its expressions' types and resolutions by `Expr.id`.
     public var decl: FunctionDecl
+
+    /// The result type when the function returns one value; `nil` when it returns a tuple.
+    public var returnType: ValueType? { decl.returnType.isTuple ? nil : results[0].type }
 }
 
 /// A checked model.
@@ -173,6 +176,9 @@ public struct CheckedProgram: Sendable {
     /// The number of iterations of every loop, by where the loop starts (its `for`); a count
     /// written as a named constant has its value here.
     public var loopCounts: [SourceLocation: Int]
+    /// The types of the values of every call that returns several (a function returning a
+    /// tuple, `valueAndGrad`), by the call's `Expr.id`; such a call has no entry in ``types``.
+    public var tupleTypes: [Int: [ValueType]] = [:]
     /// The loops that run as loops rather than unrolled, by where they start: those whose
     /// bodies compute only scalars (see `RolledLoops.swift`).
     public var rolledLoops: Set<SourceLocation> = []

@@ -19,6 +19,7 @@ final class Checker {
     var positions: [Int: LoopPosition] = [:]
     var loopCounts: [SourceLocation: Int] = [:]
     var rolledLoops: Set<SourceLocation> = []
+    var tupleTypes: [Int: [ValueType]] = [:]
 
     /// Where each top-level name (model, function, derivative) was declared.
     var topLevelDeclarations: [String: SourceRange] = [:]
@@ -80,6 +81,7 @@ final class Checker {
             resolutions: resolutions,
             positions: positions,
             loopCounts: loopCounts,
+            tupleTypes: tupleTypes,
             rolledLoops: rolledLoops
         )
     }

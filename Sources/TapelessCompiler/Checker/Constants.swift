@@ -51,6 +51,9 @@ extension Checker {
         case .not:
             error("'!' has no place in a constant; \(why)", at: expr.range)
             return nil
+        case .tuple:
+            error("a constant is one number, not a tuple; \(why)", at: expr.range)
+            return nil
         case .binary(let op, let left, let right):
             let (a, b) = (constantValue(left, visible: visible, model: model), constantValue(right, visible: visible, model: model))
             guard let a, let b else { return nil }

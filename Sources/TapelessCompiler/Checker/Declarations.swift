@@ -115,22 +115,46 @@ extension Checker {
             }
             parameters.append((parameter.name.name, type))
         }
-        var returnType = valueType(of: function.returnType, sizeVariablesAllowed: true)
-        if let type = returnType {
-            if type.element != .float {
-                error("'\(function.name.name)' must return Float or a Float tensor, not \(type)",
-                      at: function.returnType.range)
-                returnType = nil
+        return FunctionSignature(
+            key: key, name: function.name.name, parameters: parameters,
+            results: results(of: function, sizeVariables: sizeVariables), sizeVariables: sizeVariables, decl: function)
+    }
+
+    /// The names and types of the values `function` returns, reporting invalid ones: `value`
+    /// alone, or a tuple's labels, each given once.
+    private func results(of function: FunctionDecl, sizeVariables: [String]) -> [(name: String, type: ValueType?)] {
+        let declared = function.returnType
+        if declared.isTuple, declared.elements.count < 2 {
+            error("a tuple holds two or more values; write one value's type alone, as in '-> Float'", at: declared.range)
+        }
+        var labels: [String: SourceRange] = [:]
+        var reportedMissingLabel = false
+        return declared.elements.enumerated().map { index, element in
+            var type = valueType(of: element.type, sizeVariablesAllowed: true)
+            if let found = type, found.element != .float {
+                error("'\(function.name.name)' must return Float or a Float tensor, not \(found)", at: element.type.range)
+                type = nil
             }
-            for case .symbol(let symbol) in function.returnType.dimensions where !sizeVariables.contains(symbol.name) {
+            for case .symbol(let symbol) in element.type.dimensions where !sizeVariables.contains(symbol.name) {
                 error("size variable '\(symbol.name)' in the return type is not the size of any argument of '\(function.name.name)'; use a literal size or a size variable from the arguments",
                       at: symbol.range)
-                returnType = nil
+                type = nil
             }
+            guard declared.isTuple else { return ("value", type) }
+            guard let label = element.label, label.name != "_" else {
+                if reportedMissingLabel { return ("value\(index)", nil) }
+                reportedMissingLabel = true
+                error("label each value of the tuple, as in '-> (mean: Float, variance: Float)'; the labels name the values in the generated Swift",
+                      at: element.type.range)
+                return ("value\(index)", nil)
+            }
+            if labels[label.name] != nil {
+                error("the tuple has two values labeled '\(label.name)'; give each its own label", at: label.range)
+                return (label.name, nil)
+            }
+            labels[label.name] = label.range
+            return (label.name, type)
         }
-        return FunctionSignature(
-            key: key, name: function.name.name, parameters: parameters, returnType: returnType,
-            sizeVariables: sizeVariables, decl: function)
     }
 
     /// Converts a written type, reporting invalid dimensions; `nil` when invalid.

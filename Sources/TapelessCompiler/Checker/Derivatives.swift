@@ -32,6 +32,7 @@ extension Checker {
         var root = target
         var order = 0
         if let function = functions[target] {
+            guard !returnsTuple(function, decl) else { return nil }
             parameters = function.parameters
             returnType = function.returnType
         } else if derivativeDeclarations[target] != nil {
@@ -70,6 +71,7 @@ extension Checker {
         let returnType: ValueType?
         var order = 0
         if let function = model.function(named: target) {
+            guard !returnsTuple(function, decl) else { return nil }
             parameters = function.parameters
             returnType = function.returnType
         } else if let inner = model.derivatives.first(where: { $0.name == target }) {
@@ -91,6 +93,15 @@ extension Checker {
         callGraph.addCall(from: model.key(of: decl.name.name), to: model.key(of: target), at: decl.function.range)
         guard let returnType, let typed = typedParameters(parameters) else { return nil }
         return derived(decl, root: target, order: order, parameters: typed, returnType: returnType, sizeVariables: nil)
+    }
+
+    /// Whether `function` returns a tuple, which no derivative takes (reported).
+    private func returnsTuple(_ function: FunctionSignature, _ decl: DerivativeDecl) -> Bool {
+        guard function.decl.returnType.isTuple else { return false }
+        error("\(decl.kind) differentiates a function that returns one value; '\(function.name)' returns a tuple \(function.resultList). "
+              + "Differentiate a function that returns the value you need, such as one that calls '\(function.name)' and returns one of its values",
+              at: decl.function.range)
+        return true
     }
 
     private func typedParameters(_ parameters: [(name: String, type: ValueType?)]) -> [(name: String, type: ValueType)]? {

@@ -24,6 +24,11 @@ extension Checker {
             type = checkBinary(op, left, right, expr, in: &context)
         case .index(let base, let indices):
             type = checkSubscript(base, indices, expr, in: &context)
+        case .tuple(let elements):
+            error("a tuple is only a function's result or the value of 'let (a, b) = …'; use each value by its own name",
+                  at: expr.range)
+            for element in elements { checkExpression(element.value, in: &context) }
+            type = nil
         }
         // Broadcasting and products can build a shape larger than any operand's.
         if let type, !type.isWithinSizeLimit {

@@ -69,7 +69,7 @@ extension Checker {
             if right.coefficients.isEmpty { return left.scaled(by: right.offset) }
             error("a subscript position can't multiply two loop indices", at: expr.range)
             return nil
-        case .binary, .not, .member, .call, .index:
+        case .binary, .not, .member, .call, .index, .tuple:
             error("a subscript position is built from loop indices and whole numbers with '+', '-' and '*', as in 'x[:, 2 * i + 1]'",
                   at: expr.range)
             return nil

@@ -13,6 +13,9 @@ extension Checker {
             switch statement {
             case .binding(let binding): return computesScalar(binding.value)
             case .assignment(let assignment): return types[assignment.value.id] == .scalar && computesScalar(assignment.value)
+            case .destructuring(let destructuring):
+                guard case .tuple(let elements) = destructuring.value.kind else { return false }
+                return elements.allSatisfy { types[$0.value.id] == .scalar && computesScalar($0.value) }
             case .loop, .whileLoop: return false
             case .branch(let branch):
                 return computesScalar(branch.condition) && computesScalars(branch.thenBody) && computesScalars(branch.elseBody)

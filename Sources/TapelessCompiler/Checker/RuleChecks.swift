@@ -55,6 +55,11 @@ extension Checker {
 
     /// The rule, when its attribute and signature agree with `target`'s; reports each mismatch.
     private func checkedRule(_ signature: FunctionSignature, _ rule: RuleAttribute, of target: FunctionSignature) -> RuleAttribute? {
+        for function in [target, signature] where function.decl.returnType.isTuple {
+            error("a derivative rule and the function it is a rule of return one value each; '\(function.name)' returns a tuple \(function.resultList)",
+                  at: function.decl.returnType.range)
+            return nil
+        }
         let arguments = target.parameters
         let floats = arguments.filter { $0.type?.element == .float }
         var expected: [(name: String?, type: ValueType?)] = arguments.map { ($0.name, $0.type) }

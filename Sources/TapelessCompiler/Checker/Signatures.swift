@@ -5,22 +5,34 @@ struct FunctionSignature {
     var name: String
     /// Argument types; `nil` where the declared type was invalid (already reported).
     var parameters: [(name: String, type: ValueType?)]
-    /// `nil` when the declared return type was invalid (already reported).
-    var returnType: ValueType?
+    /// The values returned: `value` alone, or a tuple's labels; a type is `nil` where the
+    /// declared one was invalid (already reported).
+    var results: [(name: String, type: ValueType?)]
     var sizeVariables: [String]
     var decl: FunctionDecl
 
+    /// The result type of a function that returns one value; `nil` for a tuple or an invalid type.
+    var returnType: ValueType? { decl.returnType.isTuple ? nil : results[0].type }
+
     /// The checked form, when every declared type is valid.
     var checked: CheckedFunction? {
-        guard let returnType else { return nil }
-        var valid: [(name: String, type: ValueType)] = []
-        for parameter in parameters {
-            guard let type = parameter.type else { return nil }
-            valid.append((parameter.name, type))
-        }
+        guard let results = Self.valid(results), let parameters = Self.valid(parameters) else { return nil }
         return CheckedFunction(
-            name: name, parameters: valid, returnType: returnType, sizeVariables: sizeVariables, decl: decl)
+            name: name, parameters: parameters, results: results, sizeVariables: sizeVariables, decl: decl)
     }
+
+    /// The names and types, when every type is valid.
+    private static func valid(_ typed: [(name: String, type: ValueType?)]) -> [(name: String, type: ValueType)]? {
+        var valid: [(name: String, type: ValueType)] = []
+        for (name, type) in typed {
+            guard let type else { return nil }
+            valid.append((name, type))
+        }
+        return valid
+    }
+
+    /// The results as a tuple's labels, for messages: `(mean, variance)`.
+    var resultList: String { "(" + results.map(\.name).joined(separator: ", ") + ")" }
 }
 
 /// What the functions of one model can see: its parameters, layers and other functions.

@@ -325,7 +325,9 @@ struct FunctionEmitter {
             printer.line("return \(value)")
         case .tuple(let labels):
             var fields: [String] = []
-            for (label, result) in zip(labels, function.returnedResults) { fields.append("\(label): \(valueExpression(result.value, &printer))") }
+            for (label, result) in zip(labels, function.returnedResults) {
+                fields.append("\(SwiftNames.label(SwiftNames.unescaped(label))): \(valueExpression(result.value, &printer))")
+            }
             printer.line("return (" + fields.joined(separator: ", ") + ")")
         case .pullbackIntoGradient:
             break

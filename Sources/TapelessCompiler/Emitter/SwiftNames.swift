@@ -21,6 +21,12 @@ public enum SwiftNames {
         keywords.contains(name) ? "`\(name)`" : name
     }
 
+    /// `name` as a label in an argument list or a tuple expression, where Swift takes every
+    /// keyword but these bare (and warns about needless backticks).
+    static func label(_ name: String) -> String {
+        ["inout", "var", "let", "_"].contains(name) ? "`\(name)`" : name
+    }
+
     /// The bare name of a Swift identifier: `identifier(_:)` undone.
     static func unescaped(_ identifier: String) -> String {
         identifier.hasPrefix("`") && identifier.hasSuffix("`") && identifier.count > 1

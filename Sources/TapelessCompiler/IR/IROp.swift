@@ -119,16 +119,21 @@ public struct IRCallee: Hashable, Sendable, CustomStringConvertible {
     /// For a function with custom derivative rules, during the differentiation stage: its body
     /// and its rules' (see ``CustomRules``).
     public var rules: CustomRules?
+    /// For a function that returns a tuple, which of its values the call stands for. Lowering
+    /// writes one call per value, in a row with the same operands.
+    public var result: Int?
 
     /// Creates a callee.
-    public init(name: String, isModelFunction: Bool, rules: CustomRules? = nil) {
+    public init(name: String, isModelFunction: Bool, rules: CustomRules? = nil, result: Int? = nil) {
         self.name = name
         self.isModelFunction = isModelFunction
         self.rules = rules
+        self.result = result
     }
 
-    /// The name, prefixed with `self.` for a function of the model.
-    public var description: String { (isModelFunction ? "self." : "") + name }
+    /// The name, prefixed with `self.` for a function of the model, and followed by `#index`
+    /// for one value of a tuple.
+    public var description: String { (isModelFunction ? "self." : "") + name + (result.map { "#\($0)" } ?? "") }
 
     /// Stops a stage after differentiation that meets a call: the differentiation stage
     /// inlines every call, so this is a compiler bug, never a user's mistake.

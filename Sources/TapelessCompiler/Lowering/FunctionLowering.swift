@@ -27,18 +27,19 @@ struct FunctionLowering {
 
     var program: CheckedProgram { lowering.program }
 
-    /// The function as IR: its result, `value`, then the new value of each state tensor its
-    /// layers update (in training mode).
+    /// The function as IR: its result, `value` (or each value of its tuple, by label), then the
+    /// new value of each state tensor its layers update (in training mode).
     mutating func lower(_ function: CheckedFunction) throws -> IRFunction {
         let irArguments = function.parameters.map { IRArgument(name: $0.name, type: Self.irType($0.type)) }
         arguments = irArguments.enumerated().map { index, argument in builder.emit(.argument(index), type: argument.type) }
         functionArgumentNames = irArguments.map(\.name)
         try lower(function.decl.body.statements)
-        let value = try lower(function.decl.body.result)
+        let values = function.decl.returnType.isTuple
+            ? try lowerValues(function.decl.body.result) : [try lower(function.decl.body.result)]
         let states = stateUpdates.map { IRResult(name: $0.name, value: $0.value, role: .state($0.name)) }
         return IRFunction(
             name: function.name, arguments: irArguments, instructions: builder.instructions,
-            results: [IRResult(name: "value", value: value)] + states)
+            results: zip(function.results, values).map { IRResult(name: $0.name, value: $1) } + states)
     }
 
     /// Statements in order. A loop the checker found to compute only scalars becomes one loop
@@ -75,6 +76,12 @@ struct FunctionLowering {
                     throw Lowering.Failure(description: "the loop at \(loop.range.start) has no bound")
                 }
                 try lowerWhileLoop(loop, bound: bound)
+            case .destructuring(let destructuring):
+                let values = try lowerValues(destructuring.value)
+                for (name, value) in zip(destructuring.names, values) where name.name != "_" {
+                    builder.name(value, name.name)
+                    locals[name.name] = value
+                }
             }
         }
     }
@@ -164,6 +171,32 @@ struct FunctionLowering {
     private mutating func call(_ callee: IRCallee, _ argumentExpressions: [Expr], at expression: Expr) throws -> IRValue {
         let values = try argumentExpressions.map { try lower($0) }
         return builder.emit(.call(callee), values, type: try type(of: expression))
+    }
+
+    /// The values of a tuple: each element of one written out, or each value a call returns.
+    /// A call of a function that returns a tuple is one call instruction per value, in a row
+    /// with the same operands; inlining copies the callee once for all of them.
+    mutating func lowerValues(_ expression: Expr) throws -> [IRValue] {
+        if case .tuple(let elements) = expression.kind {
+            return try elements.map { try lower($0.value) }
+        }
+        guard let types = program.tupleTypes[expression.id] else { return [try lower(expression)] }
+        let callee: IRCallee
+        let argumentExpressions: [Expr]
+        switch program.resolutions[expression.id] {
+        case .modelFunction(let name, let arguments):
+            (callee, argumentExpressions) = (IRCallee(name: name, isModelFunction: true), arguments)
+        case .function(let name, let arguments):
+            (callee, argumentExpressions) = (IRCallee(name: name, isModelFunction: false), arguments)
+        case .local, .argument, .parameter, .constant, .builtin, .layer, .index, nil:
+            throw Lowering.Failure(description: "the tuple at \(expression.range.start) is not a call")
+        }
+        let operands = try argumentExpressions.map { try lower($0) }
+        return types.indices.map { index in
+            var part = callee
+            part.result = index
+            return builder.emit(.call(part), operands, type: Self.irType(types[index]))
+        }
     }
 
     private func type(of expression: Expr) throws -> IRType {

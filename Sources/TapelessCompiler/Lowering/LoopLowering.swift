@@ -157,6 +157,7 @@ extension [Statement] {
             case .loop(let loop): return loop.body.assignedNames
             case .whileLoop(let loop): return loop.body.assignedNames
             case .branch(let branch): return branch.thenBody.assignedNames + branch.elseBody.assignedNames
+            case .destructuring(let destructuring): return destructuring.kind == .assignment ? destructuring.boundNames.map(\.name) : []
             }
         }
     }

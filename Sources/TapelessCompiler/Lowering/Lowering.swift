@@ -107,8 +107,8 @@ public struct Lowering {
     static func forwardFunction(of model: CheckedModel) -> String? {
         let candidates = model.functions.filter { function in
             function.parameters.count == 1 && function.parameters[0].type.element == .float
-                && !function.parameters[0].type.shape.isEmpty && function.returnType.element == .float
-                && !function.returnType.shape.isEmpty
+                && !function.parameters[0].type.shape.isEmpty && function.returnType?.element == .float
+                && function.returnType?.shape.isEmpty == false
         }
         return (candidates.first { $0.name == "forward" } ?? candidates.first)?.name
     }

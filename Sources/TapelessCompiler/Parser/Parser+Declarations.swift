@@ -165,12 +165,12 @@ extension Parser {
         if let open = expect(.leftParen, "expected '(' and the parameter list after the function name") {
             parameters = parseList(of: "parameters", closedBy: .rightParen, openedBy: open) { $0.parseFunctionParameter() }
         }
-        let returnType: TypeExpr
+        let returnType: ReturnType
         if consume(.arrow) != nil {
-            returnType = parseType()
+            returnType = parseReturnType()
         } else {
             error("expected '->' and a return type after the parameter list, as in '-> Float'", at: missingRange)
-            returnType = TypeExpr(element: .float, dimensions: [], range: missingRange)
+            returnType = ReturnType(TypeExpr(element: .float, dimensions: [], range: missingRange))
         }
         let body = parseBlock()
         return FunctionDecl(
@@ -223,6 +223,23 @@ extension Parser {
         advance()
         advance()
         return true
+    }
+
+    /// `Type`, or `(label: Type, …)` for a function that returns several values.
+    private mutating func parseReturnType() -> ReturnType {
+        guard at(.leftParen) else { return ReturnType(parseType()) }
+        let start = current.range.start
+        let open = advance()
+        let elements = parseList(of: "types", closedBy: .rightParen, openedBy: open) { parser in
+            var label: Identifier?
+            if parser.at(.identifier), parser.peek().kind == .colon {
+                let token = parser.advance()
+                label = Identifier(token.text, range: token.range)
+                parser.advance()
+            }
+            return ReturnType.Element(label: label, type: parser.parseType())
+        }
+        return ReturnType(tuple: elements, range: range(from: start))
     }
 
     /// `name: Type` in a parameter list.
@@ -305,12 +322,30 @@ extension Parser {
     /// construct the language does not have (which ``parseStatement()`` reports).
     private var startsStatement: Bool {
         at(.let) || startsVariable || startsLoop || startsWhile || startsBranch || foreignStatement != nil || startsAssignment
+            || startsTupleAssignment || startsVariableTuple
+    }
+
+    /// Whether the current tokens begin `var (`: new variables for each value of a tuple.
+    private var startsVariableTuple: Bool {
+        at(.identifier) && current.text == "var" && peek().kind == .leftParen && !peek().isAtStartOfLine
+    }
+
+    /// Whether the current tokens begin `(a, b) =`: the values of a tuple assigned to variables.
+    private var startsTupleAssignment: Bool {
+        guard at(.leftParen) else { return false }
+        var ahead = 1
+        while peek(ahead).kind == .identifier, peek(ahead + 1).kind == .comma { ahead += 2 }
+        return peek(ahead).kind == .identifier && peek(ahead + 1).kind == .rightParen && peek(ahead + 2).kind == .equal
+            && !peek(ahead + 2).isAtStartOfLine
     }
 
     /// The statement at the current token (see ``startsStatement``), or `nil` for a construct
     /// the language does not have, which is reported and skipped.
     private mutating func parseStatement() -> Statement? {
         isRecovering = false
+        if at(.let), peek().kind == .leftParen { return .destructuring(parseDestructuring(.constants)) }
+        if startsVariableTuple { return .destructuring(parseDestructuring(.variables)) }
+        if startsTupleAssignment { return .destructuring(parseDestructuring(.assignment)) }
         if at(.let) { return .binding(parseLet()) }
         if startsVariable { return .binding(parseLet(isVariable: true)) }
         if startsLoop { return parseLoop().map(Statement.loop) }
@@ -331,6 +366,28 @@ extension Parser {
         expect(.equal, "expected '=' and a value after '\(keyword) \(name)'")
         let value = parseExpression()
         return LetBinding(name: name, value: value, isVariable: isVariable, range: range(from: start))
+    }
+
+    /// `let (a, b) = value`, `var (a, b) = value` or `(a, b) = value`.
+    private mutating func parseDestructuring(_ kind: Destructuring.Kind) -> Destructuring {
+        let start = current.range.start
+        if kind != .assignment { advance() }
+        let keyword = switch kind {
+        case .constants: "let "
+        case .variables: "var "
+        case .assignment: ""
+        }
+        var names: [Identifier] = []
+        if let open = expect(.leftParen, "expected '(' and names after '\(keyword)'") {
+            names = parseList(of: "names", closedBy: .rightParen, openedBy: open) { parser in
+                parser.expectIdentifier("expected a name or '_' for each value, as in '\(keyword)(mean, variance) = moments(x)'",
+                                        naming: "a value")
+            }
+        }
+        let shown = "(" + names.map(\.name).joined(separator: ", ") + ")"
+        expect(.equal, "expected '=' and a tuple after '\(keyword)\(shown)', as in '\(keyword)\(shown) = f(x)'")
+        let value = parseExpression()
+        return Destructuring(names: names, value: value, kind: kind, range: range(from: start))
     }
 
     /// `name = value`, or a compound assignment such as `name += value`, read as

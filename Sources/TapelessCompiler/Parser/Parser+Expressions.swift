@@ -156,10 +156,13 @@ extension Parser {
             return makeExpression(.identifier(token.text), token.range)
         case .leftParen:
             let open = advance()
-            var inner = parseExpression()
-            if let close = expectClosing(.rightParen, for: open) {
-                inner.range = open.range.union(close.range)
+            let elements = parseList(of: "values", closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
+            let written = range(from: open.range.start)
+            guard elements.count == 1, elements[0].label == nil else {
+                return makeExpression(.tuple(elements), written)
             }
+            var inner = elements[0].value
+            inner.range = written
             return inner
         default:
             let range = missingRange
