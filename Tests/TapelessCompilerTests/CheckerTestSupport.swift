@@ -98,7 +98,7 @@ struct CheckedSource {
             case .model(let model):
                 return model.members.compactMap { if case .function(let function) = $0 { function } else { nil } }
             case .function(let function): return [function]
-            case .derivative, .constant: return []
+            case .derivative, .constant, .record: return []
             }
         }
     }

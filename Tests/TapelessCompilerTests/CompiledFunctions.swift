@@ -20,6 +20,20 @@ struct CompiledFunctions {
         return try #require(results[function.results[0].name]).values[0]
     }
 
+    /// Every result of top-level function `name` at `arguments`, by name.
+    func run(_ name: String, _ arguments: [IRTensor]) throws -> [String: IRTensor] {
+        let function = try #require(program.functions.first { $0.name == name }?.body)
+        return try IRInterpreter.run(function, arguments: arguments)
+    }
+
+    /// Expects `a` and `b` to hold the same values, up to rounding: the same computation
+    /// written two ways.
+    static func expectSameValues(_ a: IRTensor?, _ b: IRTensor?, _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let (a, b) = (try #require(a, "\(label)", sourceLocation: sourceLocation).values, try #require(b, "\(label)", sourceLocation: sourceLocation).values)
+        #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }, "\(label): \(a) vs \(b)",
+                sourceLocation: sourceLocation)
+    }
+
     /// A JSON resource of the test bundle.
     static func reference(_ name: String) throws -> [String: Any] {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/reference"))

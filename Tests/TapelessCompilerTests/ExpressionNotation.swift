@@ -60,7 +60,7 @@ func allExpressions(in file: SourceFile) -> [Expr] {
     return file.declarations.flatMap { declaration -> [Expr] in
         switch declaration {
         case .function(let function): return ofFunction(function)
-        case .derivative: return []
+        case .derivative, .record: return []
         case .constant(let constant): return allExpressions(in: constant.value)
         case .model(let model):
             return model.members.flatMap { member -> [Expr] in

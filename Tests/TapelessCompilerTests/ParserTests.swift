@@ -290,6 +290,34 @@ import Testing
         #expect(notation(function.body.result) == "(tuple low: p high: c)")
     }
 
+    @Test func recordsAndFieldAssignments() throws {
+        let source = """
+            struct State {
+                var position: [n, 2]
+                let speed: Float
+            }
+            func f(s: State) -> State {
+                var t = s
+                t.speed += 1
+                t
+            }
+            """
+        let file = try parseClean(source)
+        guard case .record(let record) = try #require(file.declarations.first),
+              case .function(let function) = try #require(file.declarations.last) else {
+            Issue.record("expected a record and a function")
+            return
+        }
+        #expect(record.name.name == "State" && record.fields.map(\.name.name) == ["position", "speed"])
+        #expect(record.fields[0].type.dimensions.count == 2 && record.fields[1].type.dimensions.isEmpty)
+        #expect(function.parameters[0].type.element == .named("State"))
+        guard case .assignment(let assignment) = function.body.statements.last else {
+            Issue.record("expected an assignment")
+            return
+        }
+        #expect(assignment.name.name == "t.speed" && notation(assignment.value) == "(+ t.speed 1)")
+    }
+
     @Test func logicalOperatorsBindLooserThanComparisonsAndOrLooserThanAnd() throws {
         let file = try parseClean("func t(a: Float, b: Float) -> Float {\n    let c = a > 0 && b < 1 || !(a == b) && !!(b > a)\n    a\n}")
         guard case .function(let function) = try #require(file.declarations.first) else {

@@ -145,7 +145,7 @@ import Testing
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
             "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
-            "let (p, q) = pair(", "(r, s) = (r * ",
+            "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "r.first += ",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -446,6 +446,23 @@ struct ProgramGenerator {
         text += "let dunpaired = grad(unpaired)\nlet junpaired = jvp(unpaired)\n"
         derivatives += [Derivative(name: "dunpaired", function: "unpaired"), Derivative(name: "junpaired", function: "unpaired", kind: .jvp)]
         functions.append(("unpaired", [.scalar, .vector], .scalar))
+        return text + records()
+    }
+
+    /// The same with a record: `paired` builds a `Pair`, and `unrecorded` binds one, assigns a
+    /// field and the whole record, then goes on as a random body over its fields.
+    private mutating func records() -> String {
+        let arguments: [(String, Kind)] = [("a0", .scalar), ("a1", .vector)]
+        var text = "struct Pair {\n    var first: Float\n    var second: [n]\n}\n"
+        text += "func paired(a0: Float, a1: [n]) -> Pair {\n"
+        text += "    Pair(first: \(expression(.scalar, arguments, depth: 3)), second: \(expression(.vector, arguments, depth: 3)))\n}\n"
+        text += "func unrecorded(a0: Float, a1: [n]) -> Float {\n    var r = paired(a0, \(expression(.vector, arguments, depth: 2)))\n"
+        text += "    r.first += \(expression(.scalar, arguments, depth: 1))\n"
+        text += "    r = Pair(first: r.first * 0.5, second: r.second * \(expression(.scalar, arguments, depth: 1)))\n"
+        text += body(variables: arguments + [("r.first", .scalar), ("r.second", .vector)]) + "}\n"
+        text += "let dunrecorded = grad(unrecorded)\n"
+        derivatives.append(Derivative(name: "dunrecorded", function: "unrecorded"))
+        functions.append(("unrecorded", [.scalar, .vector], .scalar))
         return text
     }
 

@@ -73,38 +73,29 @@ import Testing
     static let x = IRTensor(shape: [5], values: [0.3, -1.2, 2.0, 0.7, -0.4])
     static let w = IRTensor(shape: [5], values: [1.0, 0.5, -2.0, 0.25, 1.5])
 
-    static func run(_ program: LoweredProgram, _ name: String, _ arguments: [IRTensor]) throws -> [String: IRTensor] {
-        let function = try #require(program.functions.first { $0.name == name }?.body)
-        return try IRInterpreter.run(function, arguments: arguments)
-    }
-
-    static func expectEqual(_ a: IRTensor?, _ b: IRTensor?, _ label: String) throws {
-        let (a, b) = (try #require(a, "\(label)").values, try #require(b, "\(label)").values)
-        #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }, "\(label): \(a) vs \(b)")
-    }
-
     @Test func aTupleGivesWhatTheSameComputationWithoutOneGives() throws {
-        let program = try CompiledFunctions(Self.source).program
-        let moments = try Self.run(program, "moments", [Self.x])
+        let compiled = try CompiledFunctions(Self.source)
+        let moments = try compiled.run("moments", [Self.x])
         let mean = Self.x.values.reduce(0, +) / 5
-        try Self.expectEqual(moments["mean"], IRTensor(mean), "mean")
-        try Self.expectEqual(moments["variance"], IRTensor(Self.x.values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 5), "variance")
+        try CompiledFunctions.expectSameValues(moments["mean"], IRTensor(mean), "mean")
+        try CompiledFunctions.expectSameValues(moments["variance"], IRTensor(Self.x.values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 5), "variance")
         for (name, byHand) in [("standardized", "standardizedByHand"), ("dStandardized", "dStandardizedByHand")] {
-            let tupled = try Self.run(program, name, [Self.x, Self.w])
-            let written = try Self.run(program, byHand, [Self.x, Self.w])
-            for key in written.keys { try Self.expectEqual(tupled[key], written[key], "\(name).\(key)") }
+            let tupled = try compiled.run(name, [Self.x, Self.w])
+            let written = try compiled.run(byHand, [Self.x, Self.w])
+            for key in written.keys { try CompiledFunctions.expectSameValues(tupled[key], written[key], "\(name).\(key)") }
         }
         for (name, byHand) in [("pairs", "pairsByHand"), ("dPairs", "dPairsByHand")] {
-            let tupled = try Self.run(program, name, [IRTensor(0.8), IRTensor(-0.3)])
-            let written = try Self.run(program, byHand, [IRTensor(0.8), IRTensor(-0.3)])
-            for key in written.keys { try Self.expectEqual(tupled[key], written[key], "\(name).\(key)") }
+            let tupled = try compiled.run(name, [IRTensor(0.8), IRTensor(-0.3)])
+            let written = try compiled.run(byHand, [IRTensor(0.8), IRTensor(-0.3)])
+            for key in written.keys { try CompiledFunctions.expectSameValues(tupled[key], written[key], "\(name).\(key)") }
         }
     }
 
     @Test func derivativesThroughTuplesAgreeWithFiniteDifferences() throws {
-        let program = try CompiledFunctions(Self.source).program
+        let compiled = try CompiledFunctions(Self.source)
+        let program = compiled.program
         let penalized = try #require(program.functions.first { $0.name == "penalized" }?.body)
-        let gradient = try Self.run(program, "dPenalized", [Self.x, Self.w])
+        let gradient = try compiled.run("dPenalized", [Self.x, Self.w])
         for (index, name) in ["x", "w"].enumerated() {
             try GradientChecking.expectFiniteDifferences(
                 of: penalized, result: "value", at: [Self.x, Self.w], varying: .argument(index),
@@ -113,13 +104,15 @@ import Testing
     }
 
     @Test func theLoopOfScalarsStaysALoop() throws {
-        let program = try CompiledFunctions(Self.source).program
+        let compiled = try CompiledFunctions(Self.source)
+        let program = compiled.program
         let pairs = try #require(program.functions.first { $0.name == "pairs" }?.body)
         #expect(pairs.instructions.filter { if case .loop = $0.op { true } else { false } }.count == 1)
     }
 
     @Test func aCallOfATupleIsCopiedOnceForAllItsValues() throws {
-        let program = try CompiledFunctions(Self.source).program
+        let compiled = try CompiledFunctions(Self.source)
+        let program = compiled.program
         let model = try #require(program.models.first)
         let training = try #require(model.functions.first { $0.name == "loss" && $0.mode == .training })
         // One dropout mask: h and total come from the same draw, as they would in one PyTorch call.

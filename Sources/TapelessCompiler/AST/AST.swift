@@ -42,6 +42,42 @@ public enum Declaration: Sendable, Equatable {
     case derivative(DerivativeDecl)
     /// `let name: Float = value`: a named constant.
     case constant(ConstantDecl)
+    /// `struct Name { var field: Type … }`: a record of named values.
+    case record(RecordDecl)
+}
+
+/// `struct Name { var field: Type … }`: named values (scalars and tensors) that travel
+/// together, as arguments, results and variables. A record's fields become separate values
+/// when the file is checked (`s.position` is a name like any other), so every later stage sees
+/// only tensors.
+public struct RecordDecl: Sendable, Equatable {
+    /// One field: `var name: Type` or `let name: Type`.
+    public struct Field: Sendable, Equatable {
+        /// The field's name.
+        public var name: Identifier
+        /// The field's type: `Float` or a Float tensor.
+        public var type: TypeExpr
+
+        /// Creates a field.
+        public init(name: Identifier, type: TypeExpr) {
+            self.name = name
+            self.type = type
+        }
+    }
+
+    /// The record's name, used as a type (`s: State`) and to build one (`State(x: 1, v: 0)`).
+    public var name: Identifier
+    /// The fields in declaration order, which is the order of the memberwise initializer's labels.
+    public var fields: [Field]
+    /// Where the declaration is written.
+    public var range: SourceRange
+
+    /// Creates a record declaration.
+    public init(name: Identifier, fields: [Field], range: SourceRange) {
+        self.name = name
+        self.fields = fields
+        self.range = range
+    }
 }
 
 /// `let name: Float = value` (the type is optional): a named constant, computed from numbers
@@ -177,6 +213,8 @@ public struct TypeExpr: Sendable, Equatable {
         /// 32-bit floats (written `Float`, or implied by a bare `[…]`) and integer labels
         /// (written `Int[…]`).
         case float, int
+        /// Another name, which only a record declared with `struct` may be.
+        case named(String)
     }
     /// The element type.
     public var element: Element
@@ -391,13 +429,31 @@ public struct Destructuring: Sendable, Equatable {
     public var kind: Kind
     /// Where the statement is written.
     public var range: SourceRange
+    /// For a record taken apart into its fields (`let s = State(…)` once records are
+    /// flattened): the record's name and each field's declared type, which each value must have.
+    public var fieldsOf: RecordFields?
+
+    /// A record's name and its fields' declared types.
+    public struct RecordFields: Sendable, Equatable {
+        /// The record's name.
+        public var record: String
+        /// Each field's declared type, in order.
+        public var types: [TypeExpr]
+
+        /// Creates the fields of `record`.
+        public init(record: String, types: [TypeExpr]) {
+            self.record = record
+            self.types = types
+        }
+    }
 
     /// Creates a destructuring statement.
-    public init(names: [Identifier], value: Expr, kind: Kind, range: SourceRange) {
+    public init(names: [Identifier], value: Expr, kind: Kind, range: SourceRange, fieldsOf: RecordFields? = nil) {
         self.names = names
         self.value = value
         self.kind = kind
         self.range = range
+        self.fieldsOf = fieldsOf
     }
 
     /// The names that receive a value (all but `_`).

@@ -19,6 +19,10 @@ public enum ASTPrinter {
                 render(derivative, &printer)
             case .constant(let constant):
                 render(constant, &printer)
+            case .record(let record):
+                printer.block("struct \(record.name) @\(record.range.start)", closing: "") { p in
+                    for field in record.fields { p.line("var \(field.name): \(type(field.type))") }
+                }
             }
         }
         return printer.text
@@ -110,6 +114,7 @@ public enum ASTPrinter {
     }
 
     private static func type(_ type: TypeExpr) -> String {
+        if case .named(let name) = type.element { return name }
         let element = type.element == .int ? "Int" : ""
         if type.dimensions.isEmpty { return element.isEmpty ? "Float" : element }
         return element + "[" + type.dimensions.map(dimension).joined(separator: ", ") + "]"

@@ -176,6 +176,9 @@ public struct CheckedProgram: Sendable {
     /// The number of iterations of every loop, by where the loop starts (its `for`); a count
     /// written as a named constant has its value here.
     public var loopCounts: [SourceLocation: Int]
+    /// The records the file declares, and the functions whose arguments or results were
+    /// records before ``file`` took them apart into their fields.
+    public var records = RecordLayout()
     /// The types of the values of every call that returns several (a function returning a
     /// tuple, `valueAndGrad`), by the call's `Expr.id`; such a call has no entry in ``types``.
     public var tupleTypes: [Int: [ValueType]] = [:]

@@ -5,9 +5,13 @@
 /// be determined doesn't cause further diagnostics. The program is complete only when the
 /// diagnostics contain no errors.
 public func check(_ file: SourceFile) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
-    let checker = Checker(file: file)
+    let (flat, recordDiagnostics, layout) = RecordFlattening.flatten(file)
+    let checker = Checker(file: flat)
+    checker.diagnostics.append(contentsOf: recordDiagnostics)
     checker.run()
-    return (checker.program(), checker.diagnostics.sorted)
+    var program = checker.program()
+    program.records = layout
+    return (program, checker.diagnostics.sorted)
 }
 
 /// The state of one run of the checker; its stages live in extensions, one file each.

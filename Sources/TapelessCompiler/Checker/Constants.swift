@@ -95,7 +95,7 @@ extension Checker {
             case .constant(let constant) where constant.name.name == name: ranges.append(constant.name.range)
             case .model(let model):
                 for case .constant(let constant) in model.members where constant.name.name == name { ranges.append(constant.name.range) }
-            case .constant, .function, .derivative: continue
+            case .constant, .function, .derivative, .record: continue
             }
         }
         return ranges.first { $0.start > location }

@@ -25,6 +25,9 @@ extension Checker {
                 if declare(derivative.name, in: &topLevelDeclarations) {
                     derivativeDeclarations[derivative.name.name] = derivative
                 }
+            case .record:
+                // Taken apart into their fields before the checker runs (`Records.swift`).
+                continue
             case .constant(let constant):
                 guard !constant.name.name.isEmpty else { continue }
                 checkMemberName(constant.name)
@@ -159,6 +162,11 @@ extension Checker {
 
     /// Converts a written type, reporting invalid dimensions; `nil` when invalid.
     func valueType(of type: TypeExpr, sizeVariablesAllowed: Bool, owner: String? = nil) -> ValueType? {
+        if case .named(let name) = type.element {
+            error("unknown type '\(name)'; expected a type such as \(Parser.typeExamples), or a record declared with 'struct \(name) { … }'",
+                  at: type.range)
+            return nil
+        }
         var shape: [Dimension] = []
         var isValid = true
         for dimension in type.dimensions {

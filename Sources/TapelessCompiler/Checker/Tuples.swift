@@ -56,18 +56,41 @@ extension Checker {
         _ destructuring: Destructuring, in context: inout BodyContext, declared: inout [String: SourceRange]
     ) {
         let names = destructuring.names
-        let types = checkValues(of: destructuring.value, expected: names.map(\.name), in: &context)
+        var types = checkValues(of: destructuring.value, expected: names.map(\.name), in: &context)
+        if let fields = destructuring.fieldsOf, let found = types {
+            types = checkFields(found, of: fields.record, declared: fields.types, names: names, value: destructuring.value)
+        }
         for (index, name) in names.enumerated() where !name.name.isEmpty && name.name != "_" {
             let type = types?[index]
             switch destructuring.kind {
             case .constants, .variables:
                 guard declare(name, in: &declared) else { continue }
-                // After an error, the names are not also reported as unused.
+                // After an error, the names are not also reported as unused; nor are a record's
+                // fields, which are used one at a time.
                 context.locals[name.name] = BodyContext.Local(
-                    type: type, range: name.range, isVariable: destructuring.kind == .variables, isUsed: types == nil)
+                    type: type, range: name.range, isVariable: destructuring.kind == .variables,
+                    isUsed: types == nil || destructuring.fieldsOf != nil)
             case .assignment:
                 checkAssignment(to: name, type: type ?? nil, valueRange: destructuring.value.range, in: &context)
             }
+        }
+    }
+
+    /// The values of a record's fields, each checked against its declared type (binding the
+    /// size variables the types share); a mismatch is reported and its type dropped.
+    private func checkFields(
+        _ types: [ValueType?], of record: String, declared: [TypeExpr], names: [Identifier], value: Expr
+    ) -> [ValueType?] {
+        var bindings: [String: Dimension] = [:]
+        return zip(types, declared).enumerated().map { index, pair in
+            guard let type = pair.0, let expected = valueType(of: pair.1, sizeVariablesAllowed: true) else { return pair.0 }
+            guard ShapeRules.unify(parameter: expected, argument: type, bindings: &bindings) else {
+                let field = names[index].name.split(separator: ".").last.map(String.init) ?? names[index].name
+                let place = if case .tuple(let elements) = value.kind { elements[index].value.range } else { value.range }
+                error("field '\(field)' of '\(record)' is \(expected.substituting(bindings)), not \(type)", at: place)
+                return nil
+            }
+            return type
         }
     }
 

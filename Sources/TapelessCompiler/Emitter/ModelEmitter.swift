@@ -6,6 +6,8 @@ struct ModelEmitter {
     let plans: [FunctionPlans]
     /// `public ` or empty.
     let modifier: String
+    /// The file's records, for the overloads of functions that take or return them.
+    let records: RecordEmitter
 
     func emit(into printer: inout CodePrinter) {
         let name = SwiftNames.identifier(model.name)
@@ -29,6 +31,9 @@ struct ModelEmitter {
                     emitTrainingForms(function, plans, &p)
                 } else {
                     emitFunction(function, plans, &p)
+                    if let signature = records.layout.signatures["\(model.name).\(function.name)"] {
+                        records.emitOverload(of: function.name, function.body, signature, line: function.line, into: &p)
+                    }
                 }
             }
             if let forward = model.forwardFunction, let index = model.functions.firstIndex(where: { $0.name == forward }) {
@@ -105,15 +110,16 @@ struct ModelEmitter {
 
     private func emitFunction(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
         let body = function.body
-        let labels = body.arguments.map { SwiftNames.identifier($0.name) }
+        let labels = body.arguments.map { SwiftNames.property($0.name) }
         let declared = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
         let parameters = declared.joined(separator: ", ")
         let (returnType, style) = SwiftTypes.results(of: body)
         let swiftName = SwiftNames.identifier(function.name)
-        let argumentLabels = body.arguments.map(\.name)
+        let argumentLabels = body.arguments.map { SwiftNames.argumentLabel($0.name) }
         printer.line()
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
-        printer.block("\(modifier)func \(swiftName)(\(parameters)) -> \(returnType) {") { p in
+        let attributes = RecordEmitter.attributes(of: records.layout.signatures["\(model.name).\(function.name)"])
+        printer.block("\(attributes)\(modifier)func \(swiftName)(\(parameters)) -> \(returnType) {") { p in
             emitBody(plans.body, names: labels, signature: SwiftTypes.signature(function.name, argumentLabels), key: function.name, style: style, &p)
         }
         guard let withGradient = plans.withGradient else { return }
@@ -141,8 +147,8 @@ struct ModelEmitter {
     /// inference mode.
     private func emitTrainingForms(_ function: LoweredFunction, _ plans: FunctionPlans, _ printer: inout CodePrinter) {
         let body = function.body
-        let labels = body.arguments.map { SwiftNames.identifier($0.name) }
-        let argumentLabels = body.arguments.map(\.name)
+        let labels = body.arguments.map { SwiftNames.property($0.name) }
+        let argumentLabels = body.arguments.map { SwiftNames.argumentLabel($0.name) }
         let key = ModeNames(avoiding: argumentLabels)
         let declared = zip(labels, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
             + [key.mode == "mode" ? "mode: ForwardMode" : "mode \(key.mode): ForwardMode"]
@@ -202,7 +208,7 @@ struct ModelEmitter {
         printer.line()
         printer.line("/// Runs `\(SwiftNames.comment(function.name))` on a batch: the model's forward function.")
         printer.block("\(modifier)func callAsFunction(_ input: Tensor) -> Tensor {") { p in
-            p.line("\(SwiftNames.identifier(function.name))(\(input.name): input)")
+            p.line("\(SwiftNames.identifier(function.name))(\(SwiftNames.argumentLabel(input.name)): input)")
         }
         guard let pullback = plans.pullback else { return }
         printer.line()

@@ -37,7 +37,8 @@ struct ObjectiveEmitter {
         guard returned.count == 1, SwiftTypes.name(of: returned[0].value, in: function) == "Float",
               let first = function.arguments.first?.type.shape.first, first.sizeName != nil
         else { return false }
-        return function.arguments.allSatisfy { $0.type.shape.first == first }
+        // A record's fields (`s.x`) are not examples yet.
+        return function.arguments.allSatisfy { $0.type.shape.first == first && !$0.name.contains(".") }
     }
 
     /// For each argument that the function uses as class labels (a class pick reads it as it

@@ -31,29 +31,34 @@ public struct SwiftEmitter {
         printer.line()
         printer.line("import Foundation")
         printer.line("import Tapeless")
+        let records = RecordEmitter(layout: program.records, modifier: modifier)
+        records.emitRecords(into: &printer)
         for (model, plans) in zip(program.models, planned.modelPlans) {
             printer.line()
-            ModelEmitter(model: model, plans: plans, modifier: modifier).emit(into: &printer)
+            ModelEmitter(model: model, plans: plans, modifier: modifier, records: records).emit(into: &printer)
         }
         for (function, plans) in zip(program.functions, planned.functionPlans) {
             printer.line()
-            emitTopLevel(function, plan: plans.body, &printer)
+            emitTopLevel(function, plan: plans.body, attributes: RecordEmitter.attributes(of: program.records.signatures[function.name]), &printer)
+            if let signature = program.records.signatures[function.name] {
+                records.emitOverload(of: function.name, function.body, signature, line: function.line, into: &printer)
+            }
         }
         return printer.text
     }
 
     private var modifier: String { access == .public ? "public " : "" }
 
-    private func emitTopLevel(_ function: LoweredFunction, plan: FusionPlan, _ printer: inout CodePrinter) {
+    private func emitTopLevel(_ function: LoweredFunction, plan: FusionPlan, attributes: String, _ printer: inout CodePrinter) {
         let body = function.body
         let (returnType, style) = SwiftTypes.results(of: body)
-        let arguments = body.arguments.map { SwiftNames.identifier($0.name) }
+        let arguments = body.arguments.map { SwiftNames.property($0.name) }
         printer.line("/// `\(SwiftNames.comment(function.declaration))` (line \(function.line)).")
         let parameters = zip(arguments, body.arguments).map { "\($0): \(SwiftTypes.name(of: $1.type))" }
-        printer.block("\(modifier)func \(SwiftNames.identifier(function.name))(\(parameters.joined(separator: ", "))) -> \(returnType) {") { p in
+        printer.block("\(attributes)\(modifier)func \(SwiftNames.identifier(function.name))(\(parameters.joined(separator: ", "))) -> \(returnType) {") { p in
             var emitter = FunctionEmitter(
                 plan: plan, argumentNames: arguments, parameterOffsets: [:],
-                swiftSignature: SwiftTypes.signature(function.name, body.arguments.map(\.name)),
+                swiftSignature: SwiftTypes.signature(function.name, body.arguments.map { SwiftNames.argumentLabel($0.name) }),
                 workspaceKey: function.name, style: style)
             emitter.emit(into: &p)
         }
@@ -82,7 +87,7 @@ enum SwiftTypes {
         let returned = function.returnedResults
         let types = returned.map { name(of: $0.value, in: function) }
         guard types.count > 1 else { return (types[0], .value) }
-        let labels = returned.map { SwiftNames.identifier($0.name) }
+        let labels = returned.map { SwiftNames.property($0.name) }
         return ("(" + zip(labels, types).map { "\($0): \($1)" }.joined(separator: ", ") + ")", .tuple(labels))
     }
 

@@ -27,6 +27,12 @@ public enum SwiftNames {
         ["inout", "var", "let", "_"].contains(name) ? "`\(name)`" : name
     }
 
+    /// The argument label of the Swift parameter for the argument `name` (which may be a
+    /// record's field, `s.velocity`, labeled `sVelocity`).
+    static func argumentLabel(_ name: String) -> String {
+        label(unescaped(property(name)))
+    }
+
     /// The bare name of a Swift identifier: `identifier(_:)` undone.
     static func unescaped(_ identifier: String) -> String {
         identifier.hasPrefix("`") && identifier.hasSuffix("`") && identifier.count > 1
@@ -73,8 +79,10 @@ struct LocalNames {
         used = Set(reserved)
     }
 
-    /// `base`, or `base_2`, `base_3`… if taken.
-    mutating func fresh(_ base: String) -> String {
+    /// `base`, or `base_2`, `base_3`… if taken. A record's field (`s.velocity`, or
+    /// `state#1.velocity` for one a call returned) becomes one identifier (`sVelocity`).
+    mutating func fresh(_ name: String) -> String {
+        let base = SwiftNames.unescaped(SwiftNames.property(name)).filter { $0 != "#" }
         var candidate = base
         var suffix = 2
         while used.contains(candidate) || SwiftNames.keywords.contains(candidate) {

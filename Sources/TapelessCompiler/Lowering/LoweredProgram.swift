@@ -10,13 +10,20 @@ public struct LoweredProgram: Sendable, Equatable {
     public var functions: [LoweredFunction]
     /// The custom derivative rules of top-level functions, by the function's name.
     public var rules: [String: CustomRuleNames]
+    /// The records, and the functions whose arguments or results were records before they were
+    /// taken apart: the generated Swift declares a struct per record and a function taking them.
+    public var records: RecordLayout
 
     /// Creates a program from its lowered models and top-level functions.
-    public init(sourcePath: String, models: [LoweredModel], functions: [LoweredFunction], rules: [String: CustomRuleNames] = [:]) {
+    public init(
+        sourcePath: String, models: [LoweredModel], functions: [LoweredFunction], rules: [String: CustomRuleNames] = [:],
+        records: RecordLayout = RecordLayout()
+    ) {
         self.sourcePath = sourcePath
         self.models = models
         self.functions = functions
         self.rules = rules
+        self.records = records
     }
 }
 

@@ -36,11 +36,12 @@ public struct Lowering {
                     throw Failure(description: "derivative '\(decl.name.name)' was not checked")
                 }
                 functions.append(request(derivative))
-            case .model, .constant:
-                break  // constants are read as numbers where they are used
+            case .model, .constant, .record:
+                break  // constants are read as numbers where they are used; records were taken apart
             }
         }
-        return LoweredProgram(sourcePath: program.file.path, models: models, functions: functions, rules: rules())
+        return LoweredProgram(
+            sourcePath: program.file.path, models: models, functions: functions, rules: rules(), records: program.records)
     }
 
     /// The custom derivative rules, by the function they differentiate.

@@ -36,13 +36,43 @@ extension Parser {
             case .at where peek().kind == .identifier:
                 isRecovering = false
                 skipAttribute()
+            case .identifier where current.text == "struct" && peek().kind == .identifier:
+                isRecovering = false
+                declarations.append(.record(parseRecord()))
             default:
-                error("expected a declaration: 'model', 'func' or 'let', found \(current.quoted)", at: current.range)
+                error("expected a declaration: 'model', 'func', 'struct' or 'let', found \(current.quoted)", at: current.range)
                 skip { $0.startsDeclaration }
             }
             if position == before { advance() }
         }
         return declarations
+    }
+
+    /// `struct Name { var field: Type … }`, one field per line (`let` or no keyword also reads).
+    mutating func parseRecord() -> RecordDecl {
+        let start = advance().range.start
+        let name = expectIdentifier("expected a name after 'struct'", naming: "a record")
+        var fields: [RecordDecl.Field] = []
+        guard let open = expect(.leftBrace, "expected '{' and the fields of '\(name)', as in 'struct \(name) { var x: Float }'") else {
+            return RecordDecl(name: name, fields: [], range: range(from: start))
+        }
+        while !at(.rightBrace), !at(.endOfFile), at(.let) || !current.kind.startsDeclaration {
+            let before = position
+            if at(.semicolon) {
+                advance()
+                continue
+            }
+            if at(.let) || (at(.identifier) && current.text == "var" && peek().kind == .identifier) { advance() }
+            let field = expectIdentifier("expected a field, as in 'var velocity: [3]'", naming: "a field")
+            if expect(.colon, "expected ':' and a type after field '\(field)', as in '\(field): Float'") != nil {
+                fields.append(RecordDecl.Field(name: field, type: parseType()))
+            } else {
+                skip(atLineStart: true) { $0.endsStatement || $0 == .rightBrace }
+            }
+            if position == before { advance() }
+        }
+        expectClosing(.rightBrace, for: open)
+        return RecordDecl(name: name, fields: fields, range: range(from: start))
     }
 
     /// `model Name { member* }`
@@ -394,7 +424,13 @@ extension Parser {
     /// `name = name + value`.
     private mutating func parseAssignment() -> Assignment {
         let nameToken = advance()
-        let name = Identifier(nameToken.text, range: nameToken.range)
+        var name = Identifier(nameToken.text, range: nameToken.range)
+        // A record's field, `s.velocity = …`, is assigned by its full name.
+        if at(.dot) {
+            advance()
+            let field = advance()
+            name = Identifier(name.name + "." + field.text, range: nameToken.range.union(field.range))
+        }
         let compound = Self.compoundOperators[current.kind]
         if compound != nil { advance() }
         advance()

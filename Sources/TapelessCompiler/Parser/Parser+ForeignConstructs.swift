@@ -87,9 +87,12 @@ extension Parser {
     /// Whether the current statement assigns to a name: `name = value` or `name += value`.
     var startsAssignment: Bool {
         guard at(.identifier), !peek().isAtStartOfLine else { return false }
-        if peek().kind == .equal { return true }
+        // `s.field = …` assigns a record's field.
+        let operatorAt = peek().kind == .dot && peek(2).kind == .identifier && !peek(3).isAtStartOfLine ? 3 : 1
+        if peek(operatorAt).kind == .equal { return true }
         let compound: Set<TokenKind> = [.plus, .minus, .star, .slash]
-        return compound.contains(peek().kind) && peek(2).kind == .equal && peek(2).range.start == peek().range.end
+        return compound.contains(peek(operatorAt).kind) && peek(operatorAt + 1).kind == .equal
+            && peek(operatorAt + 1).range.start == peek(operatorAt).range.end
     }
 
     /// `@name(…)` before a declaration (the current token is `@`, the next a name): reported and

@@ -19,9 +19,12 @@ extension Parser {
             }
             return TypeExpr(
                 element: elementToken.text == "Int" ? .int : .float, dimensions: dimensions, range: range(from: start))
+        case .identifier where recordNames.contains(current.text):
+            let token = advance()
+            return TypeExpr(element: .named(token.text), dimensions: [], range: token.range)
         case .identifier:
             let token = advance()
-            report("unknown type '\(token.text)'; expected a type such as \(Self.typeExamples)", at: token.range)
+            report("unknown type '\(token.text)'; expected a type such as \(Self.typeExamples), or a record declared with 'struct'", at: token.range)
             return TypeExpr(element: .float, dimensions: [], range: token.range)
         default:
             error("expected a type such as \(Self.typeExamples)", at: missingRange)

@@ -44,9 +44,16 @@ struct Parser {
     /// the body's missing result is not reported too.
     var reportedNestedReturn = false
 
+    /// The names of the records the file declares (`struct Name`), which are types wherever
+    /// they are declared.
+    let recordNames: Set<String>
+
     init(tokens: [Token], diagnostics: DiagnosticCollector) {
         self.tokens = tokens
         self.diagnostics = diagnostics
+        recordNames = Set(zip(tokens, tokens.dropFirst()).compactMap { first, second in
+            first.kind == .identifier && first.text == "struct" && first.isAtStartOfLine && second.kind == .identifier ? second.text : nil
+        })
     }
 
     // MARK: Tokens

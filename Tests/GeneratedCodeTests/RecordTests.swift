@@ -1,0 +1,67 @@
+import Tapeless
+import Testing
+
+/// Records as the plugin compiles them (Records.tapeless): Swift structs in and out, against
+/// the same simulation written here in Swift, and gradients with respect to a record against
+/// finite differences.
+@Suite struct RecordTests {
+    static let start = MassState(position: Tensor([0.3, -0.8]), velocity: Tensor([1.1, 0.4]))
+    static let spring = SpringParameters(stiffness: 2.5, damping: 0.35)
+
+    /// The energy of `springEnergy`, in Swift.
+    static func energy(_ spring: SpringParameters) -> Float {
+        var (p, v) = (start.position.scalars, start.velocity.scalars)
+        var total: Float = 0
+        for _ in 0..<12 {
+            let force = (0..<2).map { -spring.stiffness * p[$0] - spring.damping * v[$0] }
+            p = (0..<2).map { p[$0] + 0.05 * v[$0] }
+            v = (0..<2).map { v[$0] + 0.05 * force[$0] }
+            total += (v[0] * v[0] + v[1] * v[1]) / 2
+        }
+        return total
+    }
+
+    @Test func aFunctionTakesAndReturnsRecords() {
+        let next = springStep(s: Self.start, spring: Self.spring)
+        let force = (0..<2).map { -2.5 * Self.start.position.scalars[$0] - 0.35 * Self.start.velocity.scalars[$0] }
+        for index in 0..<2 {
+            #expect(abs(next.position.scalars[index] - (Self.start.position.scalars[index] + 0.05 * Self.start.velocity.scalars[index])) < 1e-6)
+            #expect(abs(next.velocity.scalars[index] - (Self.start.velocity.scalars[index] + 0.05 * force[index])) < 1e-6)
+        }
+        #expect(abs(springEnergy(start: Self.start, spring: Self.spring) - Self.energy(Self.spring)) < 1e-5)
+    }
+
+    @Test func theGradientWithRespectToARecordIsARecord() {
+        let gradient: SpringParameters = dSpringEnergy(start: Self.start, spring: Self.spring)
+        let h: Float = 1e-2
+        let stiffness = (Self.energy(SpringParameters(stiffness: 2.5 + h, damping: 0.35))
+            - Self.energy(SpringParameters(stiffness: 2.5 - h, damping: 0.35))) / (2 * h)
+        let damping = (Self.energy(SpringParameters(stiffness: 2.5, damping: 0.35 + h))
+            - Self.energy(SpringParameters(stiffness: 2.5, damping: 0.35 - h))) / (2 * h)
+        #expect(abs(gradient.stiffness - stiffness) < 2e-3 * max(1, abs(stiffness)), "\(gradient.stiffness) vs \(stiffness)")
+        #expect(abs(gradient.damping - damping) < 2e-3 * max(1, abs(damping)), "\(gradient.damping) vs \(damping)")
+        // valueAndGrad over every argument: the value, then one record per record argument.
+        let both = springEnergyAndGradient(start: Self.start, spring: Self.spring)
+        #expect(abs(both.value - Self.energy(Self.spring)) < 1e-5)
+        #expect(both.spring.stiffness == gradient.stiffness && both.spring.damping == gradient.damping)
+        #expect(both.start.position.shape == [2] && both.start.velocity.shape == [2])
+    }
+
+    @Test func aCallWithoutATypeGetsTheRecord() {
+        let state = launch(speed: Tensor([3, 4]))
+        #expect(state.position.scalars == [0, 0] && state.velocity.scalars == [3, 4])
+        let fields: (position: Tensor, velocity: Tensor) = launch(speed: Tensor([3, 4]))
+        #expect(fields.velocity.scalars == [3, 4])
+    }
+
+    @Test func aModelsFunctionTakesARecord() {
+        var model = Launcher.zero
+        model.drag = 0.1
+        var (p, v) = (Self.start.position.scalars, Self.start.velocity.scalars)
+        for _ in 0..<20 {
+            p = (0..<2).map { p[$0] + 0.1 * v[$0] }
+            v = (0..<2).map { v[$0] - 0.1 * 0.1 * v[$0] }
+        }
+        #expect(abs(model.coast(start: Self.start) - (p[0] + p[1])) < 1e-5)
+    }
+}
