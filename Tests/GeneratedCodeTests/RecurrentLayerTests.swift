@@ -31,21 +31,37 @@ import Testing
         #expect(before < 0.7 && after > 0.95, "accuracy \(before) before training, \(after) after")
     }
 
+    /// Steps `range` of a batch-first sequence of 2 examples with `features` features.
+    static func steps(_ t: Tensor, _ range: Range<Int>, features: Int) -> Tensor {
+        let length = t.shape[1]
+        let scalars = (0..<2).flatMap { b in range.flatMap { s in (0..<features).map { t.scalars[(b * length + s) * features + $0] } } }
+        return Tensor(shape: [2, range.count, features], scalars: scalars)
+    }
+
     @Test func aSequenceContinuedFromItsLastStateMatchesTheWholeSequence() {
         let model = Continued(seed: 3)
         let x = Tensor(randomUniform: [2, 8, 2], seed: 5, low: -1, high: 1)
-        // Steps `range` of x, and of an output with 3 features.
-        func steps(_ t: Tensor, _ range: Range<Int>, features: Int) -> Tensor {
-            let length = t.shape[1]
-            let scalars = (0..<2).flatMap { b in range.flatMap { s in (0..<features).map { t.scalars[(b * length + s) * features + $0] } } }
-            return Tensor(shape: [2, range.count, features], scalars: scalars)
-        }
         let whole = model.whole(x: x)
-        let first = model.firstHalf(x: steps(x, 0..<4, features: 2))
-        let last = steps(first, 3..<4, features: 3)
-        let second = model.secondHalf(x: steps(x, 4..<8, features: 2), h0: Tensor(shape: [1, 2, 3], scalars: last.scalars))
-        let expected = steps(whole, 4..<8, features: 3).scalars
+        let first = model.firstHalf(x: Self.steps(x, 0..<4, features: 2))
+        let last = Self.steps(first, 3..<4, features: 3)
+        let second = model.secondHalf(x: Self.steps(x, 4..<8, features: 2), h0: Tensor(shape: [1, 2, 3], scalars: last.scalars))
+        let expected = Self.steps(whole, 4..<8, features: 3).scalars
         #expect(zip(second.scalars, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(second.scalars) vs \(expected)")
-        #expect(zip(first.scalars, steps(whole, 0..<4, features: 3).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(zip(first.scalars, Self.steps(whole, 0..<4, features: 3).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+
+    @Test func stackedLayersContinueFromTheFinalStatesAChunkReturns() {
+        let model = Carried(seed: 4)
+        let x = Tensor(randomUniform: [2, 8, 2], seed: 6, low: -1, high: 1)
+        let zero = Tensor(shape: [2, 2, 3], scalars: Array(repeating: 0, count: 12))
+        let first = model.chunk(x: Self.steps(x, 0..<4, features: 2), h0: zero, c0: zero)
+        let second = model.chunk(x: Self.steps(x, 4..<8, features: 2), h0: first.h, c0: first.c)
+        let whole = model.whole(x: x)
+        #expect(zip(first.y.scalars, Self.steps(whole, 0..<4, features: 3).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(zip(second.y.scalars, Self.steps(whole, 4..<8, features: 3).scalars).allSatisfy { abs($0 - $1) < 1e-6 },
+                "\(second.y.scalars) vs \(Self.steps(whole, 4..<8, features: 3).scalars)")
+        // The last layer's final hidden state is the output's last step.
+        let lastStep = Self.steps(second.y, 3..<4, features: 3).scalars
+        #expect(zip(Array(second.h.scalars[6..<12]), lastStep).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 }

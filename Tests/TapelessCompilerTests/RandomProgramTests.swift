@@ -145,7 +145,7 @@ import Testing
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
             "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
-            "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "r.first += ",
+            "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "r.first += ", "let (r, hN, _) = recur(", "let (r, hN) = recur(",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -373,6 +373,8 @@ struct ProgramGenerator {
             "GRU(4 -> 2, bidirectional: true, batchFirst: true)", "GRU(4 -> 4, batchFirst: true)",
             "RNN(4 -> 4, layers: 2, batchFirst: true, dropout: 0.25)",
         ])
+        // The output and the final hidden state, taken apart (an LSTM's cell state dropped).
+        let finals = recurrent.hasPrefix("LSTM") ? "(r, hN, _)" : "(r, hN)"
         return """
             model Sequence {
                 layer embed = Embedding(3 -> 4)
@@ -383,7 +385,8 @@ struct ProgramGenerator {
                 param table: [4, 2] = uniform(-1, 1)
                 func forward(x: [n, 4, 4]) -> [n, 4, 3] {
                     let a = norm(x + \(attended))
-                    out(a @ permute(a, 0, 2, 1) @ a * 0.25 + recur(a))
+                    let \(finals) = recur(a)
+                    out(a @ permute(a, 0, 2, 1) @ a * 0.25 + r) + mean(hN)
                 }
                 func loss(tokens: Int[n, 4]) -> Float { mean(square(forward(embed(tokens)))) + max(picked(tokens)) }
                 func picked(tokens: Int[n, 4]) -> [n, 4] { gather(table, argmax(embed(tokens), axis: 2))[:, :, 0] }

@@ -5,32 +5,42 @@ import Testing
 /// `LSTM`, `GRU` and `RNN` against PyTorch's modules with the same weights (`recurrent.py`):
 /// stacked, bidirectional, time-major and batch-first, with and without biases (and dropout
 /// between stacked layers, which acts in training only), from zero or given initial states;
-/// the loss `sum(tanh(layer(x)) · c)` and its gradients with respect to every parameter, to
-/// `x` and to the initial states.
+/// the loss `sum(tanh(output) · c) + sum(h_n · d) (+ sum(c_n · e))`, over the output and the
+/// final states (`let (y, hN, cN) = rnn(x)`), and its gradients with respect to every
+/// parameter, to `x` and to the initial states.
 @Suite struct RecurrentLayerTests {
+    /// Each case's layer, its input's and output's shapes, and its states' shape (initial and final).
     static let layers = [
-        "lstm_stacked_bidirectional": ("LSTM(3 -> 4, layers: 2, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]"),
-        "lstm_time_major": ("LSTM(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]"),
-        "gru_time_major": ("GRU(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]"),
-        "gru_bidirectional": ("GRU(3 -> 4, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]"),
-        "rnn_relu_without_bias": ("RNN(3 -> 4, nonlinearity: relu, bias: false, batchFirst: true)", "[2, 5, 3]", "[2, 5, 4]"),
-        "rnn_tanh_stacked": ("RNN(3 -> 4, layers: 2, batchFirst: true)", "[2, 5, 3]", "[2, 5, 4]"),
-        "lstm_initial_states": ("LSTM(3 -> 4, layers: 2, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]"),
-        "gru_initial_state": ("GRU(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]"),
+        "lstm_stacked_bidirectional": ("LSTM(3 -> 4, layers: 2, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]", "[4, 2, 4]"),
+        "lstm_time_major": ("LSTM(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]", "[1, 2, 4]"),
+        "gru_time_major": ("GRU(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]", "[1, 2, 4]"),
+        "gru_bidirectional": ("GRU(3 -> 4, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]", "[2, 2, 4]"),
+        "rnn_relu_without_bias": ("RNN(3 -> 4, nonlinearity: relu, bias: false, batchFirst: true)", "[2, 5, 3]", "[2, 5, 4]", "[1, 2, 4]"),
+        "rnn_tanh_stacked": ("RNN(3 -> 4, layers: 2, batchFirst: true)", "[2, 5, 3]", "[2, 5, 4]", "[2, 2, 4]"),
+        "lstm_initial_states": ("LSTM(3 -> 4, layers: 2, bidirectional: true, batchFirst: true)", "[2, 5, 3]", "[2, 5, 8]", "[4, 2, 4]"),
+        "gru_initial_state": ("GRU(3 -> 4)", "[5, 2, 3]", "[5, 2, 4]", "[1, 2, 4]"),
     ]
 
-    /// The states each case starts from, with their shape; zero states for the others.
-    static let initialStates = ["lstm_initial_states": (["h0", "c0"], "[4, 2, 4]"), "gru_initial_state": (["h0"], "[1, 2, 4]")]
+    /// The states each case starts from; zero states for the others.
+    static let initialStates = ["lstm_initial_states": ["h0", "c0"], "gru_initial_state": ["h0"]]
 
+    /// The loss reads the output and the final states, taken apart as `let (y, hN, cN) = rnn(x)`.
     static func source(_ name: String) throws -> String {
-        let (layer, input, output) = try #require(layers[name])
-        let (states, shape) = initialStates[name] ?? ([], "")
-        let stateArguments = states.map { ", \($0): \(shape)" }.joined()
+        let (layer, input, output, stateShape) = try #require(layers[name])
+        let states = initialStates[name] ?? []
+        let isLSTM = layer.hasPrefix("LSTM")
+        let stateArguments = states.map { ", \($0): \(stateShape)" }.joined()
         let given = states.map { ", \($0): \($0)" }.joined()
+        let finalWeights = isLSTM ? ", d: \(stateShape), e: \(stateShape)" : ", d: \(stateShape)"
+        let finals = isLSTM ? "(y, hN, cN)" : "(y, hN)"
+        let finalTerms = isLSTM ? " + sum(hN * d) + sum(cN * e)" : " + sum(hN * d)"
         return """
             model Recurrent {
                 layer rnn = \(layer)
-                func loss(x: \(input), c: \(output)\(stateArguments)) -> Float { sum(tanh(rnn(x\(given))) * c) }
+                func loss(x: \(input), c: \(output)\(finalWeights)\(stateArguments)) -> Float {
+                    let \(finals) = rnn(x\(given))
+                    sum(tanh(y) * c)\(finalTerms)
+                }
                 let dx = grad(loss, wrt: x\(states.map { ", " + $0 }.joined()))
             }
             """
@@ -66,7 +76,7 @@ import Testing
         }
         let dx = try #require(model.functions.first { $0.name == "dx" })
         let inputGradients = try IRInterpreter.run(dx.body, arguments: arguments, parameters: parameters)
-        for input in ["x"] + (Self.initialStates[name]?.0 ?? []) {
+        for input in ["x"] + (Self.initialStates[name] ?? []) {
             let computed = try #require(inputGradients[input], "\(name): no gradient of \(input)")
             let reference = try ConvolutionReferenceTests.tensor(gradients[input], shape: shapes[input]!)
             let error = zip(computed.values, reference.values).map { abs($0 - $1) }.max() ?? 0

@@ -59,7 +59,7 @@ extension Checker {
         }
         switch callee(named: name, in: context) {
         case .layer(let layer):
-            return checkLayerCall(layer, arguments, expr, in: &context).map { [$0] }
+            return checkLayerCall(layer, arguments, expr, withFinalValues: severalAllowed, in: &context)
         case .modelFunction(let function):
             callGraph.addCall(from: context.signature.key, to: function.key, at: calleeExpr.range)
             return checkFunctionCall(
@@ -170,10 +170,12 @@ extension Checker {
         return types
     }
 
-    /// `fc1(x)`: the layer's kind decides which inputs it takes and the result's type.
+    /// `fc1(x)`: the layer's kind decides which inputs it takes and the result's type; then,
+    /// `withFinalValues`, the types of the values it also gives when taken apart (a recurrent
+    /// layer's final states).
     private func checkLayerCall(
-        _ layer: CheckedLayer, _ arguments: [Argument], _ expr: Expr, in context: inout BodyContext
-    ) -> ValueType? {
+        _ layer: CheckedLayer, _ arguments: [Argument], _ expr: Expr, withFinalValues: Bool, in context: inout BodyContext
+    ) -> [ValueType]? {
         let labels = layer.kind.optionalInputs
         let slots = [ArgumentSlot(label: "x", isRequired: true)] + labels.map { ArgumentSlot(label: $0, isRequired: false) }
         guard let matched = matchArguments(arguments, to: slots, callee: layer.name, callRange: expr.range),
@@ -196,7 +198,7 @@ extension Checker {
                     return nil
                 }
             }
-            return output
+            return [output] + (withFinalValues ? layer.kind.finalValues(for: type).map(\.type) : [])
         case .failure(let mismatch):
             error("'\(layer.name)' is \(layer.kind.description) and \(mismatch.message)", at: input.range)
             return nil

@@ -39,6 +39,14 @@ protocol LayerKind: Sendable {
     /// recording its state's new values through `context`.
     func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue
 
+    /// The values an application also gives when it is taken apart, `let (y, hN) = gru(x)`,
+    /// after the output (a recurrent layer's final states): their names, and their types for an
+    /// input of type `input`. None by default.
+    func finalValues(for input: ValueType) -> [(name: String, type: ValueType)]
+
+    /// The output and then the values of ``finalValues(for:)``, as ``lower(_:_:)`` computes them.
+    func lowerWithFinalValues(_ input: IRValue, _ context: inout LayerLowering) throws -> [IRValue]
+
     /// Whether the layer computes something else in training than in inference (dropout,
     /// batch normalization); a function applying it is lowered once per mode.
     var dependsOnMode: Bool { get }
@@ -56,6 +64,8 @@ extension LayerKind {
     var inputElement: ValueType.Element { .float }
     var optionalInputs: [String] { [] }
     func checkOptionalInput(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? { nil }
+    func finalValues(for input: ValueType) -> [(name: String, type: ValueType)] { [] }
+    func lowerWithFinalValues(_ input: IRValue, _ context: inout LayerLowering) throws -> [IRValue] { [try lower(input, &context)] }
 }
 
 extension LayerKind where Self: Equatable {

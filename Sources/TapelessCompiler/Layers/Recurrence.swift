@@ -5,7 +5,8 @@
 /// The input is `[length, batch, in]`, or `[batch, length, in]` with `batchFirst: true`; the
 /// output has the same layout with `hidden` features (twice that when bidirectional: the
 /// forward direction's, then the reverse's), the last layer's hidden state at every step, as
-/// PyTorch's first result. Parameters per layer `k` and direction (`_reverse` for the reverse
+/// PyTorch's first result; taken apart, an application also gives the final states (`h_n`, and
+/// the LSTM's `c_n`). Parameters per layer `k` and direction (`_reverse` for the reverse
 /// one) are named, shaped and drawn as in PyTorch's `state_dict`: `weight_ih_lk` `[gates·hidden,
 /// in]`, `weight_hh_lk` `[gates·hidden, hidden]`, `bias_ih_lk` and `bias_hh_lk` `[gates·hidden]`,
 /// all uniform in ±1/√hidden. The length is a number known when the file compiles: the
@@ -133,11 +134,19 @@ struct Recurrence: Equatable {
         return LayerInputError(message: "must be \(expected) (layers · directions, batch, hidden, as PyTorch's \(label.prefix(1))_0), not \(type)")
     }
 
+    /// The final states' type: `[layers · directions, batch, hidden]`, as PyTorch's `h_n` and `c_n`.
+    func finalStateType(for input: ValueType) -> ValueType {
+        .tensor([.fixed(layers * directions.count), input.shape[batchAxis], .fixed(hiddenSize)])
+    }
+
     /// The layers over `x`, each direction running `step` over the positions in its order,
-    /// from the states the application gave (`h0:`, `c0:`) or zero ones.
-    func lower(_ x: IRValue, _ context: inout LayerLowering, step: Step) -> IRValue {
+    /// from the states the application gave (`h0:`, `c0:`) or zero ones: the output, then the
+    /// final states (the hidden one, then the LSTM's cell state), each
+    /// `[layers · directions, batch, hidden]` in PyTorch's order.
+    func lower(_ x: IRValue, _ context: inout LayerLowering, step: Step) -> [IRValue] {
         var b = context.builder
         defer { context.builder = b }
+        var finalStates: [State] = []
         var sequence = x
         let length = b.type(of: x).shape[timeAxis].fixedValue ?? 0
         let (h0, c0) = (context.optionalInputs["h0"], context.optionalInputs["c0"])
@@ -165,6 +174,7 @@ struct Recurrence: Equatable {
                     hiddenStates[position] = next.hidden
                     state = next
                 }
+                if let state { finalStates.append(state) }
                 outputs.append(stack(hiddenStates.compactMap { $0 }, &b))
             }
             sequence = outputs.count == 1 ? outputs[0] : BuiltinLowering.concatenate(outputs, axis: 2, resultType: concatenatedType(outputs, &b), &b)
@@ -172,7 +182,16 @@ struct Recurrence: Equatable {
                 sequence = Dropout.applied(to: sequence, probability: dropout, &b)
             }
         }
-        return sequence
+        let cells = finalStates.compactMap(\.cell)
+        let hidden = Self.join(finalStates.map(\.hidden), &b)
+        return [sequence, hidden] + (cells.count == finalStates.count ? [Self.join(cells, &b)] : [])
+    }
+
+    /// States `[batch, hidden]` joined along a new first axis.
+    private static func join(_ states: [IRValue], _ b: inout IRBuilder) -> IRValue {
+        let parts = states.map { b.emit(.reshape, [$0], type: .float([.fixed(1)] + b.type(of: $0).shape)) }
+        let shape = [IRDimension.fixed(states.count)] + b.type(of: states[0]).shape
+        return parts.count == 1 ? parts[0] : BuiltinLowering.concatenate(parts, axis: 0, resultType: .float(shape), &b)
     }
 
     private func concatenatedType(_ parts: [IRValue], _ b: inout IRBuilder) -> IRType {
@@ -239,6 +258,15 @@ extension RecurrentLayerKind {
     var parameters: [LayerParameter] { recurrence.parameters(gates: Self.gates) }
 
     func outputType(for input: ValueType) -> Result<ValueType, LayerInputError> { recurrence.outputType(for: input) }
+
+    /// PyTorch's `h_n` (and the LSTM's `c_n`), named after the initial states: `hN`, `cN`.
+    func finalValues(for input: ValueType) -> [(name: String, type: ValueType)] {
+        Self.initialStates.map { ($0.prefix(1) + "N", recurrence.finalStateType(for: input)) }
+    }
+
+    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
+        try lowerWithFinalValues(input, &context)[0]
+    }
 
     var accessor: LayerAccessor? { nil }
 

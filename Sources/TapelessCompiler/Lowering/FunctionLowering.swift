@@ -184,11 +184,15 @@ struct FunctionLowering {
         let callee: IRCallee
         let argumentExpressions: [Expr]
         switch program.resolutions[expression.id] {
+        case .layer(let name, let input, let options):
+            var optionalInputs: [String: IRValue] = [:]
+            for (label, expr) in options { optionalInputs[label] = try lower(expr) }
+            return try lowerLayer(name, input: lower(input), optionalInputs: optionalInputs, withFinalValues: true)
         case .modelFunction(let name, let arguments):
             (callee, argumentExpressions) = (IRCallee(name: name, isModelFunction: true), arguments)
         case .function(let name, let arguments):
             (callee, argumentExpressions) = (IRCallee(name: name, isModelFunction: false), arguments)
-        case .local, .argument, .parameter, .constant, .builtin, .layer, .index, nil:
+        case .local, .argument, .parameter, .constant, .builtin, .index, nil:
             throw Lowering.Failure(description: "the tuple at \(expression.range.start) is not a call")
         }
         let operands = try argumentExpressions.map { try lower($0) }
@@ -214,6 +218,14 @@ struct FunctionLowering {
     /// state tensor that an earlier application updated is read at its new value, so a layer
     /// applied twice updates its state twice in a row, as PyTorch's modules do.
     private mutating func lowerLayer(_ name: String, input: IRValue, optionalInputs: [String: IRValue]) throws -> IRValue {
+        try lowerLayer(name, input: input, optionalInputs: optionalInputs, withFinalValues: false)[0]
+    }
+
+    /// The layer applied to `input`: its output, then its final values (see
+    /// ``LayerKind/finalValues(for:)``) when `withFinalValues`.
+    private mutating func lowerLayer(
+        _ name: String, input: IRValue, optionalInputs: [String: IRValue], withFinalValues: Bool
+    ) throws -> [IRValue] {
         guard let layer = model?.layers.first(where: { $0.name == name }) else {
             throw Lowering.Failure(description: "unknown layer '\(name)'")
         }
@@ -228,13 +240,13 @@ struct FunctionLowering {
         var context = LayerLowering(builder: builder, parameters: parameters, mode: mode, optionalInputs: optionalInputs)
         builder = IRBuilder()
         defer { builder = context.builder }
-        let output = try layer.kind.lower(input, &context)
+        let outputs = withFinalValues ? try layer.kind.lowerWithFinalValues(input, &context) : [try layer.kind.lower(input, &context)]
         for (relativeName, value) in context.stateUpdates.sorted(by: { $0.key < $1.key }) {
             let fullName = layer.parameterName(relativeName)
             stateUpdates.removeAll { $0.name == fullName }
             stateUpdates.append((fullName, value))
         }
-        return output
+        return outputs
     }
 
     /// The elements at `position` along `axis`, without that axis: a slice of one, summed away.

@@ -1,10 +1,12 @@
 """Writes recurrent.json: PyTorch's nn.LSTM, nn.GRU and nn.RNN in float64, for issue #19's
 recurrent layers (RecurrentLayerTests.swift declares the same layers in the language).
 
-Each case applies one layer to x and computes loss = sum(tanh(output) · c); it stores the
-layer's state_dict (PyTorch's names, drawn by PyTorch's own initialization from the seed),
-x and c (formulas of the flat index i: x[i] = sin(0.37 i + 0.2), c[i] = cos(0.23 i)), the
-loss, and the gradients of the loss with respect to every parameter and to x. The last cases
+Each case applies one layer to x and computes loss = sum(tanh(output) · c) + sum(h_n · d)
+(+ sum(c_n · e) for an LSTM), reading the final states too; it stores the layer's state_dict
+(PyTorch's names, drawn by PyTorch's own initialization from the seed), x, c, d and e
+(formulas of the flat index i: x[i] = sin(0.37 i + 0.2), c[i] = cos(0.23 i),
+d[i] = sin(0.29 i + 0.1), e[i] = cos(0.17 i + 0.4)), the loss, and the gradients of the loss
+with respect to every parameter and to x. The last cases
 also start from given states, h0[i] = 0.5 sin(0.11 i + 0.3) and (LSTM) c0[i] = 0.5 cos(0.19 i),
 shaped [layers · directions, batch, hidden], with the gradients with respect to them.
 
@@ -50,25 +52,31 @@ for seed, (name, make, shape) in enumerate(CASES):
     formulas = {"h0": lambda i: 0.5 * math.sin(0.11 * i + 0.3), "c0": lambda i: 0.5 * math.cos(0.19 * i)}
     states = {key: tensor(state_shape, formulas[key]).requires_grad_(True) for key in INITIAL.get(name, [])}
     if not states:
-        output, _ = layer(x)
+        output, final = layer(x)
     else:
-        output, _ = layer(x, (states["h0"], states["c0"]) if "c0" in states else states["h0"])
+        output, final = layer(x, (states["h0"], states["c0"]) if "c0" in states else states["h0"])
+    h_n, c_n = final if isinstance(final, tuple) else (final, None)
     c = tensor(list(output.shape), lambda i: math.cos(0.23 * i))
-    loss = (torch.tanh(output) * c).sum()
+    d = tensor(state_shape, lambda i: math.sin(0.29 * i + 0.1))
+    e = tensor(state_shape, lambda i: math.cos(0.17 * i + 0.4))
+    loss = (torch.tanh(output) * c).sum() + (h_n * d).sum() + ((c_n * e).sum() if c_n is not None else 0)
+    finals = {"d": d, **({"e": e} if c_n is not None else {})}
     names = [key for key, _ in layer.named_parameters()]
     gradients = torch.autograd.grad(loss, [x] + list(states.values()) + [p for _, p in layer.named_parameters()])
     state_gradients = dict(zip(states, gradients[1:1 + len(states)]))
     cases.append({
         "name": name,
         "shapes": {"x": shape, "c": list(output.shape), **{key: state_shape for key in states},
+                   **{key: state_shape for key in finals},
                    **{key: list(p.shape) for key, p in layer.named_parameters()}},
         "parameters": {key: p.detach().flatten().tolist() for key, p in layer.named_parameters()},
         "inputs": {"x": x.detach().flatten().tolist(), "c": c.flatten().tolist(),
+                   **{key: value.flatten().tolist() for key, value in finals.items()},
                    **{key: value.detach().flatten().tolist() for key, value in states.items()}},
         "loss": loss.item(),
         "grad": {"x": gradients[0].flatten().tolist(), **{key: g.flatten().tolist() for key, g in state_gradients.items()},
                  **{key: g.flatten().tolist() for key, g in zip(names, gradients[1 + len(states):])}},
     })
 
-about = "recurrent.py: torch.nn.LSTM/GRU/RNN in float64, loss = sum(tanh(output) * c)"
+about = "recurrent.py: torch.nn.LSTM/GRU/RNN in float64, loss = sum(tanh(output) * c) + sum(h_n * d) (+ sum(c_n * e))"
 pathlib.Path(__file__).with_name("recurrent.json").write_text(json.dumps({"about": about, "cases": cases}) + "\n")
