@@ -156,14 +156,19 @@ extension Parser {
             return makeExpression(.identifier(token.text), token.range)
         case .leftParen:
             let open = advance()
-            let elements = parseList(of: "values", closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
-            let written = range(from: open.range.start)
-            guard elements.count == 1, elements[0].label == nil else {
-                return makeExpression(.tuple(elements), written)
+            // A parenthesized expression is read directly: nesting costs no more stack than
+            // before tuples, which matters for the deepest expressions the parser accepts.
+            guard at(.identifier) && peek().kind == .colon else {
+                var inner = parseExpression()
+                guard consume(.comma) != nil else {
+                    if let close = expectClosing(.rightParen, for: open) { inner.range = open.range.union(close.range) }
+                    return inner
+                }
+                let rest = parseList(of: "values", closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
+                return makeExpression(.tuple([Argument(label: nil, value: inner)] + rest), range(from: open.range.start))
             }
-            var inner = elements[0].value
-            inner.range = written
-            return inner
+            let elements = parseList(of: "values", closedBy: .rightParen, openedBy: open) { $0.parseArgument() }
+            return makeExpression(.tuple(elements), range(from: open.range.start))
         default:
             let range = missingRange
             let found = range == current.range ? ", found \(current.quoted)" : ""
