@@ -14,7 +14,7 @@ struct GRU: RecurrentLayerKind, Equatable {
         self.recurrence = recurrence
     }
 
-    func lowerWithFinalValues(_ x: IRValue, _ context: inout LayerLowering) throws -> [IRValue] {
+    func lower(_ x: IRValue, _ context: inout LayerLowering) throws -> IRValue {
         let size = recurrence.hiddenSize
         return recurrence.lower(x, &context) { b, input, hidden, state in
             func gate(_ index: Int, _ value: IRValue) -> IRValue { Recurrence.gate(index, of: value, size: size, &b) }

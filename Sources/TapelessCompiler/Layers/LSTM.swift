@@ -16,7 +16,7 @@ struct LSTM: RecurrentLayerKind, Equatable {
         self.recurrence = recurrence
     }
 
-    func lowerWithFinalValues(_ x: IRValue, _ context: inout LayerLowering) throws -> [IRValue] {
+    func lower(_ x: IRValue, _ context: inout LayerLowering) throws -> IRValue {
         let size = recurrence.hiddenSize
         return recurrence.lower(x, &context) { b, input, hidden, state in
             let gates = hidden.map { b.add(input, $0) } ?? input

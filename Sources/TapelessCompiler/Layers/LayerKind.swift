@@ -41,11 +41,9 @@ protocol LayerKind: Sendable {
 
     /// The values an application also gives when it is taken apart, `let (y, hN) = gru(x)`,
     /// after the output (a recurrent layer's final states): their names, and their types for an
-    /// input of type `input`. None by default.
+    /// input of type `input`. None by default. ``lower(_:_:)`` puts them in
+    /// ``LayerLowering/finalValues`` when the context asks for them.
     func finalValues(for input: ValueType) -> [(name: String, type: ValueType)]
-
-    /// The output and then the values of ``finalValues(for:)``, as ``lower(_:_:)`` computes them.
-    func lowerWithFinalValues(_ input: IRValue, _ context: inout LayerLowering) throws -> [IRValue]
 
     /// Whether the layer computes something else in training than in inference (dropout,
     /// batch normalization); a function applying it is lowered once per mode.
@@ -65,7 +63,6 @@ extension LayerKind {
     var optionalInputs: [String] { [] }
     func checkOptionalInput(_ label: String, _ type: ValueType, for input: ValueType) -> LayerInputError? { nil }
     func finalValues(for input: ValueType) -> [(name: String, type: ValueType)] { [] }
-    func lowerWithFinalValues(_ input: IRValue, _ context: inout LayerLowering) throws -> [IRValue] { [try lower(input, &context)] }
 }
 
 extension LayerKind where Self: Equatable {
@@ -101,6 +98,11 @@ struct LayerLowering {
     var stateUpdates: [String: IRValue] = [:]
     /// The optional inputs the application gave, by label.
     var optionalInputs: [String: IRValue] = [:]
+    /// Whether the application is taken apart, so the layer's final values are wanted: only
+    /// then are they computed, into ``finalValues``.
+    var wantsFinalValues = false
+    /// The values of ``LayerKind/finalValues(for:)``, when ``wantsFinalValues``.
+    var finalValues: [IRValue] = []
 
     /// The parameter or state tensor with this relative name.
     func parameter(_ name: String) -> IRValue {

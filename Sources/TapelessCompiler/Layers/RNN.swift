@@ -25,7 +25,7 @@ struct RNN: RecurrentLayerKind, Equatable {
 
     var kindOptionsDescription: String { nonlinearity == .relu ? ", nonlinearity: relu" : "" }
 
-    func lowerWithFinalValues(_ x: IRValue, _ context: inout LayerLowering) throws -> [IRValue] {
+    func lower(_ x: IRValue, _ context: inout LayerLowering) throws -> IRValue {
         recurrence.lower(x, &context) { [nonlinearity] b, input, hidden, _ in
             Recurrence.State(hidden: b.unary(nonlinearity, hidden.map { b.add(input, $0) } ?? input))
         }

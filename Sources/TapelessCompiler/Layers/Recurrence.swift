@@ -140,10 +140,10 @@ struct Recurrence: Equatable {
     }
 
     /// The layers over `x`, each direction running `step` over the positions in its order,
-    /// from the states the application gave (`h0:`, `c0:`) or zero ones: the output, then the
-    /// final states (the hidden one, then the LSTM's cell state), each
+    /// from the states the application gave (`h0:`, `c0:`) or zero ones. When the context wants
+    /// them, the final states too (the hidden one, then the LSTM's cell state), each
     /// `[layers · directions, batch, hidden]` in PyTorch's order.
-    func lower(_ x: IRValue, _ context: inout LayerLowering, step: Step) -> [IRValue] {
+    func lower(_ x: IRValue, _ context: inout LayerLowering, step: Step) -> IRValue {
         var b = context.builder
         defer { context.builder = b }
         var finalStates: [State] = []
@@ -182,9 +182,11 @@ struct Recurrence: Equatable {
                 sequence = Dropout.applied(to: sequence, probability: dropout, &b)
             }
         }
-        let cells = finalStates.compactMap(\.cell)
-        let hidden = Self.join(finalStates.map(\.hidden), &b)
-        return [sequence, hidden] + (cells.count == finalStates.count ? [Self.join(cells, &b)] : [])
+        if context.wantsFinalValues {
+            let cells = finalStates.compactMap(\.cell)
+            context.finalValues = [Self.join(finalStates.map(\.hidden), &b)] + (cells.count == finalStates.count ? [Self.join(cells, &b)] : [])
+        }
+        return sequence
     }
 
     /// States `[batch, hidden]` joined along a new first axis.
@@ -262,10 +264,6 @@ extension RecurrentLayerKind {
     /// PyTorch's `h_n` (and the LSTM's `c_n`), named after the initial states: `hN`, `cN`.
     func finalValues(for input: ValueType) -> [(name: String, type: ValueType)] {
         Self.initialStates.map { ($0.prefix(1) + "N", recurrence.finalStateType(for: input)) }
-    }
-
-    func lower(_ input: IRValue, _ context: inout LayerLowering) throws -> IRValue {
-        try lowerWithFinalValues(input, &context)[0]
     }
 
     var accessor: LayerAccessor? { nil }

@@ -238,9 +238,10 @@ struct FunctionLowering {
         appliesModeDependentLayer = appliesModeDependentLayer || layer.kind.dependsOnMode
         // The builder moves into the context and back, so its instructions are not copied.
         var context = LayerLowering(builder: builder, parameters: parameters, mode: mode, optionalInputs: optionalInputs)
+        context.wantsFinalValues = withFinalValues
         builder = IRBuilder()
         defer { builder = context.builder }
-        let outputs = withFinalValues ? try layer.kind.lowerWithFinalValues(input, &context) : [try layer.kind.lower(input, &context)]
+        let outputs = [try layer.kind.lower(input, &context)] + context.finalValues
         for (relativeName, value) in context.stateUpdates.sorted(by: { $0.key < $1.key }) {
             let fullName = layer.parameterName(relativeName)
             stateUpdates.removeAll { $0.name == fullName }

@@ -1342,7 +1342,7 @@ public struct RecurrentInterop: Module {
                         let v159 = slot33  // [n, 7, 6]
                         let v161 = slot34  // [n, 7, 6]
                         let v163 = slot37  // [n, 7, 6]
-                        let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                        let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                         // line 10: lstm(x)
                         let v301 = slot28  // [n, 1, 6]
                         v301.update(from: v300, count: n * 6)
@@ -1463,621 +1463,621 @@ public struct RecurrentInterop: Module {
                             v323[i] = v323_2
                         }
                         // line 10: gru(lstm(x))
-                        let v338 = slot50  // [n, 1, 12]
+                        let v328 = slot50  // [n, 1, 12]
                         for row_78 in 0..<n {
                             for position_78 in 0..<12 {
-                                v338[row_78 &* 12 &+ position_78] = v323[row_78 &* 7 &* 12 &+ position_78]
+                                v328[row_78 &* 12 &+ position_78] = v323[row_78 &* 7 &* 12 &+ position_78]
                             }
                         }
-                        let v343 = slot51  // [5]
-                        for k_79 in 0..<5 { v343[k_79] = v337[k_79] }
-                        let v347 = slot52  // [5]
-                        for k_80 in 0..<5 { v347[k_80] = v337[5 &+ k_80] }
-                        let v351 = slot53  // [5]
-                        for k_81 in 0..<5 { v351[k_81] = v337[10 &+ k_81] }
-                        let v358 = slot54  // [n, 1, 12]
+                        let v333 = slot51  // [5]
+                        for k_79 in 0..<5 { v333[k_79] = v327[k_79] }
+                        let v337 = slot52  // [5]
+                        for k_80 in 0..<5 { v337[k_80] = v327[5 &+ k_80] }
+                        let v341 = slot53  // [5]
+                        for k_81 in 0..<5 { v341[k_81] = v327[10 &+ k_81] }
+                        let v348 = slot54  // [n, 1, 12]
                         for row_82 in 0..<n {
                             for position_82 in 0..<12 {
-                                v358[row_82 &* 12 &+ position_82] = v323[(row_82 &* 7 &+ 1) &* 12 &+ position_82]
+                                v348[row_82 &* 12 &+ position_82] = v323[(row_82 &* 7 &+ 1) &* 12 &+ position_82]
                             }
                         }
-                        let v382 = slot55  // [n, 1, 12]
+                        let v372 = slot55  // [n, 1, 12]
                         for row_83 in 0..<n {
                             for position_83 in 0..<12 {
-                                v382[row_83 &* 12 &+ position_83] = v323[(row_83 &* 7 &+ 2) &* 12 &+ position_83]
+                                v372[row_83 &* 12 &+ position_83] = v323[(row_83 &* 7 &+ 2) &* 12 &+ position_83]
                             }
                         }
-                        let v406 = slot56  // [n, 1, 12]
+                        let v396 = slot56  // [n, 1, 12]
                         for row_84 in 0..<n {
                             for position_84 in 0..<12 {
-                                v406[row_84 &* 12 &+ position_84] = v323[(row_84 &* 7 &+ 3) &* 12 &+ position_84]
+                                v396[row_84 &* 12 &+ position_84] = v323[(row_84 &* 7 &+ 3) &* 12 &+ position_84]
                             }
                         }
-                        let v430 = slot57  // [n, 1, 12]
+                        let v420 = slot57  // [n, 1, 12]
                         for row_85 in 0..<n {
                             for position_85 in 0..<12 {
-                                v430[row_85 &* 12 &+ position_85] = v323[(row_85 &* 7 &+ 4) &* 12 &+ position_85]
+                                v420[row_85 &* 12 &+ position_85] = v323[(row_85 &* 7 &+ 4) &* 12 &+ position_85]
                             }
                         }
                     }
                     do {
                         let v323 = slot49  // [n, 7, 12]
-                        let v338 = slot50  // [n, 1, 12]
-                        let v358 = slot54  // [n, 1, 12]
-                        let v382 = slot55  // [n, 1, 12]
-                        let v406 = slot56  // [n, 1, 12]
-                        let v430 = slot57  // [n, 1, 12]
-                        let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                        let v336 = parameters.baseAddress! + 831  // gru.bias_ih_l0
-                        let v343 = slot51  // [5]
-                        let v347 = slot52  // [5]
-                        let v351 = slot53  // [5]
-                        let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                        let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                        let v328 = slot50  // [n, 1, 12]
+                        let v348 = slot54  // [n, 1, 12]
+                        let v372 = slot55  // [n, 1, 12]
+                        let v396 = slot56  // [n, 1, 12]
+                        let v420 = slot57  // [n, 1, 12]
+                        let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                        let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
+                        let v333 = slot51  // [5]
+                        let v337 = slot52  // [5]
+                        let v341 = slot53  // [5]
+                        let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                        let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                         // line 10: gru(lstm(x))
-                        let v454 = slot58  // [n, 1, 12]
+                        let v444 = slot58  // [n, 1, 12]
                         for row_86 in 0..<n {
                             for position_86 in 0..<12 {
-                                v454[row_86 &* 12 &+ position_86] = v323[(row_86 &* 7 &+ 5) &* 12 &+ position_86]
+                                v444[row_86 &* 12 &+ position_86] = v323[(row_86 &* 7 &+ 5) &* 12 &+ position_86]
                             }
                         }
-                        let v478 = slot59  // [n, 1, 12]
+                        let v468 = slot59  // [n, 1, 12]
                         for row_87 in 0..<n {
                             for position_87 in 0..<12 {
-                                v478[row_87 &* 12 &+ position_87] = v323[(row_87 &* 7 &+ 6) &* 12 &+ position_87]
+                                v468[row_87 &* 12 &+ position_87] = v323[(row_87 &* 7 &+ 6) &* 12 &+ position_87]
                             }
                         }
-                        let v339 = slot60  // [n, 12]
-                        let v359 = slot61  // [n, 12]
-                        let v383 = slot62  // [n, 12]
-                        let v407 = slot63  // [n, 12]
-                        let v431 = slot64  // [n, 12]
-                        let v455 = slot65  // [n, 12]
-                        let v479 = slot66  // [n, 12]
-                        v339.update(repeating: 0, count: n * 12)
-                        v359.update(repeating: 0, count: n * 12)
-                        v383.update(repeating: 0, count: n * 12)
-                        v407.update(repeating: 0, count: n * 12)
-                        v431.update(repeating: 0, count: n * 12)
-                        v455.update(repeating: 0, count: n * 12)
-                        v479.update(repeating: 0, count: n * 12)
+                        let v329 = slot60  // [n, 12]
+                        let v349 = slot61  // [n, 12]
+                        let v373 = slot62  // [n, 12]
+                        let v397 = slot63  // [n, 12]
+                        let v421 = slot64  // [n, 12]
+                        let v445 = slot65  // [n, 12]
+                        let v469 = slot66  // [n, 12]
+                        v329.update(repeating: 0, count: n * 12)
+                        v349.update(repeating: 0, count: n * 12)
+                        v373.update(repeating: 0, count: n * 12)
+                        v397.update(repeating: 0, count: n * 12)
+                        v421.update(repeating: 0, count: n * 12)
+                        v445.update(repeating: 0, count: n * 12)
+                        v469.update(repeating: 0, count: n * 12)
                         for i0 in 0..<n {
                             for _ in 0..<1 {
                                 for i2 in 0..<12 {
                                     let i = i0 &* 12 &+ i2
-                                    v339[i0 &* 12 &+ i2] += v338[i]
-                                    v359[i0 &* 12 &+ i2] += v358[i]
-                                    v383[i0 &* 12 &+ i2] += v382[i]
-                                    v407[i0 &* 12 &+ i2] += v406[i]
-                                    v431[i0 &* 12 &+ i2] += v430[i]
-                                    v455[i0 &* 12 &+ i2] += v454[i]
-                                    v479[i0 &* 12 &+ i2] += v478[i]
+                                    v329[i0 &* 12 &+ i2] += v328[i]
+                                    v349[i0 &* 12 &+ i2] += v348[i]
+                                    v373[i0 &* 12 &+ i2] += v372[i]
+                                    v397[i0 &* 12 &+ i2] += v396[i]
+                                    v421[i0 &* 12 &+ i2] += v420[i]
+                                    v445[i0 &* 12 &+ i2] += v444[i]
+                                    v469[i0 &* 12 &+ i2] += v468[i]
                                 }
                             }
                         }
-                        let v340 = slot67  // [n, 15]
+                        let v330 = slot67  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v339, lda: 12, b: v334, ldb: 12, c: v340, ldc: 15)
-                        let v360 = slot68  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v329, lda: 12, b: v324, ldb: 12, c: v330, ldc: 15)
+                        let v350 = slot68  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v359, lda: 12, b: v334, ldb: 12, c: v360, ldc: 15)
-                        let v341 = slot69  // [n, 15]
-                        let v361 = slot70  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v349, lda: 12, b: v324, ldb: 12, c: v350, ldc: 15)
+                        let v331 = slot69  // [n, 15]
+                        let v351 = slot70  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v341_2: Float = v340[i] + v336[i1]
-                                v341[i] = v341_2
-                                let v361_2: Float = v360[i] + v336[i1]
-                                v361[i] = v361_2
+                                let v331_2: Float = v330[i] + v326[i1]
+                                v331[i] = v331_2
+                                let v351_2: Float = v350[i] + v326[i1]
+                                v351[i] = v351_2
                             }
                         }
-                        let v342 = slot71  // [n, 5]
+                        let v332 = slot71  // [n, 5]
                         for row_88 in 0..<n {
-                            for k_88 in 0..<5 { v342[row_88 &* 5 &+ k_88] = v341[row_88 &* 15 &+ k_88] }
+                            for k_88 in 0..<5 { v332[row_88 &* 5 &+ k_88] = v331[row_88 &* 15 &+ k_88] }
                         }
-                        let v346 = slot72  // [n, 5]
+                        let v336 = slot72  // [n, 5]
                         for row_89 in 0..<n {
-                            for k_89 in 0..<5 { v346[row_89 &* 5 &+ k_89] = v341[row_89 &* 15 &+ 5 &+ k_89] }
+                            for k_89 in 0..<5 { v336[row_89 &* 5 &+ k_89] = v331[row_89 &* 15 &+ 5 &+ k_89] }
                         }
-                        let v350 = slot73  // [n, 5]
+                        let v340 = slot73  // [n, 5]
                         for row_90 in 0..<n {
-                            for k_90 in 0..<5 { v350[row_90 &* 5 &+ k_90] = v341[row_90 &* 15 &+ 10 &+ k_90] }
+                            for k_90 in 0..<5 { v340[row_90 &* 5 &+ k_90] = v331[row_90 &* 15 &+ 10 &+ k_90] }
                         }
-                        let v357 = slot74  // [n, 5]
+                        let v347 = slot74  // [n, 5]
                         for i0 in 0..<n {
                             for i1 in 0..<5 {
                                 let i = i0 &* 5 &+ i1
-                                let v344: Float = v342[i] + v343[i1]
-                                let v345: Float = 1 / (1 + Foundation.exp(-v344))
-                                let v348: Float = v346[i] + v347[i1]
-                                let v349: Float = 1 / (1 + Foundation.exp(-v348))
-                                let v352: Float = v345 * v351[i1]
-                                let v353: Float = v350[i] + v352
-                                let v354: Float = Foundation.tanh(v353)
-                                let v356: Float = 1.0 - v349
-                                let v357_2: Float = v356 * v354
-                                v357[i] = v357_2
+                                let v334: Float = v332[i] + v333[i1]
+                                let v335: Float = 1 / (1 + Foundation.exp(-v334))
+                                let v338: Float = v336[i] + v337[i1]
+                                let v339: Float = 1 / (1 + Foundation.exp(-v338))
+                                let v342: Float = v335 * v341[i1]
+                                let v343: Float = v340[i] + v342
+                                let v344: Float = Foundation.tanh(v343)
+                                let v346: Float = 1.0 - v339
+                                let v347_2: Float = v346 * v344
+                                v347[i] = v347_2
                             }
                         }
-                        let v362 = slot69  // [n, 15]
+                        let v352 = slot69  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 5, a: v357, lda: 5, b: v335, ldb: 5, c: v362, ldc: 15)
-                        let v364 = slot73  // [n, 5]
+                            transposeB: true, m: n, n: 15, k: 5, a: v347, lda: 5, b: v325, ldb: 5, c: v352, ldc: 15)
+                        let v354 = slot73  // [n, 5]
                         for row_91 in 0..<n {
-                            for k_91 in 0..<5 { v364[row_91 &* 5 &+ k_91] = v361[row_91 &* 15 &+ k_91] }
+                            for k_91 in 0..<5 { v354[row_91 &* 5 &+ k_91] = v351[row_91 &* 15 &+ k_91] }
                         }
-                        let v368 = slot72  // [n, 5]
+                        let v358 = slot72  // [n, 5]
                         for row_92 in 0..<n {
-                            for k_92 in 0..<5 { v368[row_92 &* 5 &+ k_92] = v361[row_92 &* 15 &+ 5 &+ k_92] }
+                            for k_92 in 0..<5 { v358[row_92 &* 5 &+ k_92] = v351[row_92 &* 15 &+ 5 &+ k_92] }
                         }
-                        let v372 = slot71  // [n, 5]
+                        let v362 = slot71  // [n, 5]
                         for row_93 in 0..<n {
-                            for k_93 in 0..<5 { v372[row_93 &* 5 &+ k_93] = v361[row_93 &* 15 &+ 10 &+ k_93] }
+                            for k_93 in 0..<5 { v362[row_93 &* 5 &+ k_93] = v351[row_93 &* 15 &+ 10 &+ k_93] }
                         }
-                        let v384 = slot70  // [n, 15]
+                        let v374 = slot70  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v383, lda: 12, b: v334, ldb: 12, c: v384, ldc: 15)
-                        let v363 = slot68  // [n, 15]
-                        let v385 = slot67  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v373, lda: 12, b: v324, ldb: 12, c: v374, ldc: 15)
+                        let v353 = slot68  // [n, 15]
+                        let v375 = slot67  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v363_2: Float = v362[i] + v337[i1]
-                                v363[i] = v363_2
-                                let v385_2: Float = v384[i] + v336[i1]
-                                v385[i] = v385_2
+                                let v353_2: Float = v352[i] + v327[i1]
+                                v353[i] = v353_2
+                                let v375_2: Float = v374[i] + v326[i1]
+                                v375[i] = v375_2
                             }
                         }
-                        let v365 = slot75  // [n, 5]
+                        let v355 = slot75  // [n, 5]
                         for row_94 in 0..<n {
-                            for k_94 in 0..<5 { v365[row_94 &* 5 &+ k_94] = v363[row_94 &* 15 &+ k_94] }
+                            for k_94 in 0..<5 { v355[row_94 &* 5 &+ k_94] = v353[row_94 &* 15 &+ k_94] }
                         }
-                        let v369 = slot76  // [n, 5]
+                        let v359 = slot76  // [n, 5]
                         for row_95 in 0..<n {
-                            for k_95 in 0..<5 { v369[row_95 &* 5 &+ k_95] = v363[row_95 &* 15 &+ 5 &+ k_95] }
+                            for k_95 in 0..<5 { v359[row_95 &* 5 &+ k_95] = v353[row_95 &* 15 &+ 5 &+ k_95] }
                         }
-                        let v373 = slot77  // [n, 5]
+                        let v363 = slot77  // [n, 5]
                         for row_96 in 0..<n {
-                            for k_96 in 0..<5 { v373[row_96 &* 5 &+ k_96] = v363[row_96 &* 15 &+ 10 &+ k_96] }
+                            for k_96 in 0..<5 { v363[row_96 &* 5 &+ k_96] = v353[row_96 &* 15 &+ 10 &+ k_96] }
                         }
-                        let v381 = slot78  // [n, 5]
+                        let v371 = slot78  // [n, 5]
                         let laneEnd_16 = (n * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_16, by: 8) {
-                            let v366 = UnsafeRawPointer(v364 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v365 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v367 = LaneFunctions.sigmoid(v366)
-                            let v370 = UnsafeRawPointer(v368 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v369 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v371 = LaneFunctions.sigmoid(v370)
-                            let v374 = v367 * UnsafeRawPointer(v373 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v375 = UnsafeRawPointer(v372 + i).loadUnaligned(as: SIMD8<Float>.self) + v374
-                            let v376 = LaneFunctions.tanh(v375)
-                            let v378 = SIMD8<Float>(repeating: 1.0) - v371
-                            let v379 = v378 * v376
-                            let v380 = v371 * UnsafeRawPointer(v357 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v381_2 = v379 + v380
-                            UnsafeMutableRawPointer(v381 + i).storeBytes(of: v381_2, as: SIMD8<Float>.self)
+                            let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v357 = LaneFunctions.sigmoid(v356)
+                            let v360 = UnsafeRawPointer(v358 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v361 = LaneFunctions.sigmoid(v360)
+                            let v364 = v357 * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v365 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + v364
+                            let v366 = LaneFunctions.tanh(v365)
+                            let v368 = SIMD8<Float>(repeating: 1.0) - v361
+                            let v369 = v368 * v366
+                            let v370 = v361 * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v371_2 = v369 + v370
+                            UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_16..<n * 5 {
-                            let v366: Float = v364[i] + v365[i]
-                            let v367: Float = 1 / (1 + Foundation.exp(-v366))
-                            let v370: Float = v368[i] + v369[i]
-                            let v371: Float = 1 / (1 + Foundation.exp(-v370))
-                            let v374: Float = v367 * v373[i]
-                            let v375: Float = v372[i] + v374
-                            let v376: Float = Foundation.tanh(v375)
-                            let v378: Float = 1.0 - v371
-                            let v379: Float = v378 * v376
-                            let v380: Float = v371 * v357[i]
-                            let v381_2: Float = v379 + v380
-                            v381[i] = v381_2
+                            let v356: Float = v354[i] + v355[i]
+                            let v357: Float = 1 / (1 + Foundation.exp(-v356))
+                            let v360: Float = v358[i] + v359[i]
+                            let v361: Float = 1 / (1 + Foundation.exp(-v360))
+                            let v364: Float = v357 * v363[i]
+                            let v365: Float = v362[i] + v364
+                            let v366: Float = Foundation.tanh(v365)
+                            let v368: Float = 1.0 - v361
+                            let v369: Float = v368 * v366
+                            let v370: Float = v361 * v347[i]
+                            let v371_2: Float = v369 + v370
+                            v371[i] = v371_2
                         }
                     }
                     do {
-                        let v381 = slot78  // [n, 5]
-                        let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                        let v385 = slot67  // [n, 15]
-                        let v407 = slot63  // [n, 12]
-                        let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                        let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                        let v336 = parameters.baseAddress! + 831  // gru.bias_ih_l0
-                        let v431 = slot64  // [n, 12]
+                        let v371 = slot78  // [n, 5]
+                        let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                        let v375 = slot67  // [n, 15]
+                        let v397 = slot63  // [n, 12]
+                        let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                        let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                        let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
+                        let v421 = slot64  // [n, 12]
                         // line 10: gru(lstm(x))
-                        let v386 = slot68  // [n, 15]
+                        let v376 = slot68  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 5, a: v381, lda: 5, b: v335, ldb: 5, c: v386, ldc: 15)
-                        let v388 = slot77  // [n, 5]
+                            transposeB: true, m: n, n: 15, k: 5, a: v371, lda: 5, b: v325, ldb: 5, c: v376, ldc: 15)
+                        let v378 = slot77  // [n, 5]
                         for row_97 in 0..<n {
-                            for k_97 in 0..<5 { v388[row_97 &* 5 &+ k_97] = v385[row_97 &* 15 &+ k_97] }
+                            for k_97 in 0..<5 { v378[row_97 &* 5 &+ k_97] = v375[row_97 &* 15 &+ k_97] }
                         }
-                        let v392 = slot71  // [n, 5]
+                        let v382 = slot71  // [n, 5]
                         for row_98 in 0..<n {
-                            for k_98 in 0..<5 { v392[row_98 &* 5 &+ k_98] = v385[row_98 &* 15 &+ 5 &+ k_98] }
+                            for k_98 in 0..<5 { v382[row_98 &* 5 &+ k_98] = v375[row_98 &* 15 &+ 5 &+ k_98] }
                         }
-                        let v396 = slot76  // [n, 5]
+                        let v386 = slot76  // [n, 5]
                         for row_99 in 0..<n {
-                            for k_99 in 0..<5 { v396[row_99 &* 5 &+ k_99] = v385[row_99 &* 15 &+ 10 &+ k_99] }
+                            for k_99 in 0..<5 { v386[row_99 &* 5 &+ k_99] = v375[row_99 &* 15 &+ 10 &+ k_99] }
                         }
-                        let v408 = slot67  // [n, 15]
+                        let v398 = slot67  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v407, lda: 12, b: v334, ldb: 12, c: v408, ldc: 15)
-                        let v387 = slot70  // [n, 15]
-                        let v409 = slot69  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v397, lda: 12, b: v324, ldb: 12, c: v398, ldc: 15)
+                        let v377 = slot70  // [n, 15]
+                        let v399 = slot69  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v387_2: Float = v386[i] + v337[i1]
-                                v387[i] = v387_2
-                                let v409_2: Float = v408[i] + v336[i1]
-                                v409[i] = v409_2
+                                let v377_2: Float = v376[i] + v327[i1]
+                                v377[i] = v377_2
+                                let v399_2: Float = v398[i] + v326[i1]
+                                v399[i] = v399_2
                             }
                         }
-                        let v389 = slot72  // [n, 5]
+                        let v379 = slot72  // [n, 5]
                         for row_100 in 0..<n {
-                            for k_100 in 0..<5 { v389[row_100 &* 5 &+ k_100] = v387[row_100 &* 15 &+ k_100] }
+                            for k_100 in 0..<5 { v379[row_100 &* 5 &+ k_100] = v377[row_100 &* 15 &+ k_100] }
                         }
-                        let v393 = slot75  // [n, 5]
+                        let v383 = slot75  // [n, 5]
                         for row_101 in 0..<n {
-                            for k_101 in 0..<5 { v393[row_101 &* 5 &+ k_101] = v387[row_101 &* 15 &+ 5 &+ k_101] }
+                            for k_101 in 0..<5 { v383[row_101 &* 5 &+ k_101] = v377[row_101 &* 15 &+ 5 &+ k_101] }
                         }
-                        let v397 = slot73  // [n, 5]
+                        let v387 = slot73  // [n, 5]
                         for row_102 in 0..<n {
-                            for k_102 in 0..<5 { v397[row_102 &* 5 &+ k_102] = v387[row_102 &* 15 &+ 10 &+ k_102] }
+                            for k_102 in 0..<5 { v387[row_102 &* 5 &+ k_102] = v377[row_102 &* 15 &+ 10 &+ k_102] }
                         }
-                        let v405 = slot74  // [n, 5]
+                        let v395 = slot74  // [n, 5]
                         let laneEnd_17 = (n * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_17, by: 8) {
-                            let v390 = UnsafeRawPointer(v388 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v389 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v391 = LaneFunctions.sigmoid(v390)
-                            let v394 = UnsafeRawPointer(v392 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v393 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v395 = LaneFunctions.sigmoid(v394)
-                            let v398 = v391 * UnsafeRawPointer(v397 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v399 = UnsafeRawPointer(v396 + i).loadUnaligned(as: SIMD8<Float>.self) + v398
-                            let v400 = LaneFunctions.tanh(v399)
-                            let v402 = SIMD8<Float>(repeating: 1.0) - v395
-                            let v403 = v402 * v400
-                            let v404 = v395 * UnsafeRawPointer(v381 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v405_2 = v403 + v404
-                            UnsafeMutableRawPointer(v405 + i).storeBytes(of: v405_2, as: SIMD8<Float>.self)
+                            let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v381 = LaneFunctions.sigmoid(v380)
+                            let v384 = UnsafeRawPointer(v382 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v385 = LaneFunctions.sigmoid(v384)
+                            let v388 = v381 * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v389 = UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self) + v388
+                            let v390 = LaneFunctions.tanh(v389)
+                            let v392 = SIMD8<Float>(repeating: 1.0) - v385
+                            let v393 = v392 * v390
+                            let v394 = v385 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v395_2 = v393 + v394
+                            UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_17..<n * 5 {
-                            let v390: Float = v388[i] + v389[i]
-                            let v391: Float = 1 / (1 + Foundation.exp(-v390))
-                            let v394: Float = v392[i] + v393[i]
-                            let v395: Float = 1 / (1 + Foundation.exp(-v394))
-                            let v398: Float = v391 * v397[i]
-                            let v399: Float = v396[i] + v398
-                            let v400: Float = Foundation.tanh(v399)
-                            let v402: Float = 1.0 - v395
-                            let v403: Float = v402 * v400
-                            let v404: Float = v395 * v381[i]
-                            let v405_2: Float = v403 + v404
-                            v405[i] = v405_2
+                            let v380: Float = v378[i] + v379[i]
+                            let v381: Float = 1 / (1 + Foundation.exp(-v380))
+                            let v384: Float = v382[i] + v383[i]
+                            let v385: Float = 1 / (1 + Foundation.exp(-v384))
+                            let v388: Float = v381 * v387[i]
+                            let v389: Float = v386[i] + v388
+                            let v390: Float = Foundation.tanh(v389)
+                            let v392: Float = 1.0 - v385
+                            let v393: Float = v392 * v390
+                            let v394: Float = v385 * v371[i]
+                            let v395_2: Float = v393 + v394
+                            v395[i] = v395_2
                         }
-                        let v410 = slot70  // [n, 15]
+                        let v400 = slot70  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 5, a: v405, lda: 5, b: v335, ldb: 5, c: v410, ldc: 15)
-                        let v412 = slot73  // [n, 5]
+                            transposeB: true, m: n, n: 15, k: 5, a: v395, lda: 5, b: v325, ldb: 5, c: v400, ldc: 15)
+                        let v402 = slot73  // [n, 5]
                         for row_103 in 0..<n {
-                            for k_103 in 0..<5 { v412[row_103 &* 5 &+ k_103] = v409[row_103 &* 15 &+ k_103] }
+                            for k_103 in 0..<5 { v402[row_103 &* 5 &+ k_103] = v399[row_103 &* 15 &+ k_103] }
                         }
-                        let v416 = slot76  // [n, 5]
+                        let v406 = slot76  // [n, 5]
                         for row_104 in 0..<n {
-                            for k_104 in 0..<5 { v416[row_104 &* 5 &+ k_104] = v409[row_104 &* 15 &+ 5 &+ k_104] }
+                            for k_104 in 0..<5 { v406[row_104 &* 5 &+ k_104] = v399[row_104 &* 15 &+ 5 &+ k_104] }
                         }
-                        let v420 = slot75  // [n, 5]
+                        let v410 = slot75  // [n, 5]
                         for row_105 in 0..<n {
-                            for k_105 in 0..<5 { v420[row_105 &* 5 &+ k_105] = v409[row_105 &* 15 &+ 10 &+ k_105] }
+                            for k_105 in 0..<5 { v410[row_105 &* 5 &+ k_105] = v399[row_105 &* 15 &+ 10 &+ k_105] }
                         }
-                        let v432 = slot69  // [n, 15]
+                        let v422 = slot69  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v431, lda: 12, b: v334, ldb: 12, c: v432, ldc: 15)
-                        let v411 = slot67  // [n, 15]
-                        let v433 = slot68  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v421, lda: 12, b: v324, ldb: 12, c: v422, ldc: 15)
+                        let v401 = slot67  // [n, 15]
+                        let v423 = slot68  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v411_2: Float = v410[i] + v337[i1]
-                                v411[i] = v411_2
-                                let v433_2: Float = v432[i] + v336[i1]
-                                v433[i] = v433_2
+                                let v401_2: Float = v400[i] + v327[i1]
+                                v401[i] = v401_2
+                                let v423_2: Float = v422[i] + v326[i1]
+                                v423[i] = v423_2
                             }
                         }
-                        let v413 = slot71  // [n, 5]
+                        let v403 = slot71  // [n, 5]
                         for row_106 in 0..<n {
-                            for k_106 in 0..<5 { v413[row_106 &* 5 &+ k_106] = v411[row_106 &* 15 &+ k_106] }
+                            for k_106 in 0..<5 { v403[row_106 &* 5 &+ k_106] = v401[row_106 &* 15 &+ k_106] }
                         }
-                        let v417 = slot72  // [n, 5]
+                        let v407 = slot72  // [n, 5]
                         for row_107 in 0..<n {
-                            for k_107 in 0..<5 { v417[row_107 &* 5 &+ k_107] = v411[row_107 &* 15 &+ 5 &+ k_107] }
+                            for k_107 in 0..<5 { v407[row_107 &* 5 &+ k_107] = v401[row_107 &* 15 &+ 5 &+ k_107] }
                         }
-                        let v421 = slot77  // [n, 5]
+                        let v411 = slot77  // [n, 5]
                         for row_108 in 0..<n {
-                            for k_108 in 0..<5 { v421[row_108 &* 5 &+ k_108] = v411[row_108 &* 15 &+ 10 &+ k_108] }
+                            for k_108 in 0..<5 { v411[row_108 &* 5 &+ k_108] = v401[row_108 &* 15 &+ 10 &+ k_108] }
                         }
-                        let v429 = slot78  // [n, 5]
+                        let v419 = slot78  // [n, 5]
                         let laneEnd_18 = (n * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_18, by: 8) {
-                            let v414 = UnsafeRawPointer(v412 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v413 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v415 = LaneFunctions.sigmoid(v414)
-                            let v418 = UnsafeRawPointer(v416 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v417 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v419 = LaneFunctions.sigmoid(v418)
-                            let v422 = v415 * UnsafeRawPointer(v421 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v423 = UnsafeRawPointer(v420 + i).loadUnaligned(as: SIMD8<Float>.self) + v422
-                            let v424 = LaneFunctions.tanh(v423)
-                            let v426 = SIMD8<Float>(repeating: 1.0) - v419
-                            let v427 = v426 * v424
-                            let v428 = v419 * UnsafeRawPointer(v405 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v429_2 = v427 + v428
-                            UnsafeMutableRawPointer(v429 + i).storeBytes(of: v429_2, as: SIMD8<Float>.self)
+                            let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v405 = LaneFunctions.sigmoid(v404)
+                            let v408 = UnsafeRawPointer(v406 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v407 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v409 = LaneFunctions.sigmoid(v408)
+                            let v412 = v405 * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v413 = UnsafeRawPointer(v410 + i).loadUnaligned(as: SIMD8<Float>.self) + v412
+                            let v414 = LaneFunctions.tanh(v413)
+                            let v416 = SIMD8<Float>(repeating: 1.0) - v409
+                            let v417 = v416 * v414
+                            let v418 = v409 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v419_2 = v417 + v418
+                            UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_18..<n * 5 {
-                            let v414: Float = v412[i] + v413[i]
-                            let v415: Float = 1 / (1 + Foundation.exp(-v414))
-                            let v418: Float = v416[i] + v417[i]
-                            let v419: Float = 1 / (1 + Foundation.exp(-v418))
-                            let v422: Float = v415 * v421[i]
-                            let v423: Float = v420[i] + v422
-                            let v424: Float = Foundation.tanh(v423)
-                            let v426: Float = 1.0 - v419
-                            let v427: Float = v426 * v424
-                            let v428: Float = v419 * v405[i]
-                            let v429_2: Float = v427 + v428
-                            v429[i] = v429_2
+                            let v404: Float = v402[i] + v403[i]
+                            let v405: Float = 1 / (1 + Foundation.exp(-v404))
+                            let v408: Float = v406[i] + v407[i]
+                            let v409: Float = 1 / (1 + Foundation.exp(-v408))
+                            let v412: Float = v405 * v411[i]
+                            let v413: Float = v410[i] + v412
+                            let v414: Float = Foundation.tanh(v413)
+                            let v416: Float = 1.0 - v409
+                            let v417: Float = v416 * v414
+                            let v418: Float = v409 * v395[i]
+                            let v419_2: Float = v417 + v418
+                            v419[i] = v419_2
                         }
                     }
                     do {
-                        let v429 = slot78  // [n, 5]
-                        let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                        let v433 = slot68  // [n, 15]
-                        let v455 = slot65  // [n, 12]
-                        let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                        let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                        let v336 = parameters.baseAddress! + 831  // gru.bias_ih_l0
-                        let v479 = slot66  // [n, 12]
+                        let v419 = slot78  // [n, 5]
+                        let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                        let v423 = slot68  // [n, 15]
+                        let v445 = slot65  // [n, 12]
+                        let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                        let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                        let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
+                        let v469 = slot66  // [n, 12]
                         // line 10: gru(lstm(x))
-                        let v434 = slot67  // [n, 15]
+                        let v424 = slot67  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 5, a: v429, lda: 5, b: v335, ldb: 5, c: v434, ldc: 15)
-                        let v436 = slot77  // [n, 5]
+                            transposeB: true, m: n, n: 15, k: 5, a: v419, lda: 5, b: v325, ldb: 5, c: v424, ldc: 15)
+                        let v426 = slot77  // [n, 5]
                         for row_109 in 0..<n {
-                            for k_109 in 0..<5 { v436[row_109 &* 5 &+ k_109] = v433[row_109 &* 15 &+ k_109] }
+                            for k_109 in 0..<5 { v426[row_109 &* 5 &+ k_109] = v423[row_109 &* 15 &+ k_109] }
                         }
-                        let v440 = slot75  // [n, 5]
+                        let v430 = slot75  // [n, 5]
                         for row_110 in 0..<n {
-                            for k_110 in 0..<5 { v440[row_110 &* 5 &+ k_110] = v433[row_110 &* 15 &+ 5 &+ k_110] }
+                            for k_110 in 0..<5 { v430[row_110 &* 5 &+ k_110] = v423[row_110 &* 15 &+ 5 &+ k_110] }
                         }
-                        let v444 = slot72  // [n, 5]
+                        let v434 = slot72  // [n, 5]
                         for row_111 in 0..<n {
-                            for k_111 in 0..<5 { v444[row_111 &* 5 &+ k_111] = v433[row_111 &* 15 &+ 10 &+ k_111] }
+                            for k_111 in 0..<5 { v434[row_111 &* 5 &+ k_111] = v423[row_111 &* 15 &+ 10 &+ k_111] }
                         }
-                        let v456 = slot68  // [n, 15]
+                        let v446 = slot68  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v455, lda: 12, b: v334, ldb: 12, c: v456, ldc: 15)
-                        let v435 = slot69  // [n, 15]
-                        let v457 = slot70  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v445, lda: 12, b: v324, ldb: 12, c: v446, ldc: 15)
+                        let v425 = slot69  // [n, 15]
+                        let v447 = slot70  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v435_2: Float = v434[i] + v337[i1]
-                                v435[i] = v435_2
-                                let v457_2: Float = v456[i] + v336[i1]
-                                v457[i] = v457_2
+                                let v425_2: Float = v424[i] + v327[i1]
+                                v425[i] = v425_2
+                                let v447_2: Float = v446[i] + v326[i1]
+                                v447[i] = v447_2
                             }
                         }
-                        let v437 = slot76  // [n, 5]
+                        let v427 = slot76  // [n, 5]
                         for row_112 in 0..<n {
-                            for k_112 in 0..<5 { v437[row_112 &* 5 &+ k_112] = v435[row_112 &* 15 &+ k_112] }
+                            for k_112 in 0..<5 { v427[row_112 &* 5 &+ k_112] = v425[row_112 &* 15 &+ k_112] }
                         }
-                        let v441 = slot71  // [n, 5]
+                        let v431 = slot71  // [n, 5]
                         for row_113 in 0..<n {
-                            for k_113 in 0..<5 { v441[row_113 &* 5 &+ k_113] = v435[row_113 &* 15 &+ 5 &+ k_113] }
+                            for k_113 in 0..<5 { v431[row_113 &* 5 &+ k_113] = v425[row_113 &* 15 &+ 5 &+ k_113] }
                         }
-                        let v445 = slot73  // [n, 5]
+                        let v435 = slot73  // [n, 5]
                         for row_114 in 0..<n {
-                            for k_114 in 0..<5 { v445[row_114 &* 5 &+ k_114] = v435[row_114 &* 15 &+ 10 &+ k_114] }
+                            for k_114 in 0..<5 { v435[row_114 &* 5 &+ k_114] = v425[row_114 &* 15 &+ 10 &+ k_114] }
                         }
-                        let v453 = slot74  // [n, 5]
+                        let v443 = slot74  // [n, 5]
                         let laneEnd_19 = (n * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_19, by: 8) {
-                            let v438 = UnsafeRawPointer(v436 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v437 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v439 = LaneFunctions.sigmoid(v438)
-                            let v442 = UnsafeRawPointer(v440 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v441 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v443 = LaneFunctions.sigmoid(v442)
-                            let v446 = v439 * UnsafeRawPointer(v445 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v447 = UnsafeRawPointer(v444 + i).loadUnaligned(as: SIMD8<Float>.self) + v446
-                            let v448 = LaneFunctions.tanh(v447)
-                            let v450 = SIMD8<Float>(repeating: 1.0) - v443
-                            let v451 = v450 * v448
-                            let v452 = v443 * UnsafeRawPointer(v429 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v453_2 = v451 + v452
-                            UnsafeMutableRawPointer(v453 + i).storeBytes(of: v453_2, as: SIMD8<Float>.self)
+                            let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v429 = LaneFunctions.sigmoid(v428)
+                            let v432 = UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v431 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v433 = LaneFunctions.sigmoid(v432)
+                            let v436 = v429 * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v437 = UnsafeRawPointer(v434 + i).loadUnaligned(as: SIMD8<Float>.self) + v436
+                            let v438 = LaneFunctions.tanh(v437)
+                            let v440 = SIMD8<Float>(repeating: 1.0) - v433
+                            let v441 = v440 * v438
+                            let v442 = v433 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v443_2 = v441 + v442
+                            UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_19..<n * 5 {
-                            let v438: Float = v436[i] + v437[i]
-                            let v439: Float = 1 / (1 + Foundation.exp(-v438))
-                            let v442: Float = v440[i] + v441[i]
-                            let v443: Float = 1 / (1 + Foundation.exp(-v442))
-                            let v446: Float = v439 * v445[i]
-                            let v447: Float = v444[i] + v446
-                            let v448: Float = Foundation.tanh(v447)
-                            let v450: Float = 1.0 - v443
-                            let v451: Float = v450 * v448
-                            let v452: Float = v443 * v429[i]
-                            let v453_2: Float = v451 + v452
-                            v453[i] = v453_2
+                            let v428: Float = v426[i] + v427[i]
+                            let v429: Float = 1 / (1 + Foundation.exp(-v428))
+                            let v432: Float = v430[i] + v431[i]
+                            let v433: Float = 1 / (1 + Foundation.exp(-v432))
+                            let v436: Float = v429 * v435[i]
+                            let v437: Float = v434[i] + v436
+                            let v438: Float = Foundation.tanh(v437)
+                            let v440: Float = 1.0 - v433
+                            let v441: Float = v440 * v438
+                            let v442: Float = v433 * v419[i]
+                            let v443_2: Float = v441 + v442
+                            v443[i] = v443_2
                         }
-                        let v458 = slot69  // [n, 15]
+                        let v448 = slot69  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 5, a: v453, lda: 5, b: v335, ldb: 5, c: v458, ldc: 15)
-                        let v460 = slot73  // [n, 5]
+                            transposeB: true, m: n, n: 15, k: 5, a: v443, lda: 5, b: v325, ldb: 5, c: v448, ldc: 15)
+                        let v450 = slot73  // [n, 5]
                         for row_115 in 0..<n {
-                            for k_115 in 0..<5 { v460[row_115 &* 5 &+ k_115] = v457[row_115 &* 15 &+ k_115] }
+                            for k_115 in 0..<5 { v450[row_115 &* 5 &+ k_115] = v447[row_115 &* 15 &+ k_115] }
                         }
-                        let v464 = slot72  // [n, 5]
+                        let v454 = slot72  // [n, 5]
                         for row_116 in 0..<n {
-                            for k_116 in 0..<5 { v464[row_116 &* 5 &+ k_116] = v457[row_116 &* 15 &+ 5 &+ k_116] }
+                            for k_116 in 0..<5 { v454[row_116 &* 5 &+ k_116] = v447[row_116 &* 15 &+ 5 &+ k_116] }
                         }
-                        let v468 = slot71  // [n, 5]
+                        let v458 = slot71  // [n, 5]
                         for row_117 in 0..<n {
-                            for k_117 in 0..<5 { v468[row_117 &* 5 &+ k_117] = v457[row_117 &* 15 &+ 10 &+ k_117] }
+                            for k_117 in 0..<5 { v458[row_117 &* 5 &+ k_117] = v447[row_117 &* 15 &+ 10 &+ k_117] }
                         }
-                        let v480 = slot70  // [n, 15]
+                        let v470 = slot70  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 12, a: v479, lda: 12, b: v334, ldb: 12, c: v480, ldc: 15)
-                        let v459 = slot68  // [n, 15]
-                        let v481 = slot67  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 12, a: v469, lda: 12, b: v324, ldb: 12, c: v470, ldc: 15)
+                        let v449 = slot68  // [n, 15]
+                        let v471 = slot67  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v459_2: Float = v458[i] + v337[i1]
-                                v459[i] = v459_2
-                                let v481_2: Float = v480[i] + v336[i1]
-                                v481[i] = v481_2
+                                let v449_2: Float = v448[i] + v327[i1]
+                                v449[i] = v449_2
+                                let v471_2: Float = v470[i] + v326[i1]
+                                v471[i] = v471_2
                             }
                         }
-                        let v461 = slot75  // [n, 5]
+                        let v451 = slot75  // [n, 5]
                         for row_118 in 0..<n {
-                            for k_118 in 0..<5 { v461[row_118 &* 5 &+ k_118] = v459[row_118 &* 15 &+ k_118] }
+                            for k_118 in 0..<5 { v451[row_118 &* 5 &+ k_118] = v449[row_118 &* 15 &+ k_118] }
                         }
-                        let v465 = slot76  // [n, 5]
+                        let v455 = slot76  // [n, 5]
                         for row_119 in 0..<n {
-                            for k_119 in 0..<5 { v465[row_119 &* 5 &+ k_119] = v459[row_119 &* 15 &+ 5 &+ k_119] }
+                            for k_119 in 0..<5 { v455[row_119 &* 5 &+ k_119] = v449[row_119 &* 15 &+ 5 &+ k_119] }
                         }
-                        let v469 = slot77  // [n, 5]
+                        let v459 = slot77  // [n, 5]
                         for row_120 in 0..<n {
-                            for k_120 in 0..<5 { v469[row_120 &* 5 &+ k_120] = v459[row_120 &* 15 &+ 10 &+ k_120] }
+                            for k_120 in 0..<5 { v459[row_120 &* 5 &+ k_120] = v449[row_120 &* 15 &+ 10 &+ k_120] }
                         }
-                        let v477 = slot78  // [n, 5]
+                        let v467 = slot78  // [n, 5]
                         let laneEnd_20 = (n * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_20, by: 8) {
-                            let v462 = UnsafeRawPointer(v460 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v461 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v463 = LaneFunctions.sigmoid(v462)
-                            let v466 = UnsafeRawPointer(v464 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v465 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v467 = LaneFunctions.sigmoid(v466)
-                            let v470 = v463 * UnsafeRawPointer(v469 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v471 = UnsafeRawPointer(v468 + i).loadUnaligned(as: SIMD8<Float>.self) + v470
-                            let v472 = LaneFunctions.tanh(v471)
-                            let v474 = SIMD8<Float>(repeating: 1.0) - v467
-                            let v475 = v474 * v472
-                            let v476 = v467 * UnsafeRawPointer(v453 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v477_2 = v475 + v476
-                            UnsafeMutableRawPointer(v477 + i).storeBytes(of: v477_2, as: SIMD8<Float>.self)
+                            let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v453 = LaneFunctions.sigmoid(v452)
+                            let v456 = UnsafeRawPointer(v454 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v457 = LaneFunctions.sigmoid(v456)
+                            let v460 = v453 * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v461 = UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self) + v460
+                            let v462 = LaneFunctions.tanh(v461)
+                            let v464 = SIMD8<Float>(repeating: 1.0) - v457
+                            let v465 = v464 * v462
+                            let v466 = v457 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v467_2 = v465 + v466
+                            UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_20..<n * 5 {
-                            let v462: Float = v460[i] + v461[i]
-                            let v463: Float = 1 / (1 + Foundation.exp(-v462))
-                            let v466: Float = v464[i] + v465[i]
-                            let v467: Float = 1 / (1 + Foundation.exp(-v466))
-                            let v470: Float = v463 * v469[i]
-                            let v471: Float = v468[i] + v470
-                            let v472: Float = Foundation.tanh(v471)
-                            let v474: Float = 1.0 - v467
-                            let v475: Float = v474 * v472
-                            let v476: Float = v467 * v453[i]
-                            let v477_2: Float = v475 + v476
-                            v477[i] = v477_2
+                            let v452: Float = v450[i] + v451[i]
+                            let v453: Float = 1 / (1 + Foundation.exp(-v452))
+                            let v456: Float = v454[i] + v455[i]
+                            let v457: Float = 1 / (1 + Foundation.exp(-v456))
+                            let v460: Float = v453 * v459[i]
+                            let v461: Float = v458[i] + v460
+                            let v462: Float = Foundation.tanh(v461)
+                            let v464: Float = 1.0 - v457
+                            let v465: Float = v464 * v462
+                            let v466: Float = v457 * v443[i]
+                            let v467_2: Float = v465 + v466
+                            v467[i] = v467_2
                         }
                     }
                     do {
-                        let v477 = slot78  // [n, 5]
-                        let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                        let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                        let v481 = slot67  // [n, 15]
-                        let v525 = parameters.baseAddress! + 861  // head.weight
-                        let v526 = parameters.baseAddress! + 876  // head.bias
+                        let v467 = slot78  // [n, 5]
+                        let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                        let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                        let v471 = slot67  // [n, 15]
+                        let v514 = parameters.baseAddress! + 861  // head.weight
+                        let v515 = parameters.baseAddress! + 876  // head.bias
                         // line 10: gru(lstm(x))
-                        let v482 = slot68  // [n, 15]
+                        let v472 = slot68  // [n, 15]
                         Kernels.matrixMultiply(
-                            transposeB: true, m: n, n: 15, k: 5, a: v477, lda: 5, b: v335, ldb: 5, c: v482, ldc: 15)
-                        let v483 = slot70  // [n, 15]
+                            transposeB: true, m: n, n: 15, k: 5, a: v467, lda: 5, b: v325, ldb: 5, c: v472, ldc: 15)
+                        let v473 = slot70  // [n, 15]
                         for i0 in 0..<n {
                             for i1 in 0..<15 {
                                 let i = i0 &* 15 &+ i1
-                                let v483_2: Float = v482[i] + v337[i1]
-                                v483[i] = v483_2
+                                let v473_2: Float = v472[i] + v327[i1]
+                                v473[i] = v473_2
                             }
                         }
-                        let v484 = slot77  // [n, 5]
+                        let v474 = slot77  // [n, 5]
                         for row_121 in 0..<n {
-                            for k_121 in 0..<5 { v484[row_121 &* 5 &+ k_121] = v481[row_121 &* 15 &+ k_121] }
+                            for k_121 in 0..<5 { v474[row_121 &* 5 &+ k_121] = v471[row_121 &* 15 &+ k_121] }
                         }
-                        let v485 = slot71  // [n, 5]
+                        let v475 = slot71  // [n, 5]
                         for row_122 in 0..<n {
-                            for k_122 in 0..<5 { v485[row_122 &* 5 &+ k_122] = v483[row_122 &* 15 &+ k_122] }
+                            for k_122 in 0..<5 { v475[row_122 &* 5 &+ k_122] = v473[row_122 &* 15 &+ k_122] }
                         }
-                        let v488 = slot76  // [n, 5]
+                        let v478 = slot76  // [n, 5]
                         for row_123 in 0..<n {
-                            for k_123 in 0..<5 { v488[row_123 &* 5 &+ k_123] = v481[row_123 &* 15 &+ 5 &+ k_123] }
+                            for k_123 in 0..<5 { v478[row_123 &* 5 &+ k_123] = v471[row_123 &* 15 &+ 5 &+ k_123] }
                         }
-                        let v489 = slot72  // [n, 5]
+                        let v479 = slot72  // [n, 5]
                         for row_124 in 0..<n {
-                            for k_124 in 0..<5 { v489[row_124 &* 5 &+ k_124] = v483[row_124 &* 15 &+ 5 &+ k_124] }
+                            for k_124 in 0..<5 { v479[row_124 &* 5 &+ k_124] = v473[row_124 &* 15 &+ 5 &+ k_124] }
                         }
-                        let v492 = slot75  // [n, 5]
+                        let v482 = slot75  // [n, 5]
                         for row_125 in 0..<n {
-                            for k_125 in 0..<5 { v492[row_125 &* 5 &+ k_125] = v481[row_125 &* 15 &+ 10 &+ k_125] }
+                            for k_125 in 0..<5 { v482[row_125 &* 5 &+ k_125] = v471[row_125 &* 15 &+ 10 &+ k_125] }
                         }
-                        let v493 = slot73  // [n, 5]
+                        let v483 = slot73  // [n, 5]
                         for row_126 in 0..<n {
-                            for k_126 in 0..<5 { v493[row_126 &* 5 &+ k_126] = v483[row_126 &* 15 &+ 10 &+ k_126] }
+                            for k_126 in 0..<5 { v483[row_126 &* 5 &+ k_126] = v473[row_126 &* 15 &+ 10 &+ k_126] }
                         }
-                        let v501 = slot74  // [n, 5]
+                        let v491 = slot74  // [n, 5]
                         let laneEnd_21 = (n * 5) & ~7
                         for i in stride(from: 0, to: laneEnd_21, by: 8) {
-                            let v486 = UnsafeRawPointer(v484 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v485 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v487 = LaneFunctions.sigmoid(v486)
-                            let v490 = UnsafeRawPointer(v488 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v489 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v491 = LaneFunctions.sigmoid(v490)
-                            let v494 = v487 * UnsafeRawPointer(v493 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v495 = UnsafeRawPointer(v492 + i).loadUnaligned(as: SIMD8<Float>.self) + v494
-                            let v496 = LaneFunctions.tanh(v495)
-                            let v498 = SIMD8<Float>(repeating: 1.0) - v491
-                            let v499 = v498 * v496
-                            let v500 = v491 * UnsafeRawPointer(v477 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v501_2 = v499 + v500
-                            UnsafeMutableRawPointer(v501 + i).storeBytes(of: v501_2, as: SIMD8<Float>.self)
+                            let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v477 = LaneFunctions.sigmoid(v476)
+                            let v480 = UnsafeRawPointer(v478 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v479 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v481 = LaneFunctions.sigmoid(v480)
+                            let v484 = v477 * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v485 = UnsafeRawPointer(v482 + i).loadUnaligned(as: SIMD8<Float>.self) + v484
+                            let v486 = LaneFunctions.tanh(v485)
+                            let v488 = SIMD8<Float>(repeating: 1.0) - v481
+                            let v489 = v488 * v486
+                            let v490 = v481 * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v491_2 = v489 + v490
+                            UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
                         }
                         for i in laneEnd_21..<n * 5 {
-                            let v486: Float = v484[i] + v485[i]
-                            let v487: Float = 1 / (1 + Foundation.exp(-v486))
-                            let v490: Float = v488[i] + v489[i]
-                            let v491: Float = 1 / (1 + Foundation.exp(-v490))
-                            let v494: Float = v487 * v493[i]
-                            let v495: Float = v492[i] + v494
-                            let v496: Float = Foundation.tanh(v495)
-                            let v498: Float = 1.0 - v491
-                            let v499: Float = v498 * v496
-                            let v500: Float = v491 * v477[i]
-                            let v501_2: Float = v499 + v500
-                            v501[i] = v501_2
+                            let v476: Float = v474[i] + v475[i]
+                            let v477: Float = 1 / (1 + Foundation.exp(-v476))
+                            let v480: Float = v478[i] + v479[i]
+                            let v481: Float = 1 / (1 + Foundation.exp(-v480))
+                            let v484: Float = v477 * v483[i]
+                            let v485: Float = v482[i] + v484
+                            let v486: Float = Foundation.tanh(v485)
+                            let v488: Float = 1.0 - v481
+                            let v489: Float = v488 * v486
+                            let v490: Float = v481 * v467[i]
+                            let v491_2: Float = v489 + v490
+                            v491[i] = v491_2
                         }
-                        let v508 = slot73  // [n, 1, 5]
-                        v508.update(from: v501, count: n * 5)
+                        let v498 = slot73  // [n, 1, 5]
+                        v498.update(from: v491, count: n * 5)
                         // line 10: gru(lstm(x))[:, -1, :]
-                        let v524 = slot74  // [n, 5]
-                        v524.update(repeating: 0, count: n * 5)
+                        let v513 = slot74  // [n, 5]
+                        v513.update(repeating: 0, count: n * 5)
                         for i0 in 0..<n {
                             for _ in 0..<1 {
                                 for i2 in 0..<5 {
                                     let i = i0 &* 5 &+ i2
-                                    v524[i0 &* 5 &+ i2] += v508[i]
+                                    v513[i0 &* 5 &+ i2] += v498[i]
                                 }
                             }
                         }
                         // line 10: head(gru(lstm(x))[:, -1, :])
-                        let v527 = slot79  // [n, 3]
-                        Kernels.matrixMultiply(m: n, n: 3, k: 5, a: v524, lda: 5, b: v525, ldb: 3, c: v527, ldc: 3)
-                        let v528 = slot80  // [n, 3]
+                        let v516 = slot79  // [n, 3]
+                        Kernels.matrixMultiply(m: n, n: 3, k: 5, a: v513, lda: 5, b: v514, ldb: 3, c: v516, ldc: 3)
+                        let v517 = slot80  // [n, 3]
                         for i0 in 0..<n {
                             for i1 in 0..<3 {
                                 let i = i0 &* 3 &+ i1
-                                let v528_2: Float = v527[i] + v526[i1]
-                                v528[i] = v528_2
+                                let v517_2: Float = v516[i] + v515[i1]
+                                v517[i] = v517_2
                             }
                         }
                     }
-                    let v528 = slot80  // [n, 3]
-                    return Tensor(shape: [n, 3], copying: UnsafeBufferPointer(start: v528, count: n * 3))
+                    let v517 = slot80  // [n, 3]
+                    return Tensor(shape: [n, 3], copying: UnsafeBufferPointer(start: v517, count: n * 3))
                 }
                 return body()
             }
@@ -2626,7 +2626,7 @@ public struct RecurrentInterop: Module {
                                 transposeB: true, m: n, n: 24, k: 4, a: v10, lda: 4, b: v5, ldb: 4, c: v283, ldc: 24)
                         }
                         do {
-                            let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                            let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                             let v14 = slot16  // [n, 6]
                             let v18 = slot17  // [n, 6]
                             let v20 = slot18  // [n, 6]
@@ -2635,12 +2635,12 @@ public struct RecurrentInterop: Module {
                             let v3 = parameters.baseAddress! + 240  // lstm.bias_ih_l0
                             let v4 = parameters.baseAddress! + 264  // lstm.bias_hh_l0
                             // line 10: gru(lstm(x))
-                            let v343 = slot30  // [5]
-                            for k_11 in 0..<5 { v343[k_11] = v337[k_11] }
-                            let v347 = slot31  // [5]
-                            for k_12 in 0..<5 { v347[k_12] = v337[5 &+ k_12] }
-                            let v351 = slot32  // [5]
-                            for k_13 in 0..<5 { v351[k_13] = v337[10 &+ k_13] }
+                            let v333 = slot30  // [5]
+                            for k_11 in 0..<5 { v333[k_11] = v327[k_11] }
+                            let v337 = slot31  // [5]
+                            for k_12 in 0..<5 { v337[k_12] = v327[5 &+ k_12] }
+                            let v341 = slot32  // [5]
+                            for k_13 in 0..<5 { v341[k_13] = v327[10 &+ k_13] }
                             // line 10: lstm(x)
                             let v15 = slot33  // [n, 6]
                             let v19 = slot34  // [n, 6]
@@ -2649,10 +2649,10 @@ public struct RecurrentInterop: Module {
                             let v23 = slot37  // [n, 6]
                             let v24 = slot38  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1417 = slot39  // [n, 6]
-                            let v1424 = slot40  // [n, 6]
-                            let v1429 = slot41  // [n, 6]
-                            let v1435 = slot42  // [n, 6]
+                            let v1406 = slot39  // [n, 6]
+                            let v1413 = slot40  // [n, 6]
+                            let v1418 = slot41  // [n, 6]
+                            let v1424 = slot42  // [n, 6]
                             let laneEnd = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd, by: 8) {
                                 // line 10: lstm(x)
@@ -2669,18 +2669,18 @@ public struct RecurrentInterop: Module {
                                 let v24_2 = v21_2 * v23_2
                                 UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1416 = v23_2 * v23_2
-                                let v1417_2 = SIMD8<Float>(repeating: 1.0) - v1416
-                                UnsafeMutableRawPointer(v1417 + i).storeBytes(of: v1417_2, as: SIMD8<Float>.self)
-                                let v1423 = SIMD8<Float>(repeating: 1.0) - v21_2
-                                let v1424_2 = v21_2 * v1423
+                                let v1405 = v23_2 * v23_2
+                                let v1406_2 = SIMD8<Float>(repeating: 1.0) - v1405
+                                UnsafeMutableRawPointer(v1406 + i).storeBytes(of: v1406_2, as: SIMD8<Float>.self)
+                                let v1412 = SIMD8<Float>(repeating: 1.0) - v21_2
+                                let v1413_2 = v21_2 * v1412
+                                UnsafeMutableRawPointer(v1413 + i).storeBytes(of: v1413_2, as: SIMD8<Float>.self)
+                                let v1417 = v19_2 * v19_2
+                                let v1418_2 = SIMD8<Float>(repeating: 1.0) - v1417
+                                UnsafeMutableRawPointer(v1418 + i).storeBytes(of: v1418_2, as: SIMD8<Float>.self)
+                                let v1423 = SIMD8<Float>(repeating: 1.0) - v15_2
+                                let v1424_2 = v15_2 * v1423
                                 UnsafeMutableRawPointer(v1424 + i).storeBytes(of: v1424_2, as: SIMD8<Float>.self)
-                                let v1428 = v19_2 * v19_2
-                                let v1429_2 = SIMD8<Float>(repeating: 1.0) - v1428
-                                UnsafeMutableRawPointer(v1429 + i).storeBytes(of: v1429_2, as: SIMD8<Float>.self)
-                                let v1434 = SIMD8<Float>(repeating: 1.0) - v15_2
-                                let v1435_2 = v15_2 * v1434
-                                UnsafeMutableRawPointer(v1435 + i).storeBytes(of: v1435_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd..<n * 6 {
                                 // line 10: lstm(x)
@@ -2697,18 +2697,18 @@ public struct RecurrentInterop: Module {
                                 let v24_2: Float = v21_2 * v23_2
                                 v24[i] = v24_2
                                 // ∂ line 10: lstm(x)
-                                let v1416: Float = v23_2 * v23_2
-                                let v1417_2: Float = 1.0 - v1416
-                                v1417[i] = v1417_2
-                                let v1423: Float = 1.0 - v21_2
-                                let v1424_2: Float = v21_2 * v1423
+                                let v1405: Float = v23_2 * v23_2
+                                let v1406_2: Float = 1.0 - v1405
+                                v1406[i] = v1406_2
+                                let v1412: Float = 1.0 - v21_2
+                                let v1413_2: Float = v21_2 * v1412
+                                v1413[i] = v1413_2
+                                let v1417: Float = v19_2 * v19_2
+                                let v1418_2: Float = 1.0 - v1417
+                                v1418[i] = v1418_2
+                                let v1423: Float = 1.0 - v15_2
+                                let v1424_2: Float = v15_2 * v1423
                                 v1424[i] = v1424_2
-                                let v1428: Float = v19_2 * v19_2
-                                let v1429_2: Float = 1.0 - v1428
-                                v1429[i] = v1429_2
-                                let v1434: Float = 1.0 - v15_2
-                                let v1435_2: Float = v15_2 * v1434
-                                v1435[i] = v1435_2
                             }
                             // line 10: lstm(x)
                             let v29 = slot43  // [n, 24]
@@ -2748,11 +2748,11 @@ public struct RecurrentInterop: Module {
                             let v43 = slot51  // [n, 6]
                             let v44 = slot52  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1373 = slot53  // [n, 6]
-                            let v1382 = slot54  // [n, 6]
-                            let v1387 = slot55  // [n, 6]
-                            let v1393 = slot56  // [n, 6]
-                            let v1399 = slot57  // [n, 6]
+                            let v1362 = slot53  // [n, 6]
+                            let v1371 = slot54  // [n, 6]
+                            let v1376 = slot55  // [n, 6]
+                            let v1382 = slot56  // [n, 6]
+                            let v1388 = slot57  // [n, 6]
                             let laneEnd_2 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_2, by: 8) {
                                 // line 10: lstm(x)
@@ -2773,21 +2773,21 @@ public struct RecurrentInterop: Module {
                                 let v44_2 = v39_2 * v43_2
                                 UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1372 = v43_2 * v43_2
-                                let v1373_2 = SIMD8<Float>(repeating: 1.0) - v1372
-                                UnsafeMutableRawPointer(v1373 + i).storeBytes(of: v1373_2, as: SIMD8<Float>.self)
-                                let v1381 = SIMD8<Float>(repeating: 1.0) - v39_2
-                                let v1382_2 = v39_2 * v1381
+                                let v1361 = v43_2 * v43_2
+                                let v1362_2 = SIMD8<Float>(repeating: 1.0) - v1361
+                                UnsafeMutableRawPointer(v1362 + i).storeBytes(of: v1362_2, as: SIMD8<Float>.self)
+                                let v1370 = SIMD8<Float>(repeating: 1.0) - v39_2
+                                let v1371_2 = v39_2 * v1370
+                                UnsafeMutableRawPointer(v1371 + i).storeBytes(of: v1371_2, as: SIMD8<Float>.self)
+                                let v1375 = v37_2 * v37_2
+                                let v1376_2 = SIMD8<Float>(repeating: 1.0) - v1375
+                                UnsafeMutableRawPointer(v1376 + i).storeBytes(of: v1376_2, as: SIMD8<Float>.self)
+                                let v1381 = SIMD8<Float>(repeating: 1.0) - v35_2
+                                let v1382_2 = v35_2 * v1381
                                 UnsafeMutableRawPointer(v1382 + i).storeBytes(of: v1382_2, as: SIMD8<Float>.self)
-                                let v1386 = v37_2 * v37_2
-                                let v1387_2 = SIMD8<Float>(repeating: 1.0) - v1386
-                                UnsafeMutableRawPointer(v1387 + i).storeBytes(of: v1387_2, as: SIMD8<Float>.self)
-                                let v1392 = SIMD8<Float>(repeating: 1.0) - v35_2
-                                let v1393_2 = v35_2 * v1392
-                                UnsafeMutableRawPointer(v1393 + i).storeBytes(of: v1393_2, as: SIMD8<Float>.self)
-                                let v1398 = SIMD8<Float>(repeating: 1.0) - v33_2
-                                let v1399_2 = v33_2 * v1398
-                                UnsafeMutableRawPointer(v1399 + i).storeBytes(of: v1399_2, as: SIMD8<Float>.self)
+                                let v1387 = SIMD8<Float>(repeating: 1.0) - v33_2
+                                let v1388_2 = v33_2 * v1387
+                                UnsafeMutableRawPointer(v1388 + i).storeBytes(of: v1388_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_2..<n * 6 {
                                 // line 10: lstm(x)
@@ -2808,21 +2808,21 @@ public struct RecurrentInterop: Module {
                                 let v44_2: Float = v39_2 * v43_2
                                 v44[i] = v44_2
                                 // ∂ line 10: lstm(x)
-                                let v1372: Float = v43_2 * v43_2
-                                let v1373_2: Float = 1.0 - v1372
-                                v1373[i] = v1373_2
-                                let v1381: Float = 1.0 - v39_2
-                                let v1382_2: Float = v39_2 * v1381
+                                let v1361: Float = v43_2 * v43_2
+                                let v1362_2: Float = 1.0 - v1361
+                                v1362[i] = v1362_2
+                                let v1370: Float = 1.0 - v39_2
+                                let v1371_2: Float = v39_2 * v1370
+                                v1371[i] = v1371_2
+                                let v1375: Float = v37_2 * v37_2
+                                let v1376_2: Float = 1.0 - v1375
+                                v1376[i] = v1376_2
+                                let v1381: Float = 1.0 - v35_2
+                                let v1382_2: Float = v35_2 * v1381
                                 v1382[i] = v1382_2
-                                let v1386: Float = v37_2 * v37_2
-                                let v1387_2: Float = 1.0 - v1386
-                                v1387[i] = v1387_2
-                                let v1392: Float = 1.0 - v35_2
-                                let v1393_2: Float = v35_2 * v1392
-                                v1393[i] = v1393_2
-                                let v1398: Float = 1.0 - v33_2
-                                let v1399_2: Float = v33_2 * v1398
-                                v1399[i] = v1399_2
+                                let v1387: Float = 1.0 - v33_2
+                                let v1388_2: Float = v33_2 * v1387
+                                v1388[i] = v1388_2
                             }
                         }
                         do {
@@ -2871,11 +2871,11 @@ public struct RecurrentInterop: Module {
                             let v63 = slot63  // [n, 6]
                             let v64 = slot64  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1329 = slot65  // [n, 6]
-                            let v1338 = slot66  // [n, 6]
-                            let v1343 = slot67  // [n, 6]
-                            let v1349 = slot68  // [n, 6]
-                            let v1355 = slot69  // [n, 6]
+                            let v1318 = slot65  // [n, 6]
+                            let v1327 = slot66  // [n, 6]
+                            let v1332 = slot67  // [n, 6]
+                            let v1338 = slot68  // [n, 6]
+                            let v1344 = slot69  // [n, 6]
                             let laneEnd_3 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_3, by: 8) {
                                 // line 10: lstm(x)
@@ -2896,21 +2896,21 @@ public struct RecurrentInterop: Module {
                                 let v64_2 = v59_2 * v63_2
                                 UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1328 = v63_2 * v63_2
-                                let v1329_2 = SIMD8<Float>(repeating: 1.0) - v1328
-                                UnsafeMutableRawPointer(v1329 + i).storeBytes(of: v1329_2, as: SIMD8<Float>.self)
-                                let v1337 = SIMD8<Float>(repeating: 1.0) - v59_2
-                                let v1338_2 = v59_2 * v1337
+                                let v1317 = v63_2 * v63_2
+                                let v1318_2 = SIMD8<Float>(repeating: 1.0) - v1317
+                                UnsafeMutableRawPointer(v1318 + i).storeBytes(of: v1318_2, as: SIMD8<Float>.self)
+                                let v1326 = SIMD8<Float>(repeating: 1.0) - v59_2
+                                let v1327_2 = v59_2 * v1326
+                                UnsafeMutableRawPointer(v1327 + i).storeBytes(of: v1327_2, as: SIMD8<Float>.self)
+                                let v1331 = v57_2 * v57_2
+                                let v1332_2 = SIMD8<Float>(repeating: 1.0) - v1331
+                                UnsafeMutableRawPointer(v1332 + i).storeBytes(of: v1332_2, as: SIMD8<Float>.self)
+                                let v1337 = SIMD8<Float>(repeating: 1.0) - v55_2
+                                let v1338_2 = v55_2 * v1337
                                 UnsafeMutableRawPointer(v1338 + i).storeBytes(of: v1338_2, as: SIMD8<Float>.self)
-                                let v1342 = v57_2 * v57_2
-                                let v1343_2 = SIMD8<Float>(repeating: 1.0) - v1342
-                                UnsafeMutableRawPointer(v1343 + i).storeBytes(of: v1343_2, as: SIMD8<Float>.self)
-                                let v1348 = SIMD8<Float>(repeating: 1.0) - v55_2
-                                let v1349_2 = v55_2 * v1348
-                                UnsafeMutableRawPointer(v1349 + i).storeBytes(of: v1349_2, as: SIMD8<Float>.self)
-                                let v1354 = SIMD8<Float>(repeating: 1.0) - v53_2
-                                let v1355_2 = v53_2 * v1354
-                                UnsafeMutableRawPointer(v1355 + i).storeBytes(of: v1355_2, as: SIMD8<Float>.self)
+                                let v1343 = SIMD8<Float>(repeating: 1.0) - v53_2
+                                let v1344_2 = v53_2 * v1343
+                                UnsafeMutableRawPointer(v1344 + i).storeBytes(of: v1344_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_3..<n * 6 {
                                 // line 10: lstm(x)
@@ -2931,21 +2931,21 @@ public struct RecurrentInterop: Module {
                                 let v64_2: Float = v59_2 * v63_2
                                 v64[i] = v64_2
                                 // ∂ line 10: lstm(x)
-                                let v1328: Float = v63_2 * v63_2
-                                let v1329_2: Float = 1.0 - v1328
-                                v1329[i] = v1329_2
-                                let v1337: Float = 1.0 - v59_2
-                                let v1338_2: Float = v59_2 * v1337
+                                let v1317: Float = v63_2 * v63_2
+                                let v1318_2: Float = 1.0 - v1317
+                                v1318[i] = v1318_2
+                                let v1326: Float = 1.0 - v59_2
+                                let v1327_2: Float = v59_2 * v1326
+                                v1327[i] = v1327_2
+                                let v1331: Float = v57_2 * v57_2
+                                let v1332_2: Float = 1.0 - v1331
+                                v1332[i] = v1332_2
+                                let v1337: Float = 1.0 - v55_2
+                                let v1338_2: Float = v55_2 * v1337
                                 v1338[i] = v1338_2
-                                let v1342: Float = v57_2 * v57_2
-                                let v1343_2: Float = 1.0 - v1342
-                                v1343[i] = v1343_2
-                                let v1348: Float = 1.0 - v55_2
-                                let v1349_2: Float = v55_2 * v1348
-                                v1349[i] = v1349_2
-                                let v1354: Float = 1.0 - v53_2
-                                let v1355_2: Float = v53_2 * v1354
-                                v1355[i] = v1355_2
+                                let v1343: Float = 1.0 - v53_2
+                                let v1344_2: Float = v53_2 * v1343
+                                v1344[i] = v1344_2
                             }
                             // line 10: lstm(x)
                             let v69 = slot43  // [n, 24]
@@ -2985,11 +2985,11 @@ public struct RecurrentInterop: Module {
                             let v83 = slot75  // [n, 6]
                             let v84 = slot76  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1285 = slot77  // [n, 6]
-                            let v1294 = slot78  // [n, 6]
-                            let v1299 = slot79  // [n, 6]
-                            let v1305 = slot80  // [n, 6]
-                            let v1311 = slot81  // [n, 6]
+                            let v1274 = slot77  // [n, 6]
+                            let v1283 = slot78  // [n, 6]
+                            let v1288 = slot79  // [n, 6]
+                            let v1294 = slot80  // [n, 6]
+                            let v1300 = slot81  // [n, 6]
                             let laneEnd_4 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_4, by: 8) {
                                 // line 10: lstm(x)
@@ -3010,21 +3010,21 @@ public struct RecurrentInterop: Module {
                                 let v84_2 = v79_2 * v83_2
                                 UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1284 = v83_2 * v83_2
-                                let v1285_2 = SIMD8<Float>(repeating: 1.0) - v1284
-                                UnsafeMutableRawPointer(v1285 + i).storeBytes(of: v1285_2, as: SIMD8<Float>.self)
-                                let v1293 = SIMD8<Float>(repeating: 1.0) - v79_2
-                                let v1294_2 = v79_2 * v1293
+                                let v1273 = v83_2 * v83_2
+                                let v1274_2 = SIMD8<Float>(repeating: 1.0) - v1273
+                                UnsafeMutableRawPointer(v1274 + i).storeBytes(of: v1274_2, as: SIMD8<Float>.self)
+                                let v1282 = SIMD8<Float>(repeating: 1.0) - v79_2
+                                let v1283_2 = v79_2 * v1282
+                                UnsafeMutableRawPointer(v1283 + i).storeBytes(of: v1283_2, as: SIMD8<Float>.self)
+                                let v1287 = v77_2 * v77_2
+                                let v1288_2 = SIMD8<Float>(repeating: 1.0) - v1287
+                                UnsafeMutableRawPointer(v1288 + i).storeBytes(of: v1288_2, as: SIMD8<Float>.self)
+                                let v1293 = SIMD8<Float>(repeating: 1.0) - v75_2
+                                let v1294_2 = v75_2 * v1293
                                 UnsafeMutableRawPointer(v1294 + i).storeBytes(of: v1294_2, as: SIMD8<Float>.self)
-                                let v1298 = v77_2 * v77_2
-                                let v1299_2 = SIMD8<Float>(repeating: 1.0) - v1298
-                                UnsafeMutableRawPointer(v1299 + i).storeBytes(of: v1299_2, as: SIMD8<Float>.self)
-                                let v1304 = SIMD8<Float>(repeating: 1.0) - v75_2
-                                let v1305_2 = v75_2 * v1304
-                                UnsafeMutableRawPointer(v1305 + i).storeBytes(of: v1305_2, as: SIMD8<Float>.self)
-                                let v1310 = SIMD8<Float>(repeating: 1.0) - v73_2
-                                let v1311_2 = v73_2 * v1310
-                                UnsafeMutableRawPointer(v1311 + i).storeBytes(of: v1311_2, as: SIMD8<Float>.self)
+                                let v1299 = SIMD8<Float>(repeating: 1.0) - v73_2
+                                let v1300_2 = v73_2 * v1299
+                                UnsafeMutableRawPointer(v1300 + i).storeBytes(of: v1300_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_4..<n * 6 {
                                 // line 10: lstm(x)
@@ -3045,21 +3045,21 @@ public struct RecurrentInterop: Module {
                                 let v84_2: Float = v79_2 * v83_2
                                 v84[i] = v84_2
                                 // ∂ line 10: lstm(x)
-                                let v1284: Float = v83_2 * v83_2
-                                let v1285_2: Float = 1.0 - v1284
-                                v1285[i] = v1285_2
-                                let v1293: Float = 1.0 - v79_2
-                                let v1294_2: Float = v79_2 * v1293
+                                let v1273: Float = v83_2 * v83_2
+                                let v1274_2: Float = 1.0 - v1273
+                                v1274[i] = v1274_2
+                                let v1282: Float = 1.0 - v79_2
+                                let v1283_2: Float = v79_2 * v1282
+                                v1283[i] = v1283_2
+                                let v1287: Float = v77_2 * v77_2
+                                let v1288_2: Float = 1.0 - v1287
+                                v1288[i] = v1288_2
+                                let v1293: Float = 1.0 - v75_2
+                                let v1294_2: Float = v75_2 * v1293
                                 v1294[i] = v1294_2
-                                let v1298: Float = v77_2 * v77_2
-                                let v1299_2: Float = 1.0 - v1298
-                                v1299[i] = v1299_2
-                                let v1304: Float = 1.0 - v75_2
-                                let v1305_2: Float = v75_2 * v1304
-                                v1305[i] = v1305_2
-                                let v1310: Float = 1.0 - v73_2
-                                let v1311_2: Float = v73_2 * v1310
-                                v1311[i] = v1311_2
+                                let v1299: Float = 1.0 - v73_2
+                                let v1300_2: Float = v73_2 * v1299
+                                v1300[i] = v1300_2
                             }
                         }
                         do {
@@ -3108,11 +3108,11 @@ public struct RecurrentInterop: Module {
                             let v103 = slot87  // [n, 6]
                             let v104 = slot88  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1241 = slot89  // [n, 6]
-                            let v1250 = slot90  // [n, 6]
-                            let v1255 = slot91  // [n, 6]
-                            let v1261 = slot92  // [n, 6]
-                            let v1267 = slot93  // [n, 6]
+                            let v1230 = slot89  // [n, 6]
+                            let v1239 = slot90  // [n, 6]
+                            let v1244 = slot91  // [n, 6]
+                            let v1250 = slot92  // [n, 6]
+                            let v1256 = slot93  // [n, 6]
                             let laneEnd_5 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_5, by: 8) {
                                 // line 10: lstm(x)
@@ -3133,21 +3133,21 @@ public struct RecurrentInterop: Module {
                                 let v104_2 = v99_2 * v103_2
                                 UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1240 = v103_2 * v103_2
-                                let v1241_2 = SIMD8<Float>(repeating: 1.0) - v1240
-                                UnsafeMutableRawPointer(v1241 + i).storeBytes(of: v1241_2, as: SIMD8<Float>.self)
-                                let v1249 = SIMD8<Float>(repeating: 1.0) - v99_2
-                                let v1250_2 = v99_2 * v1249
+                                let v1229 = v103_2 * v103_2
+                                let v1230_2 = SIMD8<Float>(repeating: 1.0) - v1229
+                                UnsafeMutableRawPointer(v1230 + i).storeBytes(of: v1230_2, as: SIMD8<Float>.self)
+                                let v1238 = SIMD8<Float>(repeating: 1.0) - v99_2
+                                let v1239_2 = v99_2 * v1238
+                                UnsafeMutableRawPointer(v1239 + i).storeBytes(of: v1239_2, as: SIMD8<Float>.self)
+                                let v1243 = v97_2 * v97_2
+                                let v1244_2 = SIMD8<Float>(repeating: 1.0) - v1243
+                                UnsafeMutableRawPointer(v1244 + i).storeBytes(of: v1244_2, as: SIMD8<Float>.self)
+                                let v1249 = SIMD8<Float>(repeating: 1.0) - v95_2
+                                let v1250_2 = v95_2 * v1249
                                 UnsafeMutableRawPointer(v1250 + i).storeBytes(of: v1250_2, as: SIMD8<Float>.self)
-                                let v1254 = v97_2 * v97_2
-                                let v1255_2 = SIMD8<Float>(repeating: 1.0) - v1254
-                                UnsafeMutableRawPointer(v1255 + i).storeBytes(of: v1255_2, as: SIMD8<Float>.self)
-                                let v1260 = SIMD8<Float>(repeating: 1.0) - v95_2
-                                let v1261_2 = v95_2 * v1260
-                                UnsafeMutableRawPointer(v1261 + i).storeBytes(of: v1261_2, as: SIMD8<Float>.self)
-                                let v1266 = SIMD8<Float>(repeating: 1.0) - v93_2
-                                let v1267_2 = v93_2 * v1266
-                                UnsafeMutableRawPointer(v1267 + i).storeBytes(of: v1267_2, as: SIMD8<Float>.self)
+                                let v1255 = SIMD8<Float>(repeating: 1.0) - v93_2
+                                let v1256_2 = v93_2 * v1255
+                                UnsafeMutableRawPointer(v1256 + i).storeBytes(of: v1256_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_5..<n * 6 {
                                 // line 10: lstm(x)
@@ -3168,21 +3168,21 @@ public struct RecurrentInterop: Module {
                                 let v104_2: Float = v99_2 * v103_2
                                 v104[i] = v104_2
                                 // ∂ line 10: lstm(x)
-                                let v1240: Float = v103_2 * v103_2
-                                let v1241_2: Float = 1.0 - v1240
-                                v1241[i] = v1241_2
-                                let v1249: Float = 1.0 - v99_2
-                                let v1250_2: Float = v99_2 * v1249
+                                let v1229: Float = v103_2 * v103_2
+                                let v1230_2: Float = 1.0 - v1229
+                                v1230[i] = v1230_2
+                                let v1238: Float = 1.0 - v99_2
+                                let v1239_2: Float = v99_2 * v1238
+                                v1239[i] = v1239_2
+                                let v1243: Float = v97_2 * v97_2
+                                let v1244_2: Float = 1.0 - v1243
+                                v1244[i] = v1244_2
+                                let v1249: Float = 1.0 - v95_2
+                                let v1250_2: Float = v95_2 * v1249
                                 v1250[i] = v1250_2
-                                let v1254: Float = v97_2 * v97_2
-                                let v1255_2: Float = 1.0 - v1254
-                                v1255[i] = v1255_2
-                                let v1260: Float = 1.0 - v95_2
-                                let v1261_2: Float = v95_2 * v1260
-                                v1261[i] = v1261_2
-                                let v1266: Float = 1.0 - v93_2
-                                let v1267_2: Float = v93_2 * v1266
-                                v1267[i] = v1267_2
+                                let v1255: Float = 1.0 - v93_2
+                                let v1256_2: Float = v93_2 * v1255
+                                v1256[i] = v1256_2
                             }
                             // line 10: lstm(x)
                             let v109 = slot43  // [n, 24]
@@ -3222,11 +3222,11 @@ public struct RecurrentInterop: Module {
                             let v123 = slot99  // [n, 6]
                             let v124 = slot100  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1197 = slot101  // [n, 6]
-                            let v1206 = slot102  // [n, 6]
-                            let v1211 = slot103  // [n, 6]
-                            let v1217 = slot104  // [n, 6]
-                            let v1223 = slot105  // [n, 6]
+                            let v1186 = slot101  // [n, 6]
+                            let v1195 = slot102  // [n, 6]
+                            let v1200 = slot103  // [n, 6]
+                            let v1206 = slot104  // [n, 6]
+                            let v1212 = slot105  // [n, 6]
                             let laneEnd_6 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_6, by: 8) {
                                 // line 10: lstm(x)
@@ -3247,21 +3247,21 @@ public struct RecurrentInterop: Module {
                                 let v124_2 = v119_2 * v123_2
                                 UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1196 = v123_2 * v123_2
-                                let v1197_2 = SIMD8<Float>(repeating: 1.0) - v1196
-                                UnsafeMutableRawPointer(v1197 + i).storeBytes(of: v1197_2, as: SIMD8<Float>.self)
-                                let v1205 = SIMD8<Float>(repeating: 1.0) - v119_2
-                                let v1206_2 = v119_2 * v1205
+                                let v1185 = v123_2 * v123_2
+                                let v1186_2 = SIMD8<Float>(repeating: 1.0) - v1185
+                                UnsafeMutableRawPointer(v1186 + i).storeBytes(of: v1186_2, as: SIMD8<Float>.self)
+                                let v1194 = SIMD8<Float>(repeating: 1.0) - v119_2
+                                let v1195_2 = v119_2 * v1194
+                                UnsafeMutableRawPointer(v1195 + i).storeBytes(of: v1195_2, as: SIMD8<Float>.self)
+                                let v1199 = v117_2 * v117_2
+                                let v1200_2 = SIMD8<Float>(repeating: 1.0) - v1199
+                                UnsafeMutableRawPointer(v1200 + i).storeBytes(of: v1200_2, as: SIMD8<Float>.self)
+                                let v1205 = SIMD8<Float>(repeating: 1.0) - v115_2
+                                let v1206_2 = v115_2 * v1205
                                 UnsafeMutableRawPointer(v1206 + i).storeBytes(of: v1206_2, as: SIMD8<Float>.self)
-                                let v1210 = v117_2 * v117_2
-                                let v1211_2 = SIMD8<Float>(repeating: 1.0) - v1210
-                                UnsafeMutableRawPointer(v1211 + i).storeBytes(of: v1211_2, as: SIMD8<Float>.self)
-                                let v1216 = SIMD8<Float>(repeating: 1.0) - v115_2
-                                let v1217_2 = v115_2 * v1216
-                                UnsafeMutableRawPointer(v1217 + i).storeBytes(of: v1217_2, as: SIMD8<Float>.self)
-                                let v1222 = SIMD8<Float>(repeating: 1.0) - v113_2
-                                let v1223_2 = v113_2 * v1222
-                                UnsafeMutableRawPointer(v1223 + i).storeBytes(of: v1223_2, as: SIMD8<Float>.self)
+                                let v1211 = SIMD8<Float>(repeating: 1.0) - v113_2
+                                let v1212_2 = v113_2 * v1211
+                                UnsafeMutableRawPointer(v1212 + i).storeBytes(of: v1212_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_6..<n * 6 {
                                 // line 10: lstm(x)
@@ -3282,21 +3282,21 @@ public struct RecurrentInterop: Module {
                                 let v124_2: Float = v119_2 * v123_2
                                 v124[i] = v124_2
                                 // ∂ line 10: lstm(x)
-                                let v1196: Float = v123_2 * v123_2
-                                let v1197_2: Float = 1.0 - v1196
-                                v1197[i] = v1197_2
-                                let v1205: Float = 1.0 - v119_2
-                                let v1206_2: Float = v119_2 * v1205
+                                let v1185: Float = v123_2 * v123_2
+                                let v1186_2: Float = 1.0 - v1185
+                                v1186[i] = v1186_2
+                                let v1194: Float = 1.0 - v119_2
+                                let v1195_2: Float = v119_2 * v1194
+                                v1195[i] = v1195_2
+                                let v1199: Float = v117_2 * v117_2
+                                let v1200_2: Float = 1.0 - v1199
+                                v1200[i] = v1200_2
+                                let v1205: Float = 1.0 - v115_2
+                                let v1206_2: Float = v115_2 * v1205
                                 v1206[i] = v1206_2
-                                let v1210: Float = v117_2 * v117_2
-                                let v1211_2: Float = 1.0 - v1210
-                                v1211[i] = v1211_2
-                                let v1216: Float = 1.0 - v115_2
-                                let v1217_2: Float = v115_2 * v1216
-                                v1217[i] = v1217_2
-                                let v1222: Float = 1.0 - v113_2
-                                let v1223_2: Float = v113_2 * v1222
-                                v1223[i] = v1223_2
+                                let v1211: Float = 1.0 - v113_2
+                                let v1212_2: Float = v113_2 * v1211
+                                v1212[i] = v1212_2
                             }
                         }
                         do {
@@ -3427,15 +3427,15 @@ public struct RecurrentInterop: Module {
                             let v179 = slot125  // [n, 6]
                             let v180 = slot126  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1112 = slot127  // [n, 6]
-                            let v1119 = slot128  // [n, 6]
-                            let v1124 = slot129  // [n, 6]
-                            let v1130 = slot130  // [n, 6]
-                            let v1158 = slot131  // [n, 6]
-                            let v1166 = slot132  // [n, 6]
-                            let v1171 = slot133  // [n, 6]
-                            let v1177 = slot134  // [n, 6]
-                            let v1183 = slot135  // [n, 6]
+                            let v1101 = slot127  // [n, 6]
+                            let v1108 = slot128  // [n, 6]
+                            let v1113 = slot129  // [n, 6]
+                            let v1119 = slot130  // [n, 6]
+                            let v1147 = slot131  // [n, 6]
+                            let v1155 = slot132  // [n, 6]
+                            let v1160 = slot133  // [n, 6]
+                            let v1166 = slot134  // [n, 6]
+                            let v1172 = slot135  // [n, 6]
                             let laneEnd_7 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_7, by: 8) {
                                 // line 10: lstm(x)
@@ -3467,33 +3467,33 @@ public struct RecurrentInterop: Module {
                                 let v180_2 = v177_2 * v179_2
                                 UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1111 = v179_2 * v179_2
-                                let v1112_2 = SIMD8<Float>(repeating: 1.0) - v1111
-                                UnsafeMutableRawPointer(v1112 + i).storeBytes(of: v1112_2, as: SIMD8<Float>.self)
-                                let v1118 = SIMD8<Float>(repeating: 1.0) - v177_2
-                                let v1119_2 = v177_2 * v1118
+                                let v1100 = v179_2 * v179_2
+                                let v1101_2 = SIMD8<Float>(repeating: 1.0) - v1100
+                                UnsafeMutableRawPointer(v1101 + i).storeBytes(of: v1101_2, as: SIMD8<Float>.self)
+                                let v1107 = SIMD8<Float>(repeating: 1.0) - v177_2
+                                let v1108_2 = v177_2 * v1107
+                                UnsafeMutableRawPointer(v1108 + i).storeBytes(of: v1108_2, as: SIMD8<Float>.self)
+                                let v1112 = v175_2 * v175_2
+                                let v1113_2 = SIMD8<Float>(repeating: 1.0) - v1112
+                                UnsafeMutableRawPointer(v1113 + i).storeBytes(of: v1113_2, as: SIMD8<Float>.self)
+                                let v1118 = SIMD8<Float>(repeating: 1.0) - v171_2
+                                let v1119_2 = v171_2 * v1118
                                 UnsafeMutableRawPointer(v1119 + i).storeBytes(of: v1119_2, as: SIMD8<Float>.self)
-                                let v1123 = v175_2 * v175_2
-                                let v1124_2 = SIMD8<Float>(repeating: 1.0) - v1123
-                                UnsafeMutableRawPointer(v1124 + i).storeBytes(of: v1124_2, as: SIMD8<Float>.self)
-                                let v1129 = SIMD8<Float>(repeating: 1.0) - v171_2
-                                let v1130_2 = v171_2 * v1129
-                                UnsafeMutableRawPointer(v1130 + i).storeBytes(of: v1130_2, as: SIMD8<Float>.self)
-                                let v1157 = v143_2 * v143_2
-                                let v1158_2 = SIMD8<Float>(repeating: 1.0) - v1157
-                                UnsafeMutableRawPointer(v1158 + i).storeBytes(of: v1158_2, as: SIMD8<Float>.self)
-                                let v1165 = SIMD8<Float>(repeating: 1.0) - v139_2
-                                let v1166_2 = v139_2 * v1165
+                                let v1146 = v143_2 * v143_2
+                                let v1147_2 = SIMD8<Float>(repeating: 1.0) - v1146
+                                UnsafeMutableRawPointer(v1147 + i).storeBytes(of: v1147_2, as: SIMD8<Float>.self)
+                                let v1154 = SIMD8<Float>(repeating: 1.0) - v139_2
+                                let v1155_2 = v139_2 * v1154
+                                UnsafeMutableRawPointer(v1155 + i).storeBytes(of: v1155_2, as: SIMD8<Float>.self)
+                                let v1159 = v137_2 * v137_2
+                                let v1160_2 = SIMD8<Float>(repeating: 1.0) - v1159
+                                UnsafeMutableRawPointer(v1160 + i).storeBytes(of: v1160_2, as: SIMD8<Float>.self)
+                                let v1165 = SIMD8<Float>(repeating: 1.0) - v135_2
+                                let v1166_2 = v135_2 * v1165
                                 UnsafeMutableRawPointer(v1166 + i).storeBytes(of: v1166_2, as: SIMD8<Float>.self)
-                                let v1170 = v137_2 * v137_2
-                                let v1171_2 = SIMD8<Float>(repeating: 1.0) - v1170
-                                UnsafeMutableRawPointer(v1171 + i).storeBytes(of: v1171_2, as: SIMD8<Float>.self)
-                                let v1176 = SIMD8<Float>(repeating: 1.0) - v135_2
-                                let v1177_2 = v135_2 * v1176
-                                UnsafeMutableRawPointer(v1177 + i).storeBytes(of: v1177_2, as: SIMD8<Float>.self)
-                                let v1182 = SIMD8<Float>(repeating: 1.0) - v133_2
-                                let v1183_2 = v133_2 * v1182
-                                UnsafeMutableRawPointer(v1183 + i).storeBytes(of: v1183_2, as: SIMD8<Float>.self)
+                                let v1171 = SIMD8<Float>(repeating: 1.0) - v133_2
+                                let v1172_2 = v133_2 * v1171
+                                UnsafeMutableRawPointer(v1172 + i).storeBytes(of: v1172_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_7..<n * 6 {
                                 // line 10: lstm(x)
@@ -3525,33 +3525,33 @@ public struct RecurrentInterop: Module {
                                 let v180_2: Float = v177_2 * v179_2
                                 v180[i] = v180_2
                                 // ∂ line 10: lstm(x)
-                                let v1111: Float = v179_2 * v179_2
-                                let v1112_2: Float = 1.0 - v1111
-                                v1112[i] = v1112_2
-                                let v1118: Float = 1.0 - v177_2
-                                let v1119_2: Float = v177_2 * v1118
+                                let v1100: Float = v179_2 * v179_2
+                                let v1101_2: Float = 1.0 - v1100
+                                v1101[i] = v1101_2
+                                let v1107: Float = 1.0 - v177_2
+                                let v1108_2: Float = v177_2 * v1107
+                                v1108[i] = v1108_2
+                                let v1112: Float = v175_2 * v175_2
+                                let v1113_2: Float = 1.0 - v1112
+                                v1113[i] = v1113_2
+                                let v1118: Float = 1.0 - v171_2
+                                let v1119_2: Float = v171_2 * v1118
                                 v1119[i] = v1119_2
-                                let v1123: Float = v175_2 * v175_2
-                                let v1124_2: Float = 1.0 - v1123
-                                v1124[i] = v1124_2
-                                let v1129: Float = 1.0 - v171_2
-                                let v1130_2: Float = v171_2 * v1129
-                                v1130[i] = v1130_2
-                                let v1157: Float = v143_2 * v143_2
-                                let v1158_2: Float = 1.0 - v1157
-                                v1158[i] = v1158_2
-                                let v1165: Float = 1.0 - v139_2
-                                let v1166_2: Float = v139_2 * v1165
+                                let v1146: Float = v143_2 * v143_2
+                                let v1147_2: Float = 1.0 - v1146
+                                v1147[i] = v1147_2
+                                let v1154: Float = 1.0 - v139_2
+                                let v1155_2: Float = v139_2 * v1154
+                                v1155[i] = v1155_2
+                                let v1159: Float = v137_2 * v137_2
+                                let v1160_2: Float = 1.0 - v1159
+                                v1160[i] = v1160_2
+                                let v1165: Float = 1.0 - v135_2
+                                let v1166_2: Float = v135_2 * v1165
                                 v1166[i] = v1166_2
-                                let v1170: Float = v137_2 * v137_2
-                                let v1171_2: Float = 1.0 - v1170
-                                v1171[i] = v1171_2
-                                let v1176: Float = 1.0 - v135_2
-                                let v1177_2: Float = v135_2 * v1176
-                                v1177[i] = v1177_2
-                                let v1182: Float = 1.0 - v133_2
-                                let v1183_2: Float = v133_2 * v1182
-                                v1183[i] = v1183_2
+                                let v1171: Float = 1.0 - v133_2
+                                let v1172_2: Float = v133_2 * v1171
+                                v1172[i] = v1172_2
                             }
                         }
                         do {
@@ -3610,11 +3610,11 @@ public struct RecurrentInterop: Module {
                             let v199 = slot138  // [n, 6]
                             let v200 = slot139  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1068 = slot140  // [n, 6]
-                            let v1077 = slot141  // [n, 6]
-                            let v1082 = slot142  // [n, 6]
-                            let v1088 = slot143  // [n, 6]
-                            let v1094 = slot144  // [n, 6]
+                            let v1057 = slot140  // [n, 6]
+                            let v1066 = slot141  // [n, 6]
+                            let v1071 = slot142  // [n, 6]
+                            let v1077 = slot143  // [n, 6]
+                            let v1083 = slot144  // [n, 6]
                             let laneEnd_8 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_8, by: 8) {
                                 // line 10: lstm(x)
@@ -3635,21 +3635,21 @@ public struct RecurrentInterop: Module {
                                 let v200_2 = v195_2 * v199_2
                                 UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1067 = v199_2 * v199_2
-                                let v1068_2 = SIMD8<Float>(repeating: 1.0) - v1067
-                                UnsafeMutableRawPointer(v1068 + i).storeBytes(of: v1068_2, as: SIMD8<Float>.self)
-                                let v1076 = SIMD8<Float>(repeating: 1.0) - v195_2
-                                let v1077_2 = v195_2 * v1076
+                                let v1056 = v199_2 * v199_2
+                                let v1057_2 = SIMD8<Float>(repeating: 1.0) - v1056
+                                UnsafeMutableRawPointer(v1057 + i).storeBytes(of: v1057_2, as: SIMD8<Float>.self)
+                                let v1065 = SIMD8<Float>(repeating: 1.0) - v195_2
+                                let v1066_2 = v195_2 * v1065
+                                UnsafeMutableRawPointer(v1066 + i).storeBytes(of: v1066_2, as: SIMD8<Float>.self)
+                                let v1070 = v193_2 * v193_2
+                                let v1071_2 = SIMD8<Float>(repeating: 1.0) - v1070
+                                UnsafeMutableRawPointer(v1071 + i).storeBytes(of: v1071_2, as: SIMD8<Float>.self)
+                                let v1076 = SIMD8<Float>(repeating: 1.0) - v191_2
+                                let v1077_2 = v191_2 * v1076
                                 UnsafeMutableRawPointer(v1077 + i).storeBytes(of: v1077_2, as: SIMD8<Float>.self)
-                                let v1081 = v193_2 * v193_2
-                                let v1082_2 = SIMD8<Float>(repeating: 1.0) - v1081
-                                UnsafeMutableRawPointer(v1082 + i).storeBytes(of: v1082_2, as: SIMD8<Float>.self)
-                                let v1087 = SIMD8<Float>(repeating: 1.0) - v191_2
-                                let v1088_2 = v191_2 * v1087
-                                UnsafeMutableRawPointer(v1088 + i).storeBytes(of: v1088_2, as: SIMD8<Float>.self)
-                                let v1093 = SIMD8<Float>(repeating: 1.0) - v189_2
-                                let v1094_2 = v189_2 * v1093
-                                UnsafeMutableRawPointer(v1094 + i).storeBytes(of: v1094_2, as: SIMD8<Float>.self)
+                                let v1082 = SIMD8<Float>(repeating: 1.0) - v189_2
+                                let v1083_2 = v189_2 * v1082
+                                UnsafeMutableRawPointer(v1083 + i).storeBytes(of: v1083_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_8..<n * 6 {
                                 // line 10: lstm(x)
@@ -3670,21 +3670,21 @@ public struct RecurrentInterop: Module {
                                 let v200_2: Float = v195_2 * v199_2
                                 v200[i] = v200_2
                                 // ∂ line 10: lstm(x)
-                                let v1067: Float = v199_2 * v199_2
-                                let v1068_2: Float = 1.0 - v1067
-                                v1068[i] = v1068_2
-                                let v1076: Float = 1.0 - v195_2
-                                let v1077_2: Float = v195_2 * v1076
+                                let v1056: Float = v199_2 * v199_2
+                                let v1057_2: Float = 1.0 - v1056
+                                v1057[i] = v1057_2
+                                let v1065: Float = 1.0 - v195_2
+                                let v1066_2: Float = v195_2 * v1065
+                                v1066[i] = v1066_2
+                                let v1070: Float = v193_2 * v193_2
+                                let v1071_2: Float = 1.0 - v1070
+                                v1071[i] = v1071_2
+                                let v1076: Float = 1.0 - v191_2
+                                let v1077_2: Float = v191_2 * v1076
                                 v1077[i] = v1077_2
-                                let v1081: Float = v193_2 * v193_2
-                                let v1082_2: Float = 1.0 - v1081
-                                v1082[i] = v1082_2
-                                let v1087: Float = 1.0 - v191_2
-                                let v1088_2: Float = v191_2 * v1087
-                                v1088[i] = v1088_2
-                                let v1093: Float = 1.0 - v189_2
-                                let v1094_2: Float = v189_2 * v1093
-                                v1094[i] = v1094_2
+                                let v1082: Float = 1.0 - v189_2
+                                let v1083_2: Float = v189_2 * v1082
+                                v1083[i] = v1083_2
                             }
                             // line 10: lstm(x)
                             let v205 = slot43  // [n, 24]
@@ -3724,11 +3724,11 @@ public struct RecurrentInterop: Module {
                             let v219 = slot150  // [n, 6]
                             let v220 = slot151  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v1024 = slot152  // [n, 6]
-                            let v1033 = slot153  // [n, 6]
-                            let v1038 = slot154  // [n, 6]
-                            let v1044 = slot155  // [n, 6]
-                            let v1050 = slot156  // [n, 6]
+                            let v1013 = slot152  // [n, 6]
+                            let v1022 = slot153  // [n, 6]
+                            let v1027 = slot154  // [n, 6]
+                            let v1033 = slot155  // [n, 6]
+                            let v1039 = slot156  // [n, 6]
                             let laneEnd_9 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_9, by: 8) {
                                 // line 10: lstm(x)
@@ -3749,21 +3749,21 @@ public struct RecurrentInterop: Module {
                                 let v220_2 = v215_2 * v219_2
                                 UnsafeMutableRawPointer(v220 + i).storeBytes(of: v220_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v1023 = v219_2 * v219_2
-                                let v1024_2 = SIMD8<Float>(repeating: 1.0) - v1023
-                                UnsafeMutableRawPointer(v1024 + i).storeBytes(of: v1024_2, as: SIMD8<Float>.self)
-                                let v1032 = SIMD8<Float>(repeating: 1.0) - v215_2
-                                let v1033_2 = v215_2 * v1032
+                                let v1012 = v219_2 * v219_2
+                                let v1013_2 = SIMD8<Float>(repeating: 1.0) - v1012
+                                UnsafeMutableRawPointer(v1013 + i).storeBytes(of: v1013_2, as: SIMD8<Float>.self)
+                                let v1021 = SIMD8<Float>(repeating: 1.0) - v215_2
+                                let v1022_2 = v215_2 * v1021
+                                UnsafeMutableRawPointer(v1022 + i).storeBytes(of: v1022_2, as: SIMD8<Float>.self)
+                                let v1026 = v213_2 * v213_2
+                                let v1027_2 = SIMD8<Float>(repeating: 1.0) - v1026
+                                UnsafeMutableRawPointer(v1027 + i).storeBytes(of: v1027_2, as: SIMD8<Float>.self)
+                                let v1032 = SIMD8<Float>(repeating: 1.0) - v211_2
+                                let v1033_2 = v211_2 * v1032
                                 UnsafeMutableRawPointer(v1033 + i).storeBytes(of: v1033_2, as: SIMD8<Float>.self)
-                                let v1037 = v213_2 * v213_2
-                                let v1038_2 = SIMD8<Float>(repeating: 1.0) - v1037
-                                UnsafeMutableRawPointer(v1038 + i).storeBytes(of: v1038_2, as: SIMD8<Float>.self)
-                                let v1043 = SIMD8<Float>(repeating: 1.0) - v211_2
-                                let v1044_2 = v211_2 * v1043
-                                UnsafeMutableRawPointer(v1044 + i).storeBytes(of: v1044_2, as: SIMD8<Float>.self)
-                                let v1049 = SIMD8<Float>(repeating: 1.0) - v209_2
-                                let v1050_2 = v209_2 * v1049
-                                UnsafeMutableRawPointer(v1050 + i).storeBytes(of: v1050_2, as: SIMD8<Float>.self)
+                                let v1038 = SIMD8<Float>(repeating: 1.0) - v209_2
+                                let v1039_2 = v209_2 * v1038
+                                UnsafeMutableRawPointer(v1039 + i).storeBytes(of: v1039_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_9..<n * 6 {
                                 // line 10: lstm(x)
@@ -3784,21 +3784,21 @@ public struct RecurrentInterop: Module {
                                 let v220_2: Float = v215_2 * v219_2
                                 v220[i] = v220_2
                                 // ∂ line 10: lstm(x)
-                                let v1023: Float = v219_2 * v219_2
-                                let v1024_2: Float = 1.0 - v1023
-                                v1024[i] = v1024_2
-                                let v1032: Float = 1.0 - v215_2
-                                let v1033_2: Float = v215_2 * v1032
+                                let v1012: Float = v219_2 * v219_2
+                                let v1013_2: Float = 1.0 - v1012
+                                v1013[i] = v1013_2
+                                let v1021: Float = 1.0 - v215_2
+                                let v1022_2: Float = v215_2 * v1021
+                                v1022[i] = v1022_2
+                                let v1026: Float = v213_2 * v213_2
+                                let v1027_2: Float = 1.0 - v1026
+                                v1027[i] = v1027_2
+                                let v1032: Float = 1.0 - v211_2
+                                let v1033_2: Float = v211_2 * v1032
                                 v1033[i] = v1033_2
-                                let v1037: Float = v213_2 * v213_2
-                                let v1038_2: Float = 1.0 - v1037
-                                v1038[i] = v1038_2
-                                let v1043: Float = 1.0 - v211_2
-                                let v1044_2: Float = v211_2 * v1043
-                                v1044[i] = v1044_2
-                                let v1049: Float = 1.0 - v209_2
-                                let v1050_2: Float = v209_2 * v1049
-                                v1050[i] = v1050_2
+                                let v1038: Float = 1.0 - v209_2
+                                let v1039_2: Float = v209_2 * v1038
+                                v1039[i] = v1039_2
                             }
                         }
                         do {
@@ -3847,11 +3847,11 @@ public struct RecurrentInterop: Module {
                             let v239 = slot162  // [n, 6]
                             let v240 = slot163  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v980 = slot164  // [n, 6]
-                            let v989 = slot165  // [n, 6]
-                            let v994 = slot166  // [n, 6]
-                            let v1000 = slot167  // [n, 6]
-                            let v1006 = slot168  // [n, 6]
+                            let v969 = slot164  // [n, 6]
+                            let v978 = slot165  // [n, 6]
+                            let v983 = slot166  // [n, 6]
+                            let v989 = slot167  // [n, 6]
+                            let v995 = slot168  // [n, 6]
                             let laneEnd_10 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_10, by: 8) {
                                 // line 10: lstm(x)
@@ -3872,21 +3872,21 @@ public struct RecurrentInterop: Module {
                                 let v240_2 = v235_2 * v239_2
                                 UnsafeMutableRawPointer(v240 + i).storeBytes(of: v240_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v979 = v239_2 * v239_2
-                                let v980_2 = SIMD8<Float>(repeating: 1.0) - v979
-                                UnsafeMutableRawPointer(v980 + i).storeBytes(of: v980_2, as: SIMD8<Float>.self)
-                                let v988 = SIMD8<Float>(repeating: 1.0) - v235_2
-                                let v989_2 = v235_2 * v988
+                                let v968 = v239_2 * v239_2
+                                let v969_2 = SIMD8<Float>(repeating: 1.0) - v968
+                                UnsafeMutableRawPointer(v969 + i).storeBytes(of: v969_2, as: SIMD8<Float>.self)
+                                let v977 = SIMD8<Float>(repeating: 1.0) - v235_2
+                                let v978_2 = v235_2 * v977
+                                UnsafeMutableRawPointer(v978 + i).storeBytes(of: v978_2, as: SIMD8<Float>.self)
+                                let v982 = v233_2 * v233_2
+                                let v983_2 = SIMD8<Float>(repeating: 1.0) - v982
+                                UnsafeMutableRawPointer(v983 + i).storeBytes(of: v983_2, as: SIMD8<Float>.self)
+                                let v988 = SIMD8<Float>(repeating: 1.0) - v231_2
+                                let v989_2 = v231_2 * v988
                                 UnsafeMutableRawPointer(v989 + i).storeBytes(of: v989_2, as: SIMD8<Float>.self)
-                                let v993 = v233_2 * v233_2
-                                let v994_2 = SIMD8<Float>(repeating: 1.0) - v993
-                                UnsafeMutableRawPointer(v994 + i).storeBytes(of: v994_2, as: SIMD8<Float>.self)
-                                let v999 = SIMD8<Float>(repeating: 1.0) - v231_2
-                                let v1000_2 = v231_2 * v999
-                                UnsafeMutableRawPointer(v1000 + i).storeBytes(of: v1000_2, as: SIMD8<Float>.self)
-                                let v1005 = SIMD8<Float>(repeating: 1.0) - v229_2
-                                let v1006_2 = v229_2 * v1005
-                                UnsafeMutableRawPointer(v1006 + i).storeBytes(of: v1006_2, as: SIMD8<Float>.self)
+                                let v994 = SIMD8<Float>(repeating: 1.0) - v229_2
+                                let v995_2 = v229_2 * v994
+                                UnsafeMutableRawPointer(v995 + i).storeBytes(of: v995_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_10..<n * 6 {
                                 // line 10: lstm(x)
@@ -3907,21 +3907,21 @@ public struct RecurrentInterop: Module {
                                 let v240_2: Float = v235_2 * v239_2
                                 v240[i] = v240_2
                                 // ∂ line 10: lstm(x)
-                                let v979: Float = v239_2 * v239_2
-                                let v980_2: Float = 1.0 - v979
-                                v980[i] = v980_2
-                                let v988: Float = 1.0 - v235_2
-                                let v989_2: Float = v235_2 * v988
+                                let v968: Float = v239_2 * v239_2
+                                let v969_2: Float = 1.0 - v968
+                                v969[i] = v969_2
+                                let v977: Float = 1.0 - v235_2
+                                let v978_2: Float = v235_2 * v977
+                                v978[i] = v978_2
+                                let v982: Float = v233_2 * v233_2
+                                let v983_2: Float = 1.0 - v982
+                                v983[i] = v983_2
+                                let v988: Float = 1.0 - v231_2
+                                let v989_2: Float = v231_2 * v988
                                 v989[i] = v989_2
-                                let v993: Float = v233_2 * v233_2
-                                let v994_2: Float = 1.0 - v993
-                                v994[i] = v994_2
-                                let v999: Float = 1.0 - v231_2
-                                let v1000_2: Float = v231_2 * v999
-                                v1000[i] = v1000_2
-                                let v1005: Float = 1.0 - v229_2
-                                let v1006_2: Float = v229_2 * v1005
-                                v1006[i] = v1006_2
+                                let v994: Float = 1.0 - v229_2
+                                let v995_2: Float = v229_2 * v994
+                                v995[i] = v995_2
                             }
                             // line 10: lstm(x)
                             let v245 = slot43  // [n, 24]
@@ -3961,11 +3961,11 @@ public struct RecurrentInterop: Module {
                             let v259 = slot174  // [n, 6]
                             let v260 = slot175  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v936 = slot176  // [n, 6]
-                            let v945 = slot177  // [n, 6]
-                            let v950 = slot178  // [n, 6]
-                            let v956 = slot179  // [n, 6]
-                            let v962 = slot180  // [n, 6]
+                            let v925 = slot176  // [n, 6]
+                            let v934 = slot177  // [n, 6]
+                            let v939 = slot178  // [n, 6]
+                            let v945 = slot179  // [n, 6]
+                            let v951 = slot180  // [n, 6]
                             let laneEnd_11 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_11, by: 8) {
                                 // line 10: lstm(x)
@@ -3986,21 +3986,21 @@ public struct RecurrentInterop: Module {
                                 let v260_2 = v255_2 * v259_2
                                 UnsafeMutableRawPointer(v260 + i).storeBytes(of: v260_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v935 = v259_2 * v259_2
-                                let v936_2 = SIMD8<Float>(repeating: 1.0) - v935
-                                UnsafeMutableRawPointer(v936 + i).storeBytes(of: v936_2, as: SIMD8<Float>.self)
-                                let v944 = SIMD8<Float>(repeating: 1.0) - v255_2
-                                let v945_2 = v255_2 * v944
+                                let v924 = v259_2 * v259_2
+                                let v925_2 = SIMD8<Float>(repeating: 1.0) - v924
+                                UnsafeMutableRawPointer(v925 + i).storeBytes(of: v925_2, as: SIMD8<Float>.self)
+                                let v933 = SIMD8<Float>(repeating: 1.0) - v255_2
+                                let v934_2 = v255_2 * v933
+                                UnsafeMutableRawPointer(v934 + i).storeBytes(of: v934_2, as: SIMD8<Float>.self)
+                                let v938 = v253_2 * v253_2
+                                let v939_2 = SIMD8<Float>(repeating: 1.0) - v938
+                                UnsafeMutableRawPointer(v939 + i).storeBytes(of: v939_2, as: SIMD8<Float>.self)
+                                let v944 = SIMD8<Float>(repeating: 1.0) - v251_2
+                                let v945_2 = v251_2 * v944
                                 UnsafeMutableRawPointer(v945 + i).storeBytes(of: v945_2, as: SIMD8<Float>.self)
-                                let v949 = v253_2 * v253_2
-                                let v950_2 = SIMD8<Float>(repeating: 1.0) - v949
-                                UnsafeMutableRawPointer(v950 + i).storeBytes(of: v950_2, as: SIMD8<Float>.self)
-                                let v955 = SIMD8<Float>(repeating: 1.0) - v251_2
-                                let v956_2 = v251_2 * v955
-                                UnsafeMutableRawPointer(v956 + i).storeBytes(of: v956_2, as: SIMD8<Float>.self)
-                                let v961 = SIMD8<Float>(repeating: 1.0) - v249_2
-                                let v962_2 = v249_2 * v961
-                                UnsafeMutableRawPointer(v962 + i).storeBytes(of: v962_2, as: SIMD8<Float>.self)
+                                let v950 = SIMD8<Float>(repeating: 1.0) - v249_2
+                                let v951_2 = v249_2 * v950
+                                UnsafeMutableRawPointer(v951 + i).storeBytes(of: v951_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_11..<n * 6 {
                                 // line 10: lstm(x)
@@ -4021,21 +4021,21 @@ public struct RecurrentInterop: Module {
                                 let v260_2: Float = v255_2 * v259_2
                                 v260[i] = v260_2
                                 // ∂ line 10: lstm(x)
-                                let v935: Float = v259_2 * v259_2
-                                let v936_2: Float = 1.0 - v935
-                                v936[i] = v936_2
-                                let v944: Float = 1.0 - v255_2
-                                let v945_2: Float = v255_2 * v944
+                                let v924: Float = v259_2 * v259_2
+                                let v925_2: Float = 1.0 - v924
+                                v925[i] = v925_2
+                                let v933: Float = 1.0 - v255_2
+                                let v934_2: Float = v255_2 * v933
+                                v934[i] = v934_2
+                                let v938: Float = v253_2 * v253_2
+                                let v939_2: Float = 1.0 - v938
+                                v939[i] = v939_2
+                                let v944: Float = 1.0 - v251_2
+                                let v945_2: Float = v251_2 * v944
                                 v945[i] = v945_2
-                                let v949: Float = v253_2 * v253_2
-                                let v950_2: Float = 1.0 - v949
-                                v950[i] = v950_2
-                                let v955: Float = 1.0 - v251_2
-                                let v956_2: Float = v251_2 * v955
-                                v956[i] = v956_2
-                                let v961: Float = 1.0 - v249_2
-                                let v962_2: Float = v249_2 * v961
-                                v962[i] = v962_2
+                                let v950: Float = 1.0 - v249_2
+                                let v951_2: Float = v249_2 * v950
+                                v951[i] = v951_2
                             }
                         }
                         do {
@@ -4084,11 +4084,11 @@ public struct RecurrentInterop: Module {
                             let v279 = slot186  // [n, 6]
                             let v280 = slot187  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v892 = slot188  // [n, 6]
-                            let v901 = slot189  // [n, 6]
-                            let v906 = slot190  // [n, 6]
-                            let v912 = slot191  // [n, 6]
-                            let v918 = slot192  // [n, 6]
+                            let v881 = slot188  // [n, 6]
+                            let v890 = slot189  // [n, 6]
+                            let v895 = slot190  // [n, 6]
+                            let v901 = slot191  // [n, 6]
+                            let v907 = slot192  // [n, 6]
                             let laneEnd_12 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_12, by: 8) {
                                 // line 10: lstm(x)
@@ -4109,21 +4109,21 @@ public struct RecurrentInterop: Module {
                                 let v280_2 = v275_2 * v279_2
                                 UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v891 = v279_2 * v279_2
-                                let v892_2 = SIMD8<Float>(repeating: 1.0) - v891
-                                UnsafeMutableRawPointer(v892 + i).storeBytes(of: v892_2, as: SIMD8<Float>.self)
-                                let v900 = SIMD8<Float>(repeating: 1.0) - v275_2
-                                let v901_2 = v275_2 * v900
+                                let v880 = v279_2 * v279_2
+                                let v881_2 = SIMD8<Float>(repeating: 1.0) - v880
+                                UnsafeMutableRawPointer(v881 + i).storeBytes(of: v881_2, as: SIMD8<Float>.self)
+                                let v889 = SIMD8<Float>(repeating: 1.0) - v275_2
+                                let v890_2 = v275_2 * v889
+                                UnsafeMutableRawPointer(v890 + i).storeBytes(of: v890_2, as: SIMD8<Float>.self)
+                                let v894 = v273_2 * v273_2
+                                let v895_2 = SIMD8<Float>(repeating: 1.0) - v894
+                                UnsafeMutableRawPointer(v895 + i).storeBytes(of: v895_2, as: SIMD8<Float>.self)
+                                let v900 = SIMD8<Float>(repeating: 1.0) - v271_2
+                                let v901_2 = v271_2 * v900
                                 UnsafeMutableRawPointer(v901 + i).storeBytes(of: v901_2, as: SIMD8<Float>.self)
-                                let v905 = v273_2 * v273_2
-                                let v906_2 = SIMD8<Float>(repeating: 1.0) - v905
-                                UnsafeMutableRawPointer(v906 + i).storeBytes(of: v906_2, as: SIMD8<Float>.self)
-                                let v911 = SIMD8<Float>(repeating: 1.0) - v271_2
-                                let v912_2 = v271_2 * v911
-                                UnsafeMutableRawPointer(v912 + i).storeBytes(of: v912_2, as: SIMD8<Float>.self)
-                                let v917 = SIMD8<Float>(repeating: 1.0) - v269_2
-                                let v918_2 = v269_2 * v917
-                                UnsafeMutableRawPointer(v918 + i).storeBytes(of: v918_2, as: SIMD8<Float>.self)
+                                let v906 = SIMD8<Float>(repeating: 1.0) - v269_2
+                                let v907_2 = v269_2 * v906
+                                UnsafeMutableRawPointer(v907 + i).storeBytes(of: v907_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_12..<n * 6 {
                                 // line 10: lstm(x)
@@ -4144,21 +4144,21 @@ public struct RecurrentInterop: Module {
                                 let v280_2: Float = v275_2 * v279_2
                                 v280[i] = v280_2
                                 // ∂ line 10: lstm(x)
-                                let v891: Float = v279_2 * v279_2
-                                let v892_2: Float = 1.0 - v891
-                                v892[i] = v892_2
-                                let v900: Float = 1.0 - v275_2
-                                let v901_2: Float = v275_2 * v900
+                                let v880: Float = v279_2 * v279_2
+                                let v881_2: Float = 1.0 - v880
+                                v881[i] = v881_2
+                                let v889: Float = 1.0 - v275_2
+                                let v890_2: Float = v275_2 * v889
+                                v890[i] = v890_2
+                                let v894: Float = v273_2 * v273_2
+                                let v895_2: Float = 1.0 - v894
+                                v895[i] = v895_2
+                                let v900: Float = 1.0 - v271_2
+                                let v901_2: Float = v271_2 * v900
                                 v901[i] = v901_2
-                                let v905: Float = v273_2 * v273_2
-                                let v906_2: Float = 1.0 - v905
-                                v906[i] = v906_2
-                                let v911: Float = 1.0 - v271_2
-                                let v912_2: Float = v271_2 * v911
-                                v912[i] = v912_2
-                                let v917: Float = 1.0 - v269_2
-                                let v918_2: Float = v269_2 * v917
-                                v918[i] = v918_2
+                                let v906: Float = 1.0 - v269_2
+                                let v907_2: Float = v269_2 * v906
+                                v907[i] = v907_2
                             }
                             // line 10: lstm(x)
                             let v285 = slot43  // [n, 24]
@@ -4197,11 +4197,11 @@ public struct RecurrentInterop: Module {
                             let v299 = slot197  // [n, 6]
                             let v300 = slot198  // [n, 6]
                             // ∂ line 10: lstm(x)
-                            let v853 = slot199  // [n, 6]
-                            let v861 = slot200  // [n, 6]
-                            let v866 = slot201  // [n, 6]
-                            let v872 = slot202  // [n, 6]
-                            let v878 = slot203  // [n, 6]
+                            let v842 = slot199  // [n, 6]
+                            let v850 = slot200  // [n, 6]
+                            let v855 = slot201  // [n, 6]
+                            let v861 = slot202  // [n, 6]
+                            let v867 = slot203  // [n, 6]
                             let laneEnd_13 = (n * 6) & ~7
                             for i in stride(from: 0, to: laneEnd_13, by: 8) {
                                 // line 10: lstm(x)
@@ -4221,21 +4221,21 @@ public struct RecurrentInterop: Module {
                                 let v300_2 = v295_2 * v299_2
                                 UnsafeMutableRawPointer(v300 + i).storeBytes(of: v300_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: lstm(x)
-                                let v852 = v299_2 * v299_2
-                                let v853_2 = SIMD8<Float>(repeating: 1.0) - v852
-                                UnsafeMutableRawPointer(v853 + i).storeBytes(of: v853_2, as: SIMD8<Float>.self)
-                                let v860 = SIMD8<Float>(repeating: 1.0) - v295_2
-                                let v861_2 = v295_2 * v860
+                                let v841 = v299_2 * v299_2
+                                let v842_2 = SIMD8<Float>(repeating: 1.0) - v841
+                                UnsafeMutableRawPointer(v842 + i).storeBytes(of: v842_2, as: SIMD8<Float>.self)
+                                let v849 = SIMD8<Float>(repeating: 1.0) - v295_2
+                                let v850_2 = v295_2 * v849
+                                UnsafeMutableRawPointer(v850 + i).storeBytes(of: v850_2, as: SIMD8<Float>.self)
+                                let v854 = v293_2 * v293_2
+                                let v855_2 = SIMD8<Float>(repeating: 1.0) - v854
+                                UnsafeMutableRawPointer(v855 + i).storeBytes(of: v855_2, as: SIMD8<Float>.self)
+                                let v860 = SIMD8<Float>(repeating: 1.0) - v291_2
+                                let v861_2 = v291_2 * v860
                                 UnsafeMutableRawPointer(v861 + i).storeBytes(of: v861_2, as: SIMD8<Float>.self)
-                                let v865 = v293_2 * v293_2
-                                let v866_2 = SIMD8<Float>(repeating: 1.0) - v865
-                                UnsafeMutableRawPointer(v866 + i).storeBytes(of: v866_2, as: SIMD8<Float>.self)
-                                let v871 = SIMD8<Float>(repeating: 1.0) - v291_2
-                                let v872_2 = v291_2 * v871
-                                UnsafeMutableRawPointer(v872 + i).storeBytes(of: v872_2, as: SIMD8<Float>.self)
-                                let v877 = SIMD8<Float>(repeating: 1.0) - v289_2
-                                let v878_2 = v289_2 * v877
-                                UnsafeMutableRawPointer(v878 + i).storeBytes(of: v878_2, as: SIMD8<Float>.self)
+                                let v866 = SIMD8<Float>(repeating: 1.0) - v289_2
+                                let v867_2 = v289_2 * v866
+                                UnsafeMutableRawPointer(v867 + i).storeBytes(of: v867_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_13..<n * 6 {
                                 // line 10: lstm(x)
@@ -4255,21 +4255,21 @@ public struct RecurrentInterop: Module {
                                 let v300_2: Float = v295_2 * v299_2
                                 v300[i] = v300_2
                                 // ∂ line 10: lstm(x)
-                                let v852: Float = v299_2 * v299_2
-                                let v853_2: Float = 1.0 - v852
-                                v853[i] = v853_2
-                                let v860: Float = 1.0 - v295_2
-                                let v861_2: Float = v295_2 * v860
+                                let v841: Float = v299_2 * v299_2
+                                let v842_2: Float = 1.0 - v841
+                                v842[i] = v842_2
+                                let v849: Float = 1.0 - v295_2
+                                let v850_2: Float = v295_2 * v849
+                                v850[i] = v850_2
+                                let v854: Float = v293_2 * v293_2
+                                let v855_2: Float = 1.0 - v854
+                                v855[i] = v855_2
+                                let v860: Float = 1.0 - v291_2
+                                let v861_2: Float = v291_2 * v860
                                 v861[i] = v861_2
-                                let v865: Float = v293_2 * v293_2
-                                let v866_2: Float = 1.0 - v865
-                                v866[i] = v866_2
-                                let v871: Float = 1.0 - v291_2
-                                let v872_2: Float = v291_2 * v871
-                                v872[i] = v872_2
-                                let v877: Float = 1.0 - v289_2
-                                let v878_2: Float = v289_2 * v877
-                                v878[i] = v878_2
+                                let v866: Float = 1.0 - v289_2
+                                let v867_2: Float = v289_2 * v866
+                                v867[i] = v867_2
                             }
                         }
                         do {
@@ -4407,824 +4407,824 @@ public struct RecurrentInterop: Module {
                                 v323[i] = v323_2
                             }
                             // line 10: gru(lstm(x))
-                            let v338 = slot218  // [n, 1, 12]
+                            let v328 = slot218  // [n, 1, 12]
                             for row_81 in 0..<n {
                                 for position_81 in 0..<12 {
-                                    v338[row_81 &* 12 &+ position_81] = v323[row_81 &* 7 &* 12 &+ position_81]
+                                    v328[row_81 &* 12 &+ position_81] = v323[row_81 &* 7 &* 12 &+ position_81]
                                 }
                             }
-                            let v358 = slot219  // [n, 1, 12]
+                            let v348 = slot219  // [n, 1, 12]
                             for row_82 in 0..<n {
                                 for position_82 in 0..<12 {
-                                    v358[row_82 &* 12 &+ position_82] = v323[(row_82 &* 7 &+ 1) &* 12 &+ position_82]
+                                    v348[row_82 &* 12 &+ position_82] = v323[(row_82 &* 7 &+ 1) &* 12 &+ position_82]
                                 }
                             }
-                            let v382 = slot220  // [n, 1, 12]
+                            let v372 = slot220  // [n, 1, 12]
                             for row_83 in 0..<n {
                                 for position_83 in 0..<12 {
-                                    v382[row_83 &* 12 &+ position_83] = v323[(row_83 &* 7 &+ 2) &* 12 &+ position_83]
+                                    v372[row_83 &* 12 &+ position_83] = v323[(row_83 &* 7 &+ 2) &* 12 &+ position_83]
                                 }
                             }
-                            let v406 = slot221  // [n, 1, 12]
+                            let v396 = slot221  // [n, 1, 12]
                             for row_84 in 0..<n {
                                 for position_84 in 0..<12 {
-                                    v406[row_84 &* 12 &+ position_84] = v323[(row_84 &* 7 &+ 3) &* 12 &+ position_84]
+                                    v396[row_84 &* 12 &+ position_84] = v323[(row_84 &* 7 &+ 3) &* 12 &+ position_84]
                                 }
                             }
-                            let v430 = slot222  // [n, 1, 12]
+                            let v420 = slot222  // [n, 1, 12]
                             for row_85 in 0..<n {
                                 for position_85 in 0..<12 {
-                                    v430[row_85 &* 12 &+ position_85] = v323[(row_85 &* 7 &+ 4) &* 12 &+ position_85]
+                                    v420[row_85 &* 12 &+ position_85] = v323[(row_85 &* 7 &+ 4) &* 12 &+ position_85]
                                 }
                             }
-                            let v454 = slot223  // [n, 1, 12]
+                            let v444 = slot223  // [n, 1, 12]
                             for row_86 in 0..<n {
                                 for position_86 in 0..<12 {
-                                    v454[row_86 &* 12 &+ position_86] = v323[(row_86 &* 7 &+ 5) &* 12 &+ position_86]
+                                    v444[row_86 &* 12 &+ position_86] = v323[(row_86 &* 7 &+ 5) &* 12 &+ position_86]
                                 }
                             }
-                            let v478 = slot224  // [n, 1, 12]
+                            let v468 = slot224  // [n, 1, 12]
                             for row_87 in 0..<n {
                                 for position_87 in 0..<12 {
-                                    v478[row_87 &* 12 &+ position_87] = v323[(row_87 &* 7 &+ 6) &* 12 &+ position_87]
+                                    v468[row_87 &* 12 &+ position_87] = v323[(row_87 &* 7 &+ 6) &* 12 &+ position_87]
                                 }
                             }
-                            let v339 = slot225  // [n, 12]
-                            let v359 = slot226  // [n, 12]
-                            let v383 = slot227  // [n, 12]
-                            let v407 = slot228  // [n, 12]
-                            let v431 = slot229  // [n, 12]
-                            let v455 = slot230  // [n, 12]
-                            let v479 = slot231  // [n, 12]
-                            v339.update(repeating: 0, count: n * 12)
-                            v359.update(repeating: 0, count: n * 12)
-                            v383.update(repeating: 0, count: n * 12)
-                            v407.update(repeating: 0, count: n * 12)
-                            v431.update(repeating: 0, count: n * 12)
-                            v455.update(repeating: 0, count: n * 12)
-                            v479.update(repeating: 0, count: n * 12)
+                            let v329 = slot225  // [n, 12]
+                            let v349 = slot226  // [n, 12]
+                            let v373 = slot227  // [n, 12]
+                            let v397 = slot228  // [n, 12]
+                            let v421 = slot229  // [n, 12]
+                            let v445 = slot230  // [n, 12]
+                            let v469 = slot231  // [n, 12]
+                            v329.update(repeating: 0, count: n * 12)
+                            v349.update(repeating: 0, count: n * 12)
+                            v373.update(repeating: 0, count: n * 12)
+                            v397.update(repeating: 0, count: n * 12)
+                            v421.update(repeating: 0, count: n * 12)
+                            v445.update(repeating: 0, count: n * 12)
+                            v469.update(repeating: 0, count: n * 12)
                             for i0 in 0..<n {
                                 for _ in 0..<1 {
                                     for i2 in 0..<12 {
                                         let i = i0 &* 12 &+ i2
-                                        v339[i0 &* 12 &+ i2] += v338[i]
-                                        v359[i0 &* 12 &+ i2] += v358[i]
-                                        v383[i0 &* 12 &+ i2] += v382[i]
-                                        v407[i0 &* 12 &+ i2] += v406[i]
-                                        v431[i0 &* 12 &+ i2] += v430[i]
-                                        v455[i0 &* 12 &+ i2] += v454[i]
-                                        v479[i0 &* 12 &+ i2] += v478[i]
+                                        v329[i0 &* 12 &+ i2] += v328[i]
+                                        v349[i0 &* 12 &+ i2] += v348[i]
+                                        v373[i0 &* 12 &+ i2] += v372[i]
+                                        v397[i0 &* 12 &+ i2] += v396[i]
+                                        v421[i0 &* 12 &+ i2] += v420[i]
+                                        v445[i0 &* 12 &+ i2] += v444[i]
+                                        v469[i0 &* 12 &+ i2] += v468[i]
                                     }
                                 }
                             }
                         }
                         do {
-                            let v339 = slot225  // [n, 12]
-                            let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                            let v359 = slot226  // [n, 12]
-                            let v336 = parameters.baseAddress! + 831  // gru.bias_ih_l0
-                            let v343 = slot30  // [5]
-                            let v347 = slot31  // [5]
-                            let v351 = slot32  // [5]
-                            let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                            let v383 = slot227  // [n, 12]
-                            let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                            let v329 = slot225  // [n, 12]
+                            let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                            let v349 = slot226  // [n, 12]
+                            let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
+                            let v333 = slot30  // [5]
+                            let v337 = slot31  // [5]
+                            let v341 = slot32  // [5]
+                            let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                            let v373 = slot227  // [n, 12]
+                            let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
                             // line 10: gru(lstm(x))
-                            let v340 = slot232  // [n, 15]
+                            let v330 = slot232  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v339, lda: 12, b: v334, ldb: 12, c: v340,
+                                transposeB: true, m: n, n: 15, k: 12, a: v329, lda: 12, b: v324, ldb: 12, c: v330,
                                 ldc: 15)
-                            let v360 = slot233  // [n, 15]
+                            let v350 = slot233  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v359, lda: 12, b: v334, ldb: 12, c: v360,
+                                transposeB: true, m: n, n: 15, k: 12, a: v349, lda: 12, b: v324, ldb: 12, c: v350,
                                 ldc: 15)
-                            let v341 = slot234  // [n, 15]
-                            let v361 = slot235  // [n, 15]
+                            let v331 = slot234  // [n, 15]
+                            let v351 = slot235  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v341_2: Float = v340[i] + v336[i1]
-                                    v341[i] = v341_2
-                                    let v361_2: Float = v360[i] + v336[i1]
-                                    v361[i] = v361_2
+                                    let v331_2: Float = v330[i] + v326[i1]
+                                    v331[i] = v331_2
+                                    let v351_2: Float = v350[i] + v326[i1]
+                                    v351[i] = v351_2
                                 }
                             }
-                            let v342 = slot236  // [n, 5]
+                            let v332 = slot236  // [n, 5]
                             for row_88 in 0..<n {
-                                for k_88 in 0..<5 { v342[row_88 &* 5 &+ k_88] = v341[row_88 &* 15 &+ k_88] }
+                                for k_88 in 0..<5 { v332[row_88 &* 5 &+ k_88] = v331[row_88 &* 15 &+ k_88] }
                             }
-                            let v346 = slot237  // [n, 5]
+                            let v336 = slot237  // [n, 5]
                             for row_89 in 0..<n {
-                                for k_89 in 0..<5 { v346[row_89 &* 5 &+ k_89] = v341[row_89 &* 15 &+ 5 &+ k_89] }
+                                for k_89 in 0..<5 { v336[row_89 &* 5 &+ k_89] = v331[row_89 &* 15 &+ 5 &+ k_89] }
                             }
-                            let v350 = slot238  // [n, 5]
+                            let v340 = slot238  // [n, 5]
                             for row_90 in 0..<n {
-                                for k_90 in 0..<5 { v350[row_90 &* 5 &+ k_90] = v341[row_90 &* 15 &+ 10 &+ k_90] }
+                                for k_90 in 0..<5 { v340[row_90 &* 5 &+ k_90] = v331[row_90 &* 15 &+ 10 &+ k_90] }
                             }
-                            let v345 = slot239  // [n, 5]
-                            let v354 = slot240  // [n, 5]
-                            let v356 = slot241  // [n, 5]
-                            let v357 = slot242  // [n, 5]
+                            let v335 = slot239  // [n, 5]
+                            let v344 = slot240  // [n, 5]
+                            let v346 = slot241  // [n, 5]
+                            let v347 = slot242  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v799 = slot243  // [n, 5]
-                            let v809 = slot244  // [n, 5]
-                            let v818 = slot245  // [n, 5]
+                            let v788 = slot243  // [n, 5]
+                            let v798 = slot244  // [n, 5]
+                            let v807 = slot245  // [n, 5]
                             for i0 in 0..<n {
                                 for i1 in 0..<5 {
                                     let i = i0 &* 5 &+ i1
                                     // line 10: gru(lstm(x))
-                                    let v344: Float = v342[i] + v343[i1]
-                                    let v345_2: Float = 1 / (1 + Foundation.exp(-v344))
-                                    v345[i] = v345_2
-                                    let v348: Float = v346[i] + v347[i1]
-                                    let v349: Float = 1 / (1 + Foundation.exp(-v348))
-                                    let v352: Float = v345_2 * v351[i1]
-                                    let v353: Float = v350[i] + v352
-                                    let v354_2: Float = Foundation.tanh(v353)
-                                    v354[i] = v354_2
-                                    let v356_2: Float = 1.0 - v349
-                                    v356[i] = v356_2
-                                    let v357_2: Float = v356_2 * v354_2
-                                    v357[i] = v357_2
+                                    let v334: Float = v332[i] + v333[i1]
+                                    let v335_2: Float = 1 / (1 + Foundation.exp(-v334))
+                                    v335[i] = v335_2
+                                    let v338: Float = v336[i] + v337[i1]
+                                    let v339: Float = 1 / (1 + Foundation.exp(-v338))
+                                    let v342: Float = v335_2 * v341[i1]
+                                    let v343: Float = v340[i] + v342
+                                    let v344_2: Float = Foundation.tanh(v343)
+                                    v344[i] = v344_2
+                                    let v346_2: Float = 1.0 - v339
+                                    v346[i] = v346_2
+                                    let v347_2: Float = v346_2 * v344_2
+                                    v347[i] = v347_2
                                     // ∂ line 10: gru(lstm(x))
-                                    let v798: Float = v354_2 * v354_2
-                                    let v799_2: Float = 1.0 - v798
-                                    v799[i] = v799_2
-                                    let v809_2: Float = v349 * v356_2
-                                    v809[i] = v809_2
-                                    let v817: Float = 1.0 - v345_2
-                                    let v818_2: Float = v345_2 * v817
-                                    v818[i] = v818_2
+                                    let v787: Float = v344_2 * v344_2
+                                    let v788_2: Float = 1.0 - v787
+                                    v788[i] = v788_2
+                                    let v798_2: Float = v339 * v346_2
+                                    v798[i] = v798_2
+                                    let v806: Float = 1.0 - v335_2
+                                    let v807_2: Float = v335_2 * v806
+                                    v807[i] = v807_2
                                 }
                             }
                             // line 10: gru(lstm(x))
-                            let v362 = slot234  // [n, 15]
+                            let v352 = slot234  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 5, a: v357, lda: 5, b: v335, ldb: 5, c: v362, ldc: 15)
-                            let v364 = slot238  // [n, 5]
+                                transposeB: true, m: n, n: 15, k: 5, a: v347, lda: 5, b: v325, ldb: 5, c: v352, ldc: 15)
+                            let v354 = slot238  // [n, 5]
                             for row_91 in 0..<n {
-                                for k_91 in 0..<5 { v364[row_91 &* 5 &+ k_91] = v361[row_91 &* 15 &+ k_91] }
+                                for k_91 in 0..<5 { v354[row_91 &* 5 &+ k_91] = v351[row_91 &* 15 &+ k_91] }
                             }
-                            let v368 = slot237  // [n, 5]
+                            let v358 = slot237  // [n, 5]
                             for row_92 in 0..<n {
-                                for k_92 in 0..<5 { v368[row_92 &* 5 &+ k_92] = v361[row_92 &* 15 &+ 5 &+ k_92] }
+                                for k_92 in 0..<5 { v358[row_92 &* 5 &+ k_92] = v351[row_92 &* 15 &+ 5 &+ k_92] }
                             }
-                            let v372 = slot236  // [n, 5]
+                            let v362 = slot236  // [n, 5]
                             for row_93 in 0..<n {
-                                for k_93 in 0..<5 { v372[row_93 &* 5 &+ k_93] = v361[row_93 &* 15 &+ 10 &+ k_93] }
+                                for k_93 in 0..<5 { v362[row_93 &* 5 &+ k_93] = v351[row_93 &* 15 &+ 10 &+ k_93] }
                             }
-                            let v384 = slot235  // [n, 15]
+                            let v374 = slot235  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v383, lda: 12, b: v334, ldb: 12, c: v384,
+                                transposeB: true, m: n, n: 15, k: 12, a: v373, lda: 12, b: v324, ldb: 12, c: v374,
                                 ldc: 15)
-                            let v363 = slot233  // [n, 15]
-                            let v385 = slot232  // [n, 15]
+                            let v353 = slot233  // [n, 15]
+                            let v375 = slot232  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v363_2: Float = v362[i] + v337[i1]
-                                    v363[i] = v363_2
-                                    let v385_2: Float = v384[i] + v336[i1]
-                                    v385[i] = v385_2
+                                    let v353_2: Float = v352[i] + v327[i1]
+                                    v353[i] = v353_2
+                                    let v375_2: Float = v374[i] + v326[i1]
+                                    v375[i] = v375_2
                                 }
                             }
-                            let v365 = slot246  // [n, 5]
+                            let v355 = slot246  // [n, 5]
                             for row_94 in 0..<n {
-                                for k_94 in 0..<5 { v365[row_94 &* 5 &+ k_94] = v363[row_94 &* 15 &+ k_94] }
+                                for k_94 in 0..<5 { v355[row_94 &* 5 &+ k_94] = v353[row_94 &* 15 &+ k_94] }
                             }
-                            let v369 = slot247  // [n, 5]
+                            let v359 = slot247  // [n, 5]
                             for row_95 in 0..<n {
-                                for k_95 in 0..<5 { v369[row_95 &* 5 &+ k_95] = v363[row_95 &* 15 &+ 5 &+ k_95] }
+                                for k_95 in 0..<5 { v359[row_95 &* 5 &+ k_95] = v353[row_95 &* 15 &+ 5 &+ k_95] }
                             }
-                            let v373 = slot248  // [n, 5]
+                            let v363 = slot248  // [n, 5]
                             for row_96 in 0..<n {
-                                for k_96 in 0..<5 { v373[row_96 &* 5 &+ k_96] = v363[row_96 &* 15 &+ 10 &+ k_96] }
+                                for k_96 in 0..<5 { v363[row_96 &* 5 &+ k_96] = v353[row_96 &* 15 &+ 10 &+ k_96] }
                             }
-                            let v367 = slot249  // [n, 5]
-                            let v371 = slot250  // [n, 5]
-                            let v376 = slot251  // [n, 5]
-                            let v378 = slot252  // [n, 5]
-                            let v381 = slot253  // [n, 5]
+                            let v357 = slot249  // [n, 5]
+                            let v361 = slot250  // [n, 5]
+                            let v366 = slot251  // [n, 5]
+                            let v368 = slot252  // [n, 5]
+                            let v371 = slot253  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v758 = slot254  // [n, 5]
-                            let v774 = slot255  // [n, 5]
+                            let v747 = slot254  // [n, 5]
+                            let v763 = slot255  // [n, 5]
                             let laneEnd_16 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_16, by: 8) {
                                 // line 10: gru(lstm(x))
-                                let v366 = UnsafeRawPointer(v364 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v365 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v367_2 = LaneFunctions.sigmoid(v366)
-                                UnsafeMutableRawPointer(v367 + i).storeBytes(of: v367_2, as: SIMD8<Float>.self)
-                                let v370 = UnsafeRawPointer(v368 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v369 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v371_2 = LaneFunctions.sigmoid(v370)
+                                let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v357_2 = LaneFunctions.sigmoid(v356)
+                                UnsafeMutableRawPointer(v357 + i).storeBytes(of: v357_2, as: SIMD8<Float>.self)
+                                let v360 = UnsafeRawPointer(v358 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v361_2 = LaneFunctions.sigmoid(v360)
+                                UnsafeMutableRawPointer(v361 + i).storeBytes(of: v361_2, as: SIMD8<Float>.self)
+                                let v364 = v357_2 * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v365 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + v364
+                                let v366_2 = LaneFunctions.tanh(v365)
+                                UnsafeMutableRawPointer(v366 + i).storeBytes(of: v366_2, as: SIMD8<Float>.self)
+                                let v368_2 = SIMD8<Float>(repeating: 1.0) - v361_2
+                                UnsafeMutableRawPointer(v368 + i).storeBytes(of: v368_2, as: SIMD8<Float>.self)
+                                let v369 = v368_2 * v366_2
+                                let v370 = v361_2 * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v371_2 = v369 + v370
                                 UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
-                                let v374 = v367_2 * UnsafeRawPointer(v373 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v375 = UnsafeRawPointer(v372 + i).loadUnaligned(as: SIMD8<Float>.self) + v374
-                                let v376_2 = LaneFunctions.tanh(v375)
-                                UnsafeMutableRawPointer(v376 + i).storeBytes(of: v376_2, as: SIMD8<Float>.self)
-                                let v378_2 = SIMD8<Float>(repeating: 1.0) - v371_2
-                                UnsafeMutableRawPointer(v378 + i).storeBytes(of: v378_2, as: SIMD8<Float>.self)
-                                let v379 = v378_2 * v376_2
-                                let v380 = v371_2 * UnsafeRawPointer(v357 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v381_2 = v379 + v380
-                                UnsafeMutableRawPointer(v381 + i).storeBytes(of: v381_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: gru(lstm(x))
-                                let v757 = v376_2 * v376_2
-                                let v758_2 = SIMD8<Float>(repeating: 1.0) - v757
-                                UnsafeMutableRawPointer(v758 + i).storeBytes(of: v758_2, as: SIMD8<Float>.self)
-                                let v773 = SIMD8<Float>(repeating: 1.0) - v367_2
-                                let v774_2 = v367_2 * v773
-                                UnsafeMutableRawPointer(v774 + i).storeBytes(of: v774_2, as: SIMD8<Float>.self)
+                                let v746 = v366_2 * v366_2
+                                let v747_2 = SIMD8<Float>(repeating: 1.0) - v746
+                                UnsafeMutableRawPointer(v747 + i).storeBytes(of: v747_2, as: SIMD8<Float>.self)
+                                let v762 = SIMD8<Float>(repeating: 1.0) - v357_2
+                                let v763_2 = v357_2 * v762
+                                UnsafeMutableRawPointer(v763 + i).storeBytes(of: v763_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_16..<n * 5 {
                                 // line 10: gru(lstm(x))
-                                let v366: Float = v364[i] + v365[i]
-                                let v367_2: Float = 1 / (1 + Foundation.exp(-v366))
-                                v367[i] = v367_2
-                                let v370: Float = v368[i] + v369[i]
-                                let v371_2: Float = 1 / (1 + Foundation.exp(-v370))
+                                let v356: Float = v354[i] + v355[i]
+                                let v357_2: Float = 1 / (1 + Foundation.exp(-v356))
+                                v357[i] = v357_2
+                                let v360: Float = v358[i] + v359[i]
+                                let v361_2: Float = 1 / (1 + Foundation.exp(-v360))
+                                v361[i] = v361_2
+                                let v364: Float = v357_2 * v363[i]
+                                let v365: Float = v362[i] + v364
+                                let v366_2: Float = Foundation.tanh(v365)
+                                v366[i] = v366_2
+                                let v368_2: Float = 1.0 - v361_2
+                                v368[i] = v368_2
+                                let v369: Float = v368_2 * v366_2
+                                let v370: Float = v361_2 * v347[i]
+                                let v371_2: Float = v369 + v370
                                 v371[i] = v371_2
-                                let v374: Float = v367_2 * v373[i]
-                                let v375: Float = v372[i] + v374
-                                let v376_2: Float = Foundation.tanh(v375)
-                                v376[i] = v376_2
-                                let v378_2: Float = 1.0 - v371_2
-                                v378[i] = v378_2
-                                let v379: Float = v378_2 * v376_2
-                                let v380: Float = v371_2 * v357[i]
-                                let v381_2: Float = v379 + v380
-                                v381[i] = v381_2
                                 // ∂ line 10: gru(lstm(x))
-                                let v757: Float = v376_2 * v376_2
-                                let v758_2: Float = 1.0 - v757
-                                v758[i] = v758_2
-                                let v773: Float = 1.0 - v367_2
-                                let v774_2: Float = v367_2 * v773
-                                v774[i] = v774_2
+                                let v746: Float = v366_2 * v366_2
+                                let v747_2: Float = 1.0 - v746
+                                v747[i] = v747_2
+                                let v762: Float = 1.0 - v357_2
+                                let v763_2: Float = v357_2 * v762
+                                v763[i] = v763_2
                             }
                         }
                         do {
-                            let v381 = slot253  // [n, 5]
-                            let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                            let v385 = slot232  // [n, 15]
-                            let v407 = slot228  // [n, 12]
-                            let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                            let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                            let v336 = parameters.baseAddress! + 831  // gru.bias_ih_l0
-                            let v431 = slot229  // [n, 12]
+                            let v371 = slot253  // [n, 5]
+                            let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                            let v375 = slot232  // [n, 15]
+                            let v397 = slot228  // [n, 12]
+                            let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                            let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                            let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
+                            let v421 = slot229  // [n, 12]
                             // line 10: gru(lstm(x))
-                            let v386 = slot233  // [n, 15]
+                            let v376 = slot233  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 5, a: v381, lda: 5, b: v335, ldb: 5, c: v386, ldc: 15)
-                            let v388 = slot236  // [n, 5]
+                                transposeB: true, m: n, n: 15, k: 5, a: v371, lda: 5, b: v325, ldb: 5, c: v376, ldc: 15)
+                            let v378 = slot236  // [n, 5]
                             for row_97 in 0..<n {
-                                for k_97 in 0..<5 { v388[row_97 &* 5 &+ k_97] = v385[row_97 &* 15 &+ k_97] }
+                                for k_97 in 0..<5 { v378[row_97 &* 5 &+ k_97] = v375[row_97 &* 15 &+ k_97] }
                             }
-                            let v392 = slot247  // [n, 5]
+                            let v382 = slot247  // [n, 5]
                             for row_98 in 0..<n {
-                                for k_98 in 0..<5 { v392[row_98 &* 5 &+ k_98] = v385[row_98 &* 15 &+ 5 &+ k_98] }
+                                for k_98 in 0..<5 { v382[row_98 &* 5 &+ k_98] = v375[row_98 &* 15 &+ 5 &+ k_98] }
                             }
-                            let v396 = slot237  // [n, 5]
+                            let v386 = slot237  // [n, 5]
                             for row_99 in 0..<n {
-                                for k_99 in 0..<5 { v396[row_99 &* 5 &+ k_99] = v385[row_99 &* 15 &+ 10 &+ k_99] }
+                                for k_99 in 0..<5 { v386[row_99 &* 5 &+ k_99] = v375[row_99 &* 15 &+ 10 &+ k_99] }
                             }
-                            let v408 = slot232  // [n, 15]
+                            let v398 = slot232  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v407, lda: 12, b: v334, ldb: 12, c: v408,
+                                transposeB: true, m: n, n: 15, k: 12, a: v397, lda: 12, b: v324, ldb: 12, c: v398,
                                 ldc: 15)
-                            let v387 = slot235  // [n, 15]
-                            let v409 = slot234  // [n, 15]
+                            let v377 = slot235  // [n, 15]
+                            let v399 = slot234  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v387_2: Float = v386[i] + v337[i1]
-                                    v387[i] = v387_2
-                                    let v409_2: Float = v408[i] + v336[i1]
-                                    v409[i] = v409_2
+                                    let v377_2: Float = v376[i] + v327[i1]
+                                    v377[i] = v377_2
+                                    let v399_2: Float = v398[i] + v326[i1]
+                                    v399[i] = v399_2
                                 }
                             }
-                            let v389 = slot246  // [n, 5]
+                            let v379 = slot246  // [n, 5]
                             for row_100 in 0..<n {
-                                for k_100 in 0..<5 { v389[row_100 &* 5 &+ k_100] = v387[row_100 &* 15 &+ k_100] }
+                                for k_100 in 0..<5 { v379[row_100 &* 5 &+ k_100] = v377[row_100 &* 15 &+ k_100] }
                             }
-                            let v393 = slot238  // [n, 5]
+                            let v383 = slot238  // [n, 5]
                             for row_101 in 0..<n {
-                                for k_101 in 0..<5 { v393[row_101 &* 5 &+ k_101] = v387[row_101 &* 15 &+ 5 &+ k_101] }
+                                for k_101 in 0..<5 { v383[row_101 &* 5 &+ k_101] = v377[row_101 &* 15 &+ 5 &+ k_101] }
                             }
-                            let v397 = slot256  // [n, 5]
+                            let v387 = slot256  // [n, 5]
                             for row_102 in 0..<n {
-                                for k_102 in 0..<5 { v397[row_102 &* 5 &+ k_102] = v387[row_102 &* 15 &+ 10 &+ k_102] }
+                                for k_102 in 0..<5 { v387[row_102 &* 5 &+ k_102] = v377[row_102 &* 15 &+ 10 &+ k_102] }
                             }
-                            let v391 = slot257  // [n, 5]
-                            let v395 = slot258  // [n, 5]
-                            let v400 = slot259  // [n, 5]
-                            let v402 = slot260  // [n, 5]
-                            let v405 = slot261  // [n, 5]
+                            let v381 = slot257  // [n, 5]
+                            let v385 = slot258  // [n, 5]
+                            let v390 = slot259  // [n, 5]
+                            let v392 = slot260  // [n, 5]
+                            let v395 = slot261  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v714 = slot262  // [n, 5]
-                            let v730 = slot263  // [n, 5]
+                            let v703 = slot262  // [n, 5]
+                            let v719 = slot263  // [n, 5]
                             let laneEnd_17 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_17, by: 8) {
                                 // line 10: gru(lstm(x))
-                                let v390 = UnsafeRawPointer(v388 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v389 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v391_2 = LaneFunctions.sigmoid(v390)
-                                UnsafeMutableRawPointer(v391 + i).storeBytes(of: v391_2, as: SIMD8<Float>.self)
-                                let v394 = UnsafeRawPointer(v392 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v393 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v395_2 = LaneFunctions.sigmoid(v394)
+                                let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v381_2 = LaneFunctions.sigmoid(v380)
+                                UnsafeMutableRawPointer(v381 + i).storeBytes(of: v381_2, as: SIMD8<Float>.self)
+                                let v384 = UnsafeRawPointer(v382 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v385_2 = LaneFunctions.sigmoid(v384)
+                                UnsafeMutableRawPointer(v385 + i).storeBytes(of: v385_2, as: SIMD8<Float>.self)
+                                let v388 = v381_2 * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v389 = UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self) + v388
+                                let v390_2 = LaneFunctions.tanh(v389)
+                                UnsafeMutableRawPointer(v390 + i).storeBytes(of: v390_2, as: SIMD8<Float>.self)
+                                let v392_2 = SIMD8<Float>(repeating: 1.0) - v385_2
+                                UnsafeMutableRawPointer(v392 + i).storeBytes(of: v392_2, as: SIMD8<Float>.self)
+                                let v393 = v392_2 * v390_2
+                                let v394 = v385_2 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v395_2 = v393 + v394
                                 UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
-                                let v398 = v391_2 * UnsafeRawPointer(v397 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v399 = UnsafeRawPointer(v396 + i).loadUnaligned(as: SIMD8<Float>.self) + v398
-                                let v400_2 = LaneFunctions.tanh(v399)
-                                UnsafeMutableRawPointer(v400 + i).storeBytes(of: v400_2, as: SIMD8<Float>.self)
-                                let v402_2 = SIMD8<Float>(repeating: 1.0) - v395_2
-                                UnsafeMutableRawPointer(v402 + i).storeBytes(of: v402_2, as: SIMD8<Float>.self)
-                                let v403 = v402_2 * v400_2
-                                let v404 = v395_2 * UnsafeRawPointer(v381 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v405_2 = v403 + v404
-                                UnsafeMutableRawPointer(v405 + i).storeBytes(of: v405_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: gru(lstm(x))
-                                let v713 = v400_2 * v400_2
-                                let v714_2 = SIMD8<Float>(repeating: 1.0) - v713
-                                UnsafeMutableRawPointer(v714 + i).storeBytes(of: v714_2, as: SIMD8<Float>.self)
-                                let v729 = SIMD8<Float>(repeating: 1.0) - v391_2
-                                let v730_2 = v391_2 * v729
-                                UnsafeMutableRawPointer(v730 + i).storeBytes(of: v730_2, as: SIMD8<Float>.self)
+                                let v702 = v390_2 * v390_2
+                                let v703_2 = SIMD8<Float>(repeating: 1.0) - v702
+                                UnsafeMutableRawPointer(v703 + i).storeBytes(of: v703_2, as: SIMD8<Float>.self)
+                                let v718 = SIMD8<Float>(repeating: 1.0) - v381_2
+                                let v719_2 = v381_2 * v718
+                                UnsafeMutableRawPointer(v719 + i).storeBytes(of: v719_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_17..<n * 5 {
                                 // line 10: gru(lstm(x))
-                                let v390: Float = v388[i] + v389[i]
-                                let v391_2: Float = 1 / (1 + Foundation.exp(-v390))
-                                v391[i] = v391_2
-                                let v394: Float = v392[i] + v393[i]
-                                let v395_2: Float = 1 / (1 + Foundation.exp(-v394))
+                                let v380: Float = v378[i] + v379[i]
+                                let v381_2: Float = 1 / (1 + Foundation.exp(-v380))
+                                v381[i] = v381_2
+                                let v384: Float = v382[i] + v383[i]
+                                let v385_2: Float = 1 / (1 + Foundation.exp(-v384))
+                                v385[i] = v385_2
+                                let v388: Float = v381_2 * v387[i]
+                                let v389: Float = v386[i] + v388
+                                let v390_2: Float = Foundation.tanh(v389)
+                                v390[i] = v390_2
+                                let v392_2: Float = 1.0 - v385_2
+                                v392[i] = v392_2
+                                let v393: Float = v392_2 * v390_2
+                                let v394: Float = v385_2 * v371[i]
+                                let v395_2: Float = v393 + v394
                                 v395[i] = v395_2
-                                let v398: Float = v391_2 * v397[i]
-                                let v399: Float = v396[i] + v398
-                                let v400_2: Float = Foundation.tanh(v399)
-                                v400[i] = v400_2
-                                let v402_2: Float = 1.0 - v395_2
-                                v402[i] = v402_2
-                                let v403: Float = v402_2 * v400_2
-                                let v404: Float = v395_2 * v381[i]
-                                let v405_2: Float = v403 + v404
-                                v405[i] = v405_2
                                 // ∂ line 10: gru(lstm(x))
-                                let v713: Float = v400_2 * v400_2
-                                let v714_2: Float = 1.0 - v713
-                                v714[i] = v714_2
-                                let v729: Float = 1.0 - v391_2
-                                let v730_2: Float = v391_2 * v729
-                                v730[i] = v730_2
+                                let v702: Float = v390_2 * v390_2
+                                let v703_2: Float = 1.0 - v702
+                                v703[i] = v703_2
+                                let v718: Float = 1.0 - v381_2
+                                let v719_2: Float = v381_2 * v718
+                                v719[i] = v719_2
                             }
                             // line 10: gru(lstm(x))
-                            let v410 = slot235  // [n, 15]
+                            let v400 = slot235  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 5, a: v405, lda: 5, b: v335, ldb: 5, c: v410, ldc: 15)
-                            let v412 = slot237  // [n, 5]
+                                transposeB: true, m: n, n: 15, k: 5, a: v395, lda: 5, b: v325, ldb: 5, c: v400, ldc: 15)
+                            let v402 = slot237  // [n, 5]
                             for row_103 in 0..<n {
-                                for k_103 in 0..<5 { v412[row_103 &* 5 &+ k_103] = v409[row_103 &* 15 &+ k_103] }
+                                for k_103 in 0..<5 { v402[row_103 &* 5 &+ k_103] = v399[row_103 &* 15 &+ k_103] }
                             }
-                            let v416 = slot238  // [n, 5]
+                            let v406 = slot238  // [n, 5]
                             for row_104 in 0..<n {
-                                for k_104 in 0..<5 { v416[row_104 &* 5 &+ k_104] = v409[row_104 &* 15 &+ 5 &+ k_104] }
+                                for k_104 in 0..<5 { v406[row_104 &* 5 &+ k_104] = v399[row_104 &* 15 &+ 5 &+ k_104] }
                             }
-                            let v420 = slot247  // [n, 5]
+                            let v410 = slot247  // [n, 5]
                             for row_105 in 0..<n {
-                                for k_105 in 0..<5 { v420[row_105 &* 5 &+ k_105] = v409[row_105 &* 15 &+ 10 &+ k_105] }
+                                for k_105 in 0..<5 { v410[row_105 &* 5 &+ k_105] = v399[row_105 &* 15 &+ 10 &+ k_105] }
                             }
-                            let v432 = slot234  // [n, 15]
+                            let v422 = slot234  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v431, lda: 12, b: v334, ldb: 12, c: v432,
+                                transposeB: true, m: n, n: 15, k: 12, a: v421, lda: 12, b: v324, ldb: 12, c: v422,
                                 ldc: 15)
-                            let v411 = slot232  // [n, 15]
-                            let v433 = slot233  // [n, 15]
+                            let v401 = slot232  // [n, 15]
+                            let v423 = slot233  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v411_2: Float = v410[i] + v337[i1]
-                                    v411[i] = v411_2
-                                    let v433_2: Float = v432[i] + v336[i1]
-                                    v433[i] = v433_2
+                                    let v401_2: Float = v400[i] + v327[i1]
+                                    v401[i] = v401_2
+                                    let v423_2: Float = v422[i] + v326[i1]
+                                    v423[i] = v423_2
                                 }
                             }
-                            let v413 = slot246  // [n, 5]
+                            let v403 = slot246  // [n, 5]
                             for row_106 in 0..<n {
-                                for k_106 in 0..<5 { v413[row_106 &* 5 &+ k_106] = v411[row_106 &* 15 &+ k_106] }
+                                for k_106 in 0..<5 { v403[row_106 &* 5 &+ k_106] = v401[row_106 &* 15 &+ k_106] }
                             }
-                            let v417 = slot236  // [n, 5]
+                            let v407 = slot236  // [n, 5]
                             for row_107 in 0..<n {
-                                for k_107 in 0..<5 { v417[row_107 &* 5 &+ k_107] = v411[row_107 &* 15 &+ 5 &+ k_107] }
+                                for k_107 in 0..<5 { v407[row_107 &* 5 &+ k_107] = v401[row_107 &* 15 &+ 5 &+ k_107] }
                             }
-                            let v421 = slot264  // [n, 5]
+                            let v411 = slot264  // [n, 5]
                             for row_108 in 0..<n {
-                                for k_108 in 0..<5 { v421[row_108 &* 5 &+ k_108] = v411[row_108 &* 15 &+ 10 &+ k_108] }
+                                for k_108 in 0..<5 { v411[row_108 &* 5 &+ k_108] = v401[row_108 &* 15 &+ 10 &+ k_108] }
                             }
-                            let v415 = slot265  // [n, 5]
-                            let v419 = slot266  // [n, 5]
-                            let v424 = slot267  // [n, 5]
-                            let v426 = slot268  // [n, 5]
-                            let v429 = slot269  // [n, 5]
+                            let v405 = slot265  // [n, 5]
+                            let v409 = slot266  // [n, 5]
+                            let v414 = slot267  // [n, 5]
+                            let v416 = slot268  // [n, 5]
+                            let v419 = slot269  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v670 = slot270  // [n, 5]
-                            let v686 = slot271  // [n, 5]
+                            let v659 = slot270  // [n, 5]
+                            let v675 = slot271  // [n, 5]
                             let laneEnd_18 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_18, by: 8) {
                                 // line 10: gru(lstm(x))
-                                let v414 = UnsafeRawPointer(v412 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v413 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v415_2 = LaneFunctions.sigmoid(v414)
-                                UnsafeMutableRawPointer(v415 + i).storeBytes(of: v415_2, as: SIMD8<Float>.self)
-                                let v418 = UnsafeRawPointer(v416 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v417 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v419_2 = LaneFunctions.sigmoid(v418)
+                                let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v405_2 = LaneFunctions.sigmoid(v404)
+                                UnsafeMutableRawPointer(v405 + i).storeBytes(of: v405_2, as: SIMD8<Float>.self)
+                                let v408 = UnsafeRawPointer(v406 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v407 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v409_2 = LaneFunctions.sigmoid(v408)
+                                UnsafeMutableRawPointer(v409 + i).storeBytes(of: v409_2, as: SIMD8<Float>.self)
+                                let v412 = v405_2 * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v413 = UnsafeRawPointer(v410 + i).loadUnaligned(as: SIMD8<Float>.self) + v412
+                                let v414_2 = LaneFunctions.tanh(v413)
+                                UnsafeMutableRawPointer(v414 + i).storeBytes(of: v414_2, as: SIMD8<Float>.self)
+                                let v416_2 = SIMD8<Float>(repeating: 1.0) - v409_2
+                                UnsafeMutableRawPointer(v416 + i).storeBytes(of: v416_2, as: SIMD8<Float>.self)
+                                let v417 = v416_2 * v414_2
+                                let v418 = v409_2 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v419_2 = v417 + v418
                                 UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
-                                let v422 = v415_2 * UnsafeRawPointer(v421 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v423 = UnsafeRawPointer(v420 + i).loadUnaligned(as: SIMD8<Float>.self) + v422
-                                let v424_2 = LaneFunctions.tanh(v423)
-                                UnsafeMutableRawPointer(v424 + i).storeBytes(of: v424_2, as: SIMD8<Float>.self)
-                                let v426_2 = SIMD8<Float>(repeating: 1.0) - v419_2
-                                UnsafeMutableRawPointer(v426 + i).storeBytes(of: v426_2, as: SIMD8<Float>.self)
-                                let v427 = v426_2 * v424_2
-                                let v428 = v419_2 * UnsafeRawPointer(v405 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v429_2 = v427 + v428
-                                UnsafeMutableRawPointer(v429 + i).storeBytes(of: v429_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: gru(lstm(x))
-                                let v669 = v424_2 * v424_2
-                                let v670_2 = SIMD8<Float>(repeating: 1.0) - v669
-                                UnsafeMutableRawPointer(v670 + i).storeBytes(of: v670_2, as: SIMD8<Float>.self)
-                                let v685 = SIMD8<Float>(repeating: 1.0) - v415_2
-                                let v686_2 = v415_2 * v685
-                                UnsafeMutableRawPointer(v686 + i).storeBytes(of: v686_2, as: SIMD8<Float>.self)
+                                let v658 = v414_2 * v414_2
+                                let v659_2 = SIMD8<Float>(repeating: 1.0) - v658
+                                UnsafeMutableRawPointer(v659 + i).storeBytes(of: v659_2, as: SIMD8<Float>.self)
+                                let v674 = SIMD8<Float>(repeating: 1.0) - v405_2
+                                let v675_2 = v405_2 * v674
+                                UnsafeMutableRawPointer(v675 + i).storeBytes(of: v675_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_18..<n * 5 {
                                 // line 10: gru(lstm(x))
-                                let v414: Float = v412[i] + v413[i]
-                                let v415_2: Float = 1 / (1 + Foundation.exp(-v414))
-                                v415[i] = v415_2
-                                let v418: Float = v416[i] + v417[i]
-                                let v419_2: Float = 1 / (1 + Foundation.exp(-v418))
+                                let v404: Float = v402[i] + v403[i]
+                                let v405_2: Float = 1 / (1 + Foundation.exp(-v404))
+                                v405[i] = v405_2
+                                let v408: Float = v406[i] + v407[i]
+                                let v409_2: Float = 1 / (1 + Foundation.exp(-v408))
+                                v409[i] = v409_2
+                                let v412: Float = v405_2 * v411[i]
+                                let v413: Float = v410[i] + v412
+                                let v414_2: Float = Foundation.tanh(v413)
+                                v414[i] = v414_2
+                                let v416_2: Float = 1.0 - v409_2
+                                v416[i] = v416_2
+                                let v417: Float = v416_2 * v414_2
+                                let v418: Float = v409_2 * v395[i]
+                                let v419_2: Float = v417 + v418
                                 v419[i] = v419_2
-                                let v422: Float = v415_2 * v421[i]
-                                let v423: Float = v420[i] + v422
-                                let v424_2: Float = Foundation.tanh(v423)
-                                v424[i] = v424_2
-                                let v426_2: Float = 1.0 - v419_2
-                                v426[i] = v426_2
-                                let v427: Float = v426_2 * v424_2
-                                let v428: Float = v419_2 * v405[i]
-                                let v429_2: Float = v427 + v428
-                                v429[i] = v429_2
                                 // ∂ line 10: gru(lstm(x))
-                                let v669: Float = v424_2 * v424_2
-                                let v670_2: Float = 1.0 - v669
-                                v670[i] = v670_2
-                                let v685: Float = 1.0 - v415_2
-                                let v686_2: Float = v415_2 * v685
-                                v686[i] = v686_2
+                                let v658: Float = v414_2 * v414_2
+                                let v659_2: Float = 1.0 - v658
+                                v659[i] = v659_2
+                                let v674: Float = 1.0 - v405_2
+                                let v675_2: Float = v405_2 * v674
+                                v675[i] = v675_2
                             }
                         }
                         do {
-                            let v429 = slot269  // [n, 5]
-                            let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                            let v433 = slot233  // [n, 15]
-                            let v455 = slot230  // [n, 12]
-                            let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                            let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                            let v336 = parameters.baseAddress! + 831  // gru.bias_ih_l0
-                            let v479 = slot231  // [n, 12]
+                            let v419 = slot269  // [n, 5]
+                            let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                            let v423 = slot233  // [n, 15]
+                            let v445 = slot230  // [n, 12]
+                            let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                            let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                            let v326 = parameters.baseAddress! + 831  // gru.bias_ih_l0
+                            let v469 = slot231  // [n, 12]
                             // line 10: gru(lstm(x))
-                            let v434 = slot232  // [n, 15]
+                            let v424 = slot232  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 5, a: v429, lda: 5, b: v335, ldb: 5, c: v434, ldc: 15)
-                            let v436 = slot247  // [n, 5]
+                                transposeB: true, m: n, n: 15, k: 5, a: v419, lda: 5, b: v325, ldb: 5, c: v424, ldc: 15)
+                            let v426 = slot247  // [n, 5]
                             for row_109 in 0..<n {
-                                for k_109 in 0..<5 { v436[row_109 &* 5 &+ k_109] = v433[row_109 &* 15 &+ k_109] }
+                                for k_109 in 0..<5 { v426[row_109 &* 5 &+ k_109] = v423[row_109 &* 15 &+ k_109] }
                             }
-                            let v440 = slot236  // [n, 5]
+                            let v430 = slot236  // [n, 5]
                             for row_110 in 0..<n {
-                                for k_110 in 0..<5 { v440[row_110 &* 5 &+ k_110] = v433[row_110 &* 15 &+ 5 &+ k_110] }
+                                for k_110 in 0..<5 { v430[row_110 &* 5 &+ k_110] = v423[row_110 &* 15 &+ 5 &+ k_110] }
                             }
-                            let v444 = slot238  // [n, 5]
+                            let v434 = slot238  // [n, 5]
                             for row_111 in 0..<n {
-                                for k_111 in 0..<5 { v444[row_111 &* 5 &+ k_111] = v433[row_111 &* 15 &+ 10 &+ k_111] }
+                                for k_111 in 0..<5 { v434[row_111 &* 5 &+ k_111] = v423[row_111 &* 15 &+ 10 &+ k_111] }
                             }
-                            let v456 = slot233  // [n, 15]
+                            let v446 = slot233  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v455, lda: 12, b: v334, ldb: 12, c: v456,
+                                transposeB: true, m: n, n: 15, k: 12, a: v445, lda: 12, b: v324, ldb: 12, c: v446,
                                 ldc: 15)
-                            let v435 = slot234  // [n, 15]
-                            let v457 = slot235  // [n, 15]
+                            let v425 = slot234  // [n, 15]
+                            let v447 = slot235  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v435_2: Float = v434[i] + v337[i1]
-                                    v435[i] = v435_2
-                                    let v457_2: Float = v456[i] + v336[i1]
-                                    v457[i] = v457_2
+                                    let v425_2: Float = v424[i] + v327[i1]
+                                    v425[i] = v425_2
+                                    let v447_2: Float = v446[i] + v326[i1]
+                                    v447[i] = v447_2
                                 }
                             }
-                            let v437 = slot246  // [n, 5]
+                            let v427 = slot246  // [n, 5]
                             for row_112 in 0..<n {
-                                for k_112 in 0..<5 { v437[row_112 &* 5 &+ k_112] = v435[row_112 &* 15 &+ k_112] }
+                                for k_112 in 0..<5 { v427[row_112 &* 5 &+ k_112] = v425[row_112 &* 15 &+ k_112] }
                             }
-                            let v441 = slot237  // [n, 5]
+                            let v431 = slot237  // [n, 5]
                             for row_113 in 0..<n {
-                                for k_113 in 0..<5 { v441[row_113 &* 5 &+ k_113] = v435[row_113 &* 15 &+ 5 &+ k_113] }
+                                for k_113 in 0..<5 { v431[row_113 &* 5 &+ k_113] = v425[row_113 &* 15 &+ 5 &+ k_113] }
                             }
-                            let v445 = slot272  // [n, 5]
+                            let v435 = slot272  // [n, 5]
                             for row_114 in 0..<n {
-                                for k_114 in 0..<5 { v445[row_114 &* 5 &+ k_114] = v435[row_114 &* 15 &+ 10 &+ k_114] }
+                                for k_114 in 0..<5 { v435[row_114 &* 5 &+ k_114] = v425[row_114 &* 15 &+ 10 &+ k_114] }
                             }
-                            let v439 = slot273  // [n, 5]
-                            let v443 = slot274  // [n, 5]
-                            let v448 = slot275  // [n, 5]
-                            let v450 = slot276  // [n, 5]
-                            let v453 = slot277  // [n, 5]
+                            let v429 = slot273  // [n, 5]
+                            let v433 = slot274  // [n, 5]
+                            let v438 = slot275  // [n, 5]
+                            let v440 = slot276  // [n, 5]
+                            let v443 = slot277  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v626 = slot278  // [n, 5]
-                            let v642 = slot279  // [n, 5]
+                            let v615 = slot278  // [n, 5]
+                            let v631 = slot279  // [n, 5]
                             let laneEnd_19 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_19, by: 8) {
                                 // line 10: gru(lstm(x))
-                                let v438 = UnsafeRawPointer(v436 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v437 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v439_2 = LaneFunctions.sigmoid(v438)
-                                UnsafeMutableRawPointer(v439 + i).storeBytes(of: v439_2, as: SIMD8<Float>.self)
-                                let v442 = UnsafeRawPointer(v440 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v441 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v443_2 = LaneFunctions.sigmoid(v442)
+                                let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v429_2 = LaneFunctions.sigmoid(v428)
+                                UnsafeMutableRawPointer(v429 + i).storeBytes(of: v429_2, as: SIMD8<Float>.self)
+                                let v432 = UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v431 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v433_2 = LaneFunctions.sigmoid(v432)
+                                UnsafeMutableRawPointer(v433 + i).storeBytes(of: v433_2, as: SIMD8<Float>.self)
+                                let v436 = v429_2 * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v437 = UnsafeRawPointer(v434 + i).loadUnaligned(as: SIMD8<Float>.self) + v436
+                                let v438_2 = LaneFunctions.tanh(v437)
+                                UnsafeMutableRawPointer(v438 + i).storeBytes(of: v438_2, as: SIMD8<Float>.self)
+                                let v440_2 = SIMD8<Float>(repeating: 1.0) - v433_2
+                                UnsafeMutableRawPointer(v440 + i).storeBytes(of: v440_2, as: SIMD8<Float>.self)
+                                let v441 = v440_2 * v438_2
+                                let v442 = v433_2 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v443_2 = v441 + v442
                                 UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
-                                let v446 = v439_2 * UnsafeRawPointer(v445 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v447 = UnsafeRawPointer(v444 + i).loadUnaligned(as: SIMD8<Float>.self) + v446
-                                let v448_2 = LaneFunctions.tanh(v447)
-                                UnsafeMutableRawPointer(v448 + i).storeBytes(of: v448_2, as: SIMD8<Float>.self)
-                                let v450_2 = SIMD8<Float>(repeating: 1.0) - v443_2
-                                UnsafeMutableRawPointer(v450 + i).storeBytes(of: v450_2, as: SIMD8<Float>.self)
-                                let v451 = v450_2 * v448_2
-                                let v452 = v443_2 * UnsafeRawPointer(v429 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v453_2 = v451 + v452
-                                UnsafeMutableRawPointer(v453 + i).storeBytes(of: v453_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: gru(lstm(x))
-                                let v625 = v448_2 * v448_2
-                                let v626_2 = SIMD8<Float>(repeating: 1.0) - v625
-                                UnsafeMutableRawPointer(v626 + i).storeBytes(of: v626_2, as: SIMD8<Float>.self)
-                                let v641 = SIMD8<Float>(repeating: 1.0) - v439_2
-                                let v642_2 = v439_2 * v641
-                                UnsafeMutableRawPointer(v642 + i).storeBytes(of: v642_2, as: SIMD8<Float>.self)
+                                let v614 = v438_2 * v438_2
+                                let v615_2 = SIMD8<Float>(repeating: 1.0) - v614
+                                UnsafeMutableRawPointer(v615 + i).storeBytes(of: v615_2, as: SIMD8<Float>.self)
+                                let v630 = SIMD8<Float>(repeating: 1.0) - v429_2
+                                let v631_2 = v429_2 * v630
+                                UnsafeMutableRawPointer(v631 + i).storeBytes(of: v631_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_19..<n * 5 {
                                 // line 10: gru(lstm(x))
-                                let v438: Float = v436[i] + v437[i]
-                                let v439_2: Float = 1 / (1 + Foundation.exp(-v438))
-                                v439[i] = v439_2
-                                let v442: Float = v440[i] + v441[i]
-                                let v443_2: Float = 1 / (1 + Foundation.exp(-v442))
+                                let v428: Float = v426[i] + v427[i]
+                                let v429_2: Float = 1 / (1 + Foundation.exp(-v428))
+                                v429[i] = v429_2
+                                let v432: Float = v430[i] + v431[i]
+                                let v433_2: Float = 1 / (1 + Foundation.exp(-v432))
+                                v433[i] = v433_2
+                                let v436: Float = v429_2 * v435[i]
+                                let v437: Float = v434[i] + v436
+                                let v438_2: Float = Foundation.tanh(v437)
+                                v438[i] = v438_2
+                                let v440_2: Float = 1.0 - v433_2
+                                v440[i] = v440_2
+                                let v441: Float = v440_2 * v438_2
+                                let v442: Float = v433_2 * v419[i]
+                                let v443_2: Float = v441 + v442
                                 v443[i] = v443_2
-                                let v446: Float = v439_2 * v445[i]
-                                let v447: Float = v444[i] + v446
-                                let v448_2: Float = Foundation.tanh(v447)
-                                v448[i] = v448_2
-                                let v450_2: Float = 1.0 - v443_2
-                                v450[i] = v450_2
-                                let v451: Float = v450_2 * v448_2
-                                let v452: Float = v443_2 * v429[i]
-                                let v453_2: Float = v451 + v452
-                                v453[i] = v453_2
                                 // ∂ line 10: gru(lstm(x))
-                                let v625: Float = v448_2 * v448_2
-                                let v626_2: Float = 1.0 - v625
-                                v626[i] = v626_2
-                                let v641: Float = 1.0 - v439_2
-                                let v642_2: Float = v439_2 * v641
-                                v642[i] = v642_2
+                                let v614: Float = v438_2 * v438_2
+                                let v615_2: Float = 1.0 - v614
+                                v615[i] = v615_2
+                                let v630: Float = 1.0 - v429_2
+                                let v631_2: Float = v429_2 * v630
+                                v631[i] = v631_2
                             }
                             // line 10: gru(lstm(x))
-                            let v458 = slot234  // [n, 15]
+                            let v448 = slot234  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 5, a: v453, lda: 5, b: v335, ldb: 5, c: v458, ldc: 15)
-                            let v460 = slot238  // [n, 5]
+                                transposeB: true, m: n, n: 15, k: 5, a: v443, lda: 5, b: v325, ldb: 5, c: v448, ldc: 15)
+                            let v450 = slot238  // [n, 5]
                             for row_115 in 0..<n {
-                                for k_115 in 0..<5 { v460[row_115 &* 5 &+ k_115] = v457[row_115 &* 15 &+ k_115] }
+                                for k_115 in 0..<5 { v450[row_115 &* 5 &+ k_115] = v447[row_115 &* 15 &+ k_115] }
                             }
-                            let v464 = slot237  // [n, 5]
+                            let v454 = slot237  // [n, 5]
                             for row_116 in 0..<n {
-                                for k_116 in 0..<5 { v464[row_116 &* 5 &+ k_116] = v457[row_116 &* 15 &+ 5 &+ k_116] }
+                                for k_116 in 0..<5 { v454[row_116 &* 5 &+ k_116] = v447[row_116 &* 15 &+ 5 &+ k_116] }
                             }
-                            let v468 = slot236  // [n, 5]
+                            let v458 = slot236  // [n, 5]
                             for row_117 in 0..<n {
-                                for k_117 in 0..<5 { v468[row_117 &* 5 &+ k_117] = v457[row_117 &* 15 &+ 10 &+ k_117] }
+                                for k_117 in 0..<5 { v458[row_117 &* 5 &+ k_117] = v447[row_117 &* 15 &+ 10 &+ k_117] }
                             }
-                            let v480 = slot235  // [n, 15]
+                            let v470 = slot235  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 12, a: v479, lda: 12, b: v334, ldb: 12, c: v480,
+                                transposeB: true, m: n, n: 15, k: 12, a: v469, lda: 12, b: v324, ldb: 12, c: v470,
                                 ldc: 15)
-                            let v459 = slot233  // [n, 15]
-                            let v481 = slot232  // [n, 15]
+                            let v449 = slot233  // [n, 15]
+                            let v471 = slot232  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v459_2: Float = v458[i] + v337[i1]
-                                    v459[i] = v459_2
-                                    let v481_2: Float = v480[i] + v336[i1]
-                                    v481[i] = v481_2
+                                    let v449_2: Float = v448[i] + v327[i1]
+                                    v449[i] = v449_2
+                                    let v471_2: Float = v470[i] + v326[i1]
+                                    v471[i] = v471_2
                                 }
                             }
-                            let v461 = slot246  // [n, 5]
+                            let v451 = slot246  // [n, 5]
                             for row_118 in 0..<n {
-                                for k_118 in 0..<5 { v461[row_118 &* 5 &+ k_118] = v459[row_118 &* 15 &+ k_118] }
+                                for k_118 in 0..<5 { v451[row_118 &* 5 &+ k_118] = v449[row_118 &* 15 &+ k_118] }
                             }
-                            let v465 = slot247  // [n, 5]
+                            let v455 = slot247  // [n, 5]
                             for row_119 in 0..<n {
-                                for k_119 in 0..<5 { v465[row_119 &* 5 &+ k_119] = v459[row_119 &* 15 &+ 5 &+ k_119] }
+                                for k_119 in 0..<5 { v455[row_119 &* 5 &+ k_119] = v449[row_119 &* 15 &+ 5 &+ k_119] }
                             }
-                            let v469 = slot280  // [n, 5]
+                            let v459 = slot280  // [n, 5]
                             for row_120 in 0..<n {
-                                for k_120 in 0..<5 { v469[row_120 &* 5 &+ k_120] = v459[row_120 &* 15 &+ 10 &+ k_120] }
+                                for k_120 in 0..<5 { v459[row_120 &* 5 &+ k_120] = v449[row_120 &* 15 &+ 10 &+ k_120] }
                             }
-                            let v463 = slot281  // [n, 5]
-                            let v467 = slot282  // [n, 5]
-                            let v472 = slot283  // [n, 5]
-                            let v474 = slot284  // [n, 5]
-                            let v477 = slot285  // [n, 5]
+                            let v453 = slot281  // [n, 5]
+                            let v457 = slot282  // [n, 5]
+                            let v462 = slot283  // [n, 5]
+                            let v464 = slot284  // [n, 5]
+                            let v467 = slot285  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v582 = slot286  // [n, 5]
-                            let v598 = slot287  // [n, 5]
+                            let v571 = slot286  // [n, 5]
+                            let v587 = slot287  // [n, 5]
                             let laneEnd_20 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_20, by: 8) {
                                 // line 10: gru(lstm(x))
-                                let v462 = UnsafeRawPointer(v460 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v461 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v463_2 = LaneFunctions.sigmoid(v462)
-                                UnsafeMutableRawPointer(v463 + i).storeBytes(of: v463_2, as: SIMD8<Float>.self)
-                                let v466 = UnsafeRawPointer(v464 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v465 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v467_2 = LaneFunctions.sigmoid(v466)
+                                let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v453_2 = LaneFunctions.sigmoid(v452)
+                                UnsafeMutableRawPointer(v453 + i).storeBytes(of: v453_2, as: SIMD8<Float>.self)
+                                let v456 = UnsafeRawPointer(v454 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v457_2 = LaneFunctions.sigmoid(v456)
+                                UnsafeMutableRawPointer(v457 + i).storeBytes(of: v457_2, as: SIMD8<Float>.self)
+                                let v460 = v453_2 * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v461 = UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self) + v460
+                                let v462_2 = LaneFunctions.tanh(v461)
+                                UnsafeMutableRawPointer(v462 + i).storeBytes(of: v462_2, as: SIMD8<Float>.self)
+                                let v464_2 = SIMD8<Float>(repeating: 1.0) - v457_2
+                                UnsafeMutableRawPointer(v464 + i).storeBytes(of: v464_2, as: SIMD8<Float>.self)
+                                let v465 = v464_2 * v462_2
+                                let v466 = v457_2 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v467_2 = v465 + v466
                                 UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
-                                let v470 = v463_2 * UnsafeRawPointer(v469 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v471 = UnsafeRawPointer(v468 + i).loadUnaligned(as: SIMD8<Float>.self) + v470
-                                let v472_2 = LaneFunctions.tanh(v471)
-                                UnsafeMutableRawPointer(v472 + i).storeBytes(of: v472_2, as: SIMD8<Float>.self)
-                                let v474_2 = SIMD8<Float>(repeating: 1.0) - v467_2
-                                UnsafeMutableRawPointer(v474 + i).storeBytes(of: v474_2, as: SIMD8<Float>.self)
-                                let v475 = v474_2 * v472_2
-                                let v476 = v467_2 * UnsafeRawPointer(v453 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v477_2 = v475 + v476
-                                UnsafeMutableRawPointer(v477 + i).storeBytes(of: v477_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: gru(lstm(x))
-                                let v581 = v472_2 * v472_2
-                                let v582_2 = SIMD8<Float>(repeating: 1.0) - v581
-                                UnsafeMutableRawPointer(v582 + i).storeBytes(of: v582_2, as: SIMD8<Float>.self)
-                                let v597 = SIMD8<Float>(repeating: 1.0) - v463_2
-                                let v598_2 = v463_2 * v597
-                                UnsafeMutableRawPointer(v598 + i).storeBytes(of: v598_2, as: SIMD8<Float>.self)
+                                let v570 = v462_2 * v462_2
+                                let v571_2 = SIMD8<Float>(repeating: 1.0) - v570
+                                UnsafeMutableRawPointer(v571 + i).storeBytes(of: v571_2, as: SIMD8<Float>.self)
+                                let v586 = SIMD8<Float>(repeating: 1.0) - v453_2
+                                let v587_2 = v453_2 * v586
+                                UnsafeMutableRawPointer(v587 + i).storeBytes(of: v587_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_20..<n * 5 {
                                 // line 10: gru(lstm(x))
-                                let v462: Float = v460[i] + v461[i]
-                                let v463_2: Float = 1 / (1 + Foundation.exp(-v462))
-                                v463[i] = v463_2
-                                let v466: Float = v464[i] + v465[i]
-                                let v467_2: Float = 1 / (1 + Foundation.exp(-v466))
+                                let v452: Float = v450[i] + v451[i]
+                                let v453_2: Float = 1 / (1 + Foundation.exp(-v452))
+                                v453[i] = v453_2
+                                let v456: Float = v454[i] + v455[i]
+                                let v457_2: Float = 1 / (1 + Foundation.exp(-v456))
+                                v457[i] = v457_2
+                                let v460: Float = v453_2 * v459[i]
+                                let v461: Float = v458[i] + v460
+                                let v462_2: Float = Foundation.tanh(v461)
+                                v462[i] = v462_2
+                                let v464_2: Float = 1.0 - v457_2
+                                v464[i] = v464_2
+                                let v465: Float = v464_2 * v462_2
+                                let v466: Float = v457_2 * v443[i]
+                                let v467_2: Float = v465 + v466
                                 v467[i] = v467_2
-                                let v470: Float = v463_2 * v469[i]
-                                let v471: Float = v468[i] + v470
-                                let v472_2: Float = Foundation.tanh(v471)
-                                v472[i] = v472_2
-                                let v474_2: Float = 1.0 - v467_2
-                                v474[i] = v474_2
-                                let v475: Float = v474_2 * v472_2
-                                let v476: Float = v467_2 * v453[i]
-                                let v477_2: Float = v475 + v476
-                                v477[i] = v477_2
                                 // ∂ line 10: gru(lstm(x))
-                                let v581: Float = v472_2 * v472_2
-                                let v582_2: Float = 1.0 - v581
-                                v582[i] = v582_2
-                                let v597: Float = 1.0 - v463_2
-                                let v598_2: Float = v463_2 * v597
-                                v598[i] = v598_2
+                                let v570: Float = v462_2 * v462_2
+                                let v571_2: Float = 1.0 - v570
+                                v571[i] = v571_2
+                                let v586: Float = 1.0 - v453_2
+                                let v587_2: Float = v453_2 * v586
+                                v587[i] = v587_2
                             }
                         }
                         do {
-                            let v477 = slot285  // [n, 5]
-                            let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                            let v337 = parameters.baseAddress! + 846  // gru.bias_hh_l0
-                            let v481 = slot232  // [n, 15]
-                            let v525 = parameters.baseAddress! + 861  // head.weight
-                            let v526 = parameters.baseAddress! + 876  // head.bias
+                            let v467 = slot285  // [n, 5]
+                            let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                            let v327 = parameters.baseAddress! + 846  // gru.bias_hh_l0
+                            let v471 = slot232  // [n, 15]
+                            let v514 = parameters.baseAddress! + 861  // head.weight
+                            let v515 = parameters.baseAddress! + 876  // head.bias
                             // line 10: gru(lstm(x))
-                            let v482 = slot233  // [n, 15]
+                            let v472 = slot233  // [n, 15]
                             Kernels.matrixMultiply(
-                                transposeB: true, m: n, n: 15, k: 5, a: v477, lda: 5, b: v335, ldb: 5, c: v482, ldc: 15)
-                            let v483 = slot235  // [n, 15]
+                                transposeB: true, m: n, n: 15, k: 5, a: v467, lda: 5, b: v325, ldb: 5, c: v472, ldc: 15)
+                            let v473 = slot235  // [n, 15]
                             for i0 in 0..<n {
                                 for i1 in 0..<15 {
                                     let i = i0 &* 15 &+ i1
-                                    let v483_2: Float = v482[i] + v337[i1]
-                                    v483[i] = v483_2
+                                    let v473_2: Float = v472[i] + v327[i1]
+                                    v473[i] = v473_2
                                 }
                             }
-                            let v484 = slot236  // [n, 5]
+                            let v474 = slot236  // [n, 5]
                             for row_121 in 0..<n {
-                                for k_121 in 0..<5 { v484[row_121 &* 5 &+ k_121] = v481[row_121 &* 15 &+ k_121] }
+                                for k_121 in 0..<5 { v474[row_121 &* 5 &+ k_121] = v471[row_121 &* 15 &+ k_121] }
                             }
-                            let v485 = slot247  // [n, 5]
+                            let v475 = slot247  // [n, 5]
                             for row_122 in 0..<n {
-                                for k_122 in 0..<5 { v485[row_122 &* 5 &+ k_122] = v483[row_122 &* 15 &+ k_122] }
+                                for k_122 in 0..<5 { v475[row_122 &* 5 &+ k_122] = v473[row_122 &* 15 &+ k_122] }
                             }
-                            let v488 = slot237  // [n, 5]
+                            let v478 = slot237  // [n, 5]
                             for row_123 in 0..<n {
-                                for k_123 in 0..<5 { v488[row_123 &* 5 &+ k_123] = v481[row_123 &* 15 &+ 5 &+ k_123] }
+                                for k_123 in 0..<5 { v478[row_123 &* 5 &+ k_123] = v471[row_123 &* 15 &+ 5 &+ k_123] }
                             }
-                            let v489 = slot246  // [n, 5]
+                            let v479 = slot246  // [n, 5]
                             for row_124 in 0..<n {
-                                for k_124 in 0..<5 { v489[row_124 &* 5 &+ k_124] = v483[row_124 &* 15 &+ 5 &+ k_124] }
+                                for k_124 in 0..<5 { v479[row_124 &* 5 &+ k_124] = v473[row_124 &* 15 &+ 5 &+ k_124] }
                             }
-                            let v492 = slot238  // [n, 5]
+                            let v482 = slot238  // [n, 5]
                             for row_125 in 0..<n {
-                                for k_125 in 0..<5 { v492[row_125 &* 5 &+ k_125] = v481[row_125 &* 15 &+ 10 &+ k_125] }
+                                for k_125 in 0..<5 { v482[row_125 &* 5 &+ k_125] = v471[row_125 &* 15 &+ 10 &+ k_125] }
                             }
-                            let v493 = slot288  // [n, 5]
+                            let v483 = slot288  // [n, 5]
                             for row_126 in 0..<n {
-                                for k_126 in 0..<5 { v493[row_126 &* 5 &+ k_126] = v483[row_126 &* 15 &+ 10 &+ k_126] }
+                                for k_126 in 0..<5 { v483[row_126 &* 5 &+ k_126] = v473[row_126 &* 15 &+ 10 &+ k_126] }
                             }
-                            let v487 = slot289  // [n, 5]
-                            let v491 = slot290  // [n, 5]
-                            let v496 = slot291  // [n, 5]
-                            let v498 = slot292  // [n, 5]
-                            let v501 = slot293  // [n, 5]
+                            let v477 = slot289  // [n, 5]
+                            let v481 = slot290  // [n, 5]
+                            let v486 = slot291  // [n, 5]
+                            let v488 = slot292  // [n, 5]
+                            let v491 = slot293  // [n, 5]
                             // ∂ line 10: gru(lstm(x))
-                            let v543 = slot294  // [n, 5]
-                            let v559 = slot295  // [n, 5]
+                            let v532 = slot294  // [n, 5]
+                            let v548 = slot295  // [n, 5]
                             let laneEnd_21 = (n * 5) & ~7
                             for i in stride(from: 0, to: laneEnd_21, by: 8) {
                                 // line 10: gru(lstm(x))
-                                let v486 = UnsafeRawPointer(v484 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v485 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v487_2 = LaneFunctions.sigmoid(v486)
-                                UnsafeMutableRawPointer(v487 + i).storeBytes(of: v487_2, as: SIMD8<Float>.self)
-                                let v490 = UnsafeRawPointer(v488 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v489 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v491_2 = LaneFunctions.sigmoid(v490)
+                                let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v477_2 = LaneFunctions.sigmoid(v476)
+                                UnsafeMutableRawPointer(v477 + i).storeBytes(of: v477_2, as: SIMD8<Float>.self)
+                                let v480 = UnsafeRawPointer(v478 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v479 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v481_2 = LaneFunctions.sigmoid(v480)
+                                UnsafeMutableRawPointer(v481 + i).storeBytes(of: v481_2, as: SIMD8<Float>.self)
+                                let v484 = v477_2 * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v485 = UnsafeRawPointer(v482 + i).loadUnaligned(as: SIMD8<Float>.self) + v484
+                                let v486_2 = LaneFunctions.tanh(v485)
+                                UnsafeMutableRawPointer(v486 + i).storeBytes(of: v486_2, as: SIMD8<Float>.self)
+                                let v488_2 = SIMD8<Float>(repeating: 1.0) - v481_2
+                                UnsafeMutableRawPointer(v488 + i).storeBytes(of: v488_2, as: SIMD8<Float>.self)
+                                let v489 = v488_2 * v486_2
+                                let v490 = v481_2 * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v491_2 = v489 + v490
                                 UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
-                                let v494 = v487_2 * UnsafeRawPointer(v493 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v495 = UnsafeRawPointer(v492 + i).loadUnaligned(as: SIMD8<Float>.self) + v494
-                                let v496_2 = LaneFunctions.tanh(v495)
-                                UnsafeMutableRawPointer(v496 + i).storeBytes(of: v496_2, as: SIMD8<Float>.self)
-                                let v498_2 = SIMD8<Float>(repeating: 1.0) - v491_2
-                                UnsafeMutableRawPointer(v498 + i).storeBytes(of: v498_2, as: SIMD8<Float>.self)
-                                let v499 = v498_2 * v496_2
-                                let v500 = v491_2 * UnsafeRawPointer(v477 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v501_2 = v499 + v500
-                                UnsafeMutableRawPointer(v501 + i).storeBytes(of: v501_2, as: SIMD8<Float>.self)
                                 // ∂ line 10: gru(lstm(x))
-                                let v542 = v496_2 * v496_2
-                                let v543_2 = SIMD8<Float>(repeating: 1.0) - v542
-                                UnsafeMutableRawPointer(v543 + i).storeBytes(of: v543_2, as: SIMD8<Float>.self)
-                                let v558 = SIMD8<Float>(repeating: 1.0) - v487_2
-                                let v559_2 = v487_2 * v558
-                                UnsafeMutableRawPointer(v559 + i).storeBytes(of: v559_2, as: SIMD8<Float>.self)
+                                let v531 = v486_2 * v486_2
+                                let v532_2 = SIMD8<Float>(repeating: 1.0) - v531
+                                UnsafeMutableRawPointer(v532 + i).storeBytes(of: v532_2, as: SIMD8<Float>.self)
+                                let v547 = SIMD8<Float>(repeating: 1.0) - v477_2
+                                let v548_2 = v477_2 * v547
+                                UnsafeMutableRawPointer(v548 + i).storeBytes(of: v548_2, as: SIMD8<Float>.self)
                             }
                             for i in laneEnd_21..<n * 5 {
                                 // line 10: gru(lstm(x))
-                                let v486: Float = v484[i] + v485[i]
-                                let v487_2: Float = 1 / (1 + Foundation.exp(-v486))
-                                v487[i] = v487_2
-                                let v490: Float = v488[i] + v489[i]
-                                let v491_2: Float = 1 / (1 + Foundation.exp(-v490))
+                                let v476: Float = v474[i] + v475[i]
+                                let v477_2: Float = 1 / (1 + Foundation.exp(-v476))
+                                v477[i] = v477_2
+                                let v480: Float = v478[i] + v479[i]
+                                let v481_2: Float = 1 / (1 + Foundation.exp(-v480))
+                                v481[i] = v481_2
+                                let v484: Float = v477_2 * v483[i]
+                                let v485: Float = v482[i] + v484
+                                let v486_2: Float = Foundation.tanh(v485)
+                                v486[i] = v486_2
+                                let v488_2: Float = 1.0 - v481_2
+                                v488[i] = v488_2
+                                let v489: Float = v488_2 * v486_2
+                                let v490: Float = v481_2 * v467[i]
+                                let v491_2: Float = v489 + v490
                                 v491[i] = v491_2
-                                let v494: Float = v487_2 * v493[i]
-                                let v495: Float = v492[i] + v494
-                                let v496_2: Float = Foundation.tanh(v495)
-                                v496[i] = v496_2
-                                let v498_2: Float = 1.0 - v491_2
-                                v498[i] = v498_2
-                                let v499: Float = v498_2 * v496_2
-                                let v500: Float = v491_2 * v477[i]
-                                let v501_2: Float = v499 + v500
-                                v501[i] = v501_2
                                 // ∂ line 10: gru(lstm(x))
-                                let v542: Float = v496_2 * v496_2
-                                let v543_2: Float = 1.0 - v542
-                                v543[i] = v543_2
-                                let v558: Float = 1.0 - v487_2
-                                let v559_2: Float = v487_2 * v558
-                                v559[i] = v559_2
+                                let v531: Float = v486_2 * v486_2
+                                let v532_2: Float = 1.0 - v531
+                                v532[i] = v532_2
+                                let v547: Float = 1.0 - v477_2
+                                let v548_2: Float = v477_2 * v547
+                                v548[i] = v548_2
                             }
                             // line 10: gru(lstm(x))
-                            let v508 = slot238  // [n, 1, 5]
-                            v508.update(from: v501, count: n * 5)
+                            let v498 = slot238  // [n, 1, 5]
+                            v498.update(from: v491, count: n * 5)
                             // line 10: gru(lstm(x))[:, -1, :]
-                            let v524 = slot293  // [n, 5]
-                            v524.update(repeating: 0, count: n * 5)
+                            let v513 = slot293  // [n, 5]
+                            v513.update(repeating: 0, count: n * 5)
                             for i0 in 0..<n {
                                 for _ in 0..<1 {
                                     for i2 in 0..<5 {
                                         let i = i0 &* 5 &+ i2
-                                        v524[i0 &* 5 &+ i2] += v508[i]
+                                        v513[i0 &* 5 &+ i2] += v498[i]
                                     }
                                 }
                             }
                             // line 10: head(gru(lstm(x))[:, -1, :])
-                            let v527 = slot296  // [n, 3]
-                            Kernels.matrixMultiply(m: n, n: 3, k: 5, a: v524, lda: 5, b: v525, ldb: 3, c: v527, ldc: 3)
-                            let v528 = slot297  // [n, 3]
+                            let v516 = slot296  // [n, 3]
+                            Kernels.matrixMultiply(m: n, n: 3, k: 5, a: v513, lda: 5, b: v514, ldb: 3, c: v516, ldc: 3)
+                            let v517 = slot297  // [n, 3]
                             for i0 in 0..<n {
                                 for i1 in 0..<3 {
                                     let i = i0 &* 3 &+ i1
-                                    let v528_2: Float = v527[i] + v526[i1]
-                                    v528[i] = v528_2
+                                    let v517_2: Float = v516[i] + v515[i1]
+                                    v517[i] = v517_2
                                 }
                             }
                         }
@@ -5235,8 +5235,8 @@ public struct RecurrentInterop: Module {
                         if handed.output.shape.count != 2 || handed.output.shape[0] != n || handed.output.shape[1] != 3 {
                             handed.output = Tensor(zeros: [n, 3])
                         }
-                        let v528 = slot297  // [n, 3]
-                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v528, count: n * 3) }
+                        let v517 = slot297  // [n, 3]
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v517, count: n * 3) }
                         try outputGradient(handed.output, &handed.outputGradient)
                         if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != n || handed.outputGradient.shape[1] != 3 {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 3]", argument: "outputGradient", declared: "[n, 3]", function: "gradient(at:into:outputGradient:)")
@@ -5245,2910 +5245,2910 @@ public struct RecurrentInterop: Module {
                             @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
-                                    let v525 = parameters.baseAddress! + 861  // head.weight
-                                    let v524 = slot293  // [n, 5]
-                                    let v477 = slot285  // [n, 5]
-                                    let v496 = slot291  // [n, 5]
-                                    let v498 = slot292  // [n, 5]
-                                    let v543 = slot294  // [n, 5]
-                                    let v493 = slot288  // [n, 5]
-                                    let v487 = slot289  // [n, 5]
-                                    let v491 = slot290  // [n, 5]
-                                    let v559 = slot295  // [n, 5]
-                                    let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                                    let v453 = slot277  // [n, 5]
-                                    let v467 = slot282  // [n, 5]
-                                    let v472 = slot283  // [n, 5]
-                                    let v474 = slot284  // [n, 5]
-                                    let v582 = slot286  // [n, 5]
-                                    let v469 = slot280  // [n, 5]
-                                    let v463 = slot281  // [n, 5]
-                                    let v598 = slot287  // [n, 5]
+                                    let v514 = parameters.baseAddress! + 861  // head.weight
+                                    let v513 = slot293  // [n, 5]
+                                    let v467 = slot285  // [n, 5]
+                                    let v486 = slot291  // [n, 5]
+                                    let v488 = slot292  // [n, 5]
+                                    let v532 = slot294  // [n, 5]
+                                    let v483 = slot288  // [n, 5]
+                                    let v477 = slot289  // [n, 5]
+                                    let v481 = slot290  // [n, 5]
+                                    let v548 = slot295  // [n, 5]
+                                    let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                                    let v443 = slot277  // [n, 5]
+                                    let v457 = slot282  // [n, 5]
+                                    let v462 = slot283  // [n, 5]
+                                    let v464 = slot284  // [n, 5]
+                                    let v571 = slot286  // [n, 5]
+                                    let v459 = slot280  // [n, 5]
+                                    let v453 = slot281  // [n, 5]
+                                    let v587 = slot287  // [n, 5]
                                     // ∂ line 10: head(gru(lstm(x))[:, -1, :])
-                                    let v530 = g.baseAddress! + 876  // gradient of head.bias
-                                    v530.update(repeating: 0, count: 3)
+                                    let v519 = g.baseAddress! + 876  // gradient of head.bias
+                                    v519.update(repeating: 0, count: 3)
                                     for i0 in 0..<n {
                                         for i1 in 0..<3 {
                                             let i = i0 &* 3 &+ i1
-                                            v530[i1] += seed[i]
+                                            v519[i1] += seed[i]
                                         }
                                     }
-                                    let v531 = slot238  // [n, 5]
+                                    let v520 = slot238  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        transposeB: true, m: n, n: 5, k: 3, a: seed, lda: 3, b: v525, ldb: 3, c: v531,
+                                        transposeB: true, m: n, n: 5, k: 3, a: seed, lda: 3, b: v514, ldb: 3, c: v520,
                                         ldc: 5)
-                                    let v532 = g.baseAddress! + 861  // gradient of head.weight
+                                    let v521 = g.baseAddress! + 861  // gradient of head.weight
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 5, n: 3, k: n, a: v524, lda: 5, b: seed, ldb: 3, c: v532,
+                                        transposeA: true, m: 5, n: 3, k: n, a: v513, lda: 5, b: seed, ldb: 3, c: v521,
                                         ldc: 3)
                                     // ∂ line 10: gru(lstm(x))[:, -1, :]
-                                    let v533 = slot293  // [n, 1, 5]
+                                    let v522 = slot293  // [n, 1, 5]
                                     for i0 in 0..<n {
                                         for _ in 0..<1 {
                                             for i2 in 0..<5 {
                                                 let i = i0 &* 5 &+ i2
-                                                let v533_2: Float = v531[i0 &* 5 &+ i2]
-                                                v533[i] = v533_2
+                                                let v522_2: Float = v520[i0 &* 5 &+ i2]
+                                                v522[i] = v522_2
                                             }
                                         }
                                     }
                                     // ∂ line 10: gru(lstm(x))
-                                    let v534 = slot238  // [n, 5]
-                                    v534.update(from: v533, count: n * 5)
-                                    let v544 = slot293  // [n, 5]
-                                    let v546 = slot246  // [n, 5]
-                                    let v552 = slot237  // [n, 5]
-                                    let v560 = slot247  // [n, 5]
+                                    let v523 = slot238  // [n, 5]
+                                    v523.update(from: v522, count: n * 5)
+                                    let v533 = slot293  // [n, 5]
+                                    let v535 = slot246  // [n, 5]
+                                    let v541 = slot237  // [n, 5]
+                                    let v549 = slot247  // [n, 5]
                                     let laneEnd_22 = (n * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_22, by: 8) {
-                                        let v535 = UnsafeRawPointer(v534 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v477 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v537 = UnsafeRawPointer(v534 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v496 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v538 = UnsafeRawPointer(v534 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v498 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v539 = -v537
-                                        let v540 = v535 + v539
-                                        let v544_2 = v538 * UnsafeRawPointer(v543 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v544 + i).storeBytes(of: v544_2, as: SIMD8<Float>.self)
-                                        let v545 = v544_2 * UnsafeRawPointer(v493 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v546_2 = v544_2 * UnsafeRawPointer(v487 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v546 + i).storeBytes(of: v546_2, as: SIMD8<Float>.self)
-                                        let v551 = UnsafeRawPointer(v491 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v498 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v552_2 = v540 * v551
-                                        UnsafeMutableRawPointer(v552 + i).storeBytes(of: v552_2, as: SIMD8<Float>.self)
-                                        let v560_2 = v545 * UnsafeRawPointer(v559 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v560 + i).storeBytes(of: v560_2, as: SIMD8<Float>.self)
+                                        let v524 = UnsafeRawPointer(v523 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v526 = UnsafeRawPointer(v523 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v486 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v527 = UnsafeRawPointer(v523 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v488 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v528 = -v526
+                                        let v529 = v524 + v528
+                                        let v533_2 = v527 * UnsafeRawPointer(v532 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v533 + i).storeBytes(of: v533_2, as: SIMD8<Float>.self)
+                                        let v534 = v533_2 * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v535_2 = v533_2 * UnsafeRawPointer(v477 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v535 + i).storeBytes(of: v535_2, as: SIMD8<Float>.self)
+                                        let v540 = UnsafeRawPointer(v481 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v488 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v541_2 = v529 * v540
+                                        UnsafeMutableRawPointer(v541 + i).storeBytes(of: v541_2, as: SIMD8<Float>.self)
+                                        let v549_2 = v534 * UnsafeRawPointer(v548 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v549 + i).storeBytes(of: v549_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_22..<n * 5 {
-                                        let v535: Float = v534[i] * v477[i]
-                                        let v537: Float = v534[i] * v496[i]
-                                        let v538: Float = v534[i] * v498[i]
-                                        let v539: Float = -v537
-                                        let v540: Float = v535 + v539
-                                        let v544_2: Float = v538 * v543[i]
-                                        v544[i] = v544_2
-                                        let v545: Float = v544_2 * v493[i]
-                                        let v546_2: Float = v544_2 * v487[i]
-                                        v546[i] = v546_2
-                                        let v551: Float = v491[i] * v498[i]
-                                        let v552_2: Float = v540 * v551
-                                        v552[i] = v552_2
-                                        let v560_2: Float = v545 * v559[i]
-                                        v560[i] = v560_2
+                                        let v524: Float = v523[i] * v467[i]
+                                        let v526: Float = v523[i] * v486[i]
+                                        let v527: Float = v523[i] * v488[i]
+                                        let v528: Float = -v526
+                                        let v529: Float = v524 + v528
+                                        let v533_2: Float = v527 * v532[i]
+                                        v533[i] = v533_2
+                                        let v534: Float = v533_2 * v483[i]
+                                        let v535_2: Float = v533_2 * v477[i]
+                                        v535[i] = v535_2
+                                        let v540: Float = v481[i] * v488[i]
+                                        let v541_2: Float = v529 * v540
+                                        v541[i] = v541_2
+                                        let v549_2: Float = v534 * v548[i]
+                                        v549[i] = v549_2
                                     }
-                                    let v547 = slot235  // [n, 15]
-                                    v547.update(repeating: 0, count: n * 15)
+                                    let v536 = slot235  // [n, 15]
+                                    v536.update(repeating: 0, count: n * 15)
                                     for row_127 in 0..<n {
                                         for k_127 in 0..<5 {
-                                            v547[row_127 &* 15 &+ 10 &+ k_127] = v546[row_127 &* 5 &+ k_127]
+                                            v536[row_127 &* 15 &+ 10 &+ k_127] = v535[row_127 &* 5 &+ k_127]
                                         }
                                     }
-                                    let v548 = slot232  // [n, 15]
-                                    v548.update(repeating: 0, count: n * 15)
+                                    let v537 = slot232  // [n, 15]
+                                    v537.update(repeating: 0, count: n * 15)
                                     for row_128 in 0..<n {
                                         for k_128 in 0..<5 {
-                                            v548[row_128 &* 15 &+ 10 &+ k_128] = v544[row_128 &* 5 &+ k_128]
+                                            v537[row_128 &* 15 &+ 10 &+ k_128] = v533[row_128 &* 5 &+ k_128]
                                         }
                                     }
-                                    let v553 = slot233  // [n, 15]
-                                    v553.update(repeating: 0, count: n * 15)
+                                    let v542 = slot233  // [n, 15]
+                                    v542.update(repeating: 0, count: n * 15)
                                     for row_129 in 0..<n {
                                         for k_129 in 0..<5 {
-                                            v553[row_129 &* 15 &+ 5 &+ k_129] = v552[row_129 &* 5 &+ k_129]
+                                            v542[row_129 &* 15 &+ 5 &+ k_129] = v541[row_129 &* 5 &+ k_129]
                                         }
                                     }
-                                    let v561 = slot234  // [n, 15]
-                                    v561.update(repeating: 0, count: n * 15)
+                                    let v550 = slot234  // [n, 15]
+                                    v550.update(repeating: 0, count: n * 15)
                                     for row_130 in 0..<n {
                                         for k_130 in 0..<5 {
-                                            v561[row_130 &* 15 &+ k_130] = v560[row_130 &* 5 &+ k_130]
+                                            v550[row_130 &* 15 &+ k_130] = v549[row_130 &* 5 &+ k_130]
                                         }
                                     }
-                                    let v562 = slot298  // [n, 15]
-                                    let v564 = slot299  // [n, 15]
-                                    let v565 = slot300  // [15]
-                                    let v569 = slot301  // [15]
-                                    v565.update(repeating: 0, count: 15)
-                                    v569.update(repeating: 0, count: 15)
+                                    let v551 = slot298  // [n, 15]
+                                    let v553 = slot299  // [n, 15]
+                                    let v554 = slot300  // [15]
+                                    let v558 = slot301  // [15]
+                                    v554.update(repeating: 0, count: 15)
+                                    v558.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v554: Float = v547[i] + v553[i]
-                                            let v556: Float = v548[i] + v553[i]
-                                            let v562_2: Float = v554 + v561[i]
-                                            v562[i] = v562_2
-                                            let v564_2: Float = v556 + v561[i]
-                                            v564[i] = v564_2
-                                            v565[i1] += v562_2
-                                            v569[i1] += v564_2
+                                            let v543: Float = v536[i] + v542[i]
+                                            let v545: Float = v537[i] + v542[i]
+                                            let v551_2: Float = v543 + v550[i]
+                                            v551[i] = v551_2
+                                            let v553_2: Float = v545 + v550[i]
+                                            v553[i] = v553_2
+                                            v554[i1] += v551_2
+                                            v558[i1] += v553_2
                                         }
                                     }
-                                    let v566 = slot247  // [n, 5]
+                                    let v555 = slot247  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 5, k: 15, a: v562, lda: 15, b: v335, ldb: 5, c: v566, ldc: 5)
-                                    let v575 = slot237  // [n, 5]
-                                    let v583 = slot293  // [n, 5]
-                                    let v585 = slot246  // [n, 5]
-                                    let v591 = slot295  // [n, 5]
-                                    let v599 = slot294  // [n, 5]
+                                        m: n, n: 5, k: 15, a: v551, lda: 15, b: v325, ldb: 5, c: v555, ldc: 5)
+                                    let v564 = slot237  // [n, 5]
+                                    let v572 = slot293  // [n, 5]
+                                    let v574 = slot246  // [n, 5]
+                                    let v580 = slot295  // [n, 5]
+                                    let v588 = slot294  // [n, 5]
                                     let laneEnd_23 = (n * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_23, by: 8) {
-                                        let v536 = UnsafeRawPointer(v534 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v491 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v568 = v536 + UnsafeRawPointer(v566 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v574 = v568 * UnsafeRawPointer(v453 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v575_2 = v568 * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v575 + i).storeBytes(of: v575_2, as: SIMD8<Float>.self)
-                                        let v576 = v568 * UnsafeRawPointer(v472 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v577 = v568 * UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v578 = -v576
-                                        let v579 = v574 + v578
-                                        let v583_2 = v577 * UnsafeRawPointer(v582 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v583 + i).storeBytes(of: v583_2, as: SIMD8<Float>.self)
-                                        let v584 = v583_2 * UnsafeRawPointer(v469 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v585_2 = v583_2 * UnsafeRawPointer(v463 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v585 + i).storeBytes(of: v585_2, as: SIMD8<Float>.self)
-                                        let v590 = UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v591_2 = v579 * v590
-                                        UnsafeMutableRawPointer(v591 + i).storeBytes(of: v591_2, as: SIMD8<Float>.self)
-                                        let v599_2 = v584 * UnsafeRawPointer(v598 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v599 + i).storeBytes(of: v599_2, as: SIMD8<Float>.self)
+                                        let v525 = UnsafeRawPointer(v523 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v481 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v557 = v525 + UnsafeRawPointer(v555 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v563 = v557 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v564_2 = v557 * UnsafeRawPointer(v457 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v564 + i).storeBytes(of: v564_2, as: SIMD8<Float>.self)
+                                        let v565 = v557 * UnsafeRawPointer(v462 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v566 = v557 * UnsafeRawPointer(v464 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v567 = -v565
+                                        let v568 = v563 + v567
+                                        let v572_2 = v566 * UnsafeRawPointer(v571 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v572 + i).storeBytes(of: v572_2, as: SIMD8<Float>.self)
+                                        let v573 = v572_2 * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v574_2 = v572_2 * UnsafeRawPointer(v453 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v574 + i).storeBytes(of: v574_2, as: SIMD8<Float>.self)
+                                        let v579 = UnsafeRawPointer(v457 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v464 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v580_2 = v568 * v579
+                                        UnsafeMutableRawPointer(v580 + i).storeBytes(of: v580_2, as: SIMD8<Float>.self)
+                                        let v588_2 = v573 * UnsafeRawPointer(v587 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v588 + i).storeBytes(of: v588_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_23..<n * 5 {
-                                        let v536: Float = v534[i] * v491[i]
-                                        let v568: Float = v536 + v566[i]
-                                        let v574: Float = v568 * v453[i]
-                                        let v575_2: Float = v568 * v467[i]
-                                        v575[i] = v575_2
-                                        let v576: Float = v568 * v472[i]
-                                        let v577: Float = v568 * v474[i]
-                                        let v578: Float = -v576
-                                        let v579: Float = v574 + v578
-                                        let v583_2: Float = v577 * v582[i]
-                                        v583[i] = v583_2
-                                        let v584: Float = v583_2 * v469[i]
-                                        let v585_2: Float = v583_2 * v463[i]
-                                        v585[i] = v585_2
-                                        let v590: Float = v467[i] * v474[i]
-                                        let v591_2: Float = v579 * v590
-                                        v591[i] = v591_2
-                                        let v599_2: Float = v584 * v598[i]
-                                        v599[i] = v599_2
+                                        let v525: Float = v523[i] * v481[i]
+                                        let v557: Float = v525 + v555[i]
+                                        let v563: Float = v557 * v443[i]
+                                        let v564_2: Float = v557 * v457[i]
+                                        v564[i] = v564_2
+                                        let v565: Float = v557 * v462[i]
+                                        let v566: Float = v557 * v464[i]
+                                        let v567: Float = -v565
+                                        let v568: Float = v563 + v567
+                                        let v572_2: Float = v566 * v571[i]
+                                        v572[i] = v572_2
+                                        let v573: Float = v572_2 * v459[i]
+                                        let v574_2: Float = v572_2 * v453[i]
+                                        v574[i] = v574_2
+                                        let v579: Float = v457[i] * v464[i]
+                                        let v580_2: Float = v568 * v579
+                                        v580[i] = v580_2
+                                        let v588_2: Float = v573 * v587[i]
+                                        v588[i] = v588_2
                                     }
                                 }
                                 do {
-                                    let v562 = slot298  // [n, 15]
-                                    let v477 = slot285  // [n, 5]
-                                    let v564 = slot299  // [n, 15]
-                                    let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                                    let v479 = slot231  // [n, 12]
-                                    let v585 = slot246  // [n, 5]
-                                    let v583 = slot293  // [n, 5]
-                                    let v591 = slot295  // [n, 5]
-                                    let v599 = slot294  // [n, 5]
-                                    let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                                    let v453 = slot277  // [n, 5]
-                                    let v575 = slot237  // [n, 5]
-                                    let v429 = slot269  // [n, 5]
-                                    let v443 = slot274  // [n, 5]
-                                    let v448 = slot275  // [n, 5]
-                                    let v450 = slot276  // [n, 5]
-                                    let v626 = slot278  // [n, 5]
-                                    let v445 = slot272  // [n, 5]
-                                    let v439 = slot273  // [n, 5]
-                                    let v642 = slot279  // [n, 5]
-                                    let v455 = slot230  // [n, 12]
+                                    let v551 = slot298  // [n, 15]
+                                    let v467 = slot285  // [n, 5]
+                                    let v553 = slot299  // [n, 15]
+                                    let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                                    let v469 = slot231  // [n, 12]
+                                    let v574 = slot246  // [n, 5]
+                                    let v572 = slot293  // [n, 5]
+                                    let v580 = slot295  // [n, 5]
+                                    let v588 = slot294  // [n, 5]
+                                    let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                                    let v443 = slot277  // [n, 5]
+                                    let v564 = slot237  // [n, 5]
+                                    let v419 = slot269  // [n, 5]
+                                    let v433 = slot274  // [n, 5]
+                                    let v438 = slot275  // [n, 5]
+                                    let v440 = slot276  // [n, 5]
+                                    let v615 = slot278  // [n, 5]
+                                    let v435 = slot272  // [n, 5]
+                                    let v429 = slot273  // [n, 5]
+                                    let v631 = slot279  // [n, 5]
+                                    let v445 = slot230  // [n, 12]
                                     // ∂ line 10: gru(lstm(x))
-                                    let v567 = slot302  // [15, 5]
+                                    let v556 = slot302  // [15, 5]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v562, lda: 15, b: v477, ldb: 5, c: v567,
+                                        transposeA: true, m: 15, n: 5, k: n, a: v551, lda: 15, b: v467, ldb: 5, c: v556,
                                         ldc: 5)
-                                    let v570 = slot224  // [n, 12]
+                                    let v559 = slot224  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v564, lda: 15, b: v334, ldb: 12, c: v570, ldc: 12)
-                                    let v571 = slot303  // [15, 12]
+                                        m: n, n: 12, k: 15, a: v553, lda: 15, b: v324, ldb: 12, c: v559, ldc: 12)
+                                    let v560 = slot303  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v564, lda: 15, b: v479, ldb: 12,
-                                        c: v571, ldc: 12)
-                                    let v586 = slot299  // [n, 15]
-                                    v586.update(repeating: 0, count: n * 15)
+                                        transposeA: true, m: 15, n: 12, k: n, a: v553, lda: 15, b: v469, ldb: 12,
+                                        c: v560, ldc: 12)
+                                    let v575 = slot299  // [n, 15]
+                                    v575.update(repeating: 0, count: n * 15)
                                     for row_131 in 0..<n {
                                         for k_131 in 0..<5 {
-                                            v586[row_131 &* 15 &+ 10 &+ k_131] = v585[row_131 &* 5 &+ k_131]
+                                            v575[row_131 &* 15 &+ 10 &+ k_131] = v574[row_131 &* 5 &+ k_131]
                                         }
                                     }
-                                    let v587 = slot298  // [n, 15]
-                                    v587.update(repeating: 0, count: n * 15)
+                                    let v576 = slot298  // [n, 15]
+                                    v576.update(repeating: 0, count: n * 15)
                                     for row_132 in 0..<n {
                                         for k_132 in 0..<5 {
-                                            v587[row_132 &* 15 &+ 10 &+ k_132] = v583[row_132 &* 5 &+ k_132]
+                                            v576[row_132 &* 15 &+ 10 &+ k_132] = v572[row_132 &* 5 &+ k_132]
                                         }
                                     }
-                                    let v592 = slot234  // [n, 15]
-                                    v592.update(repeating: 0, count: n * 15)
+                                    let v581 = slot234  // [n, 15]
+                                    v581.update(repeating: 0, count: n * 15)
                                     for row_133 in 0..<n {
                                         for k_133 in 0..<5 {
-                                            v592[row_133 &* 15 &+ 5 &+ k_133] = v591[row_133 &* 5 &+ k_133]
+                                            v581[row_133 &* 15 &+ 5 &+ k_133] = v580[row_133 &* 5 &+ k_133]
                                         }
                                     }
-                                    let v600 = slot233  // [n, 15]
-                                    v600.update(repeating: 0, count: n * 15)
+                                    let v589 = slot233  // [n, 15]
+                                    v589.update(repeating: 0, count: n * 15)
                                     for row_134 in 0..<n {
                                         for k_134 in 0..<5 {
-                                            v600[row_134 &* 15 &+ k_134] = v599[row_134 &* 5 &+ k_134]
+                                            v589[row_134 &* 15 &+ k_134] = v588[row_134 &* 5 &+ k_134]
                                         }
                                     }
-                                    let v601 = slot232  // [n, 15]
-                                    let v603 = slot235  // [n, 15]
-                                    let v604 = slot304  // [15]
-                                    let v610 = slot305  // [15]
-                                    v604.update(repeating: 0, count: 15)
-                                    v610.update(repeating: 0, count: 15)
+                                    let v590 = slot232  // [n, 15]
+                                    let v592 = slot235  // [n, 15]
+                                    let v593 = slot304  // [15]
+                                    let v599 = slot305  // [15]
+                                    v593.update(repeating: 0, count: 15)
+                                    v599.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v593: Float = v586[i] + v592[i]
-                                            let v595: Float = v587[i] + v592[i]
-                                            let v601_2: Float = v593 + v600[i]
-                                            v601[i] = v601_2
-                                            let v603_2: Float = v595 + v600[i]
-                                            v603[i] = v603_2
-                                            v604[i1] += v601_2
-                                            v610[i1] += v603_2
+                                            let v582: Float = v575[i] + v581[i]
+                                            let v584: Float = v576[i] + v581[i]
+                                            let v590_2: Float = v582 + v589[i]
+                                            v590[i] = v590_2
+                                            let v592_2: Float = v584 + v589[i]
+                                            v592[i] = v592_2
+                                            v593[i1] += v590_2
+                                            v599[i1] += v592_2
                                         }
                                     }
-                                    let v606 = slot294  // [n, 5]
+                                    let v595 = slot294  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 5, k: 15, a: v601, lda: 15, b: v335, ldb: 5, c: v606, ldc: 5)
-                                    let v607 = slot306  // [15, 5]
+                                        m: n, n: 5, k: 15, a: v590, lda: 15, b: v325, ldb: 5, c: v595, ldc: 5)
+                                    let v596 = slot306  // [15, 5]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v601, lda: 15, b: v453, ldb: 5, c: v607,
+                                        transposeA: true, m: 15, n: 5, k: n, a: v590, lda: 15, b: v443, ldb: 5, c: v596,
                                         ldc: 5)
-                                    let v619 = slot277  // [n, 5]
-                                    let v627 = slot295  // [n, 5]
-                                    let v629 = slot293  // [n, 5]
-                                    let v635 = slot246  // [n, 5]
-                                    let v643 = slot285  // [n, 5]
+                                    let v608 = slot277  // [n, 5]
+                                    let v616 = slot295  // [n, 5]
+                                    let v618 = slot293  // [n, 5]
+                                    let v624 = slot246  // [n, 5]
+                                    let v632 = slot285  // [n, 5]
                                     let laneEnd_24 = (n * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_24, by: 8) {
-                                        let v608 = UnsafeRawPointer(v575 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v606 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v618 = v608 * UnsafeRawPointer(v429 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v619_2 = v608 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v619 + i).storeBytes(of: v619_2, as: SIMD8<Float>.self)
-                                        let v620 = v608 * UnsafeRawPointer(v448 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v621 = v608 * UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v622 = -v620
-                                        let v623 = v618 + v622
-                                        let v627_2 = v621 * UnsafeRawPointer(v626 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v627 + i).storeBytes(of: v627_2, as: SIMD8<Float>.self)
-                                        let v628 = v627_2 * UnsafeRawPointer(v445 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v629_2 = v627_2 * UnsafeRawPointer(v439 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v629 + i).storeBytes(of: v629_2, as: SIMD8<Float>.self)
-                                        let v634 = UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v635_2 = v623 * v634
-                                        UnsafeMutableRawPointer(v635 + i).storeBytes(of: v635_2, as: SIMD8<Float>.self)
-                                        let v643_2 = v628 * UnsafeRawPointer(v642 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v643 + i).storeBytes(of: v643_2, as: SIMD8<Float>.self)
+                                        let v597 = UnsafeRawPointer(v564 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v595 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v607 = v597 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v608_2 = v597 * UnsafeRawPointer(v433 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v608 + i).storeBytes(of: v608_2, as: SIMD8<Float>.self)
+                                        let v609 = v597 * UnsafeRawPointer(v438 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v610 = v597 * UnsafeRawPointer(v440 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v611 = -v609
+                                        let v612 = v607 + v611
+                                        let v616_2 = v610 * UnsafeRawPointer(v615 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v616 + i).storeBytes(of: v616_2, as: SIMD8<Float>.self)
+                                        let v617 = v616_2 * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v618_2 = v616_2 * UnsafeRawPointer(v429 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v618 + i).storeBytes(of: v618_2, as: SIMD8<Float>.self)
+                                        let v623 = UnsafeRawPointer(v433 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v440 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v624_2 = v612 * v623
+                                        UnsafeMutableRawPointer(v624 + i).storeBytes(of: v624_2, as: SIMD8<Float>.self)
+                                        let v632_2 = v617 * UnsafeRawPointer(v631 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v632 + i).storeBytes(of: v632_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_24..<n * 5 {
-                                        let v608: Float = v575[i] + v606[i]
-                                        let v618: Float = v608 * v429[i]
-                                        let v619_2: Float = v608 * v443[i]
-                                        v619[i] = v619_2
-                                        let v620: Float = v608 * v448[i]
-                                        let v621: Float = v608 * v450[i]
-                                        let v622: Float = -v620
-                                        let v623: Float = v618 + v622
-                                        let v627_2: Float = v621 * v626[i]
-                                        v627[i] = v627_2
-                                        let v628: Float = v627_2 * v445[i]
-                                        let v629_2: Float = v627_2 * v439[i]
-                                        v629[i] = v629_2
-                                        let v634: Float = v443[i] * v450[i]
-                                        let v635_2: Float = v623 * v634
-                                        v635[i] = v635_2
-                                        let v643_2: Float = v628 * v642[i]
-                                        v643[i] = v643_2
+                                        let v597: Float = v564[i] + v595[i]
+                                        let v607: Float = v597 * v419[i]
+                                        let v608_2: Float = v597 * v433[i]
+                                        v608[i] = v608_2
+                                        let v609: Float = v597 * v438[i]
+                                        let v610: Float = v597 * v440[i]
+                                        let v611: Float = -v609
+                                        let v612: Float = v607 + v611
+                                        let v616_2: Float = v610 * v615[i]
+                                        v616[i] = v616_2
+                                        let v617: Float = v616_2 * v435[i]
+                                        let v618_2: Float = v616_2 * v429[i]
+                                        v618[i] = v618_2
+                                        let v623: Float = v433[i] * v440[i]
+                                        let v624_2: Float = v612 * v623
+                                        v624[i] = v624_2
+                                        let v632_2: Float = v617 * v631[i]
+                                        v632[i] = v632_2
                                     }
-                                    let v612 = slot231  // [n, 12]
+                                    let v601 = slot231  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v603, lda: 15, b: v334, ldb: 12, c: v612, ldc: 12)
-                                    let v613 = slot307  // [15, 12]
+                                        m: n, n: 12, k: 15, a: v592, lda: 15, b: v324, ldb: 12, c: v601, ldc: 12)
+                                    let v602 = slot307  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v603, lda: 15, b: v455, ldb: 12,
-                                        c: v613, ldc: 12)
-                                    let v630 = slot235  // [n, 15]
-                                    v630.update(repeating: 0, count: n * 15)
+                                        transposeA: true, m: 15, n: 12, k: n, a: v592, lda: 15, b: v445, ldb: 12,
+                                        c: v602, ldc: 12)
+                                    let v619 = slot235  // [n, 15]
+                                    v619.update(repeating: 0, count: n * 15)
                                     for row_135 in 0..<n {
                                         for k_135 in 0..<5 {
-                                            v630[row_135 &* 15 &+ 10 &+ k_135] = v629[row_135 &* 5 &+ k_135]
+                                            v619[row_135 &* 15 &+ 10 &+ k_135] = v618[row_135 &* 5 &+ k_135]
                                         }
                                     }
-                                    let v631 = slot232  // [n, 15]
-                                    v631.update(repeating: 0, count: n * 15)
+                                    let v620 = slot232  // [n, 15]
+                                    v620.update(repeating: 0, count: n * 15)
                                     for row_136 in 0..<n {
                                         for k_136 in 0..<5 {
-                                            v631[row_136 &* 15 &+ 10 &+ k_136] = v627[row_136 &* 5 &+ k_136]
+                                            v620[row_136 &* 15 &+ 10 &+ k_136] = v616[row_136 &* 5 &+ k_136]
                                         }
                                     }
-                                    let v636 = slot233  // [n, 15]
-                                    v636.update(repeating: 0, count: n * 15)
+                                    let v625 = slot233  // [n, 15]
+                                    v625.update(repeating: 0, count: n * 15)
                                     for row_137 in 0..<n {
                                         for k_137 in 0..<5 {
-                                            v636[row_137 &* 15 &+ 5 &+ k_137] = v635[row_137 &* 5 &+ k_137]
+                                            v625[row_137 &* 15 &+ 5 &+ k_137] = v624[row_137 &* 5 &+ k_137]
                                         }
                                     }
-                                    let v644 = slot234  // [n, 15]
-                                    v644.update(repeating: 0, count: n * 15)
+                                    let v633 = slot234  // [n, 15]
+                                    v633.update(repeating: 0, count: n * 15)
                                     for row_138 in 0..<n {
                                         for k_138 in 0..<5 {
-                                            v644[row_138 &* 15 &+ k_138] = v643[row_138 &* 5 &+ k_138]
+                                            v633[row_138 &* 15 &+ k_138] = v632[row_138 &* 5 &+ k_138]
                                         }
                                     }
-                                    let v645 = slot298  // [n, 15]
-                                    let v647 = slot299  // [n, 15]
-                                    let v648 = slot308  // [15]
-                                    let v654 = slot309  // [15]
-                                    v648.update(repeating: 0, count: 15)
-                                    v654.update(repeating: 0, count: 15)
+                                    let v634 = slot298  // [n, 15]
+                                    let v636 = slot299  // [n, 15]
+                                    let v637 = slot308  // [15]
+                                    let v643 = slot309  // [15]
+                                    v637.update(repeating: 0, count: 15)
+                                    v643.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v637: Float = v630[i] + v636[i]
-                                            let v639: Float = v631[i] + v636[i]
-                                            let v645_2: Float = v637 + v644[i]
-                                            v645[i] = v645_2
-                                            let v647_2: Float = v639 + v644[i]
-                                            v647[i] = v647_2
-                                            v648[i1] += v645_2
-                                            v654[i1] += v647_2
+                                            let v626: Float = v619[i] + v625[i]
+                                            let v628: Float = v620[i] + v625[i]
+                                            let v634_2: Float = v626 + v633[i]
+                                            v634[i] = v634_2
+                                            let v636_2: Float = v628 + v633[i]
+                                            v636[i] = v636_2
+                                            v637[i1] += v634_2
+                                            v643[i1] += v636_2
                                         }
                                     }
                                 }
                                 do {
-                                    let v645 = slot298  // [n, 15]
-                                    let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                                    let v429 = slot269  // [n, 5]
-                                    let v619 = slot277  // [n, 5]
-                                    let v405 = slot261  // [n, 5]
-                                    let v419 = slot266  // [n, 5]
-                                    let v424 = slot267  // [n, 5]
-                                    let v426 = slot268  // [n, 5]
-                                    let v670 = slot270  // [n, 5]
-                                    let v421 = slot264  // [n, 5]
-                                    let v415 = slot265  // [n, 5]
-                                    let v686 = slot271  // [n, 5]
-                                    let v647 = slot299  // [n, 15]
-                                    let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                                    let v431 = slot229  // [n, 12]
-                                    let v381 = slot253  // [n, 5]
-                                    let v395 = slot258  // [n, 5]
-                                    let v400 = slot259  // [n, 5]
-                                    let v402 = slot260  // [n, 5]
-                                    let v714 = slot262  // [n, 5]
-                                    let v397 = slot256  // [n, 5]
-                                    let v391 = slot257  // [n, 5]
-                                    let v730 = slot263  // [n, 5]
+                                    let v634 = slot298  // [n, 15]
+                                    let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                                    let v419 = slot269  // [n, 5]
+                                    let v608 = slot277  // [n, 5]
+                                    let v395 = slot261  // [n, 5]
+                                    let v409 = slot266  // [n, 5]
+                                    let v414 = slot267  // [n, 5]
+                                    let v416 = slot268  // [n, 5]
+                                    let v659 = slot270  // [n, 5]
+                                    let v411 = slot264  // [n, 5]
+                                    let v405 = slot265  // [n, 5]
+                                    let v675 = slot271  // [n, 5]
+                                    let v636 = slot299  // [n, 15]
+                                    let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                                    let v421 = slot229  // [n, 12]
+                                    let v371 = slot253  // [n, 5]
+                                    let v385 = slot258  // [n, 5]
+                                    let v390 = slot259  // [n, 5]
+                                    let v392 = slot260  // [n, 5]
+                                    let v703 = slot262  // [n, 5]
+                                    let v387 = slot256  // [n, 5]
+                                    let v381 = slot257  // [n, 5]
+                                    let v719 = slot263  // [n, 5]
                                     // ∂ line 10: gru(lstm(x))
-                                    let v650 = slot285  // [n, 5]
+                                    let v639 = slot285  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 5, k: 15, a: v645, lda: 15, b: v335, ldb: 5, c: v650, ldc: 5)
-                                    let v651 = slot310  // [15, 5]
+                                        m: n, n: 5, k: 15, a: v634, lda: 15, b: v325, ldb: 5, c: v639, ldc: 5)
+                                    let v640 = slot310  // [15, 5]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v645, lda: 15, b: v429, ldb: 5, c: v651,
+                                        transposeA: true, m: 15, n: 5, k: n, a: v634, lda: 15, b: v419, ldb: 5, c: v640,
                                         ldc: 5)
-                                    let v663 = slot269  // [n, 5]
-                                    let v671 = slot246  // [n, 5]
-                                    let v673 = slot295  // [n, 5]
-                                    let v679 = slot293  // [n, 5]
-                                    let v687 = slot279  // [n, 5]
+                                    let v652 = slot269  // [n, 5]
+                                    let v660 = slot246  // [n, 5]
+                                    let v662 = slot295  // [n, 5]
+                                    let v668 = slot293  // [n, 5]
+                                    let v676 = slot279  // [n, 5]
                                     let laneEnd_25 = (n * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_25, by: 8) {
-                                        let v652 = UnsafeRawPointer(v619 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v650 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v662 = v652 * UnsafeRawPointer(v405 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v663_2 = v652 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v663 + i).storeBytes(of: v663_2, as: SIMD8<Float>.self)
-                                        let v664 = v652 * UnsafeRawPointer(v424 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v665 = v652 * UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v666 = -v664
-                                        let v667 = v662 + v666
-                                        let v671_2 = v665 * UnsafeRawPointer(v670 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v671 + i).storeBytes(of: v671_2, as: SIMD8<Float>.self)
-                                        let v672 = v671_2 * UnsafeRawPointer(v421 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v673_2 = v671_2 * UnsafeRawPointer(v415 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v673 + i).storeBytes(of: v673_2, as: SIMD8<Float>.self)
-                                        let v678 = UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v679_2 = v667 * v678
-                                        UnsafeMutableRawPointer(v679 + i).storeBytes(of: v679_2, as: SIMD8<Float>.self)
-                                        let v687_2 = v672 * UnsafeRawPointer(v686 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v687 + i).storeBytes(of: v687_2, as: SIMD8<Float>.self)
+                                        let v641 = UnsafeRawPointer(v608 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v639 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v651 = v641 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v652_2 = v641 * UnsafeRawPointer(v409 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v652 + i).storeBytes(of: v652_2, as: SIMD8<Float>.self)
+                                        let v653 = v641 * UnsafeRawPointer(v414 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v654 = v641 * UnsafeRawPointer(v416 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v655 = -v653
+                                        let v656 = v651 + v655
+                                        let v660_2 = v654 * UnsafeRawPointer(v659 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v660 + i).storeBytes(of: v660_2, as: SIMD8<Float>.self)
+                                        let v661 = v660_2 * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v662_2 = v660_2 * UnsafeRawPointer(v405 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v662 + i).storeBytes(of: v662_2, as: SIMD8<Float>.self)
+                                        let v667 = UnsafeRawPointer(v409 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v416 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v668_2 = v656 * v667
+                                        UnsafeMutableRawPointer(v668 + i).storeBytes(of: v668_2, as: SIMD8<Float>.self)
+                                        let v676_2 = v661 * UnsafeRawPointer(v675 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v676 + i).storeBytes(of: v676_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_25..<n * 5 {
-                                        let v652: Float = v619[i] + v650[i]
-                                        let v662: Float = v652 * v405[i]
-                                        let v663_2: Float = v652 * v419[i]
-                                        v663[i] = v663_2
-                                        let v664: Float = v652 * v424[i]
-                                        let v665: Float = v652 * v426[i]
-                                        let v666: Float = -v664
-                                        let v667: Float = v662 + v666
-                                        let v671_2: Float = v665 * v670[i]
-                                        v671[i] = v671_2
-                                        let v672: Float = v671_2 * v421[i]
-                                        let v673_2: Float = v671_2 * v415[i]
-                                        v673[i] = v673_2
-                                        let v678: Float = v419[i] * v426[i]
-                                        let v679_2: Float = v667 * v678
-                                        v679[i] = v679_2
-                                        let v687_2: Float = v672 * v686[i]
-                                        v687[i] = v687_2
+                                        let v641: Float = v608[i] + v639[i]
+                                        let v651: Float = v641 * v395[i]
+                                        let v652_2: Float = v641 * v409[i]
+                                        v652[i] = v652_2
+                                        let v653: Float = v641 * v414[i]
+                                        let v654: Float = v641 * v416[i]
+                                        let v655: Float = -v653
+                                        let v656: Float = v651 + v655
+                                        let v660_2: Float = v654 * v659[i]
+                                        v660[i] = v660_2
+                                        let v661: Float = v660_2 * v411[i]
+                                        let v662_2: Float = v660_2 * v405[i]
+                                        v662[i] = v662_2
+                                        let v667: Float = v409[i] * v416[i]
+                                        let v668_2: Float = v656 * v667
+                                        v668[i] = v668_2
+                                        let v676_2: Float = v661 * v675[i]
+                                        v676[i] = v676_2
                                     }
-                                    let v656 = slot230  // [n, 12]
+                                    let v645 = slot230  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v647, lda: 15, b: v334, ldb: 12, c: v656, ldc: 12)
-                                    let v657 = slot311  // [15, 12]
+                                        m: n, n: 12, k: 15, a: v636, lda: 15, b: v324, ldb: 12, c: v645, ldc: 12)
+                                    let v646 = slot311  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v647, lda: 15, b: v431, ldb: 12,
-                                        c: v657, ldc: 12)
-                                    let v674 = slot299  // [n, 15]
-                                    v674.update(repeating: 0, count: n * 15)
+                                        transposeA: true, m: 15, n: 12, k: n, a: v636, lda: 15, b: v421, ldb: 12,
+                                        c: v646, ldc: 12)
+                                    let v663 = slot299  // [n, 15]
+                                    v663.update(repeating: 0, count: n * 15)
                                     for row_139 in 0..<n {
                                         for k_139 in 0..<5 {
-                                            v674[row_139 &* 15 &+ 10 &+ k_139] = v673[row_139 &* 5 &+ k_139]
+                                            v663[row_139 &* 15 &+ 10 &+ k_139] = v662[row_139 &* 5 &+ k_139]
                                         }
                                     }
-                                    let v675 = slot298  // [n, 15]
-                                    v675.update(repeating: 0, count: n * 15)
+                                    let v664 = slot298  // [n, 15]
+                                    v664.update(repeating: 0, count: n * 15)
                                     for row_140 in 0..<n {
                                         for k_140 in 0..<5 {
-                                            v675[row_140 &* 15 &+ 10 &+ k_140] = v671[row_140 &* 5 &+ k_140]
+                                            v664[row_140 &* 15 &+ 10 &+ k_140] = v660[row_140 &* 5 &+ k_140]
                                         }
                                     }
-                                    let v680 = slot234  // [n, 15]
-                                    v680.update(repeating: 0, count: n * 15)
+                                    let v669 = slot234  // [n, 15]
+                                    v669.update(repeating: 0, count: n * 15)
                                     for row_141 in 0..<n {
                                         for k_141 in 0..<5 {
-                                            v680[row_141 &* 15 &+ 5 &+ k_141] = v679[row_141 &* 5 &+ k_141]
+                                            v669[row_141 &* 15 &+ 5 &+ k_141] = v668[row_141 &* 5 &+ k_141]
                                         }
                                     }
-                                    let v688 = slot233  // [n, 15]
-                                    v688.update(repeating: 0, count: n * 15)
+                                    let v677 = slot233  // [n, 15]
+                                    v677.update(repeating: 0, count: n * 15)
                                     for row_142 in 0..<n {
                                         for k_142 in 0..<5 {
-                                            v688[row_142 &* 15 &+ k_142] = v687[row_142 &* 5 &+ k_142]
+                                            v677[row_142 &* 15 &+ k_142] = v676[row_142 &* 5 &+ k_142]
                                         }
                                     }
-                                    let v689 = slot232  // [n, 15]
-                                    let v691 = slot235  // [n, 15]
-                                    let v692 = slot312  // [15]
-                                    let v698 = slot313  // [15]
-                                    v692.update(repeating: 0, count: 15)
-                                    v698.update(repeating: 0, count: 15)
+                                    let v678 = slot232  // [n, 15]
+                                    let v680 = slot235  // [n, 15]
+                                    let v681 = slot312  // [15]
+                                    let v687 = slot313  // [15]
+                                    v681.update(repeating: 0, count: 15)
+                                    v687.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v681: Float = v674[i] + v680[i]
-                                            let v683: Float = v675[i] + v680[i]
-                                            let v689_2: Float = v681 + v688[i]
-                                            v689[i] = v689_2
-                                            let v691_2: Float = v683 + v688[i]
-                                            v691[i] = v691_2
-                                            v692[i1] += v689_2
-                                            v698[i1] += v691_2
+                                            let v670: Float = v663[i] + v669[i]
+                                            let v672: Float = v664[i] + v669[i]
+                                            let v678_2: Float = v670 + v677[i]
+                                            v678[i] = v678_2
+                                            let v680_2: Float = v672 + v677[i]
+                                            v680[i] = v680_2
+                                            v681[i1] += v678_2
+                                            v687[i1] += v680_2
                                         }
                                     }
-                                    let v694 = slot279  // [n, 5]
+                                    let v683 = slot279  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 5, k: 15, a: v689, lda: 15, b: v335, ldb: 5, c: v694, ldc: 5)
-                                    let v695 = slot314  // [15, 5]
+                                        m: n, n: 5, k: 15, a: v678, lda: 15, b: v325, ldb: 5, c: v683, ldc: 5)
+                                    let v684 = slot314  // [15, 5]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v689, lda: 15, b: v405, ldb: 5, c: v695,
+                                        transposeA: true, m: 15, n: 5, k: n, a: v678, lda: 15, b: v395, ldb: 5, c: v684,
                                         ldc: 5)
-                                    let v707 = slot261  // [n, 5]
-                                    let v715 = slot293  // [n, 5]
-                                    let v717 = slot246  // [n, 5]
-                                    let v723 = slot295  // [n, 5]
-                                    let v731 = slot271  // [n, 5]
+                                    let v696 = slot261  // [n, 5]
+                                    let v704 = slot293  // [n, 5]
+                                    let v706 = slot246  // [n, 5]
+                                    let v712 = slot295  // [n, 5]
+                                    let v720 = slot271  // [n, 5]
                                     let laneEnd_26 = (n * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_26, by: 8) {
-                                        let v696 = UnsafeRawPointer(v663 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v694 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v706 = v696 * UnsafeRawPointer(v381 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v707_2 = v696 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v707 + i).storeBytes(of: v707_2, as: SIMD8<Float>.self)
-                                        let v708 = v696 * UnsafeRawPointer(v400 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v709 = v696 * UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v710 = -v708
-                                        let v711 = v706 + v710
-                                        let v715_2 = v709 * UnsafeRawPointer(v714 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v715 + i).storeBytes(of: v715_2, as: SIMD8<Float>.self)
-                                        let v716 = v715_2 * UnsafeRawPointer(v397 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v717_2 = v715_2 * UnsafeRawPointer(v391 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v717 + i).storeBytes(of: v717_2, as: SIMD8<Float>.self)
-                                        let v722 = UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v723_2 = v711 * v722
-                                        UnsafeMutableRawPointer(v723 + i).storeBytes(of: v723_2, as: SIMD8<Float>.self)
-                                        let v731_2 = v716 * UnsafeRawPointer(v730 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v731 + i).storeBytes(of: v731_2, as: SIMD8<Float>.self)
+                                        let v685 = UnsafeRawPointer(v652 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v683 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v695 = v685 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v696_2 = v685 * UnsafeRawPointer(v385 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v696 + i).storeBytes(of: v696_2, as: SIMD8<Float>.self)
+                                        let v697 = v685 * UnsafeRawPointer(v390 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v698 = v685 * UnsafeRawPointer(v392 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v699 = -v697
+                                        let v700 = v695 + v699
+                                        let v704_2 = v698 * UnsafeRawPointer(v703 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v704 + i).storeBytes(of: v704_2, as: SIMD8<Float>.self)
+                                        let v705 = v704_2 * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v706_2 = v704_2 * UnsafeRawPointer(v381 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v706 + i).storeBytes(of: v706_2, as: SIMD8<Float>.self)
+                                        let v711 = UnsafeRawPointer(v385 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v392 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v712_2 = v700 * v711
+                                        UnsafeMutableRawPointer(v712 + i).storeBytes(of: v712_2, as: SIMD8<Float>.self)
+                                        let v720_2 = v705 * UnsafeRawPointer(v719 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v720 + i).storeBytes(of: v720_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_26..<n * 5 {
-                                        let v696: Float = v663[i] + v694[i]
-                                        let v706: Float = v696 * v381[i]
-                                        let v707_2: Float = v696 * v395[i]
-                                        v707[i] = v707_2
-                                        let v708: Float = v696 * v400[i]
-                                        let v709: Float = v696 * v402[i]
-                                        let v710: Float = -v708
-                                        let v711: Float = v706 + v710
-                                        let v715_2: Float = v709 * v714[i]
-                                        v715[i] = v715_2
-                                        let v716: Float = v715_2 * v397[i]
-                                        let v717_2: Float = v715_2 * v391[i]
-                                        v717[i] = v717_2
-                                        let v722: Float = v395[i] * v402[i]
-                                        let v723_2: Float = v711 * v722
-                                        v723[i] = v723_2
-                                        let v731_2: Float = v716 * v730[i]
-                                        v731[i] = v731_2
+                                        let v685: Float = v652[i] + v683[i]
+                                        let v695: Float = v685 * v371[i]
+                                        let v696_2: Float = v685 * v385[i]
+                                        v696[i] = v696_2
+                                        let v697: Float = v685 * v390[i]
+                                        let v698: Float = v685 * v392[i]
+                                        let v699: Float = -v697
+                                        let v700: Float = v695 + v699
+                                        let v704_2: Float = v698 * v703[i]
+                                        v704[i] = v704_2
+                                        let v705: Float = v704_2 * v387[i]
+                                        let v706_2: Float = v704_2 * v381[i]
+                                        v706[i] = v706_2
+                                        let v711: Float = v385[i] * v392[i]
+                                        let v712_2: Float = v700 * v711
+                                        v712[i] = v712_2
+                                        let v720_2: Float = v705 * v719[i]
+                                        v720[i] = v720_2
                                     }
                                 }
                                 do {
-                                    let v691 = slot235  // [n, 15]
-                                    let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                                    let v407 = slot228  // [n, 12]
-                                    let v717 = slot246  // [n, 5]
-                                    let v715 = slot293  // [n, 5]
-                                    let v723 = slot295  // [n, 5]
-                                    let v731 = slot271  // [n, 5]
-                                    let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                                    let v381 = slot253  // [n, 5]
-                                    let v707 = slot261  // [n, 5]
-                                    let v357 = slot242  // [n, 5]
-                                    let v371 = slot250  // [n, 5]
-                                    let v376 = slot251  // [n, 5]
-                                    let v378 = slot252  // [n, 5]
-                                    let v758 = slot254  // [n, 5]
-                                    let v373 = slot248  // [n, 5]
-                                    let v367 = slot249  // [n, 5]
-                                    let v774 = slot255  // [n, 5]
-                                    let v383 = slot227  // [n, 12]
+                                    let v680 = slot235  // [n, 15]
+                                    let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                                    let v397 = slot228  // [n, 12]
+                                    let v706 = slot246  // [n, 5]
+                                    let v704 = slot293  // [n, 5]
+                                    let v712 = slot295  // [n, 5]
+                                    let v720 = slot271  // [n, 5]
+                                    let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                                    let v371 = slot253  // [n, 5]
+                                    let v696 = slot261  // [n, 5]
+                                    let v347 = slot242  // [n, 5]
+                                    let v361 = slot250  // [n, 5]
+                                    let v366 = slot251  // [n, 5]
+                                    let v368 = slot252  // [n, 5]
+                                    let v747 = slot254  // [n, 5]
+                                    let v363 = slot248  // [n, 5]
+                                    let v357 = slot249  // [n, 5]
+                                    let v763 = slot255  // [n, 5]
+                                    let v373 = slot227  // [n, 12]
                                     // ∂ line 10: gru(lstm(x))
-                                    let v700 = slot229  // [n, 12]
+                                    let v689 = slot229  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v691, lda: 15, b: v334, ldb: 12, c: v700, ldc: 12)
-                                    let v701 = slot315  // [15, 12]
+                                        m: n, n: 12, k: 15, a: v680, lda: 15, b: v324, ldb: 12, c: v689, ldc: 12)
+                                    let v690 = slot315  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v691, lda: 15, b: v407, ldb: 12,
-                                        c: v701, ldc: 12)
-                                    let v718 = slot235  // [n, 15]
-                                    v718.update(repeating: 0, count: n * 15)
+                                        transposeA: true, m: 15, n: 12, k: n, a: v680, lda: 15, b: v397, ldb: 12,
+                                        c: v690, ldc: 12)
+                                    let v707 = slot235  // [n, 15]
+                                    v707.update(repeating: 0, count: n * 15)
                                     for row_143 in 0..<n {
                                         for k_143 in 0..<5 {
-                                            v718[row_143 &* 15 &+ 10 &+ k_143] = v717[row_143 &* 5 &+ k_143]
+                                            v707[row_143 &* 15 &+ 10 &+ k_143] = v706[row_143 &* 5 &+ k_143]
                                         }
                                     }
-                                    let v719 = slot232  // [n, 15]
-                                    v719.update(repeating: 0, count: n * 15)
+                                    let v708 = slot232  // [n, 15]
+                                    v708.update(repeating: 0, count: n * 15)
                                     for row_144 in 0..<n {
                                         for k_144 in 0..<5 {
-                                            v719[row_144 &* 15 &+ 10 &+ k_144] = v715[row_144 &* 5 &+ k_144]
+                                            v708[row_144 &* 15 &+ 10 &+ k_144] = v704[row_144 &* 5 &+ k_144]
                                         }
                                     }
-                                    let v724 = slot233  // [n, 15]
-                                    v724.update(repeating: 0, count: n * 15)
+                                    let v713 = slot233  // [n, 15]
+                                    v713.update(repeating: 0, count: n * 15)
                                     for row_145 in 0..<n {
                                         for k_145 in 0..<5 {
-                                            v724[row_145 &* 15 &+ 5 &+ k_145] = v723[row_145 &* 5 &+ k_145]
+                                            v713[row_145 &* 15 &+ 5 &+ k_145] = v712[row_145 &* 5 &+ k_145]
                                         }
                                     }
-                                    let v732 = slot234  // [n, 15]
-                                    v732.update(repeating: 0, count: n * 15)
+                                    let v721 = slot234  // [n, 15]
+                                    v721.update(repeating: 0, count: n * 15)
                                     for row_146 in 0..<n {
                                         for k_146 in 0..<5 {
-                                            v732[row_146 &* 15 &+ k_146] = v731[row_146 &* 5 &+ k_146]
+                                            v721[row_146 &* 15 &+ k_146] = v720[row_146 &* 5 &+ k_146]
                                         }
                                     }
-                                    let v733 = slot298  // [n, 15]
-                                    let v735 = slot299  // [n, 15]
-                                    let v736 = slot316  // [15]
-                                    let v742 = slot317  // [15]
-                                    v736.update(repeating: 0, count: 15)
-                                    v742.update(repeating: 0, count: 15)
+                                    let v722 = slot298  // [n, 15]
+                                    let v724 = slot299  // [n, 15]
+                                    let v725 = slot316  // [15]
+                                    let v731 = slot317  // [15]
+                                    v725.update(repeating: 0, count: 15)
+                                    v731.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v725: Float = v718[i] + v724[i]
-                                            let v727: Float = v719[i] + v724[i]
-                                            let v733_2: Float = v725 + v732[i]
-                                            v733[i] = v733_2
-                                            let v735_2: Float = v727 + v732[i]
-                                            v735[i] = v735_2
-                                            v736[i1] += v733_2
-                                            v742[i1] += v735_2
+                                            let v714: Float = v707[i] + v713[i]
+                                            let v716: Float = v708[i] + v713[i]
+                                            let v722_2: Float = v714 + v721[i]
+                                            v722[i] = v722_2
+                                            let v724_2: Float = v716 + v721[i]
+                                            v724[i] = v724_2
+                                            v725[i1] += v722_2
+                                            v731[i1] += v724_2
                                         }
                                     }
-                                    let v738 = slot271  // [n, 5]
+                                    let v727 = slot271  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 5, k: 15, a: v733, lda: 15, b: v335, ldb: 5, c: v738, ldc: 5)
-                                    let v739 = slot318  // [15, 5]
+                                        m: n, n: 5, k: 15, a: v722, lda: 15, b: v325, ldb: 5, c: v727, ldc: 5)
+                                    let v728 = slot318  // [15, 5]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v733, lda: 15, b: v381, ldb: 5, c: v739,
+                                        transposeA: true, m: 15, n: 5, k: n, a: v722, lda: 15, b: v371, ldb: 5, c: v728,
                                         ldc: 5)
-                                    let v751 = slot253  // [n, 5]
-                                    let v759 = slot295  // [n, 5]
-                                    let v761 = slot293  // [n, 5]
-                                    let v767 = slot246  // [n, 5]
-                                    let v775 = slot263  // [n, 5]
+                                    let v740 = slot253  // [n, 5]
+                                    let v748 = slot295  // [n, 5]
+                                    let v750 = slot293  // [n, 5]
+                                    let v756 = slot246  // [n, 5]
+                                    let v764 = slot263  // [n, 5]
                                     let laneEnd_27 = (n * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_27, by: 8) {
-                                        let v740 = UnsafeRawPointer(v707 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v738 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v750 = v740 * UnsafeRawPointer(v357 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v751_2 = v740 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v751 + i).storeBytes(of: v751_2, as: SIMD8<Float>.self)
-                                        let v752 = v740 * UnsafeRawPointer(v376 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v753 = v740 * UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v754 = -v752
-                                        let v755 = v750 + v754
-                                        let v759_2 = v753 * UnsafeRawPointer(v758 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v759 + i).storeBytes(of: v759_2, as: SIMD8<Float>.self)
-                                        let v760 = v759_2 * UnsafeRawPointer(v373 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v761_2 = v759_2 * UnsafeRawPointer(v367 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v761 + i).storeBytes(of: v761_2, as: SIMD8<Float>.self)
-                                        let v766 = UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v767_2 = v755 * v766
-                                        UnsafeMutableRawPointer(v767 + i).storeBytes(of: v767_2, as: SIMD8<Float>.self)
-                                        let v775_2 = v760 * UnsafeRawPointer(v774 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v775 + i).storeBytes(of: v775_2, as: SIMD8<Float>.self)
+                                        let v729 = UnsafeRawPointer(v696 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v727 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v739 = v729 * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v740_2 = v729 * UnsafeRawPointer(v361 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v740 + i).storeBytes(of: v740_2, as: SIMD8<Float>.self)
+                                        let v741 = v729 * UnsafeRawPointer(v366 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v742 = v729 * UnsafeRawPointer(v368 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v743 = -v741
+                                        let v744 = v739 + v743
+                                        let v748_2 = v742 * UnsafeRawPointer(v747 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v748 + i).storeBytes(of: v748_2, as: SIMD8<Float>.self)
+                                        let v749 = v748_2 * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v750_2 = v748_2 * UnsafeRawPointer(v357 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v750 + i).storeBytes(of: v750_2, as: SIMD8<Float>.self)
+                                        let v755 = UnsafeRawPointer(v361 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v368 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v756_2 = v744 * v755
+                                        UnsafeMutableRawPointer(v756 + i).storeBytes(of: v756_2, as: SIMD8<Float>.self)
+                                        let v764_2 = v749 * UnsafeRawPointer(v763 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v764 + i).storeBytes(of: v764_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_27..<n * 5 {
-                                        let v740: Float = v707[i] + v738[i]
-                                        let v750: Float = v740 * v357[i]
-                                        let v751_2: Float = v740 * v371[i]
-                                        v751[i] = v751_2
-                                        let v752: Float = v740 * v376[i]
-                                        let v753: Float = v740 * v378[i]
-                                        let v754: Float = -v752
-                                        let v755: Float = v750 + v754
-                                        let v759_2: Float = v753 * v758[i]
-                                        v759[i] = v759_2
-                                        let v760: Float = v759_2 * v373[i]
-                                        let v761_2: Float = v759_2 * v367[i]
-                                        v761[i] = v761_2
-                                        let v766: Float = v371[i] * v378[i]
-                                        let v767_2: Float = v755 * v766
-                                        v767[i] = v767_2
-                                        let v775_2: Float = v760 * v774[i]
-                                        v775[i] = v775_2
+                                        let v729: Float = v696[i] + v727[i]
+                                        let v739: Float = v729 * v347[i]
+                                        let v740_2: Float = v729 * v361[i]
+                                        v740[i] = v740_2
+                                        let v741: Float = v729 * v366[i]
+                                        let v742: Float = v729 * v368[i]
+                                        let v743: Float = -v741
+                                        let v744: Float = v739 + v743
+                                        let v748_2: Float = v742 * v747[i]
+                                        v748[i] = v748_2
+                                        let v749: Float = v748_2 * v363[i]
+                                        let v750_2: Float = v748_2 * v357[i]
+                                        v750[i] = v750_2
+                                        let v755: Float = v361[i] * v368[i]
+                                        let v756_2: Float = v744 * v755
+                                        v756[i] = v756_2
+                                        let v764_2: Float = v749 * v763[i]
+                                        v764[i] = v764_2
                                     }
-                                    let v744 = slot228  // [n, 12]
+                                    let v733 = slot228  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v735, lda: 15, b: v334, ldb: 12, c: v744, ldc: 12)
-                                    let v745 = slot319  // [15, 12]
+                                        m: n, n: 12, k: 15, a: v724, lda: 15, b: v324, ldb: 12, c: v733, ldc: 12)
+                                    let v734 = slot319  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v735, lda: 15, b: v383, ldb: 12,
-                                        c: v745, ldc: 12)
-                                    let v762 = slot299  // [n, 15]
-                                    v762.update(repeating: 0, count: n * 15)
+                                        transposeA: true, m: 15, n: 12, k: n, a: v724, lda: 15, b: v373, ldb: 12,
+                                        c: v734, ldc: 12)
+                                    let v751 = slot299  // [n, 15]
+                                    v751.update(repeating: 0, count: n * 15)
                                     for row_147 in 0..<n {
                                         for k_147 in 0..<5 {
-                                            v762[row_147 &* 15 &+ 10 &+ k_147] = v761[row_147 &* 5 &+ k_147]
+                                            v751[row_147 &* 15 &+ 10 &+ k_147] = v750[row_147 &* 5 &+ k_147]
                                         }
                                     }
-                                    let v763 = slot298  // [n, 15]
-                                    v763.update(repeating: 0, count: n * 15)
+                                    let v752 = slot298  // [n, 15]
+                                    v752.update(repeating: 0, count: n * 15)
                                     for row_148 in 0..<n {
                                         for k_148 in 0..<5 {
-                                            v763[row_148 &* 15 &+ 10 &+ k_148] = v759[row_148 &* 5 &+ k_148]
+                                            v752[row_148 &* 15 &+ 10 &+ k_148] = v748[row_148 &* 5 &+ k_148]
                                         }
                                     }
-                                    let v768 = slot234  // [n, 15]
-                                    v768.update(repeating: 0, count: n * 15)
+                                    let v757 = slot234  // [n, 15]
+                                    v757.update(repeating: 0, count: n * 15)
                                     for row_149 in 0..<n {
                                         for k_149 in 0..<5 {
-                                            v768[row_149 &* 15 &+ 5 &+ k_149] = v767[row_149 &* 5 &+ k_149]
+                                            v757[row_149 &* 15 &+ 5 &+ k_149] = v756[row_149 &* 5 &+ k_149]
                                         }
                                     }
-                                    let v776 = slot233  // [n, 15]
-                                    v776.update(repeating: 0, count: n * 15)
+                                    let v765 = slot233  // [n, 15]
+                                    v765.update(repeating: 0, count: n * 15)
                                     for row_150 in 0..<n {
                                         for k_150 in 0..<5 {
-                                            v776[row_150 &* 15 &+ k_150] = v775[row_150 &* 5 &+ k_150]
+                                            v765[row_150 &* 15 &+ k_150] = v764[row_150 &* 5 &+ k_150]
                                         }
                                     }
-                                    let v777 = slot232  // [n, 15]
-                                    let v779 = slot235  // [n, 15]
-                                    let v780 = slot320  // [15]
-                                    let v786 = slot321  // [15]
-                                    v780.update(repeating: 0, count: 15)
-                                    v786.update(repeating: 0, count: 15)
+                                    let v766 = slot232  // [n, 15]
+                                    let v768 = slot235  // [n, 15]
+                                    let v769 = slot320  // [15]
+                                    let v775 = slot321  // [15]
+                                    v769.update(repeating: 0, count: 15)
+                                    v775.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v769: Float = v762[i] + v768[i]
-                                            let v771: Float = v763[i] + v768[i]
-                                            let v777_2: Float = v769 + v776[i]
-                                            v777[i] = v777_2
-                                            let v779_2: Float = v771 + v776[i]
-                                            v779[i] = v779_2
-                                            v780[i1] += v777_2
-                                            v786[i1] += v779_2
+                                            let v758: Float = v751[i] + v757[i]
+                                            let v760: Float = v752[i] + v757[i]
+                                            let v766_2: Float = v758 + v765[i]
+                                            v766[i] = v766_2
+                                            let v768_2: Float = v760 + v765[i]
+                                            v768[i] = v768_2
+                                            v769[i1] += v766_2
+                                            v775[i1] += v768_2
                                         }
                                     }
                                 }
                                 do {
-                                    let v777 = slot232  // [n, 15]
-                                    let v335 = parameters.baseAddress! + 756  // gru.weight_hh_l0
-                                    let v357 = slot242  // [n, 5]
-                                    let v567 = slot302  // [15, 5]
-                                    let v607 = slot306  // [15, 5]
-                                    let v651 = slot310  // [15, 5]
-                                    let v695 = slot314  // [15, 5]
-                                    let v739 = slot318  // [15, 5]
-                                    let v751 = slot253  // [n, 5]
-                                    let v354 = slot240  // [n, 5]
-                                    let v356 = slot241  // [n, 5]
-                                    let v799 = slot243  // [n, 5]
-                                    let v351 = slot32  // [5]
-                                    let v345 = slot239  // [n, 5]
-                                    let v809 = slot244  // [n, 5]
-                                    let v818 = slot245  // [n, 5]
-                                    let v779 = slot235  // [n, 15]
-                                    let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                                    let v359 = slot226  // [n, 12]
-                                    let v565 = slot300  // [15]
-                                    let v604 = slot304  // [15]
-                                    let v569 = slot301  // [15]
-                                    let v610 = slot305  // [15]
-                                    let v648 = slot308  // [15]
-                                    let v654 = slot309  // [15]
-                                    let v692 = slot312  // [15]
-                                    let v698 = slot313  // [15]
-                                    let v736 = slot316  // [15]
-                                    let v742 = slot317  // [15]
-                                    let v780 = slot320  // [15]
-                                    let v786 = slot321  // [15]
+                                    let v766 = slot232  // [n, 15]
+                                    let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
+                                    let v347 = slot242  // [n, 5]
+                                    let v556 = slot302  // [15, 5]
+                                    let v596 = slot306  // [15, 5]
+                                    let v640 = slot310  // [15, 5]
+                                    let v684 = slot314  // [15, 5]
+                                    let v728 = slot318  // [15, 5]
+                                    let v740 = slot253  // [n, 5]
+                                    let v344 = slot240  // [n, 5]
+                                    let v346 = slot241  // [n, 5]
+                                    let v788 = slot243  // [n, 5]
+                                    let v341 = slot32  // [5]
+                                    let v335 = slot239  // [n, 5]
+                                    let v798 = slot244  // [n, 5]
+                                    let v807 = slot245  // [n, 5]
+                                    let v768 = slot235  // [n, 15]
+                                    let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                                    let v349 = slot226  // [n, 12]
+                                    let v554 = slot300  // [15]
+                                    let v593 = slot304  // [15]
+                                    let v558 = slot301  // [15]
+                                    let v599 = slot305  // [15]
+                                    let v637 = slot308  // [15]
+                                    let v643 = slot309  // [15]
+                                    let v681 = slot312  // [15]
+                                    let v687 = slot313  // [15]
+                                    let v725 = slot316  // [15]
+                                    let v731 = slot317  // [15]
+                                    let v769 = slot320  // [15]
+                                    let v775 = slot321  // [15]
                                     // ∂ line 10: gru(lstm(x))
-                                    let v782 = slot263  // [n, 5]
+                                    let v771 = slot263  // [n, 5]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 5, k: 15, a: v777, lda: 15, b: v335, ldb: 5, c: v782, ldc: 5)
-                                    let v783 = slot322  // [15, 5]
+                                        m: n, n: 5, k: 15, a: v766, lda: 15, b: v325, ldb: 5, c: v771, ldc: 5)
+                                    let v772 = slot322  // [15, 5]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v777, lda: 15, b: v357, ldb: 5, c: v783,
+                                        transposeA: true, m: 15, n: 5, k: n, a: v766, lda: 15, b: v347, ldb: 5, c: v772,
                                         ldc: 5)
-                                    let v785 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
+                                    let v774 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     let laneEnd_28 = (15 * 5) & ~7
                                     for i in stride(from: 0, to: laneEnd_28, by: 8) {
-                                        let v609 = UnsafeRawPointer(v567 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v607 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v653 = v609 + UnsafeRawPointer(v651 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v697 = v653 + UnsafeRawPointer(v695 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v741 = v697 + UnsafeRawPointer(v739 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v785_2 = v741 + UnsafeRawPointer(v783 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v785 + i).storeBytes(of: v785_2, as: SIMD8<Float>.self)
+                                        let v598 = UnsafeRawPointer(v556 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v596 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v642 = v598 + UnsafeRawPointer(v640 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v686 = v642 + UnsafeRawPointer(v684 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v730 = v686 + UnsafeRawPointer(v728 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v774_2 = v730 + UnsafeRawPointer(v772 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v774 + i).storeBytes(of: v774_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_28..<15 * 5 {
-                                        let v609: Float = v567[i] + v607[i]
-                                        let v653: Float = v609 + v651[i]
-                                        let v697: Float = v653 + v695[i]
-                                        let v741: Float = v697 + v739[i]
-                                        let v785_2: Float = v741 + v783[i]
-                                        v785[i] = v785_2
+                                        let v598: Float = v556[i] + v596[i]
+                                        let v642: Float = v598 + v640[i]
+                                        let v686: Float = v642 + v684[i]
+                                        let v730: Float = v686 + v728[i]
+                                        let v774_2: Float = v730 + v772[i]
+                                        v774[i] = v774_2
                                     }
-                                    let v800 = slot242  // [n, 5]
-                                    let v803 = slot31  // [5]
-                                    let v810 = slot246  // [n, 5]
-                                    let v811 = slot30  // [5]
-                                    let v819 = slot295  // [n, 5]
-                                    let v820 = slot323  // [5]
-                                    v803.update(repeating: 0, count: 5)
-                                    v811.update(repeating: 0, count: 5)
-                                    v820.update(repeating: 0, count: 5)
+                                    let v789 = slot242  // [n, 5]
+                                    let v792 = slot31  // [5]
+                                    let v799 = slot246  // [n, 5]
+                                    let v800 = slot30  // [5]
+                                    let v808 = slot295  // [n, 5]
+                                    let v809 = slot323  // [5]
+                                    v792.update(repeating: 0, count: 5)
+                                    v800.update(repeating: 0, count: 5)
+                                    v809.update(repeating: 0, count: 5)
                                     for i0 in 0..<n {
                                         for i1 in 0..<5 {
                                             let i = i0 &* 5 &+ i1
-                                            let v784: Float = v751[i] + v782[i]
-                                            let v794: Float = v784 * v354[i]
-                                            let v795: Float = v784 * v356[i]
-                                            let v796: Float = -v794
-                                            let v800_2: Float = v795 * v799[i]
-                                            v800[i] = v800_2
-                                            let v801: Float = v800_2 * v351[i1]
-                                            let v802: Float = v800_2 * v345[i]
-                                            v803[i1] += v802
-                                            let v810_2: Float = v796 * v809[i]
-                                            v810[i] = v810_2
-                                            v811[i1] += v810_2
-                                            let v819_2: Float = v801 * v818[i]
-                                            v819[i] = v819_2
-                                            v820[i1] += v819_2
+                                            let v773: Float = v740[i] + v771[i]
+                                            let v783: Float = v773 * v344[i]
+                                            let v784: Float = v773 * v346[i]
+                                            let v785: Float = -v783
+                                            let v789_2: Float = v784 * v788[i]
+                                            v789[i] = v789_2
+                                            let v790: Float = v789_2 * v341[i1]
+                                            let v791: Float = v789_2 * v335[i]
+                                            v792[i1] += v791
+                                            let v799_2: Float = v785 * v798[i]
+                                            v799[i] = v799_2
+                                            v800[i1] += v799_2
+                                            let v808_2: Float = v790 * v807[i]
+                                            v808[i] = v808_2
+                                            v809[i1] += v808_2
                                         }
                                     }
-                                    let v788 = slot227  // [n, 12]
+                                    let v777 = slot227  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v779, lda: 15, b: v334, ldb: 12, c: v788, ldc: 12)
-                                    let v789 = slot324  // [15, 12]
+                                        m: n, n: 12, k: 15, a: v768, lda: 15, b: v324, ldb: 12, c: v777, ldc: 12)
+                                    let v778 = slot324  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v779, lda: 15, b: v359, ldb: 12,
-                                        c: v789, ldc: 12)
-                                    let v804 = slot325  // [15]
-                                    v804.update(repeating: 0, count: 15)
-                                    for k_151 in 0..<5 { v804[10 &+ k_151] = v803[k_151] }
-                                    let v806 = slot235  // [n, 15]
-                                    v806.update(repeating: 0, count: n * 15)
+                                        transposeA: true, m: 15, n: 12, k: n, a: v768, lda: 15, b: v349, ldb: 12,
+                                        c: v778, ldc: 12)
+                                    let v793 = slot325  // [15]
+                                    v793.update(repeating: 0, count: 15)
+                                    for k_151 in 0..<5 { v793[10 &+ k_151] = v792[k_151] }
+                                    let v795 = slot235  // [n, 15]
+                                    v795.update(repeating: 0, count: n * 15)
                                     for row_152 in 0..<n {
                                         for k_152 in 0..<5 {
-                                            v806[row_152 &* 15 &+ 10 &+ k_152] = v800[row_152 &* 5 &+ k_152]
+                                            v795[row_152 &* 15 &+ 10 &+ k_152] = v789[row_152 &* 5 &+ k_152]
                                         }
                                     }
-                                    let v812 = slot326  // [15]
-                                    v812.update(repeating: 0, count: 15)
-                                    for k_153 in 0..<5 { v812[5 &+ k_153] = v811[k_153] }
-                                    let v814 = slot232  // [n, 15]
-                                    v814.update(repeating: 0, count: n * 15)
+                                    let v801 = slot326  // [15]
+                                    v801.update(repeating: 0, count: 15)
+                                    for k_153 in 0..<5 { v801[5 &+ k_153] = v800[k_153] }
+                                    let v803 = slot232  // [n, 15]
+                                    v803.update(repeating: 0, count: n * 15)
                                     for row_154 in 0..<n {
                                         for k_154 in 0..<5 {
-                                            v814[row_154 &* 15 &+ 5 &+ k_154] = v810[row_154 &* 5 &+ k_154]
+                                            v803[row_154 &* 15 &+ 5 &+ k_154] = v799[row_154 &* 5 &+ k_154]
                                         }
                                     }
-                                    let v821 = slot327  // [15]
-                                    v821.update(repeating: 0, count: 15)
-                                    for k_155 in 0..<5 { v821[k_155] = v820[k_155] }
-                                    let v823 = slot233  // [n, 15]
-                                    v823.update(repeating: 0, count: n * 15)
+                                    let v810 = slot327  // [15]
+                                    v810.update(repeating: 0, count: 15)
+                                    for k_155 in 0..<5 { v810[k_155] = v809[k_155] }
+                                    let v812 = slot233  // [n, 15]
+                                    v812.update(repeating: 0, count: n * 15)
                                     for row_156 in 0..<n {
                                         for k_156 in 0..<5 {
-                                            v823[row_156 &* 15 &+ k_156] = v819[row_156 &* 5 &+ k_156]
+                                            v812[row_156 &* 15 &+ k_156] = v808[row_156 &* 5 &+ k_156]
                                         }
                                     }
-                                    let v824 = slot234  // [n, 15]
-                                    let v825 = slot328  // [15]
-                                    v825.update(repeating: 0, count: 15)
+                                    let v813 = slot234  // [n, 15]
+                                    let v814 = slot328  // [15]
+                                    v814.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
                                             let i = i0 &* 15 &+ i1
-                                            let v815: Float = v806[i] + v814[i]
-                                            let v824_2: Float = v815 + v823[i]
-                                            v824[i] = v824_2
-                                            v825[i1] += v824_2
+                                            let v804: Float = v795[i] + v803[i]
+                                            let v813_2: Float = v804 + v812[i]
+                                            v813[i] = v813_2
+                                            v814[i1] += v813_2
                                         }
                                     }
-                                    let v822 = g.baseAddress! + 846  // gradient of gru.bias_hh_l0
-                                    let v826 = g.baseAddress! + 831  // gradient of gru.bias_ih_l0
+                                    let v811 = g.baseAddress! + 846  // gradient of gru.bias_hh_l0
+                                    let v815 = g.baseAddress! + 831  // gradient of gru.bias_ih_l0
                                     let laneEnd_29 = 15 & ~7
                                     for i in stride(from: 0, to: laneEnd_29, by: 8) {
-                                        let v605 = UnsafeRawPointer(v565 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v604 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v611 = UnsafeRawPointer(v569 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v610 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v649 = v605 + UnsafeRawPointer(v648 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v655 = v611 + UnsafeRawPointer(v654 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v693 = v649 + UnsafeRawPointer(v692 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v699 = v655 + UnsafeRawPointer(v698 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v737 = v693 + UnsafeRawPointer(v736 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v743 = v699 + UnsafeRawPointer(v742 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v781 = v737 + UnsafeRawPointer(v780 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v787 = v743 + UnsafeRawPointer(v786 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v805 = v781 + UnsafeRawPointer(v804 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v813 = v805 + UnsafeRawPointer(v812 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v822_2 = v813 + UnsafeRawPointer(v821 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v822 + i).storeBytes(of: v822_2, as: SIMD8<Float>.self)
-                                        let v826_2 = v787 + UnsafeRawPointer(v825 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v826 + i).storeBytes(of: v826_2, as: SIMD8<Float>.self)
+                                        let v594 = UnsafeRawPointer(v554 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v593 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v600 = UnsafeRawPointer(v558 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v599 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v638 = v594 + UnsafeRawPointer(v637 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v644 = v600 + UnsafeRawPointer(v643 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v682 = v638 + UnsafeRawPointer(v681 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v688 = v644 + UnsafeRawPointer(v687 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v726 = v682 + UnsafeRawPointer(v725 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v732 = v688 + UnsafeRawPointer(v731 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v770 = v726 + UnsafeRawPointer(v769 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v776 = v732 + UnsafeRawPointer(v775 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v794 = v770 + UnsafeRawPointer(v793 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v802 = v794 + UnsafeRawPointer(v801 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v811_2 = v802 + UnsafeRawPointer(v810 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v811 + i).storeBytes(of: v811_2, as: SIMD8<Float>.self)
+                                        let v815_2 = v776 + UnsafeRawPointer(v814 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v815 + i).storeBytes(of: v815_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_29..<15 {
-                                        let v605: Float = v565[i] + v604[i]
-                                        let v611: Float = v569[i] + v610[i]
-                                        let v649: Float = v605 + v648[i]
-                                        let v655: Float = v611 + v654[i]
-                                        let v693: Float = v649 + v692[i]
-                                        let v699: Float = v655 + v698[i]
-                                        let v737: Float = v693 + v736[i]
-                                        let v743: Float = v699 + v742[i]
-                                        let v781: Float = v737 + v780[i]
-                                        let v787: Float = v743 + v786[i]
-                                        let v805: Float = v781 + v804[i]
-                                        let v813: Float = v805 + v812[i]
-                                        let v822_2: Float = v813 + v821[i]
-                                        v822[i] = v822_2
-                                        let v826_2: Float = v787 + v825[i]
-                                        v826[i] = v826_2
+                                        let v594: Float = v554[i] + v593[i]
+                                        let v600: Float = v558[i] + v599[i]
+                                        let v638: Float = v594 + v637[i]
+                                        let v644: Float = v600 + v643[i]
+                                        let v682: Float = v638 + v681[i]
+                                        let v688: Float = v644 + v687[i]
+                                        let v726: Float = v682 + v725[i]
+                                        let v732: Float = v688 + v731[i]
+                                        let v770: Float = v726 + v769[i]
+                                        let v776: Float = v732 + v775[i]
+                                        let v794: Float = v770 + v793[i]
+                                        let v802: Float = v794 + v801[i]
+                                        let v811_2: Float = v802 + v810[i]
+                                        v811[i] = v811_2
+                                        let v815_2: Float = v776 + v814[i]
+                                        v815[i] = v815_2
                                     }
                                 }
                                 do {
-                                    let v824 = slot234  // [n, 15]
-                                    let v334 = parameters.baseAddress! + 576  // gru.weight_ih_l0
-                                    let v570 = slot224  // [n, 12]
-                                    let v612 = slot231  // [n, 12]
-                                    let v656 = slot230  // [n, 12]
-                                    let v700 = slot229  // [n, 12]
-                                    let v744 = slot228  // [n, 12]
-                                    let v788 = slot227  // [n, 12]
-                                    let v339 = slot225  // [n, 12]
-                                    let v571 = slot303  // [15, 12]
-                                    let v613 = slot307  // [15, 12]
-                                    let v657 = slot311  // [15, 12]
-                                    let v701 = slot315  // [15, 12]
-                                    let v745 = slot319  // [15, 12]
-                                    let v789 = slot324  // [15, 12]
+                                    let v813 = slot234  // [n, 15]
+                                    let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
+                                    let v559 = slot224  // [n, 12]
+                                    let v601 = slot231  // [n, 12]
+                                    let v645 = slot230  // [n, 12]
+                                    let v689 = slot229  // [n, 12]
+                                    let v733 = slot228  // [n, 12]
+                                    let v777 = slot227  // [n, 12]
+                                    let v329 = slot225  // [n, 12]
+                                    let v560 = slot303  // [15, 12]
+                                    let v602 = slot307  // [15, 12]
+                                    let v646 = slot311  // [15, 12]
+                                    let v690 = slot315  // [15, 12]
+                                    let v734 = slot319  // [15, 12]
+                                    let v778 = slot324  // [15, 12]
                                     // ∂ line 10: gru(lstm(x))
-                                    let v827 = slot226  // [n, 12]
+                                    let v816 = slot226  // [n, 12]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 12, k: 15, a: v824, lda: 15, b: v334, ldb: 12, c: v827, ldc: 12)
-                                    let v572 = slot223  // [n, 1, 12]
-                                    let v615 = slot222  // [n, 1, 12]
-                                    let v659 = slot221  // [n, 1, 12]
-                                    let v703 = slot220  // [n, 1, 12]
-                                    let v747 = slot219  // [n, 1, 12]
-                                    let v791 = slot218  // [n, 1, 12]
-                                    let v830 = slot329  // [n, 1, 12]
+                                        m: n, n: 12, k: 15, a: v813, lda: 15, b: v324, ldb: 12, c: v816, ldc: 12)
+                                    let v561 = slot223  // [n, 1, 12]
+                                    let v604 = slot222  // [n, 1, 12]
+                                    let v648 = slot221  // [n, 1, 12]
+                                    let v692 = slot220  // [n, 1, 12]
+                                    let v736 = slot219  // [n, 1, 12]
+                                    let v780 = slot218  // [n, 1, 12]
+                                    let v819 = slot329  // [n, 1, 12]
                                     for i0 in 0..<n {
                                         for _ in 0..<1 {
                                             for i2 in 0..<12 {
                                                 let i = i0 &* 12 &+ i2
-                                                let v572_2: Float = v570[i0 &* 12 &+ i2]
-                                                v572[i] = v572_2
-                                                let v615_2: Float = v612[i0 &* 12 &+ i2]
-                                                v615[i] = v615_2
-                                                let v659_2: Float = v656[i0 &* 12 &+ i2]
-                                                v659[i] = v659_2
-                                                let v703_2: Float = v700[i0 &* 12 &+ i2]
-                                                v703[i] = v703_2
-                                                let v747_2: Float = v744[i0 &* 12 &+ i2]
-                                                v747[i] = v747_2
-                                                let v791_2: Float = v788[i0 &* 12 &+ i2]
-                                                v791[i] = v791_2
-                                                let v830_2: Float = v827[i0 &* 12 &+ i2]
-                                                v830[i] = v830_2
+                                                let v561_2: Float = v559[i0 &* 12 &+ i2]
+                                                v561[i] = v561_2
+                                                let v604_2: Float = v601[i0 &* 12 &+ i2]
+                                                v604[i] = v604_2
+                                                let v648_2: Float = v645[i0 &* 12 &+ i2]
+                                                v648[i] = v648_2
+                                                let v692_2: Float = v689[i0 &* 12 &+ i2]
+                                                v692[i] = v692_2
+                                                let v736_2: Float = v733[i0 &* 12 &+ i2]
+                                                v736[i] = v736_2
+                                                let v780_2: Float = v777[i0 &* 12 &+ i2]
+                                                v780[i] = v780_2
+                                                let v819_2: Float = v816[i0 &* 12 &+ i2]
+                                                v819[i] = v819_2
                                             }
                                         }
                                     }
-                                    let v573 = slot217  // [n, 7, 12]
-                                    v573.update(repeating: 0, count: n * 7 * 12)
+                                    let v562 = slot217  // [n, 7, 12]
+                                    v562.update(repeating: 0, count: n * 7 * 12)
                                     for row_157 in 0..<n {
                                         for position_157 in 0..<12 {
-                                            v573[(row_157 &* 7 &+ 6) &* 12 &+ position_157] = v572[row_157 &* 12 &+ position_157]
+                                            v562[(row_157 &* 7 &+ 6) &* 12 &+ position_157] = v561[row_157 &* 12 &+ position_157]
                                         }
                                     }
-                                    let v616 = slot216  // [n, 7, 12]
-                                    v616.update(repeating: 0, count: n * 7 * 12)
+                                    let v605 = slot216  // [n, 7, 12]
+                                    v605.update(repeating: 0, count: n * 7 * 12)
                                     for row_158 in 0..<n {
                                         for position_158 in 0..<12 {
-                                            v616[(row_158 &* 7 &+ 5) &* 12 &+ position_158] = v615[row_158 &* 12 &+ position_158]
+                                            v605[(row_158 &* 7 &+ 5) &* 12 &+ position_158] = v604[row_158 &* 12 &+ position_158]
                                         }
                                     }
-                                    let v660 = slot215  // [n, 7, 12]
-                                    v660.update(repeating: 0, count: n * 7 * 12)
+                                    let v649 = slot215  // [n, 7, 12]
+                                    v649.update(repeating: 0, count: n * 7 * 12)
                                     for row_159 in 0..<n {
                                         for position_159 in 0..<12 {
-                                            v660[(row_159 &* 7 &+ 4) &* 12 &+ position_159] = v659[row_159 &* 12 &+ position_159]
+                                            v649[(row_159 &* 7 &+ 4) &* 12 &+ position_159] = v648[row_159 &* 12 &+ position_159]
                                         }
                                     }
-                                    let v704 = slot330  // [n, 7, 12]
-                                    v704.update(repeating: 0, count: n * 7 * 12)
+                                    let v693 = slot330  // [n, 7, 12]
+                                    v693.update(repeating: 0, count: n * 7 * 12)
                                     for row_160 in 0..<n {
                                         for position_160 in 0..<12 {
-                                            v704[(row_160 &* 7 &+ 3) &* 12 &+ position_160] = v703[row_160 &* 12 &+ position_160]
+                                            v693[(row_160 &* 7 &+ 3) &* 12 &+ position_160] = v692[row_160 &* 12 &+ position_160]
                                         }
                                     }
-                                    let v748 = slot331  // [n, 7, 12]
-                                    v748.update(repeating: 0, count: n * 7 * 12)
+                                    let v737 = slot331  // [n, 7, 12]
+                                    v737.update(repeating: 0, count: n * 7 * 12)
                                     for row_161 in 0..<n {
                                         for position_161 in 0..<12 {
-                                            v748[(row_161 &* 7 &+ 2) &* 12 &+ position_161] = v747[row_161 &* 12 &+ position_161]
+                                            v737[(row_161 &* 7 &+ 2) &* 12 &+ position_161] = v736[row_161 &* 12 &+ position_161]
                                         }
                                     }
-                                    let v792 = slot332  // [n, 7, 12]
-                                    v792.update(repeating: 0, count: n * 7 * 12)
+                                    let v781 = slot332  // [n, 7, 12]
+                                    v781.update(repeating: 0, count: n * 7 * 12)
                                     for row_162 in 0..<n {
                                         for position_162 in 0..<12 {
-                                            v792[(row_162 &* 7 &+ 1) &* 12 &+ position_162] = v791[row_162 &* 12 &+ position_162]
+                                            v781[(row_162 &* 7 &+ 1) &* 12 &+ position_162] = v780[row_162 &* 12 &+ position_162]
                                         }
                                     }
-                                    let v828 = slot333  // [15, 12]
+                                    let v817 = slot333  // [15, 12]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 12, k: n, a: v824, lda: 15, b: v339, ldb: 12,
-                                        c: v828, ldc: 12)
-                                    let v829 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
+                                        transposeA: true, m: 15, n: 12, k: n, a: v813, lda: 15, b: v329, ldb: 12,
+                                        c: v817, ldc: 12)
+                                    let v818 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     let laneEnd_30 = (15 * 12) & ~7
                                     for i in stride(from: 0, to: laneEnd_30, by: 8) {
-                                        let v614 = UnsafeRawPointer(v571 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v613 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v658 = v614 + UnsafeRawPointer(v657 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v702 = v658 + UnsafeRawPointer(v701 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v746 = v702 + UnsafeRawPointer(v745 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v790 = v746 + UnsafeRawPointer(v789 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v829_2 = v790 + UnsafeRawPointer(v828 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v829 + i).storeBytes(of: v829_2, as: SIMD8<Float>.self)
+                                        let v603 = UnsafeRawPointer(v560 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v602 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v647 = v603 + UnsafeRawPointer(v646 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v691 = v647 + UnsafeRawPointer(v690 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v735 = v691 + UnsafeRawPointer(v734 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v779 = v735 + UnsafeRawPointer(v778 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v818_2 = v779 + UnsafeRawPointer(v817 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v818 + i).storeBytes(of: v818_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_30..<15 * 12 {
-                                        let v614: Float = v571[i] + v613[i]
-                                        let v658: Float = v614 + v657[i]
-                                        let v702: Float = v658 + v701[i]
-                                        let v746: Float = v702 + v745[i]
-                                        let v790: Float = v746 + v789[i]
-                                        let v829_2: Float = v790 + v828[i]
-                                        v829[i] = v829_2
+                                        let v603: Float = v560[i] + v602[i]
+                                        let v647: Float = v603 + v646[i]
+                                        let v691: Float = v647 + v690[i]
+                                        let v735: Float = v691 + v734[i]
+                                        let v779: Float = v735 + v778[i]
+                                        let v818_2: Float = v779 + v817[i]
+                                        v818[i] = v818_2
                                     }
-                                    let v831 = slot334  // [n, 7, 12]
-                                    v831.update(repeating: 0, count: n * 7 * 12)
+                                    let v820 = slot334  // [n, 7, 12]
+                                    v820.update(repeating: 0, count: n * 7 * 12)
                                     for row_163 in 0..<n {
                                         for position_163 in 0..<12 {
-                                            v831[row_163 &* 7 &* 12 &+ position_163] = v830[row_163 &* 12 &+ position_163]
+                                            v820[row_163 &* 7 &* 12 &+ position_163] = v819[row_163 &* 12 &+ position_163]
                                         }
                                     }
-                                    let v832 = slot335  // [n, 7, 12]
+                                    let v821 = slot335  // [n, 7, 12]
                                     let laneEnd_31 = (n * 7 * 12) & ~7
                                     for i in stride(from: 0, to: laneEnd_31, by: 8) {
-                                        let v617 = UnsafeRawPointer(v573 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v616 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v661 = v617 + UnsafeRawPointer(v660 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v705 = v661 + UnsafeRawPointer(v704 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v749 = v705 + UnsafeRawPointer(v748 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v793 = v749 + UnsafeRawPointer(v792 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v832_2 = v793 + UnsafeRawPointer(v831 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v832 + i).storeBytes(of: v832_2, as: SIMD8<Float>.self)
+                                        let v606 = UnsafeRawPointer(v562 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v605 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v650 = v606 + UnsafeRawPointer(v649 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v694 = v650 + UnsafeRawPointer(v693 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v738 = v694 + UnsafeRawPointer(v737 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v782 = v738 + UnsafeRawPointer(v781 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v821_2 = v782 + UnsafeRawPointer(v820 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v821 + i).storeBytes(of: v821_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_31..<n * 7 * 12 {
-                                        let v617: Float = v573[i] + v616[i]
-                                        let v661: Float = v617 + v660[i]
-                                        let v705: Float = v661 + v704[i]
-                                        let v749: Float = v705 + v748[i]
-                                        let v793: Float = v749 + v792[i]
-                                        let v832_2: Float = v793 + v831[i]
-                                        v832[i] = v832_2
+                                        let v606: Float = v562[i] + v605[i]
+                                        let v650: Float = v606 + v649[i]
+                                        let v694: Float = v650 + v693[i]
+                                        let v738: Float = v694 + v737[i]
+                                        let v782: Float = v738 + v781[i]
+                                        let v821_2: Float = v782 + v820[i]
+                                        v821[i] = v821_2
                                     }
                                     // ∂ line 10: lstm(x)
-                                    let v833 = slot214  // [n, 7, 6]
+                                    let v822 = slot214  // [n, 7, 6]
                                     for row_164 in 0..<n * 7 {
                                         for k_164 in 0..<6 {
-                                            v833[row_164 &* 6 &+ k_164] = v832[row_164 &* 12 &+ 6 &+ k_164]
+                                            v822[row_164 &* 6 &+ k_164] = v821[row_164 &* 12 &+ 6 &+ k_164]
                                         }
                                     }
-                                    let v834 = slot213  // [n, 7, 6]
+                                    let v823 = slot213  // [n, 7, 6]
                                     for row_165 in 0..<n * 7 {
                                         for k_165 in 0..<6 {
-                                            v834[row_165 &* 6 &+ k_165] = v832[row_165 &* 12 &+ k_165]
+                                            v823[row_165 &* 6 &+ k_165] = v821[row_165 &* 12 &+ k_165]
                                         }
                                     }
-                                    let v835 = slot205  // [n, 1, 6]
+                                    let v824 = slot205  // [n, 1, 6]
                                     for row_166 in 0..<n {
                                         for position_166 in 0..<6 {
-                                            v835[row_166 &* 6 &+ position_166] = v833[(row_166 &* 7 &+ 6) &* 6 &+ position_166]
+                                            v824[row_166 &* 6 &+ position_166] = v822[(row_166 &* 7 &+ 6) &* 6 &+ position_166]
                                         }
                                     }
-                                    let v836 = slot204  // [n, 1, 6]
+                                    let v825 = slot204  // [n, 1, 6]
                                     for row_167 in 0..<n {
                                         for position_167 in 0..<6 {
-                                            v836[row_167 &* 6 &+ position_167] = v833[(row_167 &* 7 &+ 5) &* 6 &+ position_167]
+                                            v825[row_167 &* 6 &+ position_167] = v822[(row_167 &* 7 &+ 5) &* 6 &+ position_167]
                                         }
                                     }
-                                    let v837 = slot111  // [n, 1, 6]
+                                    let v826 = slot111  // [n, 1, 6]
                                     for row_168 in 0..<n {
                                         for position_168 in 0..<6 {
-                                            v837[row_168 &* 6 &+ position_168] = v833[(row_168 &* 7 &+ 4) &* 6 &+ position_168]
+                                            v826[row_168 &* 6 &+ position_168] = v822[(row_168 &* 7 &+ 4) &* 6 &+ position_168]
                                         }
                                     }
-                                    let v838 = slot110  // [n, 1, 6]
+                                    let v827 = slot110  // [n, 1, 6]
                                     for row_169 in 0..<n {
                                         for position_169 in 0..<6 {
-                                            v838[row_169 &* 6 &+ position_169] = v833[(row_169 &* 7 &+ 3) &* 6 &+ position_169]
+                                            v827[row_169 &* 6 &+ position_169] = v822[(row_169 &* 7 &+ 3) &* 6 &+ position_169]
                                         }
                                     }
-                                    let v839 = slot120  // [n, 1, 6]
+                                    let v828 = slot120  // [n, 1, 6]
                                     for row_170 in 0..<n {
                                         for position_170 in 0..<6 {
-                                            v839[row_170 &* 6 &+ position_170] = v833[(row_170 &* 7 &+ 2) &* 6 &+ position_170]
+                                            v828[row_170 &* 6 &+ position_170] = v822[(row_170 &* 7 &+ 2) &* 6 &+ position_170]
                                         }
                                     }
-                                    let v840 = slot198  // [n, 1, 6]
+                                    let v829 = slot198  // [n, 1, 6]
                                     for row_171 in 0..<n {
                                         for position_171 in 0..<6 {
-                                            v840[row_171 &* 6 &+ position_171] = v833[(row_171 &* 7 &+ 1) &* 6 &+ position_171]
+                                            v829[row_171 &* 6 &+ position_171] = v822[(row_171 &* 7 &+ 1) &* 6 &+ position_171]
                                         }
                                     }
-                                    let v841 = slot109  // [n, 1, 6]
+                                    let v830 = slot109  // [n, 1, 6]
                                     for row_172 in 0..<n {
                                         for position_172 in 0..<6 {
-                                            v841[row_172 &* 6 &+ position_172] = v833[row_172 &* 7 &* 6 &+ position_172]
+                                            v830[row_172 &* 6 &+ position_172] = v822[row_172 &* 7 &* 6 &+ position_172]
                                         }
                                     }
-                                    let v842 = slot336  // [n, 6]
-                                    v842.update(from: v835, count: n * 6)
-                                    let v843 = slot205  // [n, 6]
-                                    v843.update(from: v836, count: n * 6)
+                                    let v831 = slot336  // [n, 6]
+                                    v831.update(from: v824, count: n * 6)
+                                    let v832 = slot205  // [n, 6]
+                                    v832.update(from: v825, count: n * 6)
                                 }
                                 do {
-                                    let v837 = slot111  // [n, 1, 6]
-                                    let v838 = slot110  // [n, 1, 6]
-                                    let v839 = slot120  // [n, 1, 6]
-                                    let v840 = slot198  // [n, 1, 6]
-                                    let v841 = slot109  // [n, 1, 6]
+                                    let v826 = slot111  // [n, 1, 6]
+                                    let v827 = slot110  // [n, 1, 6]
+                                    let v828 = slot120  // [n, 1, 6]
+                                    let v829 = slot198  // [n, 1, 6]
+                                    let v830 = slot109  // [n, 1, 6]
                                     let v299 = slot197  // [n, 6]
                                     let v295 = slot196  // [n, 6]
-                                    let v853 = slot199  // [n, 6]
+                                    let v842 = slot199  // [n, 6]
                                     let v278 = slot185  // [n, 6]
                                     let v291 = slot194  // [n, 6]
                                     let v293 = slot195  // [n, 6]
                                     let v289 = slot193  // [n, 6]
-                                    let v861 = slot200  // [n, 6]
-                                    let v866 = slot201  // [n, 6]
-                                    let v872 = slot202  // [n, 6]
-                                    let v878 = slot203  // [n, 6]
+                                    let v850 = slot200  // [n, 6]
+                                    let v855 = slot201  // [n, 6]
+                                    let v861 = slot202  // [n, 6]
+                                    let v867 = slot203  // [n, 6]
                                     let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
                                     let v280 = slot187  // [n, 6]
                                     let v279 = slot186  // [n, 6]
                                     let v275 = slot184  // [n, 6]
-                                    let v892 = slot188  // [n, 6]
+                                    let v881 = slot188  // [n, 6]
                                     let v258 = slot173  // [n, 6]
                                     let v271 = slot182  // [n, 6]
                                     let v273 = slot183  // [n, 6]
                                     let v269 = slot181  // [n, 6]
-                                    let v901 = slot189  // [n, 6]
-                                    let v906 = slot190  // [n, 6]
-                                    let v912 = slot191  // [n, 6]
-                                    let v918 = slot192  // [n, 6]
+                                    let v890 = slot189  // [n, 6]
+                                    let v895 = slot190  // [n, 6]
+                                    let v901 = slot191  // [n, 6]
+                                    let v907 = slot192  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v844 = slot204  // [n, 6]
-                                    v844.update(from: v837, count: n * 6)
-                                    let v845 = slot111  // [n, 6]
-                                    v845.update(from: v838, count: n * 6)
-                                    let v846 = slot110  // [n, 6]
-                                    v846.update(from: v839, count: n * 6)
-                                    let v847 = slot120  // [n, 6]
-                                    v847.update(from: v840, count: n * 6)
-                                    let v848 = slot198  // [n, 6]
-                                    v848.update(from: v841, count: n * 6)
-                                    let v856 = slot109  // [n, 6]
-                                    let v862 = slot337  // [n, 6]
-                                    let v867 = slot338  // [n, 6]
-                                    let v873 = slot339  // [n, 6]
-                                    let v879 = slot340  // [n, 6]
+                                    let v833 = slot204  // [n, 6]
+                                    v833.update(from: v826, count: n * 6)
+                                    let v834 = slot111  // [n, 6]
+                                    v834.update(from: v827, count: n * 6)
+                                    let v835 = slot110  // [n, 6]
+                                    v835.update(from: v828, count: n * 6)
+                                    let v836 = slot120  // [n, 6]
+                                    v836.update(from: v829, count: n * 6)
+                                    let v837 = slot198  // [n, 6]
+                                    v837.update(from: v830, count: n * 6)
+                                    let v845 = slot109  // [n, 6]
+                                    let v851 = slot337  // [n, 6]
+                                    let v856 = slot338  // [n, 6]
+                                    let v862 = slot339  // [n, 6]
+                                    let v868 = slot340  // [n, 6]
                                     let laneEnd_32 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_32, by: 8) {
-                                        let v849 = UnsafeRawPointer(v848 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v299 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v850 = UnsafeRawPointer(v848 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v854 = v850 * UnsafeRawPointer(v853 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v855 = v854 * UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v856_2 = v854 * UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v838 = UnsafeRawPointer(v837 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v299 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v839 = UnsafeRawPointer(v837 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v843 = v839 * UnsafeRawPointer(v842 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v844 = v843 * UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v845_2 = v843 * UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v845 + i).storeBytes(of: v845_2, as: SIMD8<Float>.self)
+                                        let v846 = v843 * UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v847 = v843 * UnsafeRawPointer(v289 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v851_2 = v838 * UnsafeRawPointer(v850 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v851 + i).storeBytes(of: v851_2, as: SIMD8<Float>.self)
+                                        let v856_2 = v847 * UnsafeRawPointer(v855 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v856 + i).storeBytes(of: v856_2, as: SIMD8<Float>.self)
-                                        let v857 = v854 * UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v858 = v854 * UnsafeRawPointer(v289 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v862_2 = v849 * UnsafeRawPointer(v861 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v862_2 = v844 * UnsafeRawPointer(v861 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v862 + i).storeBytes(of: v862_2, as: SIMD8<Float>.self)
-                                        let v867_2 = v858 * UnsafeRawPointer(v866 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v867 + i).storeBytes(of: v867_2, as: SIMD8<Float>.self)
-                                        let v873_2 = v855 * UnsafeRawPointer(v872 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v873 + i).storeBytes(of: v873_2, as: SIMD8<Float>.self)
-                                        let v879_2 = v857 * UnsafeRawPointer(v878 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v879 + i).storeBytes(of: v879_2, as: SIMD8<Float>.self)
+                                        let v868_2 = v846 * UnsafeRawPointer(v867 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v868 + i).storeBytes(of: v868_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_32..<n * 6 {
-                                        let v849: Float = v848[i] * v299[i]
-                                        let v850: Float = v848[i] * v295[i]
-                                        let v854: Float = v850 * v853[i]
-                                        let v855: Float = v854 * v278[i]
-                                        let v856_2: Float = v854 * v291[i]
+                                        let v838: Float = v837[i] * v299[i]
+                                        let v839: Float = v837[i] * v295[i]
+                                        let v843: Float = v839 * v842[i]
+                                        let v844: Float = v843 * v278[i]
+                                        let v845_2: Float = v843 * v291[i]
+                                        v845[i] = v845_2
+                                        let v846: Float = v843 * v293[i]
+                                        let v847: Float = v843 * v289[i]
+                                        let v851_2: Float = v838 * v850[i]
+                                        v851[i] = v851_2
+                                        let v856_2: Float = v847 * v855[i]
                                         v856[i] = v856_2
-                                        let v857: Float = v854 * v293[i]
-                                        let v858: Float = v854 * v289[i]
-                                        let v862_2: Float = v849 * v861[i]
+                                        let v862_2: Float = v844 * v861[i]
                                         v862[i] = v862_2
-                                        let v867_2: Float = v858 * v866[i]
-                                        v867[i] = v867_2
-                                        let v873_2: Float = v855 * v872[i]
-                                        v873[i] = v873_2
-                                        let v879_2: Float = v857 * v878[i]
-                                        v879[i] = v879_2
+                                        let v868_2: Float = v846 * v867[i]
+                                        v868[i] = v868_2
                                     }
-                                    let v863 = slot21  // [n, 24]
-                                    v863.update(repeating: 0, count: n * 24)
+                                    let v852 = slot21  // [n, 24]
+                                    v852.update(repeating: 0, count: n * 24)
                                     for row_173 in 0..<n {
                                         for k_173 in 0..<6 {
-                                            v863[row_173 &* 24 &+ 18 &+ k_173] = v862[row_173 &* 6 &+ k_173]
+                                            v852[row_173 &* 24 &+ 18 &+ k_173] = v851[row_173 &* 6 &+ k_173]
                                         }
                                     }
-                                    let v868 = slot43  // [n, 24]
-                                    v868.update(repeating: 0, count: n * 24)
+                                    let v857 = slot43  // [n, 24]
+                                    v857.update(repeating: 0, count: n * 24)
                                     for row_174 in 0..<n {
                                         for k_174 in 0..<6 {
-                                            v868[row_174 &* 24 &+ 12 &+ k_174] = v867[row_174 &* 6 &+ k_174]
+                                            v857[row_174 &* 24 &+ 12 &+ k_174] = v856[row_174 &* 6 &+ k_174]
                                         }
                                     }
-                                    let v874 = slot29  // [n, 24]
-                                    v874.update(repeating: 0, count: n * 24)
+                                    let v863 = slot29  // [n, 24]
+                                    v863.update(repeating: 0, count: n * 24)
                                     for row_175 in 0..<n {
                                         for k_175 in 0..<6 {
-                                            v874[row_175 &* 24 &+ 6 &+ k_175] = v873[row_175 &* 6 &+ k_175]
+                                            v863[row_175 &* 24 &+ 6 &+ k_175] = v862[row_175 &* 6 &+ k_175]
                                         }
                                     }
-                                    let v880 = slot28  // [n, 24]
-                                    v880.update(repeating: 0, count: n * 24)
+                                    let v869 = slot28  // [n, 24]
+                                    v869.update(repeating: 0, count: n * 24)
                                     for row_176 in 0..<n {
                                         for k_176 in 0..<6 {
-                                            v880[row_176 &* 24 &+ k_176] = v879[row_176 &* 6 &+ k_176]
+                                            v869[row_176 &* 24 &+ k_176] = v868[row_176 &* 6 &+ k_176]
                                         }
                                     }
-                                    let v881 = slot27  // [n, 24]
-                                    let v882 = slot341  // [24]
-                                    v882.update(repeating: 0, count: 24)
+                                    let v870 = slot27  // [n, 24]
+                                    let v871 = slot341  // [24]
+                                    v871.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v869: Float = v863[i] + v868[i]
-                                            let v875: Float = v869 + v874[i]
-                                            let v881_2: Float = v875 + v880[i]
-                                            v881[i] = v881_2
-                                            v882[i1] += v881_2
+                                            let v858: Float = v852[i] + v857[i]
+                                            let v864: Float = v858 + v863[i]
+                                            let v870_2: Float = v864 + v869[i]
+                                            v870[i] = v870_2
+                                            v871[i1] += v870_2
                                         }
                                     }
-                                    let v883 = slot340  // [n, 6]
+                                    let v872 = slot340  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v881, lda: 24, b: v6, ldb: 6, c: v883, ldc: 6)
-                                    let v884 = slot342  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v870, lda: 24, b: v6, ldb: 6, c: v872, ldc: 6)
+                                    let v873 = slot342  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v881, lda: 24, b: v280, ldb: 6, c: v884,
+                                        transposeA: true, m: 24, n: 6, k: n, a: v870, lda: 24, b: v280, ldb: 6, c: v873,
                                         ldc: 6)
-                                    let v896 = slot187  // [n, 6]
-                                    let v902 = slot339  // [n, 6]
-                                    let v907 = slot338  // [n, 6]
-                                    let v913 = slot337  // [n, 6]
-                                    let v919 = slot203  // [n, 6]
+                                    let v885 = slot187  // [n, 6]
+                                    let v891 = slot339  // [n, 6]
+                                    let v896 = slot338  // [n, 6]
+                                    let v902 = slot337  // [n, 6]
+                                    let v908 = slot203  // [n, 6]
                                     let laneEnd_33 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_33, by: 8) {
-                                        let v885 = UnsafeRawPointer(v847 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v883 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v888 = v885 * UnsafeRawPointer(v279 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v889 = v885 * UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v893 = v889 * UnsafeRawPointer(v892 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v894 = UnsafeRawPointer(v856 + i).loadUnaligned(as: SIMD8<Float>.self) + v893
-                                        let v895 = v894 * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v896_2 = v894 * UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v874 = UnsafeRawPointer(v836 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v872 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v877 = v874 * UnsafeRawPointer(v279 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v878 = v874 * UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v882 = v878 * UnsafeRawPointer(v881 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v883 = UnsafeRawPointer(v845 + i).loadUnaligned(as: SIMD8<Float>.self) + v882
+                                        let v884 = v883 * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v885_2 = v883 * UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v885 + i).storeBytes(of: v885_2, as: SIMD8<Float>.self)
+                                        let v886 = v883 * UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v887 = v883 * UnsafeRawPointer(v269 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v891_2 = v877 * UnsafeRawPointer(v890 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v891 + i).storeBytes(of: v891_2, as: SIMD8<Float>.self)
+                                        let v896_2 = v887 * UnsafeRawPointer(v895 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v896 + i).storeBytes(of: v896_2, as: SIMD8<Float>.self)
-                                        let v897 = v894 * UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v898 = v894 * UnsafeRawPointer(v269 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v902_2 = v888 * UnsafeRawPointer(v901 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v902_2 = v884 * UnsafeRawPointer(v901 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v902 + i).storeBytes(of: v902_2, as: SIMD8<Float>.self)
-                                        let v907_2 = v898 * UnsafeRawPointer(v906 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v907 + i).storeBytes(of: v907_2, as: SIMD8<Float>.self)
-                                        let v913_2 = v895 * UnsafeRawPointer(v912 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v913 + i).storeBytes(of: v913_2, as: SIMD8<Float>.self)
-                                        let v919_2 = v897 * UnsafeRawPointer(v918 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v919 + i).storeBytes(of: v919_2, as: SIMD8<Float>.self)
+                                        let v908_2 = v886 * UnsafeRawPointer(v907 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v908 + i).storeBytes(of: v908_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_33..<n * 6 {
-                                        let v885: Float = v847[i] + v883[i]
-                                        let v888: Float = v885 * v279[i]
-                                        let v889: Float = v885 * v275[i]
-                                        let v893: Float = v889 * v892[i]
-                                        let v894: Float = v856[i] + v893
-                                        let v895: Float = v894 * v258[i]
-                                        let v896_2: Float = v894 * v271[i]
+                                        let v874: Float = v836[i] + v872[i]
+                                        let v877: Float = v874 * v279[i]
+                                        let v878: Float = v874 * v275[i]
+                                        let v882: Float = v878 * v881[i]
+                                        let v883: Float = v845[i] + v882
+                                        let v884: Float = v883 * v258[i]
+                                        let v885_2: Float = v883 * v271[i]
+                                        v885[i] = v885_2
+                                        let v886: Float = v883 * v273[i]
+                                        let v887: Float = v883 * v269[i]
+                                        let v891_2: Float = v877 * v890[i]
+                                        v891[i] = v891_2
+                                        let v896_2: Float = v887 * v895[i]
                                         v896[i] = v896_2
-                                        let v897: Float = v894 * v273[i]
-                                        let v898: Float = v894 * v269[i]
-                                        let v902_2: Float = v888 * v901[i]
+                                        let v902_2: Float = v884 * v901[i]
                                         v902[i] = v902_2
-                                        let v907_2: Float = v898 * v906[i]
-                                        v907[i] = v907_2
-                                        let v913_2: Float = v895 * v912[i]
-                                        v913[i] = v913_2
-                                        let v919_2: Float = v897 * v918[i]
-                                        v919[i] = v919_2
+                                        let v908_2: Float = v886 * v907[i]
+                                        v908[i] = v908_2
                                     }
                                 }
                                 do {
-                                    let v881 = slot27  // [n, 24]
+                                    let v870 = slot27  // [n, 24]
                                     let v10 = slot7  // [n, 4]
-                                    let v902 = slot339  // [n, 6]
-                                    let v907 = slot338  // [n, 6]
-                                    let v913 = slot337  // [n, 6]
-                                    let v919 = slot203  // [n, 6]
+                                    let v891 = slot339  // [n, 6]
+                                    let v896 = slot338  // [n, 6]
+                                    let v902 = slot337  // [n, 6]
+                                    let v908 = slot203  // [n, 6]
                                     let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
                                     let v260 = slot175  // [n, 6]
-                                    let v846 = slot110  // [n, 6]
+                                    let v835 = slot110  // [n, 6]
                                     let v259 = slot174  // [n, 6]
                                     let v255 = slot172  // [n, 6]
-                                    let v936 = slot176  // [n, 6]
-                                    let v896 = slot187  // [n, 6]
+                                    let v925 = slot176  // [n, 6]
+                                    let v885 = slot187  // [n, 6]
                                     let v238 = slot161  // [n, 6]
                                     let v251 = slot170  // [n, 6]
                                     let v253 = slot171  // [n, 6]
                                     let v249 = slot169  // [n, 6]
-                                    let v945 = slot177  // [n, 6]
-                                    let v950 = slot178  // [n, 6]
-                                    let v956 = slot179  // [n, 6]
-                                    let v962 = slot180  // [n, 6]
+                                    let v934 = slot177  // [n, 6]
+                                    let v939 = slot178  // [n, 6]
+                                    let v945 = slot179  // [n, 6]
+                                    let v951 = slot180  // [n, 6]
                                     let v26 = slot8  // [n, 4]
                                     let v240 = slot163  // [n, 6]
-                                    let v845 = slot111  // [n, 6]
+                                    let v834 = slot111  // [n, 6]
                                     let v239 = slot162  // [n, 6]
                                     let v235 = slot160  // [n, 6]
-                                    let v980 = slot164  // [n, 6]
+                                    let v969 = slot164  // [n, 6]
                                     let v218 = slot149  // [n, 6]
                                     let v231 = slot158  // [n, 6]
                                     let v233 = slot159  // [n, 6]
                                     let v229 = slot157  // [n, 6]
-                                    let v989 = slot165  // [n, 6]
-                                    let v994 = slot166  // [n, 6]
-                                    let v1000 = slot167  // [n, 6]
-                                    let v1006 = slot168  // [n, 6]
+                                    let v978 = slot165  // [n, 6]
+                                    let v983 = slot166  // [n, 6]
+                                    let v989 = slot167  // [n, 6]
+                                    let v995 = slot168  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v887 = slot343  // [24, 4]
+                                    let v876 = slot343  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v881, lda: 24, b: v10, ldb: 4, c: v887,
+                                        transposeA: true, m: 24, n: 4, k: n, a: v870, lda: 24, b: v10, ldb: 4, c: v876,
                                         ldc: 4)
-                                    let v903 = slot27  // [n, 24]
-                                    v903.update(repeating: 0, count: n * 24)
+                                    let v892 = slot27  // [n, 24]
+                                    v892.update(repeating: 0, count: n * 24)
                                     for row_177 in 0..<n {
                                         for k_177 in 0..<6 {
-                                            v903[row_177 &* 24 &+ 18 &+ k_177] = v902[row_177 &* 6 &+ k_177]
+                                            v892[row_177 &* 24 &+ 18 &+ k_177] = v891[row_177 &* 6 &+ k_177]
                                         }
                                     }
-                                    let v908 = slot28  // [n, 24]
-                                    v908.update(repeating: 0, count: n * 24)
+                                    let v897 = slot28  // [n, 24]
+                                    v897.update(repeating: 0, count: n * 24)
                                     for row_178 in 0..<n {
                                         for k_178 in 0..<6 {
-                                            v908[row_178 &* 24 &+ 12 &+ k_178] = v907[row_178 &* 6 &+ k_178]
+                                            v897[row_178 &* 24 &+ 12 &+ k_178] = v896[row_178 &* 6 &+ k_178]
                                         }
                                     }
-                                    let v914 = slot29  // [n, 24]
-                                    v914.update(repeating: 0, count: n * 24)
+                                    let v903 = slot29  // [n, 24]
+                                    v903.update(repeating: 0, count: n * 24)
                                     for row_179 in 0..<n {
                                         for k_179 in 0..<6 {
-                                            v914[row_179 &* 24 &+ 6 &+ k_179] = v913[row_179 &* 6 &+ k_179]
+                                            v903[row_179 &* 24 &+ 6 &+ k_179] = v902[row_179 &* 6 &+ k_179]
                                         }
                                     }
-                                    let v920 = slot43  // [n, 24]
-                                    v920.update(repeating: 0, count: n * 24)
+                                    let v909 = slot43  // [n, 24]
+                                    v909.update(repeating: 0, count: n * 24)
                                     for row_180 in 0..<n {
                                         for k_180 in 0..<6 {
-                                            v920[row_180 &* 24 &+ k_180] = v919[row_180 &* 6 &+ k_180]
+                                            v909[row_180 &* 24 &+ k_180] = v908[row_180 &* 6 &+ k_180]
                                         }
                                     }
-                                    let v921 = slot21  // [n, 24]
-                                    let v922 = slot344  // [24]
-                                    v922.update(repeating: 0, count: 24)
+                                    let v910 = slot21  // [n, 24]
+                                    let v911 = slot344  // [24]
+                                    v911.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v909: Float = v903[i] + v908[i]
-                                            let v915: Float = v909 + v914[i]
-                                            let v921_2: Float = v915 + v920[i]
-                                            v921[i] = v921_2
-                                            v922[i1] += v921_2
+                                            let v898: Float = v892[i] + v897[i]
+                                            let v904: Float = v898 + v903[i]
+                                            let v910_2: Float = v904 + v909[i]
+                                            v910[i] = v910_2
+                                            v911[i1] += v910_2
                                         }
                                     }
-                                    let v924 = slot203  // [n, 6]
+                                    let v913 = slot203  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v921, lda: 24, b: v6, ldb: 6, c: v924, ldc: 6)
-                                    let v925 = slot345  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v910, lda: 24, b: v6, ldb: 6, c: v913, ldc: 6)
+                                    let v914 = slot345  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v921, lda: 24, b: v260, ldb: 6, c: v925,
+                                        transposeA: true, m: 24, n: 6, k: n, a: v910, lda: 24, b: v260, ldb: 6, c: v914,
                                         ldc: 6)
-                                    let v940 = slot175  // [n, 6]
-                                    let v946 = slot337  // [n, 6]
-                                    let v951 = slot338  // [n, 6]
-                                    let v957 = slot339  // [n, 6]
-                                    let v963 = slot192  // [n, 6]
+                                    let v929 = slot175  // [n, 6]
+                                    let v935 = slot337  // [n, 6]
+                                    let v940 = slot338  // [n, 6]
+                                    let v946 = slot339  // [n, 6]
+                                    let v952 = slot192  // [n, 6]
                                     let laneEnd_34 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_34, by: 8) {
-                                        let v926 = UnsafeRawPointer(v846 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v924 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v932 = v926 * UnsafeRawPointer(v259 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v933 = v926 * UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v937 = v933 * UnsafeRawPointer(v936 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v938 = UnsafeRawPointer(v896 + i).loadUnaligned(as: SIMD8<Float>.self) + v937
-                                        let v939 = v938 * UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v940_2 = v938 * UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v915 = UnsafeRawPointer(v835 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v913 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v921 = v915 * UnsafeRawPointer(v259 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v922 = v915 * UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v926 = v922 * UnsafeRawPointer(v925 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v927 = UnsafeRawPointer(v885 + i).loadUnaligned(as: SIMD8<Float>.self) + v926
+                                        let v928 = v927 * UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v929_2 = v927 * UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v929 + i).storeBytes(of: v929_2, as: SIMD8<Float>.self)
+                                        let v930 = v927 * UnsafeRawPointer(v253 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v931 = v927 * UnsafeRawPointer(v249 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v935_2 = v921 * UnsafeRawPointer(v934 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v935 + i).storeBytes(of: v935_2, as: SIMD8<Float>.self)
+                                        let v940_2 = v931 * UnsafeRawPointer(v939 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v940 + i).storeBytes(of: v940_2, as: SIMD8<Float>.self)
-                                        let v941 = v938 * UnsafeRawPointer(v253 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v942 = v938 * UnsafeRawPointer(v249 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v946_2 = v932 * UnsafeRawPointer(v945 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v946_2 = v928 * UnsafeRawPointer(v945 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v946 + i).storeBytes(of: v946_2, as: SIMD8<Float>.self)
-                                        let v951_2 = v942 * UnsafeRawPointer(v950 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v951 + i).storeBytes(of: v951_2, as: SIMD8<Float>.self)
-                                        let v957_2 = v939 * UnsafeRawPointer(v956 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v957 + i).storeBytes(of: v957_2, as: SIMD8<Float>.self)
-                                        let v963_2 = v941 * UnsafeRawPointer(v962 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v963 + i).storeBytes(of: v963_2, as: SIMD8<Float>.self)
+                                        let v952_2 = v930 * UnsafeRawPointer(v951 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v952 + i).storeBytes(of: v952_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_34..<n * 6 {
-                                        let v926: Float = v846[i] + v924[i]
-                                        let v932: Float = v926 * v259[i]
-                                        let v933: Float = v926 * v255[i]
-                                        let v937: Float = v933 * v936[i]
-                                        let v938: Float = v896[i] + v937
-                                        let v939: Float = v938 * v238[i]
-                                        let v940_2: Float = v938 * v251[i]
+                                        let v915: Float = v835[i] + v913[i]
+                                        let v921: Float = v915 * v259[i]
+                                        let v922: Float = v915 * v255[i]
+                                        let v926: Float = v922 * v925[i]
+                                        let v927: Float = v885[i] + v926
+                                        let v928: Float = v927 * v238[i]
+                                        let v929_2: Float = v927 * v251[i]
+                                        v929[i] = v929_2
+                                        let v930: Float = v927 * v253[i]
+                                        let v931: Float = v927 * v249[i]
+                                        let v935_2: Float = v921 * v934[i]
+                                        v935[i] = v935_2
+                                        let v940_2: Float = v931 * v939[i]
                                         v940[i] = v940_2
-                                        let v941: Float = v938 * v253[i]
-                                        let v942: Float = v938 * v249[i]
-                                        let v946_2: Float = v932 * v945[i]
+                                        let v946_2: Float = v928 * v945[i]
                                         v946[i] = v946_2
-                                        let v951_2: Float = v942 * v950[i]
-                                        v951[i] = v951_2
-                                        let v957_2: Float = v939 * v956[i]
-                                        v957[i] = v957_2
-                                        let v963_2: Float = v941 * v962[i]
-                                        v963[i] = v963_2
+                                        let v952_2: Float = v930 * v951[i]
+                                        v952[i] = v952_2
                                     }
-                                    let v930 = slot346  // [24, 4]
+                                    let v919 = slot346  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v921, lda: 24, b: v26, ldb: 4, c: v930,
+                                        transposeA: true, m: 24, n: 4, k: n, a: v910, lda: 24, b: v26, ldb: 4, c: v919,
                                         ldc: 4)
-                                    let v947 = slot21  // [n, 24]
-                                    v947.update(repeating: 0, count: n * 24)
+                                    let v936 = slot21  // [n, 24]
+                                    v936.update(repeating: 0, count: n * 24)
                                     for row_181 in 0..<n {
                                         for k_181 in 0..<6 {
-                                            v947[row_181 &* 24 &+ 18 &+ k_181] = v946[row_181 &* 6 &+ k_181]
+                                            v936[row_181 &* 24 &+ 18 &+ k_181] = v935[row_181 &* 6 &+ k_181]
                                         }
                                     }
-                                    let v952 = slot43  // [n, 24]
-                                    v952.update(repeating: 0, count: n * 24)
+                                    let v941 = slot43  // [n, 24]
+                                    v941.update(repeating: 0, count: n * 24)
                                     for row_182 in 0..<n {
                                         for k_182 in 0..<6 {
-                                            v952[row_182 &* 24 &+ 12 &+ k_182] = v951[row_182 &* 6 &+ k_182]
+                                            v941[row_182 &* 24 &+ 12 &+ k_182] = v940[row_182 &* 6 &+ k_182]
                                         }
                                     }
-                                    let v958 = slot29  // [n, 24]
-                                    v958.update(repeating: 0, count: n * 24)
+                                    let v947 = slot29  // [n, 24]
+                                    v947.update(repeating: 0, count: n * 24)
                                     for row_183 in 0..<n {
                                         for k_183 in 0..<6 {
-                                            v958[row_183 &* 24 &+ 6 &+ k_183] = v957[row_183 &* 6 &+ k_183]
+                                            v947[row_183 &* 24 &+ 6 &+ k_183] = v946[row_183 &* 6 &+ k_183]
                                         }
                                     }
-                                    let v964 = slot28  // [n, 24]
-                                    v964.update(repeating: 0, count: n * 24)
+                                    let v953 = slot28  // [n, 24]
+                                    v953.update(repeating: 0, count: n * 24)
                                     for row_184 in 0..<n {
                                         for k_184 in 0..<6 {
-                                            v964[row_184 &* 24 &+ k_184] = v963[row_184 &* 6 &+ k_184]
+                                            v953[row_184 &* 24 &+ k_184] = v952[row_184 &* 6 &+ k_184]
                                         }
                                     }
-                                    let v965 = slot27  // [n, 24]
-                                    let v966 = slot347  // [24]
-                                    v966.update(repeating: 0, count: 24)
+                                    let v954 = slot27  // [n, 24]
+                                    let v955 = slot347  // [24]
+                                    v955.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v953: Float = v947[i] + v952[i]
-                                            let v959: Float = v953 + v958[i]
-                                            let v965_2: Float = v959 + v964[i]
-                                            v965[i] = v965_2
-                                            v966[i1] += v965_2
+                                            let v942: Float = v936[i] + v941[i]
+                                            let v948: Float = v942 + v947[i]
+                                            let v954_2: Float = v948 + v953[i]
+                                            v954[i] = v954_2
+                                            v955[i1] += v954_2
                                         }
                                     }
-                                    let v968 = slot192  // [n, 6]
+                                    let v957 = slot192  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v965, lda: 24, b: v6, ldb: 6, c: v968, ldc: 6)
-                                    let v969 = slot348  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v954, lda: 24, b: v6, ldb: 6, c: v957, ldc: 6)
+                                    let v958 = slot348  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v965, lda: 24, b: v240, ldb: 6, c: v969,
+                                        transposeA: true, m: 24, n: 6, k: n, a: v954, lda: 24, b: v240, ldb: 6, c: v958,
                                         ldc: 6)
-                                    let v984 = slot163  // [n, 6]
-                                    let v990 = slot339  // [n, 6]
-                                    let v995 = slot338  // [n, 6]
-                                    let v1001 = slot337  // [n, 6]
-                                    let v1007 = slot180  // [n, 6]
+                                    let v973 = slot163  // [n, 6]
+                                    let v979 = slot339  // [n, 6]
+                                    let v984 = slot338  // [n, 6]
+                                    let v990 = slot337  // [n, 6]
+                                    let v996 = slot180  // [n, 6]
                                     let laneEnd_35 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_35, by: 8) {
-                                        let v970 = UnsafeRawPointer(v845 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v968 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v976 = v970 * UnsafeRawPointer(v239 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v977 = v970 * UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v981 = v977 * UnsafeRawPointer(v980 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v982 = UnsafeRawPointer(v940 + i).loadUnaligned(as: SIMD8<Float>.self) + v981
-                                        let v983 = v982 * UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v984_2 = v982 * UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v959 = UnsafeRawPointer(v834 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v957 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v965 = v959 * UnsafeRawPointer(v239 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v966 = v959 * UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v970 = v966 * UnsafeRawPointer(v969 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v971 = UnsafeRawPointer(v929 + i).loadUnaligned(as: SIMD8<Float>.self) + v970
+                                        let v972 = v971 * UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v973_2 = v971 * UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v973 + i).storeBytes(of: v973_2, as: SIMD8<Float>.self)
+                                        let v974 = v971 * UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v975 = v971 * UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v979_2 = v965 * UnsafeRawPointer(v978 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v979 + i).storeBytes(of: v979_2, as: SIMD8<Float>.self)
+                                        let v984_2 = v975 * UnsafeRawPointer(v983 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v984 + i).storeBytes(of: v984_2, as: SIMD8<Float>.self)
-                                        let v985 = v982 * UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v986 = v982 * UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v990_2 = v976 * UnsafeRawPointer(v989 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v990_2 = v972 * UnsafeRawPointer(v989 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v990 + i).storeBytes(of: v990_2, as: SIMD8<Float>.self)
-                                        let v995_2 = v986 * UnsafeRawPointer(v994 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v995 + i).storeBytes(of: v995_2, as: SIMD8<Float>.self)
-                                        let v1001_2 = v983 * UnsafeRawPointer(v1000 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1001 + i).storeBytes(of: v1001_2, as: SIMD8<Float>.self)
-                                        let v1007_2 = v985 * UnsafeRawPointer(v1006 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1007 + i).storeBytes(of: v1007_2, as: SIMD8<Float>.self)
+                                        let v996_2 = v974 * UnsafeRawPointer(v995 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v996 + i).storeBytes(of: v996_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_35..<n * 6 {
-                                        let v970: Float = v845[i] + v968[i]
-                                        let v976: Float = v970 * v239[i]
-                                        let v977: Float = v970 * v235[i]
-                                        let v981: Float = v977 * v980[i]
-                                        let v982: Float = v940[i] + v981
-                                        let v983: Float = v982 * v218[i]
-                                        let v984_2: Float = v982 * v231[i]
+                                        let v959: Float = v834[i] + v957[i]
+                                        let v965: Float = v959 * v239[i]
+                                        let v966: Float = v959 * v235[i]
+                                        let v970: Float = v966 * v969[i]
+                                        let v971: Float = v929[i] + v970
+                                        let v972: Float = v971 * v218[i]
+                                        let v973_2: Float = v971 * v231[i]
+                                        v973[i] = v973_2
+                                        let v974: Float = v971 * v233[i]
+                                        let v975: Float = v971 * v229[i]
+                                        let v979_2: Float = v965 * v978[i]
+                                        v979[i] = v979_2
+                                        let v984_2: Float = v975 * v983[i]
                                         v984[i] = v984_2
-                                        let v985: Float = v982 * v233[i]
-                                        let v986: Float = v982 * v229[i]
-                                        let v990_2: Float = v976 * v989[i]
+                                        let v990_2: Float = v972 * v989[i]
                                         v990[i] = v990_2
-                                        let v995_2: Float = v986 * v994[i]
-                                        v995[i] = v995_2
-                                        let v1001_2: Float = v983 * v1000[i]
-                                        v1001[i] = v1001_2
-                                        let v1007_2: Float = v985 * v1006[i]
-                                        v1007[i] = v1007_2
+                                        let v996_2: Float = v974 * v995[i]
+                                        v996[i] = v996_2
                                     }
                                 }
                                 do {
-                                    let v965 = slot27  // [n, 24]
+                                    let v954 = slot27  // [n, 24]
                                     let v46 = slot9  // [n, 4]
-                                    let v990 = slot339  // [n, 6]
-                                    let v995 = slot338  // [n, 6]
-                                    let v1001 = slot337  // [n, 6]
-                                    let v1007 = slot180  // [n, 6]
+                                    let v979 = slot339  // [n, 6]
+                                    let v984 = slot338  // [n, 6]
+                                    let v990 = slot337  // [n, 6]
+                                    let v996 = slot180  // [n, 6]
                                     let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
                                     let v220 = slot151  // [n, 6]
-                                    let v844 = slot204  // [n, 6]
+                                    let v833 = slot204  // [n, 6]
                                     let v219 = slot150  // [n, 6]
                                     let v215 = slot148  // [n, 6]
-                                    let v1024 = slot152  // [n, 6]
-                                    let v984 = slot163  // [n, 6]
+                                    let v1013 = slot152  // [n, 6]
+                                    let v973 = slot163  // [n, 6]
                                     let v198 = slot137  // [n, 6]
                                     let v211 = slot146  // [n, 6]
                                     let v213 = slot147  // [n, 6]
                                     let v209 = slot145  // [n, 6]
-                                    let v1033 = slot153  // [n, 6]
-                                    let v1038 = slot154  // [n, 6]
-                                    let v1044 = slot155  // [n, 6]
-                                    let v1050 = slot156  // [n, 6]
+                                    let v1022 = slot153  // [n, 6]
+                                    let v1027 = slot154  // [n, 6]
+                                    let v1033 = slot155  // [n, 6]
+                                    let v1039 = slot156  // [n, 6]
                                     let v66 = slot10  // [n, 4]
                                     let v200 = slot139  // [n, 6]
-                                    let v843 = slot205  // [n, 6]
+                                    let v832 = slot205  // [n, 6]
                                     let v199 = slot138  // [n, 6]
                                     let v195 = slot45  // [n, 6]
-                                    let v1068 = slot140  // [n, 6]
+                                    let v1057 = slot140  // [n, 6]
                                     let v178 = slot124  // [n, 6]
                                     let v191 = slot17  // [n, 6]
                                     let v193 = slot16  // [n, 6]
                                     let v189 = slot18  // [n, 6]
-                                    let v1077 = slot141  // [n, 6]
-                                    let v1082 = slot142  // [n, 6]
-                                    let v1088 = slot143  // [n, 6]
-                                    let v1094 = slot144  // [n, 6]
+                                    let v1066 = slot141  // [n, 6]
+                                    let v1071 = slot142  // [n, 6]
+                                    let v1077 = slot143  // [n, 6]
+                                    let v1083 = slot144  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v974 = slot349  // [24, 4]
+                                    let v963 = slot349  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v965, lda: 24, b: v46, ldb: 4, c: v974,
+                                        transposeA: true, m: 24, n: 4, k: n, a: v954, lda: 24, b: v46, ldb: 4, c: v963,
                                         ldc: 4)
-                                    let v991 = slot27  // [n, 24]
-                                    v991.update(repeating: 0, count: n * 24)
+                                    let v980 = slot27  // [n, 24]
+                                    v980.update(repeating: 0, count: n * 24)
                                     for row_185 in 0..<n {
                                         for k_185 in 0..<6 {
-                                            v991[row_185 &* 24 &+ 18 &+ k_185] = v990[row_185 &* 6 &+ k_185]
+                                            v980[row_185 &* 24 &+ 18 &+ k_185] = v979[row_185 &* 6 &+ k_185]
                                         }
                                     }
-                                    let v996 = slot28  // [n, 24]
-                                    v996.update(repeating: 0, count: n * 24)
+                                    let v985 = slot28  // [n, 24]
+                                    v985.update(repeating: 0, count: n * 24)
                                     for row_186 in 0..<n {
                                         for k_186 in 0..<6 {
-                                            v996[row_186 &* 24 &+ 12 &+ k_186] = v995[row_186 &* 6 &+ k_186]
+                                            v985[row_186 &* 24 &+ 12 &+ k_186] = v984[row_186 &* 6 &+ k_186]
                                         }
                                     }
-                                    let v1002 = slot29  // [n, 24]
-                                    v1002.update(repeating: 0, count: n * 24)
+                                    let v991 = slot29  // [n, 24]
+                                    v991.update(repeating: 0, count: n * 24)
                                     for row_187 in 0..<n {
                                         for k_187 in 0..<6 {
-                                            v1002[row_187 &* 24 &+ 6 &+ k_187] = v1001[row_187 &* 6 &+ k_187]
+                                            v991[row_187 &* 24 &+ 6 &+ k_187] = v990[row_187 &* 6 &+ k_187]
                                         }
                                     }
-                                    let v1008 = slot43  // [n, 24]
-                                    v1008.update(repeating: 0, count: n * 24)
+                                    let v997 = slot43  // [n, 24]
+                                    v997.update(repeating: 0, count: n * 24)
                                     for row_188 in 0..<n {
                                         for k_188 in 0..<6 {
-                                            v1008[row_188 &* 24 &+ k_188] = v1007[row_188 &* 6 &+ k_188]
+                                            v997[row_188 &* 24 &+ k_188] = v996[row_188 &* 6 &+ k_188]
                                         }
                                     }
-                                    let v1009 = slot21  // [n, 24]
-                                    let v1010 = slot350  // [24]
-                                    v1010.update(repeating: 0, count: 24)
+                                    let v998 = slot21  // [n, 24]
+                                    let v999 = slot350  // [24]
+                                    v999.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v997: Float = v991[i] + v996[i]
-                                            let v1003: Float = v997 + v1002[i]
-                                            let v1009_2: Float = v1003 + v1008[i]
-                                            v1009[i] = v1009_2
-                                            v1010[i1] += v1009_2
+                                            let v986: Float = v980[i] + v985[i]
+                                            let v992: Float = v986 + v991[i]
+                                            let v998_2: Float = v992 + v997[i]
+                                            v998[i] = v998_2
+                                            v999[i1] += v998_2
                                         }
                                     }
-                                    let v1012 = slot180  // [n, 6]
+                                    let v1001 = slot180  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1009, lda: 24, b: v6, ldb: 6, c: v1012, ldc: 6)
-                                    let v1013 = slot351  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v998, lda: 24, b: v6, ldb: 6, c: v1001, ldc: 6)
+                                    let v1002 = slot351  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1009, lda: 24, b: v220, ldb: 6,
-                                        c: v1013, ldc: 6)
-                                    let v1028 = slot151  // [n, 6]
-                                    let v1034 = slot337  // [n, 6]
-                                    let v1039 = slot338  // [n, 6]
-                                    let v1045 = slot339  // [n, 6]
-                                    let v1051 = slot168  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v998, lda: 24, b: v220, ldb: 6,
+                                        c: v1002, ldc: 6)
+                                    let v1017 = slot151  // [n, 6]
+                                    let v1023 = slot337  // [n, 6]
+                                    let v1028 = slot338  // [n, 6]
+                                    let v1034 = slot339  // [n, 6]
+                                    let v1040 = slot168  // [n, 6]
                                     let laneEnd_36 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_36, by: 8) {
-                                        let v1014 = UnsafeRawPointer(v844 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1012 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1020 = v1014 * UnsafeRawPointer(v219 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1021 = v1014 * UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1025 = v1021 * UnsafeRawPointer(v1024 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1026 = UnsafeRawPointer(v984 + i).loadUnaligned(as: SIMD8<Float>.self) + v1025
-                                        let v1027 = v1026 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1028_2 = v1026 * UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1003 = UnsafeRawPointer(v833 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1001 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1009 = v1003 * UnsafeRawPointer(v219 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1010 = v1003 * UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1014 = v1010 * UnsafeRawPointer(v1013 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1015 = UnsafeRawPointer(v973 + i).loadUnaligned(as: SIMD8<Float>.self) + v1014
+                                        let v1016 = v1015 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1017_2 = v1015 * UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1017 + i).storeBytes(of: v1017_2, as: SIMD8<Float>.self)
+                                        let v1018 = v1015 * UnsafeRawPointer(v213 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1019 = v1015 * UnsafeRawPointer(v209 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1023_2 = v1009 * UnsafeRawPointer(v1022 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1023 + i).storeBytes(of: v1023_2, as: SIMD8<Float>.self)
+                                        let v1028_2 = v1019 * UnsafeRawPointer(v1027 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1028 + i).storeBytes(of: v1028_2, as: SIMD8<Float>.self)
-                                        let v1029 = v1026 * UnsafeRawPointer(v213 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1030 = v1026 * UnsafeRawPointer(v209 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1034_2 = v1020 * UnsafeRawPointer(v1033 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1034_2 = v1016 * UnsafeRawPointer(v1033 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1034 + i).storeBytes(of: v1034_2, as: SIMD8<Float>.self)
-                                        let v1039_2 = v1030 * UnsafeRawPointer(v1038 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1039 + i).storeBytes(of: v1039_2, as: SIMD8<Float>.self)
-                                        let v1045_2 = v1027 * UnsafeRawPointer(v1044 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1045 + i).storeBytes(of: v1045_2, as: SIMD8<Float>.self)
-                                        let v1051_2 = v1029 * UnsafeRawPointer(v1050 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1051 + i).storeBytes(of: v1051_2, as: SIMD8<Float>.self)
+                                        let v1040_2 = v1018 * UnsafeRawPointer(v1039 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1040 + i).storeBytes(of: v1040_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_36..<n * 6 {
-                                        let v1014: Float = v844[i] + v1012[i]
-                                        let v1020: Float = v1014 * v219[i]
-                                        let v1021: Float = v1014 * v215[i]
-                                        let v1025: Float = v1021 * v1024[i]
-                                        let v1026: Float = v984[i] + v1025
-                                        let v1027: Float = v1026 * v198[i]
-                                        let v1028_2: Float = v1026 * v211[i]
+                                        let v1003: Float = v833[i] + v1001[i]
+                                        let v1009: Float = v1003 * v219[i]
+                                        let v1010: Float = v1003 * v215[i]
+                                        let v1014: Float = v1010 * v1013[i]
+                                        let v1015: Float = v973[i] + v1014
+                                        let v1016: Float = v1015 * v198[i]
+                                        let v1017_2: Float = v1015 * v211[i]
+                                        v1017[i] = v1017_2
+                                        let v1018: Float = v1015 * v213[i]
+                                        let v1019: Float = v1015 * v209[i]
+                                        let v1023_2: Float = v1009 * v1022[i]
+                                        v1023[i] = v1023_2
+                                        let v1028_2: Float = v1019 * v1027[i]
                                         v1028[i] = v1028_2
-                                        let v1029: Float = v1026 * v213[i]
-                                        let v1030: Float = v1026 * v209[i]
-                                        let v1034_2: Float = v1020 * v1033[i]
+                                        let v1034_2: Float = v1016 * v1033[i]
                                         v1034[i] = v1034_2
-                                        let v1039_2: Float = v1030 * v1038[i]
-                                        v1039[i] = v1039_2
-                                        let v1045_2: Float = v1027 * v1044[i]
-                                        v1045[i] = v1045_2
-                                        let v1051_2: Float = v1029 * v1050[i]
-                                        v1051[i] = v1051_2
+                                        let v1040_2: Float = v1018 * v1039[i]
+                                        v1040[i] = v1040_2
                                     }
-                                    let v1018 = slot352  // [24, 4]
+                                    let v1007 = slot352  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1009, lda: 24, b: v66, ldb: 4,
-                                        c: v1018, ldc: 4)
-                                    let v1035 = slot21  // [n, 24]
-                                    v1035.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v998, lda: 24, b: v66, ldb: 4, c: v1007,
+                                        ldc: 4)
+                                    let v1024 = slot21  // [n, 24]
+                                    v1024.update(repeating: 0, count: n * 24)
                                     for row_189 in 0..<n {
                                         for k_189 in 0..<6 {
-                                            v1035[row_189 &* 24 &+ 18 &+ k_189] = v1034[row_189 &* 6 &+ k_189]
+                                            v1024[row_189 &* 24 &+ 18 &+ k_189] = v1023[row_189 &* 6 &+ k_189]
                                         }
                                     }
-                                    let v1040 = slot43  // [n, 24]
-                                    v1040.update(repeating: 0, count: n * 24)
+                                    let v1029 = slot43  // [n, 24]
+                                    v1029.update(repeating: 0, count: n * 24)
                                     for row_190 in 0..<n {
                                         for k_190 in 0..<6 {
-                                            v1040[row_190 &* 24 &+ 12 &+ k_190] = v1039[row_190 &* 6 &+ k_190]
+                                            v1029[row_190 &* 24 &+ 12 &+ k_190] = v1028[row_190 &* 6 &+ k_190]
                                         }
                                     }
-                                    let v1046 = slot29  // [n, 24]
-                                    v1046.update(repeating: 0, count: n * 24)
+                                    let v1035 = slot29  // [n, 24]
+                                    v1035.update(repeating: 0, count: n * 24)
                                     for row_191 in 0..<n {
                                         for k_191 in 0..<6 {
-                                            v1046[row_191 &* 24 &+ 6 &+ k_191] = v1045[row_191 &* 6 &+ k_191]
+                                            v1035[row_191 &* 24 &+ 6 &+ k_191] = v1034[row_191 &* 6 &+ k_191]
                                         }
                                     }
-                                    let v1052 = slot28  // [n, 24]
-                                    v1052.update(repeating: 0, count: n * 24)
+                                    let v1041 = slot28  // [n, 24]
+                                    v1041.update(repeating: 0, count: n * 24)
                                     for row_192 in 0..<n {
                                         for k_192 in 0..<6 {
-                                            v1052[row_192 &* 24 &+ k_192] = v1051[row_192 &* 6 &+ k_192]
+                                            v1041[row_192 &* 24 &+ k_192] = v1040[row_192 &* 6 &+ k_192]
                                         }
                                     }
-                                    let v1053 = slot27  // [n, 24]
-                                    let v1054 = slot353  // [24]
-                                    v1054.update(repeating: 0, count: 24)
+                                    let v1042 = slot27  // [n, 24]
+                                    let v1043 = slot353  // [24]
+                                    v1043.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1041: Float = v1035[i] + v1040[i]
-                                            let v1047: Float = v1041 + v1046[i]
-                                            let v1053_2: Float = v1047 + v1052[i]
-                                            v1053[i] = v1053_2
-                                            v1054[i1] += v1053_2
+                                            let v1030: Float = v1024[i] + v1029[i]
+                                            let v1036: Float = v1030 + v1035[i]
+                                            let v1042_2: Float = v1036 + v1041[i]
+                                            v1042[i] = v1042_2
+                                            v1043[i1] += v1042_2
                                         }
                                     }
-                                    let v1056 = slot168  // [n, 6]
+                                    let v1045 = slot168  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1053, lda: 24, b: v6, ldb: 6, c: v1056, ldc: 6)
-                                    let v1057 = slot354  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1042, lda: 24, b: v6, ldb: 6, c: v1045, ldc: 6)
+                                    let v1046 = slot354  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1053, lda: 24, b: v200, ldb: 6,
-                                        c: v1057, ldc: 6)
-                                    let v1072 = slot139  // [n, 6]
-                                    let v1078 = slot339  // [n, 6]
-                                    let v1083 = slot338  // [n, 6]
-                                    let v1089 = slot337  // [n, 6]
-                                    let v1095 = slot156  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1042, lda: 24, b: v200, ldb: 6,
+                                        c: v1046, ldc: 6)
+                                    let v1061 = slot139  // [n, 6]
+                                    let v1067 = slot339  // [n, 6]
+                                    let v1072 = slot338  // [n, 6]
+                                    let v1078 = slot337  // [n, 6]
+                                    let v1084 = slot156  // [n, 6]
                                     let laneEnd_37 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_37, by: 8) {
-                                        let v1058 = UnsafeRawPointer(v843 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1056 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1064 = v1058 * UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1065 = v1058 * UnsafeRawPointer(v195 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1069 = v1065 * UnsafeRawPointer(v1068 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1070 = UnsafeRawPointer(v1028 + i).loadUnaligned(as: SIMD8<Float>.self) + v1069
-                                        let v1071 = v1070 * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1072_2 = v1070 * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1047 = UnsafeRawPointer(v832 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1045 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1053 = v1047 * UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1054 = v1047 * UnsafeRawPointer(v195 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1058 = v1054 * UnsafeRawPointer(v1057 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1059 = UnsafeRawPointer(v1017 + i).loadUnaligned(as: SIMD8<Float>.self) + v1058
+                                        let v1060 = v1059 * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1061_2 = v1059 * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1061 + i).storeBytes(of: v1061_2, as: SIMD8<Float>.self)
+                                        let v1062 = v1059 * UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1063 = v1059 * UnsafeRawPointer(v189 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1067_2 = v1053 * UnsafeRawPointer(v1066 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1067 + i).storeBytes(of: v1067_2, as: SIMD8<Float>.self)
+                                        let v1072_2 = v1063 * UnsafeRawPointer(v1071 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1072 + i).storeBytes(of: v1072_2, as: SIMD8<Float>.self)
-                                        let v1073 = v1070 * UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1074 = v1070 * UnsafeRawPointer(v189 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1078_2 = v1064 * UnsafeRawPointer(v1077 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1078_2 = v1060 * UnsafeRawPointer(v1077 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1078 + i).storeBytes(of: v1078_2, as: SIMD8<Float>.self)
-                                        let v1083_2 = v1074 * UnsafeRawPointer(v1082 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1083 + i).storeBytes(of: v1083_2, as: SIMD8<Float>.self)
-                                        let v1089_2 = v1071 * UnsafeRawPointer(v1088 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1089 + i).storeBytes(of: v1089_2, as: SIMD8<Float>.self)
-                                        let v1095_2 = v1073 * UnsafeRawPointer(v1094 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1095 + i).storeBytes(of: v1095_2, as: SIMD8<Float>.self)
+                                        let v1084_2 = v1062 * UnsafeRawPointer(v1083 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1084 + i).storeBytes(of: v1084_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_37..<n * 6 {
-                                        let v1058: Float = v843[i] + v1056[i]
-                                        let v1064: Float = v1058 * v199[i]
-                                        let v1065: Float = v1058 * v195[i]
-                                        let v1069: Float = v1065 * v1068[i]
-                                        let v1070: Float = v1028[i] + v1069
-                                        let v1071: Float = v1070 * v178[i]
-                                        let v1072_2: Float = v1070 * v191[i]
+                                        let v1047: Float = v832[i] + v1045[i]
+                                        let v1053: Float = v1047 * v199[i]
+                                        let v1054: Float = v1047 * v195[i]
+                                        let v1058: Float = v1054 * v1057[i]
+                                        let v1059: Float = v1017[i] + v1058
+                                        let v1060: Float = v1059 * v178[i]
+                                        let v1061_2: Float = v1059 * v191[i]
+                                        v1061[i] = v1061_2
+                                        let v1062: Float = v1059 * v193[i]
+                                        let v1063: Float = v1059 * v189[i]
+                                        let v1067_2: Float = v1053 * v1066[i]
+                                        v1067[i] = v1067_2
+                                        let v1072_2: Float = v1063 * v1071[i]
                                         v1072[i] = v1072_2
-                                        let v1073: Float = v1070 * v193[i]
-                                        let v1074: Float = v1070 * v189[i]
-                                        let v1078_2: Float = v1064 * v1077[i]
+                                        let v1078_2: Float = v1060 * v1077[i]
                                         v1078[i] = v1078_2
-                                        let v1083_2: Float = v1074 * v1082[i]
-                                        v1083[i] = v1083_2
-                                        let v1089_2: Float = v1071 * v1088[i]
-                                        v1089[i] = v1089_2
-                                        let v1095_2: Float = v1073 * v1094[i]
-                                        v1095[i] = v1095_2
+                                        let v1084_2: Float = v1062 * v1083[i]
+                                        v1084[i] = v1084_2
                                     }
                                 }
                                 do {
-                                    let v1053 = slot27  // [n, 24]
+                                    let v1042 = slot27  // [n, 24]
                                     let v86 = slot11  // [n, 4]
-                                    let v1078 = slot339  // [n, 6]
-                                    let v1083 = slot338  // [n, 6]
-                                    let v1089 = slot337  // [n, 6]
-                                    let v1095 = slot156  // [n, 6]
+                                    let v1067 = slot339  // [n, 6]
+                                    let v1072 = slot338  // [n, 6]
+                                    let v1078 = slot337  // [n, 6]
+                                    let v1084 = slot156  // [n, 6]
                                     let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
                                     let v180 = slot126  // [n, 6]
                                     let v106 = slot12  // [n, 4]
-                                    let v834 = slot213  // [n, 7, 6]
-                                    let v842 = slot336  // [n, 6]
+                                    let v823 = slot213  // [n, 7, 6]
+                                    let v831 = slot336  // [n, 6]
                                     let v179 = slot125  // [n, 6]
                                     let v177 = slot123  // [n, 6]
-                                    let v1112 = slot127  // [n, 6]
-                                    let v1072 = slot139  // [n, 6]
+                                    let v1101 = slot127  // [n, 6]
+                                    let v1061 = slot139  // [n, 6]
                                     let v175 = slot122  // [n, 6]
                                     let v171 = slot121  // [n, 6]
-                                    let v1119 = slot128  // [n, 6]
-                                    let v1124 = slot129  // [n, 6]
-                                    let v1130 = slot130  // [n, 6]
+                                    let v1108 = slot128  // [n, 6]
+                                    let v1113 = slot129  // [n, 6]
+                                    let v1119 = slot130  // [n, 6]
                                     let v143 = slot119  // [n, 6]
                                     let v139 = slot118  // [n, 6]
-                                    let v1158 = slot131  // [n, 6]
+                                    let v1147 = slot131  // [n, 6]
                                     let v122 = slot98  // [n, 6]
                                     let v135 = slot107  // [n, 6]
                                     let v137 = slot106  // [n, 6]
                                     let v133 = slot108  // [n, 6]
-                                    let v1166 = slot132  // [n, 6]
-                                    let v1171 = slot133  // [n, 6]
-                                    let v1177 = slot134  // [n, 6]
-                                    let v1183 = slot135  // [n, 6]
+                                    let v1155 = slot132  // [n, 6]
+                                    let v1160 = slot133  // [n, 6]
+                                    let v1166 = slot134  // [n, 6]
+                                    let v1172 = slot135  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v1062 = slot355  // [24, 4]
+                                    let v1051 = slot355  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1053, lda: 24, b: v86, ldb: 4,
-                                        c: v1062, ldc: 4)
-                                    let v1079 = slot27  // [n, 24]
-                                    v1079.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1042, lda: 24, b: v86, ldb: 4,
+                                        c: v1051, ldc: 4)
+                                    let v1068 = slot27  // [n, 24]
+                                    v1068.update(repeating: 0, count: n * 24)
                                     for row_193 in 0..<n {
                                         for k_193 in 0..<6 {
-                                            v1079[row_193 &* 24 &+ 18 &+ k_193] = v1078[row_193 &* 6 &+ k_193]
+                                            v1068[row_193 &* 24 &+ 18 &+ k_193] = v1067[row_193 &* 6 &+ k_193]
                                         }
                                     }
-                                    let v1084 = slot28  // [n, 24]
-                                    v1084.update(repeating: 0, count: n * 24)
+                                    let v1073 = slot28  // [n, 24]
+                                    v1073.update(repeating: 0, count: n * 24)
                                     for row_194 in 0..<n {
                                         for k_194 in 0..<6 {
-                                            v1084[row_194 &* 24 &+ 12 &+ k_194] = v1083[row_194 &* 6 &+ k_194]
+                                            v1073[row_194 &* 24 &+ 12 &+ k_194] = v1072[row_194 &* 6 &+ k_194]
                                         }
                                     }
-                                    let v1090 = slot29  // [n, 24]
-                                    v1090.update(repeating: 0, count: n * 24)
+                                    let v1079 = slot29  // [n, 24]
+                                    v1079.update(repeating: 0, count: n * 24)
                                     for row_195 in 0..<n {
                                         for k_195 in 0..<6 {
-                                            v1090[row_195 &* 24 &+ 6 &+ k_195] = v1089[row_195 &* 6 &+ k_195]
+                                            v1079[row_195 &* 24 &+ 6 &+ k_195] = v1078[row_195 &* 6 &+ k_195]
                                         }
                                     }
-                                    let v1096 = slot43  // [n, 24]
-                                    v1096.update(repeating: 0, count: n * 24)
+                                    let v1085 = slot43  // [n, 24]
+                                    v1085.update(repeating: 0, count: n * 24)
                                     for row_196 in 0..<n {
                                         for k_196 in 0..<6 {
-                                            v1096[row_196 &* 24 &+ k_196] = v1095[row_196 &* 6 &+ k_196]
+                                            v1085[row_196 &* 24 &+ k_196] = v1084[row_196 &* 6 &+ k_196]
                                         }
                                     }
-                                    let v1097 = slot21  // [n, 24]
-                                    let v1098 = slot356  // [24]
-                                    v1098.update(repeating: 0, count: 24)
+                                    let v1086 = slot21  // [n, 24]
+                                    let v1087 = slot356  // [24]
+                                    v1087.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1085: Float = v1079[i] + v1084[i]
-                                            let v1091: Float = v1085 + v1090[i]
-                                            let v1097_2: Float = v1091 + v1096[i]
-                                            v1097[i] = v1097_2
-                                            v1098[i1] += v1097_2
+                                            let v1074: Float = v1068[i] + v1073[i]
+                                            let v1080: Float = v1074 + v1079[i]
+                                            let v1086_2: Float = v1080 + v1085[i]
+                                            v1086[i] = v1086_2
+                                            v1087[i1] += v1086_2
                                         }
                                     }
-                                    let v1100 = slot156  // [n, 6]
+                                    let v1089 = slot156  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1097, lda: 24, b: v6, ldb: 6, c: v1100, ldc: 6)
-                                    let v1101 = slot357  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1086, lda: 24, b: v6, ldb: 6, c: v1089, ldc: 6)
+                                    let v1090 = slot357  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1097, lda: 24, b: v180, ldb: 6,
-                                        c: v1101, ldc: 6)
-                                    let v1106 = slot358  // [24, 4]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1086, lda: 24, b: v180, ldb: 6,
+                                        c: v1090, ldc: 6)
+                                    let v1095 = slot358  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1097, lda: 24, b: v106, ldb: 4,
-                                        c: v1106, ldc: 4)
-                                    let v1140 = slot126  // [n, 1, 6]
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1086, lda: 24, b: v106, ldb: 4,
+                                        c: v1095, ldc: 4)
+                                    let v1129 = slot126  // [n, 1, 6]
                                     for row_197 in 0..<n {
                                         for position_197 in 0..<6 {
-                                            v1140[row_197 &* 6 &+ position_197] = v834[(row_197 &* 7 &+ 6) &* 6 &+ position_197]
+                                            v1129[row_197 &* 6 &+ position_197] = v823[(row_197 &* 7 &+ 6) &* 6 &+ position_197]
                                         }
                                     }
-                                    let v1141 = slot337  // [n, 1, 6]
+                                    let v1130 = slot337  // [n, 1, 6]
                                     for row_198 in 0..<n {
                                         for position_198 in 0..<6 {
-                                            v1141[row_198 &* 6 &+ position_198] = v834[(row_198 &* 7 &+ 5) &* 6 &+ position_198]
+                                            v1130[row_198 &* 6 &+ position_198] = v823[(row_198 &* 7 &+ 5) &* 6 &+ position_198]
                                         }
                                     }
-                                    let v1142 = slot338  // [n, 1, 6]
+                                    let v1131 = slot338  // [n, 1, 6]
                                     for row_199 in 0..<n {
                                         for position_199 in 0..<6 {
-                                            v1142[row_199 &* 6 &+ position_199] = v834[(row_199 &* 7 &+ 4) &* 6 &+ position_199]
+                                            v1131[row_199 &* 6 &+ position_199] = v823[(row_199 &* 7 &+ 4) &* 6 &+ position_199]
                                         }
                                     }
-                                    let v1143 = slot339  // [n, 1, 6]
+                                    let v1132 = slot339  // [n, 1, 6]
                                     for row_200 in 0..<n {
                                         for position_200 in 0..<6 {
-                                            v1143[row_200 &* 6 &+ position_200] = v834[(row_200 &* 7 &+ 3) &* 6 &+ position_200]
+                                            v1132[row_200 &* 6 &+ position_200] = v823[(row_200 &* 7 &+ 3) &* 6 &+ position_200]
                                         }
                                     }
-                                    let v1144 = slot144  // [n, 1, 6]
+                                    let v1133 = slot144  // [n, 1, 6]
                                     for row_201 in 0..<n {
                                         for position_201 in 0..<6 {
-                                            v1144[row_201 &* 6 &+ position_201] = v834[(row_201 &* 7 &+ 2) &* 6 &+ position_201]
+                                            v1133[row_201 &* 6 &+ position_201] = v823[(row_201 &* 7 &+ 2) &* 6 &+ position_201]
                                         }
                                     }
-                                    let v1145 = slot143  // [n, 1, 6]
+                                    let v1134 = slot143  // [n, 1, 6]
                                     for row_202 in 0..<n {
                                         for position_202 in 0..<6 {
-                                            v1145[row_202 &* 6 &+ position_202] = v834[(row_202 &* 7 &+ 1) &* 6 &+ position_202]
+                                            v1134[row_202 &* 6 &+ position_202] = v823[(row_202 &* 7 &+ 1) &* 6 &+ position_202]
                                         }
                                     }
-                                    let v1146 = slot142  // [n, 1, 6]
+                                    let v1135 = slot142  // [n, 1, 6]
                                     for row_203 in 0..<n {
                                         for position_203 in 0..<6 {
-                                            v1146[row_203 &* 6 &+ position_203] = v834[row_203 &* 7 &* 6 &+ position_203]
+                                            v1135[row_203 &* 6 &+ position_203] = v823[row_203 &* 7 &* 6 &+ position_203]
                                         }
                                     }
-                                    let v1147 = slot141  // [n, 6]
-                                    v1147.update(from: v1140, count: n * 6)
-                                    let v1120 = slot126  // [n, 6]
-                                    let v1125 = slot140  // [n, 6]
-                                    let v1131 = slot168  // [n, 6]
-                                    let v1161 = slot151  // [n, 6]
-                                    let v1167 = slot205  // [n, 6]
-                                    let v1172 = slot138  // [n, 6]
-                                    let v1178 = slot45  // [n, 6]
-                                    let v1184 = slot16  // [n, 6]
+                                    let v1136 = slot141  // [n, 6]
+                                    v1136.update(from: v1129, count: n * 6)
+                                    let v1109 = slot126  // [n, 6]
+                                    let v1114 = slot140  // [n, 6]
+                                    let v1120 = slot168  // [n, 6]
+                                    let v1150 = slot151  // [n, 6]
+                                    let v1156 = slot205  // [n, 6]
+                                    let v1161 = slot138  // [n, 6]
+                                    let v1167 = slot45  // [n, 6]
+                                    let v1173 = slot16  // [n, 6]
                                     let laneEnd_38 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_38, by: 8) {
-                                        let v1102 = UnsafeRawPointer(v842 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1100 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1108 = v1102 * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1109 = v1102 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1113 = v1109 * UnsafeRawPointer(v1112 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1114 = UnsafeRawPointer(v1072 + i).loadUnaligned(as: SIMD8<Float>.self) + v1113
-                                        let v1115 = v1114 * UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1116 = v1114 * UnsafeRawPointer(v171 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1120_2 = v1108 * UnsafeRawPointer(v1119 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1091 = UnsafeRawPointer(v831 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1089 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1097 = v1091 * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1098 = v1091 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1102 = v1098 * UnsafeRawPointer(v1101 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1103 = UnsafeRawPointer(v1061 + i).loadUnaligned(as: SIMD8<Float>.self) + v1102
+                                        let v1104 = v1103 * UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1105 = v1103 * UnsafeRawPointer(v171 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1109_2 = v1097 * UnsafeRawPointer(v1108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1109 + i).storeBytes(of: v1109_2, as: SIMD8<Float>.self)
+                                        let v1114_2 = v1105 * UnsafeRawPointer(v1113 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1114 + i).storeBytes(of: v1114_2, as: SIMD8<Float>.self)
+                                        let v1120_2 = v1104 * UnsafeRawPointer(v1119 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1120 + i).storeBytes(of: v1120_2, as: SIMD8<Float>.self)
-                                        let v1125_2 = v1116 * UnsafeRawPointer(v1124 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1125 + i).storeBytes(of: v1125_2, as: SIMD8<Float>.self)
-                                        let v1131_2 = v1115 * UnsafeRawPointer(v1130 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1131 + i).storeBytes(of: v1131_2, as: SIMD8<Float>.self)
-                                        let v1154 = UnsafeRawPointer(v1147 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1155 = UnsafeRawPointer(v1147 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1159 = v1155 * UnsafeRawPointer(v1158 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1160 = v1159 * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1161_2 = v1159 * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1143 = UnsafeRawPointer(v1136 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1144 = UnsafeRawPointer(v1136 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1148 = v1144 * UnsafeRawPointer(v1147 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1149 = v1148 * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1150_2 = v1148 * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1150 + i).storeBytes(of: v1150_2, as: SIMD8<Float>.self)
+                                        let v1151 = v1148 * UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1152 = v1148 * UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1156_2 = v1143 * UnsafeRawPointer(v1155 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1156 + i).storeBytes(of: v1156_2, as: SIMD8<Float>.self)
+                                        let v1161_2 = v1152 * UnsafeRawPointer(v1160 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1161 + i).storeBytes(of: v1161_2, as: SIMD8<Float>.self)
-                                        let v1162 = v1159 * UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1163 = v1159 * UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1167_2 = v1154 * UnsafeRawPointer(v1166 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1167_2 = v1149 * UnsafeRawPointer(v1166 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1167 + i).storeBytes(of: v1167_2, as: SIMD8<Float>.self)
-                                        let v1172_2 = v1163 * UnsafeRawPointer(v1171 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1172 + i).storeBytes(of: v1172_2, as: SIMD8<Float>.self)
-                                        let v1178_2 = v1160 * UnsafeRawPointer(v1177 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1178 + i).storeBytes(of: v1178_2, as: SIMD8<Float>.self)
-                                        let v1184_2 = v1162 * UnsafeRawPointer(v1183 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1184 + i).storeBytes(of: v1184_2, as: SIMD8<Float>.self)
+                                        let v1173_2 = v1151 * UnsafeRawPointer(v1172 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1173 + i).storeBytes(of: v1173_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_38..<n * 6 {
-                                        let v1102: Float = v842[i] + v1100[i]
-                                        let v1108: Float = v1102 * v179[i]
-                                        let v1109: Float = v1102 * v177[i]
-                                        let v1113: Float = v1109 * v1112[i]
-                                        let v1114: Float = v1072[i] + v1113
-                                        let v1115: Float = v1114 * v175[i]
-                                        let v1116: Float = v1114 * v171[i]
-                                        let v1120_2: Float = v1108 * v1119[i]
+                                        let v1091: Float = v831[i] + v1089[i]
+                                        let v1097: Float = v1091 * v179[i]
+                                        let v1098: Float = v1091 * v177[i]
+                                        let v1102: Float = v1098 * v1101[i]
+                                        let v1103: Float = v1061[i] + v1102
+                                        let v1104: Float = v1103 * v175[i]
+                                        let v1105: Float = v1103 * v171[i]
+                                        let v1109_2: Float = v1097 * v1108[i]
+                                        v1109[i] = v1109_2
+                                        let v1114_2: Float = v1105 * v1113[i]
+                                        v1114[i] = v1114_2
+                                        let v1120_2: Float = v1104 * v1119[i]
                                         v1120[i] = v1120_2
-                                        let v1125_2: Float = v1116 * v1124[i]
-                                        v1125[i] = v1125_2
-                                        let v1131_2: Float = v1115 * v1130[i]
-                                        v1131[i] = v1131_2
-                                        let v1154: Float = v1147[i] * v143[i]
-                                        let v1155: Float = v1147[i] * v139[i]
-                                        let v1159: Float = v1155 * v1158[i]
-                                        let v1160: Float = v1159 * v122[i]
-                                        let v1161_2: Float = v1159 * v135[i]
+                                        let v1143: Float = v1136[i] * v143[i]
+                                        let v1144: Float = v1136[i] * v139[i]
+                                        let v1148: Float = v1144 * v1147[i]
+                                        let v1149: Float = v1148 * v122[i]
+                                        let v1150_2: Float = v1148 * v135[i]
+                                        v1150[i] = v1150_2
+                                        let v1151: Float = v1148 * v137[i]
+                                        let v1152: Float = v1148 * v133[i]
+                                        let v1156_2: Float = v1143 * v1155[i]
+                                        v1156[i] = v1156_2
+                                        let v1161_2: Float = v1152 * v1160[i]
                                         v1161[i] = v1161_2
-                                        let v1162: Float = v1159 * v137[i]
-                                        let v1163: Float = v1159 * v133[i]
-                                        let v1167_2: Float = v1154 * v1166[i]
+                                        let v1167_2: Float = v1149 * v1166[i]
                                         v1167[i] = v1167_2
-                                        let v1172_2: Float = v1163 * v1171[i]
-                                        v1172[i] = v1172_2
-                                        let v1178_2: Float = v1160 * v1177[i]
-                                        v1178[i] = v1178_2
-                                        let v1184_2: Float = v1162 * v1183[i]
-                                        v1184[i] = v1184_2
+                                        let v1173_2: Float = v1151 * v1172[i]
+                                        v1173[i] = v1173_2
                                     }
-                                    let v1121 = slot21  // [n, 24]
-                                    v1121.update(repeating: 0, count: n * 24)
+                                    let v1110 = slot21  // [n, 24]
+                                    v1110.update(repeating: 0, count: n * 24)
                                     for row_204 in 0..<n {
                                         for k_204 in 0..<6 {
-                                            v1121[row_204 &* 24 &+ 18 &+ k_204] = v1120[row_204 &* 6 &+ k_204]
+                                            v1110[row_204 &* 24 &+ 18 &+ k_204] = v1109[row_204 &* 6 &+ k_204]
                                         }
                                     }
                                 }
                                 do {
-                                    let v1125 = slot140  // [n, 6]
-                                    let v1131 = slot168  // [n, 6]
-                                    let v1141 = slot337  // [n, 1, 6]
-                                    let v1142 = slot338  // [n, 1, 6]
-                                    let v1143 = slot339  // [n, 1, 6]
-                                    let v1144 = slot144  // [n, 1, 6]
-                                    let v1145 = slot143  // [n, 1, 6]
-                                    let v1146 = slot142  // [n, 1, 6]
-                                    let v1167 = slot205  // [n, 6]
-                                    let v1172 = slot138  // [n, 6]
-                                    let v1178 = slot45  // [n, 6]
-                                    let v1184 = slot16  // [n, 6]
-                                    let v1121 = slot21  // [n, 24]
+                                    let v1114 = slot140  // [n, 6]
+                                    let v1120 = slot168  // [n, 6]
+                                    let v1130 = slot337  // [n, 1, 6]
+                                    let v1131 = slot338  // [n, 1, 6]
+                                    let v1132 = slot339  // [n, 1, 6]
+                                    let v1133 = slot144  // [n, 1, 6]
+                                    let v1134 = slot143  // [n, 1, 6]
+                                    let v1135 = slot142  // [n, 1, 6]
+                                    let v1156 = slot205  // [n, 6]
+                                    let v1161 = slot138  // [n, 6]
+                                    let v1167 = slot45  // [n, 6]
+                                    let v1173 = slot16  // [n, 6]
+                                    let v1110 = slot21  // [n, 24]
                                     let v126 = slot13  // [n, 4]
                                     let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
                                     let v124 = slot100  // [n, 6]
                                     let v123 = slot99  // [n, 6]
                                     let v119 = slot97  // [n, 6]
-                                    let v1197 = slot101  // [n, 6]
-                                    let v1161 = slot151  // [n, 6]
+                                    let v1186 = slot101  // [n, 6]
+                                    let v1150 = slot151  // [n, 6]
                                     let v102 = slot86  // [n, 6]
                                     let v115 = slot95  // [n, 6]
                                     let v117 = slot96  // [n, 6]
                                     let v113 = slot94  // [n, 6]
-                                    let v1206 = slot102  // [n, 6]
-                                    let v1211 = slot103  // [n, 6]
-                                    let v1217 = slot104  // [n, 6]
-                                    let v1223 = slot105  // [n, 6]
+                                    let v1195 = slot102  // [n, 6]
+                                    let v1200 = slot103  // [n, 6]
+                                    let v1206 = slot104  // [n, 6]
+                                    let v1212 = slot105  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v1126 = slot43  // [n, 24]
-                                    v1126.update(repeating: 0, count: n * 24)
+                                    let v1115 = slot43  // [n, 24]
+                                    v1115.update(repeating: 0, count: n * 24)
                                     for row_205 in 0..<n {
                                         for k_205 in 0..<6 {
-                                            v1126[row_205 &* 24 &+ 12 &+ k_205] = v1125[row_205 &* 6 &+ k_205]
+                                            v1115[row_205 &* 24 &+ 12 &+ k_205] = v1114[row_205 &* 6 &+ k_205]
                                         }
                                     }
-                                    let v1132 = slot29  // [n, 24]
-                                    v1132.update(repeating: 0, count: n * 24)
+                                    let v1121 = slot29  // [n, 24]
+                                    v1121.update(repeating: 0, count: n * 24)
                                     for row_206 in 0..<n {
                                         for k_206 in 0..<6 {
-                                            v1132[row_206 &* 24 &+ k_206] = v1131[row_206 &* 6 &+ k_206]
+                                            v1121[row_206 &* 24 &+ k_206] = v1120[row_206 &* 6 &+ k_206]
                                         }
                                     }
-                                    let v1148 = slot168  // [n, 6]
-                                    v1148.update(from: v1141, count: n * 6)
-                                    let v1149 = slot337  // [n, 6]
-                                    v1149.update(from: v1142, count: n * 6)
-                                    let v1150 = slot338  // [n, 6]
-                                    v1150.update(from: v1143, count: n * 6)
-                                    let v1151 = slot339  // [n, 6]
-                                    v1151.update(from: v1144, count: n * 6)
-                                    let v1152 = slot144  // [n, 6]
-                                    v1152.update(from: v1145, count: n * 6)
-                                    let v1153 = slot143  // [n, 6]
-                                    v1153.update(from: v1146, count: n * 6)
-                                    let v1168 = slot28  // [n, 24]
-                                    v1168.update(repeating: 0, count: n * 24)
+                                    let v1137 = slot168  // [n, 6]
+                                    v1137.update(from: v1130, count: n * 6)
+                                    let v1138 = slot337  // [n, 6]
+                                    v1138.update(from: v1131, count: n * 6)
+                                    let v1139 = slot338  // [n, 6]
+                                    v1139.update(from: v1132, count: n * 6)
+                                    let v1140 = slot339  // [n, 6]
+                                    v1140.update(from: v1133, count: n * 6)
+                                    let v1141 = slot144  // [n, 6]
+                                    v1141.update(from: v1134, count: n * 6)
+                                    let v1142 = slot143  // [n, 6]
+                                    v1142.update(from: v1135, count: n * 6)
+                                    let v1157 = slot28  // [n, 24]
+                                    v1157.update(repeating: 0, count: n * 24)
                                     for row_207 in 0..<n {
                                         for k_207 in 0..<6 {
-                                            v1168[row_207 &* 24 &+ 18 &+ k_207] = v1167[row_207 &* 6 &+ k_207]
+                                            v1157[row_207 &* 24 &+ 18 &+ k_207] = v1156[row_207 &* 6 &+ k_207]
                                         }
                                     }
-                                    let v1173 = slot27  // [n, 24]
-                                    v1173.update(repeating: 0, count: n * 24)
+                                    let v1162 = slot27  // [n, 24]
+                                    v1162.update(repeating: 0, count: n * 24)
                                     for row_208 in 0..<n {
                                         for k_208 in 0..<6 {
-                                            v1173[row_208 &* 24 &+ 12 &+ k_208] = v1172[row_208 &* 6 &+ k_208]
+                                            v1162[row_208 &* 24 &+ 12 &+ k_208] = v1161[row_208 &* 6 &+ k_208]
                                         }
                                     }
-                                    let v1179 = slot26  // [n, 24]
-                                    v1179.update(repeating: 0, count: n * 24)
+                                    let v1168 = slot26  // [n, 24]
+                                    v1168.update(repeating: 0, count: n * 24)
                                     for row_209 in 0..<n {
                                         for k_209 in 0..<6 {
-                                            v1179[row_209 &* 24 &+ 6 &+ k_209] = v1178[row_209 &* 6 &+ k_209]
+                                            v1168[row_209 &* 24 &+ 6 &+ k_209] = v1167[row_209 &* 6 &+ k_209]
                                         }
                                     }
-                                    let v1185 = slot25  // [n, 24]
-                                    v1185.update(repeating: 0, count: n * 24)
+                                    let v1174 = slot25  // [n, 24]
+                                    v1174.update(repeating: 0, count: n * 24)
                                     for row_210 in 0..<n {
                                         for k_210 in 0..<6 {
-                                            v1185[row_210 &* 24 &+ k_210] = v1184[row_210 &* 6 &+ k_210]
+                                            v1174[row_210 &* 24 &+ k_210] = v1173[row_210 &* 6 &+ k_210]
                                         }
                                     }
-                                    let v1133 = slot24  // [n, 24]
-                                    let v1134 = slot359  // [24]
-                                    let v1186 = slot23  // [n, 24]
-                                    let v1187 = slot360  // [24]
-                                    v1134.update(repeating: 0, count: 24)
-                                    v1187.update(repeating: 0, count: 24)
+                                    let v1122 = slot24  // [n, 24]
+                                    let v1123 = slot359  // [24]
+                                    let v1175 = slot23  // [n, 24]
+                                    let v1176 = slot360  // [24]
+                                    v1123.update(repeating: 0, count: 24)
+                                    v1176.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1127: Float = v1121[i] + v1126[i]
-                                            let v1133_2: Float = v1127 + v1132[i]
-                                            v1133[i] = v1133_2
-                                            v1134[i1] += v1133_2
-                                            let v1174: Float = v1168[i] + v1173[i]
-                                            let v1180: Float = v1174 + v1179[i]
-                                            let v1186_2: Float = v1180 + v1185[i]
-                                            v1186[i] = v1186_2
-                                            v1187[i1] += v1186_2
+                                            let v1116: Float = v1110[i] + v1115[i]
+                                            let v1122_2: Float = v1116 + v1121[i]
+                                            v1122[i] = v1122_2
+                                            v1123[i1] += v1122_2
+                                            let v1163: Float = v1157[i] + v1162[i]
+                                            let v1169: Float = v1163 + v1168[i]
+                                            let v1175_2: Float = v1169 + v1174[i]
+                                            v1175[i] = v1175_2
+                                            v1176[i1] += v1175_2
                                         }
                                     }
-                                    let v1138 = slot361  // [24, 4]
+                                    let v1127 = slot361  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1133, lda: 24, b: v126, ldb: 4,
-                                        c: v1138, ldc: 4)
-                                    let v1188 = slot16  // [n, 6]
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1122, lda: 24, b: v126, ldb: 4,
+                                        c: v1127, ldc: 4)
+                                    let v1177 = slot16  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1186, lda: 24, b: v2, ldb: 6, c: v1188, ldc: 6)
-                                    let v1189 = slot362  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1175, lda: 24, b: v2, ldb: 6, c: v1177, ldc: 6)
+                                    let v1178 = slot362  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1186, lda: 24, b: v124, ldb: 6,
-                                        c: v1189, ldc: 6)
-                                    let v1201 = slot100  // [n, 6]
-                                    let v1207 = slot45  // [n, 6]
-                                    let v1212 = slot138  // [n, 6]
-                                    let v1218 = slot205  // [n, 6]
-                                    let v1224 = slot142  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1175, lda: 24, b: v124, ldb: 6,
+                                        c: v1178, ldc: 6)
+                                    let v1190 = slot100  // [n, 6]
+                                    let v1196 = slot45  // [n, 6]
+                                    let v1201 = slot138  // [n, 6]
+                                    let v1207 = slot205  // [n, 6]
+                                    let v1213 = slot142  // [n, 6]
                                     let laneEnd_39 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_39, by: 8) {
-                                        let v1190 = UnsafeRawPointer(v1148 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1188 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1193 = v1190 * UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1194 = v1190 * UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1198 = v1194 * UnsafeRawPointer(v1197 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1199 = UnsafeRawPointer(v1161 + i).loadUnaligned(as: SIMD8<Float>.self) + v1198
-                                        let v1200 = v1199 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1201_2 = v1199 * UnsafeRawPointer(v115 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1179 = UnsafeRawPointer(v1137 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1182 = v1179 * UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1183 = v1179 * UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1187 = v1183 * UnsafeRawPointer(v1186 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1188 = UnsafeRawPointer(v1150 + i).loadUnaligned(as: SIMD8<Float>.self) + v1187
+                                        let v1189 = v1188 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1190_2 = v1188 * UnsafeRawPointer(v115 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1190 + i).storeBytes(of: v1190_2, as: SIMD8<Float>.self)
+                                        let v1191 = v1188 * UnsafeRawPointer(v117 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1192 = v1188 * UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1196_2 = v1182 * UnsafeRawPointer(v1195 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1196 + i).storeBytes(of: v1196_2, as: SIMD8<Float>.self)
+                                        let v1201_2 = v1192 * UnsafeRawPointer(v1200 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1201 + i).storeBytes(of: v1201_2, as: SIMD8<Float>.self)
-                                        let v1202 = v1199 * UnsafeRawPointer(v117 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1203 = v1199 * UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1207_2 = v1193 * UnsafeRawPointer(v1206 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1207_2 = v1189 * UnsafeRawPointer(v1206 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1207 + i).storeBytes(of: v1207_2, as: SIMD8<Float>.self)
-                                        let v1212_2 = v1203 * UnsafeRawPointer(v1211 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1212 + i).storeBytes(of: v1212_2, as: SIMD8<Float>.self)
-                                        let v1218_2 = v1200 * UnsafeRawPointer(v1217 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1218 + i).storeBytes(of: v1218_2, as: SIMD8<Float>.self)
-                                        let v1224_2 = v1202 * UnsafeRawPointer(v1223 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1224 + i).storeBytes(of: v1224_2, as: SIMD8<Float>.self)
+                                        let v1213_2 = v1191 * UnsafeRawPointer(v1212 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1213 + i).storeBytes(of: v1213_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_39..<n * 6 {
-                                        let v1190: Float = v1148[i] + v1188[i]
-                                        let v1193: Float = v1190 * v123[i]
-                                        let v1194: Float = v1190 * v119[i]
-                                        let v1198: Float = v1194 * v1197[i]
-                                        let v1199: Float = v1161[i] + v1198
-                                        let v1200: Float = v1199 * v102[i]
-                                        let v1201_2: Float = v1199 * v115[i]
+                                        let v1179: Float = v1137[i] + v1177[i]
+                                        let v1182: Float = v1179 * v123[i]
+                                        let v1183: Float = v1179 * v119[i]
+                                        let v1187: Float = v1183 * v1186[i]
+                                        let v1188: Float = v1150[i] + v1187
+                                        let v1189: Float = v1188 * v102[i]
+                                        let v1190_2: Float = v1188 * v115[i]
+                                        v1190[i] = v1190_2
+                                        let v1191: Float = v1188 * v117[i]
+                                        let v1192: Float = v1188 * v113[i]
+                                        let v1196_2: Float = v1182 * v1195[i]
+                                        v1196[i] = v1196_2
+                                        let v1201_2: Float = v1192 * v1200[i]
                                         v1201[i] = v1201_2
-                                        let v1202: Float = v1199 * v117[i]
-                                        let v1203: Float = v1199 * v113[i]
-                                        let v1207_2: Float = v1193 * v1206[i]
+                                        let v1207_2: Float = v1189 * v1206[i]
                                         v1207[i] = v1207_2
-                                        let v1212_2: Float = v1203 * v1211[i]
-                                        v1212[i] = v1212_2
-                                        let v1218_2: Float = v1200 * v1217[i]
-                                        v1218[i] = v1218_2
-                                        let v1224_2: Float = v1202 * v1223[i]
-                                        v1224[i] = v1224_2
+                                        let v1213_2: Float = v1191 * v1212[i]
+                                        v1213[i] = v1213_2
                                     }
-                                    let v1192 = slot363  // [24, 4]
+                                    let v1181 = slot363  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1186, lda: 24, b: v126, ldb: 4,
-                                        c: v1192, ldc: 4)
-                                    let v1208 = slot23  // [n, 24]
-                                    v1208.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1175, lda: 24, b: v126, ldb: 4,
+                                        c: v1181, ldc: 4)
+                                    let v1197 = slot23  // [n, 24]
+                                    v1197.update(repeating: 0, count: n * 24)
                                     for row_211 in 0..<n {
                                         for k_211 in 0..<6 {
-                                            v1208[row_211 &* 24 &+ 18 &+ k_211] = v1207[row_211 &* 6 &+ k_211]
+                                            v1197[row_211 &* 24 &+ 18 &+ k_211] = v1196[row_211 &* 6 &+ k_211]
                                         }
                                     }
-                                    let v1213 = slot24  // [n, 24]
-                                    v1213.update(repeating: 0, count: n * 24)
+                                    let v1202 = slot24  // [n, 24]
+                                    v1202.update(repeating: 0, count: n * 24)
                                     for row_212 in 0..<n {
                                         for k_212 in 0..<6 {
-                                            v1213[row_212 &* 24 &+ 12 &+ k_212] = v1212[row_212 &* 6 &+ k_212]
+                                            v1202[row_212 &* 24 &+ 12 &+ k_212] = v1201[row_212 &* 6 &+ k_212]
                                         }
                                     }
-                                    let v1219 = slot25  // [n, 24]
-                                    v1219.update(repeating: 0, count: n * 24)
+                                    let v1208 = slot25  // [n, 24]
+                                    v1208.update(repeating: 0, count: n * 24)
                                     for row_213 in 0..<n {
                                         for k_213 in 0..<6 {
-                                            v1219[row_213 &* 24 &+ 6 &+ k_213] = v1218[row_213 &* 6 &+ k_213]
+                                            v1208[row_213 &* 24 &+ 6 &+ k_213] = v1207[row_213 &* 6 &+ k_213]
                                         }
                                     }
-                                    let v1225 = slot26  // [n, 24]
-                                    v1225.update(repeating: 0, count: n * 24)
+                                    let v1214 = slot26  // [n, 24]
+                                    v1214.update(repeating: 0, count: n * 24)
                                     for row_214 in 0..<n {
                                         for k_214 in 0..<6 {
-                                            v1225[row_214 &* 24 &+ k_214] = v1224[row_214 &* 6 &+ k_214]
+                                            v1214[row_214 &* 24 &+ k_214] = v1213[row_214 &* 6 &+ k_214]
                                         }
                                     }
-                                    let v1226 = slot27  // [n, 24]
-                                    let v1227 = slot364  // [24]
-                                    v1227.update(repeating: 0, count: 24)
+                                    let v1215 = slot27  // [n, 24]
+                                    let v1216 = slot364  // [24]
+                                    v1216.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1214: Float = v1208[i] + v1213[i]
-                                            let v1220: Float = v1214 + v1219[i]
-                                            let v1226_2: Float = v1220 + v1225[i]
-                                            v1226[i] = v1226_2
-                                            v1227[i1] += v1226_2
+                                            let v1203: Float = v1197[i] + v1202[i]
+                                            let v1209: Float = v1203 + v1208[i]
+                                            let v1215_2: Float = v1209 + v1214[i]
+                                            v1215[i] = v1215_2
+                                            v1216[i1] += v1215_2
                                         }
                                     }
                                 }
                                 do {
-                                    let v1226 = slot27  // [n, 24]
+                                    let v1215 = slot27  // [n, 24]
                                     let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
                                     let v104 = slot88  // [n, 6]
-                                    let v1149 = slot337  // [n, 6]
+                                    let v1138 = slot337  // [n, 6]
                                     let v103 = slot87  // [n, 6]
                                     let v99 = slot85  // [n, 6]
-                                    let v1241 = slot89  // [n, 6]
-                                    let v1201 = slot100  // [n, 6]
+                                    let v1230 = slot89  // [n, 6]
+                                    let v1190 = slot100  // [n, 6]
                                     let v82 = slot74  // [n, 6]
                                     let v95 = slot83  // [n, 6]
                                     let v97 = slot84  // [n, 6]
                                     let v93 = slot82  // [n, 6]
-                                    let v1250 = slot90  // [n, 6]
-                                    let v1255 = slot91  // [n, 6]
-                                    let v1261 = slot92  // [n, 6]
-                                    let v1267 = slot93  // [n, 6]
+                                    let v1239 = slot90  // [n, 6]
+                                    let v1244 = slot91  // [n, 6]
+                                    let v1250 = slot92  // [n, 6]
+                                    let v1256 = slot93  // [n, 6]
                                     let v106 = slot12  // [n, 4]
                                     let v84 = slot76  // [n, 6]
-                                    let v1150 = slot338  // [n, 6]
+                                    let v1139 = slot338  // [n, 6]
                                     let v83 = slot75  // [n, 6]
                                     let v79 = slot73  // [n, 6]
-                                    let v1285 = slot77  // [n, 6]
+                                    let v1274 = slot77  // [n, 6]
                                     let v62 = slot62  // [n, 6]
                                     let v75 = slot71  // [n, 6]
                                     let v77 = slot72  // [n, 6]
                                     let v73 = slot70  // [n, 6]
-                                    let v1294 = slot78  // [n, 6]
-                                    let v1299 = slot79  // [n, 6]
-                                    let v1305 = slot80  // [n, 6]
-                                    let v1311 = slot81  // [n, 6]
+                                    let v1283 = slot78  // [n, 6]
+                                    let v1288 = slot79  // [n, 6]
+                                    let v1294 = slot80  // [n, 6]
+                                    let v1300 = slot81  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v1229 = slot142  // [n, 6]
+                                    let v1218 = slot142  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1226, lda: 24, b: v2, ldb: 6, c: v1229, ldc: 6)
-                                    let v1230 = slot365  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1215, lda: 24, b: v2, ldb: 6, c: v1218, ldc: 6)
+                                    let v1219 = slot365  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1226, lda: 24, b: v104, ldb: 6,
-                                        c: v1230, ldc: 6)
-                                    let v1245 = slot88  // [n, 6]
-                                    let v1251 = slot205  // [n, 6]
-                                    let v1256 = slot138  // [n, 6]
-                                    let v1262 = slot45  // [n, 6]
-                                    let v1268 = slot105  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1215, lda: 24, b: v104, ldb: 6,
+                                        c: v1219, ldc: 6)
+                                    let v1234 = slot88  // [n, 6]
+                                    let v1240 = slot205  // [n, 6]
+                                    let v1245 = slot138  // [n, 6]
+                                    let v1251 = slot45  // [n, 6]
+                                    let v1257 = slot105  // [n, 6]
                                     let laneEnd_40 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_40, by: 8) {
-                                        let v1231 = UnsafeRawPointer(v1149 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1229 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1237 = v1231 * UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1238 = v1231 * UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1242 = v1238 * UnsafeRawPointer(v1241 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1243 = UnsafeRawPointer(v1201 + i).loadUnaligned(as: SIMD8<Float>.self) + v1242
-                                        let v1244 = v1243 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1245_2 = v1243 * UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1220 = UnsafeRawPointer(v1138 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1218 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1226 = v1220 * UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1227 = v1220 * UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1231 = v1227 * UnsafeRawPointer(v1230 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1232 = UnsafeRawPointer(v1190 + i).loadUnaligned(as: SIMD8<Float>.self) + v1231
+                                        let v1233 = v1232 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1234_2 = v1232 * UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1234 + i).storeBytes(of: v1234_2, as: SIMD8<Float>.self)
+                                        let v1235 = v1232 * UnsafeRawPointer(v97 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1236 = v1232 * UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1240_2 = v1226 * UnsafeRawPointer(v1239 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1240 + i).storeBytes(of: v1240_2, as: SIMD8<Float>.self)
+                                        let v1245_2 = v1236 * UnsafeRawPointer(v1244 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1245 + i).storeBytes(of: v1245_2, as: SIMD8<Float>.self)
-                                        let v1246 = v1243 * UnsafeRawPointer(v97 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1247 = v1243 * UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1251_2 = v1237 * UnsafeRawPointer(v1250 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1251_2 = v1233 * UnsafeRawPointer(v1250 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1251 + i).storeBytes(of: v1251_2, as: SIMD8<Float>.self)
-                                        let v1256_2 = v1247 * UnsafeRawPointer(v1255 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1256 + i).storeBytes(of: v1256_2, as: SIMD8<Float>.self)
-                                        let v1262_2 = v1244 * UnsafeRawPointer(v1261 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1262 + i).storeBytes(of: v1262_2, as: SIMD8<Float>.self)
-                                        let v1268_2 = v1246 * UnsafeRawPointer(v1267 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1268 + i).storeBytes(of: v1268_2, as: SIMD8<Float>.self)
+                                        let v1257_2 = v1235 * UnsafeRawPointer(v1256 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1257 + i).storeBytes(of: v1257_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_40..<n * 6 {
-                                        let v1231: Float = v1149[i] + v1229[i]
-                                        let v1237: Float = v1231 * v103[i]
-                                        let v1238: Float = v1231 * v99[i]
-                                        let v1242: Float = v1238 * v1241[i]
-                                        let v1243: Float = v1201[i] + v1242
-                                        let v1244: Float = v1243 * v82[i]
-                                        let v1245_2: Float = v1243 * v95[i]
+                                        let v1220: Float = v1138[i] + v1218[i]
+                                        let v1226: Float = v1220 * v103[i]
+                                        let v1227: Float = v1220 * v99[i]
+                                        let v1231: Float = v1227 * v1230[i]
+                                        let v1232: Float = v1190[i] + v1231
+                                        let v1233: Float = v1232 * v82[i]
+                                        let v1234_2: Float = v1232 * v95[i]
+                                        v1234[i] = v1234_2
+                                        let v1235: Float = v1232 * v97[i]
+                                        let v1236: Float = v1232 * v93[i]
+                                        let v1240_2: Float = v1226 * v1239[i]
+                                        v1240[i] = v1240_2
+                                        let v1245_2: Float = v1236 * v1244[i]
                                         v1245[i] = v1245_2
-                                        let v1246: Float = v1243 * v97[i]
-                                        let v1247: Float = v1243 * v93[i]
-                                        let v1251_2: Float = v1237 * v1250[i]
+                                        let v1251_2: Float = v1233 * v1250[i]
                                         v1251[i] = v1251_2
-                                        let v1256_2: Float = v1247 * v1255[i]
-                                        v1256[i] = v1256_2
-                                        let v1262_2: Float = v1244 * v1261[i]
-                                        v1262[i] = v1262_2
-                                        let v1268_2: Float = v1246 * v1267[i]
-                                        v1268[i] = v1268_2
+                                        let v1257_2: Float = v1235 * v1256[i]
+                                        v1257[i] = v1257_2
                                     }
-                                    let v1235 = slot366  // [24, 4]
+                                    let v1224 = slot366  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1226, lda: 24, b: v106, ldb: 4,
-                                        c: v1235, ldc: 4)
-                                    let v1252 = slot27  // [n, 24]
-                                    v1252.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1215, lda: 24, b: v106, ldb: 4,
+                                        c: v1224, ldc: 4)
+                                    let v1241 = slot27  // [n, 24]
+                                    v1241.update(repeating: 0, count: n * 24)
                                     for row_215 in 0..<n {
                                         for k_215 in 0..<6 {
-                                            v1252[row_215 &* 24 &+ 18 &+ k_215] = v1251[row_215 &* 6 &+ k_215]
+                                            v1241[row_215 &* 24 &+ 18 &+ k_215] = v1240[row_215 &* 6 &+ k_215]
                                         }
                                     }
-                                    let v1257 = slot26  // [n, 24]
-                                    v1257.update(repeating: 0, count: n * 24)
+                                    let v1246 = slot26  // [n, 24]
+                                    v1246.update(repeating: 0, count: n * 24)
                                     for row_216 in 0..<n {
                                         for k_216 in 0..<6 {
-                                            v1257[row_216 &* 24 &+ 12 &+ k_216] = v1256[row_216 &* 6 &+ k_216]
+                                            v1246[row_216 &* 24 &+ 12 &+ k_216] = v1245[row_216 &* 6 &+ k_216]
                                         }
                                     }
-                                    let v1263 = slot25  // [n, 24]
-                                    v1263.update(repeating: 0, count: n * 24)
+                                    let v1252 = slot25  // [n, 24]
+                                    v1252.update(repeating: 0, count: n * 24)
                                     for row_217 in 0..<n {
                                         for k_217 in 0..<6 {
-                                            v1263[row_217 &* 24 &+ 6 &+ k_217] = v1262[row_217 &* 6 &+ k_217]
+                                            v1252[row_217 &* 24 &+ 6 &+ k_217] = v1251[row_217 &* 6 &+ k_217]
                                         }
                                     }
-                                    let v1269 = slot24  // [n, 24]
-                                    v1269.update(repeating: 0, count: n * 24)
+                                    let v1258 = slot24  // [n, 24]
+                                    v1258.update(repeating: 0, count: n * 24)
                                     for row_218 in 0..<n {
                                         for k_218 in 0..<6 {
-                                            v1269[row_218 &* 24 &+ k_218] = v1268[row_218 &* 6 &+ k_218]
+                                            v1258[row_218 &* 24 &+ k_218] = v1257[row_218 &* 6 &+ k_218]
                                         }
                                     }
-                                    let v1270 = slot23  // [n, 24]
-                                    let v1271 = slot367  // [24]
-                                    v1271.update(repeating: 0, count: 24)
+                                    let v1259 = slot23  // [n, 24]
+                                    let v1260 = slot367  // [24]
+                                    v1260.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1258: Float = v1252[i] + v1257[i]
-                                            let v1264: Float = v1258 + v1263[i]
-                                            let v1270_2: Float = v1264 + v1269[i]
-                                            v1270[i] = v1270_2
-                                            v1271[i1] += v1270_2
+                                            let v1247: Float = v1241[i] + v1246[i]
+                                            let v1253: Float = v1247 + v1252[i]
+                                            let v1259_2: Float = v1253 + v1258[i]
+                                            v1259[i] = v1259_2
+                                            v1260[i1] += v1259_2
                                         }
                                     }
-                                    let v1273 = slot105  // [n, 6]
+                                    let v1262 = slot105  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1270, lda: 24, b: v2, ldb: 6, c: v1273, ldc: 6)
-                                    let v1274 = slot368  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1259, lda: 24, b: v2, ldb: 6, c: v1262, ldc: 6)
+                                    let v1263 = slot368  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1270, lda: 24, b: v84, ldb: 6,
-                                        c: v1274, ldc: 6)
-                                    let v1289 = slot76  // [n, 6]
-                                    let v1295 = slot45  // [n, 6]
-                                    let v1300 = slot138  // [n, 6]
-                                    let v1306 = slot205  // [n, 6]
-                                    let v1312 = slot93  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1259, lda: 24, b: v84, ldb: 6,
+                                        c: v1263, ldc: 6)
+                                    let v1278 = slot76  // [n, 6]
+                                    let v1284 = slot45  // [n, 6]
+                                    let v1289 = slot138  // [n, 6]
+                                    let v1295 = slot205  // [n, 6]
+                                    let v1301 = slot93  // [n, 6]
                                     let laneEnd_41 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_41, by: 8) {
-                                        let v1275 = UnsafeRawPointer(v1150 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1273 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1281 = v1275 * UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1282 = v1275 * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1286 = v1282 * UnsafeRawPointer(v1285 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1287 = UnsafeRawPointer(v1245 + i).loadUnaligned(as: SIMD8<Float>.self) + v1286
-                                        let v1288 = v1287 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1289_2 = v1287 * UnsafeRawPointer(v75 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1264 = UnsafeRawPointer(v1139 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1262 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1270 = v1264 * UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1271 = v1264 * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1275 = v1271 * UnsafeRawPointer(v1274 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1276 = UnsafeRawPointer(v1234 + i).loadUnaligned(as: SIMD8<Float>.self) + v1275
+                                        let v1277 = v1276 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1278_2 = v1276 * UnsafeRawPointer(v75 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1278 + i).storeBytes(of: v1278_2, as: SIMD8<Float>.self)
+                                        let v1279 = v1276 * UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1280 = v1276 * UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1284_2 = v1270 * UnsafeRawPointer(v1283 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1284 + i).storeBytes(of: v1284_2, as: SIMD8<Float>.self)
+                                        let v1289_2 = v1280 * UnsafeRawPointer(v1288 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1289 + i).storeBytes(of: v1289_2, as: SIMD8<Float>.self)
-                                        let v1290 = v1287 * UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1291 = v1287 * UnsafeRawPointer(v73 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1295_2 = v1281 * UnsafeRawPointer(v1294 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1295_2 = v1277 * UnsafeRawPointer(v1294 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1295 + i).storeBytes(of: v1295_2, as: SIMD8<Float>.self)
-                                        let v1300_2 = v1291 * UnsafeRawPointer(v1299 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1300 + i).storeBytes(of: v1300_2, as: SIMD8<Float>.self)
-                                        let v1306_2 = v1288 * UnsafeRawPointer(v1305 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1306 + i).storeBytes(of: v1306_2, as: SIMD8<Float>.self)
-                                        let v1312_2 = v1290 * UnsafeRawPointer(v1311 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1312 + i).storeBytes(of: v1312_2, as: SIMD8<Float>.self)
+                                        let v1301_2 = v1279 * UnsafeRawPointer(v1300 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1301 + i).storeBytes(of: v1301_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_41..<n * 6 {
-                                        let v1275: Float = v1150[i] + v1273[i]
-                                        let v1281: Float = v1275 * v83[i]
-                                        let v1282: Float = v1275 * v79[i]
-                                        let v1286: Float = v1282 * v1285[i]
-                                        let v1287: Float = v1245[i] + v1286
-                                        let v1288: Float = v1287 * v62[i]
-                                        let v1289_2: Float = v1287 * v75[i]
+                                        let v1264: Float = v1139[i] + v1262[i]
+                                        let v1270: Float = v1264 * v83[i]
+                                        let v1271: Float = v1264 * v79[i]
+                                        let v1275: Float = v1271 * v1274[i]
+                                        let v1276: Float = v1234[i] + v1275
+                                        let v1277: Float = v1276 * v62[i]
+                                        let v1278_2: Float = v1276 * v75[i]
+                                        v1278[i] = v1278_2
+                                        let v1279: Float = v1276 * v77[i]
+                                        let v1280: Float = v1276 * v73[i]
+                                        let v1284_2: Float = v1270 * v1283[i]
+                                        v1284[i] = v1284_2
+                                        let v1289_2: Float = v1280 * v1288[i]
                                         v1289[i] = v1289_2
-                                        let v1290: Float = v1287 * v77[i]
-                                        let v1291: Float = v1287 * v73[i]
-                                        let v1295_2: Float = v1281 * v1294[i]
+                                        let v1295_2: Float = v1277 * v1294[i]
                                         v1295[i] = v1295_2
-                                        let v1300_2: Float = v1291 * v1299[i]
-                                        v1300[i] = v1300_2
-                                        let v1306_2: Float = v1288 * v1305[i]
-                                        v1306[i] = v1306_2
-                                        let v1312_2: Float = v1290 * v1311[i]
-                                        v1312[i] = v1312_2
+                                        let v1301_2: Float = v1279 * v1300[i]
+                                        v1301[i] = v1301_2
                                     }
                                 }
                                 do {
-                                    let v1270 = slot23  // [n, 24]
+                                    let v1259 = slot23  // [n, 24]
                                     let v86 = slot11  // [n, 4]
-                                    let v1295 = slot45  // [n, 6]
-                                    let v1300 = slot138  // [n, 6]
-                                    let v1306 = slot205  // [n, 6]
-                                    let v1312 = slot93  // [n, 6]
+                                    let v1284 = slot45  // [n, 6]
+                                    let v1289 = slot138  // [n, 6]
+                                    let v1295 = slot205  // [n, 6]
+                                    let v1301 = slot93  // [n, 6]
                                     let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
                                     let v64 = slot64  // [n, 6]
-                                    let v1151 = slot339  // [n, 6]
+                                    let v1140 = slot339  // [n, 6]
                                     let v63 = slot63  // [n, 6]
                                     let v59 = slot61  // [n, 6]
-                                    let v1329 = slot65  // [n, 6]
-                                    let v1289 = slot76  // [n, 6]
+                                    let v1318 = slot65  // [n, 6]
+                                    let v1278 = slot76  // [n, 6]
                                     let v42 = slot50  // [n, 6]
                                     let v55 = slot59  // [n, 6]
                                     let v57 = slot60  // [n, 6]
                                     let v53 = slot58  // [n, 6]
-                                    let v1338 = slot66  // [n, 6]
-                                    let v1343 = slot67  // [n, 6]
-                                    let v1349 = slot68  // [n, 6]
-                                    let v1355 = slot69  // [n, 6]
+                                    let v1327 = slot66  // [n, 6]
+                                    let v1332 = slot67  // [n, 6]
+                                    let v1338 = slot68  // [n, 6]
+                                    let v1344 = slot69  // [n, 6]
                                     let v66 = slot10  // [n, 4]
                                     let v44 = slot52  // [n, 6]
-                                    let v1152 = slot144  // [n, 6]
+                                    let v1141 = slot144  // [n, 6]
                                     let v43 = slot51  // [n, 6]
                                     let v39 = slot49  // [n, 6]
-                                    let v1373 = slot53  // [n, 6]
+                                    let v1362 = slot53  // [n, 6]
                                     let v22 = slot36  // [n, 6]
                                     let v35 = slot47  // [n, 6]
                                     let v37 = slot48  // [n, 6]
                                     let v33 = slot46  // [n, 6]
-                                    let v1382 = slot54  // [n, 6]
-                                    let v1387 = slot55  // [n, 6]
-                                    let v1393 = slot56  // [n, 6]
-                                    let v1399 = slot57  // [n, 6]
+                                    let v1371 = slot54  // [n, 6]
+                                    let v1376 = slot55  // [n, 6]
+                                    let v1382 = slot56  // [n, 6]
+                                    let v1388 = slot57  // [n, 6]
                                     // ∂ line 10: lstm(x)
-                                    let v1279 = slot369  // [24, 4]
+                                    let v1268 = slot369  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1270, lda: 24, b: v86, ldb: 4,
-                                        c: v1279, ldc: 4)
-                                    let v1296 = slot23  // [n, 24]
-                                    v1296.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1259, lda: 24, b: v86, ldb: 4,
+                                        c: v1268, ldc: 4)
+                                    let v1285 = slot23  // [n, 24]
+                                    v1285.update(repeating: 0, count: n * 24)
                                     for row_219 in 0..<n {
                                         for k_219 in 0..<6 {
-                                            v1296[row_219 &* 24 &+ 18 &+ k_219] = v1295[row_219 &* 6 &+ k_219]
+                                            v1285[row_219 &* 24 &+ 18 &+ k_219] = v1284[row_219 &* 6 &+ k_219]
                                         }
                                     }
-                                    let v1301 = slot24  // [n, 24]
-                                    v1301.update(repeating: 0, count: n * 24)
+                                    let v1290 = slot24  // [n, 24]
+                                    v1290.update(repeating: 0, count: n * 24)
                                     for row_220 in 0..<n {
                                         for k_220 in 0..<6 {
-                                            v1301[row_220 &* 24 &+ 12 &+ k_220] = v1300[row_220 &* 6 &+ k_220]
+                                            v1290[row_220 &* 24 &+ 12 &+ k_220] = v1289[row_220 &* 6 &+ k_220]
                                         }
                                     }
-                                    let v1307 = slot25  // [n, 24]
-                                    v1307.update(repeating: 0, count: n * 24)
+                                    let v1296 = slot25  // [n, 24]
+                                    v1296.update(repeating: 0, count: n * 24)
                                     for row_221 in 0..<n {
                                         for k_221 in 0..<6 {
-                                            v1307[row_221 &* 24 &+ 6 &+ k_221] = v1306[row_221 &* 6 &+ k_221]
+                                            v1296[row_221 &* 24 &+ 6 &+ k_221] = v1295[row_221 &* 6 &+ k_221]
                                         }
                                     }
-                                    let v1313 = slot26  // [n, 24]
-                                    v1313.update(repeating: 0, count: n * 24)
+                                    let v1302 = slot26  // [n, 24]
+                                    v1302.update(repeating: 0, count: n * 24)
                                     for row_222 in 0..<n {
                                         for k_222 in 0..<6 {
-                                            v1313[row_222 &* 24 &+ k_222] = v1312[row_222 &* 6 &+ k_222]
+                                            v1302[row_222 &* 24 &+ k_222] = v1301[row_222 &* 6 &+ k_222]
                                         }
                                     }
-                                    let v1314 = slot27  // [n, 24]
-                                    let v1315 = slot370  // [24]
-                                    v1315.update(repeating: 0, count: 24)
+                                    let v1303 = slot27  // [n, 24]
+                                    let v1304 = slot370  // [24]
+                                    v1304.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1302: Float = v1296[i] + v1301[i]
-                                            let v1308: Float = v1302 + v1307[i]
-                                            let v1314_2: Float = v1308 + v1313[i]
-                                            v1314[i] = v1314_2
-                                            v1315[i1] += v1314_2
+                                            let v1291: Float = v1285[i] + v1290[i]
+                                            let v1297: Float = v1291 + v1296[i]
+                                            let v1303_2: Float = v1297 + v1302[i]
+                                            v1303[i] = v1303_2
+                                            v1304[i1] += v1303_2
                                         }
                                     }
-                                    let v1317 = slot93  // [n, 6]
+                                    let v1306 = slot93  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1314, lda: 24, b: v2, ldb: 6, c: v1317, ldc: 6)
-                                    let v1318 = slot371  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1303, lda: 24, b: v2, ldb: 6, c: v1306, ldc: 6)
+                                    let v1307 = slot371  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1314, lda: 24, b: v64, ldb: 6,
-                                        c: v1318, ldc: 6)
-                                    let v1333 = slot64  // [n, 6]
-                                    let v1339 = slot205  // [n, 6]
-                                    let v1344 = slot138  // [n, 6]
-                                    let v1350 = slot45  // [n, 6]
-                                    let v1356 = slot81  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1303, lda: 24, b: v64, ldb: 6,
+                                        c: v1307, ldc: 6)
+                                    let v1322 = slot64  // [n, 6]
+                                    let v1328 = slot205  // [n, 6]
+                                    let v1333 = slot138  // [n, 6]
+                                    let v1339 = slot45  // [n, 6]
+                                    let v1345 = slot81  // [n, 6]
                                     let laneEnd_42 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_42, by: 8) {
-                                        let v1319 = UnsafeRawPointer(v1151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1317 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1325 = v1319 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1326 = v1319 * UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1330 = v1326 * UnsafeRawPointer(v1329 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1331 = UnsafeRawPointer(v1289 + i).loadUnaligned(as: SIMD8<Float>.self) + v1330
-                                        let v1332 = v1331 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1333_2 = v1331 * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1308 = UnsafeRawPointer(v1140 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1306 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1314 = v1308 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1315 = v1308 * UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1319 = v1315 * UnsafeRawPointer(v1318 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1320 = UnsafeRawPointer(v1278 + i).loadUnaligned(as: SIMD8<Float>.self) + v1319
+                                        let v1321 = v1320 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1322_2 = v1320 * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1322 + i).storeBytes(of: v1322_2, as: SIMD8<Float>.self)
+                                        let v1323 = v1320 * UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1324 = v1320 * UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1328_2 = v1314 * UnsafeRawPointer(v1327 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1328 + i).storeBytes(of: v1328_2, as: SIMD8<Float>.self)
+                                        let v1333_2 = v1324 * UnsafeRawPointer(v1332 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1333 + i).storeBytes(of: v1333_2, as: SIMD8<Float>.self)
-                                        let v1334 = v1331 * UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1335 = v1331 * UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1339_2 = v1325 * UnsafeRawPointer(v1338 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1339_2 = v1321 * UnsafeRawPointer(v1338 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1339 + i).storeBytes(of: v1339_2, as: SIMD8<Float>.self)
-                                        let v1344_2 = v1335 * UnsafeRawPointer(v1343 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1344 + i).storeBytes(of: v1344_2, as: SIMD8<Float>.self)
-                                        let v1350_2 = v1332 * UnsafeRawPointer(v1349 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1350 + i).storeBytes(of: v1350_2, as: SIMD8<Float>.self)
-                                        let v1356_2 = v1334 * UnsafeRawPointer(v1355 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1356 + i).storeBytes(of: v1356_2, as: SIMD8<Float>.self)
+                                        let v1345_2 = v1323 * UnsafeRawPointer(v1344 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1345 + i).storeBytes(of: v1345_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_42..<n * 6 {
-                                        let v1319: Float = v1151[i] + v1317[i]
-                                        let v1325: Float = v1319 * v63[i]
-                                        let v1326: Float = v1319 * v59[i]
-                                        let v1330: Float = v1326 * v1329[i]
-                                        let v1331: Float = v1289[i] + v1330
-                                        let v1332: Float = v1331 * v42[i]
-                                        let v1333_2: Float = v1331 * v55[i]
+                                        let v1308: Float = v1140[i] + v1306[i]
+                                        let v1314: Float = v1308 * v63[i]
+                                        let v1315: Float = v1308 * v59[i]
+                                        let v1319: Float = v1315 * v1318[i]
+                                        let v1320: Float = v1278[i] + v1319
+                                        let v1321: Float = v1320 * v42[i]
+                                        let v1322_2: Float = v1320 * v55[i]
+                                        v1322[i] = v1322_2
+                                        let v1323: Float = v1320 * v57[i]
+                                        let v1324: Float = v1320 * v53[i]
+                                        let v1328_2: Float = v1314 * v1327[i]
+                                        v1328[i] = v1328_2
+                                        let v1333_2: Float = v1324 * v1332[i]
                                         v1333[i] = v1333_2
-                                        let v1334: Float = v1331 * v57[i]
-                                        let v1335: Float = v1331 * v53[i]
-                                        let v1339_2: Float = v1325 * v1338[i]
+                                        let v1339_2: Float = v1321 * v1338[i]
                                         v1339[i] = v1339_2
-                                        let v1344_2: Float = v1335 * v1343[i]
-                                        v1344[i] = v1344_2
-                                        let v1350_2: Float = v1332 * v1349[i]
-                                        v1350[i] = v1350_2
-                                        let v1356_2: Float = v1334 * v1355[i]
-                                        v1356[i] = v1356_2
+                                        let v1345_2: Float = v1323 * v1344[i]
+                                        v1345[i] = v1345_2
                                     }
-                                    let v1323 = slot372  // [24, 4]
+                                    let v1312 = slot372  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1314, lda: 24, b: v66, ldb: 4,
-                                        c: v1323, ldc: 4)
-                                    let v1340 = slot27  // [n, 24]
-                                    v1340.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1303, lda: 24, b: v66, ldb: 4,
+                                        c: v1312, ldc: 4)
+                                    let v1329 = slot27  // [n, 24]
+                                    v1329.update(repeating: 0, count: n * 24)
                                     for row_223 in 0..<n {
                                         for k_223 in 0..<6 {
-                                            v1340[row_223 &* 24 &+ 18 &+ k_223] = v1339[row_223 &* 6 &+ k_223]
+                                            v1329[row_223 &* 24 &+ 18 &+ k_223] = v1328[row_223 &* 6 &+ k_223]
                                         }
                                     }
-                                    let v1345 = slot26  // [n, 24]
-                                    v1345.update(repeating: 0, count: n * 24)
+                                    let v1334 = slot26  // [n, 24]
+                                    v1334.update(repeating: 0, count: n * 24)
                                     for row_224 in 0..<n {
                                         for k_224 in 0..<6 {
-                                            v1345[row_224 &* 24 &+ 12 &+ k_224] = v1344[row_224 &* 6 &+ k_224]
+                                            v1334[row_224 &* 24 &+ 12 &+ k_224] = v1333[row_224 &* 6 &+ k_224]
                                         }
                                     }
-                                    let v1351 = slot25  // [n, 24]
-                                    v1351.update(repeating: 0, count: n * 24)
+                                    let v1340 = slot25  // [n, 24]
+                                    v1340.update(repeating: 0, count: n * 24)
                                     for row_225 in 0..<n {
                                         for k_225 in 0..<6 {
-                                            v1351[row_225 &* 24 &+ 6 &+ k_225] = v1350[row_225 &* 6 &+ k_225]
+                                            v1340[row_225 &* 24 &+ 6 &+ k_225] = v1339[row_225 &* 6 &+ k_225]
                                         }
                                     }
-                                    let v1357 = slot24  // [n, 24]
-                                    v1357.update(repeating: 0, count: n * 24)
+                                    let v1346 = slot24  // [n, 24]
+                                    v1346.update(repeating: 0, count: n * 24)
                                     for row_226 in 0..<n {
                                         for k_226 in 0..<6 {
-                                            v1357[row_226 &* 24 &+ k_226] = v1356[row_226 &* 6 &+ k_226]
+                                            v1346[row_226 &* 24 &+ k_226] = v1345[row_226 &* 6 &+ k_226]
                                         }
                                     }
-                                    let v1358 = slot23  // [n, 24]
-                                    let v1359 = slot373  // [24]
-                                    v1359.update(repeating: 0, count: 24)
+                                    let v1347 = slot23  // [n, 24]
+                                    let v1348 = slot373  // [24]
+                                    v1348.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1346: Float = v1340[i] + v1345[i]
-                                            let v1352: Float = v1346 + v1351[i]
-                                            let v1358_2: Float = v1352 + v1357[i]
-                                            v1358[i] = v1358_2
-                                            v1359[i1] += v1358_2
+                                            let v1335: Float = v1329[i] + v1334[i]
+                                            let v1341: Float = v1335 + v1340[i]
+                                            let v1347_2: Float = v1341 + v1346[i]
+                                            v1347[i] = v1347_2
+                                            v1348[i1] += v1347_2
                                         }
                                     }
-                                    let v1361 = slot81  // [n, 6]
+                                    let v1350 = slot81  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1358, lda: 24, b: v2, ldb: 6, c: v1361, ldc: 6)
-                                    let v1362 = slot374  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1347, lda: 24, b: v2, ldb: 6, c: v1350, ldc: 6)
+                                    let v1351 = slot374  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1358, lda: 24, b: v44, ldb: 6,
-                                        c: v1362, ldc: 6)
-                                    let v1377 = slot52  // [n, 6]
-                                    let v1383 = slot45  // [n, 6]
-                                    let v1388 = slot138  // [n, 6]
-                                    let v1394 = slot205  // [n, 6]
-                                    let v1400 = slot69  // [n, 6]
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1347, lda: 24, b: v44, ldb: 6,
+                                        c: v1351, ldc: 6)
+                                    let v1366 = slot52  // [n, 6]
+                                    let v1372 = slot45  // [n, 6]
+                                    let v1377 = slot138  // [n, 6]
+                                    let v1383 = slot205  // [n, 6]
+                                    let v1389 = slot69  // [n, 6]
                                     let laneEnd_43 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_43, by: 8) {
-                                        let v1363 = UnsafeRawPointer(v1152 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1361 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1369 = v1363 * UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1370 = v1363 * UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1374 = v1370 * UnsafeRawPointer(v1373 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1375 = UnsafeRawPointer(v1333 + i).loadUnaligned(as: SIMD8<Float>.self) + v1374
-                                        let v1376 = v1375 * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1377_2 = v1375 * UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1352 = UnsafeRawPointer(v1141 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1350 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1358 = v1352 * UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1359 = v1352 * UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1363 = v1359 * UnsafeRawPointer(v1362 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1364 = UnsafeRawPointer(v1322 + i).loadUnaligned(as: SIMD8<Float>.self) + v1363
+                                        let v1365 = v1364 * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1366_2 = v1364 * UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1366 + i).storeBytes(of: v1366_2, as: SIMD8<Float>.self)
+                                        let v1367 = v1364 * UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1368 = v1364 * UnsafeRawPointer(v33 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1372_2 = v1358 * UnsafeRawPointer(v1371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1372 + i).storeBytes(of: v1372_2, as: SIMD8<Float>.self)
+                                        let v1377_2 = v1368 * UnsafeRawPointer(v1376 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1377 + i).storeBytes(of: v1377_2, as: SIMD8<Float>.self)
-                                        let v1378 = v1375 * UnsafeRawPointer(v37 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1379 = v1375 * UnsafeRawPointer(v33 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1383_2 = v1369 * UnsafeRawPointer(v1382 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1383_2 = v1365 * UnsafeRawPointer(v1382 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1383 + i).storeBytes(of: v1383_2, as: SIMD8<Float>.self)
-                                        let v1388_2 = v1379 * UnsafeRawPointer(v1387 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1388 + i).storeBytes(of: v1388_2, as: SIMD8<Float>.self)
-                                        let v1394_2 = v1376 * UnsafeRawPointer(v1393 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1394 + i).storeBytes(of: v1394_2, as: SIMD8<Float>.self)
-                                        let v1400_2 = v1378 * UnsafeRawPointer(v1399 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1400 + i).storeBytes(of: v1400_2, as: SIMD8<Float>.self)
+                                        let v1389_2 = v1367 * UnsafeRawPointer(v1388 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1389 + i).storeBytes(of: v1389_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_43..<n * 6 {
-                                        let v1363: Float = v1152[i] + v1361[i]
-                                        let v1369: Float = v1363 * v43[i]
-                                        let v1370: Float = v1363 * v39[i]
-                                        let v1374: Float = v1370 * v1373[i]
-                                        let v1375: Float = v1333[i] + v1374
-                                        let v1376: Float = v1375 * v22[i]
-                                        let v1377_2: Float = v1375 * v35[i]
+                                        let v1352: Float = v1141[i] + v1350[i]
+                                        let v1358: Float = v1352 * v43[i]
+                                        let v1359: Float = v1352 * v39[i]
+                                        let v1363: Float = v1359 * v1362[i]
+                                        let v1364: Float = v1322[i] + v1363
+                                        let v1365: Float = v1364 * v22[i]
+                                        let v1366_2: Float = v1364 * v35[i]
+                                        v1366[i] = v1366_2
+                                        let v1367: Float = v1364 * v37[i]
+                                        let v1368: Float = v1364 * v33[i]
+                                        let v1372_2: Float = v1358 * v1371[i]
+                                        v1372[i] = v1372_2
+                                        let v1377_2: Float = v1368 * v1376[i]
                                         v1377[i] = v1377_2
-                                        let v1378: Float = v1375 * v37[i]
-                                        let v1379: Float = v1375 * v33[i]
-                                        let v1383_2: Float = v1369 * v1382[i]
+                                        let v1383_2: Float = v1365 * v1382[i]
                                         v1383[i] = v1383_2
-                                        let v1388_2: Float = v1379 * v1387[i]
-                                        v1388[i] = v1388_2
-                                        let v1394_2: Float = v1376 * v1393[i]
-                                        v1394[i] = v1394_2
-                                        let v1400_2: Float = v1378 * v1399[i]
-                                        v1400[i] = v1400_2
+                                        let v1389_2: Float = v1367 * v1388[i]
+                                        v1389[i] = v1389_2
                                     }
                                 }
                                 do {
-                                    let v1358 = slot23  // [n, 24]
+                                    let v1347 = slot23  // [n, 24]
                                     let v46 = slot9  // [n, 4]
-                                    let v1383 = slot45  // [n, 6]
-                                    let v1388 = slot138  // [n, 6]
-                                    let v1394 = slot205  // [n, 6]
-                                    let v1400 = slot69  // [n, 6]
+                                    let v1372 = slot45  // [n, 6]
+                                    let v1377 = slot138  // [n, 6]
+                                    let v1383 = slot205  // [n, 6]
+                                    let v1389 = slot69  // [n, 6]
                                     let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
                                     let v24 = slot38  // [n, 6]
-                                    let v884 = slot342  // [24, 6]
-                                    let v925 = slot345  // [24, 6]
-                                    let v969 = slot348  // [24, 6]
-                                    let v1013 = slot351  // [24, 6]
-                                    let v1057 = slot354  // [24, 6]
-                                    let v1101 = slot357  // [24, 6]
-                                    let v1189 = slot362  // [24, 6]
-                                    let v1230 = slot365  // [24, 6]
-                                    let v1274 = slot368  // [24, 6]
-                                    let v1318 = slot371  // [24, 6]
-                                    let v1362 = slot374  // [24, 6]
-                                    let v1153 = slot143  // [n, 6]
+                                    let v873 = slot342  // [24, 6]
+                                    let v914 = slot345  // [24, 6]
+                                    let v958 = slot348  // [24, 6]
+                                    let v1002 = slot351  // [24, 6]
+                                    let v1046 = slot354  // [24, 6]
+                                    let v1090 = slot357  // [24, 6]
+                                    let v1178 = slot362  // [24, 6]
+                                    let v1219 = slot365  // [24, 6]
+                                    let v1263 = slot368  // [24, 6]
+                                    let v1307 = slot371  // [24, 6]
+                                    let v1351 = slot374  // [24, 6]
+                                    let v1142 = slot143  // [n, 6]
                                     let v23 = slot37  // [n, 6]
                                     let v21 = slot35  // [n, 6]
-                                    let v1417 = slot39  // [n, 6]
-                                    let v1377 = slot52  // [n, 6]
+                                    let v1406 = slot39  // [n, 6]
+                                    let v1366 = slot52  // [n, 6]
                                     let v19 = slot34  // [n, 6]
                                     let v15 = slot33  // [n, 6]
-                                    let v1424 = slot40  // [n, 6]
-                                    let v1429 = slot41  // [n, 6]
-                                    let v1435 = slot42  // [n, 6]
+                                    let v1413 = slot40  // [n, 6]
+                                    let v1418 = slot41  // [n, 6]
+                                    let v1424 = slot42  // [n, 6]
                                     let v26 = slot8  // [n, 4]
                                     // ∂ line 10: lstm(x)
-                                    let v1367 = slot375  // [24, 4]
+                                    let v1356 = slot375  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1358, lda: 24, b: v46, ldb: 4,
-                                        c: v1367, ldc: 4)
-                                    let v1384 = slot23  // [n, 24]
-                                    v1384.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1347, lda: 24, b: v46, ldb: 4,
+                                        c: v1356, ldc: 4)
+                                    let v1373 = slot23  // [n, 24]
+                                    v1373.update(repeating: 0, count: n * 24)
                                     for row_227 in 0..<n {
                                         for k_227 in 0..<6 {
-                                            v1384[row_227 &* 24 &+ 18 &+ k_227] = v1383[row_227 &* 6 &+ k_227]
+                                            v1373[row_227 &* 24 &+ 18 &+ k_227] = v1372[row_227 &* 6 &+ k_227]
                                         }
                                     }
-                                    let v1389 = slot24  // [n, 24]
-                                    v1389.update(repeating: 0, count: n * 24)
+                                    let v1378 = slot24  // [n, 24]
+                                    v1378.update(repeating: 0, count: n * 24)
                                     for row_228 in 0..<n {
                                         for k_228 in 0..<6 {
-                                            v1389[row_228 &* 24 &+ 12 &+ k_228] = v1388[row_228 &* 6 &+ k_228]
+                                            v1378[row_228 &* 24 &+ 12 &+ k_228] = v1377[row_228 &* 6 &+ k_228]
                                         }
                                     }
-                                    let v1395 = slot25  // [n, 24]
-                                    v1395.update(repeating: 0, count: n * 24)
+                                    let v1384 = slot25  // [n, 24]
+                                    v1384.update(repeating: 0, count: n * 24)
                                     for row_229 in 0..<n {
                                         for k_229 in 0..<6 {
-                                            v1395[row_229 &* 24 &+ 6 &+ k_229] = v1394[row_229 &* 6 &+ k_229]
+                                            v1384[row_229 &* 24 &+ 6 &+ k_229] = v1383[row_229 &* 6 &+ k_229]
                                         }
                                     }
-                                    let v1401 = slot26  // [n, 24]
-                                    v1401.update(repeating: 0, count: n * 24)
+                                    let v1390 = slot26  // [n, 24]
+                                    v1390.update(repeating: 0, count: n * 24)
                                     for row_230 in 0..<n {
                                         for k_230 in 0..<6 {
-                                            v1401[row_230 &* 24 &+ k_230] = v1400[row_230 &* 6 &+ k_230]
+                                            v1390[row_230 &* 24 &+ k_230] = v1389[row_230 &* 6 &+ k_230]
                                         }
                                     }
-                                    let v1402 = slot27  // [n, 24]
-                                    let v1403 = slot376  // [24]
-                                    v1403.update(repeating: 0, count: 24)
+                                    let v1391 = slot27  // [n, 24]
+                                    let v1392 = slot376  // [24]
+                                    v1392.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1390: Float = v1384[i] + v1389[i]
-                                            let v1396: Float = v1390 + v1395[i]
-                                            let v1402_2: Float = v1396 + v1401[i]
-                                            v1402[i] = v1402_2
-                                            v1403[i1] += v1402_2
+                                            let v1379: Float = v1373[i] + v1378[i]
+                                            let v1385: Float = v1379 + v1384[i]
+                                            let v1391_2: Float = v1385 + v1390[i]
+                                            v1391[i] = v1391_2
+                                            v1392[i1] += v1391_2
                                         }
                                     }
-                                    let v1405 = slot69  // [n, 6]
+                                    let v1394 = slot69  // [n, 6]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 6, k: 24, a: v1402, lda: 24, b: v2, ldb: 6, c: v1405, ldc: 6)
-                                    let v1406 = slot377  // [24, 6]
+                                        m: n, n: 6, k: 24, a: v1391, lda: 24, b: v2, ldb: 6, c: v1394, ldc: 6)
+                                    let v1395 = slot377  // [24, 6]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 6, k: n, a: v1402, lda: 24, b: v24, ldb: 6,
-                                        c: v1406, ldc: 6)
-                                    let v1103 = g.baseAddress! + 384  // gradient of lstm.weight_hh_l0_reverse
-                                    let v1408 = g.baseAddress! + 96  // gradient of lstm.weight_hh_l0
+                                        transposeA: true, m: 24, n: 6, k: n, a: v1391, lda: 24, b: v24, ldb: 6,
+                                        c: v1395, ldc: 6)
+                                    let v1092 = g.baseAddress! + 384  // gradient of lstm.weight_hh_l0_reverse
+                                    let v1397 = g.baseAddress! + 96  // gradient of lstm.weight_hh_l0
                                     let laneEnd_44 = (24 * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_44, by: 8) {
-                                        let v927 = UnsafeRawPointer(v884 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v925 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v971 = v927 + UnsafeRawPointer(v969 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1015 = v971 + UnsafeRawPointer(v1013 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1059 = v1015 + UnsafeRawPointer(v1057 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1103_2 = v1059 + UnsafeRawPointer(v1101 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1103 + i).storeBytes(of: v1103_2, as: SIMD8<Float>.self)
-                                        let v1232 = UnsafeRawPointer(v1189 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1230 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1276 = v1232 + UnsafeRawPointer(v1274 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1320 = v1276 + UnsafeRawPointer(v1318 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1364 = v1320 + UnsafeRawPointer(v1362 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1408_2 = v1364 + UnsafeRawPointer(v1406 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1408 + i).storeBytes(of: v1408_2, as: SIMD8<Float>.self)
+                                        let v916 = UnsafeRawPointer(v873 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v914 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v960 = v916 + UnsafeRawPointer(v958 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1004 = v960 + UnsafeRawPointer(v1002 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1048 = v1004 + UnsafeRawPointer(v1046 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1092_2 = v1048 + UnsafeRawPointer(v1090 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1092 + i).storeBytes(of: v1092_2, as: SIMD8<Float>.self)
+                                        let v1221 = UnsafeRawPointer(v1178 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1219 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1265 = v1221 + UnsafeRawPointer(v1263 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1309 = v1265 + UnsafeRawPointer(v1307 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1353 = v1309 + UnsafeRawPointer(v1351 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1397_2 = v1353 + UnsafeRawPointer(v1395 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1397 + i).storeBytes(of: v1397_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_44..<24 * 6 {
-                                        let v927: Float = v884[i] + v925[i]
-                                        let v971: Float = v927 + v969[i]
-                                        let v1015: Float = v971 + v1013[i]
-                                        let v1059: Float = v1015 + v1057[i]
-                                        let v1103_2: Float = v1059 + v1101[i]
-                                        v1103[i] = v1103_2
-                                        let v1232: Float = v1189[i] + v1230[i]
-                                        let v1276: Float = v1232 + v1274[i]
-                                        let v1320: Float = v1276 + v1318[i]
-                                        let v1364: Float = v1320 + v1362[i]
-                                        let v1408_2: Float = v1364 + v1406[i]
-                                        v1408[i] = v1408_2
+                                        let v916: Float = v873[i] + v914[i]
+                                        let v960: Float = v916 + v958[i]
+                                        let v1004: Float = v960 + v1002[i]
+                                        let v1048: Float = v1004 + v1046[i]
+                                        let v1092_2: Float = v1048 + v1090[i]
+                                        v1092[i] = v1092_2
+                                        let v1221: Float = v1178[i] + v1219[i]
+                                        let v1265: Float = v1221 + v1263[i]
+                                        let v1309: Float = v1265 + v1307[i]
+                                        let v1353: Float = v1309 + v1351[i]
+                                        let v1397_2: Float = v1353 + v1395[i]
+                                        v1397[i] = v1397_2
                                     }
-                                    let v1425 = slot38  // [n, 6]
-                                    let v1430 = slot205  // [n, 6]
-                                    let v1436 = slot138  // [n, 6]
+                                    let v1414 = slot38  // [n, 6]
+                                    let v1419 = slot205  // [n, 6]
+                                    let v1425 = slot138  // [n, 6]
                                     let laneEnd_45 = (n * 6) & ~7
                                     for i in stride(from: 0, to: laneEnd_45, by: 8) {
-                                        let v1407 = UnsafeRawPointer(v1153 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1405 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1413 = v1407 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1414 = v1407 * UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1418 = v1414 * UnsafeRawPointer(v1417 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1419 = UnsafeRawPointer(v1377 + i).loadUnaligned(as: SIMD8<Float>.self) + v1418
-                                        let v1420 = v1419 * UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1421 = v1419 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1425_2 = v1413 * UnsafeRawPointer(v1424 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1396 = UnsafeRawPointer(v1142 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1394 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1402 = v1396 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1403 = v1396 * UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1407 = v1403 * UnsafeRawPointer(v1406 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1408 = UnsafeRawPointer(v1366 + i).loadUnaligned(as: SIMD8<Float>.self) + v1407
+                                        let v1409 = v1408 * UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1410 = v1408 * UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1414_2 = v1402 * UnsafeRawPointer(v1413 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1414 + i).storeBytes(of: v1414_2, as: SIMD8<Float>.self)
+                                        let v1419_2 = v1410 * UnsafeRawPointer(v1418 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1419 + i).storeBytes(of: v1419_2, as: SIMD8<Float>.self)
+                                        let v1425_2 = v1409 * UnsafeRawPointer(v1424 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1425 + i).storeBytes(of: v1425_2, as: SIMD8<Float>.self)
-                                        let v1430_2 = v1421 * UnsafeRawPointer(v1429 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1430 + i).storeBytes(of: v1430_2, as: SIMD8<Float>.self)
-                                        let v1436_2 = v1420 * UnsafeRawPointer(v1435 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1436 + i).storeBytes(of: v1436_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_45..<n * 6 {
-                                        let v1407: Float = v1153[i] + v1405[i]
-                                        let v1413: Float = v1407 * v23[i]
-                                        let v1414: Float = v1407 * v21[i]
-                                        let v1418: Float = v1414 * v1417[i]
-                                        let v1419: Float = v1377[i] + v1418
-                                        let v1420: Float = v1419 * v19[i]
-                                        let v1421: Float = v1419 * v15[i]
-                                        let v1425_2: Float = v1413 * v1424[i]
+                                        let v1396: Float = v1142[i] + v1394[i]
+                                        let v1402: Float = v1396 * v23[i]
+                                        let v1403: Float = v1396 * v21[i]
+                                        let v1407: Float = v1403 * v1406[i]
+                                        let v1408: Float = v1366[i] + v1407
+                                        let v1409: Float = v1408 * v19[i]
+                                        let v1410: Float = v1408 * v15[i]
+                                        let v1414_2: Float = v1402 * v1413[i]
+                                        v1414[i] = v1414_2
+                                        let v1419_2: Float = v1410 * v1418[i]
+                                        v1419[i] = v1419_2
+                                        let v1425_2: Float = v1409 * v1424[i]
                                         v1425[i] = v1425_2
-                                        let v1430_2: Float = v1421 * v1429[i]
-                                        v1430[i] = v1430_2
-                                        let v1436_2: Float = v1420 * v1435[i]
-                                        v1436[i] = v1436_2
                                     }
-                                    let v1411 = slot378  // [24, 4]
+                                    let v1400 = slot378  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1402, lda: 24, b: v26, ldb: 4,
-                                        c: v1411, ldc: 4)
-                                    let v1426 = slot27  // [n, 24]
-                                    v1426.update(repeating: 0, count: n * 24)
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1391, lda: 24, b: v26, ldb: 4,
+                                        c: v1400, ldc: 4)
+                                    let v1415 = slot27  // [n, 24]
+                                    v1415.update(repeating: 0, count: n * 24)
                                     for row_231 in 0..<n {
                                         for k_231 in 0..<6 {
-                                            v1426[row_231 &* 24 &+ 18 &+ k_231] = v1425[row_231 &* 6 &+ k_231]
+                                            v1415[row_231 &* 24 &+ 18 &+ k_231] = v1414[row_231 &* 6 &+ k_231]
                                         }
                                     }
-                                    let v1431 = slot26  // [n, 24]
-                                    v1431.update(repeating: 0, count: n * 24)
+                                    let v1420 = slot26  // [n, 24]
+                                    v1420.update(repeating: 0, count: n * 24)
                                     for row_232 in 0..<n {
                                         for k_232 in 0..<6 {
-                                            v1431[row_232 &* 24 &+ 12 &+ k_232] = v1430[row_232 &* 6 &+ k_232]
+                                            v1420[row_232 &* 24 &+ 12 &+ k_232] = v1419[row_232 &* 6 &+ k_232]
                                         }
                                     }
-                                    let v1437 = slot25  // [n, 24]
-                                    v1437.update(repeating: 0, count: n * 24)
+                                    let v1426 = slot25  // [n, 24]
+                                    v1426.update(repeating: 0, count: n * 24)
                                     for row_233 in 0..<n {
                                         for k_233 in 0..<6 {
-                                            v1437[row_233 &* 24 &+ k_233] = v1436[row_233 &* 6 &+ k_233]
+                                            v1426[row_233 &* 24 &+ k_233] = v1425[row_233 &* 6 &+ k_233]
                                         }
                                     }
-                                    let v1438 = slot24  // [n, 24]
-                                    let v1439 = slot379  // [24]
-                                    v1439.update(repeating: 0, count: 24)
+                                    let v1427 = slot24  // [n, 24]
+                                    let v1428 = slot379  // [24]
+                                    v1428.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
                                             let i = i0 &* 24 &+ i1
-                                            let v1432: Float = v1426[i] + v1431[i]
-                                            let v1438_2: Float = v1432 + v1437[i]
-                                            v1438[i] = v1438_2
-                                            v1439[i1] += v1438_2
+                                            let v1421: Float = v1415[i] + v1420[i]
+                                            let v1427_2: Float = v1421 + v1426[i]
+                                            v1427[i] = v1427_2
+                                            v1428[i1] += v1427_2
                                         }
                                     }
                                 }
                                 do {
-                                    let v882 = slot341  // [24]
-                                    let v922 = slot344  // [24]
-                                    let v966 = slot347  // [24]
-                                    let v1010 = slot350  // [24]
-                                    let v1054 = slot353  // [24]
-                                    let v1098 = slot356  // [24]
-                                    let v1134 = slot359  // [24]
-                                    let v1187 = slot360  // [24]
-                                    let v1227 = slot364  // [24]
-                                    let v1271 = slot367  // [24]
-                                    let v1315 = slot370  // [24]
-                                    let v1359 = slot373  // [24]
-                                    let v1403 = slot376  // [24]
-                                    let v1439 = slot379  // [24]
-                                    let v1438 = slot24  // [n, 24]
+                                    let v871 = slot341  // [24]
+                                    let v911 = slot344  // [24]
+                                    let v955 = slot347  // [24]
+                                    let v999 = slot350  // [24]
+                                    let v1043 = slot353  // [24]
+                                    let v1087 = slot356  // [24]
+                                    let v1123 = slot359  // [24]
+                                    let v1176 = slot360  // [24]
+                                    let v1216 = slot364  // [24]
+                                    let v1260 = slot367  // [24]
+                                    let v1304 = slot370  // [24]
+                                    let v1348 = slot373  // [24]
+                                    let v1392 = slot376  // [24]
+                                    let v1428 = slot379  // [24]
+                                    let v1427 = slot24  // [n, 24]
                                     let v10 = slot7  // [n, 4]
-                                    let v887 = slot343  // [24, 4]
-                                    let v930 = slot346  // [24, 4]
-                                    let v974 = slot349  // [24, 4]
-                                    let v1018 = slot352  // [24, 4]
-                                    let v1062 = slot355  // [24, 4]
-                                    let v1106 = slot358  // [24, 4]
-                                    let v1138 = slot361  // [24, 4]
-                                    let v1192 = slot363  // [24, 4]
-                                    let v1235 = slot366  // [24, 4]
-                                    let v1279 = slot369  // [24, 4]
-                                    let v1323 = slot372  // [24, 4]
-                                    let v1367 = slot375  // [24, 4]
-                                    let v1411 = slot378  // [24, 4]
+                                    let v876 = slot343  // [24, 4]
+                                    let v919 = slot346  // [24, 4]
+                                    let v963 = slot349  // [24, 4]
+                                    let v1007 = slot352  // [24, 4]
+                                    let v1051 = slot355  // [24, 4]
+                                    let v1095 = slot358  // [24, 4]
+                                    let v1127 = slot361  // [24, 4]
+                                    let v1181 = slot363  // [24, 4]
+                                    let v1224 = slot366  // [24, 4]
+                                    let v1268 = slot369  // [24, 4]
+                                    let v1312 = slot372  // [24, 4]
+                                    let v1356 = slot375  // [24, 4]
+                                    let v1400 = slot378  // [24, 4]
                                     // ∂ line 10: lstm(x)
-                                    let v1135 = g.baseAddress! + 528  // gradient of lstm.bias_ih_l0_reverse
-                                    let v1440 = g.baseAddress! + 240  // gradient of lstm.bias_ih_l0
+                                    let v1124 = g.baseAddress! + 528  // gradient of lstm.bias_ih_l0_reverse
+                                    let v1429 = g.baseAddress! + 240  // gradient of lstm.bias_ih_l0
                                     let laneEnd_46 = 24 & ~7
                                     for i in stride(from: 0, to: laneEnd_46, by: 8) {
-                                        let v923 = UnsafeRawPointer(v882 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v922 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v967 = v923 + UnsafeRawPointer(v966 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1011 = v967 + UnsafeRawPointer(v1010 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1055 = v1011 + UnsafeRawPointer(v1054 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1099 = v1055 + UnsafeRawPointer(v1098 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1135_2 = v1099 + UnsafeRawPointer(v1134 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1135 + i).storeBytes(of: v1135_2, as: SIMD8<Float>.self)
-                                        let v1228 = UnsafeRawPointer(v1187 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1227 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1272 = v1228 + UnsafeRawPointer(v1271 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1316 = v1272 + UnsafeRawPointer(v1315 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1360 = v1316 + UnsafeRawPointer(v1359 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1404 = v1360 + UnsafeRawPointer(v1403 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1440_2 = v1404 + UnsafeRawPointer(v1439 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1440 + i).storeBytes(of: v1440_2, as: SIMD8<Float>.self)
+                                        let v912 = UnsafeRawPointer(v871 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v911 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v956 = v912 + UnsafeRawPointer(v955 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1000 = v956 + UnsafeRawPointer(v999 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1044 = v1000 + UnsafeRawPointer(v1043 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1088 = v1044 + UnsafeRawPointer(v1087 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1124_2 = v1088 + UnsafeRawPointer(v1123 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1124 + i).storeBytes(of: v1124_2, as: SIMD8<Float>.self)
+                                        let v1217 = UnsafeRawPointer(v1176 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1216 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1261 = v1217 + UnsafeRawPointer(v1260 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1305 = v1261 + UnsafeRawPointer(v1304 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1349 = v1305 + UnsafeRawPointer(v1348 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1393 = v1349 + UnsafeRawPointer(v1392 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1429_2 = v1393 + UnsafeRawPointer(v1428 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1429 + i).storeBytes(of: v1429_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_46..<24 {
-                                        let v923: Float = v882[i] + v922[i]
-                                        let v967: Float = v923 + v966[i]
-                                        let v1011: Float = v967 + v1010[i]
-                                        let v1055: Float = v1011 + v1054[i]
-                                        let v1099: Float = v1055 + v1098[i]
-                                        let v1135_2: Float = v1099 + v1134[i]
-                                        v1135[i] = v1135_2
-                                        let v1228: Float = v1187[i] + v1227[i]
-                                        let v1272: Float = v1228 + v1271[i]
-                                        let v1316: Float = v1272 + v1315[i]
-                                        let v1360: Float = v1316 + v1359[i]
-                                        let v1404: Float = v1360 + v1403[i]
-                                        let v1440_2: Float = v1404 + v1439[i]
-                                        v1440[i] = v1440_2
+                                        let v912: Float = v871[i] + v911[i]
+                                        let v956: Float = v912 + v955[i]
+                                        let v1000: Float = v956 + v999[i]
+                                        let v1044: Float = v1000 + v1043[i]
+                                        let v1088: Float = v1044 + v1087[i]
+                                        let v1124_2: Float = v1088 + v1123[i]
+                                        v1124[i] = v1124_2
+                                        let v1217: Float = v1176[i] + v1216[i]
+                                        let v1261: Float = v1217 + v1260[i]
+                                        let v1305: Float = v1261 + v1304[i]
+                                        let v1349: Float = v1305 + v1348[i]
+                                        let v1393: Float = v1349 + v1392[i]
+                                        let v1429_2: Float = v1393 + v1428[i]
+                                        v1429[i] = v1429_2
                                     }
-                                    let v1443 = slot380  // [24, 4]
+                                    let v1432 = slot380  // [24, 4]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 24, n: 4, k: n, a: v1438, lda: 24, b: v10, ldb: 4,
-                                        c: v1443, ldc: 4)
-                                    let v1139 = g.baseAddress! + 288  // gradient of lstm.weight_ih_l0_reverse
-                                    let v1444 = g.baseAddress!  // gradient of lstm.weight_ih_l0
+                                        transposeA: true, m: 24, n: 4, k: n, a: v1427, lda: 24, b: v10, ldb: 4,
+                                        c: v1432, ldc: 4)
+                                    let v1128 = g.baseAddress! + 288  // gradient of lstm.weight_ih_l0_reverse
+                                    let v1433 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     let laneEnd_47 = (24 * 4) & ~7
                                     for i in stride(from: 0, to: laneEnd_47, by: 8) {
-                                        let v931 = UnsafeRawPointer(v887 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v930 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v975 = v931 + UnsafeRawPointer(v974 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1019 = v975 + UnsafeRawPointer(v1018 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1063 = v1019 + UnsafeRawPointer(v1062 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1107 = v1063 + UnsafeRawPointer(v1106 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1139_2 = v1107 + UnsafeRawPointer(v1138 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1139 + i).storeBytes(of: v1139_2, as: SIMD8<Float>.self)
-                                        let v1236 = UnsafeRawPointer(v1192 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1235 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1280 = v1236 + UnsafeRawPointer(v1279 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1324 = v1280 + UnsafeRawPointer(v1323 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1368 = v1324 + UnsafeRawPointer(v1367 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1412 = v1368 + UnsafeRawPointer(v1411 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1444_2 = v1412 + UnsafeRawPointer(v1443 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1444 + i).storeBytes(of: v1444_2, as: SIMD8<Float>.self)
+                                        let v920 = UnsafeRawPointer(v876 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v919 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v964 = v920 + UnsafeRawPointer(v963 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1008 = v964 + UnsafeRawPointer(v1007 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1052 = v1008 + UnsafeRawPointer(v1051 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1096 = v1052 + UnsafeRawPointer(v1095 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1128_2 = v1096 + UnsafeRawPointer(v1127 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1128 + i).storeBytes(of: v1128_2, as: SIMD8<Float>.self)
+                                        let v1225 = UnsafeRawPointer(v1181 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1224 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1269 = v1225 + UnsafeRawPointer(v1268 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1313 = v1269 + UnsafeRawPointer(v1312 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1357 = v1313 + UnsafeRawPointer(v1356 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1401 = v1357 + UnsafeRawPointer(v1400 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v1433_2 = v1401 + UnsafeRawPointer(v1432 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v1433 + i).storeBytes(of: v1433_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_47..<24 * 4 {
-                                        let v931: Float = v887[i] + v930[i]
-                                        let v975: Float = v931 + v974[i]
-                                        let v1019: Float = v975 + v1018[i]
-                                        let v1063: Float = v1019 + v1062[i]
-                                        let v1107: Float = v1063 + v1106[i]
-                                        let v1139_2: Float = v1107 + v1138[i]
-                                        v1139[i] = v1139_2
-                                        let v1236: Float = v1192[i] + v1235[i]
-                                        let v1280: Float = v1236 + v1279[i]
-                                        let v1324: Float = v1280 + v1323[i]
-                                        let v1368: Float = v1324 + v1367[i]
-                                        let v1412: Float = v1368 + v1411[i]
-                                        let v1444_2: Float = v1412 + v1443[i]
-                                        v1444[i] = v1444_2
+                                        let v920: Float = v876[i] + v919[i]
+                                        let v964: Float = v920 + v963[i]
+                                        let v1008: Float = v964 + v1007[i]
+                                        let v1052: Float = v1008 + v1051[i]
+                                        let v1096: Float = v1052 + v1095[i]
+                                        let v1128_2: Float = v1096 + v1127[i]
+                                        v1128[i] = v1128_2
+                                        let v1225: Float = v1181[i] + v1224[i]
+                                        let v1269: Float = v1225 + v1268[i]
+                                        let v1313: Float = v1269 + v1312[i]
+                                        let v1357: Float = v1313 + v1356[i]
+                                        let v1401: Float = v1357 + v1400[i]
+                                        let v1433_2: Float = v1401 + v1432[i]
+                                        v1433[i] = v1433_2
                                     }
                                 }
                                 // The gradient of every parameter.
-                                let v1440 = g.baseAddress! + 240  // gradient of lstm.bias_ih_l0
-                                (g.baseAddress! + 264).update(from: v1440, count: 24)  // lstm.bias_hh_l0
-                                let v1135 = g.baseAddress! + 528  // gradient of lstm.bias_ih_l0_reverse
-                                (g.baseAddress! + 552).update(from: v1135, count: 24)  // lstm.bias_hh_l0_reverse
+                                let v1429 = g.baseAddress! + 240  // gradient of lstm.bias_ih_l0
+                                (g.baseAddress! + 264).update(from: v1429, count: 24)  // lstm.bias_hh_l0
+                                let v1124 = g.baseAddress! + 528  // gradient of lstm.bias_ih_l0_reverse
+                                (g.baseAddress! + 552).update(from: v1124, count: 24)  // lstm.bias_hh_l0_reverse
                             }
                             return body_2()
                         }
@@ -8461,30 +8461,30 @@ public struct FirstStepMemory: Module {
                     let v56 = slot14  // [n, 1, 8]
                     v56.update(from: v50, count: n * 8)
                     // line 19: rnn(x)[:, 5, :]
-                    let v70 = slot13  // [n, 8]
-                    v70.update(repeating: 0, count: n * 8)
+                    let v69 = slot13  // [n, 8]
+                    v69.update(repeating: 0, count: n * 8)
                     for i0 in 0..<n {
                         for _ in 0..<1 {
                             for i2 in 0..<8 {
                                 let i = i0 &* 8 &+ i2
-                                v70[i0 &* 8 &+ i2] += v56[i]
+                                v69[i0 &* 8 &+ i2] += v56[i]
                             }
                         }
                     }
-                    let v71 = parameters.baseAddress! + 96  // head.weight
+                    let v70 = parameters.baseAddress! + 96  // head.weight
                     // line 19: head(rnn(x)[:, 5, :])
-                    let v73 = slot11  // [n, 2]
-                    Kernels.matrixMultiply(m: n, n: 2, k: 8, a: v70, lda: 8, b: v71, ldb: 2, c: v73, ldc: 2)
-                    let v72 = parameters.baseAddress! + 112  // head.bias
-                    let v74 = slot10  // [n, 2]
+                    let v72 = slot11  // [n, 2]
+                    Kernels.matrixMultiply(m: n, n: 2, k: 8, a: v69, lda: 8, b: v70, ldb: 2, c: v72, ldc: 2)
+                    let v71 = parameters.baseAddress! + 112  // head.bias
+                    let v73 = slot10  // [n, 2]
                     for i0 in 0..<n {
                         for i1 in 0..<2 {
                             let i = i0 &* 2 &+ i1
-                            let v74_2: Float = v73[i] + v72[i1]
-                            v74[i] = v74_2
+                            let v73_2: Float = v72[i] + v71[i1]
+                            v73[i] = v73_2
                         }
                     }
-                    return Tensor(shape: [n, 2], copying: UnsafeBufferPointer(start: v74, count: n * 2))
+                    return Tensor(shape: [n, 2], copying: UnsafeBufferPointer(start: v73, count: n * 2))
                 }
                 return body()
             }
@@ -8642,7 +8642,7 @@ public struct FirstStepMemory: Module {
                             // line 19: rnn(x)
                             let v10 = slot18  // [n, 8]
                             // ∂ line 19: rnn(x)
-                            let v144 = slot19  // [n, 8]
+                            let v143 = slot19  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
@@ -8652,9 +8652,9 @@ public struct FirstStepMemory: Module {
                                     let v10_2: Float = Foundation.tanh(v9)
                                     v10[i] = v10_2
                                     // ∂ line 19: rnn(x)
-                                    let v143: Float = v10_2 * v10_2
-                                    let v144_2: Float = 1.0 - v143
-                                    v144[i] = v144_2
+                                    let v142: Float = v10_2 * v10_2
+                                    let v143_2: Float = 1.0 - v142
+                                    v143[i] = v143_2
                                 }
                             }
                             // line 19: rnn(x)
@@ -8663,7 +8663,7 @@ public struct FirstStepMemory: Module {
                                 transposeB: true, m: n, n: 8, k: 8, a: v10, lda: 8, b: v2, ldb: 8, c: v15, ldc: 8)
                             let v18 = slot20  // [n, 8]
                             // ∂ line 19: rnn(x)
-                            let v131 = slot21  // [n, 8]
+                            let v130 = slot21  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
@@ -8674,9 +8674,9 @@ public struct FirstStepMemory: Module {
                                     let v18_2: Float = Foundation.tanh(v17)
                                     v18[i] = v18_2
                                     // ∂ line 19: rnn(x)
-                                    let v130: Float = v18_2 * v18_2
-                                    let v131_2: Float = 1.0 - v130
-                                    v131[i] = v131_2
+                                    let v129: Float = v18_2 * v18_2
+                                    let v130_2: Float = 1.0 - v129
+                                    v130[i] = v130_2
                                 }
                             }
                             // line 19: rnn(x)
@@ -8693,12 +8693,12 @@ public struct FirstStepMemory: Module {
                             let v29 = slot15  // [n, 8]
                             let v37 = slot16  // [n, 8]
                             let v45 = slot17  // [n, 8]
-                            let v71 = parameters.baseAddress! + 96  // head.weight
-                            let v72 = parameters.baseAddress! + 112  // head.bias
+                            let v70 = parameters.baseAddress! + 96  // head.weight
+                            let v71 = parameters.baseAddress! + 112  // head.bias
                             // line 19: rnn(x)
                             let v26 = slot13  // [n, 8]
                             // ∂ line 19: rnn(x)
-                            let v118 = slot22  // [n, 8]
+                            let v117 = slot22  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
@@ -8709,9 +8709,9 @@ public struct FirstStepMemory: Module {
                                     let v26_2: Float = Foundation.tanh(v25)
                                     v26[i] = v26_2
                                     // ∂ line 19: rnn(x)
-                                    let v117: Float = v26_2 * v26_2
-                                    let v118_2: Float = 1.0 - v117
-                                    v118[i] = v118_2
+                                    let v116: Float = v26_2 * v26_2
+                                    let v117_2: Float = 1.0 - v116
+                                    v117[i] = v117_2
                                 }
                             }
                             // line 19: rnn(x)
@@ -8720,7 +8720,7 @@ public struct FirstStepMemory: Module {
                                 transposeB: true, m: n, n: 8, k: 8, a: v26, lda: 8, b: v2, ldb: 8, c: v31, ldc: 8)
                             let v34 = slot14  // [n, 8]
                             // ∂ line 19: rnn(x)
-                            let v105 = slot23  // [n, 8]
+                            let v104 = slot23  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
@@ -8731,9 +8731,9 @@ public struct FirstStepMemory: Module {
                                     let v34_2: Float = Foundation.tanh(v33)
                                     v34[i] = v34_2
                                     // ∂ line 19: rnn(x)
-                                    let v104: Float = v34_2 * v34_2
-                                    let v105_2: Float = 1.0 - v104
-                                    v105[i] = v105_2
+                                    let v103: Float = v34_2 * v34_2
+                                    let v104_2: Float = 1.0 - v103
+                                    v104[i] = v104_2
                                 }
                             }
                             // line 19: rnn(x)
@@ -8742,7 +8742,7 @@ public struct FirstStepMemory: Module {
                                 transposeB: true, m: n, n: 8, k: 8, a: v34, lda: 8, b: v2, ldb: 8, c: v39, ldc: 8)
                             let v42 = slot15  // [n, 8]
                             // ∂ line 19: rnn(x)
-                            let v92 = slot24  // [n, 8]
+                            let v91 = slot24  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
@@ -8753,9 +8753,9 @@ public struct FirstStepMemory: Module {
                                     let v42_2: Float = Foundation.tanh(v41)
                                     v42[i] = v42_2
                                     // ∂ line 19: rnn(x)
-                                    let v91: Float = v42_2 * v42_2
-                                    let v92_2: Float = 1.0 - v91
-                                    v92[i] = v92_2
+                                    let v90: Float = v42_2 * v42_2
+                                    let v91_2: Float = 1.0 - v90
+                                    v91[i] = v91_2
                                 }
                             }
                             // line 19: rnn(x)
@@ -8764,7 +8764,7 @@ public struct FirstStepMemory: Module {
                                 transposeB: true, m: n, n: 8, k: 8, a: v42, lda: 8, b: v2, ldb: 8, c: v47, ldc: 8)
                             let v50 = slot16  // [n, 8]
                             // ∂ line 19: rnn(x)
-                            let v83 = slot25  // [n, 8]
+                            let v82 = slot25  // [n, 8]
                             for i0 in 0..<n {
                                 for i1 in 0..<8 {
                                     let i = i0 &* 8 &+ i1
@@ -8775,34 +8775,34 @@ public struct FirstStepMemory: Module {
                                     let v50_2: Float = Foundation.tanh(v49)
                                     v50[i] = v50_2
                                     // ∂ line 19: rnn(x)
-                                    let v82: Float = v50_2 * v50_2
-                                    let v83_2: Float = 1.0 - v82
-                                    v83[i] = v83_2
+                                    let v81: Float = v50_2 * v50_2
+                                    let v82_2: Float = 1.0 - v81
+                                    v82[i] = v82_2
                                 }
                             }
                             // line 19: rnn(x)
                             let v56 = slot12  // [n, 1, 8]
                             v56.update(from: v50, count: n * 8)
                             // line 19: rnn(x)[:, 5, :]
-                            let v70 = slot16  // [n, 8]
-                            v70.update(repeating: 0, count: n * 8)
+                            let v69 = slot16  // [n, 8]
+                            v69.update(repeating: 0, count: n * 8)
                             for i0 in 0..<n {
                                 for _ in 0..<1 {
                                     for i2 in 0..<8 {
                                         let i = i0 &* 8 &+ i2
-                                        v70[i0 &* 8 &+ i2] += v56[i]
+                                        v69[i0 &* 8 &+ i2] += v56[i]
                                     }
                                 }
                             }
                             // line 19: head(rnn(x)[:, 5, :])
-                            let v73 = slot5  // [n, 2]
-                            Kernels.matrixMultiply(m: n, n: 2, k: 8, a: v70, lda: 8, b: v71, ldb: 2, c: v73, ldc: 2)
-                            let v74 = slot4  // [n, 2]
+                            let v72 = slot5  // [n, 2]
+                            Kernels.matrixMultiply(m: n, n: 2, k: 8, a: v69, lda: 8, b: v70, ldb: 2, c: v72, ldc: 2)
+                            let v73 = slot4  // [n, 2]
                             for i0 in 0..<n {
                                 for i1 in 0..<2 {
                                     let i = i0 &* 2 &+ i1
-                                    let v74_2: Float = v73[i] + v72[i1]
-                                    v74[i] = v74_2
+                                    let v73_2: Float = v72[i] + v71[i1]
+                                    v73[i] = v73_2
                                 }
                             }
                         }
@@ -8813,8 +8813,8 @@ public struct FirstStepMemory: Module {
                         if handed.output.shape.count != 2 || handed.output.shape[0] != n || handed.output.shape[1] != 2 {
                             handed.output = Tensor(zeros: [n, 2])
                         }
-                        let v74 = slot4  // [n, 2]
-                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v74, count: n * 2) }
+                        let v73 = slot4  // [n, 2]
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v73, count: n * 2) }
                         try outputGradient(handed.output, &handed.outputGradient)
                         if handed.outputGradient.shape.count != 2 || handed.outputGradient.shape[0] != n || handed.outputGradient.shape[1] != 2 {
                             ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n), 2]", argument: "outputGradient", declared: "[n, 2]", function: "gradient(at:into:outputGradient:)")
@@ -8823,256 +8823,256 @@ public struct FirstStepMemory: Module {
                             @inline(never) func body_2() -> Void {
                                 let seed = seedBuffer.baseAddress!
                                 do {
-                                    let v71 = parameters.baseAddress! + 96  // head.weight
-                                    let v70 = slot16  // [n, 8]
-                                    let v83 = slot25  // [n, 8]
+                                    let v70 = parameters.baseAddress! + 96  // head.weight
+                                    let v69 = slot16  // [n, 8]
+                                    let v82 = slot25  // [n, 8]
                                     let v2 = parameters.baseAddress! + 16  // rnn.weight_hh_l0
                                     let v42 = slot15  // [n, 8]
                                     let v44 = slot11  // [n, 2]
-                                    let v92 = slot24  // [n, 8]
+                                    let v91 = slot24  // [n, 8]
                                     let v34 = slot14  // [n, 8]
                                     let v36 = slot10  // [n, 2]
-                                    let v105 = slot23  // [n, 8]
+                                    let v104 = slot23  // [n, 8]
                                     let v26 = slot13  // [n, 8]
                                     let v28 = slot9  // [n, 2]
-                                    let v118 = slot22  // [n, 8]
+                                    let v117 = slot22  // [n, 8]
                                     let v18 = slot20  // [n, 8]
                                     let v20 = slot8  // [n, 2]
-                                    let v131 = slot21  // [n, 8]
+                                    let v130 = slot21  // [n, 8]
                                     // ∂ line 19: head(rnn(x)[:, 5, :])
-                                    let v76 = g.baseAddress! + 112  // gradient of head.bias
-                                    v76.update(repeating: 0, count: 2)
+                                    let v75 = g.baseAddress! + 112  // gradient of head.bias
+                                    v75.update(repeating: 0, count: 2)
                                     for i0 in 0..<n {
                                         for i1 in 0..<2 {
                                             let i = i0 &* 2 &+ i1
-                                            v76[i1] += seed[i]
+                                            v75[i1] += seed[i]
                                         }
                                     }
-                                    let v77 = slot12  // [n, 8]
+                                    let v76 = slot12  // [n, 8]
                                     Kernels.matrixMultiply(
-                                        transposeB: true, m: n, n: 8, k: 2, a: seed, lda: 2, b: v71, ldb: 2, c: v77,
+                                        transposeB: true, m: n, n: 8, k: 2, a: seed, lda: 2, b: v70, ldb: 2, c: v76,
                                         ldc: 8)
-                                    let v78 = g.baseAddress! + 96  // gradient of head.weight
+                                    let v77 = g.baseAddress! + 96  // gradient of head.weight
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v70, lda: 8, b: seed, ldb: 2, c: v78,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v69, lda: 8, b: seed, ldb: 2, c: v77,
                                         ldc: 2)
                                     // ∂ line 19: rnn(x)[:, 5, :]
-                                    let v79 = slot16  // [n, 1, 8]
+                                    let v78 = slot16  // [n, 1, 8]
                                     for i0 in 0..<n {
                                         for _ in 0..<1 {
                                             for i2 in 0..<8 {
                                                 let i = i0 &* 8 &+ i2
-                                                let v79_2: Float = v77[i0 &* 8 &+ i2]
-                                                v79[i] = v79_2
+                                                let v78_2: Float = v76[i0 &* 8 &+ i2]
+                                                v78[i] = v78_2
                                             }
                                         }
                                     }
                                     // ∂ line 19: rnn(x)
-                                    let v80 = slot12  // [n, 8]
-                                    v80.update(from: v79, count: n * 8)
-                                    let v84 = slot16  // [n, 8]
-                                    let v85 = slot26  // [8]
-                                    v85.update(repeating: 0, count: 8)
+                                    let v79 = slot12  // [n, 8]
+                                    v79.update(from: v78, count: n * 8)
+                                    let v83 = slot16  // [n, 8]
+                                    let v84 = slot26  // [8]
+                                    v84.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
                                             let i = i0 &* 8 &+ i1
-                                            let v84_2: Float = v80[i] * v83[i]
-                                            v84[i] = v84_2
-                                            v85[i1] += v84_2
+                                            let v83_2: Float = v79[i] * v82[i]
+                                            v83[i] = v83_2
+                                            v84[i1] += v83_2
                                         }
                                     }
-                                    let v86 = slot25  // [n, 8]
+                                    let v85 = slot25  // [n, 8]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 8, k: 8, a: v84, lda: 8, b: v2, ldb: 8, c: v86, ldc: 8)
-                                    let v87 = slot27  // [8, 8]
+                                        m: n, n: 8, k: 8, a: v83, lda: 8, b: v2, ldb: 8, c: v85, ldc: 8)
+                                    let v86 = slot27  // [8, 8]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v84, lda: 8, b: v42, ldb: 8, c: v87,
+                                        transposeA: true, m: 8, n: 8, k: n, a: v83, lda: 8, b: v42, ldb: 8, c: v86,
                                         ldc: 8)
-                                    let v89 = slot28  // [8, 2]
+                                    let v88 = slot28  // [8, 2]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v84, lda: 8, b: v44, ldb: 2, c: v89,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v83, lda: 8, b: v44, ldb: 2, c: v88,
                                         ldc: 2)
-                                    let v93 = slot16  // [n, 8]
-                                    let v94 = slot29  // [8]
-                                    v94.update(repeating: 0, count: 8)
+                                    let v92 = slot16  // [n, 8]
+                                    let v93 = slot29  // [8]
+                                    v93.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
                                             let i = i0 &* 8 &+ i1
-                                            let v93_2: Float = v86[i] * v92[i]
-                                            v93[i] = v93_2
-                                            v94[i1] += v93_2
+                                            let v92_2: Float = v85[i] * v91[i]
+                                            v92[i] = v92_2
+                                            v93[i1] += v92_2
                                         }
                                     }
-                                    let v96 = slot24  // [n, 8]
+                                    let v95 = slot24  // [n, 8]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 8, k: 8, a: v93, lda: 8, b: v2, ldb: 8, c: v96, ldc: 8)
-                                    let v97 = slot30  // [8, 8]
+                                        m: n, n: 8, k: 8, a: v92, lda: 8, b: v2, ldb: 8, c: v95, ldc: 8)
+                                    let v96 = slot30  // [8, 8]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v93, lda: 8, b: v34, ldb: 8, c: v97,
+                                        transposeA: true, m: 8, n: 8, k: n, a: v92, lda: 8, b: v34, ldb: 8, c: v96,
                                         ldc: 8)
-                                    let v101 = slot31  // [8, 2]
+                                    let v100 = slot31  // [8, 2]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v93, lda: 8, b: v36, ldb: 2, c: v101,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v92, lda: 8, b: v36, ldb: 2, c: v100,
                                         ldc: 2)
-                                    let v106 = slot16  // [n, 8]
-                                    let v107 = slot32  // [8]
-                                    v107.update(repeating: 0, count: 8)
+                                    let v105 = slot16  // [n, 8]
+                                    let v106 = slot32  // [8]
+                                    v106.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
                                             let i = i0 &* 8 &+ i1
-                                            let v106_2: Float = v96[i] * v105[i]
-                                            v106[i] = v106_2
-                                            v107[i1] += v106_2
+                                            let v105_2: Float = v95[i] * v104[i]
+                                            v105[i] = v105_2
+                                            v106[i1] += v105_2
                                         }
                                     }
-                                    let v109 = slot23  // [n, 8]
+                                    let v108 = slot23  // [n, 8]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 8, k: 8, a: v106, lda: 8, b: v2, ldb: 8, c: v109, ldc: 8)
-                                    let v110 = slot33  // [8, 8]
+                                        m: n, n: 8, k: 8, a: v105, lda: 8, b: v2, ldb: 8, c: v108, ldc: 8)
+                                    let v109 = slot33  // [8, 8]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v106, lda: 8, b: v26, ldb: 8, c: v110,
+                                        transposeA: true, m: 8, n: 8, k: n, a: v105, lda: 8, b: v26, ldb: 8, c: v109,
                                         ldc: 8)
-                                    let v114 = slot34  // [8, 2]
+                                    let v113 = slot34  // [8, 2]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v106, lda: 8, b: v28, ldb: 2, c: v114,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v105, lda: 8, b: v28, ldb: 2, c: v113,
                                         ldc: 2)
-                                    let v119 = slot16  // [n, 8]
-                                    let v120 = slot35  // [8]
-                                    v120.update(repeating: 0, count: 8)
+                                    let v118 = slot16  // [n, 8]
+                                    let v119 = slot35  // [8]
+                                    v119.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
                                             let i = i0 &* 8 &+ i1
-                                            let v119_2: Float = v109[i] * v118[i]
-                                            v119[i] = v119_2
-                                            v120[i1] += v119_2
+                                            let v118_2: Float = v108[i] * v117[i]
+                                            v118[i] = v118_2
+                                            v119[i1] += v118_2
                                         }
                                     }
-                                    let v122 = slot22  // [n, 8]
+                                    let v121 = slot22  // [n, 8]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 8, k: 8, a: v119, lda: 8, b: v2, ldb: 8, c: v122, ldc: 8)
-                                    let v123 = slot36  // [8, 8]
+                                        m: n, n: 8, k: 8, a: v118, lda: 8, b: v2, ldb: 8, c: v121, ldc: 8)
+                                    let v122 = slot36  // [8, 8]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v119, lda: 8, b: v18, ldb: 8, c: v123,
+                                        transposeA: true, m: 8, n: 8, k: n, a: v118, lda: 8, b: v18, ldb: 8, c: v122,
                                         ldc: 8)
-                                    let v127 = slot37  // [8, 2]
+                                    let v126 = slot37  // [8, 2]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v119, lda: 8, b: v20, ldb: 2, c: v127,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v118, lda: 8, b: v20, ldb: 2, c: v126,
                                         ldc: 2)
-                                    let v132 = slot16  // [n, 8]
-                                    let v133 = slot38  // [8]
-                                    v133.update(repeating: 0, count: 8)
+                                    let v131 = slot16  // [n, 8]
+                                    let v132 = slot38  // [8]
+                                    v132.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
                                             let i = i0 &* 8 &+ i1
-                                            let v132_2: Float = v122[i] * v131[i]
-                                            v132[i] = v132_2
-                                            v133[i1] += v132_2
+                                            let v131_2: Float = v121[i] * v130[i]
+                                            v131[i] = v131_2
+                                            v132[i1] += v131_2
                                         }
                                     }
                                 }
                                 do {
-                                    let v132 = slot16  // [n, 8]
+                                    let v131 = slot16  // [n, 8]
                                     let v2 = parameters.baseAddress! + 16  // rnn.weight_hh_l0
                                     let v10 = slot18  // [n, 8]
-                                    let v87 = slot27  // [8, 8]
-                                    let v97 = slot30  // [8, 8]
-                                    let v110 = slot33  // [8, 8]
-                                    let v123 = slot36  // [8, 8]
+                                    let v86 = slot27  // [8, 8]
+                                    let v96 = slot30  // [8, 8]
+                                    let v109 = slot33  // [8, 8]
+                                    let v122 = slot36  // [8, 8]
                                     let v12 = slot7  // [n, 2]
-                                    let v144 = slot19  // [n, 8]
-                                    let v85 = slot26  // [8]
-                                    let v94 = slot29  // [8]
-                                    let v107 = slot32  // [8]
-                                    let v120 = slot35  // [8]
-                                    let v133 = slot38  // [8]
+                                    let v143 = slot19  // [n, 8]
+                                    let v84 = slot26  // [8]
+                                    let v93 = slot29  // [8]
+                                    let v106 = slot32  // [8]
+                                    let v119 = slot35  // [8]
+                                    let v132 = slot38  // [8]
                                     let v6 = slot6  // [n, 2]
-                                    let v89 = slot28  // [8, 2]
-                                    let v101 = slot31  // [8, 2]
-                                    let v114 = slot34  // [8, 2]
-                                    let v127 = slot37  // [8, 2]
+                                    let v88 = slot28  // [8, 2]
+                                    let v100 = slot31  // [8, 2]
+                                    let v113 = slot34  // [8, 2]
+                                    let v126 = slot37  // [8, 2]
                                     // ∂ line 19: rnn(x)
-                                    let v135 = slot21  // [n, 8]
+                                    let v134 = slot21  // [n, 8]
                                     Kernels.matrixMultiply(
-                                        m: n, n: 8, k: 8, a: v132, lda: 8, b: v2, ldb: 8, c: v135, ldc: 8)
-                                    let v136 = slot39  // [8, 8]
+                                        m: n, n: 8, k: 8, a: v131, lda: 8, b: v2, ldb: 8, c: v134, ldc: 8)
+                                    let v135 = slot39  // [8, 8]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v132, lda: 8, b: v10, ldb: 8, c: v136,
+                                        transposeA: true, m: 8, n: 8, k: n, a: v131, lda: 8, b: v10, ldb: 8, c: v135,
                                         ldc: 8)
-                                    let v137 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
+                                    let v136 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
                                     let laneEnd = (8 * 8) & ~7
                                     for i in stride(from: 0, to: laneEnd, by: 8) {
-                                        let v98 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v97 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v111 = v98 + UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v124 = v111 + UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v137_2 = v124 + UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v137 + i).storeBytes(of: v137_2, as: SIMD8<Float>.self)
+                                        let v97 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v110 = v97 + UnsafeRawPointer(v109 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v123 = v110 + UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v136_2 = v123 + UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v136 + i).storeBytes(of: v136_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd..<8 * 8 {
-                                        let v98: Float = v87[i] + v97[i]
-                                        let v111: Float = v98 + v110[i]
-                                        let v124: Float = v111 + v123[i]
-                                        let v137_2: Float = v124 + v136[i]
-                                        v137[i] = v137_2
+                                        let v97: Float = v86[i] + v96[i]
+                                        let v110: Float = v97 + v109[i]
+                                        let v123: Float = v110 + v122[i]
+                                        let v136_2: Float = v123 + v135[i]
+                                        v136[i] = v136_2
                                     }
-                                    let v140 = slot40  // [8, 2]
+                                    let v139 = slot40  // [8, 2]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v132, lda: 8, b: v12, ldb: 2, c: v140,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v131, lda: 8, b: v12, ldb: 2, c: v139,
                                         ldc: 2)
-                                    let v145 = slot16  // [n, 8]
-                                    let v146 = slot41  // [8]
-                                    v146.update(repeating: 0, count: 8)
+                                    let v144 = slot16  // [n, 8]
+                                    let v145 = slot41  // [8]
+                                    v145.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
                                             let i = i0 &* 8 &+ i1
-                                            let v145_2: Float = v135[i] * v144[i]
-                                            v145[i] = v145_2
-                                            v146[i1] += v145_2
+                                            let v144_2: Float = v134[i] * v143[i]
+                                            v144[i] = v144_2
+                                            v145[i1] += v144_2
                                         }
                                     }
-                                    let v147 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
+                                    let v146 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
                                     let laneEnd_2 = 8 & ~7
                                     for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                        let v95 = UnsafeRawPointer(v85 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v108 = v95 + UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v121 = v108 + UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v134 = v121 + UnsafeRawPointer(v133 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v147_2 = v134 + UnsafeRawPointer(v146 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v147 + i).storeBytes(of: v147_2, as: SIMD8<Float>.self)
+                                        let v94 = UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v107 = v94 + UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v120 = v107 + UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v133 = v120 + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v146_2 = v133 + UnsafeRawPointer(v145 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v146 + i).storeBytes(of: v146_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_2..<8 {
-                                        let v95: Float = v85[i] + v94[i]
-                                        let v108: Float = v95 + v107[i]
-                                        let v121: Float = v108 + v120[i]
-                                        let v134: Float = v121 + v133[i]
-                                        let v147_2: Float = v134 + v146[i]
-                                        v147[i] = v147_2
+                                        let v94: Float = v84[i] + v93[i]
+                                        let v107: Float = v94 + v106[i]
+                                        let v120: Float = v107 + v119[i]
+                                        let v133: Float = v120 + v132[i]
+                                        let v146_2: Float = v133 + v145[i]
+                                        v146[i] = v146_2
                                     }
-                                    let v150 = slot42  // [8, 2]
+                                    let v149 = slot42  // [8, 2]
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v145, lda: 8, b: v6, ldb: 2, c: v150,
+                                        transposeA: true, m: 8, n: 2, k: n, a: v144, lda: 8, b: v6, ldb: 2, c: v149,
                                         ldc: 2)
-                                    let v151 = g.baseAddress!  // gradient of rnn.weight_ih_l0
+                                    let v150 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     let laneEnd_3 = (8 * 2) & ~7
                                     for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        let v102 = UnsafeRawPointer(v89 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v101 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v115 = v102 + UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v128 = v115 + UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v141 = v128 + UnsafeRawPointer(v140 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v151_2 = v141 + UnsafeRawPointer(v150 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v151 + i).storeBytes(of: v151_2, as: SIMD8<Float>.self)
+                                        let v101 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v100 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v114 = v101 + UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v127 = v114 + UnsafeRawPointer(v126 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v140 = v127 + UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v150_2 = v140 + UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v150 + i).storeBytes(of: v150_2, as: SIMD8<Float>.self)
                                     }
                                     for i in laneEnd_3..<8 * 2 {
-                                        let v102: Float = v89[i] + v101[i]
-                                        let v115: Float = v102 + v114[i]
-                                        let v128: Float = v115 + v127[i]
-                                        let v141: Float = v128 + v140[i]
-                                        let v151_2: Float = v141 + v150[i]
-                                        v151[i] = v151_2
+                                        let v101: Float = v88[i] + v100[i]
+                                        let v114: Float = v101 + v113[i]
+                                        let v127: Float = v114 + v126[i]
+                                        let v140: Float = v127 + v139[i]
+                                        let v150_2: Float = v140 + v149[i]
+                                        v150[i] = v150_2
                                     }
                                 }
                                 // The gradient of every parameter.
-                                let v147 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
-                                (g.baseAddress! + 88).update(from: v147, count: 8)  // rnn.bias_hh_l0
+                                let v146 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
+                                (g.baseAddress! + 88).update(from: v146, count: 8)  // rnn.bias_hh_l0
                             }
                             return body_2()
                         }
