@@ -405,7 +405,7 @@ struct RecordFlattening {
         switch expression.kind {
         case .identifier(let name):
             return fields.map { make(.identifier("\(name).\($0.name.name)"), expression.range) }
-        case .call(let callee, let arguments) where records[record] != nil && callee.kind == .identifier(record):
+        case .call(let callee, let arguments) where callee.kind == .identifier(record):
             let labels = arguments.map { $0.label?.name }
             guard labels == fields.map({ Optional($0.name.name) }) else {
                 error("'\(record)(…)' takes each field, labeled, in order: \(example(of: record))", at: expression.range)
