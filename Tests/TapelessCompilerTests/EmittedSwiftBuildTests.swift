@@ -14,7 +14,7 @@ struct EmittedSwiftBuildTests {
         try expectCleanBuild(of: try String(contentsOf: url, encoding: .utf8), name: name)
     }
 
-    @Test(arguments: 0..<40 as Range<UInt64>)
+    @Test(arguments: RandomProgramTests.seeds)
     func randomProgramBuildsWithoutWarnings(seed: UInt64) throws {
         var generator = ProgramGenerator(seed: seed)
         try expectCleanBuild(of: generator.program(), name: "Random\(seed)")

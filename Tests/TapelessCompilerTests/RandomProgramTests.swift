@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TapelessCompiler
 
@@ -16,7 +17,18 @@ import Testing
 /// bugs that the tests of `LaneConditions`, `LoweringTests`, `ClampTests` and the fusion plans
 /// now cover.)
 @Suite struct RandomProgramTests {
-    @Test(arguments: 0..<40 as Range<UInt64>)
+    /// The seeds every test of random programs runs: 40, or the first
+    /// `TAPELESS_RANDOM_PROGRAM_SEEDS` of them. `.ci/run` asks for fewer under the sanitizers,
+    /// which watch memory and threads (not arithmetic) and run the interpreter 20–30× slower.
+    static let seeds: Range<UInt64> = {
+        let count = ProcessInfo.processInfo.environment["TAPELESS_RANDOM_PROGRAM_SEEDS"].flatMap { UInt64($0) }
+        return 0..<min(count ?? allSeeds.upperBound, allSeeds.upperBound)
+    }()
+
+    /// The seeds whose programs together must use every construct (generating is cheap).
+    static let allSeeds: Range<UInt64> = 0..<40
+
+    @Test(arguments: seeds)
     func randomProgramCompilesAndDifferentiatesCorrectly(seed: UInt64) throws {
         var generator = ProgramGenerator(seed: seed)
         let source = generator.program()
@@ -97,7 +109,7 @@ import Testing
     /// (``Vectorization``, which `jacobian` and `hessian` run on) computes for each member of
     /// a batch of 3 what the function computes for that member alone: each operation's batching
     /// rule, checked on every operation the programs use and on their reverse-mode forms.
-    @Test(arguments: 0..<40 as Range<UInt64>)
+    @Test(arguments: seeds)
     func vectorizedFunctionsComputeEachMemberAlone(seed: UInt64) throws {
         var generator = ProgramGenerator(seed: seed)
         let source = generator.program()
@@ -135,7 +147,7 @@ import Testing
     }
 
     @Test func theSeedsCoverEveryConstruct() {
-        let sources = (0..<40 as Range<UInt64>).map { seed in
+        let sources = Self.allSeeds.map { seed in
             var generator = ProgramGenerator(seed: seed)
             return generator.program()
         }.joined()
