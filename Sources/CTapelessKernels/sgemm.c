@@ -19,6 +19,7 @@ typedef struct {
     void (*gemm)(const tl_gemm_problem *);
     const tl_tile_kernel *tile;
     const tl_dot_kernel *dot;
+    const tl_lanes_kernels *lanes;
 } tl_isa;
 
 static int tl_isa_available(const char *name) {
@@ -36,13 +37,13 @@ static int tl_isa_available(const char *name) {
 /// Every compiled path, in the order preferred when the calibration finds them alike.
 static const tl_isa tl_isas[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512", tl_gemm_avx512, &tl_avx512_tile, &tl_avx512_dot},
-    {"avx2", tl_gemm_avx2, &tl_avx2_tile, &tl_avx2_dot},
+    {"avx512", tl_gemm_avx512, &tl_avx512_tile, &tl_avx512_dot, &tl_avx512_lanes},
+    {"avx2", tl_gemm_avx2, &tl_avx2_tile, &tl_avx2_dot, &tl_avx2_lanes},
 #endif
 #if defined(__aarch64__)
-    {"neon", tl_gemm_neon, &tl_neon_tile, &tl_neon_dot},
+    {"neon", tl_gemm_neon, &tl_neon_tile, &tl_neon_dot, &tl_portable_lanes},
 #endif
-    {"portable", tl_gemm_portable, &tl_portable_tile, &tl_portable_dot},
+    {"portable", tl_gemm_portable, &tl_portable_tile, &tl_portable_dot, &tl_portable_lanes},
 };
 
 #define TL_ISA_COUNT (sizeof tl_isas / sizeof tl_isas[0])
@@ -165,6 +166,11 @@ const tl_tile_kernel *tl_tile_for(const char *name, long columns) {
 const tl_dot_kernel *tl_dot_for(const char *name) {
     const tl_isa *isa = tl_named_or_chosen(name);
     return isa ? isa->dot : NULL;
+}
+
+const tl_lanes_kernels *tl_lanes_for(const char *name) {
+    const tl_isa *isa = tl_named_or_chosen(name);
+    return isa ? isa->lanes : NULL;
 }
 
 double tl_kernel_calibration_gflops(const char *name) {

@@ -77,6 +77,22 @@ typedef struct tl_tile_kernel {
 /// The micro-tile of each instruction set (defined only where the ISA can exist).
 extern const tl_tile_kernel tl_avx512_tile, tl_avx2_tile, tl_neon_tile, tl_portable_tile;
 
+/// One instruction set's elementwise functions over arrays (lanes.c), each in place on x[0..<n].
+typedef struct {
+    void (*exp)(float *x, long n);
+    void (*expm1)(float *x, long n);
+    void (*tanh)(float *x, long n);
+    void (*sigmoid)(float *x, long n);
+} tl_lanes_kernels;
+
+/// The functions of each instruction set (defined only where the ISA can exist; neon uses
+/// the portable ones, whose 4-float vectors are its registers).
+extern const tl_lanes_kernels tl_avx512_lanes, tl_avx2_lanes, tl_portable_lanes;
+
+/// The named instruction set's functions (NULL: the one chosen for this process), or NULL
+/// when this CPU or build lacks it.
+const tl_lanes_kernels *tl_lanes_for(const char *isa);
+
 /// The tile a product `columns` wide runs on with the named instruction set (NULL: the one
 /// chosen for this process): its own, or its narrow one. NULL when this CPU or build lacks it.
 const tl_tile_kernel *tl_tile_for(const char *isa, long columns);

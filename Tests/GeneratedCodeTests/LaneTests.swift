@@ -1,3 +1,4 @@
+import Foundation
 import Tapeless
 import Testing
 
@@ -103,5 +104,49 @@ import Testing
         let dw = (sumX > 0 ? sumX : 0) + 3 * n
         #expect(abs(Double(value) - expected) <= 1e-5 * max(1, abs(expected)))
         #expect(abs(Double(gradient.w) - dw) <= 1e-5 * max(1, abs(dw)))
+    }
+}
+
+/// Loops whose transcendental functions run in the runtime's C kernels a block at a time (up
+/// to `Kernels.scratchBlock` elements, in phases), on lengths around the SIMD width and the
+/// block, against the same formulas in Double and their central differences.
+@Suite struct BlockKernelTests {
+    static func forward(_ x: Double, _ w: Double) -> Double {
+        let a = 1 / (1 + Foundation.exp(-w * x))
+        let b = Foundation.tanh(a + x)
+        return a * Foundation.exp(0.5 * b) - Foundation.expm1(0.25 * x)
+    }
+
+    static func loss(_ x: [Double], _ w: Double) -> Double {
+        x.reduce(0) { total, x in
+            let a = 1 / (1 + Foundation.exp(-w * x))
+            return total + Foundation.tanh(a * x) * a + Foundation.exp(-x * x)
+        }
+    }
+
+    @Test(arguments: [1, 7, 8, 9, 255, 256, 257, 1003])
+    func valuesAndGradientsMatchDouble(_ count: Int) {
+        let x = LaneTests.data(count).x
+        let model = BlockKernels(seed: 0)
+        let w = Double(model.w), xs = x.map(Double.init)
+        let forward = model.forward(x: Tensor(x))
+        for i in 0..<count {
+            let expected = Self.forward(xs[i], w)
+            #expect(abs(Double(forward.scalars[i]) - expected) <= 1e-5 * max(1, abs(expected)), "element \(i) of \(count)")
+        }
+        let (value, gradient) = model.lossWithGradient(x: Tensor(x))
+        let expected = Self.loss(xs, w)
+        #expect(abs(Double(value) - expected) <= 1e-5 * max(1, abs(expected)))
+        let h = 1e-6
+        let dw = (Self.loss(xs, w + h) - Self.loss(xs, w - h)) / (2 * h)
+        #expect(abs(Double(gradient.w) - dw) <= 1e-4 * max(1, abs(dw)))
+        let byX = model.lossByX(x: Tensor(x))
+        for i in Set([0, count / 2, count - 1]) {
+            var (up, down) = (xs, xs)
+            up[i] += h
+            down[i] -= h
+            let dx = (Self.loss(up, w) - Self.loss(down, w)) / (2 * h)
+            #expect(abs(Double(byX.scalars[i]) - dx) <= 1e-4 * max(1, abs(dx)), "element \(i) of \(count)")
+        }
     }
 }

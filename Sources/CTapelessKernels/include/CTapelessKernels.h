@@ -49,6 +49,23 @@ int tl_sgemm_with_isa(const char *isa, int transA, int transB, long m, long n, l
                       const float *a, long lda, const float *b, long ldb,
                       float beta, float *c, long ldc);
 
+/// The elementwise functions tl_lanes_apply computes.
+typedef enum { TL_LANES_EXP, TL_LANES_EXPM1, TL_LANES_TANH, TL_LANES_SIGMOID } tl_lanes_function;
+
+/// Replaces each of x[0..<n] by exp, expm1, tanh or sigmoid of it, on the named instruction set
+/// (NULL: the one tl_kernel_isa chose). Within a few units in the last place of the C library;
+/// exp is 0 below −87.34 and infinity above 88.72, NaN stays NaN. Returns 0 and leaves x
+/// untouched when this CPU or build lacks the named path.
+int tl_lanes_apply(const char *isa, tl_lanes_function function, float *x, long n);
+
+/// The floats in one block of tl_lanes_scratch, and the blocks it holds.
+enum { TL_LANES_SCRATCH_BLOCK = 256, TL_LANES_SCRATCH_SLOTS = 16 };
+
+/// The calling thread's scratch for loops that hand blocks of elements to tl_lanes_apply:
+/// TL_LANES_SCRATCH_SLOTS blocks of TL_LANES_SCRATCH_BLOCK floats, 64-byte aligned, allocated
+/// on the thread's first call and kept until it exits; NULL if it cannot be allocated.
+float *tl_lanes_scratch(void);
+
 /// The sizes of a 2-D convolution over an NCHW input [batch, inputChannels, height, width] with
 /// OIHW weights [outputChannels, inputChannels / groups, kernelHeight, kernelWidth] and an NCHW
 /// output [batch, outputChannels, outputHeight, outputWidth]. The tl_conv2d functions trust

@@ -94,8 +94,12 @@ extension FunctionEmitter {
                 laneSums[accumulator.result] = name
                 printer.declare(name, value: "SIMD\(lanes)<Float>(repeating: \(Self.initialValue(of: accumulator)))", mutable: true)
             }
-            let vectorBody = loopBody(loop, stored: stored, indices: [], laneSums: laneSums)
-            printer.loop(Self.loopVariable(loopIndex, in: vectorBody), in: "stride(from: 0, to: \(end), by: \(lanes))") { $0.append(vectorBody) }
+            if let phases = LanePhases(loop) {
+                emitBlocks(loop, phases, stored: stored, laneEnd: end, laneSums: laneSums, &printer)
+            } else {
+                let vectorBody = loopBody(loop, stored: stored, indices: [], laneSums: laneSums)
+                printer.loop(Self.loopVariable(loopIndex, in: vectorBody), in: "stride(from: 0, to: \(end), by: \(lanes))") { $0.append(vectorBody) }
+            }
             for accumulator in loop.accumulators {
                 let combine = if case .reduceMax = accumulator.op { "max" } else { "sum" }
                 printer.assign(expressions[accumulator.result]!, "\(laneSums[accumulator.result]!).\(combine)()")
@@ -118,6 +122,38 @@ extension FunctionEmitter {
             emitLoopNest(shape: loopShape, indices: indices, count: count, body: body, &printer)
         }
         closeLoop(loop, stored: stored)
+    }
+
+    /// The vector part of a lane loop in blocks of `Kernels.scratchBlock` elements, each in
+    /// the phases of `phases`, with the block kernels between them (see ``LanePhases``).
+    private mutating func emitBlocks(
+        _ loop: FusionPlan.Loop, _ phases: LanePhases, stored: [IRValue: String], laneEnd: String,
+        laneSums: [IRValue: String], _ printer: inout CodePrinter
+    ) {
+        var blocks: [IRValue: String] = [:]
+        for (value, slot) in phases.slots.sorted(by: { $0.value < $1.value }) {
+            let name = names.fresh("\(expressions[value]!)Block")
+            blocks[value] = name
+            printer.declare(name, value: "Kernels.blockScratch(slot: \(slot))")
+        }
+        let start = names.fresh("blockStart"), count = names.fresh("blockCount"), lane = names.fresh("j")
+        var block = CodePrinter(indentUnit: "    ")
+        block.declare(count, value: "Swift.min(Kernels.scratchBlock, \(laneEnd) &- \(start))")
+        for phase in 0..<phases.count {
+            var body = loopBody(
+                loop, stored: stored, indices: [], laneSums: laneSums,
+                phase: .init(plan: phases, current: phase, blocks: blocks, lane: lane))
+            if CodePrinter.codeWords(of: body).contains(Substring(loopIndex)) {
+                body.insert(.declaration(.init(isMutable: false, name: loopIndex, value: "\(start) &+ \(lane)")), at: 0)
+            }
+            block.loop(Self.loopVariable(lane, in: body), in: "stride(from: 0, to: \(count), by: \(Self.lanes))") { $0.append(body) }
+            for instruction in loop.members where phases.phase[instruction.result] == phase {
+                if let kernel = phases.kernels[instruction.result] {
+                    block.line("Kernels.apply(.\(kernel), to: \(blocks[instruction.result]!), count: \(count))")
+                }
+            }
+        }
+        printer.loop(start, in: "stride(from: 0, to: \(laneEnd), by: Kernels.scratchBlock)") { $0.append(block.statements) }
     }
 
     /// How many trailing axes of a nested loop (of fixed sizes) every read through broadcasting
@@ -277,7 +313,8 @@ extension FunctionEmitter {
     /// The statements of one loop iteration, in lanes when `laneSums` names the accumulators'
     /// lane vectors, else one element at a time.
     private mutating func loopBody(
-        _ loop: FusionPlan.Loop, stored: [IRValue: String], indices: [String], laneSums: [IRValue: String]?
+        _ loop: FusionPlan.Loop, stored: [IRValue: String], indices: [String], laneSums: [IRValue: String]?,
+        phase: PhaseBody? = nil
     ) -> [CodePrinter.Statement] {
         var inner = CodePrinter(indentUnit: "    ")
         innermostSums = []
@@ -288,8 +325,20 @@ extension FunctionEmitter {
         var copies: [IRValue: LaneOperand] = [:]
         for instruction in loop.instructions {
             let isMember = members.contains(instruction.result)
+            if let phase {
+                if phase.plan.kernels[instruction.result] != nil, phase.plan.phase[instruction.result]! + 1 == phase.current,
+                   let pointer = stored[instruction.result] {
+                    // A kernel's results reach memory in the phase after it.
+                    comment(instruction.origin, &inner)
+                    inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(phase.load(instruction.result)), as: \(Self.vectorType).self)")
+                }
+                guard phase.plan.phase[instruction.result] == phase.current else { continue }
+            }
             let operands = instruction.operands.map { operand -> LaneOperand in
                 if let copy = copies[operand] { return copy }
+                if let phase, members.contains(operand), phase.plan.readsFromScratch(operand, in: instruction.result) {
+                    return .init(code: phase.load(operand), isVector: true, vectorType: Self.vectorType)
+                }
                 if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes, vectorType: Self.vectorType) }
                 let isTensor = !shape(of: operand).isEmpty
                 if inLanes && isTensor {
@@ -302,17 +351,23 @@ extension FunctionEmitter {
                     code: memoryRead(operand, by: isMember ? instruction : nil, indices: indices), isVector: false,
                     vectorType: Self.vectorType)
             }
-            if isMember, stored[instruction.result] == nil, let copied = Self.copiedOperand(instruction, operands, inLanes: inLanes) {
+            if isMember, phase == nil, stored[instruction.result] == nil, let copied = Self.copiedOperand(instruction, operands, inLanes: inLanes) {
                 copies[instruction.result] = copied
                 continue
             }
             comment(instruction.origin, &inner)
             if isMember {
                 let local = expressions[instruction.result]!
-                if inLanes {
+                if let phase, phase.plan.kernels[instruction.result] != nil {
+                    // The kernel's operand, which it replaces by the result after this phase.
+                    inner.line(phase.store(operands[0].vector, of: instruction.result))
+                } else if inLanes {
                     inner.declare(local, value: instruction.op.laneSwift(operands, vectorType: Self.vectorType, at: site(index: loopIndex))!)
                     if let pointer = stored[instruction.result] {
                         inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
+                    }
+                    if let phase, phase.plan.slots[instruction.result] != nil {
+                        inner.line(phase.store(local, of: instruction.result))
                     }
                 } else {
                     inner.declare(local, type: Self.elementType(of: instruction), value: elementCode(instruction, operands.map(\.code), index: loopIndex))
@@ -345,6 +400,25 @@ extension FunctionEmitter {
         guard !indices.isEmpty, Self.loopVariable(loopIndex, in: inner.statements) != "_" else { return inner.statements }
         let index = CodePrinter.Declaration(isMutable: false, name: loopIndex, value: rowMajorIndex(loop.shape, indices))
         return [.declaration(index)] + inner.statements
+    }
+
+    /// One phase of a block of a lane loop (see ``LanePhases``): which it is, and the names of
+    /// the scratch blocks and of the position in the block.
+    struct PhaseBody {
+        var plan: LanePhases
+        var current: Int
+        var blocks: [IRValue: String]
+        var lane: String
+
+        /// The vector of `value` at the current position of its scratch block.
+        func load(_ value: IRValue) -> String {
+            "UnsafeRawPointer(\(blocks[value]!) + \(lane)).loadUnaligned(as: \(FunctionEmitter.vectorType).self)"
+        }
+
+        /// Puts `vector` at the current position of `value`'s scratch block.
+        func store(_ vector: String, of value: IRValue) -> String {
+            "UnsafeMutableRawPointer(\(blocks[value]!) + \(lane)).storeBytes(of: \(vector), as: \(FunctionEmitter.vectorType).self)"
+        }
     }
 
     /// The operand a loop member passes on unchanged, when it is a plain name already of the

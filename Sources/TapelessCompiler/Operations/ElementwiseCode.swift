@@ -30,6 +30,13 @@ extension IROp {
         return laneSwift(Array(repeating: placeholder, count: 3), vectorType: "V", at: site) != nil
     }
 
+    /// The case of `Kernels.ElementFunction` that computes the operation over a block of
+    /// elements in place (see ``UnaryDefinition/blockKernel``), or `nil`.
+    var blockKernel: String? {
+        if case .unary(let function) = self { return function.definition.blockKernel }
+        return nil
+    }
+
     /// The expression of a SIMD vector of result elements, given the operands (see
     /// ``hasLaneForm``); `nil` for an operation without one.
     func laneSwift(_ x: [LaneOperand], vectorType: String, at site: ElementSite) -> String? {

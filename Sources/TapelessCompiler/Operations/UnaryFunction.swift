@@ -44,6 +44,10 @@ struct UnaryDefinition {
     /// The expression on a SIMD vector, when the standard library has one without a software
     /// call; otherwise the loops around the function run one element at a time.
     var lanes: ((LaneOperand) -> String)? = nil
+    /// The case of the runtime's `Kernels.ElementFunction` that computes the function over a
+    /// block of elements, where that beats ``lanes`` (a transcendental function: the C kernel
+    /// has the CPU's widest vectors and fused multiply-adds, which Swift's default build lacks).
+    var blockKernel: String? = nil
     /// The seed times the derivative at `x`, built in IR from the operand `x` and the result
     /// `y`; the seed is the adjoint in reverse mode and the tangent in forward mode. `nil`
     /// where the derivative is zero wherever it exists (sign, step).
@@ -62,13 +66,13 @@ extension UnaryFunction {
         case .exp:
             UnaryDefinition(
                 spelling: "exp", value: libm.exp, swift: { "Foundation.exp(\($0))" },
-                lanes: { "LaneFunctions.exp(\($0.vector))" },
+                lanes: { "LaneFunctions.exp(\($0.vector))" }, blockKernel: "exp",
                 chainRule: { s, _, y, b in b.multiply(s, y) })
         case .expm1:
             // exp(x) - 1 without the cancellation near 0; its derivative is exp(x).
             UnaryDefinition(
                 spelling: "expm1", value: libm.expm1, swift: { "Foundation.expm1(\($0))" },
-                lanes: { "LaneFunctions.expm1(\($0.vector))" },
+                lanes: { "LaneFunctions.expm1(\($0.vector))" }, blockKernel: "expm1",
                 chainRule: { s, x, _, b in b.multiply(s, b.unary(.exp, x)) })
         case .log:
             UnaryDefinition(
@@ -130,12 +134,12 @@ extension UnaryFunction {
         case .tanh:
             UnaryDefinition(
                 spelling: "tanh", value: libm.tanh, swift: { "Foundation.tanh(\($0))" },
-                lanes: { "LaneFunctions.tanh(\($0.vector))" },
+                lanes: { "LaneFunctions.tanh(\($0.vector))" }, blockKernel: "tanh",
                 chainRule: { s, _, y, b in b.multiply(s, b.subtract(b.constant(1), b.multiply(y, y))) })
         case .sigmoid:
             UnaryDefinition(
                 spelling: "sigmoid", value: { 1 / (1 + libm.exp(-$0)) }, swift: { "1 / (1 + Foundation.exp(-\($0)))" },
-                lanes: { "LaneFunctions.sigmoid(\($0.vector))" },
+                lanes: { "LaneFunctions.sigmoid(\($0.vector))" }, blockKernel: "sigmoid",
                 chainRule: { s, _, y, b in b.multiply(s, b.multiply(y, b.subtract(b.constant(1), y))) })
         case .relu:
             UnaryDefinition(

@@ -70,23 +70,34 @@ public struct Cooling: Model {
                         var v15: Float = 0
                         let laneEnd = n & ~7
                         var v15Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 17: (observed - ambient)
-                            let v4 = UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self) - 20.0
-                            // line 17: -k * dt * t
-                            let v9 = SIMD8<Float>(repeating: v8) * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 17: exp(-k * dt * t)
-                            let v10 = LaneFunctions.exp(v9)
-                            // line 17: (observed - ambient) * exp(-k * dt * t)
-                            let v11 = v4 * v10
-                            // line 17: ambient + (observed - ambient) * exp(-k * dt * t)
-                            let v12 = SIMD8<Float>(repeating: 20.0) + v11
-                            // line 17: ambient + (observed - ambient) * exp(-k * dt * t) - observed
-                            let v13 = v12 - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
-                            let v14 = v13 * v13
-                            // line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
-                            v15Lanes += v14
+                        let v10Block = Kernels.blockScratch(slot: 0)
+                        let v4Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 17: (observed - ambient)
+                                let v4 = UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self) - 20.0
+                                UnsafeMutableRawPointer(v4Block + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                                // line 17: -k * dt * t
+                                let v9 = SIMD8<Float>(repeating: v8) * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 17: exp(-k * dt * t)
+                                UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.exp, to: v10Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 17: (observed - ambient) * exp(-k * dt * t)
+                                let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 17: ambient + (observed - ambient) * exp(-k * dt * t)
+                                let v12 = SIMD8<Float>(repeating: 20.0) + v11
+                                // line 17: ambient + (observed - ambient) * exp(-k * dt * t) - observed
+                                let v13 = v12 - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
+                                let v14 = v13 * v13
+                                // line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
+                                v15Lanes += v14
+                            }
                         }
                         v15 = v15Lanes.sum()
                         for i in laneEnd..<n {
@@ -146,35 +157,48 @@ public struct Cooling: Model {
                             let laneEnd = n & ~7
                             var v15Lanes = SIMD8<Float>(repeating: 0)
                             var v27Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 17: (observed - ambient)
-                                let v4 = UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self) - 20.0
-                                // line 17: -k * dt * t
-                                let v9 = SIMD8<Float>(repeating: v8) * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 17: exp(-k * dt * t)
-                                let v10 = LaneFunctions.exp(v9)
-                                // line 17: (observed - ambient) * exp(-k * dt * t)
-                                let v11 = v4 * v10
-                                // line 17: ambient + (observed - ambient) * exp(-k * dt * t)
-                                let v12 = SIMD8<Float>(repeating: 20.0) + v11
-                                // line 17: ambient + (observed - ambient) * exp(-k * dt * t) - observed
-                                let v13 = v12 - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
-                                let v14 = v13 * v13
-                                // line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
-                                v15Lanes += v14
-                                // ∂ line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
-                                let v20 = SIMD8<Float>(repeating: v19)
-                                // ∂ line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
-                                let v21 = v20 * v13
-                                let v23 = v21 + v21
-                                // ∂ line 17: (observed - ambient) * exp(-k * dt * t)
-                                let v24 = v23 * v4
-                                // ∂ line 17: exp(-k * dt * t)
-                                let v25 = v24 * v10
-                                // ∂ line 17: -k * dt * t
-                                let v26 = v25 * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
-                                v27Lanes += v26
+                            let v10Block = Kernels.blockScratch(slot: 0)
+                            let v4Block = Kernels.blockScratch(slot: 1)
+                            let v20Block = Kernels.blockScratch(slot: 2)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 17: (observed - ambient)
+                                    let v4 = UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self) - 20.0
+                                    UnsafeMutableRawPointer(v4Block + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                                    // line 17: -k * dt * t
+                                    let v9 = SIMD8<Float>(repeating: v8) * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 17: exp(-k * dt * t)
+                                    UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                                    // ∂ line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
+                                    let v20 = SIMD8<Float>(repeating: v19)
+                                    UnsafeMutableRawPointer(v20Block + j).storeBytes(of: v20, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.exp, to: v10Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 17: (observed - ambient) * exp(-k * dt * t)
+                                    let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 17: ambient + (observed - ambient) * exp(-k * dt * t)
+                                    let v12 = SIMD8<Float>(repeating: 20.0) + v11
+                                    // line 17: ambient + (observed - ambient) * exp(-k * dt * t) - observed
+                                    let v13 = v12 - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
+                                    let v14 = v13 * v13
+                                    // line 17: mean(square(ambient + (observed - ambient) * exp(-k * dt * t) - observe…
+                                    v15Lanes += v14
+                                    // ∂ line 17: square(ambient + (observed - ambient) * exp(-k * dt * t) - observed)
+                                    let v21 = UnsafeRawPointer(v20Block + j).loadUnaligned(as: SIMD8<Float>.self) * v13
+                                    let v23 = v21 + v21
+                                    // ∂ line 17: (observed - ambient) * exp(-k * dt * t)
+                                    let v24 = v23 * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 17: exp(-k * dt * t)
+                                    let v25 = v24 * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 17: -k * dt * t
+                                    let v26 = v25 * UnsafeRawPointer(t + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    v27Lanes += v26
+                                }
                             }
                             v15 = v15Lanes.sum()
                             v27 = v27Lanes.sum()

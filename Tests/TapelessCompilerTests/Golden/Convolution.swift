@@ -1715,13 +1715,22 @@ public func c2(x: Tensor, w: Tensor, c: Tensor) -> Float {
                     var v6: Float = 0
                     let laneEnd = (2 * 2 * 7 * 6) & ~7
                     var v6Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) * c
-                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 30: sum(tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) *…
-                        v6Lanes += v5
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) * c
+                            let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 30: sum(tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)) *…
+                            v6Lanes += v5
+                        }
                     }
                     v6 = v6Lanes.sum()
                     for i in laneEnd..<2 * 2 * 7 * 6 {
@@ -1773,14 +1782,23 @@ public func c2_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                     let v13 = slot1  // [2, 2, 7, 6]
                     let laneEnd = (2 * 2 * 7 * 6) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 7 * 6 {
                         // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -1839,14 +1857,23 @@ public func c2_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                     let v13 = slot1  // [2, 2, 7, 6]
                     let laneEnd = (2 * 2 * 7 * 6) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 7 * 6 {
                         // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -1916,14 +1943,23 @@ public func c2_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
                             let v10 = slot1  // [2, 2, 7, 6]
                             let laneEnd = (2 * 2 * 7 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 2 * 7 * 6 {
                                 // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -2056,23 +2092,33 @@ public func c2_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             let v10 = slot3  // [2, 2, 7, 6]
                             let v41 = slot4  // [2, 2, 7, 6]
                             let laneEnd = (2 * 2 * 7 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                                // ∂ line 30: conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)
-                                let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34 = -v33
-                                let v35 = v34 * v6
-                                let v37 = v35 + v35
-                                let v41_2 = v37 * v9
-                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            let v34Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 30: conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)
+                                    let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                    let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v34 = -v33
+                                    UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v34, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                    let v35 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = v35 + v35
+                                    let v41_2 = v37 * v9
+                                    UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 2 * 7 * 6 {
                                 // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -2189,23 +2235,33 @@ public func c2_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             let v10 = slot3  // [2, 2, 7, 6]
                             let v41 = slot4  // [2, 2, 7, 6]
                             let laneEnd = (2 * 2 * 7 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                                // ∂ line 30: conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)
-                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
-                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34 = -v33
-                                let v35 = v34 * v6
-                                let v37 = v35 + v35
-                                let v41_2 = v37 * v9
-                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            let v34Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 30: conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2)
+                                    let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
+                                    let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v34 = -v33
+                                    UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v34, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                    let v35 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = v35 + v35
+                                    let v41_2 = v37 * v9
+                                    UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 2 * 7 * 6 {
                                 // line 30: tanh(conv2D(x, w, stride: 1, padding: 2, dilation: 2, groups: 2))
@@ -3125,13 +3181,22 @@ public func c4(x: Tensor, c: Tensor) -> Float {
                 var v5: Float = 0
                 let laneEnd = (2 * 3 * 2 * 3) & ~7
                 var v5Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c
-                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 52: sum(tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c)
-                    v5Lanes += v4
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c
+                        let v4 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 52: sum(tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0)) * c)
+                        v5Lanes += v4
+                    }
                 }
                 v5 = v5Lanes.sum()
                 for i in laneEnd..<2 * 3 * 2 * 3 {
@@ -3176,14 +3241,23 @@ public func c4_dx(x: Tensor, c: Tensor) -> Tensor {
                 // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                 let v12 = slot1  // [2, 3, 2, 3]
                 let laneEnd = (2 * 3 * 2 * 3) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                    let v10 = v3 * v3
-                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
-                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                        let v10 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                        let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<2 * 3 * 2 * 3 {
                     // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
@@ -3240,14 +3314,23 @@ public func c4_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                     let v8 = slot1  // [2, 3, 2, 3]
                     let laneEnd = (2 * 3 * 2 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
-                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 2 * 3 {
                         // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
@@ -3330,18 +3413,29 @@ public func c4_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
                     let v24 = slot2  // [2, 3, 2, 3]
                     let laneEnd = (2 * 3 * 2 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v17 = -v16
-                        let v18 = v17 * v4
-                        let v20 = v18 + v18
-                        let v24_2 = v20 * v7
-                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    let v17Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
+                            let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v17 = -v16
+                            UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v17, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v18 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v20 = v18 + v18
+                            let v24_2 = v20 * v7
+                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 2 * 3 {
                         // line 52: tanh(maxPool2D(x, kernel: 2, stride: 2, padding: 0))
@@ -3396,13 +3490,22 @@ public func c5(x: Tensor, c: Tensor) -> Float {
                 var v5: Float = 0
                 let laneEnd = (2 * 2 * 3 * 3) & ~7
                 var v5Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c
-                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 60: sum(tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c)
-                    v5Lanes += v4
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c
+                        let v4 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 60: sum(tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1)) * c)
+                        v5Lanes += v4
+                    }
                 }
                 v5 = v5Lanes.sum()
                 for i in laneEnd..<2 * 2 * 3 * 3 {
@@ -3447,14 +3550,23 @@ public func c5_dx(x: Tensor, c: Tensor) -> Tensor {
                 // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                 let v12 = slot1  // [2, 2, 3, 3]
                 let laneEnd = (2 * 2 * 3 * 3) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                    let v10 = v3 * v3
-                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
-                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                        let v10 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                        let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<2 * 2 * 3 * 3 {
                     // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
@@ -3511,14 +3623,23 @@ public func c5_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                     let v8 = slot1  // [2, 2, 3, 3]
                     let laneEnd = (2 * 2 * 3 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
-                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
@@ -3601,18 +3722,29 @@ public func c5_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
                     let v24 = slot2  // [2, 2, 3, 3]
                     let laneEnd = (2 * 2 * 3 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v17 = -v16
-                        let v18 = v17 * v4
-                        let v20 = v18 + v18
-                        let v24_2 = v20 * v7
-                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    let v17Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
+                            let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v17 = -v16
+                            UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v17, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v18 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v20 = v18 + v18
+                            let v24_2 = v20 * v7
+                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 60: tanh(maxPool2D(x, kernel: 3, stride: 2, padding: 1))
@@ -3667,13 +3799,22 @@ public func c6(x: Tensor, c: Tensor) -> Float {
                 var v5: Float = 0
                 let laneEnd = (2 * 2 * 3 * 3) & ~7
                 var v5Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c
-                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 68: sum(tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c)
-                    v5Lanes += v4
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c
+                        let v4 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 68: sum(tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0)) * c)
+                        v5Lanes += v4
+                    }
                 }
                 v5 = v5Lanes.sum()
                 for i in laneEnd..<2 * 2 * 3 * 3 {
@@ -3718,14 +3859,23 @@ public func c6_dx(x: Tensor, c: Tensor) -> Tensor {
                 // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                 let v12 = slot1  // [2, 2, 3, 3]
                 let laneEnd = (2 * 2 * 3 * 3) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                    let v10 = v3 * v3
-                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
-                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                        let v10 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                        let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<2 * 2 * 3 * 3 {
                     // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
@@ -3782,14 +3932,23 @@ public func c6_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                     let v8 = slot1  // [2, 2, 3, 3]
                     let laneEnd = (2 * 2 * 3 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
-                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
@@ -3872,18 +4031,29 @@ public func c6_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
                     let v24 = slot2  // [2, 2, 3, 3]
                     let laneEnd = (2 * 2 * 3 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v17 = -v16
-                        let v18 = v17 * v4
-                        let v20 = v18 + v18
-                        let v24_2 = v20 * v7
-                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    let v17Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
+                            let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v17 = -v16
+                            UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v17, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v18 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v20 = v18 + v18
+                            let v24_2 = v20 * v7
+                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 3 * 3 {
                         // line 68: tanh(maxPool2D(x, kernel: 2, stride: 1, padding: 0))
@@ -3944,13 +4114,22 @@ public func c7(x: Tensor, w: Tensor, c: Tensor) -> Float {
                     var v7: Float = 0
                     let laneEnd = (2 * 5) & ~7
                     var v7Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 76: tanh(flatten(x) @ w)
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 76: tanh(flatten(x) @ w) * c
-                        let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 76: sum(tanh(flatten(x) @ w) * c)
-                        v7Lanes += v6
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 76: tanh(flatten(x) @ w)
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 76: tanh(flatten(x) @ w) * c
+                            let v6 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 76: sum(tanh(flatten(x) @ w) * c)
+                            v7Lanes += v6
+                        }
                     }
                     v7 = v7Lanes.sum()
                     for i in laneEnd..<2 * 5 {
@@ -4002,14 +4181,23 @@ public func c7_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 76: tanh(flatten(x) @ w)
                     let v14 = slot2  // [2, 5]
                     let laneEnd = (2 * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 76: tanh(flatten(x) @ w)
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 76: tanh(flatten(x) @ w)
-                        let v12 = v5 * v5
-                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
-                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 76: tanh(flatten(x) @ w)
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 76: tanh(flatten(x) @ w)
+                            let v12 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                            let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                            UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 5 {
                         // line 76: tanh(flatten(x) @ w)
@@ -4068,14 +4256,23 @@ public func c7_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 76: tanh(flatten(x) @ w)
                     let v14 = slot2  // [2, 5]
                     let laneEnd = (2 * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 76: tanh(flatten(x) @ w)
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 76: tanh(flatten(x) @ w)
-                        let v12 = v5 * v5
-                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
-                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 76: tanh(flatten(x) @ w)
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 76: tanh(flatten(x) @ w)
+                            let v12 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                            let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                            UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 5 {
                         // line 76: tanh(flatten(x) @ w)
@@ -4143,14 +4340,23 @@ public func c7_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             // ∂ line 76: tanh(flatten(x) @ w)
                             let v11 = slot2  // [2, 5]
                             let laneEnd = (2 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 76: tanh(flatten(x) @ w)
-                                let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 76: tanh(flatten(x) @ w)
-                                let v9 = v7 * v7
-                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
-                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
-                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                            let v7Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 76: tanh(flatten(x) @ w)
+                                    UnsafeMutableRawPointer(v7Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v7Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // ∂ line 76: tanh(flatten(x) @ w)
+                                    let v9 = UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                    let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                    UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 5 {
                                 // line 76: tanh(flatten(x) @ w)
@@ -4274,23 +4480,33 @@ public func c7_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             let v11 = slot4  // [2, 5]
                             let v45 = slot5  // [2, 5]
                             let laneEnd = (2 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 76: tanh(flatten(x) @ w)
-                                let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 76: tanh(flatten(x) @ w)
-                                let v9 = v7 * v7
-                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
-                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
-                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
-                                // ∂ line 76: flatten(x) @ w
-                                let v36 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 76: tanh(flatten(x) @ w)
-                                let v37 = v36 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v38 = -v37
-                                let v39 = v38 * v7
-                                let v41 = v39 + v39
-                                let v45_2 = v41 * v10
-                                UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                            let v7Block = Kernels.blockScratch(slot: 0)
+                            let v38Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 76: tanh(flatten(x) @ w)
+                                    UnsafeMutableRawPointer(v7Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 76: flatten(x) @ w
+                                    let v36 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 76: tanh(flatten(x) @ w)
+                                    let v37 = v36 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v38 = -v37
+                                    UnsafeMutableRawPointer(v38Block + j).storeBytes(of: v38, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v7Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v9 = UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                    let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                    UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                                    let v39 = UnsafeRawPointer(v38Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v41 = v39 + v39
+                                    let v45_2 = v41 * v10
+                                    UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 5 {
                                 // line 76: tanh(flatten(x) @ w)
@@ -4399,23 +4615,33 @@ public func c7_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             let v11 = slot5  // [2, 5]
                             let v45 = slot6  // [2, 5]
                             let laneEnd = (2 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 76: tanh(flatten(x) @ w)
-                                let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 76: tanh(flatten(x) @ w)
-                                let v9 = v7 * v7
-                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
-                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
-                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
-                                // ∂ line 76: flatten(x) @ w
-                                let v36 = UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 76: tanh(flatten(x) @ w)
-                                let v37 = v36 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v38 = -v37
-                                let v39 = v38 * v7
-                                let v41 = v39 + v39
-                                let v45_2 = v41 * v10
-                                UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                            let v7Block = Kernels.blockScratch(slot: 0)
+                            let v38Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 76: tanh(flatten(x) @ w)
+                                    UnsafeMutableRawPointer(v7Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 76: flatten(x) @ w
+                                    let v36 = UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 76: tanh(flatten(x) @ w)
+                                    let v37 = v36 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v38 = -v37
+                                    UnsafeMutableRawPointer(v38Block + j).storeBytes(of: v38, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v7Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v9 = UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                    let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                    UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                                    let v39 = UnsafeRawPointer(v38Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v41 = v39 + v39
+                                    let v45_2 = v41 * v10
+                                    UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 5 {
                                 // line 76: tanh(flatten(x) @ w)

@@ -322,12 +322,21 @@ public func softPullback(x: Tensor, outputGradient: Tensor) -> Tensor {
                 // line 16: outputGradient * sigmoid(x)
                 let v3 = slot0  // [n]
                 let laneEnd = n & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 16: sigmoid(x)
-                    let v2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 16: outputGradient * sigmoid(x)
-                    let v3_2 = UnsafeRawPointer(outputGradient + i).loadUnaligned(as: SIMD8<Float>.self) * v2
-                    UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                let v2Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 16: sigmoid(x)
+                        UnsafeMutableRawPointer(v2Block + j).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.sigmoid, to: v2Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 16: outputGradient * sigmoid(x)
+                        let v3_2 = UnsafeRawPointer(outputGradient + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<n {
                     // line 16: sigmoid(x)
@@ -363,12 +372,21 @@ public func softTangent(x: Tensor, xTangent: Tensor) -> Tensor {
                 // line 19: xTangent * sigmoid(x)
                 let v3 = slot0  // [n]
                 let laneEnd = n & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 19: sigmoid(x)
-                    let v2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 19: xTangent * sigmoid(x)
-                    let v3_2 = UnsafeRawPointer(xTangent + i).loadUnaligned(as: SIMD8<Float>.self) * v2
-                    UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                let v2Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 19: sigmoid(x)
+                        UnsafeMutableRawPointer(v2Block + j).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.sigmoid, to: v2Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 19: xTangent * sigmoid(x)
+                        let v3_2 = UnsafeRawPointer(xTangent + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<n {
                     // line 19: sigmoid(x)
@@ -426,9 +444,18 @@ public func dSumSoft(x: Tensor) -> Tensor {
             // line 16: sigmoid(x)
             let v8 = slot0  // [n]
             let laneEnd = n & ~7
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                let v8_2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-                UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+            let v8_2Block = Kernels.blockScratch(slot: 0)
+            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v8_2Block + j).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
+                Kernels.apply(.sigmoid, to: v8_2Block, count: blockCount)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v8 + i).storeBytes(of: UnsafeRawPointer(v8_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
             }
             for i in laneEnd..<n {
                 let v8_2: Float = 1 / (1 + Foundation.exp(-x[i]))

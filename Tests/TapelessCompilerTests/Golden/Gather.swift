@@ -835,13 +835,22 @@ public func g0(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
                     var v6: Float = 0
                     let laneEnd = (6 * 3) & ~7
                     var v6Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 8: tanh(gather(table, indices))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 8: tanh(gather(table, indices)) * c
-                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 8: sum(tanh(gather(table, indices)) * c)
-                        v6Lanes += v5
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 8: tanh(gather(table, indices))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 8: tanh(gather(table, indices)) * c
+                            let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: sum(tanh(gather(table, indices)) * c)
+                            v6Lanes += v5
+                        }
                     }
                     v6 = v6Lanes.sum()
                     for i in laneEnd..<6 * 3 {
@@ -890,14 +899,23 @@ public func g0_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
                     // ∂ line 8: tanh(gather(table, indices))
                     let v13 = slot1  // [6, 3]
                     let laneEnd = (6 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 8: tanh(gather(table, indices))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 8: tanh(gather(table, indices))
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 8: tanh(gather(table, indices))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 8: tanh(gather(table, indices))
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<6 * 3 {
                         // line 8: tanh(gather(table, indices))
@@ -954,14 +972,23 @@ public func g0_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         // ∂ line 8: tanh(gather(table, indices))
                         let v9 = slot1  // [6, 3]
                         let laneEnd = (6 * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 8: tanh(gather(table, indices))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 8: tanh(gather(table, indices))
-                            let v7 = v5 * v5
-                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
-                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 8: tanh(gather(table, indices))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // ∂ line 8: tanh(gather(table, indices))
+                                let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                                let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                                UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<6 * 3 {
                             // line 8: tanh(gather(table, indices))
@@ -1040,18 +1067,29 @@ public func g0_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
                         // ∂ line 8: tanh(gather(table, indices))
                         let v25 = slot2  // [6, 3]
                         let laneEnd = (6 * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 8: tanh(gather(table, indices))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 8: tanh(gather(table, indices))
-                            let v7 = v5 * v5
-                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                            let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v18 = -v17
-                            let v19 = v18 * v5
-                            let v21 = v19 + v19
-                            let v25_2 = v21 * v8
-                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        let v18Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 8: tanh(gather(table, indices))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 8: tanh(gather(table, indices))
+                                let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v18 = -v17
+                                UnsafeMutableRawPointer(v18Block + j).storeBytes(of: v18, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                                let v19 = UnsafeRawPointer(v18Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v21 = v19 + v19
+                                let v25_2 = v21 * v8
+                                UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<6 * 3 {
                             // line 8: tanh(gather(table, indices))
@@ -1107,13 +1145,22 @@ public func g1(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
                     var v6: Float = 0
                     let laneEnd = (3 * 4 * 4) & ~7
                     var v6Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 14: tanh(gather(table, indices))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 14: tanh(gather(table, indices)) * c
-                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 14: sum(tanh(gather(table, indices)) * c)
-                        v6Lanes += v5
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 14: tanh(gather(table, indices))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 14: tanh(gather(table, indices)) * c
+                            let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 14: sum(tanh(gather(table, indices)) * c)
+                            v6Lanes += v5
+                        }
                     }
                     v6 = v6Lanes.sum()
                     for i in laneEnd..<3 * 4 * 4 {
@@ -1163,14 +1210,23 @@ public func g1_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
                     // ∂ line 14: tanh(gather(table, indices))
                     let v13 = slot1  // [3, 4, 4]
                     let laneEnd = (3 * 4 * 4) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 14: tanh(gather(table, indices))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 14: tanh(gather(table, indices))
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 14: tanh(gather(table, indices))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 14: tanh(gather(table, indices))
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<3 * 4 * 4 {
                         // line 14: tanh(gather(table, indices))
@@ -1229,14 +1285,23 @@ public func g1_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         // ∂ line 14: tanh(gather(table, indices))
                         let v9 = slot1  // [3, 4, 4]
                         let laneEnd = (3 * 4 * 4) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 14: tanh(gather(table, indices))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 14: tanh(gather(table, indices))
-                            let v7 = v5 * v5
-                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
-                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 14: tanh(gather(table, indices))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // ∂ line 14: tanh(gather(table, indices))
+                                let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                                let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                                UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<3 * 4 * 4 {
                             // line 14: tanh(gather(table, indices))
@@ -1316,18 +1381,29 @@ public func g1_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
                         // ∂ line 14: tanh(gather(table, indices))
                         let v25 = slot2  // [3, 4, 4]
                         let laneEnd = (3 * 4 * 4) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 14: tanh(gather(table, indices))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 14: tanh(gather(table, indices))
-                            let v7 = v5 * v5
-                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                            let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v18 = -v17
-                            let v19 = v18 * v5
-                            let v21 = v19 + v19
-                            let v25_2 = v21 * v8
-                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        let v18Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 14: tanh(gather(table, indices))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 14: tanh(gather(table, indices))
+                                let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v18 = -v17
+                                UnsafeMutableRawPointer(v18Block + j).storeBytes(of: v18, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                                let v19 = UnsafeRawPointer(v18Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v21 = v19 + v19
+                                let v25_2 = v21 * v8
+                                UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<3 * 4 * 4 {
                             // line 14: tanh(gather(table, indices))
@@ -1383,13 +1459,22 @@ public func g2(table: Tensor, indices: IntTensor, c: Tensor) -> Float {
                     var v6: Float = 0
                     let laneEnd = (2 * 3 * 2 * 2) & ~7
                     var v6Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 20: tanh(gather(table, indices))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 20: tanh(gather(table, indices)) * c
-                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 20: sum(tanh(gather(table, indices)) * c)
-                        v6Lanes += v5
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(gather(table, indices))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(gather(table, indices)) * c
+                            let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 20: sum(tanh(gather(table, indices)) * c)
+                            v6Lanes += v5
+                        }
                     }
                     v6 = v6Lanes.sum()
                     for i in laneEnd..<2 * 3 * 2 * 2 {
@@ -1440,14 +1525,23 @@ public func g2_dtable(table: Tensor, indices: IntTensor, c: Tensor) -> Tensor {
                     // ∂ line 20: tanh(gather(table, indices))
                     let v13 = slot1  // [2, 3, 2, 2]
                     let laneEnd = (2 * 3 * 2 * 2) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 20: tanh(gather(table, indices))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 20: tanh(gather(table, indices))
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(gather(table, indices))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 20: tanh(gather(table, indices))
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 2 * 2 {
                         // line 20: tanh(gather(table, indices))
@@ -1506,14 +1600,23 @@ public func g2_s(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tensor) -
                         // ∂ line 20: tanh(gather(table, indices))
                         let v9 = slot1  // [2, 3, 2, 2]
                         let laneEnd = (2 * 3 * 2 * 2) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 20: tanh(gather(table, indices))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 20: tanh(gather(table, indices))
-                            let v7 = v5 * v5
-                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
-                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 20: tanh(gather(table, indices))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // ∂ line 20: tanh(gather(table, indices))
+                                let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                                let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                                UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<2 * 3 * 2 * 2 {
                             // line 20: tanh(gather(table, indices))
@@ -1593,18 +1696,29 @@ public func g2_stable(table: Tensor, indices: IntTensor, c: Tensor, vtable: Tens
                         // ∂ line 20: tanh(gather(table, indices))
                         let v25 = slot2  // [2, 3, 2, 2]
                         let laneEnd = (2 * 3 * 2 * 2) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 20: tanh(gather(table, indices))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 20: tanh(gather(table, indices))
-                            let v7 = v5 * v5
-                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                            let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v18 = -v17
-                            let v19 = v18 * v5
-                            let v21 = v19 + v19
-                            let v25_2 = v21 * v8
-                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        let v18Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 20: tanh(gather(table, indices))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 20: tanh(gather(table, indices))
+                                let v17 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v18 = -v17
+                                UnsafeMutableRawPointer(v18Block + j).storeBytes(of: v18, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                                let v19 = UnsafeRawPointer(v18Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v21 = v19 + v19
+                                let v25_2 = v21 * v8
+                                UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<2 * 3 * 2 * 2 {
                             // line 20: tanh(gather(table, indices))
@@ -1664,13 +1778,22 @@ public func g3(table: Tensor, x: Tensor, c: Tensor) -> Float {
                     var v7: Float = 0
                     let laneEnd = (5 * 3) & ~7
                     var v7Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 28: tanh(gather(table, picked))
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 28: tanh(gather(table, picked)) * c
-                        let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 28: sum(tanh(gather(table, picked)) * c)
-                        v7Lanes += v6
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 28: tanh(gather(table, picked))
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 28: tanh(gather(table, picked)) * c
+                            let v6 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 28: sum(tanh(gather(table, picked)) * c)
+                            v7Lanes += v6
+                        }
                     }
                     v7 = v7Lanes.sum()
                     for i in laneEnd..<5 * 3 {
@@ -1724,14 +1847,23 @@ public func g3_dtable(table: Tensor, x: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 28: tanh(gather(table, picked))
                     let v14 = slot1  // [5, 3]
                     let laneEnd = (5 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 28: tanh(gather(table, picked))
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 28: tanh(gather(table, picked))
-                        let v12 = v5 * v5
-                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
-                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 28: tanh(gather(table, picked))
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 28: tanh(gather(table, picked))
+                            let v12 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                            let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                            UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<5 * 3 {
                         // line 28: tanh(gather(table, picked))
@@ -1823,14 +1955,23 @@ public func g3_s(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: Tensor
                         // ∂ line 28: tanh(gather(table, picked))
                         let v11 = slot1  // [5, 3]
                         let laneEnd = (5 * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 28: tanh(gather(table, picked))
-                            let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 28: tanh(gather(table, picked))
-                            let v9 = v7 * v7
-                            let v10 = SIMD8<Float>(repeating: 1.0) - v9
-                            let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
-                            UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                        let v7Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 28: tanh(gather(table, picked))
+                                UnsafeMutableRawPointer(v7Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v7Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // ∂ line 28: tanh(gather(table, picked))
+                                let v9 = UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                let v11_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v10
+                                UnsafeMutableRawPointer(v11 + i).storeBytes(of: v11_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<5 * 3 {
                             // line 28: tanh(gather(table, picked))
@@ -1934,18 +2075,29 @@ public func g3_stable(table: Tensor, x: Tensor, c: Tensor, vtable: Tensor, vx: T
                         // ∂ line 28: tanh(gather(table, picked))
                         let v31 = slot2  // [5, 3]
                         let laneEnd = (5 * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 28: tanh(gather(table, picked))
-                            let v7 = LaneFunctions.tanh(UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 28: tanh(gather(table, picked))
-                            let v9 = v7 * v7
-                            let v10 = SIMD8<Float>(repeating: 1.0) - v9
-                            let v23 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v24 = -v23
-                            let v25 = v24 * v7
-                            let v27 = v25 + v25
-                            let v31_2 = v27 * v10
-                            UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                        let v7Block = Kernels.blockScratch(slot: 0)
+                        let v24Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 28: tanh(gather(table, picked))
+                                UnsafeMutableRawPointer(v7Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 28: tanh(gather(table, picked))
+                                let v23 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v24 = -v23
+                                UnsafeMutableRawPointer(v24Block + j).storeBytes(of: v24, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v7Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v9 = UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v10 = SIMD8<Float>(repeating: 1.0) - v9
+                                let v25 = UnsafeRawPointer(v24Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v27 = v25 + v25
+                                let v31_2 = v27 * v10
+                                UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<5 * 3 {
                             // line 28: tanh(gather(table, picked))

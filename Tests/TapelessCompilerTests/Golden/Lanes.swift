@@ -1382,3 +1382,725 @@ extension Objective where Trained == LaneConditions, Examples == LaneConditions.
         )
     }
 }
+
+/// The model `BlockKernels` (line 47): 1 parameters in 1 tensors.
+public struct BlockKernels: Module {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "w", shape: [], initializer: .constant(0.75), isTrainable: true),  // line 48
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 1, "BlockKernels has 1 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `w` (line 48).
+    public var w: Float {
+        get { parameterScalars[0] }
+        set { parameterScalars[0] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { BlockKernels.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 1, "BlockKernels.Gradient has 1 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `w` (line 48).
+        public var w: Float {
+            get { parameterScalars[0] }
+            set { parameterScalars[0] = newValue }
+        }
+    }
+
+    /// `func forward(x: [n]) -> [n]` (line 50).
+    public func forward(x: Tensor) -> Tensor {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "forward(x:)")
+        }
+        let n = x.shape[0]
+        let workspace = Workspace.floats(count: n, for: "BlockKernels.forward")
+        defer { Workspace.release(for: "BlockKernels.forward") }
+        let slot0 = workspace
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                @inline(never) func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 51: w
+                    let v1: Float = parameters[0]  // w
+                    // line 53: a * exp(0.5 * b) - expm1(0.25 * x)
+                    let v13 = slot0  // [n]
+                    let laneEnd = n & ~7
+                    let aBlock = Kernels.blockScratch(slot: 0)
+                    let bBlock = Kernels.blockScratch(slot: 1)
+                    let v8Block = Kernels.blockScratch(slot: 2)
+                    let v12Block = Kernels.blockScratch(slot: 3)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 51: w * x
+                            let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 51: sigmoid(w * x)
+                            UnsafeMutableRawPointer(aBlock + j).storeBytes(of: v2, as: SIMD8<Float>.self)
+                            // line 53: 0.25 * x
+                            let v11 = SIMD8<Float>(repeating: 0.25) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 53: expm1(0.25 * x)
+                            UnsafeMutableRawPointer(v12Block + j).storeBytes(of: v11, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.sigmoid, to: aBlock, count: blockCount)
+                        Kernels.apply(.expm1, to: v12Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: a + x
+                            let v4 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 52: tanh(a + x)
+                            UnsafeMutableRawPointer(bBlock + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: bBlock, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            // line 53: 0.5 * b
+                            let v7 = SIMD8<Float>(repeating: 0.5) * UnsafeRawPointer(bBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 53: exp(0.5 * b)
+                            UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.exp, to: v8Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 53: a * exp(0.5 * b)
+                            let v9 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 53: a * exp(0.5 * b) - expm1(0.25 * x)
+                            let v13_2 = v9 - UnsafeRawPointer(v12Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
+                    }
+                    for i in laneEnd..<n {
+                        // line 51: w * x
+                        let v2: Float = v1 * x[i]
+                        // line 51: sigmoid(w * x)
+                        let a: Float = 1 / (1 + Foundation.exp(-v2))
+                        // line 52: a + x
+                        let v4: Float = a + x[i]
+                        // line 52: tanh(a + x)
+                        let b: Float = Foundation.tanh(v4)
+                        // line 53: 0.5 * b
+                        let v7: Float = 0.5 * b
+                        // line 53: exp(0.5 * b)
+                        let v8: Float = Foundation.exp(v7)
+                        // line 53: a * exp(0.5 * b)
+                        let v9: Float = a * v8
+                        // line 53: 0.25 * x
+                        let v11: Float = 0.25 * x[i]
+                        // line 53: expm1(0.25 * x)
+                        let v12: Float = Foundation.expm1(v11)
+                        // line 53: a * exp(0.5 * b) - expm1(0.25 * x)
+                        let v13_2: Float = v9 - v12
+                        v13[i] = v13_2
+                    }
+                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v13, count: n))
+                }
+                return body()
+            }
+        }
+    }
+
+    /// `func loss(x: [n]) -> Float` (line 56).
+    public func loss(x: Tensor) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "loss(x:)")
+        }
+        let n = x.shape[0]
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                @inline(never) func body() -> Float {
+                    let x = xBuffer.baseAddress!
+                    // line 57: w
+                    let v1: Float = parameters[0]  // w
+                    var v7: Float = 0
+                    var v11: Float = 0
+                    let laneEnd = n & ~7
+                    var v7Lanes = SIMD8<Float>(repeating: 0)
+                    var v11Lanes = SIMD8<Float>(repeating: 0)
+                    let aBlock = Kernels.blockScratch(slot: 0)
+                    let v5Block = Kernels.blockScratch(slot: 1)
+                    let v10Block = Kernels.blockScratch(slot: 2)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 57: w * x
+                            let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 57: sigmoid(w * x)
+                            UnsafeMutableRawPointer(aBlock + j).storeBytes(of: v2, as: SIMD8<Float>.self)
+                            // line 58: square(x)
+                            let v8 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 58: -square(x)
+                            let v9 = -v8
+                            // line 58: exp(-square(x))
+                            UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.sigmoid, to: aBlock, count: blockCount)
+                        Kernels.apply(.exp, to: v10Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 58: a * x
+                            let v4 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 58: tanh(a * x)
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                            // line 58: sum(exp(-square(x)))
+                            v11Lanes += UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            // line 58: tanh(a * x) * a
+                            let v6 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 58: sum(tanh(a * x) * a)
+                            v7Lanes += v6
+                        }
+                    }
+                    v7 = v7Lanes.sum()
+                    v11 = v11Lanes.sum()
+                    for i in laneEnd..<n {
+                        // line 57: w * x
+                        let v2: Float = v1 * x[i]
+                        // line 57: sigmoid(w * x)
+                        let a: Float = 1 / (1 + Foundation.exp(-v2))
+                        // line 58: a * x
+                        let v4: Float = a * x[i]
+                        // line 58: tanh(a * x)
+                        let v5: Float = Foundation.tanh(v4)
+                        // line 58: tanh(a * x) * a
+                        let v6: Float = v5 * a
+                        // line 58: sum(tanh(a * x) * a)
+                        v7 += v6
+                        // line 58: square(x)
+                        let v8: Float = x[i] * x[i]
+                        // line 58: -square(x)
+                        let v9: Float = -v8
+                        // line 58: exp(-square(x))
+                        let v10: Float = Foundation.exp(v9)
+                        // line 58: sum(exp(-square(x)))
+                        v11 += v10
+                    }
+                    // line 58: sum(tanh(a * x) * a) + sum(exp(-square(x)))
+                    let v12: Float = v7 + v11
+                    return v12
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(x: Tensor, into gradient: inout Gradient) -> Float {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "lossWithGradient(x:into:)")
+        }
+        let n = x.shape[0]
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                x.withUnsafeBufferPointer { xBuffer in
+                    @inline(never) func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        // line 57: w
+                        let v1: Float = parameters[0]  // w
+                        var v7: Float = 0
+                        var v11: Float = 0
+                        var v28: Float = 0
+                        let laneEnd = n & ~7
+                        var v7Lanes = SIMD8<Float>(repeating: 0)
+                        var v11Lanes = SIMD8<Float>(repeating: 0)
+                        var v28Lanes = SIMD8<Float>(repeating: 0)
+                        let aBlock = Kernels.blockScratch(slot: 0)
+                        let v5Block = Kernels.blockScratch(slot: 1)
+                        let v10Block = Kernels.blockScratch(slot: 2)
+                        let v25Block = Kernels.blockScratch(slot: 3)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 57: w * x
+                                let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 57: sigmoid(w * x)
+                                UnsafeMutableRawPointer(aBlock + j).storeBytes(of: v2, as: SIMD8<Float>.self)
+                                // line 58: square(x)
+                                let v8 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 58: -square(x)
+                                let v9 = -v8
+                                // line 58: exp(-square(x))
+                                UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: aBlock, count: blockCount)
+                            Kernels.apply(.exp, to: v10Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 58: a * x
+                                let v4 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 58: tanh(a * x)
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                                // line 58: sum(exp(-square(x)))
+                                v11Lanes += UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 57: sigmoid(w * x)
+                                let v24 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v25 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * v24
+                                UnsafeMutableRawPointer(v25Block + j).storeBytes(of: v25, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 58: tanh(a * x) * a
+                                let v6 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 58: sum(tanh(a * x) * a)
+                                v7Lanes += v6
+                                // ∂ line 58: tanh(a * x)
+                                let v18 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v19 = SIMD8<Float>(repeating: 1.0) - v18
+                                let v20 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * v19
+                                // ∂ line 58: a * x
+                                let v21 = v20 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v22 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) + v21
+                                // ∂ line 57: sigmoid(w * x)
+                                let v26 = v22 * UnsafeRawPointer(v25Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 57: w * x
+                                let v27 = v26 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                                v28Lanes += v27
+                            }
+                        }
+                        v7 = v7Lanes.sum()
+                        v11 = v11Lanes.sum()
+                        v28 = v28Lanes.sum()
+                        for i in laneEnd..<n {
+                            // line 57: w * x
+                            let v2: Float = v1 * x[i]
+                            // line 57: sigmoid(w * x)
+                            let a: Float = 1 / (1 + Foundation.exp(-v2))
+                            // line 58: a * x
+                            let v4: Float = a * x[i]
+                            // line 58: tanh(a * x)
+                            let v5: Float = Foundation.tanh(v4)
+                            // line 58: tanh(a * x) * a
+                            let v6: Float = v5 * a
+                            // line 58: sum(tanh(a * x) * a)
+                            v7 += v6
+                            // line 58: square(x)
+                            let v8: Float = x[i] * x[i]
+                            // line 58: -square(x)
+                            let v9: Float = -v8
+                            // line 58: exp(-square(x))
+                            let v10: Float = Foundation.exp(v9)
+                            // line 58: sum(exp(-square(x)))
+                            v11 += v10
+                            // ∂ line 58: tanh(a * x)
+                            let v18: Float = v5 * v5
+                            let v19: Float = 1.0 - v18
+                            let v20: Float = a * v19
+                            // ∂ line 58: a * x
+                            let v21: Float = v20 * x[i]
+                            let v22: Float = v5 + v21
+                            // ∂ line 57: sigmoid(w * x)
+                            let v24: Float = 1.0 - a
+                            let v25: Float = a * v24
+                            let v26: Float = v22 * v25
+                            // ∂ line 57: w * x
+                            let v27: Float = v26 * x[i]
+                            v28 += v27
+                        }
+                        // line 58: sum(tanh(a * x) * a) + sum(exp(-square(x)))
+                        let v12: Float = v7 + v11
+                        // The gradient of every parameter.
+                        g[0] = v28  // w
+                        return v12
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(x: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(x: x, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// `let lossByX = grad(loss, wrt: x)` (line 61).
+    public func lossByX(x: Tensor) -> Tensor {
+        if x.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "lossByX(x:)")
+        }
+        let n = x.shape[0]
+        let workspace = Workspace.floats(count: n, for: "BlockKernels.lossByX")
+        defer { Workspace.release(for: "BlockKernels.lossByX") }
+        let slot0 = workspace
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            x.withUnsafeBufferPointer { xBuffer in
+                @inline(never) func body() -> Tensor {
+                    let x = xBuffer.baseAddress!
+                    // line 57: w
+                    let v1: Float = parameters[0]  // w
+                    // ∂ line 57: w * x
+                    let v36 = slot0  // [n]
+                    let laneEnd = n & ~7
+                    let aBlock = Kernels.blockScratch(slot: 0)
+                    let v5Block = Kernels.blockScratch(slot: 1)
+                    let v10Block = Kernels.blockScratch(slot: 2)
+                    let v19Block = Kernels.blockScratch(slot: 3)
+                    let v33Block = Kernels.blockScratch(slot: 4)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 57: w * x
+                            let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 57: sigmoid(w * x)
+                            UnsafeMutableRawPointer(aBlock + j).storeBytes(of: v2, as: SIMD8<Float>.self)
+                            // line 58: square(x)
+                            let v8 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 58: -square(x)
+                            let v9 = -v8
+                            // line 58: exp(-square(x))
+                            UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.sigmoid, to: aBlock, count: blockCount)
+                        Kernels.apply(.exp, to: v10Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 58: a * x
+                            let v4 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 58: tanh(a * x)
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                            // ∂ line 58: -square(x)
+                            let v16 = -UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 58: square(x)
+                            let v17 = v16 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v19 = v17 + v17
+                            UnsafeMutableRawPointer(v19Block + j).storeBytes(of: v19, as: SIMD8<Float>.self)
+                            // ∂ line 57: sigmoid(w * x)
+                            let v32 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v33 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * v32
+                            UnsafeMutableRawPointer(v33Block + j).storeBytes(of: v33, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 58: tanh(a * x)
+                            let v24 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v25 = SIMD8<Float>(repeating: 1.0) - v24
+                            let v26 = UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self) * v25
+                            // ∂ line 58: a * x
+                            let v27 = v26 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v28 = v26 * UnsafeRawPointer(aBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v29 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) + v27
+                            let v30 = UnsafeRawPointer(v19Block + j).loadUnaligned(as: SIMD8<Float>.self) + v28
+                            // ∂ line 57: sigmoid(w * x)
+                            let v34 = v29 * UnsafeRawPointer(v33Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 57: w * x
+                            let v35 = v34 * v1
+                            let v36_2 = v30 + v35
+                            UnsafeMutableRawPointer(v36 + i).storeBytes(of: v36_2, as: SIMD8<Float>.self)
+                        }
+                    }
+                    for i in laneEnd..<n {
+                        // line 57: w * x
+                        let v2: Float = v1 * x[i]
+                        // line 57: sigmoid(w * x)
+                        let a: Float = 1 / (1 + Foundation.exp(-v2))
+                        // line 58: a * x
+                        let v4: Float = a * x[i]
+                        // line 58: tanh(a * x)
+                        let v5: Float = Foundation.tanh(v4)
+                        // line 58: square(x)
+                        let v8: Float = x[i] * x[i]
+                        // line 58: -square(x)
+                        let v9: Float = -v8
+                        // line 58: exp(-square(x))
+                        let v10: Float = Foundation.exp(v9)
+                        // ∂ line 58: -square(x)
+                        let v16: Float = -v10
+                        // ∂ line 58: square(x)
+                        let v17: Float = v16 * x[i]
+                        let v19: Float = v17 + v17
+                        // ∂ line 58: tanh(a * x)
+                        let v24: Float = v5 * v5
+                        let v25: Float = 1.0 - v24
+                        let v26: Float = a * v25
+                        // ∂ line 58: a * x
+                        let v27: Float = v26 * x[i]
+                        let v28: Float = v26 * a
+                        let v29: Float = v5 + v27
+                        let v30: Float = v19 + v28
+                        // ∂ line 57: sigmoid(w * x)
+                        let v32: Float = 1.0 - a
+                        let v33: Float = a * v32
+                        let v34: Float = v29 * v33
+                        // ∂ line 57: w * x
+                        let v35: Float = v34 * v1
+                        let v36_2: Float = v30 + v35
+                        v36[i] = v36_2
+                    }
+                    return Tensor(shape: [n], copying: UnsafeBufferPointer(start: v36, count: n))
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The shape `forward` takes, as declared: `[n]`.
+    public static var inputShape: [Int?] { [nil] }
+
+    /// Runs `forward` on a batch: the model's forward function.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        forward(x: input)
+    }
+
+    /// Runs `forward`, hands its output to `outputGradient` with a tensor to fill with the gradient
+    /// of the loss with respect to it, and writes the gradient of every trainable parameter into `gradient`.
+    public func gradient(at input: Tensor, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        if input.shape.count != 1 {
+            ArgumentCheck.shapeMismatch(input.shape, expected: "[_]", argument: "x", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+        }
+        let n = input.shape[0]
+        let workspace = Workspace.floats(count: 5 * n, for: "BlockKernels.gradient(at:)")
+        defer { Workspace.release(for: "BlockKernels.gradient(at:)") }
+        let slot0 = workspace
+        let slot1 = slot0 + n
+        let slot2 = slot1 + n
+        let slot3 = slot2 + n
+        let slot4 = slot3 + n
+        return try parameterScalars.withUnsafeBufferPointer { parameters in
+            try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                try input.withUnsafeBufferPointer { inputBuffer in
+                    @inline(never) func body() throws -> Void {
+                        let input = inputBuffer.baseAddress!
+                        // line 51: w
+                        let v1: Float = parameters[0]  // w
+                        // line 51: sigmoid(w * x)
+                        let a = slot0  // [n]
+                        // line 53: exp(0.5 * b)
+                        let v8 = slot1  // [n]
+                        // line 53: a * exp(0.5 * b) - expm1(0.25 * x)
+                        let v13 = slot2  // [n]
+                        // ∂ line 52: tanh(a + x)
+                        let v21 = slot3  // [n]
+                        // ∂ line 51: sigmoid(w * x)
+                        let v26 = slot4  // [n]
+                        let laneEnd = n & ~7
+                        let a_2Block = Kernels.blockScratch(slot: 0)
+                        let bBlock = Kernels.blockScratch(slot: 1)
+                        let v8_2Block = Kernels.blockScratch(slot: 2)
+                        let v12Block = Kernels.blockScratch(slot: 3)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 51: w * x
+                                let v2 = SIMD8<Float>(repeating: v1) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 51: sigmoid(w * x)
+                                UnsafeMutableRawPointer(a_2Block + j).storeBytes(of: v2, as: SIMD8<Float>.self)
+                                // line 53: 0.25 * x
+                                let v11 = SIMD8<Float>(repeating: 0.25) * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 53: expm1(0.25 * x)
+                                UnsafeMutableRawPointer(v12Block + j).storeBytes(of: v11, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: a_2Block, count: blockCount)
+                            Kernels.apply(.expm1, to: v12Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 51: sigmoid(w * x)
+                                UnsafeMutableRawPointer(a + i).storeBytes(of: UnsafeRawPointer(a_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // line 52: a + x
+                                let v4 = UnsafeRawPointer(a_2Block + j).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 52: tanh(a + x)
+                                UnsafeMutableRawPointer(bBlock + j).storeBytes(of: v4, as: SIMD8<Float>.self)
+                                // ∂ line 51: sigmoid(w * x)
+                                let v25 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(a_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v26_2 = UnsafeRawPointer(a_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * v25
+                                UnsafeMutableRawPointer(v26 + i).storeBytes(of: v26_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: bBlock, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 53: 0.5 * b
+                                let v7 = SIMD8<Float>(repeating: 0.5) * UnsafeRawPointer(bBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 53: exp(0.5 * b)
+                                UnsafeMutableRawPointer(v8_2Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                                // ∂ line 52: tanh(a + x)
+                                let v20 = UnsafeRawPointer(bBlock + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(bBlock + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
+                                UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.exp, to: v8_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 53: exp(0.5 * b)
+                                UnsafeMutableRawPointer(v8 + i).storeBytes(of: UnsafeRawPointer(v8_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // line 53: a * exp(0.5 * b)
+                                let v9 = UnsafeRawPointer(a_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 53: a * exp(0.5 * b) - expm1(0.25 * x)
+                                let v13_2 = v9 - UnsafeRawPointer(v12Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                            }
+                        }
+                        for i in laneEnd..<n {
+                            // line 51: w * x
+                            let v2: Float = v1 * input[i]
+                            // line 51: sigmoid(w * x)
+                            let a_2: Float = 1 / (1 + Foundation.exp(-v2))
+                            a[i] = a_2
+                            // line 52: a + x
+                            let v4: Float = a_2 + input[i]
+                            // line 52: tanh(a + x)
+                            let b: Float = Foundation.tanh(v4)
+                            // line 53: 0.5 * b
+                            let v7: Float = 0.5 * b
+                            // line 53: exp(0.5 * b)
+                            let v8_2: Float = Foundation.exp(v7)
+                            v8[i] = v8_2
+                            // line 53: a * exp(0.5 * b)
+                            let v9: Float = a_2 * v8_2
+                            // line 53: 0.25 * x
+                            let v11: Float = 0.25 * input[i]
+                            // line 53: expm1(0.25 * x)
+                            let v12: Float = Foundation.expm1(v11)
+                            // line 53: a * exp(0.5 * b) - expm1(0.25 * x)
+                            let v13_2: Float = v9 - v12
+                            v13[i] = v13_2
+                            // ∂ line 52: tanh(a + x)
+                            let v20: Float = b * b
+                            let v21_2: Float = 1.0 - v20
+                            v21[i] = v21_2
+                            // ∂ line 51: sigmoid(w * x)
+                            let v25: Float = 1.0 - a_2
+                            let v26_2: Float = a_2 * v25
+                            v26[i] = v26_2
+                        }
+                        // The gradient of the loss with respect to the output, from the caller, in tensors kept
+                        // between calls so that neither is allocated again.
+                        var handed = Workspace.borrowTensors(for: "BlockKernels.gradient(at:)")
+                        defer { Workspace.giveBack(handed, for: "BlockKernels.gradient(at:)") }
+                        if handed.output.shape.count != 1 || handed.output.shape[0] != n {
+                            handed.output = Tensor(zeros: [n])
+                        }
+                        handed.output.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: v13, count: n) }
+                        try outputGradient(handed.output, &handed.outputGradient)
+                        if handed.outputGradient.shape.count != 1 || handed.outputGradient.shape[0] != n {
+                            ArgumentCheck.shapeMismatch(handed.outputGradient.shape, expected: "[\(n)]", argument: "outputGradient", declared: "[n]", function: "gradient(at:into:outputGradient:)")
+                        }
+                        return handed.outputGradient.withUnsafeBufferPointer { seedBuffer in
+                            @inline(never) func body_2() -> Void {
+                                let seed = seedBuffer.baseAddress!
+                                var v29: Float = 0
+                                let laneEnd_2 = n & ~7
+                                var v29Lanes = SIMD8<Float>(repeating: 0)
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    // ∂ line 53: a * exp(0.5 * b)
+                                    let v15 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v16 = UnsafeRawPointer(seed + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 53: exp(0.5 * b)
+                                    let v17 = v16 * UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 53: 0.5 * b
+                                    let v18 = v17 * 0.5
+                                    // ∂ line 52: tanh(a + x)
+                                    let v22 = v18 * UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 52: a + x
+                                    let v23 = v15 + v22
+                                    // ∂ line 51: sigmoid(w * x)
+                                    let v27 = v23 * UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 51: w * x
+                                    let v28 = v27 * UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    v29Lanes += v28
+                                }
+                                v29 = v29Lanes.sum()
+                                for i in laneEnd_2..<n {
+                                    // ∂ line 53: a * exp(0.5 * b)
+                                    let v15: Float = seed[i] * v8[i]
+                                    let v16: Float = seed[i] * a[i]
+                                    // ∂ line 53: exp(0.5 * b)
+                                    let v17: Float = v16 * v8[i]
+                                    // ∂ line 53: 0.5 * b
+                                    let v18: Float = v17 * 0.5
+                                    // ∂ line 52: tanh(a + x)
+                                    let v22: Float = v18 * v21[i]
+                                    // ∂ line 52: a + x
+                                    let v23: Float = v15 + v22
+                                    // ∂ line 51: sigmoid(w * x)
+                                    let v27: Float = v23 * v26[i]
+                                    // ∂ line 51: w * x
+                                    let v28: Float = v27 * input[i]
+                                    v29 += v28
+                                }
+                                // The gradient of every parameter.
+                                g[0] = v29  // w
+                            }
+                            return body_2()
+                        }
+                    }
+                    return try body()
+                }
+            }
+        }
+    }
+
+    /// The same as `gradient(at:into:outputGradient:)`: the model's layers compute the same in both modes.
+    public func gradient(at input: Tensor, mode: ForwardMode, into gradient: inout Gradient, outputGradient: (Tensor, inout Tensor) throws -> Void) rethrows {
+        try self.gradient(at: input, into: &gradient, outputGradient: outputGradient)
+    }
+
+    /// The arguments of `loss(x:)` for many examples, along the first dimension of each: what
+    /// `Objective.loss(x:)` trains by or evaluates.
+    public struct LossExamples: ArgumentBatch {
+        public var x: Tensor
+
+        /// Collects the arguments.
+        public init(x: Tensor) {
+            self.x = x
+        }
+
+        /// The number of examples: the first dimension of `x`.
+        public var exampleCount: Int { x.exampleCount }
+
+        /// Each argument's shape and declared shape, which `fit(by:)` and `evaluate(_:)` check before anything runs.
+        public var argumentShapes: [ArgumentShape] {
+            [
+                ArgumentShape(label: "x", shape: x.shape, declared: ["n"]),
+            ]
+        }
+
+        /// The examples at `indices`, in that order.
+        public func gathering(examples indices: some Collection<Int>) -> Self {
+            Self(x: x.gathering(examples: indices))
+        }
+
+        /// Writes the examples at `indices` into `batch`, reusing its storage.
+        public func gather(examples indices: some Collection<Int>, into batch: inout Self) {
+            x.gather(examples: indices, into: &batch.x)
+        }
+    }
+}
+
+extension Objective where Trained == BlockKernels, Examples == BlockKernels.LossExamples {
+    /// `func loss(x: [n]) -> Float` (line 56) on these examples, to train by with
+    /// `fit(by:)` or measure with `evaluate(_:)`.
+    public static func loss(x: Tensor) -> Self {
+        Self(
+            function: "loss(x:)",
+            examples: BlockKernels.LossExamples(x: x),
+            value: { model, batch in model.loss(x: batch.x) },
+            valueAndGradient: { model, batch, _, gradient in model.lossWithGradient(x: batch.x, into: &gradient) }
+        )
+    }
+}

@@ -1002,13 +1002,22 @@ public struct AvgPool2DCase: Model {
                     var v7: Float = 0
                     let laneEnd_2 = (2 * 3 * 4 * 3) & ~7
                     var v7Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                        // line 19: tanh(l(x))
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 19: tanh(l(x)) * c
-                        let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 19: sum(tanh(l(x)) * c)
-                        v7Lanes += v6
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 19: tanh(l(x))
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 19: tanh(l(x)) * c
+                            let v6 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 19: sum(tanh(l(x)) * c)
+                            v7Lanes += v6
+                        }
                     }
                     v7 = v7Lanes.sum()
                     for i in laneEnd_2..<2 * 3 * 4 * 3 {
@@ -1065,13 +1074,22 @@ public struct AvgPool2DCase: Model {
                         var v7: Float = 0
                         let laneEnd_2 = (2 * 3 * 4 * 3) & ~7
                         var v7Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            // line 19: tanh(l(x))
-                            let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // line 19: tanh(l(x)) * c
-                            let v6 = v5 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 19: sum(tanh(l(x)) * c)
-                            v7Lanes += v6
+                        let v5Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 19: tanh(l(x))
+                                UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 19: tanh(l(x)) * c
+                                let v6 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 19: sum(tanh(l(x)) * c)
+                                v7Lanes += v6
+                            }
                         }
                         v7 = v7Lanes.sum()
                         for i in laneEnd_2..<2 * 3 * 4 * 3 {
@@ -1137,14 +1155,23 @@ public struct AvgPool2DCase: Model {
                     // ∂ line 19: tanh(l(x))
                     let v14 = slot2  // [2, 3, 4, 3]
                     let laneEnd_2 = (2 * 3 * 4 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                        // line 19: tanh(l(x))
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 19: tanh(l(x))
-                        let v12 = v5 * v5
-                        let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                        let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
-                        UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 19: tanh(l(x))
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 19: tanh(l(x))
+                            let v12 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                            let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                            UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd_2..<2 * 3 * 4 * 3 {
                         // line 19: tanh(l(x))
@@ -1532,13 +1559,22 @@ public struct Conv1DCase: Model {
                         var v12: Float = 0
                         let laneEnd = (2 * 6 * 5) & ~7
                         var v12Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 31: tanh(l(x))
-                            let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // line 31: tanh(l(x)) * c
-                            let v11 = v10 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 31: sum(tanh(l(x)) * c)
-                            v12Lanes += v11
+                        let v10Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 31: tanh(l(x))
+                                UnsafeMutableRawPointer(v10Block + j).storeBytes(of: UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 31: tanh(l(x)) * c
+                                let v11 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 31: sum(tanh(l(x)) * c)
+                                v12Lanes += v11
+                            }
                         }
                         v12 = v12Lanes.sum()
                         for i in laneEnd..<2 * 6 * 5 {
@@ -1612,18 +1648,27 @@ public struct Conv1DCase: Model {
                             var v12: Float = 0
                             let laneEnd = (2 * 6 * 5) & ~7
                             var v12Lanes = SIMD8<Float>(repeating: 0)
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 31: tanh(l(x))
-                                let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // line 31: tanh(l(x)) * c
-                                let v11 = v10 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 31: sum(tanh(l(x)) * c)
-                                v12Lanes += v11
-                                // ∂ line 31: tanh(l(x))
-                                let v17 = v10 * v10
-                                let v18 = SIMD8<Float>(repeating: 1.0) - v17
-                                let v19_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v18
-                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                            let v10Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 31: tanh(l(x))
+                                    UnsafeMutableRawPointer(v10Block + j).storeBytes(of: UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 31: tanh(l(x)) * c
+                                    let v11 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 31: sum(tanh(l(x)) * c)
+                                    v12Lanes += v11
+                                    // ∂ line 31: tanh(l(x))
+                                    let v17 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v18 = SIMD8<Float>(repeating: 1.0) - v17
+                                    let v19_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v18
+                                    UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                                }
                             }
                             v12 = v12Lanes.sum()
                             for i in laneEnd..<2 * 6 * 5 {
@@ -1734,14 +1779,23 @@ public struct Conv1DCase: Model {
                         // ∂ line 31: tanh(l(x))
                         let v19 = slot4  // [2, 6, 5]
                         let laneEnd = (2 * 6 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 31: tanh(l(x))
-                            let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 31: tanh(l(x))
-                            let v17 = v10 * v10
-                            let v18 = SIMD8<Float>(repeating: 1.0) - v17
-                            let v19_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v18
-                            UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                        let v10Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 31: tanh(l(x))
+                                UnsafeMutableRawPointer(v10Block + j).storeBytes(of: UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // ∂ line 31: tanh(l(x))
+                                let v17 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v18 = SIMD8<Float>(repeating: 1.0) - v17
+                                let v19_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v18
+                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<2 * 6 * 5 {
                             // line 31: tanh(l(x))

@@ -168,9 +168,18 @@ public struct RowReader: Model {
                         // line 41: tanh(x[:, 0, :] @ w)
                         let h = slot9  // [n, 5]
                         let laneEnd = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
+                        let h_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 5 {
                             let h_2: Float = Foundation.tanh(v5[i])
@@ -186,12 +195,21 @@ public struct RowReader: Model {
                         // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                         let h_3 = slot9  // [n, 5]
                         let laneEnd_2 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            // line 43: x[:, t + 1, :] @ w + h @ u
-                            let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                            let h_4 = LaneFunctions.tanh(v13)
-                            UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                        let h_4Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                // line 43: x[:, t + 1, :] @ w + h @ u
+                                let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v13, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 5 {
                             // line 43: x[:, t + 1, :] @ w + h @ u
@@ -209,12 +227,21 @@ public struct RowReader: Model {
                         // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                         let h_5 = slot9  // [n, 5]
                         let laneEnd_3 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            // line 43: x[:, t + 1, :] @ w + h @ u
-                            let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                            let h_6 = LaneFunctions.tanh(v21)
-                            UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
+                        let h_6Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                // line 43: x[:, t + 1, :] @ w + h @ u
+                                let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v21, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 5 {
                             // line 43: x[:, t + 1, :] @ w + h @ u
@@ -232,12 +259,21 @@ public struct RowReader: Model {
                         // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                         let h_7 = slot9  // [n, 5]
                         let laneEnd_4 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                            // line 43: x[:, t + 1, :] @ w + h @ u
-                            let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                            let h_8 = LaneFunctions.tanh(v29)
-                            UnsafeMutableRawPointer(h_7 + i).storeBytes(of: h_8, as: SIMD8<Float>.self)
+                        let h_8Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                            let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                // line 43: x[:, t + 1, :] @ w + h @ u
+                                let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v29, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_4..<n * 5 {
                             // line 43: x[:, t + 1, :] @ w + h @ u
@@ -407,14 +443,23 @@ public struct RowReader: Model {
                                 // ∂ line 41: tanh(x[:, 0, :] @ w)
                                 let v84 = slot13  // [n, 5]
                                 let laneEnd = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    // line 41: tanh(x[:, 0, :] @ w)
-                                    let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
-                                    // ∂ line 41: tanh(x[:, 0, :] @ w)
-                                    let v83 = h_2 * h_2
-                                    let v84_2 = SIMD8<Float>(repeating: 1.0) - v83
-                                    UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                let h_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        // line 41: tanh(x[:, 0, :] @ w)
+                                        UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 41: tanh(x[:, 0, :] @ w)
+                                        let v83 = UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v84_2 = SIMD8<Float>(repeating: 1.0) - v83
+                                        UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd..<n * 5 {
                                     // line 41: tanh(x[:, 0, :] @ w)
@@ -433,16 +478,25 @@ public struct RowReader: Model {
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v75 = slot15  // [n, 5]
                                 let laneEnd_2 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    // line 43: x[:, t + 1, :] @ w + h @ u
-                                    let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                                    let h_4 = LaneFunctions.tanh(v13)
-                                    UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
-                                    // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                                    let v74 = h_4 * h_4
-                                    let v75_2 = SIMD8<Float>(repeating: 1.0) - v74
-                                    UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
+                                let h_4Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                    let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        // line 43: x[:, t + 1, :] @ w + h @ u
+                                        let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v13, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v74 = UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v75_2 = SIMD8<Float>(repeating: 1.0) - v74
+                                        UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_2..<n * 5 {
                                     // line 43: x[:, t + 1, :] @ w + h @ u
@@ -463,16 +517,25 @@ public struct RowReader: Model {
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v66 = slot16  // [n, 5]
                                 let laneEnd_3 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                    // line 43: x[:, t + 1, :] @ w + h @ u
-                                    let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                                    let h_6 = LaneFunctions.tanh(v21)
-                                    UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
-                                    // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                                    let v65 = h_6 * h_6
-                                    let v66_2 = SIMD8<Float>(repeating: 1.0) - v65
-                                    UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
+                                let h_6Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                    let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        // line 43: x[:, t + 1, :] @ w + h @ u
+                                        let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v21, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v65 = UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v66_2 = SIMD8<Float>(repeating: 1.0) - v65
+                                        UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_3..<n * 5 {
                                     // line 43: x[:, t + 1, :] @ w + h @ u
@@ -493,16 +556,25 @@ public struct RowReader: Model {
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v59 = slot17  // [n, 5]
                                 let laneEnd_4 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                    // line 43: x[:, t + 1, :] @ w + h @ u
-                                    let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                                    let h_8 = LaneFunctions.tanh(v29)
-                                    UnsafeMutableRawPointer(h_7 + i).storeBytes(of: h_8, as: SIMD8<Float>.self)
-                                    // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
-                                    let v58 = h_8 * h_8
-                                    let v59_2 = SIMD8<Float>(repeating: 1.0) - v58
-                                    UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
+                                let h_8Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                    let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        // line 43: x[:, t + 1, :] @ w + h @ u
+                                        let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v29, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v58 = UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v59_2 = SIMD8<Float>(repeating: 1.0) - v58
+                                        UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_4..<n * 5 {
                                     // line 43: x[:, t + 1, :] @ w + h @ u
@@ -955,9 +1027,18 @@ public struct RowReaderByHand: Model {
                         // line 55: tanh(x[:, 0, :] @ w)
                         let h0 = slot9  // [n, 5]
                         let laneEnd = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let h0_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(h0 + i).storeBytes(of: h0_2, as: SIMD8<Float>.self)
+                        let h0_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(h0_2Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h0_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(h0 + i).storeBytes(of: UnsafeRawPointer(h0_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 5 {
                             let h0_2: Float = Foundation.tanh(v5[i])
@@ -973,12 +1054,21 @@ public struct RowReaderByHand: Model {
                         // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
                         let h1 = slot9  // [n, 5]
                         let laneEnd_2 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            // line 56: x[:, 1, :] @ w + h0 @ u
-                            let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
-                            let h1_2 = LaneFunctions.tanh(v13)
-                            UnsafeMutableRawPointer(h1 + i).storeBytes(of: h1_2, as: SIMD8<Float>.self)
+                        let h1_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                // line 56: x[:, 1, :] @ w + h0 @ u
+                                let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
+                                UnsafeMutableRawPointer(h1_2Block + j_2).storeBytes(of: v13, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h1_2Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                UnsafeMutableRawPointer(h1 + i).storeBytes(of: UnsafeRawPointer(h1_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 5 {
                             // line 56: x[:, 1, :] @ w + h0 @ u
@@ -996,12 +1086,21 @@ public struct RowReaderByHand: Model {
                         // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
                         let h2 = slot9  // [n, 5]
                         let laneEnd_3 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            // line 57: x[:, 2, :] @ w + h1 @ u
-                            let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
-                            let h2_2 = LaneFunctions.tanh(v21)
-                            UnsafeMutableRawPointer(h2 + i).storeBytes(of: h2_2, as: SIMD8<Float>.self)
+                        let h2_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                // line 57: x[:, 2, :] @ w + h1 @ u
+                                let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
+                                UnsafeMutableRawPointer(h2_2Block + j_3).storeBytes(of: v21, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h2_2Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                UnsafeMutableRawPointer(h2 + i).storeBytes(of: UnsafeRawPointer(h2_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 5 {
                             // line 57: x[:, 2, :] @ w + h1 @ u
@@ -1019,12 +1118,21 @@ public struct RowReaderByHand: Model {
                         // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
                         let h3 = slot9  // [n, 5]
                         let laneEnd_4 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                            // line 58: x[:, 3, :] @ w + h2 @ u
-                            let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
-                            let h3_2 = LaneFunctions.tanh(v29)
-                            UnsafeMutableRawPointer(h3 + i).storeBytes(of: h3_2, as: SIMD8<Float>.self)
+                        let h3_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                            let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                // line 58: x[:, 3, :] @ w + h2 @ u
+                                let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
+                                UnsafeMutableRawPointer(h3_2Block + j_4).storeBytes(of: v29, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h3_2Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                UnsafeMutableRawPointer(h3 + i).storeBytes(of: UnsafeRawPointer(h3_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_4..<n * 5 {
                             // line 58: x[:, 3, :] @ w + h2 @ u
@@ -1202,14 +1310,23 @@ public struct RowReaderByHand: Model {
                                 // ∂ line 55: tanh(x[:, 0, :] @ w)
                                 let v84 = slot13  // [n, 5]
                                 let laneEnd = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    // line 55: tanh(x[:, 0, :] @ w)
-                                    let h0_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    UnsafeMutableRawPointer(h0 + i).storeBytes(of: h0_2, as: SIMD8<Float>.self)
-                                    // ∂ line 55: tanh(x[:, 0, :] @ w)
-                                    let v83 = h0_2 * h0_2
-                                    let v84_2 = SIMD8<Float>(repeating: 1.0) - v83
-                                    UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                let h0_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        // line 55: tanh(x[:, 0, :] @ w)
+                                        UnsafeMutableRawPointer(h0_2Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h0_2Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(h0 + i).storeBytes(of: UnsafeRawPointer(h0_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 55: tanh(x[:, 0, :] @ w)
+                                        let v83 = UnsafeRawPointer(h0_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h0_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v84_2 = SIMD8<Float>(repeating: 1.0) - v83
+                                        UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd..<n * 5 {
                                     // line 55: tanh(x[:, 0, :] @ w)
@@ -1228,16 +1345,25 @@ public struct RowReaderByHand: Model {
                                 // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
                                 let v75 = slot15  // [n, 5]
                                 let laneEnd_2 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    // line 56: x[:, 1, :] @ w + h0 @ u
-                                    let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
-                                    let h1_2 = LaneFunctions.tanh(v13)
-                                    UnsafeMutableRawPointer(h1 + i).storeBytes(of: h1_2, as: SIMD8<Float>.self)
-                                    // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
-                                    let v74 = h1_2 * h1_2
-                                    let v75_2 = SIMD8<Float>(repeating: 1.0) - v74
-                                    UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
+                                let h1_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                    let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        // line 56: x[:, 1, :] @ w + h0 @ u
+                                        let v13 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v12 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 56: tanh(x[:, 1, :] @ w + h0 @ u)
+                                        UnsafeMutableRawPointer(h1_2Block + j_2).storeBytes(of: v13, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h1_2Block, count: blockCount_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        UnsafeMutableRawPointer(h1 + i).storeBytes(of: UnsafeRawPointer(h1_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
+                                        let v74 = UnsafeRawPointer(h1_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h1_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v75_2 = SIMD8<Float>(repeating: 1.0) - v74
+                                        UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_2..<n * 5 {
                                     // line 56: x[:, 1, :] @ w + h0 @ u
@@ -1258,16 +1384,25 @@ public struct RowReaderByHand: Model {
                                 // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
                                 let v66 = slot16  // [n, 5]
                                 let laneEnd_3 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                    // line 57: x[:, 2, :] @ w + h1 @ u
-                                    let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
-                                    let h2_2 = LaneFunctions.tanh(v21)
-                                    UnsafeMutableRawPointer(h2 + i).storeBytes(of: h2_2, as: SIMD8<Float>.self)
-                                    // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
-                                    let v65 = h2_2 * h2_2
-                                    let v66_2 = SIMD8<Float>(repeating: 1.0) - v65
-                                    UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
+                                let h2_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                    let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        // line 57: x[:, 2, :] @ w + h1 @ u
+                                        let v21 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 57: tanh(x[:, 2, :] @ w + h1 @ u)
+                                        UnsafeMutableRawPointer(h2_2Block + j_3).storeBytes(of: v21, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h2_2Block, count: blockCount_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        UnsafeMutableRawPointer(h2 + i).storeBytes(of: UnsafeRawPointer(h2_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
+                                        let v65 = UnsafeRawPointer(h2_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h2_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v66_2 = SIMD8<Float>(repeating: 1.0) - v65
+                                        UnsafeMutableRawPointer(v66 + i).storeBytes(of: v66_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_3..<n * 5 {
                                     // line 57: x[:, 2, :] @ w + h1 @ u
@@ -1288,16 +1423,25 @@ public struct RowReaderByHand: Model {
                                 // ∂ line 58: tanh(x[:, 3, :] @ w + h2 @ u)
                                 let v59 = slot17  // [n, 5]
                                 let laneEnd_4 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                    // line 58: x[:, 3, :] @ w + h2 @ u
-                                    let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
-                                    let h3_2 = LaneFunctions.tanh(v29)
-                                    UnsafeMutableRawPointer(h3 + i).storeBytes(of: h3_2, as: SIMD8<Float>.self)
-                                    // ∂ line 58: tanh(x[:, 3, :] @ w + h2 @ u)
-                                    let v58 = h3_2 * h3_2
-                                    let v59_2 = SIMD8<Float>(repeating: 1.0) - v58
-                                    UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
+                                let h3_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                    let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        // line 58: x[:, 3, :] @ w + h2 @ u
+                                        let v29 = UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 58: tanh(x[:, 3, :] @ w + h2 @ u)
+                                        UnsafeMutableRawPointer(h3_2Block + j_4).storeBytes(of: v29, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h3_2Block, count: blockCount_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        UnsafeMutableRawPointer(h3 + i).storeBytes(of: UnsafeRawPointer(h3_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 58: tanh(x[:, 3, :] @ w + h2 @ u)
+                                        let v58 = UnsafeRawPointer(h3_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h3_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v59_2 = SIMD8<Float>(repeating: 1.0) - v58
+                                        UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_4..<n * 5 {
                                     // line 58: x[:, 3, :] @ w + h2 @ u
@@ -1681,9 +1825,18 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     // line 5: tanh(x[:, 0, :] @ w)
                     let h = slot9  // [n, 5]
                     let laneEnd = (n * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
+                    let h_2Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<n * 5 {
                         let h_2: Float = Foundation.tanh(v5[i])
@@ -1698,12 +1851,21 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     // line 8: tanh(input + h @ u)
                     let h_3 = slot9  // [n, 5]
                     let laneEnd_2 = (n * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                        // line 8: input + h @ u
-                        let v11 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 8: tanh(input + h @ u)
-                        let h_4 = LaneFunctions.tanh(v11)
-                        UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
+                    let h_4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                        let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                        for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                            let i = blockStart_2 &+ j_2
+                            // line 8: input + h @ u
+                            let v11 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: tanh(input + h @ u)
+                            UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v11, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                        for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                            let i = blockStart_2 &+ j_2
+                            UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd_2..<n * 5 {
                         // line 8: input + h @ u
@@ -1721,12 +1883,21 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     // line 8: tanh(input + h @ u)
                     let h_5 = slot9  // [n, 5]
                     let laneEnd_3 = (n * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                        // line 8: input + h @ u
-                        let v17 = UnsafeRawPointer(input_2 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 8: tanh(input + h @ u)
-                        let h_6 = LaneFunctions.tanh(v17)
-                        UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
+                    let h_6Block = Kernels.blockScratch(slot: 0)
+                    for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                        let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                        for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                            let i = blockStart_3 &+ j_3
+                            // line 8: input + h @ u
+                            let v17 = UnsafeRawPointer(input_2 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: tanh(input + h @ u)
+                            UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v17, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                        for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                            let i = blockStart_3 &+ j_3
+                            UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd_3..<n * 5 {
                         // line 8: input + h @ u
@@ -1744,12 +1915,21 @@ public func recurrentSum(x: Tensor, w: Tensor, u: Tensor) -> Float {
                     // line 8: tanh(input + h @ u)
                     let h_7 = slot9  // [n, 5]
                     let laneEnd_4 = (n * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                        // line 8: input + h @ u
-                        let v23 = UnsafeRawPointer(input_3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 8: tanh(input + h @ u)
-                        let h_8 = LaneFunctions.tanh(v23)
-                        UnsafeMutableRawPointer(h_7 + i).storeBytes(of: h_8, as: SIMD8<Float>.self)
+                    let h_8Block = Kernels.blockScratch(slot: 0)
+                    for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                        let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                        for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                            let i = blockStart_4 &+ j_4
+                            // line 8: input + h @ u
+                            let v23 = UnsafeRawPointer(input_3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 8: tanh(input + h @ u)
+                            UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v23, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                        for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                            let i = blockStart_4 &+ j_4
+                            UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd_4..<n * 5 {
                         // line 8: input + h @ u
@@ -1963,14 +2143,23 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         // ∂ line 5: tanh(x[:, 0, :] @ w)
                         let v119 = slot13  // [n, 5]
                         let laneEnd = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 5: tanh(x[:, 0, :] @ w)
-                            let h_2 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(h + i).storeBytes(of: h_2, as: SIMD8<Float>.self)
-                            // ∂ line 5: tanh(x[:, 0, :] @ w)
-                            let v118 = h_2 * h_2
-                            let v119_2 = SIMD8<Float>(repeating: 1.0) - v118
-                            UnsafeMutableRawPointer(v119 + i).storeBytes(of: v119_2, as: SIMD8<Float>.self)
+                        let h_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 5: tanh(x[:, 0, :] @ w)
+                                UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 5: tanh(x[:, 0, :] @ w)
+                                let v118 = UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v119_2 = SIMD8<Float>(repeating: 1.0) - v118
+                                UnsafeMutableRawPointer(v119 + i).storeBytes(of: v119_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 5 {
                             // line 5: tanh(x[:, 0, :] @ w)
@@ -1989,16 +2178,25 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         // ∂ line 8: tanh(input + h @ u)
                         let v106 = slot15  // [n, 5]
                         let laneEnd_2 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            // line 8: input + h @ u
-                            let v11 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 8: tanh(input + h @ u)
-                            let h_4 = LaneFunctions.tanh(v11)
-                            UnsafeMutableRawPointer(h_3 + i).storeBytes(of: h_4, as: SIMD8<Float>.self)
-                            // ∂ line 8: tanh(input + h @ u)
-                            let v105 = h_4 * h_4
-                            let v106_2 = SIMD8<Float>(repeating: 1.0) - v105
-                            UnsafeMutableRawPointer(v106 + i).storeBytes(of: v106_2, as: SIMD8<Float>.self)
+                        let h_4Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                // line 8: input + h @ u
+                                let v11 = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 8: tanh(input + h @ u)
+                                UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v11, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 8: tanh(input + h @ u)
+                                let v105 = UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                let v106_2 = SIMD8<Float>(repeating: 1.0) - v105
+                                UnsafeMutableRawPointer(v106 + i).storeBytes(of: v106_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 5 {
                             // line 8: input + h @ u
@@ -2019,16 +2217,25 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         // ∂ line 8: tanh(input + h @ u)
                         let v93 = slot16  // [n, 5]
                         let laneEnd_3 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            // line 8: input + h @ u
-                            let v17 = UnsafeRawPointer(input_2 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 8: tanh(input + h @ u)
-                            let h_6 = LaneFunctions.tanh(v17)
-                            UnsafeMutableRawPointer(h_5 + i).storeBytes(of: h_6, as: SIMD8<Float>.self)
-                            // ∂ line 8: tanh(input + h @ u)
-                            let v92 = h_6 * h_6
-                            let v93_2 = SIMD8<Float>(repeating: 1.0) - v92
-                            UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
+                        let h_6Block = Kernels.blockScratch(slot: 0)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                // line 8: input + h @ u
+                                let v17 = UnsafeRawPointer(input_2 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 8: tanh(input + h @ u)
+                                UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v17, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 8: tanh(input + h @ u)
+                                let v92 = UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                let v93_2 = SIMD8<Float>(repeating: 1.0) - v92
+                                UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 5 {
                             // line 8: input + h @ u
@@ -2090,21 +2297,32 @@ public func dRecurrentSum(x: Tensor, w: Tensor, u: Tensor) -> (x: Tensor, w: Ten
                         // ∂ line 8: tanh(input + h @ u)
                         let v84 = slot22  // [n, 5]
                         let laneEnd_5 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                            // line 8: input + h @ u
-                            let v23 = UnsafeRawPointer(input_3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // line 8: tanh(input + h @ u)
-                            let h_7 = LaneFunctions.tanh(v23)
-                            // ∂ line 12: h[:, k]
-                            let v65 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v70 = v65 + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v75 = v70 + UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v80 = v75 + UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 8: tanh(input + h @ u)
-                            let v82 = h_7 * h_7
-                            let v83 = SIMD8<Float>(repeating: 1.0) - v82
-                            let v84_2 = v80 * v83
-                            UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                        let h_7Block = Kernels.blockScratch(slot: 0)
+                        let v80Block = Kernels.blockScratch(slot: 1)
+                        for blockStart_4 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                            let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                // line 8: input + h @ u
+                                let v23 = UnsafeRawPointer(input_3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // line 8: tanh(input + h @ u)
+                                UnsafeMutableRawPointer(h_7Block + j_4).storeBytes(of: v23, as: SIMD8<Float>.self)
+                                // ∂ line 12: h[:, k]
+                                let v65 = UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v70 = v65 + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v75 = v70 + UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v80 = v75 + UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v80Block + j_4).storeBytes(of: v80, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: h_7Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                // ∂ line 8: tanh(input + h @ u)
+                                let v82 = UnsafeRawPointer(h_7Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_7Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                let v83 = SIMD8<Float>(repeating: 1.0) - v82
+                                let v84_2 = UnsafeRawPointer(v80Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v83
+                                UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_5..<n * 5 {
                             // line 8: input + h @ u

@@ -406,15 +406,33 @@ public struct RecurrentInterop: Module {
                         let v22 = slot19  // [n, 6]
                         let v24 = slot20  // [n, 6]
                         let laneEnd = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v15 = LaneFunctions.sigmoid(UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v19 = LaneFunctions.tanh(UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v21 = LaneFunctions.sigmoid(UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v22_2 = v15 * v19
-                            UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
-                            let v23 = LaneFunctions.tanh(v22_2)
-                            let v24_2 = v21 * v23
-                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        let v15Block = Kernels.blockScratch(slot: 0)
+                        let v19Block = Kernels.blockScratch(slot: 1)
+                        let v21Block = Kernels.blockScratch(slot: 2)
+                        let v23Block = Kernels.blockScratch(slot: 3)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v15Block + j).storeBytes(of: UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v19Block + j).storeBytes(of: UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v21Block + j).storeBytes(of: UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v15Block, count: blockCount)
+                            Kernels.apply(.tanh, to: v19Block, count: blockCount)
+                            Kernels.apply(.sigmoid, to: v21Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v22_2 = UnsafeRawPointer(v15Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v19Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v23Block + j).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v23Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v24_2 = UnsafeRawPointer(v21Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 6 {
                             let v15: Float = 1 / (1 + Foundation.exp(-v14[i]))
@@ -472,18 +490,38 @@ public struct RecurrentInterop: Module {
                         let v42 = slot23  // [n, 6]
                         let v44 = slot24  // [n, 6]
                         let laneEnd_2 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v33 = LaneFunctions.sigmoid(UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v35 = LaneFunctions.sigmoid(UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v37 = LaneFunctions.tanh(UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v39 = LaneFunctions.sigmoid(UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v40 = v33 * v37
-                            let v41 = v35 * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v42_2 = v41 + v40
-                            UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
-                            let v43 = LaneFunctions.tanh(v42_2)
-                            let v44_2 = v39 * v43
-                            UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                        let v33Block = Kernels.blockScratch(slot: 0)
+                        let v35Block = Kernels.blockScratch(slot: 1)
+                        let v37Block = Kernels.blockScratch(slot: 2)
+                        let v39Block = Kernels.blockScratch(slot: 3)
+                        let v43Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                UnsafeMutableRawPointer(v33Block + j_2).storeBytes(of: UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v35Block + j_2).storeBytes(of: UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v37Block + j_2).storeBytes(of: UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v39Block + j_2).storeBytes(of: UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v33Block, count: blockCount_2)
+                            Kernels.apply(.sigmoid, to: v35Block, count: blockCount_2)
+                            Kernels.apply(.tanh, to: v37Block, count: blockCount_2)
+                            Kernels.apply(.sigmoid, to: v39Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v40 = UnsafeRawPointer(v33Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v37Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                let v41 = UnsafeRawPointer(v35Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v42_2 = v41 + v40
+                                UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v43Block + j_2).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v43Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v44_2 = UnsafeRawPointer(v39Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 6 {
                             let v33: Float = 1 / (1 + Foundation.exp(-v32[i]))
@@ -533,18 +571,38 @@ public struct RecurrentInterop: Module {
                         let v62 = slot19  // [n, 6]
                         let v64 = slot25  // [n, 6]
                         let laneEnd_3 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            let v53 = LaneFunctions.sigmoid(UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v55 = LaneFunctions.sigmoid(UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v57 = LaneFunctions.tanh(UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v59 = LaneFunctions.sigmoid(UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v60 = v53 * v57
-                            let v61 = v55 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v62_2 = v61 + v60
-                            UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
-                            let v63 = LaneFunctions.tanh(v62_2)
-                            let v64_2 = v59 * v63
-                            UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
+                        let v53Block = Kernels.blockScratch(slot: 0)
+                        let v55Block = Kernels.blockScratch(slot: 1)
+                        let v57Block = Kernels.blockScratch(slot: 2)
+                        let v59Block = Kernels.blockScratch(slot: 3)
+                        let v63Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                UnsafeMutableRawPointer(v53Block + j_3).storeBytes(of: UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v55Block + j_3).storeBytes(of: UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v57Block + j_3).storeBytes(of: UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v59Block + j_3).storeBytes(of: UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v53Block, count: blockCount_3)
+                            Kernels.apply(.sigmoid, to: v55Block, count: blockCount_3)
+                            Kernels.apply(.tanh, to: v57Block, count: blockCount_3)
+                            Kernels.apply(.sigmoid, to: v59Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v60 = UnsafeRawPointer(v53Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v57Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                let v61 = UnsafeRawPointer(v55Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v62_2 = v61 + v60
+                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v63Block + j_3).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v63Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v64_2 = UnsafeRawPointer(v59Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v63Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 6 {
                             let v53: Float = 1 / (1 + Foundation.exp(-v52[i]))
@@ -605,18 +663,38 @@ public struct RecurrentInterop: Module {
                         let v82 = slot23  // [n, 6]
                         let v84 = slot26  // [n, 6]
                         let laneEnd_4 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                            let v73 = LaneFunctions.sigmoid(UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v75 = LaneFunctions.sigmoid(UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v77 = LaneFunctions.tanh(UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v79 = LaneFunctions.sigmoid(UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v80 = v73 * v77
-                            let v81 = v75 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v82_2 = v81 + v80
-                            UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
-                            let v83 = LaneFunctions.tanh(v82_2)
-                            let v84_2 = v79 * v83
-                            UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                        let v73Block = Kernels.blockScratch(slot: 0)
+                        let v75Block = Kernels.blockScratch(slot: 1)
+                        let v77Block = Kernels.blockScratch(slot: 2)
+                        let v79Block = Kernels.blockScratch(slot: 3)
+                        let v83Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                            let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                UnsafeMutableRawPointer(v73Block + j_4).storeBytes(of: UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v75Block + j_4).storeBytes(of: UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v77Block + j_4).storeBytes(of: UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v79Block + j_4).storeBytes(of: UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v73Block, count: blockCount_4)
+                            Kernels.apply(.sigmoid, to: v75Block, count: blockCount_4)
+                            Kernels.apply(.tanh, to: v77Block, count: blockCount_4)
+                            Kernels.apply(.sigmoid, to: v79Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v80 = UnsafeRawPointer(v73Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v77Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                let v81 = UnsafeRawPointer(v75Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v82_2 = v81 + v80
+                                UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v83Block + j_4).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v83Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v84_2 = UnsafeRawPointer(v79Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v83Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_4..<n * 6 {
                             let v73: Float = 1 / (1 + Foundation.exp(-v72[i]))
@@ -666,18 +744,38 @@ public struct RecurrentInterop: Module {
                         let v102 = slot19  // [n, 6]
                         let v104 = slot27  // [n, 6]
                         let laneEnd_5 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                            let v93 = LaneFunctions.sigmoid(UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v95 = LaneFunctions.sigmoid(UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v97 = LaneFunctions.tanh(UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v99 = LaneFunctions.sigmoid(UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v100 = v93 * v97
-                            let v101 = v95 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v102_2 = v101 + v100
-                            UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
-                            let v103 = LaneFunctions.tanh(v102_2)
-                            let v104_2 = v99 * v103
-                            UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                        let v93Block = Kernels.blockScratch(slot: 0)
+                        let v95Block = Kernels.blockScratch(slot: 1)
+                        let v97Block = Kernels.blockScratch(slot: 2)
+                        let v99Block = Kernels.blockScratch(slot: 3)
+                        let v103Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                            let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                UnsafeMutableRawPointer(v93Block + j_5).storeBytes(of: UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v95Block + j_5).storeBytes(of: UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v97Block + j_5).storeBytes(of: UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v99Block + j_5).storeBytes(of: UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v93Block, count: blockCount_5)
+                            Kernels.apply(.sigmoid, to: v95Block, count: blockCount_5)
+                            Kernels.apply(.tanh, to: v97Block, count: blockCount_5)
+                            Kernels.apply(.sigmoid, to: v99Block, count: blockCount_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v100 = UnsafeRawPointer(v93Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v97Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                let v101 = UnsafeRawPointer(v95Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v102_2 = v101 + v100
+                                UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v103Block + j_5).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v103Block, count: blockCount_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v104_2 = UnsafeRawPointer(v99Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v103Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_5..<n * 6 {
                             let v93: Float = 1 / (1 + Foundation.exp(-v92[i]))
@@ -745,18 +843,38 @@ public struct RecurrentInterop: Module {
                         let v122 = slot23  // [n, 6]
                         let v124 = slot28  // [n, 6]
                         let laneEnd_6 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                            let v113 = LaneFunctions.sigmoid(UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v115 = LaneFunctions.sigmoid(UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v117 = LaneFunctions.tanh(UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v119 = LaneFunctions.sigmoid(UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v120 = v113 * v117
-                            let v121 = v115 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v122_2 = v121 + v120
-                            UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
-                            let v123 = LaneFunctions.tanh(v122_2)
-                            let v124_2 = v119 * v123
-                            UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
+                        let v113Block = Kernels.blockScratch(slot: 0)
+                        let v115Block = Kernels.blockScratch(slot: 1)
+                        let v117Block = Kernels.blockScratch(slot: 2)
+                        let v119Block = Kernels.blockScratch(slot: 3)
+                        let v123Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                            let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                UnsafeMutableRawPointer(v113Block + j_6).storeBytes(of: UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v115Block + j_6).storeBytes(of: UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v117Block + j_6).storeBytes(of: UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v119Block + j_6).storeBytes(of: UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v113Block, count: blockCount_6)
+                            Kernels.apply(.sigmoid, to: v115Block, count: blockCount_6)
+                            Kernels.apply(.tanh, to: v117Block, count: blockCount_6)
+                            Kernels.apply(.sigmoid, to: v119Block, count: blockCount_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v120 = UnsafeRawPointer(v113Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                let v121 = UnsafeRawPointer(v115Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v122_2 = v121 + v120
+                                UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v123Block + j_6).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v123Block, count: blockCount_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v124_2 = UnsafeRawPointer(v119Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v123Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_6..<n * 6 {
                             let v113: Float = 1 / (1 + Foundation.exp(-v112[i]))
@@ -880,25 +998,53 @@ public struct RecurrentInterop: Module {
                         let v178 = slot17  // [n, 6]
                         let v180 = slot18  // [n, 6]
                         let laneEnd_7 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                            let v133 = LaneFunctions.sigmoid(UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v135 = LaneFunctions.sigmoid(UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v137 = LaneFunctions.tanh(UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v139 = LaneFunctions.sigmoid(UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v140 = v133 * v137
-                            let v141 = v135 * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v142 = v141 + v140
-                            let v143 = LaneFunctions.tanh(v142)
-                            let v144_2 = v139 * v143
-                            UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
-                            let v171 = LaneFunctions.sigmoid(UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v175 = LaneFunctions.tanh(UnsafeRawPointer(v174 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v177 = LaneFunctions.sigmoid(UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v178_2 = v171 * v175
-                            UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
-                            let v179 = LaneFunctions.tanh(v178_2)
-                            let v180_2 = v177 * v179
-                            UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
+                        let v133Block = Kernels.blockScratch(slot: 0)
+                        let v135Block = Kernels.blockScratch(slot: 1)
+                        let v137Block = Kernels.blockScratch(slot: 2)
+                        let v139Block = Kernels.blockScratch(slot: 3)
+                        let v143Block = Kernels.blockScratch(slot: 4)
+                        let v171Block = Kernels.blockScratch(slot: 5)
+                        let v175Block = Kernels.blockScratch(slot: 6)
+                        let v177Block = Kernels.blockScratch(slot: 7)
+                        let v179Block = Kernels.blockScratch(slot: 8)
+                        for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                            let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                UnsafeMutableRawPointer(v133Block + j_7).storeBytes(of: UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v135Block + j_7).storeBytes(of: UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v137Block + j_7).storeBytes(of: UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v139Block + j_7).storeBytes(of: UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v171Block + j_7).storeBytes(of: UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v175Block + j_7).storeBytes(of: UnsafeRawPointer(v174 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v177Block + j_7).storeBytes(of: UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v133Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v135Block, count: blockCount_7)
+                            Kernels.apply(.tanh, to: v137Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v139Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v171Block, count: blockCount_7)
+                            Kernels.apply(.tanh, to: v175Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v177Block, count: blockCount_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v140 = UnsafeRawPointer(v133Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v137Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                let v141 = UnsafeRawPointer(v135Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v142 = v141 + v140
+                                UnsafeMutableRawPointer(v143Block + j_7).storeBytes(of: v142, as: SIMD8<Float>.self)
+                                let v178_2 = UnsafeRawPointer(v171Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v175Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v179Block + j_7).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v143Block, count: blockCount_7)
+                            Kernels.apply(.tanh, to: v179Block, count: blockCount_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v144_2 = UnsafeRawPointer(v139Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                                let v180_2 = UnsafeRawPointer(v177Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v179Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_7..<n * 6 {
                             let v133: Float = 1 / (1 + Foundation.exp(-v132[i]))
@@ -976,18 +1122,38 @@ public struct RecurrentInterop: Module {
                         let v198 = slot24  // [n, 6]
                         let v200 = slot25  // [n, 6]
                         let laneEnd_8 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                            let v189 = LaneFunctions.sigmoid(UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v191 = LaneFunctions.sigmoid(UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v193 = LaneFunctions.tanh(UnsafeRawPointer(v192 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v195 = LaneFunctions.sigmoid(UnsafeRawPointer(v194 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v196 = v189 * v193
-                            let v197 = v191 * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v198_2 = v197 + v196
-                            UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
-                            let v199 = LaneFunctions.tanh(v198_2)
-                            let v200_2 = v195 * v199
-                            UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
+                        let v189Block = Kernels.blockScratch(slot: 0)
+                        let v191Block = Kernels.blockScratch(slot: 1)
+                        let v193Block = Kernels.blockScratch(slot: 2)
+                        let v195Block = Kernels.blockScratch(slot: 3)
+                        let v199Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                            let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                            for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                let i = blockStart_8 &+ j_8
+                                UnsafeMutableRawPointer(v189Block + j_8).storeBytes(of: UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v191Block + j_8).storeBytes(of: UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v193Block + j_8).storeBytes(of: UnsafeRawPointer(v192 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v195Block + j_8).storeBytes(of: UnsafeRawPointer(v194 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v189Block, count: blockCount_8)
+                            Kernels.apply(.sigmoid, to: v191Block, count: blockCount_8)
+                            Kernels.apply(.tanh, to: v193Block, count: blockCount_8)
+                            Kernels.apply(.sigmoid, to: v195Block, count: blockCount_8)
+                            for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                let i = blockStart_8 &+ j_8
+                                let v196 = UnsafeRawPointer(v189Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v193Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                let v197 = UnsafeRawPointer(v191Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v198_2 = v197 + v196
+                                UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v199Block + j_8).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v199Block, count: blockCount_8)
+                            for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                let i = blockStart_8 &+ j_8
+                                let v200_2 = UnsafeRawPointer(v195Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v199Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_8..<n * 6 {
                             let v189: Float = 1 / (1 + Foundation.exp(-v188[i]))
@@ -1037,18 +1203,38 @@ public struct RecurrentInterop: Module {
                         let v218 = slot17  // [n, 6]
                         let v220 = slot26  // [n, 6]
                         let laneEnd_9 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_9, by: 8) {
-                            let v209 = LaneFunctions.sigmoid(UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v211 = LaneFunctions.sigmoid(UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v213 = LaneFunctions.tanh(UnsafeRawPointer(v212 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v215 = LaneFunctions.sigmoid(UnsafeRawPointer(v214 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v216 = v209 * v213
-                            let v217 = v211 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v218_2 = v217 + v216
-                            UnsafeMutableRawPointer(v218 + i).storeBytes(of: v218_2, as: SIMD8<Float>.self)
-                            let v219 = LaneFunctions.tanh(v218_2)
-                            let v220_2 = v215 * v219
-                            UnsafeMutableRawPointer(v220 + i).storeBytes(of: v220_2, as: SIMD8<Float>.self)
+                        let v209Block = Kernels.blockScratch(slot: 0)
+                        let v211Block = Kernels.blockScratch(slot: 1)
+                        let v213Block = Kernels.blockScratch(slot: 2)
+                        let v215Block = Kernels.blockScratch(slot: 3)
+                        let v219Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                            let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                            for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                let i = blockStart_9 &+ j_9
+                                UnsafeMutableRawPointer(v209Block + j_9).storeBytes(of: UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v211Block + j_9).storeBytes(of: UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v213Block + j_9).storeBytes(of: UnsafeRawPointer(v212 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v215Block + j_9).storeBytes(of: UnsafeRawPointer(v214 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v209Block, count: blockCount_9)
+                            Kernels.apply(.sigmoid, to: v211Block, count: blockCount_9)
+                            Kernels.apply(.tanh, to: v213Block, count: blockCount_9)
+                            Kernels.apply(.sigmoid, to: v215Block, count: blockCount_9)
+                            for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                let i = blockStart_9 &+ j_9
+                                let v216 = UnsafeRawPointer(v209Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v213Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                let v217 = UnsafeRawPointer(v211Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v218_2 = v217 + v216
+                                UnsafeMutableRawPointer(v218 + i).storeBytes(of: v218_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v219Block + j_9).storeBytes(of: v218_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v219Block, count: blockCount_9)
+                            for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                let i = blockStart_9 &+ j_9
+                                let v220_2 = UnsafeRawPointer(v215Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v219Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v220 + i).storeBytes(of: v220_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_9..<n * 6 {
                             let v209: Float = 1 / (1 + Foundation.exp(-v208[i]))
@@ -1109,18 +1295,38 @@ public struct RecurrentInterop: Module {
                         let v238 = slot24  // [n, 6]
                         let v240 = slot27  // [n, 6]
                         let laneEnd_10 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                            let v229 = LaneFunctions.sigmoid(UnsafeRawPointer(v228 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v231 = LaneFunctions.sigmoid(UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v233 = LaneFunctions.tanh(UnsafeRawPointer(v232 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v235 = LaneFunctions.sigmoid(UnsafeRawPointer(v234 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v236 = v229 * v233
-                            let v237 = v231 * UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v238_2 = v237 + v236
-                            UnsafeMutableRawPointer(v238 + i).storeBytes(of: v238_2, as: SIMD8<Float>.self)
-                            let v239 = LaneFunctions.tanh(v238_2)
-                            let v240_2 = v235 * v239
-                            UnsafeMutableRawPointer(v240 + i).storeBytes(of: v240_2, as: SIMD8<Float>.self)
+                        let v229Block = Kernels.blockScratch(slot: 0)
+                        let v231Block = Kernels.blockScratch(slot: 1)
+                        let v233Block = Kernels.blockScratch(slot: 2)
+                        let v235Block = Kernels.blockScratch(slot: 3)
+                        let v239Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                            let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                            for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                let i = blockStart_10 &+ j_10
+                                UnsafeMutableRawPointer(v229Block + j_10).storeBytes(of: UnsafeRawPointer(v228 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v231Block + j_10).storeBytes(of: UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v233Block + j_10).storeBytes(of: UnsafeRawPointer(v232 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v235Block + j_10).storeBytes(of: UnsafeRawPointer(v234 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v229Block, count: blockCount_10)
+                            Kernels.apply(.sigmoid, to: v231Block, count: blockCount_10)
+                            Kernels.apply(.tanh, to: v233Block, count: blockCount_10)
+                            Kernels.apply(.sigmoid, to: v235Block, count: blockCount_10)
+                            for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                let i = blockStart_10 &+ j_10
+                                let v236 = UnsafeRawPointer(v229Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v233Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                let v237 = UnsafeRawPointer(v231Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v238_2 = v237 + v236
+                                UnsafeMutableRawPointer(v238 + i).storeBytes(of: v238_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v239Block + j_10).storeBytes(of: v238_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v239Block, count: blockCount_10)
+                            for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                let i = blockStart_10 &+ j_10
+                                let v240_2 = UnsafeRawPointer(v235Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v239Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v240 + i).storeBytes(of: v240_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_10..<n * 6 {
                             let v229: Float = 1 / (1 + Foundation.exp(-v228[i]))
@@ -1170,18 +1376,38 @@ public struct RecurrentInterop: Module {
                         let v258 = slot17  // [n, 6]
                         let v260 = slot23  // [n, 6]
                         let laneEnd_11 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_11, by: 8) {
-                            let v249 = LaneFunctions.sigmoid(UnsafeRawPointer(v248 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v251 = LaneFunctions.sigmoid(UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v253 = LaneFunctions.tanh(UnsafeRawPointer(v252 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v255 = LaneFunctions.sigmoid(UnsafeRawPointer(v254 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v256 = v249 * v253
-                            let v257 = v251 * UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v258_2 = v257 + v256
-                            UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
-                            let v259 = LaneFunctions.tanh(v258_2)
-                            let v260_2 = v255 * v259
-                            UnsafeMutableRawPointer(v260 + i).storeBytes(of: v260_2, as: SIMD8<Float>.self)
+                        let v249Block = Kernels.blockScratch(slot: 0)
+                        let v251Block = Kernels.blockScratch(slot: 1)
+                        let v253Block = Kernels.blockScratch(slot: 2)
+                        let v255Block = Kernels.blockScratch(slot: 3)
+                        let v259Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                            let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                            for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                let i = blockStart_11 &+ j_11
+                                UnsafeMutableRawPointer(v249Block + j_11).storeBytes(of: UnsafeRawPointer(v248 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v251Block + j_11).storeBytes(of: UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v253Block + j_11).storeBytes(of: UnsafeRawPointer(v252 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v255Block + j_11).storeBytes(of: UnsafeRawPointer(v254 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v249Block, count: blockCount_11)
+                            Kernels.apply(.sigmoid, to: v251Block, count: blockCount_11)
+                            Kernels.apply(.tanh, to: v253Block, count: blockCount_11)
+                            Kernels.apply(.sigmoid, to: v255Block, count: blockCount_11)
+                            for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                let i = blockStart_11 &+ j_11
+                                let v256 = UnsafeRawPointer(v249Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v253Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                let v257 = UnsafeRawPointer(v251Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v258_2 = v257 + v256
+                                UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v259Block + j_11).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v259Block, count: blockCount_11)
+                            for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                let i = blockStart_11 &+ j_11
+                                let v260_2 = UnsafeRawPointer(v255Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v259Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v260 + i).storeBytes(of: v260_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_11..<n * 6 {
                             let v249: Float = 1 / (1 + Foundation.exp(-v248[i]))
@@ -1242,18 +1468,38 @@ public struct RecurrentInterop: Module {
                         let v278 = slot24  // [n, 6]
                         let v280 = slot19  // [n, 6]
                         let laneEnd_12 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_12, by: 8) {
-                            let v269 = LaneFunctions.sigmoid(UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v271 = LaneFunctions.sigmoid(UnsafeRawPointer(v270 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v273 = LaneFunctions.tanh(UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v275 = LaneFunctions.sigmoid(UnsafeRawPointer(v274 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v276 = v269 * v273
-                            let v277 = v271 * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v278_2 = v277 + v276
-                            UnsafeMutableRawPointer(v278 + i).storeBytes(of: v278_2, as: SIMD8<Float>.self)
-                            let v279 = LaneFunctions.tanh(v278_2)
-                            let v280_2 = v275 * v279
-                            UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
+                        let v269Block = Kernels.blockScratch(slot: 0)
+                        let v271Block = Kernels.blockScratch(slot: 1)
+                        let v273Block = Kernels.blockScratch(slot: 2)
+                        let v275Block = Kernels.blockScratch(slot: 3)
+                        let v279Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                            let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                            for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                let i = blockStart_12 &+ j_12
+                                UnsafeMutableRawPointer(v269Block + j_12).storeBytes(of: UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v271Block + j_12).storeBytes(of: UnsafeRawPointer(v270 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v273Block + j_12).storeBytes(of: UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v275Block + j_12).storeBytes(of: UnsafeRawPointer(v274 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v269Block, count: blockCount_12)
+                            Kernels.apply(.sigmoid, to: v271Block, count: blockCount_12)
+                            Kernels.apply(.tanh, to: v273Block, count: blockCount_12)
+                            Kernels.apply(.sigmoid, to: v275Block, count: blockCount_12)
+                            for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                let i = blockStart_12 &+ j_12
+                                let v276 = UnsafeRawPointer(v269Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v273Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                let v277 = UnsafeRawPointer(v271Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v278_2 = v277 + v276
+                                UnsafeMutableRawPointer(v278 + i).storeBytes(of: v278_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v279Block + j_12).storeBytes(of: v278_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v279Block, count: blockCount_12)
+                            for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                let i = blockStart_12 &+ j_12
+                                let v280_2 = UnsafeRawPointer(v275Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v279Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_12..<n * 6 {
                             let v269: Float = 1 / (1 + Foundation.exp(-v268[i]))
@@ -1302,17 +1548,37 @@ public struct RecurrentInterop: Module {
                         }
                         let v300 = slot17  // [n, 6]
                         let laneEnd_13 = (n * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd_13, by: 8) {
-                            let v289 = LaneFunctions.sigmoid(UnsafeRawPointer(v288 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v291 = LaneFunctions.sigmoid(UnsafeRawPointer(v290 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v293 = LaneFunctions.tanh(UnsafeRawPointer(v292 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v295 = LaneFunctions.sigmoid(UnsafeRawPointer(v294 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v296 = v289 * v293
-                            let v297 = v291 * UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v298 = v297 + v296
-                            let v299 = LaneFunctions.tanh(v298)
-                            let v300_2 = v295 * v299
-                            UnsafeMutableRawPointer(v300 + i).storeBytes(of: v300_2, as: SIMD8<Float>.self)
+                        let v289Block = Kernels.blockScratch(slot: 0)
+                        let v291Block = Kernels.blockScratch(slot: 1)
+                        let v293Block = Kernels.blockScratch(slot: 2)
+                        let v295Block = Kernels.blockScratch(slot: 3)
+                        let v299Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                            let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                            for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                let i = blockStart_13 &+ j_13
+                                UnsafeMutableRawPointer(v289Block + j_13).storeBytes(of: UnsafeRawPointer(v288 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v291Block + j_13).storeBytes(of: UnsafeRawPointer(v290 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v293Block + j_13).storeBytes(of: UnsafeRawPointer(v292 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v295Block + j_13).storeBytes(of: UnsafeRawPointer(v294 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v289Block, count: blockCount_13)
+                            Kernels.apply(.sigmoid, to: v291Block, count: blockCount_13)
+                            Kernels.apply(.tanh, to: v293Block, count: blockCount_13)
+                            Kernels.apply(.sigmoid, to: v295Block, count: blockCount_13)
+                            for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                let i = blockStart_13 &+ j_13
+                                let v296 = UnsafeRawPointer(v289Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v293Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                let v297 = UnsafeRawPointer(v291Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v298 = v297 + v296
+                                UnsafeMutableRawPointer(v299Block + j_13).storeBytes(of: v298, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v299Block, count: blockCount_13)
+                            for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                let i = blockStart_13 &+ j_13
+                                let v300_2 = UnsafeRawPointer(v295Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v299Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v300 + i).storeBytes(of: v300_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_13..<n * 6 {
                             let v289: Float = 1 / (1 + Foundation.exp(-v288[i]))
@@ -1643,19 +1909,39 @@ public struct RecurrentInterop: Module {
                         }
                         let v371 = slot78  // [n, 5]
                         let laneEnd_16 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_16, by: 8) {
-                            let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v357 = LaneFunctions.sigmoid(v356)
-                            let v360 = UnsafeRawPointer(v358 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v361 = LaneFunctions.sigmoid(v360)
-                            let v364 = v357 * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v365 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + v364
-                            let v366 = LaneFunctions.tanh(v365)
-                            let v368 = SIMD8<Float>(repeating: 1.0) - v361
-                            let v369 = v368 * v366
-                            let v370 = v361 * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v371_2 = v369 + v370
-                            UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
+                        let v357Block = Kernels.blockScratch(slot: 0)
+                        let v361Block = Kernels.blockScratch(slot: 1)
+                        let v366Block = Kernels.blockScratch(slot: 2)
+                        let v368Block = Kernels.blockScratch(slot: 3)
+                        let v370Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_14 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                            let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_14)
+                            for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                let i = blockStart_14 &+ j_14
+                                let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v357Block + j_14).storeBytes(of: v356, as: SIMD8<Float>.self)
+                                let v360 = UnsafeRawPointer(v358 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v361Block + j_14).storeBytes(of: v360, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v357Block, count: blockCount_14)
+                            Kernels.apply(.sigmoid, to: v361Block, count: blockCount_14)
+                            for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                let i = blockStart_14 &+ j_14
+                                let v364 = UnsafeRawPointer(v357Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v365 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + v364
+                                UnsafeMutableRawPointer(v366Block + j_14).storeBytes(of: v365, as: SIMD8<Float>.self)
+                                let v368 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v361Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v368Block + j_14).storeBytes(of: v368, as: SIMD8<Float>.self)
+                                let v370 = UnsafeRawPointer(v361Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v370Block + j_14).storeBytes(of: v370, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v366Block, count: blockCount_14)
+                            for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                let i = blockStart_14 &+ j_14
+                                let v369 = UnsafeRawPointer(v368Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v366Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                let v371_2 = v369 + UnsafeRawPointer(v370Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_16..<n * 5 {
                             let v356: Float = v354[i] + v355[i]
@@ -1725,19 +2011,39 @@ public struct RecurrentInterop: Module {
                         }
                         let v395 = slot74  // [n, 5]
                         let laneEnd_17 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_17, by: 8) {
-                            let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v381 = LaneFunctions.sigmoid(v380)
-                            let v384 = UnsafeRawPointer(v382 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v385 = LaneFunctions.sigmoid(v384)
-                            let v388 = v381 * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v389 = UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self) + v388
-                            let v390 = LaneFunctions.tanh(v389)
-                            let v392 = SIMD8<Float>(repeating: 1.0) - v385
-                            let v393 = v392 * v390
-                            let v394 = v385 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v395_2 = v393 + v394
-                            UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
+                        let v381Block = Kernels.blockScratch(slot: 0)
+                        let v385Block = Kernels.blockScratch(slot: 1)
+                        let v390Block = Kernels.blockScratch(slot: 2)
+                        let v392Block = Kernels.blockScratch(slot: 3)
+                        let v394Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_15 in stride(from: 0, to: laneEnd_17, by: Kernels.scratchBlock) {
+                            let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_17 &- blockStart_15)
+                            for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                let i = blockStart_15 &+ j_15
+                                let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v381Block + j_15).storeBytes(of: v380, as: SIMD8<Float>.self)
+                                let v384 = UnsafeRawPointer(v382 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v385Block + j_15).storeBytes(of: v384, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v381Block, count: blockCount_15)
+                            Kernels.apply(.sigmoid, to: v385Block, count: blockCount_15)
+                            for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                let i = blockStart_15 &+ j_15
+                                let v388 = UnsafeRawPointer(v381Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v389 = UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self) + v388
+                                UnsafeMutableRawPointer(v390Block + j_15).storeBytes(of: v389, as: SIMD8<Float>.self)
+                                let v392 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v385Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v392Block + j_15).storeBytes(of: v392, as: SIMD8<Float>.self)
+                                let v394 = UnsafeRawPointer(v385Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v394Block + j_15).storeBytes(of: v394, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v390Block, count: blockCount_15)
+                            for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                let i = blockStart_15 &+ j_15
+                                let v393 = UnsafeRawPointer(v392Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v390Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                let v395_2 = v393 + UnsafeRawPointer(v394Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_17..<n * 5 {
                             let v380: Float = v378[i] + v379[i]
@@ -1796,19 +2102,39 @@ public struct RecurrentInterop: Module {
                         }
                         let v419 = slot78  // [n, 5]
                         let laneEnd_18 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_18, by: 8) {
-                            let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v405 = LaneFunctions.sigmoid(v404)
-                            let v408 = UnsafeRawPointer(v406 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v407 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v409 = LaneFunctions.sigmoid(v408)
-                            let v412 = v405 * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v413 = UnsafeRawPointer(v410 + i).loadUnaligned(as: SIMD8<Float>.self) + v412
-                            let v414 = LaneFunctions.tanh(v413)
-                            let v416 = SIMD8<Float>(repeating: 1.0) - v409
-                            let v417 = v416 * v414
-                            let v418 = v409 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v419_2 = v417 + v418
-                            UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
+                        let v405Block = Kernels.blockScratch(slot: 0)
+                        let v409Block = Kernels.blockScratch(slot: 1)
+                        let v414Block = Kernels.blockScratch(slot: 2)
+                        let v416Block = Kernels.blockScratch(slot: 3)
+                        let v418Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_16 in stride(from: 0, to: laneEnd_18, by: Kernels.scratchBlock) {
+                            let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_18 &- blockStart_16)
+                            for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                let i = blockStart_16 &+ j_16
+                                let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v405Block + j_16).storeBytes(of: v404, as: SIMD8<Float>.self)
+                                let v408 = UnsafeRawPointer(v406 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v407 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v409Block + j_16).storeBytes(of: v408, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v405Block, count: blockCount_16)
+                            Kernels.apply(.sigmoid, to: v409Block, count: blockCount_16)
+                            for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                let i = blockStart_16 &+ j_16
+                                let v412 = UnsafeRawPointer(v405Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v413 = UnsafeRawPointer(v410 + i).loadUnaligned(as: SIMD8<Float>.self) + v412
+                                UnsafeMutableRawPointer(v414Block + j_16).storeBytes(of: v413, as: SIMD8<Float>.self)
+                                let v416 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v409Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v416Block + j_16).storeBytes(of: v416, as: SIMD8<Float>.self)
+                                let v418 = UnsafeRawPointer(v409Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v418Block + j_16).storeBytes(of: v418, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v414Block, count: blockCount_16)
+                            for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                let i = blockStart_16 &+ j_16
+                                let v417 = UnsafeRawPointer(v416Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v414Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                let v419_2 = v417 + UnsafeRawPointer(v418Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_18..<n * 5 {
                             let v404: Float = v402[i] + v403[i]
@@ -1878,19 +2204,39 @@ public struct RecurrentInterop: Module {
                         }
                         let v443 = slot74  // [n, 5]
                         let laneEnd_19 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_19, by: 8) {
-                            let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v429 = LaneFunctions.sigmoid(v428)
-                            let v432 = UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v431 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v433 = LaneFunctions.sigmoid(v432)
-                            let v436 = v429 * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v437 = UnsafeRawPointer(v434 + i).loadUnaligned(as: SIMD8<Float>.self) + v436
-                            let v438 = LaneFunctions.tanh(v437)
-                            let v440 = SIMD8<Float>(repeating: 1.0) - v433
-                            let v441 = v440 * v438
-                            let v442 = v433 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v443_2 = v441 + v442
-                            UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
+                        let v429Block = Kernels.blockScratch(slot: 0)
+                        let v433Block = Kernels.blockScratch(slot: 1)
+                        let v438Block = Kernels.blockScratch(slot: 2)
+                        let v440Block = Kernels.blockScratch(slot: 3)
+                        let v442Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_17 in stride(from: 0, to: laneEnd_19, by: Kernels.scratchBlock) {
+                            let blockCount_17 = Swift.min(Kernels.scratchBlock, laneEnd_19 &- blockStart_17)
+                            for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                let i = blockStart_17 &+ j_17
+                                let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v429Block + j_17).storeBytes(of: v428, as: SIMD8<Float>.self)
+                                let v432 = UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v431 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v433Block + j_17).storeBytes(of: v432, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v429Block, count: blockCount_17)
+                            Kernels.apply(.sigmoid, to: v433Block, count: blockCount_17)
+                            for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                let i = blockStart_17 &+ j_17
+                                let v436 = UnsafeRawPointer(v429Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v437 = UnsafeRawPointer(v434 + i).loadUnaligned(as: SIMD8<Float>.self) + v436
+                                UnsafeMutableRawPointer(v438Block + j_17).storeBytes(of: v437, as: SIMD8<Float>.self)
+                                let v440 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v433Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v440Block + j_17).storeBytes(of: v440, as: SIMD8<Float>.self)
+                                let v442 = UnsafeRawPointer(v433Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v442Block + j_17).storeBytes(of: v442, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v438Block, count: blockCount_17)
+                            for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                let i = blockStart_17 &+ j_17
+                                let v441 = UnsafeRawPointer(v440Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v438Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                let v443_2 = v441 + UnsafeRawPointer(v442Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_19..<n * 5 {
                             let v428: Float = v426[i] + v427[i]
@@ -1949,19 +2295,39 @@ public struct RecurrentInterop: Module {
                         }
                         let v467 = slot78  // [n, 5]
                         let laneEnd_20 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_20, by: 8) {
-                            let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v453 = LaneFunctions.sigmoid(v452)
-                            let v456 = UnsafeRawPointer(v454 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v457 = LaneFunctions.sigmoid(v456)
-                            let v460 = v453 * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v461 = UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self) + v460
-                            let v462 = LaneFunctions.tanh(v461)
-                            let v464 = SIMD8<Float>(repeating: 1.0) - v457
-                            let v465 = v464 * v462
-                            let v466 = v457 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v467_2 = v465 + v466
-                            UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
+                        let v453Block = Kernels.blockScratch(slot: 0)
+                        let v457Block = Kernels.blockScratch(slot: 1)
+                        let v462Block = Kernels.blockScratch(slot: 2)
+                        let v464Block = Kernels.blockScratch(slot: 3)
+                        let v466Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_18 in stride(from: 0, to: laneEnd_20, by: Kernels.scratchBlock) {
+                            let blockCount_18 = Swift.min(Kernels.scratchBlock, laneEnd_20 &- blockStart_18)
+                            for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                let i = blockStart_18 &+ j_18
+                                let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v453Block + j_18).storeBytes(of: v452, as: SIMD8<Float>.self)
+                                let v456 = UnsafeRawPointer(v454 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v457Block + j_18).storeBytes(of: v456, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v453Block, count: blockCount_18)
+                            Kernels.apply(.sigmoid, to: v457Block, count: blockCount_18)
+                            for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                let i = blockStart_18 &+ j_18
+                                let v460 = UnsafeRawPointer(v453Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v461 = UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self) + v460
+                                UnsafeMutableRawPointer(v462Block + j_18).storeBytes(of: v461, as: SIMD8<Float>.self)
+                                let v464 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v457Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v464Block + j_18).storeBytes(of: v464, as: SIMD8<Float>.self)
+                                let v466 = UnsafeRawPointer(v457Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v466Block + j_18).storeBytes(of: v466, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v462Block, count: blockCount_18)
+                            for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                let i = blockStart_18 &+ j_18
+                                let v465 = UnsafeRawPointer(v464Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v462Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                let v467_2 = v465 + UnsafeRawPointer(v466Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_20..<n * 5 {
                             let v452: Float = v450[i] + v451[i]
@@ -2023,19 +2389,39 @@ public struct RecurrentInterop: Module {
                         }
                         let v491 = slot74  // [n, 5]
                         let laneEnd_21 = (n * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd_21, by: 8) {
-                            let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v477 = LaneFunctions.sigmoid(v476)
-                            let v480 = UnsafeRawPointer(v478 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v479 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v481 = LaneFunctions.sigmoid(v480)
-                            let v484 = v477 * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v485 = UnsafeRawPointer(v482 + i).loadUnaligned(as: SIMD8<Float>.self) + v484
-                            let v486 = LaneFunctions.tanh(v485)
-                            let v488 = SIMD8<Float>(repeating: 1.0) - v481
-                            let v489 = v488 * v486
-                            let v490 = v481 * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v491_2 = v489 + v490
-                            UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
+                        let v477Block = Kernels.blockScratch(slot: 0)
+                        let v481Block = Kernels.blockScratch(slot: 1)
+                        let v486Block = Kernels.blockScratch(slot: 2)
+                        let v488Block = Kernels.blockScratch(slot: 3)
+                        let v490Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_19 in stride(from: 0, to: laneEnd_21, by: Kernels.scratchBlock) {
+                            let blockCount_19 = Swift.min(Kernels.scratchBlock, laneEnd_21 &- blockStart_19)
+                            for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                let i = blockStart_19 &+ j_19
+                                let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v477Block + j_19).storeBytes(of: v476, as: SIMD8<Float>.self)
+                                let v480 = UnsafeRawPointer(v478 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v479 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v481Block + j_19).storeBytes(of: v480, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v477Block, count: blockCount_19)
+                            Kernels.apply(.sigmoid, to: v481Block, count: blockCount_19)
+                            for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                let i = blockStart_19 &+ j_19
+                                let v484 = UnsafeRawPointer(v477Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v485 = UnsafeRawPointer(v482 + i).loadUnaligned(as: SIMD8<Float>.self) + v484
+                                UnsafeMutableRawPointer(v486Block + j_19).storeBytes(of: v485, as: SIMD8<Float>.self)
+                                let v488 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v481Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v488Block + j_19).storeBytes(of: v488, as: SIMD8<Float>.self)
+                                let v490 = UnsafeRawPointer(v481Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v490Block + j_19).storeBytes(of: v490, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v486Block, count: blockCount_19)
+                            for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                let i = blockStart_19 &+ j_19
+                                let v489 = UnsafeRawPointer(v488Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v486Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                let v491_2 = v489 + UnsafeRawPointer(v490Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_21..<n * 5 {
                             let v476: Float = v474[i] + v475[i]
@@ -2654,33 +3040,53 @@ public struct RecurrentInterop: Module {
                             let v1418 = slot41  // [n, 6]
                             let v1424 = slot42  // [n, 6]
                             let laneEnd = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 10: lstm(x)
-                                let v15_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                                let v19_2 = LaneFunctions.tanh(UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
-                                let v21_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
-                                let v22_2 = v15_2 * v19_2
-                                UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
-                                let v23_2 = LaneFunctions.tanh(v22_2)
-                                UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
-                                let v24_2 = v21_2 * v23_2
-                                UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1405 = v23_2 * v23_2
-                                let v1406_2 = SIMD8<Float>(repeating: 1.0) - v1405
-                                UnsafeMutableRawPointer(v1406 + i).storeBytes(of: v1406_2, as: SIMD8<Float>.self)
-                                let v1412 = SIMD8<Float>(repeating: 1.0) - v21_2
-                                let v1413_2 = v21_2 * v1412
-                                UnsafeMutableRawPointer(v1413 + i).storeBytes(of: v1413_2, as: SIMD8<Float>.self)
-                                let v1417 = v19_2 * v19_2
-                                let v1418_2 = SIMD8<Float>(repeating: 1.0) - v1417
-                                UnsafeMutableRawPointer(v1418 + i).storeBytes(of: v1418_2, as: SIMD8<Float>.self)
-                                let v1423 = SIMD8<Float>(repeating: 1.0) - v15_2
-                                let v1424_2 = v15_2 * v1423
-                                UnsafeMutableRawPointer(v1424 + i).storeBytes(of: v1424_2, as: SIMD8<Float>.self)
+                            let v15_2Block = Kernels.blockScratch(slot: 0)
+                            let v19_2Block = Kernels.blockScratch(slot: 1)
+                            let v21_2Block = Kernels.blockScratch(slot: 2)
+                            let v23_2Block = Kernels.blockScratch(slot: 3)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v15_2Block + j).storeBytes(of: UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v19_2Block + j).storeBytes(of: UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v21_2Block + j).storeBytes(of: UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v15_2Block, count: blockCount)
+                                Kernels.apply(.tanh, to: v19_2Block, count: blockCount)
+                                Kernels.apply(.sigmoid, to: v21_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(v15 + i).storeBytes(of: UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v19 + i).storeBytes(of: UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v21 + i).storeBytes(of: UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v22_2 = UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v23_2Block + j).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1412 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1413_2 = UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * v1412
+                                    UnsafeMutableRawPointer(v1413 + i).storeBytes(of: v1413_2, as: SIMD8<Float>.self)
+                                    let v1417 = UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1418_2 = SIMD8<Float>(repeating: 1.0) - v1417
+                                    UnsafeMutableRawPointer(v1418 + i).storeBytes(of: v1418_2, as: SIMD8<Float>.self)
+                                    let v1423 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1424_2 = UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * v1423
+                                    UnsafeMutableRawPointer(v1424 + i).storeBytes(of: v1424_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v23_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v23 + i).storeBytes(of: UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v24_2 = UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1405 = UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1406_2 = SIMD8<Float>(repeating: 1.0) - v1405
+                                    UnsafeMutableRawPointer(v1406 + i).storeBytes(of: v1406_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<n * 6 {
                                 // line 10: lstm(x)
@@ -2754,40 +3160,62 @@ public struct RecurrentInterop: Module {
                             let v1382 = slot56  // [n, 6]
                             let v1388 = slot57  // [n, 6]
                             let laneEnd_2 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 10: lstm(x)
-                                let v33_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v33 + i).storeBytes(of: v33_2, as: SIMD8<Float>.self)
-                                let v35_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v35 + i).storeBytes(of: v35_2, as: SIMD8<Float>.self)
-                                let v37_2 = LaneFunctions.tanh(UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v37 + i).storeBytes(of: v37_2, as: SIMD8<Float>.self)
-                                let v39_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v39 + i).storeBytes(of: v39_2, as: SIMD8<Float>.self)
-                                let v40 = v33_2 * v37_2
-                                let v41 = v35_2 * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v42_2 = v41 + v40
-                                UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
-                                let v43_2 = LaneFunctions.tanh(v42_2)
-                                UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
-                                let v44_2 = v39_2 * v43_2
-                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1361 = v43_2 * v43_2
-                                let v1362_2 = SIMD8<Float>(repeating: 1.0) - v1361
-                                UnsafeMutableRawPointer(v1362 + i).storeBytes(of: v1362_2, as: SIMD8<Float>.self)
-                                let v1370 = SIMD8<Float>(repeating: 1.0) - v39_2
-                                let v1371_2 = v39_2 * v1370
-                                UnsafeMutableRawPointer(v1371 + i).storeBytes(of: v1371_2, as: SIMD8<Float>.self)
-                                let v1375 = v37_2 * v37_2
-                                let v1376_2 = SIMD8<Float>(repeating: 1.0) - v1375
-                                UnsafeMutableRawPointer(v1376 + i).storeBytes(of: v1376_2, as: SIMD8<Float>.self)
-                                let v1381 = SIMD8<Float>(repeating: 1.0) - v35_2
-                                let v1382_2 = v35_2 * v1381
-                                UnsafeMutableRawPointer(v1382 + i).storeBytes(of: v1382_2, as: SIMD8<Float>.self)
-                                let v1387 = SIMD8<Float>(repeating: 1.0) - v33_2
-                                let v1388_2 = v33_2 * v1387
-                                UnsafeMutableRawPointer(v1388 + i).storeBytes(of: v1388_2, as: SIMD8<Float>.self)
+                            let v33_2Block = Kernels.blockScratch(slot: 0)
+                            let v35_2Block = Kernels.blockScratch(slot: 1)
+                            let v37_2Block = Kernels.blockScratch(slot: 2)
+                            let v39_2Block = Kernels.blockScratch(slot: 3)
+                            let v43_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v33_2Block + j_2).storeBytes(of: UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v35_2Block + j_2).storeBytes(of: UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v37_2Block + j_2).storeBytes(of: UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v39_2Block + j_2).storeBytes(of: UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v33_2Block, count: blockCount_2)
+                                Kernels.apply(.sigmoid, to: v35_2Block, count: blockCount_2)
+                                Kernels.apply(.tanh, to: v37_2Block, count: blockCount_2)
+                                Kernels.apply(.sigmoid, to: v39_2Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(v33 + i).storeBytes(of: UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v35 + i).storeBytes(of: UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v37 + i).storeBytes(of: UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v39 + i).storeBytes(of: UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v40 = UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v41 = UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v42_2 = v41 + v40
+                                    UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v43_2Block + j_2).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1370 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1371_2 = UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v1370
+                                    UnsafeMutableRawPointer(v1371 + i).storeBytes(of: v1371_2, as: SIMD8<Float>.self)
+                                    let v1375 = UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1376_2 = SIMD8<Float>(repeating: 1.0) - v1375
+                                    UnsafeMutableRawPointer(v1376 + i).storeBytes(of: v1376_2, as: SIMD8<Float>.self)
+                                    let v1381 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1382_2 = UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v1381
+                                    UnsafeMutableRawPointer(v1382 + i).storeBytes(of: v1382_2, as: SIMD8<Float>.self)
+                                    let v1387 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1388_2 = UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v1387
+                                    UnsafeMutableRawPointer(v1388 + i).storeBytes(of: v1388_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v43_2Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v43 + i).storeBytes(of: UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v44_2 = UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1361 = UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1362_2 = SIMD8<Float>(repeating: 1.0) - v1361
+                                    UnsafeMutableRawPointer(v1362 + i).storeBytes(of: v1362_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_2..<n * 6 {
                                 // line 10: lstm(x)
@@ -2877,40 +3305,62 @@ public struct RecurrentInterop: Module {
                             let v1338 = slot68  // [n, 6]
                             let v1344 = slot69  // [n, 6]
                             let laneEnd_3 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                // line 10: lstm(x)
-                                let v53_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v53 + i).storeBytes(of: v53_2, as: SIMD8<Float>.self)
-                                let v55_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v55 + i).storeBytes(of: v55_2, as: SIMD8<Float>.self)
-                                let v57_2 = LaneFunctions.tanh(UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v57 + i).storeBytes(of: v57_2, as: SIMD8<Float>.self)
-                                let v59_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
-                                let v60 = v53_2 * v57_2
-                                let v61 = v55_2 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v62_2 = v61 + v60
-                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
-                                let v63_2 = LaneFunctions.tanh(v62_2)
-                                UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
-                                let v64_2 = v59_2 * v63_2
-                                UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1317 = v63_2 * v63_2
-                                let v1318_2 = SIMD8<Float>(repeating: 1.0) - v1317
-                                UnsafeMutableRawPointer(v1318 + i).storeBytes(of: v1318_2, as: SIMD8<Float>.self)
-                                let v1326 = SIMD8<Float>(repeating: 1.0) - v59_2
-                                let v1327_2 = v59_2 * v1326
-                                UnsafeMutableRawPointer(v1327 + i).storeBytes(of: v1327_2, as: SIMD8<Float>.self)
-                                let v1331 = v57_2 * v57_2
-                                let v1332_2 = SIMD8<Float>(repeating: 1.0) - v1331
-                                UnsafeMutableRawPointer(v1332 + i).storeBytes(of: v1332_2, as: SIMD8<Float>.self)
-                                let v1337 = SIMD8<Float>(repeating: 1.0) - v55_2
-                                let v1338_2 = v55_2 * v1337
-                                UnsafeMutableRawPointer(v1338 + i).storeBytes(of: v1338_2, as: SIMD8<Float>.self)
-                                let v1343 = SIMD8<Float>(repeating: 1.0) - v53_2
-                                let v1344_2 = v53_2 * v1343
-                                UnsafeMutableRawPointer(v1344 + i).storeBytes(of: v1344_2, as: SIMD8<Float>.self)
+                            let v53_2Block = Kernels.blockScratch(slot: 0)
+                            let v55_2Block = Kernels.blockScratch(slot: 1)
+                            let v57_2Block = Kernels.blockScratch(slot: 2)
+                            let v59_2Block = Kernels.blockScratch(slot: 3)
+                            let v63_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v53_2Block + j_3).storeBytes(of: UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v55_2Block + j_3).storeBytes(of: UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v57_2Block + j_3).storeBytes(of: UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v59_2Block + j_3).storeBytes(of: UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v53_2Block, count: blockCount_3)
+                                Kernels.apply(.sigmoid, to: v55_2Block, count: blockCount_3)
+                                Kernels.apply(.tanh, to: v57_2Block, count: blockCount_3)
+                                Kernels.apply(.sigmoid, to: v59_2Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(v53 + i).storeBytes(of: UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v55 + i).storeBytes(of: UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v57 + i).storeBytes(of: UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v59 + i).storeBytes(of: UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v60 = UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v61 = UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v62_2 = v61 + v60
+                                    UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v63_2Block + j_3).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1326 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1327_2 = UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v1326
+                                    UnsafeMutableRawPointer(v1327 + i).storeBytes(of: v1327_2, as: SIMD8<Float>.self)
+                                    let v1331 = UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1332_2 = SIMD8<Float>(repeating: 1.0) - v1331
+                                    UnsafeMutableRawPointer(v1332 + i).storeBytes(of: v1332_2, as: SIMD8<Float>.self)
+                                    let v1337 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1338_2 = UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v1337
+                                    UnsafeMutableRawPointer(v1338 + i).storeBytes(of: v1338_2, as: SIMD8<Float>.self)
+                                    let v1343 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1344_2 = UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v1343
+                                    UnsafeMutableRawPointer(v1344 + i).storeBytes(of: v1344_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v63_2Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v63 + i).storeBytes(of: UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v64_2 = UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1317 = UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1318_2 = SIMD8<Float>(repeating: 1.0) - v1317
+                                    UnsafeMutableRawPointer(v1318 + i).storeBytes(of: v1318_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_3..<n * 6 {
                                 // line 10: lstm(x)
@@ -2991,40 +3441,62 @@ public struct RecurrentInterop: Module {
                             let v1294 = slot80  // [n, 6]
                             let v1300 = slot81  // [n, 6]
                             let laneEnd_4 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                // line 10: lstm(x)
-                                let v73_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v73 + i).storeBytes(of: v73_2, as: SIMD8<Float>.self)
-                                let v75_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
-                                let v77_2 = LaneFunctions.tanh(UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v77 + i).storeBytes(of: v77_2, as: SIMD8<Float>.self)
-                                let v79_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
-                                let v80 = v73_2 * v77_2
-                                let v81 = v75_2 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v82_2 = v81 + v80
-                                UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
-                                let v83_2 = LaneFunctions.tanh(v82_2)
-                                UnsafeMutableRawPointer(v83 + i).storeBytes(of: v83_2, as: SIMD8<Float>.self)
-                                let v84_2 = v79_2 * v83_2
-                                UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1273 = v83_2 * v83_2
-                                let v1274_2 = SIMD8<Float>(repeating: 1.0) - v1273
-                                UnsafeMutableRawPointer(v1274 + i).storeBytes(of: v1274_2, as: SIMD8<Float>.self)
-                                let v1282 = SIMD8<Float>(repeating: 1.0) - v79_2
-                                let v1283_2 = v79_2 * v1282
-                                UnsafeMutableRawPointer(v1283 + i).storeBytes(of: v1283_2, as: SIMD8<Float>.self)
-                                let v1287 = v77_2 * v77_2
-                                let v1288_2 = SIMD8<Float>(repeating: 1.0) - v1287
-                                UnsafeMutableRawPointer(v1288 + i).storeBytes(of: v1288_2, as: SIMD8<Float>.self)
-                                let v1293 = SIMD8<Float>(repeating: 1.0) - v75_2
-                                let v1294_2 = v75_2 * v1293
-                                UnsafeMutableRawPointer(v1294 + i).storeBytes(of: v1294_2, as: SIMD8<Float>.self)
-                                let v1299 = SIMD8<Float>(repeating: 1.0) - v73_2
-                                let v1300_2 = v73_2 * v1299
-                                UnsafeMutableRawPointer(v1300 + i).storeBytes(of: v1300_2, as: SIMD8<Float>.self)
+                            let v73_2Block = Kernels.blockScratch(slot: 0)
+                            let v75_2Block = Kernels.blockScratch(slot: 1)
+                            let v77_2Block = Kernels.blockScratch(slot: 2)
+                            let v79_2Block = Kernels.blockScratch(slot: 3)
+                            let v83_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v73_2Block + j_4).storeBytes(of: UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v75_2Block + j_4).storeBytes(of: UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v77_2Block + j_4).storeBytes(of: UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v79_2Block + j_4).storeBytes(of: UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v73_2Block, count: blockCount_4)
+                                Kernels.apply(.sigmoid, to: v75_2Block, count: blockCount_4)
+                                Kernels.apply(.tanh, to: v77_2Block, count: blockCount_4)
+                                Kernels.apply(.sigmoid, to: v79_2Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(v73 + i).storeBytes(of: UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v75 + i).storeBytes(of: UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v77 + i).storeBytes(of: UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v79 + i).storeBytes(of: UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v80 = UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v81 = UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v82_2 = v81 + v80
+                                    UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v83_2Block + j_4).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1282 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1283_2 = UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v1282
+                                    UnsafeMutableRawPointer(v1283 + i).storeBytes(of: v1283_2, as: SIMD8<Float>.self)
+                                    let v1287 = UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1288_2 = SIMD8<Float>(repeating: 1.0) - v1287
+                                    UnsafeMutableRawPointer(v1288 + i).storeBytes(of: v1288_2, as: SIMD8<Float>.self)
+                                    let v1293 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1294_2 = UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v1293
+                                    UnsafeMutableRawPointer(v1294 + i).storeBytes(of: v1294_2, as: SIMD8<Float>.self)
+                                    let v1299 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1300_2 = UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v1299
+                                    UnsafeMutableRawPointer(v1300 + i).storeBytes(of: v1300_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v83_2Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v83 + i).storeBytes(of: UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v84_2 = UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1273 = UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1274_2 = SIMD8<Float>(repeating: 1.0) - v1273
+                                    UnsafeMutableRawPointer(v1274 + i).storeBytes(of: v1274_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_4..<n * 6 {
                                 // line 10: lstm(x)
@@ -3114,40 +3586,62 @@ public struct RecurrentInterop: Module {
                             let v1250 = slot92  // [n, 6]
                             let v1256 = slot93  // [n, 6]
                             let laneEnd_5 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                // line 10: lstm(x)
-                                let v93_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
-                                let v95_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v95 + i).storeBytes(of: v95_2, as: SIMD8<Float>.self)
-                                let v97_2 = LaneFunctions.tanh(UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v97 + i).storeBytes(of: v97_2, as: SIMD8<Float>.self)
-                                let v99_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v99 + i).storeBytes(of: v99_2, as: SIMD8<Float>.self)
-                                let v100 = v93_2 * v97_2
-                                let v101 = v95_2 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v102_2 = v101 + v100
-                                UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
-                                let v103_2 = LaneFunctions.tanh(v102_2)
-                                UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
-                                let v104_2 = v99_2 * v103_2
-                                UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1229 = v103_2 * v103_2
-                                let v1230_2 = SIMD8<Float>(repeating: 1.0) - v1229
-                                UnsafeMutableRawPointer(v1230 + i).storeBytes(of: v1230_2, as: SIMD8<Float>.self)
-                                let v1238 = SIMD8<Float>(repeating: 1.0) - v99_2
-                                let v1239_2 = v99_2 * v1238
-                                UnsafeMutableRawPointer(v1239 + i).storeBytes(of: v1239_2, as: SIMD8<Float>.self)
-                                let v1243 = v97_2 * v97_2
-                                let v1244_2 = SIMD8<Float>(repeating: 1.0) - v1243
-                                UnsafeMutableRawPointer(v1244 + i).storeBytes(of: v1244_2, as: SIMD8<Float>.self)
-                                let v1249 = SIMD8<Float>(repeating: 1.0) - v95_2
-                                let v1250_2 = v95_2 * v1249
-                                UnsafeMutableRawPointer(v1250 + i).storeBytes(of: v1250_2, as: SIMD8<Float>.self)
-                                let v1255 = SIMD8<Float>(repeating: 1.0) - v93_2
-                                let v1256_2 = v93_2 * v1255
-                                UnsafeMutableRawPointer(v1256 + i).storeBytes(of: v1256_2, as: SIMD8<Float>.self)
+                            let v93_2Block = Kernels.blockScratch(slot: 0)
+                            let v95_2Block = Kernels.blockScratch(slot: 1)
+                            let v97_2Block = Kernels.blockScratch(slot: 2)
+                            let v99_2Block = Kernels.blockScratch(slot: 3)
+                            let v103_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v93_2Block + j_5).storeBytes(of: UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v95_2Block + j_5).storeBytes(of: UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v97_2Block + j_5).storeBytes(of: UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v99_2Block + j_5).storeBytes(of: UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v93_2Block, count: blockCount_5)
+                                Kernels.apply(.sigmoid, to: v95_2Block, count: blockCount_5)
+                                Kernels.apply(.tanh, to: v97_2Block, count: blockCount_5)
+                                Kernels.apply(.sigmoid, to: v99_2Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(v93 + i).storeBytes(of: UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v95 + i).storeBytes(of: UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v97 + i).storeBytes(of: UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v99 + i).storeBytes(of: UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v100 = UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v101 = UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v102_2 = v101 + v100
+                                    UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v103_2Block + j_5).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1238 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1239_2 = UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v1238
+                                    UnsafeMutableRawPointer(v1239 + i).storeBytes(of: v1239_2, as: SIMD8<Float>.self)
+                                    let v1243 = UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1244_2 = SIMD8<Float>(repeating: 1.0) - v1243
+                                    UnsafeMutableRawPointer(v1244 + i).storeBytes(of: v1244_2, as: SIMD8<Float>.self)
+                                    let v1249 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1250_2 = UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v1249
+                                    UnsafeMutableRawPointer(v1250 + i).storeBytes(of: v1250_2, as: SIMD8<Float>.self)
+                                    let v1255 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1256_2 = UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v1255
+                                    UnsafeMutableRawPointer(v1256 + i).storeBytes(of: v1256_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v103_2Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v103 + i).storeBytes(of: UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v104_2 = UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1229 = UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1230_2 = SIMD8<Float>(repeating: 1.0) - v1229
+                                    UnsafeMutableRawPointer(v1230 + i).storeBytes(of: v1230_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_5..<n * 6 {
                                 // line 10: lstm(x)
@@ -3228,40 +3722,62 @@ public struct RecurrentInterop: Module {
                             let v1206 = slot104  // [n, 6]
                             let v1212 = slot105  // [n, 6]
                             let laneEnd_6 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                // line 10: lstm(x)
-                                let v113_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v113 + i).storeBytes(of: v113_2, as: SIMD8<Float>.self)
-                                let v115_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v115 + i).storeBytes(of: v115_2, as: SIMD8<Float>.self)
-                                let v117_2 = LaneFunctions.tanh(UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
-                                let v119_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v119 + i).storeBytes(of: v119_2, as: SIMD8<Float>.self)
-                                let v120 = v113_2 * v117_2
-                                let v121 = v115_2 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v122_2 = v121 + v120
-                                UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
-                                let v123_2 = LaneFunctions.tanh(v122_2)
-                                UnsafeMutableRawPointer(v123 + i).storeBytes(of: v123_2, as: SIMD8<Float>.self)
-                                let v124_2 = v119_2 * v123_2
-                                UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1185 = v123_2 * v123_2
-                                let v1186_2 = SIMD8<Float>(repeating: 1.0) - v1185
-                                UnsafeMutableRawPointer(v1186 + i).storeBytes(of: v1186_2, as: SIMD8<Float>.self)
-                                let v1194 = SIMD8<Float>(repeating: 1.0) - v119_2
-                                let v1195_2 = v119_2 * v1194
-                                UnsafeMutableRawPointer(v1195 + i).storeBytes(of: v1195_2, as: SIMD8<Float>.self)
-                                let v1199 = v117_2 * v117_2
-                                let v1200_2 = SIMD8<Float>(repeating: 1.0) - v1199
-                                UnsafeMutableRawPointer(v1200 + i).storeBytes(of: v1200_2, as: SIMD8<Float>.self)
-                                let v1205 = SIMD8<Float>(repeating: 1.0) - v115_2
-                                let v1206_2 = v115_2 * v1205
-                                UnsafeMutableRawPointer(v1206 + i).storeBytes(of: v1206_2, as: SIMD8<Float>.self)
-                                let v1211 = SIMD8<Float>(repeating: 1.0) - v113_2
-                                let v1212_2 = v113_2 * v1211
-                                UnsafeMutableRawPointer(v1212 + i).storeBytes(of: v1212_2, as: SIMD8<Float>.self)
+                            let v113_2Block = Kernels.blockScratch(slot: 0)
+                            let v115_2Block = Kernels.blockScratch(slot: 1)
+                            let v117_2Block = Kernels.blockScratch(slot: 2)
+                            let v119_2Block = Kernels.blockScratch(slot: 3)
+                            let v123_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v113_2Block + j_6).storeBytes(of: UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v115_2Block + j_6).storeBytes(of: UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v117_2Block + j_6).storeBytes(of: UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v119_2Block + j_6).storeBytes(of: UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v113_2Block, count: blockCount_6)
+                                Kernels.apply(.sigmoid, to: v115_2Block, count: blockCount_6)
+                                Kernels.apply(.tanh, to: v117_2Block, count: blockCount_6)
+                                Kernels.apply(.sigmoid, to: v119_2Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(v113 + i).storeBytes(of: UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v115 + i).storeBytes(of: UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v117 + i).storeBytes(of: UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v119 + i).storeBytes(of: UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v120 = UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v121 = UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v122_2 = v121 + v120
+                                    UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v123_2Block + j_6).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1194 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1195_2 = UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v1194
+                                    UnsafeMutableRawPointer(v1195 + i).storeBytes(of: v1195_2, as: SIMD8<Float>.self)
+                                    let v1199 = UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1200_2 = SIMD8<Float>(repeating: 1.0) - v1199
+                                    UnsafeMutableRawPointer(v1200 + i).storeBytes(of: v1200_2, as: SIMD8<Float>.self)
+                                    let v1205 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1206_2 = UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v1205
+                                    UnsafeMutableRawPointer(v1206 + i).storeBytes(of: v1206_2, as: SIMD8<Float>.self)
+                                    let v1211 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1212_2 = UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v1211
+                                    UnsafeMutableRawPointer(v1212 + i).storeBytes(of: v1212_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v123_2Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v123 + i).storeBytes(of: UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v124_2 = UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1185 = UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1186_2 = SIMD8<Float>(repeating: 1.0) - v1185
+                                    UnsafeMutableRawPointer(v1186 + i).storeBytes(of: v1186_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_6..<n * 6 {
                                 // line 10: lstm(x)
@@ -3437,63 +3953,93 @@ public struct RecurrentInterop: Module {
                             let v1166 = slot134  // [n, 6]
                             let v1172 = slot135  // [n, 6]
                             let laneEnd_7 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                // line 10: lstm(x)
-                                let v133_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v133 + i).storeBytes(of: v133_2, as: SIMD8<Float>.self)
-                                let v135_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
-                                let v137_2 = LaneFunctions.tanh(UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v137 + i).storeBytes(of: v137_2, as: SIMD8<Float>.self)
-                                let v139_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v139 + i).storeBytes(of: v139_2, as: SIMD8<Float>.self)
-                                let v140 = v133_2 * v137_2
-                                let v141 = v135_2 * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v142 = v141 + v140
-                                let v143_2 = LaneFunctions.tanh(v142)
-                                UnsafeMutableRawPointer(v143 + i).storeBytes(of: v143_2, as: SIMD8<Float>.self)
-                                let v144_2 = v139_2 * v143_2
-                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
-                                let v171_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v171 + i).storeBytes(of: v171_2, as: SIMD8<Float>.self)
-                                let v175_2 = LaneFunctions.tanh(UnsafeRawPointer(v174 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v175 + i).storeBytes(of: v175_2, as: SIMD8<Float>.self)
-                                let v177_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v177 + i).storeBytes(of: v177_2, as: SIMD8<Float>.self)
-                                let v178_2 = v171_2 * v175_2
-                                UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
-                                let v179_2 = LaneFunctions.tanh(v178_2)
-                                UnsafeMutableRawPointer(v179 + i).storeBytes(of: v179_2, as: SIMD8<Float>.self)
-                                let v180_2 = v177_2 * v179_2
-                                UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1100 = v179_2 * v179_2
-                                let v1101_2 = SIMD8<Float>(repeating: 1.0) - v1100
-                                UnsafeMutableRawPointer(v1101 + i).storeBytes(of: v1101_2, as: SIMD8<Float>.self)
-                                let v1107 = SIMD8<Float>(repeating: 1.0) - v177_2
-                                let v1108_2 = v177_2 * v1107
-                                UnsafeMutableRawPointer(v1108 + i).storeBytes(of: v1108_2, as: SIMD8<Float>.self)
-                                let v1112 = v175_2 * v175_2
-                                let v1113_2 = SIMD8<Float>(repeating: 1.0) - v1112
-                                UnsafeMutableRawPointer(v1113 + i).storeBytes(of: v1113_2, as: SIMD8<Float>.self)
-                                let v1118 = SIMD8<Float>(repeating: 1.0) - v171_2
-                                let v1119_2 = v171_2 * v1118
-                                UnsafeMutableRawPointer(v1119 + i).storeBytes(of: v1119_2, as: SIMD8<Float>.self)
-                                let v1146 = v143_2 * v143_2
-                                let v1147_2 = SIMD8<Float>(repeating: 1.0) - v1146
-                                UnsafeMutableRawPointer(v1147 + i).storeBytes(of: v1147_2, as: SIMD8<Float>.self)
-                                let v1154 = SIMD8<Float>(repeating: 1.0) - v139_2
-                                let v1155_2 = v139_2 * v1154
-                                UnsafeMutableRawPointer(v1155 + i).storeBytes(of: v1155_2, as: SIMD8<Float>.self)
-                                let v1159 = v137_2 * v137_2
-                                let v1160_2 = SIMD8<Float>(repeating: 1.0) - v1159
-                                UnsafeMutableRawPointer(v1160 + i).storeBytes(of: v1160_2, as: SIMD8<Float>.self)
-                                let v1165 = SIMD8<Float>(repeating: 1.0) - v135_2
-                                let v1166_2 = v135_2 * v1165
-                                UnsafeMutableRawPointer(v1166 + i).storeBytes(of: v1166_2, as: SIMD8<Float>.self)
-                                let v1171 = SIMD8<Float>(repeating: 1.0) - v133_2
-                                let v1172_2 = v133_2 * v1171
-                                UnsafeMutableRawPointer(v1172 + i).storeBytes(of: v1172_2, as: SIMD8<Float>.self)
+                            let v133_2Block = Kernels.blockScratch(slot: 0)
+                            let v135_2Block = Kernels.blockScratch(slot: 1)
+                            let v137_2Block = Kernels.blockScratch(slot: 2)
+                            let v139_2Block = Kernels.blockScratch(slot: 3)
+                            let v143_2Block = Kernels.blockScratch(slot: 4)
+                            let v171_2Block = Kernels.blockScratch(slot: 5)
+                            let v175_2Block = Kernels.blockScratch(slot: 6)
+                            let v177_2Block = Kernels.blockScratch(slot: 7)
+                            let v179_2Block = Kernels.blockScratch(slot: 8)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v133_2Block + j_7).storeBytes(of: UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v135_2Block + j_7).storeBytes(of: UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v137_2Block + j_7).storeBytes(of: UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v139_2Block + j_7).storeBytes(of: UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v171_2Block + j_7).storeBytes(of: UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v175_2Block + j_7).storeBytes(of: UnsafeRawPointer(v174 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v177_2Block + j_7).storeBytes(of: UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v133_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v135_2Block, count: blockCount_7)
+                                Kernels.apply(.tanh, to: v137_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v139_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v171_2Block, count: blockCount_7)
+                                Kernels.apply(.tanh, to: v175_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v177_2Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(v133 + i).storeBytes(of: UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v135 + i).storeBytes(of: UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v137 + i).storeBytes(of: UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v139 + i).storeBytes(of: UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v140 = UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v141 = UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v142 = v141 + v140
+                                    UnsafeMutableRawPointer(v143_2Block + j_7).storeBytes(of: v142, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v171 + i).storeBytes(of: UnsafeRawPointer(v171_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v175 + i).storeBytes(of: UnsafeRawPointer(v175_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v177 + i).storeBytes(of: UnsafeRawPointer(v177_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v178_2 = UnsafeRawPointer(v171_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v175_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v179_2Block + j_7).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1107 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v177_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1108_2 = UnsafeRawPointer(v177_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v1107
+                                    UnsafeMutableRawPointer(v1108 + i).storeBytes(of: v1108_2, as: SIMD8<Float>.self)
+                                    let v1112 = UnsafeRawPointer(v175_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v175_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1113_2 = SIMD8<Float>(repeating: 1.0) - v1112
+                                    UnsafeMutableRawPointer(v1113 + i).storeBytes(of: v1113_2, as: SIMD8<Float>.self)
+                                    let v1118 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v171_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1119_2 = UnsafeRawPointer(v171_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v1118
+                                    UnsafeMutableRawPointer(v1119 + i).storeBytes(of: v1119_2, as: SIMD8<Float>.self)
+                                    let v1154 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1155_2 = UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v1154
+                                    UnsafeMutableRawPointer(v1155 + i).storeBytes(of: v1155_2, as: SIMD8<Float>.self)
+                                    let v1159 = UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1160_2 = SIMD8<Float>(repeating: 1.0) - v1159
+                                    UnsafeMutableRawPointer(v1160 + i).storeBytes(of: v1160_2, as: SIMD8<Float>.self)
+                                    let v1165 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1166_2 = UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v1165
+                                    UnsafeMutableRawPointer(v1166 + i).storeBytes(of: v1166_2, as: SIMD8<Float>.self)
+                                    let v1171 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1172_2 = UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v1171
+                                    UnsafeMutableRawPointer(v1172 + i).storeBytes(of: v1172_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v143_2Block, count: blockCount_7)
+                                Kernels.apply(.tanh, to: v179_2Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v143 + i).storeBytes(of: UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v144_2 = UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v179 + i).storeBytes(of: UnsafeRawPointer(v179_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v180_2 = UnsafeRawPointer(v177_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v179_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1100 = UnsafeRawPointer(v179_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v179_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1101_2 = SIMD8<Float>(repeating: 1.0) - v1100
+                                    UnsafeMutableRawPointer(v1101 + i).storeBytes(of: v1101_2, as: SIMD8<Float>.self)
+                                    let v1146 = UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1147_2 = SIMD8<Float>(repeating: 1.0) - v1146
+                                    UnsafeMutableRawPointer(v1147 + i).storeBytes(of: v1147_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_7..<n * 6 {
                                 // line 10: lstm(x)
@@ -3616,40 +4162,62 @@ public struct RecurrentInterop: Module {
                             let v1077 = slot143  // [n, 6]
                             let v1083 = slot144  // [n, 6]
                             let laneEnd_8 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                // line 10: lstm(x)
-                                let v189_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
-                                let v191_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v191 + i).storeBytes(of: v191_2, as: SIMD8<Float>.self)
-                                let v193_2 = LaneFunctions.tanh(UnsafeRawPointer(v192 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v193 + i).storeBytes(of: v193_2, as: SIMD8<Float>.self)
-                                let v195_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v194 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v195 + i).storeBytes(of: v195_2, as: SIMD8<Float>.self)
-                                let v196 = v189_2 * v193_2
-                                let v197 = v191_2 * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v198_2 = v197 + v196
-                                UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
-                                let v199_2 = LaneFunctions.tanh(v198_2)
-                                UnsafeMutableRawPointer(v199 + i).storeBytes(of: v199_2, as: SIMD8<Float>.self)
-                                let v200_2 = v195_2 * v199_2
-                                UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1056 = v199_2 * v199_2
-                                let v1057_2 = SIMD8<Float>(repeating: 1.0) - v1056
-                                UnsafeMutableRawPointer(v1057 + i).storeBytes(of: v1057_2, as: SIMD8<Float>.self)
-                                let v1065 = SIMD8<Float>(repeating: 1.0) - v195_2
-                                let v1066_2 = v195_2 * v1065
-                                UnsafeMutableRawPointer(v1066 + i).storeBytes(of: v1066_2, as: SIMD8<Float>.self)
-                                let v1070 = v193_2 * v193_2
-                                let v1071_2 = SIMD8<Float>(repeating: 1.0) - v1070
-                                UnsafeMutableRawPointer(v1071 + i).storeBytes(of: v1071_2, as: SIMD8<Float>.self)
-                                let v1076 = SIMD8<Float>(repeating: 1.0) - v191_2
-                                let v1077_2 = v191_2 * v1076
-                                UnsafeMutableRawPointer(v1077 + i).storeBytes(of: v1077_2, as: SIMD8<Float>.self)
-                                let v1082 = SIMD8<Float>(repeating: 1.0) - v189_2
-                                let v1083_2 = v189_2 * v1082
-                                UnsafeMutableRawPointer(v1083 + i).storeBytes(of: v1083_2, as: SIMD8<Float>.self)
+                            let v189_2Block = Kernels.blockScratch(slot: 0)
+                            let v191_2Block = Kernels.blockScratch(slot: 1)
+                            let v193_2Block = Kernels.blockScratch(slot: 2)
+                            let v195_2Block = Kernels.blockScratch(slot: 3)
+                            let v199_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v189_2Block + j_8).storeBytes(of: UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v191_2Block + j_8).storeBytes(of: UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v193_2Block + j_8).storeBytes(of: UnsafeRawPointer(v192 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v195_2Block + j_8).storeBytes(of: UnsafeRawPointer(v194 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v189_2Block, count: blockCount_8)
+                                Kernels.apply(.sigmoid, to: v191_2Block, count: blockCount_8)
+                                Kernels.apply(.tanh, to: v193_2Block, count: blockCount_8)
+                                Kernels.apply(.sigmoid, to: v195_2Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    UnsafeMutableRawPointer(v189 + i).storeBytes(of: UnsafeRawPointer(v189_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v191 + i).storeBytes(of: UnsafeRawPointer(v191_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v193 + i).storeBytes(of: UnsafeRawPointer(v193_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v195 + i).storeBytes(of: UnsafeRawPointer(v195_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v196 = UnsafeRawPointer(v189_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v193_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v197 = UnsafeRawPointer(v191_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v178 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v198_2 = v197 + v196
+                                    UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v199_2Block + j_8).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1065 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v195_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1066_2 = UnsafeRawPointer(v195_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v1065
+                                    UnsafeMutableRawPointer(v1066 + i).storeBytes(of: v1066_2, as: SIMD8<Float>.self)
+                                    let v1070 = UnsafeRawPointer(v193_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v193_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1071_2 = SIMD8<Float>(repeating: 1.0) - v1070
+                                    UnsafeMutableRawPointer(v1071 + i).storeBytes(of: v1071_2, as: SIMD8<Float>.self)
+                                    let v1076 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v191_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1077_2 = UnsafeRawPointer(v191_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v1076
+                                    UnsafeMutableRawPointer(v1077 + i).storeBytes(of: v1077_2, as: SIMD8<Float>.self)
+                                    let v1082 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v189_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1083_2 = UnsafeRawPointer(v189_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v1082
+                                    UnsafeMutableRawPointer(v1083 + i).storeBytes(of: v1083_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v199_2Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v199 + i).storeBytes(of: UnsafeRawPointer(v199_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v200_2 = UnsafeRawPointer(v195_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v199_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1056 = UnsafeRawPointer(v199_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v199_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1057_2 = SIMD8<Float>(repeating: 1.0) - v1056
+                                    UnsafeMutableRawPointer(v1057 + i).storeBytes(of: v1057_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_8..<n * 6 {
                                 // line 10: lstm(x)
@@ -3730,40 +4298,62 @@ public struct RecurrentInterop: Module {
                             let v1033 = slot155  // [n, 6]
                             let v1039 = slot156  // [n, 6]
                             let laneEnd_9 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_9, by: 8) {
-                                // line 10: lstm(x)
-                                let v209_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v209 + i).storeBytes(of: v209_2, as: SIMD8<Float>.self)
-                                let v211_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v211 + i).storeBytes(of: v211_2, as: SIMD8<Float>.self)
-                                let v213_2 = LaneFunctions.tanh(UnsafeRawPointer(v212 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v213 + i).storeBytes(of: v213_2, as: SIMD8<Float>.self)
-                                let v215_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v214 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v215 + i).storeBytes(of: v215_2, as: SIMD8<Float>.self)
-                                let v216 = v209_2 * v213_2
-                                let v217 = v211_2 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v218_2 = v217 + v216
-                                UnsafeMutableRawPointer(v218 + i).storeBytes(of: v218_2, as: SIMD8<Float>.self)
-                                let v219_2 = LaneFunctions.tanh(v218_2)
-                                UnsafeMutableRawPointer(v219 + i).storeBytes(of: v219_2, as: SIMD8<Float>.self)
-                                let v220_2 = v215_2 * v219_2
-                                UnsafeMutableRawPointer(v220 + i).storeBytes(of: v220_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v1012 = v219_2 * v219_2
-                                let v1013_2 = SIMD8<Float>(repeating: 1.0) - v1012
-                                UnsafeMutableRawPointer(v1013 + i).storeBytes(of: v1013_2, as: SIMD8<Float>.self)
-                                let v1021 = SIMD8<Float>(repeating: 1.0) - v215_2
-                                let v1022_2 = v215_2 * v1021
-                                UnsafeMutableRawPointer(v1022 + i).storeBytes(of: v1022_2, as: SIMD8<Float>.self)
-                                let v1026 = v213_2 * v213_2
-                                let v1027_2 = SIMD8<Float>(repeating: 1.0) - v1026
-                                UnsafeMutableRawPointer(v1027 + i).storeBytes(of: v1027_2, as: SIMD8<Float>.self)
-                                let v1032 = SIMD8<Float>(repeating: 1.0) - v211_2
-                                let v1033_2 = v211_2 * v1032
-                                UnsafeMutableRawPointer(v1033 + i).storeBytes(of: v1033_2, as: SIMD8<Float>.self)
-                                let v1038 = SIMD8<Float>(repeating: 1.0) - v209_2
-                                let v1039_2 = v209_2 * v1038
-                                UnsafeMutableRawPointer(v1039 + i).storeBytes(of: v1039_2, as: SIMD8<Float>.self)
+                            let v209_2Block = Kernels.blockScratch(slot: 0)
+                            let v211_2Block = Kernels.blockScratch(slot: 1)
+                            let v213_2Block = Kernels.blockScratch(slot: 2)
+                            let v215_2Block = Kernels.blockScratch(slot: 3)
+                            let v219_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v209_2Block + j_9).storeBytes(of: UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v211_2Block + j_9).storeBytes(of: UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v213_2Block + j_9).storeBytes(of: UnsafeRawPointer(v212 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v215_2Block + j_9).storeBytes(of: UnsafeRawPointer(v214 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v209_2Block, count: blockCount_9)
+                                Kernels.apply(.sigmoid, to: v211_2Block, count: blockCount_9)
+                                Kernels.apply(.tanh, to: v213_2Block, count: blockCount_9)
+                                Kernels.apply(.sigmoid, to: v215_2Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    UnsafeMutableRawPointer(v209 + i).storeBytes(of: UnsafeRawPointer(v209_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v211 + i).storeBytes(of: UnsafeRawPointer(v211_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v213 + i).storeBytes(of: UnsafeRawPointer(v213_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v215 + i).storeBytes(of: UnsafeRawPointer(v215_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v216 = UnsafeRawPointer(v209_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v213_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v217 = UnsafeRawPointer(v211_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v218_2 = v217 + v216
+                                    UnsafeMutableRawPointer(v218 + i).storeBytes(of: v218_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v219_2Block + j_9).storeBytes(of: v218_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1021 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v215_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1022_2 = UnsafeRawPointer(v215_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * v1021
+                                    UnsafeMutableRawPointer(v1022 + i).storeBytes(of: v1022_2, as: SIMD8<Float>.self)
+                                    let v1026 = UnsafeRawPointer(v213_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v213_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1027_2 = SIMD8<Float>(repeating: 1.0) - v1026
+                                    UnsafeMutableRawPointer(v1027 + i).storeBytes(of: v1027_2, as: SIMD8<Float>.self)
+                                    let v1032 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v211_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1033_2 = UnsafeRawPointer(v211_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * v1032
+                                    UnsafeMutableRawPointer(v1033 + i).storeBytes(of: v1033_2, as: SIMD8<Float>.self)
+                                    let v1038 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v209_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1039_2 = UnsafeRawPointer(v209_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * v1038
+                                    UnsafeMutableRawPointer(v1039 + i).storeBytes(of: v1039_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v219_2Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v219 + i).storeBytes(of: UnsafeRawPointer(v219_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v220_2 = UnsafeRawPointer(v215_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v219_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v220 + i).storeBytes(of: v220_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v1012 = UnsafeRawPointer(v219_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v219_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1013_2 = SIMD8<Float>(repeating: 1.0) - v1012
+                                    UnsafeMutableRawPointer(v1013 + i).storeBytes(of: v1013_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_9..<n * 6 {
                                 // line 10: lstm(x)
@@ -3853,40 +4443,62 @@ public struct RecurrentInterop: Module {
                             let v989 = slot167  // [n, 6]
                             let v995 = slot168  // [n, 6]
                             let laneEnd_10 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                                // line 10: lstm(x)
-                                let v229_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v228 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v229 + i).storeBytes(of: v229_2, as: SIMD8<Float>.self)
-                                let v231_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v231 + i).storeBytes(of: v231_2, as: SIMD8<Float>.self)
-                                let v233_2 = LaneFunctions.tanh(UnsafeRawPointer(v232 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v233 + i).storeBytes(of: v233_2, as: SIMD8<Float>.self)
-                                let v235_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v234 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v235 + i).storeBytes(of: v235_2, as: SIMD8<Float>.self)
-                                let v236 = v229_2 * v233_2
-                                let v237 = v231_2 * UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v238_2 = v237 + v236
-                                UnsafeMutableRawPointer(v238 + i).storeBytes(of: v238_2, as: SIMD8<Float>.self)
-                                let v239_2 = LaneFunctions.tanh(v238_2)
-                                UnsafeMutableRawPointer(v239 + i).storeBytes(of: v239_2, as: SIMD8<Float>.self)
-                                let v240_2 = v235_2 * v239_2
-                                UnsafeMutableRawPointer(v240 + i).storeBytes(of: v240_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v968 = v239_2 * v239_2
-                                let v969_2 = SIMD8<Float>(repeating: 1.0) - v968
-                                UnsafeMutableRawPointer(v969 + i).storeBytes(of: v969_2, as: SIMD8<Float>.self)
-                                let v977 = SIMD8<Float>(repeating: 1.0) - v235_2
-                                let v978_2 = v235_2 * v977
-                                UnsafeMutableRawPointer(v978 + i).storeBytes(of: v978_2, as: SIMD8<Float>.self)
-                                let v982 = v233_2 * v233_2
-                                let v983_2 = SIMD8<Float>(repeating: 1.0) - v982
-                                UnsafeMutableRawPointer(v983 + i).storeBytes(of: v983_2, as: SIMD8<Float>.self)
-                                let v988 = SIMD8<Float>(repeating: 1.0) - v231_2
-                                let v989_2 = v231_2 * v988
-                                UnsafeMutableRawPointer(v989 + i).storeBytes(of: v989_2, as: SIMD8<Float>.self)
-                                let v994 = SIMD8<Float>(repeating: 1.0) - v229_2
-                                let v995_2 = v229_2 * v994
-                                UnsafeMutableRawPointer(v995 + i).storeBytes(of: v995_2, as: SIMD8<Float>.self)
+                            let v229_2Block = Kernels.blockScratch(slot: 0)
+                            let v231_2Block = Kernels.blockScratch(slot: 1)
+                            let v233_2Block = Kernels.blockScratch(slot: 2)
+                            let v235_2Block = Kernels.blockScratch(slot: 3)
+                            let v239_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v229_2Block + j_10).storeBytes(of: UnsafeRawPointer(v228 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v231_2Block + j_10).storeBytes(of: UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v233_2Block + j_10).storeBytes(of: UnsafeRawPointer(v232 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v235_2Block + j_10).storeBytes(of: UnsafeRawPointer(v234 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v229_2Block, count: blockCount_10)
+                                Kernels.apply(.sigmoid, to: v231_2Block, count: blockCount_10)
+                                Kernels.apply(.tanh, to: v233_2Block, count: blockCount_10)
+                                Kernels.apply(.sigmoid, to: v235_2Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    UnsafeMutableRawPointer(v229 + i).storeBytes(of: UnsafeRawPointer(v229_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v231 + i).storeBytes(of: UnsafeRawPointer(v231_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v233 + i).storeBytes(of: UnsafeRawPointer(v233_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v235 + i).storeBytes(of: UnsafeRawPointer(v235_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v236 = UnsafeRawPointer(v229_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v233_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v237 = UnsafeRawPointer(v231_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v238_2 = v237 + v236
+                                    UnsafeMutableRawPointer(v238 + i).storeBytes(of: v238_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v239_2Block + j_10).storeBytes(of: v238_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v977 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v235_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v978_2 = UnsafeRawPointer(v235_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * v977
+                                    UnsafeMutableRawPointer(v978 + i).storeBytes(of: v978_2, as: SIMD8<Float>.self)
+                                    let v982 = UnsafeRawPointer(v233_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v233_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v983_2 = SIMD8<Float>(repeating: 1.0) - v982
+                                    UnsafeMutableRawPointer(v983 + i).storeBytes(of: v983_2, as: SIMD8<Float>.self)
+                                    let v988 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v231_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v989_2 = UnsafeRawPointer(v231_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * v988
+                                    UnsafeMutableRawPointer(v989 + i).storeBytes(of: v989_2, as: SIMD8<Float>.self)
+                                    let v994 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v229_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v995_2 = UnsafeRawPointer(v229_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * v994
+                                    UnsafeMutableRawPointer(v995 + i).storeBytes(of: v995_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v239_2Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v239 + i).storeBytes(of: UnsafeRawPointer(v239_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v240_2 = UnsafeRawPointer(v235_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v239_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v240 + i).storeBytes(of: v240_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v968 = UnsafeRawPointer(v239_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v239_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v969_2 = SIMD8<Float>(repeating: 1.0) - v968
+                                    UnsafeMutableRawPointer(v969 + i).storeBytes(of: v969_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_10..<n * 6 {
                                 // line 10: lstm(x)
@@ -3967,40 +4579,62 @@ public struct RecurrentInterop: Module {
                             let v945 = slot179  // [n, 6]
                             let v951 = slot180  // [n, 6]
                             let laneEnd_11 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_11, by: 8) {
-                                // line 10: lstm(x)
-                                let v249_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v248 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v249 + i).storeBytes(of: v249_2, as: SIMD8<Float>.self)
-                                let v251_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v251 + i).storeBytes(of: v251_2, as: SIMD8<Float>.self)
-                                let v253_2 = LaneFunctions.tanh(UnsafeRawPointer(v252 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v253 + i).storeBytes(of: v253_2, as: SIMD8<Float>.self)
-                                let v255_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v254 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v255 + i).storeBytes(of: v255_2, as: SIMD8<Float>.self)
-                                let v256 = v249_2 * v253_2
-                                let v257 = v251_2 * UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v258_2 = v257 + v256
-                                UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
-                                let v259_2 = LaneFunctions.tanh(v258_2)
-                                UnsafeMutableRawPointer(v259 + i).storeBytes(of: v259_2, as: SIMD8<Float>.self)
-                                let v260_2 = v255_2 * v259_2
-                                UnsafeMutableRawPointer(v260 + i).storeBytes(of: v260_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v924 = v259_2 * v259_2
-                                let v925_2 = SIMD8<Float>(repeating: 1.0) - v924
-                                UnsafeMutableRawPointer(v925 + i).storeBytes(of: v925_2, as: SIMD8<Float>.self)
-                                let v933 = SIMD8<Float>(repeating: 1.0) - v255_2
-                                let v934_2 = v255_2 * v933
-                                UnsafeMutableRawPointer(v934 + i).storeBytes(of: v934_2, as: SIMD8<Float>.self)
-                                let v938 = v253_2 * v253_2
-                                let v939_2 = SIMD8<Float>(repeating: 1.0) - v938
-                                UnsafeMutableRawPointer(v939 + i).storeBytes(of: v939_2, as: SIMD8<Float>.self)
-                                let v944 = SIMD8<Float>(repeating: 1.0) - v251_2
-                                let v945_2 = v251_2 * v944
-                                UnsafeMutableRawPointer(v945 + i).storeBytes(of: v945_2, as: SIMD8<Float>.self)
-                                let v950 = SIMD8<Float>(repeating: 1.0) - v249_2
-                                let v951_2 = v249_2 * v950
-                                UnsafeMutableRawPointer(v951 + i).storeBytes(of: v951_2, as: SIMD8<Float>.self)
+                            let v249_2Block = Kernels.blockScratch(slot: 0)
+                            let v251_2Block = Kernels.blockScratch(slot: 1)
+                            let v253_2Block = Kernels.blockScratch(slot: 2)
+                            let v255_2Block = Kernels.blockScratch(slot: 3)
+                            let v259_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v249_2Block + j_11).storeBytes(of: UnsafeRawPointer(v248 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v251_2Block + j_11).storeBytes(of: UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v253_2Block + j_11).storeBytes(of: UnsafeRawPointer(v252 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v255_2Block + j_11).storeBytes(of: UnsafeRawPointer(v254 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v249_2Block, count: blockCount_11)
+                                Kernels.apply(.sigmoid, to: v251_2Block, count: blockCount_11)
+                                Kernels.apply(.tanh, to: v253_2Block, count: blockCount_11)
+                                Kernels.apply(.sigmoid, to: v255_2Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    UnsafeMutableRawPointer(v249 + i).storeBytes(of: UnsafeRawPointer(v249_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v251 + i).storeBytes(of: UnsafeRawPointer(v251_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v253 + i).storeBytes(of: UnsafeRawPointer(v253_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v255 + i).storeBytes(of: UnsafeRawPointer(v255_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v256 = UnsafeRawPointer(v249_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v253_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v257 = UnsafeRawPointer(v251_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v258_2 = v257 + v256
+                                    UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v259_2Block + j_11).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v933 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v255_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v934_2 = UnsafeRawPointer(v255_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * v933
+                                    UnsafeMutableRawPointer(v934 + i).storeBytes(of: v934_2, as: SIMD8<Float>.self)
+                                    let v938 = UnsafeRawPointer(v253_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v253_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v939_2 = SIMD8<Float>(repeating: 1.0) - v938
+                                    UnsafeMutableRawPointer(v939 + i).storeBytes(of: v939_2, as: SIMD8<Float>.self)
+                                    let v944 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v251_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v945_2 = UnsafeRawPointer(v251_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * v944
+                                    UnsafeMutableRawPointer(v945 + i).storeBytes(of: v945_2, as: SIMD8<Float>.self)
+                                    let v950 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v249_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v951_2 = UnsafeRawPointer(v249_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * v950
+                                    UnsafeMutableRawPointer(v951 + i).storeBytes(of: v951_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v259_2Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v259 + i).storeBytes(of: UnsafeRawPointer(v259_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v260_2 = UnsafeRawPointer(v255_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v259_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v260 + i).storeBytes(of: v260_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v924 = UnsafeRawPointer(v259_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v259_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v925_2 = SIMD8<Float>(repeating: 1.0) - v924
+                                    UnsafeMutableRawPointer(v925 + i).storeBytes(of: v925_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_11..<n * 6 {
                                 // line 10: lstm(x)
@@ -4090,40 +4724,62 @@ public struct RecurrentInterop: Module {
                             let v901 = slot191  // [n, 6]
                             let v907 = slot192  // [n, 6]
                             let laneEnd_12 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_12, by: 8) {
-                                // line 10: lstm(x)
-                                let v269_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v269 + i).storeBytes(of: v269_2, as: SIMD8<Float>.self)
-                                let v271_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v270 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v271 + i).storeBytes(of: v271_2, as: SIMD8<Float>.self)
-                                let v273_2 = LaneFunctions.tanh(UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v273 + i).storeBytes(of: v273_2, as: SIMD8<Float>.self)
-                                let v275_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v274 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v275 + i).storeBytes(of: v275_2, as: SIMD8<Float>.self)
-                                let v276 = v269_2 * v273_2
-                                let v277 = v271_2 * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v278_2 = v277 + v276
-                                UnsafeMutableRawPointer(v278 + i).storeBytes(of: v278_2, as: SIMD8<Float>.self)
-                                let v279_2 = LaneFunctions.tanh(v278_2)
-                                UnsafeMutableRawPointer(v279 + i).storeBytes(of: v279_2, as: SIMD8<Float>.self)
-                                let v280_2 = v275_2 * v279_2
-                                UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v880 = v279_2 * v279_2
-                                let v881_2 = SIMD8<Float>(repeating: 1.0) - v880
-                                UnsafeMutableRawPointer(v881 + i).storeBytes(of: v881_2, as: SIMD8<Float>.self)
-                                let v889 = SIMD8<Float>(repeating: 1.0) - v275_2
-                                let v890_2 = v275_2 * v889
-                                UnsafeMutableRawPointer(v890 + i).storeBytes(of: v890_2, as: SIMD8<Float>.self)
-                                let v894 = v273_2 * v273_2
-                                let v895_2 = SIMD8<Float>(repeating: 1.0) - v894
-                                UnsafeMutableRawPointer(v895 + i).storeBytes(of: v895_2, as: SIMD8<Float>.self)
-                                let v900 = SIMD8<Float>(repeating: 1.0) - v271_2
-                                let v901_2 = v271_2 * v900
-                                UnsafeMutableRawPointer(v901 + i).storeBytes(of: v901_2, as: SIMD8<Float>.self)
-                                let v906 = SIMD8<Float>(repeating: 1.0) - v269_2
-                                let v907_2 = v269_2 * v906
-                                UnsafeMutableRawPointer(v907 + i).storeBytes(of: v907_2, as: SIMD8<Float>.self)
+                            let v269_2Block = Kernels.blockScratch(slot: 0)
+                            let v271_2Block = Kernels.blockScratch(slot: 1)
+                            let v273_2Block = Kernels.blockScratch(slot: 2)
+                            let v275_2Block = Kernels.blockScratch(slot: 3)
+                            let v279_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                                let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v269_2Block + j_12).storeBytes(of: UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v271_2Block + j_12).storeBytes(of: UnsafeRawPointer(v270 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v273_2Block + j_12).storeBytes(of: UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v275_2Block + j_12).storeBytes(of: UnsafeRawPointer(v274 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v269_2Block, count: blockCount_12)
+                                Kernels.apply(.sigmoid, to: v271_2Block, count: blockCount_12)
+                                Kernels.apply(.tanh, to: v273_2Block, count: blockCount_12)
+                                Kernels.apply(.sigmoid, to: v275_2Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    UnsafeMutableRawPointer(v269 + i).storeBytes(of: UnsafeRawPointer(v269_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v271 + i).storeBytes(of: UnsafeRawPointer(v271_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v273 + i).storeBytes(of: UnsafeRawPointer(v273_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v275 + i).storeBytes(of: UnsafeRawPointer(v275_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v276 = UnsafeRawPointer(v269_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v273_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v277 = UnsafeRawPointer(v271_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v278_2 = v277 + v276
+                                    UnsafeMutableRawPointer(v278 + i).storeBytes(of: v278_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v279_2Block + j_12).storeBytes(of: v278_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v889 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v275_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v890_2 = UnsafeRawPointer(v275_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * v889
+                                    UnsafeMutableRawPointer(v890 + i).storeBytes(of: v890_2, as: SIMD8<Float>.self)
+                                    let v894 = UnsafeRawPointer(v273_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v273_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v895_2 = SIMD8<Float>(repeating: 1.0) - v894
+                                    UnsafeMutableRawPointer(v895 + i).storeBytes(of: v895_2, as: SIMD8<Float>.self)
+                                    let v900 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v271_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v901_2 = UnsafeRawPointer(v271_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * v900
+                                    UnsafeMutableRawPointer(v901 + i).storeBytes(of: v901_2, as: SIMD8<Float>.self)
+                                    let v906 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v269_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v907_2 = UnsafeRawPointer(v269_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * v906
+                                    UnsafeMutableRawPointer(v907 + i).storeBytes(of: v907_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v279_2Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v279 + i).storeBytes(of: UnsafeRawPointer(v279_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v280_2 = UnsafeRawPointer(v275_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v279_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v280 + i).storeBytes(of: v280_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v880 = UnsafeRawPointer(v279_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v279_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v881_2 = SIMD8<Float>(repeating: 1.0) - v880
+                                    UnsafeMutableRawPointer(v881 + i).storeBytes(of: v881_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_12..<n * 6 {
                                 // line 10: lstm(x)
@@ -4203,39 +4859,61 @@ public struct RecurrentInterop: Module {
                             let v861 = slot202  // [n, 6]
                             let v867 = slot203  // [n, 6]
                             let laneEnd_13 = (n * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd_13, by: 8) {
-                                // line 10: lstm(x)
-                                let v289_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v288 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v289 + i).storeBytes(of: v289_2, as: SIMD8<Float>.self)
-                                let v291_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v290 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v291 + i).storeBytes(of: v291_2, as: SIMD8<Float>.self)
-                                let v293_2 = LaneFunctions.tanh(UnsafeRawPointer(v292 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v293 + i).storeBytes(of: v293_2, as: SIMD8<Float>.self)
-                                let v295_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v294 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v295 + i).storeBytes(of: v295_2, as: SIMD8<Float>.self)
-                                let v296 = v289_2 * v293_2
-                                let v297 = v291_2 * UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v298 = v297 + v296
-                                let v299_2 = LaneFunctions.tanh(v298)
-                                UnsafeMutableRawPointer(v299 + i).storeBytes(of: v299_2, as: SIMD8<Float>.self)
-                                let v300_2 = v295_2 * v299_2
-                                UnsafeMutableRawPointer(v300 + i).storeBytes(of: v300_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: lstm(x)
-                                let v841 = v299_2 * v299_2
-                                let v842_2 = SIMD8<Float>(repeating: 1.0) - v841
-                                UnsafeMutableRawPointer(v842 + i).storeBytes(of: v842_2, as: SIMD8<Float>.self)
-                                let v849 = SIMD8<Float>(repeating: 1.0) - v295_2
-                                let v850_2 = v295_2 * v849
-                                UnsafeMutableRawPointer(v850 + i).storeBytes(of: v850_2, as: SIMD8<Float>.self)
-                                let v854 = v293_2 * v293_2
-                                let v855_2 = SIMD8<Float>(repeating: 1.0) - v854
-                                UnsafeMutableRawPointer(v855 + i).storeBytes(of: v855_2, as: SIMD8<Float>.self)
-                                let v860 = SIMD8<Float>(repeating: 1.0) - v291_2
-                                let v861_2 = v291_2 * v860
-                                UnsafeMutableRawPointer(v861 + i).storeBytes(of: v861_2, as: SIMD8<Float>.self)
-                                let v866 = SIMD8<Float>(repeating: 1.0) - v289_2
-                                let v867_2 = v289_2 * v866
-                                UnsafeMutableRawPointer(v867 + i).storeBytes(of: v867_2, as: SIMD8<Float>.self)
+                            let v289_2Block = Kernels.blockScratch(slot: 0)
+                            let v291_2Block = Kernels.blockScratch(slot: 1)
+                            let v293_2Block = Kernels.blockScratch(slot: 2)
+                            let v295_2Block = Kernels.blockScratch(slot: 3)
+                            let v299_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v289_2Block + j_13).storeBytes(of: UnsafeRawPointer(v288 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v291_2Block + j_13).storeBytes(of: UnsafeRawPointer(v290 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v293_2Block + j_13).storeBytes(of: UnsafeRawPointer(v292 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v295_2Block + j_13).storeBytes(of: UnsafeRawPointer(v294 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v289_2Block, count: blockCount_13)
+                                Kernels.apply(.sigmoid, to: v291_2Block, count: blockCount_13)
+                                Kernels.apply(.tanh, to: v293_2Block, count: blockCount_13)
+                                Kernels.apply(.sigmoid, to: v295_2Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    UnsafeMutableRawPointer(v289 + i).storeBytes(of: UnsafeRawPointer(v289_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v291 + i).storeBytes(of: UnsafeRawPointer(v291_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v293 + i).storeBytes(of: UnsafeRawPointer(v293_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v295 + i).storeBytes(of: UnsafeRawPointer(v295_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v296 = UnsafeRawPointer(v289_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v293_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v297 = UnsafeRawPointer(v291_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v298 = v297 + v296
+                                    UnsafeMutableRawPointer(v299_2Block + j_13).storeBytes(of: v298, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v849 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v295_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v850_2 = UnsafeRawPointer(v295_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * v849
+                                    UnsafeMutableRawPointer(v850 + i).storeBytes(of: v850_2, as: SIMD8<Float>.self)
+                                    let v854 = UnsafeRawPointer(v293_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v293_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v855_2 = SIMD8<Float>(repeating: 1.0) - v854
+                                    UnsafeMutableRawPointer(v855 + i).storeBytes(of: v855_2, as: SIMD8<Float>.self)
+                                    let v860 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v291_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v861_2 = UnsafeRawPointer(v291_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * v860
+                                    UnsafeMutableRawPointer(v861 + i).storeBytes(of: v861_2, as: SIMD8<Float>.self)
+                                    let v866 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v289_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v867_2 = UnsafeRawPointer(v289_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * v866
+                                    UnsafeMutableRawPointer(v867 + i).storeBytes(of: v867_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v299_2Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 10: lstm(x)
+                                    UnsafeMutableRawPointer(v299 + i).storeBytes(of: UnsafeRawPointer(v299_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v300_2 = UnsafeRawPointer(v295_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v299_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v300 + i).storeBytes(of: v300_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: lstm(x)
+                                    let v841 = UnsafeRawPointer(v299_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v299_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v842_2 = SIMD8<Float>(repeating: 1.0) - v841
+                                    UnsafeMutableRawPointer(v842 + i).storeBytes(of: v842_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_13..<n * 6 {
                                 // line 10: lstm(x)
@@ -4609,31 +5287,53 @@ public struct RecurrentInterop: Module {
                             let v747 = slot254  // [n, 5]
                             let v763 = slot255  // [n, 5]
                             let laneEnd_16 = (n * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_16, by: 8) {
-                                // line 10: gru(lstm(x))
-                                let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v357_2 = LaneFunctions.sigmoid(v356)
-                                UnsafeMutableRawPointer(v357 + i).storeBytes(of: v357_2, as: SIMD8<Float>.self)
-                                let v360 = UnsafeRawPointer(v358 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v361_2 = LaneFunctions.sigmoid(v360)
-                                UnsafeMutableRawPointer(v361 + i).storeBytes(of: v361_2, as: SIMD8<Float>.self)
-                                let v364 = v357_2 * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v365 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + v364
-                                let v366_2 = LaneFunctions.tanh(v365)
-                                UnsafeMutableRawPointer(v366 + i).storeBytes(of: v366_2, as: SIMD8<Float>.self)
-                                let v368_2 = SIMD8<Float>(repeating: 1.0) - v361_2
-                                UnsafeMutableRawPointer(v368 + i).storeBytes(of: v368_2, as: SIMD8<Float>.self)
-                                let v369 = v368_2 * v366_2
-                                let v370 = v361_2 * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v371_2 = v369 + v370
-                                UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: gru(lstm(x))
-                                let v746 = v366_2 * v366_2
-                                let v747_2 = SIMD8<Float>(repeating: 1.0) - v746
-                                UnsafeMutableRawPointer(v747 + i).storeBytes(of: v747_2, as: SIMD8<Float>.self)
-                                let v762 = SIMD8<Float>(repeating: 1.0) - v357_2
-                                let v763_2 = v357_2 * v762
-                                UnsafeMutableRawPointer(v763 + i).storeBytes(of: v763_2, as: SIMD8<Float>.self)
+                            let v357_2Block = Kernels.blockScratch(slot: 0)
+                            let v361_2Block = Kernels.blockScratch(slot: 1)
+                            let v366_2Block = Kernels.blockScratch(slot: 2)
+                            let v368_2Block = Kernels.blockScratch(slot: 3)
+                            let v370Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_14 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                                let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 10: gru(lstm(x))
+                                    let v356 = UnsafeRawPointer(v354 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v355 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v357_2Block + j_14).storeBytes(of: v356, as: SIMD8<Float>.self)
+                                    let v360 = UnsafeRawPointer(v358 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v361_2Block + j_14).storeBytes(of: v360, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v357_2Block, count: blockCount_14)
+                                Kernels.apply(.sigmoid, to: v361_2Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    UnsafeMutableRawPointer(v357 + i).storeBytes(of: UnsafeRawPointer(v357_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v361 + i).storeBytes(of: UnsafeRawPointer(v361_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v364 = UnsafeRawPointer(v357_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v365 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + v364
+                                    UnsafeMutableRawPointer(v366_2Block + j_14).storeBytes(of: v365, as: SIMD8<Float>.self)
+                                    let v368_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v361_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v368 + i).storeBytes(of: v368_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v368_2Block + j_14).storeBytes(of: v368_2, as: SIMD8<Float>.self)
+                                    let v370 = UnsafeRawPointer(v361_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v347 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v370Block + j_14).storeBytes(of: v370, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v762 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v357_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v763_2 = UnsafeRawPointer(v357_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * v762
+                                    UnsafeMutableRawPointer(v763 + i).storeBytes(of: v763_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v366_2Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 10: gru(lstm(x))
+                                    UnsafeMutableRawPointer(v366 + i).storeBytes(of: UnsafeRawPointer(v366_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v369 = UnsafeRawPointer(v368_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v366_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v371_2 = v369 + UnsafeRawPointer(v370Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v746 = UnsafeRawPointer(v366_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v366_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v747_2 = SIMD8<Float>(repeating: 1.0) - v746
+                                    UnsafeMutableRawPointer(v747 + i).storeBytes(of: v747_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_16..<n * 5 {
                                 // line 10: gru(lstm(x))
@@ -4723,31 +5423,53 @@ public struct RecurrentInterop: Module {
                             let v703 = slot262  // [n, 5]
                             let v719 = slot263  // [n, 5]
                             let laneEnd_17 = (n * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_17, by: 8) {
-                                // line 10: gru(lstm(x))
-                                let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v381_2 = LaneFunctions.sigmoid(v380)
-                                UnsafeMutableRawPointer(v381 + i).storeBytes(of: v381_2, as: SIMD8<Float>.self)
-                                let v384 = UnsafeRawPointer(v382 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v385_2 = LaneFunctions.sigmoid(v384)
-                                UnsafeMutableRawPointer(v385 + i).storeBytes(of: v385_2, as: SIMD8<Float>.self)
-                                let v388 = v381_2 * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v389 = UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self) + v388
-                                let v390_2 = LaneFunctions.tanh(v389)
-                                UnsafeMutableRawPointer(v390 + i).storeBytes(of: v390_2, as: SIMD8<Float>.self)
-                                let v392_2 = SIMD8<Float>(repeating: 1.0) - v385_2
-                                UnsafeMutableRawPointer(v392 + i).storeBytes(of: v392_2, as: SIMD8<Float>.self)
-                                let v393 = v392_2 * v390_2
-                                let v394 = v385_2 * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v395_2 = v393 + v394
-                                UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: gru(lstm(x))
-                                let v702 = v390_2 * v390_2
-                                let v703_2 = SIMD8<Float>(repeating: 1.0) - v702
-                                UnsafeMutableRawPointer(v703 + i).storeBytes(of: v703_2, as: SIMD8<Float>.self)
-                                let v718 = SIMD8<Float>(repeating: 1.0) - v381_2
-                                let v719_2 = v381_2 * v718
-                                UnsafeMutableRawPointer(v719 + i).storeBytes(of: v719_2, as: SIMD8<Float>.self)
+                            let v381_2Block = Kernels.blockScratch(slot: 0)
+                            let v385_2Block = Kernels.blockScratch(slot: 1)
+                            let v390_2Block = Kernels.blockScratch(slot: 2)
+                            let v392_2Block = Kernels.blockScratch(slot: 3)
+                            let v394Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_15 in stride(from: 0, to: laneEnd_17, by: Kernels.scratchBlock) {
+                                let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_17 &- blockStart_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    // line 10: gru(lstm(x))
+                                    let v380 = UnsafeRawPointer(v378 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v379 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v381_2Block + j_15).storeBytes(of: v380, as: SIMD8<Float>.self)
+                                    let v384 = UnsafeRawPointer(v382 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v383 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v385_2Block + j_15).storeBytes(of: v384, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v381_2Block, count: blockCount_15)
+                                Kernels.apply(.sigmoid, to: v385_2Block, count: blockCount_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    UnsafeMutableRawPointer(v381 + i).storeBytes(of: UnsafeRawPointer(v381_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v385 + i).storeBytes(of: UnsafeRawPointer(v385_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v388 = UnsafeRawPointer(v381_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v389 = UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self) + v388
+                                    UnsafeMutableRawPointer(v390_2Block + j_15).storeBytes(of: v389, as: SIMD8<Float>.self)
+                                    let v392_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v385_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v392 + i).storeBytes(of: v392_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v392_2Block + j_15).storeBytes(of: v392_2, as: SIMD8<Float>.self)
+                                    let v394 = UnsafeRawPointer(v385_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v394Block + j_15).storeBytes(of: v394, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v718 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v381_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v719_2 = UnsafeRawPointer(v381_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * v718
+                                    UnsafeMutableRawPointer(v719 + i).storeBytes(of: v719_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v390_2Block, count: blockCount_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    // line 10: gru(lstm(x))
+                                    UnsafeMutableRawPointer(v390 + i).storeBytes(of: UnsafeRawPointer(v390_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v393 = UnsafeRawPointer(v392_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v390_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v395_2 = v393 + UnsafeRawPointer(v394Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v395 + i).storeBytes(of: v395_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v702 = UnsafeRawPointer(v390_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v390_2Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v703_2 = SIMD8<Float>(repeating: 1.0) - v702
+                                    UnsafeMutableRawPointer(v703 + i).storeBytes(of: v703_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_17..<n * 5 {
                                 // line 10: gru(lstm(x))
@@ -4827,31 +5549,53 @@ public struct RecurrentInterop: Module {
                             let v659 = slot270  // [n, 5]
                             let v675 = slot271  // [n, 5]
                             let laneEnd_18 = (n * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_18, by: 8) {
-                                // line 10: gru(lstm(x))
-                                let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v405_2 = LaneFunctions.sigmoid(v404)
-                                UnsafeMutableRawPointer(v405 + i).storeBytes(of: v405_2, as: SIMD8<Float>.self)
-                                let v408 = UnsafeRawPointer(v406 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v407 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v409_2 = LaneFunctions.sigmoid(v408)
-                                UnsafeMutableRawPointer(v409 + i).storeBytes(of: v409_2, as: SIMD8<Float>.self)
-                                let v412 = v405_2 * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v413 = UnsafeRawPointer(v410 + i).loadUnaligned(as: SIMD8<Float>.self) + v412
-                                let v414_2 = LaneFunctions.tanh(v413)
-                                UnsafeMutableRawPointer(v414 + i).storeBytes(of: v414_2, as: SIMD8<Float>.self)
-                                let v416_2 = SIMD8<Float>(repeating: 1.0) - v409_2
-                                UnsafeMutableRawPointer(v416 + i).storeBytes(of: v416_2, as: SIMD8<Float>.self)
-                                let v417 = v416_2 * v414_2
-                                let v418 = v409_2 * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v419_2 = v417 + v418
-                                UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: gru(lstm(x))
-                                let v658 = v414_2 * v414_2
-                                let v659_2 = SIMD8<Float>(repeating: 1.0) - v658
-                                UnsafeMutableRawPointer(v659 + i).storeBytes(of: v659_2, as: SIMD8<Float>.self)
-                                let v674 = SIMD8<Float>(repeating: 1.0) - v405_2
-                                let v675_2 = v405_2 * v674
-                                UnsafeMutableRawPointer(v675 + i).storeBytes(of: v675_2, as: SIMD8<Float>.self)
+                            let v405_2Block = Kernels.blockScratch(slot: 0)
+                            let v409_2Block = Kernels.blockScratch(slot: 1)
+                            let v414_2Block = Kernels.blockScratch(slot: 2)
+                            let v416_2Block = Kernels.blockScratch(slot: 3)
+                            let v418Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_16 in stride(from: 0, to: laneEnd_18, by: Kernels.scratchBlock) {
+                                let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_18 &- blockStart_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    // line 10: gru(lstm(x))
+                                    let v404 = UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v403 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v405_2Block + j_16).storeBytes(of: v404, as: SIMD8<Float>.self)
+                                    let v408 = UnsafeRawPointer(v406 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v407 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v409_2Block + j_16).storeBytes(of: v408, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v405_2Block, count: blockCount_16)
+                                Kernels.apply(.sigmoid, to: v409_2Block, count: blockCount_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    UnsafeMutableRawPointer(v405 + i).storeBytes(of: UnsafeRawPointer(v405_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v409 + i).storeBytes(of: UnsafeRawPointer(v409_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v412 = UnsafeRawPointer(v405_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v411 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v413 = UnsafeRawPointer(v410 + i).loadUnaligned(as: SIMD8<Float>.self) + v412
+                                    UnsafeMutableRawPointer(v414_2Block + j_16).storeBytes(of: v413, as: SIMD8<Float>.self)
+                                    let v416_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v409_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v416 + i).storeBytes(of: v416_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v416_2Block + j_16).storeBytes(of: v416_2, as: SIMD8<Float>.self)
+                                    let v418 = UnsafeRawPointer(v409_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v395 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v418Block + j_16).storeBytes(of: v418, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v674 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v405_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v675_2 = UnsafeRawPointer(v405_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * v674
+                                    UnsafeMutableRawPointer(v675 + i).storeBytes(of: v675_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v414_2Block, count: blockCount_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    // line 10: gru(lstm(x))
+                                    UnsafeMutableRawPointer(v414 + i).storeBytes(of: UnsafeRawPointer(v414_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v417 = UnsafeRawPointer(v416_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v414_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v419_2 = v417 + UnsafeRawPointer(v418Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v419 + i).storeBytes(of: v419_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v658 = UnsafeRawPointer(v414_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v414_2Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v659_2 = SIMD8<Float>(repeating: 1.0) - v658
+                                    UnsafeMutableRawPointer(v659 + i).storeBytes(of: v659_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_18..<n * 5 {
                                 // line 10: gru(lstm(x))
@@ -4941,31 +5685,53 @@ public struct RecurrentInterop: Module {
                             let v615 = slot278  // [n, 5]
                             let v631 = slot279  // [n, 5]
                             let laneEnd_19 = (n * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_19, by: 8) {
-                                // line 10: gru(lstm(x))
-                                let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v429_2 = LaneFunctions.sigmoid(v428)
-                                UnsafeMutableRawPointer(v429 + i).storeBytes(of: v429_2, as: SIMD8<Float>.self)
-                                let v432 = UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v431 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v433_2 = LaneFunctions.sigmoid(v432)
-                                UnsafeMutableRawPointer(v433 + i).storeBytes(of: v433_2, as: SIMD8<Float>.self)
-                                let v436 = v429_2 * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v437 = UnsafeRawPointer(v434 + i).loadUnaligned(as: SIMD8<Float>.self) + v436
-                                let v438_2 = LaneFunctions.tanh(v437)
-                                UnsafeMutableRawPointer(v438 + i).storeBytes(of: v438_2, as: SIMD8<Float>.self)
-                                let v440_2 = SIMD8<Float>(repeating: 1.0) - v433_2
-                                UnsafeMutableRawPointer(v440 + i).storeBytes(of: v440_2, as: SIMD8<Float>.self)
-                                let v441 = v440_2 * v438_2
-                                let v442 = v433_2 * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v443_2 = v441 + v442
-                                UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: gru(lstm(x))
-                                let v614 = v438_2 * v438_2
-                                let v615_2 = SIMD8<Float>(repeating: 1.0) - v614
-                                UnsafeMutableRawPointer(v615 + i).storeBytes(of: v615_2, as: SIMD8<Float>.self)
-                                let v630 = SIMD8<Float>(repeating: 1.0) - v429_2
-                                let v631_2 = v429_2 * v630
-                                UnsafeMutableRawPointer(v631 + i).storeBytes(of: v631_2, as: SIMD8<Float>.self)
+                            let v429_2Block = Kernels.blockScratch(slot: 0)
+                            let v433_2Block = Kernels.blockScratch(slot: 1)
+                            let v438_2Block = Kernels.blockScratch(slot: 2)
+                            let v440_2Block = Kernels.blockScratch(slot: 3)
+                            let v442Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_17 in stride(from: 0, to: laneEnd_19, by: Kernels.scratchBlock) {
+                                let blockCount_17 = Swift.min(Kernels.scratchBlock, laneEnd_19 &- blockStart_17)
+                                for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                    let i = blockStart_17 &+ j_17
+                                    // line 10: gru(lstm(x))
+                                    let v428 = UnsafeRawPointer(v426 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v429_2Block + j_17).storeBytes(of: v428, as: SIMD8<Float>.self)
+                                    let v432 = UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v431 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v433_2Block + j_17).storeBytes(of: v432, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v429_2Block, count: blockCount_17)
+                                Kernels.apply(.sigmoid, to: v433_2Block, count: blockCount_17)
+                                for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                    let i = blockStart_17 &+ j_17
+                                    UnsafeMutableRawPointer(v429 + i).storeBytes(of: UnsafeRawPointer(v429_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v433 + i).storeBytes(of: UnsafeRawPointer(v433_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v436 = UnsafeRawPointer(v429_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v435 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v437 = UnsafeRawPointer(v434 + i).loadUnaligned(as: SIMD8<Float>.self) + v436
+                                    UnsafeMutableRawPointer(v438_2Block + j_17).storeBytes(of: v437, as: SIMD8<Float>.self)
+                                    let v440_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v433_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v440 + i).storeBytes(of: v440_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v440_2Block + j_17).storeBytes(of: v440_2, as: SIMD8<Float>.self)
+                                    let v442 = UnsafeRawPointer(v433_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v442Block + j_17).storeBytes(of: v442, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v630 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v429_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v631_2 = UnsafeRawPointer(v429_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * v630
+                                    UnsafeMutableRawPointer(v631 + i).storeBytes(of: v631_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v438_2Block, count: blockCount_17)
+                                for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                    let i = blockStart_17 &+ j_17
+                                    // line 10: gru(lstm(x))
+                                    UnsafeMutableRawPointer(v438 + i).storeBytes(of: UnsafeRawPointer(v438_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v441 = UnsafeRawPointer(v440_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v438_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v443_2 = v441 + UnsafeRawPointer(v442Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v614 = UnsafeRawPointer(v438_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v438_2Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v615_2 = SIMD8<Float>(repeating: 1.0) - v614
+                                    UnsafeMutableRawPointer(v615 + i).storeBytes(of: v615_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_19..<n * 5 {
                                 // line 10: gru(lstm(x))
@@ -5045,31 +5811,53 @@ public struct RecurrentInterop: Module {
                             let v571 = slot286  // [n, 5]
                             let v587 = slot287  // [n, 5]
                             let laneEnd_20 = (n * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_20, by: 8) {
-                                // line 10: gru(lstm(x))
-                                let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v453_2 = LaneFunctions.sigmoid(v452)
-                                UnsafeMutableRawPointer(v453 + i).storeBytes(of: v453_2, as: SIMD8<Float>.self)
-                                let v456 = UnsafeRawPointer(v454 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v457_2 = LaneFunctions.sigmoid(v456)
-                                UnsafeMutableRawPointer(v457 + i).storeBytes(of: v457_2, as: SIMD8<Float>.self)
-                                let v460 = v453_2 * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v461 = UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self) + v460
-                                let v462_2 = LaneFunctions.tanh(v461)
-                                UnsafeMutableRawPointer(v462 + i).storeBytes(of: v462_2, as: SIMD8<Float>.self)
-                                let v464_2 = SIMD8<Float>(repeating: 1.0) - v457_2
-                                UnsafeMutableRawPointer(v464 + i).storeBytes(of: v464_2, as: SIMD8<Float>.self)
-                                let v465 = v464_2 * v462_2
-                                let v466 = v457_2 * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v467_2 = v465 + v466
-                                UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: gru(lstm(x))
-                                let v570 = v462_2 * v462_2
-                                let v571_2 = SIMD8<Float>(repeating: 1.0) - v570
-                                UnsafeMutableRawPointer(v571 + i).storeBytes(of: v571_2, as: SIMD8<Float>.self)
-                                let v586 = SIMD8<Float>(repeating: 1.0) - v453_2
-                                let v587_2 = v453_2 * v586
-                                UnsafeMutableRawPointer(v587 + i).storeBytes(of: v587_2, as: SIMD8<Float>.self)
+                            let v453_2Block = Kernels.blockScratch(slot: 0)
+                            let v457_2Block = Kernels.blockScratch(slot: 1)
+                            let v462_2Block = Kernels.blockScratch(slot: 2)
+                            let v464_2Block = Kernels.blockScratch(slot: 3)
+                            let v466Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_18 in stride(from: 0, to: laneEnd_20, by: Kernels.scratchBlock) {
+                                let blockCount_18 = Swift.min(Kernels.scratchBlock, laneEnd_20 &- blockStart_18)
+                                for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                    let i = blockStart_18 &+ j_18
+                                    // line 10: gru(lstm(x))
+                                    let v452 = UnsafeRawPointer(v450 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v451 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v453_2Block + j_18).storeBytes(of: v452, as: SIMD8<Float>.self)
+                                    let v456 = UnsafeRawPointer(v454 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v457_2Block + j_18).storeBytes(of: v456, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v453_2Block, count: blockCount_18)
+                                Kernels.apply(.sigmoid, to: v457_2Block, count: blockCount_18)
+                                for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                    let i = blockStart_18 &+ j_18
+                                    UnsafeMutableRawPointer(v453 + i).storeBytes(of: UnsafeRawPointer(v453_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v457 + i).storeBytes(of: UnsafeRawPointer(v457_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v460 = UnsafeRawPointer(v453_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v459 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v461 = UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self) + v460
+                                    UnsafeMutableRawPointer(v462_2Block + j_18).storeBytes(of: v461, as: SIMD8<Float>.self)
+                                    let v464_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v457_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v464 + i).storeBytes(of: v464_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v464_2Block + j_18).storeBytes(of: v464_2, as: SIMD8<Float>.self)
+                                    let v466 = UnsafeRawPointer(v457_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v466Block + j_18).storeBytes(of: v466, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v586 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v453_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v587_2 = UnsafeRawPointer(v453_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * v586
+                                    UnsafeMutableRawPointer(v587 + i).storeBytes(of: v587_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v462_2Block, count: blockCount_18)
+                                for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                    let i = blockStart_18 &+ j_18
+                                    // line 10: gru(lstm(x))
+                                    UnsafeMutableRawPointer(v462 + i).storeBytes(of: UnsafeRawPointer(v462_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v465 = UnsafeRawPointer(v464_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v462_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v467_2 = v465 + UnsafeRawPointer(v466Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v467 + i).storeBytes(of: v467_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v570 = UnsafeRawPointer(v462_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v462_2Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v571_2 = SIMD8<Float>(repeating: 1.0) - v570
+                                    UnsafeMutableRawPointer(v571 + i).storeBytes(of: v571_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_20..<n * 5 {
                                 // line 10: gru(lstm(x))
@@ -5150,31 +5938,53 @@ public struct RecurrentInterop: Module {
                             let v532 = slot294  // [n, 5]
                             let v548 = slot295  // [n, 5]
                             let laneEnd_21 = (n * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_21, by: 8) {
-                                // line 10: gru(lstm(x))
-                                let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v477_2 = LaneFunctions.sigmoid(v476)
-                                UnsafeMutableRawPointer(v477 + i).storeBytes(of: v477_2, as: SIMD8<Float>.self)
-                                let v480 = UnsafeRawPointer(v478 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v479 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v481_2 = LaneFunctions.sigmoid(v480)
-                                UnsafeMutableRawPointer(v481 + i).storeBytes(of: v481_2, as: SIMD8<Float>.self)
-                                let v484 = v477_2 * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v485 = UnsafeRawPointer(v482 + i).loadUnaligned(as: SIMD8<Float>.self) + v484
-                                let v486_2 = LaneFunctions.tanh(v485)
-                                UnsafeMutableRawPointer(v486 + i).storeBytes(of: v486_2, as: SIMD8<Float>.self)
-                                let v488_2 = SIMD8<Float>(repeating: 1.0) - v481_2
-                                UnsafeMutableRawPointer(v488 + i).storeBytes(of: v488_2, as: SIMD8<Float>.self)
-                                let v489 = v488_2 * v486_2
-                                let v490 = v481_2 * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v491_2 = v489 + v490
-                                UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
-                                // ∂ line 10: gru(lstm(x))
-                                let v531 = v486_2 * v486_2
-                                let v532_2 = SIMD8<Float>(repeating: 1.0) - v531
-                                UnsafeMutableRawPointer(v532 + i).storeBytes(of: v532_2, as: SIMD8<Float>.self)
-                                let v547 = SIMD8<Float>(repeating: 1.0) - v477_2
-                                let v548_2 = v477_2 * v547
-                                UnsafeMutableRawPointer(v548 + i).storeBytes(of: v548_2, as: SIMD8<Float>.self)
+                            let v477_2Block = Kernels.blockScratch(slot: 0)
+                            let v481_2Block = Kernels.blockScratch(slot: 1)
+                            let v486_2Block = Kernels.blockScratch(slot: 2)
+                            let v488_2Block = Kernels.blockScratch(slot: 3)
+                            let v490Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_19 in stride(from: 0, to: laneEnd_21, by: Kernels.scratchBlock) {
+                                let blockCount_19 = Swift.min(Kernels.scratchBlock, laneEnd_21 &- blockStart_19)
+                                for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                    let i = blockStart_19 &+ j_19
+                                    // line 10: gru(lstm(x))
+                                    let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v477_2Block + j_19).storeBytes(of: v476, as: SIMD8<Float>.self)
+                                    let v480 = UnsafeRawPointer(v478 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v479 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v481_2Block + j_19).storeBytes(of: v480, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v477_2Block, count: blockCount_19)
+                                Kernels.apply(.sigmoid, to: v481_2Block, count: blockCount_19)
+                                for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                    let i = blockStart_19 &+ j_19
+                                    UnsafeMutableRawPointer(v477 + i).storeBytes(of: UnsafeRawPointer(v477_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v481 + i).storeBytes(of: UnsafeRawPointer(v481_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v484 = UnsafeRawPointer(v477_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v485 = UnsafeRawPointer(v482 + i).loadUnaligned(as: SIMD8<Float>.self) + v484
+                                    UnsafeMutableRawPointer(v486_2Block + j_19).storeBytes(of: v485, as: SIMD8<Float>.self)
+                                    let v488_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v481_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v488 + i).storeBytes(of: v488_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v488_2Block + j_19).storeBytes(of: v488_2, as: SIMD8<Float>.self)
+                                    let v490 = UnsafeRawPointer(v481_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v467 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v490Block + j_19).storeBytes(of: v490, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v547 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v477_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v548_2 = UnsafeRawPointer(v477_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * v547
+                                    UnsafeMutableRawPointer(v548 + i).storeBytes(of: v548_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v486_2Block, count: blockCount_19)
+                                for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                    let i = blockStart_19 &+ j_19
+                                    // line 10: gru(lstm(x))
+                                    UnsafeMutableRawPointer(v486 + i).storeBytes(of: UnsafeRawPointer(v486_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v489 = UnsafeRawPointer(v488_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v486_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v491_2 = v489 + UnsafeRawPointer(v490Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v491 + i).storeBytes(of: v491_2, as: SIMD8<Float>.self)
+                                    // ∂ line 10: gru(lstm(x))
+                                    let v531 = UnsafeRawPointer(v486_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v486_2Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v532_2 = SIMD8<Float>(repeating: 1.0) - v531
+                                    UnsafeMutableRawPointer(v532 + i).storeBytes(of: v532_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_21..<n * 5 {
                                 // line 10: gru(lstm(x))
@@ -9415,19 +10225,39 @@ public struct Continued: Module {
                         }
                         let v48 = slot30  // [n, 3]
                         let laneEnd = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v34 = LaneFunctions.sigmoid(v33)
-                            let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v38 = LaneFunctions.sigmoid(v37)
-                            let v41 = v34 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
-                            let v43 = LaneFunctions.tanh(v42)
-                            let v45 = SIMD8<Float>(repeating: 1.0) - v38
-                            let v46 = v45 * v43
-                            let v47 = v38 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v48_2 = v46 + v47
-                            UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                        let v34Block = Kernels.blockScratch(slot: 0)
+                        let v38Block = Kernels.blockScratch(slot: 1)
+                        let v43Block = Kernels.blockScratch(slot: 2)
+                        let v45Block = Kernels.blockScratch(slot: 3)
+                        let v47Block = Kernels.blockScratch(slot: 4)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v33, as: SIMD8<Float>.self)
+                                let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v38Block + j).storeBytes(of: v37, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v34Block, count: blockCount)
+                            Kernels.apply(.sigmoid, to: v38Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v41 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
+                                UnsafeMutableRawPointer(v43Block + j).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                let v45 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v38Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v45Block + j).storeBytes(of: v45, as: SIMD8<Float>.self)
+                                let v47 = UnsafeRawPointer(v38Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v47Block + j).storeBytes(of: v47, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v43Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v46 = UnsafeRawPointer(v45Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v48_2 = v46 + UnsafeRawPointer(v47Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 3 {
                             let v33: Float = v31[i] + v32[i]
@@ -9486,19 +10316,39 @@ public struct Continued: Module {
                         }
                         let v72 = slot31  // [n, 3]
                         let laneEnd_2 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v58 = LaneFunctions.sigmoid(v57)
-                            let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v62 = LaneFunctions.sigmoid(v61)
-                            let v65 = v58 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
-                            let v67 = LaneFunctions.tanh(v66)
-                            let v69 = SIMD8<Float>(repeating: 1.0) - v62
-                            let v70 = v69 * v67
-                            let v71 = v62 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v72_2 = v70 + v71
-                            UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                        let v58Block = Kernels.blockScratch(slot: 0)
+                        let v62Block = Kernels.blockScratch(slot: 1)
+                        let v67Block = Kernels.blockScratch(slot: 2)
+                        let v69Block = Kernels.blockScratch(slot: 3)
+                        let v71Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v58Block + j_2).storeBytes(of: v57, as: SIMD8<Float>.self)
+                                let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v62Block + j_2).storeBytes(of: v61, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v58Block, count: blockCount_2)
+                            Kernels.apply(.sigmoid, to: v62Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v65 = UnsafeRawPointer(v58Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
+                                UnsafeMutableRawPointer(v67Block + j_2).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                let v69 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v62Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v69Block + j_2).storeBytes(of: v69, as: SIMD8<Float>.self)
+                                let v71 = UnsafeRawPointer(v62Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v71Block + j_2).storeBytes(of: v71, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v67Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v70 = UnsafeRawPointer(v69Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v67Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                let v72_2 = v70 + UnsafeRawPointer(v71Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 3 {
                             let v57: Float = v55[i] + v56[i]
@@ -9568,19 +10418,39 @@ public struct Continued: Module {
                         }
                         let v96 = slot32  // [n, 3]
                         let laneEnd_3 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v82 = LaneFunctions.sigmoid(v81)
-                            let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v86 = LaneFunctions.sigmoid(v85)
-                            let v89 = v82 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
-                            let v91 = LaneFunctions.tanh(v90)
-                            let v93 = SIMD8<Float>(repeating: 1.0) - v86
-                            let v94 = v93 * v91
-                            let v95 = v86 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v96_2 = v94 + v95
-                            UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                        let v82Block = Kernels.blockScratch(slot: 0)
+                        let v86Block = Kernels.blockScratch(slot: 1)
+                        let v91Block = Kernels.blockScratch(slot: 2)
+                        let v93Block = Kernels.blockScratch(slot: 3)
+                        let v95Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v82Block + j_3).storeBytes(of: v81, as: SIMD8<Float>.self)
+                                let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v86Block + j_3).storeBytes(of: v85, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v82Block, count: blockCount_3)
+                            Kernels.apply(.sigmoid, to: v86Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v89 = UnsafeRawPointer(v82Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
+                                UnsafeMutableRawPointer(v91Block + j_3).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                let v93 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v86Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v93Block + j_3).storeBytes(of: v93, as: SIMD8<Float>.self)
+                                let v95 = UnsafeRawPointer(v86Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v95Block + j_3).storeBytes(of: v95, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v91Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v94 = UnsafeRawPointer(v93Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v91Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                let v96_2 = v94 + UnsafeRawPointer(v95Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 3 {
                             let v81: Float = v79[i] + v80[i]
@@ -9639,19 +10509,39 @@ public struct Continued: Module {
                         }
                         let v120 = slot33  // [n, 3]
                         let laneEnd_4 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                            let v105 = UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v106 = LaneFunctions.sigmoid(v105)
-                            let v109 = UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v110 = LaneFunctions.sigmoid(v109)
-                            let v113 = v106 * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v114 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) + v113
-                            let v115 = LaneFunctions.tanh(v114)
-                            let v117 = SIMD8<Float>(repeating: 1.0) - v110
-                            let v118 = v117 * v115
-                            let v119 = v110 * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v120_2 = v118 + v119
-                            UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
+                        let v106Block = Kernels.blockScratch(slot: 0)
+                        let v110Block = Kernels.blockScratch(slot: 1)
+                        let v115Block = Kernels.blockScratch(slot: 2)
+                        let v117Block = Kernels.blockScratch(slot: 3)
+                        let v119Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                            let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v105 = UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v106Block + j_4).storeBytes(of: v105, as: SIMD8<Float>.self)
+                                let v109 = UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v110Block + j_4).storeBytes(of: v109, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v106Block, count: blockCount_4)
+                            Kernels.apply(.sigmoid, to: v110Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v113 = UnsafeRawPointer(v106Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v114 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) + v113
+                                UnsafeMutableRawPointer(v115Block + j_4).storeBytes(of: v114, as: SIMD8<Float>.self)
+                                let v117 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v110Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v117Block + j_4).storeBytes(of: v117, as: SIMD8<Float>.self)
+                                let v119 = UnsafeRawPointer(v110Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v119Block + j_4).storeBytes(of: v119, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v115Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v118 = UnsafeRawPointer(v117Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v115Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                let v120_2 = v118 + UnsafeRawPointer(v119Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_4..<n * 3 {
                             let v105: Float = v103[i] + v104[i]
@@ -9721,19 +10611,39 @@ public struct Continued: Module {
                         }
                         let v144 = slot34  // [n, 3]
                         let laneEnd_5 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                            let v129 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v130 = LaneFunctions.sigmoid(v129)
-                            let v133 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v134 = LaneFunctions.sigmoid(v133)
-                            let v137 = v130 * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v138 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + v137
-                            let v139 = LaneFunctions.tanh(v138)
-                            let v141 = SIMD8<Float>(repeating: 1.0) - v134
-                            let v142 = v141 * v139
-                            let v143 = v134 * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v144_2 = v142 + v143
-                            UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                        let v130Block = Kernels.blockScratch(slot: 0)
+                        let v134Block = Kernels.blockScratch(slot: 1)
+                        let v139Block = Kernels.blockScratch(slot: 2)
+                        let v141Block = Kernels.blockScratch(slot: 3)
+                        let v143Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                            let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v129 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v130Block + j_5).storeBytes(of: v129, as: SIMD8<Float>.self)
+                                let v133 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v134Block + j_5).storeBytes(of: v133, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v130Block, count: blockCount_5)
+                            Kernels.apply(.sigmoid, to: v134Block, count: blockCount_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v137 = UnsafeRawPointer(v130Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v138 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + v137
+                                UnsafeMutableRawPointer(v139Block + j_5).storeBytes(of: v138, as: SIMD8<Float>.self)
+                                let v141 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v134Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v141Block + j_5).storeBytes(of: v141, as: SIMD8<Float>.self)
+                                let v143 = UnsafeRawPointer(v134Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v143Block + j_5).storeBytes(of: v143, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v139Block, count: blockCount_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v142 = UnsafeRawPointer(v141Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v139Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                let v144_2 = v142 + UnsafeRawPointer(v143Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_5..<n * 3 {
                             let v129: Float = v127[i] + v128[i]
@@ -9792,19 +10702,39 @@ public struct Continued: Module {
                         }
                         let v168 = slot35  // [n, 3]
                         let laneEnd_6 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                            let v153 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v154 = LaneFunctions.sigmoid(v153)
-                            let v157 = UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v158 = LaneFunctions.sigmoid(v157)
-                            let v161 = v154 * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v162 = UnsafeRawPointer(v159 + i).loadUnaligned(as: SIMD8<Float>.self) + v161
-                            let v163 = LaneFunctions.tanh(v162)
-                            let v165 = SIMD8<Float>(repeating: 1.0) - v158
-                            let v166 = v165 * v163
-                            let v167 = v158 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v168_2 = v166 + v167
-                            UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
+                        let v154Block = Kernels.blockScratch(slot: 0)
+                        let v158Block = Kernels.blockScratch(slot: 1)
+                        let v163Block = Kernels.blockScratch(slot: 2)
+                        let v165Block = Kernels.blockScratch(slot: 3)
+                        let v167Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                            let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v153 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v154Block + j_6).storeBytes(of: v153, as: SIMD8<Float>.self)
+                                let v157 = UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v158Block + j_6).storeBytes(of: v157, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v154Block, count: blockCount_6)
+                            Kernels.apply(.sigmoid, to: v158Block, count: blockCount_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v161 = UnsafeRawPointer(v154Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v162 = UnsafeRawPointer(v159 + i).loadUnaligned(as: SIMD8<Float>.self) + v161
+                                UnsafeMutableRawPointer(v163Block + j_6).storeBytes(of: v162, as: SIMD8<Float>.self)
+                                let v165 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v158Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v165Block + j_6).storeBytes(of: v165, as: SIMD8<Float>.self)
+                                let v167 = UnsafeRawPointer(v158Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v167Block + j_6).storeBytes(of: v167, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v163Block, count: blockCount_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v166 = UnsafeRawPointer(v165Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                let v168_2 = v166 + UnsafeRawPointer(v167Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_6..<n * 3 {
                             let v153: Float = v151[i] + v152[i]
@@ -9870,19 +10800,39 @@ public struct Continued: Module {
                         }
                         let v192 = slot36  // [n, 3]
                         let laneEnd_7 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                            let v177 = UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v178 = LaneFunctions.sigmoid(v177)
-                            let v181 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v180 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v182 = LaneFunctions.sigmoid(v181)
-                            let v185 = v178 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v186 = UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self) + v185
-                            let v187 = LaneFunctions.tanh(v186)
-                            let v189 = SIMD8<Float>(repeating: 1.0) - v182
-                            let v190 = v189 * v187
-                            let v191 = v182 * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v192_2 = v190 + v191
-                            UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                        let v178Block = Kernels.blockScratch(slot: 0)
+                        let v182Block = Kernels.blockScratch(slot: 1)
+                        let v187Block = Kernels.blockScratch(slot: 2)
+                        let v189Block = Kernels.blockScratch(slot: 3)
+                        let v191Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                            let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v177 = UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v178Block + j_7).storeBytes(of: v177, as: SIMD8<Float>.self)
+                                let v181 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v180 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v182Block + j_7).storeBytes(of: v181, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v178Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v182Block, count: blockCount_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v185 = UnsafeRawPointer(v178Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v186 = UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self) + v185
+                                UnsafeMutableRawPointer(v187Block + j_7).storeBytes(of: v186, as: SIMD8<Float>.self)
+                                let v189 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v182Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v189Block + j_7).storeBytes(of: v189, as: SIMD8<Float>.self)
+                                let v191 = UnsafeRawPointer(v182Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v191Block + j_7).storeBytes(of: v191, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v187Block, count: blockCount_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v190 = UnsafeRawPointer(v189Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v187Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                let v192_2 = v190 + UnsafeRawPointer(v191Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_7..<n * 3 {
                             let v177: Float = v175[i] + v176[i]
@@ -10198,19 +11148,39 @@ public struct Continued: Module {
                         }
                         let v48 = slot22  // [n, 3]
                         let laneEnd = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v34 = LaneFunctions.sigmoid(v33)
-                            let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v38 = LaneFunctions.sigmoid(v37)
-                            let v41 = v34 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
-                            let v43 = LaneFunctions.tanh(v42)
-                            let v45 = SIMD8<Float>(repeating: 1.0) - v38
-                            let v46 = v45 * v43
-                            let v47 = v38 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v48_2 = v46 + v47
-                            UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                        let v34Block = Kernels.blockScratch(slot: 0)
+                        let v38Block = Kernels.blockScratch(slot: 1)
+                        let v43Block = Kernels.blockScratch(slot: 2)
+                        let v45Block = Kernels.blockScratch(slot: 3)
+                        let v47Block = Kernels.blockScratch(slot: 4)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v33, as: SIMD8<Float>.self)
+                                let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v38Block + j).storeBytes(of: v37, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v34Block, count: blockCount)
+                            Kernels.apply(.sigmoid, to: v38Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v41 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
+                                UnsafeMutableRawPointer(v43Block + j).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                let v45 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v38Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v45Block + j).storeBytes(of: v45, as: SIMD8<Float>.self)
+                                let v47 = UnsafeRawPointer(v38Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v47Block + j).storeBytes(of: v47, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v43Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v46 = UnsafeRawPointer(v45Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v48_2 = v46 + UnsafeRawPointer(v47Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 3 {
                             let v33: Float = v31[i] + v32[i]
@@ -10269,19 +11239,39 @@ public struct Continued: Module {
                         }
                         let v72 = slot23  // [n, 3]
                         let laneEnd_2 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v58 = LaneFunctions.sigmoid(v57)
-                            let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v62 = LaneFunctions.sigmoid(v61)
-                            let v65 = v58 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
-                            let v67 = LaneFunctions.tanh(v66)
-                            let v69 = SIMD8<Float>(repeating: 1.0) - v62
-                            let v70 = v69 * v67
-                            let v71 = v62 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v72_2 = v70 + v71
-                            UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                        let v58Block = Kernels.blockScratch(slot: 0)
+                        let v62Block = Kernels.blockScratch(slot: 1)
+                        let v67Block = Kernels.blockScratch(slot: 2)
+                        let v69Block = Kernels.blockScratch(slot: 3)
+                        let v71Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v58Block + j_2).storeBytes(of: v57, as: SIMD8<Float>.self)
+                                let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v62Block + j_2).storeBytes(of: v61, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v58Block, count: blockCount_2)
+                            Kernels.apply(.sigmoid, to: v62Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v65 = UnsafeRawPointer(v58Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
+                                UnsafeMutableRawPointer(v67Block + j_2).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                let v69 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v62Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v69Block + j_2).storeBytes(of: v69, as: SIMD8<Float>.self)
+                                let v71 = UnsafeRawPointer(v62Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v71Block + j_2).storeBytes(of: v71, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v67Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v70 = UnsafeRawPointer(v69Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v67Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                let v72_2 = v70 + UnsafeRawPointer(v71Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 3 {
                             let v57: Float = v55[i] + v56[i]
@@ -10342,19 +11332,39 @@ public struct Continued: Module {
                         }
                         let v96 = slot24  // [n, 3]
                         let laneEnd_3 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v82 = LaneFunctions.sigmoid(v81)
-                            let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v86 = LaneFunctions.sigmoid(v85)
-                            let v89 = v82 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
-                            let v91 = LaneFunctions.tanh(v90)
-                            let v93 = SIMD8<Float>(repeating: 1.0) - v86
-                            let v94 = v93 * v91
-                            let v95 = v86 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v96_2 = v94 + v95
-                            UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                        let v82Block = Kernels.blockScratch(slot: 0)
+                        let v86Block = Kernels.blockScratch(slot: 1)
+                        let v91Block = Kernels.blockScratch(slot: 2)
+                        let v93Block = Kernels.blockScratch(slot: 3)
+                        let v95Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v82Block + j_3).storeBytes(of: v81, as: SIMD8<Float>.self)
+                                let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v86Block + j_3).storeBytes(of: v85, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v82Block, count: blockCount_3)
+                            Kernels.apply(.sigmoid, to: v86Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v89 = UnsafeRawPointer(v82Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
+                                UnsafeMutableRawPointer(v91Block + j_3).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                let v93 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v86Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v93Block + j_3).storeBytes(of: v93, as: SIMD8<Float>.self)
+                                let v95 = UnsafeRawPointer(v86Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v95Block + j_3).storeBytes(of: v95, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v91Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v94 = UnsafeRawPointer(v93Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v91Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                let v96_2 = v94 + UnsafeRawPointer(v95Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 3 {
                             let v81: Float = v79[i] + v80[i]
@@ -10585,19 +11595,39 @@ public struct Continued: Module {
                             }
                             let v31 = slot21  // [n, 3]
                             let laneEnd = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                let v16 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v17 = LaneFunctions.sigmoid(v16)
-                                let v20 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v21 = LaneFunctions.sigmoid(v20)
-                                let v24 = v17 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v25 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + v24
-                                let v26 = LaneFunctions.tanh(v25)
-                                let v28 = SIMD8<Float>(repeating: 1.0) - v21
-                                let v29 = v28 * v26
-                                let v30 = v21 * UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v31_2 = v29 + v30
-                                UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                            let v17Block = Kernels.blockScratch(slot: 0)
+                            let v21Block = Kernels.blockScratch(slot: 1)
+                            let v26Block = Kernels.blockScratch(slot: 2)
+                            let v28Block = Kernels.blockScratch(slot: 3)
+                            let v30Block = Kernels.blockScratch(slot: 4)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v16 = UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v16, as: SIMD8<Float>.self)
+                                    let v20 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v19 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v21Block + j).storeBytes(of: v20, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v17Block, count: blockCount)
+                                Kernels.apply(.sigmoid, to: v21Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v24 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v25 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + v24
+                                    UnsafeMutableRawPointer(v26Block + j).storeBytes(of: v25, as: SIMD8<Float>.self)
+                                    let v28 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v21Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v28Block + j).storeBytes(of: v28, as: SIMD8<Float>.self)
+                                    let v30 = UnsafeRawPointer(v21Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v30Block + j).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v26Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v29 = UnsafeRawPointer(v28Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v26Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v31_2 = v29 + UnsafeRawPointer(v30Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v31 + i).storeBytes(of: v31_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<n * 3 {
                                 let v16: Float = v14[i] + v15[i]
@@ -10667,19 +11697,39 @@ public struct Continued: Module {
                             }
                             let v55 = slot1  // [n, 3]
                             let laneEnd_2 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                let v40 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v41 = LaneFunctions.sigmoid(v40)
-                                let v44 = UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v45 = LaneFunctions.sigmoid(v44)
-                                let v48 = v41 * UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v49 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + v48
-                                let v50 = LaneFunctions.tanh(v49)
-                                let v52 = SIMD8<Float>(repeating: 1.0) - v45
-                                let v53 = v52 * v50
-                                let v54 = v45 * UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v55_2 = v53 + v54
-                                UnsafeMutableRawPointer(v55 + i).storeBytes(of: v55_2, as: SIMD8<Float>.self)
+                            let v41Block = Kernels.blockScratch(slot: 0)
+                            let v45Block = Kernels.blockScratch(slot: 1)
+                            let v50Block = Kernels.blockScratch(slot: 2)
+                            let v52Block = Kernels.blockScratch(slot: 3)
+                            let v54Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    let v40 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v41Block + j_2).storeBytes(of: v40, as: SIMD8<Float>.self)
+                                    let v44 = UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v45Block + j_2).storeBytes(of: v44, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v41Block, count: blockCount_2)
+                                Kernels.apply(.sigmoid, to: v45Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    let v48 = UnsafeRawPointer(v41Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v49 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + v48
+                                    UnsafeMutableRawPointer(v50Block + j_2).storeBytes(of: v49, as: SIMD8<Float>.self)
+                                    let v52 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v45Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v52Block + j_2).storeBytes(of: v52, as: SIMD8<Float>.self)
+                                    let v54 = UnsafeRawPointer(v45Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v54Block + j_2).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v50Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    let v53 = UnsafeRawPointer(v52Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v50Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v55_2 = v53 + UnsafeRawPointer(v54Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v55 + i).storeBytes(of: v55_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_2..<n * 3 {
                                 let v40: Float = v38[i] + v39[i]
@@ -10738,19 +11788,39 @@ public struct Continued: Module {
                             }
                             let v79 = slot22  // [n, 3]
                             let laneEnd_3 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                let v64 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v65 = LaneFunctions.sigmoid(v64)
-                                let v68 = UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v67 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v69 = LaneFunctions.sigmoid(v68)
-                                let v72 = v65 * UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v73 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + v72
-                                let v74 = LaneFunctions.tanh(v73)
-                                let v76 = SIMD8<Float>(repeating: 1.0) - v69
-                                let v77 = v76 * v74
-                                let v78 = v69 * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v79_2 = v77 + v78
-                                UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
+                            let v65Block = Kernels.blockScratch(slot: 0)
+                            let v69Block = Kernels.blockScratch(slot: 1)
+                            let v74Block = Kernels.blockScratch(slot: 2)
+                            let v76Block = Kernels.blockScratch(slot: 3)
+                            let v78Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    let v64 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v65Block + j_3).storeBytes(of: v64, as: SIMD8<Float>.self)
+                                    let v68 = UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v67 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v69Block + j_3).storeBytes(of: v68, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v65Block, count: blockCount_3)
+                                Kernels.apply(.sigmoid, to: v69Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    let v72 = UnsafeRawPointer(v65Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v73 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + v72
+                                    UnsafeMutableRawPointer(v74Block + j_3).storeBytes(of: v73, as: SIMD8<Float>.self)
+                                    let v76 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v69Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v76Block + j_3).storeBytes(of: v76, as: SIMD8<Float>.self)
+                                    let v78 = UnsafeRawPointer(v69Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v78Block + j_3).storeBytes(of: v78, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v74Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    let v77 = UnsafeRawPointer(v76Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v74Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v79_2 = v77 + UnsafeRawPointer(v78Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_3..<n * 3 {
                                 let v64: Float = v62[i] + v63[i]
@@ -10812,19 +11882,39 @@ public struct Continued: Module {
                             }
                             let v103 = slot23  // [n, 3]
                             let laneEnd_4 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                let v88 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v89 = LaneFunctions.sigmoid(v88)
-                                let v92 = UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v93 = LaneFunctions.sigmoid(v92)
-                                let v96 = v89 * UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v97 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + v96
-                                let v98 = LaneFunctions.tanh(v97)
-                                let v100 = SIMD8<Float>(repeating: 1.0) - v93
-                                let v101 = v100 * v98
-                                let v102 = v93 * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v103_2 = v101 + v102
-                                UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
+                            let v89Block = Kernels.blockScratch(slot: 0)
+                            let v93Block = Kernels.blockScratch(slot: 1)
+                            let v98Block = Kernels.blockScratch(slot: 2)
+                            let v100Block = Kernels.blockScratch(slot: 3)
+                            let v102Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    let v88 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v89Block + j_4).storeBytes(of: v88, as: SIMD8<Float>.self)
+                                    let v92 = UnsafeRawPointer(v90 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v91 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v93Block + j_4).storeBytes(of: v92, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v89Block, count: blockCount_4)
+                                Kernels.apply(.sigmoid, to: v93Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    let v96 = UnsafeRawPointer(v89Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v97 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + v96
+                                    UnsafeMutableRawPointer(v98Block + j_4).storeBytes(of: v97, as: SIMD8<Float>.self)
+                                    let v100 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v93Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v100Block + j_4).storeBytes(of: v100, as: SIMD8<Float>.self)
+                                    let v102 = UnsafeRawPointer(v93Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v102Block + j_4).storeBytes(of: v102, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v98Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    let v101 = UnsafeRawPointer(v100Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v98Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v103_2 = v101 + UnsafeRawPointer(v102Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_4..<n * 3 {
                                 let v88: Float = v86[i] + v87[i]
@@ -11279,31 +12369,53 @@ public struct Continued: Module {
                             let v484 = slot41  // [n, 3]
                             let v500 = slot42  // [n, 3]
                             let laneEnd = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 27: gru(x)
-                                let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34_2 = LaneFunctions.sigmoid(v33)
-                                UnsafeMutableRawPointer(v34 + i).storeBytes(of: v34_2, as: SIMD8<Float>.self)
-                                let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v38_2 = LaneFunctions.sigmoid(v37)
-                                UnsafeMutableRawPointer(v38 + i).storeBytes(of: v38_2, as: SIMD8<Float>.self)
-                                let v41 = v34_2 * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
-                                let v43_2 = LaneFunctions.tanh(v42)
-                                UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
-                                let v45_2 = SIMD8<Float>(repeating: 1.0) - v38_2
-                                UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
-                                let v46 = v45_2 * v43_2
-                                let v47 = v38_2 * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v48_2 = v46 + v47
-                                UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v483 = v43_2 * v43_2
-                                let v484_2 = SIMD8<Float>(repeating: 1.0) - v483
-                                UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
-                                let v499 = SIMD8<Float>(repeating: 1.0) - v34_2
-                                let v500_2 = v34_2 * v499
-                                UnsafeMutableRawPointer(v500 + i).storeBytes(of: v500_2, as: SIMD8<Float>.self)
+                            let v34_2Block = Kernels.blockScratch(slot: 0)
+                            let v38_2Block = Kernels.blockScratch(slot: 1)
+                            let v43_2Block = Kernels.blockScratch(slot: 2)
+                            let v45_2Block = Kernels.blockScratch(slot: 3)
+                            let v47Block = Kernels.blockScratch(slot: 4)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 27: gru(x)
+                                    let v33 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v34_2Block + j).storeBytes(of: v33, as: SIMD8<Float>.self)
+                                    let v37 = UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v38_2Block + j).storeBytes(of: v37, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v34_2Block, count: blockCount)
+                                Kernels.apply(.sigmoid, to: v38_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(v34 + i).storeBytes(of: UnsafeRawPointer(v34_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v38 + i).storeBytes(of: UnsafeRawPointer(v38_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v41 = UnsafeRawPointer(v34_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v42 = UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self) + v41
+                                    UnsafeMutableRawPointer(v43_2Block + j).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                    let v45_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v38_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v45 + i).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v45_2Block + j).storeBytes(of: v45_2, as: SIMD8<Float>.self)
+                                    let v47 = UnsafeRawPointer(v38_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v47Block + j).storeBytes(of: v47, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v499 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v34_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v500_2 = UnsafeRawPointer(v34_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * v499
+                                    UnsafeMutableRawPointer(v500 + i).storeBytes(of: v500_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v43_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v43 + i).storeBytes(of: UnsafeRawPointer(v43_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v46 = UnsafeRawPointer(v45_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v48_2 = v46 + UnsafeRawPointer(v47Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v48 + i).storeBytes(of: v48_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v483 = UnsafeRawPointer(v43_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v484_2 = SIMD8<Float>(repeating: 1.0) - v483
+                                    UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<n * 3 {
                                 // line 27: gru(x)
@@ -11382,31 +12494,53 @@ public struct Continued: Module {
                             let v443 = slot49  // [n, 3]
                             let v459 = slot50  // [n, 3]
                             let laneEnd_2 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 27: gru(x)
-                                let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v58_2 = LaneFunctions.sigmoid(v57)
-                                UnsafeMutableRawPointer(v58 + i).storeBytes(of: v58_2, as: SIMD8<Float>.self)
-                                let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v62_2 = LaneFunctions.sigmoid(v61)
-                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
-                                let v65 = v58_2 * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
-                                let v67_2 = LaneFunctions.tanh(v66)
-                                UnsafeMutableRawPointer(v67 + i).storeBytes(of: v67_2, as: SIMD8<Float>.self)
-                                let v69_2 = SIMD8<Float>(repeating: 1.0) - v62_2
-                                UnsafeMutableRawPointer(v69 + i).storeBytes(of: v69_2, as: SIMD8<Float>.self)
-                                let v70 = v69_2 * v67_2
-                                let v71 = v62_2 * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v72_2 = v70 + v71
-                                UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v442 = v67_2 * v67_2
-                                let v443_2 = SIMD8<Float>(repeating: 1.0) - v442
-                                UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
-                                let v458 = SIMD8<Float>(repeating: 1.0) - v58_2
-                                let v459_2 = v58_2 * v458
-                                UnsafeMutableRawPointer(v459 + i).storeBytes(of: v459_2, as: SIMD8<Float>.self)
+                            let v58_2Block = Kernels.blockScratch(slot: 0)
+                            let v62_2Block = Kernels.blockScratch(slot: 1)
+                            let v67_2Block = Kernels.blockScratch(slot: 2)
+                            let v69_2Block = Kernels.blockScratch(slot: 3)
+                            let v71Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 27: gru(x)
+                                    let v57 = UnsafeRawPointer(v55 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v58_2Block + j_2).storeBytes(of: v57, as: SIMD8<Float>.self)
+                                    let v61 = UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v60 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v62_2Block + j_2).storeBytes(of: v61, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v58_2Block, count: blockCount_2)
+                                Kernels.apply(.sigmoid, to: v62_2Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(v58 + i).storeBytes(of: UnsafeRawPointer(v58_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v62 + i).storeBytes(of: UnsafeRawPointer(v62_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v65 = UnsafeRawPointer(v58_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v66 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + v65
+                                    UnsafeMutableRawPointer(v67_2Block + j_2).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                    let v69_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v62_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v69 + i).storeBytes(of: v69_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v69_2Block + j_2).storeBytes(of: v69_2, as: SIMD8<Float>.self)
+                                    let v71 = UnsafeRawPointer(v62_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v71Block + j_2).storeBytes(of: v71, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v458 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v58_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v459_2 = UnsafeRawPointer(v58_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v458
+                                    UnsafeMutableRawPointer(v459 + i).storeBytes(of: v459_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v67_2Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v67 + i).storeBytes(of: UnsafeRawPointer(v67_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v70 = UnsafeRawPointer(v69_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v67_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v72_2 = v70 + UnsafeRawPointer(v71Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v442 = UnsafeRawPointer(v67_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v67_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v443_2 = SIMD8<Float>(repeating: 1.0) - v442
+                                    UnsafeMutableRawPointer(v443 + i).storeBytes(of: v443_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_2..<n * 3 {
                                 // line 27: gru(x)
@@ -11495,31 +12629,53 @@ public struct Continued: Module {
                             let v402 = slot57  // [n, 3]
                             let v418 = slot58  // [n, 3]
                             let laneEnd_3 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                // line 27: gru(x)
-                                let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v82_2 = LaneFunctions.sigmoid(v81)
-                                UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
-                                let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v86_2 = LaneFunctions.sigmoid(v85)
-                                UnsafeMutableRawPointer(v86 + i).storeBytes(of: v86_2, as: SIMD8<Float>.self)
-                                let v89 = v82_2 * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
-                                let v91_2 = LaneFunctions.tanh(v90)
-                                UnsafeMutableRawPointer(v91 + i).storeBytes(of: v91_2, as: SIMD8<Float>.self)
-                                let v93_2 = SIMD8<Float>(repeating: 1.0) - v86_2
-                                UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
-                                let v94 = v93_2 * v91_2
-                                let v95 = v86_2 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v96_2 = v94 + v95
-                                UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v401 = v91_2 * v91_2
-                                let v402_2 = SIMD8<Float>(repeating: 1.0) - v401
-                                UnsafeMutableRawPointer(v402 + i).storeBytes(of: v402_2, as: SIMD8<Float>.self)
-                                let v417 = SIMD8<Float>(repeating: 1.0) - v82_2
-                                let v418_2 = v82_2 * v417
-                                UnsafeMutableRawPointer(v418 + i).storeBytes(of: v418_2, as: SIMD8<Float>.self)
+                            let v82_2Block = Kernels.blockScratch(slot: 0)
+                            let v86_2Block = Kernels.blockScratch(slot: 1)
+                            let v91_2Block = Kernels.blockScratch(slot: 2)
+                            let v93_2Block = Kernels.blockScratch(slot: 3)
+                            let v95Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 27: gru(x)
+                                    let v81 = UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v82_2Block + j_3).storeBytes(of: v81, as: SIMD8<Float>.self)
+                                    let v85 = UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v86_2Block + j_3).storeBytes(of: v85, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v82_2Block, count: blockCount_3)
+                                Kernels.apply(.sigmoid, to: v86_2Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(v82 + i).storeBytes(of: UnsafeRawPointer(v82_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v86 + i).storeBytes(of: UnsafeRawPointer(v86_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v89 = UnsafeRawPointer(v82_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v90 = UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self) + v89
+                                    UnsafeMutableRawPointer(v91_2Block + j_3).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                    let v93_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v86_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v93_2Block + j_3).storeBytes(of: v93_2, as: SIMD8<Float>.self)
+                                    let v95 = UnsafeRawPointer(v86_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v95Block + j_3).storeBytes(of: v95, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v417 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v82_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v418_2 = UnsafeRawPointer(v82_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v417
+                                    UnsafeMutableRawPointer(v418 + i).storeBytes(of: v418_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v91_2Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v91 + i).storeBytes(of: UnsafeRawPointer(v91_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v94 = UnsafeRawPointer(v93_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v91_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v96_2 = v94 + UnsafeRawPointer(v95Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v96 + i).storeBytes(of: v96_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v401 = UnsafeRawPointer(v91_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v91_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v402_2 = SIMD8<Float>(repeating: 1.0) - v401
+                                    UnsafeMutableRawPointer(v402 + i).storeBytes(of: v402_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_3..<n * 3 {
                                 // line 27: gru(x)
@@ -11598,31 +12754,53 @@ public struct Continued: Module {
                             let v361 = slot65  // [n, 3]
                             let v377 = slot66  // [n, 3]
                             let laneEnd_4 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                // line 27: gru(x)
-                                let v105 = UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v106_2 = LaneFunctions.sigmoid(v105)
-                                UnsafeMutableRawPointer(v106 + i).storeBytes(of: v106_2, as: SIMD8<Float>.self)
-                                let v109 = UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v110_2 = LaneFunctions.sigmoid(v109)
-                                UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
-                                let v113 = v106_2 * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v114 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) + v113
-                                let v115_2 = LaneFunctions.tanh(v114)
-                                UnsafeMutableRawPointer(v115 + i).storeBytes(of: v115_2, as: SIMD8<Float>.self)
-                                let v117_2 = SIMD8<Float>(repeating: 1.0) - v110_2
-                                UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
-                                let v118 = v117_2 * v115_2
-                                let v119 = v110_2 * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v120_2 = v118 + v119
-                                UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v360 = v115_2 * v115_2
-                                let v361_2 = SIMD8<Float>(repeating: 1.0) - v360
-                                UnsafeMutableRawPointer(v361 + i).storeBytes(of: v361_2, as: SIMD8<Float>.self)
-                                let v376 = SIMD8<Float>(repeating: 1.0) - v106_2
-                                let v377_2 = v106_2 * v376
-                                UnsafeMutableRawPointer(v377 + i).storeBytes(of: v377_2, as: SIMD8<Float>.self)
+                            let v106_2Block = Kernels.blockScratch(slot: 0)
+                            let v110_2Block = Kernels.blockScratch(slot: 1)
+                            let v115_2Block = Kernels.blockScratch(slot: 2)
+                            let v117_2Block = Kernels.blockScratch(slot: 3)
+                            let v119Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 27: gru(x)
+                                    let v105 = UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v104 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v106_2Block + j_4).storeBytes(of: v105, as: SIMD8<Float>.self)
+                                    let v109 = UnsafeRawPointer(v107 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v110_2Block + j_4).storeBytes(of: v109, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v106_2Block, count: blockCount_4)
+                                Kernels.apply(.sigmoid, to: v110_2Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(v106 + i).storeBytes(of: UnsafeRawPointer(v106_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v110 + i).storeBytes(of: UnsafeRawPointer(v110_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v113 = UnsafeRawPointer(v106_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v114 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) + v113
+                                    UnsafeMutableRawPointer(v115_2Block + j_4).storeBytes(of: v114, as: SIMD8<Float>.self)
+                                    let v117_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v110_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v117_2Block + j_4).storeBytes(of: v117_2, as: SIMD8<Float>.self)
+                                    let v119 = UnsafeRawPointer(v110_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v119Block + j_4).storeBytes(of: v119, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v376 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v106_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v377_2 = UnsafeRawPointer(v106_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v376
+                                    UnsafeMutableRawPointer(v377 + i).storeBytes(of: v377_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v115_2Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v115 + i).storeBytes(of: UnsafeRawPointer(v115_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v118 = UnsafeRawPointer(v117_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v115_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v120_2 = v118 + UnsafeRawPointer(v119Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v120 + i).storeBytes(of: v120_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v360 = UnsafeRawPointer(v115_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v115_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v361_2 = SIMD8<Float>(repeating: 1.0) - v360
+                                    UnsafeMutableRawPointer(v361 + i).storeBytes(of: v361_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_4..<n * 3 {
                                 // line 27: gru(x)
@@ -11711,31 +12889,53 @@ public struct Continued: Module {
                             let v320 = slot73  // [n, 3]
                             let v336 = slot74  // [n, 3]
                             let laneEnd_5 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                // line 27: gru(x)
-                                let v129 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v130_2 = LaneFunctions.sigmoid(v129)
-                                UnsafeMutableRawPointer(v130 + i).storeBytes(of: v130_2, as: SIMD8<Float>.self)
-                                let v133 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v134_2 = LaneFunctions.sigmoid(v133)
-                                UnsafeMutableRawPointer(v134 + i).storeBytes(of: v134_2, as: SIMD8<Float>.self)
-                                let v137 = v130_2 * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v138 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + v137
-                                let v139_2 = LaneFunctions.tanh(v138)
-                                UnsafeMutableRawPointer(v139 + i).storeBytes(of: v139_2, as: SIMD8<Float>.self)
-                                let v141_2 = SIMD8<Float>(repeating: 1.0) - v134_2
-                                UnsafeMutableRawPointer(v141 + i).storeBytes(of: v141_2, as: SIMD8<Float>.self)
-                                let v142 = v141_2 * v139_2
-                                let v143 = v134_2 * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v144_2 = v142 + v143
-                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v319 = v139_2 * v139_2
-                                let v320_2 = SIMD8<Float>(repeating: 1.0) - v319
-                                UnsafeMutableRawPointer(v320 + i).storeBytes(of: v320_2, as: SIMD8<Float>.self)
-                                let v335 = SIMD8<Float>(repeating: 1.0) - v130_2
-                                let v336_2 = v130_2 * v335
-                                UnsafeMutableRawPointer(v336 + i).storeBytes(of: v336_2, as: SIMD8<Float>.self)
+                            let v130_2Block = Kernels.blockScratch(slot: 0)
+                            let v134_2Block = Kernels.blockScratch(slot: 1)
+                            let v139_2Block = Kernels.blockScratch(slot: 2)
+                            let v141_2Block = Kernels.blockScratch(slot: 3)
+                            let v143Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 27: gru(x)
+                                    let v129 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v130_2Block + j_5).storeBytes(of: v129, as: SIMD8<Float>.self)
+                                    let v133 = UnsafeRawPointer(v131 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v134_2Block + j_5).storeBytes(of: v133, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v130_2Block, count: blockCount_5)
+                                Kernels.apply(.sigmoid, to: v134_2Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(v130 + i).storeBytes(of: UnsafeRawPointer(v130_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v134 + i).storeBytes(of: UnsafeRawPointer(v134_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v137 = UnsafeRawPointer(v130_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v138 = UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self) + v137
+                                    UnsafeMutableRawPointer(v139_2Block + j_5).storeBytes(of: v138, as: SIMD8<Float>.self)
+                                    let v141_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v134_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v141 + i).storeBytes(of: v141_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v141_2Block + j_5).storeBytes(of: v141_2, as: SIMD8<Float>.self)
+                                    let v143 = UnsafeRawPointer(v134_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v120 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v143Block + j_5).storeBytes(of: v143, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v335 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v130_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v336_2 = UnsafeRawPointer(v130_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v335
+                                    UnsafeMutableRawPointer(v336 + i).storeBytes(of: v336_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v139_2Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v139 + i).storeBytes(of: UnsafeRawPointer(v139_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v142 = UnsafeRawPointer(v141_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v139_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v144_2 = v142 + UnsafeRawPointer(v143Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v319 = UnsafeRawPointer(v139_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v139_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v320_2 = SIMD8<Float>(repeating: 1.0) - v319
+                                    UnsafeMutableRawPointer(v320 + i).storeBytes(of: v320_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_5..<n * 3 {
                                 // line 27: gru(x)
@@ -11814,31 +13014,53 @@ public struct Continued: Module {
                             let v279 = slot81  // [n, 3]
                             let v295 = slot82  // [n, 3]
                             let laneEnd_6 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                // line 27: gru(x)
-                                let v153 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v154_2 = LaneFunctions.sigmoid(v153)
-                                UnsafeMutableRawPointer(v154 + i).storeBytes(of: v154_2, as: SIMD8<Float>.self)
-                                let v157 = UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v158_2 = LaneFunctions.sigmoid(v157)
-                                UnsafeMutableRawPointer(v158 + i).storeBytes(of: v158_2, as: SIMD8<Float>.self)
-                                let v161 = v154_2 * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v162 = UnsafeRawPointer(v159 + i).loadUnaligned(as: SIMD8<Float>.self) + v161
-                                let v163_2 = LaneFunctions.tanh(v162)
-                                UnsafeMutableRawPointer(v163 + i).storeBytes(of: v163_2, as: SIMD8<Float>.self)
-                                let v165_2 = SIMD8<Float>(repeating: 1.0) - v158_2
-                                UnsafeMutableRawPointer(v165 + i).storeBytes(of: v165_2, as: SIMD8<Float>.self)
-                                let v166 = v165_2 * v163_2
-                                let v167 = v158_2 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v168_2 = v166 + v167
-                                UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v278 = v163_2 * v163_2
-                                let v279_2 = SIMD8<Float>(repeating: 1.0) - v278
-                                UnsafeMutableRawPointer(v279 + i).storeBytes(of: v279_2, as: SIMD8<Float>.self)
-                                let v294 = SIMD8<Float>(repeating: 1.0) - v154_2
-                                let v295_2 = v154_2 * v294
-                                UnsafeMutableRawPointer(v295 + i).storeBytes(of: v295_2, as: SIMD8<Float>.self)
+                            let v154_2Block = Kernels.blockScratch(slot: 0)
+                            let v158_2Block = Kernels.blockScratch(slot: 1)
+                            let v163_2Block = Kernels.blockScratch(slot: 2)
+                            let v165_2Block = Kernels.blockScratch(slot: 3)
+                            let v167Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 27: gru(x)
+                                    let v153 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v154_2Block + j_6).storeBytes(of: v153, as: SIMD8<Float>.self)
+                                    let v157 = UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v158_2Block + j_6).storeBytes(of: v157, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v154_2Block, count: blockCount_6)
+                                Kernels.apply(.sigmoid, to: v158_2Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(v154 + i).storeBytes(of: UnsafeRawPointer(v154_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v158 + i).storeBytes(of: UnsafeRawPointer(v158_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v161 = UnsafeRawPointer(v154_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v160 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v162 = UnsafeRawPointer(v159 + i).loadUnaligned(as: SIMD8<Float>.self) + v161
+                                    UnsafeMutableRawPointer(v163_2Block + j_6).storeBytes(of: v162, as: SIMD8<Float>.self)
+                                    let v165_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v158_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v165 + i).storeBytes(of: v165_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v165_2Block + j_6).storeBytes(of: v165_2, as: SIMD8<Float>.self)
+                                    let v167 = UnsafeRawPointer(v158_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v167Block + j_6).storeBytes(of: v167, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v294 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v154_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v295_2 = UnsafeRawPointer(v154_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v294
+                                    UnsafeMutableRawPointer(v295 + i).storeBytes(of: v295_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v163_2Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v163 + i).storeBytes(of: UnsafeRawPointer(v163_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v166 = UnsafeRawPointer(v165_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v168_2 = v166 + UnsafeRawPointer(v167Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v168 + i).storeBytes(of: v168_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v278 = UnsafeRawPointer(v163_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v279_2 = SIMD8<Float>(repeating: 1.0) - v278
+                                    UnsafeMutableRawPointer(v279 + i).storeBytes(of: v279_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_6..<n * 3 {
                                 // line 27: gru(x)
@@ -11923,31 +13145,53 @@ public struct Continued: Module {
                             let v242 = slot89  // [n, 3]
                             let v258 = slot90  // [n, 3]
                             let laneEnd_7 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                // line 27: gru(x)
-                                let v177 = UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v178_2 = LaneFunctions.sigmoid(v177)
-                                UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
-                                let v181 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v180 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v182_2 = LaneFunctions.sigmoid(v181)
-                                UnsafeMutableRawPointer(v182 + i).storeBytes(of: v182_2, as: SIMD8<Float>.self)
-                                let v185 = v178_2 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v186 = UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self) + v185
-                                let v187_2 = LaneFunctions.tanh(v186)
-                                UnsafeMutableRawPointer(v187 + i).storeBytes(of: v187_2, as: SIMD8<Float>.self)
-                                let v189_2 = SIMD8<Float>(repeating: 1.0) - v182_2
-                                UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
-                                let v190 = v189_2 * v187_2
-                                let v191 = v182_2 * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v192_2 = v190 + v191
-                                UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
-                                // ∂ line 27: gru(x)
-                                let v241 = v187_2 * v187_2
-                                let v242_2 = SIMD8<Float>(repeating: 1.0) - v241
-                                UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
-                                let v257 = SIMD8<Float>(repeating: 1.0) - v178_2
-                                let v258_2 = v178_2 * v257
-                                UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                            let v178_2Block = Kernels.blockScratch(slot: 0)
+                            let v182_2Block = Kernels.blockScratch(slot: 1)
+                            let v187_2Block = Kernels.blockScratch(slot: 2)
+                            let v189_2Block = Kernels.blockScratch(slot: 3)
+                            let v191Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 27: gru(x)
+                                    let v177 = UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v176 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v178_2Block + j_7).storeBytes(of: v177, as: SIMD8<Float>.self)
+                                    let v181 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v180 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v182_2Block + j_7).storeBytes(of: v181, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v178_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v182_2Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(v178 + i).storeBytes(of: UnsafeRawPointer(v178_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v182 + i).storeBytes(of: UnsafeRawPointer(v182_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v185 = UnsafeRawPointer(v178_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v186 = UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self) + v185
+                                    UnsafeMutableRawPointer(v187_2Block + j_7).storeBytes(of: v186, as: SIMD8<Float>.self)
+                                    let v189_2 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v182_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v189_2Block + j_7).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                                    let v191 = UnsafeRawPointer(v182_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v168 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v191Block + j_7).storeBytes(of: v191, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v257 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v178_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v258_2 = UnsafeRawPointer(v178_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v257
+                                    UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v187_2Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 27: gru(x)
+                                    UnsafeMutableRawPointer(v187 + i).storeBytes(of: UnsafeRawPointer(v187_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v190 = UnsafeRawPointer(v189_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v187_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v192_2 = v190 + UnsafeRawPointer(v191Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                                    // ∂ line 27: gru(x)
+                                    let v241 = UnsafeRawPointer(v187_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v187_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v242_2 = SIMD8<Float>(repeating: 1.0) - v241
+                                    UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_7..<n * 3 {
                                 // line 27: gru(x)
@@ -13467,15 +14711,33 @@ public struct Carried: Module {
                         let v22 = slot21  // [n, 3]
                         let v24 = slot22  // [n, 3]
                         let laneEnd = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v15 = LaneFunctions.sigmoid(UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v19 = LaneFunctions.tanh(UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v21 = LaneFunctions.sigmoid(UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v22_2 = v15 * v19
-                            UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
-                            let v23 = LaneFunctions.tanh(v22_2)
-                            let v24_2 = v21 * v23
-                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        let v15Block = Kernels.blockScratch(slot: 0)
+                        let v19Block = Kernels.blockScratch(slot: 1)
+                        let v21Block = Kernels.blockScratch(slot: 2)
+                        let v23Block = Kernels.blockScratch(slot: 3)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v15Block + j).storeBytes(of: UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v19Block + j).storeBytes(of: UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v21Block + j).storeBytes(of: UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v15Block, count: blockCount)
+                            Kernels.apply(.tanh, to: v19Block, count: blockCount)
+                            Kernels.apply(.sigmoid, to: v21Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v22_2 = UnsafeRawPointer(v15Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v19Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v23Block + j).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v23Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                let v24_2 = UnsafeRawPointer(v21Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<n * 3 {
                             let v15: Float = 1 / (1 + Foundation.exp(-v14[i]))
@@ -13534,18 +14796,38 @@ public struct Carried: Module {
                         let v42 = slot25  // [n, 3]
                         let v44 = slot26  // [n, 3]
                         let laneEnd_2 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            let v33 = LaneFunctions.sigmoid(UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v35 = LaneFunctions.sigmoid(UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v37 = LaneFunctions.tanh(UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v39 = LaneFunctions.sigmoid(UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v40 = v33 * v37
-                            let v41 = v35 * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v42_2 = v41 + v40
-                            UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
-                            let v43 = LaneFunctions.tanh(v42_2)
-                            let v44_2 = v39 * v43
-                            UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                        let v33Block = Kernels.blockScratch(slot: 0)
+                        let v35Block = Kernels.blockScratch(slot: 1)
+                        let v37Block = Kernels.blockScratch(slot: 2)
+                        let v39Block = Kernels.blockScratch(slot: 3)
+                        let v43Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                UnsafeMutableRawPointer(v33Block + j_2).storeBytes(of: UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v35Block + j_2).storeBytes(of: UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v37Block + j_2).storeBytes(of: UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v39Block + j_2).storeBytes(of: UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v33Block, count: blockCount_2)
+                            Kernels.apply(.sigmoid, to: v35Block, count: blockCount_2)
+                            Kernels.apply(.tanh, to: v37Block, count: blockCount_2)
+                            Kernels.apply(.sigmoid, to: v39Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v40 = UnsafeRawPointer(v33Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v37Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                let v41 = UnsafeRawPointer(v35Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v42_2 = v41 + v40
+                                UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v43Block + j_2).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v43Block, count: blockCount_2)
+                            for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                let i = blockStart_2 &+ j_2
+                                let v44_2 = UnsafeRawPointer(v39Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<n * 3 {
                             let v33: Float = 1 / (1 + Foundation.exp(-v32[i]))
@@ -13595,18 +14877,38 @@ public struct Carried: Module {
                         let v62 = slot21  // [n, 3]
                         let v64 = slot27  // [n, 3]
                         let laneEnd_3 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                            let v53 = LaneFunctions.sigmoid(UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v55 = LaneFunctions.sigmoid(UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v57 = LaneFunctions.tanh(UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v59 = LaneFunctions.sigmoid(UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v60 = v53 * v57
-                            let v61 = v55 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v62_2 = v61 + v60
-                            UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
-                            let v63 = LaneFunctions.tanh(v62_2)
-                            let v64_2 = v59 * v63
-                            UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
+                        let v53Block = Kernels.blockScratch(slot: 0)
+                        let v55Block = Kernels.blockScratch(slot: 1)
+                        let v57Block = Kernels.blockScratch(slot: 2)
+                        let v59Block = Kernels.blockScratch(slot: 3)
+                        let v63Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                            let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                UnsafeMutableRawPointer(v53Block + j_3).storeBytes(of: UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v55Block + j_3).storeBytes(of: UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v57Block + j_3).storeBytes(of: UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v59Block + j_3).storeBytes(of: UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v53Block, count: blockCount_3)
+                            Kernels.apply(.sigmoid, to: v55Block, count: blockCount_3)
+                            Kernels.apply(.tanh, to: v57Block, count: blockCount_3)
+                            Kernels.apply(.sigmoid, to: v59Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v60 = UnsafeRawPointer(v53Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v57Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                let v61 = UnsafeRawPointer(v55Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v62_2 = v61 + v60
+                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v63Block + j_3).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v63Block, count: blockCount_3)
+                            for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                let i = blockStart_3 &+ j_3
+                                let v64_2 = UnsafeRawPointer(v59Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v63Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_3..<n * 3 {
                             let v53: Float = 1 / (1 + Foundation.exp(-v52[i]))
@@ -13668,18 +14970,38 @@ public struct Carried: Module {
                         let v82 = slot25  // [n, 3]
                         let v84 = slot28  // [n, 3]
                         let laneEnd_4 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                            let v73 = LaneFunctions.sigmoid(UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v75 = LaneFunctions.sigmoid(UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v77 = LaneFunctions.tanh(UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v79 = LaneFunctions.sigmoid(UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v80 = v73 * v77
-                            let v81 = v75 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v82_2 = v81 + v80
-                            UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
-                            let v83 = LaneFunctions.tanh(v82_2)
-                            let v84_2 = v79 * v83
-                            UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                        let v73Block = Kernels.blockScratch(slot: 0)
+                        let v75Block = Kernels.blockScratch(slot: 1)
+                        let v77Block = Kernels.blockScratch(slot: 2)
+                        let v79Block = Kernels.blockScratch(slot: 3)
+                        let v83Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                            let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                UnsafeMutableRawPointer(v73Block + j_4).storeBytes(of: UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v75Block + j_4).storeBytes(of: UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v77Block + j_4).storeBytes(of: UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v79Block + j_4).storeBytes(of: UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v73Block, count: blockCount_4)
+                            Kernels.apply(.sigmoid, to: v75Block, count: blockCount_4)
+                            Kernels.apply(.tanh, to: v77Block, count: blockCount_4)
+                            Kernels.apply(.sigmoid, to: v79Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v80 = UnsafeRawPointer(v73Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v77Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                let v81 = UnsafeRawPointer(v75Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v82_2 = v81 + v80
+                                UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v83Block + j_4).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v83Block, count: blockCount_4)
+                            for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                let i = blockStart_4 &+ j_4
+                                let v84_2 = UnsafeRawPointer(v79Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v83Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_4..<n * 3 {
                             let v73: Float = 1 / (1 + Foundation.exp(-v72[i]))
@@ -13729,18 +15051,38 @@ public struct Carried: Module {
                         let v102 = slot21  // [n, 3]
                         let v104 = slot29  // [n, 3]
                         let laneEnd_5 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                            let v93 = LaneFunctions.sigmoid(UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v95 = LaneFunctions.sigmoid(UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v97 = LaneFunctions.tanh(UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v99 = LaneFunctions.sigmoid(UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v100 = v93 * v97
-                            let v101 = v95 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v102_2 = v101 + v100
-                            UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
-                            let v103 = LaneFunctions.tanh(v102_2)
-                            let v104_2 = v99 * v103
-                            UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                        let v93Block = Kernels.blockScratch(slot: 0)
+                        let v95Block = Kernels.blockScratch(slot: 1)
+                        let v97Block = Kernels.blockScratch(slot: 2)
+                        let v99Block = Kernels.blockScratch(slot: 3)
+                        let v103Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                            let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                UnsafeMutableRawPointer(v93Block + j_5).storeBytes(of: UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v95Block + j_5).storeBytes(of: UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v97Block + j_5).storeBytes(of: UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v99Block + j_5).storeBytes(of: UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v93Block, count: blockCount_5)
+                            Kernels.apply(.sigmoid, to: v95Block, count: blockCount_5)
+                            Kernels.apply(.tanh, to: v97Block, count: blockCount_5)
+                            Kernels.apply(.sigmoid, to: v99Block, count: blockCount_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v100 = UnsafeRawPointer(v93Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v97Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                let v101 = UnsafeRawPointer(v95Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v102_2 = v101 + v100
+                                UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v103Block + j_5).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v103Block, count: blockCount_5)
+                            for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                let i = blockStart_5 &+ j_5
+                                let v104_2 = UnsafeRawPointer(v99Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v103Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_5..<n * 3 {
                             let v93: Float = 1 / (1 + Foundation.exp(-v92[i]))
@@ -13802,18 +15144,38 @@ public struct Carried: Module {
                         let v122 = slot25  // [n, 3]
                         let v124 = slot30  // [n, 3]
                         let laneEnd_6 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                            let v113 = LaneFunctions.sigmoid(UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v115 = LaneFunctions.sigmoid(UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v117 = LaneFunctions.tanh(UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v119 = LaneFunctions.sigmoid(UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v120 = v113 * v117
-                            let v121 = v115 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v122_2 = v121 + v120
-                            UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
-                            let v123 = LaneFunctions.tanh(v122_2)
-                            let v124_2 = v119 * v123
-                            UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
+                        let v113Block = Kernels.blockScratch(slot: 0)
+                        let v115Block = Kernels.blockScratch(slot: 1)
+                        let v117Block = Kernels.blockScratch(slot: 2)
+                        let v119Block = Kernels.blockScratch(slot: 3)
+                        let v123Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                            let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                UnsafeMutableRawPointer(v113Block + j_6).storeBytes(of: UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v115Block + j_6).storeBytes(of: UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v117Block + j_6).storeBytes(of: UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v119Block + j_6).storeBytes(of: UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v113Block, count: blockCount_6)
+                            Kernels.apply(.sigmoid, to: v115Block, count: blockCount_6)
+                            Kernels.apply(.tanh, to: v117Block, count: blockCount_6)
+                            Kernels.apply(.sigmoid, to: v119Block, count: blockCount_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v120 = UnsafeRawPointer(v113Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                let v121 = UnsafeRawPointer(v115Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v122_2 = v121 + v120
+                                UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v123Block + j_6).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v123Block, count: blockCount_6)
+                            for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                let i = blockStart_6 &+ j_6
+                                let v124_2 = UnsafeRawPointer(v119Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v123Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_6..<n * 3 {
                             let v113: Float = 1 / (1 + Foundation.exp(-v112[i]))
@@ -13863,18 +15225,38 @@ public struct Carried: Module {
                         let v142 = slot21  // [n, 3]
                         let v144 = slot31  // [n, 3]
                         let laneEnd_7 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                            let v133 = LaneFunctions.sigmoid(UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v135 = LaneFunctions.sigmoid(UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v137 = LaneFunctions.tanh(UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v139 = LaneFunctions.sigmoid(UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v140 = v133 * v137
-                            let v141 = v135 * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v142_2 = v141 + v140
-                            UnsafeMutableRawPointer(v142 + i).storeBytes(of: v142_2, as: SIMD8<Float>.self)
-                            let v143 = LaneFunctions.tanh(v142_2)
-                            let v144_2 = v139 * v143
-                            UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                        let v133Block = Kernels.blockScratch(slot: 0)
+                        let v135Block = Kernels.blockScratch(slot: 1)
+                        let v137Block = Kernels.blockScratch(slot: 2)
+                        let v139Block = Kernels.blockScratch(slot: 3)
+                        let v143Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                            let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                UnsafeMutableRawPointer(v133Block + j_7).storeBytes(of: UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v135Block + j_7).storeBytes(of: UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v137Block + j_7).storeBytes(of: UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v139Block + j_7).storeBytes(of: UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v133Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v135Block, count: blockCount_7)
+                            Kernels.apply(.tanh, to: v137Block, count: blockCount_7)
+                            Kernels.apply(.sigmoid, to: v139Block, count: blockCount_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v140 = UnsafeRawPointer(v133Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v137Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                let v141 = UnsafeRawPointer(v135Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v142_2 = v141 + v140
+                                UnsafeMutableRawPointer(v142 + i).storeBytes(of: v142_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v143Block + j_7).storeBytes(of: v142_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v143Block, count: blockCount_7)
+                            for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                let i = blockStart_7 &+ j_7
+                                let v144_2 = UnsafeRawPointer(v139Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_7..<n * 3 {
                             let v133: Float = 1 / (1 + Foundation.exp(-v132[i]))
@@ -14004,25 +15386,53 @@ public struct Carried: Module {
                         let v201 = slot36  // [n, 3]
                         let v203 = slot37  // [n, 3]
                         let laneEnd_8 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                            let v153 = LaneFunctions.sigmoid(UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v155 = LaneFunctions.sigmoid(UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v157 = LaneFunctions.tanh(UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v159 = LaneFunctions.sigmoid(UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v160 = v153 * v157
-                            let v161 = v155 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v162 = v161 + v160
-                            let v163 = LaneFunctions.tanh(v162)
-                            let v164_2 = v159 * v163
-                            UnsafeMutableRawPointer(v164 + i).storeBytes(of: v164_2, as: SIMD8<Float>.self)
-                            let v194 = LaneFunctions.sigmoid(UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v198 = LaneFunctions.tanh(UnsafeRawPointer(v197 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v200 = LaneFunctions.sigmoid(UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v201_2 = v194 * v198
-                            UnsafeMutableRawPointer(v201 + i).storeBytes(of: v201_2, as: SIMD8<Float>.self)
-                            let v202 = LaneFunctions.tanh(v201_2)
-                            let v203_2 = v200 * v202
-                            UnsafeMutableRawPointer(v203 + i).storeBytes(of: v203_2, as: SIMD8<Float>.self)
+                        let v153Block = Kernels.blockScratch(slot: 0)
+                        let v155Block = Kernels.blockScratch(slot: 1)
+                        let v157Block = Kernels.blockScratch(slot: 2)
+                        let v159Block = Kernels.blockScratch(slot: 3)
+                        let v163Block = Kernels.blockScratch(slot: 4)
+                        let v194Block = Kernels.blockScratch(slot: 5)
+                        let v198Block = Kernels.blockScratch(slot: 6)
+                        let v200Block = Kernels.blockScratch(slot: 7)
+                        let v202Block = Kernels.blockScratch(slot: 8)
+                        for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                            let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                            for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                let i = blockStart_8 &+ j_8
+                                UnsafeMutableRawPointer(v153Block + j_8).storeBytes(of: UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v155Block + j_8).storeBytes(of: UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v157Block + j_8).storeBytes(of: UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v159Block + j_8).storeBytes(of: UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v194Block + j_8).storeBytes(of: UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v198Block + j_8).storeBytes(of: UnsafeRawPointer(v197 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v200Block + j_8).storeBytes(of: UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v153Block, count: blockCount_8)
+                            Kernels.apply(.sigmoid, to: v155Block, count: blockCount_8)
+                            Kernels.apply(.tanh, to: v157Block, count: blockCount_8)
+                            Kernels.apply(.sigmoid, to: v159Block, count: blockCount_8)
+                            Kernels.apply(.sigmoid, to: v194Block, count: blockCount_8)
+                            Kernels.apply(.tanh, to: v198Block, count: blockCount_8)
+                            Kernels.apply(.sigmoid, to: v200Block, count: blockCount_8)
+                            for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                let i = blockStart_8 &+ j_8
+                                let v160 = UnsafeRawPointer(v153Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v157Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                let v161 = UnsafeRawPointer(v155Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v162 = v161 + v160
+                                UnsafeMutableRawPointer(v163Block + j_8).storeBytes(of: v162, as: SIMD8<Float>.self)
+                                let v201_2 = UnsafeRawPointer(v194Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v201 + i).storeBytes(of: v201_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v202Block + j_8).storeBytes(of: v201_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v163Block, count: blockCount_8)
+                            Kernels.apply(.tanh, to: v202Block, count: blockCount_8)
+                            for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                let i = blockStart_8 &+ j_8
+                                let v164_2 = UnsafeRawPointer(v159Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v164 + i).storeBytes(of: v164_2, as: SIMD8<Float>.self)
+                                let v203_2 = UnsafeRawPointer(v200Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v202Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v203 + i).storeBytes(of: v203_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_8..<n * 3 {
                             let v153: Float = 1 / (1 + Foundation.exp(-v152[i]))
@@ -14093,18 +15503,38 @@ public struct Carried: Module {
                         let v221 = slot28  // [n, 3]
                         let v223 = slot29  // [n, 3]
                         let laneEnd_9 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_9, by: 8) {
-                            let v212 = LaneFunctions.sigmoid(UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v214 = LaneFunctions.sigmoid(UnsafeRawPointer(v213 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v216 = LaneFunctions.tanh(UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v218 = LaneFunctions.sigmoid(UnsafeRawPointer(v217 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v219 = v212 * v216
-                            let v220 = v214 * UnsafeRawPointer(v201 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v221_2 = v220 + v219
-                            UnsafeMutableRawPointer(v221 + i).storeBytes(of: v221_2, as: SIMD8<Float>.self)
-                            let v222 = LaneFunctions.tanh(v221_2)
-                            let v223_2 = v218 * v222
-                            UnsafeMutableRawPointer(v223 + i).storeBytes(of: v223_2, as: SIMD8<Float>.self)
+                        let v212Block = Kernels.blockScratch(slot: 0)
+                        let v214Block = Kernels.blockScratch(slot: 1)
+                        let v216Block = Kernels.blockScratch(slot: 2)
+                        let v218Block = Kernels.blockScratch(slot: 3)
+                        let v222Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                            let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                            for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                let i = blockStart_9 &+ j_9
+                                UnsafeMutableRawPointer(v212Block + j_9).storeBytes(of: UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v214Block + j_9).storeBytes(of: UnsafeRawPointer(v213 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v216Block + j_9).storeBytes(of: UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v218Block + j_9).storeBytes(of: UnsafeRawPointer(v217 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v212Block, count: blockCount_9)
+                            Kernels.apply(.sigmoid, to: v214Block, count: blockCount_9)
+                            Kernels.apply(.tanh, to: v216Block, count: blockCount_9)
+                            Kernels.apply(.sigmoid, to: v218Block, count: blockCount_9)
+                            for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                let i = blockStart_9 &+ j_9
+                                let v219 = UnsafeRawPointer(v212Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v216Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                let v220 = UnsafeRawPointer(v214Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v201 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v221_2 = v220 + v219
+                                UnsafeMutableRawPointer(v221 + i).storeBytes(of: v221_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v222Block + j_9).storeBytes(of: v221_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v222Block, count: blockCount_9)
+                            for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                let i = blockStart_9 &+ j_9
+                                let v223_2 = UnsafeRawPointer(v218Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v222Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v223 + i).storeBytes(of: v223_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_9..<n * 3 {
                             let v212: Float = 1 / (1 + Foundation.exp(-v211[i]))
@@ -14154,18 +15584,38 @@ public struct Carried: Module {
                         let v241 = slot19  // [n, 3]
                         let v243 = slot36  // [n, 3]
                         let laneEnd_10 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                            let v232 = LaneFunctions.sigmoid(UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v234 = LaneFunctions.sigmoid(UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v236 = LaneFunctions.tanh(UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v238 = LaneFunctions.sigmoid(UnsafeRawPointer(v237 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v239 = v232 * v236
-                            let v240 = v234 * UnsafeRawPointer(v221 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v241_2 = v240 + v239
-                            UnsafeMutableRawPointer(v241 + i).storeBytes(of: v241_2, as: SIMD8<Float>.self)
-                            let v242 = LaneFunctions.tanh(v241_2)
-                            let v243_2 = v238 * v242
-                            UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
+                        let v232Block = Kernels.blockScratch(slot: 0)
+                        let v234Block = Kernels.blockScratch(slot: 1)
+                        let v236Block = Kernels.blockScratch(slot: 2)
+                        let v238Block = Kernels.blockScratch(slot: 3)
+                        let v242Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                            let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                            for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                let i = blockStart_10 &+ j_10
+                                UnsafeMutableRawPointer(v232Block + j_10).storeBytes(of: UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v234Block + j_10).storeBytes(of: UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v236Block + j_10).storeBytes(of: UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v238Block + j_10).storeBytes(of: UnsafeRawPointer(v237 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v232Block, count: blockCount_10)
+                            Kernels.apply(.sigmoid, to: v234Block, count: blockCount_10)
+                            Kernels.apply(.tanh, to: v236Block, count: blockCount_10)
+                            Kernels.apply(.sigmoid, to: v238Block, count: blockCount_10)
+                            for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                let i = blockStart_10 &+ j_10
+                                let v239 = UnsafeRawPointer(v232Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v236Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                let v240 = UnsafeRawPointer(v234Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v221 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v241_2 = v240 + v239
+                                UnsafeMutableRawPointer(v241 + i).storeBytes(of: v241_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v242Block + j_10).storeBytes(of: v241_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v242Block, count: blockCount_10)
+                            for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                let i = blockStart_10 &+ j_10
+                                let v243_2 = UnsafeRawPointer(v238Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v242Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_10..<n * 3 {
                             let v232: Float = 1 / (1 + Foundation.exp(-v231[i]))
@@ -14226,18 +15676,38 @@ public struct Carried: Module {
                         let v261 = slot18  // [n, 3]
                         let v263 = slot28  // [n, 3]
                         let laneEnd_11 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_11, by: 8) {
-                            let v252 = LaneFunctions.sigmoid(UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v254 = LaneFunctions.sigmoid(UnsafeRawPointer(v253 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v256 = LaneFunctions.tanh(UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v258 = LaneFunctions.sigmoid(UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v259 = v252 * v256
-                            let v260 = v254 * UnsafeRawPointer(v241 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v261_2 = v260 + v259
-                            UnsafeMutableRawPointer(v261 + i).storeBytes(of: v261_2, as: SIMD8<Float>.self)
-                            let v262 = LaneFunctions.tanh(v261_2)
-                            let v263_2 = v258 * v262
-                            UnsafeMutableRawPointer(v263 + i).storeBytes(of: v263_2, as: SIMD8<Float>.self)
+                        let v252Block = Kernels.blockScratch(slot: 0)
+                        let v254Block = Kernels.blockScratch(slot: 1)
+                        let v256Block = Kernels.blockScratch(slot: 2)
+                        let v258Block = Kernels.blockScratch(slot: 3)
+                        let v262Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                            let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                            for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                let i = blockStart_11 &+ j_11
+                                UnsafeMutableRawPointer(v252Block + j_11).storeBytes(of: UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v254Block + j_11).storeBytes(of: UnsafeRawPointer(v253 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v256Block + j_11).storeBytes(of: UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v258Block + j_11).storeBytes(of: UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v252Block, count: blockCount_11)
+                            Kernels.apply(.sigmoid, to: v254Block, count: blockCount_11)
+                            Kernels.apply(.tanh, to: v256Block, count: blockCount_11)
+                            Kernels.apply(.sigmoid, to: v258Block, count: blockCount_11)
+                            for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                let i = blockStart_11 &+ j_11
+                                let v259 = UnsafeRawPointer(v252Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v256Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                let v260 = UnsafeRawPointer(v254Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v241 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v261_2 = v260 + v259
+                                UnsafeMutableRawPointer(v261 + i).storeBytes(of: v261_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v262Block + j_11).storeBytes(of: v261_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v262Block, count: blockCount_11)
+                            for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                let i = blockStart_11 &+ j_11
+                                let v263_2 = UnsafeRawPointer(v258Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v262Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v263 + i).storeBytes(of: v263_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_11..<n * 3 {
                             let v252: Float = 1 / (1 + Foundation.exp(-v251[i]))
@@ -14287,18 +15757,38 @@ public struct Carried: Module {
                         let v281 = slot24  // [n, 3]
                         let v283 = slot19  // [n, 3]
                         let laneEnd_12 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_12, by: 8) {
-                            let v272 = LaneFunctions.sigmoid(UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v274 = LaneFunctions.sigmoid(UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v276 = LaneFunctions.tanh(UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v278 = LaneFunctions.sigmoid(UnsafeRawPointer(v277 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v279 = v272 * v276
-                            let v280 = v274 * UnsafeRawPointer(v261 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v281_2 = v280 + v279
-                            UnsafeMutableRawPointer(v281 + i).storeBytes(of: v281_2, as: SIMD8<Float>.self)
-                            let v282 = LaneFunctions.tanh(v281_2)
-                            let v283_2 = v278 * v282
-                            UnsafeMutableRawPointer(v283 + i).storeBytes(of: v283_2, as: SIMD8<Float>.self)
+                        let v272Block = Kernels.blockScratch(slot: 0)
+                        let v274Block = Kernels.blockScratch(slot: 1)
+                        let v276Block = Kernels.blockScratch(slot: 2)
+                        let v278Block = Kernels.blockScratch(slot: 3)
+                        let v282Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                            let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                            for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                let i = blockStart_12 &+ j_12
+                                UnsafeMutableRawPointer(v272Block + j_12).storeBytes(of: UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v274Block + j_12).storeBytes(of: UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v276Block + j_12).storeBytes(of: UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v278Block + j_12).storeBytes(of: UnsafeRawPointer(v277 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v272Block, count: blockCount_12)
+                            Kernels.apply(.sigmoid, to: v274Block, count: blockCount_12)
+                            Kernels.apply(.tanh, to: v276Block, count: blockCount_12)
+                            Kernels.apply(.sigmoid, to: v278Block, count: blockCount_12)
+                            for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                let i = blockStart_12 &+ j_12
+                                let v279 = UnsafeRawPointer(v272Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v276Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                let v280 = UnsafeRawPointer(v274Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v261 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v281_2 = v280 + v279
+                                UnsafeMutableRawPointer(v281 + i).storeBytes(of: v281_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v282Block + j_12).storeBytes(of: v281_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v282Block, count: blockCount_12)
+                            for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                let i = blockStart_12 &+ j_12
+                                let v283_2 = UnsafeRawPointer(v278Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v282Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v283 + i).storeBytes(of: v283_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_12..<n * 3 {
                             let v272: Float = 1 / (1 + Foundation.exp(-v271[i]))
@@ -14360,18 +15850,38 @@ public struct Carried: Module {
                         let v301 = slot25  // [n, 3]
                         let v303 = slot18  // [n, 3]
                         let laneEnd_13 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_13, by: 8) {
-                            let v292 = LaneFunctions.sigmoid(UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v294 = LaneFunctions.sigmoid(UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v296 = LaneFunctions.tanh(UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v298 = LaneFunctions.sigmoid(UnsafeRawPointer(v297 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v299 = v292 * v296
-                            let v300 = v294 * UnsafeRawPointer(v281 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v301_2 = v300 + v299
-                            UnsafeMutableRawPointer(v301 + i).storeBytes(of: v301_2, as: SIMD8<Float>.self)
-                            let v302 = LaneFunctions.tanh(v301_2)
-                            let v303_2 = v298 * v302
-                            UnsafeMutableRawPointer(v303 + i).storeBytes(of: v303_2, as: SIMD8<Float>.self)
+                        let v292Block = Kernels.blockScratch(slot: 0)
+                        let v294Block = Kernels.blockScratch(slot: 1)
+                        let v296Block = Kernels.blockScratch(slot: 2)
+                        let v298Block = Kernels.blockScratch(slot: 3)
+                        let v302Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                            let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                            for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                let i = blockStart_13 &+ j_13
+                                UnsafeMutableRawPointer(v292Block + j_13).storeBytes(of: UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v294Block + j_13).storeBytes(of: UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v296Block + j_13).storeBytes(of: UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v298Block + j_13).storeBytes(of: UnsafeRawPointer(v297 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v292Block, count: blockCount_13)
+                            Kernels.apply(.sigmoid, to: v294Block, count: blockCount_13)
+                            Kernels.apply(.tanh, to: v296Block, count: blockCount_13)
+                            Kernels.apply(.sigmoid, to: v298Block, count: blockCount_13)
+                            for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                let i = blockStart_13 &+ j_13
+                                let v299 = UnsafeRawPointer(v292Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v296Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                let v300 = UnsafeRawPointer(v294Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v281 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v301_2 = v300 + v299
+                                UnsafeMutableRawPointer(v301 + i).storeBytes(of: v301_2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v302Block + j_13).storeBytes(of: v301_2, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v302Block, count: blockCount_13)
+                            for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                let i = blockStart_13 &+ j_13
+                                let v303_2 = UnsafeRawPointer(v298Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v302Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v303 + i).storeBytes(of: v303_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_13..<n * 3 {
                             let v292: Float = 1 / (1 + Foundation.exp(-v291[i]))
@@ -14496,17 +16006,37 @@ public struct Carried: Module {
                         }
                         let v343 = slot33  // [n, 3]
                         let laneEnd_14 = (n * 3) & ~7
-                        for i in stride(from: 0, to: laneEnd_14, by: 8) {
-                            let v332 = LaneFunctions.sigmoid(UnsafeRawPointer(v331 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v334 = LaneFunctions.sigmoid(UnsafeRawPointer(v333 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v336 = LaneFunctions.tanh(UnsafeRawPointer(v335 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v338 = LaneFunctions.sigmoid(UnsafeRawPointer(v337 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            let v339 = v332 * v336
-                            let v340 = v334 * UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let v341 = v340 + v339
-                            let v342 = LaneFunctions.tanh(v341)
-                            let v343_2 = v338 * v342
-                            UnsafeMutableRawPointer(v343 + i).storeBytes(of: v343_2, as: SIMD8<Float>.self)
+                        let v332Block = Kernels.blockScratch(slot: 0)
+                        let v334Block = Kernels.blockScratch(slot: 1)
+                        let v336Block = Kernels.blockScratch(slot: 2)
+                        let v338Block = Kernels.blockScratch(slot: 3)
+                        let v342Block = Kernels.blockScratch(slot: 4)
+                        for blockStart_14 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                            let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_14)
+                            for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                let i = blockStart_14 &+ j_14
+                                UnsafeMutableRawPointer(v332Block + j_14).storeBytes(of: UnsafeRawPointer(v331 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v334Block + j_14).storeBytes(of: UnsafeRawPointer(v333 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v336Block + j_14).storeBytes(of: UnsafeRawPointer(v335 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v338Block + j_14).storeBytes(of: UnsafeRawPointer(v337 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.sigmoid, to: v332Block, count: blockCount_14)
+                            Kernels.apply(.sigmoid, to: v334Block, count: blockCount_14)
+                            Kernels.apply(.tanh, to: v336Block, count: blockCount_14)
+                            Kernels.apply(.sigmoid, to: v338Block, count: blockCount_14)
+                            for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                let i = blockStart_14 &+ j_14
+                                let v339 = UnsafeRawPointer(v332Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v336Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                let v340 = UnsafeRawPointer(v334Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v341 = v340 + v339
+                                UnsafeMutableRawPointer(v342Block + j_14).storeBytes(of: v341, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v342Block, count: blockCount_14)
+                            for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                let i = blockStart_14 &+ j_14
+                                let v343_2 = UnsafeRawPointer(v338Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v342Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v343 + i).storeBytes(of: v343_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_14..<n * 3 {
                             let v332: Float = 1 / (1 + Foundation.exp(-v331[i]))
@@ -14817,18 +16347,38 @@ public struct Carried: Module {
                                 let v32 = slot0  // [n, 3]
                                 let v34 = slot22  // [n, 3]
                                 let laneEnd = (n * 3) & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v23 = LaneFunctions.sigmoid(UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v25 = LaneFunctions.sigmoid(UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v27 = LaneFunctions.tanh(UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v29 = LaneFunctions.sigmoid(UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v30 = v23 * v27
-                                    let v31 = v25 * UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v32_2 = v31 + v30
-                                    UnsafeMutableRawPointer(v32 + i).storeBytes(of: v32_2, as: SIMD8<Float>.self)
-                                    let v33 = LaneFunctions.tanh(v32_2)
-                                    let v34_2 = v29 * v33
-                                    UnsafeMutableRawPointer(v34 + i).storeBytes(of: v34_2, as: SIMD8<Float>.self)
+                                let v23Block = Kernels.blockScratch(slot: 0)
+                                let v25Block = Kernels.blockScratch(slot: 1)
+                                let v27Block = Kernels.blockScratch(slot: 2)
+                                let v29Block = Kernels.blockScratch(slot: 3)
+                                let v33Block = Kernels.blockScratch(slot: 4)
+                                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(v23Block + j).storeBytes(of: UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v25Block + j).storeBytes(of: UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v27Block + j).storeBytes(of: UnsafeRawPointer(v26 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v29Block + j).storeBytes(of: UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.sigmoid, to: v23Block, count: blockCount)
+                                    Kernels.apply(.sigmoid, to: v25Block, count: blockCount)
+                                    Kernels.apply(.tanh, to: v27Block, count: blockCount)
+                                    Kernels.apply(.sigmoid, to: v29Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        let v30 = UnsafeRawPointer(v23Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v27Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v31 = UnsafeRawPointer(v25Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v32_2 = v31 + v30
+                                        UnsafeMutableRawPointer(v32 + i).storeBytes(of: v32_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v33Block + j).storeBytes(of: v32_2, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v33Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        let v34_2 = UnsafeRawPointer(v29Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v33Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v34 + i).storeBytes(of: v34_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd..<n * 3 {
                                     let v23: Float = 1 / (1 + Foundation.exp(-v22[i]))
@@ -14875,18 +16425,38 @@ public struct Carried: Module {
                                 let v52 = slot17  // [n, 3]
                                 let v54 = slot23  // [n, 3]
                                 let laneEnd_2 = (n * 3) & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v43 = LaneFunctions.sigmoid(UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v45 = LaneFunctions.sigmoid(UnsafeRawPointer(v44 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v47 = LaneFunctions.tanh(UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v49 = LaneFunctions.sigmoid(UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v50 = v43 * v47
-                                    let v51 = v45 * UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v52_2 = v51 + v50
-                                    UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
-                                    let v53 = LaneFunctions.tanh(v52_2)
-                                    let v54_2 = v49 * v53
-                                    UnsafeMutableRawPointer(v54 + i).storeBytes(of: v54_2, as: SIMD8<Float>.self)
+                                let v43Block = Kernels.blockScratch(slot: 0)
+                                let v45Block = Kernels.blockScratch(slot: 1)
+                                let v47Block = Kernels.blockScratch(slot: 2)
+                                let v49Block = Kernels.blockScratch(slot: 3)
+                                let v53Block = Kernels.blockScratch(slot: 4)
+                                for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                    let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        UnsafeMutableRawPointer(v43Block + j_2).storeBytes(of: UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v45Block + j_2).storeBytes(of: UnsafeRawPointer(v44 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v47Block + j_2).storeBytes(of: UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v49Block + j_2).storeBytes(of: UnsafeRawPointer(v48 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.sigmoid, to: v43Block, count: blockCount_2)
+                                    Kernels.apply(.sigmoid, to: v45Block, count: blockCount_2)
+                                    Kernels.apply(.tanh, to: v47Block, count: blockCount_2)
+                                    Kernels.apply(.sigmoid, to: v49Block, count: blockCount_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        let v50 = UnsafeRawPointer(v43Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v47Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v51 = UnsafeRawPointer(v45Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v52_2 = v51 + v50
+                                        UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v53Block + j_2).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v53Block, count: blockCount_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        let v54_2 = UnsafeRawPointer(v49Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v53Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v54 + i).storeBytes(of: v54_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_2..<n * 3 {
                                     let v43: Float = 1 / (1 + Foundation.exp(-v42[i]))
@@ -14933,18 +16503,38 @@ public struct Carried: Module {
                                 let v72 = slot0  // [n, 3]
                                 let v74 = slot24  // [n, 3]
                                 let laneEnd_3 = (n * 3) & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                    let v63 = LaneFunctions.sigmoid(UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v65 = LaneFunctions.sigmoid(UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v67 = LaneFunctions.tanh(UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v69 = LaneFunctions.sigmoid(UnsafeRawPointer(v68 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v70 = v63 * v67
-                                    let v71 = v65 * UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v72_2 = v71 + v70
-                                    UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
-                                    let v73 = LaneFunctions.tanh(v72_2)
-                                    let v74_2 = v69 * v73
-                                    UnsafeMutableRawPointer(v74 + i).storeBytes(of: v74_2, as: SIMD8<Float>.self)
+                                let v63Block = Kernels.blockScratch(slot: 0)
+                                let v65Block = Kernels.blockScratch(slot: 1)
+                                let v67Block = Kernels.blockScratch(slot: 2)
+                                let v69Block = Kernels.blockScratch(slot: 3)
+                                let v73Block = Kernels.blockScratch(slot: 4)
+                                for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                    let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        UnsafeMutableRawPointer(v63Block + j_3).storeBytes(of: UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v65Block + j_3).storeBytes(of: UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v67Block + j_3).storeBytes(of: UnsafeRawPointer(v66 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v69Block + j_3).storeBytes(of: UnsafeRawPointer(v68 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.sigmoid, to: v63Block, count: blockCount_3)
+                                    Kernels.apply(.sigmoid, to: v65Block, count: blockCount_3)
+                                    Kernels.apply(.tanh, to: v67Block, count: blockCount_3)
+                                    Kernels.apply(.sigmoid, to: v69Block, count: blockCount_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        let v70 = UnsafeRawPointer(v63Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v67Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v71 = UnsafeRawPointer(v65Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v72_2 = v71 + v70
+                                        UnsafeMutableRawPointer(v72 + i).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v73Block + j_3).storeBytes(of: v72_2, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v73Block, count: blockCount_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        let v74_2 = UnsafeRawPointer(v69Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v73Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v74 + i).storeBytes(of: v74_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_3..<n * 3 {
                                     let v63: Float = 1 / (1 + Foundation.exp(-v62[i]))
@@ -15060,29 +16650,59 @@ public struct Carried: Module {
                                 let v127 = slot28  // [n, 3]
                                 let v129 = slot29  // [n, 3]
                                 let laneEnd_4 = (n * 3) & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                    let v83 = LaneFunctions.sigmoid(UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v85 = LaneFunctions.sigmoid(UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v87 = LaneFunctions.tanh(UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v89 = LaneFunctions.sigmoid(UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v90 = v83 * v87
-                                    let v91 = v85 * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v92_2 = v91 + v90
-                                    UnsafeMutableRawPointer(v92 + i).storeBytes(of: v92_2, as: SIMD8<Float>.self)
-                                    let v93 = LaneFunctions.tanh(v92_2)
-                                    let v94_2 = v89 * v93
-                                    UnsafeMutableRawPointer(v94 + i).storeBytes(of: v94_2, as: SIMD8<Float>.self)
-                                    let v118 = LaneFunctions.sigmoid(UnsafeRawPointer(v117 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v120 = LaneFunctions.sigmoid(UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v122 = LaneFunctions.tanh(UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v124 = LaneFunctions.sigmoid(UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v125 = v118 * v122
-                                    let v126 = v120 * UnsafeRawPointer(v109 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v127_2 = v126 + v125
-                                    UnsafeMutableRawPointer(v127 + i).storeBytes(of: v127_2, as: SIMD8<Float>.self)
-                                    let v128 = LaneFunctions.tanh(v127_2)
-                                    let v129_2 = v124 * v128
-                                    UnsafeMutableRawPointer(v129 + i).storeBytes(of: v129_2, as: SIMD8<Float>.self)
+                                let v83Block = Kernels.blockScratch(slot: 0)
+                                let v85Block = Kernels.blockScratch(slot: 1)
+                                let v87Block = Kernels.blockScratch(slot: 2)
+                                let v89Block = Kernels.blockScratch(slot: 3)
+                                let v93Block = Kernels.blockScratch(slot: 4)
+                                let v118Block = Kernels.blockScratch(slot: 5)
+                                let v120Block = Kernels.blockScratch(slot: 6)
+                                let v122Block = Kernels.blockScratch(slot: 7)
+                                let v124Block = Kernels.blockScratch(slot: 8)
+                                let v128Block = Kernels.blockScratch(slot: 9)
+                                for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                    let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        UnsafeMutableRawPointer(v83Block + j_4).storeBytes(of: UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v85Block + j_4).storeBytes(of: UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v87Block + j_4).storeBytes(of: UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v89Block + j_4).storeBytes(of: UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v118Block + j_4).storeBytes(of: UnsafeRawPointer(v117 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v120Block + j_4).storeBytes(of: UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v122Block + j_4).storeBytes(of: UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v124Block + j_4).storeBytes(of: UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.sigmoid, to: v83Block, count: blockCount_4)
+                                    Kernels.apply(.sigmoid, to: v85Block, count: blockCount_4)
+                                    Kernels.apply(.tanh, to: v87Block, count: blockCount_4)
+                                    Kernels.apply(.sigmoid, to: v89Block, count: blockCount_4)
+                                    Kernels.apply(.sigmoid, to: v118Block, count: blockCount_4)
+                                    Kernels.apply(.sigmoid, to: v120Block, count: blockCount_4)
+                                    Kernels.apply(.tanh, to: v122Block, count: blockCount_4)
+                                    Kernels.apply(.sigmoid, to: v124Block, count: blockCount_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        let v90 = UnsafeRawPointer(v83Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v87Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v91 = UnsafeRawPointer(v85Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v92_2 = v91 + v90
+                                        UnsafeMutableRawPointer(v92 + i).storeBytes(of: v92_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v93Block + j_4).storeBytes(of: v92_2, as: SIMD8<Float>.self)
+                                        let v125 = UnsafeRawPointer(v118Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v122Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v126 = UnsafeRawPointer(v120Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v109 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v127_2 = v126 + v125
+                                        UnsafeMutableRawPointer(v127 + i).storeBytes(of: v127_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v128Block + j_4).storeBytes(of: v127_2, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v93Block, count: blockCount_4)
+                                    Kernels.apply(.tanh, to: v128Block, count: blockCount_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        let v94_2 = UnsafeRawPointer(v89Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v93Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v94 + i).storeBytes(of: v94_2, as: SIMD8<Float>.self)
+                                        let v129_2 = UnsafeRawPointer(v124Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v128Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v129 + i).storeBytes(of: v129_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_4..<n * 3 {
                                     let v83: Float = 1 / (1 + Foundation.exp(-v82[i]))
@@ -15158,18 +16778,38 @@ public struct Carried: Module {
                                 let v147 = slot19  // [n, 3]
                                 let v149 = slot22  // [n, 3]
                                 let laneEnd_5 = (n * 3) & ~7
-                                for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                    let v138 = LaneFunctions.sigmoid(UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v140 = LaneFunctions.sigmoid(UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v142 = LaneFunctions.tanh(UnsafeRawPointer(v141 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v144 = LaneFunctions.sigmoid(UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v145 = v138 * v142
-                                    let v146 = v140 * UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v147_2 = v146 + v145
-                                    UnsafeMutableRawPointer(v147 + i).storeBytes(of: v147_2, as: SIMD8<Float>.self)
-                                    let v148 = LaneFunctions.tanh(v147_2)
-                                    let v149_2 = v144 * v148
-                                    UnsafeMutableRawPointer(v149 + i).storeBytes(of: v149_2, as: SIMD8<Float>.self)
+                                let v138Block = Kernels.blockScratch(slot: 0)
+                                let v140Block = Kernels.blockScratch(slot: 1)
+                                let v142Block = Kernels.blockScratch(slot: 2)
+                                let v144Block = Kernels.blockScratch(slot: 3)
+                                let v148Block = Kernels.blockScratch(slot: 4)
+                                for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                    let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        UnsafeMutableRawPointer(v138Block + j_5).storeBytes(of: UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v140Block + j_5).storeBytes(of: UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v142Block + j_5).storeBytes(of: UnsafeRawPointer(v141 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v144Block + j_5).storeBytes(of: UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.sigmoid, to: v138Block, count: blockCount_5)
+                                    Kernels.apply(.sigmoid, to: v140Block, count: blockCount_5)
+                                    Kernels.apply(.tanh, to: v142Block, count: blockCount_5)
+                                    Kernels.apply(.sigmoid, to: v144Block, count: blockCount_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        let v145 = UnsafeRawPointer(v138Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v142Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v146 = UnsafeRawPointer(v140Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v147_2 = v146 + v145
+                                        UnsafeMutableRawPointer(v147 + i).storeBytes(of: v147_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v148Block + j_5).storeBytes(of: v147_2, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v148Block, count: blockCount_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        let v149_2 = UnsafeRawPointer(v144Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v148Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v149 + i).storeBytes(of: v149_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_5..<n * 3 {
                                     let v138: Float = 1 / (1 + Foundation.exp(-v137[i]))
@@ -15295,18 +16935,38 @@ public struct Carried: Module {
                                 let v187 = slot15  // [n, 3]
                                 let v189 = slot19  // [n, 3]
                                 let laneEnd_6 = (n * 3) & ~7
-                                for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                    let v178 = LaneFunctions.sigmoid(UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v180 = LaneFunctions.sigmoid(UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v182 = LaneFunctions.tanh(UnsafeRawPointer(v181 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v184 = LaneFunctions.sigmoid(UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    let v185 = v178 * v182
-                                    let v186 = v180 * UnsafeRawPointer(v167 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v187_2 = v186 + v185
-                                    UnsafeMutableRawPointer(v187 + i).storeBytes(of: v187_2, as: SIMD8<Float>.self)
-                                    let v188 = LaneFunctions.tanh(v187_2)
-                                    let v189_2 = v184 * v188
-                                    UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                                let v178Block = Kernels.blockScratch(slot: 0)
+                                let v180Block = Kernels.blockScratch(slot: 1)
+                                let v182Block = Kernels.blockScratch(slot: 2)
+                                let v184Block = Kernels.blockScratch(slot: 3)
+                                let v188Block = Kernels.blockScratch(slot: 4)
+                                for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                    let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        UnsafeMutableRawPointer(v178Block + j_6).storeBytes(of: UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v180Block + j_6).storeBytes(of: UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v182Block + j_6).storeBytes(of: UnsafeRawPointer(v181 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v184Block + j_6).storeBytes(of: UnsafeRawPointer(v183 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.sigmoid, to: v178Block, count: blockCount_6)
+                                    Kernels.apply(.sigmoid, to: v180Block, count: blockCount_6)
+                                    Kernels.apply(.tanh, to: v182Block, count: blockCount_6)
+                                    Kernels.apply(.sigmoid, to: v184Block, count: blockCount_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        let v185 = UnsafeRawPointer(v178Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v182Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v186 = UnsafeRawPointer(v180Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v167 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v187_2 = v186 + v185
+                                        UnsafeMutableRawPointer(v187 + i).storeBytes(of: v187_2, as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v188Block + j_6).storeBytes(of: v187_2, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v188Block, count: blockCount_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        let v189_2 = UnsafeRawPointer(v184Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v188Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                                    }
                                 }
                                 for i in laneEnd_6..<n * 3 {
                                     let v178: Float = 1 / (1 + Foundation.exp(-v177[i]))
@@ -15866,33 +17526,53 @@ public struct Carried: Module {
                             let v1062 = slot34  // [n, 3]
                             let v1068 = slot35  // [n, 3]
                             let laneEnd = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 37: lstm(x)
-                                let v15_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                                let v19_2 = LaneFunctions.tanh(UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
-                                let v21_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
-                                let v22_2 = v15_2 * v19_2
-                                UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
-                                let v23_2 = LaneFunctions.tanh(v22_2)
-                                UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
-                                let v24_2 = v21_2 * v23_2
-                                UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v1049 = v23_2 * v23_2
-                                let v1050_2 = SIMD8<Float>(repeating: 1.0) - v1049
-                                UnsafeMutableRawPointer(v1050 + i).storeBytes(of: v1050_2, as: SIMD8<Float>.self)
-                                let v1056 = SIMD8<Float>(repeating: 1.0) - v21_2
-                                let v1057_2 = v21_2 * v1056
-                                UnsafeMutableRawPointer(v1057 + i).storeBytes(of: v1057_2, as: SIMD8<Float>.self)
-                                let v1061 = v19_2 * v19_2
-                                let v1062_2 = SIMD8<Float>(repeating: 1.0) - v1061
-                                UnsafeMutableRawPointer(v1062 + i).storeBytes(of: v1062_2, as: SIMD8<Float>.self)
-                                let v1067 = SIMD8<Float>(repeating: 1.0) - v15_2
-                                let v1068_2 = v15_2 * v1067
-                                UnsafeMutableRawPointer(v1068 + i).storeBytes(of: v1068_2, as: SIMD8<Float>.self)
+                            let v15_2Block = Kernels.blockScratch(slot: 0)
+                            let v19_2Block = Kernels.blockScratch(slot: 1)
+                            let v21_2Block = Kernels.blockScratch(slot: 2)
+                            let v23_2Block = Kernels.blockScratch(slot: 3)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v15_2Block + j).storeBytes(of: UnsafeRawPointer(v14 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v19_2Block + j).storeBytes(of: UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v21_2Block + j).storeBytes(of: UnsafeRawPointer(v20 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v15_2Block, count: blockCount)
+                                Kernels.apply(.tanh, to: v19_2Block, count: blockCount)
+                                Kernels.apply(.sigmoid, to: v21_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(v15 + i).storeBytes(of: UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v19 + i).storeBytes(of: UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v21 + i).storeBytes(of: UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v22_2 = UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v23_2Block + j).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v1056 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1057_2 = UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * v1056
+                                    UnsafeMutableRawPointer(v1057 + i).storeBytes(of: v1057_2, as: SIMD8<Float>.self)
+                                    let v1061 = UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v19_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1062_2 = SIMD8<Float>(repeating: 1.0) - v1061
+                                    UnsafeMutableRawPointer(v1062 + i).storeBytes(of: v1062_2, as: SIMD8<Float>.self)
+                                    let v1067 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1068_2 = UnsafeRawPointer(v15_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * v1067
+                                    UnsafeMutableRawPointer(v1068 + i).storeBytes(of: v1068_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v23_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v23 + i).storeBytes(of: UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v24_2 = UnsafeRawPointer(v21_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v1049 = UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v23_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1050_2 = SIMD8<Float>(repeating: 1.0) - v1049
+                                    UnsafeMutableRawPointer(v1050 + i).storeBytes(of: v1050_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<n * 3 {
                                 // line 37: lstm(x)
@@ -15975,40 +17655,62 @@ public struct Carried: Module {
                             let v1026 = slot49  // [n, 3]
                             let v1032 = slot50  // [n, 3]
                             let laneEnd_2 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 37: lstm(x)
-                                let v33_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v33 + i).storeBytes(of: v33_2, as: SIMD8<Float>.self)
-                                let v35_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v35 + i).storeBytes(of: v35_2, as: SIMD8<Float>.self)
-                                let v37_2 = LaneFunctions.tanh(UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v37 + i).storeBytes(of: v37_2, as: SIMD8<Float>.self)
-                                let v39_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v39 + i).storeBytes(of: v39_2, as: SIMD8<Float>.self)
-                                let v40 = v33_2 * v37_2
-                                let v41 = v35_2 * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v42_2 = v41 + v40
-                                UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
-                                let v43_2 = LaneFunctions.tanh(v42_2)
-                                UnsafeMutableRawPointer(v43 + i).storeBytes(of: v43_2, as: SIMD8<Float>.self)
-                                let v44_2 = v39_2 * v43_2
-                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v1005 = v43_2 * v43_2
-                                let v1006_2 = SIMD8<Float>(repeating: 1.0) - v1005
-                                UnsafeMutableRawPointer(v1006 + i).storeBytes(of: v1006_2, as: SIMD8<Float>.self)
-                                let v1014 = SIMD8<Float>(repeating: 1.0) - v39_2
-                                let v1015_2 = v39_2 * v1014
-                                UnsafeMutableRawPointer(v1015 + i).storeBytes(of: v1015_2, as: SIMD8<Float>.self)
-                                let v1019 = v37_2 * v37_2
-                                let v1020_2 = SIMD8<Float>(repeating: 1.0) - v1019
-                                UnsafeMutableRawPointer(v1020 + i).storeBytes(of: v1020_2, as: SIMD8<Float>.self)
-                                let v1025 = SIMD8<Float>(repeating: 1.0) - v35_2
-                                let v1026_2 = v35_2 * v1025
-                                UnsafeMutableRawPointer(v1026 + i).storeBytes(of: v1026_2, as: SIMD8<Float>.self)
-                                let v1031 = SIMD8<Float>(repeating: 1.0) - v33_2
-                                let v1032_2 = v33_2 * v1031
-                                UnsafeMutableRawPointer(v1032 + i).storeBytes(of: v1032_2, as: SIMD8<Float>.self)
+                            let v33_2Block = Kernels.blockScratch(slot: 0)
+                            let v35_2Block = Kernels.blockScratch(slot: 1)
+                            let v37_2Block = Kernels.blockScratch(slot: 2)
+                            let v39_2Block = Kernels.blockScratch(slot: 3)
+                            let v43_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v33_2Block + j_2).storeBytes(of: UnsafeRawPointer(v32 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v35_2Block + j_2).storeBytes(of: UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v37_2Block + j_2).storeBytes(of: UnsafeRawPointer(v36 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v39_2Block + j_2).storeBytes(of: UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v33_2Block, count: blockCount_2)
+                                Kernels.apply(.sigmoid, to: v35_2Block, count: blockCount_2)
+                                Kernels.apply(.tanh, to: v37_2Block, count: blockCount_2)
+                                Kernels.apply(.sigmoid, to: v39_2Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(v33 + i).storeBytes(of: UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v35 + i).storeBytes(of: UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v37 + i).storeBytes(of: UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v39 + i).storeBytes(of: UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v40 = UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v41 = UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v42_2 = v41 + v40
+                                    UnsafeMutableRawPointer(v42 + i).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v43_2Block + j_2).storeBytes(of: v42_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v1014 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1015_2 = UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v1014
+                                    UnsafeMutableRawPointer(v1015 + i).storeBytes(of: v1015_2, as: SIMD8<Float>.self)
+                                    let v1019 = UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v37_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1020_2 = SIMD8<Float>(repeating: 1.0) - v1019
+                                    UnsafeMutableRawPointer(v1020 + i).storeBytes(of: v1020_2, as: SIMD8<Float>.self)
+                                    let v1025 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1026_2 = UnsafeRawPointer(v35_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v1025
+                                    UnsafeMutableRawPointer(v1026 + i).storeBytes(of: v1026_2, as: SIMD8<Float>.self)
+                                    let v1031 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1032_2 = UnsafeRawPointer(v33_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * v1031
+                                    UnsafeMutableRawPointer(v1032 + i).storeBytes(of: v1032_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v43_2Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v43 + i).storeBytes(of: UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v44_2 = UnsafeRawPointer(v39_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v1005 = UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v43_2Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v1006_2 = SIMD8<Float>(repeating: 1.0) - v1005
+                                    UnsafeMutableRawPointer(v1006 + i).storeBytes(of: v1006_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_2..<n * 3 {
                                 // line 37: lstm(x)
@@ -16089,40 +17791,62 @@ public struct Carried: Module {
                             let v982 = slot61  // [n, 3]
                             let v988 = slot62  // [n, 3]
                             let laneEnd_3 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                // line 37: lstm(x)
-                                let v53_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v53 + i).storeBytes(of: v53_2, as: SIMD8<Float>.self)
-                                let v55_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v55 + i).storeBytes(of: v55_2, as: SIMD8<Float>.self)
-                                let v57_2 = LaneFunctions.tanh(UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v57 + i).storeBytes(of: v57_2, as: SIMD8<Float>.self)
-                                let v59_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v59 + i).storeBytes(of: v59_2, as: SIMD8<Float>.self)
-                                let v60 = v53_2 * v57_2
-                                let v61 = v55_2 * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v62_2 = v61 + v60
-                                UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
-                                let v63_2 = LaneFunctions.tanh(v62_2)
-                                UnsafeMutableRawPointer(v63 + i).storeBytes(of: v63_2, as: SIMD8<Float>.self)
-                                let v64_2 = v59_2 * v63_2
-                                UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v961 = v63_2 * v63_2
-                                let v962_2 = SIMD8<Float>(repeating: 1.0) - v961
-                                UnsafeMutableRawPointer(v962 + i).storeBytes(of: v962_2, as: SIMD8<Float>.self)
-                                let v970 = SIMD8<Float>(repeating: 1.0) - v59_2
-                                let v971_2 = v59_2 * v970
-                                UnsafeMutableRawPointer(v971 + i).storeBytes(of: v971_2, as: SIMD8<Float>.self)
-                                let v975 = v57_2 * v57_2
-                                let v976_2 = SIMD8<Float>(repeating: 1.0) - v975
-                                UnsafeMutableRawPointer(v976 + i).storeBytes(of: v976_2, as: SIMD8<Float>.self)
-                                let v981 = SIMD8<Float>(repeating: 1.0) - v55_2
-                                let v982_2 = v55_2 * v981
-                                UnsafeMutableRawPointer(v982 + i).storeBytes(of: v982_2, as: SIMD8<Float>.self)
-                                let v987 = SIMD8<Float>(repeating: 1.0) - v53_2
-                                let v988_2 = v53_2 * v987
-                                UnsafeMutableRawPointer(v988 + i).storeBytes(of: v988_2, as: SIMD8<Float>.self)
+                            let v53_2Block = Kernels.blockScratch(slot: 0)
+                            let v55_2Block = Kernels.blockScratch(slot: 1)
+                            let v57_2Block = Kernels.blockScratch(slot: 2)
+                            let v59_2Block = Kernels.blockScratch(slot: 3)
+                            let v63_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v53_2Block + j_3).storeBytes(of: UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v55_2Block + j_3).storeBytes(of: UnsafeRawPointer(v54 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v57_2Block + j_3).storeBytes(of: UnsafeRawPointer(v56 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v59_2Block + j_3).storeBytes(of: UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v53_2Block, count: blockCount_3)
+                                Kernels.apply(.sigmoid, to: v55_2Block, count: blockCount_3)
+                                Kernels.apply(.tanh, to: v57_2Block, count: blockCount_3)
+                                Kernels.apply(.sigmoid, to: v59_2Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(v53 + i).storeBytes(of: UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v55 + i).storeBytes(of: UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v57 + i).storeBytes(of: UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v59 + i).storeBytes(of: UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v60 = UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v61 = UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v62_2 = v61 + v60
+                                    UnsafeMutableRawPointer(v62 + i).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v63_2Block + j_3).storeBytes(of: v62_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v970 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v971_2 = UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v970
+                                    UnsafeMutableRawPointer(v971 + i).storeBytes(of: v971_2, as: SIMD8<Float>.self)
+                                    let v975 = UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v57_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v976_2 = SIMD8<Float>(repeating: 1.0) - v975
+                                    UnsafeMutableRawPointer(v976 + i).storeBytes(of: v976_2, as: SIMD8<Float>.self)
+                                    let v981 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v982_2 = UnsafeRawPointer(v55_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v981
+                                    UnsafeMutableRawPointer(v982 + i).storeBytes(of: v982_2, as: SIMD8<Float>.self)
+                                    let v987 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v988_2 = UnsafeRawPointer(v53_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * v987
+                                    UnsafeMutableRawPointer(v988 + i).storeBytes(of: v988_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v63_2Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v63 + i).storeBytes(of: UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v64_2 = UnsafeRawPointer(v59_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v64 + i).storeBytes(of: v64_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v961 = UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v63_2Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v962_2 = SIMD8<Float>(repeating: 1.0) - v961
+                                    UnsafeMutableRawPointer(v962 + i).storeBytes(of: v962_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_3..<n * 3 {
                                 // line 37: lstm(x)
@@ -16212,40 +17936,62 @@ public struct Carried: Module {
                             let v938 = slot73  // [n, 3]
                             let v944 = slot74  // [n, 3]
                             let laneEnd_4 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                // line 37: lstm(x)
-                                let v73_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v73 + i).storeBytes(of: v73_2, as: SIMD8<Float>.self)
-                                let v75_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v75 + i).storeBytes(of: v75_2, as: SIMD8<Float>.self)
-                                let v77_2 = LaneFunctions.tanh(UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v77 + i).storeBytes(of: v77_2, as: SIMD8<Float>.self)
-                                let v79_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
-                                let v80 = v73_2 * v77_2
-                                let v81 = v75_2 * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v82_2 = v81 + v80
-                                UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
-                                let v83_2 = LaneFunctions.tanh(v82_2)
-                                UnsafeMutableRawPointer(v83 + i).storeBytes(of: v83_2, as: SIMD8<Float>.self)
-                                let v84_2 = v79_2 * v83_2
-                                UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v917 = v83_2 * v83_2
-                                let v918_2 = SIMD8<Float>(repeating: 1.0) - v917
-                                UnsafeMutableRawPointer(v918 + i).storeBytes(of: v918_2, as: SIMD8<Float>.self)
-                                let v926 = SIMD8<Float>(repeating: 1.0) - v79_2
-                                let v927_2 = v79_2 * v926
-                                UnsafeMutableRawPointer(v927 + i).storeBytes(of: v927_2, as: SIMD8<Float>.self)
-                                let v931 = v77_2 * v77_2
-                                let v932_2 = SIMD8<Float>(repeating: 1.0) - v931
-                                UnsafeMutableRawPointer(v932 + i).storeBytes(of: v932_2, as: SIMD8<Float>.self)
-                                let v937 = SIMD8<Float>(repeating: 1.0) - v75_2
-                                let v938_2 = v75_2 * v937
-                                UnsafeMutableRawPointer(v938 + i).storeBytes(of: v938_2, as: SIMD8<Float>.self)
-                                let v943 = SIMD8<Float>(repeating: 1.0) - v73_2
-                                let v944_2 = v73_2 * v943
-                                UnsafeMutableRawPointer(v944 + i).storeBytes(of: v944_2, as: SIMD8<Float>.self)
+                            let v73_2Block = Kernels.blockScratch(slot: 0)
+                            let v75_2Block = Kernels.blockScratch(slot: 1)
+                            let v77_2Block = Kernels.blockScratch(slot: 2)
+                            let v79_2Block = Kernels.blockScratch(slot: 3)
+                            let v83_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v73_2Block + j_4).storeBytes(of: UnsafeRawPointer(v72 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v75_2Block + j_4).storeBytes(of: UnsafeRawPointer(v74 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v77_2Block + j_4).storeBytes(of: UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v79_2Block + j_4).storeBytes(of: UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v73_2Block, count: blockCount_4)
+                                Kernels.apply(.sigmoid, to: v75_2Block, count: blockCount_4)
+                                Kernels.apply(.tanh, to: v77_2Block, count: blockCount_4)
+                                Kernels.apply(.sigmoid, to: v79_2Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(v73 + i).storeBytes(of: UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v75 + i).storeBytes(of: UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v77 + i).storeBytes(of: UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v79 + i).storeBytes(of: UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v80 = UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v81 = UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v82_2 = v81 + v80
+                                    UnsafeMutableRawPointer(v82 + i).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v83_2Block + j_4).storeBytes(of: v82_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v926 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v927_2 = UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v926
+                                    UnsafeMutableRawPointer(v927 + i).storeBytes(of: v927_2, as: SIMD8<Float>.self)
+                                    let v931 = UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v77_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v932_2 = SIMD8<Float>(repeating: 1.0) - v931
+                                    UnsafeMutableRawPointer(v932 + i).storeBytes(of: v932_2, as: SIMD8<Float>.self)
+                                    let v937 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v938_2 = UnsafeRawPointer(v75_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v937
+                                    UnsafeMutableRawPointer(v938 + i).storeBytes(of: v938_2, as: SIMD8<Float>.self)
+                                    let v943 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v944_2 = UnsafeRawPointer(v73_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * v943
+                                    UnsafeMutableRawPointer(v944 + i).storeBytes(of: v944_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v83_2Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v83 + i).storeBytes(of: UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v84_2 = UnsafeRawPointer(v79_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v84 + i).storeBytes(of: v84_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v917 = UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v83_2Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v918_2 = SIMD8<Float>(repeating: 1.0) - v917
+                                    UnsafeMutableRawPointer(v918 + i).storeBytes(of: v918_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_4..<n * 3 {
                                 // line 37: lstm(x)
@@ -16326,40 +18072,62 @@ public struct Carried: Module {
                             let v894 = slot85  // [n, 3]
                             let v900 = slot86  // [n, 3]
                             let laneEnd_5 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_5, by: 8) {
-                                // line 37: lstm(x)
-                                let v93_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v93 + i).storeBytes(of: v93_2, as: SIMD8<Float>.self)
-                                let v95_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v95 + i).storeBytes(of: v95_2, as: SIMD8<Float>.self)
-                                let v97_2 = LaneFunctions.tanh(UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v97 + i).storeBytes(of: v97_2, as: SIMD8<Float>.self)
-                                let v99_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v99 + i).storeBytes(of: v99_2, as: SIMD8<Float>.self)
-                                let v100 = v93_2 * v97_2
-                                let v101 = v95_2 * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v102_2 = v101 + v100
-                                UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
-                                let v103_2 = LaneFunctions.tanh(v102_2)
-                                UnsafeMutableRawPointer(v103 + i).storeBytes(of: v103_2, as: SIMD8<Float>.self)
-                                let v104_2 = v99_2 * v103_2
-                                UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v873 = v103_2 * v103_2
-                                let v874_2 = SIMD8<Float>(repeating: 1.0) - v873
-                                UnsafeMutableRawPointer(v874 + i).storeBytes(of: v874_2, as: SIMD8<Float>.self)
-                                let v882 = SIMD8<Float>(repeating: 1.0) - v99_2
-                                let v883_2 = v99_2 * v882
-                                UnsafeMutableRawPointer(v883 + i).storeBytes(of: v883_2, as: SIMD8<Float>.self)
-                                let v887 = v97_2 * v97_2
-                                let v888_2 = SIMD8<Float>(repeating: 1.0) - v887
-                                UnsafeMutableRawPointer(v888 + i).storeBytes(of: v888_2, as: SIMD8<Float>.self)
-                                let v893 = SIMD8<Float>(repeating: 1.0) - v95_2
-                                let v894_2 = v95_2 * v893
-                                UnsafeMutableRawPointer(v894 + i).storeBytes(of: v894_2, as: SIMD8<Float>.self)
-                                let v899 = SIMD8<Float>(repeating: 1.0) - v93_2
-                                let v900_2 = v93_2 * v899
-                                UnsafeMutableRawPointer(v900 + i).storeBytes(of: v900_2, as: SIMD8<Float>.self)
+                            let v93_2Block = Kernels.blockScratch(slot: 0)
+                            let v95_2Block = Kernels.blockScratch(slot: 1)
+                            let v97_2Block = Kernels.blockScratch(slot: 2)
+                            let v99_2Block = Kernels.blockScratch(slot: 3)
+                            let v103_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v93_2Block + j_5).storeBytes(of: UnsafeRawPointer(v92 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v95_2Block + j_5).storeBytes(of: UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v97_2Block + j_5).storeBytes(of: UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v99_2Block + j_5).storeBytes(of: UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v93_2Block, count: blockCount_5)
+                                Kernels.apply(.sigmoid, to: v95_2Block, count: blockCount_5)
+                                Kernels.apply(.tanh, to: v97_2Block, count: blockCount_5)
+                                Kernels.apply(.sigmoid, to: v99_2Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(v93 + i).storeBytes(of: UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v95 + i).storeBytes(of: UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v97 + i).storeBytes(of: UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v99 + i).storeBytes(of: UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v100 = UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v101 = UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v102_2 = v101 + v100
+                                    UnsafeMutableRawPointer(v102 + i).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v103_2Block + j_5).storeBytes(of: v102_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v882 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v883_2 = UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v882
+                                    UnsafeMutableRawPointer(v883 + i).storeBytes(of: v883_2, as: SIMD8<Float>.self)
+                                    let v887 = UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v97_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v888_2 = SIMD8<Float>(repeating: 1.0) - v887
+                                    UnsafeMutableRawPointer(v888 + i).storeBytes(of: v888_2, as: SIMD8<Float>.self)
+                                    let v893 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v894_2 = UnsafeRawPointer(v95_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v893
+                                    UnsafeMutableRawPointer(v894 + i).storeBytes(of: v894_2, as: SIMD8<Float>.self)
+                                    let v899 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v900_2 = UnsafeRawPointer(v93_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * v899
+                                    UnsafeMutableRawPointer(v900 + i).storeBytes(of: v900_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v103_2Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v103 + i).storeBytes(of: UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v104_2 = UnsafeRawPointer(v99_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v873 = UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v103_2Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v874_2 = SIMD8<Float>(repeating: 1.0) - v873
+                                    UnsafeMutableRawPointer(v874 + i).storeBytes(of: v874_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_5..<n * 3 {
                                 // line 37: lstm(x)
@@ -16449,40 +18217,62 @@ public struct Carried: Module {
                             let v850 = slot97  // [n, 3]
                             let v856 = slot98  // [n, 3]
                             let laneEnd_6 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_6, by: 8) {
-                                // line 37: lstm(x)
-                                let v113_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v113 + i).storeBytes(of: v113_2, as: SIMD8<Float>.self)
-                                let v115_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v115 + i).storeBytes(of: v115_2, as: SIMD8<Float>.self)
-                                let v117_2 = LaneFunctions.tanh(UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
-                                let v119_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v119 + i).storeBytes(of: v119_2, as: SIMD8<Float>.self)
-                                let v120 = v113_2 * v117_2
-                                let v121 = v115_2 * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v122_2 = v121 + v120
-                                UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
-                                let v123_2 = LaneFunctions.tanh(v122_2)
-                                UnsafeMutableRawPointer(v123 + i).storeBytes(of: v123_2, as: SIMD8<Float>.self)
-                                let v124_2 = v119_2 * v123_2
-                                UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v829 = v123_2 * v123_2
-                                let v830_2 = SIMD8<Float>(repeating: 1.0) - v829
-                                UnsafeMutableRawPointer(v830 + i).storeBytes(of: v830_2, as: SIMD8<Float>.self)
-                                let v838 = SIMD8<Float>(repeating: 1.0) - v119_2
-                                let v839_2 = v119_2 * v838
-                                UnsafeMutableRawPointer(v839 + i).storeBytes(of: v839_2, as: SIMD8<Float>.self)
-                                let v843 = v117_2 * v117_2
-                                let v844_2 = SIMD8<Float>(repeating: 1.0) - v843
-                                UnsafeMutableRawPointer(v844 + i).storeBytes(of: v844_2, as: SIMD8<Float>.self)
-                                let v849 = SIMD8<Float>(repeating: 1.0) - v115_2
-                                let v850_2 = v115_2 * v849
-                                UnsafeMutableRawPointer(v850 + i).storeBytes(of: v850_2, as: SIMD8<Float>.self)
-                                let v855 = SIMD8<Float>(repeating: 1.0) - v113_2
-                                let v856_2 = v113_2 * v855
-                                UnsafeMutableRawPointer(v856 + i).storeBytes(of: v856_2, as: SIMD8<Float>.self)
+                            let v113_2Block = Kernels.blockScratch(slot: 0)
+                            let v115_2Block = Kernels.blockScratch(slot: 1)
+                            let v117_2Block = Kernels.blockScratch(slot: 2)
+                            let v119_2Block = Kernels.blockScratch(slot: 3)
+                            let v123_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v113_2Block + j_6).storeBytes(of: UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v115_2Block + j_6).storeBytes(of: UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v117_2Block + j_6).storeBytes(of: UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v119_2Block + j_6).storeBytes(of: UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v113_2Block, count: blockCount_6)
+                                Kernels.apply(.sigmoid, to: v115_2Block, count: blockCount_6)
+                                Kernels.apply(.tanh, to: v117_2Block, count: blockCount_6)
+                                Kernels.apply(.sigmoid, to: v119_2Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(v113 + i).storeBytes(of: UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v115 + i).storeBytes(of: UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v117 + i).storeBytes(of: UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v119 + i).storeBytes(of: UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v120 = UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v121 = UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v102 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v122_2 = v121 + v120
+                                    UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v123_2Block + j_6).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v838 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v839_2 = UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v838
+                                    UnsafeMutableRawPointer(v839 + i).storeBytes(of: v839_2, as: SIMD8<Float>.self)
+                                    let v843 = UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v117_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v844_2 = SIMD8<Float>(repeating: 1.0) - v843
+                                    UnsafeMutableRawPointer(v844 + i).storeBytes(of: v844_2, as: SIMD8<Float>.self)
+                                    let v849 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v850_2 = UnsafeRawPointer(v115_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v849
+                                    UnsafeMutableRawPointer(v850 + i).storeBytes(of: v850_2, as: SIMD8<Float>.self)
+                                    let v855 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v856_2 = UnsafeRawPointer(v113_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * v855
+                                    UnsafeMutableRawPointer(v856 + i).storeBytes(of: v856_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v123_2Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v123 + i).storeBytes(of: UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v124_2 = UnsafeRawPointer(v119_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v124 + i).storeBytes(of: v124_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v829 = UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v123_2Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v830_2 = SIMD8<Float>(repeating: 1.0) - v829
+                                    UnsafeMutableRawPointer(v830 + i).storeBytes(of: v830_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_6..<n * 3 {
                                 // line 37: lstm(x)
@@ -16563,40 +18353,62 @@ public struct Carried: Module {
                             let v806 = slot109  // [n, 3]
                             let v812 = slot110  // [n, 3]
                             let laneEnd_7 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                                // line 37: lstm(x)
-                                let v133_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v133 + i).storeBytes(of: v133_2, as: SIMD8<Float>.self)
-                                let v135_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
-                                let v137_2 = LaneFunctions.tanh(UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v137 + i).storeBytes(of: v137_2, as: SIMD8<Float>.self)
-                                let v139_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v139 + i).storeBytes(of: v139_2, as: SIMD8<Float>.self)
-                                let v140 = v133_2 * v137_2
-                                let v141 = v135_2 * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v142_2 = v141 + v140
-                                UnsafeMutableRawPointer(v142 + i).storeBytes(of: v142_2, as: SIMD8<Float>.self)
-                                let v143_2 = LaneFunctions.tanh(v142_2)
-                                UnsafeMutableRawPointer(v143 + i).storeBytes(of: v143_2, as: SIMD8<Float>.self)
-                                let v144_2 = v139_2 * v143_2
-                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v785 = v143_2 * v143_2
-                                let v786_2 = SIMD8<Float>(repeating: 1.0) - v785
-                                UnsafeMutableRawPointer(v786 + i).storeBytes(of: v786_2, as: SIMD8<Float>.self)
-                                let v794 = SIMD8<Float>(repeating: 1.0) - v139_2
-                                let v795_2 = v139_2 * v794
-                                UnsafeMutableRawPointer(v795 + i).storeBytes(of: v795_2, as: SIMD8<Float>.self)
-                                let v799 = v137_2 * v137_2
-                                let v800_2 = SIMD8<Float>(repeating: 1.0) - v799
-                                UnsafeMutableRawPointer(v800 + i).storeBytes(of: v800_2, as: SIMD8<Float>.self)
-                                let v805 = SIMD8<Float>(repeating: 1.0) - v135_2
-                                let v806_2 = v135_2 * v805
-                                UnsafeMutableRawPointer(v806 + i).storeBytes(of: v806_2, as: SIMD8<Float>.self)
-                                let v811 = SIMD8<Float>(repeating: 1.0) - v133_2
-                                let v812_2 = v133_2 * v811
-                                UnsafeMutableRawPointer(v812 + i).storeBytes(of: v812_2, as: SIMD8<Float>.self)
+                            let v133_2Block = Kernels.blockScratch(slot: 0)
+                            let v135_2Block = Kernels.blockScratch(slot: 1)
+                            let v137_2Block = Kernels.blockScratch(slot: 2)
+                            let v139_2Block = Kernels.blockScratch(slot: 3)
+                            let v143_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v133_2Block + j_7).storeBytes(of: UnsafeRawPointer(v132 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v135_2Block + j_7).storeBytes(of: UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v137_2Block + j_7).storeBytes(of: UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v139_2Block + j_7).storeBytes(of: UnsafeRawPointer(v138 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v133_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v135_2Block, count: blockCount_7)
+                                Kernels.apply(.tanh, to: v137_2Block, count: blockCount_7)
+                                Kernels.apply(.sigmoid, to: v139_2Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(v133 + i).storeBytes(of: UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v135 + i).storeBytes(of: UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v137 + i).storeBytes(of: UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v139 + i).storeBytes(of: UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v140 = UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v141 = UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v142_2 = v141 + v140
+                                    UnsafeMutableRawPointer(v142 + i).storeBytes(of: v142_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v143_2Block + j_7).storeBytes(of: v142_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v794 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v795_2 = UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v794
+                                    UnsafeMutableRawPointer(v795 + i).storeBytes(of: v795_2, as: SIMD8<Float>.self)
+                                    let v799 = UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v137_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v800_2 = SIMD8<Float>(repeating: 1.0) - v799
+                                    UnsafeMutableRawPointer(v800 + i).storeBytes(of: v800_2, as: SIMD8<Float>.self)
+                                    let v805 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v806_2 = UnsafeRawPointer(v135_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v805
+                                    UnsafeMutableRawPointer(v806 + i).storeBytes(of: v806_2, as: SIMD8<Float>.self)
+                                    let v811 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v812_2 = UnsafeRawPointer(v133_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * v811
+                                    UnsafeMutableRawPointer(v812 + i).storeBytes(of: v812_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v143_2Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v143 + i).storeBytes(of: UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v144_2 = UnsafeRawPointer(v139_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v785 = UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143_2Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v786_2 = SIMD8<Float>(repeating: 1.0) - v785
+                                    UnsafeMutableRawPointer(v786 + i).storeBytes(of: v786_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_7..<n * 3 {
                                 // line 37: lstm(x)
@@ -16764,63 +18576,93 @@ public struct Carried: Module {
                             let v766 = slot140  // [n, 3]
                             let v772 = slot141  // [n, 3]
                             let laneEnd_8 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                // line 37: lstm(x)
-                                let v153_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v153 + i).storeBytes(of: v153_2, as: SIMD8<Float>.self)
-                                let v155_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v155 + i).storeBytes(of: v155_2, as: SIMD8<Float>.self)
-                                let v157_2 = LaneFunctions.tanh(UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v157 + i).storeBytes(of: v157_2, as: SIMD8<Float>.self)
-                                let v159_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v159 + i).storeBytes(of: v159_2, as: SIMD8<Float>.self)
-                                let v160 = v153_2 * v157_2
-                                let v161 = v155_2 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v162 = v161 + v160
-                                let v163_2 = LaneFunctions.tanh(v162)
-                                UnsafeMutableRawPointer(v163 + i).storeBytes(of: v163_2, as: SIMD8<Float>.self)
-                                let v164_2 = v159_2 * v163_2
-                                UnsafeMutableRawPointer(v164 + i).storeBytes(of: v164_2, as: SIMD8<Float>.self)
-                                let v194_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v194 + i).storeBytes(of: v194_2, as: SIMD8<Float>.self)
-                                let v198_2 = LaneFunctions.tanh(UnsafeRawPointer(v197 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
-                                let v200_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v200 + i).storeBytes(of: v200_2, as: SIMD8<Float>.self)
-                                let v201_2 = v194_2 * v198_2
-                                UnsafeMutableRawPointer(v201 + i).storeBytes(of: v201_2, as: SIMD8<Float>.self)
-                                let v202_2 = LaneFunctions.tanh(v201_2)
-                                UnsafeMutableRawPointer(v202 + i).storeBytes(of: v202_2, as: SIMD8<Float>.self)
-                                let v203_2 = v200_2 * v202_2
-                                UnsafeMutableRawPointer(v203 + i).storeBytes(of: v203_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v704 = v202_2 * v202_2
-                                let v705_2 = SIMD8<Float>(repeating: 1.0) - v704
-                                UnsafeMutableRawPointer(v705 + i).storeBytes(of: v705_2, as: SIMD8<Float>.self)
-                                let v711 = SIMD8<Float>(repeating: 1.0) - v200_2
-                                let v712_2 = v200_2 * v711
-                                UnsafeMutableRawPointer(v712 + i).storeBytes(of: v712_2, as: SIMD8<Float>.self)
-                                let v716 = v198_2 * v198_2
-                                let v717_2 = SIMD8<Float>(repeating: 1.0) - v716
-                                UnsafeMutableRawPointer(v717 + i).storeBytes(of: v717_2, as: SIMD8<Float>.self)
-                                let v722 = SIMD8<Float>(repeating: 1.0) - v194_2
-                                let v723_2 = v194_2 * v722
-                                UnsafeMutableRawPointer(v723 + i).storeBytes(of: v723_2, as: SIMD8<Float>.self)
-                                let v746 = v163_2 * v163_2
-                                let v747_2 = SIMD8<Float>(repeating: 1.0) - v746
-                                UnsafeMutableRawPointer(v747 + i).storeBytes(of: v747_2, as: SIMD8<Float>.self)
-                                let v754 = SIMD8<Float>(repeating: 1.0) - v159_2
-                                let v755_2 = v159_2 * v754
-                                UnsafeMutableRawPointer(v755 + i).storeBytes(of: v755_2, as: SIMD8<Float>.self)
-                                let v759 = v157_2 * v157_2
-                                let v760_2 = SIMD8<Float>(repeating: 1.0) - v759
-                                UnsafeMutableRawPointer(v760 + i).storeBytes(of: v760_2, as: SIMD8<Float>.self)
-                                let v765 = SIMD8<Float>(repeating: 1.0) - v155_2
-                                let v766_2 = v155_2 * v765
-                                UnsafeMutableRawPointer(v766 + i).storeBytes(of: v766_2, as: SIMD8<Float>.self)
-                                let v771 = SIMD8<Float>(repeating: 1.0) - v153_2
-                                let v772_2 = v153_2 * v771
-                                UnsafeMutableRawPointer(v772 + i).storeBytes(of: v772_2, as: SIMD8<Float>.self)
+                            let v153_2Block = Kernels.blockScratch(slot: 0)
+                            let v155_2Block = Kernels.blockScratch(slot: 1)
+                            let v157_2Block = Kernels.blockScratch(slot: 2)
+                            let v159_2Block = Kernels.blockScratch(slot: 3)
+                            let v163_2Block = Kernels.blockScratch(slot: 4)
+                            let v194_2Block = Kernels.blockScratch(slot: 5)
+                            let v198_2Block = Kernels.blockScratch(slot: 6)
+                            let v200_2Block = Kernels.blockScratch(slot: 7)
+                            let v202_2Block = Kernels.blockScratch(slot: 8)
+                            for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v153_2Block + j_8).storeBytes(of: UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v155_2Block + j_8).storeBytes(of: UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v157_2Block + j_8).storeBytes(of: UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v159_2Block + j_8).storeBytes(of: UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v194_2Block + j_8).storeBytes(of: UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v198_2Block + j_8).storeBytes(of: UnsafeRawPointer(v197 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v200_2Block + j_8).storeBytes(of: UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v153_2Block, count: blockCount_8)
+                                Kernels.apply(.sigmoid, to: v155_2Block, count: blockCount_8)
+                                Kernels.apply(.tanh, to: v157_2Block, count: blockCount_8)
+                                Kernels.apply(.sigmoid, to: v159_2Block, count: blockCount_8)
+                                Kernels.apply(.sigmoid, to: v194_2Block, count: blockCount_8)
+                                Kernels.apply(.tanh, to: v198_2Block, count: blockCount_8)
+                                Kernels.apply(.sigmoid, to: v200_2Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    UnsafeMutableRawPointer(v153 + i).storeBytes(of: UnsafeRawPointer(v153_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v155 + i).storeBytes(of: UnsafeRawPointer(v155_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v157 + i).storeBytes(of: UnsafeRawPointer(v157_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v159 + i).storeBytes(of: UnsafeRawPointer(v159_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v160 = UnsafeRawPointer(v153_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v157_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v161 = UnsafeRawPointer(v155_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v162 = v161 + v160
+                                    UnsafeMutableRawPointer(v163_2Block + j_8).storeBytes(of: v162, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v194 + i).storeBytes(of: UnsafeRawPointer(v194_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v198 + i).storeBytes(of: UnsafeRawPointer(v198_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v200 + i).storeBytes(of: UnsafeRawPointer(v200_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v201_2 = UnsafeRawPointer(v194_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v201 + i).storeBytes(of: v201_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v202_2Block + j_8).storeBytes(of: v201_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v711 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v200_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v712_2 = UnsafeRawPointer(v200_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v711
+                                    UnsafeMutableRawPointer(v712 + i).storeBytes(of: v712_2, as: SIMD8<Float>.self)
+                                    let v716 = UnsafeRawPointer(v198_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v717_2 = SIMD8<Float>(repeating: 1.0) - v716
+                                    UnsafeMutableRawPointer(v717 + i).storeBytes(of: v717_2, as: SIMD8<Float>.self)
+                                    let v722 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v194_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v723_2 = UnsafeRawPointer(v194_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v722
+                                    UnsafeMutableRawPointer(v723 + i).storeBytes(of: v723_2, as: SIMD8<Float>.self)
+                                    let v754 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v159_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v755_2 = UnsafeRawPointer(v159_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v754
+                                    UnsafeMutableRawPointer(v755 + i).storeBytes(of: v755_2, as: SIMD8<Float>.self)
+                                    let v759 = UnsafeRawPointer(v157_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v157_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v760_2 = SIMD8<Float>(repeating: 1.0) - v759
+                                    UnsafeMutableRawPointer(v760 + i).storeBytes(of: v760_2, as: SIMD8<Float>.self)
+                                    let v765 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v155_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v766_2 = UnsafeRawPointer(v155_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v765
+                                    UnsafeMutableRawPointer(v766 + i).storeBytes(of: v766_2, as: SIMD8<Float>.self)
+                                    let v771 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v153_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v772_2 = UnsafeRawPointer(v153_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * v771
+                                    UnsafeMutableRawPointer(v772 + i).storeBytes(of: v772_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v163_2Block, count: blockCount_8)
+                                Kernels.apply(.tanh, to: v202_2Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v163 + i).storeBytes(of: UnsafeRawPointer(v163_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v164_2 = UnsafeRawPointer(v159_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v164 + i).storeBytes(of: v164_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v202 + i).storeBytes(of: UnsafeRawPointer(v202_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v203_2 = UnsafeRawPointer(v200_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v202_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v203 + i).storeBytes(of: v203_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v704 = UnsafeRawPointer(v202_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v202_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v705_2 = SIMD8<Float>(repeating: 1.0) - v704
+                                    UnsafeMutableRawPointer(v705 + i).storeBytes(of: v705_2, as: SIMD8<Float>.self)
+                                    let v746 = UnsafeRawPointer(v163_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163_2Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v747_2 = SIMD8<Float>(repeating: 1.0) - v746
+                                    UnsafeMutableRawPointer(v747 + i).storeBytes(of: v747_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_8..<n * 3 {
                                 // line 37: lstm(x)
@@ -16940,40 +18782,62 @@ public struct Carried: Module {
                             let v679 = slot149  // [n, 3]
                             let v685 = slot150  // [n, 3]
                             let laneEnd_9 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_9, by: 8) {
-                                // line 37: lstm(x)
-                                let v212_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v212 + i).storeBytes(of: v212_2, as: SIMD8<Float>.self)
-                                let v214_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v213 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v214 + i).storeBytes(of: v214_2, as: SIMD8<Float>.self)
-                                let v216_2 = LaneFunctions.tanh(UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v216 + i).storeBytes(of: v216_2, as: SIMD8<Float>.self)
-                                let v218_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v217 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v218 + i).storeBytes(of: v218_2, as: SIMD8<Float>.self)
-                                let v219 = v212_2 * v216_2
-                                let v220 = v214_2 * UnsafeRawPointer(v201 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v221_2 = v220 + v219
-                                UnsafeMutableRawPointer(v221 + i).storeBytes(of: v221_2, as: SIMD8<Float>.self)
-                                let v222_2 = LaneFunctions.tanh(v221_2)
-                                UnsafeMutableRawPointer(v222 + i).storeBytes(of: v222_2, as: SIMD8<Float>.self)
-                                let v223_2 = v218_2 * v222_2
-                                UnsafeMutableRawPointer(v223 + i).storeBytes(of: v223_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v658 = v222_2 * v222_2
-                                let v659_2 = SIMD8<Float>(repeating: 1.0) - v658
-                                UnsafeMutableRawPointer(v659 + i).storeBytes(of: v659_2, as: SIMD8<Float>.self)
-                                let v667 = SIMD8<Float>(repeating: 1.0) - v218_2
-                                let v668_2 = v218_2 * v667
-                                UnsafeMutableRawPointer(v668 + i).storeBytes(of: v668_2, as: SIMD8<Float>.self)
-                                let v672 = v216_2 * v216_2
-                                let v673_2 = SIMD8<Float>(repeating: 1.0) - v672
-                                UnsafeMutableRawPointer(v673 + i).storeBytes(of: v673_2, as: SIMD8<Float>.self)
-                                let v678 = SIMD8<Float>(repeating: 1.0) - v214_2
-                                let v679_2 = v214_2 * v678
-                                UnsafeMutableRawPointer(v679 + i).storeBytes(of: v679_2, as: SIMD8<Float>.self)
-                                let v684 = SIMD8<Float>(repeating: 1.0) - v212_2
-                                let v685_2 = v212_2 * v684
-                                UnsafeMutableRawPointer(v685 + i).storeBytes(of: v685_2, as: SIMD8<Float>.self)
+                            let v212_2Block = Kernels.blockScratch(slot: 0)
+                            let v214_2Block = Kernels.blockScratch(slot: 1)
+                            let v216_2Block = Kernels.blockScratch(slot: 2)
+                            let v218_2Block = Kernels.blockScratch(slot: 3)
+                            let v222_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v212_2Block + j_9).storeBytes(of: UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v214_2Block + j_9).storeBytes(of: UnsafeRawPointer(v213 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v216_2Block + j_9).storeBytes(of: UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v218_2Block + j_9).storeBytes(of: UnsafeRawPointer(v217 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v212_2Block, count: blockCount_9)
+                                Kernels.apply(.sigmoid, to: v214_2Block, count: blockCount_9)
+                                Kernels.apply(.tanh, to: v216_2Block, count: blockCount_9)
+                                Kernels.apply(.sigmoid, to: v218_2Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    UnsafeMutableRawPointer(v212 + i).storeBytes(of: UnsafeRawPointer(v212_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v214 + i).storeBytes(of: UnsafeRawPointer(v214_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v216 + i).storeBytes(of: UnsafeRawPointer(v216_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v218 + i).storeBytes(of: UnsafeRawPointer(v218_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v219 = UnsafeRawPointer(v212_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v216_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v220 = UnsafeRawPointer(v214_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v201 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v221_2 = v220 + v219
+                                    UnsafeMutableRawPointer(v221 + i).storeBytes(of: v221_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v222_2Block + j_9).storeBytes(of: v221_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v667 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v218_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v668_2 = UnsafeRawPointer(v218_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * v667
+                                    UnsafeMutableRawPointer(v668 + i).storeBytes(of: v668_2, as: SIMD8<Float>.self)
+                                    let v672 = UnsafeRawPointer(v216_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v216_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v673_2 = SIMD8<Float>(repeating: 1.0) - v672
+                                    UnsafeMutableRawPointer(v673 + i).storeBytes(of: v673_2, as: SIMD8<Float>.self)
+                                    let v678 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v214_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v679_2 = UnsafeRawPointer(v214_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * v678
+                                    UnsafeMutableRawPointer(v679 + i).storeBytes(of: v679_2, as: SIMD8<Float>.self)
+                                    let v684 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v212_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v685_2 = UnsafeRawPointer(v212_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * v684
+                                    UnsafeMutableRawPointer(v685 + i).storeBytes(of: v685_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v222_2Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v222 + i).storeBytes(of: UnsafeRawPointer(v222_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v223_2 = UnsafeRawPointer(v218_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v222_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v223 + i).storeBytes(of: v223_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v658 = UnsafeRawPointer(v222_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v222_2Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v659_2 = SIMD8<Float>(repeating: 1.0) - v658
+                                    UnsafeMutableRawPointer(v659 + i).storeBytes(of: v659_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_9..<n * 3 {
                                 // line 37: lstm(x)
@@ -17057,40 +18921,62 @@ public struct Carried: Module {
                             let v633 = slot161  // [n, 3]
                             let v639 = slot162  // [n, 3]
                             let laneEnd_10 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                                // line 37: lstm(x)
-                                let v232_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v232 + i).storeBytes(of: v232_2, as: SIMD8<Float>.self)
-                                let v234_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v234 + i).storeBytes(of: v234_2, as: SIMD8<Float>.self)
-                                let v236_2 = LaneFunctions.tanh(UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v236 + i).storeBytes(of: v236_2, as: SIMD8<Float>.self)
-                                let v238_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v237 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v238 + i).storeBytes(of: v238_2, as: SIMD8<Float>.self)
-                                let v239 = v232_2 * v236_2
-                                let v240 = v234_2 * UnsafeRawPointer(v221 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v241_2 = v240 + v239
-                                UnsafeMutableRawPointer(v241 + i).storeBytes(of: v241_2, as: SIMD8<Float>.self)
-                                let v242_2 = LaneFunctions.tanh(v241_2)
-                                UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
-                                let v243_2 = v238_2 * v242_2
-                                UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v612 = v242_2 * v242_2
-                                let v613_2 = SIMD8<Float>(repeating: 1.0) - v612
-                                UnsafeMutableRawPointer(v613 + i).storeBytes(of: v613_2, as: SIMD8<Float>.self)
-                                let v621 = SIMD8<Float>(repeating: 1.0) - v238_2
-                                let v622_2 = v238_2 * v621
-                                UnsafeMutableRawPointer(v622 + i).storeBytes(of: v622_2, as: SIMD8<Float>.self)
-                                let v626 = v236_2 * v236_2
-                                let v627_2 = SIMD8<Float>(repeating: 1.0) - v626
-                                UnsafeMutableRawPointer(v627 + i).storeBytes(of: v627_2, as: SIMD8<Float>.self)
-                                let v632 = SIMD8<Float>(repeating: 1.0) - v234_2
-                                let v633_2 = v234_2 * v632
-                                UnsafeMutableRawPointer(v633 + i).storeBytes(of: v633_2, as: SIMD8<Float>.self)
-                                let v638 = SIMD8<Float>(repeating: 1.0) - v232_2
-                                let v639_2 = v232_2 * v638
-                                UnsafeMutableRawPointer(v639 + i).storeBytes(of: v639_2, as: SIMD8<Float>.self)
+                            let v232_2Block = Kernels.blockScratch(slot: 0)
+                            let v234_2Block = Kernels.blockScratch(slot: 1)
+                            let v236_2Block = Kernels.blockScratch(slot: 2)
+                            let v238_2Block = Kernels.blockScratch(slot: 3)
+                            let v242_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v232_2Block + j_10).storeBytes(of: UnsafeRawPointer(v231 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v234_2Block + j_10).storeBytes(of: UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v236_2Block + j_10).storeBytes(of: UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v238_2Block + j_10).storeBytes(of: UnsafeRawPointer(v237 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v232_2Block, count: blockCount_10)
+                                Kernels.apply(.sigmoid, to: v234_2Block, count: blockCount_10)
+                                Kernels.apply(.tanh, to: v236_2Block, count: blockCount_10)
+                                Kernels.apply(.sigmoid, to: v238_2Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    UnsafeMutableRawPointer(v232 + i).storeBytes(of: UnsafeRawPointer(v232_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v234 + i).storeBytes(of: UnsafeRawPointer(v234_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v236 + i).storeBytes(of: UnsafeRawPointer(v236_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v238 + i).storeBytes(of: UnsafeRawPointer(v238_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v239 = UnsafeRawPointer(v232_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v236_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v240 = UnsafeRawPointer(v234_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v221 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v241_2 = v240 + v239
+                                    UnsafeMutableRawPointer(v241 + i).storeBytes(of: v241_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v242_2Block + j_10).storeBytes(of: v241_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v621 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v238_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v622_2 = UnsafeRawPointer(v238_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * v621
+                                    UnsafeMutableRawPointer(v622 + i).storeBytes(of: v622_2, as: SIMD8<Float>.self)
+                                    let v626 = UnsafeRawPointer(v236_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v236_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v627_2 = SIMD8<Float>(repeating: 1.0) - v626
+                                    UnsafeMutableRawPointer(v627 + i).storeBytes(of: v627_2, as: SIMD8<Float>.self)
+                                    let v632 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v234_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v633_2 = UnsafeRawPointer(v234_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * v632
+                                    UnsafeMutableRawPointer(v633 + i).storeBytes(of: v633_2, as: SIMD8<Float>.self)
+                                    let v638 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v232_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v639_2 = UnsafeRawPointer(v232_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * v638
+                                    UnsafeMutableRawPointer(v639 + i).storeBytes(of: v639_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v242_2Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v242 + i).storeBytes(of: UnsafeRawPointer(v242_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v243_2 = UnsafeRawPointer(v238_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v242_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v612 = UnsafeRawPointer(v242_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v242_2Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v613_2 = SIMD8<Float>(repeating: 1.0) - v612
+                                    UnsafeMutableRawPointer(v613 + i).storeBytes(of: v613_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_10..<n * 3 {
                                 // line 37: lstm(x)
@@ -17184,40 +19070,62 @@ public struct Carried: Module {
                             let v587 = slot173  // [n, 3]
                             let v593 = slot174  // [n, 3]
                             let laneEnd_11 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_11, by: 8) {
-                                // line 37: lstm(x)
-                                let v252_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v252 + i).storeBytes(of: v252_2, as: SIMD8<Float>.self)
-                                let v254_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v253 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v254 + i).storeBytes(of: v254_2, as: SIMD8<Float>.self)
-                                let v256_2 = LaneFunctions.tanh(UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v256 + i).storeBytes(of: v256_2, as: SIMD8<Float>.self)
-                                let v258_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v258 + i).storeBytes(of: v258_2, as: SIMD8<Float>.self)
-                                let v259 = v252_2 * v256_2
-                                let v260 = v254_2 * UnsafeRawPointer(v241 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v261_2 = v260 + v259
-                                UnsafeMutableRawPointer(v261 + i).storeBytes(of: v261_2, as: SIMD8<Float>.self)
-                                let v262_2 = LaneFunctions.tanh(v261_2)
-                                UnsafeMutableRawPointer(v262 + i).storeBytes(of: v262_2, as: SIMD8<Float>.self)
-                                let v263_2 = v258_2 * v262_2
-                                UnsafeMutableRawPointer(v263 + i).storeBytes(of: v263_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v566 = v262_2 * v262_2
-                                let v567_2 = SIMD8<Float>(repeating: 1.0) - v566
-                                UnsafeMutableRawPointer(v567 + i).storeBytes(of: v567_2, as: SIMD8<Float>.self)
-                                let v575 = SIMD8<Float>(repeating: 1.0) - v258_2
-                                let v576_2 = v258_2 * v575
-                                UnsafeMutableRawPointer(v576 + i).storeBytes(of: v576_2, as: SIMD8<Float>.self)
-                                let v580 = v256_2 * v256_2
-                                let v581_2 = SIMD8<Float>(repeating: 1.0) - v580
-                                UnsafeMutableRawPointer(v581 + i).storeBytes(of: v581_2, as: SIMD8<Float>.self)
-                                let v586 = SIMD8<Float>(repeating: 1.0) - v254_2
-                                let v587_2 = v254_2 * v586
-                                UnsafeMutableRawPointer(v587 + i).storeBytes(of: v587_2, as: SIMD8<Float>.self)
-                                let v592 = SIMD8<Float>(repeating: 1.0) - v252_2
-                                let v593_2 = v252_2 * v592
-                                UnsafeMutableRawPointer(v593 + i).storeBytes(of: v593_2, as: SIMD8<Float>.self)
+                            let v252_2Block = Kernels.blockScratch(slot: 0)
+                            let v254_2Block = Kernels.blockScratch(slot: 1)
+                            let v256_2Block = Kernels.blockScratch(slot: 2)
+                            let v258_2Block = Kernels.blockScratch(slot: 3)
+                            let v262_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v252_2Block + j_11).storeBytes(of: UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v254_2Block + j_11).storeBytes(of: UnsafeRawPointer(v253 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v256_2Block + j_11).storeBytes(of: UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v258_2Block + j_11).storeBytes(of: UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v252_2Block, count: blockCount_11)
+                                Kernels.apply(.sigmoid, to: v254_2Block, count: blockCount_11)
+                                Kernels.apply(.tanh, to: v256_2Block, count: blockCount_11)
+                                Kernels.apply(.sigmoid, to: v258_2Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    UnsafeMutableRawPointer(v252 + i).storeBytes(of: UnsafeRawPointer(v252_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v254 + i).storeBytes(of: UnsafeRawPointer(v254_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v256 + i).storeBytes(of: UnsafeRawPointer(v256_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v258 + i).storeBytes(of: UnsafeRawPointer(v258_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v259 = UnsafeRawPointer(v252_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v256_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v260 = UnsafeRawPointer(v254_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v241 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v261_2 = v260 + v259
+                                    UnsafeMutableRawPointer(v261 + i).storeBytes(of: v261_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v262_2Block + j_11).storeBytes(of: v261_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v575 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v258_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v576_2 = UnsafeRawPointer(v258_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * v575
+                                    UnsafeMutableRawPointer(v576 + i).storeBytes(of: v576_2, as: SIMD8<Float>.self)
+                                    let v580 = UnsafeRawPointer(v256_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v256_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v581_2 = SIMD8<Float>(repeating: 1.0) - v580
+                                    UnsafeMutableRawPointer(v581 + i).storeBytes(of: v581_2, as: SIMD8<Float>.self)
+                                    let v586 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v254_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v587_2 = UnsafeRawPointer(v254_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * v586
+                                    UnsafeMutableRawPointer(v587 + i).storeBytes(of: v587_2, as: SIMD8<Float>.self)
+                                    let v592 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v252_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v593_2 = UnsafeRawPointer(v252_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * v592
+                                    UnsafeMutableRawPointer(v593 + i).storeBytes(of: v593_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v262_2Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v262 + i).storeBytes(of: UnsafeRawPointer(v262_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v263_2 = UnsafeRawPointer(v258_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v262_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v263 + i).storeBytes(of: v263_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v566 = UnsafeRawPointer(v262_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v262_2Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v567_2 = SIMD8<Float>(repeating: 1.0) - v566
+                                    UnsafeMutableRawPointer(v567 + i).storeBytes(of: v567_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_11..<n * 3 {
                                 // line 37: lstm(x)
@@ -17301,40 +19209,62 @@ public struct Carried: Module {
                             let v541 = slot185  // [n, 3]
                             let v547 = slot186  // [n, 3]
                             let laneEnd_12 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_12, by: 8) {
-                                // line 37: lstm(x)
-                                let v272_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v272 + i).storeBytes(of: v272_2, as: SIMD8<Float>.self)
-                                let v274_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v274 + i).storeBytes(of: v274_2, as: SIMD8<Float>.self)
-                                let v276_2 = LaneFunctions.tanh(UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v276 + i).storeBytes(of: v276_2, as: SIMD8<Float>.self)
-                                let v278_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v277 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v278 + i).storeBytes(of: v278_2, as: SIMD8<Float>.self)
-                                let v279 = v272_2 * v276_2
-                                let v280 = v274_2 * UnsafeRawPointer(v261 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v281_2 = v280 + v279
-                                UnsafeMutableRawPointer(v281 + i).storeBytes(of: v281_2, as: SIMD8<Float>.self)
-                                let v282_2 = LaneFunctions.tanh(v281_2)
-                                UnsafeMutableRawPointer(v282 + i).storeBytes(of: v282_2, as: SIMD8<Float>.self)
-                                let v283_2 = v278_2 * v282_2
-                                UnsafeMutableRawPointer(v283 + i).storeBytes(of: v283_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v520 = v282_2 * v282_2
-                                let v521_2 = SIMD8<Float>(repeating: 1.0) - v520
-                                UnsafeMutableRawPointer(v521 + i).storeBytes(of: v521_2, as: SIMD8<Float>.self)
-                                let v529 = SIMD8<Float>(repeating: 1.0) - v278_2
-                                let v530_2 = v278_2 * v529
-                                UnsafeMutableRawPointer(v530 + i).storeBytes(of: v530_2, as: SIMD8<Float>.self)
-                                let v534 = v276_2 * v276_2
-                                let v535_2 = SIMD8<Float>(repeating: 1.0) - v534
-                                UnsafeMutableRawPointer(v535 + i).storeBytes(of: v535_2, as: SIMD8<Float>.self)
-                                let v540 = SIMD8<Float>(repeating: 1.0) - v274_2
-                                let v541_2 = v274_2 * v540
-                                UnsafeMutableRawPointer(v541 + i).storeBytes(of: v541_2, as: SIMD8<Float>.self)
-                                let v546 = SIMD8<Float>(repeating: 1.0) - v272_2
-                                let v547_2 = v272_2 * v546
-                                UnsafeMutableRawPointer(v547 + i).storeBytes(of: v547_2, as: SIMD8<Float>.self)
+                            let v272_2Block = Kernels.blockScratch(slot: 0)
+                            let v274_2Block = Kernels.blockScratch(slot: 1)
+                            let v276_2Block = Kernels.blockScratch(slot: 2)
+                            let v278_2Block = Kernels.blockScratch(slot: 3)
+                            let v282_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                                let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v272_2Block + j_12).storeBytes(of: UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v274_2Block + j_12).storeBytes(of: UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v276_2Block + j_12).storeBytes(of: UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v278_2Block + j_12).storeBytes(of: UnsafeRawPointer(v277 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v272_2Block, count: blockCount_12)
+                                Kernels.apply(.sigmoid, to: v274_2Block, count: blockCount_12)
+                                Kernels.apply(.tanh, to: v276_2Block, count: blockCount_12)
+                                Kernels.apply(.sigmoid, to: v278_2Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    UnsafeMutableRawPointer(v272 + i).storeBytes(of: UnsafeRawPointer(v272_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v274 + i).storeBytes(of: UnsafeRawPointer(v274_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v276 + i).storeBytes(of: UnsafeRawPointer(v276_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v278 + i).storeBytes(of: UnsafeRawPointer(v278_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v279 = UnsafeRawPointer(v272_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v276_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v280 = UnsafeRawPointer(v274_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v261 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v281_2 = v280 + v279
+                                    UnsafeMutableRawPointer(v281 + i).storeBytes(of: v281_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v282_2Block + j_12).storeBytes(of: v281_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v529 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v278_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v530_2 = UnsafeRawPointer(v278_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * v529
+                                    UnsafeMutableRawPointer(v530 + i).storeBytes(of: v530_2, as: SIMD8<Float>.self)
+                                    let v534 = UnsafeRawPointer(v276_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v276_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v535_2 = SIMD8<Float>(repeating: 1.0) - v534
+                                    UnsafeMutableRawPointer(v535 + i).storeBytes(of: v535_2, as: SIMD8<Float>.self)
+                                    let v540 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v274_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v541_2 = UnsafeRawPointer(v274_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * v540
+                                    UnsafeMutableRawPointer(v541 + i).storeBytes(of: v541_2, as: SIMD8<Float>.self)
+                                    let v546 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v272_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v547_2 = UnsafeRawPointer(v272_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * v546
+                                    UnsafeMutableRawPointer(v547 + i).storeBytes(of: v547_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v282_2Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v282 + i).storeBytes(of: UnsafeRawPointer(v282_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v283_2 = UnsafeRawPointer(v278_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v282_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v283 + i).storeBytes(of: v283_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v520 = UnsafeRawPointer(v282_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v282_2Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v521_2 = SIMD8<Float>(repeating: 1.0) - v520
+                                    UnsafeMutableRawPointer(v521 + i).storeBytes(of: v521_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_12..<n * 3 {
                                 // line 37: lstm(x)
@@ -17429,40 +19359,62 @@ public struct Carried: Module {
                             let v495 = slot197  // [n, 3]
                             let v501 = slot198  // [n, 3]
                             let laneEnd_13 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_13, by: 8) {
-                                // line 37: lstm(x)
-                                let v292_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v292 + i).storeBytes(of: v292_2, as: SIMD8<Float>.self)
-                                let v294_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v294 + i).storeBytes(of: v294_2, as: SIMD8<Float>.self)
-                                let v296_2 = LaneFunctions.tanh(UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v296 + i).storeBytes(of: v296_2, as: SIMD8<Float>.self)
-                                let v298_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v297 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v298 + i).storeBytes(of: v298_2, as: SIMD8<Float>.self)
-                                let v299 = v292_2 * v296_2
-                                let v300 = v294_2 * UnsafeRawPointer(v281 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v301_2 = v300 + v299
-                                UnsafeMutableRawPointer(v301 + i).storeBytes(of: v301_2, as: SIMD8<Float>.self)
-                                let v302_2 = LaneFunctions.tanh(v301_2)
-                                UnsafeMutableRawPointer(v302 + i).storeBytes(of: v302_2, as: SIMD8<Float>.self)
-                                let v303_2 = v298_2 * v302_2
-                                UnsafeMutableRawPointer(v303 + i).storeBytes(of: v303_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v474 = v302_2 * v302_2
-                                let v475_2 = SIMD8<Float>(repeating: 1.0) - v474
-                                UnsafeMutableRawPointer(v475 + i).storeBytes(of: v475_2, as: SIMD8<Float>.self)
-                                let v483 = SIMD8<Float>(repeating: 1.0) - v298_2
-                                let v484_2 = v298_2 * v483
-                                UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
-                                let v488 = v296_2 * v296_2
-                                let v489_2 = SIMD8<Float>(repeating: 1.0) - v488
-                                UnsafeMutableRawPointer(v489 + i).storeBytes(of: v489_2, as: SIMD8<Float>.self)
-                                let v494 = SIMD8<Float>(repeating: 1.0) - v294_2
-                                let v495_2 = v294_2 * v494
-                                UnsafeMutableRawPointer(v495 + i).storeBytes(of: v495_2, as: SIMD8<Float>.self)
-                                let v500 = SIMD8<Float>(repeating: 1.0) - v292_2
-                                let v501_2 = v292_2 * v500
-                                UnsafeMutableRawPointer(v501 + i).storeBytes(of: v501_2, as: SIMD8<Float>.self)
+                            let v292_2Block = Kernels.blockScratch(slot: 0)
+                            let v294_2Block = Kernels.blockScratch(slot: 1)
+                            let v296_2Block = Kernels.blockScratch(slot: 2)
+                            let v298_2Block = Kernels.blockScratch(slot: 3)
+                            let v302_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v292_2Block + j_13).storeBytes(of: UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v294_2Block + j_13).storeBytes(of: UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v296_2Block + j_13).storeBytes(of: UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v298_2Block + j_13).storeBytes(of: UnsafeRawPointer(v297 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v292_2Block, count: blockCount_13)
+                                Kernels.apply(.sigmoid, to: v294_2Block, count: blockCount_13)
+                                Kernels.apply(.tanh, to: v296_2Block, count: blockCount_13)
+                                Kernels.apply(.sigmoid, to: v298_2Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    UnsafeMutableRawPointer(v292 + i).storeBytes(of: UnsafeRawPointer(v292_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v294 + i).storeBytes(of: UnsafeRawPointer(v294_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v296 + i).storeBytes(of: UnsafeRawPointer(v296_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v298 + i).storeBytes(of: UnsafeRawPointer(v298_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v299 = UnsafeRawPointer(v292_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v296_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v300 = UnsafeRawPointer(v294_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v281 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v301_2 = v300 + v299
+                                    UnsafeMutableRawPointer(v301 + i).storeBytes(of: v301_2, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v302_2Block + j_13).storeBytes(of: v301_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v483 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v298_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v484_2 = UnsafeRawPointer(v298_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * v483
+                                    UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
+                                    let v488 = UnsafeRawPointer(v296_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v296_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v489_2 = SIMD8<Float>(repeating: 1.0) - v488
+                                    UnsafeMutableRawPointer(v489 + i).storeBytes(of: v489_2, as: SIMD8<Float>.self)
+                                    let v494 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v294_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v495_2 = UnsafeRawPointer(v294_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * v494
+                                    UnsafeMutableRawPointer(v495 + i).storeBytes(of: v495_2, as: SIMD8<Float>.self)
+                                    let v500 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v292_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v501_2 = UnsafeRawPointer(v292_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * v500
+                                    UnsafeMutableRawPointer(v501 + i).storeBytes(of: v501_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v302_2Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v302 + i).storeBytes(of: UnsafeRawPointer(v302_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v303_2 = UnsafeRawPointer(v298_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v302_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v303 + i).storeBytes(of: v303_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v474 = UnsafeRawPointer(v302_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v302_2Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v475_2 = SIMD8<Float>(repeating: 1.0) - v474
+                                    UnsafeMutableRawPointer(v475 + i).storeBytes(of: v475_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_13..<n * 3 {
                                 // line 37: lstm(x)
@@ -17655,39 +19607,61 @@ public struct Carried: Module {
                             let v407 = slot220  // [n, 3]
                             let v413 = slot221  // [n, 3]
                             let laneEnd_14 = (n * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd_14, by: 8) {
-                                // line 37: lstm(x)
-                                let v332_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v331 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v332 + i).storeBytes(of: v332_2, as: SIMD8<Float>.self)
-                                let v334_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v333 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v334 + i).storeBytes(of: v334_2, as: SIMD8<Float>.self)
-                                let v336_2 = LaneFunctions.tanh(UnsafeRawPointer(v335 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v336 + i).storeBytes(of: v336_2, as: SIMD8<Float>.self)
-                                let v338_2 = LaneFunctions.sigmoid(UnsafeRawPointer(v337 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v338 + i).storeBytes(of: v338_2, as: SIMD8<Float>.self)
-                                let v339 = v332_2 * v336_2
-                                let v340 = v334_2 * UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v341 = v340 + v339
-                                let v342_2 = LaneFunctions.tanh(v341)
-                                UnsafeMutableRawPointer(v342 + i).storeBytes(of: v342_2, as: SIMD8<Float>.self)
-                                let v343_2 = v338_2 * v342_2
-                                UnsafeMutableRawPointer(v343 + i).storeBytes(of: v343_2, as: SIMD8<Float>.self)
-                                // ∂ line 37: lstm(x)
-                                let v387 = v342_2 * v342_2
-                                let v388_2 = SIMD8<Float>(repeating: 1.0) - v387
-                                UnsafeMutableRawPointer(v388 + i).storeBytes(of: v388_2, as: SIMD8<Float>.self)
-                                let v395 = SIMD8<Float>(repeating: 1.0) - v338_2
-                                let v396_2 = v338_2 * v395
-                                UnsafeMutableRawPointer(v396 + i).storeBytes(of: v396_2, as: SIMD8<Float>.self)
-                                let v400 = v336_2 * v336_2
-                                let v401_2 = SIMD8<Float>(repeating: 1.0) - v400
-                                UnsafeMutableRawPointer(v401 + i).storeBytes(of: v401_2, as: SIMD8<Float>.self)
-                                let v406 = SIMD8<Float>(repeating: 1.0) - v334_2
-                                let v407_2 = v334_2 * v406
-                                UnsafeMutableRawPointer(v407 + i).storeBytes(of: v407_2, as: SIMD8<Float>.self)
-                                let v412 = SIMD8<Float>(repeating: 1.0) - v332_2
-                                let v413_2 = v332_2 * v412
-                                UnsafeMutableRawPointer(v413 + i).storeBytes(of: v413_2, as: SIMD8<Float>.self)
+                            let v332_2Block = Kernels.blockScratch(slot: 0)
+                            let v334_2Block = Kernels.blockScratch(slot: 1)
+                            let v336_2Block = Kernels.blockScratch(slot: 2)
+                            let v338_2Block = Kernels.blockScratch(slot: 3)
+                            let v342_2Block = Kernels.blockScratch(slot: 4)
+                            for blockStart_14 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v332_2Block + j_14).storeBytes(of: UnsafeRawPointer(v331 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v334_2Block + j_14).storeBytes(of: UnsafeRawPointer(v333 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v336_2Block + j_14).storeBytes(of: UnsafeRawPointer(v335 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v338_2Block + j_14).storeBytes(of: UnsafeRawPointer(v337 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.sigmoid, to: v332_2Block, count: blockCount_14)
+                                Kernels.apply(.sigmoid, to: v334_2Block, count: blockCount_14)
+                                Kernels.apply(.tanh, to: v336_2Block, count: blockCount_14)
+                                Kernels.apply(.sigmoid, to: v338_2Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    UnsafeMutableRawPointer(v332 + i).storeBytes(of: UnsafeRawPointer(v332_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v334 + i).storeBytes(of: UnsafeRawPointer(v334_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v336 + i).storeBytes(of: UnsafeRawPointer(v336_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v338 + i).storeBytes(of: UnsafeRawPointer(v338_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v339 = UnsafeRawPointer(v332_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v336_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v340 = UnsafeRawPointer(v334_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v341 = v340 + v339
+                                    UnsafeMutableRawPointer(v342_2Block + j_14).storeBytes(of: v341, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v395 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v338_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v396_2 = UnsafeRawPointer(v338_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * v395
+                                    UnsafeMutableRawPointer(v396 + i).storeBytes(of: v396_2, as: SIMD8<Float>.self)
+                                    let v400 = UnsafeRawPointer(v336_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v336_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v401_2 = SIMD8<Float>(repeating: 1.0) - v400
+                                    UnsafeMutableRawPointer(v401 + i).storeBytes(of: v401_2, as: SIMD8<Float>.self)
+                                    let v406 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v334_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v407_2 = UnsafeRawPointer(v334_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * v406
+                                    UnsafeMutableRawPointer(v407 + i).storeBytes(of: v407_2, as: SIMD8<Float>.self)
+                                    let v412 = SIMD8<Float>(repeating: 1.0) - UnsafeRawPointer(v332_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v413_2 = UnsafeRawPointer(v332_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * v412
+                                    UnsafeMutableRawPointer(v413 + i).storeBytes(of: v413_2, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v342_2Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 37: lstm(x)
+                                    UnsafeMutableRawPointer(v342 + i).storeBytes(of: UnsafeRawPointer(v342_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    let v343_2 = UnsafeRawPointer(v338_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v342_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v343 + i).storeBytes(of: v343_2, as: SIMD8<Float>.self)
+                                    // ∂ line 37: lstm(x)
+                                    let v387 = UnsafeRawPointer(v342_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v342_2Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v388_2 = SIMD8<Float>(repeating: 1.0) - v387
+                                    UnsafeMutableRawPointer(v388 + i).storeBytes(of: v388_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_14..<n * 3 {
                                 // line 37: lstm(x)

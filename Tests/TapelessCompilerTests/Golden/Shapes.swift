@@ -27,13 +27,22 @@ public func s0(x: Tensor, c: Tensor) -> Float {
                 var v5: Float = 0
                 let laneEnd = (n * 3 * 4) & ~7
                 var v5Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 6: tanh(reshape(x, n, 3, -1))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 6: tanh(reshape(x, n, 3, -1)) * c
-                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 6: sum(tanh(reshape(x, n, 3, -1)) * c)
-                    v5Lanes += v4
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 6: tanh(reshape(x, n, 3, -1))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 6: tanh(reshape(x, n, 3, -1)) * c
+                        let v4 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 6: sum(tanh(reshape(x, n, 3, -1)) * c)
+                        v5Lanes += v4
+                    }
                 }
                 v5 = v5Lanes.sum()
                 for i in laneEnd..<n * 3 * 4 {
@@ -76,14 +85,23 @@ public func s0_dx(x: Tensor, c: Tensor) -> Tensor {
                 // ∂ line 6: tanh(reshape(x, n, 3, -1))
                 let v12 = slot1  // [n, 3, 4]
                 let laneEnd = (n * 3 * 4) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 6: tanh(reshape(x, n, 3, -1))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 6: tanh(reshape(x, n, 3, -1))
-                    let v10 = v3 * v3
-                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
-                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 6: tanh(reshape(x, n, 3, -1))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 6: tanh(reshape(x, n, 3, -1))
+                        let v10 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                        let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<n * 3 * 4 {
                     // line 6: tanh(reshape(x, n, 3, -1))
@@ -134,14 +152,23 @@ public func s0_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     // ∂ line 6: tanh(reshape(x, n, 3, -1))
                     let v8 = slot1  // [n, 3, 4]
                     let laneEnd = (n * 3 * 4) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 6: tanh(reshape(x, n, 3, -1))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 6: tanh(reshape(x, n, 3, -1))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
-                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 6: tanh(reshape(x, n, 3, -1))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 6: tanh(reshape(x, n, 3, -1))
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<n * 3 * 4 {
                         // line 6: tanh(reshape(x, n, 3, -1))
@@ -213,18 +240,29 @@ public func s0_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     // ∂ line 6: tanh(reshape(x, n, 3, -1))
                     let v24 = slot2  // [n, 3, 4]
                     let laneEnd = (n * 3 * 4) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 6: tanh(reshape(x, n, 3, -1))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 6: tanh(reshape(x, n, 3, -1))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v17 = -v16
-                        let v18 = v17 * v4
-                        let v20 = v18 + v18
-                        let v24_2 = v20 * v7
-                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    let v17Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 6: tanh(reshape(x, n, 3, -1))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 6: tanh(reshape(x, n, 3, -1))
+                            let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v17 = -v16
+                            UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v17, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v18 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v20 = v18 + v18
+                            let v24_2 = v20 * v7
+                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<n * 3 * 4 {
                         // line 6: tanh(reshape(x, n, 3, -1))
@@ -280,13 +318,22 @@ public func s1(x: Tensor, c: Tensor) -> Float {
                 var v5: Float = 0
                 let laneEnd = (2 * 4 * 3 * 5) & ~7
                 var v5Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 12: tanh(permute(x, 0, 2, 1, 3))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 12: tanh(permute(x, 0, 2, 1, 3)) * c
-                    let v4 = v3 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 12: sum(tanh(permute(x, 0, 2, 1, 3)) * c)
-                    v5Lanes += v4
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 12: tanh(permute(x, 0, 2, 1, 3))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 12: tanh(permute(x, 0, 2, 1, 3)) * c
+                        let v4 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 12: sum(tanh(permute(x, 0, 2, 1, 3)) * c)
+                        v5Lanes += v4
+                    }
                 }
                 v5 = v5Lanes.sum()
                 for i in laneEnd..<2 * 4 * 3 * 5 {
@@ -335,14 +382,23 @@ public func s1_dx(x: Tensor, c: Tensor) -> Tensor {
                 // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
                 let v12 = slot1  // [2, 4, 3, 5]
                 let laneEnd = (2 * 4 * 3 * 5) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 12: tanh(permute(x, 0, 2, 1, 3))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
-                    let v10 = v3 * v3
-                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
-                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 12: tanh(permute(x, 0, 2, 1, 3))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
+                        let v10 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                        let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                        UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<2 * 4 * 3 * 5 {
                     // line 12: tanh(permute(x, 0, 2, 1, 3))
@@ -407,14 +463,23 @@ public func s1_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
                     let v8 = slot1  // [2, 4, 3, 5]
                     let laneEnd = (2 * 4 * 3 * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 12: tanh(permute(x, 0, 2, 1, 3))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
-                        UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 12: tanh(permute(x, 0, 2, 1, 3))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v8_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v7
+                            UnsafeMutableRawPointer(v8 + i).storeBytes(of: v8_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 4 * 3 * 5 {
                         // line 12: tanh(permute(x, 0, 2, 1, 3))
@@ -508,18 +573,29 @@ public func s1_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
                     let v24 = slot2  // [2, 4, 3, 5]
                     let laneEnd = (2 * 4 * 3 * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 12: tanh(permute(x, 0, 2, 1, 3))
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
-                        let v6 = v4 * v4
-                        let v7 = SIMD8<Float>(repeating: 1.0) - v6
-                        let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v17 = -v16
-                        let v18 = v17 * v4
-                        let v20 = v18 + v18
-                        let v24_2 = v20 * v7
-                        UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    let v17Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 12: tanh(permute(x, 0, 2, 1, 3))
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 12: tanh(permute(x, 0, 2, 1, 3))
+                            let v16 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v17 = -v16
+                            UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v17, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v6 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v7 = SIMD8<Float>(repeating: 1.0) - v6
+                            let v18 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v20 = v18 + v18
+                            let v24_2 = v20 * v7
+                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 4 * 3 * 5 {
                         // line 12: tanh(permute(x, 0, 2, 1, 3))
@@ -589,14 +665,23 @@ public func s2(a: Tensor, b: Tensor, c: Tensor) -> Float {
                     var v8: Float = 0
                     let laneEnd = (2 * 8) & ~7
                     var v8Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 18: tanh(concat(a, b, axis: 1))
-                        let v6 = LaneFunctions.tanh(v5)
-                        // line 18: tanh(concat(a, b, axis: 1)) * c
-                        let v7 = v6 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 18: sum(tanh(concat(a, b, axis: 1)) * c)
-                        v8Lanes += v7
+                    let v6Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 18: tanh(concat(a, b, axis: 1))
+                            UnsafeMutableRawPointer(v6Block + j).storeBytes(of: v5, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 18: tanh(concat(a, b, axis: 1)) * c
+                            let v7 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 18: sum(tanh(concat(a, b, axis: 1)) * c)
+                            v8Lanes += v7
+                        }
                     }
                     v8 = v8Lanes.sum()
                     for i in laneEnd..<2 * 8 {
@@ -654,16 +739,25 @@ public func s2_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 18: tanh(concat(a, b, axis: 1))
                     let v15 = slot2  // [2, 8]
                     let laneEnd = (2 * 8) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 18: concat(a, b, axis: 1)
-                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 18: tanh(concat(a, b, axis: 1))
-                        let v6 = LaneFunctions.tanh(v5)
-                        // ∂ line 18: tanh(concat(a, b, axis: 1))
-                        let v13 = v6 * v6
-                        let v14 = SIMD8<Float>(repeating: 1.0) - v13
-                        let v15_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v14
-                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    let v6Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 18: concat(a, b, axis: 1)
+                            let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 18: tanh(concat(a, b, axis: 1))
+                            UnsafeMutableRawPointer(v6Block + j).storeBytes(of: v5, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 18: tanh(concat(a, b, axis: 1))
+                            let v13 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v14 = SIMD8<Float>(repeating: 1.0) - v13
+                            let v15_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v14
+                            UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 8 {
                         // line 18: concat(a, b, axis: 1)
@@ -727,16 +821,25 @@ public func s2_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 18: tanh(concat(a, b, axis: 1))
                     let v15 = slot2  // [2, 8]
                     let laneEnd = (2 * 8) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 18: concat(a, b, axis: 1)
-                        let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 18: tanh(concat(a, b, axis: 1))
-                        let v6 = LaneFunctions.tanh(v5)
-                        // ∂ line 18: tanh(concat(a, b, axis: 1))
-                        let v13 = v6 * v6
-                        let v14 = SIMD8<Float>(repeating: 1.0) - v13
-                        let v15_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v14
-                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    let v6Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 18: concat(a, b, axis: 1)
+                            let v5 = UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 18: tanh(concat(a, b, axis: 1))
+                            UnsafeMutableRawPointer(v6Block + j).storeBytes(of: v5, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 18: tanh(concat(a, b, axis: 1))
+                            let v13 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v14 = SIMD8<Float>(repeating: 1.0) - v13
+                            let v15_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v14
+                            UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 8 {
                         // line 18: concat(a, b, axis: 1)
@@ -811,16 +914,25 @@ public func s2_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             // ∂ line 18: tanh(concat(a, b, axis: 1))
                             let v12 = slot2  // [2, 8]
                             let laneEnd = (2 * 8) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 18: concat(a, b, axis: 1)
-                                let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 18: tanh(concat(a, b, axis: 1))
-                                let v8 = LaneFunctions.tanh(v7)
-                                // ∂ line 18: tanh(concat(a, b, axis: 1))
-                                let v10 = v8 * v8
-                                let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                                let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
-                                UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                            let v8Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 18: concat(a, b, axis: 1)
+                                    let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 18: tanh(concat(a, b, axis: 1))
+                                    UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v8Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                    let v10 = UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                                    let v12_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v11
+                                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 8 {
                                 // line 18: concat(a, b, axis: 1)
@@ -939,23 +1051,33 @@ public func s2_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             // ∂ line 18: tanh(concat(a, b, axis: 1))
                             let v44 = slot4  // [2, 8]
                             let laneEnd = (2 * 8) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 18: concat(a, b, axis: 1)
-                                let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 18: tanh(concat(a, b, axis: 1))
-                                let v8 = LaneFunctions.tanh(v7)
-                                // ∂ line 18: tanh(concat(a, b, axis: 1))
-                                let v10 = v8 * v8
-                                let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                                // ∂ line 18: concat(a, b, axis: 1)
-                                let v35 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 18: tanh(concat(a, b, axis: 1))
-                                let v36 = v35 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v37 = -v36
-                                let v38 = v37 * v8
-                                let v40 = v38 + v38
-                                let v44_2 = v40 * v11
-                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                            let v8Block = Kernels.blockScratch(slot: 0)
+                            let v37Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 18: concat(a, b, axis: 1)
+                                    let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 18: tanh(concat(a, b, axis: 1))
+                                    UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                                    // ∂ line 18: concat(a, b, axis: 1)
+                                    let v35 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                    let v36 = v35 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = -v36
+                                    UnsafeMutableRawPointer(v37Block + j).storeBytes(of: v37, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v8Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v10 = UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                                    let v38 = UnsafeRawPointer(v37Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v40 = v38 + v38
+                                    let v44_2 = v40 * v11
+                                    UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 8 {
                                 // line 18: concat(a, b, axis: 1)
@@ -1051,23 +1173,33 @@ public func s2_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             // ∂ line 18: tanh(concat(a, b, axis: 1))
                             let v44 = slot4  // [2, 8]
                             let laneEnd = (2 * 8) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 18: concat(a, b, axis: 1)
-                                let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 18: tanh(concat(a, b, axis: 1))
-                                let v8 = LaneFunctions.tanh(v7)
-                                // ∂ line 18: tanh(concat(a, b, axis: 1))
-                                let v10 = v8 * v8
-                                let v11 = SIMD8<Float>(repeating: 1.0) - v10
-                                // ∂ line 18: concat(a, b, axis: 1)
-                                let v35 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 18: tanh(concat(a, b, axis: 1))
-                                let v36 = v35 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v37 = -v36
-                                let v38 = v37 * v8
-                                let v40 = v38 + v38
-                                let v44_2 = v40 * v11
-                                UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                            let v8Block = Kernels.blockScratch(slot: 0)
+                            let v37Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 18: concat(a, b, axis: 1)
+                                    let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 18: tanh(concat(a, b, axis: 1))
+                                    UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                                    // ∂ line 18: concat(a, b, axis: 1)
+                                    let v35 = UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 18: tanh(concat(a, b, axis: 1))
+                                    let v36 = v35 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = -v36
+                                    UnsafeMutableRawPointer(v37Block + j).storeBytes(of: v37, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v8Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v10 = UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v11 = SIMD8<Float>(repeating: 1.0) - v10
+                                    let v38 = UnsafeRawPointer(v37Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v40 = v38 + v38
+                                    let v44_2 = v40 * v11
+                                    UnsafeMutableRawPointer(v44 + i).storeBytes(of: v44_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 8 {
                                 // line 18: concat(a, b, axis: 1)
@@ -1146,14 +1278,23 @@ public func s3(a: Tensor, b: Tensor, c: Tensor) -> Float {
                     var v10: Float = 0
                     let laneEnd = (2 * 2 * 3) & ~7
                     var v10Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 26: tanh(stack(a, b, axis: 1))
-                        let v8 = LaneFunctions.tanh(v7)
-                        // line 26: tanh(stack(a, b, axis: 1)) * c
-                        let v9 = v8 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 26: sum(tanh(stack(a, b, axis: 1)) * c)
-                        v10Lanes += v9
+                    let v8Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 26: tanh(stack(a, b, axis: 1))
+                            UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v8Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 26: tanh(stack(a, b, axis: 1)) * c
+                            let v9 = UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 26: sum(tanh(stack(a, b, axis: 1)) * c)
+                            v10Lanes += v9
+                        }
                     }
                     v10 = v10Lanes.sum()
                     for i in laneEnd..<2 * 2 * 3 {
@@ -1218,16 +1359,25 @@ public func s3_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 26: tanh(stack(a, b, axis: 1))
                     let v17 = slot4  // [2, 2, 3]
                     let laneEnd = (2 * 2 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 26: stack(a, b, axis: 1)
-                        let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 26: tanh(stack(a, b, axis: 1))
-                        let v8 = LaneFunctions.tanh(v7)
-                        // ∂ line 26: tanh(stack(a, b, axis: 1))
-                        let v15 = v8 * v8
-                        let v16 = SIMD8<Float>(repeating: 1.0) - v15
-                        let v17_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v16
-                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    let v8Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 26: stack(a, b, axis: 1)
+                            let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 26: tanh(stack(a, b, axis: 1))
+                            UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v8Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 26: tanh(stack(a, b, axis: 1))
+                            let v15 = UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v16 = SIMD8<Float>(repeating: 1.0) - v15
+                            let v17_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v16
+                            UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 3 {
                         // line 26: stack(a, b, axis: 1)
@@ -1300,16 +1450,25 @@ public func s3_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 26: tanh(stack(a, b, axis: 1))
                     let v17 = slot4  // [2, 2, 3]
                     let laneEnd = (2 * 2 * 3) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 26: stack(a, b, axis: 1)
-                        let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 26: tanh(stack(a, b, axis: 1))
-                        let v8 = LaneFunctions.tanh(v7)
-                        // ∂ line 26: tanh(stack(a, b, axis: 1))
-                        let v15 = v8 * v8
-                        let v16 = SIMD8<Float>(repeating: 1.0) - v15
-                        let v17_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v16
-                        UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                    let v8Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 26: stack(a, b, axis: 1)
+                            let v7 = UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 26: tanh(stack(a, b, axis: 1))
+                            UnsafeMutableRawPointer(v8Block + j).storeBytes(of: v7, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v8Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 26: tanh(stack(a, b, axis: 1))
+                            let v15 = UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v8Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v16 = SIMD8<Float>(repeating: 1.0) - v15
+                            let v17_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v16
+                            UnsafeMutableRawPointer(v17 + i).storeBytes(of: v17_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 2 * 3 {
                         // line 26: stack(a, b, axis: 1)
@@ -1395,16 +1554,25 @@ public func s3_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             // ∂ line 26: tanh(stack(a, b, axis: 1))
                             let v14 = slot4  // [2, 2, 3]
                             let laneEnd = (2 * 2 * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 26: stack(a, b, axis: 1)
-                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 26: tanh(stack(a, b, axis: 1))
-                                let v10 = LaneFunctions.tanh(v9)
-                                // ∂ line 26: tanh(stack(a, b, axis: 1))
-                                let v12 = v10 * v10
-                                let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                                let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
-                                UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                            let v10Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 26: stack(a, b, axis: 1)
+                                    let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 26: tanh(stack(a, b, axis: 1))
+                                    UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                    let v12 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                                    let v14_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v13
+                                    UnsafeMutableRawPointer(v14 + i).storeBytes(of: v14_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 2 * 3 {
                                 // line 26: stack(a, b, axis: 1)
@@ -1534,23 +1702,33 @@ public func s3_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             // ∂ line 26: tanh(stack(a, b, axis: 1))
                             let v52 = slot6  // [2, 2, 3]
                             let laneEnd = (2 * 2 * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 26: stack(a, b, axis: 1)
-                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 26: tanh(stack(a, b, axis: 1))
-                                let v10 = LaneFunctions.tanh(v9)
-                                // ∂ line 26: tanh(stack(a, b, axis: 1))
-                                let v12 = v10 * v10
-                                let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                                // ∂ line 26: stack(a, b, axis: 1)
-                                let v43 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 26: tanh(stack(a, b, axis: 1))
-                                let v44 = v43 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v45 = -v44
-                                let v46 = v45 * v10
-                                let v48 = v46 + v46
-                                let v52_2 = v48 * v13
-                                UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                            let v10Block = Kernels.blockScratch(slot: 0)
+                            let v45Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 26: stack(a, b, axis: 1)
+                                    let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 26: tanh(stack(a, b, axis: 1))
+                                    UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                                    // ∂ line 26: stack(a, b, axis: 1)
+                                    let v43 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                    let v44 = v43 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v45 = -v44
+                                    UnsafeMutableRawPointer(v45Block + j).storeBytes(of: v45, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v12 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                                    let v46 = UnsafeRawPointer(v45Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v48 = v46 + v46
+                                    let v52_2 = v48 * v13
+                                    UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 2 * 3 {
                                 // line 26: stack(a, b, axis: 1)
@@ -1665,23 +1843,33 @@ public func s3_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             // ∂ line 26: tanh(stack(a, b, axis: 1))
                             let v52 = slot6  // [2, 2, 3]
                             let laneEnd = (2 * 2 * 3) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 26: stack(a, b, axis: 1)
-                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // line 26: tanh(stack(a, b, axis: 1))
-                                let v10 = LaneFunctions.tanh(v9)
-                                // ∂ line 26: tanh(stack(a, b, axis: 1))
-                                let v12 = v10 * v10
-                                let v13 = SIMD8<Float>(repeating: 1.0) - v12
-                                // ∂ line 26: stack(a, b, axis: 1)
-                                let v43 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 26: tanh(stack(a, b, axis: 1))
-                                let v44 = v43 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v45 = -v44
-                                let v46 = v45 * v10
-                                let v48 = v46 + v46
-                                let v52_2 = v48 * v13
-                                UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                            let v10Block = Kernels.blockScratch(slot: 0)
+                            let v45Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 26: stack(a, b, axis: 1)
+                                    let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 26: tanh(stack(a, b, axis: 1))
+                                    UnsafeMutableRawPointer(v10Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                                    // ∂ line 26: stack(a, b, axis: 1)
+                                    let v43 = UnsafeRawPointer(v38 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v42 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 26: tanh(stack(a, b, axis: 1))
+                                    let v44 = v43 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v45 = -v44
+                                    UnsafeMutableRawPointer(v45Block + j).storeBytes(of: v45, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v12 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v13 = SIMD8<Float>(repeating: 1.0) - v12
+                                    let v46 = UnsafeRawPointer(v45Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v48 = v46 + v46
+                                    let v52_2 = v48 * v13
+                                    UnsafeMutableRawPointer(v52 + i).storeBytes(of: v52_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 2 * 3 {
                                 // line 26: stack(a, b, axis: 1)
@@ -2953,13 +3141,22 @@ public func s7(a: Tensor, b: Tensor, c: Tensor) -> Float {
                     var v6: Float = 0
                     let laneEnd = (2 * 3 * 4 * 6) & ~7
                     var v6Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 52: tanh(a @ b)
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 52: tanh(a @ b) * c
-                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 52: sum(tanh(a @ b) * c)
-                        v6Lanes += v5
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: tanh(a @ b)
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: tanh(a @ b) * c
+                            let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 52: sum(tanh(a @ b) * c)
+                            v6Lanes += v5
+                        }
                     }
                     v6 = v6Lanes.sum()
                     for i in laneEnd..<2 * 3 * 4 * 6 {
@@ -3011,14 +3208,23 @@ public func s7_da(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 52: tanh(a @ b)
                     let v13 = slot1  // [2, 3, 4, 6]
                     let laneEnd = (2 * 3 * 4 * 6) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 52: tanh(a @ b)
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 52: tanh(a @ b)
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: tanh(a @ b)
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 52: tanh(a @ b)
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 4 * 6 {
                         // line 52: tanh(a @ b)
@@ -3077,14 +3283,23 @@ public func s7_db(a: Tensor, b: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 52: tanh(a @ b)
                     let v13 = slot1  // [2, 3, 4, 6]
                     let laneEnd = (2 * 3 * 4 * 6) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 52: tanh(a @ b)
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 52: tanh(a @ b)
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 52: tanh(a @ b)
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 52: tanh(a @ b)
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 4 * 6 {
                         // line 52: tanh(a @ b)
@@ -3154,14 +3369,23 @@ public func s7_s(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Flo
                             // ∂ line 52: tanh(a @ b)
                             let v10 = slot1  // [2, 3, 4, 6]
                             let laneEnd = (2 * 3 * 4 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 52: tanh(a @ b)
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 52: tanh(a @ b)
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 52: tanh(a @ b)
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // ∂ line 52: tanh(a @ b)
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 3 * 4 * 6 {
                                 // line 52: tanh(a @ b)
@@ -3292,23 +3516,33 @@ public func s7_sa(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             let v10 = slot3  // [2, 3, 4, 6]
                             let v41 = slot4  // [2, 3, 4, 6]
                             let laneEnd = (2 * 3 * 4 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 52: tanh(a @ b)
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 52: tanh(a @ b)
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                                // ∂ line 52: a @ b
-                                let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 52: tanh(a @ b)
-                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34 = -v33
-                                let v35 = v34 * v6
-                                let v37 = v35 + v35
-                                let v41_2 = v37 * v9
-                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            let v34Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 52: tanh(a @ b)
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 52: a @ b
+                                    let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 52: tanh(a @ b)
+                                    let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v34 = -v33
+                                    UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v34, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                    let v35 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = v35 + v35
+                                    let v41_2 = v37 * v9
+                                    UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 3 * 4 * 6 {
                                 // line 52: tanh(a @ b)
@@ -3423,23 +3657,33 @@ public func s7_sb(a: Tensor, b: Tensor, c: Tensor, va: Tensor, vb: Tensor) -> Te
                             let v10 = slot3  // [2, 3, 4, 6]
                             let v41 = slot4  // [2, 3, 4, 6]
                             let laneEnd = (2 * 3 * 4 * 6) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 52: tanh(a @ b)
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 52: tanh(a @ b)
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                                // ∂ line 52: a @ b
-                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 52: tanh(a @ b)
-                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34 = -v33
-                                let v35 = v34 * v6
-                                let v37 = v35 + v35
-                                let v41_2 = v37 * v9
-                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            let v34Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 52: tanh(a @ b)
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 52: a @ b
+                                    let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 52: tanh(a @ b)
+                                    let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v34 = -v33
+                                    UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v34, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                    let v35 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = v35 + v35
+                                    let v41_2 = v37 * v9
+                                    UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 3 * 4 * 6 {
                                 // line 52: tanh(a @ b)
@@ -3519,13 +3763,22 @@ public func s8(x: Tensor, w: Tensor, c: Tensor) -> Float {
                     var v6: Float = 0
                     let laneEnd = (2 * 3 * 5) & ~7
                     var v6Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 60: tanh(x @ w)
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 60: tanh(x @ w) * c
-                        let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        // line 60: sum(tanh(x @ w) * c)
-                        v6Lanes += v5
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 60: tanh(x @ w)
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 60: tanh(x @ w) * c
+                            let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            // line 60: sum(tanh(x @ w) * c)
+                            v6Lanes += v5
+                        }
                     }
                     v6 = v6Lanes.sum()
                     for i in laneEnd..<2 * 3 * 5 {
@@ -3573,14 +3826,23 @@ public func s8_dx(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 60: tanh(x @ w)
                     let v13 = slot1  // [2, 3, 5]
                     let laneEnd = (2 * 3 * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 60: tanh(x @ w)
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 60: tanh(x @ w)
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 60: tanh(x @ w)
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 60: tanh(x @ w)
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 5 {
                         // line 60: tanh(x @ w)
@@ -3632,14 +3894,23 @@ public func s8_dw(x: Tensor, w: Tensor, c: Tensor) -> Tensor {
                     // ∂ line 60: tanh(x @ w)
                     let v13 = slot1  // [2, 3, 5]
                     let laneEnd = (2 * 3 * 5) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 60: tanh(x @ w)
-                        let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 60: tanh(x @ w)
-                        let v11 = v4 * v4
-                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    let v4Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 60: tanh(x @ w)
+                            UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 60: tanh(x @ w)
+                            let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                            let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 3 * 5 {
                         // line 60: tanh(x @ w)
@@ -3702,14 +3973,23 @@ public func s8_s(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Flo
                             // ∂ line 60: tanh(x @ w)
                             let v10 = slot1  // [2, 3, 5]
                             let laneEnd = (2 * 3 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 60: tanh(x @ w)
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 60: tanh(x @ w)
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 60: tanh(x @ w)
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // ∂ line 60: tanh(x @ w)
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 3 * 5 {
                                 // line 60: tanh(x @ w)
@@ -3822,23 +4102,33 @@ public func s8_sx(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             let v10 = slot3  // [2, 3, 5]
                             let v41 = slot4  // [2, 3, 5]
                             let laneEnd = (2 * 3 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 60: tanh(x @ w)
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 60: tanh(x @ w)
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                                // ∂ line 60: x @ w
-                                let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 60: tanh(x @ w)
-                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34 = -v33
-                                let v35 = v34 * v6
-                                let v37 = v35 + v35
-                                let v41_2 = v37 * v9
-                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            let v34Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 60: tanh(x @ w)
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 60: x @ w
+                                    let v32 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 60: tanh(x @ w)
+                                    let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v34 = -v33
+                                    UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v34, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                    let v35 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = v35 + v35
+                                    let v41_2 = v37 * v9
+                                    UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 3 * 5 {
                                 // line 60: tanh(x @ w)
@@ -3935,23 +4225,33 @@ public func s8_sw(x: Tensor, w: Tensor, c: Tensor, vx: Tensor, vw: Tensor) -> Te
                             let v10 = slot3  // [2, 3, 5]
                             let v41 = slot4  // [2, 3, 5]
                             let laneEnd = (2 * 3 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd, by: 8) {
-                                // line 60: tanh(x @ w)
-                                let v6 = LaneFunctions.tanh(UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                // ∂ line 60: tanh(x @ w)
-                                let v8 = v6 * v6
-                                let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                                let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
-                                UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                                // ∂ line 60: x @ w
-                                let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                // ∂ line 60: tanh(x @ w)
-                                let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                                let v34 = -v33
-                                let v35 = v34 * v6
-                                let v37 = v35 + v35
-                                let v41_2 = v37 * v9
-                                UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                            let v6Block = Kernels.blockScratch(slot: 0)
+                            let v34Block = Kernels.blockScratch(slot: 1)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 60: tanh(x @ w)
+                                    UnsafeMutableRawPointer(v6Block + j).storeBytes(of: UnsafeRawPointer(v5 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 60: x @ w
+                                    let v32 = UnsafeRawPointer(v27 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v30 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 60: tanh(x @ w)
+                                    let v33 = v32 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v34 = -v33
+                                    UnsafeMutableRawPointer(v34Block + j).storeBytes(of: v34, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v6Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    let v8 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                                    let v10_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v9
+                                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                                    let v35 = UnsafeRawPointer(v34Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v37 = v35 + v35
+                                    let v41_2 = v37 * v9
+                                    UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd..<2 * 3 * 5 {
                                 // line 60: tanh(x @ w)
@@ -4033,13 +4333,22 @@ public func s9(x: Tensor, c: Tensor) -> Float {
                 var v6: Float = 0
                 let laneEnd = (2 * 4 * 7) & ~7
                 var v6Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 68: tanh(pad(x, 1, 2, 0, 1))
-                    let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 68: tanh(pad(x, 1, 2, 0, 1)) * c
-                    let v5 = v4 * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 68: sum(tanh(pad(x, 1, 2, 0, 1)) * c)
-                    v6Lanes += v5
+                let v4Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 68: tanh(pad(x, 1, 2, 0, 1))
+                        UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 68: tanh(pad(x, 1, 2, 0, 1)) * c
+                        let v5 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                        // line 68: sum(tanh(pad(x, 1, 2, 0, 1)) * c)
+                        v6Lanes += v5
+                    }
                 }
                 v6 = v6Lanes.sum()
                 for i in laneEnd..<2 * 4 * 7 {
@@ -4094,14 +4403,23 @@ public func s9_dx(x: Tensor, c: Tensor) -> Tensor {
                 // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
                 let v13 = slot2  // [2, 4, 7]
                 let laneEnd = (2 * 4 * 7) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 68: tanh(pad(x, 1, 2, 0, 1))
-                    let v4 = LaneFunctions.tanh(UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
-                    let v11 = v4 * v4
-                    let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                    let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
-                    UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                let v4Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 68: tanh(pad(x, 1, 2, 0, 1))
+                        UnsafeMutableRawPointer(v4Block + j).storeBytes(of: UnsafeRawPointer(v3 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v4Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                        let v11 = UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v4Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                        let v13_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<2 * 4 * 7 {
                     // line 68: tanh(pad(x, 1, 2, 0, 1))
@@ -4174,14 +4492,23 @@ public func s9_s(x: Tensor, c: Tensor, vx: Tensor) -> Float {
                     // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
                     let v9 = slot2  // [2, 4, 7]
                     let laneEnd = (2 * 4 * 7) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 68: tanh(pad(x, 1, 2, 0, 1))
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
-                        let v7 = v5 * v5
-                        let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                        let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
-                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 68: tanh(pad(x, 1, 2, 0, 1))
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                            let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v9_2 = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self) * v8
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 4 * 7 {
                         // line 68: tanh(pad(x, 1, 2, 0, 1))
@@ -4287,18 +4614,29 @@ public func s9_sx(x: Tensor, c: Tensor, vx: Tensor) -> Tensor {
                     // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
                     let v27 = slot3  // [2, 4, 7]
                     let laneEnd = (2 * 4 * 7) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 68: tanh(pad(x, 1, 2, 0, 1))
-                        let v5 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
-                        let v7 = v5 * v5
-                        let v8 = SIMD8<Float>(repeating: 1.0) - v7
-                        let v19 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let v20 = -v19
-                        let v21 = v20 * v5
-                        let v23 = v21 + v21
-                        let v27_2 = v23 * v8
-                        UnsafeMutableRawPointer(v27 + i).storeBytes(of: v27_2, as: SIMD8<Float>.self)
+                    let v5Block = Kernels.blockScratch(slot: 0)
+                    let v20Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 68: tanh(pad(x, 1, 2, 0, 1))
+                            UnsafeMutableRawPointer(v5Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 68: tanh(pad(x, 1, 2, 0, 1))
+                            let v19 = UnsafeRawPointer(v18 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let v20 = -v19
+                            UnsafeMutableRawPointer(v20Block + j).storeBytes(of: v20, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v5Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            let v7 = UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v8 = SIMD8<Float>(repeating: 1.0) - v7
+                            let v21 = UnsafeRawPointer(v20Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v23 = v21 + v21
+                            let v27_2 = v23 * v8
+                            UnsafeMutableRawPointer(v27 + i).storeBytes(of: v27_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<2 * 4 * 7 {
                         // line 68: tanh(pad(x, 1, 2, 0, 1))

@@ -41,10 +41,19 @@ public func dLogSigmoid(x: Tensor) -> Tensor {
             // ∂ line 2: log(sigmoid(x))
             let v7 = slot0  // [k]
             let laneEnd = k & ~7
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                let v6 = -UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                let v7_2 = LaneFunctions.sigmoid(v6)
-                UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+            let v7_2Block = Kernels.blockScratch(slot: 0)
+            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    let v6 = -UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(v7_2Block + j).storeBytes(of: v6, as: SIMD8<Float>.self)
+                }
+                Kernels.apply(.sigmoid, to: v7_2Block, count: blockCount)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: UnsafeRawPointer(v7_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
             }
             for i in laneEnd..<k {
                 let v6: Float = -x[i]
@@ -94,9 +103,18 @@ public func dSoftplus(x: Tensor) -> Tensor {
             // ∂ line 4: softplus(x)
             let v5 = slot0  // [k]
             let laneEnd = k & ~7
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                let v5_2 = LaneFunctions.sigmoid(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-                UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+            let v5_2Block = Kernels.blockScratch(slot: 0)
+            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v5_2Block + j).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
+                Kernels.apply(.sigmoid, to: v5_2Block, count: blockCount)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v5 + i).storeBytes(of: UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
             }
             for i in laneEnd..<k {
                 let v5_2: Float = 1 / (1 + Foundation.exp(-x[i]))

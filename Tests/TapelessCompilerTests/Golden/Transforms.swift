@@ -1742,9 +1742,18 @@ public func conv_pool(x: Tensor, w: Tensor) -> Tensor {
                 // line 15: tanh(conv2D(x, w, padding: 1))
                 let v3 = slot1  // [1, 3, 6, 6]
                 let laneEnd = (3 * 6 * 6) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    let v3_2 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
+                let v3_2Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        UnsafeMutableRawPointer(v3_2Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3_2Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        UnsafeMutableRawPointer(v3 + i).storeBytes(of: UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<3 * 6 * 6 {
                     let v3_2: Float = Foundation.tanh(v2[i])
@@ -1820,17 +1829,29 @@ public func conv_pool_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTangent: Tens
                         // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                         let v13 = slot4  // [1, 3, 6, 6]
                         let laneEnd = (3 * 6 * 6) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 15: tanh(conv2D(x, w, padding: 1))
-                            let v3_2 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
-                            // ∂ line 15: conv2D(x, w, padding: 1)
-                            let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 15: tanh(conv2D(x, w, padding: 1))
-                            let v11 = v3_2 * v3_2
-                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                            let v13_2 = v9 * v12
-                            UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                        let v3_2Block = Kernels.blockScratch(slot: 0)
+                        let v9Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 15: tanh(conv2D(x, w, padding: 1))
+                                UnsafeMutableRawPointer(v3_2Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 15: conv2D(x, w, padding: 1)
+                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v9Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v3_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 15: tanh(conv2D(x, w, padding: 1))
+                                UnsafeMutableRawPointer(v3 + i).storeBytes(of: UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                                let v11 = UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                                let v13_2 = UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self) * v12
+                                UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<3 * 6 * 6 {
                             // line 15: tanh(conv2D(x, w, padding: 1))
@@ -1905,14 +1926,23 @@ public func conv_pool_vjp(x: Tensor, w: Tensor, outputGradient: Tensor) -> (valu
                     // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                     let v9 = slot2  // [1, 3, 6, 6]
                     let laneEnd = (3 * 6 * 6) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 15: tanh(conv2D(x, w, padding: 1))
-                        let v3_2 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        UnsafeMutableRawPointer(v3 + i).storeBytes(of: v3_2, as: SIMD8<Float>.self)
-                        // ∂ line 15: tanh(conv2D(x, w, padding: 1))
-                        let v8 = v3_2 * v3_2
-                        let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
-                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                    let v3_2Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 15: tanh(conv2D(x, w, padding: 1))
+                            UnsafeMutableRawPointer(v3_2Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v3_2Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            UnsafeMutableRawPointer(v3 + i).storeBytes(of: UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                            let v8 = UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
+                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<3 * 6 * 6 {
                         // line 15: tanh(conv2D(x, w, padding: 1))
@@ -2038,14 +2068,23 @@ public func conv_pool_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: Tensor) {
                 // ∂ line 15: tanh(conv2D(x, w, padding: 1))
                 let v18 = slot6  // [1, 3, 6, 6]
                 let laneEnd_2 = (3 * 6 * 6) & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    // line 15: tanh(conv2D(x, w, padding: 1))
-                    let v10_2 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                    // ∂ line 15: tanh(conv2D(x, w, padding: 1))
-                    let v17 = v10_2 * v10_2
-                    let v18_2 = SIMD8<Float>(repeating: 1.0) - v17
-                    UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                let v10_2Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 15: tanh(conv2D(x, w, padding: 1))
+                        UnsafeMutableRawPointer(v10_2Block + j).storeBytes(of: UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v10_2Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        UnsafeMutableRawPointer(v10 + i).storeBytes(of: UnsafeRawPointer(v10_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        // ∂ line 15: tanh(conv2D(x, w, padding: 1))
+                        let v17 = UnsafeRawPointer(v10_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v18_2 = SIMD8<Float>(repeating: 1.0) - v17
+                        UnsafeMutableRawPointer(v18 + i).storeBytes(of: v18_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd_2..<3 * 6 * 6 {
                     // line 15: tanh(conv2D(x, w, padding: 1))
@@ -2210,11 +2249,19 @@ public func attention(q: Tensor, k: Tensor, v: Tensor) -> Float {
                     var v10: Float = 0
                     let laneEnd = (3 * 4) & ~7
                     var v10Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
-                        v10Lanes += v9
+                    let v9Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            UnsafeMutableRawPointer(v9Block + j).storeBytes(of: UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v9Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                            v10Lanes += UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        }
                     }
                     v10 = v10Lanes.sum()
                     for i in laneEnd..<3 * 4 {
@@ -2365,19 +2412,29 @@ public func attention_jvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                 let laneEnd = (3 * 4) & ~7
                                 var v10Lanes = SIMD8<Float>(repeating: 0)
                                 var v31Lanes = SIMD8<Float>(repeating: 0)
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                                    let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                    // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
-                                    v10Lanes += v9
-                                    // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
-                                    let v26 = UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                                    let v28 = v9 * v9
-                                    let v29 = SIMD8<Float>(repeating: 1.0) - v28
-                                    let v30 = v26 * v29
-                                    // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
-                                    v31Lanes += v30
+                                let v9Block = Kernels.blockScratch(slot: 0)
+                                let v26Block = Kernels.blockScratch(slot: 1)
+                                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        UnsafeMutableRawPointer(v9Block + j).storeBytes(of: UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 20: softmax(q @ transpose(k) / 2, axis: 1) @ v
+                                        let v26 = UnsafeRawPointer(v24 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v25 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        UnsafeMutableRawPointer(v26Block + j).storeBytes(of: v26, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: v9Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                                        v10Lanes += UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                        let v28 = UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v29 = SIMD8<Float>(repeating: 1.0) - v28
+                                        let v30 = UnsafeRawPointer(v26Block + j).loadUnaligned(as: SIMD8<Float>.self) * v29
+                                        // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                                        v31Lanes += v30
+                                    }
                                 }
                                 v10 = v10Lanes.sum()
                                 v31 = v31Lanes.sum()
@@ -2474,18 +2531,29 @@ public func attention_vjp(q: Tensor, k: Tensor, v: Tensor, outputGradient: Float
                     var v10: Float = 0
                     let laneEnd = (3 * 4) & ~7
                     var v10Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
-                        v10Lanes += v9
-                        // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
-                        let v12 = SIMD8<Float>(repeating: outputGradient)
-                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v14 = v9 * v9
-                        let v15 = SIMD8<Float>(repeating: 1.0) - v14
-                        let v16_2 = v12 * v15
-                        UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
+                    let v9Block = Kernels.blockScratch(slot: 0)
+                    let v12Block = Kernels.blockScratch(slot: 1)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            UnsafeMutableRawPointer(v9Block + j).storeBytes(of: UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            // ∂ line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                            let v12 = SIMD8<Float>(repeating: outputGradient)
+                            UnsafeMutableRawPointer(v12Block + j).storeBytes(of: v12, as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v9Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                            v10Lanes += UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v14 = UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v15 = SIMD8<Float>(repeating: 1.0) - v14
+                            let v16_2 = UnsafeRawPointer(v12Block + j).loadUnaligned(as: SIMD8<Float>.self) * v15
+                            UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
+                        }
                     }
                     v10 = v10Lanes.sum()
                     for i in laneEnd..<3 * 4 {
@@ -2633,13 +2701,22 @@ public func attention_jacobian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k
                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                     let v21 = slot8  // [3, 4]
                     let laneEnd = (3 * 4) & ~7
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v16 = LaneFunctions.tanh(UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v20 = v16 * v16
-                        let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
-                        UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                    let v16Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            UnsafeMutableRawPointer(v16Block + j).storeBytes(of: UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v16Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v20 = UnsafeRawPointer(v16Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v16Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
+                            UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                        }
                     }
                     for i in laneEnd..<3 * 4 {
                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -2803,15 +2880,24 @@ public func attention_valueAndGrad(q: Tensor, k: Tensor, v: Tensor) -> (value: F
                     var v10: Float = 0
                     let laneEnd = (3 * 4) & ~7
                     var v10Lanes = SIMD8<Float>(repeating: 0)
-                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v9 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
-                        // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
-                        v10Lanes += v9
-                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                        let v14 = v9 * v9
-                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
-                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    let v9Block = Kernels.blockScratch(slot: 0)
+                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            UnsafeMutableRawPointer(v9Block + j).storeBytes(of: UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        }
+                        Kernels.apply(.tanh, to: v9Block, count: blockCount)
+                        for j in stride(from: 0, to: blockCount, by: 8) {
+                            let i = blockStart &+ j
+                            // line 20: sum(tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v))
+                            v10Lanes += UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                            let v14 = UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                            let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                            UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                        }
                     }
                     v10 = v10Lanes.sum()
                     for i in laneEnd..<3 * 4 {
@@ -2969,14 +3055,23 @@ public func attention_hvp(q: Tensor, k: Tensor, v: Tensor, qTangent: Tensor, kTa
                                     // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                                     let v15 = slot6  // [3, 4]
                                     let laneEnd = (3 * 4) & ~7
-                                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                                        // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                                        let v9_2 = LaneFunctions.tanh(UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
-                                        // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                                        let v14 = v9_2 * v9_2
-                                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
-                                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                                    let v9_2Block = Kernels.blockScratch(slot: 0)
+                                    for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                        let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                        for j in stride(from: 0, to: blockCount, by: 8) {
+                                            let i = blockStart &+ j
+                                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                            UnsafeMutableRawPointer(v9_2Block + j).storeBytes(of: UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        }
+                                        Kernels.apply(.tanh, to: v9_2Block, count: blockCount)
+                                        for j in stride(from: 0, to: blockCount, by: 8) {
+                                            let i = blockStart &+ j
+                                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: UnsafeRawPointer(v9_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                            let v14 = UnsafeRawPointer(v9_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v9_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                            let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                                            UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                                        }
                                     }
                                     for i in laneEnd..<3 * 4 {
                                         // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -3333,14 +3428,23 @@ public func attention_hessian(q: Tensor, k: Tensor, v: Tensor) -> (q: Tensor, k:
                         // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
                         let v19 = slot10  // [3, 4]
                         let laneEnd_2 = (3 * 4) & ~7
-                        for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                            // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                            let v16_2 = LaneFunctions.tanh(UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
-                            // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
-                            let v18 = v16_2 * v16_2
-                            let v19_2 = SIMD8<Float>(repeating: 1.0) - v18
-                            UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                        let v16_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                UnsafeMutableRawPointer(v16_2Block + j).storeBytes(of: UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v16_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v16 + i).storeBytes(of: UnsafeRawPointer(v16_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
+                                let v18 = UnsafeRawPointer(v16_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v16_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v19_2 = SIMD8<Float>(repeating: 1.0) - v18
+                                UnsafeMutableRawPointer(v19 + i).storeBytes(of: v19_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd_2..<3 * 4 {
                             // line 20: tanh(softmax(q @ transpose(k) / 2, axis: 1) @ v)
@@ -4630,9 +4734,18 @@ public func mlp_loss(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> Float {
                         // line 36: tanh(x @ w1)
                         let v5 = slot1  // [4, 5]
                         let laneEnd = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
+                        let v5_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v5_2Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v5 + i).storeBytes(of: UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<4 * 5 {
                             let v5_2: Float = Foundation.tanh(v4[i])
@@ -4740,17 +4853,29 @@ public func mlp_loss_jvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         // ∂ line 36: tanh(x @ w1)
                                         let v22 = slot4  // [4, 5]
                                         let laneEnd = (4 * 5) & ~7
-                                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                                            // line 36: tanh(x @ w1)
-                                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                                            // ∂ line 36: x @ w1
-                                            let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                            // ∂ line 36: tanh(x @ w1)
-                                            let v20 = v5_2 * v5_2
-                                            let v21 = SIMD8<Float>(repeating: 1.0) - v20
-                                            let v22_2 = v18 * v21
-                                            UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                        let v5_2Block = Kernels.blockScratch(slot: 0)
+                                        let v18Block = Kernels.blockScratch(slot: 1)
+                                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                                let i = blockStart &+ j
+                                                // line 36: tanh(x @ w1)
+                                                UnsafeMutableRawPointer(v5_2Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                                // ∂ line 36: x @ w1
+                                                let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                                UnsafeMutableRawPointer(v18Block + j).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                            }
+                                            Kernels.apply(.tanh, to: v5_2Block, count: blockCount)
+                                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                                let i = blockStart &+ j
+                                                // line 36: tanh(x @ w1)
+                                                UnsafeMutableRawPointer(v5 + i).storeBytes(of: UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                                // ∂ line 36: tanh(x @ w1)
+                                                let v20 = UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                                let v21 = SIMD8<Float>(repeating: 1.0) - v20
+                                                let v22_2 = UnsafeRawPointer(v18Block + j).loadUnaligned(as: SIMD8<Float>.self) * v21
+                                                UnsafeMutableRawPointer(v22 + i).storeBytes(of: v22_2, as: SIMD8<Float>.self)
+                                            }
                                         }
                                         for i in laneEnd..<4 * 5 {
                                             // line 36: tanh(x @ w1)
@@ -4879,14 +5004,23 @@ public func mlp_loss_vjp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, outputGra
                         // ∂ line 36: tanh(x @ w1)
                         let v23 = slot2  // [4, 5]
                         let laneEnd = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 36: tanh(x @ w1)
-                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                            // ∂ line 36: tanh(x @ w1)
-                            let v22 = v5_2 * v5_2
-                            let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
-                            UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                        let v5_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 36: tanh(x @ w1)
+                                UnsafeMutableRawPointer(v5_2Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v5 + i).storeBytes(of: UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 36: tanh(x @ w1)
+                                let v22 = UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
+                                UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<4 * 5 {
                             // line 36: tanh(x @ w1)
@@ -5038,14 +5172,23 @@ public func mlp_loss_jacobian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (
                         // ∂ line 36: tanh(x @ w1)
                         let v24 = slot5  // [4, 5]
                         let laneEnd = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 36: tanh(x @ w1)
-                            let v12_2 = LaneFunctions.tanh(UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
-                            // ∂ line 36: tanh(x @ w1)
-                            let v23 = v12_2 * v12_2
-                            let v24_2 = SIMD8<Float>(repeating: 1.0) - v23
-                            UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                        let v12_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 36: tanh(x @ w1)
+                                UnsafeMutableRawPointer(v12_2Block + j).storeBytes(of: UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v12_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v12 + i).storeBytes(of: UnsafeRawPointer(v12_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 36: tanh(x @ w1)
+                                let v23 = UnsafeRawPointer(v12_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v12_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v24_2 = SIMD8<Float>(repeating: 1.0) - v23
+                                UnsafeMutableRawPointer(v24 + i).storeBytes(of: v24_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<4 * 5 {
                             // line 36: tanh(x @ w1)
@@ -5187,14 +5330,23 @@ public func mlp_loss_valueAndGrad(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) 
                         // ∂ line 36: tanh(x @ w1)
                         let v23 = slot2  // [4, 5]
                         let laneEnd = (4 * 5) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 36: tanh(x @ w1)
-                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                            // ∂ line 36: tanh(x @ w1)
-                            let v22 = v5_2 * v5_2
-                            let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
-                            UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                        let v5_2Block = Kernels.blockScratch(slot: 0)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 36: tanh(x @ w1)
+                                UnsafeMutableRawPointer(v5_2Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v5_2Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                UnsafeMutableRawPointer(v5 + i).storeBytes(of: UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 36: tanh(x @ w1)
+                                let v22 = UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
+                                UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<4 * 5 {
                             // line 36: tanh(x @ w1)
@@ -5363,14 +5515,23 @@ public func mlp_loss_hvp(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor, xTangent:
                                         // ∂ line 36: tanh(x @ w1)
                                         let v23 = slot2  // [4, 5]
                                         let laneEnd = (4 * 5) & ~7
-                                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                                            // line 36: tanh(x @ w1)
-                                            let v5_2 = LaneFunctions.tanh(UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                            UnsafeMutableRawPointer(v5 + i).storeBytes(of: v5_2, as: SIMD8<Float>.self)
-                                            // ∂ line 36: tanh(x @ w1)
-                                            let v22 = v5_2 * v5_2
-                                            let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
-                                            UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                                        let v5_2Block = Kernels.blockScratch(slot: 0)
+                                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                                let i = blockStart &+ j
+                                                // line 36: tanh(x @ w1)
+                                                UnsafeMutableRawPointer(v5_2Block + j).storeBytes(of: UnsafeRawPointer(v4 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                            }
+                                            Kernels.apply(.tanh, to: v5_2Block, count: blockCount)
+                                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                                let i = blockStart &+ j
+                                                UnsafeMutableRawPointer(v5 + i).storeBytes(of: UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                                // ∂ line 36: tanh(x @ w1)
+                                                let v22 = UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v5_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                                let v23_2 = SIMD8<Float>(repeating: 1.0) - v22
+                                                UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
+                                            }
                                         }
                                         for i in laneEnd..<4 * 5 {
                                             // line 36: tanh(x @ w1)
@@ -5696,14 +5857,23 @@ public func mlp_loss_hessian(x: Tensor, w1: Tensor, w2: Tensor, t: Tensor) -> (x
                             // ∂ line 36: tanh(x @ w1)
                             let v21 = slot6  // [4, 5]
                             let laneEnd_2 = (4 * 5) & ~7
-                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                // line 36: tanh(x @ w1)
-                                let v12_2 = LaneFunctions.tanh(UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self))
-                                UnsafeMutableRawPointer(v12 + i).storeBytes(of: v12_2, as: SIMD8<Float>.self)
-                                // ∂ line 36: tanh(x @ w1)
-                                let v20 = v12_2 * v12_2
-                                let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
-                                UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                            let v12_2Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 36: tanh(x @ w1)
+                                    UnsafeMutableRawPointer(v12_2Block + j).storeBytes(of: UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: v12_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(v12 + i).storeBytes(of: UnsafeRawPointer(v12_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 36: tanh(x @ w1)
+                                    let v20 = UnsafeRawPointer(v12_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v12_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v21_2 = SIMD8<Float>(repeating: 1.0) - v20
+                                    UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                                }
                             }
                             for i in laneEnd_2..<4 * 5 {
                                 // line 36: tanh(x @ w1)
@@ -6071,11 +6241,19 @@ public func grouped_conv_loss(x: Tensor, w: Tensor) -> Float {
                 var v4: Float = 0
                 let laneEnd = (2 * 4 * 4) & ~7
                 var v4Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
-                    v4Lanes += v3
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                        v4Lanes += UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                    }
                 }
                 v4 = v4Lanes.sum()
                 for i in laneEnd..<2 * 4 * 4 {
@@ -6145,19 +6323,29 @@ public func grouped_conv_loss_jvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
                         let laneEnd = (2 * 4 * 4) & ~7
                         var v4Lanes = SIMD8<Float>(repeating: 0)
                         var v14Lanes = SIMD8<Float>(repeating: 0)
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                            let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
-                            v4Lanes += v3
-                            // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
-                            let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                            let v11 = v3 * v3
-                            let v12 = SIMD8<Float>(repeating: 1.0) - v11
-                            let v13 = v9 * v12
-                            // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
-                            v14Lanes += v13
+                        let v3Block = Kernels.blockScratch(slot: 0)
+                        let v9Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                                UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                                let v9 = UnsafeRawPointer(v7 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v8 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v9Block + j).storeBytes(of: v9, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                                v4Lanes += UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                                let v11 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v12 = SIMD8<Float>(repeating: 1.0) - v11
+                                let v13 = UnsafeRawPointer(v9Block + j).loadUnaligned(as: SIMD8<Float>.self) * v12
+                                // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                                v14Lanes += v13
+                            }
                         }
                         v4 = v4Lanes.sum()
                         v14 = v14Lanes.sum()
@@ -6215,18 +6403,29 @@ public func grouped_conv_loss_vjp(x: Tensor, w: Tensor, outputGradient: Float) -
                 var v4: Float = 0
                 let laneEnd = (2 * 4 * 4) & ~7
                 var v4Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
-                    v4Lanes += v3
-                    // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
-                    let v6 = SIMD8<Float>(repeating: outputGradient)
-                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v8 = v3 * v3
-                    let v9 = SIMD8<Float>(repeating: 1.0) - v8
-                    let v10_2 = v6 * v9
-                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                let v6Block = Kernels.blockScratch(slot: 1)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        // ∂ line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                        let v6 = SIMD8<Float>(repeating: outputGradient)
+                        UnsafeMutableRawPointer(v6Block + j).storeBytes(of: v6, as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                        v4Lanes += UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        let v8 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v9 = SIMD8<Float>(repeating: 1.0) - v8
+                        let v10_2 = UnsafeRawPointer(v6Block + j).loadUnaligned(as: SIMD8<Float>.self) * v9
+                        UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
+                    }
                 }
                 v4 = v4Lanes.sum()
                 for i in laneEnd..<2 * 4 * 4 {
@@ -6307,13 +6506,22 @@ public func grouped_conv_loss_jacobian(x: Tensor, w: Tensor) -> (x: Tensor, w: T
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v15 = slot4  // [1, 2, 4, 4]
                 let laneEnd = (2 * 4 * 4) & ~7
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v10 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v14 = v10 * v10
-                    let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
-                    UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                let v10Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        UnsafeMutableRawPointer(v10Block + j).storeBytes(of: UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v10Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        let v14 = UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v15_2 = SIMD8<Float>(repeating: 1.0) - v14
+                        UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
@@ -6423,15 +6631,24 @@ public func grouped_conv_loss_valueAndGrad(x: Tensor, w: Tensor) -> (value: Floa
                 var v4: Float = 0
                 let laneEnd = (2 * 4 * 4) & ~7
                 var v4Lanes = SIMD8<Float>(repeating: 0)
-                for i in stride(from: 0, to: laneEnd, by: 8) {
-                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
-                    v4Lanes += v3
-                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v8 = v3 * v3
-                    let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
-                    UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                let v3Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: sum(tanh(conv2D(x, w, padding: 1, groups: 2)))
+                        v4Lanes += UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        let v8 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
+                        UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                    }
                 }
                 v4 = v4Lanes.sum()
                 for i in laneEnd..<2 * 4 * 4 {
@@ -6524,21 +6741,31 @@ public func grouped_conv_loss_hvp(x: Tensor, w: Tensor, xTangent: Tensor, wTange
                         let v9 = slot3  // [1, 2, 4, 4]
                         let v25 = slot4  // [1, 2, 4, 4]
                         let laneEnd = (2 * 4 * 4) & ~7
-                        for i in stride(from: 0, to: laneEnd, by: 8) {
-                            // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                            let v3 = LaneFunctions.tanh(UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self))
-                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                            let v8 = v3 * v3
-                            let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
-                            UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
-                            // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
-                            let v17 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
-                            // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                            let v21 = v17 * v9_2
-                            let v22 = v21 * v3
-                            let v24 = v22 + v22
-                            let v25_2 = -v24
-                            UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                        let v3Block = Kernels.blockScratch(slot: 0)
+                        let v17Block = Kernels.blockScratch(slot: 1)
+                        for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                            let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                                UnsafeMutableRawPointer(v3Block + j).storeBytes(of: UnsafeRawPointer(v2 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                // ∂ line 44: conv2D(x, w, padding: 1, groups: 2)
+                                let v17 = UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v17Block + j).storeBytes(of: v17, as: SIMD8<Float>.self)
+                            }
+                            Kernels.apply(.tanh, to: v3Block, count: blockCount)
+                            for j in stride(from: 0, to: blockCount, by: 8) {
+                                let i = blockStart &+ j
+                                // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                                let v8 = UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v9_2 = SIMD8<Float>(repeating: 1.0) - v8
+                                UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                                let v21 = UnsafeRawPointer(v17Block + j).loadUnaligned(as: SIMD8<Float>.self) * v9_2
+                                let v22 = v21 * UnsafeRawPointer(v3Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                let v24 = v22 + v22
+                                let v25_2 = -v24
+                                UnsafeMutableRawPointer(v25 + i).storeBytes(of: v25_2, as: SIMD8<Float>.self)
+                            }
                         }
                         for i in laneEnd..<2 * 4 * 4 {
                             // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
@@ -6689,14 +6916,23 @@ public func grouped_conv_loss_hessian(x: Tensor, w: Tensor) -> (x: Tensor, w: Te
                 // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
                 let v13 = slot6  // [1, 2, 4, 4]
                 let laneEnd_2 = (2 * 4 * 4) & ~7
-                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                    // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v10_2 = LaneFunctions.tanh(UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self))
-                    UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
-                    // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
-                    let v12 = v10_2 * v10_2
-                    let v13_2 = SIMD8<Float>(repeating: 1.0) - v12
-                    UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                let v10_2Block = Kernels.blockScratch(slot: 0)
+                for blockStart in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        UnsafeMutableRawPointer(v10_2Block + j).storeBytes(of: UnsafeRawPointer(v9 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    }
+                    Kernels.apply(.tanh, to: v10_2Block, count: blockCount)
+                    for j in stride(from: 0, to: blockCount, by: 8) {
+                        let i = blockStart &+ j
+                        UnsafeMutableRawPointer(v10 + i).storeBytes(of: UnsafeRawPointer(v10_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        // ∂ line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
+                        let v12 = UnsafeRawPointer(v10_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v10_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                        let v13_2 = SIMD8<Float>(repeating: 1.0) - v12
+                        UnsafeMutableRawPointer(v13 + i).storeBytes(of: v13_2, as: SIMD8<Float>.self)
+                    }
                 }
                 for i in laneEnd_2..<2 * 4 * 4 {
                     // line 44: tanh(conv2D(x, w, padding: 1, groups: 2))
@@ -7021,15 +7257,24 @@ public func energy(x: Tensor) -> Float {
             let laneEnd = n & ~7
             var v3Lanes = SIMD8<Float>(repeating: 0)
             var v4Lanes = SIMD8<Float>(repeating: 0)
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                // line 55: exp(x)
-                let v1 = LaneFunctions.exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-                // line 55: exp(x) * x
-                let v2 = v1 * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                // line 55: sum(exp(x) * x)
-                v3Lanes += v2
-                // line 55: sum(x)
-                v4Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let v1Block = Kernels.blockScratch(slot: 0)
+            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    // line 55: exp(x)
+                    UnsafeMutableRawPointer(v1Block + j).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    // line 55: sum(x)
+                    v4Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                Kernels.apply(.exp, to: v1Block, count: blockCount)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    // line 55: exp(x) * x
+                    let v2 = UnsafeRawPointer(v1Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // line 55: sum(exp(x) * x)
+                    v3Lanes += v2
+                }
             }
             v3 = v3Lanes.sum()
             v4 = v4Lanes.sum()
@@ -7084,9 +7329,18 @@ public func energy_hessian(x: Tensor) -> Tensor {
             // line 55: exp(x)
             let v7 = slot2  // [n]
             let laneEnd = n & ~7
-            for i in stride(from: 0, to: laneEnd, by: 8) {
-                let v7_2 = LaneFunctions.exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-                UnsafeMutableRawPointer(v7 + i).storeBytes(of: v7_2, as: SIMD8<Float>.self)
+            let v7_2Block = Kernels.blockScratch(slot: 0)
+            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v7_2Block + j).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
+                Kernels.apply(.exp, to: v7_2Block, count: blockCount)
+                for j in stride(from: 0, to: blockCount, by: 8) {
+                    let i = blockStart &+ j
+                    UnsafeMutableRawPointer(v7 + i).storeBytes(of: UnsafeRawPointer(v7_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                }
             }
             for i in laneEnd..<n {
                 let v7_2: Float = Foundation.exp(x[i])
