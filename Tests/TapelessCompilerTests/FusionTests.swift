@@ -14,6 +14,39 @@ import Testing
         #expect(plan.slots.isEmpty)  // nothing is written to memory
     }
 
+    /// A weight used three times: its gradient is the sum of three products, which the
+    /// products make themselves, in the caller's gradient buffer, the later two adding to it.
+    @Test func productsOfAWeightsGradientAddUpInTheGradient() throws {
+        let model = try CompiledFunctions("""
+            model Shared {
+                param w: [4, 4]
+                func loss(x: [batch, 4]) -> Float { sum(tanh(tanh(x @ w) @ w) @ w) }
+            }
+            """).program.models[0]
+        let plan = try #require(FunctionPlans(model.functions[0], in: model).withGradient)
+        FusionTests.validate(plan)
+        let products = plan.steps.compactMap { step -> IRInstruction? in
+            guard case .operation(let instruction) = step, case .matmul = instruction.op, instruction.type.shape == [.fixed(4), .fixed(4)]
+            else { return nil }
+            return instruction
+        }
+        #expect(products.count == 3)
+        #expect(products.allSatisfy { plan.storage[$0.result] == .gradient(offset: 0) })
+        #expect(plan.accumulatingProducts == Set(products.dropFirst().map(\.result)))
+        // No loop adds them up any more.
+        for case .loop(let loop) in plan.steps {
+            #expect(!loop.members.contains { $0.type.shape == [.fixed(4), .fixed(4)] })
+        }
+        #expect(plan.slots.allSatisfy { $0 != [.fixed(4), .fixed(4)] })
+        let swift = try #require(Compiler().explain(source: """
+            model Shared {
+                param w: [4, 4]
+                func loss(x: [batch, 4]) -> Float { sum(tanh(tanh(x @ w) @ w) @ w) }
+            }
+            """, path: "shared.tapeless", stage: .swift).text)
+        #expect(swift.components(separatedBy: "beta: 1").count - 1 >= 2)
+    }
+
     @Test func biasAndActivationRunInOnePassOverTheProduct() throws {
         let model = try CompiledFunctions("""
             model MLP {
@@ -141,8 +174,8 @@ import Testing
     }
 
     /// Checks that each value is computed once, after everything it reads, that every value
-    /// read from outside its loop is in memory, and that no two values in memory at the same
-    /// time share a workspace slot.
+    /// read from outside its loop is in memory, that no two values in memory at the same time
+    /// share a workspace slot, and that a product adding to its storage follows one writing it.
     static func validate(_ plan: FusionPlan, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         var available = Set<IRValue>()
         var memoryUntil: [Int: IRValue] = [:]  // slot -> value currently held
@@ -175,6 +208,15 @@ import Testing
                         }
                     }
                 }
+            }
+            // A product that adds to its storage adds to what an earlier product of the same
+            // sum wrote there.
+            if case .operation(let instruction) = step, plan.accumulatingProducts.contains(instruction.result) {
+                let earlier = plan.steps[..<index].contains { earlier in
+                    guard case .operation(let other) = earlier else { return false }
+                    return plan.storage[other.result] == plan.storage[instruction.result]
+                }
+                #expect(earlier, "\(plan.function.name): \(instruction.result) adds to storage nothing wrote first", sourceLocation: sourceLocation)
             }
             for instruction in instructions {
                 guard case .workspace(let slot) = plan.storage[instruction.result] else { continue }

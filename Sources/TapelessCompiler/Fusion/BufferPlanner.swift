@@ -6,15 +6,19 @@ struct BufferPlanner {
     let steps: [FusionPlan.Step]
     /// The caller's gradient buffer offset for each parameter's gradient result.
     let gradientOffsets: [IRValue: Int]
+    /// Values written into another value's gradient storage: the products of a sum that
+    /// ``ProductSums`` folded, with the sum.
+    let sharing: [IRValue: IRValue]
     let resultValues: Set<IRValue>
     /// The instructions that read each value.
     let readers: [IRValue: [IRValue]]
     private(set) var slots: [[IRDimension]] = []
     private(set) var integerSlots: [[IRDimension]] = []
 
-    init(function: IRFunction, steps: [FusionPlan.Step], gradientOffsets: [String: Int]) {
+    init(function: IRFunction, steps: [FusionPlan.Step], gradientOffsets: [String: Int], sharing: [IRValue: IRValue] = [:]) {
         self.function = function
         self.steps = steps
+        self.sharing = sharing
         var offsets: [IRValue: Int] = [:]
         for result in function.results {
             if case .gradient(.parameter(let name)) = result.role, offsets[result.value] == nil {
@@ -26,6 +30,9 @@ struct BufferPlanner {
         readers = function.users()
     }
 
+    /// The values written in place into the caller's gradient buffer.
+    var gradientsInPlace: Set<IRValue> { Set(gradientOffsets.keys) }
+
     mutating func assign() -> [IRValue: FusionPlan.Storage] {
         let lastUse = Self.lastReadingSteps(steps, of: function, function.definitions())
         // The values read for the last time at each step, in a stable order.
@@ -35,8 +42,16 @@ struct BufferPlanner {
         var storage: [IRValue: FusionPlan.Storage] = [:]
         var free: [String: [Int]] = [:]
         var usedOffsets = Set<Int>()
+        for (sum, offset) in Set(sharing.values).compactMap({ sum in gradientOffsets[sum].map { (sum, $0) } }) {
+            storage[sum] = .gradient(offset: offset)
+            usedOffsets.insert(offset)
+        }
         for (index, step) in steps.enumerated() {
             for instruction in needingStorage(step) {
+                if let sum = sharing[instruction.result], let place = storage[sum] {
+                    storage[instruction.result] = place
+                    continue
+                }
                 if let offset = gradientOffsets[instruction.result], !usedOffsets.contains(offset) {
                     storage[instruction.result] = .gradient(offset: offset)
                     usedOffsets.insert(offset)

@@ -17,10 +17,15 @@ public enum Fusion {
         let function = function.drawingMasksAtEachUse()
         var grouping = Grouping(function: function, orderAfter: orderAfter)
         grouping.run()
-        let steps = RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule())
+        var steps = RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule())
         var buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets)
+        var sums = ProductSums()
+        steps = sums.fold(steps, of: function, gradients: buffers.gradientsInPlace)
+        buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets, sharing: sums.gradientOf)
         let storage = buffers.assign()
-        return FusionPlan(function: function, steps: steps, storage: storage, slots: buffers.slots, integerSlots: buffers.integerSlots)
+        return FusionPlan(
+            function: function, steps: steps, storage: storage, slots: buffers.slots, integerSlots: buffers.integerSlots,
+            accumulatingProducts: sums.accumulating)
     }
 
     /// Whether an instruction computes each result element from the same position of its

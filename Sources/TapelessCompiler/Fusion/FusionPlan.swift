@@ -66,4 +66,8 @@ public struct FusionPlan: Sendable {
     public var slots: [[IRDimension]]
     /// The element count of each slot of the workspace of integers.
     public var integerSlots: [[IRDimension]]
+    /// The matrix products that add to what their storage holds instead of overwriting it:
+    /// the later terms of a sum of products written into a parameter's gradient, such as a
+    /// recurrent layer's weight used at every step.
+    public var accumulatingProducts: Set<IRValue> = []
 }

@@ -70,7 +70,8 @@ public enum FusionPrinter {
             printer.line("scalar \(describe(instruction))")
         case .operation(let instruction):
             guard !isFree(instruction.op) else { return }
-            printer.line("\(describe(instruction))\(place(instruction.result, plan))")
+            let adds = plan.accumulatingProducts.contains(instruction.result) ? " (added)" : ""
+            printer.line("\(describe(instruction))\(place(instruction.result, plan))\(adds)")
         case .loop(let loop):
             printer.block("loop over \(shape(loop.shape)) {", closing: "}") { p in
                 for member in loop.members {

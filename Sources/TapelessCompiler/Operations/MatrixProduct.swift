@@ -137,14 +137,15 @@ extension FunctionEmitter {
         let s = MatrixProductSizes(
             left: shape(of: x[0]), right: shape(of: x[1]), result: instruction.type.shape, transposeLeft: transposeLeft
         ) { product($0.map(dimension)) }
-        // Defaults left out: no transpose, alpha 1, beta 0.
+        // Defaults left out: no transpose, alpha 1, beta 0. A later term of a sum of products
+        // adds to the sum so far (beta 1).
+        let accumulates = plan.accumulatingProducts.contains(instruction.result)
         let transposes = [transposeLeft ? "transposeA: true" : nil, transposeRight ? "transposeB: true" : nil].compactMap { $0 }
         let (a, b) = (expressions[x[0]]!, expressions[x[1]]!)
         func call(_ printer: inout CodePrinter, a: String, b: String, c: String) {
             printer.call("Kernels.matrixMultiply", arguments: transposes + [
-                "m: \(s.m)", "n: \(s.n)", "k: \(s.k)", "a: \(a)", "lda: \(s.lda)", "b: \(b)", "ldb: \(s.ldb)", "c: \(c)",
-                "ldc: \(s.n)",
-            ])
+                "m: \(s.m)", "n: \(s.n)", "k: \(s.k)", "a: \(a)", "lda: \(s.lda)", "b: \(b)", "ldb: \(s.ldb)",
+            ] + (accumulates ? ["beta: 1"] : []) + ["c: \(c)", "ldc: \(s.n)"])
         }
         guard s.batch != "1" else { return call(&printer, a: a, b: b, c: out) }
         // A batch: one product per matrix, each operand's matrices one after another.

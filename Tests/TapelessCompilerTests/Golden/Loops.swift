@@ -337,7 +337,7 @@ public struct RowReader: Model {
         if labels.shape.count != 1 || labels.shape[0] != n {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(n)]", argument: "labels", declared: "Int[n]", function: "lossWithGradient(x:labels:into:)")
         }
-        let workspace = Workspace.floats(count: 8 * (n * 3) + 10 * (n * 5) + 4 * (n * 2) + 3 * n + 3 * (5 * 5) + 4 * (3 * 5), for: "RowReader.lossWithGradient")
+        let workspace = Workspace.floats(count: 8 * (n * 3) + 10 * (n * 5) + 4 * (n * 2) + 3 * n, for: "RowReader.lossWithGradient")
         defer { Workspace.release(for: "RowReader.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + n * 3
@@ -364,13 +364,6 @@ public struct RowReader: Model {
         let slot22 = slot21 + n
         let slot23 = slot22 + n
         let slot24 = slot23 + n * 2
-        let slot25 = slot24 + n * 2
-        let slot26 = slot25 + 5 * 5
-        let slot27 = slot26 + 3 * 5
-        let slot28 = slot27 + 5 * 5
-        let slot29 = slot28 + 3 * 5
-        let slot30 = slot29 + 5 * 5
-        let slot31 = slot30 + 3 * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -682,11 +675,11 @@ public struct RowReader: Model {
                                 let v61 = slot17  // [n, 5]
                                 Kernels.matrixMultiply(
                                     transposeB: true, m: n, n: 5, k: 5, a: v60, lda: 5, b: v11, ldb: 5, c: v61, ldc: 5)
-                                let v62 = slot25  // [5, 5]
+                                let v62 = g.baseAddress! + 15  // gradient of u
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 5, n: 5, k: n, a: h_5, lda: 5, b: v60, ldb: 5, c: v62, ldc: 5)
                                 // ∂ line 43: x[:, t + 1, :] @ w
-                                let v63 = slot26  // [3, 5]
+                                let v63 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 3, n: 5, k: n, a: v24, lda: 3, b: v60, ldb: 5, c: v63, ldc: 5)
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
@@ -704,13 +697,15 @@ public struct RowReader: Model {
                                 let v68 = slot16  // [n, 5]
                                 Kernels.matrixMultiply(
                                     transposeB: true, m: n, n: 5, k: 5, a: v67, lda: 5, b: v11, ldb: 5, c: v68, ldc: 5)
-                                let v69 = slot27  // [5, 5]
+                                let v69 = g.baseAddress! + 15  // gradient of u
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 5, n: 5, k: n, a: h_3, lda: 5, b: v67, ldb: 5, c: v69, ldc: 5)
+                                    transposeA: true, m: 5, n: 5, k: n, a: h_3, lda: 5, b: v67, ldb: 5, beta: 1, c: v69,
+                                    ldc: 5)
                                 // ∂ line 43: x[:, t + 1, :] @ w
-                                let v71 = slot28  // [3, 5]
+                                let v71 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 3, n: 5, k: n, a: v16, lda: 3, b: v67, ldb: 5, c: v71, ldc: 5)
+                                    transposeA: true, m: 3, n: 5, k: n, a: v16, lda: 3, b: v67, ldb: 5, beta: 1, c: v71,
+                                    ldc: 5)
                                 // ∂ line 43: tanh(x[:, t + 1, :] @ w + h @ u)
                                 let v76 = slot10  // [n, 5]
                                 let laneEnd_7 = (n * 5) & ~7
@@ -727,69 +722,38 @@ public struct RowReader: Model {
                                 let v76 = slot10  // [n, 5]
                                 let v11 = parameters.baseAddress! + 15  // u
                                 let h = slot12  // [n, 5]
-                                let v62 = slot25  // [5, 5]
-                                let v69 = slot27  // [5, 5]
                                 let v8 = slot5  // [n, 3]
                                 let v84 = slot13  // [n, 5]
                                 let v3 = slot4  // [n, 3]
-                                let v63 = slot26  // [3, 5]
-                                let v71 = slot28  // [3, 5]
                                 // ∂ line 43: h @ u
                                 let v77 = slot15  // [n, 5]
                                 Kernels.matrixMultiply(
                                     transposeB: true, m: n, n: 5, k: 5, a: v76, lda: 5, b: v11, ldb: 5, c: v77, ldc: 5)
-                                let v78 = slot29  // [5, 5]
+                                let v78 = g.baseAddress! + 15  // gradient of u
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 5, n: 5, k: n, a: h, lda: 5, b: v76, ldb: 5, c: v78, ldc: 5)
-                                let v79 = g.baseAddress! + 15  // gradient of u
-                                let laneEnd_8 = (5 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                    let v70 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v79_2 = v70 + UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_8..<5 * 5 {
-                                    let v70: Float = v62[i] + v69[i]
-                                    let v79_2: Float = v70 + v78[i]
-                                    v79[i] = v79_2
-                                }
+                                    transposeA: true, m: 5, n: 5, k: n, a: h, lda: 5, b: v76, ldb: 5, beta: 1, c: v78,
+                                    ldc: 5)
                                 // ∂ line 43: x[:, t + 1, :] @ w
-                                let v80 = slot30  // [3, 5]
+                                let v80 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v76, ldb: 5, c: v80, ldc: 5)
+                                    transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v76, ldb: 5, beta: 1, c: v80,
+                                    ldc: 5)
                                 // ∂ line 41: tanh(x[:, 0, :] @ w)
                                 let v85 = slot10  // [n, 5]
-                                let laneEnd_9 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_9, by: 8) {
+                                let laneEnd_8 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
                                     let v85_2 = UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v85 + i).storeBytes(of: v85_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_9..<n * 5 {
+                                for i in laneEnd_8..<n * 5 {
                                     let v85_2: Float = v77[i] * v84[i]
                                     v85[i] = v85_2
                                 }
                                 // ∂ line 41: x[:, 0, :] @ w
-                                let v86 = slot31  // [3, 5]
+                                let v86 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 3, n: 5, k: n, a: v3, lda: 3, b: v85, ldb: 5, c: v86, ldc: 5)
-                                let v87 = g.baseAddress!  // gradient of w
-                                let laneEnd_10 = (3 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                                    // ∂ line 43: x[:, t + 1, :] @ w
-                                    let v72 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v81 = v72 + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // ∂ line 41: x[:, 0, :] @ w
-                                    let v87_2 = v81 + UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v87 + i).storeBytes(of: v87_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_10..<3 * 5 {
-                                    // ∂ line 43: x[:, t + 1, :] @ w
-                                    let v72: Float = v63[i] + v71[i]
-                                    let v81: Float = v72 + v80[i]
-                                    // ∂ line 41: x[:, 0, :] @ w
-                                    let v87_2: Float = v81 + v86[i]
-                                    v87[i] = v87_2
-                                }
+                                    transposeA: true, m: 3, n: 5, k: n, a: v3, lda: 3, b: v85, ldb: 5, beta: 1, c: v86,
+                                    ldc: 5)
                             }
                             // The gradient of every parameter.
                             return v42
@@ -1196,7 +1160,7 @@ public struct RowReaderByHand: Model {
         if labels.shape.count != 1 || labels.shape[0] != n {
             ArgumentCheck.shapeMismatch(labels.shape, expected: "[\(n)]", argument: "labels", declared: "Int[n]", function: "lossWithGradient(x:labels:into:)")
         }
-        let workspace = Workspace.floats(count: 8 * (n * 3) + 10 * (n * 5) + 4 * (n * 2) + 3 * n + 3 * (5 * 5) + 4 * (3 * 5), for: "RowReaderByHand.lossWithGradient")
+        let workspace = Workspace.floats(count: 8 * (n * 3) + 10 * (n * 5) + 4 * (n * 2) + 3 * n, for: "RowReaderByHand.lossWithGradient")
         defer { Workspace.release(for: "RowReaderByHand.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + n * 3
@@ -1223,13 +1187,6 @@ public struct RowReaderByHand: Model {
         let slot22 = slot21 + n
         let slot23 = slot22 + n
         let slot24 = slot23 + n * 2
-        let slot25 = slot24 + n * 2
-        let slot26 = slot25 + 5 * 5
-        let slot27 = slot26 + 3 * 5
-        let slot28 = slot27 + 5 * 5
-        let slot29 = slot28 + 3 * 5
-        let slot30 = slot29 + 5 * 5
-        let slot31 = slot30 + 3 * 5
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 x.withUnsafeBufferPointer { xBuffer in
@@ -1549,11 +1506,11 @@ public struct RowReaderByHand: Model {
                                 let v61 = slot17  // [n, 5]
                                 Kernels.matrixMultiply(
                                     transposeB: true, m: n, n: 5, k: 5, a: v60, lda: 5, b: v11, ldb: 5, c: v61, ldc: 5)
-                                let v62 = slot25  // [5, 5]
+                                let v62 = g.baseAddress! + 15  // gradient of u
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 5, n: 5, k: n, a: h2, lda: 5, b: v60, ldb: 5, c: v62, ldc: 5)
                                 // ∂ line 58: x[:, 3, :] @ w
-                                let v63 = slot26  // [3, 5]
+                                let v63 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
                                     transposeA: true, m: 3, n: 5, k: n, a: v24, lda: 3, b: v60, ldb: 5, c: v63, ldc: 5)
                                 // ∂ line 57: tanh(x[:, 2, :] @ w + h1 @ u)
@@ -1571,13 +1528,15 @@ public struct RowReaderByHand: Model {
                                 let v68 = slot16  // [n, 5]
                                 Kernels.matrixMultiply(
                                     transposeB: true, m: n, n: 5, k: 5, a: v67, lda: 5, b: v11, ldb: 5, c: v68, ldc: 5)
-                                let v69 = slot27  // [5, 5]
+                                let v69 = g.baseAddress! + 15  // gradient of u
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 5, n: 5, k: n, a: h1, lda: 5, b: v67, ldb: 5, c: v69, ldc: 5)
+                                    transposeA: true, m: 5, n: 5, k: n, a: h1, lda: 5, b: v67, ldb: 5, beta: 1, c: v69,
+                                    ldc: 5)
                                 // ∂ line 57: x[:, 2, :] @ w
-                                let v71 = slot28  // [3, 5]
+                                let v71 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 3, n: 5, k: n, a: v16, lda: 3, b: v67, ldb: 5, c: v71, ldc: 5)
+                                    transposeA: true, m: 3, n: 5, k: n, a: v16, lda: 3, b: v67, ldb: 5, beta: 1, c: v71,
+                                    ldc: 5)
                                 // ∂ line 56: tanh(x[:, 1, :] @ w + h0 @ u)
                                 let v76 = slot10  // [n, 5]
                                 let laneEnd_7 = (n * 5) & ~7
@@ -1594,75 +1553,38 @@ public struct RowReaderByHand: Model {
                                 let v76 = slot10  // [n, 5]
                                 let v11 = parameters.baseAddress! + 15  // u
                                 let h0 = slot12  // [n, 5]
-                                let v62 = slot25  // [5, 5]
-                                let v69 = slot27  // [5, 5]
                                 let v8 = slot5  // [n, 3]
                                 let v84 = slot13  // [n, 5]
                                 let v3 = slot4  // [n, 3]
-                                let v63 = slot26  // [3, 5]
-                                let v71 = slot28  // [3, 5]
                                 // ∂ line 56: h0 @ u
                                 let v77 = slot15  // [n, 5]
                                 Kernels.matrixMultiply(
                                     transposeB: true, m: n, n: 5, k: 5, a: v76, lda: 5, b: v11, ldb: 5, c: v77, ldc: 5)
-                                let v78 = slot29  // [5, 5]
+                                let v78 = g.baseAddress! + 15  // gradient of u
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 5, n: 5, k: n, a: h0, lda: 5, b: v76, ldb: 5, c: v78, ldc: 5)
-                                let v79 = g.baseAddress! + 15  // gradient of u
-                                let laneEnd_8 = (5 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
-                                    // ∂ line 57: h1 @ u
-                                    let v70 = UnsafeRawPointer(v62 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v69 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // ∂ line 56: h0 @ u
-                                    let v79_2 = v70 + UnsafeRawPointer(v78 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v79 + i).storeBytes(of: v79_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_8..<5 * 5 {
-                                    // ∂ line 57: h1 @ u
-                                    let v70: Float = v62[i] + v69[i]
-                                    // ∂ line 56: h0 @ u
-                                    let v79_2: Float = v70 + v78[i]
-                                    v79[i] = v79_2
-                                }
+                                    transposeA: true, m: 5, n: 5, k: n, a: h0, lda: 5, b: v76, ldb: 5, beta: 1, c: v78,
+                                    ldc: 5)
                                 // ∂ line 56: x[:, 1, :] @ w
-                                let v80 = slot30  // [3, 5]
+                                let v80 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v76, ldb: 5, c: v80, ldc: 5)
+                                    transposeA: true, m: 3, n: 5, k: n, a: v8, lda: 3, b: v76, ldb: 5, beta: 1, c: v80,
+                                    ldc: 5)
                                 // ∂ line 55: tanh(x[:, 0, :] @ w)
                                 let v85 = slot10  // [n, 5]
-                                let laneEnd_9 = (n * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_9, by: 8) {
+                                let laneEnd_8 = (n * 5) & ~7
+                                for i in stride(from: 0, to: laneEnd_8, by: 8) {
                                     let v85_2 = UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self)
                                     UnsafeMutableRawPointer(v85 + i).storeBytes(of: v85_2, as: SIMD8<Float>.self)
                                 }
-                                for i in laneEnd_9..<n * 5 {
+                                for i in laneEnd_8..<n * 5 {
                                     let v85_2: Float = v77[i] * v84[i]
                                     v85[i] = v85_2
                                 }
                                 // ∂ line 55: x[:, 0, :] @ w
-                                let v86 = slot31  // [3, 5]
+                                let v86 = g.baseAddress!  // gradient of w
                                 Kernels.matrixMultiply(
-                                    transposeA: true, m: 3, n: 5, k: n, a: v3, lda: 3, b: v85, ldb: 5, c: v86, ldc: 5)
-                                let v87 = g.baseAddress!  // gradient of w
-                                let laneEnd_10 = (3 * 5) & ~7
-                                for i in stride(from: 0, to: laneEnd_10, by: 8) {
-                                    // ∂ line 57: x[:, 2, :] @ w
-                                    let v72 = UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // ∂ line 56: x[:, 1, :] @ w
-                                    let v81 = v72 + UnsafeRawPointer(v80 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    // ∂ line 55: x[:, 0, :] @ w
-                                    let v87_2 = v81 + UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v87 + i).storeBytes(of: v87_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_10..<3 * 5 {
-                                    // ∂ line 57: x[:, 2, :] @ w
-                                    let v72: Float = v63[i] + v71[i]
-                                    // ∂ line 56: x[:, 1, :] @ w
-                                    let v81: Float = v72 + v80[i]
-                                    // ∂ line 55: x[:, 0, :] @ w
-                                    let v87_2: Float = v81 + v86[i]
-                                    v87[i] = v87_2
-                                }
+                                    transposeA: true, m: 3, n: 5, k: n, a: v3, lda: 3, b: v85, ldb: 5, beta: 1, c: v86,
+                                    ldc: 5)
                             }
                             // The gradient of every parameter.
                             return v42

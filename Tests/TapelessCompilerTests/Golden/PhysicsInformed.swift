@@ -410,7 +410,7 @@ public struct Decay: Module {
         if start.shape.count != 2 || start.shape[0] != 1 || start.shape[1] != 1 {
             ArgumentCheck.shapeMismatch(start.shape, expected: "[1, 1]", argument: "start", declared: "[1, 1]", function: "lossWithGradient(t:start:into:)")
         }
-        let workspace = Workspace.floats(count: 7 * (n * 8) + 4 * n + 7 * 8 + 3 * 1, for: "Decay.lossWithGradient")
+        let workspace = Workspace.floats(count: 7 * (n * 8) + 4 * n + 4 * 8 + 3 * 1, for: "Decay.lossWithGradient")
         defer { Workspace.release(for: "Decay.lossWithGradient") }
         let slot0 = workspace
         let slot1 = slot0 + n * 8
@@ -428,11 +428,8 @@ public struct Decay: Module {
         let slot13 = slot12 + 1
         let slot14 = slot13 + 1
         let slot15 = slot14 + 8
-        let slot16 = slot15 + 8
-        let slot17 = slot16 + n
-        let slot18 = slot17 + n * 8
-        let slot19 = slot18 + n * 8
-        let slot20 = slot19 + 8
+        let slot16 = slot15 + n
+        let slot17 = slot16 + n * 8
         return parameterScalars.withUnsafeBufferPointer { parameters in
             gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 t.withUnsafeBufferPointer { tBuffer in
@@ -440,251 +437,209 @@ public struct Decay: Module {
                         @inline(never) func body() -> Float {
                             let t = tBuffer.baseAddress!
                             let start = startBuffer.baseAddress!
-                            var v41: Float = 0
-                            do {
-                                let v2 = parameters.baseAddress!  // hidden.weight
-                                let v7 = parameters.baseAddress! + 16  // out.weight
-                                let v3 = parameters.baseAddress! + 8  // hidden.bias
-                                let v21 = parameters.baseAddress! + 24  // out.bias
-                                // line 6: hidden(t)
-                                let v4 = slot0  // [n, 8]
-                                Kernels.matrixMultiply(m: n, n: 8, k: 1, a: t, lda: 1, b: v2, ldb: 8, c: v4, ldc: 8)
-                                // ∂ line 7: sum(u(t))
-                                let v9 = slot1  // [n, 1]
-                                let laneEnd = n & ~7
-                                for i in stride(from: 0, to: laneEnd, by: 8) {
-                                    let v9_2 = SIMD8<Float>(repeating: 1.0)
-                                    UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd..<n {
-                                    let v9_2: Float = 1.0
-                                    v9[i] = v9_2
-                                }
-                                // ∂ line 6: out(hidden(t))
-                                let v10 = slot2  // [n, 8]
-                                Kernels.matrixMultiply(
-                                    transposeB: true, m: n, n: 8, k: 1, a: v9, lda: 1, b: v7, ldb: 1, c: v10, ldc: 8)
-                                // line 6: hidden(t)
-                                let v6 = slot3  // [n, 8]
-                                // ∂ line 6: hidden(t)
-                                let v12 = slot4  // [n, 8]
-                                let v13 = slot5  // [n, 8]
-                                for i0 in 0..<n {
-                                    for i1 in 0..<8 {
-                                        let i = i0 &* 8 &+ i1
-                                        // line 6: hidden(t)
-                                        let v5: Float = v4[i] + v3[i1]
-                                        let v6_2: Float = Foundation.tanh(v5)
-                                        v6[i] = v6_2
-                                        // ∂ line 6: hidden(t)
-                                        let v11: Float = v6_2 * v6_2
-                                        let v12_2: Float = 1.0 - v11
-                                        v12[i] = v12_2
-                                        let v13_2: Float = v10[i] * v12_2
-                                        v13[i] = v13_2
-                                    }
-                                }
-                                let v14 = slot6  // [n, 1]
-                                Kernels.matrixMultiply(
-                                    transposeB: true, m: n, n: 1, k: 8, a: v13, lda: 8, b: v2, ldb: 8, c: v14, ldc: 1)
-                                // line 6: out(hidden(t))
-                                let v22 = slot7  // [n, 1]
-                                Kernels.matrixMultiply(m: n, n: 1, k: 8, a: v6, lda: 8, b: v7, ldb: 1, c: v22, ldc: 1)
-                                // line 6: hidden(t)
-                                let v31 = slot8  // [1, 8]
-                                Kernels.matrixMultiply(
-                                    m: 1, n: 8, k: 1, a: start, lda: 1, b: v2, ldb: 8, c: v31, ldc: 8)
-                                let v33 = slot9  // [1, 8]
-                                // ∂ line 6: hidden(t)
-                                let v55 = slot10  // [1, 8]
-                                for i0 in 0..<8 {
-                                    let i = i0
+                            let v2 = parameters.baseAddress!  // hidden.weight
+                            // line 6: hidden(t)
+                            let v4 = slot0  // [n, 8]
+                            Kernels.matrixMultiply(m: n, n: 8, k: 1, a: t, lda: 1, b: v2, ldb: 8, c: v4, ldc: 8)
+                            // ∂ line 7: sum(u(t))
+                            let v9 = slot1  // [n, 1]
+                            let laneEnd = n & ~7
+                            for i in stride(from: 0, to: laneEnd, by: 8) {
+                                let v9_2 = SIMD8<Float>(repeating: 1.0)
+                                UnsafeMutableRawPointer(v9 + i).storeBytes(of: v9_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd..<n {
+                                let v9_2: Float = 1.0
+                                v9[i] = v9_2
+                            }
+                            let v7 = parameters.baseAddress! + 16  // out.weight
+                            // ∂ line 6: out(hidden(t))
+                            let v10 = slot2  // [n, 8]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 8, k: 1, a: v9, lda: 1, b: v7, ldb: 1, c: v10, ldc: 8)
+                            let v3 = parameters.baseAddress! + 8  // hidden.bias
+                            // line 6: hidden(t)
+                            let v6 = slot3  // [n, 8]
+                            // ∂ line 6: hidden(t)
+                            let v12 = slot4  // [n, 8]
+                            let v13 = slot5  // [n, 8]
+                            for i0 in 0..<n {
+                                for i1 in 0..<8 {
+                                    let i = i0 &* 8 &+ i1
                                     // line 6: hidden(t)
-                                    let v32: Float = v31[i] + v3[i0]
-                                    let v33_2: Float = Foundation.tanh(v32)
-                                    v33[i] = v33_2
+                                    let v5: Float = v4[i] + v3[i1]
+                                    let v6_2: Float = Foundation.tanh(v5)
+                                    v6[i] = v6_2
                                     // ∂ line 6: hidden(t)
-                                    let v54: Float = v33_2 * v33_2
-                                    let v55_2: Float = 1.0 - v54
-                                    v55[i] = v55_2
+                                    let v11: Float = v6_2 * v6_2
+                                    let v12_2: Float = 1.0 - v11
+                                    v12[i] = v12_2
+                                    let v13_2: Float = v10[i] * v12_2
+                                    v13[i] = v13_2
                                 }
+                            }
+                            let v14 = slot6  // [n, 1]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 1, k: 8, a: v13, lda: 8, b: v2, ldb: 8, c: v14, ldc: 1)
+                            // line 6: out(hidden(t))
+                            let v22 = slot7  // [n, 1]
+                            Kernels.matrixMultiply(m: n, n: 1, k: 8, a: v6, lda: 8, b: v7, ldb: 1, c: v22, ldc: 1)
+                            // line 6: hidden(t)
+                            let v31 = slot8  // [1, 8]
+                            Kernels.matrixMultiply(m: 1, n: 8, k: 1, a: start, lda: 1, b: v2, ldb: 8, c: v31, ldc: 8)
+                            let v33 = slot9  // [1, 8]
+                            // ∂ line 6: hidden(t)
+                            let v55 = slot10  // [1, 8]
+                            for i0 in 0..<8 {
+                                let i = i0
+                                // line 6: hidden(t)
+                                let v32: Float = v31[i] + v3[i0]
+                                let v33_2: Float = Foundation.tanh(v32)
+                                v33[i] = v33_2
+                                // ∂ line 6: hidden(t)
+                                let v54: Float = v33_2 * v33_2
+                                let v55_2: Float = 1.0 - v54
+                                v55[i] = v55_2
+                            }
+                            // line 6: out(hidden(t))
+                            let v36 = slot11  // [1, 1]
+                            Kernels.matrixMultiply(m: 1, n: 1, k: 8, a: v33, lda: 8, b: v7, ldb: 1, c: v36, ldc: 1)
+                            let v21 = parameters.baseAddress! + 24  // out.bias
+                            // ∂ line 10: square(u(start) - 1)
+                            let v49 = slot12  // [1, 1]
+                            // ∂ line 6: out(hidden(t))
+                            let v50 = slot13  // [1]
+                            var v41: Float = 0
+                            v50.update(repeating: 0, count: 1)
+                            var v50Run: Float = 0
+                            for _ in 0..<1 {
+                                let i = 0
                                 // line 6: out(hidden(t))
-                                let v36 = slot11  // [1, 1]
-                                Kernels.matrixMultiply(m: 1, n: 1, k: 8, a: v33, lda: 8, b: v7, ldb: 1, c: v36, ldc: 1)
+                                let v37: Float = v36[i] + v21[0]
+                                // line 10: u(start) - 1
+                                let v39: Float = v37 - 1.0
+                                // line 10: square(u(start) - 1)
+                                let v40: Float = v39 * v39
+                                // line 10: mean(square(u(start) - 1))
+                                v41 += v40
                                 // ∂ line 10: square(u(start) - 1)
-                                let v49 = slot12  // [1, 1]
+                                let v49_2: Float = v39 + v39
+                                v49[i] = v49_2
                                 // ∂ line 6: out(hidden(t))
-                                let v50 = slot13  // [1]
-                                v50.update(repeating: 0, count: 1)
-                                var v50Run: Float = 0
+                                v50Run += v49_2
+                            }
+                            v50[0] += v50Run
+                            let v51 = slot8  // [1, 8]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: 1, n: 8, k: 1, a: v49, lda: 1, b: v7, ldb: 1, c: v51, ldc: 8)
+                            let v52 = g.baseAddress! + 16  // gradient of out.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 1, k: 1, a: v33, lda: 8, b: v49, ldb: 1, c: v52, ldc: 1)
+                            // ∂ line 6: hidden(t)
+                            let v56 = slot9  // [1, 8]
+                            let v57 = slot14  // [8]
+                            v57.update(repeating: 0, count: 8)
+                            for i0 in 0..<8 {
+                                let i = i0
+                                let v56_2: Float = v51[i] * v55[i]
+                                v56[i] = v56_2
+                                v57[i0] += v56_2
+                            }
+                            let v58 = g.baseAddress!  // gradient of hidden.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 1, n: 8, k: 1, a: start, lda: 1, b: v56, ldb: 8, c: v58, ldc: 8)
+                            // ∂ line 10: mean(square(dudt(t) + u(t)))
+                            let v59: Float = 1.0 / Float(n)
+                            // ∂ line 10: square(dudt(t) + u(t))
+                            let v63 = slot15  // [n, 1]
+                            // ∂ line 6: out(hidden(t))
+                            let v64 = slot12  // [1]
+                            var v26: Float = 0
+                            v64.update(repeating: 0, count: 1)
+                            for i0 in 0..<n {
+                                var v64Run: Float = 0
                                 for _ in 0..<1 {
-                                    let i = 0
-                                    // line 6: out(hidden(t))
-                                    let v37: Float = v36[i] + v21[0]
-                                    // line 10: u(start) - 1
-                                    let v39: Float = v37 - 1.0
-                                    // line 10: square(u(start) - 1)
-                                    let v40: Float = v39 * v39
-                                    // line 10: mean(square(u(start) - 1))
-                                    v41 += v40
-                                    // ∂ line 10: square(u(start) - 1)
-                                    let v49_2: Float = v39 + v39
-                                    v49[i] = v49_2
-                                    // ∂ line 6: out(hidden(t))
-                                    v50Run += v49_2
-                                }
-                                v50[0] += v50Run
-                                let v51 = slot8  // [1, 8]
-                                Kernels.matrixMultiply(
-                                    transposeB: true, m: 1, n: 8, k: 1, a: v49, lda: 1, b: v7, ldb: 1, c: v51, ldc: 8)
-                                let v52 = slot14  // [8, 1]
-                                Kernels.matrixMultiply(
-                                    transposeA: true, m: 8, n: 1, k: 1, a: v33, lda: 8, b: v49, ldb: 1, c: v52, ldc: 1)
-                                // ∂ line 6: hidden(t)
-                                let v56 = slot9  // [1, 8]
-                                let v57 = slot15  // [8]
-                                v57.update(repeating: 0, count: 8)
-                                for i0 in 0..<8 {
                                     let i = i0
-                                    let v56_2: Float = v51[i] * v55[i]
-                                    v56[i] = v56_2
-                                    v57[i0] += v56_2
+                                    // line 6: out(hidden(t))
+                                    let v23: Float = v22[i] + v21[0]
+                                    // line 10: dudt(t) + u(t)
+                                    let v24: Float = v14[i] + v23
+                                    // line 10: square(dudt(t) + u(t))
+                                    let v25: Float = v24 * v24
+                                    // line 10: mean(square(dudt(t) + u(t)))
+                                    v26 += v25
+                                    // ∂ line 10: square(dudt(t) + u(t))
+                                    let v61: Float = v59 * v24
+                                    let v63_2: Float = v61 + v61
+                                    v63[i] = v63_2
+                                    // ∂ line 6: out(hidden(t))
+                                    v64Run += v63_2
+                                }
+                                v64[0] += v64Run
+                            }
+                            // line 10: mean(square(dudt(t) + u(t)))
+                            let v28: Float = v26 / Float(n)
+                            // line 10: mean(square(dudt(t) + u(t))) + mean(square(u(start) - 1))
+                            let v44: Float = v28 + v41
+                            // ∂ line 6: out(hidden(t))
+                            let v65 = g.baseAddress! + 24  // gradient of out.bias
+                            for i in 0..<1 {
+                                let v65_2: Float = v50[i] + v64[i]
+                                v65[i] = v65_2
+                            }
+                            let v66 = slot0  // [n, 8]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 8, k: 1, a: v63, lda: 1, b: v7, ldb: 1, c: v66, ldc: 8)
+                            let v67 = g.baseAddress! + 16  // gradient of out.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 1, k: n, a: v6, lda: 8, b: v63, ldb: 1, beta: 1, c: v67,
+                                ldc: 1)
+                            // ∂ line 6: hidden(t)
+                            let v69 = slot16  // [n, 8]
+                            Kernels.matrixMultiply(m: n, n: 8, k: 1, a: v63, lda: 1, b: v2, ldb: 8, c: v69, ldc: 8)
+                            let v70 = g.baseAddress!  // gradient of hidden.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 1, n: 8, k: n, a: v63, lda: 1, b: v13, ldb: 8, beta: 1, c: v70,
+                                ldc: 8)
+                            let v72 = slot5  // [n, 8]
+                            let v84 = slot17  // [n, 8]
+                            let v85 = slot9  // [8]
+                            v85.update(repeating: 0, count: 8)
+                            for i0 in 0..<n {
+                                for i1 in 0..<8 {
+                                    let i = i0 &* 8 &+ i1
+                                    let v72_2: Float = v69[i] * v12[i]
+                                    v72[i] = v72_2
+                                    let v73: Float = v69[i] * v10[i]
+                                    let v74: Float = -v73
+                                    let v75: Float = v74 * v6[i]
+                                    let v77: Float = v66[i] + v75
+                                    let v78: Float = v77 + v75
+                                    let v84_2: Float = v78 * v12[i]
+                                    v84[i] = v84_2
+                                    v85[i1] += v84_2
                                 }
                             }
-                            let v44: Float
-                            do {
-                                let v56 = slot9  // [1, 8]
-                                let v22 = slot7  // [n, 1]
-                                let v21 = parameters.baseAddress! + 24  // out.bias
-                                let v14 = slot6  // [n, 1]
-                                let v50 = slot13  // [1]
-                                let v7 = parameters.baseAddress! + 16  // out.weight
-                                let v6 = slot3  // [n, 8]
-                                let v2 = parameters.baseAddress!  // hidden.weight
-                                let v13 = slot5  // [n, 8]
-                                let v12 = slot4  // [n, 8]
-                                let v10 = slot2  // [n, 8]
-                                let v9 = slot1  // [n, 1]
-                                let v52 = slot14  // [8, 1]
-                                let v57 = slot15  // [8]
-                                // ∂ line 6: hidden(t)
-                                let v58 = slot10  // [1, 8]
-                                Kernels.matrixMultiply(
-                                    transposeA: true, m: 1, n: 8, k: 1, a: start, lda: 1, b: v56, ldb: 8, c: v58,
-                                    ldc: 8)
-                                // ∂ line 10: mean(square(dudt(t) + u(t)))
-                                let v59: Float = 1.0 / Float(n)
-                                // ∂ line 10: square(dudt(t) + u(t))
-                                let v63 = slot16  // [n, 1]
-                                // ∂ line 6: out(hidden(t))
-                                let v64 = slot12  // [1]
-                                var v26: Float = 0
-                                v64.update(repeating: 0, count: 1)
-                                for i0 in 0..<n {
-                                    var v64Run: Float = 0
-                                    for _ in 0..<1 {
-                                        let i = i0
-                                        // line 6: out(hidden(t))
-                                        let v23: Float = v22[i] + v21[0]
-                                        // line 10: dudt(t) + u(t)
-                                        let v24: Float = v14[i] + v23
-                                        // line 10: square(dudt(t) + u(t))
-                                        let v25: Float = v24 * v24
-                                        // line 10: mean(square(dudt(t) + u(t)))
-                                        v26 += v25
-                                        // ∂ line 10: square(dudt(t) + u(t))
-                                        let v61: Float = v59 * v24
-                                        let v63_2: Float = v61 + v61
-                                        v63[i] = v63_2
-                                        // ∂ line 6: out(hidden(t))
-                                        v64Run += v63_2
-                                    }
-                                    v64[0] += v64Run
-                                }
-                                // line 10: mean(square(dudt(t) + u(t)))
-                                let v28: Float = v26 / Float(n)
-                                // line 10: mean(square(dudt(t) + u(t))) + mean(square(u(start) - 1))
-                                v44 = v28 + v41
-                                // ∂ line 6: out(hidden(t))
-                                let v65 = g.baseAddress! + 24  // gradient of out.bias
-                                for i in 0..<1 {
-                                    let v65_2: Float = v50[i] + v64[i]
-                                    v65[i] = v65_2
-                                }
-                                let v66 = slot0  // [n, 8]
-                                Kernels.matrixMultiply(
-                                    transposeB: true, m: n, n: 8, k: 1, a: v63, lda: 1, b: v7, ldb: 1, c: v66, ldc: 8)
-                                let v67 = slot9  // [8, 1]
-                                Kernels.matrixMultiply(
-                                    transposeA: true, m: 8, n: 1, k: n, a: v6, lda: 8, b: v63, ldb: 1, c: v67, ldc: 1)
-                                // ∂ line 6: hidden(t)
-                                let v69 = slot17  // [n, 8]
-                                Kernels.matrixMultiply(m: n, n: 8, k: 1, a: v63, lda: 1, b: v2, ldb: 8, c: v69, ldc: 8)
-                                let v70 = slot8  // [1, 8]
-                                Kernels.matrixMultiply(
-                                    transposeA: true, m: 1, n: 8, k: n, a: v63, lda: 1, b: v13, ldb: 8, c: v70, ldc: 8)
-                                let v72 = slot5  // [n, 8]
-                                let v84 = slot18  // [n, 8]
-                                let v85 = slot19  // [8]
-                                v85.update(repeating: 0, count: 8)
-                                for i0 in 0..<n {
-                                    for i1 in 0..<8 {
-                                        let i = i0 &* 8 &+ i1
-                                        let v72_2: Float = v69[i] * v12[i]
-                                        v72[i] = v72_2
-                                        let v73: Float = v69[i] * v10[i]
-                                        let v74: Float = -v73
-                                        let v75: Float = v74 * v6[i]
-                                        let v77: Float = v66[i] + v75
-                                        let v78: Float = v77 + v75
-                                        let v84_2: Float = v78 * v12[i]
-                                        v84[i] = v84_2
-                                        v85[i1] += v84_2
-                                    }
-                                }
-                                // ∂ line 6: out(hidden(t))
-                                let v79 = slot20  // [8, 1]
-                                Kernels.matrixMultiply(
-                                    transposeA: true, m: 8, n: 1, k: n, a: v72, lda: 8, b: v9, ldb: 1, c: v79, ldc: 1)
-                                let v80 = g.baseAddress! + 16  // gradient of out.weight
-                                let laneEnd_2 = 8 & ~7
-                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
-                                    let v68 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v67 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v80_2 = v68 + UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v80 + i).storeBytes(of: v80_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_2..<8 {
-                                    let v68: Float = v52[i] + v67[i]
-                                    let v80_2: Float = v68 + v79[i]
-                                    v80[i] = v80_2
-                                }
-                                // ∂ line 6: hidden(t)
-                                let v86 = g.baseAddress! + 8  // gradient of hidden.bias
-                                let laneEnd_3 = 8 & ~7
-                                for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                    let v86_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v85 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v86 + i).storeBytes(of: v86_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_3..<8 {
-                                    let v86_2: Float = v57[i] + v85[i]
-                                    v86[i] = v86_2
-                                }
-                                let v87 = slot19  // [1, 8]
-                                Kernels.matrixMultiply(
-                                    transposeA: true, m: 1, n: 8, k: n, a: t, lda: 1, b: v84, ldb: 8, c: v87, ldc: 8)
-                                let v88 = g.baseAddress!  // gradient of hidden.weight
-                                let laneEnd_4 = 8 & ~7
-                                for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                                    let v71 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    let v88_2 = v71 + UnsafeRawPointer(v87 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                    UnsafeMutableRawPointer(v88 + i).storeBytes(of: v88_2, as: SIMD8<Float>.self)
-                                }
-                                for i in laneEnd_4..<8 {
-                                    let v71: Float = v58[i] + v70[i]
-                                    let v88_2: Float = v71 + v87[i]
-                                    v88[i] = v88_2
-                                }
+                            // ∂ line 6: out(hidden(t))
+                            let v79 = g.baseAddress! + 16  // gradient of out.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 1, k: n, a: v72, lda: 8, b: v9, ldb: 1, beta: 1, c: v79,
+                                ldc: 1)
+                            // ∂ line 6: hidden(t)
+                            let v86 = g.baseAddress! + 8  // gradient of hidden.bias
+                            let laneEnd_2 = 8 & ~7
+                            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                let v86_2 = UnsafeRawPointer(v57 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v85 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v86 + i).storeBytes(of: v86_2, as: SIMD8<Float>.self)
                             }
+                            for i in laneEnd_2..<8 {
+                                let v86_2: Float = v57[i] + v85[i]
+                                v86[i] = v86_2
+                            }
+                            let v87 = g.baseAddress!  // gradient of hidden.weight
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 1, n: 8, k: n, a: t, lda: 1, b: v84, ldb: 8, beta: 1, c: v87,
+                                ldc: 8)
                             // The gradient of every parameter.
                             return v44
                         }

@@ -2485,7 +2485,7 @@ public struct RecurrentInterop: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 7, 4]", argument: "x", declared: "[n, 7, 4]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: 14 * (n * 4) + 15 * (n * 24) + 172 * (n * 6) + 4 * 5 + 16 * (n * 7 * 6) + 8 * (n * 7 * 12) + 15 * (n * 12) + 6 * (n * 15) + 60 * (n * 5) + 2 * (n * 3) + 16 * 15 + 6 * (15 * 5) + 7 * (15 * 12) + 14 * 24 + 12 * (24 * 6) + 14 * (24 * 4), for: "RecurrentInterop.gradient(at:)")
+        let workspace = Workspace.floats(count: 14 * (n * 4) + 15 * (n * 24) + 172 * (n * 6) + 4 * 5 + 16 * (n * 7 * 6) + 8 * (n * 7 * 12) + 15 * (n * 12) + 6 * (n * 15) + 60 * (n * 5) + 2 * (n * 3) + 16 * 15 + 14 * 24 + 12 * (24 * 6) + 14 * (24 * 4), for: "RecurrentInterop.gradient(at:)")
         defer { Workspace.release(for: "RecurrentInterop.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n * 4
@@ -2790,84 +2790,71 @@ public struct RecurrentInterop: Module {
         let slot300 = slot299 + n * 15
         let slot301 = slot300 + 15
         let slot302 = slot301 + 15
-        let slot303 = slot302 + 15 * 5
-        let slot304 = slot303 + 15 * 12
+        let slot303 = slot302 + 15
+        let slot304 = slot303 + 15
         let slot305 = slot304 + 15
         let slot306 = slot305 + 15
-        let slot307 = slot306 + 15 * 5
-        let slot308 = slot307 + 15 * 12
+        let slot307 = slot306 + 15
+        let slot308 = slot307 + 15
         let slot309 = slot308 + 15
         let slot310 = slot309 + 15
-        let slot311 = slot310 + 15 * 5
-        let slot312 = slot311 + 15 * 12
-        let slot313 = slot312 + 15
+        let slot311 = slot310 + 15
+        let slot312 = slot311 + 15
+        let slot313 = slot312 + 5
         let slot314 = slot313 + 15
-        let slot315 = slot314 + 15 * 5
-        let slot316 = slot315 + 15 * 12
+        let slot315 = slot314 + 15
+        let slot316 = slot315 + 15
         let slot317 = slot316 + 15
-        let slot318 = slot317 + 15
-        let slot319 = slot318 + 15 * 5
-        let slot320 = slot319 + 15 * 12
-        let slot321 = slot320 + 15
-        let slot322 = slot321 + 15
-        let slot323 = slot322 + 15 * 5
-        let slot324 = slot323 + 5
-        let slot325 = slot324 + 15 * 12
-        let slot326 = slot325 + 15
-        let slot327 = slot326 + 15
-        let slot328 = slot327 + 15
-        let slot329 = slot328 + 15
-        let slot330 = slot329 + n * 12
-        let slot331 = slot330 + n * 7 * 12
-        let slot332 = slot331 + n * 7 * 12
-        let slot333 = slot332 + n * 7 * 12
-        let slot334 = slot333 + 15 * 12
-        let slot335 = slot334 + n * 7 * 12
-        let slot336 = slot335 + n * 7 * 12
-        let slot337 = slot336 + n * 6
-        let slot338 = slot337 + n * 6
-        let slot339 = slot338 + n * 6
-        let slot340 = slot339 + n * 6
-        let slot341 = slot340 + n * 6
-        let slot342 = slot341 + 24
-        let slot343 = slot342 + 24 * 6
-        let slot344 = slot343 + 24 * 4
-        let slot345 = slot344 + 24
-        let slot346 = slot345 + 24 * 6
-        let slot347 = slot346 + 24 * 4
+        let slot318 = slot317 + n * 12
+        let slot319 = slot318 + n * 7 * 12
+        let slot320 = slot319 + n * 7 * 12
+        let slot321 = slot320 + n * 7 * 12
+        let slot322 = slot321 + n * 7 * 12
+        let slot323 = slot322 + n * 7 * 12
+        let slot324 = slot323 + n * 6
+        let slot325 = slot324 + n * 6
+        let slot326 = slot325 + n * 6
+        let slot327 = slot326 + n * 6
+        let slot328 = slot327 + n * 6
+        let slot329 = slot328 + 24
+        let slot330 = slot329 + 24 * 6
+        let slot331 = slot330 + 24 * 4
+        let slot332 = slot331 + 24
+        let slot333 = slot332 + 24 * 6
+        let slot334 = slot333 + 24 * 4
+        let slot335 = slot334 + 24
+        let slot336 = slot335 + 24 * 6
+        let slot337 = slot336 + 24 * 4
+        let slot338 = slot337 + 24
+        let slot339 = slot338 + 24 * 6
+        let slot340 = slot339 + 24 * 4
+        let slot341 = slot340 + 24
+        let slot342 = slot341 + 24 * 6
+        let slot343 = slot342 + 24 * 4
+        let slot344 = slot343 + 24
+        let slot345 = slot344 + 24 * 6
+        let slot346 = slot345 + 24 * 4
+        let slot347 = slot346 + 24
         let slot348 = slot347 + 24
-        let slot349 = slot348 + 24 * 6
-        let slot350 = slot349 + 24 * 4
-        let slot351 = slot350 + 24
-        let slot352 = slot351 + 24 * 6
-        let slot353 = slot352 + 24 * 4
-        let slot354 = slot353 + 24
-        let slot355 = slot354 + 24 * 6
-        let slot356 = slot355 + 24 * 4
-        let slot357 = slot356 + 24
-        let slot358 = slot357 + 24 * 6
-        let slot359 = slot358 + 24 * 4
-        let slot360 = slot359 + 24
+        let slot349 = slot348 + 24 * 4
+        let slot350 = slot349 + 24 * 6
+        let slot351 = slot350 + 24 * 4
+        let slot352 = slot351 + 24
+        let slot353 = slot352 + 24 * 6
+        let slot354 = slot353 + 24 * 4
+        let slot355 = slot354 + 24
+        let slot356 = slot355 + 24 * 6
+        let slot357 = slot356 + 24 * 4
+        let slot358 = slot357 + 24
+        let slot359 = slot358 + 24 * 6
+        let slot360 = slot359 + 24 * 4
         let slot361 = slot360 + 24
-        let slot362 = slot361 + 24 * 4
-        let slot363 = slot362 + 24 * 6
-        let slot364 = slot363 + 24 * 4
-        let slot365 = slot364 + 24
-        let slot366 = slot365 + 24 * 6
-        let slot367 = slot366 + 24 * 4
-        let slot368 = slot367 + 24
-        let slot369 = slot368 + 24 * 6
-        let slot370 = slot369 + 24 * 4
-        let slot371 = slot370 + 24
-        let slot372 = slot371 + 24 * 6
-        let slot373 = slot372 + 24 * 4
-        let slot374 = slot373 + 24
-        let slot375 = slot374 + 24 * 6
-        let slot376 = slot375 + 24 * 4
-        let slot377 = slot376 + 24
-        let slot378 = slot377 + 24 * 6
-        let slot379 = slot378 + 24 * 4
-        let slot380 = slot379 + 24
+        let slot362 = slot361 + 24 * 6
+        let slot363 = slot362 + 24 * 4
+        let slot364 = slot363 + 24
+        let slot365 = slot364 + 24 * 6
+        let slot366 = slot365 + 24 * 4
+        let slot367 = slot366 + 24
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
@@ -6266,14 +6253,14 @@ public struct RecurrentInterop: Module {
                                     let v631 = slot279  // [n, 5]
                                     let v445 = slot230  // [n, 12]
                                     // ∂ line 10: gru(lstm(x))
-                                    let v556 = slot302  // [15, 5]
+                                    let v556 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 5, k: n, a: v551, lda: 15, b: v467, ldb: 5, c: v556,
                                         ldc: 5)
                                     let v559 = slot224  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v553, lda: 15, b: v324, ldb: 12, c: v559, ldc: 12)
-                                    let v560 = slot303  // [15, 12]
+                                    let v560 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v553, lda: 15, b: v469, ldb: 12,
                                         c: v560, ldc: 12)
@@ -6307,8 +6294,8 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v590 = slot232  // [n, 15]
                                     let v592 = slot235  // [n, 15]
-                                    let v593 = slot304  // [15]
-                                    let v599 = slot305  // [15]
+                                    let v593 = slot302  // [15]
+                                    let v599 = slot303  // [15]
                                     v593.update(repeating: 0, count: 15)
                                     v599.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
@@ -6327,10 +6314,10 @@ public struct RecurrentInterop: Module {
                                     let v595 = slot294  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v590, lda: 15, b: v325, ldb: 5, c: v595, ldc: 5)
-                                    let v596 = slot306  // [15, 5]
+                                    let v596 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v590, lda: 15, b: v443, ldb: 5, c: v596,
-                                        ldc: 5)
+                                        transposeA: true, m: 15, n: 5, k: n, a: v590, lda: 15, b: v443, ldb: 5, beta: 1,
+                                        c: v596, ldc: 5)
                                     let v608 = slot277  // [n, 5]
                                     let v616 = slot295  // [n, 5]
                                     let v618 = slot293  // [n, 5]
@@ -6380,10 +6367,10 @@ public struct RecurrentInterop: Module {
                                     let v601 = slot231  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v592, lda: 15, b: v324, ldb: 12, c: v601, ldc: 12)
-                                    let v602 = slot307  // [15, 12]
+                                    let v602 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v592, lda: 15, b: v445, ldb: 12,
-                                        c: v602, ldc: 12)
+                                        beta: 1, c: v602, ldc: 12)
                                     let v619 = slot235  // [n, 15]
                                     v619.update(repeating: 0, count: n * 15)
                                     for row_135 in 0..<n {
@@ -6414,8 +6401,8 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v634 = slot298  // [n, 15]
                                     let v636 = slot299  // [n, 15]
-                                    let v637 = slot308  // [15]
-                                    let v643 = slot309  // [15]
+                                    let v637 = slot304  // [15]
+                                    let v643 = slot305  // [15]
                                     v637.update(repeating: 0, count: 15)
                                     v643.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
@@ -6460,10 +6447,10 @@ public struct RecurrentInterop: Module {
                                     let v639 = slot285  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v634, lda: 15, b: v325, ldb: 5, c: v639, ldc: 5)
-                                    let v640 = slot310  // [15, 5]
+                                    let v640 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v634, lda: 15, b: v419, ldb: 5, c: v640,
-                                        ldc: 5)
+                                        transposeA: true, m: 15, n: 5, k: n, a: v634, lda: 15, b: v419, ldb: 5, beta: 1,
+                                        c: v640, ldc: 5)
                                     let v652 = slot269  // [n, 5]
                                     let v660 = slot246  // [n, 5]
                                     let v662 = slot295  // [n, 5]
@@ -6513,10 +6500,10 @@ public struct RecurrentInterop: Module {
                                     let v645 = slot230  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v636, lda: 15, b: v324, ldb: 12, c: v645, ldc: 12)
-                                    let v646 = slot311  // [15, 12]
+                                    let v646 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v636, lda: 15, b: v421, ldb: 12,
-                                        c: v646, ldc: 12)
+                                        beta: 1, c: v646, ldc: 12)
                                     let v663 = slot299  // [n, 15]
                                     v663.update(repeating: 0, count: n * 15)
                                     for row_139 in 0..<n {
@@ -6547,8 +6534,8 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v678 = slot232  // [n, 15]
                                     let v680 = slot235  // [n, 15]
-                                    let v681 = slot312  // [15]
-                                    let v687 = slot313  // [15]
+                                    let v681 = slot306  // [15]
+                                    let v687 = slot307  // [15]
                                     v681.update(repeating: 0, count: 15)
                                     v687.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
@@ -6567,10 +6554,10 @@ public struct RecurrentInterop: Module {
                                     let v683 = slot279  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v678, lda: 15, b: v325, ldb: 5, c: v683, ldc: 5)
-                                    let v684 = slot314  // [15, 5]
+                                    let v684 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v678, lda: 15, b: v395, ldb: 5, c: v684,
-                                        ldc: 5)
+                                        transposeA: true, m: 15, n: 5, k: n, a: v678, lda: 15, b: v395, ldb: 5, beta: 1,
+                                        c: v684, ldc: 5)
                                     let v696 = slot261  // [n, 5]
                                     let v704 = slot293  // [n, 5]
                                     let v706 = slot246  // [n, 5]
@@ -6642,10 +6629,10 @@ public struct RecurrentInterop: Module {
                                     let v689 = slot229  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v680, lda: 15, b: v324, ldb: 12, c: v689, ldc: 12)
-                                    let v690 = slot315  // [15, 12]
+                                    let v690 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v680, lda: 15, b: v397, ldb: 12,
-                                        c: v690, ldc: 12)
+                                        beta: 1, c: v690, ldc: 12)
                                     let v707 = slot235  // [n, 15]
                                     v707.update(repeating: 0, count: n * 15)
                                     for row_143 in 0..<n {
@@ -6676,8 +6663,8 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v722 = slot298  // [n, 15]
                                     let v724 = slot299  // [n, 15]
-                                    let v725 = slot316  // [15]
-                                    let v731 = slot317  // [15]
+                                    let v725 = slot308  // [15]
+                                    let v731 = slot309  // [15]
                                     v725.update(repeating: 0, count: 15)
                                     v731.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
@@ -6696,10 +6683,10 @@ public struct RecurrentInterop: Module {
                                     let v727 = slot271  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v722, lda: 15, b: v325, ldb: 5, c: v727, ldc: 5)
-                                    let v728 = slot318  // [15, 5]
+                                    let v728 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v722, lda: 15, b: v371, ldb: 5, c: v728,
-                                        ldc: 5)
+                                        transposeA: true, m: 15, n: 5, k: n, a: v722, lda: 15, b: v371, ldb: 5, beta: 1,
+                                        c: v728, ldc: 5)
                                     let v740 = slot253  // [n, 5]
                                     let v748 = slot295  // [n, 5]
                                     let v750 = slot293  // [n, 5]
@@ -6749,10 +6736,10 @@ public struct RecurrentInterop: Module {
                                     let v733 = slot228  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v724, lda: 15, b: v324, ldb: 12, c: v733, ldc: 12)
-                                    let v734 = slot319  // [15, 12]
+                                    let v734 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v724, lda: 15, b: v373, ldb: 12,
-                                        c: v734, ldc: 12)
+                                        beta: 1, c: v734, ldc: 12)
                                     let v751 = slot299  // [n, 15]
                                     v751.update(repeating: 0, count: n * 15)
                                     for row_147 in 0..<n {
@@ -6783,8 +6770,8 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v766 = slot232  // [n, 15]
                                     let v768 = slot235  // [n, 15]
-                                    let v769 = slot320  // [15]
-                                    let v775 = slot321  // [15]
+                                    let v769 = slot310  // [15]
+                                    let v775 = slot311  // [15]
                                     v769.update(repeating: 0, count: 15)
                                     v775.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
@@ -6805,11 +6792,6 @@ public struct RecurrentInterop: Module {
                                     let v766 = slot232  // [n, 15]
                                     let v325 = parameters.baseAddress! + 756  // gru.weight_hh_l0
                                     let v347 = slot242  // [n, 5]
-                                    let v556 = slot302  // [15, 5]
-                                    let v596 = slot306  // [15, 5]
-                                    let v640 = slot310  // [15, 5]
-                                    let v684 = slot314  // [15, 5]
-                                    let v728 = slot318  // [15, 5]
                                     let v740 = slot253  // [n, 5]
                                     let v344 = slot240  // [n, 5]
                                     let v346 = slot241  // [n, 5]
@@ -6822,49 +6804,31 @@ public struct RecurrentInterop: Module {
                                     let v324 = parameters.baseAddress! + 576  // gru.weight_ih_l0
                                     let v349 = slot226  // [n, 12]
                                     let v554 = slot300  // [15]
-                                    let v593 = slot304  // [15]
+                                    let v593 = slot302  // [15]
                                     let v558 = slot301  // [15]
-                                    let v599 = slot305  // [15]
-                                    let v637 = slot308  // [15]
-                                    let v643 = slot309  // [15]
-                                    let v681 = slot312  // [15]
-                                    let v687 = slot313  // [15]
-                                    let v725 = slot316  // [15]
-                                    let v731 = slot317  // [15]
-                                    let v769 = slot320  // [15]
-                                    let v775 = slot321  // [15]
+                                    let v599 = slot303  // [15]
+                                    let v637 = slot304  // [15]
+                                    let v643 = slot305  // [15]
+                                    let v681 = slot306  // [15]
+                                    let v687 = slot307  // [15]
+                                    let v725 = slot308  // [15]
+                                    let v731 = slot309  // [15]
+                                    let v769 = slot310  // [15]
+                                    let v775 = slot311  // [15]
                                     // ∂ line 10: gru(lstm(x))
                                     let v771 = slot263  // [n, 5]
                                     Kernels.matrixMultiply(
                                         m: n, n: 5, k: 15, a: v766, lda: 15, b: v325, ldb: 5, c: v771, ldc: 5)
-                                    let v772 = slot322  // [15, 5]
+                                    let v772 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 15, n: 5, k: n, a: v766, lda: 15, b: v347, ldb: 5, c: v772,
-                                        ldc: 5)
-                                    let v774 = g.baseAddress! + 756  // gradient of gru.weight_hh_l0
-                                    let laneEnd_28 = (15 * 5) & ~7
-                                    for i in stride(from: 0, to: laneEnd_28, by: 8) {
-                                        let v598 = UnsafeRawPointer(v556 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v596 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v642 = v598 + UnsafeRawPointer(v640 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v686 = v642 + UnsafeRawPointer(v684 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v730 = v686 + UnsafeRawPointer(v728 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v774_2 = v730 + UnsafeRawPointer(v772 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v774 + i).storeBytes(of: v774_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_28..<15 * 5 {
-                                        let v598: Float = v556[i] + v596[i]
-                                        let v642: Float = v598 + v640[i]
-                                        let v686: Float = v642 + v684[i]
-                                        let v730: Float = v686 + v728[i]
-                                        let v774_2: Float = v730 + v772[i]
-                                        v774[i] = v774_2
-                                    }
+                                        transposeA: true, m: 15, n: 5, k: n, a: v766, lda: 15, b: v347, ldb: 5, beta: 1,
+                                        c: v772, ldc: 5)
                                     let v789 = slot242  // [n, 5]
                                     let v792 = slot31  // [5]
                                     let v799 = slot246  // [n, 5]
                                     let v800 = slot30  // [5]
                                     let v808 = slot295  // [n, 5]
-                                    let v809 = slot323  // [5]
+                                    let v809 = slot312  // [5]
                                     v792.update(repeating: 0, count: 5)
                                     v800.update(repeating: 0, count: 5)
                                     v809.update(repeating: 0, count: 5)
@@ -6891,11 +6855,11 @@ public struct RecurrentInterop: Module {
                                     let v777 = slot227  // [n, 12]
                                     Kernels.matrixMultiply(
                                         m: n, n: 12, k: 15, a: v768, lda: 15, b: v324, ldb: 12, c: v777, ldc: 12)
-                                    let v778 = slot324  // [15, 12]
+                                    let v778 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v768, lda: 15, b: v349, ldb: 12,
-                                        c: v778, ldc: 12)
-                                    let v793 = slot325  // [15]
+                                        beta: 1, c: v778, ldc: 12)
+                                    let v793 = slot313  // [15]
                                     v793.update(repeating: 0, count: 15)
                                     for k_151 in 0..<5 { v793[10 &+ k_151] = v792[k_151] }
                                     let v795 = slot235  // [n, 15]
@@ -6905,7 +6869,7 @@ public struct RecurrentInterop: Module {
                                             v795[row_152 &* 15 &+ 10 &+ k_152] = v789[row_152 &* 5 &+ k_152]
                                         }
                                     }
-                                    let v801 = slot326  // [15]
+                                    let v801 = slot314  // [15]
                                     v801.update(repeating: 0, count: 15)
                                     for k_153 in 0..<5 { v801[5 &+ k_153] = v800[k_153] }
                                     let v803 = slot232  // [n, 15]
@@ -6915,7 +6879,7 @@ public struct RecurrentInterop: Module {
                                             v803[row_154 &* 15 &+ 5 &+ k_154] = v799[row_154 &* 5 &+ k_154]
                                         }
                                     }
-                                    let v810 = slot327  // [15]
+                                    let v810 = slot315  // [15]
                                     v810.update(repeating: 0, count: 15)
                                     for k_155 in 0..<5 { v810[k_155] = v809[k_155] }
                                     let v812 = slot233  // [n, 15]
@@ -6926,7 +6890,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v813 = slot234  // [n, 15]
-                                    let v814 = slot328  // [15]
+                                    let v814 = slot316  // [15]
                                     v814.update(repeating: 0, count: 15)
                                     for i0 in 0..<n {
                                         for i1 in 0..<15 {
@@ -6939,8 +6903,8 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v811 = g.baseAddress! + 846  // gradient of gru.bias_hh_l0
                                     let v815 = g.baseAddress! + 831  // gradient of gru.bias_ih_l0
-                                    let laneEnd_29 = 15 & ~7
-                                    for i in stride(from: 0, to: laneEnd_29, by: 8) {
+                                    let laneEnd_28 = 15 & ~7
+                                    for i in stride(from: 0, to: laneEnd_28, by: 8) {
                                         let v594 = UnsafeRawPointer(v554 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v593 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v600 = UnsafeRawPointer(v558 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v599 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v638 = v594 + UnsafeRawPointer(v637 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -6958,7 +6922,7 @@ public struct RecurrentInterop: Module {
                                         let v815_2 = v776 + UnsafeRawPointer(v814 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v815 + i).storeBytes(of: v815_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_29..<15 {
+                                    for i in laneEnd_28..<15 {
                                         let v594: Float = v554[i] + v593[i]
                                         let v600: Float = v558[i] + v599[i]
                                         let v638: Float = v594 + v637[i]
@@ -6987,12 +6951,17 @@ public struct RecurrentInterop: Module {
                                     let v733 = slot228  // [n, 12]
                                     let v777 = slot227  // [n, 12]
                                     let v329 = slot225  // [n, 12]
-                                    let v560 = slot303  // [15, 12]
-                                    let v602 = slot307  // [15, 12]
-                                    let v646 = slot311  // [15, 12]
-                                    let v690 = slot315  // [15, 12]
-                                    let v734 = slot319  // [15, 12]
-                                    let v778 = slot324  // [15, 12]
+                                    let v299 = slot197  // [n, 6]
+                                    let v295 = slot196  // [n, 6]
+                                    let v842 = slot199  // [n, 6]
+                                    let v278 = slot185  // [n, 6]
+                                    let v291 = slot194  // [n, 6]
+                                    let v293 = slot195  // [n, 6]
+                                    let v289 = slot193  // [n, 6]
+                                    let v850 = slot200  // [n, 6]
+                                    let v855 = slot201  // [n, 6]
+                                    let v861 = slot202  // [n, 6]
+                                    let v867 = slot203  // [n, 6]
                                     // ∂ line 10: gru(lstm(x))
                                     let v816 = slot226  // [n, 12]
                                     Kernels.matrixMultiply(
@@ -7003,7 +6972,7 @@ public struct RecurrentInterop: Module {
                                     let v692 = slot220  // [n, 1, 12]
                                     let v736 = slot219  // [n, 1, 12]
                                     let v780 = slot218  // [n, 1, 12]
-                                    let v819 = slot329  // [n, 1, 12]
+                                    let v819 = slot317  // [n, 1, 12]
                                     for i0 in 0..<n {
                                         for _ in 0..<1 {
                                             for i2 in 0..<12 {
@@ -7046,61 +7015,41 @@ public struct RecurrentInterop: Module {
                                             v649[(row_159 &* 7 &+ 4) &* 12 &+ position_159] = v648[row_159 &* 12 &+ position_159]
                                         }
                                     }
-                                    let v693 = slot330  // [n, 7, 12]
+                                    let v693 = slot318  // [n, 7, 12]
                                     v693.update(repeating: 0, count: n * 7 * 12)
                                     for row_160 in 0..<n {
                                         for position_160 in 0..<12 {
                                             v693[(row_160 &* 7 &+ 3) &* 12 &+ position_160] = v692[row_160 &* 12 &+ position_160]
                                         }
                                     }
-                                    let v737 = slot331  // [n, 7, 12]
+                                    let v737 = slot319  // [n, 7, 12]
                                     v737.update(repeating: 0, count: n * 7 * 12)
                                     for row_161 in 0..<n {
                                         for position_161 in 0..<12 {
                                             v737[(row_161 &* 7 &+ 2) &* 12 &+ position_161] = v736[row_161 &* 12 &+ position_161]
                                         }
                                     }
-                                    let v781 = slot332  // [n, 7, 12]
+                                    let v781 = slot320  // [n, 7, 12]
                                     v781.update(repeating: 0, count: n * 7 * 12)
                                     for row_162 in 0..<n {
                                         for position_162 in 0..<12 {
                                             v781[(row_162 &* 7 &+ 1) &* 12 &+ position_162] = v780[row_162 &* 12 &+ position_162]
                                         }
                                     }
-                                    let v817 = slot333  // [15, 12]
+                                    let v817 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 15, n: 12, k: n, a: v813, lda: 15, b: v329, ldb: 12,
-                                        c: v817, ldc: 12)
-                                    let v818 = g.baseAddress! + 576  // gradient of gru.weight_ih_l0
-                                    let laneEnd_30 = (15 * 12) & ~7
-                                    for i in stride(from: 0, to: laneEnd_30, by: 8) {
-                                        let v603 = UnsafeRawPointer(v560 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v602 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v647 = v603 + UnsafeRawPointer(v646 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v691 = v647 + UnsafeRawPointer(v690 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v735 = v691 + UnsafeRawPointer(v734 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v779 = v735 + UnsafeRawPointer(v778 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v818_2 = v779 + UnsafeRawPointer(v817 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v818 + i).storeBytes(of: v818_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_30..<15 * 12 {
-                                        let v603: Float = v560[i] + v602[i]
-                                        let v647: Float = v603 + v646[i]
-                                        let v691: Float = v647 + v690[i]
-                                        let v735: Float = v691 + v734[i]
-                                        let v779: Float = v735 + v778[i]
-                                        let v818_2: Float = v779 + v817[i]
-                                        v818[i] = v818_2
-                                    }
-                                    let v820 = slot334  // [n, 7, 12]
+                                        beta: 1, c: v817, ldc: 12)
+                                    let v820 = slot321  // [n, 7, 12]
                                     v820.update(repeating: 0, count: n * 7 * 12)
                                     for row_163 in 0..<n {
                                         for position_163 in 0..<12 {
                                             v820[row_163 &* 7 &* 12 &+ position_163] = v819[row_163 &* 12 &+ position_163]
                                         }
                                     }
-                                    let v821 = slot335  // [n, 7, 12]
-                                    let laneEnd_31 = (n * 7 * 12) & ~7
-                                    for i in stride(from: 0, to: laneEnd_31, by: 8) {
+                                    let v821 = slot322  // [n, 7, 12]
+                                    let laneEnd_29 = (n * 7 * 12) & ~7
+                                    for i in stride(from: 0, to: laneEnd_29, by: 8) {
                                         let v606 = UnsafeRawPointer(v562 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v605 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v650 = v606 + UnsafeRawPointer(v649 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v694 = v650 + UnsafeRawPointer(v693 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7109,7 +7058,7 @@ public struct RecurrentInterop: Module {
                                         let v821_2 = v782 + UnsafeRawPointer(v820 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v821 + i).storeBytes(of: v821_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_31..<n * 7 * 12 {
+                                    for i in laneEnd_29..<n * 7 * 12 {
                                         let v606: Float = v562[i] + v605[i]
                                         let v650: Float = v606 + v649[i]
                                         let v694: Float = v650 + v693[i]
@@ -7173,42 +7122,10 @@ public struct RecurrentInterop: Module {
                                             v830[row_172 &* 6 &+ position_172] = v822[row_172 &* 7 &* 6 &+ position_172]
                                         }
                                     }
-                                    let v831 = slot336  // [n, 6]
+                                    let v831 = slot323  // [n, 6]
                                     v831.update(from: v824, count: n * 6)
                                     let v832 = slot205  // [n, 6]
                                     v832.update(from: v825, count: n * 6)
-                                }
-                                do {
-                                    let v826 = slot111  // [n, 1, 6]
-                                    let v827 = slot110  // [n, 1, 6]
-                                    let v828 = slot120  // [n, 1, 6]
-                                    let v829 = slot198  // [n, 1, 6]
-                                    let v830 = slot109  // [n, 1, 6]
-                                    let v299 = slot197  // [n, 6]
-                                    let v295 = slot196  // [n, 6]
-                                    let v842 = slot199  // [n, 6]
-                                    let v278 = slot185  // [n, 6]
-                                    let v291 = slot194  // [n, 6]
-                                    let v293 = slot195  // [n, 6]
-                                    let v289 = slot193  // [n, 6]
-                                    let v850 = slot200  // [n, 6]
-                                    let v855 = slot201  // [n, 6]
-                                    let v861 = slot202  // [n, 6]
-                                    let v867 = slot203  // [n, 6]
-                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
-                                    let v280 = slot187  // [n, 6]
-                                    let v279 = slot186  // [n, 6]
-                                    let v275 = slot184  // [n, 6]
-                                    let v881 = slot188  // [n, 6]
-                                    let v258 = slot173  // [n, 6]
-                                    let v271 = slot182  // [n, 6]
-                                    let v273 = slot183  // [n, 6]
-                                    let v269 = slot181  // [n, 6]
-                                    let v890 = slot189  // [n, 6]
-                                    let v895 = slot190  // [n, 6]
-                                    let v901 = slot191  // [n, 6]
-                                    let v907 = slot192  // [n, 6]
-                                    // ∂ line 10: lstm(x)
                                     let v833 = slot204  // [n, 6]
                                     v833.update(from: v826, count: n * 6)
                                     let v834 = slot111  // [n, 6]
@@ -7220,12 +7137,12 @@ public struct RecurrentInterop: Module {
                                     let v837 = slot198  // [n, 6]
                                     v837.update(from: v830, count: n * 6)
                                     let v845 = slot109  // [n, 6]
-                                    let v851 = slot337  // [n, 6]
-                                    let v856 = slot338  // [n, 6]
-                                    let v862 = slot339  // [n, 6]
-                                    let v868 = slot340  // [n, 6]
-                                    let laneEnd_32 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_32, by: 8) {
+                                    let v851 = slot324  // [n, 6]
+                                    let v856 = slot325  // [n, 6]
+                                    let v862 = slot326  // [n, 6]
+                                    let v868 = slot327  // [n, 6]
+                                    let laneEnd_30 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_30, by: 8) {
                                         let v838 = UnsafeRawPointer(v837 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v299 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v839 = UnsafeRawPointer(v837 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v295 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v843 = v839 * UnsafeRawPointer(v842 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7243,7 +7160,7 @@ public struct RecurrentInterop: Module {
                                         let v868_2 = v846 * UnsafeRawPointer(v867 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v868 + i).storeBytes(of: v868_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_32..<n * 6 {
+                                    for i in laneEnd_30..<n * 6 {
                                         let v838: Float = v837[i] * v299[i]
                                         let v839: Float = v837[i] * v295[i]
                                         let v843: Float = v839 * v842[i]
@@ -7261,6 +7178,42 @@ public struct RecurrentInterop: Module {
                                         let v868_2: Float = v846 * v867[i]
                                         v868[i] = v868_2
                                     }
+                                }
+                                do {
+                                    let v851 = slot324  // [n, 6]
+                                    let v856 = slot325  // [n, 6]
+                                    let v862 = slot326  // [n, 6]
+                                    let v868 = slot327  // [n, 6]
+                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
+                                    let v280 = slot187  // [n, 6]
+                                    let v836 = slot120  // [n, 6]
+                                    let v279 = slot186  // [n, 6]
+                                    let v275 = slot184  // [n, 6]
+                                    let v881 = slot188  // [n, 6]
+                                    let v845 = slot109  // [n, 6]
+                                    let v258 = slot173  // [n, 6]
+                                    let v271 = slot182  // [n, 6]
+                                    let v273 = slot183  // [n, 6]
+                                    let v269 = slot181  // [n, 6]
+                                    let v890 = slot189  // [n, 6]
+                                    let v895 = slot190  // [n, 6]
+                                    let v901 = slot191  // [n, 6]
+                                    let v907 = slot192  // [n, 6]
+                                    let v10 = slot7  // [n, 4]
+                                    let v260 = slot175  // [n, 6]
+                                    let v835 = slot110  // [n, 6]
+                                    let v259 = slot174  // [n, 6]
+                                    let v255 = slot172  // [n, 6]
+                                    let v925 = slot176  // [n, 6]
+                                    let v238 = slot161  // [n, 6]
+                                    let v251 = slot170  // [n, 6]
+                                    let v253 = slot171  // [n, 6]
+                                    let v249 = slot169  // [n, 6]
+                                    let v934 = slot177  // [n, 6]
+                                    let v939 = slot178  // [n, 6]
+                                    let v945 = slot179  // [n, 6]
+                                    let v951 = slot180  // [n, 6]
+                                    // ∂ line 10: lstm(x)
                                     let v852 = slot21  // [n, 24]
                                     v852.update(repeating: 0, count: n * 24)
                                     for row_173 in 0..<n {
@@ -7290,7 +7243,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v870 = slot27  // [n, 24]
-                                    let v871 = slot341  // [24]
+                                    let v871 = slot328  // [24]
                                     v871.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -7302,20 +7255,20 @@ public struct RecurrentInterop: Module {
                                             v871[i1] += v870_2
                                         }
                                     }
-                                    let v872 = slot340  // [n, 6]
+                                    let v872 = slot327  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v870, lda: 24, b: v6, ldb: 6, c: v872, ldc: 6)
-                                    let v873 = slot342  // [24, 6]
+                                    let v873 = slot329  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v870, lda: 24, b: v280, ldb: 6, c: v873,
                                         ldc: 6)
                                     let v885 = slot187  // [n, 6]
-                                    let v891 = slot339  // [n, 6]
-                                    let v896 = slot338  // [n, 6]
-                                    let v902 = slot337  // [n, 6]
+                                    let v891 = slot326  // [n, 6]
+                                    let v896 = slot325  // [n, 6]
+                                    let v902 = slot324  // [n, 6]
                                     let v908 = slot203  // [n, 6]
-                                    let laneEnd_33 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_33, by: 8) {
+                                    let laneEnd_31 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_31, by: 8) {
                                         let v874 = UnsafeRawPointer(v836 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v872 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v877 = v874 * UnsafeRawPointer(v279 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v878 = v874 * UnsafeRawPointer(v275 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7335,7 +7288,7 @@ public struct RecurrentInterop: Module {
                                         let v908_2 = v886 * UnsafeRawPointer(v907 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v908 + i).storeBytes(of: v908_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_33..<n * 6 {
+                                    for i in laneEnd_31..<n * 6 {
                                         let v874: Float = v836[i] + v872[i]
                                         let v877: Float = v874 * v279[i]
                                         let v878: Float = v874 * v275[i]
@@ -7355,45 +7308,7 @@ public struct RecurrentInterop: Module {
                                         let v908_2: Float = v886 * v907[i]
                                         v908[i] = v908_2
                                     }
-                                }
-                                do {
-                                    let v870 = slot27  // [n, 24]
-                                    let v10 = slot7  // [n, 4]
-                                    let v891 = slot339  // [n, 6]
-                                    let v896 = slot338  // [n, 6]
-                                    let v902 = slot337  // [n, 6]
-                                    let v908 = slot203  // [n, 6]
-                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
-                                    let v260 = slot175  // [n, 6]
-                                    let v835 = slot110  // [n, 6]
-                                    let v259 = slot174  // [n, 6]
-                                    let v255 = slot172  // [n, 6]
-                                    let v925 = slot176  // [n, 6]
-                                    let v885 = slot187  // [n, 6]
-                                    let v238 = slot161  // [n, 6]
-                                    let v251 = slot170  // [n, 6]
-                                    let v253 = slot171  // [n, 6]
-                                    let v249 = slot169  // [n, 6]
-                                    let v934 = slot177  // [n, 6]
-                                    let v939 = slot178  // [n, 6]
-                                    let v945 = slot179  // [n, 6]
-                                    let v951 = slot180  // [n, 6]
-                                    let v26 = slot8  // [n, 4]
-                                    let v240 = slot163  // [n, 6]
-                                    let v834 = slot111  // [n, 6]
-                                    let v239 = slot162  // [n, 6]
-                                    let v235 = slot160  // [n, 6]
-                                    let v969 = slot164  // [n, 6]
-                                    let v218 = slot149  // [n, 6]
-                                    let v231 = slot158  // [n, 6]
-                                    let v233 = slot159  // [n, 6]
-                                    let v229 = slot157  // [n, 6]
-                                    let v978 = slot165  // [n, 6]
-                                    let v983 = slot166  // [n, 6]
-                                    let v989 = slot167  // [n, 6]
-                                    let v995 = slot168  // [n, 6]
-                                    // ∂ line 10: lstm(x)
-                                    let v876 = slot343  // [24, 4]
+                                    let v876 = slot330  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v870, lda: 24, b: v10, ldb: 4, c: v876,
                                         ldc: 4)
@@ -7426,7 +7341,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v910 = slot21  // [n, 24]
-                                    let v911 = slot344  // [24]
+                                    let v911 = slot331  // [24]
                                     v911.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -7441,17 +7356,17 @@ public struct RecurrentInterop: Module {
                                     let v913 = slot203  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v910, lda: 24, b: v6, ldb: 6, c: v913, ldc: 6)
-                                    let v914 = slot345  // [24, 6]
+                                    let v914 = slot332  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v910, lda: 24, b: v260, ldb: 6, c: v914,
                                         ldc: 6)
                                     let v929 = slot175  // [n, 6]
-                                    let v935 = slot337  // [n, 6]
-                                    let v940 = slot338  // [n, 6]
-                                    let v946 = slot339  // [n, 6]
+                                    let v935 = slot324  // [n, 6]
+                                    let v940 = slot325  // [n, 6]
+                                    let v946 = slot326  // [n, 6]
                                     let v952 = slot192  // [n, 6]
-                                    let laneEnd_34 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_34, by: 8) {
+                                    let laneEnd_32 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_32, by: 8) {
                                         let v915 = UnsafeRawPointer(v835 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v913 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v921 = v915 * UnsafeRawPointer(v259 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v922 = v915 * UnsafeRawPointer(v255 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7471,7 +7386,7 @@ public struct RecurrentInterop: Module {
                                         let v952_2 = v930 * UnsafeRawPointer(v951 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v952 + i).storeBytes(of: v952_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_34..<n * 6 {
+                                    for i in laneEnd_32..<n * 6 {
                                         let v915: Float = v835[i] + v913[i]
                                         let v921: Float = v915 * v259[i]
                                         let v922: Float = v915 * v255[i]
@@ -7491,7 +7406,45 @@ public struct RecurrentInterop: Module {
                                         let v952_2: Float = v930 * v951[i]
                                         v952[i] = v952_2
                                     }
-                                    let v919 = slot346  // [24, 4]
+                                }
+                                do {
+                                    let v910 = slot21  // [n, 24]
+                                    let v26 = slot8  // [n, 4]
+                                    let v935 = slot324  // [n, 6]
+                                    let v940 = slot325  // [n, 6]
+                                    let v946 = slot326  // [n, 6]
+                                    let v952 = slot192  // [n, 6]
+                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
+                                    let v240 = slot163  // [n, 6]
+                                    let v834 = slot111  // [n, 6]
+                                    let v239 = slot162  // [n, 6]
+                                    let v235 = slot160  // [n, 6]
+                                    let v969 = slot164  // [n, 6]
+                                    let v929 = slot175  // [n, 6]
+                                    let v218 = slot149  // [n, 6]
+                                    let v231 = slot158  // [n, 6]
+                                    let v233 = slot159  // [n, 6]
+                                    let v229 = slot157  // [n, 6]
+                                    let v978 = slot165  // [n, 6]
+                                    let v983 = slot166  // [n, 6]
+                                    let v989 = slot167  // [n, 6]
+                                    let v995 = slot168  // [n, 6]
+                                    let v46 = slot9  // [n, 4]
+                                    let v220 = slot151  // [n, 6]
+                                    let v833 = slot204  // [n, 6]
+                                    let v219 = slot150  // [n, 6]
+                                    let v215 = slot148  // [n, 6]
+                                    let v1013 = slot152  // [n, 6]
+                                    let v198 = slot137  // [n, 6]
+                                    let v211 = slot146  // [n, 6]
+                                    let v213 = slot147  // [n, 6]
+                                    let v209 = slot145  // [n, 6]
+                                    let v1022 = slot153  // [n, 6]
+                                    let v1027 = slot154  // [n, 6]
+                                    let v1033 = slot155  // [n, 6]
+                                    let v1039 = slot156  // [n, 6]
+                                    // ∂ line 10: lstm(x)
+                                    let v919 = slot333  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v910, lda: 24, b: v26, ldb: 4, c: v919,
                                         ldc: 4)
@@ -7524,7 +7477,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v954 = slot27  // [n, 24]
-                                    let v955 = slot347  // [24]
+                                    let v955 = slot334  // [24]
                                     v955.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -7539,17 +7492,17 @@ public struct RecurrentInterop: Module {
                                     let v957 = slot192  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v954, lda: 24, b: v6, ldb: 6, c: v957, ldc: 6)
-                                    let v958 = slot348  // [24, 6]
+                                    let v958 = slot335  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v954, lda: 24, b: v240, ldb: 6, c: v958,
                                         ldc: 6)
                                     let v973 = slot163  // [n, 6]
-                                    let v979 = slot339  // [n, 6]
-                                    let v984 = slot338  // [n, 6]
-                                    let v990 = slot337  // [n, 6]
+                                    let v979 = slot326  // [n, 6]
+                                    let v984 = slot325  // [n, 6]
+                                    let v990 = slot324  // [n, 6]
                                     let v996 = slot180  // [n, 6]
-                                    let laneEnd_35 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_35, by: 8) {
+                                    let laneEnd_33 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_33, by: 8) {
                                         let v959 = UnsafeRawPointer(v834 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v957 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v965 = v959 * UnsafeRawPointer(v239 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v966 = v959 * UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7569,7 +7522,7 @@ public struct RecurrentInterop: Module {
                                         let v996_2 = v974 * UnsafeRawPointer(v995 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v996 + i).storeBytes(of: v996_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_35..<n * 6 {
+                                    for i in laneEnd_33..<n * 6 {
                                         let v959: Float = v834[i] + v957[i]
                                         let v965: Float = v959 * v239[i]
                                         let v966: Float = v959 * v235[i]
@@ -7589,45 +7542,7 @@ public struct RecurrentInterop: Module {
                                         let v996_2: Float = v974 * v995[i]
                                         v996[i] = v996_2
                                     }
-                                }
-                                do {
-                                    let v954 = slot27  // [n, 24]
-                                    let v46 = slot9  // [n, 4]
-                                    let v979 = slot339  // [n, 6]
-                                    let v984 = slot338  // [n, 6]
-                                    let v990 = slot337  // [n, 6]
-                                    let v996 = slot180  // [n, 6]
-                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
-                                    let v220 = slot151  // [n, 6]
-                                    let v833 = slot204  // [n, 6]
-                                    let v219 = slot150  // [n, 6]
-                                    let v215 = slot148  // [n, 6]
-                                    let v1013 = slot152  // [n, 6]
-                                    let v973 = slot163  // [n, 6]
-                                    let v198 = slot137  // [n, 6]
-                                    let v211 = slot146  // [n, 6]
-                                    let v213 = slot147  // [n, 6]
-                                    let v209 = slot145  // [n, 6]
-                                    let v1022 = slot153  // [n, 6]
-                                    let v1027 = slot154  // [n, 6]
-                                    let v1033 = slot155  // [n, 6]
-                                    let v1039 = slot156  // [n, 6]
-                                    let v66 = slot10  // [n, 4]
-                                    let v200 = slot139  // [n, 6]
-                                    let v832 = slot205  // [n, 6]
-                                    let v199 = slot138  // [n, 6]
-                                    let v195 = slot45  // [n, 6]
-                                    let v1057 = slot140  // [n, 6]
-                                    let v178 = slot124  // [n, 6]
-                                    let v191 = slot17  // [n, 6]
-                                    let v193 = slot16  // [n, 6]
-                                    let v189 = slot18  // [n, 6]
-                                    let v1066 = slot141  // [n, 6]
-                                    let v1071 = slot142  // [n, 6]
-                                    let v1077 = slot143  // [n, 6]
-                                    let v1083 = slot144  // [n, 6]
-                                    // ∂ line 10: lstm(x)
-                                    let v963 = slot349  // [24, 4]
+                                    let v963 = slot336  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v954, lda: 24, b: v46, ldb: 4, c: v963,
                                         ldc: 4)
@@ -7660,7 +7575,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v998 = slot21  // [n, 24]
-                                    let v999 = slot350  // [24]
+                                    let v999 = slot337  // [24]
                                     v999.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -7675,17 +7590,17 @@ public struct RecurrentInterop: Module {
                                     let v1001 = slot180  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v998, lda: 24, b: v6, ldb: 6, c: v1001, ldc: 6)
-                                    let v1002 = slot351  // [24, 6]
+                                    let v1002 = slot338  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v998, lda: 24, b: v220, ldb: 6,
                                         c: v1002, ldc: 6)
                                     let v1017 = slot151  // [n, 6]
-                                    let v1023 = slot337  // [n, 6]
-                                    let v1028 = slot338  // [n, 6]
-                                    let v1034 = slot339  // [n, 6]
+                                    let v1023 = slot324  // [n, 6]
+                                    let v1028 = slot325  // [n, 6]
+                                    let v1034 = slot326  // [n, 6]
                                     let v1040 = slot168  // [n, 6]
-                                    let laneEnd_36 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_36, by: 8) {
+                                    let laneEnd_34 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_34, by: 8) {
                                         let v1003 = UnsafeRawPointer(v833 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1001 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1009 = v1003 * UnsafeRawPointer(v219 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1010 = v1003 * UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7705,7 +7620,7 @@ public struct RecurrentInterop: Module {
                                         let v1040_2 = v1018 * UnsafeRawPointer(v1039 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1040 + i).storeBytes(of: v1040_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_36..<n * 6 {
+                                    for i in laneEnd_34..<n * 6 {
                                         let v1003: Float = v833[i] + v1001[i]
                                         let v1009: Float = v1003 * v219[i]
                                         let v1010: Float = v1003 * v215[i]
@@ -7725,7 +7640,35 @@ public struct RecurrentInterop: Module {
                                         let v1040_2: Float = v1018 * v1039[i]
                                         v1040[i] = v1040_2
                                     }
-                                    let v1007 = slot352  // [24, 4]
+                                }
+                                do {
+                                    let v998 = slot21  // [n, 24]
+                                    let v66 = slot10  // [n, 4]
+                                    let v1023 = slot324  // [n, 6]
+                                    let v1028 = slot325  // [n, 6]
+                                    let v1034 = slot326  // [n, 6]
+                                    let v1040 = slot168  // [n, 6]
+                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
+                                    let v200 = slot139  // [n, 6]
+                                    let v832 = slot205  // [n, 6]
+                                    let v199 = slot138  // [n, 6]
+                                    let v195 = slot45  // [n, 6]
+                                    let v1057 = slot140  // [n, 6]
+                                    let v1017 = slot151  // [n, 6]
+                                    let v178 = slot124  // [n, 6]
+                                    let v191 = slot17  // [n, 6]
+                                    let v193 = slot16  // [n, 6]
+                                    let v189 = slot18  // [n, 6]
+                                    let v1066 = slot141  // [n, 6]
+                                    let v1071 = slot142  // [n, 6]
+                                    let v1077 = slot143  // [n, 6]
+                                    let v1083 = slot144  // [n, 6]
+                                    let v86 = slot11  // [n, 4]
+                                    let v180 = slot126  // [n, 6]
+                                    let v106 = slot12  // [n, 4]
+                                    let v823 = slot213  // [n, 7, 6]
+                                    // ∂ line 10: lstm(x)
+                                    let v1007 = slot339  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v998, lda: 24, b: v66, ldb: 4, c: v1007,
                                         ldc: 4)
@@ -7758,7 +7701,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1042 = slot27  // [n, 24]
-                                    let v1043 = slot353  // [24]
+                                    let v1043 = slot340  // [24]
                                     v1043.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -7773,17 +7716,17 @@ public struct RecurrentInterop: Module {
                                     let v1045 = slot168  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1042, lda: 24, b: v6, ldb: 6, c: v1045, ldc: 6)
-                                    let v1046 = slot354  // [24, 6]
+                                    let v1046 = slot341  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1042, lda: 24, b: v200, ldb: 6,
                                         c: v1046, ldc: 6)
                                     let v1061 = slot139  // [n, 6]
-                                    let v1067 = slot339  // [n, 6]
-                                    let v1072 = slot338  // [n, 6]
-                                    let v1078 = slot337  // [n, 6]
+                                    let v1067 = slot326  // [n, 6]
+                                    let v1072 = slot325  // [n, 6]
+                                    let v1078 = slot324  // [n, 6]
                                     let v1084 = slot156  // [n, 6]
-                                    let laneEnd_37 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_37, by: 8) {
+                                    let laneEnd_35 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_35, by: 8) {
                                         let v1047 = UnsafeRawPointer(v832 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1045 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1053 = v1047 * UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1054 = v1047 * UnsafeRawPointer(v195 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7803,7 +7746,7 @@ public struct RecurrentInterop: Module {
                                         let v1084_2 = v1062 * UnsafeRawPointer(v1083 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1084 + i).storeBytes(of: v1084_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_37..<n * 6 {
+                                    for i in laneEnd_35..<n * 6 {
                                         let v1047: Float = v832[i] + v1045[i]
                                         let v1053: Float = v1047 * v199[i]
                                         let v1054: Float = v1047 * v195[i]
@@ -7823,41 +7766,7 @@ public struct RecurrentInterop: Module {
                                         let v1084_2: Float = v1062 * v1083[i]
                                         v1084[i] = v1084_2
                                     }
-                                }
-                                do {
-                                    let v1042 = slot27  // [n, 24]
-                                    let v86 = slot11  // [n, 4]
-                                    let v1067 = slot339  // [n, 6]
-                                    let v1072 = slot338  // [n, 6]
-                                    let v1078 = slot337  // [n, 6]
-                                    let v1084 = slot156  // [n, 6]
-                                    let v6 = parameters.baseAddress! + 384  // lstm.weight_hh_l0_reverse
-                                    let v180 = slot126  // [n, 6]
-                                    let v106 = slot12  // [n, 4]
-                                    let v823 = slot213  // [n, 7, 6]
-                                    let v831 = slot336  // [n, 6]
-                                    let v179 = slot125  // [n, 6]
-                                    let v177 = slot123  // [n, 6]
-                                    let v1101 = slot127  // [n, 6]
-                                    let v1061 = slot139  // [n, 6]
-                                    let v175 = slot122  // [n, 6]
-                                    let v171 = slot121  // [n, 6]
-                                    let v1108 = slot128  // [n, 6]
-                                    let v1113 = slot129  // [n, 6]
-                                    let v1119 = slot130  // [n, 6]
-                                    let v143 = slot119  // [n, 6]
-                                    let v139 = slot118  // [n, 6]
-                                    let v1147 = slot131  // [n, 6]
-                                    let v122 = slot98  // [n, 6]
-                                    let v135 = slot107  // [n, 6]
-                                    let v137 = slot106  // [n, 6]
-                                    let v133 = slot108  // [n, 6]
-                                    let v1155 = slot132  // [n, 6]
-                                    let v1160 = slot133  // [n, 6]
-                                    let v1166 = slot134  // [n, 6]
-                                    let v1172 = slot135  // [n, 6]
-                                    // ∂ line 10: lstm(x)
-                                    let v1051 = slot355  // [24, 4]
+                                    let v1051 = slot342  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1042, lda: 24, b: v86, ldb: 4,
                                         c: v1051, ldc: 4)
@@ -7890,7 +7799,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1086 = slot21  // [n, 24]
-                                    let v1087 = slot356  // [24]
+                                    let v1087 = slot343  // [24]
                                     v1087.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -7905,11 +7814,11 @@ public struct RecurrentInterop: Module {
                                     let v1089 = slot156  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1086, lda: 24, b: v6, ldb: 6, c: v1089, ldc: 6)
-                                    let v1090 = slot357  // [24, 6]
+                                    let v1090 = slot344  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1086, lda: 24, b: v180, ldb: 6,
                                         c: v1090, ldc: 6)
-                                    let v1095 = slot358  // [24, 4]
+                                    let v1095 = slot345  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1086, lda: 24, b: v106, ldb: 4,
                                         c: v1095, ldc: 4)
@@ -7919,19 +7828,48 @@ public struct RecurrentInterop: Module {
                                             v1129[row_197 &* 6 &+ position_197] = v823[(row_197 &* 7 &+ 6) &* 6 &+ position_197]
                                         }
                                     }
-                                    let v1130 = slot337  // [n, 1, 6]
+                                    let v1130 = slot324  // [n, 1, 6]
                                     for row_198 in 0..<n {
                                         for position_198 in 0..<6 {
                                             v1130[row_198 &* 6 &+ position_198] = v823[(row_198 &* 7 &+ 5) &* 6 &+ position_198]
                                         }
                                     }
-                                    let v1131 = slot338  // [n, 1, 6]
+                                    let v1131 = slot325  // [n, 1, 6]
                                     for row_199 in 0..<n {
                                         for position_199 in 0..<6 {
                                             v1131[row_199 &* 6 &+ position_199] = v823[(row_199 &* 7 &+ 4) &* 6 &+ position_199]
                                         }
                                     }
-                                    let v1132 = slot339  // [n, 1, 6]
+                                }
+                                do {
+                                    let v823 = slot213  // [n, 7, 6]
+                                    let v1129 = slot126  // [n, 1, 6]
+                                    let v831 = slot323  // [n, 6]
+                                    let v1089 = slot156  // [n, 6]
+                                    let v179 = slot125  // [n, 6]
+                                    let v177 = slot123  // [n, 6]
+                                    let v1101 = slot127  // [n, 6]
+                                    let v1061 = slot139  // [n, 6]
+                                    let v175 = slot122  // [n, 6]
+                                    let v171 = slot121  // [n, 6]
+                                    let v1108 = slot128  // [n, 6]
+                                    let v1113 = slot129  // [n, 6]
+                                    let v1119 = slot130  // [n, 6]
+                                    let v143 = slot119  // [n, 6]
+                                    let v139 = slot118  // [n, 6]
+                                    let v1147 = slot131  // [n, 6]
+                                    let v122 = slot98  // [n, 6]
+                                    let v135 = slot107  // [n, 6]
+                                    let v137 = slot106  // [n, 6]
+                                    let v133 = slot108  // [n, 6]
+                                    let v1155 = slot132  // [n, 6]
+                                    let v1160 = slot133  // [n, 6]
+                                    let v1166 = slot134  // [n, 6]
+                                    let v1172 = slot135  // [n, 6]
+                                    let v1130 = slot324  // [n, 1, 6]
+                                    let v1131 = slot325  // [n, 1, 6]
+                                    // ∂ line 10: lstm(x)
+                                    let v1132 = slot326  // [n, 1, 6]
                                     for row_200 in 0..<n {
                                         for position_200 in 0..<6 {
                                             v1132[row_200 &* 6 &+ position_200] = v823[(row_200 &* 7 &+ 3) &* 6 &+ position_200]
@@ -7965,8 +7903,8 @@ public struct RecurrentInterop: Module {
                                     let v1161 = slot138  // [n, 6]
                                     let v1167 = slot45  // [n, 6]
                                     let v1173 = slot16  // [n, 6]
-                                    let laneEnd_38 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_38, by: 8) {
+                                    let laneEnd_36 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_36, by: 8) {
                                         let v1091 = UnsafeRawPointer(v831 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1089 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1097 = v1091 * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1098 = v1091 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -7997,7 +7935,7 @@ public struct RecurrentInterop: Module {
                                         let v1173_2 = v1151 * UnsafeRawPointer(v1172 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1173 + i).storeBytes(of: v1173_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_38..<n * 6 {
+                                    for i in laneEnd_36..<n * 6 {
                                         let v1091: Float = v831[i] + v1089[i]
                                         let v1097: Float = v1091 * v179[i]
                                         let v1098: Float = v1091 * v177[i]
@@ -8035,37 +7973,6 @@ public struct RecurrentInterop: Module {
                                             v1110[row_204 &* 24 &+ 18 &+ k_204] = v1109[row_204 &* 6 &+ k_204]
                                         }
                                     }
-                                }
-                                do {
-                                    let v1114 = slot140  // [n, 6]
-                                    let v1120 = slot168  // [n, 6]
-                                    let v1130 = slot337  // [n, 1, 6]
-                                    let v1131 = slot338  // [n, 1, 6]
-                                    let v1132 = slot339  // [n, 1, 6]
-                                    let v1133 = slot144  // [n, 1, 6]
-                                    let v1134 = slot143  // [n, 1, 6]
-                                    let v1135 = slot142  // [n, 1, 6]
-                                    let v1156 = slot205  // [n, 6]
-                                    let v1161 = slot138  // [n, 6]
-                                    let v1167 = slot45  // [n, 6]
-                                    let v1173 = slot16  // [n, 6]
-                                    let v1110 = slot21  // [n, 24]
-                                    let v126 = slot13  // [n, 4]
-                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
-                                    let v124 = slot100  // [n, 6]
-                                    let v123 = slot99  // [n, 6]
-                                    let v119 = slot97  // [n, 6]
-                                    let v1186 = slot101  // [n, 6]
-                                    let v1150 = slot151  // [n, 6]
-                                    let v102 = slot86  // [n, 6]
-                                    let v115 = slot95  // [n, 6]
-                                    let v117 = slot96  // [n, 6]
-                                    let v113 = slot94  // [n, 6]
-                                    let v1195 = slot102  // [n, 6]
-                                    let v1200 = slot103  // [n, 6]
-                                    let v1206 = slot104  // [n, 6]
-                                    let v1212 = slot105  // [n, 6]
-                                    // ∂ line 10: lstm(x)
                                     let v1115 = slot43  // [n, 24]
                                     v1115.update(repeating: 0, count: n * 24)
                                     for row_205 in 0..<n {
@@ -8082,11 +7989,11 @@ public struct RecurrentInterop: Module {
                                     }
                                     let v1137 = slot168  // [n, 6]
                                     v1137.update(from: v1130, count: n * 6)
-                                    let v1138 = slot337  // [n, 6]
+                                    let v1138 = slot324  // [n, 6]
                                     v1138.update(from: v1131, count: n * 6)
-                                    let v1139 = slot338  // [n, 6]
+                                    let v1139 = slot325  // [n, 6]
                                     v1139.update(from: v1132, count: n * 6)
-                                    let v1140 = slot339  // [n, 6]
+                                    let v1140 = slot326  // [n, 6]
                                     v1140.update(from: v1133, count: n * 6)
                                     let v1141 = slot144  // [n, 6]
                                     v1141.update(from: v1134, count: n * 6)
@@ -8121,9 +8028,9 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1122 = slot24  // [n, 24]
-                                    let v1123 = slot359  // [24]
+                                    let v1123 = slot346  // [24]
                                     let v1175 = slot23  // [n, 24]
-                                    let v1176 = slot360  // [24]
+                                    let v1176 = slot347  // [24]
                                     v1123.update(repeating: 0, count: 24)
                                     v1176.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
@@ -8140,14 +8047,48 @@ public struct RecurrentInterop: Module {
                                             v1176[i1] += v1175_2
                                         }
                                     }
-                                    let v1127 = slot361  // [24, 4]
+                                }
+                                do {
+                                    let v1122 = slot24  // [n, 24]
+                                    let v126 = slot13  // [n, 4]
+                                    let v1175 = slot23  // [n, 24]
+                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
+                                    let v124 = slot100  // [n, 6]
+                                    let v1137 = slot168  // [n, 6]
+                                    let v123 = slot99  // [n, 6]
+                                    let v119 = slot97  // [n, 6]
+                                    let v1186 = slot101  // [n, 6]
+                                    let v1150 = slot151  // [n, 6]
+                                    let v102 = slot86  // [n, 6]
+                                    let v115 = slot95  // [n, 6]
+                                    let v117 = slot96  // [n, 6]
+                                    let v113 = slot94  // [n, 6]
+                                    let v1195 = slot102  // [n, 6]
+                                    let v1200 = slot103  // [n, 6]
+                                    let v1206 = slot104  // [n, 6]
+                                    let v1212 = slot105  // [n, 6]
+                                    let v104 = slot88  // [n, 6]
+                                    let v1138 = slot324  // [n, 6]
+                                    let v103 = slot87  // [n, 6]
+                                    let v99 = slot85  // [n, 6]
+                                    let v1230 = slot89  // [n, 6]
+                                    let v82 = slot74  // [n, 6]
+                                    let v95 = slot83  // [n, 6]
+                                    let v97 = slot84  // [n, 6]
+                                    let v93 = slot82  // [n, 6]
+                                    let v1239 = slot90  // [n, 6]
+                                    let v1244 = slot91  // [n, 6]
+                                    let v1250 = slot92  // [n, 6]
+                                    let v1256 = slot93  // [n, 6]
+                                    // ∂ line 10: lstm(x)
+                                    let v1127 = slot348  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1122, lda: 24, b: v126, ldb: 4,
                                         c: v1127, ldc: 4)
                                     let v1177 = slot16  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1175, lda: 24, b: v2, ldb: 6, c: v1177, ldc: 6)
-                                    let v1178 = slot362  // [24, 6]
+                                    let v1178 = slot349  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1175, lda: 24, b: v124, ldb: 6,
                                         c: v1178, ldc: 6)
@@ -8156,8 +8097,8 @@ public struct RecurrentInterop: Module {
                                     let v1201 = slot138  // [n, 6]
                                     let v1207 = slot205  // [n, 6]
                                     let v1213 = slot142  // [n, 6]
-                                    let laneEnd_39 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_39, by: 8) {
+                                    let laneEnd_37 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_37, by: 8) {
                                         let v1179 = UnsafeRawPointer(v1137 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1177 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1182 = v1179 * UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1183 = v1179 * UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8177,7 +8118,7 @@ public struct RecurrentInterop: Module {
                                         let v1213_2 = v1191 * UnsafeRawPointer(v1212 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1213 + i).storeBytes(of: v1213_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_39..<n * 6 {
+                                    for i in laneEnd_37..<n * 6 {
                                         let v1179: Float = v1137[i] + v1177[i]
                                         let v1182: Float = v1179 * v123[i]
                                         let v1183: Float = v1179 * v119[i]
@@ -8197,7 +8138,7 @@ public struct RecurrentInterop: Module {
                                         let v1213_2: Float = v1191 * v1212[i]
                                         v1213[i] = v1213_2
                                     }
-                                    let v1181 = slot363  // [24, 4]
+                                    let v1181 = slot350  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1175, lda: 24, b: v126, ldb: 4,
                                         c: v1181, ldc: 4)
@@ -8230,7 +8171,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1215 = slot27  // [n, 24]
-                                    let v1216 = slot364  // [24]
+                                    let v1216 = slot351  // [24]
                                     v1216.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -8242,43 +8183,10 @@ public struct RecurrentInterop: Module {
                                             v1216[i1] += v1215_2
                                         }
                                     }
-                                }
-                                do {
-                                    let v1215 = slot27  // [n, 24]
-                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
-                                    let v104 = slot88  // [n, 6]
-                                    let v1138 = slot337  // [n, 6]
-                                    let v103 = slot87  // [n, 6]
-                                    let v99 = slot85  // [n, 6]
-                                    let v1230 = slot89  // [n, 6]
-                                    let v1190 = slot100  // [n, 6]
-                                    let v82 = slot74  // [n, 6]
-                                    let v95 = slot83  // [n, 6]
-                                    let v97 = slot84  // [n, 6]
-                                    let v93 = slot82  // [n, 6]
-                                    let v1239 = slot90  // [n, 6]
-                                    let v1244 = slot91  // [n, 6]
-                                    let v1250 = slot92  // [n, 6]
-                                    let v1256 = slot93  // [n, 6]
-                                    let v106 = slot12  // [n, 4]
-                                    let v84 = slot76  // [n, 6]
-                                    let v1139 = slot338  // [n, 6]
-                                    let v83 = slot75  // [n, 6]
-                                    let v79 = slot73  // [n, 6]
-                                    let v1274 = slot77  // [n, 6]
-                                    let v62 = slot62  // [n, 6]
-                                    let v75 = slot71  // [n, 6]
-                                    let v77 = slot72  // [n, 6]
-                                    let v73 = slot70  // [n, 6]
-                                    let v1283 = slot78  // [n, 6]
-                                    let v1288 = slot79  // [n, 6]
-                                    let v1294 = slot80  // [n, 6]
-                                    let v1300 = slot81  // [n, 6]
-                                    // ∂ line 10: lstm(x)
                                     let v1218 = slot142  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1215, lda: 24, b: v2, ldb: 6, c: v1218, ldc: 6)
-                                    let v1219 = slot365  // [24, 6]
+                                    let v1219 = slot352  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1215, lda: 24, b: v104, ldb: 6,
                                         c: v1219, ldc: 6)
@@ -8287,8 +8195,8 @@ public struct RecurrentInterop: Module {
                                     let v1245 = slot138  // [n, 6]
                                     let v1251 = slot45  // [n, 6]
                                     let v1257 = slot105  // [n, 6]
-                                    let laneEnd_40 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_40, by: 8) {
+                                    let laneEnd_38 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_38, by: 8) {
                                         let v1220 = UnsafeRawPointer(v1138 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1218 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1226 = v1220 * UnsafeRawPointer(v103 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1227 = v1220 * UnsafeRawPointer(v99 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8308,7 +8216,7 @@ public struct RecurrentInterop: Module {
                                         let v1257_2 = v1235 * UnsafeRawPointer(v1256 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1257 + i).storeBytes(of: v1257_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_40..<n * 6 {
+                                    for i in laneEnd_38..<n * 6 {
                                         let v1220: Float = v1138[i] + v1218[i]
                                         let v1226: Float = v1220 * v103[i]
                                         let v1227: Float = v1220 * v99[i]
@@ -8328,7 +8236,45 @@ public struct RecurrentInterop: Module {
                                         let v1257_2: Float = v1235 * v1256[i]
                                         v1257[i] = v1257_2
                                     }
-                                    let v1224 = slot366  // [24, 4]
+                                }
+                                do {
+                                    let v1215 = slot27  // [n, 24]
+                                    let v106 = slot12  // [n, 4]
+                                    let v1240 = slot205  // [n, 6]
+                                    let v1245 = slot138  // [n, 6]
+                                    let v1251 = slot45  // [n, 6]
+                                    let v1257 = slot105  // [n, 6]
+                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
+                                    let v84 = slot76  // [n, 6]
+                                    let v1139 = slot325  // [n, 6]
+                                    let v83 = slot75  // [n, 6]
+                                    let v79 = slot73  // [n, 6]
+                                    let v1274 = slot77  // [n, 6]
+                                    let v1234 = slot88  // [n, 6]
+                                    let v62 = slot62  // [n, 6]
+                                    let v75 = slot71  // [n, 6]
+                                    let v77 = slot72  // [n, 6]
+                                    let v73 = slot70  // [n, 6]
+                                    let v1283 = slot78  // [n, 6]
+                                    let v1288 = slot79  // [n, 6]
+                                    let v1294 = slot80  // [n, 6]
+                                    let v1300 = slot81  // [n, 6]
+                                    let v86 = slot11  // [n, 4]
+                                    let v64 = slot64  // [n, 6]
+                                    let v1140 = slot326  // [n, 6]
+                                    let v63 = slot63  // [n, 6]
+                                    let v59 = slot61  // [n, 6]
+                                    let v1318 = slot65  // [n, 6]
+                                    let v42 = slot50  // [n, 6]
+                                    let v55 = slot59  // [n, 6]
+                                    let v57 = slot60  // [n, 6]
+                                    let v53 = slot58  // [n, 6]
+                                    let v1327 = slot66  // [n, 6]
+                                    let v1332 = slot67  // [n, 6]
+                                    let v1338 = slot68  // [n, 6]
+                                    let v1344 = slot69  // [n, 6]
+                                    // ∂ line 10: lstm(x)
+                                    let v1224 = slot353  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1215, lda: 24, b: v106, ldb: 4,
                                         c: v1224, ldc: 4)
@@ -8361,7 +8307,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1259 = slot23  // [n, 24]
-                                    let v1260 = slot367  // [24]
+                                    let v1260 = slot354  // [24]
                                     v1260.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -8376,7 +8322,7 @@ public struct RecurrentInterop: Module {
                                     let v1262 = slot105  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1259, lda: 24, b: v2, ldb: 6, c: v1262, ldc: 6)
-                                    let v1263 = slot368  // [24, 6]
+                                    let v1263 = slot355  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1259, lda: 24, b: v84, ldb: 6,
                                         c: v1263, ldc: 6)
@@ -8385,8 +8331,8 @@ public struct RecurrentInterop: Module {
                                     let v1289 = slot138  // [n, 6]
                                     let v1295 = slot205  // [n, 6]
                                     let v1301 = slot93  // [n, 6]
-                                    let laneEnd_41 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_41, by: 8) {
+                                    let laneEnd_39 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_39, by: 8) {
                                         let v1264 = UnsafeRawPointer(v1139 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1262 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1270 = v1264 * UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1271 = v1264 * UnsafeRawPointer(v79 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8406,7 +8352,7 @@ public struct RecurrentInterop: Module {
                                         let v1301_2 = v1279 * UnsafeRawPointer(v1300 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1301 + i).storeBytes(of: v1301_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_41..<n * 6 {
+                                    for i in laneEnd_39..<n * 6 {
                                         let v1264: Float = v1139[i] + v1262[i]
                                         let v1270: Float = v1264 * v83[i]
                                         let v1271: Float = v1264 * v79[i]
@@ -8426,45 +8372,7 @@ public struct RecurrentInterop: Module {
                                         let v1301_2: Float = v1279 * v1300[i]
                                         v1301[i] = v1301_2
                                     }
-                                }
-                                do {
-                                    let v1259 = slot23  // [n, 24]
-                                    let v86 = slot11  // [n, 4]
-                                    let v1284 = slot45  // [n, 6]
-                                    let v1289 = slot138  // [n, 6]
-                                    let v1295 = slot205  // [n, 6]
-                                    let v1301 = slot93  // [n, 6]
-                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
-                                    let v64 = slot64  // [n, 6]
-                                    let v1140 = slot339  // [n, 6]
-                                    let v63 = slot63  // [n, 6]
-                                    let v59 = slot61  // [n, 6]
-                                    let v1318 = slot65  // [n, 6]
-                                    let v1278 = slot76  // [n, 6]
-                                    let v42 = slot50  // [n, 6]
-                                    let v55 = slot59  // [n, 6]
-                                    let v57 = slot60  // [n, 6]
-                                    let v53 = slot58  // [n, 6]
-                                    let v1327 = slot66  // [n, 6]
-                                    let v1332 = slot67  // [n, 6]
-                                    let v1338 = slot68  // [n, 6]
-                                    let v1344 = slot69  // [n, 6]
-                                    let v66 = slot10  // [n, 4]
-                                    let v44 = slot52  // [n, 6]
-                                    let v1141 = slot144  // [n, 6]
-                                    let v43 = slot51  // [n, 6]
-                                    let v39 = slot49  // [n, 6]
-                                    let v1362 = slot53  // [n, 6]
-                                    let v22 = slot36  // [n, 6]
-                                    let v35 = slot47  // [n, 6]
-                                    let v37 = slot48  // [n, 6]
-                                    let v33 = slot46  // [n, 6]
-                                    let v1371 = slot54  // [n, 6]
-                                    let v1376 = slot55  // [n, 6]
-                                    let v1382 = slot56  // [n, 6]
-                                    let v1388 = slot57  // [n, 6]
-                                    // ∂ line 10: lstm(x)
-                                    let v1268 = slot369  // [24, 4]
+                                    let v1268 = slot356  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1259, lda: 24, b: v86, ldb: 4,
                                         c: v1268, ldc: 4)
@@ -8497,7 +8405,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1303 = slot27  // [n, 24]
-                                    let v1304 = slot370  // [24]
+                                    let v1304 = slot357  // [24]
                                     v1304.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -8512,7 +8420,7 @@ public struct RecurrentInterop: Module {
                                     let v1306 = slot93  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1303, lda: 24, b: v2, ldb: 6, c: v1306, ldc: 6)
-                                    let v1307 = slot371  // [24, 6]
+                                    let v1307 = slot358  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1303, lda: 24, b: v64, ldb: 6,
                                         c: v1307, ldc: 6)
@@ -8521,8 +8429,8 @@ public struct RecurrentInterop: Module {
                                     let v1333 = slot138  // [n, 6]
                                     let v1339 = slot45  // [n, 6]
                                     let v1345 = slot81  // [n, 6]
-                                    let laneEnd_42 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_42, by: 8) {
+                                    let laneEnd_40 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_40, by: 8) {
                                         let v1308 = UnsafeRawPointer(v1140 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1306 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1314 = v1308 * UnsafeRawPointer(v63 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1315 = v1308 * UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8542,7 +8450,7 @@ public struct RecurrentInterop: Module {
                                         let v1345_2 = v1323 * UnsafeRawPointer(v1344 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1345 + i).storeBytes(of: v1345_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_42..<n * 6 {
+                                    for i in laneEnd_40..<n * 6 {
                                         let v1308: Float = v1140[i] + v1306[i]
                                         let v1314: Float = v1308 * v63[i]
                                         let v1315: Float = v1308 * v59[i]
@@ -8562,7 +8470,43 @@ public struct RecurrentInterop: Module {
                                         let v1345_2: Float = v1323 * v1344[i]
                                         v1345[i] = v1345_2
                                     }
-                                    let v1312 = slot372  // [24, 4]
+                                }
+                                do {
+                                    let v1303 = slot27  // [n, 24]
+                                    let v66 = slot10  // [n, 4]
+                                    let v1328 = slot205  // [n, 6]
+                                    let v1333 = slot138  // [n, 6]
+                                    let v1339 = slot45  // [n, 6]
+                                    let v1345 = slot81  // [n, 6]
+                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
+                                    let v44 = slot52  // [n, 6]
+                                    let v1141 = slot144  // [n, 6]
+                                    let v43 = slot51  // [n, 6]
+                                    let v39 = slot49  // [n, 6]
+                                    let v1362 = slot53  // [n, 6]
+                                    let v1322 = slot64  // [n, 6]
+                                    let v22 = slot36  // [n, 6]
+                                    let v35 = slot47  // [n, 6]
+                                    let v37 = slot48  // [n, 6]
+                                    let v33 = slot46  // [n, 6]
+                                    let v1371 = slot54  // [n, 6]
+                                    let v1376 = slot55  // [n, 6]
+                                    let v1382 = slot56  // [n, 6]
+                                    let v1388 = slot57  // [n, 6]
+                                    let v46 = slot9  // [n, 4]
+                                    let v24 = slot38  // [n, 6]
+                                    let v873 = slot329  // [24, 6]
+                                    let v914 = slot332  // [24, 6]
+                                    let v958 = slot335  // [24, 6]
+                                    let v1002 = slot338  // [24, 6]
+                                    let v1046 = slot341  // [24, 6]
+                                    let v1090 = slot344  // [24, 6]
+                                    let v1178 = slot349  // [24, 6]
+                                    let v1219 = slot352  // [24, 6]
+                                    let v1263 = slot355  // [24, 6]
+                                    let v1307 = slot358  // [24, 6]
+                                    // ∂ line 10: lstm(x)
+                                    let v1312 = slot359  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1303, lda: 24, b: v66, ldb: 4,
                                         c: v1312, ldc: 4)
@@ -8595,7 +8539,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1347 = slot23  // [n, 24]
-                                    let v1348 = slot373  // [24]
+                                    let v1348 = slot360  // [24]
                                     v1348.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -8610,7 +8554,7 @@ public struct RecurrentInterop: Module {
                                     let v1350 = slot81  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1347, lda: 24, b: v2, ldb: 6, c: v1350, ldc: 6)
-                                    let v1351 = slot374  // [24, 6]
+                                    let v1351 = slot361  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1347, lda: 24, b: v44, ldb: 6,
                                         c: v1351, ldc: 6)
@@ -8619,8 +8563,8 @@ public struct RecurrentInterop: Module {
                                     let v1377 = slot138  // [n, 6]
                                     let v1383 = slot205  // [n, 6]
                                     let v1389 = slot69  // [n, 6]
-                                    let laneEnd_43 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_43, by: 8) {
+                                    let laneEnd_41 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_41, by: 8) {
                                         let v1352 = UnsafeRawPointer(v1141 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1350 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1358 = v1352 * UnsafeRawPointer(v43 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1359 = v1352 * UnsafeRawPointer(v39 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8640,7 +8584,7 @@ public struct RecurrentInterop: Module {
                                         let v1389_2 = v1367 * UnsafeRawPointer(v1388 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1389 + i).storeBytes(of: v1389_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_43..<n * 6 {
+                                    for i in laneEnd_41..<n * 6 {
                                         let v1352: Float = v1141[i] + v1350[i]
                                         let v1358: Float = v1352 * v43[i]
                                         let v1359: Float = v1352 * v39[i]
@@ -8660,40 +8604,7 @@ public struct RecurrentInterop: Module {
                                         let v1389_2: Float = v1367 * v1388[i]
                                         v1389[i] = v1389_2
                                     }
-                                }
-                                do {
-                                    let v1347 = slot23  // [n, 24]
-                                    let v46 = slot9  // [n, 4]
-                                    let v1372 = slot45  // [n, 6]
-                                    let v1377 = slot138  // [n, 6]
-                                    let v1383 = slot205  // [n, 6]
-                                    let v1389 = slot69  // [n, 6]
-                                    let v2 = parameters.baseAddress! + 96  // lstm.weight_hh_l0
-                                    let v24 = slot38  // [n, 6]
-                                    let v873 = slot342  // [24, 6]
-                                    let v914 = slot345  // [24, 6]
-                                    let v958 = slot348  // [24, 6]
-                                    let v1002 = slot351  // [24, 6]
-                                    let v1046 = slot354  // [24, 6]
-                                    let v1090 = slot357  // [24, 6]
-                                    let v1178 = slot362  // [24, 6]
-                                    let v1219 = slot365  // [24, 6]
-                                    let v1263 = slot368  // [24, 6]
-                                    let v1307 = slot371  // [24, 6]
-                                    let v1351 = slot374  // [24, 6]
-                                    let v1142 = slot143  // [n, 6]
-                                    let v23 = slot37  // [n, 6]
-                                    let v21 = slot35  // [n, 6]
-                                    let v1406 = slot39  // [n, 6]
-                                    let v1366 = slot52  // [n, 6]
-                                    let v19 = slot34  // [n, 6]
-                                    let v15 = slot33  // [n, 6]
-                                    let v1413 = slot40  // [n, 6]
-                                    let v1418 = slot41  // [n, 6]
-                                    let v1424 = slot42  // [n, 6]
-                                    let v26 = slot8  // [n, 4]
-                                    // ∂ line 10: lstm(x)
-                                    let v1356 = slot375  // [24, 4]
+                                    let v1356 = slot362  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1347, lda: 24, b: v46, ldb: 4,
                                         c: v1356, ldc: 4)
@@ -8726,7 +8637,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1391 = slot27  // [n, 24]
-                                    let v1392 = slot376  // [24]
+                                    let v1392 = slot363  // [24]
                                     v1392.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -8741,14 +8652,14 @@ public struct RecurrentInterop: Module {
                                     let v1394 = slot69  // [n, 6]
                                     Kernels.matrixMultiply(
                                         m: n, n: 6, k: 24, a: v1391, lda: 24, b: v2, ldb: 6, c: v1394, ldc: 6)
-                                    let v1395 = slot377  // [24, 6]
+                                    let v1395 = slot364  // [24, 6]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 6, k: n, a: v1391, lda: 24, b: v24, ldb: 6,
                                         c: v1395, ldc: 6)
                                     let v1092 = g.baseAddress! + 384  // gradient of lstm.weight_hh_l0_reverse
                                     let v1397 = g.baseAddress! + 96  // gradient of lstm.weight_hh_l0
-                                    let laneEnd_44 = (24 * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_44, by: 8) {
+                                    let laneEnd_42 = (24 * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_42, by: 8) {
                                         let v916 = UnsafeRawPointer(v873 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v914 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v960 = v916 + UnsafeRawPointer(v958 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1004 = v960 + UnsafeRawPointer(v1002 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8762,7 +8673,7 @@ public struct RecurrentInterop: Module {
                                         let v1397_2 = v1353 + UnsafeRawPointer(v1395 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1397 + i).storeBytes(of: v1397_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_44..<24 * 6 {
+                                    for i in laneEnd_42..<24 * 6 {
                                         let v916: Float = v873[i] + v914[i]
                                         let v960: Float = v916 + v958[i]
                                         let v1004: Float = v960 + v1002[i]
@@ -8776,11 +8687,53 @@ public struct RecurrentInterop: Module {
                                         let v1397_2: Float = v1353 + v1395[i]
                                         v1397[i] = v1397_2
                                     }
+                                }
+                                do {
+                                    let v1142 = slot143  // [n, 6]
+                                    let v1394 = slot69  // [n, 6]
+                                    let v23 = slot37  // [n, 6]
+                                    let v21 = slot35  // [n, 6]
+                                    let v1406 = slot39  // [n, 6]
+                                    let v1366 = slot52  // [n, 6]
+                                    let v19 = slot34  // [n, 6]
+                                    let v15 = slot33  // [n, 6]
+                                    let v1413 = slot40  // [n, 6]
+                                    let v1418 = slot41  // [n, 6]
+                                    let v1424 = slot42  // [n, 6]
+                                    let v1391 = slot27  // [n, 24]
+                                    let v26 = slot8  // [n, 4]
+                                    let v871 = slot328  // [24]
+                                    let v911 = slot331  // [24]
+                                    let v955 = slot334  // [24]
+                                    let v999 = slot337  // [24]
+                                    let v1043 = slot340  // [24]
+                                    let v1087 = slot343  // [24]
+                                    let v1123 = slot346  // [24]
+                                    let v1176 = slot347  // [24]
+                                    let v1216 = slot351  // [24]
+                                    let v1260 = slot354  // [24]
+                                    let v1304 = slot357  // [24]
+                                    let v1348 = slot360  // [24]
+                                    let v1392 = slot363  // [24]
+                                    let v10 = slot7  // [n, 4]
+                                    let v876 = slot330  // [24, 4]
+                                    let v919 = slot333  // [24, 4]
+                                    let v963 = slot336  // [24, 4]
+                                    let v1007 = slot339  // [24, 4]
+                                    let v1051 = slot342  // [24, 4]
+                                    let v1095 = slot345  // [24, 4]
+                                    let v1127 = slot348  // [24, 4]
+                                    let v1181 = slot350  // [24, 4]
+                                    let v1224 = slot353  // [24, 4]
+                                    let v1268 = slot356  // [24, 4]
+                                    let v1312 = slot359  // [24, 4]
+                                    let v1356 = slot362  // [24, 4]
+                                    // ∂ line 10: lstm(x)
                                     let v1414 = slot38  // [n, 6]
                                     let v1419 = slot205  // [n, 6]
                                     let v1425 = slot138  // [n, 6]
-                                    let laneEnd_45 = (n * 6) & ~7
-                                    for i in stride(from: 0, to: laneEnd_45, by: 8) {
+                                    let laneEnd_43 = (n * 6) & ~7
+                                    for i in stride(from: 0, to: laneEnd_43, by: 8) {
                                         let v1396 = UnsafeRawPointer(v1142 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v1394 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1402 = v1396 * UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1403 = v1396 * UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8795,7 +8748,7 @@ public struct RecurrentInterop: Module {
                                         let v1425_2 = v1409 * UnsafeRawPointer(v1424 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1425 + i).storeBytes(of: v1425_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_45..<n * 6 {
+                                    for i in laneEnd_43..<n * 6 {
                                         let v1396: Float = v1142[i] + v1394[i]
                                         let v1402: Float = v1396 * v23[i]
                                         let v1403: Float = v1396 * v21[i]
@@ -8810,7 +8763,7 @@ public struct RecurrentInterop: Module {
                                         let v1425_2: Float = v1409 * v1424[i]
                                         v1425[i] = v1425_2
                                     }
-                                    let v1400 = slot378  // [24, 4]
+                                    let v1400 = slot365  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1391, lda: 24, b: v26, ldb: 4,
                                         c: v1400, ldc: 4)
@@ -8836,7 +8789,7 @@ public struct RecurrentInterop: Module {
                                         }
                                     }
                                     let v1427 = slot24  // [n, 24]
-                                    let v1428 = slot379  // [24]
+                                    let v1428 = slot366  // [24]
                                     v1428.update(repeating: 0, count: 24)
                                     for i0 in 0..<n {
                                         for i1 in 0..<24 {
@@ -8847,42 +8800,10 @@ public struct RecurrentInterop: Module {
                                             v1428[i1] += v1427_2
                                         }
                                     }
-                                }
-                                do {
-                                    let v871 = slot341  // [24]
-                                    let v911 = slot344  // [24]
-                                    let v955 = slot347  // [24]
-                                    let v999 = slot350  // [24]
-                                    let v1043 = slot353  // [24]
-                                    let v1087 = slot356  // [24]
-                                    let v1123 = slot359  // [24]
-                                    let v1176 = slot360  // [24]
-                                    let v1216 = slot364  // [24]
-                                    let v1260 = slot367  // [24]
-                                    let v1304 = slot370  // [24]
-                                    let v1348 = slot373  // [24]
-                                    let v1392 = slot376  // [24]
-                                    let v1428 = slot379  // [24]
-                                    let v1427 = slot24  // [n, 24]
-                                    let v10 = slot7  // [n, 4]
-                                    let v876 = slot343  // [24, 4]
-                                    let v919 = slot346  // [24, 4]
-                                    let v963 = slot349  // [24, 4]
-                                    let v1007 = slot352  // [24, 4]
-                                    let v1051 = slot355  // [24, 4]
-                                    let v1095 = slot358  // [24, 4]
-                                    let v1127 = slot361  // [24, 4]
-                                    let v1181 = slot363  // [24, 4]
-                                    let v1224 = slot366  // [24, 4]
-                                    let v1268 = slot369  // [24, 4]
-                                    let v1312 = slot372  // [24, 4]
-                                    let v1356 = slot375  // [24, 4]
-                                    let v1400 = slot378  // [24, 4]
-                                    // ∂ line 10: lstm(x)
                                     let v1124 = g.baseAddress! + 528  // gradient of lstm.bias_ih_l0_reverse
                                     let v1429 = g.baseAddress! + 240  // gradient of lstm.bias_ih_l0
-                                    let laneEnd_46 = 24 & ~7
-                                    for i in stride(from: 0, to: laneEnd_46, by: 8) {
+                                    let laneEnd_44 = 24 & ~7
+                                    for i in stride(from: 0, to: laneEnd_44, by: 8) {
                                         let v912 = UnsafeRawPointer(v871 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v911 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v956 = v912 + UnsafeRawPointer(v955 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1000 = v956 + UnsafeRawPointer(v999 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8898,7 +8819,7 @@ public struct RecurrentInterop: Module {
                                         let v1429_2 = v1393 + UnsafeRawPointer(v1428 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1429 + i).storeBytes(of: v1429_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_46..<24 {
+                                    for i in laneEnd_44..<24 {
                                         let v912: Float = v871[i] + v911[i]
                                         let v956: Float = v912 + v955[i]
                                         let v1000: Float = v956 + v999[i]
@@ -8914,14 +8835,14 @@ public struct RecurrentInterop: Module {
                                         let v1429_2: Float = v1393 + v1428[i]
                                         v1429[i] = v1429_2
                                     }
-                                    let v1432 = slot380  // [24, 4]
+                                    let v1432 = slot367  // [24, 4]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 24, n: 4, k: n, a: v1427, lda: 24, b: v10, ldb: 4,
                                         c: v1432, ldc: 4)
                                     let v1128 = g.baseAddress! + 288  // gradient of lstm.weight_ih_l0_reverse
                                     let v1433 = g.baseAddress!  // gradient of lstm.weight_ih_l0
-                                    let laneEnd_47 = (24 * 4) & ~7
-                                    for i in stride(from: 0, to: laneEnd_47, by: 8) {
+                                    let laneEnd_45 = (24 * 4) & ~7
+                                    for i in stride(from: 0, to: laneEnd_45, by: 8) {
                                         let v920 = UnsafeRawPointer(v876 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v919 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v964 = v920 + UnsafeRawPointer(v963 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v1008 = v964 + UnsafeRawPointer(v1007 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -8937,7 +8858,7 @@ public struct RecurrentInterop: Module {
                                         let v1433_2 = v1401 + UnsafeRawPointer(v1432 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v1433 + i).storeBytes(of: v1433_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_47..<24 * 4 {
+                                    for i in laneEnd_45..<24 * 4 {
                                         let v920: Float = v876[i] + v919[i]
                                         let v964: Float = v920 + v963[i]
                                         let v1008: Float = v964 + v1007[i]
@@ -9316,7 +9237,7 @@ public struct FirstStepMemory: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 6, 2]", argument: "x", declared: "[n, 6, 2]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: 12 * (n * 2) + 14 * (n * 8) + 6 * 8 + 5 * (8 * 8) + 6 * (8 * 2), for: "FirstStepMemory.gradient(at:)")
+        let workspace = Workspace.floats(count: 12 * (n * 2) + 14 * (n * 8) + 6 * 8, for: "FirstStepMemory.gradient(at:)")
         defer { Workspace.release(for: "FirstStepMemory.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n * 2
@@ -9346,21 +9267,10 @@ public struct FirstStepMemory: Module {
         let slot25 = slot24 + n * 8
         let slot26 = slot25 + n * 8
         let slot27 = slot26 + 8
-        let slot28 = slot27 + 8 * 8
-        let slot29 = slot28 + 8 * 2
+        let slot28 = slot27 + 8
+        let slot29 = slot28 + 8
         let slot30 = slot29 + 8
-        let slot31 = slot30 + 8 * 8
-        let slot32 = slot31 + 8 * 2
-        let slot33 = slot32 + 8
-        let slot34 = slot33 + 8 * 8
-        let slot35 = slot34 + 8 * 2
-        let slot36 = slot35 + 8
-        let slot37 = slot36 + 8 * 8
-        let slot38 = slot37 + 8 * 2
-        let slot39 = slot38 + 8
-        let slot40 = slot39 + 8 * 8
-        let slot41 = slot40 + 8 * 2
-        let slot42 = slot41 + 8
+        let slot31 = slot30 + 8
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
@@ -9694,16 +9604,16 @@ public struct FirstStepMemory: Module {
                                     let v85 = slot25  // [n, 8]
                                     Kernels.matrixMultiply(
                                         m: n, n: 8, k: 8, a: v83, lda: 8, b: v2, ldb: 8, c: v85, ldc: 8)
-                                    let v86 = slot27  // [8, 8]
+                                    let v86 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 8, n: 8, k: n, a: v83, lda: 8, b: v42, ldb: 8, c: v86,
                                         ldc: 8)
-                                    let v88 = slot28  // [8, 2]
+                                    let v88 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 8, n: 2, k: n, a: v83, lda: 8, b: v44, ldb: 2, c: v88,
                                         ldc: 2)
                                     let v92 = slot16  // [n, 8]
-                                    let v93 = slot29  // [8]
+                                    let v93 = slot27  // [8]
                                     v93.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
@@ -9716,16 +9626,16 @@ public struct FirstStepMemory: Module {
                                     let v95 = slot24  // [n, 8]
                                     Kernels.matrixMultiply(
                                         m: n, n: 8, k: 8, a: v92, lda: 8, b: v2, ldb: 8, c: v95, ldc: 8)
-                                    let v96 = slot30  // [8, 8]
+                                    let v96 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v92, lda: 8, b: v34, ldb: 8, c: v96,
-                                        ldc: 8)
-                                    let v100 = slot31  // [8, 2]
+                                        transposeA: true, m: 8, n: 8, k: n, a: v92, lda: 8, b: v34, ldb: 8, beta: 1,
+                                        c: v96, ldc: 8)
+                                    let v100 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v92, lda: 8, b: v36, ldb: 2, c: v100,
-                                        ldc: 2)
+                                        transposeA: true, m: 8, n: 2, k: n, a: v92, lda: 8, b: v36, ldb: 2, beta: 1,
+                                        c: v100, ldc: 2)
                                     let v105 = slot16  // [n, 8]
-                                    let v106 = slot32  // [8]
+                                    let v106 = slot28  // [8]
                                     v106.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
@@ -9738,16 +9648,16 @@ public struct FirstStepMemory: Module {
                                     let v108 = slot23  // [n, 8]
                                     Kernels.matrixMultiply(
                                         m: n, n: 8, k: 8, a: v105, lda: 8, b: v2, ldb: 8, c: v108, ldc: 8)
-                                    let v109 = slot33  // [8, 8]
+                                    let v109 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v105, lda: 8, b: v26, ldb: 8, c: v109,
-                                        ldc: 8)
-                                    let v113 = slot34  // [8, 2]
+                                        transposeA: true, m: 8, n: 8, k: n, a: v105, lda: 8, b: v26, ldb: 8, beta: 1,
+                                        c: v109, ldc: 8)
+                                    let v113 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v105, lda: 8, b: v28, ldb: 2, c: v113,
-                                        ldc: 2)
+                                        transposeA: true, m: 8, n: 2, k: n, a: v105, lda: 8, b: v28, ldb: 2, beta: 1,
+                                        c: v113, ldc: 2)
                                     let v118 = slot16  // [n, 8]
-                                    let v119 = slot35  // [8]
+                                    let v119 = slot29  // [8]
                                     v119.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
@@ -9760,16 +9670,16 @@ public struct FirstStepMemory: Module {
                                     let v121 = slot22  // [n, 8]
                                     Kernels.matrixMultiply(
                                         m: n, n: 8, k: 8, a: v118, lda: 8, b: v2, ldb: 8, c: v121, ldc: 8)
-                                    let v122 = slot36  // [8, 8]
+                                    let v122 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v118, lda: 8, b: v18, ldb: 8, c: v122,
-                                        ldc: 8)
-                                    let v126 = slot37  // [8, 2]
+                                        transposeA: true, m: 8, n: 8, k: n, a: v118, lda: 8, b: v18, ldb: 8, beta: 1,
+                                        c: v122, ldc: 8)
+                                    let v126 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v118, lda: 8, b: v20, ldb: 2, c: v126,
-                                        ldc: 2)
+                                        transposeA: true, m: 8, n: 2, k: n, a: v118, lda: 8, b: v20, ldb: 2, beta: 1,
+                                        c: v126, ldc: 2)
                                     let v131 = slot16  // [n, 8]
-                                    let v132 = slot38  // [8]
+                                    let v132 = slot30  // [8]
                                     v132.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
@@ -9784,52 +9694,28 @@ public struct FirstStepMemory: Module {
                                     let v131 = slot16  // [n, 8]
                                     let v2 = parameters.baseAddress! + 16  // rnn.weight_hh_l0
                                     let v10 = slot18  // [n, 8]
-                                    let v86 = slot27  // [8, 8]
-                                    let v96 = slot30  // [8, 8]
-                                    let v109 = slot33  // [8, 8]
-                                    let v122 = slot36  // [8, 8]
                                     let v12 = slot7  // [n, 2]
                                     let v143 = slot19  // [n, 8]
                                     let v84 = slot26  // [8]
-                                    let v93 = slot29  // [8]
-                                    let v106 = slot32  // [8]
-                                    let v119 = slot35  // [8]
-                                    let v132 = slot38  // [8]
+                                    let v93 = slot27  // [8]
+                                    let v106 = slot28  // [8]
+                                    let v119 = slot29  // [8]
+                                    let v132 = slot30  // [8]
                                     let v6 = slot6  // [n, 2]
-                                    let v88 = slot28  // [8, 2]
-                                    let v100 = slot31  // [8, 2]
-                                    let v113 = slot34  // [8, 2]
-                                    let v126 = slot37  // [8, 2]
                                     // ∂ line 19: rnn(x)
                                     let v134 = slot21  // [n, 8]
                                     Kernels.matrixMultiply(
                                         m: n, n: 8, k: 8, a: v131, lda: 8, b: v2, ldb: 8, c: v134, ldc: 8)
-                                    let v135 = slot39  // [8, 8]
+                                    let v135 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 8, k: n, a: v131, lda: 8, b: v10, ldb: 8, c: v135,
-                                        ldc: 8)
-                                    let v136 = g.baseAddress! + 16  // gradient of rnn.weight_hh_l0
-                                    let laneEnd = (8 * 8) & ~7
-                                    for i in stride(from: 0, to: laneEnd, by: 8) {
-                                        let v97 = UnsafeRawPointer(v86 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v96 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v110 = v97 + UnsafeRawPointer(v109 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v123 = v110 + UnsafeRawPointer(v122 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v136_2 = v123 + UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v136 + i).storeBytes(of: v136_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd..<8 * 8 {
-                                        let v97: Float = v86[i] + v96[i]
-                                        let v110: Float = v97 + v109[i]
-                                        let v123: Float = v110 + v122[i]
-                                        let v136_2: Float = v123 + v135[i]
-                                        v136[i] = v136_2
-                                    }
-                                    let v139 = slot40  // [8, 2]
+                                        transposeA: true, m: 8, n: 8, k: n, a: v131, lda: 8, b: v10, ldb: 8, beta: 1,
+                                        c: v135, ldc: 8)
+                                    let v139 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v131, lda: 8, b: v12, ldb: 2, c: v139,
-                                        ldc: 2)
+                                        transposeA: true, m: 8, n: 2, k: n, a: v131, lda: 8, b: v12, ldb: 2, beta: 1,
+                                        c: v139, ldc: 2)
                                     let v144 = slot16  // [n, 8]
-                                    let v145 = slot41  // [8]
+                                    let v145 = slot31  // [8]
                                     v145.update(repeating: 0, count: 8)
                                     for i0 in 0..<n {
                                         for i1 in 0..<8 {
@@ -9840,8 +9726,8 @@ public struct FirstStepMemory: Module {
                                         }
                                     }
                                     let v146 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
-                                    let laneEnd_2 = 8 & ~7
-                                    for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    let laneEnd = 8 & ~7
+                                    for i in stride(from: 0, to: laneEnd, by: 8) {
                                         let v94 = UnsafeRawPointer(v84 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v93 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v107 = v94 + UnsafeRawPointer(v106 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v120 = v107 + UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -9849,7 +9735,7 @@ public struct FirstStepMemory: Module {
                                         let v146_2 = v133 + UnsafeRawPointer(v145 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v146 + i).storeBytes(of: v146_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_2..<8 {
+                                    for i in laneEnd..<8 {
                                         let v94: Float = v84[i] + v93[i]
                                         let v107: Float = v94 + v106[i]
                                         let v120: Float = v107 + v119[i]
@@ -9857,28 +9743,10 @@ public struct FirstStepMemory: Module {
                                         let v146_2: Float = v133 + v145[i]
                                         v146[i] = v146_2
                                     }
-                                    let v149 = slot42  // [8, 2]
+                                    let v149 = g.baseAddress!  // gradient of rnn.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 8, n: 2, k: n, a: v144, lda: 8, b: v6, ldb: 2, c: v149,
-                                        ldc: 2)
-                                    let v150 = g.baseAddress!  // gradient of rnn.weight_ih_l0
-                                    let laneEnd_3 = (8 * 2) & ~7
-                                    for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                                        let v101 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v100 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v114 = v101 + UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v127 = v114 + UnsafeRawPointer(v126 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v140 = v127 + UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v150_2 = v140 + UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v150 + i).storeBytes(of: v150_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_3..<8 * 2 {
-                                        let v101: Float = v88[i] + v100[i]
-                                        let v114: Float = v101 + v113[i]
-                                        let v127: Float = v114 + v126[i]
-                                        let v140: Float = v127 + v139[i]
-                                        let v150_2: Float = v140 + v149[i]
-                                        v150[i] = v150_2
-                                    }
+                                        transposeA: true, m: 8, n: 2, k: n, a: v144, lda: 8, b: v6, ldb: 2, beta: 1,
+                                        c: v149, ldc: 2)
                                 }
                                 // The gradient of every parameter.
                                 let v146 = g.baseAddress! + 80  // gradient of rnn.bias_ih_l0
@@ -12005,7 +11873,7 @@ public struct Continued: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 8, 2]", argument: "x", declared: "[n, 8, 2]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: 16 * (n * 2) + 4 * 3 + 6 * (n * 9) + 75 * (n * 3) + 9 * (n * 8 * 3) + 18 * 9 + 7 * (9 * 3) + 8 * (9 * 2), for: "Continued.gradient(at:)")
+        let workspace = Workspace.floats(count: 16 * (n * 2) + 4 * 3 + 6 * (n * 9) + 75 * (n * 3) + 9 * (n * 8 * 3) + 18 * 9, for: "Continued.gradient(at:)")
         defer { Workspace.release(for: "Continued.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n * 2
@@ -12119,37 +11987,22 @@ public struct Continued: Module {
         let slot109 = slot108 + n * 9
         let slot110 = slot109 + 9
         let slot111 = slot110 + 9
-        let slot112 = slot111 + 9 * 3
-        let slot113 = slot112 + 9 * 2
+        let slot112 = slot111 + 9
+        let slot113 = slot112 + 9
         let slot114 = slot113 + 9
         let slot115 = slot114 + 9
-        let slot116 = slot115 + 9 * 3
-        let slot117 = slot116 + 9 * 2
+        let slot116 = slot115 + 9
+        let slot117 = slot116 + 9
         let slot118 = slot117 + 9
         let slot119 = slot118 + 9
-        let slot120 = slot119 + 9 * 3
-        let slot121 = slot120 + 9 * 2
+        let slot120 = slot119 + 9
+        let slot121 = slot120 + 9
         let slot122 = slot121 + 9
         let slot123 = slot122 + 9
-        let slot124 = slot123 + 9 * 3
-        let slot125 = slot124 + 9 * 2
+        let slot124 = slot123 + 3
+        let slot125 = slot124 + 9
         let slot126 = slot125 + 9
         let slot127 = slot126 + 9
-        let slot128 = slot127 + 9 * 3
-        let slot129 = slot128 + 9 * 2
-        let slot130 = slot129 + 9
-        let slot131 = slot130 + 9
-        let slot132 = slot131 + 9 * 3
-        let slot133 = slot132 + 9 * 2
-        let slot134 = slot133 + 9
-        let slot135 = slot134 + 9
-        let slot136 = slot135 + 9 * 3
-        let slot137 = slot136 + 3
-        let slot138 = slot137 + 9 * 2
-        let slot139 = slot138 + 9
-        let slot140 = slot139 + 9
-        let slot141 = slot140 + 9
-        let slot142 = slot141 + 9
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
@@ -13502,7 +13355,7 @@ public struct Continued: Module {
                                     let v265 = slot106  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 9, a: v261, lda: 9, b: v2, ldb: 3, c: v265, ldc: 3)
-                                    let v266 = slot111  // [9, 3]
+                                    let v266 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 9, n: 3, k: n, a: v261, lda: 9, b: v168, ldb: 3, c: v266,
                                         ldc: 3)
@@ -13576,7 +13429,7 @@ public struct Continued: Module {
                                     let v336 = slot74  // [n, 3]
                                     let v146 = slot17  // [n, 2]
                                     // ∂ line 27: gru(x)
-                                    let v269 = slot112  // [9, 2]
+                                    let v269 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 9, n: 2, k: n, a: v263, lda: 9, b: v170, ldb: 2, c: v269,
                                         ldc: 2)
@@ -13602,8 +13455,8 @@ public struct Continued: Module {
                                     }
                                     let v298 = slot21  // [n, 9]
                                     let v300 = slot19  // [n, 9]
-                                    let v301 = slot113  // [9]
-                                    let v307 = slot114  // [9]
+                                    let v301 = slot111  // [9]
+                                    let v307 = slot112  // [9]
                                     v301.update(repeating: 0, count: 9)
                                     v307.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
@@ -13622,10 +13475,10 @@ public struct Continued: Module {
                                     let v303 = slot90  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 9, a: v298, lda: 9, b: v2, ldb: 3, c: v303, ldc: 3)
-                                    let v304 = slot115  // [9, 3]
+                                    let v304 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 3, k: n, a: v298, lda: 9, b: v144, ldb: 3, c: v304,
-                                        ldc: 3)
+                                        transposeA: true, m: 9, n: 3, k: n, a: v298, lda: 9, b: v144, ldb: 3, beta: 1,
+                                        c: v304, ldc: 3)
                                     let v313 = slot72  // [n, 3]
                                     let v321 = slot104  // [n, 3]
                                     let v323 = slot105  // [n, 3]
@@ -13674,10 +13527,10 @@ public struct Continued: Module {
                                         let v337_2: Float = v322 * v336[i]
                                         v337[i] = v337_2
                                     }
-                                    let v309 = slot116  // [9, 2]
+                                    let v309 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v300, lda: 9, b: v146, ldb: 2, c: v309,
-                                        ldc: 2)
+                                        transposeA: true, m: 9, n: 2, k: n, a: v300, lda: 9, b: v146, ldb: 2, beta: 1,
+                                        c: v309, ldc: 2)
                                     let v324 = slot19  // [n, 9]
                                     v324.update(repeating: 0, count: n * 9)
                                     for row_81 in 0..<n {
@@ -13700,8 +13553,8 @@ public struct Continued: Module {
                                     }
                                     let v339 = slot107  // [n, 9]
                                     let v341 = slot108  // [n, 9]
-                                    let v342 = slot117  // [9]
-                                    let v348 = slot118  // [9]
+                                    let v342 = slot113  // [9]
+                                    let v348 = slot114  // [9]
                                     v342.update(repeating: 0, count: 9)
                                     v348.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
@@ -13748,10 +13601,10 @@ public struct Continued: Module {
                                     let v82 = slot52  // [n, 3]
                                     let v418 = slot58  // [n, 3]
                                     // ∂ line 27: gru(x)
-                                    let v345 = slot119  // [9, 3]
+                                    let v345 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 3, k: n, a: v339, lda: 9, b: v120, ldb: 3, c: v345,
-                                        ldc: 3)
+                                        transposeA: true, m: 9, n: 3, k: n, a: v339, lda: 9, b: v120, ldb: 3, beta: 1,
+                                        c: v345, ldc: 3)
                                     let v354 = slot64  // [n, 3]
                                     let v362 = slot103  // [n, 3]
                                     let v364 = slot104  // [n, 3]
@@ -13800,10 +13653,10 @@ public struct Continued: Module {
                                         let v378_2: Float = v363 * v377[i]
                                         v378[i] = v378_2
                                     }
-                                    let v350 = slot120  // [9, 2]
+                                    let v350 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v341, lda: 9, b: v122, ldb: 2, c: v350,
-                                        ldc: 2)
+                                        transposeA: true, m: 9, n: 2, k: n, a: v341, lda: 9, b: v122, ldb: 2, beta: 1,
+                                        c: v350, ldc: 2)
                                     let v365 = slot108  // [n, 9]
                                     v365.update(repeating: 0, count: n * 9)
                                     for row_85 in 0..<n {
@@ -13826,8 +13679,8 @@ public struct Continued: Module {
                                     }
                                     let v380 = slot21  // [n, 9]
                                     let v382 = slot19  // [n, 9]
-                                    let v383 = slot121  // [9]
-                                    let v389 = slot122  // [9]
+                                    let v383 = slot115  // [9]
+                                    let v389 = slot116  // [9]
                                     v383.update(repeating: 0, count: 9)
                                     v389.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
@@ -13846,10 +13699,10 @@ public struct Continued: Module {
                                     let v385 = slot74  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 9, a: v380, lda: 9, b: v2, ldb: 3, c: v385, ldc: 3)
-                                    let v386 = slot123  // [9, 3]
+                                    let v386 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 3, k: n, a: v380, lda: 9, b: v96, ldb: 3, c: v386,
-                                        ldc: 3)
+                                        transposeA: true, m: 9, n: 3, k: n, a: v380, lda: 9, b: v96, ldb: 3, beta: 1,
+                                        c: v386, ldc: 3)
                                     let v395 = slot56  // [n, 3]
                                     let v403 = slot105  // [n, 3]
                                     let v405 = slot103  // [n, 3]
@@ -13920,10 +13773,10 @@ public struct Continued: Module {
                                     let v459 = slot50  // [n, 3]
                                     let v74 = slot14  // [n, 2]
                                     // ∂ line 27: gru(x)
-                                    let v391 = slot124  // [9, 2]
+                                    let v391 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v382, lda: 9, b: v98, ldb: 2, c: v391,
-                                        ldc: 2)
+                                        transposeA: true, m: 9, n: 2, k: n, a: v382, lda: 9, b: v98, ldb: 2, beta: 1,
+                                        c: v391, ldc: 2)
                                     let v406 = slot19  // [n, 9]
                                     v406.update(repeating: 0, count: n * 9)
                                     for row_89 in 0..<n {
@@ -13946,8 +13799,8 @@ public struct Continued: Module {
                                     }
                                     let v421 = slot107  // [n, 9]
                                     let v423 = slot108  // [n, 9]
-                                    let v424 = slot125  // [9]
-                                    let v430 = slot126  // [9]
+                                    let v424 = slot117  // [9]
+                                    let v430 = slot118  // [9]
                                     v424.update(repeating: 0, count: 9)
                                     v430.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
@@ -13966,10 +13819,10 @@ public struct Continued: Module {
                                     let v426 = slot66  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 9, a: v421, lda: 9, b: v2, ldb: 3, c: v426, ldc: 3)
-                                    let v427 = slot127  // [9, 3]
+                                    let v427 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 3, k: n, a: v421, lda: 9, b: v72, ldb: 3, c: v427,
-                                        ldc: 3)
+                                        transposeA: true, m: 9, n: 3, k: n, a: v421, lda: 9, b: v72, ldb: 3, beta: 1,
+                                        c: v427, ldc: 3)
                                     let v436 = slot48  // [n, 3]
                                     let v444 = slot104  // [n, 3]
                                     let v446 = slot105  // [n, 3]
@@ -14018,10 +13871,10 @@ public struct Continued: Module {
                                         let v460_2: Float = v445 * v459[i]
                                         v460[i] = v460_2
                                     }
-                                    let v432 = slot128  // [9, 2]
+                                    let v432 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v423, lda: 9, b: v74, ldb: 2, c: v432,
-                                        ldc: 2)
+                                        transposeA: true, m: 9, n: 2, k: n, a: v423, lda: 9, b: v74, ldb: 2, beta: 1,
+                                        c: v432, ldc: 2)
                                     let v447 = slot108  // [n, 9]
                                     v447.update(repeating: 0, count: n * 9)
                                     for row_93 in 0..<n {
@@ -14044,8 +13897,8 @@ public struct Continued: Module {
                                     }
                                     let v462 = slot21  // [n, 9]
                                     let v464 = slot19  // [n, 9]
-                                    let v465 = slot129  // [9]
-                                    let v471 = slot130  // [9]
+                                    let v465 = slot119  // [9]
+                                    let v471 = slot120  // [9]
                                     v465.update(repeating: 0, count: 9)
                                     v471.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
@@ -14082,11 +13935,6 @@ public struct Continued: Module {
                                     let v464 = slot19  // [n, 9]
                                     let v50 = slot13  // [n, 2]
                                     let v2 = parameters.baseAddress! + 18  // gru.weight_hh_l0
-                                    let v266 = slot111  // [9, 3]
-                                    let v304 = slot115  // [9, 3]
-                                    let v345 = slot119  // [9, 3]
-                                    let v386 = slot123  // [9, 3]
-                                    let v427 = slot127  // [9, 3]
                                     let v21 = slot27  // [n, 3]
                                     let v23 = slot28  // [n, 3]
                                     let v521 = slot30  // [n, 3]
@@ -14095,10 +13943,10 @@ public struct Continued: Module {
                                     let v531 = slot31  // [n, 3]
                                     let v540 = slot32  // [n, 3]
                                     // ∂ line 27: gru(x)
-                                    let v468 = slot131  // [9, 3]
+                                    let v468 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 3, k: n, a: v462, lda: 9, b: v48, ldb: 3, c: v468,
-                                        ldc: 3)
+                                        transposeA: true, m: 9, n: 3, k: n, a: v462, lda: 9, b: v48, ldb: 3, beta: 1,
+                                        c: v468, ldc: 3)
                                     let v477 = slot40  // [n, 3]
                                     let v485 = slot103  // [n, 3]
                                     let v487 = slot104  // [n, 3]
@@ -14147,10 +13995,10 @@ public struct Continued: Module {
                                         let v501_2: Float = v486 * v500[i]
                                         v501[i] = v501_2
                                     }
-                                    let v473 = slot132  // [9, 2]
+                                    let v473 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v464, lda: 9, b: v50, ldb: 2, c: v473,
-                                        ldc: 2)
+                                        transposeA: true, m: 9, n: 2, k: n, a: v464, lda: 9, b: v50, ldb: 2, beta: 1,
+                                        c: v473, ldc: 2)
                                     let v488 = slot19  // [n, 9]
                                     v488.update(repeating: 0, count: n * 9)
                                     for row_97 in 0..<n {
@@ -14173,8 +14021,8 @@ public struct Continued: Module {
                                     }
                                     let v503 = slot107  // [n, 9]
                                     let v505 = slot108  // [n, 9]
-                                    let v506 = slot133  // [9]
-                                    let v512 = slot134  // [9]
+                                    let v506 = slot121  // [9]
+                                    let v512 = slot122  // [9]
                                     v506.update(repeating: 0, count: 9)
                                     v512.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
@@ -14193,36 +14041,16 @@ public struct Continued: Module {
                                     let v508 = slot50  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 9, a: v503, lda: 9, b: v2, ldb: 3, c: v508, ldc: 3)
-                                    let v509 = slot135  // [9, 3]
+                                    let v509 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 3, k: n, a: v503, lda: 9, b: v24, ldb: 3, c: v509,
-                                        ldc: 3)
-                                    let v511 = g.baseAddress! + 18  // gradient of gru.weight_hh_l0
-                                    let laneEnd_16 = (9 * 3) & ~7
-                                    for i in stride(from: 0, to: laneEnd_16, by: 8) {
-                                        let v306 = UnsafeRawPointer(v266 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v304 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v347 = v306 + UnsafeRawPointer(v345 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v388 = v347 + UnsafeRawPointer(v386 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v429 = v388 + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v470 = v429 + UnsafeRawPointer(v468 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v511_2 = v470 + UnsafeRawPointer(v509 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v511 + i).storeBytes(of: v511_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_16..<9 * 3 {
-                                        let v306: Float = v266[i] + v304[i]
-                                        let v347: Float = v306 + v345[i]
-                                        let v388: Float = v347 + v386[i]
-                                        let v429: Float = v388 + v427[i]
-                                        let v470: Float = v429 + v468[i]
-                                        let v511_2: Float = v470 + v509[i]
-                                        v511[i] = v511_2
-                                    }
+                                        transposeA: true, m: 9, n: 3, k: n, a: v503, lda: 9, b: v24, ldb: 3, beta: 1,
+                                        c: v509, ldc: 3)
                                     let v522 = slot29  // [n, 3]
                                     let v525 = slot2  // [3]
                                     let v532 = slot105  // [n, 3]
                                     let v533 = slot1  // [3]
                                     let v541 = slot103  // [n, 3]
-                                    let v542 = slot136  // [3]
+                                    let v542 = slot123  // [3]
                                     v525.update(repeating: 0, count: 3)
                                     v533.update(repeating: 0, count: 3)
                                     v542.update(repeating: 0, count: 3)
@@ -14254,35 +14082,29 @@ public struct Continued: Module {
                                     let v522 = slot29  // [n, 3]
                                     let v533 = slot1  // [3]
                                     let v532 = slot105  // [n, 3]
-                                    let v542 = slot136  // [3]
+                                    let v542 = slot123  // [3]
                                     let v541 = slot103  // [n, 3]
                                     let v264 = slot109  // [9]
-                                    let v301 = slot113  // [9]
+                                    let v301 = slot111  // [9]
                                     let v268 = slot110  // [9]
-                                    let v307 = slot114  // [9]
-                                    let v342 = slot117  // [9]
-                                    let v348 = slot118  // [9]
-                                    let v383 = slot121  // [9]
-                                    let v389 = slot122  // [9]
-                                    let v424 = slot125  // [9]
-                                    let v430 = slot126  // [9]
-                                    let v465 = slot129  // [9]
-                                    let v471 = slot130  // [9]
-                                    let v506 = slot133  // [9]
-                                    let v512 = slot134  // [9]
+                                    let v307 = slot112  // [9]
+                                    let v342 = slot113  // [9]
+                                    let v348 = slot114  // [9]
+                                    let v383 = slot115  // [9]
+                                    let v389 = slot116  // [9]
+                                    let v424 = slot117  // [9]
+                                    let v430 = slot118  // [9]
+                                    let v465 = slot119  // [9]
+                                    let v471 = slot120  // [9]
+                                    let v506 = slot121  // [9]
+                                    let v512 = slot122  // [9]
                                     let v6 = slot11  // [n, 2]
-                                    let v269 = slot112  // [9, 2]
-                                    let v309 = slot116  // [9, 2]
-                                    let v350 = slot120  // [9, 2]
-                                    let v391 = slot124  // [9, 2]
-                                    let v432 = slot128  // [9, 2]
-                                    let v473 = slot132  // [9, 2]
                                     // ∂ line 27: gru(x)
-                                    let v514 = slot137  // [9, 2]
+                                    let v514 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v505, lda: 9, b: v26, ldb: 2, c: v514,
-                                        ldc: 2)
-                                    let v526 = slot138  // [9]
+                                        transposeA: true, m: 9, n: 2, k: n, a: v505, lda: 9, b: v26, ldb: 2, beta: 1,
+                                        c: v514, ldc: 2)
+                                    let v526 = slot124  // [9]
                                     v526.update(repeating: 0, count: 9)
                                     for k_101 in 0..<3 { v526[6 &+ k_101] = v525[k_101] }
                                     let v528 = slot108  // [n, 9]
@@ -14292,7 +14114,7 @@ public struct Continued: Module {
                                             v528[row_102 &* 9 &+ 6 &+ k_102] = v522[row_102 &* 3 &+ k_102]
                                         }
                                     }
-                                    let v534 = slot139  // [9]
+                                    let v534 = slot125  // [9]
                                     v534.update(repeating: 0, count: 9)
                                     for k_103 in 0..<3 { v534[3 &+ k_103] = v533[k_103] }
                                     let v536 = slot107  // [n, 9]
@@ -14302,7 +14124,7 @@ public struct Continued: Module {
                                             v536[row_104 &* 9 &+ 3 &+ k_104] = v532[row_104 &* 3 &+ k_104]
                                         }
                                     }
-                                    let v543 = slot140  // [9]
+                                    let v543 = slot126  // [9]
                                     v543.update(repeating: 0, count: 9)
                                     for k_105 in 0..<3 { v543[k_105] = v542[k_105] }
                                     let v545 = slot20  // [n, 9]
@@ -14311,7 +14133,7 @@ public struct Continued: Module {
                                         for k_106 in 0..<3 { v545[row_106 &* 9 &+ k_106] = v541[row_106 &* 3 &+ k_106] }
                                     }
                                     let v546 = slot22  // [n, 9]
-                                    let v547 = slot141  // [9]
+                                    let v547 = slot127  // [9]
                                     v547.update(repeating: 0, count: 9)
                                     for i0 in 0..<n {
                                         for i1 in 0..<9 {
@@ -14324,8 +14146,8 @@ public struct Continued: Module {
                                     }
                                     let v544 = g.baseAddress! + 54  // gradient of gru.bias_hh_l0
                                     let v548 = g.baseAddress! + 45  // gradient of gru.bias_ih_l0
-                                    let laneEnd_17 = 9 & ~7
-                                    for i in stride(from: 0, to: laneEnd_17, by: 8) {
+                                    let laneEnd_16 = 9 & ~7
+                                    for i in stride(from: 0, to: laneEnd_16, by: 8) {
                                         let v302 = UnsafeRawPointer(v264 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v301 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v308 = UnsafeRawPointer(v268 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v307 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         let v343 = v302 + UnsafeRawPointer(v342 + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -14345,7 +14167,7 @@ public struct Continued: Module {
                                         let v548_2 = v513 + UnsafeRawPointer(v547 + i).loadUnaligned(as: SIMD8<Float>.self)
                                         UnsafeMutableRawPointer(v548 + i).storeBytes(of: v548_2, as: SIMD8<Float>.self)
                                     }
-                                    for i in laneEnd_17..<9 {
+                                    for i in laneEnd_16..<9 {
                                         let v302: Float = v264[i] + v301[i]
                                         let v308: Float = v268[i] + v307[i]
                                         let v343: Float = v302 + v342[i]
@@ -14365,32 +14187,10 @@ public struct Continued: Module {
                                         let v548_2: Float = v513 + v547[i]
                                         v548[i] = v548_2
                                     }
-                                    let v549 = slot142  // [9, 2]
+                                    let v549 = g.baseAddress!  // gradient of gru.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 9, n: 2, k: n, a: v546, lda: 9, b: v6, ldb: 2, c: v549,
-                                        ldc: 2)
-                                    let v550 = g.baseAddress!  // gradient of gru.weight_ih_l0
-                                    let laneEnd_18 = (9 * 2) & ~7
-                                    for i in stride(from: 0, to: laneEnd_18, by: 8) {
-                                        let v310 = UnsafeRawPointer(v269 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v309 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v351 = v310 + UnsafeRawPointer(v350 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v392 = v351 + UnsafeRawPointer(v391 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v433 = v392 + UnsafeRawPointer(v432 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v474 = v433 + UnsafeRawPointer(v473 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v515 = v474 + UnsafeRawPointer(v514 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v550_2 = v515 + UnsafeRawPointer(v549 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v550 + i).storeBytes(of: v550_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_18..<9 * 2 {
-                                        let v310: Float = v269[i] + v309[i]
-                                        let v351: Float = v310 + v350[i]
-                                        let v392: Float = v351 + v391[i]
-                                        let v433: Float = v392 + v432[i]
-                                        let v474: Float = v433 + v473[i]
-                                        let v515: Float = v474 + v514[i]
-                                        let v550_2: Float = v515 + v549[i]
-                                        v550[i] = v550_2
-                                    }
+                                        transposeA: true, m: 9, n: 2, k: n, a: v546, lda: 9, b: v6, ldb: 2, beta: 1,
+                                        c: v549, ldc: 2)
                                 }
                                 // The gradient of every parameter.
                             }
@@ -17094,7 +16894,7 @@ public struct Carried: Module {
             ArgumentCheck.shapeMismatch(input.shape, expected: "[_, 8, 2]", argument: "x", declared: "[n, 8, 2]", function: "gradient(at:into:outputGradient:)")
         }
         let n = input.shape[0]
-        let workspace = Workspace.floats(count: 16 * (n * 2) + 9 * (n * 12) + 205 * (n * 3) + 9 * (n * 8 * 3) + 16 * 12 + 22 * (12 * 3) + 8 * (12 * 2), for: "Carried.gradient(at:)")
+        let workspace = Workspace.floats(count: 16 * (n * 2) + 9 * (n * 12) + 205 * (n * 3) + 9 * (n * 8 * 3) + 16 * 12 + 22 * (12 * 3), for: "Carried.gradient(at:)")
         defer { Workspace.release(for: "Carried.gradient(at:)") }
         let slot0 = workspace
         let slot1 = slot0 + n * 2
@@ -17361,26 +17161,18 @@ public struct Carried: Module {
         let slot262 = slot261 + 12 * 3
         let slot263 = slot262 + 12
         let slot264 = slot263 + 12 * 3
-        let slot265 = slot264 + 12 * 2
-        let slot266 = slot265 + 12
-        let slot267 = slot266 + 12 * 3
-        let slot268 = slot267 + 12 * 2
+        let slot265 = slot264 + 12
+        let slot266 = slot265 + 12 * 3
+        let slot267 = slot266 + 12
+        let slot268 = slot267 + 12 * 3
         let slot269 = slot268 + 12
         let slot270 = slot269 + 12 * 3
-        let slot271 = slot270 + 12 * 2
-        let slot272 = slot271 + 12
-        let slot273 = slot272 + 12 * 3
-        let slot274 = slot273 + 12 * 2
+        let slot271 = slot270 + 12
+        let slot272 = slot271 + 12 * 3
+        let slot273 = slot272 + 12
+        let slot274 = slot273 + 12 * 3
         let slot275 = slot274 + 12
         let slot276 = slot275 + 12 * 3
-        let slot277 = slot276 + 12 * 2
-        let slot278 = slot277 + 12
-        let slot279 = slot278 + 12 * 3
-        let slot280 = slot279 + 12 * 2
-        let slot281 = slot280 + 12
-        let slot282 = slot281 + 12 * 3
-        let slot283 = slot282 + 12 * 2
-        let slot284 = slot283 + 12
         return try parameterScalars.withUnsafeBufferPointer { parameters in
             try gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
                 try input.withUnsafeBufferPointer { inputBuffer in
@@ -21041,7 +20833,7 @@ public struct Carried: Module {
                                         let v813_2: Float = v791 * v812[i]
                                         v813[i] = v813_2
                                     }
-                                    let v781 = slot264  // [12, 2]
+                                    let v781 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 2, k: n, a: v775, lda: 12, b: v146, ldb: 2, c: v781,
                                         ldc: 2)
@@ -21074,7 +20866,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v815 = slot24  // [n, 12]
-                                    let v816 = slot265  // [12]
+                                    let v816 = slot264  // [12]
                                     v816.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21089,7 +20881,7 @@ public struct Carried: Module {
                                     let v818 = slot141  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 12, a: v815, lda: 12, b: v2, ldb: 3, c: v818, ldc: 3)
-                                    let v819 = slot266  // [12, 3]
+                                    let v819 = slot265  // [12, 3]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 3, k: n, a: v815, lda: 12, b: v124, ldb: 3, c: v819,
                                         ldc: 3)
@@ -21177,10 +20969,10 @@ public struct Carried: Module {
                                     let v938 = slot73  // [n, 3]
                                     let v944 = slot74  // [n, 3]
                                     // ∂ line 37: lstm(x)
-                                    let v824 = slot267  // [12, 2]
+                                    let v824 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v815, lda: 12, b: v126, ldb: 2, c: v824,
-                                        ldc: 2)
+                                        transposeA: true, m: 12, n: 2, k: n, a: v815, lda: 12, b: v126, ldb: 2, beta: 1,
+                                        c: v824, ldc: 2)
                                     let v841 = slot24  // [n, 12]
                                     v841.update(repeating: 0, count: n * 12)
                                     for row_127 in 0..<n {
@@ -21210,7 +21002,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v859 = slot37  // [n, 12]
-                                    let v860 = slot268  // [12]
+                                    let v860 = slot266  // [12]
                                     v860.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21225,7 +21017,7 @@ public struct Carried: Module {
                                     let v862 = slot110  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 12, a: v859, lda: 12, b: v2, ldb: 3, c: v862, ldc: 3)
-                                    let v863 = slot269  // [12, 3]
+                                    let v863 = slot267  // [12, 3]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 3, k: n, a: v859, lda: 12, b: v104, ldb: 3, c: v863,
                                         ldc: 3)
@@ -21275,10 +21067,10 @@ public struct Carried: Module {
                                         let v901_2: Float = v879 * v900[i]
                                         v901[i] = v901_2
                                     }
-                                    let v868 = slot270  // [12, 2]
+                                    let v868 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v859, lda: 12, b: v106, ldb: 2, c: v868,
-                                        ldc: 2)
+                                        transposeA: true, m: 12, n: 2, k: n, a: v859, lda: 12, b: v106, ldb: 2, beta: 1,
+                                        c: v868, ldc: 2)
                                     let v885 = slot37  // [n, 12]
                                     v885.update(repeating: 0, count: n * 12)
                                     for row_131 in 0..<n {
@@ -21308,7 +21100,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v903 = slot24  // [n, 12]
-                                    let v904 = slot271  // [12]
+                                    let v904 = slot268  // [12]
                                     v904.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21323,7 +21115,7 @@ public struct Carried: Module {
                                     let v906 = slot98  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 12, a: v903, lda: 12, b: v2, ldb: 3, c: v906, ldc: 3)
-                                    let v907 = slot272  // [12, 3]
+                                    let v907 = slot269  // [12, 3]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 3, k: n, a: v903, lda: 12, b: v84, ldb: 3, c: v907,
                                         ldc: 3)
@@ -21411,10 +21203,10 @@ public struct Carried: Module {
                                     let v1026 = slot49  // [n, 3]
                                     let v1032 = slot50  // [n, 3]
                                     // ∂ line 37: lstm(x)
-                                    let v912 = slot273  // [12, 2]
+                                    let v912 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v903, lda: 12, b: v86, ldb: 2, c: v912,
-                                        ldc: 2)
+                                        transposeA: true, m: 12, n: 2, k: n, a: v903, lda: 12, b: v86, ldb: 2, beta: 1,
+                                        c: v912, ldc: 2)
                                     let v929 = slot24  // [n, 12]
                                     v929.update(repeating: 0, count: n * 12)
                                     for row_135 in 0..<n {
@@ -21444,7 +21236,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v947 = slot37  // [n, 12]
-                                    let v948 = slot274  // [12]
+                                    let v948 = slot270  // [12]
                                     v948.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21459,7 +21251,7 @@ public struct Carried: Module {
                                     let v950 = slot86  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 12, a: v947, lda: 12, b: v2, ldb: 3, c: v950, ldc: 3)
-                                    let v951 = slot275  // [12, 3]
+                                    let v951 = slot271  // [12, 3]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 3, k: n, a: v947, lda: 12, b: v64, ldb: 3, c: v951,
                                         ldc: 3)
@@ -21509,10 +21301,10 @@ public struct Carried: Module {
                                         let v989_2: Float = v967 * v988[i]
                                         v989[i] = v989_2
                                     }
-                                    let v956 = slot276  // [12, 2]
+                                    let v956 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v947, lda: 12, b: v66, ldb: 2, c: v956,
-                                        ldc: 2)
+                                        transposeA: true, m: 12, n: 2, k: n, a: v947, lda: 12, b: v66, ldb: 2, beta: 1,
+                                        c: v956, ldc: 2)
                                     let v973 = slot37  // [n, 12]
                                     v973.update(repeating: 0, count: n * 12)
                                     for row_139 in 0..<n {
@@ -21542,7 +21334,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v991 = slot24  // [n, 12]
-                                    let v992 = slot277  // [12]
+                                    let v992 = slot272  // [12]
                                     v992.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21557,7 +21349,7 @@ public struct Carried: Module {
                                     let v994 = slot74  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 12, a: v991, lda: 12, b: v2, ldb: 3, c: v994, ldc: 3)
-                                    let v995 = slot278  // [12, 3]
+                                    let v995 = slot273  // [12, 3]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 3, k: n, a: v991, lda: 12, b: v44, ldb: 3, c: v995,
                                         ldc: 3)
@@ -21633,11 +21425,11 @@ public struct Carried: Module {
                                     let v698 = slot259  // [12, 3]
                                     let v732 = slot261  // [12, 3]
                                     let v778 = slot263  // [12, 3]
-                                    let v819 = slot266  // [12, 3]
-                                    let v863 = slot269  // [12, 3]
-                                    let v907 = slot272  // [12, 3]
-                                    let v951 = slot275  // [12, 3]
-                                    let v995 = slot278  // [12, 3]
+                                    let v819 = slot265  // [12, 3]
+                                    let v863 = slot267  // [12, 3]
+                                    let v907 = slot269  // [12, 3]
+                                    let v951 = slot271  // [12, 3]
+                                    let v995 = slot273  // [12, 3]
                                     let v742 = slot117  // [n, 3]
                                     let v23 = slot30  // [n, 3]
                                     let v21 = slot28  // [n, 3]
@@ -21649,10 +21441,10 @@ public struct Carried: Module {
                                     let v1062 = slot34  // [n, 3]
                                     let v1068 = slot35  // [n, 3]
                                     // ∂ line 37: lstm(x)
-                                    let v1000 = slot279  // [12, 2]
+                                    let v1000 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v991, lda: 12, b: v46, ldb: 2, c: v1000,
-                                        ldc: 2)
+                                        transposeA: true, m: 12, n: 2, k: n, a: v991, lda: 12, b: v46, ldb: 2, beta: 1,
+                                        c: v1000, ldc: 2)
                                     let v1017 = slot24  // [n, 12]
                                     v1017.update(repeating: 0, count: n * 12)
                                     for row_143 in 0..<n {
@@ -21682,7 +21474,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v1035 = slot37  // [n, 12]
-                                    let v1036 = slot280  // [12]
+                                    let v1036 = slot274  // [12]
                                     v1036.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21697,7 +21489,7 @@ public struct Carried: Module {
                                     let v1038 = slot62  // [n, 3]
                                     Kernels.matrixMultiply(
                                         m: n, n: 3, k: 12, a: v1035, lda: 12, b: v2, ldb: 3, c: v1038, ldc: 3)
-                                    let v1039 = slot281  // [12, 3]
+                                    let v1039 = slot275  // [12, 3]
                                     Kernels.matrixMultiply(
                                         transposeA: true, m: 12, n: 3, k: n, a: v1035, lda: 12, b: v24, ldb: 3,
                                         c: v1039, ldc: 3)
@@ -21803,23 +21595,17 @@ public struct Carried: Module {
                                     let v689 = slot257  // [12]
                                     let v727 = slot260  // [12]
                                     let v776 = slot262  // [12]
-                                    let v816 = slot265  // [12]
-                                    let v860 = slot268  // [12]
-                                    let v904 = slot271  // [12]
-                                    let v948 = slot274  // [12]
-                                    let v992 = slot277  // [12]
-                                    let v1036 = slot280  // [12]
+                                    let v816 = slot264  // [12]
+                                    let v860 = slot266  // [12]
+                                    let v904 = slot268  // [12]
+                                    let v948 = slot270  // [12]
+                                    let v992 = slot272  // [12]
+                                    let v1036 = slot274  // [12]
                                     let v10 = slot8  // [n, 2]
-                                    let v781 = slot264  // [12, 2]
-                                    let v824 = slot267  // [12, 2]
-                                    let v868 = slot270  // [12, 2]
-                                    let v912 = slot273  // [12, 2]
-                                    let v956 = slot276  // [12, 2]
-                                    let v1000 = slot279  // [12, 2]
                                     // ∂ line 37: lstm(x)
-                                    let v1044 = slot282  // [12, 2]
+                                    let v1044 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v1035, lda: 12, b: v26, ldb: 2,
+                                        transposeA: true, m: 12, n: 2, k: n, a: v1035, lda: 12, b: v26, ldb: 2, beta: 1,
                                         c: v1044, ldc: 2)
                                     let v1059 = slot37  // [n, 12]
                                     v1059.update(repeating: 0, count: n * 12)
@@ -21843,7 +21629,7 @@ public struct Carried: Module {
                                         }
                                     }
                                     let v1071 = slot23  // [n, 12]
-                                    let v1072 = slot283  // [12]
+                                    let v1072 = slot276  // [12]
                                     v1072.update(repeating: 0, count: 12)
                                     for i0 in 0..<n {
                                         for i1 in 0..<12 {
@@ -21893,32 +21679,10 @@ public struct Carried: Module {
                                         let v1073_2: Float = v1037 + v1072[i]
                                         v1073[i] = v1073_2
                                     }
-                                    let v1076 = slot284  // [12, 2]
+                                    let v1076 = g.baseAddress!  // gradient of lstm.weight_ih_l0
                                     Kernels.matrixMultiply(
-                                        transposeA: true, m: 12, n: 2, k: n, a: v1071, lda: 12, b: v10, ldb: 2,
+                                        transposeA: true, m: 12, n: 2, k: n, a: v1071, lda: 12, b: v10, ldb: 2, beta: 1,
                                         c: v1076, ldc: 2)
-                                    let v1077 = g.baseAddress!  // gradient of lstm.weight_ih_l0
-                                    let laneEnd_34 = (12 * 2) & ~7
-                                    for i in stride(from: 0, to: laneEnd_34, by: 8) {
-                                        let v825 = UnsafeRawPointer(v781 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v824 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v869 = v825 + UnsafeRawPointer(v868 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v913 = v869 + UnsafeRawPointer(v912 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v957 = v913 + UnsafeRawPointer(v956 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1001 = v957 + UnsafeRawPointer(v1000 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1045 = v1001 + UnsafeRawPointer(v1044 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        let v1077_2 = v1045 + UnsafeRawPointer(v1076 + i).loadUnaligned(as: SIMD8<Float>.self)
-                                        UnsafeMutableRawPointer(v1077 + i).storeBytes(of: v1077_2, as: SIMD8<Float>.self)
-                                    }
-                                    for i in laneEnd_34..<12 * 2 {
-                                        let v825: Float = v781[i] + v824[i]
-                                        let v869: Float = v825 + v868[i]
-                                        let v913: Float = v869 + v912[i]
-                                        let v957: Float = v913 + v956[i]
-                                        let v1001: Float = v957 + v1000[i]
-                                        let v1045: Float = v1001 + v1044[i]
-                                        let v1077_2: Float = v1045 + v1076[i]
-                                        v1077[i] = v1077_2
-                                    }
                                 }
                                 // The gradient of every parameter.
                                 let v1073 = g.baseAddress! + 60  // gradient of lstm.bias_ih_l0
