@@ -17,9 +17,10 @@ extension Kernels {
 
     /// Replaces each of `x[0..<count]` by `function` of it.
     ///
-    /// Runs on the widest vectors the CPU has (with fused multiply-adds), which Swift cannot
-    /// use in a default build: generated loops hand their `exp`, `expm1`, `tanh` and `sigmoid`
-    /// here a block at a time. Results agree with ``LaneFunctions`` (and the C library) to a few
+    /// Runs on the instruction set the matrix kernels chose (``instructionSet``: avx512 or avx2
+    /// with fused multiply-adds where the CPU has them), which Swift cannot use in a default
+    /// build: generated loops hand their `exp`, `expm1`, `tanh` and `sigmoid` here a block at a
+    /// time. Results agree with ``LaneFunctions`` (and the C library) to a few
     /// units in the last place; edges and NaN behave alike.
     ///
     /// - Parameters:

@@ -4,8 +4,9 @@
 /// The loop runs block by block, and each block in phases: a phase computes what it can, and
 /// leaves in scratch the operand of each kernel it feeds; the kernels then replace their
 /// operands by the results, which the next phase reads. A value read in a later phase than it
-/// is computed goes through scratch too. The `tanh`, `sigmoid` and `exp` of an LSTM step, for
-/// one, take three phases, and run five times faster on avx512 than in Swift's baseline lanes.
+/// is computed goes through scratch too. An LSTM step's gates, for one, take three phases, and
+/// their `sigmoid` and `tanh` run about seven times faster on avx512 than in Swift's baseline
+/// lanes (0.23 against 1.6–1.9 ns per element).
 struct LanePhases {
     /// The blocks of scratch the runtime gives each thread (`Kernels.scratchSlots`, which
     /// `Kernels.blockScratch(slot:)` checks): a loop needing more keeps Swift's lanes.
