@@ -47,6 +47,17 @@ import Testing
         #expect(both.start.position.shape == [2] && both.start.velocity.shape == [2])
     }
 
+    @Test func recordArgumentsMayBeNamedLikeSwiftKeywords() {
+        let (p, v) = (Self.start.position.scalars, Self.start.velocity.scalars)
+        let energy = keywordEnergy(in: Self.start, default: 2)
+        #expect(abs(energy - ((v[0] * v[0] + v[1] * v[1]) * 2 + p[0] + p[1])) < 1e-6)
+        let shifted = keywordShifted(in: Self.start)
+        #expect(shifted.position.scalars == [p[0] + v[0], p[1] + v[1]] && shifted.velocity.scalars == v)
+        let gradient: MassState = dKeywordEnergy(in: Self.start, default: 2)
+        #expect(gradient.position.scalars == [1, 1])
+        #expect(gradient.velocity.scalars.indices.allSatisfy { abs(gradient.velocity.scalars[$0] - 4 * v[$0]) < 1e-6 })
+    }
+
     @Test func aCallWithoutATypeGetsTheRecord() {
         let state = launch(speed: Tensor([3, 4]))
         #expect(state.position.scalars == [0, 0] && state.velocity.scalars == [3, 4])

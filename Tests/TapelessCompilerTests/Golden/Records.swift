@@ -2210,3 +2210,119 @@ public func launch(speed: Tensor) -> MassState {
     let result: (position: Tensor, velocity: Tensor) = launch(speed: speed)
     return MassState(position: result.position, velocity: result.velocity)
 }
+
+/// `func keywordEnergy(in: MassState, default: Float) -> Float` (line 55).
+public func keywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Float) -> Float {
+    if inPosition.shape.count != 1 || inPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(inPosition.shape, expected: "[2]", argument: "in.position", declared: "[2]", function: "keywordEnergy(inPosition:inVelocity:default:)")
+    }
+    if inVelocity.shape.count != 1 || inVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(inVelocity.shape, expected: "[2]", argument: "in.velocity", declared: "[2]", function: "keywordEnergy(inPosition:inVelocity:default:)")
+    }
+    return inPosition.withUnsafeBufferPointer { inPositionBuffer in
+        inVelocity.withUnsafeBufferPointer { inVelocityBuffer in
+            @inline(never) func body() -> Float {
+                let inPosition = inPositionBuffer.baseAddress!
+                let inVelocity = inVelocityBuffer.baseAddress!
+                var v4: Float = 0
+                var v6: Float = 0
+                for i in 0..<2 {
+                    // line 56: in.velocity * in.velocity
+                    let v3: Float = inVelocity[i] * inVelocity[i]
+                    // line 56: sum(in.velocity * in.velocity)
+                    v4 += v3
+                    // line 56: sum(in.position)
+                    v6 += inPosition[i]
+                }
+                // line 56: sum(in.velocity * in.velocity) * default
+                let v5: Float = v4 * `default`
+                // line 56: sum(in.velocity * in.velocity) * default + sum(in.position)
+                let v7: Float = v5 + v6
+                return v7
+            }
+            return body()
+        }
+    }
+}
+
+/// `keywordEnergy` (line 55) on records: calls the function above with their fields.
+public func keywordEnergy(in: MassState, default: Float) -> Float {
+    return keywordEnergy(inPosition: `in`.position, inVelocity: `in`.velocity, default: `default`)
+}
+
+/// `func keywordShifted(in: MassState) -> MassState` (line 59).
+public func keywordShifted(inPosition: Tensor, inVelocity: Tensor) -> (position: Tensor, velocity: Tensor) {
+    if inPosition.shape.count != 1 || inPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(inPosition.shape, expected: "[2]", argument: "in.position", declared: "[2]", function: "keywordShifted(inPosition:inVelocity:)")
+    }
+    if inVelocity.shape.count != 1 || inVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(inVelocity.shape, expected: "[2]", argument: "in.velocity", declared: "[2]", function: "keywordShifted(inPosition:inVelocity:)")
+    }
+    let workspace = Workspace.floats(count: 2, for: "keywordShifted")
+    defer { Workspace.release(for: "keywordShifted") }
+    let slot0 = workspace
+    return inPosition.withUnsafeBufferPointer { inPositionBuffer in
+        inVelocity.withUnsafeBufferPointer { inVelocityBuffer in
+            @inline(never) func body() -> (position: Tensor, velocity: Tensor) {
+                let inPosition = inPositionBuffer.baseAddress!
+                let inVelocity = inVelocityBuffer.baseAddress!
+                // line 60: in.position + in.velocity
+                let v2 = slot0  // [2]
+                for i in 0..<2 {
+                    let v2_2: Float = inPosition[i] + inVelocity[i]
+                    v2[i] = v2_2
+                }
+                return (position: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v2, count: 2)), velocity: Tensor(shape: [2], copying: UnsafeBufferPointer(start: inVelocity, count: 2)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `keywordShifted` (line 59) on records: calls the function above with their fields.
+public func keywordShifted(in: MassState) -> MassState {
+    let result: (position: Tensor, velocity: Tensor) = keywordShifted(inPosition: `in`.position, inVelocity: `in`.velocity)
+    return MassState(position: result.position, velocity: result.velocity)
+}
+
+/// `let dKeywordEnergy = grad(keywordEnergy, wrt: in)` (line 63).
+public func dKeywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Float) -> (inPosition: Tensor, inVelocity: Tensor) {
+    if inPosition.shape.count != 1 || inPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(inPosition.shape, expected: "[2]", argument: "in.position", declared: "[2]", function: "dKeywordEnergy(inPosition:inVelocity:default:)")
+    }
+    if inVelocity.shape.count != 1 || inVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(inVelocity.shape, expected: "[2]", argument: "in.velocity", declared: "[2]", function: "dKeywordEnergy(inPosition:inVelocity:default:)")
+    }
+    let workspace = Workspace.floats(count: 2 * 2, for: "dKeywordEnergy")
+    defer { Workspace.release(for: "dKeywordEnergy") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2
+    return inVelocity.withUnsafeBufferPointer { inVelocityBuffer in
+        @inline(never) func body() -> (inPosition: Tensor, inVelocity: Tensor) {
+            let inVelocity = inVelocityBuffer.baseAddress!
+            // ∂ line 56: sum(in.position)
+            let v9 = slot0  // [2]
+            // ∂ line 56: in.velocity * in.velocity
+            let v14 = slot1  // [2]
+            for i in 0..<2 {
+                // ∂ line 56: sum(in.position)
+                let v9_2: Float = 1.0
+                v9[i] = v9_2
+                // ∂ line 56: sum(in.velocity * in.velocity)
+                let v11: Float = `default`
+                // ∂ line 56: in.velocity * in.velocity
+                let v12: Float = v11 * inVelocity[i]
+                let v14_2: Float = v12 + v12
+                v14[i] = v14_2
+            }
+            return (inPosition: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v9, count: 2)), inVelocity: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v14, count: 2)))
+        }
+        return body()
+    }
+}
+
+/// `dKeywordEnergy` (line 63) on records: calls the function above with their fields.
+public func dKeywordEnergy(in: MassState, default: Float) -> MassState {
+    let result: (inPosition: Tensor, inVelocity: Tensor) = dKeywordEnergy(inPosition: `in`.position, inVelocity: `in`.velocity, default: `default`)
+    return MassState(position: result.inPosition, velocity: result.inVelocity)
+}
