@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func dropoutMasksDependOnTheStepAndTheApplication() {
-        var model = TwoDropouts.zero
+        let model = TwoDropouts.zero
         let x = Tensor(shape: [3, 8], scalars: [Float](repeating: 1, count: 24))
         let first = model.forward(x: x, mode: .training(seed: 1, step: 0))
         #expect(first == model.forward(x: x, mode: .training(seed: 1, step: 0)), "the same seed and step give the same masks")
