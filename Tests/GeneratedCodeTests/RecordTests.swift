@@ -58,6 +58,26 @@ import Testing
         #expect(gradient.velocity.scalars.indices.allSatisfy { abs(gradient.velocity.scalars[$0] - 4 * v[$0]) < 1e-6 })
     }
 
+    @Test func everyFormOfAModelsFunctionHasAnOverloadOnRecords() {
+        var model = NoisyLauncher.zero
+        model.drag = 0.25
+        let (p, v) = (Self.start.position, Self.start.velocity)
+        // In inference dropout keeps everything: the value is drag · Σ(p + v), ∂/∂drag is Σ(p + v).
+        let total = (p.scalars + v.scalars).reduce(0, +)
+        #expect(abs(model.coast(start: Self.start) - 0.25 * total) < 1e-6)
+        let (value, gradient) = model.coastWithGradient(start: Self.start)
+        #expect(abs(value - 0.25 * total) < 1e-6 && abs(gradient.drag - total) < 1e-6)
+        var into = NoisyLauncher.Gradient.zero
+        #expect(model.coastWithGradient(start: Self.start, into: &into) == value && into.drag == gradient.drag)
+        // In training, the forms on records draw the same masks as the forms on fields.
+        let mode = ForwardMode.training(seed: 3, step: 1)
+        #expect(model.coast(start: Self.start, mode: mode) == model.coast(startPosition: p, startVelocity: v, mode: mode))
+        var onRecords = NoisyLauncher.Gradient.zero, onFields = NoisyLauncher.Gradient.zero
+        let trained = model.coastWithGradient(start: Self.start, mode: mode, into: &onRecords)
+        #expect(trained == model.coastWithGradient(startPosition: p, startVelocity: v, mode: mode, into: &onFields))
+        #expect(onRecords.drag == onFields.drag)
+    }
+
     @Test func aCallWithoutATypeGetsTheRecord() {
         let state = launch(speed: Tensor([3, 4]))
         #expect(state.position.scalars == [0, 0] && state.velocity.scalars == [3, 4])

@@ -31,9 +31,9 @@ struct ModelEmitter {
                     emitTrainingForms(function, plans, &p)
                 } else {
                     emitFunction(function, plans, &p)
-                    if let signature = records.layout.signatures["\(model.name).\(function.name)"] {
-                        records.emitOverload(of: function.name, function.body, signature, line: function.line, into: &p)
-                    }
+                }
+                if let signature = records.layout.signatures["\(model.name).\(function.name)"] {
+                    emitRecordOverloads(function, plans, signature, &p)
                 }
             }
             if let forward = model.forwardFunction, let index = model.functions.firstIndex(where: { $0.name == forward }) {
@@ -140,6 +140,37 @@ struct ModelEmitter {
             p.line("let value = \(name)(\(calls))")
             p.line("return (value, gradient)")
         }
+    }
+
+    /// The overloads on records of each form of a function that takes or returns records:
+    /// the function and its `…WithGradient` forms, in inference or in `mode`.
+    private func emitRecordOverloads(
+        _ function: LoweredFunction, _ plans: FunctionPlans, _ signature: RecordLayout.Signature, _ printer: inout CodePrinter
+    ) {
+        let name = "\(function.name)WithGradient"
+        let into = (parameter: "into gradient: inout Gradient", argument: "into: &gradient")
+        guard function.mode == .training else {
+            records.emitOverload(of: function.name, function.body, signature, line: function.line, into: &printer)
+            guard plans.withGradient != nil else { return }
+            records.emitOverload(of: name, function.body, signature, line: function.line, trailing: [into], into: &printer)
+            let (declared, passed) = records.recordParameters(of: function.body, signature)
+            printer.line()
+            printer.line("/// `\(SwiftNames.comment(name))` (line \(function.line)) on records, returning the value and the gradient.")
+            let returnType = SwiftTypes.results(of: function.body).type
+            printer.block("\(modifier)func \(SwiftNames.identifier(name))(\(declared.joined(separator: ", "))) -> (value: \(returnType), gradient: Gradient) {") { p in
+                p.line("var gradient = Gradient.zero")
+                p.line("let value = \(SwiftNames.identifier(name))(\((passed + [into.argument]).joined(separator: ", ")))")
+                p.line("return (value, gradient)")
+            }
+            return
+        }
+        let key = ModeNames(avoiding: function.body.arguments.map { SwiftNames.argumentLabel($0.name) })
+        let mode = (parameter: key.mode == "mode" ? "mode: ForwardMode" : "mode \(key.mode): ForwardMode", argument: "mode: \(key.mode)")
+        records.emitOverload(
+            of: function.name, function.body, signature, line: function.line, trailing: [mode], modifiers: mutating(plans.body), into: &printer)
+        guard let withGradient = plans.withGradient else { return }
+        records.emitOverload(
+            of: name, function.body, signature, line: function.line, trailing: [mode, into], modifiers: mutating(withGradient), into: &printer)
     }
 
     /// The training-mode forms of a function whose layers depend on the mode: the function

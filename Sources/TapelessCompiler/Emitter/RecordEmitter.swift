@@ -50,21 +50,23 @@ struct RecordEmitter {
     }
 
     /// The overload of `function` (named `name`, of `signature`) that takes and returns
-    /// records, after the function itself; nothing when it has no record to gather.
-    func emitOverload(of name: String, _ function: IRFunction, _ signature: RecordLayout.Signature, line: Int, into printer: inout CodePrinter) {
-        var parameters: [String] = []
-        var arguments: [String] = []
-        var gathered: Set<String> = []
-        for argument in function.arguments {
+    /// records, after the function itself; nothing when it has no record to gather. A model's
+    /// forms pass `trailing` parameters on as they are (`mode:`, `into:`), and `modifiers`
+    /// go before `func` (`mutating `).
+    func emitOverload(
+        of name: String, _ function: IRFunction, _ signature: RecordLayout.Signature, line: Int,
+        trailing: [(parameter: String, argument: String)] = [], modifiers: String = "", into printer: inout CodePrinter
+    ) {
+        var (parameters, _) = recordParameters(of: function, signature)
+        var arguments = function.arguments.map { argument in
             let label = SwiftNames.argumentLabel(argument.name)
-            if let (base, field) = Self.field(argument.name), let record = signature.arguments[base] {
-                if gathered.insert(base).inserted { parameters.append("\(SwiftNames.label(base)): \(SwiftNames.identifier(record))") }
-                arguments.append("\(label): \(SwiftNames.identifier(base)).\(SwiftNames.identifier(field))")
-            } else {
-                parameters.append("\(label): \(SwiftTypes.name(of: argument.type))")
-                arguments.append("\(label): \(SwiftNames.property(argument.name))")
+            guard let (base, field) = Self.field(argument.name), signature.arguments[base] != nil else {
+                return "\(label): \(SwiftNames.property(argument.name))"
             }
+            return "\(label): \(SwiftNames.identifier(base)).\(SwiftNames.identifier(field))"
         }
+        parameters += trailing.map(\.parameter)
+        arguments += trailing.map(\.argument)
         guard let parts = resultParts(of: function, signature) else { return }
         let returned = function.returnedResults
         let types = parts.map { part in
@@ -87,7 +89,7 @@ struct RecordEmitter {
         printer.line()
         printer.line("/// `\(SwiftNames.comment(name))` (line \(line)) on records: calls the function above with their fields.")
         let call = "\(SwiftNames.identifier(name))(\(arguments.joined(separator: ", ")))"
-        printer.block("\(modifier)func \(SwiftNames.identifier(name))(\(parameters.joined(separator: ", "))) -> \(returnType) {") { p in
+        printer.block("\(modifier)\(modifiers)func \(SwiftNames.identifier(name))(\(parameters.joined(separator: ", "))) -> \(returnType) {") { p in
             guard values != ["result"] else {
                 p.line("return \(call)")
                 return
@@ -96,6 +98,24 @@ struct RecordEmitter {
             p.line("let result: \(SwiftTypes.results(of: function).type) = \(call)")
             p.line("return " + (parts.count == 1 ? values[0] : "(" + zip(parts, values).map { "\(SwiftNames.label($0.label)): \($1)" }.joined(separator: ", ") + ")"))
         }
+    }
+
+    /// The parameters of `function`'s overload on records (`s: State` for the fields of `s`),
+    /// and the arguments that pass each of them on as it is (`s: s`).
+    func recordParameters(of function: IRFunction, _ signature: RecordLayout.Signature) -> (declared: [String], passed: [String]) {
+        var declared: [String] = [], passed: [String] = [], gathered: Set<String> = []
+        for argument in function.arguments {
+            let label = SwiftNames.argumentLabel(argument.name)
+            if let (base, _) = Self.field(argument.name), let record = signature.arguments[base] {
+                guard gathered.insert(base).inserted else { continue }
+                declared.append("\(SwiftNames.label(base)): \(SwiftNames.identifier(record))")
+                passed.append("\(SwiftNames.label(base)): \(SwiftNames.identifier(base))")
+            } else {
+                declared.append("\(label): \(SwiftTypes.name(of: argument.type))")
+                passed.append("\(label): \(SwiftNames.property(argument.name))")
+            }
+        }
+        return (declared, passed)
     }
 
     /// The parts of the overload's result: the record the function returns; or each result,

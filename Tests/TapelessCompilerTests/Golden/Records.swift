@@ -674,6 +674,270 @@ public struct Launcher: Model {
     public func coast(start: MassState) -> Float {
         return coast(startPosition: start.position, startVelocity: start.velocity)
     }
+
+    /// `coastWithGradient` (line 39) on records: calls the function above with their fields.
+    public func coastWithGradient(start: MassState, into gradient: inout Gradient) -> Float {
+        return coastWithGradient(startPosition: start.position, startVelocity: start.velocity, into: &gradient)
+    }
+
+    /// `coastWithGradient` (line 39) on records, returning the value and the gradient.
+    public func coastWithGradient(start: MassState) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = coastWithGradient(start: start, into: &gradient)
+        return (value, gradient)
+    }
+}
+
+/// The model `NoisyLauncher` (line 67): 1 parameters in 1 tensors.
+public struct NoisyLauncher: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "drag", shape: [], initializer: .constant(0.25), isTrainable: true),  // line 69
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 1, "NoisyLauncher has 1 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `drag` (line 69).
+    public var drag: Float {
+        get { parameterScalars[0] }
+        set { parameterScalars[0] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { NoisyLauncher.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 1, "NoisyLauncher.Gradient has 1 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `drag` (line 69).
+        public var drag: Float {
+            get { parameterScalars[0] }
+            set { parameterScalars[0] = newValue }
+        }
+    }
+
+    /// `func coast(start: MassState) -> Float` (line 71).
+    public func coast(startPosition: Tensor, startVelocity: Tensor) -> Float {
+        if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "coast(startPosition:startVelocity:)")
+        }
+        if startVelocity.shape.count != 1 || startVelocity.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startVelocity.shape, expected: "[2]", argument: "start.velocity", declared: "[2]", function: "coast(startPosition:startVelocity:)")
+        }
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            startPosition.withUnsafeBufferPointer { startPositionBuffer in
+                startVelocity.withUnsafeBufferPointer { startVelocityBuffer in
+                    @inline(never) func body() -> Float {
+                        let startPosition = startPositionBuffer.baseAddress!
+                        let startVelocity = startVelocityBuffer.baseAddress!
+                        // line 72: drag
+                        let v2: Float = parameters[0]  // drag
+                        var v7: Float = 0
+                        for i in 0..<2 {
+                            // line 72: drop(start.position) * drag
+                            let v3: Float = startPosition[i] * v2
+                            // line 72: start.velocity * drag
+                            let v5: Float = startVelocity[i] * v2
+                            // line 72: drop(start.position) * drag + start.velocity * drag
+                            let v6: Float = v3 + v5
+                            // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                            v7 += v6
+                        }
+                        return v7
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `coast`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func coastWithGradient(startPosition: Tensor, startVelocity: Tensor, into gradient: inout Gradient) -> Float {
+        if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "coastWithGradient(startPosition:startVelocity:into:)")
+        }
+        if startVelocity.shape.count != 1 || startVelocity.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startVelocity.shape, expected: "[2]", argument: "start.velocity", declared: "[2]", function: "coastWithGradient(startPosition:startVelocity:into:)")
+        }
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                startPosition.withUnsafeBufferPointer { startPositionBuffer in
+                    startVelocity.withUnsafeBufferPointer { startVelocityBuffer in
+                        @inline(never) func body() -> Float {
+                            let startPosition = startPositionBuffer.baseAddress!
+                            let startVelocity = startVelocityBuffer.baseAddress!
+                            // line 72: drag
+                            let v2: Float = parameters[0]  // drag
+                            var v7: Float = 0
+                            var v11: Float = 0
+                            var v13: Float = 0
+                            for i in 0..<2 {
+                                // line 72: drop(start.position) * drag
+                                let v3: Float = startPosition[i] * v2
+                                // line 72: start.velocity * drag
+                                let v5: Float = startVelocity[i] * v2
+                                // line 72: drop(start.position) * drag + start.velocity * drag
+                                let v6: Float = v3 + v5
+                                // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                                v7 += v6
+                                // ∂ line 72: start.velocity * drag
+                                v11 += startVelocity[i]
+                                // ∂ line 72: drop(start.position) * drag
+                                v13 += startPosition[i]
+                            }
+                            let v14: Float = v11 + v13
+                            // The gradient of every parameter.
+                            g[0] = v14  // drag
+                            return v7
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of `coast` and its gradient with respect to every trainable parameter, in one pass.
+    public func coastWithGradient(startPosition: Tensor, startVelocity: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = coastWithGradient(startPosition: startPosition, startVelocity: startVelocity, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// `coast` (line 71) on records: calls the function above with their fields.
+    public func coast(start: MassState) -> Float {
+        return coast(startPosition: start.position, startVelocity: start.velocity)
+    }
+
+    /// `coastWithGradient` (line 71) on records: calls the function above with their fields.
+    public func coastWithGradient(start: MassState, into gradient: inout Gradient) -> Float {
+        return coastWithGradient(startPosition: start.position, startVelocity: start.velocity, into: &gradient)
+    }
+
+    /// `coastWithGradient` (line 71) on records, returning the value and the gradient.
+    public func coastWithGradient(start: MassState) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = coastWithGradient(start: start, into: &gradient)
+        return (value, gradient)
+    }
+
+    /// `func coast(start: MassState) -> Float` (line 71) in `mode`: in training, dropout draws its masks
+    /// from the mode's seed and step, and batch normalization normalizes by the batch's statistics and updates its running ones.
+    public func coast(startPosition: Tensor, startVelocity: Tensor, mode: ForwardMode) -> Float {
+        guard case .training(let seed, let step) = mode else { return self.coast(startPosition: startPosition, startVelocity: startVelocity) }
+        if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "coast(startPosition:startVelocity:mode:)")
+        }
+        if startVelocity.shape.count != 1 || startVelocity.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startVelocity.shape, expected: "[2]", argument: "start.velocity", declared: "[2]", function: "coast(startPosition:startVelocity:mode:)")
+        }
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.5)
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            startPosition.withUnsafeBufferPointer { startPositionBuffer in
+                startVelocity.withUnsafeBufferPointer { startVelocityBuffer in
+                    @inline(never) func body() -> Float {
+                        let startPosition = startPositionBuffer.baseAddress!
+                        let startVelocity = startVelocityBuffer.baseAddress!
+                        // line 72: drag
+                        let v4: Float = parameters[0]  // drag
+                        var v9: Float = 0
+                        for i in 0..<2 {
+                            // line 72: drop(start.position)
+                            let v10: Float = dropout0.element(at: i)
+                            let v3: Float = startPosition[i] * v10
+                            // line 72: drop(start.position) * drag
+                            let v5: Float = v3 * v4
+                            // line 72: start.velocity * drag
+                            let v7: Float = startVelocity[i] * v4
+                            // line 72: drop(start.position) * drag + start.velocity * drag
+                            let v8: Float = v5 + v7
+                            // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                            v9 += v8
+                        }
+                        return v9
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `coast` in `mode`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func coastWithGradient(startPosition: Tensor, startVelocity: Tensor, mode: ForwardMode, into gradient: inout Gradient) -> Float {
+        guard case .training(let seed, let step) = mode else { return self.coastWithGradient(startPosition: startPosition, startVelocity: startVelocity, into: &gradient) }
+        if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "coastWithGradient(startPosition:startVelocity:mode:into:)")
+        }
+        if startVelocity.shape.count != 1 || startVelocity.shape[0] != 2 {
+            ArgumentCheck.shapeMismatch(startVelocity.shape, expected: "[2]", argument: "start.velocity", declared: "[2]", function: "coastWithGradient(startPosition:startVelocity:mode:into:)")
+        }
+        let dropout0 = DropoutMaskStream(seed: seed, step: step, stream: 0, probability: 0.5)
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                startPosition.withUnsafeBufferPointer { startPositionBuffer in
+                    startVelocity.withUnsafeBufferPointer { startVelocityBuffer in
+                        @inline(never) func body() -> Float {
+                            let startPosition = startPositionBuffer.baseAddress!
+                            let startVelocity = startVelocityBuffer.baseAddress!
+                            // line 72: drag
+                            let v4: Float = parameters[0]  // drag
+                            var v9: Float = 0
+                            var v13: Float = 0
+                            var v15: Float = 0
+                            for i in 0..<2 {
+                                // line 72: drop(start.position)
+                                let v17: Float = dropout0.element(at: i)
+                                let v3: Float = startPosition[i] * v17
+                                // line 72: drop(start.position) * drag
+                                let v5: Float = v3 * v4
+                                // line 72: start.velocity * drag
+                                let v7: Float = startVelocity[i] * v4
+                                // line 72: drop(start.position) * drag + start.velocity * drag
+                                let v8: Float = v5 + v7
+                                // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                                v9 += v8
+                                // ∂ line 72: start.velocity * drag
+                                v13 += startVelocity[i]
+                                // ∂ line 72: drop(start.position) * drag
+                                v15 += v3
+                            }
+                            let v16: Float = v13 + v15
+                            // The gradient of every parameter.
+                            g[0] = v16  // drag
+                            return v9
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+
+    /// `coast` (line 71) on records: calls the function above with their fields.
+    public func coast(start: MassState, mode: ForwardMode) -> Float {
+        return coast(startPosition: start.position, startVelocity: start.velocity, mode: mode)
+    }
+
+    /// `coastWithGradient` (line 71) on records: calls the function above with their fields.
+    public func coastWithGradient(start: MassState, mode: ForwardMode, into gradient: inout Gradient) -> Float {
+        return coastWithGradient(startPosition: start.position, startVelocity: start.velocity, mode: mode, into: &gradient)
+    }
 }
 
 /// `func springStep(s: MassState, spring: SpringParameters) -> MassState` (line 17).
