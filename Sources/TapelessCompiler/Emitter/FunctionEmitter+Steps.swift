@@ -295,6 +295,14 @@ extension FunctionEmitter {
     /// The vector type of ``lanes`` floats.
     static let vectorType = "SIMD\(lanes)<Float>"
 
+    /// The vector of ``lanes`` floats at `pointer`, which need not be aligned.
+    static func vectorLoad(_ pointer: String) -> String { "UnsafeRawPointer(\(pointer)).loadUnaligned(as: \(vectorType).self)" }
+
+    /// Stores the vector `value` as the ``lanes`` floats at `pointer`.
+    static func vectorStore(_ value: String, at pointer: String) -> String {
+        "UnsafeMutableRawPointer(\(pointer)).storeBytes(of: \(value), as: \(vectorType).self)"
+    }
+
     /// The first value of a scalar variable the body fills: a reduction's accumulator, or a
     /// log-sum-exp's result (assigned once its line is done).
     static func initialValue(of accumulator: IRInstruction) -> String {
@@ -330,7 +338,7 @@ extension FunctionEmitter {
                    let pointer = stored[instruction.result] {
                     // A kernel's results reach memory in the phase after it.
                     comment(instruction.origin, &inner)
-                    inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(phase.load(instruction.result)), as: \(Self.vectorType).self)")
+                    inner.line(Self.vectorStore(phase.load(instruction.result), at: "\(pointer) + \(loopIndex)"))
                 }
                 guard phase.plan.phase[instruction.result] == phase.current else { continue }
             }
@@ -342,7 +350,7 @@ extension FunctionEmitter {
                 if members.contains(operand) { return .init(code: expressions[operand]!, isVector: inLanes, vectorType: Self.vectorType) }
                 let isTensor = !shape(of: operand).isEmpty
                 if inLanes && isTensor {
-                    let load = "UnsafeRawPointer(\(expressions[operand]!) + \(loopIndex)).loadUnaligned(as: SIMD\(Self.lanes)<Float>.self)"
+                    let load = Self.vectorLoad("\(expressions[operand]!) + \(loopIndex)")
                     // Truth values live in memory as 0 and 1.
                     let isBool = definitions[operand]?.type.element == .bool
                     return .init(code: isBool ? "(\(load) .!= 0)" : load, isVector: true, vectorType: Self.vectorType)
@@ -364,7 +372,7 @@ extension FunctionEmitter {
                 } else if inLanes {
                     inner.declare(local, value: instruction.op.laneSwift(operands, vectorType: Self.vectorType, at: site(index: loopIndex))!)
                     if let pointer = stored[instruction.result] {
-                        inner.line("UnsafeMutableRawPointer(\(pointer) + \(loopIndex)).storeBytes(of: \(local), as: SIMD\(Self.lanes)<Float>.self)")
+                        inner.line(Self.vectorStore(local, at: "\(pointer) + \(loopIndex)"))
                     }
                     if let phase, phase.plan.slots[instruction.result] != nil {
                         inner.line(phase.store(local, of: instruction.result))
@@ -412,12 +420,12 @@ extension FunctionEmitter {
 
         /// The vector of `value` at the current position of its scratch block.
         func load(_ value: IRValue) -> String {
-            "UnsafeRawPointer(\(blocks[value]!) + \(lane)).loadUnaligned(as: \(FunctionEmitter.vectorType).self)"
+            FunctionEmitter.vectorLoad("\(blocks[value]!) + \(lane)")
         }
 
         /// Puts `vector` at the current position of `value`'s scratch block.
         func store(_ vector: String, of value: IRValue) -> String {
-            "UnsafeMutableRawPointer(\(blocks[value]!) + \(lane)).storeBytes(of: \(vector), as: \(FunctionEmitter.vectorType).self)"
+            FunctionEmitter.vectorStore(vector, at: "\(blocks[value]!) + \(lane)")
         }
     }
 

@@ -135,9 +135,17 @@ struct ModelEmitter {
         }
         printer.line()
         printer.line("/// The value of `\(SwiftNames.comment(function.name))` and its gradient with respect to every trainable parameter, in one pass.")
+        emitValueAndGradient(name, parameters: parameters, intoCall: calls, returnType: returnType, &printer)
+    }
+
+    /// `name(parameters) -> (value:, gradient:)`, which runs `name(intoCall)` into a new
+    /// gradient (the call's arguments end with `into: &gradient`).
+    private func emitValueAndGradient(
+        _ name: String, parameters: String, intoCall: String, returnType: String, _ printer: inout CodePrinter
+    ) {
         printer.block("\(modifier)func \(name)(\(parameters)) -> (value: \(returnType), gradient: Gradient) {") { p in
             p.line("var gradient = Gradient.zero")
-            p.line("let value = \(name)(\(calls))")
+            p.line("let value = \(name)(\(intoCall))")
             p.line("return (value, gradient)")
         }
     }
@@ -156,12 +164,9 @@ struct ModelEmitter {
             let (declared, passed) = records.recordParameters(of: function.body, signature)
             printer.line()
             printer.line("/// `\(SwiftNames.comment(name))` (line \(function.line)) on records, returning the value and the gradient.")
-            let returnType = SwiftTypes.results(of: function.body).type
-            printer.block("\(modifier)func \(SwiftNames.identifier(name))(\(declared.joined(separator: ", "))) -> (value: \(returnType), gradient: Gradient) {") { p in
-                p.line("var gradient = Gradient.zero")
-                p.line("let value = \(SwiftNames.identifier(name))(\((passed + [into.argument]).joined(separator: ", ")))")
-                p.line("return (value, gradient)")
-            }
+            emitValueAndGradient(
+                SwiftNames.identifier(name), parameters: declared.joined(separator: ", "),
+                intoCall: (passed + [into.argument]).joined(separator: ", "), returnType: SwiftTypes.results(of: function.body).type, &printer)
             return
         }
         let key = ModeNames(avoiding: function.body.arguments.map { SwiftNames.argumentLabel($0.name) })

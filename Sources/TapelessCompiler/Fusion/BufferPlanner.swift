@@ -19,19 +19,23 @@ struct BufferPlanner {
         self.function = function
         self.steps = steps
         self.sharing = sharing
-        var offsets: [IRValue: Int] = [:]
-        for result in function.results {
-            if case .gradient(.parameter(let name)) = result.role, offsets[result.value] == nil {
-                offsets[result.value] = gradientOffsets[name]
-            }
-        }
-        self.gradientOffsets = offsets
+        self.gradientOffsets = Self.gradientsInPlace(of: function, offsets: gradientOffsets)
         resultValues = Set(function.results.map(\.value))
         readers = function.users()
     }
 
-    /// The values written in place into the caller's gradient buffer.
-    var gradientsInPlace: Set<IRValue> { Set(gradientOffsets.keys) }
+    /// The values `function` returns as a parameter's gradient, each with the offset of that
+    /// parameter's gradient in the caller's buffer (`offsets`, by parameter name), where it
+    /// is written in place.
+    static func gradientsInPlace(of function: IRFunction, offsets: [String: Int]) -> [IRValue: Int] {
+        var inPlace: [IRValue: Int] = [:]
+        for result in function.results {
+            if case .gradient(.parameter(let name)) = result.role, inPlace[result.value] == nil {
+                inPlace[result.value] = offsets[name]
+            }
+        }
+        return inPlace
+    }
 
     mutating func assign() -> [IRValue: FusionPlan.Storage] {
         let lastUse = Self.lastReadingSteps(steps, of: function, function.definitions())

@@ -17,11 +17,11 @@ public enum Fusion {
         let function = function.drawingMasksAtEachUse()
         var grouping = Grouping(function: function, orderAfter: orderAfter)
         grouping.run()
-        var steps = RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule())
-        var buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets)
         var sums = ProductSums()
-        steps = sums.fold(steps, of: function, gradients: buffers.gradientsInPlace)
-        buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets, sharing: sums.gradientOf)
+        let steps = sums.fold(
+            RowGrouping(function: function, orderAfter: orderAfter).group(grouping.schedule()), of: function,
+            gradients: Set(BufferPlanner.gradientsInPlace(of: function, offsets: gradientOffsets).keys))
+        var buffers = BufferPlanner(function: function, steps: steps, gradientOffsets: gradientOffsets, sharing: sums.gradientOf)
         let storage = buffers.assign()
         return FusionPlan(
             function: function, steps: steps, storage: storage, slots: buffers.slots, integerSlots: buffers.integerSlots,
