@@ -156,7 +156,7 @@ import Testing
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
-            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
+            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "checkpointEvery: ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
             "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "r.first += ", "let (r, hN, _) = recur(", "let (r, hN) = recur(",
         ]
         for construct in constructs {
@@ -518,7 +518,9 @@ struct ProgramGenerator {
         }
         let update = Bool.random(using: &random)
             ? "\(name) += \(expression(.scalar, leaves, depth: 2))" : "\(name) = \(expression(.scalar, leaves, depth: 3))"
-        text += "    while \(condition), maxIterations: \(count) {\n        \(update)\n        \(name)Count += 1\n    }\n"
+        // Sometimes with checkpoints: the reverse pass computes the states between them again.
+        let checkpoints = Bool.random(using: &random) ? ", checkpointEvery: \(Int.random(in: 1...count, using: &random))" : ""
+        text += "    while \(condition), maxIterations: \(count)\(checkpoints) {\n        \(update)\n        \(name)Count += 1\n    }\n"
         return text
     }
 

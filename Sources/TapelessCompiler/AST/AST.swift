@@ -505,15 +505,19 @@ public struct ForLoop: Sendable, Equatable {
     public var index: Identifier
     /// The number of iterations.
     public var count: DimExpr
+    /// `checkpointEvery: k`: the reverse pass keeps the state of every `k`-th iteration only
+    /// and computes the others again.
+    public var checkpointInterval: DimExpr?
     /// The statements run in each iteration.
     public var body: [Statement]
     /// Where the loop is written, from `for` to its closing brace.
     public var range: SourceRange
 
     /// Creates a loop.
-    public init(index: Identifier, count: DimExpr, body: [Statement], range: SourceRange) {
+    public init(index: Identifier, count: DimExpr, checkpointInterval: DimExpr? = nil, body: [Statement], range: SourceRange) {
         self.index = index
         self.count = count
+        self.checkpointInterval = checkpointInterval
         self.body = body
         self.range = range
     }
@@ -527,15 +531,19 @@ public struct WhileLoop: Sendable, Equatable {
     public var condition: Expr
     /// The most iterations the loop may run: a whole number or a named constant.
     public var maxIterations: DimExpr
+    /// `checkpointEvery: k`: the reverse pass keeps the state of every `k`-th iteration only
+    /// and computes the others again.
+    public var checkpointInterval: DimExpr?
     /// The statements run in each iteration.
     public var body: [Statement]
     /// Where the loop is written, from `while` to its closing brace.
     public var range: SourceRange
 
     /// Creates a loop.
-    public init(condition: Expr, maxIterations: DimExpr, body: [Statement], range: SourceRange) {
+    public init(condition: Expr, maxIterations: DimExpr, checkpointInterval: DimExpr? = nil, body: [Statement], range: SourceRange) {
         self.condition = condition
         self.maxIterations = maxIterations
+        self.checkpointInterval = checkpointInterval
         self.body = body
         self.range = range
     }

@@ -80,11 +80,13 @@ public enum ASTPrinter {
             case .assignment(let assignment):
                 printer.line("\(assignment.name) = \(expression(assignment.value))")
             case .loop(let loop):
-                printer.block("for \(loop.index) in 0..<\(dimension(loop.count)) @\(loop.range.start)", closing: "") { p in
+                let checkpoints = loop.checkpointInterval.map { ", checkpointEvery: \(dimension($0))" } ?? ""
+                printer.block("for \(loop.index) in 0..<\(dimension(loop.count))\(checkpoints) @\(loop.range.start)", closing: "") { p in
                     render(loop.body, &p)
                 }
             case .whileLoop(let loop):
                 let bound = "maxIterations: \(dimension(loop.maxIterations))"
+                    + (loop.checkpointInterval.map { ", checkpointEvery: \(dimension($0))" } ?? "")
                 printer.block("while \(expression(loop.condition)), \(bound) @\(loop.range.start)", closing: "") { p in
                     render(loop.body, &p)
                 }

@@ -15,8 +15,9 @@ public enum ForwardMode {
     /// inputs don't reach has a zero tangent.
     public static func differentiate(_ function: IRFunction, withRespectTo inputs: [Int], tangentNames: [String]) -> IRFunction {
         precondition(inputs.count == tangentNames.count, "one tangent name per input")
-        // A function with reverse rules only is differentiated forward through its body.
-        let function = function.expandingCustomCalls { $0.pushforward == nil }
+        // A function with reverse rules only is differentiated forward through its body; a
+        // reverse pass that replays from checkpoints is given all its states.
+        let function = function.expandingCustomCalls { $0.pushforward == nil }.expandingReplays()
         var builder = IRBuilder(instructions: function.instructions, nextID: function.nextValueID)
         var arguments = function.arguments
         var seeds: [Int: IRValue] = [:]

@@ -47,8 +47,9 @@ public enum ReverseMode {
             throw Failure.noSuchResult(resultName)
         }
         // A function with a forward rule only is differentiated backward through its body; a
-        // loop keeps the states its reverse pass starts each iteration from.
-        let function = function.expandingCustomCalls { $0.pullbacks.isEmpty }.storingLoopStates()
+        // loop keeps the states its reverse pass starts each iteration from, and a reverse
+        // pass that replays from checkpoints is given them all.
+        let function = function.expandingCustomCalls { $0.pullbacks.isEmpty }.expandingReplays().storingLoopStates()
         var builder = IRBuilder(instructions: function.instructions, nextID: function.nextValueID)
         var arguments = function.arguments
 

@@ -174,8 +174,13 @@ extension Checker {
         if isNew { context.loopCounts[loop.index.name] = count ?? 1 }
         context.iterations *= count ?? 1
         checkNested(loop.body, in: &context, &scope)
-        if count != nil, computesScalars(loop.body) {
+        if let count, computesScalars(loop.body) {
             rolledLoops.insert(loop.range.start)
+            checkCheckpointInterval(loop.checkpointInterval, count: count, at: loop.range.start, in: context)
+        } else if let written = loop.checkpointInterval, count != nil {
+            error("'checkpointEvery:' applies to a loop whose body computes only scalars, which runs as a loop; this one "
+                  + "computes tensors, so it is unrolled and each iteration's values are planned like any other; remove "
+                  + "'checkpointEvery:'", at: written.range)
         } else if let tooLongToUnroll {
             error(Self.unrollLimitMessage(tooLongToUnroll.total), at: tooLongToUnroll.range)
         }
@@ -209,6 +214,7 @@ extension Checker {
                   + "and holds no other loop; compute tensors before or after the loop", at: statement.range)
         } else if let bound {
             loopCounts[loop.range.start] = bound
+            checkCheckpointInterval(loop.checkpointInterval, count: bound, at: loop.range.start, in: context)
             if localsRead(by: loop.condition).isDisjoint(with: loop.body.assignedNames) {
                 warning("the condition reads no variable the loop assigns, so it never changes: the loop either doesn't run "
                         + "or runs until its maxIterations stops the program; assign a variable the condition reads", at: loop.condition.range)
@@ -234,21 +240,35 @@ extension Checker {
 
     /// The value of a loop's count or bound: a whole number or a named constant; `nil` after
     /// reporting anything else. `example` shows how to write one.
-    private func wholeNumber(_ written: DimExpr, in context: BodyContext, example: String) -> (Int, SourceRange)? {
+    /// `checkpointEvery: k` of a loop that runs `count` times (at most): a whole number from 1,
+    /// recorded as at most `count`.
+    private func checkCheckpointInterval(_ written: DimExpr?, count: Int, at start: SourceLocation, in context: BodyContext) {
+        guard let written, let (value, range) = wholeNumber(written, in: context, example: "checkpointEvery: 32", rule: "'checkpointEvery:' takes a whole number")
+        else { return }
+        guard value >= 1 else {
+            error("'checkpointEvery:' keeps the state of every k-th iteration, so k is at least 1, as in 'checkpointEvery: 32'", at: range)
+            return
+        }
+        checkpointIntervals[start] = min(value, count)
+    }
+
+    private func wholeNumber(
+        _ written: DimExpr, in context: BodyContext, example: String, rule: String = "a loop counts up to a whole number"
+    ) -> (Int, SourceRange)? {
         switch written {
         case .literal(let value, let range):
             return (value, range)
         case .symbol(let name):
             if let constant = constant(named: name.name, in: context) {
                 if constant == constant.rounded(), abs(constant) < 1e9 { return (Int(constant), name.range) }
-                error("a loop counts up to a whole number; the constant '\(name)' is \(constant)", at: name.range)
+                error("\(rule); the constant '\(name)' is \(constant)", at: name.range)
             } else if invalidConstants.contains(name.name) {
                 // The constant's own error was reported.
             } else if context.signature.sizeVariables.contains(name.name) {
                 error("loops over a size variable ('\(name)') are not compiled yet; write a whole number, as in '\(example)'",
                       at: name.range)
             } else {
-                error("a loop counts up to a whole number, as in '\(example)'; '\(name)' is not one", at: name.range)
+                error("\(rule), as in '\(example)'; '\(name)' is not one", at: name.range)
             }
             return nil
         }

@@ -64,14 +64,16 @@ enum CheckedPrinter {
                 case .literal(let value, _): String(value)
                 case .symbol(let name): name.name
                 }
-                printer.line("for \(loop.index.name) in 0..<\(count)".padded(to: 46) + "// line \(loop.range.start.line)")
+                let checkpoints = program.checkpointIntervals[loop.range.start].map { ", checkpoint every \($0)" } ?? ""
+                printer.line("for \(loop.index.name) in 0..<\(count)\(checkpoints)".padded(to: 46) + "// line \(loop.range.start.line)")
                 printer.indent()
                 render(loop.body, program, &printer)
                 printer.outdent()
             case .whileLoop(let loop):
                 let bound = program.loopCounts[loop.range.start].map(String.init) ?? "?"
                 let condition = program.types[loop.condition.id].map(\.description) ?? "?"
-                printer.line("while \(condition), at most \(bound) times".padded(to: 46) + "// line \(loop.range.start.line)")
+                let checkpoints = program.checkpointIntervals[loop.range.start].map { ", checkpoint every \($0)" } ?? ""
+                printer.line("while \(condition), at most \(bound) times\(checkpoints)".padded(to: 46) + "// line \(loop.range.start.line)")
                 printer.indent()
                 render(loop.body, program, &printer)
                 printer.outdent()

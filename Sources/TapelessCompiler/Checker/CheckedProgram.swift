@@ -185,4 +185,7 @@ public struct CheckedProgram: Sendable {
     /// The loops that run as loops rather than unrolled, by where they start: those whose
     /// bodies compute only scalars (see `RolledLoops.swift`).
     public var rolledLoops: Set<SourceLocation> = []
+    /// Every how many iterations a loop written with `checkpointEvery:` keeps its state for the
+    /// reverse pass, by where the loop starts; at most the loop's count.
+    public var checkpointIntervals: [SourceLocation: Int] = [:]
 }

@@ -23,6 +23,7 @@ final class Checker {
     var positions: [Int: LoopPosition] = [:]
     var loopCounts: [SourceLocation: Int] = [:]
     var rolledLoops: Set<SourceLocation> = []
+    var checkpointIntervals: [SourceLocation: Int] = [:]
     var tupleTypes: [Int: [ValueType]] = [:]
 
     /// Where each top-level name (model, function, derivative) was declared.
@@ -86,7 +87,8 @@ final class Checker {
             positions: positions,
             loopCounts: loopCounts,
             tupleTypes: tupleTypes,
-            rolledLoops: rolledLoops
+            rolledLoops: rolledLoops,
+            checkpointIntervals: checkpointIntervals
         )
     }
 

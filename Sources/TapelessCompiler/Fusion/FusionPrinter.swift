@@ -39,6 +39,11 @@ public enum FusionPrinter {
                 let iterations = loop.extent == .counted ? "its \(loop.count) iterations" : "its iterations (at most \(loop.count))"
                 let count = loop.countsIterations ? ", how many iterations ran," : ""
                 printer.line("    a loop's \(loop.carried) final values\(count) and \(stored) values \(iterations) stored, which its reverse pass runs back from")
+                if loop.checkpointInterval > 1 {
+                    let k = loop.checkpointInterval
+                    printer.line("    (checkpointEvery: \(k): the states iterations 0, \(k), \(2 * k), … start from; the reverse pass computes "
+                                 + "the others again, \(k) iterations at a time, in \(k * loop.carried) Floats of its own)")
+                }
             }
         }
         guard !reverse.recomputed.isEmpty else { return }

@@ -27,6 +27,10 @@ public enum IRPrinter {
             lines.append(line)
             if case .loop(let loop) = instruction.op {
                 lines += render(loop.body).split(separator: "\n").map { "    " + $0 }
+                if let replay = loop.replay {
+                    lines.append("    replayed from the kept states:")
+                    lines += render(replay.step).split(separator: "\n").map { "    " + $0 }
+                }
             }
         }
         let results = function.results.map { result -> String in
@@ -85,7 +89,9 @@ public enum IRPrinter {
             case .whileCondition: "while its last result holds, at most \(loop.count) times"
             case .tripCount: "as many times as its last operand, at most \(loop.count)"
             }
-            return "loop \(loop.isReversed ? "reversed " : "")\(times) carrying \(loop.carried)"
+            let kept = loop.checkpointInterval > 1 && loop.statesStart != nil ? ", its states kept every \(loop.checkpointInterval) iterations" : ""
+            let replayed = loop.replay.map { ", replaying \($0.stateCount == 1 ? "1 state" : "\($0.stateCount) states") every \($0.interval) iterations" } ?? ""
+            return "loop \(loop.isReversed ? "reversed " : "")\(times) carrying \(loop.carried)\(kept)\(replayed)"
         case .elementAt(let stride, let offset): return "elementAt stride \(stride) offset \(offset)"
         }
     }

@@ -62,9 +62,9 @@ extension FunctionLowering {
         let (pruned, kept) = body.droppingUnusedArguments(after: 1 + carriedNames.count)
         let operands = kept.map { outerValues[$0 - 1] }
         let extent: IRLoop.Extent = condition == nil ? .counted : .whileCondition
-        let ran = builder.loop(
-            IRLoop(count: count, extent: extent, isReversed: false, carried: carriedNames.count, outputs: [], body: pruned),
-            operands: operands)
+        var loop = IRLoop(count: count, extent: extent, isReversed: false, carried: carriedNames.count, outputs: [], body: pruned)
+        loop.checkpointInterval = program.checkpointIntervals[range.start] ?? 1
+        let ran = builder.loop(loop, operands: operands)
         for (name, value) in zip(carriedNames, ran.carried) {
             builder.name(value, name)
             locals[name] = value
@@ -123,14 +123,14 @@ extension IRFunction {
     /// The function without the arguments from `first` on that no instruction reads, and the
     /// old indices of the arguments it keeps after argument 0 (a loop's index, always kept):
     /// operand `i - 1` of a loop belongs to its body's argument `i`.
-    func droppingUnusedArguments(after first: Int) -> (IRFunction, kept: [Int]) {
+    func droppingUnusedArguments(after first: Int, keeping needed: Set<Int> = []) -> (IRFunction, kept: [Int]) {
         var read = Set(results.map(\.value))
         for instruction in instructions { read.formUnion(instruction.operands) }
         var newIndex: [Int: Int] = [:]
         var kept: [Int] = []
         for index in arguments.indices {
             let value = instructions.first { $0.op == .argument(index) }?.result
-            guard index < first || value.map(read.contains) == true else { continue }
+            guard index < first || needed.contains(index) || value.map(read.contains) == true else { continue }
             newIndex[index] = kept.count
             kept.append(index)
         }

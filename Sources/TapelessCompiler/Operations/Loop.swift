@@ -21,16 +21,25 @@ extension DerivativeRules {
         }
         let iterations = b.iterationCount(of: loop, result: stateSource.value, operands: x)
         let states = (0..<carried).map { k in
-            b.part(of: stateSource.value, start: stateSource.loop.outputStart(stateSource.loop.statesStart! + k), shape: [loop.count])
+            b.part(of: stateSource.value, start: stateSource.loop.outputStart(stateSource.loop.statesStart! + k), shape: [loop.checkpointCount])
         }
         let seeds = (0..<carried).map { b.part(of: g, start: $0, shape: []) }
-        let outputAdjoints = loop.outputs.indices.map { b.part(of: g, start: loop.outputStart($0), shape: loop.outputs[$0].shape) }
+        // An output kept every few iterations (a loop's checkpoints, when a derivative of a
+        // derivative reaches them) reads its adjoint as one per iteration, zeros between.
+        var readable = loop
+        let outputAdjoints = loop.outputs.indices.map { m -> IRValue in
+            let output = loop.outputs[m]
+            let adjoint = b.part(of: g, start: loop.outputStart(m), shape: output.shape)
+            guard output.interval > 1 else { return adjoint }
+            readable.outputs[m] = IRLoop.Output(shape: [loop.count], stride: 1, offset: 0)
+            return b.spreading(adjoint, interval: output.interval, count: loop.count)
+        }
 
         let invariantTypes = invariants.map { b.type(of: $0) }
         let accumulated = invariants.indices.filter { wants[carried + $0] && invariantTypes[$0] == .scalar }
         let readTensors = invariants.indices.filter { wants[carried + $0] && !invariantTypes[$0].isScalar }
         let reverse = reverseLoop(
-            of: loop, invariantTypes: invariantTypes, accumulated: accumulated, readTensors: Set(readTensors),
+            of: readable, invariantTypes: invariantTypes, accumulated: accumulated, readTensors: Set(readTensors),
             stateCount: carried, outputAdjointTypes: outputAdjoints.map { b.type(of: $0) })
         let zero = b.constant(0)
         let operands = seeds + accumulated.map { _ in zero } + invariants + states + outputAdjoints + [iterations].compactMap { $0 }
@@ -125,10 +134,28 @@ extension DerivativeRules {
         }
         let bodyResults = (newCarried + outputValues).enumerated().map { IRResult(name: "r\($0)", value: $1) }
         let body = IRFunction(name: loop.body.name + "Reverse", arguments: arguments, instructions: b.instructions, results: bodyResults)
+        let invariantsArgument = 1 + carried + accumulated.count
         let reverse = IRLoop(
             count: loop.count, extent: loop.extent == .counted ? .counted : .tripCount, isReversed: !loop.isReversed,
-            carried: carried + accumulated.count, outputs: outputs, body: body)
+            carried: carried + accumulated.count, outputs: outputs, body: body,
+            replay: loop.checkpointInterval > 1 && stateCount > 0
+                ? replay(of: loop, statesArgument: invariantsArgument + invariantTypes.count, invariantsArgument: invariantsArgument)
+                : nil)
         return (reverse, reads.map(\.invariant))
+    }
+
+    /// How a reverse pass computes the states of `loop`, which kept checkpoints only: its body
+    /// giving the carried values' new values only, with the invariants it reads, which are the
+    /// reverse body's arguments from `invariantsArgument` on.
+    private static func replay(of loop: IRLoop, statesArgument: Int, invariantsArgument: Int) -> IRLoop.Replay {
+        var step = loop.body
+        step.name = loop.body.name + "Replay"
+        step.results = Array(step.results.prefix(loop.carried))
+        let (pruned, kept) = Simplifier.simplify(step).droppingUnusedArguments(after: 1 + loop.carried)
+        let invariants = kept.filter { $0 > loop.carried }.map { invariantsArgument + $0 - 1 - loop.carried }
+        return IRLoop.Replay(
+            interval: loop.checkpointInterval, step: pruned,
+            stateArguments: Array(statesArgument..<statesArgument + loop.carried), invariantArguments: invariants)
     }
 }
 
@@ -172,7 +199,7 @@ extension TangentRules {
             results: ordered.enumerated().map { IRResult(name: "r\($0)", value: $1) })
         let jvp = IRLoop(
             count: loop.count, extent: loop.extent, isReversed: loop.isReversed, carried: 2 * carried,
-            outputs: loop.outputs + loop.outputs, body: body)
+            outputs: loop.outputs + loop.outputs, body: body, checkpointInterval: loop.checkpointInterval)
 
         let zero = b.constant(0)
         var operands = Array(x.prefix(carried)) + (0..<carried).map { dx[$0] ?? zero }
@@ -191,11 +218,17 @@ extension IRInterpreter {
     static func runLoop(_ loop: IRLoop, _ operands: [IRTensor]) throws -> IRTensor {
         var packed = [Double](repeating: 0, count: loop.resultLength)
         var carried = Array(operands.prefix(loop.carried))
-        let invariants = Array(operands[loop.carried..<loop.carried + loop.invariantCount])
+        var invariants = Array(operands[loop.carried..<loop.carried + loop.invariantCount])
         let starts = loop.outputs.indices.map(loop.outputStart)
         let count = switch loop.extent {
         case .counted, .whileCondition: loop.count
         case .tripCount: Int(operands.last!.values[0])
+        }
+        if let replay = loop.replay {
+            let states = try replayedStates(
+                replay, checkpoints: replay.stateArguments.map { invariants[$0 - 1 - loop.carried] },
+                invariants: replay.invariantArguments.map { invariants[$0 - 1 - loop.carried] }, count: count, length: loop.count)
+            for (argument, state) in zip(replay.stateArguments, states) { invariants[argument - 1 - loop.carried] = state }
         }
         let indices: [Int] = loop.isReversed ? Array((0..<count).reversed()) : Array(0..<count)
         var iterations = 0
@@ -206,8 +239,9 @@ extension IRInterpreter {
             if loop.extent == .whileCondition, results.last!.values[0] == 0 { break }
             iterations += 1
             carried = Array(results.prefix(loop.carried))
-            for (m, output) in loop.outputs.enumerated() {
-                let position = try elementPosition(index.values[0], stride: output.stride, offset: output.offset, count: output.elementCount)
+            for (m, output) in loop.outputs.enumerated() where Int(index.values[0]) % output.interval == 0 {
+                let position = try elementPosition(
+                    index.values[0] / Double(output.interval), stride: output.stride, offset: output.offset, count: output.elementCount)
                 packed[starts[m] + position] += results[loop.carried + m].values[0]
             }
         }
@@ -220,6 +254,24 @@ extension IRInterpreter {
         }
         for (k, value) in carried.enumerated() { packed[k] = value.values[0] }
         return IRTensor(shape: [loop.resultLength], values: packed)
+    }
+
+    /// Every state of `count` iterations (in vectors of `length`) from the states kept every
+    /// `replay.interval` iterations: each segment's step run again from its checkpoint.
+    private static func replayedStates(
+        _ replay: IRLoop.Replay, checkpoints: [IRTensor], invariants: [IRTensor], count: Int, length: Int
+    ) throws -> [IRTensor] {
+        var states = checkpoints.map { _ in [Double](repeating: 0, count: length) }
+        var current: [IRTensor] = []
+        for index in 0..<count {
+            if index % replay.interval == 0 {
+                current = checkpoints.map { IRTensor(shape: [], values: [$0.values[index / replay.interval]]) }
+            }
+            for k in states.indices { states[k][index] = current[k].values[0] }
+            let named = try run(replay.step, arguments: [IRTensor(shape: [], values: [Double(index)])] + current + invariants)
+            current = replay.step.results.map { named[$0.name]! }
+        }
+        return states.map { IRTensor(shape: [length], values: $0) }
     }
 
     /// `x`'s element at `index * stride + offset`.
@@ -243,7 +295,8 @@ extension IRFunction {
         guard instructions.contains(where: { if case .loop = $0.op { true } else { false } }) else { return self }
         var b = IRBuilder()
         var values: [IRValue: IRValue] = [:]
-        for instruction in instructions {
+        let function = expandingReplays()
+        for instruction in function.instructions {
             let operands = instruction.operands.map { values[$0]! }
             guard case .loop(let loop) = instruction.op else {
                 let value = b.emit(instruction.op, operands, type: instruction.type)
@@ -259,9 +312,9 @@ extension IRFunction {
             values[instruction.result] = Self.unrolled(loop, operands: operands, &b)
             b.origin = nil
         }
-        var unrolled = self
+        var unrolled = function
         unrolled.instructions = b.instructions
-        unrolled.results = results.map { IRResult(name: $0.name, value: values[$0.value]!, role: $0.role) }
+        unrolled.results = function.results.map { IRResult(name: $0.name, value: values[$0.value]!, role: $0.role) }
         return unrolled
     }
 
@@ -291,7 +344,8 @@ extension IRFunction {
             let results = loop.body.results.map { values[$0.value]! }
             carried = Array(results.prefix(loop.carried))
             for (m, output) in loop.outputs.enumerated() {
-                parts.append((results[loop.carried + m], loop.outputStart(m) + index * output.stride + output.offset))
+                guard let position = output.position(ofIteration: index) else { continue }
+                parts.append((results[loop.carried + m], loop.outputStart(m) + position))
             }
         }
         return b.packing(carried.enumerated().map { ($1, $0) } + parts, length: loop.resultLength)

@@ -39,12 +39,18 @@ extension IROp {
         case .elementAt:
             return 0
         case .loop(let loop):
-            let types = Dictionary(uniqueKeysWithValues: loop.body.instructions.map { ($0.result, $0.type) })
-            let step = loop.body.instructions.map { instruction in
-                instruction.op.flops(result: instruction.type, operands: instruction.operands.map { types[$0]! }, elements: elements)
-            }
-            return loop.count * step.reduce(0, +)
+            // A replay runs the forward step once more per iteration.
+            let bodies = [loop.body] + (loop.replay.map { [$0.step] } ?? [])
+            return loop.count * bodies.map { Self.flops(ofStep: $0, elements) }.reduce(0, +)
         }
+    }
+
+    /// The floating-point operations of one run of a loop's body.
+    private static func flops(ofStep body: IRFunction, _ elements: (IRType) -> Int) -> Int {
+        let types = Dictionary(uniqueKeysWithValues: body.instructions.map { ($0.result, $0.type) })
+        return body.instructions.map { instruction in
+            instruction.op.flops(result: instruction.type, operands: instruction.operands.map { types[$0]! }, elements: elements)
+        }.reduce(0, +)
     }
 
     /// A convolution and each of its gradients make the same multiply-adds: every element of

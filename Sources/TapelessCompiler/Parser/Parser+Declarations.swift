@@ -454,8 +454,26 @@ extension Parser {
         advance()
         let index = Identifier(current.text, range: advance().range)
         for _ in 0..<4 { advance() }
+        let checkpoints = parseCheckpointInterval()
         let body = parseLoopBody(example: "as in 'for \(index) in 0..<n { … }'")
-        return ForLoop(index: index, count: count, body: body, range: range(from: start))
+        return ForLoop(index: index, count: count, checkpointInterval: checkpoints, body: body, range: range(from: start))
+    }
+
+    /// `, checkpointEvery: k` after a loop's count or bound, if written: a whole number or a
+    /// named constant.
+    private mutating func parseCheckpointInterval() -> DimExpr? {
+        guard at(.comma), peek().kind == .identifier, peek().text == "checkpointEvery", peek(2).kind == .colon else {
+            return nil
+        }
+        for _ in 0..<3 { advance() }
+        guard [.number, .identifier].contains(current.kind) else {
+            report("'checkpointEvery:' takes a whole number of iterations, as in 'checkpointEvery: 32'", at: missingRange)
+            if !at(.leftBrace) { advance() }
+            return nil
+        }
+        let interval = advance()
+        return interval.kind == .number
+            ? .literal(Int(interval.text) ?? -1, interval.range) : .symbol(Identifier(interval.text, range: interval.range))
     }
 
     /// A loop's body in braces; empty after reporting a missing `{`, shown written as `example`.
@@ -488,8 +506,10 @@ extension Parser {
         let bound = advance()
         let maxIterations: DimExpr = bound.kind == .number
             ? .literal(Int(bound.text) ?? -1, bound.range) : .symbol(Identifier(bound.text, range: bound.range))
+        let checkpoints = parseCheckpointInterval()
         let body = parseLoopBody(example: example)
-        return WhileLoop(condition: condition, maxIterations: maxIterations, body: body, range: range(from: start))
+        return WhileLoop(
+            condition: condition, maxIterations: maxIterations, checkpointInterval: checkpoints, body: body, range: range(from: start))
     }
 
     /// `if condition { statements } [else if … | else { statements }]`.

@@ -48,6 +48,8 @@ public enum Simplifier {
             case .rewritten(let op, let operands):
                 instruction.op = op
                 instruction.operands = operands
+                // A loop replaying fewer states has less scratch, at the end of its result.
+                if case .loop(let loop) = op { instruction.type = loop.resultType }
             default:
                 break
             }
@@ -165,8 +167,13 @@ public enum Simplifier {
             if let value = known[0] { return .constant(value) }
         case .loop(let loop):
             return simplified(loop, operands: x, constants: constants, derivativesTaken: derivativesTaken)
+        case .reshape:
+            if let value = known[0] { return .constant(value) }
+        case .pad:
+            // A zero placed among zeros (the adjoint of a loop's checkpoints, spread).
+            if known[0] == 0 { return .constant(0) }
         case .argument, .parameter, .constant, .count, .reduceMax, .matmul, .logSumExp, .softmax,
-             .pickClass, .scatterClass, .pad, .reshape, .convolution2D, .convolution2DInputGradient,
+             .pickClass, .scatterClass, .convolution2D, .convolution2DInputGradient,
              .convolution2DWeightGradient, .maxPoolSelect, .maxPoolScatter, .iota, .gather, .scatterAdd, .argmax, .dropoutMask, .call:
             break
         case .slice(let axis, let start, let end):
@@ -183,7 +190,8 @@ public enum Simplifier {
 
     /// A loop with its body simplified: an invariant that is a constant (a zero adjoint, most
     /// often) becomes a constant of the body, and the invariants the body no longer reads are
-    /// no longer operands.
+    /// no longer operands. A replay (see ``IRLoop/Replay``) whose states the body no longer
+    /// reads is dropped; while it stays, its step reads the arguments where they are.
     private static func simplified(
         _ loop: IRLoop, operands x: [IRValue], constants: [IRValue: Double], derivativesTaken: Bool
     ) -> Outcome {
@@ -194,12 +202,47 @@ public enum Simplifier {
             body.instructions[argument].op = .constant(value)
         }
         body = simplify(body, derivativesTaken: derivativesTaken)
-        let (pruned, kept) = body.droppingUnusedArguments(after: 1 + loop.carried)
-        guard pruned != loop.body else { return .unchanged }
         var simplified = loop
+        if var replay = loop.replay {
+            replay.step = simplify(replay.step, derivativesTaken: derivativesTaken)
+            let needed = neededStates(of: replay, readBy: body)
+            simplified.replay = needed.isEmpty ? nil : needed.count < replay.stateCount ? replay.keeping(needed) : replay
+        }
+        let (pruned, kept) = body.droppingUnusedArguments(after: 1 + loop.carried, keeping: simplified.replay?.arguments ?? [])
+        guard pruned != loop.body || simplified.replay != loop.replay else { return .unchanged }
         simplified.body = pruned
+        if var replay = simplified.replay {
+            let newIndex = { (old: Int) in kept.firstIndex(of: old)! + 1 }
+            replay.stateArguments = replay.stateArguments.map(newIndex)
+            replay.invariantArguments = replay.invariantArguments.map(newIndex)
+            simplified.replay = replay
+        }
         let iterations = loop.extent == .tripCount ? [x.last!] : []
         return .rewritten(.loop(simplified), kept.map { x[$0 - 1] } + iterations)
+    }
+
+    /// The states a replay must compute (positions among its states): those `body` reads,
+    /// and those the step needs to compute them.
+    private static func neededStates(of replay: IRLoop.Replay, readBy body: IRFunction) -> [Int] {
+        let readByBody = Set(body.instructions.flatMap(\.operands))
+        var needed = Set(replay.stateArguments.indices.filter { k in
+            body.instructions.contains { $0.op == .argument(replay.stateArguments[k]) && readByBody.contains($0.result) }
+        })
+        let step = replay.step
+        let definitions = Dictionary(uniqueKeysWithValues: step.instructions.map { ($0.result, $0) })
+        while true {
+            // The states the needed states' new values read.
+            var reached = Set<IRValue>(), pending = needed.map { step.results[$0].value }
+            while let value = pending.popLast() {
+                guard reached.insert(value).inserted, let instruction = definitions[value] else { continue }
+                pending += instruction.operands
+            }
+            let grown = needed.union(replay.stateArguments.indices.filter { k in
+                step.instructions.contains { $0.op == .argument(1 + k) && reached.contains($0.result) }
+            })
+            if grown == needed { return needed.sorted() }
+            needed = grown
+        }
     }
 
     /// A slice of a placement (`pad`) reads the placed operand or zeros; a slice of a sum reads

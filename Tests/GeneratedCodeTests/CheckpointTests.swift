@@ -1,0 +1,45 @@
+import Foundation
+import Tapeless
+import Testing
+
+/// Loops with `checkpointEvery:` as the plugin compiles them (Checkpoints.tapeless): the
+/// reverse pass keeps every k-th state and computes the others again in segments, and every
+/// derivative equals the one of the same loop without checkpoints, to the last bit.
+@Suite struct CheckpointTests {
+    /// A thermostat's inputs: an outside temperature and a target trace of 1,000 steps.
+    static let outside = Tensor((0..<1000).map { (i: Int) -> Float in Float(8 + 6 * sin(Double(i) * 0.0063)) })
+    static let target = Tensor((0..<1000).map { (i: Int) -> Float in Float(19 + 2 * sin(Double(i) * 0.011)) })
+
+    @Test func theThermostatsGradientAndCurvatureEqualTheOnesWithoutCheckpoints() {
+        // The heater is proportional near the set point: both sides of the branch run.
+        let (c, u, p, k, s, t0): (Float, Float, Float, Float, Float, Float) = (2.0, 0.3, 8.0, 0.6, 20.0, 12.0)
+        let plain = dHeatedRoom(c: c, u: u, p: p, k: k, s: s, t0: t0, outside: Self.outside, target: Self.target)
+        let checkpointed = dHeatedRoomCheckpointed(c: c, u: u, p: p, k: k, s: s, t0: t0, outside: Self.outside, target: Self.target)
+        let computed: [Float] = [checkpointed.c, checkpointed.u, checkpointed.p, checkpointed.k, checkpointed.s, checkpointed.t0]
+        let expected: [Float] = [plain.c, plain.u, plain.p, plain.k, plain.s, plain.t0]
+        #expect(computed == expected)
+        #expect(checkpointed.outside.scalars == plain.outside.scalars)
+        #expect(checkpointed.target.scalars == plain.target.scalars)
+        #expect(plain.c != 0 && plain.u != 0 && plain.p != 0, "the derivatives are not trivially zero")
+
+        let curvature = heatedRoomCurvature(
+            c: c, u: u, p: p, k: k, s: s, t0: t0, outside: Self.outside, target: Self.target, cTangent: 0.5, uTangent: -1)
+        let checkpointedCurvature = heatedRoomCheckpointedCurvature(
+            c: c, u: u, p: p, k: k, s: s, t0: t0, outside: Self.outside, target: Self.target, cTangent: 0.5, uTangent: -1)
+        #expect(checkpointedCurvature.c == curvature.c && checkpointedCurvature.u == curvature.u)
+        #expect(curvature.c != 0)
+    }
+
+    @Test func aWhileLoopsGradientEqualsTheOneWithoutCheckpoints() {
+        // Different arguments stop the loop after different numbers of iterations: segments
+        // of 7 end anywhere in the last one.
+        for (c, s) in [(Float(1.2), Float(0.8)), (0.4, 1.5), (2.0, 0.3), (-0.7, 1.0)] {
+            let q = Tensor([0.05, 0.3])
+            let plain = dDescent(c: c, s: s, q: q)
+            let checkpointed = dDescentCheckpointed(c: c, s: s, q: q)
+            #expect(checkpointed.c == plain.c && checkpointed.s == plain.s, "c \(c), s \(s)")
+            #expect(checkpointed.q.scalars == plain.q.scalars, "c \(c), s \(s)")
+            #expect(plain.c != 0)
+        }
+    }
+}
