@@ -47,6 +47,42 @@ import Testing
         #expect(both.start.position.shape == [2] && both.start.velocity.shape == [2])
     }
 
+    @Test func jvpAndVjpOfFunctionsOnRecordsTakeAndGiveRecords() {
+        let (p, v) = (Self.start.position.scalars, Self.start.velocity.scalars)
+        // springStep: position + dt velocity, velocity + dt (-k position - c velocity).
+        let along = springStepAlong(s: Self.start, spring: Self.spring, springTangent: SpringParameters(stiffness: 1, damping: -2))
+        #expect(along.value.position.scalars == springStep(s: Self.start, spring: Self.spring).position.scalars)
+        #expect(along.tangent.position.scalars == [0, 0])
+        for index in 0..<2 {
+            let expected = 0.05 * (-1 * p[index] + 2 * v[index])
+            #expect(abs(along.tangent.velocity.scalars[index] - expected) < 1e-6, "\(along.tangent.velocity.scalars) vs \(expected)")
+        }
+        let g = MassState(position: Tensor([0.5, -1]), velocity: Tensor([2, 0.25]))
+        let (gp, gv) = (g.position.scalars, g.velocity.scalars)
+        let pulled = springStepPulled(s: Self.start, spring: Self.spring, outputGradient: g)
+        #expect(pulled.value.velocity.scalars == springStep(s: Self.start, spring: Self.spring).velocity.scalars)
+        for index in 0..<2 {
+            #expect(abs(pulled.s.position.scalars[index] - (gp[index] - 0.05 * 2.5 * gv[index])) < 1e-6)
+            #expect(abs(pulled.s.velocity.scalars[index] - (0.05 * gp[index] + (1 - 0.05 * 0.35) * gv[index])) < 1e-6)
+        }
+        #expect(abs(pulled.spring.stiffness - (0..<2).map { -0.05 * p[$0] * gv[$0] }.reduce(0, +)) < 1e-6)
+        #expect(abs(pulled.spring.damping - (0..<2).map { -0.05 * v[$0] * gv[$0] }.reduce(0, +)) < 1e-6)
+
+        // Along a direction of both records at once, against central differences of the energy.
+        let direction = (start: MassState(position: Tensor([1, 0.5]), velocity: Tensor([-0.5, 1])), spring: SpringParameters(stiffness: 0.3, damping: 0.1))
+        let tangent = springEnergyAlong(start: Self.start, spring: Self.spring, startTangent: direction.start, springTangent: direction.spring).tangent
+        let h: Float = 1e-2
+        func moved(_ step: Float) -> Float {
+            let start = MassState(
+                position: Tensor((0..<2).map { p[$0] + step * direction.start.position.scalars[$0] }),
+                velocity: Tensor((0..<2).map { v[$0] + step * direction.start.velocity.scalars[$0] }))
+            let spring = SpringParameters(stiffness: 2.5 + step * 0.3, damping: 0.35 + step * 0.1)
+            return springEnergy(start: start, spring: spring)
+        }
+        let expected = (moved(h) - moved(-h)) / (2 * h)
+        #expect(abs(tangent - expected) < 2e-3 * max(1, abs(expected)), "\(tangent) vs \(expected)")
+    }
+
     @Test func recordArgumentsMayBeNamedLikeSwiftKeywords() {
         let (p, v) = (Self.start.position.scalars, Self.start.velocity.scalars)
         let energy = keywordEnergy(in: Self.start, default: 2)

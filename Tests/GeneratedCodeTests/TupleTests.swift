@@ -25,6 +25,23 @@ import Testing
         Self.expectClose(standardizedSum(x: Tensor(Self.x), w: Tensor(Self.w)), Self.standardized(Self.x, Self.w), "standardizedSum")
     }
 
+    @Test func jvpAndVjpTakeEveryValueOfATuple() {
+        let t: [Float] = [0.5, -0.25, 1.0, 0.0, 2.0]
+        let n = Float(Self.x.count)
+        let mean = Self.x.reduce(0, +) / n
+        let d = Self.x.map { $0 - mean }
+        let along = momentsAlong(x: Tensor(Self.x), xTangent: Tensor(t))
+        Self.expectClose(along.mean, mean, "mean")
+        // d mean = mean(t); d variance = 2 mean(d · t), since the deviations sum to zero.
+        Self.expectClose(along.meanTangent, t.reduce(0, +) / n, "mean's tangent")
+        Self.expectClose(along.varianceTangent, 2 * zip(d, t).map(*).reduce(0, +) / n, "variance's tangent")
+        let pulled = momentsPulled(x: Tensor(Self.x), meanOutputGradient: 0.75, varianceOutputGradient: -1.5)
+        Self.expectClose(pulled.variance, along.variance, "variance")
+        for (index, computed) in pulled.x.scalars.enumerated() {
+            Self.expectClose(computed, 0.75 / n - 1.5 * 2 * d[index] / n, "∂/∂x[\(index)]")
+        }
+    }
+
     @Test func keywordLabelsAndTupleAssignmentInALoop() {
         // Three rotations by the angle whose cosine is 0.6.
         var (a, b): (Float, Float) = (1, 2)

@@ -34,7 +34,7 @@ import Testing
         let byName = Dictionary(uniqueKeysWithValues: lowered.functions.map { ($0.name, $0) })
         #expect(Self.calls(in: try #require(byName["g"]).body) == ["df", "f"])
         let df = try #require(byName["df"])
-        #expect(df.derivative == DerivativeRequest(function: "f", withRespectTo: [0]))
+        #expect(df.derivative == DerivativeRequest(function: "f", withRespectTo: [0], resultNames: ["x"]))
         #expect(df.body.instructions.isEmpty)
         let model = try #require(lowered.models.first)
         #expect(model.functions.map { Self.calls(in: $0.body) } == [[], ["self.predict"]])

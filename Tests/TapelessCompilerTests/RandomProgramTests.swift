@@ -157,7 +157,7 @@ import Testing
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
             "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "checkpointEvery: ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
-            "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "r.first += ", "let (r, hN, _) = recur(", "let (r, hN) = recur(",
+            "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "= jvp(pair)", "= vjp(paired)", "r.first += ", "let (r, hN, _) = recur(", "let (r, hN) = recur(",
         ]
         for construct in constructs {
             #expect(sources.contains(construct), "no program uses \(construct)")
@@ -167,7 +167,9 @@ import Testing
     /// Checks a top-level `jvp`, `hvp` or `vjp` of `base` (over every Float argument) at
     /// `arguments`, with random tangents or output gradient, against central differences: of
     /// `base` along the tangents, of its gradient along them, of its value seeded by the output
-    /// gradient.
+    /// gradient. For a `base` returning several values (a tuple or a record), `jvp` gives each
+    /// value's tangent after the values, and `vjp`, given one value's output gradient and zeros
+    /// for the others, that value's pullback.
     static func checkForwardModeOrPullback(
         _ derivative: ProgramGenerator.Derivative, of base: IRFunction, derived: IRFunction, at arguments: [IRTensor],
         using random: inout ParserRobustnessTests.Generator, _ context: String
@@ -178,9 +180,13 @@ import Testing
         let result = base.results[0].name
         switch derivative.kind {
         case .jvp:
-            let tangent = try #require(try IRInterpreter.run(derived, arguments: arguments + tangents)["tangent"])
-            try GradientChecking.expectDirectionalDerivative(
-                of: base, result: result, at: arguments, along: directions, equal: tangent, step: 1e-5, tolerance: 1e-5, "\(context) jvp")
+            let computed = try IRInterpreter.run(derived, arguments: arguments + tangents)
+            for (index, value) in base.results.enumerated() {
+                let tangent = try #require(computed[derived.results[base.results.count + index].name])
+                try GradientChecking.expectDirectionalDerivative(
+                    of: base, result: value.name, at: arguments, along: directions, equal: tangent, step: 1e-5, tolerance: 1e-5,
+                    "\(context) jvp \(value.name)")
+            }
         case .hvp:
             let products = try IRInterpreter.run(derived, arguments: arguments + tangents)
             let gradient = Simplifier.simplify(
@@ -192,14 +198,18 @@ import Testing
                     step: 1e-5, tolerance: 1e-4, "\(context) hvp \(name)")
             }
         case .vjp:
-            let outputType = try #require(base.definitions()[base.results[0].value]).type
-            let seed = randomTensor(outputType, using: &random)
-            let gradients = try IRInterpreter.run(derived, arguments: arguments + [seed])
-            for index in floats {
-                let name = base.arguments[index].name
-                try GradientChecking.expectFiniteDifferences(
-                    of: base, result: result, seed: seed, at: arguments, varying: .argument(index), equal: try #require(gradients[name]),
-                    step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8, "\(context) vjp \(name)")
+            let seeds = try base.results.map { randomTensor(try #require(base.definitions()[$0.value]).type, using: &random) }
+            for (pulled, value) in base.results.enumerated() {
+                let seed = seeds[pulled]
+                let only = seeds.indices.map { $0 == pulled ? seed : IRTensor(shape: seeds[$0].shape, values: seeds[$0].values.map { _ in 0 }) }
+                let gradients = try IRInterpreter.run(derived, arguments: arguments + only)
+                for index in floats {
+                    // The gradients follow the values, in the arguments' order.
+                    let name = derived.results[base.results.count + floats.firstIndex(of: index)!].name
+                    try GradientChecking.expectFiniteDifferences(
+                        of: base, result: value.name, seed: seed, at: arguments, varying: .argument(index), equal: try #require(gradients[name]),
+                        step: 1e-5, tolerance: 1e-5, skippingKinks: true, atMost: 8, "\(context) vjp \(value.name) \(name)")
+                }
             }
         case .jacobian, .hessian:
             // Each matrix times a tangent of its argument alone is a directional derivative: of
@@ -448,9 +458,9 @@ struct ProgramGenerator {
         return text
     }
 
-    /// `pair`, which returns a tuple, and `unpaired`, which takes it apart with `let`, binds a
-    /// tuple written out with `var` and assigns one, then goes on as a random body, with its
-    /// gradient and forward mode. Later functions may call `unpaired`.
+    /// `pair`, which returns a tuple, with its `jvp` and `vjp`, and `unpaired`, which takes it
+    /// apart with `let`, binds a tuple written out with `var` and assigns one, then goes on as a
+    /// random body, with its gradient and forward mode. Later functions may call `unpaired`.
     private mutating func tuples() -> String {
         let arguments: [(String, Kind)] = [("a0", .scalar), ("a1", .vector)]
         var text = "func pair(a0: Float, a1: [n]) -> (first: Float, second: [n]) {\n"
@@ -458,14 +468,18 @@ struct ProgramGenerator {
         text += "func unpaired(a0: Float, a1: [n]) -> Float {\n    let (p, q) = pair(a0, \(expression(.vector, arguments, depth: 2)))\n"
         text += "    var (r, s) = (q, p)\n    (r, s) = (r * \(expression(.scalar, arguments, depth: 1)), s + \(expression(.scalar, arguments, depth: 1)))\n"
         text += body(variables: arguments + [("p", .scalar), ("q", .vector), ("r", .vector), ("s", .scalar)]) + "}\n"
-        text += "let dunpaired = grad(unpaired)\nlet junpaired = jvp(unpaired)\n"
-        derivatives += [Derivative(name: "dunpaired", function: "unpaired"), Derivative(name: "junpaired", function: "unpaired", kind: .jvp)]
+        text += "let dunpaired = grad(unpaired)\nlet junpaired = jvp(unpaired)\nlet jpair = jvp(pair)\nlet vpair = vjp(pair)\n"
+        derivatives += [
+            Derivative(name: "dunpaired", function: "unpaired"), Derivative(name: "junpaired", function: "unpaired", kind: .jvp),
+            Derivative(name: "jpair", function: "pair", kind: .jvp), Derivative(name: "vpair", function: "pair", kind: .vjp),
+        ]
         functions.append(("unpaired", [.scalar, .vector], .scalar))
         return text + records()
     }
 
-    /// The same with a record: `paired` builds a `Pair`, and `unrecorded` binds one, assigns a
-    /// field and the whole record, then goes on as a random body over its fields.
+    /// The same with a record: `paired` builds a `Pair` (with its `jvp` and `vjp`), and
+    /// `unrecorded` binds one, assigns a field and the whole record, then goes on as a random
+    /// body over its fields.
     private mutating func records() -> String {
         let arguments: [(String, Kind)] = [("a0", .scalar), ("a1", .vector)]
         var text = "struct Pair {\n    var first: Float\n    var second: [n]\n}\n"
@@ -475,8 +489,11 @@ struct ProgramGenerator {
         text += "    r.first += \(expression(.scalar, arguments, depth: 1))\n"
         text += "    r = Pair(first: r.first * 0.5, second: r.second * \(expression(.scalar, arguments, depth: 1)))\n"
         text += body(variables: arguments + [("r.first", .scalar), ("r.second", .vector)]) + "}\n"
-        text += "let dunrecorded = grad(unrecorded)\n"
-        derivatives.append(Derivative(name: "dunrecorded", function: "unrecorded"))
+        text += "let dunrecorded = grad(unrecorded)\nlet jpaired = jvp(paired)\nlet vpaired = vjp(paired)\n"
+        derivatives += [
+            Derivative(name: "dunrecorded", function: "unrecorded"), Derivative(name: "jpaired", function: "paired", kind: .jvp),
+            Derivative(name: "vpaired", function: "paired", kind: .vjp),
+        ]
         functions.append(("unrecorded", [.scalar, .vector], .scalar))
         return text
     }

@@ -56,6 +56,31 @@ import Testing
         let dPairsByHand = grad(pairsByHand)
         let dPenalized = grad(penalized)
 
+        // jvp and vjp take every value of a tuple; each value alone, and their pairing with
+        // output gradients, give the same derivatives.
+        let momentsAlong = jvp(moments)
+        let momentsPulled = vjp(moments)
+        func meanOf(x: [n]) -> Float {
+            let (m, _) = moments(x)
+            m
+        }
+        func varianceOf(x: [n]) -> Float {
+            let (_, v) = moments(x)
+            v
+        }
+        let meanAlong = jvp(meanOf)
+        let varianceAlong = jvp(varianceOf)
+        func paired(x: [n], gm: Float, gv: Float) -> Float {
+            let (m, v) = moments(x)
+            gm * m + gv * v
+        }
+        let dPaired = grad(paired, wrt: x)
+        // A gradient's tuple: its jvp is the Hessian times the tangent (as hvp gives), its vjp too.
+        let dPairs2 = grad(pairs)
+        let pairsGradientAlong = jvp(dPairs2)
+        let pairsGradientPulled = vjp(dPairs2)
+        let pairsCurvature = hvp(pairs)
+
         model Features {
             param w: [3, 4] = uniform(-1, 1)
             layer drop = Dropout(0.5)
@@ -122,5 +147,32 @@ import Testing
         let calls = try #require(lowered?.models.first?.functions.first { $0.name == "loss" && $0.mode == .training })
             .body.instructions.compactMap { if case .call(let callee) = $0.op { callee.result } else { nil } }
         #expect(calls == [0, 1])
+    }
+
+    @Test func jvpAndVjpTakeEveryValueOfATuple() throws {
+        let compiled = try CompiledFunctions(Self.source)
+        let t = IRTensor(shape: [5], values: [0.5, -0.25, 1.0, 0.0, 2.0])
+        let along = try compiled.run("momentsAlong", [Self.x, t])
+        let meanAlong = try compiled.run("meanAlong", [Self.x, t])
+        let varianceAlong = try compiled.run("varianceAlong", [Self.x, t])
+        #expect(along["mean"] == meanAlong["value"] && along["meanTangent"] == meanAlong["tangent"])
+        #expect(along["variance"] == varianceAlong["value"] && along["varianceTangent"] == varianceAlong["tangent"])
+        let (gm, gv) = (IRTensor(0.75), IRTensor(-1.5))
+        let pulled = try compiled.run("momentsPulled", [Self.x, gm, gv])
+        let paired = try compiled.run("dPaired", [Self.x, gm, gv])
+        let (computed, expected) = (try #require(pulled["x"]).values, try #require(paired["x"]).values)
+        #expect(zip(computed, expected).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(computed) vs \(expected)")
+        #expect(pulled["mean"] == along["mean"] && pulled["variance"] == along["variance"])
+
+        // Along (a, b) = (1, -2) and pulled by (1, -2): for the symmetric Hessian, the same as hvp.
+        let (a, b) = (IRTensor(0.4), IRTensor(-0.9))
+        let curvature = try compiled.run("pairsCurvature", [a, b, IRTensor(1), IRTensor(-2)])
+        let gradientAlong = try compiled.run("pairsGradientAlong", [a, b, IRTensor(1), IRTensor(-2)])
+        let gradientPulled = try compiled.run("pairsGradientPulled", [a, b, IRTensor(1), IRTensor(-2)])
+        for name in ["a", "b"] {
+            let hvp = try #require(curvature[name]).values[0]
+            #expect(abs(try #require(gradientAlong[name + "Tangent"]).values[0] - hvp) <= 1e-12, "jvp of the gradient, \(name)")
+            #expect(abs(try #require(gradientPulled[name + "Gradient"]).values[0] - hvp) <= 1e-12, "vjp of the gradient, \(name)")
+        }
     }
 }

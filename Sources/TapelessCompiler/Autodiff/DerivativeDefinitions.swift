@@ -18,6 +18,16 @@ extension DerivativeRequest {
         var derived: IRFunction
         let results: [IRResult]
         switch kind {
+        case .vjp where base.results.count > 1:
+            // The pullback of several values is the gradient of their pairing with the output gradients.
+            let paired = Self.pairing(base, with: Array(declared.arguments[base.arguments.count...]))
+            derived = try ReverseMode.differentiate(paired, result: paired.results.last!.name, withRespectTo: inputs)
+            let values = base.results.indices.map { IRResult(name: base.results[$0].name, value: derived.results[$0].value) }
+            results = values + Self.gradients(of: derived)
+        case .jvp where base.results.count > 1:
+            // Every value, then every value's tangent (named with a `Tangent` suffix).
+            derived = ForwardMode.differentiate(base, withRespectTo: withRespectTo, tangentNames: added)
+            results = derived.results.map { IRResult(name: $0.name, value: $0.value) }
         case .grad, .valueAndGrad, .vjp:
             let seed: ReverseMode.Seed = kind == .vjp ? .argument(name: added[0]) : .one
             derived = try ReverseMode.differentiate(base, result: resultName, withRespectTo: inputs, seed: seed)
@@ -39,6 +49,10 @@ extension DerivativeRequest {
         }
         derived.name = declared.name
         derived.results = results
+        if !resultNames.isEmpty {
+            precondition(resultNames.count == results.count, "one name per result of \(kind)(\(function))")
+            for (index, name) in resultNames.enumerated() { derived.results[index].name = name }
+        }
         return derived
     }
 
@@ -101,6 +115,25 @@ extension DerivativeRequest {
         if b.type(of: rows).shape == shape { return rows }
         // A scalar's derivative by a scalar: the one element, as a scalar rather than a tensor.
         return shape.isEmpty ? b.reduceSum(rows, axis: nil) : b.emit(.reshape, [rows], type: .float(shape))
+    }
+
+    /// `base` taking one output gradient per result (`outputGradients`, each of its result's
+    /// type) and returning, after its results, the sum of each result times its output
+    /// gradient: the Float whose gradient is the vector–Jacobian product of all the results.
+    private static func pairing(_ base: IRFunction, with outputGradients: [IRArgument]) -> IRFunction {
+        var b = IRBuilder(instructions: base.instructions, nextID: base.nextValueID)
+        var total: IRValue?
+        for (position, (result, gradient)) in zip(base.results, outputGradients).enumerated() {
+            let seed = b.emit(.argument(base.arguments.count + position), type: gradient.type)
+            var product = b.multiply(result.value, seed)
+            if !gradient.type.isScalar { product = b.reduceSum(product, axis: nil) }
+            total = total.map { b.add($0, product) } ?? product
+        }
+        var paired = base
+        paired.arguments += outputGradients
+        paired.instructions = b.instructions
+        paired.results.append(IRResult(name: "pairing", value: total!))
+        return paired
     }
 
     /// The gradient results of a reverse-mode derivative, as plain values named after their inputs.

@@ -109,7 +109,7 @@ struct Differentiation {
         if let request = function.derivative {
             var base = try simplifiedBody(of: callee(request.function, in: key.model, mode: .inference))
             if key.model == nil, let rules = try customRules(of: request.function) { base = .calling(base, rules: rules) }
-            guard base.results.count == 1 else {
+            guard base.results.count == 1 || request.kind.takesSeveralResults else {
                 throw Lowering.Failure(description: "'\(request.function)' returns \(base.results.count) values; \(request.kind) needs one")
             }
             do {

@@ -6,7 +6,7 @@
 /// diagnostics contain no errors.
 public func check(_ file: SourceFile) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
     let (flat, recordDiagnostics, layout) = RecordFlattening.flatten(file)
-    let checker = Checker(file: flat)
+    let checker = Checker(file: flat, records: layout)
     checker.diagnostics.append(contentsOf: recordDiagnostics)
     checker.run()
     var program = checker.program()
@@ -17,6 +17,8 @@ public func check(_ file: SourceFile) -> (program: CheckedProgram, diagnostics: 
 /// The state of one run of the checker; its stages live in extensions, one file each.
 final class Checker {
     let file: SourceFile
+    /// Which functions took or returned records before they were taken apart.
+    let records: RecordLayout
     var diagnostics = DiagnosticCollector()
     var types: [Int: ValueType] = [:]
     var resolutions: [Int: Resolution] = [:]
@@ -45,8 +47,9 @@ final class Checker {
     var invalidConstants: Set<String> = []
     var callGraph = CallGraph()
 
-    init(file: SourceFile) {
+    init(file: SourceFile, records: RecordLayout = RecordLayout()) {
         self.file = file
+        self.records = records
     }
 
     /// Runs every stage in order.

@@ -28,22 +28,24 @@ extension Checker {
         let target = decl.function.name
         guard !target.isEmpty else { return nil }
         let parameters: [(name: String, type: ValueType?)]
-        let returnType: ValueType?
+        let outputs: [(name: String, type: ValueType?)]
+        var outputRecord: String?
         var root = target
         var order = 0
         if let function = functions[target] {
-            guard !returnsTuple(function, decl) else { return nil }
+            guard takesResults(of: function, decl) else { return nil }
             parameters = function.parameters
-            returnType = function.returnType
+            outputs = Self.outputs(of: function)
+            outputRecord = records.signatures[target]?.result
         } else if derivativeDeclarations[target] != nil {
             guard let inner = resolveDerivative(named: target) else { return nil }
-            guard let single = inner.returnType else {
-                error("cannot differentiate '\(target)': it returns a tuple \(inner.resultList); differentiate a derivative with one result, as 'grad(\(inner.function), wrt: \(inner.parameters[inner.withRespectTo[0]].name))' gives",
+            guard inner.returnType != nil || decl.kind.takesSeveralResults else {
+                error("cannot differentiate '\(target)' with \(decl.kind): it returns a tuple \(inner.resultList); differentiate a derivative with one result, as 'grad(\(inner.function), wrt: \(inner.parameters[inner.withRespectTo[0]].name))' gives, or take its jvp or vjp",
                       at: decl.function.range)
                 return nil
             }
             parameters = inner.parameters.map { ($0.name, $0.type) }
-            returnType = single
+            outputs = inner.returnType.map { [("value", $0)] } ?? inner.results.map { ($0.name, $0.type) }
             root = inner.rootFunction
             order = inner.order
         } else {
@@ -58,8 +60,8 @@ extension Checker {
             }
             return nil
         }
-        guard let returnType, let typed = typedParameters(parameters) else { return nil }
-        return derived(decl, root: root, order: order, parameters: typed, returnType: returnType, sizeVariables: nil)
+        guard let typed = typedParameters(parameters), let typedOutputs = typedParameters(outputs) else { return nil }
+        return derived(decl, root: root, order: order, parameters: typed, outputs: typedOutputs, record: outputRecord, sizeVariables: nil)
     }
 
     /// A derivative declared in a model: of one of its functions (or of a derivative declared
@@ -68,20 +70,22 @@ extension Checker {
         let target = decl.function.name
         guard !target.isEmpty else { return nil }
         let parameters: [(name: String, type: ValueType?)]
-        let returnType: ValueType?
+        let outputs: [(name: String, type: ValueType?)]
+        var outputRecord: String?
         var order = 0
         if let function = model.function(named: target) {
-            guard !returnsTuple(function, decl) else { return nil }
+            guard takesResults(of: function, decl) else { return nil }
             parameters = function.parameters
-            returnType = function.returnType
+            outputs = Self.outputs(of: function)
+            outputRecord = records.signatures["\(model.name).\(target)"]?.result
         } else if let inner = model.derivatives.first(where: { $0.name == target }) {
-            guard let single = inner.returnType else {
-                error("cannot differentiate '\(target)': it returns a tuple \(inner.resultList); differentiate a derivative with one result",
+            guard inner.returnType != nil || decl.kind.takesSeveralResults else {
+                error("cannot differentiate '\(target)' with \(decl.kind): it returns a tuple \(inner.resultList); differentiate a derivative with one result, or take its jvp or vjp",
                       at: decl.function.range)
                 return nil
             }
             parameters = inner.parameters.map { ($0.name, $0.type) }
-            returnType = single
+            outputs = inner.returnType.map { [("value", $0)] } ?? inner.results.map { ($0.name, $0.type) }
             order = inner.order
         } else {
             if !model.invalidMembers.contains(target) {
@@ -91,17 +95,25 @@ extension Checker {
             return nil
         }
         callGraph.addCall(from: model.key(of: decl.name.name), to: model.key(of: target), at: decl.function.range)
-        guard let returnType, let typed = typedParameters(parameters) else { return nil }
-        return derived(decl, root: target, order: order, parameters: typed, returnType: returnType, sizeVariables: nil)
+        guard let typed = typedParameters(parameters), let typedOutputs = typedParameters(outputs) else { return nil }
+        return derived(decl, root: target, order: order, parameters: typed, outputs: typedOutputs, record: outputRecord, sizeVariables: nil)
     }
 
-    /// Whether `function` returns a tuple, which no derivative takes (reported).
-    private func returnsTuple(_ function: FunctionSignature, _ decl: DerivativeDecl) -> Bool {
-        guard function.decl.returnType.isTuple else { return false }
+    /// Whether `decl` can differentiate `function`: one returning a tuple only by `jvp` or
+    /// `vjp` (reported otherwise).
+    private func takesResults(of function: FunctionSignature, _ decl: DerivativeDecl) -> Bool {
+        guard function.decl.returnType.isTuple, !decl.kind.takesSeveralResults else { return true }
         error("\(decl.kind) differentiates a function that returns one value; '\(function.name)' returns a tuple \(function.resultList). "
-              + "Differentiate a function that returns the value you need, such as one that calls '\(function.name)' and returns one of its values",
+              + "Take its jvp or vjp, which take every value, or differentiate a function that returns the value you need, "
+              + "such as one that calls '\(function.name)' and returns one of its values",
               at: decl.function.range)
-        return true
+        return false
+    }
+
+    /// The results a derivative of `function` differentiates: `value` alone, or a tuple's
+    /// values by their labels.
+    private static func outputs(of function: FunctionSignature) -> [(name: String, type: ValueType?)] {
+        function.decl.returnType.isTuple ? function.results : [("value", function.returnType)]
     }
 
     private func typedParameters(_ parameters: [(name: String, type: ValueType?)]) -> [(name: String, type: ValueType)]? {
@@ -115,12 +127,21 @@ extension Checker {
 
     /// The derivative `decl` asks for, of a function (of derivative order `order`) with these
     /// arguments and result, or `nil` after reporting why it can't be derived.
+    /// `outputs` are the function's results: `value` alone, or (for `jvp` and `vjp` only) the
+    /// values of a tuple by their labels, or the fields of the `record` it returned.
+    ///
+    /// What a record's fields become is named like the fields, so that the Swift can gather them
+    /// into that record again (see `RecordEmitter`): the tangent of an argument's field
+    /// `s.position` is `sTangent.position`; a returned record's fields are `value.position`,
+    /// their tangents `tangent.position` and their output gradients `outputGradient.position`.
     private func derived(
         _ decl: DerivativeDecl, root: String, order: Int, parameters: [(name: String, type: ValueType)],
-        returnType: ValueType, sizeVariables: [String]?
+        outputs: [(name: String, type: ValueType)], record: String?, sizeVariables: [String]?
     ) -> CheckedDerivative? {
         let kind = decl.kind
         let target = decl.function.name
+        let returnType = outputs[0].type
+        let isTuple = outputs.count > 1 || record != nil
         switch kind {
         case .grad, .valueAndGrad, .hvp, .hessian:
             guard returnType.isFloatScalar else {
@@ -129,9 +150,9 @@ extension Checker {
                 return nil
             }
         case .vjp, .jvp, .jacobian:
-            guard returnType.element == .float else {
-                error("\(kind) needs a function that returns Float values; '\(target)' returns \(returnType), which has no derivative",
-                      at: decl.function.range)
+            if let output = outputs.first(where: { $0.type.element != .float }) {
+                let what = isTuple ? "its value '\(output.name)' is \(output.type)" : "'\(target)' returns \(returnType)"
+                error("\(kind) needs a function that returns Float values; \(what), which has no derivative", at: decl.function.range)
                 return nil
             }
         }
@@ -146,14 +167,34 @@ extension Checker {
             taken.insert(name)
             return name
         }
+        /// `name` + `suffix`, or for a record's field `s.position`, `sSuffix.position`.
+        func suffixed(_ name: String, _ suffix: String) -> String {
+            guard let dot = name.firstIndex(of: ".") else { return name + suffix }
+            return name[..<dot] + suffix + name[dot...]
+        }
+        /// The name of a value's `role` (`tangent`, `outputGradient`): one value's is the role
+        /// itself, a tuple's value `mean` has `meanTangent`, a record's field `value.position`
+        /// has `tangent.position`.
+        func named(_ output: String, _ role: String) -> String {
+            guard isTuple else { return role }
+            guard record == nil else { return role + output.dropFirst("value".count) }
+            return output + role.prefix(1).uppercased() + role.dropFirst()
+        }
+        let values = record == nil ? outputs : outputs.map { ("value." + $0.name, $0.type) }
         let added: [(name: String, type: ValueType)]
         let results: [(name: String, type: ValueType)]
         switch kind {
         case .grad: (added, results) = ([], differentiated)
         case .valueAndGrad: (added, results) = ([], [("value", returnType)] + differentiated)
-        case .vjp: (added, results) = ([(fresh("outputGradient"), returnType)], [("value", returnType)] + differentiated)
-        case .jvp: (added, results) = (differentiated.map { (fresh($0.name + "Tangent"), $0.type) }, [("value", returnType), ("tangent", returnType)])
-        case .hvp: (added, results) = (differentiated.map { (fresh($0.name + "Tangent"), $0.type) }, differentiated)
+        case .vjp:
+            added = values.map { (fresh(named($0.name, "outputGradient")), $0.type) }
+            // The gradient of an argument named like a value (a gradient's own vjp) is `aGradient`.
+            let labels = Set(values.map(\.name))
+            results = values + differentiated.map { labels.contains($0.name) ? ($0.name + "Gradient", $0.type) : $0 }
+        case .jvp:
+            added = differentiated.map { (fresh(suffixed($0.name, "Tangent")), $0.type) }
+            results = values + values.map { (named($0.name, "tangent"), $0.type) }
+        case .hvp: (added, results) = (differentiated.map { (fresh(suffixed($0.name, "Tangent")), $0.type) }, differentiated)
         case .jacobian, .hessian:
             let leading = kind == .jacobian ? returnType.shape : nil
             results = differentiated.map { ($0.name, ValueType(element: .float, shape: (leading ?? $0.type.shape) + $0.type.shape)) }
@@ -168,12 +209,12 @@ extension Checker {
                 return nil
             }
         }
-        for reserved in ["value", "tangent"] where results.contains(where: { $0.name == reserved }) {
-            if let clash = differentiated.first(where: { $0.name == reserved }) {
-                error("\(kind)(\(target)) returns a result labeled '\(reserved)' besides the gradient of the argument '\(clash.name)'; rename the argument",
-                      at: decl.function.range)
-                return nil
-            }
+        // A value's label and an argument's gradient, or a value's tangent, can't share a label.
+        for (index, result) in results.enumerated() where results[..<index].contains(where: { $0.name == result.name }) {
+            let clash = differentiated.contains { $0.name == result.name }
+                ? "besides the gradient of the argument '\(result.name)'; rename the argument" : "twice; rename one of the values"
+            error("\(kind)(\(target)) returns a result labeled '\(result.name)' \(clash)", at: decl.function.range)
+            return nil
         }
         let all = parameters + added
         var variables = sizeVariables ?? []

@@ -136,8 +136,10 @@ extension Checker {
     /// `layer.weight` or `layer.bias`.
     private func checkMember(_ base: Expr, _ member: Identifier, _ expr: Expr, in context: inout BodyContext) -> ValueType? {
         guard case .identifier(let name) = base.kind, !base.isMissing else {
-            checkExpression(base, in: &context)
-            error("only layers have members, such as fc1.weight", at: member.range)
+            // A base already reported (a call returning a tuple, most often) is not reported again.
+            if !base.isMissing, checkExpression(base, in: &context) != nil {
+                error("only layers have members, such as fc1.weight", at: member.range)
+            }
             return nil
         }
         let isShadowed = context.locals[name] != nil || context.signature.parameters.contains { $0.name == name }

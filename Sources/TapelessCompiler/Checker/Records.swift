@@ -7,11 +7,16 @@ public struct RecordLayout: Sendable, Equatable {
         public var arguments: [String: String]
         /// The record the function returned, if it returned one.
         public var result: String?
+        /// The records a derivative's results gather into, by the name their fields' results
+        /// start with: `value` and `tangent` for `jvp` of a function returning a record
+        /// (`value.position`, `tangent.position`…).
+        public var resultRecords: [String: String]
 
         /// Creates a signature.
-        public init(arguments: [String: String], result: String?) {
+        public init(arguments: [String: String], result: String?, resultRecords: [String: String] = [:]) {
             self.arguments = arguments
             self.result = result
+            self.resultRecords = resultRecords
         }
     }
 
@@ -34,10 +39,12 @@ public struct RecordLayout: Sendable, Equatable {
 /// its field's type. Every later stage sees only tensors, so loops, branches and derivatives
 /// work through records without knowing of them.
 struct RecordFlattening {
-    /// Which arguments of a callee are records, and whether its result is one.
+    /// Which arguments of a callee are records (and which may be differentiated), and whether
+    /// its result is one.
     private struct Signature {
-        var parameters: [(name: String, record: String?)]
+        var parameters: [(name: String, record: String?, isFloat: Bool)]
         var result: String?
+        var resultRecords: [String: String] = [:]
     }
 
     /// The records of the locals in scope, by name.
@@ -48,6 +55,10 @@ struct RecordFlattening {
     private var functions: [String: Signature] = [:]
     private var modelFunctions: [String: Signature] = [:]
     private var nextID = 1 << 40
+    /// The names of every record the file declares.
+    private var recordNames: Set<String> = []
+    /// The fields declared with an error, as `Record.field`.
+    private var rejectedFields: Set<String> = []
     private var temporaries = 0
 
     /// The records and which arguments and results were records, by function: what the
@@ -71,9 +82,9 @@ struct RecordFlattening {
     /// Notes the record arguments and result of the function or derivative `key`, if any.
     private mutating func note(_ signature: Signature, key: String) {
         var arguments: [String: String] = [:]
-        for case let (name, record?) in signature.parameters { arguments[name] = record }
+        for case let (name, record?, _) in signature.parameters { arguments[name] = record }
         guard !arguments.isEmpty || signature.result != nil else { return }
-        layout.signatures[key] = RecordLayout.Signature(arguments: arguments, result: signature.result)
+        layout.signatures[key] = RecordLayout.Signature(arguments: arguments, result: signature.result, resultRecords: signature.resultRecords)
     }
 
     private mutating func error(_ message: String, at range: SourceRange) {
@@ -93,6 +104,7 @@ struct RecordFlattening {
             case .record: continue
             }
         }
+        for case .record(let record) in declarations { recordNames.insert(record.name.name) }
         for case .record(let record) in declarations {
             if let earlier = taken[record.name.name] {
                 error("'\(record.name.name)' is already declared at \(earlier.start); rename one of them", at: record.name.range)
@@ -135,10 +147,12 @@ struct RecordFlattening {
             if valid.fields.contains(where: { $0.name.name == field.name.name }) {
                 error("'\(name)' already has a field '\(field.name.name)'; give each field its own name", at: field.name.range)
             } else if case .named(let other) = field.type.element {
-                let what = records[other] != nil || other == name ? "a record inside a record is not supported yet; list its fields" : "unknown type '\(other)'"
+                let what = recordNames.contains(other) ? "a record inside a record is not supported yet; list its fields" : "unknown type '\(other)'"
                 error("\(what); a field is Float or a Float tensor, as in 'var velocity: [3]'", at: field.type.range)
+                rejectedFields.insert("\(name).\(field.name.name)")
             } else if field.type.element == .int {
                 error("a record's field is Float or a Float tensor, not an Int tensor", at: field.type.range)
+                rejectedFields.insert("\(name).\(field.name.name)")
             } else {
                 valid.fields.append(field)
             }
@@ -156,13 +170,35 @@ struct RecordFlattening {
 
     private func signature(of function: FunctionDecl) -> Signature {
         let result = function.returnType.isTuple ? nil : record(of: function.returnType.elements[0].type)
-        return Signature(parameters: function.parameters.map { ($0.name.name, record(of: $0.type)) }, result: result)
+        return Signature(
+            parameters: function.parameters.map { ($0.name.name, record(of: $0.type), $0.type.element == .float || record(of: $0.type) != nil) },
+            result: result)
     }
 
-    /// A derivative takes the arguments of the function it derives first; its results are
-    /// never records.
+    /// A derivative takes the arguments of the function it derives first, then what its kind
+    /// adds, named as the checker names them (see `Checker.derived`): `jvp` and `hvp` a tangent
+    /// of each argument differentiated (`sTangent` of a record `s`), `vjp` an output gradient
+    /// (`outputGradient` of a record result). A `jvp` or `vjp` of a function returning a record
+    /// returns that record's fields as `value.position`, and `jvp` their tangents as
+    /// `tangent.position`; other results are never records.
     private func signature(of derivative: DerivativeDecl, in callables: [String: Signature]) -> Signature {
-        Signature(parameters: callables[derivative.function.name]?.parameters ?? [], result: nil)
+        guard let callee = callables[derivative.function.name] else { return Signature(parameters: [], result: nil) }
+        let wrt = Set(derivative.withRespectTo.map(\.name))
+        let differentiated = callee.parameters.filter { wrt.isEmpty ? $0.isFloat : wrt.contains($0.name) }
+        var signature = Signature(parameters: callee.parameters, result: nil)
+        switch derivative.kind {
+        case .jvp, .hvp:
+            signature.parameters += differentiated.map { ($0.name + "Tangent", $0.record, true) }
+        case .vjp:
+            signature.parameters += [("outputGradient", callee.result, true)]
+        case .grad, .valueAndGrad, .jacobian, .hessian:
+            break
+        }
+        if let record = callee.result, derivative.kind.takesSeveralResults {
+            signature.resultRecords["value"] = record
+            if derivative.kind == .jvp { signature.resultRecords["tangent"] = record }
+        }
+        return signature
     }
 
     /// `wrt: s` for a record argument `s` is every field of `s`.
@@ -444,7 +480,10 @@ struct RecordFlattening {
             return expression
         case .member(let base, let member):
             guard let record = recordOf(base, scope) else {
-                rewritten.kind = .member(value(base, scope, &prelude), member)
+                let flatBase = value(base, scope, &prelude)
+                // A member of something already reported is reported with it.
+                if flatBase.isMissing, !base.isMissing { return missing(at: expression.range) }
+                rewritten.kind = .member(flatBase, member)
                 return rewritten
             }
             guard let index = records[record]!.fields.firstIndex(where: { $0.name.name == member.name }) else {
@@ -523,6 +562,8 @@ struct RecordFlattening {
     }
 
     private mutating func reportUnknownField(_ field: String, of record: String, at range: SourceRange) {
+        // A field whose declaration was reported is not reported again where it is used.
+        guard !rejectedFields.contains("\(record).\(field)") else { return }
         let names = records[record]!.fields.map(\.name.name)
         let hint = closestName(to: field, among: names).map { "; did you mean '\($0)'?" }
             ?? "; its fields are " + names.map { "'\($0)'" }.joined(separator: ", ")

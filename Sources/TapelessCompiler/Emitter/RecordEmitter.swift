@@ -119,7 +119,8 @@ struct RecordEmitter {
     }
 
     /// The parts of the overload's result: the record the function returns; or each result,
-    /// a record argument's gradient (`s.position`, `s.velocity`) gathered into that record.
+    /// a record argument's gradient (`s.position`, `s.velocity`) or a derivative's record
+    /// (`value.position`, `tangent.position`) gathered into that record.
     /// `nil` when the results don't cover a record's fields in order.
     private func resultParts(of function: IRFunction, _ signature: RecordLayout.Signature) -> [ResultPart]? {
         let returned = function.returnedResults
@@ -129,7 +130,8 @@ struct RecordEmitter {
         }
         var parts: [ResultPart] = []
         for (index, result) in returned.enumerated() {
-            guard let (base, _) = Self.field(result.name), let name = signature.arguments[base], let record = record(named: name) else {
+            guard let (base, _) = Self.field(result.name), let name = signature.arguments[base] ?? signature.resultRecords[base],
+                  let record = record(named: name) else {
                 parts.append(.value(label: result.name, result: index))
                 continue
             }

@@ -187,13 +187,17 @@ public struct DerivativeRequest: Sendable, Equatable {
     /// result's elements) rather than forward mode (over the argument's): see
     /// ``prefersReverseMode(argument:result:)``. Empty for the other kinds.
     public var reverseMode: [Bool]
+    /// The names of the results, as the checker gave them (`value`, `tangent`, `meanTangent`,
+    /// `tangent.position`…); empty to keep the ones the derivation gives.
+    public var resultNames: [String]
 
     /// Creates a request.
-    public init(kind: DerivativeKind = .grad, function: String, withRespectTo: [Int], reverseMode: [Bool] = []) {
+    public init(kind: DerivativeKind = .grad, function: String, withRespectTo: [Int], reverseMode: [Bool] = [], resultNames: [String] = []) {
         self.kind = kind
         self.function = function
         self.withRespectTo = withRespectTo
         self.reverseMode = reverseMode
+        self.resultNames = resultNames
     }
 
     /// Whether a Jacobian is cheaper in reverse mode: one pass per element of the result

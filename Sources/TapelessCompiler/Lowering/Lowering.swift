@@ -137,7 +137,8 @@ public struct Lowering {
                     DerivativeRequest.prefersReverseMode(
                         argument: derivative.parameters[index].type.shape,
                         result: Array(result.type.shape.dropLast(derivative.parameters[index].type.rank)))
-                } : []))
+                } : [],
+                resultNames: derivative.results.map(\.name)))
     }
 
     // MARK: - Source text

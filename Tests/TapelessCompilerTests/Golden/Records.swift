@@ -28,11 +28,11 @@ public struct SpringParameters: Sendable {
     }
 }
 
-/// The model `Launcher` (line 35): 1 parameters in 1 tensors.
+/// The model `Launcher` (line 40): 1 parameters in 1 tensors.
 public struct Launcher: Model {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "drag", shape: [], initializer: .constant(0.1), isTrainable: true),  // line 36
+        (name: "drag", shape: [], initializer: .constant(0.1), isTrainable: true),  // line 41
     ])
 
     /// Every parameter's elements, one after another in layout order.
@@ -44,7 +44,7 @@ public struct Launcher: Model {
         self.parameterScalars = parameterScalars
     }
 
-    /// The parameter `drag` (line 36).
+    /// The parameter `drag` (line 41).
     public var drag: Float {
         get { parameterScalars[0] }
         set { parameterScalars[0] = newValue }
@@ -63,14 +63,14 @@ public struct Launcher: Model {
             self.parameterScalars = parameterScalars
         }
 
-        /// The parameter `drag` (line 36).
+        /// The parameter `drag` (line 41).
         public var drag: Float {
             get { parameterScalars[0] }
             set { parameterScalars[0] = newValue }
         }
     }
 
-    /// `func coast(start: MassState) -> Float` (line 39).
+    /// `func coast(start: MassState) -> Float` (line 44).
     public func coast(startPosition: Tensor, startVelocity: Tensor) -> Float {
         if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
             ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "coast(startPosition:startVelocity:)")
@@ -84,169 +84,169 @@ public struct Launcher: Model {
                     @inline(never) func body() -> Float {
                         let startPosition = startPositionBuffer.baseAddress!
                         let startVelocity = startVelocityBuffer.baseAddress!
-                        // line 43: drag
+                        // line 48: drag
                         let v6: Float = parameters[0]  // drag
-                        // line 43: 0.1 * drag
+                        // line 48: 0.1 * drag
                         let v7: Float = 0.1 * v6
                         var v162: Float = 0
                         for i in 0..<2 {
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v3: Float = 0.1 * startVelocity[i]
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition: Float = startPosition[i] + v3
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v8: Float = v7 * startVelocity[i]
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity: Float = startVelocity[i] - v8
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v11: Float = 0.1 * sVelocity
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_2: Float = sPosition + v11
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v16: Float = v7 * sVelocity
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_2: Float = sVelocity - v16
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v19: Float = 0.1 * sVelocity_2
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_3: Float = sPosition_2 + v19
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v24: Float = v7 * sVelocity_2
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_3: Float = sVelocity_2 - v24
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v27: Float = 0.1 * sVelocity_3
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_4: Float = sPosition_3 + v27
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v32: Float = v7 * sVelocity_3
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_4: Float = sVelocity_3 - v32
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v35: Float = 0.1 * sVelocity_4
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_5: Float = sPosition_4 + v35
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v40: Float = v7 * sVelocity_4
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_5: Float = sVelocity_4 - v40
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v43: Float = 0.1 * sVelocity_5
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_6: Float = sPosition_5 + v43
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v48: Float = v7 * sVelocity_5
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_6: Float = sVelocity_5 - v48
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v51: Float = 0.1 * sVelocity_6
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_7: Float = sPosition_6 + v51
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v56: Float = v7 * sVelocity_6
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_7: Float = sVelocity_6 - v56
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v59: Float = 0.1 * sVelocity_7
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_8: Float = sPosition_7 + v59
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v64: Float = v7 * sVelocity_7
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_8: Float = sVelocity_7 - v64
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v67: Float = 0.1 * sVelocity_8
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_9: Float = sPosition_8 + v67
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v72: Float = v7 * sVelocity_8
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_9: Float = sVelocity_8 - v72
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v75: Float = 0.1 * sVelocity_9
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_10: Float = sPosition_9 + v75
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v80: Float = v7 * sVelocity_9
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_10: Float = sVelocity_9 - v80
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v83: Float = 0.1 * sVelocity_10
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_11: Float = sPosition_10 + v83
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v88: Float = v7 * sVelocity_10
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_11: Float = sVelocity_10 - v88
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v91: Float = 0.1 * sVelocity_11
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_12: Float = sPosition_11 + v91
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v96: Float = v7 * sVelocity_11
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_12: Float = sVelocity_11 - v96
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v99: Float = 0.1 * sVelocity_12
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_13: Float = sPosition_12 + v99
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v104: Float = v7 * sVelocity_12
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_13: Float = sVelocity_12 - v104
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v107: Float = 0.1 * sVelocity_13
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_14: Float = sPosition_13 + v107
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v112: Float = v7 * sVelocity_13
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_14: Float = sVelocity_13 - v112
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v115: Float = 0.1 * sVelocity_14
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_15: Float = sPosition_14 + v115
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v120: Float = v7 * sVelocity_14
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_15: Float = sVelocity_14 - v120
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v123: Float = 0.1 * sVelocity_15
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_16: Float = sPosition_15 + v123
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v128: Float = v7 * sVelocity_15
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_16: Float = sVelocity_15 - v128
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v131: Float = 0.1 * sVelocity_16
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_17: Float = sPosition_16 + v131
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v136: Float = v7 * sVelocity_16
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_17: Float = sVelocity_16 - v136
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v139: Float = 0.1 * sVelocity_17
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_18: Float = sPosition_17 + v139
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v144: Float = v7 * sVelocity_17
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_18: Float = sVelocity_17 - v144
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v147: Float = 0.1 * sVelocity_18
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_19: Float = sPosition_18 + v147
-                            // line 43: 0.1 * drag * s.velocity
+                            // line 48: 0.1 * drag * s.velocity
                             let v152: Float = v7 * sVelocity_18
-                            // line 43: s.velocity -= 0.1 * drag * s.velocity
+                            // line 48: s.velocity -= 0.1 * drag * s.velocity
                             let sVelocity_19: Float = sVelocity_18 - v152
-                            // line 42: 0.1 * s.velocity
+                            // line 47: 0.1 * s.velocity
                             let v155: Float = 0.1 * sVelocity_19
-                            // line 42: s.position += 0.1 * s.velocity
+                            // line 47: s.position += 0.1 * s.velocity
                             let sPosition_20: Float = sPosition_19 + v155
-                            // line 45: sum(s.position)
+                            // line 50: sum(s.position)
                             v162 += sPosition_20
                         }
                         return v162
@@ -294,343 +294,343 @@ public struct Launcher: Model {
                             var v304: Float = 0
                             var v311: Float = 0
                             do {
-                                // line 43: drag
+                                // line 48: drag
                                 let v6: Float = parameters[0]  // drag
-                                // line 43: 0.1 * drag
+                                // line 48: 0.1 * drag
                                 let v7: Float = 0.1 * v6
                                 for i in 0..<2 {
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v3: Float = 0.1 * startVelocity[i]
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition: Float = startPosition[i] + v3
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v8: Float = v7 * startVelocity[i]
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity: Float = startVelocity[i] - v8
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v11: Float = 0.1 * sVelocity
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_2: Float = sPosition + v11
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v16: Float = v7 * sVelocity
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_2: Float = sVelocity - v16
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v19: Float = 0.1 * sVelocity_2
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_3: Float = sPosition_2 + v19
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v24: Float = v7 * sVelocity_2
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_3: Float = sVelocity_2 - v24
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v27: Float = 0.1 * sVelocity_3
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_4: Float = sPosition_3 + v27
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v32: Float = v7 * sVelocity_3
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_4: Float = sVelocity_3 - v32
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v35: Float = 0.1 * sVelocity_4
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_5: Float = sPosition_4 + v35
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v40: Float = v7 * sVelocity_4
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_5: Float = sVelocity_4 - v40
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v43: Float = 0.1 * sVelocity_5
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_6: Float = sPosition_5 + v43
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v48: Float = v7 * sVelocity_5
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_6: Float = sVelocity_5 - v48
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v51: Float = 0.1 * sVelocity_6
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_7: Float = sPosition_6 + v51
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v56: Float = v7 * sVelocity_6
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_7: Float = sVelocity_6 - v56
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v59: Float = 0.1 * sVelocity_7
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_8: Float = sPosition_7 + v59
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v64: Float = v7 * sVelocity_7
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_8: Float = sVelocity_7 - v64
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v67: Float = 0.1 * sVelocity_8
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_9: Float = sPosition_8 + v67
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v72: Float = v7 * sVelocity_8
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_9: Float = sVelocity_8 - v72
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v75: Float = 0.1 * sVelocity_9
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_10: Float = sPosition_9 + v75
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v80: Float = v7 * sVelocity_9
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_10: Float = sVelocity_9 - v80
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v83: Float = 0.1 * sVelocity_10
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_11: Float = sPosition_10 + v83
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v88: Float = v7 * sVelocity_10
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_11: Float = sVelocity_10 - v88
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v91: Float = 0.1 * sVelocity_11
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_12: Float = sPosition_11 + v91
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v96: Float = v7 * sVelocity_11
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_12: Float = sVelocity_11 - v96
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v99: Float = 0.1 * sVelocity_12
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_13: Float = sPosition_12 + v99
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v104: Float = v7 * sVelocity_12
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_13: Float = sVelocity_12 - v104
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v107: Float = 0.1 * sVelocity_13
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_14: Float = sPosition_13 + v107
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v112: Float = v7 * sVelocity_13
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_14: Float = sVelocity_13 - v112
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v115: Float = 0.1 * sVelocity_14
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_15: Float = sPosition_14 + v115
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v120: Float = v7 * sVelocity_14
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_15: Float = sVelocity_14 - v120
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v123: Float = 0.1 * sVelocity_15
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_16: Float = sPosition_15 + v123
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v128: Float = v7 * sVelocity_15
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_16: Float = sVelocity_15 - v128
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v131: Float = 0.1 * sVelocity_16
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_17: Float = sPosition_16 + v131
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v136: Float = v7 * sVelocity_16
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_17: Float = sVelocity_16 - v136
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v139: Float = 0.1 * sVelocity_17
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_18: Float = sPosition_17 + v139
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v144: Float = v7 * sVelocity_17
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_18: Float = sVelocity_17 - v144
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v147: Float = 0.1 * sVelocity_18
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_19: Float = sPosition_18 + v147
-                                    // line 43: 0.1 * drag * s.velocity
+                                    // line 48: 0.1 * drag * s.velocity
                                     let v152: Float = v7 * sVelocity_18
-                                    // line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let sVelocity_19: Float = sVelocity_18 - v152
-                                    // line 42: 0.1 * s.velocity
+                                    // line 47: 0.1 * s.velocity
                                     let v155: Float = 0.1 * sVelocity_19
-                                    // line 42: s.position += 0.1 * s.velocity
+                                    // line 47: s.position += 0.1 * s.velocity
                                     let sPosition_20: Float = sPosition_19 + v155
-                                    // line 45: sum(s.position)
+                                    // line 50: sum(s.position)
                                     v162 += sPosition_20
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v165: Float = 0.1
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v166: Float = (-0.1)
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v167: Float = v166 * sVelocity_18
                                     let v168: Float = v166 * v7
                                     v169 += v167
                                     let v170: Float = v165 + v168
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v172: Float = v170 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v173: Float = -v172
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v174: Float = v173 * sVelocity_17
                                     let v175: Float = v173 * v7
                                     v176 += v174
                                     let v178: Float = v172 + v175
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v180: Float = v178 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v181: Float = -v180
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v182: Float = v181 * sVelocity_16
                                     let v183: Float = v181 * v7
                                     v184 += v182
                                     let v186: Float = v180 + v183
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v188: Float = v186 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v189: Float = -v188
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v190: Float = v189 * sVelocity_15
                                     let v191: Float = v189 * v7
                                     v192 += v190
                                     let v194: Float = v188 + v191
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v196: Float = v194 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v197: Float = -v196
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v198: Float = v197 * sVelocity_14
                                     let v199: Float = v197 * v7
                                     v200 += v198
                                     let v202: Float = v196 + v199
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v204: Float = v202 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v205: Float = -v204
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v206: Float = v205 * sVelocity_13
                                     let v207: Float = v205 * v7
                                     v208 += v206
                                     let v210: Float = v204 + v207
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v212: Float = v210 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v213: Float = -v212
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v214: Float = v213 * sVelocity_12
                                     let v215: Float = v213 * v7
                                     v216 += v214
                                     let v218: Float = v212 + v215
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v220: Float = v218 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v221: Float = -v220
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v222: Float = v221 * sVelocity_11
                                     let v223: Float = v221 * v7
                                     v224 += v222
                                     let v226: Float = v220 + v223
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v228: Float = v226 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v229: Float = -v228
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v230: Float = v229 * sVelocity_10
                                     let v231: Float = v229 * v7
                                     v232 += v230
                                     let v234: Float = v228 + v231
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v236: Float = v234 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v237: Float = -v236
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v238: Float = v237 * sVelocity_9
                                     let v239: Float = v237 * v7
                                     v240 += v238
                                     let v242: Float = v236 + v239
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v244: Float = v242 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v245: Float = -v244
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v246: Float = v245 * sVelocity_8
                                     let v247: Float = v245 * v7
                                     v248 += v246
                                     let v250: Float = v244 + v247
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v252: Float = v250 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v253: Float = -v252
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v254: Float = v253 * sVelocity_7
                                     let v255: Float = v253 * v7
                                     v256 += v254
                                     let v258: Float = v252 + v255
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v260: Float = v258 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v261: Float = -v260
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v262: Float = v261 * sVelocity_6
                                     let v263: Float = v261 * v7
                                     v264 += v262
                                     let v266: Float = v260 + v263
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v268: Float = v266 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v269: Float = -v268
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v270: Float = v269 * sVelocity_5
                                     let v271: Float = v269 * v7
                                     v272 += v270
                                     let v274: Float = v268 + v271
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v276: Float = v274 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v277: Float = -v276
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v278: Float = v277 * sVelocity_4
                                     let v279: Float = v277 * v7
                                     v280 += v278
                                     let v282: Float = v276 + v279
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v284: Float = v282 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v285: Float = -v284
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v286: Float = v285 * sVelocity_3
                                     let v287: Float = v285 * v7
                                     v288 += v286
                                     let v290: Float = v284 + v287
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v292: Float = v290 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v293: Float = -v292
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v294: Float = v293 * sVelocity_2
                                     let v295: Float = v293 * v7
                                     v296 += v294
                                     let v298: Float = v292 + v295
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v300: Float = v298 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v301: Float = -v300
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v302: Float = v301 * sVelocity
                                     let v303: Float = v301 * v7
                                     v304 += v302
                                     let v306: Float = v300 + v303
-                                    // ∂ line 42: 0.1 * s.velocity
+                                    // ∂ line 47: 0.1 * s.velocity
                                     let v308: Float = v306 + v165
-                                    // ∂ line 43: s.velocity -= 0.1 * drag * s.velocity
+                                    // ∂ line 48: s.velocity -= 0.1 * drag * s.velocity
                                     let v309: Float = -v308
-                                    // ∂ line 43: 0.1 * drag * s.velocity
+                                    // ∂ line 48: 0.1 * drag * s.velocity
                                     let v310: Float = v309 * startVelocity[i]
                                     v311 += v310
                                 }
                             }
                             let v313: Float
                             do {
-                                // ∂ line 43: 0.1 * drag * s.velocity
+                                // ∂ line 48: 0.1 * drag * s.velocity
                                 let v177: Float = v169 + v176
                                 let v185: Float = v177 + v184
                                 let v193: Float = v185 + v192
@@ -649,7 +649,7 @@ public struct Launcher: Model {
                                 let v297: Float = v289 + v296
                                 let v305: Float = v297 + v304
                                 let v312: Float = v305 + v311
-                                // ∂ line 43: 0.1 * drag
+                                // ∂ line 48: 0.1 * drag
                                 v313 = v312 * 0.1
                             }
                             // The gradient of every parameter.
@@ -670,17 +670,17 @@ public struct Launcher: Model {
         return (value, gradient)
     }
 
-    /// `coast` (line 39) on records: calls the function above with their fields.
+    /// `coast` (line 44) on records: calls the function above with their fields.
     public func coast(start: MassState) -> Float {
         return coast(startPosition: start.position, startVelocity: start.velocity)
     }
 
-    /// `coastWithGradient` (line 39) on records: calls the function above with their fields.
+    /// `coastWithGradient` (line 44) on records: calls the function above with their fields.
     public func coastWithGradient(start: MassState, into gradient: inout Gradient) -> Float {
         return coastWithGradient(startPosition: start.position, startVelocity: start.velocity, into: &gradient)
     }
 
-    /// `coastWithGradient` (line 39) on records, returning the value and the gradient.
+    /// `coastWithGradient` (line 44) on records, returning the value and the gradient.
     public func coastWithGradient(start: MassState) -> (value: Float, gradient: Gradient) {
         var gradient = Gradient.zero
         let value = coastWithGradient(start: start, into: &gradient)
@@ -688,11 +688,11 @@ public struct Launcher: Model {
     }
 }
 
-/// The model `NoisyLauncher` (line 67): 1 parameters in 1 tensors.
+/// The model `NoisyLauncher` (line 72): 1 parameters in 1 tensors.
 public struct NoisyLauncher: Model {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "drag", shape: [], initializer: .constant(0.25), isTrainable: true),  // line 69
+        (name: "drag", shape: [], initializer: .constant(0.25), isTrainable: true),  // line 74
     ])
 
     /// Every parameter's elements, one after another in layout order.
@@ -704,7 +704,7 @@ public struct NoisyLauncher: Model {
         self.parameterScalars = parameterScalars
     }
 
-    /// The parameter `drag` (line 69).
+    /// The parameter `drag` (line 74).
     public var drag: Float {
         get { parameterScalars[0] }
         set { parameterScalars[0] = newValue }
@@ -723,14 +723,14 @@ public struct NoisyLauncher: Model {
             self.parameterScalars = parameterScalars
         }
 
-        /// The parameter `drag` (line 69).
+        /// The parameter `drag` (line 74).
         public var drag: Float {
             get { parameterScalars[0] }
             set { parameterScalars[0] = newValue }
         }
     }
 
-    /// `func coast(start: MassState) -> Float` (line 71).
+    /// `func coast(start: MassState) -> Float` (line 76).
     public func coast(startPosition: Tensor, startVelocity: Tensor) -> Float {
         if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
             ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "coast(startPosition:startVelocity:)")
@@ -744,17 +744,17 @@ public struct NoisyLauncher: Model {
                     @inline(never) func body() -> Float {
                         let startPosition = startPositionBuffer.baseAddress!
                         let startVelocity = startVelocityBuffer.baseAddress!
-                        // line 72: drag
+                        // line 77: drag
                         let v2: Float = parameters[0]  // drag
                         var v7: Float = 0
                         for i in 0..<2 {
-                            // line 72: drop(start.position) * drag
+                            // line 77: drop(start.position) * drag
                             let v3: Float = startPosition[i] * v2
-                            // line 72: start.velocity * drag
+                            // line 77: start.velocity * drag
                             let v5: Float = startVelocity[i] * v2
-                            // line 72: drop(start.position) * drag + start.velocity * drag
+                            // line 77: drop(start.position) * drag + start.velocity * drag
                             let v6: Float = v3 + v5
-                            // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                            // line 77: sum(drop(start.position) * drag + start.velocity * drag)
                             v7 += v6
                         }
                         return v7
@@ -781,23 +781,23 @@ public struct NoisyLauncher: Model {
                         @inline(never) func body() -> Float {
                             let startPosition = startPositionBuffer.baseAddress!
                             let startVelocity = startVelocityBuffer.baseAddress!
-                            // line 72: drag
+                            // line 77: drag
                             let v2: Float = parameters[0]  // drag
                             var v7: Float = 0
                             var v11: Float = 0
                             var v13: Float = 0
                             for i in 0..<2 {
-                                // line 72: drop(start.position) * drag
+                                // line 77: drop(start.position) * drag
                                 let v3: Float = startPosition[i] * v2
-                                // line 72: start.velocity * drag
+                                // line 77: start.velocity * drag
                                 let v5: Float = startVelocity[i] * v2
-                                // line 72: drop(start.position) * drag + start.velocity * drag
+                                // line 77: drop(start.position) * drag + start.velocity * drag
                                 let v6: Float = v3 + v5
-                                // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                                // line 77: sum(drop(start.position) * drag + start.velocity * drag)
                                 v7 += v6
-                                // ∂ line 72: start.velocity * drag
+                                // ∂ line 77: start.velocity * drag
                                 v11 += startVelocity[i]
-                                // ∂ line 72: drop(start.position) * drag
+                                // ∂ line 77: drop(start.position) * drag
                                 v13 += startPosition[i]
                             }
                             let v14: Float = v11 + v13
@@ -819,24 +819,24 @@ public struct NoisyLauncher: Model {
         return (value, gradient)
     }
 
-    /// `coast` (line 71) on records: calls the function above with their fields.
+    /// `coast` (line 76) on records: calls the function above with their fields.
     public func coast(start: MassState) -> Float {
         return coast(startPosition: start.position, startVelocity: start.velocity)
     }
 
-    /// `coastWithGradient` (line 71) on records: calls the function above with their fields.
+    /// `coastWithGradient` (line 76) on records: calls the function above with their fields.
     public func coastWithGradient(start: MassState, into gradient: inout Gradient) -> Float {
         return coastWithGradient(startPosition: start.position, startVelocity: start.velocity, into: &gradient)
     }
 
-    /// `coastWithGradient` (line 71) on records, returning the value and the gradient.
+    /// `coastWithGradient` (line 76) on records, returning the value and the gradient.
     public func coastWithGradient(start: MassState) -> (value: Float, gradient: Gradient) {
         var gradient = Gradient.zero
         let value = coastWithGradient(start: start, into: &gradient)
         return (value, gradient)
     }
 
-    /// `func coast(start: MassState) -> Float` (line 71) in `mode`: in training, dropout draws its masks
+    /// `func coast(start: MassState) -> Float` (line 76) in `mode`: in training, dropout draws its masks
     /// from the mode's seed and step, and batch normalization normalizes by the batch's statistics and updates its running ones.
     public func coast(startPosition: Tensor, startVelocity: Tensor, mode: ForwardMode) -> Float {
         guard case .training(let seed, let step) = mode else { return self.coast(startPosition: startPosition, startVelocity: startVelocity) }
@@ -853,20 +853,20 @@ public struct NoisyLauncher: Model {
                     @inline(never) func body() -> Float {
                         let startPosition = startPositionBuffer.baseAddress!
                         let startVelocity = startVelocityBuffer.baseAddress!
-                        // line 72: drag
+                        // line 77: drag
                         let v4: Float = parameters[0]  // drag
                         var v9: Float = 0
                         for i in 0..<2 {
-                            // line 72: drop(start.position)
+                            // line 77: drop(start.position)
                             let v10: Float = dropout0.element(at: i)
                             let v3: Float = startPosition[i] * v10
-                            // line 72: drop(start.position) * drag
+                            // line 77: drop(start.position) * drag
                             let v5: Float = v3 * v4
-                            // line 72: start.velocity * drag
+                            // line 77: start.velocity * drag
                             let v7: Float = startVelocity[i] * v4
-                            // line 72: drop(start.position) * drag + start.velocity * drag
+                            // line 77: drop(start.position) * drag + start.velocity * drag
                             let v8: Float = v5 + v7
-                            // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                            // line 77: sum(drop(start.position) * drag + start.velocity * drag)
                             v9 += v8
                         }
                         return v9
@@ -895,26 +895,26 @@ public struct NoisyLauncher: Model {
                         @inline(never) func body() -> Float {
                             let startPosition = startPositionBuffer.baseAddress!
                             let startVelocity = startVelocityBuffer.baseAddress!
-                            // line 72: drag
+                            // line 77: drag
                             let v4: Float = parameters[0]  // drag
                             var v9: Float = 0
                             var v13: Float = 0
                             var v15: Float = 0
                             for i in 0..<2 {
-                                // line 72: drop(start.position)
+                                // line 77: drop(start.position)
                                 let v17: Float = dropout0.element(at: i)
                                 let v3: Float = startPosition[i] * v17
-                                // line 72: drop(start.position) * drag
+                                // line 77: drop(start.position) * drag
                                 let v5: Float = v3 * v4
-                                // line 72: start.velocity * drag
+                                // line 77: start.velocity * drag
                                 let v7: Float = startVelocity[i] * v4
-                                // line 72: drop(start.position) * drag + start.velocity * drag
+                                // line 77: drop(start.position) * drag + start.velocity * drag
                                 let v8: Float = v5 + v7
-                                // line 72: sum(drop(start.position) * drag + start.velocity * drag)
+                                // line 77: sum(drop(start.position) * drag + start.velocity * drag)
                                 v9 += v8
-                                // ∂ line 72: start.velocity * drag
+                                // ∂ line 77: start.velocity * drag
                                 v13 += startVelocity[i]
-                                // ∂ line 72: drop(start.position) * drag
+                                // ∂ line 77: drop(start.position) * drag
                                 v15 += v3
                             }
                             let v16: Float = v13 + v15
@@ -929,12 +929,12 @@ public struct NoisyLauncher: Model {
         }
     }
 
-    /// `coast` (line 71) on records: calls the function above with their fields.
+    /// `coast` (line 76) on records: calls the function above with their fields.
     public func coast(start: MassState, mode: ForwardMode) -> Float {
         return coast(startPosition: start.position, startVelocity: start.velocity, mode: mode)
     }
 
-    /// `coastWithGradient` (line 71) on records: calls the function above with their fields.
+    /// `coastWithGradient` (line 76) on records: calls the function above with their fields.
     public func coastWithGradient(start: MassState, mode: ForwardMode, into gradient: inout Gradient) -> Float {
         return coastWithGradient(startPosition: start.position, startVelocity: start.velocity, mode: mode, into: &gradient)
     }
@@ -2446,7 +2446,835 @@ public func springEnergyAndGradient(start: MassState, spring: SpringParameters) 
     return (value: result.value, start: MassState(position: result.startPosition, velocity: result.startVelocity), spring: SpringParameters(stiffness: result.springStiffness, damping: result.springDamping))
 }
 
-/// `func launch(speed: [2]) -> MassState` (line 50).
+/// `let springStepAlong = jvp(springStep, wrt: spring)` (line 36).
+public func springStepAlong(sPosition: Tensor, sVelocity: Tensor, springStiffness: Float, springDamping: Float, springTangentStiffness: Float, springTangentDamping: Float) -> (valuePosition: Tensor, valueVelocity: Tensor, tangentPosition: Tensor, tangentVelocity: Tensor) {
+    if sPosition.shape.count != 1 || sPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(sPosition.shape, expected: "[2]", argument: "s.position", declared: "[2]", function: "springStepAlong(sPosition:sVelocity:springStiffness:springDamping:springTangentStiffness:springTangentDamping:)")
+    }
+    if sVelocity.shape.count != 1 || sVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(sVelocity.shape, expected: "[2]", argument: "s.velocity", declared: "[2]", function: "springStepAlong(sPosition:sVelocity:springStiffness:springDamping:springTangentStiffness:springTangentDamping:)")
+    }
+    let workspace = Workspace.floats(count: 4 * 2, for: "springStepAlong")
+    defer { Workspace.release(for: "springStepAlong") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2
+    let slot2 = slot1 + 2
+    let slot3 = slot2 + 2
+    return sPosition.withUnsafeBufferPointer { sPositionBuffer in
+        sVelocity.withUnsafeBufferPointer { sVelocityBuffer in
+            @inline(never) func body() -> (valuePosition: Tensor, valueVelocity: Tensor, tangentPosition: Tensor, tangentVelocity: Tensor) {
+                let sPosition = sPositionBuffer.baseAddress!
+                let sVelocity = sVelocityBuffer.baseAddress!
+                // line 18: -spring.stiffness
+                let v4: Float = -springStiffness
+                // ∂ line 18: -spring.stiffness
+                let v16: Float = -springTangentStiffness
+                // line 19: s.position + springTimeStep * s.velocity
+                let v10 = slot0  // [2]
+                // line 19: s.velocity + springTimeStep * force
+                let v13 = slot1  // [2]
+                // ∂ line 19: springTimeStep * force
+                let v21 = slot2  // [2]
+                let v23 = slot3  // [2]
+                for i in 0..<2 {
+                    // line 18: -spring.stiffness * s.position
+                    let v5: Float = v4 * sPosition[i]
+                    // line 18: spring.damping * s.velocity
+                    let v6: Float = springDamping * sVelocity[i]
+                    // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                    let force: Float = v5 - v6
+                    // line 19: springTimeStep * s.velocity
+                    let v9: Float = 0.05 * sVelocity[i]
+                    // line 19: s.position + springTimeStep * s.velocity
+                    let v10_2: Float = sPosition[i] + v9
+                    v10[i] = v10_2
+                    // line 19: springTimeStep * force
+                    let v12: Float = 0.05 * force
+                    // line 19: s.velocity + springTimeStep * force
+                    let v13_2: Float = sVelocity[i] + v12
+                    v13[i] = v13_2
+                    // ∂ line 18: -spring.stiffness * s.position
+                    let v17: Float = v16 * sPosition[i]
+                    // ∂ line 18: spring.damping * s.velocity
+                    let v18: Float = springTangentDamping * sVelocity[i]
+                    // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                    let v19: Float = -v18
+                    let v20: Float = v17 + v19
+                    // ∂ line 19: springTimeStep * force
+                    let v21_2: Float = v20 * 0.05
+                    v21[i] = v21_2
+                    let v23_2: Float = 0.0
+                    v23[i] = v23_2
+                }
+                return (valuePosition: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v10, count: 2)), valueVelocity: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v13, count: 2)), tangentPosition: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v23, count: 2)), tangentVelocity: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v21, count: 2)))
+            }
+            return body()
+        }
+    }
+}
+
+/// `springStepAlong` (line 36) on records: calls the function above with their fields.
+public func springStepAlong(s: MassState, spring: SpringParameters, springTangent: SpringParameters) -> (value: MassState, tangent: MassState) {
+    let result: (valuePosition: Tensor, valueVelocity: Tensor, tangentPosition: Tensor, tangentVelocity: Tensor) = springStepAlong(sPosition: s.position, sVelocity: s.velocity, springStiffness: spring.stiffness, springDamping: spring.damping, springTangentStiffness: springTangent.stiffness, springTangentDamping: springTangent.damping)
+    return (value: MassState(position: result.valuePosition, velocity: result.valueVelocity), tangent: MassState(position: result.tangentPosition, velocity: result.tangentVelocity))
+}
+
+/// `let springStepPulled = vjp(springStep)` (line 37).
+public func springStepPulled(sPosition: Tensor, sVelocity: Tensor, springStiffness: Float, springDamping: Float, outputGradientPosition: Tensor, outputGradientVelocity: Tensor) -> (valuePosition: Tensor, valueVelocity: Tensor, sPosition: Tensor, sVelocity: Tensor, springStiffness: Float, springDamping: Float) {
+    if sPosition.shape.count != 1 || sPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(sPosition.shape, expected: "[2]", argument: "s.position", declared: "[2]", function: "springStepPulled(sPosition:sVelocity:springStiffness:springDamping:outputGradientPosition:outputGradientVelocity:)")
+    }
+    if sVelocity.shape.count != 1 || sVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(sVelocity.shape, expected: "[2]", argument: "s.velocity", declared: "[2]", function: "springStepPulled(sPosition:sVelocity:springStiffness:springDamping:outputGradientPosition:outputGradientVelocity:)")
+    }
+    if outputGradientPosition.shape.count != 1 || outputGradientPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(outputGradientPosition.shape, expected: "[2]", argument: "outputGradient.position", declared: "[2]", function: "springStepPulled(sPosition:sVelocity:springStiffness:springDamping:outputGradientPosition:outputGradientVelocity:)")
+    }
+    if outputGradientVelocity.shape.count != 1 || outputGradientVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(outputGradientVelocity.shape, expected: "[2]", argument: "outputGradient.velocity", declared: "[2]", function: "springStepPulled(sPosition:sVelocity:springStiffness:springDamping:outputGradientPosition:outputGradientVelocity:)")
+    }
+    let workspace = Workspace.floats(count: 4 * 2, for: "springStepPulled")
+    defer { Workspace.release(for: "springStepPulled") }
+    let slot0 = workspace
+    let slot1 = slot0 + 2
+    let slot2 = slot1 + 2
+    let slot3 = slot2 + 2
+    return sPosition.withUnsafeBufferPointer { sPositionBuffer in
+        sVelocity.withUnsafeBufferPointer { sVelocityBuffer in
+            outputGradientPosition.withUnsafeBufferPointer { outputGradientPositionBuffer in
+                outputGradientVelocity.withUnsafeBufferPointer { outputGradientVelocityBuffer in
+                    @inline(never) func body() -> (valuePosition: Tensor, valueVelocity: Tensor, sPosition: Tensor, sVelocity: Tensor, springStiffness: Float, springDamping: Float) {
+                        let sPosition = sPositionBuffer.baseAddress!
+                        let sVelocity = sVelocityBuffer.baseAddress!
+                        let outputGradientPosition = outputGradientPositionBuffer.baseAddress!
+                        let outputGradientVelocity = outputGradientVelocityBuffer.baseAddress!
+                        // line 18: -spring.stiffness
+                        let v4: Float = -springStiffness
+                        // line 19: s.position + springTimeStep * s.velocity
+                        let v10 = slot0  // [2]
+                        // line 19: s.velocity + springTimeStep * force
+                        let v13 = slot1  // [2]
+                        // ∂ line 18: spring.damping * s.velocity
+                        let v33 = slot2  // [2]
+                        // ∂ line 18: -spring.stiffness * s.position
+                        let v37 = slot3  // [2]
+                        var v32: Float = 0
+                        var v36: Float = 0
+                        for i in 0..<2 {
+                            // line 18: -spring.stiffness * s.position
+                            let v5: Float = v4 * sPosition[i]
+                            // line 18: spring.damping * s.velocity
+                            let v6: Float = springDamping * sVelocity[i]
+                            // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                            let force: Float = v5 - v6
+                            // line 19: springTimeStep * s.velocity
+                            let v9: Float = 0.05 * sVelocity[i]
+                            // line 19: s.position + springTimeStep * s.velocity
+                            let v10_2: Float = sPosition[i] + v9
+                            v10[i] = v10_2
+                            // line 19: springTimeStep * force
+                            let v12: Float = 0.05 * force
+                            // line 19: s.velocity + springTimeStep * force
+                            let v13_2: Float = sVelocity[i] + v12
+                            v13[i] = v13_2
+                            // ∂ line 19: springTimeStep * force
+                            let v26: Float = outputGradientVelocity[i] * 0.05
+                            // ∂ line 19: springTimeStep * s.velocity
+                            let v27: Float = outputGradientPosition[i] * 0.05
+                            let v28: Float = outputGradientVelocity[i] + v27
+                            // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                            let v29: Float = -v26
+                            // ∂ line 18: spring.damping * s.velocity
+                            let v30: Float = v29 * sVelocity[i]
+                            let v31: Float = v29 * springDamping
+                            v32 += v30
+                            let v33_2: Float = v28 + v31
+                            v33[i] = v33_2
+                            // ∂ line 18: -spring.stiffness * s.position
+                            let v34: Float = v26 * sPosition[i]
+                            let v35: Float = v26 * v4
+                            v36 += v34
+                            let v37_2: Float = outputGradientPosition[i] + v35
+                            v37[i] = v37_2
+                        }
+                        // ∂ line 18: -spring.stiffness
+                        let v38: Float = -v36
+                        return (valuePosition: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v10, count: 2)), valueVelocity: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v13, count: 2)), sPosition: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v37, count: 2)), sVelocity: Tensor(shape: [2], copying: UnsafeBufferPointer(start: v33, count: 2)), springStiffness: v38, springDamping: v32)
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `springStepPulled` (line 37) on records: calls the function above with their fields.
+public func springStepPulled(s: MassState, spring: SpringParameters, outputGradient: MassState) -> (value: MassState, s: MassState, spring: SpringParameters) {
+    let result: (valuePosition: Tensor, valueVelocity: Tensor, sPosition: Tensor, sVelocity: Tensor, springStiffness: Float, springDamping: Float) = springStepPulled(sPosition: s.position, sVelocity: s.velocity, springStiffness: spring.stiffness, springDamping: spring.damping, outputGradientPosition: outputGradient.position, outputGradientVelocity: outputGradient.velocity)
+    return (value: MassState(position: result.valuePosition, velocity: result.valueVelocity), s: MassState(position: result.sPosition, velocity: result.sVelocity), spring: SpringParameters(stiffness: result.springStiffness, damping: result.springDamping))
+}
+
+/// `let springEnergyAlong = jvp(springEnergy)` (line 38).
+public func springEnergyAlong(startPosition: Tensor, startVelocity: Tensor, springStiffness: Float, springDamping: Float, startTangentPosition: Tensor, startTangentVelocity: Tensor, springTangentStiffness: Float, springTangentDamping: Float) -> (value: Float, tangent: Float) {
+    if startPosition.shape.count != 1 || startPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(startPosition.shape, expected: "[2]", argument: "start.position", declared: "[2]", function: "springEnergyAlong(startPosition:startVelocity:springStiffness:springDamping:startTangentPosition:startTangentVelocity:springTangentStiffness:springTangentDamping:)")
+    }
+    if startVelocity.shape.count != 1 || startVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(startVelocity.shape, expected: "[2]", argument: "start.velocity", declared: "[2]", function: "springEnergyAlong(startPosition:startVelocity:springStiffness:springDamping:startTangentPosition:startTangentVelocity:springTangentStiffness:springTangentDamping:)")
+    }
+    if startTangentPosition.shape.count != 1 || startTangentPosition.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(startTangentPosition.shape, expected: "[2]", argument: "startTangent.position", declared: "[2]", function: "springEnergyAlong(startPosition:startVelocity:springStiffness:springDamping:startTangentPosition:startTangentVelocity:springTangentStiffness:springTangentDamping:)")
+    }
+    if startTangentVelocity.shape.count != 1 || startTangentVelocity.shape[0] != 2 {
+        ArgumentCheck.shapeMismatch(startTangentVelocity.shape, expected: "[2]", argument: "startTangent.velocity", declared: "[2]", function: "springEnergyAlong(startPosition:startVelocity:springStiffness:springDamping:startTangentPosition:startTangentVelocity:springTangentStiffness:springTangentDamping:)")
+    }
+    return startPosition.withUnsafeBufferPointer { startPositionBuffer in
+        startVelocity.withUnsafeBufferPointer { startVelocityBuffer in
+            startTangentPosition.withUnsafeBufferPointer { startTangentPositionBuffer in
+                startTangentVelocity.withUnsafeBufferPointer { startTangentVelocityBuffer in
+                    @inline(never) func body() -> (value: Float, tangent: Float) {
+                        let startPosition = startPositionBuffer.baseAddress!
+                        let startVelocity = startVelocityBuffer.baseAddress!
+                        let startTangentPosition = startTangentPositionBuffer.baseAddress!
+                        let startTangentVelocity = startTangentVelocityBuffer.baseAddress!
+                        var v15: Float = 0
+                        var v29: Float = 0
+                        var v43: Float = 0
+                        var v57: Float = 0
+                        var v71: Float = 0
+                        var v85: Float = 0
+                        var v99: Float = 0
+                        var v113: Float = 0
+                        var v127: Float = 0
+                        var v141: Float = 0
+                        var v155: Float = 0
+                        var v169: Float = 0
+                        var v193: Float = 0
+                        var v210: Float = 0
+                        var v228: Float = 0
+                        var v246: Float = 0
+                        var v264: Float = 0
+                        var v282: Float = 0
+                        var v300: Float = 0
+                        var v318: Float = 0
+                        var v336: Float = 0
+                        var v354: Float = 0
+                        var v372: Float = 0
+                        var v388: Float = 0
+                        do {
+                            // line 18: -spring.stiffness
+                            let v5: Float = -springStiffness
+                            // ∂ line 18: -spring.stiffness
+                            let v177: Float = -springTangentStiffness
+                            for i in 0..<2 {
+                                // line 18: -spring.stiffness * s.position
+                                let v6: Float = v5 * startPosition[i]
+                                // line 18: spring.damping * s.velocity
+                                let v7: Float = springDamping * startVelocity[i]
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force: Float = v6 - v7
+                                // line 19: springTimeStep * s.velocity
+                                let v10: Float = 0.05 * startVelocity[i]
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition: Float = startPosition[i] + v10
+                                // line 19: springTimeStep * force
+                                let v12: Float = 0.05 * force
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity: Float = startVelocity[i] + v12
+                                // line 28: s.velocity * s.velocity
+                                let v14: Float = sVelocity * sVelocity
+                                // line 28: sum(s.velocity * s.velocity)
+                                v15 += v14
+                                // line 18: -spring.stiffness * s.position
+                                let v20: Float = v5 * sPosition
+                                // line 18: spring.damping * s.velocity
+                                let v21: Float = springDamping * sVelocity
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_2: Float = v20 - v21
+                                // line 19: springTimeStep * s.velocity
+                                let v24: Float = 0.05 * sVelocity
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_2: Float = sPosition + v24
+                                // line 19: springTimeStep * force
+                                let v26: Float = 0.05 * force_2
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_2: Float = sVelocity + v26
+                                // line 28: s.velocity * s.velocity
+                                let v28: Float = sVelocity_2 * sVelocity_2
+                                // line 28: sum(s.velocity * s.velocity)
+                                v29 += v28
+                                // line 18: -spring.stiffness * s.position
+                                let v34: Float = v5 * sPosition_2
+                                // line 18: spring.damping * s.velocity
+                                let v35: Float = springDamping * sVelocity_2
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_3: Float = v34 - v35
+                                // line 19: springTimeStep * s.velocity
+                                let v38: Float = 0.05 * sVelocity_2
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_3: Float = sPosition_2 + v38
+                                // line 19: springTimeStep * force
+                                let v40: Float = 0.05 * force_3
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_3: Float = sVelocity_2 + v40
+                                // line 28: s.velocity * s.velocity
+                                let v42: Float = sVelocity_3 * sVelocity_3
+                                // line 28: sum(s.velocity * s.velocity)
+                                v43 += v42
+                                // line 18: -spring.stiffness * s.position
+                                let v48: Float = v5 * sPosition_3
+                                // line 18: spring.damping * s.velocity
+                                let v49: Float = springDamping * sVelocity_3
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_4: Float = v48 - v49
+                                // line 19: springTimeStep * s.velocity
+                                let v52: Float = 0.05 * sVelocity_3
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_4: Float = sPosition_3 + v52
+                                // line 19: springTimeStep * force
+                                let v54: Float = 0.05 * force_4
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_4: Float = sVelocity_3 + v54
+                                // line 28: s.velocity * s.velocity
+                                let v56: Float = sVelocity_4 * sVelocity_4
+                                // line 28: sum(s.velocity * s.velocity)
+                                v57 += v56
+                                // line 18: -spring.stiffness * s.position
+                                let v62: Float = v5 * sPosition_4
+                                // line 18: spring.damping * s.velocity
+                                let v63: Float = springDamping * sVelocity_4
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_5: Float = v62 - v63
+                                // line 19: springTimeStep * s.velocity
+                                let v66: Float = 0.05 * sVelocity_4
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_5: Float = sPosition_4 + v66
+                                // line 19: springTimeStep * force
+                                let v68: Float = 0.05 * force_5
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_5: Float = sVelocity_4 + v68
+                                // line 28: s.velocity * s.velocity
+                                let v70: Float = sVelocity_5 * sVelocity_5
+                                // line 28: sum(s.velocity * s.velocity)
+                                v71 += v70
+                                // line 18: -spring.stiffness * s.position
+                                let v76: Float = v5 * sPosition_5
+                                // line 18: spring.damping * s.velocity
+                                let v77: Float = springDamping * sVelocity_5
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_6: Float = v76 - v77
+                                // line 19: springTimeStep * s.velocity
+                                let v80: Float = 0.05 * sVelocity_5
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_6: Float = sPosition_5 + v80
+                                // line 19: springTimeStep * force
+                                let v82: Float = 0.05 * force_6
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_6: Float = sVelocity_5 + v82
+                                // line 28: s.velocity * s.velocity
+                                let v84: Float = sVelocity_6 * sVelocity_6
+                                // line 28: sum(s.velocity * s.velocity)
+                                v85 += v84
+                                // line 18: -spring.stiffness * s.position
+                                let v90: Float = v5 * sPosition_6
+                                // line 18: spring.damping * s.velocity
+                                let v91: Float = springDamping * sVelocity_6
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_7: Float = v90 - v91
+                                // line 19: springTimeStep * s.velocity
+                                let v94: Float = 0.05 * sVelocity_6
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_7: Float = sPosition_6 + v94
+                                // line 19: springTimeStep * force
+                                let v96: Float = 0.05 * force_7
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_7: Float = sVelocity_6 + v96
+                                // line 28: s.velocity * s.velocity
+                                let v98: Float = sVelocity_7 * sVelocity_7
+                                // line 28: sum(s.velocity * s.velocity)
+                                v99 += v98
+                                // line 18: -spring.stiffness * s.position
+                                let v104: Float = v5 * sPosition_7
+                                // line 18: spring.damping * s.velocity
+                                let v105: Float = springDamping * sVelocity_7
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_8: Float = v104 - v105
+                                // line 19: springTimeStep * s.velocity
+                                let v108: Float = 0.05 * sVelocity_7
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_8: Float = sPosition_7 + v108
+                                // line 19: springTimeStep * force
+                                let v110: Float = 0.05 * force_8
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_8: Float = sVelocity_7 + v110
+                                // line 28: s.velocity * s.velocity
+                                let v112: Float = sVelocity_8 * sVelocity_8
+                                // line 28: sum(s.velocity * s.velocity)
+                                v113 += v112
+                                // line 18: -spring.stiffness * s.position
+                                let v118: Float = v5 * sPosition_8
+                                // line 18: spring.damping * s.velocity
+                                let v119: Float = springDamping * sVelocity_8
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_9: Float = v118 - v119
+                                // line 19: springTimeStep * s.velocity
+                                let v122: Float = 0.05 * sVelocity_8
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_9: Float = sPosition_8 + v122
+                                // line 19: springTimeStep * force
+                                let v124: Float = 0.05 * force_9
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_9: Float = sVelocity_8 + v124
+                                // line 28: s.velocity * s.velocity
+                                let v126: Float = sVelocity_9 * sVelocity_9
+                                // line 28: sum(s.velocity * s.velocity)
+                                v127 += v126
+                                // line 18: -spring.stiffness * s.position
+                                let v132: Float = v5 * sPosition_9
+                                // line 18: spring.damping * s.velocity
+                                let v133: Float = springDamping * sVelocity_9
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_10: Float = v132 - v133
+                                // line 19: springTimeStep * s.velocity
+                                let v136: Float = 0.05 * sVelocity_9
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_10: Float = sPosition_9 + v136
+                                // line 19: springTimeStep * force
+                                let v138: Float = 0.05 * force_10
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_10: Float = sVelocity_9 + v138
+                                // line 28: s.velocity * s.velocity
+                                let v140: Float = sVelocity_10 * sVelocity_10
+                                // line 28: sum(s.velocity * s.velocity)
+                                v141 += v140
+                                // line 18: -spring.stiffness * s.position
+                                let v146: Float = v5 * sPosition_10
+                                // line 18: spring.damping * s.velocity
+                                let v147: Float = springDamping * sVelocity_10
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_11: Float = v146 - v147
+                                // line 19: springTimeStep * s.velocity
+                                let v150: Float = 0.05 * sVelocity_10
+                                // line 19: s.position + springTimeStep * s.velocity
+                                let sPosition_11: Float = sPosition_10 + v150
+                                // line 19: springTimeStep * force
+                                let v152: Float = 0.05 * force_11
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_11: Float = sVelocity_10 + v152
+                                // line 28: s.velocity * s.velocity
+                                let v154: Float = sVelocity_11 * sVelocity_11
+                                // line 28: sum(s.velocity * s.velocity)
+                                v155 += v154
+                                // line 18: -spring.stiffness * s.position
+                                let v160: Float = v5 * sPosition_11
+                                // line 18: spring.damping * s.velocity
+                                let v161: Float = springDamping * sVelocity_11
+                                // line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let force_12: Float = v160 - v161
+                                // line 19: springTimeStep * force
+                                let v166: Float = 0.05 * force_12
+                                // line 19: s.velocity + springTimeStep * force
+                                let sVelocity_12: Float = sVelocity_11 + v166
+                                // line 28: s.velocity * s.velocity
+                                let v168: Float = sVelocity_12 * sVelocity_12
+                                // line 28: sum(s.velocity * s.velocity)
+                                v169 += v168
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v178: Float = v177 * startPosition[i]
+                                let v179: Float = startTangentPosition[i] * v5
+                                let v180: Float = v178 + v179
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v181: Float = springTangentDamping * startVelocity[i]
+                                let v182: Float = startTangentVelocity[i] * springDamping
+                                let v183: Float = v181 + v182
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v184: Float = -v183
+                                let v185: Float = v180 + v184
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v186: Float = startTangentVelocity[i] * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v187: Float = startTangentPosition[i] + v186
+                                // ∂ line 19: springTimeStep * force
+                                let v188: Float = v185 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v189: Float = startTangentVelocity[i] + v188
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v190: Float = v189 * sVelocity
+                                let v192: Float = v190 + v190
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v193 += v192
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v195: Float = v177 * sPosition
+                                let v196: Float = v187 * v5
+                                let v197: Float = v195 + v196
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v198: Float = springTangentDamping * sVelocity
+                                let v199: Float = v189 * springDamping
+                                let v200: Float = v198 + v199
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v201: Float = -v200
+                                let v202: Float = v197 + v201
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v203: Float = v189 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v204: Float = v187 + v203
+                                // ∂ line 19: springTimeStep * force
+                                let v205: Float = v202 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v206: Float = v189 + v205
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v207: Float = v206 * sVelocity_2
+                                let v209: Float = v207 + v207
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v210 += v209
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v213: Float = v177 * sPosition_2
+                                let v214: Float = v204 * v5
+                                let v215: Float = v213 + v214
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v216: Float = springTangentDamping * sVelocity_2
+                                let v217: Float = v206 * springDamping
+                                let v218: Float = v216 + v217
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v219: Float = -v218
+                                let v220: Float = v215 + v219
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v221: Float = v206 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v222: Float = v204 + v221
+                                // ∂ line 19: springTimeStep * force
+                                let v223: Float = v220 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v224: Float = v206 + v223
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v225: Float = v224 * sVelocity_3
+                                let v227: Float = v225 + v225
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v228 += v227
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v231: Float = v177 * sPosition_3
+                                let v232: Float = v222 * v5
+                                let v233: Float = v231 + v232
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v234: Float = springTangentDamping * sVelocity_3
+                                let v235: Float = v224 * springDamping
+                                let v236: Float = v234 + v235
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v237: Float = -v236
+                                let v238: Float = v233 + v237
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v239: Float = v224 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v240: Float = v222 + v239
+                                // ∂ line 19: springTimeStep * force
+                                let v241: Float = v238 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v242: Float = v224 + v241
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v243: Float = v242 * sVelocity_4
+                                let v245: Float = v243 + v243
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v246 += v245
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v249: Float = v177 * sPosition_4
+                                let v250: Float = v240 * v5
+                                let v251: Float = v249 + v250
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v252: Float = springTangentDamping * sVelocity_4
+                                let v253: Float = v242 * springDamping
+                                let v254: Float = v252 + v253
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v255: Float = -v254
+                                let v256: Float = v251 + v255
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v257: Float = v242 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v258: Float = v240 + v257
+                                // ∂ line 19: springTimeStep * force
+                                let v259: Float = v256 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v260: Float = v242 + v259
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v261: Float = v260 * sVelocity_5
+                                let v263: Float = v261 + v261
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v264 += v263
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v267: Float = v177 * sPosition_5
+                                let v268: Float = v258 * v5
+                                let v269: Float = v267 + v268
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v270: Float = springTangentDamping * sVelocity_5
+                                let v271: Float = v260 * springDamping
+                                let v272: Float = v270 + v271
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v273: Float = -v272
+                                let v274: Float = v269 + v273
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v275: Float = v260 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v276: Float = v258 + v275
+                                // ∂ line 19: springTimeStep * force
+                                let v277: Float = v274 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v278: Float = v260 + v277
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v279: Float = v278 * sVelocity_6
+                                let v281: Float = v279 + v279
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v282 += v281
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v285: Float = v177 * sPosition_6
+                                let v286: Float = v276 * v5
+                                let v287: Float = v285 + v286
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v288: Float = springTangentDamping * sVelocity_6
+                                let v289: Float = v278 * springDamping
+                                let v290: Float = v288 + v289
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v291: Float = -v290
+                                let v292: Float = v287 + v291
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v293: Float = v278 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v294: Float = v276 + v293
+                                // ∂ line 19: springTimeStep * force
+                                let v295: Float = v292 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v296: Float = v278 + v295
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v297: Float = v296 * sVelocity_7
+                                let v299: Float = v297 + v297
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v300 += v299
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v303: Float = v177 * sPosition_7
+                                let v304: Float = v294 * v5
+                                let v305: Float = v303 + v304
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v306: Float = springTangentDamping * sVelocity_7
+                                let v307: Float = v296 * springDamping
+                                let v308: Float = v306 + v307
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v309: Float = -v308
+                                let v310: Float = v305 + v309
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v311: Float = v296 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v312: Float = v294 + v311
+                                // ∂ line 19: springTimeStep * force
+                                let v313: Float = v310 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v314: Float = v296 + v313
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v315: Float = v314 * sVelocity_8
+                                let v317: Float = v315 + v315
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v318 += v317
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v321: Float = v177 * sPosition_8
+                                let v322: Float = v312 * v5
+                                let v323: Float = v321 + v322
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v324: Float = springTangentDamping * sVelocity_8
+                                let v325: Float = v314 * springDamping
+                                let v326: Float = v324 + v325
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v327: Float = -v326
+                                let v328: Float = v323 + v327
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v329: Float = v314 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v330: Float = v312 + v329
+                                // ∂ line 19: springTimeStep * force
+                                let v331: Float = v328 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v332: Float = v314 + v331
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v333: Float = v332 * sVelocity_9
+                                let v335: Float = v333 + v333
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v336 += v335
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v339: Float = v177 * sPosition_9
+                                let v340: Float = v330 * v5
+                                let v341: Float = v339 + v340
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v342: Float = springTangentDamping * sVelocity_9
+                                let v343: Float = v332 * springDamping
+                                let v344: Float = v342 + v343
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v345: Float = -v344
+                                let v346: Float = v341 + v345
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v347: Float = v332 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v348: Float = v330 + v347
+                                // ∂ line 19: springTimeStep * force
+                                let v349: Float = v346 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v350: Float = v332 + v349
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v351: Float = v350 * sVelocity_10
+                                let v353: Float = v351 + v351
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v354 += v353
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v357: Float = v177 * sPosition_10
+                                let v358: Float = v348 * v5
+                                let v359: Float = v357 + v358
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v360: Float = springTangentDamping * sVelocity_10
+                                let v361: Float = v350 * springDamping
+                                let v362: Float = v360 + v361
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v363: Float = -v362
+                                let v364: Float = v359 + v363
+                                // ∂ line 19: springTimeStep * s.velocity
+                                let v365: Float = v350 * 0.05
+                                // ∂ line 19: s.position + springTimeStep * s.velocity
+                                let v366: Float = v348 + v365
+                                // ∂ line 19: springTimeStep * force
+                                let v367: Float = v364 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v368: Float = v350 + v367
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v369: Float = v368 * sVelocity_11
+                                let v371: Float = v369 + v369
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v372 += v371
+                                // ∂ line 18: -spring.stiffness * s.position
+                                let v375: Float = v177 * sPosition_11
+                                let v376: Float = v366 * v5
+                                let v377: Float = v375 + v376
+                                // ∂ line 18: spring.damping * s.velocity
+                                let v378: Float = springTangentDamping * sVelocity_11
+                                let v379: Float = v368 * springDamping
+                                let v380: Float = v378 + v379
+                                // ∂ line 18: -spring.stiffness * s.position - spring.damping * s.velocity
+                                let v381: Float = -v380
+                                let v382: Float = v377 + v381
+                                // ∂ line 19: springTimeStep * force
+                                let v383: Float = v382 * 0.05
+                                // ∂ line 19: s.velocity + springTimeStep * force
+                                let v384: Float = v368 + v383
+                                // ∂ line 28: s.velocity * s.velocity
+                                let v385: Float = v384 * sVelocity_12
+                                let v387: Float = v385 + v385
+                                // ∂ line 28: sum(s.velocity * s.velocity)
+                                v388 += v387
+                            }
+                        }
+                        let total: Float
+                        let v390: Float
+                        do {
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v17: Float = v15 / 2.0
+                            let v31: Float = v29 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_2: Float = v17 + v31
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v45: Float = v43 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_3: Float = total_2 + v45
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v59: Float = v57 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_4: Float = total_3 + v59
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v73: Float = v71 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_5: Float = total_4 + v73
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v87: Float = v85 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_6: Float = total_5 + v87
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v101: Float = v99 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_7: Float = total_6 + v101
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v115: Float = v113 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_8: Float = total_7 + v115
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v129: Float = v127 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_9: Float = total_8 + v129
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v143: Float = v141 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_10: Float = total_9 + v143
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v157: Float = v155 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            let total_11: Float = total_10 + v157
+                            // line 28: sum(s.velocity * s.velocity) / 2
+                            let v171: Float = v169 / 2.0
+                            // line 28: total += sum(s.velocity * s.velocity) / 2
+                            total = total_11 + v171
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v194: Float = v193 / 2.0
+                            let v211: Float = v210 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v212: Float = v194 + v211
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v229: Float = v228 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v230: Float = v212 + v229
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v247: Float = v246 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v248: Float = v230 + v247
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v265: Float = v264 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v266: Float = v248 + v265
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v283: Float = v282 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v284: Float = v266 + v283
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v301: Float = v300 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v302: Float = v284 + v301
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v319: Float = v318 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v320: Float = v302 + v319
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v337: Float = v336 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v338: Float = v320 + v337
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v355: Float = v354 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v356: Float = v338 + v355
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v373: Float = v372 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            let v374: Float = v356 + v373
+                            // ∂ line 28: sum(s.velocity * s.velocity) / 2
+                            let v389: Float = v388 / 2.0
+                            // ∂ line 28: total += sum(s.velocity * s.velocity) / 2
+                            v390 = v374 + v389
+                        }
+                        return (value: total, tangent: v390)
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `springEnergyAlong` (line 38) on records: calls the function above with their fields.
+public func springEnergyAlong(start: MassState, spring: SpringParameters, startTangent: MassState, springTangent: SpringParameters) -> (value: Float, tangent: Float) {
+    let result: (value: Float, tangent: Float) = springEnergyAlong(startPosition: start.position, startVelocity: start.velocity, springStiffness: spring.stiffness, springDamping: spring.damping, startTangentPosition: startTangent.position, startTangentVelocity: startTangent.velocity, springTangentStiffness: springTangent.stiffness, springTangentDamping: springTangent.damping)
+    return (value: result.value, tangent: result.tangent)
+}
+
+/// `func launch(speed: [2]) -> MassState` (line 55).
 @_disfavoredOverload public func launch(speed: Tensor) -> (position: Tensor, velocity: Tensor) {
     if speed.shape.count != 1 || speed.shape[0] != 2 {
         ArgumentCheck.shapeMismatch(speed.shape, expected: "[2]", argument: "speed", declared: "[2]", function: "launch(speed:)")
@@ -2457,7 +3285,7 @@ public func springEnergyAndGradient(start: MassState, spring: SpringParameters) 
     return speed.withUnsafeBufferPointer { speedBuffer in
         @inline(never) func body() -> (position: Tensor, velocity: Tensor) {
             let speed = speedBuffer.baseAddress!
-            // line 51: speed * 0
+            // line 56: speed * 0
             let v2 = slot0  // [2]
             for i in 0..<2 {
                 let v2_2: Float = 0.0
@@ -2469,13 +3297,13 @@ public func springEnergyAndGradient(start: MassState, spring: SpringParameters) 
     }
 }
 
-/// `launch` (line 50) on records: calls the function above with their fields.
+/// `launch` (line 55) on records: calls the function above with their fields.
 public func launch(speed: Tensor) -> MassState {
     let result: (position: Tensor, velocity: Tensor) = launch(speed: speed)
     return MassState(position: result.position, velocity: result.velocity)
 }
 
-/// `func keywordEnergy(in: MassState, default: Float) -> Float` (line 55).
+/// `func keywordEnergy(in: MassState, default: Float) -> Float` (line 60).
 public func keywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Float) -> Float {
     if inPosition.shape.count != 1 || inPosition.shape[0] != 2 {
         ArgumentCheck.shapeMismatch(inPosition.shape, expected: "[2]", argument: "in.position", declared: "[2]", function: "keywordEnergy(inPosition:inVelocity:default:)")
@@ -2491,16 +3319,16 @@ public func keywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Flo
                 var v4: Float = 0
                 var v6: Float = 0
                 for i in 0..<2 {
-                    // line 56: in.velocity * in.velocity
+                    // line 61: in.velocity * in.velocity
                     let v3: Float = inVelocity[i] * inVelocity[i]
-                    // line 56: sum(in.velocity * in.velocity)
+                    // line 61: sum(in.velocity * in.velocity)
                     v4 += v3
-                    // line 56: sum(in.position)
+                    // line 61: sum(in.position)
                     v6 += inPosition[i]
                 }
-                // line 56: sum(in.velocity * in.velocity) * default
+                // line 61: sum(in.velocity * in.velocity) * default
                 let v5: Float = v4 * `default`
-                // line 56: sum(in.velocity * in.velocity) * default + sum(in.position)
+                // line 61: sum(in.velocity * in.velocity) * default + sum(in.position)
                 let v7: Float = v5 + v6
                 return v7
             }
@@ -2509,12 +3337,12 @@ public func keywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Flo
     }
 }
 
-/// `keywordEnergy` (line 55) on records: calls the function above with their fields.
+/// `keywordEnergy` (line 60) on records: calls the function above with their fields.
 public func keywordEnergy(in: MassState, default: Float) -> Float {
     return keywordEnergy(inPosition: `in`.position, inVelocity: `in`.velocity, default: `default`)
 }
 
-/// `func keywordShifted(in: MassState) -> MassState` (line 59).
+/// `func keywordShifted(in: MassState) -> MassState` (line 64).
 public func keywordShifted(inPosition: Tensor, inVelocity: Tensor) -> (position: Tensor, velocity: Tensor) {
     if inPosition.shape.count != 1 || inPosition.shape[0] != 2 {
         ArgumentCheck.shapeMismatch(inPosition.shape, expected: "[2]", argument: "in.position", declared: "[2]", function: "keywordShifted(inPosition:inVelocity:)")
@@ -2530,7 +3358,7 @@ public func keywordShifted(inPosition: Tensor, inVelocity: Tensor) -> (position:
             @inline(never) func body() -> (position: Tensor, velocity: Tensor) {
                 let inPosition = inPositionBuffer.baseAddress!
                 let inVelocity = inVelocityBuffer.baseAddress!
-                // line 60: in.position + in.velocity
+                // line 65: in.position + in.velocity
                 let v2 = slot0  // [2]
                 for i in 0..<2 {
                     let v2_2: Float = inPosition[i] + inVelocity[i]
@@ -2543,13 +3371,13 @@ public func keywordShifted(inPosition: Tensor, inVelocity: Tensor) -> (position:
     }
 }
 
-/// `keywordShifted` (line 59) on records: calls the function above with their fields.
+/// `keywordShifted` (line 64) on records: calls the function above with their fields.
 public func keywordShifted(in: MassState) -> MassState {
     let result: (position: Tensor, velocity: Tensor) = keywordShifted(inPosition: `in`.position, inVelocity: `in`.velocity)
     return MassState(position: result.position, velocity: result.velocity)
 }
 
-/// `let dKeywordEnergy = grad(keywordEnergy, wrt: in)` (line 63).
+/// `let dKeywordEnergy = grad(keywordEnergy, wrt: in)` (line 68).
 public func dKeywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Float) -> (inPosition: Tensor, inVelocity: Tensor) {
     if inPosition.shape.count != 1 || inPosition.shape[0] != 2 {
         ArgumentCheck.shapeMismatch(inPosition.shape, expected: "[2]", argument: "in.position", declared: "[2]", function: "dKeywordEnergy(inPosition:inVelocity:default:)")
@@ -2564,17 +3392,17 @@ public func dKeywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Fl
     return inVelocity.withUnsafeBufferPointer { inVelocityBuffer in
         @inline(never) func body() -> (inPosition: Tensor, inVelocity: Tensor) {
             let inVelocity = inVelocityBuffer.baseAddress!
-            // ∂ line 56: sum(in.position)
+            // ∂ line 61: sum(in.position)
             let v9 = slot0  // [2]
-            // ∂ line 56: in.velocity * in.velocity
+            // ∂ line 61: in.velocity * in.velocity
             let v14 = slot1  // [2]
             for i in 0..<2 {
-                // ∂ line 56: sum(in.position)
+                // ∂ line 61: sum(in.position)
                 let v9_2: Float = 1.0
                 v9[i] = v9_2
-                // ∂ line 56: sum(in.velocity * in.velocity)
+                // ∂ line 61: sum(in.velocity * in.velocity)
                 let v11: Float = `default`
-                // ∂ line 56: in.velocity * in.velocity
+                // ∂ line 61: in.velocity * in.velocity
                 let v12: Float = v11 * inVelocity[i]
                 let v14_2: Float = v12 + v12
                 v14[i] = v14_2
@@ -2585,7 +3413,7 @@ public func dKeywordEnergy(inPosition: Tensor, inVelocity: Tensor, `default`: Fl
     }
 }
 
-/// `dKeywordEnergy` (line 63) on records: calls the function above with their fields.
+/// `dKeywordEnergy` (line 68) on records: calls the function above with their fields.
 public func dKeywordEnergy(in: MassState, default: Float) -> MassState {
     let result: (inPosition: Tensor, inVelocity: Tensor) = dKeywordEnergy(inPosition: `in`.position, inVelocity: `in`.velocity, default: `default`)
     return MassState(position: result.inPosition, velocity: result.inVelocity)

@@ -4,12 +4,12 @@
 import Foundation
 import Tapeless
 
-/// The model `TupleRegressor` (line 33): 8 parameters in 2 tensors.
+/// The model `TupleRegressor` (line 36): 8 parameters in 2 tensors.
 public struct TupleRegressor: Model {
     /// Every parameter's name, shape, initializer and place in `parameterScalars`.
     public static let parameterLayout = ParameterLayout([
-        (name: "w", shape: [3, 2], initializer: .uniform(low: (-1.0), high: 1.0), isTrainable: true),  // line 34
-        (name: "b", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 35
+        (name: "w", shape: [3, 2], initializer: .uniform(low: (-1.0), high: 1.0), isTrainable: true),  // line 37
+        (name: "b", shape: [2], initializer: .constant(0.0), isTrainable: true),  // line 38
     ])
 
     /// Every parameter's elements, one after another in layout order.
@@ -21,13 +21,13 @@ public struct TupleRegressor: Model {
         self.parameterScalars = parameterScalars
     }
 
-    /// The parameter `w` (line 34).
+    /// The parameter `w` (line 37).
     public var w: Tensor {
         get { self[parameter: "w"] }
         set { self[parameter: "w"] = newValue }
     }
 
-    /// The parameter `b` (line 35).
+    /// The parameter `b` (line 38).
     public var b: Tensor {
         get { self[parameter: "b"] }
         set { self[parameter: "b"] = newValue }
@@ -46,20 +46,20 @@ public struct TupleRegressor: Model {
             self.parameterScalars = parameterScalars
         }
 
-        /// The parameter `w` (line 34).
+        /// The parameter `w` (line 37).
         public var w: Tensor {
             get { self[parameter: "w"] }
             set { self[parameter: "w"] = newValue }
         }
 
-        /// The parameter `b` (line 35).
+        /// The parameter `b` (line 38).
         public var b: Tensor {
             get { self[parameter: "b"] }
             set { self[parameter: "b"] = newValue }
         }
     }
 
-    /// `func predict(x: [n, 3]) -> (y: [n, 2], energy: Float)` (line 38).
+    /// `func predict(x: [n, 3]) -> (y: [n, 2], energy: Float)` (line 41).
     public func predict(x: Tensor) -> (y: Tensor, energy: Float) {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "predict(x:)")
@@ -74,11 +74,11 @@ public struct TupleRegressor: Model {
                 @inline(never) func body() -> (y: Tensor, energy: Float) {
                     let x = xBuffer.baseAddress!
                     let v1 = parameters.baseAddress!  // w
-                    // line 39: x @ w
+                    // line 42: x @ w
                     let v2 = slot0  // [n, 2]
                     Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v1, ldb: 2, c: v2, ldc: 2)
                     let v3 = parameters.baseAddress! + 6  // b
-                    // line 39: x @ w + b
+                    // line 42: x @ w + b
                     let y = slot1  // [n, 2]
                     var v6: Float = 0
                     for i0 in 0..<n {
@@ -86,9 +86,9 @@ public struct TupleRegressor: Model {
                             let i = i0 &* 2 &+ i1
                             let y_2: Float = v2[i] + v3[i1]
                             y[i] = y_2
-                            // line 40: y * y
+                            // line 43: y * y
                             let v5: Float = y_2 * y_2
-                            // line 40: mean(y * y)
+                            // line 43: mean(y * y)
                             v6 += v5
                         }
                     }
@@ -100,7 +100,7 @@ public struct TupleRegressor: Model {
         }
     }
 
-    /// `func loss(x: [n, 3], target: [n, 2]) -> Float` (line 43).
+    /// `func loss(x: [n, 3], target: [n, 2]) -> Float` (line 46).
     public func loss(x: Tensor, target: Tensor) -> Float {
         if x.shape.count != 2 || x.shape[1] != 3 {
             ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 3]", argument: "x", declared: "[n, 3]", function: "loss(x:target:)")
@@ -119,7 +119,7 @@ public struct TupleRegressor: Model {
                         let x = xBuffer.baseAddress!
                         let target = targetBuffer.baseAddress!
                         let v2 = parameters.baseAddress!  // w
-                        // line 39: x @ w
+                        // line 42: x @ w
                         let v3 = slot0  // [n, 2]
                         Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v3, ldc: 2)
                         let v4 = parameters.baseAddress! + 6  // b
@@ -128,27 +128,27 @@ public struct TupleRegressor: Model {
                         for i0 in 0..<n {
                             for i1 in 0..<2 {
                                 let i = i0 &* 2 &+ i1
-                                // line 39: x @ w + b
+                                // line 42: x @ w + b
                                 let y: Float = v3[i] + v4[i1]
-                                // line 40: y * y
+                                // line 43: y * y
                                 let v6: Float = y * y
-                                // line 40: mean(y * y)
+                                // line 43: mean(y * y)
                                 v7 += v6
-                                // line 45: (y - target)
+                                // line 48: (y - target)
                                 let v10: Float = y - target[i]
-                                // line 45: (y - target) * (y - target)
+                                // line 48: (y - target) * (y - target)
                                 let v12: Float = v10 * v10
-                                // line 45: mean((y - target) * (y - target))
+                                // line 48: mean((y - target) * (y - target))
                                 v13 += v12
                             }
                         }
-                        // line 40: mean(y * y)
+                        // line 43: mean(y * y)
                         let energy: Float = v7 / Float(n * 2)
-                        // line 45: mean((y - target) * (y - target))
+                        // line 48: mean((y - target) * (y - target))
                         let v15: Float = v13 / Float(n * 2)
-                        // line 45: 0.1 * energy
+                        // line 48: 0.1 * energy
                         let v17: Float = 0.1 * energy
-                        // line 45: mean((y - target) * (y - target)) + 0.1 * energy
+                        // line 48: mean((y - target) * (y - target)) + 0.1 * energy
                         let v18: Float = v15 + v17
                         return v18
                     }
@@ -180,17 +180,17 @@ public struct TupleRegressor: Model {
                             let x = xBuffer.baseAddress!
                             let target = targetBuffer.baseAddress!
                             let v2 = parameters.baseAddress!  // w
-                            // line 39: x @ w
+                            // line 42: x @ w
                             let v3 = slot0  // [n, 2]
                             Kernels.matrixMultiply(m: n, n: 2, k: 3, a: x, lda: 3, b: v2, ldb: 2, c: v3, ldc: 2)
-                            // ∂ line 45: mean((y - target) * (y - target))
+                            // ∂ line 48: mean((y - target) * (y - target))
                             let v21: Float = 1.0 / Float(n * 2)
-                            // ∂ line 40: mean(y * y)
+                            // ∂ line 43: mean(y * y)
                             let v26: Float = 0.1 / Float(n * 2)
                             let v4 = parameters.baseAddress! + 6  // b
-                            // ∂ line 40: y * y
+                            // ∂ line 43: y * y
                             let v31 = slot1  // [n, 2]
-                            // ∂ line 39: x @ w + b
+                            // ∂ line 42: x @ w + b
                             let v32 = g.baseAddress! + 6  // gradient of b
                             var v7: Float = 0
                             var v13: Float = 0
@@ -198,39 +198,39 @@ public struct TupleRegressor: Model {
                             for i0 in 0..<n {
                                 for i1 in 0..<2 {
                                     let i = i0 &* 2 &+ i1
-                                    // line 39: x @ w + b
+                                    // line 42: x @ w + b
                                     let y: Float = v3[i] + v4[i1]
-                                    // line 40: y * y
+                                    // line 43: y * y
                                     let v6: Float = y * y
-                                    // line 40: mean(y * y)
+                                    // line 43: mean(y * y)
                                     v7 += v6
-                                    // line 45: (y - target)
+                                    // line 48: (y - target)
                                     let v10: Float = y - target[i]
-                                    // line 45: (y - target) * (y - target)
+                                    // line 48: (y - target) * (y - target)
                                     let v12: Float = v10 * v10
-                                    // line 45: mean((y - target) * (y - target))
+                                    // line 48: mean((y - target) * (y - target))
                                     v13 += v12
-                                    // ∂ line 45: (y - target) * (y - target)
+                                    // ∂ line 48: (y - target) * (y - target)
                                     let v23: Float = v21 * v10
                                     let v25: Float = v23 + v23
-                                    // ∂ line 40: y * y
+                                    // ∂ line 43: y * y
                                     let v28: Float = v26 * y
                                     let v30: Float = v25 + v28
                                     let v31_2: Float = v30 + v28
                                     v31[i] = v31_2
-                                    // ∂ line 39: x @ w + b
+                                    // ∂ line 42: x @ w + b
                                     v32[i1] += v31_2
                                 }
                             }
-                            // line 40: mean(y * y)
+                            // line 43: mean(y * y)
                             let energy: Float = v7 / Float(n * 2)
-                            // line 45: mean((y - target) * (y - target))
+                            // line 48: mean((y - target) * (y - target))
                             let v15: Float = v13 / Float(n * 2)
-                            // line 45: 0.1 * energy
+                            // line 48: 0.1 * energy
                             let v17: Float = 0.1 * energy
-                            // line 45: mean((y - target) * (y - target)) + 0.1 * energy
+                            // line 48: mean((y - target) * (y - target)) + 0.1 * energy
                             let v18: Float = v15 + v17
-                            // ∂ line 39: x @ w
+                            // ∂ line 42: x @ w
                             let v33 = g.baseAddress!  // gradient of w
                             Kernels.matrixMultiply(
                                 transposeA: true, m: 3, n: 2, k: n, a: x, lda: 3, b: v31, ldb: 2, c: v33, ldc: 2)
@@ -288,7 +288,7 @@ public struct TupleRegressor: Model {
 }
 
 extension Objective where Trained == TupleRegressor, Examples == TupleRegressor.LossExamples {
-    /// `func loss(x: [n, 3], target: [n, 2]) -> Float` (line 43) on these examples, to train by with
+    /// `func loss(x: [n, 3], target: [n, 2]) -> Float` (line 46) on these examples, to train by with
     /// `fit(by:)` or measure with `evaluate(_:)`.
     public static func loss(x: Tensor, target: Tensor) -> Self {
         Self(
@@ -349,7 +349,192 @@ public func moments(x: Tensor) -> (mean: Float, variance: Float) {
     }
 }
 
-/// `func standardizedSum(x: [n], w: [n]) -> Float` (line 11).
+/// `let momentsAlong = jvp(moments)` (line 11).
+public func momentsAlong(x: Tensor, xTangent: Tensor) -> (mean: Float, variance: Float, meanTangent: Float, varianceTangent: Float) {
+    if x.shape.count != 1 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "momentsAlong(x:xTangent:)")
+    }
+    let n = x.shape[0]
+    if xTangent.shape.count != 1 || xTangent.shape[0] != n {
+        ArgumentCheck.shapeMismatch(xTangent.shape, expected: "[\(n)]", argument: "xTangent", declared: "[n]", function: "momentsAlong(x:xTangent:)")
+    }
+    let workspace = Workspace.floats(count: n, for: "momentsAlong")
+    defer { Workspace.release(for: "momentsAlong") }
+    let slot0 = workspace
+    return x.withUnsafeBufferPointer { xBuffer in
+        xTangent.withUnsafeBufferPointer { xTangentBuffer in
+            @inline(never) func body() -> (mean: Float, variance: Float, meanTangent: Float, varianceTangent: Float) {
+                let x = xBuffer.baseAddress!
+                let xTangent = xTangentBuffer.baseAddress!
+                var v1: Float = 0
+                let laneEnd = n & ~7
+                var v1Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd, by: 8) {
+                    // line 6: mean(x)
+                    v1Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                v1 = v1Lanes.sum()
+                for i in laneEnd..<n {
+                    // line 6: mean(x)
+                    v1 += x[i]
+                }
+                let m: Float = v1 / Float(n)
+                // line 7: x - m
+                let d = slot0  // [n]
+                var v6: Float = 0
+                var v10: Float = 0
+                let laneEnd_2 = n & ~7
+                var v6Lanes = SIMD8<Float>(repeating: 0)
+                var v10Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                    let d_2 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - m
+                    UnsafeMutableRawPointer(d + i).storeBytes(of: d_2, as: SIMD8<Float>.self)
+                    // line 8: d * d
+                    let v5 = d_2 * d_2
+                    // line 8: mean(d * d)
+                    v6Lanes += v5
+                    // ∂ line 6: mean(x)
+                    v10Lanes += UnsafeRawPointer(xTangent + i).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                v6 = v6Lanes.sum()
+                v10 = v10Lanes.sum()
+                for i in laneEnd_2..<n {
+                    let d_2: Float = x[i] - m
+                    d[i] = d_2
+                    // line 8: d * d
+                    let v5: Float = d_2 * d_2
+                    // line 8: mean(d * d)
+                    v6 += v5
+                    // ∂ line 6: mean(x)
+                    v10 += xTangent[i]
+                }
+                // line 8: mean(d * d)
+                let v8: Float = v6 / Float(n)
+                // ∂ line 6: mean(x)
+                let v11: Float = v10 / Float(n)
+                // ∂ line 7: x - m
+                let v12: Float = -v11
+                var v17: Float = 0
+                let laneEnd_3 = n & ~7
+                var v17Lanes = SIMD8<Float>(repeating: 0)
+                for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                    let v13 = UnsafeRawPointer(xTangent + i).loadUnaligned(as: SIMD8<Float>.self) + v12
+                    // ∂ line 8: d * d
+                    let v14 = v13 * UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let v16 = v14 + v14
+                    // ∂ line 8: mean(d * d)
+                    v17Lanes += v16
+                }
+                v17 = v17Lanes.sum()
+                for i in laneEnd_3..<n {
+                    let v13: Float = xTangent[i] + v12
+                    // ∂ line 8: d * d
+                    let v14: Float = v13 * d[i]
+                    let v16: Float = v14 + v14
+                    // ∂ line 8: mean(d * d)
+                    v17 += v16
+                }
+                let v18: Float = v17 / Float(n)
+                return (mean: m, variance: v8, meanTangent: v11, varianceTangent: v18)
+            }
+            return body()
+        }
+    }
+}
+
+/// `let momentsPulled = vjp(moments)` (line 12).
+public func momentsPulled(x: Tensor, meanOutputGradient: Float, varianceOutputGradient: Float) -> (mean: Float, variance: Float, x: Tensor) {
+    if x.shape.count != 1 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "momentsPulled(x:meanOutputGradient:varianceOutputGradient:)")
+    }
+    let n = x.shape[0]
+    let workspace = Workspace.floats(count: 2 * n, for: "momentsPulled")
+    defer { Workspace.release(for: "momentsPulled") }
+    let slot0 = workspace
+    let slot1 = slot0 + n
+    return x.withUnsafeBufferPointer { xBuffer in
+        @inline(never) func body() -> (mean: Float, variance: Float, x: Tensor) {
+            let x = xBuffer.baseAddress!
+            var v1: Float = 0
+            let laneEnd = n & ~7
+            var v1Lanes = SIMD8<Float>(repeating: 0)
+            for i in stride(from: 0, to: laneEnd, by: 8) {
+                // line 6: mean(x)
+                v1Lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            v1 = v1Lanes.sum()
+            for i in laneEnd..<n {
+                // line 6: mean(x)
+                v1 += x[i]
+            }
+            let m: Float = v1 / Float(n)
+            // ∂ line 8: mean(d * d)
+            let v17: Float = varianceOutputGradient / Float(n)
+            // ∂ line 8: d * d
+            let v21 = slot0  // [n]
+            var v6: Float = 0
+            var v23: Float = 0
+            let laneEnd_2 = n & ~7
+            var v6Lanes = SIMD8<Float>(repeating: 0)
+            var v23Lanes = SIMD8<Float>(repeating: 0)
+            for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                // line 7: x - m
+                let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - m
+                // line 8: d * d
+                let v5 = d * d
+                // line 8: mean(d * d)
+                v6Lanes += v5
+                // ∂ line 8: mean(d * d)
+                let v18 = SIMD8<Float>(repeating: v17)
+                // ∂ line 8: d * d
+                let v19 = v18 * d
+                let v21_2 = v19 + v19
+                UnsafeMutableRawPointer(v21 + i).storeBytes(of: v21_2, as: SIMD8<Float>.self)
+                // ∂ line 7: x - m
+                let v22 = -v21_2
+                v23Lanes += v22
+            }
+            v6 = v6Lanes.sum()
+            v23 = v23Lanes.sum()
+            for i in laneEnd_2..<n {
+                // line 7: x - m
+                let d: Float = x[i] - m
+                // line 8: d * d
+                let v5: Float = d * d
+                // line 8: mean(d * d)
+                v6 += v5
+                // ∂ line 8: d * d
+                let v19: Float = v17 * d
+                let v21_2: Float = v19 + v19
+                v21[i] = v21_2
+                // ∂ line 7: x - m
+                let v22: Float = -v21_2
+                v23 += v22
+            }
+            // line 8: mean(d * d)
+            let v8: Float = v6 / Float(n)
+            // ∂ line 7: x - m
+            let v24: Float = meanOutputGradient + v23
+            // ∂ line 6: mean(x)
+            let v25: Float = v24 / Float(n)
+            let v27 = slot1  // [n]
+            let laneEnd_3 = n & ~7
+            for i in stride(from: 0, to: laneEnd_3, by: 8) {
+                let v26 = SIMD8<Float>(repeating: v25)
+                let v27_2 = UnsafeRawPointer(v21 + i).loadUnaligned(as: SIMD8<Float>.self) + v26
+                UnsafeMutableRawPointer(v27 + i).storeBytes(of: v27_2, as: SIMD8<Float>.self)
+            }
+            for i in laneEnd_3..<n {
+                let v27_2: Float = v21[i] + v25
+                v27[i] = v27_2
+            }
+            return (mean: m, variance: v8, x: Tensor(shape: [n], copying: UnsafeBufferPointer(start: v27, count: n)))
+        }
+        return body()
+    }
+}
+
+/// `func standardizedSum(x: [n], w: [n]) -> Float` (line 14).
 public func standardizedSum(x: Tensor, w: Tensor) -> Float {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "standardizedSum(x:w:)")
@@ -379,7 +564,7 @@ public func standardizedSum(x: Tensor, w: Tensor) -> Float {
                     v2 += x[i]
                 }
                 let m: Float = v2 / Float(n)
-                // line 13: w * (x - m)
+                // line 16: w * (x - m)
                 let v10 = slot0  // [n]
                 var v7: Float = 0
                 let laneEnd_2 = n & ~7
@@ -391,7 +576,7 @@ public func standardizedSum(x: Tensor, w: Tensor) -> Float {
                     let v6 = d * d
                     // line 8: mean(d * d)
                     v7Lanes += v6
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v10_2 = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) * d
                     UnsafeMutableRawPointer(v10 + i).storeBytes(of: v10_2, as: SIMD8<Float>.self)
                 }
@@ -403,30 +588,30 @@ public func standardizedSum(x: Tensor, w: Tensor) -> Float {
                     let v6: Float = d * d
                     // line 8: mean(d * d)
                     v7 += v6
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v10_2: Float = w[i] * d
                     v10[i] = v10_2
                 }
                 // line 8: mean(d * d)
                 let v: Float = v7 / Float(n)
-                // line 13: v + 1e-5
+                // line 16: v + 1e-5
                 let v12: Float = v + 1e-05
-                // line 13: sqrt(v + 1e-5)
+                // line 16: sqrt(v + 1e-5)
                 let v13: Float = v12.squareRoot()
                 var v15: Float = 0
                 let laneEnd_3 = n & ~7
                 var v15Lanes = SIMD8<Float>(repeating: 0)
                 for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v14 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) / v13
-                    // line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     v15Lanes += v14
                 }
                 v15 = v15Lanes.sum()
                 for i in laneEnd_3..<n {
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v14: Float = v10[i] / v13
-                    // line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     v15 += v14
                 }
                 return v15
@@ -436,7 +621,7 @@ public func standardizedSum(x: Tensor, w: Tensor) -> Float {
     }
 }
 
-/// `let standardizedSumAndGradient = valueAndGrad(standardizedSum, wrt: x)` (line 15).
+/// `let standardizedSumAndGradient = valueAndGrad(standardizedSum, wrt: x)` (line 18).
 public func standardizedSumAndGradient(x: Tensor, w: Tensor) -> (value: Float, x: Tensor) {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "standardizedSumAndGradient(x:w:)")
@@ -491,11 +676,11 @@ public func standardizedSumAndGradient(x: Tensor, w: Tensor) -> (value: Float, x
                     v7 += v6
                 }
                 let v: Float = v7 / Float(n)
-                // line 13: v + 1e-5
+                // line 16: v + 1e-5
                 let v12: Float = v + 1e-05
-                // line 13: sqrt(v + 1e-5)
+                // line 16: sqrt(v + 1e-5)
                 let v13: Float = v12.squareRoot()
-                // ∂ line 13: w * (x - m)
+                // ∂ line 16: w * (x - m)
                 let v26 = slot1  // [n]
                 var v15: Float = 0
                 var v22: Float = 0
@@ -503,44 +688,44 @@ public func standardizedSumAndGradient(x: Tensor, w: Tensor) -> (value: Float, x
                 var v15Lanes = SIMD8<Float>(repeating: 0)
                 var v22Lanes = SIMD8<Float>(repeating: 0)
                 for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v10 = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v14 = v10 / v13
-                    // line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     v15Lanes += v14
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v17 = SIMD8<Float>(repeating: 1.0)
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v18 = v17 / v13
                     let v20 = v14 / v13
                     let v21 = -v20
                     v22Lanes += v21
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v26_2 = v18 * UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
                     UnsafeMutableRawPointer(v26 + i).storeBytes(of: v26_2, as: SIMD8<Float>.self)
                 }
                 v15 = v15Lanes.sum()
                 v22 = v22Lanes.sum()
                 for i in laneEnd_3..<n {
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v10: Float = w[i] * d[i]
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v14: Float = v10 / v13
-                    // line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     v15 += v14
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v17: Float = 1.0
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v18: Float = v17 / v13
                     let v20: Float = v14 / v13
                     let v21: Float = -v20
                     v22 += v21
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v26_2: Float = v18 * w[i]
                     v26[i] = v26_2
                 }
-                // ∂ line 13: sqrt(v + 1e-5)
+                // ∂ line 16: sqrt(v + 1e-5)
                 let v24: Float = v22 * 0.5
                 let v25: Float = v24 / v13
                 // ∂ line 8: mean(d * d)
@@ -592,7 +777,7 @@ public func standardizedSumAndGradient(x: Tensor, w: Tensor) -> (value: Float, x
     }
 }
 
-/// `func penalizedSum(x: [n], w: [n]) -> Float` (line 18).
+/// `func penalizedSum(x: [n], w: [n]) -> Float` (line 21).
 public func penalizedSum(x: Tensor, w: Tensor) -> Float {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "penalizedSum(x:w:)")
@@ -647,11 +832,11 @@ public func penalizedSum(x: Tensor, w: Tensor) -> Float {
                     v7 += v6
                 }
                 let v: Float = v7 / Float(n)
-                // line 13: v + 1e-5
+                // line 16: v + 1e-5
                 let v11: Float = v + 1e-05
-                // line 13: sqrt(v + 1e-5)
+                // line 16: sqrt(v + 1e-5)
                 let v12: Float = v11.squareRoot()
-                // ∂ line 13: w * (x - m)
+                // ∂ line 16: w * (x - m)
                 let v23 = slot1  // [n]
                 var value: Float = 0
                 var v19: Float = 0
@@ -659,44 +844,44 @@ public func penalizedSum(x: Tensor, w: Tensor) -> Float {
                 var valueLanes = SIMD8<Float>(repeating: 0)
                 var v19Lanes = SIMD8<Float>(repeating: 0)
                 for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v9 = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v13 = v9 / v12
-                    // line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     valueLanes += v13
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v15 = SIMD8<Float>(repeating: 1.0)
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v16 = v15 / v12
                     let v17 = v13 / v12
                     let v18 = -v17
                     v19Lanes += v18
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v23_2 = v16 * UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
                     UnsafeMutableRawPointer(v23 + i).storeBytes(of: v23_2, as: SIMD8<Float>.self)
                 }
                 value = valueLanes.sum()
                 v19 = v19Lanes.sum()
                 for i in laneEnd_3..<n {
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v9: Float = w[i] * d[i]
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v13: Float = v9 / v12
-                    // line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     value += v13
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v15: Float = 1.0
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v16: Float = v15 / v12
                     let v17: Float = v13 / v12
                     let v18: Float = -v17
                     v19 += v18
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v23_2: Float = v16 * w[i]
                     v23[i] = v23_2
                 }
-                // ∂ line 13: sqrt(v + 1e-5)
+                // ∂ line 16: sqrt(v + 1e-5)
                 let v21: Float = v19 * 0.5
                 let v22: Float = v21 / v12
                 // ∂ line 8: mean(d * d)
@@ -736,20 +921,20 @@ public func penalizedSum(x: Tensor, w: Tensor) -> Float {
                 for i in stride(from: 0, to: laneEnd_5, by: 8) {
                     let v32 = SIMD8<Float>(repeating: v31)
                     let g = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + v32
-                    // line 20: g * g
+                    // line 23: g * g
                     let v34 = g * g
-                    // line 20: sum(g * g)
+                    // line 23: sum(g * g)
                     v35Lanes += v34
                 }
                 v35 = v35Lanes.sum()
                 for i in laneEnd_5..<n {
                     let g: Float = v28[i] + v31
-                    // line 20: g * g
+                    // line 23: g * g
                     let v34: Float = g * g
-                    // line 20: sum(g * g)
+                    // line 23: sum(g * g)
                     v35 += v34
                 }
-                // line 20: value + sum(g * g)
+                // line 23: value + sum(g * g)
                 let v36: Float = value + v35
                 return v36
             }
@@ -758,7 +943,7 @@ public func penalizedSum(x: Tensor, w: Tensor) -> Float {
     }
 }
 
-/// `let dPenalizedSum = grad(penalizedSum, wrt: w)` (line 22).
+/// `let dPenalizedSum = grad(penalizedSum, wrt: w)` (line 25).
 public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
     if x.shape.count != 1 {
         ArgumentCheck.shapeMismatch(x.shape, expected: "[_]", argument: "x", declared: "[n]", function: "dPenalizedSum(x:w:)")
@@ -815,26 +1000,26 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                     v7 += v6
                 }
                 let v: Float = v7 / Float(n)
-                // line 13: v + 1e-5
+                // line 16: v + 1e-5
                 let v11: Float = v + 1e-05
-                // line 13: sqrt(v + 1e-5)
+                // line 16: sqrt(v + 1e-5)
                 let v12: Float = v11.squareRoot()
-                // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                 let v15 = slot1  // [n]
-                // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                 let v16 = slot2  // [n]
                 var v19: Float = 0
                 let laneEnd_3 = n & ~7
                 var v19Lanes = SIMD8<Float>(repeating: 0)
                 for i in stride(from: 0, to: laneEnd_3, by: 8) {
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v9 = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v13 = v9 / v12
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v15_2 = SIMD8<Float>(repeating: 1.0)
                     UnsafeMutableRawPointer(v15 + i).storeBytes(of: v15_2, as: SIMD8<Float>.self)
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v16_2 = v15_2 / v12
                     UnsafeMutableRawPointer(v16 + i).storeBytes(of: v16_2, as: SIMD8<Float>.self)
                     let v17 = v13 / v12
@@ -843,21 +1028,21 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                 }
                 v19 = v19Lanes.sum()
                 for i in laneEnd_3..<n {
-                    // line 13: w * (x - m)
+                    // line 16: w * (x - m)
                     let v9: Float = w[i] * d[i]
-                    // line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v13: Float = v9 / v12
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v15_2: Float = 1.0
                     v15[i] = v15_2
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v16_2: Float = v15_2 / v12
                     v16[i] = v16_2
                     let v17: Float = v13 / v12
                     let v18: Float = -v17
                     v19 += v18
                 }
-                // ∂ line 13: sqrt(v + 1e-5)
+                // ∂ line 16: sqrt(v + 1e-5)
                 let v21: Float = v19 * 0.5
                 let v22: Float = v21 / v12
                 // ∂ line 8: mean(d * d)
@@ -868,7 +1053,7 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                 let laneEnd_4 = n & ~7
                 var v30Lanes = SIMD8<Float>(repeating: 0)
                 for i in stride(from: 0, to: laneEnd_4, by: 8) {
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v23 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
                     // ∂ line 8: mean(d * d)
                     let v25 = SIMD8<Float>(repeating: v24)
@@ -883,7 +1068,7 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                 }
                 v30 = v30Lanes.sum()
                 for i in laneEnd_4..<n {
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v23: Float = v16[i] * w[i]
                     // ∂ line 8: d * d
                     let v26: Float = v24 * d[i]
@@ -896,7 +1081,7 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                 }
                 // ∂ line 6: mean(x)
                 let v31: Float = v30 / Float(n)
-                // ∂ line 20: g * g
+                // ∂ line 23: g * g
                 let v41 = slot4  // [n]
                 var v42: Float = 0
                 let laneEnd_5 = n & ~7
@@ -905,7 +1090,7 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                     // ∂ line 6: mean(x)
                     let v32 = SIMD8<Float>(repeating: v31)
                     let g = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + v32
-                    // ∂ line 20: g * g
+                    // ∂ line 23: g * g
                     let v41_2 = g + g
                     UnsafeMutableRawPointer(v41 + i).storeBytes(of: v41_2, as: SIMD8<Float>.self)
                     // ∂ line 6: mean(x)
@@ -915,14 +1100,14 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                 for i in laneEnd_5..<n {
                     // ∂ line 6: mean(x)
                     let g: Float = v28[i] + v31
-                    // ∂ line 20: g * g
+                    // ∂ line 23: g * g
                     let v41_2: Float = g + g
                     v41[i] = v41_2
                     // ∂ line 6: mean(x)
                     v42 += v41_2
                 }
                 let v43: Float = v42 / Float(n)
-                // ∂ line 13: w * (x - m)
+                // ∂ line 16: w * (x - m)
                 let v51 = slot3  // [n]
                 var v49: Float = 0
                 let laneEnd_6 = n & ~7
@@ -937,7 +1122,7 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                     let v48 = v47 * UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
                     // ∂ line 8: mean(d * d)
                     v49Lanes += v48
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v51_2 = v46 * UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self)
                     UnsafeMutableRawPointer(v51 + i).storeBytes(of: v51_2, as: SIMD8<Float>.self)
                 }
@@ -951,41 +1136,41 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
                     let v48: Float = v47 * d[i]
                     // ∂ line 8: mean(d * d)
                     v49 += v48
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v51_2: Float = v46 * v16[i]
                     v51[i] = v51_2
                 }
                 // ∂ line 8: mean(d * d)
                 let v50: Float = v49 / Float(n)
-                // ∂ line 13: sqrt(v + 1e-5)
+                // ∂ line 16: sqrt(v + 1e-5)
                 let v52: Float = v50 / v12
                 let v53: Float = v52 * 0.5
-                // ∂ line 13: w * (x - m)
+                // ∂ line 16: w * (x - m)
                 let v61 = slot4  // [n]
                 let laneEnd_7 = n & ~7
                 for i in stride(from: 0, to: laneEnd_7, by: 8) {
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v54 = SIMD8<Float>(repeating: v53)
                     let v55 = -v54
                     let v56 = v55 / v12
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v58 = v56 + UnsafeRawPointer(v15 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v59 = v58 / v12
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v60 = v59 * UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
                     let v61_2 = UnsafeRawPointer(v51 + i).loadUnaligned(as: SIMD8<Float>.self) + v60
                     UnsafeMutableRawPointer(v61 + i).storeBytes(of: v61_2, as: SIMD8<Float>.self)
                 }
                 for i in laneEnd_7..<n {
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v55: Float = -v53
                     let v56: Float = v55 / v12
-                    // ∂ line 13: sum(w * (x - m) / sqrt(v + 1e-5))
+                    // ∂ line 16: sum(w * (x - m) / sqrt(v + 1e-5))
                     let v58: Float = v56 + v15[i]
-                    // ∂ line 13: w * (x - m) / sqrt(v + 1e-5)
+                    // ∂ line 16: w * (x - m) / sqrt(v + 1e-5)
                     let v59: Float = v58 / v12
-                    // ∂ line 13: w * (x - m)
+                    // ∂ line 16: w * (x - m)
                     let v60: Float = v59 * d[i]
                     let v61_2: Float = v51[i] + v60
                     v61[i] = v61_2
@@ -997,36 +1182,36 @@ public func dPenalizedSum(x: Tensor, w: Tensor) -> Tensor {
     }
 }
 
-/// `func rotated(x: Float, y: Float) -> (in: Float, default: Float)` (line 25).
+/// `func rotated(x: Float, y: Float) -> (in: Float, default: Float)` (line 28).
 public func rotated(x: Float, y: Float) -> (`in`: Float, `default`: Float) {
     let workspace = Workspace.floats(count: 2 + 2 * 1, for: "rotated")
     defer { Workspace.release(for: "rotated") }
     let slot0 = workspace
     let slot1 = slot0 + 2
     let slot2 = slot1 + 1
-    // line 27: for i in 0..<3
+    // line 30: for i in 0..<3
     let v2 = slot0  // [2]
     var a: Float = x
     var b: Float = y
     for _ in 0..<3 {
-        // line 28: 0.6 * a
+        // line 31: 0.6 * a
         let v6: Float = 0.6 * a
-        // line 28: 0.8 * b
+        // line 31: 0.8 * b
         let v8: Float = 0.8 * b
-        // line 28: 0.6 * a - 0.8 * b
+        // line 31: 0.6 * a - 0.8 * b
         let a_2: Float = v6 - v8
-        // line 28: 0.8 * a
+        // line 31: 0.8 * a
         let v11: Float = 0.8 * a
-        // line 28: 0.6 * b
+        // line 31: 0.6 * b
         let v13: Float = 0.6 * b
-        // line 28: 0.8 * a + 0.6 * b
+        // line 31: 0.8 * a + 0.6 * b
         let b_2: Float = v11 + v13
         a = a_2
         b = b_2
     }
     v2[0] = a
     v2[1] = b
-    // line 27: for i in 0..<3
+    // line 30: for i in 0..<3
     let v3 = slot1  // [1]
     v3[0] = v2[0]
     let v5 = slot2  // [1]
