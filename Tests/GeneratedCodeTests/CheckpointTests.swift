@@ -42,4 +42,17 @@ import Testing
             #expect(plain.c != 0)
         }
     }
+
+    @Test func aModelsGradientEqualsTheOneWithoutCheckpoints() {
+        let readings = Tensor((0..<64).map { (i: Int) -> Float in 15 + 25 * Float(exp(-0.03 * Double(i))) })
+        var plain = CoolingRoom(seed: 0)
+        var checkpointed = CoolingRoomCheckpointed(seed: 0)
+        (plain.rate, plain.ambient) = (0.35, 12)
+        (checkpointed.rate, checkpointed.ambient) = (0.35, 12)
+        let (value, gradient) = plain.lossWithGradient(readings: readings)
+        let (checkpointedValue, checkpointedGradient) = checkpointed.lossWithGradient(readings: readings)
+        #expect(checkpointedValue == value)
+        #expect(checkpointedGradient.rate == gradient.rate && checkpointedGradient.ambient == gradient.ambient)
+        #expect(gradient.rate != 0 && gradient.ambient != 0)
+    }
 }

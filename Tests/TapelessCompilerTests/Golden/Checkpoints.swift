@@ -4,6 +4,516 @@
 import Foundation
 import Tapeless
 
+/// The model `CoolingRoom` (line 71): 2 parameters in 2 tensors.
+public struct CoolingRoom: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "rate", shape: [], initializer: .constant(0.2), isTrainable: true),  // line 72
+        (name: "ambient", shape: [], initializer: .constant(15.0), isTrainable: true),  // line 73
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 2, "CoolingRoom has 2 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `rate` (line 72).
+    public var rate: Float {
+        get { parameterScalars[0] }
+        set { parameterScalars[0] = newValue }
+    }
+
+    /// The parameter `ambient` (line 73).
+    public var ambient: Float {
+        get { parameterScalars[1] }
+        set { parameterScalars[1] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { CoolingRoom.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 2, "CoolingRoom.Gradient has 2 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `rate` (line 72).
+        public var rate: Float {
+            get { parameterScalars[0] }
+            set { parameterScalars[0] = newValue }
+        }
+
+        /// The parameter `ambient` (line 73).
+        public var ambient: Float {
+            get { parameterScalars[1] }
+            set { parameterScalars[1] = newValue }
+        }
+    }
+
+    /// `func loss(readings: [64]) -> Float` (line 74).
+    public func loss(readings: Tensor) -> Float {
+        if readings.shape.count != 1 || readings.shape[0] != 64 {
+            ArgumentCheck.shapeMismatch(readings.shape, expected: "[64]", argument: "readings", declared: "[64]", function: "loss(readings:)")
+        }
+        let workspace = Workspace.floats(count: 2 + 1, for: "CoolingRoom.loss")
+        defer { Workspace.release(for: "CoolingRoom.loss") }
+        let slot0 = workspace
+        let slot1 = slot0 + 2
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            readings.withUnsafeBufferPointer { readingsBuffer in
+                @inline(never) func body() -> Float {
+                    let readings = readingsBuffer.baseAddress!
+                    // line 77: for i in 0..<64
+                    let v3: Float = parameters[0]  // rate
+                    let v4: Float = parameters[1]  // ambient
+                    let v5 = slot0  // [2]
+                    var temperature: Float = 40.0
+                    var error: Float = 0.0
+                    for i_2 in 0..<64 {
+                        // line 78: step * rate
+                        let v6: Float = 0.1 * v3
+                        // line 78: (temperature - ambient)
+                        let v8: Float = temperature - v4
+                        // line 78: step * rate * (temperature - ambient)
+                        let v9: Float = v6 * v8
+                        // line 78: temperature - step * rate * (temperature - ambient)
+                        let temperature_2: Float = temperature - v9
+                        // line 79: readings[i]
+                        let v11: Float = readings[i_2]
+                        // line 79: temperature - readings[i]
+                        let v12: Float = temperature_2 - v11
+                        // line 79: square(temperature - readings[i])
+                        let v13: Float = v12 * v12
+                        // line 79: error += square(temperature - readings[i])
+                        let error_2: Float = error + v13
+                        temperature = temperature_2
+                        error = error_2
+                    }
+                    v5[0] = temperature
+                    v5[1] = error
+                    // line 77: for i in 0..<64
+                    let v8_2 = slot1  // [1]
+                    v8_2[0] = v5[1]
+                    var error_3: Float = 0
+                    for i in 0..<1 { error_3 += v8_2[i] }
+                    // line 81: error / 64
+                    let v11_2: Float = error_3 / 64.0
+                    return v11_2
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(readings: Tensor, into gradient: inout Gradient) -> Float {
+        if readings.shape.count != 1 || readings.shape[0] != 64 {
+            ArgumentCheck.shapeMismatch(readings.shape, expected: "[64]", argument: "readings", declared: "[64]", function: "lossWithGradient(readings:into:)")
+        }
+        let workspace = Workspace.floats(count: 66 + 3 * 1 + 64 + 4, for: "CoolingRoom.lossWithGradient")
+        defer { Workspace.release(for: "CoolingRoom.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + 66
+        let slot2 = slot1 + 1
+        let slot3 = slot2 + 64
+        let slot4 = slot3 + 4
+        let slot5 = slot4 + 1
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                readings.withUnsafeBufferPointer { readingsBuffer in
+                    @inline(never) func body() -> Float {
+                        let readings = readingsBuffer.baseAddress!
+                        // line 77: for i in 0..<64
+                        let v3: Float = parameters[0]  // rate
+                        let v4: Float = parameters[1]  // ambient
+                        let v5 = slot0  // [66]
+                        var temperature: Float = 40.0
+                        var error: Float = 0.0
+                        for i_2 in 0..<64 {
+                            // line 78: step * rate
+                            let v6: Float = 0.1 * v3
+                            // line 78: (temperature - ambient)
+                            let v8: Float = temperature - v4
+                            // line 78: step * rate * (temperature - ambient)
+                            let v9: Float = v6 * v8
+                            // line 78: temperature - step * rate * (temperature - ambient)
+                            let temperature_2: Float = temperature - v9
+                            // line 79: readings[i]
+                            let v11: Float = readings[i_2]
+                            // line 79: temperature - readings[i]
+                            let v12: Float = temperature_2 - v11
+                            // line 79: square(temperature - readings[i])
+                            let v13: Float = v12 * v12
+                            // line 79: error += square(temperature - readings[i])
+                            let error_2: Float = error + v13
+                            v5[2 &+ i_2] = temperature
+                            temperature = temperature_2
+                            error = error_2
+                        }
+                        v5[0] = temperature
+                        v5[1] = error
+                        // line 77: for i in 0..<64
+                        let v8_2 = slot1  // [1]
+                        v8_2[0] = v5[1]
+                        // ∂ line 77: for i in 0..<64
+                        let v16 = slot2  // [64]
+                        for k_2 in 0..<64 { v16[k_2] = v5[2 &+ k_2] }
+                        let v25 = slot3  // [4]
+                        var temperatureAdjoint: Float = 0.0
+                        let errorAdjoint: Float = 0.015625
+                        var rateAdjoint: Float = 0.0
+                        var ambientAdjoint: Float = 0.0
+                        for index in (0..<64).reversed() {
+                            let v12_2: Float = v16[index]
+                            // line 78: step * rate
+                            let v15: Float = 0.1 * v3
+                            // line 78: (temperature - ambient)
+                            let v16_2: Float = v12_2 - v4
+                            // line 78: step * rate * (temperature - ambient)
+                            let v17: Float = v15 * v16_2
+                            // line 78: temperature - step * rate * (temperature - ambient)
+                            let temperature_3: Float = v12_2 - v17
+                            // line 79: readings[i]
+                            let v19: Float = readings[index]
+                            // line 79: temperature - readings[i]
+                            let v20: Float = temperature_3 - v19
+                            // ∂ line 79: square(temperature - readings[i])
+                            let v26: Float = errorAdjoint * v20
+                            let v28: Float = v26 + v26
+                            // ∂ line 79: temperature - readings[i]
+                            let v29: Float = temperatureAdjoint + v28
+                            // ∂ line 78: temperature - step * rate * (temperature - ambient)
+                            let v30: Float = -v29
+                            // ∂ line 78: step * rate * (temperature - ambient)
+                            let v32: Float = v30 * v16_2
+                            let v33: Float = v30 * v15
+                            // ∂ line 78: (temperature - ambient)
+                            let v34: Float = -v33
+                            let v35: Float = v29 + v33
+                            // ∂ line 78: step * rate
+                            let v36: Float = v32 * 0.1
+                            let v38: Float = rateAdjoint + v36
+                            let v39: Float = ambientAdjoint + v34
+                            temperatureAdjoint = v35
+                            rateAdjoint = v38
+                            ambientAdjoint = v39
+                        }
+                        v25[0] = temperatureAdjoint
+                        v25[1] = errorAdjoint
+                        v25[2] = rateAdjoint
+                        v25[3] = ambientAdjoint
+                        // ∂ line 77: for i in 0..<64
+                        let v30_2 = slot4  // [1]
+                        v30_2[0] = v25[2]
+                        let v32_2 = slot5  // [1]
+                        v32_2[0] = v25[3]
+                        var error_3: Float = 0
+                        var v31: Float = 0
+                        var v33_2: Float = 0
+                        for i in 0..<1 {
+                            // line 77: for i in 0..<64
+                            error_3 += v8_2[i]
+                            // ∂ line 77: for i in 0..<64
+                            v31 += v30_2[i]
+                            v33_2 += v32_2[i]
+                        }
+                        // line 81: error / 64
+                        let v11_2: Float = error_3 / 64.0
+                        // The gradient of every parameter.
+                        g[0] = v31  // rate
+                        g[1] = v33_2  // ambient
+                        return v11_2
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(readings: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(readings: readings, into: &gradient)
+        return (value, gradient)
+    }
+}
+
+/// The model `CoolingRoomCheckpointed` (line 85): 2 parameters in 2 tensors.
+public struct CoolingRoomCheckpointed: Model {
+    /// Every parameter's name, shape, initializer and place in `parameterScalars`.
+    public static let parameterLayout = ParameterLayout([
+        (name: "rate", shape: [], initializer: .constant(0.2), isTrainable: true),  // line 86
+        (name: "ambient", shape: [], initializer: .constant(15.0), isTrainable: true),  // line 87
+    ])
+
+    /// Every parameter's elements, one after another in layout order.
+    public var parameterScalars: [Float]
+
+    /// Creates a value from a flat buffer laid out as `parameterLayout`.
+    public init(parameterScalars: [Float]) {
+        precondition(parameterScalars.count == 2, "CoolingRoomCheckpointed has 2 parameter scalars, not \(parameterScalars.count).")
+        self.parameterScalars = parameterScalars
+    }
+
+    /// The parameter `rate` (line 86).
+    public var rate: Float {
+        get { parameterScalars[0] }
+        set { parameterScalars[0] = newValue }
+    }
+
+    /// The parameter `ambient` (line 87).
+    public var ambient: Float {
+        get { parameterScalars[1] }
+        set { parameterScalars[1] = newValue }
+    }
+
+    /// The gradient of a scalar with respect to every parameter, with the model's layout.
+    public struct Gradient: ParameterContainer {
+        public static var parameterLayout: ParameterLayout { CoolingRoomCheckpointed.parameterLayout }
+
+        /// Every parameter's elements, one after another in layout order.
+        public var parameterScalars: [Float]
+
+        /// Creates a value from a flat buffer laid out as `parameterLayout`.
+        public init(parameterScalars: [Float]) {
+            precondition(parameterScalars.count == 2, "CoolingRoomCheckpointed.Gradient has 2 parameter scalars, not \(parameterScalars.count).")
+            self.parameterScalars = parameterScalars
+        }
+
+        /// The parameter `rate` (line 86).
+        public var rate: Float {
+            get { parameterScalars[0] }
+            set { parameterScalars[0] = newValue }
+        }
+
+        /// The parameter `ambient` (line 87).
+        public var ambient: Float {
+            get { parameterScalars[1] }
+            set { parameterScalars[1] = newValue }
+        }
+    }
+
+    /// `func loss(readings: [64]) -> Float` (line 88).
+    public func loss(readings: Tensor) -> Float {
+        if readings.shape.count != 1 || readings.shape[0] != 64 {
+            ArgumentCheck.shapeMismatch(readings.shape, expected: "[64]", argument: "readings", declared: "[64]", function: "loss(readings:)")
+        }
+        let workspace = Workspace.floats(count: 2 + 1, for: "CoolingRoomCheckpointed.loss")
+        defer { Workspace.release(for: "CoolingRoomCheckpointed.loss") }
+        let slot0 = workspace
+        let slot1 = slot0 + 2
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            readings.withUnsafeBufferPointer { readingsBuffer in
+                @inline(never) func body() -> Float {
+                    let readings = readingsBuffer.baseAddress!
+                    // line 91: for i in 0..<64, checkpointEvery: 8
+                    let v3: Float = parameters[0]  // rate
+                    let v4: Float = parameters[1]  // ambient
+                    let v5 = slot0  // [2]
+                    var temperature: Float = 40.0
+                    var error: Float = 0.0
+                    for i_2 in 0..<64 {
+                        // line 92: step * rate
+                        let v6: Float = 0.1 * v3
+                        // line 92: (temperature - ambient)
+                        let v8: Float = temperature - v4
+                        // line 92: step * rate * (temperature - ambient)
+                        let v9: Float = v6 * v8
+                        // line 92: temperature - step * rate * (temperature - ambient)
+                        let temperature_2: Float = temperature - v9
+                        // line 93: readings[i]
+                        let v11: Float = readings[i_2]
+                        // line 93: temperature - readings[i]
+                        let v12: Float = temperature_2 - v11
+                        // line 93: square(temperature - readings[i])
+                        let v13: Float = v12 * v12
+                        // line 93: error += square(temperature - readings[i])
+                        let error_2: Float = error + v13
+                        temperature = temperature_2
+                        error = error_2
+                    }
+                    v5[0] = temperature
+                    v5[1] = error
+                    // line 91: for i in 0..<64, checkpointEvery: 8
+                    let v8_2 = slot1  // [1]
+                    v8_2[0] = v5[1]
+                    var error_3: Float = 0
+                    for i in 0..<1 { error_3 += v8_2[i] }
+                    // line 95: error / 64
+                    let v11_2: Float = error_3 / 64.0
+                    return v11_2
+                }
+                return body()
+            }
+        }
+    }
+
+    /// The value of `loss`, and its gradient with respect to every trainable parameter
+    /// written into `gradient`, in one pass (no allocation once the workspace exists).
+    public func lossWithGradient(readings: Tensor, into gradient: inout Gradient) -> Float {
+        if readings.shape.count != 1 || readings.shape[0] != 64 {
+            ArgumentCheck.shapeMismatch(readings.shape, expected: "[64]", argument: "readings", declared: "[64]", function: "lossWithGradient(readings:into:)")
+        }
+        let workspace = Workspace.floats(count: 10 + 3 * 1 + 8 + 12, for: "CoolingRoomCheckpointed.lossWithGradient")
+        defer { Workspace.release(for: "CoolingRoomCheckpointed.lossWithGradient") }
+        let slot0 = workspace
+        let slot1 = slot0 + 10
+        let slot2 = slot1 + 1
+        let slot3 = slot2 + 8
+        let slot4 = slot3 + 12
+        let slot5 = slot4 + 1
+        return parameterScalars.withUnsafeBufferPointer { parameters in
+            gradient.parameterScalars.withUnsafeMutableBufferPointer { g in
+                readings.withUnsafeBufferPointer { readingsBuffer in
+                    @inline(never) func body() -> Float {
+                        let readings = readingsBuffer.baseAddress!
+                        // line 91: for i in 0..<64, checkpointEvery: 8
+                        let v3: Float = parameters[0]  // rate
+                        let v4: Float = parameters[1]  // ambient
+                        let v5 = slot0  // [10]
+                        var temperature: Float = 40.0
+                        var error: Float = 0.0
+                        for i_2 in 0..<64 {
+                            // line 92: step * rate
+                            let v6: Float = 0.1 * v3
+                            // line 92: (temperature - ambient)
+                            let v8: Float = temperature - v4
+                            // line 92: step * rate * (temperature - ambient)
+                            let v9: Float = v6 * v8
+                            // line 92: temperature - step * rate * (temperature - ambient)
+                            let temperature_2: Float = temperature - v9
+                            // line 93: readings[i]
+                            let v11: Float = readings[i_2]
+                            // line 93: temperature - readings[i]
+                            let v12: Float = temperature_2 - v11
+                            // line 93: square(temperature - readings[i])
+                            let v13: Float = v12 * v12
+                            // line 93: error += square(temperature - readings[i])
+                            let error_2: Float = error + v13
+                            if i_2 % 8 == 0 {
+                                v5[2 &+ i_2 / 8] = temperature
+                            }
+                            temperature = temperature_2
+                            error = error_2
+                        }
+                        v5[0] = temperature
+                        v5[1] = error
+                        // line 91: for i in 0..<64, checkpointEvery: 8
+                        let v8_2 = slot1  // [1]
+                        v8_2[0] = v5[1]
+                        // ∂ line 91: for i in 0..<64, checkpointEvery: 8
+                        let v16 = slot2  // [8]
+                        for k_2 in 0..<8 { v16[k_2] = v5[2 &+ k_2] }
+                        let v31 = slot3  // [12]
+                        var temperatureAdjoint: Float = 0.0
+                        let errorAdjoint: Float = 0.015625
+                        var rateAdjoint: Float = 0.0
+                        var ambientAdjoint: Float = 0.0
+                        let replayed0 = v31 + 4
+                        for index in (0..<64).reversed() {
+                            // Entering a segment of 8 iterations: its states again, from its checkpoint.
+                            if index % 8 == 7 || index == 63 {
+                                let segment = index / 8 * 8
+                                var temperature_3: Float = v16[index / 8]
+                                replayed0[0] = temperature_3
+                                for j in segment..<index {
+                                    // line 92: step * rate
+                                    let v6_2: Float = 0.1 * v3
+                                    // line 92: (temperature - ambient)
+                                    let v8_3: Float = temperature_3 - v4
+                                    // line 92: step * rate * (temperature - ambient)
+                                    let v9_2: Float = v6_2 * v8_3
+                                    // line 92: temperature - step * rate * (temperature - ambient)
+                                    let temperature_4: Float = temperature_3 - v9_2
+                                    temperature_3 = temperature_4
+                                    replayed0[j + 1 - segment] = temperature_3
+                                }
+                            }
+                            let position_3 = index % 8
+                            let v12_2: Float = replayed0[position_3]
+                            // line 92: step * rate
+                            let v15: Float = 0.1 * v3
+                            // line 92: (temperature - ambient)
+                            let v16_2: Float = v12_2 - v4
+                            // line 92: step * rate * (temperature - ambient)
+                            let v17: Float = v15 * v16_2
+                            // line 92: temperature - step * rate * (temperature - ambient)
+                            let temperature_5: Float = v12_2 - v17
+                            // line 93: readings[i]
+                            let v19: Float = readings[index]
+                            // line 93: temperature - readings[i]
+                            let v20: Float = temperature_5 - v19
+                            // ∂ line 93: square(temperature - readings[i])
+                            let v26: Float = errorAdjoint * v20
+                            let v28: Float = v26 + v26
+                            // ∂ line 93: temperature - readings[i]
+                            let v29: Float = temperatureAdjoint + v28
+                            // ∂ line 92: temperature - step * rate * (temperature - ambient)
+                            let v30: Float = -v29
+                            // ∂ line 92: step * rate * (temperature - ambient)
+                            let v32: Float = v30 * v16_2
+                            let v33: Float = v30 * v15
+                            // ∂ line 92: (temperature - ambient)
+                            let v34: Float = -v33
+                            let v35: Float = v29 + v33
+                            // ∂ line 92: step * rate
+                            let v36: Float = v32 * 0.1
+                            let v38: Float = rateAdjoint + v36
+                            let v39: Float = ambientAdjoint + v34
+                            temperatureAdjoint = v35
+                            rateAdjoint = v38
+                            ambientAdjoint = v39
+                        }
+                        v31[0] = temperatureAdjoint
+                        v31[1] = errorAdjoint
+                        v31[2] = rateAdjoint
+                        v31[3] = ambientAdjoint
+                        // ∂ line 91: for i in 0..<64, checkpointEvery: 8
+                        let v36_2 = slot4  // [1]
+                        v36_2[0] = v31[2]
+                        let v38_2 = slot5  // [1]
+                        v38_2[0] = v31[3]
+                        var error_3: Float = 0
+                        var v37: Float = 0
+                        var v39_2: Float = 0
+                        for i in 0..<1 {
+                            // line 91: for i in 0..<64, checkpointEvery: 8
+                            error_3 += v8_2[i]
+                            // ∂ line 91: for i in 0..<64, checkpointEvery: 8
+                            v37 += v36_2[i]
+                            v39_2 += v38_2[i]
+                        }
+                        // line 95: error / 64
+                        let v11_2: Float = error_3 / 64.0
+                        // The gradient of every parameter.
+                        g[0] = v37  // rate
+                        g[1] = v39_2  // ambient
+                        return v11_2
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+
+    /// The value of `loss` and its gradient with respect to every trainable parameter, in one pass.
+    public func lossWithGradient(readings: Tensor) -> (value: Float, gradient: Gradient) {
+        var gradient = Gradient.zero
+        let value = lossWithGradient(readings: readings, into: &gradient)
+        return (value, gradient)
+    }
+}
+
 /// `func heatedRoom(c: Float, u: Float, p: Float, k: Float, s: Float, t0: F…` (line 7).
 public func heatedRoom(c: Float, u: Float, p: Float, k: Float, s: Float, t0: Float, outside: Tensor, target: Tensor) -> Float {
     if outside.shape.count != 1 || outside.shape[0] != 1000 {
