@@ -55,4 +55,22 @@ import Testing
         #expect(checkpointedGradient.rate == gradient.rate && checkpointedGradient.ambient == gradient.ambient)
         #expect(gradient.rate != 0 && gradient.ambient != 0)
     }
+
+    @Test func anUnrolledLoopsGradientAndCurvatureEqualTheOnesWithoutCheckpoints() {
+        func tensor(_ shape: [Int], _ scale: Double) -> Tensor {
+            let count = shape.reduce(1, *)
+            return Tensor(shape: shape, scalars: (0..<count).map { Float(scale * sin(Double($0) * 0.7 + 0.3)) })
+        }
+        let (x, w, u, v) = (tensor([3, 16, 8], 1), tensor([8, 32], 0.3), tensor([32, 32], 0.2), tensor([32, 1], 0.5))
+        let plain = dRecurrentScore(x: x, w: w, u: u, v: v)
+        let checkpointed = dRecurrentScoreCheckpointed(x: x, w: w, u: u, v: v)
+        #expect(checkpointed.w.scalars == plain.w.scalars)
+        #expect(checkpointed.u.scalars == plain.u.scalars)
+        #expect(checkpointed.v.scalars == plain.v.scalars)
+        #expect(plain.u.scalars.contains { $0 != 0 })
+        let direction = tensor([32, 32], -0.1)
+        let curvature = recurrentScoreCurvature(x: x, w: w, u: u, v: v, uTangent: direction)
+        let checkpointedCurvature = recurrentScoreCheckpointedCurvature(x: x, w: w, u: u, v: v, uTangent: direction)
+        #expect(checkpointedCurvature.scalars == curvature.scalars)
+    }
 }

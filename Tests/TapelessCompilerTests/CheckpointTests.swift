@@ -141,4 +141,40 @@ import Testing
         #expect(text.contains("replaying 2 states every 3 iterations"), "\(text)")
         #expect(text.contains("(checkpointEvery: 3: the states iterations 0, 3, 6, … start from"), "\(text)")
     }
+
+    /// A recurrent cell over 16 steps, unrolled, with `CHECKPOINTS` where the clause goes.
+    static let recurrent = """
+        func encode(x: [n, 16, 8], w: [8, 32], u: [32, 32], v: [32, 1]) -> Float {
+            var h = tanh(x[:, 0, :] @ w)
+            for t in 0..<15CHECKPOINTS {
+                h = tanh(x[:, t + 1, :] @ w + h @ u)
+            }
+            mean(h @ v)
+        }
+        let dEncode = grad(encode, wrt: w, u, v)
+        """
+
+    static func recurrentStorage(checkpointEvery interval: Int?) throws -> (storage: ReverseStorage, plan: FusionPlan) {
+        let source = recurrent.replacingOccurrences(of: "CHECKPOINTS", with: interval.map { ", checkpointEvery: \($0)" } ?? "")
+        let program = try CompiledFunctions(source).program
+        let plan = FunctionPlans(try #require(program.functions.first { $0.name == "dEncode" }), in: nil).body
+        return (try #require(ReverseStorage(plan)), plan)
+    }
+
+    @Test func anUnrolledLoopKeepsItsCheckpointsAndComputesEachSegmentAgain() throws {
+        let plain = try Self.recurrentStorage(checkpointEvery: nil)
+        let checkpointed = try Self.recurrentStorage(checkpointEvery: 4)
+        // Without checkpoints, every step's product, sum and tanh (and each x slice) are kept;
+        // with them, the hidden state entering each segment (steps 3, 7 and 11) and what comes
+        // before the loop.
+        #expect(plain.storage.formula == "16·(n·8) + 47·(n·32)")
+        #expect(checkpointed.storage.formula == "n·8 + 5·(n·32)")
+        #expect(checkpointed.storage.recomputed.allSatisfy { $0.origin?.isRecomputed == true || $0.op.operationClass == .elementwise })
+        #expect(checkpointed.plan.function.instructions.contains { $0.origin?.isRecomputed == true && $0.op == .matmul(transposeLeft: false, transposeRight: false) })
+        // The copies are never fused with the forward pass, which would keep its values alive.
+        for case .loop(let loop) in checkpointed.plan.steps {
+            let kinds = Set(loop.instructions.compactMap { $0.origin.map { $0.isDerivative ? nil : $0.isRecomputed } ?? nil })
+            #expect(kinds.count < 2, "a loop mixes the forward pass with values computed again")
+        }
+    }
 }

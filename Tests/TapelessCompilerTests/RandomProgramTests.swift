@@ -611,7 +611,8 @@ struct ProgramGenerator {
     }
 
     /// `var name = …` updated by a loop of 1 to 3 iterations whose body reads `name`, the
-    /// variables, and positions picked by the loop index from rows and matrices.
+    /// variables, and positions picked by the loop index from rows and matrices; sometimes with
+    /// checkpoints.
     private mutating func loop(updating name: String, _ kind: Kind, _ variables: [(String, Kind)], indent: String) -> String {
         let count = Int.random(in: 1...3, using: &random)
         let index = "i\(name)"
@@ -626,8 +627,10 @@ struct ProgramGenerator {
         let update = Int.random(in: 0..<2, using: &random) == 0
             ? "\(name) += \(expression(kind, leaves, depth: 2))"
             : "\(name) = \(expression(kind, leaves, depth: 3))"
+        // Sometimes with checkpoints: the reverse pass computes each segment's values again.
+        let checkpoints = Int.random(in: 0..<3, using: &random) == 0 ? ", checkpointEvery: \(Int.random(in: 1...count, using: &random))" : ""
         return "\(indent)    var \(name) = \(expression(kind, variables, depth: 3))\n"
-            + "\(indent)    for \(index) in 0..<\(count) {\n\(indent)        \(update)\n\(indent)    }\n"
+            + "\(indent)    for \(index) in 0..<\(count)\(checkpoints) {\n\(indent)        \(update)\n\(indent)    }\n"
     }
 
     /// The kinds of the variables: the only kinds an expression over them can have (a scalar

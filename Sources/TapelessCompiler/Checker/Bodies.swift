@@ -174,13 +174,9 @@ extension Checker {
         if isNew { context.loopCounts[loop.index.name] = count ?? 1 }
         context.iterations *= count ?? 1
         checkNested(loop.body, in: &context, &scope)
-        if let count, computesScalars(loop.body) {
+        if let count { checkCheckpointInterval(loop.checkpointInterval, count: count, at: loop.range.start, in: context) }
+        if count != nil, computesScalars(loop.body) {
             rolledLoops.insert(loop.range.start)
-            checkCheckpointInterval(loop.checkpointInterval, count: count, at: loop.range.start, in: context)
-        } else if let written = loop.checkpointInterval, count != nil {
-            error("'checkpointEvery:' applies to a loop whose body computes only scalars, which runs as a loop; this one "
-                  + "computes tensors, so it is unrolled and each iteration's values are planned like any other; remove "
-                  + "'checkpointEvery:'", at: written.range)
         } else if let tooLongToUnroll {
             error(Self.unrollLimitMessage(tooLongToUnroll.total), at: tooLongToUnroll.range)
         }

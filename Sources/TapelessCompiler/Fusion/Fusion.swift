@@ -14,7 +14,8 @@ public enum Fusion {
     public static func plan(
         _ function: IRFunction, gradientOffsets: [String: Int] = [:], orderAfter: [IRValue: IRValue] = [:]
     ) -> FusionPlan {
-        let function = function.drawingMasksAtEachUse()
+        let (function, recomputedAfter) = function.drawingMasksAtEachUse().recomputingSegments()
+        let orderAfter = orderAfter.merging(recomputedAfter) { given, _ in given }
         var grouping = Grouping(function: function, orderAfter: orderAfter)
         grouping.run()
         var sums = ProductSums()

@@ -13,6 +13,9 @@ struct Grouping {
         var accumulators: [IRValue]
         /// The instructions outside the loop that wait for one of its values.
         var dependents: Set<IRValue>
+        /// Whether it computes values of the forward pass (`false`) or values of checkpointed
+        /// segments again (`true`); `nil` while it computes neither (see ``phase(of:)``).
+        var recomputes: Bool?
     }
 
     let function: IRFunction
@@ -152,14 +155,24 @@ struct Grouping {
     private mutating func startLoop(_ shape: [IRDimension], with value: IRValue) {
         loops.append(Loop(
             shape: shape, values: [value], accumulators: isAccumulator(value) ? [value] : [],
-            dependents: Set(dependents[value] ?? [])))
+            dependents: Set(dependents[value] ?? []), recomputes: phase(of: value)))
         loopOf[value] = loops.count - 1
         latestLoop[shape] = loops.count - 1
     }
 
+    /// Whether `value` is a checkpointed segment's value computed again in the reverse pass
+    /// (`true`, see `Recomputation.swift`) or a value of the forward pass (`false`); `nil` for
+    /// a derivative or bookkeeping. The two kinds never share a loop: it would run when the
+    /// later may, keeping the forward pass's values alive until the reverse pass.
+    private func phase(of value: IRValue) -> Bool? {
+        guard let origin = definitions[value]?.origin, !origin.isDerivative else { return nil }
+        return origin.isRecomputed
+    }
+
     /// Puts `value` into the union of `loopSet` if the result can still be ordered.
     private mutating func join(_ value: IRValue, into loopSet: [Int]) -> Bool {
-        guard isOrderable(joining: value, into: loopSet) else { return false }
+        let phases = Set(([phase(of: value)] + loopSet.map { loops[$0].recomputes }).compactMap { $0 })
+        guard phases.count < 2, isOrderable(joining: value, into: loopSet) else { return false }
         let target = loopSet[0]
         // Grow the largest set in place: merging costs the size of the smaller loops.
         let largest = loopSet.max { loops[$0].values.count < loops[$1].values.count }!
@@ -176,6 +189,7 @@ struct Grouping {
             merged.dependents.formUnion(other.dependents)
         }
         merged.dependents = merged.dependents.filter { !merged.values.contains($0) }
+        merged.recomputes = phases.first
         loops[target] = merged
         loopOf[value] = target
         return true

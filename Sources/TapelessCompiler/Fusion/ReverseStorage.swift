@@ -18,10 +18,14 @@ public struct ReverseStorage: Sendable {
         func isForward(_ instruction: IRInstruction) -> Bool {
             instruction.origin?.isDerivative == false && instruction.op.operationClass != .name && !instruction.type.isScalar
         }
-        // A step of the reverse pass computes a derivative; forward values among its own
-        // instructions are computed again there, those it reads from other steps are kept.
+        func isReverse(_ instruction: IRInstruction) -> Bool {
+            instruction.origin?.isDerivative == true || instruction.origin?.isRecomputed == true
+        }
+        // A step of the reverse pass computes a derivative, or a checkpointed segment's value
+        // again; forward values among its own instructions are computed again there, those it
+        // reads from other steps are kept.
         var recomputed = Set<IRValue>(), read = Set<IRValue>()
-        for step in Self.steps(plan.steps) where step.contains(where: { $0.origin?.isDerivative == true }) {
+        for step in Self.steps(plan.steps) where step.contains(where: isReverse) {
             let own = Set(step.map(\.result))
             for instruction in step {
                 if isForward(instruction) { recomputed.insert(instruction.result) }
@@ -29,7 +33,7 @@ public struct ReverseStorage: Sendable {
             }
         }
         let instructions = plan.function.instructions
-        kept = instructions.filter { read.contains($0.result) && isForward($0) && plan.storage[$0.result] != nil }
+        kept = instructions.filter { read.contains($0.result) && isForward($0) && !isReverse($0) && plan.storage[$0.result] != nil }
         self.recomputed = instructions.filter { recomputed.contains($0.result) }
     }
 

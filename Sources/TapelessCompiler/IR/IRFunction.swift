@@ -21,12 +21,20 @@ public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
     public var text: String
     /// Whether the instruction computes a derivative of this expression rather than its value.
     public var isDerivative: Bool
+    /// The segment of a loop written with `checkpointEvery:` that computed the value, when the
+    /// loop is unrolled: the reverse pass computes the segment's values again rather than
+    /// keeping them (see `Recomputation.swift`). Unique within a function's loops.
+    public var segment: Int?
+    /// Whether the instruction computes a value of such a segment again, in the reverse pass.
+    public var isRecomputed: Bool
 
     /// Creates an origin; `isDerivative` marks instructions that compute the expression's derivative.
-    public init(range: SourceRange, text: String, isDerivative: Bool = false) {
+    public init(range: SourceRange, text: String, isDerivative: Bool = false, segment: Int? = nil, isRecomputed: Bool = false) {
         self.range = range
         self.text = text
         self.isDerivative = isDerivative
+        self.segment = segment
+        self.isRecomputed = isRecomputed
     }
 
     /// The 1-based line where the expression starts.
@@ -39,8 +47,9 @@ public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
         SourceOrigin(range: range, text: text, isDerivative: true)
     }
 
-    /// The origin as printed in comments: `line 6: w * x`, prefixed with `∂ ` for a derivative.
-    public var description: String { (isDerivative ? "∂ " : "") + "line \(line): \(text)" }
+    /// The origin as printed in comments: `line 6: w * x`, prefixed with `∂ ` for a derivative
+    /// and with `again, ` for a value the reverse pass computes again.
+    public var description: String { (isDerivative ? "∂ " : "") + (isRecomputed ? "again, " : "") + "line \(line): \(text)" }
 }
 
 /// One instruction: `result = op(operands) : type`.

@@ -14,6 +14,9 @@ struct FunctionLowering {
     var functionArgumentNames: [String] = []
     /// Inside the body of a loop that runs as a loop: its index's name and value.
     var rolledIndex: (name: String, value: IRValue)?
+    /// Inside an unrolled loop written with `checkpointEvery:`: the segment being lowered,
+    /// which every origin records (see ``SourceOrigin/segment``).
+    var segment: Int?
     /// The new value of each state tensor the layers updated, by full name, in order.
     private(set) var stateUpdates: [(name: String, value: IRValue)] = []
     /// Whether the body applies a layer that computes something else in each mode.
@@ -64,10 +67,15 @@ struct FunctionLowering {
                     try lowerRolledLoop(loop, count: count)
                     continue
                 }
+                // Segments of a checkpointed loop are numbered after where the loop is written; a
+                // loop inside a checkpointed one belongs to the outer one's segments.
+                let interval = segment == nil ? program.checkpointIntervals[loop.range.start] : nil
                 for index in 0..<count {
                     loopIndices[loop.index.name] = index
+                    if let interval { segment = loop.range.start.offset * Self.segmentsPerLoop + index / interval }
                     try lower(loop.body)
                 }
+                if interval != nil { segment = nil }
                 loopIndices[loop.index.name] = nil
             case .branch(let branch):
                 try lowerBranch(branch)
@@ -211,8 +219,11 @@ struct FunctionLowering {
     }
 
     private func origin(of expression: Expr) -> SourceOrigin {
-        SourceOrigin(range: expression.range, text: lowering.text(expression.range))
+        SourceOrigin(range: expression.range, text: lowering.text(expression.range), segment: segment)
     }
+
+    /// More segments than any loop has (an unrolled loop has at most 256 iterations).
+    static let segmentsPerLoop = 1024
 
     /// The layer applied to `input`, as its kind lowers it, reading its parameters first. A
     /// state tensor that an earlier application updated is read at its new value, so a layer

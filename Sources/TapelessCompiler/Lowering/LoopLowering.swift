@@ -50,7 +50,7 @@ extension FunctionLowering {
             results: results)
         (builder, locals, arguments) = outer
 
-        builder.origin = SourceOrigin(range: range, text: lowering.text(range, upTo: "{"))
+        builder.origin = SourceOrigin(range: range, text: lowering.text(range, upTo: "{"), segment: segment)
         defer { builder.origin = nil }
         for (position, instruction) in body.instructions.enumerated() {
             guard case .parameter(let name) = instruction.op else { continue }

@@ -2574,3 +2574,10457 @@ public func dDescentCheckpointed(c: Float, s: Float, q: Tensor) -> (c: Float, s:
         return body()
     }
 }
+
+/// `func recurrentScore(x: [n, 16, 8], w: [8, 32], u: [32, 32], v: [32, 1])…` (line 102).
+public func recurrentScore(x: Tensor, w: Tensor, u: Tensor, v: Tensor) -> Float {
+    if x.shape.count != 3 || x.shape[1] != 16 || x.shape[2] != 8 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 16, 8]", argument: "x", declared: "[n, 16, 8]", function: "recurrentScore(x:w:u:v:)")
+    }
+    let n = x.shape[0]
+    if w.shape.count != 2 || w.shape[0] != 8 || w.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[8, 32]", argument: "w", declared: "[8, 32]", function: "recurrentScore(x:w:u:v:)")
+    }
+    if u.shape.count != 2 || u.shape[0] != 32 || u.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(u.shape, expected: "[32, 32]", argument: "u", declared: "[32, 32]", function: "recurrentScore(x:w:u:v:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 32 || v.shape[1] != 1 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[32, 1]", argument: "v", declared: "[32, 1]", function: "recurrentScore(x:w:u:v:)")
+    }
+    let workspace = Workspace.floats(count: 32 * (n * 8) + 3 * (n * 32) + n, for: "recurrentScore")
+    defer { Workspace.release(for: "recurrentScore") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * 8
+    let slot2 = slot1 + n * 8
+    let slot3 = slot2 + n * 8
+    let slot4 = slot3 + n * 8
+    let slot5 = slot4 + n * 8
+    let slot6 = slot5 + n * 8
+    let slot7 = slot6 + n * 8
+    let slot8 = slot7 + n * 8
+    let slot9 = slot8 + n * 8
+    let slot10 = slot9 + n * 8
+    let slot11 = slot10 + n * 8
+    let slot12 = slot11 + n * 8
+    let slot13 = slot12 + n * 8
+    let slot14 = slot13 + n * 8
+    let slot15 = slot14 + n * 8
+    let slot16 = slot15 + n * 8
+    let slot17 = slot16 + n * 8
+    let slot18 = slot17 + n * 8
+    let slot19 = slot18 + n * 8
+    let slot20 = slot19 + n * 8
+    let slot21 = slot20 + n * 8
+    let slot22 = slot21 + n * 8
+    let slot23 = slot22 + n * 8
+    let slot24 = slot23 + n * 8
+    let slot25 = slot24 + n * 8
+    let slot26 = slot25 + n * 8
+    let slot27 = slot26 + n * 8
+    let slot28 = slot27 + n * 8
+    let slot29 = slot28 + n * 8
+    let slot30 = slot29 + n * 8
+    let slot31 = slot30 + n * 8
+    let slot32 = slot31 + n * 8
+    let slot33 = slot32 + n * 32
+    let slot34 = slot33 + n * 32
+    let slot35 = slot34 + n * 32
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            u.withUnsafeBufferPointer { uBuffer in
+                v.withUnsafeBufferPointer { vBuffer in
+                    @inline(never) func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let w = wBuffer.baseAddress!
+                        let u = uBuffer.baseAddress!
+                        let v = vBuffer.baseAddress!
+                        do {
+                            // line 103: x[:, 0, :]
+                            let v4 = slot0  // [n, 1, 8]
+                            for row in 0..<n {
+                                for position in 0..<8 { v4[row &* 8 &+ position] = x[row &* 16 &* 8 &+ position] }
+                            }
+                            // line 105: x[:, t + 1, :]
+                            let v8 = slot1  // [n, 1, 8]
+                            for row_2 in 0..<n {
+                                for position_2 in 0..<8 {
+                                    v8[row_2 &* 8 &+ position_2] = x[(row_2 &* 16 &+ 1) &* 8 &+ position_2]
+                                }
+                            }
+                            let v14 = slot2  // [n, 1, 8]
+                            for row_3 in 0..<n {
+                                for position_3 in 0..<8 {
+                                    v14[row_3 &* 8 &+ position_3] = x[(row_3 &* 16 &+ 2) &* 8 &+ position_3]
+                                }
+                            }
+                            let v20 = slot3  // [n, 1, 8]
+                            for row_4 in 0..<n {
+                                for position_4 in 0..<8 {
+                                    v20[row_4 &* 8 &+ position_4] = x[(row_4 &* 16 &+ 3) &* 8 &+ position_4]
+                                }
+                            }
+                            let v26 = slot4  // [n, 1, 8]
+                            for row_5 in 0..<n {
+                                for position_5 in 0..<8 {
+                                    v26[row_5 &* 8 &+ position_5] = x[(row_5 &* 16 &+ 4) &* 8 &+ position_5]
+                                }
+                            }
+                            let v32 = slot5  // [n, 1, 8]
+                            for row_6 in 0..<n {
+                                for position_6 in 0..<8 {
+                                    v32[row_6 &* 8 &+ position_6] = x[(row_6 &* 16 &+ 5) &* 8 &+ position_6]
+                                }
+                            }
+                            let v38 = slot6  // [n, 1, 8]
+                            for row_7 in 0..<n {
+                                for position_7 in 0..<8 {
+                                    v38[row_7 &* 8 &+ position_7] = x[(row_7 &* 16 &+ 6) &* 8 &+ position_7]
+                                }
+                            }
+                            let v44 = slot7  // [n, 1, 8]
+                            for row_8 in 0..<n {
+                                for position_8 in 0..<8 {
+                                    v44[row_8 &* 8 &+ position_8] = x[(row_8 &* 16 &+ 7) &* 8 &+ position_8]
+                                }
+                            }
+                            let v50 = slot8  // [n, 1, 8]
+                            for row_9 in 0..<n {
+                                for position_9 in 0..<8 {
+                                    v50[row_9 &* 8 &+ position_9] = x[(row_9 &* 16 &+ 8) &* 8 &+ position_9]
+                                }
+                            }
+                            let v56 = slot9  // [n, 1, 8]
+                            for row_10 in 0..<n {
+                                for position_10 in 0..<8 {
+                                    v56[row_10 &* 8 &+ position_10] = x[(row_10 &* 16 &+ 9) &* 8 &+ position_10]
+                                }
+                            }
+                            let v62 = slot10  // [n, 1, 8]
+                            for row_11 in 0..<n {
+                                for position_11 in 0..<8 {
+                                    v62[row_11 &* 8 &+ position_11] = x[(row_11 &* 16 &+ 10) &* 8 &+ position_11]
+                                }
+                            }
+                            let v68 = slot11  // [n, 1, 8]
+                            for row_12 in 0..<n {
+                                for position_12 in 0..<8 {
+                                    v68[row_12 &* 8 &+ position_12] = x[(row_12 &* 16 &+ 11) &* 8 &+ position_12]
+                                }
+                            }
+                            let v74 = slot12  // [n, 1, 8]
+                            for row_13 in 0..<n {
+                                for position_13 in 0..<8 {
+                                    v74[row_13 &* 8 &+ position_13] = x[(row_13 &* 16 &+ 12) &* 8 &+ position_13]
+                                }
+                            }
+                            let v80 = slot13  // [n, 1, 8]
+                            for row_14 in 0..<n {
+                                for position_14 in 0..<8 {
+                                    v80[row_14 &* 8 &+ position_14] = x[(row_14 &* 16 &+ 13) &* 8 &+ position_14]
+                                }
+                            }
+                            let v86 = slot14  // [n, 1, 8]
+                            for row_15 in 0..<n {
+                                for position_15 in 0..<8 {
+                                    v86[row_15 &* 8 &+ position_15] = x[(row_15 &* 16 &+ 14) &* 8 &+ position_15]
+                                }
+                            }
+                            let v92 = slot15  // [n, 1, 8]
+                            for row_16 in 0..<n {
+                                for position_16 in 0..<8 {
+                                    v92[row_16 &* 8 &+ position_16] = x[(row_16 &* 16 &+ 15) &* 8 &+ position_16]
+                                }
+                            }
+                            // line 103: x[:, 0, :]
+                            let v5 = slot16  // [n, 8]
+                            // line 105: x[:, t + 1, :]
+                            let v9 = slot17  // [n, 8]
+                            let v15 = slot18  // [n, 8]
+                            let v21 = slot19  // [n, 8]
+                            let v27 = slot20  // [n, 8]
+                            let v33 = slot21  // [n, 8]
+                            let v39 = slot22  // [n, 8]
+                            let v45 = slot23  // [n, 8]
+                            let v51 = slot24  // [n, 8]
+                            let v57 = slot25  // [n, 8]
+                            let v63 = slot26  // [n, 8]
+                            let v69 = slot27  // [n, 8]
+                            let v75 = slot28  // [n, 8]
+                            let v81 = slot29  // [n, 8]
+                            let v87 = slot30  // [n, 8]
+                            let v93 = slot31  // [n, 8]
+                            v5.update(repeating: 0, count: n * 8)
+                            v9.update(repeating: 0, count: n * 8)
+                            v15.update(repeating: 0, count: n * 8)
+                            v21.update(repeating: 0, count: n * 8)
+                            v27.update(repeating: 0, count: n * 8)
+                            v33.update(repeating: 0, count: n * 8)
+                            v39.update(repeating: 0, count: n * 8)
+                            v45.update(repeating: 0, count: n * 8)
+                            v51.update(repeating: 0, count: n * 8)
+                            v57.update(repeating: 0, count: n * 8)
+                            v63.update(repeating: 0, count: n * 8)
+                            v69.update(repeating: 0, count: n * 8)
+                            v75.update(repeating: 0, count: n * 8)
+                            v81.update(repeating: 0, count: n * 8)
+                            v87.update(repeating: 0, count: n * 8)
+                            v93.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        // line 103: x[:, 0, :]
+                                        v5[i0 &* 8 &+ i2] += v4[i]
+                                        // line 105: x[:, t + 1, :]
+                                        v9[i0 &* 8 &+ i2] += v8[i]
+                                        v15[i0 &* 8 &+ i2] += v14[i]
+                                        v21[i0 &* 8 &+ i2] += v20[i]
+                                        v27[i0 &* 8 &+ i2] += v26[i]
+                                        v33[i0 &* 8 &+ i2] += v32[i]
+                                        v39[i0 &* 8 &+ i2] += v38[i]
+                                        v45[i0 &* 8 &+ i2] += v44[i]
+                                        v51[i0 &* 8 &+ i2] += v50[i]
+                                        v57[i0 &* 8 &+ i2] += v56[i]
+                                        v63[i0 &* 8 &+ i2] += v62[i]
+                                        v69[i0 &* 8 &+ i2] += v68[i]
+                                        v75[i0 &* 8 &+ i2] += v74[i]
+                                        v81[i0 &* 8 &+ i2] += v80[i]
+                                        v87[i0 &* 8 &+ i2] += v86[i]
+                                        v93[i0 &* 8 &+ i2] += v92[i]
+                                    }
+                                }
+                            }
+                            // line 103: x[:, 0, :] @ w
+                            let v6 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v5, lda: 8, b: w, ldb: 32, c: v6, ldc: 32)
+                            // line 103: tanh(x[:, 0, :] @ w)
+                            let h = slot33  // [n, 32]
+                            let laneEnd = (n * 32) & ~7
+                            let h_2Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd..<n * 32 {
+                                let h_2: Float = Foundation.tanh(v6[i])
+                                h[i] = h_2
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v10 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v9, lda: 8, b: w, ldb: 32, c: v10, ldc: 32)
+                            // line 105: h @ u
+                            let v11 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v11, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_3 = slot33  // [n, 32]
+                            let laneEnd_2 = (n * 32) & ~7
+                            let h_4Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v12 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v12, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_2..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v12: Float = v10[i] + v11[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_4: Float = Foundation.tanh(v12)
+                                h_3[i] = h_4
+                            }
+                        }
+                        do {
+                            let v15 = slot18  // [n, 8]
+                            let h_3 = slot33  // [n, 32]
+                            let v21 = slot19  // [n, 8]
+                            let v27 = slot20  // [n, 8]
+                            let v33 = slot21  // [n, 8]
+                            let v39 = slot22  // [n, 8]
+                            let v45 = slot23  // [n, 8]
+                            let v51 = slot24  // [n, 8]
+                            // line 105: x[:, t + 1, :] @ w
+                            let v16 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v15, lda: 8, b: w, ldb: 32, c: v16, ldc: 32)
+                            // line 105: h @ u
+                            let v17 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_3, lda: 32, b: u, ldb: 32, c: v17, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_5 = slot33  // [n, 32]
+                            let laneEnd_3 = (n * 32) & ~7
+                            let h_6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_3..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v18: Float = v16[i] + v17[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_6: Float = Foundation.tanh(v18)
+                                h_5[i] = h_6
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v22 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v21, lda: 8, b: w, ldb: 32, c: v22, ldc: 32)
+                            // line 105: h @ u
+                            let v23 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_5, lda: 32, b: u, ldb: 32, c: v23, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_7 = slot33  // [n, 32]
+                            let laneEnd_4 = (n * 32) & ~7
+                            let h_8Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v24 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v24, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_4..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v24: Float = v22[i] + v23[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_8: Float = Foundation.tanh(v24)
+                                h_7[i] = h_8
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v28 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v27, lda: 8, b: w, ldb: 32, c: v28, ldc: 32)
+                            // line 105: h @ u
+                            let v29 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_7, lda: 32, b: u, ldb: 32, c: v29, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_9 = slot33  // [n, 32]
+                            let laneEnd_5 = (n * 32) & ~7
+                            let h_10Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v30 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_10Block + j_5).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_10Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(h_9 + i).storeBytes(of: UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_5..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v30: Float = v28[i] + v29[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_10: Float = Foundation.tanh(v30)
+                                h_9[i] = h_10
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v34 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v33, lda: 8, b: w, ldb: 32, c: v34, ldc: 32)
+                            // line 105: h @ u
+                            let v35 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_9, lda: 32, b: u, ldb: 32, c: v35, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_11 = slot33  // [n, 32]
+                            let laneEnd_6 = (n * 32) & ~7
+                            let h_12Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v36 = UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_12Block + j_6).storeBytes(of: v36, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_12Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(h_11 + i).storeBytes(of: UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_6..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v36: Float = v34[i] + v35[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_12: Float = Foundation.tanh(v36)
+                                h_11[i] = h_12
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v40 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v39, lda: 8, b: w, ldb: 32, c: v40, ldc: 32)
+                            // line 105: h @ u
+                            let v41 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v41, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_13 = slot33  // [n, 32]
+                            let laneEnd_7 = (n * 32) & ~7
+                            let h_14Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v42 = UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_14Block + j_7).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_14Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(h_13 + i).storeBytes(of: UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_7..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v42: Float = v40[i] + v41[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_14: Float = Foundation.tanh(v42)
+                                h_13[i] = h_14
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v46 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v45, lda: 8, b: w, ldb: 32, c: v46, ldc: 32)
+                            // line 105: h @ u
+                            let v47 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_13, lda: 32, b: u, ldb: 32, c: v47, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_15 = slot33  // [n, 32]
+                            let laneEnd_8 = (n * 32) & ~7
+                            let h_16Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_16Block + j_8).storeBytes(of: v48, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_16Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    UnsafeMutableRawPointer(h_15 + i).storeBytes(of: UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_8..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v48: Float = v46[i] + v47[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_16: Float = Foundation.tanh(v48)
+                                h_15[i] = h_16
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v52 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v51, lda: 8, b: w, ldb: 32, c: v52, ldc: 32)
+                            // line 105: h @ u
+                            let v53 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_15, lda: 32, b: u, ldb: 32, c: v53, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_17 = slot33  // [n, 32]
+                            let laneEnd_9 = (n * 32) & ~7
+                            let h_18Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v54 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_18Block + j_9).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_18Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    UnsafeMutableRawPointer(h_17 + i).storeBytes(of: UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_9..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v54: Float = v52[i] + v53[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_18: Float = Foundation.tanh(v54)
+                                h_17[i] = h_18
+                            }
+                        }
+                        do {
+                            let v57 = slot25  // [n, 8]
+                            let h_17 = slot33  // [n, 32]
+                            let v63 = slot26  // [n, 8]
+                            let v69 = slot27  // [n, 8]
+                            let v75 = slot28  // [n, 8]
+                            let v81 = slot29  // [n, 8]
+                            let v87 = slot30  // [n, 8]
+                            let v93 = slot31  // [n, 8]
+                            // line 105: x[:, t + 1, :] @ w
+                            let v58 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v57, lda: 8, b: w, ldb: 32, c: v58, ldc: 32)
+                            // line 105: h @ u
+                            let v59 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_17, lda: 32, b: u, ldb: 32, c: v59, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_19 = slot33  // [n, 32]
+                            let laneEnd_10 = (n * 32) & ~7
+                            let h_20Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v60 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_20Block + j_10).storeBytes(of: v60, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_20Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    UnsafeMutableRawPointer(h_19 + i).storeBytes(of: UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_10..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v60: Float = v58[i] + v59[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_20: Float = Foundation.tanh(v60)
+                                h_19[i] = h_20
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v64 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v63, lda: 8, b: w, ldb: 32, c: v64, ldc: 32)
+                            // line 105: h @ u
+                            let v65 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_19, lda: 32, b: u, ldb: 32, c: v65, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_21 = slot33  // [n, 32]
+                            let laneEnd_11 = (n * 32) & ~7
+                            let h_22Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v66 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v65 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_22Block + j_11).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_22Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    UnsafeMutableRawPointer(h_21 + i).storeBytes(of: UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_11..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v66: Float = v64[i] + v65[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_22: Float = Foundation.tanh(v66)
+                                h_21[i] = h_22
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v70 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v69, lda: 8, b: w, ldb: 32, c: v70, ldc: 32)
+                            // line 105: h @ u
+                            let v71 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_21, lda: 32, b: u, ldb: 32, c: v71, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_23 = slot33  // [n, 32]
+                            let laneEnd_12 = (n * 32) & ~7
+                            let h_24Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                                let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v72 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_24Block + j_12).storeBytes(of: v72, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_24Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    UnsafeMutableRawPointer(h_23 + i).storeBytes(of: UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_12..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v72: Float = v70[i] + v71[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_24: Float = Foundation.tanh(v72)
+                                h_23[i] = h_24
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v76 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v75, lda: 8, b: w, ldb: 32, c: v76, ldc: 32)
+                            // line 105: h @ u
+                            let v77 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_23, lda: 32, b: u, ldb: 32, c: v77, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_25 = slot33  // [n, 32]
+                            let laneEnd_13 = (n * 32) & ~7
+                            let h_26Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v78 = UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_26Block + j_13).storeBytes(of: v78, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_26Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    UnsafeMutableRawPointer(h_25 + i).storeBytes(of: UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_13..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v78: Float = v76[i] + v77[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_26: Float = Foundation.tanh(v78)
+                                h_25[i] = h_26
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v82 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v81, lda: 8, b: w, ldb: 32, c: v82, ldc: 32)
+                            // line 105: h @ u
+                            let v83 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_25, lda: 32, b: u, ldb: 32, c: v83, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_27 = slot33  // [n, 32]
+                            let laneEnd_14 = (n * 32) & ~7
+                            let h_28Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_14 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v84 = UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_28Block + j_14).storeBytes(of: v84, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_28Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    UnsafeMutableRawPointer(h_27 + i).storeBytes(of: UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_14..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v84: Float = v82[i] + v83[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_28: Float = Foundation.tanh(v84)
+                                h_27[i] = h_28
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v88 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v87, lda: 8, b: w, ldb: 32, c: v88, ldc: 32)
+                            // line 105: h @ u
+                            let v89 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_27, lda: 32, b: u, ldb: 32, c: v89, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_29 = slot33  // [n, 32]
+                            let laneEnd_15 = (n * 32) & ~7
+                            let h_30Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_15 in stride(from: 0, to: laneEnd_15, by: Kernels.scratchBlock) {
+                                let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_15 &- blockStart_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v90 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v89 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_30Block + j_15).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_30Block, count: blockCount_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    UnsafeMutableRawPointer(h_29 + i).storeBytes(of: UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_15..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v90: Float = v88[i] + v89[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_30: Float = Foundation.tanh(v90)
+                                h_29[i] = h_30
+                            }
+                            // line 105: x[:, t + 1, :] @ w
+                            let v94 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v93, lda: 8, b: w, ldb: 32, c: v94, ldc: 32)
+                            // line 105: h @ u
+                            let v95 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_29, lda: 32, b: u, ldb: 32, c: v95, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_31 = slot33  // [n, 32]
+                            let laneEnd_16 = (n * 32) & ~7
+                            let h_32Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_16 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                                let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v96 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_32Block + j_16).storeBytes(of: v96, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_32Block, count: blockCount_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    UnsafeMutableRawPointer(h_31 + i).storeBytes(of: UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_16..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v96: Float = v94[i] + v95[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_32: Float = Foundation.tanh(v96)
+                                h_31[i] = h_32
+                            }
+                        }
+                        let v101: Float
+                        do {
+                            let h_31 = slot33  // [n, 32]
+                            // line 107: h @ v
+                            let v98 = slot35  // [n, 1]
+                            Kernels.matrixMultiply(m: n, n: 1, k: 32, a: h_31, lda: 32, b: v, ldb: 1, c: v98, ldc: 1)
+                            var v99: Float = 0
+                            let laneEnd_17 = n & ~7
+                            var v99Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd_17, by: 8) {
+                                // line 107: mean(h @ v)
+                                v99Lanes += UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            }
+                            v99 = v99Lanes.sum()
+                            for i in laneEnd_17..<n {
+                                // line 107: mean(h @ v)
+                                v99 += v98[i]
+                            }
+                            v101 = v99 / Float(n)
+                        }
+                        return v101
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let dRecurrentScore = grad(recurrentScore, wrt: w, u, v)` (line 109).
+public func dRecurrentScore(x: Tensor, w: Tensor, u: Tensor, v: Tensor) -> (w: Tensor, u: Tensor, v: Tensor) {
+    if x.shape.count != 3 || x.shape[1] != 16 || x.shape[2] != 8 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 16, 8]", argument: "x", declared: "[n, 16, 8]", function: "dRecurrentScore(x:w:u:v:)")
+    }
+    let n = x.shape[0]
+    if w.shape.count != 2 || w.shape[0] != 8 || w.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[8, 32]", argument: "w", declared: "[8, 32]", function: "dRecurrentScore(x:w:u:v:)")
+    }
+    if u.shape.count != 2 || u.shape[0] != 32 || u.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(u.shape, expected: "[32, 32]", argument: "u", declared: "[32, 32]", function: "dRecurrentScore(x:w:u:v:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 32 || v.shape[1] != 1 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[32, 1]", argument: "v", declared: "[32, 1]", function: "dRecurrentScore(x:w:u:v:)")
+    }
+    let workspace = Workspace.floats(count: 32 * (n * 8) + 35 * (n * 32) + n + 32 + 16 * (32 * 32) + 17 * (8 * 32), for: "dRecurrentScore")
+    defer { Workspace.release(for: "dRecurrentScore") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * 8
+    let slot2 = slot1 + n * 8
+    let slot3 = slot2 + n * 8
+    let slot4 = slot3 + n * 8
+    let slot5 = slot4 + n * 8
+    let slot6 = slot5 + n * 8
+    let slot7 = slot6 + n * 8
+    let slot8 = slot7 + n * 8
+    let slot9 = slot8 + n * 8
+    let slot10 = slot9 + n * 8
+    let slot11 = slot10 + n * 8
+    let slot12 = slot11 + n * 8
+    let slot13 = slot12 + n * 8
+    let slot14 = slot13 + n * 8
+    let slot15 = slot14 + n * 8
+    let slot16 = slot15 + n * 8
+    let slot17 = slot16 + n * 8
+    let slot18 = slot17 + n * 8
+    let slot19 = slot18 + n * 8
+    let slot20 = slot19 + n * 8
+    let slot21 = slot20 + n * 8
+    let slot22 = slot21 + n * 8
+    let slot23 = slot22 + n * 8
+    let slot24 = slot23 + n * 8
+    let slot25 = slot24 + n * 8
+    let slot26 = slot25 + n * 8
+    let slot27 = slot26 + n * 8
+    let slot28 = slot27 + n * 8
+    let slot29 = slot28 + n * 8
+    let slot30 = slot29 + n * 8
+    let slot31 = slot30 + n * 8
+    let slot32 = slot31 + n * 8
+    let slot33 = slot32 + n * 32
+    let slot34 = slot33 + n * 32
+    let slot35 = slot34 + n * 32
+    let slot36 = slot35 + n * 32
+    let slot37 = slot36 + n * 32
+    let slot38 = slot37 + n * 32
+    let slot39 = slot38 + n * 32
+    let slot40 = slot39 + n * 32
+    let slot41 = slot40 + n * 32
+    let slot42 = slot41 + n * 32
+    let slot43 = slot42 + n * 32
+    let slot44 = slot43 + n * 32
+    let slot45 = slot44 + n * 32
+    let slot46 = slot45 + n * 32
+    let slot47 = slot46 + n * 32
+    let slot48 = slot47 + n * 32
+    let slot49 = slot48 + n * 32
+    let slot50 = slot49 + n * 32
+    let slot51 = slot50 + n * 32
+    let slot52 = slot51 + n * 32
+    let slot53 = slot52 + n * 32
+    let slot54 = slot53 + n * 32
+    let slot55 = slot54 + n * 32
+    let slot56 = slot55 + n * 32
+    let slot57 = slot56 + n * 32
+    let slot58 = slot57 + n * 32
+    let slot59 = slot58 + n * 32
+    let slot60 = slot59 + n * 32
+    let slot61 = slot60 + n * 32
+    let slot62 = slot61 + n * 32
+    let slot63 = slot62 + n * 32
+    let slot64 = slot63 + n * 32
+    let slot65 = slot64 + n * 32
+    let slot66 = slot65 + n
+    let slot67 = slot66 + n * 32
+    let slot68 = slot67 + n * 32
+    let slot69 = slot68 + 32
+    let slot70 = slot69 + 32 * 32
+    let slot71 = slot70 + 8 * 32
+    let slot72 = slot71 + 32 * 32
+    let slot73 = slot72 + 8 * 32
+    let slot74 = slot73 + 32 * 32
+    let slot75 = slot74 + 8 * 32
+    let slot76 = slot75 + 32 * 32
+    let slot77 = slot76 + 8 * 32
+    let slot78 = slot77 + 32 * 32
+    let slot79 = slot78 + 8 * 32
+    let slot80 = slot79 + 32 * 32
+    let slot81 = slot80 + 8 * 32
+    let slot82 = slot81 + 32 * 32
+    let slot83 = slot82 + 8 * 32
+    let slot84 = slot83 + 32 * 32
+    let slot85 = slot84 + 8 * 32
+    let slot86 = slot85 + 32 * 32
+    let slot87 = slot86 + 8 * 32
+    let slot88 = slot87 + 32 * 32
+    let slot89 = slot88 + 8 * 32
+    let slot90 = slot89 + 32 * 32
+    let slot91 = slot90 + 8 * 32
+    let slot92 = slot91 + 32 * 32
+    let slot93 = slot92 + 8 * 32
+    let slot94 = slot93 + 32 * 32
+    let slot95 = slot94 + 8 * 32
+    let slot96 = slot95 + 32 * 32
+    let slot97 = slot96 + 8 * 32
+    let slot98 = slot97 + 32 * 32
+    let slot99 = slot98 + 32 * 32
+    let slot100 = slot99 + 8 * 32
+    let slot101 = slot100 + 8 * 32
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            u.withUnsafeBufferPointer { uBuffer in
+                v.withUnsafeBufferPointer { vBuffer in
+                    @inline(never) func body() -> (w: Tensor, u: Tensor, v: Tensor) {
+                        let x = xBuffer.baseAddress!
+                        let w = wBuffer.baseAddress!
+                        let u = uBuffer.baseAddress!
+                        let v = vBuffer.baseAddress!
+                        do {
+                            // line 103: x[:, 0, :]
+                            let v4 = slot0  // [n, 1, 8]
+                            for row in 0..<n {
+                                for position in 0..<8 { v4[row &* 8 &+ position] = x[row &* 16 &* 8 &+ position] }
+                            }
+                            // line 105: x[:, t + 1, :]
+                            let v8 = slot1  // [n, 1, 8]
+                            for row_2 in 0..<n {
+                                for position_2 in 0..<8 {
+                                    v8[row_2 &* 8 &+ position_2] = x[(row_2 &* 16 &+ 1) &* 8 &+ position_2]
+                                }
+                            }
+                            let v14 = slot2  // [n, 1, 8]
+                            for row_3 in 0..<n {
+                                for position_3 in 0..<8 {
+                                    v14[row_3 &* 8 &+ position_3] = x[(row_3 &* 16 &+ 2) &* 8 &+ position_3]
+                                }
+                            }
+                            let v20 = slot3  // [n, 1, 8]
+                            for row_4 in 0..<n {
+                                for position_4 in 0..<8 {
+                                    v20[row_4 &* 8 &+ position_4] = x[(row_4 &* 16 &+ 3) &* 8 &+ position_4]
+                                }
+                            }
+                            let v26 = slot4  // [n, 1, 8]
+                            for row_5 in 0..<n {
+                                for position_5 in 0..<8 {
+                                    v26[row_5 &* 8 &+ position_5] = x[(row_5 &* 16 &+ 4) &* 8 &+ position_5]
+                                }
+                            }
+                            let v32 = slot5  // [n, 1, 8]
+                            for row_6 in 0..<n {
+                                for position_6 in 0..<8 {
+                                    v32[row_6 &* 8 &+ position_6] = x[(row_6 &* 16 &+ 5) &* 8 &+ position_6]
+                                }
+                            }
+                            let v38 = slot6  // [n, 1, 8]
+                            for row_7 in 0..<n {
+                                for position_7 in 0..<8 {
+                                    v38[row_7 &* 8 &+ position_7] = x[(row_7 &* 16 &+ 6) &* 8 &+ position_7]
+                                }
+                            }
+                            let v44 = slot7  // [n, 1, 8]
+                            for row_8 in 0..<n {
+                                for position_8 in 0..<8 {
+                                    v44[row_8 &* 8 &+ position_8] = x[(row_8 &* 16 &+ 7) &* 8 &+ position_8]
+                                }
+                            }
+                            let v50 = slot8  // [n, 1, 8]
+                            for row_9 in 0..<n {
+                                for position_9 in 0..<8 {
+                                    v50[row_9 &* 8 &+ position_9] = x[(row_9 &* 16 &+ 8) &* 8 &+ position_9]
+                                }
+                            }
+                            let v56 = slot9  // [n, 1, 8]
+                            for row_10 in 0..<n {
+                                for position_10 in 0..<8 {
+                                    v56[row_10 &* 8 &+ position_10] = x[(row_10 &* 16 &+ 9) &* 8 &+ position_10]
+                                }
+                            }
+                            let v62 = slot10  // [n, 1, 8]
+                            for row_11 in 0..<n {
+                                for position_11 in 0..<8 {
+                                    v62[row_11 &* 8 &+ position_11] = x[(row_11 &* 16 &+ 10) &* 8 &+ position_11]
+                                }
+                            }
+                            let v68 = slot11  // [n, 1, 8]
+                            for row_12 in 0..<n {
+                                for position_12 in 0..<8 {
+                                    v68[row_12 &* 8 &+ position_12] = x[(row_12 &* 16 &+ 11) &* 8 &+ position_12]
+                                }
+                            }
+                            let v74 = slot12  // [n, 1, 8]
+                            for row_13 in 0..<n {
+                                for position_13 in 0..<8 {
+                                    v74[row_13 &* 8 &+ position_13] = x[(row_13 &* 16 &+ 12) &* 8 &+ position_13]
+                                }
+                            }
+                            let v80 = slot13  // [n, 1, 8]
+                            for row_14 in 0..<n {
+                                for position_14 in 0..<8 {
+                                    v80[row_14 &* 8 &+ position_14] = x[(row_14 &* 16 &+ 13) &* 8 &+ position_14]
+                                }
+                            }
+                            let v86 = slot14  // [n, 1, 8]
+                            for row_15 in 0..<n {
+                                for position_15 in 0..<8 {
+                                    v86[row_15 &* 8 &+ position_15] = x[(row_15 &* 16 &+ 14) &* 8 &+ position_15]
+                                }
+                            }
+                            let v92 = slot15  // [n, 1, 8]
+                            for row_16 in 0..<n {
+                                for position_16 in 0..<8 {
+                                    v92[row_16 &* 8 &+ position_16] = x[(row_16 &* 16 &+ 15) &* 8 &+ position_16]
+                                }
+                            }
+                            // line 103: x[:, 0, :]
+                            let v5 = slot16  // [n, 8]
+                            // line 105: x[:, t + 1, :]
+                            let v9 = slot17  // [n, 8]
+                            let v15 = slot18  // [n, 8]
+                            let v21 = slot19  // [n, 8]
+                            let v27 = slot20  // [n, 8]
+                            let v33 = slot21  // [n, 8]
+                            let v39 = slot22  // [n, 8]
+                            let v45 = slot23  // [n, 8]
+                            let v51 = slot24  // [n, 8]
+                            let v57 = slot25  // [n, 8]
+                            let v63 = slot26  // [n, 8]
+                            let v69 = slot27  // [n, 8]
+                            let v75 = slot28  // [n, 8]
+                            let v81 = slot29  // [n, 8]
+                            let v87 = slot30  // [n, 8]
+                            let v93 = slot31  // [n, 8]
+                            v5.update(repeating: 0, count: n * 8)
+                            v9.update(repeating: 0, count: n * 8)
+                            v15.update(repeating: 0, count: n * 8)
+                            v21.update(repeating: 0, count: n * 8)
+                            v27.update(repeating: 0, count: n * 8)
+                            v33.update(repeating: 0, count: n * 8)
+                            v39.update(repeating: 0, count: n * 8)
+                            v45.update(repeating: 0, count: n * 8)
+                            v51.update(repeating: 0, count: n * 8)
+                            v57.update(repeating: 0, count: n * 8)
+                            v63.update(repeating: 0, count: n * 8)
+                            v69.update(repeating: 0, count: n * 8)
+                            v75.update(repeating: 0, count: n * 8)
+                            v81.update(repeating: 0, count: n * 8)
+                            v87.update(repeating: 0, count: n * 8)
+                            v93.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        // line 103: x[:, 0, :]
+                                        v5[i0 &* 8 &+ i2] += v4[i]
+                                        // line 105: x[:, t + 1, :]
+                                        v9[i0 &* 8 &+ i2] += v8[i]
+                                        v15[i0 &* 8 &+ i2] += v14[i]
+                                        v21[i0 &* 8 &+ i2] += v20[i]
+                                        v27[i0 &* 8 &+ i2] += v26[i]
+                                        v33[i0 &* 8 &+ i2] += v32[i]
+                                        v39[i0 &* 8 &+ i2] += v38[i]
+                                        v45[i0 &* 8 &+ i2] += v44[i]
+                                        v51[i0 &* 8 &+ i2] += v50[i]
+                                        v57[i0 &* 8 &+ i2] += v56[i]
+                                        v63[i0 &* 8 &+ i2] += v62[i]
+                                        v69[i0 &* 8 &+ i2] += v68[i]
+                                        v75[i0 &* 8 &+ i2] += v74[i]
+                                        v81[i0 &* 8 &+ i2] += v80[i]
+                                        v87[i0 &* 8 &+ i2] += v86[i]
+                                        v93[i0 &* 8 &+ i2] += v92[i]
+                                    }
+                                }
+                            }
+                            // line 103: x[:, 0, :] @ w
+                            let v6 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v5, lda: 8, b: w, ldb: 32, c: v6, ldc: 32)
+                            // line 105: x[:, t + 1, :] @ w
+                            let v10 = slot33  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v9, lda: 8, b: w, ldb: 32, c: v10, ldc: 32)
+                            let v16 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v15, lda: 8, b: w, ldb: 32, c: v16, ldc: 32)
+                            let v22 = slot35  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v21, lda: 8, b: w, ldb: 32, c: v22, ldc: 32)
+                            let v28 = slot36  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v27, lda: 8, b: w, ldb: 32, c: v28, ldc: 32)
+                            let v34 = slot37  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v33, lda: 8, b: w, ldb: 32, c: v34, ldc: 32)
+                            let v40 = slot38  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v39, lda: 8, b: w, ldb: 32, c: v40, ldc: 32)
+                            let v46 = slot39  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v45, lda: 8, b: w, ldb: 32, c: v46, ldc: 32)
+                            let v52 = slot40  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v51, lda: 8, b: w, ldb: 32, c: v52, ldc: 32)
+                        }
+                        do {
+                            let v57 = slot25  // [n, 8]
+                            let v63 = slot26  // [n, 8]
+                            let v69 = slot27  // [n, 8]
+                            let v75 = slot28  // [n, 8]
+                            let v81 = slot29  // [n, 8]
+                            let v87 = slot30  // [n, 8]
+                            let v93 = slot31  // [n, 8]
+                            let v6 = slot32  // [n, 32]
+                            let v10 = slot33  // [n, 32]
+                            let v16 = slot34  // [n, 32]
+                            let v22 = slot35  // [n, 32]
+                            let v28 = slot36  // [n, 32]
+                            // line 105: x[:, t + 1, :] @ w
+                            let v58 = slot41  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v57, lda: 8, b: w, ldb: 32, c: v58, ldc: 32)
+                            let v64 = slot42  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v63, lda: 8, b: w, ldb: 32, c: v64, ldc: 32)
+                            let v70 = slot43  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v69, lda: 8, b: w, ldb: 32, c: v70, ldc: 32)
+                            let v76 = slot44  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v75, lda: 8, b: w, ldb: 32, c: v76, ldc: 32)
+                            let v82 = slot45  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v81, lda: 8, b: w, ldb: 32, c: v82, ldc: 32)
+                            let v88 = slot46  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v87, lda: 8, b: w, ldb: 32, c: v88, ldc: 32)
+                            let v94 = slot47  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v93, lda: 8, b: w, ldb: 32, c: v94, ldc: 32)
+                            // line 103: tanh(x[:, 0, :] @ w)
+                            let h = slot48  // [n, 32]
+                            // ∂ line 103: tanh(x[:, 0, :] @ w)
+                            let v242 = slot49  // [n, 32]
+                            let laneEnd = (n * 32) & ~7
+                            let h_2Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 103: tanh(x[:, 0, :] @ w)
+                                    UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 103: tanh(x[:, 0, :] @ w)
+                                    let v241 = UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v242_2 = SIMD8<Float>(repeating: 1.0) - v241
+                                    UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd..<n * 32 {
+                                // line 103: tanh(x[:, 0, :] @ w)
+                                let h_2: Float = Foundation.tanh(v6[i])
+                                h[i] = h_2
+                                // ∂ line 103: tanh(x[:, 0, :] @ w)
+                                let v241: Float = h_2 * h_2
+                                let v242_2: Float = 1.0 - v241
+                                v242[i] = v242_2
+                            }
+                            // line 105: h @ u
+                            let v11 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v11, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_3 = slot50  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v233 = slot51  // [n, 32]
+                            let laneEnd_2 = (n * 32) & ~7
+                            let h_4Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v12 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v12, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v232 = UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v233_2 = SIMD8<Float>(repeating: 1.0) - v232
+                                    UnsafeMutableRawPointer(v233 + i).storeBytes(of: v233_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_2..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v12: Float = v10[i] + v11[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_4: Float = Foundation.tanh(v12)
+                                h_3[i] = h_4
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v232: Float = h_4 * h_4
+                                let v233_2: Float = 1.0 - v232
+                                v233[i] = v233_2
+                            }
+                            // line 105: h @ u
+                            let v17 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_3, lda: 32, b: u, ldb: 32, c: v17, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_5 = slot33  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v224 = slot52  // [n, 32]
+                            let laneEnd_3 = (n * 32) & ~7
+                            let h_6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v223 = UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v224_2 = SIMD8<Float>(repeating: 1.0) - v223
+                                    UnsafeMutableRawPointer(v224 + i).storeBytes(of: v224_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_3..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v18: Float = v16[i] + v17[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_6: Float = Foundation.tanh(v18)
+                                h_5[i] = h_6
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v223: Float = h_6 * h_6
+                                let v224_2: Float = 1.0 - v223
+                                v224[i] = v224_2
+                            }
+                            // line 105: h @ u
+                            let v23 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_5, lda: 32, b: u, ldb: 32, c: v23, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_7 = slot34  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v215 = slot53  // [n, 32]
+                            let laneEnd_4 = (n * 32) & ~7
+                            let h_8Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v24 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v24, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v214 = UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v215_2 = SIMD8<Float>(repeating: 1.0) - v214
+                                    UnsafeMutableRawPointer(v215 + i).storeBytes(of: v215_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_4..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v24: Float = v22[i] + v23[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_8: Float = Foundation.tanh(v24)
+                                h_7[i] = h_8
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v214: Float = h_8 * h_8
+                                let v215_2: Float = 1.0 - v214
+                                v215[i] = v215_2
+                            }
+                            // line 105: h @ u
+                            let v29 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_7, lda: 32, b: u, ldb: 32, c: v29, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_9 = slot35  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v206 = slot54  // [n, 32]
+                            let laneEnd_5 = (n * 32) & ~7
+                            let h_10Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v30 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_10Block + j_5).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_10Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(h_9 + i).storeBytes(of: UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v205 = UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v206_2 = SIMD8<Float>(repeating: 1.0) - v205
+                                    UnsafeMutableRawPointer(v206 + i).storeBytes(of: v206_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_5..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v30: Float = v28[i] + v29[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_10: Float = Foundation.tanh(v30)
+                                h_9[i] = h_10
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v205: Float = h_10 * h_10
+                                let v206_2: Float = 1.0 - v205
+                                v206[i] = v206_2
+                            }
+                            // line 105: h @ u
+                            let v35 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_9, lda: 32, b: u, ldb: 32, c: v35, ldc: 32)
+                        }
+                        do {
+                            let v34 = slot37  // [n, 32]
+                            let v35 = slot32  // [n, 32]
+                            let v40 = slot38  // [n, 32]
+                            let v46 = slot39  // [n, 32]
+                            let v52 = slot40  // [n, 32]
+                            let v58 = slot41  // [n, 32]
+                            let v64 = slot42  // [n, 32]
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_11 = slot36  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v197 = slot55  // [n, 32]
+                            let laneEnd_6 = (n * 32) & ~7
+                            let h_12Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v36 = UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_12Block + j_6).storeBytes(of: v36, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_12Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(h_11 + i).storeBytes(of: UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v196 = UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v197_2 = SIMD8<Float>(repeating: 1.0) - v196
+                                    UnsafeMutableRawPointer(v197 + i).storeBytes(of: v197_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_6..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v36: Float = v34[i] + v35[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_12: Float = Foundation.tanh(v36)
+                                h_11[i] = h_12
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v196: Float = h_12 * h_12
+                                let v197_2: Float = 1.0 - v196
+                                v197[i] = v197_2
+                            }
+                            // line 105: h @ u
+                            let v41 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v41, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_13 = slot37  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v188 = slot56  // [n, 32]
+                            let laneEnd_7 = (n * 32) & ~7
+                            let h_14Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v42 = UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_14Block + j_7).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_14Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(h_13 + i).storeBytes(of: UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v187 = UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v188_2 = SIMD8<Float>(repeating: 1.0) - v187
+                                    UnsafeMutableRawPointer(v188 + i).storeBytes(of: v188_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_7..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v42: Float = v40[i] + v41[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_14: Float = Foundation.tanh(v42)
+                                h_13[i] = h_14
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v187: Float = h_14 * h_14
+                                let v188_2: Float = 1.0 - v187
+                                v188[i] = v188_2
+                            }
+                            // line 105: h @ u
+                            let v47 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_13, lda: 32, b: u, ldb: 32, c: v47, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_15 = slot38  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v179 = slot57  // [n, 32]
+                            let laneEnd_8 = (n * 32) & ~7
+                            let h_16Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_16Block + j_8).storeBytes(of: v48, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_16Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    UnsafeMutableRawPointer(h_15 + i).storeBytes(of: UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v178 = UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v179_2 = SIMD8<Float>(repeating: 1.0) - v178
+                                    UnsafeMutableRawPointer(v179 + i).storeBytes(of: v179_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_8..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v48: Float = v46[i] + v47[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_16: Float = Foundation.tanh(v48)
+                                h_15[i] = h_16
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v178: Float = h_16 * h_16
+                                let v179_2: Float = 1.0 - v178
+                                v179[i] = v179_2
+                            }
+                            // line 105: h @ u
+                            let v53 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_15, lda: 32, b: u, ldb: 32, c: v53, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_17 = slot39  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v170 = slot58  // [n, 32]
+                            let laneEnd_9 = (n * 32) & ~7
+                            let h_18Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v54 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_18Block + j_9).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_18Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    UnsafeMutableRawPointer(h_17 + i).storeBytes(of: UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v169 = UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v170_2 = SIMD8<Float>(repeating: 1.0) - v169
+                                    UnsafeMutableRawPointer(v170 + i).storeBytes(of: v170_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_9..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v54: Float = v52[i] + v53[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_18: Float = Foundation.tanh(v54)
+                                h_17[i] = h_18
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v169: Float = h_18 * h_18
+                                let v170_2: Float = 1.0 - v169
+                                v170[i] = v170_2
+                            }
+                            // line 105: h @ u
+                            let v59 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_17, lda: 32, b: u, ldb: 32, c: v59, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_19 = slot40  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v161 = slot59  // [n, 32]
+                            let laneEnd_10 = (n * 32) & ~7
+                            let h_20Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v60 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_20Block + j_10).storeBytes(of: v60, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_20Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    UnsafeMutableRawPointer(h_19 + i).storeBytes(of: UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v160 = UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v161_2 = SIMD8<Float>(repeating: 1.0) - v160
+                                    UnsafeMutableRawPointer(v161 + i).storeBytes(of: v161_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_10..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v60: Float = v58[i] + v59[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_20: Float = Foundation.tanh(v60)
+                                h_19[i] = h_20
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v160: Float = h_20 * h_20
+                                let v161_2: Float = 1.0 - v160
+                                v161[i] = v161_2
+                            }
+                            // line 105: h @ u
+                            let v65 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_19, lda: 32, b: u, ldb: 32, c: v65, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_21 = slot41  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v152 = slot60  // [n, 32]
+                            let laneEnd_11 = (n * 32) & ~7
+                            let h_22Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v66 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v65 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_22Block + j_11).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_22Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    UnsafeMutableRawPointer(h_21 + i).storeBytes(of: UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v151 = UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v152_2 = SIMD8<Float>(repeating: 1.0) - v151
+                                    UnsafeMutableRawPointer(v152 + i).storeBytes(of: v152_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_11..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v66: Float = v64[i] + v65[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_22: Float = Foundation.tanh(v66)
+                                h_21[i] = h_22
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v151: Float = h_22 * h_22
+                                let v152_2: Float = 1.0 - v151
+                                v152[i] = v152_2
+                            }
+                            // line 105: h @ u
+                            let v71 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_21, lda: 32, b: u, ldb: 32, c: v71, ldc: 32)
+                        }
+                        do {
+                            let v70 = slot43  // [n, 32]
+                            let v71 = slot32  // [n, 32]
+                            let v76 = slot44  // [n, 32]
+                            let v82 = slot45  // [n, 32]
+                            let v88 = slot46  // [n, 32]
+                            let v94 = slot47  // [n, 32]
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_23 = slot42  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v143 = slot61  // [n, 32]
+                            let laneEnd_12 = (n * 32) & ~7
+                            let h_24Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                                let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v72 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_24Block + j_12).storeBytes(of: v72, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_24Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    UnsafeMutableRawPointer(h_23 + i).storeBytes(of: UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v142 = UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v143_2 = SIMD8<Float>(repeating: 1.0) - v142
+                                    UnsafeMutableRawPointer(v143 + i).storeBytes(of: v143_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_12..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v72: Float = v70[i] + v71[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_24: Float = Foundation.tanh(v72)
+                                h_23[i] = h_24
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v142: Float = h_24 * h_24
+                                let v143_2: Float = 1.0 - v142
+                                v143[i] = v143_2
+                            }
+                            // line 105: h @ u
+                            let v77 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_23, lda: 32, b: u, ldb: 32, c: v77, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_25 = slot43  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v134 = slot62  // [n, 32]
+                            let laneEnd_13 = (n * 32) & ~7
+                            let h_26Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v78 = UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_26Block + j_13).storeBytes(of: v78, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_26Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    UnsafeMutableRawPointer(h_25 + i).storeBytes(of: UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v133 = UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v134_2 = SIMD8<Float>(repeating: 1.0) - v133
+                                    UnsafeMutableRawPointer(v134 + i).storeBytes(of: v134_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_13..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v78: Float = v76[i] + v77[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_26: Float = Foundation.tanh(v78)
+                                h_25[i] = h_26
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v133: Float = h_26 * h_26
+                                let v134_2: Float = 1.0 - v133
+                                v134[i] = v134_2
+                            }
+                            // line 105: h @ u
+                            let v83 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_25, lda: 32, b: u, ldb: 32, c: v83, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_27 = slot44  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v125 = slot63  // [n, 32]
+                            let laneEnd_14 = (n * 32) & ~7
+                            let h_28Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_14 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v84 = UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_28Block + j_14).storeBytes(of: v84, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_28Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    UnsafeMutableRawPointer(h_27 + i).storeBytes(of: UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v124 = UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v125_2 = SIMD8<Float>(repeating: 1.0) - v124
+                                    UnsafeMutableRawPointer(v125 + i).storeBytes(of: v125_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_14..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v84: Float = v82[i] + v83[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_28: Float = Foundation.tanh(v84)
+                                h_27[i] = h_28
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v124: Float = h_28 * h_28
+                                let v125_2: Float = 1.0 - v124
+                                v125[i] = v125_2
+                            }
+                            // line 105: h @ u
+                            let v89 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_27, lda: 32, b: u, ldb: 32, c: v89, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_29 = slot45  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v116 = slot64  // [n, 32]
+                            let laneEnd_15 = (n * 32) & ~7
+                            let h_30Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_15 in stride(from: 0, to: laneEnd_15, by: Kernels.scratchBlock) {
+                                let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_15 &- blockStart_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v90 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v89 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_30Block + j_15).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_30Block, count: blockCount_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    UnsafeMutableRawPointer(h_29 + i).storeBytes(of: UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v115 = UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v116_2 = SIMD8<Float>(repeating: 1.0) - v115
+                                    UnsafeMutableRawPointer(v116 + i).storeBytes(of: v116_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_15..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v90: Float = v88[i] + v89[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_30: Float = Foundation.tanh(v90)
+                                h_29[i] = h_30
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v115: Float = h_30 * h_30
+                                let v116_2: Float = 1.0 - v115
+                                v116[i] = v116_2
+                            }
+                            // line 105: h @ u
+                            let v95 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_29, lda: 32, b: u, ldb: 32, c: v95, ldc: 32)
+                            // ∂ line 107: mean(h @ v)
+                            let v103: Float = 1.0 / Float(n)
+                            let v104 = slot65  // [n, 1]
+                            let laneEnd_16 = n & ~7
+                            for i in stride(from: 0, to: laneEnd_16, by: 8) {
+                                let v104_2 = SIMD8<Float>(repeating: v103)
+                                UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_16..<n {
+                                let v104_2: Float = v103
+                                v104[i] = v104_2
+                            }
+                            // ∂ line 107: h @ v
+                            let v105 = slot46  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 1, a: v104, lda: 1, b: v, ldb: 1, c: v105, ldc: 32)
+                            // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_31 = slot66  // [n, 32]
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v110 = slot67  // [n, 32]
+                            let laneEnd_17 = (n * 32) & ~7
+                            let h_32Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_16 in stride(from: 0, to: laneEnd_17, by: Kernels.scratchBlock) {
+                                let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_17 &- blockStart_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v96 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_32Block + j_16).storeBytes(of: v96, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_32Block, count: blockCount_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    UnsafeMutableRawPointer(h_31 + i).storeBytes(of: UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v108 = UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v109 = SIMD8<Float>(repeating: 1.0) - v108
+                                    let v110_2 = UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self) * v109
+                                    UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_17..<n * 32 {
+                                // line 105: x[:, t + 1, :] @ w + h @ u
+                                let v96: Float = v94[i] + v95[i]
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_32: Float = Foundation.tanh(v96)
+                                h_31[i] = h_32
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v108: Float = h_32 * h_32
+                                let v109: Float = 1.0 - v108
+                                let v110_2: Float = v105[i] * v109
+                                v110[i] = v110_2
+                            }
+                            // ∂ line 107: h @ v
+                            let v106 = slot68  // [32, 1]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 1, k: n, a: h_31, lda: 32, b: v104, ldb: 1, c: v106, ldc: 1)
+                            // ∂ line 105: h @ u
+                            let v111 = slot66  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v110, lda: 32, b: u, ldb: 32, c: v111, ldc: 32)
+                        }
+                        do {
+                            let h_29 = slot45  // [n, 32]
+                            let v110 = slot67  // [n, 32]
+                            let v93 = slot31  // [n, 8]
+                            let v111 = slot66  // [n, 32]
+                            let v116 = slot64  // [n, 32]
+                            let h_27 = slot44  // [n, 32]
+                            let v87 = slot30  // [n, 8]
+                            let v125 = slot63  // [n, 32]
+                            let h_25 = slot43  // [n, 32]
+                            let v81 = slot29  // [n, 8]
+                            let v134 = slot62  // [n, 32]
+                            let h_23 = slot42  // [n, 32]
+                            let v75 = slot28  // [n, 8]
+                            let v143 = slot61  // [n, 32]
+                            let h_21 = slot41  // [n, 32]
+                            let v69 = slot27  // [n, 8]
+                            let v152 = slot60  // [n, 32]
+                            let h_19 = slot40  // [n, 32]
+                            let v63 = slot26  // [n, 8]
+                            let v161 = slot59  // [n, 32]
+                            let h_17 = slot39  // [n, 32]
+                            let v57 = slot25  // [n, 8]
+                            let v170 = slot58  // [n, 32]
+                            // ∂ line 105: h @ u
+                            let v112 = slot69  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_29, lda: 32, b: v110, ldb: 32, c: v112,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v113 = slot70  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v93, lda: 8, b: v110, ldb: 32, c: v113, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v117 = slot67  // [n, 32]
+                            let laneEnd_18 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_18, by: 8) {
+                                let v117_2 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_18..<n * 32 {
+                                let v117_2: Float = v111[i] * v116[i]
+                                v117[i] = v117_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v118 = slot64  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v117, lda: 32, b: u, ldb: 32, c: v118, ldc: 32)
+                            let v119 = slot71  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_27, lda: 32, b: v117, ldb: 32, c: v119,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v121 = slot72  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v87, lda: 8, b: v117, ldb: 32, c: v121, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v126 = slot67  // [n, 32]
+                            let laneEnd_19 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_19, by: 8) {
+                                let v126_2 = UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v125 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v126 + i).storeBytes(of: v126_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_19..<n * 32 {
+                                let v126_2: Float = v118[i] * v125[i]
+                                v126[i] = v126_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v127 = slot63  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v126, lda: 32, b: u, ldb: 32, c: v127, ldc: 32)
+                            let v128 = slot73  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_25, lda: 32, b: v126, ldb: 32, c: v128,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v130 = slot74  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v81, lda: 8, b: v126, ldb: 32, c: v130, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v135 = slot67  // [n, 32]
+                            let laneEnd_20 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_20, by: 8) {
+                                let v135_2 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_20..<n * 32 {
+                                let v135_2: Float = v127[i] * v134[i]
+                                v135[i] = v135_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v136 = slot62  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v135, lda: 32, b: u, ldb: 32, c: v136, ldc: 32)
+                            let v137 = slot75  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_23, lda: 32, b: v135, ldb: 32, c: v137,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v139 = slot76  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v75, lda: 8, b: v135, ldb: 32, c: v139, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v144 = slot67  // [n, 32]
+                            let laneEnd_21 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_21, by: 8) {
+                                let v144_2 = UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_21..<n * 32 {
+                                let v144_2: Float = v136[i] * v143[i]
+                                v144[i] = v144_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v145 = slot61  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v144, lda: 32, b: u, ldb: 32, c: v145, ldc: 32)
+                            let v146 = slot77  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_21, lda: 32, b: v144, ldb: 32, c: v146,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v148 = slot78  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v69, lda: 8, b: v144, ldb: 32, c: v148, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v153 = slot67  // [n, 32]
+                            let laneEnd_22 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_22, by: 8) {
+                                let v153_2 = UnsafeRawPointer(v145 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v152 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v153 + i).storeBytes(of: v153_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_22..<n * 32 {
+                                let v153_2: Float = v145[i] * v152[i]
+                                v153[i] = v153_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v154 = slot60  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v153, lda: 32, b: u, ldb: 32, c: v154, ldc: 32)
+                            let v155 = slot79  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_19, lda: 32, b: v153, ldb: 32, c: v155,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v157 = slot80  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v63, lda: 8, b: v153, ldb: 32, c: v157, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v162 = slot67  // [n, 32]
+                            let laneEnd_23 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_23, by: 8) {
+                                let v162_2 = UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v161 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v162 + i).storeBytes(of: v162_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_23..<n * 32 {
+                                let v162_2: Float = v154[i] * v161[i]
+                                v162[i] = v162_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v163 = slot59  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v162, lda: 32, b: u, ldb: 32, c: v163, ldc: 32)
+                            let v164 = slot81  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_17, lda: 32, b: v162, ldb: 32, c: v164,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v166 = slot82  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v57, lda: 8, b: v162, ldb: 32, c: v166, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v171 = slot67  // [n, 32]
+                            let laneEnd_24 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_24, by: 8) {
+                                let v171_2 = UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v171 + i).storeBytes(of: v171_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_24..<n * 32 {
+                                let v171_2: Float = v163[i] * v170[i]
+                                v171[i] = v171_2
+                            }
+                        }
+                        do {
+                            let v171 = slot67  // [n, 32]
+                            let h_15 = slot38  // [n, 32]
+                            let v51 = slot24  // [n, 8]
+                            let v179 = slot57  // [n, 32]
+                            let h_13 = slot37  // [n, 32]
+                            let v45 = slot23  // [n, 8]
+                            let v188 = slot56  // [n, 32]
+                            let h_11 = slot36  // [n, 32]
+                            let v39 = slot22  // [n, 8]
+                            let v197 = slot55  // [n, 32]
+                            let h_9 = slot35  // [n, 32]
+                            let v33 = slot21  // [n, 8]
+                            let v206 = slot54  // [n, 32]
+                            let h_7 = slot34  // [n, 32]
+                            let v27 = slot20  // [n, 8]
+                            let v215 = slot53  // [n, 32]
+                            let h_5 = slot33  // [n, 32]
+                            let v21 = slot19  // [n, 8]
+                            let v224 = slot52  // [n, 32]
+                            let h_3 = slot50  // [n, 32]
+                            let v15 = slot18  // [n, 8]
+                            let v233 = slot51  // [n, 32]
+                            // ∂ line 105: h @ u
+                            let v172 = slot58  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v171, lda: 32, b: u, ldb: 32, c: v172, ldc: 32)
+                            let v173 = slot83  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_15, lda: 32, b: v171, ldb: 32, c: v173,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v175 = slot84  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v51, lda: 8, b: v171, ldb: 32, c: v175, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v180 = slot67  // [n, 32]
+                            let laneEnd_25 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_25, by: 8) {
+                                let v180_2 = UnsafeRawPointer(v172 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_25..<n * 32 {
+                                let v180_2: Float = v172[i] * v179[i]
+                                v180[i] = v180_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v181 = slot57  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v180, lda: 32, b: u, ldb: 32, c: v181, ldc: 32)
+                            let v182 = slot85  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_13, lda: 32, b: v180, ldb: 32, c: v182,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v184 = slot86  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v45, lda: 8, b: v180, ldb: 32, c: v184, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v189 = slot67  // [n, 32]
+                            let laneEnd_26 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_26, by: 8) {
+                                let v189_2 = UnsafeRawPointer(v181 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_26..<n * 32 {
+                                let v189_2: Float = v181[i] * v188[i]
+                                v189[i] = v189_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v190 = slot56  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v189, lda: 32, b: u, ldb: 32, c: v190, ldc: 32)
+                            let v191 = slot87  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_11, lda: 32, b: v189, ldb: 32, c: v191,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v193 = slot88  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v39, lda: 8, b: v189, ldb: 32, c: v193, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v198 = slot67  // [n, 32]
+                            let laneEnd_27 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_27, by: 8) {
+                                let v198_2 = UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v197 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_27..<n * 32 {
+                                let v198_2: Float = v190[i] * v197[i]
+                                v198[i] = v198_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v199 = slot55  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v198, lda: 32, b: u, ldb: 32, c: v199, ldc: 32)
+                            let v200 = slot89  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_9, lda: 32, b: v198, ldb: 32, c: v200,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v202 = slot90  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v33, lda: 8, b: v198, ldb: 32, c: v202, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v207 = slot67  // [n, 32]
+                            let laneEnd_28 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_28, by: 8) {
+                                let v207_2 = UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v206 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v207 + i).storeBytes(of: v207_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_28..<n * 32 {
+                                let v207_2: Float = v199[i] * v206[i]
+                                v207[i] = v207_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v208 = slot54  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v207, lda: 32, b: u, ldb: 32, c: v208, ldc: 32)
+                            let v209 = slot91  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_7, lda: 32, b: v207, ldb: 32, c: v209,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v211 = slot92  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v27, lda: 8, b: v207, ldb: 32, c: v211, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v216 = slot67  // [n, 32]
+                            let laneEnd_29 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_29, by: 8) {
+                                let v216_2 = UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v216 + i).storeBytes(of: v216_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_29..<n * 32 {
+                                let v216_2: Float = v208[i] * v215[i]
+                                v216[i] = v216_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v217 = slot53  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v216, lda: 32, b: u, ldb: 32, c: v217, ldc: 32)
+                            let v218 = slot93  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_5, lda: 32, b: v216, ldb: 32, c: v218,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v220 = slot94  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v21, lda: 8, b: v216, ldb: 32, c: v220, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v225 = slot67  // [n, 32]
+                            let laneEnd_30 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_30, by: 8) {
+                                let v225_2 = UnsafeRawPointer(v217 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v224 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v225 + i).storeBytes(of: v225_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_30..<n * 32 {
+                                let v225_2: Float = v217[i] * v224[i]
+                                v225[i] = v225_2
+                            }
+                            // ∂ line 105: h @ u
+                            let v226 = slot52  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v225, lda: 32, b: u, ldb: 32, c: v226, ldc: 32)
+                            let v227 = slot95  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_3, lda: 32, b: v225, ldb: 32, c: v227,
+                                ldc: 32)
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v229 = slot96  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v15, lda: 8, b: v225, ldb: 32, c: v229, ldc: 32)
+                            // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v234 = slot67  // [n, 32]
+                            let laneEnd_31 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_31, by: 8) {
+                                let v234_2 = UnsafeRawPointer(v226 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v234 + i).storeBytes(of: v234_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_31..<n * 32 {
+                                let v234_2: Float = v226[i] * v233[i]
+                                v234[i] = v234_2
+                            }
+                        }
+                        do {
+                            let v234 = slot67  // [n, 32]
+                            let h = slot48  // [n, 32]
+                            let v112 = slot69  // [32, 32]
+                            let v119 = slot71  // [32, 32]
+                            let v128 = slot73  // [32, 32]
+                            let v137 = slot75  // [32, 32]
+                            let v146 = slot77  // [32, 32]
+                            let v155 = slot79  // [32, 32]
+                            let v164 = slot81  // [32, 32]
+                            let v173 = slot83  // [32, 32]
+                            let v182 = slot85  // [32, 32]
+                            let v191 = slot87  // [32, 32]
+                            let v200 = slot89  // [32, 32]
+                            let v209 = slot91  // [32, 32]
+                            let v218 = slot93  // [32, 32]
+                            let v227 = slot95  // [32, 32]
+                            let v9 = slot17  // [n, 8]
+                            let v242 = slot49  // [n, 32]
+                            let v5 = slot16  // [n, 8]
+                            let v113 = slot70  // [8, 32]
+                            let v121 = slot72  // [8, 32]
+                            let v130 = slot74  // [8, 32]
+                            let v139 = slot76  // [8, 32]
+                            let v148 = slot78  // [8, 32]
+                            let v157 = slot80  // [8, 32]
+                            let v166 = slot82  // [8, 32]
+                            let v175 = slot84  // [8, 32]
+                            let v184 = slot86  // [8, 32]
+                            let v193 = slot88  // [8, 32]
+                            let v202 = slot90  // [8, 32]
+                            let v211 = slot92  // [8, 32]
+                            let v220 = slot94  // [8, 32]
+                            let v229 = slot96  // [8, 32]
+                            // ∂ line 105: h @ u
+                            let v235 = slot51  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v234, lda: 32, b: u, ldb: 32, c: v235, ldc: 32)
+                            let v236 = slot97  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h, lda: 32, b: v234, ldb: 32, c: v236, ldc: 32)
+                            let v237 = slot98  // [32, 32]
+                            let laneEnd_32 = (32 * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_32, by: 8) {
+                                let v120 = UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v129 = v120 + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v138 = v129 + UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v147 = v138 + UnsafeRawPointer(v146 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v156 = v147 + UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v165 = v156 + UnsafeRawPointer(v164 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v174 = v165 + UnsafeRawPointer(v173 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v183 = v174 + UnsafeRawPointer(v182 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v192 = v183 + UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v201 = v192 + UnsafeRawPointer(v200 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v210 = v201 + UnsafeRawPointer(v209 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v219 = v210 + UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v228 = v219 + UnsafeRawPointer(v227 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v237_2 = v228 + UnsafeRawPointer(v236 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v237 + i).storeBytes(of: v237_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_32..<32 * 32 {
+                                let v120: Float = v112[i] + v119[i]
+                                let v129: Float = v120 + v128[i]
+                                let v138: Float = v129 + v137[i]
+                                let v147: Float = v138 + v146[i]
+                                let v156: Float = v147 + v155[i]
+                                let v165: Float = v156 + v164[i]
+                                let v174: Float = v165 + v173[i]
+                                let v183: Float = v174 + v182[i]
+                                let v192: Float = v183 + v191[i]
+                                let v201: Float = v192 + v200[i]
+                                let v210: Float = v201 + v209[i]
+                                let v219: Float = v210 + v218[i]
+                                let v228: Float = v219 + v227[i]
+                                let v237_2: Float = v228 + v236[i]
+                                v237[i] = v237_2
+                            }
+                            // ∂ line 105: x[:, t + 1, :] @ w
+                            let v238 = slot99  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v9, lda: 8, b: v234, ldb: 32, c: v238, ldc: 32)
+                            // ∂ line 103: tanh(x[:, 0, :] @ w)
+                            let v243 = slot67  // [n, 32]
+                            let laneEnd_33 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_33, by: 8) {
+                                let v243_2 = UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v242 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_33..<n * 32 {
+                                let v243_2: Float = v235[i] * v242[i]
+                                v243[i] = v243_2
+                            }
+                            // ∂ line 103: x[:, 0, :] @ w
+                            let v244 = slot100  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v5, lda: 8, b: v243, ldb: 32, c: v244, ldc: 32)
+                            let v245 = slot101  // [8, 32]
+                            let laneEnd_34 = (8 * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_34, by: 8) {
+                                // ∂ line 105: x[:, t + 1, :] @ w
+                                let v122 = UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v131 = v122 + UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v140 = v131 + UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v149 = v140 + UnsafeRawPointer(v148 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v158 = v149 + UnsafeRawPointer(v157 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v167 = v158 + UnsafeRawPointer(v166 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v176 = v167 + UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v185 = v176 + UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v194 = v185 + UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v203 = v194 + UnsafeRawPointer(v202 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v212 = v203 + UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v221 = v212 + UnsafeRawPointer(v220 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v230 = v221 + UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v239 = v230 + UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 103: x[:, 0, :] @ w
+                                let v245_2 = v239 + UnsafeRawPointer(v244 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v245 + i).storeBytes(of: v245_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_34..<8 * 32 {
+                                // ∂ line 105: x[:, t + 1, :] @ w
+                                let v122: Float = v113[i] + v121[i]
+                                let v131: Float = v122 + v130[i]
+                                let v140: Float = v131 + v139[i]
+                                let v149: Float = v140 + v148[i]
+                                let v158: Float = v149 + v157[i]
+                                let v167: Float = v158 + v166[i]
+                                let v176: Float = v167 + v175[i]
+                                let v185: Float = v176 + v184[i]
+                                let v194: Float = v185 + v193[i]
+                                let v203: Float = v194 + v202[i]
+                                let v212: Float = v203 + v211[i]
+                                let v221: Float = v212 + v220[i]
+                                let v230: Float = v221 + v229[i]
+                                let v239: Float = v230 + v238[i]
+                                // ∂ line 103: x[:, 0, :] @ w
+                                let v245_2: Float = v239 + v244[i]
+                                v245[i] = v245_2
+                            }
+                        }
+                        let v245 = slot101  // [8, 32]
+                        let v237 = slot98  // [32, 32]
+                        let v106 = slot68  // [32, 1]
+                        return (w: Tensor(shape: [8, 32], copying: UnsafeBufferPointer(start: v245, count: 8 * 32)), u: Tensor(shape: [32, 32], copying: UnsafeBufferPointer(start: v237, count: 32 * 32)), v: Tensor(shape: [32, 1], copying: UnsafeBufferPointer(start: v106, count: 32)))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let recurrentScoreCurvature = hvp(recurrentScore, wrt: u)` (line 110).
+public func recurrentScoreCurvature(x: Tensor, w: Tensor, u: Tensor, v: Tensor, uTangent: Tensor) -> Tensor {
+    if x.shape.count != 3 || x.shape[1] != 16 || x.shape[2] != 8 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 16, 8]", argument: "x", declared: "[n, 16, 8]", function: "recurrentScoreCurvature(x:w:u:v:uTangent:)")
+    }
+    let n = x.shape[0]
+    if w.shape.count != 2 || w.shape[0] != 8 || w.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[8, 32]", argument: "w", declared: "[8, 32]", function: "recurrentScoreCurvature(x:w:u:v:uTangent:)")
+    }
+    if u.shape.count != 2 || u.shape[0] != 32 || u.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(u.shape, expected: "[32, 32]", argument: "u", declared: "[32, 32]", function: "recurrentScoreCurvature(x:w:u:v:uTangent:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 32 || v.shape[1] != 1 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[32, 1]", argument: "v", declared: "[32, 1]", function: "recurrentScoreCurvature(x:w:u:v:uTangent:)")
+    }
+    if uTangent.shape.count != 2 || uTangent.shape[0] != 32 || uTangent.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(uTangent.shape, expected: "[32, 32]", argument: "uTangent", declared: "[32, 32]", function: "recurrentScoreCurvature(x:w:u:v:uTangent:)")
+    }
+    let workspace = Workspace.floats(count: 32 * (n * 8) + 78 * (n * 32) + n + 30 * (32 * 32), for: "recurrentScoreCurvature")
+    defer { Workspace.release(for: "recurrentScoreCurvature") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * 8
+    let slot2 = slot1 + n * 8
+    let slot3 = slot2 + n * 8
+    let slot4 = slot3 + n * 8
+    let slot5 = slot4 + n * 8
+    let slot6 = slot5 + n * 8
+    let slot7 = slot6 + n * 8
+    let slot8 = slot7 + n * 8
+    let slot9 = slot8 + n * 8
+    let slot10 = slot9 + n * 8
+    let slot11 = slot10 + n * 8
+    let slot12 = slot11 + n * 8
+    let slot13 = slot12 + n * 8
+    let slot14 = slot13 + n * 8
+    let slot15 = slot14 + n * 8
+    let slot16 = slot15 + n * 8
+    let slot17 = slot16 + n * 8
+    let slot18 = slot17 + n * 8
+    let slot19 = slot18 + n * 8
+    let slot20 = slot19 + n * 8
+    let slot21 = slot20 + n * 8
+    let slot22 = slot21 + n * 8
+    let slot23 = slot22 + n * 8
+    let slot24 = slot23 + n * 8
+    let slot25 = slot24 + n * 8
+    let slot26 = slot25 + n * 8
+    let slot27 = slot26 + n * 8
+    let slot28 = slot27 + n * 8
+    let slot29 = slot28 + n * 8
+    let slot30 = slot29 + n * 8
+    let slot31 = slot30 + n * 8
+    let slot32 = slot31 + n * 8
+    let slot33 = slot32 + n * 32
+    let slot34 = slot33 + n * 32
+    let slot35 = slot34 + n * 32
+    let slot36 = slot35 + n * 32
+    let slot37 = slot36 + n * 32
+    let slot38 = slot37 + n * 32
+    let slot39 = slot38 + n * 32
+    let slot40 = slot39 + n * 32
+    let slot41 = slot40 + n * 32
+    let slot42 = slot41 + n * 32
+    let slot43 = slot42 + n * 32
+    let slot44 = slot43 + n * 32
+    let slot45 = slot44 + n * 32
+    let slot46 = slot45 + n * 32
+    let slot47 = slot46 + n * 32
+    let slot48 = slot47 + n * 32
+    let slot49 = slot48 + n * 32
+    let slot50 = slot49 + n
+    let slot51 = slot50 + n * 32
+    let slot52 = slot51 + n * 32
+    let slot53 = slot52 + n * 32
+    let slot54 = slot53 + n * 32
+    let slot55 = slot54 + n * 32
+    let slot56 = slot55 + n * 32
+    let slot57 = slot56 + n * 32
+    let slot58 = slot57 + n * 32
+    let slot59 = slot58 + n * 32
+    let slot60 = slot59 + n * 32
+    let slot61 = slot60 + n * 32
+    let slot62 = slot61 + n * 32
+    let slot63 = slot62 + n * 32
+    let slot64 = slot63 + n * 32
+    let slot65 = slot64 + n * 32
+    let slot66 = slot65 + n * 32
+    let slot67 = slot66 + n * 32
+    let slot68 = slot67 + n * 32
+    let slot69 = slot68 + n * 32
+    let slot70 = slot69 + n * 32
+    let slot71 = slot70 + n * 32
+    let slot72 = slot71 + n * 32
+    let slot73 = slot72 + n * 32
+    let slot74 = slot73 + n * 32
+    let slot75 = slot74 + n * 32
+    let slot76 = slot75 + n * 32
+    let slot77 = slot76 + n * 32
+    let slot78 = slot77 + n * 32
+    let slot79 = slot78 + n * 32
+    let slot80 = slot79 + n * 32
+    let slot81 = slot80 + n * 32
+    let slot82 = slot81 + n * 32
+    let slot83 = slot82 + n * 32
+    let slot84 = slot83 + n * 32
+    let slot85 = slot84 + n * 32
+    let slot86 = slot85 + n * 32
+    let slot87 = slot86 + n * 32
+    let slot88 = slot87 + n * 32
+    let slot89 = slot88 + n * 32
+    let slot90 = slot89 + n * 32
+    let slot91 = slot90 + n * 32
+    let slot92 = slot91 + n * 32
+    let slot93 = slot92 + n * 32
+    let slot94 = slot93 + n * 32
+    let slot95 = slot94 + n * 32
+    let slot96 = slot95 + n * 32
+    let slot97 = slot96 + n * 32
+    let slot98 = slot97 + n * 32
+    let slot99 = slot98 + n * 32
+    let slot100 = slot99 + n * 32
+    let slot101 = slot100 + n * 32
+    let slot102 = slot101 + n * 32
+    let slot103 = slot102 + n * 32
+    let slot104 = slot103 + n * 32
+    let slot105 = slot104 + n * 32
+    let slot106 = slot105 + n * 32
+    let slot107 = slot106 + n * 32
+    let slot108 = slot107 + n * 32
+    let slot109 = slot108 + n * 32
+    let slot110 = slot109 + n * 32
+    let slot111 = slot110 + n * 32
+    let slot112 = slot111 + 32 * 32
+    let slot113 = slot112 + 32 * 32
+    let slot114 = slot113 + 32 * 32
+    let slot115 = slot114 + 32 * 32
+    let slot116 = slot115 + 32 * 32
+    let slot117 = slot116 + 32 * 32
+    let slot118 = slot117 + 32 * 32
+    let slot119 = slot118 + 32 * 32
+    let slot120 = slot119 + 32 * 32
+    let slot121 = slot120 + 32 * 32
+    let slot122 = slot121 + 32 * 32
+    let slot123 = slot122 + 32 * 32
+    let slot124 = slot123 + 32 * 32
+    let slot125 = slot124 + 32 * 32
+    let slot126 = slot125 + 32 * 32
+    let slot127 = slot126 + 32 * 32
+    let slot128 = slot127 + 32 * 32
+    let slot129 = slot128 + 32 * 32
+    let slot130 = slot129 + 32 * 32
+    let slot131 = slot130 + 32 * 32
+    let slot132 = slot131 + 32 * 32
+    let slot133 = slot132 + 32 * 32
+    let slot134 = slot133 + 32 * 32
+    let slot135 = slot134 + 32 * 32
+    let slot136 = slot135 + 32 * 32
+    let slot137 = slot136 + 32 * 32
+    let slot138 = slot137 + 32 * 32
+    let slot139 = slot138 + 32 * 32
+    let slot140 = slot139 + 32 * 32
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            u.withUnsafeBufferPointer { uBuffer in
+                v.withUnsafeBufferPointer { vBuffer in
+                    uTangent.withUnsafeBufferPointer { uTangentBuffer in
+                        @inline(never) func body() -> Tensor {
+                            let x = xBuffer.baseAddress!
+                            let w = wBuffer.baseAddress!
+                            let u = uBuffer.baseAddress!
+                            let v = vBuffer.baseAddress!
+                            let uTangent = uTangentBuffer.baseAddress!
+                            do {
+                                // line 103: x[:, 0, :]
+                                let v4 = slot0  // [n, 1, 8]
+                                for row in 0..<n {
+                                    for position in 0..<8 { v4[row &* 8 &+ position] = x[row &* 16 &* 8 &+ position] }
+                                }
+                                // line 105: x[:, t + 1, :]
+                                let v8 = slot1  // [n, 1, 8]
+                                for row_2 in 0..<n {
+                                    for position_2 in 0..<8 {
+                                        v8[row_2 &* 8 &+ position_2] = x[(row_2 &* 16 &+ 1) &* 8 &+ position_2]
+                                    }
+                                }
+                                let v14 = slot2  // [n, 1, 8]
+                                for row_3 in 0..<n {
+                                    for position_3 in 0..<8 {
+                                        v14[row_3 &* 8 &+ position_3] = x[(row_3 &* 16 &+ 2) &* 8 &+ position_3]
+                                    }
+                                }
+                                let v20 = slot3  // [n, 1, 8]
+                                for row_4 in 0..<n {
+                                    for position_4 in 0..<8 {
+                                        v20[row_4 &* 8 &+ position_4] = x[(row_4 &* 16 &+ 3) &* 8 &+ position_4]
+                                    }
+                                }
+                                let v26 = slot4  // [n, 1, 8]
+                                for row_5 in 0..<n {
+                                    for position_5 in 0..<8 {
+                                        v26[row_5 &* 8 &+ position_5] = x[(row_5 &* 16 &+ 4) &* 8 &+ position_5]
+                                    }
+                                }
+                                let v32 = slot5  // [n, 1, 8]
+                                for row_6 in 0..<n {
+                                    for position_6 in 0..<8 {
+                                        v32[row_6 &* 8 &+ position_6] = x[(row_6 &* 16 &+ 5) &* 8 &+ position_6]
+                                    }
+                                }
+                                let v38 = slot6  // [n, 1, 8]
+                                for row_7 in 0..<n {
+                                    for position_7 in 0..<8 {
+                                        v38[row_7 &* 8 &+ position_7] = x[(row_7 &* 16 &+ 6) &* 8 &+ position_7]
+                                    }
+                                }
+                                let v44 = slot7  // [n, 1, 8]
+                                for row_8 in 0..<n {
+                                    for position_8 in 0..<8 {
+                                        v44[row_8 &* 8 &+ position_8] = x[(row_8 &* 16 &+ 7) &* 8 &+ position_8]
+                                    }
+                                }
+                                let v50 = slot8  // [n, 1, 8]
+                                for row_9 in 0..<n {
+                                    for position_9 in 0..<8 {
+                                        v50[row_9 &* 8 &+ position_9] = x[(row_9 &* 16 &+ 8) &* 8 &+ position_9]
+                                    }
+                                }
+                                let v56 = slot9  // [n, 1, 8]
+                                for row_10 in 0..<n {
+                                    for position_10 in 0..<8 {
+                                        v56[row_10 &* 8 &+ position_10] = x[(row_10 &* 16 &+ 9) &* 8 &+ position_10]
+                                    }
+                                }
+                                let v62 = slot10  // [n, 1, 8]
+                                for row_11 in 0..<n {
+                                    for position_11 in 0..<8 {
+                                        v62[row_11 &* 8 &+ position_11] = x[(row_11 &* 16 &+ 10) &* 8 &+ position_11]
+                                    }
+                                }
+                                let v68 = slot11  // [n, 1, 8]
+                                for row_12 in 0..<n {
+                                    for position_12 in 0..<8 {
+                                        v68[row_12 &* 8 &+ position_12] = x[(row_12 &* 16 &+ 11) &* 8 &+ position_12]
+                                    }
+                                }
+                                let v74 = slot12  // [n, 1, 8]
+                                for row_13 in 0..<n {
+                                    for position_13 in 0..<8 {
+                                        v74[row_13 &* 8 &+ position_13] = x[(row_13 &* 16 &+ 12) &* 8 &+ position_13]
+                                    }
+                                }
+                                let v80 = slot13  // [n, 1, 8]
+                                for row_14 in 0..<n {
+                                    for position_14 in 0..<8 {
+                                        v80[row_14 &* 8 &+ position_14] = x[(row_14 &* 16 &+ 13) &* 8 &+ position_14]
+                                    }
+                                }
+                                let v86 = slot14  // [n, 1, 8]
+                                for row_15 in 0..<n {
+                                    for position_15 in 0..<8 {
+                                        v86[row_15 &* 8 &+ position_15] = x[(row_15 &* 16 &+ 14) &* 8 &+ position_15]
+                                    }
+                                }
+                                let v92 = slot15  // [n, 1, 8]
+                                for row_16 in 0..<n {
+                                    for position_16 in 0..<8 {
+                                        v92[row_16 &* 8 &+ position_16] = x[(row_16 &* 16 &+ 15) &* 8 &+ position_16]
+                                    }
+                                }
+                                // line 103: x[:, 0, :]
+                                let v5 = slot16  // [n, 8]
+                                // line 105: x[:, t + 1, :]
+                                let v9 = slot17  // [n, 8]
+                                let v15 = slot18  // [n, 8]
+                                let v21 = slot19  // [n, 8]
+                                let v27 = slot20  // [n, 8]
+                                let v33 = slot21  // [n, 8]
+                                let v39 = slot22  // [n, 8]
+                                let v45 = slot23  // [n, 8]
+                                let v51 = slot24  // [n, 8]
+                                let v57 = slot25  // [n, 8]
+                                let v63 = slot26  // [n, 8]
+                                let v69 = slot27  // [n, 8]
+                                let v75 = slot28  // [n, 8]
+                                let v81 = slot29  // [n, 8]
+                                let v87 = slot30  // [n, 8]
+                                let v93 = slot31  // [n, 8]
+                                v5.update(repeating: 0, count: n * 8)
+                                v9.update(repeating: 0, count: n * 8)
+                                v15.update(repeating: 0, count: n * 8)
+                                v21.update(repeating: 0, count: n * 8)
+                                v27.update(repeating: 0, count: n * 8)
+                                v33.update(repeating: 0, count: n * 8)
+                                v39.update(repeating: 0, count: n * 8)
+                                v45.update(repeating: 0, count: n * 8)
+                                v51.update(repeating: 0, count: n * 8)
+                                v57.update(repeating: 0, count: n * 8)
+                                v63.update(repeating: 0, count: n * 8)
+                                v69.update(repeating: 0, count: n * 8)
+                                v75.update(repeating: 0, count: n * 8)
+                                v81.update(repeating: 0, count: n * 8)
+                                v87.update(repeating: 0, count: n * 8)
+                                v93.update(repeating: 0, count: n * 8)
+                                for i0 in 0..<n {
+                                    for _ in 0..<1 {
+                                        for i2 in 0..<8 {
+                                            let i = i0 &* 8 &+ i2
+                                            // line 103: x[:, 0, :]
+                                            v5[i0 &* 8 &+ i2] += v4[i]
+                                            // line 105: x[:, t + 1, :]
+                                            v9[i0 &* 8 &+ i2] += v8[i]
+                                            v15[i0 &* 8 &+ i2] += v14[i]
+                                            v21[i0 &* 8 &+ i2] += v20[i]
+                                            v27[i0 &* 8 &+ i2] += v26[i]
+                                            v33[i0 &* 8 &+ i2] += v32[i]
+                                            v39[i0 &* 8 &+ i2] += v38[i]
+                                            v45[i0 &* 8 &+ i2] += v44[i]
+                                            v51[i0 &* 8 &+ i2] += v50[i]
+                                            v57[i0 &* 8 &+ i2] += v56[i]
+                                            v63[i0 &* 8 &+ i2] += v62[i]
+                                            v69[i0 &* 8 &+ i2] += v68[i]
+                                            v75[i0 &* 8 &+ i2] += v74[i]
+                                            v81[i0 &* 8 &+ i2] += v80[i]
+                                            v87[i0 &* 8 &+ i2] += v86[i]
+                                            v93[i0 &* 8 &+ i2] += v92[i]
+                                        }
+                                    }
+                                }
+                                // line 103: x[:, 0, :] @ w
+                                let v6 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v5, lda: 8, b: w, ldb: 32, c: v6, ldc: 32)
+                                // line 103: tanh(x[:, 0, :] @ w)
+                                let h = slot33  // [n, 32]
+                                let laneEnd = (n * 32) & ~7
+                                let h_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd..<n * 32 {
+                                    let h_2: Float = Foundation.tanh(v6[i])
+                                    h[i] = h_2
+                                }
+                                // line 105: x[:, t + 1, :] @ w
+                                let v10 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v9, lda: 8, b: w, ldb: 32, c: v10, ldc: 32)
+                                // line 105: h @ u
+                                let v11 = slot34  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v11, ldc: 32)
+                                // line 105: x[:, t + 1, :] @ w
+                                let v16 = slot35  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v15, lda: 8, b: w, ldb: 32, c: v16, ldc: 32)
+                                let v22 = slot36  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v21, lda: 8, b: w, ldb: 32, c: v22, ldc: 32)
+                            }
+                            do {
+                                let v27 = slot20  // [n, 8]
+                                let v33 = slot21  // [n, 8]
+                                let v39 = slot22  // [n, 8]
+                                let v45 = slot23  // [n, 8]
+                                let v51 = slot24  // [n, 8]
+                                let v57 = slot25  // [n, 8]
+                                let v63 = slot26  // [n, 8]
+                                let v69 = slot27  // [n, 8]
+                                let v75 = slot28  // [n, 8]
+                                let v81 = slot29  // [n, 8]
+                                let v87 = slot30  // [n, 8]
+                                let v93 = slot31  // [n, 8]
+                                let h = slot33  // [n, 32]
+                                let v10 = slot32  // [n, 32]
+                                let v11 = slot34  // [n, 32]
+                                let v16 = slot35  // [n, 32]
+                                let v22 = slot36  // [n, 32]
+                                // line 105: x[:, t + 1, :] @ w
+                                let v28 = slot37  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v27, lda: 8, b: w, ldb: 32, c: v28, ldc: 32)
+                                let v34 = slot38  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v33, lda: 8, b: w, ldb: 32, c: v34, ldc: 32)
+                                let v40 = slot39  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v39, lda: 8, b: w, ldb: 32, c: v40, ldc: 32)
+                                let v46 = slot40  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v45, lda: 8, b: w, ldb: 32, c: v46, ldc: 32)
+                                let v52 = slot41  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v51, lda: 8, b: w, ldb: 32, c: v52, ldc: 32)
+                                let v58 = slot42  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v57, lda: 8, b: w, ldb: 32, c: v58, ldc: 32)
+                                let v64 = slot43  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v63, lda: 8, b: w, ldb: 32, c: v64, ldc: 32)
+                                let v70 = slot44  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v69, lda: 8, b: w, ldb: 32, c: v70, ldc: 32)
+                                let v76 = slot45  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v75, lda: 8, b: w, ldb: 32, c: v76, ldc: 32)
+                                let v82 = slot46  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v81, lda: 8, b: w, ldb: 32, c: v82, ldc: 32)
+                                let v88 = slot47  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v87, lda: 8, b: w, ldb: 32, c: v88, ldc: 32)
+                                let v94 = slot48  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v93, lda: 8, b: w, ldb: 32, c: v94, ldc: 32)
+                                // ∂ line 107: mean(h @ v)
+                                let v103: Float = 1.0 / Float(n)
+                                let v104 = slot49  // [n, 1]
+                                let laneEnd_2 = n & ~7
+                                for i in stride(from: 0, to: laneEnd_2, by: 8) {
+                                    let v104_2 = SIMD8<Float>(repeating: v103)
+                                    UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_2..<n {
+                                    let v104_2: Float = v103
+                                    v104[i] = v104_2
+                                }
+                                // ∂ line 107: h @ v
+                                let v105 = slot50  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 1, a: v104, lda: 1, b: v, ldb: 1, c: v105,
+                                    ldc: 32)
+                                // ∂ line 105: h @ u
+                                let v210 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h, lda: 32, b: uTangent, ldb: 32, c: v210, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_3 = slot52  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v205 = slot53  // [n, 32]
+                                let v214 = slot54  // [n, 32]
+                                let v509 = slot55  // [n, 32]
+                                let laneEnd_3 = (n * 32) & ~7
+                                let h_4Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_2 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                    let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v12 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v12, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v204 = UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v205_2 = SIMD8<Float>(repeating: 1.0) - v204
+                                        UnsafeMutableRawPointer(v205 + i).storeBytes(of: v205_2, as: SIMD8<Float>.self)
+                                        let v214_2 = UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self) * v205_2
+                                        UnsafeMutableRawPointer(v214 + i).storeBytes(of: v214_2, as: SIMD8<Float>.self)
+                                        let v506 = v214_2 * UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v508 = v506 + v506
+                                        let v509_2 = -v508
+                                        UnsafeMutableRawPointer(v509 + i).storeBytes(of: v509_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_3..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v12: Float = v10[i] + v11[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_4: Float = Foundation.tanh(v12)
+                                    h_3[i] = h_4
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v204: Float = h_4 * h_4
+                                    let v205_2: Float = 1.0 - v204
+                                    v205[i] = v205_2
+                                    let v214_2: Float = v210[i] * v205_2
+                                    v214[i] = v214_2
+                                    let v506: Float = v214_2 * h_4
+                                    let v508: Float = v506 + v506
+                                    let v509_2: Float = -v508
+                                    v509[i] = v509_2
+                                }
+                                // line 105: h @ u
+                                let v17 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_3, lda: 32, b: u, ldb: 32, c: v17, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_5 = slot34  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v198 = slot32  // [n, 32]
+                                let laneEnd_4 = (n * 32) & ~7
+                                let h_6Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_3 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                    let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v197 = UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v198_2 = SIMD8<Float>(repeating: 1.0) - v197
+                                        UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_4..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v18: Float = v16[i] + v17[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_6: Float = Foundation.tanh(v18)
+                                    h_5[i] = h_6
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v197: Float = h_6 * h_6
+                                    let v198_2: Float = 1.0 - v197
+                                    v198[i] = v198_2
+                                }
+                                // line 105: h @ u
+                                let v23 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_5, lda: 32, b: u, ldb: 32, c: v23, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_7 = slot35  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v191 = slot56  // [n, 32]
+                                let laneEnd_5 = (n * 32) & ~7
+                                let h_8Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_4 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                    let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v24 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v24, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v190 = UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v191_2 = SIMD8<Float>(repeating: 1.0) - v190
+                                        UnsafeMutableRawPointer(v191 + i).storeBytes(of: v191_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_5..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v24: Float = v22[i] + v23[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_8: Float = Foundation.tanh(v24)
+                                    h_7[i] = h_8
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v190: Float = h_8 * h_8
+                                    let v191_2: Float = 1.0 - v190
+                                    v191[i] = v191_2
+                                }
+                            }
+                            do {
+                                let h_7 = slot35  // [n, 32]
+                                let v28 = slot37  // [n, 32]
+                                let v34 = slot38  // [n, 32]
+                                let v40 = slot39  // [n, 32]
+                                let v46 = slot40  // [n, 32]
+                                let v52 = slot41  // [n, 32]
+                                let v58 = slot42  // [n, 32]
+                                // line 105: h @ u
+                                let v29 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_7, lda: 32, b: u, ldb: 32, c: v29, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_9 = slot36  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v184 = slot57  // [n, 32]
+                                let laneEnd_6 = (n * 32) & ~7
+                                let h_10Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_5 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                    let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v30 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_10Block + j_5).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_10Block, count: blockCount_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        UnsafeMutableRawPointer(h_9 + i).storeBytes(of: UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v183 = UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v184_2 = SIMD8<Float>(repeating: 1.0) - v183
+                                        UnsafeMutableRawPointer(v184 + i).storeBytes(of: v184_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_6..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v30: Float = v28[i] + v29[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_10: Float = Foundation.tanh(v30)
+                                    h_9[i] = h_10
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v183: Float = h_10 * h_10
+                                    let v184_2: Float = 1.0 - v183
+                                    v184[i] = v184_2
+                                }
+                                // line 105: h @ u
+                                let v35 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_9, lda: 32, b: u, ldb: 32, c: v35, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_11 = slot37  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v177 = slot58  // [n, 32]
+                                let laneEnd_7 = (n * 32) & ~7
+                                let h_12Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_6 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                    let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v36 = UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_12Block + j_6).storeBytes(of: v36, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_12Block, count: blockCount_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        UnsafeMutableRawPointer(h_11 + i).storeBytes(of: UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v176 = UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v177_2 = SIMD8<Float>(repeating: 1.0) - v176
+                                        UnsafeMutableRawPointer(v177 + i).storeBytes(of: v177_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_7..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v36: Float = v34[i] + v35[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_12: Float = Foundation.tanh(v36)
+                                    h_11[i] = h_12
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v176: Float = h_12 * h_12
+                                    let v177_2: Float = 1.0 - v176
+                                    v177[i] = v177_2
+                                }
+                                // line 105: h @ u
+                                let v41 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v41, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_13 = slot38  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v170 = slot59  // [n, 32]
+                                let laneEnd_8 = (n * 32) & ~7
+                                let h_14Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_7 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                    let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_7)
+                                    for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                        let i = blockStart_7 &+ j_7
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v42 = UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_14Block + j_7).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_14Block, count: blockCount_7)
+                                    for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                        let i = blockStart_7 &+ j_7
+                                        UnsafeMutableRawPointer(h_13 + i).storeBytes(of: UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v169 = UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v170_2 = SIMD8<Float>(repeating: 1.0) - v169
+                                        UnsafeMutableRawPointer(v170 + i).storeBytes(of: v170_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_8..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v42: Float = v40[i] + v41[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_14: Float = Foundation.tanh(v42)
+                                    h_13[i] = h_14
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v169: Float = h_14 * h_14
+                                    let v170_2: Float = 1.0 - v169
+                                    v170[i] = v170_2
+                                }
+                                // line 105: h @ u
+                                let v47 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_13, lda: 32, b: u, ldb: 32, c: v47, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_15 = slot39  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v163 = slot60  // [n, 32]
+                                let laneEnd_9 = (n * 32) & ~7
+                                let h_16Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_8 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                    let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_8)
+                                    for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                        let i = blockStart_8 &+ j_8
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_16Block + j_8).storeBytes(of: v48, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_16Block, count: blockCount_8)
+                                    for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                        let i = blockStart_8 &+ j_8
+                                        UnsafeMutableRawPointer(h_15 + i).storeBytes(of: UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v162 = UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v163_2 = SIMD8<Float>(repeating: 1.0) - v162
+                                        UnsafeMutableRawPointer(v163 + i).storeBytes(of: v163_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_9..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v48: Float = v46[i] + v47[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_16: Float = Foundation.tanh(v48)
+                                    h_15[i] = h_16
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v162: Float = h_16 * h_16
+                                    let v163_2: Float = 1.0 - v162
+                                    v163[i] = v163_2
+                                }
+                                // line 105: h @ u
+                                let v53 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_15, lda: 32, b: u, ldb: 32, c: v53, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_17 = slot40  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v156 = slot61  // [n, 32]
+                                let laneEnd_10 = (n * 32) & ~7
+                                let h_18Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_9 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                    let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_9)
+                                    for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                        let i = blockStart_9 &+ j_9
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v54 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_18Block + j_9).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_18Block, count: blockCount_9)
+                                    for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                        let i = blockStart_9 &+ j_9
+                                        UnsafeMutableRawPointer(h_17 + i).storeBytes(of: UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v155 = UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v156_2 = SIMD8<Float>(repeating: 1.0) - v155
+                                        UnsafeMutableRawPointer(v156 + i).storeBytes(of: v156_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_10..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v54: Float = v52[i] + v53[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_18: Float = Foundation.tanh(v54)
+                                    h_17[i] = h_18
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v155: Float = h_18 * h_18
+                                    let v156_2: Float = 1.0 - v155
+                                    v156[i] = v156_2
+                                }
+                                // line 105: h @ u
+                                let v59 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_17, lda: 32, b: u, ldb: 32, c: v59, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_19 = slot41  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v149 = slot62  // [n, 32]
+                                let laneEnd_11 = (n * 32) & ~7
+                                let h_20Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_10 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                    let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_10)
+                                    for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                        let i = blockStart_10 &+ j_10
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v60 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_20Block + j_10).storeBytes(of: v60, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_20Block, count: blockCount_10)
+                                    for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                        let i = blockStart_10 &+ j_10
+                                        UnsafeMutableRawPointer(h_19 + i).storeBytes(of: UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v148 = UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v149_2 = SIMD8<Float>(repeating: 1.0) - v148
+                                        UnsafeMutableRawPointer(v149 + i).storeBytes(of: v149_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_11..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v60: Float = v58[i] + v59[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_20: Float = Foundation.tanh(v60)
+                                    h_19[i] = h_20
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v148: Float = h_20 * h_20
+                                    let v149_2: Float = 1.0 - v148
+                                    v149[i] = v149_2
+                                }
+                            }
+                            do {
+                                let h_19 = slot41  // [n, 32]
+                                let v64 = slot43  // [n, 32]
+                                let v70 = slot44  // [n, 32]
+                                let v76 = slot45  // [n, 32]
+                                let v82 = slot46  // [n, 32]
+                                let v88 = slot47  // [n, 32]
+                                let v94 = slot48  // [n, 32]
+                                let v105 = slot50  // [n, 32]
+                                // line 105: h @ u
+                                let v65 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_19, lda: 32, b: u, ldb: 32, c: v65, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_21 = slot42  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v142 = slot63  // [n, 32]
+                                let laneEnd_12 = (n * 32) & ~7
+                                let h_22Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_11 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                                    let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_11)
+                                    for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                        let i = blockStart_11 &+ j_11
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v66 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v65 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_22Block + j_11).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_22Block, count: blockCount_11)
+                                    for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                        let i = blockStart_11 &+ j_11
+                                        UnsafeMutableRawPointer(h_21 + i).storeBytes(of: UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v141 = UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v142_2 = SIMD8<Float>(repeating: 1.0) - v141
+                                        UnsafeMutableRawPointer(v142 + i).storeBytes(of: v142_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_12..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v66: Float = v64[i] + v65[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_22: Float = Foundation.tanh(v66)
+                                    h_21[i] = h_22
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v141: Float = h_22 * h_22
+                                    let v142_2: Float = 1.0 - v141
+                                    v142[i] = v142_2
+                                }
+                                // line 105: h @ u
+                                let v71 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_21, lda: 32, b: u, ldb: 32, c: v71, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_23 = slot43  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v135 = slot64  // [n, 32]
+                                let laneEnd_13 = (n * 32) & ~7
+                                let h_24Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_12 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                    let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_12)
+                                    for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                        let i = blockStart_12 &+ j_12
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v72 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_24Block + j_12).storeBytes(of: v72, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_24Block, count: blockCount_12)
+                                    for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                        let i = blockStart_12 &+ j_12
+                                        UnsafeMutableRawPointer(h_23 + i).storeBytes(of: UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v134 = UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v135_2 = SIMD8<Float>(repeating: 1.0) - v134
+                                        UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_13..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v72: Float = v70[i] + v71[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_24: Float = Foundation.tanh(v72)
+                                    h_23[i] = h_24
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v134: Float = h_24 * h_24
+                                    let v135_2: Float = 1.0 - v134
+                                    v135[i] = v135_2
+                                }
+                                // line 105: h @ u
+                                let v77 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_23, lda: 32, b: u, ldb: 32, c: v77, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_25 = slot44  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v128 = slot65  // [n, 32]
+                                let laneEnd_14 = (n * 32) & ~7
+                                let h_26Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_13 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                    let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_13)
+                                    for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                        let i = blockStart_13 &+ j_13
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v78 = UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_26Block + j_13).storeBytes(of: v78, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_26Block, count: blockCount_13)
+                                    for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                        let i = blockStart_13 &+ j_13
+                                        UnsafeMutableRawPointer(h_25 + i).storeBytes(of: UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v127 = UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v128_2 = SIMD8<Float>(repeating: 1.0) - v127
+                                        UnsafeMutableRawPointer(v128 + i).storeBytes(of: v128_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_14..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v78: Float = v76[i] + v77[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_26: Float = Foundation.tanh(v78)
+                                    h_25[i] = h_26
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v127: Float = h_26 * h_26
+                                    let v128_2: Float = 1.0 - v127
+                                    v128[i] = v128_2
+                                }
+                                // line 105: h @ u
+                                let v83 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_25, lda: 32, b: u, ldb: 32, c: v83, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_27 = slot45  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v121 = slot66  // [n, 32]
+                                let laneEnd_15 = (n * 32) & ~7
+                                let h_28Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_14 in stride(from: 0, to: laneEnd_15, by: Kernels.scratchBlock) {
+                                    let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_15 &- blockStart_14)
+                                    for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                        let i = blockStart_14 &+ j_14
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v84 = UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_28Block + j_14).storeBytes(of: v84, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_28Block, count: blockCount_14)
+                                    for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                        let i = blockStart_14 &+ j_14
+                                        UnsafeMutableRawPointer(h_27 + i).storeBytes(of: UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v120 = UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v121_2 = SIMD8<Float>(repeating: 1.0) - v120
+                                        UnsafeMutableRawPointer(v121 + i).storeBytes(of: v121_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_15..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v84: Float = v82[i] + v83[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_28: Float = Foundation.tanh(v84)
+                                    h_27[i] = h_28
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v120: Float = h_28 * h_28
+                                    let v121_2: Float = 1.0 - v120
+                                    v121[i] = v121_2
+                                }
+                                // line 105: h @ u
+                                let v89 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_27, lda: 32, b: u, ldb: 32, c: v89, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_29 = slot46  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v114 = slot67  // [n, 32]
+                                let laneEnd_16 = (n * 32) & ~7
+                                let h_30Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_15 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                                    let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_15)
+                                    for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                        let i = blockStart_15 &+ j_15
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v90 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v89 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_30Block + j_15).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_30Block, count: blockCount_15)
+                                    for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                        let i = blockStart_15 &+ j_15
+                                        UnsafeMutableRawPointer(h_29 + i).storeBytes(of: UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v113 = UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v114_2 = SIMD8<Float>(repeating: 1.0) - v113
+                                        UnsafeMutableRawPointer(v114 + i).storeBytes(of: v114_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_16..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v90: Float = v88[i] + v89[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_30: Float = Foundation.tanh(v90)
+                                    h_29[i] = h_30
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v113: Float = h_30 * h_30
+                                    let v114_2: Float = 1.0 - v113
+                                    v114[i] = v114_2
+                                }
+                                // line 105: h @ u
+                                let v95 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_29, lda: 32, b: u, ldb: 32, c: v95, ldc: 32)
+                                // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_31 = slot47  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v108 = slot68  // [n, 32]
+                                let v109 = slot69  // [n, 32]
+                                let laneEnd_17 = (n * 32) & ~7
+                                let h_32Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_16 in stride(from: 0, to: laneEnd_17, by: Kernels.scratchBlock) {
+                                    let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_17 &- blockStart_16)
+                                    for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                        let i = blockStart_16 &+ j_16
+                                        // line 105: x[:, t + 1, :] @ w + h @ u
+                                        let v96 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_32Block + j_16).storeBytes(of: v96, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_32Block, count: blockCount_16)
+                                    for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                        let i = blockStart_16 &+ j_16
+                                        UnsafeMutableRawPointer(h_31 + i).storeBytes(of: UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v107 = UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v108_2 = SIMD8<Float>(repeating: 1.0) - v107
+                                        UnsafeMutableRawPointer(v108 + i).storeBytes(of: v108_2, as: SIMD8<Float>.self)
+                                        let v109_2 = UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self) * v108_2
+                                        UnsafeMutableRawPointer(v109 + i).storeBytes(of: v109_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_17..<n * 32 {
+                                    // line 105: x[:, t + 1, :] @ w + h @ u
+                                    let v96: Float = v94[i] + v95[i]
+                                    // line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_32: Float = Foundation.tanh(v96)
+                                    h_31[i] = h_32
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v107: Float = h_32 * h_32
+                                    let v108_2: Float = 1.0 - v107
+                                    v108[i] = v108_2
+                                    let v109_2: Float = v105[i] * v108_2
+                                    v109[i] = v109_2
+                                }
+                            }
+                            do {
+                                let v109 = slot69  // [n, 32]
+                                let v114 = slot67  // [n, 32]
+                                let v121 = slot66  // [n, 32]
+                                let v128 = slot65  // [n, 32]
+                                let v135 = slot64  // [n, 32]
+                                let v142 = slot63  // [n, 32]
+                                let v149 = slot62  // [n, 32]
+                                let v156 = slot61  // [n, 32]
+                                let v163 = slot60  // [n, 32]
+                                let v170 = slot59  // [n, 32]
+                                let v177 = slot58  // [n, 32]
+                                // ∂ line 105: h @ u
+                                let v110 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v109, lda: 32, b: u, ldb: 32, c: v110,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v115 = slot48  // [n, 32]
+                                let laneEnd_18 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_18, by: 8) {
+                                    let v115_2 = UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v115 + i).storeBytes(of: v115_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_18..<n * 32 {
+                                    let v115_2: Float = v110[i] * v114[i]
+                                    v115[i] = v115_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v116 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v115, lda: 32, b: u, ldb: 32, c: v116,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v122 = slot71  // [n, 32]
+                                let laneEnd_19 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_19, by: 8) {
+                                    let v122_2 = UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_19..<n * 32 {
+                                    let v122_2: Float = v116[i] * v121[i]
+                                    v122[i] = v122_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v123 = slot72  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v122, lda: 32, b: u, ldb: 32, c: v123,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v129 = slot73  // [n, 32]
+                                let laneEnd_20 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_20, by: 8) {
+                                    let v129_2 = UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v129 + i).storeBytes(of: v129_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_20..<n * 32 {
+                                    let v129_2: Float = v123[i] * v128[i]
+                                    v129[i] = v129_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v130 = slot74  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v129, lda: 32, b: u, ldb: 32, c: v130,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v136 = slot75  // [n, 32]
+                                let laneEnd_21 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_21, by: 8) {
+                                    let v136_2 = UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v136 + i).storeBytes(of: v136_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_21..<n * 32 {
+                                    let v136_2: Float = v130[i] * v135[i]
+                                    v136[i] = v136_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v137 = slot76  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v136, lda: 32, b: u, ldb: 32, c: v137,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v143 = slot77  // [n, 32]
+                                let laneEnd_22 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_22, by: 8) {
+                                    let v143_2 = UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v143 + i).storeBytes(of: v143_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_22..<n * 32 {
+                                    let v143_2: Float = v137[i] * v142[i]
+                                    v143[i] = v143_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v144 = slot78  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v143, lda: 32, b: u, ldb: 32, c: v144,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v150 = slot79  // [n, 32]
+                                let laneEnd_23 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_23, by: 8) {
+                                    let v150_2 = UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v150 + i).storeBytes(of: v150_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_23..<n * 32 {
+                                    let v150_2: Float = v144[i] * v149[i]
+                                    v150[i] = v150_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v151 = slot80  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v150, lda: 32, b: u, ldb: 32, c: v151,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v157 = slot81  // [n, 32]
+                                let laneEnd_24 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_24, by: 8) {
+                                    let v157_2 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v157 + i).storeBytes(of: v157_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_24..<n * 32 {
+                                    let v157_2: Float = v151[i] * v156[i]
+                                    v157[i] = v157_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v158 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v157, lda: 32, b: u, ldb: 32, c: v158,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v164 = slot83  // [n, 32]
+                                let laneEnd_25 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_25, by: 8) {
+                                    let v164_2 = UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v164 + i).storeBytes(of: v164_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_25..<n * 32 {
+                                    let v164_2: Float = v158[i] * v163[i]
+                                    v164[i] = v164_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v165 = slot84  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v164, lda: 32, b: u, ldb: 32, c: v165,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v171 = slot85  // [n, 32]
+                                let laneEnd_26 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_26, by: 8) {
+                                    let v171_2 = UnsafeRawPointer(v165 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v171 + i).storeBytes(of: v171_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_26..<n * 32 {
+                                    let v171_2: Float = v165[i] * v170[i]
+                                    v171[i] = v171_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v172 = slot86  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v171, lda: 32, b: u, ldb: 32, c: v172,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v178 = slot87  // [n, 32]
+                                let laneEnd_27 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_27, by: 8) {
+                                    let v178_2 = UnsafeRawPointer(v172 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_27..<n * 32 {
+                                    let v178_2: Float = v172[i] * v177[i]
+                                    v178[i] = v178_2
+                                }
+                            }
+                            do {
+                                let v178 = slot87  // [n, 32]
+                                let v184 = slot57  // [n, 32]
+                                let v191 = slot56  // [n, 32]
+                                let v214 = slot54  // [n, 32]
+                                let h_3 = slot52  // [n, 32]
+                                let v198 = slot32  // [n, 32]
+                                let h_5 = slot34  // [n, 32]
+                                let h_7 = slot35  // [n, 32]
+                                let h_9 = slot36  // [n, 32]
+                                // ∂ line 105: h @ u
+                                let v179 = slot88  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v178, lda: 32, b: u, ldb: 32, c: v179,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v185 = slot89  // [n, 32]
+                                let laneEnd_28 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_28, by: 8) {
+                                    let v185_2 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v185 + i).storeBytes(of: v185_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_28..<n * 32 {
+                                    let v185_2: Float = v179[i] * v184[i]
+                                    v185[i] = v185_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v186 = slot90  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v185, lda: 32, b: u, ldb: 32, c: v186,
+                                    ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v192 = slot91  // [n, 32]
+                                let laneEnd_29 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_29, by: 8) {
+                                    let v192_2 = UnsafeRawPointer(v186 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_29..<n * 32 {
+                                    let v192_2: Float = v186[i] * v191[i]
+                                    v192[i] = v192_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v193 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v192, lda: 32, b: u, ldb: 32, c: v193,
+                                    ldc: 32)
+                                let v215 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v214, lda: 32, b: u, ldb: 32, c: v215, ldc: 32)
+                                let v216 = slot94  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_3, lda: 32, b: uTangent, ldb: 32, c: v216, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v199 = slot95  // [n, 32]
+                                let v221 = slot96  // [n, 32]
+                                let v497 = slot97  // [n, 32]
+                                let laneEnd_30 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_30, by: 8) {
+                                    let v199_2 = UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v199 + i).storeBytes(of: v199_2, as: SIMD8<Float>.self)
+                                    // ∂ line 105: h @ u
+                                    let v217 = UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v216 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v221_2 = v217 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v221 + i).storeBytes(of: v221_2, as: SIMD8<Float>.self)
+                                    let v492 = v221_2 * UnsafeRawPointer(h_5 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v494 = v492 + v492
+                                    let v495 = -v494
+                                    let v497_2 = v495 * UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v497 + i).storeBytes(of: v497_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_30..<n * 32 {
+                                    let v199_2: Float = v193[i] * v198[i]
+                                    v199[i] = v199_2
+                                    // ∂ line 105: h @ u
+                                    let v217: Float = v215[i] + v216[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v221_2: Float = v217 * v198[i]
+                                    v221[i] = v221_2
+                                    let v492: Float = v221_2 * h_5[i]
+                                    let v494: Float = v492 + v492
+                                    let v495: Float = -v494
+                                    let v497_2: Float = v495 * v193[i]
+                                    v497[i] = v497_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v200 = slot94  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v199, lda: 32, b: u, ldb: 32, c: v200,
+                                    ldc: 32)
+                                let v222 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v221, lda: 32, b: u, ldb: 32, c: v222, ldc: 32)
+                                let v223 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_5, lda: 32, b: uTangent, ldb: 32, c: v223, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v228 = slot98  // [n, 32]
+                                let v483 = slot99  // [n, 32]
+                                let laneEnd_31 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_31, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v224 = UnsafeRawPointer(v222 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v223 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v228_2 = v224 * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v228 + i).storeBytes(of: v228_2, as: SIMD8<Float>.self)
+                                    let v478 = v228_2 * UnsafeRawPointer(h_7 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v480 = v478 + v478
+                                    let v481 = -v480
+                                    let v483_2 = v481 * UnsafeRawPointer(v186 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v483 + i).storeBytes(of: v483_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_31..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v224: Float = v222[i] + v223[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v228_2: Float = v224 * v191[i]
+                                    v228[i] = v228_2
+                                    let v478: Float = v228_2 * h_7[i]
+                                    let v480: Float = v478 + v478
+                                    let v481: Float = -v480
+                                    let v483_2: Float = v481 * v186[i]
+                                    v483[i] = v483_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v229 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v228, lda: 32, b: u, ldb: 32, c: v229, ldc: 32)
+                                let v230 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_7, lda: 32, b: uTangent, ldb: 32, c: v230, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v235 = slot90  // [n, 32]
+                                let v469 = slot100  // [n, 32]
+                                let laneEnd_32 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_32, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v231 = UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v235_2 = v231 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v235 + i).storeBytes(of: v235_2, as: SIMD8<Float>.self)
+                                    let v464 = v235_2 * UnsafeRawPointer(h_9 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v466 = v464 + v464
+                                    let v467 = -v466
+                                    let v469_2 = v467 * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v469 + i).storeBytes(of: v469_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_32..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v231: Float = v229[i] + v230[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v235_2: Float = v231 * v184[i]
+                                    v235[i] = v235_2
+                                    let v464: Float = v235_2 * h_9[i]
+                                    let v466: Float = v464 + v464
+                                    let v467: Float = -v466
+                                    let v469_2: Float = v467 * v179[i]
+                                    v469[i] = v469_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v236 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v235, lda: 32, b: u, ldb: 32, c: v236, ldc: 32)
+                                let v237 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_9, lda: 32, b: uTangent, ldb: 32, c: v237, ldc: 32)
+                            }
+                            do {
+                                let v236 = slot93  // [n, 32]
+                                let v237 = slot92  // [n, 32]
+                                let v177 = slot58  // [n, 32]
+                                let h_11 = slot37  // [n, 32]
+                                let v172 = slot86  // [n, 32]
+                                let v170 = slot59  // [n, 32]
+                                let h_13 = slot38  // [n, 32]
+                                let v165 = slot84  // [n, 32]
+                                let v163 = slot60  // [n, 32]
+                                let h_15 = slot39  // [n, 32]
+                                let v158 = slot82  // [n, 32]
+                                let v156 = slot61  // [n, 32]
+                                let h_17 = slot40  // [n, 32]
+                                let v151 = slot80  // [n, 32]
+                                let v149 = slot62  // [n, 32]
+                                let h_19 = slot41  // [n, 32]
+                                let v144 = slot78  // [n, 32]
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v242 = slot88  // [n, 32]
+                                let v455 = slot101  // [n, 32]
+                                let laneEnd_33 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_33, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v238 = UnsafeRawPointer(v236 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v237 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v242_2 = v238 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
+                                    let v450 = v242_2 * UnsafeRawPointer(h_11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v452 = v450 + v450
+                                    let v453 = -v452
+                                    let v455_2 = v453 * UnsafeRawPointer(v172 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v455 + i).storeBytes(of: v455_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_33..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v238: Float = v236[i] + v237[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v242_2: Float = v238 * v177[i]
+                                    v242[i] = v242_2
+                                    let v450: Float = v242_2 * h_11[i]
+                                    let v452: Float = v450 + v450
+                                    let v453: Float = -v452
+                                    let v455_2: Float = v453 * v172[i]
+                                    v455[i] = v455_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v243 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v242, lda: 32, b: u, ldb: 32, c: v243, ldc: 32)
+                                let v244 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_11, lda: 32, b: uTangent, ldb: 32, c: v244, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v249 = slot86  // [n, 32]
+                                let v441 = slot102  // [n, 32]
+                                let laneEnd_34 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_34, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v245 = UnsafeRawPointer(v243 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v244 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v249_2 = v245 * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v249 + i).storeBytes(of: v249_2, as: SIMD8<Float>.self)
+                                    let v436 = v249_2 * UnsafeRawPointer(h_13 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v438 = v436 + v436
+                                    let v439 = -v438
+                                    let v441_2 = v439 * UnsafeRawPointer(v165 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v441 + i).storeBytes(of: v441_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_34..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v245: Float = v243[i] + v244[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v249_2: Float = v245 * v170[i]
+                                    v249[i] = v249_2
+                                    let v436: Float = v249_2 * h_13[i]
+                                    let v438: Float = v436 + v436
+                                    let v439: Float = -v438
+                                    let v441_2: Float = v439 * v165[i]
+                                    v441[i] = v441_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v250 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v249, lda: 32, b: u, ldb: 32, c: v250, ldc: 32)
+                                let v251 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_13, lda: 32, b: uTangent, ldb: 32, c: v251, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v256 = slot84  // [n, 32]
+                                let v427 = slot103  // [n, 32]
+                                let laneEnd_35 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_35, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v252 = UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v256_2 = v252 * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v256 + i).storeBytes(of: v256_2, as: SIMD8<Float>.self)
+                                    let v422 = v256_2 * UnsafeRawPointer(h_15 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v424 = v422 + v422
+                                    let v425 = -v424
+                                    let v427_2 = v425 * UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v427 + i).storeBytes(of: v427_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_35..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v252: Float = v250[i] + v251[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v256_2: Float = v252 * v163[i]
+                                    v256[i] = v256_2
+                                    let v422: Float = v256_2 * h_15[i]
+                                    let v424: Float = v422 + v422
+                                    let v425: Float = -v424
+                                    let v427_2: Float = v425 * v158[i]
+                                    v427[i] = v427_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v257 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v256, lda: 32, b: u, ldb: 32, c: v257, ldc: 32)
+                                let v258 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_15, lda: 32, b: uTangent, ldb: 32, c: v258, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v263 = slot82  // [n, 32]
+                                let v413 = slot104  // [n, 32]
+                                let laneEnd_36 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_36, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v259 = UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v263_2 = v259 * UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v263 + i).storeBytes(of: v263_2, as: SIMD8<Float>.self)
+                                    let v408 = v263_2 * UnsafeRawPointer(h_17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v410 = v408 + v408
+                                    let v411 = -v410
+                                    let v413_2 = v411 * UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v413 + i).storeBytes(of: v413_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_36..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v259: Float = v257[i] + v258[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v263_2: Float = v259 * v156[i]
+                                    v263[i] = v263_2
+                                    let v408: Float = v263_2 * h_17[i]
+                                    let v410: Float = v408 + v408
+                                    let v411: Float = -v410
+                                    let v413_2: Float = v411 * v151[i]
+                                    v413[i] = v413_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v264 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v263, lda: 32, b: u, ldb: 32, c: v264, ldc: 32)
+                                let v265 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_17, lda: 32, b: uTangent, ldb: 32, c: v265, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v270 = slot80  // [n, 32]
+                                let v399 = slot105  // [n, 32]
+                                let laneEnd_37 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_37, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v266 = UnsafeRawPointer(v264 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v265 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v270_2 = v266 * UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v270 + i).storeBytes(of: v270_2, as: SIMD8<Float>.self)
+                                    let v394 = v270_2 * UnsafeRawPointer(h_19 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v396 = v394 + v394
+                                    let v397 = -v396
+                                    let v399_2 = v397 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v399 + i).storeBytes(of: v399_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_37..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v266: Float = v264[i] + v265[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v270_2: Float = v266 * v149[i]
+                                    v270[i] = v270_2
+                                    let v394: Float = v270_2 * h_19[i]
+                                    let v396: Float = v394 + v394
+                                    let v397: Float = -v396
+                                    let v399_2: Float = v397 * v144[i]
+                                    v399[i] = v399_2
+                                }
+                            }
+                            do {
+                                let v270 = slot80  // [n, 32]
+                                let h_19 = slot41  // [n, 32]
+                                let v142 = slot63  // [n, 32]
+                                let h_21 = slot42  // [n, 32]
+                                let v137 = slot76  // [n, 32]
+                                let v135 = slot64  // [n, 32]
+                                let h_23 = slot43  // [n, 32]
+                                let v130 = slot74  // [n, 32]
+                                let v128 = slot65  // [n, 32]
+                                let h_25 = slot44  // [n, 32]
+                                let v123 = slot72  // [n, 32]
+                                let v121 = slot66  // [n, 32]
+                                let h_27 = slot45  // [n, 32]
+                                let v116 = slot70  // [n, 32]
+                                let v114 = slot67  // [n, 32]
+                                let h_29 = slot46  // [n, 32]
+                                let v110 = slot51  // [n, 32]
+                                // ∂ line 105: h @ u
+                                let v271 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v270, lda: 32, b: u, ldb: 32, c: v271, ldc: 32)
+                                let v272 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_19, lda: 32, b: uTangent, ldb: 32, c: v272, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v277 = slot78  // [n, 32]
+                                let v385 = slot106  // [n, 32]
+                                let laneEnd_38 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_38, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v273 = UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v277_2 = v273 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v277 + i).storeBytes(of: v277_2, as: SIMD8<Float>.self)
+                                    let v380 = v277_2 * UnsafeRawPointer(h_21 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v382 = v380 + v380
+                                    let v383 = -v382
+                                    let v385_2 = v383 * UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v385 + i).storeBytes(of: v385_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_38..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v273: Float = v271[i] + v272[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v277_2: Float = v273 * v142[i]
+                                    v277[i] = v277_2
+                                    let v380: Float = v277_2 * h_21[i]
+                                    let v382: Float = v380 + v380
+                                    let v383: Float = -v382
+                                    let v385_2: Float = v383 * v137[i]
+                                    v385[i] = v385_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v278 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v277, lda: 32, b: u, ldb: 32, c: v278, ldc: 32)
+                                let v279 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_21, lda: 32, b: uTangent, ldb: 32, c: v279, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v284 = slot76  // [n, 32]
+                                let v371 = slot107  // [n, 32]
+                                let laneEnd_39 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_39, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v280 = UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v279 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v284_2 = v280 * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v284 + i).storeBytes(of: v284_2, as: SIMD8<Float>.self)
+                                    let v366 = v284_2 * UnsafeRawPointer(h_23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v368 = v366 + v366
+                                    let v369 = -v368
+                                    let v371_2 = v369 * UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_39..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v280: Float = v278[i] + v279[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v284_2: Float = v280 * v135[i]
+                                    v284[i] = v284_2
+                                    let v366: Float = v284_2 * h_23[i]
+                                    let v368: Float = v366 + v366
+                                    let v369: Float = -v368
+                                    let v371_2: Float = v369 * v130[i]
+                                    v371[i] = v371_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v285 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v284, lda: 32, b: u, ldb: 32, c: v285, ldc: 32)
+                                let v286 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_23, lda: 32, b: uTangent, ldb: 32, c: v286, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v291 = slot74  // [n, 32]
+                                let v357 = slot108  // [n, 32]
+                                let laneEnd_40 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_40, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v287 = UnsafeRawPointer(v285 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v286 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v291_2 = v287 * UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v291 + i).storeBytes(of: v291_2, as: SIMD8<Float>.self)
+                                    let v352 = v291_2 * UnsafeRawPointer(h_25 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v354 = v352 + v352
+                                    let v355 = -v354
+                                    let v357_2 = v355 * UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v357 + i).storeBytes(of: v357_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_40..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v287: Float = v285[i] + v286[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v291_2: Float = v287 * v128[i]
+                                    v291[i] = v291_2
+                                    let v352: Float = v291_2 * h_25[i]
+                                    let v354: Float = v352 + v352
+                                    let v355: Float = -v354
+                                    let v357_2: Float = v355 * v123[i]
+                                    v357[i] = v357_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v292 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v291, lda: 32, b: u, ldb: 32, c: v292, ldc: 32)
+                                let v293 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_25, lda: 32, b: uTangent, ldb: 32, c: v293, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v298 = slot72  // [n, 32]
+                                let v343 = slot109  // [n, 32]
+                                let laneEnd_41 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_41, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v294 = UnsafeRawPointer(v292 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v298_2 = v294 * UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v298 + i).storeBytes(of: v298_2, as: SIMD8<Float>.self)
+                                    let v338 = v298_2 * UnsafeRawPointer(h_27 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v340 = v338 + v338
+                                    let v341 = -v340
+                                    let v343_2 = v341 * UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v343 + i).storeBytes(of: v343_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_41..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v294: Float = v292[i] + v293[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v298_2: Float = v294 * v121[i]
+                                    v298[i] = v298_2
+                                    let v338: Float = v298_2 * h_27[i]
+                                    let v340: Float = v338 + v338
+                                    let v341: Float = -v340
+                                    let v343_2: Float = v341 * v116[i]
+                                    v343[i] = v343_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v299 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v298, lda: 32, b: u, ldb: 32, c: v299, ldc: 32)
+                                let v300 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_27, lda: 32, b: uTangent, ldb: 32, c: v300, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v305 = slot70  // [n, 32]
+                                let v329 = slot110  // [n, 32]
+                                let laneEnd_42 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_42, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v301 = UnsafeRawPointer(v299 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v300 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v305_2 = v301 * UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v305 + i).storeBytes(of: v305_2, as: SIMD8<Float>.self)
+                                    let v324 = v305_2 * UnsafeRawPointer(h_29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v326 = v324 + v324
+                                    let v327 = -v326
+                                    let v329_2 = v327 * UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v329 + i).storeBytes(of: v329_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_42..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v301: Float = v299[i] + v300[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v305_2: Float = v301 * v114[i]
+                                    v305[i] = v305_2
+                                    let v324: Float = v305_2 * h_29[i]
+                                    let v326: Float = v324 + v324
+                                    let v327: Float = -v326
+                                    let v329_2: Float = v327 * v110[i]
+                                    v329[i] = v329_2
+                                }
+                            }
+                            do {
+                                let v305 = slot70  // [n, 32]
+                                let h_29 = slot46  // [n, 32]
+                                let v108 = slot68  // [n, 32]
+                                let h_31 = slot47  // [n, 32]
+                                let v105 = slot50  // [n, 32]
+                                let v109 = slot69  // [n, 32]
+                                let v114 = slot67  // [n, 32]
+                                let v329 = slot110  // [n, 32]
+                                let v115 = slot48  // [n, 32]
+                                let v121 = slot66  // [n, 32]
+                                let v343 = slot109  // [n, 32]
+                                let v298 = slot72  // [n, 32]
+                                let h_27 = slot45  // [n, 32]
+                                let v122 = slot71  // [n, 32]
+                                let v128 = slot65  // [n, 32]
+                                let v357 = slot108  // [n, 32]
+                                let v291 = slot74  // [n, 32]
+                                let h_25 = slot44  // [n, 32]
+                                let v129 = slot73  // [n, 32]
+                                let v135 = slot64  // [n, 32]
+                                let v371 = slot107  // [n, 32]
+                                // ∂ line 105: h @ u
+                                let v306 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v305, lda: 32, b: u, ldb: 32, c: v306, ldc: 32)
+                                let v307 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_29, lda: 32, b: uTangent, ldb: 32, c: v307, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v317 = slot51  // [n, 32]
+                                let laneEnd_43 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_43, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v308 = UnsafeRawPointer(v306 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v307 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v312 = v308 * UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v313 = v312 * UnsafeRawPointer(h_31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v315 = v313 + v313
+                                    let v316 = -v315
+                                    let v317_2 = v316 * UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v317 + i).storeBytes(of: v317_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_43..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v308: Float = v306[i] + v307[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v312: Float = v308 * v108[i]
+                                    let v313: Float = v312 * h_31[i]
+                                    let v315: Float = v313 + v313
+                                    let v316: Float = -v315
+                                    let v317_2: Float = v316 * v105[i]
+                                    v317[i] = v317_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v318 = slot92  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v317, lda: 32, b: u, ldb: 32, c: v318,
+                                    ldc: 32)
+                                let v319 = slot93  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v109, lda: 32, b: uTangent, ldb: 32,
+                                    c: v319, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v330 = slot68  // [n, 32]
+                                let laneEnd_44 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_44, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v320 = UnsafeRawPointer(v318 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v319 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v328 = v320 * UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v330_2 = v328 + UnsafeRawPointer(v329 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v330 + i).storeBytes(of: v330_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_44..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v320: Float = v318[i] + v319[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v328: Float = v320 * v114[i]
+                                    let v330_2: Float = v328 + v329[i]
+                                    v330[i] = v330_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v321 = slot111  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v305, lda: 32, b: v109, ldb: 32, c: v321,
+                                    ldc: 32)
+                                let v322 = slot112  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_29, lda: 32, b: v317, ldb: 32, c: v322,
+                                    ldc: 32)
+                                let v331 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v330, lda: 32, b: u, ldb: 32, c: v331,
+                                    ldc: 32)
+                                let v332 = slot46  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v115, lda: 32, b: uTangent, ldb: 32,
+                                    c: v332, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v344 = slot70  // [n, 32]
+                                let laneEnd_45 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_45, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v333 = UnsafeRawPointer(v331 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v332 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v342 = v333 * UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v344_2 = v342 + UnsafeRawPointer(v343 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v344 + i).storeBytes(of: v344_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_45..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v333: Float = v331[i] + v332[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v342: Float = v333 * v121[i]
+                                    let v344_2: Float = v342 + v343[i]
+                                    v344[i] = v344_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v334 = slot113  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v298, lda: 32, b: v115, ldb: 32, c: v334,
+                                    ldc: 32)
+                                let v335 = slot114  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_27, lda: 32, b: v330, ldb: 32, c: v335,
+                                    ldc: 32)
+                                let v345 = slot68  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v344, lda: 32, b: u, ldb: 32, c: v345,
+                                    ldc: 32)
+                                let v346 = slot45  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v122, lda: 32, b: uTangent, ldb: 32,
+                                    c: v346, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v358 = slot72  // [n, 32]
+                                let laneEnd_46 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_46, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v347 = UnsafeRawPointer(v345 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v346 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v356 = v347 * UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v358_2 = v356 + UnsafeRawPointer(v357 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v358 + i).storeBytes(of: v358_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_46..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v347: Float = v345[i] + v346[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v356: Float = v347 * v128[i]
+                                    let v358_2: Float = v356 + v357[i]
+                                    v358[i] = v358_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v348 = slot115  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v291, lda: 32, b: v122, ldb: 32, c: v348,
+                                    ldc: 32)
+                                let v349 = slot116  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_25, lda: 32, b: v344, ldb: 32, c: v349,
+                                    ldc: 32)
+                                let v359 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v358, lda: 32, b: u, ldb: 32, c: v359,
+                                    ldc: 32)
+                                let v360 = slot44  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v129, lda: 32, b: uTangent, ldb: 32,
+                                    c: v360, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v372 = slot74  // [n, 32]
+                                let laneEnd_47 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_47, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v361 = UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v360 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v370 = v361 * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v372_2 = v370 + UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v372 + i).storeBytes(of: v372_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_47..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v361: Float = v359[i] + v360[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v370: Float = v361 * v135[i]
+                                    let v372_2: Float = v370 + v371[i]
+                                    v372[i] = v372_2
+                                }
+                            }
+                            do {
+                                let v284 = slot76  // [n, 32]
+                                let v129 = slot73  // [n, 32]
+                                let h_23 = slot43  // [n, 32]
+                                let v358 = slot72  // [n, 32]
+                                let v372 = slot74  // [n, 32]
+                                let v136 = slot75  // [n, 32]
+                                let v142 = slot63  // [n, 32]
+                                let v385 = slot106  // [n, 32]
+                                let v277 = slot78  // [n, 32]
+                                let h_21 = slot42  // [n, 32]
+                                let v143 = slot77  // [n, 32]
+                                let v149 = slot62  // [n, 32]
+                                let v399 = slot105  // [n, 32]
+                                let v270 = slot80  // [n, 32]
+                                let h_19 = slot41  // [n, 32]
+                                let v150 = slot79  // [n, 32]
+                                let v156 = slot61  // [n, 32]
+                                let v413 = slot104  // [n, 32]
+                                let v263 = slot82  // [n, 32]
+                                let h_17 = slot40  // [n, 32]
+                                let v157 = slot81  // [n, 32]
+                                let v163 = slot60  // [n, 32]
+                                let v427 = slot103  // [n, 32]
+                                let v256 = slot84  // [n, 32]
+                                let h_15 = slot39  // [n, 32]
+                                let v164 = slot83  // [n, 32]
+                                let v170 = slot59  // [n, 32]
+                                let v441 = slot102  // [n, 32]
+                                // ∂ line 105: h @ u
+                                let v362 = slot117  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v284, lda: 32, b: v129, ldb: 32, c: v362,
+                                    ldc: 32)
+                                let v363 = slot118  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_23, lda: 32, b: v358, ldb: 32, c: v363,
+                                    ldc: 32)
+                                let v373 = slot72  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v372, lda: 32, b: u, ldb: 32, c: v373,
+                                    ldc: 32)
+                                let v374 = slot43  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v136, lda: 32, b: uTangent, ldb: 32,
+                                    c: v374, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v386 = slot76  // [n, 32]
+                                let laneEnd_48 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_48, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v375 = UnsafeRawPointer(v373 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v374 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v384 = v375 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v386_2 = v384 + UnsafeRawPointer(v385 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v386 + i).storeBytes(of: v386_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_48..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v375: Float = v373[i] + v374[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v384: Float = v375 * v142[i]
+                                    let v386_2: Float = v384 + v385[i]
+                                    v386[i] = v386_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v376 = slot119  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v277, lda: 32, b: v136, ldb: 32, c: v376,
+                                    ldc: 32)
+                                let v377 = slot120  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_21, lda: 32, b: v372, ldb: 32, c: v377,
+                                    ldc: 32)
+                                let v387 = slot74  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v386, lda: 32, b: u, ldb: 32, c: v387,
+                                    ldc: 32)
+                                let v388 = slot42  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v143, lda: 32, b: uTangent, ldb: 32,
+                                    c: v388, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v400 = slot78  // [n, 32]
+                                let laneEnd_49 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_49, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v389 = UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v388 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v398 = v389 * UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v400_2 = v398 + UnsafeRawPointer(v399 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v400 + i).storeBytes(of: v400_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_49..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v389: Float = v387[i] + v388[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v398: Float = v389 * v149[i]
+                                    let v400_2: Float = v398 + v399[i]
+                                    v400[i] = v400_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v390 = slot121  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v270, lda: 32, b: v143, ldb: 32, c: v390,
+                                    ldc: 32)
+                                let v391 = slot122  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_19, lda: 32, b: v386, ldb: 32, c: v391,
+                                    ldc: 32)
+                                let v401 = slot76  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v400, lda: 32, b: u, ldb: 32, c: v401,
+                                    ldc: 32)
+                                let v402 = slot41  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v150, lda: 32, b: uTangent, ldb: 32,
+                                    c: v402, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v414 = slot80  // [n, 32]
+                                let laneEnd_50 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_50, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v403 = UnsafeRawPointer(v401 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v412 = v403 * UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v414_2 = v412 + UnsafeRawPointer(v413 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v414 + i).storeBytes(of: v414_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_50..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v403: Float = v401[i] + v402[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v412: Float = v403 * v156[i]
+                                    let v414_2: Float = v412 + v413[i]
+                                    v414[i] = v414_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v404 = slot123  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v263, lda: 32, b: v150, ldb: 32, c: v404,
+                                    ldc: 32)
+                                let v405 = slot124  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_17, lda: 32, b: v400, ldb: 32, c: v405,
+                                    ldc: 32)
+                                let v415 = slot78  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v414, lda: 32, b: u, ldb: 32, c: v415,
+                                    ldc: 32)
+                                let v416 = slot40  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v157, lda: 32, b: uTangent, ldb: 32,
+                                    c: v416, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v428 = slot82  // [n, 32]
+                                let laneEnd_51 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_51, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v417 = UnsafeRawPointer(v415 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v416 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v426 = v417 * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v428_2 = v426 + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v428 + i).storeBytes(of: v428_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_51..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v417: Float = v415[i] + v416[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v426: Float = v417 * v163[i]
+                                    let v428_2: Float = v426 + v427[i]
+                                    v428[i] = v428_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v418 = slot125  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v256, lda: 32, b: v157, ldb: 32, c: v418,
+                                    ldc: 32)
+                                let v419 = slot126  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_15, lda: 32, b: v414, ldb: 32, c: v419,
+                                    ldc: 32)
+                                let v429 = slot80  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v428, lda: 32, b: u, ldb: 32, c: v429,
+                                    ldc: 32)
+                                let v430 = slot39  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v164, lda: 32, b: uTangent, ldb: 32,
+                                    c: v430, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v442 = slot84  // [n, 32]
+                                let laneEnd_52 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_52, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v431 = UnsafeRawPointer(v429 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v440 = v431 * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v442_2 = v440 + UnsafeRawPointer(v441 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v442 + i).storeBytes(of: v442_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_52..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v431: Float = v429[i] + v430[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v440: Float = v431 * v170[i]
+                                    let v442_2: Float = v440 + v441[i]
+                                    v442[i] = v442_2
+                                }
+                            }
+                            do {
+                                let v249 = slot86  // [n, 32]
+                                let v164 = slot83  // [n, 32]
+                                let h_13 = slot38  // [n, 32]
+                                let v428 = slot82  // [n, 32]
+                                let v442 = slot84  // [n, 32]
+                                let v171 = slot85  // [n, 32]
+                                let v177 = slot58  // [n, 32]
+                                let v455 = slot101  // [n, 32]
+                                let v242 = slot88  // [n, 32]
+                                let h_11 = slot37  // [n, 32]
+                                let v178 = slot87  // [n, 32]
+                                let v184 = slot57  // [n, 32]
+                                let v469 = slot100  // [n, 32]
+                                let v235 = slot90  // [n, 32]
+                                let h_9 = slot36  // [n, 32]
+                                let v185 = slot89  // [n, 32]
+                                let v191 = slot56  // [n, 32]
+                                let v483 = slot99  // [n, 32]
+                                let v228 = slot98  // [n, 32]
+                                let h_7 = slot35  // [n, 32]
+                                let v192 = slot91  // [n, 32]
+                                let v198 = slot32  // [n, 32]
+                                let v497 = slot97  // [n, 32]
+                                let v221 = slot96  // [n, 32]
+                                let h_5 = slot34  // [n, 32]
+                                let v199 = slot95  // [n, 32]
+                                let v205 = slot53  // [n, 32]
+                                let v509 = slot55  // [n, 32]
+                                let v200 = slot94  // [n, 32]
+                                // ∂ line 105: h @ u
+                                let v432 = slot127  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v249, lda: 32, b: v164, ldb: 32, c: v432,
+                                    ldc: 32)
+                                let v433 = slot128  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_13, lda: 32, b: v428, ldb: 32, c: v433,
+                                    ldc: 32)
+                                let v443 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v442, lda: 32, b: u, ldb: 32, c: v443,
+                                    ldc: 32)
+                                let v444 = slot38  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v171, lda: 32, b: uTangent, ldb: 32,
+                                    c: v444, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v456 = slot86  // [n, 32]
+                                let laneEnd_53 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_53, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v445 = UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v444 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v454 = v445 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v456_2 = v454 + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v456 + i).storeBytes(of: v456_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_53..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v445: Float = v443[i] + v444[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v454: Float = v445 * v177[i]
+                                    let v456_2: Float = v454 + v455[i]
+                                    v456[i] = v456_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v446 = slot129  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v242, lda: 32, b: v171, ldb: 32, c: v446,
+                                    ldc: 32)
+                                let v447 = slot130  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_11, lda: 32, b: v442, ldb: 32, c: v447,
+                                    ldc: 32)
+                                let v457 = slot84  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v456, lda: 32, b: u, ldb: 32, c: v457,
+                                    ldc: 32)
+                                let v458 = slot37  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v178, lda: 32, b: uTangent, ldb: 32,
+                                    c: v458, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v470 = slot88  // [n, 32]
+                                let laneEnd_54 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_54, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v459 = UnsafeRawPointer(v457 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v468 = v459 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v470_2 = v468 + UnsafeRawPointer(v469 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v470 + i).storeBytes(of: v470_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_54..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v459: Float = v457[i] + v458[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v468: Float = v459 * v184[i]
+                                    let v470_2: Float = v468 + v469[i]
+                                    v470[i] = v470_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v460 = slot131  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v235, lda: 32, b: v178, ldb: 32, c: v460,
+                                    ldc: 32)
+                                let v461 = slot132  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_9, lda: 32, b: v456, ldb: 32, c: v461,
+                                    ldc: 32)
+                                let v471 = slot86  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v470, lda: 32, b: u, ldb: 32, c: v471,
+                                    ldc: 32)
+                                let v472 = slot36  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v185, lda: 32, b: uTangent, ldb: 32,
+                                    c: v472, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v484 = slot90  // [n, 32]
+                                let laneEnd_55 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_55, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v473 = UnsafeRawPointer(v471 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v472 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v482 = v473 * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v484_2 = v482 + UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_55..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v473: Float = v471[i] + v472[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v482: Float = v473 * v191[i]
+                                    let v484_2: Float = v482 + v483[i]
+                                    v484[i] = v484_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v474 = slot133  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v228, lda: 32, b: v185, ldb: 32, c: v474,
+                                    ldc: 32)
+                                let v475 = slot134  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_7, lda: 32, b: v470, ldb: 32, c: v475,
+                                    ldc: 32)
+                                let v485 = slot88  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v484, lda: 32, b: u, ldb: 32, c: v485,
+                                    ldc: 32)
+                                let v486 = slot35  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v192, lda: 32, b: uTangent, ldb: 32,
+                                    c: v486, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v498 = slot98  // [n, 32]
+                                let laneEnd_56 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_56, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v487 = UnsafeRawPointer(v485 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v486 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v496 = v487 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v498_2 = v496 + UnsafeRawPointer(v497 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v498 + i).storeBytes(of: v498_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_56..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v487: Float = v485[i] + v486[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v496: Float = v487 * v198[i]
+                                    let v498_2: Float = v496 + v497[i]
+                                    v498[i] = v498_2
+                                }
+                                // ∂ line 105: h @ u
+                                let v488 = slot135  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v221, lda: 32, b: v192, ldb: 32, c: v488,
+                                    ldc: 32)
+                                let v489 = slot136  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_5, lda: 32, b: v484, ldb: 32, c: v489,
+                                    ldc: 32)
+                                let v499 = slot90  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v498, lda: 32, b: u, ldb: 32, c: v499,
+                                    ldc: 32)
+                                let v500 = slot34  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v199, lda: 32, b: uTangent, ldb: 32,
+                                    c: v500, ldc: 32)
+                                // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v512 = slot96  // [n, 32]
+                                let laneEnd_57 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_57, by: 8) {
+                                    // ∂ line 105: h @ u
+                                    let v501 = UnsafeRawPointer(v499 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v500 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v510 = v501 * UnsafeRawPointer(v205 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v511 = UnsafeRawPointer(v509 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v200 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v512_2 = v510 + v511
+                                    UnsafeMutableRawPointer(v512 + i).storeBytes(of: v512_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_57..<n * 32 {
+                                    // ∂ line 105: h @ u
+                                    let v501: Float = v499[i] + v500[i]
+                                    // ∂ line 105: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v510: Float = v501 * v205[i]
+                                    let v511: Float = v509[i] * v200[i]
+                                    let v512_2: Float = v510 + v511
+                                    v512[i] = v512_2
+                                }
+                            }
+                            do {
+                                let v214 = slot54  // [n, 32]
+                                let v199 = slot95  // [n, 32]
+                                let h_3 = slot52  // [n, 32]
+                                let v498 = slot98  // [n, 32]
+                                let h = slot33  // [n, 32]
+                                let v512 = slot96  // [n, 32]
+                                let v321 = slot111  // [32, 32]
+                                let v322 = slot112  // [32, 32]
+                                let v334 = slot113  // [32, 32]
+                                let v335 = slot114  // [32, 32]
+                                let v348 = slot115  // [32, 32]
+                                let v349 = slot116  // [32, 32]
+                                let v362 = slot117  // [32, 32]
+                                let v363 = slot118  // [32, 32]
+                                let v376 = slot119  // [32, 32]
+                                let v377 = slot120  // [32, 32]
+                                let v390 = slot121  // [32, 32]
+                                let v391 = slot122  // [32, 32]
+                                let v404 = slot123  // [32, 32]
+                                let v405 = slot124  // [32, 32]
+                                let v418 = slot125  // [32, 32]
+                                let v419 = slot126  // [32, 32]
+                                let v432 = slot127  // [32, 32]
+                                let v433 = slot128  // [32, 32]
+                                let v446 = slot129  // [32, 32]
+                                let v447 = slot130  // [32, 32]
+                                let v460 = slot131  // [32, 32]
+                                let v461 = slot132  // [32, 32]
+                                let v474 = slot133  // [32, 32]
+                                let v475 = slot134  // [32, 32]
+                                let v488 = slot135  // [32, 32]
+                                let v489 = slot136  // [32, 32]
+                                // ∂ line 105: h @ u
+                                let v502 = slot137  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v214, lda: 32, b: v199, ldb: 32, c: v502,
+                                    ldc: 32)
+                                let v503 = slot138  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_3, lda: 32, b: v498, ldb: 32, c: v503,
+                                    ldc: 32)
+                                let v513 = slot139  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h, lda: 32, b: v512, ldb: 32, c: v513,
+                                    ldc: 32)
+                                let v514 = slot140  // [32, 32]
+                                let laneEnd_58 = (32 * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_58, by: 8) {
+                                    let v323 = UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v322 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v336 = UnsafeRawPointer(v334 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v335 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v337 = v323 + v336
+                                    let v350 = UnsafeRawPointer(v348 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v349 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v351 = v337 + v350
+                                    let v364 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v365 = v351 + v364
+                                    let v378 = UnsafeRawPointer(v376 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v377 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v379 = v365 + v378
+                                    let v392 = UnsafeRawPointer(v390 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v391 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v393 = v379 + v392
+                                    let v406 = UnsafeRawPointer(v404 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v405 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v407 = v393 + v406
+                                    let v420 = UnsafeRawPointer(v418 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v421 = v407 + v420
+                                    let v434 = UnsafeRawPointer(v432 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v433 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v435 = v421 + v434
+                                    let v448 = UnsafeRawPointer(v446 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v447 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v449 = v435 + v448
+                                    let v462 = UnsafeRawPointer(v460 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v461 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v463 = v449 + v462
+                                    let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v477 = v463 + v476
+                                    let v490 = UnsafeRawPointer(v488 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v489 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v491 = v477 + v490
+                                    let v504 = UnsafeRawPointer(v502 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v503 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v505 = v491 + v504
+                                    let v514_2 = v505 + UnsafeRawPointer(v513 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v514 + i).storeBytes(of: v514_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_58..<32 * 32 {
+                                    let v323: Float = v321[i] + v322[i]
+                                    let v336: Float = v334[i] + v335[i]
+                                    let v337: Float = v323 + v336
+                                    let v350: Float = v348[i] + v349[i]
+                                    let v351: Float = v337 + v350
+                                    let v364: Float = v362[i] + v363[i]
+                                    let v365: Float = v351 + v364
+                                    let v378: Float = v376[i] + v377[i]
+                                    let v379: Float = v365 + v378
+                                    let v392: Float = v390[i] + v391[i]
+                                    let v393: Float = v379 + v392
+                                    let v406: Float = v404[i] + v405[i]
+                                    let v407: Float = v393 + v406
+                                    let v420: Float = v418[i] + v419[i]
+                                    let v421: Float = v407 + v420
+                                    let v434: Float = v432[i] + v433[i]
+                                    let v435: Float = v421 + v434
+                                    let v448: Float = v446[i] + v447[i]
+                                    let v449: Float = v435 + v448
+                                    let v462: Float = v460[i] + v461[i]
+                                    let v463: Float = v449 + v462
+                                    let v476: Float = v474[i] + v475[i]
+                                    let v477: Float = v463 + v476
+                                    let v490: Float = v488[i] + v489[i]
+                                    let v491: Float = v477 + v490
+                                    let v504: Float = v502[i] + v503[i]
+                                    let v505: Float = v491 + v504
+                                    let v514_2: Float = v505 + v513[i]
+                                    v514[i] = v514_2
+                                }
+                            }
+                            let v514 = slot140  // [32, 32]
+                            return Tensor(shape: [32, 32], copying: UnsafeBufferPointer(start: v514, count: 32 * 32))
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `func recurrentScoreCheckpointed(x: [n, 16, 8], w: [8, 32], u: [32, 32],…` (line 112).
+public func recurrentScoreCheckpointed(x: Tensor, w: Tensor, u: Tensor, v: Tensor) -> Float {
+    if x.shape.count != 3 || x.shape[1] != 16 || x.shape[2] != 8 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 16, 8]", argument: "x", declared: "[n, 16, 8]", function: "recurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    let n = x.shape[0]
+    if w.shape.count != 2 || w.shape[0] != 8 || w.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[8, 32]", argument: "w", declared: "[8, 32]", function: "recurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    if u.shape.count != 2 || u.shape[0] != 32 || u.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(u.shape, expected: "[32, 32]", argument: "u", declared: "[32, 32]", function: "recurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 32 || v.shape[1] != 1 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[32, 1]", argument: "v", declared: "[32, 1]", function: "recurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    let workspace = Workspace.floats(count: 32 * (n * 8) + 3 * (n * 32) + n, for: "recurrentScoreCheckpointed")
+    defer { Workspace.release(for: "recurrentScoreCheckpointed") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * 8
+    let slot2 = slot1 + n * 8
+    let slot3 = slot2 + n * 8
+    let slot4 = slot3 + n * 8
+    let slot5 = slot4 + n * 8
+    let slot6 = slot5 + n * 8
+    let slot7 = slot6 + n * 8
+    let slot8 = slot7 + n * 8
+    let slot9 = slot8 + n * 8
+    let slot10 = slot9 + n * 8
+    let slot11 = slot10 + n * 8
+    let slot12 = slot11 + n * 8
+    let slot13 = slot12 + n * 8
+    let slot14 = slot13 + n * 8
+    let slot15 = slot14 + n * 8
+    let slot16 = slot15 + n * 8
+    let slot17 = slot16 + n * 8
+    let slot18 = slot17 + n * 8
+    let slot19 = slot18 + n * 8
+    let slot20 = slot19 + n * 8
+    let slot21 = slot20 + n * 8
+    let slot22 = slot21 + n * 8
+    let slot23 = slot22 + n * 8
+    let slot24 = slot23 + n * 8
+    let slot25 = slot24 + n * 8
+    let slot26 = slot25 + n * 8
+    let slot27 = slot26 + n * 8
+    let slot28 = slot27 + n * 8
+    let slot29 = slot28 + n * 8
+    let slot30 = slot29 + n * 8
+    let slot31 = slot30 + n * 8
+    let slot32 = slot31 + n * 8
+    let slot33 = slot32 + n * 32
+    let slot34 = slot33 + n * 32
+    let slot35 = slot34 + n * 32
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            u.withUnsafeBufferPointer { uBuffer in
+                v.withUnsafeBufferPointer { vBuffer in
+                    @inline(never) func body() -> Float {
+                        let x = xBuffer.baseAddress!
+                        let w = wBuffer.baseAddress!
+                        let u = uBuffer.baseAddress!
+                        let v = vBuffer.baseAddress!
+                        do {
+                            // line 113: x[:, 0, :]
+                            let v4 = slot0  // [n, 1, 8]
+                            for row in 0..<n {
+                                for position in 0..<8 { v4[row &* 8 &+ position] = x[row &* 16 &* 8 &+ position] }
+                            }
+                            // line 115: x[:, t + 1, :]
+                            let v8 = slot1  // [n, 1, 8]
+                            for row_2 in 0..<n {
+                                for position_2 in 0..<8 {
+                                    v8[row_2 &* 8 &+ position_2] = x[(row_2 &* 16 &+ 1) &* 8 &+ position_2]
+                                }
+                            }
+                            let v14 = slot2  // [n, 1, 8]
+                            for row_3 in 0..<n {
+                                for position_3 in 0..<8 {
+                                    v14[row_3 &* 8 &+ position_3] = x[(row_3 &* 16 &+ 2) &* 8 &+ position_3]
+                                }
+                            }
+                            let v20 = slot3  // [n, 1, 8]
+                            for row_4 in 0..<n {
+                                for position_4 in 0..<8 {
+                                    v20[row_4 &* 8 &+ position_4] = x[(row_4 &* 16 &+ 3) &* 8 &+ position_4]
+                                }
+                            }
+                            let v26 = slot4  // [n, 1, 8]
+                            for row_5 in 0..<n {
+                                for position_5 in 0..<8 {
+                                    v26[row_5 &* 8 &+ position_5] = x[(row_5 &* 16 &+ 4) &* 8 &+ position_5]
+                                }
+                            }
+                            let v32 = slot5  // [n, 1, 8]
+                            for row_6 in 0..<n {
+                                for position_6 in 0..<8 {
+                                    v32[row_6 &* 8 &+ position_6] = x[(row_6 &* 16 &+ 5) &* 8 &+ position_6]
+                                }
+                            }
+                            let v38 = slot6  // [n, 1, 8]
+                            for row_7 in 0..<n {
+                                for position_7 in 0..<8 {
+                                    v38[row_7 &* 8 &+ position_7] = x[(row_7 &* 16 &+ 6) &* 8 &+ position_7]
+                                }
+                            }
+                            let v44 = slot7  // [n, 1, 8]
+                            for row_8 in 0..<n {
+                                for position_8 in 0..<8 {
+                                    v44[row_8 &* 8 &+ position_8] = x[(row_8 &* 16 &+ 7) &* 8 &+ position_8]
+                                }
+                            }
+                            let v50 = slot8  // [n, 1, 8]
+                            for row_9 in 0..<n {
+                                for position_9 in 0..<8 {
+                                    v50[row_9 &* 8 &+ position_9] = x[(row_9 &* 16 &+ 8) &* 8 &+ position_9]
+                                }
+                            }
+                            let v56 = slot9  // [n, 1, 8]
+                            for row_10 in 0..<n {
+                                for position_10 in 0..<8 {
+                                    v56[row_10 &* 8 &+ position_10] = x[(row_10 &* 16 &+ 9) &* 8 &+ position_10]
+                                }
+                            }
+                            let v62 = slot10  // [n, 1, 8]
+                            for row_11 in 0..<n {
+                                for position_11 in 0..<8 {
+                                    v62[row_11 &* 8 &+ position_11] = x[(row_11 &* 16 &+ 10) &* 8 &+ position_11]
+                                }
+                            }
+                            let v68 = slot11  // [n, 1, 8]
+                            for row_12 in 0..<n {
+                                for position_12 in 0..<8 {
+                                    v68[row_12 &* 8 &+ position_12] = x[(row_12 &* 16 &+ 11) &* 8 &+ position_12]
+                                }
+                            }
+                            let v74 = slot12  // [n, 1, 8]
+                            for row_13 in 0..<n {
+                                for position_13 in 0..<8 {
+                                    v74[row_13 &* 8 &+ position_13] = x[(row_13 &* 16 &+ 12) &* 8 &+ position_13]
+                                }
+                            }
+                            let v80 = slot13  // [n, 1, 8]
+                            for row_14 in 0..<n {
+                                for position_14 in 0..<8 {
+                                    v80[row_14 &* 8 &+ position_14] = x[(row_14 &* 16 &+ 13) &* 8 &+ position_14]
+                                }
+                            }
+                            let v86 = slot14  // [n, 1, 8]
+                            for row_15 in 0..<n {
+                                for position_15 in 0..<8 {
+                                    v86[row_15 &* 8 &+ position_15] = x[(row_15 &* 16 &+ 14) &* 8 &+ position_15]
+                                }
+                            }
+                            let v92 = slot15  // [n, 1, 8]
+                            for row_16 in 0..<n {
+                                for position_16 in 0..<8 {
+                                    v92[row_16 &* 8 &+ position_16] = x[(row_16 &* 16 &+ 15) &* 8 &+ position_16]
+                                }
+                            }
+                            // line 113: x[:, 0, :]
+                            let v5 = slot16  // [n, 8]
+                            // line 115: x[:, t + 1, :]
+                            let v9 = slot17  // [n, 8]
+                            let v15 = slot18  // [n, 8]
+                            let v21 = slot19  // [n, 8]
+                            let v27 = slot20  // [n, 8]
+                            let v33 = slot21  // [n, 8]
+                            let v39 = slot22  // [n, 8]
+                            let v45 = slot23  // [n, 8]
+                            let v51 = slot24  // [n, 8]
+                            let v57 = slot25  // [n, 8]
+                            let v63 = slot26  // [n, 8]
+                            let v69 = slot27  // [n, 8]
+                            let v75 = slot28  // [n, 8]
+                            let v81 = slot29  // [n, 8]
+                            let v87 = slot30  // [n, 8]
+                            let v93 = slot31  // [n, 8]
+                            v5.update(repeating: 0, count: n * 8)
+                            v9.update(repeating: 0, count: n * 8)
+                            v15.update(repeating: 0, count: n * 8)
+                            v21.update(repeating: 0, count: n * 8)
+                            v27.update(repeating: 0, count: n * 8)
+                            v33.update(repeating: 0, count: n * 8)
+                            v39.update(repeating: 0, count: n * 8)
+                            v45.update(repeating: 0, count: n * 8)
+                            v51.update(repeating: 0, count: n * 8)
+                            v57.update(repeating: 0, count: n * 8)
+                            v63.update(repeating: 0, count: n * 8)
+                            v69.update(repeating: 0, count: n * 8)
+                            v75.update(repeating: 0, count: n * 8)
+                            v81.update(repeating: 0, count: n * 8)
+                            v87.update(repeating: 0, count: n * 8)
+                            v93.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        // line 113: x[:, 0, :]
+                                        v5[i0 &* 8 &+ i2] += v4[i]
+                                        // line 115: x[:, t + 1, :]
+                                        v9[i0 &* 8 &+ i2] += v8[i]
+                                        v15[i0 &* 8 &+ i2] += v14[i]
+                                        v21[i0 &* 8 &+ i2] += v20[i]
+                                        v27[i0 &* 8 &+ i2] += v26[i]
+                                        v33[i0 &* 8 &+ i2] += v32[i]
+                                        v39[i0 &* 8 &+ i2] += v38[i]
+                                        v45[i0 &* 8 &+ i2] += v44[i]
+                                        v51[i0 &* 8 &+ i2] += v50[i]
+                                        v57[i0 &* 8 &+ i2] += v56[i]
+                                        v63[i0 &* 8 &+ i2] += v62[i]
+                                        v69[i0 &* 8 &+ i2] += v68[i]
+                                        v75[i0 &* 8 &+ i2] += v74[i]
+                                        v81[i0 &* 8 &+ i2] += v80[i]
+                                        v87[i0 &* 8 &+ i2] += v86[i]
+                                        v93[i0 &* 8 &+ i2] += v92[i]
+                                    }
+                                }
+                            }
+                            // line 113: x[:, 0, :] @ w
+                            let v6 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v5, lda: 8, b: w, ldb: 32, c: v6, ldc: 32)
+                            // line 113: tanh(x[:, 0, :] @ w)
+                            let h = slot33  // [n, 32]
+                            let laneEnd = (n * 32) & ~7
+                            let h_2Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd..<n * 32 {
+                                let h_2: Float = Foundation.tanh(v6[i])
+                                h[i] = h_2
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v10 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v9, lda: 8, b: w, ldb: 32, c: v10, ldc: 32)
+                            // line 115: h @ u
+                            let v11 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v11, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_3 = slot33  // [n, 32]
+                            let laneEnd_2 = (n * 32) & ~7
+                            let h_4Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v12 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v12, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_2..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v12: Float = v10[i] + v11[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_4: Float = Foundation.tanh(v12)
+                                h_3[i] = h_4
+                            }
+                        }
+                        do {
+                            let v15 = slot18  // [n, 8]
+                            let h_3 = slot33  // [n, 32]
+                            let v21 = slot19  // [n, 8]
+                            let v27 = slot20  // [n, 8]
+                            let v33 = slot21  // [n, 8]
+                            let v39 = slot22  // [n, 8]
+                            let v45 = slot23  // [n, 8]
+                            let v51 = slot24  // [n, 8]
+                            // line 115: x[:, t + 1, :] @ w
+                            let v16 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v15, lda: 8, b: w, ldb: 32, c: v16, ldc: 32)
+                            // line 115: h @ u
+                            let v17 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_3, lda: 32, b: u, ldb: 32, c: v17, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_5 = slot33  // [n, 32]
+                            let laneEnd_3 = (n * 32) & ~7
+                            let h_6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_3..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v18: Float = v16[i] + v17[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_6: Float = Foundation.tanh(v18)
+                                h_5[i] = h_6
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v22 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v21, lda: 8, b: w, ldb: 32, c: v22, ldc: 32)
+                            // line 115: h @ u
+                            let v23 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_5, lda: 32, b: u, ldb: 32, c: v23, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_7 = slot33  // [n, 32]
+                            let laneEnd_4 = (n * 32) & ~7
+                            let h_8Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v24 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v24, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_4..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v24: Float = v22[i] + v23[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_8: Float = Foundation.tanh(v24)
+                                h_7[i] = h_8
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v28 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v27, lda: 8, b: w, ldb: 32, c: v28, ldc: 32)
+                            // line 115: h @ u
+                            let v29 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_7, lda: 32, b: u, ldb: 32, c: v29, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_9 = slot33  // [n, 32]
+                            let laneEnd_5 = (n * 32) & ~7
+                            let h_10Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v30 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_10Block + j_5).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_10Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(h_9 + i).storeBytes(of: UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_5..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v30: Float = v28[i] + v29[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_10: Float = Foundation.tanh(v30)
+                                h_9[i] = h_10
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v34 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v33, lda: 8, b: w, ldb: 32, c: v34, ldc: 32)
+                            // line 115: h @ u
+                            let v35 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_9, lda: 32, b: u, ldb: 32, c: v35, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_11 = slot33  // [n, 32]
+                            let laneEnd_6 = (n * 32) & ~7
+                            let h_12Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v36 = UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_12Block + j_6).storeBytes(of: v36, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_12Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(h_11 + i).storeBytes(of: UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_6..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v36: Float = v34[i] + v35[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_12: Float = Foundation.tanh(v36)
+                                h_11[i] = h_12
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v40 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v39, lda: 8, b: w, ldb: 32, c: v40, ldc: 32)
+                            // line 115: h @ u
+                            let v41 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v41, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_13 = slot33  // [n, 32]
+                            let laneEnd_7 = (n * 32) & ~7
+                            let h_14Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v42 = UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_14Block + j_7).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_14Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(h_13 + i).storeBytes(of: UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_7..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v42: Float = v40[i] + v41[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_14: Float = Foundation.tanh(v42)
+                                h_13[i] = h_14
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v46 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v45, lda: 8, b: w, ldb: 32, c: v46, ldc: 32)
+                            // line 115: h @ u
+                            let v47 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_13, lda: 32, b: u, ldb: 32, c: v47, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_15 = slot33  // [n, 32]
+                            let laneEnd_8 = (n * 32) & ~7
+                            let h_16Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_16Block + j_8).storeBytes(of: v48, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_16Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    UnsafeMutableRawPointer(h_15 + i).storeBytes(of: UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_8..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v48: Float = v46[i] + v47[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_16: Float = Foundation.tanh(v48)
+                                h_15[i] = h_16
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v52 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v51, lda: 8, b: w, ldb: 32, c: v52, ldc: 32)
+                            // line 115: h @ u
+                            let v53 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_15, lda: 32, b: u, ldb: 32, c: v53, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_17 = slot33  // [n, 32]
+                            let laneEnd_9 = (n * 32) & ~7
+                            let h_18Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v54 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_18Block + j_9).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_18Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    UnsafeMutableRawPointer(h_17 + i).storeBytes(of: UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_9..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v54: Float = v52[i] + v53[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_18: Float = Foundation.tanh(v54)
+                                h_17[i] = h_18
+                            }
+                        }
+                        do {
+                            let v57 = slot25  // [n, 8]
+                            let h_17 = slot33  // [n, 32]
+                            let v63 = slot26  // [n, 8]
+                            let v69 = slot27  // [n, 8]
+                            let v75 = slot28  // [n, 8]
+                            let v81 = slot29  // [n, 8]
+                            let v87 = slot30  // [n, 8]
+                            let v93 = slot31  // [n, 8]
+                            // line 115: x[:, t + 1, :] @ w
+                            let v58 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v57, lda: 8, b: w, ldb: 32, c: v58, ldc: 32)
+                            // line 115: h @ u
+                            let v59 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_17, lda: 32, b: u, ldb: 32, c: v59, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_19 = slot33  // [n, 32]
+                            let laneEnd_10 = (n * 32) & ~7
+                            let h_20Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v60 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_20Block + j_10).storeBytes(of: v60, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_20Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    UnsafeMutableRawPointer(h_19 + i).storeBytes(of: UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_10..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v60: Float = v58[i] + v59[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_20: Float = Foundation.tanh(v60)
+                                h_19[i] = h_20
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v64 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v63, lda: 8, b: w, ldb: 32, c: v64, ldc: 32)
+                            // line 115: h @ u
+                            let v65 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_19, lda: 32, b: u, ldb: 32, c: v65, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_21 = slot33  // [n, 32]
+                            let laneEnd_11 = (n * 32) & ~7
+                            let h_22Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v66 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v65 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_22Block + j_11).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_22Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    UnsafeMutableRawPointer(h_21 + i).storeBytes(of: UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_11..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v66: Float = v64[i] + v65[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_22: Float = Foundation.tanh(v66)
+                                h_21[i] = h_22
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v70 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v69, lda: 8, b: w, ldb: 32, c: v70, ldc: 32)
+                            // line 115: h @ u
+                            let v71 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_21, lda: 32, b: u, ldb: 32, c: v71, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_23 = slot33  // [n, 32]
+                            let laneEnd_12 = (n * 32) & ~7
+                            let h_24Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_12 in stride(from: 0, to: laneEnd_12, by: Kernels.scratchBlock) {
+                                let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_12 &- blockStart_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v72 = UnsafeRawPointer(v70 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v71 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_24Block + j_12).storeBytes(of: v72, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_24Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    UnsafeMutableRawPointer(h_23 + i).storeBytes(of: UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_12..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v72: Float = v70[i] + v71[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_24: Float = Foundation.tanh(v72)
+                                h_23[i] = h_24
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v76 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v75, lda: 8, b: w, ldb: 32, c: v76, ldc: 32)
+                            // line 115: h @ u
+                            let v77 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_23, lda: 32, b: u, ldb: 32, c: v77, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_25 = slot33  // [n, 32]
+                            let laneEnd_13 = (n * 32) & ~7
+                            let h_26Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_13 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v78 = UnsafeRawPointer(v76 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v77 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_26Block + j_13).storeBytes(of: v78, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_26Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    UnsafeMutableRawPointer(h_25 + i).storeBytes(of: UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_13..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v78: Float = v76[i] + v77[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_26: Float = Foundation.tanh(v78)
+                                h_25[i] = h_26
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v82 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v81, lda: 8, b: w, ldb: 32, c: v82, ldc: 32)
+                            // line 115: h @ u
+                            let v83 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_25, lda: 32, b: u, ldb: 32, c: v83, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_27 = slot33  // [n, 32]
+                            let laneEnd_14 = (n * 32) & ~7
+                            let h_28Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_14 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v84 = UnsafeRawPointer(v82 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v83 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_28Block + j_14).storeBytes(of: v84, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_28Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    UnsafeMutableRawPointer(h_27 + i).storeBytes(of: UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_14..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v84: Float = v82[i] + v83[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_28: Float = Foundation.tanh(v84)
+                                h_27[i] = h_28
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v88 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v87, lda: 8, b: w, ldb: 32, c: v88, ldc: 32)
+                            // line 115: h @ u
+                            let v89 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_27, lda: 32, b: u, ldb: 32, c: v89, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_29 = slot33  // [n, 32]
+                            let laneEnd_15 = (n * 32) & ~7
+                            let h_30Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_15 in stride(from: 0, to: laneEnd_15, by: Kernels.scratchBlock) {
+                                let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_15 &- blockStart_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v90 = UnsafeRawPointer(v88 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v89 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_30Block + j_15).storeBytes(of: v90, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_30Block, count: blockCount_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    UnsafeMutableRawPointer(h_29 + i).storeBytes(of: UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_15..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v90: Float = v88[i] + v89[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_30: Float = Foundation.tanh(v90)
+                                h_29[i] = h_30
+                            }
+                            // line 115: x[:, t + 1, :] @ w
+                            let v94 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v93, lda: 8, b: w, ldb: 32, c: v94, ldc: 32)
+                            // line 115: h @ u
+                            let v95 = slot34  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_29, lda: 32, b: u, ldb: 32, c: v95, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_31 = slot33  // [n, 32]
+                            let laneEnd_16 = (n * 32) & ~7
+                            let h_32Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_16 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                                let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v96 = UnsafeRawPointer(v94 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v95 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_32Block + j_16).storeBytes(of: v96, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_32Block, count: blockCount_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    UnsafeMutableRawPointer(h_31 + i).storeBytes(of: UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_16..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v96: Float = v94[i] + v95[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_32: Float = Foundation.tanh(v96)
+                                h_31[i] = h_32
+                            }
+                        }
+                        let v101: Float
+                        do {
+                            let h_31 = slot33  // [n, 32]
+                            // line 117: h @ v
+                            let v98 = slot35  // [n, 1]
+                            Kernels.matrixMultiply(m: n, n: 1, k: 32, a: h_31, lda: 32, b: v, ldb: 1, c: v98, ldc: 1)
+                            var v99: Float = 0
+                            let laneEnd_17 = n & ~7
+                            var v99Lanes = SIMD8<Float>(repeating: 0)
+                            for i in stride(from: 0, to: laneEnd_17, by: 8) {
+                                // line 117: mean(h @ v)
+                                v99Lanes += UnsafeRawPointer(v98 + i).loadUnaligned(as: SIMD8<Float>.self)
+                            }
+                            v99 = v99Lanes.sum()
+                            for i in laneEnd_17..<n {
+                                // line 117: mean(h @ v)
+                                v99 += v98[i]
+                            }
+                            v101 = v99 / Float(n)
+                        }
+                        return v101
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let dRecurrentScoreCheckpointed = grad(recurrentScoreCheckpointed, wrt:…` (line 119).
+public func dRecurrentScoreCheckpointed(x: Tensor, w: Tensor, u: Tensor, v: Tensor) -> (w: Tensor, u: Tensor, v: Tensor) {
+    if x.shape.count != 3 || x.shape[1] != 16 || x.shape[2] != 8 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 16, 8]", argument: "x", declared: "[n, 16, 8]", function: "dRecurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    let n = x.shape[0]
+    if w.shape.count != 2 || w.shape[0] != 8 || w.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[8, 32]", argument: "w", declared: "[8, 32]", function: "dRecurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    if u.shape.count != 2 || u.shape[0] != 32 || u.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(u.shape, expected: "[32, 32]", argument: "u", declared: "[32, 32]", function: "dRecurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 32 || v.shape[1] != 1 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[32, 1]", argument: "v", declared: "[32, 1]", function: "dRecurrentScoreCheckpointed(x:w:u:v:)")
+    }
+    let workspace = Workspace.floats(count: 22 * (n * 8) + 16 * (n * 32) + n + 32 + 16 * (32 * 32) + 17 * (8 * 32), for: "dRecurrentScoreCheckpointed")
+    defer { Workspace.release(for: "dRecurrentScoreCheckpointed") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * 8
+    let slot2 = slot1 + n * 8
+    let slot3 = slot2 + n * 8
+    let slot4 = slot3 + n * 8
+    let slot5 = slot4 + n * 8
+    let slot6 = slot5 + n * 8
+    let slot7 = slot6 + n * 8
+    let slot8 = slot7 + n * 8
+    let slot9 = slot8 + n * 8
+    let slot10 = slot9 + n * 8
+    let slot11 = slot10 + n * 8
+    let slot12 = slot11 + n * 8
+    let slot13 = slot12 + n * 8
+    let slot14 = slot13 + n * 8
+    let slot15 = slot14 + n * 8
+    let slot16 = slot15 + n * 8
+    let slot17 = slot16 + n * 8
+    let slot18 = slot17 + n * 8
+    let slot19 = slot18 + n * 8
+    let slot20 = slot19 + n * 8
+    let slot21 = slot20 + n * 8
+    let slot22 = slot21 + n * 8
+    let slot23 = slot22 + n * 32
+    let slot24 = slot23 + n * 32
+    let slot25 = slot24 + n * 32
+    let slot26 = slot25 + n * 32
+    let slot27 = slot26 + n * 32
+    let slot28 = slot27 + n * 32
+    let slot29 = slot28 + n * 32
+    let slot30 = slot29 + n * 32
+    let slot31 = slot30 + n * 32
+    let slot32 = slot31 + n * 32
+    let slot33 = slot32 + n * 32
+    let slot34 = slot33 + n * 32
+    let slot35 = slot34 + n * 32
+    let slot36 = slot35 + n * 32
+    let slot37 = slot36 + n
+    let slot38 = slot37 + n * 32
+    let slot39 = slot38 + n * 32
+    let slot40 = slot39 + 32
+    let slot41 = slot40 + 32 * 32
+    let slot42 = slot41 + 8 * 32
+    let slot43 = slot42 + 32 * 32
+    let slot44 = slot43 + 8 * 32
+    let slot45 = slot44 + 32 * 32
+    let slot46 = slot45 + 8 * 32
+    let slot47 = slot46 + 32 * 32
+    let slot48 = slot47 + 8 * 32
+    let slot49 = slot48 + 32 * 32
+    let slot50 = slot49 + 8 * 32
+    let slot51 = slot50 + 32 * 32
+    let slot52 = slot51 + 8 * 32
+    let slot53 = slot52 + 32 * 32
+    let slot54 = slot53 + 8 * 32
+    let slot55 = slot54 + 32 * 32
+    let slot56 = slot55 + 8 * 32
+    let slot57 = slot56 + 32 * 32
+    let slot58 = slot57 + 8 * 32
+    let slot59 = slot58 + 32 * 32
+    let slot60 = slot59 + 8 * 32
+    let slot61 = slot60 + 32 * 32
+    let slot62 = slot61 + 8 * 32
+    let slot63 = slot62 + 32 * 32
+    let slot64 = slot63 + 8 * 32
+    let slot65 = slot64 + 32 * 32
+    let slot66 = slot65 + 8 * 32
+    let slot67 = slot66 + 32 * 32
+    let slot68 = slot67 + 8 * 32
+    let slot69 = slot68 + 32 * 32
+    let slot70 = slot69 + 32 * 32
+    let slot71 = slot70 + 8 * 32
+    let slot72 = slot71 + 8 * 32
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            u.withUnsafeBufferPointer { uBuffer in
+                v.withUnsafeBufferPointer { vBuffer in
+                    @inline(never) func body() -> (w: Tensor, u: Tensor, v: Tensor) {
+                        let x = xBuffer.baseAddress!
+                        let w = wBuffer.baseAddress!
+                        let u = uBuffer.baseAddress!
+                        let v = vBuffer.baseAddress!
+                        do {
+                            // line 113: x[:, 0, :]
+                            let v4 = slot0  // [n, 1, 8]
+                            for row in 0..<n {
+                                for position in 0..<8 { v4[row &* 8 &+ position] = x[row &* 16 &* 8 &+ position] }
+                            }
+                            // line 115: x[:, t + 1, :]
+                            let v8 = slot1  // [n, 1, 8]
+                            for row_2 in 0..<n {
+                                for position_2 in 0..<8 {
+                                    v8[row_2 &* 8 &+ position_2] = x[(row_2 &* 16 &+ 1) &* 8 &+ position_2]
+                                }
+                            }
+                            let v14 = slot2  // [n, 1, 8]
+                            for row_3 in 0..<n {
+                                for position_3 in 0..<8 {
+                                    v14[row_3 &* 8 &+ position_3] = x[(row_3 &* 16 &+ 2) &* 8 &+ position_3]
+                                }
+                            }
+                            let v20 = slot3  // [n, 1, 8]
+                            for row_4 in 0..<n {
+                                for position_4 in 0..<8 {
+                                    v20[row_4 &* 8 &+ position_4] = x[(row_4 &* 16 &+ 3) &* 8 &+ position_4]
+                                }
+                            }
+                            let v26 = slot4  // [n, 1, 8]
+                            for row_5 in 0..<n {
+                                for position_5 in 0..<8 {
+                                    v26[row_5 &* 8 &+ position_5] = x[(row_5 &* 16 &+ 4) &* 8 &+ position_5]
+                                }
+                            }
+                            let v32 = slot5  // [n, 1, 8]
+                            for row_6 in 0..<n {
+                                for position_6 in 0..<8 {
+                                    v32[row_6 &* 8 &+ position_6] = x[(row_6 &* 16 &+ 5) &* 8 &+ position_6]
+                                }
+                            }
+                            let v38 = slot6  // [n, 1, 8]
+                            for row_7 in 0..<n {
+                                for position_7 in 0..<8 {
+                                    v38[row_7 &* 8 &+ position_7] = x[(row_7 &* 16 &+ 6) &* 8 &+ position_7]
+                                }
+                            }
+                            let v44 = slot7  // [n, 1, 8]
+                            for row_8 in 0..<n {
+                                for position_8 in 0..<8 {
+                                    v44[row_8 &* 8 &+ position_8] = x[(row_8 &* 16 &+ 7) &* 8 &+ position_8]
+                                }
+                            }
+                            let v50 = slot8  // [n, 1, 8]
+                            for row_9 in 0..<n {
+                                for position_9 in 0..<8 {
+                                    v50[row_9 &* 8 &+ position_9] = x[(row_9 &* 16 &+ 8) &* 8 &+ position_9]
+                                }
+                            }
+                            let v56 = slot9  // [n, 1, 8]
+                            for row_10 in 0..<n {
+                                for position_10 in 0..<8 {
+                                    v56[row_10 &* 8 &+ position_10] = x[(row_10 &* 16 &+ 9) &* 8 &+ position_10]
+                                }
+                            }
+                            let v62 = slot10  // [n, 1, 8]
+                            for row_11 in 0..<n {
+                                for position_11 in 0..<8 {
+                                    v62[row_11 &* 8 &+ position_11] = x[(row_11 &* 16 &+ 10) &* 8 &+ position_11]
+                                }
+                            }
+                            // line 113: x[:, 0, :]
+                            let v5 = slot11  // [n, 8]
+                            // line 115: x[:, t + 1, :]
+                            let v9 = slot12  // [n, 8]
+                            let v15 = slot13  // [n, 8]
+                            let v21 = slot14  // [n, 8]
+                            let v27 = slot15  // [n, 8]
+                            let v33 = slot16  // [n, 8]
+                            let v39 = slot17  // [n, 8]
+                            let v45 = slot18  // [n, 8]
+                            let v51 = slot19  // [n, 8]
+                            let v57 = slot20  // [n, 8]
+                            let v63 = slot21  // [n, 8]
+                            v5.update(repeating: 0, count: n * 8)
+                            v9.update(repeating: 0, count: n * 8)
+                            v15.update(repeating: 0, count: n * 8)
+                            v21.update(repeating: 0, count: n * 8)
+                            v27.update(repeating: 0, count: n * 8)
+                            v33.update(repeating: 0, count: n * 8)
+                            v39.update(repeating: 0, count: n * 8)
+                            v45.update(repeating: 0, count: n * 8)
+                            v51.update(repeating: 0, count: n * 8)
+                            v57.update(repeating: 0, count: n * 8)
+                            v63.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        // line 113: x[:, 0, :]
+                                        v5[i0 &* 8 &+ i2] += v4[i]
+                                        // line 115: x[:, t + 1, :]
+                                        v9[i0 &* 8 &+ i2] += v8[i]
+                                        v15[i0 &* 8 &+ i2] += v14[i]
+                                        v21[i0 &* 8 &+ i2] += v20[i]
+                                        v27[i0 &* 8 &+ i2] += v26[i]
+                                        v33[i0 &* 8 &+ i2] += v32[i]
+                                        v39[i0 &* 8 &+ i2] += v38[i]
+                                        v45[i0 &* 8 &+ i2] += v44[i]
+                                        v51[i0 &* 8 &+ i2] += v50[i]
+                                        v57[i0 &* 8 &+ i2] += v56[i]
+                                        v63[i0 &* 8 &+ i2] += v62[i]
+                                    }
+                                }
+                            }
+                            // line 113: x[:, 0, :] @ w
+                            let v6 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v5, lda: 8, b: w, ldb: 32, c: v6, ldc: 32)
+                            // line 115: x[:, t + 1, :] @ w
+                            let v10 = slot23  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v9, lda: 8, b: w, ldb: 32, c: v10, ldc: 32)
+                            let v16 = slot24  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v15, lda: 8, b: w, ldb: 32, c: v16, ldc: 32)
+                            let v22 = slot25  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v21, lda: 8, b: w, ldb: 32, c: v22, ldc: 32)
+                            let v28 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v27, lda: 8, b: w, ldb: 32, c: v28, ldc: 32)
+                            let v34 = slot27  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v33, lda: 8, b: w, ldb: 32, c: v34, ldc: 32)
+                            let v40 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v39, lda: 8, b: w, ldb: 32, c: v40, ldc: 32)
+                            let v46 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v45, lda: 8, b: w, ldb: 32, c: v46, ldc: 32)
+                            let v52 = slot30  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v51, lda: 8, b: w, ldb: 32, c: v52, ldc: 32)
+                            let v58 = slot31  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v57, lda: 8, b: w, ldb: 32, c: v58, ldc: 32)
+                            let v64 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v63, lda: 8, b: w, ldb: 32, c: v64, ldc: 32)
+                            // line 113: tanh(x[:, 0, :] @ w)
+                            let h = slot33  // [n, 32]
+                            // ∂ line 113: tanh(x[:, 0, :] @ w)
+                            let v242 = slot34  // [n, 32]
+                            let laneEnd = (n * 32) & ~7
+                            let h_2Block = Kernels.blockScratch(slot: 0)
+                            for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    // line 113: tanh(x[:, 0, :] @ w)
+                                    UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                for j in stride(from: 0, to: blockCount, by: 8) {
+                                    let i = blockStart &+ j
+                                    UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 113: tanh(x[:, 0, :] @ w)
+                                    let v241 = UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v242_2 = SIMD8<Float>(repeating: 1.0) - v241
+                                    UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd..<n * 32 {
+                                // line 113: tanh(x[:, 0, :] @ w)
+                                let h_2: Float = Foundation.tanh(v6[i])
+                                h[i] = h_2
+                                // ∂ line 113: tanh(x[:, 0, :] @ w)
+                                let v241: Float = h_2 * h_2
+                                let v242_2: Float = 1.0 - v241
+                                v242[i] = v242_2
+                            }
+                        }
+                        do {
+                            let h = slot33  // [n, 32]
+                            let v10 = slot23  // [n, 32]
+                            let v16 = slot24  // [n, 32]
+                            let v22 = slot25  // [n, 32]
+                            let v28 = slot26  // [n, 32]
+                            let v34 = slot27  // [n, 32]
+                            let v40 = slot28  // [n, 32]
+                            let v46 = slot29  // [n, 32]
+                            let v52 = slot30  // [n, 32]
+                            // line 115: h @ u
+                            let v11 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v11, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_3 = slot35  // [n, 32]
+                            let laneEnd_2 = (n * 32) & ~7
+                            let h_4Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v12 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v12, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                    let i = blockStart_2 &+ j_2
+                                    UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_2..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v12: Float = v10[i] + v11[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_4: Float = Foundation.tanh(v12)
+                                h_3[i] = h_4
+                            }
+                            // line 115: h @ u
+                            let v17 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_3, lda: 32, b: u, ldb: 32, c: v17, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_5 = slot35  // [n, 32]
+                            let laneEnd_3 = (n * 32) & ~7
+                            let h_6Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                    let i = blockStart_3 &+ j_3
+                                    UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_3..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v18: Float = v16[i] + v17[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_6: Float = Foundation.tanh(v18)
+                                h_5[i] = h_6
+                            }
+                            // line 115: h @ u
+                            let v23 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_5, lda: 32, b: u, ldb: 32, c: v23, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_7 = slot35  // [n, 32]
+                            let laneEnd_4 = (n * 32) & ~7
+                            let h_8Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v24 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v24, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                    let i = blockStart_4 &+ j_4
+                                    UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_4..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v24: Float = v22[i] + v23[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_8: Float = Foundation.tanh(v24)
+                                h_7[i] = h_8
+                            }
+                            // line 115: h @ u
+                            let v29 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_7, lda: 32, b: u, ldb: 32, c: v29, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_9 = slot35  // [n, 32]
+                            let laneEnd_5 = (n * 32) & ~7
+                            let h_10Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v30 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_10Block + j_5).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_10Block, count: blockCount_5)
+                                for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                    let i = blockStart_5 &+ j_5
+                                    UnsafeMutableRawPointer(h_9 + i).storeBytes(of: UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_5..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v30: Float = v28[i] + v29[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_10: Float = Foundation.tanh(v30)
+                                h_9[i] = h_10
+                            }
+                            // line 115: h @ u
+                            let v35 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_9, lda: 32, b: u, ldb: 32, c: v35, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_11 = slot35  // [n, 32]
+                            let laneEnd_6 = (n * 32) & ~7
+                            let h_12Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v36 = UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_12Block + j_6).storeBytes(of: v36, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_12Block, count: blockCount_6)
+                                for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                    let i = blockStart_6 &+ j_6
+                                    UnsafeMutableRawPointer(h_11 + i).storeBytes(of: UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_6..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v36: Float = v34[i] + v35[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_12: Float = Foundation.tanh(v36)
+                                h_11[i] = h_12
+                            }
+                            // line 115: h @ u
+                            let v41 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v41, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_13 = slot27  // [n, 32]
+                            let laneEnd_7 = (n * 32) & ~7
+                            let h_14Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v42 = UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_14Block + j_7).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_14Block, count: blockCount_7)
+                                for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                    let i = blockStart_7 &+ j_7
+                                    UnsafeMutableRawPointer(h_13 + i).storeBytes(of: UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_7..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v42: Float = v40[i] + v41[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_14: Float = Foundation.tanh(v42)
+                                h_13[i] = h_14
+                            }
+                            // line 115: h @ u
+                            let v47 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_13, lda: 32, b: u, ldb: 32, c: v47, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_15 = slot27  // [n, 32]
+                            let laneEnd_8 = (n * 32) & ~7
+                            let h_16Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_16Block + j_8).storeBytes(of: v48, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_16Block, count: blockCount_8)
+                                for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                    let i = blockStart_8 &+ j_8
+                                    UnsafeMutableRawPointer(h_15 + i).storeBytes(of: UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_8..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v48: Float = v46[i] + v47[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_16: Float = Foundation.tanh(v48)
+                                h_15[i] = h_16
+                            }
+                            // line 115: h @ u
+                            let v53 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_15, lda: 32, b: u, ldb: 32, c: v53, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_17 = slot27  // [n, 32]
+                            let laneEnd_9 = (n * 32) & ~7
+                            let h_18Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v54 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_18Block + j_9).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_18Block, count: blockCount_9)
+                                for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                    let i = blockStart_9 &+ j_9
+                                    UnsafeMutableRawPointer(h_17 + i).storeBytes(of: UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_9..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v54: Float = v52[i] + v53[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_18: Float = Foundation.tanh(v54)
+                                h_17[i] = h_18
+                            }
+                        }
+                        do {
+                            let h_17 = slot27  // [n, 32]
+                            let v58 = slot31  // [n, 32]
+                            let v64 = slot32  // [n, 32]
+                            // line 115: h @ u
+                            let v59 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_17, lda: 32, b: u, ldb: 32, c: v59, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_19 = slot27  // [n, 32]
+                            let laneEnd_10 = (n * 32) & ~7
+                            let h_20Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v60 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_20Block + j_10).storeBytes(of: v60, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_20Block, count: blockCount_10)
+                                for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                    let i = blockStart_10 &+ j_10
+                                    UnsafeMutableRawPointer(h_19 + i).storeBytes(of: UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_10..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v60: Float = v58[i] + v59[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_20: Float = Foundation.tanh(v60)
+                                h_19[i] = h_20
+                            }
+                            // line 115: h @ u
+                            let v65 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h_19, lda: 32, b: u, ldb: 32, c: v65, ldc: 32)
+                            // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_21 = slot27  // [n, 32]
+                            let laneEnd_11 = (n * 32) & ~7
+                            let h_22Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v66 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v65 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_22Block + j_11).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_22Block, count: blockCount_11)
+                                for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                    let i = blockStart_11 &+ j_11
+                                    UnsafeMutableRawPointer(h_21 + i).storeBytes(of: UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_11..<n * 32 {
+                                // line 115: x[:, t + 1, :] @ w + h @ u
+                                let v66: Float = v64[i] + v65[i]
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_22: Float = Foundation.tanh(v66)
+                                h_21[i] = h_22
+                            }
+                            // ∂ line 117: mean(h @ v)
+                            let v103: Float = 1.0 / Float(n)
+                            let v104 = slot36  // [n, 1]
+                            let laneEnd_12 = n & ~7
+                            for i in stride(from: 0, to: laneEnd_12, by: 8) {
+                                let v104_2 = SIMD8<Float>(repeating: v103)
+                                UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_12..<n {
+                                let v104_2: Float = v103
+                                v104[i] = v104_2
+                            }
+                            // ∂ line 117: h @ v
+                            let v105 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 1, a: v104, lda: 1, b: v, ldb: 1, c: v105, ldc: 32)
+                            // again, line 115: x[:, t + 1, :]
+                            let v246 = slot21  // [n, 1, 8]
+                            for row_12 in 0..<n {
+                                for position_12 in 0..<8 {
+                                    v246[row_12 &* 8 &+ position_12] = x[(row_12 &* 16 &+ 15) &* 8 &+ position_12]
+                                }
+                            }
+                            let v249 = slot20  // [n, 1, 8]
+                            for row_13 in 0..<n {
+                                for position_13 in 0..<8 {
+                                    v249[row_13 &* 8 &+ position_13] = x[(row_13 &* 16 &+ 14) &* 8 &+ position_13]
+                                }
+                            }
+                            let v252 = slot19  // [n, 1, 8]
+                            for row_14 in 0..<n {
+                                for position_14 in 0..<8 {
+                                    v252[row_14 &* 8 &+ position_14] = x[(row_14 &* 16 &+ 13) &* 8 &+ position_14]
+                                }
+                            }
+                            let v255 = slot18  // [n, 1, 8]
+                            for row_15 in 0..<n {
+                                for position_15 in 0..<8 {
+                                    v255[row_15 &* 8 &+ position_15] = x[(row_15 &* 16 &+ 12) &* 8 &+ position_15]
+                                }
+                            }
+                            let v258 = slot17  // [n, 1, 8]
+                            for row_16 in 0..<n {
+                                for position_16 in 0..<8 {
+                                    v258[row_16 &* 8 &+ position_16] = x[(row_16 &* 16 &+ 11) &* 8 &+ position_16]
+                                }
+                            }
+                            let v247 = slot16  // [n, 8]
+                            let v250 = slot15  // [n, 8]
+                            let v253 = slot14  // [n, 8]
+                            let v256 = slot13  // [n, 8]
+                            let v259 = slot12  // [n, 8]
+                            v247.update(repeating: 0, count: n * 8)
+                            v250.update(repeating: 0, count: n * 8)
+                            v253.update(repeating: 0, count: n * 8)
+                            v256.update(repeating: 0, count: n * 8)
+                            v259.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        v247[i0 &* 8 &+ i2] += v246[i]
+                                        v250[i0 &* 8 &+ i2] += v249[i]
+                                        v253[i0 &* 8 &+ i2] += v252[i]
+                                        v256[i0 &* 8 &+ i2] += v255[i]
+                                        v259[i0 &* 8 &+ i2] += v258[i]
+                                    }
+                                }
+                            }
+                            // again, line 115: x[:, t + 1, :] @ w
+                            let v248 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v247, lda: 8, b: w, ldb: 32, c: v248, ldc: 32)
+                            let v251 = slot31  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v250, lda: 8, b: w, ldb: 32, c: v251, ldc: 32)
+                            let v254 = slot30  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v253, lda: 8, b: w, ldb: 32, c: v254, ldc: 32)
+                            let v257 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v256, lda: 8, b: w, ldb: 32, c: v257, ldc: 32)
+                            let v260 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v259, lda: 8, b: w, ldb: 32, c: v260, ldc: 32)
+                            // again, line 115: h @ u
+                            let v261 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_21, lda: 32, b: u, ldb: 32, c: v261, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_23 = slot27  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v143 = slot25  // [n, 32]
+                            let laneEnd_13 = (n * 32) & ~7
+                            let h_24Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_12 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v262 = UnsafeRawPointer(v260 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v261 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_24Block + j_12).storeBytes(of: v262, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_24Block, count: blockCount_12)
+                                for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                    let i = blockStart_12 &+ j_12
+                                    UnsafeMutableRawPointer(h_23 + i).storeBytes(of: UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v142 = UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v143_2 = SIMD8<Float>(repeating: 1.0) - v142
+                                    UnsafeMutableRawPointer(v143 + i).storeBytes(of: v143_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_13..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v262: Float = v260[i] + v261[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_24: Float = Foundation.tanh(v262)
+                                h_23[i] = h_24
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v142: Float = h_24 * h_24
+                                let v143_2: Float = 1.0 - v142
+                                v143[i] = v143_2
+                            }
+                            // again, line 115: h @ u
+                            let v264 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_23, lda: 32, b: u, ldb: 32, c: v264, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_25 = slot28  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v134 = slot24  // [n, 32]
+                            let laneEnd_14 = (n * 32) & ~7
+                            let h_26Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_13 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v265 = UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v264 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_26Block + j_13).storeBytes(of: v265, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_26Block, count: blockCount_13)
+                                for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                    let i = blockStart_13 &+ j_13
+                                    UnsafeMutableRawPointer(h_25 + i).storeBytes(of: UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v133 = UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v134_2 = SIMD8<Float>(repeating: 1.0) - v133
+                                    UnsafeMutableRawPointer(v134 + i).storeBytes(of: v134_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_14..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v265: Float = v257[i] + v264[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_26: Float = Foundation.tanh(v265)
+                                h_25[i] = h_26
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v133: Float = h_26 * h_26
+                                let v134_2: Float = 1.0 - v133
+                                v134[i] = v134_2
+                            }
+                        }
+                        do {
+                            let h_25 = slot28  // [n, 32]
+                            let v254 = slot30  // [n, 32]
+                            let v251 = slot31  // [n, 32]
+                            let v248 = slot32  // [n, 32]
+                            let v105 = slot22  // [n, 32]
+                            let v104 = slot36  // [n, 1]
+                            let v247 = slot16  // [n, 8]
+                            let v250 = slot15  // [n, 8]
+                            let v253 = slot14  // [n, 8]
+                            let v134 = slot24  // [n, 32]
+                            // again, line 115: h @ u
+                            let v267 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_25, lda: 32, b: u, ldb: 32, c: v267, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_27 = slot29  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v125 = slot23  // [n, 32]
+                            let laneEnd_15 = (n * 32) & ~7
+                            let h_28Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_14 in stride(from: 0, to: laneEnd_15, by: Kernels.scratchBlock) {
+                                let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_15 &- blockStart_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v268 = UnsafeRawPointer(v254 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v267 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_28Block + j_14).storeBytes(of: v268, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_28Block, count: blockCount_14)
+                                for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                    let i = blockStart_14 &+ j_14
+                                    UnsafeMutableRawPointer(h_27 + i).storeBytes(of: UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v124 = UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v125_2 = SIMD8<Float>(repeating: 1.0) - v124
+                                    UnsafeMutableRawPointer(v125 + i).storeBytes(of: v125_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_15..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v268: Float = v254[i] + v267[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_28: Float = Foundation.tanh(v268)
+                                h_27[i] = h_28
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v124: Float = h_28 * h_28
+                                let v125_2: Float = 1.0 - v124
+                                v125[i] = v125_2
+                            }
+                            // again, line 115: h @ u
+                            let v270 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_27, lda: 32, b: u, ldb: 32, c: v270, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_29 = slot30  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v116 = slot37  // [n, 32]
+                            let laneEnd_16 = (n * 32) & ~7
+                            let h_30Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_15 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                                let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v271 = UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v270 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_30Block + j_15).storeBytes(of: v271, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_30Block, count: blockCount_15)
+                                for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                    let i = blockStart_15 &+ j_15
+                                    UnsafeMutableRawPointer(h_29 + i).storeBytes(of: UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v115 = UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v116_2 = SIMD8<Float>(repeating: 1.0) - v115
+                                    UnsafeMutableRawPointer(v116 + i).storeBytes(of: v116_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_16..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v271: Float = v251[i] + v270[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_30: Float = Foundation.tanh(v271)
+                                h_29[i] = h_30
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v115: Float = h_30 * h_30
+                                let v116_2: Float = 1.0 - v115
+                                v116[i] = v116_2
+                            }
+                            // again, line 115: h @ u
+                            let v273 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_29, lda: 32, b: u, ldb: 32, c: v273, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_31 = slot31  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v110 = slot38  // [n, 32]
+                            let laneEnd_17 = (n * 32) & ~7
+                            let h_32Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_16 in stride(from: 0, to: laneEnd_17, by: Kernels.scratchBlock) {
+                                let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_17 &- blockStart_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v274 = UnsafeRawPointer(v248 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v273 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_32Block + j_16).storeBytes(of: v274, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_32Block, count: blockCount_16)
+                                for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                    let i = blockStart_16 &+ j_16
+                                    UnsafeMutableRawPointer(h_31 + i).storeBytes(of: UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v108 = UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v109 = SIMD8<Float>(repeating: 1.0) - v108
+                                    let v110_2 = UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self) * v109
+                                    UnsafeMutableRawPointer(v110 + i).storeBytes(of: v110_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_17..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v274: Float = v248[i] + v273[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_32: Float = Foundation.tanh(v274)
+                                h_31[i] = h_32
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v108: Float = h_32 * h_32
+                                let v109: Float = 1.0 - v108
+                                let v110_2: Float = v105[i] * v109
+                                v110[i] = v110_2
+                            }
+                            // ∂ line 117: h @ v
+                            let v106 = slot39  // [32, 1]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 1, k: n, a: h_31, lda: 32, b: v104, ldb: 1, c: v106, ldc: 1)
+                            // ∂ line 115: h @ u
+                            let v111 = slot31  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v110, lda: 32, b: u, ldb: 32, c: v111, ldc: 32)
+                            let v112 = slot40  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_29, lda: 32, b: v110, ldb: 32, c: v112,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v113 = slot41  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v247, lda: 8, b: v110, ldb: 32, c: v113,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v117 = slot38  // [n, 32]
+                            let laneEnd_18 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_18, by: 8) {
+                                let v117_2 = UnsafeRawPointer(v111 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v117 + i).storeBytes(of: v117_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_18..<n * 32 {
+                                let v117_2: Float = v111[i] * v116[i]
+                                v117[i] = v117_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v118 = slot37  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v117, lda: 32, b: u, ldb: 32, c: v118, ldc: 32)
+                            let v119 = slot42  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_27, lda: 32, b: v117, ldb: 32, c: v119,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v121 = slot43  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v250, lda: 8, b: v117, ldb: 32, c: v121,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v126 = slot38  // [n, 32]
+                            let laneEnd_19 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_19, by: 8) {
+                                let v126_2 = UnsafeRawPointer(v118 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v125 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v126 + i).storeBytes(of: v126_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_19..<n * 32 {
+                                let v126_2: Float = v118[i] * v125[i]
+                                v126[i] = v126_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v127 = slot23  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v126, lda: 32, b: u, ldb: 32, c: v127, ldc: 32)
+                            let v128 = slot44  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_25, lda: 32, b: v126, ldb: 32, c: v128,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v130 = slot45  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v253, lda: 8, b: v126, ldb: 32, c: v130,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v135 = slot38  // [n, 32]
+                            let laneEnd_20 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_20, by: 8) {
+                                let v135_2 = UnsafeRawPointer(v127 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v134 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_20..<n * 32 {
+                                let v135_2: Float = v127[i] * v134[i]
+                                v135[i] = v135_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v136 = slot24  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v135, lda: 32, b: u, ldb: 32, c: v136, ldc: 32)
+                        }
+                        do {
+                            let h_23 = slot27  // [n, 32]
+                            let v135 = slot38  // [n, 32]
+                            let v256 = slot13  // [n, 8]
+                            let v136 = slot24  // [n, 32]
+                            let v143 = slot25  // [n, 32]
+                            let h_11 = slot35  // [n, 32]
+                            // ∂ line 115: h @ u
+                            let v137 = slot46  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_23, lda: 32, b: v135, ldb: 32, c: v137,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v139 = slot47  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v256, lda: 8, b: v135, ldb: 32, c: v139,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v144 = slot38  // [n, 32]
+                            let laneEnd_21 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_21, by: 8) {
+                                let v144_2 = UnsafeRawPointer(v136 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v143 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v144 + i).storeBytes(of: v144_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_21..<n * 32 {
+                                let v144_2: Float = v136[i] * v143[i]
+                                v144[i] = v144_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v145 = slot25  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v144, lda: 32, b: u, ldb: 32, c: v145, ldc: 32)
+                            // again, line 115: x[:, t + 1, :]
+                            let v276 = slot13  // [n, 1, 8]
+                            for row_17 in 0..<n {
+                                for position_17 in 0..<8 {
+                                    v276[row_17 &* 8 &+ position_17] = x[(row_17 &* 16 &+ 10) &* 8 &+ position_17]
+                                }
+                            }
+                            let v279 = slot14  // [n, 1, 8]
+                            for row_18 in 0..<n {
+                                for position_18 in 0..<8 {
+                                    v279[row_18 &* 8 &+ position_18] = x[(row_18 &* 16 &+ 9) &* 8 &+ position_18]
+                                }
+                            }
+                            let v282 = slot15  // [n, 1, 8]
+                            for row_19 in 0..<n {
+                                for position_19 in 0..<8 {
+                                    v282[row_19 &* 8 &+ position_19] = x[(row_19 &* 16 &+ 8) &* 8 &+ position_19]
+                                }
+                            }
+                            let v285 = slot16  // [n, 1, 8]
+                            for row_20 in 0..<n {
+                                for position_20 in 0..<8 {
+                                    v285[row_20 &* 8 &+ position_20] = x[(row_20 &* 16 &+ 7) &* 8 &+ position_20]
+                                }
+                            }
+                            let v288 = slot17  // [n, 1, 8]
+                            for row_21 in 0..<n {
+                                for position_21 in 0..<8 {
+                                    v288[row_21 &* 8 &+ position_21] = x[(row_21 &* 16 &+ 6) &* 8 &+ position_21]
+                                }
+                            }
+                            let v277 = slot18  // [n, 8]
+                            let v280 = slot19  // [n, 8]
+                            let v283 = slot20  // [n, 8]
+                            let v286 = slot21  // [n, 8]
+                            let v289 = slot10  // [n, 8]
+                            v277.update(repeating: 0, count: n * 8)
+                            v280.update(repeating: 0, count: n * 8)
+                            v283.update(repeating: 0, count: n * 8)
+                            v286.update(repeating: 0, count: n * 8)
+                            v289.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        v277[i0 &* 8 &+ i2] += v276[i]
+                                        v280[i0 &* 8 &+ i2] += v279[i]
+                                        v283[i0 &* 8 &+ i2] += v282[i]
+                                        v286[i0 &* 8 &+ i2] += v285[i]
+                                        v289[i0 &* 8 &+ i2] += v288[i]
+                                    }
+                                }
+                            }
+                            // again, line 115: x[:, t + 1, :] @ w
+                            let v278 = slot24  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v277, lda: 8, b: w, ldb: 32, c: v278, ldc: 32)
+                            let v281 = slot27  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v280, lda: 8, b: w, ldb: 32, c: v281, ldc: 32)
+                            let v284 = slot23  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v283, lda: 8, b: w, ldb: 32, c: v284, ldc: 32)
+                            let v287 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v286, lda: 8, b: w, ldb: 32, c: v287, ldc: 32)
+                            let v290 = slot37  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v289, lda: 8, b: w, ldb: 32, c: v290, ldc: 32)
+                            // again, line 115: h @ u
+                            let v291 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v291, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_33 = slot35  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v188 = slot31  // [n, 32]
+                            let laneEnd_22 = (n * 32) & ~7
+                            let h_34Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_17 in stride(from: 0, to: laneEnd_22, by: Kernels.scratchBlock) {
+                                let blockCount_17 = Swift.min(Kernels.scratchBlock, laneEnd_22 &- blockStart_17)
+                                for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                    let i = blockStart_17 &+ j_17
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v292 = UnsafeRawPointer(v290 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v291 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_34Block + j_17).storeBytes(of: v292, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_34Block, count: blockCount_17)
+                                for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                    let i = blockStart_17 &+ j_17
+                                    UnsafeMutableRawPointer(h_33 + i).storeBytes(of: UnsafeRawPointer(h_34Block + j_17).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v187 = UnsafeRawPointer(h_34Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_34Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v188_2 = SIMD8<Float>(repeating: 1.0) - v187
+                                    UnsafeMutableRawPointer(v188 + i).storeBytes(of: v188_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_22..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v292: Float = v290[i] + v291[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_34: Float = Foundation.tanh(v292)
+                                h_33[i] = h_34
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v187: Float = h_34 * h_34
+                                let v188_2: Float = 1.0 - v187
+                                v188[i] = v188_2
+                            }
+                            // again, line 115: h @ u
+                            let v294 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_33, lda: 32, b: u, ldb: 32, c: v294, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_35 = slot37  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v179 = slot30  // [n, 32]
+                            let laneEnd_23 = (n * 32) & ~7
+                            let h_36Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_18 in stride(from: 0, to: laneEnd_23, by: Kernels.scratchBlock) {
+                                let blockCount_18 = Swift.min(Kernels.scratchBlock, laneEnd_23 &- blockStart_18)
+                                for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                    let i = blockStart_18 &+ j_18
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v295 = UnsafeRawPointer(v287 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v294 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_36Block + j_18).storeBytes(of: v295, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_36Block, count: blockCount_18)
+                                for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                    let i = blockStart_18 &+ j_18
+                                    UnsafeMutableRawPointer(h_35 + i).storeBytes(of: UnsafeRawPointer(h_36Block + j_18).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v178 = UnsafeRawPointer(h_36Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_36Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v179_2 = SIMD8<Float>(repeating: 1.0) - v178
+                                    UnsafeMutableRawPointer(v179 + i).storeBytes(of: v179_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_23..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v295: Float = v287[i] + v294[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_36: Float = Foundation.tanh(v295)
+                                h_35[i] = h_36
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v178: Float = h_36 * h_36
+                                let v179_2: Float = 1.0 - v178
+                                v179[i] = v179_2
+                            }
+                            // again, line 115: h @ u
+                            let v297 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_35, lda: 32, b: u, ldb: 32, c: v297, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_37 = slot28  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v170 = slot26  // [n, 32]
+                            let laneEnd_24 = (n * 32) & ~7
+                            let h_38Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_19 in stride(from: 0, to: laneEnd_24, by: Kernels.scratchBlock) {
+                                let blockCount_19 = Swift.min(Kernels.scratchBlock, laneEnd_24 &- blockStart_19)
+                                for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                    let i = blockStart_19 &+ j_19
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v298 = UnsafeRawPointer(v284 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v297 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_38Block + j_19).storeBytes(of: v298, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_38Block, count: blockCount_19)
+                                for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                    let i = blockStart_19 &+ j_19
+                                    UnsafeMutableRawPointer(h_37 + i).storeBytes(of: UnsafeRawPointer(h_38Block + j_19).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v169 = UnsafeRawPointer(h_38Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_38Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v170_2 = SIMD8<Float>(repeating: 1.0) - v169
+                                    UnsafeMutableRawPointer(v170 + i).storeBytes(of: v170_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_24..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v298: Float = v284[i] + v297[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_38: Float = Foundation.tanh(v298)
+                                h_37[i] = h_38
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v169: Float = h_38 * h_38
+                                let v170_2: Float = 1.0 - v169
+                                v170[i] = v170_2
+                            }
+                        }
+                        do {
+                            let h_37 = slot28  // [n, 32]
+                            let v281 = slot27  // [n, 32]
+                            let v278 = slot24  // [n, 32]
+                            let v145 = slot25  // [n, 32]
+                            let v144 = slot38  // [n, 32]
+                            let v259 = slot12  // [n, 8]
+                            let v277 = slot18  // [n, 8]
+                            let v280 = slot19  // [n, 8]
+                            let v170 = slot26  // [n, 32]
+                            let h_35 = slot37  // [n, 32]
+                            let v283 = slot20  // [n, 8]
+                            let v179 = slot30  // [n, 32]
+                            let h_33 = slot35  // [n, 32]
+                            let v286 = slot21  // [n, 8]
+                            let v188 = slot31  // [n, 32]
+                            // again, line 115: h @ u
+                            let v300 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_37, lda: 32, b: u, ldb: 32, c: v300, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_39 = slot23  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v161 = slot32  // [n, 32]
+                            let laneEnd_25 = (n * 32) & ~7
+                            let h_40Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_20 in stride(from: 0, to: laneEnd_25, by: Kernels.scratchBlock) {
+                                let blockCount_20 = Swift.min(Kernels.scratchBlock, laneEnd_25 &- blockStart_20)
+                                for j_20 in stride(from: 0, to: blockCount_20, by: 8) {
+                                    let i = blockStart_20 &+ j_20
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v301 = UnsafeRawPointer(v281 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v300 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_40Block + j_20).storeBytes(of: v301, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_40Block, count: blockCount_20)
+                                for j_20 in stride(from: 0, to: blockCount_20, by: 8) {
+                                    let i = blockStart_20 &+ j_20
+                                    UnsafeMutableRawPointer(h_39 + i).storeBytes(of: UnsafeRawPointer(h_40Block + j_20).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v160 = UnsafeRawPointer(h_40Block + j_20).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_40Block + j_20).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v161_2 = SIMD8<Float>(repeating: 1.0) - v160
+                                    UnsafeMutableRawPointer(v161 + i).storeBytes(of: v161_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_25..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v301: Float = v281[i] + v300[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_40: Float = Foundation.tanh(v301)
+                                h_39[i] = h_40
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v160: Float = h_40 * h_40
+                                let v161_2: Float = 1.0 - v160
+                                v161[i] = v161_2
+                            }
+                            // again, line 115: h @ u
+                            let v303 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_39, lda: 32, b: u, ldb: 32, c: v303, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_41 = slot27  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v153 = slot22  // [n, 32]
+                            let laneEnd_26 = (n * 32) & ~7
+                            let h_42Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_21 in stride(from: 0, to: laneEnd_26, by: Kernels.scratchBlock) {
+                                let blockCount_21 = Swift.min(Kernels.scratchBlock, laneEnd_26 &- blockStart_21)
+                                for j_21 in stride(from: 0, to: blockCount_21, by: 8) {
+                                    let i = blockStart_21 &+ j_21
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v304 = UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v303 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_42Block + j_21).storeBytes(of: v304, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_42Block, count: blockCount_21)
+                                for j_21 in stride(from: 0, to: blockCount_21, by: 8) {
+                                    let i = blockStart_21 &+ j_21
+                                    UnsafeMutableRawPointer(h_41 + i).storeBytes(of: UnsafeRawPointer(h_42Block + j_21).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v151 = UnsafeRawPointer(h_42Block + j_21).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_42Block + j_21).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v152 = SIMD8<Float>(repeating: 1.0) - v151
+                                    let v153_2 = UnsafeRawPointer(v145 + i).loadUnaligned(as: SIMD8<Float>.self) * v152
+                                    UnsafeMutableRawPointer(v153 + i).storeBytes(of: v153_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_26..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v304: Float = v278[i] + v303[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_42: Float = Foundation.tanh(v304)
+                                h_41[i] = h_42
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v151: Float = h_42 * h_42
+                                let v152: Float = 1.0 - v151
+                                let v153_2: Float = v145[i] * v152
+                                v153[i] = v153_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v146 = slot48  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_41, lda: 32, b: v144, ldb: 32, c: v146,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v148 = slot49  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v259, lda: 8, b: v144, ldb: 32, c: v148,
+                                ldc: 32)
+                            // ∂ line 115: h @ u
+                            let v154 = slot38  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v153, lda: 32, b: u, ldb: 32, c: v154, ldc: 32)
+                            let v155 = slot50  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_39, lda: 32, b: v153, ldb: 32, c: v155,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v157 = slot51  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v277, lda: 8, b: v153, ldb: 32, c: v157,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v162 = slot22  // [n, 32]
+                            let laneEnd_27 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_27, by: 8) {
+                                let v162_2 = UnsafeRawPointer(v154 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v161 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v162 + i).storeBytes(of: v162_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_27..<n * 32 {
+                                let v162_2: Float = v154[i] * v161[i]
+                                v162[i] = v162_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v163 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v162, lda: 32, b: u, ldb: 32, c: v163, ldc: 32)
+                            let v164 = slot52  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_37, lda: 32, b: v162, ldb: 32, c: v164,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v166 = slot53  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v280, lda: 8, b: v162, ldb: 32, c: v166,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v171 = slot22  // [n, 32]
+                            let laneEnd_28 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_28, by: 8) {
+                                let v171_2 = UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v171 + i).storeBytes(of: v171_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_28..<n * 32 {
+                                let v171_2: Float = v163[i] * v170[i]
+                                v171[i] = v171_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v172 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v171, lda: 32, b: u, ldb: 32, c: v172, ldc: 32)
+                            let v173 = slot54  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_35, lda: 32, b: v171, ldb: 32, c: v173,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v175 = slot55  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v283, lda: 8, b: v171, ldb: 32, c: v175,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v180 = slot22  // [n, 32]
+                            let laneEnd_29 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_29, by: 8) {
+                                let v180_2 = UnsafeRawPointer(v172 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v180 + i).storeBytes(of: v180_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_29..<n * 32 {
+                                let v180_2: Float = v172[i] * v179[i]
+                                v180[i] = v180_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v181 = slot30  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v180, lda: 32, b: u, ldb: 32, c: v181, ldc: 32)
+                            let v182 = slot56  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_33, lda: 32, b: v180, ldb: 32, c: v182,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v184 = slot57  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v286, lda: 8, b: v180, ldb: 32, c: v184,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v189 = slot22  // [n, 32]
+                            let laneEnd_30 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_30, by: 8) {
+                                let v189_2 = UnsafeRawPointer(v181 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v188 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v189 + i).storeBytes(of: v189_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_30..<n * 32 {
+                                let v189_2: Float = v181[i] * v188[i]
+                                v189[i] = v189_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v190 = slot31  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v189, lda: 32, b: u, ldb: 32, c: v190, ldc: 32)
+                        }
+                        do {
+                            let h = slot33  // [n, 32]
+                            // again, line 115: x[:, t + 1, :]
+                            let v306 = slot21  // [n, 1, 8]
+                            for row_22 in 0..<n {
+                                for position_22 in 0..<8 {
+                                    v306[row_22 &* 8 &+ position_22] = x[(row_22 &* 16 &+ 5) &* 8 &+ position_22]
+                                }
+                            }
+                            let v309 = slot20  // [n, 1, 8]
+                            for row_23 in 0..<n {
+                                for position_23 in 0..<8 {
+                                    v309[row_23 &* 8 &+ position_23] = x[(row_23 &* 16 &+ 4) &* 8 &+ position_23]
+                                }
+                            }
+                            let v312 = slot19  // [n, 1, 8]
+                            for row_24 in 0..<n {
+                                for position_24 in 0..<8 {
+                                    v312[row_24 &* 8 &+ position_24] = x[(row_24 &* 16 &+ 3) &* 8 &+ position_24]
+                                }
+                            }
+                            let v315 = slot18  // [n, 1, 8]
+                            for row_25 in 0..<n {
+                                for position_25 in 0..<8 {
+                                    v315[row_25 &* 8 &+ position_25] = x[(row_25 &* 16 &+ 2) &* 8 &+ position_25]
+                                }
+                            }
+                            let v318 = slot12  // [n, 1, 8]
+                            for row_26 in 0..<n {
+                                for position_26 in 0..<8 {
+                                    v318[row_26 &* 8 &+ position_26] = x[(row_26 &* 16 &+ 1) &* 8 &+ position_26]
+                                }
+                            }
+                            let v307 = slot17  // [n, 8]
+                            let v310 = slot16  // [n, 8]
+                            let v313 = slot15  // [n, 8]
+                            let v316 = slot14  // [n, 8]
+                            let v319 = slot13  // [n, 8]
+                            v307.update(repeating: 0, count: n * 8)
+                            v310.update(repeating: 0, count: n * 8)
+                            v313.update(repeating: 0, count: n * 8)
+                            v316.update(repeating: 0, count: n * 8)
+                            v319.update(repeating: 0, count: n * 8)
+                            for i0 in 0..<n {
+                                for _ in 0..<1 {
+                                    for i2 in 0..<8 {
+                                        let i = i0 &* 8 &+ i2
+                                        v307[i0 &* 8 &+ i2] += v306[i]
+                                        v310[i0 &* 8 &+ i2] += v309[i]
+                                        v313[i0 &* 8 &+ i2] += v312[i]
+                                        v316[i0 &* 8 &+ i2] += v315[i]
+                                        v319[i0 &* 8 &+ i2] += v318[i]
+                                    }
+                                }
+                            }
+                            // again, line 115: x[:, t + 1, :] @ w
+                            let v308 = slot30  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v307, lda: 8, b: w, ldb: 32, c: v308, ldc: 32)
+                            let v311 = slot35  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v310, lda: 8, b: w, ldb: 32, c: v311, ldc: 32)
+                            let v314 = slot26  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v313, lda: 8, b: w, ldb: 32, c: v314, ldc: 32)
+                            let v317 = slot37  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v316, lda: 8, b: w, ldb: 32, c: v317, ldc: 32)
+                            let v320 = slot32  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v319, lda: 8, b: w, ldb: 32, c: v320, ldc: 32)
+                            // again, line 115: h @ u
+                            let v321 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v321, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_43 = slot38  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v233 = slot23  // [n, 32]
+                            let laneEnd_31 = (n * 32) & ~7
+                            let h_44Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_22 in stride(from: 0, to: laneEnd_31, by: Kernels.scratchBlock) {
+                                let blockCount_22 = Swift.min(Kernels.scratchBlock, laneEnd_31 &- blockStart_22)
+                                for j_22 in stride(from: 0, to: blockCount_22, by: 8) {
+                                    let i = blockStart_22 &+ j_22
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v322 = UnsafeRawPointer(v320 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_44Block + j_22).storeBytes(of: v322, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_44Block, count: blockCount_22)
+                                for j_22 in stride(from: 0, to: blockCount_22, by: 8) {
+                                    let i = blockStart_22 &+ j_22
+                                    UnsafeMutableRawPointer(h_43 + i).storeBytes(of: UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v232 = UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v233_2 = SIMD8<Float>(repeating: 1.0) - v232
+                                    UnsafeMutableRawPointer(v233 + i).storeBytes(of: v233_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_31..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v322: Float = v320[i] + v321[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_44: Float = Foundation.tanh(v322)
+                                h_43[i] = h_44
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v232: Float = h_44 * h_44
+                                let v233_2: Float = 1.0 - v232
+                                v233[i] = v233_2
+                            }
+                            // again, line 115: h @ u
+                            let v324 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_43, lda: 32, b: u, ldb: 32, c: v324, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_45 = slot32  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v224 = slot27  // [n, 32]
+                            let laneEnd_32 = (n * 32) & ~7
+                            let h_46Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_23 in stride(from: 0, to: laneEnd_32, by: Kernels.scratchBlock) {
+                                let blockCount_23 = Swift.min(Kernels.scratchBlock, laneEnd_32 &- blockStart_23)
+                                for j_23 in stride(from: 0, to: blockCount_23, by: 8) {
+                                    let i = blockStart_23 &+ j_23
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v325 = UnsafeRawPointer(v317 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v324 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_46Block + j_23).storeBytes(of: v325, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_46Block, count: blockCount_23)
+                                for j_23 in stride(from: 0, to: blockCount_23, by: 8) {
+                                    let i = blockStart_23 &+ j_23
+                                    UnsafeMutableRawPointer(h_45 + i).storeBytes(of: UnsafeRawPointer(h_46Block + j_23).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v223 = UnsafeRawPointer(h_46Block + j_23).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_46Block + j_23).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v224_2 = SIMD8<Float>(repeating: 1.0) - v223
+                                    UnsafeMutableRawPointer(v224 + i).storeBytes(of: v224_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_32..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v325: Float = v317[i] + v324[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_46: Float = Foundation.tanh(v325)
+                                h_45[i] = h_46
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v223: Float = h_46 * h_46
+                                let v224_2: Float = 1.0 - v223
+                                v224[i] = v224_2
+                            }
+                            // again, line 115: h @ u
+                            let v327 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_45, lda: 32, b: u, ldb: 32, c: v327, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_47 = slot37  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v215 = slot29  // [n, 32]
+                            let laneEnd_33 = (n * 32) & ~7
+                            let h_48Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_24 in stride(from: 0, to: laneEnd_33, by: Kernels.scratchBlock) {
+                                let blockCount_24 = Swift.min(Kernels.scratchBlock, laneEnd_33 &- blockStart_24)
+                                for j_24 in stride(from: 0, to: blockCount_24, by: 8) {
+                                    let i = blockStart_24 &+ j_24
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v328 = UnsafeRawPointer(v314 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v327 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_48Block + j_24).storeBytes(of: v328, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_48Block, count: blockCount_24)
+                                for j_24 in stride(from: 0, to: blockCount_24, by: 8) {
+                                    let i = blockStart_24 &+ j_24
+                                    UnsafeMutableRawPointer(h_47 + i).storeBytes(of: UnsafeRawPointer(h_48Block + j_24).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v214 = UnsafeRawPointer(h_48Block + j_24).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_48Block + j_24).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v215_2 = SIMD8<Float>(repeating: 1.0) - v214
+                                    UnsafeMutableRawPointer(v215 + i).storeBytes(of: v215_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_33..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v328: Float = v314[i] + v327[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_48: Float = Foundation.tanh(v328)
+                                h_47[i] = h_48
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v214: Float = h_48 * h_48
+                                let v215_2: Float = 1.0 - v214
+                                v215[i] = v215_2
+                            }
+                            // again, line 115: h @ u
+                            let v330 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_47, lda: 32, b: u, ldb: 32, c: v330, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_49 = slot26  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v206 = slot24  // [n, 32]
+                            let laneEnd_34 = (n * 32) & ~7
+                            let h_50Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_25 in stride(from: 0, to: laneEnd_34, by: Kernels.scratchBlock) {
+                                let blockCount_25 = Swift.min(Kernels.scratchBlock, laneEnd_34 &- blockStart_25)
+                                for j_25 in stride(from: 0, to: blockCount_25, by: 8) {
+                                    let i = blockStart_25 &+ j_25
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v331 = UnsafeRawPointer(v311 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v330 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_50Block + j_25).storeBytes(of: v331, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_50Block, count: blockCount_25)
+                                for j_25 in stride(from: 0, to: blockCount_25, by: 8) {
+                                    let i = blockStart_25 &+ j_25
+                                    UnsafeMutableRawPointer(h_49 + i).storeBytes(of: UnsafeRawPointer(h_50Block + j_25).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v205 = UnsafeRawPointer(h_50Block + j_25).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_50Block + j_25).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v206_2 = SIMD8<Float>(repeating: 1.0) - v205
+                                    UnsafeMutableRawPointer(v206 + i).storeBytes(of: v206_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_34..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v331: Float = v311[i] + v330[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_50: Float = Foundation.tanh(v331)
+                                h_49[i] = h_50
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v205: Float = h_50 * h_50
+                                let v206_2: Float = 1.0 - v205
+                                v206[i] = v206_2
+                            }
+                        }
+                        do {
+                            let h_49 = slot26  // [n, 32]
+                            let v308 = slot30  // [n, 32]
+                            let v190 = slot31  // [n, 32]
+                            let v189 = slot22  // [n, 32]
+                            let v289 = slot10  // [n, 8]
+                            let v307 = slot17  // [n, 8]
+                            let v206 = slot24  // [n, 32]
+                            let h_47 = slot37  // [n, 32]
+                            let v310 = slot16  // [n, 8]
+                            let v215 = slot29  // [n, 32]
+                            let h_45 = slot32  // [n, 32]
+                            let v313 = slot15  // [n, 8]
+                            let v224 = slot27  // [n, 32]
+                            let h_43 = slot38  // [n, 32]
+                            let v316 = slot14  // [n, 8]
+                            let v233 = slot23  // [n, 32]
+                            let h = slot33  // [n, 32]
+                            let v112 = slot40  // [32, 32]
+                            let v119 = slot42  // [32, 32]
+                            let v128 = slot44  // [32, 32]
+                            let v137 = slot46  // [32, 32]
+                            let v146 = slot48  // [32, 32]
+                            let v155 = slot50  // [32, 32]
+                            let v164 = slot52  // [32, 32]
+                            let v173 = slot54  // [32, 32]
+                            let v182 = slot56  // [32, 32]
+                            // again, line 115: h @ u
+                            let v333 = slot28  // [n, 32]
+                            Kernels.matrixMultiply(
+                                m: n, n: 32, k: 32, a: h_49, lda: 32, b: u, ldb: 32, c: v333, ldc: 32)
+                            // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let h_51 = slot35  // [n, 32]
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v198 = slot25  // [n, 32]
+                            let laneEnd_35 = (n * 32) & ~7
+                            let h_52Block = Kernels.blockScratch(slot: 0)
+                            for blockStart_26 in stride(from: 0, to: laneEnd_35, by: Kernels.scratchBlock) {
+                                let blockCount_26 = Swift.min(Kernels.scratchBlock, laneEnd_35 &- blockStart_26)
+                                for j_26 in stride(from: 0, to: blockCount_26, by: 8) {
+                                    let i = blockStart_26 &+ j_26
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v334 = UnsafeRawPointer(v308 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v333 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    UnsafeMutableRawPointer(h_52Block + j_26).storeBytes(of: v334, as: SIMD8<Float>.self)
+                                }
+                                Kernels.apply(.tanh, to: h_52Block, count: blockCount_26)
+                                for j_26 in stride(from: 0, to: blockCount_26, by: 8) {
+                                    let i = blockStart_26 &+ j_26
+                                    UnsafeMutableRawPointer(h_51 + i).storeBytes(of: UnsafeRawPointer(h_52Block + j_26).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v196 = UnsafeRawPointer(h_52Block + j_26).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_52Block + j_26).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v197 = SIMD8<Float>(repeating: 1.0) - v196
+                                    let v198_2 = UnsafeRawPointer(v190 + i).loadUnaligned(as: SIMD8<Float>.self) * v197
+                                    UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for i in laneEnd_35..<n * 32 {
+                                // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                let v334: Float = v308[i] + v333[i]
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_52: Float = Foundation.tanh(v334)
+                                h_51[i] = h_52
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v196: Float = h_52 * h_52
+                                let v197: Float = 1.0 - v196
+                                let v198_2: Float = v190[i] * v197
+                                v198[i] = v198_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v191 = slot58  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_51, lda: 32, b: v189, ldb: 32, c: v191,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v193 = slot59  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v289, lda: 8, b: v189, ldb: 32, c: v193,
+                                ldc: 32)
+                            // ∂ line 115: h @ u
+                            let v199 = slot22  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v198, lda: 32, b: u, ldb: 32, c: v199, ldc: 32)
+                            let v200 = slot60  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_49, lda: 32, b: v198, ldb: 32, c: v200,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v202 = slot61  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v307, lda: 8, b: v198, ldb: 32, c: v202,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v207 = slot25  // [n, 32]
+                            let laneEnd_36 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_36, by: 8) {
+                                let v207_2 = UnsafeRawPointer(v199 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v206 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v207 + i).storeBytes(of: v207_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_36..<n * 32 {
+                                let v207_2: Float = v199[i] * v206[i]
+                                v207[i] = v207_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v208 = slot24  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v207, lda: 32, b: u, ldb: 32, c: v208, ldc: 32)
+                            let v209 = slot62  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_47, lda: 32, b: v207, ldb: 32, c: v209,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v211 = slot63  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v310, lda: 8, b: v207, ldb: 32, c: v211,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v216 = slot25  // [n, 32]
+                            let laneEnd_37 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_37, by: 8) {
+                                let v216_2 = UnsafeRawPointer(v208 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v216 + i).storeBytes(of: v216_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_37..<n * 32 {
+                                let v216_2: Float = v208[i] * v215[i]
+                                v216[i] = v216_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v217 = slot29  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v216, lda: 32, b: u, ldb: 32, c: v217, ldc: 32)
+                            let v218 = slot64  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_45, lda: 32, b: v216, ldb: 32, c: v218,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v220 = slot65  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v313, lda: 8, b: v216, ldb: 32, c: v220,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v225 = slot25  // [n, 32]
+                            let laneEnd_38 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_38, by: 8) {
+                                let v225_2 = UnsafeRawPointer(v217 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v224 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v225 + i).storeBytes(of: v225_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_38..<n * 32 {
+                                let v225_2: Float = v217[i] * v224[i]
+                                v225[i] = v225_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v226 = slot27  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v225, lda: 32, b: u, ldb: 32, c: v226, ldc: 32)
+                            let v227 = slot66  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h_43, lda: 32, b: v225, ldb: 32, c: v227,
+                                ldc: 32)
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v229 = slot67  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v316, lda: 8, b: v225, ldb: 32, c: v229,
+                                ldc: 32)
+                            // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                            let v234 = slot25  // [n, 32]
+                            let laneEnd_39 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_39, by: 8) {
+                                let v234_2 = UnsafeRawPointer(v226 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v233 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v234 + i).storeBytes(of: v234_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_39..<n * 32 {
+                                let v234_2: Float = v226[i] * v233[i]
+                                v234[i] = v234_2
+                            }
+                            // ∂ line 115: h @ u
+                            let v235 = slot23  // [n, 32]
+                            Kernels.matrixMultiply(
+                                transposeB: true, m: n, n: 32, k: 32, a: v234, lda: 32, b: u, ldb: 32, c: v235, ldc: 32)
+                            let v236 = slot68  // [32, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 32, n: 32, k: n, a: h, lda: 32, b: v234, ldb: 32, c: v236, ldc: 32)
+                            let v237 = slot69  // [32, 32]
+                            let laneEnd_40 = (32 * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_40, by: 8) {
+                                let v120 = UnsafeRawPointer(v112 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v119 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v129 = v120 + UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v138 = v129 + UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v147 = v138 + UnsafeRawPointer(v146 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v156 = v147 + UnsafeRawPointer(v155 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v165 = v156 + UnsafeRawPointer(v164 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v174 = v165 + UnsafeRawPointer(v173 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v183 = v174 + UnsafeRawPointer(v182 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v192 = v183 + UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v201 = v192 + UnsafeRawPointer(v200 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v210 = v201 + UnsafeRawPointer(v209 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v219 = v210 + UnsafeRawPointer(v218 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v228 = v219 + UnsafeRawPointer(v227 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v237_2 = v228 + UnsafeRawPointer(v236 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v237 + i).storeBytes(of: v237_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_40..<32 * 32 {
+                                let v120: Float = v112[i] + v119[i]
+                                let v129: Float = v120 + v128[i]
+                                let v138: Float = v129 + v137[i]
+                                let v147: Float = v138 + v146[i]
+                                let v156: Float = v147 + v155[i]
+                                let v165: Float = v156 + v164[i]
+                                let v174: Float = v165 + v173[i]
+                                let v183: Float = v174 + v182[i]
+                                let v192: Float = v183 + v191[i]
+                                let v201: Float = v192 + v200[i]
+                                let v210: Float = v201 + v209[i]
+                                let v219: Float = v210 + v218[i]
+                                let v228: Float = v219 + v227[i]
+                                let v237_2: Float = v228 + v236[i]
+                                v237[i] = v237_2
+                            }
+                        }
+                        do {
+                            let v319 = slot13  // [n, 8]
+                            let v234 = slot25  // [n, 32]
+                            let v235 = slot23  // [n, 32]
+                            let v242 = slot34  // [n, 32]
+                            let v5 = slot11  // [n, 8]
+                            let v113 = slot41  // [8, 32]
+                            let v121 = slot43  // [8, 32]
+                            let v130 = slot45  // [8, 32]
+                            let v139 = slot47  // [8, 32]
+                            let v148 = slot49  // [8, 32]
+                            let v157 = slot51  // [8, 32]
+                            let v166 = slot53  // [8, 32]
+                            let v175 = slot55  // [8, 32]
+                            let v184 = slot57  // [8, 32]
+                            let v193 = slot59  // [8, 32]
+                            let v202 = slot61  // [8, 32]
+                            let v211 = slot63  // [8, 32]
+                            let v220 = slot65  // [8, 32]
+                            let v229 = slot67  // [8, 32]
+                            // ∂ line 115: x[:, t + 1, :] @ w
+                            let v238 = slot70  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v319, lda: 8, b: v234, ldb: 32, c: v238,
+                                ldc: 32)
+                            // ∂ line 113: tanh(x[:, 0, :] @ w)
+                            let v243 = slot25  // [n, 32]
+                            let laneEnd_41 = (n * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_41, by: 8) {
+                                let v243_2 = UnsafeRawPointer(v235 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v242 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v243 + i).storeBytes(of: v243_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_41..<n * 32 {
+                                let v243_2: Float = v235[i] * v242[i]
+                                v243[i] = v243_2
+                            }
+                            // ∂ line 113: x[:, 0, :] @ w
+                            let v244 = slot71  // [8, 32]
+                            Kernels.matrixMultiply(
+                                transposeA: true, m: 8, n: 32, k: n, a: v5, lda: 8, b: v243, ldb: 32, c: v244, ldc: 32)
+                            let v245 = slot72  // [8, 32]
+                            let laneEnd_42 = (8 * 32) & ~7
+                            for i in stride(from: 0, to: laneEnd_42, by: 8) {
+                                // ∂ line 115: x[:, t + 1, :] @ w
+                                let v122 = UnsafeRawPointer(v113 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v131 = v122 + UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v140 = v131 + UnsafeRawPointer(v139 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v149 = v140 + UnsafeRawPointer(v148 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v158 = v149 + UnsafeRawPointer(v157 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v167 = v158 + UnsafeRawPointer(v166 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v176 = v167 + UnsafeRawPointer(v175 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v185 = v176 + UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v194 = v185 + UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v203 = v194 + UnsafeRawPointer(v202 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v212 = v203 + UnsafeRawPointer(v211 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v221 = v212 + UnsafeRawPointer(v220 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v230 = v221 + UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                let v239 = v230 + UnsafeRawPointer(v238 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                // ∂ line 113: x[:, 0, :] @ w
+                                let v245_2 = v239 + UnsafeRawPointer(v244 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(v245 + i).storeBytes(of: v245_2, as: SIMD8<Float>.self)
+                            }
+                            for i in laneEnd_42..<8 * 32 {
+                                // ∂ line 115: x[:, t + 1, :] @ w
+                                let v122: Float = v113[i] + v121[i]
+                                let v131: Float = v122 + v130[i]
+                                let v140: Float = v131 + v139[i]
+                                let v149: Float = v140 + v148[i]
+                                let v158: Float = v149 + v157[i]
+                                let v167: Float = v158 + v166[i]
+                                let v176: Float = v167 + v175[i]
+                                let v185: Float = v176 + v184[i]
+                                let v194: Float = v185 + v193[i]
+                                let v203: Float = v194 + v202[i]
+                                let v212: Float = v203 + v211[i]
+                                let v221: Float = v212 + v220[i]
+                                let v230: Float = v221 + v229[i]
+                                let v239: Float = v230 + v238[i]
+                                // ∂ line 113: x[:, 0, :] @ w
+                                let v245_2: Float = v239 + v244[i]
+                                v245[i] = v245_2
+                            }
+                        }
+                        let v245 = slot72  // [8, 32]
+                        let v237 = slot69  // [32, 32]
+                        let v106 = slot39  // [32, 1]
+                        return (w: Tensor(shape: [8, 32], copying: UnsafeBufferPointer(start: v245, count: 8 * 32)), u: Tensor(shape: [32, 32], copying: UnsafeBufferPointer(start: v237, count: 32 * 32)), v: Tensor(shape: [32, 1], copying: UnsafeBufferPointer(start: v106, count: 32)))
+                    }
+                    return body()
+                }
+            }
+        }
+    }
+}
+
+/// `let recurrentScoreCheckpointedCurvature = hvp(recurrentScoreCheckpointe…` (line 120).
+public func recurrentScoreCheckpointedCurvature(x: Tensor, w: Tensor, u: Tensor, v: Tensor, uTangent: Tensor) -> Tensor {
+    if x.shape.count != 3 || x.shape[1] != 16 || x.shape[2] != 8 {
+        ArgumentCheck.shapeMismatch(x.shape, expected: "[_, 16, 8]", argument: "x", declared: "[n, 16, 8]", function: "recurrentScoreCheckpointedCurvature(x:w:u:v:uTangent:)")
+    }
+    let n = x.shape[0]
+    if w.shape.count != 2 || w.shape[0] != 8 || w.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(w.shape, expected: "[8, 32]", argument: "w", declared: "[8, 32]", function: "recurrentScoreCheckpointedCurvature(x:w:u:v:uTangent:)")
+    }
+    if u.shape.count != 2 || u.shape[0] != 32 || u.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(u.shape, expected: "[32, 32]", argument: "u", declared: "[32, 32]", function: "recurrentScoreCheckpointedCurvature(x:w:u:v:uTangent:)")
+    }
+    if v.shape.count != 2 || v.shape[0] != 32 || v.shape[1] != 1 {
+        ArgumentCheck.shapeMismatch(v.shape, expected: "[32, 1]", argument: "v", declared: "[32, 1]", function: "recurrentScoreCheckpointedCurvature(x:w:u:v:uTangent:)")
+    }
+    if uTangent.shape.count != 2 || uTangent.shape[0] != 32 || uTangent.shape[1] != 32 {
+        ArgumentCheck.shapeMismatch(uTangent.shape, expected: "[32, 32]", argument: "uTangent", declared: "[32, 32]", function: "recurrentScoreCheckpointedCurvature(x:w:u:v:uTangent:)")
+    }
+    let workspace = Workspace.floats(count: 22 * (n * 8) + 78 * (n * 32) + n + 30 * (32 * 32), for: "recurrentScoreCheckpointedCurvature")
+    defer { Workspace.release(for: "recurrentScoreCheckpointedCurvature") }
+    let slot0 = workspace
+    let slot1 = slot0 + n * 8
+    let slot2 = slot1 + n * 8
+    let slot3 = slot2 + n * 8
+    let slot4 = slot3 + n * 8
+    let slot5 = slot4 + n * 8
+    let slot6 = slot5 + n * 8
+    let slot7 = slot6 + n * 8
+    let slot8 = slot7 + n * 8
+    let slot9 = slot8 + n * 8
+    let slot10 = slot9 + n * 8
+    let slot11 = slot10 + n * 8
+    let slot12 = slot11 + n * 8
+    let slot13 = slot12 + n * 8
+    let slot14 = slot13 + n * 8
+    let slot15 = slot14 + n * 8
+    let slot16 = slot15 + n * 8
+    let slot17 = slot16 + n * 8
+    let slot18 = slot17 + n * 8
+    let slot19 = slot18 + n * 8
+    let slot20 = slot19 + n * 8
+    let slot21 = slot20 + n * 8
+    let slot22 = slot21 + n * 8
+    let slot23 = slot22 + n * 32
+    let slot24 = slot23 + n * 32
+    let slot25 = slot24 + n * 32
+    let slot26 = slot25 + n * 32
+    let slot27 = slot26 + n * 32
+    let slot28 = slot27 + n
+    let slot29 = slot28 + n * 32
+    let slot30 = slot29 + n * 32
+    let slot31 = slot30 + n * 32
+    let slot32 = slot31 + n * 32
+    let slot33 = slot32 + n * 32
+    let slot34 = slot33 + n * 32
+    let slot35 = slot34 + n * 32
+    let slot36 = slot35 + n * 32
+    let slot37 = slot36 + n * 32
+    let slot38 = slot37 + n * 32
+    let slot39 = slot38 + n * 32
+    let slot40 = slot39 + n * 32
+    let slot41 = slot40 + n * 32
+    let slot42 = slot41 + n * 32
+    let slot43 = slot42 + n * 32
+    let slot44 = slot43 + n * 32
+    let slot45 = slot44 + n * 32
+    let slot46 = slot45 + n * 32
+    let slot47 = slot46 + n * 32
+    let slot48 = slot47 + n * 32
+    let slot49 = slot48 + n * 32
+    let slot50 = slot49 + n * 32
+    let slot51 = slot50 + n * 32
+    let slot52 = slot51 + n * 32
+    let slot53 = slot52 + n * 32
+    let slot54 = slot53 + n * 32
+    let slot55 = slot54 + n * 32
+    let slot56 = slot55 + n * 32
+    let slot57 = slot56 + n * 32
+    let slot58 = slot57 + n * 32
+    let slot59 = slot58 + n * 32
+    let slot60 = slot59 + n * 32
+    let slot61 = slot60 + n * 32
+    let slot62 = slot61 + n * 32
+    let slot63 = slot62 + n * 32
+    let slot64 = slot63 + n * 32
+    let slot65 = slot64 + n * 32
+    let slot66 = slot65 + n * 32
+    let slot67 = slot66 + n * 32
+    let slot68 = slot67 + n * 32
+    let slot69 = slot68 + n * 32
+    let slot70 = slot69 + n * 32
+    let slot71 = slot70 + n * 32
+    let slot72 = slot71 + n * 32
+    let slot73 = slot72 + n * 32
+    let slot74 = slot73 + n * 32
+    let slot75 = slot74 + n * 32
+    let slot76 = slot75 + n * 32
+    let slot77 = slot76 + n * 32
+    let slot78 = slot77 + n * 32
+    let slot79 = slot78 + n * 32
+    let slot80 = slot79 + n * 32
+    let slot81 = slot80 + n * 32
+    let slot82 = slot81 + n * 32
+    let slot83 = slot82 + n * 32
+    let slot84 = slot83 + n * 32
+    let slot85 = slot84 + n * 32
+    let slot86 = slot85 + n * 32
+    let slot87 = slot86 + n * 32
+    let slot88 = slot87 + n * 32
+    let slot89 = slot88 + n * 32
+    let slot90 = slot89 + n * 32
+    let slot91 = slot90 + n * 32
+    let slot92 = slot91 + n * 32
+    let slot93 = slot92 + n * 32
+    let slot94 = slot93 + n * 32
+    let slot95 = slot94 + n * 32
+    let slot96 = slot95 + n * 32
+    let slot97 = slot96 + n * 32
+    let slot98 = slot97 + n * 32
+    let slot99 = slot98 + n * 32
+    let slot100 = slot99 + n * 32
+    let slot101 = slot100 + n * 32
+    let slot102 = slot101 + 32 * 32
+    let slot103 = slot102 + 32 * 32
+    let slot104 = slot103 + 32 * 32
+    let slot105 = slot104 + 32 * 32
+    let slot106 = slot105 + 32 * 32
+    let slot107 = slot106 + 32 * 32
+    let slot108 = slot107 + 32 * 32
+    let slot109 = slot108 + 32 * 32
+    let slot110 = slot109 + 32 * 32
+    let slot111 = slot110 + 32 * 32
+    let slot112 = slot111 + 32 * 32
+    let slot113 = slot112 + 32 * 32
+    let slot114 = slot113 + 32 * 32
+    let slot115 = slot114 + 32 * 32
+    let slot116 = slot115 + 32 * 32
+    let slot117 = slot116 + 32 * 32
+    let slot118 = slot117 + 32 * 32
+    let slot119 = slot118 + 32 * 32
+    let slot120 = slot119 + 32 * 32
+    let slot121 = slot120 + 32 * 32
+    let slot122 = slot121 + 32 * 32
+    let slot123 = slot122 + 32 * 32
+    let slot124 = slot123 + 32 * 32
+    let slot125 = slot124 + 32 * 32
+    let slot126 = slot125 + 32 * 32
+    let slot127 = slot126 + 32 * 32
+    let slot128 = slot127 + 32 * 32
+    let slot129 = slot128 + 32 * 32
+    let slot130 = slot129 + 32 * 32
+    return x.withUnsafeBufferPointer { xBuffer in
+        w.withUnsafeBufferPointer { wBuffer in
+            u.withUnsafeBufferPointer { uBuffer in
+                v.withUnsafeBufferPointer { vBuffer in
+                    uTangent.withUnsafeBufferPointer { uTangentBuffer in
+                        @inline(never) func body() -> Tensor {
+                            let x = xBuffer.baseAddress!
+                            let w = wBuffer.baseAddress!
+                            let u = uBuffer.baseAddress!
+                            let v = vBuffer.baseAddress!
+                            let uTangent = uTangentBuffer.baseAddress!
+                            do {
+                                // line 113: x[:, 0, :]
+                                let v4 = slot0  // [n, 1, 8]
+                                for row in 0..<n {
+                                    for position in 0..<8 { v4[row &* 8 &+ position] = x[row &* 16 &* 8 &+ position] }
+                                }
+                                // line 115: x[:, t + 1, :]
+                                let v8 = slot1  // [n, 1, 8]
+                                for row_2 in 0..<n {
+                                    for position_2 in 0..<8 {
+                                        v8[row_2 &* 8 &+ position_2] = x[(row_2 &* 16 &+ 1) &* 8 &+ position_2]
+                                    }
+                                }
+                                let v14 = slot2  // [n, 1, 8]
+                                for row_3 in 0..<n {
+                                    for position_3 in 0..<8 {
+                                        v14[row_3 &* 8 &+ position_3] = x[(row_3 &* 16 &+ 2) &* 8 &+ position_3]
+                                    }
+                                }
+                                let v20 = slot3  // [n, 1, 8]
+                                for row_4 in 0..<n {
+                                    for position_4 in 0..<8 {
+                                        v20[row_4 &* 8 &+ position_4] = x[(row_4 &* 16 &+ 3) &* 8 &+ position_4]
+                                    }
+                                }
+                                let v26 = slot4  // [n, 1, 8]
+                                for row_5 in 0..<n {
+                                    for position_5 in 0..<8 {
+                                        v26[row_5 &* 8 &+ position_5] = x[(row_5 &* 16 &+ 4) &* 8 &+ position_5]
+                                    }
+                                }
+                                let v32 = slot5  // [n, 1, 8]
+                                for row_6 in 0..<n {
+                                    for position_6 in 0..<8 {
+                                        v32[row_6 &* 8 &+ position_6] = x[(row_6 &* 16 &+ 5) &* 8 &+ position_6]
+                                    }
+                                }
+                                let v38 = slot6  // [n, 1, 8]
+                                for row_7 in 0..<n {
+                                    for position_7 in 0..<8 {
+                                        v38[row_7 &* 8 &+ position_7] = x[(row_7 &* 16 &+ 6) &* 8 &+ position_7]
+                                    }
+                                }
+                                let v44 = slot7  // [n, 1, 8]
+                                for row_8 in 0..<n {
+                                    for position_8 in 0..<8 {
+                                        v44[row_8 &* 8 &+ position_8] = x[(row_8 &* 16 &+ 7) &* 8 &+ position_8]
+                                    }
+                                }
+                                let v50 = slot8  // [n, 1, 8]
+                                for row_9 in 0..<n {
+                                    for position_9 in 0..<8 {
+                                        v50[row_9 &* 8 &+ position_9] = x[(row_9 &* 16 &+ 8) &* 8 &+ position_9]
+                                    }
+                                }
+                                let v56 = slot9  // [n, 1, 8]
+                                for row_10 in 0..<n {
+                                    for position_10 in 0..<8 {
+                                        v56[row_10 &* 8 &+ position_10] = x[(row_10 &* 16 &+ 9) &* 8 &+ position_10]
+                                    }
+                                }
+                                let v62 = slot10  // [n, 1, 8]
+                                for row_11 in 0..<n {
+                                    for position_11 in 0..<8 {
+                                        v62[row_11 &* 8 &+ position_11] = x[(row_11 &* 16 &+ 10) &* 8 &+ position_11]
+                                    }
+                                }
+                                // line 113: x[:, 0, :]
+                                let v5 = slot11  // [n, 8]
+                                // line 115: x[:, t + 1, :]
+                                let v9 = slot12  // [n, 8]
+                                let v15 = slot13  // [n, 8]
+                                let v21 = slot14  // [n, 8]
+                                let v27 = slot15  // [n, 8]
+                                let v33 = slot16  // [n, 8]
+                                let v39 = slot17  // [n, 8]
+                                let v45 = slot18  // [n, 8]
+                                let v51 = slot19  // [n, 8]
+                                let v57 = slot20  // [n, 8]
+                                let v63 = slot21  // [n, 8]
+                                v5.update(repeating: 0, count: n * 8)
+                                v9.update(repeating: 0, count: n * 8)
+                                v15.update(repeating: 0, count: n * 8)
+                                v21.update(repeating: 0, count: n * 8)
+                                v27.update(repeating: 0, count: n * 8)
+                                v33.update(repeating: 0, count: n * 8)
+                                v39.update(repeating: 0, count: n * 8)
+                                v45.update(repeating: 0, count: n * 8)
+                                v51.update(repeating: 0, count: n * 8)
+                                v57.update(repeating: 0, count: n * 8)
+                                v63.update(repeating: 0, count: n * 8)
+                                for i0 in 0..<n {
+                                    for _ in 0..<1 {
+                                        for i2 in 0..<8 {
+                                            let i = i0 &* 8 &+ i2
+                                            // line 113: x[:, 0, :]
+                                            v5[i0 &* 8 &+ i2] += v4[i]
+                                            // line 115: x[:, t + 1, :]
+                                            v9[i0 &* 8 &+ i2] += v8[i]
+                                            v15[i0 &* 8 &+ i2] += v14[i]
+                                            v21[i0 &* 8 &+ i2] += v20[i]
+                                            v27[i0 &* 8 &+ i2] += v26[i]
+                                            v33[i0 &* 8 &+ i2] += v32[i]
+                                            v39[i0 &* 8 &+ i2] += v38[i]
+                                            v45[i0 &* 8 &+ i2] += v44[i]
+                                            v51[i0 &* 8 &+ i2] += v50[i]
+                                            v57[i0 &* 8 &+ i2] += v56[i]
+                                            v63[i0 &* 8 &+ i2] += v62[i]
+                                        }
+                                    }
+                                }
+                                // line 113: x[:, 0, :] @ w
+                                let v6 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v5, lda: 8, b: w, ldb: 32, c: v6, ldc: 32)
+                                // line 113: tanh(x[:, 0, :] @ w)
+                                let h = slot23  // [n, 32]
+                                let laneEnd = (n * 32) & ~7
+                                let h_2Block = Kernels.blockScratch(slot: 0)
+                                for blockStart in stride(from: 0, to: laneEnd, by: Kernels.scratchBlock) {
+                                    let blockCount = Swift.min(Kernels.scratchBlock, laneEnd &- blockStart)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(h_2Block + j).storeBytes(of: UnsafeRawPointer(v6 + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_2Block, count: blockCount)
+                                    for j in stride(from: 0, to: blockCount, by: 8) {
+                                        let i = blockStart &+ j
+                                        UnsafeMutableRawPointer(h + i).storeBytes(of: UnsafeRawPointer(h_2Block + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd..<n * 32 {
+                                    let h_2: Float = Foundation.tanh(v6[i])
+                                    h[i] = h_2
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v10 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(m: n, n: 32, k: 8, a: v9, lda: 8, b: w, ldb: 32, c: v10, ldc: 32)
+                                // line 115: h @ u
+                                let v11 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v11, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_3 = slot25  // [n, 32]
+                                let laneEnd_2 = (n * 32) & ~7
+                                let h_4Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_2 in stride(from: 0, to: laneEnd_2, by: Kernels.scratchBlock) {
+                                    let blockCount_2 = Swift.min(Kernels.scratchBlock, laneEnd_2 &- blockStart_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v12 = UnsafeRawPointer(v10 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v11 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_4Block + j_2).storeBytes(of: v12, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_4Block, count: blockCount_2)
+                                    for j_2 in stride(from: 0, to: blockCount_2, by: 8) {
+                                        let i = blockStart_2 &+ j_2
+                                        UnsafeMutableRawPointer(h_3 + i).storeBytes(of: UnsafeRawPointer(h_4Block + j_2).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_2..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v12: Float = v10[i] + v11[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_4: Float = Foundation.tanh(v12)
+                                    h_3[i] = h_4
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v16 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v15, lda: 8, b: w, ldb: 32, c: v16, ldc: 32)
+                                // line 115: h @ u
+                                let v17 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_3, lda: 32, b: u, ldb: 32, c: v17, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_5 = slot25  // [n, 32]
+                                let laneEnd_3 = (n * 32) & ~7
+                                let h_6Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_3 in stride(from: 0, to: laneEnd_3, by: Kernels.scratchBlock) {
+                                    let blockCount_3 = Swift.min(Kernels.scratchBlock, laneEnd_3 &- blockStart_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v18 = UnsafeRawPointer(v16 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v17 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_6Block + j_3).storeBytes(of: v18, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_6Block, count: blockCount_3)
+                                    for j_3 in stride(from: 0, to: blockCount_3, by: 8) {
+                                        let i = blockStart_3 &+ j_3
+                                        UnsafeMutableRawPointer(h_5 + i).storeBytes(of: UnsafeRawPointer(h_6Block + j_3).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_3..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v18: Float = v16[i] + v17[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_6: Float = Foundation.tanh(v18)
+                                    h_5[i] = h_6
+                                }
+                            }
+                            do {
+                                let v21 = slot14  // [n, 8]
+                                let h_5 = slot25  // [n, 32]
+                                let v27 = slot15  // [n, 8]
+                                let v33 = slot16  // [n, 8]
+                                let v39 = slot17  // [n, 8]
+                                let v45 = slot18  // [n, 8]
+                                let v51 = slot19  // [n, 8]
+                                let v57 = slot20  // [n, 8]
+                                // line 115: x[:, t + 1, :] @ w
+                                let v22 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v21, lda: 8, b: w, ldb: 32, c: v22, ldc: 32)
+                                // line 115: h @ u
+                                let v23 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_5, lda: 32, b: u, ldb: 32, c: v23, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_7 = slot25  // [n, 32]
+                                let laneEnd_4 = (n * 32) & ~7
+                                let h_8Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_4 in stride(from: 0, to: laneEnd_4, by: Kernels.scratchBlock) {
+                                    let blockCount_4 = Swift.min(Kernels.scratchBlock, laneEnd_4 &- blockStart_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v24 = UnsafeRawPointer(v22 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_8Block + j_4).storeBytes(of: v24, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_8Block, count: blockCount_4)
+                                    for j_4 in stride(from: 0, to: blockCount_4, by: 8) {
+                                        let i = blockStart_4 &+ j_4
+                                        UnsafeMutableRawPointer(h_7 + i).storeBytes(of: UnsafeRawPointer(h_8Block + j_4).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_4..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v24: Float = v22[i] + v23[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_8: Float = Foundation.tanh(v24)
+                                    h_7[i] = h_8
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v28 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v27, lda: 8, b: w, ldb: 32, c: v28, ldc: 32)
+                                // line 115: h @ u
+                                let v29 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_7, lda: 32, b: u, ldb: 32, c: v29, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_9 = slot25  // [n, 32]
+                                let laneEnd_5 = (n * 32) & ~7
+                                let h_10Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_5 in stride(from: 0, to: laneEnd_5, by: Kernels.scratchBlock) {
+                                    let blockCount_5 = Swift.min(Kernels.scratchBlock, laneEnd_5 &- blockStart_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v30 = UnsafeRawPointer(v28 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_10Block + j_5).storeBytes(of: v30, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_10Block, count: blockCount_5)
+                                    for j_5 in stride(from: 0, to: blockCount_5, by: 8) {
+                                        let i = blockStart_5 &+ j_5
+                                        UnsafeMutableRawPointer(h_9 + i).storeBytes(of: UnsafeRawPointer(h_10Block + j_5).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_5..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v30: Float = v28[i] + v29[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_10: Float = Foundation.tanh(v30)
+                                    h_9[i] = h_10
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v34 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v33, lda: 8, b: w, ldb: 32, c: v34, ldc: 32)
+                                // line 115: h @ u
+                                let v35 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_9, lda: 32, b: u, ldb: 32, c: v35, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_11 = slot25  // [n, 32]
+                                let laneEnd_6 = (n * 32) & ~7
+                                let h_12Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_6 in stride(from: 0, to: laneEnd_6, by: Kernels.scratchBlock) {
+                                    let blockCount_6 = Swift.min(Kernels.scratchBlock, laneEnd_6 &- blockStart_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v36 = UnsafeRawPointer(v34 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_12Block + j_6).storeBytes(of: v36, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_12Block, count: blockCount_6)
+                                    for j_6 in stride(from: 0, to: blockCount_6, by: 8) {
+                                        let i = blockStart_6 &+ j_6
+                                        UnsafeMutableRawPointer(h_11 + i).storeBytes(of: UnsafeRawPointer(h_12Block + j_6).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_6..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v36: Float = v34[i] + v35[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_12: Float = Foundation.tanh(v36)
+                                    h_11[i] = h_12
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v40 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v39, lda: 8, b: w, ldb: 32, c: v40, ldc: 32)
+                                // line 115: h @ u
+                                let v41 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v41, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_13 = slot26  // [n, 32]
+                                let laneEnd_7 = (n * 32) & ~7
+                                let h_14Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_7 in stride(from: 0, to: laneEnd_7, by: Kernels.scratchBlock) {
+                                    let blockCount_7 = Swift.min(Kernels.scratchBlock, laneEnd_7 &- blockStart_7)
+                                    for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                        let i = blockStart_7 &+ j_7
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v42 = UnsafeRawPointer(v40 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_14Block + j_7).storeBytes(of: v42, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_14Block, count: blockCount_7)
+                                    for j_7 in stride(from: 0, to: blockCount_7, by: 8) {
+                                        let i = blockStart_7 &+ j_7
+                                        UnsafeMutableRawPointer(h_13 + i).storeBytes(of: UnsafeRawPointer(h_14Block + j_7).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_7..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v42: Float = v40[i] + v41[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_14: Float = Foundation.tanh(v42)
+                                    h_13[i] = h_14
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v46 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v45, lda: 8, b: w, ldb: 32, c: v46, ldc: 32)
+                                // line 115: h @ u
+                                let v47 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_13, lda: 32, b: u, ldb: 32, c: v47, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_15 = slot26  // [n, 32]
+                                let laneEnd_8 = (n * 32) & ~7
+                                let h_16Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_8 in stride(from: 0, to: laneEnd_8, by: Kernels.scratchBlock) {
+                                    let blockCount_8 = Swift.min(Kernels.scratchBlock, laneEnd_8 &- blockStart_8)
+                                    for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                        let i = blockStart_8 &+ j_8
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v48 = UnsafeRawPointer(v46 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_16Block + j_8).storeBytes(of: v48, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_16Block, count: blockCount_8)
+                                    for j_8 in stride(from: 0, to: blockCount_8, by: 8) {
+                                        let i = blockStart_8 &+ j_8
+                                        UnsafeMutableRawPointer(h_15 + i).storeBytes(of: UnsafeRawPointer(h_16Block + j_8).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_8..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v48: Float = v46[i] + v47[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_16: Float = Foundation.tanh(v48)
+                                    h_15[i] = h_16
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v52 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v51, lda: 8, b: w, ldb: 32, c: v52, ldc: 32)
+                                // line 115: h @ u
+                                let v53 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_15, lda: 32, b: u, ldb: 32, c: v53, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_17 = slot26  // [n, 32]
+                                let laneEnd_9 = (n * 32) & ~7
+                                let h_18Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_9 in stride(from: 0, to: laneEnd_9, by: Kernels.scratchBlock) {
+                                    let blockCount_9 = Swift.min(Kernels.scratchBlock, laneEnd_9 &- blockStart_9)
+                                    for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                        let i = blockStart_9 &+ j_9
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v54 = UnsafeRawPointer(v52 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v53 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_18Block + j_9).storeBytes(of: v54, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_18Block, count: blockCount_9)
+                                    for j_9 in stride(from: 0, to: blockCount_9, by: 8) {
+                                        let i = blockStart_9 &+ j_9
+                                        UnsafeMutableRawPointer(h_17 + i).storeBytes(of: UnsafeRawPointer(h_18Block + j_9).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_9..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v54: Float = v52[i] + v53[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_18: Float = Foundation.tanh(v54)
+                                    h_17[i] = h_18
+                                }
+                                // line 115: x[:, t + 1, :] @ w
+                                let v58 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v57, lda: 8, b: w, ldb: 32, c: v58, ldc: 32)
+                                // line 115: h @ u
+                                let v59 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_17, lda: 32, b: u, ldb: 32, c: v59, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_19 = slot26  // [n, 32]
+                                let laneEnd_10 = (n * 32) & ~7
+                                let h_20Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_10 in stride(from: 0, to: laneEnd_10, by: Kernels.scratchBlock) {
+                                    let blockCount_10 = Swift.min(Kernels.scratchBlock, laneEnd_10 &- blockStart_10)
+                                    for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                        let i = blockStart_10 &+ j_10
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v60 = UnsafeRawPointer(v58 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v59 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_20Block + j_10).storeBytes(of: v60, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_20Block, count: blockCount_10)
+                                    for j_10 in stride(from: 0, to: blockCount_10, by: 8) {
+                                        let i = blockStart_10 &+ j_10
+                                        UnsafeMutableRawPointer(h_19 + i).storeBytes(of: UnsafeRawPointer(h_20Block + j_10).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_10..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v60: Float = v58[i] + v59[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_20: Float = Foundation.tanh(v60)
+                                    h_19[i] = h_20
+                                }
+                            }
+                            do {
+                                let v63 = slot21  // [n, 8]
+                                let h_19 = slot26  // [n, 32]
+                                // line 115: x[:, t + 1, :] @ w
+                                let v64 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v63, lda: 8, b: w, ldb: 32, c: v64, ldc: 32)
+                                // line 115: h @ u
+                                let v65 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_19, lda: 32, b: u, ldb: 32, c: v65, ldc: 32)
+                                // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_21 = slot26  // [n, 32]
+                                let laneEnd_11 = (n * 32) & ~7
+                                let h_22Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_11 in stride(from: 0, to: laneEnd_11, by: Kernels.scratchBlock) {
+                                    let blockCount_11 = Swift.min(Kernels.scratchBlock, laneEnd_11 &- blockStart_11)
+                                    for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                        let i = blockStart_11 &+ j_11
+                                        // line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v66 = UnsafeRawPointer(v64 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v65 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_22Block + j_11).storeBytes(of: v66, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_22Block, count: blockCount_11)
+                                    for j_11 in stride(from: 0, to: blockCount_11, by: 8) {
+                                        let i = blockStart_11 &+ j_11
+                                        UnsafeMutableRawPointer(h_21 + i).storeBytes(of: UnsafeRawPointer(h_22Block + j_11).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_11..<n * 32 {
+                                    // line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v66: Float = v64[i] + v65[i]
+                                    // line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_22: Float = Foundation.tanh(v66)
+                                    h_21[i] = h_22
+                                }
+                                // ∂ line 117: mean(h @ v)
+                                let v103: Float = 1.0 / Float(n)
+                                let v104 = slot27  // [n, 1]
+                                let laneEnd_12 = n & ~7
+                                for i in stride(from: 0, to: laneEnd_12, by: 8) {
+                                    let v104_2 = SIMD8<Float>(repeating: v103)
+                                    UnsafeMutableRawPointer(v104 + i).storeBytes(of: v104_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_12..<n {
+                                    let v104_2: Float = v103
+                                    v104[i] = v104_2
+                                }
+                                // ∂ line 117: h @ v
+                                let v105 = slot22  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 1, a: v104, lda: 1, b: v, ldb: 1, c: v105,
+                                    ldc: 32)
+                                // again, line 115: x[:, t + 1, :]
+                                let v515 = slot21  // [n, 1, 8]
+                                for row_12 in 0..<n {
+                                    for position_12 in 0..<8 {
+                                        v515[row_12 &* 8 &+ position_12] = x[(row_12 &* 16 &+ 15) &* 8 &+ position_12]
+                                    }
+                                }
+                                let v518 = slot20  // [n, 1, 8]
+                                for row_13 in 0..<n {
+                                    for position_13 in 0..<8 {
+                                        v518[row_13 &* 8 &+ position_13] = x[(row_13 &* 16 &+ 14) &* 8 &+ position_13]
+                                    }
+                                }
+                                let v521 = slot19  // [n, 1, 8]
+                                for row_14 in 0..<n {
+                                    for position_14 in 0..<8 {
+                                        v521[row_14 &* 8 &+ position_14] = x[(row_14 &* 16 &+ 13) &* 8 &+ position_14]
+                                    }
+                                }
+                                let v524 = slot18  // [n, 1, 8]
+                                for row_15 in 0..<n {
+                                    for position_15 in 0..<8 {
+                                        v524[row_15 &* 8 &+ position_15] = x[(row_15 &* 16 &+ 12) &* 8 &+ position_15]
+                                    }
+                                }
+                                let v527 = slot17  // [n, 1, 8]
+                                for row_16 in 0..<n {
+                                    for position_16 in 0..<8 {
+                                        v527[row_16 &* 8 &+ position_16] = x[(row_16 &* 16 &+ 11) &* 8 &+ position_16]
+                                    }
+                                }
+                                let v516 = slot16  // [n, 8]
+                                let v519 = slot15  // [n, 8]
+                                let v522 = slot14  // [n, 8]
+                                let v525 = slot13  // [n, 8]
+                                let v528 = slot12  // [n, 8]
+                                v516.update(repeating: 0, count: n * 8)
+                                v519.update(repeating: 0, count: n * 8)
+                                v522.update(repeating: 0, count: n * 8)
+                                v525.update(repeating: 0, count: n * 8)
+                                v528.update(repeating: 0, count: n * 8)
+                                for i0 in 0..<n {
+                                    for _ in 0..<1 {
+                                        for i2 in 0..<8 {
+                                            let i = i0 &* 8 &+ i2
+                                            v516[i0 &* 8 &+ i2] += v515[i]
+                                            v519[i0 &* 8 &+ i2] += v518[i]
+                                            v522[i0 &* 8 &+ i2] += v521[i]
+                                            v525[i0 &* 8 &+ i2] += v524[i]
+                                            v528[i0 &* 8 &+ i2] += v527[i]
+                                        }
+                                    }
+                                }
+                                // again, line 115: x[:, t + 1, :] @ w
+                                let v517 = slot24  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v516, lda: 8, b: w, ldb: 32, c: v517, ldc: 32)
+                                let v520 = slot28  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v519, lda: 8, b: w, ldb: 32, c: v520, ldc: 32)
+                                let v523 = slot29  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v522, lda: 8, b: w, ldb: 32, c: v523, ldc: 32)
+                                let v526 = slot30  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v525, lda: 8, b: w, ldb: 32, c: v526, ldc: 32)
+                                let v529 = slot31  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v528, lda: 8, b: w, ldb: 32, c: v529, ldc: 32)
+                                // again, line 115: h @ u
+                                let v530 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_21, lda: 32, b: u, ldb: 32, c: v530, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_23 = slot26  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v135 = slot33  // [n, 32]
+                                let laneEnd_13 = (n * 32) & ~7
+                                let h_24Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_12 in stride(from: 0, to: laneEnd_13, by: Kernels.scratchBlock) {
+                                    let blockCount_12 = Swift.min(Kernels.scratchBlock, laneEnd_13 &- blockStart_12)
+                                    for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                        let i = blockStart_12 &+ j_12
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v531 = UnsafeRawPointer(v529 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v530 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_24Block + j_12).storeBytes(of: v531, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_24Block, count: blockCount_12)
+                                    for j_12 in stride(from: 0, to: blockCount_12, by: 8) {
+                                        let i = blockStart_12 &+ j_12
+                                        UnsafeMutableRawPointer(h_23 + i).storeBytes(of: UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v134 = UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_24Block + j_12).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v135_2 = SIMD8<Float>(repeating: 1.0) - v134
+                                        UnsafeMutableRawPointer(v135 + i).storeBytes(of: v135_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_13..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v531: Float = v529[i] + v530[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_24: Float = Foundation.tanh(v531)
+                                    h_23[i] = h_24
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v134: Float = h_24 * h_24
+                                    let v135_2: Float = 1.0 - v134
+                                    v135[i] = v135_2
+                                }
+                                // again, line 115: h @ u
+                                let v533 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_23, lda: 32, b: u, ldb: 32, c: v533, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_25 = slot31  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v128 = slot34  // [n, 32]
+                                let laneEnd_14 = (n * 32) & ~7
+                                let h_26Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_13 in stride(from: 0, to: laneEnd_14, by: Kernels.scratchBlock) {
+                                    let blockCount_13 = Swift.min(Kernels.scratchBlock, laneEnd_14 &- blockStart_13)
+                                    for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                        let i = blockStart_13 &+ j_13
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v534 = UnsafeRawPointer(v526 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v533 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_26Block + j_13).storeBytes(of: v534, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_26Block, count: blockCount_13)
+                                    for j_13 in stride(from: 0, to: blockCount_13, by: 8) {
+                                        let i = blockStart_13 &+ j_13
+                                        UnsafeMutableRawPointer(h_25 + i).storeBytes(of: UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v127 = UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_26Block + j_13).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v128_2 = SIMD8<Float>(repeating: 1.0) - v127
+                                        UnsafeMutableRawPointer(v128 + i).storeBytes(of: v128_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_14..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v534: Float = v526[i] + v533[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_26: Float = Foundation.tanh(v534)
+                                    h_25[i] = h_26
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v127: Float = h_26 * h_26
+                                    let v128_2: Float = 1.0 - v127
+                                    v128[i] = v128_2
+                                }
+                            }
+                            do {
+                                let h_25 = slot31  // [n, 32]
+                                let v523 = slot29  // [n, 32]
+                                let v520 = slot28  // [n, 32]
+                                let v517 = slot24  // [n, 32]
+                                let v105 = slot22  // [n, 32]
+                                let v128 = slot34  // [n, 32]
+                                let v135 = slot33  // [n, 32]
+                                // again, line 115: h @ u
+                                let v536 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_25, lda: 32, b: u, ldb: 32, c: v536, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_27 = slot30  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v121 = slot35  // [n, 32]
+                                let laneEnd_15 = (n * 32) & ~7
+                                let h_28Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_14 in stride(from: 0, to: laneEnd_15, by: Kernels.scratchBlock) {
+                                    let blockCount_14 = Swift.min(Kernels.scratchBlock, laneEnd_15 &- blockStart_14)
+                                    for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                        let i = blockStart_14 &+ j_14
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v537 = UnsafeRawPointer(v523 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v536 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_28Block + j_14).storeBytes(of: v537, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_28Block, count: blockCount_14)
+                                    for j_14 in stride(from: 0, to: blockCount_14, by: 8) {
+                                        let i = blockStart_14 &+ j_14
+                                        UnsafeMutableRawPointer(h_27 + i).storeBytes(of: UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v120 = UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_28Block + j_14).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v121_2 = SIMD8<Float>(repeating: 1.0) - v120
+                                        UnsafeMutableRawPointer(v121 + i).storeBytes(of: v121_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_15..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v537: Float = v523[i] + v536[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_28: Float = Foundation.tanh(v537)
+                                    h_27[i] = h_28
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v120: Float = h_28 * h_28
+                                    let v121_2: Float = 1.0 - v120
+                                    v121[i] = v121_2
+                                }
+                                // again, line 115: h @ u
+                                let v539 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_27, lda: 32, b: u, ldb: 32, c: v539, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_29 = slot29  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v114 = slot36  // [n, 32]
+                                let laneEnd_16 = (n * 32) & ~7
+                                let h_30Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_15 in stride(from: 0, to: laneEnd_16, by: Kernels.scratchBlock) {
+                                    let blockCount_15 = Swift.min(Kernels.scratchBlock, laneEnd_16 &- blockStart_15)
+                                    for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                        let i = blockStart_15 &+ j_15
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v540 = UnsafeRawPointer(v520 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v539 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_30Block + j_15).storeBytes(of: v540, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_30Block, count: blockCount_15)
+                                    for j_15 in stride(from: 0, to: blockCount_15, by: 8) {
+                                        let i = blockStart_15 &+ j_15
+                                        UnsafeMutableRawPointer(h_29 + i).storeBytes(of: UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v113 = UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_30Block + j_15).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v114_2 = SIMD8<Float>(repeating: 1.0) - v113
+                                        UnsafeMutableRawPointer(v114 + i).storeBytes(of: v114_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_16..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v540: Float = v520[i] + v539[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_30: Float = Foundation.tanh(v540)
+                                    h_29[i] = h_30
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v113: Float = h_30 * h_30
+                                    let v114_2: Float = 1.0 - v113
+                                    v114[i] = v114_2
+                                }
+                                // again, line 115: h @ u
+                                let v542 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_29, lda: 32, b: u, ldb: 32, c: v542, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_31 = slot28  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v108 = slot37  // [n, 32]
+                                let v109 = slot38  // [n, 32]
+                                let laneEnd_17 = (n * 32) & ~7
+                                let h_32Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_16 in stride(from: 0, to: laneEnd_17, by: Kernels.scratchBlock) {
+                                    let blockCount_16 = Swift.min(Kernels.scratchBlock, laneEnd_17 &- blockStart_16)
+                                    for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                        let i = blockStart_16 &+ j_16
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v543 = UnsafeRawPointer(v517 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v542 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_32Block + j_16).storeBytes(of: v543, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_32Block, count: blockCount_16)
+                                    for j_16 in stride(from: 0, to: blockCount_16, by: 8) {
+                                        let i = blockStart_16 &+ j_16
+                                        UnsafeMutableRawPointer(h_31 + i).storeBytes(of: UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v107 = UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_32Block + j_16).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v108_2 = SIMD8<Float>(repeating: 1.0) - v107
+                                        UnsafeMutableRawPointer(v108 + i).storeBytes(of: v108_2, as: SIMD8<Float>.self)
+                                        let v109_2 = UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self) * v108_2
+                                        UnsafeMutableRawPointer(v109 + i).storeBytes(of: v109_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_17..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v543: Float = v517[i] + v542[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_32: Float = Foundation.tanh(v543)
+                                    h_31[i] = h_32
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v107: Float = h_32 * h_32
+                                    let v108_2: Float = 1.0 - v107
+                                    v108[i] = v108_2
+                                    let v109_2: Float = v105[i] * v108_2
+                                    v109[i] = v109_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v110 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v109, lda: 32, b: u, ldb: 32, c: v110,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v115 = slot24  // [n, 32]
+                                let laneEnd_18 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_18, by: 8) {
+                                    let v115_2 = UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v115 + i).storeBytes(of: v115_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_18..<n * 32 {
+                                    let v115_2: Float = v110[i] * v114[i]
+                                    v115[i] = v115_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v116 = slot39  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v115, lda: 32, b: u, ldb: 32, c: v116,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v122 = slot40  // [n, 32]
+                                let laneEnd_19 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_19, by: 8) {
+                                    let v122_2 = UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v122 + i).storeBytes(of: v122_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_19..<n * 32 {
+                                    let v122_2: Float = v116[i] * v121[i]
+                                    v122[i] = v122_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v123 = slot41  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v122, lda: 32, b: u, ldb: 32, c: v123,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v129 = slot42  // [n, 32]
+                                let laneEnd_20 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_20, by: 8) {
+                                    let v129_2 = UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v129 + i).storeBytes(of: v129_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_20..<n * 32 {
+                                    let v129_2: Float = v123[i] * v128[i]
+                                    v129[i] = v129_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v130 = slot43  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v129, lda: 32, b: u, ldb: 32, c: v130,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v136 = slot44  // [n, 32]
+                                let laneEnd_21 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_21, by: 8) {
+                                    let v136_2 = UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v136 + i).storeBytes(of: v136_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_21..<n * 32 {
+                                    let v136_2: Float = v130[i] * v135[i]
+                                    v136[i] = v136_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v137 = slot45  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v136, lda: 32, b: u, ldb: 32, c: v137,
+                                    ldc: 32)
+                                // again, line 115: x[:, t + 1, :]
+                                let v545 = slot12  // [n, 1, 8]
+                                for row_17 in 0..<n {
+                                    for position_17 in 0..<8 {
+                                        v545[row_17 &* 8 &+ position_17] = x[(row_17 &* 16 &+ 10) &* 8 &+ position_17]
+                                    }
+                                }
+                                let v548 = slot13  // [n, 1, 8]
+                                for row_18 in 0..<n {
+                                    for position_18 in 0..<8 {
+                                        v548[row_18 &* 8 &+ position_18] = x[(row_18 &* 16 &+ 9) &* 8 &+ position_18]
+                                    }
+                                }
+                            }
+                            do {
+                                let v545 = slot12  // [n, 1, 8]
+                                let v548 = slot13  // [n, 1, 8]
+                                let h_11 = slot25  // [n, 32]
+                                // again, line 115: x[:, t + 1, :]
+                                let v551 = slot14  // [n, 1, 8]
+                                for row_19 in 0..<n {
+                                    for position_19 in 0..<8 {
+                                        v551[row_19 &* 8 &+ position_19] = x[(row_19 &* 16 &+ 8) &* 8 &+ position_19]
+                                    }
+                                }
+                                let v554 = slot15  // [n, 1, 8]
+                                for row_20 in 0..<n {
+                                    for position_20 in 0..<8 {
+                                        v554[row_20 &* 8 &+ position_20] = x[(row_20 &* 16 &+ 7) &* 8 &+ position_20]
+                                    }
+                                }
+                                let v557 = slot16  // [n, 1, 8]
+                                for row_21 in 0..<n {
+                                    for position_21 in 0..<8 {
+                                        v557[row_21 &* 8 &+ position_21] = x[(row_21 &* 16 &+ 6) &* 8 &+ position_21]
+                                    }
+                                }
+                                let v546 = slot17  // [n, 8]
+                                let v549 = slot18  // [n, 8]
+                                let v552 = slot19  // [n, 8]
+                                let v555 = slot20  // [n, 8]
+                                let v558 = slot21  // [n, 8]
+                                v546.update(repeating: 0, count: n * 8)
+                                v549.update(repeating: 0, count: n * 8)
+                                v552.update(repeating: 0, count: n * 8)
+                                v555.update(repeating: 0, count: n * 8)
+                                v558.update(repeating: 0, count: n * 8)
+                                for i0 in 0..<n {
+                                    for _ in 0..<1 {
+                                        for i2 in 0..<8 {
+                                            let i = i0 &* 8 &+ i2
+                                            v546[i0 &* 8 &+ i2] += v545[i]
+                                            v549[i0 &* 8 &+ i2] += v548[i]
+                                            v552[i0 &* 8 &+ i2] += v551[i]
+                                            v555[i0 &* 8 &+ i2] += v554[i]
+                                            v558[i0 &* 8 &+ i2] += v557[i]
+                                        }
+                                    }
+                                }
+                                // again, line 115: x[:, t + 1, :] @ w
+                                let v547 = slot46  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v546, lda: 8, b: w, ldb: 32, c: v547, ldc: 32)
+                                let v550 = slot47  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v549, lda: 8, b: w, ldb: 32, c: v550, ldc: 32)
+                                let v553 = slot48  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v552, lda: 8, b: w, ldb: 32, c: v553, ldc: 32)
+                                let v556 = slot49  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v555, lda: 8, b: w, ldb: 32, c: v556, ldc: 32)
+                                let v559 = slot50  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v558, lda: 8, b: w, ldb: 32, c: v559, ldc: 32)
+                                // again, line 115: h @ u
+                                let v560 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_11, lda: 32, b: u, ldb: 32, c: v560, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_33 = slot25  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v170 = slot52  // [n, 32]
+                                let laneEnd_22 = (n * 32) & ~7
+                                let h_34Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_17 in stride(from: 0, to: laneEnd_22, by: Kernels.scratchBlock) {
+                                    let blockCount_17 = Swift.min(Kernels.scratchBlock, laneEnd_22 &- blockStart_17)
+                                    for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                        let i = blockStart_17 &+ j_17
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v561 = UnsafeRawPointer(v559 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v560 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_34Block + j_17).storeBytes(of: v561, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_34Block, count: blockCount_17)
+                                    for j_17 in stride(from: 0, to: blockCount_17, by: 8) {
+                                        let i = blockStart_17 &+ j_17
+                                        UnsafeMutableRawPointer(h_33 + i).storeBytes(of: UnsafeRawPointer(h_34Block + j_17).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v169 = UnsafeRawPointer(h_34Block + j_17).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_34Block + j_17).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v170_2 = SIMD8<Float>(repeating: 1.0) - v169
+                                        UnsafeMutableRawPointer(v170 + i).storeBytes(of: v170_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_22..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v561: Float = v559[i] + v560[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_34: Float = Foundation.tanh(v561)
+                                    h_33[i] = h_34
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v169: Float = h_34 * h_34
+                                    let v170_2: Float = 1.0 - v169
+                                    v170[i] = v170_2
+                                }
+                                // again, line 115: h @ u
+                                let v563 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_33, lda: 32, b: u, ldb: 32, c: v563, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_35 = slot50  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v163 = slot53  // [n, 32]
+                                let laneEnd_23 = (n * 32) & ~7
+                                let h_36Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_18 in stride(from: 0, to: laneEnd_23, by: Kernels.scratchBlock) {
+                                    let blockCount_18 = Swift.min(Kernels.scratchBlock, laneEnd_23 &- blockStart_18)
+                                    for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                        let i = blockStart_18 &+ j_18
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v564 = UnsafeRawPointer(v556 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v563 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_36Block + j_18).storeBytes(of: v564, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_36Block, count: blockCount_18)
+                                    for j_18 in stride(from: 0, to: blockCount_18, by: 8) {
+                                        let i = blockStart_18 &+ j_18
+                                        UnsafeMutableRawPointer(h_35 + i).storeBytes(of: UnsafeRawPointer(h_36Block + j_18).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v162 = UnsafeRawPointer(h_36Block + j_18).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_36Block + j_18).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v163_2 = SIMD8<Float>(repeating: 1.0) - v162
+                                        UnsafeMutableRawPointer(v163 + i).storeBytes(of: v163_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_23..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v564: Float = v556[i] + v563[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_36: Float = Foundation.tanh(v564)
+                                    h_35[i] = h_36
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v162: Float = h_36 * h_36
+                                    let v163_2: Float = 1.0 - v162
+                                    v163[i] = v163_2
+                                }
+                                // again, line 115: h @ u
+                                let v566 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_35, lda: 32, b: u, ldb: 32, c: v566, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_37 = slot49  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v156 = slot54  // [n, 32]
+                                let laneEnd_24 = (n * 32) & ~7
+                                let h_38Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_19 in stride(from: 0, to: laneEnd_24, by: Kernels.scratchBlock) {
+                                    let blockCount_19 = Swift.min(Kernels.scratchBlock, laneEnd_24 &- blockStart_19)
+                                    for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                        let i = blockStart_19 &+ j_19
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v567 = UnsafeRawPointer(v553 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v566 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_38Block + j_19).storeBytes(of: v567, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_38Block, count: blockCount_19)
+                                    for j_19 in stride(from: 0, to: blockCount_19, by: 8) {
+                                        let i = blockStart_19 &+ j_19
+                                        UnsafeMutableRawPointer(h_37 + i).storeBytes(of: UnsafeRawPointer(h_38Block + j_19).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v155 = UnsafeRawPointer(h_38Block + j_19).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_38Block + j_19).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v156_2 = SIMD8<Float>(repeating: 1.0) - v155
+                                        UnsafeMutableRawPointer(v156 + i).storeBytes(of: v156_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_24..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v567: Float = v553[i] + v566[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_38: Float = Foundation.tanh(v567)
+                                    h_37[i] = h_38
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v155: Float = h_38 * h_38
+                                    let v156_2: Float = 1.0 - v155
+                                    v156[i] = v156_2
+                                }
+                                // again, line 115: h @ u
+                                let v569 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_37, lda: 32, b: u, ldb: 32, c: v569, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_39 = slot48  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v149 = slot55  // [n, 32]
+                                let laneEnd_25 = (n * 32) & ~7
+                                let h_40Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_20 in stride(from: 0, to: laneEnd_25, by: Kernels.scratchBlock) {
+                                    let blockCount_20 = Swift.min(Kernels.scratchBlock, laneEnd_25 &- blockStart_20)
+                                    for j_20 in stride(from: 0, to: blockCount_20, by: 8) {
+                                        let i = blockStart_20 &+ j_20
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v570 = UnsafeRawPointer(v550 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v569 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_40Block + j_20).storeBytes(of: v570, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_40Block, count: blockCount_20)
+                                    for j_20 in stride(from: 0, to: blockCount_20, by: 8) {
+                                        let i = blockStart_20 &+ j_20
+                                        UnsafeMutableRawPointer(h_39 + i).storeBytes(of: UnsafeRawPointer(h_40Block + j_20).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v148 = UnsafeRawPointer(h_40Block + j_20).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_40Block + j_20).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v149_2 = SIMD8<Float>(repeating: 1.0) - v148
+                                        UnsafeMutableRawPointer(v149 + i).storeBytes(of: v149_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_25..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v570: Float = v550[i] + v569[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_40: Float = Foundation.tanh(v570)
+                                    h_39[i] = h_40
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v148: Float = h_40 * h_40
+                                    let v149_2: Float = 1.0 - v148
+                                    v149[i] = v149_2
+                                }
+                            }
+                            do {
+                                let h_39 = slot48  // [n, 32]
+                                let v547 = slot46  // [n, 32]
+                                let v137 = slot45  // [n, 32]
+                                let v149 = slot55  // [n, 32]
+                                let v156 = slot54  // [n, 32]
+                                let v163 = slot53  // [n, 32]
+                                let v170 = slot52  // [n, 32]
+                                // again, line 115: h @ u
+                                let v572 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_39, lda: 32, b: u, ldb: 32, c: v572, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_41 = slot47  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v142 = slot56  // [n, 32]
+                                let v143 = slot57  // [n, 32]
+                                let laneEnd_26 = (n * 32) & ~7
+                                let h_42Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_21 in stride(from: 0, to: laneEnd_26, by: Kernels.scratchBlock) {
+                                    let blockCount_21 = Swift.min(Kernels.scratchBlock, laneEnd_26 &- blockStart_21)
+                                    for j_21 in stride(from: 0, to: blockCount_21, by: 8) {
+                                        let i = blockStart_21 &+ j_21
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v573 = UnsafeRawPointer(v547 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v572 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_42Block + j_21).storeBytes(of: v573, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_42Block, count: blockCount_21)
+                                    for j_21 in stride(from: 0, to: blockCount_21, by: 8) {
+                                        let i = blockStart_21 &+ j_21
+                                        UnsafeMutableRawPointer(h_41 + i).storeBytes(of: UnsafeRawPointer(h_42Block + j_21).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v141 = UnsafeRawPointer(h_42Block + j_21).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_42Block + j_21).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v142_2 = SIMD8<Float>(repeating: 1.0) - v141
+                                        UnsafeMutableRawPointer(v142 + i).storeBytes(of: v142_2, as: SIMD8<Float>.self)
+                                        let v143_2 = UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self) * v142_2
+                                        UnsafeMutableRawPointer(v143 + i).storeBytes(of: v143_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_26..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v573: Float = v547[i] + v572[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_42: Float = Foundation.tanh(v573)
+                                    h_41[i] = h_42
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v141: Float = h_42 * h_42
+                                    let v142_2: Float = 1.0 - v141
+                                    v142[i] = v142_2
+                                    let v143_2: Float = v137[i] * v142_2
+                                    v143[i] = v143_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v144 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v143, lda: 32, b: u, ldb: 32, c: v144,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v150 = slot46  // [n, 32]
+                                let laneEnd_27 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_27, by: 8) {
+                                    let v150_2 = UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v150 + i).storeBytes(of: v150_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_27..<n * 32 {
+                                    let v150_2: Float = v144[i] * v149[i]
+                                    v150[i] = v150_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v151 = slot58  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v150, lda: 32, b: u, ldb: 32, c: v151,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v157 = slot59  // [n, 32]
+                                let laneEnd_28 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_28, by: 8) {
+                                    let v157_2 = UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v157 + i).storeBytes(of: v157_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_28..<n * 32 {
+                                    let v157_2: Float = v151[i] * v156[i]
+                                    v157[i] = v157_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v158 = slot60  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v157, lda: 32, b: u, ldb: 32, c: v158,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v164 = slot61  // [n, 32]
+                                let laneEnd_29 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_29, by: 8) {
+                                    let v164_2 = UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v164 + i).storeBytes(of: v164_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_29..<n * 32 {
+                                    let v164_2: Float = v158[i] * v163[i]
+                                    v164[i] = v164_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v165 = slot62  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v164, lda: 32, b: u, ldb: 32, c: v165,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v171 = slot63  // [n, 32]
+                                let laneEnd_30 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_30, by: 8) {
+                                    let v171_2 = UnsafeRawPointer(v165 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v171 + i).storeBytes(of: v171_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_30..<n * 32 {
+                                    let v171_2: Float = v165[i] * v170[i]
+                                    v171[i] = v171_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v172 = slot64  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v171, lda: 32, b: u, ldb: 32, c: v172,
+                                    ldc: 32)
+                                // again, line 115: x[:, t + 1, :]
+                                let v575 = slot21  // [n, 1, 8]
+                                for row_22 in 0..<n {
+                                    for position_22 in 0..<8 {
+                                        v575[row_22 &* 8 &+ position_22] = x[(row_22 &* 16 &+ 5) &* 8 &+ position_22]
+                                    }
+                                }
+                                let v578 = slot20  // [n, 1, 8]
+                                for row_23 in 0..<n {
+                                    for position_23 in 0..<8 {
+                                        v578[row_23 &* 8 &+ position_23] = x[(row_23 &* 16 &+ 4) &* 8 &+ position_23]
+                                    }
+                                }
+                                let v581 = slot19  // [n, 1, 8]
+                                for row_24 in 0..<n {
+                                    for position_24 in 0..<8 {
+                                        v581[row_24 &* 8 &+ position_24] = x[(row_24 &* 16 &+ 3) &* 8 &+ position_24]
+                                    }
+                                }
+                                let v584 = slot18  // [n, 1, 8]
+                                for row_25 in 0..<n {
+                                    for position_25 in 0..<8 {
+                                        v584[row_25 &* 8 &+ position_25] = x[(row_25 &* 16 &+ 2) &* 8 &+ position_25]
+                                    }
+                                }
+                                let v587 = slot17  // [n, 1, 8]
+                                for row_26 in 0..<n {
+                                    for position_26 in 0..<8 {
+                                        v587[row_26 &* 8 &+ position_26] = x[(row_26 &* 16 &+ 1) &* 8 &+ position_26]
+                                    }
+                                }
+                                let v576 = slot16  // [n, 8]
+                                let v579 = slot15  // [n, 8]
+                                let v582 = slot14  // [n, 8]
+                                let v585 = slot13  // [n, 8]
+                                let v588 = slot12  // [n, 8]
+                                v576.update(repeating: 0, count: n * 8)
+                                v579.update(repeating: 0, count: n * 8)
+                                v582.update(repeating: 0, count: n * 8)
+                                v585.update(repeating: 0, count: n * 8)
+                                v588.update(repeating: 0, count: n * 8)
+                                for i0 in 0..<n {
+                                    for _ in 0..<1 {
+                                        for i2 in 0..<8 {
+                                            let i = i0 &* 8 &+ i2
+                                            v576[i0 &* 8 &+ i2] += v575[i]
+                                            v579[i0 &* 8 &+ i2] += v578[i]
+                                            v582[i0 &* 8 &+ i2] += v581[i]
+                                            v585[i0 &* 8 &+ i2] += v584[i]
+                                            v588[i0 &* 8 &+ i2] += v587[i]
+                                        }
+                                    }
+                                }
+                                // again, line 115: x[:, t + 1, :] @ w
+                                let v577 = slot65  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v576, lda: 8, b: w, ldb: 32, c: v577, ldc: 32)
+                                let v580 = slot66  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v579, lda: 8, b: w, ldb: 32, c: v580, ldc: 32)
+                                let v583 = slot67  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v582, lda: 8, b: w, ldb: 32, c: v583, ldc: 32)
+                                let v586 = slot68  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v585, lda: 8, b: w, ldb: 32, c: v586, ldc: 32)
+                                let v589 = slot69  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 8, a: v588, lda: 8, b: w, ldb: 32, c: v589, ldc: 32)
+                            }
+                            do {
+                                let h = slot23  // [n, 32]
+                                let v589 = slot69  // [n, 32]
+                                let v586 = slot68  // [n, 32]
+                                let v583 = slot67  // [n, 32]
+                                let v580 = slot66  // [n, 32]
+                                let v577 = slot65  // [n, 32]
+                                let v172 = slot64  // [n, 32]
+                                // again, line 115: h @ u
+                                let v590 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h, lda: 32, b: u, ldb: 32, c: v590, ldc: 32)
+                                // ∂ line 115: h @ u
+                                let v210 = slot71  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h, lda: 32, b: uTangent, ldb: 32, c: v210, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_43 = slot72  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v205 = slot73  // [n, 32]
+                                let v214 = slot74  // [n, 32]
+                                let v509 = slot75  // [n, 32]
+                                let laneEnd_31 = (n * 32) & ~7
+                                let h_44Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_22 in stride(from: 0, to: laneEnd_31, by: Kernels.scratchBlock) {
+                                    let blockCount_22 = Swift.min(Kernels.scratchBlock, laneEnd_31 &- blockStart_22)
+                                    for j_22 in stride(from: 0, to: blockCount_22, by: 8) {
+                                        let i = blockStart_22 &+ j_22
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v591 = UnsafeRawPointer(v589 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v590 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_44Block + j_22).storeBytes(of: v591, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_44Block, count: blockCount_22)
+                                    for j_22 in stride(from: 0, to: blockCount_22, by: 8) {
+                                        let i = blockStart_22 &+ j_22
+                                        UnsafeMutableRawPointer(h_43 + i).storeBytes(of: UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v204 = UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v205_2 = SIMD8<Float>(repeating: 1.0) - v204
+                                        UnsafeMutableRawPointer(v205 + i).storeBytes(of: v205_2, as: SIMD8<Float>.self)
+                                        let v214_2 = UnsafeRawPointer(v210 + i).loadUnaligned(as: SIMD8<Float>.self) * v205_2
+                                        UnsafeMutableRawPointer(v214 + i).storeBytes(of: v214_2, as: SIMD8<Float>.self)
+                                        let v506 = v214_2 * UnsafeRawPointer(h_44Block + j_22).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v508 = v506 + v506
+                                        let v509_2 = -v508
+                                        UnsafeMutableRawPointer(v509 + i).storeBytes(of: v509_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_31..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v591: Float = v589[i] + v590[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_44: Float = Foundation.tanh(v591)
+                                    h_43[i] = h_44
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v204: Float = h_44 * h_44
+                                    let v205_2: Float = 1.0 - v204
+                                    v205[i] = v205_2
+                                    let v214_2: Float = v210[i] * v205_2
+                                    v214[i] = v214_2
+                                    let v506: Float = v214_2 * h_44
+                                    let v508: Float = v506 + v506
+                                    let v509_2: Float = -v508
+                                    v509[i] = v509_2
+                                }
+                                // again, line 115: h @ u
+                                let v593 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_43, lda: 32, b: u, ldb: 32, c: v593, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_45 = slot69  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v198 = slot71  // [n, 32]
+                                let laneEnd_32 = (n * 32) & ~7
+                                let h_46Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_23 in stride(from: 0, to: laneEnd_32, by: Kernels.scratchBlock) {
+                                    let blockCount_23 = Swift.min(Kernels.scratchBlock, laneEnd_32 &- blockStart_23)
+                                    for j_23 in stride(from: 0, to: blockCount_23, by: 8) {
+                                        let i = blockStart_23 &+ j_23
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v594 = UnsafeRawPointer(v586 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v593 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_46Block + j_23).storeBytes(of: v594, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_46Block, count: blockCount_23)
+                                    for j_23 in stride(from: 0, to: blockCount_23, by: 8) {
+                                        let i = blockStart_23 &+ j_23
+                                        UnsafeMutableRawPointer(h_45 + i).storeBytes(of: UnsafeRawPointer(h_46Block + j_23).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v197 = UnsafeRawPointer(h_46Block + j_23).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_46Block + j_23).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v198_2 = SIMD8<Float>(repeating: 1.0) - v197
+                                        UnsafeMutableRawPointer(v198 + i).storeBytes(of: v198_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_32..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v594: Float = v586[i] + v593[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_46: Float = Foundation.tanh(v594)
+                                    h_45[i] = h_46
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v197: Float = h_46 * h_46
+                                    let v198_2: Float = 1.0 - v197
+                                    v198[i] = v198_2
+                                }
+                                // again, line 115: h @ u
+                                let v596 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_45, lda: 32, b: u, ldb: 32, c: v596, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_47 = slot68  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v191 = slot76  // [n, 32]
+                                let laneEnd_33 = (n * 32) & ~7
+                                let h_48Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_24 in stride(from: 0, to: laneEnd_33, by: Kernels.scratchBlock) {
+                                    let blockCount_24 = Swift.min(Kernels.scratchBlock, laneEnd_33 &- blockStart_24)
+                                    for j_24 in stride(from: 0, to: blockCount_24, by: 8) {
+                                        let i = blockStart_24 &+ j_24
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v597 = UnsafeRawPointer(v583 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v596 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_48Block + j_24).storeBytes(of: v597, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_48Block, count: blockCount_24)
+                                    for j_24 in stride(from: 0, to: blockCount_24, by: 8) {
+                                        let i = blockStart_24 &+ j_24
+                                        UnsafeMutableRawPointer(h_47 + i).storeBytes(of: UnsafeRawPointer(h_48Block + j_24).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v190 = UnsafeRawPointer(h_48Block + j_24).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_48Block + j_24).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v191_2 = SIMD8<Float>(repeating: 1.0) - v190
+                                        UnsafeMutableRawPointer(v191 + i).storeBytes(of: v191_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_33..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v597: Float = v583[i] + v596[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_48: Float = Foundation.tanh(v597)
+                                    h_47[i] = h_48
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v190: Float = h_48 * h_48
+                                    let v191_2: Float = 1.0 - v190
+                                    v191[i] = v191_2
+                                }
+                                // again, line 115: h @ u
+                                let v599 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_47, lda: 32, b: u, ldb: 32, c: v599, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_49 = slot67  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v184 = slot77  // [n, 32]
+                                let laneEnd_34 = (n * 32) & ~7
+                                let h_50Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_25 in stride(from: 0, to: laneEnd_34, by: Kernels.scratchBlock) {
+                                    let blockCount_25 = Swift.min(Kernels.scratchBlock, laneEnd_34 &- blockStart_25)
+                                    for j_25 in stride(from: 0, to: blockCount_25, by: 8) {
+                                        let i = blockStart_25 &+ j_25
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v600 = UnsafeRawPointer(v580 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v599 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_50Block + j_25).storeBytes(of: v600, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_50Block, count: blockCount_25)
+                                    for j_25 in stride(from: 0, to: blockCount_25, by: 8) {
+                                        let i = blockStart_25 &+ j_25
+                                        UnsafeMutableRawPointer(h_49 + i).storeBytes(of: UnsafeRawPointer(h_50Block + j_25).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v183 = UnsafeRawPointer(h_50Block + j_25).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_50Block + j_25).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v184_2 = SIMD8<Float>(repeating: 1.0) - v183
+                                        UnsafeMutableRawPointer(v184 + i).storeBytes(of: v184_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_34..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v600: Float = v580[i] + v599[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_50: Float = Foundation.tanh(v600)
+                                    h_49[i] = h_50
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v183: Float = h_50 * h_50
+                                    let v184_2: Float = 1.0 - v183
+                                    v184[i] = v184_2
+                                }
+                                // again, line 115: h @ u
+                                let v602 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_49, lda: 32, b: u, ldb: 32, c: v602, ldc: 32)
+                                // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let h_51 = slot66  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v177 = slot78  // [n, 32]
+                                let v178 = slot79  // [n, 32]
+                                let laneEnd_35 = (n * 32) & ~7
+                                let h_52Block = Kernels.blockScratch(slot: 0)
+                                for blockStart_26 in stride(from: 0, to: laneEnd_35, by: Kernels.scratchBlock) {
+                                    let blockCount_26 = Swift.min(Kernels.scratchBlock, laneEnd_35 &- blockStart_26)
+                                    for j_26 in stride(from: 0, to: blockCount_26, by: 8) {
+                                        let i = blockStart_26 &+ j_26
+                                        // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                        let v603 = UnsafeRawPointer(v577 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v602 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                        // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        UnsafeMutableRawPointer(h_52Block + j_26).storeBytes(of: v603, as: SIMD8<Float>.self)
+                                    }
+                                    Kernels.apply(.tanh, to: h_52Block, count: blockCount_26)
+                                    for j_26 in stride(from: 0, to: blockCount_26, by: 8) {
+                                        let i = blockStart_26 &+ j_26
+                                        UnsafeMutableRawPointer(h_51 + i).storeBytes(of: UnsafeRawPointer(h_52Block + j_26).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                        // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                        let v176 = UnsafeRawPointer(h_52Block + j_26).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(h_52Block + j_26).loadUnaligned(as: SIMD8<Float>.self)
+                                        let v177_2 = SIMD8<Float>(repeating: 1.0) - v176
+                                        UnsafeMutableRawPointer(v177 + i).storeBytes(of: v177_2, as: SIMD8<Float>.self)
+                                        let v178_2 = UnsafeRawPointer(v172 + i).loadUnaligned(as: SIMD8<Float>.self) * v177_2
+                                        UnsafeMutableRawPointer(v178 + i).storeBytes(of: v178_2, as: SIMD8<Float>.self)
+                                    }
+                                }
+                                for i in laneEnd_35..<n * 32 {
+                                    // again, line 115: x[:, t + 1, :] @ w + h @ u
+                                    let v603: Float = v577[i] + v602[i]
+                                    // again, line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let h_52: Float = Foundation.tanh(v603)
+                                    h_51[i] = h_52
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v176: Float = h_52 * h_52
+                                    let v177_2: Float = 1.0 - v176
+                                    v177[i] = v177_2
+                                    let v178_2: Float = v172[i] * v177_2
+                                    v178[i] = v178_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v179 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v178, lda: 32, b: u, ldb: 32, c: v179,
+                                    ldc: 32)
+                            }
+                            do {
+                                let v179 = slot70  // [n, 32]
+                                let v184 = slot77  // [n, 32]
+                                let v191 = slot76  // [n, 32]
+                                let v214 = slot74  // [n, 32]
+                                let h_43 = slot72  // [n, 32]
+                                let v198 = slot71  // [n, 32]
+                                let h_45 = slot69  // [n, 32]
+                                let h_47 = slot68  // [n, 32]
+                                let h_49 = slot67  // [n, 32]
+                                let v177 = slot78  // [n, 32]
+                                let h_51 = slot66  // [n, 32]
+                                let v172 = slot64  // [n, 32]
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v185 = slot65  // [n, 32]
+                                let laneEnd_36 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_36, by: 8) {
+                                    let v185_2 = UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v185 + i).storeBytes(of: v185_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_36..<n * 32 {
+                                    let v185_2: Float = v179[i] * v184[i]
+                                    v185[i] = v185_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v186 = slot80  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v185, lda: 32, b: u, ldb: 32, c: v186,
+                                    ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v192 = slot81  // [n, 32]
+                                let laneEnd_37 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_37, by: 8) {
+                                    let v192_2 = UnsafeRawPointer(v186 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v192 + i).storeBytes(of: v192_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_37..<n * 32 {
+                                    let v192_2: Float = v186[i] * v191[i]
+                                    v192[i] = v192_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v193 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v192, lda: 32, b: u, ldb: 32, c: v193,
+                                    ldc: 32)
+                                let v215 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v214, lda: 32, b: u, ldb: 32, c: v215, ldc: 32)
+                                let v216 = slot84  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_43, lda: 32, b: uTangent, ldb: 32, c: v216, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v199 = slot85  // [n, 32]
+                                let v221 = slot86  // [n, 32]
+                                let v497 = slot87  // [n, 32]
+                                let laneEnd_38 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_38, by: 8) {
+                                    let v199_2 = UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v199 + i).storeBytes(of: v199_2, as: SIMD8<Float>.self)
+                                    // ∂ line 115: h @ u
+                                    let v217 = UnsafeRawPointer(v215 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v216 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v221_2 = v217 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v221 + i).storeBytes(of: v221_2, as: SIMD8<Float>.self)
+                                    let v492 = v221_2 * UnsafeRawPointer(h_45 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v494 = v492 + v492
+                                    let v495 = -v494
+                                    let v497_2 = v495 * UnsafeRawPointer(v193 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v497 + i).storeBytes(of: v497_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_38..<n * 32 {
+                                    let v199_2: Float = v193[i] * v198[i]
+                                    v199[i] = v199_2
+                                    // ∂ line 115: h @ u
+                                    let v217: Float = v215[i] + v216[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v221_2: Float = v217 * v198[i]
+                                    v221[i] = v221_2
+                                    let v492: Float = v221_2 * h_45[i]
+                                    let v494: Float = v492 + v492
+                                    let v495: Float = -v494
+                                    let v497_2: Float = v495 * v193[i]
+                                    v497[i] = v497_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v200 = slot84  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v199, lda: 32, b: u, ldb: 32, c: v200,
+                                    ldc: 32)
+                                let v222 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v221, lda: 32, b: u, ldb: 32, c: v222, ldc: 32)
+                                let v223 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_45, lda: 32, b: uTangent, ldb: 32, c: v223, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v228 = slot88  // [n, 32]
+                                let v483 = slot89  // [n, 32]
+                                let laneEnd_39 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_39, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v224 = UnsafeRawPointer(v222 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v223 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v228_2 = v224 * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v228 + i).storeBytes(of: v228_2, as: SIMD8<Float>.self)
+                                    let v478 = v228_2 * UnsafeRawPointer(h_47 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v480 = v478 + v478
+                                    let v481 = -v480
+                                    let v483_2 = v481 * UnsafeRawPointer(v186 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v483 + i).storeBytes(of: v483_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_39..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v224: Float = v222[i] + v223[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v228_2: Float = v224 * v191[i]
+                                    v228[i] = v228_2
+                                    let v478: Float = v228_2 * h_47[i]
+                                    let v480: Float = v478 + v478
+                                    let v481: Float = -v480
+                                    let v483_2: Float = v481 * v186[i]
+                                    v483[i] = v483_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v229 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v228, lda: 32, b: u, ldb: 32, c: v229, ldc: 32)
+                                let v230 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_47, lda: 32, b: uTangent, ldb: 32, c: v230, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v235 = slot80  // [n, 32]
+                                let v469 = slot90  // [n, 32]
+                                let laneEnd_40 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_40, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v231 = UnsafeRawPointer(v229 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v230 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v235_2 = v231 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v235 + i).storeBytes(of: v235_2, as: SIMD8<Float>.self)
+                                    let v464 = v235_2 * UnsafeRawPointer(h_49 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v466 = v464 + v464
+                                    let v467 = -v466
+                                    let v469_2 = v467 * UnsafeRawPointer(v179 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v469 + i).storeBytes(of: v469_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_40..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v231: Float = v229[i] + v230[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v235_2: Float = v231 * v184[i]
+                                    v235[i] = v235_2
+                                    let v464: Float = v235_2 * h_49[i]
+                                    let v466: Float = v464 + v464
+                                    let v467: Float = -v466
+                                    let v469_2: Float = v467 * v179[i]
+                                    v469[i] = v469_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v236 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v235, lda: 32, b: u, ldb: 32, c: v236, ldc: 32)
+                                let v237 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_49, lda: 32, b: uTangent, ldb: 32, c: v237, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v242 = slot70  // [n, 32]
+                                let v455 = slot91  // [n, 32]
+                                let laneEnd_41 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_41, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v238 = UnsafeRawPointer(v236 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v237 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v242_2 = v238 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v242 + i).storeBytes(of: v242_2, as: SIMD8<Float>.self)
+                                    let v450 = v242_2 * UnsafeRawPointer(h_51 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v452 = v450 + v450
+                                    let v453 = -v452
+                                    let v455_2 = v453 * UnsafeRawPointer(v172 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v455 + i).storeBytes(of: v455_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_41..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v238: Float = v236[i] + v237[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v242_2: Float = v238 * v177[i]
+                                    v242[i] = v242_2
+                                    let v450: Float = v242_2 * h_51[i]
+                                    let v452: Float = v450 + v450
+                                    let v453: Float = -v452
+                                    let v455_2: Float = v453 * v172[i]
+                                    v455[i] = v455_2
+                                }
+                            }
+                            do {
+                                let v242 = slot70  // [n, 32]
+                                let h_51 = slot66  // [n, 32]
+                                let v170 = slot52  // [n, 32]
+                                let h_33 = slot25  // [n, 32]
+                                let v165 = slot62  // [n, 32]
+                                let v163 = slot53  // [n, 32]
+                                let h_35 = slot50  // [n, 32]
+                                let v158 = slot60  // [n, 32]
+                                let v156 = slot54  // [n, 32]
+                                let h_37 = slot49  // [n, 32]
+                                let v151 = slot58  // [n, 32]
+                                let v149 = slot55  // [n, 32]
+                                let h_39 = slot48  // [n, 32]
+                                let v144 = slot51  // [n, 32]
+                                let v142 = slot56  // [n, 32]
+                                let h_41 = slot47  // [n, 32]
+                                let v137 = slot45  // [n, 32]
+                                // ∂ line 115: h @ u
+                                let v243 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v242, lda: 32, b: u, ldb: 32, c: v243, ldc: 32)
+                                let v244 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_51, lda: 32, b: uTangent, ldb: 32, c: v244, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v249 = slot64  // [n, 32]
+                                let v441 = slot92  // [n, 32]
+                                let laneEnd_42 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_42, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v245 = UnsafeRawPointer(v243 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v244 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v249_2 = v245 * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v249 + i).storeBytes(of: v249_2, as: SIMD8<Float>.self)
+                                    let v436 = v249_2 * UnsafeRawPointer(h_33 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v438 = v436 + v436
+                                    let v439 = -v438
+                                    let v441_2 = v439 * UnsafeRawPointer(v165 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v441 + i).storeBytes(of: v441_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_42..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v245: Float = v243[i] + v244[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v249_2: Float = v245 * v170[i]
+                                    v249[i] = v249_2
+                                    let v436: Float = v249_2 * h_33[i]
+                                    let v438: Float = v436 + v436
+                                    let v439: Float = -v438
+                                    let v441_2: Float = v439 * v165[i]
+                                    v441[i] = v441_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v250 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v249, lda: 32, b: u, ldb: 32, c: v250, ldc: 32)
+                                let v251 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_33, lda: 32, b: uTangent, ldb: 32, c: v251, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v256 = slot62  // [n, 32]
+                                let v427 = slot93  // [n, 32]
+                                let laneEnd_43 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_43, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v252 = UnsafeRawPointer(v250 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v251 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v256_2 = v252 * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v256 + i).storeBytes(of: v256_2, as: SIMD8<Float>.self)
+                                    let v422 = v256_2 * UnsafeRawPointer(h_35 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v424 = v422 + v422
+                                    let v425 = -v424
+                                    let v427_2 = v425 * UnsafeRawPointer(v158 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v427 + i).storeBytes(of: v427_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_43..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v252: Float = v250[i] + v251[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v256_2: Float = v252 * v163[i]
+                                    v256[i] = v256_2
+                                    let v422: Float = v256_2 * h_35[i]
+                                    let v424: Float = v422 + v422
+                                    let v425: Float = -v424
+                                    let v427_2: Float = v425 * v158[i]
+                                    v427[i] = v427_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v257 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v256, lda: 32, b: u, ldb: 32, c: v257, ldc: 32)
+                                let v258 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_35, lda: 32, b: uTangent, ldb: 32, c: v258, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v263 = slot60  // [n, 32]
+                                let v413 = slot94  // [n, 32]
+                                let laneEnd_44 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_44, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v259 = UnsafeRawPointer(v257 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v258 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v263_2 = v259 * UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v263 + i).storeBytes(of: v263_2, as: SIMD8<Float>.self)
+                                    let v408 = v263_2 * UnsafeRawPointer(h_37 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v410 = v408 + v408
+                                    let v411 = -v410
+                                    let v413_2 = v411 * UnsafeRawPointer(v151 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v413 + i).storeBytes(of: v413_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_44..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v259: Float = v257[i] + v258[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v263_2: Float = v259 * v156[i]
+                                    v263[i] = v263_2
+                                    let v408: Float = v263_2 * h_37[i]
+                                    let v410: Float = v408 + v408
+                                    let v411: Float = -v410
+                                    let v413_2: Float = v411 * v151[i]
+                                    v413[i] = v413_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v264 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v263, lda: 32, b: u, ldb: 32, c: v264, ldc: 32)
+                                let v265 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_37, lda: 32, b: uTangent, ldb: 32, c: v265, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v270 = slot58  // [n, 32]
+                                let v399 = slot95  // [n, 32]
+                                let laneEnd_45 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_45, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v266 = UnsafeRawPointer(v264 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v265 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v270_2 = v266 * UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v270 + i).storeBytes(of: v270_2, as: SIMD8<Float>.self)
+                                    let v394 = v270_2 * UnsafeRawPointer(h_39 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v396 = v394 + v394
+                                    let v397 = -v396
+                                    let v399_2 = v397 * UnsafeRawPointer(v144 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v399 + i).storeBytes(of: v399_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_45..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v266: Float = v264[i] + v265[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v270_2: Float = v266 * v149[i]
+                                    v270[i] = v270_2
+                                    let v394: Float = v270_2 * h_39[i]
+                                    let v396: Float = v394 + v394
+                                    let v397: Float = -v396
+                                    let v399_2: Float = v397 * v144[i]
+                                    v399[i] = v399_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v271 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v270, lda: 32, b: u, ldb: 32, c: v271, ldc: 32)
+                                let v272 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_39, lda: 32, b: uTangent, ldb: 32, c: v272, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v277 = slot51  // [n, 32]
+                                let v385 = slot96  // [n, 32]
+                                let laneEnd_46 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_46, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v273 = UnsafeRawPointer(v271 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v272 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v277_2 = v273 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v277 + i).storeBytes(of: v277_2, as: SIMD8<Float>.self)
+                                    let v380 = v277_2 * UnsafeRawPointer(h_41 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v382 = v380 + v380
+                                    let v383 = -v382
+                                    let v385_2 = v383 * UnsafeRawPointer(v137 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v385 + i).storeBytes(of: v385_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_46..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v273: Float = v271[i] + v272[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v277_2: Float = v273 * v142[i]
+                                    v277[i] = v277_2
+                                    let v380: Float = v277_2 * h_41[i]
+                                    let v382: Float = v380 + v380
+                                    let v383: Float = -v382
+                                    let v385_2: Float = v383 * v137[i]
+                                    v385[i] = v385_2
+                                }
+                            }
+                            do {
+                                let v277 = slot51  // [n, 32]
+                                let h_41 = slot47  // [n, 32]
+                                let v135 = slot33  // [n, 32]
+                                let h_23 = slot26  // [n, 32]
+                                let v130 = slot43  // [n, 32]
+                                let v128 = slot34  // [n, 32]
+                                let h_25 = slot31  // [n, 32]
+                                let v123 = slot41  // [n, 32]
+                                let v121 = slot35  // [n, 32]
+                                let h_27 = slot30  // [n, 32]
+                                let v116 = slot39  // [n, 32]
+                                let v114 = slot36  // [n, 32]
+                                let h_29 = slot29  // [n, 32]
+                                let v110 = slot32  // [n, 32]
+                                let v108 = slot37  // [n, 32]
+                                let h_31 = slot28  // [n, 32]
+                                let v105 = slot22  // [n, 32]
+                                // ∂ line 115: h @ u
+                                let v278 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v277, lda: 32, b: u, ldb: 32, c: v278, ldc: 32)
+                                let v279 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_41, lda: 32, b: uTangent, ldb: 32, c: v279, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v284 = slot45  // [n, 32]
+                                let v371 = slot97  // [n, 32]
+                                let laneEnd_47 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_47, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v280 = UnsafeRawPointer(v278 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v279 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v284_2 = v280 * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v284 + i).storeBytes(of: v284_2, as: SIMD8<Float>.self)
+                                    let v366 = v284_2 * UnsafeRawPointer(h_23 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v368 = v366 + v366
+                                    let v369 = -v368
+                                    let v371_2 = v369 * UnsafeRawPointer(v130 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v371 + i).storeBytes(of: v371_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_47..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v280: Float = v278[i] + v279[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v284_2: Float = v280 * v135[i]
+                                    v284[i] = v284_2
+                                    let v366: Float = v284_2 * h_23[i]
+                                    let v368: Float = v366 + v366
+                                    let v369: Float = -v368
+                                    let v371_2: Float = v369 * v130[i]
+                                    v371[i] = v371_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v285 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v284, lda: 32, b: u, ldb: 32, c: v285, ldc: 32)
+                                let v286 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_23, lda: 32, b: uTangent, ldb: 32, c: v286, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v291 = slot43  // [n, 32]
+                                let v357 = slot98  // [n, 32]
+                                let laneEnd_48 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_48, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v287 = UnsafeRawPointer(v285 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v286 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v291_2 = v287 * UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v291 + i).storeBytes(of: v291_2, as: SIMD8<Float>.self)
+                                    let v352 = v291_2 * UnsafeRawPointer(h_25 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v354 = v352 + v352
+                                    let v355 = -v354
+                                    let v357_2 = v355 * UnsafeRawPointer(v123 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v357 + i).storeBytes(of: v357_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_48..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v287: Float = v285[i] + v286[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v291_2: Float = v287 * v128[i]
+                                    v291[i] = v291_2
+                                    let v352: Float = v291_2 * h_25[i]
+                                    let v354: Float = v352 + v352
+                                    let v355: Float = -v354
+                                    let v357_2: Float = v355 * v123[i]
+                                    v357[i] = v357_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v292 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v291, lda: 32, b: u, ldb: 32, c: v292, ldc: 32)
+                                let v293 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_25, lda: 32, b: uTangent, ldb: 32, c: v293, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v298 = slot41  // [n, 32]
+                                let v343 = slot99  // [n, 32]
+                                let laneEnd_49 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_49, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v294 = UnsafeRawPointer(v292 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v293 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v298_2 = v294 * UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v298 + i).storeBytes(of: v298_2, as: SIMD8<Float>.self)
+                                    let v338 = v298_2 * UnsafeRawPointer(h_27 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v340 = v338 + v338
+                                    let v341 = -v340
+                                    let v343_2 = v341 * UnsafeRawPointer(v116 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v343 + i).storeBytes(of: v343_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_49..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v294: Float = v292[i] + v293[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v298_2: Float = v294 * v121[i]
+                                    v298[i] = v298_2
+                                    let v338: Float = v298_2 * h_27[i]
+                                    let v340: Float = v338 + v338
+                                    let v341: Float = -v340
+                                    let v343_2: Float = v341 * v116[i]
+                                    v343[i] = v343_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v299 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v298, lda: 32, b: u, ldb: 32, c: v299, ldc: 32)
+                                let v300 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_27, lda: 32, b: uTangent, ldb: 32, c: v300, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v305 = slot39  // [n, 32]
+                                let v329 = slot100  // [n, 32]
+                                let laneEnd_50 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_50, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v301 = UnsafeRawPointer(v299 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v300 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v305_2 = v301 * UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v305 + i).storeBytes(of: v305_2, as: SIMD8<Float>.self)
+                                    let v324 = v305_2 * UnsafeRawPointer(h_29 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v326 = v324 + v324
+                                    let v327 = -v326
+                                    let v329_2 = v327 * UnsafeRawPointer(v110 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v329 + i).storeBytes(of: v329_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_50..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v301: Float = v299[i] + v300[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v305_2: Float = v301 * v114[i]
+                                    v305[i] = v305_2
+                                    let v324: Float = v305_2 * h_29[i]
+                                    let v326: Float = v324 + v324
+                                    let v327: Float = -v326
+                                    let v329_2: Float = v327 * v110[i]
+                                    v329[i] = v329_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v306 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: v305, lda: 32, b: u, ldb: 32, c: v306, ldc: 32)
+                                let v307 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    m: n, n: 32, k: 32, a: h_29, lda: 32, b: uTangent, ldb: 32, c: v307, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v317 = slot32  // [n, 32]
+                                let laneEnd_51 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_51, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v308 = UnsafeRawPointer(v306 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v307 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v312 = v308 * UnsafeRawPointer(v108 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v313 = v312 * UnsafeRawPointer(h_31 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v315 = v313 + v313
+                                    let v316 = -v315
+                                    let v317_2 = v316 * UnsafeRawPointer(v105 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v317 + i).storeBytes(of: v317_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_51..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v308: Float = v306[i] + v307[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v312: Float = v308 * v108[i]
+                                    let v313: Float = v312 * h_31[i]
+                                    let v315: Float = v313 + v313
+                                    let v316: Float = -v315
+                                    let v317_2: Float = v316 * v105[i]
+                                    v317[i] = v317_2
+                                }
+                            }
+                            do {
+                                let v317 = slot32  // [n, 32]
+                                let v109 = slot38  // [n, 32]
+                                let v114 = slot36  // [n, 32]
+                                let v329 = slot100  // [n, 32]
+                                let v305 = slot39  // [n, 32]
+                                let h_29 = slot29  // [n, 32]
+                                let v115 = slot24  // [n, 32]
+                                let v121 = slot35  // [n, 32]
+                                let v343 = slot99  // [n, 32]
+                                let v298 = slot41  // [n, 32]
+                                let h_27 = slot30  // [n, 32]
+                                let v122 = slot40  // [n, 32]
+                                let v128 = slot34  // [n, 32]
+                                let v357 = slot98  // [n, 32]
+                                let v291 = slot43  // [n, 32]
+                                let h_25 = slot31  // [n, 32]
+                                let v129 = slot42  // [n, 32]
+                                let v135 = slot33  // [n, 32]
+                                let v371 = slot97  // [n, 32]
+                                let v284 = slot45  // [n, 32]
+                                let h_23 = slot26  // [n, 32]
+                                let v136 = slot44  // [n, 32]
+                                let v142 = slot56  // [n, 32]
+                                let v385 = slot96  // [n, 32]
+                                // ∂ line 115: h @ u
+                                let v318 = slot28  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v317, lda: 32, b: u, ldb: 32, c: v318,
+                                    ldc: 32)
+                                let v319 = slot82  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v109, lda: 32, b: uTangent, ldb: 32,
+                                    c: v319, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v330 = slot83  // [n, 32]
+                                let laneEnd_52 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_52, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v320 = UnsafeRawPointer(v318 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v319 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v328 = v320 * UnsafeRawPointer(v114 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v330_2 = v328 + UnsafeRawPointer(v329 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v330 + i).storeBytes(of: v330_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_52..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v320: Float = v318[i] + v319[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v328: Float = v320 * v114[i]
+                                    let v330_2: Float = v328 + v329[i]
+                                    v330[i] = v330_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v321 = slot101  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v305, lda: 32, b: v109, ldb: 32, c: v321,
+                                    ldc: 32)
+                                let v322 = slot102  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_29, lda: 32, b: v317, ldb: 32, c: v322,
+                                    ldc: 32)
+                                let v331 = slot29  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v330, lda: 32, b: u, ldb: 32, c: v331,
+                                    ldc: 32)
+                                let v332 = slot32  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v115, lda: 32, b: uTangent, ldb: 32,
+                                    c: v332, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v344 = slot39  // [n, 32]
+                                let laneEnd_53 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_53, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v333 = UnsafeRawPointer(v331 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v332 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v342 = v333 * UnsafeRawPointer(v121 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v344_2 = v342 + UnsafeRawPointer(v343 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v344 + i).storeBytes(of: v344_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_53..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v333: Float = v331[i] + v332[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v342: Float = v333 * v121[i]
+                                    let v344_2: Float = v342 + v343[i]
+                                    v344[i] = v344_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v334 = slot103  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v298, lda: 32, b: v115, ldb: 32, c: v334,
+                                    ldc: 32)
+                                let v335 = slot104  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_27, lda: 32, b: v330, ldb: 32, c: v335,
+                                    ldc: 32)
+                                let v345 = slot30  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v344, lda: 32, b: u, ldb: 32, c: v345,
+                                    ldc: 32)
+                                let v346 = slot83  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v122, lda: 32, b: uTangent, ldb: 32,
+                                    c: v346, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v358 = slot41  // [n, 32]
+                                let laneEnd_54 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_54, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v347 = UnsafeRawPointer(v345 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v346 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v356 = v347 * UnsafeRawPointer(v128 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v358_2 = v356 + UnsafeRawPointer(v357 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v358 + i).storeBytes(of: v358_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_54..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v347: Float = v345[i] + v346[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v356: Float = v347 * v128[i]
+                                    let v358_2: Float = v356 + v357[i]
+                                    v358[i] = v358_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v348 = slot105  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v291, lda: 32, b: v122, ldb: 32, c: v348,
+                                    ldc: 32)
+                                let v349 = slot106  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_25, lda: 32, b: v344, ldb: 32, c: v349,
+                                    ldc: 32)
+                                let v359 = slot31  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v358, lda: 32, b: u, ldb: 32, c: v359,
+                                    ldc: 32)
+                                let v360 = slot39  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v129, lda: 32, b: uTangent, ldb: 32,
+                                    c: v360, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v372 = slot43  // [n, 32]
+                                let laneEnd_55 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_55, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v361 = UnsafeRawPointer(v359 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v360 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v370 = v361 * UnsafeRawPointer(v135 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v372_2 = v370 + UnsafeRawPointer(v371 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v372 + i).storeBytes(of: v372_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_55..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v361: Float = v359[i] + v360[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v370: Float = v361 * v135[i]
+                                    let v372_2: Float = v370 + v371[i]
+                                    v372[i] = v372_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v362 = slot107  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v284, lda: 32, b: v129, ldb: 32, c: v362,
+                                    ldc: 32)
+                                let v363 = slot108  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_23, lda: 32, b: v358, ldb: 32, c: v363,
+                                    ldc: 32)
+                                let v373 = slot26  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v372, lda: 32, b: u, ldb: 32, c: v373,
+                                    ldc: 32)
+                                let v374 = slot41  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v136, lda: 32, b: uTangent, ldb: 32,
+                                    c: v374, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v386 = slot45  // [n, 32]
+                                let laneEnd_56 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_56, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v375 = UnsafeRawPointer(v373 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v374 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v384 = v375 * UnsafeRawPointer(v142 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v386_2 = v384 + UnsafeRawPointer(v385 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v386 + i).storeBytes(of: v386_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_56..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v375: Float = v373[i] + v374[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v384: Float = v375 * v142[i]
+                                    let v386_2: Float = v384 + v385[i]
+                                    v386[i] = v386_2
+                                }
+                            }
+                            do {
+                                let v277 = slot51  // [n, 32]
+                                let v136 = slot44  // [n, 32]
+                                let h_41 = slot47  // [n, 32]
+                                let v372 = slot43  // [n, 32]
+                                let v386 = slot45  // [n, 32]
+                                let v143 = slot57  // [n, 32]
+                                let v149 = slot55  // [n, 32]
+                                let v399 = slot95  // [n, 32]
+                                let v270 = slot58  // [n, 32]
+                                let h_39 = slot48  // [n, 32]
+                                let v150 = slot46  // [n, 32]
+                                let v156 = slot54  // [n, 32]
+                                let v413 = slot94  // [n, 32]
+                                let v263 = slot60  // [n, 32]
+                                let h_37 = slot49  // [n, 32]
+                                let v157 = slot59  // [n, 32]
+                                let v163 = slot53  // [n, 32]
+                                let v427 = slot93  // [n, 32]
+                                let v256 = slot62  // [n, 32]
+                                let h_35 = slot50  // [n, 32]
+                                let v164 = slot61  // [n, 32]
+                                let v170 = slot52  // [n, 32]
+                                let v441 = slot92  // [n, 32]
+                                let v249 = slot64  // [n, 32]
+                                let h_33 = slot25  // [n, 32]
+                                let v171 = slot63  // [n, 32]
+                                let v177 = slot78  // [n, 32]
+                                let v455 = slot91  // [n, 32]
+                                // ∂ line 115: h @ u
+                                let v376 = slot109  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v277, lda: 32, b: v136, ldb: 32, c: v376,
+                                    ldc: 32)
+                                let v377 = slot110  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_41, lda: 32, b: v372, ldb: 32, c: v377,
+                                    ldc: 32)
+                                let v387 = slot47  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v386, lda: 32, b: u, ldb: 32, c: v387,
+                                    ldc: 32)
+                                let v388 = slot43  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v143, lda: 32, b: uTangent, ldb: 32,
+                                    c: v388, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v400 = slot51  // [n, 32]
+                                let laneEnd_57 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_57, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v389 = UnsafeRawPointer(v387 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v388 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v398 = v389 * UnsafeRawPointer(v149 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v400_2 = v398 + UnsafeRawPointer(v399 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v400 + i).storeBytes(of: v400_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_57..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v389: Float = v387[i] + v388[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v398: Float = v389 * v149[i]
+                                    let v400_2: Float = v398 + v399[i]
+                                    v400[i] = v400_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v390 = slot111  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v270, lda: 32, b: v143, ldb: 32, c: v390,
+                                    ldc: 32)
+                                let v391 = slot112  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_39, lda: 32, b: v386, ldb: 32, c: v391,
+                                    ldc: 32)
+                                let v401 = slot48  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v400, lda: 32, b: u, ldb: 32, c: v401,
+                                    ldc: 32)
+                                let v402 = slot45  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v150, lda: 32, b: uTangent, ldb: 32,
+                                    c: v402, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v414 = slot58  // [n, 32]
+                                let laneEnd_58 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_58, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v403 = UnsafeRawPointer(v401 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v402 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v412 = v403 * UnsafeRawPointer(v156 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v414_2 = v412 + UnsafeRawPointer(v413 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v414 + i).storeBytes(of: v414_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_58..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v403: Float = v401[i] + v402[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v412: Float = v403 * v156[i]
+                                    let v414_2: Float = v412 + v413[i]
+                                    v414[i] = v414_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v404 = slot113  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v263, lda: 32, b: v150, ldb: 32, c: v404,
+                                    ldc: 32)
+                                let v405 = slot114  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_37, lda: 32, b: v400, ldb: 32, c: v405,
+                                    ldc: 32)
+                                let v415 = slot49  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v414, lda: 32, b: u, ldb: 32, c: v415,
+                                    ldc: 32)
+                                let v416 = slot51  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v157, lda: 32, b: uTangent, ldb: 32,
+                                    c: v416, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v428 = slot60  // [n, 32]
+                                let laneEnd_59 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_59, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v417 = UnsafeRawPointer(v415 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v416 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v426 = v417 * UnsafeRawPointer(v163 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v428_2 = v426 + UnsafeRawPointer(v427 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v428 + i).storeBytes(of: v428_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_59..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v417: Float = v415[i] + v416[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v426: Float = v417 * v163[i]
+                                    let v428_2: Float = v426 + v427[i]
+                                    v428[i] = v428_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v418 = slot115  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v256, lda: 32, b: v157, ldb: 32, c: v418,
+                                    ldc: 32)
+                                let v419 = slot116  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_35, lda: 32, b: v414, ldb: 32, c: v419,
+                                    ldc: 32)
+                                let v429 = slot50  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v428, lda: 32, b: u, ldb: 32, c: v429,
+                                    ldc: 32)
+                                let v430 = slot58  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v164, lda: 32, b: uTangent, ldb: 32,
+                                    c: v430, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v442 = slot62  // [n, 32]
+                                let laneEnd_60 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_60, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v431 = UnsafeRawPointer(v429 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v430 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v440 = v431 * UnsafeRawPointer(v170 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v442_2 = v440 + UnsafeRawPointer(v441 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v442 + i).storeBytes(of: v442_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_60..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v431: Float = v429[i] + v430[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v440: Float = v431 * v170[i]
+                                    let v442_2: Float = v440 + v441[i]
+                                    v442[i] = v442_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v432 = slot117  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v249, lda: 32, b: v164, ldb: 32, c: v432,
+                                    ldc: 32)
+                                let v433 = slot118  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_33, lda: 32, b: v428, ldb: 32, c: v433,
+                                    ldc: 32)
+                                let v443 = slot25  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v442, lda: 32, b: u, ldb: 32, c: v443,
+                                    ldc: 32)
+                                let v444 = slot60  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v171, lda: 32, b: uTangent, ldb: 32,
+                                    c: v444, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v456 = slot64  // [n, 32]
+                                let laneEnd_61 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_61, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v445 = UnsafeRawPointer(v443 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v444 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v454 = v445 * UnsafeRawPointer(v177 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v456_2 = v454 + UnsafeRawPointer(v455 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v456 + i).storeBytes(of: v456_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_61..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v445: Float = v443[i] + v444[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v454: Float = v445 * v177[i]
+                                    let v456_2: Float = v454 + v455[i]
+                                    v456[i] = v456_2
+                                }
+                            }
+                            do {
+                                let v242 = slot70  // [n, 32]
+                                let v171 = slot63  // [n, 32]
+                                let h_51 = slot66  // [n, 32]
+                                let v442 = slot62  // [n, 32]
+                                let v456 = slot64  // [n, 32]
+                                let v178 = slot79  // [n, 32]
+                                let v184 = slot77  // [n, 32]
+                                let v469 = slot90  // [n, 32]
+                                let v235 = slot80  // [n, 32]
+                                let h_49 = slot67  // [n, 32]
+                                let v185 = slot65  // [n, 32]
+                                let v191 = slot76  // [n, 32]
+                                let v483 = slot89  // [n, 32]
+                                let v228 = slot88  // [n, 32]
+                                let h_47 = slot68  // [n, 32]
+                                let v192 = slot81  // [n, 32]
+                                let v198 = slot71  // [n, 32]
+                                let v497 = slot87  // [n, 32]
+                                let v221 = slot86  // [n, 32]
+                                let h_45 = slot69  // [n, 32]
+                                let v199 = slot85  // [n, 32]
+                                let v205 = slot73  // [n, 32]
+                                let v509 = slot75  // [n, 32]
+                                let v200 = slot84  // [n, 32]
+                                let v214 = slot74  // [n, 32]
+                                let h_43 = slot72  // [n, 32]
+                                let h = slot23  // [n, 32]
+                                let v321 = slot101  // [32, 32]
+                                let v322 = slot102  // [32, 32]
+                                let v334 = slot103  // [32, 32]
+                                let v335 = slot104  // [32, 32]
+                                let v348 = slot105  // [32, 32]
+                                let v349 = slot106  // [32, 32]
+                                let v362 = slot107  // [32, 32]
+                                let v363 = slot108  // [32, 32]
+                                let v376 = slot109  // [32, 32]
+                                let v377 = slot110  // [32, 32]
+                                let v390 = slot111  // [32, 32]
+                                let v391 = slot112  // [32, 32]
+                                let v404 = slot113  // [32, 32]
+                                let v405 = slot114  // [32, 32]
+                                let v418 = slot115  // [32, 32]
+                                let v419 = slot116  // [32, 32]
+                                let v432 = slot117  // [32, 32]
+                                let v433 = slot118  // [32, 32]
+                                // ∂ line 115: h @ u
+                                let v446 = slot119  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v242, lda: 32, b: v171, ldb: 32, c: v446,
+                                    ldc: 32)
+                                let v447 = slot120  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_51, lda: 32, b: v442, ldb: 32, c: v447,
+                                    ldc: 32)
+                                let v457 = slot66  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v456, lda: 32, b: u, ldb: 32, c: v457,
+                                    ldc: 32)
+                                let v458 = slot62  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v178, lda: 32, b: uTangent, ldb: 32,
+                                    c: v458, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v470 = slot70  // [n, 32]
+                                let laneEnd_62 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_62, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v459 = UnsafeRawPointer(v457 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v458 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v468 = v459 * UnsafeRawPointer(v184 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v470_2 = v468 + UnsafeRawPointer(v469 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v470 + i).storeBytes(of: v470_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_62..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v459: Float = v457[i] + v458[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v468: Float = v459 * v184[i]
+                                    let v470_2: Float = v468 + v469[i]
+                                    v470[i] = v470_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v460 = slot121  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v235, lda: 32, b: v178, ldb: 32, c: v460,
+                                    ldc: 32)
+                                let v461 = slot122  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_49, lda: 32, b: v456, ldb: 32, c: v461,
+                                    ldc: 32)
+                                let v471 = slot67  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v470, lda: 32, b: u, ldb: 32, c: v471,
+                                    ldc: 32)
+                                let v472 = slot64  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v185, lda: 32, b: uTangent, ldb: 32,
+                                    c: v472, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v484 = slot80  // [n, 32]
+                                let laneEnd_63 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_63, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v473 = UnsafeRawPointer(v471 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v472 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v482 = v473 * UnsafeRawPointer(v191 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v484_2 = v482 + UnsafeRawPointer(v483 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v484 + i).storeBytes(of: v484_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_63..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v473: Float = v471[i] + v472[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v482: Float = v473 * v191[i]
+                                    let v484_2: Float = v482 + v483[i]
+                                    v484[i] = v484_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v474 = slot123  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v228, lda: 32, b: v185, ldb: 32, c: v474,
+                                    ldc: 32)
+                                let v475 = slot124  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_47, lda: 32, b: v470, ldb: 32, c: v475,
+                                    ldc: 32)
+                                let v485 = slot68  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v484, lda: 32, b: u, ldb: 32, c: v485,
+                                    ldc: 32)
+                                let v486 = slot70  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v192, lda: 32, b: uTangent, ldb: 32,
+                                    c: v486, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v498 = slot88  // [n, 32]
+                                let laneEnd_64 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_64, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v487 = UnsafeRawPointer(v485 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v486 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v496 = v487 * UnsafeRawPointer(v198 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v498_2 = v496 + UnsafeRawPointer(v497 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v498 + i).storeBytes(of: v498_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_64..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v487: Float = v485[i] + v486[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v496: Float = v487 * v198[i]
+                                    let v498_2: Float = v496 + v497[i]
+                                    v498[i] = v498_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v488 = slot125  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v221, lda: 32, b: v192, ldb: 32, c: v488,
+                                    ldc: 32)
+                                let v489 = slot126  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_45, lda: 32, b: v484, ldb: 32, c: v489,
+                                    ldc: 32)
+                                let v499 = slot69  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v498, lda: 32, b: u, ldb: 32, c: v499,
+                                    ldc: 32)
+                                let v500 = slot80  // [n, 32]
+                                Kernels.matrixMultiply(
+                                    transposeB: true, m: n, n: 32, k: 32, a: v199, lda: 32, b: uTangent, ldb: 32,
+                                    c: v500, ldc: 32)
+                                // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                let v512 = slot86  // [n, 32]
+                                let laneEnd_65 = (n * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_65, by: 8) {
+                                    // ∂ line 115: h @ u
+                                    let v501 = UnsafeRawPointer(v499 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v500 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v510 = v501 * UnsafeRawPointer(v205 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v511 = UnsafeRawPointer(v509 + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(v200 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v512_2 = v510 + v511
+                                    UnsafeMutableRawPointer(v512 + i).storeBytes(of: v512_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_65..<n * 32 {
+                                    // ∂ line 115: h @ u
+                                    let v501: Float = v499[i] + v500[i]
+                                    // ∂ line 115: tanh(x[:, t + 1, :] @ w + h @ u)
+                                    let v510: Float = v501 * v205[i]
+                                    let v511: Float = v509[i] * v200[i]
+                                    let v512_2: Float = v510 + v511
+                                    v512[i] = v512_2
+                                }
+                                // ∂ line 115: h @ u
+                                let v502 = slot127  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: v214, lda: 32, b: v199, ldb: 32, c: v502,
+                                    ldc: 32)
+                                let v503 = slot128  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h_43, lda: 32, b: v498, ldb: 32, c: v503,
+                                    ldc: 32)
+                                let v513 = slot129  // [32, 32]
+                                Kernels.matrixMultiply(
+                                    transposeA: true, m: 32, n: 32, k: n, a: h, lda: 32, b: v512, ldb: 32, c: v513,
+                                    ldc: 32)
+                                let v514 = slot130  // [32, 32]
+                                let laneEnd_66 = (32 * 32) & ~7
+                                for i in stride(from: 0, to: laneEnd_66, by: 8) {
+                                    let v323 = UnsafeRawPointer(v321 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v322 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v336 = UnsafeRawPointer(v334 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v335 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v337 = v323 + v336
+                                    let v350 = UnsafeRawPointer(v348 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v349 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v351 = v337 + v350
+                                    let v364 = UnsafeRawPointer(v362 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v363 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v365 = v351 + v364
+                                    let v378 = UnsafeRawPointer(v376 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v377 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v379 = v365 + v378
+                                    let v392 = UnsafeRawPointer(v390 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v391 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v393 = v379 + v392
+                                    let v406 = UnsafeRawPointer(v404 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v405 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v407 = v393 + v406
+                                    let v420 = UnsafeRawPointer(v418 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v419 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v421 = v407 + v420
+                                    let v434 = UnsafeRawPointer(v432 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v433 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v435 = v421 + v434
+                                    let v448 = UnsafeRawPointer(v446 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v447 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v449 = v435 + v448
+                                    let v462 = UnsafeRawPointer(v460 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v461 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v463 = v449 + v462
+                                    let v476 = UnsafeRawPointer(v474 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v475 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v477 = v463 + v476
+                                    let v490 = UnsafeRawPointer(v488 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v489 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v491 = v477 + v490
+                                    let v504 = UnsafeRawPointer(v502 + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(v503 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let v505 = v491 + v504
+                                    let v514_2 = v505 + UnsafeRawPointer(v513 + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v514 + i).storeBytes(of: v514_2, as: SIMD8<Float>.self)
+                                }
+                                for i in laneEnd_66..<32 * 32 {
+                                    let v323: Float = v321[i] + v322[i]
+                                    let v336: Float = v334[i] + v335[i]
+                                    let v337: Float = v323 + v336
+                                    let v350: Float = v348[i] + v349[i]
+                                    let v351: Float = v337 + v350
+                                    let v364: Float = v362[i] + v363[i]
+                                    let v365: Float = v351 + v364
+                                    let v378: Float = v376[i] + v377[i]
+                                    let v379: Float = v365 + v378
+                                    let v392: Float = v390[i] + v391[i]
+                                    let v393: Float = v379 + v392
+                                    let v406: Float = v404[i] + v405[i]
+                                    let v407: Float = v393 + v406
+                                    let v420: Float = v418[i] + v419[i]
+                                    let v421: Float = v407 + v420
+                                    let v434: Float = v432[i] + v433[i]
+                                    let v435: Float = v421 + v434
+                                    let v448: Float = v446[i] + v447[i]
+                                    let v449: Float = v435 + v448
+                                    let v462: Float = v460[i] + v461[i]
+                                    let v463: Float = v449 + v462
+                                    let v476: Float = v474[i] + v475[i]
+                                    let v477: Float = v463 + v476
+                                    let v490: Float = v488[i] + v489[i]
+                                    let v491: Float = v477 + v490
+                                    let v504: Float = v502[i] + v503[i]
+                                    let v505: Float = v491 + v504
+                                    let v514_2: Float = v505 + v513[i]
+                                    v514[i] = v514_2
+                                }
+                            }
+                            let v514 = slot130  // [32, 32]
+                            return Tensor(shape: [32, 32], copying: UnsafeBufferPointer(start: v514, count: 32 * 32))
+                        }
+                        return body()
+                    }
+                }
+            }
+        }
+    }
+}
