@@ -177,4 +177,27 @@ import Testing
             #expect(kinds.count < 2, "a loop mixes the forward pass with values computed again")
         }
     }
+
+    @Test func theSummaryCountsWhatARecurrentLayerComputesAgainAndKeepsLess() throws {
+        func row(checkpointEvery interval: Int?) throws -> [String] {
+            let option = interval.map { ", checkpointEvery: \($0)" } ?? ""
+            let source = """
+                model Reader {
+                    layer lstm = LSTM(4 -> 16, batchFirst: true\(option))
+                    layer head = Dense(16 -> 3)
+                    func loss(x: [n, 12, 4], labels: Int[n]) -> Float {
+                        crossEntropy(logits: head(lstm(x)[:, 11, :]), labels: labels)
+                    }
+                }
+                """
+            let text = ModelSummary(program: try CompiledFunctions(source).program).render()
+            let rows = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            return try #require(rows.first { $0.first == "loss" })
+        }
+        let (plain, checkpointed) = (try row(checkpointEvery: nil), try row(checkpointEvery: 4))
+        // loss, forward FLOPs, backward FLOPs, activations (value, unit), kept (value, unit).
+        #expect(plain[1] == checkpointed[1])
+        #expect(Int(checkpointed[2])! > Int(plain[2])!, "the backward pass computes the steps again")
+        #expect(plain.suffix(2) == ["8.3", "KiB"] && checkpointed.suffix(2) == ["340", "B"])
+    }
 }

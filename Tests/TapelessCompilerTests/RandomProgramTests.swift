@@ -156,7 +156,7 @@ import Testing
             "Conv2D(", "groups: 2", "stride: 2", "MaxPool2D(", "AvgPool2D(", "BatchNorm2D(", "GroupNorm(", "Dropout(",
             "ConvTranspose2D(", "GlobalAvgPool2D(", "Flatten(", "causal: true", "causal: false", "padding: concat(",
             "= jvp(", "= hvp(", "= vjp(", "= jacobian(", "= hessian(", "@vjp(of: ruled", "ruled(tanh(", "* k0", "+ k0",
-            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "checkpointEvery: ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "dropout: 0.25",
+            "    for it", " += ", "[2 - it", "[:, it", "maxIterations: 3", "Count < 2 && ", "checkpointEvery: ", "LSTM(4 -> 2", "LSTM(4 -> 4", "GRU(4 -> 2", "GRU(4 -> 4", "RNN(4 -> 4", "checkpointEvery: 3)", "dropout: 0.25",
             "let (p, q) = pair(", "(r, s) = (r * ", "struct Pair", "= jvp(pair)", "= vjp(paired)", "r.first += ", "let (r, hN, _) = recur(", "let (r, hN) = recur(",
         ]
         for construct in constructs {
@@ -391,8 +391,8 @@ struct ProgramGenerator {
         let mask = "concat(x[:, 0..<3, 0] * 0, x[:, 3..<4, 0] * 0 + 1, axis: 1)"
         let attended = pick(["attn(x)", "attn(x, padding: \(mask))"])
         let recurrent = pick([
-            "LSTM(4 -> 2, bidirectional: true, batchFirst: true)", "LSTM(4 -> 4, batchFirst: true)",
-            "GRU(4 -> 2, bidirectional: true, batchFirst: true)", "GRU(4 -> 4, batchFirst: true)",
+            "LSTM(4 -> 2, bidirectional: true, batchFirst: true)", "LSTM(4 -> 4, batchFirst: true, checkpointEvery: 2)",
+            "GRU(4 -> 2, bidirectional: true, batchFirst: true, checkpointEvery: 3)", "GRU(4 -> 4, batchFirst: true)",
             "RNN(4 -> 4, layers: 2, batchFirst: true, dropout: 0.25)",
         ])
         // The output and the final hidden state, taken apart (an LSTM's cell state dropped).

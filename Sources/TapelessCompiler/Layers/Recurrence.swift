@@ -12,6 +12,8 @@
 /// all uniform in ±1/√hidden. The length is a number known when the file compiles: the
 /// compiler unrolls the steps. With `dropout: p` and stacked layers, each layer's output but
 /// the last's goes through dropout in training mode, as PyTorch's `dropout` argument does.
+/// With `checkpointEvery: k`, the reverse pass keeps the states every `k` steps of each layer
+/// and direction, and computes the steps between again.
 struct Recurrence: Equatable {
     var inputSize: Int
     var hiddenSize: Int
@@ -21,9 +23,12 @@ struct Recurrence: Equatable {
     var hasBias: Bool
     /// The chance of dropping an element between stacked layers in training, in `[0, 1)`.
     var dropout: Double
+    /// `checkpointEvery: k`: the reverse pass keeps the states every `k` steps and computes
+    /// the steps between again, as for a loop (see ``SourceOrigin/segment``).
+    var checkpointInterval: Int?
 
     /// The options every recurrent kind takes.
-    static let options = ["layers", "bidirectional", "batchFirst", "bias", "dropout"]
+    static let options = ["layers", "bidirectional", "batchFirst", "bias", "dropout", "checkpointEvery"]
 
     /// The longest sequence, all layers and directions counted, the compiler unrolls.
     static let maximumSteps = 1024
@@ -34,6 +39,7 @@ struct Recurrence: Equatable {
         let sizes = reader.sizes(example: example)
         let layersValue = reader.option("layers")
         let dropoutValue = reader.number("dropout")
+        let checkpointValue = reader.option("checkpointEvery")
         isBidirectional = reader.flag("bidirectional", default: false)
         isBatchFirst = reader.flag("batchFirst", default: false)
         hasBias = reader.flag("bias", default: true)
@@ -45,6 +51,13 @@ struct Recurrence: Equatable {
                 return nil
             }
             layers = count
+        }
+        if let checkpointValue {
+            guard let interval = integerLiteral(checkpointValue), interval >= 1 else {
+                reader.error("'checkpointEvery:' of layer '\(reader.layerName)' must be a positive integer, such as 8: the reverse pass keeps the states every that many steps", at: checkpointValue.range)
+                return nil
+            }
+            checkpointInterval = interval
         }
         dropout = dropoutValue?.value ?? 0
         if let (value, range) = dropoutValue {
@@ -71,6 +84,7 @@ struct Recurrence: Equatable {
         if isBatchFirst { options.append("batchFirst: true") }
         if !hasBias { options.append("bias: false") }
         if dropout > 0 { options.append("dropout: \(IRPrinter.format(dropout))") }
+        if let checkpointInterval { options.append("checkpointEvery: \(checkpointInterval)") }
         return options.map { ", " + $0 }.joined()
     }
 
@@ -163,7 +177,12 @@ struct Recurrence: Equatable {
                     state = State(hidden: hidden, cell: c0.map { Self.pick(index, axis: 0, of: $0, &b) })
                 }
                 var hiddenStates = [IRValue?](repeating: nil, count: length)
-                for position in suffix.isEmpty ? Array(0..<length) : (0..<length).reversed() {
+                let application = b.origin
+                for (order, position) in (suffix.isEmpty ? Array(0..<length) : (0..<length).reversed()).enumerated() {
+                    if let interval = checkpointInterval, application?.segment == nil, let origin = application {
+                        // Numbered after the application, the layer and the direction, as a loop's are.
+                        b.origin?.segment = ((origin.range.start.offset * 64 + index) * 1024) + order / interval
+                    }
                     // Each position's input projected on its own: a step of the layer below is then
                     // read where it was computed, never from the joined sequence (see the simplifier).
                     var input = b.matmul(Self.pick(position, axis: timeAxis, of: sequence, &b), parameter("weight_ih"), transposeRight: true)
@@ -174,6 +193,7 @@ struct Recurrence: Equatable {
                     hiddenStates[position] = next.hidden
                     state = next
                 }
+                b.origin = application
                 if let state { finalStates.append(state) }
                 outputs.append(stack(hiddenStates.compactMap { $0 }, &b))
             }

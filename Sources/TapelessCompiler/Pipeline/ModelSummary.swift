@@ -45,12 +45,15 @@ public struct ModelSummary {
             var costs = [["Function", "Forward FLOPs", "Backward FLOPs", "Activations", "Kept for backward"]]
             for function in model.functions {
                 let forward = Cost(function.body)
-                let derived = (function.withGradient ?? function.pullback).map(Cost.init)
+                let derived = (function.withGradient ?? function.pullback).map { Cost($0) }
                 let plans = FunctionPlans(function, in: model)
-                let reverse = (plans.withGradient ?? plans.pullback).flatMap(ReverseStorage.init)
+                let reverse = (plans.withGradient ?? plans.pullback).flatMap { ReverseStorage($0) }
+                // What checkpoints make the backward pass compute again.
+                let backwardPlan = plans.withGradient ?? plans.pullback
+                let again: Int = backwardPlan.map { plan in Cost(plan.function) { $0.origin?.isRecomputed == true }.flops } ?? 0
                 costs.append([
                     function.name + (function.mode.map { " (\($0.rawValue))" } ?? ""), String(forward.flops),
-                    derived.map { String(max(0, $0.flops - forward.flops)) } ?? "-",
+                    derived.map { (cost: Cost) -> String in String(max(0, cost.flops - forward.flops) + again) } ?? "-",
                     Self.bytes(forward.activationBytes), reverse.map { Self.bytes($0.bytesPerExample) } ?? "-",
                 ])
             }
@@ -79,7 +82,8 @@ public struct ModelSummary {
             return op.operationClass != .name && op != .broadcast
         }
 
-        init(_ function: IRFunction) {
+        /// The costs of the instructions of `function` that `counts`.
+        init(_ function: IRFunction, counting counts: (IRInstruction) -> Bool = { _ in true }) {
             let definitions = function.definitions()
             func elements(_ type: IRType) -> Int {
                 type.shape.reduce(1) { product, dimension in
@@ -87,7 +91,7 @@ public struct ModelSummary {
                     return product
                 }
             }
-            for instruction in function.instructions {
+            for instruction in function.instructions where counts(instruction) {
                 let operands = instruction.operands.map { definitions[$0]!.type }
                 flops += instruction.op.flops(result: instruction.type, operands: operands, elements: elements)
                 if Self.holdsActivations(instruction.op) && !instruction.type.isScalar {
