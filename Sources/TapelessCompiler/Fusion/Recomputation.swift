@@ -9,7 +9,8 @@
 /// pass's values of a segment die when the forward pass no longer needs them, and the
 /// buffer planner gives their memory to others: the reverse pass keeps the checkpoints, and
 /// one segment's values at a time. The copies compute the same operations on the same
-/// values, so every derivative is the same to the last bit.
+/// values, so the values are the same; a derivative is too, unless fusion then orders the
+/// products that add into one gradient differently, which changes only rounding.
 ///
 /// This runs when the function is planned, after every derivative was taken and the function
 /// simplified (common-subexpression elimination would merge the copies back). Each copy must
