@@ -38,14 +38,9 @@ extension Checker {
             outputs = Self.outputs(of: function)
             outputRecord = records.signatures[target]?.result
         } else if derivativeDeclarations[target] != nil {
-            guard let inner = resolveDerivative(named: target) else { return nil }
-            guard inner.returnType != nil || decl.kind.takesSeveralResults else {
-                error("cannot differentiate '\(target)' with \(decl.kind): it returns a tuple \(inner.resultList); differentiate a derivative with one result, as 'grad(\(inner.function), wrt: \(inner.parameters[inner.withRespectTo[0]].name))' gives, or take its jvp or vjp",
-                      at: decl.function.range)
-                return nil
-            }
+            guard let inner = resolveDerivative(named: target), let innerOutputs = self.outputs(of: inner, decl) else { return nil }
             parameters = inner.parameters.map { ($0.name, $0.type) }
-            outputs = inner.returnType.map { [("value", $0)] } ?? inner.results.map { ($0.name, $0.type) }
+            outputs = innerOutputs
             root = inner.rootFunction
             order = inner.order
         } else {
@@ -79,13 +74,9 @@ extension Checker {
             outputs = Self.outputs(of: function)
             outputRecord = records.signatures["\(model.name).\(target)"]?.result
         } else if let inner = model.derivatives.first(where: { $0.name == target }) {
-            guard inner.returnType != nil || decl.kind.takesSeveralResults else {
-                error("cannot differentiate '\(target)' with \(decl.kind): it returns a tuple \(inner.resultList); differentiate a derivative with one result, or take its jvp or vjp",
-                      at: decl.function.range)
-                return nil
-            }
+            guard let innerOutputs = self.outputs(of: inner, decl) else { return nil }
             parameters = inner.parameters.map { ($0.name, $0.type) }
-            outputs = inner.returnType.map { [("value", $0)] } ?? inner.results.map { ($0.name, $0.type) }
+            outputs = innerOutputs
             order = inner.order
         } else {
             if !model.invalidMembers.contains(target) {
@@ -108,6 +99,18 @@ extension Checker {
               + "such as one that calls '\(function.name)' and returns one of its values",
               at: decl.function.range)
         return false
+    }
+
+    /// The results `decl` differentiates of the derivative `inner`: its one value, or (for
+    /// `jvp` and `vjp`, reported otherwise) every value of its tuple.
+    private func outputs(of inner: CheckedDerivative, _ decl: DerivativeDecl) -> [(name: String, type: ValueType?)]? {
+        if let single = inner.returnType { return [("value", single)] }
+        guard decl.kind.takesSeveralResults else {
+            error("cannot differentiate '\(inner.name)' with \(decl.kind): it returns a tuple \(inner.resultList); differentiate a derivative with one result, as 'grad(\(inner.function), wrt: \(inner.parameters[inner.withRespectTo[0]].name))' gives, or take its jvp or vjp",
+                  at: decl.function.range)
+            return nil
+        }
+        return inner.results.map { ($0.name, $0.type) }
     }
 
     /// The results a derivative of `function` differentiates: `value` alone, or a tuple's

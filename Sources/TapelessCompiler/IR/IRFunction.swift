@@ -37,6 +37,14 @@ public struct SourceOrigin: Hashable, Sendable, CustomStringConvertible {
         self.isRecomputed = isRecomputed
     }
 
+    /// The number of segment `index` of the checkpointed loop written at `location` (for a
+    /// recurrent layer, of its layer and direction `part`, below 64). Unique within a function,
+    /// as a loop has fewer than 1,024 segments; a collision would only make the reverse pass
+    /// compute more again, never change a value.
+    public static func segment(at location: SourceLocation, part: Int = 0, _ index: Int) -> Int {
+        (location.offset * 64 + part) * 1024 + index
+    }
+
     /// The 1-based line where the expression starts.
     public var line: Int { range.start.line }
     /// The 1-based column where the expression starts.

@@ -181,7 +181,7 @@ struct Recurrence: Equatable {
                 for (order, position) in (suffix.isEmpty ? Array(0..<length) : (0..<length).reversed()).enumerated() {
                     if let interval = checkpointInterval, application?.segment == nil, let origin = application {
                         // Numbered after the application, the layer and the direction, as a loop's are.
-                        b.origin?.segment = ((origin.range.start.offset * 64 + index) * 1024) + order / interval
+                        b.origin?.segment = SourceOrigin.segment(at: origin.range.start, part: index, order / interval)
                     }
                     // Each position's input projected on its own: a step of the layer below is then
                     // read where it was computed, never from the joined sequence (see the simplifier).

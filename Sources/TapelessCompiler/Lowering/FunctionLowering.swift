@@ -72,7 +72,7 @@ struct FunctionLowering {
                 let interval = segment == nil ? program.checkpointIntervals[loop.range.start] : nil
                 for index in 0..<count {
                     loopIndices[loop.index.name] = index
-                    if let interval { segment = loop.range.start.offset * Self.segmentsPerLoop + index / interval }
+                    if let interval { segment = SourceOrigin.segment(at: loop.range.start, index / interval) }
                     try lower(loop.body)
                 }
                 if interval != nil { segment = nil }
@@ -221,9 +221,6 @@ struct FunctionLowering {
     private func origin(of expression: Expr) -> SourceOrigin {
         SourceOrigin(range: expression.range, text: lowering.text(expression.range), segment: segment)
     }
-
-    /// More segments than any loop has (an unrolled loop has at most 256 iterations).
-    static let segmentsPerLoop = 1024
 
     /// The layer applied to `input`, as its kind lowers it, reading its parameters first. A
     /// state tensor that an earlier application updated is read at its new value, so a layer
